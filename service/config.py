@@ -1,0 +1,244 @@
+"""The one table of settings.
+
+Every setting has a name, a default and a help text. The table feeds the
+command-line options of ``mediation serve``, the ``MEDIATION_*`` environment
+variables, the settings file, ``docs/settings.md`` and a test that keeps the
+three in step. Precedence, lowest first: default, settings file (TOML),
+environment, command-line option.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from .errors import ConfigError
+
+ENV_PREFIX = "MEDIATION_"
+
+#: The project root: ``ontology/``, ``shapes/`` and ``data/`` live here.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_BASE = "https://w3id.org/mediation-sociale/"
+
+
+def _csv(value: str | list[str]) -> tuple[str, ...]:
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v).strip() for v in value if str(v).strip())
+    return tuple(part.strip() for part in str(value).split(",") if part.strip())
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on", "oui"):
+        return True
+    if text in ("0", "false", "no", "off", "non", ""):
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+def _positive(kind: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        number = kind(value)
+        if number <= 0:
+            raise ValueError(f"must be positive, got {value!r}")
+        return number
+
+    convert.__name__ = kind.__name__
+    return convert
+
+
+def _base_url(value: str) -> str:
+    value = str(value).strip()
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"must be an http(s) URL, got {value!r}")
+    return value if value.endswith("/") else value + "/"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    convert: Callable[[Any], Any] = str
+    secret: bool = False
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+    @property
+    def option(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+SETTINGS: list[Setting] = [
+    Setting("host", "127.0.0.1", "Address the server listens on."),
+    Setting("port", 8000, "Port the server listens on.", _positive(int)),
+    Setting(
+        "store",
+        "store",
+        "Directory of the embedded store (created, then loaded with ontology/ and data/, "
+        "when empty). Ignored when remote_query_url is set.",
+    ),
+    Setting(
+        "base_url",
+        DEFAULT_BASE,
+        "Canonical base of every resource IRI. The server answers for these IRIs by path, "
+        "whatever host it runs on.",
+        _base_url,
+    ),
+    Setting(
+        "remote_query_url",
+        "",
+        "Query endpoint of a SPARQL 1.1 server to use as the store instead of the embedded one.",
+    ),
+    Setting("remote_update_url", "", "Update endpoint of that SPARQL 1.1 server."),
+    Setting("remote_user", "", "User name for the remote SPARQL server (HTTP basic/digest)."),
+    Setting("remote_password", "", "Password for the remote SPARQL server.", secret=True),
+    Setting(
+        "query_timeout",
+        30.0,
+        "Seconds a SPARQL query may run before it is stopped and answered 503.",
+        _positive(float),
+    ),
+    Setting(
+        "max_rows",
+        10000,
+        "Most result rows (or triples) a query returns; beyond, the result is truncated and says so.",
+        _positive(int),
+    ),
+    Setting(
+        "max_query_bytes", 100_000, "Largest SPARQL query or update text accepted.", _positive(int)
+    ),
+    Setting(
+        "max_concurrent_queries",
+        4,
+        "SPARQL queries evaluated at once; more wait, then get 503 when the wait exceeds the time-out.",
+        _positive(int),
+    ),
+    Setting(
+        "federation_allowlist",
+        "",
+        "Comma-separated hosts a SERVICE clause may reach. Empty: federation is off.",
+        _csv,
+    ),
+    Setting(
+        "write_token",
+        "",
+        "Bearer token(s) allowed to write, separated by commas. Empty: writes are refused.",
+        _csv,
+        secret=True,
+    ),
+    Setting(
+        "max_upload_bytes",
+        20_000_000,
+        "Largest body accepted by the write routes.",
+        _positive(int),
+    ),
+    Setting(
+        "languages",
+        "fr,en",
+        "Language preference for labels and pages, first preferred; untagged text comes last.",
+        _csv,
+    ),
+    Setting("page_size", 50, "Items per page in lists and incoming links.", _positive(int)),
+    Setting("threads", 8, "Worker threads of the WSGI server.", _positive(int)),
+    Setting(
+        "settings_file",
+        "",
+        "TOML file with settings (same names); environment and options take precedence.",
+    ),
+]
+
+SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Resolved settings, read-only. Attribute access by setting name."""
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def replace(self, **changes: Any) -> "Config":
+        return load_config(overrides={**self.values, **changes}, environ={})
+
+
+def _convert(setting: Setting, raw: Any, origin: str) -> Any:
+    try:
+        return setting.convert(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"Réglage invalide {setting.name} ({origin}) : {exc}",
+            f"Invalid setting {setting.name} ({origin}): {exc}",
+        ) from None
+
+
+def load_config(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """Resolve every setting from defaults, settings file, environment and overrides.
+
+    ``overrides`` holds values given explicitly (command-line options, tests);
+    ``None`` values in it are ignored so that unset options fall through.
+    """
+    environ = os.environ if environ is None else environ
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    unknown = set(overrides) - set(SETTINGS_BY_NAME)
+    if unknown:
+        raise ConfigError(
+            f"Réglage inconnu : {', '.join(sorted(unknown))}",
+            f"Unknown setting: {', '.join(sorted(unknown))}",
+        )
+
+    file_values: dict[str, Any] = {}
+    settings_file = overrides.get("settings_file") or environ.get(
+        SETTINGS_BY_NAME["settings_file"].env
+    )
+    if settings_file:
+        file_values = _read_settings_file(Path(settings_file))
+
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.name in overrides:
+            values[setting.name] = _convert(setting, overrides[setting.name], setting.option)
+        elif setting.env in environ:
+            values[setting.name] = _convert(setting, environ[setting.env], setting.env)
+        elif setting.name in file_values:
+            values[setting.name] = _convert(setting, file_values[setting.name], str(settings_file))
+        else:
+            values[setting.name] = _convert(setting, setting.default, "default")
+    return Config(values)
+
+
+def _read_settings_file(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"Fichier de réglages introuvable : {path}", f"Settings file not found: {path}"
+        ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"Fichier de réglages illisible {path} : {exc}",
+            f"Unreadable settings file {path}: {exc}",
+        ) from None
+    unknown = set(data) - set(SETTINGS_BY_NAME)
+    if unknown:
+        raise ConfigError(
+            f"Réglage inconnu dans {path} : {', '.join(sorted(unknown))}",
+            f"Unknown setting in {path}: {', '.join(sorted(unknown))}",
+        )
+    return data

@@ -1,0 +1,114 @@
+"""The exception tree.
+
+Every error a person can meet carries its HTTP status and a message in French
+and in English. One place in the web layer turns these into responses, and the
+CLI prints them; nothing else formats errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class MediationError(Exception):
+    """Base of every error the service reports to a person."""
+
+    status = 500
+    code = "internal-error"
+
+    def __init__(self, message_fr: str, message_en: str | None = None, **details: Any):
+        super().__init__(message_en or message_fr)
+        self.message_fr = message_fr
+        self.message_en = message_en or message_fr
+        self.details = details
+
+    def message(self, lang: str = "fr") -> str:
+        return self.message_en if lang == "en" else self.message_fr
+
+    def bilingual(self) -> str:
+        if self.message_fr == self.message_en:
+            return self.message_fr
+        return f"{self.message_fr}\n{self.message_en}"
+
+
+class ConfigError(MediationError):
+    """A setting has a value the service cannot use."""
+
+    status = 500
+    code = "config-error"
+
+
+class BadRequest(MediationError):
+    status = 400
+    code = "bad-request"
+
+
+class QuerySyntaxError(BadRequest):
+    """A SPARQL query or update does not parse; details hold line and column."""
+
+    code = "query-syntax"
+
+
+class RdfSyntaxError(BadRequest):
+    """An RDF document does not parse; details hold the source, line and reason."""
+
+    code = "rdf-syntax"
+
+
+class Forbidden(MediationError):
+    status = 403
+    code = "forbidden"
+
+
+class Unauthorized(MediationError):
+    status = 401
+    code = "unauthorized"
+
+
+class NotFound(MediationError):
+    status = 404
+    code = "not-found"
+
+
+class Gone(MediationError):
+    status = 410
+    code = "gone"
+
+
+class NotAcceptable(MediationError):
+    status = 406
+    code = "not-acceptable"
+
+
+class PayloadTooLarge(MediationError):
+    status = 413
+    code = "too-large"
+
+
+class UnsupportedMediaType(MediationError):
+    status = 415
+    code = "unsupported-media-type"
+
+
+class ValidationFailed(MediationError):
+    """Data does not conform to the shapes; ``details['report']`` holds the report."""
+
+    status = 422
+    code = "validation-failed"
+
+
+class QueryTimeout(MediationError):
+    status = 503
+    code = "query-timeout"
+
+
+class Overloaded(MediationError):
+    status = 503
+    code = "overloaded"
+
+
+class StoreError(MediationError):
+    """The store failed or could not be reached."""
+
+    status = 502
+    code = "store-error"

@@ -1,0 +1,77 @@
+"""The IRIs the project mints and the vocabularies it reuses.
+
+Every IRI of ours lives under one canonical base (``base_url``, by default the
+persistent ``https://w3id.org/mediation-sociale/``). The files in ``ontology/``,
+``shapes/`` and ``data/`` are written under the default base; :func:`rebase`
+moves them under another one when an operator configures it.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
+
+from .config import DEFAULT_BASE
+
+BASE = Namespace(DEFAULT_BASE)
+
+#: Our vocabulary (hash namespace: the whole vocabulary is one document).
+MED = Namespace(DEFAULT_BASE + "def#")
+#: Our SHACL shapes.
+MEDSH = Namespace(DEFAULT_BASE + "shapes#")
+
+#: schema.org, in the https namespace used by its release files and by rdflib.
+SDO = Namespace("https://schema.org/")
+
+ID = Namespace(DEFAULT_BASE + "id/")
+GRAPH = Namespace(DEFAULT_BASE + "graph/")
+
+#: INSEE's geographic ontology and identifiers.
+IGEO = Namespace("http://rdf.insee.fr/def/geo#")
+
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+AS = Namespace("https://www.w3.org/ns/activitystreams#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+DQV = Namespace("http://www.w3.org/ns/dqv#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+
+#: Prefixes used in every serialisation and in the query editor.
+PREFIXES: dict[str, str] = {
+    "schema": str(SDO),
+    "med": str(MED),
+    "medsh": str(MEDSH),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dct": str(DCTERMS),
+    "prov": str(PROV),
+    "org": str(ORG),
+    "foaf": str(FOAF),
+    "sh": str(SH),
+    "dcat": str(DCAT),
+    "void": str(VOID),
+    "igeo": str(IGEO),
+    "dqv": str(DQV),
+    "oa": str(OA),
+}
+
+__all__ = [
+    "ADMS", "AS", "BASE", "DCAT", "DCTERMS", "DQV", "FOAF", "GRAPH", "HYDRA", "ID", "IGEO", "MED",
+    "MEDSH", "OA", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SD", "SDO", "SH", "SKOS",
+    "VCARD", "VOID", "XSD", "rebase",
+]
+
+
+def rebase(iri: str, base_url: str) -> str:
+    """Move an IRI minted under the default base to ``base_url``; others are unchanged."""
+    if base_url != DEFAULT_BASE and iri.startswith(DEFAULT_BASE):
+        return base_url + iri[len(DEFAULT_BASE):]
+    return iri
+
+
+def is_ours(iri: URIRef | str, base_url: str = DEFAULT_BASE) -> bool:
+    return str(iri).startswith(base_url)

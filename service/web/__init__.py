@@ -1,0 +1,28 @@
+"""The web layer: Flask blueprints, one per concern, that never import each other.
+
+Only this package knows Flask. It reads the store and the settings through
+:func:`store` and :func:`config`, never through module globals.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from ..config import Config
+from ..store import Store
+
+
+def config() -> Config:
+    return current_app.extensions["mediation"]["config"]
+
+
+def store() -> Store:
+    return current_app.extensions["mediation"]["store"]
+
+
+def register(app: Flask) -> None:
+    """Attach every blueprint and the error handlers."""
+    from . import health, responses
+
+    responses.register_error_handlers(app)
+    app.register_blueprint(health.blueprint)

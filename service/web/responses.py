@@ -1,0 +1,91 @@
+"""The one place where errors become responses.
+
+An error is answered in the form the client asked for: an HTML page for a
+browser, JSON for a machine that accepts it, plain text otherwise. The message
+is always in French and in English, and never carries a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from ..errors import MediationError
+from ..formats import HTML, parse_accept
+
+log = logging.getLogger(__name__)
+
+# Werkzeug's own HTTP errors (unknown route, wrong method…), in French.
+HTTP_MESSAGES_FR = {
+    400: "Requête invalide.",
+    404: "Aucune ressource à cette adresse.",
+    405: "Méthode non autorisée pour cette adresse.",
+    413: "Le corps de la requête est trop volumineux.",
+    415: "Type de contenu non pris en charge.",
+}
+
+
+def wants(media_type: str) -> bool:
+    """True when the request's Accept prefers ``media_type`` over HTML and plain text."""
+    accept = parse_accept(request.headers.get("Accept"))
+    return accept.best_match([media_type, HTML.media_type, "text/plain"]) == media_type
+
+
+def error_response(error: MediationError, extra_headers: dict[str, str] | None = None) -> Response:
+    accept = parse_accept(request.headers.get("Accept"))
+    named = {value.lower() for value, _ in accept}
+    best = accept.best_match(["text/html", "application/json", "text/plain"], default="text/plain")
+    if best == "text/html" and "text/html" in named:
+        body = render_template("error.html", error=error)
+        response = Response(body, status=error.status, mimetype="text/html")
+    elif any("json" in value for value in named):
+        payload = {
+            "error": error.code,
+            "status": error.status,
+            "message": {"fr": error.message_fr, "en": error.message_en},
+        }
+        payload.update({k: v for k, v in error.details.items() if _jsonable(v)})
+        response = jsonify(payload)
+        response.status_code = error.status
+    else:
+        response = Response(error.bilingual() + "\n", status=error.status, mimetype="text/plain")
+    response.headers["Vary"] = "Accept"
+    for name, value in (extra_headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _jsonable(value: object) -> bool:
+    return isinstance(value, (str, int, float, bool, list, dict, type(None)))
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(MediationError)
+    def handle_mediation_error(error: MediationError):
+        if error.status >= 500:
+            log.warning("%s: %s", error.code, error.message_en)
+        return error_response(error)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(error: HTTPException):
+        status = error.code or 500
+        wrapped = MediationError(
+            HTTP_MESSAGES_FR.get(status, error.name), error.description or error.name
+        )
+        wrapped.status = status
+        wrapped.code = error.name.lower().replace(" ", "-")
+        response = error_response(wrapped)
+        if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
+            response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+        return response
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        log.exception("unexpected error")
+        wrapped = MediationError(
+            "Erreur interne du service ; elle a été consignée.",
+            "Internal error of the service; it has been logged.",
+        )
+        return error_response(wrapped)
