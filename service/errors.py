@@ -112,3 +112,10 @@ class StoreError(MediationError):
 
     status = 502
     code = "store-error"
+
+
+class SourceError(MediationError):
+    """An external source an import reads (files of an installed package) is missing or malformed."""
+
+    status = 500
+    code = "source-error"
