@@ -117,6 +117,12 @@ SETTINGS: list[Setting] = [
         "max_query_bytes", 100_000, "Largest SPARQL query or update text accepted.", _positive(int)
     ),
     Setting(
+        "max_write_quads",
+        1_000_000,
+        "Most quads one write (a SPARQL Update, an upload) may remove and add together.",
+        _positive(int),
+    ),
+    Setting(
         "max_concurrent_queries",
         4,
         "SPARQL queries evaluated at once; more wait, then get 503 when the wait exceeds the time-out.",

@@ -1,0 +1,433 @@
+"""The embedded store: Oxigraph on disk (``pyoxigraph``), in process.
+
+Layout of the store directory::
+
+    <store>/oxigraph/     the Oxigraph (RocksDB) database
+    <store>/generation    the write counter, one integer, replaced atomically
+    <store>/.journal/     the changeset being applied, if any (replayed on open)
+    <store>/.snapshots/   read-only copies the query workers read (removed on open)
+
+See ``docs/architecture.md`` ("The store") for why each kind of work runs where it does.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import IO, Any, Iterator, Mapping
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.term import Node, URIRef
+
+from ..errors import BadRequest, QuerySyntaxError, RdfSyntaxError, StoreError
+from ..formats import DATASET_FORMATS, Format
+from . import Changeset, GraphName, Quad, QueryRequest, QueryResponse, Store, Term
+from .evaluate import evaluate
+from .journal import Journal
+from .terms import DEFAULT_GRAPH, graph_to_oxigraph, quad_to_oxigraph, to_oxigraph, to_rdflib
+
+log = logging.getLogger(__name__)
+
+DATABASE = "oxigraph"
+GENERATION = "generation"
+JOURNAL = ".journal"
+SNAPSHOTS = ".snapshots"
+
+#: Loads at least this big are followed by ``optimize()`` (selective joins were 8× faster after it).
+OPTIMIZE_AFTER = 100_000
+
+
+class ReadWriteGate:
+    """Many readers or one writer; a waiting writer goes first (no starvation).
+
+    Oxigraph reads from a consistent snapshot taken when a query or a pattern
+    lookup starts, so readers hold the gate only while starting; the writer holds
+    it while a changeset, applied in several Oxigraph transactions, is half done.
+    """
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._readers = 0
+        self._writer = False
+        self._waiting_writers = 0
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._condition:
+            while self._writer or self._waiting_writers:
+                self._condition.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._readers -= 1
+                if not self._readers:
+                    self._condition.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._condition:
+            self._waiting_writers += 1
+            while self._writer or self._readers:
+                self._condition.wait()
+            self._waiting_writers -= 1
+            self._writer = True
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._writer = False
+                self._condition.notify_all()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data``: written, synced, renamed, directory synced."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _substitutions(bindings: Mapping[str, Term] | None) -> dict | None:
+    if not bindings:
+        return None
+    return {ox.Variable(name): to_oxigraph(term) for name, term in bindings.items()}
+
+
+def _syntax_error(error: SyntaxError, what: str = "requête") -> QuerySyntaxError:
+    from .evaluate import _ERROR_POSITION
+
+    message = str(error)
+    position = _ERROR_POSITION.search(message)
+    details = {"line": int(position[1]), "column": int(position[2])} if position else {}
+    return QuerySyntaxError(
+        f"Erreur de syntaxe dans la {what} SPARQL : {message}",
+        f"SPARQL syntax error: {message}",
+        **details,
+    )
+
+
+class EmbeddedStore(Store):
+    """Oxigraph on disk; see the module docstring for the layout."""
+
+    def __init__(self, directory: Path | str, *, max_workers: int = 4, query_timeout: float = 30.0,
+                 max_write_quads: int = 1_000_000, workers: bool = False):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.max_workers = max_workers
+        self.query_timeout = query_timeout
+        self.max_write_quads = max_write_quads
+        try:
+            self._store: ox.Store | None = ox.Store(str(self.directory / DATABASE))
+        except OSError as error:
+            raise StoreError(
+                f"Impossible d'ouvrir le magasin {self.directory} : {error}",
+                f"Cannot open the store {self.directory}: {error}",
+            ) from None
+        self._write_mutex = threading.RLock()
+        self._gate = ReadWriteGate()
+        self._journal = Journal(self.directory / JOURNAL)
+        self._generation = self._read_generation()
+        self._replay_journal()
+        self._pool = None
+        if workers:
+            from .pool import QueryPool
+
+            self._pool = QueryPool(self, self.directory / SNAPSHOTS, max_workers)
+
+    @classmethod
+    def from_config(cls, config: Any) -> "EmbeddedStore":
+        return cls(
+            config.store,
+            max_workers=config.max_concurrent_queries,
+            query_timeout=config.query_timeout,
+            max_write_quads=getattr(config, "max_write_quads", 1_000_000),
+        )
+
+    # -- plumbing --------------------------------------------------------------------------------
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        if self._store is None:
+            raise StoreError("Le magasin est fermé.", "The store is closed.")
+        return self._store
+
+    def _read_generation(self) -> int:
+        path = self.directory / GENERATION
+        try:
+            return int(path.read_text(encoding="ascii").strip())
+        except FileNotFoundError:
+            return 0
+        except ValueError:
+            raise StoreError(
+                f"Fichier de génération illisible : {path}", f"Unreadable generation file: {path}"
+            ) from None
+
+    def _set_generation(self, value: int) -> None:
+        write_atomically(self.directory / GENERATION, f"{value}\n".encode("ascii"))
+        self._generation = value
+
+    def _replay_journal(self) -> None:
+        pending = self._journal.read()
+        if pending is None:
+            return
+        generation, remove, add = pending
+        log.warning("replaying the journal of an interrupted write (generation %s)", generation)
+        self._apply_oxigraph(remove, add)
+        self._set_generation(max(generation, self._generation))
+        self._journal.clear()
+
+    def _apply_oxigraph(self, remove: list[ox.Quad], add: list[ox.Quad]) -> None:
+        store = self.oxigraph
+        with self._gate.writing():
+            for quad in remove:
+                store.remove(quad)
+            if add:
+                store.extend(add)
+            store.flush()
+
+    def snapshot_state(self) -> tuple[ox.Store, int, ReadWriteGate]:
+        """For the query pool: the store, its generation and the gate that guards half-applied writes."""
+        return self.oxigraph, self._generation, self._gate
+
+    # -- reading: our own queries ------------------------------------------------------------------
+
+    def _query(self, query: str, bindings: Mapping[str, Term] | None) -> Any:
+        try:
+            with self._gate.reading():
+                return self.oxigraph.query(
+                    query, use_default_graph_as_union=True, substitutions=_substitutions(bindings)
+                )
+        except SyntaxError as error:
+            raise _syntax_error(error) from None
+        except OSError as error:
+            raise StoreError(f"Erreur du magasin : {error}", f"Store error: {error}") from None
+        except RuntimeError as error:
+            # Oxigraph substitutes bindings as SEP-0007 says: a bound variable of a SELECT
+            # must be in its projection. That is a mistake in our own query, not bad input.
+            raise ValueError(f"{error} (bindings: {sorted(bindings or {})})") from None
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[dict[str, Term]]:
+        result = self._query(query, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise BadRequest("Une requête SELECT est attendue.", "A SELECT query is expected.")
+        names = [variable.value for variable in result.variables]
+        rows = []
+        for solution in result:
+            row = {}
+            for name, value in zip(names, solution):
+                if value is not None:
+                    row[name] = to_rdflib(value)
+            rows.append(row)
+        return rows
+
+    def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
+        result = self._query(query, bindings)
+        if not isinstance(result, ox.QueryBoolean):
+            raise BadRequest("Une requête ASK est attendue.", "An ASK query is expected.")
+        return bool(result)
+
+    def construct(self, query: str, bindings: Mapping[str, Term] | None = None) -> Graph:
+        result = self._query(query, bindings)
+        if not isinstance(result, ox.QueryTriples):
+            raise BadRequest(
+                "Une requête CONSTRUCT ou DESCRIBE est attendue.",
+                "A CONSTRUCT or DESCRIBE query is expected.",
+            )
+        graph = Graph()
+        for triple in result:
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        return graph
+
+    def quads(self, subject: Node | None = None, predicate: Node | None = None,
+              obj: Node | None = None, graph: GraphName | type[...] = ...) -> Iterator[Quad]:
+        pattern = (
+            None if subject is None else to_oxigraph(subject),
+            None if predicate is None else to_oxigraph(predicate),
+            None if obj is None else to_oxigraph(obj),
+            None if graph is ... else graph_to_oxigraph(graph),
+        )
+        with self._gate.reading():
+            found = self.oxigraph.quads_for_pattern(*pattern)
+        return self._converted(found)
+
+    @staticmethod
+    def _converted(found: Iterator[ox.Quad]) -> Iterator[Quad]:
+        for quad in found:
+            yield (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object),
+                   to_rdflib(quad.graph_name))
+
+    def graph_names(self) -> list[URIRef]:
+        with self._gate.reading():
+            names = list(self.oxigraph.named_graphs())
+        return sorted(URIRef(name.value) for name in names if isinstance(name, ox.NamedNode))
+
+    def count(self) -> int:
+        with self._gate.reading():
+            return len(self.oxigraph)
+
+    def is_empty(self) -> bool:
+        with self._gate.reading():
+            for _ in self.oxigraph.quads_for_pattern(None, None, None, None):
+                return False
+        return True
+
+    # -- reading: the public endpoint --------------------------------------------------------------
+
+    def run_query(self, request: QueryRequest) -> QueryResponse:
+        if self._pool is not None:
+            return self._pool.run(request)
+        with self._gate.reading():
+            outcome = evaluate(
+                self.oxigraph,
+                request.query,
+                results_format=request.result_format.oxigraph,
+                graph_format=request.graph_format.oxigraph,
+                default_graph_uris=request.default_graph_uris,
+                named_graph_uris=request.named_graph_uris,
+                max_rows=request.max_rows,
+                base_iri=request.base_iri,
+            )
+        return response_for(outcome, request)
+
+    # -- writing -------------------------------------------------------------------------------------
+
+    def write_lock(self) -> AbstractContextManager[None]:
+        return self._write_mutex
+
+    def update_delta(self, update: str, base_iri: str | None = None) -> Changeset:
+        from .delta import delta_on_oxigraph
+
+        with self._write_mutex:
+            return delta_on_oxigraph(
+                self, update, base_iri, timeout=self.query_timeout, max_quads=self.max_write_quads
+            )
+
+    def apply(self, changes: Changeset) -> int:
+        try:
+            remove = [quad_to_oxigraph(q) for q in changes.remove]
+            add = [quad_to_oxigraph(q) for q in changes.add]
+        except (TypeError, ValueError) as error:
+            raise BadRequest(
+                f"Modification impossible, terme invalide : {error}",
+                f"Cannot apply the change, invalid term: {error}",
+            ) from None
+        with self._write_mutex:
+            if not remove and not add:
+                return self._generation
+            target = self._generation + 1
+            self._journal.write(target, remove, add)
+            self._apply_oxigraph(remove, add)
+            self._set_generation(target)
+            self._journal.clear()
+            return target
+
+    def load(self, source: Path | IO[bytes] | bytes, fmt: Format, graph: GraphName,
+             base_iri: str | None = None) -> int:
+        rdf_format = getattr(ox.RdfFormat, fmt.oxigraph or "", None)
+        if rdf_format is None:
+            raise BadRequest(f"Format non chargeable : {fmt.label}", f"Format cannot be loaded: {fmt.label}")
+        target = None if graph is None and fmt in DATASET_FORMATS else graph_to_oxigraph(graph)
+        options: dict[str, Any] = {"base_iri": base_iri, "rename_blank_nodes": True}
+        if isinstance(source, Path):
+            options["path"] = str(source)
+        else:
+            options["input"] = source
+        try:
+            quads = list(ox.parse(format=rdf_format, **options))
+        except SyntaxError as error:
+            name = source if isinstance(source, Path) else "input"
+            raise RdfSyntaxError(
+                f"Erreur de syntaxe {fmt.label} dans {name} : {error}",
+                f"{fmt.label} syntax error in {name}: {error}",
+                source=str(name),
+            ) from None
+        except OSError as error:
+            raise StoreError(f"Lecture impossible : {error}", f"Cannot read: {error}") from None
+        if target is not None:
+            quads = [ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
+        with self._write_mutex:
+            # One Oxigraph transaction: a crash leaves all of the load or none of it.
+            self.oxigraph.extend(quads)
+            if len(quads) >= OPTIMIZE_AFTER:
+                self.oxigraph.optimize()
+            self.oxigraph.flush()
+            self._set_generation(self._generation + 1)
+        return len(quads)
+
+    def dump(self, out: IO[bytes], fmt: Format, graph: GraphName | type[...] = ...) -> None:
+        rdf_format = getattr(ox.RdfFormat, fmt.oxigraph or "", None)
+        if rdf_format is None:
+            raise BadRequest(f"Format d'export inconnu : {fmt.label}", f"Unknown export format: {fmt.label}")
+        if graph is ... and fmt not in DATASET_FORMATS:
+            raise BadRequest(
+                f"{fmt.label} ne porte pas de graphes nommés : choisissez un graphe, ou TriG/N-Quads.",
+                f"{fmt.label} carries no named graphs: choose a graph, or TriG/N-Quads.",
+            )
+        with self._gate.reading():
+            if graph is ...:
+                self.oxigraph.dump(out, rdf_format)
+            else:
+                self.oxigraph.dump(out, rdf_format, from_graph=graph_to_oxigraph(graph))
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+        if self._store is not None:
+            with self._write_mutex:
+                self._store.flush()
+                self._store = None
+
+
+def response_for(outcome: Any, request: QueryRequest) -> QueryResponse:
+    """A QueryResponse for a worker's Outcome, or the error it describes."""
+    if outcome.error == "syntax":
+        details = {}
+        if outcome.line is not None:
+            details = {"line": outcome.line, "column": outcome.column}
+        raise QuerySyntaxError(
+            f"Erreur de syntaxe dans la requête SPARQL : {outcome.message}",
+            f"SPARQL syntax error: {outcome.message}",
+            **details,
+        )
+    if outcome.error:
+        raise StoreError(
+            f"La requête a échoué : {outcome.message}", f"The query failed: {outcome.message}"
+        )
+    fmt = request.graph_format if outcome.form == "construct" else request.result_format
+    return QueryResponse(
+        body=outcome.body,
+        media_type=fmt.media_type,
+        form=outcome.form,
+        rows=outcome.rows,
+        truncated=outcome.truncated,
+    )
+
+
+def remove_tree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+__all__ = ["EmbeddedStore", "ReadWriteGate", "DEFAULT_GRAPH"]

@@ -1,0 +1,80 @@
+"""Terms across the boundary: pyoxigraph ↔ rdflib, and a text encoding that keeps blank nodes.
+
+rdflib terms are what the rest of the service sees; pyoxigraph terms are what
+Oxigraph takes and gives. Both follow RDF 1.1: a simple literal is an
+``xsd:string`` literal, a language-tagged one is an ``rdf:langString``.
+Blank nodes keep their identifiers both ways (``BlankNode(id)`` and
+``BNode(id)``), so a blank node read from the store can be written back and
+addressed again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib.namespace import RDF, XSD
+from rdflib.term import BNode, Literal, Node, URIRef
+
+XSD_STRING = str(XSD.string)
+RDF_LANGSTRING = str(RDF.langString)
+_OX_XSD_STRING = ox.NamedNode(XSD_STRING)
+DEFAULT_GRAPH = ox.DefaultGraph()
+
+
+def to_rdflib(term: Any) -> Node | None:
+    """An rdflib term for a pyoxigraph term; the default graph becomes None."""
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return URIRef(term.value)
+    if kind is ox.Literal:
+        language = term.language
+        if language is not None:
+            return Literal(term.value, lang=language)
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    if kind is ox.BlankNode:
+        return BNode(term.value)
+    if kind is ox.DefaultGraph or term is None:
+        return None
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def to_oxigraph(term: Node | None) -> Any:
+    """A pyoxigraph term for an rdflib term; None (a quad's graph) is the default graph."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is None or str(term.datatype) == XSD_STRING:
+            return ox.Literal(str(term))
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term is None:
+        return DEFAULT_GRAPH
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def graph_to_oxigraph(graph: Node | None) -> Any:
+    """A quad's graph name: None or rdflib's default-graph identifier → Oxigraph's default graph."""
+    if graph is None or str(graph) == "urn:x-rdflib:default":
+        return DEFAULT_GRAPH
+    return to_oxigraph(graph)
+
+
+def quad_to_oxigraph(quad: tuple) -> ox.Quad:
+    s, p, o, g = quad
+    return ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_to_oxigraph(g))
+
+
+def quad_to_rdflib(quad: ox.Quad) -> tuple:
+    return (
+        to_rdflib(quad.subject),
+        to_rdflib(quad.predicate),
+        to_rdflib(quad.object),
+        to_rdflib(quad.graph_name),
+    )
