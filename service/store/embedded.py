@@ -128,7 +128,7 @@ class EmbeddedStore(Store):
     """Oxigraph on disk; see the module docstring for the layout."""
 
     def __init__(self, directory: Path | str, *, max_workers: int = 4, query_timeout: float = 30.0,
-                 max_write_quads: int = 1_000_000, workers: bool = False):
+                 max_write_quads: int = 1_000_000, workers: bool = True):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.max_workers = max_workers
@@ -293,7 +293,7 @@ class EmbeddedStore(Store):
 
     def run_query(self, request: QueryRequest) -> QueryResponse:
         if self._pool is not None:
-            return self._pool.run(request)
+            return response_for(self._pool.run(request), request)
         with self._gate.reading():
             outcome = evaluate(
                 self.oxigraph,

@@ -1,0 +1,233 @@
+"""The pool of query worker processes of the embedded store.
+
+Oxigraph's Python API cannot cancel a running query, so a researcher's query
+runs in a worker process that the pool kills (SIGKILL) when the query passes
+its time-out; a fresh worker takes its place and the other workers never
+notice. Workers read a snapshot of the store (``Store.backup``: hard links,
+about 2 ms at 1M triples here), made lazily when the store's generation has
+moved since the last one, shared by all workers, and removed once no query and
+no worker uses it any more.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import shutil
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from ..errors import Overloaded, QueryTimeout, StoreError
+from . import QueryRequest
+from .evaluate import Outcome
+from .worker import serve
+
+log = logging.getLogger(__name__)
+
+#: How long a new worker may take to start (import pyoxigraph) before it counts as broken.
+STARTUP_SECONDS = 60.0
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: Any
+    conn: Connection
+    ready: bool = False
+    pid: int | None = None
+    holding: str | None = None  # the snapshot it keeps open
+    busy: bool = field(default=False)
+
+
+class QueryPool:
+    def __init__(self, owner: Any, directory: Path, size: int):
+        import multiprocessing
+
+        self._owner = owner
+        self._directory = directory
+        shutil.rmtree(directory, ignore_errors=True)  # snapshots of a previous run
+        directory.mkdir(parents=True)
+        self._context = multiprocessing.get_context("spawn")
+        self._condition = threading.Condition()
+        self._idle: list[_Worker] = []
+        self._workers: set[_Worker] = set()
+        self._snapshot_lock = threading.Lock()
+        self._snapshot: tuple[int, str] | None = None
+        self._in_use: dict[str, int] = {}
+        self._names = itertools.count()
+        self._closed = False
+        for _ in range(size):
+            self._idle.append(self._spawn())
+
+    # -- workers -----------------------------------------------------------------------------------
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=serve, args=(child,), daemon=True, name="sparql-worker")
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        with self._condition:
+            self._workers.add(worker)
+        return worker
+
+    def _end(self, worker: _Worker, kill: bool) -> None:
+        if kill and worker.process.pid is not None:
+            try:
+                os.kill(worker.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        worker.process.join(timeout=10)
+        worker.conn.close()
+        with self._condition:
+            self._workers.discard(worker)
+
+    def _replace(self, worker: _Worker, kill: bool) -> _Worker:
+        self._end(worker, kill)
+        if self._closed:
+            return worker
+        return self._spawn()
+
+    def pids(self) -> list[int]:
+        """Process ids of the live workers (for tests and diagnostics)."""
+        with self._condition:
+            return [w.process.pid for w in self._workers if w.process.pid is not None]
+
+    def _wait_ready(self, worker: _Worker) -> None:
+        if worker.ready:
+            return
+        if not worker.conn.poll(STARTUP_SECONDS):
+            raise StoreError("Un processus de requête n'a pas démarré.", "A query process did not start.")
+        _, worker.pid = worker.conn.recv()
+        worker.ready = True
+
+    # -- snapshots ---------------------------------------------------------------------------------
+
+    def _acquire_snapshot(self) -> str:
+        with self._snapshot_lock:
+            store, generation, gate = self._owner.snapshot_state()
+            if self._snapshot is None or self._snapshot[0] != generation:
+                path = self._directory / f"g{generation}-{next(self._names)}"
+                # Not while a changeset is half applied.
+                with gate.reading():
+                    generation = self._owner.generation
+                    store.backup(str(path))
+                self._snapshot = (generation, str(path))
+            path = self._snapshot[1]
+            self._in_use[path] = self._in_use.get(path, 0) + 1
+            return path
+
+    def _release_snapshot(self, path: str) -> None:
+        with self._snapshot_lock:
+            self._in_use[path] -= 1
+            current = self._snapshot[1] if self._snapshot else None
+            with self._condition:
+                held = {w.holding for w in self._workers}
+            for name, users in list(self._in_use.items()):
+                if name != current and users == 0 and name not in held:
+                    del self._in_use[name]
+                    shutil.rmtree(name, ignore_errors=True)
+
+    # -- queries -----------------------------------------------------------------------------------
+
+    def run(self, request: QueryRequest) -> Outcome:
+        worker = self._take(request.timeout)
+        snapshot = None
+        try:
+            snapshot = self._acquire_snapshot()
+            worker, outcome, error = self._dispatch(worker, snapshot, request)
+        except OSError as failure:
+            outcome, error = None, StoreError(
+                f"Instantané du magasin impossible : {failure}", f"Cannot snapshot the store: {failure}"
+            )
+        finally:
+            with self._condition:
+                if self._closed:
+                    self._end(worker, kill=True)
+                else:
+                    self._idle.append(worker)
+                    self._condition.notify()
+            if snapshot is not None:
+                self._release_snapshot(snapshot)
+        if error is not None:
+            raise error
+        return outcome
+
+    def _take(self, timeout: float) -> _Worker:
+        deadline = time.monotonic() + timeout
+        with self._condition:
+            while not self._idle:
+                remaining = deadline - time.monotonic()
+                if self._closed:
+                    raise StoreError("Le magasin est fermé.", "The store is closed.")
+                if remaining <= 0:
+                    raise Overloaded(
+                        f"Trop de requêtes en cours : aucune place ne s'est libérée en {timeout:g} s. "
+                        "Réessayez plus tard.",
+                        f"Too many queries running: no slot freed within {timeout:g} s. Try again later.",
+                    )
+                self._condition.wait(remaining)
+            return self._idle.pop()
+
+    def _dispatch(
+        self, worker: _Worker, snapshot: str, request: QueryRequest
+    ) -> tuple[_Worker, Outcome | None, Exception | None]:
+        """Run the query on ``worker``; return the worker to keep (a replacement if it
+        was killed or died), the outcome, or the error to raise."""
+        options = {
+            "results_format": request.result_format.oxigraph,
+            "graph_format": request.graph_format.oxigraph,
+            "default_graph_uris": tuple(request.default_graph_uris),
+            "named_graph_uris": tuple(request.named_graph_uris),
+            "max_rows": request.max_rows,
+            "base_iri": request.base_iri,
+        }
+        try:
+            self._wait_ready(worker)
+            worker.conn.send((snapshot, request.query, options))
+        except (EOFError, OSError, StoreError):
+            return self._died(worker)
+        if not worker.conn.poll(request.timeout):
+            log.warning("query stopped after %ss: worker %s killed", request.timeout, worker.pid)
+            return self._replace(worker, kill=True), None, QueryTimeout(
+                f"La requête a dépassé le délai de {request.timeout:g} s : elle a été arrêtée.",
+                f"The query exceeded the {request.timeout:g} s time-out and was stopped.",
+                timeout=request.timeout,
+            )
+        try:
+            _, holding, outcome = worker.conn.recv()
+        except (EOFError, OSError):
+            return self._died(worker)
+        worker.holding = holding
+        return worker, outcome, None
+
+    def _died(self, worker: _Worker) -> tuple[_Worker, None, Exception]:
+        log.error("query worker %s died (exit code %s)", worker.pid, worker.process.exitcode)
+        return self._replace(worker, kill=True), None, StoreError(
+            "Le processus de requête s'est arrêté de façon inattendue.",
+            "The query process stopped unexpectedly.",
+        )
+
+    def close(self) -> None:
+        with self._condition:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._condition.notify_all()
+        for worker in idle:
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+        for worker in idle:
+            worker.process.join(timeout=5)
+            self._end(worker, kill=worker.process.is_alive())
+        with self._condition:
+            busy = list(self._workers)
+        for worker in busy:
+            self._end(worker, kill=True)
+        shutil.rmtree(self._directory, ignore_errors=True)
