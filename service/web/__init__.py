@@ -22,7 +22,8 @@ def store() -> Store:
 
 def register(app: Flask) -> None:
     """Attach every blueprint and the error handlers."""
-    from . import health, responses
+    from . import health, responses, sparql
 
     responses.register_error_handlers(app)
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(sparql.blueprint)

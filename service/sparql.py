@@ -1,0 +1,688 @@
+"""The SPARQL endpoint's core: the query guard, the protocol's choices, the service description.
+
+No Flask here. The web layer (``service/web/sparql.py``) reads the request and
+calls these functions; the store evaluates what they let through.
+
+The guard runs before anything reaches an engine, because an engine given a
+``SERVICE`` clause connects to the named host on its own (pyoxigraph does), and
+a ``LOAD`` fetches a URL. It works on the tokens of the SPARQL 1.1 grammar
+(https://www.w3.org/TR/sparql11-query/#terminals), so that a keyword inside a
+string, an IRI, a comment or a prefixed name never counts, and a real
+``SERVICE`` is never missed. A tokenizer rather than a parser: rdflib's parser
+refuses some valid SPARQL 1.1 queries, and pyoxigraph exposes no parser; the
+tokens are all the guard needs, and the engine keeps the last word on syntax.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+from urllib.parse import quote, urljoin, urlsplit
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID, XSD
+
+from .config import Config
+from .errors import BadRequest, Forbidden, NotAcceptable, PayloadTooLarge, QuerySyntaxError
+from .formats import (
+    GRAPH_FORMATS,
+    JSONLD,
+    RDFXML,
+    RESULTS_CSV,
+    RESULTS_FORMATS,
+    RESULTS_JSON,
+    RESULTS_TSV,
+    RESULTS_XML,
+    TURTLE,
+    NTRIPLES,
+    BY_KEY,
+    Format,
+    by_media_type,
+    negotiate,
+)
+from .namespaces import PREFIXES, SD, SDO
+
+# ---------------------------------------------------------------------------------------------
+# Tokens: the terminals of https://www.w3.org/TR/sparql11-query/#sparqlGrammar ([139]–[173])
+# ---------------------------------------------------------------------------------------------
+
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+# Oxigraph and the grammar's note on escapes (§19.2) accept \u escapes inside strings and IRIs.
+_ECHAR = r"\\[tbnrf\\\"']"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PN_LOCAL = (
+    f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})"
+    f"(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+)
+_VARNAME = f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
+
+# Order matters where two terminals start alike: a prefixed name before a bare word
+# ("SERVICE:p" is a name, not the keyword), long strings before short ones, numbers
+# before the "." punctuation.
+_TOKEN_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("WS", r"[ \t\r\n]+"),
+    ("COMMENT", r"#[^\r\n]*"),
+    ("IRIREF", f"<(?:[^<>\"{{}}|^`\\\\\\x00-\\x20]|{_UCHAR})*>"),
+    ("STRING", f"'''(?:(?:'|'')?(?:[^'\\\\]|{_ECHAR}|{_UCHAR}))*'''"),
+    ("STRING", f'"""(?:(?:"|"")?(?:[^"\\\\]|{_ECHAR}|{_UCHAR}))*"""'),
+    ("STRING", f"'(?:[^'\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*'"),
+    ("STRING", f'"(?:[^"\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*"'),
+    ("PNAME", f"(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?"),
+    ("BLANK", f"_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"),
+    ("VAR", f"[?$]{_VARNAME}"),
+    ("LANGTAG", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"),
+    (
+        "NUMBER",
+        r"[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+|[0-9]+[eE][+-]?[0-9]+"
+        r"|[0-9]*\.[0-9]+|[0-9]+",
+    ),
+    ("WORD", r"[A-Za-z_][A-Za-z0-9_]*"),
+    ("PUNCT", r"\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,.*+\-/!=<>|^?]"),
+)
+_SCANNER = re.compile("|".join(f"(?P<{kind}{i}>{pattern})" for i, (kind, pattern) in
+                               enumerate(_TOKEN_PATTERNS)))
+_KIND_OF_GROUP = {f"{kind}{i}": kind for i, (kind, _) in enumerate(_TOKEN_PATTERNS)}
+_CODEPOINT = re.compile(_UCHAR)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # IRIREF, STRING, PNAME, BLANK, VAR, LANGTAG, NUMBER, WORD, PUNCT
+    text: str
+    offset: int
+
+    @property
+    def keyword(self) -> str:
+        """The upper-cased word for keywords (SPARQL keywords ignore case), else ''."""
+        return self.text.upper() if self.kind == "WORD" else ""
+
+
+class LexError(ValueError):
+    def __init__(self, offset: int, text: str):
+        super().__init__(f"unexpected character at offset {offset}")
+        self.offset = offset
+        self.line, self.column = line_column(text, offset)
+
+
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def tokenize(text: str) -> list[Token]:
+    """The significant tokens of a query or update; whitespace and comments dropped."""
+    tokens: list[Token] = []
+    position = 1 if text.startswith("\ufeff") else 0
+    end = len(text)
+    while position < end:
+        match = _SCANNER.match(text, position)
+        if match is None:
+            raise LexError(position, text)
+        kind = _KIND_OF_GROUP[match.lastgroup]  # type: ignore[index]
+        if kind not in ("WS", "COMMENT"):
+            tokens.append(Token(kind, match.group(), position))
+        position = match.end()
+    return tokens
+
+
+def unescape_codepoints(text: str) -> str:
+    """Replace ``\\uXXXX`` and ``\\UXXXXXXXX`` escapes (SPARQL 1.1 §19.2)."""
+
+    def replace(match: re.Match[str]) -> str:
+        try:
+            return chr(int(match.group()[2:], 16))
+        except (ValueError, OverflowError):
+            return match.group()
+
+    return _CODEPOINT.sub(replace, text)
+
+
+# ---------------------------------------------------------------------------------------------
+# What a request holds: its form, its SERVICE targets, its LOADs
+# ---------------------------------------------------------------------------------------------
+
+QUERY_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE": "describe"}
+UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
+
+
+@dataclass(frozen=True)
+class ServiceCall:
+    """A ``SERVICE`` clause: its target IRI when it is one, None for a variable."""
+
+    target: str | None
+    line: int
+    column: int
+    text: str  # as written
+
+
+@dataclass
+class Analysis:
+    form: str | None  # "select", "ask", "construct", "describe", "update", or None (unknown)
+    services: list[ServiceCall] = field(default_factory=list)
+    loads: list[tuple[int, int]] = field(default_factory=list)  # (line, column) of each LOAD
+
+    @property
+    def is_update(self) -> bool:
+        return self.form == "update"
+
+
+def analyse(text: str, base_iri: str | None = None) -> Analysis:
+    """Form, SERVICE targets and LOADs of a query or update; raises LexError.
+
+    PREFIX and BASE declarations are followed in order, as SPARQL Update carries
+    them from one operation to the next, so ``SERVICE ex:x`` and ``SERVICE <rel>``
+    resolve to the IRI the engine would reach.
+    """
+    tokens = tokenize(text)
+    prefixes: dict[str, str] = {}
+    base = base_iri
+    form: str | None = None
+    decided = False
+    services: list[ServiceCall] = []
+    loads: list[tuple[int, int]] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        keyword = token.keyword
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if keyword == "BASE" and following is not None and following.kind == "IRIREF":
+            base = _resolve(_iri_text(following.text), base)
+            index += 2
+            continue
+        if (keyword == "PREFIX" and following is not None and following.kind == "PNAME"
+                and following.text.endswith(":") and index + 2 < len(tokens)
+                and tokens[index + 2].kind == "IRIREF"):
+            prefixes[following.text[:-1]] = _resolve(_iri_text(tokens[index + 2].text), base) or ""
+            index += 3
+            continue
+        if not decided:  # the first token after the prologue says what the request is
+            decided = True
+            if keyword in QUERY_FORMS:
+                form = QUERY_FORMS[keyword]
+            elif keyword in UPDATE_KEYWORDS:
+                form = "update"
+        if keyword == "LOAD":
+            loads.append(line_column(text, token.offset))
+        if keyword == "SERVICE":
+            services.append(_service_call(text, tokens, index, prefixes, base))
+        index += 1
+    return Analysis(form, services, loads)
+
+
+def _service_call(text: str, tokens: Sequence[Token], index: int, prefixes: dict[str, str],
+                  base: str | None) -> ServiceCall:
+    line, column = line_column(text, tokens[index].offset)
+    position = index + 1
+    if position < len(tokens) and tokens[position].keyword == "SILENT":
+        position += 1
+    target_token = tokens[position] if position < len(tokens) else None
+    if target_token is None:
+        return ServiceCall("", line, column, "SERVICE")
+    written = target_token.text
+    if target_token.kind == "IRIREF":
+        return ServiceCall(_resolve(_iri_text(written), base) or "", line, column, written)
+    if target_token.kind == "PNAME":
+        prefix, _, local = written.partition(":")
+        namespace = prefixes.get(prefix)
+        iri = "" if namespace is None else namespace + _unescape_local(local)
+        return ServiceCall(iri, line, column, written)
+    if target_token.kind == "VAR":
+        return ServiceCall(None, line, column, written)
+    return ServiceCall("", line, column, written)  # not valid SPARQL: refused as unresolvable
+
+
+def _iri_text(iriref: str) -> str:
+    return unescape_codepoints(iriref[1:-1])
+
+
+_LOCAL_ESCAPE = re.compile(r"\\(.)")
+
+
+def _unescape_local(local: str) -> str:
+    return _LOCAL_ESCAPE.sub(r"\1", local)
+
+
+def _resolve(iri: str, base: str | None) -> str | None:
+    if urlsplit(iri).scheme:
+        return iri
+    if base is None:
+        return None
+    return urljoin(base, iri)
+
+
+# ---------------------------------------------------------------------------------------------
+# The guard
+# ---------------------------------------------------------------------------------------------
+
+
+def check_size(text: str, config: Config) -> None:
+    size = len(text.encode("utf-8"))
+    if size > config.max_query_bytes:
+        raise PayloadTooLarge(
+            f"La requête fait {size} octets ; la limite de ce service est {config.max_query_bytes} "
+            "octets (réglage max_query_bytes).",
+            f"The query is {size} bytes long; this service accepts at most "
+            f"{config.max_query_bytes} bytes (setting max_query_bytes).",
+            size=size,
+            limit=config.max_query_bytes,
+        )
+
+
+def check_query(text: str, config: Config, base_iri: str | None = None) -> Analysis:
+    """Let a query through to the engine, or raise the error the client gets.
+
+    Refuses, with a message saying why: a text over ``max_query_bytes`` (413), an
+    update (400: this is the query operation), a ``SERVICE`` the allow-list does
+    not name (403). A text the tokenizer cannot read is left to the engine's
+    parser, which reports the position, unless it could hide a ``SERVICE`` or a
+    ``LOAD``: then it is refused here, with its position (400).
+    """
+    check_size(text, config)
+    analysis = _analyse_all_readings(text, base_iri)
+    if analysis.is_update:
+        raise BadRequest(
+            "Ce point d'accès n'exécute que des requêtes (SELECT, ASK, CONSTRUCT, DESCRIBE) ; "
+            "les mises à jour SPARQL Update vont à /sparql/update.",
+            "This endpoint runs queries only (SELECT, ASK, CONSTRUCT, DESCRIBE); SPARQL Update "
+            "requests go to /sparql/update.",
+        )
+    _check_services(analysis, config)
+    return analysis
+
+
+def check_update(text: str, config: Config, base_iri: str | None = None) -> Analysis:
+    """Let an update through to the engine, or raise: size (413), ``LOAD`` (403), ``SERVICE`` (403).
+
+    ``LOAD`` fetches a document from the web: no input makes the server connect anywhere.
+    """
+    check_size(text, config)
+    analysis = _analyse_all_readings(text, base_iri)
+    if analysis.loads:
+        line, column = analysis.loads[0]
+        raise Forbidden(
+            f"LOAD est refusé (ligne {line}, colonne {column}) : ce service ne va jamais chercher "
+            "de données sur le web. Envoyez les données elles-mêmes (INSERT DATA ou le protocole "
+            "Graph Store).",
+            f"LOAD is refused (line {line}, column {column}): this service never fetches data "
+            "from the web. Send the data itself (INSERT DATA or the Graph Store Protocol).",
+            line=line,
+            column=column,
+        )
+    _check_services(analysis, config)
+    return analysis
+
+
+def _analyse_all_readings(text: str, base_iri: str | None) -> Analysis:
+    """Analyse the text as Oxigraph reads it and, when it has ``\\u`` escapes, as the spec does.
+
+    Oxigraph decodes ``\\u`` escapes inside strings and IRIs only; SPARQL 1.1 §19.2
+    decodes them everywhere before parsing. An engine following the letter could
+    then see a ``SERVICE`` that the first reading keeps inside a string: both are
+    checked, and every SERVICE and LOAD either finds is kept.
+    """
+    try:
+        analysis = analyse(text, base_iri)
+    except LexError as error:
+        if _could_hide_remote(text):
+            raise QuerySyntaxError(
+                f"Requête illisible ligne {error.line}, colonne {error.column} : caractère "
+                "inattendu. Elle contient SERVICE ou LOAD, qui ne sont admis que dans une "
+                "requête lisible.",
+                f"Unreadable query at line {error.line}, column {error.column}: unexpected "
+                "character. It contains SERVICE or LOAD, which are accepted only in a "
+                "well-formed query.",
+                line=error.line,
+                column=error.column,
+            ) from None
+        return Analysis(form=None)
+    if _CODEPOINT.search(text):
+        try:
+            other = analyse(unescape_codepoints(text), base_iri)
+        except LexError:
+            pass  # an engine that decodes first would fail to parse it as well
+        else:
+            seen = {(s.line, s.column) for s in analysis.services}
+            analysis.services.extend(s for s in other.services if (s.line, s.column) not in seen)
+            analysis.loads.extend(p for p in other.loads if p not in analysis.loads)
+            if other.is_update:
+                analysis.form = "update"
+    return analysis
+
+
+_REMOTE_WORDS = re.compile(r"service|load", re.IGNORECASE)
+
+
+def _could_hide_remote(text: str) -> bool:
+    return bool(_REMOTE_WORDS.search(text) or _REMOTE_WORDS.search(unescape_codepoints(text)))
+
+
+def _check_services(analysis: Analysis, config: Config) -> None:
+    allowlist: tuple[str, ...] = tuple(config.federation_allowlist)
+    for call in analysis.services:
+        where_fr = f"ligne {call.line}, colonne {call.column}"
+        where_en = f"line {call.line}, column {call.column}"
+        if not allowlist:
+            raise Forbidden(
+                f"SERVICE {call.text} ({where_fr}) est refusé : la fédération de requêtes est "
+                "désactivée sur ce service (réglage federation_allowlist).",
+                f"SERVICE {call.text} ({where_en}) is refused: federated query is off on this "
+                "service (setting federation_allowlist).",
+                line=call.line,
+                column=call.column,
+            )
+        if call.target is None:
+            raise Forbidden(
+                f"SERVICE {call.text} ({where_fr}) est refusé : la cible d'un SERVICE doit être "
+                "une IRI écrite dans la requête, pas une variable.",
+                f"SERVICE {call.text} ({where_en}) is refused: the target of a SERVICE must be "
+                "an IRI written in the query, not a variable.",
+                line=call.line,
+                column=call.column,
+            )
+        if not service_allowed(call.target, allowlist):
+            allowed = ", ".join(allowlist)
+            raise Forbidden(
+                f"SERVICE {call.text} ({where_fr}) est refusé : seuls ces hôtes sont admis : "
+                f"{allowed}.",
+                f"SERVICE {call.text} ({where_en}) is refused: only these hosts are allowed: "
+                f"{allowed}.",
+                line=call.line,
+                column=call.column,
+                allowed=list(allowlist),
+            )
+
+
+def service_allowed(iri: str, allowlist: Iterable[str]) -> bool:
+    """True when ``iri`` is an http(s) URL whose host (or host:port) is on the allow-list."""
+    try:
+        parts = urlsplit(iri)
+        host = (parts.hostname or "").lower().rstrip(".")
+        port = parts.port
+    except ValueError:
+        return False
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return False
+    default_port = 443 if parts.scheme.lower() == "https" else 80
+    for entry in allowlist:
+        entry = entry.strip().lower().rstrip(".")
+        if not entry:
+            continue
+        if ":" in entry.strip("[]") and not entry.startswith("["):
+            name, _, entry_port = entry.rpartition(":")
+            if name == host and entry_port.isdigit() and int(entry_port) == (port or default_port):
+                return True
+        elif entry.strip("[]") == host:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Result formats
+# ---------------------------------------------------------------------------------------------
+
+#: What each query form can be answered in, first choice first (the default for */*).
+#: ASK has no CSV/TSV form (https://www.w3.org/TR/sparql11-results-csv-tsv/ covers SELECT).
+FORMATS_BY_FORM: dict[str, tuple[Format, ...]] = {
+    "select": RESULTS_FORMATS,
+    "ask": (RESULTS_JSON, RESULTS_XML),
+    "construct": GRAPH_FORMATS,
+    "describe": GRAPH_FORMATS,
+}
+
+#: ``format=`` values that mean another format for graph results ("json" for CONSTRUCT is
+#: JSON-LD, "xml" is RDF/XML), as curl users and YASGUI expect.
+_GRAPH_SYNONYMS = {"json": JSONLD, "xml": RDFXML, "ttl": TURTLE, "rdf": RDFXML, "n-triples": NTRIPLES}
+_RESULT_SYNONYMS = {"srj": RESULTS_JSON, "srx": RESULTS_XML, "sparql-results+json": RESULTS_JSON}
+
+
+def format_parameter(value: str, choices: tuple[Format, ...]) -> Format | None:
+    """The format a ``format=`` value names among ``choices``: key, suffix or media type."""
+    value = value.strip().lower()
+    graph = choices == GRAPH_FORMATS
+    candidates = [
+        BY_KEY.get(value),
+        (_GRAPH_SYNONYMS if graph else _RESULT_SYNONYMS).get(value),
+        by_media_type(value, choices),
+    ]
+    candidates.extend(f for f in choices if f.suffix == value)
+    for candidate in candidates:
+        if candidate is not None and candidate in choices:
+            return candidate
+    return None
+
+
+def choose_format(form: str, accept: str | None, format_value: str | None = None) -> Format:
+    """The format to answer a query of ``form`` in, from ``format=`` or ``Accept``; else 406."""
+    choices = FORMATS_BY_FORM.get(form, RESULTS_FORMATS)
+    chosen = (
+        format_parameter(format_value, choices) if format_value
+        else negotiate(accept, choices)
+    )
+    if chosen is None:
+        raise not_acceptable(form, choices, format_value or accept or "")
+    return chosen
+
+
+def not_acceptable(form: str, choices: tuple[Format, ...], asked: str) -> NotAcceptable:
+    supported = ", ".join(f"{f.media_type} (format={f.key})" for f in choices)
+    kind_fr = {"select": "SELECT", "ask": "ASK"}.get(form, "CONSTRUCT/DESCRIBE")
+    return NotAcceptable(
+        f"Aucun des formats demandés ({asked}) ne convient à une requête {kind_fr}. "
+        f"Formats disponibles : {supported}.",
+        f"None of the requested formats ({asked}) fits a {kind_fr} query. "
+        f"Available formats: {supported}.",
+        supported=[f.media_type for f in choices],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Protocol details
+# ---------------------------------------------------------------------------------------------
+
+
+def endpoint_iri(config: Config) -> str:
+    """The canonical IRI of the endpoint, also the base IRI of queries sent to it."""
+    return f"{config.base_url}sparql"
+
+
+def etag(generation: int, *parts: object) -> str:
+    """A strong validator for a query's answer: the store's generation and the request's parts."""
+    digest = hashlib.sha256(json.dumps([str(p) for p in parts]).encode("utf-8")).hexdigest()
+    return f'"{generation}-{digest[:24]}"'
+
+
+def editor_link(query: str, path: str = "/sparql") -> str:
+    """A link that opens ``query`` in the query editor (relative, so it works on any host)."""
+    return f"{path}?query={quote(query, safe='')}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The example catalogue
+# ---------------------------------------------------------------------------------------------
+
+EXECUTABLE_FORMS = {
+    SH.select: "select",
+    SH.ask: "ask",
+    SH.construct: "construct",
+}
+
+EXAMPLES_QUERY = """
+PREFIX sh: <http://www.w3.org/ns/shacl#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?example ?property ?text ?lang WHERE {
+  ?example a sh:SPARQLExecutable .
+  {
+    VALUES ?property { sh:select sh:ask sh:construct }
+    ?example ?property ?text .
+  } UNION {
+    VALUES ?property { rdfs:label rdfs:comment }
+    ?example ?property ?text .
+    BIND(LANG(?text) AS ?lang)
+  }
+}
+ORDER BY ?example
+LIMIT 5000
+"""
+
+
+@dataclass
+class Example:
+    iri: str
+    form: str
+    query: str
+    labels: dict[str, str] = field(default_factory=dict)  # language tag ("" untagged) -> text
+    comments: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return self.iri.rstrip("/").rsplit("/", 1)[-1]
+
+    def label(self, lang: str = "fr") -> str:
+        return _pick(self.labels, lang) or self.slug
+
+    def comment(self, lang: str = "fr") -> str:
+        return _pick(self.comments, lang)
+
+    @property
+    def link(self) -> str:
+        return editor_link(self.query)
+
+
+def _pick(texts: dict[str, str], lang: str) -> str:
+    for key in (lang, "fr", "en", ""):
+        if texts.get(key):
+            return texts[key]
+    return next(iter(texts.values()), "")
+
+
+def examples_from_rows(rows: Iterable[dict]) -> list[Example]:
+    """Examples from the rows of :data:`EXAMPLES_QUERY`, in IRI order."""
+    found: dict[str, Example] = {}
+    texts: dict[str, dict[str, dict[str, str]]] = {}
+    for row in rows:
+        iri = str(row["example"])
+        prop = URIRef(str(row["property"]))
+        text = str(row["text"])
+        if prop in EXECUTABLE_FORMS:
+            found[iri] = Example(iri, EXECUTABLE_FORMS[prop], text)
+        else:
+            lang = str(row.get("lang") or getattr(row["text"], "language", None) or "").lower()
+            kind = "labels" if prop == RDFS.label else "comments"
+            texts.setdefault(iri, {}).setdefault(kind, {})[lang] = text
+    for iri, example in found.items():
+        example.labels = texts.get(iri, {}).get("labels", {})
+        example.comments = texts.get(iri, {}).get("comments", {})
+    return sorted(found.values(), key=lambda e: e.iri)
+
+
+def examples_from_graph(graph: Graph) -> list[Example]:
+    """Examples from an RDF graph (the catalogue file, for tests and documentation)."""
+    rows = []
+    for example in graph.subjects(RDF.type, SH.SPARQLExecutable):
+        for prop in list(EXECUTABLE_FORMS) + [RDFS.label, RDFS.comment]:
+            for text in graph.objects(example, prop):
+                rows.append({"example": example, "property": prop, "text": text,
+                             "lang": getattr(text, "language", None) or ""})
+    return examples_from_rows(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# The service description (https://www.w3.org/TR/sparql11-service-description/)
+# ---------------------------------------------------------------------------------------------
+
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+#: Format IRIs of https://www.w3.org/ns/formats/ for the formats we answer in.
+FORMAT_IRIS: dict[str, URIRef] = {
+    RESULTS_JSON.key: URIRef(FORMATS_NS + "SPARQL_Results_JSON"),
+    RESULTS_XML.key: URIRef(FORMATS_NS + "SPARQL_Results_XML"),
+    RESULTS_CSV.key: URIRef(FORMATS_NS + "SPARQL_Results_CSV"),
+    RESULTS_TSV.key: URIRef(FORMATS_NS + "SPARQL_Results_TSV"),
+    TURTLE.key: URIRef(FORMATS_NS + "Turtle"),
+    NTRIPLES.key: URIRef(FORMATS_NS + "N-Triples"),
+    JSONLD.key: URIRef(FORMATS_NS + "JSON-LD"),
+    RDFXML.key: URIRef(FORMATS_NS + "RDF_XML"),
+}
+
+
+def service_description(
+    config: Config,
+    endpoint_url: str,
+    graph_names: Iterable[str],
+    triples: int | None,
+    examples: Sequence[Example],
+) -> Graph:
+    """The endpoint described as ``sd:Service``: languages, formats, features, dataset, examples.
+
+    The service is named by its canonical IRI (``{base}sparql``, which the
+    examples' ``schema:target`` points to); ``sd:endpoint`` is the address it
+    was reached at.
+    """
+    graph = Graph()
+    graph.bind("sd", str(SD))
+    for prefix in ("schema", "sh", "rdfs", "dct", "void", "xsd"):
+        graph.bind(prefix, PREFIXES[prefix])
+    service = URIRef(endpoint_iri(config))
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, URIRef(endpoint_url)))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    for key in FORMAT_IRIS:
+        graph.add((service, SD.resultFormat, FORMAT_IRIS[key]))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    if config.federation_allowlist:
+        graph.add((service, SD.feature, SD.BasicFederatedQuery))
+    graph.add((service, SD.defaultEntailmentRegime,
+               URIRef("http://www.w3.org/ns/entailment/Simple")))
+    graph.add((service, DCTERMS.title, Literal("Médiation sociale — point d'accès SPARQL", lang="fr")))
+    graph.add((service, DCTERMS.title, Literal("Social mediation — SPARQL endpoint", lang="en")))
+    graph.add((service, RDFS.comment, Literal(
+        "Requêtes SPARQL 1.1 en lecture seule. Le graphe par défaut est l'union de tous les "
+        f"graphes nommés. Limites : {config.max_rows} lignes par résultat, "
+        f"{config.query_timeout:g} s par requête, {config.max_query_bytes} octets par requête.",
+        lang="fr")))
+    graph.add((service, RDFS.comment, Literal(
+        "Read-only SPARQL 1.1 queries. The default graph is the union of all named graphs. "
+        f"Limits: {config.max_rows} rows per result, {config.query_timeout:g} s per query, "
+        f"{config.max_query_bytes} bytes per query.",
+        lang="en")))
+
+    dataset = BNode()
+    default_graph = BNode()
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, SD.defaultGraph, default_graph))
+    graph.add((default_graph, RDF.type, SD.Graph))
+    if triples is not None:
+        graph.add((default_graph, VOID.triples, Literal(triples, datatype=XSD.integer)))
+    for name in sorted(graph_names):
+        named = BNode()
+        graph.add((dataset, SD.namedGraph, named))
+        graph.add((named, RDF.type, SD.NamedGraph))
+        graph.add((named, SD.name, URIRef(name)))
+
+    for example in examples:
+        node = URIRef(example.iri)
+        graph.add((node, RDF.type, SH.SPARQLExecutable))
+        form_class = {"select": SH.SPARQLSelectExecutable, "ask": SH.SPARQLAskExecutable,
+                      "construct": SH.SPARQLConstructExecutable}[example.form]
+        graph.add((node, RDF.type, form_class))
+        form_property = {v: k for k, v in EXECUTABLE_FORMS.items()}[example.form]
+        graph.add((node, form_property, Literal(example.query)))
+        graph.add((node, SDO.target, service))
+        for lang, text in example.labels.items():
+            graph.add((node, RDFS.label, Literal(text, lang=lang or None)))
+        for lang, text in example.comments.items():
+            graph.add((node, RDFS.comment, Literal(text, lang=lang or None)))
+    return graph

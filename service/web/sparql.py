@@ -1,0 +1,459 @@
+"""``/sparql``: the SPARQL 1.1 Protocol's query operation, the service description, the editor.
+
+https://www.w3.org/TR/sparql11-protocol/#query-operation — a query arrives by
+GET (``?query=``), by POST url-encoded, or by POST with the query as the body
+(``application/sparql-query``); ``default-graph-uri`` and ``named-graph-uri``
+give the dataset. Anything else is a client error (4xx), said in French and
+English. GET without a query answers the service description, or the query
+editor for a browser. Every response, errors included, is open to other
+origins (CORS): the endpoint is read-only.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from flask import Blueprint, Response, render_template, request, send_from_directory
+
+from ..config import Config
+from ..errors import BadRequest, MediationError, NotFound, PayloadTooLarge, UnsupportedMediaType
+from ..formats import (
+    GRAPH_FORMATS,
+    HTML,
+    JSONLD,
+    RESULTS_FORMATS,
+    RESULTS_JSON,
+    TURTLE,
+    by_media_type,
+    content_type,
+    negotiate,
+    parse_accept,
+)
+from ..namespaces import PREFIXES, SD
+from ..sparql import (
+    EXAMPLES_QUERY,
+    Analysis,
+    Example,
+    check_query,
+    choose_format,
+    editor_link,
+    endpoint_iri,
+    etag,
+    examples_from_rows,
+    format_parameter,
+    not_acceptable,
+    service_description,
+)
+from ..store import QueryRequest
+from . import config, store
+
+blueprint = Blueprint(
+    "sparql", __name__, static_folder="static/sparql", static_url_path="/static/sparql"
+)
+
+#: Where ``npm ci --prefix service/web/assets`` puts the built editor (see assets/copy-vendor.js).
+VENDOR_DIR = Path(__file__).resolve().parent / "static" / "vendor" / "yasgui"
+VENDOR_FILES = ("yasgui.min.js", "yasgui.min.css")
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+TRUNCATED_HEADER = "X-Mediation-Truncated"
+ROW_CAP_HEADER = "X-Mediation-Row-Cap"
+ROWS_HEADER = "X-Mediation-Rows"
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": ", ".join(
+        (TRUNCATED_HEADER, ROW_CAP_HEADER, ROWS_HEADER, "ETag", "Content-Type", "Retry-After")
+    ),
+}
+PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Accept, Accept-Language, Authorization, "
+    "If-None-Match",
+    "Access-Control-Max-Age": "86400",
+    "Allow": "GET, HEAD, POST, OPTIONS",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the request (protocol §2.1)
+# ---------------------------------------------------------------------------------------------
+
+
+class ProtocolRequest:
+    """The operation's parameters, whichever way they came."""
+
+    def __init__(self, query: str | None, default_graphs: list[str], named_graphs: list[str],
+                 format_value: str | None):
+        self.query = query
+        self.default_graphs = tuple(default_graphs)
+        self.named_graphs = tuple(named_graphs)
+        self.format_value = format_value
+
+
+def read_protocol_request(settings: Config) -> ProtocolRequest:
+    if request.method in ("GET", "HEAD"):
+        return _from_pairs(list(request.args.items(multi=True)))
+    mimetype = (request.mimetype or "").lower()
+    url_pairs = list(request.args.items(multi=True))
+    if mimetype == QUERY_TYPE:
+        if any(name == "query" for name, _ in url_pairs):
+            raise _multiple_queries()
+        text = _decode(_read_body(settings.max_query_bytes, settings))
+        parsed = _from_pairs(url_pairs)
+        parsed.query = text
+        return parsed
+    if mimetype == FORM_TYPE:
+        body = _decode(_read_body(3 * settings.max_query_bytes + 65536, settings))
+        pairs = parse_qsl(body, keep_blank_values=True)
+        if any(name == "query" for name, _ in url_pairs):
+            raise _multiple_queries()
+        return _from_pairs(pairs + url_pairs)
+    if mimetype == UPDATE_TYPE:
+        raise _update_refused()
+    if not mimetype:
+        raise UnsupportedMediaType(
+            "Requête POST sans Content-Type : envoyez la requête en "
+            f"{FORM_TYPE} (paramètre query) ou en {QUERY_TYPE}.",
+            f"POST request without a Content-Type: send the query as {FORM_TYPE} "
+            f"(parameter query) or as {QUERY_TYPE}.",
+        )
+    raise UnsupportedMediaType(
+        f"Type de contenu {mimetype} non pris en charge : envoyez la requête en {FORM_TYPE} "
+        f"(paramètre query) ou en {QUERY_TYPE}.",
+        f"Content type {mimetype} is not supported: send the query as {FORM_TYPE} "
+        f"(parameter query) or as {QUERY_TYPE}.",
+    )
+
+
+def _from_pairs(pairs: list[tuple[str, str]]) -> ProtocolRequest:
+    names = [name for name, _ in pairs]
+    if "update" in names or "using-graph-uri" in names or "using-named-graph-uri" in names:
+        raise _update_refused()
+    queries = [value for name, value in pairs if name == "query"]
+    if len(queries) > 1:
+        raise _multiple_queries()
+    formats = [value for name, value in pairs if name == "format" and value.strip()]
+    default_graphs = [value for name, value in pairs if name == "default-graph-uri"]
+    named_graphs = [value for name, value in pairs if name == "named-graph-uri"]
+    for iri in default_graphs + named_graphs:
+        _check_graph_iri(iri)
+    return ProtocolRequest(queries[0] if queries else None, default_graphs, named_graphs,
+                           formats[-1] if formats else None)
+
+
+def _check_graph_iri(iri: str) -> None:
+    if not urlsplit(iri).scheme or any(c in iri for c in ' <>"{}|^`\\') or any(
+        ord(c) <= 0x20 for c in iri
+    ):
+        raise BadRequest(
+            f"default-graph-uri et named-graph-uri doivent être des IRI absolues : {iri!r}",
+            f"default-graph-uri and named-graph-uri must be absolute IRIs: {iri!r}",
+        )
+
+
+def _read_body(limit: int, settings: Config) -> bytes:
+    length = request.content_length
+    if length is not None and length > limit:
+        raise _too_large(length, settings)
+    data = request.stream.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large(len(data), settings)
+    return data
+
+
+def _decode(data: bytes) -> str:
+    charset = (request.mimetype_params.get("charset") or "utf-8").strip().lower()
+    if charset not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType(
+            f"Encodage {charset} non pris en charge : la requête doit être en UTF-8.",
+            f"Encoding {charset} is not supported: the query must be UTF-8.",
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadRequest(
+            f"Le corps de la requête n'est pas de l'UTF-8 valide (octet {error.start}).",
+            f"The request body is not valid UTF-8 (byte {error.start}).",
+        ) from None
+
+
+def _too_large(size: int, settings: Config) -> MediationError:
+    return PayloadTooLarge(
+        f"Le corps de la requête fait {size} octets ; la limite de ce service est "
+        f"{settings.max_query_bytes} octets de requête (réglage max_query_bytes).",
+        f"The request body is {size} bytes long; this service accepts queries of at most "
+        f"{settings.max_query_bytes} bytes (setting max_query_bytes).",
+        limit=settings.max_query_bytes,
+    )
+
+
+def _multiple_queries() -> BadRequest:
+    return BadRequest(
+        "Un seul paramètre query est admis par requête.",
+        "Exactly one query parameter is allowed per request.",
+    )
+
+
+def _update_refused() -> BadRequest:
+    return BadRequest(
+        "Ce point d'accès n'exécute que des requêtes ; les mises à jour SPARQL Update vont à "
+        "/sparql/update.",
+        "This endpoint runs queries only; SPARQL Update requests go to /sparql/update.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The endpoint
+# ---------------------------------------------------------------------------------------------
+
+
+@blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def endpoint():
+    if request.method == "OPTIONS":
+        return Response(status=204, headers=PREFLIGHT_HEADERS)
+    settings = config()
+    params = read_protocol_request(settings)
+    if params.query is None:
+        if request.method == "POST":
+            raise BadRequest(
+                "Paramètre query manquant.", "Missing query parameter."
+            )
+        return describe_or_edit(params)
+    if not params.query.strip():
+        raise BadRequest("La requête est vide.", "The query is empty.")
+    analysis = check_query(params.query, settings, base_iri=endpoint_iri(settings))
+    form = analysis.form or "select"
+    if _wants_html(params, form):
+        return results_page(params, analysis)
+    chosen = choose_format(form, request.headers.get("Accept"), params.format_value)
+    return run(params, analysis, chosen)
+
+
+def run(params: ProtocolRequest, analysis: Analysis, chosen) -> Response:
+    settings = config()
+    current = store()
+    result_format, graph_format = _both_formats(analysis, chosen)
+    validator = None
+    if request.method in ("GET", "HEAD"):
+        validator = etag(current.generation, params.query, params.default_graphs,
+                         params.named_graphs, chosen.key, settings.max_rows)
+        if validator in request.if_none_match:
+            return Response(status=304, headers=_cache_headers(validator))
+    answer = current.run_query(QueryRequest(
+        query=params.query or "",
+        result_format=result_format,
+        graph_format=graph_format,
+        default_graph_uris=params.default_graphs,
+        named_graph_uris=params.named_graphs,
+        timeout=settings.query_timeout,
+        max_rows=settings.max_rows,
+        base_iri=endpoint_iri(settings),
+    ))
+    fmt = by_media_type(answer.media_type) or chosen
+    response = Response(answer.body, status=200, content_type=content_type(fmt))
+    response.headers["Vary"] = "Accept"
+    response.headers[ROWS_HEADER] = str(answer.rows)
+    if answer.truncated:
+        response.headers[TRUNCATED_HEADER] = "true"
+        response.headers[ROW_CAP_HEADER] = str(settings.max_rows)
+    if validator:
+        response.headers.update(_cache_headers(validator))
+    else:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _both_formats(analysis: Analysis, chosen):
+    """The results format and the graph format a request carries (only one is used)."""
+    accept = request.headers.get("Accept")
+    if chosen in GRAPH_FORMATS:
+        return negotiate(accept, RESULTS_FORMATS) or RESULTS_JSON, chosen
+    return chosen, negotiate(accept, GRAPH_FORMATS) or TURTLE
+
+
+def _cache_headers(validator: str) -> dict[str, str]:
+    # Answers change with every write: caches may keep them but must revalidate, which costs
+    # a 304 and no evaluation while the store's generation has not moved.
+    return {"ETag": validator, "Cache-Control": "public, no-cache", "Vary": "Accept"}
+
+
+def _wants_html(params: ProtocolRequest, form: str) -> bool:
+    """A browser: ``format=html``, or an Accept that names HTML and prefers it to every format."""
+    if params.format_value:
+        return params.format_value.strip().lower() in (HTML.key, HTML.media_type)
+    accept = parse_accept(request.headers.get("Accept"))
+    named = {value.lower() for value, _ in accept}
+    if HTML.media_type not in named and "application/xhtml+xml" not in named:
+        return False
+    candidates = [HTML.media_type]
+    for fmt in RESULTS_FORMATS + GRAPH_FORMATS:
+        candidates.extend((fmt.media_type,) + fmt.aliases)
+    return accept.best_match(candidates) == HTML.media_type
+
+
+@blueprint.after_app_request
+def open_to_other_origins(response: Response) -> Response:
+    """CORS on every response of the endpoint, errors included; Retry-After on a 503."""
+    if request.path == "/sparql" or request.path.startswith("/static/vendor/"):
+        response.headers.update(CORS_HEADERS)
+        if response.status_code == 503:
+            response.headers.setdefault("Retry-After", "5")
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# GET without a query: the service description, or the editor
+# ---------------------------------------------------------------------------------------------
+
+
+def describe_or_edit(params: ProtocolRequest) -> Response:
+    if _wants_html(params, "construct"):
+        return editor_page(params)
+    chosen = (
+        format_parameter(params.format_value, GRAPH_FORMATS) if params.format_value
+        else negotiate(request.headers.get("Accept"), GRAPH_FORMATS)
+    )
+    if chosen is None:
+        raise not_acceptable("construct", GRAPH_FORMATS, params.format_value
+                             or request.headers.get("Accept", ""))
+    current = store()
+    settings = config()
+    validator = etag(current.generation, "service-description", chosen.key, request.url_root)
+    if validator in request.if_none_match:
+        return Response(status=304, headers=_cache_headers(validator))
+    graph = service_description(
+        settings,
+        request.url_root + "sparql",
+        [str(name) for name in current.graph_names()],
+        current.count(),
+        load_examples(),
+    )
+    if chosen is JSONLD:
+        body = graph.serialize(format="json-ld", context=dict(PREFIXES, sd=str(SD)),
+                               auto_compact=True)
+    else:
+        body = graph.serialize(format=chosen.rdflib)
+    response = Response(body, content_type=content_type(chosen))
+    response.headers.update(_cache_headers(validator))
+    return response
+
+
+def load_examples() -> list[Example]:
+    """The example queries in the store (graph ``graph/examples``), in IRI order."""
+    return examples_from_rows(store().select(EXAMPLES_QUERY))
+
+
+def vendor_available() -> bool:
+    return all((VENDOR_DIR / name).is_file() for name in VENDOR_FILES)
+
+
+def editor_page(params: ProtocolRequest, status: int = 200) -> Response:
+    settings = config()
+    examples = load_examples()
+    prefix_lines = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()
+                           if p in DEFAULT_QUERY_PREFIXES)
+    query = params.query if params.query is not None else prefix_lines + DEFAULT_QUERY_BODY
+    editor = {
+        "endpoint": request.url_root + "sparql",
+        "query": query,
+        "fromLink": params.query is not None,
+        "prefixes": PREFIXES,
+        "examples": [
+            {"name": e.label("fr"), "query": e.query, "iri": e.iri} for e in examples
+        ],
+    }
+    body = render_template(
+        "sparql.html",
+        lang="fr",
+        editor=editor,
+        query=query,
+        examples=examples,
+        vendor=vendor_available(),
+        settings=settings,
+        endpoint_url=request.url_root + "sparql",
+    )
+    response = Response(body, status=status, content_type=content_type(HTML))
+    response.headers["Vary"] = "Accept"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+DEFAULT_QUERY_PREFIXES = ("schema", "med", "rdfs", "skos")
+DEFAULT_QUERY_BODY = """
+SELECT ?event ?name ?start WHERE {
+  ?event a schema:Event ;
+         schema:name ?name .
+  OPTIONAL { ?event schema:startDate ?start }
+}
+ORDER BY DESC(?start)
+LIMIT 20
+"""
+
+
+def results_page(params: ProtocolRequest, analysis: Analysis) -> Response:
+    """The answer as an HTML page: what the plain form (no JavaScript) shows."""
+    settings = config()
+    form = analysis.form or "select"
+    graph_result = form in ("construct", "describe")
+    answer = store().run_query(QueryRequest(
+        query=params.query or "",
+        result_format=RESULTS_JSON,
+        graph_format=TURTLE,
+        default_graph_uris=params.default_graphs,
+        named_graph_uris=params.named_graphs,
+        timeout=settings.query_timeout,
+        max_rows=settings.max_rows,
+        base_iri=endpoint_iri(settings),
+    ))
+    table = None
+    boolean = None
+    text = None
+    if graph_result or answer.form == "construct":
+        text = answer.body.decode("utf-8", "replace")
+    else:
+        document = json.loads(answer.body)
+        if "boolean" in document:
+            boolean = bool(document["boolean"])
+        else:
+            variables = document.get("head", {}).get("vars", [])
+            rows = [
+                [binding.get(var) for var in variables]
+                for binding in document.get("results", {}).get("bindings", [])
+            ]
+            table = {"vars": variables, "rows": rows}
+    body = render_template(
+        "sparql_results.html",
+        lang="fr",
+        query=params.query,
+        table=table,
+        boolean=boolean,
+        text=text,
+        rows=answer.rows,
+        truncated=answer.truncated,
+        max_rows=settings.max_rows,
+        formats=[f for f in (RESULTS_FORMATS if not graph_result else GRAPH_FORMATS)],
+        editor_link=editor_link(params.query or ""),
+    )
+    response = Response(body, content_type=content_type(HTML))
+    response.headers["Vary"] = "Accept"
+    response.headers["Cache-Control"] = "no-store"
+    if answer.truncated:
+        response.headers[TRUNCATED_HEADER] = "true"
+        response.headers[ROW_CAP_HEADER] = str(settings.max_rows)
+    return response
+
+
+@blueprint.get("/static/vendor/yasgui/<path:filename>")
+def vendor(filename: str):
+    """The editor's built files, served by the service itself (no CDN, works offline)."""
+    if filename not in VENDOR_FILES or not vendor_available():
+        raise NotFound(
+            "Fichier de l'éditeur absent : lancez « npm ci --prefix service/web/assets ».",
+            "Editor file missing: run `npm ci --prefix service/web/assets`.",
+        )
+    return send_from_directory(VENDOR_DIR, filename, max_age=86400)
