@@ -347,7 +347,8 @@ def _analyse_all_readings(text: str, base_iri: str | None) -> Analysis:
                 line=error.line,
                 column=error.column,
             ) from None
-        return Analysis(form=None)
+        # Its form still picks the result format; the engine reports the syntax error.
+        return Analysis(form=analyse(text[: error.offset], base_iri).form)
     if _CODEPOINT.search(text):
         try:
             other = analyse(unescape_codepoints(text), base_iri)
