@@ -88,9 +88,10 @@ def start_server(store_dir: Path, extra_env: dict[str, str] | None = None, args:
     store_dir.mkdir(parents=True, exist_ok=True)
     log_path = store_dir.parent / f"server-{port}.log"
     command = [MEDIATION, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", str(store_dir)]
-    process = subprocess.Popen(
-        command + (args or []), env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT
-    )
+    with log_path.open("w") as log:  # the child keeps its own copy of the descriptor
+        process = subprocess.Popen(
+            command + (args or []), env=env, stdout=log, stderr=subprocess.STDOUT
+        )
     server = Server(f"http://127.0.0.1:{port}/", store_dir, process, env, log_path)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
