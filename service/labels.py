@@ -1,0 +1,319 @@
+"""The one language rule, and the labels it picks.
+
+Everywhere text is chosen among several languages (page titles, link labels,
+JSON-LD names, listings, search results), one rule applies: the languages of
+the ``languages`` setting in order (French, then English by default), then
+untagged text, then any other language. A request may put its own language
+first, with ``?lang=`` or ``Accept-Language``; a response that depends on it
+sends ``Vary: Accept-Language``.
+
+A literal matches a preferred language when its tag is that language or a
+sub-tag of it (``fr-FR`` matches ``fr``), case-insensitively (BCP 47 tags are
+case-insensitive, https://www.rfc-editor.org/rfc/rfc5646#section-2.1.1).
+
+The interface itself (headings, buttons) exists in :data:`UI_LANGUAGES`; its
+language is the first preferred language it has.
+
+Labels come from the properties of :data:`LABEL_PROPERTIES`, in that order of
+preference *after* the language: a French ``rdfs:label`` beats an English
+``schema:name`` when French comes first. A resource without any label gets one
+made from its IRI (:func:`fallback_label`), never an empty string.
+
+No Flask here: the web layer reads the request and calls :func:`preferences`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Mapping, Sequence
+from urllib.parse import unquote
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+from rdflib.term import BNode, Node
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
+
+from .errors import BadRequest
+from .namespaces import SDO
+
+#: Languages the interface (headings, buttons, messages) is written in.
+UI_LANGUAGES: tuple[str, ...] = ("fr", "en")
+
+#: Properties that name a resource, most specific first. The language decides first.
+LABEL_PROPERTIES: tuple[URIRef, ...] = (
+    SKOS.prefLabel,
+    SDO.name,
+    RDFS.label,
+    DCTERMS.title,
+    SDO.headline,
+    SDO.roleName,
+    FOAF.name,
+    SKOS.notation,
+    SDO.alternateName,
+    SKOS.altLabel,
+    SDO.text,
+)
+
+#: Properties that describe a resource in a sentence or more, most specific first.
+DESCRIPTION_PROPERTIES: tuple[URIRef, ...] = (
+    SKOS.definition,
+    SDO.description,
+    DCTERMS.description,
+    RDFS.comment,
+    SDO.abstract,
+    SDO.text,
+)
+
+#: A language tag, loosely after BCP 47 (letters and digits in sub-tags of 1 to 8).
+_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+
+_STRING_TYPES = (None, XSD.string, RDF.langString)
+
+
+def valid_tag(tag: str) -> bool:
+    return bool(_TAG.match(tag))
+
+
+@dataclass(frozen=True)
+class Languages:
+    """An order of preference among languages: the rule, for one request."""
+
+    order: tuple[str, ...]
+
+    @property
+    def first(self) -> str:
+        return self.order[0] if self.order else UI_LANGUAGES[0]
+
+    @property
+    def ui(self) -> str:
+        """The language of the interface: the first preferred one it is written in."""
+        for tag in self.order:
+            primary = tag.split("-", 1)[0].lower()
+            if primary in UI_LANGUAGES:
+                return primary
+        return UI_LANGUAGES[0]
+
+    def rank(self, value: Node) -> int:
+        """Lower is better: preferred languages in order, then untagged text, then the rest.
+
+        A value that is not a literal, or a literal that is not text (a number, a
+        date), ranks with untagged text: it reads the same in every language.
+        """
+        if not isinstance(value, Literal):
+            return len(self.order)
+        lang = (value.language or "").lower()
+        if not lang:
+            return len(self.order)
+        for index, tag in enumerate(self.order):
+            tag = tag.lower()
+            if lang == tag or lang.startswith(tag + "-"):
+                return index
+        return len(self.order) + 1
+
+    def sort(self, values: Iterable[Node]) -> list[Node]:
+        """``values`` in order of preference (stable among equals, then by text)."""
+        return sorted(values, key=lambda v: (self.rank(v), str(v)))
+
+    def best(self, values: Iterable[Node]) -> Node | None:
+        """The preferred value, or None when there is none."""
+        chosen: Node | None = None
+        chosen_key: tuple[int, str] | None = None
+        for value in values:
+            key = (self.rank(value), str(value))
+            if chosen_key is None or key < chosen_key:
+                chosen, chosen_key = value, key
+        return chosen
+
+    def pick(self, texts: Mapping[str, str]) -> str:
+        """One of several translations of an interface text, keyed by language."""
+        for tag in self.order:
+            primary = tag.split("-", 1)[0].lower()
+            if primary in texts:
+                return texts[primary]
+        for tag in UI_LANGUAGES:
+            if tag in texts:
+                return texts[tag]
+        return next(iter(texts.values()), "")
+
+    def text(self, fr: str, en: str) -> str:
+        """The interface text in the interface language (French or English)."""
+        return en if self.ui == "en" else fr
+
+    def with_first(self, tag: str) -> "Languages":
+        """This order with ``tag`` moved (or added) in front."""
+        rest = tuple(t for t in self.order if t.lower() != tag.lower())
+        return Languages((tag,) + rest)
+
+
+def preferences(
+    configured: Sequence[str],
+    accept_language: str | None = None,
+    lang: str | None = None,
+) -> Languages:
+    """The order for one request: ``configured`` (the ``languages`` setting), with the
+    request's language first.
+
+    ``lang`` (the ``?lang=`` parameter) wins over ``Accept-Language``; it must be a
+    well-formed language tag (else :class:`~service.errors.BadRequest`). From
+    ``Accept-Language`` (q-values, ranges, parsed by Werkzeug) the best of the
+    configured languages goes first; a malformed header is ignored.
+    """
+    base = Languages(tuple(configured) or UI_LANGUAGES)
+    if lang is not None and lang.strip():
+        tag = lang.strip()
+        if not valid_tag(tag):
+            raise BadRequest(
+                f"Paramètre lang invalide : {tag[:40]!r} (une étiquette de langue comme fr ou en "
+                "est attendue).",
+                f"Invalid lang parameter: {tag[:40]!r} (a language tag such as fr or en is "
+                "expected).",
+            )
+        return base.with_first(tag)
+    if accept_language and accept_language.strip():
+        try:
+            accept = parse_accept_header(accept_language, LanguageAccept)
+            best = accept.best_match(list(base.order), default=None)
+        except (ValueError, TypeError):
+            best = None
+        if best:
+            return base.with_first(best)
+    return base
+
+
+# ---------------------------------------------------------------------------------------------
+# Labels
+# ---------------------------------------------------------------------------------------------
+
+
+def _property_rank(predicate: Node, properties: Sequence[URIRef]) -> int:
+    try:
+        return properties.index(predicate)  # type: ignore[arg-type]
+    except ValueError:
+        return len(properties)
+
+
+def choose(
+    pairs: Iterable[tuple[Node, Node]],
+    languages: Languages,
+    properties: Sequence[URIRef] = LABEL_PROPERTIES,
+) -> Literal | None:
+    """The best text among ``(property, value)`` pairs: language first, then property order.
+
+    Only literals count (a label is text). None when there is no literal.
+    """
+    best: Literal | None = None
+    best_key: tuple | None = None
+    for predicate, value in pairs:
+        if not isinstance(value, Literal) or predicate not in properties:
+            continue
+        key = (languages.rank(value), _property_rank(predicate, properties), str(value))
+        if best_key is None or key < best_key:
+            best, best_key = value, key
+    return best
+
+
+def label_in(graph: Graph, node: Node, languages: Languages,
+             properties: Sequence[URIRef] = LABEL_PROPERTIES) -> Literal | None:
+    """The best label of ``node`` in an rdflib graph (None when it has none)."""
+    return choose(graph.predicate_objects(node), languages, properties)
+
+
+def description_in(graph: Graph, node: Node, languages: Languages) -> Literal | None:
+    """The best description of ``node`` in an rdflib graph."""
+    return choose(graph.predicate_objects(node), languages, DESCRIPTION_PROPERTIES)
+
+
+def fallback_label(node: Node) -> Literal:
+    """A label made from the IRI when the data has none: its last segment, decoded.
+
+    ``…/id/post/twitter-120…`` gives ``twitter-120…``; ``…/def#Workshop`` gives
+    ``Workshop``. An untagged literal: it is not text in any language.
+    """
+    if isinstance(node, Literal):
+        return node
+    if isinstance(node, BNode):
+        return Literal("…")
+    text = str(node).rstrip("/")
+    for separator in ("#", "/"):
+        if separator in text:
+            tail = text.rsplit(separator, 1)[1]
+            if tail:
+                return Literal(unquote(tail))
+    return Literal(text)
+
+
+def label_or_fallback(graph: Graph, node: Node, languages: Languages) -> Literal:
+    return label_in(graph, node, languages) or fallback_label(node)
+
+
+#: Most resources whose labels one query asks for (keeps each query bounded).
+LABEL_BATCH = 200
+
+
+def _batches(nodes: Sequence[URIRef], size: int) -> Iterator[Sequence[URIRef]]:
+    for start in range(0, len(nodes), size):
+        yield nodes[start:start + size]
+
+
+def _values(nodes: Iterable[Node]) -> str:
+    return " ".join(n.n3() for n in nodes)
+
+
+def label_values(store, nodes: Iterable[Node],
+                 properties: Sequence[URIRef] = LABEL_PROPERTIES) -> dict[Node, list[tuple[URIRef, Literal]]]:
+    """Every label of each IRI in ``nodes``, as ``(property, literal)`` pairs, from the store.
+
+    One bounded query per :data:`LABEL_BATCH` IRIs (``VALUES``; blank nodes are
+    skipped: they cannot be named across queries). Useful to index labels in all
+    languages; :func:`labels` picks one per IRI.
+    """
+    wanted = sorted({n for n in nodes if isinstance(n, URIRef)}, key=str)
+    found: dict[Node, list[tuple[URIRef, Literal]]] = {}
+    if not wanted:
+        return found
+    predicates = _values(properties)
+    for batch in _batches(wanted, LABEL_BATCH):
+        query = (
+            f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {_values(batch)} }} "
+            f"VALUES ?p {{ {predicates} }} ?s ?p ?o . FILTER(isLiteral(?o)) }}"
+        )
+        for row in store.select(query):
+            found.setdefault(row["s"], []).append((row["p"], row["o"]))
+    return found
+
+
+def labels(store, nodes: Iterable[Node], languages: Languages,
+           properties: Sequence[URIRef] = LABEL_PROPERTIES) -> dict[Node, Literal]:
+    """The best label of each IRI in ``nodes`` (only those that have one), from the store."""
+    chosen: dict[Node, Literal] = {}
+    for node, pairs in label_values(store, nodes, properties).items():
+        best = choose(pairs, languages, properties)
+        if best is not None:
+            chosen[node] = best
+    return chosen
+
+
+def label(store, node: Node, languages: Languages) -> Literal:
+    """The best label of one resource from the store, or one made from its IRI."""
+    return labels(store, [node], languages).get(node) or fallback_label(node)
+
+
+__all__ = [
+    "DESCRIPTION_PROPERTIES",
+    "LABEL_BATCH",
+    "LABEL_PROPERTIES",
+    "Languages",
+    "UI_LANGUAGES",
+    "choose",
+    "description_in",
+    "fallback_label",
+    "label",
+    "label_in",
+    "label_or_fallback",
+    "label_values",
+    "labels",
+    "preferences",
+    "valid_tag",
+]

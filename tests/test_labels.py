@@ -1,0 +1,129 @@
+"""The one language rule: preferred languages in order, then untagged, then the rest."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS, SKOS, XSD
+
+from service.errors import BadRequest
+from service.formats import TURTLE
+from service.labels import (
+    Languages,
+    fallback_label,
+    label,
+    label_in,
+    label_values,
+    labels,
+    preferences,
+)
+from service.namespaces import SDO
+from service.store.embedded import EmbeddedStore
+
+FR_EN = Languages(("fr", "en"))
+X = URIRef("https://w3id.org/mediation-sociale/id/actor/x")
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        ([Literal("Hello", lang="en"), Literal("Bonjour", lang="fr")], Literal("Bonjour", lang="fr")),
+        ([Literal("Hello", lang="en"), Literal("Bonjour")], Literal("Hello", lang="en")),
+        ([Literal("Hallo", lang="de"), Literal("Bonjour")], Literal("Bonjour")),
+        ([Literal("Bonjour", lang="fr-FR"), Literal("Hello", lang="en")], Literal("Bonjour", lang="fr-FR")),
+        ([Literal("Bonjour", lang="FR"), Literal("Hello", lang="en")], Literal("Bonjour", lang="fr")),
+        ([Literal("Hallo", lang="de")], Literal("Hallo", lang="de")),
+        ([], None),
+    ],
+)
+def test_best_follows_language_order_then_untagged_then_others(values, expected):
+    assert FR_EN.best(values) == expected
+
+
+def test_language_beats_property_order():
+    graph = Graph()
+    graph.add((X, SDO.name, Literal("Name", lang="en")))
+    graph.add((X, RDFS.label, Literal("Nom", lang="fr")))
+    graph.add((X, SKOS.prefLabel, Literal("Pref")))  # untagged: after both languages
+    assert label_in(graph, X, FR_EN) == Literal("Nom", lang="fr")
+    assert label_in(graph, X, Languages(("en", "fr"))) == Literal("Name", lang="en")
+
+
+def test_property_order_decides_within_a_language():
+    graph = Graph()
+    graph.add((X, RDFS.label, Literal("Étiquette", lang="fr")))
+    graph.add((X, SKOS.prefLabel, Literal("Libellé préféré", lang="fr")))
+    assert label_in(graph, X, FR_EN) == Literal("Libellé préféré", lang="fr")
+
+
+def test_numbers_are_not_labels_but_notations_are():
+    graph = Graph()
+    graph.add((X, SDO.position, Literal(3)))
+    assert label_in(graph, X, FR_EN) is None
+    graph.add((X, SKOS.notation, Literal("62", datatype=XSD.token)))
+    assert label_in(graph, X, FR_EN) == Literal("62", datatype=XSD.token)
+
+
+@pytest.mark.parametrize(
+    "accept, lang, expected",
+    [
+        (None, None, ("fr", "en")),
+        ("en-GB,en;q=0.9", None, ("en", "fr")),
+        ("de-CH, en;q=0.8, fr;q=0.5", None, ("en", "fr")),
+        ("de", None, ("fr", "en")),
+        (";;;q=garbage,,", None, ("fr", "en")),
+        ("fr", "en", ("en", "fr")),
+        (None, "de", ("de", "fr", "en")),
+        (None, "", ("fr", "en")),
+    ],
+)
+def test_request_puts_its_language_first(accept, lang, expected):
+    assert preferences(("fr", "en"), accept, lang).order == expected
+
+
+@pytest.mark.parametrize("bad", ["<script>", "fr en", "x" * 20, "fr_FR", "é"])
+def test_malformed_lang_parameter_is_a_bad_request(bad):
+    with pytest.raises(BadRequest) as caught:
+        preferences(("fr", "en"), None, bad)
+    assert "lang" in caught.value.message_fr and "lang" in caught.value.message_en
+
+
+def test_interface_language_is_the_first_preferred_one_it_has():
+    assert Languages(("de", "en", "fr")).ui == "en"
+    assert Languages(("de",)).ui == "fr"
+    assert Languages(("en-GB", "fr")).text("Rechercher", "Search") == "Search"
+    assert Languages(("fr", "en")).pick({"fr": "Oui", "en": "Yes"}) == "Oui"
+
+
+@pytest.mark.parametrize(
+    "iri, expected",
+    [
+        ("https://w3id.org/mediation-sociale/def#Workshop", "Workshop"),
+        ("https://w3id.org/mediation-sociale/id/post/twitter-12", "twitter-12"),
+        ("https://w3id.org/mediation-sociale/id/place/commune/62510", "62510"),
+        ("https://example.org/a%20b/", "a b"),
+    ],
+)
+def test_fallback_label_is_the_last_segment(iri, expected):
+    assert str(fallback_label(URIRef(iri))) == expected
+
+
+def test_labels_from_a_real_store(tmp_path):
+    store = EmbeddedStore(tmp_path / "store", workers=False)
+    try:
+        data = b"""
+        @prefix schema: <https://schema.org/> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <https://e.org/a> schema:name "A en"@en , "A fr"@fr .
+        <https://e.org/b> skos:prefLabel "B" .
+        <https://e.org/c> schema:position 1 .
+        """
+        store.load(data, TURTLE, URIRef("https://e.org/g"))
+        a, b, c = (URIRef(f"https://e.org/{n}") for n in "abc")
+        found = labels(store, [a, b, c], FR_EN)
+        assert found == {a: Literal("A fr", lang="fr"), b: Literal("B")}
+        assert labels(store, [a], Languages(("en", "fr")))[a] == Literal("A en", lang="en")
+        assert label(store, c, FR_EN) == Literal("c")
+        assert sorted(str(v) for _, v in label_values(store, [a])[a]) == ["A en", "A fr"]
+    finally:
+        store.close()
