@@ -173,6 +173,13 @@ class Analysis:
     form: str | None  # "select", "ask", "construct", "describe", "update", or None (unknown)
     services: list[ServiceCall] = field(default_factory=list)
     loads: list[tuple[int, int]] = field(default_factory=list)  # (line, column) of each LOAD
+    #: The query's own dataset: IRIs of its FROM and FROM NAMED clauses, resolved.
+    from_graphs: list[str] = field(default_factory=list)
+    from_named_graphs: list[str] = field(default_factory=list)
+
+    @property
+    def has_dataset(self) -> bool:
+        return bool(self.from_graphs or self.from_named_graphs)
 
     @property
     def is_update(self) -> bool:
@@ -193,6 +200,8 @@ def analyse(text: str, base_iri: str | None = None) -> Analysis:
     decided = False
     services: list[ServiceCall] = []
     loads: list[tuple[int, int]] = []
+    from_graphs: list[str] = []
+    from_named_graphs: list[str] = []
     index = 0
     while index < len(tokens):
         token = tokens[index]
@@ -218,8 +227,25 @@ def analyse(text: str, base_iri: str | None = None) -> Analysis:
             loads.append(line_column(text, token.offset))
         if keyword == "SERVICE":
             services.append(_service_call(text, tokens, index, prefixes, base))
+        if keyword == "FROM":  # only in a query's dataset clause (subqueries have none)
+            named = following is not None and following.keyword == "NAMED"
+            graph = tokens[index + 2] if named and index + 2 < len(tokens) else following
+            iri = _term_iri(graph, prefixes, base) if graph is not None else None
+            if iri:
+                (from_named_graphs if named else from_graphs).append(iri)
         index += 1
-    return Analysis(form, services, loads)
+    return Analysis(form, services, loads, from_graphs, from_named_graphs)
+
+
+def _term_iri(token: Token, prefixes: dict[str, str], base: str | None) -> str | None:
+    """The IRI an IRIREF or a prefixed name stands for, or None."""
+    if token.kind == "IRIREF":
+        return _resolve(_iri_text(token.text), base)
+    if token.kind == "PNAME":
+        prefix, _, local = token.text.partition(":")
+        namespace = prefixes.get(prefix)
+        return None if namespace is None else namespace + _unescape_local(local)
+    return None
 
 
 def _service_call(text: str, tokens: Sequence[Token], index: int, prefixes: dict[str, str],
@@ -232,13 +258,8 @@ def _service_call(text: str, tokens: Sequence[Token], index: int, prefixes: dict
     if target_token is None:
         return ServiceCall("", line, column, "SERVICE")
     written = target_token.text
-    if target_token.kind == "IRIREF":
-        return ServiceCall(_resolve(_iri_text(written), base) or "", line, column, written)
-    if target_token.kind == "PNAME":
-        prefix, _, local = written.partition(":")
-        namespace = prefixes.get(prefix)
-        iri = "" if namespace is None else namespace + _unescape_local(local)
-        return ServiceCall(iri, line, column, written)
+    if target_token.kind in ("IRIREF", "PNAME"):
+        return ServiceCall(_term_iri(target_token, prefixes, base) or "", line, column, written)
     if target_token.kind == "VAR":
         return ServiceCall(None, line, column, written)
     return ServiceCall("", line, column, written)  # not valid SPARQL: refused as unresolvable
@@ -444,36 +465,43 @@ FORMATS_BY_FORM: dict[str, tuple[Format, ...]] = {
 }
 
 #: ``format=`` values that mean another format for graph results ("json" for CONSTRUCT is
-#: JSON-LD, "xml" is RDF/XML), as curl users and YASGUI expect.
-_GRAPH_SYNONYMS = {"json": JSONLD, "xml": RDFXML, "ttl": TURTLE, "rdf": RDFXML, "n-triples": NTRIPLES}
-_RESULT_SYNONYMS = {"srj": RESULTS_JSON, "srx": RESULTS_XML, "sparql-results+json": RESULTS_JSON}
+#: JSON-LD, "xml" is RDF/XML, "n3" is Turtle, its subset), as curl users, YASGUI and
+#: SPARQLWrapper (which sends ``format=n3``, ``format=rdf+xml``, ``format=json-ld``) expect.
+_GRAPH_SYNONYMS = {
+    "json": JSONLD, "json-ld": JSONLD, "xml": RDFXML, "rdf": RDFXML, "rdf+xml": RDFXML,
+    "ttl": TURTLE, "n3": TURTLE, "n-triples": NTRIPLES, "ntriples": NTRIPLES,
+}
+_RESULT_SYNONYMS = {"srj": RESULTS_JSON, "srx": RESULTS_XML}
 
 
-def format_parameter(value: str, choices: tuple[Format, ...]) -> Format | None:
-    """The format a ``format=`` value names among ``choices``: key, suffix or media type."""
-    value = value.strip().lower()
-    graph = choices == GRAPH_FORMATS
-    candidates = [
-        BY_KEY.get(value),
-        (_GRAPH_SYNONYMS if graph else _RESULT_SYNONYMS).get(value),
-        by_media_type(value, choices),
-    ]
-    candidates.extend(f for f in choices if f.suffix == value)
-    for candidate in candidates:
-        if candidate is not None and candidate in choices:
-            return candidate
+def format_parameter(values: Sequence[str], choices: tuple[Format, ...]) -> Format | None:
+    """The first format the ``format=`` values name among ``choices``: key, suffix or media type.
+
+    A value may be a comma-separated list of media types, as SPARQLWrapper sends.
+    """
+    synonyms = _GRAPH_SYNONYMS if choices == GRAPH_FORMATS else _RESULT_SYNONYMS
+    for value in values:
+        for part in value.split(","):
+            part = part.strip().lower()
+            if not part:
+                continue
+            candidates = [BY_KEY.get(part), synonyms.get(part), by_media_type(part, choices)]
+            candidates.extend(f for f in choices if f.suffix == part)
+            for candidate in candidates:
+                if candidate is not None and candidate in choices:
+                    return candidate
     return None
 
 
-def choose_format(form: str, accept: str | None, format_value: str | None = None) -> Format:
+def choose_format(form: str, accept: str | None, format_values: Sequence[str] = ()) -> Format:
     """The format to answer a query of ``form`` in, from ``format=`` or ``Accept``; else 406."""
     choices = FORMATS_BY_FORM.get(form, RESULTS_FORMATS)
     chosen = (
-        format_parameter(format_value, choices) if format_value
+        format_parameter(format_values, choices) if format_values
         else negotiate(accept, choices)
     )
     if chosen is None:
-        raise not_acceptable(form, choices, format_value or accept or "")
+        raise not_acceptable(form, choices, ", ".join(format_values) or accept or "")
     return chosen
 
 
@@ -502,7 +530,7 @@ def endpoint_iri(config: Config) -> str:
 def etag(generation: int, *parts: object) -> str:
     """A strong validator for a query's answer: the store's generation and the request's parts."""
     digest = hashlib.sha256(json.dumps([str(p) for p in parts]).encode("utf-8")).hexdigest()
-    return f'"{generation}-{digest[:24]}"'
+    return f"{generation}-{digest[:24]}"
 
 
 def editor_link(query: str, path: str = "/sparql") -> str:

@@ -63,6 +63,8 @@ UPDATE_TYPE = "application/sparql-update"
 TRUNCATED_HEADER = "X-Mediation-Truncated"
 ROW_CAP_HEADER = "X-Mediation-Row-Cap"
 ROWS_HEADER = "X-Mediation-Rows"
+#: A graph nothing is ever stored in: the default graph of a query with FROM NAMED and no FROM.
+EMPTY_GRAPH = "urn:x-mediation:empty-default-graph"
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -88,11 +90,11 @@ class ProtocolRequest:
     """The operation's parameters, whichever way they came."""
 
     def __init__(self, query: str | None, default_graphs: list[str], named_graphs: list[str],
-                 format_value: str | None):
+                 format_values: list[str]):
         self.query = query
         self.default_graphs = tuple(default_graphs)
         self.named_graphs = tuple(named_graphs)
-        self.format_value = format_value
+        self.format_values = format_values
 
 
 def read_protocol_request(settings: Config) -> ProtocolRequest:
@@ -143,7 +145,7 @@ def _from_pairs(pairs: list[tuple[str, str]]) -> ProtocolRequest:
     for iri in default_graphs + named_graphs:
         _check_graph_iri(iri)
     return ProtocolRequest(queries[0] if queries else None, default_graphs, named_graphs,
-                           formats[-1] if formats else None)
+                           formats)
 
 
 def _check_graph_iri(iri: str) -> None:
@@ -229,8 +231,12 @@ def endpoint():
     analysis = check_query(params.query, settings, base_iri=endpoint_iri(settings))
     form = analysis.form or "select"
     if _wants_html(params, form):
-        return results_page(params, analysis)
-    chosen = choose_format(form, request.headers.get("Accept"), params.format_value)
+        # A browser following an "open in the editor" link gets the editor with the query;
+        # the plain form (format=html) gets the results as a table.
+        if params.format_values:
+            return results_page(params, analysis)
+        return editor_page(params)
+    chosen = choose_format(form, request.headers.get("Accept"), params.format_values)
     return run(params, analysis, chosen)
 
 
@@ -242,14 +248,15 @@ def run(params: ProtocolRequest, analysis: Analysis, chosen) -> Response:
     if request.method in ("GET", "HEAD"):
         validator = etag(current.generation, params.query, params.default_graphs,
                          params.named_graphs, chosen.key, settings.max_rows)
-        if validator in request.if_none_match:
+        if request.if_none_match.contains(validator):
             return Response(status=304, headers=_cache_headers(validator))
+    default_graphs, named_graphs = dataset(params, analysis)
     answer = current.run_query(QueryRequest(
         query=params.query or "",
         result_format=result_format,
         graph_format=graph_format,
-        default_graph_uris=params.default_graphs,
-        named_graph_uris=params.named_graphs,
+        default_graph_uris=default_graphs,
+        named_graph_uris=named_graphs,
         timeout=settings.query_timeout,
         max_rows=settings.max_rows,
         base_iri=endpoint_iri(settings),
@@ -268,6 +275,21 @@ def run(params: ProtocolRequest, analysis: Analysis, chosen) -> Response:
     return response
 
 
+def dataset(params: ProtocolRequest, analysis: Analysis) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The default and named graphs to query: the protocol's, else the query's own, else none.
+
+    The protocol's parameters win over FROM and FROM NAMED (SPARQL 1.1 Protocol §2.1.4).
+    The query's own dataset is passed on explicitly because the store's union default graph
+    would otherwise stand in for FROM; FROM NAMED alone means an empty default graph
+    (SPARQL 1.1 Query §13.2).
+    """
+    if params.default_graphs or params.named_graphs:
+        return params.default_graphs, params.named_graphs
+    if analysis.has_dataset:
+        return (tuple(analysis.from_graphs) or (EMPTY_GRAPH,)), tuple(analysis.from_named_graphs)
+    return (), ()
+
+
 def _both_formats(analysis: Analysis, chosen):
     """The results format and the graph format a request carries (only one is used)."""
     accept = request.headers.get("Accept")
@@ -279,13 +301,14 @@ def _both_formats(analysis: Analysis, chosen):
 def _cache_headers(validator: str) -> dict[str, str]:
     # Answers change with every write: caches may keep them but must revalidate, which costs
     # a 304 and no evaluation while the store's generation has not moved.
-    return {"ETag": validator, "Cache-Control": "public, no-cache", "Vary": "Accept"}
+    return {"ETag": f'"{validator}"', "Cache-Control": "public, no-cache", "Vary": "Accept"}
 
 
 def _wants_html(params: ProtocolRequest, form: str) -> bool:
     """A browser: ``format=html``, or an Accept that names HTML and prefers it to every format."""
-    if params.format_value:
-        return params.format_value.strip().lower() in (HTML.key, HTML.media_type)
+    if params.format_values:
+        return any(value.strip().lower() in (HTML.key, HTML.media_type)
+                   for value in params.format_values)
     accept = parse_accept(request.headers.get("Accept"))
     named = {value.lower() for value, _ in accept}
     if HTML.media_type not in named and "application/xhtml+xml" not in named:
@@ -315,16 +338,16 @@ def describe_or_edit(params: ProtocolRequest) -> Response:
     if _wants_html(params, "construct"):
         return editor_page(params)
     chosen = (
-        format_parameter(params.format_value, GRAPH_FORMATS) if params.format_value
+        format_parameter(params.format_values, GRAPH_FORMATS) if params.format_values
         else negotiate(request.headers.get("Accept"), GRAPH_FORMATS)
     )
     if chosen is None:
-        raise not_acceptable("construct", GRAPH_FORMATS, params.format_value
+        raise not_acceptable("construct", GRAPH_FORMATS, ", ".join(params.format_values)
                              or request.headers.get("Accept", ""))
     current = store()
     settings = config()
     validator = etag(current.generation, "service-description", chosen.key, request.url_root)
-    if validator in request.if_none_match:
+    if request.if_none_match.contains(validator):
         return Response(status=304, headers=_cache_headers(validator))
     graph = service_description(
         settings,
@@ -400,12 +423,13 @@ def results_page(params: ProtocolRequest, analysis: Analysis) -> Response:
     settings = config()
     form = analysis.form or "select"
     graph_result = form in ("construct", "describe")
+    default_graphs, named_graphs = dataset(params, analysis)
     answer = store().run_query(QueryRequest(
         query=params.query or "",
         result_format=RESULTS_JSON,
         graph_format=TURTLE,
-        default_graph_uris=params.default_graphs,
-        named_graph_uris=params.named_graphs,
+        default_graph_uris=default_graphs,
+        named_graph_uris=named_graphs,
         timeout=settings.query_timeout,
         max_rows=settings.max_rows,
         base_iri=endpoint_iri(settings),

@@ -1,0 +1,577 @@
+"""``/sparql`` over HTTP: the SPARQL 1.1 Protocol, formats, errors, CORS, limits, federation.
+
+Every test talks to a running ``mediation serve`` with a real SPARQL client
+(SPARQLWrapper) or plain HTTP where the protocol's details matter.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+import threading
+import time
+from urllib.parse import quote
+
+import pytest
+import requests
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+from SPARQLWrapper import (
+    CSV,
+    JSON,
+    JSONLD,
+    N3,
+    POST,
+    RDFXML,
+    TSV,
+    TURTLE,
+    XML,
+    SPARQLWrapper,
+)
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+from service.namespaces import SD, SH
+from tests.conftest import start_server
+
+BASE = "https://w3id.org/mediation-sociale/"
+THEMES = BASE + "graph/themes"
+ROLES = BASE + "graph/roles"
+COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+LABELS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?concept ?label WHERE { ?concept skos:prefLabel ?label } ORDER BY ?concept ?label LIMIT 7"""
+CONSTRUCT = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+CONSTRUCT { ?c skos:prefLabel ?l } WHERE { ?c skos:prefLabel ?l } LIMIT 9"""
+# Four scans of every triple: never finishes on the seed, however fast the machine.
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture(scope="session")
+def endpoint(server) -> str:
+    return server.url + "sparql"
+
+
+def client(endpoint: str, query: str, fmt: str = JSON, method: str | None = None) -> SPARQLWrapper:
+    wrapper = SPARQLWrapper(endpoint)
+    wrapper.setQuery(query)
+    wrapper.setReturnFormat(fmt)
+    if method:
+        wrapper.setMethod(method)
+    return wrapper
+
+
+def count(endpoint: str, query: str = COUNT_TRIPLES, **params) -> int:
+    response = requests.get(endpoint, params={"query": query, **params},
+                            headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    assert response.status_code == 200, response.text
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Result formats, with a real client
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["GET", POST])
+def test_select_in_json(endpoint, method):
+    result = client(endpoint, LABELS, JSON, method).query()
+    assert result.info()["content-type"].startswith("application/sparql-results+json")
+    document = result.convert()
+    assert document["head"]["vars"] == ["concept", "label"]
+    assert len(document["results"]["bindings"]) == 7
+
+
+def test_select_in_xml(endpoint):
+    result = client(endpoint, LABELS, XML).query()
+    assert result.info()["content-type"].startswith("application/sparql-results+xml")
+    document = result.convert()  # an xml.dom Document
+    assert len(document.getElementsByTagName("result")) == 7
+
+
+@pytest.mark.parametrize("fmt, media_type, delimiter", [
+    (CSV, "text/csv", ","), (TSV, "text/tab-separated-values", "\t"),
+])
+def test_select_in_csv_and_tsv(endpoint, fmt, media_type, delimiter):
+    result = client(endpoint, LABELS, fmt).query()
+    assert result.info()["content-type"].startswith(media_type)
+    rows = list(csv.reader(io.StringIO(result.convert().decode("utf-8")), delimiter=delimiter))
+    assert rows[0] in (["concept", "label"], ["?concept", "?label"])
+    assert len(rows) == 8
+
+
+@pytest.mark.parametrize("fmt", [JSON, XML])
+def test_ask_in_json_and_xml(endpoint, fmt):
+    yes = client(endpoint, "ASK { ?s ?p ?o }", fmt).query().convert()
+    no = client(endpoint, "ASK { <urn:x:nothing> ?p ?o }", fmt).query().convert()
+    if fmt == JSON:
+        assert (yes["boolean"], no["boolean"]) == (True, False)
+    else:
+        assert yes.getElementsByTagName("boolean")[0].firstChild.data == "true"
+        assert no.getElementsByTagName("boolean")[0].firstChild.data == "false"
+
+
+@pytest.mark.parametrize("fmt, media_type, rdflib_format", [
+    (TURTLE, "text/turtle", "turtle"),
+    (N3, "text/turtle", "turtle"),
+    (JSONLD, "application/ld+json", "json-ld"),
+    (RDFXML, "application/rdf+xml", "xml"),
+])
+def test_construct_in_every_graph_format(endpoint, fmt, media_type, rdflib_format):
+    wrapper = client(endpoint, CONSTRUCT, fmt)
+    raw = wrapper.query()
+    assert raw.info()["content-type"].startswith(media_type)
+    graph = Graph().parse(data=raw.response.read(), format=rdflib_format)
+    assert len(graph) == 9
+
+
+def test_construct_in_ntriples_and_describe(endpoint):
+    response = requests.post(endpoint, data={"query": CONSTRUCT},
+                             headers={"Accept": "application/n-triples"}, timeout=60)
+    assert response.headers["Content-Type"].startswith("application/n-triples")
+    assert len(Graph().parse(data=response.text, format="nt")) == 9
+    describe = requests.get(endpoint, params={"query": f"DESCRIBE <{BASE}id/theme/illectronisme>"},
+                            timeout=60)
+    assert describe.headers["Content-Type"].startswith("text/turtle")
+    graph = Graph().parse(data=describe.text, format="turtle")
+    assert (URIRef(BASE + "id/theme/illectronisme"), None, None) in graph
+
+
+@pytest.mark.parametrize("accept", ["*/*", "", "*/*;q=0.5"])
+def test_any_accept_gives_json_results_and_turtle_graphs(endpoint, accept):
+    select = requests.get(endpoint, params={"query": LABELS}, headers={"Accept": accept}, timeout=60)
+    assert select.headers["Content-Type"].startswith("application/sparql-results+json")
+    graph = requests.get(endpoint, params={"query": CONSTRUCT}, headers={"Accept": accept},
+                         timeout=60)
+    assert graph.headers["Content-Type"].startswith("text/turtle")
+
+
+def test_the_format_parameter_overrides_accept(endpoint):
+    for value, media_type in [("csv", "text/csv"), ("xml", "application/sparql-results+xml"),
+                              ("application/sparql-results+json", "application/sparql-results+json")]:
+        response = requests.get(endpoint, params={"query": LABELS, "format": value},
+                                headers={"Accept": "text/turtle"}, timeout=60)
+        assert response.status_code == 200
+        assert response.headers["Content-Type"].startswith(media_type)
+    for value, media_type in [("json", "application/ld+json"), ("xml", "application/rdf+xml"),
+                              ("nt", "application/n-triples")]:
+        response = requests.get(endpoint, params={"query": CONSTRUCT, "format": value}, timeout=60)
+        assert response.headers["Content-Type"].startswith(media_type)
+
+
+@pytest.mark.parametrize("query, accept", [
+    (LABELS, "text/turtle"),
+    ("ASK {}", "text/csv"),
+    (CONSTRUCT, "application/sparql-results+json"),
+    (LABELS, "image/png"),
+])
+def test_an_unsupported_format_is_406_listing_what_is_supported(endpoint, query, accept):
+    response = requests.get(endpoint, params={"query": query},
+                            headers={"Accept": accept}, timeout=60)
+    assert response.status_code == 406
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    text = response.text
+    supported = (["text/turtle", "application/ld+json"] if query == CONSTRUCT
+                 else ["application/sparql-results+json", "application/sparql-results+xml"])
+    for media_type in supported:
+        assert media_type in text
+
+
+def test_an_unknown_format_parameter_is_406(endpoint):
+    response = requests.get(endpoint, params={"query": LABELS, "format": "yaml"},
+                            headers={"Accept": "application/json"}, timeout=60)
+    assert response.status_code == 406
+    assert "text/csv" in response.json()["supported"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The protocol's ways of sending a query, and its dataset
+# ---------------------------------------------------------------------------------------------
+
+
+def test_get_form_post_and_direct_post_give_the_same_answer(endpoint):
+    accept = {"Accept": "application/sparql-results+json"}
+    by_get = requests.get(endpoint, params={"query": LABELS}, headers=accept, timeout=60)
+    by_form = requests.post(endpoint, data={"query": LABELS}, headers=accept, timeout=60)
+    direct = requests.post(endpoint, data=LABELS.encode("utf-8"), timeout=60,
+                           headers={**accept, "Content-Type": "application/sparql-query"})
+    assert by_get.json() == by_form.json() == direct.json()
+
+
+def test_default_graph_uri_replaces_the_union(endpoint):
+    everything = count(endpoint)
+    themes = count(endpoint, **{"default-graph-uri": THEMES})
+    roles = count(endpoint, **{"default-graph-uri": ROLES})
+    both = requests.get(endpoint, params=[("query", COUNT_TRIPLES), ("default-graph-uri", THEMES),
+                                          ("default-graph-uri", ROLES)],
+                        headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    assert 0 < themes < everything and 0 < roles < everything
+    assert int(both.json()["results"]["bindings"][0]["n"]["value"]) == themes + roles
+
+
+def test_named_graph_uri_in_the_url_of_a_direct_post(endpoint):
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+    response = requests.post(
+        endpoint + "?" + "&".join(f"named-graph-uri={quote(g, safe='')}" for g in (THEMES, ROLES)),
+        data=query.encode("utf-8"),
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/json"},
+        timeout=60,
+    )
+    graphs = [row["g"]["value"] for row in response.json()["results"]["bindings"]]
+    assert graphs == sorted([ROLES, THEMES])
+
+
+def test_sparqlwrapper_dataset_parameters(endpoint):
+    wrapper = client(endpoint, COUNT_TRIPLES)
+    wrapper.addDefaultGraph(THEMES)
+    assert int(wrapper.queryAndConvert()["results"]["bindings"][0]["n"]["value"]) == count(
+        endpoint, **{"default-graph-uri": THEMES})
+
+
+def test_named_graphs_stay_addressable_and_the_default_graph_is_their_union(endpoint):
+    named = count(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert named == count(endpoint)
+    from_themes = count(endpoint, f"SELECT (COUNT(*) AS ?n) FROM <{THEMES}> WHERE {{ ?s ?p ?o }}")
+    assert from_themes == count(endpoint, **{"default-graph-uri": THEMES})
+
+
+def test_a_relative_iri_resolves_against_the_canonical_base(endpoint):
+    response = requests.get(endpoint, params={"query": "ASK { <id/theme/illectronisme> ?p ?o }"},
+                            headers={"Accept": "application/json"}, timeout=60)
+    assert response.json()["boolean"] is True
+
+
+def test_head_and_conditional_get(endpoint):
+    head = requests.head(endpoint, params={"query": LABELS}, timeout=60)
+    assert head.status_code == 200 and head.content == b""
+    first = requests.get(endpoint, params={"query": LABELS}, timeout=60)
+    assert first.headers["ETag"] == head.headers["ETag"]
+    assert "no-cache" in first.headers["Cache-Control"]
+    again = requests.get(endpoint, params={"query": LABELS},
+                         headers={"If-None-Match": first.headers["ETag"]}, timeout=60)
+    assert again.status_code == 304
+    assert again.headers["Access-Control-Allow-Origin"] == "*"
+    other = requests.get(endpoint, params={"query": LABELS, "format": "csv"},
+                         headers={"If-None-Match": first.headers["ETag"]}, timeout=60)
+    assert other.status_code == 200
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors: the right status, a message in French and English, CORS always
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_syntax_error_is_400_with_the_parsers_message_and_position(endpoint):
+    query = "SELECT ?s WHERE {\n  ?s ?p ?o .\n  FILTER(?o = ) }"
+    with pytest.raises(QueryBadFormed) as raised:
+        client(endpoint, query).query()
+    assert "3:" in str(raised.value) or "line" in str(raised.value)
+    response = requests.get(endpoint, params={"query": query},
+                            headers={"Accept": "application/json"}, timeout=60)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"] == "query-syntax"
+    assert body["line"] == 3 and body["column"] >= 1
+    assert body["message"]["fr"] and body["message"]["en"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize("method, kwargs, status", [
+    ("GET", {"params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400),
+    ("POST", {"data": {"query": ["ASK {}", "SELECT * {}"]}}, 400),
+    ("POST", {"data": b"ASK {}", "headers": {"Content-Type": "text/plain"}}, 415),
+    ("POST", {"data": b"query=ASK%20%7B%7D", "headers": {"Content-Type": ""}}, 415),
+    ("POST", {"data": "ASK {}".encode("utf-16"),
+              "headers": {"Content-Type": "application/sparql-query; charset=UTF-16"}}, 415),
+    ("POST", {"data": b"ASK { \xff }", "headers": {"Content-Type": "application/sparql-query"}},
+     400),
+    ("POST", {"data": {"format": "json"}}, 400),
+    ("GET", {"params": {"query": "   "}}, 400),
+    ("GET", {"params": {"query": "ASK {}", "default-graph-uri": "not an iri"}}, 400),
+    ("PUT", {"params": {"query": "ASK {}"}}, 405),
+    ("DELETE", {}, 405),
+])
+def test_malformed_requests_are_client_errors_open_to_every_origin(endpoint, method, kwargs, status):
+    response = requests.request(method, endpoint, timeout=60,
+                                headers={"Accept": "application/json", **kwargs.pop("headers", {})},
+                                **kwargs)
+    assert response.status_code == status, response.text
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    if method in ("GET", "POST"):
+        assert set(response.json()["message"]) == {"fr", "en"}
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"data": {"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
+    {"data": b"INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+     "headers": {"Content-Type": "application/sparql-update"}},
+    {"data": {"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
+    {"data": b"DROP ALL", "headers": {"Content-Type": "application/sparql-query"}},
+])
+def test_an_update_is_refused_and_changes_nothing(endpoint, kwargs):
+    before = count(endpoint)
+    response = requests.post(endpoint, timeout=60, **kwargs)
+    assert response.status_code == 400
+    assert "/sparql/update" in response.text
+    assert count(endpoint) == before
+
+
+def test_cors_preflight(endpoint):
+    response = requests.options(endpoint, timeout=60, headers={
+        "Origin": "https://research.example.org",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type, accept",
+    })
+    assert response.status_code in (200, 204)
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    allowed = response.headers["Access-Control-Allow-Headers"].lower()
+    for header in ("content-type", "accept", "authorization"):
+        assert header in allowed
+    ok = requests.post(endpoint, data={"query": "ASK {}"}, timeout=60,
+                       headers={"Origin": "https://research.example.org"})
+    assert ok.headers["Access-Control-Allow-Origin"] == "*"
+    assert "X-Mediation-Truncated" in ok.headers["Access-Control-Expose-Headers"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The service description and the editor
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("accept, rdflib_format", [
+    ("text/turtle", "turtle"), ("application/ld+json", "json-ld"), ("*/*", "turtle"),
+    ("application/rdf+xml", "xml"),
+])
+def test_the_service_description_parses_as_rdf(endpoint, accept, rdflib_format):
+    response = requests.get(endpoint, headers={"Accept": accept}, timeout=60)
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    graph = Graph().parse(data=response.text, format=rdflib_format)
+    service = URIRef(BASE + "sparql")
+    assert (service, RDF.type, SD.Service) in graph
+    assert (service, SD.endpoint, URIRef(endpoint)) in graph
+    assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
+    assert (service, SD.feature, SD.UnionDefaultGraph) in graph
+    assert (service, SD.feature, SD.BasicFederatedQuery) not in graph  # federation is off
+    formats = set(graph.objects(service, SD.resultFormat))
+    assert URIRef("http://www.w3.org/ns/formats/SPARQL_Results_CSV") in formats
+    assert URIRef("http://www.w3.org/ns/formats/Turtle") in formats
+    described = {str(name) for name in graph.objects(None, SD.name)}
+    stored = requests.get(endpoint, params={"query": "SELECT DISTINCT ?g { GRAPH ?g {} }"},
+                          headers={"Accept": "application/json"}, timeout=60).json()
+    assert described == {row["g"]["value"] for row in stored["results"]["bindings"]}
+    assert THEMES in described
+
+
+def test_the_service_description_lists_the_example_queries(endpoint):
+    graph = Graph().parse(data=requests.get(endpoint, timeout=60).text, format="turtle")
+    examples = set(graph.subjects(RDF.type, SH.SPARQLExecutable))
+    in_store = requests.get(endpoint, timeout=60, headers={"Accept": "application/json"}, params={
+        "query": "PREFIX sh: <http://www.w3.org/ns/shacl#> "
+                 "SELECT DISTINCT ?q { ?q a sh:SPARQLExecutable }"}).json()
+    assert {str(e) for e in examples} == {
+        row["q"]["value"] for row in in_store["results"]["bindings"]}
+    for example in examples:
+        assert graph.value(example, URIRef("https://schema.org/target")) == URIRef(BASE + "sparql")
+        assert {label.language for label in graph.objects(example, URIRef(
+            "http://www.w3.org/2000/01/rdf-schema#label"))} >= {"fr", "en"}
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+
+
+def test_a_browser_gets_the_editor_served_by_the_service_itself(endpoint, server):
+    page = requests.get(endpoint, headers={"Accept": BROWSER}, timeout=60)
+    assert page.status_code == 200
+    assert page.headers["Content-Type"].startswith("text/html")
+    html = page.text
+    assert "/static/vendor/yasgui/yasgui.min.js" in html
+    assert "https://" not in html.split("<script", 1)[1].split(">", 1)[0]  # no CDN
+    script = requests.get(server.url + "static/vendor/yasgui/yasgui.min.js", timeout=60)
+    assert script.status_code == 200 and len(script.content) > 100_000
+    style = requests.get(server.url + "static/vendor/yasgui/yasgui.min.css", timeout=60)
+    assert style.headers["Content-Type"].startswith("text/css")
+    assert requests.get(server.url + "static/sparql/editor.js", timeout=60).status_code == 200
+    assert requests.get(server.url + "static/vendor/yasgui/../sparql/editor.js",
+                        timeout=60).status_code == 404
+    config = json.loads(html.split('id="sparql-editor-config" type="application/json">', 1)[1]
+                        .split("</script>", 1)[0])
+    assert config["endpoint"] == endpoint
+    assert config["prefixes"]["schema"] == "https://schema.org/"
+    assert len(config["examples"]) >= 12
+    assert all(example["query"].strip() for example in config["examples"])
+
+
+def test_open_in_the_editor_preloads_the_query(endpoint):
+    query = "SELECT * WHERE { ?s ?p '</script><b>' } LIMIT 1"
+    page = requests.get(endpoint, params={"query": query}, headers={"Accept": BROWSER}, timeout=60)
+    html = page.text
+    assert "</script><b>" not in html
+    config = json.loads(html.split('id="sparql-editor-config" type="application/json">', 1)[1]
+                        .split("</script>", 1)[0])
+    assert config["query"] == query and config["fromLink"] is True
+
+
+def test_the_plain_form_shows_results_as_a_table_without_javascript(endpoint):
+    page = requests.get(endpoint, params={"query": LABELS, "format": "html"},
+                        headers={"Accept": BROWSER}, timeout=60)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert page.text.count("<tr>") == 8  # the header and seven rows
+    assert "Illectronisme" in requests.get(endpoint, timeout=60, headers={"Accept": BROWSER}, params={
+        "query": LABELS.replace("LIMIT 7", "LIMIT 1000"), "format": "html"}).text
+    ask = requests.get(endpoint, params={"query": "ASK {}", "format": "html"}, timeout=60)
+    assert "vrai" in ask.text
+
+
+# ---------------------------------------------------------------------------------------------
+# Federation: SERVICE never makes the server connect anywhere not allowed
+# ---------------------------------------------------------------------------------------------
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that records every connection made to it."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.running = True
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self):
+        self.running = False
+        self.thread.join(timeout=5)
+        self.sock.close()
+
+
+@pytest.fixture
+def listener():
+    running = Listener()
+    yield running
+    running.close()
+
+
+def test_service_to_a_loopback_listener_makes_no_connection(endpoint, listener):
+    target = f"http://127.0.0.1:{listener.port}/sparql"
+    queries = [
+        f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{target}> {{ ?s ?p ?o }} }}",
+        f"PREFIX loop: <http://127.0.0.1:{listener.port}/> ASK {{ SERVICE loop:sparql {{ ?s ?p ?o }} }}",
+        f"BASE <http://127.0.0.1:{listener.port}/> SELECT * {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ VALUES ?e {{ <{target}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ {{ SELECT * {{ SERVICE <{target}> {{ ?s ?p ?o }} }} }} }}",
+    ]
+    for query in queries:
+        for send in (
+            lambda: requests.get(endpoint, params={"query": query}, timeout=60),
+            lambda: requests.post(endpoint, data=query.encode("utf-8"), timeout=60,
+                                  headers={"Content-Type": "application/sparql-query"}),
+        ):
+            response = send()
+            assert response.status_code == 403, (query, response.text)
+            assert "SERVICE" in response.text
+            assert response.headers["Access-Control-Allow-Origin"] == "*"
+    time.sleep(0.5)  # a connection attempt would be accepted by now
+    assert listener.connections == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Limits: the row cap, the size cap, the time-out
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def limited(tmp_path_factory):
+    """A server with tight limits: 5 rows, 2 s, 2 000 bytes, 2 queries at once."""
+    running = start_server(tmp_path_factory.mktemp("limited") / "store", extra_env={
+        "MEDIATION_MAX_ROWS": "5",
+        "MEDIATION_QUERY_TIMEOUT": "2",
+        "MEDIATION_MAX_QUERY_BYTES": "2000",
+        "MEDIATION_MAX_CONCURRENT_QUERIES": "2",
+    })
+    yield running
+    running.stop()
+
+
+def test_the_row_cap_is_said_in_a_header_and_in_json(limited):
+    endpoint = limited.url + "sparql"
+    result = client(endpoint, "SELECT * WHERE { ?s ?p ?o } LIMIT 50").query()
+    assert result.info()["x-mediation-truncated"] == "true"
+    assert result.info()["x-mediation-row-cap"] == "5"
+    document = result.convert()
+    assert len(document["results"]["bindings"]) == 5
+    assert document["truncated"] is True
+    as_csv = requests.get(endpoint, params={"query": "SELECT * { ?s ?p ?o }", "format": "csv"},
+                          timeout=60)
+    assert as_csv.headers["X-Mediation-Truncated"] == "true"
+    assert len(as_csv.text.strip().splitlines()) == 6
+    graph = requests.get(endpoint, params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, timeout=60)
+    assert graph.headers["X-Mediation-Truncated"] == "true"
+    assert len(Graph().parse(data=graph.text, format="turtle")) == 5
+    small = requests.get(endpoint, params={"query": "SELECT * { ?s ?p ?o } LIMIT 5"}, timeout=60)
+    assert "X-Mediation-Truncated" not in small.headers
+    assert "truncated" not in small.json()
+
+
+def test_a_query_over_the_size_cap_is_413(limited):
+    endpoint = limited.url + "sparql"
+    big = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 2100
+    for response in (
+        requests.get(endpoint, params={"query": big}, timeout=60),
+        requests.post(endpoint, data=big.encode(), timeout=60,
+                      headers={"Content-Type": "application/sparql-query"}),
+        requests.post(endpoint, data={"query": big}, timeout=60),
+    ):
+        assert response.status_code == 413
+        assert "2000" in response.text
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_slow_query_is_stopped_with_503_while_another_client_is_answered(limited):
+    endpoint = limited.url + "sparql"
+    outcome: dict[str, requests.Response] = {}
+
+    def slow():
+        outcome["slow"] = requests.get(endpoint, params={"query": SLOW},
+                                       headers={"Accept": "application/json"}, timeout=120)
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    time.sleep(0.3)
+    quick = client(endpoint, "ASK { ?s ?p ?o }").queryAndConvert()
+    answered_while_slow_runs = thread.is_alive()
+    thread.join(timeout=120)
+    assert quick["boolean"] is True
+    assert answered_while_slow_runs
+    response = outcome["slow"]
+    assert response.status_code == 503
+    assert response.json()["error"] == "query-timeout"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers.get("Retry-After")
+    # The worker was ended and replaced: the server still answers.
+    assert client(endpoint, "ASK { ?s ?p ?o }").queryAndConvert()["boolean"] is True
+
+
+def test_result_literals_keep_their_language_and_datatype(endpoint):
+    document = client(endpoint, """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?label (COUNT(*) AS ?n) WHERE {
+          <https://w3id.org/mediation-sociale/id/theme/illectronisme> skos:prefLabel ?label
+        } GROUP BY ?label""").queryAndConvert()
+    bindings = document["results"]["bindings"]
+    assert {b["label"]["xml:lang"] for b in bindings} == {"fr", "en"}
+    assert all(b["n"]["datatype"].endswith("#integer") for b in bindings)
+    assert Literal("Illectronisme", lang="fr").value in {b["label"]["value"] for b in bindings}
