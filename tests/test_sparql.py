@@ -575,3 +575,31 @@ def test_result_literals_keep_their_language_and_datatype(endpoint):
     assert {b["label"]["xml:lang"] for b in bindings} == {"fr", "en"}
     assert all(b["n"]["datatype"].endswith("#integer") for b in bindings)
     assert Literal("Illectronisme", lang="fr").value in {b["label"]["value"] for b in bindings}
+
+
+def test_without_the_editor_files_the_page_says_so_and_the_plain_form_works(tmp_path, monkeypatch):
+    """``npm ci`` not run: the page says how to install the editor, and the form still works."""
+    from service.app import create_app
+    from service.config import load_config
+    from service.web import sparql as web_sparql
+
+    monkeypatch.setattr(web_sparql, "VENDOR_DIR", tmp_path / "not-installed")
+    app = create_app(load_config(overrides={"store": str(tmp_path / "store")}, environ={}))
+    try:
+        browser = app.test_client()
+        page = browser.get("/sparql", headers={"Accept": BROWSER})
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200
+        assert "npm ci --prefix service/web/assets" in html
+        assert "L'éditeur de requêtes n'est pas installé" in html
+        assert "The query editor is not installed" in html
+        assert "yasgui.min.js" not in html and "<noscript>" not in html
+        assert 'action="/sparql"' in html and 'name="query"' in html
+        answer = browser.get("/sparql", query_string={"query": "ASK {}", "format": "html"},
+                             headers={"Accept": BROWSER})
+        assert answer.status_code == 200 and "vrai" in answer.get_data(as_text=True)
+        missing = browser.get("/static/vendor/yasgui/yasgui.min.js")
+        assert missing.status_code == 404
+        assert "npm ci" in missing.get_data(as_text=True)
+    finally:
+        app.extensions["mediation"]["store"].close()
