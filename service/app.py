@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from .config import Config, load_config
+from .search import open_index
 from .store import Store, open_store
 
 EXTENSION_KEY = "mediation"
@@ -17,9 +18,12 @@ def create_app(config: Config | None = None, store: Store | None = None) -> Flas
     app.config["MEDIATION"] = config
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    store = store if store is not None else open_store(config)
     app.extensions[EXTENSION_KEY] = {
         "config": config,
-        "store": store if store is not None else open_store(config),
+        "store": store,
+        # Lists, facets and search read this index; built from the store when missing or stale.
+        "index": open_index(config, store),
     }
 
     from .web import register

@@ -87,6 +87,12 @@ SETTINGS: list[Setting] = [
         "when empty). Ignored when remote_query_url is set.",
     ),
     Setting(
+        "index_path",
+        "",
+        "SQLite file of the search index (lists, facets, full text), rebuilt from the store when "
+        "missing or stale. Empty: index.sqlite in the store directory.",
+    ),
+    Setting(
         "base_url",
         DEFAULT_BASE,
         "Canonical base of every resource IRI. The server answers for these IRIs by path, "

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask, current_app
 
 from ..config import Config
+from ..search import Index
 from ..store import Store
 
 
@@ -18,6 +19,11 @@ def config() -> Config:
 
 def store() -> Store:
     return current_app.extensions["mediation"]["store"]
+
+
+def index() -> Index:
+    """The search index: lists, facets and full text (``service.search``)."""
+    return current_app.extensions["mediation"]["index"]
 
 
 def register(app: Flask) -> None:
