@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from pathlib import Path
 from typing import Any, Callable
 
 import click
 
-from .config import SETTINGS, Config, load_config
+from .config import DEFAULT_BASE, SETTINGS, Config, load_config
 from .errors import MediationError
+from .formats import DATASET_FORMATS, GRAPH_FORMATS
 
 
 def settings_options(names: list[str] | None = None) -> Callable[[Callable], Callable]:
@@ -97,6 +99,84 @@ def serve(**options: Any) -> None:
         )
     finally:
         store.close()
+
+
+@main.command()
+@click.option("--select", "selection", type=click.Choice(["seed"]), default=None,
+              help="Named selection: 'seed', the territories the seed article names, with their "
+              "départements and régions.")
+@click.option("--all", "everything", is_flag=True,
+              help="Every commune, département, région, overseas territory and EPCI of the source.")
+@click.option("--format", "format_key", default=None,
+              type=click.Choice([f.key for f in GRAPH_FORMATS + DATASET_FORMATS]),
+              help="Output format (default: from the --output extension, else turtle); trig and nquads "
+              "put the triples in the graph {base}graph/territories. For --all, nt and nquads are "
+              "written in seconds, turtle and trig in minutes.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (replaced whole, only on success). Default: standard output.")
+@click.option("--source", "source_dir", type=click.Path(path_type=Path), default=None,
+              help="Installed @etalab/decoupage-administratif package "
+              "(default: sources/territories/node_modules/@etalab/decoupage-administratif).")
+@settings_options(["base_url"])
+def territories(selection: str | None, everything: bool, format_key: str, output: Path | None,
+                source_dir: Path | None, **options: Any) -> None:
+    """Territoires administratifs français en RDF — French territories as RDF, from Etalab's package.
+
+    Reads the installed npm package only (npm ci --prefix sources/territories); never the network.
+    """
+    from .formats import BY_FILE_EXTENSION, BY_KEY, TURTLE
+    from .territories import DEFAULT_SOURCE, import_territories, serialize
+
+    if bool(selection) == everything:
+        raise click.UsageError(
+            "Choisissez --select seed ou --all (l'un des deux).\nChoose --select seed or --all (one of them)."
+        )
+    config = resolve(options)
+    command = ["mediation", "territories", "--all" if everything else f"--select {selection}"]
+    if format_key:
+        command.append(f"--format {format_key}")
+    else:
+        by_extension = BY_FILE_EXTENSION.get(output.suffix.lower()) if output else None
+        format_key = by_extension.key if by_extension else TURTLE.key
+    if config.base_url != DEFAULT_BASE:
+        command.append(f"--base-url {config.base_url}")
+    if output is not None:
+        command.append(f"--output {output}")
+    try:
+        result = import_territories(
+            None if everything else selection, source_dir or DEFAULT_SOURCE, config.base_url,
+            " ".join(command),
+        )
+        body = serialize(result.graph, BY_KEY[format_key], result.header)
+    except MediationError as error:
+        fail(error)
+        return
+    if output is None:
+        click.echo(body, nl=False)
+    else:
+        write_atomically(output, body)
+    click.echo(
+        f"{result.count} territoires, {len(result.graph)} triplets.\n"
+        f"{result.count} territories, {len(result.graph)} triples.",
+        err=True,
+    )
+
+
+def write_atomically(path: Path, body: bytes) -> None:
+    """Write a whole file or nothing: a temporary file beside it, then a rename."""
+    import os
+    import tempfile
+
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(body)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp creates 0600; give the usual mode
+        os.replace(temporary, path)
+    except OSError as exc:
+        fail(MediationError(f"Écriture impossible de {path} : {exc}", f"Cannot write {path}: {exc}"))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,604 @@
+"""French administrative territories as linked data, from an official source.
+
+The source is Etalab's npm package ``@etalab/decoupage-administratif`` (the
+Code officiel géographique of INSEE, the DGCL's list of EPCI and La Poste's
+postal codes, as JSON), pinned in ``sources/territories/package.json`` and
+installed with ``npm ci --prefix sources/territories``. This module reads the
+installed files and nothing else: an import never touches the network.
+
+Each territory becomes a ``schema:AdministrativeArea`` that is also typed with
+INSEE's geographic class (``igeo:Commune``, ``igeo:Departement``,
+``igeo:Region``, ``igeo:Intercommunalite``), named in French, with its official
+code twice: ``igeo:codeINSEE`` (INSEE's own property, for federated queries)
+and ``schema:identifier`` as a ``schema:PropertyValue`` whose ``propertyID``
+says which code list the value comes from (a plain ``Text`` would not tell an
+INSEE code from a SIREN number). Containment follows ``schema:containedInPlace``
+(commune → département → région; commune → EPCI). See ``docs/territories.md``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+
+from .config import DEFAULT_BASE, PROJECT_ROOT
+from .errors import SourceError
+from .formats import DATASET_FORMATS, Format
+from .namespaces import DCTERMS, IGEO, OWL, PREFIXES, PROV, RDF, RDFS, SDO, XSD
+
+PACKAGE = "@etalab/decoupage-administratif"
+#: Where ``npm ci`` installs the pinned package (``sources/territories/package.json``).
+NPM_PREFIX = PROJECT_ROOT / "sources" / "territories"
+DEFAULT_SOURCE = NPM_PREFIX / "node_modules" / PACKAGE
+
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+
+#: The code-based identifiers INSEE published for territories. Current id.insee.fr
+#: IRIs carry a per-version UUID that the source does not give, so the code form is
+#: linked with ``rdfs:seeAlso``, not asserted to be the same resource.
+INSEE_CODE_IRI = "http://id.insee.fr/geo/{kind}/{code}"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of territory: its IRI path, INSEE class, code list and labels."""
+
+    path: str
+    igeo_class: URIRef
+    code_name: tuple[str, str]  # how the code is called, French and English
+    code_property: str  # schema:propertyID of the identifier
+    insee_kind: str | None  # path segment of INSEE's code-based IRI, when it has one
+
+
+INSEE_CODE = ("code officiel géographique (Insee)", "official geographic code (INSEE)")
+
+KINDS: dict[str, Kind] = {
+    "region": Kind("region", IGEO.Region, INSEE_CODE, str(IGEO.codeINSEE), "region"),
+    "departement": Kind("departement", IGEO.Departement, INSEE_CODE, str(IGEO.codeINSEE), "departement"),
+    # Collectivités d'outre-mer and the other overseas territories the source lists
+    # beside the départements (zone "com"): Nouvelle-Calédonie, the TAAF and Clipperton
+    # have statuses of their own, so only INSEE's common superclass is asserted.
+    "outre-mer": Kind("outre-mer", IGEO.TerritoireFrancais, INSEE_CODE, str(IGEO.codeINSEE), None),
+    "commune": Kind("commune", IGEO.Commune, INSEE_CODE, str(IGEO.codeINSEE), "commune"),
+    # INSEE codes an EPCI by its SIREN number, so the one code serves both lists.
+    "epci": Kind("epci", IGEO.Intercommunalite, ("numéro SIREN", "SIREN number"), "SIREN", None),
+}
+
+#: Legal forms of the EPCI in the DGCL's list (field ``type`` of ``epci.json``).
+EPCI_NATURES: dict[str, tuple[str, str]] = {
+    "CC": (
+        "Communauté de communes, établissement public de coopération intercommunale à fiscalité propre",
+        "Community of communes, an inter-municipal public body with its own taxation",
+    ),
+    "CA": (
+        "Communauté d'agglomération, établissement public de coopération intercommunale à fiscalité propre",
+        "Agglomeration community, an inter-municipal public body with its own taxation",
+    ),
+    "CU": (
+        "Communauté urbaine, établissement public de coopération intercommunale à fiscalité propre",
+        "Urban community, an inter-municipal public body with its own taxation",
+    ),
+    "METRO": (
+        "Métropole, établissement public de coopération intercommunale à fiscalité propre",
+        "Metropolis, an inter-municipal public body with its own taxation",
+    ),
+    "MET69": (
+        "Métropole de Lyon, collectivité territoriale à statut particulier",
+        "Métropole de Lyon, a local authority with a special status",
+    ),
+}
+
+#: Kinds that must be present whenever something they contain is (the containment
+#: chain is always complete); an EPCI is linked only when it is selected itself.
+CLOSED_KINDS = ("departement", "region", "outre-mer")
+
+
+@dataclass(frozen=True)
+class Territory:
+    kind: str
+    code: str
+    name: str
+    parents: tuple[tuple[str, str], ...] = ()  # (kind, code) of the places that contain it
+    chef_lieu: str | None = None  # INSEE code of the commune where it is administered
+    postal_codes: tuple[str, ...] = ()
+    nature: str | None = None  # EPCI legal form
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.code)
+
+
+@dataclass
+class Source:
+    """The installed package: its territories and what it says about itself."""
+
+    root: Path
+    version: str
+    licence: str  # address of the data licence, as the package's README gives it
+    licence_name: str
+    vintage: str  # the year of the geography (millésime), from the README's table
+    repository: str | None = None
+    integrity: str | None = None  # the lock file's Subresource Integrity string
+    territories: dict[tuple[str, str], Territory] = field(default_factory=dict)
+
+    def of_kind(self, kind: str) -> list[Territory]:
+        return [t for t in self.territories.values() if t.kind == kind]
+
+
+# -- reading the package --------------------------------------------------------------------
+
+
+def _fail(fr: str, en: str) -> SourceError:
+    return SourceError(fr, en)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise _fail(
+            f"Fichier source introuvable : {path}. Installez la source : "
+            f"npm ci --prefix sources/territories",
+            f"Source file not found: {path}. Install the source: npm ci --prefix sources/territories",
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(f"Fichier source illisible {path} : {exc}", f"Unreadable source file {path}: {exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _fail(
+            f"{path}, ligne {exc.lineno}, colonne {exc.colno} : JSON invalide ({exc.msg})",
+            f"{path}, line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})",
+        ) from None
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    data = _read_json(path)
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise _fail(
+            f"{path} : une liste d'objets JSON est attendue",
+            f"{path}: a list of JSON objects is expected",
+        )
+    return data
+
+
+def _text(record: dict[str, Any], key: str, path: Path, index: int, optional: bool = False) -> str | None:
+    value = record.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(
+            f"{path}, enregistrement {index} : champ « {key} » absent ou vide",
+            f"{path}, record {index}: field '{key}' missing or empty",
+        )
+    return value.strip()
+
+
+def _texts(record: dict[str, Any], key: str, path: Path, index: int) -> tuple[str, ...]:
+    values = record.get(key) or []
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise _fail(
+            f"{path}, enregistrement {index} : « {key} » doit être une liste de textes",
+            f"{path}, record {index}: '{key}' must be a list of strings",
+        )
+    return tuple(sorted(set(v.strip() for v in values if v.strip())))
+
+
+def _package_facts(root: Path) -> tuple[str, str | None, str, str, str]:
+    """Version and repository (package.json); licence and vintage (README)."""
+    manifest = _read_json(root / "package.json")
+    if not isinstance(manifest, dict) or manifest.get("name") != PACKAGE:
+        raise _fail(
+            f"{root} ne contient pas le paquet {PACKAGE}",
+            f"{root} does not hold the package {PACKAGE}",
+        )
+    version = str(manifest.get("version", ""))
+    repository = manifest.get("repository")
+    if isinstance(repository, dict):
+        repository = repository.get("url")
+    readme_path = root / "README.md"
+    try:
+        readme = readme_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        readme = ""
+    # The README states the data licence ("Données : [Licence Ouverte](…)") and maps
+    # each vintage to a package version ("| 2026 | 6.0.0 | …"). Both are facts we
+    # publish, so an upgrade whose README no longer says them stops the import.
+    licence = re.search(r"Donn[ée]es\s*:\s*\[([^\]]+)\]\((https?://[^)\s]+)\)", readme)
+    vintage = re.search(r"^\|\s*(\d{4})\s*\|\s*" + re.escape(version) + r"\s*\|", readme, re.M)
+    if not licence or not vintage:
+        raise _fail(
+            f"{readme_path} ne donne pas la licence des données ou le millésime de la version "
+            f"{version} : vérifiez la source avant de l'importer",
+            f"{readme_path} does not give the data licence or the vintage of version {version}: "
+            f"check the source before importing it",
+        )
+    return version, repository if isinstance(repository, str) else None, licence.group(2), \
+        licence.group(1), vintage.group(1)
+
+
+def _integrity(root: Path, version: str) -> str | None:
+    """The lock file's integrity hash, after checking that the installed version is the pinned one."""
+    prefix = root.parents[1] if root.parent.name.startswith("@") else root.parent
+    prefix = prefix.parent  # out of node_modules/
+    lock_path = prefix / "package-lock.json"
+    if not lock_path.is_file():
+        return None
+    lock = _read_json(lock_path)
+    entry = (lock.get("packages") or {}).get(f"node_modules/{PACKAGE}") if isinstance(lock, dict) else None
+    if not isinstance(entry, dict):
+        return None
+    if entry.get("version") != version:
+        raise _fail(
+            f"{PACKAGE} installé en version {version}, mais {lock_path} fixe la version "
+            f"{entry.get('version')} : lancez npm ci --prefix {prefix.name}",
+            f"{PACKAGE} {version} is installed but {lock_path} pins {entry.get('version')}: "
+            f"run npm ci --prefix {prefix.name}",
+        )
+    return entry.get("integrity")
+
+
+def load_source(root: Path = DEFAULT_SOURCE) -> Source:
+    """Read the installed package into territories; raise :class:`SourceError` on any defect."""
+    root = Path(root)
+    if not root.is_dir():
+        raise _fail(
+            f"Source introuvable : {root}. Installez-la : npm ci --prefix sources/territories",
+            f"Source not found: {root}. Install it: npm ci --prefix sources/territories",
+        )
+    version, repository, licence, licence_name, vintage = _package_facts(root)
+    source = Source(root, version, licence, licence_name, vintage, repository, _integrity(root, version))
+    data = root / "data"
+    found: dict[tuple[str, str], Territory] = {}
+
+    def add(territory: Territory, path: Path, index: int) -> None:
+        if territory.key in found and found[territory.key] != territory:
+            raise _fail(
+                f"{path}, enregistrement {index} : code {territory.code} en double",
+                f"{path}, record {index}: duplicate code {territory.code}",
+            )
+        found[territory.key] = territory
+
+    path = data / "regions.json"
+    for index, record in enumerate(_records(path)):
+        code = _text(record, "code", path, index)
+        if record.get("zone") == "com":
+            continue  # listed again, with the same code, in departements.json
+        add(Territory("region", code, _text(record, "nom", path, index),
+                      chef_lieu=_text(record, "chefLieu", path, index, optional=True)), path, index)
+
+    path = data / "departements.json"
+    for index, record in enumerate(_records(path)):
+        code = _text(record, "code", path, index)
+        name = _text(record, "nom", path, index)
+        chef_lieu = _text(record, "chefLieu", path, index, optional=True)
+        if record.get("zone") == "com":
+            add(Territory("outre-mer", code, name, chef_lieu=chef_lieu), path, index)
+        else:
+            region = _text(record, "region", path, index)
+            add(Territory("departement", code, name, (("region", region),), chef_lieu), path, index)
+
+    epci_of: dict[str, str] = {}
+    epcis: list[tuple[dict[str, Any], int]] = []
+    path = data / "epci.json"
+    for index, record in enumerate(_records(path)):
+        siren = _text(record, "code", path, index)
+        members = record.get("membres")
+        if not isinstance(members, list):
+            raise _fail(
+                f"{path}, enregistrement {index} : « membres » doit être une liste",
+                f"{path}, record {index}: 'membres' must be a list",
+            )
+        for member in members:
+            commune = _text(member if isinstance(member, dict) else {}, "code", path, index)
+            if commune in epci_of and epci_of[commune] != siren:
+                raise _fail(
+                    f"{path} : la commune {commune} est membre de deux EPCI ({epci_of[commune]}, {siren})",
+                    f"{path}: commune {commune} is a member of two EPCI ({epci_of[commune]}, {siren})",
+                )
+            epci_of[commune] = siren
+        epcis.append((record, index))
+    for record, index in epcis:
+        add(Territory("epci", _text(record, "code", path, index), _text(record, "nom", path, index),
+                      nature=_text(record, "type", path, index, optional=True)), path, index)
+
+    path = data / "communes.json"
+    outre_mer = {code for kind, code in found if kind == "outre-mer"}
+    for index, record in enumerate(_records(path)):
+        # Only current communes: a commune déléguée or associée often shares its code
+        # with the commune it belongs to, and a municipal arrondissement is no commune.
+        if record.get("type") != "commune-actuelle":
+            continue
+        code = _text(record, "code", path, index)
+        departement = _text(record, "departement", path, index)
+        parents: list[tuple[str, str]] = [
+            ("outre-mer", departement) if departement in outre_mer else ("departement", departement)
+        ]
+        if code in epci_of:
+            parents.append(("epci", epci_of[code]))
+        add(Territory("commune", code, _text(record, "nom", path, index), tuple(parents),
+                      postal_codes=_texts(record, "codesPostaux", path, index)), path, index)
+
+    for territory in found.values():
+        for parent in territory.parents:
+            if parent not in found:
+                raise _fail(
+                    f"Source incohérente : {territory.kind} {territory.code} est rattaché à "
+                    f"{parent[0]} {parent[1]}, absent de la source",
+                    f"Inconsistent source: {territory.kind} {territory.code} belongs to "
+                    f"{parent[0]} {parent[1]}, which the source lacks",
+                )
+    for commune, siren in epci_of.items():
+        if ("commune", commune) not in found:
+            raise _fail(
+                f"Source incohérente : l'EPCI {siren} a pour membre la commune {commune}, absente",
+                f"Inconsistent source: EPCI {siren} has member commune {commune}, which is absent",
+            )
+    source.territories = found
+    return source
+
+
+# -- selecting ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A territory the seed article names, found in the source by its name, never by a typed code."""
+
+    kind: str
+    name: str  # as the source spells it
+    why: str  # where the article names or implies it
+    region: str | None = None  # name of the région to look in, when the name alone is ambiguous
+    nature: str | None = None  # for an EPCI: its legal form
+
+
+#: What the seed article (IREV, 13 December 2019) names or implies. The article is
+#: about Hauts-de-France ("Territoires : Région Hauts de France"), so communes are
+#: looked up in that région and must be found there exactly once.
+SEED_PICKS: tuple[Pick, ...] = (
+    Pick("region", "Hauts-de-France", "« Territoires : Région Hauts de France » (article spelling)"),
+    Pick("departement", "Pas-de-Calais", "préfecture du Pas-de-Calais, « Préfet Pas-de-Calais [62] »"),
+    Pick("commune", "Liévin", "the regional day of 4 December 2019", "Hauts-de-France"),
+    Pick("commune", "Saint-Quentin", "the first regional day, 19 November 2019", "Hauts-de-France"),
+    Pick("commune", "Arras", "le collectif des médiatrices et médiateurs d'Arras", "Hauts-de-France"),
+    Pick("epci", "Arras", "« le territoire de la communauté urbaine » of the Arras collective",
+         "Hauts-de-France", nature="CU"),
+    Pick("commune", "Lille", "only in the name of the association « Lille Sud Insertion »",
+         "Hauts-de-France"),
+)
+
+SELECTIONS = ("seed",)
+
+
+def _region_of(source: Source, territory: Territory) -> str | None:
+    for parent in territory.parents:
+        if parent[0] == "region":
+            return parent[1]
+        if parent[0] == "departement":
+            return _region_of(source, source.territories[parent])
+    return None
+
+
+def resolve(source: Source, pick: Pick) -> Territory:
+    """The one territory of the source a pick designates."""
+    region_code = None
+    if pick.region:
+        regions = [t for t in source.of_kind("region") if t.name == pick.region]
+        region_code = regions[0].code if len(regions) == 1 else "?"
+    if pick.kind == "epci":
+        member = resolve(source, Pick("commune", pick.name, pick.why, pick.region))
+        matches = [
+            source.territories[p] for p in member.parents
+            if p[0] == "epci" and (pick.nature is None or source.territories[p].nature == pick.nature)
+        ]
+    else:
+        matches = [
+            t for t in source.of_kind(pick.kind)
+            if t.name == pick.name and (region_code is None or _region_of(source, t) == region_code)
+        ]
+    if len(matches) != 1:
+        where = f" ({pick.region})" if pick.region else ""
+        raise _fail(
+            f"La source {PACKAGE} {source.version} a {len(matches)} {pick.kind} « {pick.name} »{where} "
+            f"au lieu d'un seul : la sélection est à revoir",
+            f"The source {PACKAGE} {source.version} has {len(matches)} {pick.kind} '{pick.name}'{where} "
+            f"instead of exactly one: the selection needs review",
+        )
+    return matches[0]
+
+
+def close(source: Source, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Add every département, région or overseas territory that contains a selected territory."""
+    selected = set(keys)
+    todo = list(selected)
+    while todo:
+        for parent in source.territories[todo.pop()].parents:
+            if parent[0] in CLOSED_KINDS and parent not in selected:
+                selected.add(parent)
+                todo.append(parent)
+    return selected
+
+
+def select_seed(source: Source) -> tuple[set[tuple[str, str]], list[tuple[Pick, Territory]]]:
+    picked = [(pick, resolve(source, pick)) for pick in SEED_PICKS]
+    return close(source, (t.key for _, t in picked)), picked
+
+
+# -- building RDF ---------------------------------------------------------------------------
+
+
+def iri(kind: str, code: str, base_url: str = DEFAULT_BASE) -> URIRef:
+    return URIRef(f"{base_url}id/place/{KINDS[kind].path}/{code}")
+
+
+def graph_iri(base_url: str = DEFAULT_BASE) -> URIRef:
+    return URIRef(f"{base_url}graph/territories")
+
+
+def source_iri(source: Source) -> URIRef:
+    return URIRef(f"https://www.npmjs.com/package/{PACKAGE}/v/{source.version}")
+
+
+def bind_prefixes(graph: Graph, base_url: str = DEFAULT_BASE) -> None:
+    for prefix in ("schema", "rdf", "rdfs", "owl", "xsd", "dct", "prov", "igeo"):
+        graph.bind(prefix, PREFIXES[prefix], replace=True)
+    graph.bind("spdx", str(SPDX))
+    for kind in KINDS.values():
+        graph.bind(kind.path.replace("-", ""), f"{base_url}id/place/{kind.path}/")
+
+
+def build(
+    source: Source,
+    keys: Iterable[tuple[str, str]] | None = None,
+    base_url: str = DEFAULT_BASE,
+    description: tuple[str, str] | None = None,
+) -> Graph:
+    """The territories ``keys`` (all of them when None) with their provenance, as one graph.
+
+    A link to another territory (containment, chef-lieu) is written only when that
+    territory is in the graph too, so that every link of ours resolves.
+    """
+    selected = set(source.territories) if keys is None else set(keys)
+    graph = Graph(identifier=graph_iri(base_url), bind_namespaces="none")
+    bind_prefixes(graph, base_url)
+    add = graph.add
+    for key in sorted(selected):
+        territory = source.territories[key]
+        kind = KINDS[territory.kind]
+        subject = iri(territory.kind, territory.code, base_url)
+        add((subject, RDF.type, SDO.AdministrativeArea))
+        add((subject, RDF.type, kind.igeo_class))
+        add((subject, SDO.name, Literal(territory.name, lang="fr")))
+        add((subject, IGEO.codeINSEE, Literal(territory.code, datatype=XSD.token)))
+        identifier = URIRef(f"{subject}#{'siren' if territory.kind == 'epci' else 'insee'}")
+        add((subject, SDO.identifier, identifier))
+        add((identifier, RDF.type, SDO.PropertyValue))
+        add((identifier, SDO.propertyID, Literal(kind.code_property)))
+        add((identifier, SDO.name, Literal(kind.code_name[0], lang="fr")))
+        add((identifier, SDO.name, Literal(kind.code_name[1], lang="en")))
+        add((identifier, SDO.value, Literal(territory.code)))
+        for parent in territory.parents:
+            if parent in selected:
+                add((subject, SDO.containedInPlace, iri(*parent, base_url=base_url)))
+        if territory.chef_lieu and ("commune", territory.chef_lieu) in selected:
+            add((subject, IGEO.chefLieu, iri("commune", territory.chef_lieu, base_url)))
+        if territory.postal_codes:
+            address = URIRef(f"{subject}#postal-address")
+            add((subject, SDO.address, address))
+            add((address, RDF.type, SDO.PostalAddress))
+            add((address, SDO.addressLocality, Literal(territory.name, lang="fr")))
+            for postal_code in territory.postal_codes:
+                add((address, SDO.postalCode, Literal(postal_code)))
+        if territory.nature in EPCI_NATURES:
+            french, english = EPCI_NATURES[territory.nature]
+            add((subject, SDO.description, Literal(french, lang="fr")))
+            add((subject, SDO.description, Literal(english, lang="en")))
+        if kind.insee_kind:
+            add((subject, RDFS.seeAlso, URIRef(INSEE_CODE_IRI.format(kind=kind.insee_kind, code=territory.code))))
+    describe_provenance(graph, source, base_url, description)
+    return graph
+
+
+def describe_provenance(
+    graph: Graph, source: Source, base_url: str, description: tuple[str, str] | None
+) -> None:
+    """The graph and the package it was derived from, with PROV and DCTERMS."""
+    named = graph_iri(base_url)
+    package = source_iri(source)
+    licence = URIRef(source.licence)
+    graph.add((named, RDF.type, PROV.Entity))
+    graph.add((named, DCTERMS.title, Literal("Territoires administratifs français", lang="fr")))
+    graph.add((named, DCTERMS.title, Literal("French administrative territories", lang="en")))
+    if description:
+        graph.add((named, DCTERMS.description, Literal(description[0], lang="fr")))
+        graph.add((named, DCTERMS.description, Literal(description[1], lang="en")))
+    graph.add((named, DCTERMS.source, package))
+    graph.add((named, PROV.wasDerivedFrom, package))
+    graph.add((named, DCTERMS.license, licence))
+    graph.add((package, RDF.type, PROV.Entity))
+    graph.add((package, DCTERMS.title, Literal(PACKAGE)))
+    graph.add((package, OWL.versionInfo, Literal(source.version)))
+    # The vintage (millésime) of the geography, as the package's README gives it.
+    graph.add((package, DCTERMS.date, Literal(source.vintage, datatype=XSD.gYear)))
+    graph.add((package, DCTERMS.license, licence))
+    graph.add((licence, RDF.type, DCTERMS.LicenseDocument))
+    graph.add((licence, RDFS.label, Literal(source.licence_name, lang="fr")))
+    if source.repository:
+        graph.add((package, RDFS.seeAlso, URIRef(source.repository)))
+    if source.integrity and source.integrity.startswith("sha512-"):
+        checksum = BNode()
+        digest = base64.b64decode(source.integrity.removeprefix("sha512-")).hex()
+        graph.add((package, SPDX.checksum, checksum))
+        graph.add((checksum, RDF.type, SPDX.Checksum))
+        graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha512))
+        graph.add((checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary)))
+
+
+# -- writing --------------------------------------------------------------------------------
+
+
+def serialize(graph: Graph, fmt: Format, header: str = "") -> bytes:
+    """Serialise the graph; dataset formats put it in its named graph. ``header`` becomes comments."""
+    if fmt in DATASET_FORMATS:
+        # The graph's store already files its triples under the graph's name.
+        body = Dataset(store=graph.store).serialize(format=fmt.rdflib, encoding="utf-8")
+    elif fmt.rdflib == "json-ld":
+        context = {prefix: str(ns) for prefix, ns in graph.namespaces()}
+        body = graph.serialize(format="json-ld", context=context, encoding="utf-8")
+    else:
+        body = graph.serialize(format=fmt.rdflib, encoding="utf-8")
+    if header and fmt.key in ("turtle", "nt", "trig", "nquads"):
+        comments = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
+        body = comments.encode("utf-8") + b"\n" + body
+    return body
+
+
+@dataclass
+class Import:
+    """The result of an import: the graph and what to say about it."""
+
+    graph: Graph
+    count: int
+    header: str
+
+
+def import_territories(
+    selection: str | None,
+    source_dir: Path = DEFAULT_SOURCE,
+    base_url: str = DEFAULT_BASE,
+    command: str = "",
+) -> Import:
+    """Read the package and build the graph of ``selection`` ("seed") or, when None, of everything."""
+    source = load_source(source_dir)
+    lines = [
+        "Territoires administratifs français — French administrative territories.",
+        "Généré, ne pas modifier à la main — generated, do not edit by hand. Regenerate with:",
+        f"  {command}" if command else "",
+        f"Source : {PACKAGE} {source.version} (npm), millésime {source.vintage}, "
+        f"{source.licence_name} ({source.licence}).",
+    ]
+    if selection == "seed":
+        keys, picked = select_seed(source)
+        description = (
+            "Les territoires que nomme ou implique l'article source, et ceux qui les contiennent.",
+            "The territories the seed article names or implies, and those that contain them.",
+        )
+        lines.append("Sélection « seed » — what the seed article names or implies:")
+        lines += [f"  {t.kind} {t.code} {t.name}: {pick.why}" for pick, t in picked]
+        lines.append("  and the départements and régions that contain them.")
+    elif selection is None:
+        keys = set(source.territories)
+        description = (
+            "Toutes les communes, départements, régions, territoires d'outre-mer et EPCI de la source.",
+            "Every commune, département, région, overseas territory and EPCI of the source.",
+        )
+    else:
+        raise _fail(f"Sélection inconnue : {selection}", f"Unknown selection: {selection}")
+    graph = build(source, keys, base_url, description)
+    return Import(graph, len(keys), "\n".join(line for line in lines if line))
