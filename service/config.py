@@ -60,6 +60,17 @@ def _base_url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
+def _iso_day(value: Any) -> str:
+    text = str(value).strip()
+    if text:
+        from datetime import date
+
+        date.fromisoformat(text)  # ValueError names the problem
+        if len(text) != 10:
+            raise ValueError(f"expected YYYY-MM-DD, got {value!r}")
+    return text
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -160,6 +171,13 @@ SETTINGS: list[Setting] = [
         _csv,
     ),
     Setting("page_size", 50, "Items per page in lists and incoming links.", _positive(int)),
+    Setting(
+        "today",
+        "",
+        "The day lists take as today for upcoming and past events (YYYY-MM-DD); empty: the real "
+        "date. For tests and demonstrations.",
+        _iso_day,
+    ),
     Setting("threads", 8, "Worker threads of the WSGI server.", _positive(int)),
     Setting(
         "settings_file",
