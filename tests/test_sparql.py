@@ -603,3 +603,25 @@ def test_without_the_editor_files_the_page_says_so_and_the_plain_form_works(tmp_
         assert "npm ci" in missing.get_data(as_text=True)
     finally:
         app.extensions["mediation"]["store"].close()
+
+
+def test_an_allow_listed_host_is_reached_and_no_other(server, tmp_path, listener):
+    """Federation on: SERVICE reaches the allow-listed endpoint (here the shared server)."""
+    host = server.url.split("//", 1)[1].rstrip("/")  # 127.0.0.1:port
+    federating = start_server(tmp_path / "store", extra_env={"MEDIATION_FEDERATION_ALLOWLIST": host})
+    try:
+        endpoint = federating.url + "sparql"
+        remote = f"{server.url}sparql"
+        document = client(endpoint, f"""PREFIX med: <https://w3id.org/mediation-sociale/def#>
+            SELECT ?workshop WHERE {{ SERVICE <{remote}> {{ ?workshop a med:Workshop }} }}""",
+                          ).queryAndConvert()
+        assert len(document["results"]["bindings"]) >= 5
+        refused = requests.get(endpoint, timeout=60, params={
+            "query": f"ASK {{ SERVICE <http://127.0.0.1:{listener.port}/> {{ ?s ?p ?o }} }}"})
+        assert refused.status_code == 403 and host in refused.text
+        description = Graph().parse(data=requests.get(endpoint, timeout=60).text, format="turtle")
+        assert (URIRef(BASE + "sparql"), SD.feature, SD.BasicFederatedQuery) in description
+        time.sleep(0.5)
+        assert listener.connections == 0
+    finally:
+        federating.stop()

@@ -230,7 +230,7 @@ def endpoint():
         raise BadRequest("La requête est vide.", "The query is empty.")
     analysis = check_query(params.query, settings, base_iri=endpoint_iri(settings))
     form = analysis.form or "select"
-    if _wants_html(params, form):
+    if _wants_html(params):
         # A browser following an "open in the editor" link gets the editor with the query;
         # the plain form (format=html) gets the results as a table.
         if params.format_values:
@@ -304,7 +304,7 @@ def _cache_headers(validator: str) -> dict[str, str]:
     return {"ETag": f'"{validator}"', "Cache-Control": "public, no-cache", "Vary": "Accept"}
 
 
-def _wants_html(params: ProtocolRequest, form: str) -> bool:
+def _wants_html(params: ProtocolRequest) -> bool:
     """A browser: ``format=html``, or an Accept that names HTML and prefers it to every format."""
     if params.format_values:
         return any(value.strip().lower() in (HTML.key, HTML.media_type)
@@ -335,7 +335,7 @@ def open_to_other_origins(response: Response) -> Response:
 
 
 def describe_or_edit(params: ProtocolRequest) -> Response:
-    if _wants_html(params, "construct"):
+    if _wants_html(params):
         return editor_page(params)
     chosen = (
         format_parameter(params.format_values, GRAPH_FORMATS) if params.format_values
@@ -375,7 +375,7 @@ def vendor_available() -> bool:
     return all((VENDOR_DIR / name).is_file() for name in VENDOR_FILES)
 
 
-def editor_page(params: ProtocolRequest, status: int = 200) -> Response:
+def editor_page(params: ProtocolRequest) -> Response:
     settings = config()
     examples = load_examples()
     prefix_lines = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()
@@ -400,9 +400,13 @@ def editor_page(params: ProtocolRequest, status: int = 200) -> Response:
         settings=settings,
         endpoint_url=request.url_root + "sparql",
     )
-    response = Response(body, status=status, content_type=content_type(HTML))
+    response = Response(body, content_type=content_type(HTML))
     response.headers["Vary"] = "Accept"
     response.headers["Cache-Control"] = "no-cache"
+    response.headers["Link"] = (
+        '</sparql?format=turtle>; rel="alternate"; type="text/turtle", '
+        '</sparql?format=jsonld>; rel="alternate"; type="application/ld+json"'
+    )
     return response
 
 
