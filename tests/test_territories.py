@@ -31,7 +31,12 @@ GRAPH = URIRef(BASE + "graph/territories")
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
     return subprocess.run(
-        [MEDIATION, "territories", *args], cwd=cwd, env=env, capture_output=True, timeout=600
+        [MEDIATION, "territories", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        timeout=600,
+        check=False,
     )
 
 
@@ -86,10 +91,14 @@ def expected_seed(raw: dict) -> list[tuple[str, dict]]:
     ]
     arras = communes[2]["code"]
     epci = one([e for e in raw["epci"] if any(m["code"] == arras for m in e["membres"])], type="CU")
-    departements = [one(raw["departements"], nom=name) for name in ("Pas-de-Calais", "Aisne", "Nord")]
+    departements = [
+        one(raw["departements"], nom=name) for name in ("Pas-de-Calais", "Aisne", "Nord")
+    ]
     return (
-        [("region", region)] + [("departement", d) for d in departements]
-        + [("commune", c) for c in communes] + [("epci", epci)]
+        [("region", region)]
+        + [("departement", d) for d in departements]
+        + [("commune", c) for c in communes]
+        + [("epci", epci)]
     )
 
 
@@ -107,10 +116,16 @@ def test_seed_territories_carry_the_codes_of_the_source(seed, raw):
     for kind, record in expected_seed(raw):
         subject = URIRef(f"{PLACE}{kind}/{record['code']}")
         assert (subject, RDF.type, URIRef(SDO + "AdministrativeArea")) in seed, subject
-        igeo_class = {"region": "Region", "departement": "Departement", "commune": "Commune",
-                      "epci": "Intercommunalite"}[kind]
+        igeo_class = {
+            "region": "Region",
+            "departement": "Departement",
+            "commune": "Commune",
+            "epci": "Intercommunalite",
+        }[kind]
         assert (subject, RDF.type, URIRef(IGEO + igeo_class)) in seed, subject
-        assert set(seed.objects(subject, URIRef(SDO + "name"))) == {Literal(record["nom"], lang="fr")}
+        assert set(seed.objects(subject, URIRef(SDO + "name"))) == {
+            Literal(record["nom"], lang="fr")
+        }
         codes = set(seed.objects(subject, URIRef(IGEO + "codeINSEE")))
         assert [str(c) for c in codes] == [record["code"]]
         identifier = seed.value(subject, URIRef(SDO + "identifier"))
@@ -126,7 +141,11 @@ def test_seed_commune_postal_codes_and_epci_come_from_the_source(seed, raw):
     postal = {str(o) for o in seed.objects(address, URIRef(SDO + "postalCode"))}
     assert postal == set(arras["codesPostaux"])
     epci = one([e for e in raw["epci"] if any(m["code"] == arras["code"] for m in e["membres"])])
-    assert (subject, URIRef(SDO + "containedInPlace"), URIRef(f"{PLACE}epci/{epci['code']}")) in seed
+    assert (
+        subject,
+        URIRef(SDO + "containedInPlace"),
+        URIRef(f"{PLACE}epci/{epci['code']}"),
+    ) in seed
     # No population: the source gives figures without their year.
     assert not list(seed.triples((None, URIRef(SDO + "population"), None)))
 
@@ -134,7 +153,9 @@ def test_seed_commune_postal_codes_and_epci_come_from_the_source(seed, raw):
 def test_seed_containment_chain_is_complete(seed, raw):
     contained = URIRef(SDO + "containedInPlace")
     for subject, target in seed.subject_objects(contained):
-        assert (target, RDF.type, URIRef(SDO + "AdministrativeArea")) in seed, f"{target} undescribed"
+        assert (target, RDF.type, URIRef(SDO + "AdministrativeArea")) in seed, (
+            f"{target} undescribed"
+        )
     departements = {d["code"]: d for d in raw["departements"]}
     for subject in seed.subjects(RDF.type, URIRef(IGEO + "Commune")):
         code = str(seed.value(subject, URIRef(IGEO + "codeINSEE")))
@@ -164,8 +185,15 @@ def test_the_graph_says_where_it_comes_from(seed):
     source = URIRef(f"https://www.npmjs.com/package/{package['name']}/v/{package['version']}")
     assert (GRAPH, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), source) in seed
     licence = URIRef("http://purl.org/dc/terms/license")
-    assert (GRAPH, licence, URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")) in seed
-    assert str(seed.value(source, URIRef("http://www.w3.org/2002/07/owl#versionInfo"))) == package["version"]
+    assert (
+        GRAPH,
+        licence,
+        URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence"),
+    ) in seed
+    assert (
+        str(seed.value(source, URIRef("http://www.w3.org/2002/07/owl#versionInfo")))
+        == package["version"]
+    )
 
 
 def test_committed_file_is_what_the_command_generates(seed):
@@ -188,7 +216,13 @@ def select(store: ox.Store, query: str) -> list[tuple[str, ...]]:
 
 
 def test_full_import_has_one_resource_per_commune(full, raw):
-    codes = {row[0] for row in select(full, "SELECT ?code { ?c a igeo:Commune, schema:AdministrativeArea ; igeo:codeINSEE ?code }")}
+    codes = {
+        row[0]
+        for row in select(
+            full,
+            "SELECT ?code { ?c a igeo:Commune, schema:AdministrativeArea ; igeo:codeINSEE ?code }",
+        )
+    }
     assert codes == set(current_communes(raw))
     subjects = select(full, "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?c a igeo:Commune }")
     assert int(subjects[0][0]) == len(current_communes(raw))
@@ -196,26 +230,37 @@ def test_full_import_has_one_resource_per_commune(full, raw):
 
 def test_full_import_containment_is_consistent(full, raw):
     # Each commune lies in the département the source gives, and only in it.
-    rows = select(full, f"""SELECT ?code ?parent {{ ?c a igeo:Commune ; igeo:codeINSEE ?code ;
-        schema:containedInPlace ?parent . FILTER(!STRSTARTS(STR(?parent), "{PLACE}epci/")) }}""")
+    rows = select(
+        full,
+        f"""SELECT ?code ?parent {{ ?c a igeo:Commune ; igeo:codeINSEE ?code ;
+        schema:containedInPlace ?parent . FILTER(!STRSTARTS(STR(?parent), "{PLACE}epci/")) }}""",
+    )
     found = {code: parent for code, parent in rows}
     assert len(found) == len(rows)  # one département (or overseas territory) each
     departements = {d["code"]: d for d in raw["departements"]}
     for code, record in current_communes(raw).items():
-        kind = "outre-mer" if departements[record["departement"]]["zone"] == "com" else "departement"
+        kind = (
+            "outre-mer" if departements[record["departement"]]["zone"] == "com" else "departement"
+        )
         assert found[code] == f"{PLACE}{kind}/{record['departement']}", code
     # Each département lies in exactly one région, and it is the source's.
-    rows = select(full, """SELECT ?code (COUNT(?r) AS ?n) (SAMPLE(?rcode) AS ?region) {
+    rows = select(
+        full,
+        """SELECT ?code (COUNT(?r) AS ?n) (SAMPLE(?rcode) AS ?region) {
         ?d a igeo:Departement ; igeo:codeINSEE ?code ; schema:containedInPlace ?r .
-        ?r a igeo:Region ; igeo:codeINSEE ?rcode } GROUP BY ?code""")
+        ?r a igeo:Region ; igeo:codeINSEE ?rcode } GROUP BY ?code""",
+    )
     metropolitan_and_drom = {c: d for c, d in departements.items() if d["zone"] != "com"}
     assert {code for code, _, _ in rows} == set(metropolitan_and_drom)
     for code, count, region in rows:
         assert int(count) == 1 and region == metropolitan_and_drom[code]["region"]
     # Every member of an EPCI is contained in it.
     members = {(m["code"], e["code"]) for e in raw["epci"] for m in e["membres"]}
-    rows = select(full, f"""SELECT ?code ?epci {{ ?c igeo:codeINSEE ?code ; schema:containedInPlace ?e .
-        ?e a igeo:Intercommunalite ; igeo:codeINSEE ?epci }}""")
+    rows = select(
+        full,
+        """SELECT ?code ?epci { ?c igeo:codeINSEE ?code ; schema:containedInPlace ?e .
+        ?e a igeo:Intercommunalite ; igeo:codeINSEE ?epci }""",
+    )
     assert set(rows) == members
 
 
@@ -235,17 +280,27 @@ def _ox(term):
     if isinstance(term, Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))) if term.datatype \
+        return (
+            ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            if term.datatype
             else ox.Literal(str(term))
+        )
     return ox.BlankNode()
 
 
 # -- formats and base -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key,rdflib_format", [
-    ("nt", "nt"), ("jsonld", "json-ld"), ("rdfxml", "xml"), ("trig", "trig"), ("nquads", "nquads"),
-])
+@pytest.mark.parametrize(
+    "key,rdflib_format",
+    [
+        ("nt", "nt"),
+        ("jsonld", "json-ld"),
+        ("rdfxml", "xml"),
+        ("trig", "trig"),
+        ("nquads", "nquads"),
+    ],
+)
 def test_every_format_carries_the_same_graph(seed, key, rdflib_format):
     done = run("--select", "seed", "--format", key)
     assert done.returncode == 0, done.stderr.decode()
@@ -266,7 +321,7 @@ def test_another_base_moves_every_iri_of_ours(seed):
     assert not [t for triple in moved for t in triple if str(t).startswith(BASE)]
 
     def back(term):
-        return URIRef(BASE + str(term)[len(other):]) if str(term).startswith(other) else term
+        return URIRef(BASE + str(term)[len(other) :]) if str(term).startswith(other) else term
 
     restored = Graph()
     for triple in moved:
@@ -283,7 +338,9 @@ def source_copy(tmp_path) -> Path:
     prefix = tmp_path / "prefix"
     root = prefix / "node_modules" / "@etalab" / "decoupage-administratif"
     shutil.copytree(SOURCE, root)
-    shutil.copy(ROOT / "sources" / "territories" / "package-lock.json", prefix / "package-lock.json")
+    shutil.copy(
+        ROOT / "sources" / "territories" / "package-lock.json", prefix / "package-lock.json"
+    )
     return root
 
 
@@ -329,8 +386,13 @@ def test_record_without_a_name_is_pointed_at(source_copy):
     regions = json.loads(path.read_text(encoding="utf-8"))
     del regions[3]["nom"]
     path.write_text(json.dumps(regions), encoding="utf-8")
-    assert_clean_failure(run("--select", "seed", "--source", str(source_copy)),
-                         "regions.json", "enregistrement 3", "record 3", "nom")
+    assert_clean_failure(
+        run("--select", "seed", "--source", str(source_copy)),
+        "regions.json",
+        "enregistrement 3",
+        "record 3",
+        "nom",
+    )
 
 
 def test_installed_version_must_be_the_locked_one(source_copy):
