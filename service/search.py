@@ -794,7 +794,13 @@ class Item:
         return _best(self.descriptions, languages)
 
     def where(self, languages: Languages) -> list[tuple[str, str]]:
-        return [best for pairs in self.place if (best := _best(pairs, languages))]
+        """Names of where it is: a venue, then its commune (once when they share a name)."""
+        names: list[tuple[str, str]] = []
+        for pairs in self.place:
+            best = _best(pairs, languages)
+            if best and best[0] not in (text for text, _ in names):
+                names.append(best)
+        return names
 
 
 def _best(pairs: Sequence[Sequence[str]], languages: Languages) -> tuple[str, str] | None:
@@ -1253,13 +1259,14 @@ class Index:
             source = "text JOIN resource r ON r.id = text.rowid"
             match, match_params = "text MATCH ? AND ", [fts_expression(terms)]
         with self._bounded() as db:
-            if facet == "kind":
+            if facet in ("kind", "subkind"):
                 records = db.execute(
-                    f"SELECT r.kind, count(*) AS n FROM {source} WHERE {match}{where} "
-                    "GROUP BY r.kind ORDER BY n DESC, r.kind LIMIT ?",
+                    f"SELECT r.{facet} AS v, count(*) AS n FROM {source} WHERE {match}{where} "
+                    "GROUP BY v ORDER BY n DESC, v LIMIT ?",
                     match_params + params + [limit],
                 ).fetchall()
-                return [FacetValue(kind, n, _kind_labels(kind)) for kind, n in records]
+                named = _kind_labels if facet == "kind" else _subkind_labels
+                return [FacetValue(value, n, named(value)) for value, n in records]
             value_filter, value_params = "", []
             if prefix:
                 value_filter = " AND f.value >= ? AND f.value < ?"
@@ -1298,12 +1305,14 @@ class Index:
                 ).fetchone()[0]
         return [(bucket, n) for bucket, n in records], coarse
 
-    def date_span(self, filters: Filters) -> tuple[str | None, str | None]:
+    def date_span(self, filters: Filters, by: str = "year") -> tuple[str | None, str | None]:
+        """First and last start days; by month, only of resources dated to the month or day."""
         where, params = filters.sql()
+        precision = "" if by == "year" else " AND r.date_precision != 'year'"
         with self._bounded() as db:
             low, high = db.execute(
                 f"SELECT min(r.start_day), max(r.start_day) FROM resource r "
-                f"WHERE {where} AND r.start_day IS NOT NULL", params,
+                f"WHERE {where} AND r.start_day IS NOT NULL{precision}", params,
             ).fetchone()
         return low, high
 
@@ -1336,6 +1345,21 @@ class Index:
             ):
                 found[iri] = (kind, [tuple(p) for p in json.loads(labels)])
         return found
+
+
+#: Sub-kinds: territory levels, persons and organisations, series of events.
+SUBKINDS: dict[str, tuple[str, str]] = {
+    **PLACE_LEVELS,
+    "person": ("personne", "person"),
+    "organization": ("organisation", "organisation"),
+    "series": ("série d'événements", "event series"),
+    "event": ("événement", "event"),
+}
+
+
+def _subkind_labels(subkind: str) -> Pairs:
+    known = SUBKINDS.get(subkind)
+    return [("fr", known[0]), ("en", known[1])] if known else [("", subkind)]
 
 
 def _kind_labels(kind: str) -> Pairs:
@@ -1407,7 +1431,7 @@ def changed_iris(changes) -> set[str]:
 
 
 __all__ = [
-    "FILTER_FACETS", "FacetValue", "Filters", "Index", "Item", "KINDS", "Kind", "Page", "Period",
+    "FILTER_FACETS", "FacetValue", "SUBKINDS", "Filters", "Index", "Item", "KINDS", "Kind", "Page", "Period",
     "analyse", "changed_iris", "decode_key", "encode_key", "fold", "fts_expression", "highlight",
     "index_path", "kind_of", "open_index", "parse_filter_date", "place_level", "query_stems",
     "short_value", "snippet",

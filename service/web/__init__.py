@@ -33,3 +33,10 @@ def register(app: Flask) -> None:
     responses.register_error_handlers(app)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(sparql.blueprint)
+    from . import pages, resources
+
+    pages.register(app)
+    app.register_blueprint(resources.blueprint)
+    from . import lists
+
+    app.register_blueprint(lists.blueprint)
