@@ -162,6 +162,59 @@ def territories(selection: str | None, everything: bool, format_key: str, output
     )
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of the report.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: a readable report; json: the SHACL report as JSON-LD.")
+@click.option("--shapes", "extra_shapes", multiple=True, type=click.Path(path_type=Path),
+              help="More shape files or folders, added to shapes/ (e.g. shapes/search-engines). "
+              "Repeatable.")
+def validate(paths: tuple[Path, ...], lang: str, output_format: str, extra_shapes: tuple[Path, ...]) -> None:
+    """Valider les données — validate data against the shapes.
+
+    Validates data/ (or the files and folders given) against the shapes of shapes/, with
+    ontology/ as context. Exit 0 when the data conforms, 1 when it does not (or a file does
+    not parse), 2 for a usage error. Nothing is written.
+    """
+    from rdflib import Graph
+
+    from .config import PROJECT_ROOT
+    from .rdfio import parse_file
+    from .seed import rdf_files
+    from .validation import ONTOLOGY_DIR, core_shape_files, project_validator
+
+    for path in (*paths, *extra_shapes):
+        if not path.exists():
+            raise click.UsageError(f"Chemin introuvable : {path}\nNo such path: {path}")
+    data_files = rdf_files(list(paths) or [PROJECT_ROOT / "data"])
+    shape_files = core_shape_files() + rdf_files(list(extra_shapes))
+    for files, given in ((data_files, paths), (shape_files, extra_shapes)):
+        if not files:
+            where = ", ".join(str(p) for p in given) or "data/"
+            raise click.UsageError(f"Aucun fichier RDF dans {where}\nNo RDF file in {where}")
+
+    def shown(path: Path) -> str:
+        """A file as the person knows it: as given, or relative to the project."""
+        try:
+            return str(path.resolve().relative_to(PROJECT_ROOT)) if not paths else str(path)
+        except ValueError:
+            return str(path)
+
+    try:
+        data = Graph()
+        for path in data_files:
+            parse_file(path, name=shown(path), into=data)
+        validator = project_validator(shape_files, [ONTOLOGY_DIR])
+        report = validator.validate(data)
+    except MediationError as error:
+        fail(error)
+        return
+    click.echo(report.to_jsonld() if output_format == "json" else report.to_text(lang), nl=False)
+    sys.exit(0 if report.conforms else 1)
+
+
 def write_atomically(path: Path, body: bytes) -> None:
     """Write a whole file or nothing: a temporary file beside it, then a rename."""
     import os
