@@ -165,6 +165,12 @@ SETTINGS: list[Setting] = [
         _positive(int),
     ),
     Setting(
+        "max_article_bytes",
+        1_000_000,
+        "Largest article text `mediation ingest` reads (an exported news page is a few tens of kB).",
+        _positive(int),
+    ),
+    Setting(
         "languages",
         "fr,en",
         "Language preference for labels and pages, first preferred; untagged text comes last.",

@@ -55,6 +55,13 @@ class RdfSyntaxError(BadRequest):
     code = "rdf-syntax"
 
 
+class ArticleError(BadRequest):
+    """An article given to ``mediation ingest`` cannot be read as one; details hold the source,
+    the line when known and the reason."""
+
+    code = "article-unreadable"
+
+
 class Forbidden(MediationError):
     status = 403
     code = "forbidden"
