@@ -1,0 +1,187 @@
+"""The schema.org-only JSON-LD a page embeds, projected from the description.
+
+Search engines read ``<script type="application/ld+json">`` with the context
+``https://schema.org``. The projection is built from the store's triples, never
+by round-tripping through schema.org's published context (which expands to
+``http://schema.org/``, leaves ``eventStatus`` a plain string and types dates
+as ``schema:Date``; see the standards README's pitfalls):
+
+* only schema.org terms: types and properties outside ``https://schema.org/``
+  are dropped; a resource without a schema.org type is a ``Thing``;
+* roles are projected to direct links: a ``med:Participation`` whose role type
+  says ``med:impliedProperty schema:organizer`` gives ``organizer`` → the actor
+  (when the data does not already say it);
+* linked resources are nested with their type, ``@id``, ``name`` and ``url``
+  (the resource's own ``schema:url``, else its canonical IRI, which
+  dereferences); a place also carries its ``address`` (a ``PostalAddress``);
+* text in several languages gives the values of the best language by the
+  language rule; dates are ISO strings, numbers JSON numbers; enumeration
+  members (``eventStatus``, ``eventAttendanceMode``) full schema.org URLs.
+
+Escaping for HTML (``<``, ``>``, ``&`` as ``\\u003c``…) is the template's
+``tojson`` filter's job; :func:`script_text` does the same for other callers.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+from rdflib.term import BNode, Node
+
+from .labels import Languages, choose
+from .namespaces import MED, SDO
+
+SCHEMA = str(SDO)
+CONTEXT = "https://schema.org"
+
+#: Properties whose values are schema.org enumeration members, given as full URLs.
+ENUMERATIONS = frozenset({SDO.eventStatus, SDO.eventAttendanceMode})
+
+#: What a nested (linked) resource shows, besides its type, ``@id`` and ``url``.
+NESTED_PROPERTIES: tuple[URIRef, ...] = (SDO.name, SDO.headline, SDO.startDate, SDO.endDate)
+#: Properties whose values are nested with their own details (one level more).
+DETAILED = frozenset({SDO.location, SDO.address})
+
+INTEGER_TYPES = frozenset({XSD.integer, XSD.int, XSD.long, XSD.short, XSD.nonNegativeInteger,
+                           XSD.positiveInteger, XSD.negativeInteger, XSD.nonPositiveInteger})
+FLOAT_TYPES = frozenset({XSD.decimal, XSD.double, XSD.float})
+NAME_PROPERTIES = (SDO.name, SDO.headline)
+
+
+def _schema_name(term: Node) -> str | None:
+    text = str(term)
+    return text[len(SCHEMA):] if isinstance(term, URIRef) and text.startswith(SCHEMA) else None
+
+
+def _types(graph: Graph, node: Node) -> list[str]:
+    names = sorted({n for t in graph.objects(node, RDF.type) if (n := _schema_name(t))})
+    return names or ["Thing"]
+
+
+def _literal_value(value: Literal) -> Any:
+    if value.datatype in INTEGER_TYPES:
+        try:
+            return int(str(value))
+        except ValueError:
+            return str(value)
+    if value.datatype in FLOAT_TYPES:
+        try:
+            return float(str(value))
+        except ValueError:
+            return str(value)
+    if value.datatype == XSD.boolean:
+        return str(value).strip().lower() in ("true", "1")
+    return str(value)
+
+
+def _best_literals(values: list[Literal], languages: Languages) -> list[Literal]:
+    """All values when none is language-tagged; else those of the best-ranked language."""
+    if not any(v.language for v in values):
+        return sorted(values, key=str)
+    best = min(languages.rank(v) for v in values)
+    return sorted((v for v in values if languages.rank(v) == best), key=str)
+
+
+def _single(values: list[Any]) -> Any:
+    return values[0] if len(values) == 1 else values
+
+
+class Projection:
+    def __init__(self, graph: Graph, languages: Languages):
+        self.graph = graph
+        self.languages = languages
+
+    def url_of(self, node: URIRef) -> str:
+        own = self.graph.value(node, SDO.url)
+        return str(own) if isinstance(own, URIRef) else str(node)
+
+    def implied_links(self, node: Node) -> dict[URIRef, set[Node]]:
+        """Direct schema.org links implied by the node's roles (role type → impliedProperty)."""
+        links: dict[URIRef, set[Node]] = {}
+        for role in self.graph.objects(node, MED.hasRole):
+            agent = self.graph.value(role, MED.agent)
+            role_type = self.graph.value(role, MED.roleType)
+            if agent is None or role_type is None:
+                continue
+            for prop in self.graph.objects(role_type, MED.impliedProperty):
+                if isinstance(prop, URIRef) and _schema_name(prop):
+                    links.setdefault(prop, set()).add(agent)
+        return links
+
+    def node(self, node: Node, depth: int = 0, seen: frozenset = frozenset()) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        types = _types(self.graph, node)
+        result["@type"] = _single(types)
+        if isinstance(node, URIRef):
+            result["@id"] = str(node)
+        values: dict[URIRef, list[Node]] = {}
+        for p, o in self.graph.predicate_objects(node):
+            if p != RDF.type and _schema_name(p):
+                values.setdefault(p, []).append(o)
+        for p, objects in self.implied_links(node).items():
+            present = set(values.get(p, []))
+            values.setdefault(p, []).extend(sorted(objects - present, key=str))
+        for p in sorted(values, key=str):
+            projected = self.values(p, values[p], depth, seen | {node})
+            if projected:
+                result[_schema_name(p)] = _single(projected)  # type: ignore[index]
+        if isinstance(node, URIRef) and "url" not in result and depth == 0:
+            result["url"] = str(node)
+        return result
+
+    def values(self, prop: URIRef, objects: list[Node], depth: int, seen: frozenset) -> list[Any]:
+        literals = [o for o in objects if isinstance(o, Literal)]
+        out: list[Any] = [_literal_value(v) for v in _best_literals(literals, self.languages)] \
+            if literals else []
+        for obj in sorted((o for o in objects if not isinstance(o, Literal)), key=str):
+            if prop in ENUMERATIONS or (_schema_name(obj) is not None and prop != SDO.sameAs):
+                out.append(str(obj))  # an enumeration member or a schema.org term: its URL
+            elif isinstance(obj, BNode):
+                if obj not in seen:
+                    out.append(self.node(obj, depth + 1, seen))
+            elif prop in (SDO.url, SDO.sameAs, SDO.contentUrl, SDO.license):
+                out.append(str(obj))
+            elif obj in seen:
+                out.append({"@id": str(obj)})
+            else:
+                out.append(self.linked(obj, prop, depth, seen))  # type: ignore[arg-type]
+        return out
+
+    def linked(self, node: URIRef, via: URIRef, depth: int, seen: frozenset) -> dict[str, Any]:
+        """A resource the page links to: type, identity, name, url (and details for a place)."""
+        if via in DETAILED and depth == 0:
+            nested = self.node(node, depth + 1, seen)
+            nested.setdefault("url", self.url_of(node))
+            return nested
+        result: dict[str, Any] = {"@type": _single(_types(self.graph, node)), "@id": str(node)}
+        name = choose(self.graph.predicate_objects(node), self.languages, NAME_PROPERTIES)
+        if name is not None:
+            result["name"] = str(name)
+        for prop in NESTED_PROPERTIES[2:]:
+            value = self.graph.value(node, prop)
+            if isinstance(value, Literal):
+                result[_schema_name(prop)] = _literal_value(value)  # type: ignore[index]
+        result["url"] = self.url_of(node)
+        return result
+
+
+def project(graph: Graph, iri: URIRef, languages: Languages) -> dict[str, Any]:
+    """The schema.org JSON-LD object for ``iri``, from a graph holding its description."""
+    document = {"@context": CONTEXT}
+    document.update(Projection(graph, languages).node(iri))
+    return document
+
+
+def script_text(document: dict[str, Any]) -> str:
+    """JSON safe inside ``<script>``: ``<``, ``>``, ``&`` and ``'`` as Unicode escapes."""
+    text = json.dumps(document, ensure_ascii=False)
+    return (
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        .replace("'", "\\u0027")
+    )
+
+
+__all__ = ["CONTEXT", "ENUMERATIONS", "Projection", "project", "script_text"]

@@ -1,0 +1,130 @@
+"""What the sitemap lists: every resource page, by kind, with the date it last changed.
+
+One pass over the typed resources under ``{base}id/`` (a sitemap is fetched
+rarely; the web layer keeps the result for the store's generation), plus the
+vocabulary, the shapes and the named graphs. The date of a resource is, in
+order: its own ``schema:dateModified`` / ``dct:modified``; else the latest date
+its graphs give themselves (``schema:dateModified``, ``dct:modified``,
+``prov:generatedAtTime``, ``schema:dateCreated``, ``dct:issued``,
+``dct:created``); else none (a sitemap entry may have no ``lastmod``, and we
+invent no date).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, SH
+
+from .namespaces import SDO
+from .pagemodel import GRAPH_KIND, KINDS, GENERIC_KIND, kind_of
+from .store import Store
+
+#: Most URLs in one sitemap file (https://www.sitemaps.org/protocol.html#index).
+SITEMAP_LIMIT = 50_000
+
+RESOURCE_DATES = (SDO.dateModified, DCTERMS.modified)
+GRAPH_DATES = (SDO.dateModified, DCTERMS.modified, PROV.generatedAtTime, SDO.dateCreated,
+               DCTERMS.issued, DCTERMS.created)
+
+
+@dataclass
+class Inventory:
+    """Resource IRIs by kind name, each with its last-change date (ISO text) or None."""
+
+    kinds: dict[str, list[tuple[URIRef, str | None]]] = field(default_factory=dict)
+
+    def sections(self) -> list[str]:
+        return [name for name, items in self.kinds.items() if items]
+
+
+def _date(value: object) -> str | None:
+    if isinstance(value, Literal):
+        text = str(value).strip()
+        if len(text) >= 10 and text[4] == "-" and text[7] == "-":
+            return text
+    return None
+
+
+def _values(terms) -> str:
+    return " ".join(t.n3() for t in terms)
+
+
+def inventory(store: Store, base_url: str) -> Inventory:
+    """Every page-worthy resource under the base, classified by kind."""
+    prefix = Literal(base_url + "id/").n3()
+    rows = store.select(
+        f"""SELECT ?s ?t ?g WHERE {{
+              GRAPH ?g {{ ?s a ?t }}
+              FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix}) && !CONTAINS(STR(?s), "#"))
+            }}"""
+    )
+    types: dict[URIRef, set] = {}
+    graphs_of: dict[URIRef, set] = {}
+    for row in rows:
+        types.setdefault(row["s"], set()).add(row["t"])
+        graphs_of.setdefault(row["s"], set()).add(row["g"])
+
+    own_dates: dict[URIRef, str] = {}
+    for row in store.select(
+        f"""SELECT ?s ?d WHERE {{ VALUES ?p {{ {_values(RESOURCE_DATES)} }} ?s ?p ?d
+              FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix})) }}"""
+    ):
+        date = _date(row["d"])
+        if date and date > own_dates.get(row["s"], ""):
+            own_dates[row["s"]] = date
+
+    graph_dates: dict[URIRef, str] = {}
+    for row in store.select(
+        f"""SELECT ?g ?d WHERE {{ VALUES ?p {{ {_values(GRAPH_DATES)} }} GRAPH ?g {{ ?g ?p ?d }} }}"""
+    ):
+        date = _date(row["d"])
+        if date and date > graph_dates.get(row["g"], ""):
+            graph_dates[row["g"]] = date
+
+    def lastmod(iri: URIRef, graphs: set) -> str | None:
+        if iri in own_dates:
+            return own_dates[iri]
+        dates = [graph_dates[g] for g in graphs if g in graph_dates]
+        return max(dates) if dates else None
+
+    result = Inventory({kind.name: [] for kind in KINDS if kind.sitemap})
+    result.kinds.setdefault(GENERIC_KIND.name, [])
+    for iri in sorted(types, key=str):
+        kind = kind_of(types[iri])
+        if not kind.sitemap:
+            continue
+        result.kinds.setdefault(kind.name, []).append((iri, lastmod(iri, graphs_of[iri])))
+
+    # The vocabulary and the shapes documents, then every named graph.
+    documents: list[tuple[URIRef, str | None]] = []
+    vocabulary = URIRef(base_url + "def")
+    vocabulary_graphs = {row["g"] for row in store.select(
+        f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {vocabulary.n3()} ?p ?o }} }}")}
+    if vocabulary_graphs:
+        documents.append((vocabulary, own_dates.get(vocabulary) or _vocabulary_date(
+            store, vocabulary) or lastmod(vocabulary, vocabulary_graphs)))
+    shapes_prefix = Literal(base_url + "shapes#").n3()
+    shape_graphs = {row["g"] for row in store.select(
+        f"""SELECT DISTINCT ?g WHERE {{ VALUES ?t {{ {_values((SH.NodeShape, SH.PropertyShape))} }}
+              GRAPH ?g {{ ?s a ?t }} FILTER(STRSTARTS(STR(?s), {shapes_prefix})) }}""")}
+    if shape_graphs:
+        dates = [graph_dates[g] for g in shape_graphs if g in graph_dates]
+        documents.append((URIRef(base_url + "shapes"), max(dates) if dates else None))
+    result.kinds["vocabulary"] = documents
+    result.kinds[GRAPH_KIND.name] = [
+        (g, graph_dates.get(g)) for g in store.graph_names() if str(g).startswith(base_url + "graph/")
+    ]
+    return result
+
+
+def _vocabulary_date(store: Store, iri: URIRef) -> str | None:
+    rows = store.select(
+        f"SELECT ?d WHERE {{ VALUES ?p {{ {_values(GRAPH_DATES)} }} {iri.n3()} ?p ?d }}"
+    )
+    dates = [d for row in rows if (d := _date(row["d"]))]
+    return max(dates) if dates else None
+
+
+__all__ = ["Inventory", "SITEMAP_LIMIT", "inventory"]

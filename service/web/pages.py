@@ -1,0 +1,256 @@
+"""What every HTML page shares: the request's languages, the layout's globals, the
+navigation and sitemap registries, and conditional responses.
+
+Not a blueprint: any blueprint may use it (blueprints never import each other).
+
+* :func:`languages` — the language rule for this request (``?lang=``, then
+  ``Accept-Language``, then the ``languages`` setting), see ``service/labels.py``.
+* Templates get ``t(fr, en)`` (interface text in the interface language),
+  ``ui_lang``, ``langs``, ``lang_switch``, ``nav``, ``local(iri)`` (an IRI under
+  the base as a path on this host), ``licence_url`` and ``licence_label``.
+* :func:`add_nav` puts a link in the header (call it when a blueprint is
+  registered, e.g. from ``register``); :func:`add_sitemap` adds a section to
+  ``/sitemap.xml`` (a function returning :class:`SitemapEntry` items).
+* :func:`validators` and :func:`not_modified` / :func:`finish` give responses an
+  ``ETag`` (store generation + representation), a ``Last-Modified`` and a 304
+  on a conditional GET.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable
+from urllib.parse import urlencode
+
+from flask import Flask, Response, current_app, g, request, url_for
+from werkzeug.http import is_resource_modified
+from werkzeug.routing import BuildError
+
+from ..errors import MediationError
+from ..labels import UI_LANGUAGES, Languages, preferences
+from . import config, store
+
+LICENCE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence"
+LICENCE_LABEL = ("Licence Ouverte 2.0", "Open Licence 2.0")
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    endpoint: str
+    label_fr: str
+    label_en: str
+    order: int = 50
+    values: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    """One page of a sitemap: its path on this host and, when known, its last change."""
+
+    path: str
+    lastmod: str | None = None  # W3C datetime (a date, or a date and time)
+
+
+def _state() -> dict[str, Any]:
+    return current_app.extensions["mediation"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Languages
+# ---------------------------------------------------------------------------------------------
+
+
+def languages() -> Languages:
+    """The language order for this request; a malformed ``?lang=`` is a 400."""
+    if "mediation_languages" not in g:
+        g.mediation_languages = preferences(
+            config().languages, request.headers.get("Accept-Language"), request.args.get("lang")
+        )
+    return g.mediation_languages
+
+
+def _safe_languages() -> Languages:
+    try:
+        return languages()
+    except MediationError:  # the error page of a bad ?lang= itself needs a language
+        return Languages(tuple(config().languages) or UI_LANGUAGES)
+
+
+def switch_links() -> list[dict[str, Any]]:
+    """Links to this page in each interface language (other parameters kept)."""
+    current = _safe_languages().ui
+    names = {"fr": "Français", "en": "English"}
+    links = []
+    for tag in UI_LANGUAGES:
+        params = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+        params.append(("lang", tag))
+        links.append({
+            "lang": tag,
+            "label": names.get(tag, tag),
+            "url": f"{request.path}?{urlencode(params)}",
+            "current": tag == current,
+        })
+    return links
+
+
+# ---------------------------------------------------------------------------------------------
+# Registries
+# ---------------------------------------------------------------------------------------------
+
+
+def add_nav(app: Flask, endpoint: str, label_fr: str, label_en: str, order: int = 50,
+            **values: str) -> None:
+    """A link in every page's header, to ``url_for(endpoint, **values)``; ordered by ``order``."""
+    entries: list[NavEntry] = app.extensions["mediation"].setdefault("nav", [])
+    entries.append(NavEntry(endpoint, label_fr, label_en, order, tuple(sorted(values.items()))))
+    entries.sort(key=lambda e: e.order)
+
+
+def nav_links() -> list[dict[str, Any]]:
+    langs = _safe_languages()
+    links = []
+    for entry in _state().get("nav", []):
+        try:
+            url = url_for(entry.endpoint, **dict(entry.values))
+        except BuildError:
+            continue
+        links.append({
+            "url": url,
+            "label": langs.text(entry.label_fr, entry.label_en),
+            "current": request.path == url.split("?", 1)[0],
+        })
+    return links
+
+
+def add_sitemap(app: Flask, name: str, entries: Callable[[], Iterable[SitemapEntry]]) -> None:
+    """A section of the sitemap, served at ``/sitemaps/{name}.xml`` and listed in the index."""
+    app.extensions["mediation"].setdefault("sitemaps", {})[name] = entries
+
+
+def sitemap_sections() -> dict[str, Callable[[], Iterable[SitemapEntry]]]:
+    return dict(_state().get("sitemaps", {}))
+
+
+# ---------------------------------------------------------------------------------------------
+# Paths and IRIs
+# ---------------------------------------------------------------------------------------------
+
+
+def local(iri: Any) -> str:
+    """An IRI under the canonical base as a path on this host; any other IRI as it is."""
+    text = str(iri)
+    base = config().base_url
+    if text.startswith(base):
+        return "/" + text[len(base):]
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Conditional responses
+# ---------------------------------------------------------------------------------------------
+
+
+def changed_at() -> datetime:
+    """When the store last changed, as far as this process knows: the first time it saw the
+    current generation (a restart moves it later, never earlier: caches revalidate)."""
+    generation = store().generation
+    seen = _state().get("generation_seen")
+    if seen is None or seen[0] != generation:
+        seen = (generation, datetime.now(timezone.utc).replace(microsecond=0))
+        _state()["generation_seen"] = seen
+    return seen[1]
+
+
+def validators(*parts: object) -> tuple[str, datetime]:
+    """A strong ETag for this representation (store generation and ``parts``) and its date."""
+    digest = hashlib.sha256(json.dumps([str(p) for p in parts]).encode("utf-8")).hexdigest()
+    return f"{store().generation}-{digest[:24]}", changed_at()
+
+
+def not_modified(etag: str, modified: datetime, vary: str) -> Response | None:
+    """A 304 when the request's validators match, else None."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    if is_resource_modified(request.environ, etag=etag, last_modified=modified):
+        return None
+    response = Response(status=304)
+    finish(response, etag, modified, vary)
+    return response
+
+
+def finish(response: Response, etag: str, modified: datetime, vary: str) -> Response:
+    response.set_etag(etag)
+    response.last_modified = modified
+    response.headers["Vary"] = vary
+    response.headers.setdefault("Cache-Control", "public, no-cache")
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Registration
+# ---------------------------------------------------------------------------------------------
+
+
+def register(app: Flask) -> None:
+    """Template globals every page uses; default navigation."""
+
+    @app.context_processor
+    def page_globals() -> dict[str, Any]:
+        langs = _safe_languages()
+        return {
+            "langs": langs,
+            "ui_lang": langs.ui,
+            "t": langs.text,
+            "lang_switch": switch_links,
+            "nav": nav_links,
+            "local": local,
+            "licence_url": LICENCE,
+            "licence_label": langs.text(*LICENCE_LABEL),
+            "search_url": _maybe_url(SEARCH_ENDPOINT),
+        }
+
+    for entry in DEFAULT_NAV:
+        add_nav(app, *entry)
+
+
+#: The header's links; an entry whose endpoint is not registered is left out.
+DEFAULT_NAV: tuple[tuple[str, str, str, int], ...] = (
+    ("lists.home", "Accueil", "Home", 0),
+    ("lists.events", "Événements", "Events", 10),
+    ("lists.actors", "Acteurs", "Actors", 20),
+    ("lists.themes", "Thèmes", "Themes", 30),
+    ("lists.places", "Territoires", "Places", 40),
+    ("lists.search", "Recherche", "Search", 60),
+    ("resources.vocabulary", "Vocabulaire", "Vocabulary", 70),
+    ("sparql.endpoint", "Interroger (SPARQL)", "Query (SPARQL)", 80),
+)
+#: Where the header's search box sends its query (``?q=``), when that endpoint exists.
+SEARCH_ENDPOINT = "lists.search"
+
+
+def _maybe_url(endpoint: str) -> str | None:
+    try:
+        return url_for(endpoint)
+    except BuildError:
+        return None
+
+
+__all__ = [
+    "LICENCE",
+    "NavEntry",
+    "SitemapEntry",
+    "add_nav",
+    "add_sitemap",
+    "changed_at",
+    "finish",
+    "languages",
+    "local",
+    "not_modified",
+    "register",
+    "sitemap_sections",
+    "switch_links",
+    "validators",
+]
