@@ -114,12 +114,15 @@ def serve(**options: Any) -> None:
               "written in seconds, turtle and trig in minutes.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (replaced whole, only on success). Default: standard output.")
+@click.option("--date", "created", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Day of generation, recorded as dct:created of the graph (default: today). "
+              "Give the committed file's to reproduce it exactly.")
 @click.option("--source", "source_dir", type=click.Path(path_type=Path), default=None,
               help="Installed @etalab/decoupage-administratif package "
               "(default: sources/territories/node_modules/@etalab/decoupage-administratif).")
 @settings_options(["base_url"])
 def territories(selection: str | None, everything: bool, format_key: str, output: Path | None,
-                source_dir: Path | None, **options: Any) -> None:
+                created: Any, source_dir: Path | None, **options: Any) -> None:
     """Territoires administratifs français en RDF — French territories as RDF, from Etalab's package.
 
     Reads the installed npm package only (npm ci --prefix sources/territories); never the network.
@@ -145,7 +148,7 @@ def territories(selection: str | None, everything: bool, format_key: str, output
     try:
         result = import_territories(
             None if everything else selection, source_dir or DEFAULT_SOURCE, config.base_url,
-            " ".join(command),
+            " ".join(command), created.date() if created else None,
         )
         body = serialize(result.graph, BY_KEY[format_key], result.header)
     except MediationError as error:
@@ -213,6 +216,88 @@ def validate(paths: tuple[Path, ...], lang: str, output_format: str, extra_shape
         return
     click.echo(report.to_jsonld() if output_format == "json" else report.to_text(lang), nl=False)
     sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of the report.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write the draft to (whole, only when it conforms). Default: standard "
+              "output, and the report goes to standard error.")
+@click.option("--format", "format_key", type=click.Choice(["turtle", "trig", "jsonld"]),
+              default="turtle", show_default=True,
+              help="Format of the draft; trig puts it in its named graph.")
+@click.option("--graph", "graph_name", default=None,
+              help="Name of the draft's graph, {base}graph/NAME (default: the output file's stem, "
+              "else brouillon-{article}).")
+@click.option("--encoding", default=None,
+              help="Encoding of the source when it is not UTF-8 (e.g. cp1252, latin-1).")
+@click.option("--use-store", is_flag=True,
+              help="Also reconcile with the resources of the configured store (--store, or "
+              "--remote-query-url), read only.")
+@settings_options(["base_url", "max_article_bytes", "store", "remote_query_url", "remote_user",
+                   "remote_password"])
+def ingest(source: Path, lang: str, output: Path | None, format_key: str, graph_name: str | None,
+           encoding: str | None, use_store: bool, **options: Any) -> None:
+    """Article en données — turn a news article exported as text into a draft graph.
+
+    Reads the article (lead, body, document, embedded posts, « Dates », « Thématiques »,
+    « Territoires », « Publié le », « URL de la source », « Liens »), reconciles what it names
+    with ontology/ and data/ (and the store with --use-store), validates the draft against the
+    shapes, writes it, then prints the report. Exit 0 when the draft conforms (warnings
+    allowed), 1 when the source cannot be turned into a valid draft, 2 for a usage error.
+    Nothing is fetched: the article's addresses are read, never followed.
+    """
+    from . import ingest as ingesting
+
+    if not source.exists():
+        raise click.UsageError(f"Fichier introuvable : {source}\nNo such file: {source}")
+    if source.is_dir():
+        raise click.UsageError(f"{source} est un dossier, pas un fichier.\n{source} is a folder, not a file.")
+    config = resolve(options)
+    stores = []
+    try:
+        if use_store:
+            stores.append(_reference_store(config))
+        reference = ingesting.Reference([ingesting.project_reference(config.base_url)], stores)
+        result = ingesting.ingest(
+            source, reference=reference, base_url=config.base_url,
+            max_bytes=config.max_article_bytes, encoding=encoding,
+            graph_name=graph_name or (output.stem if output is not None else None),
+        )
+    except MediationError as error:
+        click.echo(error.message(lang), err=True)
+        sys.exit(1)
+    finally:
+        for store in stores:
+            store.close()
+    report = ingesting.report_text(result, lang, str(output) if output is not None else None)
+    if not result.conforms:
+        click.echo(report, err=output is None, nl=False)
+        sys.exit(1)
+    body = ingesting.serialize(result.draft.graph, format_key, source.name)
+    if output is None:
+        click.echo(body.decode("utf-8"), nl=False)
+    else:
+        write_atomically(output, body)
+    click.echo(report, err=output is None, nl=False)
+
+
+def _reference_store(config: Config):
+    """The configured store, opened for reading only (no query workers)."""
+    if config.remote_query_url:
+        from .store import open_store
+
+        return open_store(config)
+    from .store.embedded import DATABASE, EmbeddedStore
+
+    if not (Path(config.store) / DATABASE).exists():
+        raise MediationError(
+            f"Pas de magasin dans {config.store} : donnez --store ou --remote-query-url.",
+            f"No store in {config.store}: give --store or --remote-query-url.",
+        )
+    return EmbeddedStore(config.store, workers=False)
 
 
 def write_atomically(path: Path, body: bytes) -> None:

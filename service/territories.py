@@ -23,6 +23,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -512,6 +513,7 @@ def build(
     keys: Iterable[tuple[str, str]] | None = None,
     base_url: str = DEFAULT_BASE,
     description: tuple[str, str] | None = None,
+    created: date | None = None,
 ) -> Graph:
     """The territories ``keys`` (all of them when None) with their provenance, as one graph.
 
@@ -561,12 +563,16 @@ def build(
                     URIRef(INSEE_CODE_IRI.format(kind=kind.insee_kind, code=territory.code)),
                 )
             )
-    describe_provenance(graph, source, base_url, description)
+    describe_provenance(graph, source, base_url, description, created)
     return graph
 
 
 def describe_provenance(
-    graph: Graph, source: Source, base_url: str, description: tuple[str, str] | None
+    graph: Graph,
+    source: Source,
+    base_url: str,
+    description: tuple[str, str] | None,
+    created: date | None = None,
 ) -> None:
     """The graph and the package it was derived from, with PROV and DCTERMS."""
     named = graph_iri(base_url)
@@ -578,6 +584,8 @@ def describe_provenance(
     if description:
         graph.add((named, DCTERMS.description, Literal(description[0], lang="fr")))
         graph.add((named, DCTERMS.description, Literal(description[1], lang="en")))
+    if created:  # the day the graph was generated; the facts' own date is the package's vintage
+        graph.add((named, DCTERMS.created, Literal(created.isoformat(), datatype=XSD.date)))
     graph.add((named, DCTERMS.source, package))
     graph.add((named, PROV.wasDerivedFrom, package))
     graph.add((named, DCTERMS.license, licence))
@@ -633,6 +641,7 @@ def import_territories(
     source_dir: Path = DEFAULT_SOURCE,
     base_url: str = DEFAULT_BASE,
     command: str = "",
+    created: date | None = None,
 ) -> Import:
     """Read the package and build the graph of ``selection`` ("seed") or, when None, of everything."""
     source = load_source(source_dir)
@@ -662,5 +671,5 @@ def import_territories(
         )
     else:
         raise _fail(f"Sélection inconnue : {selection}", f"Unknown selection: {selection}")
-    graph = build(source, keys, base_url, description)
+    graph = build(source, keys, base_url, description, created or date.today())
     return Import(graph, len(keys), "\n".join(line for line in lines if line))

@@ -6,6 +6,8 @@ Expected codes are read from the package's JSON files, never typed here.
 
 from __future__ import annotations
 
+import datetime
+import functools
 import json
 import os
 import shutil
@@ -28,11 +30,23 @@ PLACE = BASE + "id/place/"
 GRAPH = URIRef(BASE + "graph/territories")
 
 
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+COMMITTED = ROOT / "data" / "territories.ttl"
+CREATED = URIRef("http://purl.org/dc/terms/created")
+
+
+@functools.cache
+def committed_date() -> str:
+    """The generation day recorded in the committed file: the one input that is not the source."""
+    return str(Graph().parse(COMMITTED, format="turtle").value(GRAPH, CREATED))
+
+
+def run(*args: str, dated: bool = True) -> subprocess.CompletedProcess:
+    """``mediation territories``, by default with the committed file's generation day."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
+    extra = ["--date", committed_date()] if dated else []
     return subprocess.run(
-        [MEDIATION, "territories", *args],
-        cwd=cwd,
+        [MEDIATION, "territories", *args, *extra],
+        cwd=ROOT,
         env=env,
         capture_output=True,
         timeout=600,
@@ -197,14 +211,24 @@ def test_the_graph_says_where_it_comes_from(seed):
 
 
 def test_committed_file_is_what_the_command_generates(seed):
-    committed_path = ROOT / "data" / "territories.ttl"
-    text = committed_path.read_text(encoding="utf-8")
+    text = COMMITTED.read_text(encoding="utf-8")
     assert "mediation territories --select seed --output data/territories.ttl" in text
-    committed = Graph().parse(committed_path, format="turtle")
+    committed = Graph().parse(COMMITTED, format="turtle")
     assert isomorphic(committed, seed), (
         "data/territories.ttl est périmé : regénérez-le avec "
         "mediation territories --select seed --output data/territories.ttl"
     )
+
+
+def test_generation_day_is_recorded_and_defaults_to_today(seed):
+    assert str(seed.value(GRAPH, CREATED)) == committed_date()
+    before = datetime.date.today().isoformat()
+    done = run("--select", "seed", dated=False)
+    after = datetime.date.today().isoformat()
+    assert done.returncode == 0, done.stderr.decode()
+    created = Graph().parse(data=done.stdout, format="turtle").value(GRAPH, CREATED)
+    assert str(created) in {before, after}
+    assert created.datatype == URIRef("http://www.w3.org/2001/XMLSchema#date")
 
 
 # -- the full import ------------------------------------------------------------------------
