@@ -325,6 +325,20 @@ def item_json(item: Item, langs: Languages) -> dict[str, Any]:
     return data
 
 
+def facet_json(facet: str, values: list[FacetValue], langs: Languages) -> list[dict[str, Any]]:
+    """A facet's values for JSON: the value to filter with, its IRI, label and count."""
+    base = config().base_url
+    shown = []
+    for value in values:
+        entry: dict[str, Any] = {"value": short_value(value.value, facet, base)}
+        if value.value.startswith(("http://", "https://")):
+            entry["iri"] = value.value
+        entry["label"] = value.label(langs)[0]
+        entry["count"] = value.count
+        shown.append(entry)
+    return shown
+
+
 def negotiated_json(suffix: bool) -> bool:
     """JSON for ``.json``, or when ``Accept`` prefers it to HTML (HTML wins ties: ``*/*``)."""
     if suffix:
@@ -391,6 +405,10 @@ def list_view(spec: ListSpec, suffix: bool = False) -> Response:
         if spec.dated:
             payload["when"] = filters.when
             payload["today"] = filters.today
+        payload["facets"] = {
+            facet: facet_json(facet, idx.facet_counts(facet, filters, limit=12), langs)
+            for facet in spec.facets
+        }
         return finish(jsonify(payload), next_url, prev_url)
 
     base_endpoint = f"lists.{spec.name}"
@@ -531,11 +549,8 @@ def search_view(suffix: bool) -> Response:
         }
         if page is not None or not text.strip():
             for facet in SEARCH_FACETS:
-                payload["facets"][facet] = [
-                    {"value": short_value(v.value, facet, config().base_url), "iri": v.value,
-                     "label": v.label(langs)[0], "count": v.count}
-                    for v in idx.facet_counts(facet, filters, text=text if terms else "")
-                ]
+                payload["facets"][facet] = facet_json(
+                    facet, idx.facet_counts(facet, filters, text=text if terms else ""), langs)
         notices = _notices(cut, dropped, no_words, langs)
         if notices:
             payload["notices"] = notices
