@@ -350,7 +350,7 @@ def load_source(root: Path = DEFAULT_SOURCE) -> Source:
     for index, record in enumerate(_records(path)):
         # Only current communes: a commune déléguée or associée often shares its code
         # with the commune it belongs to, and a municipal arrondissement is no commune.
-        if record.get("type") != "commune-actuelle":
+        if _text(record, "type", path, index) != "commune-actuelle":
             continue
         code = _text(record, "code", path, index)
         departement = _text(record, "departement", path, index)
