@@ -161,6 +161,10 @@ class Store(ABC):
     def is_empty(self) -> bool:
         return self.count() == 0
 
+    def contains_quads(self, quads: list[Quad]) -> set[Quad]:
+        """Those of ``quads`` the store holds (a quad's graph None: the default graph)."""
+        return {q for q in quads if next(iter(self.quads(*q)), None) is not None}
+
 
 def open_store(config) -> Store:
     """The store the settings ask for."""

@@ -283,6 +283,11 @@ class EmbeddedStore(Store):
         with self._gate.reading():
             return len(self.oxigraph)
 
+    def contains_quads(self, quads: list[Quad]) -> set[Quad]:
+        store = self.oxigraph
+        with self._gate.reading():
+            return {quad for quad in quads if quad_to_oxigraph(quad) in store}
+
     def is_empty(self) -> bool:
         with self._gate.reading():
             for _ in self.oxigraph.quads_for_pattern(None, None, None, None):
@@ -313,10 +318,10 @@ class EmbeddedStore(Store):
         return self._write_mutex
 
     def update_delta(self, update: str, base_iri: str | None = None) -> Changeset:
-        from .delta import delta_on_oxigraph
+        from .delta import compute_delta
 
         with self._write_mutex:
-            return delta_on_oxigraph(
+            return compute_delta(
                 self, update, base_iri, timeout=self.query_timeout, max_quads=self.max_write_quads
             )
 

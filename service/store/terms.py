@@ -34,7 +34,8 @@ def to_rdflib(term: Any) -> Node | None:
         datatype = term.datatype.value
         if datatype == XSD_STRING:
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
+        # normalize=False: keep the lexical form as stored ("01" stays "01").
+        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
     if kind is ox.BlankNode:
         return BNode(term.value)
     if kind is ox.DefaultGraph or term is None:
