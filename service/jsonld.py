@@ -14,6 +14,8 @@ as ``schema:Date``; see the standards README's pitfalls):
 * linked resources are nested with their type, ``@id``, ``name`` and ``url``
   (the resource's own ``schema:url``, else its canonical IRI, which
   dereferences); a place also carries its ``address`` (a ``PostalAddress``);
+  a linked event (``superEvent``, ``subEvent``) is not typed, since a typed event
+  is held to the search engines' rules (dates, place) a link does not carry;
 * text in several languages gives the values of the best language by the
   language rule; dates are ISO strings, numbers JSON numbers; enumeration
   members (``eventStatus``, ``eventAttendanceMode``) full schema.org URLs.
@@ -33,6 +35,7 @@ from rdflib.term import BNode, Node
 
 from .labels import Languages, choose
 from .namespaces import MED, SDO
+from .pagemodel import EVENT_CLASSES
 
 SCHEMA = str(SDO)
 CONTEXT = "https://schema.org"
@@ -156,7 +159,11 @@ class Projection:
             nested = self.node(node, depth + 1, seen)
             nested.setdefault("url", self.url_of(node))
             return nested
-        result: dict[str, Any] = {"@type": _single(_types(self.graph, node)), "@id": str(node)}
+        result: dict[str, Any] = {"@id": str(node)}
+        # A linked event is named, not typed: typed, it would be held to the rich-result rules
+        # (dates, place) that a link does not carry.
+        if not set(self.graph.objects(node, RDF.type)) & EVENT_CLASSES:
+            result["@type"] = _single(_types(self.graph, node))
         name = choose(self.graph.predicate_objects(node), self.languages, NAME_PROPERTIES)
         if name is not None:
             result["name"] = str(name)

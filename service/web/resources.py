@@ -45,7 +45,16 @@ from ..describe import (
     roles_played,
 )
 from ..errors import BadRequest, NotAcceptable, NotFound
-from ..formats import BY_SUFFIX, GRAPH_FORMATS, HTML, JSONLD, TURTLE, Format, content_type, negotiate
+from ..formats import (
+    GRAPH_FORMATS,
+    HTML,
+    JSONLD,
+    TURTLE,
+    Format,
+    content_type,
+    negotiate,
+    parse_accept,
+)
 from ..jsonld import project
 from ..labels import (
     DESCRIPTION_PROPERTIES,
@@ -119,6 +128,18 @@ def split_suffix(path: str) -> tuple[str, Format | None]:
     return path, None
 
 
+_MEDIA_RANGE = re.compile(r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+*-]+$")
+
+
+def choose_format(header: str | None) -> Format | None:
+    """The best served format for ``Accept``; a header without a single well-formed media
+    range is malformed and gets the default (HTML), one that only names types we do not
+    serve gets None (406)."""
+    if not any(_MEDIA_RANGE.match(value) for value, _ in parse_accept(header)):
+        return SERVED[0]
+    return negotiate(header, SERVED)
+
+
 def not_acceptable(asked: str) -> NotAcceptable:
     supported = ", ".join(f"{f.media_type} (.{f.suffix})" for f in SERVED)
     return NotAcceptable(
@@ -178,7 +199,7 @@ def stylesheet() -> Response:
 def dereference(path: str) -> Response:
     path = safe_path(path)
     path, fixed = split_suffix(path)
-    fmt = fixed or negotiate(request.headers.get("Accept"), SERVED)
+    fmt = fixed or choose_format(request.headers.get("Accept"))
     if fmt is None:
         raise not_acceptable(request.headers.get("Accept", ""))
     langs = pages.languages()
