@@ -478,3 +478,17 @@ def test_home_links_to_events_search_sparql_and_catalog(site):
     assert {"/events", "/actors", "/themes", "/places", "/sparql", "/catalog"} <= hrefs
     event_links = [href for href in hrefs if href.startswith("/id/event/")]
     assert event_links, "the latest events are on the home page"
+
+
+def test_conditional_get_answers_304_until_the_store_changes(site):
+    for path, accept in (("/events?theme=illectronisme", "text/html"), ("/events.json", None),
+                         ("/search?q=mediation", "application/json"), ("/", "text/html")):
+        headers = {"Accept": accept} if accept else {}
+        first = site.get(path, headers=headers)
+        assert first.status_code == 200 and first.headers.get("ETag"), path
+        again = site.get(path, headers={**headers, "If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304, path
+    html = site.get("/events", headers={"Accept": "text/html"}).headers["ETag"]
+    data = site.get("/events", headers={"Accept": "application/json"}).headers["ETag"]
+    english = site.get("/events", headers={"Accept": "text/html", "Accept-Language": "en"}).headers["ETag"]
+    assert len({html, data, english}) == 3, "each representation has its own ETag"

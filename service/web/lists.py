@@ -27,12 +27,13 @@ from werkzeug.datastructures import MultiDict
 from ..charts import Bar, Figure, bar_chart, column_chart
 from ..errors import BadRequest
 from ..formats import parse_accept
-from ..labels import Languages, preferences
+from ..labels import Languages
 from ..search import (
     FACET_PREFIXES, KINDS, PLACE_LEVELS, SUBKINDS, FacetValue, Filters, Index, Item, Period,
     decode_key, encode_key, parse_filter_date, place_level, short_value, snippet, highlight,
 )
-from . import config, index
+from . import config, index, pages
+from .pages import languages, local as site_path
 
 blueprint = Blueprint("lists", __name__)
 
@@ -128,19 +129,19 @@ SHORT_MONTHS = {
 # ---------------------------------------------------------------------------------------------
 
 
-def languages() -> Languages:
-    return preferences(config().languages, request.headers.get("Accept-Language"),
-                       request.args.get("lang"))
-
-
 def today() -> str:
     return config().today or date.today().isoformat()
 
 
-def site_path(iri: str) -> str:
-    """The page of one of our IRIs on this server (relative), else the IRI itself."""
-    base = config().base_url
-    return "/" + iri[len(base):] if iri.startswith(base) else iri
+#: Every list and search depends on these request headers.
+VARY = "Accept, Accept-Language"
+
+
+def unchanged(kind: str) -> tuple[tuple[str, Any], Response | None]:
+    """Validators of this representation (store generation, address, languages, today) and
+    a 304 when the request already holds it."""
+    etag, modified = pages.validators(kind, request.full_path, languages().order, today())
+    return (etag, modified), pages.not_modified(etag, modified, VARY)
 
 
 def say_date(value: str | None, precision: str | None, lang: str) -> str:
@@ -347,9 +348,9 @@ def negotiated_json(suffix: bool) -> bool:
     return accept.best_match(["text/html", "application/json"]) == "application/json"
 
 
-def finish(response: Response, next_url: str | None = None, prev_url: str | None = None) -> Response:
-    vary = {v.strip() for v in response.headers.get("Vary", "").split(",") if v.strip()}
-    response.headers["Vary"] = ", ".join(sorted(vary | {"Accept", "Accept-Language"}))
+def finish(response: Response, validators: tuple[str, Any], next_url: str | None = None,
+           prev_url: str | None = None) -> Response:
+    pages.finish(response, *validators, VARY)
     links = []
     if next_url:
         links.append(f'<{next_url}>; rel="next"')
@@ -389,12 +390,16 @@ def list_view(spec: ListSpec, suffix: bool = False) -> Response:
         order = "date" if filters.when == "upcoming" else "date-desc"
     else:
         order = "label"
-    page = idx.list(filters, order=order, limit=config().page_size, after=after, before=before)
     endpoint = f"lists.{spec.name}_json" if suffix else f"lists.{spec.name}"
+    as_json = negotiated_json(suffix)
+    validators, cached = unchanged("json" if as_json else "html")
+    if cached is not None:
+        return cached
+    page = idx.list(filters, order=order, limit=config().page_size, after=after, before=before)
     next_url = link(endpoint, after=encode_key(page.next_key)) if page.next_key else None
     prev_url = link(endpoint, before=encode_key(page.prev_key)) if page.prev_key else None
 
-    if negotiated_json(suffix):
+    if as_json:
         payload = {
             "items": [item_json(i, langs) for i in page.items],
             "total": page.total,
@@ -409,7 +414,7 @@ def list_view(spec: ListSpec, suffix: bool = False) -> Response:
             facet: facet_json(facet, idx.facet_counts(facet, filters, limit=12), langs)
             for facet in spec.facets
         }
-        return finish(jsonify(payload), next_url, prev_url)
+        return finish(jsonify(payload), validators, next_url, prev_url)
 
     base_endpoint = f"lists.{spec.name}"
     facets = []
@@ -434,7 +439,7 @@ def list_view(spec: ListSpec, suffix: bool = False) -> Response:
         date_from=request.args.get("from", ""), date_to=request.args.get("to", ""),
         hidden=[(k, v) for k, v in request.args.items(multi=True)
                 if k not in ("from", "to", "after", "before")],
-    ), next_url, prev_url)
+    ), validators, next_url, prev_url)
 
 
 def _event_counts(spec: ListSpec, items: list[Item], idx: Index) -> dict[str, int]:
@@ -516,6 +521,10 @@ def search_view(suffix: bool) -> Response:
     cut = len(raw) > MAX_QUERY_CHARS
     filters, chosen = parse_filters(SEARCH_FILTERS, None, (), False, idx, langs, allow_kind=True)
     after, _ = page_position()
+    as_json = negotiated_json(suffix)
+    validators, cached = unchanged("search-json" if as_json else "search-html")
+    if cached is not None:
+        return cached
     size = min(config().page_size, 20)
     terms: list = []
     dropped = False
@@ -538,7 +547,7 @@ def search_view(suffix: bool) -> Response:
     next_url = (link(endpoint, after=encode_key(page.next_key))
                 if page is not None and page.next_key else None)
 
-    if negotiated_json(suffix):
+    if as_json:
         payload: dict[str, Any] = {
             "query": text,
             "items": [item_json(i, langs) for i in page.items] if page else [],
@@ -554,7 +563,7 @@ def search_view(suffix: bool) -> Response:
         notices = _notices(cut, dropped, no_words, langs)
         if notices:
             payload["notices"] = notices
-        return finish(jsonify(payload), next_url)
+        return finish(jsonify(payload), validators, next_url)
 
     facets = []
     if terms or chosen or not text.strip():
@@ -585,7 +594,7 @@ def search_view(suffix: bool) -> Response:
             if page is not None and page.next_key else None),
         json_url=link("lists.search_json", drop=()), facet_names=FACET_NAMES,
         first_url=link("lists.search") if after is not None else None,
-    ), next_url)
+    ), validators, next_url)
 
 
 def _notices(cut: bool, dropped: bool, no_words: bool, langs: Languages) -> list[str]:
@@ -614,6 +623,9 @@ def home() -> Response:
     idx = index()
     langs = languages()
     now = today()
+    validators, cached = unchanged("home")
+    if cached is not None:
+        return cached
     # The figures are kept until the index changes (its version), per language order.
     cache = current_app.extensions["mediation"].setdefault("home_figures", {})
     key = (idx.version, langs.order)
@@ -628,7 +640,7 @@ def home() -> Response:
     return finish(render(
         "home.html", langs, figures=figures, upcoming=upcoming, latest=latest, totals=totals,
         kinds=KINDS, count_words=count_words,
-    ))
+    ), validators)
 
 
 def home_figures(idx: Index, langs: Languages) -> list[Figure]:
