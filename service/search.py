@@ -843,6 +843,7 @@ class Filters:
     today: str | None = None  # ISO day "upcoming" and "past" are relative to
     date_from: Period | None = None
     date_to: Period | None = None
+    top_level: bool = False  # only events that are not part of another (no superEvent)
 
     def sql(self, alias: str = "r") -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -869,6 +870,8 @@ class Filters:
         if self.date_to is not None:
             clauses.append(f"{alias}.start_day <= ?")
             params.append(self.date_to.last)
+        if self.top_level:
+            clauses.append(f"{alias}.id NOT IN (SELECT id FROM facet WHERE facet = 'superevent')")
         return (" AND ".join(clauses) or "1"), params
 
 

@@ -492,3 +492,16 @@ def test_conditional_get_answers_304_until_the_store_changes(site):
     data = site.get("/events", headers={"Accept": "application/json"}).headers["ETag"]
     english = site.get("/events", headers={"Accept": "text/html", "Accept-Language": "en"}).headers["ETag"]
     assert len({html, data, english}) == 3, "each representation has its own ETag"
+
+
+def test_home_lists_days_not_their_workshops(site):
+    html = site.get("/", headers={"Accept": "text/html"}).text
+    shown = {BASE + href[1:] for _, href in parse(html).links if href.startswith("/id/event/")}
+    parts = {r["s"] for r in sparql(site, f"SELECT ?s WHERE {{ ?s <{SCHEMA}superEvent> ?p }}")}
+    dates = event_dates(site)
+    assert shown and not shown & parts
+    days = {e for e in dates if e not in parts}
+    assert shown <= days
+    upcoming = {e for e in days if dates[e][1] >= TODAY}
+    past = days - upcoming
+    assert len(shown) == min(len(upcoming), 5) + min(len(past), 5)

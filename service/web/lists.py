@@ -634,8 +634,11 @@ def home() -> Response:
         figures = home_figures(idx, langs)
         cache.clear()
         cache[key] = figures
-    upcoming = idx.list(Filters(kind="event", when="upcoming", today=now), order="date", limit=5)
-    latest = idx.list(Filters(kind="event", when="past", today=now), order="date-desc", limit=5)
+    # Days and series, not each of their workshops.
+    upcoming = idx.list(Filters(kind="event", when="upcoming", today=now, top_level=True),
+                        order="date", limit=5)
+    latest = idx.list(Filters(kind="event", when="past", today=now, top_level=True),
+                      order="date-desc", limit=5)
     totals = {f.value: f.count for f in idx.facet_counts("kind", Filters(), limit=len(KINDS))}
     return finish(render(
         "home.html", langs, figures=figures, upcoming=upcoming, latest=latest, totals=totals,
