@@ -843,7 +843,7 @@ class Filters:
     today: str | None = None  # ISO day "upcoming" and "past" are relative to
     date_from: Period | None = None
     date_to: Period | None = None
-    top_level: bool = False  # only events that are not part of another (no superEvent)
+    top_level: bool = False  # leave out the sessions of an event (a series' days stay)
 
     def sql(self, alias: str = "r") -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -871,7 +871,10 @@ class Filters:
             clauses.append(f"{alias}.start_day <= ?")
             params.append(self.date_to.last)
         if self.top_level:
-            clauses.append(f"{alias}.id NOT IN (SELECT id FROM facet WHERE facet = 'superevent')")
+            clauses.append(
+                f"{alias}.id NOT IN (SELECT f.id FROM facet f JOIN resource s ON s.iri = f.value "
+                "WHERE f.facet = 'superevent' AND s.subkind != 'series')"
+            )
         return (" AND ".join(clauses) or "1"), params
 
 
