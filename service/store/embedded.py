@@ -146,11 +146,11 @@ class EmbeddedStore(Store):
         self._journal = Journal(self.directory / JOURNAL)
         self._generation = self._read_generation()
         self._replay_journal()
-        self._pool = None
-        if workers:
-            from .pool import QueryPool
-
-            self._pool = QueryPool(self, self.directory / SNAPSHOTS, max_workers)
+        # Snapshots of a previous run are stale; the pool starts with the first public query.
+        shutil.rmtree(self.directory / SNAPSHOTS, ignore_errors=True)
+        self._workers = workers
+        self._pool: Any = None
+        self._pool_lock = threading.Lock()
 
     @classmethod
     def from_config(cls, config: Any) -> "EmbeddedStore":
@@ -202,6 +202,17 @@ class EmbeddedStore(Store):
             if add:
                 store.extend(add)
             store.flush()
+
+    def pool(self) -> Any:
+        """The worker pool of the public endpoint, started on first use."""
+        with self._pool_lock:
+            if self._pool is None:
+                if self._store is None:
+                    raise StoreError("Le magasin est fermé.", "The store is closed.")
+                from .pool import QueryPool
+
+                self._pool = QueryPool(self, self.directory / SNAPSHOTS, self.max_workers)
+            return self._pool
 
     def snapshot_state(self) -> tuple[ox.Store, int, ReadWriteGate]:
         """For the query pool: the store, its generation and the gate that guards half-applied writes."""
@@ -297,8 +308,8 @@ class EmbeddedStore(Store):
     # -- reading: the public endpoint --------------------------------------------------------------
 
     def run_query(self, request: QueryRequest) -> QueryResponse:
-        if self._pool is not None:
-            return response_for(self._pool.run(request), request)
+        if self._workers:
+            return response_for(self.pool().run(request), request)
         with self._gate.reading():
             outcome = evaluate(
                 self.oxigraph,
@@ -397,9 +408,10 @@ class EmbeddedStore(Store):
         return self._generation
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
         if self._store is not None:
             with self._write_mutex:
                 self._store.flush()
@@ -429,10 +441,6 @@ def response_for(outcome: Any, request: QueryRequest) -> QueryResponse:
         rows=outcome.rows,
         truncated=outcome.truncated,
     )
-
-
-def remove_tree(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
 
 
 __all__ = ["EmbeddedStore", "ReadWriteGate", "DEFAULT_GRAPH"]
