@@ -23,7 +23,7 @@ GRID = "#c8c8c8"
 
 FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:13px"
 #: Average advance of a character at 13px, to fit labels (SVG cannot measure text).
-CHAR_WIDTH = 7.0
+CHAR_WIDTH = 7.6
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def bar_chart(ident: str, bars: list[Bar], title: str, description: str, unit, l
     ``unit(count)`` says a count in words ("7 événements"), for the bars' titles.
     """
     row, bar_height, top = 28, 18, 6
-    label_width = min(260, max(90, int(max((len(b.label) for b in bars), default=10) * CHAR_WIDTH) + 12))
+    label_width = min(280, max(90, int(max((len(b.label) for b in bars), default=10) * CHAR_WIDTH) + 12))
     value_room = 56
     plot = width - label_width - value_room
     height = top * 2 + row * max(1, len(bars))

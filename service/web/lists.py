@@ -678,7 +678,8 @@ def home_figures(idx: Index, langs: Languages) -> list[Figure]:
                             url_for("lists.events", **{"from": bucket, "to": bucket}), lang))
         note = ""
         if coarse:
-            note = t(f"{unit(coarse)} daté(s) seulement de l'année, hors de cette figure.",
+            note = t(f"{unit(coarse)} {'daté' if coarse == 1 else 'datés'} seulement de l'année, "
+                     "hors de cette figure.",
                      f"{unit(coarse)} dated by year only, not in this figure.")
         title = t("Événements par mois" if by == "month" else "Événements par année",
                   "Events per month" if by == "month" else "Events per year")
