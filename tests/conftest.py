@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from servers import oxigraph_server, virtuoso_server  # noqa: F401  (session fixtures for store tests)
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("MEDIATION_SHARED", ROOT.parent / "shared")).resolve()
 IN_CI = bool(os.environ.get("CI"))

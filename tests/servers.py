@@ -85,11 +85,12 @@ def start_oxigraph(directory: Path) -> SparqlServer:
     port = free_port()
     directory.mkdir(parents=True, exist_ok=True)
     log_path = directory / "oxigraph.log"
-    process = subprocess.Popen(
-        [binary, "serve", "--location", str(directory / "data"), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"],
-        stdout=log_path.open("w"), stderr=subprocess.STDOUT,
-    )
+    with log_path.open("w") as log:  # the child keeps its own descriptor
+        process = subprocess.Popen(
+            [binary, "serve", "--location", str(directory / "data"), "--bind", f"127.0.0.1:{port}",
+             "--union-default-graph", "--timeout-s", "10"],  # its own time-out ends abandoned work
+            stdout=log, stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     return _wait_until_up(SparqlServer("oxigraph", f"{base}/query", f"{base}/update", process, log_path), 60)
 
@@ -148,10 +149,11 @@ def start_virtuoso(directory: Path) -> SparqlServer:
     ini = directory / "virtuoso.ini"
     ini.write_text(VIRTUOSO_INI.format(dir=directory, isql_port=isql_port, http_port=http_port))
     log_path = directory / "stdout.log"
-    process = subprocess.Popen(
-        [binary, "+foreground", "+configfile", str(ini)],
-        stdout=log_path.open("w"), stderr=subprocess.STDOUT, cwd=directory,
-    )
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [binary, "+foreground", "+configfile", str(ini)],
+            stdout=log, stderr=subprocess.STDOUT, cwd=directory,
+        )
     url = f"http://127.0.0.1:{http_port}/sparql"
     # A new database is created on first start: that takes several seconds.
     server = _wait_until_up(SparqlServer("virtuoso", url, url, process, log_path), 180)

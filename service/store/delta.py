@@ -60,6 +60,13 @@ _OPERATIONS = {
 }
 
 
+class _Dataset(Dataset):
+    """rdflib's update code still calls ``Dataset.contexts``, deprecated in favour of ``graphs``."""
+
+    def contexts(self, triple=None):
+        return self.graphs(triple)
+
+
 def _is_default(context: Any) -> bool:
     identifier = getattr(context, "identifier", context)
     return identifier is None or identifier == DATASET_DEFAULT_GRAPH_ID
@@ -355,10 +362,16 @@ def _data_delta(base: Any, prologue: str, operations: list[tuple[str, str]],
 
     last: dict[ox.Quad, str] = {}
     for keyword, block in operations:
-        try:
-            quads = list(ox.parse((prologue + "\n" + block).encode("utf-8"), ox.RdfFormat.TRIG,
-                                  base_iri=base_iri, rename_blank_nodes=True))
-        except SyntaxError:
+        quads = None
+        # QuadData may leave out the last "." that TriG wants after triples.
+        for ending in ("", " ."):
+            try:
+                quads = list(ox.parse((prologue + "\n" + block + ending).encode("utf-8"),
+                                      ox.RdfFormat.TRIG, base_iri=base_iri, rename_blank_nodes=True))
+                break
+            except SyntaxError:
+                continue
+        if quads is None:
             return None
         if keyword == "DELETE" and any(
             isinstance(term, ox.BlankNode) for q in quads for term in (q.subject, q.object)
@@ -394,7 +407,7 @@ def compute_delta(base: Any, update: str, base_iri: str | None, *, timeout: floa
             return changes
     overlay = OverlayStore(base, time.monotonic() + timeout, max_quads, timeout)
     algebra = parse(update, base_iri)
-    dataset = Dataset(store=overlay, default_union=True)
+    dataset = _Dataset(store=overlay, default_union=True)
     # rdflib's own loop (``evalUpdate``) makes the whole Dataset the default graph, which
     # breaks INSERT DATA and makes DELETE DATA remove from every graph; this one gives the
     # operations a default graph that reads as the union and writes to the store's default.
