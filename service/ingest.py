@@ -48,7 +48,7 @@ from rdflib.term import Node
 
 from .config import DEFAULT_BASE, PROJECT_ROOT
 from .errors import ArticleError
-from .namespaces import DCTERMS, DQV, IGEO, MED, PREFIXES, PROV, RDF, SDO, SKOS, XSD, rebase
+from .namespaces import DCTERMS, DQV, IGEO, MED, PREFIXES, PROV, RDF, SDO, XSD
 
 #: Where the dates of the page are: IREV is in France.
 PAGE_TIME_ZONE = ZoneInfo("Europe/Paris")
@@ -1289,10 +1289,9 @@ def _project_graph(stamp: tuple, base_url: str) -> Graph:
     graph = parse_files([Path(p) for p, _, _ in stamp])
     if base_url == DEFAULT_BASE:
         return graph
-    moved = Graph()
-    for triple in graph:
-        moved.add(tuple(URIRef(rebase(str(t), base_url)) if isinstance(t, URIRef) else t for t in triple))  # type: ignore[arg-type]
-    return moved
+    # Resources move under the configured base; the vocabulary's terms stay where the code
+    # (MED, the shapes) names them.
+    return _moved(graph, DEFAULT_BASE + "id/", base_url + "id/")
 
 
 def project_reference(base_url: str = DEFAULT_BASE, root: Path = PROJECT_ROOT) -> Graph:
@@ -1786,7 +1785,7 @@ class _Builder:
         else:
             draft.to_complete("L'organisateur de l'événement n'est pas dit : à ajouter.", "The event's organiser is not given: add it.")
         if facts.count is not None and facts.count_sentence is not None:
-            count = Literal(facts.count, datatype=XSD.nonNegativeInteger)
+            count = Literal(facts.count)  # xsd:integer, as the curated data writes counts
             self.add(node, MED.participantCount, count)
             self.evidence(node, MED.participantCount, count, facts.count_sentence, "participantCount")
             for word in facts.audiences:
@@ -1938,14 +1937,34 @@ def ingest(
     today: date | None = None,
 ) -> Ingestion:
     """Read the article at ``path``, build its draft and validate it against the shapes.
-    Raises :class:`ArticleError` when the file is no article."""
+    Raises :class:`ArticleError` when the file is no article.
+
+    The shapes are written under the default base: a draft minted under another base is
+    validated as moved to the default one (the report names its resources there). The
+    vocabulary's terms (``med:``) are the code's, whatever the base."""
     from .validation import validate
 
     text = read_article(path, max_bytes, encoding)
     found = extract(text, path.name)
     draft = build(found, reference, base_url, graph_name, today)
     data, focus = validation_data(draft, reference)
+    if base_url != DEFAULT_BASE:
+        data = _moved(data, base_url, DEFAULT_BASE)
+        focus = [_move(node, base_url, DEFAULT_BASE) for node in focus]
     return Ingestion(draft, validate(data, focus_nodes=focus))
+
+
+def _move(node: Node, old: str, new: str) -> Node:
+    if isinstance(node, URIRef) and str(node).startswith(old):
+        return URIRef(new + str(node)[len(old):])
+    return node
+
+
+def _moved(graph: Graph, old: str, new: str) -> Graph:
+    moved = Graph()
+    for s, p, o in graph:
+        moved.add((_move(s, old, new), _move(p, old, new), _move(o, old, new)))
+    return moved
 
 
 #: What a report calls each kind of resource.
