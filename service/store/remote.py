@@ -165,12 +165,26 @@ class RemoteStore(Store):
 
     @staticmethod
     def _with_bindings(query: str, bindings: Mapping[str, Term] | None) -> str:
-        # A trailing VALUES clause (SPARQL 1.1, 10.2.2) binds the variables for the whole query.
+        """The query with a VALUES block binding ``bindings``.
+
+        In a SELECT or ASK the block opens the WHERE group, so it binds variables that
+        are not projected too (Virtuoso also refuses a trailing VALUES after ASK); a
+        CONSTRUCT or DESCRIBE gets it at the end (SPARQL 1.1, 10.2.2).
+        """
         if not bindings:
             return query
+        from .delta import _TOKEN
+
         names = sorted(bindings)
-        values = " ".join(_n3(bindings[name]) for name in names)
-        return f"{query}\nVALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }}"
+        block = (f"VALUES ({' '.join('?' + n for n in names)}) "
+                 f"{{ ({' '.join(_n3(bindings[n]) for n in names)}) }}")
+        probe = SPARQLWrapper("http://localhost/")
+        probe.setQuery(query)
+        if probe.queryType in ("SELECT", "ASK"):
+            for token in _TOKEN.finditer(query):
+                if token.group(0) == "{":
+                    return f"{query[:token.end()]} {block} {query[token.end():]}"
+        return f"{query}\n{block}"
 
     def _local_graph(self, graph: Any) -> GraphName:
         return None if graph == self.default_graph else graph
@@ -261,16 +275,16 @@ class RemoteStore(Store):
         for quad in quads:
             if quad not in plain and next(iter(self.quads(*quad)), None) is not None:
                 found.add(quad)
-        for start in range(0, len(plain), 200):
-            chunk = plain[start:start + 200]
-            rows = " ".join(
-                f"({_n3(s)} {_n3(p)} {_n3(o)} {_n3(self._server_graph(g))})" for s, p, o, g in chunk
+        # One branch per quad, each a lookup of constants: Virtuoso loses rows of a multi-row
+        # VALUES block that mixes language-tagged and plain literals.
+        for start in range(0, len(plain), 100):
+            chunk = plain[start:start + 100]
+            branches = " UNION ".join(
+                f"{{ GRAPH {_n3(self._server_graph(g))} {{ {_n3(s)} {_n3(p)} {_n3(o)} }} BIND({i} AS ?i) }}"
+                for i, (s, p, o, g) in enumerate(chunk)
             )
-            result = self._select_raw(
-                f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p ?o ?g) {{ {rows} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-            )
-            for s, p, o, g in result:
-                found.add((s, p, o, self._local_graph(g)))
+            for (i,) in self._select_raw(f"SELECT ?i WHERE {{ {branches} }}"):
+                found.add(chunk[int(i)])
         # The server may answer a literal in another lexical form ("1" for "01"): match as terms.
         return {q for q in quads if q in found}
 
