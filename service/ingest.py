@@ -2048,7 +2048,7 @@ def serialize(graph: Graph, key: str, source_name: str = "") -> bytes:
     used = {str(p) for t in graph for p in t if isinstance(p, URIRef)}
     prefixes = {p: str(ns) for p, ns in graph.namespaces() if any(u.startswith(str(ns)) for u in used)}
     if key == "trig":
-        dataset = Dataset(bind_namespaces="none")
+        dataset = Dataset()
         for prefix, namespace in prefixes.items():
             dataset.bind(prefix, namespace)
         named = dataset.graph(graph.identifier)
