@@ -154,9 +154,27 @@ SETTINGS: list[Setting] = [
     Setting(
         "write_token",
         "",
-        "Bearer token(s) allowed to write, separated by commas. Empty: writes are refused.",
+        "Bearer token(s) allowed to write, separated by commas; each may carry a name, "
+        "name:token, under which the history records the writes (never the token). Empty: "
+        "writes are refused. Give it in the environment or the settings file, never in the "
+        "repository.",
         _csv,
         secret=True,
+    ),
+    Setting(
+        "record_history",
+        True,
+        "Record every accepted write in the graph {base}graph/history (PROV-O: who, when, what "
+        "was added and removed) and leave tombstones for deleted resources. Off only for a "
+        "scratch store whose dataset must hold nothing else (the W3C conformance suites).",
+        _bool,
+    ),
+    Setting(
+        "seed",
+        True,
+        "Load ontology/, shapes/ and data/ into the store when it is empty at start. Off for a "
+        "scratch store.",
+        _bool,
     ),
     Setting(
         "max_upload_bytes",
