@@ -201,6 +201,14 @@ class EmbeddedStore(Store):
                 store.remove(quad)
             if add:
                 store.extend(add)
+            # A graph exists while it holds quads (a changeset has no empty graphs), but
+            # Oxigraph keeps the name of a graph emptied quad by quad: drop those names, or
+            # GRAPH ?g {} would still find the graph and a DROP would leave it listed.
+            emptied = {q.graph_name for q in remove} - {q.graph_name for q in add}
+            for name in emptied:
+                if isinstance(name, ox.NamedNode) and next(
+                        store.quads_for_pattern(None, None, None, name), None) is None:
+                    store.remove_graph(name)
             store.flush()
 
     def pool(self) -> Any:
