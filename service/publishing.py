@@ -1,22 +1,518 @@
-"""Getting data into the store: the first load of the project's files.
+"""Getting data into the store: the first load of the project's files, and every later write.
 
-Every later write goes through validation first (see ``docs/architecture.md``).
+Every write — a SPARQL Update, a Graph Store Protocol request, ``mediation load`` — goes
+through :meth:`Publisher.write`, which holds the store's write lock from computing the
+change to applying it (writers never interleave) and does, in order:
+
+1. compute the change against the current state (``Store.update_delta`` for an update,
+   a parsed document for an upload): a :class:`~service.store.Changeset` of quads;
+2. refuse changes to the graphs the service owns (:func:`protected_graphs`): the
+   vocabulary and the shapes come from the repository (the validator reads them from
+   there, so a copy edited in the store would say one thing and enforce another), and
+   the history is written by the service alone;
+3. validate the change with SHACL against the store's state (:func:`check`): only the
+   neighbourhood of the change is extracted, changed in memory, and validated, so the
+   cost follows the size of the change, not of the store; a violation refuses the write
+   (:class:`~service.errors.ValidationFailed`, 422, with the report), warnings pass;
+4. record it in the history (:mod:`service.history`), in the same changeset;
+5. apply it (``Store.apply``: atomic and durable, journaled on the embedded store);
+6. update the search index for the resources it touched.
+
+**What is validated.** The shapes describe the project's resources. A node of the change
+is checked when it is one of ours (an IRI under the base, its hash parts and the blank
+nodes it holds) or when it claims to be of a kind the shapes describe (its type, after
+the change, is a class a shape targets, or a subclass of one in the vocabulary). Other
+RDF — a third party's vocabulary, test data — is held as given. The neighbourhood
+(:class:`Neighbourhood`) is what the shapes read around a checked node, after the change:
+
+* the node's own triples and the blank nodes it reaches, recursively;
+* the triples of each resource it links to (their types for ``sh:class``, a parent
+  event's dates, an event's roles);
+* the links *to* it through the properties the shapes read backwards
+  (``sh:inversePath``, ``sh:targetObjectsOf``, and the triple patterns of SPARQL
+  constraints whose object is ``$this``: :class:`Reach`), with the linking resource's
+  own triples;
+
+and which nodes are checked: the subjects and the linked objects of the change (a blank
+node stands for the resource holding it), and, when a resource's change is more than its
+names and descriptions (its types, dates or links, which shapes of others read), the
+resources linking to it.
 """
 
 from __future__ import annotations
 
+import logging
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable
+
+from rdflib import Graph, Literal, URIRef, Variable
+from rdflib.namespace import RDF, RDFS, SH
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import BNode, Node
+
+from . import history
 from .config import PROJECT_ROOT, Config
+from .errors import BadRequest, Forbidden, ValidationFailed
 from .formats import BY_FILE_EXTENSION
-from .seed import graph_for, project_files
-from .store import Store
+from .labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES
+from .rdfio import parse_files
+from .seed import graph_for, project_files, rdf_files
+from .store import Changeset, Quad, Store
+from .validation import ONTOLOGY_DIR, Report, Validator, project_validator
+
+log = logging.getLogger(__name__)
+
+#: Changes to these properties with a literal value concern the resource's own text only:
+#: no shape of another resource reads them, so they do not make the resources that link
+#: to it worth checking again.
+TEXT_PROPERTIES: frozenset[URIRef] = frozenset(LABEL_PROPERTIES + DESCRIPTION_PROPERTIES)
+#: How far up a chain of blank nodes the holder of a blank node is looked for.
+MAX_BLANK_DEPTH = 16
+#: Most blank nodes one resource's closure gathers.
+MAX_CLOSURE = 5000
 
 
 def ensure_seeded(store: Store, config: Config) -> int:
-    """Load ``ontology/``, ``shapes/`` and ``data/`` into an empty store; return quads loaded."""
-    if not store.is_empty():
+    """Load ``ontology/``, ``shapes/`` and ``data/`` into an empty store; return quads loaded.
+
+    Nothing is loaded when the ``seed`` setting is off (a scratch store)."""
+    if not getattr(config, "seed", True) or not store.is_empty():
         return 0
     total = 0
     for path in project_files(PROJECT_ROOT):
         fmt = BY_FILE_EXTENSION[path.suffix]
         total += store.load(path, fmt, graph_for(path, config.base_url))
     return total
+
+
+# ---------------------------------------------------------------------------------------------
+# The graphs the service owns
+# ---------------------------------------------------------------------------------------------
+
+
+def protected_graphs(base_url: str, root: Path = PROJECT_ROOT) -> dict[URIRef, str]:
+    """The graphs no write may change, with the reason's key: the vocabulary and concept
+    schemes (``ontology/``), the shapes (``shapes/``) and the history."""
+    found: dict[URIRef, str] = {}
+    for folder, reason in (("ontology", "vocabulary"), ("shapes", "shapes")):
+        for path in rdf_files([root / folder]):
+            found[graph_for(path, base_url)] = reason
+    found[history.history_graph(base_url)] = "history"
+    return found
+
+
+_PROTECTED_REASONS = {
+    "vocabulary": ("le vocabulaire et les référentiels viennent du dépôt (ontology/) ; "
+                   "modifiez-les là, ils sont chargés dans un magasin vide",
+                   "the vocabulary and the concept schemes come from the repository "
+                   "(ontology/); change them there, they are loaded into an empty store"),
+    "shapes": ("les formes SHACL viennent du dépôt (shapes/), d'où la validation les lit ; "
+               "une copie modifiée dans le magasin dirait une chose et en vérifierait une autre",
+               "the SHACL shapes come from the repository (shapes/), where validation reads "
+               "them; a copy edited in the store would say one thing and check another"),
+    "history": ("l'historique est écrit par le service seul, à chaque écriture",
+                "the history is written by the service alone, with every write"),
+}
+
+
+def check_graphs(changes: Changeset, base_url: str, protected: dict[URIRef, str]) -> None:
+    """Refuse a change to a protected graph (403), or to a graph under the base that is not
+    named ``{base}graph/…`` (400)."""
+    for name in sorted((g for g in changes.graphs() if g is not None), key=str):
+        reason = protected.get(name)
+        if reason is not None:
+            fr, en = _PROTECTED_REASONS[reason]
+            raise Forbidden(
+                f"Le graphe {name} ne peut pas être modifié : {fr}.",
+                f"The graph {name} cannot be changed: {en}.",
+                graph=str(name),
+            )
+        if str(name).startswith(base_url) and not str(name).startswith(base_url + "graph/"):
+            raise BadRequest(
+                f"Graphe {name} refusé : les graphes nommés sous {base_url} sont "
+                f"{base_url}graph/{{nom}}.",
+                f"Graph {name} refused: named graphs under {base_url} are "
+                f"{base_url}graph/{{name}}.",
+                graph=str(name),
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# What the shapes read: targeted classes and properties read backwards
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What the shapes look at beyond a node's own triples."""
+
+    #: Classes a shape targets, with their subclasses in the vocabulary.
+    classes: frozenset[URIRef]
+    #: Properties the shapes read from object to subject (``?x p $this``).
+    inverse: frozenset[URIRef]
+    #: True when a constraint reads links to ``$this`` through any property.
+    any_inverse: bool = False
+
+
+def _bgp_triples(node: object, out: list) -> None:
+    if isinstance(node, CompValue):
+        if node.name == "BGP":
+            out.extend(node.triples)
+        for value in node.values():
+            _bgp_triples(value, out)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            _bgp_triples(value, out)
+    elif isinstance(node, dict):
+        for value in node.values():
+            _bgp_triples(value, out)
+
+
+def reach_of(shapes: Graph, ontology: Graph) -> Reach:
+    """Read the shapes once: the classes they target and the properties they follow backwards."""
+    inverse: set[URIRef] = set(shapes.objects(None, SH.targetObjectsOf))
+    inverse |= {p for p in shapes.objects(None, SH.inversePath) if isinstance(p, URIRef)}
+    prefixes = {
+        str(shapes.value(declaration, SH.prefix)): str(shapes.value(declaration, SH.namespace))
+        for declaration in shapes.objects(None, SH.declare)
+    }
+    any_inverse = False
+    for _, text in shapes.subject_objects(SH.select):
+        triples: list = []
+        _bgp_triples(prepareQuery(str(text), initNs=prefixes).algebra, triples)
+        for _, predicate, obj in triples:
+            if obj == Variable("this"):
+                if isinstance(predicate, URIRef):
+                    inverse.add(predicate)
+                else:
+                    any_inverse = True
+    targeted = {c for c in shapes.objects(None, SH.targetClass) if isinstance(c, URIRef)}
+    # Implicit class targets: a shape that is also a class (SHACL §2.1.3.3).
+    targeted |= {s for s in shapes.subjects(RDF.type, RDFS.Class) if (s, RDF.type, SH.NodeShape) in shapes}
+    classes = set(targeted)
+    queue = deque(targeted)
+    while queue:
+        current = queue.popleft()
+        for sub in ontology.subjects(RDFS.subClassOf, current):
+            if isinstance(sub, URIRef) and sub not in classes:
+                classes.add(sub)
+                queue.append(sub)
+    return Reach(frozenset(classes), frozenset(inverse), any_inverse)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a write is checked with: a validator and what its shapes reach."""
+
+    validator: Validator
+    reach: Reach
+
+
+@lru_cache(maxsize=2)
+def write_rules(project: Validator) -> Rules:
+    """The project's shapes, for writes, with a lighter context: the vocabulary and the
+    concept schemes without their names and descriptions.
+
+    No shape reads the text of a resource it is not checking (the names and descriptions a
+    shape checks are the focus node's own), so leaving the context's text out changes no
+    result; but pySHACL looks for the targets of every shape in the whole work graph, and
+    the vocabulary's hundreds of labels and definitions are subjects of the text shapes'
+    ``sh:targetSubjectsOf``: without them a small write is validated several times faster
+    (``bench/writes.py``). Cached per project validator, which is rebuilt when a file of
+    ``shapes/`` or ``ontology/`` changes.
+    """
+    ontology = parse_files(rdf_files([ONTOLOGY_DIR]))
+    context = Graph()
+    for triple in ontology:
+        if not (triple[1] in TEXT_PROPERTIES and isinstance(triple[2], Literal)):
+            context.add(triple)
+    return Rules(Validator(project.shapes_graph, context), reach_of(project.shapes_graph, ontology))
+
+
+# ---------------------------------------------------------------------------------------------
+# The neighbourhood of a change, after the change
+# ---------------------------------------------------------------------------------------------
+
+
+class Neighbourhood:
+    """Reads around the nodes of a change, in the store's state with the change applied.
+
+    Every read is an index lookup on the store (``quads`` by subject, or by predicate and
+    object), cached; the history graph is left out (it is not data).
+    """
+
+    def __init__(self, store: Store, changes: Changeset, base_url: str):
+        self.store = store
+        self.base_url = base_url
+        self.history = history.history_graph(base_url)
+        self.removed = set(changes.remove)
+        self.added_by_subject: dict[Node, list[Quad]] = defaultdict(list)
+        self.added_by_object: dict[Node, list[Quad]] = defaultdict(list)
+        for quad in changes.add:
+            self.added_by_subject[quad[0]].append(quad)
+            self.added_by_object[quad[2]].append(quad)
+        self._own: dict[Node, set[tuple]] = {}
+        self._before: dict[Node, list[Quad]] = {}
+        self.reads = 0
+
+    def before(self, node: Node) -> list[Quad]:
+        """The node's quads (as subject) before the change, outside the history."""
+        if node not in self._before:
+            self.reads += 1
+            self._before[node] = [q for q in self.store.quads(subject=node) if q[3] != self.history]
+        return self._before[node]
+
+    def own(self, node: Node) -> set[tuple]:
+        """The node's triples (as subject) after the change: the union of its graphs."""
+        if node not in self._own:
+            quads = [q for q in self.before(node) if q not in self.removed]
+            quads += self.added_by_subject.get(node, [])
+            self._own[node] = {q[:3] for q in quads}
+        return self._own[node]
+
+    def linking(self, node: Node, predicates: Iterable[URIRef] | None) -> set[tuple]:
+        """The triples ``?x p node`` after the change, for ``p`` in ``predicates`` (None: any)."""
+        quads: list[Quad] = []
+        patterns = [None] if predicates is None else sorted(predicates, key=str)
+        for predicate in patterns:
+            self.reads += 1
+            quads += [q for q in self.store.quads(predicate=predicate, obj=node)
+                      if q[3] != self.history and q not in self.removed]
+        quads += [q for q in self.added_by_object.get(node, [])
+                  if predicates is None or q[1] in predicates]
+        return {q[:3] for q in quads}
+
+    def holders(self, blank: BNode) -> set[URIRef]:
+        """The IRIs that hold a blank node (directly or through other blank nodes), before or
+        after the change."""
+        found: set[URIRef] = set()
+        seen: set[Node] = {blank}
+        frontier = [blank]
+        for _ in range(MAX_BLANK_DEPTH):
+            following = []
+            for node in frontier:
+                self.reads += 1
+                subjects = {q[0] for q in self.store.quads(obj=node) if q[3] != self.history}
+                subjects |= {q[0] for q in self.added_by_object.get(node, [])}
+                for subject in subjects:
+                    if isinstance(subject, URIRef):
+                        found.add(subject)
+                    elif subject not in seen:
+                        seen.add(subject)
+                        following.append(subject)
+            if not following:
+                break
+            frontier = following
+        return found
+
+    def closure(self, node: Node) -> tuple[set[tuple], set[BNode]]:
+        """The node's triples and those of the blank nodes it reaches, and those blank nodes."""
+        triples: set[tuple] = set()
+        blanks: set[BNode] = set()
+        queue: deque[Node] = deque([node])
+        while queue:
+            current = queue.popleft()
+            for triple in self.own(current):
+                triples.add(triple)
+                obj = triple[2]
+                if isinstance(obj, BNode) and obj not in blanks and len(blanks) < MAX_CLOSURE:
+                    blanks.add(obj)
+                    queue.append(obj)
+        return triples, blanks
+
+
+@dataclass
+class Extract:
+    """The data a change is validated with, and what is checked."""
+
+    data: Graph
+    focus: set[Node]
+    checked: set[Node]  # the resources (IRIs) checked
+    owners: dict[Node, set[URIRef]] = field(default_factory=dict)  # blank node → holders
+    reads: int = 0
+
+
+def extract(store: Store, changes: Changeset, base_url: str, reach: Reach) -> Extract:
+    """The neighbourhood of ``changes`` after it, and the nodes to check (see the module)."""
+    around = Neighbourhood(store, changes, base_url)
+    quads = list(changes.remove) + list(changes.add)
+    owners: dict[Node, set[URIRef]] = {}
+
+    def resources(node: Node) -> set[URIRef]:
+        if isinstance(node, URIRef):
+            return {node}
+        if isinstance(node, BNode):
+            if node not in owners:
+                owners[node] = around.holders(node)
+            return owners[node]
+        return set()
+
+    subjects: set[URIRef] = set()
+    deep: set[URIRef] = set()  # subjects whose change others' shapes may read
+    objects: set[URIRef] = set()
+    for s, p, o, _ in quads:
+        holders = resources(s)
+        subjects |= holders
+        if not (p in TEXT_PROPERTIES and isinstance(o, Literal)):
+            deep |= holders
+        # A link changes what its object's shapes see only through a property they read
+        # backwards (an address, a sub-event, a role).
+        if isinstance(o, URIRef) and (reach.any_inverse or p in reach.inverse):
+            objects.add(o)
+    candidates: set[URIRef] = subjects | objects
+    for node in sorted(deep, key=str):
+        for linker, _, _ in around.linking(node, None):
+            candidates |= resources(linker)
+
+    def checked(node: URIRef) -> bool:
+        if str(node).startswith(base_url):
+            return True
+        return any(o in reach.classes for _, p, o in around.own(node) if p == RDF.type)
+
+    focus_resources = {node for node in candidates if checked(node)}
+    data = Graph()
+    focus: set[Node] = set()
+    inverse = None if reach.any_inverse else reach.inverse
+    for node in sorted(focus_resources, key=str):
+        triples, blanks = around.closure(node)
+        focus.add(node)
+        focus |= blanks
+        for triple in triples:
+            data.add(triple)
+        for _, predicate, obj in triples:
+            if predicate != RDF.type and isinstance(obj, URIRef) and obj != node:
+                for triple in around.own(obj):
+                    data.add(triple)
+        for member in [node, *blanks]:
+            for triple in around.linking(member, inverse):
+                data.add(triple)
+                for other in around.own(triple[0]):
+                    data.add(other)
+    return Extract(data, focus, focus_resources, owners, around.reads)
+
+
+def check(store: Store, changes: Changeset, base_url: str,
+          rules: Rules | None = None) -> tuple[Report, Extract]:
+    """Validate ``changes`` against the store's state (see the module docstring)."""
+    rules = rules or write_rules(project_validator())
+    piece = extract(store, changes, base_url, rules.reach)
+    report = rules.validator.validate(piece.data, focus_nodes=sorted(piece.focus, key=str))
+    return report, piece
+
+
+def refusal(report: Report) -> ValidationFailed:
+    """The 422 a non-conforming change gets: the readable report in both languages, the
+    SHACL report as JSON-LD."""
+    import json
+
+    counts = report.counts()
+    return ValidationFailed(
+        "Écriture refusée : les données ne sont pas conformes aux formes SHACL "
+        f"({counts['violation']} violation(s)). Rien n'a été modifié.\n\n" + report.to_text("fr"),
+        "Write refused: the data does not conform to the SHACL shapes "
+        f"({counts['violation']} violation(s)). Nothing was changed.\n\n" + report.to_text("en"),
+        summary={"fr": report.to_text("fr"), "en": report.to_text("en")},
+        counts=counts,
+        results=report.to_dict()["results"],
+        report=json.loads(report.to_jsonld()),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What an accepted write did."""
+
+    generation: int
+    added: int
+    removed: int
+    change: URIRef | None  # the history record (None: nothing changed, or history is off)
+    report: Report | None  # the validation report (warnings may remain)
+    created_graphs: set[URIRef] = field(default_factory=set)
+    touched: list[history.Touched] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        return {
+            "added": self.added,
+            "removed": self.removed,
+            "generation": self.generation,
+            "change": str(self.change) if self.change else None,
+            "warnings": self.report.counts()["warning"] if self.report else 0,
+            "resources": [{"iri": str(t.iri), "action": t.action} for t in self.touched],
+        }
+
+
+class Publisher:
+    """The write domain of one store: see the module docstring."""
+
+    def __init__(self, store: Store, config: Config, index=None, rules: Rules | None = None):
+        self.store = store
+        self.config = config
+        self.index = index
+        self._rules = rules
+        self.protected = protected_graphs(config.base_url)
+
+    @property
+    def rules(self) -> Rules:
+        return self._rules or write_rules(project_validator())
+
+    def write(self, compute: Callable[[Store], Changeset], *, agent: str, operation: str,
+              allow_protected: bool = False, record: bool | None = None) -> Outcome:
+        """Compute a change with ``compute(store)``, check it, record it and apply it, all
+        under the store's write lock. Raises Forbidden, BadRequest, ValidationFailed."""
+        base = self.config.base_url
+        record = self.config.record_history if record is None else record
+        with self.store.write_lock():
+            started = history.now()
+            changes = compute(self.store)
+            if not changes:
+                return Outcome(self.store.generation, 0, 0, None, None)
+            if not allow_protected:
+                check_graphs(changes, base, self.protected)
+            report, piece = check(self.store, changes, base, self.rules)
+            if not report.conforms:
+                raise refusal(report)
+            existing = set(self.store.graph_names())
+            created = {g for g in changes.graphs() if g is not None and g not in existing}
+            touched = history.classify(self.store, changes, base, piece.owners)
+            change = None
+            applied = changes
+            if record:
+                change = history.change_iri(base)
+                entry = history.Record(
+                    change, agent, operation, started, history.now(),
+                    sorted(changes.graphs(), key=lambda g: str(g or "")),
+                    len(changes.add), len(changes.remove), touched,
+                )
+                applied = Changeset(changes.remove, changes.add + history.record_quads(entry, changes, base))
+            generation = self.store.apply(applied)
+        # Outside the lock: the index takes it itself, and a remote store's lock may not nest.
+        self._reindex(changes)
+        log.info("write by %s (%s): +%d -%d quads, generation %d", agent, operation,
+                 len(changes.add), len(changes.remove), generation)
+        return Outcome(generation, len(changes.add), len(changes.remove), change, report,
+                       created, touched)
+
+    def _reindex(self, changes: Changeset) -> None:
+        if self.index is None:
+            return
+        from .search import changed_iris
+
+        try:
+            self.index.update(self.store, changed_iris(changes))
+        except Exception:  # noqa: BLE001 — the write is applied; a stale index is rebuilt at start
+            log.exception("search index update failed after a write; it will be rebuilt")
+
+
+__all__ = [
+    "Extract", "Neighbourhood", "Outcome", "Publisher", "Reach", "Rules", "check", "check_graphs",
+    "ensure_seeded", "extract", "protected_graphs", "reach_of", "refusal", "write_rules",
+]

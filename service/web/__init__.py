@@ -40,3 +40,6 @@ def register(app: Flask) -> None:
     from . import lists
 
     app.register_blueprint(lists.blueprint)
+    from . import writes
+
+    app.register_blueprint(writes.blueprint)

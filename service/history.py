@@ -1,0 +1,471 @@
+"""The history of writes: one PROV-O record per accepted write, tombstones, and queries over them.
+
+Every write the service accepts (SPARQL Update, Graph Store Protocol, ``mediation load``)
+leaves a record in the named graph ``{base}graph/history``, in the same journaled
+changeset as the write itself, so that a write and its record land together or not at
+all. A record is built from vocabularies every client knows:
+
+* the write is a ``prov:Activity`` (and an ``as:Activity``) ``{base}id/change/{uuid}``
+  with a label in French and English, ``prov:startedAtTime`` / ``prov:endedAtTime``
+  (``xsd:dateTime``, UTC), ``prov:wasAssociatedWith`` the agent who wrote (named after
+  the write token's name, never the token: ``{base}id/agent/{name}``, a ``prov:Agent``
+  with a ``foaf:name``), ``as:target`` the graphs it changed, and ``prov:influenced``
+  every resource whose own description it changed;
+* what it added and removed are two entities, ``{change}#added`` (``prov:generated``)
+  and ``{change}#removed`` (``prov:invalidated``), each with ``void:triples`` (the
+  number of quads) and ``rdf:value`` the quads themselves as N-Quads, up to
+  :data:`QUAD_CAP` of them; beyond, the literal holds the first ones and an
+  ``rdfs:comment`` says it was cut (compare ``void:triples`` with the lines);
+* for each resource touched, an Activity Streams 2.0 activity ``{change}#r{n}``:
+  ``as:Create`` (it did not exist), ``as:Update`` or ``as:Delete`` (its last triple
+  went), with ``as:object`` the resource, ``as:actor``, ``as:published`` (the end of the
+  write) and ``dct:isPartOf`` the change. The catalog's change feed pages over these;
+* a deleted resource also gets a tombstone, ``{change}#gone-{n}`` (``as:Tombstone``,
+  ``as:formerType`` its types, ``as:name`` its labels, ``as:deleted``), the
+  ``as:result`` of its ``as:Delete``; the change ``prov:invalidated`` the resource. While
+  the resource has no triple outside the history, its IRI answers ``410 Gone``.
+
+A resource is a document: a hash IRI (``…/event/x#role-1``) belongs to its document
+(``…/event/x``), a blank node to the resource that holds it.
+
+No Flask here. The queries are ours, bounded (``LIMIT``, keyed paging).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Iterable
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, VOID, XSD
+from rdflib.term import BNode, Node
+
+from .labels import LABEL_PROPERTIES
+from .namespaces import AS, PREFIXES
+from .store import Changeset, Quad, Store
+from .store.terms import quad_to_oxigraph
+
+HISTORY_NAME = "history"
+#: Quads of each side (added, removed) kept verbatim in a record; the counts are always exact.
+QUAD_CAP = 1000
+#: Most tombstone labels and former types kept per resource.
+FORMER_CAP = 20
+
+ACTIONS = {"create": AS.Create, "update": AS.Update, "delete": AS.Delete}
+ACTION_OF = {value: key for key, value in ACTIONS.items()}
+ACTION_LABELS = {
+    "create": {"fr": "Création", "en": "Created"},
+    "update": {"fr": "Modification", "en": "Updated"},
+    "delete": {"fr": "Suppression", "en": "Deleted"},
+}
+
+
+def history_graph(base_url: str) -> URIRef:
+    return URIRef(f"{base_url}graph/{HISTORY_NAME}")
+
+
+def agent_iri(base_url: str, name: str) -> URIRef:
+    return URIRef(f"{base_url}id/agent/{quote(name, safe='')}")
+
+
+def change_iri(base_url: str, identifier: str | None = None) -> URIRef:
+    return URIRef(f"{base_url}id/change/{identifier or uuid.uuid4()}")
+
+
+def document_of(node: Node) -> URIRef:
+    return URIRef(str(node).split("#", 1)[0])
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _datetime(moment: datetime) -> Literal:
+    text = moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return Literal(text, datatype=XSD.dateTime)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building a record
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Touched:
+    """A resource whose own description a write changed."""
+
+    iri: URIRef
+    action: str  # create, update, delete
+    former_types: list[URIRef] = field(default_factory=list)
+    former_labels: list[Literal] = field(default_factory=list)
+
+
+@dataclass
+class Record:
+    """One accepted write, before it is turned into quads."""
+
+    iri: URIRef
+    agent: str
+    operation: str  # what people read: "SPARQL Update", "Graph Store PUT", "mediation load"
+    started: datetime
+    ended: datetime
+    graphs: list[URIRef | None]
+    added: int
+    removed: int
+    touched: list[Touched]
+
+
+def classify(store: Store, changes: Changeset, base_url: str,
+             owners: dict[Node, set[URIRef]] | None = None) -> list[Touched]:
+    """The resources (documents) whose own triples ``changes`` alters, and how.
+
+    ``owners`` maps the blank nodes of the change to the IRIs that hold them (found by the
+    validation, which walks the same neighbourhood); a blank node without a known owner
+    is not a resource of its own and is left out.
+    """
+    history = history_graph(base_url)
+    owners = owners or {}
+    documents: dict[URIRef, None] = {}
+    for subject in [q[0] for q in changes.remove] + [q[0] for q in changes.add]:
+        if isinstance(subject, URIRef):
+            documents.setdefault(document_of(subject), None)
+        elif isinstance(subject, BNode):
+            for owner in sorted(owners.get(subject, ()), key=str):
+                documents.setdefault(document_of(owner), None)
+    removed_by: dict[Node, set[Quad]] = {}
+    for quad in changes.remove:
+        removed_by.setdefault(quad[0], set()).add(quad)
+    added_subjects = {q[0] for q in changes.add if q[3] != history}
+    touched = []
+    for document in documents:
+        before = [q for q in store.quads(subject=document) if q[3] != history]
+        gone = removed_by.get(document, set())
+        existed = bool(before)
+        exists = document in added_subjects or any(q not in gone for q in before)
+        if existed and not exists:
+            former = [q for q in before if q in gone]
+            types = sorted({q[2] for q in former if q[1] == RDF.type and isinstance(q[2], URIRef)},
+                           key=str)[:FORMER_CAP]
+            labels = sorted({q[2] for q in former if q[1] in LABEL_PROPERTIES
+                             and isinstance(q[2], Literal)}, key=lambda l: (l.language or "", str(l)))
+            touched.append(Touched(document, "delete", types, labels[:FORMER_CAP]))
+        elif exists and not existed:
+            touched.append(Touched(document, "create"))
+        else:
+            touched.append(Touched(document, "update"))
+    return touched
+
+
+def _nquads(quads: list[Quad]) -> str:
+    lines = [f"{quad_to_oxigraph(q)} .\n" for q in quads[:QUAD_CAP]]
+    return "".join(lines)
+
+
+def record_quads(record: Record, changes: Changeset, base_url: str) -> list[Quad]:
+    """The quads of the history graph that record ``record`` (``changes`` is the write)."""
+    graph = history_graph(base_url)
+    change = record.iri
+    agent = agent_iri(base_url, record.agent)
+    ended = _datetime(record.ended)
+    triples: list[tuple[Node, Node, Node]] = [
+        (agent, RDF.type, PROV.Agent),
+        (agent, FOAF.name, Literal(record.agent)),
+        (change, RDF.type, PROV.Activity),
+        (change, RDF.type, AS.Activity),
+        (change, RDFS.label, Literal(
+            f"{record.operation} par {record.agent}, {ended}", lang="fr")),
+        (change, RDFS.label, Literal(
+            f"{record.operation} by {record.agent}, {ended}", lang="en")),
+        (change, PROV.startedAtTime, _datetime(record.started)),
+        (change, PROV.endedAtTime, ended),
+        (change, PROV.wasAssociatedWith, agent),
+    ]
+    for name in record.graphs:
+        if name is not None:
+            triples.append((change, AS.target, name))
+    for side, quads, link in (("added", changes.add, PROV.generated),
+                              ("removed", changes.remove, PROV.invalidated)):
+        node = URIRef(f"{change}#{side}")
+        triples += [
+            (change, link, node),
+            (node, RDF.type, PROV.Entity),
+            (node, VOID.triples, Literal(len(quads), datatype=XSD.nonNegativeInteger)),
+            (node, RDF.value, Literal(_nquads(quads))),
+            (node, DCTERMS["format"], URIRef("http://www.w3.org/ns/formats/N-Quads")),
+        ]
+        if len(quads) > QUAD_CAP:
+            triples += [
+                (node, RDFS.comment, Literal(
+                    f"Tronqué : les {QUAD_CAP} premiers des {len(quads)} quads.", lang="fr")),
+                (node, RDFS.comment, Literal(
+                    f"Truncated: the first {QUAD_CAP} of {len(quads)} quads.", lang="en")),
+            ]
+    for number, touched in enumerate(record.touched, start=1):
+        item = URIRef(f"{change}#r{number}")
+        triples += [
+            (change, PROV.influenced, touched.iri),
+            (item, RDF.type, ACTIONS[touched.action]),
+            (item, AS.object, touched.iri),
+            (item, AS.actor, agent),
+            (item, AS.published, ended),
+            (item, DCTERMS.isPartOf, change),
+        ]
+        if touched.action == "delete":
+            gone = URIRef(f"{change}#gone-{number}")
+            triples += [
+                (change, PROV.invalidated, touched.iri),
+                (item, AS.result, gone),
+                (gone, RDF.type, AS.Tombstone),
+                (gone, AS.deleted, ended),
+            ]
+            triples += [(gone, AS.formerType, kind) for kind in touched.former_types]
+            triples += [(gone, AS.name, label) for label in touched.former_labels]
+    return [(s, p, o, graph) for s, p, o in triples]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading: the changes that touched a resource, tombstones, the feed of changes
+# ---------------------------------------------------------------------------------------------
+
+_PREFIXES = "\n".join(f"PREFIX {p}: <{PREFIXES[p]}>" for p in ("prov", "rdfs", "xsd", "dct", "foaf"))
+_PREFIXES += f"\nPREFIX as: <{AS}>\nPREFIX void: <{VOID}>\n"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One change, as the history section of a page and the change feed show it."""
+
+    change: URIRef
+    item: URIRef
+    resource: URIRef
+    action: str  # create, update, delete
+    ended: datetime
+    agent: str
+    labels: dict[str, str]  # language → label of the change
+    added: int
+    removed: int
+
+    @property
+    def key(self) -> str:
+        """The paging key: the time, then the item's IRI (both sort newest first)."""
+        return f"{self.ended.isoformat()}|{self.item}"
+
+
+def _entries(rows: list[dict]) -> list[Entry]:
+    found: dict[URIRef, dict] = {}
+    for row in rows:
+        entry = found.setdefault(row["item"], {"row": row, "labels": {}})
+        label = row.get("label")
+        if isinstance(label, Literal):
+            entry["labels"][label.language or ""] = str(label)
+    result = []
+    for item, entry in found.items():
+        row = entry["row"]
+        result.append(Entry(
+            change=row["change"], item=item, resource=row["resource"],
+            action=ACTION_OF.get(row["type"], "update"),
+            ended=_to_datetime(row["ended"]), agent=str(row.get("name", "")),
+            labels=entry["labels"],
+            added=int(row["added"]) if "added" in row else 0,
+            removed=int(row["removed"]) if "removed" in row else 0,
+        ))
+    return result
+
+
+def _to_datetime(value: Node) -> datetime:
+    python = value.toPython() if isinstance(value, Literal) else None
+    if isinstance(python, datetime):
+        return python if python.tzinfo else python.replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
+def _after_filter(key: str | None) -> str:
+    """Keyed paging, newest first: entries strictly older than ``key`` (time, then item IRI)."""
+    if not key:
+        return ""
+    moment, _, item = key.partition("|")
+    try:
+        stamp = _datetime(datetime.fromisoformat(moment))
+    except ValueError:
+        return "FILTER(false)"
+    return (f"FILTER(?ended < {stamp.n3()} || (?ended = {stamp.n3()} && "
+            f"STR(?item) < {Literal(item).n3()}))")
+
+
+_ENTRY_PATTERN = """
+      ?item as:object ?resource ; a ?type ; dct:isPartOf ?change ; as:published ?ended .
+      VALUES ?type { as:Create as:Update as:Delete }
+      ?change prov:wasAssociatedWith ?agent .
+      OPTIONAL { ?agent foaf:name ?name }
+      OPTIONAL { ?change rdfs:label ?label }
+      OPTIONAL { ?change prov:generated/void:triples ?added }
+      OPTIONAL { ?change prov:invalidated ?r . ?r void:triples ?removed }
+"""
+
+
+def changes_for(store: Store, resource: URIRef, base_url: str, limit: int = 20,
+                after: str | None = None) -> tuple[list[Entry], str | None]:
+    """The changes that touched ``resource`` (a document), newest first, one page of
+    ``limit``, and the key of the next page (None on the last)."""
+    graph = history_graph(base_url)
+    rows = store.select(
+        f"""{_PREFIXES}
+        SELECT ?item ?change ?resource ?type ?ended ?name ?label ?added ?removed WHERE {{
+          {{ SELECT ?item ?ended WHERE {{
+              GRAPH {graph.n3()} {{ ?item as:object {resource.n3()} ; as:published ?ended }}
+              {_after_filter(after)}
+            }} ORDER BY DESC(?ended) DESC(STR(?item)) LIMIT {limit + 1} }}
+          GRAPH {graph.n3()} {{ {_ENTRY_PATTERN} }}
+        }}"""
+    )
+    entries = sorted(_entries(rows), key=lambda e: (e.ended, str(e.item)), reverse=True)
+    if len(entries) > limit:
+        return entries[:limit], entries[limit - 1].key
+    return entries, None
+
+
+def feed(store: Store, base_url: str, limit: int = 50,
+         after: str | None = None) -> tuple[list[Entry], str | None]:
+    """Every resource created, updated or deleted, newest first, one page of ``limit`` and
+    the key of the next page: what the catalog's change feed (Activity Streams 2.0
+    ``OrderedCollection``) pages over."""
+    graph = history_graph(base_url)
+    rows = store.select(
+        f"""{_PREFIXES}
+        SELECT ?item ?change ?resource ?type ?ended ?name ?label ?added ?removed WHERE {{
+          {{ SELECT ?item ?ended WHERE {{
+              GRAPH {graph.n3()} {{ ?item as:published ?ended ; as:object ?o }}
+              {_after_filter(after)}
+            }} ORDER BY DESC(?ended) DESC(STR(?item)) LIMIT {limit + 1} }}
+          GRAPH {graph.n3()} {{ {_ENTRY_PATTERN} }}
+        }}"""
+    )
+    entries = sorted(_entries(rows), key=lambda e: (e.ended, str(e.item)), reverse=True)
+    if len(entries) > limit:
+        return entries[:limit], entries[limit - 1].key
+    return entries, None
+
+
+def last_modified(store: Store, resources: Iterable[URIRef], base_url: str) -> dict[URIRef, datetime]:
+    """When each resource was last changed through a write (absent: never since it was loaded)."""
+    wanted = sorted({document_of(r) for r in resources}, key=str)
+    found: dict[URIRef, datetime] = {}
+    graph = history_graph(base_url)
+    for start in range(0, len(wanted), 200):
+        values = " ".join(r.n3() for r in wanted[start:start + 200])
+        rows = store.select(
+            f"""{_PREFIXES}
+            SELECT ?resource (MAX(?ended) AS ?last) WHERE {{
+              VALUES ?resource {{ {values} }}
+              GRAPH {graph.n3()} {{ ?item as:object ?resource ; as:published ?ended }}
+            }} GROUP BY ?resource"""
+        )
+        for row in rows:
+            if "last" in row:
+                found[row["resource"]] = _to_datetime(row["last"])
+    return found
+
+
+def latest_change(store: Store, base_url: str) -> datetime | None:
+    """When the last recorded write ended (None: no write recorded)."""
+    graph = history_graph(base_url)
+    rows = store.select(
+        f"""{_PREFIXES}
+        SELECT ?ended WHERE {{ GRAPH {graph.n3()} {{ ?c a prov:Activity ; prov:endedAtTime ?ended }} }}
+        ORDER BY DESC(?ended) LIMIT 1"""
+    )
+    return _to_datetime(rows[0]["ended"]) if rows else None
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    """What a deleted resource was, and when it went."""
+
+    resource: URIRef
+    change: URIRef
+    node: URIRef
+    deleted: datetime
+    agent: str
+    types: list[URIRef]
+    labels: list[Literal]
+
+    def label(self, lang: str = "fr") -> str:
+        for wanted in (lang, "fr", "en", ""):
+            for label in self.labels:
+                if (label.language or "") == wanted:
+                    return str(label)
+        return str(self.labels[0]) if self.labels else str(self.resource)
+
+    def graph(self) -> Graph:
+        """The tombstone as RDF: what a client asking for Turtle or JSON-LD gets with the 410."""
+        graph = Graph()
+        for prefix in ("prov", "rdfs", "xsd", "dct", "foaf"):
+            graph.bind(prefix, PREFIXES[prefix])
+        graph.bind("as", str(AS))
+        graph.add((self.node, RDF.type, AS.Tombstone))
+        graph.add((self.node, AS.deleted, _datetime(self.deleted)))
+        graph.add((self.node, PROV.wasInvalidatedBy, self.change))
+        graph.add((self.node, DCTERMS.isVersionOf, self.resource))
+        for kind in self.types:
+            graph.add((self.node, AS.formerType, kind))
+        for label in self.labels:
+            graph.add((self.node, AS.name, label))
+        graph.add((self.change, PROV.invalidated, self.resource))
+        graph.add((self.change, PROV.endedAtTime, _datetime(self.deleted)))
+        return graph
+
+
+def alive(store: Store, resource: URIRef, base_url: str) -> bool:
+    """True when the resource has a triple of its own outside the history."""
+    history = history_graph(base_url)
+    return any(quad[3] != history for quad in store.quads(subject=resource))
+
+
+def tombstone(store: Store, resource: URIRef, base_url: str) -> Tombstone | None:
+    """The tombstone of ``resource`` when it was deleted by a write and is still gone."""
+    resource = document_of(resource)
+    graph = history_graph(base_url)
+    rows = store.select(
+        f"""{_PREFIXES}
+        SELECT ?change ?gone ?ended ?name ?type ?label WHERE {{
+          {{ SELECT ?item ?change ?ended WHERE {{
+              GRAPH {graph.n3()} {{
+                ?item a as:Delete ; as:object {resource.n3()} ; dct:isPartOf ?change ;
+                      as:published ?ended }}
+            }} ORDER BY DESC(?ended) LIMIT 1 }}
+          GRAPH {graph.n3()} {{
+            ?item as:result ?gone .
+            OPTIONAL {{ ?change prov:wasAssociatedWith/foaf:name ?name }}
+            OPTIONAL {{ ?gone as:formerType ?type }}
+            OPTIONAL {{ ?gone as:name ?label }}
+          }}
+        }} LIMIT {4 * FORMER_CAP * FORMER_CAP}"""
+    )
+    if not rows or alive(store, resource, base_url):
+        return None
+    first = rows[0]
+    types = sorted({row["type"] for row in rows if "type" in row}, key=str)
+    labels = sorted({row["label"] for row in rows if "label" in row},
+                    key=lambda l: (l.language or "", str(l)))
+    return Tombstone(resource, first["change"], first["gone"], _to_datetime(first["ended"]),
+                     str(first.get("name", "")), types, labels)
+
+
+def quads_of_record(text: str) -> list[Quad]:
+    """The quads an ``rdf:value`` of a record holds (N-Quads), as rdflib terms."""
+    from .store.terms import quad_to_rdflib
+
+    return [quad_to_rdflib(q) for q in ox.parse(text.encode("utf-8"), ox.RdfFormat.N_QUADS,
+                                                rename_blank_nodes=False)]
+
+
+__all__ = [
+    "ACTIONS", "ACTION_LABELS", "Entry", "QUAD_CAP", "Record", "Tombstone", "Touched",
+    "agent_iri", "alive", "change_iri", "changes_for", "classify", "document_of", "feed",
+    "history_graph", "last_modified", "latest_change", "now", "quads_of_record", "record_quads",
+    "tombstone",
+]

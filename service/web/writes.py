@@ -1,0 +1,592 @@
+"""Writes: SPARQL 1.1 Update at ``/sparql/update`` and the Graph Store HTTP Protocol at ``/graphs``.
+
+* https://www.w3.org/TR/sparql11-protocol/#update-operation — an update arrives by POST,
+  url-encoded (``update=``, with ``using-graph-uri`` / ``using-named-graph-uri``) or
+  directly (``application/sparql-update``, the dataset parameters in the URL).
+* https://www.w3.org/TR/sparql11-http-rdf-update/ — ``GET``, ``HEAD``, ``PUT``, ``POST``,
+  ``DELETE`` on ``/graphs?graph={IRI}`` or ``/graphs?default`` (indirect identification),
+  and on ``/graphs/{name}`` for the graph ``{base}graph/{name}`` (direct identification
+  of our own graphs: ``/graph/{name}`` is the graph's page, ``/graphs/{name}`` its
+  content). ``POST /graphs`` with a graph document creates a new graph
+  ``{base}graph/{uuid}`` (201 and its ``Location``); with a TriG or N-Quads document it
+  adds each quad to the graph it names.
+
+Reads are public. A write needs ``Authorization: Bearer <token>``, one of the
+``write_token`` setting's tokens, compared in constant time with every one of them. A
+token may carry a name, ``name:token``: the history says who wrote by that name, never
+by the token. Without any token configured, every write is refused.
+
+What a write does once it is let in — validation against the store, history, atomic
+application, the search index — is :class:`service.publishing.Publisher`'s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import PurePath
+from urllib.parse import parse_qsl, urlsplit
+
+from flask import Blueprint, Response, current_app, render_template, request
+from rdflib import Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import BNode
+
+from ..config import Config
+from ..errors import (
+    BadRequest,
+    Forbidden,
+    NotAcceptable,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from ..formats import (
+    BY_FILE_EXTENSION,
+    DATASET_FORMATS,
+    GRAPH_FORMATS,
+    INPUT_FORMATS,
+    TURTLE,
+    Format,
+    by_media_type,
+    content_type,
+    negotiate,
+    parse_accept,
+)
+from ..publishing import Outcome, Publisher
+from ..rdfio import parse_dataset
+from ..sparql import check_update, endpoint_iri, tokenize
+from ..store import Changeset, GraphName, Quad, Store
+from . import config, index, store
+from .responses import error_response
+
+blueprint = Blueprint("writes", __name__)
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+UPDATE_TYPE = "application/sparql-update"
+MULTIPART_TYPE = "multipart/form-data"
+CHANGE_HEADER = "X-Mediation-Change"
+#: The realm announced with a 401 (RFC 6750 §3).
+REALM = 'Bearer realm="mediation"'
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may write
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Credential:
+    name: str
+    token: bytes
+
+
+def credentials(settings: Config) -> list[Credential]:
+    """The ``write_token`` setting: ``token`` or ``name:token`` entries. An unnamed token is
+    recorded under a name made from a short hash of it (``jeton-1a2b3c4d``), which tells
+    tokens apart without revealing them."""
+    found = []
+    for entry in settings.write_token:
+        name, colon, secret = entry.partition(":")
+        if colon and _NAME.match(name) and secret:
+            found.append(Credential(name, secret.encode("utf-8")))
+        else:
+            digest = hashlib.sha256(entry.encode("utf-8")).hexdigest()[:8]
+            found.append(Credential(f"jeton-{digest}", entry.encode("utf-8")))
+    return found
+
+
+def authorize() -> str:
+    """The name of the writer, or the 401/403 the request gets."""
+    known = credentials(config())
+    if not known:
+        raise Forbidden(
+            "Les écritures sont désactivées sur ce serveur : aucun jeton d'écriture n'est "
+            "configuré (réglage write_token, variable MEDIATION_WRITE_TOKEN). La lecture reste "
+            "ouverte.",
+            "Writes are disabled on this server: no write token is configured (setting "
+            "write_token, variable MEDIATION_WRITE_TOKEN). Reading stays open.",
+        )
+    header = request.headers.get("Authorization", "")
+    scheme, _, given = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        raise Unauthorized(
+            "Écriture réservée : envoyez un jeton dans l'en-tête « Authorization: Bearer <jeton> ».",
+            "Writing needs a token: send it in the header “Authorization: Bearer <token>”.",
+        )
+    offered = given.strip().encode("utf-8")
+    writer = None
+    for credential in known:  # every token compared, whatever matched: constant time
+        if hmac.compare_digest(offered, credential.token) and writer is None:
+            writer = credential.name
+    if writer is None:
+        raise Forbidden(
+            "Jeton d'écriture refusé : il ne correspond à aucun jeton configuré sur ce serveur.",
+            "Write token refused: it matches no token configured on this server.",
+        )
+    return writer
+
+
+@blueprint.errorhandler(Unauthorized)
+def unauthorized(error: Unauthorized) -> Response:
+    return error_response(error, {"WWW-Authenticate": REALM})
+
+
+@blueprint.errorhandler(ValidationFailed)
+def refused(error: ValidationFailed) -> Response:
+    """422: the report, as JSON (summary in French and English, SHACL report as JSON-LD) or,
+    for a browser that asks for it, as a page."""
+    accept = parse_accept(request.headers.get("Accept"))
+    named = {value.lower() for value, _ in accept}
+    if "text/html" in named and accept.best_match(["text/html", "application/json"]) == "text/html":
+        body = render_template("write_refused.html", error=error)
+        response = Response(body, status=422, mimetype="text/html")
+    else:
+        payload = {
+            "error": error.code,
+            "status": error.status,
+            "message": {"fr": error.message_fr.split("\n", 1)[0],
+                        "en": error.message_en.split("\n", 1)[0]},
+            "summary": error.details.get("summary"),
+            "counts": error.details.get("counts"),
+            "results": error.details.get("results"),
+            "report": error.details.get("report"),
+        }
+        response = Response(json.dumps(payload, ensure_ascii=False), status=422,
+                            mimetype="application/json")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def publisher() -> Publisher:
+    state = current_app.extensions["mediation"]
+    found = state.get("publisher")
+    if found is None:
+        found = state.setdefault("publisher", Publisher(store(), config(), index()))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Bodies
+# ---------------------------------------------------------------------------------------------
+
+
+def read_body(limit: int, setting: str) -> bytes:
+    """The request body, refused with 413 before it is read whole when it is over ``limit``."""
+    length = request.content_length
+    if length is not None and length > limit:
+        raise _too_large(length, limit, setting)
+    data = request.stream.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large(len(data), limit, setting)
+    return data
+
+
+def _too_large(size: int, limit: int, setting: str) -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"Le corps de la requête fait au moins {size} octets ; ce service en accepte au plus "
+        f"{limit} (réglage {setting}).",
+        f"The request body is at least {size} bytes long; this service accepts at most {limit} "
+        f"(setting {setting}).",
+        limit=limit,
+    )
+
+
+def _utf8(data: bytes, what_fr: str, what_en: str) -> str:
+    charset = (request.mimetype_params.get("charset") or "utf-8").strip().lower()
+    if charset not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType(
+            f"Encodage {charset} non pris en charge : {what_fr} doit être en UTF-8.",
+            f"Encoding {charset} is not supported: {what_en} must be UTF-8.",
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadRequest(
+            f"{what_fr[0].upper() + what_fr[1:]} n'est pas de l'UTF-8 valide (octet {error.start}).",
+            f"{what_en[0].upper() + what_en[1:]} is not valid UTF-8 (byte {error.start}).",
+        ) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# SPARQL 1.1 Update
+# ---------------------------------------------------------------------------------------------
+
+
+@blueprint.route("/sparql/update", methods=["POST"])
+def update() -> Response:
+    writer = authorize()
+    settings = config()
+    text, using, using_named = read_update(settings)
+    base = endpoint_iri(settings)
+    check_update(text, settings, base_iri=base)
+    if using or using_named:
+        text = with_dataset(text, using, using_named)
+    outcome = publisher().write(lambda current: current.update_delta(text, base),
+                                agent=writer, operation="SPARQL Update")
+    return written(outcome, 200)
+
+
+def read_update(settings: Config) -> tuple[str, list[str], list[str]]:
+    """The update text and the protocol's dataset (§2.2.1–2.2.3)."""
+    mimetype = (request.mimetype or "").lower()
+    url_pairs = list(request.args.items(multi=True))
+    limit = 3 * settings.max_query_bytes + 65536  # url-encoding may triple the text
+    if mimetype == UPDATE_TYPE:
+        text = _utf8(read_body(settings.max_query_bytes, "max_query_bytes"),
+                     "la mise à jour", "the update")
+        pairs = url_pairs
+        if any(name == "update" for name, _ in pairs):
+            raise _several_updates()
+    elif mimetype == FORM_TYPE:
+        body = _utf8(read_body(limit, "max_query_bytes"), "le corps de la requête", "the body")
+        pairs = parse_qsl(body, keep_blank_values=True) + url_pairs
+        updates = [value for name, value in pairs if name == "update"]
+        if len(updates) != 1:
+            if updates:
+                raise _several_updates()
+            raise BadRequest("Paramètre update manquant.", "Missing update parameter.")
+        text = updates[0]
+    else:
+        shown = mimetype or "(aucun / none)"
+        raise UnsupportedMediaType(
+            f"Type de contenu {shown} non pris en charge : envoyez la mise à jour en "
+            f"{UPDATE_TYPE}, ou en {FORM_TYPE} (paramètre update).",
+            f"Content type {shown} is not supported: send the update as {UPDATE_TYPE}, or as "
+            f"{FORM_TYPE} (parameter update).",
+        )
+    if any(name == "query" for name, _ in pairs):
+        raise BadRequest(
+            "Une requête (query) n'a pas sa place ici : les requêtes vont à /sparql.",
+            "A query does not belong here: queries go to /sparql.",
+        )
+    using = [value for name, value in pairs if name == "using-graph-uri"]
+    using_named = [value for name, value in pairs if name == "using-named-graph-uri"]
+    for iri in using + using_named:
+        _check_iri(iri, "using-graph-uri / using-named-graph-uri")
+    return text, using, using_named
+
+
+def _several_updates() -> BadRequest:
+    return BadRequest(
+        "Un seul paramètre update est admis par requête.",
+        "Exactly one update parameter is allowed per request.",
+    )
+
+
+def with_dataset(text: str, using: list[str], using_named: list[str]) -> str:
+    """The update with the protocol's dataset written as ``USING`` / ``USING NAMED`` clauses
+    before the ``WHERE`` of each DELETE/INSERT operation (SPARQL 1.1 Protocol §2.2.3).
+
+    An update that names its own dataset (``USING``, ``USING NAMED`` or ``WITH``) as well is
+    refused, as the protocol requires. Found on the tokens of the SPARQL grammar, so a
+    keyword in a string, an IRI or a comment never counts.
+    """
+    tokens = tokenize(text)
+    if any(t.keyword in ("USING", "WITH") for t in tokens):
+        raise BadRequest(
+            "La mise à jour nomme déjà son jeu de données (USING ou WITH) : les paramètres "
+            "using-graph-uri et using-named-graph-uri ne peuvent s'y ajouter.",
+            "The update already names its dataset (USING or WITH): the using-graph-uri and "
+            "using-named-graph-uri parameters cannot be added to it.",
+        )
+    clause = "".join(f" USING <{iri}>" for iri in using)
+    clause += "".join(f" USING NAMED <{iri}>" for iri in using_named)
+    pieces = []
+    last = 0
+    depth = 0
+    previous = None
+    for token in tokens:
+        if token.text == "{":
+            depth += 1
+        elif token.text == "}":
+            depth -= 1
+        elif token.keyword == "WHERE" and depth == 0 and (previous is None or previous.keyword != "DELETE"):
+            pieces.append(text[last:token.offset])
+            pieces.append(clause.strip() + " ")
+            last = token.offset
+        previous = token
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _check_iri(iri: str, name: str) -> None:
+    parts = urlsplit(iri)
+    if not parts.scheme or any(c in iri for c in ' <>"{}|^`\\') or any(ord(c) <= 0x20 for c in iri):
+        raise BadRequest(
+            f"{name} doit être une IRI absolue : {iri[:200]!r}",
+            f"{name} must be an absolute IRI: {iri[:200]!r}",
+        )
+
+
+def written(outcome: Outcome, status: int) -> Response:
+    """The answer to an accepted write: what it did (JSON when asked, plain text otherwise)."""
+    summary = outcome.summary()
+    if status == 204:
+        response = Response(status=204)
+    elif any("json" in value.lower() for value, _ in parse_accept(request.headers.get("Accept"))):
+        response = Response(json.dumps(summary, ensure_ascii=False), status=status,
+                            mimetype="application/json")
+    else:
+        lines = [
+            f"Écriture acceptée : {outcome.added} quads ajoutés, {outcome.removed} retirés.",
+            f"Write accepted: {outcome.added} quads added, {outcome.removed} removed.",
+        ]
+        if summary["warnings"]:
+            lines.append(f"Avertissements / warnings: {summary['warnings']}")
+        if outcome.change is not None:
+            lines.append(f"Historique / history: {outcome.change}")
+        response = Response("\n".join(lines) + "\n", status=status, mimetype="text/plain")
+    if outcome.change is not None:
+        response.headers[CHANGE_HEADER] = str(outcome.change)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# The Graph Store HTTP Protocol
+# ---------------------------------------------------------------------------------------------
+
+#: Formats a graph is read and written in (one graph), and those that carry named graphs.
+GRAPH_INPUT: tuple[Format, ...] = tuple(f for f in INPUT_FORMATS if f not in DATASET_FORMATS)
+SERVED: tuple[Format, ...] = GRAPH_FORMATS + DATASET_FORMATS
+
+
+@dataclass(frozen=True)
+class Target:
+    """The graph a Graph Store request is about: a named graph, the default graph (None),
+    or the store itself (``store=True``: POST creates a graph)."""
+
+    graph: GraphName = None
+    store: bool = False
+
+    def label(self) -> str:
+        return "default" if self.graph is None else str(self.graph)
+
+
+def indirect_target() -> Target:
+    args = request.args
+    graphs = args.getlist("graph")
+    has_default = "default" in args
+    if len(graphs) > 1 or (graphs and has_default):
+        raise BadRequest(
+            "Donnez soit ?graph=IRI (une seule), soit ?default.",
+            "Give either ?graph=IRI (only one) or ?default.",
+        )
+    if has_default:
+        return Target(None)
+    if graphs:
+        _check_iri(graphs[0], "graph")
+        return Target(URIRef(graphs[0]))
+    return Target(store=True)
+
+
+def direct_target(name: str) -> Target:
+    if not name or any(part in ("", ".", "..") for part in name.split("/")) or re.search(
+            r'[\x00-\x20<>"{}|\\^`]', name):
+        raise NotFound(f"Aucun graphe nommé {name[:200]!r}.", f"No graph named {name[:200]!r}.")
+    return Target(URIRef(f"{config().base_url}graph/{name}"))
+
+
+@blueprint.route("/graphs", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+def graph_store() -> Response:
+    return handle(indirect_target())
+
+
+@blueprint.route("/graphs/<path:name>", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+def graph_direct(name: str) -> Response:
+    return handle(direct_target(name))
+
+
+def handle(target: Target) -> Response:
+    if request.method in ("GET", "HEAD"):
+        return read_graph(target)
+    writer = authorize()
+    if target.store and request.method != "POST":
+        raise BadRequest(
+            f"{request.method} sur le magasin entier n'est pas permis : donnez ?graph=IRI ou "
+            "?default.",
+            f"{request.method} on the whole store is not allowed: give ?graph=IRI or ?default.",
+        )
+    if request.method == "DELETE":
+        return delete_graph(target, writer)
+    return upload(target, writer, replace=request.method == "PUT")
+
+
+def _exists(current: Store, graph: GraphName) -> bool:
+    return next(iter(current.quads(graph=graph)), None) is not None
+
+
+def read_graph(target: Target) -> Response:
+    if target.store:
+        raise BadRequest(
+            "GET sur /graphs demande ?graph=IRI ou ?default (le magasin entier se télécharge "
+            "par le catalogue).",
+            "GET on /graphs needs ?graph=IRI or ?default (the whole store is downloaded from "
+            "the catalog).",
+        )
+    fmt = negotiate(request.headers.get("Accept"), SERVED)
+    if fmt is None:
+        supported = ", ".join(f.media_type for f in SERVED)
+        raise NotAcceptable(
+            f"Formats disponibles pour un graphe : {supported}.",
+            f"Formats available for a graph: {supported}.",
+        )
+    current = store()
+    if target.graph is not None and not _exists(current, target.graph):
+        raise NotFound(f"Aucun graphe {target.graph} dans le magasin.",
+                       f"No graph {target.graph} in the store.", graph=str(target.graph))
+    out = io.BytesIO()
+    current.dump(out, fmt, target.graph)
+    response = Response(out.getvalue() if request.method != "HEAD" else b"",
+                        content_type=content_type(fmt))
+    if request.method == "HEAD":
+        response.headers["Content-Length"] = str(len(out.getvalue()))
+    response.headers["Vary"] = "Accept"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def delete_graph(target: Target, writer: str) -> Response:
+    def compute(current: Store) -> Changeset:
+        if target.graph is not None and not _exists(current, target.graph):
+            raise NotFound(f"Aucun graphe {target.graph} dans le magasin.",
+                           f"No graph {target.graph} in the store.", graph=str(target.graph))
+        return Changeset(remove=list(current.quads(graph=target.graph)))
+
+    outcome = publisher().write(compute, agent=writer,
+                                operation=f"Graph Store DELETE {target.label()}")
+    return written(outcome, 204)
+
+
+def upload(target: Target, writer: str, replace: bool) -> Response:
+    settings = config()
+    document, is_dataset = read_document(settings, target)
+    if target.store:
+        if is_dataset:
+            quads = dataset_quads(document, None)
+            operation = "Graph Store POST (dataset)"
+        else:
+            target = Target(URIRef(f"{settings.base_url}graph/{uuid.uuid4()}"))
+            quads = dataset_quads(document, target.graph)
+            operation = f"Graph Store POST {target.label()}"
+    else:
+        quads = dataset_quads(document, target.graph)
+        operation = f"Graph Store {'PUT' if replace else 'POST'} {target.label()}"
+    if len(quads) > settings.max_write_quads:
+        raise PayloadTooLarge(
+            f"Le document contient {len(quads)} quads ; une écriture en compte au plus "
+            f"{settings.max_write_quads} (réglage max_write_quads).",
+            f"The document holds {len(quads)} quads; one write holds at most "
+            f"{settings.max_write_quads} (setting max_write_quads).",
+            limit=settings.max_write_quads,
+        )
+    existed = {"value": True}
+
+    def compute(current: Store) -> Changeset:
+        if target.graph is not None:
+            existed["value"] = _exists(current, target.graph)
+        present = current.contains_quads(quads)
+        add = [q for q in quads if q not in present]
+        remove: list[Quad] = []
+        if replace:
+            keep = set(quads)
+            remove = [q for q in current.quads(graph=target.graph) if q not in keep]
+        return Changeset(remove=remove, add=add)
+
+    outcome = publisher().write(compute, agent=writer, operation=operation)
+    created = not existed["value"] and bool(quads)
+    response = written(outcome, 201 if created else 204)
+    if created and target.graph is not None:
+        response.headers["Location"] = str(target.graph)
+    return response
+
+
+def read_document(settings: Config, target: Target) -> tuple[Dataset, bool]:
+    """The uploaded RDF, parsed safely (``rdfio``: no remote JSON-LD context, line and reason
+    on errors), and whether it is a dataset (TriG, N-Quads)."""
+    mimetype = (request.mimetype or "").lower()
+    if mimetype == MULTIPART_TYPE:
+        return read_multipart(settings, target), False
+    fmt = by_media_type(mimetype, INPUT_FORMATS) if mimetype else None
+    if fmt is None:
+        raise _unsupported(mimetype)
+    is_dataset = fmt in DATASET_FORMATS
+    if is_dataset and not target.store:
+        raise UnsupportedMediaType(
+            f"{fmt.label} porte plusieurs graphes : envoyez-le par POST sur /graphs (sans "
+            "?graph), ou envoyez ce graphe seul en Turtle, N-Triples, JSON-LD ou RDF/XML.",
+            f"{fmt.label} carries several graphs: POST it to /graphs (without ?graph), or send "
+            "this graph alone as Turtle, N-Triples, JSON-LD or RDF/XML.",
+        )
+    data = read_body(settings.max_upload_bytes, "max_upload_bytes")
+    return _parse(data, fmt, settings, target, "corps de la requête / request body"), is_dataset
+
+
+def read_multipart(settings: Config, target: Target) -> Dataset:
+    """``multipart/form-data``: each part is a document in its own type (SPARQL 1.1 Graph
+    Store HTTP Protocol §5.5), merged into one."""
+    from werkzeug.formparser import parse_form_data
+
+    data = read_body(settings.max_upload_bytes, "max_upload_bytes")
+    environ = dict(request.environ)
+    environ["wsgi.input"] = io.BytesIO(data)
+    environ["CONTENT_LENGTH"] = str(len(data))
+    _, _, files = parse_form_data(environ, silent=False)
+    merged = Dataset()
+    for name, part in files.items(multi=True):
+        fmt = by_media_type(part.mimetype, GRAPH_INPUT) if part.mimetype else None
+        if fmt is None:
+            fmt = BY_FILE_EXTENSION.get(PurePath(part.filename or name).suffix.lower())
+        if fmt is None or fmt in DATASET_FORMATS:
+            raise _unsupported(part.mimetype or "(aucun / none)")
+        parsed = _parse(part.read(), fmt, settings, target, part.filename or name)
+        for quad in parsed.quads((None, None, None, None)):
+            merged.add(quad)
+    return merged
+
+
+def _parse(data: bytes, fmt: Format, settings: Config, target: Target, name: str) -> Dataset:
+    base = str(target.graph) if target.graph is not None else settings.base_url
+    return parse_dataset(data, fmt=fmt, name=name, base=base, base_url=settings.base_url)
+
+
+def _unsupported(mimetype: str) -> UnsupportedMediaType:
+    supported = ", ".join(f.media_type for f in INPUT_FORMATS)
+    shown = mimetype or "(aucun / none)"
+    return UnsupportedMediaType(
+        f"Type de contenu {shown} non pris en charge. Types acceptés : {supported} "
+        f"(TriG et N-Quads par POST sur /graphs), et {MULTIPART_TYPE}.",
+        f"Content type {shown} is not supported. Accepted types: {supported} (TriG and "
+        f"N-Quads by POST to /graphs), and {MULTIPART_TYPE}.",
+    )
+
+
+def dataset_quads(document: Dataset, graph: GraphName) -> list[Quad]:
+    """The document's quads; triples of its default graph go to ``graph`` (None: default)."""
+    quads: list[Quad] = []
+    seen: set[Quad] = set()
+    for s, p, o, g in document.quads((None, None, None, None)):
+        name = getattr(g, "identifier", g)
+        if name is None or name == DATASET_DEFAULT_GRAPH_ID or isinstance(name, BNode):
+            name = graph
+        quad = (s, p, o, name)
+        if quad not in seen:
+            seen.add(quad)
+            quads.append(quad)
+    return quads
+
+
+def register(app) -> None:
+    app.register_blueprint(blueprint)
+
+
+__all__ = ["blueprint", "credentials", "with_dataset"]
