@@ -273,11 +273,12 @@ def label_values(store, nodes: Iterable[Node],
     found: dict[Node, list[tuple[URIRef, Literal]]] = {}
     if not wanted:
         return found
-    predicates = _values(properties)
+    # FILTER(?p IN …), not a second VALUES block: with two, Oxigraph scans every triple.
+    predicates = ", ".join(p.n3() for p in properties)
     for batch in _batches(wanted, LABEL_BATCH):
         query = (
-            f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {_values(batch)} }} "
-            f"VALUES ?p {{ {predicates} }} ?s ?p ?o . FILTER(isLiteral(?o)) }}"
+            f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {_values(batch)} }} "
+            f"?s ?p ?o . FILTER(?p IN ({predicates}) && isLiteral(?o)) }}"
         )
         for row in store.select(query):
             found.setdefault(row["s"], []).append((row["p"], row["o"]))

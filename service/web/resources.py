@@ -30,6 +30,7 @@ from rdflib.term import BNode, Node
 
 from ..describe import (
     Description,
+    IncomingCache,
     IncomingGroup,
     containment,
     describe,
@@ -221,7 +222,7 @@ def dereference(path: str) -> Response:
     iri = iri_for(path)
     settings = config()
     if incoming is not None:
-        found = incoming_page(store(), iri, incoming, settings.page_size, after)
+        found = incoming_page(store(), iri, incoming, settings.page_size, after, incoming_cache())
         if found is None:
             raise _unknown(path + "?incoming=…")
         group, document = found
@@ -236,7 +237,7 @@ def dereference(path: str) -> Response:
             response = _rdf_response(document, fmt)
         types: set[URIRef] = set()
     else:
-        description = describe(store(), iri, settings.page_size)
+        description = describe(store(), iri, settings.page_size, incoming_cache())
         if description is None:
             raise _unknown(path)
         if fmt is HTML:
@@ -280,6 +281,11 @@ def link_header(path: str, iri: URIRef, types: Iterable[URIRef], served: Format)
 # ---------------------------------------------------------------------------------------------
 # The vocabulary's names, kept per store generation
 # ---------------------------------------------------------------------------------------------
+
+
+def incoming_cache() -> IncomingCache:
+    """The application's cache of sorted incoming links (see ``service.describe``)."""
+    return pages._state().setdefault("incoming_cache", IncomingCache())
 
 
 def vocabulary_terms() -> Terms:

@@ -1,0 +1,111 @@
+"""How long a resource's description takes when many resources link to it.
+
+    .venv/bin/python bench/resources.py [--links 100000] [--background 1000000]
+
+Builds an embedded store with the seed data, ``--links`` generated events that are about
+one theme and organised by one actor, and ``--background`` more triples of unrelated
+events, then times (median of several runs, in process, no HTTP):
+
+* the description of the theme and of the actor (own triples, parts, linked labels,
+  incoming links counted and the first page of each group), with an empty cache of
+  sorted incoming links ("cold": the first request after a write) and a filled one;
+* a page of incoming links deep in the list (keyed by IRI: ``after=`` the 90 % mark);
+* the description of the Liévin event (the seed's richest resource), for reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from service.config import DEFAULT_BASE, load_config  # noqa: E402
+from service.describe import IncomingCache, describe, incoming_page  # noqa: E402
+from service.publishing import ensure_seeded  # noqa: E402
+from service.store.embedded import EmbeddedStore  # noqa: E402
+
+SCHEMA = "https://schema.org/"
+THEME = DEFAULT_BASE + "id/theme/illectronisme"
+ACTOR = DEFAULT_BASE + "id/actor/france-mediation"
+LIEVIN = DEFAULT_BASE + "id/event/2019-12-04-journee-regionale-lievin"
+
+
+def quads(links: int, background: int):
+    graph = ox.NamedNode(DEFAULT_BASE + "graph/bench")
+    kind = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    event_class = ox.NamedNode(SCHEMA + "Event")
+    name = ox.NamedNode(SCHEMA + "name")
+    about = ox.NamedNode(SCHEMA + "about")
+    organizer = ox.NamedNode(SCHEMA + "organizer")
+    start = ox.NamedNode(SCHEMA + "startDate")
+    theme, actor = ox.NamedNode(THEME), ox.NamedNode(ACTOR)
+    date = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+    for i in range(links):
+        event = ox.NamedNode(f"{DEFAULT_BASE}id/event/bench-{i:07d}")
+        yield ox.Quad(event, kind, event_class, graph)
+        yield ox.Quad(event, name, ox.Literal(f"Événement {i}", language="fr"), graph)
+        yield ox.Quad(event, about, theme, graph)
+        yield ox.Quad(event, organizer, actor, graph)
+        yield ox.Quad(event, start, ox.Literal(f"20{10 + i % 20}-01-01", datatype=date), graph)
+    other_theme = ox.NamedNode(DEFAULT_BASE + "id/theme/bench-other")
+    for i in range(background // 5):
+        event = ox.NamedNode(f"{DEFAULT_BASE}id/event/other-{i:07d}")
+        yield ox.Quad(event, kind, event_class, graph)
+        yield ox.Quad(event, name, ox.Literal(f"Autre {i}", language="fr"), graph)
+        yield ox.Quad(event, about, other_theme, graph)
+        yield ox.Quad(event, organizer, ox.NamedNode(f"{DEFAULT_BASE}id/actor/other-{i % 1000}"), graph)
+        yield ox.Quad(event, start, ox.Literal("2020-01-01", datatype=date), graph)
+
+
+def timed(function, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--links", type=int, default=100_000)
+    parser.add_argument("--background", type=int, default=1_000_000)
+    parser.add_argument("--page-size", type=int, default=50)
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as directory:
+        store = EmbeddedStore(Path(directory) / "store", workers=False)
+        ensure_seeded(store, load_config(overrides={"store": directory}, environ={}))
+        started = time.perf_counter()
+        store.oxigraph.extend(quads(options.links, options.background))
+        store.oxigraph.optimize()
+        print(f"store: {store.count()} quads, built in {time.perf_counter() - started:.1f} s")
+        size = options.page_size
+        theme, actor, lievin = URIRef(THEME), URIRef(ACTOR), URIRef(LIEVIN)
+        deep = URIRef(f"{DEFAULT_BASE}id/event/bench-{int(options.links * 0.9):07d}")
+        about = URIRef(SCHEMA + "about")
+        warm = IncomingCache()
+        for label, function in (
+            (f"describe theme ({options.links} incoming), cold",
+             lambda: describe(store, theme, size, IncomingCache())),
+            (f"describe theme ({options.links} incoming), warm", lambda: describe(store, theme, size, warm)),
+            (f"describe actor ({options.links} incoming), cold",
+             lambda: describe(store, actor, size, IncomingCache())),
+            ("incoming page at 90 %, cold", lambda: incoming_page(store, theme, about, size, deep,
+                                                                 IncomingCache())),
+            ("incoming page at 90 %, warm", lambda: incoming_page(store, theme, about, size, deep, warm)),
+            ("describe the Liévin event", lambda: describe(store, lievin, size, IncomingCache())),
+        ):
+            print(f"{label}: {timed(function) * 1000:.0f} ms")
+        store.close()
+
+
+if __name__ == "__main__":
+    main()
