@@ -187,6 +187,12 @@ EVENT_END = (SDO.endDate,)
 PERIOD = (MED.expectedPeriod,)
 PUBLISHED = (SDO.datePublished, SDO.dateCreated, DCTERMS.issued, DCTERMS.created)
 
+LINK_SET = frozenset(CONTEXT_LINKS) | frozenset(p for v in LINK_FACETS.values() for p in v)
+TERRITORY_SET = frozenset(TERRITORY_LINKS)
+THEME_SET = frozenset(THEME_LINKS)
+BODY_SET = frozenset(BODY_PROPERTIES)
+LABEL_RANK = {p: i for i, p in reversed(list(enumerate(LABEL_PROPERTIES)))}
+DESCRIPTION_RANK = {p: i for i, p in reversed(list(enumerate(DESCRIPTION_PROPERTIES)))}
 LABEL_SET = frozenset(LABEL_PROPERTIES)
 DESCRIPTION_SET = frozenset(DESCRIPTION_PROPERTIES)
 TEXT_DATATYPES = (None, XSD.string, RDF.langString)
@@ -215,10 +221,16 @@ def _stemmer(language: str):
     return cache[language]
 
 
+#: Combining marks, removed after decomposition (str.translate runs at C speed).
+_MARKS = dict.fromkeys(
+    c for c in range(0x300, 0x2000) if unicodedata.combining(chr(c))
+) | dict.fromkeys(c for c in range(0x20D0, 0x2100) if unicodedata.combining(chr(c))) | dict.fromkeys(
+    c for c in range(0xFE20, 0xFE30))
+
+
 def fold(text: str) -> str:
     """Lower case, without accents: ``MÉDIATION`` → ``mediation``."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES)).translate(_MARKS)
 
 
 @lru_cache(maxsize=65536)
@@ -450,21 +462,28 @@ class _Gatherer:
     def _triples(self, iris: Sequence[str]) -> dict[str, list[tuple[URIRef, Any, list]]]:
         """Every triple of each IRI, with the triples of blank-node objects one level down."""
         found: dict[str, list[tuple[URIRef, Any, list]]] = {i: [] for i in iris}
-        nested: dict[tuple[str, Any], list] = {}
+        blanks: dict[Any, list] = {}
         for start in range(0, len(iris), self.batch):
             chunk = iris[start:start + self.batch]
-            rows = self.store.select(
-                "SELECT ?s ?p ?o ?bp ?bo WHERE { VALUES ?s { " + self._values(chunk) + " } "
-                "?s ?p ?o OPTIONAL { FILTER(isBlank(?o)) ?o ?bp ?bo } }"
-            )
-            for row in rows:
-                subject, predicate, obj = str(row["s"]), row["p"], row["o"]
-                key = (subject, predicate, obj)
-                if key not in nested:
-                    nested[key] = []
-                    found[subject].append((predicate, obj, nested[key]))
-                if "bp" in row:
-                    nested[key].append((row["bp"], row["bo"]))
+            for row in self.store.select(
+                "SELECT ?s ?p ?o WHERE { VALUES ?s { " + self._values(chunk) + " } ?s ?p ?o }"
+            ):
+                obj = row["o"]
+                nested: list = []
+                if isinstance(obj, BNode):
+                    nested = blanks.setdefault(obj, [])
+                found[str(row["s"])].append((row["p"], obj, nested))
+        if blanks:
+            # A blank node cannot be named in a query: reach it again from its subject.
+            holders = sorted({s for s, rows in found.items() for _, o, _ in rows if o in blanks})
+            for start in range(0, len(holders), self.batch):
+                chunk = holders[start:start + self.batch]
+                for row in self.store.select(
+                    "SELECT ?b ?p ?o WHERE { VALUES ?s { " + self._values(chunk) + " } "
+                    "?s ?q ?b . FILTER(isBlank(?b)) ?b ?p ?o }"
+                ):
+                    if row["b"] in blanks:
+                        blanks[row["b"]].append((row["p"], row["o"]))
         return found
 
     def _parts(self, iris: Sequence[str], triples: Mapping[str, list]) -> dict[str, set[str]]:
@@ -506,15 +525,16 @@ class _Gatherer:
         wanted = sorted({i for i in iris if i not in self._labels})
         for i in wanted:
             self._labels[i] = []
-        predicates = " ".join(p.n3() for p in LABEL_PROPERTIES if p != SDO.text)
+        # One VALUES and a FILTER: two VALUES blocks made Oxigraph 25 times slower here.
+        predicates = ", ".join(p.n3() for p in LABEL_PROPERTIES if p != SDO.text)
         found: dict[str, list[tuple[int, str, str]]] = {}
         for start in range(0, len(wanted), self.batch):
             chunk = wanted[start:start + self.batch]
             for row in self.store.select(
                 "SELECT ?s ?p ?o WHERE { VALUES ?s { " + self._values(chunk) + " } "
-                "VALUES ?p { " + predicates + " } ?s ?p ?o . FILTER(isLiteral(?o)) }"
+                "?s ?p ?o . FILTER(?p IN (" + predicates + ") && isLiteral(?o)) }"
             ):
-                rank = LABEL_PROPERTIES.index(row["p"])
+                rank = LABEL_RANK[row["p"]]
                 found.setdefault(str(row["s"]), []).append((rank, _lang(row["o"]), str(row["o"])))
         for iri, values in found.items():
             self._labels[iri] = _unique([(lang, text) for _, lang, text in sorted(values)])
@@ -542,9 +562,9 @@ class _Gatherer:
         for iri in iris:
             links: dict[URIRef, list] = {}
             for predicate, obj, nested in own[iri]:
-                if predicate in CONTEXT_LINKS or any(predicate in v for v in LINK_FACETS.values()):
+                if predicate in LINK_SET:
                     links.setdefault(predicate, []).append((obj, nested))
-                    if isinstance(obj, URIRef) and predicate in TERRITORY_LINKS + THEME_LINKS:
+                    if isinstance(obj, URIRef) and (predicate in TERRITORY_SET or predicate in THEME_SET):
                         up.add(str(obj))
                     for p2, o2 in nested:  # a blank-node place inside a territory
                         if p2 == SDO.containedInPlace and isinstance(o2, URIRef):
@@ -579,7 +599,7 @@ class _Gatherer:
                 row.deps.add(part)
                 for predicate, obj, nested in part_triples.get(part, ()):
                     if _is_text(obj) and (predicate in LABEL_SET or predicate in DESCRIPTION_SET
-                                          or predicate in BODY_PROPERTIES):
+                                          or predicate in BODY_SET):
                         row.text_body.append(analyse(str(obj), obj.language))
             rows[iri] = row
         return rows
@@ -600,12 +620,12 @@ class _Gatherer:
             if _is_text(obj):
                 text = str(obj)
                 if predicate in LABEL_SET and predicate != SDO.text:
-                    labels.append((LABEL_PROPERTIES.index(predicate), _lang(obj), text))
+                    labels.append((LABEL_RANK[predicate], _lang(obj), text))
                     row.text_label.append(analyse(text, obj.language))
                 elif predicate in DESCRIPTION_SET:
-                    descriptions.append((DESCRIPTION_PROPERTIES.index(predicate), _lang(obj), text))
+                    descriptions.append((DESCRIPTION_RANK[predicate], _lang(obj), text))
                     row.text_body.append(analyse(text, obj.language))
-                elif predicate in BODY_PROPERTIES:
+                elif predicate in BODY_SET:
                     row.text_body.append(analyse(text, obj.language))
             elif isinstance(obj, Literal):
                 parsed = Period.parse(str(obj))
@@ -619,7 +639,7 @@ class _Gatherer:
                     elif predicate in PUBLISHED:
                         published.append(parsed)
             for p2, o2 in nested:  # text of blank-node values: addresses, inline places
-                if _is_text(o2) and (p2 in LABEL_SET or p2 in BODY_PROPERTIES):
+                if _is_text(o2) and (p2 in LABEL_SET or p2 in BODY_SET):
                     row.text_body.append(analyse(str(o2), o2.language))
 
         row.labels = _unique([(lang, text) for _, lang, text in sorted(labels)])
@@ -654,9 +674,9 @@ class _Gatherer:
                 if isinstance(obj, URIRef):
                     target = str(obj)
                     row.deps.add(target)
-                    if predicate in TERRITORY_LINKS and target.startswith(base + "id/place/"):
+                    if predicate in TERRITORY_SET and target.startswith(base + "id/place/"):
                         territory_roots.add(target)
-                    if predicate in THEME_LINKS and target.startswith(base + "id/theme/"):
+                    if predicate in THEME_SET and target.startswith(base + "id/theme/"):
                         theme_roots.add(target)
                     for facet, predicates in LINK_FACETS.items():
                         if predicate in predicates:
@@ -1011,10 +1031,7 @@ class Index:
                     db.execute(f"DELETE FROM {table}")
                 for start in range(0, len(subjects), batch):
                     rows = gatherer.rows(subjects[start:start + batch])
-                    for row in rows.values():
-                        if row is not None:
-                            self._insert(db, row)
-                            count += 1
+                    count += self._insert(db, (row for row in rows.values() if row is not None))
                 self._set_meta(db, generation)
                 db.execute("COMMIT")
             except BaseException:
@@ -1055,9 +1072,7 @@ class Index:
                 try:
                     for iri in ordered:
                         self._delete(writer, iri)
-                        row = rows.get(iri)
-                        if row is not None:
-                            self._insert(writer, row)
+                    self._insert(writer, (rows[i] for i in ordered if rows.get(i) is not None))
                     self._set_meta(writer, generation)
                     writer.execute("COMMIT")
                 except BaseException:
@@ -1102,41 +1117,44 @@ class Index:
         db.execute("DELETE FROM text WHERE rowid = ?", (rid,))
         return 1
 
-    def _insert(self, db: sqlite3.Connection, row: Row) -> None:
+    def _insert(self, db: sqlite3.Connection, rows: Iterable[Row]) -> int:
+        """Insert rows (none of them already there); their facets, deps and text in bulk."""
         languages = Languages(self.languages)
-        best = _best(row.labels, languages)
-        sort_label = fold(best[0]) if best else row.iri
-        period, end = row.period, row.end
-        last = end.last if end is not None else (period.last if period is not None else None)
-        cursor = db.execute(
-            "INSERT INTO resource (iri, kind, subkind, sort_label, labels, descriptions, place, "
-            "date_value, date_precision, start_day, end_day, end_value, sort_date) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                row.iri, row.kind, row.subkind, sort_label,
-                json.dumps(row.labels, ensure_ascii=False),
-                json.dumps(row.descriptions, ensure_ascii=False),
-                json.dumps(row.where, ensure_ascii=False),
-                period.value if period else None,
-                period.precision if period else None,
-                period.first if period else None,
-                last,
-                end.value if end is not None and period is not None and end.value != period.value
-                else None,
-                period.first if period else "",
-            ),
-        )
-        rid = cursor.lastrowid
-        db.executemany(
-            "INSERT OR IGNORE INTO facet (facet, value, id) VALUES (?, ?, ?)",
-            [(facet, value, rid) for facet, values in row.facets.items() for value in values],
-        )
-        db.executemany("INSERT OR IGNORE INTO dep (iri, id) VALUES (?, ?)",
-                       [(dep, rid) for dep in row.deps])
-        db.execute(
-            "INSERT INTO text (rowid, label, body, context) VALUES (?, ?, ?, ?)",
-            (rid, " ".join(row.text_label), " ".join(row.text_body), " ".join(row.text_context)),
-        )
+        facets, deps, texts = [], [], []
+        count = 0
+        for row in rows:
+            best = _best(row.labels, languages)
+            sort_label = fold(best[0]) if best else row.iri
+            period, end = row.period, row.end
+            last = end.last if end is not None else (period.last if period is not None else None)
+            cursor = db.execute(
+                "INSERT INTO resource (iri, kind, subkind, sort_label, labels, descriptions, place, "
+                "date_value, date_precision, start_day, end_day, end_value, sort_date) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    row.iri, row.kind, row.subkind, sort_label,
+                    json.dumps(row.labels, ensure_ascii=False),
+                    json.dumps(row.descriptions, ensure_ascii=False),
+                    json.dumps(row.where, ensure_ascii=False),
+                    period.value if period else None,
+                    period.precision if period else None,
+                    period.first if period else None,
+                    last,
+                    end.value if end is not None and period is not None and end.value != period.value
+                    else None,
+                    period.first if period else "",
+                ),
+            )
+            rid = cursor.lastrowid
+            facets += [(facet, value, rid) for facet, values in row.facets.items() for value in values]
+            deps += [(dep, rid) for dep in row.deps]
+            texts.append((rid, " ".join(row.text_label), " ".join(row.text_body),
+                          " ".join(row.text_context)))
+            count += 1
+        db.executemany("INSERT OR IGNORE INTO facet (facet, value, id) VALUES (?, ?, ?)", facets)
+        db.executemany("INSERT OR IGNORE INTO dep (iri, id) VALUES (?, ?)", deps)
+        db.executemany("INSERT INTO text (rowid, label, body, context) VALUES (?, ?, ?, ?)", texts)
+        return count
 
     # -- reading ---------------------------------------------------------------------------------
 
