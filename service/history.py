@@ -56,6 +56,9 @@ QUAD_CAP = 1000
 FORMER_CAP = 20
 
 ACTIONS = {"create": AS.Create, "update": AS.Update, "delete": AS.Delete}
+#: The properties by which a record links to the resources it touched: a page shows these
+#: incoming links as its history rather than as links.
+HISTORY_LINKS = frozenset({PROV.influenced, PROV.invalidated, AS.object})
 ACTION_OF = {value: key for key, value in ACTIONS.items()}
 ACTION_LABELS = {
     "create": {"fr": "Création", "en": "Created"},
@@ -86,7 +89,7 @@ def now() -> datetime:
 
 def _datetime(moment: datetime) -> Literal:
     text = moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    return Literal(text, datatype=XSD.dateTime)
+    return Literal(text, datatype=XSD.dateTime, normalize=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,15 +174,16 @@ def record_quads(record: Record, changes: Changeset, base_url: str) -> list[Quad
     change = record.iri
     agent = agent_iri(base_url, record.agent)
     ended = _datetime(record.ended)
+    shown = record.ended.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     triples: list[tuple[Node, Node, Node]] = [
         (agent, RDF.type, PROV.Agent),
         (agent, FOAF.name, Literal(record.agent)),
         (change, RDF.type, PROV.Activity),
         (change, RDF.type, AS.Activity),
         (change, RDFS.label, Literal(
-            f"{record.operation} par {record.agent}, {ended}", lang="fr")),
+            f"{record.operation} par {record.agent}, le {shown}", lang="fr")),
         (change, RDFS.label, Literal(
-            f"{record.operation} by {record.agent}, {ended}", lang="en")),
+            f"{record.operation} by {record.agent}, {shown}", lang="en")),
         (change, PROV.startedAtTime, _datetime(record.started)),
         (change, PROV.endedAtTime, ended),
         (change, PROV.wasAssociatedWith, agent),
@@ -464,7 +468,7 @@ def quads_of_record(text: str) -> list[Quad]:
 
 
 __all__ = [
-    "ACTIONS", "ACTION_LABELS", "Entry", "QUAD_CAP", "Record", "Tombstone", "Touched",
+    "ACTIONS", "ACTION_LABELS", "Entry", "HISTORY_LINKS", "QUAD_CAP", "Record", "Tombstone", "Touched",
     "agent_iri", "alive", "change_iri", "changes_for", "classify", "document_of", "feed",
     "history_graph", "last_modified", "latest_change", "now", "quads_of_record", "record_quads",
     "tombstone",

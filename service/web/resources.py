@@ -45,7 +45,7 @@ from ..describe import (
     notes_about,
     roles_played,
 )
-from ..errors import BadRequest, NotAcceptable, NotFound
+from ..errors import BadRequest, Gone, NotAcceptable, NotFound
 from ..formats import (
     GRAPH_FORMATS,
     HTML,
@@ -56,6 +56,7 @@ from ..formats import (
     negotiate,
     parse_accept,
 )
+from ..history import HISTORY_LINKS, Tombstone, changes_for, tombstone
 from ..jsonld import project
 from ..labels import (
     DESCRIPTION_PROPERTIES,
@@ -215,7 +216,8 @@ def dereference(path: str) -> Response:
         (["Accept"] if fixed is None else []) + (["Accept-Language"] if fixed in (None, HTML) else [])
     )
     etag, modified = pages.validators(
-        path, fmt.key, langs.order if fmt is HTML else "", incoming, after, config().page_size
+        path, fmt.key, langs.order if fmt is HTML else "", incoming, after, config().page_size,
+        request.args.get("history", ""),
     )
     if (cached := pages.not_modified(etag, modified, vary)) is not None:
         return cached
@@ -237,6 +239,9 @@ def dereference(path: str) -> Response:
             response = _rdf_response(document, fmt)
         types: set[URIRef] = set()
     else:
+        gone = tombstone(store(), iri, settings.base_url)
+        if gone is not None:
+            return gone_response(gone, fmt, langs)
         description = describe(store(), iri, settings.page_size, incoming_cache())
         if description is None:
             raise _unknown(path)
@@ -261,6 +266,36 @@ def _rdf_response(graph: Graph, fmt: Format) -> Response:
     else:
         body = graph.serialize(format=fmt.rdflib)
     return Response(body, mimetype=fmt.media_type)
+
+
+def gone_response(gone: Tombstone, fmt: Format, langs: Languages) -> Response:
+    """410 for a resource a write deleted: what it was and when it went (RDF formats get the
+    tombstone's description, a browser a page, others JSON or text by ``Accept``)."""
+    if fmt is not HTML:
+        response = _rdf_response(gone.graph(), fmt)
+        response.status_code = 410
+        response.headers["Content-Type"] = content_type(fmt)
+        return response
+    when = gone.deleted.strftime("%Y-%m-%d %H:%M UTC")
+    terms = vocabulary_terms()
+    kinds = {lang: ", ".join(terms.class_label(t, Languages((lang, other))) for t in gone.types)
+             for lang, other in (("fr", "en"), ("en", "fr"))}
+    raise Gone(
+        f"« {gone.label('fr')} » ({kinds['fr']}) a été supprimé le {when} ({gone.change}).",
+        f"“{gone.label('en')}” ({kinds['en']}) was deleted on {when} ({gone.change}).",
+        resource=str(gone.resource), deleted=gone.deleted.isoformat(), change=str(gone.change),
+        types=[str(t) for t in gone.types], labels=[str(label) for label in gone.labels],
+    )
+
+
+def history_section(iri: URIRef, path: str) -> dict[str, Any]:
+    """The changes that touched the resource, newest first, one page (``?history=`` pages)."""
+    after = request.args.get("history") or None
+    entries, following = changes_for(store(), iri, config().base_url, config().page_size, after)
+    return {
+        "entries": entries,
+        "next": f"{path}?{urlencode({'history': following})}#history-title" if following else None,
+    }
 
 
 def link_header(path: str, iri: URIRef, types: Iterable[URIRef], served: Format) -> str:
@@ -548,7 +583,10 @@ def render_page(description: Description, langs: Languages) -> str:
         "fields": fields,
         "others": others,
         "parts": page_parts(builder, description),
-        "incoming": [incoming_view(builder, iri, g, path) for g in description.incoming],
+        # Links from the history are shown as the history, below.
+        "incoming": [incoming_view(builder, iri, g, path) for g in description.incoming
+                     if g.property not in HISTORY_LINKS],
+        "history": history_section(iri, path),
         "notes": [note_part(builder, n) for n in sorted(notes_foreign, key=str)],
         "sections": sections(kind, builder, description, full),
         "alternates": [{"label": f.label, "type": f.media_type, "href": f"{path}.{f.suffix}"}
