@@ -129,32 +129,34 @@ def bench_results(args) -> None:
 
 
 def bench_delta(args) -> None:
-    from rdflib import URIRef
     from rdflib.plugins.sparql.parser import parseUpdate
 
     from service.store.embedded import EmbeddedStore
 
+    def insert_data(n: int) -> str:
+        return "INSERT DATA { GRAPH <%sgraph/new> {\n%s} }" % (
+            EX, "".join(f'<{EX}new/{i}> <{EX}label> "Nouveau {i}"@fr .\n' for i in range(n)))
+
     with tempfile.TemporaryDirectory() as tmp:
         store = EmbeddedStore(Path(tmp) / "store", workers=False)
         store.oxigraph.bulk_extend(generated(args.triples))
-        n = args.triples
-        insert = "INSERT DATA { GRAPH <%sgraph/new> {\n%s} }" % (
-            EX, "".join(f'<{EX}new/{i}> <{EX}label> "Nouveau {i}"@fr .\n' for i in range(n)))
-        report(f"rdflib parseUpdate, INSERT DATA of {n} triples", timed(lambda: parseUpdate(insert), 1))
-        report(f"update_delta, INSERT DATA of {n} triples", timed(lambda: store.update_delta(insert), 1))
+        for n in (1_000, 5_000):
+            report(f"rdflib parseUpdate, INSERT DATA of {n} triples", timed(lambda: parseUpdate(insert_data(n)), 1))
+        big = insert_data(args.triples)
+        report(f"update_delta (native DATA path), INSERT DATA of {args.triples} triples",
+               timed(lambda: store.update_delta(big), 1))
         small = f'INSERT DATA {{ <{EX}a> <{EX}label> "a" }}'
         report("update_delta, INSERT DATA of 1 triple", timed(lambda: store.update_delta(small)))
         modify = (f"DELETE {{ ?e <{EX}year> ?y }} INSERT {{ ?e <{EX}year> 2030 }} "
                   f"WHERE {{ ?e <{EX}theme> <{EX}theme/7> ; <{EX}year> ?y }}")
         delta = store.update_delta(modify)
-        report(f"update_delta, DELETE/INSERT WHERE touching {len(delta.add)} events",
+        report(f"update_delta (rdflib), DELETE/INSERT WHERE on {len(delta.add)} events",
                timed(lambda: store.update_delta(modify), 3))
-        report("apply that changeset (journal, fsync, flush)", timed(lambda: store.apply(delta), 1))
-        store.apply(delta)
+        report(f"apply that changeset ({len(delta.remove) + len(delta.add)} quads: journal, fsync, flush)",
+               timed(lambda: store.apply(delta), 1))
         point = f"DELETE WHERE {{ <{EX}event/7> ?p ?o }}"
-        report("update_delta, DELETE WHERE on one resource", timed(lambda: store.update_delta(point)))
+        report("update_delta (rdflib), DELETE WHERE on one resource", timed(lambda: store.update_delta(point)))
         store.close()
-        del URIRef
 
 
 def bench_load(args) -> None:
