@@ -35,6 +35,7 @@ from typing import Any, Iterable, Sequence
 from pyshacl import Validator as _PyShaclValidator
 from pyshacl.errors import ReportableRuntimeError
 from pyshacl.graph_abstraction import DataGraph
+from pyshacl.shape import Shape
 from pyshacl.shapes_graph import ShapesGraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -73,6 +74,10 @@ _TEXT = {
 }
 
 
+#: Prefixes of the JSON-LD report's context.
+_REPORT_PREFIXES = ("sh", "schema", "med", "medsh", "xsd", "rdf", "rdfs", "skos", "dct", "prov")
+
+
 @dataclass(frozen=True)
 class Result:
     """One SHACL validation result."""
@@ -84,6 +89,8 @@ class Result:
     shape: Node
     component: URIRef | None
     messages: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    #: Results of a nested shape (``sh:node``) that explain this one (``sh:detail``).
+    details: tuple["Result", ...] = field(default=(), hash=False, compare=False)
 
     @property
     def severity_key(self) -> str:
@@ -191,13 +198,14 @@ class Report:
         lines.append(_TEXT["counts"][lang].format(**self.counts()))
         for focus, results in self.by_resource().items():
             lines.append("")
+            colon = " : " if lang == "fr" else ": "  # French typography: a space before the colon
             name = self.short(focus)
             if isinstance(focus, BNode):
                 name = f"[{_TEXT['anonymous'][lang]}]"
                 parent = self.parents.get(focus)
                 if parent is not None:
                     where = _TEXT["of"][lang].format(path=self.short(parent[1]), parent=self.short(parent[0]))
-                    name = f"[{_TEXT['anonymous'][lang]} : {where}]" if lang == "fr" else f"[{_TEXT['anonymous'][lang]}: {where}]"
+                    name = f"[{_TEXT['anonymous'][lang]}{colon}{where}]"
             lines.append(name)
             for result in results:
                 severity = SEVERITIES.get(result.severity, {lang: str(result.severity)})[lang]
@@ -209,11 +217,13 @@ class Report:
                     details.append(f"{_TEXT['value'][lang]} {self.short(result.value)}")
                 details.append(f"{_TEXT['shape'][lang]} {self.short(result.shape)}")
                 lines.append("    " + " · ".join(details))
+                for detail in result.details:
+                    lines.append(f"      ↳ {self.short(detail.focus)}{colon}{detail.message(lang)}")
         return "\n".join(lines) + "\n"
 
     def to_jsonld(self) -> str:
         """The SHACL validation report (``sh:ValidationReport``) as JSON-LD."""
-        context = {p: ns for p, ns in self.prefixes.items() if p in ("sh", "schema", "med", "medsh", "xsd", "rdf", "rdfs", "skos", "dct", "prov")}
+        context = {prefix: self.prefixes[prefix] for prefix in _REPORT_PREFIXES}
         return self.graph.serialize(format="json-ld", context=context, auto_compact=True)
 
     def to_dict(self) -> dict:
@@ -259,15 +269,23 @@ class _WorkGraph(Graph):
         return super().query(query_object, *args, **kwargs)
 
 
-class _FocusedValidator(_PyShaclValidator):
-    """pySHACL's validator, with the focus nodes kept in a set: pySHACL checks each target
-    against its list of focus nodes, which is quadratic on a whole data folder."""
+class _ShapesGraph(ShapesGraph):
+    """pySHACL's shapes graph, with the focus nodes of the validation under way."""
 
-    def make_executor(self) -> Any:
-        executor = super().make_executor()
-        if executor.focus_nodes:
-            executor.focus_nodes = set(executor.focus_nodes)
-        return executor
+    def __init__(self, graph: Graph):
+        super().__init__(graph)
+        self.focus: set[Node] | None = None
+
+
+class _TargetsInFocus(Shape):
+    """A shape whose targets are kept only when they are focus nodes of the validation."""
+
+    __slots__ = ()
+
+    def focus_nodes(self, data_graph: Any, debug: bool = False) -> set[Node]:
+        found = super().focus_nodes(data_graph, debug=debug)
+        focus = self.sg.focus
+        return set(found) if focus is None else {node for node in found if node in focus}
 
 
 class Validator:
@@ -277,35 +295,39 @@ class Validator:
     SHACL sees the vocabulary's ``rdfs:subClassOf`` (a ``med:Workshop`` is a
     ``schema:Event``) and the concepts the data points at (a role's kind is a
     concept of the scheme of roles), but only the data's own resources are focus
-    nodes: the ontology is checked when it is validated as data itself. Blank
-    nodes of the data are skolemised for the time of the validation so that they
-    can be focus nodes too (pySHACL's focus filter keeps IRIs only), and the
-    report names them as blank nodes again.
+    nodes: the ontology is checked when it is validated as data itself.
+
+    Focus nodes are restricted on each shape's *targets* only. pySHACL's own
+    ``focus_nodes`` option cannot be used: it filters every evaluation of every
+    shape, including the nested ones of ``sh:or``, ``sh:node`` and qualified
+    value shapes, whose focus is a value (a literal, a blank node), so that those
+    constraints silently pass (pySHACL 0.40; the invalid fixtures of the tests
+    caught it).
 
     pySHACL's ``ShapesGraph`` (the parsed shapes) and the parsed SPARQL of the
     constraints are built once and reused; a lock keeps one validation at a time
-    (pySHACL's caches and the work graph are not thread-safe).
+    (pySHACL's caches, the work graph and the focus restriction are shared).
     """
 
     def __init__(self, shapes: Graph, ontology: Graph | None = None):
         self.shapes_graph = shapes
-        self._shapes = ShapesGraph(shapes)
         self._templates = _message_templates(shapes)
         self._work = _WorkGraph()
         for triple in _triples(ontology if ontology is not None else Graph()):
             self._work.add(triple)
         self._lock = threading.Lock()
+        try:
+            self._shapes = _ShapesGraph(shapes)
+            for shape in self._shapes.shapes:  # the shapes pySHACL runs from their targets
+                shape.__class__ = _TargetsInFocus
+        except ReportableRuntimeError as error:
+            raise _shapes_error(error) from None
 
     def validate(self, data: Graph, focus_nodes: Sequence[Node] | None = None) -> Report:
         """Validate ``data`` (never modified) with the ontology as context. ``focus_nodes``
         limits the resources checked (default: every subject of ``data``)."""
-        skolemised = Graph(bind_namespaces="none")
-        for s, p, o in _triples(data):
-            skolemised.add((_skolem(s), p, _skolem(o)))
-        if focus_nodes is None:
-            focus = {s for s in skolemised.subjects() if isinstance(s, URIRef)}
-        else:
-            focus = {_skolem(node) for node in focus_nodes if isinstance(node, (URIRef, BNode))}
+        triples = list(_triples(data))
+        focus = set(focus_nodes) if focus_nodes is not None else {s for s, _, _ in triples}
         if not focus:
             return _report(True, _empty_report(), self._templates, data)
         options = {
@@ -314,32 +336,33 @@ class Validator:
             "allow_warnings": True,
             "allow_infos": True,
             "advanced": False,
-            "focus_nodes": sorted(str(node) for node in focus),
         }
         with self._lock:
-            added = [triple for triple in skolemised if triple not in self._work]
+            added = [triple for triple in triples if triple not in self._work]
             for triple in added:
                 self._work.add(triple)
+            self._shapes.focus = focus
             try:
-                validator = _FocusedValidator(
+                validator = _PyShaclValidator(
                     DataGraph.from_rdflib(self._work), shacl_graph=self.shapes_graph, options=options
                 )
                 validator.shacl_graph = self._shapes  # reuse the parsed shapes
                 conforms, report_graph, _ = validator.run()
             except ReportableRuntimeError as error:
-                # The shapes themselves are wrong (not the data): say so, with pySHACL's reason.
-                raise ConfigError(
-                    f"Les formes SHACL ne peuvent pas être appliquées : {error.message}",
-                    f"The SHACL shapes cannot be applied: {error.message}",
-                ) from None
+                raise _shapes_error(error) from None
             finally:
+                self._shapes.focus = None
                 for triple in added:
                     self._work.remove(triple)
-        return _report(conforms, report_graph.de_skolemize(), self._templates, data)
+        return _report(conforms, report_graph, self._templates, data)
 
 
-def _skolem(node: Node) -> Node:
-    return node.skolemize() if isinstance(node, BNode) else node
+def _shapes_error(error: ReportableRuntimeError) -> ConfigError:
+    """The shapes themselves are wrong (not the data): say so, with pySHACL's reason."""
+    return ConfigError(
+        f"Les formes SHACL ne peuvent pas être appliquées : {error.message}",
+        f"The SHACL shapes cannot be applied: {error.message}",
+    )
 
 
 def _empty_report() -> Graph:
@@ -408,8 +431,8 @@ def _tag(
 def _report(conforms: bool, graph: Graph, templates: dict, data: Graph) -> Report:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=False)
-    results: list[Result] = []
-    for node in list(graph.subjects(RDF.type, SH.ValidationResult)):
+
+    def result(node: Node) -> Result:
         shape = graph.value(node, SH.sourceShape)
         raw = list(graph.objects(node, SH.resultMessage))
         own, other = templates.get(shape, ([], []))
@@ -417,22 +440,25 @@ def _report(conforms: bool, graph: Graph, templates: dict, data: Graph) -> Repor
         graph.remove((node, SH.resultMessage, None))
         for message in tagged.values():
             graph.add((node, SH.resultMessage, message))
-        focus = graph.value(node, SH.focusNode)
-        results.append(
-            Result(
-                focus=focus,
-                path=graph.value(node, SH.resultPath),
-                value=graph.value(node, SH.value),
-                severity=graph.value(node, SH.resultSeverity) or SH.Violation,
-                shape=shape,
-                component=graph.value(node, SH.sourceConstraintComponent),
-                messages={lang: str(m) for lang, m in tagged.items()},
-            )
+        return Result(
+            focus=graph.value(node, SH.focusNode),
+            path=graph.value(node, SH.resultPath),
+            value=graph.value(node, SH.value),
+            severity=graph.value(node, SH.resultSeverity) or SH.Violation,
+            shape=shape,
+            component=graph.value(node, SH.sourceConstraintComponent),
+            messages={lang: str(m) for lang, m in tagged.items()},
+            details=tuple(result(detail) for detail in graph.objects(node, SH.detail)),
         )
+
+    # The report's own results; nested ones (sh:detail) hang under the result they explain.
+    results = [
+        result(node)
+        for report in graph.subjects(RDF.type, SH.ValidationReport)
+        for node in graph.objects(report, SH.result)
+    ]
     parents = {
-        result.focus: next(iter(data.subject_predicates(result.focus)), None)
-        for result in results
-        if isinstance(result.focus, BNode)
+        r.focus: next(iter(data.subject_predicates(r.focus)), None) for r in results if isinstance(r.focus, BNode)
     }
     return Report(conforms=bool(conforms), results=results, graph=graph, parents=parents)
 
