@@ -284,6 +284,180 @@ def ingest(source: Path, lang: str, output: Path | None, format_key: str, graph_
     click.echo(report, err=output is None, nl=False)
 
 
+STORE_SETTINGS = ["store", "base_url", "remote_query_url", "remote_update_url", "remote_user",
+                  "remote_password"]
+
+
+def _open_store(config: Config, must_exist: bool):
+    """The configured store for a command (no query workers); a store held by a running
+    server is a clear error, not a RocksDB trace."""
+    if config.remote_query_url:
+        from .store import open_store
+
+        return open_store(config)
+    from .errors import StoreError
+    from .store.embedded import DATABASE, EmbeddedStore
+
+    if must_exist and not (Path(config.store) / DATABASE).exists():
+        raise MediationError(
+            f"Pas de magasin dans {config.store} : donnez --store ou --remote-query-url.",
+            f"No store in {config.store}: give --store or --remote-query-url.",
+        )
+    try:
+        return EmbeddedStore(config.store, workers=False)
+    except StoreError as error:
+        if "lock" not in error.message_en.lower():
+            raise
+        raise StoreError(
+            f"Le magasin {config.store} est ouvert par un autre processus (un serveur « mediation "
+            "serve » ?). Arrêtez-le d'abord, ou écrivez par HTTP sur le serveur (PUT /graphs, "
+            "/sparql/update).",
+            f"The store {config.store} is open in another process (a running `mediation serve`?). "
+            "Stop it first, or write over HTTP to the server (PUT /graphs, /sparql/update).",
+        ) from None
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--graph", "graph_iri", default=None,
+              help="Graph to load into (an IRI). Default: {base}graph/{file stem} for each file; "
+              "TriG and N-Quads keep their own graphs (--graph then takes their default graph).")
+@click.option("--replace", is_flag=True,
+              help="Replace each graph whole (atomically) instead of adding to it.")
+@click.option("--agent", default=None,
+              help="Name the history records the load under (default: your login name).")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of the validation reports.")
+@settings_options(STORE_SETTINGS + ["record_history", "index_path"])
+def load(paths: tuple[Path, ...], graph_iri: str | None, replace: bool, agent: str | None,
+         lang: str, **options: Any) -> None:
+    """Charger des fichiers RDF — load RDF files and folders into the store.
+
+    Turtle, N-Triples, N-Quads, TriG, JSON-LD and RDF/XML, by extension and by content when
+    the extension lies. Each file is validated with the shapes against what the store
+    already holds, then lands whole, or not at all (its report is printed). Every file
+    that lands is recorded in the history, except a dump of a store (it carries its own
+    history and is restored exactly). The vocabulary's, the shapes' and the history's
+    graphs may be loaded here (the operator's command), never over HTTP. Exit 0 when every
+    file landed, 1 when one was refused or failed, 2 for a usage error.
+    """
+    import getpass
+
+    from rdflib import URIRef
+
+    from .publishing import Publisher, group_for_replace, load_changes, read_source, source_files
+    from .search import Index, index_path
+
+    for path in paths:
+        if not path.exists():
+            raise click.UsageError(f"Chemin introuvable : {path}\nNo such path: {path}")
+    files = source_files(list(paths))
+    if not files:
+        where = ", ".join(str(p) for p in paths)
+        raise click.UsageError(f"Aucun fichier RDF dans {where}\nNo RDF file in {where}")
+    config = resolve(options)
+    target = None
+    if graph_iri is not None:
+        from urllib.parse import urlsplit
+
+        if not urlsplit(graph_iri).scheme or any(c in graph_iri for c in ' <>"{}|^`\\'):
+            raise click.UsageError(f"--graph doit être une IRI absolue : {graph_iri!r}\n"
+                                   f"--graph must be an absolute IRI: {graph_iri!r}")
+        target = URIRef(graph_iri)
+    writer = agent or getpass.getuser() or "operator"
+    try:
+        store = _open_store(config, must_exist=False)
+    except MediationError as error:
+        fail(error)
+        return
+    failures = 0
+    try:
+        index = None
+        located = index_path(config)
+        if located.exists():
+            candidate = Index(located, config.base_url, config.languages)
+            index = candidate if candidate.is_current(store) else None
+        publisher = Publisher(store, config, index)
+        sources = []
+        for path in files:
+            try:
+                sources.append(read_source(path, config.base_url, target))
+            except MediationError as error:
+                failures += 1
+                click.echo(error.message(lang), err=True)
+        if replace:
+            sources = group_for_replace(sources)
+        with click.progressbar(sources, label="Chargement / loading", file=sys.stderr,
+                               item_show_func=lambda s: s.name if s else "") as bar:
+            for source in bar:
+                try:
+                    outcome = publisher.write(
+                        load_changes(source, replace), agent=writer,
+                        operation=f"mediation load {' '.join(p.name for p in source.paths)}",
+                        allow_protected=True, record=False if source.carries_history else None,
+                    )
+                except MediationError as error:
+                    failures += 1
+                    click.echo(f"\n{source.name}", err=True)
+                    click.echo(error.message(lang), err=True)
+                    continue
+                click.echo(
+                    f"\n{source.name} : +{outcome.added} −{outcome.removed} quads"
+                    + (f", {outcome.report.counts()['warning']} avertissement(s) / warning(s)"
+                       if outcome.report and outcome.report.counts()["warning"] else ""),
+                    err=True,
+                )
+    finally:
+        store.close()
+    sys.exit(1 if failures else 0)
+
+
+@main.command()
+@click.option("--format", "format_key", type=click.Choice(["nquads", "trig"]), default=None,
+              help="Dataset format (default: from the --output extension, else nquads).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (replaced whole, only on success). Default: standard output.")
+@click.option("--gzip", "compress", is_flag=True,
+              help="Compress with gzip (implied by an --output ending in .gz).")
+@settings_options(STORE_SETTINGS)
+def export(format_key: str | None, output: Path | None, compress: bool, **options: Any) -> None:
+    """Exporter le magasin — write the whole store (every graph, the history included) as
+    N-Quads or TriG. `mediation load` of the file restores it exactly."""
+    import gzip
+    import io
+
+    from .formats import BY_FILE_EXTENSION, BY_KEY, NQUADS
+
+    compress = compress or (output is not None and output.suffix == ".gz")
+    if format_key is None and output is not None:
+        plain = output.with_suffix("") if output.suffix == ".gz" else output
+        found = BY_FILE_EXTENSION.get(plain.suffix.lower())
+        format_key = found.key if found is not None and found.key in ("nquads", "trig") else None
+    fmt = BY_KEY[format_key] if format_key else NQUADS
+    config = resolve(options)
+    try:
+        store = _open_store(config, must_exist=True)
+    except MediationError as error:
+        fail(error)
+        return
+    try:
+        buffer = io.BytesIO()
+        store.dump(buffer, fmt)
+    except MediationError as error:
+        fail(error)
+        return
+    finally:
+        store.close()
+    body = buffer.getvalue()
+    if compress:
+        body = gzip.compress(body, mtime=0)
+    if output is None:
+        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.flush()
+    else:
+        write_atomically(output, body)
+
+
 def _reference_store(config: Config):
     """The configured store, opened for reading only (no query workers)."""
     if config.remote_query_url:

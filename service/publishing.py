@@ -61,7 +61,7 @@ from .formats import BY_FILE_EXTENSION
 from .labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES
 from .rdfio import parse_files
 from .seed import graph_for, project_files, rdf_files
-from .store import Changeset, Quad, Store
+from .store import Changeset, GraphName, Quad, Store
 from .validation import ONTOLOGY_DIR, Report, Validator, project_validator
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,9 @@ def protected_graphs(base_url: str, root: Path = PROJECT_ROOT) -> dict[URIRef, s
         for path in rdf_files([root / folder]):
             found[graph_for(path, base_url)] = reason
     found[history.history_graph(base_url)] = "history"
+    # The remote store keeps our default graph and its write counter in these two.
+    for name in ("default", "system"):
+        found[URIRef(f"{base_url}graph/{name}")] = "reserved"
     return found
 
 
@@ -116,6 +119,8 @@ _PROTECTED_REASONS = {
                "them; a copy edited in the store would say one thing and check another"),
     "history": ("l'historique est écrit par le service seul, à chaque écriture",
                 "the history is written by the service alone, with every write"),
+    "reserved": ("ce nom est réservé au magasin (graphe par défaut, compteur d'écritures)",
+                 "this name is reserved for the store (default graph, write counter)"),
 }
 
 
@@ -512,7 +517,125 @@ class Publisher:
             log.exception("search index update failed after a write; it will be rebuilt")
 
 
+# ---------------------------------------------------------------------------------------------
+# Loading files: ``mediation load``
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Source:
+    """What ``mediation load`` lands in one write: one file, or (``--replace``) the files
+    that go to the same graph."""
+
+    paths: list[Path]
+    quads: list[Quad]
+    graphs: set[GraphName]  # the graphs it fills (replaced whole with --replace)
+
+    @property
+    def name(self) -> str:
+        return ", ".join(str(p) for p in self.paths)
+
+    @property
+    def carries_history(self) -> bool:
+        return any(str(q[3]).endswith("/graph/" + history.HISTORY_NAME) for q in self.quads)
+
+
+def read_source(path: Path, base_url: str, graph: URIRef | None = None) -> Source:
+    """One file parsed safely (``rdfio``: format by extension, then by content when the
+    extension lies; no network; line and reason on errors). A graph format's triples go
+    to ``graph`` or ``{base}graph/{file stem}``; a dataset (TriG, N-Quads) keeps its graphs,
+    and its default graph's triples go to ``graph`` (the default graph when None).
+    Relative IRIs resolve against the base."""
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    from .rdfio import QUAD_FORMATS, format_for, parse_dataset, parse_dataset_file
+
+    compressed = path.suffix.lower() == ".gz"
+    plain = path.with_suffix("") if compressed else path
+    fmt = format_for(plain)
+    is_dataset = fmt is not None and fmt.key in QUAD_FORMATS
+    target = graph if (graph is not None or is_dataset) else graph_for(plain, base_url)
+    if compressed:
+        dataset = parse_dataset(_gunzip(path), fmt=fmt, name=str(path), base=base_url,
+                                base_url=base_url, graph=target)
+    else:
+        dataset = parse_dataset_file(path, base=base_url, base_url=base_url, graph=target)
+    quads: list[Quad] = []
+    seen: set[Quad] = set()
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        name = getattr(g, "identifier", g)
+        if name is None or name == DATASET_DEFAULT_GRAPH_ID or isinstance(name, BNode):
+            name = None
+        quad = (s, p, o, name)
+        if quad not in seen:
+            seen.add(quad)
+            quads.append(quad)
+    graphs = {q[3] for q in quads} or {target}
+    return Source([path], quads, graphs)
+
+
+def _gunzip(path: Path) -> bytes:
+    import gzip
+
+    try:
+        with gzip.open(path, "rb") as handle:
+            return handle.read()
+    except (OSError, EOFError) as error:
+        from .errors import RdfSyntaxError
+
+        raise RdfSyntaxError(
+            f"{path} : archive gzip illisible ({error}).", f"{path}: unreadable gzip file ({error}).",
+            source=str(path), reason="gzip",
+        ) from None
+
+
+def source_files(paths: list[Path]) -> list[Path]:
+    """The RDF files under the given files and folders (``rdf_files``), gzipped ones
+    (``.nq.gz``, ``.ttl.gz``…) included."""
+    found = rdf_files(paths)
+    for path in paths:
+        if path.is_dir():
+            found += [p for p in sorted(path.rglob("*.gz"))
+                      if p.is_file() and p.with_suffix("").suffix.lower() in BY_FILE_EXTENSION]
+    return sorted(set(found), key=lambda p: (str(p.parent), p.name)) if len(paths) > 1 else found
+
+
+def group_for_replace(sources: list[Source]) -> list[Source]:
+    """With ``--replace``, the files that fill the same graphs land together (else the second
+    would replace the first)."""
+    groups: list[Source] = []
+    for source in sources:
+        for group in groups:
+            if group.graphs & source.graphs:
+                group.paths += source.paths
+                held = set(group.quads)
+                group.quads += [q for q in source.quads if q not in held]
+                group.graphs |= source.graphs
+                break
+        else:
+            groups.append(Source(list(source.paths), list(source.quads), set(source.graphs)))
+    return groups
+
+
+def load_changes(source: Source, replace: bool) -> Callable[[Store], Changeset]:
+    """The change that lands ``source``: its quads the store lacks, and with ``replace`` the
+    quads of its graphs it does not hold."""
+
+    def compute(store: Store) -> Changeset:
+        present = store.contains_quads(source.quads)
+        add = [q for q in source.quads if q not in present]
+        remove: list[Quad] = []
+        if replace:
+            keep = set(source.quads)
+            for name in sorted(source.graphs, key=lambda g: str(g or "")):
+                remove += [q for q in store.quads(graph=name) if q not in keep]
+        return Changeset(remove=remove, add=add)
+
+    return compute
+
+
 __all__ = [
-    "Extract", "Neighbourhood", "Outcome", "Publisher", "Reach", "Rules", "check", "check_graphs",
+    "Extract", "Neighbourhood", "Outcome", "Publisher", "Source", "group_for_replace",
+    "load_changes", "read_source", "source_files", "Reach", "Rules", "check", "check_graphs",
     "ensure_seeded", "extract", "protected_graphs", "reach_of", "refusal", "write_rules",
 ]
