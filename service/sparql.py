@@ -176,6 +176,8 @@ class Analysis:
     #: The query's own dataset: IRIs of its FROM and FROM NAMED clauses, resolved.
     from_graphs: list[str] = field(default_factory=list)
     from_named_graphs: list[str] = field(default_factory=list)
+    #: True when an IRI is relative and no BASE precedes it: it resolves against the endpoint.
+    relative_iris: bool = False
 
     @property
     def has_dataset(self) -> bool:
@@ -202,19 +204,28 @@ def analyse(text: str, base_iri: str | None = None) -> Analysis:
     loads: list[tuple[int, int]] = []
     from_graphs: list[str] = []
     from_named_graphs: list[str] = []
+    relative_iris = False
+    declared_base = False
     index = 0
     while index < len(tokens):
         token = tokens[index]
         keyword = token.keyword
         following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if token.kind == "IRIREF" and not declared_base and not urlsplit(_iri_text(token.text)).scheme:
+            relative_iris = True
         if keyword == "BASE" and following is not None and following.kind == "IRIREF":
+            if not declared_base and not urlsplit(_iri_text(following.text)).scheme:
+                relative_iris = True
             base = _resolve(_iri_text(following.text), base)
+            declared_base = True
             index += 2
             continue
         if (keyword == "PREFIX" and following is not None and following.kind == "PNAME"
                 and following.text.endswith(":") and index + 2 < len(tokens)
                 and tokens[index + 2].kind == "IRIREF"):
-            prefixes[following.text[:-1]] = _resolve(_iri_text(tokens[index + 2].text), base) or ""
+            namespace = _iri_text(tokens[index + 2].text)
+            relative_iris = relative_iris or (not declared_base and not urlsplit(namespace).scheme)
+            prefixes[following.text[:-1]] = _resolve(namespace, base) or ""
             index += 3
             continue
         if not decided:  # the first token after the prologue says what the request is
@@ -234,7 +245,7 @@ def analyse(text: str, base_iri: str | None = None) -> Analysis:
             if iri:
                 (from_named_graphs if named else from_graphs).append(iri)
         index += 1
-    return Analysis(form, services, loads, from_graphs, from_named_graphs)
+    return Analysis(form, services, loads, from_graphs, from_named_graphs, relative_iris)
 
 
 def _term_iri(token: Token, prefixes: dict[str, str], base: str | None) -> str | None:
@@ -525,6 +536,20 @@ def not_acceptable(form: str, choices: tuple[Format, ...], asked: str) -> NotAcc
 def endpoint_iri(config: Config) -> str:
     """The canonical IRI of the endpoint, also the base IRI of queries sent to it."""
     return f"{config.base_url}sparql"
+
+
+def with_base(query: str, analysis: Analysis, base_iri: str) -> tuple[str, int]:
+    """The query with ``BASE <base_iri>`` in front when it has relative IRIs and no BASE.
+
+    Every store then resolves them alike, whether or not it takes a base IRI of its own.
+    The declaration goes on the first line, so that only first-line columns move; the
+    number of characters added is returned to put error positions back.
+    """
+    if not analysis.relative_iris:
+        return query, 0
+    query = query.removeprefix("\ufeff")
+    prefix = f"BASE <{base_iri}> "
+    return prefix + query, len(prefix)
 
 
 def etag(generation: int, *parts: object) -> str:

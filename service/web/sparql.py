@@ -18,7 +18,14 @@ from urllib.parse import parse_qsl, urlsplit
 from flask import Blueprint, Response, render_template, request, send_from_directory
 
 from ..config import Config
-from ..errors import BadRequest, MediationError, NotFound, PayloadTooLarge, UnsupportedMediaType
+from ..errors import (
+    BadRequest,
+    MediationError,
+    NotFound,
+    PayloadTooLarge,
+    QuerySyntaxError,
+    UnsupportedMediaType,
+)
 from ..formats import (
     GRAPH_FORMATS,
     HTML,
@@ -26,6 +33,7 @@ from ..formats import (
     RESULTS_FORMATS,
     RESULTS_JSON,
     TURTLE,
+    Format,
     by_media_type,
     content_type,
     negotiate,
@@ -45,8 +53,9 @@ from ..sparql import (
     format_parameter,
     not_acceptable,
     service_description,
+    with_base,
 )
-from ..store import QueryRequest
+from ..store import QueryRequest, QueryResponse
 from . import config, store
 
 blueprint = Blueprint(
@@ -250,17 +259,7 @@ def run(params: ProtocolRequest, analysis: Analysis, chosen) -> Response:
                          params.named_graphs, chosen.key, settings.max_rows)
         if request.if_none_match.contains(validator):
             return Response(status=304, headers=_cache_headers(validator))
-    default_graphs, named_graphs = dataset(params, analysis)
-    answer = current.run_query(QueryRequest(
-        query=params.query or "",
-        result_format=result_format,
-        graph_format=graph_format,
-        default_graph_uris=default_graphs,
-        named_graph_uris=named_graphs,
-        timeout=settings.query_timeout,
-        max_rows=settings.max_rows,
-        base_iri=endpoint_iri(settings),
-    ))
+    answer = evaluate(params, analysis, result_format, graph_format)
     fmt = by_media_type(answer.media_type) or chosen
     response = Response(answer.body, status=200, content_type=content_type(fmt))
     response.headers["Vary"] = "Accept"
@@ -273,6 +272,30 @@ def run(params: ProtocolRequest, analysis: Analysis, chosen) -> Response:
     else:
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def evaluate(params: ProtocolRequest, analysis: Analysis, result_format: Format,
+             graph_format: Format) -> QueryResponse:
+    """Run the query on the store with the settings' limits and the request's dataset."""
+    settings = config()
+    base = endpoint_iri(settings)
+    text, shift = with_base(params.query or "", analysis, base)
+    default_graphs, named_graphs = dataset(params, analysis)
+    try:
+        return store().run_query(QueryRequest(
+            query=text,
+            result_format=result_format,
+            graph_format=graph_format,
+            default_graph_uris=default_graphs,
+            named_graph_uris=named_graphs,
+            timeout=settings.query_timeout,
+            max_rows=settings.max_rows,
+            base_iri=base,
+        ))
+    except QuerySyntaxError as error:
+        if shift and error.details.get("line") == 1 and error.details.get("column"):
+            error.details["column"] = max(1, error.details["column"] - shift)
+        raise
 
 
 def dataset(params: ProtocolRequest, analysis: Analysis) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -427,17 +450,7 @@ def results_page(params: ProtocolRequest, analysis: Analysis) -> Response:
     settings = config()
     form = analysis.form or "select"
     graph_result = form in ("construct", "describe")
-    default_graphs, named_graphs = dataset(params, analysis)
-    answer = store().run_query(QueryRequest(
-        query=params.query or "",
-        result_format=RESULTS_JSON,
-        graph_format=TURTLE,
-        default_graph_uris=default_graphs,
-        named_graph_uris=named_graphs,
-        timeout=settings.query_timeout,
-        max_rows=settings.max_rows,
-        base_iri=endpoint_iri(settings),
-    ))
+    answer = evaluate(params, analysis, RESULTS_JSON, TURTLE)
     table = None
     boolean = None
     text = None
