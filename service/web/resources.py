@@ -424,6 +424,9 @@ class PageBuilder:
             date = format_literal(published, self.langs)
             return Literal(self.langs.text(f"{kind} du {date}", f"{kind} of {date}"),
                            lang=self.langs.ui)
+        # An unnamed part (an address, an identifier) is named by its class.
+        if types and "#" in str(node):
+            return Literal(self.terms.class_label(types[0], self.langs), lang=self.langs.ui)
         return fallback_label(node)
 
     def literal(self, value: Literal) -> Value:
@@ -578,7 +581,7 @@ def render_page(description: Description, langs: Languages) -> str:
         "kind": kind,
         "kind_label": kind.label(langs),
         "title": builder.literal(title) if isinstance(title, Literal) else Value(str(title)),
-        "types": builder.types(iri),
+        "types": [t for t in builder.types(iri) if t != kind.label(langs)],
         "summary": builder.literal(description_literal) if description_literal is not None else None,
         "fields": fields,
         "others": others,
