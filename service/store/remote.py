@@ -39,7 +39,7 @@ from typing import IO, Any, Iterator, Mapping
 import pyoxigraph as ox
 from rdflib import Graph, Literal
 from rdflib.query import Result
-from rdflib.term import BNode, Node, URIRef, Variable
+from rdflib.term import BNode, Node, URIRef
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import (
     EndPointInternalError,
