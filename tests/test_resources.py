@@ -438,3 +438,61 @@ def test_pages_have_canonical_and_open_graph(server):
     assert f'<meta property="og:url" content="{BASE}{LIEVIN}">' in page
     assert '<meta property="og:title" content="Journée régionale sur la médiation sociale à Liévin">' in page
     assert 'property="og:description"' in page and 'property="og:locale" content="fr_FR"' in page
+
+
+# ---------------------------------------------------------------------------------------------
+# What each kind of page shows
+# ---------------------------------------------------------------------------------------------
+
+PAGES = [
+    # path, what the page must hold (French interface)
+    (LIEVIN, ['id="programme-title"', "Séance plénière du matin", 'id="role-organisateur-france-mediation"',
+              "Arena Liévin", "Liévin, Hauts-de-France, FR", "Précédent :", "250",
+              "4 décembre 2019", 'href="/id/actor/france-mediation"']),
+    ("id/event/2019-12-04-lievin-atelier-integration-territoriale",
+     ['id="apport-role-pivot"', 'id="debat-connaitre-le-quartier"', 'id="compte-rendu"',
+      "Co-animation"]),
+    ("id/actor/france-mediation", ['id="actor-roles-title"', "organise", "(10)",
+                                   "Le chapô écrit « France médiation »"]),
+    ("id/actor/franck-boulanjon", ["secrétaire général adjoint", "Préfecture du Pas-de-Calais"]),
+    ("id/theme/illectronisme", ["traité dans", "L&#39;accès aux droits et l&#39;illectronisme"]),
+    ("id/place/commune/62510", ['id="containment-title"', "Pas-de-Calais", "Hauts-de-France",
+                                 'id="events-here-title"', "62510", "http://id.insee.fr/geo/commune/62510"]),
+    ("id/place/region/32", ["Hauts-de-France", "contient"]),
+    ("id/article/irev-2019-12-13-250-professionnels-reunis-mediation",
+     ['id="note-lieu"', "valeur dans la source", "valeur retenue", "preuve",
+      "13 décembre 2019 à 11:00 (+01:00)"]),
+    ("id/document/irev-conseils-de-lecture-politique-de-la-ville-mediation-sociale",
+     ['id="parts-chapter-title"', "Sites ressources", 'id="partie-4"']),
+    ("id/post/twitter-1202253569807855620",
+     ["Franck BOULANJON", "La date affichée sous le message du Préfet est fausse",
+      'href="/id/article/irev-2019-12-13-250-professionnels-reunis-mediation#note-date-message-prefet"']),
+    ("id/scheme/roles", ["concepts", "Organisateur", "Co-animation"]),
+    ("id/query/co-organisateurs", ['href="/sparql?query=', "SELECT", "Qui co-organise avec qui ?"]),
+    ("graph/irev-2019-12-13-lievin", ["triplets", 'href="/sparql?query=']),
+    ("def", ['id="RegionalDay"', 'id="hasRole"', "sous-classe de", "0.1.0"]),
+    ("shapes", ['id="EventShape"', "Formes SHACL"]),
+]
+
+
+@pytest.mark.parametrize("path, expected", PAGES, ids=[p for p, _ in PAGES])
+def test_each_kind_of_page(server, path, expected):
+    response = server.get(path + ("&" if "?" in path else "?") + "lang=fr")
+    assert response.status_code == 200
+    missing = [text for text in expected if text not in response.text]
+    assert not missing, missing
+
+
+def test_untagged_literals_say_their_language_is_unknown(server):
+    page = server.get("id/actor/france-mediation?lang=fr").text
+    assert '<span lang="">France Médiation</span>' in page
+    assert '<p class="summary" lang="fr">' in page
+
+
+def test_pages_have_landmarks_and_headings(server):
+    page = server.get(LIEVIN).text
+    for landmark in ('<header role="banner"', '<main id="main"', '<footer role="contentinfo"',
+                     '<nav aria-label="Navigation principale"', '<nav aria-label="Langue"'):
+        assert landmark in page
+    assert page.count("<h1") == 1
+    assert "<script" not in page.replace('<script type="application/ld+json">', "")
