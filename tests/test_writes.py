@@ -1,0 +1,359 @@
+"""Writes over HTTP on the embedded store: tokens, SPARQL 1.1 Update, validation (422 and
+nothing changed), what a write makes visible at once, concurrent writers, and no input that
+makes the server connect anywhere.
+
+The Graph Store Protocol has its own file (``test_writes_gsp.py``); the same core runs on
+remote stores in ``test_writes_remote.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from rdflib import RDF, Graph, Namespace, URIRef
+from SPARQLWrapper import POST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
+
+from tests.writing import (
+    AUTH,
+    BASE,
+    GRAPH,
+    ID,
+    OTHER_TOKEN,
+    PREFIXES,
+    TOKEN,
+    Listener,
+    ask,
+    event_turtle,
+    health,
+    insert_event,
+    named_quads,
+    select,
+    update,
+    writable_server,
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A writable service on its own embedded store, with the seed."""
+    running = writable_server(tmp_path_factory.mktemp("writes"),
+                              {"MEDIATION_MAX_QUERY_BYTES": "20000"})
+    yield running
+    running.stop()
+
+
+# -- who may write -----------------------------------------------------------------------------
+
+
+WRITES = [
+    ("POST", "sparql/update", {"Content-Type": "application/sparql-update"},
+     b"INSERT DATA { <http://example.org/s> <http://example.org/p> 1 }"),
+    ("PUT", "graphs?graph=http%3A%2F%2Fexample.org%2Fg", {"Content-Type": "text/turtle"},
+     b"<http://example.org/s> <http://example.org/p> 1 ."),
+    ("POST", "graphs?graph=http%3A%2F%2Fexample.org%2Fg", {"Content-Type": "text/turtle"},
+     b"<http://example.org/s> <http://example.org/p> 1 ."),
+    ("DELETE", "graphs?graph=http%3A%2F%2Fexample.org%2Fg", {}, None),
+    ("PUT", "graphs/essai", {"Content-Type": "text/turtle"},
+     b"<http://example.org/s> <http://example.org/p> 1 ."),
+]
+
+
+@pytest.mark.parametrize("method,path,headers,body", WRITES)
+def test_a_write_without_a_token_is_401_with_a_bearer_challenge(site, method, path, headers, body):
+    before = health(site)
+    answer = site.request(method, path, headers=headers, data=body)
+    assert answer.status_code == 401
+    assert answer.headers["WWW-Authenticate"].startswith("Bearer")
+    assert "Authorization: Bearer" in answer.text and "jeton" in answer.text
+    assert health(site) == before
+
+
+@pytest.mark.parametrize("method,path,headers,body", WRITES)
+@pytest.mark.parametrize("authorization", [f"Bearer {TOKEN}x", f"Bearer {TOKEN[:-1]}",
+                                           "Bearer alice", f"Basic {TOKEN}"])
+def test_a_wrong_token_is_403(site, method, path, headers, body, authorization):
+    before = health(site)
+    answer = site.request(method, path, headers={**headers, "Authorization": authorization},
+                          data=body)
+    assert answer.status_code == (401 if authorization.startswith("Basic") else 403)
+    assert health(site) == before
+
+
+def test_a_server_without_tokens_refuses_every_write_and_says_so(server):
+    for method, path, headers, body in WRITES:
+        answer = server.request(method, path, headers={**headers, **AUTH}, data=body)
+        assert answer.status_code == 403, (method, path)
+        assert "écritures sont désactivées" in answer.text
+        assert "Writes are disabled" in answer.text
+
+
+def test_reads_stay_public(site):
+    assert site.get("graphs", params={"graph": str(GRAPH["irev-2019-12-13-lievin"])}).status_code == 200
+    assert site.get("graphs", params={"default": ""}).status_code == 200
+    assert ask(site, "ASK { ?s ?p ?o }")
+
+
+def test_each_named_token_writes_under_its_name_and_no_secret_is_stored(site):
+    for token, name in ((TOKEN, "alice"), (OTHER_TOKEN, "bob")):
+        iri = ID[f"event/essai-jeton-{name}"]
+        answer = update(site, f"{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ "
+                              f"{event_turtle(iri, 'Essai ' + name)} }} }}",
+                        {"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 200, answer.text
+        rows = select(site, f"""SELECT ?name WHERE {{ GRAPH <{GRAPH['history']}> {{
+            ?c prov:influenced <{iri}> ; prov:wasAssociatedWith/foaf:name ?name }} }}""")
+        assert [row["name"] for row in rows] == [name]
+    for secret in (TOKEN, OTHER_TOKEN):
+        assert not ask(site, f'ASK {{ GRAPH ?g {{ ?s ?p ?o FILTER(isLiteral(?o) && CONTAINS(STR(?o), "{secret}")) }} }}')
+
+
+# -- SPARQL 1.1 Update -------------------------------------------------------------------------
+
+
+def test_a_valid_write_is_visible_at_once_in_sparql_on_its_page_and_in_search(site):
+    iri = ID["event/atelier-ecrit-par-sparqlwrapper"]
+    client = SPARQLWrapper(site.url + "sparql/update")
+    client.setMethod(POST)
+    client.setRequestMethod(URLENCODED)
+    client.addCustomHttpHeader("Authorization", f"Bearer {TOKEN}")
+    client.setQuery(f"{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ "
+                    f"{event_turtle(iri, 'Atelier sur la médiation numérique zéphyrine')} }} }}")
+    result = client.query()
+    assert result.response.status == 200
+    assert ask(site, f'ASK {{ <{iri}> schema:name "Atelier sur la médiation numérique zéphyrine"@fr }}')
+    page = site.get(f"id/event/atelier-ecrit-par-sparqlwrapper", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "Atelier sur la médiation numérique zéphyrine" in page.text
+    found = site.get("search.json", params={"q": "zéphyrine"}).json()
+    assert str(iri) in [item["iri"] for item in found["items"]]
+
+
+def test_an_update_by_direct_post_with_sparqlwrapper_is_applied(site):
+    client = SPARQLWrapper(site.url + "sparql/update")
+    client.setMethod(POST)
+    client.setRequestMethod(POSTDIRECTLY)
+    client.addCustomHttpHeader("Authorization", f"Bearer {TOKEN}")
+    client.setQuery("INSERT DATA { GRAPH <http://example.org/direct> { <http://example.org/a> <http://example.org/b> 'c' } }")
+    assert client.query().response.status == 200
+    assert ask(site, "ASK { GRAPH <http://example.org/direct> { <http://example.org/a> <http://example.org/b> 'c' } }")
+
+
+def test_an_invalid_write_is_422_with_its_report_and_changes_nothing(site):
+    before, quads = health(site), named_quads(site)
+    iri = ID["event/date-en-texte"]
+    turtle = event_turtle(iri, "Date en texte").replace('"2024-05-02"^^xsd:date', '"demain"')
+    text = f"{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ {turtle} }} }}"
+    answer = update(site, text)
+    assert answer.status_code == 422
+    body = answer.json()
+    assert "Rien n'a été modifié" in body["message"]["fr"] and "Nothing was changed" in body["message"]["en"]
+    assert "schema:startDate" in body["summary"]["fr"] and "schema:startDate" in body["summary"]["en"]
+    assert [r["sourceShape"] for r in body["results"] if r["severity"] == "violation"] == [
+        BASE + "shapes#Event-startDate"]
+    report = Graph().parse(data=json.dumps(body["report"]), format="json-ld")
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    assert (None, RDF.type, sh.ValidationReport) in report
+    results = list(report.subjects(sh.resultPath, URIRef("https://schema.org/startDate")))
+    assert [report.value(r, sh.focusNode) for r in results] == [iri]
+    assert health(site) == before
+    assert named_quads(site) == quads
+    assert not ask(site, f"ASK {{ <{iri}> ?p ?o }}")
+    page = update(site, text, {"Accept": "text/html"})
+    assert page.status_code == 422 and page.headers["Content-Type"].startswith("text/html")
+    assert "Rapport de validation" in page.text and "Validation report" in page.text
+
+
+def test_a_change_that_breaks_another_resource_is_refused(site):
+    """The regional day's parts must lie within its dates: moving its end before its start
+    breaks it and its workshops, which the write did not name."""
+    before = health(site)
+    day = ID["event/2019-12-04-journee-regionale-lievin"]
+    answer = update(site, f"""{PREFIXES}
+        DELETE {{ GRAPH ?g {{ <{day}> schema:startDate ?d ; schema:endDate ?e }} }}
+        INSERT {{ GRAPH ?g {{ <{day}> schema:startDate "2019-12-05"^^xsd:date ;
+                                       schema:endDate "2019-12-05"^^xsd:date }} }}
+        WHERE {{ GRAPH ?g {{ <{day}> schema:startDate ?d ; schema:endDate ?e }} }}""")
+    assert answer.status_code == 422
+    focused = {r["focusNode"] for r in answer.json()["results"] if r["severity"] == "violation"}
+    assert str(ID["event/2019-12-04-lievin-pleniere"]) in focused
+    assert health(site) == before
+
+
+def test_deleting_a_venue_an_event_still_uses_is_refused(site):
+    venue = ID["place/arena-lievin"]
+    answer = update(site, f"DELETE {{ GRAPH ?g {{ <{venue}> ?p ?o }} }} WHERE {{ GRAPH ?g {{ <{venue}> ?p ?o }} }}")
+    assert answer.status_code == 422
+    assert any(r["sourceShape"] == BASE + "shapes#Event-location" for r in answer.json()["results"])
+
+
+def test_arbitrary_rdf_outside_the_shapes_is_accepted(site):
+    answer = update(site, """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        INSERT DATA { [] rdfs:label "Pizza" ; <http://example.org/amount> 2 .
+                      GRAPH <http://example.org/tests> { <http://example.org/x> a <http://xmlns.com/foaf/0.1/Person> } }""")
+    assert answer.status_code == 200, answer.text
+    assert ask(site, 'ASK { ?x <http://www.w3.org/2000/01/rdf-schema#label> "Pizza" }')
+
+
+def test_a_foreign_iri_claiming_a_described_kind_is_validated(site):
+    answer = update(site, f"""{PREFIXES}INSERT DATA {{ <http://example.org/event/1> a schema:Event ;
+        schema:startDate "bientôt" }}""")
+    assert answer.status_code == 422
+
+
+@pytest.mark.parametrize("graph", ["vocabulary", "themes", "events", "history"])
+def test_the_graphs_the_service_owns_are_not_writable(site, graph):
+    before = health(site)
+    answer = update(site, f"INSERT DATA {{ GRAPH <{GRAPH[graph]}> {{ <http://example.org/a> <http://example.org/b> 1 }} }}")
+    assert answer.status_code == 403
+    assert str(GRAPH[graph]) in answer.text
+    put = site.request("PUT", "graphs", params={"graph": str(GRAPH[graph])}, data=b"",
+                       headers={**AUTH, "Content-Type": "text/turtle"})
+    assert put.status_code == 403
+    assert health(site) == before
+
+
+def test_clearing_everything_is_refused_while_the_store_holds_the_vocabulary(site):
+    before = health(site)
+    assert update(site, "DROP ALL").status_code == 403
+    assert update(site, "CLEAR ALL").status_code == 403
+    assert health(site) == before
+
+
+def test_graph_names_under_the_base_must_be_graph_iris(site):
+    answer = update(site, f"INSERT DATA {{ GRAPH <{ID['event/x']}> {{ <http://example.org/a> <http://example.org/b> 1 }} }}")
+    assert answer.status_code == 400
+
+
+def test_syntax_errors_are_400_with_the_position(site):
+    answer = update(site, "INSERT DATA { <http://example.org/a> <http://example.org/b> }",
+                    {"Accept": "application/json"})
+    assert answer.status_code == 400
+    body = answer.json()
+    assert body["error"] == "query-syntax"
+    assert body["line"] == 1
+
+
+@pytest.mark.parametrize("text", [
+    "LOAD <http://127.0.0.1:9/data.ttl>",
+    "LOAD <http://127.0.0.1:9/data.ttl> INTO GRAPH <http://example.org/g>",
+    "INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+])
+def test_no_update_makes_the_server_connect_anywhere(site, text):
+    listener = Listener()
+    try:
+        for port_text in (text.replace("127.0.0.1:9", f"127.0.0.1:{listener.port}"),):
+            answer = update(site, port_text)
+            assert answer.status_code in (400, 403)
+        assert listener.connections == 0
+    finally:
+        listener.close()
+
+
+def test_update_protocol_errors(site):
+    text = "INSERT DATA { <http://example.org/a> <http://example.org/b> 1 }"
+    assert site.get("sparql/update", params={"update": text}, headers=AUTH).status_code == 405
+    plain = site.post("sparql/update", data=text, headers={**AUTH, "Content-Type": "text/plain"})
+    assert plain.status_code == 415
+    untyped = site.post("sparql/update", data=f"update={text}".encode(), headers={**AUTH, "Content-Type": ""})
+    assert untyped.status_code == 415
+    twice = site.post("sparql/update", data={"update": [text, text]}, headers=AUTH)
+    assert twice.status_code == 400
+    utf16 = site.post("sparql/update", data=text.encode("utf-16"),
+                      headers={**AUTH, "Content-Type": "application/sparql-update; charset=UTF-16"})
+    assert 400 <= utf16.status_code < 500
+    huge = "INSERT DATA { " + " ".join(f"<http://example.org/s{i}> <http://example.org/p> {i} ." for i in range(1000)) + " }"
+    assert len(huge) > 20000
+    assert update(site, huge).status_code == 413
+    query = site.post("sparql/update", data={"query": "ASK {}"}, headers=AUTH)
+    assert query.status_code == 400
+
+
+def test_using_graph_uri_gives_the_where_clause_its_dataset(site):
+    source, target = "http://example.org/using/source", "http://example.org/using/target"
+    assert update(site, f"INSERT DATA {{ GRAPH <{source}> {{ <http://example.org/u> a <http://example.org/T> }} }}").status_code == 200
+    answer = site.post(
+        "sparql/update", params={"using-graph-uri": source},
+        data=f"INSERT {{ GRAPH <{target}> {{ ?s a <http://example.org/Found> }} }} WHERE {{ ?s a <http://example.org/T> }}".encode(),
+        headers={**AUTH, "Content-Type": "application/sparql-update"})
+    assert answer.status_code == 200, answer.text
+    assert ask(site, f"ASK {{ GRAPH <{target}> {{ <http://example.org/u> a <http://example.org/Found> }} }}")
+    both = site.post(
+        "sparql/update", params={"using-named-graph-uri": source},
+        data=f"WITH <{target}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}".encode(),
+        headers={**AUTH, "Content-Type": "application/sparql-update"})
+    assert both.status_code == 400
+
+
+def test_two_writers_at_once_never_interleave(site):
+    """Two clients increment one counter 12 times each with DELETE/INSERT … WHERE: a write
+    computed on a state another write then changed would lose an increment."""
+    counter = "http://example.org/counter"
+    assert update(site, f"INSERT DATA {{ GRAPH <http://example.org/c> {{ <{counter}> <http://example.org/value> 0 }} }}").status_code == 200
+    increment = (f"DELETE {{ GRAPH <http://example.org/c> {{ <{counter}> <http://example.org/value> ?n }} }} "
+                 f"INSERT {{ GRAPH <http://example.org/c> {{ <{counter}> <http://example.org/value> ?m }} }} "
+                 f"WHERE {{ GRAPH <http://example.org/c> {{ <{counter}> <http://example.org/value> ?n }} BIND(?n + 1 AS ?m) }}")
+    statuses: list[int] = []
+
+    def writer() -> None:
+        for _ in range(12):
+            statuses.append(update(site, increment).status_code)
+
+    threads = [threading.Thread(target=writer) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 24
+    rows = select(site, f"SELECT ?n WHERE {{ <{counter}> <http://example.org/value> ?n }}")
+    assert [row["n"] for row in rows] == ["24"]
+
+
+def test_a_json_ld_upload_never_fetches_a_remote_context(site):
+    listener = Listener()
+    try:
+        for document in (
+            {"@context": listener.url + "context.jsonld", "@id": "http://example.org/j", "name": "x"},
+            {"@context": [{"@import": listener.url + "context.jsonld"}], "@id": "http://example.org/j"},
+            {"@context": {"knows": {"@id": "http://example.org/knows", "@context": listener.url}},
+             "@id": "http://example.org/j"},
+        ):
+            answer = site.request("PUT", "graphs", params={"graph": "http://example.org/jsonld"},
+                                  data=json.dumps(document).encode(),
+                                  headers={**AUTH, "Content-Type": "application/ld+json"})
+            assert answer.status_code == 400
+            assert "contexte JSON-LD distant refusé" in answer.text
+        assert listener.connections == 0
+    finally:
+        listener.close()
+
+
+def test_a_json_ld_upload_with_the_projects_context_is_accepted(site):
+    document = {
+        "@context": BASE + "context.jsonld",
+        "@id": str(ID["event/atelier-en-json-ld"]),
+        "@type": "schema:Event",
+        "schema:name": {"@value": "Atelier en JSON-LD", "@language": "fr"},
+        "schema:startDate": {"@value": "2024-06-01", "@type": "xsd:date"},
+    }
+    answer = site.request("PUT", "graphs", params={"graph": str(GRAPH["essais-json-ld"])},
+                          data=json.dumps(document).encode(),
+                          headers={**AUTH, "Content-Type": "application/ld+json"})
+    assert answer.status_code == 201, answer.text
+    assert ask(site, f'ASK {{ <{ID["event/atelier-en-json-ld"]}> schema:name "Atelier en JSON-LD"@fr }}')
+
+
+def test_an_accepted_write_says_what_it_did(site):
+    iri = ID["event/atelier-compte-rendu"]
+    answer = insert_event(site, iri, "Atelier compte rendu", graph=str(GRAPH["essais"]))
+    assert answer.status_code == 200
+    assert "Write accepted: 5 quads added, 0 removed." in answer.text
+    change = answer.headers["X-Mediation-Change"]
+    assert change.startswith(BASE + "id/change/")
+    name = '"Atelier compte rendu (en)"@en'
+    again = update(site, f"{PREFIXES}DELETE DATA {{ GRAPH <{GRAPH['essais']}> {{ <{iri}> schema:name {name} }} }}",
+                   {"Accept": "application/json"})
+    summary = again.json()
+    assert (summary["added"], summary["removed"]) == (0, 1)
+    assert summary["resources"] == [{"iri": str(iri), "action": "update"}]
