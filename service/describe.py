@@ -304,7 +304,8 @@ def details(store: Store, nodes: Iterable[Node], limit: int = 200) -> Graph:
 
 
 class IncomingCache:
-    """Sorted lists of linking IRIs, kept for a store generation (least recently used out).
+    """What incoming links cost to read, kept for a store generation (least recently used
+    out): each resource's linking properties, and each group's linking IRIs, sorted.
 
     Oxigraph sorts slowly (``ORDER BY`` over 10,000 IRIs took 2 s: every comparison
     decodes both strings), so a group's IRIs are read once, in index order, sorted here,
@@ -313,38 +314,46 @@ class IncomingCache:
 
     def __init__(self, max_entries: int = 1_000_000):
         self.max_entries = max_entries
-        self._lists: OrderedDict[tuple, tuple[list[str], bool]] = OrderedDict()
+        self._items: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> tuple[list[str], bool] | None:
+    def get(self, key: tuple) -> object | None:
         with self._lock:
-            found = self._lists.get(key)
-            if found is not None:
-                self._lists.move_to_end(key)
-            return found
+            found = self._items.get(key)
+            if found is None:
+                return None
+            self._items.move_to_end(key)
+            return found[0]
 
-    def put(self, key: tuple, value: tuple[list[str], bool]) -> None:
+    def put(self, key: tuple, value: object, size: int) -> None:
         with self._lock:
-            if key in self._lists:
+            if key in self._items:
                 return
-            self._lists[key] = value
-            self._size += len(value[0])
-            while self._size > self.max_entries and len(self._lists) > 1:
-                _, dropped = self._lists.popitem(last=False)
-                self._size -= len(dropped[0])
+            self._items[key] = (value, size)
+            self._size += size
+            while self._size > self.max_entries and len(self._items) > 1:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self._size -= dropped
 
 
-def incoming_properties(store: Store, iri: URIRef) -> list[tuple[URIRef, int]]:
+def incoming_properties(store: Store, iri: URIRef,
+                        cache: IncomingCache | None = None) -> list[tuple[URIRef, int]]:
     """The properties that link IRIs to ``iri``, with how many links each (triples counted in
     every graph that holds them: an upper bound, made exact by the listing), most first."""
+    key = (store.generation, str(iri), None)
+    if cache is not None and (cached := cache.get(key)) is not None:
+        return cached  # type: ignore[return-value]
     rows = store.select(
         f"""SELECT ?p (COUNT(?s) AS ?n) WHERE {{
               {{ SELECT ?s ?p WHERE {{ ?s ?p {iri.n3()} FILTER(isIRI(?s)) }} LIMIT {TOTAL_CAP} }}
             }} GROUP BY ?p"""
     )
     found = sorted(((row["p"], int(row["n"])) for row in rows), key=lambda c: (-c[1], str(c[0])))
-    return found[:MAX_INCOMING_PROPERTIES]
+    found = found[:MAX_INCOMING_PROPERTIES]
+    if cache is not None:
+        cache.put(key, found, len(found) + 1)
+    return found
 
 
 def _sorted_subjects(store: Store, iri: URIRef, prop: URIRef,
@@ -354,7 +363,7 @@ def _sorted_subjects(store: Store, iri: URIRef, prop: URIRef,
     both cost Oxigraph far more (580 ms and 2 s for 10,000 IRIs) than a set and a sort here."""
     key = (store.generation, str(iri), str(prop))
     if cache is not None and (found := cache.get(key)) is not None:
-        return found[0], found[1]
+        return found  # type: ignore[return-value]
     prefix = str(iri) + "#"
     rows = store.select(
         f"SELECT ?s WHERE {{ ?s {prop.n3()} {iri.n3()} FILTER(isIRI(?s)) }} LIMIT {COUNT_CAP + 1}"
@@ -362,7 +371,7 @@ def _sorted_subjects(store: Store, iri: URIRef, prop: URIRef,
     capped = len(rows) > COUNT_CAP
     subjects = sorted({s for row in rows if not (s := str(row["s"])).startswith(prefix)})
     if cache is not None:
-        cache.put(key, (subjects, capped))
+        cache.put(key, (subjects, capped), len(subjects) + 1)
     return subjects, capped
 
 
@@ -382,7 +391,7 @@ def incoming_groups(store: Store, iri: URIRef, size: int,
                     cache: IncomingCache | None = None) -> list[IncomingGroup]:
     """The first page of every group of incoming links (groups of only own parts left out)."""
     groups = []
-    for prop, _ in incoming_properties(store, iri):
+    for prop, _ in incoming_properties(store, iri, cache):
         group = incoming_subjects(store, iri, prop, size, None, cache)
         if group.count:
             groups.append(group)
