@@ -301,8 +301,17 @@ class Extracted:
 
 def inline_address(link: Link) -> str | None:
     if link.href and link.href != "#" and re.match(r"^https?://", link.href):
-        return link.href
+        return safe_iri(link.href)
     return None
+
+
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
+
+
+def safe_iri(url: str) -> str:
+    """The address with the characters an IRI cannot hold percent-encoded (RFC 3987 §2.2),
+    so that a stray space or backslash in the source never breaks the draft's syntax."""
+    return _NOT_IN_IRI.sub(lambda m: "%{:02X}".format(ord(m.group())), url)
 
 
 # -- reading the file ---------------------------------------------------------------------------
@@ -680,7 +689,7 @@ def _read_links(lines: list[Line], found: Extracted) -> None:
                 f"link [{number}] was already given on line {found.links[number][1]}; the first is kept.",
             )
             continue
-        found.links[number] = (url, line.number)
+        found.links[number] = (safe_iri(url), line.number)
 
 
 def _malformation(written: str) -> tuple[str, str]:

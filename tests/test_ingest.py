@@ -28,10 +28,11 @@ from service.ingest import (
     parse_date,
     project_reference,
     report_text,
+    serialize,
     snowflake_instant,
 )
 from service.namespaces import MED, SDO
-from service.rdfio import parse_file
+from service.rdfio import parse_dataset, parse_file
 from tests.conftest import ROOT
 
 SEED = "seed/000_6c48d4cfc32f2d43.txt"
@@ -406,6 +407,17 @@ def test_post_date_in_the_page_s_time_zone_is_no_contradiction(tmp_path, referen
     assert g.value(post, SDO.datePublished) == Literal("2019-12-04T23:30:00Z", datatype=XSD.dateTime)
     assert not [n for n in g.subjects(SDO.about, post) if str(g.value(n, MED.sourceValue)) == "December 5, 2019"]
     assert result.conforms
+
+
+def test_stray_characters_in_an_address_never_break_the_draft(tmp_path, reference, seed_text):
+    text = seed_text.replace("[7] <https://t.co/ySJE0ER008>", "[7] https://t.co/ySJE0ER008\\")
+    result = run(tmp_path, reference, text)
+    image = URIRef(f"{PREFET_POST}#image")
+    assert result.draft.graph.value(image, SDO.sameAs) == URIRef("https://t.co/ySJE0ER008%5C")
+    for key in ("turtle", "trig", "jsonld"):
+        body = serialize(result.draft.graph, key, "article.txt")
+        parsed = parse_dataset(body, fmt=key)
+        assert len(parsed) == len(result.draft.graph)
 
 
 # -- files that are no article -----------------------------------------------------------------
