@@ -496,3 +496,14 @@ def test_pages_have_landmarks_and_headings(server):
         assert landmark in page
     assert page.count("<h1") == 1
     assert "<script" not in page.replace('<script type="application/ld+json">', "")
+
+
+@pytest.mark.parametrize("path", ["", "sparql", "def", "id/actor/irev"])
+def test_every_page_has_a_canonical_link_and_open_graph(server, path):
+    response = server.get(path, headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    page = response.text
+    assert page.count('rel="canonical"') == 1
+    assert f'<link rel="canonical" href="{BASE}{path}">' in page
+    for prop in ("og:title", "og:type", "og:url", "og:locale", "og:site_name"):
+        assert f'property="{prop}"' in page, prop

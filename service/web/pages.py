@@ -7,7 +7,9 @@ Not a blueprint: any blueprint may use it (blueprints never import each other).
   ``Accept-Language``, then the ``languages`` setting), see ``service/labels.py``.
 * Templates get ``t(fr, en)`` (interface text in the interface language),
   ``ui_lang``, ``langs``, ``lang_switch``, ``nav``, ``local(iri)`` (an IRI under
-  the base as a path on this host), ``licence_url`` and ``licence_label``.
+  the base as a path on this host), ``licence_url``, ``licence_label``, ``search_url``
+  and ``canonical_url``. ``base.html`` writes a canonical link and Open Graph tags from
+  them in its ``meta`` block; a page with better ones overrides the block.
 * :func:`add_nav` puts a link in the header (call it when a blueprint is
   registered, e.g. from ``register``); :func:`add_sitemap` adds a section to
   ``/sitemap.xml`` (a function returning :class:`SitemapEntry` items).
@@ -139,6 +141,11 @@ def sitemap_sections() -> dict[str, Callable[[], Iterable[SitemapEntry]]]:
 # ---------------------------------------------------------------------------------------------
 
 
+def canonical_url() -> str:
+    """This page's canonical address: its path under the canonical base, without parameters."""
+    return config().base_url + request.path.lstrip("/")
+
+
 def local(iri: Any) -> str:
     """An IRI under the canonical base as a path on this host; any other IRI as it is."""
     text = str(iri)
@@ -210,6 +217,7 @@ def register(app: Flask) -> None:
             "licence_url": LICENCE,
             "licence_label": langs.text(*LICENCE_LABEL),
             "search_url": _maybe_url(SEARCH_ENDPOINT),
+            "canonical_url": canonical_url(),
         }
 
     for entry in DEFAULT_NAV:
