@@ -143,6 +143,55 @@ def test_every_vocabulary_class_with_a_schema_superclass_has_its_explicit_type_s
     assert sorted(expected - covered) == []
 
 
+#: Classes of the data that no shape targets by class, and why that is right.
+UNTARGETED = {
+    # Checked through what they are besides (a shape targets the other type they carry).
+    "https://schema.org/NGO": "also a schema:Organization",
+    "https://schema.org/GovernmentOrganization": "also a schema:Organization",
+    "https://schema.org/LocalBusiness": "also a schema:Place and a schema:Organization",
+    "https://schema.org/Role": "our roles are med:Participation",
+    "https://schema.org/Comment": "our comments are med:DataQualityNote",
+    "http://www.w3.org/ns/dqv#QualityAnnotation": "also a med:DataQualityNote",
+    "http://www.w3.org/ns/shacl#SPARQLSelectExecutable": "also a sh:SPARQLExecutable",
+    "http://www.w3.org/ns/shacl#SPARQLConstructExecutable": "also a sh:SPARQLExecutable",
+    "http://www.w3.org/ns/shacl#SPARQLAskExecutable": "also a sh:SPARQLExecutable",
+    # Reached by another target than their class.
+    "http://www.w3.org/ns/prov#Entity": "sources are checked as subjects of prov:wasDerivedFrom",
+    "https://schema.org/PostalAddress": "checked as the values of schema:address",
+    "http://www.w3.org/2002/07/owl#Class": "vocabulary terms are checked as subjects of rdfs:isDefinedBy",
+    "http://www.w3.org/2002/07/owl#ObjectProperty": "vocabulary terms are checked as subjects of rdfs:isDefinedBy",
+    "http://www.w3.org/2002/07/owl#DatatypeProperty": "vocabulary terms are checked as subjects of rdfs:isDefinedBy",
+    # Described by others' vocabularies, with nothing of ours to check.
+    "http://purl.org/dc/terms/LicenseDocument": "a licence's label (text.ttl checks its language)",
+    "http://spdx.org/rdf/terms#Checksum": "the checksum of an imported package",
+    "http://www.w3.org/2000/01/rdf-schema#Datatype": "an anonymous union datatype of the vocabulary",
+}
+
+
+def test_every_class_the_data_uses_is_checked_by_a_shape():
+    """A class appearing in data/ or ontology/ is the target of a shape (itself or a
+    superclass through the vocabulary), or listed above with the reason it needs none."""
+    root = ONTOLOGY_DIR.parent
+    graph = parse_files(sorted((root / "data").glob("*.ttl")) + sorted(ONTOLOGY_DIR.glob("*.ttl")))
+    shapes = load("core")
+    targeted = set(shapes.objects(None, SH.targetClass))
+    used = set(graph.objects(None, RDF.type))
+    unchecked = []
+    for cls in used:
+        ancestors, todo = set(), [cls]
+        while todo:
+            current = todo.pop()
+            if current not in ancestors:
+                ancestors.add(current)
+                todo.extend(graph.objects(current, RDFS.subClassOf))
+        if not ancestors & targeted and str(cls) not in UNTARGETED:
+            unchecked.append(str(cls))
+    assert sorted(unchecked) == []
+    # The list stays true: each class in it is used, and no shape targets it.
+    stale = [c for c in UNTARGETED if URIRef(c) not in used or URIRef(c) in targeted]
+    assert stale == []
+
+
 def test_search_engine_targets_are_schema_orgs_event_classes(shared):
     """schema:Event and its subclasses, but the superseded ones (schema:UserInteraction and
     its family, superseded by schema:InteractionCounter)."""
