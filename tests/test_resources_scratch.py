@@ -31,6 +31,7 @@ HOSTILE_EN = '<b>bold</b> & "quotes" <img src=x onerror=alert(2)>'
 HOSTILE_DESCRIPTION = "Texte <i>avec</i> balises & esperluette </script><!-- -->"
 EVENT = "id/event/scratch-hostile"
 THEME = "id/theme/scratch-theme"
+ODD = "id/document/scratch-odd-property"
 
 
 def scratch_data() -> bytes:
@@ -50,6 +51,8 @@ def scratch_data() -> bytes:
         f"  med:inEvent <{BASE}{EVENT}> ; med:agent <{BASE}id/actor/france-mediation> ;",
         f"  med:roleType <{BASE}id/role/organisateur> .",
         f'<{BASE}{THEME}> a skos:Concept ; skos:prefLabel "Thème d\'essai"@fr , "Test theme"@en .',
+        f'<{BASE}{ODD}> a schema:Thing ; schema:name "Propriété sans nom XML"@fr ; '
+        '<https://example.org/terms/42> "quarante-deux" .',
     ]
     for n in range(1, LINKS):  # with the hostile event: LINKS events about the theme
         lines.append(f'<{BASE}id/event/scratch-{n:05d}> a schema:Event ; '
@@ -172,3 +175,11 @@ def test_an_incoming_page_for_a_property_without_links_is_404(scratch):
     response = scratch.get(f"{THEME}?incoming=https%3A%2F%2Fschema.org%2Forganizer",
                            headers={"Accept": "text/plain"})
     assert response.status_code == 404
+
+
+def test_a_resource_rdf_xml_cannot_write_is_406_not_500(scratch):
+    response = scratch.get(f"{ODD}.rdf", headers={"Accept": "text/plain"})
+    assert response.status_code == 406
+    assert "RDF/XML" in response.text and "Turtle" in response.text
+    for suffix in ("ttl", "jsonld", "nt", "html"):
+        assert scratch.get(f"{ODD}.{suffix}").status_code == 200, suffix

@@ -56,7 +56,8 @@ class SitemapEntry:
     lastmod: str | None = None  # W3C datetime (a date, or a date and time)
 
 
-def _state() -> dict[str, Any]:
+def state() -> dict[str, Any]:
+    """The application's own state (``app.extensions['mediation']``): caches live here."""
     return current_app.extensions["mediation"]
 
 
@@ -114,7 +115,7 @@ def add_nav(app: Flask, endpoint: str, label_fr: str, label_en: str, order: int 
 def nav_links() -> list[dict[str, Any]]:
     langs = _safe_languages()
     links = []
-    for entry in _state().get("nav", []):
+    for entry in state().get("nav", []):
         try:
             url = url_for(entry.endpoint, **dict(entry.values))
         except BuildError:
@@ -133,7 +134,7 @@ def add_sitemap(app: Flask, name: str, entries: Callable[[], Iterable[SitemapEnt
 
 
 def sitemap_sections() -> dict[str, Callable[[], Iterable[SitemapEntry]]]:
-    return dict(_state().get("sitemaps", {}))
+    return dict(state().get("sitemaps", {}))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,10 +165,10 @@ def changed_at() -> datetime:
     """When the store last changed, as far as this process knows: the first time it saw the
     current generation (a restart moves it later, never earlier: caches revalidate)."""
     generation = store().generation
-    seen = _state().get("generation_seen")
+    seen = state().get("generation_seen")
     if seen is None or seen[0] != generation:
         seen = (generation, datetime.now(timezone.utc).replace(microsecond=0))
-        _state()["generation_seen"] = seen
+        state()["generation_seen"] = seen
     return seen[1]
 
 
@@ -259,6 +260,7 @@ __all__ = [
     "not_modified",
     "register",
     "sitemap_sections",
+    "state",
     "switch_links",
     "validators",
 ]

@@ -263,8 +263,18 @@ def _rdf_response(graph: Graph, fmt: Format) -> Response:
         context = dict(PREFIXES)
         context["hydra"] = "http://www.w3.org/ns/hydra/core#"
         body = graph.serialize(format="json-ld", context=context, auto_compact=True)
-    else:
+        return Response(body, mimetype=fmt.media_type)
+    try:
         body = graph.serialize(format=fmt.rdflib)
+    except ValueError as error:
+        # RDF/XML cannot write a property whose IRI has no valid XML local name
+        # (https://www.w3.org/TR/rdf-syntax-grammar/#section-Serialising).
+        others = ", ".join(f.label for f in GRAPH_FORMATS if f is not fmt)
+        raise NotAcceptable(
+            f"Cette ressource ne peut pas s'écrire en {fmt.label} ({error}). "
+            f"Formats possibles : {others}.",
+            f"This resource cannot be written in {fmt.label} ({error}). Possible formats: {others}.",
+        ) from None
     return Response(body, mimetype=fmt.media_type)
 
 
@@ -320,11 +330,11 @@ def link_header(path: str, iri: URIRef, types: Iterable[URIRef], served: Format)
 
 def incoming_cache() -> IncomingCache:
     """The application's cache of sorted incoming links (see ``service.describe``)."""
-    return pages._state().setdefault("incoming_cache", IncomingCache())
+    return pages.state().setdefault("incoming_cache", IncomingCache())
 
 
 def vocabulary_terms() -> Terms:
-    state = pages._state()
+    state = pages.state()
     generation = store().generation
     cached = state.get("resource_terms")
     if cached is None or cached[0] != generation:
@@ -794,7 +804,7 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def _inventory():
-    state = pages._state()
+    state = pages.state()
     generation = store().generation
     cached = state.get("sitemap_inventory")
     if cached is None or cached[0] != generation:
