@@ -202,6 +202,31 @@ SETTINGS: list[Setting] = [
         "date. For tests and demonstrations.",
         _iso_day,
     ),
+    Setting(
+        "publisher",
+        "",
+        "IRI of the actor (in the data) who publishes the catalog and its datasets; its name "
+        "comes from the data. Empty: {base}id/actor/equipe-donnees-liees, the team the "
+        "vocabulary names as its publisher.",
+    ),
+    Setting(
+        "contact_email",
+        "",
+        "E-mail address of the catalog's contact point (DCAT vcard:hasEmail). Empty: the "
+        "contact point gives the service's address only.",
+    ),
+    Setting(
+        "catalog_page_size",
+        100,
+        "Datasets per page of the DCAT catalog (Hydra paging, as harvesters read it).",
+        _positive(int),
+    ),
+    Setting(
+        "dumps_path",
+        "",
+        "Directory where the dumps are built and kept, one set per store generation. Empty: "
+        "dumps/ in the store directory.",
+    ),
     Setting("threads", 8, "Worker threads of the WSGI server.", _positive(int)),
     Setting(
         "settings_file",
