@@ -1094,24 +1094,27 @@ def _check_numbers(lines: list[Line], found: Extracted) -> None:
 
 class Reference:
     """What the project already knows, to reuse its IRIs: rdflib graphs (the project's files)
-    and stores (the service's), asked the same SPARQL."""
+    and stores (the service's), asked the same SPARQL. Queries are fixed texts, parsed once,
+    with the values bound (never pasted into the text)."""
 
     def __init__(self, graphs: Sequence[Graph] = (), stores: Sequence[Any] = ()):
         self.graphs = list(graphs)
         self.stores = list(stores)
 
-    def select(self, query: str) -> list[dict[str, Node]]:
+    def select(self, query: str, **bindings: Node) -> list[dict[str, Node]]:
+        """Rows of a SELECT whose projection names every bound variable (Oxigraph binds only
+        projected variables)."""
         text = _QUERY_PREFIXES + query
         rows: list[dict[str, Node]] = []
         for graph in self.graphs:
-            rows.extend({str(k): v for k, v in row.asdict().items()} for row in graph.query(text))
+            result = graph.query(_prepared(text), initBindings=bindings)
+            rows.extend({str(k): v for k, v in row.asdict().items()} for row in result)  # type: ignore[union-attr]
         for store in self.stores:
-            rows.extend(store.select(text))
+            rows.extend(store.select(text, bindings))
         return rows
 
-    def _unique(self, rows: list[dict[str, Node]], key: str) -> URIRef | None:
-        found = {row[key] for row in rows if isinstance(row.get(key), URIRef)}
-        return found.pop() if len(found) == 1 else None
+    def exists(self, iri: URIRef) -> bool:
+        return bool(self.select("SELECT ?s ?p WHERE { ?s ?p ?o } LIMIT 1", s=iri))
 
     def description(self, subject: URIRef) -> Iterator[tuple[Node, Node, Node]]:
         """The subject's triples, and those of the blank nodes it points at."""
@@ -1132,9 +1135,6 @@ class Reference:
                 if isinstance(triple[2], BNode):
                     pending.append(triple[2])
 
-    def exists(self, iri: URIRef) -> bool:
-        return bool(self.select(f"SELECT ?p WHERE {{ {iri.n3()} ?p ?o }} LIMIT 1"))
-
     # -- lookups by identity --
 
     def by_account(self, profile: str) -> URIRef | None:
@@ -1142,80 +1142,85 @@ class Reference:
         key = _account_key(profile)
         if key is None:
             return None
-        handle = key.rsplit("/", 1)[-1]
         rows = self.select(
-            "SELECT DISTINCT ?actor ?account WHERE { ?actor schema:sameAs ?account . "
-            f"FILTER(CONTAINS(LCASE(STR(?account)), {Literal('/' + handle).n3()})) }}"
+            "SELECT DISTINCT ?actor ?account ?handle WHERE { ?actor schema:sameAs ?account . "
+            "FILTER(CONTAINS(LCASE(STR(?account)), ?handle)) }",
+            handle=Literal("/" + key.rsplit("/", 1)[-1]),
         )
-        return self._unique([r for r in rows if _account_key(str(r["account"])) == key], "actor")
+        return _unique([r for r in rows if _account_key(str(r["account"])) == key], "actor")
 
     def by_site(self, url: str) -> URIRef | None:
-        """The actor whose ``schema:url`` is the home page of the site of ``url``."""
+        """The person or organisation whose ``schema:url`` is the home page of ``url``'s site."""
         host = urlsplit(url).netloc.lower().removeprefix("www.")
-        rows = self.select(
-            "SELECT DISTINCT ?actor ?url WHERE { ?actor schema:url ?url ; a ?type . "
-            "VALUES ?type { schema:Organization schema:Person } "
-            f"FILTER(CONTAINS(LCASE(STR(?url)), {Literal(host).n3()})) }}"
-        )
+        rows = []
+        for cls in AGENT_CLASSES:
+            rows += self.select(
+                "SELECT DISTINCT ?actor ?url ?host ?class WHERE { ?actor a ?class ; schema:url ?url . "
+                "FILTER(CONTAINS(LCASE(STR(?url)), ?host)) }",
+                host=Literal(host), **{"class": cls},
+            )
         home = [
             r for r in rows
             if urlsplit(str(r["url"])).netloc.lower().removeprefix("www.") == host
             and urlsplit(str(r["url"])).path in ("", "/")
         ]
-        return self._unique(home, "actor")
+        return _unique(home, "actor")
 
     def by_name(self, name: str, classes: Iterable[URIRef] = AGENT_CLASSES) -> URIRef | None:
         """The one resource of these classes whose name or other name is ``name`` (case and
         accents aside)."""
-        values = " ".join(c.n3() for c in classes)
-        rows = self.select(
-            "SELECT DISTINCT ?thing ?name WHERE { ?thing schema:name|schema:alternateName ?name ; a ?type . "
-            f"VALUES ?type {{ {values} }} "
-            f"FILTER(CONTAINS(LCASE(STR(?name)), {Literal(_first_word(name)).n3()})) }}"
-        )
-        return self._unique([r for r in rows if fold(str(r["name"])) == fold(name)], "thing")
+        rows = []
+        for cls in classes:
+            rows += self.select(
+                "SELECT DISTINCT ?thing ?name ?word ?class WHERE { ?thing a ?class ; schema:name|schema:alternateName ?name . "
+                "FILTER(CONTAINS(LCASE(STR(?name)), ?word)) }",
+                word=Literal(_first_word(name)), **{"class": cls},
+            )
+        return _unique([r for r in rows if fold(str(r["name"])) == fold(name)], "thing")
 
     def by_address(self, url: str, cls: URIRef) -> URIRef | None:
         """The resource of class ``cls`` whose ``schema:url`` or ``schema:contentUrl`` is ``url``."""
-        rows = self.select(
-            "SELECT DISTINCT ?thing WHERE { ?thing schema:url|schema:contentUrl ?url ; a "
-            f"{cls.n3()} . VALUES ?url {{ {' '.join(URIRef(u).n3() for u in _variants(url))} }} }}"
-        )
-        return self._unique(rows, "thing")
+        rows = []
+        for variant in _variants(url):
+            rows += self.select(
+                "SELECT DISTINCT ?thing ?url ?class WHERE { ?thing schema:url|schema:contentUrl ?url ; a ?class }",
+                url=URIRef(variant), **{"class": cls},
+            )
+        return _unique(rows, "thing")
 
     def concept_by_match(self, url: str) -> URIRef | None:
-        rows = self.select(
-            "SELECT DISTINCT ?concept WHERE { ?concept skos:exactMatch ?url . "
-            f"VALUES ?url {{ {' '.join(URIRef(u).n3() for u in _variants(url))} }} }}"
-        )
-        return self._unique(rows, "concept")
+        rows = []
+        for variant in _variants(url):
+            rows += self.select("SELECT DISTINCT ?concept ?url WHERE { ?concept skos:exactMatch ?url }", url=URIRef(variant))
+        return _unique(rows, "concept")
 
     def concept_by_label(self, label: str, under: str) -> URIRef | None:
         """The concept whose IRI starts with ``under`` (or whose ``skos:exactMatch`` does), and
-        whose preferred or alternative label is ``label`` (case and accents aside)."""
+        whose preferred or alternative label is ``label`` (case, accents, plural aside)."""
         rows = self.select(
-            "SELECT DISTINCT ?concept ?label WHERE { ?concept a skos:Concept ; skos:prefLabel|skos:altLabel ?label . "
+            "SELECT DISTINCT ?concept ?label ?under WHERE { ?concept a skos:Concept ; skos:prefLabel|skos:altLabel ?label . "
             "OPTIONAL { ?concept skos:exactMatch ?match } "
-            f"FILTER(STRSTARTS(STR(?concept), {Literal(under).n3()}) || "
-            f"STRSTARTS(STR(?match), {Literal(under).n3()})) }}"
+            "FILTER(STRSTARTS(STR(?concept), ?under) || STRSTARTS(STR(?match), ?under)) }",
+            under=Literal(under),
         )
-        return self._unique([r for r in rows if _same_term(str(r["label"]), label)], "concept")
+        return _unique([r for r in rows if _same_term(str(r["label"]), label)], "concept")
 
     def territory(self, name: str, cls: URIRef | None) -> URIRef | None:
         """The one territory (of class ``cls`` when given) named ``name``."""
-        classes = [cls] if cls is not None else list(TERRITORY_KINDS.values())
-        values = " ".join(c.n3() for c in set(classes))
-        rows = self.select(
-            "SELECT DISTINCT ?place ?name WHERE { ?place a ?type ; schema:name ?name . "
-            f"VALUES ?type {{ {values} }} "
-            f"FILTER(CONTAINS(LCASE(STR(?name)), {Literal(_first_word(name)).n3()})) }}"
-        )
-        return self._unique([r for r in rows if fold(str(r["name"])) == fold(name)], "place")
+        rows = []
+        for kind in [cls] if cls is not None else sorted(set(TERRITORY_KINDS.values())):
+            rows += self.select(
+                "SELECT DISTINCT ?place ?name ?word ?class WHERE { ?place a ?class ; schema:name ?name . "
+                "FILTER(CONTAINS(LCASE(STR(?name)), ?word)) }",
+                word=Literal(_first_word(name)), **{"class": kind},
+            )
+        return _unique([r for r in rows if fold(str(r["name"])) == fold(name)], "place")
 
     def region_of(self, place: URIRef) -> str | None:
         rows = self.select(
-            f"SELECT DISTINCT ?name WHERE {{ {place.n3()} schema:containedInPlace+ ?region . "
-            "?region a igeo:Region ; schema:name ?name }"
+            "SELECT DISTINCT ?name ?place WHERE { ?place schema:containedInPlace+ ?region . "
+            "?region a igeo:Region ; schema:name ?name }",
+            place=place,
         )
         names = {str(r["name"]) for r in rows if "name" in r}
         return names.pop() if len(names) == 1 else None
@@ -1223,31 +1228,59 @@ class Reference:
     def venue_in(self, name: str, commune: URIRef) -> URIRef | None:
         """A place (not a territory) named ``name`` in the commune: the town as a venue."""
         rows = self.select(
-            "SELECT DISTINCT ?place ?name WHERE { ?place a schema:Place ; schema:name ?name ; "
-            f"schema:containedInPlace {commune.n3()} . FILTER NOT EXISTS {{ ?place a schema:AdministrativeArea }} }}"
+            "SELECT DISTINCT ?place ?name ?commune WHERE { ?place schema:containedInPlace ?commune ; a schema:Place ; "
+            "schema:name ?name . FILTER NOT EXISTS { ?place a schema:AdministrativeArea } }",
+            commune=commune,
         )
-        return self._unique([r for r in rows if fold(str(r["name"])) == fold(name)], "place")
+        return _unique([r for r in rows if fold(str(r["name"])) == fold(name)], "place")
 
     def event_on(self, day: date, commune: URIRef | None, organiser: URIRef | None) -> URIRef | None:
-        """The one event of that day, in that commune, by that organiser, that is not a part of
-        another such event."""
-        literal = Literal(day.isoformat()).n3()
-        where = f"?event a schema:Event ; schema:startDate ?d . FILTER(SUBSTR(STR(?d), 1, 10) = {literal}) "
-        parent = f"?parent schema:startDate ?pd . FILTER(SUBSTR(STR(?pd), 1, 10) = {literal}) "
-        if organiser is not None:
-            where += f"?event schema:organizer {organiser.n3()} . "
-        if commune is not None:
-            where += f"?event schema:location/schema:containedInPlace* {commune.n3()} . "
-            parent += f"?parent schema:location/schema:containedInPlace* {commune.n3()} . "
+        """The one event of that day, in that commune, by that organiser, that is not a part
+        of another such event."""
         rows = self.select(
-            f"SELECT DISTINCT ?event WHERE {{ {where} "
-            f"FILTER NOT EXISTS {{ ?event schema:superEvent ?parent . {parent} }} }}"
+            "SELECT DISTINCT ?event ?organizer ?location ?parent ?day WHERE { ?event a schema:Event ; schema:startDate ?start . "
+            "FILTER(SUBSTR(STR(?start), 1, 10) = ?day) "
+            "OPTIONAL { ?event schema:organizer ?organizer } OPTIONAL { ?event schema:location ?location } "
+            "OPTIONAL { ?event schema:superEvent ?parent } }",
+            day=Literal(day.isoformat()),
         )
-        return self._unique(rows, "event")
+        candidates: dict[Node, dict[str, set]] = {}
+        for row in rows:
+            facts = candidates.setdefault(row["event"], {"organizer": set(), "location": set(), "parent": set()})
+            for key in facts:
+                if key in row:
+                    facts[key].add(row[key])
+        places = {place: self.within(place) for facts in candidates.values() for place in facts["location"]}
+        kept = {
+            event for event, facts in candidates.items()
+            if (organiser is None or organiser in facts["organizer"])
+            and (commune is None or any(commune in places[place] for place in facts["location"]))
+        }
+        top = [e for e in kept if not candidates[e]["parent"] & kept]
+        return top[0] if len(top) == 1 and isinstance(top[0], URIRef) else None
+
+    def within(self, place: Node) -> set[Node]:
+        """The place and every place that contains it."""
+        rows = self.select("SELECT DISTINCT ?outer ?place WHERE { ?place schema:containedInPlace+ ?outer }", place=place)
+        return {place} | {r["outer"] for r in rows}
 
     def labels(self, concept: URIRef) -> dict[str, str]:
-        rows = self.select(f"SELECT ?label WHERE {{ {concept.n3()} skos:prefLabel ?label }}")
+        rows = self.select("SELECT ?label ?concept WHERE { ?concept skos:prefLabel ?label }", concept=concept)
         return {r["label"].language or "": str(r["label"]) for r in rows if isinstance(r.get("label"), Literal)}
+
+
+@lru_cache(maxsize=64)
+def _prepared(text: str) -> Any:
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(text)
+
+
+def _unique(rows: list[dict[str, Node]], key: str) -> URIRef | None:
+    """The one IRI the rows name under ``key``; None when there is none, or several (an
+    ambiguous name is no match)."""
+    found = {row[key] for row in rows if isinstance(row.get(key), URIRef)}
+    return found.pop() if len(found) == 1 else None
 
 
 def _first_word(name: str) -> str:
