@@ -517,8 +517,9 @@ _TOC_ENTRY = re.compile(
 )
 _DOWNLOAD = re.compile(r"t[ée]l[ée]charg", re.I)
 _DATE_IN_SENTENCE = re.compile(
-    r"\b(?:le\s+)?(?P<date>\d{1,2}(?:er)?\s+[a-zéûA-ZÉÛ]+\.?\s+\d{4})\b", re.I
+    r"\b(?:le\s+)?(?P<date>\d{1,2}(?:er)?\s+[a-zéûA-ZÉÛ]+\.?\s+\d{4}|\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\b", re.I
 )
+_DAY_WITHOUT_YEAR = re.compile(r"\b(?:le\s+)?(?P<date>\d{1,2}(?:er)?\s+[a-zéûA-ZÉÛ]+\b\.?)(?!\s*\d)", re.I)
 _PLACE = re.compile(r"\bà\s+(?P<place>[A-ZÉÈÊÎÔÛÀÇ][\w'’]*(?:[- ](?:sur|sous|en|le|la|les|lès|de|du|des|d['’]\w+|[A-ZÉÈÊÎÔÛÀÇ][\w'’]*))*)")
 _INITIATIVE = re.compile(
     r"(?:à\s+l['’]initiative\s+(?:de\s+l['’]|de\s+la\s+|du\s+|des\s+|de\s+|d['’])|organisée?s?\s+par\s+(?:l['’]|la\s+|le\s+|les\s+)?)"
@@ -1023,8 +1024,18 @@ def _read_event(body: list[Line], taken: set[int], found: Extracted) -> None:
     kinds = "|".join(re.escape(k.words) for k in EVENT_KINDS)
     for position, sentence in enumerate(sentences):
         verb = re.search(EVENT_VERBS, sentence.text, re.I)
+        if not verb:
+            continue
         when = _DATE_IN_SENTENCE.search(sentence.text)
-        if not verb or not when:
+        if not when:
+            partial = next((m.group("date") for m in _DAY_WITHOUT_YEAR.finditer(sentence.text)
+                            if parse_date(f"{m.group('date')} 2000") is not None), None)
+            if partial:
+                found.problem(
+                    sentence.line,
+                    f"l'événement rapporté est daté « {partial} », sans année : la date n'est pas devinée.",
+                    f"the event reported is dated “{partial}”, without a year: the date is not guessed.",
+                )
             continue
         start = parse_date(when.group("date"))
         if start is None:
@@ -1035,7 +1046,7 @@ def _read_event(body: list[Line], taken: set[int], found: Extracted) -> None:
             )
             continue
         what = re.search(
-            rf"(?:la|le|l['’]|une|un)\s*{_ORDINAL}(?P<kind>{kinds})(?P<rest>[^.;]*)",
+            rf"\b(?:(?:la|le|une|un)\s+|l['’]){_ORDINAL}(?P<kind>{kinds})(?P<rest>[^.;]*)",
             sentence.text[verb.end():],
             re.I,
         )

@@ -288,6 +288,14 @@ def test_dates_field_formats(tmp_path, reference, seed_text, value):
         "2019-12-13T11:00:00+01:00", datatype=XSD.dateTime)
 
 
+@pytest.mark.parametrize("written", ["04/12/2019", "2019-12-04", "4 déc. 2019"])
+def test_event_date_formats(tmp_path, reference, seed_text, written):
+    text = seed_text.replace("Le 4 décembre 2019 à Liévin", f"Le {written} à Liévin")
+    result = run(tmp_path, reference, text)
+    assert result.conforms and result.problems == []
+    assert result.draft.graph.value(EVENT, SDO.startDate) == Literal("2019-12-04", datatype=XSD.date)
+
+
 def test_parse_date_never_guesses_a_year():
     assert parse_date("4 décembre") is None
     assert parse_date("32 décembre 2019") is None
@@ -334,6 +342,10 @@ def _duplicate_number(text: str) -> str:
     return text + "\n[14] <https://irev.fr/taxonomy/term/9999>\n"
 
 
+def _event_date_without_year(text: str) -> str:
+    return text.replace("Le 4 décembre 2019 à Liévin", "Le 4 décembre à Liévin")
+
+
 def _unknown_theme(text: str) -> str:
     return text.replace("[Participation citoyenne](#) [16]", "[Culture](#) [16]").replace(
         "<https://irev.fr/taxonomy/term/3675>", "<https://irev.fr/taxonomy/term/1>")
@@ -367,6 +379,9 @@ VARIATIONS: dict[str, tuple[Callable[[str], str], str | None, str, Callable]] = 
                             lambda g: set(g.objects(ARTICLE, SDO.about)) >= THEMES),
     "duplicate-number": (_duplicate_number, "taxonomy/term/9999", "link [14] was already given on line",
                          lambda g: URIRef(ID + "theme/developpement-social") in set(g.objects(ARTICLE, SDO.about))),
+    "event-date-without-year": (_event_date_without_year, "Le 4 décembre à Liévin",
+                                "the event reported is dated “4 décembre”, without a year: the date is not guessed",
+                                lambda g: not list(g.subjects(RDF.type, SDO.Event))),
     "unknown-theme": (_unknown_theme, "[Culture](#)", "unknown theme “Culture” (https://irev.fr/taxonomy/term/1): kept as a keyword",
                       lambda g: Literal("Culture", lang="fr") in set(g.objects(ARTICLE, SDO.keywords))),
 }
