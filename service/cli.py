@@ -188,6 +188,9 @@ def validate(paths: tuple[Path, ...], lang: str, output_format: str, extra_shape
     from .seed import rdf_files
     from .validation import ONTOLOGY_DIR, core_shape_files, project_validator
 
+    # rdflib logs a traceback for an ill-typed literal ("bientôt"^^xsd:date); the report
+    # names it (sh:datatype), and a person never sees a traceback.
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     for path in (*paths, *extra_shapes):
         if not path.exists():
             raise click.UsageError(f"Chemin introuvable : {path}\nNo such path: {path}")

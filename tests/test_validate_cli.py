@@ -164,3 +164,16 @@ def test_help_lists_the_options():
     assert result.returncode == 0
     for option in ("--lang", "--format", "--shapes"):
         assert option in result.stdout
+
+
+def test_an_ill_typed_literal_is_reported_without_a_traceback(tmp_path):
+    text = BASE_FIXTURE.read_text(encoding="utf-8").replace(
+        'schema:startDate "2019-11-19"^^xsd:date', 'schema:startDate "bientôt"^^xsd:date'
+    )
+    path = tmp_path / "ill-typed.ttl"
+    path.write_text(text, encoding="utf-8")
+    result = run("--lang", "en", str(path))
+    assert result.returncode == 1
+    assert 'value "bientôt"^^xsd:date · shape medsh:Event-startDate' in result.stdout
+    assert result.stderr == ""
+    assert_no_traceback(result)
