@@ -35,7 +35,6 @@ from ..describe import (
     containment,
     describe,
     details,
-    document_of,
     events_in,
     graph_size,
     incoming_address,
@@ -67,7 +66,6 @@ from ..labels import (
 )
 from ..namespaces import MED, PREFIXES, SDO
 from ..pagemodel import (
-    GRAPH_KIND,
     KINDS_BY_NAME,
     PART_KINDS,
     OTHER_PARTS,
