@@ -67,7 +67,7 @@ from .namespaces import MED, SDO
 log = logging.getLogger(__name__)
 
 #: Bumped when the layout or the way rows are built changes: an older index is rebuilt.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 INDEX_FILE = "index.sqlite"
 
@@ -767,13 +767,16 @@ CREATE TABLE IF NOT EXISTS resource (
 CREATE INDEX IF NOT EXISTS resource_label ON resource (kind, sort_label, iri);
 CREATE INDEX IF NOT EXISTS resource_date ON resource (kind, sort_date, iri);
 CREATE INDEX IF NOT EXISTS resource_end ON resource (kind, end_day);
+-- IRIs (and years) that facets and dependencies name, stored once: the tables below hold
+-- integers, which keeps the index about the size of the store instead of twice it.
+CREATE TABLE IF NOT EXISTS term (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS facet (
-    facet TEXT NOT NULL, value TEXT NOT NULL, id INTEGER NOT NULL,
+    facet TEXT NOT NULL, value INTEGER NOT NULL, id INTEGER NOT NULL,
     PRIMARY KEY (facet, value, id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS facet_id ON facet (id, facet);
+CREATE INDEX IF NOT EXISTS facet_id ON facet (id);
 CREATE TABLE IF NOT EXISTS dep (
-    iri TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (iri, id)
+    term INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (term, id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS dep_id ON dep (id);
 CREATE VIRTUAL TABLE IF NOT EXISTS text USING fts5(
@@ -875,7 +878,8 @@ class Filters:
             clauses.append(f"{alias}.subkind = ?")
             params.append(self.subkind)
         for facet, value in self.facets:
-            clauses.append(f"{alias}.id IN (SELECT id FROM facet WHERE facet = ? AND value = ?)")
+            clauses.append(f"{alias}.id IN (SELECT id FROM facet WHERE facet = ? AND value = "
+                           "(SELECT id FROM term WHERE iri = ?))")
             params += [facet, value]
         if self.when in ("upcoming", "past"):
             today = self.today or date.today().isoformat()
@@ -892,8 +896,9 @@ class Filters:
             params.append(self.date_to.last)
         if self.top_level:
             clauses.append(
-                f"{alias}.id NOT IN (SELECT f.id FROM facet f JOIN resource s ON s.iri = f.value "
-                "WHERE f.facet = 'superevent' AND s.subkind != 'series')"
+                f"{alias}.id NOT IN (SELECT f.id FROM facet f JOIN term t ON t.id = f.value "
+                "JOIN resource s ON s.iri = t.iri WHERE f.facet = 'superevent' "
+                "AND s.subkind != 'series')"
             )
         return (" AND ".join(clauses) or "1"), params
 
@@ -1027,7 +1032,7 @@ class Index:
         with self._writer() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
-                for table in ("resource", "facet", "dep", "text", "meta"):
+                for table in ("resource", "facet", "dep", "term", "text", "meta"):
                     db.execute(f"DELETE FROM {table}")
                 for start in range(0, len(subjects), batch):
                     rows = gatherer.rows(subjects[start:start + batch])
@@ -1062,8 +1067,8 @@ class Index:
                 chunk = lookup[start:start + 500]
                 marks = ",".join("?" * len(chunk))
                 targets.update(row[0] for row in db.execute(
-                    f"SELECT DISTINCT r.iri FROM dep d JOIN resource r ON r.id = d.id "
-                    f"WHERE d.iri IN ({marks})", chunk))
+                    f"SELECT DISTINCT r.iri FROM term t JOIN dep d ON d.term = t.id "
+                    f"JOIN resource r ON r.id = d.id WHERE t.iri IN ({marks})", chunk))
             ordered = sorted(targets)
             rows = _Gatherer(store, self.base, self.languages).rows(ordered)
             generation = store.generation
@@ -1151,10 +1156,26 @@ class Index:
             texts.append((rid, " ".join(row.text_label), " ".join(row.text_body),
                           " ".join(row.text_context)))
             count += 1
-        db.executemany("INSERT OR IGNORE INTO facet (facet, value, id) VALUES (?, ?, ?)", facets)
-        db.executemany("INSERT OR IGNORE INTO dep (iri, id) VALUES (?, ?)", deps)
+        terms = self._terms(db, {value for _, value, _ in facets} | {dep for dep, _ in deps})
+        db.executemany("INSERT OR IGNORE INTO facet (facet, value, id) VALUES (?, ?, ?)",
+                       [(facet, terms[value], rid) for facet, value, rid in facets])
+        db.executemany("INSERT OR IGNORE INTO dep (term, id) VALUES (?, ?)",
+                       [(terms[dep], rid) for dep, rid in deps])
         db.executemany("INSERT INTO text (rowid, label, body, context) VALUES (?, ?, ?, ?)", texts)
         return count
+
+    @staticmethod
+    def _terms(db: sqlite3.Connection, iris: set[str]) -> dict[str, int]:
+        """The term id of each IRI (or year), added when new."""
+        wanted = sorted(iris)
+        db.executemany("INSERT OR IGNORE INTO term (iri) VALUES (?)", [(i,) for i in wanted])
+        found: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update((iri, tid) for tid, iri in db.execute(
+                f"SELECT id, iri FROM term WHERE iri IN ({marks})", chunk))
+        return found
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -1293,12 +1314,12 @@ class Index:
                 return [FacetValue(value, n, named(value)) for value, n in records]
             value_filter, value_params = "", []
             if prefix:
-                value_filter = " AND f.value >= ? AND f.value < ?"
+                value_filter = (" AND f.value IN (SELECT id FROM term WHERE iri >= ? AND iri < ?)")
                 value_params = [prefix, prefix + "\U0010ffff"]
             records = db.execute(
-                f"SELECT f.value, count(*) AS n FROM {source} JOIN facet f ON f.id = r.id "
-                f"WHERE {match}f.facet = ?{value_filter} AND {where} "
-                "GROUP BY f.value ORDER BY n DESC, f.value LIMIT ?",
+                f"SELECT t.iri, c.n FROM (SELECT f.value, count(*) AS n FROM {source} "
+                f"JOIN facet f ON f.id = r.id WHERE {match}f.facet = ?{value_filter} AND {where} "
+                "GROUP BY f.value) c JOIN term t ON t.id = c.value ORDER BY c.n DESC, t.iri LIMIT ?",
                 match_params + [facet] + value_params + params + [limit],
             ).fetchall()
             labels = self._labels_of(db, [v for v, _ in records]) if facet != "year" else {}
@@ -1346,14 +1367,15 @@ class Index:
         found: dict[str, int] = {}
         with self._bounded() as db:
             for value in wanted:
+                term = "(SELECT id FROM term WHERE iri = ?)"
                 if kind:
                     (n,) = db.execute(
                         "SELECT count(*) FROM facet f JOIN resource r ON r.id = f.id "
-                        "WHERE f.facet = ? AND f.value = ? AND r.kind = ?", (facet, value, kind),
+                        f"WHERE f.facet = ? AND f.value = {term} AND r.kind = ?", (facet, value, kind),
                     ).fetchone()
                 else:
                     (n,) = db.execute(
-                        "SELECT count(*) FROM facet WHERE facet = ? AND value = ?", (facet, value),
+                        f"SELECT count(*) FROM facet WHERE facet = ? AND value = {term}", (facet, value),
                     ).fetchone()
                 found[value] = n
         return found
