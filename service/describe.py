@@ -86,6 +86,7 @@ LINKED_PROPERTIES: tuple[URIRef, ...] = (
     SDO.endDate,
     SDO.datePublished,
     SDO.position,
+    MED.orderInProgramme,
     MED.impliedProperty,
 )
 
@@ -286,9 +287,15 @@ def linked_triples(store: Store, nodes: Iterable[Node],
     return graph
 
 
+#: Values that are part of what they describe, even when they are resources of their own:
+#: a venue's address may be the postal address of its commune (``…/commune/62510#postal-address``).
+EMBEDDED_PROPERTIES: frozenset[URIRef] = frozenset({SDO.address, SDO.geo})
+
+
 def details(store: Store, nodes: Iterable[Node], limit: int = 200) -> Graph:
-    """The full triples (with blank nodes) of a few linked resources, for pages that show
-    more of them than a label: a venue's address, a role's event, a note's text."""
+    """The full triples (with blank nodes and :data:`EMBEDDED_PROPERTIES` values) of a few
+    linked resources, for pages that show more of them than a label: a venue's address,
+    a role's event, a note's text."""
     graph = Graph()
     graphs: set[URIRef] = set()
     for node in list(dict.fromkeys(n for n in nodes if isinstance(n, URIRef)))[:limit]:
@@ -296,10 +303,12 @@ def details(store: Store, nodes: Iterable[Node], limit: int = 200) -> Graph:
         seen: set[Node] = {node}
         while queue:
             current = queue.popleft()
-            for obj in _add_quads(store, current, graph, graphs):
-                if isinstance(obj, BNode) and obj not in seen and len(seen) < MAX_PARTS:
-                    seen.add(obj)
-                    queue.append(obj)
+            for s, p, o, g in store.quads(subject=current):
+                graph.add((s, p, o))
+                embedded = isinstance(o, BNode) or (isinstance(o, URIRef) and p in EMBEDDED_PROPERTIES)
+                if embedded and o not in seen and len(seen) < MAX_PARTS:
+                    seen.add(o)
+                    queue.append(o)
     return graph
 
 

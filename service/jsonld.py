@@ -155,9 +155,10 @@ class Projection:
 
     def linked(self, node: URIRef, via: URIRef, depth: int, seen: frozenset) -> dict[str, Any]:
         """A resource the page links to: type, identity, name, url (and details for a place)."""
-        if via in DETAILED and depth == 0:
+        if via in DETAILED and depth <= 1:  # an event's place, and the place's address
             nested = self.node(node, depth + 1, seen)
-            nested.setdefault("url", self.url_of(node))
+            if via == SDO.location:
+                nested.setdefault("url", self.url_of(node))
             return nested
         result: dict[str, Any] = {"@id": str(node)}
         # A linked event is named, not typed: typed, it would be held to the rich-result rules

@@ -705,9 +705,12 @@ def sections(kind: Kind, builder: PageBuilder, description: Description, full: G
 
 
 def programme_key(graph: Graph, event: Node, builder: PageBuilder) -> tuple:
-    """Sub-events by start (date and time), then position; an unnumbered part (a plenary)
-    comes before the numbered ones of the same start."""
-    position = graph.value(event, SDO.position)
+    """Sub-events by start (date and time), then rank in the programme
+    (``med:orderInProgramme``, or ``schema:position`` in older data); an unranked part
+    comes before the ranked ones of the same start."""
+    position = graph.value(event, MED.orderInProgramme)
+    if position is None:
+        position = graph.value(event, SDO.position)
     try:
         number = float(position) if position is not None else 0.0
     except ValueError:
