@@ -551,6 +551,11 @@ def build(
             add((address, SDO.addressLocality, Literal(territory.name, lang="fr")))
             for postal_code in territory.postal_codes:
                 add((address, SDO.postalCode, Literal(postal_code)))
+            region = region_of(source, territory)
+            if region is not None:
+                # Search engines want the region and country of an address; both follow from the source.
+                add((address, SDO.addressRegion, Literal(region.name, lang="fr")))
+                add((address, SDO.addressCountry, Literal("FR")))
         if territory.nature in EPCI_NATURES:
             french, english = EPCI_NATURES[territory.nature]
             add((subject, SDO.description, Literal(french, lang="fr")))
@@ -565,6 +570,22 @@ def build(
             )
     describe_provenance(graph, source, base_url, description, created)
     return graph
+
+
+def region_of(source: Source, territory: Territory) -> Territory | None:
+    """The région a territory lies in, following its containment in the source."""
+    seen: set[tuple[str, str]] = set()
+    pending = list(territory.parents)
+    while pending:
+        key = pending.pop(0)
+        if key in seen or key not in source.territories:
+            continue
+        seen.add(key)
+        parent = source.territories[key]
+        if parent.kind == "region":
+            return parent
+        pending.extend(parent.parents)
+    return None
 
 
 def describe_provenance(
