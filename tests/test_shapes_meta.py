@@ -155,6 +155,7 @@ UNTARGETED = {
     "http://www.w3.org/ns/shacl#SPARQLSelectExecutable": "also a sh:SPARQLExecutable",
     "http://www.w3.org/ns/shacl#SPARQLConstructExecutable": "also a sh:SPARQLExecutable",
     "http://www.w3.org/ns/shacl#SPARQLAskExecutable": "also a sh:SPARQLExecutable",
+    "https://schema.org/SearchAction": "our example queries, also a sh:SPARQLExecutable",
     # Reached by another target than their class.
     "http://www.w3.org/ns/prov#Entity": "sources are checked as subjects of prov:wasDerivedFrom",
     "https://schema.org/PostalAddress": "checked as the values of schema:address",
