@@ -354,6 +354,57 @@ def feed(store: Store, base_url: str, limit: int = 50,
     return entries, None
 
 
+def feed_newer(store: Store, base_url: str, limit: int, before: str) -> tuple[list[Entry], bool]:
+    """The ``limit`` entries just newer than the key ``before`` (the page before a page of
+    :func:`feed`), newest first, and whether there are newer ones still."""
+    graph = history_graph(base_url)
+    moment, _, item = before.partition("|")
+    try:
+        stamp = _datetime(datetime.fromisoformat(moment))
+    except ValueError:
+        return [], False
+    newer = (f"FILTER(?ended > {stamp.n3()} || (?ended = {stamp.n3()} && "
+             f"STR(?item) > {Literal(item).n3()}))")
+    rows = store.select(
+        f"""{_PREFIXES}
+        SELECT ?item ?change ?resource ?type ?ended ?name ?label ?added ?removed WHERE {{
+          {{ SELECT ?item ?ended WHERE {{
+              GRAPH {graph.n3()} {{ ?item as:published ?ended ; as:object ?o }}
+              {newer}
+            }} ORDER BY ?ended STR(?item) LIMIT {limit + 1} }}
+          GRAPH {graph.n3()} {{ {_ENTRY_PATTERN} }}
+        }}"""
+    )
+    entries = sorted(_entries(rows), key=lambda e: (e.ended, str(e.item)))
+    more = len(entries) > limit
+    return list(reversed(entries[:limit])), more
+
+
+def feed_size(store: Store, base_url: str) -> int:
+    """How many entries the feed of changes holds."""
+    graph = history_graph(base_url)
+    rows = store.select(
+        f"""{_PREFIXES}
+        SELECT (COUNT(?item) AS ?n) WHERE {{ GRAPH {graph.n3()} {{
+          ?item as:published ?ended ; as:object ?o }} }}"""
+    )
+    return int(rows[0]["n"]) if rows and "n" in rows[0] else 0
+
+
+def last_changes(store: Store, base_url: str) -> dict[URIRef, datetime]:
+    """When each resource the history knows was last changed by a write (one aggregate over
+    the history graph: what the sitemap and the feeds date resources with)."""
+    graph = history_graph(base_url)
+    rows = store.select(
+        f"""{_PREFIXES}
+        SELECT ?resource (MAX(?ended) AS ?last) WHERE {{
+          GRAPH {graph.n3()} {{ ?item as:object ?resource ; as:published ?ended }}
+        }} GROUP BY ?resource"""
+    )
+    return {row["resource"]: _to_datetime(row["last"]) for row in rows
+            if isinstance(row.get("resource"), URIRef) and "last" in row}
+
+
 def last_modified(store: Store, resources: Iterable[URIRef], base_url: str) -> dict[URIRef, datetime]:
     """When each resource was last changed through a write (absent: never since it was loaded)."""
     wanted = sorted({document_of(r) for r in resources}, key=str)
@@ -470,6 +521,7 @@ def quads_of_record(text: str) -> list[Quad]:
 __all__ = [
     "ACTIONS", "ACTION_LABELS", "Entry", "HISTORY_LINKS", "QUAD_CAP", "Record", "Tombstone", "Touched",
     "agent_iri", "alive", "change_iri", "changes_for", "classify", "document_of", "feed",
+    "feed_newer", "feed_size", "last_changes",
     "history_graph", "last_modified", "latest_change", "now", "quads_of_record", "record_quads",
     "tombstone",
 ]

@@ -7,16 +7,18 @@ order: its own ``schema:dateModified`` / ``dct:modified``; else the latest date
 its graphs give themselves (``schema:dateModified``, ``dct:modified``,
 ``prov:generatedAtTime``, ``schema:dateCreated``, ``dct:issued``,
 ``dct:created``); else none (a sitemap entry may have no ``lastmod``, and we
-invent no date).
+invent no date). A write recorded in the history since that date dates it instead.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timezone
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SH
 
+from .history import last_changes
 from .namespaces import SDO
 from .pagemodel import GRAPH_KIND, KINDS, GENERIC_KIND, kind_of
 from .store import Store
@@ -83,11 +85,20 @@ def inventory(store: Store, base_url: str) -> Inventory:
         if date and date > graph_dates.get(row["g"], ""):
             graph_dates[row["g"]] = date
 
+    # Writes date what they touched: the history's last change wins over older data dates.
+    written = {iri: moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+               for iri, moment in last_changes(store, base_url).items()}
+
     def lastmod(iri: URIRef, graphs: set) -> str | None:
         if iri in own_dates:
-            return own_dates[iri]
-        dates = [graph_dates[g] for g in graphs if g in graph_dates]
-        return max(dates) if dates else None
+            found = own_dates[iri]
+        else:
+            dates = [graph_dates[g] for g in graphs if g in graph_dates]
+            found = max(dates) if dates else None
+        change = written.get(iri)
+        if change and (found is None or change[:10] >= found[:10]):
+            return change
+        return found
 
     result = Inventory({kind.name: [] for kind in KINDS if kind.sitemap})
     result.kinds.setdefault(GENERIC_KIND.name, [])

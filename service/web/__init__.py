@@ -43,3 +43,7 @@ def register(app: Flask) -> None:
     from . import writes
 
     app.register_blueprint(writes.blueprint)
+    from . import caching, opendata
+
+    app.register_blueprint(opendata.blueprint)
+    caching.register(app)

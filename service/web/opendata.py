@@ -1,0 +1,470 @@
+"""Open data for portals, readers and calendars.
+
+* ``/catalog`` — the DCAT-AP 3 catalog (:mod:`service.catalog`): JSON-LD when no
+  ``Accept`` is sent (harvesters send none), Turtle, RDF/XML or JSON-LD by ``Accept``
+  or by suffix (``/catalog.ttl``, ``/catalog.rdf``, ``/catalog.jsonld``), a page for
+  browsers (``/catalog.html``) with schema.org ``DataCatalog`` markup; paged by
+  ``?after=`` (Hydra ``PartialCollectionView``), a page's links keep its suffix.
+* ``/.well-known/void`` — VoID (:mod:`service.void`), Turtle by default.
+* ``/dumps/{dataset}.{ttl,nt.gz,jsonld}``, ``/dumps/all.nq.gz`` and
+  ``/dumps/graph/{name}.{ttl,nt.gz,jsonld}`` — the dumps (:mod:`service.dumps`),
+  streamed from disk, with ``Range`` support.
+* ``/changes`` — the change feed, Activity Streams 2.0 (:mod:`service.feeds`).
+* ``/feeds/events.atom`` — Atom feed of new and updated events.
+* ``/calendar/events.ics`` — iCalendar of events, filtered like ``/events``
+  (``theme``, ``territory``, ``organizer``, ``when=upcoming|past``, ``from``, ``to``);
+  ``/id/event/{slug}.ics`` — one event with its programme.
+
+Every response has an ``ETag`` from the store generation and the representation, a
+``Last-Modified``, and answers a conditional GET with 304. Figures that cost a pass
+over the store (the catalog's facts, VoID, the dumps) are kept per generation.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime, timezone
+from typing import Any, Callable
+
+from flask import Blueprint, Response, render_template, request, send_file
+from rdflib import Graph, URIRef
+
+from ..calendar import MAX_EVENTS, calendar, event_details
+from ..catalog import CatalogModel, Links, catalog_page, label_of, page_graph, schema_org
+from ..dumps import DATASET_KEYS, FORMATS_BY_SUFFIX, NQUADS_GZ, TRIPLE_FORMATS, Dumps, dumps_directory
+from ..errors import BadRequest, NotAcceptable, NotFound
+from ..feeds import ChangeLinks, atom_feed, change_collection, change_page, updated_events
+from ..formats import (
+    GRAPH_FORMATS, HTML, JSONLD, RDFXML, TURTLE, Format, content_type, negotiate, parse_accept,
+)
+from ..namespaces import HYDRA, PREFIXES, VCARD
+from ..search import FACET_PREFIXES, Filters, parse_filter_date
+from ..sitemap import inventory
+from ..void import void_graph
+from . import config, index, pages, store
+
+blueprint = Blueprint("opendata", __name__)
+
+#: The catalog's formats: JSON-LD first, what a harvester gets without Accept.
+CATALOG_FORMATS: tuple[Format, ...] = (JSONLD, TURTLE, RDFXML, HTML)
+CATALOG_SUFFIXES: dict[str, Format] = {f.suffix: f for f in CATALOG_FORMATS}
+#: VoID's formats, Turtle first (VoID §7).
+VOID_FORMATS: tuple[Format, ...] = (TURTLE,) + tuple(f for f in GRAPH_FORMATS if f is not TURTLE)
+ACTIVITY_JSON = "application/activity+json"
+AS_PROFILE = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
+ATOM_TYPE = "application/atom+xml"
+CALENDAR_TYPE = "text/calendar"
+JSONLD_CONTEXT = {**PREFIXES, "hydra": str(HYDRA), "vcard": str(VCARD),
+                  "spdx": "http://spdx.org/rdf/terms#", "sd": "http://www.w3.org/ns/sparql-service-description#"}
+_SLUG = re.compile(r"^[A-Za-z0-9._~%-]{1,300}$")
+_VALUE = re.compile(r"^[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]{1,300}$")
+
+
+# ---------------------------------------------------------------------------------------------
+# What is kept per store generation
+# ---------------------------------------------------------------------------------------------
+
+
+def dumps() -> Dumps:
+    state = pages.state()
+    if "dumps" not in state:
+        state["dumps"] = Dumps(dumps_directory(config()), store(), config().base_url)
+    return state["dumps"]
+
+
+def cached(name: str, build: Callable[[], Any], *parts: object) -> Any:
+    """``build()``, kept until the store's generation moves (one value per ``parts``)."""
+    generation = store().generation
+    key = (name,) + tuple(str(p) for p in parts)
+    cache = pages.state().setdefault("opendata_cache", {})
+    found = cache.get(key)
+    if found is None or found[0] != generation:
+        # Values of older generations are dropped as a whole.
+        for stale in [k for k, v in cache.items() if v[0] != generation]:
+            del cache[stale]
+        found = (generation, build())
+        cache[key] = found
+    return found[1]
+
+
+def publisher() -> URIRef:
+    settings = config()
+    return URIRef(settings.publisher or f"{settings.base_url}id/actor/equipe-donnees-liees")
+
+
+def catalog_model() -> CatalogModel:
+    return cached("catalog", lambda: CatalogModel(store(), config().base_url, dumps().manifest(),
+                                                  publisher()))
+
+
+def root() -> str:
+    return request.url_root
+
+
+def conditional(*parts: object, vary: str = "") -> tuple[tuple[str, datetime], Response | None]:
+    etag, modified = pages.validators(request.path, *parts)
+    return (etag, modified), pages.not_modified(etag, modified, vary)
+
+
+def finish(response: Response, validators: tuple[str, datetime], vary: str = "") -> Response:
+    return pages.finish(response, validators[0], validators[1], vary)
+
+
+def not_acceptable(choices: tuple[Format, ...]) -> NotAcceptable:
+    supported = ", ".join(f.media_type for f in choices)
+    asked = request.headers.get("Accept", "")[:200]
+    return NotAcceptable(
+        f"Aucun des formats demandés ({asked}) n'est disponible. Formats disponibles : {supported}.",
+        f"None of the requested formats ({asked}) is available. Available formats: {supported}.",
+        supported=[f.media_type for f in choices],
+    )
+
+
+def serialise(graph: Graph, fmt: Format) -> bytes:
+    if fmt is JSONLD:
+        return graph.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True,
+                               encoding="utf-8")
+    return graph.serialize(format=fmt.rdflib, encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# The catalog
+# ---------------------------------------------------------------------------------------------
+
+
+@blueprint.route("/catalog", methods=["GET", "HEAD"])
+@blueprint.route("/catalog.<suffix>", methods=["GET", "HEAD"])
+def catalog(suffix: str | None = None) -> Response:
+    if suffix is not None:
+        fmt = CATALOG_SUFFIXES.get(suffix)
+        if fmt is None:
+            raise NotFound(f"Aucune ressource à l'adresse /catalog.{suffix[:50]}.",
+                           f"No resource at /catalog.{suffix[:50]}.")
+    else:
+        fmt = negotiate(request.headers.get("Accept"), CATALOG_FORMATS)
+        if fmt is None:
+            raise not_acceptable(CATALOG_FORMATS)
+    after = request.args.get("after") or None
+    if after is not None and len(after) > 2000:
+        raise BadRequest("Le paramètre after est trop long.", "The after parameter is too long.")
+    langs = pages.languages()
+    vary = ", ".join((["Accept"] if suffix is None else [])
+                     + (["Accept-Language"] if fmt is HTML else []))
+    settings = config()
+    validators, unchanged = conditional(fmt.key, after, root(), settings.catalog_page_size,
+                                        settings.contact_email,
+                                        langs.order if fmt is HTML else "", vary=vary)
+    if unchanged is not None:
+        return unchanged
+    model = catalog_model()
+    links = Links(root(), f".{suffix}" if suffix else "")
+    page = catalog_page(model, links, after, settings.catalog_page_size)
+    if fmt is HTML:
+        body = render_template("catalog.html", **catalog_context(page, langs))
+        response = Response(body, mimetype="text/html")
+        response.headers["Content-Language"] = langs.ui
+    else:
+        response = Response(serialise(page_graph(page, settings.contact_email), fmt),
+                            mimetype=fmt.media_type)
+    response.headers["Content-Type"] = content_type(fmt)
+    alternates = [f'<{links.root}catalog.{f.suffix}>; rel="alternate"; type="{f.media_type}"'
+                  for f in CATALOG_FORMATS]
+    alternates.append(f'<{links.root}.well-known/void>; rel="describedby"; type="text/turtle"')
+    for rel, url in (("next", page.next_url), ("prev", page.previous_url),
+                     ("first", page.first_url), ("last", page.last_url)):
+        if url:
+            alternates.append(f'<{url}>; rel="{rel}"')
+    response.headers["Link"] = ", ".join(alternates)
+    return finish(response, validators, vary)
+
+
+def catalog_context(page, langs) -> dict[str, Any]:
+    model = page.model
+
+    def text(values) -> dict[str, str] | None:
+        best = label_of(values, langs)
+        return {"text": str(best), "lang": best.language or ""} if best is not None else None
+
+    datasets = []
+    for view in page.datasets:
+        datasets.append({
+            "iri": str(view.entry.iri),
+            "title": text(view.titles),
+            "description": text(view.descriptions),
+            "landing": view.landing,
+            "issued": str(view.issued.literal) if view.issued else None,
+            "modified": str(view.modified.literal) if view.modified else None,
+            "period": view.period,
+            "regions": [text(model.names.get(r, [])) for r in view.regions],
+            "themes": [text(model.names.get(t, [])) for t in view.themes],
+            "distributions": [{"label": d.fmt.rdf.label + (" (gzip)" if d.fmt.gzip else ""),
+                               "href": d.path, "type": d.fmt.media_type, "bytes": d.bytes,
+                               "triples": d.triples} for d in view.distributions],
+            "kind": "graph" if view.entry.graph is not None else "main",
+        })
+    return {
+        "page": page,
+        "datasets": datasets,
+        "total": model.total(),
+        "publisher": text(model.publisher_names),
+        "jsonld": schema_org(page, langs),
+        "formats": [{"label": f.label, "href": f"/catalog.{f.suffix}", "type": f.media_type}
+                    for f in CATALOG_FORMATS if f is not HTML],
+        "next_url": _local(page.next_url),
+        "prev_url": _local(page.previous_url),
+    }
+
+
+def _local(url: str | None) -> str | None:
+    if url is None:
+        return None
+    return "/" + url[len(root()):] if url.startswith(root()) else url
+
+
+# ---------------------------------------------------------------------------------------------
+# VoID
+# ---------------------------------------------------------------------------------------------
+
+
+@blueprint.route("/.well-known/void", methods=["GET", "HEAD"])
+def void() -> Response:
+    fmt = negotiate(request.headers.get("Accept"), VOID_FORMATS)
+    if fmt is None:
+        raise not_acceptable(VOID_FORMATS)
+    validators, unchanged = conditional(fmt.key, root(), vary="Accept")
+    if unchanged is not None:
+        return unchanged
+    graph = cached("void", lambda: void_graph(store(), config().base_url, dumps().manifest(),
+                                              root()), root())
+    body = cached("void-body", lambda: serialise(graph, fmt), root(), fmt.key)
+    response = Response(body, content_type=content_type(fmt))
+    return finish(response, validators, "Accept")
+
+
+# ---------------------------------------------------------------------------------------------
+# Dumps
+# ---------------------------------------------------------------------------------------------
+
+
+@blueprint.route("/dumps/<path:name>", methods=["GET", "HEAD"])
+def dump(name: str) -> Response:
+    if "\\" in name or any(part in ("", ".", "..") for part in name.split("/")):
+        raise _no_dump(name)
+    fmt = next((f for suffix, f in FORMATS_BY_SUFFIX.items() if name.endswith("." + suffix)), None)
+    if fmt is None:
+        raise _no_dump(name)
+    stem = name[: -len(fmt.suffix) - 1]
+    if stem.startswith("graph/"):
+        path, generation = dumps().graph_file(stem[len("graph/"):], fmt)
+    else:
+        if stem not in DATASET_KEYS or (fmt is NQUADS_GZ and stem != "all") or (
+                fmt is not NQUADS_GZ and fmt not in TRIPLE_FORMATS):
+            raise _no_dump(name)
+        manifest = dumps().manifest()
+        generation = manifest.generation
+        path = dumps().path(name, manifest)
+    etag, modified = pages.validators("dump", name, generation)
+    # Flask adds "; charset=utf-8" to the text/ types itself.
+    response = send_file(path, mimetype=fmt.media_type, etag=etag, last_modified=modified,
+                         conditional=True, max_age=None)
+    response.headers["Cache-Control"] = "public, no-cache"
+    return response
+
+
+def _no_dump(name: str) -> NotFound:
+    shown = name[:200]
+    return NotFound(f"Aucun fichier de données /dumps/{shown}.", f"No dump file /dumps/{shown}.")
+
+
+# ---------------------------------------------------------------------------------------------
+# The change feed
+# ---------------------------------------------------------------------------------------------
+
+
+@blueprint.route("/changes", methods=["GET", "HEAD"])
+def changes() -> Response:
+    after = request.args.get("after") or None
+    before = request.args.get("before") or None
+    first = request.args.get("page") == "first"
+    if after and before:
+        raise BadRequest("Donnez after ou before, pas les deux.", "Give after or before, not both.")
+    for value in (after, before):
+        if value is not None and (len(value) > 2000 or "|" not in value):
+            raise BadRequest("Clé de page invalide.", "Invalid page key.")
+    accept = parse_accept(request.headers.get("Accept"))
+    jsonld = accept.best_match([ACTIVITY_JSON, JSONLD.media_type]) == JSONLD.media_type and \
+        accept.quality(JSONLD.media_type) > accept.quality(ACTIVITY_JSON)
+    media = AS_PROFILE if jsonld else ACTIVITY_JSON
+    validators, unchanged = conditional(after, before, first, media, root(), vary="Accept")
+    if unchanged is not None:
+        return unchanged
+    settings = config()
+    links = ChangeLinks(root(), page_url)
+    if after or before or first:
+        document = change_page(store(), settings.base_url, links, settings.page_size, after, before)
+    else:
+        document = change_collection(store(), settings.base_url, links)
+    body = json.dumps(document, ensure_ascii=False, indent=1)
+    response = Response(body, content_type=f"{media}; charset=utf-8" if not jsonld else
+                        'application/ld+json; profile="https://www.w3.org/ns/activitystreams"; '
+                        "charset=utf-8")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return finish(response, validators, "Accept")
+
+
+# ---------------------------------------------------------------------------------------------
+# Atom and iCalendar
+# ---------------------------------------------------------------------------------------------
+
+
+def page_url(iri: URIRef | str) -> str:
+    base = config().base_url
+    text = str(iri)
+    return root() + text[len(base):] if text.startswith(base) else text
+
+
+def event_dates() -> dict[URIRef, str | None]:
+    """Events with the date they last changed (the sitemap's rule: history, then sources)."""
+    def build() -> dict[URIRef, str | None]:
+        return dict(inventory(store(), config().base_url).kinds.get("event", []))
+    return cached("event-dates", build)
+
+
+def stamp_of(dates: dict[URIRef, str | None]) -> Callable[[URIRef], datetime]:
+    fallback = pages.changed_at()
+
+    def stamp(iri: URIRef) -> datetime:
+        text = dates.get(iri)
+        if text:
+            try:
+                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                return fallback
+            return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        return fallback
+    return stamp
+
+
+@blueprint.route("/feeds/events.atom", methods=["GET", "HEAD"])
+def events_atom() -> Response:
+    langs = pages.languages()
+    validators, unchanged = conditional(root(), langs.order, vary="Accept-Language")
+    if unchanged is not None:
+        return unchanged
+    settings = config()
+    dates = event_dates()
+    entries = updated_events(sorted(dates.items(), key=lambda p: str(p[0])), settings.page_size)
+    details = event_details(store(), [iri for iri, _ in entries], with_programme=False)
+    model = catalog_model()
+    author = label_of(model.publisher_names, langs)
+    body = atom_feed(
+        entries, details, langs, feed_id=f"{settings.base_url}feeds/events",
+        self_url=root() + "feeds/events.atom", alternate_url=root() + "events",
+        page_url=page_url, calendar_url=lambda iri: page_url(iri) + ".ics",
+        author=str(author) if author is not None else "", licence=pages.LICENCE,
+    )
+    response = Response(body, content_type=f"{ATOM_TYPE}; charset=utf-8")
+    response.headers["Content-Language"] = langs.ui
+    return finish(response, validators, "Accept-Language")
+
+
+@blueprint.route("/id/event/<slug>.ics", methods=["GET", "HEAD"])
+def event_calendar(slug: str) -> Response:
+    if not _SLUG.match(slug):
+        raise NotFound(f"Aucun événement {slug[:100]}.", f"No event {slug[:100]}.")
+    iri = URIRef(f"{config().base_url}id/event/{slug}")
+    langs = pages.languages()
+    validators, unchanged = conditional(root(), langs.order, vary="Accept-Language")
+    if unchanged is not None:
+        return unchanged
+    details = event_details(store(), [iri])
+    if iri not in details.events:
+        raise NotFound(f"Aucun événement à l'adresse /id/event/{slug}.",
+                       f"No event at /id/event/{slug}.")
+    if not any(info.dated for info in details.events.values()):
+        raise NotFound(
+            "Cet événement n'a pas de date (ni son programme) : il n'a pas d'entrée de calendrier.",
+            "This event has no date (nor has its programme): it has no calendar entry.",
+        )
+    name = details.events[iri].names
+    title = label_of(name, langs)
+    body = calendar(details, [iri], langs, page_url, stamp_of(event_dates()),
+                    str(title) if title is not None else str(iri), page_url(iri))
+    return _calendar_response(body, validators, f"{slug}.ics")
+
+
+@blueprint.route("/calendar/events.ics", methods=["GET", "HEAD"])
+def events_calendar() -> Response:
+    langs = pages.languages()
+    filters = calendar_filters()
+    validators, unchanged = conditional(request.full_path, root(), langs.order, filters.today,
+                                        vary="Accept-Language")
+    if unchanged is not None:
+        return unchanged
+    order: list[URIRef] = []
+    after = None
+    while len(order) < MAX_EVENTS:
+        page = index().list(filters, order="date", limit=200, after=after)
+        order += [URIRef(item.iri) for item in page.items]
+        if page.next_key is None:
+            break
+        after = page.next_key
+    details = event_details(store(), order[:MAX_EVENTS])
+    body = calendar(details, order, langs, page_url, stamp_of(event_dates()),
+                    langs.text("Événements de la médiation sociale", "Events of social mediation"),
+                    root() + "events")
+    return _calendar_response(body, validators, "events.ics")
+
+
+def _calendar_response(body: bytes, validators, filename: str) -> Response:
+    response = Response(body, content_type=f"{CALENDAR_TYPE}; charset=utf-8")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return finish(response, validators, "Accept-Language")
+
+
+def calendar_filters() -> Filters:
+    """The list filters of ``/events`` read from the request: facets by short name or IRI
+    (each must name a resource the index knows), ``when``, ``from`` and ``to``."""
+    base = config().base_url
+    facets: list[tuple[str, str]] = []
+    for facet in ("theme", "territory", "organizer"):
+        for value in request.args.getlist(facet):
+            value = value.strip()
+            if not _VALUE.match(value):
+                raise _bad(facet, value, "ce n'est ni un identifiant court ni une IRI.",
+                           "it is neither a short identifier nor an IRI.")
+            iri = value if value.startswith(("http://", "https://")) \
+                else base + FACET_PREFIXES[facet] + value
+            if not index().exists(iri):
+                raise _bad(facet, value, "aucune ressource de ce nom dans les données.",
+                           "no resource of that name in the data.")
+            facets.append((facet, iri))
+    when = request.args.get("when", "all")
+    if when not in ("all", "upcoming", "past"):
+        raise _bad("when", when, "les valeurs possibles sont all, upcoming et past.",
+                   "the possible values are all, upcoming and past.")
+    date_from = parse_filter_date(request.args["from"], "from") if request.args.get("from") else None
+    date_to = parse_filter_date(request.args["to"], "to") if request.args.get("to") else None
+    today = config().today or date.today().isoformat()
+    return Filters(kind="event", facets=facets, when=when, today=today, date_from=date_from,
+                   date_to=date_to, top_level=True)
+
+
+def _bad(name: str, value: str, why_fr: str, why_en: str) -> BadRequest:
+    shown = value if len(value) <= 60 else value[:57] + "…"
+    return BadRequest(f"Paramètre {name} invalide : « {shown} » — {why_fr}",
+                      f"Invalid {name} parameter: “{shown}” — {why_en}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Registration
+# ---------------------------------------------------------------------------------------------
+
+
+@blueprint.record_once
+def _register(state) -> None:
+    pages.add_nav(state.app, "opendata.catalog", "Données ouvertes", "Open data", 75)
+
+
+__all__ = ["blueprint"]
