@@ -382,11 +382,8 @@ def event_calendar(slug: str) -> Response:
     if iri not in details.events:
         raise NotFound(f"Aucun événement à l'adresse /id/event/{slug}.",
                        f"No event at /id/event/{slug}.")
-    if not any(info.dated for info in details.events.values()):
-        raise NotFound(
-            "Cet événement n'a pas de date (ni son programme) : il n'a pas d'entrée de calendrier.",
-            "This event has no date (nor has its programme): it has no calendar entry.",
-        )
+    # An event without a date (nor any in its programme) gets a calendar without entries:
+    # a calendar entry needs a day, and we invent none.
     name = details.events[iri].names
     title = label_of(name, langs)
     body = calendar(details, [iri], langs, page_url, stamp_of(event_dates()),
@@ -448,7 +445,7 @@ def calendar_filters() -> Filters:
     date_to = parse_filter_date(request.args["to"], "to") if request.args.get("to") else None
     today = config().today or date.today().isoformat()
     return Filters(kind="event", facets=facets, when=when, today=today, date_from=date_from,
-                   date_to=date_to, top_level=True)
+                   date_to=date_to)
 
 
 def _bad(name: str, value: str, why_fr: str, why_en: str) -> BadRequest:
