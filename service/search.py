@@ -929,6 +929,13 @@ class Index:
         self._version = 0  # bumped by every write: caches of derived figures key on it
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._writer() as db:
+            tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "meta" in tables:
+                found = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                if found is None or found[0] != SCHEMA_VERSION:
+                    # An index of another layout: start again (it is rebuilt from the store).
+                    for table in ("text", "resource", "facet", "dep", "term", "meta"):
+                        db.execute(f"DROP TABLE IF EXISTS {table}")
             db.executescript(_SCHEMA)
 
     # -- connections ---------------------------------------------------------------------------

@@ -231,6 +231,15 @@ def test_built_when_missing_and_rebuilt_when_stale(store, tmp_path):
     assert EVENT + "tardif" in search_all(reopened, "reunions tardives")
     # Another base or language order is another index.
     assert Index(path, BASE, ("en", "fr")).is_current(store) is False
+    # An index of another layout is dropped and built again.
+    import sqlite3
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '0' WHERE key = 'schema'")
+        db.execute("DROP TABLE dep")
+        db.execute("CREATE TABLE dep (iri TEXT, id INTEGER)")
+    older = Index(path, BASE, ("fr", "en"))
+    assert older.ensure(store) is True
+    assert EVENT + "tardif" in search_all(older, "reunion tardive")
 
 
 def test_update_follows_a_renamed_place_to_the_events_held_there(index, store):
