@@ -137,7 +137,7 @@ def harvest(url: str, keep_graphs: bool = False, max_pages: int = 1000) -> Harve
             view = page.value(predicate=RDF.type, object=cls)
             if view is not None:
                 following = page.value(view, prop)
-                total = page.value(predicate=HYDRA.totalItems)
+                total = next(page.objects(None, HYDRA.totalItems), None)
                 if total is not None:
                     result.total_items = int(total)
                 break
