@@ -60,14 +60,14 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from .config import DEFAULT_BASE
-from .errors import BadRequest, QueryTimeout
+from .errors import BadRequest, ConfigError, QueryTimeout
 from .labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES, Languages
 from .namespaces import MED, SDO
 
 log = logging.getLogger(__name__)
 
 #: Bumped when the layout or the way rows are built changes: an older index is rebuilt.
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 
 INDEX_FILE = "index.sqlite"
 
@@ -774,7 +774,7 @@ CREATE TABLE IF NOT EXISTS facet (
     facet TEXT NOT NULL, value INTEGER NOT NULL, id INTEGER NOT NULL,
     PRIMARY KEY (facet, value, id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS facet_id ON facet (id);
+CREATE INDEX IF NOT EXISTS facet_id ON facet (id, facet);
 CREATE TABLE IF NOT EXISTS dep (
     term INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (term, id)
 ) WITHOUT ROWID;
@@ -928,17 +928,36 @@ class Index:
         self._local = threading.local()
         self._version = 0  # bumped by every write: caches of derived figures key on it
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self._layout() not in (None, SCHEMA_VERSION):
+            # An index of another layout: start from an empty file (it is rebuilt from the store).
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
         with self._writer() as db:
-            tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if "meta" in tables:
-                found = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-                if found is None or found[0] != SCHEMA_VERSION:
-                    # An index of another layout: start again (it is rebuilt from the store).
-                    for table in ("text", "resource", "facet", "dep", "term", "meta"):
-                        db.execute(f"DROP TABLE IF EXISTS {table}")
             db.executescript(_SCHEMA)
 
     # -- connections ---------------------------------------------------------------------------
+
+    def _layout(self) -> str | None:
+        """The layout version of the index file, None when there is no index yet."""
+        if not self.path.exists():
+            return None
+        db = sqlite3.connect(self.path)
+        try:
+            tables = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not tables:
+                return None
+            if "meta" in tables and "resource" in tables:
+                found = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                return found[0] if found else ""
+        except sqlite3.DatabaseError:
+            pass
+        finally:
+            db.close()
+        # Never remove a file that is not an index of ours: the setting may point at the wrong one.
+        raise ConfigError(
+            f"{self.path} n'est pas un index de recherche de ce service ; réglez index_path.",
+            f"{self.path} is not a search index of this service; set index_path.",
+        )
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=60, isolation_level=None)

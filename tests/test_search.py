@@ -24,7 +24,7 @@ from service.search import (
 )
 from service.store import Changeset
 from service.store.embedded import EmbeddedStore
-from service.errors import BadRequest
+from service.errors import BadRequest, ConfigError
 
 BASE = DEFAULT_BASE
 EVENT = BASE + "id/event/"
@@ -240,6 +240,17 @@ def test_built_when_missing_and_rebuilt_when_stale(store, tmp_path):
     older = Index(path, BASE, ("fr", "en"))
     assert older.ensure(store) is True
     assert EVENT + "tardif" in search_all(older, "reunion tardive")
+    # A file that is not an index of ours is never removed.
+    other = tmp_path / "precious.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE accounts (name TEXT)")
+    with pytest.raises(ConfigError):
+        Index(other, BASE, ("fr", "en"))
+    not_sqlite = tmp_path / "notes.txt"
+    not_sqlite.write_text("mes notes")
+    with pytest.raises(ConfigError):
+        Index(not_sqlite, BASE, ("fr", "en"))
+    assert not_sqlite.read_text() == "mes notes" and other.exists()
 
 
 def test_update_follows_a_renamed_place_to_the_events_held_there(index, store):
