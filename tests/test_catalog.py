@@ -223,3 +223,18 @@ def test_a_bad_page_key_is_a_400(server):
     response = server.get("catalog.ttl", params={"after": "not a dataset"})
     assert response.status_code == 400
     assert "after" in response.text
+
+
+@pytest.mark.parametrize("path", [
+    "", "events", "id/event/2019-12-04-journee-regionale-lievin", "sitemap.xml", "sparql",
+    "sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D", "catalog", ".well-known/void",
+    "dumps/all.ttl", "changes", "feeds/events.atom", "calendar/events.ics", "healthz",
+])
+def test_every_get_route_answers_conditional_requests(server, path):
+    headers = {"Accept": "application/sparql-results+json"} if "query=" in path else {}
+    first = server.get(path, headers=headers)
+    assert first.status_code == 200, path
+    etag, modified = first.headers.get("ETag"), first.headers.get("Last-Modified")
+    assert etag and modified, path
+    assert server.get(path, headers={**headers, "If-None-Match": etag}).status_code == 304, path
+    assert server.get(path, headers={**headers, "If-Modified-Since": modified}).status_code == 304, path
