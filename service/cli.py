@@ -336,17 +336,23 @@ def load(paths: tuple[Path, ...], graph_iri: str | None, replace: bool, agent: s
          lang: str, **options: Any) -> None:
     """Charger des fichiers RDF — load RDF files and folders into the store.
 
-    Turtle, N-Triples, N-Quads, TriG, JSON-LD and RDF/XML, by extension and by content when
-    the extension lies. Each file is validated with the shapes against what the store
-    already holds, then lands whole, or not at all (its report is printed). Every file
-    that lands is recorded in the history, except a dump of a store (it carries its own
-    history and is restored exactly). The vocabulary's, the shapes' and the history's
-    graphs may be loaded here (the operator's command), never over HTTP. Exit 0 when every
-    file landed, 1 when one was refused or failed, 2 for a usage error.
+    Turtle, N-Triples, N-Quads, TriG, JSON-LD and RDF/XML (gzipped too), by extension and by
+    content when the extension lies. Each file is validated with the shapes against what
+    the store already holds, then lands whole, or not at all (its report is printed), and
+    is recorded in the history. An export of a store (`mediation export`: it carries the
+    history graph) is restored exactly instead: every write in it was validated when it was
+    made, and validating it again against today's shapes would make a backup unrestorable
+    once the shapes change. The vocabulary's, the shapes' and the history's graphs may be
+    loaded here (the operator's command), never over HTTP. Exit 0 when every file landed,
+    1 when one was refused or failed, 2 for a usage error.
     """
     import getpass
 
     from rdflib import URIRef
+
+    # rdflib logs a traceback for every ill-typed literal ("bientôt"^^xsd:date); the
+    # validation report already names it.
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
     from .publishing import Publisher, group_for_replace, load_changes, read_source, source_files
     from .search import Index, index_path
@@ -398,12 +404,16 @@ def load(paths: tuple[Path, ...], graph_iri: str | None, replace: bool, agent: s
                         load_changes(source, replace), agent=writer,
                         operation=f"mediation load {' '.join(p.name for p in source.paths)}",
                         allow_protected=True, record=False if source.carries_history else None,
+                        validate=not source.carries_history,
                     )
                 except MediationError as error:
                     failures += 1
                     click.echo(f"\n{source.name}", err=True)
                     click.echo(error.message(lang), err=True)
                     continue
+                if source.carries_history:
+                    click.echo(f"\n{source.name} : restauration d'un export, tel quel / "
+                               "restoring an export as it is", err=True)
                 click.echo(
                     f"\n{source.name} : +{outcome.added} −{outcome.removed} quads"
                     + (f", {outcome.report.counts()['warning']} avertissement(s) / warning(s)"

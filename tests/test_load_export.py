@@ -1,0 +1,221 @@
+"""``mediation load`` and ``mediation export`` on real stores on disk, as an operator runs them."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import RDF
+
+from service.store.terms import quad_to_rdflib
+from tests.conftest import MEDIATION, start_server
+from tests.writing import AUTH, BASE, GRAPH, ID, PREFIXES, event_turtle, update
+
+SCHEMA = Namespace("https://schema.org/")
+FOAF_NAME = URIRef("http://xmlns.com/foaf/0.1/name")
+TURTLE_PREFIXES = PREFIXES.replace("PREFIX ", "@prefix ").replace(">\n", "> .\n")
+
+
+def run(*args: str, check: bool = False) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
+    done = subprocess.run([MEDIATION, *args], capture_output=True, text=True, env=env, timeout=600)
+    if check:
+        assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> Path:
+    """A store loaded with the seed, as the first `mediation serve` leaves it."""
+    root = tmp_path_factory.mktemp("seeded")
+    server = start_server(root / "store")
+    server.stop()
+    return root / "store"
+
+
+@pytest.fixture
+def store(seeded, tmp_path) -> Path:
+    copy = tmp_path / "store"
+    shutil.copytree(seeded, copy)
+    return copy
+
+
+def export(store: Path, *extra: str) -> Dataset:
+    """The store's dump, parsed by Oxigraph with the store's own blank node labels (so that
+    two dumps of one store compare as sets)."""
+    done = subprocess.run([MEDIATION, "export", "--store", str(store), *extra], capture_output=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr.decode()
+    return parsed(done.stdout)
+
+
+def parsed(nquads: bytes) -> Dataset:
+    dataset = Dataset()
+    for quad in ox.parse(nquads, ox.RdfFormat.N_QUADS, rename_blank_nodes=False):
+        s, p, o, g = quad_to_rdflib(quad)
+        dataset.add((s, p, o, g) if g is not None else (s, p, o))
+    return dataset
+
+
+def quads(dataset: Dataset) -> set:
+    found = set()
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        name = getattr(g, "identifier", g)
+        found.add((s, p, o, None if name == DATASET_DEFAULT_GRAPH_ID else name))
+    return found
+
+
+def same_dataset(a: Dataset, b: Dataset) -> bool:
+    """Dataset isomorphism: the quads without blank nodes are equal as sets, and those with
+    blank nodes are isomorphic as one graph whose predicates carry the graph name (so that
+    a blank node shared by two graphs stays one node)."""
+    ground_a, ground_b = ({q for q in quads(d) if not _blank(q)} for d in (a, b))
+    return ground_a == ground_b and isomorphic(_blank_graph(a), _blank_graph(b))
+
+
+def _blank(quad: tuple) -> bool:
+    return isinstance(quad[0], BNode) or isinstance(quad[2], BNode)
+
+
+def _blank_graph(dataset: Dataset) -> Graph:
+    graph = Graph()
+    for s, p, o, g in quads(dataset):
+        if isinstance(s, BNode) or isinstance(o, BNode):
+            graph.add((s, URIRef(f"{p}#in={g or 'default'}"), o))
+    return graph
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def event_file(path: Path, iri: URIRef, name: str, start: str = "2024-05-02") -> Path:
+    return write(path, TURTLE_PREFIXES + event_turtle(iri, name, start=start) + "\n")
+
+
+def test_a_file_lands_in_its_own_graph_and_is_recorded(store, tmp_path):
+    iri = ID["event/atelier-charge"]
+    source = event_file(tmp_path / "atelier-charge.ttl", iri, "Atelier chargé")
+    done = run("load", "--store", str(store), "--agent", "operatrice", str(source), check=True)
+    assert "+5" in done.stderr
+    dataset = export(store)
+    assert (iri, SCHEMA.name, Literal("Atelier chargé", lang="fr"), GRAPH["atelier-charge"]) in quads(dataset)
+    history = dataset.graph(GRAPH["history"])
+    change = history.value(predicate=URIRef("http://www.w3.org/ns/prov#influenced"), object=iri)
+    agent = history.value(change, URIRef("http://www.w3.org/ns/prov#wasAssociatedWith"))
+    assert history.value(agent, FOAF_NAME) == Literal("operatrice")
+
+
+def test_the_format_comes_from_the_content_when_the_extension_lies(store, tmp_path):
+    iri = ID["event/atelier-json-ld-deguise"]
+    document = {"@context": BASE + "context.jsonld", "@id": str(iri), "@type": "schema:Event",
+                "schema:name": {"@value": "Atelier déguisé", "@language": "fr"},
+                "schema:startDate": {"@value": "2024-06-01", "@type": "xsd:date"}}
+    disguised = write(tmp_path / "deguise.ttl", json.dumps(document))
+    xml = write(tmp_path / "xml-deguise.nt", f"""<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+      <rdf:Description rdf:about="http://example.org/xml"><rdf:value>déguisé</rdf:value></rdf:Description></rdf:RDF>""")
+    run("load", "--store", str(store), str(disguised), str(xml), check=True)
+    found = quads(export(store))
+    assert (iri, SCHEMA.name, Literal("Atelier déguisé", lang="fr"), GRAPH["deguise"]) in found
+    assert (URIRef("http://example.org/xml"), RDF.value, Literal("déguisé"), GRAPH["xml-deguise"]) in found
+
+
+def test_an_invalid_file_lands_not_at_all_and_its_report_is_printed(store, tmp_path):
+    folder = tmp_path / "lot"
+    good = event_file(folder / "bon.ttl", ID["event/bon"], "Bon atelier")
+    event_file(folder / "mauvais.ttl", ID["event/mauvais"], "Mauvais atelier", start="bientôt")
+    before = quads(export(store))
+    done = run("load", "--store", str(store), "--lang", "en", str(folder))
+    assert done.returncode == 1
+    assert "mauvais.ttl" in done.stderr and "Violation" in done.stderr
+    assert "schema:startDate" in done.stderr
+    assert "Traceback" not in done.stderr
+    after = quads(export(store))
+    landed = after - before
+    assert {q[3] for q in landed} == {GRAPH["bon"], GRAPH["history"]}
+    assert not any(ID["event/mauvais"] in q for q in after)
+    assert good.exists()
+
+
+def test_a_file_that_does_not_parse_is_reported_with_its_line(store, tmp_path):
+    broken = write(tmp_path / "casse.nt", '<http://example.org/a> <http://example.org/b> "c" .\n<http://example.org/a> <b> .\n')
+    before = quads(export(store))
+    done = run("load", "--store", str(store), "--lang", "en", str(broken))
+    assert done.returncode == 1
+    assert "casse.nt" in done.stderr and "line 2" in done.stderr
+    assert quads(export(store)) == before
+
+
+def test_replace_swaps_a_graph_whole(store, tmp_path):
+    graph = "http://example.org/remplace"
+    first = write(tmp_path / "v1.ttl", "<http://example.org/a> <http://example.org/v> 1, 2 .")
+    second = write(tmp_path / "v2.ttl", "<http://example.org/a> <http://example.org/v> 3 .")
+    run("load", "--store", str(store), "--graph", graph, str(first), check=True)
+    run("load", "--store", str(store), "--graph", graph, "--replace", str(second), check=True)
+    held = {q[2].toPython() for q in quads(export(store)) if q[3] == URIRef(graph)}
+    assert held == {3}
+
+
+def test_a_store_in_use_by_a_server_is_a_clear_error(store, tmp_path):
+    server = start_server(store)
+    try:
+        source = event_file(tmp_path / "pendant.ttl", ID["event/pendant"], "Pendant")
+        for command in (["load", str(source)], ["export"]):
+            done = run(*command, "--store", str(store))
+            assert done.returncode == 1
+            assert "serve" in done.stderr and "Traceback" not in done.stderr
+            assert "LOCK" not in done.stderr
+    finally:
+        server.stop()
+
+
+def test_export_then_load_reproduces_the_store_exactly(store, tmp_path):
+    # Some writes first: blank nodes in several graphs, history, a tombstone.
+    server = start_server(store, {"MEDIATION_WRITE_TOKEN": AUTH["Authorization"].split()[1]})
+    try:
+        blank = ('<http://example.org/b> <http://example.org/p> [ <http://example.org/q> "un" ] .')
+        assert server.request("PUT", "graphs", params={"graph": "http://example.org/blank"},
+                              data=blank.encode(), headers={**AUTH, "Content-Type": "text/turtle"}).status_code == 201
+        iri = ID["event/aller-retour"]
+        assert update(server, f"{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ {event_turtle(iri, 'Aller-retour')} }} }}").status_code == 200
+        assert update(server, f"DELETE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}").status_code == 200
+        assert update(server, "INSERT DATA { <http://example.org/default> <http://example.org/p> 1 }").status_code == 200
+    finally:
+        server.stop()
+    dump = tmp_path / "magasin.nq.gz"
+    run("export", "--store", str(store), "--output", str(dump), check=True)
+    with gzip.open(dump, "rb") as handle:
+        original = parsed(handle.read())
+    assert any(isinstance(q[0], BNode) for q in quads(original))
+    assert any(q[3] is None for q in quads(original))
+    empty = tmp_path / "vide"
+    done = run("load", "--store", str(empty), str(dump), check=True)
+    assert "Traceback" not in done.stderr
+    restored = export(empty)
+    assert len(quads(restored)) == len(quads(original))
+    assert same_dataset(restored, original)
+    trig = tmp_path / "magasin.trig"
+    run("export", "--store", str(store), "--format", "trig", "--output", str(trig), check=True)
+    again = tmp_path / "encore"
+    run("load", "--store", str(again), str(trig), check=True)
+    assert same_dataset(export(again), original)
+
+
+def test_usage_errors(tmp_path):
+    assert run("load").returncode == 2
+    assert run("load", "--store", str(tmp_path / "s"), str(tmp_path / "absent.ttl")).returncode == 2
+    empty = tmp_path / "rien"
+    empty.mkdir()
+    assert run("load", "--store", str(tmp_path / "s"), str(empty)).returncode == 2
+    assert run("export", "--store", str(tmp_path / "nulle-part")).returncode == 1
