@@ -57,7 +57,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import snowballstemmer
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from .config import DEFAULT_BASE
 from .errors import BadRequest, ConfigError, QueryTimeout
@@ -243,6 +243,7 @@ def stem_language(lang: str | None) -> str:
     return "english" if (lang or "").lower().startswith("en") else "french"
 
 
+@lru_cache(maxsize=65536)  # names of places, themes and organisers recur in thousands of rows
 def analyse(text: str, lang: str | None = None) -> str:
     """The indexed form of a text: its folded words, each stemmed, separated by spaces."""
     language = stem_language(lang)
