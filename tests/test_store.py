@@ -24,6 +24,7 @@ from service.errors import BadRequest, QuerySyntaxError, QueryTimeout
 from service.formats import (
     GRAPH_FORMATS,
     NQUADS,
+    NTRIPLES,
     RESULTS_CSV,
     RESULTS_FORMATS,
     RESULTS_JSON,
@@ -35,6 +36,7 @@ from service.formats import (
 from service.store import Changeset, QueryRequest
 from service.store.embedded import EmbeddedStore
 from service.store.remote import RemoteStore
+from service.store.terms import to_rdflib
 
 BASE = "https://store-tests.example/"
 EX = "http://example.org/"
@@ -166,6 +168,61 @@ def test_blank_nodes_read_back_can_be_looked_up(loaded):
 def test_graph_is_an_rdflib_graph_of_one_graph(loaded):
     graph = loaded.graph(G2)
     assert len(graph) == 4 and (EVENT2, P_LABEL, Literal("Atelier", lang="fr")) in graph
+
+
+LITERALS = f"""
+@prefix ex: <{EX}> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:literals ex:value
+    "P3M"^^xsd:duration, "PT5H"^^xsd:duration, "PT2S"^^xsd:duration, "-P1Y2M"^^xsd:duration,
+    "P1Y2M3DT4H"^^xsd:duration, "P1Y1D"^^xsd:duration, "PT0.5S"^^xsd:duration,
+    "P14M"^^xsd:yearMonthDuration, "PT90M"^^xsd:dayTimeDuration,
+    "11:00:00"^^xsd:time, "2019-12-13"^^xsd:date, "2019-12-13T11:00:00+01:00"^^xsd:dateTime,
+    "2020"^^xsd:gYear, "2019-12"^^xsd:gYearMonth, true, 250, 1.5, 1.0E3,
+    "02691"^^xsd:token, "https://example.org/x"^^xsd:anyURI, "5dab"^^xsd:hexBinary,
+    "abc"^^ex:type, "texte"@fr, "plain" .
+"""
+LITERALS_SUBJECT = URIRef(f"{EX}literals")
+LITERALS_GRAPH = URIRef(f"{EX}graph/literals")
+
+
+def _value(term) -> tuple:
+    """What a literal says, whatever its lexical form ("1" and "true" are one boolean)."""
+    from service.store import durations
+
+    datatype = str(term.datatype or "")
+    if datatype in durations.DURATION_TYPES:
+        return datatype, durations.value(str(term))
+    value = term.toPython()
+    return datatype, term.language, str(term) if isinstance(value, Literal) else value
+
+
+def test_literals_of_every_datatype_are_stored_as_they_are(any_store):
+    """Values survive the store, however it spells them: durations on Virtuoso are numbers inside."""
+    expected = {_value(o) for o in Graph().parse(data=LITERALS, format="turtle").objects()}
+    assert any_store.load(LITERALS.encode(), TURTLE, LITERALS_GRAPH) == len(expected)
+    stored = [q[2] for q in any_store.quads(LITERALS_SUBJECT)]
+    assert {_value(o) for o in stored} == expected
+    rows = any_store.select(f"SELECT ?v WHERE {{ <{LITERALS_SUBJECT}> ?p ?v }}")
+    assert {_value(row["v"]) for row in rows} == expected
+    graph = any_store.construct(f"CONSTRUCT WHERE {{ <{LITERALS_SUBJECT}> ?p ?v }}")
+    assert {_value(o) for o in graph.objects()} == expected
+    for fmt in (RESULTS_JSON, RESULTS_XML):
+        answer = any_store.run_query(request_for(
+            f"SELECT ?v WHERE {{ <{LITERALS_SUBJECT}> ?p ?v }}", result_format=fmt))
+        solutions = ox.parse_query_results(answer.body, getattr(ox.QueryResultsFormat, fmt.oxigraph))
+        assert {_value(to_rdflib(row["v"])) for row in solutions} == expected
+    ntriples = any_store.run_query(request_for(
+        f"CONSTRUCT WHERE {{ <{LITERALS_SUBJECT}> ?p ?v }}", graph_format=NTRIPLES))
+    assert {_value(o) for o in Graph().parse(data=ntriples.body, format="nt").objects()} == expected
+    # Each is found by its value, as it was read back and as it was written.
+    for literal in stored + list(Graph().parse(data=LITERALS, format="turtle").objects()):
+        assert len(list(any_store.quads(obj=literal, graph=LITERALS_GRAPH))) == 1, literal
+    # And removed by it.
+    generation = any_store.generation
+    any_store.apply(Changeset(remove=[(LITERALS_SUBJECT, URIRef(f"{EX}value"), o, LITERALS_GRAPH)
+                                      for o in stored]))
+    assert not list(any_store.quads(LITERALS_SUBJECT)) and any_store.generation > generation
 
 
 # -- writing ------------------------------------------------------------------------------------------

@@ -20,6 +20,17 @@ and every set of server blank nodes matching all those quads is removed. Two
 blank nodes with exactly the same removed statements are thus removed
 together, which does not change what the graph says.
 
+Literals. Most go as constants (``INSERT DATA``, ``DELETE DATA``, patterns). Those of
+``STRDT_TYPES`` go as ``STRDT("lexical", <datatype>)`` bound to a variable: Virtuoso 7.2
+refuses a duration constant in ``INSERT DATA`` and ``DELETE DATA`` ("SR553: Literal of
+type xsd:duration can not be created from SQL value of type INTEGER", upstream issue
+224), miscompiles some in templates (``"PT5H"``: "No column PT5HD") and an ``xsd:time``
+constant in a pattern ("DT011: Cannot convert T11:00:00 to time"), while ``STRDT`` works
+on every server. Virtuoso then keeps a duration as a bare number and answers it so
+(``"3"^^xsd:duration`` for ``"P3M"``): answers are read back into the canonical form of
+the value, and a duration is written only in a form the server is seen to keep
+intact (``durations.py``).
+
 Atomicity. ``apply`` sends one update request (its removals, additions and
 the generation bump): Oxigraph runs a request in one transaction, Virtuoso
 too. ``load`` sends chunks, each atomic.
@@ -40,7 +51,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal
 from rdflib.query import Result
 from rdflib.term import BNode, Node, URIRef
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
+from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import (
     EndPointInternalError,
     EndPointNotFound,
@@ -52,6 +63,7 @@ from SPARQLWrapper.SPARQLExceptions import Unauthorized as SparqlUnauthorized
 from ..errors import BadRequest, QuerySyntaxError, QueryTimeout, RdfSyntaxError, StoreError
 from ..formats import DATASET_FORMATS, Format
 from . import Changeset, GraphName, Quad, QueryRequest, QueryResponse, Store, Term
+from . import durations
 from .evaluate import Outcome, _serialise_solutions, _serialise_triples
 from .terms import quad_to_oxigraph, quad_to_rdflib, to_oxigraph
 
@@ -66,12 +78,106 @@ SERVER_GRAPHS = (
 LOAD_CHUNK = 5000
 #: Where servers say the error is: Oxigraph "error at 1:25", Virtuoso "line 1".
 _POSITION = re.compile(r"error at (\d+):(\d+)|line (\d+)", re.I)
+#: Literals written as ``STRDT("lexical", <datatype>)``, never as constants (see above).
+STRDT_TYPES = durations.DURATION_TYPES | {durations.XSD + "time"}
+_DURATION_NAMES = rb"(duration|yearMonthDuration|dayTimeDuration)"
+_NUMBER = rb"(-?[0-9.]+(?:[eE][+-]?[0-9]+)?)"
+#: A duration answered as a bare number, in N-Triples and in SPARQL XML results.
+_NUMERIC_DURATIONS = (
+    re.compile(rb'"' + _NUMBER + rb'"\^\^<http://www\.w3\.org/2001/XMLSchema#' + _DURATION_NAMES + rb">"),
+    re.compile(rb'<literal datatype="http://www\.w3\.org/2001/XMLSchema#' + _DURATION_NAMES + rb'">'
+               + _NUMBER + rb"</literal>"),
+)
 
 
 def _n3(term: Node) -> str:
     if isinstance(term, (URIRef, Literal)):
         return str(to_oxigraph(term))  # N-Triples syntax, which SPARQL accepts as is
     raise TypeError(f"not a constant term: {term!r}")
+
+
+_VALUES = re.compile(r"(?<![?$\w:])VALUES(?![\w])", re.I)
+_VARIABLE = re.compile(r"[?$][\w]+")
+
+
+def _values_as_subqueries(query: str) -> str:
+    """Our query with each ``VALUES`` block inside a group given as a subquery.
+
+    The same solutions, joined the same way; but Virtuoso cannot start a transitive
+    path (``?x p+ ?a``) from a ``VALUES`` block ("TR...: transitive start not given"),
+    and can from a subquery. A ``VALUES`` after the query's ``WHERE`` group stays.
+    """
+    if not _VALUES.search(query):
+        return query
+    from .delta import _TOKEN
+
+    out: list[str] = []
+    block: list[str] | None = None  # the VALUES block being read
+    depth = block_depth = 0
+    for match in _TOKEN.finditer(query):
+        token = match.group(0)
+        if block is not None:
+            block.append(token)
+            if token == "{":
+                block_depth += 1
+            elif token == "}":
+                block_depth -= 1
+                if block_depth == 0:
+                    text = "".join(block)
+                    variables = " ".join(_VARIABLE.findall(text.split("{", 1)[0]))
+                    out.append(f"{{ SELECT {variables} WHERE {{ {text} }} }}")
+                    block = None
+            continue
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        found = _VALUES.search(token) if depth > 0 and token[0] not in "\"'<#" else None
+        if found is None:
+            out.append(token)
+            continue
+        out.append(token[:found.start()])
+        block, block_depth = [token[found.start():]], 0
+    if block is not None:  # not a VALUES block after all: leave the text as it was
+        out.extend(block)
+    return "".join(out)
+
+
+def _strdt(term: Node) -> bool:
+    """A literal that goes as ``STRDT(…)`` rather than as a constant."""
+    return isinstance(term, Literal) and term.datatype is not None and str(term.datatype) in STRDT_TYPES
+
+
+def _strdt_text(lexical: str, datatype: Node) -> str:
+    return f"STRDT({_n3(Literal(lexical))}, <{datatype}>)"
+
+
+def _match_filter(variable: str, term: Literal) -> str:
+    """A FILTER that holds when ``variable`` is the stored ``term``, in any form it may be written in."""
+    forms = (durations.server_forms(str(term)) if str(term.datatype) in durations.DURATION_TYPES
+             else [str(term)])
+    # sameTerm alone misses, in a DELETE on Virtuoso, a duration it keeps as written ("PT0.5S").
+    tests = " || ".join(
+        f"sameTerm({variable}, {made}) || (STR({variable}) = STR({made}) "
+        f"&& DATATYPE({variable}) = <{term.datatype}>)"
+        for made in (_strdt_text(f, term.datatype) for f in forms)
+    )
+    return f"FILTER({tests})"
+
+
+def _repaired_body(body: bytes) -> bytes:
+    """An N-Triples or SPARQL XML answer with its bare-number durations in duration form."""
+    if b"uration" not in body:
+        return body
+    ntriples, xml = _NUMERIC_DURATIONS
+
+    def fixed(number: bytes, name: bytes) -> bytes:
+        text = durations.repair(number.decode(), durations.XSD + name.decode())
+        return (text or number.decode()).encode()
+
+    body = ntriples.sub(lambda m: b'"' + fixed(m[1], m[2]) + m[0][len(m[1]) + 1:], body)
+    return xml.sub(lambda m: m[0][:-len(m[2]) - len(b"</literal>")] + fixed(m[2], m[1]) + b"</literal>",
+                   body)
 
 
 class RemoteStore(Store):
@@ -120,12 +226,7 @@ class RemoteStore(Store):
             return response.read(), response.headers.get("Content-Type", "")
         except QueryBadFormed as error:
             message = _server_message(error)
-            position = _POSITION.search(message)
-            details = {}
-            if position and position[1]:
-                details = {"line": int(position[1]), "column": int(position[2])}
-            elif position:
-                details = {"line": int(position[3])}
+            details = _position(message, wrapper.queryString)
             raise QuerySyntaxError(
                 f"Erreur de syntaxe SPARQL : {message}", f"SPARQL syntax error: {message}", **details
             ) from None
@@ -154,9 +255,11 @@ class RemoteStore(Store):
     def _select_raw(self, query: str) -> Result:
         wrapper = self._wrapper(self.query_url)
         wrapper.setQuery(query)
-        wrapper.setReturnFormat(JSON)
+        # XML, whose literals every server writes alike, so that a bare-number duration is
+        # repaired before rdflib reads it (rdflib logs a traceback for an ill-typed literal).
+        wrapper.addCustomHttpHeader("Accept", "application/sparql-results+xml")
         body, _ = self._send(wrapper, self.timeout)
-        return Result.parse(io.BytesIO(body), format="json")
+        return Result.parse(io.BytesIO(_repaired_body(body)), format="xml")
 
     def _update(self, update: str) -> None:
         wrapper = self._wrapper(self.update_url)
@@ -172,7 +275,7 @@ class RemoteStore(Store):
         CONSTRUCT or DESCRIBE gets it at the end (SPARQL 1.1, 10.2.2).
         """
         if not bindings:
-            return query
+            return _values_as_subqueries(query)
         from .delta import _TOKEN
 
         names = sorted(bindings)
@@ -183,8 +286,8 @@ class RemoteStore(Store):
         if probe.queryType in ("SELECT", "ASK"):
             for token in _TOKEN.finditer(query):
                 if token.group(0) == "{":
-                    return f"{query[:token.end()]} {block} {query[token.end():]}"
-        return f"{query}\n{block}"
+                    return _values_as_subqueries(f"{query[:token.end()]} {block} {query[token.end():]}")
+        return _values_as_subqueries(f"{query}\n{block}")
 
     def _local_graph(self, graph: Any) -> GraphName:
         return None if graph == self.default_graph else graph
@@ -212,7 +315,7 @@ class RemoteStore(Store):
         wrapper.addCustomHttpHeader("Accept", "application/n-triples")
         body, _ = self._send(wrapper, self.timeout)
         graph = Graph()
-        for triple in ox.parse(body, ox.RdfFormat.N_TRIPLES):
+        for triple in ox.parse(_repaired_body(body), ox.RdfFormat.N_TRIPLES):
             graph.add(quad_to_rdflib(ox.Quad(triple.subject, triple.predicate, triple.object))[:3])
         return graph
 
@@ -226,6 +329,9 @@ class RemoteStore(Store):
                 columns.append(name)
                 if isinstance(term, BNode):
                     filters.append(f"FILTER(isBlank(?{name}))")
+            elif _strdt(term):
+                parts.append("?" + name)
+                filters.append(_match_filter("?" + name, term))
             else:
                 parts.append(_n3(term))
         if graph is ...:
@@ -239,7 +345,8 @@ class RemoteStore(Store):
             f"GRAPH {graph_term} {{ {' '.join(parts)} }} {' '.join(filters)} }}"
         )
         if not columns:
-            query = f"SELECT (1 AS ?found) WHERE {{ GRAPH {graph_term} {{ {' '.join(parts)} }} }} LIMIT 1"
+            query = (f"SELECT (1 AS ?found) WHERE {{ GRAPH {graph_term} {{ {' '.join(parts)} }} "
+                     f"{' '.join(filters)} }} LIMIT 1")
         rows = self._select_raw(query)
         results = []
         for row in rows:
@@ -271,7 +378,7 @@ class RemoteStore(Store):
 
     def contains_quads(self, quads: list[Quad]) -> set[Quad]:
         found: set[Quad] = set()
-        plain = [q for q in quads if not any(isinstance(t, BNode) for t in q[:3])]
+        plain = [q for q in quads if not any(isinstance(t, BNode) or _strdt(t) for t in q[:3])]
         for quad in quads:
             if quad not in plain and next(iter(self.quads(*quad)), None) is not None:
                 found.add(quad)
@@ -307,6 +414,7 @@ class RemoteStore(Store):
         )
         body, media_type = self._send(wrapper, request.timeout)
         try:
+            body = _repaired_body(body)
             if graph_form:
                 triples = ox.parse(body, ox.RdfFormat.N_TRIPLES)
                 outcome = _serialise_triples(iter(triples), request.graph_format.oxigraph, request.max_rows)
@@ -359,25 +467,89 @@ class RemoteStore(Store):
         return f"{data('DELETE', current)} ;\n{bump}" if current else bump
 
     def _changes_update(self, changes: Changeset) -> str:
-        """One SPARQL Update text for a changeset and the generation bump."""
+        """One SPARQL Update text for a changeset and the generation bump.
+
+        Quads of constants go in ``DELETE DATA`` and ``INSERT DATA``. Added quads with
+        blank nodes or ``STRDT`` literals go in one ``INSERT { … } WHERE { BIND … }``
+        (one template, so a blank node label names one node in every graph); removed
+        ones are matched by pattern.
+        """
+        forms = self._duration_forms([q[2] for q in changes.add if _strdt(q[2])])
         operations = []
-        for quads, data, template in ((changes.remove, "DELETE DATA", "DELETE"),
-                                      (changes.add, "INSERT DATA", "INSERT")):
+        for quads, template in ((changes.remove, "DELETE"), (changes.add, "INSERT")):
             plain: dict[URIRef, list[str]] = {}
-            blank: dict[URIRef, list[str]] = {}
+            bound: dict[URIRef, list[str]] = {}
+            conditions: dict[URIRef, list[str]] = {}
+            count = 0
             for s, p, o, g in quads:
-                target = blank if _unnamed(s) or _unnamed(o) else plain
-                text = " ".join(_update_term(t, template) for t in (s, p, o))
-                target.setdefault(self._server_graph(g), []).append(text + " .")
+                graph = self._server_graph(g)
+                if not (_unnamed(s) or _unnamed(o) or _strdt(o)):
+                    plain.setdefault(graph, []).append(
+                        " ".join(_update_term(t, template) for t in (s, p, o)) + " .")
+                    continue
+                obj = _update_term(o, template)
+                condition = ""
+                if _strdt(o):
+                    obj, count = f"?l{count}", count + 1
+                    condition = (_match_filter(obj, o) if template == "DELETE"
+                                 else f"BIND({_strdt_text(forms.get(o, str(o)), o.datatype)} AS {obj})")
+                triple = f"{_update_term(s, template)} {_n3(p)} {obj} ."
+                if template == "DELETE" and not _unnamed(s) and not _unnamed(o):
+                    # A quad of its own: removed when present, whatever else is absent.
+                    pattern = f"GRAPH {_n3(graph)} {{ {triple} }}"
+                    operations.append(f"DELETE {{ {pattern} }} WHERE {{ {pattern} {condition} }}")
+                else:
+                    bound.setdefault(graph, []).append(triple)
+                    conditions.setdefault(graph, []).append(condition)
             if plain:
                 body = " ".join(f"GRAPH {_n3(g)} {{ {' '.join(ts)} }}" for g, ts in plain.items())
-                operations.append(f"{data} {{ {body} }}")
-            for g, ts in blank.items():
-                pattern = f"GRAPH {_n3(g)} {{ {' '.join(ts)} }}"
-                where = pattern if template == "DELETE" else ""
-                operations.append(f"{template} {{ {pattern} }} WHERE {{ {where} }}")
+                operations.append(f"{template} DATA {{ {body} }}")
+            if bound and template == "INSERT":
+                body = " ".join(f"GRAPH {_n3(g)} {{ {' '.join(ts)} }}" for g, ts in bound.items())
+                where = " ".join(c for cs in conditions.values() for c in cs)
+                operations.append(f"INSERT {{ {body} }} WHERE {{ {where} }}")
+            elif bound:
+                for g, ts in bound.items():
+                    pattern = f"GRAPH {_n3(g)} {{ {' '.join(ts)} }}"
+                    operations.append(
+                        f"DELETE {{ {pattern} }} WHERE {{ {pattern} {' '.join(conditions[g])} }}")
         operations.append(self._generation_bump())
         return " ;\n".join(operations)
+
+    def _duration_forms(self, literals: list[Node]) -> dict[Node, str]:
+        """For each duration to write, the form the server keeps as the same value.
+
+        The server is asked what it makes of each candidate form (``STRDT`` in a query
+        builds the value a write stores); a duration no form of which survives is
+        refused before anything is written.
+        """
+        wanted = sorted({lit for lit in literals if str(lit.datatype) in durations.DURATION_TYPES}, key=str)
+        chosen: dict[Node, str] = {}
+        for start in range(0, len(wanted), 100):
+            candidates = [(lit, form) for lit in wanted[start:start + 100]
+                          for form in durations.server_forms(str(lit))]
+            binds = " ".join(f"BIND({_strdt_text(form, lit.datatype)} AS ?f{i})"
+                             for i, (lit, form) in enumerate(candidates))
+            rows = list(self._select_raw(f"SELECT * WHERE {{ {binds} }}"))
+            answers = rows[0].asdict() if rows else {}
+            kept: dict[Node, str] = {}
+            for i, (lit, form) in enumerate(candidates):
+                answer = answers.get(f"f{i}")
+                if lit in chosen or answer is None:
+                    continue
+                kept.setdefault(lit, str(answer))
+                if durations.read(str(answer), str(lit.datatype)) == durations.value(str(lit)):
+                    chosen[lit] = form
+            for lit in wanted[start:start + 100]:
+                if lit not in chosen:
+                    seen = durations.repair(kept.get(lit, ""), str(lit.datatype)) or kept.get(lit, "?")
+                    raise StoreError(
+                        f"Le serveur SPARQL ne garde pas la durée « {lit} » telle quelle (il la lit "
+                        f"« {seen} ») : écriture refusée, rien n'a changé.",
+                        f"The SPARQL server does not keep the duration \"{lit}\" as it is (it reads it "
+                        f"as \"{seen}\"): write refused, nothing changed.",
+                    )
+        return chosen
 
     def apply(self, changes: Changeset) -> int:
         try:
@@ -483,6 +655,33 @@ def _chunks(quads: list[Quad], size: int) -> Iterator[list[Quad]]:
         yield plain[start:start + size]
     if blank:
         yield blank
+
+
+#: Virtuoso says the line and the token: "line 3: syntax error at ')' before '}'".
+_VIRTUOSO_AT = re.compile(r"line (\d+): [^']*? at '(.+?)'(?: before '(.+?)')?")
+
+
+def _position(message: str, query: str) -> dict[str, int]:
+    """Line and column of a syntax error, from the server's words.
+
+    Oxigraph says both ("error at 3:15"); Virtuoso says the line and the offending
+    token, which is looked for in that line (before the next token it names).
+    """
+    found = _POSITION.search(message)
+    if found is None or (not found[1] and int(found[3]) < 1):
+        return {}
+    if found[1]:
+        return {"line": int(found[1]), "column": int(found[2])}
+    details = {"line": int(found[3])}
+    lines = query.split("\n")
+    at = _VIRTUOSO_AT.search(message)
+    if at and details["line"] <= len(lines):
+        text, token, following = lines[details["line"] - 1], at[2], at[3] or ""
+        candidates = [m.start() for m in re.finditer(re.escape(token), text)]
+        before = [c for c in candidates if text[c + len(token):].lstrip().startswith(following)]
+        if before or candidates:
+            details["column"] = (before or candidates)[0] + 1
+    return details
 
 
 def _timeout(timeout: float) -> QueryTimeout:
