@@ -471,6 +471,35 @@ def export(format_key: str | None, output: Path | None, compress: bool, **option
         write_atomically(output, body)
 
 
+@main.command()
+@settings_options(STORE_SETTINGS + ["index_path", "languages"])
+def reindex(**options: Any) -> None:
+    """Reconstruire l'index de recherche — rebuild the search index (lists, facets, full text)
+    from the store, e.g. before serving a large store: `serve` then starts at once."""
+    import time
+
+    from .search import Index, index_path
+
+    config = resolve(options)
+    try:
+        store = _open_store(config, must_exist=True)
+    except MediationError as error:
+        fail(error)
+        return
+    try:
+        started = time.monotonic()
+        index = Index(index_path(config), config.base_url, config.languages)
+        count = index.build(store)
+    except MediationError as error:
+        fail(error)
+        return
+    finally:
+        store.close()
+    seconds = time.monotonic() - started
+    click.echo(f"{count} ressources indexées en {seconds:.0f} s dans {index.path}.\n"
+               f"{count} resources indexed in {seconds:.0f} s in {index.path}.")
+
+
 def _reference_store(config: Config):
     """The configured store, opened for reading only (no query workers)."""
     if config.remote_query_url:

@@ -329,3 +329,25 @@ def test_a_narrower_link_stated_from_the_top_reaches_the_events(index, store):
 def test_remove_drops_rows(index):
     assert index.remove([LIEVIN_DAY + "#role-organisateur-france-mediation"]) == 1
     assert index.get([LIEVIN_DAY]) == {}
+
+
+def test_reindex_command_builds_the_index_the_server_then_uses(seeded, tmp_path):
+    import subprocess
+
+    from conftest import MEDIATION
+
+    directory = tmp_path / "store"
+    shutil.copytree(seeded, directory)
+    done = subprocess.run([MEDIATION, "reindex", "--store", str(directory)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "ressources indexées" in done.stdout and "resources indexed" in done.stdout
+    store = EmbeddedStore(directory, workers=False)
+    try:
+        assert Index(directory / "index.sqlite", BASE, ("fr", "en")).is_current(store)
+    finally:
+        store.close()
+    missing = subprocess.run([MEDIATION, "reindex", "--store", str(tmp_path / "nothing")],
+                             capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 1 and "Pas de magasin" in missing.stderr
+    assert "Traceback" not in missing.stderr
