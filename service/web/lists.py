@@ -91,7 +91,7 @@ SEARCH_FILTERS = ("theme", "territory", "organizer", "audience", "year")
 #: Facet names as people read them.
 FACET_NAMES: dict[str, tuple[str, str]] = {
     "kind": ("Type", "Kind"),
-    "type": ("Sorte", "Sort"),
+    "type": ("Catégorie", "Category"),
     "theme": ("Thème", "Theme"),
     "territory": ("Territoire", "Territory"),
     "organizer": ("Organisateur", "Organiser"),
@@ -423,7 +423,8 @@ def list_view(spec: ListSpec, suffix: bool = False) -> Response:
         facets.append(_facet_view(base_endpoint, facet, values, chosen, langs))
     if spec.subkinds:
         values = idx.facet_counts("subkind", filters, limit=len(spec.subkinds))
-        facets.insert(0, _facet_view(base_endpoint, "type", values, chosen, langs))
+        if len(values) > 1 or filters.subkind:  # one category for all narrows nothing
+            facets.insert(0, _facet_view(base_endpoint, "type", values, chosen, langs))
     active = [
         Active(f, v, value_label(f, iri, idx, langs), remove_value(base_endpoint, f, v))
         for f, v, iri in chosen
@@ -464,7 +465,8 @@ def _facet_view(endpoint: str, facet: str, values: list[FacetValue],
     for value in values:
         if facet in ("type", "kind"):
             short = value.value
-            label = (value.label(langs)[0], langs.ui)
+            text = value.label(langs)[0]
+            label = (text[:1].upper() + text[1:], langs.ui)
             if facet == "kind":
                 label = (KINDS[value.value].label(langs.ui) if value.value in KINDS else value.value,
                          langs.ui)
