@@ -51,6 +51,7 @@ class ListSpec:
     facets: tuple[str, ...]  # facets it filters on and shows, in order
     subkinds: tuple[str, ...] = ()  # values of its ``type`` filter
     dated: bool = False  # events: upcoming / past / date range, sorted by date
+    names: tuple[tuple[str, tuple[str, str]], ...] = ()  # facet names of its own
 
 
 LISTS: dict[str, ListSpec] = {
@@ -73,13 +74,13 @@ LISTS: dict[str, ListSpec] = {
             "themes", "theme", ("Thèmes", "Themes"),
             ("Les thèmes des événements et des documents ; un thème large contient les plus précis.",
              "The themes of events and documents; a broad theme holds the narrower ones."),
-            ("scheme", "theme"),
+            ("scheme", "theme"), names=(("theme", ("Dans le thème", "Within the theme")),),
         ),
         ListSpec(
             "places", "place", ("Lieux et territoires", "Places and territories"),
             ("Régions, départements, intercommunalités, communes et lieux d'accueil.",
              "Regions, départements, inter-municipalities, municipalities and venues."),
-            ("territory",), tuple(PLACE_LEVELS),
+            ("territory",), tuple(PLACE_LEVELS), names=(("territory", ("Situé dans", "Within")),),
         ),
     )
 }
@@ -436,7 +437,7 @@ def list_view(spec: ListSpec, suffix: bool = False) -> Response:
         prev_url=prev_url and link(base_endpoint, before=encode_key(page.prev_key)),
         json_url=link(f"lists.{spec.name}_json", drop=()), filters=filters, when=WHEN,
         when_links={w: link(base_endpoint, when=None if w == "all" else w) for w in WHEN},
-        counts=counts, count_words=count_words, facet_names=FACET_NAMES,
+        counts=counts, count_words=count_words, facet_names={**FACET_NAMES, **dict(spec.names)},
         date_from=request.args.get("from", ""), date_to=request.args.get("to", ""),
         hidden=[(k, v) for k, v in request.args.items(multi=True)
                 if k not in ("from", "to", "after", "before")],
