@@ -182,10 +182,13 @@ PART_OF_LINKS: tuple[URIRef, ...] = (MED.inEvent, SDO.isPartOf)
 #: a hierarchy from the top (``narrower``, ``containsPlace``), which the lower row reads.
 INVERSE_HIERARCHY: tuple[URIRef, ...] = (SKOS.narrower, SDO.containsPlace)
 
-EVENT_START = (SDO.startDate,)
-EVENT_END = (SDO.endDate,)
-PERIOD = (MED.expectedPeriod,)
-PUBLISHED = (SDO.datePublished, SDO.dateCreated, DCTERMS.issued, DCTERMS.created)
+EVENT_START = frozenset({SDO.startDate})
+EVENT_END = frozenset({SDO.endDate})
+PERIOD = frozenset({MED.expectedPeriod})
+PUBLISHED = frozenset({SDO.datePublished, SDO.dateCreated, DCTERMS.issued, DCTERMS.created})
+# Terms read in the hot loops, looked up once (rdflib's Namespace attribute access is slow).
+RDF_TYPE, SDO_TEXT, SDO_BODY = RDF.type, SDO.text, SDO.articleBody
+SDO_LOCATION, SDO_CONTAINED = SDO.location, SDO.containedInPlace
 
 LINK_SET = frozenset(CONTEXT_LINKS) | frozenset(p for v in LINK_FACETS.values() for p in v)
 TERRITORY_SET = frozenset(TERRITORY_LINKS)
@@ -568,7 +571,7 @@ class _Gatherer:
                     if isinstance(obj, URIRef) and (predicate in TERRITORY_SET or predicate in THEME_SET):
                         up.add(str(obj))
                     for p2, o2 in nested:  # a blank-node place inside a territory
-                        if p2 == SDO.containedInPlace and isinstance(o2, URIRef):
+                        if p2 == SDO_CONTAINED and isinstance(o2, URIRef):
                             up.add(str(o2))
             targets[iri] = links
             if kind_of(iri, self.base) in ("place", "theme"):
@@ -582,7 +585,7 @@ class _Gatherer:
             for values in links.values():
                 for _, nested in values:
                     named |= {str(o2) for p2, o2 in nested
-                              if p2 == SDO.containedInPlace and isinstance(o2, URIRef)}
+                              if p2 == SDO_CONTAINED and isinstance(o2, URIRef)}
         names = self.labels(named)
 
         rows: dict[str, Row | None] = {}
@@ -616,11 +619,11 @@ class _Gatherer:
         published: list[Period] = []
         types: set[str] = set()
         for predicate, obj, nested in triples:
-            if predicate == RDF.type:
+            if predicate == RDF_TYPE:
                 types.add(str(obj))
             if _is_text(obj):
                 text = str(obj)
-                if predicate in LABEL_SET and predicate != SDO.text:
+                if predicate in LABEL_SET and predicate != SDO_TEXT:
                     labels.append((LABEL_RANK[predicate], _lang(obj), text))
                     row.text_label.append(analyse(text, obj.language))
                 elif predicate in DESCRIPTION_SET:
@@ -647,7 +650,7 @@ class _Gatherer:
         row.descriptions = _unique([(lang, text) for _, lang, text in sorted(descriptions)])
         if not row.labels:
             # A post has no name: its first words stand for one, else the IRI's last segment.
-            body = next((str(o) for p, o, _ in triples if p == SDO.articleBody and _is_text(o)), "")
+            body = next((str(o) for p, o, _ in triples if p == SDO_BODY and _is_text(o)), "")
             if body:
                 row.labels = [("", _shorten(body, 90))]
             else:
@@ -684,7 +687,7 @@ class _Gatherer:
                             row.add_facet(facet, target)
                     for lang, text in names.get(target, ()):
                         row.text_context.append(analyse(text, lang))
-                    if predicate == SDO.location:
+                    if predicate == SDO_LOCATION:
                         row.where.append(names.get(target, []))
                         communes = sorted(a for a in ancestors.get(target, ())
                                           if a.startswith(base + "id/place/commune/"))
@@ -695,10 +698,10 @@ class _Gatherer:
                               if _is_text(o2) and p2 in LABEL_SET]
                     for lang, text in inline:
                         row.text_context.append(analyse(text, lang))
-                    if predicate == SDO.location and inline:
+                    if predicate == SDO_LOCATION and inline:
                         row.where.append(inline)
                     for p2, o2 in nested:
-                        if p2 == SDO.containedInPlace and isinstance(o2, URIRef):
+                        if p2 == SDO_CONTAINED and isinstance(o2, URIRef):
                             territory_roots.add(str(o2))
                             row.deps.add(str(o2))
         if row.kind in ("place", "theme"):
@@ -827,11 +830,17 @@ class Item:
         return names
 
 
+@lru_cache(maxsize=4096)
+def _rank(languages: Languages, lang: str) -> int:
+    """The language rule's rank of a tag (it depends on the tag only)."""
+    return languages.rank(Literal("", lang=lang or None))
+
+
 def _best(pairs: Sequence[Sequence[str]], languages: Languages) -> tuple[str, str] | None:
     best = None
     best_key = None
     for position, (lang, text) in enumerate(pairs):
-        key = (languages.rank(Literal(text, lang=lang or None)), position)
+        key = (_rank(languages, lang), position)
         if best_key is None or key < best_key:
             best, best_key = (text, lang), key
     return best
