@@ -405,6 +405,7 @@ def test_queries_without_words_and_too_long_say_so(site):
     ("/events?before=eyJ4Ijox", "before"),
     ("/places?type=planet", "type"),
     ("/events?after=a&before=b", "after"),
+    ("/events?" + "&".join(["theme=illectronisme"] * 21), "filtres"),
 ])
 def test_bad_filter_values_are_400_with_a_message(site, path, name):
     for accept, check in (("application/json", lambda r: r.json()["message"]["fr"]),

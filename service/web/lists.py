@@ -109,6 +109,9 @@ WHEN = {
     "past": ("Passés", "Past"),
 }
 
+#: Most facet values one request may filter on (each costs a lookup and a join).
+MAX_FILTERS = 20
+
 #: A filter value in short form or an IRI: no spaces, no markup, not too long.
 _VALUE = re.compile(r"^[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]{1,300}$")
 _YEAR = re.compile(r"^\d{4}$")
@@ -227,6 +230,10 @@ def parse_filters(spec_facets: tuple[str, ...], kind: str | None, subkinds: tupl
                        "possible values: " + ", ".join(subkinds) + ".")
         filters.subkind = value
         chosen.append(("type", value, value))
+    given = sum(len(args.getlist(f)) for f in spec_facets)
+    if given > MAX_FILTERS:
+        raise BadRequest(f"Trop de filtres : {given} (au plus {MAX_FILTERS}).",
+                         f"Too many filters: {given} (at most {MAX_FILTERS}).")
     for facet in spec_facets:
         if facet == "kind":
             continue
