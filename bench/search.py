@@ -139,7 +139,7 @@ def generate(triples: int, seed: int = 7):
             quad(s, f"{SDO}audience", iri(audience))
         if e % 10 and e >= 10:
             quad(s, f"{SDO}superEvent", iri(f"id/event/evenement-{e - e % 10}"))
-        if len(out) >= 200_000:
+        if len(out) >= 1_000_000:
             yield out
             out = []
     yield out
