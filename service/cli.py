@@ -102,6 +102,14 @@ def serve(**options: Any) -> None:
 
 
 @main.command()
+def settings() -> None:
+    """Print the settings table (name, option, environment variable, default, help) in Markdown."""
+    from .config import settings_table
+
+    click.echo(settings_table(), nl=False)
+
+
+@main.command()
 @click.option("--select", "selection", type=click.Choice(["seed"]), default=None,
               help="Named selection: 'seed', the territories the seed article names, with their "
               "départements and régions.")

@@ -302,6 +302,19 @@ def load_config(
     return Config(values)
 
 
+def settings_table() -> str:
+    """The settings as a Markdown table, pasted into ``docs/settings.md`` (a test keeps it true)."""
+    rows = [
+        "| setting | option | environment | default | what |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for setting in SETTINGS:
+        default = "(secret)" if setting.secret else f"`{setting.default!r}`"
+        text = setting.help.replace("|", "\\|")
+        rows.append(f"| `{setting.name}` | `{setting.option}` | `{setting.env}` | {default} | {text} |")
+    return "\n".join(rows) + "\n"
+
+
 def _read_settings_file(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
