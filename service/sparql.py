@@ -173,15 +173,8 @@ class Analysis:
     form: str | None  # "select", "ask", "construct", "describe", "update", or None (unknown)
     services: list[ServiceCall] = field(default_factory=list)
     loads: list[tuple[int, int]] = field(default_factory=list)  # (line, column) of each LOAD
-    #: The query's own dataset: IRIs of its FROM and FROM NAMED clauses, resolved.
-    from_graphs: list[str] = field(default_factory=list)
-    from_named_graphs: list[str] = field(default_factory=list)
     #: True when an IRI is relative and no BASE precedes it: it resolves against the endpoint.
     relative_iris: bool = False
-
-    @property
-    def has_dataset(self) -> bool:
-        return bool(self.from_graphs or self.from_named_graphs)
 
     @property
     def is_update(self) -> bool:
@@ -202,8 +195,6 @@ def analyse(text: str, base_iri: str | None = None) -> Analysis:
     decided = False
     services: list[ServiceCall] = []
     loads: list[tuple[int, int]] = []
-    from_graphs: list[str] = []
-    from_named_graphs: list[str] = []
     relative_iris = False
     declared_base = False
     index = 0
@@ -238,14 +229,8 @@ def analyse(text: str, base_iri: str | None = None) -> Analysis:
             loads.append(line_column(text, token.offset))
         if keyword == "SERVICE":
             services.append(_service_call(text, tokens, index, prefixes, base))
-        if keyword == "FROM":  # only in a query's dataset clause (subqueries have none)
-            named = following is not None and following.keyword == "NAMED"
-            graph = tokens[index + 2] if named and index + 2 < len(tokens) else following
-            iri = _term_iri(graph, prefixes, base) if graph is not None else None
-            if iri:
-                (from_named_graphs if named else from_graphs).append(iri)
         index += 1
-    return Analysis(form, services, loads, from_graphs, from_named_graphs, relative_iris)
+    return Analysis(form, services, loads, relative_iris=relative_iris)
 
 
 def _term_iri(token: Token, prefixes: dict[str, str], base: str | None) -> str | None:

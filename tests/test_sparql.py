@@ -278,6 +278,27 @@ def test_named_graphs_stay_addressable_and_the_default_graph_is_their_union(endp
     assert from_themes == count(endpoint, **{"default-graph-uri": THEMES})
 
 
+GRAPHS_SEEN = "SELECT (COUNT(DISTINCT ?g) AS ?n) {from} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+TRIPLES_SEEN = "SELECT (COUNT(*) AS ?n) {from} WHERE {{ ?s ?p ?o }}"
+
+
+def test_a_query_with_a_dataset_sees_exactly_that_dataset(endpoint):
+    """SPARQL 1.1 Query §13.2: FROM alone names no named graph, FROM NAMED alone an empty
+    default graph; the protocol's parameters replace the query's clauses (Protocol §2.1.4)."""
+    themes = count(endpoint, **{"default-graph-uri": THEMES})
+    assert count(endpoint, GRAPHS_SEEN.format(**{"from": f"FROM <{THEMES}>"})) == 0
+    assert count(endpoint, TRIPLES_SEEN.format(**{"from": f"FROM <{THEMES}>"})) == themes
+    assert count(endpoint, TRIPLES_SEEN.format(**{"from": f"FROM NAMED <{THEMES}>"})) == 0
+    assert count(endpoint, GRAPHS_SEEN.format(**{"from": f"FROM NAMED <{THEMES}>"})) == 1
+    assert count(endpoint, GRAPHS_SEEN.format(**{"from": f"FROM <{ROLES}> FROM NAMED <{THEMES}>"})) == 1
+    # The protocol wins: the default graph is the roles, and there is no named graph.
+    roles = count(endpoint, TRIPLES_SEEN.format(**{"from": f"FROM <{THEMES}>"}),
+                  **{"default-graph-uri": ROLES})
+    assert roles == count(endpoint, **{"default-graph-uri": ROLES}) != themes
+    assert count(endpoint, GRAPHS_SEEN.format(**{"from": f"FROM NAMED <{THEMES}>"}),
+                 **{"default-graph-uri": ROLES}) == 0
+
+
 def test_the_default_graph_holds_the_services_graphs_only(endpoint):
     """No triple of a graph a server keeps for itself (Virtuoso's ``virtrdf#``) shows in the data."""
     query = "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"

@@ -402,6 +402,36 @@ def test_run_query_honours_the_dataset_parameters(loaded):
     assert named.body.decode().split() == ["g", str(G1)]
 
 
+def _csv_column(response) -> set[str]:
+    """The values of a one-column CSV result that are ours (not a remote store's own graphs)."""
+    return {value for value in response.body.decode().split()[1:] if value.startswith(EX)}
+
+
+@pytest.mark.parametrize("query, protocol, default, named", [
+    # The query's dataset (SPARQL 1.1 Query §13.2): exactly what it names.
+    (f"SELECT ?x FROM <{G1}> {{ ?x <{P_COUNT}> ?n }}", {}, {EVENT1}, set()),
+    (f"SELECT ?x FROM <{G1}> FROM <{G2}> {{ ?x <{P_COUNT}> ?n }}", {}, {EVENT1, EVENT2}, set()),
+    (f"SELECT ?x FROM NAMED <{G2}> {{ ?x <{P_COUNT}> ?n }}", {}, set(), {G2}),
+    (f"SELECT ?x FROM <{G1}> FROM NAMED <{G2}> {{ ?x <{P_COUNT}> ?n }}", {}, {EVENT1}, {G2}),
+    # The protocol's dataset wins over the query's (SPARQL 1.1 Protocol §2.1.4).
+    (f"SELECT ?x FROM <{G1}> {{ ?x <{P_COUNT}> ?n }}", {"default_graph_uris": (str(G2),)}, {EVENT2},
+     set()),
+    (f"SELECT ?x FROM <{G1}> {{ ?x <{P_COUNT}> ?n }}", {"named_graph_uris": (str(G1),)}, set(), {G1}),
+    (f"SELECT ?x FROM NAMED <{G1}> {{ ?x <{P_COUNT}> ?n }}",
+     {"default_graph_uris": (str(G1),), "named_graph_uris": (str(G2),)}, {EVENT1}, {G2}),
+    # No dataset anywhere: the union of all graphs, and every named graph.
+    (f"SELECT ?x {{ ?x <{P_COUNT}> ?n }}", {}, {EVENT1, EVENT2}, {G1, G2}),
+], ids=["from", "from-from", "from-named", "from-and-named", "protocol-default", "protocol-named",
+        "protocol-both", "none"])
+def test_run_query_uses_exactly_the_dataset_it_is_given(loaded, query, protocol, default, named):
+    """The default graph and the named graphs a query sees, in every combination."""
+    options = {"result_format": RESULTS_CSV, **protocol}
+    assert _csv_column(loaded.run_query(request_for(query, **options))) == {str(e) for e in default}
+    graphs = query.replace(f"{{ ?x <{P_COUNT}> ?n }}", "{ GRAPH ?x { ?s ?p ?o } }").replace(
+        "SELECT ?x", "SELECT DISTINCT ?x")
+    assert _csv_column(loaded.run_query(request_for(graphs, **options))) == {str(g) for g in named}
+
+
 def _slow_query(graph: URIRef) -> str:
     # A cartesian product over generated data, with a filter no engine can shortcut.
     return (

@@ -3,7 +3,8 @@
 Nothing outside this package talks to Oxigraph or to a remote SPARQL server.
 Terms crossing this boundary are rdflib terms; a quad's graph is a ``URIRef``
 or ``None`` for the store's default graph. The default graph of a query is the
-union of all graphs.
+union of all graphs, unless a researcher's query names its dataset (``FROM``,
+``FROM NAMED``, or the protocol's parameters: ``dataset.py``).
 
 Two implementations:
 
@@ -52,7 +53,12 @@ class Changeset:
 
 @dataclass(frozen=True)
 class QueryRequest:
-    """A query from the public endpoint, with the SPARQL Protocol's dataset parameters."""
+    """A query from the public endpoint, with the SPARQL Protocol's dataset parameters.
+
+    ``default_graph_uris`` and ``named_graph_uris`` are the protocol's, as given: they
+    replace the query's own ``FROM`` and ``FROM NAMED``; without them the query's own
+    dataset, else the union default graph, applies (``dataset.query_dataset``).
+    """
 
     query: str
     result_format: Format  # for SELECT/ASK; the graph format is ``graph_format``

@@ -27,6 +27,7 @@ from rdflib.term import Node, URIRef
 from ..errors import BadRequest, QuerySyntaxError, RdfSyntaxError, StoreError
 from ..formats import DATASET_FORMATS, Format
 from . import Changeset, GraphName, Quad, QueryRequest, QueryResponse, Store, Term
+from .dataset import query_dataset
 from .evaluate import evaluate
 from .journal import Journal
 from .terms import DEFAULT_GRAPH, graph_to_oxigraph, quad_to_oxigraph, to_oxigraph, to_rdflib
@@ -324,8 +325,8 @@ class EmbeddedStore(Store):
                 request.query,
                 results_format=request.result_format.oxigraph,
                 graph_format=request.graph_format.oxigraph,
-                default_graph_uris=request.default_graph_uris,
-                named_graph_uris=request.named_graph_uris,
+                dataset=query_dataset(request.query, request.default_graph_uris,
+                                      request.named_graph_uris, request.base_iri),
                 max_rows=request.max_rows,
                 base_iri=request.base_iri,
             )

@@ -21,6 +21,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .dataset import Dataset
+
 _ERROR_POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
@@ -73,8 +75,7 @@ def evaluate(
     *,
     results_format: str,
     graph_format: str,
-    default_graph_uris: tuple[str, ...] = (),
-    named_graph_uris: tuple[str, ...] = (),
+    dataset: Dataset | None = None,
     max_rows: int = 10000,
     base_iri: str | None = None,
 ) -> Outcome:
@@ -82,16 +83,16 @@ def evaluate(
 
     ``results_format`` and ``graph_format`` are attribute names of
     ``QueryResultsFormat`` and ``RdfFormat`` (``formats.Format.oxigraph``).
-    The dataset follows the SPARQL Protocol: ``default_graph_uris`` replace
-    the union default graph, ``named_graph_uris`` the set of named graphs.
+    ``dataset`` (``dataset.query_dataset``) is the default graphs and the named
+    graphs, exactly; None is the union default graph with every named graph.
     """
     options: dict[str, Any] = {"base_iri": base_iri}
-    if default_graph_uris:
-        options["default_graph"] = [graph_term(iri) for iri in default_graph_uris]
-    else:
+    if dataset is None:
         options["use_default_graph_as_union"] = True
-    if named_graph_uris:
-        options["named_graphs"] = [graph_term(iri) for iri in named_graph_uris]
+    else:
+        # Empty lists mean an empty default graph and no named graph, as they should.
+        options["default_graph"] = [graph_term(iri) for iri in dataset[0]]
+        options["named_graphs"] = [graph_term(iri) for iri in dataset[1]]
     try:
         result = store.query(query, **options)
         if isinstance(result, ox.QueryBoolean):

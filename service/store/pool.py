@@ -25,6 +25,7 @@ from typing import Any
 
 from ..errors import Overloaded, QueryTimeout, StoreError
 from . import QueryRequest
+from .dataset import query_dataset
 from .evaluate import Outcome
 from .worker import serve
 
@@ -182,8 +183,8 @@ class QueryPool:
         options = {
             "results_format": request.result_format.oxigraph,
             "graph_format": request.graph_format.oxigraph,
-            "default_graph_uris": tuple(request.default_graph_uris),
-            "named_graph_uris": tuple(request.named_graph_uris),
+            "dataset": query_dataset(request.query, request.default_graph_uris,
+                                     request.named_graph_uris, request.base_iri),
             "max_rows": request.max_rows,
             "base_iri": request.base_iri,
         }

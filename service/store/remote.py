@@ -64,6 +64,7 @@ from ..errors import BadRequest, QuerySyntaxError, QueryTimeout, RdfSyntaxError,
 from ..formats import DATASET_FORMATS, Format
 from . import Changeset, GraphName, Quad, QueryRequest, QueryResponse, Store, Term
 from . import durations
+from .dataset import query_dataset, without_dataset_clause
 from .evaluate import Outcome, _serialise_solutions, _serialise_triples
 from .terms import quad_to_oxigraph, quad_to_rdflib, to_oxigraph
 
@@ -74,6 +75,8 @@ SERVER_GRAPHS = (
     "http://www.w3.org/2002/07/owl#",
     "http://localuriqaserver/sparql",
 )
+#: A graph nothing is ever stored in: an empty default graph, or no named graph, in a dataset.
+EMPTY_GRAPH = "urn:x-mediation:empty-graph"
 #: Quads per request when loading.
 LOAD_CHUNK = 5000
 #: Where servers say the error is: Oxigraph "error at 1:25", Virtuoso "line 1".
@@ -399,11 +402,19 @@ class RemoteStore(Store):
 
     def run_query(self, request: QueryRequest) -> QueryResponse:
         wrapper = self._wrapper(self.query_url, request.timeout)
-        wrapper.setQuery(request.query)
-        for iri in request.default_graph_uris:
-            wrapper.addDefaultGraph(iri)
-        for iri in request.named_graph_uris:
-            wrapper.addNamedGraph(iri)
+        query = request.query
+        if request.default_graph_uris or request.named_graph_uris:
+            query = without_dataset_clause(query)  # Virtuoso would merge the two datasets
+        wrapper.setQuery(query)
+        dataset = query_dataset(request.query, request.default_graph_uris, request.named_graph_uris,
+                                request.base_iri)
+        if dataset is not None:
+            # Always both lists, a graph holding nothing standing for an empty one: the
+            # protocol's parameters are the only way to say it, and they override FROM.
+            for iri in dataset[0] or (EMPTY_GRAPH,):
+                wrapper.addDefaultGraph(iri)
+            for iri in dataset[1] or (EMPTY_GRAPH,):
+                wrapper.addNamedGraph(iri)
         form = wrapper.queryType
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
         # Ask the server for a lossless format, then cut at max_rows and write the requested

@@ -72,8 +72,6 @@ UPDATE_TYPE = "application/sparql-update"
 TRUNCATED_HEADER = "X-Mediation-Truncated"
 ROW_CAP_HEADER = "X-Mediation-Row-Cap"
 ROWS_HEADER = "X-Mediation-Rows"
-#: A graph nothing is ever stored in: the default graph of a query with FROM NAMED and no FROM.
-EMPTY_GRAPH = "urn:x-mediation:empty-default-graph"
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -280,14 +278,13 @@ def evaluate(params: ProtocolRequest, analysis: Analysis, result_format: Format,
     settings = config()
     base = endpoint_iri(settings)
     text, shift = with_base(params.query or "", analysis, base)
-    default_graphs, named_graphs = dataset(params, analysis)
     try:
         return store().run_query(QueryRequest(
             query=text,
             result_format=result_format,
             graph_format=graph_format,
-            default_graph_uris=default_graphs,
-            named_graph_uris=named_graphs,
+            default_graph_uris=params.default_graphs,
+            named_graph_uris=params.named_graphs,
             timeout=settings.query_timeout,
             max_rows=settings.max_rows,
             base_iri=base,
@@ -296,21 +293,6 @@ def evaluate(params: ProtocolRequest, analysis: Analysis, result_format: Format,
         if shift and error.details.get("line") == 1 and error.details.get("column"):
             error.details["column"] = max(1, error.details["column"] - shift)
         raise
-
-
-def dataset(params: ProtocolRequest, analysis: Analysis) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The default and named graphs to query: the protocol's, else the query's own, else none.
-
-    The protocol's parameters win over FROM and FROM NAMED (SPARQL 1.1 Protocol §2.1.4).
-    The query's own dataset is passed on explicitly because the store's union default graph
-    would otherwise stand in for FROM; FROM NAMED alone means an empty default graph
-    (SPARQL 1.1 Query §13.2).
-    """
-    if params.default_graphs or params.named_graphs:
-        return params.default_graphs, params.named_graphs
-    if analysis.has_dataset:
-        return (tuple(analysis.from_graphs) or (EMPTY_GRAPH,)), tuple(analysis.from_named_graphs)
-    return (), ()
 
 
 def _both_formats(analysis: Analysis, chosen):
