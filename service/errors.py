@@ -49,6 +49,13 @@ class QuerySyntaxError(BadRequest):
     code = "query-syntax"
 
 
+class QueryEvaluationError(BadRequest):
+    """A query that parses but that the engine cannot evaluate as written (an unknown function…);
+    the message is the engine's."""
+
+    code = "query-evaluation"
+
+
 class RdfSyntaxError(BadRequest):
     """An RDF document does not parse; details hold the source, line and reason."""
 

@@ -351,6 +351,18 @@ def test_a_syntax_error_is_400_with_the_parsers_message_and_position(endpoint):
     assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
+def test_a_query_the_engine_cannot_evaluate_is_400_with_the_engines_message(endpoint):
+    """A valid query calling a function the engine does not know is the client's to fix."""
+    query = "PREFIX : <http://example/>\nSELECT (:function(?x +?y) AS ?F) ?z {}"
+    response = requests.post(endpoint, data={"query": query}, timeout=60,
+                             headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["error"] == "query-evaluation"
+    assert "function" in body["message"]["en"] and body["message"]["fr"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
 @pytest.mark.parametrize("method, kwargs, status", [
     ("GET", {"params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400),
     ("POST", {"data": {"query": ["ASK {}", "SELECT * {}"]}}, 400),

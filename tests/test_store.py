@@ -20,7 +20,13 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 from rdflib.term import BNode
 
-from service.errors import BadRequest, QuerySyntaxError, QueryTimeout
+from service.errors import (
+    BadRequest,
+    QueryEvaluationError,
+    QuerySyntaxError,
+    QueryTimeout,
+    StoreError,
+)
 from service.formats import (
     GRAPH_FORMATS,
     NQUADS,
@@ -389,6 +395,26 @@ def test_run_query_reports_syntax_errors_with_their_line(loaded):
         loaded.run_query(request_for("SELECT * WHERE {\n  ?s ?p\n}"))
     assert caught.value.details.get("line") in (2, 3)
     assert caught.value.status == 400
+
+
+@pytest.mark.parametrize("query", [
+    # W3C syntax-query test_4: valid SPARQL, calling a function no engine here knows.
+    "PREFIX : <http://example/>\nSELECT (:function(?x +?y) AS ?F) ?z {}",
+    f"SELECT ?e WHERE {{ ?e <{P_COUNT}> ?n FILTER(<http://example.org/no-such-function>(?n)) }}",
+])
+def test_a_query_the_engine_cannot_evaluate_is_the_clients_error(loaded, query):
+    with pytest.raises(QueryEvaluationError) as caught:
+        loaded.run_query(request_for(query))
+    assert caught.value.status == 400 and "function" in caught.value.message_en
+
+
+def test_an_unreachable_server_is_a_store_error():
+    from servers import free_port
+
+    store = RemoteStore(f"http://127.0.0.1:{free_port()}/sparql", base_url=BASE, timeout=5)
+    with pytest.raises(StoreError) as caught:
+        store.run_query(request_for("ASK {}"))
+    assert caught.value.status == 502
 
 
 def test_run_query_honours_the_dataset_parameters(loaded):

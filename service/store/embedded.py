@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node, URIRef
 
-from ..errors import BadRequest, QuerySyntaxError, RdfSyntaxError, StoreError
+from ..errors import BadRequest, QueryEvaluationError, QuerySyntaxError, RdfSyntaxError, StoreError
 from ..formats import DATASET_FORMATS, Format
 from . import Changeset, GraphName, Quad, QueryRequest, QueryResponse, Store, Term
 from .dataset import query_dataset
@@ -437,6 +437,11 @@ def response_for(outcome: Any, request: QueryRequest) -> QueryResponse:
             f"Erreur de syntaxe dans la requête SPARQL : {outcome.message}",
             f"SPARQL syntax error: {outcome.message}",
             **details,
+        )
+    if outcome.error == "query":
+        raise QueryEvaluationError(
+            f"La requête ne peut pas être évaluée : {outcome.message}",
+            f"The query cannot be evaluated: {outcome.message}",
         )
     if outcome.error:
         raise StoreError(

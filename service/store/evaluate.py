@@ -34,7 +34,7 @@ class Outcome:
     form: str = ""
     rows: int = 0
     truncated: bool = False
-    error: str = ""  # "syntax" or "evaluation"
+    error: str = ""  # "syntax", "query" (the query's own fault) or "evaluation" (the store's)
     message: str = ""
     line: int | None = None
     column: int | None = None
@@ -106,7 +106,11 @@ def evaluate(
         position = _ERROR_POSITION.search(message)
         line, column = (int(position[1]), int(position[2])) if position else (None, None)
         return Outcome(error="syntax", message=message, line=line, column=column)
-    except (OSError, ValueError, RuntimeError, TypeError) as error:
+    except (RuntimeError, ValueError) as error:
+        # pyoxigraph's errors of the query itself (an unknown function, a service name that
+        # is no IRI…); storage and I/O failures are OSError.
+        return Outcome(error="query", message=str(error))
+    except (OSError, TypeError) as error:
         return Outcome(error="evaluation", message=str(error))
 
 

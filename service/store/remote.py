@@ -60,7 +60,14 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 from SPARQLWrapper.SPARQLExceptions import Unauthorized as SparqlUnauthorized
 
-from ..errors import BadRequest, QuerySyntaxError, QueryTimeout, RdfSyntaxError, StoreError
+from ..errors import (
+    BadRequest,
+    QueryEvaluationError,
+    QuerySyntaxError,
+    QueryTimeout,
+    RdfSyntaxError,
+    StoreError,
+)
 from ..formats import DATASET_FORMATS, Format
 from . import Changeset, GraphName, Quad, QueryRequest, QueryResponse, Store, Term
 from . import durations
@@ -222,8 +229,14 @@ class RemoteStore(Store):
             wrapper.setCredentials(self.user, self.password)
         return wrapper
 
-    def _send(self, wrapper: SPARQLWrapper, timeout: float) -> tuple[bytes, str]:
-        """The response body and media type; server errors become ours."""
+    def _send(self, wrapper: SPARQLWrapper, timeout: float,
+              researchers: bool = False) -> tuple[bytes, str]:
+        """The response body and media type; server errors become ours.
+
+        Servers answer 500 to a query they cannot evaluate as written: for a researcher's
+        query (``researchers``) that is a 400 with the server's words, the client's to fix;
+        for ours, a store error.
+        """
         try:
             response = wrapper.query().response
             return response.read(), response.headers.get("Content-Type", "")
@@ -250,6 +263,11 @@ class RemoteStore(Store):
         except (SparqlUnauthorized, EndPointNotFound, EndPointInternalError, SPARQLWrapperException,
                 urllib.error.HTTPError, OSError) as error:
             message = _server_message(error)
+            if researchers and isinstance(error, EndPointInternalError) and _query_fault(message):
+                raise QueryEvaluationError(
+                    f"La requête ne peut pas être évaluée : {message}",
+                    f"The query cannot be evaluated: {message}",
+                ) from None
             raise StoreError(
                 f"Le serveur SPARQL a répondu par une erreur : {message}",
                 f"The SPARQL server answered with an error: {message}",
@@ -423,7 +441,7 @@ class RemoteStore(Store):
             "Accept",
             "application/n-triples" if graph_form else "application/sparql-results+xml",
         )
-        body, media_type = self._send(wrapper, request.timeout)
+        body, media_type = self._send(wrapper, request.timeout, researchers=True)
         try:
             body = _repaired_body(body)
             if graph_form:
@@ -693,6 +711,19 @@ def _position(message: str, query: str) -> dict[str, int]:
         if before or candidates:
             details["column"] = (before or candidates)[0] + 1
     return details
+
+
+#: Server messages that blame the query, not the server: Oxigraph's evaluation errors of the
+#: query itself, and Virtuoso's SQL states of classes 22 (data exception: a division by zero,
+#: a bad regular expression) and 42 (an undefined function or procedure).
+_QUERY_FAULT = re.compile(
+    r"The custom function .* is not supported|is not a valid service name|"
+    r"^Virtuoso (?:22|42)[0-9A-Z]{3} Error"
+)
+
+
+def _query_fault(message: str) -> bool:
+    return bool(_QUERY_FAULT.search(message))
 
 
 def _timeout(timeout: float) -> QueryTimeout:
