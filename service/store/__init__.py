@@ -155,6 +155,13 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def snapshot(self, directory: Path) -> int | None:
+        """Copy the store as it is now into ``directory`` (which must not exist), cheaply, for
+        a reader in another process (:func:`open_snapshot`); return the generation the copy
+        holds. None when this kind of store has no such copy (a remote server: those readers
+        query it live)."""
+        return None
+
     # -- conveniences built on the above -------------------------------------------------------
 
     def graph(self, name: GraphName) -> Graph:
@@ -170,6 +177,13 @@ class Store(ABC):
     def contains_quads(self, quads: list[Quad]) -> set[Quad]:
         """Those of ``quads`` the store holds (a quad's graph None: the default graph)."""
         return {q for q in quads if next(iter(self.quads(*q)), None) is not None}
+
+
+def open_snapshot(directory: Path) -> Store:
+    """A copy made by :meth:`Store.snapshot`, opened read-only, without query workers."""
+    from .embedded import EmbeddedStore
+
+    return EmbeddedStore(directory, workers=False, read_only=True)
 
 
 def open_store(config) -> Store:
@@ -191,5 +205,6 @@ __all__ = [
     "QueryResponse",
     "Store",
     "Term",
+    "open_snapshot",
     "open_store",
 ]
