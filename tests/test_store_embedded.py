@@ -19,7 +19,7 @@ from rdflib import Literal, URIRef
 from service.errors import Overloaded, QueryTimeout, StoreError
 from service.formats import RESULTS_JSON, TRIG, TURTLE
 from service.store import Changeset, QueryRequest
-from service.store.embedded import JOURNAL, SNAPSHOTS, EmbeddedStore
+from service.store.embedded import BULK_AFTER, BULK_MARKER, JOURNAL, SNAPSHOTS, EmbeddedStore
 from service.store.journal import Journal
 
 from test_store import EX, FIXTURE, FIXTURE_QUADS, G2, P_COUNT, P_LABEL, _slow_query
@@ -115,6 +115,76 @@ def test_a_writer_killed_while_applying_leaves_all_or_nothing(tmp_path):
         assert count == before - labels + size
     assert not journal.exists()
     reopened.close()
+
+
+CRASHING_LOADER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from rdflib import URIRef
+    from service.formats import NTRIPLES
+    from service.store.embedded import EmbeddedStore
+
+    store = EmbeddedStore(sys.argv[1], workers=False)
+    print("loading", flush=True)
+    store.load(Path(sys.argv[2]), NTRIPLES, URIRef(sys.argv[3]))
+    print("loaded", flush=True)
+""")
+
+
+@pytest.mark.parametrize("into", ["a new graph", "a graph holding data"])
+def test_a_loader_killed_while_loading_leaves_all_or_nothing(tmp_path, into):
+    """A new graph takes the bulk loader (marker, emptied again on open); one holding data
+    takes one transaction. Either way a kill leaves the whole load or none of it."""
+    directory = tmp_path / "store"
+    store = EmbeddedStore(directory, workers=False)
+    store.load(FIXTURE.encode(), TRIG, None)
+    graph = URIRef(f"{EX}graph/big") if into == "a new graph" else G2
+    before, in_graph = store.count(), len(list(store.quads(graph=graph)))
+    store.close()
+    size = 300_000
+    data = tmp_path / "big.nt"
+    with data.open("wb") as out:
+        ox.serialize((ox.Triple(ox.NamedNode(f"{EX}big/{i}"), ox.NamedNode(str(P_COUNT)), ox.Literal(str(i)))
+                      for i in range(size)), out, ox.RdfFormat.N_TRIPLES)
+    loader = subprocess.Popen([sys.executable, "-c", CRASHING_LOADER, str(directory), str(data), str(graph)],
+                              cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert loader.stdout.readline().strip() == "loading"
+    marker = directory / BULK_MARKER
+    if into == "a new graph":
+        deadline = time.monotonic() + 60
+        while not marker.exists() and loader.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert marker.exists()
+    time.sleep(0.3)  # into the writing itself
+    loader.send_signal(signal.SIGKILL)
+    loader.wait(timeout=30)
+    loader.stdout.close()
+    interrupted = marker.exists()
+    reopened = EmbeddedStore(directory, workers=False)
+    count, now_in_graph = reopened.count(), len(list(reopened.quads(graph=graph)))
+    assert (count, now_in_graph) in ((before, in_graph), (before + size, in_graph + size))
+    if into == "a new graph":
+        assert interrupted and count == before  # the bulk load was cut, and undone
+    assert not marker.exists()
+    reopened.close()
+
+
+def test_a_big_load_into_a_new_graph_is_whole_and_counted(tmp_path):
+    """The bulk path keeps blank nodes apart from the store's and moves the generation."""
+    store = EmbeddedStore(tmp_path / "store", workers=False)
+    store.load(FIXTURE.encode(), TRIG, None)
+    generation = store.generation
+    turtle = "".join(f'<{EX}n/{i}> <{P_LABEL}> [ <{P_COUNT}> {i} ] .\n' for i in range(BULK_AFTER))
+    assert store.load(turtle.encode(), TURTLE, URIRef(f"{EX}graph/bulk")) == 2 * BULK_AFTER
+    assert store.generation == generation + 1
+    assert len(list(store.quads(graph=URIRef(f"{EX}graph/bulk")))) == 2 * BULK_AFTER
+    # The same text again into the same graph (now holding data: one transaction) makes
+    # new blank nodes, as a second load of a document must.
+    store.load(turtle.encode(), TURTLE, URIRef(f"{EX}graph/bulk"))
+    blanks = {q[2] for q in store.quads(predicate=P_LABEL, graph=URIRef(f"{EX}graph/bulk"))}
+    assert len(blanks) == 2 * BULK_AFTER
+    store.close()
+    assert not (tmp_path / "store" / BULK_MARKER).exists()
 
 
 def test_a_write_is_visible_to_the_next_public_query(tmp_path):

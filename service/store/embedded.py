@@ -473,6 +473,11 @@ class EmbeddedStore(Store):
             lines = marker.read_text(encoding="utf-8").splitlines()
         except FileNotFoundError:
             return
+        if self.read_only:
+            raise StoreError(
+                f"Chargement interrompu à défaire dans {self.directory} : ouvrez-le en écriture.",
+                f"An interrupted load is to be undone in {self.directory}: open it read-write.",
+            )
         store = self.oxigraph
         for line in filter(None, lines):
             graph = ox.DefaultGraph() if line == DEFAULT_GRAPH_LINE else ox.NamedNode(line[1:-1])
