@@ -513,6 +513,22 @@ def test_the_plain_form_shows_results_as_a_table_without_javascript(endpoint):
     assert "vrai" in ask.text
 
 
+def test_the_jsonld_context_is_served_open_to_every_origin_with_a_validator(server):
+    """``{base}context.jsonld`` answers with the very file uploads that name it are read with."""
+    from service.rdfio import CONTEXT_FILE
+
+    response = server.get("context.jsonld", headers={"Origin": "https://research.example.org"})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/ld+json")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.content == CONTEXT_FILE.read_bytes()
+    assert "@context" in response.json()
+    again = server.get("context.jsonld", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["Access-Control-Allow-Origin"] == "*"
+    assert requests.head(server.url + "context.jsonld", timeout=60).headers["ETag"] == \
+        response.headers["ETag"]
+
+
 # ---------------------------------------------------------------------------------------------
 # Federation: SERVICE never makes the server connect anywhere not allowed
 # ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import Blueprint, Response, render_template, request, send_from_directory
+from flask import Blueprint, Response, render_template, request, send_file, send_from_directory
 
 from ..config import Config
 from ..errors import (
@@ -40,6 +40,7 @@ from ..formats import (
     parse_accept,
 )
 from ..namespaces import PREFIXES, SD
+from ..rdfio import CONTEXT_FILE
 from ..sparql import (
     EXAMPLES_QUERY,
     Analysis,
@@ -327,7 +328,7 @@ def _wants_html(params: ProtocolRequest) -> bool:
 @blueprint.after_app_request
 def open_to_other_origins(response: Response) -> Response:
     """CORS on every response of the endpoint, errors included; Retry-After on a 503."""
-    if request.path == "/sparql" or request.path.startswith("/static/vendor/"):
+    if request.path in ("/sparql", "/context.jsonld") or request.path.startswith("/static/vendor/"):
         response.headers.update(CORS_HEADERS)
         if response.status_code == 503:
             response.headers.setdefault("Retry-After", "5")
@@ -469,6 +470,18 @@ def results_page(params: ProtocolRequest, analysis: Analysis) -> Response:
         response.headers[TRUNCATED_HEADER] = "true"
         response.headers[ROW_CAP_HEADER] = str(settings.max_rows)
     return response
+
+
+@blueprint.get("/context.jsonld")
+def jsonld_context():
+    """The project's JSON-LD context, the document behind ``{base}context.jsonld``.
+
+    Uploads that name it get the same file substituted (``rdfio``), so what a client
+    fetches here is what the service reads. Open to every origin, like the endpoint,
+    since JSON-LD processors in browsers fetch it; validated by its ETag.
+    """
+    return send_file(CONTEXT_FILE, mimetype=JSONLD.media_type, etag=True, conditional=True,
+                     max_age=3600)
 
 
 @blueprint.get("/static/vendor/yasgui/<path:filename>")
