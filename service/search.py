@@ -48,6 +48,7 @@ import sqlite3
 import threading
 import time
 import unicodedata
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -791,6 +792,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS text USING fts5(
 #: Weights of the text columns in the ranking (bm25): names first, then descriptions, then context.
 WEIGHTS = (10.0, 3.0, 1.0)
 
+#: Facet counts kept (least recently used go first); they are dropped when the index changes.
+FACET_CACHE = 256
+
 #: Facets a search or list may filter on, and the kinds of rows they apply to.
 FILTER_FACETS = ("theme", "territory", "organizer", "audience", "year", "scheme", "superevent")
 
@@ -937,6 +941,8 @@ class Index:
         self._write = threading.RLock()
         self._local = threading.local()
         self._version = 0  # bumped by every write: caches of derived figures key on it
+        self._facet_cache: OrderedDict[tuple, list[FacetValue]] = OrderedDict()
+        self._cache_lock = threading.Lock()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self._layout() not in (None, SCHEMA_VERSION):
             # An index of another layout: start from an empty file (it is rebuilt from the store).
@@ -1329,8 +1335,23 @@ class Index:
         """The most frequent values of a facet among the resources a search or list selects.
 
         ``facet`` is a facet name, or ``kind``. ``prefix`` keeps values starting with it
-        (``{base}id/place/departement/`` for départements).
+        (``{base}id/place/departement/`` for départements). Kept until the index changes:
+        the pages of one search, or of one list, count their facets once.
         """
+        key = (self._version, facet, repr(filters), text, limit, prefix)
+        with self._cache_lock:
+            if key in self._facet_cache:
+                self._facet_cache.move_to_end(key)
+                return self._facet_cache[key]
+        values = self._facet_counts(facet, filters, text, limit, prefix)
+        with self._cache_lock:
+            self._facet_cache[key] = values
+            while len(self._facet_cache) > FACET_CACHE:
+                self._facet_cache.popitem(last=False)
+        return values
+
+    def _facet_counts(self, facet: str, filters: Filters, text: str, limit: int,
+                      prefix: str | None) -> list[FacetValue]:
         where, params = filters.sql()
         source, match, match_params = "resource r", "", []
         if text:

@@ -283,8 +283,14 @@ def test_update_adds_changes_and_removes_resources(index, store):
         (new, SDO.about, URIRef(BASE + "id/theme/illectronisme"), graph),
         (new, SDO.organizer, URIRef(BASE + "id/actor/france-mediation"), graph),
     ])
+    def organised() -> int:
+        counts = index.facet_counts("organizer", Filters(kind="event"), limit=100)
+        return {v.value: v.count for v in counts}[BASE + "id/actor/france-mediation"]
+
+    before = organised()
     store.apply(added)
     index.update(store, changed_iris(added))
+    assert organised() == before + 1, "facet counts follow the update"
     assert str(new) in search_all(index, "ateliers numeriques mediatrice")
     for facet, value in (("territory", BASE + "id/place/departement/62"),
                          ("theme", BASE + "id/theme/acces-aux-droits"),
