@@ -1,0 +1,176 @@
+"""What a validated write costs, and that the cost follows the change, not the store.
+
+    .venv/bin/python bench/writes.py [--triples 1000000] [--whole]
+
+Builds a store with the seed and generated events under the project's base (each event
+typed, named in French and English, dated, at one of 1,000 venues with an address, organised
+by one of 500 organisations, about one of the seed's themes; 12 triples an event), then
+measures, at the seed's size and at ``--triples``:
+
+* ``extract``: the neighbourhood of a one-event insert the shapes need, read from the store;
+* ``validate``: pySHACL on that neighbourhood (the write validator: shapes, and the
+  vocabulary without its text as context);
+* ``write``: the whole write through ``Publisher.write`` (update computed, validated,
+  recorded in the history, applied with its journal);
+* a change with a wide reach: a venue's type changed, which every event held there reads
+  (``sh:class`` on ``schema:location``): all of them are checked again.
+
+``--whole`` also runs what the extraction avoids, on an in-memory rdflib graph of the
+whole store: pySHACL with the same focus nodes, and a validation of everything (minutes
+at 1M triples).
+
+Medians of several runs, one line per measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rdflib import Graph  # noqa: E402
+
+from service.config import DEFAULT_BASE, load_config  # noqa: E402
+from service.formats import NQUADS  # noqa: E402
+from service.publishing import Publisher, ensure_seeded, extract, write_rules  # noqa: E402
+from service.store.embedded import EmbeddedStore  # noqa: E402
+from service.validation import project_validator  # noqa: E402
+
+B = DEFAULT_BASE
+EVENT_TRIPLES = 12
+THEMES = ["illectronisme", "acces-aux-droits", "cohesion-sociale", "formation-des-mediateurs",
+          "reseau-de-la-mediation", "environnement"]
+#: Numbers of the events the whole-write measurements insert (each a new one).
+COUNTER = iter(range(1, 1_000_000))
+PREFIXES = "PREFIX schema: <https://schema.org/> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
+
+
+def report(name: str, ms: float, extra: str = "") -> None:
+    print(f"{name:<64} {ms:10.1f} ms  {extra}", flush=True)
+
+
+def timed(function, repeat: int = 5) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = function()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), result
+
+
+def generated(triples: int, places: bool) -> bytes:
+    """N-Quads of events (and, with ``places``, the venues and organisations they use) under
+    the base (see the module)."""
+    lines = []
+    schema = "https://schema.org/"
+    xsd_date = "<http://www.w3.org/2001/XMLSchema#date>"
+    for v in range(1000 if places else 0):
+        venue, graph = f"<{B}id/place/bench-{v}>", f"<{B}graph/bench-places>"
+        lines += [
+            f"{venue} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{schema}Place> {graph} .",
+            f'{venue} <{schema}name> "Salle {v}" {graph} .',
+            f"{venue} <{schema}address> _:address{v} {graph} .",
+            f"_:address{v} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{schema}PostalAddress> {graph} .",
+            f'_:address{v} <{schema}addressLocality> "Ville {v % 97}" {graph} .',
+        ]
+    for o in range(500 if places else 0):
+        org, graph = f"<{B}id/actor/bench-{o}>", f"<{B}graph/bench-actors>"
+        lines += [f"{org} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{schema}Organization> {graph} .",
+                  f'{org} <{schema}name> "Association {o}" {graph} .']
+    for e in range(max(0, triples // EVENT_TRIPLES)):
+        event, graph = f"<{B}id/event/bench-{e}>", f"<{B}graph/bench-{e % 50}>"
+        day = f"20{10 + e % 15}-{1 + e % 12:02d}-{1 + e % 28:02d}"
+        lines += [
+            f"{event} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{schema}Event> {graph} .",
+            f'{event} <{schema}name> "Atelier {e}"@fr {graph} .',
+            f'{event} <{schema}name> "Workshop {e}"@en {graph} .',
+            f'{event} <{schema}description> "Atelier numéro {e}"@fr {graph} .',
+            f'{event} <{schema}startDate> "{day}"^^{xsd_date} {graph} .',
+            f'{event} <{schema}endDate> "{day}"^^{xsd_date} {graph} .',
+            f"{event} <{schema}location> <{B}id/place/bench-{e % 1000}> {graph} .",
+            f"{event} <{schema}organizer> <{B}id/actor/bench-{e % 500}> {graph} .",
+            f"{event} <{schema}about> <{B}id/theme/{THEMES[e % len(THEMES)]}> {graph} .",
+            f"{event} <{schema}eventStatus> <{schema}EventScheduled> {graph} .",
+            f"{event} <{schema}eventAttendanceMode> <{schema}OfflineEventAttendanceMode> {graph} .",
+            f"{event} <{schema}audience> <{B}id/audience/mediateurs> {graph} .",
+        ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def one_event(n: int) -> str:
+    event = f"<{B}id/event/nouveau-{n}>"
+    return (f"{PREFIXES}INSERT DATA {{ GRAPH <{B}graph/bench-new> {{ {event} a schema:Event ; "
+            f'schema:name "Nouvel atelier {n}"@fr , "New workshop {n}"@en ; '
+            f'schema:description "Un atelier de plus"@fr ; schema:startDate "2025-03-0{1 + n % 9}"^^xsd:date ; '
+            f"schema:location <{B}id/place/bench-7> ; schema:organizer <{B}id/actor/bench-3> ; "
+            f"schema:about <{B}id/theme/illectronisme> }} }}")
+
+
+def measure(store: EmbeddedStore, label: str, whole: bool) -> None:
+    config = load_config(overrides={"store": str(store.directory), "record_history": True}, environ={})
+    rules = write_rules(project_validator())
+    publisher = Publisher(store, config, rules=rules)
+    size = store.count()
+    changes = store.update_delta(one_event(0))
+    ms, piece = timed(lambda: extract(store, changes, B, rules.reach))
+    report(f"{label}: extract a one-event insert ({size} quads)", ms,
+           f"{len(piece.data)} triples, {len(piece.focus)} focus nodes, {piece.reads} reads")
+    focus = sorted(piece.focus, key=str)
+    ms, result = timed(lambda: rules.validator.validate(piece.data, focus_nodes=focus))
+    report(f"{label}: validate it (pySHACL)", ms, f"conforms={result.conforms}")
+    ms, _ = timed(lambda: publisher.write(lambda s: s.update_delta(one_event(next(COUNTER))),
+                                          agent="bench", operation="bench"))
+    report(f"{label}: whole write (update, validation, history, journaled apply)", ms)
+    # A venue's type changes: every event held there reads it through sh:class.
+    venue = f"<{B}id/place/bench-7>"
+    wide = store.update_delta(
+        f"PREFIX schema: <https://schema.org/> DELETE DATA {{ GRAPH <{B}graph/bench-places> {{ "
+        f"{venue} a schema:Place }} }} ; INSERT DATA {{ GRAPH <{B}graph/bench-places> {{ {venue} a schema:Organization }} }}")
+    ms, wide_piece = timed(lambda: extract(store, wide, B, rules.reach), repeat=3)
+    report(f"{label}: extract a venue's type change", ms,
+           f"{len(wide_piece.data)} triples, {len(wide_piece.checked)} resources checked")
+    wide_focus = sorted(wide_piece.focus, key=str)
+    ms, result = timed(lambda: rules.validator.validate(wide_piece.data, focus_nodes=wide_focus), repeat=3)
+    report(f"{label}: validate it", ms, f"conforms={result.conforms} (refused: the events need a place)")
+    if whole:
+        out = io.BytesIO()
+        store.dump(out, NQUADS)
+        start = time.perf_counter()
+        everything = Graph()
+        everything.parse(data=out.getvalue(), format="nquads")
+        report(f"{label}: rdflib graph of the whole store", (time.perf_counter() - start) * 1000,
+               f"{len(everything)} triples")
+        for triple in piece.data:
+            everything.add(triple)
+        ms, result = timed(lambda: rules.validator.validate(everything, focus_nodes=focus), repeat=1)
+        report(f"{label}: pySHACL focus_nodes over the whole graph", ms)
+        ms, result = timed(lambda: rules.validator.validate(everything), repeat=1)
+        report(f"{label}: pySHACL over the whole graph", ms, f"conforms={result.conforms}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument("--whole", action="store_true", help="also validate the whole store (slow)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        config = load_config(overrides={"store": tmp}, environ={})
+        store = EmbeddedStore(tmp, workers=False)
+        ensure_seeded(store, config)
+        store.load(generated(0, places=True), NQUADS, None)
+        measure(store, "seed", args.whole)
+        start = time.perf_counter()
+        store.load(generated(args.triples, places=False), NQUADS, None)
+        report(f"load {args.triples} generated triples", (time.perf_counter() - start) * 1000)
+        measure(store, f"{store.count() // 1000}k", args.whole)
+        store.close()
+
+
+if __name__ == "__main__":
+    main()
