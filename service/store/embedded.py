@@ -411,22 +411,26 @@ class EmbeddedStore(Store):
         if not isinstance(source, (Path, bytes)):
             source = source.read()
 
+        reading: dict[str, Any] = {"format": rdf_format, "base_iri": base_iri}
+        reading["path" if isinstance(source, Path) else "input"] = (
+            str(source) if isinstance(source, Path) else source)
+
         def parsed() -> Iterator[ox.Quad]:
-            options: dict[str, Any] = {"base_iri": base_iri, "rename_blank_nodes": True}
-            options["path" if isinstance(source, Path) else "input"] = (
-                str(source) if isinstance(source, Path) else source)
-            quads = ox.parse(format=rdf_format, **options)
+            quads = ox.parse(rename_blank_nodes=True, **reading)
             if target is None:
                 return quads
             return (ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
 
         name = source if isinstance(source, Path) else "input"
         try:
-            count, graphs = 0, {target} if target is not None else set()
+            count, graphs, blank = 0, {target} if target is not None else set(), False
             for quad in parsed():
                 count += 1
                 if target is None:
                     graphs.add(quad.graph_name)
+                if not blank and (type(quad.subject) is not ox.NamedNode
+                                  or type(quad.object) in (ox.BlankNode, ox.Triple)):
+                    blank = True
         except SyntaxError as error:
             raise RdfSyntaxError(
                 f"Erreur de syntaxe {fmt.label} dans {name} : {error}",
@@ -440,7 +444,11 @@ class EmbeddedStore(Store):
             named = all(isinstance(g, (ox.NamedNode, ox.DefaultGraph)) for g in graphs)
             if count >= BULK_AFTER and named and not any(self._holds(g) for g in graphs):
                 with self._gate.writing():
-                    self._bulk_load(parsed, graphs)
+                    if blank:  # labels renamed, so that no node merges with one of the store
+                        self._bulk_load(lambda: store.bulk_extend(parsed()), graphs)
+                    else:  # no blank node: Oxigraph reads the source itself, 2x faster again
+                        into = {} if target is None else {"to_graph": target}
+                        self._bulk_load(lambda: store.bulk_load(**reading, **into), graphs)
             else:
                 # One Oxigraph transaction: a crash leaves all of the load or none of it.
                 store.extend(list(parsed()))
@@ -453,12 +461,12 @@ class EmbeddedStore(Store):
     def _holds(self, graph: Any) -> bool:
         return next(self.oxigraph.quads_for_pattern(None, None, None, graph), None) is not None
 
-    def _bulk_load(self, parsed: Any, graphs: set[Any]) -> None:
-        """Bulk-load into graphs that were empty, between the marker's writing and its removal."""
+    def _bulk_load(self, write: Any, graphs: set[Any]) -> None:
+        """``write()`` into graphs that were empty, between the marker's writing and its removal."""
         marker = self.directory / BULK_MARKER
         write_atomically(marker, "".join(f"{_graph_line(g)}\n" for g in graphs).encode("utf-8"))
         try:
-            self.oxigraph.bulk_extend(parsed())
+            write()
             self.oxigraph.flush()
         except (OSError, SyntaxError) as error:
             self._undo_bulk_load()
