@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from .builds import Builder
 from .config import Config, load_config
 from .search import open_index
 from .store import Store, open_store
@@ -25,6 +26,10 @@ def create_app(config: Config | None = None, store: Store | None = None) -> Flas
         # Lists, facets and search read this index; built from the store when missing or stale.
         "index": open_index(config, store),
     }
+    # Dumps, VoID and the catalog's figures: built in the background, served as last finished.
+    builder = Builder(store, config)
+    app.extensions[EXTENSION_KEY]["builds"] = builder
+    builder.start()
 
     from .web import register
 

@@ -25,8 +25,11 @@ locations, concepts…): the shapes check classes as stated, without inference.
 Large catalogs are paged as harvesters read them (Hydra ``PartialCollectionView`` with
 ``first``, ``previous``, ``next``, ``last`` and the collection's ``totalItems``),
 keyed by the last dataset's identifier, never by offset. The datasets' facts are
-gathered for the whole store once per generation, with one bounded query per kind of
-fact (:class:`CatalogModel`); a page only assembles its slice.
+whole-store work: the open-data build (:mod:`service.builds`) gathers them, with one
+aggregate query per kind of fact, on its copy of the store, and keeps them with the dumps
+(:class:`CatalogFacts`); a request serves the last finished build's
+(:class:`CatalogModel`), whose page only assembles its slice. Sizes, checksums and triple
+counts are those of the build's files (its manifest).
 
 No Flask here: the web layer passes the address the service was reached at (``root``),
 from which download and endpoint URLs are made; identifiers stay canonical.
@@ -35,6 +38,7 @@ from which download and endpoint URLs are made; identifiers stay canonical.
 from __future__ import annotations
 
 import bisect
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Iterable
@@ -42,6 +46,8 @@ from urllib.parse import quote, urlencode
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
+from rdflib.util import from_n3
 
 from .dumps import (
     DATASET_KEYS, NQUADS_GZ, TRIPLE_FORMATS, DumpFormat, Manifest, graph_key,
@@ -219,7 +225,7 @@ def _latest(moments: Iterable[Moment | None]) -> Moment | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# What the catalog knows, gathered once per store generation
+# What the catalog knows, gathered by the build
 # ---------------------------------------------------------------------------------------------
 
 
@@ -250,39 +256,42 @@ class Entry:
         return str(self.iri)
 
 
+def publisher_of(base_url: str, setting: str = "") -> URIRef:
+    """The catalog's publisher: the ``publisher`` setting, else the team the vocabulary names."""
+    return URIRef(setting or f"{base_url}id/actor/equipe-donnees-liees")
+
+
 def _values(terms: Iterable[URIRef]) -> str:
     return " ".join(t.n3() for t in terms)
 
 
-class CatalogModel:
-    """Every dataset of the catalog and the facts about them, for one store generation."""
+class CatalogFacts:
+    """What the catalog says that depends on the whole store — each source graph's titles,
+    dates, coverage and themes, the names of what they point at — gathered by the open-data
+    build (:mod:`service.builds`) with one aggregate query per kind of fact, and kept with
+    the build as JSON (terms in N-Triples form)."""
 
-    def __init__(self, store: Store, base_url: str, manifest: Manifest, publisher: URIRef):
-        self.base = base_url
-        self.generation = manifest.generation
-        self.manifest = manifest
-        self.publisher = publisher
-        self.iri = URIRef(base_url + "catalog")
-        self.service = URIRef(base_url + "sparql")
-        history = history_graph(base_url)
-        graphs = sorted((g for g in store.graph_names() if graph_key(g, base_url) is not None),
-                        key=str)
-        self.entries: list[Entry] = [Entry(self.dataset_iri(k), k) for k in DATASET_KEYS]
-        self.entries += [Entry(g, "graph/" + str(graph_key(g, base_url)), g) for g in graphs]
-        self._positions = {e.identifier: i for i, e in enumerate(self.entries)}
-        self._graph_ids = [e.identifier for e in self.entries[len(DATASET_KEYS):]]
+    def __init__(self, graphs: list[URIRef]):
+        self.graphs = graphs
         self.facts: dict[URIRef, GraphFacts] = {g: GraphFacts() for g in graphs}
+        self.regions: list[URIRef] = []
+        self.schemes: list[URIRef] = []
         self.names: dict[URIRef, list[Literal]] = {}
-        self._gather(store, graphs, history)
-        self.publisher_names = self.names.get(publisher) or [
-            Literal("Équipe des données liées de la médiation sociale", lang="fr")]
+        self.insee: dict[URIRef, Node] = {}
+        self.codes: dict[URIRef, Node] = {}
 
-    def dataset_iri(self, key: str) -> URIRef:
-        return URIRef(f"{self.base}catalog#{key}")
+    @classmethod
+    def gather(cls, store: Store, base_url: str, manifest: Manifest,
+               publisher: URIRef) -> "CatalogFacts":
+        """The facts of the graphs the build dumped (a build's copy of the store)."""
+        graphs = sorted((URIRef(f"{base_url}{key}") for key in manifest.triples
+                         if key.startswith("graph/")), key=str)
+        found = cls(graphs)
+        found._gather(store, base_url, publisher)
+        return found
 
-    # -- gathering ------------------------------------------------------------------------------
-
-    def _gather(self, store: Store, graphs: list[URIRef], history: URIRef) -> None:
+    def _gather(self, store: Store, base: str, publisher: URIRef) -> None:
+        history = history_graph(base)
         known = set(self.facts)
         for row in store.select(
             f"""SELECT ?g ?p ?o WHERE {{
@@ -362,9 +371,9 @@ class CatalogModel:
         self.regions = sorted({r for f in self.facts.values() for r in f.regions}, key=str)
         self.schemes = [row["s"] for row in store.select(
             f"""SELECT DISTINCT ?s WHERE {{ ?s a {SKOS.ConceptScheme.n3()}
-                  FILTER(STRSTARTS(STR(?s), {Literal(self.base + 'id/scheme/').n3()})) }}
+                  FILTER(STRSTARTS(STR(?s), {Literal(base + 'id/scheme/').n3()})) }}
                 ORDER BY ?s LIMIT 200""")]
-        named = {self.publisher, *self.regions, *self.schemes,
+        named = {publisher, *self.regions, *self.schemes,
                  *(t for f in self.facts.values() for t in f.themes)}
         self.names = _names(store, named)
         self.insee = {row["r"]: row["o"] for row in store.select(
@@ -373,6 +382,90 @@ class CatalogModel:
         self.codes = {row["r"]: row["o"] for row in store.select(
             f"""SELECT ?r ?o WHERE {{ VALUES ?r {{ {_values(self.regions)} }}
                   ?r {IGEO.codeINSEE.n3()} ?o }}""") if self.regions}
+
+    # -- kept with the build --------------------------------------------------------------------
+
+    def to_json(self) -> str:
+        def terms(values: Iterable[Node]) -> list[str]:
+            return [v.n3() for v in values]
+
+        def moment(value: Moment | None) -> str | None:
+            return value.literal.n3() if value is not None else None
+
+        return json.dumps({
+            "graphs": terms(self.graphs),
+            "facts": {g.n3(): {
+                "titles": terms(f.titles), "descriptions": terms(f.descriptions),
+                "issued": moment(f.issued), "modified": moment(f.modified),
+                "written": moment(f.written), "start": f.start, "end": f.end,
+                "regions": terms(sorted(f.regions, key=str)),
+                "themes": terms(sorted(f.themes, key=str)),
+                "sources": terms(sorted(f.sources, key=str)),
+            } for g, f in self.facts.items()},
+            "regions": terms(self.regions),
+            "schemes": terms(self.schemes),
+            "names": {node.n3(): terms(values) for node, values in self.names.items()},
+            "insee": {node.n3(): value.n3() for node, value in self.insee.items()},
+            "codes": {node.n3(): value.n3() for node, value in self.codes.items()},
+        }, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "CatalogFacts":
+        data = json.loads(text)
+
+        def term(value: str) -> Any:
+            return from_n3(value)
+
+        def terms(values: list[str]) -> list[Any]:
+            return [from_n3(v) for v in values]
+
+        def moment(value: str | None) -> Moment | None:
+            return Moment.of(from_n3(value)) if value is not None else None
+
+        found = cls(terms(data["graphs"]))
+        for key, item in data["facts"].items():
+            found.facts[term(key)] = GraphFacts(
+                titles=terms(item["titles"]), descriptions=terms(item["descriptions"]),
+                issued=moment(item["issued"]), modified=moment(item["modified"]),
+                written=moment(item["written"]), start=item["start"], end=item["end"],
+                regions=set(terms(item["regions"])), themes=set(terms(item["themes"])),
+                sources=set(terms(item["sources"])))
+        found.regions = terms(data["regions"])
+        found.schemes = terms(data["schemes"])
+        found.names = {term(k): terms(v) for k, v in data["names"].items()}
+        found.insee = {term(k): term(v) for k, v in data["insee"].items()}
+        found.codes = {term(k): term(v) for k, v in data["codes"].items()}
+        return found
+
+
+class CatalogModel:
+    """Every dataset of the catalog and the facts about them, for one build: made once per
+    build from its kept facts and manifest, without the store; a page only slices it."""
+
+    def __init__(self, facts: CatalogFacts, base_url: str, manifest: Manifest,
+                 publisher: URIRef):
+        self.base = base_url
+        self.generation = manifest.generation
+        self.manifest = manifest
+        self.publisher = publisher
+        self.iri = URIRef(base_url + "catalog")
+        self.service = URIRef(base_url + "sparql")
+        graphs = facts.graphs
+        self.entries: list[Entry] = [Entry(self.dataset_iri(k), k) for k in DATASET_KEYS]
+        self.entries += [Entry(g, "graph/" + str(graph_key(g, base_url)), g) for g in graphs]
+        self._positions = {e.identifier: i for i, e in enumerate(self.entries)}
+        self._graph_ids = [e.identifier for e in self.entries[len(DATASET_KEYS):]]
+        self.facts = facts.facts
+        self.regions = facts.regions
+        self.schemes = facts.schemes
+        self.names = facts.names
+        self.insee = facts.insee
+        self.codes = facts.codes
+        self.publisher_names = self.names.get(publisher) or [
+            Literal("Équipe des données liées de la médiation sociale", lang="fr")]
+
+    def dataset_iri(self, key: str) -> URIRef:
+        return URIRef(f"{self.base}catalog#{key}")
 
     # -- per dataset ----------------------------------------------------------------------------
 
@@ -568,12 +661,7 @@ def dataset_view(model: CatalogModel, entry: Entry) -> DatasetView:
         descriptions = [Literal(spec.description[0], lang="fr"),
                         Literal(spec.description[1], lang="en")]
         formats = TRIPLE_FORMATS + ((NQUADS_GZ,) if entry.key == "all" else ())
-        distributions = []
-        for fmt in formats:
-            record = model.manifest.file(entry.key, fmt.suffix)
-            distributions.append(Distribution(
-                URIRef(f"{model.base}catalog#{entry.key}-{fmt.suffix.replace('.', '-')}"), fmt,
-                f"/dumps/{entry.key}.{fmt.suffix}", record.bytes, record.sha256, record.triples))
+        distributions = [_distribution_of(model, entry.key, entry.key, fmt) for fmt in formats]
         keywords = [Literal(pair[i], lang=lang) for pair in BASE_KEYWORDS + spec.keywords
                     for i, lang in ((0, "fr"), (1, "en"))]
         return DatasetView(entry, titles, descriptions, model.issued(entry), model.modified(entry),
@@ -588,17 +676,25 @@ def dataset_view(model: CatalogModel, entry: Entry) -> DatasetView:
                 lang="fr"),
         Literal(f"The data of the named graph {entry.graph}, as the service holds it.", lang="en")]
     fragment = quote(name, safe="")
-    distributions = [
-        Distribution(URIRef(f"{model.base}catalog#graph-{fragment}-{fmt.suffix.replace('.', '-')}"),
-                     fmt, f"/dumps/graph/{name}.{fmt.suffix}")
-        for fmt in TRIPLE_FORMATS
-    ]
+    distributions = [_distribution_of(model, entry.key, f"graph-{fragment}", fmt)
+                     for fmt in TRIPLE_FORMATS]
     keywords = [Literal(pair[i], lang=lang) for pair in BASE_KEYWORDS
                 for i, lang in ((0, "fr"), (1, "en"))]
     return DatasetView(entry, titles, descriptions, model.issued(entry), model.modified(entry),
                        model.period(entry), model.regions_of(entry),
                        sorted(facts.themes, key=str), ("SOCI",), keywords, f"/graph/{name}",
                        distributions, sorted(facts.sources, key=str))
+
+
+def _distribution_of(model: CatalogModel, dataset: str, fragment: str,
+                     fmt: DumpFormat) -> Distribution:
+    """A dataset's dump in ``fmt``, with the size, checksum and triples of the build's file."""
+    record = model.manifest.file(dataset, fmt.suffix)
+    return Distribution(
+        URIRef(f"{model.base}catalog#{fragment}-{fmt.suffix.replace('.', '-')}"), fmt,
+        f"/dumps/{dataset}.{fmt.suffix}",
+        record.bytes if record else None, record.sha256 if record else None,
+        record.triples if record else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -908,7 +1004,7 @@ def label_of(values: list[Literal], langs: Languages) -> Literal | None:
 
 
 __all__ = [
-    "CatalogModel", "CatalogPage", "DatasetView", "Distribution", "EU_THEMES", "LICENCE",
+    "CatalogFacts", "CatalogModel", "CatalogPage", "DatasetView", "Distribution", "EU_THEMES", "LICENCE",
     "Links", "MAIN_DATASETS", "Moment", "catalog_page", "dataset_view", "label_of",
-    "page_graph", "schema_org",
+    "page_graph", "publisher_of", "schema_org",
 ]

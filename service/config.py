@@ -224,8 +224,24 @@ SETTINGS: list[Setting] = [
     Setting(
         "dumps_path",
         "",
-        "Directory where the dumps are built and kept, one set per store generation. Empty: "
+        "Directory of the open-data builds (dumps, VoID figures, the catalog's facts, the "
+        "feeds' dates), made in the background; the last two finished are kept. Empty: "
         "dumps/ in the store directory.",
+    ),
+    Setting(
+        "build_settle",
+        2.0,
+        "Seconds without a write before the open-data build starts (a burst of writes makes "
+        "one build).",
+        _positive(float),
+    ),
+    Setting(
+        "build_max_delay",
+        60.0,
+        "Under writes that never settle, a build starts anyway once this many seconds have "
+        "passed since the builder saw the first change not yet built; also the wait before a "
+        "failed build is tried again.",
+        _positive(float),
     ),
     Setting("threads", 8, "Worker threads of the WSGI server.", _positive(int)),
     Setting(

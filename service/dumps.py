@@ -1,11 +1,12 @@
-"""Dumps of the store: the whole dataset and its meaningful subsets, as files to download.
+"""Dumps of the store: the whole dataset, its meaningful subsets and each named graph, as
+files to download.
 
-Built from the store once per store generation and kept on disk (``dumps_path``,
-by default ``dumps/`` in the store directory), one folder per generation; a write
-moves the generation, so the next request builds a new set and the old folder is
-removed. Every file is streamed to disk and from disk: no dump is ever held in memory.
+Written by the open-data build (:mod:`service.builds`) into the folder of one build, from
+a consistent copy of the store, in a background process — never inside a request — then
+served from disk. Every file is streamed to disk and from disk: no dump is ever held in
+memory.
 
-What is built, for the generation the build starts from:
+What one build writes:
 
 * ``all.nq.gz`` — every quad with its graph (N-Quads, gzip), the store exactly;
 * for the whole dataset (``all``) and each subset of :data:`SUBSETS` (events, actors,
@@ -13,16 +14,21 @@ What is built, for the generation the build starts from:
   ``{key}.ttl`` (Turtle) and ``{key}.jsonld`` (JSON-LD) holding the *union* of the
   graphs' triples, each triple once (a triple stated in two graphs is one triple of
   the union);
-* ``manifest.json`` — for each file its size, SHA-256 and number of triples (quads
-  for N-Quads), and for each dataset the graphs that contributed to it: what the
-  catalog's distributions and VoID's counts say, so that they agree with the files by
-  construction.
+* for each named graph of ours (``{base}graph/{name}``): ``graph/{name}.nt.gz``,
+  ``graph/{name}.ttl`` and ``graph/{name}.jsonld``;
+* ``manifest.json`` — for each file its size, SHA-256 and number of triples (quads for
+  N-Quads), and for each dataset the graphs that contributed to it: what the catalog's
+  distributions and VoID's counts say, so that they agree with the files by construction.
 
-A subset by IRI (events, actors, places) holds the triples whose subject is a
-resource under ``{base}id/{segment}/`` (its hash parts included) and the triples of
-the blank nodes those reach (an address, recursively). The vocabulary subset holds
-the graphs of ``ontology/``. Per named graph, ``graph/{name}.{ttl,nt.gz,jsonld}`` is
-built when first asked for, straight from the store.
+A subset by IRI (events, actors, places) holds the triples whose subject is a resource
+under ``{base}id/{segment}/`` (its hash parts included) and the triples of the blank nodes
+those reach (an address, recursively). The vocabulary subset holds the graphs of
+``ontology/``.
+
+The work is three streaming passes over the N-Quads dump (the store's own, in Rust), the
+second of which hands every triple of the union, once, to an observer (VoID's counts are
+taken there). Memory holds the blank nodes' links, the subjects stated in more than one
+graph with their triples, and bounded write buffers — not the data.
 
 pyoxigraph serves here as a parser and serialiser (streaming, in Rust), as in
 ``service.history``; the store is read only through the :class:`~service.store.Store`
@@ -33,35 +39,32 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
-import logging
-import os
-import shutil
-import tempfile
-import threading
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Callable, Iterator
 
 import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.term import BNode
 
 from .config import PROJECT_ROOT
-from .errors import NotFound, StoreError
 from .formats import JSONLD, NQUADS, NTRIPLES, TURTLE, Format
 from .namespaces import PREFIXES
-from .seed import graph_for, rdf_files
+from .seed import rdf_files
 from .store import Store
 
-log = logging.getLogger(__name__)
-
 MANIFEST = "manifest.json"
-#: Bumped when what a dump holds changes: dumps of an older layout are rebuilt.
-LAYOUT = 1
-#: Most tries at building a consistent set while writes keep moving the generation.
-MAX_TRIES = 3
+#: Bumped when what a dump holds changes: builds of an older layout are not served.
+LAYOUT = 2
+#: gzip's own default: level 9 took twice the time for 3 % smaller files here.
+GZIP_LEVEL = 6
+#: Writes are gathered into blocks this big before they reach zlib or the disk.
+WRITE_BUFFER = 1 << 20
+#: Lines of the per-graph files kept in memory before they are appended to their files.
+GRAPH_BUFFER_BYTES = 32 << 20
 
 
 @dataclass(frozen=True)
@@ -115,8 +118,8 @@ DATASET_KEYS: tuple[str, ...] = ("all",) + tuple(s.key for s in SUBSETS)
 
 @dataclass
 class DumpFile:
-    name: str  # file name in the generation's folder: "all.ttl", "graph/x.nt.gz"
-    dataset: str
+    name: str  # file name in the build's folder: "all.ttl", "graph/x.nt.gz"
+    dataset: str  # "all", "events"…, or "graph/{name}"
     suffix: str
     bytes: int
     sha256: str
@@ -130,11 +133,17 @@ class Manifest:
     files: dict[str, DumpFile] = field(default_factory=dict)
     #: dataset key → graphs (IRIs) that contributed triples to it.
     graphs: dict[str, list[str]] = field(default_factory=dict)
-    #: dataset key → number of triples (the union's, each triple once).
+    #: dataset key ("all", "events"…, "graph/{name}") → number of triples (a union's: each
+    #: triple once).
     triples: dict[str, int] = field(default_factory=dict)
 
-    def file(self, dataset: str, suffix: str) -> DumpFile:
-        return self.files[f"{dataset}.{suffix}"]
+    def file(self, dataset: str, suffix: str) -> DumpFile | None:
+        return self.files.get(f"{dataset}.{suffix}")
+
+    @property
+    def quads(self) -> int:
+        """Quads of the store the build was made from."""
+        return self.files[f"all.{NQUADS_GZ.suffix}"].triples
 
     def to_json(self) -> str:
         return json.dumps(
@@ -151,11 +160,9 @@ class Manifest:
                    {k: DumpFile(**v) for k, v in data["files"].items()},
                    data["graphs"], data["triples"])
 
-
-def dumps_directory(config) -> Path:
-    """``dumps_path`` when set, else ``<store dir>/dumps``."""
-    configured = getattr(config, "dumps_path", "") or ""
-    return Path(configured) if configured else Path(config.store) / "dumps"
+    @classmethod
+    def read(cls, folder: Path) -> "Manifest":
+        return cls.from_json((folder / MANIFEST).read_text(encoding="utf-8"))
 
 
 def graph_key(graph: URIRef | str, base_url: str) -> str | None:
@@ -176,14 +183,21 @@ def graph_key(graph: URIRef | str, base_url: str) -> str | None:
 
 @contextmanager
 def _output(path: Path, compressed: bool) -> Iterator[IO[bytes]]:
+    """A buffered file (gzip-compressed when asked): Oxigraph's serialisers and our passes
+    write small pieces, gathered here into blocks."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not compressed:
+        with open(path, "wb", buffering=WRITE_BUFFER) as plain:
+            yield plain
+        return
     with open(path, "wb") as raw:
-        if compressed:
-            # mtime=0: the same triples give the same bytes, whenever they are written.
-            with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as zipped:
-                yield zipped
-        else:
-            yield raw
+        # mtime=0: the same triples give the same bytes, whenever they are written.
+        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=GZIP_LEVEL) as zipped:
+            buffered = io.BufferedWriter(zipped, WRITE_BUFFER)  # type: ignore[arg-type]
+            try:
+                yield buffered
+            finally:
+                buffered.flush()
 
 
 def _digest(path: Path) -> tuple[int, str]:
@@ -196,242 +210,183 @@ def _digest(path: Path) -> tuple[int, str]:
     return size, sha.hexdigest()
 
 
-def _oxigraph_prefixes() -> dict[str, str]:
-    return dict(PREFIXES)
-
-
-def _reserialise(source: Path, target: Path, fmt: DumpFormat) -> int:
-    """Read an N-Triples (gzip) file and write it in ``fmt``, streaming; return the triples."""
-    count = 0
-
-    def counted(quads):
-        nonlocal count
-        for quad in quads:
-            count += 1
-            yield quad
-
+def _reserialise(source: Path, target: Path, fmt: DumpFormat) -> None:
+    """Read an N-Triples (gzip) file and write it in ``fmt``, streaming."""
     rdf_format = getattr(ox.RdfFormat, fmt.rdf.oxigraph)
     with gzip.open(source, "rb") as handle, _output(target, fmt.gzip) as out:
         triples = ox.parse(handle, ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False)
-        prefixes = _oxigraph_prefixes() if fmt.rdf is TURTLE else None
-        ox.serialize(counted(triples), out, rdf_format, prefixes=prefixes)
-    return count
+        prefixes = dict(PREFIXES) if fmt.rdf is TURTLE else None
+        ox.serialize(triples, out, rdf_format, prefixes=prefixes)
+
+
+class _GraphFiles:
+    """``graph/{name}.nt.gz`` for every graph of ours, written in one pass whatever order the
+    quads come in: lines wait in memory (at most :data:`GRAPH_BUFFER_BYTES`), then each
+    graph's are appended to its file as one more gzip member (a gzip file may hold several,
+    RFC 1952 §2.2; every reader joins them)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.pending: dict[str, list[bytes]] = {}
+        self.size = 0
+        self.counts: dict[str, int] = {}
+
+    def add(self, name: str, line: bytes) -> None:
+        self.pending.setdefault(name, []).append(line)
+        self.counts[name] = self.counts.get(name, 0) + 1
+        self.size += len(line)
+        if self.size > GRAPH_BUFFER_BYTES:
+            self.flush()
+
+    def path(self, name: str) -> Path:
+        return self.folder / "graph" / f"{name}.{NTRIPLES_GZ.suffix}"
+
+    def flush(self) -> None:
+        for name, lines in self.pending.items():
+            path = self.path(name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "ab") as raw, gzip.GzipFile(
+                    fileobj=raw, mode="wb", mtime=0, compresslevel=GZIP_LEVEL) as zipped:
+                zipped.write(b"".join(lines))
+        self.pending.clear()
+        self.size = 0
 
 
 # ---------------------------------------------------------------------------------------------
-# The dumps of one store
+# Writing every dump of one store
 # ---------------------------------------------------------------------------------------------
 
 
-class Dumps:
-    """The dump files of a store, built per generation. Thread-safe: one build at a time,
-    readers of a finished generation never wait."""
+#: Called with every triple of the union, once each (pyoxigraph terms).
+Observer = Callable[[ox.Triple], None]
 
-    def __init__(self, directory: Path | str, store: Store, base_url: str):
-        self.directory = Path(directory)
-        self.store = store
-        self.base = base_url
-        self._lock = threading.Lock()
-        self._manifest: Manifest | None = None
 
-    # -- the main set ---------------------------------------------------------------------------
+def write_dumps(store: Store, base_url: str, folder: Path, generation: int,
+                observe: Observer | None = None) -> Manifest:
+    """Write every dump of ``store`` into ``folder`` (an empty folder of the build) and its
+    manifest; ``observe`` sees each triple of the union once. ``store`` must not change
+    meanwhile (the build reads a snapshot)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = Manifest(generation)
+    quads_file = folder / f"all.{NQUADS_GZ.suffix}"
+    with _output(quads_file, True) as out:
+        store.dump(out, NQUADS)
+    shared = _shared_subjects(store)
+    graph_names, quads = _split(quads_file, folder, manifest, shared, base_url, observe)
+    _record(manifest, folder, quads_file.name, "all", NQUADS_GZ, quads)
+    datasets = [(key, key) for key in DATASET_KEYS]
+    datasets += [(f"graph/{name}", f"graph/{name}") for name in graph_names]
+    for dataset, stem in datasets:
+        source = folder / f"{stem}.{NTRIPLES_GZ.suffix}"
+        for fmt in TRIPLE_FORMATS:
+            target = folder / f"{stem}.{fmt.suffix}"
+            if fmt is not NTRIPLES_GZ:
+                _reserialise(source, target, fmt)
+            _record(manifest, folder, target.relative_to(folder).as_posix(), dataset, fmt,
+                    manifest.triples[dataset])
+    (folder / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
+    return manifest
 
-    def manifest(self) -> Manifest:
-        """The manifest of the current generation's dumps, building them when missing."""
-        generation = self.store.generation
-        cached = self._manifest
-        if cached is not None and cached.generation == generation:
-            return cached
-        with self._lock:
-            for _ in range(MAX_TRIES):
-                generation = self.store.generation
-                found = self._read_manifest(generation)
-                if found is None:
-                    found = self._build(generation)
-                if found is not None:
-                    self._manifest = found
-                    self._remove_stale(found.generation)
-                    return found
-        raise StoreError(
-            "Les données changent trop vite pour en construire les fichiers ; réessayez.",
-            "The data is changing too fast to build its dump files; try again.",
-        )
 
-    def folder(self, generation: int) -> Path:
-        return self.directory / str(generation)
+def _record(manifest: Manifest, folder: Path, name: str, dataset: str, fmt: DumpFormat,
+            triples: int) -> None:
+    size, sha = _digest(folder / name)
+    manifest.files[name] = DumpFile(name, dataset, fmt.suffix, size, sha, triples)
 
-    def path(self, name: str, manifest: Manifest) -> Path:
-        if name not in manifest.files:
-            raise NotFound(f"Aucun fichier {name}.", f"No file {name}.")
-        return self.folder(manifest.generation) / name
 
-    def _read_manifest(self, generation: int) -> Manifest | None:
-        path = self.folder(generation) / MANIFEST
-        try:
-            manifest = Manifest.from_json(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-        if manifest.layout != LAYOUT or manifest.generation != generation:
-            return None
-        return manifest
+def _shared_subjects(store: Store) -> set[str]:
+    """Subjects stated in more than one graph (their triples may repeat across graphs),
+    as N-Triples terms; the default graph's subjects count as shared when it has any."""
+    rows = store.select(
+        "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?s HAVING (COUNT(DISTINCT ?g) > 1)"
+    )
+    shared = {_term_key(row["s"]) for row in rows if "s" in row}
+    for subject, _, _, _ in store.quads(graph=None):
+        shared.add(_term_key(subject))
+    return shared
 
-    def _remove_stale(self, current: int) -> None:
-        if not self.directory.is_dir():
-            return
-        # Generations only grow: a folder of an older one is stale, a newer one (built by a
-        # request that saw a later write) is kept.
-        for entry in self.directory.iterdir():
-            if entry.is_dir() and entry.name.isdigit() and int(entry.name) < current:
-                shutil.rmtree(entry, ignore_errors=True)
 
-    def _build(self, generation: int) -> Manifest | None:
-        """Build every main dump into a scratch folder, then move it in place whole.
+def _split(quads_file: Path, folder: Path, manifest: Manifest, shared: set[str], base: str,
+           observe: Observer | None) -> tuple[list[str], int]:
+    """Two passes over the N-Quads: find the blank nodes each subset by IRI reaches, then
+    write each dataset's N-Triples (gzip), each triple once, and each graph's. Returns the
+    names of the graphs of ours, sorted, and the number of quads."""
+    prefixes = {s.key: f"{base}id/{s.segment}/" for s in SUBSETS if s.segment}
+    by_graph = {s.key: {f"{base}graph/{stem}" for stem in s.graph_stems}
+                for s in SUBSETS if s.graph_stems}
 
-        None when a write moved the generation meanwhile (the caller tries again)."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=".build-", dir=self.directory))
-        try:
-            manifest = Manifest(generation)
-            quads_file = scratch / f"all.{NQUADS_GZ.suffix}"
-            with _output(quads_file, True) as out:
-                self.store.dump(out, NQUADS)
-            shared = self._shared_subjects()
-            if self.store.generation != generation:
-                return None
-            quads = self._split(quads_file, scratch, manifest, shared)
-            size, sha = _digest(quads_file)
-            manifest.files[quads_file.name] = DumpFile(
-                quads_file.name, "all", NQUADS_GZ.suffix, size, sha, quads)
-            for key in DATASET_KEYS:
-                source = scratch / f"{key}.{NTRIPLES_GZ.suffix}"
-                for fmt in TRIPLE_FORMATS:
-                    target = scratch / f"{key}.{fmt.suffix}"
-                    if fmt is NTRIPLES_GZ:
-                        count = manifest.triples[key]
-                    else:
-                        count = _reserialise(source, target, fmt)
-                    size, sha = _digest(target)
-                    manifest.files[target.name] = DumpFile(target.name, key, fmt.suffix, size,
-                                                           sha, count)
-            (scratch / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
-            final = self.folder(generation)
-            if final.exists():
-                shutil.rmtree(final)
-            os.replace(scratch, final)
-            return manifest
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+    def subset_of(subject) -> str | None:
+        if isinstance(subject, ox.NamedNode):
+            value = subject.value
+            for key, prefix in prefixes.items():
+                if value.startswith(prefix):
+                    return key
+        return None
 
-    def _shared_subjects(self) -> set[str]:
-        """Subjects stated in more than one graph (their triples may repeat across graphs),
-        as N-Triples terms; the default graph's subjects count as shared when it has any."""
-        rows = self.store.select(
-            "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?s HAVING (COUNT(DISTINCT ?g) > 1)"
-        )
-        shared = {_term_key(row["s"]) for row in rows if "s" in row}
-        for subject, _, _, _ in self.store.quads(graph=None):
-            shared.add(_term_key(subject))
-        return shared
+    # Pass 1: the blank nodes reached from each subset's resources, through blank nodes.
+    roots: dict[str, set] = {key: set() for key in prefixes}
+    edges: dict[ox.BlankNode, set] = {}
+    with gzip.open(quads_file, "rb") as handle:
+        for quad in ox.parse(handle, ox.RdfFormat.N_QUADS, rename_blank_nodes=False):
+            if isinstance(quad.object, ox.BlankNode):
+                if isinstance(quad.subject, ox.BlankNode):
+                    edges.setdefault(quad.subject, set()).add(quad.object)
+                elif (key := subset_of(quad.subject)) is not None:
+                    roots[key].add(quad.object)
+    reached = {key: _closure(nodes, edges) for key, nodes in roots.items()}
+    del edges
 
-    def _split(self, quads_file: Path, folder: Path, manifest: Manifest, shared: set[str]) -> int:
-        """Two passes over the N-Quads: find the blank nodes each subset by IRI reaches, then
-        write each dataset's N-Triples (gzip), each triple once. Returns the number of quads."""
-        prefixes = {s.key: f"{self.base}id/{s.segment}/" for s in SUBSETS if s.segment}
-        by_graph = {s.key: {f"{self.base}graph/{stem}" for stem in s.graph_stems}
-                    for s in SUBSETS if s.graph_stems}
-
-        def subset_of(subject) -> str | None:
-            if isinstance(subject, ox.NamedNode):
-                for key, prefix in prefixes.items():
-                    if subject.value.startswith(prefix):
-                        return key
-            return None
-
-        # Pass 1: the blank nodes reached from each subset's resources, through blank nodes.
-        roots: dict[str, set] = {key: set() for key in prefixes}
-        edges: dict[ox.BlankNode, set] = {}
-        quads = 0
+    # Pass 2: every dataset's triples, written once each, and every graph's.
+    keys = DATASET_KEYS
+    counts = {key: 0 for key in keys}
+    graphs: dict[str, set[str]] = {key: set() for key in keys}
+    seen: dict[str, set] = {key: set() for key in keys}
+    names: dict[str, str | None] = {}  # graph IRI → its name when it is one of ours
+    graph_files = _GraphFiles(folder)
+    quads = 0
+    with ExitStack() as stack:
+        handles = {key: stack.enter_context(_output(folder / f"{key}.{NTRIPLES_GZ.suffix}", True))
+                   for key in keys}
         with gzip.open(quads_file, "rb") as handle:
             for quad in ox.parse(handle, ox.RdfFormat.N_QUADS, rename_blank_nodes=False):
                 quads += 1
-                if isinstance(quad.object, ox.BlankNode):
-                    if isinstance(quad.subject, ox.BlankNode):
-                        edges.setdefault(quad.subject, set()).add(quad.object)
-                    elif (key := subset_of(quad.subject)) is not None:
-                        roots[key].add(quad.object)
-        reached = {key: _closure(nodes, edges) for key, nodes in roots.items()}
-        del edges
-
-        # Pass 2: every dataset's triples, written once each.
-        keys = DATASET_KEYS
-        counts = {key: 0 for key in keys}
-        graphs: dict[str, set[str]] = {key: set() for key in keys}
-        seen: dict[str, set] = {key: set() for key in keys}
-        outputs = {}
-        try:
-            for key in keys:
-                outputs[key] = _output(folder / f"{key}.{NTRIPLES_GZ.suffix}", True)
-            handles = {key: ctx.__enter__() for key, ctx in outputs.items()}
-            with gzip.open(quads_file, "rb") as handle:
-                for quad in ox.parse(handle, ox.RdfFormat.N_QUADS, rename_blank_nodes=False):
-                    triple = ox.Triple(quad.subject, quad.predicate, quad.object)
-                    graph = quad.graph_name
-                    graph_iri = graph.value if isinstance(graph, ox.NamedNode) else None
-                    member = ["all"]
-                    if isinstance(quad.subject, ox.BlankNode):
-                        member += [k for k, nodes in reached.items() if quad.subject in nodes]
-                    elif (key := subset_of(quad.subject)) is not None:
-                        member.append(key)
-                    member += [k for k, names in by_graph.items() if graph_iri in names]
-                    repeated = _term_key(quad.subject) in shared
-                    line = None
-                    for key in member:
-                        if repeated:
-                            if triple in seen[key]:
-                                continue
-                            seen[key].add(triple)
-                        if line is None:
-                            line = f"{triple} .\n".encode("utf-8")
-                        handles[key].write(line)
-                        counts[key] += 1
-                        if graph_iri is not None:
-                            graphs[key].add(graph_iri)
-        finally:
-            for ctx in outputs.values():
-                ctx.__exit__(None, None, None)
-        for key in keys:
-            manifest.triples[key] = counts[key]
-            manifest.graphs[key] = sorted(graphs[key])
-        return quads
-
-    # -- one named graph --------------------------------------------------------------------------
-
-    def graph_file(self, name: str, fmt: DumpFormat) -> tuple[Path, int]:
-        """The dump of graph ``{base}graph/{name}`` in ``fmt`` for the current generation,
-        built when first asked for; with the generation it holds. 404 for an unknown graph."""
-        graph = URIRef(f"{self.base}graph/{name}")
-        if graph_key(graph, self.base) is None or fmt not in TRIPLE_FORMATS:
-            raise _no_dump(f"graph/{name}.{fmt.suffix}")
-        generation = self.store.generation
-        path = self.folder(generation) / "graph" / f"{name}.{fmt.suffix}"
-        if path.is_file():
-            return path, generation
-        if graph not in set(self.store.graph_names()):
-            raise _no_dump(f"graph/{name}.{fmt.suffix}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, scratch = tempfile.mkstemp(prefix=".part-", dir=path.parent)
-        os.close(handle)
-        try:
-            with _output(Path(scratch), fmt.gzip) as out:
-                self.store.dump(out, fmt.rdf, graph)
-            # A write meanwhile leaves this file in a folder that is already stale: the next
-            # request, at the new generation, builds its own.
-            os.replace(scratch, path)
-        finally:
-            if os.path.exists(scratch):
-                os.unlink(scratch)
-        self._remove_stale(generation)
-        return path, generation
+                triple = ox.Triple(quad.subject, quad.predicate, quad.object)
+                line = f"{triple} .\n".encode("utf-8")
+                graph = quad.graph_name
+                graph_iri = graph.value if isinstance(graph, ox.NamedNode) else None
+                if graph_iri is not None:
+                    if graph_iri not in names:
+                        names[graph_iri] = graph_key(graph_iri, base)
+                    if (name := names[graph_iri]) is not None:
+                        graph_files.add(name, line)
+                member = ["all"]
+                if isinstance(quad.subject, ox.BlankNode):
+                    member += [k for k, nodes in reached.items() if quad.subject in nodes]
+                elif (key := subset_of(quad.subject)) is not None:
+                    member.append(key)
+                if graph_iri is not None:
+                    member += [k for k, iris in by_graph.items() if graph_iri in iris]
+                repeated = _term_key(quad.subject) in shared
+                for key in member:
+                    if repeated:
+                        if triple in seen[key]:
+                            continue
+                        seen[key].add(triple)
+                    handles[key].write(line)
+                    counts[key] += 1
+                    if graph_iri is not None:
+                        graphs[key].add(graph_iri)
+                    if key == "all" and observe is not None:
+                        observe(triple)
+        graph_files.flush()
+    for key in keys:
+        manifest.triples[key] = counts[key]
+        manifest.graphs[key] = sorted(graphs[key])
+    ours = sorted(name for name in names.values() if name is not None)
+    for name in ours:
+        manifest.triples[f"graph/{name}"] = graph_files.counts[name]
+        manifest.graphs[f"graph/{name}"] = [f"{base}graph/{name}"]
+    return ours, quads
 
 
 def _closure(start: set, edges: dict) -> set:
@@ -457,12 +412,8 @@ def _term_key(term) -> str:
     return f"<{term}>"
 
 
-def _no_dump(name: str) -> NotFound:
-    return NotFound(f"Aucun fichier de données {name}.", f"No dump file {name}.")
-
-
 __all__ = [
-    "DATASET_KEYS", "DumpFile", "DumpFormat", "Dumps", "FORMATS_BY_SUFFIX", "JSONLD_FILE",
-    "Manifest", "NQUADS_GZ", "NTRIPLES_GZ", "SUBSETS", "Subset", "TRIPLE_FORMATS", "TURTLE_FILE",
-    "dumps_directory", "graph_key",
+    "DATASET_KEYS", "DumpFile", "DumpFormat", "FORMATS_BY_SUFFIX", "JSONLD_FILE", "MANIFEST",
+    "Manifest", "NQUADS_GZ", "NTRIPLES_GZ", "Observer", "SUBSETS", "Subset", "TRIPLE_FORMATS",
+    "TURTLE_FILE", "graph_key", "write_dumps",
 ]

@@ -121,6 +121,14 @@ class Overloaded(MediationError):
     code = "overloaded"
 
 
+class NotReady(MediationError):
+    """What was asked for is being made and does not exist yet; ``details['retry_after']``
+    says in how many seconds to ask again (sent as ``Retry-After``)."""
+
+    status = 503
+    code = "not-ready"
+
+
 class StoreError(MediationError):
     """The store failed or could not be reached."""
 

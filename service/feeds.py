@@ -11,8 +11,9 @@ page until it meets it, instead of harvesting everything again.
 
 **The Atom feed** (RFC 4287) of events lists the events most recently created or
 changed: dated by the write history when a write touched them, else by the dates
-their sources give themselves (the sitemap's rule, :mod:`service.sitemap`). Written
-with the standard library's ElementTree, never by string concatenation.
+their sources give themselves (the sitemap's rule, :mod:`service.sitemap`), as the last
+open-data build found them (:mod:`service.builds`: ordering every event is whole-store
+work). Written with the standard library's ElementTree, never by string concatenation.
 
 No Flask here: the web layer passes the address the service was reached at.
 """
@@ -137,19 +138,8 @@ class AtomEntry:
     info: EventInfo
 
 
-def updated_events(dated: list[tuple[URIRef, str | None]], limit: int) -> list[tuple[URIRef, datetime]]:
-    """The ``limit`` events changed last, from ``(iri, date text)`` pairs (undated ones are
-    left out: an Atom entry must say when it was updated, and we invent no date)."""
-    found = []
-    for iri, text in dated:
-        moment = _moment(text)
-        if moment is not None:
-            found.append((iri, moment))
-    found.sort(key=lambda pair: (pair[1], str(pair[0])), reverse=True)
-    return found[:limit]
-
-
-def _moment(text: str | None) -> datetime | None:
+def moment_of(text: str | None) -> datetime | None:
+    """A date or date-time text of the data as an instant (UTC); None when it is not one."""
     if not text:
         return None
     try:
@@ -218,4 +208,4 @@ def atom_feed(entries: list[tuple[URIRef, datetime]], details: Details, langs: L
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-__all__ = ["ChangeLinks", "atom_feed", "change_collection", "change_page", "updated_events"]
+__all__ = ["ChangeLinks", "atom_feed", "change_collection", "change_page", "moment_of"]

@@ -4,9 +4,9 @@
 The whole dataset (the catalog's ``{base}catalog#all``) with:
 
 * its size: ``void:triples`` (the union's, each triple once: what its Turtle, N-Triples
-  and JSON-LD dumps hold, from the dumps' manifest), ``void:entities`` (distinct IRIs
-  under ``{base}id/``, the ``void:uriSpace``), ``void:distinctSubjects``,
-  ``void:distinctObjects``, ``void:classes``, ``void:properties``;
+  and JSON-LD dumps hold), ``void:entities`` (distinct IRIs under ``{base}id/``, the
+  ``void:uriSpace``, as subjects), ``void:distinctSubjects``, ``void:distinctObjects``,
+  ``void:classes``, ``void:properties``;
 * class partitions (``void:class``, ``void:entities``) and property partitions
   (``void:property``, ``void:triples``), largest first;
 * ``void:vocabulary`` for each vocabulary its classes and properties come from;
@@ -17,16 +17,24 @@ The whole dataset (the catalog's ``{base}catalog#all``) with:
   territories through ``rdfs:seeAlso``, accounts through ``schema:sameAs``, thesauri
   through ``skos:exactMatch``…), one per link property and target, with its count.
 
-Every figure comes from one aggregate query (bounded by ``LIMIT`` where it lists), run
-once per store generation by the caller's cache. No Flask here.
+The figures are whole-store work, done by the open-data build (:mod:`service.builds`) and
+never in a request: :class:`UnionCounter` counts properties, classes, entities and links
+while the dumps' pass hands it each triple of the union once; the distinct subjects and
+objects are one aggregate query on the build's copy of the store (:func:`void_figures`).
+A request only turns the kept :class:`VoidFigures` into a graph (:func:`void_graph`).
+No Flask here.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
-from rdflib import BNode, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD
 
 from .catalog import LICENCE, MAIN_DATASETS
@@ -34,7 +42,7 @@ from .dumps import DATASET_KEYS, NQUADS_GZ, TRIPLE_FORMATS, Manifest, graph_key
 from .namespaces import PREFIXES, SDO
 from .store import Store
 
-#: Most class and property partitions listed (largest first).
+#: Most class and property partitions, and linksets, listed (largest first).
 MAX_PARTITIONS = 500
 #: Properties that link to the same thing elsewhere, or to what describes it there.
 LINK_PROPERTIES = (RDFS.seeAlso, SDO.sameAs, OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch)
@@ -52,14 +60,13 @@ TARGETS: dict[str, tuple[str, str]] = {
 #: The namespaces of vocabularies we know by prefix, longest first.
 _KNOWN = sorted(set(PREFIXES.values()) | {"https://schema.org/", "http://schema.org/"},
                 key=len, reverse=True)
+#: The outside "space" a link points into: its scheme and host (and the slash after).
+_SPACE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/?#]+/?).*$")
+_RDF_TYPE = str(RDF.type)
 
 
 def _number(value: int) -> Literal:
     return Literal(value, datatype=XSD.integer)
-
-
-def _int(rows: list[dict], name: str) -> int:
-    return int(rows[0][name]) if rows and name in rows[0] else 0
 
 
 def vocabulary_of(term: URIRef) -> URIRef:
@@ -73,8 +80,104 @@ def vocabulary_of(term: URIRef) -> URIRef:
     return URIRef(text[:cut + 1]) if cut > 0 else term
 
 
-def void_graph(store: Store, base_url: str, manifest: Manifest, root: str) -> Graph:
-    """The VoID description; ``root`` is the address the service was reached at."""
+# ---------------------------------------------------------------------------------------------
+# The figures, counted by the build
+# ---------------------------------------------------------------------------------------------
+
+
+class UnionCounter:
+    """Counts, from the triples of the union (each seen once, in any order), the properties
+    and their triples, the classes and their instances (a union's ``?s a ?c`` triples are
+    distinct, so each is one instance), the entities and the links to outside spaces."""
+
+    def __init__(self, base_url: str):
+        self.base = base_url
+        self.space = base_url + "id/"
+        self.links = frozenset(str(p) for p in LINK_PROPERTIES)
+        self.properties: Counter[str] = Counter()
+        self.classes: Counter = Counter()  # pyoxigraph terms (a class may be any term)
+        self.linksets: Counter[tuple[str, str]] = Counter()
+        self.entities: set[str] = set()
+        self._last_subject = None
+
+    def __call__(self, triple: ox.Triple) -> None:
+        predicate = triple.predicate.value
+        self.properties[predicate] += 1
+        subject = triple.subject
+        if subject != self._last_subject:
+            self._last_subject = subject
+            if isinstance(subject, ox.NamedNode) and subject.value.startswith(self.space):
+                self.entities.add(subject.value)
+        if predicate == _RDF_TYPE:
+            self.classes[triple.object] += 1
+        elif predicate in self.links:
+            target = triple.object
+            if isinstance(target, ox.NamedNode) and not target.value.startswith(self.base):
+                self.linksets[(predicate, _SPACE.sub(r"\1", target.value))] += 1
+
+
+@dataclass
+class VoidFigures:
+    """What VoID says of the whole, as kept with a build (JSON)."""
+
+    distinct_subjects: int = 0
+    distinct_objects: int = 0
+    entities: int = 0
+    classes: int = 0
+    properties: int = 0
+    #: (class IRI, instances), largest first.
+    class_partitions: list[tuple[str, int]] = field(default_factory=list)
+    #: (property IRI, triples), largest first.
+    property_partitions: list[tuple[str, int]] = field(default_factory=list)
+    #: (link property IRI, outside space, links), by space then property.
+    linksets: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> "VoidFigures":
+        data = json.loads(text)
+        return cls(
+            **{k: v for k, v in data.items() if not isinstance(v, list)},
+            class_partitions=[tuple(x) for x in data["class_partitions"]],
+            property_partitions=[tuple(x) for x in data["property_partitions"]],
+            linksets=[tuple(x) for x in data["linksets"]],
+        )
+
+
+def void_figures(store: Store, counted: UnionCounter) -> VoidFigures:
+    """The figures of the union: ``counted`` by the dumps' pass, and the distinct subjects and
+    objects asked of ``store`` (a build's copy: one aggregate, in the engine)."""
+    rows = store.select(
+        """SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects)
+           WHERE { ?s ?p ?o }"""
+    )
+    row = rows[0] if rows else {}
+    classes = sorted(((c.value, n) for c, n in counted.classes.items()
+                      if isinstance(c, ox.NamedNode)), key=lambda pair: (-pair[1], pair[0]))
+    properties = sorted(counted.properties.items(), key=lambda pair: (-pair[1], pair[0]))
+    linksets = sorted(((p, space, n) for (p, space), n in counted.linksets.items()),
+                      key=lambda item: (item[1], item[0]))
+    return VoidFigures(
+        distinct_subjects=int(row.get("subjects", 0)),
+        distinct_objects=int(row.get("objects", 0)),
+        entities=len(counted.entities),
+        classes=len(counted.classes),
+        properties=len(counted.properties),
+        class_partitions=classes[:MAX_PARTITIONS],
+        property_partitions=properties[:MAX_PARTITIONS],
+        linksets=linksets[:MAX_PARTITIONS],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The description, made from the figures
+# ---------------------------------------------------------------------------------------------
+
+
+def void_graph(figures: VoidFigures, base_url: str, manifest: Manifest, root: str) -> Graph:
+    """The VoID description of one build; ``root`` is the address the service was reached at."""
     graph = Graph()
     for prefix in ("void", "dct", "foaf", "rdfs", "xsd", "owl", "skos", "schema"):
         graph.bind(prefix, PREFIXES[prefix])
@@ -104,49 +207,30 @@ def void_graph(store: Store, base_url: str, manifest: Manifest, root: str) -> Gr
     add((whole, VOID.sparqlEndpoint, URIRef(root + "sparql")))
     add((whole, VOID.uriSpace, Literal(base_url + "id/")))
     add((whole, VOID.rootResource, URIRef(base_url + "catalog")))
-    add((whole, VOID.feature, URIRef("http://www.w3.org/ns/formats/Turtle")))
-    add((whole, VOID.feature, URIRef("http://www.w3.org/ns/formats/N-Triples")))
-    add((whole, VOID.feature, URIRef("http://www.w3.org/ns/formats/JSON-LD")))
-    add((whole, VOID.feature, URIRef("http://www.w3.org/ns/formats/N-Quads")))
+    for feature in ("Turtle", "N-Triples", "JSON-LD", "N-Quads"):
+        add((whole, VOID.feature, URIRef(f"http://www.w3.org/ns/formats/{feature}")))
 
-    # Distinct figures of the union (a triple in two graphs counts once).
-    rows = store.select(
-        """SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects)
-                  (COUNT(DISTINCT ?p) AS ?properties) WHERE { ?s ?p ?o }"""
-    )
-    add((whole, VOID.distinctSubjects, _number(_int(rows, "subjects"))))
-    add((whole, VOID.distinctObjects, _number(_int(rows, "objects"))))
-    add((whole, VOID.properties, _number(_int(rows, "properties"))))
-    space = Literal(base_url + "id/").n3()
-    rows = store.select(
-        f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o
-              FILTER(isIRI(?s) && STRSTARTS(STR(?s), {space})) }}"""
-    )
-    add((whole, VOID.entities, _number(_int(rows, "n"))))
-    rows = store.select("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }")
-    add((whole, VOID.classes, _number(_int(rows, "n"))))
+    add((whole, VOID.distinctSubjects, _number(figures.distinct_subjects)))
+    add((whole, VOID.distinctObjects, _number(figures.distinct_objects)))
+    add((whole, VOID.properties, _number(figures.properties)))
+    add((whole, VOID.entities, _number(figures.entities)))
+    add((whole, VOID.classes, _number(figures.classes)))
 
     vocabularies: set[URIRef] = set()
-    for number, row in enumerate(store.select(
-        f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c FILTER(isIRI(?c)) }}
-            GROUP BY ?c ORDER BY DESC(?n) ?c LIMIT {MAX_PARTITIONS}"""
-    ), start=1):
+    for number, (iri, instances) in enumerate(figures.class_partitions, start=1):
         partition = URIRef(f"{base_url}void#class-{number}")
         add((whole, VOID.classPartition, partition))
         add((partition, RDF.type, VOID.Dataset))
-        add((partition, VOID["class"], row["c"]))
-        add((partition, VOID.entities, _number(int(row["n"]))))
-        vocabularies.add(vocabulary_of(row["c"]))
-    for number, row in enumerate(store.select(
-        f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o }} }}
-            GROUP BY ?p ORDER BY DESC(?n) ?p LIMIT {MAX_PARTITIONS}"""
-    ), start=1):
+        add((partition, VOID["class"], URIRef(iri)))
+        add((partition, VOID.entities, _number(instances)))
+        vocabularies.add(vocabulary_of(URIRef(iri)))
+    for number, (iri, triples) in enumerate(figures.property_partitions, start=1):
         partition = URIRef(f"{base_url}void#property-{number}")
         add((whole, VOID.propertyPartition, partition))
         add((partition, RDF.type, VOID.Dataset))
-        add((partition, VOID.property, row["p"]))
-        add((partition, VOID.triples, _number(int(row["n"]))))
-        vocabularies.add(vocabulary_of(row["p"]))
+        add((partition, VOID.property, URIRef(iri)))
+        add((partition, VOID.triples, _number(triples)))
+        vocabularies.add(vocabulary_of(URIRef(iri)))
     for vocabulary in sorted(vocabularies, key=str):
         add((whole, VOID.vocabulary, vocabulary))
 
@@ -155,38 +239,28 @@ def void_graph(store: Store, base_url: str, manifest: Manifest, root: str) -> Gr
         node = URIRef(f"{base_url}catalog#{key}")
         add((whole, VOID.subset, node))
         describe(node, key)
-    for row in store.select(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-    ):
-        name = graph_key(row["g"], base_url)
-        if name is None:
+    for dataset, triples in sorted(manifest.triples.items()):
+        if not dataset.startswith("graph/"):
             continue
-        node = row["g"]
+        name = dataset[len("graph/"):]
+        node = URIRef(f"{base_url}graph/{name}")
+        if graph_key(node, base_url) != name:
+            continue
         add((whole, VOID.subset, node))
         add((node, RDF.type, VOID.Dataset))
-        add((node, VOID.triples, _number(int(row["n"]))))
+        add((node, VOID.triples, _number(triples)))
         for fmt in TRIPLE_FORMATS:
             add((node, VOID.dataDump, URIRef(f"{root}dumps/graph/{name}.{fmt.suffix}")))
 
-    _linksets(graph, store, base_url, whole)
+    _linksets(graph, figures, base_url, whole)
     return graph
 
 
-def _linksets(graph: Graph, store: Store, base_url: str, whole: URIRef) -> None:
+def _linksets(graph: Graph, figures: VoidFigures, base_url: str, whole: URIRef) -> None:
     """One linkset per link property and outside host the data points at."""
     add = graph.add
-    ours = Literal(base_url).n3()
-    predicates = ", ".join(p.n3() for p in LINK_PROPERTIES)
-    rows = store.select(
-        f"""SELECT ?p ?space (COUNT(*) AS ?n) WHERE {{
-              {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o
-                   FILTER(?p IN ({predicates}) && isIRI(?o) && !STRSTARTS(STR(?o), {ours})) }} }}
-              BIND(REPLACE(STR(?o), "^([A-Za-z][A-Za-z0-9+.-]*://[^/?#]+/?).*$", "$1") AS ?space)
-            }} GROUP BY ?p ?space ORDER BY ?space ?p LIMIT {MAX_PARTITIONS}"""
-    )
     targets: dict[str, URIRef] = {}
-    for number, row in enumerate(rows, start=1):
-        space = str(row["space"])
+    for number, (predicate, space, links) in enumerate(figures.linksets, start=1):
         if not space.endswith("/"):
             space += "/"
         host = urlsplit(space).hostname or space
@@ -206,8 +280,9 @@ def _linksets(graph: Graph, store: Store, base_url: str, whole: URIRef) -> None:
         add((linkset, RDF.type, VOID.Linkset))
         add((linkset, VOID.subjectsTarget, whole))
         add((linkset, VOID.objectsTarget, target))
-        add((linkset, VOID.linkPredicate, row["p"]))
-        add((linkset, VOID.triples, _number(int(row["n"]))))
+        add((linkset, VOID.linkPredicate, URIRef(predicate)))
+        add((linkset, VOID.triples, _number(links)))
 
 
-__all__ = ["LINK_PROPERTIES", "MAX_PARTITIONS", "vocabulary_of", "void_graph"]
+__all__ = ["LINK_PROPERTIES", "MAX_PARTITIONS", "UnionCounter", "VoidFigures", "vocabulary_of",
+           "void_figures", "void_graph"]

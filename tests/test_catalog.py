@@ -14,6 +14,7 @@ from rdflib import Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from SPARQLWrapper import JSON, SPARQLWrapper
 
+from tests.building import wait_for_build
 from tests.dcat_ap import ETALAB, HYDRA, dcat_ap_shapes, violations
 
 BASE = "https://w3id.org/mediation-sociale/"
@@ -33,6 +34,12 @@ FORMS = [
     ("catalog.rdf", {}, "application/rdf+xml", "xml"),
     ("catalog.jsonld", {}, "application/ld+json", "json-ld"),
 ]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built(server):
+    """The first build from the shared server's store has finished (before, 503)."""
+    wait_for_build(server)
 
 
 def get_catalog(server, path: str = "catalog.ttl", fmt: str = "turtle", **headers) -> Graph:

@@ -14,6 +14,7 @@ from service.config import load_config
 from service.formats import NQUADS
 from service.publishing import ensure_seeded
 from service.store import open_store
+from tests.building import wait_for_build
 from tests.conftest import start_server
 from tests.dcat_ap import HYDRA, dcat_ap_shapes, harvest, violations
 
@@ -51,6 +52,7 @@ def crowded(tmp_path_factory):
     finally:
         store.close()
     server = start_server(directory, {"MEDIATION_CATALOG_PAGE_SIZE": str(PAGE_SIZE)})
+    wait_for_build(server)
     yield server, len(graphs) + 5
     server.stop()
 

@@ -11,9 +11,16 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCAT, RDF, VOID
 from SPARQLWrapper import JSON, SPARQLWrapper
 
+from tests.building import wait_for_build
 from tests.dcat_ap import distinct_triples, read_rdf
 
 BASE = "https://w3id.org/mediation-sociale/"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built(server):
+    """The first build from the shared server's store has finished (before, 503)."""
+    wait_for_build(server)
 
 
 @pytest.fixture(scope="module")

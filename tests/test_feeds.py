@@ -1,6 +1,7 @@
 """Feeds over HTTP: the Atom feed of events parsed by feedparser as a reader does; the Activity
 Streams change feed; and what a write changes: the change feed, the ETags and the catalog's
-``modified``, VoID's counts, the dumps, the Atom feed and the sitemap's dates."""
+``modified``, VoID's counts, the dumps, the Atom feed (once the build after the write has
+finished) and the sitemap's dates."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
-from tests.writing import BASE, GRAPH, PREFIXES, insert_event, update, writable_server
+from tests.building import wait_for_build
+from tests.writing import BASE, GRAPH, PREFIXES, health, insert_event, update, writable_server
 
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 LIEVIN = BASE + "id/event/2019-12-04-journee-regionale-lievin"
 
 
 def test_the_atom_feed_holds_the_seed_events_with_dates_and_places(server):
+    wait_for_build(server)
     response = server.get("feeds/events.atom")
     assert response.headers["Content-Type"].startswith("application/atom+xml")
     feed = feedparser.parse(response.content)
@@ -53,7 +56,9 @@ def test_the_change_feed_is_an_ordered_collection(server):
 
 @pytest.fixture(scope="module")
 def writable(tmp_path_factory):
-    running = writable_server(tmp_path_factory.mktemp("feeds"), {"MEDIATION_PAGE_SIZE": "2"})
+    running = writable_server(tmp_path_factory.mktemp("feeds"),
+                              {"MEDIATION_PAGE_SIZE": "2", "MEDIATION_BUILD_SETTLE": "0.2"})
+    wait_for_build(running)
     yield running
     running.stop()
 
@@ -86,6 +91,8 @@ def test_a_write_moves_every_validator_and_date_and_shows_in_the_feeds(writable)
 
     created = BASE + "id/event/2031-06-12-journee-feeds"
     assert insert_event(server, created, "Journée des flux", start="2031-06-12").status_code in (200, 204)
+    # The catalog, VoID, the dumps and the Atom feed come from the build that follows the write.
+    wait_for_build(server, health(server)["generation"], timeout=120)
 
     for path in paths:
         if path == "healthz":

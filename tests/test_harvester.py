@@ -7,9 +7,16 @@ from __future__ import annotations
 
 import pytest
 
+from tests.building import wait_for_build
 from tests.dcat_ap import ETALAB, harvest
 
 SOURCES = ["catalog", "catalog.jsonld", "catalog.ttl", "catalog.rdf"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built(server):
+    """The first build from the shared server's store has finished (before, 503)."""
+    wait_for_build(server)
 
 
 @pytest.fixture(scope="module")

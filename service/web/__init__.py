@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
+from ..builds import Builder
 from ..config import Config
 from ..search import Index
 from ..store import Store
@@ -24,6 +25,11 @@ def store() -> Store:
 def index() -> Index:
     """The search index: lists, facets and full text (``service.search``)."""
     return current_app.extensions["mediation"]["index"]
+
+
+def builds() -> Builder:
+    """The open-data builder: its ``current`` build holds dumps, VoID and catalog figures."""
+    return current_app.extensions["mediation"]["builds"]
 
 
 def register(app: Flask) -> None:

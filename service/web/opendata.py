@@ -15,34 +15,43 @@
   (``theme``, ``territory``, ``organizer``, ``when=upcoming|past``, ``from``, ``to``);
   ``/id/event/{slug}.ics`` — one event with its programme.
 
-Every response has an ``ETag`` from the store generation and the representation, a
-``Last-Modified``, and answers a conditional GET with 304. Figures that cost a pass
-over the store (the catalog's facts, VoID, the dumps) are kept per generation.
+No request does whole-store work. The catalog, VoID, the dumps and the Atom feed answer
+from the last finished open-data build (:mod:`service.builds`, made in the background
+after writes), at once, and their ``ETag`` and ``Last-Modified`` are that build's: a
+write shows there once the build after it has finished. Before the first build exists
+(the very first start on a store) they answer 503 with ``Retry-After``. The calendars and
+the change feed read the store with bounded queries; their ``ETag`` follows the store
+generation (and the build whose dates they use). Every route answers a conditional GET
+with 304.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from datetime import date, datetime, timezone
+import threading
+from collections import OrderedDict
+from datetime import date, datetime
 from typing import Any, Callable
 
 from flask import Blueprint, Response, render_template, request, send_file
 from rdflib import Graph, URIRef
 
+from ..builds import Build
 from ..calendar import MAX_EVENTS, calendar, event_details
-from ..catalog import CatalogModel, Links, catalog_page, label_of, page_graph, schema_org
-from ..dumps import DATASET_KEYS, FORMATS_BY_SUFFIX, NQUADS_GZ, TRIPLE_FORMATS, Dumps, dumps_directory
-from ..errors import BadRequest, NotAcceptable, NotFound
-from ..feeds import ChangeLinks, atom_feed, change_collection, change_page, updated_events
+from ..catalog import Links, catalog_page, label_of, page_graph, schema_org
+from ..dumps import DATASET_KEYS, FORMATS_BY_SUFFIX, NQUADS_GZ, TRIPLE_FORMATS
+from ..errors import BadRequest, NotAcceptable, NotFound, NotReady
+from ..feeds import ChangeLinks, atom_feed, change_collection, change_page, moment_of
 from ..formats import (
     GRAPH_FORMATS, HTML, JSONLD, RDFXML, TURTLE, Format, content_type, negotiate, parse_accept,
 )
 from ..namespaces import HYDRA, PREFIXES, VCARD
 from ..search import FACET_PREFIXES, Filters, parse_filter_date
-from ..sitemap import inventory
 from ..void import void_graph
-from . import config, index, pages, store
+from . import builds, config, index, pages, store
+from .responses import error_response
 
 blueprint = Blueprint("opendata", __name__)
 
@@ -59,51 +68,84 @@ JSONLD_CONTEXT = {**PREFIXES, "hydra": str(HYDRA), "vcard": str(VCARD),
                   "spdx": "http://spdx.org/rdf/terms#", "sd": "http://www.w3.org/ns/sparql-service-description#"}
 _SLUG = re.compile(r"^[A-Za-z0-9._~%-]{1,300}$")
 _VALUE = re.compile(r"^[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]{1,300}$")
+#: Bodies kept per build (catalog pages and VoID, by address, format and language): the
+#: most recently used, of the current build only.
+KEPT_BODIES = 64
 
 
 # ---------------------------------------------------------------------------------------------
-# What is kept per store generation
+# The build being served
 # ---------------------------------------------------------------------------------------------
 
 
-def dumps() -> Dumps:
+def current_build() -> Build:
+    """The last finished open-data build; 503 with ``Retry-After`` before the first one."""
+    found = builds().current
+    if found is None:
+        seconds = builds().retry_after()
+        raise NotReady(
+            "Les fichiers de données et les chiffres du catalogue sont en préparation (première "
+            f"construction depuis ce magasin) ; réessayez dans {seconds} s.",
+            "The data files and the catalog's figures are being prepared (the first build from "
+            f"this store); try again in {seconds} s.",
+            retry_after=seconds,
+        )
+    return found
+
+
+@blueprint.errorhandler(NotReady)
+def not_ready(error: NotReady) -> Response:
+    return error_response(error, {"Retry-After": str(error.details.get("retry_after", 1))})
+
+
+def kept(build: Build, key: tuple, make: Callable[[], Any]) -> Any:
+    """``make()``, kept while ``build`` is served (at most :data:`KEPT_BODIES` values, the
+    most recently used)."""
     state = pages.state()
-    if "dumps" not in state:
-        state["dumps"] = Dumps(dumps_directory(config()), store(), config().base_url)
-    return state["dumps"]
-
-
-def cached(name: str, build: Callable[[], Any], *parts: object) -> Any:
-    """``build()``, kept until the store's generation moves (one value per ``parts``)."""
-    generation = store().generation
-    key = (name,) + tuple(str(p) for p in parts)
-    cache = pages.state().setdefault("opendata_cache", {})
-    found = cache.get(key)
-    if found is None or found[0] != generation:
-        # Values of older generations are dropped as a whole.
-        for stale in [k for k, v in cache.items() if v[0] != generation]:
+    lock = state.setdefault("opendata_lock", threading.Lock())
+    cache: OrderedDict = state.setdefault("opendata_cache", OrderedDict())
+    full = (build.identity,) + key
+    with lock:
+        if full in cache:
+            cache.move_to_end(full)
+            return cache[full]
+    value = make()
+    with lock:
+        for stale in [k for k in cache if k[0] != build.identity]:
             del cache[stale]
-        found = (generation, build())
-        cache[key] = found
-    return found[1]
-
-
-def publisher() -> URIRef:
-    settings = config()
-    return URIRef(settings.publisher or f"{settings.base_url}id/actor/equipe-donnees-liees")
-
-
-def catalog_model() -> CatalogModel:
-    return cached("catalog", lambda: CatalogModel(store(), config().base_url, dumps().manifest(),
-                                                  publisher()))
+        cache[full] = value
+        while len(cache) > KEPT_BODIES:
+            cache.popitem(last=False)
+    return value
 
 
 def root() -> str:
     return request.url_root
 
 
-def conditional(*parts: object, vary: str = "") -> tuple[tuple[str, datetime], Response | None]:
+def build_validators(build: Build, *parts: object) -> tuple[str, datetime]:
+    """A strong ETag for this representation of ``build`` (never of the store's generation:
+    the build may be older) and the time the build finished."""
+    digest = hashlib.sha256(json.dumps(
+        [build.identity, request.path] + [str(p) for p in parts]).encode("utf-8")).hexdigest()
+    return f"b{build.generation}-{digest[:24]}", build.finished
+
+
+def conditional(*parts: object, vary: str = "",
+                build: Build | None = None) -> tuple[tuple[str, datetime], Response | None]:
+    """Validators from the store generation and the representation; with ``build``, also the
+    build whose dates the representation uses (and the later of the two dates)."""
+    if build is not None:
+        parts = parts + (build.identity,)
     etag, modified = pages.validators(request.path, *parts)
+    if build is not None:
+        modified = max(modified, build.finished)
+    return (etag, modified), pages.not_modified(etag, modified, vary)
+
+
+def build_conditional(build: Build, *parts: object,
+                      vary: str = "") -> tuple[tuple[str, datetime], Response | None]:
+    etag, modified = build_validators(build, *parts)
     return (etag, modified), pages.not_modified(etag, modified, vary)
 
 
@@ -152,30 +194,34 @@ def catalog(suffix: str | None = None) -> Response:
     vary = ", ".join((["Accept"] if suffix is None else [])
                      + (["Accept-Language"] if fmt is HTML else []))
     settings = config()
-    validators, unchanged = conditional(fmt.key, after, root(), settings.catalog_page_size,
-                                        settings.contact_email,
-                                        langs.order if fmt is HTML else "", vary=vary)
+    current = current_build()
+    parts = (fmt.key, after, root(), settings.catalog_page_size, settings.contact_email,
+             langs.order if fmt is HTML else "")
+    validators, unchanged = build_conditional(current, *parts, vary=vary)
     if unchanged is not None:
         return unchanged
-    model = catalog_model()
     links = Links(root(), f".{suffix}" if suffix else "")
-    page = catalog_page(model, links, after, settings.catalog_page_size)
+
+    def render() -> tuple[bytes, str]:
+        page = catalog_page(current.catalog, links, after, settings.catalog_page_size)
+        if fmt is HTML:
+            body = render_template("catalog.html", **catalog_context(page, langs)).encode("utf-8")
+        else:
+            body = serialise(page_graph(page, settings.contact_email), fmt)
+        alternates = [f'<{links.root}catalog.{f.suffix}>; rel="alternate"; type="{f.media_type}"'
+                      for f in CATALOG_FORMATS]
+        alternates.append(f'<{links.root}.well-known/void>; rel="describedby"; type="text/turtle"')
+        for rel, url in (("next", page.next_url), ("prev", page.previous_url),
+                         ("first", page.first_url), ("last", page.last_url)):
+            if url:
+                alternates.append(f'<{url}>; rel="{rel}"')
+        return body, ", ".join(alternates)
+
+    body, link = kept(current, ("catalog",) + parts, render)
+    response = Response(body, content_type=content_type(fmt))
     if fmt is HTML:
-        body = render_template("catalog.html", **catalog_context(page, langs))
-        response = Response(body, mimetype="text/html")
         response.headers["Content-Language"] = langs.ui
-    else:
-        response = Response(serialise(page_graph(page, settings.contact_email), fmt),
-                            mimetype=fmt.media_type)
-    response.headers["Content-Type"] = content_type(fmt)
-    alternates = [f'<{links.root}catalog.{f.suffix}>; rel="alternate"; type="{f.media_type}"'
-                  for f in CATALOG_FORMATS]
-    alternates.append(f'<{links.root}.well-known/void>; rel="describedby"; type="text/turtle"')
-    for rel, url in (("next", page.next_url), ("prev", page.previous_url),
-                     ("first", page.first_url), ("last", page.last_url)):
-        if url:
-            alternates.append(f'<{url}>; rel="{rel}"')
-    response.headers["Link"] = ", ".join(alternates)
+    response.headers["Link"] = link
     return finish(response, validators, vary)
 
 
@@ -232,12 +278,13 @@ def void() -> Response:
     fmt = negotiate(request.headers.get("Accept"), VOID_FORMATS)
     if fmt is None:
         raise not_acceptable(VOID_FORMATS)
-    validators, unchanged = conditional(fmt.key, root(), vary="Accept")
+    current = current_build()
+    validators, unchanged = build_conditional(current, fmt.key, root(), vary="Accept")
     if unchanged is not None:
         return unchanged
-    graph = cached("void", lambda: void_graph(store(), config().base_url, dumps().manifest(),
-                                              root()), root())
-    body = cached("void-body", lambda: serialise(graph, fmt), root(), fmt.key)
+    address = root()
+    body = kept(current, ("void", address, fmt.key), lambda: serialise(
+        void_graph(current.void, config().base_url, current.manifest, address), fmt))
     response = Response(body, content_type=content_type(fmt))
     return finish(response, validators, "Accept")
 
@@ -249,25 +296,25 @@ def void() -> Response:
 
 @blueprint.route("/dumps/<path:name>", methods=["GET", "HEAD"])
 def dump(name: str) -> Response:
-    if "\\" in name or any(part in ("", ".", "..") for part in name.split("/")):
-        raise _no_dump(name)
     fmt = next((f for suffix, f in FORMATS_BY_SUFFIX.items() if name.endswith("." + suffix)), None)
-    if fmt is None:
+    stem = name[: -len(fmt.suffix) - 1] if fmt is not None else ""
+    if fmt is None or not (stem.startswith("graph/") or stem in DATASET_KEYS) or (
+            fmt is NQUADS_GZ and stem != "all") or (
+            fmt is not NQUADS_GZ and fmt not in TRIPLE_FORMATS):
         raise _no_dump(name)
-    stem = name[: -len(fmt.suffix) - 1]
-    if stem.startswith("graph/"):
-        path, generation = dumps().graph_file(stem[len("graph/"):], fmt)
-    else:
-        if stem not in DATASET_KEYS or (fmt is NQUADS_GZ and stem != "all") or (
-                fmt is not NQUADS_GZ and fmt not in TRIPLE_FORMATS):
-            raise _no_dump(name)
-        manifest = dumps().manifest()
-        generation = manifest.generation
-        path = dumps().path(name, manifest)
-    etag, modified = pages.validators("dump", name, generation)
-    # Flask adds "; charset=utf-8" to the text/ types itself.
-    response = send_file(path, mimetype=fmt.media_type, etag=etag, last_modified=modified,
-                         conditional=True, max_age=None)
+    current = current_build()
+    path = current.file(name)  # only what the build's manifest lists: no path is made up
+    if path is None:
+        raise _no_dump(name)
+    etag, modified = build_validators(current, name)
+    try:
+        # Flask adds "; charset=utf-8" to the text/ types itself.
+        response = send_file(path, mimetype=fmt.media_type, etag=etag, last_modified=modified,
+                             conditional=True, max_age=None)
+    except FileNotFoundError:
+        # Two builds finished while this request waited: the one it held is gone.
+        raise NotReady("Les fichiers viennent d'être reconstruits ; réessayez.",
+                       "The files have just been rebuilt; try again.", retry_after=1) from None
     response.headers["Cache-Control"] = "public, no-cache"
     return response
 
@@ -324,40 +371,28 @@ def page_url(iri: URIRef | str) -> str:
     return root() + text[len(base):] if text.startswith(base) else text
 
 
-def event_dates() -> dict[URIRef, str | None]:
-    """Events with the date they last changed (the sitemap's rule: history, then sources)."""
-    def build() -> dict[URIRef, str | None]:
-        return dict(inventory(store(), config().base_url).kinds.get("event", []))
-    return cached("event-dates", build)
-
-
-def stamp_of(dates: dict[URIRef, str | None]) -> Callable[[URIRef], datetime]:
+def stamp_of(build: Build | None, iris: list[URIRef]) -> Callable[[URIRef], datetime]:
+    """When each of these events last changed (the sitemap's rule: history, then sources), as
+    ``build`` found it; else when the store last changed."""
+    dates = build.dates("event", iris) if build is not None else {}
     fallback = pages.changed_at()
 
     def stamp(iri: URIRef) -> datetime:
-        text = dates.get(iri)
-        if text:
-            try:
-                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-            except ValueError:
-                return fallback
-            return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-        return fallback
+        return moment_of(dates.get(iri)) or fallback
     return stamp
 
 
 @blueprint.route("/feeds/events.atom", methods=["GET", "HEAD"])
 def events_atom() -> Response:
     langs = pages.languages()
-    validators, unchanged = conditional(root(), langs.order, vary="Accept-Language")
+    current = current_build()
+    validators, unchanged = conditional(root(), langs.order, vary="Accept-Language", build=current)
     if unchanged is not None:
         return unchanged
     settings = config()
-    dates = event_dates()
-    entries = updated_events(sorted(dates.items(), key=lambda p: str(p[0])), settings.page_size)
+    entries = current.latest("event", settings.page_size)
     details = event_details(store(), [iri for iri, _ in entries], with_programme=False)
-    model = catalog_model()
-    author = label_of(model.publisher_names, langs)
+    author = label_of(current.catalog.publisher_names, langs)
     body = atom_feed(
         entries, details, langs, feed_id=f"{settings.base_url}feeds/events",
         self_url=root() + "feeds/events.atom", alternate_url=root() + "events",
@@ -375,7 +410,9 @@ def event_calendar(slug: str) -> Response:
         raise NotFound(f"Aucun événement {slug[:100]}.", f"No event {slug[:100]}.")
     iri = URIRef(f"{config().base_url}id/event/{slug}")
     langs = pages.languages()
-    validators, unchanged = conditional(root(), langs.order, vary="Accept-Language")
+    current = builds().current
+    validators, unchanged = conditional(root(), langs.order, vary="Accept-Language",
+                                        build=current)
     if unchanged is not None:
         return unchanged
     details = event_details(store(), [iri])
@@ -386,7 +423,7 @@ def event_calendar(slug: str) -> Response:
     # a calendar entry needs a day, and we invent none.
     name = details.events[iri].names
     title = label_of(name, langs)
-    body = calendar(details, [iri], langs, page_url, stamp_of(event_dates()),
+    body = calendar(details, [iri], langs, page_url, stamp_of(current, [iri]),
                     str(title) if title is not None else str(iri), page_url(iri))
     return _calendar_response(body, validators, f"{slug}.ics")
 
@@ -395,8 +432,9 @@ def event_calendar(slug: str) -> Response:
 def events_calendar() -> Response:
     langs = pages.languages()
     filters = calendar_filters()
+    current = builds().current
     validators, unchanged = conditional(request.full_path, root(), langs.order, filters.today,
-                                        vary="Accept-Language")
+                                        vary="Accept-Language", build=current)
     if unchanged is not None:
         return unchanged
     order: list[URIRef] = []
@@ -407,8 +445,9 @@ def events_calendar() -> Response:
         if page.next_key is None:
             break
         after = page.next_key
-    details = event_details(store(), order[:MAX_EVENTS])
-    body = calendar(details, order, langs, page_url, stamp_of(event_dates()),
+    order = order[:MAX_EVENTS]
+    details = event_details(store(), order)
+    body = calendar(details, order, langs, page_url, stamp_of(current, order),
                     langs.text("Événements de la médiation sociale", "Events of social mediation"),
                     root() + "events")
     return _calendar_response(body, validators, "events.ics")
