@@ -46,17 +46,63 @@ _REFUSED = {
 }
 
 
+def _eval_create(context: QueryContext, operation: CompValue) -> None:
+    """CREATE GRAPH: a graph exists while it holds quads (a changeset has no empty graphs),
+    so creating one changes nothing; creating one that holds quads is an error unless SILENT
+    (SPARQL 1.1 Update §3.2.1). rdflib raises "Create not implemented" for every CREATE."""
+    if len(context.dataset.get_context(operation.graphiri)) and not operation.silent:
+        raise BadRequest(f"Le graphe {operation.graphiri} existe déjà.",
+                         f"The graph {operation.graphiri} already exists.")
+
+
+def _eval_modify(context: QueryContext, operation: CompValue) -> None:
+    """DELETE/INSERT … WHERE, with ``USING`` and ``USING NAMED`` giving the WHERE clause its
+    dataset (SPARQL 1.1 Update §3.1.3.1; also how the protocol's ``using-graph-uri`` and
+    ``using-named-graph-uri`` arrive). rdflib reads ``USING NAMED`` as nothing, so its WHERE
+    clause still saw every graph: here the clause is evaluated on a dataset made of the
+    ``USING`` graphs merged as the default graph and the ``USING NAMED`` graphs alone."""
+    if not operation.using:
+        rdflib_update.evalModify(context, operation)
+        return
+    from rdflib.plugins.sparql.evaluate import evalPart
+
+    where = Dataset()
+    for clause in operation.using:
+        source = context.dataset.get_context(clause.default or clause.named)
+        target = where.default_graph if clause.default else where.graph(clause.named)
+        for triple in source.triples((None, None, None)):
+            target.add(triple)
+    scope = QueryContext(where, initBindings={})
+    scope.graph = where.default_graph
+    scope.prologue = context.prologue
+    solutions = list(evalPart(scope, operation.where))
+    if operation.withClause:
+        context = context.pushGraph(context.dataset.get_context(operation.withClause))
+    default = context.graph
+    for solution in solutions:
+        if operation.delete:
+            default -= rdflib_update._fillTemplate(operation.delete.triples, solution)
+            for graph, quads in operation.delete.quads.items():
+                context.dataset.get_context(solution.get(graph)).__isub__(
+                    rdflib_update._fillTemplate(quads, solution))
+        if operation.insert:
+            default += rdflib_update._fillTemplate(operation.insert.triples, solution)
+            for graph, quads in operation.insert.quads.items():
+                context.dataset.get_context(solution.get(graph)).__iadd__(
+                    rdflib_update._fillTemplate(quads, solution))
+
+
 _OPERATIONS = {
     "Clear": rdflib_update.evalClear,
     "Drop": rdflib_update.evalDrop,
-    "Create": rdflib_update.evalCreate,
+    "Create": _eval_create,
     "Add": rdflib_update.evalAdd,
     "Move": rdflib_update.evalMove,
     "Copy": rdflib_update.evalCopy,
     "InsertData": rdflib_update.evalInsertData,
     "DeleteData": rdflib_update.evalDeleteData,
     "DeleteWhere": rdflib_update.evalDeleteWhere,
-    "Modify": rdflib_update.evalModify,
+    "Modify": _eval_modify,
 }
 
 
@@ -407,6 +453,8 @@ def compute_delta(base: Any, update: str, base_iri: str | None, *, timeout: floa
             return changes
     overlay = OverlayStore(base, time.monotonic() + timeout, max_quads, timeout)
     algebra = parse(update, base_iri)
+    if not getattr(algebra, "algebra", None):  # an update of only a prologue and comments
+        return Changeset()
     dataset = _Dataset(store=overlay, default_union=True)
     # rdflib's own loop (``evalUpdate``) makes the whole Dataset the default graph, which
     # breaks INSERT DATA and makes DELETE DATA remove from every graph; this one gives the
