@@ -56,7 +56,7 @@ from rdflib.term import BNode, Node
 
 from . import history
 from .config import PROJECT_ROOT, Config
-from .errors import BadRequest, Forbidden, ValidationFailed
+from .errors import Forbidden, ValidationFailed
 from .formats import BY_FILE_EXTENSION
 from .labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES
 from .rdfio import parse_files
@@ -124,9 +124,8 @@ _PROTECTED_REASONS = {
 }
 
 
-def check_graphs(changes: Changeset, base_url: str, protected: dict[URIRef, str]) -> None:
-    """Refuse a change to a protected graph (403), or to a graph under the base that is not
-    named ``{base}graph/…`` (400)."""
+def check_graphs(changes: Changeset, protected: dict[URIRef, str]) -> None:
+    """Refuse a change to a protected graph (403)."""
     for name in sorted((g for g in changes.graphs() if g is not None), key=str):
         reason = protected.get(name)
         if reason is not None:
@@ -134,14 +133,6 @@ def check_graphs(changes: Changeset, base_url: str, protected: dict[URIRef, str]
             raise Forbidden(
                 f"Le graphe {name} ne peut pas être modifié : {fr}.",
                 f"The graph {name} cannot be changed: {en}.",
-                graph=str(name),
-            )
-        if str(name).startswith(base_url) and not str(name).startswith(base_url + "graph/"):
-            raise BadRequest(
-                f"Graphe {name} refusé : les graphes nommés sous {base_url} sont "
-                f"{base_url}graph/{{nom}}.",
-                f"Graph {name} refused: named graphs under {base_url} are "
-                f"{base_url}graph/{{name}}.",
                 graph=str(name),
             )
 
@@ -485,7 +476,7 @@ class Publisher:
             if not changes:
                 return Outcome(self.store.generation, 0, 0, None, None)
             if not allow_protected:
-                check_graphs(changes, base, self.protected)
+                check_graphs(changes, self.protected)
             report, owners = None, {}
             if validate:
                 report, piece = check(self.store, changes, base, self.rules)

@@ -139,3 +139,74 @@ def test_query_evaluation_suite(scratch, shared):
     assert service.passed + service.failed + service.skipped == QUERY_TESTS
     assert lost == set(), "tests the service fails and its engine passes"
     assert service.passed >= QUERY_TARGET
+
+
+# -- Writes through the service: the Graph Store Protocol, SPARQL 1.1 Update -----------------
+#
+# On a scratch embedded store that starts empty (``seed`` off) and keeps no history
+# (``record_history`` off): its dataset holds exactly what the runners write, so that every
+# runner's ``DROP ALL`` goes through the service like any other write.
+
+
+@pytest.fixture(scope="module")
+def writable_scratch(tmp_path_factory):
+    root = tmp_path_factory.mktemp("conformance-writes")
+    service = start_server(root / "store", extra_env={
+        "MEDIATION_WRITE_TOKEN": TOKEN, "MEDIATION_SEED": "false", "MEDIATION_RECORD_HISTORY": "false",
+    })
+    yield service.url
+    service.stop()
+
+
+GSP_TESTS = 13  # 8 with indirect identification (?graph=, ?default), 5 with direct identification
+
+
+def test_graph_store_protocol_suite(writable_scratch, shared):
+    score = run_runner(shared, "sparql_protocol.py", writable_scratch + "sparql",
+                       "--update", writable_scratch + "sparql/update",
+                       "--gsp", writable_scratch + "graphs", "--gsp-direct", writable_scratch + "graphs",
+                       "--suites", "gsp")
+    print(f"\nSPARQL 1.1 Graph Store HTTP Protocol: {score}")
+    print("\n".join(score.lines("FAIL") + score.lines("SKIP")))
+    assert score.lines("FAIL") == []
+    assert (score.passed, score.skipped) == (GSP_TESTS, 0)
+
+
+UPDATE_EVALUATION_TESTS = 157
+#: Tests using LOAD (which the service refuses) or SERVICE, skipped by the runner.
+UPDATE_EVALUATION_SKIPPED = 11
+
+
+def test_update_evaluation_suite(writable_scratch, shared):
+    """The update suite, twice: as the runner reads results (its default graph through the
+    query endpoint, where the default graph is the union of all graphs: a test leaving
+    triples in a named graph fails there by design), and with the default graph read as
+    itself through the Graph Store Protocol (``tests/w3c_update_runner.py``)."""
+    plain = run_runner(shared, "sparql_query_eval.py", writable_scratch + "sparql",
+                       "--update", writable_scratch + "sparql/update", "--suite", "sparql11-update")
+    command = [sys.executable, str(Path(__file__).parent / "w3c_update_runner.py"), str(shared),
+               writable_scratch + "graphs", writable_scratch + "sparql",
+               "--update", writable_scratch + "sparql/update", "--suite", "sparql11-update",
+               "--header", f"Authorization: Bearer {TOKEN}", "--exit-zero"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+    found = SCORE.findall(done.stdout)
+    assert found, done.stdout[-3000:] + done.stderr[-3000:]
+    read = Score(*(int(n) for n in found[-1]), done.stdout)
+    print(f"\nSPARQL 1.1 Update evaluation through the service: {plain} "
+          f"(default graph read as the union); {read} (default graph read through /graphs?default)")
+    print("\n".join(read.lines("FAIL")))
+    assert plain.passed + plain.failed + plain.skipped == UPDATE_EVALUATION_TESTS
+    unexplained = [line for line in plain.lines("FAIL")
+                   if not re.search(r": default graph: \d+ triples, expected \d+$", line)]
+    assert unexplained == []
+    assert (read.passed, read.failed, read.skipped) == (
+        UPDATE_EVALUATION_TESTS - UPDATE_EVALUATION_SKIPPED, 0, UPDATE_EVALUATION_SKIPPED)
+
+
+def test_query_evaluation_with_data_written_through_the_service(writable_scratch, shared):
+    score = run_runner(shared, "sparql_query_eval.py", writable_scratch + "sparql",
+                       "--update", writable_scratch + "sparql/update", "--suite", "sparql11-query")
+    print(f"\nSPARQL 1.1 query evaluation, data written through /sparql/update: {score}")
+    print("\n".join(score.lines("FAIL")))
+    assert score.passed + score.failed + score.skipped == QUERY_TESTS
+    assert score.passed >= QUERY_TARGET

@@ -221,11 +221,6 @@ def test_clearing_everything_is_refused_while_the_store_holds_the_vocabulary(sit
     assert health(site) == before
 
 
-def test_graph_names_under_the_base_must_be_graph_iris(site):
-    answer = update(site, f"INSERT DATA {{ GRAPH <{ID['event/x']}> {{ <http://example.org/a> <http://example.org/b> 1 }} }}")
-    assert answer.status_code == 400
-
-
 def test_syntax_errors_are_400_with_the_position(site):
     answer = update(site, "INSERT DATA { <http://example.org/a> <http://example.org/b> }",
                     {"Accept": "application/json"})

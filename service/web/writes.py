@@ -228,6 +228,7 @@ def update() -> Response:
     text, using, using_named = read_update(settings)
     base = endpoint_iri(settings)
     check_update(text, settings, base_iri=base)
+    check_blank_nodes(text)
     if using or using_named:
         text = with_dataset(text, using, using_named)
     outcome = publisher().write(lambda current: current.update_delta(text, base),
@@ -316,6 +317,54 @@ def with_dataset(text: str, using: list[str], using_named: list[str]) -> str:
         previous = token
     pieces.append(text[last:])
     return "".join(pieces)
+
+
+def check_blank_nodes(text: str) -> None:
+    """Two rules of SPARQL 1.1 Update on blank nodes that rdflib's parser lets through
+    (§3.1.2, §3.1.3, and the grammar's notes): no blank node in ``DELETE DATA``,
+    ``DELETE WHERE`` or a ``DELETE`` template, and no blank node label of a DATA block in
+    two operations of one request (W3C syntax-update-54). Checked on the grammar's tokens."""
+    tokens = tokenize(text)
+    labels: dict[str, int] = {}
+    operation = 0
+    depth = 0
+    deleting_from: int | None = None  # the depth at which a DELETE block opened
+    in_data = False  # inside an INSERT DATA or DELETE DATA block
+    previous = None
+    for index, token in enumerate(tokens):
+        if token.text == "{":
+            if depth == 0 and previous is not None and (
+                    previous.keyword == "DELETE" or (previous.keyword in ("WHERE", "DATA") and index >= 2
+                                                     and tokens[index - 2].keyword == "DELETE")):
+                deleting_from = depth
+            if depth == 0 and previous is not None and previous.keyword == "DATA":
+                in_data = True
+            depth += 1
+        elif token.text == "}":
+            depth -= 1
+            if deleting_from is not None and depth == deleting_from:
+                deleting_from = None
+            if depth == 0:
+                in_data = False
+        elif token.text == ";" and depth == 0:
+            operation += 1
+        elif token.kind == "BLANK" or (token.text == "[" and deleting_from is not None):
+            if deleting_from is not None:
+                raise BadRequest(
+                    "Un nœud anonyme n'est pas admis dans DELETE DATA, DELETE WHERE ni un modèle "
+                    "DELETE (SPARQL 1.1 Update, 3.1.2 et 3.1.3).",
+                    "A blank node is not allowed in DELETE DATA, DELETE WHERE or a DELETE "
+                    "template (SPARQL 1.1 Update, 3.1.2 and 3.1.3).",
+                )
+            if (token.kind == "BLANK" and in_data
+                    and labels.setdefault(token.text, operation) != operation):
+                raise BadRequest(
+                    f"Le nœud anonyme {token.text} sert dans deux opérations : une étiquette de "
+                    "nœud anonyme ne vaut que pour une opération (SPARQL 1.1, grammaire, note 8).",
+                    f"The blank node {token.text} is used in two operations: a blank node label "
+                    "belongs to one operation (SPARQL 1.1 grammar, note 8).",
+                )
+        previous = token
 
 
 def _check_iri(iri: str, name: str) -> None:
@@ -433,7 +482,10 @@ def read_graph(target: Target) -> Response:
             "GET on /graphs needs ?graph=IRI or ?default (the whole store is downloaded from "
             "the catalog).",
         )
-    fmt = negotiate(request.headers.get("Accept"), SERVED)
+    # Media-type parameters (``text/turtle; charset=utf-8``) do not change the format asked for.
+    accept = ", ".join(f"{value.split(';', 1)[0].strip()};q={quality}"
+                       for value, quality in parse_accept(request.headers.get("Accept")))
+    fmt = negotiate(accept, SERVED)
     if fmt is None:
         supported = ", ".join(f.media_type for f in SERVED)
         raise NotAcceptable(
