@@ -164,7 +164,17 @@ def classify(store: Store, changes: Changeset, base_url: str,
 
 
 def _nquads(quads: list[Quad]) -> str:
-    lines = [f"{quad_to_oxigraph(q)} .\n" for q in quads[:QUAD_CAP]]
+    """The first :data:`QUAD_CAP` quads as N-Quads. Blank nodes get labels of their own (a
+    remote server's identifiers, such as Virtuoso's ``nodeID://b10000``, are no valid
+    labels), one per blank node within the record."""
+    labels: dict[BNode, BNode] = {}
+
+    def label(term: Node) -> Node:
+        if isinstance(term, BNode):
+            return labels.setdefault(term, BNode(f"b{len(labels)}"))
+        return term
+
+    lines = [f"{quad_to_oxigraph(tuple(label(t) for t in q))} .\n" for q in quads[:QUAD_CAP]]
     return "".join(lines)
 
 
