@@ -219,3 +219,28 @@ def test_usage_errors(tmp_path):
     empty.mkdir()
     assert run("load", "--store", str(tmp_path / "s"), str(empty)).returncode == 2
     assert run("export", "--store", str(tmp_path / "nulle-part")).returncode == 1
+
+
+def test_load_and_export_work_on_a_remote_store(tmp_path):
+    from tests.servers import start_oxigraph
+
+    backing = start_oxigraph(tmp_path / "oxigraph")
+    remote = ["--remote-query-url", backing.query_url, "--remote-update-url", backing.update_url]
+    try:
+        iri = ID["event/atelier-a-distance"]
+        source = event_file(tmp_path / "a-distance.ttl", iri, "Atelier à distance")
+        # Against an empty server the venue is unknown: the event's location must be a place.
+        refused = run("load", *remote, "--lang", "en", str(source))
+        assert refused.returncode == 1 and "schema:location" in refused.stderr
+        venue = write(tmp_path / "lieu.ttl", TURTLE_PREFIXES + f'<{BASE}id/place/arena-lievin> a schema:Place ; '
+                                                              f'schema:name "Arena" .\n')
+        run("load", *remote, str(venue), check=True)
+        run("load", *remote, str(source), check=True)
+        done = subprocess.run([MEDIATION, "export", *remote], capture_output=True, timeout=600,
+                              env={k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")})
+        assert done.returncode == 0, done.stderr.decode()
+        found = quads(parsed(done.stdout))
+        assert (iri, SCHEMA.name, Literal("Atelier à distance", lang="fr"), GRAPH["a-distance"]) in found
+        assert any(q[3] == GRAPH["history"] for q in found)
+    finally:
+        backing.stop()
