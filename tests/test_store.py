@@ -317,6 +317,63 @@ def test_update_delta_with_blank_nodes(loaded):
     assert loaded.count() == FIXTURE_QUADS - 3
 
 
+THEME_ACCES = URIRef(f"{EX}theme/acces-aux-droits")
+THEME_ILLECTRONISME = URIRef(f"{EX}theme/illectronisme")
+COUNT_12 = Literal("12", datatype=XSD.integer)
+COUNT_3 = Literal("3", datatype=XSD.integer)
+
+#: The forms of SPARQL 1.1 Update with a GRAPH variable (§3.1.3), their removals and additions.
+GRAPH_VARIABLE_UPDATES = {
+    "delete-where": (
+        f"DELETE WHERE {{ GRAPH ?g {{ <{EVENT1}> <{P_THEME}> ?t }} }}",
+        {(EVENT1, P_THEME, THEME_ILLECTRONISME, G1), (EVENT1, P_THEME, THEME_ACCES, G2)}, set(),
+    ),
+    "delete-where-two-blocks-one-graph": (
+        f"DELETE WHERE {{ GRAPH ?g {{ ?e <{P_THEME}> <{THEME_ACCES}> }} GRAPH ?g {{ ?e <{P_COUNT}> ?n }} }}",
+        {(EVENT2, P_THEME, THEME_ACCES, G2), (EVENT2, P_COUNT, COUNT_3, G2)}, set(),
+    ),
+    "delete-where-default-and-graph": (
+        # The default-graph pattern matches in the union; its template removes from the
+        # store's own default graph, which does not hold that triple.
+        f"DELETE WHERE {{ ?e <{P_COUNT}> ?n . GRAPH ?g {{ ?e <{P_THEME}> ?t }} }}",
+        {(EVENT1, P_THEME, THEME_ILLECTRONISME, G1), (EVENT1, P_THEME, THEME_ACCES, G2),
+         (EVENT2, P_THEME, THEME_ACCES, G2)}, set(),
+    ),
+    "delete-where-nothing-matches": (
+        f"DELETE WHERE {{ GRAPH ?g {{ <{EX}event/absent> ?p ?o }} }}", set(), set(),
+    ),
+    "delete-insert-moves-between-graphs": (
+        f"DELETE {{ GRAPH ?g {{ ?e <{P_THEME}> ?t }} }} INSERT {{ GRAPH <{G2}> {{ ?e <{P_THEME}> ?t }} }} "
+        f"WHERE {{ GRAPH ?g {{ ?e <{P_THEME}> ?t }} FILTER(?g != <{G2}>) }}",
+        {(EVENT1, P_THEME, THEME_ILLECTRONISME, G1)}, {(EVENT1, P_THEME, THEME_ILLECTRONISME, G2)},
+    ),
+    "with-and-graph-variable": (
+        # WITH names the default graph of the WHERE clause and of the templates; GRAPH ?g
+        # still ranges over every named graph.
+        f"WITH <{G1}> DELETE {{ GRAPH ?g {{ ?e <{P_THEME}> ?t }} }} INSERT {{ ?e <{P_LABEL}> \"thème\" }} "
+        f"WHERE {{ ?e <{P_COUNT}> ?n . GRAPH ?g {{ ?e <{P_THEME}> ?t }} }}",
+        {(EVENT1, P_THEME, THEME_ILLECTRONISME, G1), (EVENT1, P_THEME, THEME_ACCES, G2)},
+        {(EVENT1, P_LABEL, Literal("thème"), G1)},
+    ),
+    "delete-data-then-delete-where": (
+        # A later operation sees the earlier one's removal.
+        f"DELETE DATA {{ GRAPH <{G2}> {{ <{EVENT1}> <{P_THEME}> <{THEME_ACCES}> }} }} ;\n"
+        f"DELETE WHERE {{ GRAPH ?g {{ <{EVENT1}> <{P_THEME}> ?t }} }}",
+        {(EVENT1, P_THEME, THEME_ILLECTRONISME, G1), (EVENT1, P_THEME, THEME_ACCES, G2)}, set(),
+    ),
+}
+
+
+@pytest.mark.parametrize("form", sorted(GRAPH_VARIABLE_UPDATES))
+def test_update_delta_with_a_graph_variable(loaded, form):
+    update, removed, added = GRAPH_VARIABLE_UPDATES[form]
+    delta = loaded.update_delta(update)
+    assert (set(delta.remove), set(delta.add)) == (removed, added)
+    before = set(loaded.quads())
+    loaded.apply(delta)
+    assert set(loaded.quads()) == (before - removed) | added
+
+
 def test_update_delta_refuses_load_and_bad_syntax(loaded):
     with pytest.raises(BadRequest):
         loaded.update_delta("LOAD <http://127.0.0.1:9/data.ttl>")

@@ -352,3 +352,14 @@ def test_an_accepted_write_says_what_it_did(site):
     summary = again.json()
     assert (summary["added"], summary["removed"]) == (0, 1)
     assert summary["resources"] == [{"iri": str(iri), "action": "update"}]
+
+
+def test_delete_where_with_a_graph_variable_removes_a_resource_from_every_graph(site):
+    iri = ID["event/atelier-en-deux-graphes"]
+    for graph in (GRAPH["essais"], GRAPH["essais-bis"]):
+        assert insert_event(site, iri, "Atelier en deux graphes", graph=str(graph)).status_code == 200
+    answer = update(site, f"DELETE WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}", {"Accept": "application/json"})
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["added"], answer.json()["removed"]) == (0, 10)
+    assert answer.json()["resources"] == [{"iri": str(iri), "action": "delete"}]
+    assert not ask(site, f"ASK {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}")

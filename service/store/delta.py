@@ -92,6 +92,20 @@ def _eval_modify(context: QueryContext, operation: CompValue) -> None:
                     rdflib_update._fillTemplate(quads, solution))
 
 
+def _eval_delete_where(context: QueryContext, operation: CompValue) -> None:
+    """DELETE WHERE { QuadPattern }, evaluated as the DELETE { QuadPattern } WHERE { QuadPattern }
+    it is short for (SPARQL 1.1 Update §3.1.3.3). rdflib's own ``evalDeleteWhere`` looks a
+    ``GRAPH ?g`` block up as a graph named by the variable itself, and fails ("No scheme
+    found in an absolute IRI") instead of matching every named graph."""
+    from rdflib.plugins.sparql.algebra import BGP, Graph as GraphPattern, Join
+
+    where = BGP(list(operation.triples or ()))
+    for graph, triples in (operation.quads or {}).items():
+        where = Join(where, GraphPattern(graph, BGP(list(triples))))
+    template = CompValue("DeleteClause", triples=operation.triples or [], quads=operation.quads or {})
+    _eval_modify(context, CompValue("Modify", delete=template, where=where))
+
+
 _OPERATIONS = {
     "Clear": rdflib_update.evalClear,
     "Drop": rdflib_update.evalDrop,
@@ -101,7 +115,7 @@ _OPERATIONS = {
     "Copy": rdflib_update.evalCopy,
     "InsertData": rdflib_update.evalInsertData,
     "DeleteData": rdflib_update.evalDeleteData,
-    "DeleteWhere": rdflib_update.evalDeleteWhere,
+    "DeleteWhere": _eval_delete_where,
     "Modify": _eval_modify,
 }
 
