@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import pytest
 import requests
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from SPARQLWrapper import (
     CSV,
@@ -178,6 +178,54 @@ def test_construct_in_ntriples_and_describe(endpoint):
     assert describe.headers["Content-Type"].startswith("text/turtle")
     graph = Graph().parse(data=describe.text, format="turtle")
     assert (URIRef(BASE + "id/theme/illectronisme"), None, None) in graph
+
+
+# The shapes declare their prefixes with blank nodes (sh:declare [ sh:prefix …; sh:namespace … ]).
+DECLARATIONS = """PREFIX sh: <http://www.w3.org/ns/shacl#>
+SELECT ?declaration ?prefix WHERE { ?shapes sh:declare ?declaration . ?declaration sh:prefix ?prefix }"""
+DECLARATIONS_GRAPH = """PREFIX sh: <http://www.w3.org/ns/shacl#>
+CONSTRUCT { ?declaration sh:prefix ?prefix ; sh:namespace ?namespace }
+WHERE { ?shapes sh:declare ?declaration . ?declaration sh:prefix ?prefix ; sh:namespace ?namespace }"""
+
+
+@pytest.mark.parametrize("fmt", [JSON, XML, CSV, TSV])
+def test_blank_nodes_in_select_results(endpoint, fmt):
+    """Blank nodes answer in every results format, on every store (Virtuoso names its own
+    ``nodeID://…``, which is no blank node label)."""
+    result = client(endpoint, DECLARATIONS, fmt).query()
+    assert result.response.status == 200
+    if fmt == JSON:
+        bindings = result.convert()["results"]["bindings"]
+        kinds = {row["declaration"]["type"] for row in bindings}
+        labels = {row["declaration"]["value"] for row in bindings}
+    elif fmt == XML:
+        document = result.convert()
+        bindings = [node for b in document.getElementsByTagName("binding")
+                    if b.getAttribute("name") == "declaration"
+                    for node in b.childNodes if node.nodeType == node.ELEMENT_NODE]
+        kinds = {node.tagName for node in bindings}
+        labels = {node.firstChild.data for node in bindings}
+    else:
+        rows = list(csv.reader(io.StringIO(result.convert().decode("utf-8")),
+                               delimiter="," if fmt == CSV else "\t"))[1:]
+        kinds = {"bnode" if row[0].startswith("_:") else row[0] for row in rows}
+        labels = {row[0] for row in rows}
+        bindings = rows
+    assert len(bindings) >= 4
+    assert kinds == {"bnode"}
+    assert len(labels) == len(bindings)  # one node per declaration
+
+
+@pytest.mark.parametrize("fmt, rdflib_format", [
+    (TURTLE, "turtle"), (JSONLD, "json-ld"), (RDFXML, "xml"),
+])
+def test_blank_nodes_in_construct_results(endpoint, fmt, rdflib_format):
+    raw = client(endpoint, DECLARATIONS_GRAPH, fmt).query()
+    graph = Graph().parse(data=raw.response.read(), format=rdflib_format)
+    declarations = set(graph.subjects(URIRef("http://www.w3.org/ns/shacl#prefix"), None))
+    assert len(declarations) >= 4
+    assert all(isinstance(node, BNode) for node in declarations)
+    assert all(graph.value(node, URIRef("http://www.w3.org/ns/shacl#namespace")) for node in declarations)
 
 
 @pytest.mark.parametrize("accept", ["*/*", "", "*/*;q=0.5"])

@@ -425,6 +425,39 @@ def test_run_query_answers_construct_in_every_graph_format(loaded, fmt):
     assert set(graph) == {(EVENT2, P_LABEL, Literal("Atelier", lang="fr"))}
 
 
+PLACE_QUERY = f"SELECT ?e ?place ?l WHERE {{ ?e <{P_PLACE}> ?place . ?place <{P_LABEL}> ?l }}"
+
+
+@pytest.mark.parametrize("fmt", RESULTS_FORMATS, ids=lambda f: f.key)
+def test_run_query_answers_blank_nodes_in_every_results_format(loaded, fmt):
+    """A blank node in a result is a blank node of the format, whatever the server calls it
+    (Virtuoso answers ``nodeID://…``)."""
+    response = loaded.run_query(request_for(PLACE_QUERY, result_format=fmt))
+    assert response.rows == 1
+    if fmt in (RESULTS_JSON, RESULTS_XML, RESULTS_TSV):
+        (row,) = ox.parse_query_results(response.body, getattr(ox.QueryResultsFormat, fmt.oxigraph))
+        assert (row["e"], row["l"]) == (ox.NamedNode(str(EVENT1)), ox.Literal("Salle des fêtes"))
+        assert isinstance(row["place"], ox.BlankNode)
+    else:  # CSV writes a blank node as _:label
+        (header, row) = list(csv.reader(io.StringIO(response.body.decode("utf-8"))))
+        assert header == ["e", "place", "l"] and row[0] == str(EVENT1) and row[2] == "Salle des fêtes"
+        assert row[1].startswith("_:") and len(row[1]) > 2
+
+
+@pytest.mark.parametrize("fmt", GRAPH_FORMATS, ids=lambda f: f.key)
+def test_run_query_answers_blank_nodes_in_every_graph_format(loaded, fmt):
+    query = f"CONSTRUCT {{ ?e <{P_PLACE}> ?place . ?place ?p ?v }} WHERE {{ ?e <{P_PLACE}> ?place . ?place ?p ?v }}"
+    response = loaded.run_query(request_for(query, graph_format=fmt))
+    assert response.form == "construct"
+    expected = Graph().parse(data=f"""<{EVENT1}> <{P_PLACE}> [ <{P_LABEL}> "Salle des fêtes" ;
+        <{EX}city> "Liévin" ] .""", format="turtle")
+    assert isomorphic(Graph().parse(data=response.body, format=fmt.rdflib), expected)
+    # With a FROM: Virtuoso describes a resource without rdf:type only in a named dataset.
+    described = loaded.run_query(request_for(f"DESCRIBE <{EVENT1}> FROM <{G1}>", graph_format=fmt))
+    graph = Graph().parse(data=described.body, format=fmt.rdflib)
+    assert any(isinstance(o, BNode) for o in graph.objects(EVENT1, P_PLACE))
+
+
 def test_run_query_answers_ask(loaded):
     response = loaded.run_query(request_for(f"ASK {{ <{EVENT2}> ?p ?o }}"))
     assert response.form == "ask" and json.loads(response.body)["boolean"] is True

@@ -448,7 +448,7 @@ class RemoteStore(Store):
                 triples = ox.parse(body, ox.RdfFormat.N_TRIPLES)
                 outcome = _serialise_triples(iter(triples), request.graph_format.oxigraph, request.max_rows)
             else:
-                result = ox.parse_query_results(body, ox.QueryResultsFormat.XML)
+                result = ox.parse_query_results(_portable_bnodes(body), ox.QueryResultsFormat.XML)
                 if isinstance(result, ox.QueryBoolean):
                     outcome = Outcome(
                         body=result.serialize(
@@ -665,6 +665,19 @@ def _portable(term: Node) -> Node:
     if isinstance(term, BNode) and not re.fullmatch(r"[A-Za-z0-9_]+", str(term)):
         return BNode(re.sub(r"[^A-Za-z0-9_]", "", str(term)))
     return term
+
+
+_XML_BNODE = re.compile(rb"<bnode>([^<]*)</bnode>")
+
+
+def _portable_bnodes(body: bytes) -> bytes:
+    """A SPARQL XML result whose blank node labels every reader accepts: Virtuoso answers
+    ``<bnode>nodeID://b10000</bnode>``, which is no blank node label (Oxigraph refuses it);
+    ``nodeIDb10000`` names the same node throughout the result, as ``_portable`` does."""
+    if b"<bnode>" not in body:
+        return body
+    return _XML_BNODE.sub(lambda m: b"<bnode>" + str(_portable(BNode(m[1].decode()))).encode() + b"</bnode>",
+                          body)
 
 
 def _update_term(term: Node, template: str) -> str:
