@@ -206,18 +206,45 @@ def make_build(store: Store, config: Config, folder: Path, generation: int,
     started = _now()
     base = config.base_url
     publisher = publisher_of(base, config.publisher)
+    clock = time.monotonic()
+
+    def step(what: str) -> None:
+        nonlocal clock
+        log.info("build of generation %s: %s in %.1f s", generation, what,
+                 time.monotonic() - clock)
+        clock = time.monotonic()
+
     counter = UnionCounter(base)
     manifest = write_dumps(store, base, folder, generation, counter)
+    step(f"{len(manifest.files)} dump files of {manifest.quads} quads")
     (folder / VOID).write_text(void_figures(store, counter).to_json(), encoding="utf-8")
     del counter
+    step("VoID figures")
     facts = CatalogFacts.gather(store, base, manifest, publisher)
     (folder / CATALOG).write_text(facts.to_json(), encoding="utf-8")
     del facts
+    step("catalog facts")
     write_inventory(folder / INVENTORY, inventory(store, base))
+    step("inventory")
     info = {"generation": generation, "layout": LAYOUT, "base_url": base,
             "publisher": str(publisher), "started": started.isoformat(),
-            "finished": monotonic_after(after).isoformat()}
+            "finished": monotonic_after(after).isoformat(), "peak_memory_mb": peak_memory()}
+    log.info("build of generation %s: peak memory %s MB", generation, info["peak_memory_mb"])
     (folder / BUILD).write_text(json.dumps(info, indent=1), encoding="utf-8")
+
+
+def peak_memory() -> int | None:
+    """This process's peak resident memory in MB (Linux), what a build costs in memory."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:
+        return None
+    # VmHWM, not getrusage: the latter also counts the server's memory before the exec that
+    # started this process.
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    return None
 
 
 def write_inventory(path: Path, found: Inventory) -> None:

@@ -294,19 +294,19 @@ def _record(manifest: Manifest, folder: Path, name: str, dataset: str, fmt: Dump
     manifest.files[name] = DumpFile(name, dataset, fmt.suffix, size, sha, triples)
 
 
-def _shared_subjects(store: Store) -> set[str]:
-    """Subjects stated in more than one graph (their triples may repeat across graphs),
-    as N-Triples terms; the default graph's subjects count as shared when it has any."""
+def _shared_subjects(store: Store) -> set:
+    """Subjects stated in more than one graph (their triples may repeat across graphs), as
+    pyoxigraph terms; the default graph's subjects count as shared when it has any."""
     rows = store.select(
         "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?s HAVING (COUNT(DISTINCT ?g) > 1)"
     )
-    shared = {_term_key(row["s"]) for row in rows if "s" in row}
+    shared = {_oxigraph_term(row["s"]) for row in rows if "s" in row}
     for subject, _, _, _ in store.quads(graph=None):
-        shared.add(_term_key(subject))
+        shared.add(_oxigraph_term(subject))
     return shared
 
 
-def _split(quads_file: Path, folder: Path, manifest: Manifest, shared: set[str], base: str,
+def _split(quads_file: Path, folder: Path, manifest: Manifest, shared: set, base: str,
            observe: Observer | None) -> tuple[list[str], int]:
     """Two passes over the N-Quads: find the blank nodes each subset by IRI reaches, then
     write each dataset's N-Triples (gzip), each triple once, and each graph's. Returns the
@@ -336,7 +336,9 @@ def _split(quads_file: Path, folder: Path, manifest: Manifest, shared: set[str],
     reached = {key: _closure(nodes, edges) for key, nodes in roots.items()}
     del edges
 
-    # Pass 2: every dataset's triples, written once each, and every graph's.
+    # Pass 2: every dataset's triples, written once each, and every graph's. Quads come
+    # grouped by graph and subject (any order is right, that one is fast): what depends on
+    # the subject or the graph is worked out when it changes.
     keys = DATASET_KEYS
     counts = {key: 0 for key in keys}
     graphs: dict[str, set[str]] = {key: set() for key in keys}
@@ -344,30 +346,40 @@ def _split(quads_file: Path, folder: Path, manifest: Manifest, shared: set[str],
     names: dict[str, str | None] = {}  # graph IRI → its name when it is one of ours
     graph_files = _GraphFiles(folder)
     quads = 0
+    subject = graph = None
+    by_subject: tuple[str, ...] = ()
+    by_name: tuple[str, ...] = ()
+    members: tuple[str, ...] = ("all",)
+    repeated = False
+    graph_iri = name = None
     with ExitStack() as stack:
         handles = {key: stack.enter_context(_output(folder / f"{key}.{NTRIPLES_GZ.suffix}", True))
                    for key in keys}
         with gzip.open(quads_file, "rb") as handle:
             for quad in ox.parse(handle, ox.RdfFormat.N_QUADS, rename_blank_nodes=False):
                 quads += 1
-                triple = ox.Triple(quad.subject, quad.predicate, quad.object)
+                if quad.subject != subject or quad.graph_name != graph:
+                    if quad.subject != subject:
+                        subject = quad.subject
+                        repeated = subject in shared
+                        if isinstance(subject, ox.BlankNode):
+                            by_subject = tuple(k for k, nodes in reached.items() if subject in nodes)
+                        else:
+                            key = subset_of(subject)
+                            by_subject = (key,) if key is not None else ()
+                    if quad.graph_name != graph:
+                        graph = quad.graph_name
+                        graph_iri = graph.value if isinstance(graph, ox.NamedNode) else None
+                        if graph_iri is not None and graph_iri not in names:
+                            names[graph_iri] = graph_key(graph_iri, base)
+                        name = names.get(graph_iri) if graph_iri is not None else None
+                        by_name = tuple(k for k, iris in by_graph.items() if graph_iri in iris)
+                    members = ("all",) + by_subject + by_name
+                triple = ox.Triple(subject, quad.predicate, quad.object)
                 line = f"{triple} .\n".encode("utf-8")
-                graph = quad.graph_name
-                graph_iri = graph.value if isinstance(graph, ox.NamedNode) else None
-                if graph_iri is not None:
-                    if graph_iri not in names:
-                        names[graph_iri] = graph_key(graph_iri, base)
-                    if (name := names[graph_iri]) is not None:
-                        graph_files.add(name, line)
-                member = ["all"]
-                if isinstance(quad.subject, ox.BlankNode):
-                    member += [k for k, nodes in reached.items() if quad.subject in nodes]
-                elif (key := subset_of(quad.subject)) is not None:
-                    member.append(key)
-                if graph_iri is not None:
-                    member += [k for k, iris in by_graph.items() if graph_iri in iris]
-                repeated = _term_key(quad.subject) in shared
-                for key in member:
+                if name is not None:
+                    graph_files.add(name, line)
+                for key in members:
                     if repeated:
                         if triple in seen[key]:
                             continue
@@ -401,15 +413,11 @@ def _closure(start: set, edges: dict) -> set:
     return found
 
 
-def _term_key(term) -> str:
-    """A subject as N-Triples writes it, for rdflib and pyoxigraph terms alike."""
-    if isinstance(term, (ox.NamedNode,)):
-        return f"<{term.value}>"
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
+def _oxigraph_term(term):
+    """A subject from the store interface (rdflib) as the dump's parser gives it."""
     if isinstance(term, BNode):
-        return f"_:{term}"
-    return f"<{term}>"
+        return ox.BlankNode(str(term))
+    return ox.NamedNode(str(term))
 
 
 __all__ = [

@@ -4,6 +4,7 @@ response comes from, waiting for one) and as an operator sees it (the process at
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -42,14 +43,26 @@ def dumps_dir(server: Server) -> Path:
     return server.store_dir / "dumps"
 
 
-def build_under_way(server: Server, timeout: float = 60) -> dict | None:
-    """What ``.building.json`` says of the build under way (generation, pid), as soon as it
-    appears; None when none started within ``timeout``."""
-    marker = dumps_dir(server) / ".building.json"
+def build_under_way(directory: Path, generation: int = 0, timeout: float = 60) -> dict | None:
+    """What ``.building.json`` in a builds ``directory`` says of the build of at least
+    ``generation`` under way (its generation, its process), as soon as it appears; None when
+    none started within ``timeout``."""
+    marker = directory / ".building.json"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            return json.loads(marker.read_text(encoding="utf-8"))
+            found = json.loads(marker.read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
-            time.sleep(0.005)
+            found = None
+        if found is not None and found["generation"] >= generation:
+            return found
+        time.sleep(0.005)
     return None
+
+
+def signal_process(pid: int, number: int) -> None:
+    """Send a signal to a process that may have ended already."""
+    try:
+        os.kill(pid, number)
+    except ProcessLookupError:
+        pass
