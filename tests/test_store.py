@@ -22,6 +22,7 @@ from rdflib.term import BNode
 
 from service.errors import (
     BadRequest,
+    NotAcceptable,
     QueryEvaluationError,
     QuerySyntaxError,
     QueryTimeout,
@@ -35,6 +36,7 @@ from service.formats import (
     RESULTS_FORMATS,
     RESULTS_JSON,
     RESULTS_TSV,
+    RDFXML,
     RESULTS_XML,
     TRIG,
     TURTLE,
@@ -456,6 +458,23 @@ def test_run_query_answers_blank_nodes_in_every_graph_format(loaded, fmt):
     described = loaded.run_query(request_for(f"DESCRIBE <{EVENT1}> FROM <{G1}>", graph_format=fmt))
     graph = Graph().parse(data=described.body, format=fmt.rdflib)
     assert any(isinstance(o, BNode) for o in graph.objects(EVENT1, P_PLACE))
+
+
+@pytest.mark.parametrize("predicate", [f"{EX}p/123", f"{EX}p/"])
+def test_rdf_xml_never_carries_a_property_without_an_xml_local_name(loaded, predicate):
+    """RDF/XML cannot write such a property (RDF 1.1 XML Syntax §8.1): 406 naming it and the
+    formats that can, never a document no XML parser reads."""
+    loaded.apply(Changeset(add=[(EVENT2, URIRef(predicate), Literal("valeur"), G2)]))
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{G2}> {{ ?s ?p ?o }} }}"
+    with pytest.raises(NotAcceptable) as refused:
+        loaded.run_query(request_for(query, graph_format=RDFXML))
+    assert f"<{predicate}>" in refused.value.message_en
+    assert refused.value.details["supported"] == ["text/turtle", "application/ld+json", "application/n-triples"]
+    turtle = loaded.run_query(request_for(query, graph_format=TURTLE))
+    assert (EVENT2, URIRef(predicate), Literal("valeur")) in Graph().parse(data=turtle.body, format="turtle")
+    fine = loaded.run_query(request_for(f"CONSTRUCT {{ ?s <{P_LABEL}> ?o }} WHERE {{ ?s <{P_LABEL}> ?o }}",
+                                        graph_format=RDFXML))
+    assert len(Graph().parse(data=fine.body, format="xml")) == 5
 
 
 def test_run_query_answers_ask(loaded):

@@ -363,3 +363,22 @@ def test_delete_where_with_a_graph_variable_removes_a_resource_from_every_graph(
     assert (answer.json()["added"], answer.json()["removed"]) == (0, 10)
     assert answer.json()["resources"] == [{"iri": str(iri), "action": "delete"}]
     assert not ask(site, f"ASK {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}")
+
+
+def test_sparql_never_answers_rdf_xml_that_no_xml_parser_reads(site):
+    """A property with no XML local name cannot be written in RDF/XML: /sparql answers 406
+    with the formats that can carry it (as the resource pages do)."""
+    graph = "http://example.org/sans-nom-local"
+    text = f'INSERT DATA {{ GRAPH <{graph}> {{ <http://example.org/s> <http://example.org/p/123> "v" }} }}'
+    assert update(site, text).status_code == 200
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    refused = site.get("sparql", params={"query": query},
+                       headers={"Accept": "application/rdf+xml", "Accept-Language": "en"})
+    assert refused.status_code == 406
+    assert refused.headers["Access-Control-Allow-Origin"] == "*"
+    assert "http://example.org/p/123" in refused.text and "text/turtle" in refused.text
+    described = site.get("sparql", params={"query": "DESCRIBE <http://example.org/s>", "format": "rdfxml"})
+    assert described.status_code == 406
+    turtle = site.get("sparql", params={"query": query}, headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200
+    assert len(Graph().parse(data=turtle.text, format="turtle")) == 1

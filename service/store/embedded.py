@@ -25,8 +25,15 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node, URIRef
 
-from ..errors import BadRequest, QueryEvaluationError, QuerySyntaxError, RdfSyntaxError, StoreError
-from ..formats import DATASET_FORMATS, Format
+from ..errors import (
+    BadRequest,
+    NotAcceptable,
+    QueryEvaluationError,
+    QuerySyntaxError,
+    RdfSyntaxError,
+    StoreError,
+)
+from ..formats import DATASET_FORMATS, GRAPH_FORMATS, Format
 from . import Changeset, GraphName, Quad, QueryRequest, QueryResponse, Store, Term
 from .dataset import query_dataset
 from .evaluate import evaluate
@@ -538,6 +545,17 @@ def response_for(outcome: Any, request: QueryRequest) -> QueryResponse:
             f"Erreur de syntaxe dans la requête SPARQL : {outcome.message}",
             f"SPARQL syntax error: {outcome.message}",
             **details,
+        )
+    if outcome.error == "unwritable":
+        fmt = request.graph_format
+        others = [f for f in GRAPH_FORMATS if f is not fmt]
+        listed = ", ".join(f"{f.media_type} (format={f.key})" for f in others)
+        raise NotAcceptable(
+            f"Ce résultat ne peut pas s'écrire en {fmt.label} ({outcome.message}). "
+            f"Formats possibles : {listed}.",
+            f"This result cannot be written in {fmt.label} ({outcome.message}). "
+            f"Possible formats: {listed}.",
+            supported=[f.media_type for f in others],
         )
     if outcome.error == "query":
         raise QueryEvaluationError(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+from xml.parsers import expat
 
 import pyoxigraph as ox
 
@@ -34,7 +35,9 @@ class Outcome:
     form: str = ""
     rows: int = 0
     truncated: bool = False
-    error: str = ""  # "syntax", "query" (the query's own fault) or "evaluation" (the store's)
+    # "syntax", "query" (the query's own fault), "unwritable" (the result cannot be written in
+    # the format asked for) or "evaluation" (the store's)
+    error: str = ""
     message: str = ""
     line: int | None = None
     column: int | None = None
@@ -157,5 +160,42 @@ def _serialise_triples(result: ox.QueryTriples, graph_format: str, max_rows: int
             truncated = True
             break
         triples.append(triple)
-    body = ox.serialize(triples, format=getattr(ox.RdfFormat, graph_format))
-    return Outcome(body=body or b"", form="construct", rows=len(triples), truncated=truncated)
+    rdf_format = getattr(ox.RdfFormat, graph_format)
+    body = ox.serialize(triples, format=rdf_format) or b""
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        problem = xml_problem(body, triples)
+        if problem:
+            return Outcome(error="unwritable", message=problem)
+    return Outcome(body=body, form="construct", rows=len(triples), truncated=truncated)
+
+
+def _xml_error(body: bytes) -> str:
+    """Expat's complaint about ``body`` read as namespace-aware XML, or "" if it is well formed."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    try:
+        parser.Parse(body, True)
+    except expat.ExpatError as error:
+        return str(error)
+    return ""
+
+
+def xml_problem(body: bytes, triples: list[ox.Triple]) -> str:
+    """Why an RDF/XML document Oxigraph wrote is not well-formed XML, or "" when it is.
+
+    RDF/XML writes a property as an element whose name is a namespace and an XML local
+    name: an IRI with no such split (``http://example.org/p/123``, one ending in ``/``)
+    cannot be written (RDF 1.1 XML Syntax §8.1), and Oxigraph then writes the element
+    ``<oxprefix:>``, which no XML parser reads. Checking the whole document with Expat
+    (about twice the time of writing it) also catches what else XML cannot carry.
+    """
+    error = _xml_error(body)
+    if not error:
+        return ""
+    unwritable = sorted(
+        iri for iri in {triple.predicate.value for triple in triples}
+        if _xml_error(ox.serialize([ox.Triple(ox.NamedNode("urn:x:s"), ox.NamedNode(iri), ox.Literal(""))],
+                                   format=ox.RdfFormat.RDF_XML))
+    )
+    if unwritable:
+        return "no XML local name for the property " + ", ".join(f"<{iri}>" for iri in unwritable[:5])
+    return error

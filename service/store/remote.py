@@ -72,6 +72,7 @@ from ..formats import DATASET_FORMATS, Format
 from . import Changeset, GraphName, Quad, QueryRequest, QueryResponse, Store, Term
 from . import durations
 from .dataset import query_dataset, without_dataset_clause
+from .embedded import response_for
 from .evaluate import Outcome, _serialise_solutions, _serialise_triples
 from .terms import quad_to_oxigraph, quad_to_rdflib, to_oxigraph
 
@@ -464,8 +465,7 @@ class RemoteStore(Store):
                 f"Réponse illisible du serveur SPARQL ({media_type}) : {error}",
                 f"Unreadable answer from the SPARQL server ({media_type}): {error}",
             ) from None
-        fmt = request.graph_format if outcome.form == "construct" else request.result_format
-        return QueryResponse(outcome.body, fmt.media_type, outcome.form, outcome.rows, outcome.truncated)
+        return response_for(outcome, request)
 
     # -- writing ---------------------------------------------------------------------------------------
 
