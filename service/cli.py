@@ -68,6 +68,9 @@ def serve(**options: Any) -> None:
     from .store import open_store
 
     config = resolve(options)
+    # rdflib logs a traceback for every ill-typed literal it reads ("demain"^^xsd:date), in a
+    # write or in stored data; a refused write is logged as one line (service.publishing).
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     try:
         store = open_store(config)
         loaded = ensure_seeded(store, config)

@@ -56,7 +56,7 @@ from rdflib.term import BNode, Node
 
 from . import history
 from .config import PROJECT_ROOT, Config
-from .errors import Forbidden, ValidationFailed
+from .errors import Forbidden, MediationError, ValidationFailed
 from .formats import BY_FILE_EXTENSION
 from .labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES
 from .rdfio import parse_files
@@ -468,6 +468,18 @@ class Publisher:
 
         ``allow_protected``, ``record=False`` and ``validate=False`` are for the operator's
         command line only: loading the project's own graphs, restoring an export."""
+        try:
+            return self._write(compute, agent=agent, operation=operation,
+                               allow_protected=allow_protected, record=record, validate=validate)
+        except MediationError as error:
+            if error.status < 500:  # the store's own failures are logged where they are answered
+                reason = " ".join(error.message_en.split())
+                log.info("write by %s (%s) refused, %s: %s", agent, operation, error.code,
+                         reason if len(reason) <= 300 else reason[:299] + "…")
+            raise
+
+    def _write(self, compute: Callable[[Store], Changeset], *, agent: str, operation: str,
+               allow_protected: bool, record: bool | None, validate: bool) -> Outcome:
         base = self.config.base_url
         record = self.config.record_history if record is None else record
         with self.store.write_lock():

@@ -382,3 +382,18 @@ def test_sparql_never_answers_rdf_xml_that_no_xml_parser_reads(site):
     turtle = site.get("sparql", params={"query": query}, headers={"Accept": "text/turtle"})
     assert turtle.status_code == 200
     assert len(Graph().parse(data=turtle.text, format="turtle")) == 1
+
+
+def test_a_refused_write_is_one_line_of_the_log_without_a_traceback(site):
+    """An ill-typed literal ("demain"^^xsd:date) makes rdflib log a traceback as it reads it;
+    the server logs the refused write as one line, and no traceback."""
+    before = site.log()
+    iri = ID["event/date-illisible"]
+    turtle = event_turtle(iri, "Date illisible").replace('"2024-05-02"^^xsd:date', '"demain"^^xsd:date')
+    answer = update(site, f"{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ {turtle} }} "
+                          f'<http://example.org/n> <http://example.org/v> "abc"^^xsd:integer }}')
+    assert answer.status_code == 422
+    written = site.log()[len(before):]
+    assert "Traceback" not in written
+    refused = [line for line in written.splitlines() if "refused" in line]
+    assert len(refused) == 1 and "alice" in refused[0] and "SPARQL Update" in refused[0]
