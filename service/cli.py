@@ -89,8 +89,9 @@ def serve(**options: Any) -> None:
     signal.signal(signal.SIGTERM, stop)
     root = f"http://{config.host}:{config.port}/"
     click.echo(f"Service prêt / ready: {root}")
-    for line in app.extensions["mediation"].get("banner", []):
-        click.echo(line.format(root=root))
+    click.echo(f"SPARQL : {root}sparql · catalogue / catalog : {root}catalog")
+    for label, path in latest_events(app.extensions["mediation"]["index"], config):
+        click.echo(f"  {label} : {root}{path}")
     try:
         waitress.serve(
             app,
@@ -102,6 +103,23 @@ def serve(**options: Any) -> None:
         )
     finally:
         store.close()
+
+
+def latest_events(index: Any, config: Config, count: int = 3) -> list[tuple[str, str]]:
+    """The last days and series that took place, as (label, local path), for the start-up banner."""
+    from .search import Filters
+
+    page = index.list(
+        Filters(kind="event", when="past", today=config.today or None, top_level=True),
+        order="date-desc",
+        limit=count,
+    )
+    shown = []
+    for item in page.items:
+        if item.iri.startswith(config.base_url):
+            label = dict(item.labels).get("fr") or next(iter(dict(item.labels).values()), item.iri)
+            shown.append((f"{item.date_value or ''} {label}".strip(), item.iri[len(config.base_url):]))
+    return shown
 
 
 @main.command()
