@@ -4,6 +4,7 @@
     .venv/bin/python bench/store.py results [--rows 10000]
     .venv/bin/python bench/store.py delta [--triples 100000]
     .venv/bin/python bench/store.py load [--triples 1000000]
+    .venv/bin/python bench/store.py apply [--triples 100000] [--writes 100]
 
 Each command builds its own generated data in a temporary directory and prints
 one line per measurement (median of several runs where it is cheap).
@@ -212,17 +213,84 @@ def bench_load(args) -> None:
             store.close()
 
 
+def bench_apply(args) -> None:
+    """The cost of applying a write-sized changeset, whole and step by step."""
+    from rdflib import Literal, URIRef
+
+    from service.store import Changeset
+    from service.store.embedded import GENERATION, EmbeddedStore, write_atomically
+    from service.store.terms import quad_to_oxigraph
+
+    def changeset(i: int) -> Changeset:
+        """A one-event insert with its history record's size: 25 quads."""
+        event, graph = URIRef(f"{EX}written/{i}"), URIRef(f"{EX}graph/written")
+        return Changeset(add=[(event, URIRef(f"{EX}p{k}"), Literal(f"valeur {i} {k}"), graph)
+                              for k in range(25)])
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = EmbeddedStore(Path(tmp) / "store", workers=False)
+        store.oxigraph.bulk_extend(generated(args.triples))
+        store.oxigraph.flush()
+        # Alternated, so that both see the same machine (other work moves fsync times a lot).
+        acknowledged, flushed = [], []
+        for i in range(args.writes):
+            start = time.perf_counter()
+            store.apply(changeset(2 * i))
+            acknowledged.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            store.apply(changeset(2 * i + 1))
+            store._checkpoint()
+            flushed.append((time.perf_counter() - start) * 1000)
+        for name, times in (("apply, acknowledged once its journal is synced", acknowledged),
+                            ("apply then checkpoint at once (flush, generation file)", flushed)):
+            times.sort()
+            report(f"{name}: 25 quads, {args.triples} triples, median of {args.writes}",
+                   statistics.median(times), f"p90 {times[int(len(times) * 0.9)]:.1f} ms")
+        start = time.perf_counter()
+        store.close()
+        report("close (what is not yet flushed, flushed)", (time.perf_counter() - start) * 1000)
+
+        # The steps, one by one, on the same store.
+        store = EmbeddedStore(Path(tmp) / "store", workers=False)
+        quads = [quad_to_oxigraph(q) for q in changeset(args.writes + 1).add]
+        journal = store._journal
+        scratch = Path(tmp) / "steps"
+        scratch.mkdir()
+        report("journal: write, fsync, rename, fsync directory",
+               timed(lambda: write_atomically(scratch / "journal.nq", b"x" * 4000), 20))
+        report("generation file: write, fsync, rename, fsync directory",
+               timed(lambda: write_atomically(scratch / GENERATION, b"12345\n"), 20))
+        counter = iter(range(10**6))
+
+        def extend() -> None:
+            n = next(counter)
+            store.oxigraph.extend([ox.Quad(q.subject, q.predicate, ox.Literal(f"{q.object.value} {n}"),
+                                           q.graph_name) for q in quads])
+
+        report("Oxigraph extend (one transaction)", timed(extend, 20))
+
+        def extend_and_flush() -> None:
+            extend()
+            store.oxigraph.flush()
+
+        report("Oxigraph extend, then flush", timed(extend_and_flush, 20))
+        del journal
+        store.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     for name, default_key, default in (("snapshot", "triples", 1_000_000), ("results", "rows", 10_000),
-                                       ("delta", "triples", 100_000), ("load", "triples", 1_000_000)):
+                                       ("delta", "triples", 100_000), ("load", "triples", 1_000_000),
+                                       ("apply", "triples", 100_000)):
         command = sub.add_parser(name)
         command.add_argument(f"--{default_key}", type=int, default=default)
+        if name == "apply":
+            command.add_argument("--writes", type=int, default=100)
     args = parser.parse_args()
-    {"snapshot": bench_snapshot, "results": bench_results, "delta": bench_delta, "load": bench_load}[
-        args.command
-    ](args)
+    {"snapshot": bench_snapshot, "results": bench_results, "delta": bench_delta, "load": bench_load,
+     "apply": bench_apply}[args.command](args)
 
 
 if __name__ == "__main__":
