@@ -56,10 +56,11 @@ import signal
 import sqlite3
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from rdflib import URIRef
 
@@ -153,9 +154,14 @@ class Build:
 
     # -- the inventory: bounded lookups ----------------------------------------------------------
 
-    def _inventory(self) -> sqlite3.Connection:
+    @contextmanager
+    def _inventory(self) -> Iterator[sqlite3.Connection]:
         # Immutable: nothing writes a finished build, so SQLite need not lock or check.
-        return sqlite3.connect(f"file:{self.folder / INVENTORY}?mode=ro&immutable=1", uri=True)
+        db = sqlite3.connect(f"file:{self.folder / INVENTORY}?mode=ro&immutable=1", uri=True)
+        try:
+            yield db
+        finally:
+            db.close()
 
     def dates(self, kind: str, iris: Iterable[URIRef]) -> dict[URIRef, str]:
         """The last-change date of each of ``iris`` of that kind that has one."""
@@ -248,15 +254,19 @@ def peak_memory() -> int | None:
 
 
 def write_inventory(path: Path, found: Inventory) -> None:
-    with sqlite3.connect(path) as db:
-        db.execute("CREATE TABLE resource (kind TEXT NOT NULL, iri TEXT NOT NULL, lastmod TEXT,"
-                   " stamp TEXT, PRIMARY KEY (kind, iri)) WITHOUT ROWID")
-        for kind, items in found.kinds.items():
-            db.executemany("INSERT OR REPLACE INTO resource VALUES (?, ?, ?, ?)",
-                           ((kind, str(iri), lastmod, _stamp(lastmod)) for iri, lastmod in items))
-        # Newest first within a kind, and IRIs in order: what the feed and a sitemap read.
-        db.execute("CREATE INDEX resource_stamp ON resource (kind, stamp)")
-    sqlite3.connect(path).close()
+    """The inventory as a table: by kind then IRI (the primary key), and by kind then date."""
+    db = sqlite3.connect(path)
+    try:
+        with db:
+            db.execute("CREATE TABLE resource (kind TEXT NOT NULL, iri TEXT NOT NULL,"
+                       " lastmod TEXT, stamp TEXT, PRIMARY KEY (kind, iri)) WITHOUT ROWID")
+            for kind, items in found.kinds.items():
+                db.executemany("INSERT OR REPLACE INTO resource VALUES (?, ?, ?, ?)",
+                               ((kind, str(iri), lastmod, _stamp(lastmod))
+                                for iri, lastmod in items))
+            db.execute("CREATE INDEX resource_stamp ON resource (kind, stamp)")
+    finally:
+        db.close()
 
 
 def _stamp(lastmod: str | None) -> str | None:
