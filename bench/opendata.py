@@ -50,8 +50,8 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 TOKEN = "bench-jeton-7f3a"
 EVENTS_PER_GRAPH = 200
-WORDS = ("médiation quartier habitants jeunes accès droits numérique tranquillité logement santé "
-         "emploi insertion réseau partenaires école familles prévention conflits voisinage "
+WORDS = ("médiation quartier habitants jeunes accès droits numérique tranquillité logement "
+         "santé emploi insertion réseau partenaires école familles prévention conflits voisinage "
          "transports rencontre journée régionale échanges professionnels cohésion").split()
 
 
@@ -87,7 +87,8 @@ def generate(triples: int, seed: int = 11):
         quad(address, RDF_TYPE, f"<{SDO}PostalAddress>", places)
         quad(address, f"{SDO}addressLocality", lit(f"Commune {v % max(communes, 1)}"), places)
         quad(address, f"{SDO}postalCode", lit(f"{59000 + v % 900}"), places)
-        quad(s, f"{SDO}containedInPlace", iri(f"id/place/commune/b{v % max(communes, 1):06d}"), places)
+        commune = iri(f"id/place/commune/b{v % max(communes, 1):06d}")
+        quad(s, f"{SDO}containedInPlace", commune, places)
     people = iri("graph/bench-actors")
     for a in range(actors):
         s = iri(f"id/actor/acteur-b{a}")

@@ -196,7 +196,8 @@ class Build:
     def kinds(self) -> list[str]:
         """The kinds that have resources."""
         with self._inventory() as db:
-            return [row[0] for row in db.execute("SELECT DISTINCT kind FROM resource ORDER BY kind")]
+            rows = db.execute("SELECT DISTINCT kind FROM resource ORDER BY kind").fetchall()
+        return [row[0] for row in rows]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -25,10 +25,11 @@ under ``{base}id/{segment}/`` (its hash parts included) and the triples of the b
 those reach (an address, recursively). The vocabulary subset holds the graphs of
 ``ontology/``.
 
-The work is three streaming passes over the N-Quads dump (the store's own, in Rust), the
-second of which hands every triple of the union, once, to an observer (VoID's counts are
-taken there). Memory holds the blank nodes' links, the subjects stated in more than one
-graph with their triples, and bounded write buffers — not the data.
+Oxigraph writes the N-Quads dump (in Rust); two streaming passes over it follow, the second
+of which hands every triple of the union, once, to an observer (VoID's counts are taken
+there); Turtle and JSON-LD are then written from each N-Triples file. Memory holds the
+blank nodes' links, the subjects stated in more than one graph with their triples, and
+bounded write buffers — not the data.
 
 pyoxigraph serves here as a parser and serialiser (streaming, in Rust), as in
 ``service.history``; the store is read only through the :class:`~service.store.Store`
@@ -363,7 +364,8 @@ def _split(quads_file: Path, folder: Path, manifest: Manifest, shared: set, base
                         subject = quad.subject
                         repeated = subject in shared
                         if isinstance(subject, ox.BlankNode):
-                            by_subject = tuple(k for k, nodes in reached.items() if subject in nodes)
+                            by_subject = tuple(k for k, nodes in reached.items()
+                                               if subject in nodes)
                         else:
                             key = subset_of(subject)
                             by_subject = (key,) if key is not None else ()

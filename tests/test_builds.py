@@ -43,7 +43,8 @@ def dump_lines(server: Server) -> list[bytes]:
 
 def write_event(server: Server, slug: str) -> int:
     """A new event written through the write routes; the store's generation after it."""
-    response = insert_event(server, f"{BASE}id/event/{slug}", f"Journée {slug}", start="2031-03-03")
+    response = insert_event(server, f"{BASE}id/event/{slug}", f"Journée {slug}",
+                            start="2031-03-03")
     assert response.status_code in (200, 204), response.text
     return health(server)["generation"]
 
@@ -165,7 +166,8 @@ def test_a_burst_of_writes_makes_one_build(tmp_path):
         first = build_of(wait_for_build(server))
         generations = [write_event(server, f"2031-03-0{n}-rafale-{n}") for n in range(1, 5)]
         wait_for_build(server, generations[-1], timeout=120)
-        started = [int(line.split("generation ")[1].split()[0]) for line in server.log().splitlines()
+        started = [int(line.split("generation ")[1].split()[0])
+                   for line in server.log().splitlines()
                    if "open-data build of generation" in line and "started" in line]
         assert started == [first, generations[-1]]
         assert sorted(p.name for p in dumps_dir(server).iterdir() if p.name.startswith("g")) == \
