@@ -146,6 +146,14 @@ SETTINGS: list[Setting] = [
         _positive(int),
     ),
     Setting(
+        "union_default_graph",
+        True,
+        "The default graph of /sparql queries and of the WHERE clauses of /sparql/update is the "
+        "union of all graphs. Off: it is the store's own default graph, as in a plain SPARQL "
+        "dataset (what the W3C test suites assume); named graphs, FROM and GRAPH are unchanged.",
+        _bool,
+    ),
+    Setting(
         "federation_allowlist",
         "",
         "Comma-separated hosts a SERVICE clause may reach. Empty: federation is off.",

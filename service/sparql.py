@@ -679,7 +679,9 @@ def service_description(
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     for key in FORMAT_IRIS:
         graph.add((service, SD.resultFormat, FORMAT_IRIS[key]))
-    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    union = config.union_default_graph
+    if union:
+        graph.add((service, SD.feature, SD.UnionDefaultGraph))
     if config.federation_allowlist:
         graph.add((service, SD.feature, SD.BasicFederatedQuery))
     graph.add((service, SD.defaultEntailmentRegime,
@@ -687,13 +689,15 @@ def service_description(
     graph.add((service, DCTERMS.title, Literal("Médiation sociale — point d'accès SPARQL", lang="fr")))
     graph.add((service, DCTERMS.title, Literal("Social mediation — SPARQL endpoint", lang="en")))
     graph.add((service, RDFS.comment, Literal(
-        "Requêtes SPARQL 1.1 en lecture seule. Le graphe par défaut est l'union de tous les "
-        f"graphes nommés. Limites : {config.max_rows} lignes par résultat, "
+        "Requêtes SPARQL 1.1 en lecture seule. Le graphe par défaut est "
+        + ("l'union de tous les graphes nommés. " if union else "le graphe par défaut du magasin. ")
+        + f"Limites : {config.max_rows} lignes par résultat, "
         f"{config.query_timeout:g} s par requête, {config.max_query_bytes} octets par requête.",
         lang="fr")))
     graph.add((service, RDFS.comment, Literal(
-        "Read-only SPARQL 1.1 queries. The default graph is the union of all named graphs. "
-        f"Limits: {config.max_rows} rows per result, {config.query_timeout:g} s per query, "
+        "Read-only SPARQL 1.1 queries. The default graph is "
+        + ("the union of all named graphs. " if union else "the store's own default graph. ")
+        + f"Limits: {config.max_rows} rows per result, {config.query_timeout:g} s per query, "
         f"{config.max_query_bytes} bytes per query.",
         lang="en")))
 

@@ -567,6 +567,28 @@ def test_run_query_uses_exactly_the_dataset_it_is_given(loaded, query, protocol,
     assert _csv_column(loaded.run_query(request_for(graphs, **options))) == {str(g) for g in named}
 
 
+def test_the_default_graph_is_the_stores_own_when_the_union_is_off(loaded):
+    """``union_default_graph`` off: a plain SPARQL dataset. The default graph is the store's
+    own; the named graphs, FROM and GRAPH are those of the union mode."""
+    union, plain = {"result_format": RESULTS_CSV}, {"result_format": RESULTS_CSV, "union_default_graph": False}
+    labelled = f"SELECT ?x {{ ?x <{P_LABEL}> ?l FILTER(isIRI(?x)) }}"
+    assert _csv_column(loaded.run_query(request_for(labelled, **plain))) == {f"{EX}event/3"}
+    assert _csv_column(loaded.run_query(request_for(labelled, **union))) == {
+        str(EVENT1), str(EVENT2), f"{EX}event/3"}
+    graphs = "SELECT DISTINCT ?x { GRAPH ?x { ?s ?p ?o } }"
+    assert _csv_column(loaded.run_query(request_for(graphs, **plain))) == {str(G1), str(G2)}
+    counted = f"SELECT ?x FROM <{G1}> {{ ?x <{P_COUNT}> ?n }}"
+    assert _csv_column(loaded.run_query(request_for(counted, **plain))) == {str(EVENT1)}
+    # The WHERE clauses of an update read the same default graph.
+    seen = URIRef(f"{EX}seen")
+    insert = f"INSERT {{ ?e <{seen}> true }} WHERE {{ ?e <{P_COUNT}> ?n }}"
+    assert loaded.update_delta(insert, union_default_graph=False).add == []
+    assert {q[0] for q in loaded.update_delta(insert).add} == {EVENT1, EVENT2}
+    moved = f"DELETE {{ GRAPH <{G1}> {{ ?e <{P_THEME}> ?t }} }} WHERE {{ ?e <{P_THEME}> ?t }}"
+    assert not loaded.update_delta(moved, union_default_graph=False)
+    assert loaded.update_delta(moved).remove == [(EVENT1, P_THEME, THEME_ILLECTRONISME, G1)]
+
+
 def _slow_query(graph: URIRef) -> str:
     # A cartesian product over generated data, with a filter no engine can shortcut.
     return (

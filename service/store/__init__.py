@@ -4,7 +4,8 @@ Nothing outside this package talks to Oxigraph or to a remote SPARQL server.
 Terms crossing this boundary are rdflib terms; a quad's graph is a ``URIRef``
 or ``None`` for the store's default graph. The default graph of a query is the
 union of all graphs, unless a researcher's query names its dataset (``FROM``,
-``FROM NAMED``, or the protocol's parameters: ``dataset.py``).
+``FROM NAMED``, or the protocol's parameters: ``dataset.py``) or the public
+endpoint is set to a plain dataset (``QueryRequest.union_default_graph``).
 
 Two implementations:
 
@@ -68,6 +69,9 @@ class QueryRequest:
     timeout: float = 30.0
     max_rows: int = 10000
     base_iri: str | None = None
+    #: Without a dataset in the query or the protocol, the default graph is the union of all
+    #: graphs; False: the store's own default graph (a plain SPARQL dataset).
+    union_default_graph: bool = True
 
 
 @dataclass(frozen=True)
@@ -130,8 +134,12 @@ class Store(ABC):
         """Held by a writer from computing its change to applying it: writers never interleave."""
 
     @abstractmethod
-    def update_delta(self, update: str, base_iri: str | None = None) -> Changeset:
-        """The change a SPARQL Update would make to the current state, without making it."""
+    def update_delta(self, update: str, base_iri: str | None = None,
+                     union_default_graph: bool = True) -> Changeset:
+        """The change a SPARQL Update would make to the current state, without making it.
+
+        The ``WHERE`` clauses read the union of all graphs as their default graph, or, with
+        ``union_default_graph`` False, the store's own default graph."""
 
     @abstractmethod
     def apply(self, changes: Changeset) -> int:

@@ -6,7 +6,9 @@
 * Else a query with ``FROM`` or ``FROM NAMED`` runs on exactly what they name: ``FROM``
   alone gives no named graph, ``FROM NAMED`` alone an empty default graph (SPARQL 1.1
   Query §13.2).
-* Else the default graph is the union of all graphs, and every graph is a named graph.
+* Else the default graph is the union of all graphs, and every graph is a named graph
+  (or, with the setting ``union_default_graph`` off, the store's own default graph:
+  ``QueryRequest.union_default_graph``).
 
 Stores take the dataset explicitly: Oxigraph's union-default-graph option (in process
 or ``oxigraph serve --union-default-graph``) would override ``FROM``, and Virtuoso lets

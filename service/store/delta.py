@@ -5,7 +5,8 @@ rdflib's SPARQL Update implementation evaluates the update against
 stores (``Store.quads``) and records what the update adds and removes in an
 overlay instead of writing. Later operations of a multi-operation update see
 the effects of earlier ones through the overlay. The default graph of the
-``WHERE`` clauses is the union of all graphs, as for every query here;
+``WHERE`` clauses is the union of all graphs, as for every query here (or the
+store's own default graph, when the setting ``union_default_graph`` is off);
 operations without ``GRAPH`` write to the store's default graph.
 
 The work is bounded: a deadline (``query_timeout``) checked on every read, and
@@ -152,9 +153,11 @@ class OverlayStore(RdflibStore):
     formula_aware = False
     transaction_aware = False
 
-    def __init__(self, base: Any, deadline: float, max_quads: int, timeout: float):
+    def __init__(self, base: Any, deadline: float, max_quads: int, timeout: float,
+                 union: bool = True):
         super().__init__()
         self.base = base
+        self.union = union  # the default graph read as the union of all graphs
         self.deadline = deadline
         self.timeout = timeout
         self.max_quads = max_quads
@@ -215,8 +218,10 @@ class OverlayStore(RdflibStore):
     def triples(self, triple_pattern, context=None):
         self._check_time()
         s, p, o = triple_pattern
-        # Read, the default graph is the union of all graphs; written, it is the store's own.
-        graph: GraphName | type[...] = ... if _is_default(context) else _graph_name(context)
+        # Read, the default graph is the union of all graphs (unless ``union`` is off);
+        # written, it is the store's own.
+        graph: GraphName | type[...] = (
+            ... if self.union and _is_default(context) else _graph_name(context))
         seen: set = set()
         for quads in (self._base_quads(s, p, o, graph), self._added_quads(s, p, o, graph)):
             for quad in quads:
@@ -458,14 +463,14 @@ def _data_delta(base: Any, prologue: str, operations: list[tuple[str, str]],
 
 
 def compute_delta(base: Any, update: str, base_iri: str | None, *, timeout: float,
-                  max_quads: int) -> Changeset:
+                  max_quads: int, union_default_graph: bool = True) -> Changeset:
     """The changeset ``update`` would make to ``base`` (any of our stores)."""
     blocks = _data_blocks(update)
     if blocks is not None:
         changes = _data_delta(base, blocks[0], blocks[1], base_iri, max_quads)
         if changes is not None:
             return changes
-    overlay = OverlayStore(base, time.monotonic() + timeout, max_quads, timeout)
+    overlay = OverlayStore(base, time.monotonic() + timeout, max_quads, timeout, union_default_graph)
     algebra = parse(update, base_iri)
     if not getattr(algebra, "algebra", None):  # an update of only a prologue and comments
         return Changeset()

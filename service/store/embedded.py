@@ -424,6 +424,7 @@ class EmbeddedStore(Store):
                                       request.named_graph_uris, request.base_iri),
                 max_rows=request.max_rows,
                 base_iri=request.base_iri,
+                union_default_graph=request.union_default_graph,
             )
         return response_for(outcome, request)
 
@@ -432,12 +433,14 @@ class EmbeddedStore(Store):
     def write_lock(self) -> AbstractContextManager[None]:
         return self._write_mutex
 
-    def update_delta(self, update: str, base_iri: str | None = None) -> Changeset:
+    def update_delta(self, update: str, base_iri: str | None = None,
+                     union_default_graph: bool = True) -> Changeset:
         from .delta import compute_delta
 
         with self._write_mutex:
             return compute_delta(
-                self, update, base_iri, timeout=self.query_timeout, max_quads=self.max_write_quads
+                self, update, base_iri, timeout=self.query_timeout, max_quads=self.max_write_quads,
+                union_default_graph=union_default_graph,
             )
 
     def apply(self, changes: Changeset) -> int:

@@ -81,17 +81,20 @@ def evaluate(
     dataset: Dataset | None = None,
     max_rows: int = 10000,
     base_iri: str | None = None,
+    union_default_graph: bool = True,
 ) -> Outcome:
     """Run one query and serialise its result; errors are returned, not raised.
 
     ``results_format`` and ``graph_format`` are attribute names of
     ``QueryResultsFormat`` and ``RdfFormat`` (``formats.Format.oxigraph``).
     ``dataset`` (``dataset.query_dataset``) is the default graphs and the named
-    graphs, exactly; None is the union default graph with every named graph.
+    graphs, exactly; None is the union default graph with every named graph, or, with
+    ``union_default_graph`` False, the store's own default graph with every named graph.
     """
     options: dict[str, Any] = {"base_iri": base_iri}
     if dataset is None:
-        options["use_default_graph_as_union"] = True
+        if union_default_graph:
+            options["use_default_graph_as_union"] = True
     else:
         # Empty lists mean an empty default graph and no named graph, as they should.
         options["default_graph"] = [graph_term(iri) for iri in dataset[0]]

@@ -187,6 +187,7 @@ class QueryPool:
                                      request.named_graph_uris, request.base_iri),
             "max_rows": request.max_rows,
             "base_iri": request.base_iri,
+            "union_default_graph": request.union_default_graph,
         }
         try:
             self._wait_ready(worker)

@@ -427,6 +427,9 @@ class RemoteStore(Store):
         wrapper.setQuery(query)
         dataset = query_dataset(request.query, request.default_graph_uris, request.named_graph_uris,
                                 request.base_iri)
+        if dataset is None and not request.union_default_graph:
+            # A plain dataset: our default graph is kept in a named graph of the server.
+            dataset = ((str(self.default_graph),), tuple(str(g) for g in self.graph_names()))
         if dataset is not None:
             # Always both lists, a graph holding nothing standing for an empty one: the
             # protocol's parameters are the only way to say it, and they override FROM.
@@ -472,12 +475,14 @@ class RemoteStore(Store):
     def write_lock(self) -> AbstractContextManager[None]:
         return self._lock
 
-    def update_delta(self, update: str, base_iri: str | None = None) -> Changeset:
+    def update_delta(self, update: str, base_iri: str | None = None,
+                     union_default_graph: bool = True) -> Changeset:
         from .delta import compute_delta
 
         with self._lock:
             return compute_delta(self, update, base_iri, timeout=self.timeout,
-                                 max_quads=self.max_write_quads)
+                                 max_quads=self.max_write_quads,
+                                 union_default_graph=union_default_graph)
 
     def _generation_bump(self) -> str:
         """The operations that move the generation on by one.

@@ -289,6 +289,7 @@ def evaluate(params: ProtocolRequest, analysis: Analysis, result_format: Format,
             timeout=settings.query_timeout,
             max_rows=settings.max_rows,
             base_iri=base,
+            union_default_graph=settings.union_default_graph,
         ))
     except QuerySyntaxError as error:
         if shift and error.details.get("line") == 1 and error.details.get("column"):
@@ -359,7 +360,7 @@ def describe_or_edit(params: ProtocolRequest) -> Response:
         settings,
         request.url_root + "sparql",
         [str(name) for name in current.graph_names()],
-        current.count(),
+        current.count() if settings.union_default_graph else None,  # the union's size
         load_examples(),
     )
     if chosen is JSONLD:

@@ -231,7 +231,8 @@ def update() -> Response:
     check_blank_nodes(text)
     if using or using_named:
         text = with_dataset(text, using, using_named)
-    outcome = publisher().write(lambda current: current.update_delta(text, base),
+    union = settings.union_default_graph
+    outcome = publisher().write(lambda current: current.update_delta(text, base, union),
                                 agent=writer, operation="SPARQL Update")
     return written(outcome, 200)
 
