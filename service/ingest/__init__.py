@@ -1,0 +1,228 @@
+"""Articles into data: a news page exported as text becomes a draft graph.
+
+Three stages, each its own module, imported in this order only (each knows the
+ones below it, none the ones above):
+
+1. **Reading** (:mod:`.reading`: :func:`read_article`, :func:`extract`): the file
+   is checked (size, text, encoding), parsed as CommonMark, and the facts are read
+   from it as an :class:`Extracted` record. What cannot be read becomes a
+   :class:`Problem` with its line and what was expected.
+2. **Reconciling** (:mod:`.reconcile`: :class:`Reference`): names and addresses are
+   matched with what the project's data (``ontology/``, ``data/``) and, on request,
+   the store already hold, so the draft uses the same IRIs where the facts match.
+   Matching is by identity only; nothing is matched by resemblance.
+3. **Building** (:mod:`.draft`: :func:`build`): the draft graph, in the model of the
+   curated data, with its data-quality notes and its provenance.
+
+This module runs them (:func:`ingest`: file → validated draft) and says what
+happened (:func:`report_text`, :func:`serialize`); it is the package's public API.
+
+No Flask here, no network: the article's addresses are read, never fetched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from ..config import DEFAULT_BASE
+from ..namespaces import MED, RDF
+from .draft import Draft, build
+from .reading import (
+    TWITTER,
+    Extracted,
+    Problem,
+    extract,
+    parse_date,
+    read_article,
+    shorten,
+    snowflake_instant,
+)
+from .reconcile import Reference, moved, moved_node, project_reference
+
+__all__ = [
+    "KINDS",
+    "OUTPUT_FORMATS",
+    "TWITTER",
+    "Draft",
+    "Extracted",
+    "Ingestion",
+    "Problem",
+    "Reference",
+    "build",
+    "extract",
+    "ingest",
+    "parse_date",
+    "project_reference",
+    "read_article",
+    "report_text",
+    "serialize",
+    "snowflake_instant",
+    "validation_data",
+]
+
+
+@dataclass
+class Ingestion:
+    """A draft and its validation report."""
+
+    draft: Draft
+    report: Any  # service.validation.Report
+
+    @property
+    def conforms(self) -> bool:
+        return bool(self.report.conforms)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return sorted(self.draft.extracted.problems, key=lambda p: (p.line or 0, p.fr))
+
+
+def validation_data(draft: Draft, reference: Reference) -> tuple[Graph, list[Node]]:
+    """The draft with what it points at as the reference describes it (one step), and the
+    draft's own subjects as focus nodes: the draft's resources are checked as the draft says
+    them, against the actors, places and concepts they link to."""
+    data = Graph()
+    data += draft.graph
+    described = set(draft.graph.subjects())
+    for target in {o for o in draft.graph.objects() if isinstance(o, URIRef)} - described:
+        for triple in reference.description(target):
+            data.add(triple)
+    return data, sorted(described, key=str)
+
+
+def ingest(
+    path: Path,
+    *,
+    reference: Reference,
+    base_url: str = DEFAULT_BASE,
+    max_bytes: int = 1_000_000,
+    encoding: str | None = None,
+    graph_name: str | None = None,
+    today: date | None = None,
+) -> Ingestion:
+    """Read the article at ``path``, build its draft and validate it against the shapes.
+    Raises :class:`ArticleError` when the file is no article.
+
+    The shapes are written under the default base: a draft minted under another base is
+    validated as moved to the default one (the report names its resources there). The
+    vocabulary's terms (``med:``) are the code's, whatever the base."""
+    from ..validation import validate
+
+    text = read_article(path, max_bytes, encoding)
+    found = extract(text, path.name)
+    draft = build(found, reference, base_url, graph_name, today)
+    data, focus = validation_data(draft, reference)
+    if base_url != DEFAULT_BASE:
+        data = moved(data, base_url, DEFAULT_BASE)
+        focus = [moved_node(node, base_url, DEFAULT_BASE) for node in focus]
+    return Ingestion(draft, validate(data, focus_nodes=focus))
+
+
+#: What a report calls each kind of resource.
+KINDS: dict[str, tuple[str, str]] = {
+    "article": ("article", "article"),
+    "publisher": ("éditeur", "publisher"),
+    "theme": ("thème", "theme"),
+    "territory": ("territoire", "territory"),
+    "document": ("document", "document"),
+    "post": ("message", "post"),
+    "author": ("auteur", "author"),
+    "mention": ("mention", "mention"),
+    "organiser": ("organisateur", "organiser"),
+    "event": ("événement", "event"),
+    "place": ("lieu", "place"),
+    "commune": ("commune", "commune"),
+}
+
+_REPORT = {
+    "written": ("Brouillon écrit : {where} (graphe <{graph}>, {count} triplets).",
+                "Draft written: {where} ({count} triples, graph <{graph}>)."),
+    "stdout": ("la sortie standard", "standard output"),
+    "not_written": ("Brouillon non écrit : il n'est pas conforme aux formes (voir la validation).",
+                    "Draft not written: it does not conform to the shapes (see the validation)."),
+    "matched": ("Reconnus dans les données du projet ({n}) :", "Recognised in the project's data ({n}):"),
+    "minted": ("Nouveaux ({n}) :", "New ({n}):"),
+    "notes": ("Notes de qualité ({n}) : la source se contredit", "Data-quality notes ({n}): the source contradicts itself"),
+    "problems": ("Lecture de la source ({n}) :", "Reading the source ({n}):"),
+    "todo": ("À compléter par un curateur ({n}) :", "For a curator to complete ({n}):"),
+    "validation": ("Validation :", "Validation:"),
+}
+
+
+def report_text(ingestion: Ingestion, lang: str = "fr", written_to: str | None = None) -> str:
+    """The report a person reads after ``mediation ingest``, in French or English."""
+    en = lang == "en"
+    pick = (lambda pair: pair[1]) if en else (lambda pair: pair[0])
+    draft = ingestion.draft
+    lines: list[str] = []
+    if ingestion.conforms:
+        where = written_to or pick(_REPORT["stdout"])
+        lines.append(pick(_REPORT["written"]).format(where=where, graph=draft.graph.identifier, count=len(draft.graph)))
+    else:
+        lines.append(pick(_REPORT["not_written"]))
+    for key, entries in (("matched", draft.matched), ("minted", draft.minted)):
+        if entries:
+            lines.append("")
+            lines.append(pick(_REPORT[key]).format(n=len(entries)))
+            for kind, label, iri in entries:
+                lines.append(f"  {pick(KINDS.get(kind, (kind, kind)))} « {shorten(label, 60)} » → <{iri}>"
+                             if not en else f"  {pick(KINDS.get(kind, (kind, kind)))} “{shorten(label, 60)}” → <{iri}>")
+    notes = sorted(draft.graph.subjects(RDF.type, MED.DataQualityNote), key=str)
+    if notes:
+        lines.append("")
+        lines.append(pick(_REPORT["notes"]).format(n=len(notes)))
+        for note in notes:
+            source = draft.graph.value(note, MED.sourceValue)
+            kept = draft.graph.value(note, MED.retainedValue)
+            lines.append(f"  « {shorten(str(source), 70)} » → « {shorten(str(kept), 70)} »" if not en
+                         else f"  “{shorten(str(source), 70)}” → “{shorten(str(kept), 70)}”")
+    for key, items in (("problems", [p.message(lang) for p in ingestion.problems]),
+                       ("todo", [pick(item) for item in draft.todo])):
+        if items:
+            lines.append("")
+            lines.append(pick(_REPORT[key]).format(n=len(items)))
+            lines.extend(f"  - {item}" for item in items)
+    lines.append("")
+    lines.append(pick(_REPORT["validation"]))
+    lines.append(ingestion.report.to_text(lang).rstrip("\n"))
+    return "\n".join(lines) + "\n"
+
+
+#: Output formats of a draft: rdflib serialiser names.
+OUTPUT_FORMATS = {"turtle": "turtle", "trig": "trig", "jsonld": "json-ld"}
+
+
+def serialize(graph: Graph, key: str, source_name: str = "") -> bytes:
+    """The draft as Turtle, TriG (in its named graph) or JSON-LD (with the prefixes as context)."""
+    from rdflib import Dataset
+
+    used = {str(p) for t in graph for p in t if isinstance(p, URIRef)}
+    prefixes = {p: str(ns) for p, ns in graph.namespaces() if any(u.startswith(str(ns)) for u in used)}
+    if key == "trig":
+        dataset = Dataset()
+        for prefix, namespace in prefixes.items():
+            dataset.bind(prefix, namespace)
+        named = dataset.graph(graph.identifier)
+        for triple in graph:
+            named.add(triple)
+        body = dataset.serialize(format="trig", encoding="utf-8")
+    elif key == "jsonld":
+        return graph.serialize(format="json-ld", context=prefixes, auto_compact=True, encoding="utf-8")
+    else:
+        out = Graph(bind_namespaces="none")
+        for prefix, namespace in prefixes.items():
+            out.bind(prefix, namespace)
+        for triple in graph:
+            out.add(triple)
+        body = out.serialize(format="turtle", encoding="utf-8")
+    header = (
+        f"# Brouillon tiré de {source_name} par « mediation ingest » : à relire avant publication.\n"
+        f"# Draft drawn from {source_name} by “mediation ingest”: to review before publication.\n\n"
+    )
+    return header.encode("utf-8") + body
