@@ -58,6 +58,12 @@ class Reference:
             rows.extend(store.select(text, bindings))
         return rows
 
+    def select_each(
+        self, query: str, variable: str, values: Iterable[Node], **bindings: Node
+    ) -> list[dict[str, Node]]:
+        """The rows of :meth:`select` for each value of ``variable`` in turn, together."""
+        return [row for value in values for row in self.select(query, **bindings, **{variable: value})]
+
     def exists(self, iri: URIRef) -> bool:
         return bool(self.select("SELECT ?s ?p WHERE { ?s ?p ?o } LIMIT 1", s=iri))
 
@@ -97,13 +103,11 @@ class Reference:
     def by_site(self, url: str) -> URIRef | None:
         """The person or organisation whose ``schema:url`` is the home page of ``url``'s site."""
         host = urlsplit(url).netloc.lower().removeprefix("www.")
-        rows = []
-        for cls in AGENT_CLASSES:
-            rows += self.select(
-                "SELECT DISTINCT ?actor ?url ?host ?class WHERE { ?actor a ?class ; schema:url ?url . "
-                "FILTER(CONTAINS(LCASE(STR(?url)), ?host)) }",
-                host=Literal(host), **{"class": cls},
-            )
+        rows = self.select_each(
+            "SELECT DISTINCT ?actor ?url ?host ?class WHERE { ?actor a ?class ; schema:url ?url . "
+            "FILTER(CONTAINS(LCASE(STR(?url)), ?host)) }",
+            "class", AGENT_CLASSES, host=Literal(host),
+        )
         home = [
             r for r in rows
             if urlsplit(str(r["url"])).netloc.lower().removeprefix("www.") == host
@@ -114,29 +118,25 @@ class Reference:
     def by_name(self, name: str, classes: Iterable[URIRef] = AGENT_CLASSES) -> URIRef | None:
         """The one resource of these classes whose name or other name is ``name`` (case and
         accents aside)."""
-        rows = []
-        for cls in classes:
-            rows += self.select(
-                "SELECT DISTINCT ?thing ?name ?word ?class WHERE { ?thing a ?class ; schema:name|schema:alternateName ?name . "
-                "FILTER(CONTAINS(LCASE(STR(?name)), ?word)) }",
-                word=Literal(_first_word(name)), **{"class": cls},
-            )
-        return _unique([r for r in rows if fold(str(r["name"])) == fold(name)], "thing")
+        rows = self.select_each(
+            "SELECT DISTINCT ?thing ?name ?word ?class WHERE { ?thing a ?class ; schema:name|schema:alternateName ?name . "
+            "FILTER(CONTAINS(LCASE(STR(?name)), ?word)) }",
+            "class", classes, word=Literal(_first_word(name)),
+        )
+        return _named(rows, name, "thing")
 
     def by_address(self, url: str, cls: URIRef) -> URIRef | None:
         """The resource of class ``cls`` whose ``schema:url`` or ``schema:contentUrl`` is ``url``."""
-        rows = []
-        for variant in _variants(url):
-            rows += self.select(
-                "SELECT DISTINCT ?thing ?url ?class WHERE { ?thing schema:url|schema:contentUrl ?url ; a ?class }",
-                url=URIRef(variant), **{"class": cls},
-            )
+        rows = self.select_each(
+            "SELECT DISTINCT ?thing ?url ?class WHERE { ?thing schema:url|schema:contentUrl ?url ; a ?class }",
+            "url", _variants(url), **{"class": cls},
+        )
         return _unique(rows, "thing")
 
     def concept_by_match(self, url: str) -> URIRef | None:
-        rows = []
-        for variant in _variants(url):
-            rows += self.select("SELECT DISTINCT ?concept ?url WHERE { ?concept skos:exactMatch ?url }", url=URIRef(variant))
+        rows = self.select_each(
+            "SELECT DISTINCT ?concept ?url WHERE { ?concept skos:exactMatch ?url }", "url", _variants(url)
+        )
         return _unique(rows, "concept")
 
     def concept_by_label(self, label: str, under: str) -> URIRef | None:
@@ -152,14 +152,13 @@ class Reference:
 
     def territory(self, name: str, cls: URIRef | None) -> URIRef | None:
         """The one territory (of class ``cls`` when given) named ``name``."""
-        rows = []
-        for kind in [cls] if cls is not None else sorted(set(TERRITORY_KINDS.values())):
-            rows += self.select(
-                "SELECT DISTINCT ?place ?name ?word ?class WHERE { ?place a ?class ; schema:name ?name . "
-                "FILTER(CONTAINS(LCASE(STR(?name)), ?word)) }",
-                word=Literal(_first_word(name)), **{"class": kind},
-            )
-        return _unique([r for r in rows if fold(str(r["name"])) == fold(name)], "place")
+        rows = self.select_each(
+            "SELECT DISTINCT ?place ?name ?word ?class WHERE { ?place a ?class ; schema:name ?name . "
+            "FILTER(CONTAINS(LCASE(STR(?name)), ?word)) }",
+            "class", [cls] if cls is not None else sorted(set(TERRITORY_KINDS.values())),
+            word=Literal(_first_word(name)),
+        )
+        return _named(rows, name, "place")
 
     def region_of(self, place: URIRef) -> str | None:
         rows = self.select(
@@ -177,7 +176,7 @@ class Reference:
             "schema:name ?name . FILTER NOT EXISTS { ?place a schema:AdministrativeArea } }",
             commune=commune,
         )
-        return _unique([r for r in rows if fold(str(r["name"])) == fold(name)], "place")
+        return _named(rows, name, "place")
 
     def event_on(self, day: date, commune: URIRef | None, organiser: URIRef | None) -> URIRef | None:
         """The one event of that day, in that commune, by that organiser, that is not a part
@@ -228,6 +227,11 @@ def _unique(rows: list[dict[str, Node]], key: str) -> URIRef | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _named(rows: list[dict[str, Node]], name: str, key: str) -> URIRef | None:
+    """The one IRI under ``key`` of the rows whose ``name`` is ``name``, case and accents aside."""
+    return _unique([row for row in rows if fold(str(row["name"])) == fold(name)], key)
+
+
 def _first_word(name: str) -> str:
     """The first word of a name, in lower case with its accents: a cheap filter for the store,
     before names are compared exactly (see :func:`fold`)."""
@@ -235,14 +239,14 @@ def _first_word(name: str) -> str:
     return words[0] if words else ""
 
 
-def _variants(url: str) -> list[str]:
+def _variants(url: str) -> list[URIRef]:
     """The same address over http and https, with and without a final slash."""
     parts = urlsplit(url)
     out = []
     for scheme in ("https", "http"):
         for path in {parts.path, parts.path.rstrip("/"), parts.path.rstrip("/") + "/"}:
             out.append(urlunsplit((scheme, parts.netloc, path, parts.query, parts.fragment)))
-    return sorted(set(out))
+    return [URIRef(variant) for variant in sorted(set(out))]
 
 
 def _account_key(url: str) -> str | None:
