@@ -644,10 +644,7 @@ def _read_links(lines: list[Line], found: Extracted) -> None:
             )
             continue
         number = int(entry.group("number"))
-        url = next((l.href for l in line.links if l.href and re.match(r"^https?://", l.href)), None)
-        if url is None:
-            bare = _BARE_URL.match(entry.group("rest").strip())
-            url = bare.group("url") if bare else None
+        url = _written_address(line, entry.group("rest"))
         if url is None:
             rest = entry.group("rest").strip()
             why_fr, why_en = _malformation(rest)
@@ -667,6 +664,16 @@ def _read_links(lines: list[Line], found: Extracted) -> None:
             )
             continue
         found.links[number] = (safe_iri(url), line.number)
+
+
+def _written_address(line: Line, rest: str) -> str | None:
+    """The web address a line gives: its first link's, else the bare ``<https://…>`` that is
+    all of ``rest`` (what follows the line's label or number)."""
+    url = next((address for link in line.links if (address := inline_address(link))), None)
+    if url is None:
+        bare = _BARE_URL.match(rest.strip())
+        url = bare.group("url") if bare else None
+    return url
 
 
 def _malformation(written: str) -> tuple[str, str]:
@@ -724,10 +731,7 @@ def _read_fields(lines: list[Line], found: Extracted) -> None:
                     "“13 décembre 2019”, “13/12/2019”, “2019-12-13” or “13 déc. 2019”.",
                 )
         elif match := _FIELD_SOURCE.match(text):
-            url = next((inline_address(l) for l in line.links if inline_address(l)), None)
-            if url is None:
-                bare = _BARE_URL.match(match.group("value").strip())
-                url = bare.group("url") if bare else None
+            url = _written_address(line, match.group("value"))
             if url is None:
                 found.problem(
                     line.number,
