@@ -189,9 +189,9 @@ class _Builder:
 
     def article_slug(self, publisher: URIRef) -> str:
         found = self.found
-        owner = str(publisher).rstrip("/").rsplit("/", 1)[-1]
+        owner = _last_segment(publisher)
         day = day_of(found.published).isoformat() if found.published else None
-        page = slugify(unquote(urlsplit(found.source_url or "").path.rstrip("/").rsplit("/", 1)[-1]))
+        page = slugify(_page_name(found.source_url or ""))
         return "-".join(part for part in (owner, day, page) if part)[:160].rstrip("-")
 
     def article_facts(self, article: URIRef, source: URIRef, publisher: URIRef) -> None:
@@ -204,7 +204,7 @@ class _Builder:
         if found.title:
             self.add(article, SDO.headline, self.text(found.title))
         else:
-            slug = unquote(urlsplit(str(source)).path.rstrip("/").rsplit("/", 1)[-1])
+            slug = _page_name(source)
             words = " ".join(w for w in re.split(r"[-_]+", slug) if w)
             if words:
                 self.add(article, SDO.headline, self.text(words))
@@ -318,7 +318,7 @@ class _Builder:
             )
             return
         node = self.ref.by_address(document.url, SDO.DigitalDocument)
-        owner = str(publisher).rstrip("/").rsplit("/", 1)[-1]
+        owner = _last_segment(publisher)
         if node is None:
             slug = slugify(document.name) if document.name else slugify(file_name(document.url) or "document")
             node = self.iri(f"id/document/{owner}-{slug}")
@@ -363,7 +363,7 @@ class _Builder:
         )
         if known is not None:
             return self.record(role, name or profile or "", known)
-        label = name or (profile.rstrip("/").rsplit("/", 1)[-1] if profile else None)
+        label = name or (_last_segment(profile) if profile else None)
         if not label:
             return None
         node = self.iri(f"id/actor/{slugify(label)}")
@@ -584,7 +584,7 @@ class _Builder:
 
     def role(self, event: URIRef, organiser: URIRef) -> None:
         kind = self.iri("id/role/organisateur")
-        node = URIRef(f"{event}#role-organisateur-{str(organiser).rstrip('/').rsplit('/', 1)[-1]}")
+        node = URIRef(f"{event}#role-organisateur-{_last_segment(organiser)}")
         labels = self.ref.labels(kind) or {"fr": "Organisateur", "en": "Organiser"}
         self.add(event, MED.hasRole, node)
         self.add(node, RDF.type, MED.Participation)
@@ -616,6 +616,16 @@ class _Builder:
         self.add(node, MED.curationStatus, self.iri("id/curation/brouillon"))
         # The draft is the project's data, under the project's data licence (as data/ is).
         self.add(node, SDO.license, URIRef(DATA_LICENSE))
+
+
+def _last_segment(address: str) -> str:
+    """The last segment of an address, a final slash aside: what an actor or a page is called by."""
+    return address.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _page_name(url: str) -> str:
+    """The last segment of the page's path, decoded (``250-professionnel-s-motives-…``)."""
+    return unquote(_last_segment(urlsplit(url).path))
 
 
 def _nfc(text: str) -> str:
