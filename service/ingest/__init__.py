@@ -152,42 +152,40 @@ _REPORT = {
     "problems": ("Lecture de la source ({n}) :", "Reading the source ({n}):"),
     "todo": ("À compléter par un curateur ({n}) :", "For a curator to complete ({n}):"),
     "validation": ("Validation :", "Validation:"),
+    "quote": ("« {} »", "“{}”"),
 }
 
 
 def report_text(ingestion: Ingestion, lang: str = "fr", written_to: str | None = None) -> str:
     """The report a person reads after ``mediation ingest``, in French or English."""
-    en = lang == "en"
-    pick = (lambda pair: pair[1]) if en else (lambda pair: pair[0])
+    pick = (lambda pair: pair[1]) if lang == "en" else (lambda pair: pair[0])
+    quote = pick(_REPORT["quote"]).format
     draft = ingestion.draft
     lines: list[str] = []
+
+    def section(key: str, items: list[str]) -> None:
+        """A heading that counts the items, then the items; nothing when there are none."""
+        if items:
+            lines.append("")
+            lines.append(pick(_REPORT[key]).format(n=len(items)))
+            lines.extend(items)
+
     if ingestion.conforms:
         where = written_to or pick(_REPORT["stdout"])
         lines.append(pick(_REPORT["written"]).format(where=where, graph=draft.graph.identifier, count=len(draft.graph)))
     else:
         lines.append(pick(_REPORT["not_written"]))
     for key, entries in (("matched", draft.matched), ("minted", draft.minted)):
-        if entries:
-            lines.append("")
-            lines.append(pick(_REPORT[key]).format(n=len(entries)))
-            for kind, label, iri in entries:
-                lines.append(f"  {pick(KINDS.get(kind, (kind, kind)))} « {shorten(label, 60)} » → <{iri}>"
-                             if not en else f"  {pick(KINDS.get(kind, (kind, kind)))} “{shorten(label, 60)}” → <{iri}>")
+        section(key, [f"  {pick(KINDS.get(kind, (kind, kind)))} {quote(shorten(label, 60))} → <{iri}>"
+                      for kind, label, iri in entries])
     notes = sorted(draft.graph.subjects(RDF.type, MED.DataQualityNote), key=str)
-    if notes:
-        lines.append("")
-        lines.append(pick(_REPORT["notes"]).format(n=len(notes)))
-        for note in notes:
-            source = draft.graph.value(note, MED.sourceValue)
-            kept = draft.graph.value(note, MED.retainedValue)
-            lines.append(f"  « {shorten(str(source), 70)} » → « {shorten(str(kept), 70)} »" if not en
-                         else f"  “{shorten(str(source), 70)}” → “{shorten(str(kept), 70)}”")
-    for key, items in (("problems", [p.message(lang) for p in ingestion.problems]),
-                       ("todo", [pick(item) for item in draft.todo])):
-        if items:
-            lines.append("")
-            lines.append(pick(_REPORT[key]).format(n=len(items)))
-            lines.extend(f"  - {item}" for item in items)
+    section("notes", [
+        f"  {quote(shorten(str(draft.graph.value(note, MED.sourceValue)), 70))} → "
+        f"{quote(shorten(str(draft.graph.value(note, MED.retainedValue)), 70))}"
+        for note in notes
+    ])
+    section("problems", [f"  - {problem.message(lang)}" for problem in ingestion.problems])
+    section("todo", [f"  - {pick(item)}" for item in draft.todo])
     lines.append("")
     lines.append(pick(_REPORT["validation"]))
     lines.append(ingestion.report.to_text(lang).rstrip("\n"))
