@@ -183,6 +183,7 @@ class EmbeddedStore(Store):
         self._closing = False
         self._generation = self._read_generation()
         self._durable = self._generation
+        self._journal: Journal | None = None
         if not read_only:
             self._journal = Journal(self.directory / JOURNAL)
             self._replay_journal()
@@ -455,6 +456,8 @@ class EmbeddedStore(Store):
         with self._write_mutex:
             if not remove and not add:
                 return self._generation
+            if self._journal is None:
+                raise StoreError("Ce magasin est ouvert en lecture seule.", "This store is open read-only.")
             target = self._generation + 1
             # Durable once the journal is synced; Oxigraph is flushed later (``_checkpoint``).
             self._journal.write(target, remove, add)
