@@ -72,6 +72,11 @@ class Draft:
 
 
 class _Builder:
+    """One draft in the making: :meth:`build` makes the :class:`Draft`, then every other
+    method adds its part to it."""
+
+    draft: Draft
+
     def __init__(self, found: Extracted, reference: Reference, base_url: str, today: date):
         self.found = found
         self.ref = reference
@@ -79,7 +84,6 @@ class _Builder:
         self.today = Literal(today.isoformat(), datatype=XSD.date)
         self.lang = ARTICLE_LANGUAGE
         self.graph = Graph()
-        self.draft: Draft | None = None
 
     def iri(self, path: str) -> URIRef:
         return URIRef(self.base + path)
@@ -93,7 +97,6 @@ class _Builder:
 
     def record(self, kind: str, label: str, node: URIRef) -> URIRef:
         """Say whether ``node`` is a resource the reference knows or a new one."""
-        assert self.draft is not None
         entry = (kind, label, node)
         known = self.draft.matched if self.ref.exists(node) else self.draft.minted
         if entry not in known:
@@ -175,7 +178,6 @@ class _Builder:
     def evidence(self, subject: URIRef, predicate: URIRef, obj: Node, sentence: Sentence, key: str) -> None:
         """Keep the sentence a fact was read from: a reified statement whose ``prov:value`` is
         the sentence, quoted from the article."""
-        assert self.draft is not None
         node = URIRef(f"{subject}#source-{key}")
         self.add(node, RDF.type, RDF.Statement)
         self.add(node, RDF.type, PROV.Entity)
@@ -195,8 +197,7 @@ class _Builder:
         return "-".join(part for part in (owner, day, page) if part)[:160].rstrip("-")
 
     def article_facts(self, article: URIRef, source: URIRef, publisher: URIRef) -> None:
-        found, draft = self.found, self.draft
-        assert draft is not None
+        found = self.found
         self.add(article, RDF.type, SDO.NewsArticle)
         self.add(article, SDO.url, source)
         self.add(article, SDO.inLanguage, Literal(self.lang))
@@ -218,7 +219,7 @@ class _Builder:
                     ("L'adresse de la page est la seule trace du titre dans l'export.",
                      "The page's address is the only trace of the title in the export."),
                 )
-                draft.to_complete(
+                self.draft.to_complete(
                     f"Titre provisoire, tiré de l'adresse : « {words} » ; rétablir le vrai titre.",
                     f"Provisional title, from the address: “{words}”; restore the real title.",
                 )
@@ -242,8 +243,7 @@ class _Builder:
         return found.published
 
     def dates_note(self, article: URIRef) -> None:
-        found, draft = self.found, self.draft
-        assert draft is not None
+        found = self.found
         dates = found.dates_field
         if dates is None or dates.value is None:
             return
@@ -253,7 +253,7 @@ class _Builder:
             about: list[Node] = [article]
             if found.event is not None and found.event.start != day_of(published):
                 retained += f" ; startDate {found.event.start.isoformat()}"
-                about.extend(draft.found("event"))
+                about.extend(self.draft.found("event"))
             self.note(
                 article, "champ-dates", about,
                 ("Le champ « Dates » de la page porte la date de publication de l'article, pas celle d'un événement.",
@@ -263,7 +263,7 @@ class _Builder:
                  f"The page says “Publié le {found.published_raw}”, the same day as the “Dates” field."),
             )
         elif published is not None:
-            draft.to_complete(
+            self.draft.to_complete(
                 f"Le champ « {dates.raw} » (ligne {dates.line}) n'est pas la date de publication : dire ce qu'il date.",
                 f"The field “{dates.raw}” (line {dates.line}) is not the publication date: say what it dates.",
             )
@@ -306,11 +306,9 @@ class _Builder:
     # -- documents, posts, links --
 
     def document(self, article: URIRef, document: Document, publisher: URIRef) -> None:
-        draft = self.draft
-        assert draft is not None
         if document.url is None:
             # A document is the file at its address: without it there is nothing to point at.
-            draft.to_complete(
+            self.draft.to_complete(
                 f"Le document « {document.name or '?'} » ({document.size or 'poids inconnu'}, ligne "
                 f"{document.line}) n'a pas d'adresse : il n'est pas dans le brouillon ; la retrouver, puis l'ajouter.",
                 f"The document “{document.name or '?'}” ({document.size or 'size unknown'}, line "
@@ -334,7 +332,7 @@ class _Builder:
         if media_type:
             self.add(node, SDO.encodingFormat, Literal(media_type))
         else:
-            draft.to_complete(
+            self.draft.to_complete(
                 f"Format du document « {document.name} » inconnu (adresse sans extension connue).",
                 f"Format of the document “{document.name}” unknown (address without a known extension).",
             )
@@ -356,8 +354,6 @@ class _Builder:
 
     def agent(self, profile: str | None, name: str | None, role: str) -> URIRef | None:
         """The actor behind an account (or named ``name``): a known one, else a new one."""
-        draft = self.draft
-        assert draft is not None
         known = (self.ref.by_account(profile) if profile else None) or (
             self.ref.by_name(name) if name else None
         )
@@ -374,20 +370,18 @@ class _Builder:
             if profile:
                 self.add(node, SDO.sameAs, URIRef(profile))
             self.record(role, label, node)
-            draft.to_complete(
+            self.draft.to_complete(
                 f"« {label} » n'est pas un acteur connu : personne ou organisation, nom exact, à vérifier ({node}).",
                 f"“{label}” is not a known actor: person or organisation, exact name, to check ({node}).",
             )
         return node
 
     def post(self, article: URIRef, post: Post) -> None:
-        draft = self.draft
-        assert draft is not None
         platform = post.platform
         if not (post.post_id and post.url):
             # A post is known by its identifier: without it there is no IRI to give it, nor a
             # date to trust. Its text stays in the source for the curator.
-            draft.to_complete(
+            self.draft.to_complete(
                 f"Le message de {post.author_name} (@{post.handle}, ligne {post.line}) n'a pas d'adresse : "
                 f"il n'est pas dans le brouillon ; retrouver son adresse, puis l'ajouter. Texte : « {shorten(post.body, 120)} »",
                 f"The post by {post.author_name} (@{post.handle}, line {post.line}) has no address: it is "
@@ -496,8 +490,6 @@ class _Builder:
     # -- the event --
 
     def event(self, article: URIRef, facts: EventFacts) -> None:
-        draft = self.draft
-        assert draft is not None
         commune = self.ref.territory(facts.place, IGEO.Commune) if facts.place else None
         organiser = self.agent(None, facts.organiser, "organiser") if facts.organiser else None
         node = self.ref.event_on(facts.start, commune, organiser) if (commune or organiser) else None
@@ -525,14 +517,14 @@ class _Builder:
             self.add(node, SDO.eventAttendanceMode, SDO.OfflineEventAttendanceMode)
             self.evidence(node, SDO.location, place, sentence, "location")
         else:
-            draft.to_complete("Le lieu de l'événement n'est pas dit : à ajouter.", "The event's place is not given: add it.")
+            self.draft.to_complete("Le lieu de l'événement n'est pas dit : à ajouter.", "The event's place is not given: add it.")
         if organiser is not None:
             self.add(node, SDO.organizer, organiser)
             self.evidence(node, SDO.organizer, organiser, sentence, "organizer")
             self.role(node, organiser)
             self.add(article, SDO.mentions, organiser)
         else:
-            draft.to_complete("L'organisateur de l'événement n'est pas dit : à ajouter.", "The event's organiser is not given: add it.")
+            self.draft.to_complete("L'organisateur de l'événement n'est pas dit : à ajouter.", "The event's organiser is not given: add it.")
         if facts.count is not None and facts.count_sentence is not None:
             count = Literal(facts.count)  # xsd:integer, as the curated data writes counts
             self.add(node, MED.participantCount, count)
@@ -540,7 +532,7 @@ class _Builder:
             for word in facts.audiences:
                 audience = self.ref.concept_by_label(word, self.base + "id/audience/")
                 if audience is None:
-                    draft.to_complete(
+                    self.draft.to_complete(
                         f"Public « {word} » sans concept dans le schéma des publics.",
                         f"Audience “{word}” has no concept in the audiences scheme.",
                     )
@@ -549,7 +541,7 @@ class _Builder:
                 self.evidence(node, SDO.audience, audience, facts.count_sentence, f"audience-{slugify(word)}")
         self.add(node, SDO.subjectOf, article)
         self.add(article, SDO.about, node)
-        draft.to_complete(
+        self.draft.to_complete(
             "L'événement ne porte que ce qu'une phrase dit : description, parties, intervenants et thèmes à ajouter.",
             "The event carries only what a sentence says: description, parts, speakers and themes to add.",
         )
@@ -557,8 +549,6 @@ class _Builder:
     def place(self, name: str, commune: URIRef | None) -> URIRef:
         """The town as the event's place: a place named after it, in the commune (the curated
         data's model when an article names the town and no venue)."""
-        draft = self.draft
-        assert draft is not None
         if commune is not None and (known := self.ref.venue_in(name, commune)) is not None:
             return self.record("place", name, known)
         node = self.record("place", name, self.iri(f"id/place/{slugify(name)}"))
@@ -576,7 +566,7 @@ class _Builder:
             self.add(address, SDO.addressCountry, Literal("FR"))
             self.record("commune", name, commune)
         else:
-            draft.to_complete(
+            self.draft.to_complete(
                 f"« {name} » n'est pas une commune des données des territoires (absente ou homonyme) : la rattacher.",
                 f"“{name}” is not a commune of the territories data (absent, or several of that name): link it.",
             )
