@@ -57,7 +57,7 @@ from ..sparql import (
     with_base,
 )
 from ..store import QueryRequest, QueryResponse
-from . import config, store
+from . import builds, config, store
 
 blueprint = Blueprint(
     "sparql", __name__, static_folder="static/sparql", static_url_path="/static/sparql"
@@ -73,6 +73,8 @@ UPDATE_TYPE = "application/sparql-update"
 TRUNCATED_HEADER = "X-Mediation-Truncated"
 ROW_CAP_HEADER = "X-Mediation-Row-Cap"
 ROWS_HEADER = "X-Mediation-Rows"
+#: Named graphs the service description lists at most (a store may hold thousands).
+MAX_LISTED_GRAPHS = 1000
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -353,14 +355,19 @@ def describe_or_edit(params: ProtocolRequest) -> Response:
                              or request.headers.get("Accept", ""))
     current = store()
     settings = config()
-    validator = etag(current.generation, "service-description", chosen.key, request.url_root)
+    # The union's size comes from the last open-data build: counting the store here would
+    # scan every quad on every request.
+    build = builds().current
+    triples = build.manifest.triples.get("all") if build and settings.union_default_graph else None
+    validator = etag(current.generation, "service-description", chosen.key, request.url_root,
+                     build.identity if build else "")
     if request.if_none_match.contains(validator):
         return Response(status=304, headers=_cache_headers(validator))
     graph = service_description(
         settings,
         request.url_root + "sparql",
-        [str(name) for name in current.graph_names()],
-        current.count() if settings.union_default_graph else None,  # the union's size
+        [str(name) for name in current.graph_names()[:MAX_LISTED_GRAPHS]],
+        triples,
         load_examples(),
     )
     if chosen is JSONLD:
