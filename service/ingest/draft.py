@@ -95,6 +95,11 @@ class _Builder:
     def text(self, value: str) -> Literal:
         return Literal(value, lang=self.lang)
 
+    def bilingual(self, s: Node, p: Node, text: tuple[str, str]) -> None:
+        """The same text in French and in English."""
+        self.add(s, p, Literal(text[0], lang="fr"))
+        self.add(s, p, Literal(text[1], lang="en"))
+
     def record(self, kind: str, label: str, node: URIRef) -> URIRef:
         """Say whether ``node`` is a resource the reference knows or a new one."""
         entry = (kind, label, node)
@@ -166,12 +171,10 @@ class _Builder:
             self.add(node, RDF.type, cls)
         for thing in about:
             self.add(node, SDO.about, thing)
-        self.add(node, SDO.text, Literal(text[0], lang="fr"))
-        self.add(node, SDO.text, Literal(text[1], lang="en"))
+        self.bilingual(node, SDO.text, text)
         self.add(node, MED.sourceValue, Literal(source_value))
         self.add(node, MED.retainedValue, Literal(retained_value))
-        self.add(node, MED.evidence, Literal(evidence[0], lang="fr"))
-        self.add(node, MED.evidence, Literal(evidence[1], lang="en"))
+        self.bilingual(node, MED.evidence, evidence)
         self.add(node, SDO.dateCreated, self.today)
         return node
 
@@ -592,14 +595,14 @@ class _Builder:
         node = self.graph.identifier
         self.add(node, RDF.type, SDO.Dataset)
         self.add(node, RDF.type, PROV.Entity)
-        self.add(node, SDO.name, Literal(f"Brouillon tiré de l'article {source}", lang="fr"))
-        self.add(node, SDO.name, Literal(f"Draft drawn from the article {source}", lang="en"))
-        self.add(node, SDO.description, Literal(
+        self.bilingual(node, SDO.name, (f"Brouillon tiré de l'article {source}",
+                                        f"Draft drawn from the article {source}"))
+        self.bilingual(node, SDO.description, (
             "Extrait automatiquement du texte exporté de l'article par « mediation ingest » ; un curateur "
-            "doit le vérifier et le compléter avant publication.", lang="fr"))
-        self.add(node, SDO.description, Literal(
+            "doit le vérifier et le compléter avant publication.",
             "Extracted automatically from the article's exported text by “mediation ingest”; a curator "
-            "must check and complete it before publication.", lang="en"))
+            "must check and complete it before publication.",
+        ))
         self.add(node, PROV.wasDerivedFrom, article)
         self.add(node, DCTERMS.source, source)
         self.add(node, SDO.dateCreated, self.today)
