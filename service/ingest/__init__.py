@@ -202,23 +202,19 @@ def serialize(graph: Graph, key: str, source_name: str = "") -> bytes:
 
     used = {str(p) for t in graph for p in t if isinstance(p, URIRef)}
     prefixes = {p: str(ns) for p, ns in graph.namespaces() if any(u.startswith(str(ns)) for u in used)}
-    if key == "trig":
-        dataset = Dataset()
-        for prefix, namespace in prefixes.items():
-            dataset.bind(prefix, namespace)
-        named = dataset.graph(graph.identifier)
-        for triple in graph:
-            named.add(triple)
-        body = dataset.serialize(format="trig", encoding="utf-8")
-    elif key == "jsonld":
+    if key == "jsonld":
         return graph.serialize(format="json-ld", context=prefixes, auto_compact=True, encoding="utf-8")
+    out: Graph
+    if key == "trig":
+        out = Dataset()
+        target = out.graph(graph.identifier)
     else:
-        out = Graph(bind_namespaces="none")
-        for prefix, namespace in prefixes.items():
-            out.bind(prefix, namespace)
-        for triple in graph:
-            out.add(triple)
-        body = out.serialize(format="turtle", encoding="utf-8")
+        out = target = Graph(bind_namespaces="none")
+    for prefix, namespace in prefixes.items():
+        out.bind(prefix, namespace)
+    for triple in graph:
+        target.add(triple)
+    body = out.serialize(format="trig" if key == "trig" else "turtle", encoding="utf-8")
     header = (
         f"# Brouillon tiré de {source_name} par « mediation ingest » : à relire avant publication.\n"
         f"# Draft drawn from {source_name} by “mediation ingest”: to review before publication.\n\n"
