@@ -52,8 +52,11 @@ def module_exists(name: str) -> bool:
 MODULES = sorted(
     p for p in PACKAGE.rglob("*.py") if "node_modules" not in p.parts and "static" not in p.parts
 )
-CORE = [p for p in MODULES if module_name(p).count(".") == 1 and module_name(p) not in
-        {"service.app", "service.cli", "service.web"}]
+#: The RDF core: every module of the package but the store, the web layer, the app and the CLI
+#: (sub-packages such as ``service.ingest`` included).
+CORE = [p for p in MODULES
+        if not module_name(p).startswith(("service.store", "service.web"))
+        and module_name(p) not in {"service", "service.app", "service.cli"}]
 STORE = [p for p in MODULES if module_name(p).startswith("service.store")]
 BLUEPRINTS = [p for p in MODULES if module_name(p).startswith("service.web.")
               and module_name(p) not in WEB_HELPERS]

@@ -47,7 +47,6 @@ from .reconcile import Reference, moved, moved_node, project_reference
 
 __all__ = [
     "KINDS",
-    "OUTPUT_FORMATS",
     "TWITTER",
     "Draft",
     "Extracted",
@@ -190,10 +189,6 @@ def report_text(ingestion: Ingestion, lang: str = "fr", written_to: str | None =
     lines.append(pick(_REPORT["validation"]))
     lines.append(ingestion.report.to_text(lang).rstrip("\n"))
     return "\n".join(lines) + "\n"
-
-
-#: Output formats of a draft: rdflib serialiser names.
-OUTPUT_FORMATS = {"turtle": "turtle", "trig": "trig", "jsonld": "json-ld"}
 
 
 def serialize(graph: Graph, key: str, source_name: str = "") -> bytes:

@@ -529,7 +529,7 @@ class _Builder:
         else:
             self.draft.to_complete("L'organisateur de l'événement n'est pas dit : à ajouter.", "The event's organiser is not given: add it.")
         if facts.count is not None and facts.count_sentence is not None:
-            count = Literal(facts.count)  # xsd:integer, as the curated data writes counts
+            count = Literal(facts.count, datatype=XSD.nonNegativeInteger)  # as the curated data
             self.add(node, MED.participantCount, count)
             self.evidence(node, MED.participantCount, count, facts.count_sentence, "participantCount")
             for word in facts.audiences:
