@@ -132,7 +132,7 @@ def test_seed_provenance_and_curation_status(seed_run):
     (SDO.startDate, Literal("2019-12-04", datatype=XSD.date), "Le 4 décembre 2019 à Liévin, s'est tenue"),
     (SDO.location, URIRef(ID + "place/lievin"), "Le 4 décembre 2019 à Liévin, s'est tenue"),
     (SDO.organizer, URIRef(ID + "actor/france-mediation"), "Le 4 décembre 2019 à Liévin, s'est tenue"),
-    (MED.participantCount, Literal(250), "Cette journée a réuni 250 personnes"),
+    (MED.participantCount, Literal(250, datatype=XSD.nonNegativeInteger), "Cette journée a réuni 250 personnes"),
     (SDO.audience, URIRef(ID + "audience/elus"), "Cette journée a réuni 250 personnes"),
 ])
 def test_event_facts_keep_their_sentence(seed_run, predicate, value, sentence_start):
