@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from .builds import Builder
+from .changelog import open_changelog
 from .config import Config, load_config
 from .search import open_index
 from .store import Store, open_store
@@ -20,9 +21,12 @@ def create_app(config: Config | None = None, store: Store | None = None) -> Flas
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     store = store if store is not None else open_store(config)
+    # The history as pages and feeds read it: caught up with the store before the first request.
+    changelog = open_changelog(store, config)
     app.extensions[EXTENSION_KEY] = {
         "config": config,
         "store": store,
+        "changelog": changelog,
         # Lists, facets and search read this index; built from the store when missing or stale.
         "index": open_index(config, store),
     }

@@ -360,7 +360,7 @@ def _open_store(config: Config, must_exist: bool):
               help="Name the history records the load under (default: your login name).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
               help="Language of the validation reports.")
-@settings_options(STORE_SETTINGS + ["record_history", "index_path"])
+@settings_options(STORE_SETTINGS + ["record_history", "index_path", "changes_path"])
 def load(paths: tuple[Path, ...], graph_iri: str | None, replace: bool, agent: str | None,
          lang: str, **options: Any) -> None:
     """Charger des fichiers RDF — load RDF files and folders into the store.
@@ -383,6 +383,7 @@ def load(paths: tuple[Path, ...], graph_iri: str | None, replace: bool, agent: s
     # validation report already names it.
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
+    from .changelog import open_changelog
     from .publishing import Publisher, group_for_replace, load_changes, read_source, source_files
     from .search import Index, index_path
 
@@ -406,6 +407,13 @@ def load(paths: tuple[Path, ...], graph_iri: str | None, replace: bool, agent: s
     try:
         store = _open_store(config, must_exist=False)
     except MediationError as error:
+        fail(error)
+        return
+    try:
+        # Kept in step with the loads (a server opening the store later would catch up too).
+        changelog = open_changelog(store, config)
+    except MediationError as error:
+        store.close()
         fail(error)
         return
     failures = 0
@@ -450,6 +458,7 @@ def load(paths: tuple[Path, ...], graph_iri: str | None, replace: bool, agent: s
                     err=True,
                 )
     finally:
+        changelog.close()
         store.close()
     sys.exit(1 if failures else 0)
 

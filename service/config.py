@@ -104,6 +104,13 @@ SETTINGS: list[Setting] = [
         "missing or stale. Empty: index.sqlite in the store directory.",
     ),
     Setting(
+        "changes_path",
+        "",
+        "SQLite file of the change log (the history of writes as the change feed and the pages "
+        "read it), kept in step with every write and rebuilt from the history graph when "
+        "missing. Empty: changes.sqlite in the store directory.",
+    ),
+    Setting(
         "base_url",
         DEFAULT_BASE,
         "Canonical base of every resource IRI. The server answers for these IRIs by path, "

@@ -9,11 +9,16 @@ links ``next`` (older) and ``prev`` (newer) by key (the time, then the item's IR
 never by offset: a portal keeps the newest key it has seen and reads from the first
 page until it meets it, instead of harvesting everything again.
 
+Both read the change log (:mod:`service.changelog`) by index, never the whole history: a
+page is one range of it, ``totalItems`` a count it keeps.
+
 **The Atom feed** (RFC 4287) of events lists the events most recently created or
 changed: dated by the write history when a write touched them, else by the dates
 their sources give themselves (the sitemap's rule, :mod:`service.sitemap`), as the last
 open-data build found them (:mod:`service.builds`: ordering every event is whole-store
-work). Written with the standard library's ElementTree, never by string concatenation.
+work), with the events written since that build, from the change log
+(:func:`newest`). Written with the standard library's ElementTree, never by string
+concatenation.
 
 No Flask here: the web layer passes the address the service was reached at.
 """
@@ -151,6 +156,17 @@ def moment_of(text: str | None) -> datetime | None:
     return moment.astimezone(timezone.utc)
 
 
+def newest(*sources: list[tuple[URIRef, datetime]], limit: int) -> list[tuple[URIRef, datetime]]:
+    """The ``limit`` resources changed last in these lists of (resource, when), each dated by
+    its latest date among them, newest first."""
+    latest: dict[URIRef, datetime] = {}
+    for source in sources:
+        for iri, moment in source:
+            if iri not in latest or moment > latest[iri]:
+                latest[iri] = moment
+    return sorted(latest.items(), key=lambda pair: (pair[1], str(pair[0])), reverse=True)[:limit]
+
+
 def atom_feed(entries: list[tuple[URIRef, datetime]], details: Details, langs: Languages, *,
               feed_id: str, self_url: str, alternate_url: str, page_url: Callable[[URIRef], str],
               calendar_url: Callable[[URIRef], str], author: str, licence: str) -> bytes:
@@ -208,4 +224,4 @@ def atom_feed(entries: list[tuple[URIRef, datetime]], details: Details, langs: L
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-__all__ = ["ChangeLinks", "atom_feed", "change_collection", "change_page", "moment_of"]
+__all__ = ["ChangeLinks", "atom_feed", "change_collection", "change_page", "moment_of", "newest"]

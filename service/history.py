@@ -23,12 +23,19 @@ all. A record is built from vocabularies every client knows:
 * a deleted resource also gets a tombstone, ``{change}#gone-{n}`` (``as:Tombstone``,
   ``as:formerType`` its types, ``as:name`` its labels, ``as:deleted``), the
   ``as:result`` of its ``as:Delete``; the change ``prov:invalidated`` the resource. While
-  the resource has no triple outside the history, its IRI answers ``410 Gone``.
+  the resource has no triple outside the history, its IRI answers ``410 Gone``;
+* ``med:generation``: the number the store's write counter took with the write (it
+  orders the writes of one store, and lets the change log find a write it missed).
+
+The history graph is the record; what pages and feeds read of it comes from the change
+log kept beside the store (:mod:`service.changelog`), one row per resource a write
+touched, appended with every write and rebuilt from this graph, so that every read is
+an indexed lookup however long the history grows.
 
 A resource is a document: a hash IRI (``…/event/x#role-1``) belongs to its document
 (``…/event/x``), a blank node to the resource that holds it.
 
-No Flask here. The queries are ours, bounded (``LIMIT``, keyed paging).
+No Flask here. The queries are ours, bounded (``LIMIT``, keyed paging, indexed lookups).
 """
 
 from __future__ import annotations
@@ -45,7 +52,8 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, VOID, XSD
 from rdflib.term import BNode, Node
 
 from .labels import LABEL_PROPERTIES
-from .namespaces import AS, PREFIXES
+from .errors import StoreError
+from .namespaces import AS, MED, PREFIXES
 from .store import Changeset, Quad, Store
 from .store.terms import quad_to_oxigraph
 
@@ -120,6 +128,8 @@ class Record:
     added: int
     removed: int
     touched: list[Touched]
+    #: The store generation the write makes (``med:generation``); None: not known.
+    generation: int | None = None
 
 
 def classify(store: Store, changes: Changeset, base_url: str,
@@ -178,26 +188,32 @@ def _nquads(quads: list[Quad]) -> str:
     return "".join(lines)
 
 
+def record_labels(record: Record) -> dict[str, str]:
+    """The change's label by language (``rdfs:label``)."""
+    shown = record.ended.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return {"fr": f"{record.operation} par {record.agent}, le {shown}",
+            "en": f"{record.operation} by {record.agent}, {shown}"}
+
+
 def record_quads(record: Record, changes: Changeset, base_url: str) -> list[Quad]:
     """The quads of the history graph that record ``record`` (``changes`` is the write)."""
     graph = history_graph(base_url)
     change = record.iri
     agent = agent_iri(base_url, record.agent)
     ended = _datetime(record.ended)
-    shown = record.ended.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     triples: list[tuple[Node, Node, Node]] = [
         (agent, RDF.type, PROV.Agent),
         (agent, FOAF.name, Literal(record.agent)),
         (change, RDF.type, PROV.Activity),
         (change, RDF.type, AS.Activity),
-        (change, RDFS.label, Literal(
-            f"{record.operation} par {record.agent}, le {shown}", lang="fr")),
-        (change, RDFS.label, Literal(
-            f"{record.operation} by {record.agent}, {shown}", lang="en")),
+        *[(change, RDFS.label, Literal(text, lang=lang))
+          for lang, text in record_labels(record).items()],
         (change, PROV.startedAtTime, _datetime(record.started)),
         (change, PROV.endedAtTime, ended),
         (change, PROV.wasAssociatedWith, agent),
     ]
+    if record.generation is not None:
+        triples.append((change, MED.generation, Literal(record.generation)))
     for name in record.graphs:
         if name is not None:
             triples.append((change, AS.target, name))
@@ -269,27 +285,6 @@ class Entry:
         return f"{self.ended.isoformat()}|{self.item}"
 
 
-def _entries(rows: list[dict]) -> list[Entry]:
-    found: dict[URIRef, dict] = {}
-    for row in rows:
-        entry = found.setdefault(row["item"], {"row": row, "labels": {}})
-        label = row.get("label")
-        if isinstance(label, Literal):
-            entry["labels"][label.language or ""] = str(label)
-    result = []
-    for item, entry in found.items():
-        row = entry["row"]
-        result.append(Entry(
-            change=row["change"], item=item, resource=row["resource"],
-            action=ACTION_OF.get(row["type"], "update"),
-            ended=_to_datetime(row["ended"]), agent=str(row.get("name", "")),
-            labels=entry["labels"],
-            added=int(row["added"]) if "added" in row else 0,
-            removed=int(row["removed"]) if "removed" in row else 0,
-        ))
-    return result
-
-
 def _to_datetime(value: Node) -> datetime:
     python = value.toPython() if isinstance(value, Literal) else None
     if isinstance(python, datetime):
@@ -297,113 +292,66 @@ def _to_datetime(value: Node) -> datetime:
     return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
 
 
-def _after_filter(key: str | None) -> str:
-    """Keyed paging, newest first: entries strictly older than ``key`` (time, then item IRI)."""
-    if not key:
-        return ""
-    moment, _, item = key.partition("|")
+def parse_key(key: str | None) -> tuple[datetime, str] | None:
+    """A paging key's time (UTC) and item IRI (:attr:`Entry.key`); None when it is not one."""
+    moment, bar, item = (key or "").partition("|")
+    if not bar or not item:
+        return None
     try:
-        stamp = _datetime(datetime.fromisoformat(moment))
+        parsed = datetime.fromisoformat(moment.strip().replace("Z", "+00:00"))
     except ValueError:
-        return "FILTER(false)"
-    return (f"FILTER(?ended < {stamp.n3()} || (?ended = {stamp.n3()} && "
-            f"STR(?item) < {Literal(item).n3()}))")
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc), item
 
 
-_ENTRY_PATTERN = """
-      ?item as:object ?resource ; a ?type ; dct:isPartOf ?change ; as:published ?ended .
-      VALUES ?type { as:Create as:Update as:Delete }
-      ?change prov:wasAssociatedWith ?agent .
-      OPTIONAL { ?agent foaf:name ?name }
-      OPTIONAL { ?change rdfs:label ?label }
-      OPTIONAL { ?change prov:generated/void:triples ?added }
-      OPTIONAL { ?change prov:invalidated ?r . ?r void:triples ?removed }
-"""
+def changelog(store: Store):
+    """The change log kept beside ``store`` (:class:`service.changelog.ChangeLog`), which
+    whoever opens the store for writing and serving attaches to it
+    (:func:`service.changelog.open_changelog`)."""
+    found = store.changelog
+    if found is None:
+        raise StoreError("Le journal des changements de ce magasin n'est pas ouvert.",
+                         "The change log of this store is not open.")
+    return found
 
 
 def changes_for(store: Store, resource: URIRef, base_url: str, limit: int = 20,
                 after: str | None = None) -> tuple[list[Entry], str | None]:
     """The changes that touched ``resource`` (a document), newest first, one page of
-    ``limit``, and the key of the next page (None on the last)."""
-    graph = history_graph(base_url)
-    rows = store.select(
-        f"""{_PREFIXES}
-        SELECT ?item ?change ?resource ?type ?ended ?name ?label ?added ?removed WHERE {{
-          {{ SELECT ?item ?ended WHERE {{
-              GRAPH {graph.n3()} {{ ?item as:object {resource.n3()} ; as:published ?ended }}
-              {_after_filter(after)}
-            }} ORDER BY DESC(?ended) DESC(STR(?item)) LIMIT {limit + 1} }}
-          GRAPH {graph.n3()} {{ {_ENTRY_PATTERN} }}
-        }}"""
-    )
-    entries = sorted(_entries(rows), key=lambda e: (e.ended, str(e.item)), reverse=True)
-    if len(entries) > limit:
-        return entries[:limit], entries[limit - 1].key
-    return entries, None
+    ``limit``, and the key of the next page (None on the last). A key that is not one gives
+    an empty page. One indexed range of the change log."""
+    return changelog(store).for_resource(resource, limit, after)
 
 
 def feed(store: Store, base_url: str, limit: int = 50,
          after: str | None = None) -> tuple[list[Entry], str | None]:
-    """Every resource created, updated or deleted, newest first, one page of ``limit`` and
-    the key of the next page: what the catalog's change feed (Activity Streams 2.0
-    ``OrderedCollection``) pages over."""
-    graph = history_graph(base_url)
-    rows = store.select(
-        f"""{_PREFIXES}
-        SELECT ?item ?change ?resource ?type ?ended ?name ?label ?added ?removed WHERE {{
-          {{ SELECT ?item ?ended WHERE {{
-              GRAPH {graph.n3()} {{ ?item as:published ?ended ; as:object ?o }}
-              {_after_filter(after)}
-            }} ORDER BY DESC(?ended) DESC(STR(?item)) LIMIT {limit + 1} }}
-          GRAPH {graph.n3()} {{ {_ENTRY_PATTERN} }}
-        }}"""
-    )
-    entries = sorted(_entries(rows), key=lambda e: (e.ended, str(e.item)), reverse=True)
-    if len(entries) > limit:
-        return entries[:limit], entries[limit - 1].key
-    return entries, None
+    """Every resource created, updated or deleted, newest first, one page of ``limit`` (older
+    than the key ``after``) and the key of the next page: what the catalog's change feed
+    (Activity Streams 2.0 ``OrderedCollection``) pages over."""
+    return changelog(store).older(after, limit)
 
 
 def feed_newer(store: Store, base_url: str, limit: int, before: str) -> tuple[list[Entry], bool]:
     """The ``limit`` entries just newer than the key ``before`` (the page before a page of
     :func:`feed`), newest first, and whether there are newer ones still."""
-    graph = history_graph(base_url)
-    moment, _, item = before.partition("|")
-    try:
-        stamp = _datetime(datetime.fromisoformat(moment))
-    except ValueError:
-        return [], False
-    newer = (f"FILTER(?ended > {stamp.n3()} || (?ended = {stamp.n3()} && "
-             f"STR(?item) > {Literal(item).n3()}))")
-    rows = store.select(
-        f"""{_PREFIXES}
-        SELECT ?item ?change ?resource ?type ?ended ?name ?label ?added ?removed WHERE {{
-          {{ SELECT ?item ?ended WHERE {{
-              GRAPH {graph.n3()} {{ ?item as:published ?ended ; as:object ?o }}
-              {newer}
-            }} ORDER BY ?ended STR(?item) LIMIT {limit + 1} }}
-          GRAPH {graph.n3()} {{ {_ENTRY_PATTERN} }}
-        }}"""
-    )
-    entries = sorted(_entries(rows), key=lambda e: (e.ended, str(e.item)))
-    more = len(entries) > limit
-    return list(reversed(entries[:limit])), more
+    return changelog(store).newer(before, limit)
 
 
 def feed_size(store: Store, base_url: str) -> int:
-    """How many entries the feed of changes holds."""
-    graph = history_graph(base_url)
-    rows = store.select(
-        f"""{_PREFIXES}
-        SELECT (COUNT(?item) AS ?n) WHERE {{ GRAPH {graph.n3()} {{
-          ?item as:published ?ended ; as:object ?o }} }}"""
-    )
-    return int(rows[0]["n"]) if rows and "n" in rows[0] else 0
+    """How many entries the feed of changes holds (a count the log keeps)."""
+    return changelog(store).count()
+
+
+def recently_changed(store: Store, folder: str, limit: int) -> list[tuple[URIRef, datetime]]:
+    """The resources whose IRI is ``folder`` followed by a name without ``/`` (``{base}id/event/``:
+    the events), most recently changed first, deleted ones left out: at most ``limit``."""
+    return changelog(store).recent(folder, limit)
 
 
 def last_changes(store: Store, base_url: str) -> dict[URIRef, datetime]:
-    """When each resource the history knows was last changed by a write (one aggregate over
-    the history graph: what the sitemap and the feeds date resources with)."""
+    """When each resource the history knows was last changed by a write: one aggregate over
+    the history graph, for the open-data build (whole-store work, on a snapshot that has no
+    change log), which dates the sitemap and the feeds with it."""
     graph = history_graph(base_url)
     rows = store.select(
         f"""{_PREFIXES}
@@ -417,33 +365,12 @@ def last_changes(store: Store, base_url: str) -> dict[URIRef, datetime]:
 
 def last_modified(store: Store, resources: Iterable[URIRef], base_url: str) -> dict[URIRef, datetime]:
     """When each resource was last changed through a write (absent: never since it was loaded)."""
-    wanted = sorted({document_of(r) for r in resources}, key=str)
-    found: dict[URIRef, datetime] = {}
-    graph = history_graph(base_url)
-    for start in range(0, len(wanted), 200):
-        values = " ".join(r.n3() for r in wanted[start:start + 200])
-        rows = store.select(
-            f"""{_PREFIXES}
-            SELECT ?resource (MAX(?ended) AS ?last) WHERE {{
-              VALUES ?resource {{ {values} }}
-              GRAPH {graph.n3()} {{ ?item as:object ?resource ; as:published ?ended }}
-            }} GROUP BY ?resource"""
-        )
-        for row in rows:
-            if "last" in row:
-                found[row["resource"]] = _to_datetime(row["last"])
-    return found
+    return changelog(store).latest({document_of(r) for r in resources})
 
 
 def latest_change(store: Store, base_url: str) -> datetime | None:
     """When the last recorded write ended (None: no write recorded)."""
-    graph = history_graph(base_url)
-    rows = store.select(
-        f"""{_PREFIXES}
-        SELECT ?ended WHERE {{ GRAPH {graph.n3()} {{ ?c a prov:Activity ; prov:endedAtTime ?ended }} }}
-        ORDER BY DESC(?ended) LIMIT 1"""
-    )
-    return _to_datetime(rows[0]["ended"]) if rows else None
+    return changelog(store).latest_change()
 
 
 @dataclass(frozen=True)
@@ -491,33 +418,32 @@ def alive(store: Store, resource: URIRef, base_url: str) -> bool:
 
 
 def tombstone(store: Store, resource: URIRef, base_url: str) -> Tombstone | None:
-    """The tombstone of ``resource`` when it was deleted by a write and is still gone."""
+    """The tombstone of ``resource`` when it was deleted by a write and is still gone: its
+    last deletion, from the change log, and what the history says it was."""
     resource = document_of(resource)
+    if alive(store, resource, base_url):
+        return None
+    deletion = changelog(store).last_deletion(resource)
+    if deletion is None:
+        return None
     graph = history_graph(base_url)
     rows = store.select(
         f"""{_PREFIXES}
-        SELECT ?change ?gone ?ended ?name ?type ?label WHERE {{
-          {{ SELECT ?item ?change ?ended WHERE {{
-              GRAPH {graph.n3()} {{
-                ?item a as:Delete ; as:object {resource.n3()} ; dct:isPartOf ?change ;
-                      as:published ?ended }}
-            }} ORDER BY DESC(?ended) LIMIT 1 }}
+        SELECT ?gone ?type ?label WHERE {{
           GRAPH {graph.n3()} {{
-            ?item as:result ?gone .
-            OPTIONAL {{ ?change prov:wasAssociatedWith/foaf:name ?name }}
+            {deletion.item.n3()} as:result ?gone .
             OPTIONAL {{ ?gone as:formerType ?type }}
             OPTIONAL {{ ?gone as:name ?label }}
           }}
         }} LIMIT {4 * FORMER_CAP * FORMER_CAP}"""
     )
-    if not rows or alive(store, resource, base_url):
+    if not rows:
         return None
-    first = rows[0]
     types = sorted({row["type"] for row in rows if "type" in row}, key=str)
     labels = sorted({row["label"] for row in rows if "label" in row},
                     key=lambda l: (l.language or "", str(l)))
-    return Tombstone(resource, first["change"], first["gone"], _to_datetime(first["ended"]),
-                     str(first.get("name", "")), types, labels)
+    return Tombstone(resource, deletion.change, rows[0]["gone"], deletion.ended, deletion.agent,
+                     types, labels)
 
 
 def quads_of_record(text: str) -> list[Quad]:
@@ -530,8 +456,8 @@ def quads_of_record(text: str) -> list[Quad]:
 
 __all__ = [
     "ACTIONS", "ACTION_LABELS", "Entry", "HISTORY_LINKS", "QUAD_CAP", "Record", "Tombstone", "Touched",
-    "agent_iri", "alive", "change_iri", "changes_for", "classify", "document_of", "feed",
-    "feed_newer", "feed_size", "last_changes",
-    "history_graph", "last_modified", "latest_change", "now", "quads_of_record", "record_quads",
-    "tombstone",
+    "agent_iri", "alive", "change_iri", "changelog", "changes_for", "classify", "document_of",
+    "feed", "feed_newer", "feed_size", "history_graph", "last_changes", "last_modified",
+    "latest_change", "now", "parse_key", "quads_of_record", "recently_changed", "record_labels",
+    "record_quads", "tombstone",
 ]

@@ -15,7 +15,9 @@ change to applying it (writers never interleave) and does, in order:
    cost follows the size of the change, not of the store; a violation refuses the write
    (:class:`~service.errors.ValidationFailed`, 422, with the report), warnings pass;
 4. record it in the history (:mod:`service.history`), in the same changeset;
-5. apply it (``Store.apply``: atomic and durable, journaled on the embedded store);
+5. apply it (``Store.apply``: atomic and durable, journaled on the embedded store), then,
+   still under the lock, append its record to the change log beside the store
+   (:mod:`service.changelog`), which pages and feeds read;
 6. update the search index for the resources it touched.
 
 **What is validated.** The shapes describe the project's resources. A node of the change
@@ -499,6 +501,7 @@ class Publisher:
             created = {g for g in changes.graphs() if g is not None and g not in existing}
             touched = history.classify(self.store, changes, base, owners)
             change = None
+            entry = None
             applied = changes
             if record:
                 change = history.change_iri(base)
@@ -506,15 +509,35 @@ class Publisher:
                     change, agent, operation, started, history.now(),
                     sorted(changes.graphs(), key=lambda g: str(g or "")),
                     len(changes.add), len(changes.remove), touched,
+                    # Writers never interleave: this write makes the next generation.
+                    generation=self.store.generation + 1,
                 )
                 applied = Changeset(changes.remove, changes.add + history.record_quads(entry, changes, base))
             generation = self.store.apply(applied)
+            self._log(changes, entry, generation)
         # Outside the lock: the index takes it itself, and a remote store's lock may not nest.
         self._reindex(changes)
         log.info("write by %s (%s): +%d -%d quads, generation %d", agent, operation,
                  len(changes.add), len(changes.remove), generation)
         return Outcome(generation, len(changes.add), len(changes.remove), change, report,
                        created, touched)
+
+    def _log(self, changes: Changeset, entry: history.Record | None, generation: int) -> None:
+        """Keep the change log in step with the write just applied (under the write lock)."""
+        changelog = self.store.changelog
+        if changelog is None:
+            return
+        try:
+            if entry is not None:
+                changelog.written(self.store, entry, generation)
+            elif history.history_graph(self.config.base_url) in changes.graphs():
+                # Records brought whole (an export restored): read them from the graph.
+                changelog.rebuild(self.store, generation)
+            else:
+                changelog.advance(self.store, generation)
+        except Exception:  # noqa: BLE001 — the write is applied; the log catches up later
+            log.exception("change log not appended after a write: it catches up from the history "
+                          "graph before the next write, or at the next start")
 
     def _reindex(self, changes: Changeset) -> None:
         if self.index is None:

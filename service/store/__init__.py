@@ -23,7 +23,7 @@ from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterator, Mapping
+from typing import IO, Any, Iterator, Mapping
 
 from rdflib import Graph
 from rdflib.term import BNode, Literal, Node, URIRef
@@ -85,6 +85,10 @@ class QueryResponse:
 
 class Store(ABC):
     """What the service needs from a store."""
+
+    #: The change log kept beside the store (``service.changelog``), attached by whoever opens
+    #: the store to write and serve it; the store itself never reads it. None: none is open.
+    changelog: Any = None
 
     # -- reading: our own bounded queries -------------------------------------------------
 

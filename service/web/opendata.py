@@ -18,11 +18,12 @@
 No request does whole-store work. The catalog, VoID, the dumps and the Atom feed answer
 from the last finished open-data build (:mod:`service.builds`, made in the background
 after writes), at once, and their ``ETag`` and ``Last-Modified`` are that build's: a
-write shows there once the build after it has finished. Before the first build exists
-(the very first start on a store) they answer 503 with ``Retry-After``. The calendars and
-the change feed read the store with bounded queries; their ``ETag`` follows the store
-generation (and the build whose dates they use). Every route answers a conditional GET
-with 304.
+write shows there once the build after it has finished (the Atom feed adds the events
+written since, from the change log). Before the first build exists (the very first start
+on a store) they answer 503 with ``Retry-After``. The calendars read the store with
+bounded queries, the change feed the change log (:mod:`service.changelog`) by index; their
+``ETag`` follows the store generation (and the build whose dates they use). Every route
+answers a conditional GET with 304.
 """
 
 from __future__ import annotations
@@ -43,10 +44,11 @@ from ..calendar import MAX_EVENTS, calendar, event_details
 from ..catalog import Links, catalog_page, label_of, page_graph, schema_org
 from ..dumps import DATASET_KEYS, FORMATS_BY_SUFFIX, NQUADS_GZ, TRIPLE_FORMATS
 from ..errors import BadRequest, NotAcceptable, NotFound, NotReady
-from ..feeds import ChangeLinks, atom_feed, change_collection, change_page, moment_of
+from ..feeds import ChangeLinks, atom_feed, change_collection, change_page, moment_of, newest
 from ..formats import (
     GRAPH_FORMATS, HTML, JSONLD, RDFXML, TURTLE, Format, content_type, negotiate, parse_accept,
 )
+from ..history import parse_key, recently_changed
 from ..namespaces import HYDRA, PREFIXES, VCARD
 from ..search import FACET_PREFIXES, Filters, parse_filter_date
 from ..void import void_graph
@@ -337,8 +339,9 @@ def changes() -> Response:
     if after and before:
         raise BadRequest("Donnez after ou before, pas les deux.", "Give after or before, not both.")
     for value in (after, before):
-        if value is not None and (len(value) > 2000 or "|" not in value):
-            raise BadRequest("Clé de page invalide.", "Invalid page key.")
+        if value is not None and (len(value) > 2000 or parse_key(value) is None):
+            raise BadRequest("Clé de page invalide : une date ISO 8601, « | », puis une IRI.",
+                             "Invalid page key: an ISO 8601 time, “|”, then an IRI.")
     accept = parse_accept(request.headers.get("Accept"))
     jsonld = accept.best_match([ACTIVITY_JSON, JSONLD.media_type]) == JSONLD.media_type and \
         accept.quality(JSONLD.media_type) > accept.quality(ACTIVITY_JSON)
@@ -390,7 +393,10 @@ def events_atom() -> Response:
     if unchanged is not None:
         return unchanged
     settings = config()
-    entries = current.latest("event", settings.page_size)
+    # The build's order, and the events written since it, from the change log.
+    entries = newest(current.latest("event", settings.page_size),
+                     recently_changed(store(), f"{settings.base_url}id/event/", settings.page_size),
+                     limit=settings.page_size)
     details = event_details(store(), [iri for iri, _ in entries], with_programme=False)
     author = label_of(current.catalog.publisher_names, langs)
     body = atom_feed(
