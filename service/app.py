@@ -7,6 +7,7 @@ from flask import Flask
 from .builds import Builder
 from .changelog import open_changelog
 from .config import Config, load_config
+from .indexing import IndexBuilder
 from .search import open_index
 from .store import Store, open_store
 
@@ -23,13 +24,18 @@ def create_app(config: Config | None = None, store: Store | None = None) -> Flas
     store = store if store is not None else open_store(config)
     # The history as pages and feeds read it: caught up with the store before the first request.
     changelog = open_changelog(store, config)
+    index = open_index(config)
     app.extensions[EXTENSION_KEY] = {
         "config": config,
         "store": store,
         "changelog": changelog,
-        # Lists, facets and search read this index; built from the store when missing or stale.
-        "index": open_index(config, store),
+        # Lists, facets and search read this index; built in the background when missing or
+        # stale (``service.indexing``), while the server already answers.
+        "index": index,
     }
+    indexer = IndexBuilder(index, store, config)
+    app.extensions[EXTENSION_KEY]["indexer"] = indexer
+    indexer.start()
     # Dumps, VoID and the catalog's figures: built in the background, served as last finished.
     builder = Builder(store, config)
     app.extensions[EXTENSION_KEY]["builds"] = builder

@@ -16,7 +16,7 @@ from typing import Any, Callable
 import click
 
 from .config import DEFAULT_BASE, SETTINGS, Config, load_config
-from .errors import MediationError
+from .errors import MediationError, NotReady
 from .formats import DATASET_FORMATS, GRAPH_FORMATS
 
 
@@ -90,8 +90,12 @@ def serve(**options: Any) -> None:
     root = f"http://{config.host}:{config.port}/"
     click.echo(f"Service prêt / ready: {root}")
     click.echo(f"SPARQL : {root}sparql · catalogue / catalog : {root}catalog")
-    for label, path in latest_events(app.extensions["mediation"]["index"], config):
-        click.echo(f"  {label} : {root}{path}")
+    try:
+        for label, path in latest_events(app.extensions["mediation"]["index"], config):
+            click.echo(f"  {label} : {root}{path}")
+    except NotReady:
+        click.echo("Index de recherche en construction : listes et recherche bientôt prêtes.\n"
+                   "Search index being built: lists and search will be ready soon.")
     try:
         waitress.serve(
             app,
@@ -113,6 +117,7 @@ def latest_events(index: Any, config: Config, count: int = 3) -> list[tuple[str,
         Filters(kind="event", when="past", today=config.today or None, top_level=True),
         order="date-desc",
         limit=count,
+        count=False,
     )
     shown = []
     for item in page.items:
@@ -512,8 +517,10 @@ def export(format_key: str | None, output: Path | None, compress: bool, **option
 @main.command()
 @settings_options(STORE_SETTINGS + ["index_path", "languages"])
 def reindex(**options: Any) -> None:
-    """Reconstruire l'index de recherche — rebuild the search index (lists, facets, full text)
-    from the store, e.g. before serving a large store: `serve` then starts at once."""
+    """Reconstruire l'index de recherche — rebuild the search index (lists, facets, full text,
+    incoming links) from the store, in place, the store not in use. `serve` builds a missing
+    or stale index itself in the background; before serving a large store, this makes lists
+    answer from the start."""
     import time
 
     from .search import Index, index_path

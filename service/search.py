@@ -43,32 +43,33 @@ import binascii
 import calendar
 import json
 import logging
+import os
 import re
 import sqlite3
 import threading
 import time
 import unicodedata
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import snowballstemmer
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from .config import DEFAULT_BASE
-from .errors import BadRequest, ConfigError, QueryTimeout
+from .errors import BadRequest, ConfigError, NotReady, QueryTimeout
 from .labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES, Languages
 from .namespaces import MED, SDO
 
 log = logging.getLogger(__name__)
 
 #: Bumped when the layout or the way rows are built changes: an older index is rebuilt.
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "8"
 
 INDEX_FILE = "index.sqlite"
 
@@ -394,6 +395,7 @@ class Row:
     text_label: list[str] = field(default_factory=list)
     text_body: list[str] = field(default_factory=list)
     text_context: list[str] = field(default_factory=list)
+    top: bool = True  # not a session of another event (the sessions of a series stay)
 
     def add_facet(self, name: str, value: str) -> None:
         self.facets.setdefault(name, set()).add(value)
@@ -525,6 +527,18 @@ class _Gatherer:
                     self._ancestors[str(row["x"])].add(str(row["a"]))
         return {i: self._ancestors[i] for i in iris}
 
+    def events_not_series(self, iris: Iterable[str]) -> set[str]:
+        """Those of ``iris`` the store describes (they have a type) that are not event series."""
+        wanted = sorted(set(iris))
+        typed: dict[str, set[str]] = {}
+        for start in range(0, len(wanted), self.batch):
+            chunk = wanted[start:start + self.batch]
+            for row in self.store.select(
+                "SELECT ?s ?t WHERE { VALUES ?s { " + self._values(chunk) + " } ?s a ?t }"
+            ):
+                typed.setdefault(str(row["s"]), set()).add(str(row["t"]))
+        return {i for i, types in typed.items() if str(SDO.EventSeries) not in types}
+
     def labels(self, iris: Iterable[str]) -> dict[str, Pairs]:
         """Every label of each IRI, as (language, text), in the order of LABEL_PROPERTIES (cached)."""
         wanted = sorted({i for i in iris if i not in self._labels})
@@ -588,6 +602,10 @@ class _Gatherer:
                     named |= {str(o2) for p2, o2 in nested
                               if p2 == SDO_CONTAINED and isinstance(o2, URIRef)}
         names = self.labels(named)
+        # A session is an event held within another event that is not a series.
+        within = {str(o) for links in targets.values() for o, _ in links.get(SDO.superEvent, ())
+                  if isinstance(o, URIRef)}
+        events = self.events_not_series(within)
 
         rows: dict[str, Row | None] = {}
         for iri in iris:
@@ -600,6 +618,7 @@ class _Gatherer:
                 continue
             row = Row(iri, kind)
             self._fill(row, own[iri], targets[iri], ancestors, names)
+            row.top = not row.facets.get("superevent", set()) & events
             for part in sorted(parts.get(iri, ())):
                 row.deps.add(part)
                 for predicate, obj, nested in part_triples.get(part, ()):
@@ -767,11 +786,14 @@ CREATE TABLE IF NOT EXISTS resource (
     start_day TEXT,
     end_day TEXT,
     end_value TEXT,
-    sort_date TEXT NOT NULL DEFAULT ''
+    sort_date TEXT NOT NULL DEFAULT '',
+    top INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS resource_label ON resource (kind, sort_label, iri);
 CREATE INDEX IF NOT EXISTS resource_date ON resource (kind, sort_date, iri);
 CREATE INDEX IF NOT EXISTS resource_end ON resource (kind, end_day);
+-- Days and series, newest first, without their sessions (the home page's lists).
+CREATE INDEX IF NOT EXISTS resource_top ON resource (kind, top, sort_date, iri);
 -- IRIs (and years) that facets and dependencies name, stored once: the tables below hold
 -- integers, which keeps the index about the size of the store instead of twice it.
 CREATE TABLE IF NOT EXISTS term (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE);
@@ -787,7 +809,32 @@ CREATE INDEX IF NOT EXISTS dep_id ON dep (id);
 CREATE VIRTUAL TABLE IF NOT EXISTS text USING fts5(
     label, body, context, tokenize = 'unicode61 remove_diacritics 2'
 );
+-- How many rows each facet value has, per kind (and sub-kind), kept by every insert and
+-- delete: what an unfiltered list, its facets and the home page's figures count, read in
+-- a few rows whatever the size of the store. Levels: (kind, ''), (kind, subkind) and
+-- ('*', '') for all kinds; facet '*' value '*' is the level's total, 'month' the start
+-- months (rows dated to the month or the day), 'coarse' the rows dated by a year only.
+CREATE TABLE IF NOT EXISTS tally (
+    kind TEXT NOT NULL, subkind TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL,
+    n INTEGER NOT NULL, PRIMARY KEY (kind, subkind, facet, value)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tally_top ON tally (kind, subkind, facet, n);
+-- Incoming links: every triple whose subject is an IRI and whose object is a document of
+-- ours ({base}…, no fragment), in the union of the graphs, by object, property and linking
+-- IRI (the order pages are read in, by key), and their number per object and property.
+CREATE TABLE IF NOT EXISTS link (
+    object INTEGER NOT NULL, property INTEGER NOT NULL, subject TEXT NOT NULL,
+    PRIMARY KEY (object, property, subject)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS link_subject ON link (subject);
+CREATE TABLE IF NOT EXISTS link_count (
+    object INTEGER NOT NULL, property INTEGER NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (object, property)
+) WITHOUT ROWID;
 """
+
+#: Every table of the index (emptied before a build).
+TABLES = ("resource", "facet", "dep", "term", "text", "meta", "tally", "link", "link_count")
 
 #: Weights of the text columns in the ranking (bm25): names first, then descriptions, then context.
 WEIGHTS = (10.0, 3.0, 1.0)
@@ -853,7 +900,7 @@ def _best(pairs: Sequence[Sequence[str]], languages: Languages) -> tuple[str, st
 @dataclass(frozen=True)
 class Page:
     items: list[Item]
-    total: int
+    total: int | None  # None when not counted (``Index.list(count=False)``)
     next_key: tuple | None
     prev_key: tuple | None
 
@@ -899,9 +946,13 @@ class Filters:
             today = self.today or date.today().isoformat()
             if self.when == "upcoming":
                 clauses.append(f"{alias}.end_day >= ?")
+                params.append(today)
             else:
-                clauses.append(f"{alias}.end_day < ?")
-            params.append(today)
+                # A past event also started before today: the second clause says so to the
+                # index on (kind, sort_date), so that the newest past events are read first
+                # without walking the upcoming ones.
+                clauses.append(f"{alias}.end_day < ? AND {alias}.sort_date < ?")
+                params += [today, today]
         if self.date_from is not None:
             clauses.append(f"{alias}.end_day >= ?")
             params.append(self.date_from.first)
@@ -909,12 +960,21 @@ class Filters:
             clauses.append(f"{alias}.start_day <= ?")
             params.append(self.date_to.last)
         if self.top_level:
-            clauses.append(
-                f"{alias}.id NOT IN (SELECT f.id FROM facet f JOIN term t ON t.id = f.value "
-                "JOIN resource s ON s.iri = t.iri WHERE f.facet = 'superevent' "
-                "AND s.subkind != 'series')"
-            )
+            # A column of the row, in the index on (kind, top, sort_date): the newest days
+            # are read first, however many sessions come after them.
+            clauses.append(f"{alias}.top = 1")
         return (" AND ".join(clauses) or "1"), params
+
+    def tallied(self) -> bool:
+        """Whether the :data:`tally` table answers for this selection (a kind and maybe a
+        sub-kind, nothing else): counts then cost a few rows, whatever the store's size."""
+        return (not self.facets and self.when == "all" and self.date_from is None
+                and self.date_to is None and not self.top_level
+                and (self.subkind is None or self.kind is not None))
+
+    def level(self) -> tuple[str, str]:
+        """The tally level of a :meth:`tallied` selection."""
+        return (self.kind or "*", self.subkind or "")
 
 
 #: Orders a list can be sorted in: name → (sort column, descending).
@@ -928,9 +988,86 @@ _COLUMNS = ("r.id, r.iri, r.kind, r.subkind, r.labels, r.descriptions, r.place, 
             "r.date_precision, r.end_value, r.start_day, r.end_day, r.sort_label, r.sort_date")
 
 
+#: Linking IRIs whose outgoing links one query reads, when an update follows a write.
+LINK_BATCH = 400
+#: Incoming links a build writes at a time.
+LINK_WRITE_BATCH = 50_000
+#: Most properties a resource's incoming links are grouped by (a resource linked by more is rare).
+MAX_INCOMING_PROPERTIES = 200
+
+
+def tally_keys(kind: str, subkind: str, facets: Mapping[str, Iterable[str]],
+               precision: str | None, start: str | None) -> list[tuple[str, str, str, str]]:
+    """The :data:`tally` rows one index row counts in (see the table's comment)."""
+    levels = [(kind, ""), ("*", "")] + ([(kind, subkind)] if subkind else [])
+    keys = [("*", "", "kind", kind), (kind, "", "subkind", subkind)]
+    for level, sub in levels:
+        keys.append((level, sub, "*", "*"))
+        for facet, values in facets.items():
+            keys += [(level, sub, facet, value) for value in values]
+        if precision in ("day", "month") and start:
+            keys.append((level, sub, "month", start[:7]))
+        elif precision == "year":
+            keys.append((level, sub, "coarse", "*"))
+    return keys
+
+
+class _Gate:
+    """Any number of readers, or one swap: the index file is replaced (:meth:`Index.adopt`)
+    only while no reader is using it. A thread may read within its own read."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._readers = 0
+        self._closed = False
+        self._depth = threading.local()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        depth = getattr(self._depth, "n", 0)
+        if not depth:
+            with self._condition:
+                while self._closed:
+                    self._condition.wait()
+                self._readers += 1
+        self._depth.n = depth + 1
+        try:
+            yield
+        finally:
+            self._depth.n = depth
+            if not depth:
+                with self._condition:
+                    self._readers -= 1
+                    self._condition.notify_all()
+
+    @contextmanager
+    def closed(self) -> Iterator[None]:
+        with self._condition:
+            while self._closed:
+                self._condition.wait()
+            self._closed = True
+            while self._readers:
+                self._condition.wait()
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._closed = False
+                self._condition.notify_all()
+
+
 class Index:
     """The SQLite index of one store. Thread-safe: readers use one connection per thread
-    (WAL: they never wait for the writer), writes are serialised."""
+    (WAL: they never wait for the writer), writes are serialised.
+
+    Two states matter to its readers. It is *servable* when its file holds a finished index
+    of this layout, base and language order; reading one that is not raises
+    :class:`~service.errors.NotReady` (503, ``Retry-After``). It is *trusted* when it is in
+    step with the store: built from it, and told of every write since (:meth:`update`). An
+    index that is servable but not trusted (the store changed while the service was
+    stopped, or an update failed) is read as it is while :mod:`service.indexing` builds a
+    fresh one, which :meth:`adopt` then puts in its place.
+    """
 
     def __init__(self, path: Path | str, base_url: str = DEFAULT_BASE,
                  languages: Sequence[str] = ("fr", "en"), timeout: float = 10.0):
@@ -943,6 +1080,17 @@ class Index:
         self._version = 0  # bumped by every write: caches of derived figures key on it
         self._facet_cache: OrderedDict[tuple, list[FacetValue]] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._gate = _Gate()
+        self._epoch = 0  # bumped when the file is replaced: each thread then reconnects
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        self._pending: set[str] | None = None  # IRIs written while a fresh index is built
+        self._trusted = True
+        self._servable = False
+        self._generation: int | None = None
+        self._built = ""
+        #: Seconds a client should wait when the index is not servable (set by its builder).
+        self.retry_after: Callable[[], int] = lambda: 10
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self._layout() not in (None, SCHEMA_VERSION):
             # An index of another layout: start from an empty file (it is rebuilt from the store).
@@ -950,6 +1098,7 @@ class Index:
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
         with self._writer() as db:
             db.executescript(_SCHEMA)
+        self._refresh()
 
     # -- connections ---------------------------------------------------------------------------
 
@@ -976,17 +1125,24 @@ class Index:
         )
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        # Not tied to its thread: :meth:`adopt` closes every reader before it replaces the file.
+        db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = OFF")
         return db
 
     def _reader(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
+        local = self._local
+        db = getattr(local, "db", None)
+        if db is not None and getattr(local, "epoch", None) != self._epoch:
+            db = None  # closed when the file was replaced
         if db is None:
-            db = self._local.db = self._connect()
+            db = local.db = self._connect()
+            local.epoch = self._epoch
             db.execute("PRAGMA query_only = ON")
+            with self._connections_lock:
+                self._connections.append(db)
         return db
 
     @contextmanager
@@ -1000,32 +1156,76 @@ class Index:
 
     @contextmanager
     def _bounded(self) -> Iterator[sqlite3.Connection]:
-        """A reader whose statements are interrupted past the time-out."""
-        db = self._reader()
-        deadline = time.monotonic() + self.timeout
-        db.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 20_000)
-        try:
-            yield db
-        except sqlite3.OperationalError as error:
-            if "interrupted" in str(error):
-                raise QueryTimeout(
-                    f"La recherche a dépassé {self.timeout:g} s ; précisez-la.",
-                    f"The search took longer than {self.timeout:g} s; narrow it down.",
-                ) from None
-            raise
-        finally:
-            db.set_progress_handler(None, 0)
+        """A reader whose statements are interrupted past the time-out; :class:`NotReady` while
+        the index is not servable."""
+        with self._gate.reading():
+            if not self._servable:
+                raise self.not_ready()
+            db = self._reader()
+            deadline = time.monotonic() + self.timeout
+            db.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 20_000)
+            try:
+                yield db
+            except sqlite3.OperationalError as error:
+                if "interrupted" in str(error):
+                    raise QueryTimeout(
+                        f"La recherche a dépassé {self.timeout:g} s ; précisez-la.",
+                        f"The search took longer than {self.timeout:g} s; narrow it down.",
+                    ) from None
+                raise
+            finally:
+                db.set_progress_handler(None, 0)
+
+    def not_ready(self) -> NotReady:
+        seconds = max(1, int(self.retry_after()))
+        return NotReady(
+            "Les listes, la recherche et la page d'accueil sont en préparation : l'index de "
+            f"recherche se construit depuis le magasin ; réessayez dans {seconds} s. Les pages "
+            "des ressources et le point SPARQL répondent déjà.",
+            "Lists, search and the home page are being prepared: the search index is being "
+            f"built from the store; try again in {seconds} s. Resource pages and the SPARQL "
+            "endpoint already answer.",
+            retry_after=seconds,
+        )
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)
         if db is not None:
+            with self._connections_lock:
+                if db in self._connections:
+                    self._connections.remove(db)
             db.close()
             self._local.db = None
+
+    def _close_readers(self) -> None:
+        """Close every thread's reader (the caller holds the gate closed)."""
+        with self._connections_lock:
+            for db in self._connections:
+                try:
+                    db.close()
+                except sqlite3.Error:
+                    pass
+            self._connections.clear()
+            self._epoch += 1
 
     # -- state -----------------------------------------------------------------------------------
 
     def meta(self) -> dict[str, str]:
-        return dict(self._reader().execute("SELECT key, value FROM meta").fetchall())
+        with self._gate.reading():
+            return dict(self._reader().execute("SELECT key, value FROM meta").fetchall())
+
+    def _refresh(self) -> None:
+        """Servable, generation and build time, from the file's ``meta``."""
+        meta = self.meta()
+        expected = self._expected_meta()
+        self._servable = (all(meta.get(k) == v for k, v in expected.items())
+                          and "generation" in meta)
+        self._generation = int(meta["generation"]) if "generation" in meta else None
+        self._built = meta.get("built", "")
+        try:
+            self.build_seconds: float | None = float(meta["seconds"])
+        except (KeyError, ValueError):
+            self.build_seconds = None
 
     @property
     def generation(self) -> int | None:
@@ -1035,6 +1235,31 @@ class Index:
     @property
     def version(self) -> int:
         return self._version
+
+    @property
+    def last_generation(self) -> int | None:
+        """The store generation of its last build or update, as known in memory."""
+        return self._generation
+
+    @property
+    def servable(self) -> bool:
+        """Its file holds a finished index of this layout, base and languages."""
+        return self._servable
+
+    @property
+    def trusted(self) -> bool:
+        """Servable and in step with the store: every write has reached it."""
+        return self._servable and self._trusted
+
+    @property
+    def stamp(self) -> str:
+        """What tells this index's answers from any earlier ones (for validators): the
+        generation of its last update and when its file was built."""
+        return f"{self._generation}@{self._built}"
+
+    def distrust(self) -> None:
+        """Mark it out of step with the store (its builder then builds a fresh one)."""
+        self._trusted = False
 
     def _expected_meta(self) -> dict[str, str]:
         return {"schema": SCHEMA_VERSION, "base_url": self.base, "languages": ",".join(self.languages)}
@@ -1048,6 +1273,7 @@ class Index:
     def ensure(self, store) -> bool:
         """Build the index from the store when it is missing or stale; True when it was built."""
         if self.is_current(store):
+            self._trusted = True
             return False
         self.build(store)
         return True
@@ -1057,7 +1283,9 @@ class Index:
     def build(self, store, batch: int = 400) -> int:
         """Rebuild every row from the store, in one transaction; return the number of rows.
 
-        Readers see the previous index until the new one is committed.
+        Readers see the previous index until the new one is committed. The server builds a
+        fresh file in another process instead (:mod:`service.indexing`); this is also what
+        ``mediation reindex`` runs.
         """
         started = time.monotonic()
         generation = store.generation
@@ -1071,100 +1299,208 @@ class Index:
         })
         subjects = [s for s in subjects if kind_of(s, self.base) is not None]
         count = 0
+        tally: Counter = Counter()
         with self._writer() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
-                for table in ("resource", "facet", "dep", "term", "text", "meta"):
+                for table in TABLES:
                     db.execute(f"DELETE FROM {table}")
                 for start in range(0, len(subjects), batch):
                     rows = gatherer.rows(subjects[start:start + batch])
-                    count += self._insert(db, (row for row in rows.values() if row is not None))
-                self._set_meta(db, generation)
+                    count += self._insert(db, (row for row in rows.values() if row is not None),
+                                          tally)
+                self._flush_tally(db, tally)
+                links = self._build_links(db, store)
+                self._set_meta(db, generation, built=True)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
             db.execute("ANALYZE")
+            # What the build took: how long a client is told to wait for the next one.
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('seconds', ?)",
+                       (f"{time.monotonic() - started:.1f}",))
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._version += 1
-        log.info("search index built: %d resources in %.1f s", count, time.monotonic() - started)
+        self._trusted = True
+        self._clear_caches()
+        self._refresh()
+        log.info("search index built: %d resources, %d incoming links in %.1f s", count, links,
+                 time.monotonic() - started)
         return count
 
     def update(self, store, iris: Iterable[str]) -> int:
         """Reindex the resources ``iris`` name (a hash IRI names its resource), and every row
-        built from them; rows of resources the store no longer describes are removed.
+        built from them; rows of resources the store no longer describes are removed; the
+        incoming links of every IRI of ``iris`` are read again.
 
         Atomic: one transaction. Call it after each write with the IRIs it touched
         (:func:`changed_iris` gives them for a changeset). Returns the number of rows rewritten.
+        While a fresh index is being built, the IRIs are also kept for it (:meth:`adopt`);
+        an index that is not servable only keeps them.
         """
         given = {str(i) for i in iris if isinstance(i, (str, URIRef)) and not isinstance(i, BNode)}
         if not given:
             return 0
-        owners = {i.split("#", 1)[0] for i in given}
         with store.write_lock(), self._write:
-            db = self._reader()
-            targets = {o for o in owners if kind_of(o, self.base) is not None}
-            lookup = sorted(given | owners)
-            for start in range(0, len(lookup), 500):
-                chunk = lookup[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                targets.update(row[0] for row in db.execute(
-                    f"SELECT DISTINCT r.iri FROM term t JOIN dep d ON d.term = t.id "
-                    f"JOIN resource r ON r.id = d.id WHERE t.iri IN ({marks})", chunk))
-            ordered = sorted(targets)
-            rows = _Gatherer(store, self.base, self.languages).rows(ordered)
-            generation = store.generation
-            with self._writer() as writer:
-                writer.execute("BEGIN IMMEDIATE")
-                try:
-                    for iri in ordered:
-                        self._delete(writer, iri)
-                    self._insert(writer, (rows[i] for i in ordered if rows.get(i) is not None))
+            if self._pending is not None:
+                self._pending |= given
+            if not self._servable:
+                return 0
+            try:
+                return self._update(store, given)
+            except BaseException:
+                self._trusted = False  # its builder makes a fresh one
+                raise
+
+    def _update(self, store, given: set[str]) -> int:
+        owners = {i.split("#", 1)[0] for i in given}
+        db = self._reader()
+        targets = {o for o in owners if kind_of(o, self.base) is not None}
+        lookup = sorted(given | owners)
+        for start in range(0, len(lookup), 500):
+            chunk = lookup[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            targets.update(row[0] for row in db.execute(
+                f"SELECT DISTINCT r.iri FROM term t JOIN dep d ON d.term = t.id "
+                f"JOIN resource r ON r.id = d.id WHERE t.iri IN ({marks})", chunk))
+        ordered = sorted(targets)
+        rows = _Gatherer(store, self.base, self.languages).rows(ordered)
+        links = self._outgoing(store, sorted(given))
+        generation = store.generation
+        tally: Counter = Counter()
+        with self._writer() as writer:
+            writer.execute("BEGIN IMMEDIATE")
+            try:
+                for iri in ordered:
+                    self._delete(writer, iri, tally)
+                self._insert(writer, (rows[i] for i in ordered if rows.get(i) is not None), tally)
+                self._flush_tally(writer, tally)
+                self._write_links(writer, links)
+                if self._trusted:
                     self._set_meta(writer, generation)
-                    writer.execute("COMMIT")
-                except BaseException:
-                    writer.execute("ROLLBACK")
-                    raise
-            self._version += 1
+                writer.execute("COMMIT")
+            except BaseException:
+                writer.execute("ROLLBACK")
+                raise
+        if self._trusted:
+            self._generation = generation
+        self._version += 1
+        self._clear_caches()
         return len(ordered)
 
     def remove(self, iris: Iterable[str]) -> int:
         """Remove the rows of ``iris`` (hash IRIs name their resource), in one transaction.
 
-        Rows built from them stay as they are: when the store still holds those,
-        :meth:`update` is the call that reindexes them.
+        Rows built from them stay as they are, and so do incoming links: when the store
+        still holds those, :meth:`update` is the call that reindexes them.
         """
         owners = sorted({str(i).split("#", 1)[0] for i in iris})
         removed = 0
+        tally: Counter = Counter()
         with self._writer() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
                 for iri in owners:
-                    removed += self._delete(db, iri)
+                    removed += self._delete(db, iri, tally)
+                self._flush_tally(db, tally)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
         self._version += 1
+        self._clear_caches()
         return removed
 
-    def _set_meta(self, db: sqlite3.Connection, generation: int) -> None:
+    # -- a fresh index in this one's place ---------------------------------------------------------
+
+    def record(self) -> None:
+        """From now on, keep the IRIs of every :meth:`update` for a fresh index being built."""
+        with self._write:
+            self._pending = set()
+
+    def recorded(self) -> set[str]:
+        """The IRIs kept since the last call (and keep recording)."""
+        with self._write:
+            found = self._pending or set()
+            if self._pending is not None:
+                self._pending = set()
+            return found
+
+    def stop_recording(self) -> None:
+        with self._write:
+            self._pending = None
+
+    def adopt(self, fresh: "Index", store) -> None:
+        """Put ``fresh`` (an index file built from a copy of the store, then brought up to
+        date with :meth:`recorded`) in this one's place, atomically for readers.
+
+        Under the store's write lock: the last IRIs recorded are replayed into ``fresh``,
+        whose file is then closed and moved over this one's while no reader uses it (a few
+        milliseconds); every thread reconnects on its next read. From then on the index is
+        servable and trusted.
+        """
+        with store.write_lock(), self._write:
+            last = self._pending or set()
+            if last:
+                fresh.update(store, last)
+            fresh.release()
+            with self._gate.closed():
+                self._close_readers()
+                for suffix in ("-wal", "-shm"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+                os.replace(fresh.path, self.path)
+                _fsync_directory(self.path.parent)
+            self._pending = None
+            self._trusted = True
+            self._version += 1
+            self._clear_caches()
+            self._refresh()
+
+    def release(self) -> None:
+        """Close every connection and fold the write-ahead log into the file, which can then
+        be moved whole."""
+        with self._write, self._gate.closed():
+            self._close_readers()
+            db = sqlite3.connect(self.path, isolation_level=None)
+            try:
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                db.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                db.close()
+
+    # -- rows, tallies and links -------------------------------------------------------------------
+
+    def _clear_caches(self) -> None:
+        with self._cache_lock:
+            self._facet_cache.clear()
+
+    def _set_meta(self, db: sqlite3.Connection, generation: int, built: bool = False) -> None:
         values = {**self._expected_meta(), "generation": str(generation)}
+        if built:
+            values["built"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values.items())
 
     @staticmethod
-    def _delete(db: sqlite3.Connection, iri: str) -> int:
-        found = db.execute("SELECT id FROM resource WHERE iri = ?", (iri,)).fetchone()
+    def _delete(db: sqlite3.Connection, iri: str, tally: Counter) -> int:
+        found = db.execute("SELECT id, kind, subkind, date_precision, start_day FROM resource "
+                           "WHERE iri = ?", (iri,)).fetchone()
         if found is None:
             return 0
-        (rid,) = found
+        rid, kind, subkind, precision, start = found
+        facets: dict[str, set[str]] = {}
+        for facet, value in db.execute("SELECT f.facet, t.iri FROM facet f JOIN term t "
+                                       "ON t.id = f.value WHERE f.id = ?", (rid,)):
+            facets.setdefault(facet, set()).add(value)
+        for key in tally_keys(kind, subkind, facets, precision, start):
+            tally[key] -= 1
         db.execute("DELETE FROM resource WHERE id = ?", (rid,))
         db.execute("DELETE FROM facet WHERE id = ?", (rid,))
         db.execute("DELETE FROM dep WHERE id = ?", (rid,))
         db.execute("DELETE FROM text WHERE rowid = ?", (rid,))
         return 1
 
-    def _insert(self, db: sqlite3.Connection, rows: Iterable[Row]) -> int:
+    def _insert(self, db: sqlite3.Connection, rows: Iterable[Row], tally: Counter) -> int:
         """Insert rows (none of them already there); their facets, deps and text in bulk."""
         languages = Languages(self.languages)
         facets, deps, texts = [], [], []
@@ -1176,8 +1512,8 @@ class Index:
             last = end.last if end is not None else (period.last if period is not None else None)
             cursor = db.execute(
                 "INSERT INTO resource (iri, kind, subkind, sort_label, labels, descriptions, place, "
-                "date_value, date_precision, start_day, end_day, end_value, sort_date) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "date_value, date_precision, start_day, end_day, end_value, sort_date, top) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     row.iri, row.kind, row.subkind, sort_label,
                     json.dumps(row.labels, ensure_ascii=False),
@@ -1190,6 +1526,7 @@ class Index:
                     end.value if end is not None and period is not None and end.value != period.value
                     else None,
                     period.first if period else "",
+                    int(row.top),
                 ),
             )
             rid = cursor.lastrowid
@@ -1197,6 +1534,10 @@ class Index:
             deps += [(dep, rid) for dep in row.deps]
             texts.append((rid, " ".join(row.text_label), " ".join(row.text_body),
                           " ".join(row.text_context)))
+            for key in tally_keys(row.kind, row.subkind, row.facets,
+                                  period.precision if period else None,
+                                  period.first if period else None):
+                tally[key] += 1
             count += 1
         terms = self._terms(db, {value for _, value, _ in facets} | {dep for dep, _ in deps})
         db.executemany("INSERT OR IGNORE INTO facet (facet, value, id) VALUES (?, ?, ?)",
@@ -1205,6 +1546,87 @@ class Index:
                        [(terms[dep], rid) for dep, rid in deps])
         db.executemany("INSERT INTO text (rowid, label, body, context) VALUES (?, ?, ?, ?)", texts)
         return count
+
+    @staticmethod
+    def _flush_tally(db: sqlite3.Connection, tally: Counter) -> None:
+        changed = [(key, n) for key, n in tally.items() if n]
+        db.executemany(
+            "INSERT INTO tally (kind, subkind, facet, value, n) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (kind, subkind, facet, value) DO UPDATE SET n = n + excluded.n",
+            [(*key, n) for key, n in changed])
+        db.executemany("DELETE FROM tally WHERE kind = ? AND subkind = ? AND facet = ? "
+                       "AND value = ? AND n <= 0", [key for key, n in changed if n < 0])
+        tally.clear()
+
+    def _linkable(self, iri: str) -> bool:
+        """An IRI whose incoming links are kept: a document of ours (no fragment)."""
+        return iri.startswith(self.base) and "#" not in iri
+
+    def _outgoing(self, store, subjects: list[str]) -> dict[str, set[tuple[str, str]]]:
+        """What each of ``subjects`` links to (object, property), among documents of ours."""
+        found: dict[str, set[tuple[str, str]]] = {s: set() for s in subjects}
+        prefix = Literal(self.base).n3()
+        for start in range(0, len(subjects), LINK_BATCH):
+            chunk = subjects[start:start + LINK_BATCH]
+            values = " ".join(URIRef(s).n3() for s in chunk)
+            for row in store.select(
+                f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o "
+                f"FILTER(isIRI(?o) && STRSTARTS(STR(?o), {prefix})) }}"
+            ):
+                target = str(row["o"])
+                if self._linkable(target):
+                    found[str(row["s"])].add((target, str(row["p"])))
+        return found
+
+    def _write_links(self, db: sqlite3.Connection,
+                     links: Mapping[str, set[tuple[str, str]]]) -> None:
+        """Replace the incoming links ``links`` gives for its subjects; keep the counts."""
+        terms = self._terms(db, {o for pairs in links.values() for o, _ in pairs}
+                            | {p for pairs in links.values() for _, p in pairs})
+        counts: Counter = Counter()
+        removed, added = [], []
+        for subject, pairs in links.items():
+            old = set(db.execute("SELECT object, property FROM link WHERE subject = ?", (subject,)))
+            new = {(terms[o], terms[p]) for o, p in pairs}
+            for pair in old - new:
+                removed.append((*pair, subject))
+                counts[pair] -= 1
+            for pair in new - old:
+                added.append((*pair, subject))
+                counts[pair] += 1
+        db.executemany("DELETE FROM link WHERE object = ? AND property = ? AND subject = ?",
+                       removed)
+        db.executemany("INSERT INTO link (object, property, subject) VALUES (?, ?, ?)", added)
+        changed = [(pair, n) for pair, n in counts.items() if n]
+        db.executemany(
+            "INSERT INTO link_count (object, property, n) VALUES (?, ?, ?) "
+            "ON CONFLICT (object, property) DO UPDATE SET n = n + excluded.n",
+            [(*pair, n) for pair, n in changed])
+        db.executemany("DELETE FROM link_count WHERE object = ? AND property = ? AND n <= 0",
+                       [pair for pair, n in changed if n < 0])
+
+    def _build_links(self, db: sqlite3.Connection, store) -> int:
+        """Every incoming link of the store, in one streaming pass over its quads (a triple
+        held in several graphs is one link)."""
+        batch: list[tuple[str, str, str]] = []
+
+        def flush() -> None:
+            terms = self._terms(db, {o for o, _, _ in batch} | {p for _, p, _ in batch})
+            db.executemany("INSERT OR IGNORE INTO link (object, property, subject) "
+                           "VALUES (?, ?, ?)", [(terms[o], terms[p], s) for o, p, s in batch])
+            batch.clear()
+
+        for subject, predicate, obj, _ in store.quads():
+            if isinstance(obj, URIRef) and isinstance(subject, URIRef):
+                target = str(obj)
+                if self._linkable(target):
+                    batch.append((target, str(predicate), str(subject)))
+                    if len(batch) >= LINK_WRITE_BATCH:
+                        flush()
+        flush()
+        db.execute("INSERT INTO link_count (object, property, n) SELECT object, property, count(*) "
+                   "FROM link GROUP BY object, property")
+        return db.execute("SELECT count(*) FROM link").fetchone()[0]
 
     @staticmethod
     def _terms(db: sqlite3.Connection, iris: set[str]) -> dict[str, int]:
@@ -1251,8 +1673,12 @@ class Index:
             return db.execute("SELECT 1 FROM resource WHERE iri = ?", (iri,)).fetchone() is not None
 
     def list(self, filters: Filters, order: str = "label", limit: int = 50,
-             after: tuple | None = None, before: tuple | None = None) -> Page:
-        """One page of a list, by key: ``after`` the last item seen, or ``before`` the first."""
+             after: tuple | None = None, before: tuple | None = None,
+             count: bool = True) -> Page:
+        """One page of a list, by key: ``after`` the last item seen, or ``before`` the first.
+
+        Its total is counted when ``count`` (else None): from the tallies for a kind and
+        sub-kind alone, else over the rows the filters select."""
         column, descending = ORDERS[order]
         where, params = filters.sql()
         # Items that come later in the list's order than a key, and earlier.
@@ -1292,7 +1718,12 @@ class Index:
             else:
                 prev_key = items[0].key if more and items else None
                 next_key = items[-1].key if items and beyond(items[-1].key, later) else None
-            total = db.execute(f"SELECT count(*) FROM resource r WHERE {where}", params).fetchone()[0]
+            total = None
+            if count and filters.tallied():
+                total = self._tally_total(db, filters.level())
+            elif count:
+                total = db.execute(f"SELECT count(*) FROM resource r WHERE {where}",
+                                   params).fetchone()[0]
         return Page(items, total, next_key, prev_key)
 
     def search(self, text: str, filters: Filters, limit: int = 20,
@@ -1352,6 +1783,8 @@ class Index:
 
     def _facet_counts(self, facet: str, filters: Filters, text: str, limit: int,
                       prefix: str | None) -> list[FacetValue]:
+        if not text and filters.tallied():
+            return self._tallied_counts(facet, filters, limit, prefix)
         where, params = filters.sql()
         source, match, match_params = "resource r", "", []
         if text:
@@ -1386,9 +1819,58 @@ class Index:
             for value, n in records
         ]
 
+    def _tallied_counts(self, facet: str, filters: Filters, limit: int,
+                        prefix: str | None) -> list[FacetValue]:
+        """:meth:`facet_counts` of a kind (and sub-kind) alone, from the tallies: the top
+        ``limit`` rows of one index range."""
+        kind, subkind = filters.level()
+        with self._bounded() as db:
+            if facet == "kind" and filters.kind:
+                return [FacetValue(filters.kind, self._tally_total(db, (kind, subkind)),
+                                   _kind_labels(filters.kind))]
+            if facet == "subkind" and filters.subkind:
+                return [FacetValue(filters.subkind, self._tally_total(db, (kind, subkind)),
+                                   _subkind_labels(filters.subkind))]
+            level = {"kind": ("*", ""), "subkind": (kind, "")}.get(facet, (kind, subkind))
+            value_filter, value_params = "", []
+            if prefix:
+                value_filter = " AND value >= ? AND value < ?"
+                value_params = [prefix, prefix + "\U0010ffff"]
+            records = db.execute(
+                "SELECT value, n FROM tally WHERE kind = ? AND subkind = ? AND facet = ?"
+                f"{value_filter} ORDER BY n DESC, value LIMIT ?",
+                [*level, facet, *value_params, limit]).fetchall()
+            if facet in ("kind", "subkind"):
+                named = _kind_labels if facet == "kind" else _subkind_labels
+                return [FacetValue(value, n, named(value)) for value, n in records]
+            labels = self._labels_of(db, [v for v, _ in records]) if facet != "year" else {}
+        return [
+            FacetValue(value, n, labels.get(value, (None, []))[1] or [("", value)],
+                       labels.get(value, (None, []))[0])
+            for value, n in records
+        ]
+
+    @staticmethod
+    def _tally_total(db: sqlite3.Connection, level: tuple[str, str]) -> int:
+        found = db.execute("SELECT n FROM tally WHERE kind = ? AND subkind = ? AND facet = '*' "
+                           "AND value = '*'", level).fetchone()
+        return found[0] if found else 0
+
     def timeline(self, filters: Filters, by: str = "year") -> tuple[list[tuple[str, int]], int]:
         """Counts per year or per month (``YYYY`` or ``YYYY-MM``) of dated resources, oldest
         first, and how many are dated too coarsely for that (a year only, when by month)."""
+        if filters.tallied():
+            with self._bounded() as db:
+                level = filters.level()
+                records = db.execute(
+                    "SELECT value, n FROM tally WHERE kind = ? AND subkind = ? AND facet = ? "
+                    "ORDER BY value", [*level, by]).fetchall()
+                coarse = 0
+                if by != "year":
+                    found = db.execute("SELECT n FROM tally WHERE kind = ? AND subkind = ? AND "
+                                       "facet = 'coarse' AND value = '*'", level).fetchone()
+                    coarse = found[0] if found else 0
+            return [(bucket, n) for bucket, n in records], coarse
         where, params = filters.sql()
         width = 4 if by == "year" else 7
         precision = "" if by == "year" else " AND r.date_precision != 'year'"
@@ -1408,7 +1890,17 @@ class Index:
         return [(bucket, n) for bucket, n in records], coarse
 
     def date_span(self, filters: Filters, by: str = "year") -> tuple[str | None, str | None]:
-        """First and last start days; by month, only of resources dated to the month or day."""
+        """First and last start days; by month, only of resources dated to the month or day.
+        From the tallies for a kind alone: the first day of the first and last year (month)."""
+        if filters.tallied():
+            with self._bounded() as db:
+                low, high = db.execute(
+                    "SELECT min(value), max(value) FROM tally WHERE kind = ? AND subkind = ? "
+                    "AND facet = ?", [*filters.level(), by]).fetchone()
+            if low is None:
+                return None, None
+            day = "-01-01" if by == "year" else "-01"
+            return low + day, high + day
         where, params = filters.sql()
         precision = "" if by == "year" else " AND r.date_precision != 'year'"
         with self._bounded() as db:
@@ -1419,23 +1911,66 @@ class Index:
         return low, high
 
     def counts(self, facet: str, values: Iterable[str], kind: str | None = None) -> dict[str, int]:
-        """How many rows (of ``kind``) each facet value has: events per theme, per organiser…"""
+        """How many rows (of ``kind``) each facet value has: events per theme, per organiser…
+        (one tally row each)."""
         wanted = sorted(set(values))
         found: dict[str, int] = {}
         with self._bounded() as db:
             for value in wanted:
-                term = "(SELECT id FROM term WHERE iri = ?)"
-                if kind:
-                    (n,) = db.execute(
-                        "SELECT count(*) FROM facet f JOIN resource r ON r.id = f.id "
-                        f"WHERE f.facet = ? AND f.value = {term} AND r.kind = ?", (facet, value, kind),
-                    ).fetchone()
-                else:
-                    (n,) = db.execute(
-                        f"SELECT count(*) FROM facet WHERE facet = ? AND value = {term}", (facet, value),
-                    ).fetchone()
-                found[value] = n
+                row = db.execute(
+                    "SELECT n FROM tally WHERE kind = ? AND subkind = '' AND facet = ? "
+                    "AND value = ?",
+                    (kind or "*", facet, value)).fetchone()
+                found[value] = row[0] if row else 0
         return found
+
+    # -- incoming links ----------------------------------------------------------------------------
+
+    def incoming_properties(self, iri: str) -> list[tuple[str, int]]:
+        """The properties linking IRIs to the document ``iri`` (its own parts left out), with
+        how many links each, most first (:data:`MAX_INCOMING_PROPERTIES` at most)."""
+        with self._bounded() as db:
+            found = db.execute("SELECT id FROM term WHERE iri = ?", (iri,)).fetchone()
+            if found is None:
+                return []
+            records = db.execute(
+                "SELECT c.property, t.iri, c.n FROM link_count c JOIN term t ON t.id = c.property "
+                "WHERE c.object = ? ORDER BY c.n DESC, t.iri LIMIT ?",
+                (found[0], MAX_INCOMING_PROPERTIES)).fetchall()
+            result = []
+            for property_id, prop, n in records:
+                n -= self._parts_linking(db, found[0], property_id, iri)
+                if n > 0:
+                    result.append((prop, n))
+        result.sort(key=lambda c: (-c[1], c[0]))
+        return result
+
+    def incoming_subjects(self, iri: str, prop: str, limit: int,
+                          after: str | None = None) -> tuple[list[str], int, bool]:
+        """One page of the IRIs linking to ``iri`` through ``prop`` (its own parts left out),
+        in IRI order after ``after``: the page, the group's size and whether more follow."""
+        with self._bounded() as db:
+            ids = dict(db.execute("SELECT iri, id FROM term WHERE iri IN (?, ?)", (iri, prop)))
+            if iri not in ids or prop not in ids:
+                return [], 0, False
+            object_id, property_id = ids[iri], ids[prop]
+            found = db.execute("SELECT n FROM link_count WHERE object = ? AND property = ?",
+                               (object_id, property_id)).fetchone()
+            if found is None:
+                return [], 0, False
+            total = found[0] - self._parts_linking(db, object_id, property_id, iri)
+            subjects = [row[0] for row in db.execute(
+                "SELECT subject FROM link WHERE object = ? AND property = ? AND subject > ? "
+                "AND NOT (subject >= ? AND subject < ?) ORDER BY subject LIMIT ?",
+                (object_id, property_id, after or "", iri + "#", iri + "$", limit + 1))]
+        return subjects[:limit], total, len(subjects) > limit
+
+    @staticmethod
+    def _parts_linking(db: sqlite3.Connection, object_id: int, property_id: int, iri: str) -> int:
+        # A document's parts start with "{iri}#"; "$" is the character after "#".
+        return db.execute("SELECT count(*) FROM link WHERE object = ? AND property = ? "
+                          "AND subject >= ? AND subject < ?",
+                          (object_id, property_id, iri + "#", iri + "$")).fetchone()[0]
 
     @staticmethod
     def _labels_of(db: sqlite3.Connection, iris: list[str]) -> dict[str, tuple[str, Pairs]]:
@@ -1503,6 +2038,14 @@ def decode_key(token: str, name: str = "after") -> tuple:
 # ---------------------------------------------------------------------------------------------
 # Where the index lives, and what a write must reindex
 # ---------------------------------------------------------------------------------------------
+
+
+def _fsync_directory(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def index_path(config) -> Path:

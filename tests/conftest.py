@@ -82,8 +82,9 @@ class Server:
 
 
 def start_server(store_dir: Path, extra_env: dict[str, str] | None = None, args: list[str] | None = None,
-                 timeout: float = 180) -> Server:
-    """Start ``mediation serve`` on a free port and wait until ``/healthz`` answers."""
+                 timeout: float = 180, index_ready: bool = True) -> Server:
+    """Start ``mediation serve`` on a free port and wait until ``/healthz`` answers, and, with
+    ``index_ready``, until its search index (built in the background) is ready."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
     env.update(extra_env or {})
@@ -100,7 +101,9 @@ def start_server(store_dir: Path, extra_env: dict[str, str] | None = None, args:
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}:\n{server.log()}")
         try:
-            if requests.get(server.url + "healthz", timeout=2).status_code == 200:
+            health = requests.get(server.url + "healthz", timeout=2)
+            if health.status_code == 200 and (
+                    not index_ready or health.json().get("index", {}).get("state") == "ready"):
                 return server
         except requests.RequestException:
             pass

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import RDF, SKOS, XSD
 
 from service.config import DEFAULT_BASE, load_config
 from service.labels import Languages
@@ -357,3 +357,155 @@ def test_reindex_command_builds_the_index_the_server_then_uses(seeded, tmp_path)
                              capture_output=True, text=True, timeout=60)
     assert missing.returncode == 1 and "Pas de magasin" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+# -- tallies, incoming links, a fresh index in place ----------------------------------------------
+
+
+def recount(index: Index) -> dict[tuple, int]:
+    """The tallies as a count of the rows would give them, from the index's own rows."""
+    import sqlite3
+
+    from service.search import tally_keys
+
+    counted: dict[tuple, int] = {}
+    with sqlite3.connect(index.path) as db:
+        facets: dict[int, dict[str, set[str]]] = {}
+        for rid, facet, value in db.execute(
+                "SELECT f.id, f.facet, t.iri FROM facet f JOIN term t ON t.id = f.value"):
+            facets.setdefault(rid, {}).setdefault(facet, set()).add(value)
+        for rid, kind, subkind, precision, start in db.execute(
+                "SELECT id, kind, subkind, date_precision, start_day FROM resource"):
+            for key in tally_keys(kind, subkind, facets.get(rid, {}), precision, start):
+                counted[key] = counted.get(key, 0) + 1
+        kept = {tuple(row[:4]): row[4] for row in db.execute("SELECT * FROM tally")}
+    return counted, kept
+
+
+def test_tallies_stay_a_count_of_the_rows_through_updates(index, store):
+    counted, kept = recount(index)
+    assert kept == counted and kept[("event", "", "*", "*")] > 0
+    graph = URIRef(BASE + "graph/test")
+    new = URIRef(EVENT + "2021-05-atelier-compte")
+    added = Changeset(add=[
+        (new, RDF.type, SDO.Event, graph),
+        (new, SDO.name, Literal("Atelier des comptes", lang="fr"), graph),
+        (new, SDO.startDate, Literal("2021-05", datatype=XSD.gYearMonth), graph),
+        (new, SDO.location, URIRef(ARENA), graph),
+        (new, SDO.about, URIRef(BASE + "id/theme/illectronisme"), graph),
+    ])
+    store.apply(added)
+    index.update(store, changed_iris(added))
+    # A venue renamed and moved: every event held there is rewritten.
+    moved = Changeset(remove=list(store.quads(URIRef(ARENA), SDO.containedInPlace, None)))
+    store.apply(moved)
+    index.update(store, changed_iris(moved))
+    index.remove([LIEVIN_DAY])
+    counted, kept = recount(index)
+    assert kept == counted
+    assert kept[("event", "", "month", "2021-05")] >= 1
+    # The figures read from them agree with a count over the rows.
+    years, _ = index.timeline(Filters(kind="event"))
+    assert dict(years) == {v: n for (k, s, f, v), n in counted.items()
+                           if (k, s, f) == ("event", "", "year")}
+    listed = index.list(Filters(kind="event"), limit=1)
+    assert listed.total == counted[("event", "", "*", "*")]
+
+
+def store_incoming(store, iri: str) -> dict[str, list[str]]:
+    """Incoming links as the store has them: linking IRI by property, parts left out."""
+    found: dict[str, set[str]] = {}
+    for row in store.select(f"SELECT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER(isIRI(?s)) }}"):
+        if not str(row["s"]).startswith(iri + "#"):
+            found.setdefault(str(row["p"]), set()).add(str(row["s"]))
+    return {p: sorted(s) for p, s in found.items()}
+
+
+def index_incoming(index: Index, iri: str, size: int = 2) -> dict[str, list[str]]:
+    """Incoming links as the index gives them, every page walked by key."""
+    found = {}
+    for prop, count in index.incoming_properties(iri):
+        subjects, after = [], None
+        while True:
+            page, total, more = index.incoming_subjects(iri, prop, size, after)
+            assert total == count and len(page) <= size
+            subjects += page
+            if not more:
+                break
+            after = page[-1]
+        assert len(subjects) == count
+        found[prop] = subjects
+    return found
+
+
+LINKED = (ARENA, BASE + "id/theme/illectronisme", BASE + "id/actor/france-mediation",
+          LIEVIN_DAY, BASE + "id/place/departement/62", BASE + "def")
+
+
+def test_incoming_links_follow_every_write(index, store):
+    for iri in LINKED:
+        assert index_incoming(index, iri) == store_incoming(store, iri), iri
+    graph = URIRef(BASE + "graph/test")
+    held = sorted(store_incoming(store, ARENA)[str(SDO.location)])
+    changes = Changeset(
+        # One event leaves the venue, another links to it by a new property, a new one is added.
+        remove=list(store.quads(URIRef(held[0]), SDO.location, URIRef(ARENA))),
+        add=[(URIRef(held[-1]), SDO.contentLocation, URIRef(ARENA), graph),
+             (URIRef(EVENT + "2022-01-10-atelier-lien"), SDO.location, URIRef(ARENA), graph),
+             (URIRef(EVENT + "2022-01-10-atelier-lien"), RDF.type, SDO.Event, graph)])
+    store.apply(changes)
+    index.update(store, changed_iris(changes))
+    for iri in LINKED:
+        assert index_incoming(index, iri) == store_incoming(store, iri), iri
+    # A build from the store gives the same links as the updates did.
+    rebuilt = Index(index.path.parent / "rebuilt.sqlite", BASE, ("fr", "en"))
+    rebuilt.ensure(store)
+    for iri in LINKED:
+        assert index_incoming(rebuilt, iri) == index_incoming(index, iri), iri
+
+
+def test_a_fresh_index_takes_the_place_of_a_stale_one_with_the_writes_made_meanwhile(
+        index, store, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    reader = ThreadPoolExecutor(max_workers=1)  # a thread that keeps its own connection
+    assert reader.submit(lambda: LIEVIN_DAY in search_all(index, "lievin")).result()
+    graph = URIRef(BASE + "graph/test")
+    unseen = URIRef(EVENT + "2023-02-02-reunion-inapercue")
+    missed = Changeset(add=[(unseen, RDF.type, SDO.Event, graph),
+                            (unseen, SDO.name, Literal("Réunion inaperçue", lang="fr"), graph)])
+    store.apply(missed)  # the index was not told: stale
+    index.distrust()
+    assert not index.trusted and index.servable
+    index.record()
+    fresh = Index(tmp_path / "fresh.sqlite", BASE, ("fr", "en"))
+    fresh.build(store)
+    during = URIRef(EVENT + "2023-02-03-reunion-pendant")
+    meanwhile = Changeset(add=[(during, RDF.type, SDO.Event, graph),
+                               (during, SDO.name, Literal("Réunion pendant", lang="fr"), graph)])
+    store.apply(meanwhile)
+    index.update(store, changed_iris(meanwhile))  # reaches the served index and is recorded
+    assert reader.submit(lambda: search_all(index, "reunion")).result() >= {str(during)}
+    index.adopt(fresh, store)
+    assert index.trusted and not fresh.path.exists()
+    found = reader.submit(lambda: search_all(index, "reunion")).result()
+    assert {str(unseen), str(during)} <= found, "the build's rows and the write made meanwhile"
+    assert index.is_current(store)
+    reader.shutdown()
+
+
+def test_sessions_leave_the_top_level_list_and_come_back_when_their_event_becomes_a_series(
+        index, store):
+    sessions = {str(r["s"]): str(r["e"]) for r in store.select(
+        f"""SELECT ?s ?e WHERE {{ ?s <{SDO.superEvent}> ?e . ?e a ?t .
+            FILTER NOT EXISTS {{ ?e a <{SDO.EventSeries}> }} }}""")}
+    assert sessions
+    top = set(walk(index, Filters(kind="event", top_level=True), "date", 4))
+    every = set(walk(index, Filters(kind="event"), "date", 4))
+    assert top == every - set(sessions)
+    session, event = next(iter(sorted(sessions.items())))
+    changes = Changeset(add=[(URIRef(event), RDF.type, SDO.EventSeries, URIRef(BASE + "graph/test"))])
+    store.apply(changes)
+    index.update(store, changed_iris(changes))
+    now = set(walk(index, Filters(kind="event", top_level=True), "date", 4))
+    assert {s for s, e in sessions.items() if e == event} <= now

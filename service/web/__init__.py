@@ -10,6 +10,7 @@ from flask import Flask, current_app
 
 from ..builds import Builder
 from ..config import Config
+from ..indexing import IndexBuilder
 from ..search import Index
 from ..store import Store
 
@@ -25,6 +26,11 @@ def store() -> Store:
 def index() -> Index:
     """The search index: lists, facets and full text (``service.search``)."""
     return current_app.extensions["mediation"]["index"]
+
+
+def indexer() -> IndexBuilder:
+    """What keeps the search index servable and in step with the store (``service.indexing``)."""
+    return current_app.extensions["mediation"]["indexer"]
 
 
 def builds() -> Builder:

@@ -142,9 +142,10 @@ VARY = "Accept, Accept-Language"
 
 
 def unchanged(kind: str) -> tuple[tuple[str, Any], Response | None]:
-    """Validators of this representation (store generation, address, languages, today) and
-    a 304 when the request already holds it."""
-    etag, modified = pages.validators(kind, request.full_path, languages().order, today())
+    """Validators of this representation (store generation, the index's state, address,
+    languages, today) and a 304 when the request already holds it."""
+    etag, modified = pages.validators(kind, request.full_path, languages().order, today(),
+                                      index().stamp)
     return (etag, modified), pages.not_modified(etag, modified, VARY)
 
 
@@ -630,6 +631,8 @@ def _notices(cut: bool, dropped: bool, no_words: bool, langs: Languages) -> list
 
 @blueprint.get("/")
 def home() -> Response:
+    """Every figure here is read from the index's tallies (kept by each update: a few rows
+    whatever the store's size); the two short lists walk an index and stop at 5 items."""
     idx = index()
     langs = languages()
     now = today()
@@ -638,17 +641,17 @@ def home() -> Response:
         return cached
     # The figures are kept until the index changes (its version), per language order.
     cache = current_app.extensions["mediation"].setdefault("home_figures", {})
-    key = (idx.version, langs.order)
+    key = (idx.version, idx.stamp, langs.order)
     figures = cache.get(key)
     if figures is None:
         figures = home_figures(idx, langs)
         cache.clear()
         cache[key] = figures
-    # Days and series, not each of their workshops.
+    # Days and series, not each of their workshops; not counted (the page shows no total).
     upcoming = idx.list(Filters(kind="event", when="upcoming", today=now, top_level=True),
-                        order="date", limit=5)
+                        order="date", limit=5, count=False)
     latest = idx.list(Filters(kind="event", when="past", today=now, top_level=True),
-                      order="date-desc", limit=5)
+                      order="date-desc", limit=5, count=False)
     totals = {f.value: f.count for f in idx.facet_counts("kind", Filters(), limit=len(KINDS))}
     return finish(render(
         "home.html", langs, figures=figures, upcoming=upcoming, latest=latest, totals=totals,

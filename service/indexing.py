@@ -1,0 +1,237 @@
+"""The search index kept in the background: the server answers at once, whatever the size of
+the store, and the index catches up without losing a write.
+
+Building the index reads every resource of the store (about 35 minutes at ten million
+triples, ``bench/README.md``), so the server never does it before answering, nor in a
+request. At start, :class:`IndexBuilder` looks at the index file (``service.search``):
+
+* **current** (built from the store's generation, of this layout, base and language order):
+  nothing to do;
+* **stale** (a finished index of an earlier generation: the store changed while the service
+  was stopped, or after a crash between a write and its update): it is served as it is —
+  lists, search and the home page answer at once, from the index as it was — while a fresh
+  one is built, then put in its place;
+* **missing** (no file, or one of another layout, base or language order, which cannot be
+  read): lists, search and the home page answer ``503`` with ``Retry-After`` and a French
+  and English message until the first build is done.
+
+Resource pages, the SPARQL endpoint and writes work meanwhile (resource pages read incoming
+links from the store until the index is trusted again, ``service.describe``). An index that
+stops being trusted while the service runs (an update failed) is built again the same way.
+
+**How a build runs.** The builder starts recording the IRIs of every write
+(:meth:`Index.record <service.search.Index.record>`), takes a snapshot of the store
+(``Store.snapshot``: hard links, milliseconds, on the embedded store; a remote server is
+read live) and starts one process that builds the index into a new file beside the index
+from that snapshot, opened read-only: the build's CPU and memory are that process's, not
+the request threads'. When it is done, the writes recorded since the snapshot are replayed
+into the new file (:meth:`Index.update`, which reads the store as it is now), the last ones
+under the store's write lock, and the file is moved over the index's while no request reads
+it (:meth:`Index.adopt`). A write during a build is therefore in the new index, and, when
+an index was being served, in that one at once too. A failed build is logged and tried again
+later; a crash leaves the old file untouched (the scratch files are removed at start).
+``.index-building.json`` beside the index names the build under way (generation, process,
+start) for operators.
+
+``mediation reindex`` builds the index in place, before a start, for operators.
+
+No Flask here: the web layer reads :attr:`IndexBuilder.state` and the index raises
+:class:`~service.errors.NotReady` itself.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import signal
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .search import Index
+from .store import Store, open_snapshot, open_store
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT = ".index-snapshot-"
+SCRATCH = ".index-build-"
+#: Names the build under way (generation, process, start), for operators.
+BUILDING = ".index-building.json"
+#: How often the builder checks that the index is still trusted.
+POLL_SECONDS = 1.0
+#: Wait before trying a failed build again.
+RETRY_SECONDS = 60.0
+#: What a client is told to wait when nothing better is known (seconds).
+EXPECTED_SECONDS = 30
+#: Least ``Retry-After`` given while a build runs.
+LEAST_RETRY = 5
+
+
+def _watch_parent(parent: int) -> None:
+    # A build whose server is gone has no one to use it: stop.
+    while True:
+        if os.getppid() != parent:
+            os._exit(3)
+        time.sleep(1)
+
+
+def build_process(values: dict[str, Any], snapshot: str | None, target: str, parent: int) -> None:
+    """The build process's work: a whole index of the snapshot (or the remote store) in
+    ``target``, closed and without its write-ahead log."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops it itself
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    config = Config(values)
+    store = open_snapshot(Path(snapshot)) if snapshot else open_store(config)
+    try:
+        index = Index(target, config.base_url, config.languages,
+                      timeout=min(float(config.query_timeout), 30.0))
+        index.build(store)
+        index.release()
+    finally:
+        store.close()
+
+
+class IndexBuilder:
+    """Keeps one application's index servable and in step with its store; see the module
+    docstring. One per application, started with it."""
+
+    def __init__(self, index: Index, store: Store, config: Config):
+        self.index = index
+        self.store = store
+        self.config = config
+        self.directory = index.path.parent
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._process: Any = None
+        self._building_since: float | None = None
+        self._context = multiprocessing.get_context("spawn")
+        self._clean()
+        if index.servable and not index.is_current(store):
+            index.distrust()
+        index.retry_after = self.retry_after
+
+    # -- what requests read -----------------------------------------------------------------------
+
+    @property
+    def state(self) -> str:
+        """``ready`` (trusted), ``stale`` (served as it is while a fresh one is built) or
+        ``building`` (nothing to serve until the build is done)."""
+        if self.index.trusted:
+            return "ready"
+        return "stale" if self.index.servable else "building"
+
+    def retry_after(self) -> int:
+        """Seconds a client should wait for the index: what the last build took, less what
+        this one has taken so far."""
+        expected = self.index.build_seconds or EXPECTED_SECONDS
+        since = self._building_since
+        elapsed = time.monotonic() - since if since is not None else 0.0
+        return int(max(LEAST_RETRY, expected - elapsed))
+
+    # -- start and stop ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="search-index-builder",
+                                            daemon=True)
+            self._thread.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        process = self._process
+        if process is not None and process.is_alive():
+            process.kill()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=10)
+
+    # -- the loop ---------------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        retry_at = 0.0
+        first = True
+        while not self._stop.wait(0 if first else POLL_SECONDS):
+            first = False
+            if self.index.trusted or time.monotonic() < retry_at:
+                continue
+            if not self._build_once() and not self._stop.is_set():
+                retry_at = time.monotonic() + RETRY_SECONDS
+
+    def _build_once(self) -> bool:
+        """One fresh index, caught up and put in place; True when it is served."""
+        token = f"{os.getpid()}-{time.monotonic_ns()}"
+        snapshot = self.directory / f"{SNAPSHOT}{token}"
+        target = self.directory / f"{SCRATCH}{token}.sqlite"
+        started = time.monotonic()
+        self._building_since = started
+        # Recording starts before the snapshot: no write falls between the two.
+        self.index.record()
+        try:
+            generation = self.store.snapshot(snapshot)
+            if generation is None:
+                shutil.rmtree(snapshot, ignore_errors=True)
+            process = self._context.Process(
+                target=build_process, name="search-index-build", daemon=True,
+                args=(dict(self.config.values), str(snapshot) if generation is not None else None,
+                      str(target), os.getpid()))
+            process.start()
+            self._process = process
+            (self.directory / BUILDING).write_text(json.dumps(
+                {"generation": generation if generation is not None else self.store.generation,
+                 "pid": process.pid, "started": datetime.now(timezone.utc).isoformat()}),
+                encoding="utf-8")
+            log.info("search index: build started in process %s (the index was %s)",
+                     process.pid, self.state)
+            while process.is_alive():
+                process.join(timeout=0.5)
+                if self._stop.is_set():
+                    process.kill()
+                    process.join(timeout=10)
+                    return False
+            if process.exitcode != 0:
+                log.error("search index: build failed (exit code %s); tried again in %.0f s",
+                          process.exitcode, RETRY_SECONDS)
+                return False
+            fresh = Index(target, self.index.base, self.index.languages, self.index.timeout)
+            if not fresh.servable:
+                log.error("search index: the built file cannot be read; tried again later")
+                return False
+            # Catch up with the writes made since the snapshot, outside the store's write
+            # lock; the last few under it, in ``adopt``.
+            while batch := self.index.recorded():
+                fresh.update(self.store, batch)
+            self.index.adopt(fresh, self.store)
+            log.info("search index: built and in place %.1f s after the build started",
+                     time.monotonic() - started)
+            return True
+        except Exception:  # noqa: BLE001 — the builder must outlive a bad build
+            log.exception("search index: build failed; tried again in %.0f s", RETRY_SECONDS)
+            return False
+        finally:
+            self.index.stop_recording()
+            (self.directory / BUILDING).unlink(missing_ok=True)
+            self._process = None
+            self._building_since = None
+            shutil.rmtree(snapshot, ignore_errors=True)
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+
+    def _clean(self) -> None:
+        """Remove what a crash or a kill left: scratch files and their snapshots."""
+        if not self.directory.is_dir():
+            return
+        for entry in self.directory.iterdir():
+            if entry.name.startswith(SNAPSHOT):
+                shutil.rmtree(entry, ignore_errors=True)
+            elif entry.name.startswith(SCRATCH):
+                entry.unlink(missing_ok=True)
+        (self.directory / BUILDING).unlink(missing_ok=True)
+
+
+__all__ = ["IndexBuilder", "build_process"]
