@@ -11,8 +11,8 @@ follow that build.
 * ``void.json`` — VoID's figures (:mod:`service.void`);
 * ``catalog.json`` — the catalog's facts on each source graph (:mod:`service.catalog`);
 * ``inventory.sqlite`` — every page-worthy resource by kind with the date it last changed
-  (:mod:`service.sitemap`): what the Atom feed orders events by and the calendars date
-  them with, read by bounded lookups;
+  (:mod:`service.sitemap`): what the Atom feed orders events by, the calendars date them
+  with and the sitemap lists, cut into its files of 50,000 URLs; read by bounded lookups;
 * ``build.json`` — the generation it was made from, when it started and finished, and the
   settings its content depends on (``base_url``, ``publisher``).
 
@@ -68,7 +68,7 @@ from .catalog import CatalogFacts, CatalogModel, publisher_of
 from .config import Config
 from .dumps import LAYOUT, Manifest, write_dumps
 from .feeds import moment_of
-from .sitemap import Inventory, inventory
+from .sitemap import SITEMAP_LIMIT, Inventory, inventory
 from .store import Store, open_snapshot, open_store
 from .void import UnionCounter, VoidFigures, void_figures
 
@@ -107,6 +107,17 @@ def _now() -> datetime:
 
 
 @dataclass(frozen=True)
+class SitemapFile:
+    """One file of the sitemap: a kind's resources from ``first`` on, ``urls`` of them."""
+
+    kind: str
+    page: int  # from 1
+    first: str
+    urls: int
+    lastmod: str | None
+
+
+@dataclass(frozen=True)
 class Build:
     """A finished build, opened from its folder; read by request threads, never changed."""
 
@@ -140,7 +151,8 @@ class Build:
             manifest = Manifest.read(folder)
             figures = VoidFigures.from_json((folder / VOID).read_text(encoding="utf-8"))
             facts = CatalogFacts.from_json((folder / CATALOG).read_text(encoding="utf-8"))
-        except (OSError, ValueError, KeyError, TypeError) as error:
+            _check_inventory(folder / INVENTORY)
+        except (OSError, ValueError, KeyError, TypeError, sqlite3.Error) as error:
             log.warning("build %s is not usable: %s", folder.name, error)
             return None
         return cls(folder, int(info["generation"]),
@@ -186,12 +198,21 @@ class Build:
                 " ORDER BY stamp DESC, iri DESC LIMIT ?", (kind, limit)).fetchall()
         return [(URIRef(iri), datetime.fromisoformat(stamp)) for iri, stamp in rows]
 
-    def listed(self, kind: str, limit: int) -> list[tuple[URIRef, str | None]]:
-        """Resources of that kind by IRI, at most ``limit`` (a sitemap file's worth)."""
+    def listed(self, kind: str, limit: int,
+               start: str | None = None) -> list[tuple[URIRef, str | None]]:
+        """Resources of that kind by IRI, from ``start`` on, at most ``limit`` (a sitemap
+        file's worth)."""
         with self._inventory() as db:
-            rows = db.execute("SELECT iri, lastmod FROM resource WHERE kind = ? ORDER BY iri"
-                              " LIMIT ?", (kind, limit)).fetchall()
+            rows = db.execute("SELECT iri, lastmod FROM resource WHERE kind = ? AND iri >= ?"
+                              " ORDER BY iri LIMIT ?", (kind, start or "", limit)).fetchall()
         return [(URIRef(iri), lastmod) for iri, lastmod in rows]
+
+    def sitemap_files(self) -> list[SitemapFile]:
+        """The sitemap files of this build, by kind then page (a few rows per kind)."""
+        with self._inventory() as db:
+            rows = db.execute("SELECT kind, page, first, urls, lastmod FROM sitemap"
+                              " ORDER BY kind, page").fetchall()
+        return [SitemapFile(*row) for row in rows]
 
     def kinds(self) -> list[str]:
         """The kinds that have resources."""
@@ -240,6 +261,17 @@ def make_build(store: Store, config: Config, folder: Path, generation: int,
     (folder / BUILD).write_text(json.dumps(info, indent=1), encoding="utf-8")
 
 
+def _check_inventory(path: Path) -> None:
+    """Raise when the inventory lacks a table this code reads (a build of older code)."""
+    if not path.is_file():
+        raise OSError(f"{path.name} is missing")
+    db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    try:
+        db.execute("SELECT kind, page, first, urls, lastmod FROM sitemap LIMIT 1").fetchall()
+    finally:
+        db.close()
+
+
 def peak_memory() -> int | None:
     """This process's peak resident memory in MB (Linux), what a build costs in memory."""
     try:
@@ -254,8 +286,11 @@ def peak_memory() -> int | None:
     return None
 
 
-def write_inventory(path: Path, found: Inventory) -> None:
-    """The inventory as a table: by kind then IRI (the primary key), and by kind then date."""
+def write_inventory(path: Path, found: Inventory, limit: int = SITEMAP_LIMIT) -> None:
+    """The inventory as a table: by kind then IRI (the primary key), and by kind then date;
+    and the sitemap files it makes: each kind cut into files of at most
+    ``limit`` (:data:`~service.sitemap.SITEMAP_LIMIT`) URLs, each file with its first IRI, its
+    number of URLs and its latest date (what the sitemap index says of it)."""
     db = sqlite3.connect(path)
     try:
         with db:
@@ -266,6 +301,21 @@ def write_inventory(path: Path, found: Inventory) -> None:
                                ((kind, str(iri), lastmod, _stamp(lastmod))
                                 for iri, lastmod in items))
             db.execute("CREATE INDEX resource_stamp ON resource (kind, stamp)")
+            db.execute("CREATE TABLE sitemap (kind TEXT NOT NULL, page INTEGER NOT NULL,"
+                       " first TEXT NOT NULL, urls INTEGER NOT NULL, lastmod TEXT,"
+                       " PRIMARY KEY (kind, page)) WITHOUT ROWID")
+            files: list[list] = []
+            for kind, iri, lastmod in db.execute(
+                    "SELECT kind, iri, lastmod FROM resource ORDER BY kind, iri").fetchall():
+                last = files[-1] if files else None
+                if last is None or last[0] != kind or last[3] >= limit:
+                    page = last[1] + 1 if last is not None and last[0] == kind else 1
+                    last = [kind, page, iri, 0, None]
+                    files.append(last)
+                last[3] += 1
+                if lastmod and (last[4] is None or lastmod > last[4]):
+                    last[4] = lastmod
+            db.executemany("INSERT INTO sitemap VALUES (?, ?, ?, ?, ?)", files)
     finally:
         db.close()
 
@@ -522,4 +572,4 @@ def monotonic_after(previous: datetime | None) -> datetime:
     return now
 
 
-__all__ = ["Build", "Builder", "builds_directory", "make_build", "write_inventory"]
+__all__ = ["Build", "Builder", "SitemapFile", "builds_directory", "make_build", "write_inventory"]

@@ -17,13 +17,14 @@ The description holds:
   page shows about a link (:data:`LINKED_PROPERTIES`), so a client needs no
   second request to show it;
 * **its incoming links**, grouped by property with counts, one page per
-  property, links from the document's own parts left out. A group is read once
-  per store generation (at most :data:`COUNT_CAP` links; more are flagged
-  ``capped``), sorted by IRI here and kept in an :class:`IncomingCache`; a page
-  is the slice after its key (``after=`` the last IRI of the previous page),
-  never an ``OFFSET``. Oxigraph's own ``ORDER BY`` and ``DISTINCT`` cost 2 s and
-  0.6 s for 10,000 IRIs (each comparison decodes both strings), a Python sort
-  of the same list a few milliseconds.
+  property, links from the document's own parts left out, in the IRI order of
+  the linking resources; a page starts after its key (``after=`` the last IRI of
+  the previous page), never at an ``OFFSET``. They are read from the search
+  index's link table (:class:`IndexLinks`: counts kept by every write, a page
+  one keyed index range), or, while that index is being built, from the store
+  (:class:`StoreLinks`: a group read once per store generation, up to a cap,
+  sorted here — Oxigraph's own ``ORDER BY`` and ``DISTINCT`` cost 2 s and 0.6 s
+  for 10,000 IRIs, each comparison decoding both strings).
 
 In RDF, the incoming links are triples ``?s ?p <resource>``, and each group is
 a Hydra collection (https://www.hydra-cg.com/spec/latest/core/#collections):
@@ -39,6 +40,7 @@ Every query here is ours, bounded and index-driven; nothing imports Flask.
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 from bisect import bisect_right
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
@@ -92,10 +94,9 @@ LINKED_PROPERTIES: tuple[URIRef, ...] = (
 
 #: Most parts (hash IRIs and blank nodes) one description gathers.
 MAX_PARTS = 2000
-#: Incoming links are counted up to this many per property (beyond, "at least").
+#: Incoming links read from the store, per property, at most (beyond, "at least"); all
+#: properties together, ten times as many.
 COUNT_CAP = 100_000
-#: Incoming links scanned at most, all properties together, to find their properties.
-TOTAL_CAP = 10 * COUNT_CAP
 #: Most properties whose incoming links are grouped (a resource linked by more is rare).
 MAX_INCOMING_PROPERTIES = 200
 
@@ -313,8 +314,9 @@ def details(store: Store, nodes: Iterable[Node], limit: int = 200) -> Graph:
 
 
 class IncomingCache:
-    """What incoming links cost to read, kept for a store generation (least recently used
-    out): each resource's linking properties, and each group's linking IRIs, sorted.
+    """What incoming links cost to read from the store (:class:`StoreLinks`), kept for a
+    store generation (least recently used out): each resource's linking properties, and
+    each group's linking IRIs, sorted.
 
     Oxigraph sorts slowly (``ORDER BY`` over 10,000 IRIs took 2 s: every comparison
     decodes both strings), so a group's IRIs are read once, in index order, sorted here,
@@ -346,62 +348,114 @@ class IncomingCache:
                 self._size -= dropped
 
 
-def incoming_properties(store: Store, iri: URIRef,
-                        cache: IncomingCache | None = None) -> list[tuple[URIRef, int]]:
-    """The properties that link IRIs to ``iri``, with how many links each (triples counted in
-    every graph that holds them: an upper bound, made exact by the listing), most first."""
-    key = (store.generation, str(iri), None)
-    if cache is not None and (cached := cache.get(key)) is not None:
-        return cached  # type: ignore[return-value]
-    rows = store.select(
-        f"""SELECT ?p (COUNT(?s) AS ?n) WHERE {{
-              {{ SELECT ?s ?p WHERE {{ ?s ?p {iri.n3()} FILTER(isIRI(?s)) }} LIMIT {TOTAL_CAP} }}
-            }} GROUP BY ?p"""
-    )
-    found = sorted(((row["p"], int(row["n"])) for row in rows), key=lambda c: (-c[1], str(c[0])))
-    found = found[:MAX_INCOMING_PROPERTIES]
-    if cache is not None:
-        cache.put(key, found, len(found) + 1)
-    return found
+class IncomingLinks(ABC):
+    """Where a description reads its incoming links from: :class:`IndexLinks` (the search
+    index's link table, kept by every write) or :class:`StoreLinks` (the store itself, while
+    the index cannot answer for it)."""
+
+    #: Part of the validators of a page made with it (what it answers may change apart from
+    #: the store's generation).
+    token: str = ""
+
+    @abstractmethod
+    def properties(self, iri: URIRef) -> list[tuple[URIRef, int]]:
+        """The properties linking IRIs to ``iri`` (its own parts left out), with how many
+        links each, most first."""
+
+    @abstractmethod
+    def group(self, iri: URIRef, prop: URIRef, size: int,
+              after: URIRef | None = None) -> IncomingGroup:
+        """One page of the IRIs linking to ``iri`` through ``prop``, in IRI order after
+        ``after``."""
 
 
-def _sorted_subjects(store: Store, iri: URIRef, prop: URIRef,
-                     cache: IncomingCache | None) -> tuple[list[str], bool]:
-    """The IRIs linking to ``iri`` through ``prop`` (not the document's own parts), sorted, and
-    whether the list stopped at :data:`COUNT_CAP`. No DISTINCT and no ORDER BY in the query:
-    both cost Oxigraph far more (580 ms and 2 s for 10,000 IRIs) than a set and a sort here."""
-    key = (store.generation, str(iri), str(prop))
-    if cache is not None and (found := cache.get(key)) is not None:
-        return found  # type: ignore[return-value]
-    prefix = str(iri) + "#"
-    rows = store.select(
-        f"SELECT ?s WHERE {{ ?s {prop.n3()} {iri.n3()} FILTER(isIRI(?s)) }} LIMIT {COUNT_CAP + 1}"
-    )
-    capped = len(rows) > COUNT_CAP
-    subjects = sorted({s for row in rows if not (s := str(row["s"])).startswith(prefix)})
-    if cache is not None:
-        cache.put(key, (subjects, capped), len(subjects) + 1)
-    return subjects, capped
+class IndexLinks(IncomingLinks):
+    """Incoming links from the search index (``service.search``): counts kept by every
+    update, pages read by key from an index. What a request costs follows the page, never
+    the number of links; a write changes only the links of what it touched."""
+
+    def __init__(self, index):
+        self.index = index
+        self.token = f"index-{index.stamp}"
+
+    def properties(self, iri: URIRef) -> list[tuple[URIRef, int]]:
+        return [(URIRef(p), n) for p, n in self.index.incoming_properties(str(iri))]
+
+    def group(self, iri: URIRef, prop: URIRef, size: int,
+              after: URIRef | None = None) -> IncomingGroup:
+        subjects, total, more = self.index.incoming_subjects(
+            str(iri), str(prop), size, str(after) if after is not None else None)
+        page = [URIRef(s) for s in subjects]
+        return IncomingGroup(prop, total, False, page, after, page[-1] if more and page else None)
 
 
-def incoming_subjects(store: Store, iri: URIRef, prop: URIRef, size: int,
-                      after: URIRef | None = None,
-                      cache: IncomingCache | None = None) -> IncomingGroup:
-    """One page of the IRIs linking to ``iri`` through ``prop``, in IRI order after ``after``."""
-    subjects, capped = _sorted_subjects(store, iri, prop, cache)
-    start = bisect_right(subjects, str(after)) if after is not None else 0
-    page = [URIRef(s) for s in subjects[start:start + size]]
-    more = start + size < len(subjects)
-    return IncomingGroup(prop, len(subjects), capped, page, after,
-                         page[-1] if more and page else None)
+class StoreLinks(IncomingLinks):
+    """Incoming links read from the store: each group once per store generation (at most
+    ``cap`` links; more are flagged ``capped`` and the pages cover the first ``cap``),
+    sorted here and kept in an :class:`IncomingCache`. What a request costs then grows with
+    the group, and a write makes every group be read again: the index's link table is the
+    way, this is the fallback while the index is being built."""
+
+    token = "store"
+
+    def __init__(self, store: Store, cache: IncomingCache | None = None, cap: int = COUNT_CAP):
+        self.store = store
+        self.cache = cache
+        self.cap = cap
+
+    def properties(self, iri: URIRef) -> list[tuple[URIRef, int]]:
+        """Counts of triples in every graph that holds them: an upper bound, made exact by
+        the listing."""
+        store, cache = self.store, self.cache
+        key = (store.generation, str(iri), None, self.cap)
+        if cache is not None and (cached := cache.get(key)) is not None:
+            return cached  # type: ignore[return-value]
+        rows = store.select(
+            f"""SELECT ?p (COUNT(?s) AS ?n) WHERE {{
+                  {{ SELECT ?s ?p WHERE {{ ?s ?p {iri.n3()} FILTER(isIRI(?s)) }}
+                     LIMIT {10 * self.cap} }}
+                }} GROUP BY ?p"""
+        )
+        found = sorted(((row["p"], int(row["n"])) for row in rows),
+                       key=lambda c: (-c[1], str(c[0])))[:MAX_INCOMING_PROPERTIES]
+        if cache is not None:
+            cache.put(key, found, len(found) + 1)
+        return found
+
+    def _sorted_subjects(self, iri: URIRef, prop: URIRef) -> tuple[list[str], bool]:
+        """The IRIs linking to ``iri`` through ``prop`` (not the document's own parts), sorted,
+        and whether the list stopped at the cap. No DISTINCT and no ORDER BY in the query:
+        both cost Oxigraph far more (580 ms and 2 s for 10,000 IRIs) than a set and a sort here."""
+        store, cache = self.store, self.cache
+        key = (store.generation, str(iri), str(prop), self.cap)
+        if cache is not None and (found := cache.get(key)) is not None:
+            return found  # type: ignore[return-value]
+        prefix = str(iri) + "#"
+        rows = store.select(
+            f"SELECT ?s WHERE {{ ?s {prop.n3()} {iri.n3()} FILTER(isIRI(?s)) }} "
+            f"LIMIT {self.cap + 1}"
+        )
+        capped = len(rows) > self.cap
+        subjects = sorted({s for row in rows if not (s := str(row["s"])).startswith(prefix)})
+        if cache is not None:
+            cache.put(key, (subjects, capped), len(subjects) + 1)
+        return subjects, capped
+
+    def group(self, iri: URIRef, prop: URIRef, size: int,
+              after: URIRef | None = None) -> IncomingGroup:
+        subjects, capped = self._sorted_subjects(iri, prop)
+        start = bisect_right(subjects, str(after)) if after is not None else 0
+        page = [URIRef(s) for s in subjects[start:start + size]]
+        more = start + size < len(subjects)
+        return IncomingGroup(prop, len(subjects), capped, page, after,
+                             page[-1] if more and page else None)
 
 
-def incoming_groups(store: Store, iri: URIRef, size: int,
-                    cache: IncomingCache | None = None) -> list[IncomingGroup]:
+def incoming_groups(links: IncomingLinks, iri: URIRef, size: int) -> list[IncomingGroup]:
     """The first page of every group of incoming links (groups of only own parts left out)."""
     groups = []
-    for prop, _ in incoming_properties(store, iri, cache):
-        group = incoming_subjects(store, iri, prop, size, None, cache)
+    for prop, _ in links.properties(iri):
+        group = links.group(iri, prop, size)
         if group.count:
             groups.append(group)
     groups.sort(key=lambda g: (-g.count, str(g.property)))
@@ -413,11 +467,12 @@ def graph_exists(store: Store, iri: URIRef) -> bool:
 
 
 def describe(store: Store, iri: URIRef, page_size: int = 50,
-             cache: IncomingCache | None = None) -> Description | None:
-    """The description of a document, or None when the store knows nothing of it."""
+             links: IncomingLinks | None = None) -> Description | None:
+    """The description of a document, or None when the store knows nothing of it. Incoming
+    links come from ``links`` (by default, the store)."""
     iri = document_of(iri)
     own, graphs = own_triples(store, iri)
-    groups = incoming_groups(store, iri, page_size, cache)
+    groups = incoming_groups(links or StoreLinks(store), iri, page_size)
     is_graph = graph_exists(store, iri)
     if not len(own) and not groups and not is_graph:
         return None
@@ -431,11 +486,11 @@ def describe(store: Store, iri: URIRef, page_size: int = 50,
 
 def incoming_page(store: Store, iri: URIRef, prop: URIRef, size: int,
                   after: URIRef | None = None,
-                  cache: IncomingCache | None = None) -> tuple[IncomingGroup, Graph] | None:
+                  links: IncomingLinks | None = None) -> tuple[IncomingGroup, Graph] | None:
     """One page of one group of incoming links, as a group and as an RDF document
     (None when nothing outside the document links to it through ``prop``)."""
     iri = document_of(iri)
-    group = incoming_subjects(store, iri, prop, size, after, cache)
+    group = (links or StoreLinks(store)).group(iri, prop, size, after)
     if not group.count:
         return None
     document = linked_triples(store, group.subjects)
@@ -478,10 +533,13 @@ def notes_about(store: Store, iri: URIRef, limit: int = 100) -> Graph:
 
 
 def _notes_rows(store: Store, iri: URIRef, limit: int) -> list[dict]:
-    # Notes about the resource itself, then about its parts (a note on a post's image);
-    # two index lookups rather than a scan of every note.
+    # Notes about the resource itself, then about its parts (a note on a post's image).
+    # From the notes to the resource (FILTER EXISTS): the other way round, Oxigraph walked
+    # every resource "about" it — 1.2 s on a theme a hundred thousand events are about
+    # (bench/resources.py) — where there are only a few notes.
     rows = store.select(
-        f"""SELECT DISTINCT ?n WHERE {{ ?n {SDO.about.n3()} {iri.n3()} ; a {MED.DataQualityNote.n3()} }}
+        f"""SELECT DISTINCT ?n WHERE {{ ?n a {MED.DataQualityNote.n3()}
+              FILTER EXISTS {{ ?n {SDO.about.n3()} {iri.n3()} }} }}
             ORDER BY STR(?n) LIMIT {limit}"""
     )
     rows += store.select(
@@ -493,13 +551,12 @@ def _notes_rows(store: Store, iri: URIRef, limit: int) -> list[dict]:
     return rows
 
 
-def roles_played(store: Store, iri: URIRef, limit: int = 200) -> Graph:
-    """The roles an actor played (``med:agent``), with their events and role types."""
-    rows = store.select(
-        f"""SELECT DISTINCT ?r WHERE {{ ?r {MED.agent.n3()} {iri.n3()} }}
-            ORDER BY STR(?r) LIMIT {limit}"""
-    )
-    roles = details(store, [row["r"] for row in rows], limit)
+def roles_played(store: Store, iri: URIRef, limit: int = 200,
+                 links: IncomingLinks | None = None) -> Graph:
+    """The roles an actor played (``med:agent``: the first ``limit`` by IRI, its incoming
+    links through that property), with their events and role types."""
+    group = (links or StoreLinks(store)).group(iri, MED.agent, limit)
+    roles = details(store, group.subjects, limit)
     linked = linked_triples(store, set(roles.objects()))
     for triple in linked:
         roles.add(triple)
@@ -559,6 +616,9 @@ __all__ = [
     "Description",
     "IncomingCache",
     "IncomingGroup",
+    "IncomingLinks",
+    "IndexLinks",
+    "StoreLinks",
     "LINKED_PROPERTIES",
     "PART_TYPES",
     "add_incoming",

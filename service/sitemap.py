@@ -1,8 +1,9 @@
 """What the sitemap lists: every resource page, by kind, with the date it last changed.
 
-One pass over the typed resources under ``{base}id/`` (a sitemap is fetched
-rarely; the web layer keeps the result for the store's generation), plus the
-vocabulary, the shapes and the named graphs. The date of a resource is, in
+One pass over the typed resources under ``{base}id/``, plus the vocabulary, the
+shapes and the named graphs: whole-store work, done by the open-data build
+(:mod:`service.builds` writes it into the build's inventory, cut into sitemap
+files), never in a request. The date of a resource is, in
 order: its own ``schema:dateModified`` / ``dct:modified``; else the latest date
 its graphs give themselves (``schema:dateModified``, ``dct:modified``,
 ``prov:generatedAtTime``, ``schema:dateCreated``, ``dct:issued``,

@@ -400,14 +400,18 @@ def test_stylesheet_is_served(server):
 def test_sitemap_lists_every_resource_page(server):
     import xml.etree.ElementTree as ET
 
+    from tests.building import build_of, wait_for_build
+
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    index = server.get("sitemap.xml")
-    assert index.status_code == 200 and "xml" in index.headers["Content-Type"]
+    # The inventory is made by the open-data build: the sitemap is that build's.
+    index = wait_for_build(server, path="sitemap.xml")
+    assert "xml" in index.headers["Content-Type"]
     root = ET.fromstring(index.content)
     listed: dict[str, str | None] = {}
     for location in root.findall("s:sitemap/s:loc", ns):
         section = requests.get(location.text, timeout=60)
         assert section.status_code == 200, location.text
+        assert build_of(section) == build_of(index)
         for url in ET.fromstring(section.content).findall("s:url", ns):
             lastmod = url.find("s:lastmod", ns)
             listed[url.find("s:loc", ns).text] = lastmod.text if lastmod is not None else None
@@ -423,6 +427,17 @@ def test_sitemap_lists_every_resource_page(server):
     sample = [u for u in listed if "/id/" in u][:5]
     for url in sample:
         assert requests.get(url, timeout=60).status_code == 200
+
+
+def test_sitemap_files_beyond_those_of_the_build_are_404_and_bad_pages_400(server):
+    from tests.building import wait_for_build
+
+    wait_for_build(server, path="sitemap.xml")
+    assert server.get("sitemaps/event.xml").status_code == 200
+    assert server.get("sitemaps/event.xml", params={"page": "2"}).status_code == 404
+    assert server.get("sitemaps/nothing-of-the-kind.xml").status_code == 404
+    for bad in ("0", "-1", "deux"):
+        assert server.get("sitemaps/event.xml", params={"page": bad}).status_code == 400
 
 
 def test_robots_points_at_the_sitemap(server):

@@ -16,11 +16,16 @@ incoming links.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import threading
 import xml.etree.ElementTree as ET
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import quote, urlencode, urlsplit
 
 from flask import Blueprint, Response, render_template, request, send_from_directory
@@ -28,10 +33,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import BNode, Node
 
+from ..builds import Build
+from ..dumps import graph_key
 from ..describe import (
     Description,
     IncomingCache,
     IncomingGroup,
+    IncomingLinks,
+    IndexLinks,
+    StoreLinks,
     containment,
     describe,
     details,
@@ -44,7 +54,7 @@ from ..describe import (
     notes_about,
     roles_played,
 )
-from ..errors import BadRequest, Gone, NotAcceptable, NotFound
+from ..errors import BadRequest, Gone, NotAcceptable, NotFound, NotReady
 from ..formats import (
     GRAPH_FORMATS,
     HTML,
@@ -77,8 +87,9 @@ from ..pagemodel import (
     part_kind_of,
     vocabulary_query,
 )
-from ..sitemap import SITEMAP_LIMIT, inventory
-from . import config, pages, store
+from ..search import Filters
+from ..sitemap import SITEMAP_LIMIT
+from . import builds, config, index, pages, store
 
 blueprint = Blueprint("resources", __name__)
 
@@ -213,16 +224,17 @@ def dereference(path: str) -> Response:
     vary = ", ".join(
         (["Accept"] if fixed is None else []) + (["Accept-Language"] if fixed in (None, HTML) else [])
     )
+    links = incoming_links()
     etag, modified = pages.validators(
         path, fmt.key, langs.order if fmt is HTML else "", incoming, after, config().page_size,
-        request.args.get("history", ""),
+        request.args.get("history", ""), links.token,
     )
     if (cached := pages.not_modified(etag, modified, vary)) is not None:
         return cached
     iri = iri_for(path)
     settings = config()
     if incoming is not None:
-        found = incoming_page(store(), iri, incoming, settings.page_size, after, incoming_cache())
+        found = incoming_page(store(), iri, incoming, settings.page_size, after, links)
         if found is None:
             raise _unknown(path + "?incoming=…")
         group, document = found
@@ -240,7 +252,7 @@ def dereference(path: str) -> Response:
         gone = tombstone(store(), iri, settings.base_url)
         if gone is not None:
             return gone_response(gone, fmt, langs)
-        description = describe(store(), iri, settings.page_size, incoming_cache())
+        description = describe(store(), iri, settings.page_size, links)
         if description is None:
             raise _unknown(path)
         if fmt is HTML:
@@ -326,9 +338,19 @@ def link_header(path: str, iri: URIRef, types: Iterable[URIRef], served: Format)
 # ---------------------------------------------------------------------------------------------
 
 
-def incoming_cache() -> IncomingCache:
-    """The application's cache of sorted incoming links (see ``service.describe``)."""
-    return pages.state().setdefault("incoming_cache", IncomingCache())
+#: Incoming links a group reads from the store at most while the index is being built (about
+#: 0.3 s); beyond, the group says "at least" and its pages stop there until the index is back.
+FALLBACK_CAP = 10_000
+
+
+def incoming_links() -> IncomingLinks:
+    """Where descriptions read incoming links: the search index when it is in step with the
+    store, else the store itself, capped (see ``service.describe``)."""
+    found = index()
+    if found.trusted:
+        return IndexLinks(found)
+    cache = pages.state().setdefault("incoming_cache", IncomingCache())
+    return StoreLinks(store(), cache, FALLBACK_CAP)
 
 
 def vocabulary_terms() -> Terms:
@@ -663,7 +685,7 @@ def sections(kind: Kind, builder: PageBuilder, description: Description, full: G
                 chain_builder = PageBuilder(iri, names, builder.langs, builder.terms)
                 found[name] = [chain_builder.value(c) for c in chain]
         elif name == "events_here":
-            events, more = events_in(current, iri, config().page_size)
+            events, more = events_here(iri)
             if events:
                 names = linked_triples(current, events)
                 event_builder = PageBuilder(iri, names, builder.langs, builder.terms)
@@ -674,7 +696,7 @@ def sections(kind: Kind, builder: PageBuilder, description: Description, full: G
                     "more": more,
                 }
         elif name == "actor_roles":
-            roles = roles_played(current, iri)
+            roles = roles_played(current, iri, links=incoming_links())
             role_builder = PageBuilder(iri, roles, builder.langs, builder.terms)
             rows = []
             for role in sorted(set(roles.subjects(MED.agent, iri)), key=str):
@@ -697,11 +719,38 @@ def sections(kind: Kind, builder: PageBuilder, description: Description, full: G
                                    "editor": f"/sparql?query={quote(str(text), safe='')}"}
                     break
         elif name == "graph":
-            size, capped = graph_size(current, iri)
+            size, capped, as_of = graph_triples(iri)
             listing = (f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} LIMIT 1000")
-            found["graph"] = {"size": size, "capped": capped,
+            found["graph"] = {"size": size, "capped": capped, "as_of": as_of,
                               "editor": f"/sparql?query={quote(listing, safe='')}"}
     return found
+
+
+#: Triples of a named graph counted on a request at most, when no build has counted them.
+GRAPH_COUNT_CAP = 100_000
+
+
+def graph_triples(iri: URIRef) -> tuple[int, bool, datetime | None]:
+    """A named graph's size: as the last open-data build counted it (and when it finished),
+    else counted now up to :data:`GRAPH_COUNT_CAP` (then whether there are more)."""
+    build = builds().current
+    name = graph_key(iri, config().base_url)
+    if build is not None and name is not None and f"graph/{name}" in build.manifest.triples:
+        return build.manifest.triples[f"graph/{name}"], False, build.finished
+    size, capped = graph_size(store(), iri, GRAPH_COUNT_CAP)
+    return size, capped, None
+
+
+def events_here(place: URIRef) -> tuple[list[URIRef], bool]:
+    """Events held in a place or in the places it contains, newest first (a page of the
+    index's events filtered by territory; the store while the index is being built)."""
+    size = config().page_size
+    found = index()
+    if not found.trusted:
+        return events_in(store(), place, size)
+    page = found.list(Filters(kind="event", facets=[("territory", str(place))]),
+                      order="date-desc", limit=size, count=False)
+    return [URIRef(item.iri) for item in page.items], page.next_key is not None
 
 
 def programme_key(graph: Graph, event: Node, builder: PageBuilder) -> tuple:
@@ -802,61 +851,76 @@ def vocabulary_sections(builder: PageBuilder, description: Description) -> list[
 # ---------------------------------------------------------------------------------------------
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+#: Sitemap bodies kept for the build being served (the most recently used first out): a file
+#: of 50,000 URLs is about 5 MB.
+SITEMAP_BYTES = 64 << 20
+#: Sections a sitemap may have even when they are empty: every kind of page.
+SITEMAP_KINDS = frozenset(KINDS_BY_NAME) | {"vocabulary"}
 
 
-def _inventory():
+def sitemap_build() -> Build:
+    """The open-data build the sitemap is read from; 503 with ``Retry-After`` before the
+    first one. Its inventory lists every page by kind with its date, cut into files."""
+    found = builds().current
+    if found is None:
+        seconds = builds().retry_after()
+        raise NotReady(
+            "Le plan du site est en préparation (première construction depuis ce magasin) ; "
+            f"réessayez dans {seconds} s.",
+            f"The sitemap is being prepared (the first build from this store); try again in "
+            f"{seconds} s.",
+            retry_after=seconds,
+        )
+    return found
+
+
+def _sitemap_validators(build: Build, *parts: object) -> tuple[str, datetime]:
+    """The build's validators (never the store's: the build may be older), for this host."""
+    digest = hashlib.sha256(json.dumps(
+        [build.identity, request.url_root] + [str(p) for p in parts]).encode("utf-8")).hexdigest()
+    return f"b{build.generation}-{digest[:24]}", build.finished
+
+
+def _kept(build: Build, key: tuple, make: Callable[[], bytes]) -> bytes:
+    """``make()``, kept while ``build`` is served (at most :data:`SITEMAP_BYTES` in all)."""
     state = pages.state()
-    generation = store().generation
-    cached = state.get("sitemap_inventory")
-    if cached is None or cached[0] != generation:
-        cached = (generation, inventory(store(), config().base_url))
-        state["sitemap_inventory"] = cached
-    return cached[1]
+    lock = state.setdefault("sitemap_lock", threading.Lock())
+    cache: OrderedDict = state.setdefault("sitemap_cache", OrderedDict())
+    full = (build.identity, request.url_root) + key
+    with lock:
+        if full in cache:
+            cache.move_to_end(full)
+            return cache[full]
+    body = make()
+    with lock:
+        for stale in [k for k in cache if k[0] != build.identity]:
+            del cache[stale]
+        cache[full] = body
+        while len(cache) > 1 and sum(len(b) for b in cache.values()) > SITEMAP_BYTES:
+            cache.popitem(last=False)
+    return body
 
 
-def _section(kind_name: str):
-    def entries() -> list[pages.SitemapEntry]:
-        return [pages.SitemapEntry(pages.local(iri), lastmod)
-                for iri, lastmod in _inventory().kinds.get(kind_name, [])]
-    return entries
+def _xml(root: ET.Element) -> bytes:
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-@blueprint.record_once
-def _register_sitemaps(state) -> None:
-    names = [k for k in KINDS_BY_NAME] + ["vocabulary"]
-    for name in dict.fromkeys(names):
-        pages.add_sitemap(state.app, name, _section(name))
+def _sitemap_response(body: bytes, validators: tuple[str, datetime]) -> Response:
+    return pages.finish(Response(body, mimetype="application/xml"), *validators, "")
 
 
-def _xml(root: ET.Element) -> Response:
-    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return Response(body, mimetype="application/xml")
-
-
-@blueprint.get("/sitemap.xml")
-def sitemap_index() -> Response:
-    etag, modified = pages.validators("sitemap-index")
-    if (cached := pages.not_modified(etag, modified, "")) is not None:
-        return cached
-    root = ET.Element("sitemapindex", xmlns=SITEMAP_NS)
+def _urlset(entries: Iterable[pages.SitemapEntry]) -> bytes:
+    root = ET.Element("urlset", xmlns=SITEMAP_NS)
     host = request.url_root.rstrip("/")
-    for name, entries in pages.sitemap_sections().items():
-        items = list(entries())
-        dates = [e.lastmod for e in items if e.lastmod]
-        for page in range(max(1, -(-len(items) // SITEMAP_LIMIT)) if items else 0):
-            element = ET.SubElement(root, "sitemap")
-            suffix = f"?page={page + 1}" if page else ""
-            ET.SubElement(element, "loc").text = f"{host}/sitemaps/{quote(name)}.xml{suffix}"
-            if dates:
-                ET.SubElement(element, "lastmod").text = max(dates)
-    return pages.finish(_xml(root), etag, modified, "")
+    for entry in entries:
+        element = ET.SubElement(root, "url")
+        ET.SubElement(element, "loc").text = host + quote(entry.path, safe="/:@!$&'()*+,;=-._~%#")
+        if entry.lastmod:
+            ET.SubElement(element, "lastmod").text = entry.lastmod
+    return _xml(root)
 
 
-@blueprint.get("/sitemaps/<name>.xml")
-def sitemap(name: str) -> Response:
-    sections = pages.sitemap_sections()
-    if name not in sections:
-        raise _unknown(f"sitemaps/{name}.xml")
+def _page_number() -> int:
     try:
         page = int(request.args.get("page", "1"))
     except ValueError:
@@ -864,20 +928,81 @@ def sitemap(name: str) -> Response:
     if page < 1:
         raise BadRequest("Le paramètre page doit être un entier positif.",
                          "The page parameter must be a positive integer.")
-    etag, modified = pages.validators("sitemap", name, page)
+    return page
+
+
+@blueprint.get("/sitemap.xml")
+def sitemap_index() -> Response:
+    """One sitemap per kind of page, cut into files of 50,000 URLs (sitemaps.org's limit), as
+    the last open-data build found them; then the sections other parts registered."""
+    build = sitemap_build()
+    extra = pages.sitemap_sections()
+    parts: tuple = ("sitemap-index",)
+    if extra:  # their entries come from the store: its generation is part of the answer
+        parts += (sorted(extra), store().generation)
+    validators = _sitemap_validators(build, *parts)
+    if (cached := pages.not_modified(*validators, "")) is not None:
+        return cached
+
+    def render() -> bytes:
+        root = ET.Element("sitemapindex", xmlns=SITEMAP_NS)
+        host = request.url_root.rstrip("/")
+        for file in build.sitemap_files():
+            element = ET.SubElement(root, "sitemap")
+            suffix = f"?page={file.page}" if file.page > 1 else ""
+            ET.SubElement(element, "loc").text = f"{host}/sitemaps/{quote(file.kind)}.xml{suffix}"
+            if file.lastmod:
+                ET.SubElement(element, "lastmod").text = file.lastmod
+        for name, entries in extra.items():
+            items = list(entries())
+            dates = [e.lastmod for e in items if e.lastmod]
+            for page in range(-(-len(items) // SITEMAP_LIMIT)):
+                element = ET.SubElement(root, "sitemap")
+                suffix = f"?page={page + 1}" if page else ""
+                ET.SubElement(element, "loc").text = f"{host}/sitemaps/{quote(name)}.xml{suffix}"
+                if dates:
+                    ET.SubElement(element, "lastmod").text = max(dates)
+        return _xml(root)
+
+    body = render() if extra else _kept(build, ("index",), render)
+    return _sitemap_response(body, validators)
+
+
+@blueprint.get("/sitemaps/<name>.xml")
+def sitemap(name: str) -> Response:
+    """One file of a kind's sitemap (``?page=`` from 2 on), from the build's inventory: a
+    keyed read of at most 50,000 rows, rendered once per build and host."""
+    extra = pages.sitemap_sections()
+    if name in extra:
+        return _registered_sitemap(name, extra[name])
+    build = sitemap_build()
+    files = [f for f in build.sitemap_files() if f.kind == name]
+    if not files and name not in SITEMAP_KINDS:
+        raise _unknown(f"sitemaps/{name}.xml")
+    page = _page_number()
+    if page > max(1, len(files)):
+        raise _unknown(f"sitemaps/{name}.xml?page={page}")
+    validators = _sitemap_validators(build, "sitemap", name, page)
+    if (cached := pages.not_modified(*validators, "")) is not None:
+        return cached
+
+    def render() -> bytes:
+        listed = build.listed(name, SITEMAP_LIMIT, files[page - 1].first) if files else []
+        return _urlset(pages.SitemapEntry(pages.local(iri), lastmod) for iri, lastmod in listed)
+
+    return _sitemap_response(_kept(build, ("sitemap", name, page), render), validators)
+
+
+def _registered_sitemap(name: str, entries: Callable[[], Iterable[pages.SitemapEntry]]) -> Response:
+    """A section another part of the service registered (``pages.add_sitemap``)."""
+    page = _page_number()
+    etag, modified = pages.validators("sitemap", name, page, request.url_root)
     if (cached := pages.not_modified(etag, modified, "")) is not None:
         return cached
-    items = list(sections[name]())[(page - 1) * SITEMAP_LIMIT: page * SITEMAP_LIMIT]
+    items = list(entries())[(page - 1) * SITEMAP_LIMIT: page * SITEMAP_LIMIT]
     if page > 1 and not items:
         raise _unknown(f"sitemaps/{name}.xml?page={page}")
-    root = ET.Element("urlset", xmlns=SITEMAP_NS)
-    host = request.url_root.rstrip("/")
-    for entry in items:
-        element = ET.SubElement(root, "url")
-        ET.SubElement(element, "loc").text = host + quote(entry.path, safe="/:@!$&'()*+,;=-._~%#")
-        if entry.lastmod:
-            ET.SubElement(element, "lastmod").text = entry.lastmod
-    return pages.finish(_xml(root), etag, modified, "")
+    return pages.finish(Response(_urlset(items), mimetype="application/xml"), etag, modified, "")
 
 
 @blueprint.get("/robots.txt")
