@@ -62,14 +62,30 @@ PREFIXES: dict[str, str] = {
 __all__ = [
     "ADMS", "AS", "BASE", "DCAT", "DCTERMS", "DQV", "FOAF", "GRAPH", "HYDRA", "ID", "IGEO", "MED",
     "MEDSH", "OA", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SD", "SDO", "SH", "SKOS",
-    "VCARD", "VOID", "XSD", "rebase",
+    "VCARD", "VOID", "XSD", "is_persistent", "rebase",
 ]
 
 
+#: Documents under the default base that stay there whatever ``base_url`` is: the
+#: vocabulary and the shapes are persistent identifiers, named by the code (``MED``, ``MEDSH``).
+PERSISTENT = ("def", "shapes")
+
+
+def is_persistent(path: str) -> bool:
+    """Whether a path under the base (``def#Event``, ``shapes``) names the vocabulary or
+    the shapes."""
+    return any(path == name or path.startswith((name + "#", name + "/", name + "."))
+               for name in PERSISTENT)
+
+
 def rebase(iri: str, base_url: str) -> str:
-    """Move an IRI minted under the default base to ``base_url``; others are unchanged."""
+    """Move an IRI minted under the default base to ``base_url``; others are unchanged.
+
+    The vocabulary's and the shapes' IRIs (:func:`is_persistent`) never move."""
     if base_url != DEFAULT_BASE and iri.startswith(DEFAULT_BASE):
-        return base_url + iri[len(DEFAULT_BASE):]
+        path = iri[len(DEFAULT_BASE):]
+        if not is_persistent(path):
+            return base_url + path
     return iri
 
 

@@ -57,12 +57,12 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import BNode, Node
 
 from . import history
-from .config import PROJECT_ROOT, Config
+from .config import DEFAULT_BASE, PROJECT_ROOT, Config
 from .errors import Forbidden, MediationError, ValidationFailed
-from .formats import BY_FILE_EXTENSION
+from .formats import BY_FILE_EXTENSION, NTRIPLES
 from .labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES
 from .rdfio import parse_files
-from .seed import graph_for, project_files, rdf_files
+from .seed import graph_for, project_files, rdf_files, read_moved
 from .store import Changeset, GraphName, Quad, Store
 from .validation import ONTOLOGY_DIR, Report, Validator, project_validator
 
@@ -81,13 +81,17 @@ MAX_CLOSURE = 5000
 def ensure_seeded(store: Store, config: Config) -> int:
     """Load ``ontology/``, ``shapes/`` and ``data/`` into an empty store; return quads loaded.
 
-    Nothing is loaded when the ``seed`` setting is off (a scratch store)."""
+    Nothing is loaded when the ``seed`` setting is off (a scratch store). Under another
+    ``base_url`` than the default, the files' resources are moved under it as they load."""
     if not getattr(config, "seed", True) or not store.is_empty():
         return 0
     total = 0
     for path in project_files(PROJECT_ROOT):
-        fmt = BY_FILE_EXTENSION[path.suffix]
-        total += store.load(path, fmt, graph_for(path, config.base_url))
+        graph = graph_for(path, config.base_url)
+        if config.base_url == DEFAULT_BASE:
+            total += store.load(path, BY_FILE_EXTENSION[path.suffix], graph)
+        else:
+            total += store.load(read_moved(path, config.base_url), NTRIPLES, graph)
     return total
 
 

@@ -2,16 +2,21 @@
 
 ``ontology/``, ``shapes/`` and ``data/`` hold one file per source; a file's
 graph is ``{base}graph/{stem}``. An empty store is first loaded with all of them.
+They are written under the default base; under another ``base_url`` their resources'
+IRIs are moved there as they are read (:func:`read_moved`), the vocabulary's and the
+shapes' staying where they are.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import URIRef
 
 from .config import PROJECT_ROOT
 from .formats import BY_FILE_EXTENSION
+from .namespaces import rebase
 
 SOURCE_DIRS = ("ontology", "shapes", "data")
 
@@ -35,3 +40,17 @@ def project_files(root: Path = PROJECT_ROOT) -> list[Path]:
 
 def graph_for(path: Path, base_url: str) -> URIRef:
     return URIRef(f"{base_url}graph/{path.stem}")
+
+
+def read_moved(path: Path, base_url: str) -> bytes:
+    """A project file as N-Triples, each IRI moved to ``base_url`` by :func:`rebase`."""
+    fmt = getattr(ox.RdfFormat, BY_FILE_EXTENSION[path.suffix].oxigraph)
+
+    def moved(term):
+        if isinstance(term, ox.NamedNode):
+            return ox.NamedNode(rebase(term.value, base_url))
+        return term
+
+    triples = (ox.Triple(moved(q.subject), moved(q.predicate), moved(q.object))
+               for q in ox.parse(path=str(path), format=fmt, rename_blank_nodes=True))
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)

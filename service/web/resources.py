@@ -65,6 +65,7 @@ from ..formats import (
     negotiate,
     parse_accept,
 )
+from ..config import DEFAULT_BASE
 from ..history import HISTORY_LINKS, Tombstone, changes_for, tombstone
 from ..jsonld import project
 from ..labels import (
@@ -74,7 +75,7 @@ from ..labels import (
     choose,
     fallback_label,
 )
-from ..namespaces import MED, PREFIXES, SDO
+from ..namespaces import MED, PREFIXES, SDO, is_persistent
 from ..pagemodel import (
     KINDS_BY_NAME,
     PART_KINDS,
@@ -128,7 +129,8 @@ def safe_path(path: str) -> str:
 
 
 def iri_for(path: str) -> URIRef:
-    base = config().base_url
+    """The IRI a path names: under the base, the vocabulary and the shapes under their own."""
+    base = DEFAULT_BASE if is_persistent(path) else config().base_url
     return URIRef(base + _NOT_IN_IRI.sub(lambda m: quote(m.group(0)), path))
 
 
