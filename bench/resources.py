@@ -7,9 +7,13 @@ one theme and organised by one actor, and ``--background`` more triples of unrel
 events, then times (median of several runs, in process, no HTTP):
 
 * the description of the theme and of the actor (own triples, parts, linked labels,
-  incoming links counted and the first page of each group), with an empty cache of
-  sorted incoming links ("cold": the first request after a write) and a filled one;
-* a page of incoming links deep in the list (keyed by IRI: ``after=`` the 90 % mark);
+  incoming links counted and the first page of each group) and a page of incoming links deep
+  in the list (keyed by IRI: ``after=`` the 90 % mark), with incoming links read from the
+  store (``StoreLinks``, what the service falls back to while its index is being built):
+  with an empty cache ("cold": the first request after any write) and a filled one;
+* the search index built from the store (its incoming links included), then the same with
+  incoming links read from it (``IndexLinks``), and what one write about the theme costs:
+  the index's update, then the theme's description;
 * the description of the Liévin event (the seed's richest resource), for reference.
 """
 
@@ -23,12 +27,16 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from service.config import DEFAULT_BASE, load_config  # noqa: E402
-from service.describe import IncomingCache, describe, incoming_page  # noqa: E402
+from service.describe import (  # noqa: E402
+    IncomingCache, IndexLinks, StoreLinks, describe, incoming_page, notes_about,
+)
+from service.search import Index, changed_iris  # noqa: E402
+from service.store import Changeset  # noqa: E402
 from service.publishing import ensure_seeded  # noqa: E402
 from service.store.embedded import EmbeddedStore  # noqa: E402
 
@@ -91,19 +99,66 @@ def main() -> None:
         theme, actor, lievin = URIRef(THEME), URIRef(ACTOR), URIRef(LIEVIN)
         deep = URIRef(f"{DEFAULT_BASE}id/event/bench-{int(options.links * 0.9):07d}")
         about = URIRef(SCHEMA + "about")
-        warm = IncomingCache()
+        warm = StoreLinks(store, IncomingCache())
+
+        def cold() -> StoreLinks:
+            return StoreLinks(store, IncomingCache())
+
         for label, function in (
-            (f"describe theme ({options.links} incoming), cold",
-             lambda: describe(store, theme, size, IncomingCache())),
-            (f"describe theme ({options.links} incoming), warm", lambda: describe(store, theme, size, warm)),
-            (f"describe actor ({options.links} incoming), cold",
-             lambda: describe(store, actor, size, IncomingCache())),
-            ("incoming page at 90 %, cold", lambda: incoming_page(store, theme, about, size, deep,
-                                                                 IncomingCache())),
-            ("incoming page at 90 %, warm", lambda: incoming_page(store, theme, about, size, deep, warm)),
-            ("describe the Liévin event", lambda: describe(store, lievin, size, IncomingCache())),
+            (f"store: describe theme ({options.links} incoming), cold",
+             lambda: describe(store, theme, size, cold())),
+            (f"store: describe theme ({options.links} incoming), warm",
+             lambda: describe(store, theme, size, warm)),
+            (f"store: describe actor ({options.links} incoming), cold",
+             lambda: describe(store, actor, size, cold())),
+            ("store: incoming page at 90 %, cold",
+             lambda: incoming_page(store, theme, about, size, deep, cold())),
+            ("store: incoming page at 90 %, warm",
+             lambda: incoming_page(store, theme, about, size, deep, warm)),
+            ("describe the Liévin event", lambda: describe(store, lievin, size, cold())),
+            ("data-quality notes about the theme (every page of it)",
+             lambda: notes_about(store, theme)),
         ):
-            print(f"{label}: {timed(function) * 1000:.0f} ms")
+            print(f"{label}: {timed(function) * 1000:.0f} ms", flush=True)
+
+        started = time.perf_counter()
+        index = Index(Path(directory) / "index.sqlite", DEFAULT_BASE, ("fr", "en"), timeout=600)
+        index.build(store)
+        print(f"index built in {time.perf_counter() - started:.0f} s", flush=True)
+        links = IndexLinks(index)
+        for label, function in (
+            (f"index: describe theme ({options.links} incoming)",
+             lambda: describe(store, theme, size, IndexLinks(index))),
+            (f"index: describe actor ({options.links} incoming)",
+             lambda: describe(store, actor, size, IndexLinks(index))),
+            ("index: incoming page at 90 %", lambda: incoming_page(store, theme, about, size, deep,
+                                                                  IndexLinks(index))),
+            ("index: describe the Liévin event", lambda: describe(store, lievin, size, links)),
+        ):
+            print(f"{label}: {timed(function) * 1000:.0f} ms", flush=True)
+
+        # One write about the theme: what the index's update costs, then the description.
+        graph = URIRef(DEFAULT_BASE + "graph/bench")
+        updates, descriptions, rereads = [], [], []
+        for number in range(5):
+            event = URIRef(f"{DEFAULT_BASE}id/event/bench-ecrit-{number}")
+            changes = Changeset(add=[(event, URIRef(SCHEMA + "about"), theme, graph),
+                                     (event, URIRef(SCHEMA + "name"), Literal(f"Écrit {number}"),
+                                      graph)])
+            store.apply(changes)
+            started = time.perf_counter()
+            index.update(store, changed_iris(changes))
+            updates.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            describe(store, theme, size, IndexLinks(index))
+            descriptions.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            describe(store, theme, size, warm)  # the store's cache is per generation: read again
+            rereads.append(time.perf_counter() - started)
+        print(f"after a write about the theme: index update "
+              f"{statistics.median(updates) * 1000:.0f} ms, then describe theme from the index "
+              f"{statistics.median(descriptions) * 1000:.0f} ms (from the store: "
+              f"{statistics.median(rereads) * 1000:.0f} ms)", flush=True)
         store.close()
 
 

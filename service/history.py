@@ -51,8 +51,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, VOID, XSD
 from rdflib.term import BNode, Node
 
-from .labels import LABEL_PROPERTIES
 from .errors import StoreError
+from .labels import LABEL_PROPERTIES
 from .namespaces import AS, MED, PREFIXES
 from .store import Changeset, Quad, Store
 from .store.terms import quad_to_oxigraph
@@ -164,7 +164,8 @@ def classify(store: Store, changes: Changeset, base_url: str,
             types = sorted({q[2] for q in former if q[1] == RDF.type and isinstance(q[2], URIRef)},
                            key=str)[:FORMER_CAP]
             labels = sorted({q[2] for q in former if q[1] in LABEL_PROPERTIES
-                             and isinstance(q[2], Literal)}, key=lambda l: (l.language or "", str(l)))
+                             and isinstance(q[2], Literal)},
+                            key=lambda label: (label.language or "", str(label)))
             touched.append(Touched(document, "delete", types, labels[:FORMER_CAP]))
         elif exists and not existed:
             touched.append(Touched(document, "create"))
@@ -363,7 +364,8 @@ def last_changes(store: Store, base_url: str) -> dict[URIRef, datetime]:
             if isinstance(row.get("resource"), URIRef) and "last" in row}
 
 
-def last_modified(store: Store, resources: Iterable[URIRef], base_url: str) -> dict[URIRef, datetime]:
+def last_modified(store: Store, resources: Iterable[URIRef],
+                  base_url: str) -> dict[URIRef, datetime]:
     """When each resource was last changed through a write (absent: never since it was loaded)."""
     return changelog(store).latest({document_of(r) for r in resources})
 
@@ -441,7 +443,7 @@ def tombstone(store: Store, resource: URIRef, base_url: str) -> Tombstone | None
         return None
     types = sorted({row["type"] for row in rows if "type" in row}, key=str)
     labels = sorted({row["label"] for row in rows if "label" in row},
-                    key=lambda l: (l.language or "", str(l)))
+                    key=lambda label: (label.language or "", str(label)))
     return Tombstone(resource, deletion.change, rows[0]["gone"], deletion.ended, deletion.agent,
                      types, labels)
 
