@@ -49,12 +49,9 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
 import shutil
-import signal
 import sqlite3
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,6 +61,7 @@ from typing import Any, Iterable, Iterator
 
 from rdflib import URIRef
 
+from .background import Worker, child_started
 from .catalog import CatalogFacts, CatalogModel, publisher_of
 from .config import Config
 from .dumps import LAYOUT, Manifest, write_dumps
@@ -341,22 +339,11 @@ def _sync_tree(folder: Path) -> None:
         os.close(descriptor)
 
 
-def _watch_parent(parent: int) -> None:
-    # A build whose server is gone has no one to serve it: stop (a killed server leaves the
-    # build process behind otherwise).
-    while True:
-        if os.getppid() != parent:
-            os._exit(3)
-        time.sleep(1)
-
-
 def build_process(values: dict[str, Any], snapshot: str | None, scratch: str, final: str,
                   generation: int, after: str | None, parent: int) -> None:
     """The build process's work: build into ``scratch`` from the snapshot (or the remote
     store), then rename it to ``final``."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops it itself
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    child_started(parent)
     config = Config(values)
     store = open_snapshot(Path(snapshot)) if snapshot else open_store(config)
     try:
@@ -391,10 +378,7 @@ class Builder:
         self.max_delay = float(config.build_max_delay)
         self._current: Build | None = None
         self._building: tuple[int, float] | None = None  # generation, monotonic start
-        self._process: Any = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._context = multiprocessing.get_context("spawn")
+        self._worker = Worker("open-data-build", self.directory / BUILDING)
         self._clean()
         self._current = self._latest()
 
@@ -416,25 +400,17 @@ class Builder:
     # -- start and stop ---------------------------------------------------------------------------
 
     def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="open-data-builder",
-                                            daemon=True)
-            self._thread.start()
+        self._worker.start(self._run)
 
     def close(self) -> None:
-        self._stop.set()
-        process = self._process
-        if process is not None and process.is_alive():
-            process.kill()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=10)
+        self._worker.close()
 
     # -- the loop ---------------------------------------------------------------------------------
 
     def _run(self) -> None:
         seen: int | None = None
         quiet_since = pending_since = retry_at = 0.0
-        while not self._stop.wait(POLL_SECONDS if seen is not None else 0):
+        while not self._worker.stopping.wait(POLL_SECONDS if seen is not None else 0):
             try:
                 generation = self.store.generation
             except Exception as error:  # noqa: BLE001 — a store away for a while: try later
@@ -455,7 +431,7 @@ class Builder:
                 continue
             if self._build_once():
                 pending_since = 0.0
-            elif not self._stop.is_set():
+            elif not self._worker.stopping.is_set():
                 retry_at = time.monotonic() + self.max_delay
 
     def _build_once(self) -> bool:
@@ -482,29 +458,19 @@ class Builder:
                     return True
                 shutil.rmtree(final)
             scratch.mkdir()
-            process = self._context.Process(
-                target=build_process, name="open-data-build", daemon=True,
-                args=(dict(self.config.values), source, str(scratch), str(final), generation,
-                      self._current.finished.isoformat() if self._current else None,
-                      os.getpid()))
             started = time.monotonic()
             self._building = (generation, started)
-            process.start()
-            self._process = process
-            (self.directory / BUILDING).write_text(json.dumps(
-                {"generation": generation, "pid": process.pid,
-                 "started": _now().isoformat()}), encoding="utf-8")
-            log.info("open-data build of generation %s started (process %s)", generation,
-                     process.pid)
-            while process.is_alive():
-                process.join(timeout=POLL_SECONDS)
-                if self._stop.is_set():
-                    process.kill()
-                    process.join(timeout=10)
-                    return False
-            if process.exitcode != 0:
+            log.info("open-data build of generation %s started", generation)
+            exitcode = self._worker.run_child(
+                build_process,
+                (dict(self.config.values), source, str(scratch), str(final), generation,
+                 self._current.finished.isoformat() if self._current else None, os.getpid()),
+                generation, POLL_SECONDS)
+            if exitcode is None:
+                return False
+            if exitcode != 0:
                 log.error("open-data build of generation %s failed (exit code %s); the "
-                          "previous build stays served", generation, process.exitcode)
+                          "previous build stays served", generation, exitcode)
                 return False
             found = Build.open(final, self.base, self.publisher)
             if found is None:
@@ -519,8 +485,6 @@ class Builder:
             return False
         finally:
             self._building = None
-            self._process = None
-            (self.directory / BUILDING).unlink(missing_ok=True)
             shutil.rmtree(snapshot, ignore_errors=True)
             shutil.rmtree(scratch, ignore_errors=True)
 

@@ -41,18 +41,14 @@ No Flask here: the web layer reads :attr:`IndexBuilder.state` and the index rais
 
 from __future__ import annotations
 
-import json
 import logging
-import multiprocessing
 import os
 import shutil
-import signal
-import threading
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .background import Worker, child_started
 from .config import Config
 from .search import Index
 from .store import Store, open_snapshot, open_store
@@ -73,20 +69,10 @@ EXPECTED_SECONDS = 30
 LEAST_RETRY = 5
 
 
-def _watch_parent(parent: int) -> None:
-    # A build whose server is gone has no one to use it: stop.
-    while True:
-        if os.getppid() != parent:
-            os._exit(3)
-        time.sleep(1)
-
-
 def build_process(values: dict[str, Any], snapshot: str | None, target: str, parent: int) -> None:
     """The build process's work: a whole index of the snapshot (or the remote store) in
     ``target``, closed and without its write-ahead log."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops it itself
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    child_started(parent)
     config = Config(values)
     store = open_snapshot(Path(snapshot)) if snapshot else open_store(config)
     try:
@@ -107,11 +93,8 @@ class IndexBuilder:
         self.store = store
         self.config = config
         self.directory = index.path.parent
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._process: Any = None
+        self._worker = Worker("search-index-build", self.directory / BUILDING)
         self._building_since: float | None = None
-        self._context = multiprocessing.get_context("spawn")
         self._clean()
         if index.servable and not index.is_current(store):
             index.distrust()
@@ -138,29 +121,21 @@ class IndexBuilder:
     # -- start and stop ---------------------------------------------------------------------------
 
     def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="search-index-builder",
-                                            daemon=True)
-            self._thread.start()
+        self._worker.start(self._run)
 
     def close(self) -> None:
-        self._stop.set()
-        process = self._process
-        if process is not None and process.is_alive():
-            process.kill()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=10)
+        self._worker.close()
 
     # -- the loop ---------------------------------------------------------------------------------
 
     def _run(self) -> None:
         retry_at = 0.0
         first = True
-        while not self._stop.wait(0 if first else POLL_SECONDS):
+        while not self._worker.stopping.wait(0 if first else POLL_SECONDS):
             first = False
             if self.index.trusted or time.monotonic() < retry_at:
                 continue
-            if not self._build_once() and not self._stop.is_set():
+            if not self._build_once() and not self._worker.stopping.is_set():
                 retry_at = time.monotonic() + RETRY_SECONDS
 
     def _build_once(self) -> bool:
@@ -176,27 +151,17 @@ class IndexBuilder:
             generation = self.store.snapshot(snapshot)
             if generation is None:
                 shutil.rmtree(snapshot, ignore_errors=True)
-            process = self._context.Process(
-                target=build_process, name="search-index-build", daemon=True,
-                args=(dict(self.config.values), str(snapshot) if generation is not None else None,
-                      str(target), os.getpid()))
-            process.start()
-            self._process = process
-            (self.directory / BUILDING).write_text(json.dumps(
-                {"generation": generation if generation is not None else self.store.generation,
-                 "pid": process.pid, "started": datetime.now(timezone.utc).isoformat()}),
-                encoding="utf-8")
-            log.info("search index: build started in process %s (the index was %s)",
-                     process.pid, self.state)
-            while process.is_alive():
-                process.join(timeout=0.5)
-                if self._stop.is_set():
-                    process.kill()
-                    process.join(timeout=10)
-                    return False
-            if process.exitcode != 0:
+            log.info("search index: build starting (the index was %s)", self.state)
+            exitcode = self._worker.run_child(
+                build_process,
+                (dict(self.config.values), str(snapshot) if generation is not None else None,
+                 str(target), os.getpid()),
+                generation if generation is not None else self.store.generation, 0.5)
+            if exitcode is None:
+                return False
+            if exitcode != 0:
                 log.error("search index: build failed (exit code %s); tried again in %.0f s",
-                          process.exitcode, RETRY_SECONDS)
+                          exitcode, RETRY_SECONDS)
                 return False
             fresh = Index(target, self.index.base, self.index.languages, self.index.timeout)
             if not fresh.servable:
@@ -215,8 +180,6 @@ class IndexBuilder:
             return False
         finally:
             self.index.stop_recording()
-            (self.directory / BUILDING).unlink(missing_ok=True)
-            self._process = None
             self._building_since = None
             shutil.rmtree(snapshot, ignore_errors=True)
             for suffix in ("", "-wal", "-shm", "-journal"):
