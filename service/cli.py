@@ -11,7 +11,8 @@ import logging
 import signal
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import IO, Any, Callable, Iterator
 
 import click
 
@@ -480,7 +481,8 @@ def export(format_key: str | None, output: Path | None, compress: bool, **option
     """Exporter le magasin — write the whole store (every graph, the history included) as
     N-Quads or TriG. `mediation load` of the file restores it exactly."""
     import gzip
-    import io
+    import shutil
+    import tempfile
 
     from .formats import BY_FILE_EXTENSION, BY_KEY, NQUADS
 
@@ -496,22 +498,26 @@ def export(format_key: str | None, output: Path | None, compress: bool, **option
     except MediationError as error:
         fail(error)
         return
+    # Streamed to disk, never held in memory (a store of millions of quads): into a file
+    # beside the output, renamed once whole; for standard output, into a temporary file
+    # copied out once the dump succeeded, so that a failed export writes nothing.
     try:
-        buffer = io.BytesIO()
-        store.dump(buffer, fmt)
+        with (atomic_file(output) if output is not None else tempfile.TemporaryFile()) as raw:
+            if compress:
+                with gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as packed:
+                    store.dump(packed, fmt)
+            else:
+                store.dump(raw, fmt)
+            if output is None:
+                raw.seek(0)
+                shutil.copyfileobj(raw, sys.stdout.buffer)
+                sys.stdout.buffer.flush()
     except MediationError as error:
         fail(error)
-        return
+    except OSError as error:
+        fail(MediationError(f"Écriture impossible : {error}", f"Cannot write: {error}"))
     finally:
         store.close()
-    body = buffer.getvalue()
-    if compress:
-        body = gzip.compress(body, mtime=0)
-    if output is None:
-        sys.stdout.buffer.write(body)
-        sys.stdout.buffer.flush()
-    else:
-        write_atomically(output, body)
 
 
 @main.command()
@@ -561,19 +567,31 @@ def _reference_store(config: Config):
     return EmbeddedStore(config.store, workers=False)
 
 
-def write_atomically(path: Path, body: bytes) -> None:
-    """Write a whole file or nothing: a temporary file beside it, then a rename."""
+@contextmanager
+def atomic_file(path: Path) -> Iterator[IO[bytes]]:
+    """A file written whole or not at all: a temporary file beside it, renamed into place
+    when the block ends without an error, removed when it raises."""
     import os
     import tempfile
 
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
-            stream.write(body)
+            yield stream
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)  # mkstemp creates 0600; give the usual mode
         os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_atomically(path: Path, body: bytes) -> None:
+    """Write a whole file or nothing."""
+    try:
+        with atomic_file(path) as stream:
+            stream.write(body)
     except OSError as exc:
         fail(MediationError(f"Écriture impossible de {path} : {exc}", f"Cannot write {path}: {exc}"))
 

@@ -221,6 +221,19 @@ def test_usage_errors(tmp_path):
     assert run("export", "--store", str(tmp_path / "nulle-part")).returncode == 1
 
 
+def test_an_export_that_cannot_be_written_says_so_and_leaves_nothing(store, tmp_path):
+    missing = run("export", "--store", str(store), "--output", str(tmp_path / "absent" / "x.nq"))
+    assert missing.returncode == 1
+    assert "Écriture impossible" in missing.stderr and "Cannot write" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    taken = tmp_path / "pris.nq"  # a folder where the file should be: a usage error
+    taken.mkdir()
+    done = run("export", "--store", str(store), "--output", str(taken))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert list(taken.iterdir()) == []
+    assert not any(p.name.startswith(".") for p in tmp_path.iterdir())  # no temporary file left
+
+
 def test_load_and_export_work_on_a_remote_store(tmp_path):
     from tests.servers import start_oxigraph
 
