@@ -437,6 +437,21 @@ def test_malformed_requests_are_client_errors_open_to_every_origin(endpoint, met
         assert set(response.json()["message"]) == {"fr", "en"}
 
 
+def test_a_body_that_is_not_utf8_is_told_where_it_breaks(endpoint):
+    broken = requests.post(endpoint, data=b"ASK { \xff }", timeout=60,
+                           headers={"Content-Type": "application/sparql-query",
+                                    "Accept": "application/json"})
+    assert broken.status_code == 400
+    assert broken.json()["message"] == {"fr": "La requête n'est pas de l'UTF-8 valide (octet 6).",
+                                        "en": "The query is not valid UTF-8 (byte 6)."}
+    other = requests.post(endpoint, data="ASK {}".encode("latin-1"), timeout=60,
+                          headers={"Content-Type": "application/sparql-query; charset=ISO-8859-1",
+                                   "Accept": "application/json"})
+    assert other.status_code == 415
+    assert other.json()["message"]["en"] == ("Encoding iso-8859-1 is not supported: "
+                                             "the query must be UTF-8.")
+
+
 @pytest.mark.parametrize("kwargs", [
     {"data": {"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
     {"data": b"INSERT DATA { <urn:a> <urn:b> <urn:c> }",

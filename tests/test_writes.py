@@ -260,7 +260,14 @@ def test_update_protocol_errors(site):
     assert 400 <= utf16.status_code < 500
     huge = "INSERT DATA { " + " ".join(f"<http://example.org/s{i}> <http://example.org/p> {i} ." for i in range(1000)) + " }"
     assert len(huge) > 20000
-    assert update(site, huge).status_code == 413
+    too_large = update(site, huge, {"Accept": "application/json"})
+    assert too_large.status_code == 413
+    assert "max_query_bytes" in too_large.json()["message"]["en"]
+    broken = site.post("sparql/update", data=b"INSERT DATA { <a> <b> \"\xe9\" }",
+                       headers={**AUTH, "Content-Type": "application/sparql-update",
+                                "Accept": "application/json"})
+    assert broken.status_code == 400
+    assert broken.json()["message"]["en"] == "The update is not valid UTF-8 (byte 23)."
     query = site.post("sparql/update", data={"query": "ASK {}"}, headers=AUTH)
     assert query.status_code == 400
 

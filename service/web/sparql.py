@@ -20,9 +20,7 @@ from flask import Blueprint, Response, render_template, request, send_file, send
 from ..config import Config
 from ..errors import (
     BadRequest,
-    MediationError,
     NotFound,
-    PayloadTooLarge,
     QuerySyntaxError,
     UnsupportedMediaType,
 )
@@ -58,6 +56,7 @@ from ..sparql import (
 )
 from ..store import QueryRequest, QueryResponse
 from . import builds, config, store
+from .bodies import read_body, utf8_text
 
 blueprint = Blueprint(
     "sparql", __name__, static_folder="static/sparql", static_url_path="/static/sparql"
@@ -115,12 +114,14 @@ def read_protocol_request(settings: Config) -> ProtocolRequest:
     if mimetype == QUERY_TYPE:
         if any(name == "query" for name, _ in url_pairs):
             raise _multiple_queries()
-        text = _decode(_read_body(settings.max_query_bytes, settings))
+        text = utf8_text(read_body(settings.max_query_bytes, "max_query_bytes"),
+                         "la requête", "the query")
         parsed = _from_pairs(url_pairs)
         parsed.query = text
         return parsed
     if mimetype == FORM_TYPE:
-        body = _decode(_read_body(3 * settings.max_query_bytes + 65536, settings))
+        limit = 3 * settings.max_query_bytes + 65536  # url-encoding may triple the text
+        body = utf8_text(read_body(limit, "max_query_bytes"), "le corps de la requête", "the body")
         pairs = parse_qsl(body, keep_blank_values=True)
         if any(name == "query" for name, _ in url_pairs):
             raise _multiple_queries()
@@ -168,40 +169,10 @@ def _check_graph_iri(iri: str) -> None:
         )
 
 
-def _read_body(limit: int, settings: Config) -> bytes:
-    length = request.content_length
-    if length is not None and length > limit:
-        raise _too_large(length, settings)
-    data = request.stream.read(limit + 1)
-    if len(data) > limit:
-        raise _too_large(len(data), settings)
-    return data
 
 
-def _decode(data: bytes) -> str:
-    charset = (request.mimetype_params.get("charset") or "utf-8").strip().lower()
-    if charset not in ("utf-8", "utf8"):
-        raise UnsupportedMediaType(
-            f"Encodage {charset} non pris en charge : la requête doit être en UTF-8.",
-            f"Encoding {charset} is not supported: the query must be UTF-8.",
-        )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise BadRequest(
-            f"Le corps de la requête n'est pas de l'UTF-8 valide (octet {error.start}).",
-            f"The request body is not valid UTF-8 (byte {error.start}).",
-        ) from None
 
 
-def _too_large(size: int, settings: Config) -> MediationError:
-    return PayloadTooLarge(
-        f"Le corps de la requête fait {size} octets ; la limite de ce service est "
-        f"{settings.max_query_bytes} octets de requête (réglage max_query_bytes).",
-        f"The request body is {size} bytes long; this service accepts queries of at most "
-        f"{settings.max_query_bytes} bytes (setting max_query_bytes).",
-        limit=settings.max_query_bytes,
-    )
 
 
 def _multiple_queries() -> BadRequest:

@@ -33,7 +33,7 @@ from pathlib import PurePath
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, Response, current_app, render_template, request
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import BNode
 
@@ -53,7 +53,6 @@ from ..formats import (
     DATASET_FORMATS,
     GRAPH_FORMATS,
     INPUT_FORMATS,
-    TURTLE,
     Format,
     by_media_type,
     content_type,
@@ -65,6 +64,7 @@ from ..rdfio import parse_dataset
 from ..sparql import check_update, endpoint_iri, tokenize
 from ..store import Changeset, GraphName, Quad, Store
 from . import config, index, store
+from .bodies import read_body, utf8_text
 from .responses import error_response
 
 blueprint = Blueprint("writes", __name__)
@@ -179,41 +179,10 @@ def publisher() -> Publisher:
 # ---------------------------------------------------------------------------------------------
 
 
-def read_body(limit: int, setting: str) -> bytes:
-    """The request body, refused with 413 before it is read whole when it is over ``limit``."""
-    length = request.content_length
-    if length is not None and length > limit:
-        raise _too_large(length, limit, setting)
-    data = request.stream.read(limit + 1)
-    if len(data) > limit:
-        raise _too_large(len(data), limit, setting)
-    return data
 
 
-def _too_large(size: int, limit: int, setting: str) -> PayloadTooLarge:
-    return PayloadTooLarge(
-        f"Le corps de la requête fait au moins {size} octets ; ce service en accepte au plus "
-        f"{limit} (réglage {setting}).",
-        f"The request body is at least {size} bytes long; this service accepts at most {limit} "
-        f"(setting {setting}).",
-        limit=limit,
-    )
 
 
-def _utf8(data: bytes, what_fr: str, what_en: str) -> str:
-    charset = (request.mimetype_params.get("charset") or "utf-8").strip().lower()
-    if charset not in ("utf-8", "utf8"):
-        raise UnsupportedMediaType(
-            f"Encodage {charset} non pris en charge : {what_fr} doit être en UTF-8.",
-            f"Encoding {charset} is not supported: {what_en} must be UTF-8.",
-        )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise BadRequest(
-            f"{what_fr[0].upper() + what_fr[1:]} n'est pas de l'UTF-8 valide (octet {error.start}).",
-            f"{what_en[0].upper() + what_en[1:]} is not valid UTF-8 (byte {error.start}).",
-        ) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,13 +212,13 @@ def read_update(settings: Config) -> tuple[str, list[str], list[str]]:
     url_pairs = list(request.args.items(multi=True))
     limit = 3 * settings.max_query_bytes + 65536  # url-encoding may triple the text
     if mimetype == UPDATE_TYPE:
-        text = _utf8(read_body(settings.max_query_bytes, "max_query_bytes"),
+        text = utf8_text(read_body(settings.max_query_bytes, "max_query_bytes"),
                      "la mise à jour", "the update")
         pairs = url_pairs
         if any(name == "update" for name, _ in pairs):
             raise _several_updates()
     elif mimetype == FORM_TYPE:
-        body = _utf8(read_body(limit, "max_query_bytes"), "le corps de la requête", "the body")
+        body = utf8_text(read_body(limit, "max_query_bytes"), "le corps de la requête", "the body")
         pairs = parse_qsl(body, keep_blank_values=True) + url_pairs
         updates = [value for name, value in pairs if name == "update"]
         if len(updates) != 1:
@@ -332,11 +301,11 @@ def check_blank_nodes(text: str) -> None:
     deleting_from: int | None = None  # the depth at which a DELETE block opened
     in_data = False  # inside an INSERT DATA or DELETE DATA block
     previous = None
-    for index, token in enumerate(tokens):
+    for position, token in enumerate(tokens):
         if token.text == "{":
             if depth == 0 and previous is not None and (
-                    previous.keyword == "DELETE" or (previous.keyword in ("WHERE", "DATA") and index >= 2
-                                                     and tokens[index - 2].keyword == "DELETE")):
+                    previous.keyword == "DELETE" or (previous.keyword in ("WHERE", "DATA") and position >= 2
+                                                     and tokens[position - 2].keyword == "DELETE")):
                 deleting_from = depth
             if depth == 0 and previous is not None and previous.keyword == "DATA":
                 in_data = True
