@@ -254,10 +254,11 @@ def _parts_by_lookup(store: Store, iri: URIRef, graphs: set[URIRef]) -> list[URI
     prefix = _literal(str(iri) + "#")
     links = " ".join(p.n3() for p in PART_LINKS)
     terms = " ".join(t.n3() for t in PART_TYPES if t not in NOTE_TYPES)
-    notes = ""
-    if graphs:
-        notes = (f"UNION {{ VALUES ?g {{ {' '.join(g.n3() for g in sorted(graphs))} }} "
-                 f"VALUES ?n {{ {' '.join(t.n3() for t in NOTE_TYPES)} }} GRAPH ?g {{ ?s a ?n }} }}")
+    # One GRAPH pattern per graph, its IRI written out: with ``VALUES ?g`` Oxigraph read
+    # every graph's notes before joining (120 ms for a venue at 1M quads, against 0.3 ms).
+    note_types = " ".join(t.n3() for t in NOTE_TYPES)
+    notes = "".join(f"UNION {{ VALUES ?n {{ {note_types} }} GRAPH {g.n3()} {{ ?s a ?n }} }} "
+                    for g in sorted(graphs))
     rows = store.select(
         f"""SELECT DISTINCT ?s WHERE {{
               {{ VALUES ?p {{ {links} }} ?s ?p {iri.n3()} }}
