@@ -65,7 +65,7 @@ from .background import Worker, child_started
 from .catalog import CatalogFacts, CatalogModel, publisher_of
 from .config import Config
 from .dumps import LAYOUT, Manifest, write_dumps
-from .feeds import moment_of
+from .calendar import moment_of
 from .sitemap import SITEMAP_LIMIT, Inventory, inventory
 from .store import Store, open_snapshot, open_store
 from .void import UnionCounter, VoidFigures, void_figures

@@ -199,6 +199,19 @@ def _later(current: Literal | None, value: Literal) -> Literal:
     return value if current is None or str(value) > str(current) else current
 
 
+def moment_of(text: str | None) -> datetime | None:
+    """A date or date-time text of the data as an instant (UTC); None when it is not one."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
 def _day_or_moment(value: Literal | None) -> date | datetime | None:
     """A date for a day (all-day), a UTC date-time for a moment; None for a year or month."""
     if value is None:
@@ -210,13 +223,7 @@ def _day_or_moment(value: Literal | None) -> date | datetime | None:
         except ValueError:
             return None
     if value.datatype == XSD.dateTime:
-        try:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
-        return moment.astimezone(timezone.utc)
+        return moment_of(text)
     return None
 
 
@@ -328,4 +335,4 @@ def vevent(details: Details, info: EventInfo, langs: Languages, url: str,
 
 
 __all__ = ["Details", "EventInfo", "MAX_EVENTS", "calendar", "event_details", "location_text",
-           "vevent"]
+           "moment_of", "vevent"]

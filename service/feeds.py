@@ -143,19 +143,6 @@ class AtomEntry:
     info: EventInfo
 
 
-def moment_of(text: str | None) -> datetime | None:
-    """A date or date-time text of the data as an instant (UTC); None when it is not one."""
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
-
-
 def newest(*sources: list[tuple[URIRef, datetime]], limit: int) -> list[tuple[URIRef, datetime]]:
     """The ``limit`` resources changed last in these lists of (resource, when), each dated by
     its latest date among them, newest first."""
@@ -224,4 +211,4 @@ def atom_feed(entries: list[tuple[URIRef, datetime]], details: Details, langs: L
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-__all__ = ["ChangeLinks", "atom_feed", "change_collection", "change_page", "moment_of", "newest"]
+__all__ = ["ChangeLinks", "atom_feed", "change_collection", "change_page", "newest"]

@@ -40,11 +40,11 @@ from flask import Blueprint, Response, render_template, request, send_file
 from rdflib import Graph, URIRef
 
 from ..builds import Build
-from ..calendar import MAX_EVENTS, calendar, event_details
+from ..calendar import MAX_EVENTS, calendar, event_details, moment_of
 from ..catalog import Links, catalog_page, label_of, page_graph, schema_org
 from ..dumps import DATASET_KEYS, FORMATS_BY_SUFFIX, NQUADS_GZ, TRIPLE_FORMATS
 from ..errors import BadRequest, NotAcceptable, NotFound, NotReady
-from ..feeds import ChangeLinks, atom_feed, change_collection, change_page, moment_of, newest
+from ..feeds import ChangeLinks, atom_feed, change_collection, change_page, newest
 from ..formats import (
     GRAPH_FORMATS, HTML, JSONLD, RDFXML, TURTLE, Format, content_type, negotiate, parse_accept,
 )
