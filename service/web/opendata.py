@@ -31,8 +31,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import threading
-from collections import OrderedDict
 from datetime import date, datetime
 from typing import Any, Callable
 
@@ -103,22 +101,8 @@ def not_ready(error: NotReady) -> Response:
 def kept(build: Build, key: tuple, make: Callable[[], Any]) -> Any:
     """``make()``, kept while ``build`` is served (at most :data:`KEPT_BODIES` values, the
     most recently used)."""
-    state = pages.state()
-    lock = state.setdefault("opendata_lock", threading.Lock())
-    cache: OrderedDict = state.setdefault("opendata_cache", OrderedDict())
-    full = (build.identity,) + key
-    with lock:
-        if full in cache:
-            cache.move_to_end(full)
-            return cache[full]
-    value = make()
-    with lock:
-        for stale in [k for k in cache if k[0] != build.identity]:
-            del cache[stale]
-        cache[full] = value
-        while len(cache) > KEPT_BODIES:
-            cache.popitem(last=False)
-    return value
+    return pages.kept_for_build("opendata", build.identity, key, make,
+                                lambda cache: len(cache) <= KEPT_BODIES)
 
 
 def root() -> str:

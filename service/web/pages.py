@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
@@ -59,6 +61,29 @@ class SitemapEntry:
 def state() -> dict[str, Any]:
     """The application's own state (``app.extensions['mediation']``): caches live here."""
     return current_app.extensions["mediation"]
+
+
+def kept_for_build(name: str, identity: object, key: tuple, make: Callable[[], Any],
+                   fits: Callable[[OrderedDict], bool]) -> Any:
+    """``make()``, kept in the cache ``name`` while the build ``identity`` is served: values
+    of other builds are dropped, then the least recently used while the cache does not
+    ``fits`` (the last one made is always kept). Made outside the lock: two requests may
+    make the same value once each, never block each other."""
+    lock = state().setdefault(f"{name}_lock", threading.Lock())
+    cache: OrderedDict = state().setdefault(f"{name}_cache", OrderedDict())
+    full = (identity,) + key
+    with lock:
+        if full in cache:
+            cache.move_to_end(full)
+            return cache[full]
+    value = make()
+    with lock:
+        for stale in [k for k in cache if k[0] != identity]:
+            del cache[stale]
+        cache[full] = value
+        while len(cache) > 1 and not fits(cache):
+            cache.popitem(last=False)
+    return value
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,9 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import threading
 import xml.etree.ElementTree as ET
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -885,22 +883,9 @@ def _sitemap_validators(build: Build, *parts: object) -> tuple[str, datetime]:
 
 def _kept(build: Build, key: tuple, make: Callable[[], bytes]) -> bytes:
     """``make()``, kept while ``build`` is served (at most :data:`SITEMAP_BYTES` in all)."""
-    state = pages.state()
-    lock = state.setdefault("sitemap_lock", threading.Lock())
-    cache: OrderedDict = state.setdefault("sitemap_cache", OrderedDict())
-    full = (build.identity, request.url_root) + key
-    with lock:
-        if full in cache:
-            cache.move_to_end(full)
-            return cache[full]
-    body = make()
-    with lock:
-        for stale in [k for k in cache if k[0] != build.identity]:
-            del cache[stale]
-        cache[full] = body
-        while len(cache) > 1 and sum(len(b) for b in cache.values()) > SITEMAP_BYTES:
-            cache.popitem(last=False)
-    return body
+    return pages.kept_for_build(
+        "sitemap", build.identity, (request.url_root,) + key, make,
+        lambda cache: sum(len(body) for body in cache.values()) <= SITEMAP_BYTES)
 
 
 def _xml(root: ET.Element) -> bytes:
