@@ -35,14 +35,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rdflib import Literal, URIRef  # noqa: E402
 
-from service import history  # noqa: E402
-from service.config import DEFAULT_BASE, load_config  # noqa: E402
-from service.feeds import ChangeLinks, change_collection, change_page  # noqa: E402
-from service.formats import NQUADS  # noqa: E402
-from service.publishing import ensure_seeded  # noqa: E402
-from service.store import Changeset  # noqa: E402
-from service.store.embedded import EmbeddedStore  # noqa: E402
-from service.store.terms import quad_to_oxigraph  # noqa: E402
+from service.writes import history
+from service.config import DEFAULT_BASE, load_config
+from service.opendata.feeds import ChangeLinks, change_collection, change_page
+from service.formats import NQUADS
+from service.writes.publisher import ensure_seeded
+from service.store import Changeset
+from service.store.embedded import EmbeddedStore
+from service.store.terms import quad_to_oxigraph
 
 B = DEFAULT_BASE
 HOT = URIRef(B + "id/event/2019-12-04-journee-regionale-lievin")
@@ -98,7 +98,7 @@ def measure(count: int, repeat: int) -> None:
         report(f"{count} changes: load {len(data.splitlines())} history quads",
                (time.perf_counter() - started) * 1000, f"store {store.count()} quads")
         try:
-            from service.changelog import open_changelog
+            from service.writes.changelog import open_changelog
         except ImportError:  # the code before the change log
             open_changelog = None
         if open_changelog is not None:

@@ -37,11 +37,11 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.builds import Builder, builds_directory  # noqa: E402
-from service.config import DEFAULT_BASE, load_config  # noqa: E402
-from service.formats import NQUADS  # noqa: E402
-from service.publishing import ensure_seeded  # noqa: E402
-from service.store.embedded import EmbeddedStore  # noqa: E402
+from service.opendata.builds import Builder, builds_directory
+from service.config import DEFAULT_BASE, load_config
+from service.formats import NQUADS
+from service.writes.publisher import ensure_seeded
+from service.store.embedded import EmbeddedStore
 
 BASE = DEFAULT_BASE
 SDO = "https://schema.org/"

@@ -31,14 +31,19 @@ from rdflib import Literal, URIRef
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.config import DEFAULT_BASE, load_config  # noqa: E402
-from service.describe import (  # noqa: E402
-    IncomingCache, IndexLinks, StoreLinks, describe, incoming_page, notes_about,
+from service.config import DEFAULT_BASE, load_config
+from service.pages.describe import (
+    IncomingCache,
+    IndexLinks,
+    StoreLinks,
+    describe,
+    incoming_page,
+    notes_about,
 )
-from service.search import Index, changed_iris  # noqa: E402
-from service.store import Changeset  # noqa: E402
-from service.publishing import ensure_seeded  # noqa: E402
-from service.store.embedded import EmbeddedStore  # noqa: E402
+from service.search.index import Index, changed_iris
+from service.store import Changeset
+from service.writes.publisher import ensure_seeded
+from service.store.embedded import EmbeddedStore
 
 SCHEMA = "https://schema.org/"
 THEME = DEFAULT_BASE + "id/theme/illectronisme"

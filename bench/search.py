@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rdflib import Literal, URIRef  # noqa: E402
 
-from service.config import DEFAULT_BASE  # noqa: E402
-from service.formats import NQUADS  # noqa: E402
-from service.search import Filters, Index, changed_iris  # noqa: E402
-from service.store import Changeset  # noqa: E402
-from service.store.embedded import EmbeddedStore  # noqa: E402
+from service.config import DEFAULT_BASE
+from service.formats import NQUADS
+from service.search.index import Filters, Index, changed_iris
+from service.store import Changeset
+from service.store.embedded import EmbeddedStore
 
 BASE = DEFAULT_BASE
 SDO = "https://schema.org/"

@@ -26,9 +26,9 @@ from rdflib import RDF, Graph, URIRef
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from service.rdfio import parse_files  # noqa: E402
-from service.seed import rdf_files  # noqa: E402
-from service.validation import ONTOLOGY_DIR, Validator, core_shape_files  # noqa: E402
+from service.rdfio import parse_files
+from service.seed import rdf_files
+from service.validation.shacl import ONTOLOGY_DIR, Validator, core_shape_files
 
 WORKSHOP = URIRef("https://w3id.org/mediation-sociale/id/event/2019-12-04-lievin-atelier-formation")
 

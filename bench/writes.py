@@ -36,11 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rdflib import Dataset, Graph  # noqa: E402
 
-from service.config import DEFAULT_BASE, load_config  # noqa: E402
-from service.formats import NQUADS  # noqa: E402
-from service.publishing import Publisher, ensure_seeded, extract, write_rules  # noqa: E402
-from service.store.embedded import EmbeddedStore  # noqa: E402
-from service.validation import project_validator  # noqa: E402
+from service.config import DEFAULT_BASE, load_config
+from service.formats import NQUADS
+from service.writes.publisher import Publisher, ensure_seeded, extract, write_rules
+from service.store.embedded import EmbeddedStore
+from service.validation.shacl import project_validator
 
 B = DEFAULT_BASE
 EVENT_TRIPLES = 12

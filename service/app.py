@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .builds import Builder
-from .changelog import open_changelog
+from .opendata import Builder
+from .writes import open_changelog
 from .config import Config, load_config
-from .indexing import IndexBuilder
+from .search import IndexBuilder
 from .search import open_index
 from .store import Store, open_store
 

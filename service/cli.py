@@ -65,7 +65,7 @@ def serve(**options: Any) -> None:
     import waitress
 
     from .app import create_app
-    from .publishing import ensure_seeded
+    from .writes import ensure_seeded
     from .store import open_store
 
     config = resolve(options)
@@ -389,8 +389,8 @@ def load(paths: tuple[Path, ...], graph_iri: str | None, replace: bool, agent: s
     # validation report already names it.
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
-    from .changelog import open_changelog
-    from .publishing import Publisher, group_for_replace, load_changes, read_source, source_files
+    from .writes import open_changelog
+    from .writes import Publisher, group_for_replace, load_changes, read_source, source_files
     from .search import Index, index_path
 
     for path in paths:

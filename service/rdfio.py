@@ -34,7 +34,17 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .config import DEFAULT_BASE
 from .errors import RdfSyntaxError
-from .formats import BY_FILE_EXTENSION, BY_KEY, JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE, Format
+from .formats import (
+    BY_FILE_EXTENSION,
+    BY_KEY,
+    JSONLD,
+    NQUADS,
+    NTRIPLES,
+    RDFXML,
+    TRIG,
+    TURTLE,
+    Format,
+)
 from .namespaces import rebase
 
 #: The project's JSON-LD context, as served at ``{base}context.jsonld``.

@@ -11,7 +11,7 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "service"
 #: Web modules that every blueprint may use: they are helpers, not blueprints.
-WEB_HELPERS = {"service.web", "service.web.pages", "service.web.responses", "service.web.caching",
+WEB_HELPERS = {"service.web", "service.web.site", "service.web.context", "service.web.responses", "service.web.caching",
                "service.web.bodies"}
 #: What the store package may import besides itself.
 STORE_MAY_USE = {"service.errors", "service.formats", "service.config", "service.namespaces"}

@@ -22,7 +22,7 @@ from rdflib.namespace import XSD
 from service.app import create_app
 from service.config import DEFAULT_BASE, load_config
 from service.namespaces import HYDRA, SDO
-from service.publishing import ensure_seeded
+from service.writes.publisher import ensure_seeded
 from service.store.embedded import EmbeddedStore
 
 BASE = DEFAULT_BASE

@@ -15,7 +15,7 @@ from rdflib.namespace import RDF, RDFS
 from service.config import DEFAULT_BASE
 from service.namespaces import SDO
 from service.rdfio import parse_files
-from service.validation import Validator
+from service.validation.shacl import Validator
 
 from test_resources import DOCUMENTS, path_of
 
@@ -140,7 +140,7 @@ def test_json_ld_follows_the_language_rule(server):
 
 def test_json_ld_uses_schema_org_correctly(server, shared):
     """Every term exists in schema.org's release and fits its domains and ranges."""
-    from service.schemaorg import SchemaOrg
+    from service.validation.schemaorg import SchemaOrg
 
     vocabulary = Graph()
     vocabulary.parse(shared / "standards" / "schemaorg-30.0" / "schemaorg-current-https.ttl",

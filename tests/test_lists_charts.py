@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from service.charts import Bar, bar_chart, column_chart
+from service.pages.charts import Bar, bar_chart, column_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '</svg><script>alert("x")</script> & <b onload="x">'

@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic, to_isomorphic
 from SPARQLWrapper import TURTLE as SW_TURTLE, SPARQLWrapper
 
 from service.config import DEFAULT_BASE
-from service.describe import own_subgraph
+from service.pages.describe import own_subgraph
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = DEFAULT_BASE

@@ -20,7 +20,7 @@ from conftest import start_server
 from service.config import DEFAULT_BASE, load_config
 from service.formats import TURTLE
 from service.namespaces import HYDRA, SDO
-from service.publishing import ensure_seeded
+from service.writes.publisher import ensure_seeded
 from service.store.embedded import EmbeddedStore
 
 BASE = DEFAULT_BASE

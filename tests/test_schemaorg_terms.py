@@ -13,9 +13,9 @@ from rdflib import Graph
 
 from service.namespaces import SDO, SH
 from service.rdfio import parse_files
-from service.schemaorg import SchemaOrg
+from service.validation.schemaorg import SchemaOrg
 from service.seed import rdf_files
-from service.validation import ONTOLOGY_DIR, SHAPES_DIR
+from service.validation.shacl import ONTOLOGY_DIR, SHAPES_DIR
 
 ROOT = ONTOLOGY_DIR.parent
 FOLDERS = ("ontology", "shapes", "data")

@@ -18,9 +18,16 @@ from rdflib.namespace import RDF, SKOS, XSD
 from service.config import DEFAULT_BASE, load_config
 from service.labels import Languages
 from service.namespaces import MED, SDO
-from service.publishing import ensure_seeded
-from service.search import (
-    Filters, Index, analyse, changed_iris, decode_key, encode_key, fts_expression, query_stems,
+from service.writes.publisher import ensure_seeded
+from service.search.index import (
+    Filters,
+    Index,
+    analyse,
+    changed_iris,
+    decode_key,
+    encode_key,
+    fts_expression,
+    query_stems,
 )
 from service.store import Changeset
 from service.store.embedded import EmbeddedStore
@@ -366,7 +373,7 @@ def recount(index: Index) -> dict[tuple, int]:
     """The tallies as a count of the rows would give them, from the index's own rows."""
     import sqlite3
 
-    from service.search import tally_keys
+    from service.search.index import tally_keys
 
     counted: dict[tuple, int] = {}
     with sqlite3.connect(index.path) as db:

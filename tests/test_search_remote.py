@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from service.config import DEFAULT_BASE, load_config
-from service.publishing import ensure_seeded
-from service.search import Filters, Index
+from service.writes.publisher import ensure_seeded
+from service.search.index import Filters, Index
 from service.store.embedded import EmbeddedStore
 from service.store.remote import RemoteStore
 

@@ -20,7 +20,13 @@ from rdflib import Graph, Literal, URIRef
 
 from service.namespaces import MEDSH, PREFIXES, SH
 from service.rdfio import parse_file
-from service.validation import ONTOLOGY_DIR, SHAPES_DIR, Validator, core_shape_files, project_validator
+from service.validation.shacl import (
+    ONTOLOGY_DIR,
+    SHAPES_DIR,
+    Validator,
+    core_shape_files,
+    project_validator,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 CORE_FIXTURES = sorted((FIXTURES / "invalid" / "core").glob("*.ru"))

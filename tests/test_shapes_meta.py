@@ -16,7 +16,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from service.namespaces import MED, MEDSH, SDO, SH
 from service.rdfio import parse_file, parse_files
-from service.validation import ONTOLOGY_DIR, SHAPES_DIR, core_shape_files
+from service.validation.shacl import ONTOLOGY_DIR, SHAPES_DIR, core_shape_files
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes" / "invalid"
 SEARCH_FILE = SHAPES_DIR / "search-engines" / "event-rich-results.ttl"

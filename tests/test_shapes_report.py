@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 from service.errors import ConfigError
 from service.namespaces import MEDSH, SH
 from service.rdfio import parse_file
-from service.validation import Validator, project_validator, validate
+from service.validation.shacl import Validator, project_validator, validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 EX = "https://example.org/"

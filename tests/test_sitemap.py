@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 
 from rdflib import URIRef
 
-from service.builds import INVENTORY, Build, SitemapFile, write_inventory
-from service.sitemap import Inventory
+from service.opendata.builds import INVENTORY, Build, SitemapFile, write_inventory
+from service.opendata.sitemap import Inventory
 
 BASE = "https://w3id.org/mediation-sociale/"
 

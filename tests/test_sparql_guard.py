@@ -14,7 +14,7 @@ from rdflib import Graph, Namespace, RDF
 
 from service.config import load_config
 from service.errors import BadRequest, Forbidden, PayloadTooLarge, QuerySyntaxError
-from service.sparql import analyse, check_query, check_update, service_allowed, tokenize
+from service.sparql.guard import analyse, check_query, check_update, service_allowed, tokenize
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 BASE = "https://w3id.org/mediation-sociale/sparql"

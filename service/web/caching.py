@@ -1,7 +1,7 @@
 """Conditional requests for every GET route: one rule, applied once, after the routes.
 
 Routes that know their validators before doing the work answer 304 themselves with
-:func:`service.web.pages.validators` and :func:`~service.web.pages.not_modified` (an
+:func:`service.web.site.validators` and :func:`~service.web.site.not_modified` (an
 ``ETag`` from the store generation and the representation, ``Last-Modified`` the time
 the generation was first seen). Every other successful GET or HEAD gets them here:
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
-from . import pages
+from . import site
 
 
 def register(app: Flask) -> None:
@@ -32,7 +32,7 @@ def register(app: Flask) -> None:
         if "ETag" not in response.headers:
             response.add_etag()
         if response.last_modified is None:
-            response.last_modified = pages.changed_at()
+            response.last_modified = site.changed_at()
         return response.make_conditional(request)
 
 

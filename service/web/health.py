@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from . import builds, index, indexer, store
+from .context import builds, index, indexer, store
 
 blueprint = Blueprint("health", __name__)
 

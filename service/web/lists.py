@@ -24,16 +24,31 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from ..charts import Bar, Figure, bar_chart, column_chart
+from ..pages import Bar, Figure, bar_chart, column_chart
 from ..errors import BadRequest
 from ..formats import parse_accept
 from ..labels import Languages
 from ..search import (
-    FACET_PREFIXES, KINDS, PLACE_LEVELS, SUBKINDS, FacetValue, Filters, Index, Item, Period,
-    decode_key, encode_key, parse_filter_date, place_level, short_value, snippet, highlight,
+    FACET_PREFIXES,
+    KINDS,
+    PLACE_LEVELS,
+    SUBKINDS,
+    FacetValue,
+    Filters,
+    Index,
+    Item,
+    Period,
+    decode_key,
+    encode_key,
+    parse_filter_date,
+    place_level,
+    short_value,
+    snippet,
+    highlight,
 )
-from . import config, index, pages
-from .pages import languages, local as site_path
+from .context import config, index
+from . import site
+from .site import languages, local as site_path
 
 blueprint = Blueprint("lists", __name__)
 
@@ -144,9 +159,9 @@ VARY = "Accept, Accept-Language"
 def unchanged(kind: str) -> tuple[tuple[str, Any], Response | None]:
     """Validators of this representation (store generation, the index's state, address,
     languages, today) and a 304 when the request already holds it."""
-    etag, modified = pages.validators(kind, request.full_path, languages().order, today(),
+    etag, modified = site.validators(kind, request.full_path, languages().order, today(),
                                       index().stamp)
-    return (etag, modified), pages.not_modified(etag, modified, VARY)
+    return (etag, modified), site.not_modified(etag, modified, VARY)
 
 
 def say_date(value: str | None, precision: str | None, lang: str) -> str:
@@ -359,7 +374,7 @@ def negotiated_json(suffix: bool) -> bool:
 
 def finish(response: Response, validators: tuple[str, Any], next_url: str | None = None,
            prev_url: str | None = None) -> Response:
-    pages.finish(response, *validators, VARY)
+    site.finish(response, *validators, VARY)
     links = []
     if next_url:
         links.append(f'<{next_url}>; rel="next"')

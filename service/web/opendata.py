@@ -37,20 +37,29 @@ from typing import Any, Callable
 from flask import Blueprint, Response, render_template, request, send_file
 from rdflib import Graph, URIRef
 
-from ..builds import Build
-from ..calendar import MAX_EVENTS, calendar, event_details, moment_of
-from ..catalog import Links, catalog_page, label_of, page_graph, schema_org
-from ..dumps import DATASET_KEYS, FORMATS_BY_SUFFIX, NQUADS_GZ, TRIPLE_FORMATS
+from ..opendata import Build
+from ..opendata import MAX_EVENTS, calendar, event_details, moment_of
+from ..opendata import Links, catalog_page, label_of, page_graph, schema_org
+from ..opendata import DATASET_KEYS, FORMATS_BY_SUFFIX, NQUADS_GZ, TRIPLE_FORMATS
 from ..errors import BadRequest, NotAcceptable, NotFound, NotReady
-from ..feeds import ChangeLinks, atom_feed, change_collection, change_page, newest
+from ..opendata import ChangeLinks, atom_feed, change_collection, change_page, newest
 from ..formats import (
-    GRAPH_FORMATS, HTML, JSONLD, RDFXML, TURTLE, Format, content_type, negotiate, parse_accept,
+    GRAPH_FORMATS,
+    HTML,
+    JSONLD,
+    RDFXML,
+    TURTLE,
+    Format,
+    content_type,
+    negotiate,
+    parse_accept,
 )
-from ..history import parse_key, recently_changed
+from ..writes import parse_key, recently_changed
 from ..namespaces import HYDRA, PREFIXES, VCARD
 from ..search import FACET_PREFIXES, Filters, parse_filter_date
-from ..void import void_graph
-from . import builds, config, index, pages, store
+from ..opendata import void_graph
+from .context import builds, config, index, store
+from . import site
 from .responses import error_response
 
 blueprint = Blueprint("opendata", __name__)
@@ -101,7 +110,7 @@ def not_ready(error: NotReady) -> Response:
 def kept(build: Build, key: tuple, make: Callable[[], Any]) -> Any:
     """``make()``, kept while ``build`` is served (at most :data:`KEPT_BODIES` values, the
     most recently used)."""
-    return pages.kept_for_build("opendata", build.identity, key, make,
+    return site.kept_for_build("opendata", build.identity, key, make,
                                 lambda cache: len(cache) <= KEPT_BODIES)
 
 
@@ -123,20 +132,20 @@ def conditional(*parts: object, vary: str = "",
     build whose dates the representation uses (and the later of the two dates)."""
     if build is not None:
         parts = parts + (build.identity,)
-    etag, modified = pages.validators(request.path, *parts)
+    etag, modified = site.validators(request.path, *parts)
     if build is not None:
         modified = max(modified, build.finished)
-    return (etag, modified), pages.not_modified(etag, modified, vary)
+    return (etag, modified), site.not_modified(etag, modified, vary)
 
 
 def build_conditional(build: Build, *parts: object,
                       vary: str = "") -> tuple[tuple[str, datetime], Response | None]:
     etag, modified = build_validators(build, *parts)
-    return (etag, modified), pages.not_modified(etag, modified, vary)
+    return (etag, modified), site.not_modified(etag, modified, vary)
 
 
 def finish(response: Response, validators: tuple[str, datetime], vary: str = "") -> Response:
-    return pages.finish(response, validators[0], validators[1], vary)
+    return site.finish(response, validators[0], validators[1], vary)
 
 
 def not_acceptable(choices: tuple[Format, ...]) -> NotAcceptable:
@@ -176,7 +185,7 @@ def catalog(suffix: str | None = None) -> Response:
     after = request.args.get("after") or None
     if after is not None and len(after) > 2000:
         raise BadRequest("Le paramètre after est trop long.", "The after parameter is too long.")
-    langs = pages.languages()
+    langs = site.languages()
     vary = ", ".join((["Accept"] if suffix is None else [])
                      + (["Accept-Language"] if fmt is HTML else []))
     settings = config()
@@ -362,7 +371,7 @@ def stamp_of(build: Build | None, iris: list[URIRef]) -> Callable[[URIRef], date
     """When each of these events last changed (the sitemap's rule: history, then sources), as
     ``build`` found it; else when the store last changed."""
     dates = build.dates("event", iris) if build is not None else {}
-    fallback = pages.changed_at()
+    fallback = site.changed_at()
 
     def stamp(iri: URIRef) -> datetime:
         return moment_of(dates.get(iri)) or fallback
@@ -371,7 +380,7 @@ def stamp_of(build: Build | None, iris: list[URIRef]) -> Callable[[URIRef], date
 
 @blueprint.route("/feeds/events.atom", methods=["GET", "HEAD"])
 def events_atom() -> Response:
-    langs = pages.languages()
+    langs = site.languages()
     current = current_build()
     validators, unchanged = conditional(root(), langs.order, vary="Accept-Language", build=current)
     if unchanged is not None:
@@ -387,7 +396,7 @@ def events_atom() -> Response:
         entries, details, langs, feed_id=f"{settings.base_url}feeds/events",
         self_url=root() + "feeds/events.atom", alternate_url=root() + "events",
         page_url=page_url, calendar_url=lambda iri: page_url(iri) + ".ics",
-        author=str(author) if author is not None else "", licence=pages.LICENCE,
+        author=str(author) if author is not None else "", licence=site.LICENCE,
     )
     response = Response(body, content_type=f"{ATOM_TYPE}; charset=utf-8")
     response.headers["Content-Language"] = langs.ui
@@ -399,7 +408,7 @@ def event_calendar(slug: str) -> Response:
     if not _SLUG.match(slug):
         raise NotFound(f"Aucun événement {slug[:100]}.", f"No event {slug[:100]}.")
     iri = URIRef(f"{config().base_url}id/event/{slug}")
-    langs = pages.languages()
+    langs = site.languages()
     current = builds().current
     validators, unchanged = conditional(root(), langs.order, vary="Accept-Language",
                                         build=current)
@@ -420,7 +429,7 @@ def event_calendar(slug: str) -> Response:
 
 @blueprint.route("/calendar/events.ics", methods=["GET", "HEAD"])
 def events_calendar() -> Response:
-    langs = pages.languages()
+    langs = site.languages()
     filters = calendar_filters()
     current = builds().current
     validators, unchanged = conditional(request.full_path, root(), langs.order, filters.today,
@@ -490,7 +499,7 @@ def _bad(name: str, value: str, why_fr: str, why_en: str) -> BadRequest:
 
 @blueprint.record_once
 def _register(state) -> None:
-    pages.add_nav(state.app, "opendata.catalog", "Données ouvertes", "Open data", 75)
+    site.add_nav(state.app, "opendata.catalog", "Données ouvertes", "Open data", 75)
 
 
 __all__ = ["blueprint"]

@@ -31,9 +31,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import BNode, Node
 
-from ..builds import Build
-from ..dumps import graph_key
-from ..describe import (
+from ..opendata import Build
+from ..opendata import graph_key
+from ..pages import (
     Description,
     IncomingCache,
     IncomingGroup,
@@ -64,17 +64,11 @@ from ..formats import (
     parse_accept,
 )
 from ..config import DEFAULT_BASE
-from ..history import HISTORY_LINKS, Tombstone, changes_for, tombstone
-from ..jsonld import project
-from ..labels import (
-    DESCRIPTION_PROPERTIES,
-    LABEL_PROPERTIES,
-    Languages,
-    choose,
-    fallback_label,
-)
+from ..writes import HISTORY_LINKS, Tombstone, changes_for, tombstone
+from ..pages import project
+from ..labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES, Languages, choose, fallback_label
 from ..namespaces import MED, PREFIXES, SDO, is_persistent
-from ..pagemodel import (
+from ..pages import (
     KINDS_BY_NAME,
     PART_KINDS,
     OTHER_PARTS,
@@ -87,8 +81,9 @@ from ..pagemodel import (
     vocabulary_query,
 )
 from ..search import Filters
-from ..sitemap import SITEMAP_LIMIT
-from . import builds, config, index, pages, store
+from ..opendata import SITEMAP_LIMIT
+from .context import builds, config, index, store
+from . import site
 
 blueprint = Blueprint("resources", __name__)
 
@@ -213,7 +208,7 @@ def dereference(path: str) -> Response:
     fmt = fixed or choose_format(request.headers.get("Accept"))
     if fmt is None:
         raise not_acceptable(request.headers.get("Accept", ""))
-    langs = pages.languages()
+    langs = site.languages()
     incoming = _iri_parameter("incoming")
     after = _iri_parameter("after")
     if after is not None and incoming is None:
@@ -225,11 +220,11 @@ def dereference(path: str) -> Response:
         (["Accept"] if fixed is None else []) + (["Accept-Language"] if fixed in (None, HTML) else [])
     )
     links = incoming_links()
-    etag, modified = pages.validators(
+    etag, modified = site.validators(
         path, fmt.key, langs.order if fmt is HTML else "", incoming, after, config().page_size,
         request.args.get("history", ""), links.token,
     )
-    if (cached := pages.not_modified(etag, modified, vary)) is not None:
+    if (cached := site.not_modified(etag, modified, vary)) is not None:
         return cached
     iri = iri_for(path)
     settings = config()
@@ -265,7 +260,7 @@ def dereference(path: str) -> Response:
     response.headers["Link"] = link_header(path, iri, types, fmt)
     if fmt is HTML:
         response.headers["Content-Language"] = langs.ui
-    return pages.finish(response, etag, modified, vary)
+    return site.finish(response, etag, modified, vary)
 
 
 def _rdf_response(graph: Graph, fmt: Format) -> Response:
@@ -327,7 +322,7 @@ def link_header(path: str, iri: URIRef, types: Iterable[URIRef], served: Format)
     links = [f'</{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in SERVED]
     links += [f'</{path}.{f.suffix}>; rel="describedby"; type="{f.media_type}"'
               for f in (TURTLE, JSONLD)]
-    links.append(f'<{pages.LICENCE}>; rel="license"')
+    links.append(f'<{site.LICENCE}>; rel="license"')
     links += [f'<{t}>; rel="type"' for t in sorted(types, key=str)]
     links.append(f'<{iri}>; rel="cite-as"')
     return ", ".join(links)
@@ -349,12 +344,12 @@ def incoming_links() -> IncomingLinks:
     found = index()
     if found.trusted:
         return IndexLinks(found)
-    cache = pages.state().setdefault("incoming_cache", IncomingCache())
+    cache = site.state().setdefault("incoming_cache", IncomingCache())
     return StoreLinks(store(), cache, FALLBACK_CAP)
 
 
 def vocabulary_terms() -> Terms:
-    state = pages.state()
+    state = site.state()
     generation = store().generation
     cached = state.get("resource_terms")
     if cached is None or cached[0] != generation:
@@ -439,7 +434,7 @@ class PageBuilder:
         if text.startswith(str(self.iri) + "#"):
             return "#" + text.split("#", 1)[1], False
         if text.startswith(self.base):
-            return pages.local(text), False
+            return site.local(text), False
         return text, True
 
     def label(self, node: Node) -> Literal:
@@ -590,7 +585,7 @@ def render_page(description: Description, langs: Languages) -> str:
         extra.add(triple)
     full = graph + extra
     builder = PageBuilder(iri, full, langs, terms)
-    path = pages.local(iri)
+    path = site.local(iri)
     title = builder.label(iri)
     description_literal = choose(graph.predicate_objects(iri), langs, DESCRIPTION_PROPERTIES)
     skip_literals = {title, description_literal}
@@ -770,7 +765,7 @@ def programme_key(graph: Graph, event: Node, builder: PageBuilder) -> tuple:
 def incoming_context(iri: URIRef, group: IncomingGroup, linked: Graph, langs: Languages,
                      terms: Terms) -> dict[str, Any]:
     builder = PageBuilder(iri, linked, langs, terms)
-    path = pages.local(iri)
+    path = site.local(iri)
     title = builder.label(iri)
     view = incoming_view(builder, iri, group, path)
     return {
@@ -883,7 +878,7 @@ def _sitemap_validators(build: Build, *parts: object) -> tuple[str, datetime]:
 
 def _kept(build: Build, key: tuple, make: Callable[[], bytes]) -> bytes:
     """``make()``, kept while ``build`` is served (at most :data:`SITEMAP_BYTES` in all)."""
-    return pages.kept_for_build(
+    return site.kept_for_build(
         "sitemap", build.identity, (request.url_root,) + key, make,
         lambda cache: sum(len(body) for body in cache.values()) <= SITEMAP_BYTES)
 
@@ -893,10 +888,10 @@ def _xml(root: ET.Element) -> bytes:
 
 
 def _sitemap_response(body: bytes, validators: tuple[str, datetime]) -> Response:
-    return pages.finish(Response(body, mimetype="application/xml"), *validators, "")
+    return site.finish(Response(body, mimetype="application/xml"), *validators, "")
 
 
-def _urlset(entries: Iterable[pages.SitemapEntry]) -> bytes:
+def _urlset(entries: Iterable[site.SitemapEntry]) -> bytes:
     root = ET.Element("urlset", xmlns=SITEMAP_NS)
     host = request.url_root.rstrip("/")
     for entry in entries:
@@ -923,12 +918,12 @@ def sitemap_index() -> Response:
     """One sitemap per kind of page, cut into files of 50,000 URLs (sitemaps.org's limit), as
     the last open-data build found them; then the sections other parts registered."""
     build = sitemap_build()
-    extra = pages.sitemap_sections()
+    extra = site.sitemap_sections()
     parts: tuple = ("sitemap-index",)
     if extra:  # their entries come from the store: its generation is part of the answer
         parts += (sorted(extra), store().generation)
     validators = _sitemap_validators(build, *parts)
-    if (cached := pages.not_modified(*validators, "")) is not None:
+    if (cached := site.not_modified(*validators, "")) is not None:
         return cached
 
     def render() -> bytes:
@@ -959,7 +954,7 @@ def sitemap_index() -> Response:
 def sitemap(name: str) -> Response:
     """One file of a kind's sitemap (``?page=`` from 2 on), from the build's inventory: a
     keyed read of at most 50,000 rows, rendered once per build and host."""
-    extra = pages.sitemap_sections()
+    extra = site.sitemap_sections()
     if name in extra:
         return _registered_sitemap(name, extra[name])
     build = sitemap_build()
@@ -970,26 +965,26 @@ def sitemap(name: str) -> Response:
     if page > max(1, len(files)):
         raise _unknown(f"sitemaps/{name}.xml?page={page}")
     validators = _sitemap_validators(build, "sitemap", name, page)
-    if (cached := pages.not_modified(*validators, "")) is not None:
+    if (cached := site.not_modified(*validators, "")) is not None:
         return cached
 
     def render() -> bytes:
         listed = build.listed(name, SITEMAP_LIMIT, files[page - 1].first) if files else []
-        return _urlset(pages.SitemapEntry(pages.local(iri), lastmod) for iri, lastmod in listed)
+        return _urlset(site.SitemapEntry(site.local(iri), lastmod) for iri, lastmod in listed)
 
     return _sitemap_response(_kept(build, ("sitemap", name, page), render), validators)
 
 
-def _registered_sitemap(name: str, entries: Callable[[], Iterable[pages.SitemapEntry]]) -> Response:
-    """A section another part of the service registered (``pages.add_sitemap``)."""
+def _registered_sitemap(name: str, entries: Callable[[], Iterable[site.SitemapEntry]]) -> Response:
+    """A section another part of the service registered (``site.add_sitemap``)."""
     page = _page_number()
-    etag, modified = pages.validators("sitemap", name, page, request.url_root)
-    if (cached := pages.not_modified(etag, modified, "")) is not None:
+    etag, modified = site.validators("sitemap", name, page, request.url_root)
+    if (cached := site.not_modified(etag, modified, "")) is not None:
         return cached
     items = list(entries())[(page - 1) * SITEMAP_LIMIT: page * SITEMAP_LIMIT]
     if page > 1 and not items:
         raise _unknown(f"sitemaps/{name}.xml?page={page}")
-    return pages.finish(Response(_urlset(items), mimetype="application/xml"), etag, modified, "")
+    return site.finish(Response(_urlset(items), mimetype="application/xml"), etag, modified, "")
 
 
 @blueprint.get("/robots.txt")

@@ -18,12 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 from flask import Blueprint, Response, render_template, request, send_file, send_from_directory
 
 from ..config import Config
-from ..errors import (
-    BadRequest,
-    NotFound,
-    QuerySyntaxError,
-    UnsupportedMediaType,
-)
+from ..errors import BadRequest, NotFound, QuerySyntaxError, UnsupportedMediaType
 from ..formats import (
     GRAPH_FORMATS,
     HTML,
@@ -55,7 +50,7 @@ from ..sparql import (
     with_base,
 )
 from ..store import QueryRequest, QueryResponse
-from . import builds, config, store
+from .context import builds, config, store
 from .bodies import read_body, utf8_text
 
 blueprint = Blueprint(

@@ -59,11 +59,11 @@ from ..formats import (
     negotiate,
     parse_accept,
 )
-from ..publishing import Outcome, Publisher
+from ..writes import Outcome, Publisher
 from ..rdfio import parse_dataset
 from ..sparql import check_update, endpoint_iri, tokenize
 from ..store import Changeset, GraphName, Quad, Store
-from . import config, index, store
+from .context import config, index, store
 from .bodies import read_body, utf8_text
 from .responses import error_response
 

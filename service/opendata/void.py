@@ -39,8 +39,8 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD
 
 from .catalog import LICENCE, MAIN_DATASETS
 from .dumps import DATASET_KEYS, NQUADS_GZ, TRIPLE_FORMATS, Manifest, graph_key
-from .namespaces import PREFIXES, SDO
-from .store import Store
+from ..namespaces import PREFIXES, SDO
+from ..store import Store
 
 #: Most class and property partitions, and linksets, listed (largest first).
 MAX_PARTITIONS = 500

@@ -33,10 +33,10 @@ from urllib.parse import urlencode
 
 from rdflib import URIRef
 
-from .calendar import Details, EventInfo, location_text
-from .history import Entry, agent_iri, feed, feed_newer, feed_size
-from .labels import Languages
-from .store import Store
+from .calendars import Details, EventInfo, location_text
+from ..writes import Entry, agent_iri, feed, feed_newer, feed_size
+from ..labels import Languages
+from ..store import Store
 
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 ACTIVITY_TYPES = {"create": "Create", "update": "Update", "delete": "Delete"}

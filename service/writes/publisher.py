@@ -57,14 +57,14 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import BNode, Node
 
 from . import history
-from .config import DEFAULT_BASE, PROJECT_ROOT, Config
-from .errors import Forbidden, MediationError, ValidationFailed
-from .formats import BY_FILE_EXTENSION, NTRIPLES
-from .labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES
-from .rdfio import parse_files
-from .seed import graph_for, project_files, rdf_files, read_moved
-from .store import Changeset, GraphName, Quad, Store
-from .validation import ONTOLOGY_DIR, Report, Validator, project_validator
+from ..config import DEFAULT_BASE, PROJECT_ROOT, Config
+from ..errors import Forbidden, MediationError, ValidationFailed
+from ..formats import BY_FILE_EXTENSION, NTRIPLES
+from ..labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES
+from ..rdfio import parse_files
+from ..seed import graph_for, project_files, rdf_files, read_moved
+from ..store import Changeset, GraphName, Quad, Store
+from ..validation import ONTOLOGY_DIR, Report, Validator, project_validator
 
 log = logging.getLogger(__name__)
 
@@ -546,7 +546,7 @@ class Publisher:
     def _reindex(self, changes: Changeset) -> None:
         if self.index is None:
             return
-        from .search import changed_iris
+        from ..search import changed_iris
 
         try:
             self.index.update(self.store, changed_iris(changes))
@@ -585,7 +585,7 @@ def read_source(path: Path, base_url: str, graph: URIRef | None = None) -> Sourc
     Relative IRIs resolve against the base."""
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-    from .rdfio import QUAD_FORMATS, format_for, parse_dataset, parse_dataset_file
+    from ..rdfio import QUAD_FORMATS, format_for, parse_dataset, parse_dataset_file
 
     compressed = path.suffix.lower() == ".gz"
     plain = path.with_suffix("") if compressed else path
@@ -618,7 +618,7 @@ def _gunzip(path: Path) -> bytes:
         with gzip.open(path, "rb") as handle:
             return handle.read()
     except (OSError, EOFError) as error:
-        from .errors import RdfSyntaxError
+        from ..errors import RdfSyntaxError
 
         raise RdfSyntaxError(
             f"{path} : archive gzip illisible ({error}).", f"{path}: unreadable gzip file ({error}).",

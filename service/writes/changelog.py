@@ -53,10 +53,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
 
-from .errors import StoreError
+from ..errors import StoreError
 from .history import ACTION_OF, Entry, Record, history_graph, parse_key, record_labels
-from .namespaces import AS, MED, PREFIXES
-from .store import Store
+from ..namespaces import AS, MED, PREFIXES
+from ..store import Store
 
 log = logging.getLogger(__name__)
 

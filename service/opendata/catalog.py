@@ -49,14 +49,12 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XS
 from rdflib.term import Node
 from rdflib.util import from_n3
 
-from .dumps import (
-    DATASET_KEYS, NQUADS_GZ, TRIPLE_FORMATS, DumpFormat, Manifest, graph_key,
-)
-from .errors import BadRequest
-from .history import history_graph
-from .labels import LABEL_PROPERTIES, Languages, label_values
-from .namespaces import HYDRA, IGEO, PREFIXES, SDO, VCARD
-from .store import Store
+from .dumps import DATASET_KEYS, NQUADS_GZ, TRIPLE_FORMATS, DumpFormat, Manifest, graph_key
+from ..errors import BadRequest
+from ..writes import history_graph
+from ..labels import LABEL_PROPERTIES, Languages, label_values
+from ..namespaces import HYDRA, IGEO, PREFIXES, SDO, VCARD
+from ..store import Store
 
 LICENCE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")
 LICENCE_LABELS = (Literal("Licence Ouverte / Open Licence version 2.0", lang="fr"),

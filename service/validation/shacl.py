@@ -42,11 +42,11 @@ from rdflib.collection import Collection
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
-from .config import PROJECT_ROOT
-from .errors import ConfigError
-from .namespaces import PREFIXES, RDF, SH
-from .rdfio import parse_files
-from .seed import rdf_files
+from ..config import PROJECT_ROOT
+from ..errors import ConfigError
+from ..namespaces import PREFIXES, RDF, SH
+from ..rdfio import parse_files
+from ..seed import rdf_files
 
 SHAPES_DIR = PROJECT_ROOT / "shapes"
 ONTOLOGY_DIR = PROJECT_ROOT / "ontology"

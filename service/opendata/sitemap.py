@@ -19,10 +19,10 @@ from datetime import timezone
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SH
 
-from .history import last_changes
-from .namespaces import SDO
-from .pagemodel import GRAPH_KIND, KINDS, GENERIC_KIND, kind_of
-from .store import Store
+from ..writes import last_changes
+from ..namespaces import SDO
+from ..pages import GRAPH_KIND, KINDS, GENERIC_KIND, kind_of
+from ..store import Store
 
 #: Most URLs in one sitemap file (https://www.sitemaps.org/protocol.html#index).
 SITEMAP_LIMIT = 50_000

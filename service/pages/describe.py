@@ -51,9 +51,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 from rdflib.term import BNode, Node
 
-from .labels import LABEL_BATCH
-from .namespaces import DQV, HYDRA, MED, PREFIXES, SDO
-from .store import Store
+from ..labels import LABEL_BATCH
+from ..namespaces import DQV, HYDRA, MED, PREFIXES, SDO
+from ..store import Store
 
 #: Types of hash parts that nothing needs to link to: found by type under the document.
 NOTE_TYPES: tuple[URIRef, ...] = (MED.DataQualityNote, DQV.QualityAnnotation)

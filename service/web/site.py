@@ -35,7 +35,7 @@ from werkzeug.routing import BuildError
 
 from ..errors import MediationError
 from ..labels import UI_LANGUAGES, Languages, preferences
-from . import config, store
+from .context import config, store
 
 LICENCE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence"
 LICENCE_LABEL = ("Licence Ouverte 2.0", "Open Licence 2.0")

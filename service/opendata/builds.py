@@ -61,13 +61,13 @@ from typing import Any, Iterable, Iterator
 
 from rdflib import URIRef
 
-from .background import Worker, child_started
+from ..background import Worker, child_started
 from .catalog import CatalogFacts, CatalogModel, publisher_of
-from .config import Config
+from ..config import Config
 from .dumps import LAYOUT, Manifest, write_dumps
-from .calendar import moment_of
+from .calendars import moment_of
 from .sitemap import SITEMAP_LIMIT, Inventory, inventory
-from .store import Store, open_snapshot, open_store
+from ..store import Store, open_snapshot, open_store
 from .void import UnionCounter, VoidFigures, void_figures
 
 log = logging.getLogger(__name__)

@@ -33,9 +33,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import BNode, Node
 
-from .labels import Languages, choose
-from .namespaces import MED, SDO
-from .pagemodel import EVENT_CLASSES
+from ..labels import Languages, choose
+from ..namespaces import MED, SDO
+from .kinds import EVENT_CLASSES
 
 SCHEMA = str(SDO)
 CONTEXT = "https://schema.org"

@@ -31,9 +31,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from .labels import Languages, label_values, choose
-from .namespaces import SDO
-from .store import Store
+from ..labels import Languages, label_values, choose
+from ..namespaces import SDO
+from ..store import Store
 
 #: Most events one query asks about.
 BATCH = 100

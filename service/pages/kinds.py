@@ -26,8 +26,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 from rdflib.term import Node
 
-from .labels import Languages, fallback_label
-from .namespaces import DQV, IGEO, MED, SDO
+from ..labels import Languages, fallback_label
+from ..namespaces import DQV, IGEO, MED, SDO
 
 # ---------------------------------------------------------------------------------------------
 # Kinds of resources

@@ -51,11 +51,11 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.term import BNode
 
-from .config import PROJECT_ROOT
-from .formats import JSONLD, NQUADS, NTRIPLES, TURTLE, Format
-from .namespaces import PREFIXES
-from .seed import rdf_files
-from .store import Store
+from ..config import PROJECT_ROOT
+from ..formats import JSONLD, NQUADS, NTRIPLES, TURTLE, Format
+from ..namespaces import PREFIXES
+from ..seed import rdf_files
+from ..store import Store
 
 MANIFEST = "manifest.json"
 #: Bumped when what a dump holds changes: builds of an older layout are not served.

@@ -48,10 +48,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .background import Worker, child_started
-from .config import Config
-from .search import Index
-from .store import Store, open_snapshot, open_store
+from ..background import Worker, child_started
+from ..config import Config
+from .index import Index
+from ..store import Store, open_snapshot, open_store
 
 log = logging.getLogger(__name__)
 

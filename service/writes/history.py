@@ -51,11 +51,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, VOID, XSD
 from rdflib.term import BNode, Node
 
-from .errors import StoreError
-from .labels import LABEL_PROPERTIES
-from .namespaces import AS, MED, PREFIXES
-from .store import Changeset, Quad, Store
-from .store.terms import quad_to_oxigraph
+from ..errors import StoreError
+from ..labels import LABEL_PROPERTIES
+from ..namespaces import AS, MED, PREFIXES
+from ..store import Changeset, Quad, Store
+from ..store.terms import quad_to_oxigraph
 
 HISTORY_NAME = "history"
 #: Quads of each side (added, removed) kept verbatim in a record; the counts are always exact.
@@ -450,7 +450,7 @@ def tombstone(store: Store, resource: URIRef, base_url: str) -> Tombstone | None
 
 def quads_of_record(text: str) -> list[Quad]:
     """The quads an ``rdf:value`` of a record holds (N-Quads), as rdflib terms."""
-    from .store.terms import quad_to_rdflib
+    from ..store.terms import quad_to_rdflib
 
     return [quad_to_rdflib(q) for q in ox.parse(text.encode("utf-8"), ox.RdfFormat.N_QUADS,
                                                 rename_blank_nodes=False)]

@@ -61,10 +61,10 @@ import snowballstemmer
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
-from .config import DEFAULT_BASE
-from .errors import BadRequest, ConfigError, NotReady, QueryTimeout
-from .labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES, Languages
-from .namespaces import MED, SDO
+from ..config import DEFAULT_BASE
+from ..errors import BadRequest, ConfigError, NotReady, QueryTimeout
+from ..labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES, Languages
+from ..namespaces import MED, SDO
 
 log = logging.getLogger(__name__)
 

@@ -25,9 +25,9 @@ from urllib.parse import quote, urljoin, urlsplit
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID, XSD
 
-from .config import Config
-from .errors import BadRequest, Forbidden, NotAcceptable, PayloadTooLarge, QuerySyntaxError
-from .formats import (
+from ..config import Config
+from ..errors import BadRequest, Forbidden, NotAcceptable, PayloadTooLarge, QuerySyntaxError
+from ..formats import (
     GRAPH_FORMATS,
     JSONLD,
     RDFXML,
@@ -43,7 +43,7 @@ from .formats import (
     by_media_type,
     negotiate,
 )
-from .namespaces import PREFIXES, SD, SDO
+from ..namespaces import PREFIXES, SD, SDO
 
 # ---------------------------------------------------------------------------------------------
 # Tokens: the terminals of https://www.w3.org/TR/sparql11-query/#sparqlGrammar ([139]–[173])

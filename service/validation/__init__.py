@@ -1,0 +1,9 @@
+"""Checking RDF: SHACL with pySHACL (a :class:`Report` in French and English) and the
+schema.org vocabulary checker. See ``shapes/README.md``.
+"""
+
+from __future__ import annotations
+
+from .shacl import ONTOLOGY_DIR, Report, Validator, core_shape_files, project_validator, validate
+
+__all__ = ["ONTOLOGY_DIR", "Report", "Validator", "core_shape_files", "project_validator", "validate"]

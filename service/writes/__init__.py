@@ -1,0 +1,34 @@
+"""Publishing: the publisher (every write checked on its neighbourhood, then applied), the
+first load and ``mediation load``, the history of writes and the change log beside the
+store. See ``docs/writes.md``.
+"""
+
+from __future__ import annotations
+
+from .changelog import open_changelog
+from .history import (
+    Entry,
+    HISTORY_LINKS,
+    Tombstone,
+    agent_iri,
+    changes_for,
+    feed,
+    feed_newer,
+    feed_size,
+    history_graph,
+    last_changes,
+    parse_key,
+    recently_changed,
+    tombstone,
+)
+from .publisher import (
+    Outcome,
+    Publisher,
+    ensure_seeded,
+    group_for_replace,
+    load_changes,
+    read_source,
+    source_files,
+)
+
+__all__ = ["Entry", "HISTORY_LINKS", "Outcome", "Publisher", "Tombstone", "agent_iri", "changes_for", "ensure_seeded", "feed", "feed_newer", "feed_size", "group_for_replace", "history_graph", "last_changes", "load_changes", "open_changelog", "parse_key", "read_source", "recently_changed", "source_files", "tombstone"]
