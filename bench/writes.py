@@ -7,7 +7,7 @@ typed, named in French and English, dated, at one of 1,000 venues with an addres
 by one of 500 organisations, about one of the seed's themes; 12 triples an event), then
 measures, at the seed's size and at ``--triples``:
 
-* ``extract``: the neighbourhood of a one-event insert the shapes need, read from the store;
+* ``extract_neighbourhood``: the neighbourhood of a one-event insert the shapes need, read from the store;
 * ``validate``: pySHACL on that neighbourhood (the write validator: shapes, and the
   vocabulary without its text as context);
 * ``write``: the whole write through ``Publisher.write`` (update computed, validated,
@@ -38,7 +38,7 @@ from rdflib import Dataset, Graph  # noqa: E402
 
 from service.config import DEFAULT_BASE, load_config
 from service.formats import NQUADS
-from service.writes.publisher import Publisher, ensure_seeded, extract, write_rules
+from service.writes.publisher import Publisher, ensure_seeded, extract_neighbourhood, write_rules
 from service.store.embedded import EmbeddedStore
 from service.validation.shacl import project_validator
 
@@ -118,7 +118,7 @@ def measure(store: EmbeddedStore, label: str, whole: bool) -> None:
     publisher = Publisher(store, config, rules=rules)
     size = store.count()
     changes = store.update_delta(one_event(0))
-    ms, piece = timed(lambda: extract(store, changes, B, rules.reach))
+    ms, piece = timed(lambda: extract_neighbourhood(store, changes, B, rules.reach))
     report(f"{label}: extract a one-event insert ({size} quads)", ms,
            f"{len(piece.data)} triples, {len(piece.focus)} focus nodes, {piece.reads} reads")
     focus = sorted(piece.focus, key=str)
@@ -132,7 +132,7 @@ def measure(store: EmbeddedStore, label: str, whole: bool) -> None:
     wide = store.update_delta(
         f"PREFIX schema: <https://schema.org/> DELETE DATA {{ GRAPH <{B}graph/bench-places> {{ "
         f"{venue} a schema:Place }} }} ; INSERT DATA {{ GRAPH <{B}graph/bench-places> {{ {venue} a schema:Organization }} }}")
-    ms, wide_piece = timed(lambda: extract(store, wide, B, rules.reach), repeat=3)
+    ms, wide_piece = timed(lambda: extract_neighbourhood(store, wide, B, rules.reach), repeat=3)
     report(f"{label}: extract a venue's type change", ms,
            f"{len(wide_piece.data)} triples, {len(wide_piece.checked)} resources checked")
     wide_focus = sorted(wide_piece.focus, key=str)

@@ -11,14 +11,14 @@ import logging
 import signal
 import sys
 from pathlib import Path
-from contextlib import contextmanager
-from typing import IO, Any, Callable, Iterator
+from typing import Any, Callable
 
 import click
 
 from .config import DEFAULT_BASE, SETTINGS, Config, load_config
 from .errors import MediationError, NotReady
 from .formats import DATASET_FORMATS, GRAPH_FORMATS
+from .files import atomic_file, write_atomically
 
 
 def settings_options(names: list[str] | None = None) -> Callable[[Callable], Callable]:
@@ -40,7 +40,7 @@ def settings_options(names: list[str] | None = None) -> Callable[[Callable], Cal
     return decorate
 
 
-def resolve(options: dict[str, Any]) -> Config:
+def config_from(options: dict[str, Any]) -> Config:
     try:
         return load_config(overrides=options)
     except MediationError as error:
@@ -58,9 +58,9 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
 
-@main.command()
+@main.command("serve")
 @settings_options()
-def serve(**options: Any) -> None:
+def serve_command(**options: Any) -> None:
     """Start the service (pages, SPARQL endpoint, catalog) under a production WSGI server."""
     import waitress
 
@@ -68,7 +68,7 @@ def serve(**options: Any) -> None:
     from .writes import ensure_seeded
     from .store import open_store
 
-    config = resolve(options)
+    config = config_from(options)
     # rdflib logs a traceback for every ill-typed literal it reads ("demain"^^xsd:date), in a
     # write or in stored data; a refused write is logged as one line (service.publishing).
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)
@@ -128,15 +128,15 @@ def latest_events(index: Any, config: Config, count: int = 3) -> list[tuple[str,
     return shown
 
 
-@main.command()
-def settings() -> None:
+@main.command("settings")
+def settings_command() -> None:
     """Print the settings table (name, option, environment variable, default, help) in Markdown."""
     from .config import settings_table
 
     click.echo(settings_table(), nl=False)
 
 
-@main.command()
+@main.command("territories")
 @click.option("--select", "selection", type=click.Choice(["seed"]), default=None,
               help="Named selection: 'seed', the territories the seed article names, with their "
               "départements and régions.")
@@ -156,20 +156,20 @@ def settings() -> None:
               help="Installed @etalab/decoupage-administratif package "
               "(default: sources/territories/node_modules/@etalab/decoupage-administratif).")
 @settings_options(["base_url"])
-def territories(selection: str | None, everything: bool, format_key: str, output: Path | None,
+def territories_command(selection: str | None, everything: bool, format_key: str, output: Path | None,
                 created: Any, source_dir: Path | None, **options: Any) -> None:
     """Territoires administratifs français en RDF — French territories as RDF, from Etalab's package.
 
     Reads the installed npm package only (npm ci --prefix sources/territories); never the network.
     """
     from .formats import BY_FILE_EXTENSION, BY_KEY, TURTLE
-    from .territories import DEFAULT_SOURCE, import_territories, serialize
+    from .territories import DEFAULT_SOURCE, import_territories, serialize_territories
 
     if bool(selection) == everything:
         raise click.UsageError(
             "Choisissez --select seed ou --all (l'un des deux).\nChoose --select seed or --all (one of them)."
         )
-    config = resolve(options)
+    config = config_from(options)
     command = ["mediation", "territories", "--all" if everything else f"--select {selection}"]
     if format_key:
         command.append(f"--format {format_key}")
@@ -185,14 +185,14 @@ def territories(selection: str | None, everything: bool, format_key: str, output
             None if everything else selection, source_dir or DEFAULT_SOURCE, config.base_url,
             " ".join(command), created.date() if created else None,
         )
-        body = serialize(result.graph, BY_KEY[format_key], result.header)
+        body = serialize_territories(result.graph, BY_KEY[format_key], result.header)
     except MediationError as error:
         fail(error)
         return
     if output is None:
         click.echo(body, nl=False)
     else:
-        write_atomically(output, body)
+        write_output(output, body)
     click.echo(
         f"{result.count} territoires, {len(result.graph)} triplets.\n"
         f"{result.count} territories, {len(result.graph)} triples.",
@@ -200,7 +200,7 @@ def territories(selection: str | None, everything: bool, format_key: str, output
     )
 
 
-@main.command()
+@main.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
               help="Language of the report.")
@@ -209,7 +209,7 @@ def territories(selection: str | None, everything: bool, format_key: str, output
 @click.option("--shapes", "extra_shapes", multiple=True, type=click.Path(path_type=Path),
               help="More shape files or folders, added to shapes/ (e.g. shapes/search-engines). "
               "Repeatable.")
-def validate(paths: tuple[Path, ...], lang: str, output_format: str, extra_shapes: tuple[Path, ...]) -> None:
+def validate_command(paths: tuple[Path, ...], lang: str, output_format: str, extra_shapes: tuple[Path, ...]) -> None:
     """Valider les données — validate data against the shapes.
 
     Validates data/ (or the files and folders given) against the shapes of shapes/, with
@@ -256,7 +256,7 @@ def validate(paths: tuple[Path, ...], lang: str, output_format: str, extra_shape
     sys.exit(0 if report.conforms else 1)
 
 
-@main.command()
+@main.command("ingest")
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
               help="Language of the report.")
@@ -276,7 +276,7 @@ def validate(paths: tuple[Path, ...], lang: str, output_format: str, extra_shape
               "--remote-query-url), read only.")
 @settings_options(["base_url", "max_article_bytes", "store", "remote_query_url", "remote_user",
                    "remote_password"])
-def ingest(source: Path, lang: str, output: Path | None, format_key: str, graph_name: str | None,
+def ingest_command(source: Path, lang: str, output: Path | None, format_key: str, graph_name: str | None,
            encoding: str | None, use_store: bool, **options: Any) -> None:
     """Article en données — turn a news article exported as text into a draft graph.
 
@@ -293,7 +293,7 @@ def ingest(source: Path, lang: str, output: Path | None, format_key: str, graph_
         raise click.UsageError(f"Fichier introuvable : {source}\nNo such file: {source}")
     if source.is_dir():
         raise click.UsageError(f"{source} est un dossier, pas un fichier.\n{source} is a folder, not a file.")
-    config = resolve(options)
+    config = config_from(options)
     stores = []
     try:
         if use_store:
@@ -314,11 +314,11 @@ def ingest(source: Path, lang: str, output: Path | None, format_key: str, graph_
     if not result.conforms:
         click.echo(report, err=output is None, nl=False)
         sys.exit(1)
-    body = ingesting.serialize(result.draft.graph, format_key, source.name)
+    body = ingesting.serialize_draft(result.draft.graph, format_key, source.name)
     if output is None:
         click.echo(body.decode("utf-8"), nl=False)
     else:
-        write_atomically(output, body)
+        write_output(output, body)
     click.echo(report, err=output is None, nl=False)
 
 
@@ -355,7 +355,7 @@ def _open_store(config: Config, must_exist: bool):
         ) from None
 
 
-@main.command()
+@main.command("load")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--graph", "graph_iri", default=None,
               help="Graph to load into (an IRI). Default: {base}graph/{file stem} for each file; "
@@ -367,7 +367,7 @@ def _open_store(config: Config, must_exist: bool):
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
               help="Language of the validation reports.")
 @settings_options(STORE_SETTINGS + ["record_history", "index_path", "changes_path"])
-def load(paths: tuple[Path, ...], graph_iri: str | None, replace: bool, agent: str | None,
+def load_command(paths: tuple[Path, ...], graph_iri: str | None, replace: bool, agent: str | None,
          lang: str, **options: Any) -> None:
     """Charger des fichiers RDF — load RDF files and folders into the store.
 
@@ -400,7 +400,7 @@ def load(paths: tuple[Path, ...], graph_iri: str | None, replace: bool, agent: s
     if not files:
         where = ", ".join(str(p) for p in paths)
         raise click.UsageError(f"Aucun fichier RDF dans {where}\nNo RDF file in {where}")
-    config = resolve(options)
+    config = config_from(options)
     target = None
     if graph_iri is not None:
         from urllib.parse import urlsplit
@@ -469,7 +469,7 @@ def load(paths: tuple[Path, ...], graph_iri: str | None, replace: bool, agent: s
     sys.exit(1 if failures else 0)
 
 
-@main.command()
+@main.command("export")
 @click.option("--format", "format_key", type=click.Choice(["nquads", "trig"]), default=None,
               help="Dataset format (default: from the --output extension, else nquads).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -477,7 +477,7 @@ def load(paths: tuple[Path, ...], graph_iri: str | None, replace: bool, agent: s
 @click.option("--gzip", "compress", is_flag=True,
               help="Compress with gzip (implied by an --output ending in .gz).")
 @settings_options(STORE_SETTINGS)
-def export(format_key: str | None, output: Path | None, compress: bool, **options: Any) -> None:
+def export_command(format_key: str | None, output: Path | None, compress: bool, **options: Any) -> None:
     """Exporter le magasin — write the whole store (every graph, the history included) as
     N-Quads or TriG. `mediation load` of the file restores it exactly."""
     import gzip
@@ -492,7 +492,7 @@ def export(format_key: str | None, output: Path | None, compress: bool, **option
         found = BY_FILE_EXTENSION.get(plain.suffix.lower())
         format_key = found.key if found is not None and found.key in ("nquads", "trig") else None
     fmt = BY_KEY[format_key] if format_key else NQUADS
-    config = resolve(options)
+    config = config_from(options)
     try:
         store = _open_store(config, must_exist=True)
     except MediationError as error:
@@ -520,9 +520,9 @@ def export(format_key: str | None, output: Path | None, compress: bool, **option
         store.close()
 
 
-@main.command()
+@main.command("reindex")
 @settings_options(STORE_SETTINGS + ["index_path", "languages"])
-def reindex(**options: Any) -> None:
+def reindex_command(**options: Any) -> None:
     """Reconstruire l'index de recherche — rebuild the search index (lists, facets, full text,
     incoming links) from the store, in place, the store not in use. `serve` builds a missing
     or stale index itself in the background; before serving a large store, this makes lists
@@ -531,7 +531,7 @@ def reindex(**options: Any) -> None:
 
     from .search import Index, index_path
 
-    config = resolve(options)
+    config = config_from(options)
     try:
         store = _open_store(config, must_exist=True)
     except MediationError as error:
@@ -567,31 +567,10 @@ def _reference_store(config: Config):
     return EmbeddedStore(config.store, workers=False)
 
 
-@contextmanager
-def atomic_file(path: Path) -> Iterator[IO[bytes]]:
-    """A file written whole or not at all: a temporary file beside it, renamed into place
-    when the block ends without an error, removed when it raises."""
-    import os
-    import tempfile
-
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def write_output(path: Path, body: bytes) -> None:
+    """Write a whole file or nothing; a file that cannot be written is a clear error."""
     try:
-        with os.fdopen(handle, "wb") as stream:
-            yield stream
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp creates 0600; give the usual mode
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def write_atomically(path: Path, body: bytes) -> None:
-    """Write a whole file or nothing."""
-    try:
-        with atomic_file(path) as stream:
-            stream.write(body)
+        write_atomically(path, body)
     except OSError as exc:
         fail(MediationError(f"Écriture impossible de {path} : {exc}", f"Cannot write {path}: {exc}"))
 

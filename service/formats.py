@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import Callable
+
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
+
+from .errors import NotAcceptable
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,13 @@ ALL_FORMATS: tuple[Format, ...] = (
 
 BY_SUFFIX: dict[str, Format] = {f.suffix: f for f in GRAPH_FORMATS + DATASET_FORMATS + (HTML,)}
 BY_KEY: dict[str, Format] = {f.key: f for f in ALL_FORMATS}
+
+# Request bodies of the SPARQL 1.1 Protocol (https://www.w3.org/TR/sparql11-protocol/#query-operation,
+# #update-operation) and of the Graph Store Protocol's multipart uploads.
+FORM_TYPE = "application/x-www-form-urlencoded"
+SPARQL_QUERY_TYPE = "application/sparql-query"
+SPARQL_UPDATE_TYPE = "application/sparql-update"
+MULTIPART_TYPE = "multipart/form-data"
 
 #: File extensions recognised when loading files (more than the URL suffixes).
 BY_FILE_EXTENSION: dict[str, Format] = {
@@ -131,6 +142,24 @@ def _explicit_quality(accept: MIMEAccept, media_types: tuple[str, ...]) -> float
         if value.lower() in media_types:
             best = max(best, quality)
     return best
+
+
+def not_acceptable(asked: str, choices: tuple[Format, ...],
+                   shown: Callable[[Format], str] = lambda f: f.media_type,
+                   query_form: str | None = None) -> NotAcceptable:
+    """The 406 for an ``Accept`` (or ``?format=``) that names none of ``choices``: what was
+    asked, and every format that is available (``shown`` writes each one)."""
+    asked = asked[:200]
+    supported = ", ".join(shown(f) for f in choices)
+    if query_form is None:
+        fits_fr, fits_en = "n'est disponible", "is available"
+    else:
+        fits_fr, fits_en = f"ne convient à une requête {query_form}", f"fits a {query_form} query"
+    return NotAcceptable(
+        f"Aucun des formats demandés ({asked}) {fits_fr}. Formats disponibles : {supported}.",
+        f"None of the requested formats ({asked}) {fits_en}. Available formats: {supported}.",
+        supported=[f.media_type for f in choices],
+    )
 
 
 def content_type(fmt: Format) -> str:

@@ -36,6 +36,10 @@ ADMS = Namespace("http://www.w3.org/ns/adms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 DQV = Namespace("http://www.w3.org/ns/dqv#")
 OA = Namespace("http://www.w3.org/ns/oa#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+
+#: The licence of the data: Etalab's Licence Ouverte 2.0 (compatible with CC BY 4.0).
+LICENCE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")
 
 #: Prefixes used in every serialisation and in the query editor.
 PREFIXES: dict[str, str] = {
@@ -61,8 +65,8 @@ PREFIXES: dict[str, str] = {
 
 __all__ = [
     "ADMS", "AS", "BASE", "DCAT", "DCTERMS", "DQV", "FOAF", "GRAPH", "HYDRA", "ID", "IGEO", "MED",
-    "MEDSH", "OA", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SD", "SDO", "SH", "SKOS",
-    "VCARD", "VOID", "XSD", "is_persistent", "rebase",
+    "LICENCE", "MEDSH", "OA", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SD", "SDO", "SH",
+    "SKOS", "SPDX", "VCARD", "VOID", "XSD", "document_of", "is_ours", "is_persistent", "rebase",
 ]
 
 
@@ -91,3 +95,8 @@ def rebase(iri: str, base_url: str) -> str:
 
 def is_ours(iri: URIRef | str, base_url: str = DEFAULT_BASE) -> bool:
     return str(iri).startswith(base_url)
+
+
+def document_of(iri: str | URIRef) -> URIRef:
+    """The document a (hash) IRI belongs to: ``{event}#role-1`` → ``{event}``."""
+    return URIRef(str(iri).split("#", 1)[0])

@@ -36,7 +36,6 @@ from .config import DEFAULT_BASE
 from .errors import RdfSyntaxError
 from .formats import (
     BY_FILE_EXTENSION,
-    BY_KEY,
     JSONLD,
     NQUADS,
     NTRIPLES,

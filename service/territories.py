@@ -27,19 +27,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from .config import DEFAULT_BASE, PROJECT_ROOT
 from .errors import SourceError
 from .formats import DATASET_FORMATS, Format
-from .namespaces import DCTERMS, IGEO, OWL, PREFIXES, PROV, RDF, RDFS, SDO, XSD
+from .namespaces import DCTERMS, IGEO, OWL, PREFIXES, PROV, RDF, RDFS, SDO, SPDX, XSD
 
 PACKAGE = "@etalab/decoupage-administratif"
 #: Where ``npm ci`` installs the pinned package (``sources/territories/package.json``).
 NPM_PREFIX = PROJECT_ROOT / "sources" / "territories"
 DEFAULT_SOURCE = NPM_PREFIX / "node_modules" / PACKAGE
 
-SPDX = Namespace("http://spdx.org/rdf/terms#")
 
 #: The code-based identifiers INSEE published for territories. Current id.insee.fr
 #: IRIs carry a per-version UUID that the source does not give, so the code form is
@@ -48,7 +47,7 @@ INSEE_CODE_IRI = "http://id.insee.fr/geo/{kind}/{code}"
 
 
 @dataclass(frozen=True)
-class Kind:
+class TerritoryKind:
     """One kind of territory: its IRI path, INSEE class, code list and labels."""
 
     path: str
@@ -60,18 +59,18 @@ class Kind:
 
 INSEE_CODE = ("code officiel géographique (Insee)", "official geographic code (INSEE)")
 
-KINDS: dict[str, Kind] = {
-    "region": Kind("region", IGEO.Region, INSEE_CODE, str(IGEO.codeINSEE), "region"),
-    "departement": Kind(
+TERRITORY_KINDS_BY_PATH: dict[str, TerritoryKind] = {
+    "region": TerritoryKind("region", IGEO.Region, INSEE_CODE, str(IGEO.codeINSEE), "region"),
+    "departement": TerritoryKind(
         "departement", IGEO.Departement, INSEE_CODE, str(IGEO.codeINSEE), "departement"
     ),
     # Collectivités d'outre-mer and the other overseas territories the source lists
     # beside the départements (zone "com"): Nouvelle-Calédonie, the TAAF and Clipperton
     # have statuses of their own, so only INSEE's common superclass is asserted.
-    "outre-mer": Kind("outre-mer", IGEO.TerritoireFrancais, INSEE_CODE, str(IGEO.codeINSEE), None),
-    "commune": Kind("commune", IGEO.Commune, INSEE_CODE, str(IGEO.codeINSEE), "commune"),
+    "outre-mer": TerritoryKind("outre-mer", IGEO.TerritoireFrancais, INSEE_CODE, str(IGEO.codeINSEE), None),
+    "commune": TerritoryKind("commune", IGEO.Commune, INSEE_CODE, str(IGEO.codeINSEE), "commune"),
     # INSEE codes an EPCI by its SIREN number, so the one code serves both lists.
-    "epci": Kind("epci", IGEO.Intercommunalite, ("numéro SIREN", "SIREN number"), "SIREN", None),
+    "epci": TerritoryKind("epci", IGEO.Intercommunalite, ("numéro SIREN", "SIREN number"), "SIREN", None),
 }
 
 #: Legal forms of the EPCI in the DGCL's list (field ``type`` of ``epci.json``).
@@ -119,7 +118,7 @@ class Territory:
 
 
 @dataclass
-class Source:
+class TerritorySource:
     """The installed package: its territories and what it says about itself."""
 
     root: Path
@@ -263,7 +262,7 @@ def _integrity(root: Path, version: str) -> str | None:
     return entry.get("integrity")
 
 
-def load_source(root: Path = DEFAULT_SOURCE) -> Source:
+def load_source(root: Path = DEFAULT_SOURCE) -> TerritorySource:
     """Read the installed package into territories; raise :class:`SourceError` on any defect."""
     root = Path(root)
     if not root.is_dir():
@@ -272,7 +271,7 @@ def load_source(root: Path = DEFAULT_SOURCE) -> Source:
             f"Source not found: {root}. Install it: npm ci --prefix sources/territories",
         )
     version, repository, licence, licence_name, vintage = _package_facts(root)
-    source = Source(
+    source = TerritorySource(
         root, version, licence, licence_name, vintage, repository, _integrity(root, version)
     )
     data = root / "data"
@@ -428,7 +427,7 @@ SEED_PICKS: tuple[Pick, ...] = (
 SELECTIONS = ("seed",)
 
 
-def _region_of(source: Source, territory: Territory) -> str | None:
+def _region_of(source: TerritorySource, territory: Territory) -> str | None:
     for parent in territory.parents:
         if parent[0] == "region":
             return parent[1]
@@ -437,7 +436,7 @@ def _region_of(source: Source, territory: Territory) -> str | None:
     return None
 
 
-def resolve(source: Source, pick: Pick) -> Territory:
+def resolve(source: TerritorySource, pick: Pick) -> Territory:
     """The one territory of the source a pick designates."""
     region_code = None
     if pick.region:
@@ -468,7 +467,7 @@ def resolve(source: Source, pick: Pick) -> Territory:
     return matches[0]
 
 
-def close(source: Source, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+def close(source: TerritorySource, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """Add every département, région or overseas territory that contains a selected territory."""
     selected = set(keys)
     todo = list(selected)
@@ -480,7 +479,7 @@ def close(source: Source, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str
     return selected
 
 
-def select_seed(source: Source) -> tuple[set[tuple[str, str]], list[tuple[Pick, Territory]]]:
+def select_seed(source: TerritorySource) -> tuple[set[tuple[str, str]], list[tuple[Pick, Territory]]]:
     picked = [(pick, resolve(source, pick)) for pick in SEED_PICKS]
     return close(source, (t.key for _, t in picked)), picked
 
@@ -489,27 +488,27 @@ def select_seed(source: Source) -> tuple[set[tuple[str, str]], list[tuple[Pick, 
 
 
 def iri(kind: str, code: str, base_url: str = DEFAULT_BASE) -> URIRef:
-    return URIRef(f"{base_url}id/place/{KINDS[kind].path}/{code}")
+    return URIRef(f"{base_url}id/place/{TERRITORY_KINDS_BY_PATH[kind].path}/{code}")
 
 
 def graph_iri(base_url: str = DEFAULT_BASE) -> URIRef:
     return URIRef(f"{base_url}graph/territories")
 
 
-def source_iri(source: Source) -> URIRef:
+def source_iri(source: TerritorySource) -> URIRef:
     return URIRef(f"https://www.npmjs.com/package/{PACKAGE}/v/{source.version}")
 
 
-def bind_prefixes(graph: Graph, base_url: str = DEFAULT_BASE) -> None:
+def bind_territory_prefixes(graph: Graph, base_url: str = DEFAULT_BASE) -> None:
     for prefix in ("schema", "rdf", "rdfs", "owl", "xsd", "dct", "prov", "igeo"):
         graph.bind(prefix, PREFIXES[prefix], replace=True)
     graph.bind("spdx", str(SPDX))
-    for kind in KINDS.values():
+    for kind in TERRITORY_KINDS_BY_PATH.values():
         graph.bind(kind.path.replace("-", ""), f"{base_url}id/place/{kind.path}/")
 
 
-def build(
-    source: Source,
+def territories_graph(
+    source: TerritorySource,
     keys: Iterable[tuple[str, str]] | None = None,
     base_url: str = DEFAULT_BASE,
     description: tuple[str, str] | None = None,
@@ -522,11 +521,11 @@ def build(
     """
     selected = set(source.territories) if keys is None else set(keys)
     graph = Graph(identifier=graph_iri(base_url), bind_namespaces="none")
-    bind_prefixes(graph, base_url)
+    bind_territory_prefixes(graph, base_url)
     add = graph.add
     for key in sorted(selected):
         territory = source.territories[key]
-        kind = KINDS[territory.kind]
+        kind = TERRITORY_KINDS_BY_PATH[territory.kind]
         subject = iri(territory.kind, territory.code, base_url)
         add((subject, RDF.type, SDO.AdministrativeArea))
         add((subject, RDF.type, kind.igeo_class))
@@ -572,7 +571,7 @@ def build(
     return graph
 
 
-def region_of(source: Source, territory: Territory) -> Territory | None:
+def region_of(source: TerritorySource, territory: Territory) -> Territory | None:
     """The région a territory lies in, following its containment in the source."""
     seen: set[tuple[str, str]] = set()
     pending = list(territory.parents)
@@ -590,7 +589,7 @@ def region_of(source: Source, territory: Territory) -> Territory | None:
 
 def describe_provenance(
     graph: Graph,
-    source: Source,
+    source: TerritorySource,
     base_url: str,
     description: tuple[str, str] | None,
     created: date | None = None,
@@ -632,7 +631,7 @@ def describe_provenance(
 # -- writing --------------------------------------------------------------------------------
 
 
-def serialize(graph: Graph, fmt: Format, header: str = "") -> bytes:
+def serialize_territories(graph: Graph, fmt: Format, header: str = "") -> bytes:
     """Serialise the graph; dataset formats put it in its named graph. ``header`` becomes comments."""
     if fmt in DATASET_FORMATS:
         # The graph's store already files its triples under the graph's name.
@@ -692,5 +691,5 @@ def import_territories(
         )
     else:
         raise _fail(f"Sélection inconnue : {selection}", f"Unknown selection: {selection}")
-    graph = build(source, keys, base_url, description, created or date.today())
+    graph = territories_graph(source, keys, base_url, description, created or date.today())
     return Import(graph, len(keys), "\n".join(line for line in lines if line))

@@ -14,7 +14,7 @@ PACKAGE = ROOT / "service"
 WEB_HELPERS = {"service.web", "service.web.site", "service.web.context", "service.web.responses", "service.web.caching",
                "service.web.bodies"}
 #: What the store package may import besides itself.
-STORE_MAY_USE = {"service.errors", "service.formats", "service.config", "service.namespaces"}
+STORE_MAY_USE = {"service.errors", "service.files", "service.formats", "service.config", "service.namespaces"}
 
 
 def module_name(path: Path) -> str:

@@ -28,7 +28,7 @@ from service.ingest import (
     parse_date,
     project_reference,
     report_text,
-    serialize,
+    serialize_draft,
     snowflake_instant,
 )
 from service.namespaces import MED, SDO
@@ -430,7 +430,7 @@ def test_stray_characters_in_an_address_never_break_the_draft(tmp_path, referenc
     image = URIRef(f"{PREFET_POST}#image")
     assert result.draft.graph.value(image, SDO.sameAs) == URIRef("https://t.co/ySJE0ER008%5C")
     for key in ("turtle", "trig", "jsonld"):
-        body = serialize(result.draft.graph, key, "article.txt")
+        body = serialize_draft(result.draft.graph, key, "article.txt")
         parsed = parse_dataset(body, fmt=key)
         assert len(parsed) == len(result.draft.graph)
 

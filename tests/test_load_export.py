@@ -123,7 +123,7 @@ def test_the_format_comes_from_the_content_when_the_extension_lies(store, tmp_pa
                 "schema:name": {"@value": "Atelier déguisé", "@language": "fr"},
                 "schema:startDate": {"@value": "2024-06-01", "@type": "xsd:date"}}
     disguised = write(tmp_path / "deguise.ttl", json.dumps(document))
-    xml = write(tmp_path / "xml-deguise.nt", f"""<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+    xml = write(tmp_path / "xml-deguise.nt", """<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
       <rdf:Description rdf:about="http://example.org/xml"><rdf:value>déguisé</rdf:value></rdf:Description></rdf:RDF>""")
     run("load", "--store", str(store), str(disguised), str(xml), check=True)
     found = quads(export(store))

@@ -15,7 +15,7 @@ from service.namespaces import SDO, SH
 from service.rdfio import parse_files
 from service.validation.schemaorg import SchemaOrg
 from service.seed import rdf_files
-from service.validation.shacl import ONTOLOGY_DIR, SHAPES_DIR
+from service.validation.shacl import ONTOLOGY_DIR
 
 ROOT = ONTOLOGY_DIR.parent
 FOLDERS = ("ontology", "shapes", "data")

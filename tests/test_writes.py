@@ -123,7 +123,7 @@ def test_a_valid_write_is_visible_at_once_in_sparql_on_its_page_and_in_search(si
     result = client.query()
     assert result.response.status == 200
     assert ask(site, f'ASK {{ <{iri}> schema:name "Atelier sur la médiation numérique zéphyrine"@fr }}')
-    page = site.get(f"id/event/atelier-ecrit-par-sparqlwrapper", headers={"Accept": "text/html"})
+    page = site.get("id/event/atelier-ecrit-par-sparqlwrapper", headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert "Atelier sur la médiation numérique zéphyrine" in page.text
     found = site.get("search.json", params={"q": "zéphyrine"}).json()

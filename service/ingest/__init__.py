@@ -15,7 +15,7 @@ ones below it, none the ones above):
    curated data, with its data-quality notes and its provenance.
 
 This module runs them (:func:`ingest`: file → validated draft) and says what
-happened (:func:`report_text`, :func:`serialize`); it is the package's public API.
+happened (:func:`report_text`, :func:`serialize_draft`); it is the package's public API.
 
 No Flask here, no network: the article's addresses are read, never fetched.
 """
@@ -46,7 +46,7 @@ from .reading import (
 from .reconcile import Reference, moved, moved_node, project_reference
 
 __all__ = [
-    "KINDS",
+    "REPORT_KINDS",
     "TWITTER",
     "Draft",
     "Extracted",
@@ -60,7 +60,7 @@ __all__ = [
     "project_reference",
     "read_article",
     "report_text",
-    "serialize",
+    "serialize_draft",
     "snowflake_instant",
     "validation_data",
 ]
@@ -124,7 +124,7 @@ def ingest(
 
 
 #: What a report calls each kind of resource.
-KINDS: dict[str, tuple[str, str]] = {
+REPORT_KINDS: dict[str, tuple[str, str]] = {
     "article": ("article", "article"),
     "publisher": ("éditeur", "publisher"),
     "theme": ("thème", "theme"),
@@ -175,7 +175,7 @@ def report_text(ingestion: Ingestion, lang: str = "fr", written_to: str | None =
     else:
         lines.append(pick(_REPORT["not_written"]))
     for key, entries in (("matched", draft.matched), ("minted", draft.minted)):
-        section(key, [f"  {pick(KINDS.get(kind, (kind, kind)))} {quote(shorten(label, 60))} → <{iri}>"
+        section(key, [f"  {pick(REPORT_KINDS.get(kind, (kind, kind)))} {quote(shorten(label, 60))} → <{iri}>"
                       for kind, label, iri in entries])
     notes = sorted(draft.graph.subjects(RDF.type, MED.DataQualityNote), key=str)
     section("notes", [
@@ -191,7 +191,7 @@ def report_text(ingestion: Ingestion, lang: str = "fr", written_to: str | None =
     return "\n".join(lines) + "\n"
 
 
-def serialize(graph: Graph, key: str, source_name: str = "") -> bytes:
+def serialize_draft(graph: Graph, key: str, source_name: str = "") -> bytes:
     """The draft as Turtle, TriG (in its named graph) or JSON-LD (with the prefixes as context)."""
     from rdflib import Dataset
 

@@ -29,7 +29,7 @@ from ..namespaces import DCTERMS, DQV, IGEO, MED, PREFIXES, PROV, RDF, SDO, XSD
 from .reading import (
     ARTICLE_LANGUAGE,
     PAGE_TIME_ZONE,
-    TERRITORY_KINDS,
+    TERRITORY_WORDS,
     Document,
     EventFacts,
     Extracted,
@@ -38,7 +38,7 @@ from .reading import (
     clean_url,
     day_of,
     file_name,
-    fold,
+    fold_name,
     is_pseudo_link,
     parse_date,
     shorten,
@@ -293,7 +293,7 @@ class _Builder:
     def territories(self, article: URIRef) -> None:
         for item in self.found.territories:
             words = item.label.split(maxsplit=1)
-            cls = TERRITORY_KINDS.get(fold(words[0])) if words else None
+            cls = TERRITORY_WORDS.get(fold_name(words[0])) if words else None
             name = words[1] if cls is not None and len(words) > 1 else item.label
             place = self.ref.territory(name, cls)
             if place is None:

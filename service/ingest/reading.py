@@ -97,7 +97,7 @@ EVENT_KINDS: tuple[EventKind, ...] = (
 EVENT_VERBS = r"(?:s['’]est\s+tenue?|s['’]est\s+déroulée?|a\s+eu\s+lieu|se\s+tenait|avait\s+lieu)"
 
 #: The word before a territory's name on the "Territoires" line, and the class it names.
-TERRITORY_KINDS: dict[str, URIRef] = {
+TERRITORY_WORDS: dict[str, URIRef] = {
     "region": IGEO.Region,
     "departement": IGEO.Departement,
     "commune": IGEO.Commune,
@@ -511,7 +511,7 @@ _ORDINAL = r"(?:(?:première|premier|deuxième|seconde?|troisième|quatrième|ci
 _NAME_STOP = re.compile(r"\s+(?:après|avant|pour|avec|organisée?|qui|dont|le|les|à|au|aux|en\s+\d{4}|cette)\b|[,;:.(]")
 
 
-def fold(text: str) -> str:
+def fold_name(text: str) -> str:
     """Lower case, no accents, hyphens and apostrophes as spaces: how names are compared."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -519,7 +519,7 @@ def fold(text: str) -> str:
 
 
 def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", fold_name(text)).strip("-")
 
 
 def parse_date(text: str) -> datetime | date | None:

@@ -26,7 +26,7 @@ from rdflib.term import Node
 
 from ..config import DEFAULT_BASE, PROJECT_ROOT
 from ..namespaces import PREFIXES, SDO
-from .reading import TERRITORY_KINDS, fold, platform_of
+from .reading import TERRITORY_WORDS, fold_name, platform_of
 
 #: Folders of the project whose resources drafts are reconciled with.
 REFERENCE_DIRS = ("ontology", "data")
@@ -155,7 +155,7 @@ class Reference:
         rows = self.select_each(
             "SELECT DISTINCT ?place ?name ?word ?class WHERE { ?place a ?class ; schema:name ?name . "
             "FILTER(CONTAINS(LCASE(STR(?name)), ?word)) }",
-            "class", [cls] if cls is not None else sorted(set(TERRITORY_KINDS.values())),
+            "class", [cls] if cls is not None else sorted(set(TERRITORY_WORDS.values())),
             word=Literal(_first_word(name)),
         )
         return _named(rows, name, "place")
@@ -229,12 +229,12 @@ def _unique(rows: list[dict[str, Node]], key: str) -> URIRef | None:
 
 def _named(rows: list[dict[str, Node]], name: str, key: str) -> URIRef | None:
     """The one IRI under ``key`` of the rows whose ``name`` is ``name``, case and accents aside."""
-    return _unique([row for row in rows if fold(str(row["name"])) == fold(name)], key)
+    return _unique([row for row in rows if fold_name(str(row["name"])) == fold_name(name)], key)
 
 
 def _first_word(name: str) -> str:
     """The first word of a name, in lower case with its accents: a cheap filter for the store,
-    before names are compared exactly (see :func:`fold`)."""
+    before names are compared exactly (see :func:`fold_name`)."""
     words = [w for w in re.split(r"[\s\-'’]+", name.lower()) if w]
     return words[0] if words else ""
 
@@ -260,7 +260,7 @@ def _account_key(url: str) -> str | None:
 def _same_term(a: str, b: str) -> bool:
     """Two labels of a list match when they are the same words, case, accents and a plural
     "s" aside ("élus" and "Élus", "acteurs locaux" and "Acteurs locaux")."""
-    return [w.rstrip("sx") for w in fold(a).split()] == [w.rstrip("sx") for w in fold(b).split()]
+    return [w.rstrip("sx") for w in fold_name(a).split()] == [w.rstrip("sx") for w in fold_name(b).split()]
 
 
 def _stamp(root: Path) -> tuple[tuple[str, int, int], ...]:

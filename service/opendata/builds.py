@@ -64,7 +64,8 @@ from rdflib import URIRef
 from ..background import Worker, child_started
 from .catalog import CatalogFacts, CatalogModel, publisher_of
 from ..config import Config
-from .dumps import LAYOUT, Manifest, write_dumps
+from ..files import sync_directory, sync_tree
+from .dumps import DUMPS_LAYOUT, Manifest, write_dumps
 from .calendars import moment_of
 from .sitemap import SITEMAP_LIMIT, Inventory, inventory
 from ..store import Store, open_snapshot, open_store
@@ -143,7 +144,7 @@ class Build:
         with other settings."""
         try:
             info = json.loads((folder / BUILD).read_text(encoding="utf-8"))
-            if (info.get("layout") != LAYOUT or info.get("base_url") != base_url
+            if (info.get("layout") != DUMPS_LAYOUT or info.get("base_url") != base_url
                     or info.get("publisher") != str(publisher)):
                 return None
             manifest = Manifest.read(folder)
@@ -252,7 +253,7 @@ def make_build(store: Store, config: Config, folder: Path, generation: int,
     step("catalog facts")
     write_inventory(folder / INVENTORY, inventory(store, base))
     step("inventory")
-    info = {"generation": generation, "layout": LAYOUT, "base_url": base,
+    info = {"generation": generation, "layout": DUMPS_LAYOUT, "base_url": base,
             "publisher": str(publisher), "started": started.isoformat(),
             "finished": monotonic_after(after).isoformat(), "peak_memory_mb": peak_memory()}
     log.info("build of generation %s: peak memory %s MB", generation, info["peak_memory_mb"])
@@ -324,21 +325,6 @@ def _stamp(lastmod: str | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00") if moment is not None else None
 
 
-def _sync_tree(folder: Path) -> None:
-    """Every file of the build on disk before its folder is renamed into place."""
-    for path in sorted(folder.rglob("*"), reverse=True):
-        descriptor = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 def build_process(values: dict[str, Any], snapshot: str | None, scratch: str, final: str,
                   generation: int, after: str | None, parent: int) -> None:
     """The build process's work: build into ``scratch`` from the snapshot (or the remote
@@ -351,13 +337,9 @@ def build_process(values: dict[str, Any], snapshot: str | None, scratch: str, fi
                    datetime.fromisoformat(after) if after else None)
     finally:
         store.close()
-    _sync_tree(Path(scratch))
+    sync_tree(Path(scratch))  # every file of the build on disk before the rename
     os.replace(scratch, final)
-    descriptor = os.open(Path(final).parent, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    sync_directory(Path(final).parent)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from ..namespaces import SDO
 from ..store import Store
 
 #: Most events one query asks about.
-BATCH = 100
+EVENTS_PER_QUERY = 100
 #: Most events one calendar holds (a list's first ones by date, then their programmes).
 MAX_EVENTS = 2000
 
@@ -110,7 +110,7 @@ def event_details(store: Store, iris: Iterable[URIRef], with_programme: bool = T
     events: dict[URIRef, EventInfo] = {}
     todo = list(dict.fromkeys(iris))
     while todo and len(events) < MAX_EVENTS:
-        batch, todo = todo[:BATCH], todo[BATCH:]
+        batch, todo = todo[:EVENTS_PER_QUERY], todo[EVENTS_PER_QUERY:]
         found = _read_events(store, batch)
         events.update(found)
         if with_programme:
@@ -173,8 +173,8 @@ def _read_events(store: Store, batch: list[URIRef]) -> dict[URIRef, EventInfo]:
 def _read_places(store: Store, iris: set[URIRef]) -> dict[URIRef, Place]:
     places: dict[URIRef, Place] = {iri: Place(iri) for iri in iris}
     ordered = sorted(iris, key=str)
-    for start in range(0, len(ordered), BATCH):
-        batch = ordered[start:start + BATCH]
+    for start in range(0, len(ordered), EVENTS_PER_QUERY):
+        batch = ordered[start:start + EVENTS_PER_QUERY]
         for row in store.select(
             f"""SELECT ?l ?p ?o WHERE {{ VALUES ?l {{ {_values(batch)} }} ?l ?p ?o .
                   FILTER(?p IN ({_in(PLACE_PROPERTIES)})) }}"""

@@ -53,10 +53,9 @@ from .dumps import DATASET_KEYS, NQUADS_GZ, TRIPLE_FORMATS, DumpFormat, Manifest
 from ..errors import BadRequest
 from ..writes import history_graph
 from ..labels import LABEL_PROPERTIES, Languages, label_values
-from ..namespaces import HYDRA, IGEO, PREFIXES, SDO, VCARD
+from ..namespaces import HYDRA, IGEO, LICENCE, PREFIXES, SDO, SPDX, VCARD
 from ..store import Store
 
-LICENCE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")
 LICENCE_LABELS = (Literal("Licence Ouverte / Open Licence version 2.0", lang="fr"),
                   Literal("Open Licence version 2.0 (Etalab)", lang="en"))
 #: The EU's authority tables, as DCAT-AP asks: themes, file types, languages, countries,
@@ -69,7 +68,6 @@ LANGUAGE = Namespace(EU + "language/")
 COUNTRY = Namespace(EU + "country/")
 FREQUENCY = Namespace(EU + "frequency/")
 IANA = "https://www.iana.org/assignments/media-types/"
-SPDX = Namespace("http://spdx.org/rdf/terms#")
 
 #: The EU data themes we use, with their labels in the EU vocabulary.
 EU_THEMES: dict[str, tuple[str, str]] = {
@@ -242,7 +240,7 @@ class GraphFacts:
 
 
 @dataclass
-class Entry:
+class CatalogEntry:
     """One dataset of the catalog, in catalog order."""
 
     iri: URIRef
@@ -449,8 +447,8 @@ class CatalogModel:
         self.iri = URIRef(base_url + "catalog")
         self.service = URIRef(base_url + "sparql")
         graphs = facts.graphs
-        self.entries: list[Entry] = [Entry(self.dataset_iri(k), k) for k in DATASET_KEYS]
-        self.entries += [Entry(g, "graph/" + str(graph_key(g, base_url)), g) for g in graphs]
+        self.entries: list[CatalogEntry] = [CatalogEntry(self.dataset_iri(k), k) for k in DATASET_KEYS]
+        self.entries += [CatalogEntry(g, "graph/" + str(graph_key(g, base_url)), g) for g in graphs]
         self._positions = {e.identifier: i for i, e in enumerate(self.entries)}
         self._graph_ids = [e.identifier for e in self.entries[len(DATASET_KEYS):]]
         self.facts = facts.facts
@@ -467,21 +465,21 @@ class CatalogModel:
 
     # -- per dataset ----------------------------------------------------------------------------
 
-    def graphs_of(self, entry: Entry) -> list[URIRef]:
+    def graphs_of(self, entry: CatalogEntry) -> list[URIRef]:
         if entry.graph is not None:
             return [entry.graph]
         return [URIRef(g) for g in self.manifest.graphs.get(entry.key, []) if URIRef(g) in self.facts]
 
-    def issued(self, entry: Entry) -> Moment | None:
+    def issued(self, entry: CatalogEntry) -> Moment | None:
         return _earliest(self.facts[g].issued for g in self.graphs_of(entry))
 
-    def modified(self, entry: Entry) -> Moment | None:
+    def modified(self, entry: CatalogEntry) -> Moment | None:
         graphs = self.graphs_of(entry)
         latest = _latest([m for g in graphs
                           for m in (self.facts[g].modified, self.facts[g].written)])
         return latest or self.issued(entry)
 
-    def period(self, entry: Entry) -> tuple[str, str] | None:
+    def period(self, entry: CatalogEntry) -> tuple[str, str] | None:
         if entry.graph is None and not MAIN_DATASETS[entry.key].dated:
             return None
         spans = [(f.start, f.end) for g in self.graphs_of(entry)
@@ -490,7 +488,7 @@ class CatalogModel:
             return None
         return min(s for s, _ in spans), max(e for _, e in spans)
 
-    def regions_of(self, entry: Entry) -> list[URIRef]:
+    def regions_of(self, entry: CatalogEntry) -> list[URIRef]:
         if entry.graph is None and entry.key not in ("all", "events", "places"):
             return []
         return sorted({r for g in self.graphs_of(entry) for r in self.facts[g].regions}, key=str)
@@ -586,7 +584,7 @@ class Distribution:
 
 @dataclass
 class DatasetView:
-    entry: Entry
+    entry: CatalogEntry
     titles: list[Literal]
     descriptions: list[Literal]
     issued: Moment | None
@@ -652,7 +650,7 @@ def catalog_page(model: CatalogModel, links: Links, after: str | None, size: int
     return CatalogPage(model, links, [dataset_view(model, e) for e in entries], start, size, after)
 
 
-def dataset_view(model: CatalogModel, entry: Entry) -> DatasetView:
+def dataset_view(model: CatalogModel, entry: CatalogEntry) -> DatasetView:
     if entry.graph is None:
         spec = MAIN_DATASETS[entry.key]
         titles = [Literal(spec.title[0], lang="fr"), Literal(spec.title[1], lang="en")]

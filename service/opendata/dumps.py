@@ -59,7 +59,7 @@ from ..store import Store
 
 MANIFEST = "manifest.json"
 #: Bumped when what a dump holds changes: builds of an older layout are not served.
-LAYOUT = 2
+DUMPS_LAYOUT = 2
 #: gzip's own default: level 9 took twice the time for 3 % smaller files here.
 GZIP_LEVEL = 6
 #: Writes are gathered into blocks this big before they reach zlib or the disk.
@@ -130,7 +130,7 @@ class DumpFile:
 @dataclass
 class Manifest:
     generation: int
-    layout: int = LAYOUT
+    layout: int = DUMPS_LAYOUT
     files: dict[str, DumpFile] = field(default_factory=dict)
     #: dataset key → graphs (IRIs) that contributed triples to it.
     graphs: dict[str, list[str]] = field(default_factory=dict)

@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS, PROV, SH
 
 from ..writes import last_changes
 from ..namespaces import SDO
-from ..pages import GRAPH_KIND, KINDS, GENERIC_KIND, kind_of
+from ..pages import GRAPH_KIND, PAGE_KINDS, GENERIC_KIND, page_kind_of
 from ..store import Store
 
 #: Most URLs in one sitemap file (https://www.sitemaps.org/protocol.html#index).
@@ -101,10 +101,10 @@ def inventory(store: Store, base_url: str) -> Inventory:
             return change
         return found
 
-    result = Inventory({kind.name: [] for kind in KINDS if kind.sitemap})
+    result = Inventory({kind.name: [] for kind in PAGE_KINDS if kind.sitemap})
     result.kinds.setdefault(GENERIC_KIND.name, [])
     for iri in sorted(types, key=str):
-        kind = kind_of(types[iri])
+        kind = page_kind_of(types[iri])
         if not kind.sitemap:
             continue
         result.kinds.setdefault(kind.name, []).append((iri, lastmod(iri, graphs_of[iri])))

@@ -37,9 +37,9 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD
 
-from .catalog import LICENCE, MAIN_DATASETS
+from .catalog import MAIN_DATASETS
 from .dumps import DATASET_KEYS, NQUADS_GZ, TRIPLE_FORMATS, Manifest, graph_key
-from ..namespaces import PREFIXES, SDO
+from ..namespaces import LICENCE, PREFIXES, SDO
 from ..store import Store
 
 #: Most class and property partitions, and linksets, listed (largest first).

@@ -27,19 +27,20 @@ from .describe import (
 )
 from .jsonld import project
 from .kinds import (
+    MONTHS,
     GENERIC_KIND,
     GRAPH_KIND,
-    KINDS,
-    KINDS_BY_NAME,
-    Kind,
+    PAGE_KINDS,
+    PAGE_KINDS_BY_NAME,
+    PageKind,
     OTHER_PARTS,
     PART_KINDS,
     Terms,
     format_literal,
     is_formatted,
-    kind_of,
+    page_kind_of,
     part_kind_of,
     vocabulary_query,
 )
 
-__all__ = ["Bar", "Description", "Figure", "GENERIC_KIND", "GRAPH_KIND", "IncomingCache", "IncomingGroup", "IncomingLinks", "IndexLinks", "KINDS", "KINDS_BY_NAME", "Kind", "OTHER_PARTS", "PART_KINDS", "StoreLinks", "Terms", "bar_chart", "column_chart", "containment", "describe", "details", "events_in", "format_literal", "graph_size", "incoming_address", "incoming_page", "is_formatted", "is_part", "kind_of", "linked_triples", "notes_about", "part_kind_of", "project", "roles_played", "vocabulary_query"]
+__all__ = ["MONTHS", "Bar", "Description", "Figure", "GENERIC_KIND", "GRAPH_KIND", "IncomingCache", "IncomingGroup", "IncomingLinks", "IndexLinks", "PAGE_KINDS", "PAGE_KINDS_BY_NAME", "PageKind", "OTHER_PARTS", "PART_KINDS", "StoreLinks", "Terms", "bar_chart", "column_chart", "containment", "describe", "details", "events_in", "format_literal", "graph_size", "incoming_address", "incoming_page", "is_formatted", "is_part", "page_kind_of", "linked_triples", "notes_about", "part_kind_of", "project", "roles_played", "vocabulary_query"]

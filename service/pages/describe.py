@@ -52,7 +52,8 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 from rdflib.term import BNode, Node
 
 from ..labels import LABEL_BATCH
-from ..namespaces import DQV, HYDRA, MED, PREFIXES, SDO
+from ..namespaces import DQV, HYDRA, MED, PREFIXES, SDO, document_of
+from ..search import MAX_INCOMING_PROPERTIES
 from ..store import Store
 
 #: Types of hash parts that nothing needs to link to: found by type under the document.
@@ -98,14 +99,8 @@ MAX_PARTS = 2000
 #: properties together, ten times as many.
 COUNT_CAP = 100_000
 #: Most properties whose incoming links are grouped (a resource linked by more is rare).
-MAX_INCOMING_PROPERTIES = 200
 
 PREFIX_LINES = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items())
-
-
-def document_of(iri: str | URIRef) -> URIRef:
-    """The document a (hash) IRI belongs to."""
-    return URIRef(str(iri).split("#", 1)[0])
 
 
 def is_part(node: Node, document: URIRef) -> bool:
@@ -299,7 +294,6 @@ def details(store: Store, nodes: Iterable[Node], limit: int = 200) -> Graph:
     linked resources, for pages that show more of them than a label: a venue's address,
     a role's event, a note's text."""
     graph = Graph()
-    graphs: set[URIRef] = set()
     for node in list(dict.fromkeys(n for n in nodes if isinstance(n, URIRef)))[:limit]:
         queue: deque[Node] = deque([node])
         seen: set[Node] = {node}
@@ -625,7 +619,6 @@ __all__ = [
     "add_incoming",
     "describe",
     "details",
-    "document_of",
     "incoming_address",
     "incoming_page",
     "is_part",

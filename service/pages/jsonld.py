@@ -37,7 +37,7 @@ from ..labels import Languages, choose
 from ..namespaces import MED, SDO
 from .kinds import EVENT_CLASSES
 
-SCHEMA = str(SDO)
+_SCHEMA = str(SDO)
 CONTEXT = "https://schema.org"
 
 #: Properties whose values are schema.org enumeration members, given as full URLs.
@@ -56,7 +56,7 @@ NAME_PROPERTIES = (SDO.name, SDO.headline)
 
 def _schema_name(term: Node) -> str | None:
     text = str(term)
-    return text[len(SCHEMA):] if isinstance(term, URIRef) and text.startswith(SCHEMA) else None
+    return text[len(_SCHEMA):] if isinstance(term, URIRef) and text.startswith(_SCHEMA) else None
 
 
 def _types(graph: Graph, node: Node) -> list[str]:

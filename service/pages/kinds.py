@@ -1,6 +1,6 @@
 """What a page shows for each kind of resource, and in which order: presentation as data.
 
-A resource's **kind** comes from its types (:data:`KINDS`, first match wins).
+A resource's **kind** comes from its types (:data:`PAGE_KINDS`, first match wins).
 Each kind lists the properties shown first, in order (:class:`Kind.fields`),
 and the sections that follow (roles, programme, findings, table of contents,
 containment…); every other property still appears, under "Other facts", so
@@ -35,7 +35,7 @@ from ..namespaces import DQV, IGEO, MED, SDO
 
 
 @dataclass(frozen=True)
-class Kind:
+class PageKind:
     name: str
     label_fr: str
     label_en: str
@@ -63,43 +63,43 @@ QUERY_CLASSES = frozenset({
     SH.SPARQLAskExecutable, SH.SPARQLUpdateExecutable,
 })
 
-KINDS: tuple[Kind, ...] = (
-    Kind("vocabulary", "Vocabulaire", "Vocabulary", frozenset({OWL.Ontology}), sitemap=True),
-    Kind("scheme", "Référentiel", "Concept scheme", frozenset({SKOS.ConceptScheme}),
+PAGE_KINDS: tuple[PageKind, ...] = (
+    PageKind("vocabulary", "Vocabulaire", "Vocabulary", frozenset({OWL.Ontology}), sitemap=True),
+    PageKind("scheme", "Référentiel", "Concept scheme", frozenset({SKOS.ConceptScheme}),
          (SKOS.definition, DCTERMS.source, DCTERMS.license), ("concepts",)),
-    Kind("concept", "Concept", "Concept", frozenset({SKOS.Concept}),
+    PageKind("concept", "Concept", "Concept", frozenset({SKOS.Concept}),
          (SKOS.definition, SKOS.altLabel, SKOS.inScheme, SKOS.broader, SKOS.narrower,
           SKOS.related, SKOS.notation, SKOS.exactMatch, SKOS.closeMatch, MED.impliedProperty),
          ("narrower",)),
-    Kind("query", "Exemple de requête", "Example query", QUERY_CLASSES,
+    PageKind("query", "Exemple de requête", "Example query", QUERY_CLASSES,
          (RDFS.comment, SDO.target), ("query",)),
-    Kind("event", "Événement", "Event", EVENT_CLASSES,
+    PageKind("event", "Événement", "Event", EVENT_CLASSES,
          (SDO.alternateName, SDO.startDate, SDO.endDate, MED.expectedPeriod, SDO.eventStatus,
           SDO.eventAttendanceMode, SDO.location, SDO.organizer, SDO.performer, SDO.contributor,
           SDO.audience, MED.participantCount, SDO.about, SDO.superEvent, MED.follows,
           MED.restitutes, SDO.subjectOf),
          ("roles", "programme", "findings", "previous_next")),
-    Kind("territory", "Territoire", "Territory", TERRITORY_CLASSES,
+    PageKind("territory", "Territoire", "Territory", TERRITORY_CLASSES,
          (IGEO.codeINSEE, SDO.identifier, SDO.address, SDO.containedInPlace, RDFS.seeAlso),
          ("containment", "events_here")),
-    Kind("place", "Lieu", "Place", frozenset({SDO.Place, SDO.LocalBusiness}),
+    PageKind("place", "Lieu", "Place", frozenset({SDO.Place, SDO.LocalBusiness}),
          (SDO.address, SDO.containedInPlace, SDO.url, SDO.sameAs),
          ("containment", "events_here")),
-    Kind("post", "Publication", "Post", frozenset({SDO.SocialMediaPosting, SDO.BlogPosting}),
+    PageKind("post", "Publication", "Post", frozenset({SDO.SocialMediaPosting, SDO.BlogPosting}),
          (SDO.datePublished, SDO.author, SDO.articleBody, SDO.keywords, SDO.about, SDO.mentions,
           SDO.sharedContent, SDO.url, SDO.inLanguage, SDO.identifier)),
-    Kind("article", "Article", "Article", frozenset({SDO.Article, SDO.NewsArticle, SDO.Report,
+    PageKind("article", "Article", "Article", frozenset({SDO.Article, SDO.NewsArticle, SDO.Report,
                                                      SDO.ScholarlyArticle}),
          (SDO.abstract, SDO.datePublished, SDO.dateModified, SDO.publisher, SDO.author, SDO.url,
           SDO.about, SDO.spatialCoverage, SDO.mentions, SDO.associatedMedia, MED.embeds,
           SDO.citation, SDO.inLanguage)),
-    Kind("document", "Document", "Document", frozenset({
+    PageKind("document", "Document", "Document", frozenset({
         SDO.DigitalDocument, SDO.MediaObject, SDO.CreativeWork, SDO.Book, MED.ProfessionalStandard,
         SDO.Dataset}),
          (SDO.publisher, SDO.author, SDO.datePublished, SDO.url, SDO.contentUrl,
           SDO.encodingFormat, SDO.contentSize, SDO.inLanguage, SDO.about),
          ("toc",)),
-    Kind("actor", "Acteur", "Actor", frozenset({
+    PageKind("actor", "Acteur", "Actor", frozenset({
         SDO.Person, SDO.Organization, SDO.NGO, SDO.GovernmentOrganization, FOAF.Agent,
         MED.MediatorCollective}),
          (SDO.alternateName, SDO.givenName, SDO.familyName, SDO.jobTitle, SDO.worksFor,
@@ -108,22 +108,22 @@ KINDS: tuple[Kind, ...] = (
          ("actor_roles",)),
 )
 
-GRAPH_KIND = Kind("graph", "Graphe nommé", "Named graph", frozenset(),
+GRAPH_KIND = PageKind("graph", "Graphe nommé", "Named graph", frozenset(),
                   (SDO.description, DCTERMS.description, DCTERMS.source, PROV.wasDerivedFrom,
                    PROV.wasAttributedTo, SDO.dateCreated, SDO.dateModified, MED.curationStatus,
                    SDO.license, DCTERMS.license),
                   ("graph",))
-GENERIC_KIND = Kind("resource", "Ressource", "Resource", frozenset())
+GENERIC_KIND = PageKind("resource", "Ressource", "Resource", frozenset())
 
-KINDS_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS + (GRAPH_KIND, GENERIC_KIND)}
+PAGE_KINDS_BY_NAME: dict[str, PageKind] = {k.name: k for k in PAGE_KINDS + (GRAPH_KIND, GENERIC_KIND)}
 
 
-def kind_of(types: Iterable[Node], is_graph: bool = False) -> Kind:
+def page_kind_of(types: Iterable[Node], is_graph: bool = False) -> PageKind:
     """The kind of a resource with these types (a named graph is a graph, whatever its types)."""
     if is_graph:
         return GRAPH_KIND
     found = set(types)
-    for kind in KINDS:
+    for kind in PAGE_KINDS:
         if kind.classes & found:
             return kind
     return GENERIC_KIND
@@ -530,9 +530,9 @@ __all__ = [
     "CLASS_LABELS",
     "GENERIC_KIND",
     "GRAPH_KIND",
-    "KINDS",
-    "KINDS_BY_NAME",
-    "Kind",
+    "PAGE_KINDS",
+    "PAGE_KINDS_BY_NAME",
+    "PageKind",
     "PART_KINDS",
     "PROPERTY_LABELS",
     "PartKind",
@@ -540,7 +540,7 @@ __all__ = [
     "format_date",
     "format_literal",
     "is_formatted",
-    "kind_of",
+    "page_kind_of",
     "part_kind_of",
     "vocabulary_query",
 ]

@@ -11,7 +11,8 @@ from .index import (
     Filters,
     Index,
     Item,
-    KINDS,
+    LIST_KINDS,
+    MAX_INCOMING_PROPERTIES,
     PLACE_LEVELS,
     Period,
     SUBKINDS,
@@ -27,4 +28,4 @@ from .index import (
     snippet,
 )
 
-__all__ = ["FACET_PREFIXES", "FacetValue", "Filters", "Index", "IndexBuilder", "Item", "KINDS", "PLACE_LEVELS", "Period", "SUBKINDS", "changed_iris", "decode_key", "encode_key", "highlight", "index_path", "open_index", "parse_filter_date", "place_level", "short_value", "snippet"]
+__all__ = ["FACET_PREFIXES", "FacetValue", "Filters", "Index", "IndexBuilder", "Item", "LIST_KINDS", "MAX_INCOMING_PROPERTIES", "PLACE_LEVELS", "Period", "SUBKINDS", "changed_iris", "decode_key", "encode_key", "highlight", "index_path", "open_index", "parse_filter_date", "place_level", "short_value", "snippet"]

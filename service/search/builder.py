@@ -55,21 +55,21 @@ from ..store import Store, open_snapshot, open_store
 
 log = logging.getLogger(__name__)
 
-SNAPSHOT = ".index-snapshot-"
-SCRATCH = ".index-build-"
+INDEX_SNAPSHOT = ".index-snapshot-"
+INDEX_SCRATCH = ".index-build-"
 #: Names the build under way (generation, process, start), for operators.
-BUILDING = ".index-building.json"
+INDEX_BUILDING = ".index-building.json"
 #: How often the builder checks that the index is still trusted.
-POLL_SECONDS = 1.0
+INDEX_POLL_SECONDS = 1.0
 #: Wait before trying a failed build again.
 RETRY_SECONDS = 60.0
 #: What a client is told to wait when nothing better is known (seconds).
-EXPECTED_SECONDS = 30
+INDEX_EXPECTED_SECONDS = 30
 #: Least ``Retry-After`` given while a build runs.
 LEAST_RETRY = 5
 
 
-def build_process(values: dict[str, Any], snapshot: str | None, target: str, parent: int) -> None:
+def index_process(values: dict[str, Any], snapshot: str | None, target: str, parent: int) -> None:
     """The build process's work: a whole index of the snapshot (or the remote store) in
     ``target``, closed and without its write-ahead log."""
     child_started(parent)
@@ -93,7 +93,7 @@ class IndexBuilder:
         self.store = store
         self.config = config
         self.directory = index.path.parent
-        self._worker = Worker("search-index-build", self.directory / BUILDING)
+        self._worker = Worker("search-index-build", self.directory / INDEX_BUILDING)
         self._building_since: float | None = None
         self._clean()
         if index.servable and not index.is_current(store):
@@ -113,7 +113,7 @@ class IndexBuilder:
     def retry_after(self) -> int:
         """Seconds a client should wait for the index: what the last build took, less what
         this one has taken so far."""
-        expected = self.index.build_seconds or EXPECTED_SECONDS
+        expected = self.index.build_seconds or INDEX_EXPECTED_SECONDS
         since = self._building_since
         elapsed = time.monotonic() - since if since is not None else 0.0
         return int(max(LEAST_RETRY, expected - elapsed))
@@ -131,7 +131,7 @@ class IndexBuilder:
     def _run(self) -> None:
         retry_at = 0.0
         first = True
-        while not self._worker.stopping.wait(0 if first else POLL_SECONDS):
+        while not self._worker.stopping.wait(0 if first else INDEX_POLL_SECONDS):
             first = False
             if self.index.trusted or time.monotonic() < retry_at:
                 continue
@@ -141,8 +141,8 @@ class IndexBuilder:
     def _build_once(self) -> bool:
         """One fresh index, caught up and put in place; True when it is served."""
         token = f"{os.getpid()}-{time.monotonic_ns()}"
-        snapshot = self.directory / f"{SNAPSHOT}{token}"
-        target = self.directory / f"{SCRATCH}{token}.sqlite"
+        snapshot = self.directory / f"{INDEX_SNAPSHOT}{token}"
+        target = self.directory / f"{INDEX_SCRATCH}{token}.sqlite"
         started = time.monotonic()
         self._building_since = started
         # Recording starts before the snapshot: no write falls between the two.
@@ -153,7 +153,7 @@ class IndexBuilder:
                 shutil.rmtree(snapshot, ignore_errors=True)
             log.info("search index: build starting (the index was %s)", self.state)
             exitcode = self._worker.run_child(
-                build_process,
+                index_process,
                 (dict(self.config.values), str(snapshot) if generation is not None else None,
                  str(target), os.getpid()),
                 generation if generation is not None else self.store.generation, 0.5)
@@ -190,11 +190,11 @@ class IndexBuilder:
         if not self.directory.is_dir():
             return
         for entry in self.directory.iterdir():
-            if entry.name.startswith(SNAPSHOT):
+            if entry.name.startswith(INDEX_SNAPSHOT):
                 shutil.rmtree(entry, ignore_errors=True)
-            elif entry.name.startswith(SCRATCH):
+            elif entry.name.startswith(INDEX_SCRATCH):
                 entry.unlink(missing_ok=True)
-        (self.directory / BUILDING).unlink(missing_ok=True)
+        (self.directory / INDEX_BUILDING).unlink(missing_ok=True)
 
 
-__all__ = ["IndexBuilder", "build_process"]
+__all__ = ["IndexBuilder", "index_process"]

@@ -63,6 +63,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from ..config import DEFAULT_BASE
 from ..errors import BadRequest, ConfigError, NotReady, QueryTimeout
+from ..files import sync_directory
 from ..labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES, Languages
 from ..namespaces import MED, SDO
 
@@ -79,7 +80,7 @@ INDEX_FILE = "index.sqlite"
 
 
 @dataclass(frozen=True)
-class Kind:
+class ListKind:
     name: str
     fr: str
     fr_plural: str
@@ -92,23 +93,23 @@ class Kind:
         return self.fr_plural if plural else self.fr
 
 
-KINDS: dict[str, Kind] = {
+LIST_KINDS: dict[str, ListKind] = {
     k.name: k
     for k in (
-        Kind("event", "Événement", "Événements", "Event", "Events"),
-        Kind("actor", "Acteur", "Acteurs", "Actor", "Actors"),
-        Kind("theme", "Thème", "Thèmes", "Theme", "Themes"),
-        Kind("place", "Lieu ou territoire", "Lieux et territoires", "Place or territory",
+        ListKind("event", "Événement", "Événements", "Event", "Events"),
+        ListKind("actor", "Acteur", "Acteurs", "Actor", "Actors"),
+        ListKind("theme", "Thème", "Thèmes", "Theme", "Themes"),
+        ListKind("place", "Lieu ou territoire", "Lieux et territoires", "Place or territory",
              "Places and territories"),
-        Kind("article", "Article", "Articles", "Article", "Articles"),
-        Kind("document", "Document", "Documents", "Document", "Documents"),
-        Kind("post", "Message", "Messages", "Post", "Posts"),
-        Kind("query", "Requête d'exemple", "Requêtes d'exemple", "Example query", "Example queries"),
-        Kind("occupation", "Métier", "Métiers", "Occupation", "Occupations"),
-        Kind("programme", "Dispositif public", "Dispositifs publics", "Public scheme",
+        ListKind("article", "Article", "Articles", "Article", "Articles"),
+        ListKind("document", "Document", "Documents", "Document", "Documents"),
+        ListKind("post", "Message", "Messages", "Post", "Posts"),
+        ListKind("query", "Requête d'exemple", "Requêtes d'exemple", "Example query", "Example queries"),
+        ListKind("occupation", "Métier", "Métiers", "Occupation", "Occupations"),
+        ListKind("programme", "Dispositif public", "Dispositifs publics", "Public scheme",
              "Public schemes"),
-        Kind("scheme", "Vocabulaire", "Vocabulaires", "Concept scheme", "Concept schemes"),
-        Kind("concept", "Concept", "Concepts", "Concept", "Concepts"),
+        ListKind("scheme", "Vocabulaire", "Vocabulaires", "Concept scheme", "Concept schemes"),
+        ListKind("concept", "Concept", "Concepts", "Concept", "Concepts"),
     )
 }
 
@@ -249,7 +250,7 @@ def stem_language(lang: str | None) -> str:
 
 
 @lru_cache(maxsize=65536)  # names of places, themes and organisers recur in thousands of rows
-def analyse(text: str, lang: str | None = None) -> str:
+def analyse_text(text: str, lang: str | None = None) -> str:
     """The indexed form of a text: its folded words, each stemmed, separated by spaces."""
     language = stem_language(lang)
     return " ".join(stem(w, language) for w in _WORD.findall(fold(text)) if len(w) <= MAX_WORD)
@@ -409,7 +410,7 @@ def _is_text(value: Any) -> bool:
     return isinstance(value, Literal) and (value.language is not None or value.datatype in TEXT_DATATYPES)
 
 
-def kind_of(iri: str, base: str) -> str | None:
+def list_kind_of(iri: str, base: str) -> str | None:
     """The kind of one of our resources, from its IRI; None when it is not one we index."""
     prefix = base + "id/"
     if not iri.startswith(prefix) or "#" in iri:
@@ -445,7 +446,7 @@ FACET_PREFIXES: dict[str, str] = {
 }
 
 
-Description = dict[str, list]  # predicate IRI → list of values (nested bnodes as dicts)
+PropertyValues = dict[str, list]  # predicate IRI → list of values (nested bnodes as dicts)
 
 
 class _Gatherer:
@@ -589,7 +590,7 @@ class _Gatherer:
                         if p2 == SDO_CONTAINED and isinstance(o2, URIRef):
                             up.add(str(o2))
             targets[iri] = links
-            if kind_of(iri, self.base) in ("place", "theme"):
+            if list_kind_of(iri, self.base) in ("place", "theme"):
                 up.add(iri)
         ancestors = self.ancestors(up)
         named = {str(o) for links in targets.values() for values in links.values()
@@ -612,7 +613,7 @@ class _Gatherer:
             if not own[iri]:
                 rows[iri] = None
                 continue
-            kind = kind_of(iri, self.base)
+            kind = list_kind_of(iri, self.base)
             if kind is None:
                 rows[iri] = None
                 continue
@@ -624,7 +625,7 @@ class _Gatherer:
                 for predicate, obj, nested in part_triples.get(part, ()):
                     if _is_text(obj) and (predicate in LABEL_SET or predicate in DESCRIPTION_SET
                                           or predicate in BODY_SET):
-                        row.text_body.append(analyse(str(obj), obj.language))
+                        row.text_body.append(analyse_text(str(obj), obj.language))
             rows[iri] = row
         return rows
 
@@ -645,12 +646,12 @@ class _Gatherer:
                 text = str(obj)
                 if predicate in LABEL_SET and predicate != SDO_TEXT:
                     labels.append((LABEL_RANK[predicate], _lang(obj), text))
-                    row.text_label.append(analyse(text, obj.language))
+                    row.text_label.append(analyse_text(text, obj.language))
                 elif predicate in DESCRIPTION_SET:
                     descriptions.append((DESCRIPTION_RANK[predicate], _lang(obj), text))
-                    row.text_body.append(analyse(text, obj.language))
+                    row.text_body.append(analyse_text(text, obj.language))
                 elif predicate in BODY_SET:
-                    row.text_body.append(analyse(text, obj.language))
+                    row.text_body.append(analyse_text(text, obj.language))
             elif isinstance(obj, Literal):
                 parsed = Period.parse(str(obj))
                 if parsed is not None:
@@ -664,7 +665,7 @@ class _Gatherer:
                         published.append(parsed)
             for p2, o2 in nested:  # text of blank-node values: addresses, inline places
                 if _is_text(o2) and (p2 in LABEL_SET or p2 in BODY_SET):
-                    row.text_body.append(analyse(str(o2), o2.language))
+                    row.text_body.append(analyse_text(str(o2), o2.language))
 
         row.labels = _unique([(lang, text) for _, lang, text in sorted(labels)])
         row.descriptions = _unique([(lang, text) for _, lang, text in sorted(descriptions)])
@@ -706,7 +707,7 @@ class _Gatherer:
                         if predicate in predicates:
                             row.add_facet(facet, target)
                     for lang, text in names.get(target, ()):
-                        row.text_context.append(analyse(text, lang))
+                        row.text_context.append(analyse_text(text, lang))
                     if predicate == SDO_LOCATION:
                         row.where.append(names.get(target, []))
                         communes = sorted(a for a in ancestors.get(target, ())
@@ -717,7 +718,7 @@ class _Gatherer:
                     inline = [(lang_of(o2), str(o2)) for p2, o2 in nested
                               if _is_text(o2) and p2 in LABEL_SET]
                     for lang, text in inline:
-                        row.text_context.append(analyse(text, lang))
+                        row.text_context.append(analyse_text(text, lang))
                     if predicate == SDO_LOCATION and inline:
                         row.where.append(inline)
                     for p2, o2 in nested:
@@ -731,7 +732,7 @@ class _Gatherer:
                 facet = "territory" if row.kind == "place" else "theme"
                 row.add_facet(facet, ancestor)
                 for lang, text in names.get(ancestor, ()):
-                    row.text_context.append(analyse(text, lang))
+                    row.text_context.append(analyse_text(text, lang))
         for root in territory_roots:
             row.add_facet("territory", root)
             for ancestor in ancestors.get(root, ()):
@@ -739,7 +740,7 @@ class _Gatherer:
                 if ancestor.startswith(base + "id/place/"):
                     row.add_facet("territory", ancestor)
                     for lang, text in names.get(ancestor, ()):
-                        row.text_context.append(analyse(text, lang))
+                        row.text_context.append(analyse_text(text, lang))
         for root in theme_roots:
             row.add_facet("theme", root)
             for ancestor in ancestors.get(root, ()):
@@ -1297,7 +1298,7 @@ class Index:
                 + Literal(prefix).n3() + ")) }"
             )
         })
-        subjects = [s for s in subjects if kind_of(s, self.base) is not None]
+        subjects = [s for s in subjects if list_kind_of(s, self.base) is not None]
         count = 0
         tally: Counter = Counter()
         with self._writer() as db:
@@ -1356,7 +1357,7 @@ class Index:
     def _update(self, store, given: set[str]) -> int:
         owners = {i.split("#", 1)[0] for i in given}
         db = self._reader()
-        targets = {o for o in owners if kind_of(o, self.base) is not None}
+        targets = {o for o in owners if list_kind_of(o, self.base) is not None}
         lookup = sorted(given | owners)
         for start in range(0, len(lookup), 500):
             chunk = lookup[start:start + 500]
@@ -1450,7 +1451,7 @@ class Index:
                 for suffix in ("-wal", "-shm"):
                     Path(f"{self.path}{suffix}").unlink(missing_ok=True)
                 os.replace(fresh.path, self.path)
-                _fsync_directory(self.path.parent)
+                sync_directory(self.path.parent)
             self._pending = None
             self._trusted = True
             self._version += 1
@@ -2001,7 +2002,7 @@ def _subkind_labels(subkind: str) -> Pairs:
 
 
 def _kind_labels(kind: str) -> Pairs:
-    known = KINDS.get(kind)
+    known = LIST_KINDS.get(kind)
     return [("fr", known.fr), ("en", known.en)] if known else [("", kind)]
 
 
@@ -2040,14 +2041,6 @@ def decode_key(token: str, name: str = "after") -> tuple:
 # ---------------------------------------------------------------------------------------------
 
 
-def _fsync_directory(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 def index_path(config) -> Path:
     """``index_path`` when set, else ``<store dir>/index.sqlite``."""
     configured = getattr(config, "index_path", "") or ""
@@ -2077,8 +2070,8 @@ def changed_iris(changes) -> set[str]:
 
 
 __all__ = [
-    "FILTER_FACETS", "FacetValue", "SUBKINDS", "Filters", "Index", "Item", "KINDS", "Kind", "Page", "Period",
-    "analyse", "changed_iris", "decode_key", "encode_key", "fold", "fts_expression", "highlight",
-    "index_path", "kind_of", "open_index", "parse_filter_date", "place_level", "query_stems",
+    "FILTER_FACETS", "FacetValue", "SUBKINDS", "Filters", "Index", "Item", "LIST_KINDS", "ListKind", "Page", "Period",
+    "analyse_text", "changed_iris", "decode_key", "encode_key", "fold", "fts_expression", "highlight",
+    "index_path", "list_kind_of", "open_index", "parse_filter_date", "place_level", "query_stems",
     "short_value", "snippet",
 ]

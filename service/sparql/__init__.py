@@ -11,16 +11,16 @@ from .guard import (
     Example,
     check_query,
     check_update,
-    choose_format,
+    result_format,
     editor_link,
     endpoint_iri,
     etag,
     examples_from_rows,
     format_parameter,
-    not_acceptable,
+    not_query_format,
     service_description,
     tokenize,
     with_base,
 )
 
-__all__ = ["Analysis", "EXAMPLES_QUERY", "Example", "check_query", "check_update", "choose_format", "editor_link", "endpoint_iri", "etag", "examples_from_rows", "format_parameter", "not_acceptable", "service_description", "tokenize", "with_base"]
+__all__ = ["Analysis", "EXAMPLES_QUERY", "Example", "check_query", "check_update", "result_format", "editor_link", "endpoint_iri", "etag", "examples_from_rows", "format_parameter", "not_query_format", "service_description", "tokenize", "with_base"]

@@ -42,6 +42,7 @@ from ..formats import (
     Format,
     by_media_type,
     negotiate,
+    not_acceptable,
 )
 from ..namespaces import PREFIXES, SD, SDO
 
@@ -489,7 +490,14 @@ def format_parameter(values: Sequence[str], choices: tuple[Format, ...]) -> Form
     return None
 
 
-def choose_format(form: str, accept: str | None, format_values: Sequence[str] = ()) -> Format:
+def not_query_format(form: str, choices: tuple[Format, ...], asked: str) -> NotAcceptable:
+    """The 406 for a query form (``select``, ``ask``, ``construct``) that none of the asked
+    result formats fits."""
+    kind = {"select": "SELECT", "ask": "ASK"}.get(form, "CONSTRUCT/DESCRIBE")
+    return not_acceptable(asked, choices, lambda f: f"{f.media_type} (format={f.key})", kind)
+
+
+def result_format(form: str, accept: str | None, format_values: Sequence[str] = ()) -> Format:
     """The format to answer a query of ``form`` in, from ``format=`` or ``Accept``; else 406."""
     choices = FORMATS_BY_FORM.get(form, RESULTS_FORMATS)
     chosen = (
@@ -497,20 +505,8 @@ def choose_format(form: str, accept: str | None, format_values: Sequence[str] = 
         else negotiate(accept, choices)
     )
     if chosen is None:
-        raise not_acceptable(form, choices, ", ".join(format_values) or accept or "")
+        raise not_query_format(form, choices, ", ".join(format_values) or accept or "")
     return chosen
-
-
-def not_acceptable(form: str, choices: tuple[Format, ...], asked: str) -> NotAcceptable:
-    supported = ", ".join(f"{f.media_type} (format={f.key})" for f in choices)
-    kind_fr = {"select": "SELECT", "ask": "ASK"}.get(form, "CONSTRUCT/DESCRIBE")
-    return NotAcceptable(
-        f"Aucun des formats demandés ({asked}) ne convient à une requête {kind_fr}. "
-        f"Formats disponibles : {supported}.",
-        f"None of the requested formats ({asked}) fits a {kind_fr} query. "
-        f"Available formats: {supported}.",
-        supported=[f.media_type for f in choices],
-    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -319,7 +319,7 @@ def _refused(node: Any) -> tuple[str, str] | None:
     return None
 
 
-def parse(update: str, base_iri: str | None) -> Any:
+def parse_update(update: str, base_iri: str | None) -> Any:
     try:
         parsed = parseUpdate(update)
     except Exception as error:  # pyparsing's ParseException and friends
@@ -471,7 +471,7 @@ def compute_delta(base: Any, update: str, base_iri: str | None, *, timeout: floa
         if changes is not None:
             return changes
     overlay = OverlayStore(base, time.monotonic() + timeout, max_quads, timeout, union_default_graph)
-    algebra = parse(update, base_iri)
+    algebra = parse_update(update, base_iri)
     if not getattr(algebra, "algebra", None):  # an update of only a prologue and comments
         return Changeset()
     dataset = _Dataset(store=overlay, default_union=True)

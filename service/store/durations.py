@@ -34,10 +34,10 @@ _LEXICAL = re.compile(
 _NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _INTEGER = re.compile(r"-?\d+")
 
-Value = tuple[int, Decimal]  # (months, seconds), both of the duration's sign
+DurationValue = tuple[int, Decimal]  # (months, seconds), both of the duration's sign
 
 
-def value(lexical: str) -> Value | None:
+def value(lexical: str) -> DurationValue | None:
     """The value of a duration's lexical form, or None when it is not one."""
     match = _LEXICAL.fullmatch(lexical.strip())
     if match is None:
@@ -93,7 +93,7 @@ def repair(lexical: str, datatype: str) -> str | None:
     return canonical(0, number, datatype)
 
 
-def read(lexical: str, datatype: str) -> Value | None:
+def read(lexical: str, datatype: str) -> DurationValue | None:
     """The value a server's answer stands for (a bare number read as :func:`repair` does)."""
     return value(repair(lexical, datatype) or lexical)
 

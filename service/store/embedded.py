@@ -14,7 +14,6 @@ See ``docs/architecture.md`` ("The store") for why each kind of work runs where 
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import threading
 import time
@@ -34,6 +33,7 @@ from ..errors import (
     RdfSyntaxError,
     StoreError,
 )
+from ..files import sync_directory, write_atomically
 from ..formats import DATASET_FORMATS, GRAPH_FORMATS, Format
 from . import Changeset, GraphName, Quad, QueryRequest, QueryResponse, Store, Term
 from .dataset import query_dataset
@@ -111,25 +111,6 @@ class ReadWriteGate:
             with self._condition:
                 self._writer = False
                 self._condition.notify_all()
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``: written, synced, renamed, directory synced."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
 
 
 def _substitutions(bindings: Mapping[str, Term] | None) -> dict | None:
@@ -547,7 +528,7 @@ class EmbeddedStore(Store):
             self._undo_bulk_load()
             raise StoreError(f"Chargement interrompu : {error}", f"Load interrupted: {error}") from None
         marker.unlink()
-        _fsync_dir(self.directory)
+        sync_directory(self.directory)
 
     def _undo_bulk_load(self) -> None:
         """Empty the graphs a bulk load left unfinished (they were empty before it)."""
@@ -570,7 +551,7 @@ class EmbeddedStore(Store):
                 store.remove_graph(graph)
         store.flush()
         marker.unlink()
-        _fsync_dir(self.directory)
+        sync_directory(self.directory)
 
     def dump(self, out: IO[bytes], fmt: Format, graph: GraphName | type[...] = ...) -> None:
         rdf_format = getattr(ox.RdfFormat, fmt.oxigraph or "", None)

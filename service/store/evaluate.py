@@ -28,7 +28,7 @@ _ERROR_POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
 @dataclass(frozen=True)
-class Outcome:
+class QueryOutcome:
     """What a worker sends back: the serialised body or an error description."""
 
     body: bytes = b""
@@ -82,7 +82,7 @@ def evaluate(
     max_rows: int = 10000,
     base_iri: str | None = None,
     union_default_graph: bool = True,
-) -> Outcome:
+) -> QueryOutcome:
     """Run one query and serialise its result; errors are returned, not raised.
 
     ``results_format`` and ``graph_format`` are attribute names of
@@ -103,7 +103,7 @@ def evaluate(
         result = store.query(query, **options)
         if isinstance(result, ox.QueryBoolean):
             body = result.serialize(format=getattr(ox.QueryResultsFormat, results_format))
-            return Outcome(body=body, form="ask", rows=1)
+            return QueryOutcome(body=body, form="ask", rows=1)
         if isinstance(result, ox.QuerySolutions):
             return _serialise_solutions(result, results_format, max_rows)
         return _serialise_triples(result, graph_format, max_rows)
@@ -111,16 +111,16 @@ def evaluate(
         message = str(error)
         position = _ERROR_POSITION.search(message)
         line, column = (int(position[1]), int(position[2])) if position else (None, None)
-        return Outcome(error="syntax", message=message, line=line, column=column)
+        return QueryOutcome(error="syntax", message=message, line=line, column=column)
     except (RuntimeError, ValueError) as error:
         # pyoxigraph's errors of the query itself (an unknown function, a service name that
         # is no IRI…); storage and I/O failures are OSError.
-        return Outcome(error="query", message=str(error))
+        return QueryOutcome(error="query", message=str(error))
     except (OSError, TypeError) as error:
-        return Outcome(error="evaluation", message=str(error))
+        return QueryOutcome(error="evaluation", message=str(error))
 
 
-def _serialise_solutions(result: ox.QuerySolutions, results_format: str, max_rows: int) -> Outcome:
+def _serialise_solutions(result: ox.QuerySolutions, results_format: str, max_rows: int) -> QueryOutcome:
     sink = _CappedLines(max_rows + 1)  # the header line, then one line per solution
     try:
         result.serialize(sink, ox.QueryResultsFormat.TSV)
@@ -138,7 +138,7 @@ def _serialise_solutions(result: ox.QuerySolutions, results_format: str, max_row
         body = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=target)
     if sink.cut and target == ox.QueryResultsFormat.JSON:
         body = mark_json_truncated(body)
-    return Outcome(body=body, form="select", rows=rows, truncated=sink.cut)
+    return QueryOutcome(body=body, form="select", rows=rows, truncated=sink.cut)
 
 
 def mark_json_truncated(body: bytes) -> bytes:
@@ -155,7 +155,7 @@ def mark_json_truncated(body: bytes) -> bytes:
     return body[:at] + b',"truncated":true' + body[at:]
 
 
-def _serialise_triples(result: ox.QueryTriples, graph_format: str, max_rows: int) -> Outcome:
+def _serialise_triples(result: ox.QueryTriples, graph_format: str, max_rows: int) -> QueryOutcome:
     triples = []
     truncated = False
     for triple in result:
@@ -168,8 +168,8 @@ def _serialise_triples(result: ox.QueryTriples, graph_format: str, max_rows: int
     if rdf_format == ox.RdfFormat.RDF_XML:
         problem = xml_problem(body, triples)
         if problem:
-            return Outcome(error="unwritable", message=problem)
-    return Outcome(body=body, form="construct", rows=len(triples), truncated=truncated)
+            return QueryOutcome(error="unwritable", message=problem)
+    return QueryOutcome(body=body, form="construct", rows=len(triples), truncated=truncated)
 
 
 def _xml_error(body: bytes) -> str:

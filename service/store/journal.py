@@ -24,6 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import StoreError
+from ..files import sync_directory
 
 HEADER = "# mediation-journal 1 generation="
 SUFFIX = ".nq"
@@ -52,7 +53,7 @@ class Journal:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-        _fsync_dir(self.directory)
+        sync_directory(self.directory)
 
     def pending(self) -> list[Path]:
         """The journal files, in the order of their writes."""
@@ -89,7 +90,7 @@ class Journal:
                 path.unlink(missing_ok=True)
                 removed = True
         if removed:
-            _fsync_dir(self.directory)
+            sync_directory(self.directory)
 
 
 def _parse(lines: list[str]) -> list[ox.Quad]:
@@ -98,10 +99,3 @@ def _parse(lines: list[str]) -> list[ox.Quad]:
     data = ("\n".join(lines) + "\n").encode("utf-8")
     return list(ox.parse(data, ox.RdfFormat.N_QUADS, rename_blank_nodes=False))
 
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

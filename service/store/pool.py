@@ -26,8 +26,8 @@ from typing import Any
 from ..errors import Overloaded, QueryTimeout, StoreError
 from . import QueryRequest
 from .dataset import query_dataset
-from .evaluate import Outcome
-from .worker import serve
+from .evaluate import QueryOutcome
+from .worker import serve_queries
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class QueryPool:
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=serve, args=(child,), daemon=True, name="sparql-worker")
+        process = self._context.Process(target=serve_queries, args=(child,), daemon=True, name="sparql-worker")
         process.start()
         child.close()
         worker = _Worker(process, parent)
@@ -136,7 +136,7 @@ class QueryPool:
 
     # -- queries -----------------------------------------------------------------------------------
 
-    def run(self, request: QueryRequest) -> Outcome:
+    def run(self, request: QueryRequest) -> QueryOutcome:
         worker = self._take(request.timeout)
         snapshot = None
         try:
@@ -177,7 +177,7 @@ class QueryPool:
 
     def _dispatch(
         self, worker: _Worker, snapshot: str, request: QueryRequest
-    ) -> tuple[_Worker, Outcome | None, Exception | None]:
+    ) -> tuple[_Worker, QueryOutcome | None, Exception | None]:
         """Run the query on ``worker``; return the worker to keep (a replacement if it
         was killed or died), the outcome, or the error to raise."""
         options = {

@@ -73,7 +73,7 @@ from . import Changeset, GraphName, Quad, QueryRequest, QueryResponse, Store, Te
 from . import durations
 from .dataset import query_dataset, without_dataset_clause
 from .embedded import response_for
-from .evaluate import Outcome, _serialise_solutions, _serialise_triples
+from .evaluate import QueryOutcome, _serialise_solutions, _serialise_triples
 from .terms import quad_to_oxigraph, quad_to_rdflib, to_oxigraph
 
 #: Graphs a server keeps for its own use, never part of our data (Virtuoso's schemas and docs).
@@ -454,7 +454,7 @@ class RemoteStore(Store):
             else:
                 result = ox.parse_query_results(_portable_bnodes(body), ox.QueryResultsFormat.XML)
                 if isinstance(result, ox.QueryBoolean):
-                    outcome = Outcome(
+                    outcome = QueryOutcome(
                         body=result.serialize(
                             format=getattr(ox.QueryResultsFormat, request.result_format.oxigraph)
                         ),

@@ -2,7 +2,7 @@
 
 Started by :class:`~service.store.pool.QueryPool` in a ``spawn`` context. It
 receives ``(snapshot_dir, query, options)`` on its pipe, answers an
-:class:`~service.store.evaluate.Outcome`, and keeps the snapshot open until it
+:class:`~service.store.evaluate.QueryOutcome`, and keeps the snapshot open until it
 is told to read a newer one. A snapshot is a static copy (nothing writes it),
 so it is opened read-only: several workers share one, and on this machine a
 read-only snapshot answered as fast as a read-write one (``bench/store.py snapshot``).
@@ -19,10 +19,10 @@ from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
-from .evaluate import Outcome, evaluate
+from .evaluate import QueryOutcome, evaluate
 
 
-def serve(conn: Connection) -> None:
+def serve_queries(conn: Connection) -> None:
     """The worker's loop; returns when the pipe closes."""
     # The service handles SIGINT/SIGTERM in the parent; the pool ends workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -41,7 +41,7 @@ def serve(conn: Connection) -> None:
             try:
                 opened = (snapshot, ox.Store.read_only(snapshot))
             except OSError as error:
-                conn.send(("done", None, Outcome(error="evaluation", message=str(error))))
+                conn.send(("done", None, QueryOutcome(error="evaluation", message=str(error))))
                 continue
         outcome = evaluate(opened[1], query, **options)
         conn.send(("done", opened[0], outcome))

@@ -66,7 +66,7 @@ LITERAL_TYPES: dict[URIRef | None, set[str]] = {
 
 
 @dataclass(frozen=True)
-class Problem:
+class TermProblem:
     """One misuse of schema.org, with the triple where it was seen."""
 
     kind: str  # "unknown-term", "http-namespace", "superseded", "domain", "range"
@@ -126,14 +126,14 @@ class SchemaOrg:
                 todo.extend(extra.get(current, ()))
         return seen
 
-    def check(self, graph: Graph, axioms: Graph | None = None) -> list[Problem]:
+    def check(self, graph: Graph, axioms: Graph | None = None) -> list[TermProblem]:
         """Every misuse of schema.org in ``graph``. ``axioms`` (e.g. our vocabulary) adds
         ``rdfs:subClassOf`` links from other classes to schema.org's."""
         extra: dict[Node, set[Node]] = {}
         for source in (graph, axioms) if axioms is not None else (graph,):
             for sub, sup in source.subject_objects(RDFS.subClassOf):
                 extra.setdefault(sub, set()).add(sup)
-        problems: list[Problem] = []
+        problems: list[TermProblem] = []
         problems += self.check_terms(graph)
         role = _S("Role")
         type_cache: dict[Node, set[Node]] = {}
@@ -149,7 +149,7 @@ class SchemaOrg:
             subject_types = types_of(s)
             domain = self.domains.get(p, set())
             if domain and role not in subject_types and not (subject_types & domain):
-                problems.append(Problem(
+                problems.append(TermProblem(
                     "domain", p, s, p, o,
                     "subject has no schema.org type" if not subject_types & self.classes else
                     f"subject types {_names(subject_types & self.classes)} not in domainIncludes {_names(domain)}",
@@ -158,13 +158,13 @@ class SchemaOrg:
             if expected:
                 reason = self._range_problem(o, expected, types_of)
                 if reason:
-                    problems.append(Problem("range", p, s, p, o, reason))
+                    problems.append(TermProblem("range", p, s, p, o, reason))
         return problems
 
-    def check_terms(self, graph: Graph) -> list[Problem]:
+    def check_terms(self, graph: Graph) -> list[TermProblem]:
         """Terms of the schema.org namespace that schema.org does not define, or has
         superseded, and terms of its http namespace."""
-        problems: list[Problem] = []
+        problems: list[TermProblem] = []
         seen: set[Node] = set()
         for triple in graph:
             for node in (*triple, getattr(triple[2], "datatype", None)):
@@ -173,13 +173,13 @@ class SchemaOrg:
                 seen.add(node)
                 text = str(node)
                 if text.startswith(SCHEMA_HTTP):
-                    problems.append(Problem("http-namespace", node, detail=f"use {SCHEMA}{text[len(SCHEMA_HTTP):]}"))
+                    problems.append(TermProblem("http-namespace", node, detail=f"use {SCHEMA}{text[len(SCHEMA_HTTP):]}"))
                 elif text.startswith(SCHEMA) and text != SCHEMA:  # the namespace itself names no term
                     if node not in self.terms:
-                        problems.append(Problem("unknown-term", node))
+                        problems.append(TermProblem("unknown-term", node))
                     elif node in self.superseded:
                         replacement = self.graph.value(node, _S("supersededBy"))
-                        problems.append(Problem("superseded", node, detail=f"superseded by {replacement}"))
+                        problems.append(TermProblem("superseded", node, detail=f"superseded by {replacement}"))
         return problems
 
     def _range_problem(self, value: Node, expected: set[Node], types_of) -> str:
@@ -243,9 +243,3 @@ def _name(node: Node) -> str:
 
 def _names(nodes) -> str:
     return ", ".join(sorted(_name(n) for n in nodes))
-
-
-def check(graph: Graph, vocabulary: Graph | SchemaOrg, axioms: Graph | None = None) -> list[Problem]:
-    """Shortcut: every misuse of schema.org in ``graph`` (see :class:`SchemaOrg`)."""
-    schema = vocabulary if isinstance(vocabulary, SchemaOrg) else SchemaOrg(vocabulary)
-    return schema.check(graph, axioms)

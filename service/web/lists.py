@@ -24,13 +24,13 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from ..pages import Bar, Figure, bar_chart, column_chart
+from ..pages import MONTHS, Bar, Figure, bar_chart, column_chart
 from ..errors import BadRequest
 from ..formats import parse_accept
 from ..labels import Languages
 from ..search import (
     FACET_PREFIXES,
-    KINDS,
+    LIST_KINDS,
     PLACE_LEVELS,
     SUBKINDS,
     FacetValue,
@@ -131,12 +131,6 @@ MAX_FILTERS = 20
 _VALUE = re.compile(r"^[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]{1,300}$")
 _YEAR = re.compile(r"^\d{4}$")
 
-MONTHS = {
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-           "octobre", "novembre", "décembre"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"),
-}
 SHORT_MONTHS = {
     "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
            "nov.", "déc."),
@@ -183,7 +177,7 @@ def say_date(value: str | None, precision: str | None, lang: str) -> str:
 
 
 def count_words(n: int, kind: str, lang: str) -> str:
-    known = KINDS.get(kind)
+    known = LIST_KINDS.get(kind)
     if known is None:
         return str(n)
     noun = known.label(lang, plural=n != 1).lower()
@@ -234,9 +228,9 @@ def parse_filters(spec_facets: tuple[str, ...], kind: str | None, subkinds: tupl
     chosen: list[tuple[str, str, str]] = []
     if allow_kind and args.get("kind"):
         value = args.get("kind", "")
-        if value not in KINDS:
-            raise _bad("kind", value, "types connus : " + ", ".join(KINDS) + ".",
-                       "known kinds: " + ", ".join(KINDS) + ".")
+        if value not in LIST_KINDS:
+            raise _bad("kind", value, "types connus : " + ", ".join(LIST_KINDS) + ".",
+                       "known kinds: " + ", ".join(LIST_KINDS) + ".")
         filters.kind = value
         chosen.append(("kind", value, value))
     if subkinds and args.get("type"):
@@ -328,7 +322,7 @@ def value_label(facet: str, iri: str, idx: Index, langs: Languages) -> tuple[str
     if facet in ("year", "from", "to"):
         return iri, ""
     if facet == "kind":
-        return KINDS[iri].label(langs.ui), langs.ui
+        return LIST_KINDS[iri].label(langs.ui), langs.ui
     if facet == "type":
         return langs.text(*SUBKINDS.get(iri, (iri, iri))), langs.ui
     item = idx.get([iri]).get(iri)
@@ -372,7 +366,7 @@ def negotiated_json(suffix: bool) -> bool:
     return accept.best_match(["text/html", "application/json"]) == "application/json"
 
 
-def finish(response: Response, validators: tuple[str, Any], next_url: str | None = None,
+def finish_list(response: Response, validators: tuple[str, Any], next_url: str | None = None,
            prev_url: str | None = None) -> Response:
     site.finish(response, *validators, VARY)
     links = []
@@ -438,7 +432,7 @@ def list_view(spec: ListSpec, suffix: bool = False) -> Response:
             facet: facet_json(facet, idx.facet_counts(facet, filters, limit=12), langs)
             for facet in spec.facets
         }
-        return finish(jsonify(payload), validators, next_url, prev_url)
+        return finish_list(jsonify(payload), validators, next_url, prev_url)
 
     base_endpoint = f"lists.{spec.name}"
     facets = []
@@ -454,7 +448,7 @@ def list_view(spec: ListSpec, suffix: bool = False) -> Response:
         for f, v, iri in chosen
     ]
     counts = _event_counts(spec, page.items, idx)
-    return finish(render(
+    return finish_list(render(
         "list.html", langs, spec=spec, page=page, facets=facets, active=active,
         next_url=next_url and link(base_endpoint, after=encode_key(page.next_key)),
         prev_url=prev_url and link(base_endpoint, before=encode_key(page.prev_key)),
@@ -492,7 +486,7 @@ def _facet_view(endpoint: str, facet: str, values: list[FacetValue],
             text = value.label(langs)[0]
             label = (text[:1].upper() + text[1:], langs.ui)
             if facet == "kind":
-                label = (KINDS[value.value].label(langs.ui) if value.value in KINDS else value.value,
+                label = (LIST_KINDS[value.value].label(langs.ui) if value.value in LIST_KINDS else value.value,
                          langs.ui)
             is_active = value.value in active_iris
             href = link(endpoint, **{facet: None if is_active else short})
@@ -589,7 +583,7 @@ def search_view(suffix: bool) -> Response:
         notices = _notices(cut, dropped, no_words, langs)
         if notices:
             payload["notices"] = notices
-        return finish(jsonify(payload), validators, next_url)
+        return finish_list(jsonify(payload), validators, next_url)
 
     facets = []
     if terms or chosen or not text.strip():
@@ -607,13 +601,13 @@ def search_view(suffix: bool) -> Response:
                 "lang": lang,
                 "snippet": snippet(description[0], terms) if description else None,
                 "snippet_lang": description[1] if description else "",
-                "kind": KINDS[item.kind].label(langs.ui) if item.kind in KINDS else item.kind,
+                "kind": LIST_KINDS[item.kind].label(langs.ui) if item.kind in LIST_KINDS else item.kind,
             })
     active = [
         Active(f, v, value_label(f, iri, idx, langs), remove_value("lists.search", f, v))
         for f, v, iri in chosen
     ]
-    return finish(render(
+    return finish_list(render(
         "search.html", langs, q=text, page=page, results=results, facets=facets, active=active,
         notices=_notices(cut, dropped, no_words, langs), next_url=(
             link("lists.search", after=encode_key(page.next_key))
@@ -667,10 +661,10 @@ def home() -> Response:
                         order="date", limit=5, count=False)
     latest = idx.list(Filters(kind="event", when="past", today=now, top_level=True),
                       order="date-desc", limit=5, count=False)
-    totals = {f.value: f.count for f in idx.facet_counts("kind", Filters(), limit=len(KINDS))}
-    return finish(render(
+    totals = {f.value: f.count for f in idx.facet_counts("kind", Filters(), limit=len(LIST_KINDS))}
+    return finish_list(render(
         "home.html", langs, figures=figures, upcoming=upcoming, latest=latest, totals=totals,
-        kinds=KINDS, count_words=count_words,
+        kinds=LIST_KINDS, count_words=count_words,
     ), validators)
 
 

@@ -41,7 +41,7 @@ from ..opendata import Build
 from ..opendata import MAX_EVENTS, calendar, event_details, moment_of
 from ..opendata import Links, catalog_page, label_of, page_graph, schema_org
 from ..opendata import DATASET_KEYS, FORMATS_BY_SUFFIX, NQUADS_GZ, TRIPLE_FORMATS
-from ..errors import BadRequest, NotAcceptable, NotFound, NotReady
+from ..errors import BadRequest, NotFound, NotReady
 from ..opendata import ChangeLinks, atom_feed, change_collection, change_page, newest
 from ..formats import (
     GRAPH_FORMATS,
@@ -52,6 +52,7 @@ from ..formats import (
     Format,
     content_type,
     negotiate,
+    not_acceptable,
     parse_accept,
 )
 from ..writes import parse_key, recently_changed
@@ -144,18 +145,8 @@ def build_conditional(build: Build, *parts: object,
     return (etag, modified), site.not_modified(etag, modified, vary)
 
 
-def finish(response: Response, validators: tuple[str, datetime], vary: str = "") -> Response:
+def finish_conditional(response: Response, validators: tuple[str, datetime], vary: str = "") -> Response:
     return site.finish(response, validators[0], validators[1], vary)
-
-
-def not_acceptable(choices: tuple[Format, ...]) -> NotAcceptable:
-    supported = ", ".join(f.media_type for f in choices)
-    asked = request.headers.get("Accept", "")[:200]
-    return NotAcceptable(
-        f"Aucun des formats demandés ({asked}) n'est disponible. Formats disponibles : {supported}.",
-        f"None of the requested formats ({asked}) is available. Available formats: {supported}.",
-        supported=[f.media_type for f in choices],
-    )
 
 
 def serialise(graph: Graph, fmt: Format) -> bytes:
@@ -181,7 +172,7 @@ def catalog(suffix: str | None = None) -> Response:
     else:
         fmt = negotiate(request.headers.get("Accept"), CATALOG_FORMATS)
         if fmt is None:
-            raise not_acceptable(CATALOG_FORMATS)
+            raise not_acceptable(request.headers.get("Accept", ""), CATALOG_FORMATS)
     after = request.args.get("after") or None
     if after is not None and len(after) > 2000:
         raise BadRequest("Le paramètre after est trop long.", "The after parameter is too long.")
@@ -217,7 +208,7 @@ def catalog(suffix: str | None = None) -> Response:
     if fmt is HTML:
         response.headers["Content-Language"] = langs.ui
     response.headers["Link"] = link
-    return finish(response, validators, vary)
+    return finish_conditional(response, validators, vary)
 
 
 def catalog_context(page, langs) -> dict[str, Any]:
@@ -272,7 +263,7 @@ def _local(url: str | None) -> str | None:
 def void() -> Response:
     fmt = negotiate(request.headers.get("Accept"), VOID_FORMATS)
     if fmt is None:
-        raise not_acceptable(VOID_FORMATS)
+        raise not_acceptable(request.headers.get("Accept", ""), VOID_FORMATS)
     current = current_build()
     validators, unchanged = build_conditional(current, fmt.key, root(), vary="Accept")
     if unchanged is not None:
@@ -281,7 +272,7 @@ def void() -> Response:
     body = kept(current, ("void", address, fmt.key), lambda: serialise(
         void_graph(current.void, config().base_url, current.manifest, address), fmt))
     response = Response(body, content_type=content_type(fmt))
-    return finish(response, validators, "Accept")
+    return finish_conditional(response, validators, "Accept")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,7 +344,7 @@ def changes() -> Response:
                         'application/ld+json; profile="https://www.w3.org/ns/activitystreams"; '
                         "charset=utf-8")
     response.headers["Access-Control-Allow-Origin"] = "*"
-    return finish(response, validators, "Accept")
+    return finish_conditional(response, validators, "Accept")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -396,11 +387,11 @@ def events_atom() -> Response:
         entries, details, langs, feed_id=f"{settings.base_url}feeds/events",
         self_url=root() + "feeds/events.atom", alternate_url=root() + "events",
         page_url=page_url, calendar_url=lambda iri: page_url(iri) + ".ics",
-        author=str(author) if author is not None else "", licence=site.LICENCE,
+        author=str(author) if author is not None else "", licence=site.LICENCE_URL,
     )
     response = Response(body, content_type=f"{ATOM_TYPE}; charset=utf-8")
     response.headers["Content-Language"] = langs.ui
-    return finish(response, validators, "Accept-Language")
+    return finish_conditional(response, validators, "Accept-Language")
 
 
 @blueprint.route("/id/event/<slug>.ics", methods=["GET", "HEAD"])
@@ -455,7 +446,7 @@ def events_calendar() -> Response:
 def _calendar_response(body: bytes, validators, filename: str) -> Response:
     response = Response(body, content_type=f"{CALENDAR_TYPE}; charset=utf-8")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    return finish(response, validators, "Accept-Language")
+    return finish_conditional(response, validators, "Accept-Language")
 
 
 def calendar_filters() -> Filters:

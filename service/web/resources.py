@@ -61,6 +61,7 @@ from ..formats import (
     Format,
     content_type,
     negotiate,
+    not_acceptable,
     parse_accept,
 )
 from ..config import DEFAULT_BASE
@@ -69,14 +70,14 @@ from ..pages import project
 from ..labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES, Languages, choose, fallback_label
 from ..namespaces import MED, PREFIXES, SDO, is_persistent
 from ..pages import (
-    KINDS_BY_NAME,
+    PAGE_KINDS_BY_NAME,
     PART_KINDS,
     OTHER_PARTS,
-    Kind,
+    PageKind,
     Terms,
     format_literal,
     is_formatted,
-    kind_of,
+    page_kind_of,
     part_kind_of,
     vocabulary_query,
 )
@@ -90,8 +91,8 @@ blueprint = Blueprint("resources", __name__)
 STATIC = Path(__file__).resolve().parent / "static"
 
 #: What a resource is served as, HTML first: a browser's */* gets a page.
-SERVED: tuple[Format, ...] = (HTML,) + GRAPH_FORMATS
-SUFFIXES: dict[str, Format] = {f.suffix: f for f in SERVED}
+RESOURCE_FORMATS: tuple[Format, ...] = (HTML,) + GRAPH_FORMATS
+SUFFIXES: dict[str, Format] = {f.suffix: f for f in RESOURCE_FORMATS}
 
 #: Characters that cannot stand in an IRI (RFC 3987 §2.2): percent-encoded when a path has them.
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
@@ -137,24 +138,13 @@ def split_suffix(path: str) -> tuple[str, Format | None]:
 _MEDIA_RANGE = re.compile(r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+*-]+$")
 
 
-def choose_format(header: str | None) -> Format | None:
+def resource_format(header: str | None) -> Format | None:
     """The best served format for ``Accept``; a header without a single well-formed media
     range is malformed and gets the default (HTML), one that only names types we do not
     serve gets None (406)."""
     if not any(_MEDIA_RANGE.match(value) for value, _ in parse_accept(header)):
-        return SERVED[0]
-    return negotiate(header, SERVED)
-
-
-def not_acceptable(asked: str) -> NotAcceptable:
-    supported = ", ".join(f"{f.media_type} (.{f.suffix})" for f in SERVED)
-    return NotAcceptable(
-        f"Aucun des formats demandés ({asked[:200]}) n'est disponible. Formats disponibles : "
-        f"{supported}.",
-        f"None of the requested formats ({asked[:200]}) is available. Available formats: "
-        f"{supported}.",
-        supported=[f.media_type for f in SERVED],
-    )
+        return RESOURCE_FORMATS[0]
+    return negotiate(header, RESOURCE_FORMATS)
 
 
 def _iri_parameter(name: str) -> URIRef | None:
@@ -205,9 +195,10 @@ def stylesheet() -> Response:
 def dereference(path: str) -> Response:
     path = safe_path(path)
     path, fixed = split_suffix(path)
-    fmt = fixed or choose_format(request.headers.get("Accept"))
+    fmt = fixed or resource_format(request.headers.get("Accept"))
     if fmt is None:
-        raise not_acceptable(request.headers.get("Accept", ""))
+        raise not_acceptable(request.headers.get("Accept", ""), RESOURCE_FORMATS,
+                             lambda f: f"{f.media_type} (.{f.suffix})")
     langs = site.languages()
     incoming = _iri_parameter("incoming")
     after = _iri_parameter("after")
@@ -319,10 +310,10 @@ def link_header(path: str, iri: URIRef, types: Iterable[URIRef], served: Format)
     https://signposting.org/FAIR/ — ``describedby`` points at the RDF descriptions,
     ``cite-as`` at the persistent IRI, ``type`` at each class.
     """
-    links = [f'</{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in SERVED]
+    links = [f'</{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in RESOURCE_FORMATS]
     links += [f'</{path}.{f.suffix}>; rel="describedby"; type="{f.media_type}"'
               for f in (TURTLE, JSONLD)]
-    links.append(f'<{site.LICENCE}>; rel="license"')
+    links.append(f'<{site.LICENCE_URL}>; rel="license"')
     links += [f'<{t}>; rel="type"' for t in sorted(types, key=str)]
     links.append(f'<{iri}>; rel="cite-as"')
     return ", ".join(links)
@@ -570,7 +561,7 @@ def render_page(description: Description, langs: Languages) -> str:
     terms = vocabulary_terms()
     iri = description.iri
     current = store()
-    kind = kind_of(description.types, description.is_graph)
+    kind = page_kind_of(description.types, description.is_graph)
     graph = description.graph()
     extra = Graph()
     # More than labels for a few linked resources: a venue's address, a role's event.
@@ -650,7 +641,7 @@ def address_line(graph: Graph, node: Node) -> str | None:
     return None
 
 
-def sections(kind: Kind, builder: PageBuilder, description: Description, full: Graph) -> dict[str, Any]:
+def sections(kind: PageKind, builder: PageBuilder, description: Description, full: Graph) -> dict[str, Any]:
     """The kind's extra sections, each computed only when its kind shows it."""
     iri = description.iri
     current = store()
@@ -850,7 +841,7 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 #: of 50,000 URLs is about 5 MB.
 SITEMAP_BYTES = 64 << 20
 #: Sections a sitemap may have even when they are empty: every kind of page.
-SITEMAP_KINDS = frozenset(KINDS_BY_NAME) | {"vocabulary"}
+SITEMAP_KINDS = frozenset(PAGE_KINDS_BY_NAME) | {"vocabulary"}
 
 
 def sitemap_build() -> Build:

@@ -34,10 +34,11 @@ from werkzeug.http import is_resource_modified
 from werkzeug.routing import BuildError
 
 from ..errors import MediationError
+from ..namespaces import LICENCE
 from ..labels import UI_LANGUAGES, Languages, preferences
 from .context import config, store
 
-LICENCE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence"
+LICENCE_URL = str(LICENCE)
 LICENCE_LABEL = ("Licence Ouverte 2.0", "Open Licence 2.0")
 
 
@@ -240,7 +241,7 @@ def register(app: Flask) -> None:
             "lang_switch": switch_links,
             "nav": nav_links,
             "local": local,
-            "licence_url": LICENCE,
+            "licence_url": LICENCE_URL,
             "licence_label": langs.text(*LICENCE_LABEL),
             "search_url": _maybe_url(SEARCH_ENDPOINT),
             "canonical_url": canonical_url(),
@@ -273,7 +274,7 @@ def _maybe_url(endpoint: str) -> str | None:
 
 
 __all__ = [
-    "LICENCE",
+    "LICENCE_URL",
     "NavEntry",
     "SitemapEntry",
     "add_nav",

@@ -26,6 +26,9 @@ from ..formats import (
     RESULTS_FORMATS,
     RESULTS_JSON,
     TURTLE,
+    FORM_TYPE,
+    SPARQL_QUERY_TYPE,
+    SPARQL_UPDATE_TYPE,
     Format,
     by_media_type,
     content_type,
@@ -39,13 +42,13 @@ from ..sparql import (
     Analysis,
     Example,
     check_query,
-    choose_format,
+    result_format,
     editor_link,
     endpoint_iri,
     etag,
     examples_from_rows,
     format_parameter,
-    not_acceptable,
+    not_query_format,
     service_description,
     with_base,
 )
@@ -61,9 +64,6 @@ blueprint = Blueprint(
 VENDOR_DIR = Path(__file__).resolve().parent / "static" / "vendor" / "yasgui"
 VENDOR_FILES = ("yasgui.min.js", "yasgui.min.css")
 
-FORM_TYPE = "application/x-www-form-urlencoded"
-QUERY_TYPE = "application/sparql-query"
-UPDATE_TYPE = "application/sparql-update"
 TRUNCATED_HEADER = "X-Mediation-Truncated"
 ROW_CAP_HEADER = "X-Mediation-Row-Cap"
 ROWS_HEADER = "X-Mediation-Rows"
@@ -106,7 +106,7 @@ def read_protocol_request(settings: Config) -> ProtocolRequest:
         return _from_pairs(list(request.args.items(multi=True)))
     mimetype = (request.mimetype or "").lower()
     url_pairs = list(request.args.items(multi=True))
-    if mimetype == QUERY_TYPE:
+    if mimetype == SPARQL_QUERY_TYPE:
         if any(name == "query" for name, _ in url_pairs):
             raise _multiple_queries()
         text = utf8_text(read_body(settings.max_query_bytes, "max_query_bytes"),
@@ -121,20 +121,20 @@ def read_protocol_request(settings: Config) -> ProtocolRequest:
         if any(name == "query" for name, _ in url_pairs):
             raise _multiple_queries()
         return _from_pairs(pairs + url_pairs)
-    if mimetype == UPDATE_TYPE:
+    if mimetype == SPARQL_UPDATE_TYPE:
         raise _update_refused()
     if not mimetype:
         raise UnsupportedMediaType(
             "Requête POST sans Content-Type : envoyez la requête en "
-            f"{FORM_TYPE} (paramètre query) ou en {QUERY_TYPE}.",
+            f"{FORM_TYPE} (paramètre query) ou en {SPARQL_QUERY_TYPE}.",
             f"POST request without a Content-Type: send the query as {FORM_TYPE} "
-            f"(parameter query) or as {QUERY_TYPE}.",
+            f"(parameter query) or as {SPARQL_QUERY_TYPE}.",
         )
     raise UnsupportedMediaType(
         f"Type de contenu {mimetype} non pris en charge : envoyez la requête en {FORM_TYPE} "
-        f"(paramètre query) ou en {QUERY_TYPE}.",
+        f"(paramètre query) ou en {SPARQL_QUERY_TYPE}.",
         f"Content type {mimetype} is not supported: send the query as {FORM_TYPE} "
-        f"(parameter query) or as {QUERY_TYPE}.",
+        f"(parameter query) or as {SPARQL_QUERY_TYPE}.",
     )
 
 
@@ -212,7 +212,7 @@ def endpoint():
         if params.format_values:
             return results_page(params, analysis)
         return editor_page(params)
-    chosen = choose_format(form, request.headers.get("Accept"), params.format_values)
+    chosen = result_format(form, request.headers.get("Accept"), params.format_values)
     return run(params, analysis, chosen)
 
 
@@ -226,7 +226,7 @@ def run(params: ProtocolRequest, analysis: Analysis, chosen) -> Response:
                          params.named_graphs, chosen.key, settings.max_rows)
         if request.if_none_match.contains(validator):
             return Response(status=304, headers=_cache_headers(validator))
-    answer = evaluate(params, analysis, result_format, graph_format)
+    answer = query_store(params, analysis, result_format, graph_format)
     fmt = by_media_type(answer.media_type) or chosen
     response = Response(answer.body, status=200, content_type=content_type(fmt))
     response.headers["Vary"] = "Accept"
@@ -241,7 +241,7 @@ def run(params: ProtocolRequest, analysis: Analysis, chosen) -> Response:
     return response
 
 
-def evaluate(params: ProtocolRequest, analysis: Analysis, result_format: Format,
+def query_store(params: ProtocolRequest, analysis: Analysis, result_format: Format,
              graph_format: Format) -> QueryResponse:
     """Run the query on the store with the settings' limits and the request's dataset."""
     settings = config()
@@ -317,8 +317,8 @@ def describe_or_edit(params: ProtocolRequest) -> Response:
         else negotiate(request.headers.get("Accept"), GRAPH_FORMATS)
     )
     if chosen is None:
-        raise not_acceptable("construct", GRAPH_FORMATS, ", ".join(params.format_values)
-                             or request.headers.get("Accept", ""))
+        raise not_query_format("construct", GRAPH_FORMATS, ", ".join(params.format_values)
+                               or request.headers.get("Accept", ""))
     current = store()
     settings = config()
     # The union's size comes from the last open-data build: counting the store here would
@@ -407,7 +407,7 @@ def results_page(params: ProtocolRequest, analysis: Analysis) -> Response:
     settings = config()
     form = analysis.form or "select"
     graph_result = form in ("construct", "describe")
-    answer = evaluate(params, analysis, RESULTS_JSON, TURTLE)
+    answer = query_store(params, analysis, RESULTS_JSON, TURTLE)
     table = None
     boolean = None
     text = None

@@ -53,6 +53,9 @@ from ..formats import (
     DATASET_FORMATS,
     GRAPH_FORMATS,
     INPUT_FORMATS,
+    FORM_TYPE,
+    MULTIPART_TYPE,
+    SPARQL_UPDATE_TYPE,
     Format,
     by_media_type,
     content_type,
@@ -69,9 +72,6 @@ from .responses import error_response
 
 blueprint = Blueprint("writes", __name__)
 
-FORM_TYPE = "application/x-www-form-urlencoded"
-UPDATE_TYPE = "application/sparql-update"
-MULTIPART_TYPE = "multipart/form-data"
 CHANGE_HEADER = "X-Mediation-Change"
 #: The realm announced with a 401 (RFC 6750 §3).
 REALM = 'Bearer realm="mediation"'
@@ -211,7 +211,7 @@ def read_update(settings: Config) -> tuple[str, list[str], list[str]]:
     mimetype = (request.mimetype or "").lower()
     url_pairs = list(request.args.items(multi=True))
     limit = 3 * settings.max_query_bytes + 65536  # url-encoding may triple the text
-    if mimetype == UPDATE_TYPE:
+    if mimetype == SPARQL_UPDATE_TYPE:
         text = utf8_text(read_body(settings.max_query_bytes, "max_query_bytes"),
                      "la mise à jour", "the update")
         pairs = url_pairs
@@ -230,8 +230,8 @@ def read_update(settings: Config) -> tuple[str, list[str], list[str]]:
         shown = mimetype or "(aucun / none)"
         raise UnsupportedMediaType(
             f"Type de contenu {shown} non pris en charge : envoyez la mise à jour en "
-            f"{UPDATE_TYPE}, ou en {FORM_TYPE} (paramètre update).",
-            f"Content type {shown} is not supported: send the update as {UPDATE_TYPE}, or as "
+            f"{SPARQL_UPDATE_TYPE}, ou en {FORM_TYPE} (paramètre update).",
+            f"Content type {shown} is not supported: send the update as {SPARQL_UPDATE_TYPE}, or as "
             f"{FORM_TYPE} (parameter update).",
         )
     if any(name == "query" for name, _ in pairs):
@@ -376,7 +376,7 @@ def written(outcome: Outcome, status: int) -> Response:
 
 #: Formats a graph is read and written in (one graph), and those that carry named graphs.
 GRAPH_INPUT: tuple[Format, ...] = tuple(f for f in INPUT_FORMATS if f not in DATASET_FORMATS)
-SERVED: tuple[Format, ...] = GRAPH_FORMATS + DATASET_FORMATS
+GRAPH_STORE_FORMATS: tuple[Format, ...] = GRAPH_FORMATS + DATASET_FORMATS
 
 
 @dataclass(frozen=True)
@@ -455,9 +455,9 @@ def read_graph(target: Target) -> Response:
     # Media-type parameters (``text/turtle; charset=utf-8``) do not change the format asked for.
     accept = ", ".join(f"{value.split(';', 1)[0].strip()};q={quality}"
                        for value, quality in parse_accept(request.headers.get("Accept")))
-    fmt = negotiate(accept, SERVED)
+    fmt = negotiate(accept, GRAPH_STORE_FORMATS)
     if fmt is None:
-        supported = ", ".join(f.media_type for f in SERVED)
+        supported = ", ".join(f.media_type for f in GRAPH_STORE_FORMATS)
         raise NotAcceptable(
             f"Formats disponibles pour un graphe : {supported}.",
             f"Formats available for a graph: {supported}.",

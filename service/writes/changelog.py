@@ -61,13 +61,13 @@ from ..store import Store
 log = logging.getLogger(__name__)
 
 #: Changed when the tables or the way rows are made change: a log of another layout is rebuilt.
-LAYOUT = "1"
+LOG_LAYOUT = "1"
 FILE_NAME = "changes.sqlite"
 #: Generations a log may be behind its store and catch up by lookups (a few milliseconds a
 #: record); further behind, it is rebuilt (one pass over the history graph).
 CATCH_UP_LIMIT = 1000
 #: Resources looked up per query by :meth:`ChangeLog.latest`.
-BATCH = 500
+INSERT_BATCH = 500
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -109,7 +109,7 @@ _PREFIXES = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n"
 _PREFIXES += f"PREFIX as: <{AS}>\nPREFIX med: <{MED}>\n"
 
 #: One row of ``entry``, in the order of its columns, and one of ``target``.
-Row = tuple[str, str, str, str, str, str, str, int, int, int | None]
+LogRow = tuple[str, str, str, str, str, str, str, int, int, int | None]
 TargetRow = tuple[str, str, str]
 
 
@@ -140,7 +140,7 @@ def _labels(labels: dict[str, str]) -> str:
     return json.dumps(labels, ensure_ascii=False, sort_keys=True)
 
 
-def rows_of_record(record: Record, generation: int | None) -> tuple[list[Row], list[TargetRow]]:
+def rows_of_record(record: Record, generation: int | None) -> tuple[list[LogRow], list[TargetRow]]:
     """What a write's record adds to the log (the rows :func:`records_in` reads back from the
     history graph)."""
     time = stamp(record.ended)
@@ -154,7 +154,7 @@ def rows_of_record(record: Record, generation: int | None) -> tuple[list[Row], l
 
 
 def records_in(store: Store, base_url: str,
-               change: URIRef | None = None) -> tuple[list[Row], list[TargetRow]]:
+               change: URIRef | None = None) -> tuple[list[LogRow], list[TargetRow]]:
     """The log's rows for one record of the history graph (``change``), or for every record
     (None): a few queries, each a pattern from the record (bounded lookups) or, for all of
     them, one pass over the history graph (never a sort). Literals are read as text
@@ -189,7 +189,7 @@ def records_in(store: Store, base_url: str,
             fact(key)["labels"].setdefault(label.language or "", str(label))
         if isinstance(target, URIRef):
             fact(key)["targets"].add(str(target))
-    rows: list[Row] = []
+    rows: list[LogRow] = []
     ended: dict[str, str] = {}
     for key, row in select("?item ?resource ?type (STR(?ended) AS ?time)",
                            f"?item dct:isPartOf {subject} ; as:object ?resource ; a ?type ; "
@@ -301,7 +301,7 @@ class ChangeLog:
             names = {row[0] for row in db.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
             meta = dict(db.execute("SELECT key, value FROM meta")) if "meta" in names else {}
-            if meta.get("layout") == LAYOUT and meta.get("base_url") == self.base_url:
+            if meta.get("layout") == LOG_LAYOUT and meta.get("base_url") == self.base_url:
                 return
             if names:
                 log.warning("change log %s is of another layout or base: rebuilt", self.path)
@@ -311,7 +311,7 @@ class ChangeLog:
             for statement in filter(str.strip, _SCHEMA.split(";")):
                 db.execute(statement)
             db.executemany("INSERT INTO meta VALUES (?, ?)",
-                           [("layout", LAYOUT), ("base_url", self.base_url), ("count", "0")])
+                           [("layout", LOG_LAYOUT), ("base_url", self.base_url), ("count", "0")])
 
     def close(self) -> None:
         with self._lock:
@@ -404,7 +404,7 @@ class ChangeLog:
         log.info("change log %s rebuilt from the history graph: %d entries", self.path, count)
         return count
 
-    def _append(self, db: sqlite3.Connection, rows: list[Row], targets: list[TargetRow]) -> int:
+    def _append(self, db: sqlite3.Connection, rows: list[LogRow], targets: list[TargetRow]) -> int:
         """Add rows (those it holds already are left as they are); return how many were new."""
         added = db.executemany(
             f"INSERT OR IGNORE INTO entry ({_COLUMNS}, generation) "
@@ -487,7 +487,7 @@ class ChangeLog:
         """When each of these resources was last changed by a write (absent: never)."""
         wanted = sorted({str(r) for r in resources})
         found: dict[URIRef, datetime] = {}
-        for batch in _batches(wanted, BATCH):
+        for batch in _batches(wanted, INSERT_BATCH):
             marks = ", ".join("?" * len(batch))
             for resource, time in self._reader().execute(
                     f"SELECT resource, time FROM latest WHERE resource IN ({marks})", batch):
@@ -533,5 +533,5 @@ def open_changelog(store: Store, config) -> ChangeLog:
     return found
 
 
-__all__ = ["BATCH", "CATCH_UP_LIMIT", "ChangeLog", "FILE_NAME", "LAYOUT", "changelog_path",
+__all__ = ["INSERT_BATCH", "CATCH_UP_LIMIT", "ChangeLog", "FILE_NAME", "LOG_LAYOUT", "changelog_path",
            "folder_of", "open_changelog", "records_in", "rows_of_record", "stamp"]

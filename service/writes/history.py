@@ -53,7 +53,7 @@ from rdflib.term import BNode, Node
 
 from ..errors import StoreError
 from ..labels import LABEL_PROPERTIES
-from ..namespaces import AS, MED, PREFIXES
+from ..namespaces import AS, MED, PREFIXES, document_of
 from ..store import Changeset, Quad, Store
 from ..store.terms import quad_to_oxigraph
 
@@ -85,10 +85,6 @@ def agent_iri(base_url: str, name: str) -> URIRef:
 
 def change_iri(base_url: str, identifier: str | None = None) -> URIRef:
     return URIRef(f"{base_url}id/change/{identifier or uuid.uuid4()}")
-
-
-def document_of(node: Node) -> URIRef:
-    return URIRef(str(node).split("#", 1)[0])
 
 
 def now() -> datetime:
@@ -458,7 +454,7 @@ def quads_of_record(text: str) -> list[Quad]:
 
 __all__ = [
     "ACTIONS", "ACTION_LABELS", "Entry", "HISTORY_LINKS", "QUAD_CAP", "Record", "Tombstone", "Touched",
-    "agent_iri", "alive", "change_iri", "changelog", "changes_for", "classify", "document_of",
+    "agent_iri", "alive", "change_iri", "changelog", "changes_for", "classify",
     "feed", "feed_newer", "feed_size", "history_graph", "last_changes", "last_modified",
     "latest_change", "now", "parse_key", "quads_of_record", "recently_changed", "record_labels",
     "record_quads", "tombstone",

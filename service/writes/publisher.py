@@ -10,7 +10,7 @@ change to applying it (writers never interleave) and does, in order:
    vocabulary and the shapes come from the repository (the validator reads them from
    there, so a copy edited in the store would say one thing and enforce another), and
    the history is written by the service alone;
-3. validate the change with SHACL against the store's state (:func:`check`): only the
+3. validate the change with SHACL against the store's state (:func:`check_write`): only the
    neighbourhood of the change is extracted, changed in memory, and validated, so the
    cost follows the size of the change, not of the store; a violation refuses the write
    (:class:`~service.errors.ValidationFailed`, 422, with the report), warnings pass;
@@ -338,7 +338,7 @@ class Extract:
     reads: int = 0
 
 
-def extract(store: Store, changes: Changeset, base_url: str, reach: Reach) -> Extract:
+def extract_neighbourhood(store: Store, changes: Changeset, base_url: str, reach: Reach) -> Extract:
     """The neighbourhood of ``changes`` after it, and the nodes to check (see the module)."""
     around = Neighbourhood(store, changes, base_url)
     quads = list(changes.remove) + list(changes.add)
@@ -397,11 +397,11 @@ def extract(store: Store, changes: Changeset, base_url: str, reach: Reach) -> Ex
     return Extract(data, focus, focus_resources, owners, around.reads)
 
 
-def check(store: Store, changes: Changeset, base_url: str,
+def check_write(store: Store, changes: Changeset, base_url: str,
           rules: Rules | None = None) -> tuple[Report, Extract]:
     """Validate ``changes`` against the store's state (see the module docstring)."""
     rules = rules or write_rules(project_validator())
-    piece = extract(store, changes, base_url, rules.reach)
+    piece = extract_neighbourhood(store, changes, base_url, rules.reach)
     report = rules.validator.validate(piece.data, focus_nodes=sorted(piece.focus, key=str))
     return report, piece
 
@@ -497,7 +497,7 @@ class Publisher:
                 check_graphs(changes, self.protected)
             report, owners = None, {}
             if validate:
-                report, piece = check(self.store, changes, base, self.rules)
+                report, piece = check_write(self.store, changes, base, self.rules)
                 if not report.conforms:
                     raise refusal(report)
                 owners = piece.owners
@@ -673,6 +673,6 @@ def load_changes(source: Source, replace: bool) -> Callable[[Store], Changeset]:
 
 __all__ = [
     "Extract", "Neighbourhood", "Outcome", "Publisher", "Source", "group_for_replace",
-    "load_changes", "read_source", "source_files", "Reach", "Rules", "check", "check_graphs",
-    "ensure_seeded", "extract", "protected_graphs", "reach_of", "refusal", "write_rules",
+    "load_changes", "read_source", "source_files", "Reach", "Rules", "check_write", "check_graphs",
+    "ensure_seeded", "extract_neighbourhood", "protected_graphs", "reach_of", "refusal", "write_rules",
 ]
