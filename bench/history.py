@@ -28,21 +28,22 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rdflib import Literal, URIRef  # noqa: E402
 
-from service.writes import history
 from service.config import DEFAULT_BASE, load_config
-from service.opendata.feeds import ChangeLinks, change_collection, change_page
 from service.formats import NQUADS
-from service.writes.publisher import ensure_seeded
+from service.opendata.feeds import ChangeLinks, change_collection, change_page
 from service.store import Changeset
 from service.store.embedded import EmbeddedStore
 from service.store.terms import quad_to_oxigraph
+from service.writes import history
+from service.writes.changelog import open_changelog
+from service.writes.publisher import ensure_seeded
 
 B = DEFAULT_BASE
 HOT = URIRef(B + "id/event/2019-12-04-journee-regionale-lievin")
@@ -66,7 +67,7 @@ def timed(function, repeat: int) -> tuple[float, object]:
 
 def records(count: int) -> bytes:
     """N-Quads of ``count`` history records, one a second from 2024-01-01 (see the module)."""
-    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
     graph = URIRef(B + "graph/bench-history")
     ordinary = max(1, count // 4)
     seen: set[URIRef] = set()
@@ -76,13 +77,28 @@ def records(count: int) -> bytes:
         action = "update" if resource in seen or resource == HOT else "create"
         seen.add(resource)
         ended = start + timedelta(seconds=n, milliseconds=n % 1000)
-        changes = Changeset(add=[
-            (resource, URIRef(SCHEMA + "description"), Literal(f"Version {n}", lang="fr"), graph),
-            (resource, URIRef(SCHEMA + "name"), Literal(f"Atelier {n}", lang="fr"), graph),
-        ])
-        record = history.Record(history.change_iri(B), AGENTS[n % len(AGENTS)], "SPARQL Update",
-                                ended - timedelta(milliseconds=30), ended, [graph], 2, 0,
-                                [history.Touched(resource, action)])
+        changes = Changeset(
+            add=[
+                (
+                    resource,
+                    URIRef(SCHEMA + "description"),
+                    Literal(f"Version {n}", lang="fr"),
+                    graph,
+                ),
+                (resource, URIRef(SCHEMA + "name"), Literal(f"Atelier {n}", lang="fr"), graph),
+            ]
+        )
+        record = history.Record(
+            history.change_iri(B),
+            AGENTS[n % len(AGENTS)],
+            "SPARQL Update",
+            ended - timedelta(milliseconds=30),
+            ended,
+            [graph],
+            2,
+            0,
+            [history.Touched(resource, action)],
+        )
         out += [f"{quad_to_oxigraph(q)} .\n" for q in history.record_quads(record, changes, B)]
     return "".join(out).encode("utf-8")
 
@@ -95,50 +111,54 @@ def measure(count: int, repeat: int) -> None:
         data = records(count)
         started = time.perf_counter()
         store.load(data, NQUADS, None)
-        report(f"{count} changes: load {len(data.splitlines())} history quads",
-               (time.perf_counter() - started) * 1000, f"store {store.count()} quads")
-        try:
-            from service.writes.changelog import open_changelog
-        except ImportError:  # the code before the change log
-            open_changelog = None
-        if open_changelog is not None:
-            started = time.perf_counter()
-            log = open_changelog(store, config)
-            report(f"{count} changes: build the change log from the history graph",
-                   (time.perf_counter() - started) * 1000, f"{log.count()} entries")
+        report(
+            f"{count} changes: load {len(data.splitlines())} history quads",
+            (time.perf_counter() - started) * 1000,
+            f"store {store.count()} quads",
+        )
+        started = time.perf_counter()
+        log = open_changelog(store, config)
+        report(
+            f"{count} changes: build the change log from the history graph",
+            (time.perf_counter() - started) * 1000,
+            f"{log.count()} entries",
+        )
         links = ChangeLinks("http://localhost/", lambda iri: str(iri))
         label = f"{count} changes"
-        ms, collection = timed(lambda: change_collection(store, B, links), repeat)
+        ms, collection = timed(lambda: change_collection(log, links), repeat)
         report(f"{label}: /changes (totalItems)", ms, f"totalItems={collection['totalItems']}")
-        ms, first = timed(lambda: change_page(store, B, links, PAGE), repeat)
+        ms, first = timed(lambda: change_page(log, B, links, PAGE), repeat)
         report(f"{label}: /changes?page=first", ms, f"{len(first['orderedItems'])} items")
         # The key of the change in the middle: its item, time and IRI, from the graph.
         middle = count // 2
-        moment = datetime(2024, 1, 1, tzinfo=timezone.utc) + timedelta(
-            seconds=middle, milliseconds=middle % 1000)
+        moment = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(
+            seconds=middle, milliseconds=middle % 1000
+        )
         key = f"{moment.isoformat()}|{first['orderedItems'][0]['id']}"
-        ms, older = timed(lambda: change_page(store, B, links, PAGE, after=key), repeat)
+        ms, older = timed(lambda: change_page(log, B, links, PAGE, after=key), repeat)
         report(f"{label}: /changes?after= (the middle)", ms, f"{len(older['orderedItems'])} items")
-        ms, newer = timed(lambda: change_page(store, B, links, PAGE, before=key), repeat)
+        ms, newer = timed(lambda: change_page(log, B, links, PAGE, before=key), repeat)
         report(f"{label}: /changes?before= (the middle)", ms, f"{len(newer['orderedItems'])} items")
-        ms, (entries, following) = timed(
-            lambda: history.changes_for(store, HOT, B, PAGE), repeat)
-        report(f"{label}: history of a resource with {count // 100} changes, first page", ms,
-               f"{len(entries)} entries")
-        ms, (entries, _) = timed(
-            lambda: history.changes_for(store, HOT, B, PAGE, following), repeat)
+        ms, (entries, following) = timed(lambda: log.for_resource(HOT, PAGE), repeat)
+        report(
+            f"{label}: history of a resource with {count // 100} changes, first page",
+            ms,
+            f"{len(entries)} entries",
+        )
+        ms, (entries, _) = timed(lambda: log.for_resource(HOT, PAGE, following), repeat)
         report(f"{label}: the same, next page", ms, f"{len(entries)} entries")
         ordinary = URIRef(f"{B}id/event/bench-history-7")
-        ms, (entries, _) = timed(lambda: history.changes_for(store, ordinary, B, PAGE), repeat)
+        ms, (entries, _) = timed(lambda: log.for_resource(ordinary, PAGE), repeat)
         report(f"{label}: history of a resource with {len(entries)} changes", ms)
-        ms, gone = timed(lambda: history.tombstone(store, HOT, B), repeat)
+        ms, gone = timed(lambda: history.tombstone(store, log, HOT, B), repeat)
         report(f"{label}: tombstone lookup of a live resource", ms, f"{gone}")
         store.close()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--changes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=9)
     args = parser.parse_args()

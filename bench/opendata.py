@@ -37,11 +37,11 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.opendata.builds import Builder, builds_directory
 from service.config import DEFAULT_BASE, load_config
 from service.formats import NQUADS
-from service.writes.publisher import ensure_seeded
+from service.opendata.builds import Builder, builds_directory
 from service.store.embedded import EmbeddedStore
+from service.writes.publisher import ensure_seeded
 
 BASE = DEFAULT_BASE
 SDO = "https://schema.org/"
@@ -50,9 +50,11 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 TOKEN = "bench-jeton-7f3a"
 EVENTS_PER_GRAPH = 200
-WORDS = ("médiation quartier habitants jeunes accès droits numérique tranquillité logement "
-         "santé emploi insertion réseau partenaires école familles prévention conflits voisinage "
-         "transports rencontre journée régionale échanges professionnels cohésion").split()
+WORDS = (
+    "médiation quartier habitants jeunes accès droits numérique tranquillité logement "
+    "santé emploi insertion réseau partenaires école familles prévention conflits voisinage "
+    "transports rencontre journée régionale échanges professionnels cohésion"
+).split()
 
 
 def iri(path: str) -> str:
@@ -111,8 +113,12 @@ def generate(triples: int, seed: int = 11):
         graph = iri(f"graph/bench-article-{number:05d}")
         if e % EVENTS_PER_GRAPH == 0:
             quad(graph, f"{SDO}name", lit(f"Article {number}", "fr"), graph)
-            quad(graph, "http://purl.org/dc/terms/issued",
-                 f'"20{10 + number % 15}-0{1 + number % 9}-15"^^<{XSD_DATE}>', graph)
+            quad(
+                graph,
+                "http://purl.org/dc/terms/issued",
+                f'"20{10 + number % 15}-0{1 + number % 9}-15"^^<{XSD_DATE}>',
+                graph,
+            )
         s = iri(f"id/event/bench-{e}")
         day = f'"20{10 + e % 15}-{1 + e % 12:02d}-{1 + e % 28:02d}"^^<{XSD_DATE}>'
         quad(s, RDF_TYPE, f"<{SDO}Event>", graph)
@@ -145,8 +151,10 @@ def free_port() -> int:
 def timings(samples: list[float]) -> str:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-    return (f"median {statistics.median(ordered) * 1000:8.1f} ms   p95 {p95 * 1000:8.1f} ms   "
-            f"worst {ordered[-1] * 1000:8.1f} ms   ({len(ordered)} requests)")
+    return (
+        f"median {statistics.median(ordered) * 1000:8.1f} ms   p95 {p95 * 1000:8.1f} ms   "
+        f"worst {ordered[-1] * 1000:8.1f} ms   ({len(ordered)} requests)"
+    )
 
 
 def load(directory: Path, triples: int) -> None:
@@ -161,8 +169,11 @@ def load(directory: Path, triples: int) -> None:
         for chunk in generate(triples):
             if chunk:
                 store.load(chunk.encode("utf-8"), NQUADS, None)
-        print(f"generated and loaded {store.count()} quads, {len(store.graph_names())} graphs, "
-              f"in {time.perf_counter() - start:.0f} s", flush=True)
+        print(
+            f"generated and loaded {store.count()} quads, {len(store.graph_names())} graphs, "
+            f"in {time.perf_counter() - start:.0f} s",
+            flush=True,
+        )
     finally:
         store.close()
 
@@ -183,18 +194,29 @@ def build_once(directory: Path) -> None:
     folder = builder.current.folder
     info = json.loads((folder / "build.json").read_text(encoding="utf-8"))
     size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
-    print(f"build: {time.perf_counter() - start:.1f} s from start to served (process start "
-          f"included), {builder.current.seconds:.0f} s in the build process, peak memory "
-          f"{info['peak_memory_mb']} MB, {size:.0f} MB on disk, "
-          f"{len(builder.current.manifest.files)} files", flush=True)
+    print(
+        f"build: {time.perf_counter() - start:.1f} s from start to served (process start "
+        f"included), {builder.current.seconds:.0f} s in the build process, peak memory "
+        f"{info['peak_memory_mb']} MB, {size:.0f} MB on disk, "
+        f"{len(builder.current.manifest.files)} files",
+        flush=True,
+    )
 
 
 def serve_and_measure(directory: Path, count: int) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
     env.update({"MEDIATION_WRITE_TOKEN": f"bench:{TOKEN}", "MEDIATION_BUILD_SETTLE": "0.5"})
-    command = [str(Path(sys.executable).parent / "mediation"), "serve", "--host", "127.0.0.1",
-               "--port", str(port), "--store", str(directory)]
+    command = [
+        str(Path(sys.executable).parent / "mediation"),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--store",
+        str(directory),
+    ]
     log = open(directory.parent / "server.log", "w")
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
@@ -218,14 +240,22 @@ def serve_and_measure(directory: Path, count: int) -> None:
 
         before = requests.get(url + ".well-known/void", timeout=60).headers["ETag"]
         event = f"{BASE}id/event/bench-ecriture-{int(time.time())}"
-        update = ("PREFIX schema: <https://schema.org/> INSERT DATA { GRAPH "
-                  f"<{BASE}graph/bench-ecritures> {{ <{event}> a schema:Event ; schema:name "
-                  '"Journée écrite pendant la mesure"@fr , "Written day"@en ; schema:startDate '
-                  '"2031-01-01"^^<http://www.w3.org/2001/XMLSchema#date> ; schema:location '
-                  f"<{BASE}id/place/arena-lievin> . }} }}")
-        written = requests.post(url + "sparql/update", data=update.encode("utf-8"), timeout=120,
-                                headers={"Authorization": f"Bearer {TOKEN}",
-                                         "Content-Type": "application/sparql-update"})
+        update = (
+            "PREFIX schema: <https://schema.org/> INSERT DATA { GRAPH "
+            f"<{BASE}graph/bench-ecritures> {{ <{event}> a schema:Event ; schema:name "
+            '"Journée écrite pendant la mesure"@fr , "Written day"@en ; schema:startDate '
+            '"2031-01-01"^^<http://www.w3.org/2001/XMLSchema#date> ; schema:location '
+            f"<{BASE}id/place/arena-lievin> . }} }}"
+        )
+        written = requests.post(
+            url + "sparql/update",
+            data=update.encode("utf-8"),
+            timeout=120,
+            headers={
+                "Authorization": f"Bearer {TOKEN}",
+                "Content-Type": "application/sparql-update",
+            },
+        )
         written.raise_for_status()
         marker = directory / "dumps" / ".building.json"
         while not marker.exists():
@@ -255,10 +285,16 @@ def serve_and_measure(directory: Path, count: int) -> None:
         for path in paths:
             print(f"GET /{path:<18} during the build:  {timings(during[path])}", flush=True)
         for path in paths:
-            print(f"GET /{path:<18} first answer from the new build (renders its body): "
-                  f"{first[path] * 1000:.1f} ms", flush=True)
-        print(f"rebuild after one write: served {took:.1f} s after it started; "
-              f"{previous} VoID answers came from the previous build meanwhile", flush=True)
+            print(
+                f"GET /{path:<18} first answer from the new build (renders its body): "
+                f"{first[path] * 1000:.1f} ms",
+                flush=True,
+            )
+        print(
+            f"rebuild after one write: served {took:.1f} s after it started; "
+            f"{previous} VoID answers came from the previous build meanwhile",
+            flush=True,
+        )
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -278,8 +314,10 @@ def main() -> None:
         serve_and_measure(directory, args.requests)
         served = max((directory / "dumps").glob("g*"), key=lambda p: int(p.name[1:]))
         info = json.loads((served / "build.json").read_text(encoding="utf-8"))
-        print(f"served build: generation {info['generation']}, started {info['started']}, "
-              f"finished {info['finished']}")
+        print(
+            f"served build: generation {info['generation']}, started {info['started']}, "
+            f"finished {info['finished']}"
+        )
 
 
 if __name__ == "__main__":

@@ -42,8 +42,8 @@ from service.pages.describe import (
 )
 from service.search.index import Index, changed_iris
 from service.store import Changeset
-from service.writes.publisher import ensure_seeded
 from service.store.embedded import EmbeddedStore
+from service.writes.publisher import ensure_seeded
 
 SCHEMA = "https://schema.org/"
 THEME = DEFAULT_BASE + "id/theme/illectronisme"
@@ -74,7 +74,9 @@ def quads(links: int, background: int):
         yield ox.Quad(event, kind, event_class, graph)
         yield ox.Quad(event, name, ox.Literal(f"Autre {i}", language="fr"), graph)
         yield ox.Quad(event, about, other_theme, graph)
-        yield ox.Quad(event, organizer, ox.NamedNode(f"{DEFAULT_BASE}id/actor/other-{i % 1000}"), graph)
+        yield ox.Quad(
+            event, organizer, ox.NamedNode(f"{DEFAULT_BASE}id/actor/other-{i % 1000}"), graph
+        )
         yield ox.Quad(event, start, ox.Literal("2020-01-01", datatype=date), graph)
 
 
@@ -110,19 +112,31 @@ def main() -> None:
             return StoreLinks(store, IncomingCache())
 
         for label, function in (
-            (f"store: describe theme ({options.links} incoming), cold",
-             lambda: describe(store, theme, size, cold())),
-            (f"store: describe theme ({options.links} incoming), warm",
-             lambda: describe(store, theme, size, warm)),
-            (f"store: describe actor ({options.links} incoming), cold",
-             lambda: describe(store, actor, size, cold())),
-            ("store: incoming page at 90 %, cold",
-             lambda: incoming_page(store, theme, about, size, deep, cold())),
-            ("store: incoming page at 90 %, warm",
-             lambda: incoming_page(store, theme, about, size, deep, warm)),
+            (
+                f"store: describe theme ({options.links} incoming), cold",
+                lambda: describe(store, theme, size, cold()),
+            ),
+            (
+                f"store: describe theme ({options.links} incoming), warm",
+                lambda: describe(store, theme, size, warm),
+            ),
+            (
+                f"store: describe actor ({options.links} incoming), cold",
+                lambda: describe(store, actor, size, cold()),
+            ),
+            (
+                "store: incoming page at 90 %, cold",
+                lambda: incoming_page(store, theme, about, size, deep, cold()),
+            ),
+            (
+                "store: incoming page at 90 %, warm",
+                lambda: incoming_page(store, theme, about, size, deep, warm),
+            ),
             ("describe the Liévin event", lambda: describe(store, lievin, size, cold())),
-            ("data-quality notes about the theme (every page of it)",
-             lambda: notes_about(store, theme)),
+            (
+                "data-quality notes about the theme (every page of it)",
+                lambda: notes_about(store, theme),
+            ),
         ):
             print(f"{label}: {timed(function) * 1000:.0f} ms", flush=True)
 
@@ -132,12 +146,18 @@ def main() -> None:
         print(f"index built in {time.perf_counter() - started:.0f} s", flush=True)
         links = IndexLinks(index)
         for label, function in (
-            (f"index: describe theme ({options.links} incoming)",
-             lambda: describe(store, theme, size, IndexLinks(index))),
-            (f"index: describe actor ({options.links} incoming)",
-             lambda: describe(store, actor, size, IndexLinks(index))),
-            ("index: incoming page at 90 %", lambda: incoming_page(store, theme, about, size, deep,
-                                                                  IndexLinks(index))),
+            (
+                f"index: describe theme ({options.links} incoming)",
+                lambda: describe(store, theme, size, IndexLinks(index)),
+            ),
+            (
+                f"index: describe actor ({options.links} incoming)",
+                lambda: describe(store, actor, size, IndexLinks(index)),
+            ),
+            (
+                "index: incoming page at 90 %",
+                lambda: incoming_page(store, theme, about, size, deep, IndexLinks(index)),
+            ),
             ("index: describe the Liévin event", lambda: describe(store, lievin, size, links)),
         ):
             print(f"{label}: {timed(function) * 1000:.0f} ms", flush=True)
@@ -147,9 +167,12 @@ def main() -> None:
         updates, descriptions, rereads = [], [], []
         for number in range(5):
             event = URIRef(f"{DEFAULT_BASE}id/event/bench-ecrit-{number}")
-            changes = Changeset(add=[(event, URIRef(SCHEMA + "about"), theme, graph),
-                                     (event, URIRef(SCHEMA + "name"), Literal(f"Écrit {number}"),
-                                      graph)])
+            changes = Changeset(
+                add=[
+                    (event, URIRef(SCHEMA + "about"), theme, graph),
+                    (event, URIRef(SCHEMA + "name"), Literal(f"Écrit {number}"), graph),
+                ]
+            )
             store.apply(changes)
             started = time.perf_counter()
             index.update(store, changed_iris(changes))
@@ -160,10 +183,13 @@ def main() -> None:
             started = time.perf_counter()
             describe(store, theme, size, warm)  # the store's cache is per generation: read again
             rereads.append(time.perf_counter() - started)
-        print(f"after a write about the theme: index update "
-              f"{statistics.median(updates) * 1000:.0f} ms, then describe theme from the index "
-              f"{statistics.median(descriptions) * 1000:.0f} ms (from the store: "
-              f"{statistics.median(rereads) * 1000:.0f} ms)", flush=True)
+        print(
+            f"after a write about the theme: index update "
+            f"{statistics.median(updates) * 1000:.0f} ms, then describe theme from the index "
+            f"{statistics.median(descriptions) * 1000:.0f} ms (from the store: "
+            f"{statistics.median(rereads) * 1000:.0f} ms)",
+            flush=True,
+        )
         store.close()
 
 

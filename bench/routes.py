@@ -34,8 +34,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from opendata import BASE, TOKEN, load  # noqa: E402
 
-ROUTES = ["healthz", "sitemap.xml", "sitemaps/event.xml", "", "events", "events.json",
-          "id/theme/bench-7", "id/place/salle-b3"]
+ROUTES = [
+    "healthz",
+    "sitemap.xml",
+    "sitemaps/event.xml",
+    "",
+    "events",
+    "events.json",
+    "id/theme/bench-7",
+    "id/place/salle-b3",
+]
 
 
 def free_port() -> int:
@@ -54,14 +62,19 @@ def timed(url: str) -> float:
 
 def write(url: str, number: int) -> None:
     event = f"{BASE}id/event/bench-mesure-{int(time.time())}-{number}"
-    update = ("PREFIX schema: <https://schema.org/> INSERT DATA { GRAPH "
-              f"<{BASE}graph/bench-ecritures> {{ <{event}> a schema:Event ; schema:name "
-              '"Journée écrite pendant la mesure"@fr , "Written day"@en ; schema:startDate '
-              '"2031-01-01"^^<http://www.w3.org/2001/XMLSchema#date> ; schema:location '
-              f"<{BASE}id/place/salle-b3> ; schema:about <{BASE}id/theme/bench-7> . }} }}")
-    answer = requests.post(url + "sparql/update", data=update.encode("utf-8"), timeout=600,
-                           headers={"Authorization": f"Bearer {TOKEN}",
-                                    "Content-Type": "application/sparql-update"})
+    update = (
+        "PREFIX schema: <https://schema.org/> INSERT DATA { GRAPH "
+        f"<{BASE}graph/bench-ecritures> {{ <{event}> a schema:Event ; schema:name "
+        '"Journée écrite pendant la mesure"@fr , "Written day"@en ; schema:startDate '
+        '"2031-01-01"^^<http://www.w3.org/2001/XMLSchema#date> ; schema:location '
+        f"<{BASE}id/place/salle-b3> ; schema:about <{BASE}id/theme/bench-7> . }} }}"
+    )
+    answer = requests.post(
+        url + "sparql/update",
+        data=update.encode("utf-8"),
+        timeout=600,
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/sparql-update"},
+    )
     answer.raise_for_status()
 
 
@@ -85,8 +98,18 @@ def measure(directory: Path, runs: int, python: str, pythonpath: str | None) -> 
     env.update({"MEDIATION_WRITE_TOKEN": f"bench:{TOKEN}", "MEDIATION_BUILD_SETTLE": "2"})
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
-    command = [python, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--store", str(directory)]
+    command = [
+        python,
+        "-m",
+        "service.cli",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--store",
+        str(directory),
+    ]
     log = open(directory.parent / "routes-server.log", "w")
     started = time.perf_counter()
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -106,9 +129,11 @@ def measure(directory: Path, runs: int, python: str, pythonpath: str | None) -> 
             for number in range(runs):
                 write(url, number)
                 cold.append(timed(url + path))
-            print(f"/{path:<23} {statistics.median(warm) * 1000:11.1f} ms "
-                  f"{statistics.median(cold) * 1000:22.1f} ms / {max(cold) * 1000:8.1f} ms",
-                  flush=True)
+            print(
+                f"/{path:<23} {statistics.median(warm) * 1000:11.1f} ms "
+                f"{statistics.median(cold) * 1000:22.1f} ms / {max(cold) * 1000:8.1f} ms",
+                flush=True,
+            )
     finally:
         server.terminate()
         server.wait(timeout=120)

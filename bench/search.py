@@ -100,7 +100,11 @@ def generate(triples: int, seed: int = 7):
         for n in range(themes_sub):
             sub = f"id/theme/theme-{t}-{n}"
             quad(iri(sub), RDF_TYPE, f"<{SKOS}Concept>")
-            quad(iri(sub), f"{SKOS}prefLabel", lit(f"Sous-thème {' '.join(rng.sample(WORDS, 2))}", "fr"))
+            quad(
+                iri(sub),
+                f"{SKOS}prefLabel",
+                lit(f"Sous-thème {' '.join(rng.sample(WORDS, 2))}", "fr"),
+            )
             quad(iri(sub), f"{SKOS}broader", iri(top))
             theme_ids.append(sub)
     for a in range(actors):
@@ -178,16 +182,22 @@ def main() -> None:
                 if chunk:
                     store.load("".join(chunk).encode("utf-8"), NQUADS, None)
             store.oxigraph.optimize()
-            print(f"generated and loaded {store.count()} quads in {time.perf_counter() - start:.0f} s")
+            print(
+                f"generated and loaded {store.count()} quads in {time.perf_counter() - start:.0f} s"
+            )
         index = Index(root / "index.sqlite", BASE, ("fr", "en"), timeout=600)
         start, cpu = time.perf_counter(), time.process_time()
         built = index.ensure(store)
         with index._bounded() as db:  # pages in use (a file can keep free pages)
-            used = db.execute("PRAGMA page_count").fetchone()[0] - db.execute(
-                "PRAGMA freelist_count").fetchone()[0]
+            used = (
+                db.execute("PRAGMA page_count").fetchone()[0]
+                - db.execute("PRAGMA freelist_count").fetchone()[0]
+            )
             size = used * db.execute("PRAGMA page_size").fetchone()[0] / 1e6
-        print(f"index {'built' if built else 'current'} in {time.perf_counter() - start:.0f} s "
-              f"({time.process_time() - cpu:.0f} s CPU), {size:.0f} MB, {store.count()} quads")
+        print(
+            f"index {'built' if built else 'current'} in {time.perf_counter() - start:.0f} s "
+            f"({time.process_time() - cpu:.0f} s CPU), {size:.0f} MB, {store.count()} quads"
+        )
         print(f"{'question (CPU time, median)':<48} {'index':>12} {'SPARQL':>13} {'ratio':>9}")
         run(store, index, args.repeat)
         store.close()
@@ -202,19 +212,27 @@ def run(store: EmbeddedStore, index: Index, repeat: int) -> None:
         ms, (page, _, _) = median_ms(lambda: index.search(words, Filters(), limit=20), repeat)
         sparql = None
         if regex:
-            query = (f"SELECT ?e ?name WHERE {{ ?e <{SDO}description> ?d ; <{SDO}name> ?name . "
-                     f"FILTER(LANG(?name) = 'fr' && REGEX(?d, '{regex}', 'i')) }} LIMIT 20")
-            count = (f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e <{SDO}description> ?d . "
-                     f"FILTER(REGEX(?d, '{regex}', 'i')) }}")
-            sparql, _ = median_ms(lambda: (store.select(query), store.select(count)), max(1, repeat // 2))
+            query = (
+                f"SELECT ?e ?name WHERE {{ ?e <{SDO}description> ?d ; <{SDO}name> ?name . "
+                f"FILTER(LANG(?name) = 'fr' && REGEX(?d, '{regex}', 'i')) }} LIMIT 20"
+            )
+            count = (
+                f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e <{SDO}description> ?d . "
+                f"FILTER(REGEX(?d, '{regex}', 'i')) }}"
+            )
+            sparql, _ = median_ms(
+                lambda: (store.select(query), store.select(count)), max(1, repeat // 2)
+            )
         line(f"search « {words} » (page + total)", ms, sparql, f"{page.total} hits")
 
     # Facet counts: themes (with broader ones) of the events in a département.
     in_dep = Filters(kind="event", facets=[("territory", dep)])
     ms, values = median_ms(lambda: index.facet_counts("theme", in_dep, limit=12), repeat)
-    query = (f"SELECT ?theme (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a <{SDO}Event> ; "
-             f"<{SDO}location>/<{SDO}containedInPlace>* <{dep}> ; <{SDO}about>/<{SKOS}broader>* ?theme }} "
-             "GROUP BY ?theme ORDER BY DESC(?n) LIMIT 12")
+    query = (
+        f"SELECT ?theme (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a <{SDO}Event> ; "
+        f"<{SDO}location>/<{SDO}containedInPlace>* <{dep}> ; <{SDO}about>/<{SKOS}broader>* ?theme }} "
+        "GROUP BY ?theme ORDER BY DESC(?n) LIMIT 12"
+    )
     sparql, rows = median_ms(lambda: store.select(query), max(1, repeat // 2))
     agree = sorted(v.count for v in values) == sorted(int(r["n"]) for r in rows)
     line("facet: themes of events in a département", ms, sparql, f"counts agree: {agree}")
@@ -223,44 +241,72 @@ def run(store: EmbeddedStore, index: Index, repeat: int) -> None:
     line("facet: kinds of « médiation » hits", ms)
 
     # Listing: first page, then a deep page by key versus OFFSET with OPTIONALs.
-    listing = (f"SELECT ?e ?name ?date ?place WHERE {{ ?e a <{SDO}Event> . "
-               f"OPTIONAL {{ ?e <{SDO}name> ?name FILTER(LANG(?name) = 'fr') }} "
-               f"OPTIONAL {{ ?e <{SDO}startDate> ?date }} "
-               f"OPTIONAL {{ ?e <{SDO}location>/<{SDO}name> ?place }} }} "
-               "ORDER BY DESC(?date) ?e LIMIT 20 OFFSET {offset}")
+    listing = (
+        f"SELECT ?e ?name ?date ?place WHERE {{ ?e a <{SDO}Event> . "
+        f"OPTIONAL {{ ?e <{SDO}name> ?name FILTER(LANG(?name) = 'fr') }} "
+        f"OPTIONAL {{ ?e <{SDO}startDate> ?date }} "
+        f"OPTIONAL {{ ?e <{SDO}location>/<{SDO}name> ?place }} }} "
+        "ORDER BY DESC(?date) ?e LIMIT 20 OFFSET {offset}"
+    )
     ms, page = median_ms(lambda: index.list(events, order="date-desc", limit=20), repeat)
-    sparql, _ = median_ms(lambda: store.select(listing.replace("{offset}", "0")), max(1, repeat // 2))
+    sparql, _ = median_ms(
+        lambda: store.select(listing.replace("{offset}", "0")), max(1, repeat // 2)
+    )
     line("events by date, first page (+ total)", ms, sparql, f"{page.total} events")
     deep = min(20_000, page.total // 20 * 20 - 20)
     with index._bounded() as db:  # the key a reader would hold after 1,000 pages
-        key = db.execute("SELECT sort_date, iri FROM resource WHERE kind = 'event' "
-                         "ORDER BY sort_date DESC, iri DESC LIMIT 1 OFFSET ?", (deep - 1,)).fetchone()
-    ms, _ = median_ms(lambda: index.list(events, order="date-desc", limit=20, after=tuple(key)), repeat)
-    sparql, _ = median_ms(lambda: store.select(listing.replace("{offset}", str(deep))), max(1, repeat // 2))
+        key = db.execute(
+            "SELECT sort_date, iri FROM resource WHERE kind = 'event' "
+            "ORDER BY sort_date DESC, iri DESC LIMIT 1 OFFSET ?",
+            (deep - 1,),
+        ).fetchone()
+    ms, _ = median_ms(
+        lambda: index.list(events, order="date-desc", limit=20, after=tuple(key)), repeat
+    )
+    sparql, _ = median_ms(
+        lambda: store.select(listing.replace("{offset}", str(deep))), max(1, repeat // 2)
+    )
     line(f"events by date, page {deep // 20 + 1} (key vs OFFSET)", ms, sparql)
-    in_theme = Filters(kind="event", facets=[("theme", BASE + "id/theme/theme-3")], when="past",
-                       today="2015-01-01")
+    in_theme = Filters(
+        kind="event", facets=[("theme", BASE + "id/theme/theme-3")], when="past", today="2015-01-01"
+    )
     ms, page = median_ms(lambda: index.list(in_theme, order="date-desc", limit=20), repeat)
     line("events of a broad theme before 2015, page 1", ms, None, f"{page.total} events")
 
     # Updates: the cost follows the change.
     venue = URIRef(BASE + "id/place/salle-3")
     old = list(store.quads(venue, URIRef(SDO + "name"), None))
-    change = Changeset(remove=old, add=[(venue, URIRef(SDO + "name"), Literal("Salle Zénith"), old[0][3])])
+    change = Changeset(
+        remove=old, add=[(venue, URIRef(SDO + "name"), Literal("Salle Zénith"), old[0][3])]
+    )
     store.apply(change)
     start = time.process_time()
     rows = index.update(store, changed_iris(change))
-    line("update: a venue renamed", (time.process_time() - start) * 1000, None, f"{rows} rows rewritten")
+    line(
+        "update: a venue renamed",
+        (time.process_time() - start) * 1000,
+        None,
+        f"{rows} rows rewritten",
+    )
     new = URIRef(BASE + "id/event/bench-nouveau")
     graph = URIRef(BASE + "graph/bench")
-    change = Changeset(add=[(new, URIRef(RDF_TYPE), URIRef(SDO + "Event"), graph),
-                            (new, URIRef(SDO + "name"), Literal("Nouvel atelier", lang="fr"), graph),
-                            (new, URIRef(SDO + "location"), venue, graph),
-                            (new, URIRef(SDO + "organizer"), URIRef(BASE + "id/actor/acteur-1"), graph)])
+    change = Changeset(
+        add=[
+            (new, URIRef(RDF_TYPE), URIRef(SDO + "Event"), graph),
+            (new, URIRef(SDO + "name"), Literal("Nouvel atelier", lang="fr"), graph),
+            (new, URIRef(SDO + "location"), venue, graph),
+            (new, URIRef(SDO + "organizer"), URIRef(BASE + "id/actor/acteur-1"), graph),
+        ]
+    )
     store.apply(change)
     start = time.process_time()
     rows = index.update(store, changed_iris(change))
-    line("update: an event added", (time.process_time() - start) * 1000, None, f"{rows} rows rewritten")
+    line(
+        "update: an event added",
+        (time.process_time() - start) * 1000,
+        None,
+        f"{rows} rows rewritten",
+    )
 
 
 if __name__ == "__main__":

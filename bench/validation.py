@@ -65,33 +65,75 @@ def main() -> None:
     data = parse_files(rdf_files([ROOT / "data"]))
     rows: list[tuple[str, float]] = []
 
-    rows.append(("build the validator (shapes parsed, ontology copied)", median_ms(lambda: Validator(shapes, ontology), repeat)))
+    rows.append(
+        (
+            "build the validator (shapes parsed, ontology copied)",
+            median_ms(lambda: Validator(shapes, ontology), repeat),
+        )
+    )
     validator = Validator(shapes, ontology)
     validator.validate(data)  # warm: SPARQL prepared, shapes harvested
-    rows.append((f"data/ whole ({len(data)} triples)", median_ms(lambda: validator.validate(data), repeat)))
-    rows.append((f"ontology/ whole ({len(ontology)} triples)", median_ms(lambda: validator.validate(ontology), repeat)))
+    rows.append(
+        (f"data/ whole ({len(data)} triples)", median_ms(lambda: validator.validate(data), repeat))
+    )
+    rows.append(
+        (
+            f"ontology/ whole ({len(ontology)} triples)",
+            median_ms(lambda: validator.validate(ontology), repeat),
+        )
+    )
 
     piece, focus = piece_of(data)
     assert validator.validate(piece, focus_nodes=focus).conforms
-    rows.append((f"write-sized piece ({len(piece)} triples), its subjects as focus",
-                 median_ms(lambda: validator.validate(piece, focus_nodes=focus), repeat * 4)))
+    rows.append(
+        (
+            f"write-sized piece ({len(piece)} triples), its subjects as focus",
+            median_ms(lambda: validator.validate(piece, focus_nodes=focus), repeat * 4),
+        )
+    )
 
     def unprepared() -> None:
         validator._work._queries.clear()  # every SPARQL text parsed again, as rdflib alone does
         validator.validate(piece, focus_nodes=focus)
 
-    rows.append(("the same, SPARQL constraints parsed on every call", median_ms(unprepared, repeat)))
+    rows.append(
+        ("the same, SPARQL constraints parsed on every call", median_ms(unprepared, repeat))
+    )
 
     from pyshacl import validate
 
     union = Graph()
     union += data
-    rows.append(("pySHACL validate(data/, ont_graph=ontology, inference='none')",
-                 median_ms(lambda: validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
-                                            allow_warnings=True), max(1, repeat // 2))))
-    rows.append(("pySHACL validate(data/, ont_graph=ontology, inference='rdfs')",
-                 median_ms(lambda: validate(data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs",
-                                            allow_warnings=True), max(1, repeat // 2))))
+    rows.append(
+        (
+            "pySHACL validate(data/, ont_graph=ontology, inference='none')",
+            median_ms(
+                lambda: validate(
+                    data,
+                    shacl_graph=shapes,
+                    ont_graph=ontology,
+                    inference="none",
+                    allow_warnings=True,
+                ),
+                max(1, repeat // 2),
+            ),
+        )
+    )
+    rows.append(
+        (
+            "pySHACL validate(data/, ont_graph=ontology, inference='rdfs')",
+            median_ms(
+                lambda: validate(
+                    data,
+                    shacl_graph=shapes,
+                    ont_graph=ontology,
+                    inference="rdfs",
+                    allow_warnings=True,
+                ),
+                max(1, repeat // 2),
+            ),
+        )
+    )
 
     width = max(len(label) for label, _ in rows)
     for label, ms in rows:

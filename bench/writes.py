@@ -38,14 +38,20 @@ from rdflib import Dataset, Graph  # noqa: E402
 
 from service.config import DEFAULT_BASE, load_config
 from service.formats import NQUADS
-from service.writes.publisher import Publisher, ensure_seeded, extract_neighbourhood, write_rules
 from service.store.embedded import EmbeddedStore
 from service.validation.shacl import project_validator
+from service.writes.publisher import Publisher, ensure_seeded, extract_neighbourhood, write_rules
 
 B = DEFAULT_BASE
 EVENT_TRIPLES = 12
-THEMES = ["illectronisme", "acces-aux-droits", "cohesion-sociale", "formation-des-mediateurs",
-          "reseau-de-la-mediation", "environnement"]
+THEMES = [
+    "illectronisme",
+    "acces-aux-droits",
+    "cohesion-sociale",
+    "formation-des-mediateurs",
+    "reseau-de-la-mediation",
+    "environnement",
+]
 #: Numbers of the events the whole-write measurements insert (each a new one).
 COUNTER = iter(range(1, 1_000_000))
 PREFIXES = "PREFIX schema: <https://schema.org/> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
@@ -81,8 +87,10 @@ def generated(triples: int, places: bool) -> bytes:
         ]
     for o in range(500 if places else 0):
         org, graph = f"<{B}id/actor/bench-{o}>", f"<{B}graph/bench-actors>"
-        lines += [f"{org} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{schema}Organization> {graph} .",
-                  f'{org} <{schema}name> "Association {o}" {graph} .']
+        lines += [
+            f"{org} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{schema}Organization> {graph} .",
+            f'{org} <{schema}name> "Association {o}" {graph} .',
+        ]
     for e in range(max(0, triples // EVENT_TRIPLES)):
         event, graph = f"<{B}id/event/bench-{e}>", f"<{B}graph/bench-{e % 50}>"
         day = f"20{10 + e % 15}-{1 + e % 12:02d}-{1 + e % 28:02d}"
@@ -105,39 +113,59 @@ def generated(triples: int, places: bool) -> bytes:
 
 def one_event(n: int) -> str:
     event = f"<{B}id/event/nouveau-{n}>"
-    return (f"{PREFIXES}INSERT DATA {{ GRAPH <{B}graph/bench-new> {{ {event} a schema:Event ; "
-            f'schema:name "Nouvel atelier {n}"@fr , "New workshop {n}"@en ; '
-            f'schema:description "Un atelier de plus"@fr ; schema:startDate "2025-03-0{1 + n % 9}"^^xsd:date ; '
-            f"schema:location <{B}id/place/bench-7> ; schema:organizer <{B}id/actor/bench-3> ; "
-            f"schema:about <{B}id/theme/illectronisme> }} }}")
+    return (
+        f"{PREFIXES}INSERT DATA {{ GRAPH <{B}graph/bench-new> {{ {event} a schema:Event ; "
+        f'schema:name "Nouvel atelier {n}"@fr , "New workshop {n}"@en ; '
+        f'schema:description "Un atelier de plus"@fr ; schema:startDate "2025-03-0{1 + n % 9}"^^xsd:date ; '
+        f"schema:location <{B}id/place/bench-7> ; schema:organizer <{B}id/actor/bench-3> ; "
+        f"schema:about <{B}id/theme/illectronisme> }} }}"
+    )
 
 
 def measure(store: EmbeddedStore, label: str, whole: bool) -> None:
-    config = load_config(overrides={"store": str(store.directory), "record_history": True}, environ={})
+    config = load_config(
+        overrides={"store": str(store.directory), "record_history": True}, environ={}
+    )
     rules = write_rules(project_validator())
     publisher = Publisher(store, config, rules=rules)
     size = store.count()
     changes = store.update_delta(one_event(0))
     ms, piece = timed(lambda: extract_neighbourhood(store, changes, B, rules.reach))
-    report(f"{label}: extract a one-event insert ({size} quads)", ms,
-           f"{len(piece.data)} triples, {len(piece.focus)} focus nodes, {piece.reads} reads")
+    report(
+        f"{label}: extract a one-event insert ({size} quads)",
+        ms,
+        f"{len(piece.data)} triples, {len(piece.focus)} focus nodes, {piece.reads} reads",
+    )
     focus = sorted(piece.focus, key=str)
     ms, result = timed(lambda: rules.validator.validate(piece.data, focus_nodes=focus))
     report(f"{label}: validate it (pySHACL)", ms, f"conforms={result.conforms}")
-    ms, _ = timed(lambda: publisher.write(lambda s: s.update_delta(one_event(next(COUNTER))),
-                                          agent="bench", operation="bench"))
+    ms, _ = timed(
+        lambda: publisher.write(
+            lambda s: s.update_delta(one_event(next(COUNTER))), agent="bench", operation="bench"
+        )
+    )
     report(f"{label}: whole write (update, validation, history, journaled apply)", ms)
     # A venue's type changes: every event held there reads it through sh:class.
     venue = f"<{B}id/place/bench-7>"
     wide = store.update_delta(
         f"PREFIX schema: <https://schema.org/> DELETE DATA {{ GRAPH <{B}graph/bench-places> {{ "
-        f"{venue} a schema:Place }} }} ; INSERT DATA {{ GRAPH <{B}graph/bench-places> {{ {venue} a schema:Organization }} }}")
+        f"{venue} a schema:Place }} }} ; INSERT DATA {{ GRAPH <{B}graph/bench-places> {{ {venue} a schema:Organization }} }}"
+    )
     ms, wide_piece = timed(lambda: extract_neighbourhood(store, wide, B, rules.reach), repeat=3)
-    report(f"{label}: extract a venue's type change", ms,
-           f"{len(wide_piece.data)} triples, {len(wide_piece.checked)} resources checked")
+    report(
+        f"{label}: extract a venue's type change",
+        ms,
+        f"{len(wide_piece.data)} triples, {len(wide_piece.checked)} resources checked",
+    )
     wide_focus = sorted(wide_piece.focus, key=str)
-    ms, result = timed(lambda: rules.validator.validate(wide_piece.data, focus_nodes=wide_focus), repeat=3)
-    report(f"{label}: validate it", ms, f"conforms={result.conforms} (refused: the events need a place)")
+    ms, result = timed(
+        lambda: rules.validator.validate(wide_piece.data, focus_nodes=wide_focus), repeat=3
+    )
+    report(
+        f"{label}: validate it",
+        ms,
+        f"conforms={result.conforms} (refused: the events need a place)",
+    )
     if whole:
         out = io.BytesIO()
         store.dump(out, NQUADS)
@@ -147,18 +175,25 @@ def measure(store: EmbeddedStore, label: str, whole: bool) -> None:
         everything = Graph()
         for s, p, o, _ in dataset.quads((None, None, None, None)):
             everything.add((s, p, o))
-        report(f"{label}: rdflib graph of the whole store", (time.perf_counter() - start) * 1000,
-               f"{len(everything)} triples")
+        report(
+            f"{label}: rdflib graph of the whole store",
+            (time.perf_counter() - start) * 1000,
+            f"{len(everything)} triples",
+        )
         for triple in piece.data:
             everything.add(triple)
-        ms, result = timed(lambda: rules.validator.validate(everything, focus_nodes=focus), repeat=1)
+        ms, result = timed(
+            lambda: rules.validator.validate(everything, focus_nodes=focus), repeat=1
+        )
         report(f"{label}: pySHACL focus_nodes over the whole graph", ms)
         ms, result = timed(lambda: rules.validator.validate(everything), repeat=1)
         report(f"{label}: pySHACL over the whole graph", ms, f"conforms={result.conforms}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--whole", action="store_true", help="also validate the whole store (slow)")
     args = parser.parse_args()

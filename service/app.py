@@ -1,15 +1,20 @@
-"""The application factory: everything is built here, nothing at import time."""
+"""The application factory: everything is built here, nothing at import time.
+
+``create_app`` opens each part of the service once and hands it to the web layer in
+``app.extensions["mediation"]``, where :mod:`service.web.context` reads it back: the
+settings, the store, the change log, the search index and what keeps it, the open-data
+builder, and the publisher every write goes through.
+"""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from .opendata import Builder
-from .writes import open_changelog
 from .config import Config, load_config
-from .search import IndexBuilder
-from .search import open_index
+from .opendata import Builder
+from .search import IndexBuilder, open_index
 from .store import Store, open_store
+from .writes import Publisher, open_changelog
 
 EXTENSION_KEY = "mediation"
 
@@ -24,21 +29,23 @@ def create_app(config: Config | None = None, store: Store | None = None) -> Flas
     store = store if store is not None else open_store(config)
     # The history as pages and feeds read it: caught up with the store before the first request.
     changelog = open_changelog(store, config)
+    # Lists, facets and search read this index; built in the background when missing or
+    # stale (``service.search.builder``), while the server already answers.
     index = open_index(config)
+    indexer = IndexBuilder(index, store, config)
+    # Dumps, VoID and the catalog's figures: built in the background, served as last finished.
+    builder = Builder(store, config)
     app.extensions[EXTENSION_KEY] = {
         "config": config,
         "store": store,
         "changelog": changelog,
-        # Lists, facets and search read this index; built in the background when missing or
-        # stale (``service.indexing``), while the server already answers.
         "index": index,
+        "indexer": indexer,
+        "builds": builder,
+        # Every write: checked, recorded in the history and the change log, then indexed.
+        "publisher": Publisher(store, config, index, changelog),
     }
-    indexer = IndexBuilder(index, store, config)
-    app.extensions[EXTENSION_KEY]["indexer"] = indexer
     indexer.start()
-    # Dumps, VoID and the catalog's figures: built in the background, served as last finished.
-    builder = Builder(store, config)
-    app.extensions[EXTENSION_KEY]["builds"] = builder
     builder.start()
 
     from .web import register

@@ -17,9 +17,10 @@ import os
 import signal
 import threading
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -64,19 +65,26 @@ class Worker:
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=10)
 
-    def run_child(self, target: Callable[..., None], args: tuple, generation: int | None,
-                  poll: float) -> int | None:
+    def run_child(
+        self, target: Callable[..., None], args: tuple, generation: int | None, poll: float
+    ) -> int | None:
         """Run ``target(*args)`` in a child process and wait for it; its exit code, or None
         when the worker was stopped meanwhile (the child is killed)."""
         process = self._context.Process(target=target, name=self.name, daemon=True, args=args)
         process.start()
         self._process = process
         try:
-            self.status_file.write_text(json.dumps(
-                {"generation": generation, "pid": process.pid,
-                 "started": datetime.now(timezone.utc).isoformat()}), encoding="utf-8")
-            log.info("%s: process %s started (generation %s)", self.name, process.pid,
-                     generation)
+            self.status_file.write_text(
+                json.dumps(
+                    {
+                        "generation": generation,
+                        "pid": process.pid,
+                        "started": datetime.now(UTC).isoformat(),
+                    }
+                ),
+                encoding="utf-8",
+            )
+            log.info("%s: process %s started (generation %s)", self.name, process.pid, generation)
             while process.is_alive():
                 process.join(timeout=poll)
                 if self.stopping.is_set():

@@ -10,15 +10,16 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
 from .config import DEFAULT_BASE, SETTINGS, Config, load_config
 from .errors import MediationError, NotReady
-from .formats import DATASET_FORMATS, GRAPH_FORMATS
 from .files import atomic_file, write_atomically
+from .formats import DATASET_FORMATS, GRAPH_FORMATS
 
 
 def settings_options(names: list[str] | None = None) -> Callable[[Callable], Callable]:
@@ -65,8 +66,8 @@ def serve_command(**options: Any) -> None:
     import waitress
 
     from .app import create_app
-    from .writes import ensure_seeded
     from .store import open_store
+    from .writes import ensure_seeded
 
     config = config_from(options)
     # rdflib logs a traceback for every ill-typed literal it reads ("demain"^^xsd:date), in a
@@ -95,8 +96,10 @@ def serve_command(**options: Any) -> None:
         for label, path in latest_events(app.extensions["mediation"]["index"], config):
             click.echo(f"  {label} : {root}{path}")
     except NotReady:
-        click.echo("Index de recherche en construction : listes et recherche bientôt prêtes.\n"
-                   "Search index being built: lists and search will be ready soon.")
+        click.echo(
+            "Index de recherche en construction : listes et recherche bientôt prêtes.\n"
+            "Search index being built: lists and search will be ready soon."
+        )
     try:
         waitress.serve(
             app,
@@ -124,7 +127,9 @@ def latest_events(index: Any, config: Config, count: int = 3) -> list[tuple[str,
     for item in page.items:
         if item.iri.startswith(config.base_url):
             label = dict(item.labels).get("fr") or next(iter(dict(item.labels).values()), item.iri)
-            shown.append((f"{item.date_value or ''} {label}".strip(), item.iri[len(config.base_url):]))
+            shown.append(
+                (f"{item.date_value or ''} {label}".strip(), item.iri[len(config.base_url) :])
+            )
     return shown
 
 
@@ -137,27 +142,62 @@ def settings_command() -> None:
 
 
 @main.command("territories")
-@click.option("--select", "selection", type=click.Choice(["seed"]), default=None,
-              help="Named selection: 'seed', the territories the seed article names, with their "
-              "départements and régions.")
-@click.option("--all", "everything", is_flag=True,
-              help="Every commune, département, région, overseas territory and EPCI of the source.")
-@click.option("--format", "format_key", default=None,
-              type=click.Choice([f.key for f in GRAPH_FORMATS + DATASET_FORMATS]),
-              help="Output format (default: from the --output extension, else turtle); trig and nquads "
-              "put the triples in the graph {base}graph/territories. For --all, nt and nquads are "
-              "written in seconds, turtle and trig in minutes.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write (replaced whole, only on success). Default: standard output.")
-@click.option("--date", "created", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Day of generation, recorded as dct:created of the graph (default: today). "
-              "Give the committed file's to reproduce it exactly.")
-@click.option("--source", "source_dir", type=click.Path(path_type=Path), default=None,
-              help="Installed @etalab/decoupage-administratif package "
-              "(default: sources/territories/node_modules/@etalab/decoupage-administratif).")
+@click.option(
+    "--select",
+    "selection",
+    type=click.Choice(["seed"]),
+    default=None,
+    help="Named selection: 'seed', the territories the seed article names, with their "
+    "départements and régions.",
+)
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Every commune, département, région, overseas territory and EPCI of the source.",
+)
+@click.option(
+    "--format",
+    "format_key",
+    default=None,
+    type=click.Choice([f.key for f in GRAPH_FORMATS + DATASET_FORMATS]),
+    help="Output format (default: from the --output extension, else turtle); trig and nquads "
+    "put the triples in the graph {base}graph/territories. For --all, nt and nquads are "
+    "written in seconds, turtle and trig in minutes.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (replaced whole, only on success). Default: standard output.",
+)
+@click.option(
+    "--date",
+    "created",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Day of generation, recorded as dct:created of the graph (default: today). "
+    "Give the committed file's to reproduce it exactly.",
+)
+@click.option(
+    "--source",
+    "source_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Installed @etalab/decoupage-administratif package "
+    "(default: sources/territories/node_modules/@etalab/decoupage-administratif).",
+)
 @settings_options(["base_url"])
-def territories_command(selection: str | None, everything: bool, format_key: str, output: Path | None,
-                created: Any, source_dir: Path | None, **options: Any) -> None:
+def territories_command(
+    selection: str | None,
+    everything: bool,
+    format_key: str,
+    output: Path | None,
+    created: Any,
+    source_dir: Path | None,
+    **options: Any,
+) -> None:
     """Territoires administratifs français en RDF — French territories as RDF, from Etalab's package.
 
     Reads the installed npm package only (npm ci --prefix sources/territories); never the network.
@@ -182,8 +222,11 @@ def territories_command(selection: str | None, everything: bool, format_key: str
         command.append(f"--output {output}")
     try:
         result = import_territories(
-            None if everything else selection, source_dir or DEFAULT_SOURCE, config.base_url,
-            " ".join(command), created.date() if created else None,
+            None if everything else selection,
+            source_dir or DEFAULT_SOURCE,
+            config.base_url,
+            " ".join(command),
+            created.date() if created else None,
         )
         body = serialize_territories(result.graph, BY_KEY[format_key], result.header)
     except MediationError as error:
@@ -202,14 +245,31 @@ def territories_command(selection: str | None, everything: bool, format_key: str
 
 @main.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
-              help="Language of the report.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="text: a readable report; json: the SHACL report as JSON-LD.")
-@click.option("--shapes", "extra_shapes", multiple=True, type=click.Path(path_type=Path),
-              help="More shape files or folders, added to shapes/ (e.g. shapes/search-engines). "
-              "Repeatable.")
-def validate_command(paths: tuple[Path, ...], lang: str, output_format: str, extra_shapes: tuple[Path, ...]) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["fr", "en"]),
+    default="fr",
+    show_default=True,
+    help="Language of the report.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a readable report; json: the SHACL report as JSON-LD.",
+)
+@click.option(
+    "--shapes",
+    "extra_shapes",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="More shape files or folders, added to shapes/ (e.g. shapes/search-engines). Repeatable.",
+)
+def validate_command(
+    paths: tuple[Path, ...], lang: str, output_format: str, extra_shapes: tuple[Path, ...]
+) -> None:
     """Valider les données — validate data against the shapes.
 
     Validates data/ (or the files and folders given) against the shapes of shapes/, with
@@ -258,26 +318,60 @@ def validate_command(paths: tuple[Path, ...], lang: str, output_format: str, ext
 
 @main.command("ingest")
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
-              help="Language of the report.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write the draft to (whole, only when it conforms). Default: standard "
-              "output, and the report goes to standard error.")
-@click.option("--format", "format_key", type=click.Choice(["turtle", "trig", "jsonld"]),
-              default="turtle", show_default=True,
-              help="Format of the draft; trig puts it in its named graph.")
-@click.option("--graph", "graph_name", default=None,
-              help="Name of the draft's graph, {base}graph/NAME (default: the output file's stem, "
-              "else brouillon-{article}).")
-@click.option("--encoding", default=None,
-              help="Encoding of the source when it is not UTF-8 (e.g. cp1252, latin-1).")
-@click.option("--use-store", is_flag=True,
-              help="Also reconcile with the resources of the configured store (--store, or "
-              "--remote-query-url), read only.")
-@settings_options(["base_url", "max_article_bytes", "store", "remote_query_url", "remote_user",
-                   "remote_password"])
-def ingest_command(source: Path, lang: str, output: Path | None, format_key: str, graph_name: str | None,
-           encoding: str | None, use_store: bool, **options: Any) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["fr", "en"]),
+    default="fr",
+    show_default=True,
+    help="Language of the report.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write the draft to (whole, only when it conforms). Default: standard "
+    "output, and the report goes to standard error.",
+)
+@click.option(
+    "--format",
+    "format_key",
+    type=click.Choice(["turtle", "trig", "jsonld"]),
+    default="turtle",
+    show_default=True,
+    help="Format of the draft; trig puts it in its named graph.",
+)
+@click.option(
+    "--graph",
+    "graph_name",
+    default=None,
+    help="Name of the draft's graph, {base}graph/NAME (default: the output file's stem, "
+    "else brouillon-{article}).",
+)
+@click.option(
+    "--encoding",
+    default=None,
+    help="Encoding of the source when it is not UTF-8 (e.g. cp1252, latin-1).",
+)
+@click.option(
+    "--use-store",
+    is_flag=True,
+    help="Also reconcile with the resources of the configured store (--store, or "
+    "--remote-query-url), read only.",
+)
+@settings_options(
+    ["base_url", "max_article_bytes", "store", "remote_query_url", "remote_user", "remote_password"]
+)
+def ingest_command(
+    source: Path,
+    lang: str,
+    output: Path | None,
+    format_key: str,
+    graph_name: str | None,
+    encoding: str | None,
+    use_store: bool,
+    **options: Any,
+) -> None:
     """Article en données — turn a news article exported as text into a draft graph.
 
     Reads the article (lead, body, document, embedded posts, « Dates », « Thématiques »,
@@ -292,7 +386,9 @@ def ingest_command(source: Path, lang: str, output: Path | None, format_key: str
     if not source.exists():
         raise click.UsageError(f"Fichier introuvable : {source}\nNo such file: {source}")
     if source.is_dir():
-        raise click.UsageError(f"{source} est un dossier, pas un fichier.\n{source} is a folder, not a file.")
+        raise click.UsageError(
+            f"{source} est un dossier, pas un fichier.\n{source} is a folder, not a file."
+        )
     config = config_from(options)
     stores = []
     try:
@@ -300,8 +396,11 @@ def ingest_command(source: Path, lang: str, output: Path | None, format_key: str
             stores.append(_reference_store(config))
         reference = ingesting.Reference([ingesting.project_reference(config.base_url)], stores)
         result = ingesting.ingest(
-            source, reference=reference, base_url=config.base_url,
-            max_bytes=config.max_article_bytes, encoding=encoding,
+            source,
+            reference=reference,
+            base_url=config.base_url,
+            max_bytes=config.max_article_bytes,
+            encoding=encoding,
             graph_name=graph_name or (output.stem if output is not None else None),
         )
     except MediationError as error:
@@ -322,8 +421,14 @@ def ingest_command(source: Path, lang: str, output: Path | None, format_key: str
     click.echo(report, err=output is None, nl=False)
 
 
-STORE_SETTINGS = ["store", "base_url", "remote_query_url", "remote_update_url", "remote_user",
-                  "remote_password"]
+STORE_SETTINGS = [
+    "store",
+    "base_url",
+    "remote_query_url",
+    "remote_update_url",
+    "remote_user",
+    "remote_password",
+]
 
 
 def _open_store(config: Config, must_exist: bool):
@@ -357,18 +462,37 @@ def _open_store(config: Config, must_exist: bool):
 
 @main.command("load")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--graph", "graph_iri", default=None,
-              help="Graph to load into (an IRI). Default: {base}graph/{file stem} for each file; "
-              "TriG and N-Quads keep their own graphs (--graph then takes their default graph).")
-@click.option("--replace", is_flag=True,
-              help="Replace each graph whole (atomically) instead of adding to it.")
-@click.option("--agent", default=None,
-              help="Name the history records the load under (default: your login name).")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
-              help="Language of the validation reports.")
+@click.option(
+    "--graph",
+    "graph_iri",
+    default=None,
+    help="Graph to load into (an IRI). Default: {base}graph/{file stem} for each file; "
+    "TriG and N-Quads keep their own graphs (--graph then takes their default graph).",
+)
+@click.option(
+    "--replace", is_flag=True, help="Replace each graph whole (atomically) instead of adding to it."
+)
+@click.option(
+    "--agent",
+    default=None,
+    help="Name the history records the load under (default: your login name).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["fr", "en"]),
+    default="fr",
+    show_default=True,
+    help="Language of the validation reports.",
+)
 @settings_options(STORE_SETTINGS + ["record_history", "index_path", "changes_path"])
-def load_command(paths: tuple[Path, ...], graph_iri: str | None, replace: bool, agent: str | None,
-         lang: str, **options: Any) -> None:
+def load_command(
+    paths: tuple[Path, ...],
+    graph_iri: str | None,
+    replace: bool,
+    agent: str | None,
+    lang: str,
+    **options: Any,
+) -> None:
     """Charger des fichiers RDF — load RDF files and folders into the store.
 
     Turtle, N-Triples, N-Quads, TriG, JSON-LD and RDF/XML (gzipped too), by extension and by
@@ -389,9 +513,15 @@ def load_command(paths: tuple[Path, ...], graph_iri: str | None, replace: bool, 
     # validation report already names it.
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
-    from .writes import open_changelog
-    from .writes import Publisher, group_for_replace, load_changes, read_source, source_files
     from .search import Index, index_path
+    from .writes import (
+        Publisher,
+        group_for_replace,
+        load_changes,
+        open_changelog,
+        read_source,
+        source_files,
+    )
 
     for path in paths:
         if not path.exists():
@@ -406,8 +536,10 @@ def load_command(paths: tuple[Path, ...], graph_iri: str | None, replace: bool, 
         from urllib.parse import urlsplit
 
         if not urlsplit(graph_iri).scheme or any(c in graph_iri for c in ' <>"{}|^`\\'):
-            raise click.UsageError(f"--graph doit être une IRI absolue : {graph_iri!r}\n"
-                                   f"--graph must be an absolute IRI: {graph_iri!r}")
+            raise click.UsageError(
+                f"--graph doit être une IRI absolue : {graph_iri!r}\n"
+                f"--graph must be an absolute IRI: {graph_iri!r}"
+            )
         target = URIRef(graph_iri)
     writer = agent or getpass.getuser() or "operator"
     try:
@@ -429,7 +561,7 @@ def load_command(paths: tuple[Path, ...], graph_iri: str | None, replace: bool, 
         if located.exists():
             candidate = Index(located, config.base_url, config.languages)
             index = candidate if candidate.is_current(store) else None
-        publisher = Publisher(store, config, index)
+        publisher = Publisher(store, config, index, changelog)
         sources = []
         for path in files:
             try:
@@ -439,14 +571,20 @@ def load_command(paths: tuple[Path, ...], graph_iri: str | None, replace: bool, 
                 click.echo(error.message(lang), err=True)
         if replace:
             sources = group_for_replace(sources)
-        with click.progressbar(sources, label="Chargement / loading", file=sys.stderr,
-                               item_show_func=lambda s: s.name if s else "") as bar:
+        with click.progressbar(
+            sources,
+            label="Chargement / loading",
+            file=sys.stderr,
+            item_show_func=lambda s: s.name if s else "",
+        ) as bar:
             for source in bar:
                 try:
                     outcome = publisher.write(
-                        load_changes(source, replace), agent=writer,
+                        load_changes(source, replace),
+                        agent=writer,
                         operation=f"mediation load {' '.join(p.name for p in source.paths)}",
-                        allow_protected=True, record=False if source.carries_history else None,
+                        allow_protected=True,
+                        record=False if source.carries_history else None,
                         validate=not source.carries_history,
                     )
                 except MediationError as error:
@@ -455,12 +593,18 @@ def load_command(paths: tuple[Path, ...], graph_iri: str | None, replace: bool, 
                     click.echo(error.message(lang), err=True)
                     continue
                 if source.carries_history:
-                    click.echo(f"\n{source.name} : restauration d'un export, tel quel / "
-                               "restoring an export as it is", err=True)
+                    click.echo(
+                        f"\n{source.name} : restauration d'un export, tel quel / "
+                        "restoring an export as it is",
+                        err=True,
+                    )
                 click.echo(
                     f"\n{source.name} : +{outcome.added} −{outcome.removed} quads"
-                    + (f", {outcome.report.counts()['warning']} avertissement(s) / warning(s)"
-                       if outcome.report and outcome.report.counts()["warning"] else ""),
+                    + (
+                        f", {outcome.report.counts()['warning']} avertissement(s) / warning(s)"
+                        if outcome.report and outcome.report.counts()["warning"]
+                        else ""
+                    ),
                     err=True,
                 )
     finally:
@@ -470,14 +614,30 @@ def load_command(paths: tuple[Path, ...], graph_iri: str | None, replace: bool, 
 
 
 @main.command("export")
-@click.option("--format", "format_key", type=click.Choice(["nquads", "trig"]), default=None,
-              help="Dataset format (default: from the --output extension, else nquads).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write (replaced whole, only on success). Default: standard output.")
-@click.option("--gzip", "compress", is_flag=True,
-              help="Compress with gzip (implied by an --output ending in .gz).")
+@click.option(
+    "--format",
+    "format_key",
+    type=click.Choice(["nquads", "trig"]),
+    default=None,
+    help="Dataset format (default: from the --output extension, else nquads).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (replaced whole, only on success). Default: standard output.",
+)
+@click.option(
+    "--gzip",
+    "compress",
+    is_flag=True,
+    help="Compress with gzip (implied by an --output ending in .gz).",
+)
 @settings_options(STORE_SETTINGS)
-def export_command(format_key: str | None, output: Path | None, compress: bool, **options: Any) -> None:
+def export_command(
+    format_key: str | None, output: Path | None, compress: bool, **options: Any
+) -> None:
     """Exporter le magasin — write the whole store (every graph, the history included) as
     N-Quads or TriG. `mediation load` of the file restores it exactly."""
     import gzip
@@ -502,7 +662,7 @@ def export_command(format_key: str | None, output: Path | None, compress: bool, 
     # beside the output, renamed once whole; for standard output, into a temporary file
     # copied out once the dump succeeded, so that a failed export writes nothing.
     try:
-        with (atomic_file(output) if output is not None else tempfile.TemporaryFile()) as raw:
+        with atomic_file(output) if output is not None else tempfile.TemporaryFile() as raw:
             if compress:
                 with gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as packed:
                     store.dump(packed, fmt)
@@ -547,8 +707,10 @@ def reindex_command(**options: Any) -> None:
     finally:
         store.close()
     seconds = time.monotonic() - started
-    click.echo(f"{count} ressources indexées en {seconds:.0f} s dans {index.path}.\n"
-               f"{count} resources indexed in {seconds:.0f} s in {index.path}.")
+    click.echo(
+        f"{count} ressources indexées en {seconds:.0f} s dans {index.path}.\n"
+        f"{count} resources indexed in {seconds:.0f} s in {index.path}."
+    )
 
 
 def _reference_store(config: Config):
@@ -572,7 +734,9 @@ def write_output(path: Path, body: bytes) -> None:
     try:
         write_atomically(path, body)
     except OSError as exc:
-        fail(MediationError(f"Écriture impossible de {path} : {exc}", f"Cannot write {path}: {exc}"))
+        fail(
+            MediationError(f"Écriture impossible de {path} : {exc}", f"Cannot write {path}: {exc}")
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

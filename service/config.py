@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from .errors import ConfigError
 
@@ -281,7 +282,7 @@ class Config:
         except KeyError:
             raise AttributeError(name) from None
 
-    def replace(self, **changes: Any) -> "Config":
+    def replace(self, **changes: Any) -> Config:
         return load_config(overrides={**self.values, **changes}, environ={})
 
 
@@ -342,7 +343,9 @@ def settings_table() -> str:
     for setting in SETTINGS:
         default = "(secret)" if setting.secret else f"`{setting.default!r}`"
         text = setting.help.replace("|", "\\|")
-        rows.append(f"| `{setting.name}` | `{setting.option}` | `{setting.env}` | {default} | {text} |")
+        rows.append(
+            f"| `{setting.name}` | `{setting.option}` | `{setting.env}` | {default} | {text} |"
+        )
     return "\n".join(rows) + "\n"
 
 

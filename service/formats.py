@@ -6,9 +6,8 @@ Content negotiation picks from these tables with Werkzeug's ``Accept`` parser
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-
-from typing import Callable
 
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
@@ -33,12 +32,20 @@ class Format:
 # JSON-LD https://www.w3.org/TR/json-ld11/#iana-considerations,
 # RDF/XML https://www.w3.org/TR/rdf-syntax-grammar/#section-MIME-Type,
 # TriG https://www.w3.org/TR/trig/#sec-mime, N-Quads https://www.w3.org/TR/n-quads/#sec-mediatype
-TURTLE = Format("turtle", "text/turtle", "ttl", "turtle", "TURTLE", "Turtle", ("application/x-turtle",))
+TURTLE = Format(
+    "turtle", "text/turtle", "ttl", "turtle", "TURTLE", "Turtle", ("application/x-turtle",)
+)
 NTRIPLES = Format(
     "nt", "application/n-triples", "nt", "nt", "N_TRIPLES", "N-Triples", ("text/plain",)
 )
 JSONLD = Format(
-    "jsonld", "application/ld+json", "jsonld", "json-ld", "JSON_LD", "JSON-LD", ("application/json",)
+    "jsonld",
+    "application/ld+json",
+    "jsonld",
+    "json-ld",
+    "JSON_LD",
+    "JSON-LD",
+    ("application/json",),
 )
 RDFXML = Format("rdfxml", "application/rdf+xml", "rdf", "xml", "RDF_XML", "RDF/XML")
 TRIG = Format("trig", "application/trig", "trig", "trig", "TRIG", "TriG")
@@ -56,18 +63,28 @@ INPUT_FORMATS: tuple[Format, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML, TRIG, NQU
 # SPARQL results: JSON https://www.w3.org/TR/sparql11-results-json/#content-type,
 # XML https://www.w3.org/TR/rdf-sparql-XMLres/#mime, CSV/TSV https://www.w3.org/TR/sparql11-results-csv-tsv/
 RESULTS_JSON = Format(
-    "json", "application/sparql-results+json", "srj", "json", "JSON", "SPARQL JSON", ("application/json",)
+    "json",
+    "application/sparql-results+json",
+    "srj",
+    "json",
+    "JSON",
+    "SPARQL JSON",
+    ("application/json",),
 )
 RESULTS_XML = Format(
-    "xml", "application/sparql-results+xml", "srx", "xml", "XML", "SPARQL XML", ("application/xml", "text/xml")
+    "xml",
+    "application/sparql-results+xml",
+    "srx",
+    "xml",
+    "XML",
+    "SPARQL XML",
+    ("application/xml", "text/xml"),
 )
 RESULTS_CSV = Format("csv", "text/csv", "csv", "csv", "CSV", "CSV")
 RESULTS_TSV = Format("tsv", "text/tab-separated-values", "tsv", "tsv", "TSV", "TSV")
 RESULTS_FORMATS: tuple[Format, ...] = (RESULTS_JSON, RESULTS_XML, RESULTS_CSV, RESULTS_TSV)
 
-ALL_FORMATS: tuple[Format, ...] = (
-    GRAPH_FORMATS + DATASET_FORMATS + RESULTS_FORMATS + (HTML,)
-)
+ALL_FORMATS: tuple[Format, ...] = GRAPH_FORMATS + DATASET_FORMATS + RESULTS_FORMATS + (HTML,)
 
 BY_SUFFIX: dict[str, Format] = {f.suffix: f for f in GRAPH_FORMATS + DATASET_FORMATS + (HTML,)}
 BY_KEY: dict[str, Format] = {f.key: f for f in ALL_FORMATS}
@@ -144,9 +161,12 @@ def _explicit_quality(accept: MIMEAccept, media_types: tuple[str, ...]) -> float
     return best
 
 
-def not_acceptable(asked: str, choices: tuple[Format, ...],
-                   shown: Callable[[Format], str] = lambda f: f.media_type,
-                   query_form: str | None = None) -> NotAcceptable:
+def not_acceptable(
+    asked: str,
+    choices: tuple[Format, ...],
+    shown: Callable[[Format], str] = lambda f: f.media_type,
+    query_form: str | None = None,
+) -> NotAcceptable:
     """The 406 for an ``Accept`` (or ``?format=``) that names none of ``choices``: what was
     asked, and every format that is available (``shown`` writes each one)."""
     asked = asked[:200]

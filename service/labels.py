@@ -25,8 +25,8 @@ No Flask here: the web layer reads the request and calls :func:`preferences`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Mapping, Sequence
 from urllib.parse import unquote
 
 from rdflib import Graph, Literal, URIRef
@@ -141,7 +141,7 @@ class Languages:
         """The interface text in the interface language (French or English)."""
         return en if self.ui == "en" else fr
 
-    def with_first(self, tag: str) -> "Languages":
+    def with_first(self, tag: str) -> Languages:
         """This order with ``tag`` moved (or added) in front."""
         rest = tuple(t for t in self.order if t.lower() != tag.lower())
         return Languages((tag,) + rest)
@@ -214,8 +214,9 @@ def choose(
     return best
 
 
-def label_in(graph: Graph, node: Node, languages: Languages,
-             properties: Sequence[URIRef] = LABEL_PROPERTIES) -> Literal | None:
+def label_in(
+    graph: Graph, node: Node, languages: Languages, properties: Sequence[URIRef] = LABEL_PROPERTIES
+) -> Literal | None:
     """The best label of ``node`` in an rdflib graph (None when it has none)."""
     return choose(graph.predicate_objects(node), languages, properties)
 
@@ -254,15 +255,16 @@ LABEL_BATCH = 200
 
 def _batches(nodes: Sequence[URIRef], size: int) -> Iterator[Sequence[URIRef]]:
     for start in range(0, len(nodes), size):
-        yield nodes[start:start + size]
+        yield nodes[start : start + size]
 
 
 def _values(nodes: Iterable[Node]) -> str:
     return " ".join(n.n3() for n in nodes)
 
 
-def label_values(store, nodes: Iterable[Node],
-                 properties: Sequence[URIRef] = LABEL_PROPERTIES) -> dict[Node, list[tuple[URIRef, Literal]]]:
+def label_values(
+    store, nodes: Iterable[Node], properties: Sequence[URIRef] = LABEL_PROPERTIES
+) -> dict[Node, list[tuple[URIRef, Literal]]]:
     """Every label of each IRI in ``nodes``, as ``(property, literal)`` pairs, from the store.
 
     One bounded query per :data:`LABEL_BATCH` IRIs (``VALUES``; blank nodes are
@@ -285,8 +287,12 @@ def label_values(store, nodes: Iterable[Node],
     return found
 
 
-def labels(store, nodes: Iterable[Node], languages: Languages,
-           properties: Sequence[URIRef] = LABEL_PROPERTIES) -> dict[Node, Literal]:
+def labels(
+    store,
+    nodes: Iterable[Node],
+    languages: Languages,
+    properties: Sequence[URIRef] = LABEL_PROPERTIES,
+) -> dict[Node, Literal]:
     """The best label of each IRI in ``nodes`` (only those that have one), from the store."""
     chosen: dict[Node, Literal] = {}
     for node, pairs in label_values(store, nodes, properties).items():

@@ -64,9 +64,39 @@ PREFIXES: dict[str, str] = {
 }
 
 __all__ = [
-    "ADMS", "AS", "BASE", "DCAT", "DCTERMS", "DQV", "FOAF", "GRAPH", "HYDRA", "ID", "IGEO", "MED",
-    "LICENCE", "MEDSH", "OA", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SD", "SDO", "SH",
-    "SKOS", "SPDX", "VCARD", "VOID", "XSD", "document_of", "is_ours", "is_persistent", "rebase",
+    "ADMS",
+    "AS",
+    "BASE",
+    "DCAT",
+    "DCTERMS",
+    "DQV",
+    "FOAF",
+    "GRAPH",
+    "HYDRA",
+    "ID",
+    "IGEO",
+    "MED",
+    "LICENCE",
+    "MEDSH",
+    "OA",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SD",
+    "SDO",
+    "SH",
+    "SKOS",
+    "SPDX",
+    "VCARD",
+    "VOID",
+    "XSD",
+    "document_of",
+    "is_ours",
+    "is_persistent",
+    "rebase",
 ]
 
 
@@ -78,8 +108,9 @@ PERSISTENT = ("def", "shapes")
 def is_persistent(path: str) -> bool:
     """Whether a path under the base (``def#Event``, ``shapes``) names the vocabulary or
     the shapes."""
-    return any(path == name or path.startswith((name + "#", name + "/", name + "."))
-               for name in PERSISTENT)
+    return any(
+        path == name or path.startswith((name + "#", name + "/", name + ".")) for name in PERSISTENT
+    )
 
 
 def rebase(iri: str, base_url: str) -> str:
@@ -87,7 +118,7 @@ def rebase(iri: str, base_url: str) -> str:
 
     The vocabulary's and the shapes' IRIs (:func:`is_persistent`) never move."""
     if base_url != DEFAULT_BASE and iri.startswith(DEFAULT_BASE):
-        path = iri[len(DEFAULT_BASE):]
+        path = iri[len(DEFAULT_BASE) :]
         if not is_persistent(path):
             return base_url + path
     return iri

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from xml.sax import SAXParseException
 
 from rdflib import Dataset, Graph, URIRef
@@ -102,7 +103,12 @@ def format_for(name: str | Path | None = None, fmt: Format | str | None = None) 
     if isinstance(fmt, str) and fmt:
         wanted = fmt.split(";", 1)[0].strip().lower()
         for candidate in _INPUT:
-            if wanted in (candidate.key, candidate.rdflib, candidate.media_type, *candidate.aliases):
+            if wanted in (
+                candidate.key,
+                candidate.rdflib,
+                candidate.media_type,
+                *candidate.aliases,
+            ):
                 return candidate
         raise RdfSyntaxError(
             f"Format RDF inconnu : {fmt}", f"Unknown RDF format: {fmt}", reason="unknown-format"
@@ -223,14 +229,17 @@ def _read(path: Path, label: str) -> bytes:
         return path.read_bytes()
     except FileNotFoundError:
         raise RdfSyntaxError(
-            f"{label} : fichier introuvable.", f"{label}: no such file.",
-            source=label, reason="not-found",
+            f"{label} : fichier introuvable.",
+            f"{label}: no such file.",
+            source=label,
+            reason="not-found",
         ) from None
     except OSError as error:
         raise RdfSyntaxError(
             f"{label} : lecture impossible ({error.strerror}).",
             f"{label}: cannot be read ({error.strerror}).",
-            source=label, reason=str(error.strerror),
+            source=label,
+            reason=str(error.strerror),
         ) from None
 
 
@@ -327,7 +336,9 @@ def _position(text: bytes | str, offset: int) -> tuple[int, int]:
 _LOCATOR = re.compile(r"^[^:]*:(\d+):(\d+): ")
 
 
-def _locate(reason: str, data: bytes, fmt: Format, base: str | None) -> tuple[int | None, int | None]:
+def _locate(
+    reason: str, data: bytes, fmt: Format, base: str | None
+) -> tuple[int | None, int | None]:
     """Line (and column) of an error a parser reported without a position."""
     found = _LOCATOR.match(reason)  # rdflib's RDF/XML handler: "source:line:column: message"
     if found:
@@ -362,7 +373,11 @@ def _syntax_error(
     return RdfSyntaxError(
         f"{where_fr} : {fmt.label} invalide — {reason}",
         f"{where_en}: invalid {fmt.label} — {reason}",
-        source=label, line=line, column=column, reason=reason, format=fmt.key,
+        source=label,
+        line=line,
+        column=column,
+        reason=reason,
+        format=fmt.key,
     )
 
 
@@ -422,6 +437,10 @@ def _remote_context(label: str, url: str, base_url: str) -> RdfSyntaxError:
         f"contexte : mettez le contexte dans le document ou utilisez {ours}.",
         f"{label}: remote JSON-LD context refused ({url}). The service fetches no context: "
         f"put the context inline or use {ours}.",
-        source=label, line=None, column=None, reason="remote-context", context=url,
+        source=label,
+        line=None,
+        column=None,
+        reason="remote-context",
+        context=url,
         format=JSONLD.key,
     )

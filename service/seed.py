@@ -51,6 +51,8 @@ def read_moved(path: Path, base_url: str) -> bytes:
             return ox.NamedNode(rebase(term.value, base_url))
         return term
 
-    triples = (ox.Triple(moved(q.subject), moved(q.predicate), moved(q.object))
-               for q in ox.parse(path=str(path), format=fmt, rename_blank_nodes=True))
+    triples = (
+        ox.Triple(moved(q.subject), moved(q.predicate), moved(q.object))
+        for q in ox.parse(path=str(path), format=fmt, rename_blank_nodes=True)
+    )
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)

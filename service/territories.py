@@ -67,10 +67,14 @@ TERRITORY_KINDS_BY_PATH: dict[str, TerritoryKind] = {
     # Collectivités d'outre-mer and the other overseas territories the source lists
     # beside the départements (zone "com"): Nouvelle-Calédonie, the TAAF and Clipperton
     # have statuses of their own, so only INSEE's common superclass is asserted.
-    "outre-mer": TerritoryKind("outre-mer", IGEO.TerritoireFrancais, INSEE_CODE, str(IGEO.codeINSEE), None),
+    "outre-mer": TerritoryKind(
+        "outre-mer", IGEO.TerritoireFrancais, INSEE_CODE, str(IGEO.codeINSEE), None
+    ),
     "commune": TerritoryKind("commune", IGEO.Commune, INSEE_CODE, str(IGEO.codeINSEE), "commune"),
     # INSEE codes an EPCI by its SIREN number, so the one code serves both lists.
-    "epci": TerritoryKind("epci", IGEO.Intercommunalite, ("numéro SIREN", "SIREN number"), "SIREN", None),
+    "epci": TerritoryKind(
+        "epci", IGEO.Intercommunalite, ("numéro SIREN", "SIREN number"), "SIREN", None
+    ),
 }
 
 #: Legal forms of the EPCI in the DGCL's list (field ``type`` of ``epci.json``).
@@ -479,7 +483,9 @@ def close(source: TerritorySource, keys: Iterable[tuple[str, str]]) -> set[tuple
     return selected
 
 
-def select_seed(source: TerritorySource) -> tuple[set[tuple[str, str]], list[tuple[Pick, Territory]]]:
+def select_seed(
+    source: TerritorySource,
+) -> tuple[set[tuple[str, str]], list[tuple[Pick, Territory]]]:
     picked = [(pick, resolve(source, pick)) for pick in SEED_PICKS]
     return close(source, (t.key for _, t in picked)), picked
 

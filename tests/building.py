@@ -23,8 +23,9 @@ def build_of(response: requests.Response) -> int:
     return int(found[1])
 
 
-def wait_for_build(server: Server, generation: int = 0, path: str = ".well-known/void",
-                   timeout: float = 180) -> requests.Response:
+def wait_for_build(
+    server: Server, generation: int = 0, path: str = ".well-known/void", timeout: float = 180
+) -> requests.Response:
     """``path``'s first answer from a build of at least ``generation``, polling; before the
     first build exists the service answers 503 with Retry-After."""
     deadline = time.monotonic() + timeout

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 import requests
-
 from servers import oxigraph_server, virtuoso_server  # noqa: F401  (session fixtures for store tests)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,8 +80,13 @@ class Server:
                 self.process.wait(timeout=20)
 
 
-def start_server(store_dir: Path, extra_env: dict[str, str] | None = None, args: list[str] | None = None,
-                 timeout: float = 180, index_ready: bool = True) -> Server:
+def start_server(
+    store_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    args: list[str] | None = None,
+    timeout: float = 180,
+    index_ready: bool = True,
+) -> Server:
     """Start ``mediation serve`` on a free port and wait until ``/healthz`` answers, and, with
     ``index_ready``, until its search index (built in the background) is ready."""
     port = free_port()
@@ -90,7 +94,16 @@ def start_server(store_dir: Path, extra_env: dict[str, str] | None = None, args:
     env.update(extra_env or {})
     store_dir.mkdir(parents=True, exist_ok=True)
     log_path = store_dir.parent / f"server-{port}.log"
-    command = [MEDIATION, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", str(store_dir)]
+    command = [
+        MEDIATION,
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--store",
+        str(store_dir),
+    ]
     with log_path.open("w") as log:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(
             command + (args or []), env=env, stdout=log, stderr=subprocess.STDOUT
@@ -103,7 +116,8 @@ def start_server(store_dir: Path, extra_env: dict[str, str] | None = None, args:
         try:
             health = requests.get(server.url + "healthz", timeout=2)
             if health.status_code == 200 and (
-                    not index_ready or health.json().get("index", {}).get("state") == "ready"):
+                not index_ready or health.json().get("index", {}).get("state") == "ready"
+            ):
                 return server
         except requests.RequestException:
             pass

@@ -34,8 +34,9 @@ def dcat_ap_shapes(shared: Path) -> Shapes:
     graph = Graph()
     for name in SHAPE_FILES:
         graph.parse(shared / "standards" / "dcat-ap-3.0.1" / name, format="turtle")
-    broken = [(s, o) for s, o in graph.subject_objects(SH.property)
-              if graph.value(o, SH.path) is None]
+    broken = [
+        (s, o) for s, o in graph.subject_objects(SH.property) if graph.value(o, SH.path) is None
+    ]
     for subject, obj in broken:
         graph.remove((subject, SH.property, obj))
     return Shapes(graph, len(broken))
@@ -43,16 +44,21 @@ def dcat_ap_shapes(shared: Path) -> Shapes:
 
 def violations(data: Graph, shapes: Shapes) -> list[str]:
     """Each violation of the DCAT-AP shapes as one line (empty when the data conforms)."""
-    conforms, report, _ = validate(data, shacl_graph=shapes.graph, inference="none",
-                                   allow_warnings=True)
+    conforms, report, _ = validate(
+        data, shacl_graph=shapes.graph, inference="none", allow_warnings=True
+    )
     if conforms:
         return []
     lines = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         if report.value(result, SH.resultSeverity) != SH.Violation:
             continue
-        lines.append(" ".join(str(report.value(result, p)) for p in (
-            SH.focusNode, SH.resultPath, SH.value, SH.resultMessage)))
+        lines.append(
+            " ".join(
+                str(report.value(result, p))
+                for p in (SH.focusNode, SH.resultPath, SH.value, SH.resultMessage)
+            )
+        )
     return sorted(lines)
 
 
@@ -61,11 +67,25 @@ def violations(data: Graph, shapes: Shapes) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 
 #: How udata guesses an RDF format: from the URL's ending, else from a HEAD's Content-Type.
-EXTENSIONS = {".jsonld": "json-ld", ".json": "json-ld", ".ttl": "turtle", ".rdf": "xml",
-              ".xml": "xml", ".nt": "nt", ".n3": "n3", ".trig": "trig"}
-MEDIA_TYPES = {"application/ld+json": "json-ld", "application/json": "json-ld",
-               "text/turtle": "turtle", "application/rdf+xml": "xml",
-               "application/n-triples": "nt", "text/n3": "n3", "application/trig": "trig"}
+EXTENSIONS = {
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".ttl": "turtle",
+    ".rdf": "xml",
+    ".xml": "xml",
+    ".nt": "nt",
+    ".n3": "n3",
+    ".trig": "trig",
+}
+MEDIA_TYPES = {
+    "application/ld+json": "json-ld",
+    "application/json": "json-ld",
+    "text/turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/n-triples": "nt",
+    "text/n3": "n3",
+    "application/trig": "trig",
+}
 #: Known pagination vocabularies, as udata's DCAT backend lists them.
 PAGINATION = ((HYDRA.PartialCollectionView, HYDRA.next), (HYDRA.PagedCollection, HYDRA.nextPage))
 
@@ -74,7 +94,9 @@ PAGINATION = ((HYDRA.PartialCollectionView, HYDRA.next), (HYDRA.PagedCollection,
 class Harvested:
     datasets: dict[str, dict] = field(default_factory=dict)  # identifier → what was kept
     skipped: list[str] = field(default_factory=list)
-    seen: list[str] = field(default_factory=list)  # every dataset identifier, in order, repeats kept
+    seen: list[str] = field(
+        default_factory=list
+    )  # every dataset identifier, in order, repeats kept
     pages: list[str] = field(default_factory=list)
     graphs: list[Graph] = field(default_factory=list)
     total_items: int | None = None
@@ -116,21 +138,30 @@ def harvest(url: str, keep_graphs: bool = False, max_pages: int = 1000) -> Harve
             resources = []
             for distribution in page.objects(node, DCAT.distribution):
                 address = page.value(distribution, DCAT.downloadURL) or page.value(
-                    distribution, DCAT.accessURL)
+                    distribution, DCAT.accessURL
+                )
                 if address is None:
                     continue
-                resources.append({
-                    "url": str(address),
-                    "format": page.value(distribution, DCTERMS["format"]),
-                    "media": page.value(distribution, DCAT.mediaType),
-                    "bytes": page.value(distribution, DCAT.byteSize),
-                    "node": distribution,
-                })
+                resources.append(
+                    {
+                        "url": str(address),
+                        "format": page.value(distribution, DCTERMS["format"]),
+                        "media": page.value(distribution, DCAT.mediaType),
+                        "bytes": page.value(distribution, DCAT.byteSize),
+                        "node": distribution,
+                    }
+                )
             licences = {str(o) for o in page.objects(node, DCTERMS.license)}
-            licences |= {str(page.value(d, DCTERMS.license)) for d in page.objects(node, DCAT.distribution)
-                         if page.value(d, DCTERMS.license) is not None}
+            licences |= {
+                str(page.value(d, DCTERMS.license))
+                for d in page.objects(node, DCAT.distribution)
+                if page.value(d, DCTERMS.license) is not None
+            }
             result.datasets[str(identifier)] = {
-                "node": node, "title": str(title), "resources": resources, "licences": licences,
+                "node": node,
+                "title": str(title),
+                "resources": resources,
+                "licences": licences,
             }
         following = None
         for cls, prop in PAGINATION:
@@ -154,7 +185,7 @@ def read_rdf(content: bytes, url: str) -> Graph | Dataset:
         dataset = Dataset()
         dataset.parse(data=content, format="nquads")
         return dataset
-    fmt = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}[url[url.rfind("."):]]
+    fmt = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}[url[url.rfind(".") :]]
     return Graph().parse(data=content, format=fmt)
 
 
@@ -164,5 +195,15 @@ def distinct_triples(rdf: Graph | Dataset) -> int:
     return len(rdf)
 
 
-__all__ = ["ETALAB", "HYDRA", "Harvested", "Shapes", "dcat_ap_shapes", "distinct_triples",
-           "harvest", "read_rdf", "violations", "URIRef"]
+__all__ = [
+    "ETALAB",
+    "HYDRA",
+    "Harvested",
+    "Shapes",
+    "dcat_ap_shapes",
+    "distinct_triples",
+    "harvest",
+    "read_rdf",
+    "violations",
+    "URIRef",
+]

@@ -65,10 +65,16 @@ def _wait_until_up(server: SparqlServer, timeout: float) -> SparqlServer:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise RuntimeError(f"{server.name} exited with {server.process.returncode}:\n{server.log()}")
+            raise RuntimeError(
+                f"{server.name} exited with {server.process.returncode}:\n{server.log()}"
+            )
         try:
-            answer = requests.get(server.query_url, params={"query": "ASK {}"}, timeout=2,
-                                  headers={"Accept": "application/sparql-results+json"})
+            answer = requests.get(
+                server.query_url,
+                params={"query": "ASK {}"},
+                timeout=2,
+                headers={"Accept": "application/sparql-results+json"},
+            )
             if answer.status_code == 200:
                 return server
         except requests.RequestException:
@@ -79,7 +85,9 @@ def _wait_until_up(server: SparqlServer, timeout: float) -> SparqlServer:
 
 
 def start_oxigraph(directory: Path) -> SparqlServer:
-    binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+    binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
+        "oxigraph"
+    )
     if not binary:
         missing("oxigraph", "pip install -e '.[test]' (the oxigraph package)")
     port = free_port()
@@ -87,12 +95,24 @@ def start_oxigraph(directory: Path) -> SparqlServer:
     log_path = directory / "oxigraph.log"
     with log_path.open("w") as log:  # the child keeps its own descriptor
         process = subprocess.Popen(
-            [binary, "serve", "--location", str(directory / "data"), "--bind", f"127.0.0.1:{port}",
-             "--union-default-graph", "--timeout-s", "10"],  # its own time-out ends abandoned work
-            stdout=log, stderr=subprocess.STDOUT,
+            [
+                binary,
+                "serve",
+                "--location",
+                str(directory / "data"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--union-default-graph",
+                "--timeout-s",
+                "10",
+            ],  # its own time-out ends abandoned work
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
-    return _wait_until_up(SparqlServer("oxigraph", f"{base}/query", f"{base}/update", process, log_path), 60)
+    return _wait_until_up(
+        SparqlServer("oxigraph", f"{base}/query", f"{base}/update", process, log_path), 60
+    )
 
 
 VIRTUOSO_INI = """\
@@ -162,7 +182,9 @@ def start_virtuoso(directory: Path) -> SparqlServer:
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [binary, "+foreground", "+configfile", str(ini)],
-            stdout=log, stderr=subprocess.STDOUT, cwd=directory,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=directory,
         )
     url = f"http://127.0.0.1:{http_port}/sparql"
     # A new database is created on first start: that takes several seconds.
@@ -171,14 +193,24 @@ def start_virtuoso(directory: Path) -> SparqlServer:
     # documentation graphs Virtuoso installs are no data of ours. Its own system graph (virtrdf#,
     # about 2,500 triples) is made private, so that the default graph, the union of all graphs,
     # holds our data only (docs/store.md).
-    statements = 'GRANT SPARQL_UPDATE TO "SPARQL";\n' + "".join(
-        f"SPARQL CLEAR GRAPH <{graph}>;\n"
-        for graph in ("http://www.w3.org/ns/ldp#", "http://www.w3.org/2002/07/owl#",
-                      "http://localuriqaserver/sparql")
-    ) + VIRTUOSO_PRIVATE_SYSTEM_GRAPH
+    statements = (
+        'GRANT SPARQL_UPDATE TO "SPARQL";\n'
+        + "".join(
+            f"SPARQL CLEAR GRAPH <{graph}>;\n"
+            for graph in (
+                "http://www.w3.org/ns/ldp#",
+                "http://www.w3.org/2002/07/owl#",
+                "http://localuriqaserver/sparql",
+            )
+        )
+        + VIRTUOSO_PRIVATE_SYSTEM_GRAPH
+    )
     done = subprocess.run(
-        [isql, f"127.0.0.1:{isql_port}", "dba", "dba"], input=statements, text=True,
-        capture_output=True, timeout=60,
+        [isql, f"127.0.0.1:{isql_port}", "dba", "dba"],
+        input=statements,
+        text=True,
+        capture_output=True,
+        timeout=60,
     )
     if done.returncode != 0 or "Error" in done.stdout + done.stderr:
         server.stop()

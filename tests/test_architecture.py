@@ -6,15 +6,26 @@ import ast
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 PACKAGE = ROOT / "service"
 #: Web modules that every blueprint may use: they are helpers, not blueprints.
-WEB_HELPERS = {"service.web", "service.web.site", "service.web.context", "service.web.responses", "service.web.caching",
-               "service.web.bodies"}
+WEB_HELPERS = {
+    "service.web",
+    "service.web.site",
+    "service.web.context",
+    "service.web.responses",
+    "service.web.caching",
+    "service.web.bodies",
+}
 #: What the store package may import besides itself.
-STORE_MAY_USE = {"service.errors", "service.files", "service.formats", "service.config", "service.namespaces"}
+STORE_MAY_USE = {
+    "service.errors",
+    "service.files",
+    "service.formats",
+    "service.config",
+    "service.namespaces",
+}
 
 
 def module_name(path: Path) -> str:
@@ -47,7 +58,9 @@ def imported(path: Path) -> set[str]:
 
 def module_exists(name: str) -> bool:
     relative = Path(*name.split("."))
-    return (ROOT / relative).with_suffix(".py").is_file() or (ROOT / relative / "__init__.py").is_file()
+    return (ROOT / relative).with_suffix(".py").is_file() or (
+        ROOT / relative / "__init__.py"
+    ).is_file()
 
 
 MODULES = sorted(
@@ -55,12 +68,18 @@ MODULES = sorted(
 )
 #: The RDF core: every module of the package but the store, the web layer, the app and the CLI
 #: (sub-packages such as ``service.ingest`` included).
-CORE = [p for p in MODULES
-        if not module_name(p).startswith(("service.store", "service.web"))
-        and module_name(p) not in {"service", "service.app", "service.cli"}]
+CORE = [
+    p
+    for p in MODULES
+    if not module_name(p).startswith(("service.store", "service.web"))
+    and module_name(p) not in {"service", "service.app", "service.cli"}
+]
 STORE = [p for p in MODULES if module_name(p).startswith("service.store")]
-BLUEPRINTS = [p for p in MODULES if module_name(p).startswith("service.web.")
-              and module_name(p) not in WEB_HELPERS]
+BLUEPRINTS = [
+    p
+    for p in MODULES
+    if module_name(p).startswith("service.web.") and module_name(p) not in WEB_HELPERS
+]
 
 
 def test_the_lists_are_not_empty():
@@ -70,8 +89,10 @@ def test_the_lists_are_not_empty():
 @pytest.mark.parametrize("path", CORE + STORE, ids=lambda p: module_name(p))
 def test_the_rdf_core_and_the_store_never_import_flask_or_the_web(path):
     forbidden = {
-        name for name in imported(path)
-        if name.split(".")[0] == "flask" or name.startswith(("service.web", "service.app", "service.cli"))
+        name
+        for name in imported(path)
+        if name.split(".")[0] == "flask"
+        or name.startswith(("service.web", "service.app", "service.cli"))
     }
     assert forbidden == set()
 
@@ -79,7 +100,9 @@ def test_the_rdf_core_and_the_store_never_import_flask_or_the_web(path):
 @pytest.mark.parametrize("path", STORE, ids=lambda p: module_name(p))
 def test_the_store_depends_on_nothing_above_it(path):
     ours = {name for name in imported(path) if name.startswith("service")}
-    above = {name for name in ours if not name.startswith("service.store") and name not in STORE_MAY_USE}
+    above = {
+        name for name in ours if not name.startswith("service.store") and name not in STORE_MAY_USE
+    }
     assert above == set()
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 import requests
+from conftest import start_server
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from conftest import start_server
 from service.config import DEFAULT_BASE
 from service.namespaces import MED, MEDSH, SDO, rebase
 
@@ -23,15 +23,20 @@ LIEVIN = "id/event/2019-12-04-journee-regionale-lievin"
 
 @pytest.fixture(scope="module")
 def other(tmp_path_factory):
-    running = start_server(tmp_path_factory.mktemp("other-base") / "store",
-                           {"MEDIATION_BASE_URL": OTHER})
+    running = start_server(
+        tmp_path_factory.mktemp("other-base") / "store", {"MEDIATION_BASE_URL": OTHER}
+    )
     yield running
     running.stop()
 
 
 def ask(server, query: str) -> list[dict]:
-    response = requests.get(server.url + "sparql", params={"query": query},
-                            headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    response = requests.get(
+        server.url + "sparql",
+        params={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
     assert response.status_code == 200, response.text
     return response.json()["results"]["bindings"]
 
@@ -52,22 +57,29 @@ def test_the_seed_event_dereferences_under_the_other_base(other):
     event = URIRef(OTHER + LIEVIN)
     assert (event, RDF.type, SDO.Event) in graph
     assert Literal("2019-12-04", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")) in set(
-        graph.objects(event, SDO.startDate))
+        graph.objects(event, SDO.startDate)
+    )
     # Its links point under the other base too, its vocabulary stays persistent.
     assert any(str(o).startswith(OTHER + "id/place/") for o in graph.objects(event, SDO.location))
     assert any(p.startswith(str(MED)) for p in graph.predicates(event))
 
 
 def test_no_resource_is_left_under_the_default_base(other):
-    rows = ask(other, f"""SELECT (COUNT(*) AS ?n) WHERE {{
+    rows = ask(
+        other,
+        f"""SELECT (COUNT(*) AS ?n) WHERE {{
         ?s ?p ?o
         FILTER(STRSTARTS(STR(?s), "{DEFAULT_BASE}id/") || STRSTARTS(STR(?o), "{DEFAULT_BASE}id/"))
-    }}""")
+    }}""",
+    )
     assert rows[0]["n"]["value"] == "0"
-    rows = ask(other, f"""SELECT (COUNT(*) AS ?n) WHERE {{
+    rows = ask(
+        other,
+        f"""SELECT (COUNT(*) AS ?n) WHERE {{
         GRAPH <{OTHER}graph/irev-2019-12-13-lievin> {{
             ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{OTHER}id/")) }}
-    }}""")
+    }}""",
+    )
     assert int(rows[0]["n"]["value"]) > 100
 
 

@@ -22,8 +22,8 @@ from rdflib.namespace import XSD
 from service.app import create_app
 from service.config import DEFAULT_BASE, load_config
 from service.namespaces import HYDRA, SDO
-from service.writes.publisher import ensure_seeded
 from service.store.embedded import EmbeddedStore
+from service.writes.publisher import ensure_seeded
 
 BASE = DEFAULT_BASE
 THEME = BASE + "id/theme/illectronisme"
@@ -85,9 +85,15 @@ def service(tmp_path_factory):
     directory = tmp_path_factory.mktemp("bounded") / "store"
     # No build after the writes of these tests (a long settle): what the build answers stays
     # the first build's, while the store moves on.
-    config = load_config(overrides={"store": str(directory), "write_token": f"alice:{TOKEN}",
-                                    "build_settle": 3600, "build_max_delay": 7200},
-                         environ={})
+    config = load_config(
+        overrides={
+            "store": str(directory),
+            "write_token": f"alice:{TOKEN}",
+            "build_settle": 3600,
+            "build_max_delay": 7200,
+        },
+        environ={},
+    )
     store = RecordingStore(directory, workers=False)
     ensure_seeded(store, config)
     app = create_app(config, store)
@@ -102,13 +108,17 @@ def service(tmp_path_factory):
 
 def write_event(client, slug: str, theme: str = THEME) -> str:
     iri = f"{BASE}id/event/{slug}"
-    update = (f"PREFIX schema: <https://schema.org/> INSERT DATA {{ GRAPH <{BASE}graph/essais> {{ "
-              f'<{iri}> a schema:Event ; schema:name "Atelier {slug}"@fr ; '
-              f'schema:startDate "2031-02-03"^^<{XSD.date}> ; schema:about <{theme}> ; '
-              f"schema:location <{BASE}id/place/arena-lievin> . }} }}")
-    answer = client.post("/sparql/update", data=update.encode("utf-8"),
-                         headers={"Authorization": f"Bearer {TOKEN}",
-                                  "Content-Type": "application/sparql-update"})
+    update = (
+        f"PREFIX schema: <https://schema.org/> INSERT DATA {{ GRAPH <{BASE}graph/essais> {{ "
+        f'<{iri}> a schema:Event ; schema:name "Atelier {slug}"@fr ; '
+        f'schema:startDate "2031-02-03"^^<{XSD.date}> ; schema:about <{theme}> ; '
+        f"schema:location <{BASE}id/place/arena-lievin> . }} }}"
+    )
+    answer = client.post(
+        "/sparql/update",
+        data=update.encode("utf-8"),
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/sparql-update"},
+    )
     assert answer.status_code in (200, 204), answer.get_data(as_text=True)
     return iri
 
@@ -121,8 +131,11 @@ def test_health_counts_nothing(service):
     assert reads == []
     build = state["builds"].current
     assert health["status"] == "ok" and health["generation"] == store.generation
-    assert health["build"] == {"generation": build.generation, "quads": build.manifest.quads,
-                               "finished": build.finished.isoformat()}
+    assert health["build"] == {
+        "generation": build.generation,
+        "quads": build.manifest.quads,
+        "finished": build.finished.isoformat(),
+    }
     assert health["index"] == {"state": "ready", "generation": store.generation}
 
 
@@ -141,12 +154,16 @@ def test_the_sitemap_is_the_builds_while_the_store_moves_on(service):
     assert reads == [], "the sitemap read the store"
     assert index.headers["ETag"] == before.headers["ETag"] and index.data == before.data
     assert events.status_code == 200 and events.headers["ETag"].startswith(f'"b{build.generation}-')
-    listed = {u.findtext("s:loc", namespaces=SITEMAP)
-              for u in ET.fromstring(events.data).findall("s:url", SITEMAP)}
+    listed = {
+        u.findtext("s:loc", namespaces=SITEMAP)
+        for u in ET.fromstring(events.data).findall("s:url", SITEMAP)
+    }
     assert "http://localhost/id/event/2019-12-04-journee-regionale-lievin" in listed
-    assert "http://localhost/" + created[len(BASE):] not in listed  # the next build lists it
-    assert client.get("/sitemap.xml", headers={"If-None-Match": index.headers["ETag"]}
-                      ).status_code == 304
+    assert "http://localhost/" + created[len(BASE) :] not in listed  # the next build lists it
+    assert (
+        client.get("/sitemap.xml", headers={"If-None-Match": index.headers["ETag"]}).status_code
+        == 304
+    )
 
 
 def test_home_and_unfiltered_lists_read_the_index_only(service):
@@ -161,13 +178,17 @@ def test_home_and_unfiltered_lists_read_the_index_only(service):
     assert reads == [], "the home page or a list read the store"
     assert home.status_code == page.status_code == themes.status_code == 200
     # The totals and facets followed the write at once (kept by the index's update).
-    total = int(store.select(f"""SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a ?t .
-        FILTER(STRSTARTS(STR(?e), "{BASE}id/event/") && !CONTAINS(STR(?e), "#")) }}""")[0]["n"])
+    total = int(
+        store.select(f"""SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a ?t .
+        FILTER(STRSTARTS(STR(?e), "{BASE}id/event/") && !CONTAINS(STR(?e), "#")) }}""")[0]["n"]
+    )
     listed = events.get_json()
     assert listed["total"] == total
     theme = next(v for v in listed["facets"]["theme"] if v["iri"] == THEME)
-    about = int(store.select(f"""SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a ?t ;
-        <{SDO.about}> <{THEME}> . FILTER(STRSTARTS(STR(?e), "{BASE}id/event/")) }}""")[0]["n"])
+    about = int(
+        store.select(f"""SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a ?t ;
+        <{SDO.about}> <{THEME}> . FILTER(STRSTARTS(STR(?e), "{BASE}id/event/")) }}""")[0]["n"]
+    )
     assert theme["count"] == about
     themed = client.get("/events.json?theme=illectronisme").get_json()["items"]
     assert created in {item["iri"] for item in themed}
@@ -189,9 +210,14 @@ def test_incoming_links_follow_a_write_without_reading_them_again(service):
     after = incoming_total(client, "/id/theme/illectronisme", SDO.about)
     store.unwatch()
     assert after == before + 1
-    linking = {str(r["s"]) for r in store.select(
-        f"SELECT ?s WHERE {{ ?s <{SDO.about}> <{THEME}> FILTER(isIRI(?s)) }}")}
+    linking = {
+        str(r["s"])
+        for r in store.select(f"SELECT ?s WHERE {{ ?s <{SDO.about}> <{THEME}> FILTER(isIRI(?s)) }}")
+    }
     assert after == len(linking)
-    incoming_reads = [q for kind, q in reads if kind == "select" and f"<{THEME}>" in q
-                      and ("COUNT(?s)" in q or "FILTER(isIRI(?s))" in q)]
+    incoming_reads = [
+        q
+        for kind, q in reads
+        if kind == "select" and f"<{THEME}>" in q and ("COUNT(?s)" in q or "FILTER(isIRI(?s))" in q)
+    ]
     assert incoming_reads == [], "incoming links were read from the store"

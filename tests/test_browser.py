@@ -14,9 +14,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from conftest import IN_CI
-
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -30,8 +28,10 @@ LIEVIN_NAME = "Journée régionale sur la médiation sociale à Liévin"
 def browser_paths() -> tuple[Path, Path]:
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
     if missing:
-        message = (f"Navigateur absent : {', '.join(missing)} (apt-get install chromium "
-                   f"chromium-driver). Browser missing: {', '.join(missing)}.")
+        message = (
+            f"Navigateur absent : {', '.join(missing)} (apt-get install chromium "
+            f"chromium-driver). Browser missing: {', '.join(missing)}."
+        )
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
@@ -43,10 +43,19 @@ def open_browser(javascript: bool = True):
     profile = tempfile.mkdtemp(prefix="mediation-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = str(chromium)
-    for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--no-first-run", "--lang=fr-FR",
-                     "--window-size=1280,1600", f"--user-data-dir={profile}"):
+    for argument in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--lang=fr-FR",
+        "--window-size=1280,1600",
+        f"--user-data-dir={profile}",
+    ):
         options.add_argument(argument)
     prefs = {"intl.accept_languages": "fr-FR,fr"}
     if not javascript:
@@ -124,11 +133,19 @@ def test_event_list_and_search_work_without_javascript(server, browser_without_j
     assert any("décembre 2019" in item.text for item in items)
 
     # A facet is a plain link: following it narrows the list.
-    facet = driver.find_element(By.CSS_SELECTOR, 'a[data-facet="territory"][data-value="departement/62"]')
-    count = int(facet.find_element(By.XPATH, "following-sibling::span[@class='count']")
-                .get_attribute("data-count"))
+    facet = driver.find_element(
+        By.CSS_SELECTOR, 'a[data-facet="territory"][data-value="departement/62"]'
+    )
+    count = int(
+        facet.find_element(By.XPATH, "following-sibling::span[@class='count']").get_attribute(
+            "data-count"
+        )
+    )
     facet.click()
-    assert "territory=departement%2F62" in driver.current_url or "territory=departement/62" in driver.current_url
+    assert (
+        "territory=departement%2F62" in driver.current_url
+        or "territory=departement/62" in driver.current_url
+    )
     assert len(driver.find_elements(By.CSS_SELECTOR, "ol.items > li")) == count
 
     # The search form is a plain form.

@@ -16,7 +16,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
 from tests.building import (
-    build_of, build_under_way, dumps_dir, signal_process, wait_for_build,
+    build_of,
+    build_under_way,
+    dumps_dir,
+    signal_process,
+    wait_for_build,
 )
 from tests.conftest import Server, start_server
 from tests.writing import BASE, TOKENS, health, insert_event, writable_server
@@ -24,10 +28,23 @@ from tests.writing import BASE, TOKENS, health, insert_event, writable_server
 WHOLE = URIRef(BASE + "catalog#all")
 FAST = {"MEDIATION_BUILD_SETTLE": "0.3"}
 #: What comes from a build, and what is read from the store at each request.
-FROM_BUILDS = ["catalog", "catalog.ttl", "catalog.html", ".well-known/void", "dumps/all.ttl",
-               "dumps/all.nq.gz", "dumps/graph/territories.ttl", "feeds/events.atom"]
-FROM_STORE = ["calendar/events.ics", "changes", "events", "healthz",
-              "id/event/2019-12-04-journee-regionale-lievin"]
+FROM_BUILDS = [
+    "catalog",
+    "catalog.ttl",
+    "catalog.html",
+    ".well-known/void",
+    "dumps/all.ttl",
+    "dumps/all.nq.gz",
+    "dumps/graph/territories.ttl",
+    "feeds/events.atom",
+]
+FROM_STORE = [
+    "calendar/events.ics",
+    "changes",
+    "events",
+    "healthz",
+    "id/event/2019-12-04-journee-regionale-lievin",
+]
 
 
 def void_triples(response) -> int:
@@ -43,8 +60,7 @@ def dump_lines(server: Server) -> list[bytes]:
 
 def write_event(server: Server, slug: str) -> int:
     """A new event written through the write routes; the store's generation after it."""
-    response = insert_event(server, f"{BASE}id/event/{slug}", f"Journée {slug}",
-                            start="2031-03-03")
+    response = insert_event(server, f"{BASE}id/event/{slug}", f"Journée {slug}", start="2031-03-03")
     assert response.status_code in (200, 204), response.text
     return health(server)["generation"]
 
@@ -118,15 +134,25 @@ def test_during_a_build_requests_get_the_previous_build_then_the_new_one(fresh):
     after = wait_for_build(server, generation, timeout=120)
     assert after.headers["ETag"] != before.headers["ETag"]
     assert void_triples(after) >= triples + 5
-    assert server.get(".well-known/void",
-                      headers={"If-None-Match": before.headers["ETag"]}).status_code == 200
+    assert (
+        server.get(
+            ".well-known/void", headers={"If-None-Match": before.headers["ETag"]}
+        ).status_code
+        == 200
+    )
     new_lines = dump_lines(server)
     assert len(new_lines) == void_triples(after)
     assert any(b"2031-03-03-pendant-la-construction" in line for line in new_lines)
-    modified = Graph().parse(data=server.get("catalog.ttl").content, format="turtle").value(
-        URIRef(BASE + "catalog"), DCTERMS.modified)
-    assert str(modified) > str(Graph().parse(data=catalog.content, format="turtle").value(
-        URIRef(BASE + "catalog"), DCTERMS.modified))
+    modified = (
+        Graph()
+        .parse(data=server.get("catalog.ttl").content, format="turtle")
+        .value(URIRef(BASE + "catalog"), DCTERMS.modified)
+    )
+    assert str(modified) > str(
+        Graph()
+        .parse(data=catalog.content, format="turtle")
+        .value(URIRef(BASE + "catalog"), DCTERMS.modified)
+    )
 
 
 def test_a_build_killed_half_way_leaves_the_previous_one_served_after_a_restart(tmp_path):
@@ -166,11 +192,15 @@ def test_a_burst_of_writes_makes_one_build(tmp_path):
         first = build_of(wait_for_build(server))
         generations = [write_event(server, f"2031-03-0{n}-rafale-{n}") for n in range(1, 5)]
         wait_for_build(server, generations[-1], timeout=120)
-        started = [int(line.split("generation ")[1].split()[0])
-                   for line in server.log().splitlines()
-                   if "open-data build of generation" in line and "started" in line]
+        started = [
+            int(line.split("generation ")[1].split()[0])
+            for line in server.log().splitlines()
+            if "open-data build of generation" in line and "started" in line
+        ]
         assert started == [first, generations[-1]]
-        assert sorted(p.name for p in dumps_dir(server).iterdir() if p.name.startswith("g")) == \
-            [f"g{first}", f"g{generations[-1]}"]
+        assert sorted(p.name for p in dumps_dir(server).iterdir() if p.name.startswith("g")) == [
+            f"g{first}",
+            f"g{generations[-1]}",
+        ]
     finally:
         server.stop()

@@ -67,25 +67,40 @@ def test_the_list_holds_the_seed_events_with_their_dates_and_places(server):
     assert RESTITUTION not in found
 
 
-@pytest.mark.parametrize("params, present, absent", [
-    ({"territory": "commune/02691"}, {SAINT_QUENTIN}, {LIEVIN}),
-    ({"territory": "departement/62"}, {LIEVIN}, {SAINT_QUENTIN}),
-    ({"theme": "illectronisme"}, {LIEVIN}, {SAINT_QUENTIN}),
-    ({"organizer": "irev"}, {BASE + "id/event/2019-12-04-lievin-atelier-integration-territoriale"},
-     {SAINT_QUENTIN}),
-    ({"when": "upcoming"}, set(), {LIEVIN, SAINT_QUENTIN}),
-    ({"from": "2019-12-01"}, {LIEVIN}, {SAINT_QUENTIN}),
-])
+@pytest.mark.parametrize(
+    "params, present, absent",
+    [
+        ({"territory": "commune/02691"}, {SAINT_QUENTIN}, {LIEVIN}),
+        ({"territory": "departement/62"}, {LIEVIN}, {SAINT_QUENTIN}),
+        ({"theme": "illectronisme"}, {LIEVIN}, {SAINT_QUENTIN}),
+        (
+            {"organizer": "irev"},
+            {BASE + "id/event/2019-12-04-lievin-atelier-integration-territoriale"},
+            {SAINT_QUENTIN},
+        ),
+        ({"when": "upcoming"}, set(), {LIEVIN, SAINT_QUENTIN}),
+        ({"from": "2019-12-01"}, {LIEVIN}, {SAINT_QUENTIN}),
+    ],
+)
 def test_lists_are_filtered_like_the_events_list(server, params, present, absent):
     found = set(events(calendar(server, "calendar/events.ics", **params)))
     assert present <= found
     assert not absent & found
 
 
-@pytest.mark.parametrize("params", [{"theme": "no-such-theme"}, {"when": "soon"},
-                                    {"from": "2019-13-45"}, {"territory": "<script>"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"theme": "no-such-theme"},
+        {"when": "soon"},
+        {"from": "2019-13-45"},
+        {"territory": "<script>"},
+    ],
+)
 def test_bad_filters_are_400_with_a_message(server, params):
-    response = server.get("calendar/events.ics", params=params, headers={"Accept": "application/json"})
+    response = server.get(
+        "calendar/events.ics", params=params, headers={"Accept": "application/json"}
+    )
     assert response.status_code == 400
     assert response.json()["message"]["fr"] and response.json()["message"]["en"]
 
@@ -96,16 +111,23 @@ def test_an_undated_event_has_an_empty_calendar_and_an_unknown_one_is_404(server
 
 
 def test_pages_link_their_calendars(server):
-    page = server.get("id/event/2019-12-04-journee-regionale-lievin", headers={"Accept": "text/html"})
-    assert ('<link rel="alternate" type="text/calendar" '
-            'href="/id/event/2019-12-04-journee-regionale-lievin.ics"') in page.text
-    listing = server.get("events", params={"theme": "illectronisme"}, headers={"Accept": "text/html"})
+    page = server.get(
+        "id/event/2019-12-04-journee-regionale-lievin", headers={"Accept": "text/html"}
+    )
+    assert (
+        '<link rel="alternate" type="text/calendar" '
+        'href="/id/event/2019-12-04-journee-regionale-lievin.ics"'
+    ) in page.text
+    listing = server.get(
+        "events", params={"theme": "illectronisme"}, headers={"Accept": "text/html"}
+    )
     assert 'type="text/calendar" href="/calendar/events.ics?theme=illectronisme"' in listing.text
 
 
 def test_calendars_follow_the_language(server):
-    english = server.get("id/event/2019-12-04-journee-regionale-lievin.ics",
-                         headers={"Accept-Language": "en"})
+    english = server.get(
+        "id/event/2019-12-04-journee-regionale-lievin.ics", headers={"Accept-Language": "en"}
+    )
     day = events(Calendar.from_ical(english.content))[LIEVIN]
     assert str(day["SUMMARY"]) == "Regional day on social mediation in Liévin"
     assert "Accept-Language" in english.headers["Vary"]

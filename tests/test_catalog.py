@@ -9,8 +9,7 @@ import json
 import re
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib import Namespace
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from SPARQLWrapper import JSON, SPARQLWrapper
 
@@ -60,7 +59,9 @@ def test_the_shapes_are_read_with_their_undefined_links_dropped(shared):
 
 
 @pytest.mark.parametrize("path, headers, media, fmt", FORMS)
-def test_every_form_of_the_catalog_passes_the_dcat_ap_shapes(server, shared, path, headers, media, fmt):
+def test_every_form_of_the_catalog_passes_the_dcat_ap_shapes(
+    server, shared, path, headers, media, fmt
+):
     response = server.get(path, headers=headers or {"Accept": None})
     assert response.status_code == 200
     assert response.headers["Content-Type"].split(";")[0] == media
@@ -117,8 +118,11 @@ def test_the_whole_its_parts_and_every_source_graph_are_datasets(server, catalog
     sparql = SPARQLWrapper(server.url + "sparql")
     sparql.setQuery("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
     sparql.setReturnFormat(JSON)
-    graphs = {b["g"]["value"] for b in sparql.queryAndConvert()["results"]["bindings"]
-              if b["g"]["value"].startswith(BASE + "graph/")}
+    graphs = {
+        b["g"]["value"]
+        for b in sparql.queryAndConvert()["results"]["bindings"]
+        if b["g"]["value"].startswith(BASE + "graph/")
+    }
     assert graphs and graphs <= {str(d) for d in datasets}
     total = int(catalog.value(CATALOG, HYDRA.totalItems))
     assert total == len(datasets) == 5 + len(graphs)
@@ -160,20 +164,28 @@ def test_coverage_in_space_and_time_comes_from_the_events(catalog):
 
 
 def test_themes_are_eu_data_themes_and_ours(catalog):
-    assert URIRef(EU_THEME + "SOCI") in set(catalog.objects(URIRef(BASE + "catalog#all"), DCAT.theme))
-    assert URIRef(EU_THEME + "REGI") in set(catalog.objects(URIRef(BASE + "catalog#places"), DCAT.theme))
+    assert URIRef(EU_THEME + "SOCI") in set(
+        catalog.objects(URIRef(BASE + "catalog#all"), DCAT.theme)
+    )
+    assert URIRef(EU_THEME + "REGI") in set(
+        catalog.objects(URIRef(BASE + "catalog#places"), DCAT.theme)
+    )
     taxonomies = set(catalog.objects(CATALOG, DCAT.themeTaxonomy))
     assert URIRef("http://publications.europa.eu/resource/authority/data-theme") in taxonomies
     assert URIRef(BASE + "id/scheme/thematiques-mediation") in taxonomies
     assert {str(label) for label in catalog.objects(URIRef(EU_THEME + "SOCI"), SKOS.prefLabel)} == {
-        "Population et société", "Population and society"}
+        "Population et société",
+        "Population and society",
+    }
 
 
 def test_distributions_say_format_media_type_size_and_checksum(server, catalog):
     whole = URIRef(BASE + "catalog#all")
     distributions = set(catalog.objects(whole, DCAT.distribution))
     formats = {str(catalog.value(d, DCTERMS["format"])) for d in distributions}
-    assert formats == {FILE_TYPE + t for t in ("RDF_TURTLE", "RDF_N_TRIPLES", "JSON_LD", "RDF_N_QUADS")}
+    assert formats == {
+        FILE_TYPE + t for t in ("RDF_TURTLE", "RDF_N_TRIPLES", "JSON_LD", "RDF_N_QUADS")
+    }
     for distribution in distributions:
         url = catalog.value(distribution, DCAT.downloadURL)
         assert str(url).startswith(server.url + "dumps/")
@@ -181,11 +193,16 @@ def test_distributions_say_format_media_type_size_and_checksum(server, catalog):
         media = catalog.value(distribution, DCAT.mediaType)
         assert str(media).startswith(IANA) and (media, RDF.type, DCTERMS.MediaType) in catalog
         if str(url).endswith(".gz"):
-            assert catalog.value(distribution, DCAT.compressFormat) == URIRef(IANA + "application/gzip")
-        body = server.get(str(url)[len(server.url):]).content
+            assert catalog.value(distribution, DCAT.compressFormat) == URIRef(
+                IANA + "application/gzip"
+            )
+        body = server.get(str(url)[len(server.url) :]).content
         assert int(catalog.value(distribution, DCAT.byteSize)) == len(body)
         checksum = catalog.value(distribution, URIRef(SPDX + "checksum"))
-        assert str(catalog.value(checksum, URIRef(SPDX + "checksumValue"))) == hashlib.sha256(body).hexdigest()
+        assert (
+            str(catalog.value(checksum, URIRef(SPDX + "checksumValue")))
+            == hashlib.sha256(body).hexdigest()
+        )
 
 
 def test_the_sparql_endpoint_is_a_data_service(server, catalog):
@@ -195,10 +212,13 @@ def test_the_sparql_endpoint_is_a_data_service(server, catalog):
     assert catalog.value(service, DCAT.endpointURL) == URIRef(server.url + "sparql")
     assert catalog.value(service, DCAT.servesDataset) == URIRef(BASE + "catalog#all")
     description = catalog.value(service, DCAT.endpointDescription)
-    answer = server.get(str(description)[len(server.url):])
+    answer = server.get(str(description)[len(server.url) :])
     assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/turtle")
-    assert (None, RDF.type, URIRef("http://www.w3.org/ns/sparql-service-description#Service")) in \
-        Graph().parse(data=answer.content, format="turtle")
+    assert (
+        None,
+        RDF.type,
+        URIRef("http://www.w3.org/ns/sparql-service-description#Service"),
+    ) in Graph().parse(data=answer.content, format="turtle")
 
 
 def test_issued_and_modified_come_from_the_data(catalog):
@@ -221,7 +241,10 @@ def test_the_page_for_people_carries_schema_org_dataset_markup(server):
     assert events["license"] == ETALAB
     assert events["temporalCoverage"] == "2019-11-19/2019-12-04"
     assert {d["encodingFormat"] for d in events["distribution"]} == {
-        "text/turtle", "application/n-triples", "application/ld+json"}
+        "text/turtle",
+        "application/n-triples",
+        "application/ld+json",
+    }
     assert 'href="/dumps/events.ttl"' in response.text
     assert '<link rel="alternate" type="text/turtle" href="/catalog.ttl"' in response.text
 
@@ -232,11 +255,24 @@ def test_a_bad_page_key_is_a_400(server):
     assert "after" in response.text
 
 
-@pytest.mark.parametrize("path", [
-    "", "events", "id/event/2019-12-04-journee-regionale-lievin", "sitemap.xml", "sparql",
-    "sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D", "catalog", ".well-known/void",
-    "dumps/all.ttl", "changes", "feeds/events.atom", "calendar/events.ics", "healthz",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "events",
+        "id/event/2019-12-04-journee-regionale-lievin",
+        "sitemap.xml",
+        "sparql",
+        "sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D",
+        "catalog",
+        ".well-known/void",
+        "dumps/all.ttl",
+        "changes",
+        "feeds/events.atom",
+        "calendar/events.ics",
+        "healthz",
+    ],
+)
 def test_every_get_route_answers_conditional_requests(server, path):
     headers = {"Accept": "application/sparql-results+json"} if "query=" in path else {}
     first = server.get(path, headers=headers)
@@ -244,4 +280,6 @@ def test_every_get_route_answers_conditional_requests(server, path):
     etag, modified = first.headers.get("ETag"), first.headers.get("Last-Modified")
     assert etag and modified, path
     assert server.get(path, headers={**headers, "If-None-Match": etag}).status_code == 304, path
-    assert server.get(path, headers={**headers, "If-Modified-Since": modified}).status_code == 304, path
+    assert (
+        server.get(path, headers={**headers, "If-Modified-Since": modified}).status_code == 304
+    ), path

@@ -12,8 +12,8 @@ from rdflib import RDF, Graph, URIRef
 
 from service.config import load_config
 from service.formats import NQUADS
-from service.writes.publisher import ensure_seeded
 from service.store import open_store
+from service.writes.publisher import ensure_seeded
 from tests.building import wait_for_build
 from tests.conftest import start_server
 from tests.dcat_ap import HYDRA, dcat_ap_shapes, harvest, violations
@@ -71,7 +71,7 @@ def test_walking_hydra_next_meets_every_dataset_once(crowded, path):
     view = next(first.subjects(RDF.type, HYDRA.PartialCollectionView))
     assert str(first.value(view, HYDRA.last)) == walked.pages[-1]
     assert first.value(view, HYDRA.previous) is None
-    for before, page, graph in zip(walked.pages, walked.pages[1:], walked.graphs[1:]):
+    for before, page, graph in zip(walked.pages, walked.pages[1:], walked.graphs[1:], strict=False):
         view = URIRef(page)
         assert str(graph.value(view, HYDRA.previous)) == before
         assert str(graph.value(view, HYDRA.first)) == walked.pages[0]
@@ -83,7 +83,7 @@ def test_a_page_deep_in_the_walk_passes_the_dcat_ap_shapes(crowded, shared):
     first = Graph().parse(data=server.get("catalog.ttl").content, format="turtle")
     view = next(first.subjects(RDF.type, HYDRA.PartialCollectionView))
     address = str(first.value(view, HYDRA.last))
-    last = Graph().parse(data=server.get(address[len(server.url):]).content, format="turtle")
+    last = Graph().parse(data=server.get(address[len(server.url) :]).content, format="turtle")
     assert (None, URIRef("http://www.w3.org/ns/dcat#dataset"), None) in last
     assert violations(last, dcat_ap_shapes(shared)) == []
 
@@ -94,7 +94,9 @@ def test_a_key_that_is_gone_still_has_its_place(crowded):
     response = server.get("catalog.ttl", params={"after": f"{BASE}graph/publisher-00041-gone"})
     assert response.status_code == 200
     page = Graph().parse(data=response.content, format="turtle")
-    identifiers = sorted(str(d) for d in page.objects(URIRef(BASE + "catalog"),
-                                                       URIRef("http://www.w3.org/ns/dcat#dataset")))
+    identifiers = sorted(
+        str(d)
+        for d in page.objects(URIRef(BASE + "catalog"), URIRef("http://www.w3.org/ns/dcat#dataset"))
+    )
     assert identifiers[0] == f"{BASE}graph/publisher-00042"
     assert len(identifiers) == PAGE_SIZE

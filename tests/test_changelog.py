@@ -13,7 +13,7 @@ exactly once, forwards and backwards.
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
@@ -32,19 +32,31 @@ AS = "https://www.w3.org/ns/activitystreams#"
 def second(text: str) -> str:
     """A time as the change feed writes it: UTC, to the second."""
     moment = datetime.fromisoformat(text.strip().replace(" ", "T").replace("Z", "+00:00"))
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def recorded(server: Server) -> set[tuple[str, ...]]:
     """Every activity of the history graph: item, type, resource, time, agent, change."""
-    rows = select(server, f"""SELECT ?item ?type ?object ?published ?name ?change WHERE {{
+    rows = select(
+        server,
+        f"""SELECT ?item ?type ?object ?published ?name ?change WHERE {{
         GRAPH <{HISTORY}> {{
           ?item a ?type ; as:object ?object ; as:published ?published ; dct:isPartOf ?change .
           ?change prov:wasAssociatedWith/foaf:name ?name .
-          VALUES ?type {{ as:Create as:Update as:Delete }} }} }}""")
-    return {(row["item"], row["type"][len(AS):], row["object"], second(row["published"]),
-             row["name"], row["change"]) for row in rows}
+          VALUES ?type {{ as:Create as:Update as:Delete }} }} }}""",
+    )
+    return {
+        (
+            row["item"],
+            row["type"][len(AS) :],
+            row["object"],
+            second(row["published"]),
+            row["name"],
+            row["change"],
+        )
+        for row in rows
+    }
 
 
 def feed_pages(server: Server) -> tuple[dict, list[dict]]:
@@ -52,7 +64,7 @@ def feed_pages(server: Server) -> tuple[dict, list[dict]]:
     collection = server.get("changes").json()
     pages, address = [], collection["first"]
     while address:
-        answer = server.get(address[len(server.url):])
+        answer = server.get(address[len(server.url) :])
         assert answer.status_code == 200, answer.text
         pages.append(answer.json())
         address = pages[-1].get("next")
@@ -62,9 +74,18 @@ def feed_pages(server: Server) -> tuple[dict, list[dict]]:
 def served(server: Server) -> list[tuple[str, ...]]:
     """Every activity of the change feed, in its order, as :func:`recorded` gives them."""
     _, pages = feed_pages(server)
-    return [(item["id"], item["type"], item["object"]["id"], item["published"],
-             item["actor"]["name"], item["context"])
-            for page in pages for item in page["orderedItems"]]
+    return [
+        (
+            item["id"],
+            item["type"],
+            item["object"]["id"],
+            item["published"],
+            item["actor"]["name"],
+            item["context"],
+        )
+        for page in pages
+        for item in page["orderedItems"]
+    ]
 
 
 def log_state(store: Path) -> dict[str, str]:
@@ -125,11 +146,14 @@ def insert_events(server: Server, numbers: list[int], graph: str | None = None):
 def rename(server: Server, numbers: list[int], suffix: str) -> None:
     """One write giving several events a new description (an update of each)."""
     graph, values = GRAPH["essais"], " ".join(f"<{event(n)}>" for n in numbers)
-    answer = update(server, f"""{PREFIXES}
+    answer = update(
+        server,
+        f"""{PREFIXES}
         DELETE {{ GRAPH <{graph}> {{ ?e schema:description ?d }} }}
         INSERT {{ GRAPH <{graph}> {{ ?e schema:description "{suffix}"@fr }} }}
         WHERE {{ VALUES ?e {{ {values} }}
-                 OPTIONAL {{ GRAPH <{graph}> {{ ?e schema:description ?d }} }} }}""")
+                 OPTIONAL {{ GRAPH <{graph}> {{ ?e schema:description ?d }} }} }}""",
+    )
     assert answer.status_code == 200, answer.text
 
 
@@ -152,23 +176,41 @@ def test_the_log_says_what_the_history_graph_says_through_crashes_and_removals(t
         rename(server, [1, 2], "Renommée")
         delete(server, 3)
         # One write into two graphs: two resources, two targets.
-        body = (f"GRAPH <{GRAPH['essais']}> {{ {_turtle(4)} }} "
-                f"GRAPH <{GRAPH['essais-bis']}> {{ {_turtle(5)} }}")
+        body = (
+            f"GRAPH <{GRAPH['essais']}> {{ {_turtle(4)} }} "
+            f"GRAPH <{GRAPH['essais-bis']}> {{ {_turtle(5)} }}"
+        )
         assert update(server, f"{PREFIXES}INSERT DATA {{ {body} }}").status_code == 200
         written = assert_in_step(server)
         assert {(row[1], row[2]) for row in written} >= {
-            ("Create", event(1)), ("Update", event(2)), ("Delete", event(3)), ("Create", event(5))}
+            ("Create", event(1)),
+            ("Update", event(2)),
+            ("Delete", event(3)),
+            ("Create", event(5)),
+        }
         # A resource's history reads the log: the page shows its changes, newest first.
         page = server.get("id/event/journal-1", headers={"Accept": "text/html"}).text
         section = page.split('id="history-title"', 1)[1].split("</section>", 1)[0]
-        shown = [piece.split('"', 1)[0] for piece in section.split('href="')[1:]
-                 if piece.startswith("/id/change/")]
-        rows = select(server, f"""SELECT ?item ?published ?change WHERE {{ GRAPH <{HISTORY}> {{
-            ?item as:object <{event(1)}> ; as:published ?published ; dct:isPartOf ?change }} }}""")
-        newest_first = sorted(rows, key=lambda row: (datetime.fromisoformat(
-            row["published"].replace("Z", "+00:00")), row["item"]), reverse=True)
+        shown = [
+            piece.split('"', 1)[0]
+            for piece in section.split('href="')[1:]
+            if piece.startswith("/id/change/")
+        ]
+        rows = select(
+            server,
+            f"""SELECT ?item ?published ?change WHERE {{ GRAPH <{HISTORY}> {{
+            ?item as:object <{event(1)}> ; as:published ?published ; dct:isPartOf ?change }} }}""",
+        )
+        newest_first = sorted(
+            rows,
+            key=lambda row: (
+                datetime.fromisoformat(row["published"].replace("Z", "+00:00")),
+                row["item"],
+            ),
+            reverse=True,
+        )
         assert len(shown) == 2
-        assert shown == [row["change"][len(BASE) - 1:] for row in newest_first]
+        assert shown == [row["change"][len(BASE) - 1 :] for row in newest_first]
         # The tombstone comes from the log's last deletion.
         assert server.get("id/event/journal-3", headers={"Accept": "text/html"}).status_code == 410
 
@@ -225,8 +267,9 @@ def _turtle(n: int) -> str:
 
 
 def test_the_feed_pages_walk_every_change_once_both_ways(tmp_path):
-    server = start_server(tmp_path / "store", {"MEDIATION_WRITE_TOKEN": TOKENS,
-                                                "MEDIATION_PAGE_SIZE": "4"})
+    server = start_server(
+        tmp_path / "store", {"MEDIATION_WRITE_TOKEN": TOKENS, "MEDIATION_PAGE_SIZE": "4"}
+    )
     try:
         # Writes of three resources each: a change's activities share their time, so page
         # boundaries fall inside changes and the item decides the order.
@@ -244,16 +287,17 @@ def test_the_feed_pages_walk_every_change_once_both_ways(tmp_path):
         # Backwards from the last page by prev: the same pages, in reverse, then no prev.
         back, address = [], pages[-1].get("prev")
         while address:
-            page = server.get(address[len(server.url):]).json()
+            page = server.get(address[len(server.url) :]).json()
             back.insert(0, [item["id"] for item in page["orderedItems"]])
             address = page.get("prev")
         assert back == [[item["id"] for item in page["orderedItems"]] for page in pages[:-1]]
         # A key from the middle, both ways: the items on either side, none twice, none lost.
-        middle = pages[4]["next"][len(server.url):]
+        middle = pages[4]["next"][len(server.url) :]
         older = server.get(middle).json()
-        newer = server.get(older["prev"][len(server.url):]).json()
-        assert [item["id"] for item in newer["orderedItems"]] == \
-            [item["id"] for item in pages[4]["orderedItems"]]
+        newer = server.get(older["prev"][len(server.url) :]).json()
+        assert [item["id"] for item in newer["orderedItems"]] == [
+            item["id"] for item in pages[4]["orderedItems"]
+        ]
         # A key that is not one is a 400, not an empty page.
         assert server.get("changes", params={"after": "hier|x"}).status_code == 400
         # A resource's history pages the same way: two changes so far, five with three more,
@@ -270,9 +314,14 @@ def test_the_feed_pages_walk_every_change_once_both_ways(tmp_path):
 def test_the_atom_feed_lists_the_events_written_since_the_last_build(tmp_path):
     # After the first build, no other for ten minutes: what the feed shows of the writes
     # comes from the change log.
-    server = start_server(tmp_path / "store", {"MEDIATION_WRITE_TOKEN": TOKENS,
-                                                "MEDIATION_BUILD_SETTLE": "600",
-                                                "MEDIATION_BUILD_MAX_DELAY": "600"})
+    server = start_server(
+        tmp_path / "store",
+        {
+            "MEDIATION_WRITE_TOKEN": TOKENS,
+            "MEDIATION_BUILD_SETTLE": "600",
+            "MEDIATION_BUILD_MAX_DELAY": "600",
+        },
+    )
     try:
         built = build_of(wait_for_build(server))
         insert_events(server, [50])
@@ -285,7 +334,8 @@ def test_the_atom_feed_lists_the_events_written_since_the_last_build(tmp_path):
         feed = feedparser.parse(server.get("feeds/events.atom").content)
         assert event(50) not in {entry.id for entry in feed.entries}
         assert BASE + "id/event/2019-12-04-journee-regionale-lievin" in {
-            entry.id for entry in feed.entries}
+            entry.id for entry in feed.entries
+        }
     finally:
         server.stop()
 

@@ -54,10 +54,19 @@ QUERY_TARGET = 317
 QUERY_TARGET_UNION = 316
 PROTOCOL_QUERY_TESTS = 20
 UPDATE_TESTS = [
-    "update_dataset_default_graph", "update_dataset_default_graphs", "update_dataset_named_graphs",
-    "update_dataset_full", "update_post_form", "update_post_direct", "update_base_uri",
-    "bad_update_get", "bad_multiple_updates", "bad_update_wrong_media_type",
-    "bad_update_missing_form_type", "bad_update_non_utf8", "bad_update_syntax",
+    "update_dataset_default_graph",
+    "update_dataset_default_graphs",
+    "update_dataset_named_graphs",
+    "update_dataset_full",
+    "update_post_form",
+    "update_post_direct",
+    "update_base_uri",
+    "bad_update_get",
+    "bad_multiple_updates",
+    "bad_update_wrong_media_type",
+    "bad_update_missing_form_type",
+    "bad_update_non_utf8",
+    "bad_update_syntax",
     "bad_update_dataset_conflict",
 ]
 UPDATE_PATTERN = r"^protocol/(update_|bad_update|bad_multiple_updates)"
@@ -73,17 +82,27 @@ class Score:
     def lines(self, status: str) -> list[str]:
         return [line for line in self.output.splitlines() if line.startswith(status)]
 
-    def __add__(self, other: "Score") -> "Score":
-        return Score(self.passed + other.passed, self.failed + other.failed,
-                     self.skipped + other.skipped, self.output + other.output)
+    def __add__(self, other: Score) -> Score:
+        return Score(
+            self.passed + other.passed,
+            self.failed + other.failed,
+            self.skipped + other.skipped,
+            self.output + other.output,
+        )
 
     def __str__(self) -> str:
         return f"{self.passed} passed, {self.failed} failed, {self.skipped} skipped"
 
 
 def run_runner(shared: Path, script: str, *args: str, timeout: float = 1800) -> Score:
-    command = [sys.executable, str(shared / "tools" / "conformance" / script), *args,
-               "--header", f"Authorization: Bearer {TOKEN}", "--exit-zero"]
+    command = [
+        sys.executable,
+        str(shared / "tools" / "conformance" / script),
+        *args,
+        "--header",
+        f"Authorization: Bearer {TOKEN}",
+        "--exit-zero",
+    ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     found = SCORE.findall(done.stdout)
     assert found, f"no score line from {script}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
@@ -106,9 +125,16 @@ class Scratch:
 def scratch(tmp_path_factory):
     root = tmp_path_factory.mktemp("conformance")
     engine = start_oxigraph(root / "oxigraph")
-    service = start_server(root / "store", extra_env={"MEDIATION_WRITE_TOKEN": TOKEN}, args=[
-        "--remote-query-url", engine.query_url, "--remote-update-url", engine.update_url,
-    ])
+    service = start_server(
+        root / "store",
+        extra_env={"MEDIATION_WRITE_TOKEN": TOKEN},
+        args=[
+            "--remote-query-url",
+            engine.query_url,
+            "--remote-update-url",
+            engine.update_url,
+        ],
+    )
     yield Scratch(service.url, engine.query_url, engine.update_url)
     service.stop()
     engine.stop()
@@ -116,9 +142,17 @@ def scratch(tmp_path_factory):
 
 def test_protocol_query_operation(scratch, shared):
     scratch.empty()
-    score = run_runner(shared, "sparql_protocol.py", scratch.service + "sparql",
-                       "--update", scratch.service + "sparql/update", "--suites", "protocol",
-                       "--exclude", UPDATE_PATTERN)
+    score = run_runner(
+        shared,
+        "sparql_protocol.py",
+        scratch.service + "sparql",
+        "--update",
+        scratch.service + "sparql/update",
+        "--suites",
+        "protocol",
+        "--exclude",
+        UPDATE_PATTERN,
+    )
     print(f"\nSPARQL 1.1 Protocol, query operation: {score}")
     print("\n".join(score.lines("FAIL") + score.lines("SKIP")))
     assert score.lines("FAIL") == []
@@ -129,9 +163,17 @@ def test_protocol_update_operation(scratch, shared):
     total = Score(0, 0, 0, "")
     for test in UPDATE_TESTS:
         scratch.empty()
-        total += run_runner(shared, "sparql_protocol.py", scratch.service + "sparql",
-                            "--update", scratch.service + "sparql/update", "--suites", "protocol",
-                            "--only", f"^protocol/{test}$")
+        total += run_runner(
+            shared,
+            "sparql_protocol.py",
+            scratch.service + "sparql",
+            "--update",
+            scratch.service + "sparql/update",
+            "--suites",
+            "protocol",
+            "--only",
+            f"^protocol/{test}$",
+        )
     print(f"\nSPARQL 1.1 Protocol, update operation: {total}")
     print("\n".join(total.lines("FAIL") + total.lines("SKIP")))
     assert total.lines("FAIL") == []
@@ -139,15 +181,30 @@ def test_protocol_update_operation(scratch, shared):
 
 
 def test_query_evaluation_suite(scratch, shared):
-    service = run_runner(shared, "sparql_query_eval.py", scratch.service + "sparql",
-                         "--update", scratch.engine_update, "--suite", "sparql11-query")
-    engine = run_runner(shared, "sparql_query_eval.py", scratch.engine_query,
-                        "--update", scratch.engine_update, "--suite", "sparql11-query")
+    service = run_runner(
+        shared,
+        "sparql_query_eval.py",
+        scratch.service + "sparql",
+        "--update",
+        scratch.engine_update,
+        "--suite",
+        "sparql11-query",
+    )
+    engine = run_runner(
+        shared,
+        "sparql_query_eval.py",
+        scratch.engine_query,
+        "--update",
+        scratch.engine_update,
+        "--suite",
+        "sparql11-query",
+    )
     print(f"\nSPARQL 1.1 query evaluation through the service: {service}")
     print(f"the same tests on the Oxigraph server alone: {engine}")
     print("\n".join(service.lines("FAIL")))
     lost = {line.split(":")[0] for line in service.lines("FAIL")} - {
-        line.split(":")[0] for line in engine.lines("FAIL")}
+        line.split(":")[0] for line in engine.lines("FAIL")
+    }
     assert service.passed + service.failed + service.skipped == QUERY_TESTS
     assert lost == set(), "tests the service fails and its engine passes"
     assert service.passed >= QUERY_TARGET_UNION
@@ -161,10 +218,15 @@ def test_query_evaluation_suite(scratch, shared):
 
 
 def scratch_service(root: Path, union: bool):
-    return start_server(root / "store", extra_env={
-        "MEDIATION_WRITE_TOKEN": TOKEN, "MEDIATION_SEED": "false", "MEDIATION_RECORD_HISTORY": "false",
-        "MEDIATION_UNION_DEFAULT_GRAPH": str(union).lower(),
-    })
+    return start_server(
+        root / "store",
+        extra_env={
+            "MEDIATION_WRITE_TOKEN": TOKEN,
+            "MEDIATION_SEED": "false",
+            "MEDIATION_RECORD_HISTORY": "false",
+            "MEDIATION_UNION_DEFAULT_GRAPH": str(union).lower(),
+        },
+    )
 
 
 @pytest.fixture(scope="module")
@@ -186,10 +248,19 @@ GSP_TESTS = 13  # 8 with indirect identification (?graph=, ?default), 5 with dir
 
 
 def test_graph_store_protocol_suite(plain_scratch, shared):
-    score = run_runner(shared, "sparql_protocol.py", plain_scratch + "sparql",
-                       "--update", plain_scratch + "sparql/update",
-                       "--gsp", plain_scratch + "graphs", "--gsp-direct", plain_scratch + "graphs",
-                       "--suites", "gsp")
+    score = run_runner(
+        shared,
+        "sparql_protocol.py",
+        plain_scratch + "sparql",
+        "--update",
+        plain_scratch + "sparql/update",
+        "--gsp",
+        plain_scratch + "graphs",
+        "--gsp-direct",
+        plain_scratch + "graphs",
+        "--suites",
+        "gsp",
+    )
     print(f"\nSPARQL 1.1 Graph Store HTTP Protocol: {score}")
     print("\n".join(score.lines("FAIL") + score.lines("SKIP")))
     assert score.lines("FAIL") == []
@@ -204,13 +275,25 @@ UPDATE_EVALUATION_SKIPPED = 11
 def test_update_evaluation_suite_on_a_plain_dataset(plain_scratch, shared):
     """The update suite as the runner reads results: each test's default graph through
     ``/sparql``, which is the store's own default graph here."""
-    score = run_runner(shared, "sparql_query_eval.py", plain_scratch + "sparql",
-                       "--update", plain_scratch + "sparql/update", "--suite", "sparql11-update")
-    print(f"\nSPARQL 1.1 Update evaluation through the service, union_default_graph off, "
-          f"read through /sparql: {score}")
+    score = run_runner(
+        shared,
+        "sparql_query_eval.py",
+        plain_scratch + "sparql",
+        "--update",
+        plain_scratch + "sparql/update",
+        "--suite",
+        "sparql11-update",
+    )
+    print(
+        f"\nSPARQL 1.1 Update evaluation through the service, union_default_graph off, "
+        f"read through /sparql: {score}"
+    )
     print("\n".join(score.lines("FAIL")))
     assert (score.passed, score.failed, score.skipped) == (
-        UPDATE_EVALUATION_TESTS - UPDATE_EVALUATION_SKIPPED, 0, UPDATE_EVALUATION_SKIPPED)
+        UPDATE_EVALUATION_TESTS - UPDATE_EVALUATION_SKIPPED,
+        0,
+        UPDATE_EVALUATION_SKIPPED,
+    )
 
 
 def test_update_evaluation_suite_in_union_mode(union_scratch, shared):
@@ -218,28 +301,56 @@ def test_update_evaluation_suite_in_union_mode(union_scratch, shared):
     reads each test's default graph as itself, through the Graph Store Protocol
     (``w3c_update_runner.py``): through ``/sparql`` a test leaving triples in a named graph
     would read them in the default graph too, by design."""
-    command = [sys.executable, str(Path(__file__).parent / "w3c_update_runner.py"), str(shared),
-               union_scratch + "graphs", union_scratch + "sparql",
-               "--update", union_scratch + "sparql/update", "--suite", "sparql11-update",
-               "--header", f"Authorization: Bearer {TOKEN}", "--exit-zero"]
+    command = [
+        sys.executable,
+        str(Path(__file__).parent / "w3c_update_runner.py"),
+        str(shared),
+        union_scratch + "graphs",
+        union_scratch + "sparql",
+        "--update",
+        union_scratch + "sparql/update",
+        "--suite",
+        "sparql11-update",
+        "--header",
+        f"Authorization: Bearer {TOKEN}",
+        "--exit-zero",
+    ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
     found = SCORE.findall(done.stdout)
     assert found, done.stdout[-3000:] + done.stderr[-3000:]
     score = Score(*(int(n) for n in found[-1]), done.stdout)
-    print(f"\nSPARQL 1.1 Update evaluation through the service, union default graph, default "
-          f"graph read through /graphs?default: {score}")
+    print(
+        f"\nSPARQL 1.1 Update evaluation through the service, union default graph, default "
+        f"graph read through /graphs?default: {score}"
+    )
     print("\n".join(score.lines("FAIL")))
     assert (score.passed, score.failed, score.skipped) == (
-        UPDATE_EVALUATION_TESTS - UPDATE_EVALUATION_SKIPPED, 0, UPDATE_EVALUATION_SKIPPED)
+        UPDATE_EVALUATION_TESTS - UPDATE_EVALUATION_SKIPPED,
+        0,
+        UPDATE_EVALUATION_SKIPPED,
+    )
 
 
-def test_query_evaluation_on_a_plain_dataset_with_data_written_through_the_service(plain_scratch, shared):
-    score = run_runner(shared, "sparql_query_eval.py", plain_scratch + "sparql",
-                       "--update", plain_scratch + "sparql/update", "--suite", "sparql11-query")
-    print(f"\nSPARQL 1.1 query evaluation, union_default_graph off, data written through "
-          f"/sparql/update: {score}")
+def test_query_evaluation_on_a_plain_dataset_with_data_written_through_the_service(
+    plain_scratch, shared
+):
+    score = run_runner(
+        shared,
+        "sparql_query_eval.py",
+        plain_scratch + "sparql",
+        "--update",
+        plain_scratch + "sparql/update",
+        "--suite",
+        "sparql11-query",
+    )
+    print(
+        f"\nSPARQL 1.1 query evaluation, union_default_graph off, data written through "
+        f"/sparql/update: {score}"
+    )
     print("\n".join(score.lines("FAIL")))
     assert score.passed + score.failed + score.skipped == QUERY_TESTS
     assert score.passed >= QUERY_TARGET
-    described = requests.get(plain_scratch + "sparql", headers={"Accept": "text/turtle"}, timeout=60)
+    described = requests.get(
+        plain_scratch + "sparql", headers={"Accept": "text/turtle"}, timeout=60
+    )
     assert "UnionDefaultGraph" not in described.text  # the service description says which

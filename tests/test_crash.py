@@ -52,8 +52,9 @@ def big_ntriples(count: int, tag: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def kill_when_journaled(process: subprocess.Popen, store: Path, marker: str,
-                        timeout: float = 300) -> bool:
+def kill_when_journaled(
+    process: subprocess.Popen, store: Path, marker: str, timeout: float = 300
+) -> bool:
     """Kill -9 ``process`` as soon as the store's journal holds a changeset mentioning
     ``marker`` (the journal is renamed into place whole: it is then being applied); True if
     it was seen."""
@@ -85,7 +86,10 @@ def test_a_server_killed_in_the_middle_of_writes_keeps_every_acknowledged_one(tm
         while not stop.is_set():
             attempted.append(i)
             try:
-                answer = update(server, f"INSERT DATA {{ GRAPH <{EX}small> {{ <{EX}w/{i}> <{EX}a> 1 ; <{EX}b> 2 }} }}")
+                answer = update(
+                    server,
+                    f"INSERT DATA {{ GRAPH <{EX}small> {{ <{EX}w/{i}> <{EX}a> 1 ; <{EX}b> 2 }} }}",
+                )
             except requests.RequestException:
                 return
             if answer.status_code == 200:
@@ -100,9 +104,17 @@ def test_a_server_killed_in_the_middle_of_writes_keeps_every_acknowledged_one(tm
     assert len(acknowledged) >= 5, server.log()
     # A large write in the middle: kill -9 while its changeset is being applied.
     big = big_ntriples(10_000, "big")
-    uploader = threading.Thread(target=lambda: _quietly(lambda: server.request(
-        "PUT", "graphs", params={"graph": EX + "big"}, data=big,
-        headers={**AUTH, "Content-Type": "application/n-triples"})))
+    uploader = threading.Thread(
+        target=lambda: _quietly(
+            lambda: server.request(
+                "PUT",
+                "graphs",
+                params={"graph": EX + "big"},
+                data=big,
+                headers={**AUTH, "Content-Type": "application/n-triples"},
+            )
+        )
+    )
     uploader.start()
     seen = kill_when_journaled(server.process, store, f"<{EX}big>")
     stop.set()
@@ -115,17 +127,31 @@ def test_a_server_killed_in_the_middle_of_writes_keeps_every_acknowledged_one(tm
     try:
         assert journals(store) == []  # replayed on open, then checkpointed
         assert count_in(again, EX + "big") == 30_000  # the interrupted write, whole
-        present = {int(row["s"].rsplit("/", 1)[1]) for row in select(
-            again, f"SELECT DISTINCT ?s WHERE {{ GRAPH <{EX}small> {{ ?s ?p ?o }} }}")}
+        present = {
+            int(row["s"].rsplit("/", 1)[1])
+            for row in select(
+                again, f"SELECT DISTINCT ?s WHERE {{ GRAPH <{EX}small> {{ ?s ?p ?o }} }}"
+            )
+        }
         assert set(acknowledged) <= present <= set(attempted)
         for i in present:  # no write half there
-            assert ask(again, f"ASK {{ GRAPH <{EX}small> {{ <{EX}w/{i}> <{EX}a> 1 ; <{EX}b> 2 }} }}")
+            assert ask(
+                again, f"ASK {{ GRAPH <{EX}small> {{ <{EX}w/{i}> <{EX}a> 1 ; <{EX}b> 2 }} }}"
+            )
         # Each write that is there has its history record, landed with it.
-        recorded = select(again, f"""SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ GRAPH <{GRAPH['history']}> {{
-            ?c as:target <{EX}small> }} }}""")
+        recorded = select(
+            again,
+            f"""SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ GRAPH <{GRAPH["history"]}> {{
+            ?c as:target <{EX}small> }} }}""",
+        )
         assert int(recorded[0]["n"]) == len(present)
         # And the store takes writes again.
-        assert update(again, f"INSERT DATA {{ GRAPH <{EX}small> {{ <{EX}after> <{EX}a> 1 }} }}").status_code == 200
+        assert (
+            update(
+                again, f"INSERT DATA {{ GRAPH <{EX}small> {{ <{EX}after> <{EX}a> 1 }} }}"
+            ).status_code
+            == 200
+        )
     finally:
         again.stop()
 
@@ -145,13 +171,22 @@ def test_a_load_killed_in_the_middle_lands_whole_after_a_restart(tmp_path):
     store = tmp_path / "store"
     source = tmp_path / "gros.nt"
     source.write_bytes(big_ntriples(10_000, "load"))
-    process = subprocess.Popen([MEDIATION, "load", "--store", str(store), "--graph", EX + "load", str(source)],
-                               env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    assert kill_when_journaled(process, store, f"<{EX}load>"), "the journal of the load was never seen"
-    exported = subprocess.run([MEDIATION, "export", "--store", str(store)], env=_env(),
-                              capture_output=True, timeout=600)
+    process = subprocess.Popen(
+        [MEDIATION, "load", "--store", str(store), "--graph", EX + "load", str(source)],
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    assert kill_when_journaled(process, store, f"<{EX}load>"), (
+        "the journal of the load was never seen"
+    )
+    exported = subprocess.run(
+        [MEDIATION, "export", "--store", str(store)], env=_env(), capture_output=True, timeout=600
+    )
     assert exported.returncode == 0, exported.stderr.decode()
-    lines = [line for line in exported.stdout.decode().splitlines() if line.endswith(f"<{EX}load> .")]
+    lines = [
+        line for line in exported.stdout.decode().splitlines() if line.endswith(f"<{EX}load> .")
+    ]
     assert len(lines) == 30_000
     assert journals(store) == []
 
@@ -160,19 +195,28 @@ def test_a_load_killed_at_any_moment_leaves_all_of_it_or_none(tmp_path):
     store = tmp_path / "store"
     first = tmp_path / "premier.nt"
     first.write_bytes(big_ntriples(10, "first"))
-    done = subprocess.run([MEDIATION, "load", "--store", str(store), "--graph", EX + "first", str(first)],
-                          env=_env(), capture_output=True, timeout=600)
+    done = subprocess.run(
+        [MEDIATION, "load", "--store", str(store), "--graph", EX + "first", str(first)],
+        env=_env(),
+        capture_output=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr.decode()
     source = tmp_path / "gros.nt"
     source.write_bytes(big_ntriples(10_000, "late"))
-    process = subprocess.Popen([MEDIATION, "load", "--store", str(store), "--graph", EX + "late", str(source)],
-                               env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [MEDIATION, "load", "--store", str(store), "--graph", EX + "late", str(source)],
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(1.0)  # most likely while it reads and validates
     journaled = journal_mentions(store, f"<{EX}late>")
     process.kill()
     process.wait(timeout=30)
-    exported = subprocess.run([MEDIATION, "export", "--store", str(store)], env=_env(),
-                              capture_output=True, timeout=600)
+    exported = subprocess.run(
+        [MEDIATION, "export", "--store", str(store)], env=_env(), capture_output=True, timeout=600
+    )
     assert exported.returncode == 0
     lines = exported.stdout.decode().splitlines()
     late = sum(1 for line in lines if line.endswith(f"<{EX}late> ."))

@@ -42,7 +42,7 @@ def test_every_download_url_parses_to_the_triples_void_counts(server, void, cata
         for distribution in catalog.objects(dataset, DCAT.distribution):
             url = str(catalog.value(distribution, DCAT.downloadURL))
             assert url in dumps, url
-            response = server.get(url[len(server.url):])
+            response = server.get(url[len(server.url) :])
             assert response.status_code == 200, url
             assert distinct_triples(read_rdf(response.content, url)) == int(triples), url
             checked += 1
@@ -63,8 +63,9 @@ def test_the_whole_dump_is_the_store(server, void):
     whole = URIRef(BASE + "catalog#all")
     assert distinct_triples(dataset) == int(void.value(whole, VOID.triples))
     sparql.setQuery("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
-    assert int(sparql.queryAndConvert()["results"]["bindings"][0]["n"]["value"]) == \
-        int(void.value(whole, VOID.triples))
+    assert int(sparql.queryAndConvert()["results"]["bindings"][0]["n"]["value"]) == int(
+        void.value(whole, VOID.triples)
+    )
 
 
 def test_a_subset_holds_its_resources_and_the_blank_nodes_they_reach(server):
@@ -84,7 +85,9 @@ def test_a_graph_dump_is_that_graph(server):
     graph = Graph().parse(data=server.get("dumps/graph/territories.ttl").content, format="turtle")
     sparql = SPARQLWrapper(server.url + "sparql")
     sparql.setReturnFormat(JSON)
-    sparql.setQuery(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{BASE}graph/territories> {{ ?s ?p ?o }} }}")
+    sparql.setQuery(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{BASE}graph/territories> {{ ?s ?p ?o }} }}"
+    )
     assert len(graph) == int(sparql.queryAndConvert()["results"]["bindings"][0]["n"]["value"])
 
 
@@ -93,16 +96,26 @@ def test_dumps_answer_conditional_and_range_requests(server):
     assert first.headers["ETag"] and first.headers["Last-Modified"]
     again = server.get("dumps/all.ttl", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.content == b""
-    since = server.get("dumps/all.ttl", headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    since = server.get(
+        "dumps/all.ttl", headers={"If-Modified-Since": first.headers["Last-Modified"]}
+    )
     assert since.status_code == 304
     part = server.get("dumps/all.ttl", headers={"Range": "bytes=0-99"})
     assert part.status_code == 206 and part.content == first.content[:100]
 
 
-@pytest.mark.parametrize("name", [
-    "dumps/nothing.ttl", "dumps/events.nq.gz", "dumps/all.txt", "dumps/graph/nothing.ttl",
-    "dumps/graph/%2E%2E/all.ttl", "dumps/graph/territories.rdf", "dumps/manifest.json",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "dumps/nothing.ttl",
+        "dumps/events.nq.gz",
+        "dumps/all.txt",
+        "dumps/graph/nothing.ttl",
+        "dumps/graph/%2E%2E/all.ttl",
+        "dumps/graph/territories.rdf",
+        "dumps/manifest.json",
+    ],
+)
 def test_unknown_dumps_are_404(server, name):
     response = server.get(name, headers={"Accept": "application/json"})
     assert response.status_code == 404

@@ -46,7 +46,7 @@ def test_the_change_feed_is_an_ordered_collection(server):
     collection = response.json()
     assert collection["@context"] == AS_CONTEXT and collection["type"] == "OrderedCollection"
     assert collection["totalItems"] == 0  # the seed was loaded, not written
-    first = server.get(collection["first"][len(server.url):]).json()
+    first = server.get(collection["first"][len(server.url) :]).json()
     assert first["type"] == "OrderedCollectionPage" and first["orderedItems"] == []
     as_jsonld = server.get("changes", headers={"Accept": "application/ld+json"})
     assert as_jsonld.headers["Content-Type"].startswith("application/ld+json")
@@ -56,8 +56,10 @@ def test_the_change_feed_is_an_ordered_collection(server):
 
 @pytest.fixture(scope="module")
 def writable(tmp_path_factory):
-    running = writable_server(tmp_path_factory.mktemp("feeds"),
-                              {"MEDIATION_PAGE_SIZE": "2", "MEDIATION_BUILD_SETTLE": "0.2"})
+    running = writable_server(
+        tmp_path_factory.mktemp("feeds"),
+        {"MEDIATION_PAGE_SIZE": "2", "MEDIATION_BUILD_SETTLE": "0.2"},
+    )
     wait_for_build(running)
     yield running
     running.stop()
@@ -75,9 +77,20 @@ def void_triples(server) -> int:
 
 def test_a_write_moves_every_validator_and_date_and_shows_in_the_feeds(writable):
     server = writable
-    paths = ["catalog", "catalog.ttl", ".well-known/void", "dumps/all.nt.gz", "changes",
-             "feeds/events.atom", "calendar/events.ics", "sitemap.xml", "events", "/",
-             "id/event/2019-12-04-journee-regionale-lievin", "healthz"]
+    paths = [
+        "catalog",
+        "catalog.ttl",
+        ".well-known/void",
+        "dumps/all.nt.gz",
+        "changes",
+        "feeds/events.atom",
+        "calendar/events.ics",
+        "sitemap.xml",
+        "events",
+        "/",
+        "id/event/2019-12-04-journee-regionale-lievin",
+        "healthz",
+    ]
     before = {}
     for path in paths:
         response = server.get(path)
@@ -90,7 +103,10 @@ def test_a_write_moves_every_validator_and_date_and_shows_in_the_feeds(writable)
     nt_before = len(gzip.decompress(server.get("dumps/all.nt.gz").content).splitlines())
 
     created = BASE + "id/event/2031-06-12-journee-feeds"
-    assert insert_event(server, created, "Journée des flux", start="2031-06-12").status_code in (200, 204)
+    assert insert_event(server, created, "Journée des flux", start="2031-06-12").status_code in (
+        200,
+        204,
+    )
     # The catalog, VoID, the dumps and the Atom feed come from the build that follows the write.
     wait_for_build(server, health(server)["generation"], timeout=120)
 
@@ -107,7 +123,7 @@ def test_a_write_moves_every_validator_and_date_and_shows_in_the_feeds(writable)
     # The change feed: a Create of the new event, newest first.
     collection = server.get("changes").json()
     assert collection["totalItems"] >= 1
-    page = server.get(collection["first"][len(server.url):]).json()
+    page = server.get(collection["first"][len(server.url) :]).json()
     newest = page["orderedItems"][0]
     assert newest["type"] == "Create" and newest["object"]["id"] == created
     assert newest["object"]["url"] == server.url + "id/event/2031-06-12-journee-feeds"
@@ -119,10 +135,16 @@ def test_a_write_moves_every_validator_and_date_and_shows_in_the_feeds(writable)
     assert feed.entries[0].updated.startswith(newest["published"][:10])
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     events_sitemap = ET.fromstring(server.get("sitemaps/event.xml").content)
-    dates = {u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns)
-             for u in events_sitemap.findall("s:url", ns)}
-    assert dates[server.url + "id/event/2031-06-12-journee-feeds"].startswith(newest["published"][:10])
-    assert created in server.get("calendar/events.ics", params={"when": "upcoming"}).text.replace("\r\n ", "")
+    dates = {
+        u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns)
+        for u in events_sitemap.findall("s:url", ns)
+    }
+    assert dates[server.url + "id/event/2031-06-12-journee-feeds"].startswith(
+        newest["published"][:10]
+    )
+    assert created in server.get("calendar/events.ics", params={"when": "upcoming"}).text.replace(
+        "\r\n ", ""
+    )
 
 
 def test_the_change_feed_pages_by_key_both_ways(writable):
@@ -131,14 +153,16 @@ def test_the_change_feed_pages_by_key_both_ways(writable):
     for number, iri in enumerate(made, start=1):
         response = insert_event(server, iri, f"Journée page {number}", start=f"2032-01-0{number}")
         assert response.status_code in (200, 204), response.text
-    deleted = update(server, f"{PREFIXES}DELETE WHERE {{ GRAPH <{GRAPH['essais']}> {{ <{made[0]}> ?p ?o }} }}")
+    deleted = update(
+        server, f"{PREFIXES}DELETE WHERE {{ GRAPH <{GRAPH['essais']}> {{ <{made[0]}> ?p ?o }} }}"
+    )
     assert deleted.status_code in (200, 204), deleted.text
 
     collection = server.get("changes").json()
     address = collection["first"]
     seen, pages = [], []
     while address:
-        page = server.get(address[len(server.url):]).json()
+        page = server.get(address[len(server.url) :]).json()
         pages.append(page)
         assert len(page["orderedItems"]) <= 2
         seen += [item["id"] for item in page["orderedItems"]]
@@ -151,7 +175,7 @@ def test_the_change_feed_pages_by_key_both_ways(writable):
     # Walking back with prev from the last page meets the same items in reverse.
     back, address = [], pages[-1].get("prev")
     while address:
-        page = server.get(address[len(server.url):]).json()
+        page = server.get(address[len(server.url) :]).json()
         back = [item["id"] for item in page["orderedItems"]] + back
         address = page.get("prev")
-    assert back == seen[:len(back)] and len(back) == len(seen) - len(pages[-1]["orderedItems"])
+    assert back == seen[: len(back)] and len(back) == len(seen) - len(pages[-1]["orderedItems"])

@@ -39,15 +39,20 @@ def test_every_dataset_is_kept_with_its_distributions_and_licence(harvests, sour
 
 
 def test_every_source_gives_the_same_catalog(harvests):
-    shapes = {source: {i: sorted(r["url"] for r in d["resources"])
-                       for i, d in harvests[source].datasets.items()} for source in SOURCES}
+    shapes = {
+        source: {
+            i: sorted(r["url"] for r in d["resources"])
+            for i, d in harvests[source].datasets.items()
+        }
+        for source in SOURCES
+    }
     assert all(shape == shapes["catalog"] for shape in shapes.values())
 
 
 def test_every_distribution_the_harvester_keeps_downloads(server, harvests):
     urls = {r["url"] for d in harvests["catalog"].datasets.values() for r in d["resources"]}
     for url in sorted(urls):
-        response = server.request("HEAD", url[len(server.url):], headers={"Accept": None})
+        response = server.request("HEAD", url[len(server.url) :], headers={"Accept": None})
         assert response.status_code == 200, url
         assert int(response.headers["Content-Length"]) > 0, url
 

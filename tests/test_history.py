@@ -3,7 +3,7 @@ with SPARQL, shown on the pages it touched; deleted resources answer 410 with th
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
@@ -35,23 +35,29 @@ def site(tmp_path_factory):
 
 
 def records_of(site, resource) -> list[dict]:
-    return select(site, f"""SELECT ?change ?item ?type ?start ?end ?name ?added ?removed ?addedQuads WHERE {{
+    return select(
+        site,
+        f"""SELECT ?change ?item ?type ?start ?end ?name ?added ?removed ?addedQuads WHERE {{
         GRAPH <{HISTORY}> {{
           ?item as:object <{resource}> ; a ?type ; dct:isPartOf ?change .
           ?change a prov:Activity ; prov:startedAtTime ?start ; prov:endedAtTime ?end ;
                   prov:influenced <{resource}> ; prov:wasAssociatedWith/foaf:name ?name ;
                   prov:generated ?a ; prov:invalidated ?r .
           ?a void:triples ?added ; rdf:value ?addedQuads . ?r void:triples ?removed .
-        }} }} ORDER BY ?end""")
+        }} }} ORDER BY ?end""",
+    )
 
 
 def test_every_write_is_recorded_with_who_when_where_and_what(site):
     iri = ID["event/atelier-historique"]
-    started = datetime.now(timezone.utc) - timedelta(seconds=1)
+    started = datetime.now(UTC) - timedelta(seconds=1)
     assert insert_event(site, iri, "Atelier historique").status_code == 200
-    rename = update(site, f"""{PREFIXES}DELETE {{ GRAPH ?g {{ <{iri}> schema:name "Atelier historique"@fr }} }}
+    rename = update(
+        site,
+        f"""{PREFIXES}DELETE {{ GRAPH ?g {{ <{iri}> schema:name "Atelier historique"@fr }} }}
         INSERT {{ GRAPH ?g {{ <{iri}> schema:name "Atelier d'histoire"@fr }} }}
-        WHERE {{ GRAPH ?g {{ <{iri}> schema:name "Atelier historique"@fr }} }}""")
+        WHERE {{ GRAPH ?g {{ <{iri}> schema:name "Atelier historique"@fr }} }}""",
+    )
     assert rename.status_code == 200
     rows = records_of(site, iri)
     assert [row["type"] for row in rows] == [str(AS.Create), str(AS.Update)]
@@ -61,23 +67,36 @@ def test_every_write_is_recorded_with_who_when_where_and_what(site):
     for row in rows:
         start = datetime.fromisoformat(row["start"].replace("Z", "+00:00"))
         end = datetime.fromisoformat(row["end"].replace("Z", "+00:00"))
-        assert started <= start <= end <= datetime.now(timezone.utc)
+        assert started <= start <= end <= datetime.now(UTC)
     # The record's N-Quads are the quads the write added, in the graph it wrote to.
     added = Dataset().parse(data=rows[0]["addedQuads"], format="nquads")
-    assert (iri, URIRef("https://schema.org/name"), Literal("Atelier historique", lang="fr"),
-            GRAPH["essais"]) in added
+    assert (
+        iri,
+        URIRef("https://schema.org/name"),
+        Literal("Atelier historique", lang="fr"),
+        GRAPH["essais"],
+    ) in added
     assert len(added) == 5
-    assert ask(site, f"ASK {{ GRAPH <{HISTORY}> {{ <{rows[0]['change']}> as:target <{GRAPH['essais']}> }} }}")
+    assert ask(
+        site,
+        f"ASK {{ GRAPH <{HISTORY}> {{ <{rows[0]['change']}> as:target <{GRAPH['essais']}> }} }}",
+    )
 
 
 def test_a_large_write_keeps_its_counts_and_says_its_quads_were_cut(site):
-    triples = " ".join(f'<http://example.org/bulk/{i}> <http://example.org/n> "{i}" .' for i in range(QUAD_CAP + 200))
+    triples = " ".join(
+        f'<http://example.org/bulk/{i}> <http://example.org/n> "{i}" .'
+        for i in range(QUAD_CAP + 200)
+    )
     answer = update(site, f"INSERT DATA {{ GRAPH <http://example.org/bulk> {{ {triples} }} }}")
     assert answer.status_code == 200
     change = answer.headers["X-Mediation-Change"]
-    rows = select(site, f"""SELECT ?count ?quads ?comment WHERE {{ GRAPH <{HISTORY}> {{
+    rows = select(
+        site,
+        f"""SELECT ?count ?quads ?comment WHERE {{ GRAPH <{HISTORY}> {{
         <{change}> prov:generated ?a . ?a void:triples ?count ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?quads ;
-        rdfs:comment ?comment FILTER(LANG(?comment) = "en") }} }}""")
+        rdfs:comment ?comment FILTER(LANG(?comment) = "en") }} }}""",
+    )
     assert len(rows) == 1
     assert rows[0]["count"] == str(QUAD_CAP + 200)
     assert len(rows[0]["quads"].splitlines()) == QUAD_CAP
@@ -88,15 +107,21 @@ def test_the_page_shows_the_history_newest_first_and_pages_it(site):
     iri = ID["event/atelier-pages-d-historique"]
     assert insert_event(site, iri, "Atelier aux pages d'historique").status_code == 200
     for n in range(3):
-        changed = update(site, f"""{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{
-            <{iri}> schema:description "Version {n}"@fr }} }}""")
+        changed = update(
+            site,
+            f"""{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH["essais"]}> {{
+            <{iri}> schema:description "Version {n}"@fr }} }}""",
+        )
         assert changed.status_code == 200
-        remove = update(site, f"""{PREFIXES}DELETE DATA {{ GRAPH <{GRAPH['essais']}> {{
-            <{iri}> schema:description "Version {n}"@fr }} }}""")
+        remove = update(
+            site,
+            f"""{PREFIXES}DELETE DATA {{ GRAPH <{GRAPH["essais"]}> {{
+            <{iri}> schema:description "Version {n}"@fr }} }}""",
+        )
         assert remove.status_code == 200
     changes = [row["change"] for row in records_of(site, iri)]
     assert len(changes) == 7
-    newest_first = [c[len(BASE) - 1:] for c in reversed(changes)]
+    newest_first = [c[len(BASE) - 1 :] for c in reversed(changes)]
     collected: list[str] = []
     url = "id/event/atelier-pages-d-historique"
     pages = 0
@@ -105,8 +130,11 @@ def test_the_page_shows_the_history_newest_first_and_pages_it(site):
         assert page.status_code == 200
         assert "History" in page.text
         section = page.text.split('id="history-title"', 1)[1].split("</section>", 1)[0]
-        collected += [piece.split('"', 1)[0] for piece in section.split('href="')[1:]
-                      if piece.startswith("/id/change/")]
+        collected += [
+            piece.split('"', 1)[0]
+            for piece in section.split('href="')[1:]
+            if piece.startswith("/id/change/")
+        ]
         following = [piece.split('"', 1)[0] for piece in section.split('rel="next" href="')[1:]]
         url = following[0].lstrip("/").replace("&amp;", "&") if following else None
         pages += 1
@@ -117,7 +145,9 @@ def test_the_page_shows_the_history_newest_first_and_pages_it(site):
 def test_history_links_are_not_listed_as_incoming_links(site):
     iri = ID["event/atelier-sans-liens-d-historique"]
     assert insert_event(site, iri, "Atelier sans liens d'historique").status_code == 200
-    page = site.get("id/event/atelier-sans-liens-d-historique", headers={"Accept": "text/html"}).text
+    page = site.get(
+        "id/event/atelier-sans-liens-d-historique", headers={"Accept": "text/html"}
+    ).text
     incoming = page.split('id="incoming-title"', 1)[1] if 'id="incoming-title"' in page else ""
     assert "/id/change/" not in incoming.split('id="history-title"', 1)[0]
 
@@ -126,16 +156,26 @@ def test_a_deleted_resource_answers_410_with_what_it_was_and_when_it_went(site):
     iri = ID["event/atelier-supprime"]
     assert insert_event(site, iri, "Atelier supprimé").status_code == 200
     assert site.get("id/event/atelier-supprime", headers={"Accept": "text/html"}).status_code == 200
-    deleted = update(site, f"DELETE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}",
-                     {"Accept": "application/json"})
+    deleted = update(
+        site,
+        f"DELETE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}",
+        {"Accept": "application/json"},
+    )
     assert deleted.status_code == 200
     assert deleted.json()["resources"] == [{"iri": str(iri), "action": "delete"}]
     page = site.get("id/event/atelier-supprime", headers={"Accept": "text/html"})
     assert page.status_code == 410
-    assert "Atelier supprimé" in page.text and "supprimé le" in page.text and "was deleted on" in page.text
+    assert (
+        "Atelier supprimé" in page.text
+        and "supprimé le" in page.text
+        and "was deleted on" in page.text
+    )
     plain = site.get("id/event/atelier-supprime", headers={"Accept": "text/plain"})
     assert plain.status_code == 410 and "Atelier supprimé" in plain.text
-    as_json = site.get("id/event/atelier-supprime", headers={"Accept": "application/problem+json, application/json;q=0.1"})
+    as_json = site.get(
+        "id/event/atelier-supprime",
+        headers={"Accept": "application/problem+json, application/json;q=0.1"},
+    )
     assert as_json.status_code == 410
     turtle = site.get("id/event/atelier-supprime.ttl")
     assert turtle.status_code == 410
@@ -144,7 +184,7 @@ def test_a_deleted_resource_answers_410_with_what_it_was_and_when_it_went(site):
     assert (node, AS.formerType, URIRef("https://schema.org/Event")) in tombstone
     assert (node, AS.name, Literal("Atelier supprimé", lang="fr")) in tombstone
     when = tombstone.value(node, AS.deleted).toPython()
-    assert abs((datetime.now(timezone.utc) - when).total_seconds()) < 120
+    assert abs((datetime.now(UTC) - when).total_seconds()) < 120
     assert ask(site, f"ASK {{ GRAPH <{HISTORY}> {{ ?c prov:invalidated <{iri}> }} }}")
     # Written again, it lives again.
     assert insert_event(site, iri, "Atelier supprimé").status_code == 200
@@ -156,9 +196,12 @@ def test_a_resource_never_written_is_404_not_410(site):
 
 
 def test_the_history_is_queryable_as_a_feed_of_changes(site):
-    rows = select(site, f"""SELECT ?item ?type ?object ?published WHERE {{ GRAPH <{HISTORY}> {{
+    rows = select(
+        site,
+        f"""SELECT ?item ?type ?object ?published WHERE {{ GRAPH <{HISTORY}> {{
         ?item a ?type ; as:object ?object ; as:published ?published .
-        VALUES ?type {{ as:Create as:Update as:Delete }} }} }} ORDER BY DESC(?published) LIMIT 5""")
+        VALUES ?type {{ as:Create as:Update as:Delete }} }} }} ORDER BY DESC(?published) LIMIT 5""",
+    )
     assert len(rows) == 5
     # Compared as times: the canonical form of a time on a whole second has no fraction
     # ("…:06Z" comes after "…:06.568Z" as a string, before it as a time).

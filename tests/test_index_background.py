@@ -97,10 +97,14 @@ def test_without_an_index_the_server_answers_at_once_and_lists_wait_for_it(tmp_p
         # Everything else answers: pages (incoming links read from the store), SPARQL, writes.
         assert server.get(LIEVIN).status_code == 200
         assert BASE + LIEVIN in incoming(server, ARENA, str(SDO.location))
-        assert server.get("sparql", params={"query": "ASK { ?s ?p ?o }"},
-                          headers={"Accept": "application/sparql-results+json"}).json()["boolean"]
-        assert insert_event(server, created, "Journée pendant l'index",
-                            start="2031-04-04").status_code in (200, 204)
+        assert server.get(
+            "sparql",
+            params={"query": "ASK { ?s ?p ?o }"},
+            headers={"Accept": "application/sparql-results+json"},
+        ).json()["boolean"]
+        assert insert_event(
+            server, created, "Journée pendant l'index", start="2031-04-04"
+        ).status_code in (200, 204)
         assert created in incoming(server, ARENA, str(SDO.location))
     finally:
         resume(pid)
@@ -127,9 +131,14 @@ def test_a_stale_index_is_served_while_a_fresh_one_is_built(tmp_path):
     store = EmbeddedStore(store_dir, workers=False)
     try:
         graph = URIRef(BASE + "graph/essais")
-        store.apply(Changeset(add=[(offline, RDF.type, SDO.Event, graph),
-                                   (offline, SDO.name, Literal("Journée hors service", lang="fr"),
-                                    graph)]))
+        store.apply(
+            Changeset(
+                add=[
+                    (offline, RDF.type, SDO.Event, graph),
+                    (offline, SDO.name, Literal("Journée hors service", lang="fr"), graph),
+                ]
+            )
+        )
     finally:
         store.close()
     server = start_server(store_dir, env, ARGS, index_ready=False)
@@ -139,8 +148,9 @@ def test_a_stale_index_is_served_while_a_fresh_one_is_built(tmp_path):
         assert index_state(server) == "stale"
         before = listed_events(server)  # served at once, from the index as it was
         assert BASE + LIEVIN in before and str(offline) not in before
-        assert insert_event(server, during, "Journée pendant la reconstruction",
-                            start="2031-05-06").status_code in (200, 204)
+        assert insert_event(
+            server, during, "Journée pendant la reconstruction", start="2031-05-06"
+        ).status_code in (200, 204)
         assert during in listed_events(server), "a write reaches the served index at once"
     finally:
         resume(pid)

@@ -9,9 +9,9 @@ reference: the draft's facts are compared with it one by one.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
@@ -43,8 +43,15 @@ EVENT = URIRef(ID + "event/2019-12-04-journee-regionale-lievin")
 PREFET_POST = URIRef(ID + "post/twitter-1202253569807855620")
 FM_POST = URIRef(ID + "post/twitter-1202265817313947649")
 DOCUMENT = URIRef(ID + "document/irev-conseils-de-lecture-politique-de-la-ville-mediation-sociale")
-THEMES = {URIRef(ID + "theme/" + slug) for slug in (
-    "developpement-social", "emploi-insertion-formation", "participation-citoyenne", "politique-de-la-ville-dsu")}
+THEMES = {
+    URIRef(ID + "theme/" + slug)
+    for slug in (
+        "developpement-social",
+        "emploi-insertion-formation",
+        "participation-citoyenne",
+        "politique-de-la-ville-dsu",
+    )
+}
 DAY = date(2026, 11, 28)
 
 
@@ -104,15 +111,22 @@ def test_seed_draft_conforms_with_warnings_only(seed_run):
 def test_seed_article_facts(seed_run):
     g = seed_run.draft.graph
     assert seed_run.draft.article == ARTICLE  # reconciled by its address with the curated article
-    assert g.value(ARTICLE, SDO.datePublished) == Literal("2019-12-13T11:00:00+01:00", datatype=XSD.dateTime)
-    assert g.value(ARTICLE, SDO.dateModified) == Literal("2019-12-13T15:52:00+01:00", datatype=XSD.dateTime)
+    assert g.value(ARTICLE, SDO.datePublished) == Literal(
+        "2019-12-13T11:00:00+01:00", datatype=XSD.dateTime
+    )
+    assert g.value(ARTICLE, SDO.dateModified) == Literal(
+        "2019-12-13T15:52:00+01:00", datatype=XSD.dateTime
+    )
     assert g.value(ARTICLE, SDO.publisher) == URIRef(ID + "actor/irev")
     assert set(g.objects(ARTICLE, SDO.about)) == THEMES | {EVENT}
     assert set(g.objects(ARTICLE, SDO.spatialCoverage)) == {URIRef(ID + "place/region/32")}
     assert set(g.objects(ARTICLE, MED.embeds)) == {PREFET_POST, FM_POST}
     # No title in the export: the address's words, flagged by a note, never invented accents.
     headline = g.value(ARTICLE, SDO.headline)
-    assert headline == Literal("250 professionnel s motives reunis pour ouvrir de nouvelles perspectives la mediation", lang="fr")
+    assert headline == Literal(
+        "250 professionnel s motives reunis pour ouvrir de nouvelles perspectives la mediation",
+        lang="fr",
+    )
     note = URIRef(f"{ARTICLE}#note-titre")
     assert g.value(note, MED.retainedValue) == Literal(str(headline))
 
@@ -120,26 +134,48 @@ def test_seed_article_facts(seed_run):
 def test_seed_provenance_and_curation_status(seed_run):
     g = seed_run.draft.graph
     graph = g.identifier
-    assert str(graph) == "https://w3id.org/mediation-sociale/graph/brouillon-irev-2019-12-13-250-professionnels-reunis-mediation"
+    assert (
+        str(graph)
+        == "https://w3id.org/mediation-sociale/graph/brouillon-irev-2019-12-13-250-professionnels-reunis-mediation"
+    )
     assert g.value(graph, PROV.wasDerivedFrom) == ARTICLE
     assert g.value(graph, MED.curationStatus) == URIRef(ID + "curation/brouillon")
     assert g.value(graph, DCTERMS.source) == URIRef(
-        "https://irev.fr/actualites-0/250-professionnel-s-motives-reunis-pour-ouvrir-de-nouvelles-perspectives-la-mediation")
+        "https://irev.fr/actualites-0/250-professionnel-s-motives-reunis-pour-ouvrir-de-nouvelles-perspectives-la-mediation"
+    )
     assert g.value(graph, SDO.dateCreated) == Literal("2026-11-28", datatype=XSD.date)
 
 
-@pytest.mark.parametrize("predicate, value, sentence_start", [
-    (SDO.startDate, Literal("2019-12-04", datatype=XSD.date), "Le 4 décembre 2019 à Liévin, s'est tenue"),
-    (SDO.location, URIRef(ID + "place/lievin"), "Le 4 décembre 2019 à Liévin, s'est tenue"),
-    (SDO.organizer, URIRef(ID + "actor/france-mediation"), "Le 4 décembre 2019 à Liévin, s'est tenue"),
-    (MED.participantCount, Literal(250, datatype=XSD.nonNegativeInteger), "Cette journée a réuni 250 personnes"),
-    (SDO.audience, URIRef(ID + "audience/elus"), "Cette journée a réuni 250 personnes"),
-])
+@pytest.mark.parametrize(
+    "predicate, value, sentence_start",
+    [
+        (
+            SDO.startDate,
+            Literal("2019-12-04", datatype=XSD.date),
+            "Le 4 décembre 2019 à Liévin, s'est tenue",
+        ),
+        (SDO.location, URIRef(ID + "place/lievin"), "Le 4 décembre 2019 à Liévin, s'est tenue"),
+        (
+            SDO.organizer,
+            URIRef(ID + "actor/france-mediation"),
+            "Le 4 décembre 2019 à Liévin, s'est tenue",
+        ),
+        (
+            MED.participantCount,
+            Literal(250, datatype=XSD.nonNegativeInteger),
+            "Cette journée a réuni 250 personnes",
+        ),
+        (SDO.audience, URIRef(ID + "audience/elus"), "Cette journée a réuni 250 personnes"),
+    ],
+)
 def test_event_facts_keep_their_sentence(seed_run, predicate, value, sentence_start):
     g = seed_run.draft.graph
     assert (EVENT, predicate, value) in g
-    statements = [s for s in g.subjects(RDF.subject, EVENT)
-                  if g.value(s, RDF.predicate) == predicate and g.value(s, RDF.object) == value]
+    statements = [
+        s
+        for s in g.subjects(RDF.subject, EVENT)
+        if g.value(s, RDF.predicate) == predicate and g.value(s, RDF.object) == value
+    ]
     assert len(statements) == 1
     assert str(g.value(statements[0], PROV.value)).startswith(sentence_start)
     assert g.value(statements[0], PROV.wasQuotedFrom) == ARTICLE
@@ -148,20 +184,36 @@ def test_event_facts_keep_their_sentence(seed_run, predicate, value, sentence_st
 def test_post_date_is_what_the_identifier_encodes(seed_run):
     g = seed_run.draft.graph
     # (1202253569807855620 >> 22) + 1288834974657 ms = 2019-12-04T15:49:22.xxxZ, not "September 4, 2019"
-    assert snowflake_instant(TWITTER, "1202253569807855620") == datetime(2019, 12, 4, 15, 49, 22, tzinfo=timezone.utc)
-    assert g.value(PREFET_POST, SDO.datePublished) == Literal("2019-12-04T15:49:22Z", datatype=XSD.dateTime)
-    notes = [n for n in g.subjects(SDO.about, PREFET_POST) if g.value(n, MED.sourceValue) == Literal("September 4, 2019")]
+    assert snowflake_instant(TWITTER, "1202253569807855620") == datetime(
+        2019, 12, 4, 15, 49, 22, tzinfo=UTC
+    )
+    assert g.value(PREFET_POST, SDO.datePublished) == Literal(
+        "2019-12-04T15:49:22Z", datatype=XSD.dateTime
+    )
+    notes = [
+        n
+        for n in g.subjects(SDO.about, PREFET_POST)
+        if g.value(n, MED.sourceValue) == Literal("September 4, 2019")
+    ]
     assert len(notes) == 1 and (notes[0], RDF.type, MED.DataQualityNote) in g
     assert g.value(notes[0], MED.retainedValue) == Literal("2019-12-04T15:49:22Z")
     # France Médiation's post shows the right day: no note about its date.
-    assert not any(str(g.value(n, MED.sourceValue)) == "December 4, 2019" for n in g.subjects(RDF.type, MED.DataQualityNote))
+    assert not any(
+        str(g.value(n, MED.sourceValue)) == "December 4, 2019"
+        for n in g.subjects(RDF.type, MED.DataQualityNote)
+    )
 
 
 def test_hashtag_shown_differently_from_its_link(seed_run):
     g = seed_run.draft.graph
-    assert set(g.objects(PREFET_POST, SDO.keywords)) == {Literal(k, lang="fr") for k in ("médiation", "Liévin", "QPV")}
+    assert set(g.objects(PREFET_POST, SDO.keywords)) == {
+        Literal(k, lang="fr") for k in ("médiation", "Liévin", "QPV")
+    }
     note = URIRef(f"{ARTICLE}#note-mot-diese-qpv")
-    assert (g.value(note, MED.sourceValue), g.value(note, MED.retainedValue)) == (Literal("#OPV"), Literal("#QPV"))
+    assert (g.value(note, MED.sourceValue), g.value(note, MED.retainedValue)) == (
+        Literal("#OPV"),
+        Literal("#QPV"),
+    )
     assert "#OPV" in str(g.value(PREFET_POST, SDO.articleBody))  # the quotation stays verbatim
 
 
@@ -173,21 +225,60 @@ def test_report_names_what_to_complete_in_either_language(seed_run):
     assert "Titre provisoire, tiré de l'adresse" in french
     assert "Provisional title, from the address" in english
     assert "« #OPV » → « #QPV »" in french and "“#OPV” → “#QPV”" in english
-    assert "Avertissement" in french and "Warning" in english  # the shapes' warnings, in that language
+    assert (
+        "Avertissement" in french and "Warning" in english
+    )  # the shapes' warnings, in that language
 
 
 # -- the draft against the curated data, fact by fact --------------------------------------------
 
-ARTICLE_FACTS = [SDO.url, SDO.abstract, SDO.datePublished, SDO.dateModified, SDO.inLanguage, SDO.publisher,
-                 SDO.about, SDO.spatialCoverage, SDO.associatedMedia, MED.embeds, SDO.citation]
-POST_FACTS = [RDF.type, SDO.identifier, SDO.url, SDO.author, SDO.datePublished, SDO.articleBody, SDO.keywords,
-              SDO.inLanguage, SDO.sharedContent]
+ARTICLE_FACTS = [
+    SDO.url,
+    SDO.abstract,
+    SDO.datePublished,
+    SDO.dateModified,
+    SDO.inLanguage,
+    SDO.publisher,
+    SDO.about,
+    SDO.spatialCoverage,
+    SDO.associatedMedia,
+    MED.embeds,
+    SDO.citation,
+]
+POST_FACTS = [
+    RDF.type,
+    SDO.identifier,
+    SDO.url,
+    SDO.author,
+    SDO.datePublished,
+    SDO.articleBody,
+    SDO.keywords,
+    SDO.inLanguage,
+    SDO.sharedContent,
+]
 IMAGE_FACTS = [RDF.type, SDO.url, SDO.sameAs]
-DOCUMENT_FACTS = [RDF.type, SDO.name, SDO.url, SDO.contentUrl, SDO.encodingFormat, SDO.contentSize, SDO.publisher,
-                  SDO.hasPart]
+DOCUMENT_FACTS = [
+    RDF.type,
+    SDO.name,
+    SDO.url,
+    SDO.contentUrl,
+    SDO.encodingFormat,
+    SDO.contentSize,
+    SDO.publisher,
+    SDO.hasPart,
+]
 CHAPTER_FACTS = [RDF.type, SDO.name, SDO.position, SDO.pageStart, SDO.isPartOf]
-EVENT_FACTS = [RDF.type, SDO.name, SDO.startDate, SDO.endDate, SDO.eventStatus, SDO.eventAttendanceMode,
-               SDO.organizer, MED.participantCount, SDO.audience]
+EVENT_FACTS = [
+    RDF.type,
+    SDO.name,
+    SDO.startDate,
+    SDO.endDate,
+    SDO.eventStatus,
+    SDO.eventAttendanceMode,
+    SDO.organizer,
+    MED.participantCount,
+    SDO.audience,
+]
 #: Facts where the draft says less than the curated data, never something else.
 ARTICLE_SUBSETS = [SDO.mentions]
 POST_SUBSETS = [SDO.mentions]
@@ -210,8 +301,11 @@ def test_draft_fact_equals_curated_fact(seed_run, curated, subject, predicate):
     assert draft == expected
 
 
-@pytest.mark.parametrize("subject, predicate", [(ARTICLE, p) for p in ARTICLE_SUBSETS]
-                         + [(post, p) for post in (PREFET_POST, FM_POST) for p in POST_SUBSETS])
+@pytest.mark.parametrize(
+    "subject, predicate",
+    [(ARTICLE, p) for p in ARTICLE_SUBSETS]
+    + [(post, p) for post in (PREFET_POST, FM_POST) for p in POST_SUBSETS],
+)
 def test_draft_says_less_never_otherwise(seed_run, curated, subject, predicate):
     draft = set(seed_run.draft.graph.objects(subject, predicate))
     assert draft and draft <= set(curated.objects(subject, predicate))
@@ -234,8 +328,10 @@ def test_notes_match_the_curated_notes(seed_run, curated):
         str(curated.value(n, MED.sourceValue)): str(curated.value(n, MED.retainedValue))
         for n in curated.subjects(RDF.type, MED.DataQualityNote)
     }
-    drafted = {str(g.value(n, MED.sourceValue)): str(g.value(n, MED.retainedValue))
-               for n in g.subjects(RDF.type, MED.DataQualityNote)}
+    drafted = {
+        str(g.value(n, MED.sourceValue)): str(g.value(n, MED.retainedValue))
+        for n in g.subjects(RDF.type, MED.DataQualityNote)
+    }
     assert len(drafted) == 6
     for source_value, retained in drafted.items():
         assert source_value in curated_notes, source_value
@@ -254,11 +350,15 @@ def test_what_the_draft_lacks_is_printed(seed_run, curated, capsys):
                 continue
             lacking.setdefault(s, []).append(p.n3(curated.namespace_manager))
     with capsys.disabled():
-        print(f"\nCe que le brouillon n'a pas, et que la curation ajoute — what the draft lacks "
-              f"({sum(map(len, lacking.values()))} facts on {len(lacking)} resources):")
+        print(
+            f"\nCe que le brouillon n'a pas, et que la curation ajoute — what the draft lacks "
+            f"({sum(map(len, lacking.values()))} facts on {len(lacking)} resources):"
+        )
         for subject in sorted(lacking, key=str):
             mark = "" if subject in described else " (absent du brouillon / not in the draft)"
-            print(f"  {subject.n3(curated.namespace_manager)}{mark}: {', '.join(sorted(set(lacking[subject])))}")
+            print(
+                f"  {subject.n3(curated.namespace_manager)}{mark}: {', '.join(sorted(set(lacking[subject])))}"
+            )
     assert EVENT in lacking and "schema:description" in lacking[EVENT]  # curation wrote it
     assert URIRef(ID + "event/2019-12-04-lievin-pleniere") in lacking  # parts of the day: curation
     assert ARTICLE in lacking and "schema:headline" in lacking[ARTICLE]  # restored accents
@@ -271,21 +371,27 @@ def _published(text: str, value: str) -> str:
     return text.replace("Publié le 13 décembre 2019", f"Publié le {value}")
 
 
-@pytest.mark.parametrize("value", ["13/12/2019", "2019-12-13", "13 déc. 2019", "Vendredi 13 décembre 2019"])
+@pytest.mark.parametrize(
+    "value", ["13/12/2019", "2019-12-13", "13 déc. 2019", "Vendredi 13 décembre 2019"]
+)
 def test_publication_date_formats(tmp_path, reference, seed_text, value):
     result = run(tmp_path, reference, _published(seed_text, value))
     assert result.conforms and result.problems == []
     assert result.draft.graph.value(ARTICLE, SDO.datePublished) == Literal(
-        "2019-12-13T11:00:00+01:00", datatype=XSD.dateTime)
+        "2019-12-13T11:00:00+01:00", datatype=XSD.dateTime
+    )
 
 
-@pytest.mark.parametrize("value", ["13/12/2019 - 11:00", "2019-12-13 11:00", "13 déc. 2019 - 11h00"])
+@pytest.mark.parametrize(
+    "value", ["13/12/2019 - 11:00", "2019-12-13 11:00", "13 déc. 2019 - 11h00"]
+)
 def test_dates_field_formats(tmp_path, reference, seed_text, value):
     text = seed_text.replace("Dates: Vendredi 13 décembre 2019 - 11:00", f"Dates: {value}")
     result = run(tmp_path, reference, text)
     assert result.conforms and result.problems == []
     assert result.draft.graph.value(ARTICLE, SDO.datePublished) == Literal(
-        "2019-12-13T11:00:00+01:00", datatype=XSD.dateTime)
+        "2019-12-13T11:00:00+01:00", datatype=XSD.dateTime
+    )
 
 
 @pytest.mark.parametrize("written", ["04/12/2019", "2019-12-04", "4 déc. 2019"])
@@ -293,7 +399,9 @@ def test_event_date_formats(tmp_path, reference, seed_text, written):
     text = seed_text.replace("Le 4 décembre 2019 à Liévin", f"Le {written} à Liévin")
     result = run(tmp_path, reference, text)
     assert result.conforms and result.problems == []
-    assert result.draft.graph.value(EVENT, SDO.startDate) == Literal("2019-12-04", datatype=XSD.date)
+    assert result.draft.graph.value(EVENT, SDO.startDate) == Literal(
+        "2019-12-04", datatype=XSD.date
+    )
 
 
 def test_parse_date_never_guesses_a_year():
@@ -327,7 +435,10 @@ def _post_date_unreadable(text: str) -> str:
 
 
 def _link_not_closed(text: str) -> str:
-    return text.replace("(https://twitter.com/Prefet62?ref_src=twsrc%5Etfw)", "(https://twitter.com/Prefet62?ref_src=twsrc%5Etfw")
+    return text.replace(
+        "(https://twitter.com/Prefet62?ref_src=twsrc%5Etfw)",
+        "(https://twitter.com/Prefet62?ref_src=twsrc%5Etfw",
+    )
 
 
 def _number_without_link(text: str) -> str:
@@ -335,7 +446,10 @@ def _number_without_link(text: str) -> str:
 
 
 def _stray_line_in_liens(text: str) -> str:
-    return text.replace("[14] <https://irev.fr/taxonomy/term/3679>", "voir aussi https://irev.fr\n\n[14] <https://irev.fr/taxonomy/term/3679>")
+    return text.replace(
+        "[14] <https://irev.fr/taxonomy/term/3679>",
+        "voir aussi https://irev.fr\n\n[14] <https://irev.fr/taxonomy/term/3679>",
+    )
 
 
 def _duplicate_number(text: str) -> str:
@@ -348,42 +462,98 @@ def _event_date_without_year(text: str) -> str:
 
 def _unknown_theme(text: str) -> str:
     return text.replace("[Participation citoyenne](#) [16]", "[Culture](#) [16]").replace(
-        "<https://irev.fr/taxonomy/term/3675>", "<https://irev.fr/taxonomy/term/1>")
+        "<https://irev.fr/taxonomy/term/3675>", "<https://irev.fr/taxonomy/term/1>"
+    )
 
 
 # (transform, where the message is (a needle of the line, or None for the whole file),
 #  what it says, a check of the draft)
 VARIATIONS: dict[str, tuple[Callable[[str], str], str | None, str, Callable]] = {
-    "no-liens": (_without_liens, None, "no “## Liens” section",
-                 lambda g: set(g.objects(ARTICLE, SDO.about)) >= THEMES  # themes found by their labels
-                 and not list(g.subjects(RDF.type, SDO.SocialMediaPosting))
-                 and not list(g.subjects(RDF.type, SDO.DigitalDocument))),
-    "no-themes": (_without_themes, None, "no “Thématiques:” line",
-                  lambda g: not set(g.objects(ARTICLE, SDO.about)) & THEMES),
-    "no-dates": (_without_dates, None, "no “Dates:” line",
-                 lambda g: g.value(ARTICLE, SDO.datePublished) == Literal("2019-12-13", datatype=XSD.date)
-                 and (URIRef(f"{ARTICLE}#note-champ-dates"), None, None) not in g),
-    "post-without-date": (_post_without_date, "(@Prefet62)", "without a shown date: the date comes from the post's identifier",
-                          lambda g: g.value(PREFET_POST, SDO.datePublished) == Literal("2019-12-04T15:49:22Z", datatype=XSD.dateTime)),
-    "post-without-link": (_post_without_link, "(@Prefet62)", "without a link to the post",
-                          lambda g: (PREFET_POST, None, None) not in g and (FM_POST, None, None) in g),
-    "post-date-unreadable": (_post_date_unreadable, "(@Prefet62)", "unreadable post date: “la veille”",
-                             lambda g: g.value(PREFET_POST, SDO.datePublished) == Literal("2019-12-04T15:49:22Z", datatype=XSD.dateTime)),
-    "link-not-closed": (_link_not_closed, "[3] [https://twitter.com/Prefet62",
-                        "link [3] is malformed (“)” missing after the address)",
-                        lambda g: g.value(PREFET_POST, SDO.mentions) is None),
-    "number-without-link": (_number_without_link, "(@FranceMediation)",
-                            "the link “December 4, 2019” points to [13], which the “Liens” section lacks",
-                            lambda g: (FM_POST, None, None) not in g),
-    "stray-line-in-liens": (_stray_line_in_liens, "voir aussi", "unexpected line in “Liens”: “voir aussi https://irev.fr”",
-                            lambda g: set(g.objects(ARTICLE, SDO.about)) >= THEMES),
-    "duplicate-number": (_duplicate_number, "taxonomy/term/9999", "link [14] was already given on line",
-                         lambda g: URIRef(ID + "theme/developpement-social") in set(g.objects(ARTICLE, SDO.about))),
-    "event-date-without-year": (_event_date_without_year, "Le 4 décembre à Liévin",
-                                "the event reported is dated “4 décembre”, without a year: the date is not guessed",
-                                lambda g: not list(g.subjects(RDF.type, SDO.Event))),
-    "unknown-theme": (_unknown_theme, "[Culture](#)", "unknown theme “Culture” (https://irev.fr/taxonomy/term/1): kept as a keyword",
-                      lambda g: Literal("Culture", lang="fr") in set(g.objects(ARTICLE, SDO.keywords))),
+    "no-liens": (
+        _without_liens,
+        None,
+        "no “## Liens” section",
+        lambda g: (
+            set(g.objects(ARTICLE, SDO.about)) >= THEMES  # themes found by their labels
+            and not list(g.subjects(RDF.type, SDO.SocialMediaPosting))
+            and not list(g.subjects(RDF.type, SDO.DigitalDocument))
+        ),
+    ),
+    "no-themes": (
+        _without_themes,
+        None,
+        "no “Thématiques:” line",
+        lambda g: not set(g.objects(ARTICLE, SDO.about)) & THEMES,
+    ),
+    "no-dates": (
+        _without_dates,
+        None,
+        "no “Dates:” line",
+        lambda g: (
+            g.value(ARTICLE, SDO.datePublished) == Literal("2019-12-13", datatype=XSD.date)
+            and (URIRef(f"{ARTICLE}#note-champ-dates"), None, None) not in g
+        ),
+    ),
+    "post-without-date": (
+        _post_without_date,
+        "(@Prefet62)",
+        "without a shown date: the date comes from the post's identifier",
+        lambda g: (
+            g.value(PREFET_POST, SDO.datePublished)
+            == Literal("2019-12-04T15:49:22Z", datatype=XSD.dateTime)
+        ),
+    ),
+    "post-without-link": (
+        _post_without_link,
+        "(@Prefet62)",
+        "without a link to the post",
+        lambda g: (PREFET_POST, None, None) not in g and (FM_POST, None, None) in g,
+    ),
+    "post-date-unreadable": (
+        _post_date_unreadable,
+        "(@Prefet62)",
+        "unreadable post date: “la veille”",
+        lambda g: (
+            g.value(PREFET_POST, SDO.datePublished)
+            == Literal("2019-12-04T15:49:22Z", datatype=XSD.dateTime)
+        ),
+    ),
+    "link-not-closed": (
+        _link_not_closed,
+        "[3] [https://twitter.com/Prefet62",
+        "link [3] is malformed (“)” missing after the address)",
+        lambda g: g.value(PREFET_POST, SDO.mentions) is None,
+    ),
+    "number-without-link": (
+        _number_without_link,
+        "(@FranceMediation)",
+        "the link “December 4, 2019” points to [13], which the “Liens” section lacks",
+        lambda g: (FM_POST, None, None) not in g,
+    ),
+    "stray-line-in-liens": (
+        _stray_line_in_liens,
+        "voir aussi",
+        "unexpected line in “Liens”: “voir aussi https://irev.fr”",
+        lambda g: set(g.objects(ARTICLE, SDO.about)) >= THEMES,
+    ),
+    "duplicate-number": (
+        _duplicate_number,
+        "taxonomy/term/9999",
+        "link [14] was already given on line",
+        lambda g: URIRef(ID + "theme/developpement-social") in set(g.objects(ARTICLE, SDO.about)),
+    ),
+    "event-date-without-year": (
+        _event_date_without_year,
+        "Le 4 décembre à Liévin",
+        "the event reported is dated “4 décembre”, without a year: the date is not guessed",
+        lambda g: not list(g.subjects(RDF.type, SDO.Event)),
+    ),
+    "unknown-theme": (
+        _unknown_theme,
+        "[Culture](#)",
+        "unknown theme “Culture” (https://irev.fr/taxonomy/term/1): kept as a keyword",
+        lambda g: Literal("Culture", lang="fr") in set(g.objects(ARTICLE, SDO.keywords)),
+    ),
 }
 
 
@@ -406,21 +576,31 @@ def test_unreadable_publication_date_is_no_valid_draft(tmp_path, reference, seed
     text = _published(seed_text, "13 brumaire an VIII")
     result = run(tmp_path, reference, text)
     assert not result.conforms
-    said = [p for p in result.problems if "unreadable publication date: “13 brumaire an VIII”" in p.en]
+    said = [
+        p for p in result.problems if "unreadable publication date: “13 brumaire an VIII”" in p.en
+    ]
     assert said and said[0].line == line_of(text, "Publié le")
     assert any(r.path == SDO.datePublished for r in result.report.violations)
 
 
 def test_post_date_in_the_page_s_time_zone_is_no_contradiction(tmp_path, reference, seed_text):
     """A post of 23:30 UTC on 4 December is shown as 5 December in Paris: no note."""
-    instant = datetime(2019, 12, 4, 23, 30, tzinfo=timezone.utc)
+    instant = datetime(2019, 12, 4, 23, 30, tzinfo=UTC)
     post_id = str((int(instant.timestamp() * 1000) - TWITTER.epoch_ms) << 22)
-    text = seed_text.replace("1202265817313947649", post_id).replace("[December 4, 2019](#) [13]", "[December 5, 2019](#) [13]")
+    text = seed_text.replace("1202265817313947649", post_id).replace(
+        "[December 4, 2019](#) [13]", "[December 5, 2019](#) [13]"
+    )
     result = run(tmp_path, reference, text)
     g = result.draft.graph
     post = URIRef(ID + f"post/twitter-{post_id}")
-    assert g.value(post, SDO.datePublished) == Literal("2019-12-04T23:30:00Z", datatype=XSD.dateTime)
-    assert not [n for n in g.subjects(SDO.about, post) if str(g.value(n, MED.sourceValue)) == "December 5, 2019"]
+    assert g.value(post, SDO.datePublished) == Literal(
+        "2019-12-04T23:30:00Z", datatype=XSD.dateTime
+    )
+    assert not [
+        n
+        for n in g.subjects(SDO.about, post)
+        if str(g.value(n, MED.sourceValue)) == "December 5, 2019"
+    ]
     assert result.conforms
 
 
@@ -454,7 +634,7 @@ def test_empty_file(tmp_path, reference, content):
 
 def test_binary_file(tmp_path, reference, seed_text):
     data = seed_text.encode("utf-8")
-    at = data.index("Poids".encode())
+    at = data.index(b"Poids")
     error = _raises(tmp_path, reference, data[:at] + b"\x00\x01\x02" + data[at:])
     assert error.details["line"] == line_of(seed_text, "Poids")
     assert f"NUL byte on line {line_of(seed_text, 'Poids')}" in error.message_en
@@ -473,7 +653,9 @@ def test_not_utf8(tmp_path, reference, seed_text):
     latin = seed_text.encode("cp1252")
     error = _raises(tmp_path, reference, latin)
     first = next(n for n, line in enumerate(seed_text.splitlines(), start=1) if not line.isascii())
-    column = next(i for i, c in enumerate(seed_text.splitlines()[first - 1], start=1) if not c.isascii())
+    column = next(
+        i for i, c in enumerate(seed_text.splitlines()[first - 1], start=1) if not c.isascii()
+    )
     assert error.details["line"] == first and error.details["column"] == column
     assert "is not UTF-8" in error.message_en and "--encoding" in error.message_en
     # Said which encoding it is, the same file reads as the seed does.
@@ -481,7 +663,9 @@ def test_not_utf8(tmp_path, reference, seed_text):
     assert result.conforms
     assert result.draft.graph.value(ARTICLE, SDO.abstract) == Literal(
         "Le 4 décembre, France médiation invitait les professionnels de la médiation pour une "
-        "journée régionale d'échange à Liévin.", lang="fr")
+        "journée régionale d'échange à Liévin.",
+        lang="fr",
+    )
 
 
 def test_unknown_encoding(tmp_path, reference, seed_text):
@@ -517,9 +701,10 @@ def test_publisher_reconciled_with_the_store(tmp_path, reference, seed_text):
     try:
         known = URIRef(ID + "actor/federation-des-mediateurs")
         store.load(
-            f"<{known}> a <https://schema.org/Organization> ; <https://schema.org/name> \"Fédération des médiateurs\" ; "
+            f'<{known}> a <https://schema.org/Organization> ; <https://schema.org/name> "Fédération des médiateurs" ; '
             f"<https://schema.org/url> <https://federation.example/> .".encode(),
-            TURTLE, URIRef("https://w3id.org/mediation-sociale/graph/actors"),
+            TURTLE,
+            URIRef("https://w3id.org/mediation-sociale/graph/actors"),
         )
         result = run(tmp_path, Reference(reference.graphs, [store]), text)
     finally:
@@ -534,7 +719,11 @@ def test_other_base_url(tmp_path, seed_text):
     result = run(tmp_path, Reference([project_reference(base)]), seed_text, base_url=base)
     g = result.draft.graph
     assert str(result.draft.article).startswith(base + "id/article/")
-    assert set(g.objects(result.draft.article, SDO.about)) >= {URIRef(base + "id/theme/developpement-social")}
+    assert set(g.objects(result.draft.article, SDO.about)) >= {
+        URIRef(base + "id/theme/developpement-social")
+    }
     assert str(g.identifier).startswith(base + "graph/")
-    assert not [t for t in g if any(str(x).startswith("https://w3id.org/mediation-sociale/id/") for x in t)]
+    assert not [
+        t for t in g if any(str(x).startswith("https://w3id.org/mediation-sociale/id/") for x in t)
+    ]
     assert result.conforms, result.report.to_text("en")

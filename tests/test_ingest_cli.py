@@ -27,7 +27,12 @@ ARTICLE = URIRef(BASE + "id/article/irev-2019-12-13-250-professionnels-reunis-me
 def mediation(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
     return subprocess.run(
-        [MEDIATION, "ingest", *map(str, args)], capture_output=True, text=True, env=env, cwd=cwd, timeout=300
+        [MEDIATION, "ingest", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=300,
     )
 
 
@@ -40,7 +45,9 @@ def test_turtle_draft_written_then_the_french_report(seed, tmp_path):
     output = tmp_path / "brouillon-lievin.ttl"
     done = mediation(seed, "--output", output)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"Brouillon écrit : {output} (graphe <{BASE}graph/brouillon-lievin>")
+    assert done.stdout.startswith(
+        f"Brouillon écrit : {output} (graphe <{BASE}graph/brouillon-lievin>"
+    )
     assert "Validation :" in done.stdout and "Les données sont conformes aux formes." in done.stdout
     assert done.stderr == ""
     draft = parse(output.read_bytes(), name=output)
@@ -73,12 +80,30 @@ def _modified_before_published(text: str) -> bytes:
     return text.replace("modifié le 13/12/2019 - 15:52", "modifié le 12/12/2019 - 15:52").encode()
 
 
-@pytest.mark.parametrize("name, content, lang, said", [
-    ("empty", lambda text: b"", "fr", "fichier vide"),
-    ("binary", lambda text: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "en", "binary file (NUL byte on line 3, offset 8)"),
-    ("windows-1252", lambda text: text.replace("➤", "•").encode("cp1252"), "fr", "ligne 4, colonne 7 : octet 0xe9 qui n'est pas de l'UTF-8"),
-    ("modified-before-published", _modified_before_published, "en", "Draft not written: it does not conform"),
-])
+@pytest.mark.parametrize(
+    "name, content, lang, said",
+    [
+        ("empty", lambda text: b"", "fr", "fichier vide"),
+        (
+            "binary",
+            lambda text: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            "en",
+            "binary file (NUL byte on line 3, offset 8)",
+        ),
+        (
+            "windows-1252",
+            lambda text: text.replace("➤", "•").encode("cp1252"),
+            "fr",
+            "ligne 4, colonne 7 : octet 0xe9 qui n'est pas de l'UTF-8",
+        ),
+        (
+            "modified-before-published",
+            _modified_before_published,
+            "en",
+            "Draft not written: it does not conform",
+        ),
+    ],
+)
 def test_source_that_gives_no_valid_draft(seed, tmp_path, name, content, lang, said):
     source = tmp_path / f"{name}.txt"
     source.write_bytes(content(seed.read_text(encoding="utf-8")))
@@ -91,12 +116,15 @@ def test_source_that_gives_no_valid_draft(seed, tmp_path, name, content, lang, s
     assert not list(tmp_path.glob(".draft.ttl.*"))
 
 
-@pytest.mark.parametrize("args, said", [
-    (["missing.txt"], "No such file: missing.txt"),
-    (["."], "is a folder, not a file"),
-    (["{seed}", "--format", "rdfxml"], "Invalid value for '--format'"),
-    (["{seed}", "--lang", "de"], "Invalid value for '--lang'"),
-])
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["missing.txt"], "No such file: missing.txt"),
+        (["."], "is a folder, not a file"),
+        (["{seed}", "--format", "rdfxml"], "Invalid value for '--format'"),
+        (["{seed}", "--lang", "de"], "Invalid value for '--lang'"),
+    ],
+)
 def test_usage_errors(seed, tmp_path, args, said):
     done = mediation(*[a.format(seed=seed) for a in args], cwd=tmp_path)
     assert done.returncode == 2

@@ -11,13 +11,12 @@ import extruct
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
+from test_resources import DOCUMENTS, path_of
 
 from service.config import DEFAULT_BASE
 from service.namespaces import SDO
 from service.rdfio import parse_files
 from service.validation.shacl import Validator
-
-from test_resources import DOCUMENTS, path_of
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = DEFAULT_BASE
@@ -38,12 +37,18 @@ CRAWLER_CONTEXT = {
 
 
 def events_of_the_data() -> list[URIRef]:
-    graph = parse_files(sorted((ROOT / "data").glob("*.ttl")) + [ROOT / "ontology" / "vocabulary.ttl"])
+    graph = parse_files(
+        sorted((ROOT / "data").glob("*.ttl")) + [ROOT / "ontology" / "vocabulary.ttl"]
+    )
     event_classes = {SDO.Event, SDO.EventSeries} | {
-        c for c, parent in graph.subject_objects(RDFS.subClassOf) if parent in (SDO.Event, SDO.EventSeries)
+        c
+        for c, parent in graph.subject_objects(RDFS.subClassOf)
+        if parent in (SDO.Event, SDO.EventSeries)
     }
-    return sorted({s for c in event_classes for s in graph.subjects(RDF.type, c)
-                   if str(s).startswith(BASE)}, key=str)
+    return sorted(
+        {s for c in event_classes for s in graph.subjects(RDF.type, c) if str(s).startswith(BASE)},
+        key=str,
+    )
 
 
 EVENTS = events_of_the_data()
@@ -52,8 +57,9 @@ EVENTS = events_of_the_data()
 def extract(server, path: str, **headers) -> list[dict]:
     response = server.get(path, headers={"Accept": "text/html", **headers})
     assert response.status_code == 200, path
-    found = extruct.extract(response.text, base_url=server.url + path, syntaxes=["json-ld"],
-                            uniform=False)
+    found = extruct.extract(
+        response.text, base_url=server.url + path, syntaxes=["json-ld"], uniform=False
+    )
     return found["json-ld"]
 
 
@@ -132,7 +138,9 @@ def test_event_markup_details(server):
 
 
 def test_json_ld_follows_the_language_rule(server):
-    [english] = extract(server, "id/event/2019-12-04-journee-regionale-lievin", **{"Accept-Language": "en"})
+    [english] = extract(
+        server, "id/event/2019-12-04-journee-regionale-lievin", **{"Accept-Language": "en"}
+    )
     assert english["name"] == "Regional day on social mediation in Liévin"
     [french] = extract(server, "id/event/2019-12-04-journee-regionale-lievin?lang=fr")
     assert french["name"] == "Journée régionale sur la médiation sociale à Liévin"
@@ -143,15 +151,21 @@ def test_json_ld_uses_schema_org_correctly(server, shared):
     from service.validation.schemaorg import SchemaOrg
 
     vocabulary = Graph()
-    vocabulary.parse(shared / "standards" / "schemaorg-30.0" / "schemaorg-current-https.ttl",
-                     format="turtle")
+    vocabulary.parse(
+        shared / "standards" / "schemaorg-30.0" / "schemaorg-current-https.ttl", format="turtle"
+    )
     schema = SchemaOrg(vocabulary)
     problems = []
-    for event in EVENTS + [URIRef(BASE + "id/actor/france-mediation"),
-                           URIRef(BASE + "id/article/irev-2019-12-13-250-professionnels-reunis-mediation")]:
+    for event in EVENTS + [
+        URIRef(BASE + "id/actor/france-mediation"),
+        URIRef(BASE + "id/article/irev-2019-12-13-250-professionnels-reunis-mediation"),
+    ]:
         graph = as_rdf(extract(server, path_of(event))[0])
-        problems += [f"{event}: {p}" for p in schema.check(graph)
-                     if p.kind in ("unknown-term", "http-namespace", "superseded")]
+        problems += [
+            f"{event}: {p}"
+            for p in schema.check(graph)
+            if p.kind in ("unknown-term", "http-namespace", "superseded")
+        ]
     assert not problems, "\n".join(problems[:20])
 
 

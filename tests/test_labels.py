@@ -27,11 +27,20 @@ X = URIRef("https://w3id.org/mediation-sociale/id/actor/x")
 @pytest.mark.parametrize(
     "values, expected",
     [
-        ([Literal("Hello", lang="en"), Literal("Bonjour", lang="fr")], Literal("Bonjour", lang="fr")),
+        (
+            [Literal("Hello", lang="en"), Literal("Bonjour", lang="fr")],
+            Literal("Bonjour", lang="fr"),
+        ),
         ([Literal("Hello", lang="en"), Literal("Bonjour")], Literal("Hello", lang="en")),
         ([Literal("Hallo", lang="de"), Literal("Bonjour")], Literal("Bonjour")),
-        ([Literal("Bonjour", lang="fr-FR"), Literal("Hello", lang="en")], Literal("Bonjour", lang="fr-FR")),
-        ([Literal("Bonjour", lang="FR"), Literal("Hello", lang="en")], Literal("Bonjour", lang="fr")),
+        (
+            [Literal("Bonjour", lang="fr-FR"), Literal("Hello", lang="en")],
+            Literal("Bonjour", lang="fr-FR"),
+        ),
+        (
+            [Literal("Bonjour", lang="FR"), Literal("Hello", lang="en")],
+            Literal("Bonjour", lang="fr"),
+        ),
         ([Literal("Hallo", lang="de")], Literal("Hallo", lang="de")),
         ([], None),
     ],

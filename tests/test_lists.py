@@ -14,25 +14,32 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from SPARQLWrapper import JSON, SPARQLWrapper
-
 from conftest import start_server
+from SPARQLWrapper import JSON, SPARQLWrapper
 
 BASE = "https://w3id.org/mediation-sociale/"
 TODAY = "2019-12-01"
 PAGE = 3
-KIND_PREFIX = {"events": "id/event/", "actors": "id/actor/", "themes": "id/theme/",
-               "places": "id/place/"}
+KIND_PREFIX = {
+    "events": "id/event/",
+    "actors": "id/actor/",
+    "themes": "id/theme/",
+    "places": "id/place/",
+}
 SCHEMA = "https://schema.org/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
-TERRITORY_LINKS = "|".join(f"<{SCHEMA}{p}>" for p in (
-    "location", "spatialCoverage", "areaServed", "contentLocation", "containedInPlace"))
+TERRITORY_LINKS = "|".join(
+    f"<{SCHEMA}{p}>"
+    for p in ("location", "spatialCoverage", "areaServed", "contentLocation", "containedInPlace")
+)
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    running = start_server(tmp_path_factory.mktemp("lists") / "store",
-                           args=["--page-size", str(PAGE), "--today", TODAY])
+    running = start_server(
+        tmp_path_factory.mktemp("lists") / "store",
+        args=["--page-size", str(PAGE), "--today", TODAY],
+    )
     yield running
     running.stop()
 
@@ -51,7 +58,9 @@ def ours(prefix: str) -> str:
 
 
 def resources(site, prefix: str) -> set[str]:
-    return {r["s"] for r in sparql(site, f"SELECT DISTINCT ?s WHERE {{ ?s a ?t . {ours(prefix)} }}")}
+    return {
+        r["s"] for r in sparql(site, f"SELECT DISTINCT ?s WHERE {{ ?s a ?t . {ours(prefix)} }}")
+    }
 
 
 def get_json(site, path: str) -> dict:
@@ -96,8 +105,14 @@ class Links(HTMLParser):
         attrs = dict(attrs)
         if tag == "svg":
             self._in_svg += 1
-            self.svgs.append({"id": attrs.get("id"), "labelledby": attrs.get("aria-labelledby"),
-                              "title": "", "desc": ""})
+            self.svgs.append(
+                {
+                    "id": attrs.get("id"),
+                    "labelledby": attrs.get("aria-labelledby"),
+                    "title": "",
+                    "desc": "",
+                }
+            )
         if tag in ("title", "desc") and self._in_svg and self._svg_child is None:
             self._svg_child = tag
         if tag in ("a", "link") and "href" in attrs:
@@ -171,17 +186,23 @@ def test_html_pages_link_next_and_prev_like_json(site):
     assert len(prevs) == 1
     back = site.get(prevs.pop(), headers={"Accept": "application/json"}).json()
     assert [i["iri"] for i in back["items"]] == [
-        i["iri"] for i in get_json(site, "/events.json")["items"]]
+        i["iri"] for i in get_json(site, "/events.json")["items"]
+    ]
 
 
 def test_items_carry_iri_label_and_a_page_on_this_server(site):
     page = get_json(site, "/events.json")
     for item in page["items"]:
         assert item["iri"].startswith(BASE + "id/event/")
-        assert item["url"] == "/" + item["iri"][len(BASE):]
+        assert item["url"] == "/" + item["iri"][len(BASE) :]
         assert item["label"]
-    labels = {r["s"]: r["l"] for r in sparql(
-        site, f'SELECT ?s ?l WHERE {{ ?s <{SCHEMA}name> ?l . FILTER(LANG(?l) = "fr") {ours("id/event/")} }}')}
+    labels = {
+        r["s"]: r["l"]
+        for r in sparql(
+            site,
+            f'SELECT ?s ?l WHERE {{ ?s <{SCHEMA}name> ?l . FILTER(LANG(?l) = "fr") {ours("id/event/")} }}',
+        )
+    }
     for item in page["items"]:
         if item["iri"] in labels:
             assert item["label"] == labels[item["iri"]] and item["lang"] == "fr"
@@ -192,13 +213,16 @@ def test_items_carry_iri_label_and_a_page_on_this_server(site):
 
 def event_dates(site) -> dict[str, tuple[str, str]]:
     """Each dated event's first and last day, from the store (a year spans the whole year)."""
-    rows = sparql(site, f"""
+    rows = sparql(
+        site,
+        f"""
         SELECT ?s ?start ?end ?period WHERE {{
           ?s a ?t . {ours("id/event/")}
           OPTIONAL {{ ?s <{SCHEMA}startDate> ?start }}
           OPTIONAL {{ ?s <{SCHEMA}endDate> ?end }}
           OPTIONAL {{ ?s <https://w3id.org/mediation-sociale/def#expectedPeriod> ?period }}
-        }}""")
+        }}""",
+    )
     dates = {}
     for row in rows:
         if "start" in row:
@@ -227,12 +251,15 @@ def test_upcoming_and_past_are_relative_to_today(site):
 
 def test_date_range_keeps_events_that_overlap_it(site):
     dates = event_dates(site)
-    for start, end, first_day, last_day in (("2019-12", "2019-12", "2019-12-01", "2019-12-31"),
-                                            ("2019", "2019", "2019-01-01", "2019-12-31"),
-                                            ("2019-11-19", "2019-11-19", "2019-11-19", "2019-11-19")):
+    for start, end, first_day, last_day in (
+        ("2019-12", "2019-12", "2019-12-01", "2019-12-31"),
+        ("2019", "2019", "2019-01-01", "2019-12-31"),
+        ("2019-11-19", "2019-11-19", "2019-11-19", "2019-11-19"),
+    ):
         found, _ = walk(site, f"/events.json?from={start}&to={end}")
-        assert set(found) == {e for e, (first, last) in dates.items()
-                              if last >= first_day and first <= last_day}, (start, end)
+        assert set(found) == {
+            e for e, (first, last) in dates.items() if last >= first_day and first <= last_day
+        }, (start, end)
 
 
 FACET_QUERIES = {
@@ -256,10 +283,17 @@ def store_counts(site, facet: str, prefix: str) -> Counter:
     return Counter({row["v"]: int(row["n"]) for row in sparql(site, query)})
 
 
-@pytest.mark.parametrize("name,facet", [
-    ("events", "theme"), ("events", "territory"), ("events", "organizer"), ("events", "audience"),
-    ("actors", "territory"), ("places", "territory"),
-])
+@pytest.mark.parametrize(
+    "name,facet",
+    [
+        ("events", "theme"),
+        ("events", "territory"),
+        ("events", "organizer"),
+        ("events", "audience"),
+        ("actors", "territory"),
+        ("places", "territory"),
+    ],
+)
 def test_facet_counts_match_the_store(site, name, facet):
     expected = store_counts(site, facet, KIND_PREFIX[name])
     assert expected, f"the seed has {facet} values for {name}"
@@ -294,22 +328,35 @@ def test_filters_combine(site):
     with_theme, _ = walk(site, f"/events.json?theme={theme['value']}")
     assert set(both) == set(in_territory) & set(with_theme)
     # A full IRI is as good as the short form.
-    by_iri, _ = walk(site, f"/events.json?territory={BASE}id/place/{territory}&theme={theme['value']}")
+    by_iri, _ = walk(
+        site, f"/events.json?territory={BASE}id/place/{territory}&theme={theme['value']}"
+    )
     assert by_iri == both
 
 
 def test_narrower_themes_and_places_inside(site):
-    rows = sparql(site, f"""SELECT ?s WHERE {{ ?s (<{SKOS}broader>|^<{SKOS}narrower>)+
-        <{BASE}id/theme/politique-de-la-ville> . {ours("id/theme/")} }}""")
+    rows = sparql(
+        site,
+        f"""SELECT ?s WHERE {{ ?s (<{SKOS}broader>|^<{SKOS}narrower>)+
+        <{BASE}id/theme/politique-de-la-ville> . {ours("id/theme/")} }}""",
+    )
     found, _ = walk(site, "/themes.json?theme=politique-de-la-ville")
     assert set(found) == {r["s"] for r in rows} and found
-    rows = sparql(site, f"""SELECT ?s WHERE {{ ?s <{SCHEMA}containedInPlace>+
-        <{BASE}id/place/region/32> . {ours("id/place/")} }}""")
+    rows = sparql(
+        site,
+        f"""SELECT ?s WHERE {{ ?s <{SCHEMA}containedInPlace>+
+        <{BASE}id/place/region/32> . {ours("id/place/")} }}""",
+    )
     found, _ = walk(site, "/places.json?territory=region/32")
     assert set(found) == {r["s"] for r in rows} and found
     communes, _ = walk(site, "/places.json?type=commune")
-    assert set(communes) == {r["s"] for r in sparql(
-        site, f"SELECT ?s WHERE {{ ?s a <http://rdf.insee.fr/def/geo#Commune> . {ours('id/place/')} }}")}
+    assert set(communes) == {
+        r["s"]
+        for r in sparql(
+            site,
+            f"SELECT ?s WHERE {{ ?s a <http://rdf.insee.fr/def/geo#Commune> . {ours('id/place/')} }}",
+        )
+    }
 
 
 # -- search ---------------------------------------------------------------------------------------
@@ -364,20 +411,36 @@ def test_facet_links_on_the_search_page_add_and_remove_filters(site):
     assert facet_links
     narrowed = site.get(facet_links[0], headers={"Accept": "text/html"})
     assert narrowed.status_code == 200
-    remove = [href for _, href in parse(narrowed.text).links
-              if href.startswith("/search") and "kind=" not in href and "q=mediation" in href]
+    remove = [
+        href
+        for _, href in parse(narrowed.text).links
+        if href.startswith("/search") and "kind=" not in href and "q=mediation" in href
+    ]
     assert remove, "an active filter has a link that removes it"
 
 
 # -- bad input --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [
-    '/search?q="*NEAR(', "/search?q=%22%22%22", "/search?q=*", "/search?q=NEAR(a%20b)",
-    "/search?q=AND%20OR%20NOT", "/search?q=%00", "/search?q=" + "m%C3%A9diation+" * 2000,
-    "/search?q=%F0%9F%8E%89", "/search?q=", "/search?q=%20%20", "/search?q=-",
-    "/events?unknown=1", "/events?lang=en", "/search?q=%27%3B%20DROP%20TABLE%20resource",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        '/search?q="*NEAR(',
+        "/search?q=%22%22%22",
+        "/search?q=*",
+        "/search?q=NEAR(a%20b)",
+        "/search?q=AND%20OR%20NOT",
+        "/search?q=%00",
+        "/search?q=" + "m%C3%A9diation+" * 2000,
+        "/search?q=%F0%9F%8E%89",
+        "/search?q=",
+        "/search?q=%20%20",
+        "/search?q=-",
+        "/events?unknown=1",
+        "/events?lang=en",
+        "/search?q=%27%3B%20DROP%20TABLE%20resource",
+    ],
+)
 def test_odd_input_is_answered_not_crashed(site, path):
     for accept in ("text/html", "application/json"):
         response = site.get(path, headers={"Accept": accept})
@@ -391,25 +454,31 @@ def test_queries_without_words_and_too_long_say_so(site):
     assert page["notices"] and page["total"] > 0
 
 
-@pytest.mark.parametrize("path,name", [
-    ("/events?theme=nimporte-quoi", "theme"),
-    ("/events?territory=departement/999", "territory"),
-    ("/events?organizer=%3Cscript%3E", "organizer"),
-    ("/search?q=x&kind=planet", "kind"),
-    ("/search?q=x&theme=nope", "theme"),
-    ("/search?q=x&year=19", "year"),
-    ("/events?when=tomorrow", "when"),
-    ("/events?from=2019-02-30", "from"),
-    ("/events?from=2020&to=2019", "from"),
-    ("/events?after=not-a-key", "after"),
-    ("/events?before=eyJ4Ijox", "before"),
-    ("/places?type=planet", "type"),
-    ("/events?after=a&before=b", "after"),
-    ("/events?" + "&".join(["theme=illectronisme"] * 21), "filtres"),
-])
+@pytest.mark.parametrize(
+    "path,name",
+    [
+        ("/events?theme=nimporte-quoi", "theme"),
+        ("/events?territory=departement/999", "territory"),
+        ("/events?organizer=%3Cscript%3E", "organizer"),
+        ("/search?q=x&kind=planet", "kind"),
+        ("/search?q=x&theme=nope", "theme"),
+        ("/search?q=x&year=19", "year"),
+        ("/events?when=tomorrow", "when"),
+        ("/events?from=2019-02-30", "from"),
+        ("/events?from=2020&to=2019", "from"),
+        ("/events?after=not-a-key", "after"),
+        ("/events?before=eyJ4Ijox", "before"),
+        ("/places?type=planet", "type"),
+        ("/events?after=a&before=b", "after"),
+        ("/events?" + "&".join(["theme=illectronisme"] * 21), "filtres"),
+    ],
+)
 def test_bad_filter_values_are_400_with_a_message(site, path, name):
-    for accept, check in (("application/json", lambda r: r.json()["message"]["fr"]),
-                          ("text/html", lambda r: r.text), ("text/plain", lambda r: r.text)):
+    for accept, check in (
+        ("application/json", lambda r: r.json()["message"]["fr"]),
+        ("text/html", lambda r: r.text),
+        ("text/plain", lambda r: r.text),
+    ):
         response = site.get(path, headers={"Accept": accept})
         assert response.status_code == 400, (path, response.status_code)
         assert name in check(response)
@@ -446,8 +515,13 @@ def test_home_figures_are_accessible_svg_whose_bars_lead_to_their_lists(site):
     assert response.status_code == 200
     page = parse(response.text)
     ids = {svg["id"] for svg in page.svgs}
-    assert {"figure-time", "figure-themes", "figure-departements", "figure-regions",
-            "figure-organizers"} <= ids
+    assert {
+        "figure-time",
+        "figure-themes",
+        "figure-departements",
+        "figure-regions",
+        "figure-organizers",
+    } <= ids
     for svg in page.svgs:
         assert svg["title"].strip() and svg["desc"].strip()
         assert svg["labelledby"] == f"{svg['id']}-title {svg['id']}-desc"
@@ -482,8 +556,12 @@ def test_home_links_to_events_search_sparql_and_catalog(site):
 
 
 def test_conditional_get_answers_304_until_the_store_changes(site):
-    for path, accept in (("/events?theme=illectronisme", "text/html"), ("/events.json", None),
-                         ("/search?q=mediation", "application/json"), ("/", "text/html")):
+    for path, accept in (
+        ("/events?theme=illectronisme", "text/html"),
+        ("/events.json", None),
+        ("/search?q=mediation", "application/json"),
+        ("/", "text/html"),
+    ):
         headers = {"Accept": accept} if accept else {}
         first = site.get(path, headers=headers)
         assert first.status_code == 200 and first.headers.get("ETag"), path
@@ -491,15 +569,23 @@ def test_conditional_get_answers_304_until_the_store_changes(site):
         assert again.status_code == 304, path
     html = site.get("/events", headers={"Accept": "text/html"}).headers["ETag"]
     data = site.get("/events", headers={"Accept": "application/json"}).headers["ETag"]
-    english = site.get("/events", headers={"Accept": "text/html", "Accept-Language": "en"}).headers["ETag"]
+    english = site.get("/events", headers={"Accept": "text/html", "Accept-Language": "en"}).headers[
+        "ETag"
+    ]
     assert len({html, data, english}) == 3, "each representation has its own ETag"
 
 
 def test_home_lists_days_not_their_sessions(site):
     html = site.get("/", headers={"Accept": "text/html"}).text
     shown = {BASE + href[1:] for _, href in parse(html).links if href.startswith("/id/event/")}
-    parts = {r["s"] for r in sparql(site, f"""SELECT ?s WHERE {{ ?s <{SCHEMA}superEvent> ?p .
-        FILTER NOT EXISTS {{ ?p a <{SCHEMA}EventSeries> }} }}""")}
+    parts = {
+        r["s"]
+        for r in sparql(
+            site,
+            f"""SELECT ?s WHERE {{ ?s <{SCHEMA}superEvent> ?p .
+        FILTER NOT EXISTS {{ ?p a <{SCHEMA}EventSeries> }} }}""",
+        )
+    }
     dates = event_dates(site)
     assert shown and not shown & parts
     days = {e for e in dates if e not in parts}

@@ -15,16 +15,20 @@ def unit(n: int) -> str:
 
 
 def test_bars_are_links_with_titles_and_the_figure_has_a_title_and_description():
-    bars = [Bar("Pas-de-Calais", 7, "/events?territory=departement/62", "fr"),
-            Bar("Aisne", 1, "/events?territory=departement/02", "fr")]
+    bars = [
+        Bar("Pas-de-Calais", 7, "/events?territory=departement/62", "fr"),
+        Bar("Aisne", 1, "/events?territory=departement/02", "fr"),
+    ]
     root = ET.fromstring(bar_chart("f", bars, "Par département", "Nombre d'événements.", unit))
     assert root.get("aria-labelledby") == "f-title f-desc"
     assert root.find(f"{SVG}title").text == "Par département"
     assert root.find(f"{SVG}desc").text == "Nombre d'événements."
     links = root.findall(f"{SVG}a")
     assert [a.get("href") for a in links] == [b.href for b in bars]
-    assert [a.find(f"{SVG}title").text for a in links] == ["Pas-de-Calais : 7 événements",
-                                                           "Aisne : 1 événement"]
+    assert [a.find(f"{SVG}title").text for a in links] == [
+        "Pas-de-Calais : 7 événements",
+        "Aisne : 1 événement",
+    ]
     widths = [float(a.find(f"{SVG}rect").get("width")) for a in links]
     assert widths[0] > widths[1] > 0
 
@@ -43,16 +47,23 @@ def test_hostile_text_stays_text():
 
 
 def test_empty_periods_show_on_the_axis_without_a_link():
-    bars = [Bar("2018", 2, "/events?from=2018&to=2018"), Bar("2019", 0, "/events?from=2019&to=2019"),
-            Bar("2020", 5, "/events?from=2020&to=2020")]
-    root = ET.fromstring(column_chart("t", bars, "Par année", "Nombre d'événements par année.", unit))
+    bars = [
+        Bar("2018", 2, "/events?from=2018&to=2018"),
+        Bar("2019", 0, "/events?from=2019&to=2019"),
+        Bar("2020", 5, "/events?from=2020&to=2020"),
+    ]
+    root = ET.fromstring(
+        column_chart("t", bars, "Par année", "Nombre d'événements par année.", unit)
+    )
     assert [a.get("href") for a in root.findall(f"{SVG}a")] == [bars[0].href, bars[2].href]
     labels = [t.text for t in root.iter(f"{SVG}text")]
     assert {"2018", "2019", "2020"} <= set(labels)
 
 
 def test_long_labels_are_shortened_but_titles_keep_them_whole():
-    name = "Quartiers prioritaires de la politique de la ville et renouvellement urbain (QPV, NPNRU)"
+    name = (
+        "Quartiers prioritaires de la politique de la ville et renouvellement urbain (QPV, NPNRU)"
+    )
     root = ET.fromstring(bar_chart("f", [Bar(name, 1, "/x", "fr")], "T", "D", unit))
     link = root.find(f"{SVG}a")
     shown = link.find(f"{SVG}text").text

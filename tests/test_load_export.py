@@ -52,8 +52,9 @@ def store(seeded, tmp_path) -> Path:
 def export(store: Path, *extra: str) -> Dataset:
     """The store's dump, parsed by Oxigraph with the store's own blank node labels (so that
     two dumps of one store compare as sets)."""
-    done = subprocess.run([MEDIATION, "export", "--store", str(store), *extra], capture_output=True,
-                          timeout=600)
+    done = subprocess.run(
+        [MEDIATION, "export", "--store", str(store), *extra], capture_output=True, timeout=600
+    )
     assert done.returncode == 0, done.stderr.decode()
     return parsed(done.stdout)
 
@@ -110,7 +111,12 @@ def test_a_file_lands_in_its_own_graph_and_is_recorded(store, tmp_path):
     done = run("load", "--store", str(store), "--agent", "operatrice", str(source), check=True)
     assert "+5" in done.stderr
     dataset = export(store)
-    assert (iri, SCHEMA.name, Literal("Atelier chargé", lang="fr"), GRAPH["atelier-charge"]) in quads(dataset)
+    assert (
+        iri,
+        SCHEMA.name,
+        Literal("Atelier chargé", lang="fr"),
+        GRAPH["atelier-charge"],
+    ) in quads(dataset)
     history = dataset.graph(GRAPH["history"])
     change = history.value(predicate=URIRef("http://www.w3.org/ns/prov#influenced"), object=iri)
     agent = history.value(change, URIRef("http://www.w3.org/ns/prov#wasAssociatedWith"))
@@ -119,16 +125,28 @@ def test_a_file_lands_in_its_own_graph_and_is_recorded(store, tmp_path):
 
 def test_the_format_comes_from_the_content_when_the_extension_lies(store, tmp_path):
     iri = ID["event/atelier-json-ld-deguise"]
-    document = {"@context": BASE + "context.jsonld", "@id": str(iri), "@type": "schema:Event",
-                "schema:name": {"@value": "Atelier déguisé", "@language": "fr"},
-                "schema:startDate": {"@value": "2024-06-01", "@type": "xsd:date"}}
+    document = {
+        "@context": BASE + "context.jsonld",
+        "@id": str(iri),
+        "@type": "schema:Event",
+        "schema:name": {"@value": "Atelier déguisé", "@language": "fr"},
+        "schema:startDate": {"@value": "2024-06-01", "@type": "xsd:date"},
+    }
     disguised = write(tmp_path / "deguise.ttl", json.dumps(document))
-    xml = write(tmp_path / "xml-deguise.nt", """<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-      <rdf:Description rdf:about="http://example.org/xml"><rdf:value>déguisé</rdf:value></rdf:Description></rdf:RDF>""")
+    xml = write(
+        tmp_path / "xml-deguise.nt",
+        """<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+      <rdf:Description rdf:about="http://example.org/xml"><rdf:value>déguisé</rdf:value></rdf:Description></rdf:RDF>""",
+    )
     run("load", "--store", str(store), str(disguised), str(xml), check=True)
     found = quads(export(store))
     assert (iri, SCHEMA.name, Literal("Atelier déguisé", lang="fr"), GRAPH["deguise"]) in found
-    assert (URIRef("http://example.org/xml"), RDF.value, Literal("déguisé"), GRAPH["xml-deguise"]) in found
+    assert (
+        URIRef("http://example.org/xml"),
+        RDF.value,
+        Literal("déguisé"),
+        GRAPH["xml-deguise"],
+    ) in found
 
 
 def test_an_invalid_file_lands_not_at_all_and_its_report_is_printed(store, tmp_path):
@@ -149,7 +167,10 @@ def test_an_invalid_file_lands_not_at_all_and_its_report_is_printed(store, tmp_p
 
 
 def test_a_file_that_does_not_parse_is_reported_with_its_line(store, tmp_path):
-    broken = write(tmp_path / "casse.nt", '<http://example.org/a> <http://example.org/b> "c" .\n<http://example.org/a> <b> .\n')
+    broken = write(
+        tmp_path / "casse.nt",
+        '<http://example.org/a> <http://example.org/b> "c" .\n<http://example.org/a> <b> .\n',
+    )
     before = quads(export(store))
     done = run("load", "--store", str(store), "--lang", "en", str(broken))
     assert done.returncode == 1
@@ -184,13 +205,38 @@ def test_export_then_load_reproduces_the_store_exactly(store, tmp_path):
     # Some writes first: blank nodes in several graphs, history, a tombstone.
     server = start_server(store, {"MEDIATION_WRITE_TOKEN": AUTH["Authorization"].split()[1]})
     try:
-        blank = ('<http://example.org/b> <http://example.org/p> [ <http://example.org/q> "un" ] .')
-        assert server.request("PUT", "graphs", params={"graph": "http://example.org/blank"},
-                              data=blank.encode(), headers={**AUTH, "Content-Type": "text/turtle"}).status_code == 201
+        blank = '<http://example.org/b> <http://example.org/p> [ <http://example.org/q> "un" ] .'
+        assert (
+            server.request(
+                "PUT",
+                "graphs",
+                params={"graph": "http://example.org/blank"},
+                data=blank.encode(),
+                headers={**AUTH, "Content-Type": "text/turtle"},
+            ).status_code
+            == 201
+        )
         iri = ID["event/aller-retour"]
-        assert update(server, f"{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ {event_turtle(iri, 'Aller-retour')} }} }}").status_code == 200
-        assert update(server, f"DELETE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}").status_code == 200
-        assert update(server, "INSERT DATA { <http://example.org/default> <http://example.org/p> 1 }").status_code == 200
+        assert (
+            update(
+                server,
+                f"{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ {event_turtle(iri, 'Aller-retour')} }} }}",
+            ).status_code
+            == 200
+        )
+        assert (
+            update(
+                server,
+                f"DELETE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}",
+            ).status_code
+            == 200
+        )
+        assert (
+            update(
+                server, "INSERT DATA { <http://example.org/default> <http://example.org/p> 1 }"
+            ).status_code
+            == 200
+        )
     finally:
         server.stop()
     dump = tmp_path / "magasin.nq.gz"
@@ -245,15 +291,27 @@ def test_load_and_export_work_on_a_remote_store(tmp_path):
         # Against an empty server the venue is unknown: the event's location must be a place.
         refused = run("load", *remote, "--lang", "en", str(source))
         assert refused.returncode == 1 and "schema:location" in refused.stderr
-        venue = write(tmp_path / "lieu.ttl", TURTLE_PREFIXES + f'<{BASE}id/place/arena-lievin> a schema:Place ; '
-                                                              f'schema:name "Arena" .\n')
+        venue = write(
+            tmp_path / "lieu.ttl",
+            TURTLE_PREFIXES + f"<{BASE}id/place/arena-lievin> a schema:Place ; "
+            f'schema:name "Arena" .\n',
+        )
         run("load", *remote, str(venue), check=True)
         run("load", *remote, str(source), check=True)
-        done = subprocess.run([MEDIATION, "export", *remote], capture_output=True, timeout=600,
-                              env={k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")})
+        done = subprocess.run(
+            [MEDIATION, "export", *remote],
+            capture_output=True,
+            timeout=600,
+            env={k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")},
+        )
         assert done.returncode == 0, done.stderr.decode()
         found = quads(parsed(done.stdout))
-        assert (iri, SCHEMA.name, Literal("Atelier à distance", lang="fr"), GRAPH["a-distance"]) in found
+        assert (
+            iri,
+            SCHEMA.name,
+            Literal("Atelier à distance", lang="fr"),
+            GRAPH["a-distance"],
+        ) in found
         assert any(q[3] == GRAPH["history"] for q in found)
     finally:
         backing.stop()

@@ -32,14 +32,18 @@ RDFXML_DOC = b"""<?xml version="1.0"?>
   </rdf:Description>
 </rdf:RDF>
 """
-JSONLD_DOC = json.dumps({
-    "@context": {"ex": EX, "ex:knows": {"@type": "@id"}},
-    "@id": "ex:a",
-    "ex:name": {"@value": "un", "@language": "fr"},
-    "ex:knows": "ex:b",
-}).encode()
-NTRIPLES_DOC = b'<http://example.org/a> <http://example.org/name> "un"@fr .\n' \
+JSONLD_DOC = json.dumps(
+    {
+        "@context": {"ex": EX, "ex:knows": {"@type": "@id"}},
+        "@id": "ex:a",
+        "ex:name": {"@value": "un", "@language": "fr"},
+        "ex:knows": "ex:b",
+    }
+).encode()
+NTRIPLES_DOC = (
+    b'<http://example.org/a> <http://example.org/name> "un"@fr .\n'
     b"<http://example.org/a> <http://example.org/knows> <http://example.org/b> .\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -76,10 +80,13 @@ def test_unknown_format_is_an_error():
 
 
 def test_quads_formats_give_the_union_or_keep_their_graphs():
-    trig = b"@prefix ex: <http://example.org/> .\nex:g1 { ex:a ex:name \"un\"@fr }\nex:g2 { ex:a ex:knows ex:b }\n"
+    trig = b'@prefix ex: <http://example.org/> .\nex:g1 { ex:a ex:name "un"@fr }\nex:g2 { ex:a ex:knows ex:b }\n'
     assert isomorphic(rdfio.parse(trig, name="doc.trig"), EXPECTED)
     dataset = rdfio.parse_dataset(trig, name="doc.trig")
-    assert {g.identifier for g in dataset.graphs() if len(g)} == {URIRef(EX + "g1"), URIRef(EX + "g2")}
+    assert {g.identifier for g in dataset.graphs() if len(g)} == {
+        URIRef(EX + "g1"),
+        URIRef(EX + "g2"),
+    }
 
 
 def test_triples_go_to_the_named_graph_asked_for():
@@ -91,19 +98,58 @@ def test_triples_go_to_the_named_graph_asked_for():
 @pytest.mark.parametrize(
     "name, data, line, column, reason",
     [
-        ("broken.ttl", b'@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b "open .\n',
-         3, 18, "newline found in string literal"),
-        ("unbound.ttl", b"@prefix ex: <http://example.org/> .\n\nex:a foo:b ex:c .\n", 3, None, 'Prefix "foo:" not bound'),
-        ("broken.rdf", b"<?xml version='1.0'?>\n<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>\n"
-         b"<rdf:Description rdf:about='http://example.org/a'>\n</rdf:RDF>\n", 4, 3, "mismatched tag"),
-        ("bad-attribute.rdf", b"<?xml version='1.0'?>\n<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>\n"
-         b"<rdf:Description rdf:about='http://example.org/a' rdf:resource='x' rdf:parseType='Literal'/>\n</rdf:RDF>\n",
-         3, None, "Invalid property attribute"),
-        ("broken.jsonld", b'{\n  "@id": "http://example.org/a",\n  "http://example.org/b": [1, 2,\n}\n', 4, 1, "Expecting value"),
-        ("broken.nt", b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"
-         b'<http://example.org/a> <http://example.org/b> "open .\n', 2, None, "Invalid line"),
-        ("latin1.ttl", b'<http://example.org/a> <http://example.org/b> "ok" .\n<http://example.org/a> <http://example.org/b> "caf\xe9" .\n',
-         2, 51, "not UTF-8"),
+        (
+            "broken.ttl",
+            b'@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b "open .\n',
+            3,
+            18,
+            "newline found in string literal",
+        ),
+        (
+            "unbound.ttl",
+            b"@prefix ex: <http://example.org/> .\n\nex:a foo:b ex:c .\n",
+            3,
+            None,
+            'Prefix "foo:" not bound',
+        ),
+        (
+            "broken.rdf",
+            b"<?xml version='1.0'?>\n<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>\n"
+            b"<rdf:Description rdf:about='http://example.org/a'>\n</rdf:RDF>\n",
+            4,
+            3,
+            "mismatched tag",
+        ),
+        (
+            "bad-attribute.rdf",
+            b"<?xml version='1.0'?>\n<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>\n"
+            b"<rdf:Description rdf:about='http://example.org/a' rdf:resource='x' rdf:parseType='Literal'/>\n</rdf:RDF>\n",
+            3,
+            None,
+            "Invalid property attribute",
+        ),
+        (
+            "broken.jsonld",
+            b'{\n  "@id": "http://example.org/a",\n  "http://example.org/b": [1, 2,\n}\n',
+            4,
+            1,
+            "Expecting value",
+        ),
+        (
+            "broken.nt",
+            b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"
+            b'<http://example.org/a> <http://example.org/b> "open .\n',
+            2,
+            None,
+            "Invalid line",
+        ),
+        (
+            "latin1.ttl",
+            b'<http://example.org/a> <http://example.org/b> "ok" .\n<http://example.org/a> <http://example.org/b> "caf\xe9" .\n',
+            2,
+            51,
+            "not UTF-8",
+        ),
     ],
 )
 def test_syntax_errors_name_the_file_line_and_reason(name, data, line, column, reason):
@@ -116,7 +162,9 @@ def test_syntax_errors_name_the_file_line_and_reason(name, data, line, column, r
     if column is not None:
         assert error.details["column"] == column
     assert reason in error.details["reason"]
-    assert f"{name}, ligne {line}" in error.message_fr and f"{name}, line {line}" in error.message_en
+    assert (
+        f"{name}, ligne {line}" in error.message_fr and f"{name}, line {line}" in error.message_en
+    )
     assert reason in error.message_fr and reason in error.message_en
     assert "Traceback" not in error.bilingual()
 
@@ -146,8 +194,12 @@ def test_missing_file_is_reported_by_name(tmp_path):
 
 
 def test_parse_files_merges_files(tmp_path):
-    (tmp_path / "one.ttl").write_bytes(b'@prefix ex: <http://example.org/> .\nex:a ex:name "un"@fr .\n')
-    (tmp_path / "two.jsonld").write_text(json.dumps({"@id": EX + "a", EX + "knows": {"@id": EX + "b"}}))
+    (tmp_path / "one.ttl").write_bytes(
+        b'@prefix ex: <http://example.org/> .\nex:a ex:name "un"@fr .\n'
+    )
+    (tmp_path / "two.jsonld").write_text(
+        json.dumps({"@id": EX + "a", EX + "knows": {"@id": EX + "b"}})
+    )
     assert isomorphic(rdfio.parse_files([tmp_path / "one.ttl", tmp_path / "two.jsonld"]), EXPECTED)
 
 
@@ -192,7 +244,10 @@ def listener():
         lambda url: {"@context": [{"@vocab": "https://schema.org/"}, url], "name": "x"},
         lambda url: {"@context": {"@import": url}, "name": "x"},
         lambda url: {"@graph": [{"@context": url, "@id": EX + "a", "name": "x"}]},
-        lambda url: {"@context": {"ex": EX, "p": {"@id": "ex:p", "@context": url}}, "p": {"name": "x"}},
+        lambda url: {
+            "@context": {"ex": EX, "p": {"@id": "ex:p", "@context": url}},
+            "p": {"name": "x"},
+        },
     ],
     ids=["top", "in-list", "import", "nested-node", "scoped"],
 )
@@ -219,16 +274,20 @@ def test_rdfxml_external_entities_are_not_fetched(listener):
     assert connections == []
 
 
-@pytest.mark.parametrize("base_url", ["https://w3id.org/mediation-sociale/", "http://localhost:8000/"])
+@pytest.mark.parametrize(
+    "base_url", ["https://w3id.org/mediation-sociale/", "http://localhost:8000/"]
+)
 def test_project_context_is_substituted_locally(listener, base_url):
     url, connections = listener
-    document = json.dumps({
-        "@context": base_url + "context.jsonld",
-        "@id": base_url + "id/event/x",
-        "@type": "Event",
-        "name": {"@value": "Journée", "@language": "fr"},
-        "med:participantCount": 250,
-    }).encode()
+    document = json.dumps(
+        {
+            "@context": base_url + "context.jsonld",
+            "@id": base_url + "id/event/x",
+            "@type": "Event",
+            "name": {"@value": "Journée", "@language": "fr"},
+            "med:participantCount": 250,
+        }
+    ).encode()
     graph = rdfio.parse(document, name="ours.jsonld", base_url=base_url)
     event = URIRef(base_url + "id/event/x")
     assert (event, URIRef(str(SDO) + "name"), Literal("Journée", lang="fr")) in graph
@@ -245,13 +304,19 @@ def test_context_file_maps_every_prefix_and_schema_org():
 
 
 def test_sniffing_table():
-    assert rdfio.sniff(b"  \n{\"@id\": 1}") is JSONLD
+    assert rdfio.sniff(b'  \n{"@id": 1}') is JSONLD
     assert rdfio.sniff(b"[]") is JSONLD
     assert rdfio.sniff(b"\xef\xbb\xbf<?xml version='1.0'?><x/>") is RDFXML
     assert rdfio.sniff(b"<rdf:RDF xmlns:rdf='x'/>") is RDFXML
-    assert rdfio.sniff(b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .") is TURTLE
+    assert (
+        rdfio.sniff(b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .")
+        is TURTLE
+    )
     assert rdfio.sniff(b"@prefix ex: <http://example.org/> .") is TURTLE
-    assert rdfio.sniff(b"{ <http://example.org/a> <http://example.org/b> <http://example.org/c> }").key == "trig"
+    assert (
+        rdfio.sniff(b"{ <http://example.org/a> <http://example.org/b> <http://example.org/c> }").key
+        == "trig"
+    )
     assert rdfio.sniff(b"   ") is None
 
 

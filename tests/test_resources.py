@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import http.client
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -13,7 +13,8 @@ import pytest
 import requests
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
-from SPARQLWrapper import TURTLE as SW_TURTLE, SPARQLWrapper
+from SPARQLWrapper import TURTLE as SW_TURTLE
+from SPARQLWrapper import SPARQLWrapper
 
 from service.config import DEFAULT_BASE
 from service.pages.describe import own_subgraph
@@ -44,7 +45,7 @@ DOCUMENTS = sorted({URIRef(str(s).split("#", 1)[0]) for s in SUBJECTS}, key=str)
 
 
 def path_of(iri: URIRef) -> str:
-    return str(iri)[len(BASE):]
+    return str(iri)[len(BASE) :]
 
 
 def store_triples(server, iri: URIRef) -> Graph:
@@ -52,7 +53,7 @@ def store_triples(server, iri: URIRef) -> Graph:
     return _store_triples(server.url, str(iri))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _store_triples(url: str, iri: str) -> Graph:
     client = SPARQLWrapper(url + "sparql")
     client.setQuery(
@@ -104,8 +105,9 @@ def test_every_resource_parses_back_to_the_store_triples(server, fmt):
             stored = store_triples(server, subject)
             if not isomorphic(served, stored):
                 missing = len(stored) - len(served)
-                problems.append(f"{subject} ({fmt}): {len(served)} served, {len(stored)} stored "
-                                f"({missing:+d})")
+                problems.append(
+                    f"{subject} ({fmt}): {len(served)} served, {len(stored)} stored ({missing:+d})"
+                )
         return problems
 
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -136,16 +138,26 @@ def test_description_carries_labels_and_types_of_linked_resources(server):
     schema = "https://schema.org/"
     organizer = URIRef(BASE + "id/actor/france-mediation")
     assert (organizer, URIRef(schema + "name"), None) in graph
-    assert (organizer, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-            URIRef(schema + "Organization")) in graph
+    assert (
+        organizer,
+        URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+        URIRef(schema + "Organization"),
+    ) in graph
     theme = URIRef(BASE + "id/theme/illectronisme")
-    labels = {o.language for o in graph.objects(theme, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"))}
+    labels = {
+        o.language
+        for o in graph.objects(theme, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"))
+    }
     assert {"fr", "en"} <= labels
 
 
 def test_hash_parts_are_described_in_their_document(server):
-    _, graph = fetch_graph(server, "id/article/irev-2019-12-13-250-professionnels-reunis-mediation",
-                           "turtle", by_suffix=True)
+    _, graph = fetch_graph(
+        server,
+        "id/article/irev-2019-12-13-250-professionnels-reunis-mediation",
+        "turtle",
+        by_suffix=True,
+    )
     note = URIRef(BASE + "id/article/irev-2019-12-13-250-professionnels-reunis-mediation#note-lieu")
     assert isomorphic(own_subgraph(graph, note), store_triples(server, note))
     assert len(own_subgraph(graph, note)) > 5
@@ -169,12 +181,19 @@ def test_incoming_links_are_in_the_rdf_with_a_hydra_collection(server):
 def test_vocabulary_and_shapes_at_their_namespaces(server):
     _, vocabulary = fetch_graph(server, "def", "turtle", by_suffix=True)
     workshop = URIRef(BASE + "def#Workshop")
-    assert (workshop, URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf"),
-            URIRef("https://schema.org/Event")) in vocabulary
+    assert (
+        workshop,
+        URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf"),
+        URIRef("https://schema.org/Event"),
+    ) in vocabulary
     assert isomorphic(own_subgraph(vocabulary, workshop), store_triples(server, workshop))
     _, shapes = fetch_graph(server, "shapes", "turtle", by_suffix=True)
     shape = URIRef(BASE + "shapes#EventShape")
-    assert (shape, URIRef("http://www.w3.org/ns/shacl#targetClass"), URIRef("https://schema.org/Event")) in shapes
+    assert (
+        shape,
+        URIRef("http://www.w3.org/ns/shacl#targetClass"),
+        URIRef("https://schema.org/Event"),
+    ) in shapes
     page = server.get("def", headers={"Accept": "text/html"})
     assert 'id="Workshop"' in page.text and 'lang="en"' in page.text and 'lang="fr"' in page.text
     assert "Atelier" in page.text and "Workshop" in page.text
@@ -226,15 +245,26 @@ def test_negotiation(server, accept, expected):
 def test_406_lists_what_can_be_served(server, accept):
     response = server.get(LIEVIN, headers={"Accept": accept})
     assert response.status_code == 406
-    for media_type in ("text/html", "text/turtle", "application/ld+json", "application/n-triples",
-                       "application/rdf+xml"):
+    for media_type in (
+        "text/html",
+        "text/turtle",
+        "application/ld+json",
+        "application/n-triples",
+        "application/rdf+xml",
+    ):
         assert media_type in response.text
 
 
-@pytest.mark.parametrize("suffix, media_type", [
-    ("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("nt", "application/n-triples"),
-    ("rdf", "application/rdf+xml"), ("html", "text/html"),
-])
+@pytest.mark.parametrize(
+    "suffix, media_type",
+    [
+        ("ttl", "text/turtle"),
+        ("jsonld", "application/ld+json"),
+        ("nt", "application/n-triples"),
+        ("rdf", "application/rdf+xml"),
+        ("html", "text/html"),
+    ],
+)
 def test_suffix_wins_over_accept(server, suffix, media_type):
     response = server.get(f"{LIEVIN}.{suffix}", headers={"Accept": "image/png"})
     assert response.status_code == 200
@@ -252,8 +282,10 @@ def test_link_headers(server):
     links = requests.utils.parse_header_links(response.headers["Link"])
     alternates = {link["type"]: link["url"] for link in links if link.get("rel") == "alternate"}
     assert alternates == {
-        "text/html": f"/{LIEVIN}.html", "text/turtle": f"/{LIEVIN}.ttl",
-        "application/ld+json": f"/{LIEVIN}.jsonld", "application/n-triples": f"/{LIEVIN}.nt",
+        "text/html": f"/{LIEVIN}.html",
+        "text/turtle": f"/{LIEVIN}.ttl",
+        "application/ld+json": f"/{LIEVIN}.jsonld",
+        "application/n-triples": f"/{LIEVIN}.nt",
         "application/rdf+xml": f"/{LIEVIN}.rdf",
     }
     for url in alternates.values():  # every alternate answers, in its own type
@@ -337,10 +369,16 @@ def test_unknown_iri_is_404_as_html_or_text(server):
     assert server.get("id/").status_code == 404
 
 
-@pytest.mark.parametrize("query", [
-    "lang=%3Cscript%3E", "lang=fr%20en", "incoming=not-an-iri",
-    "incoming=https%3A%2F%2Fschema.org%2Forganizer&after=%3Cbad%3E", "after=https%3A%2F%2Fx.org%2F",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "lang=%3Cscript%3E",
+        "lang=fr%20en",
+        "incoming=not-an-iri",
+        "incoming=https%3A%2F%2Fschema.org%2Forganizer&after=%3Cbad%3E",
+        "after=https%3A%2F%2Fx.org%2F",
+    ],
+)
 def test_malformed_parameters_are_400(server, query):
     response = server.get(f"id/actor/france-mediation?{query}", headers={"Accept": "text/plain"})
     assert response.status_code == 400, response.text
@@ -361,21 +399,24 @@ def raw_get(server, raw_path: str) -> tuple[int, bytes]:
         connection.close()
 
 
-@pytest.mark.parametrize("raw_path", [
-    "/id/../service/config.py",
-    "/id/event/../../pyproject.toml",
-    "/id/%2e%2e/%2e%2e/pyproject.toml",
-    "/id/event/%2E%2E%2F%2E%2E%2Fpyproject.toml",
-    "/id/event/x%00.ttl",
-    "/id/event/%00",
-    "/id/event/..%5c..%5cpyproject.toml",
-    "/static/../pyproject.toml",
-    "/static/site.css/../../config.py",
-    "/static/%2e%2e/%2e%2e/pyproject.toml",
-    "/graph/..%2f..%2fpyproject.toml",
-    "/def/../../etc/passwd",
-    "/id/event//x",
-])
+@pytest.mark.parametrize(
+    "raw_path",
+    [
+        "/id/../service/config.py",
+        "/id/event/../../pyproject.toml",
+        "/id/%2e%2e/%2e%2e/pyproject.toml",
+        "/id/event/%2E%2E%2F%2E%2E%2Fpyproject.toml",
+        "/id/event/x%00.ttl",
+        "/id/event/%00",
+        "/id/event/..%5c..%5cpyproject.toml",
+        "/static/../pyproject.toml",
+        "/static/site.css/../../config.py",
+        "/static/%2e%2e/%2e%2e/pyproject.toml",
+        "/graph/..%2f..%2fpyproject.toml",
+        "/def/../../etc/passwd",
+        "/id/event//x",
+    ],
+)
 def test_no_path_reaches_a_file(server, raw_path):
     status, body = raw_get(server, raw_path)
     assert status in (400, 404), (raw_path, status)
@@ -451,7 +492,10 @@ def test_pages_have_canonical_and_open_graph(server):
     page = server.get(LIEVIN).text
     assert f'<link rel="canonical" href="{BASE}{LIEVIN}">' in page
     assert f'<meta property="og:url" content="{BASE}{LIEVIN}">' in page
-    assert '<meta property="og:title" content="Journée régionale sur la médiation sociale à Liévin">' in page
+    assert (
+        '<meta property="og:title" content="Journée régionale sur la médiation sociale à Liévin">'
+        in page
+    )
     assert 'property="og:description"' in page and 'property="og:locale" content="fr_FR"' in page
 
 
@@ -461,27 +505,69 @@ def test_pages_have_canonical_and_open_graph(server):
 
 PAGES = [
     # path, what the page must hold (French interface)
-    (LIEVIN, ['id="programme-title"', "Séance plénière du matin", 'id="role-organisateur-france-mediation"',
-              "Arena Liévin", '<br><small lang="">', "Précédent :", "250",
-              "4 décembre 2019", 'href="/id/actor/france-mediation"']),
-    ("id/event/2019-12-04-lievin-atelier-integration-territoriale",
-     ['id="apport-role-pivot"', 'id="debat-connaitre-le-quartier"', 'id="compte-rendu"',
-      "Co-animation"]),
-    ("id/actor/france-mediation", ['id="actor-roles-title"', "organise", "(10)",
-                                   "Le chapô écrit « France médiation »"]),
+    (
+        LIEVIN,
+        [
+            'id="programme-title"',
+            "Séance plénière du matin",
+            'id="role-organisateur-france-mediation"',
+            "Arena Liévin",
+            '<br><small lang="">',
+            "Précédent :",
+            "250",
+            "4 décembre 2019",
+            'href="/id/actor/france-mediation"',
+        ],
+    ),
+    (
+        "id/event/2019-12-04-lievin-atelier-integration-territoriale",
+        [
+            'id="apport-role-pivot"',
+            'id="debat-connaitre-le-quartier"',
+            'id="compte-rendu"',
+            "Co-animation",
+        ],
+    ),
+    (
+        "id/actor/france-mediation",
+        ['id="actor-roles-title"', "organise", "(10)", "Le chapô écrit « France médiation »"],
+    ),
     ("id/actor/franck-boulanjon", ["secrétaire général adjoint", "Préfecture du Pas-de-Calais"]),
     ("id/theme/illectronisme", ["traité dans", "L&#39;accès aux droits et l&#39;illectronisme"]),
-    ("id/place/commune/62510", ['id="containment-title"', "Pas-de-Calais", "Hauts-de-France",
-                                 'id="events-here-title"', "62510", "http://id.insee.fr/geo/commune/62510"]),
+    (
+        "id/place/commune/62510",
+        [
+            'id="containment-title"',
+            "Pas-de-Calais",
+            "Hauts-de-France",
+            'id="events-here-title"',
+            "62510",
+            "http://id.insee.fr/geo/commune/62510",
+        ],
+    ),
     ("id/place/region/32", ["Hauts-de-France", "contient"]),
-    ("id/article/irev-2019-12-13-250-professionnels-reunis-mediation",
-     ['id="note-lieu"', "valeur dans la source", "valeur retenue", "preuve",
-      "13 décembre 2019 à 11:00 (+01:00)"]),
-    ("id/document/irev-conseils-de-lecture-politique-de-la-ville-mediation-sociale",
-     ['id="parts-chapter-title"', "Sites ressources", 'id="partie-4"']),
-    ("id/post/twitter-1202253569807855620",
-     ["Franck BOULANJON", "La date affichée sous le message du Préfet est fausse",
-      'href="/id/article/irev-2019-12-13-250-professionnels-reunis-mediation#note-date-message-prefet"']),
+    (
+        "id/article/irev-2019-12-13-250-professionnels-reunis-mediation",
+        [
+            'id="note-lieu"',
+            "valeur dans la source",
+            "valeur retenue",
+            "preuve",
+            "13 décembre 2019 à 11:00 (+01:00)",
+        ],
+    ),
+    (
+        "id/document/irev-conseils-de-lecture-politique-de-la-ville-mediation-sociale",
+        ['id="parts-chapter-title"', "Sites ressources", 'id="partie-4"'],
+    ),
+    (
+        "id/post/twitter-1202253569807855620",
+        [
+            "Franck BOULANJON",
+            "La date affichée sous le message du Préfet est fausse",
+            'href="/id/article/irev-2019-12-13-250-professionnels-reunis-mediation#note-date-message-prefet"',
+        ],
+    ),
     ("id/scheme/roles", ["concepts", "Organisateur", "Co-animation"]),
     ("id/query/co-organisateurs", ['href="/sparql?query=', "SELECT", "Qui co-organise avec qui ?"]),
     ("graph/irev-2019-12-13-lievin", ["triplets", 'href="/sparql?query=']),
@@ -506,8 +592,13 @@ def test_untagged_literals_say_their_language_is_unknown(server):
 
 def test_pages_have_landmarks_and_headings(server):
     page = server.get(LIEVIN).text
-    for landmark in ('<header role="banner"', '<main id="main"', '<footer role="contentinfo"',
-                     '<nav aria-label="Navigation principale"', '<nav aria-label="Langue"'):
+    for landmark in (
+        '<header role="banner"',
+        '<main id="main"',
+        '<footer role="contentinfo"',
+        '<nav aria-label="Navigation principale"',
+        '<nav aria-label="Langue"',
+    ):
         assert landmark in page
     assert page.count("<h1") == 1
     assert "<script" not in page.replace('<script type="application/ld+json">', "")

@@ -13,15 +13,15 @@ from math import ceil
 
 import extruct
 import pytest
+from conftest import start_server
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from conftest import start_server
 from service.config import DEFAULT_BASE, load_config
 from service.formats import TURTLE
 from service.namespaces import HYDRA, SDO
-from service.writes.publisher import ensure_seeded
 from service.store.embedded import EmbeddedStore
+from service.writes.publisher import ensure_seeded
 
 BASE = DEFAULT_BASE
 PAGE_SIZE = 40
@@ -55,8 +55,10 @@ def scratch_data() -> bytes:
         '<https://example.org/terms/42> "quarante-deux" .',
     ]
     for n in range(1, LINKS):  # with the hostile event: LINKS events about the theme
-        lines.append(f'<{BASE}id/event/scratch-{n:05d}> a schema:Event ; '
-                     f'schema:name "Événement d\'essai {n}"@fr ; schema:about <{BASE}{THEME}> .')
+        lines.append(
+            f"<{BASE}id/event/scratch-{n:05d}> a schema:Event ; "
+            f'schema:name "Événement d\'essai {n}"@fr ; schema:about <{BASE}{THEME}> .'
+        )
     return "\n".join(lines).encode("utf-8")
 
 
@@ -117,7 +119,8 @@ def test_hostile_literals_survive_every_format(scratch):
         names = set(graph.objects(URIRef(BASE + EVENT), SDO.name))
         assert names == {Literal(HOSTILE_NAME, lang="fr"), Literal(HOSTILE_EN, lang="en")}, suffix
         assert Literal(HOSTILE_DESCRIPTION, lang="fr") in set(
-            graph.objects(URIRef(BASE + EVENT), SDO.description))
+            graph.objects(URIRef(BASE + EVENT), SDO.description)
+        )
 
 
 def test_roles_become_direct_links_in_json_ld(scratch):
@@ -136,7 +139,11 @@ def test_incoming_links_page_by_key_in_html(scratch):
     assert len(next_links) == 1 and "incoming=" in next_links[0] and "after=" in next_links[0]
     second = scratch.get(next_links[0].replace("&amp;", "&").lstrip("/"))
     assert second.status_code == 200
-    listed = [a["href"] for t, a in tags(second.text) if t == "a" and "/id/event/scratch-" in a.get("href", "")]
+    listed = [
+        a["href"]
+        for t, a in tags(second.text)
+        if t == "a" and "/id/event/scratch-" in a.get("href", "")
+    ]
     assert len(listed) == PAGE_SIZE
     assert listed[0].endswith("/id/event/scratch-00041")  # keyed: the page after the first 40
 
@@ -146,8 +153,11 @@ def test_incoming_links_page_by_key_in_rdf(scratch):
     theme = URIRef(BASE + THEME)
     response = scratch.get(f"{THEME}.ttl")
     graph = Graph().parse(data=response.content, format="turtle")
-    collection = next(c for c in graph.subjects(RDF.type, HYDRA.Collection)
-                      if graph.value(graph.value(c, HYDRA.manages), HYDRA.property) == SDO.about)
+    collection = next(
+        c
+        for c in graph.subjects(RDF.type, HYDRA.Collection)
+        if graph.value(graph.value(c, HYDRA.manages), HYDRA.property) == SDO.about
+    )
     assert int(graph.value(collection, HYDRA.totalItems)) == LINKS
     seen = list(graph.subjects(SDO.about, theme))
     assert len(seen) == PAGE_SIZE
@@ -156,7 +166,7 @@ def test_incoming_links_page_by_key_in_rdf(scratch):
     pages = 1
     while following is not None:
         assert str(following).startswith(BASE)
-        path = str(following)[len(BASE):]
+        path = str(following)[len(BASE) :]
         response = scratch.get(path, headers={"Accept": "text/turtle"})
         assert response.status_code == 200, path
         page = Graph().parse(data=response.content, format="turtle")
@@ -172,8 +182,9 @@ def test_incoming_links_page_by_key_in_rdf(scratch):
 
 
 def test_an_incoming_page_for_a_property_without_links_is_404(scratch):
-    response = scratch.get(f"{THEME}?incoming=https%3A%2F%2Fschema.org%2Forganizer",
-                           headers={"Accept": "text/plain"})
+    response = scratch.get(
+        f"{THEME}?incoming=https%3A%2F%2Fschema.org%2Forganizer", headers={"Accept": "text/plain"}
+    )
     assert response.status_code == 404
 
 

@@ -13,8 +13,8 @@ from rdflib import Graph
 
 from service.namespaces import SDO, SH
 from service.rdfio import parse_files
-from service.validation.schemaorg import SchemaOrg
 from service.seed import rdf_files
+from service.validation.schemaorg import SchemaOrg
 from service.validation.shacl import ONTOLOGY_DIR
 
 ROOT = ONTOLOGY_DIR.parent
@@ -23,7 +23,9 @@ FOLDERS = ("ontology", "shapes", "data")
 
 @pytest.fixture(scope="session")
 def schemaorg(shared) -> SchemaOrg:
-    return SchemaOrg(Graph().parse(shared / "standards" / "schemaorg-30.0" / "schemaorg-current-https.ttl"))
+    return SchemaOrg(
+        Graph().parse(shared / "standards" / "schemaorg-30.0" / "schemaorg-current-https.ttl")
+    )
 
 
 @pytest.fixture(scope="session")
@@ -113,7 +115,11 @@ ex:superseded a schema:UserLikes .
 
 def test_the_checker_accepts_good_use_and_names_each_misuse(schemaorg):
     problems = schemaorg.check(Graph().parse(data=MISUSES, format="turtle"))
-    found = {(p.kind, str(p.term).rsplit("/", 1)[-1], str(p.subject).rsplit("/", 1)[-1]) for p in problems if p.subject}
+    found = {
+        (p.kind, str(p.term).rsplit("/", 1)[-1], str(p.subject).rsplit("/", 1)[-1])
+        for p in problems
+        if p.subject
+    }
     found |= {(p.kind, str(p.term).rsplit("/", 1)[-1], "") for p in problems if p.subject is None}
     assert found == {
         ("domain", "startDate", "bad"),  # an Organization has no start date

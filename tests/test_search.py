@@ -16,9 +16,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
 from service.config import DEFAULT_BASE, load_config
+from service.errors import BadRequest, ConfigError
 from service.labels import Languages
 from service.namespaces import MED, SDO
-from service.writes.publisher import ensure_seeded
 from service.search.index import (
     Filters,
     Index,
@@ -31,7 +31,7 @@ from service.search.index import (
 )
 from service.store import Changeset
 from service.store.embedded import EmbeddedStore
-from service.errors import BadRequest, ConfigError
+from service.writes.publisher import ensure_seeded
 
 BASE = DEFAULT_BASE
 EVENT = BASE + "id/event/"
@@ -104,11 +104,28 @@ def test_folding_and_stemming_make_accents_case_and_plurals_equal():
     assert analyse_text("workshops", "en") == analyse_text("workshop", "en")
 
 
-@pytest.mark.parametrize("text", [
-    '"*NEAR(', "NEAR(a b, 3)", "AND OR NOT", "col:value", '"""', "^start", "a*", "(((", ")",
-    "-", "+mediation -ville", "{x}", "'; DROP TABLE resource; --", "\x00", "🎉 médiation 🎉",
-    "x" * 5000, "mediation " * 500,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"*NEAR(',
+        "NEAR(a b, 3)",
+        "AND OR NOT",
+        "col:value",
+        '"""',
+        "^start",
+        "a*",
+        "(((",
+        ")",
+        "-",
+        "+mediation -ville",
+        "{x}",
+        "'; DROP TABLE resource; --",
+        "\x00",
+        "🎉 médiation 🎉",
+        "x" * 5000,
+        "mediation " * 500,
+    ],
+)
 def test_user_input_is_never_fts_syntax(index, text):
     terms, _ = query_stems(text)
     expression = fts_expression(terms)
@@ -129,8 +146,11 @@ def holding(store, pattern: str, prefix: str, predicates: tuple = ()) -> set[str
         f"FILTER(STRSTARTS(STR(?s), {Literal(prefix).n3()}) && !CONTAINS(STR(?s), '#')) }}"
     )
     compiled = re.compile(pattern, re.IGNORECASE)
-    return {str(r["s"]) for r in rows
-            if (not predicates or r["p"] in predicates) and compiled.search(str(r["l"]))}
+    return {
+        str(r["s"])
+        for r in rows
+        if (not predicates or r["p"] in predicates) and compiled.search(str(r["l"]))
+    }
 
 
 def test_search_finds_accented_text_from_plain_letters(index, store):
@@ -170,9 +190,13 @@ def test_territory_filter_follows_containment(index, store):
 
 
 def test_theme_filter_includes_narrower_themes(index, store):
-    themes = {str(r["t"]) for r in store.select(
-        f"SELECT DISTINCT ?t WHERE {{ ?t a <{SKOS.Concept}> . "
-        f"FILTER(STRSTARTS(STR(?t), {Literal(BASE + 'id/theme/').n3()})) }}")}
+    themes = {
+        str(r["t"])
+        for r in store.select(
+            f"SELECT DISTINCT ?t WHERE {{ ?t a <{SKOS.Concept}> . "
+            f"FILTER(STRSTARTS(STR(?t), {Literal(BASE + 'id/theme/').n3()})) }}"
+        )
+    }
     assert themes
     for broad in themes:
         rows = store.select(
@@ -216,7 +240,7 @@ def test_keys_in_urls_round_trip_and_refuse_anything_else():
     key = ("2019-12-04", LIEVIN_DAY)
     assert decode_key(encode_key(key)) == key
     assert decode_key(encode_key((-1.25e-06, LIEVIN_DAY))) == (-1.25e-06, LIEVIN_DAY)
-    for bad in ("zzz", encode_key(("a",)) , "W10", "eyJhIjoxfQ", "%%%", "x" * 5000):
+    for bad in ("zzz", encode_key(("a",)), "W10", "eyJhIjoxfQ", "%%%", "x" * 5000):
         with pytest.raises(BadRequest):
             decode_key(bad)
 
@@ -231,8 +255,14 @@ def test_built_when_missing_and_rebuilt_when_stale(store, tmp_path):
     assert index.generation == store.generation
     assert index.ensure(store) is False
     # A write the index did not see (the service stopped before updating it).
-    store.apply(Changeset(add=[(URIRef(EVENT + "tardif"), RDF.type, SDO.Event, None),
-                               (URIRef(EVENT + "tardif"), SDO.name, Literal("Réunion tardive", lang="fr"), None)]))
+    store.apply(
+        Changeset(
+            add=[
+                (URIRef(EVENT + "tardif"), RDF.type, SDO.Event, None),
+                (URIRef(EVENT + "tardif"), SDO.name, Literal("Réunion tardive", lang="fr"), None),
+            ]
+        )
+    )
     reopened = Index(path, BASE, ("fr", "en"))
     assert reopened.ensure(store) is True
     assert EVENT + "tardif" in search_all(reopened, "reunions tardives")
@@ -240,6 +270,7 @@ def test_built_when_missing_and_rebuilt_when_stale(store, tmp_path):
     assert Index(path, BASE, ("en", "fr")).is_current(store) is False
     # An index of another layout is dropped and built again.
     import sqlite3
+
     with sqlite3.connect(path) as db:
         db.execute("UPDATE meta SET value = '0' WHERE key = 'schema'")
         db.execute("DROP TABLE dep")
@@ -261,8 +292,10 @@ def test_built_when_missing_and_rebuilt_when_stale(store, tmp_path):
 
 
 def test_update_follows_a_renamed_place_to_the_events_held_there(index, store):
-    held_there = {str(r["e"]) for r in store.select(
-        f"SELECT ?e WHERE {{ ?e <https://schema.org/location> <{ARENA}> }}")}
+    held_there = {
+        str(r["e"])
+        for r in store.select(f"SELECT ?e WHERE {{ ?e <https://schema.org/location> <{ARENA}> }}")
+    }
     assert held_there
     old_names = list(store.quads(URIRef(ARENA), SDO.name, None))
     changes = Changeset(
@@ -282,14 +315,22 @@ def test_update_follows_a_renamed_place_to_the_events_held_there(index, store):
 def test_update_adds_changes_and_removes_resources(index, store):
     new = URIRef(EVENT + "2020-03-10-atelier-numerique")
     graph = URIRef(BASE + "graph/test")
-    added = Changeset(add=[
-        (new, RDF.type, SDO.Event, graph),
-        (new, SDO.name, Literal("Atelier numérique des médiatrices", lang="fr"), graph),
-        (new, SDO.startDate, Literal("2020-03-10", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")), graph),
-        (new, SDO.location, URIRef(ARENA), graph),
-        (new, SDO.about, URIRef(BASE + "id/theme/illectronisme"), graph),
-        (new, SDO.organizer, URIRef(BASE + "id/actor/france-mediation"), graph),
-    ])
+    added = Changeset(
+        add=[
+            (new, RDF.type, SDO.Event, graph),
+            (new, SDO.name, Literal("Atelier numérique des médiatrices", lang="fr"), graph),
+            (
+                new,
+                SDO.startDate,
+                Literal("2020-03-10", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")),
+                graph,
+            ),
+            (new, SDO.location, URIRef(ARENA), graph),
+            (new, SDO.about, URIRef(BASE + "id/theme/illectronisme"), graph),
+            (new, SDO.organizer, URIRef(BASE + "id/actor/france-mediation"), graph),
+        ]
+    )
+
     def organised() -> int:
         counts = index.facet_counts("organizer", Filters(kind="event"), limit=100)
         return {v.value: v.count for v in counts}[BASE + "id/actor/france-mediation"]
@@ -299,26 +340,32 @@ def test_update_adds_changes_and_removes_resources(index, store):
     index.update(store, changed_iris(added))
     assert organised() == before + 1, "facet counts follow the update"
     assert str(new) in search_all(index, "ateliers numeriques mediatrice")
-    for facet, value in (("territory", BASE + "id/place/departement/62"),
-                         ("theme", BASE + "id/theme/acces-aux-droits"),
-                         ("organizer", BASE + "id/actor/france-mediation"),
-                         ("year", "2020")):
+    for facet, value in (
+        ("territory", BASE + "id/place/departement/62"),
+        ("theme", BASE + "id/theme/acces-aux-droits"),
+        ("organizer", BASE + "id/actor/france-mediation"),
+        ("year", "2020"),
+    ):
         assert str(new) in walk(index, Filters(kind="event", facets=[(facet, value)]), "date", 5)
 
     # A part (hash IRI) added later makes its text searchable with its resource.
     part = URIRef(str(new) + "#apport-1")
-    with_part = Changeset(add=[
-        (part, RDF.type, MED.Finding, graph),
-        (part, SDO.text, Literal("Les tablettes prêtées aux habitants", lang="fr"), graph),
-        (new, MED.finding, part, graph),
-    ])
+    with_part = Changeset(
+        add=[
+            (part, RDF.type, MED.Finding, graph),
+            (part, SDO.text, Literal("Les tablettes prêtées aux habitants", lang="fr"), graph),
+            (new, MED.finding, part, graph),
+        ]
+    )
     store.apply(with_part)
     index.update(store, changed_iris(with_part))
     assert str(new) in search_all(index, "tablette")
 
     # Removed from the store: removed from the index.
-    gone = Changeset(remove=[q for q in store.quads(new, None, None)]
-                     + [q for q in store.quads(part, None, None)])
+    gone = Changeset(
+        remove=[q for q in store.quads(new, None, None)]
+        + [q for q in store.quads(part, None, None)]
+    )
     store.apply(gone)
     index.update(store, changed_iris(gone))
     assert str(new) not in search_all(index, "atelier numerique")
@@ -351,8 +398,12 @@ def test_reindex_command_builds_the_index_the_server_then_uses(seeded, tmp_path)
 
     directory = tmp_path / "store"
     shutil.copytree(seeded, directory)
-    done = subprocess.run([MEDIATION, "reindex", "--store", str(directory)],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [MEDIATION, "reindex", "--store", str(directory)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "ressources indexées" in done.stdout and "resources indexed" in done.stdout
     store = EmbeddedStore(directory, workers=False)
@@ -360,8 +411,12 @@ def test_reindex_command_builds_the_index_the_server_then_uses(seeded, tmp_path)
         assert Index(directory / "index.sqlite", BASE, ("fr", "en")).is_current(store)
     finally:
         store.close()
-    missing = subprocess.run([MEDIATION, "reindex", "--store", str(tmp_path / "nothing")],
-                             capture_output=True, text=True, timeout=60)
+    missing = subprocess.run(
+        [MEDIATION, "reindex", "--store", str(tmp_path / "nothing")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert missing.returncode == 1 and "Pas de magasin" in missing.stderr
     assert "Traceback" not in missing.stderr
 
@@ -379,10 +434,12 @@ def recount(index: Index) -> dict[tuple, int]:
     with sqlite3.connect(index.path) as db:
         facets: dict[int, dict[str, set[str]]] = {}
         for rid, facet, value in db.execute(
-                "SELECT f.id, f.facet, t.iri FROM facet f JOIN term t ON t.id = f.value"):
+            "SELECT f.id, f.facet, t.iri FROM facet f JOIN term t ON t.id = f.value"
+        ):
             facets.setdefault(rid, {}).setdefault(facet, set()).add(value)
         for rid, kind, subkind, precision, start in db.execute(
-                "SELECT id, kind, subkind, date_precision, start_day FROM resource"):
+            "SELECT id, kind, subkind, date_precision, start_day FROM resource"
+        ):
             for key in tally_keys(kind, subkind, facets.get(rid, {}), precision, start):
                 counted[key] = counted.get(key, 0) + 1
         kept = {tuple(row[:4]): row[4] for row in db.execute("SELECT * FROM tally")}
@@ -394,13 +451,15 @@ def test_tallies_stay_a_count_of_the_rows_through_updates(index, store):
     assert kept == counted and kept[("event", "", "*", "*")] > 0
     graph = URIRef(BASE + "graph/test")
     new = URIRef(EVENT + "2021-05-atelier-compte")
-    added = Changeset(add=[
-        (new, RDF.type, SDO.Event, graph),
-        (new, SDO.name, Literal("Atelier des comptes", lang="fr"), graph),
-        (new, SDO.startDate, Literal("2021-05", datatype=XSD.gYearMonth), graph),
-        (new, SDO.location, URIRef(ARENA), graph),
-        (new, SDO.about, URIRef(BASE + "id/theme/illectronisme"), graph),
-    ])
+    added = Changeset(
+        add=[
+            (new, RDF.type, SDO.Event, graph),
+            (new, SDO.name, Literal("Atelier des comptes", lang="fr"), graph),
+            (new, SDO.startDate, Literal("2021-05", datatype=XSD.gYearMonth), graph),
+            (new, SDO.location, URIRef(ARENA), graph),
+            (new, SDO.about, URIRef(BASE + "id/theme/illectronisme"), graph),
+        ]
+    )
     store.apply(added)
     index.update(store, changed_iris(added))
     # A venue renamed and moved: every event held there is rewritten.
@@ -413,8 +472,9 @@ def test_tallies_stay_a_count_of_the_rows_through_updates(index, store):
     assert kept[("event", "", "month", "2021-05")] >= 1
     # The figures read from them agree with a count over the rows.
     years, _ = index.timeline(Filters(kind="event"))
-    assert dict(years) == {v: n for (k, s, f, v), n in counted.items()
-                           if (k, s, f) == ("event", "", "year")}
+    assert dict(years) == {
+        v: n for (k, s, f, v), n in counted.items() if (k, s, f) == ("event", "", "year")
+    }
     listed = index.list(Filters(kind="event"), limit=1)
     assert listed.total == counted[("event", "", "*", "*")]
 
@@ -445,8 +505,14 @@ def index_incoming(index: Index, iri: str, size: int = 2) -> dict[str, list[str]
     return found
 
 
-LINKED = (ARENA, BASE + "id/theme/illectronisme", BASE + "id/actor/france-mediation",
-          LIEVIN_DAY, BASE + "id/place/departement/62", BASE + "def")
+LINKED = (
+    ARENA,
+    BASE + "id/theme/illectronisme",
+    BASE + "id/actor/france-mediation",
+    LIEVIN_DAY,
+    BASE + "id/place/departement/62",
+    BASE + "def",
+)
 
 
 def test_incoming_links_follow_every_write(index, store):
@@ -457,9 +523,12 @@ def test_incoming_links_follow_every_write(index, store):
     changes = Changeset(
         # One event leaves the venue, another links to it by a new property, a new one is added.
         remove=list(store.quads(URIRef(held[0]), SDO.location, URIRef(ARENA))),
-        add=[(URIRef(held[-1]), SDO.contentLocation, URIRef(ARENA), graph),
-             (URIRef(EVENT + "2022-01-10-atelier-lien"), SDO.location, URIRef(ARENA), graph),
-             (URIRef(EVENT + "2022-01-10-atelier-lien"), RDF.type, SDO.Event, graph)])
+        add=[
+            (URIRef(held[-1]), SDO.contentLocation, URIRef(ARENA), graph),
+            (URIRef(EVENT + "2022-01-10-atelier-lien"), SDO.location, URIRef(ARENA), graph),
+            (URIRef(EVENT + "2022-01-10-atelier-lien"), RDF.type, SDO.Event, graph),
+        ],
+    )
     store.apply(changes)
     index.update(store, changed_iris(changes))
     for iri in LINKED:
@@ -472,15 +541,20 @@ def test_incoming_links_follow_every_write(index, store):
 
 
 def test_a_fresh_index_takes_the_place_of_a_stale_one_with_the_writes_made_meanwhile(
-        index, store, tmp_path):
+    index, store, tmp_path
+):
     from concurrent.futures import ThreadPoolExecutor
 
     reader = ThreadPoolExecutor(max_workers=1)  # a thread that keeps its own connection
     assert reader.submit(lambda: LIEVIN_DAY in search_all(index, "lievin")).result()
     graph = URIRef(BASE + "graph/test")
     unseen = URIRef(EVENT + "2023-02-02-reunion-inapercue")
-    missed = Changeset(add=[(unseen, RDF.type, SDO.Event, graph),
-                            (unseen, SDO.name, Literal("Réunion inaperçue", lang="fr"), graph)])
+    missed = Changeset(
+        add=[
+            (unseen, RDF.type, SDO.Event, graph),
+            (unseen, SDO.name, Literal("Réunion inaperçue", lang="fr"), graph),
+        ]
+    )
     store.apply(missed)  # the index was not told: stale
     index.distrust()
     assert not index.trusted and index.servable
@@ -488,8 +562,12 @@ def test_a_fresh_index_takes_the_place_of_a_stale_one_with_the_writes_made_meanw
     fresh = Index(tmp_path / "fresh.sqlite", BASE, ("fr", "en"))
     fresh.build(store)
     during = URIRef(EVENT + "2023-02-03-reunion-pendant")
-    meanwhile = Changeset(add=[(during, RDF.type, SDO.Event, graph),
-                               (during, SDO.name, Literal("Réunion pendant", lang="fr"), graph)])
+    meanwhile = Changeset(
+        add=[
+            (during, RDF.type, SDO.Event, graph),
+            (during, SDO.name, Literal("Réunion pendant", lang="fr"), graph),
+        ]
+    )
     store.apply(meanwhile)
     index.update(store, changed_iris(meanwhile))  # reaches the served index and is recorded
     assert reader.submit(lambda: search_all(index, "reunion")).result() >= {str(during)}
@@ -502,16 +580,23 @@ def test_a_fresh_index_takes_the_place_of_a_stale_one_with_the_writes_made_meanw
 
 
 def test_sessions_leave_the_top_level_list_and_come_back_when_their_event_becomes_a_series(
-        index, store):
-    sessions = {str(r["s"]): str(r["e"]) for r in store.select(
-        f"""SELECT ?s ?e WHERE {{ ?s <{SDO.superEvent}> ?e . ?e a ?t .
-            FILTER NOT EXISTS {{ ?e a <{SDO.EventSeries}> }} }}""")}
+    index, store
+):
+    sessions = {
+        str(r["s"]): str(r["e"])
+        for r in store.select(
+            f"""SELECT ?s ?e WHERE {{ ?s <{SDO.superEvent}> ?e . ?e a ?t .
+            FILTER NOT EXISTS {{ ?e a <{SDO.EventSeries}> }} }}"""
+        )
+    }
     assert sessions
     top = set(walk(index, Filters(kind="event", top_level=True), "date", 4))
     every = set(walk(index, Filters(kind="event"), "date", 4))
     assert top == every - set(sessions)
     session, event = next(iter(sorted(sessions.items())))
-    changes = Changeset(add=[(URIRef(event), RDF.type, SDO.EventSeries, URIRef(BASE + "graph/test"))])
+    changes = Changeset(
+        add=[(URIRef(event), RDF.type, SDO.EventSeries, URIRef(BASE + "graph/test"))]
+    )
     store.apply(changes)
     index.update(store, changed_iris(changes))
     now = set(walk(index, Filters(kind="event", top_level=True), "date", 4))

@@ -4,14 +4,13 @@ built from the embedded store holds, for the same data."""
 from __future__ import annotations
 
 import pytest
+from servers import start_oxigraph, start_virtuoso
 
 from service.config import DEFAULT_BASE, load_config
-from service.writes.publisher import ensure_seeded
 from service.search.index import Filters, Index
 from service.store.embedded import EmbeddedStore
 from service.store.remote import RemoteStore
-
-from servers import start_oxigraph, start_virtuoso
+from service.writes.publisher import ensure_seeded
 
 STARTERS = {"oxigraph": start_oxigraph, "virtuoso": start_virtuoso}
 
@@ -21,8 +20,12 @@ BASE = DEFAULT_BASE
 def rows(index: Index) -> dict[str, tuple]:
     """Every row: kind, labels, dates and facets, comparable across indexes."""
     with index._bounded() as db:
-        found = {iri: [kind, subkind, labels, date, end] for iri, kind, subkind, labels, date, end in db.execute(
-            "SELECT iri, kind, subkind, labels, date_value, end_day FROM resource")}
+        found = {
+            iri: [kind, subkind, labels, date, end]
+            for iri, kind, subkind, labels, date, end in db.execute(
+                "SELECT iri, kind, subkind, labels, date_value, end_day FROM resource"
+            )
+        }
         for iri, facet, value in db.execute(
             "SELECT r.iri, f.facet, t.iri FROM facet f JOIN term t ON t.id = f.value "
             "JOIN resource r ON r.id = f.id"

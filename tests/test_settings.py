@@ -7,17 +7,18 @@ import re
 import subprocess
 
 import pytest
+from conftest import MEDIATION, ROOT
 
 from service.config import SETTINGS, load_config, settings_table
 from service.errors import ConfigError
-
-from conftest import MEDIATION, ROOT
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
     clean.update(env or {})
-    return subprocess.run([MEDIATION, *args], capture_output=True, text=True, env=clean, timeout=120)
+    return subprocess.run(
+        [MEDIATION, *args], capture_output=True, text=True, env=clean, timeout=120
+    )
 
 
 def test_docs_hold_the_table_the_command_prints():
@@ -41,7 +42,7 @@ def test_serve_help_lists_every_setting_with_its_variable():
 
 def test_precedence_default_then_file_then_environment_then_option(tmp_path):
     settings_file = tmp_path / "settings.toml"
-    settings_file.write_text('query_timeout = 12\nmax_rows = 7\npage_size = 3\n', encoding="utf-8")
+    settings_file.write_text("query_timeout = 12\nmax_rows = 7\npage_size = 3\n", encoding="utf-8")
     config = load_config(
         overrides={"settings_file": str(settings_file), "page_size": "9"},
         environ={"MEDIATION_MAX_ROWS": "11", "MEDIATION_PAGE_SIZE": "5"},

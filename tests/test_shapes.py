@@ -62,7 +62,9 @@ def expectation(fixture: Path) -> tuple[URIRef, URIRef, set[URIRef]]:
     """The shape and component a fixture breaks, from its name, and the other shapes it
     may also trip, from its ``# also:`` lines."""
     shape, constraint = fixture.stem.rsplit(".", 1)
-    also = set(re.findall(r"^# also: medsh:(\S+)$", fixture.read_text(encoding="utf-8"), re.MULTILINE))
+    also = set(
+        re.findall(r"^# also: medsh:(\S+)$", fixture.read_text(encoding="utf-8"), re.MULTILINE)
+    )
     return MEDSH[shape], component(constraint), {MEDSH[name] for name in also}
 
 

@@ -25,15 +25,35 @@ SHAPE_SETS = {"core": core_shape_files(), "search-engines": [SEARCH_FILE]}
 TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 #: Constraint parameters and the name the fixtures give their component.
 PARAMETERS = {
-    SH["class"]: "class", SH.datatype: "datatype", SH.nodeKind: "nodeKind", SH.minCount: "minCount",
-    SH.maxCount: "maxCount", SH.minInclusive: "minInclusive", SH.maxInclusive: "maxInclusive",
-    SH.minExclusive: "minExclusive", SH.maxExclusive: "maxExclusive", SH.minLength: "minLength",
-    SH.maxLength: "maxLength", SH.pattern: "pattern", SH.languageIn: "languageIn",
-    SH.uniqueLang: "uniqueLang", SH["in"]: "in", SH.hasValue: "hasValue", SH.node: "node",
-    SH["or"]: "or", SH["not"]: "not", SH["and"]: "and", SH.xone: "xone",
-    SH.qualifiedMinCount: "qualifiedMinCount", SH.qualifiedMaxCount: "qualifiedMaxCount",
-    SH.sparql: "sparql", SH.equals: "equals", SH.disjoint: "disjoint", SH.lessThan: "lessThan",
-    SH.lessThanOrEquals: "lessThanOrEquals", SH.closed: "closed",
+    SH["class"]: "class",
+    SH.datatype: "datatype",
+    SH.nodeKind: "nodeKind",
+    SH.minCount: "minCount",
+    SH.maxCount: "maxCount",
+    SH.minInclusive: "minInclusive",
+    SH.maxInclusive: "maxInclusive",
+    SH.minExclusive: "minExclusive",
+    SH.maxExclusive: "maxExclusive",
+    SH.minLength: "minLength",
+    SH.maxLength: "maxLength",
+    SH.pattern: "pattern",
+    SH.languageIn: "languageIn",
+    SH.uniqueLang: "uniqueLang",
+    SH["in"]: "in",
+    SH.hasValue: "hasValue",
+    SH.node: "node",
+    SH["or"]: "or",
+    SH["not"]: "not",
+    SH["and"]: "and",
+    SH.xone: "xone",
+    SH.qualifiedMinCount: "qualifiedMinCount",
+    SH.qualifiedMaxCount: "qualifiedMaxCount",
+    SH.sparql: "sparql",
+    SH.equals: "equals",
+    SH.disjoint: "disjoint",
+    SH.lessThan: "lessThan",
+    SH.lessThanOrEquals: "lessThanOrEquals",
+    SH.closed: "closed",
 }
 #: Parameters whose shapes are evaluated inside another constraint.
 NESTING = (SH.node, SH["not"], SH.qualifiedValueShape)
@@ -67,7 +87,7 @@ def constraints(shapes: Graph) -> set[str]:
     for shape in reporting_shapes(shapes):
         for parameter, name in PARAMETERS.items():
             if (shape, parameter, None) in shapes:
-                pairs.add(f"{shape[len(MEDSH):]}.{name}")
+                pairs.add(f"{shape[len(MEDSH) :]}.{name}")
     return pairs
 
 
@@ -95,7 +115,12 @@ def test_only_shacl_terms_in_the_shacl_namespace(name):
     shacl = Graph().parse(Path(__import__("pyshacl").__file__).parent / "assets" / "shacl.ttl")
     known = set(shacl.subjects())
     shapes = load(name)
-    used = {term for triple in shapes for term in triple if isinstance(term, URIRef) and term.startswith(str(SH))}
+    used = {
+        term
+        for triple in shapes
+        for term in triple
+        if isinstance(term, URIRef) and term.startswith(str(SH))
+    }
     assert sorted(used - known) == []
 
 
@@ -103,7 +128,9 @@ def test_only_shacl_terms_in_the_shacl_namespace(name):
 def test_every_shape_has_a_stable_iri_and_messages_in_both_languages(name):
     shapes = load(name)
     for shape in reporting_shapes(shapes) | helper_shapes(shapes):
-        assert isinstance(shape, URIRef) and shape.startswith(str(MEDSH)), f"{shape} has no medsh: IRI"
+        assert isinstance(shape, URIRef) and shape.startswith(str(MEDSH)), (
+            f"{shape} has no medsh: IRI"
+        )
     core_parameters = [p for p in PARAMETERS if p != SH.sparql]
     for shape in reporting_shapes(shapes):
         if any((shape, p, None) in shapes for p in core_parameters):
@@ -131,13 +158,19 @@ def test_every_vocabulary_class_with_a_schema_superclass_has_its_explicit_type_s
     expected = {
         (cls, sup)
         for cls, sup in ontology.subject_objects(RDFS.subClassOf)
-        if isinstance(cls, URIRef) and cls.startswith(str(MED)) and isinstance(sup, URIRef) and sup.startswith(str(SDO))
+        if isinstance(cls, URIRef)
+        and cls.startswith(str(MED))
+        and isinstance(sup, URIRef)
+        and sup.startswith(str(SDO))
     }
     assert expected, "the vocabulary aligns its classes to schema.org"
     covered = set()
     for node in shapes.subjects(SH.targetClass, None):
         for prop in shapes.objects(node, SH.property):
-            if shapes.value(prop, SH.path) == RDF.type and shapes.value(prop, SH.hasValue) is not None:
+            if (
+                shapes.value(prop, SH.path) == RDF.type
+                and shapes.value(prop, SH.hasValue) is not None
+            ):
                 for cls in shapes.objects(node, SH.targetClass):
                     covered.add((cls, shapes.value(prop, SH.hasValue)))
     assert sorted(expected - covered) == []
@@ -196,7 +229,9 @@ def test_every_class_the_data_uses_is_checked_by_a_shape():
 def test_search_engine_targets_are_schema_orgs_event_classes(shared):
     """schema:Event and its subclasses, but the superseded ones (schema:UserInteraction and
     its family, superseded by schema:InteractionCounter)."""
-    vocabulary = Graph().parse(shared / "standards" / "schemaorg-30.0" / "schemaorg-current-https.ttl")
+    vocabulary = Graph().parse(
+        shared / "standards" / "schemaorg-30.0" / "schemaorg-current-https.ttl"
+    )
     closure, todo = set(), [SDO.Event]
     while todo:
         current = todo.pop()
@@ -214,4 +249,6 @@ def test_shapes_header_carries_its_version():
     assert (header, RDF.type, OWL.Ontology) in shapes
     assert shapes.value(header, OWL.versionIRI) is not None
     assert shapes.value(header, OWL.versionInfo) is not None
-    assert isinstance(header, URIRef) and not isinstance(shapes.value(header, OWL.versionIRI), BNode)
+    assert isinstance(header, URIRef) and not isinstance(
+        shapes.value(header, OWL.versionIRI), BNode
+    )

@@ -56,7 +56,9 @@ ex:cid a ex:Person ; ex:name "Cid" ; ex:friend ex:known .
 
 @pytest.fixture(scope="module")
 def validator() -> Validator:
-    return Validator(Graph().parse(data=SHAPES, format="turtle"), Graph().parse(data=ONTOLOGY, format="turtle"))
+    return Validator(
+        Graph().parse(data=SHAPES, format="turtle"), Graph().parse(data=ONTOLOGY, format="turtle")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -71,11 +73,17 @@ def test_results_carry_focus_path_value_severity_shape_and_messages(report):
     assert name.focus == URIRef(EX + "bob")  # reached as a subclass instance, through the context
     assert name.path == URIRef(EX + "name")
     assert name.severity == SH.Violation and name.component == SH.MinCountConstraintComponent
-    assert name.message("fr") == "Une personne a un nom." and name.message("en") == "A person has a name."
+    assert (
+        name.message("fr") == "Une personne a un nom."
+        and name.message("en") == "A person has a name."
+    )
     young = by_shape[URIRef(EX + "Adult")]
     assert young.value == Literal(12) and young.component == SH.SPARQLConstraintComponent
     # pySHACL drops the language of substituted SPARQL messages; the report gives it back.
-    assert young.message("fr") == "12 ans, c'est trop jeune." and young.message("en") == "12 years is too young."
+    assert (
+        young.message("fr") == "12 ans, c'est trop jeune."
+        and young.message("en") == "12 years is too young."
+    )
     code = by_shape[URIRef(EX + "Postcode-code")]
     assert code.severity == SH.Warning and isinstance(code.focus, BNode)
 
@@ -103,15 +111,23 @@ def test_grouping_by_resource_and_severity(report):
 
 def test_text_report_in_french_and_in_english(report):
     french = report.to_text("fr").splitlines()
-    assert french[:2] == ["Les données ne sont pas conformes aux formes.", "3 violation(s), 1 avertissement(s), 0 information(s)"]
+    assert french[:2] == [
+        "Les données ne sont pas conformes aux formes.",
+        "3 violation(s), 1 avertissement(s), 0 information(s)",
+    ]
     assert "<https://example.org/bob>" in french
     assert "  Violation — Une personne a un nom." in french
-    assert "    propriété <https://example.org/name> · forme <https://example.org/Person-name>" in french
+    assert (
+        "    propriété <https://example.org/name> · forme <https://example.org/Person-name>"
+        in french
+    )
     assert "      ↳ _:" in "\n".join(french) and "Une adresse a une ville." in "\n".join(french)
     assert "[nœud anonyme : <https://example.org/address> de <https://example.org/bob>]" in french
     assert "  Avertissement — Un code postal a cinq chiffres." in french
     english = report.to_text("en")
-    assert english.startswith("The data does not conform to the shapes.\n3 violation(s), 1 warning(s), 0 info(s)\n")
+    assert english.startswith(
+        "The data does not conform to the shapes.\n3 violation(s), 1 warning(s), 0 info(s)\n"
+    )
     assert "[blank node: <https://example.org/address> of <https://example.org/bob>]" in english
     assert "  Warning — A postcode has five digits." in english
     assert 'value "123"' in english
@@ -147,7 +163,13 @@ def test_a_dataset_is_validated_as_the_union_of_its_graphs(validator):
     dataset = Dataset()
     dataset.graph(URIRef(EX + "g1")).add((URIRef(EX + "eve"), URIRef(EX + "age"), Literal(30)))
     dataset.graph(URIRef(EX + "g2")).add((URIRef(EX + "eve"), URIRef(EX + "name"), Literal("Eve")))
-    dataset.graph(URIRef(EX + "g2")).add((URIRef(EX + "eve"), URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef(EX + "Person")))
+    dataset.graph(URIRef(EX + "g2")).add(
+        (
+            URIRef(EX + "eve"),
+            URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            URIRef(EX + "Person"),
+        )
+    )
     assert validator.validate(dataset).conforms
 
 
@@ -165,9 +187,12 @@ def test_empty_data_conforms(validator):
     ],
 )
 def test_broken_shapes_are_a_config_error_not_a_traceback(broken):
-    shapes = Graph().parse(data=f"""
+    shapes = Graph().parse(
+        data=f"""
         @prefix sh: <http://www.w3.org/ns/shacl#> .
-        <{EX}S> a sh:NodeShape ; sh:targetClass <{EX}Person> ; {broken} .""", format="turtle")
+        <{EX}S> a sh:NodeShape ; sh:targetClass <{EX}Person> ; {broken} .""",
+        format="turtle",
+    )
     with pytest.raises(ConfigError) as caught:
         Validator(shapes).validate(Graph().parse(data=f"<{EX}a> a <{EX}Person> .", format="turtle"))
     assert "Les formes SHACL ne peuvent pas être appliquées" in caught.value.message_fr
@@ -204,4 +229,6 @@ def test_project_shapes_on_the_base_fixture_and_a_write_sized_piece():
         piece.add(triple)
     piece.remove((workshop, URIRef("https://schema.org/startDate"), None))
     report = validator.validate(piece + Graph(), focus_nodes=[workshop])
-    assert (MEDSH.EventWhenShape, SH.OrConstraintComponent) in {(r.shape, r.component) for r in report.results}
+    assert (MEDSH.EventWhenShape, SH.OrConstraintComponent) in {
+        (r.shape, r.component) for r in report.results
+    }

@@ -6,7 +6,7 @@ store's reads, in ``test_bounded_requests.py``."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rdflib import URIRef
 
@@ -17,13 +17,19 @@ BASE = "https://w3id.org/mediation-sociale/"
 
 
 def test_each_kind_is_cut_into_files_read_by_key(tmp_path):
-    events = [(URIRef(f"{BASE}id/event/e{n:02d}"), f"2020-01-{n + 1:02d}" if n % 3 else None)
-              for n in range(7)]
+    events = [
+        (URIRef(f"{BASE}id/event/e{n:02d}"), f"2020-01-{n + 1:02d}" if n % 3 else None)
+        for n in range(7)
+    ]
     actors = [(URIRef(f"{BASE}id/actor/a{n}"), None) for n in range(2)]
-    write_inventory(tmp_path / INVENTORY, Inventory({"event": list(reversed(events)),
-                                                     "actor": actors, "place": []}), limit=3)
-    build = Build(tmp_path, 1, datetime.now(timezone.utc), datetime.now(timezone.utc),
-                  None, None, None)  # only the inventory is read here
+    write_inventory(
+        tmp_path / INVENTORY,
+        Inventory({"event": list(reversed(events)), "actor": actors, "place": []}),
+        limit=3,
+    )
+    build = Build(
+        tmp_path, 1, datetime.now(UTC), datetime.now(UTC), None, None, None
+    )  # only the inventory is read here
     files = build.sitemap_files()
     assert files == [
         SitemapFile("actor", 1, str(actors[0][0]), 2, None),

@@ -84,8 +84,9 @@ def served(request, server, backing_servers, tmp_path_factory):
     if request.param == "embedded":
         yield server
         return
-    running = serve_on(request.param, tmp_path_factory.mktemp(f"served-{request.param}"),
-                       backing_servers)
+    running = serve_on(
+        request.param, tmp_path_factory.mktemp(f"served-{request.param}"), backing_servers
+    )
     yield running
     running.stop()
 
@@ -105,8 +106,12 @@ def client(endpoint: str, query: str, fmt: str = JSON, method: str | None = None
 
 
 def count(endpoint: str, query: str = COUNT_TRIPLES, **params) -> int:
-    response = requests.get(endpoint, params={"query": query, **params},
-                            headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    response = requests.get(
+        endpoint,
+        params={"query": query, **params},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
     assert response.status_code == 200, response.text
     return int(response.json()["results"]["bindings"][0]["n"]["value"])
 
@@ -132,9 +137,13 @@ def test_select_in_xml(endpoint):
     assert len(document.getElementsByTagName("result")) == 7
 
 
-@pytest.mark.parametrize("fmt, media_type, delimiter", [
-    (CSV, "text/csv", ","), (TSV, "text/tab-separated-values", "\t"),
-])
+@pytest.mark.parametrize(
+    "fmt, media_type, delimiter",
+    [
+        (CSV, "text/csv", ","),
+        (TSV, "text/tab-separated-values", "\t"),
+    ],
+)
 def test_select_in_csv_and_tsv(endpoint, fmt, media_type, delimiter):
     result = client(endpoint, LABELS, fmt).query()
     assert result.info()["content-type"].startswith(media_type)
@@ -154,12 +163,15 @@ def test_ask_in_json_and_xml(endpoint, fmt):
         assert no.getElementsByTagName("boolean")[0].firstChild.data == "false"
 
 
-@pytest.mark.parametrize("fmt, media_type, rdflib_format", [
-    (TURTLE, "text/turtle", "turtle"),
-    (N3, "text/turtle", "turtle"),
-    (JSONLD, "application/ld+json", "json-ld"),
-    (RDFXML, "application/rdf+xml", "xml"),
-])
+@pytest.mark.parametrize(
+    "fmt, media_type, rdflib_format",
+    [
+        (TURTLE, "text/turtle", "turtle"),
+        (N3, "text/turtle", "turtle"),
+        (JSONLD, "application/ld+json", "json-ld"),
+        (RDFXML, "application/rdf+xml", "xml"),
+    ],
+)
 def test_construct_in_every_graph_format(endpoint, fmt, media_type, rdflib_format):
     wrapper = client(endpoint, CONSTRUCT, fmt)
     raw = wrapper.query()
@@ -169,12 +181,14 @@ def test_construct_in_every_graph_format(endpoint, fmt, media_type, rdflib_forma
 
 
 def test_construct_in_ntriples_and_describe(endpoint):
-    response = requests.post(endpoint, data={"query": CONSTRUCT},
-                             headers={"Accept": "application/n-triples"}, timeout=60)
+    response = requests.post(
+        endpoint, data={"query": CONSTRUCT}, headers={"Accept": "application/n-triples"}, timeout=60
+    )
     assert response.headers["Content-Type"].startswith("application/n-triples")
     assert len(Graph().parse(data=response.text, format="nt")) == 9
-    describe = requests.get(endpoint, params={"query": f"DESCRIBE <{BASE}id/theme/illectronisme>"},
-                            timeout=60)
+    describe = requests.get(
+        endpoint, params={"query": f"DESCRIBE <{BASE}id/theme/illectronisme>"}, timeout=60
+    )
     assert describe.headers["Content-Type"].startswith("text/turtle")
     graph = Graph().parse(data=describe.text, format="turtle")
     assert (URIRef(BASE + "id/theme/illectronisme"), None, None) in graph
@@ -200,14 +214,21 @@ def test_blank_nodes_in_select_results(endpoint, fmt):
         labels = {row["declaration"]["value"] for row in bindings}
     elif fmt == XML:
         document = result.convert()
-        bindings = [node for b in document.getElementsByTagName("binding")
-                    if b.getAttribute("name") == "declaration"
-                    for node in b.childNodes if node.nodeType == node.ELEMENT_NODE]
+        bindings = [
+            node
+            for b in document.getElementsByTagName("binding")
+            if b.getAttribute("name") == "declaration"
+            for node in b.childNodes
+            if node.nodeType == node.ELEMENT_NODE
+        ]
         kinds = {node.tagName for node in bindings}
         labels = {node.firstChild.data for node in bindings}
     else:
-        rows = list(csv.reader(io.StringIO(result.convert().decode("utf-8")),
-                               delimiter="," if fmt == CSV else "\t"))[1:]
+        rows = list(
+            csv.reader(
+                io.StringIO(result.convert().decode("utf-8")), delimiter="," if fmt == CSV else "\t"
+            )
+        )[1:]
         kinds = {"bnode" if row[0].startswith("_:") else row[0] for row in rows}
         labels = {row[0] for row in rows}
         bindings = rows
@@ -216,61 +237,92 @@ def test_blank_nodes_in_select_results(endpoint, fmt):
     assert len(labels) == len(bindings)  # one node per declaration
 
 
-@pytest.mark.parametrize("fmt, rdflib_format", [
-    (TURTLE, "turtle"), (JSONLD, "json-ld"), (RDFXML, "xml"),
-])
+@pytest.mark.parametrize(
+    "fmt, rdflib_format",
+    [
+        (TURTLE, "turtle"),
+        (JSONLD, "json-ld"),
+        (RDFXML, "xml"),
+    ],
+)
 def test_blank_nodes_in_construct_results(endpoint, fmt, rdflib_format):
     raw = client(endpoint, DECLARATIONS_GRAPH, fmt).query()
     graph = Graph().parse(data=raw.response.read(), format=rdflib_format)
     declarations = set(graph.subjects(URIRef("http://www.w3.org/ns/shacl#prefix"), None))
     assert len(declarations) >= 4
     assert all(isinstance(node, BNode) for node in declarations)
-    assert all(graph.value(node, URIRef("http://www.w3.org/ns/shacl#namespace")) for node in declarations)
+    assert all(
+        graph.value(node, URIRef("http://www.w3.org/ns/shacl#namespace")) for node in declarations
+    )
 
 
 @pytest.mark.parametrize("accept", ["*/*", "", "*/*;q=0.5"])
 def test_any_accept_gives_json_results_and_turtle_graphs(endpoint, accept):
-    select = requests.get(endpoint, params={"query": LABELS}, headers={"Accept": accept}, timeout=60)
+    select = requests.get(
+        endpoint, params={"query": LABELS}, headers={"Accept": accept}, timeout=60
+    )
     assert select.headers["Content-Type"].startswith("application/sparql-results+json")
-    graph = requests.get(endpoint, params={"query": CONSTRUCT}, headers={"Accept": accept},
-                         timeout=60)
+    graph = requests.get(
+        endpoint, params={"query": CONSTRUCT}, headers={"Accept": accept}, timeout=60
+    )
     assert graph.headers["Content-Type"].startswith("text/turtle")
 
 
 def test_the_format_parameter_overrides_accept(endpoint):
-    for value, media_type in [("csv", "text/csv"), ("xml", "application/sparql-results+xml"),
-                              ("application/sparql-results+json", "application/sparql-results+json")]:
-        response = requests.get(endpoint, params={"query": LABELS, "format": value},
-                                headers={"Accept": "text/turtle"}, timeout=60)
+    for value, media_type in [
+        ("csv", "text/csv"),
+        ("xml", "application/sparql-results+xml"),
+        ("application/sparql-results+json", "application/sparql-results+json"),
+    ]:
+        response = requests.get(
+            endpoint,
+            params={"query": LABELS, "format": value},
+            headers={"Accept": "text/turtle"},
+            timeout=60,
+        )
         assert response.status_code == 200
         assert response.headers["Content-Type"].startswith(media_type)
-    for value, media_type in [("json", "application/ld+json"), ("xml", "application/rdf+xml"),
-                              ("nt", "application/n-triples")]:
+    for value, media_type in [
+        ("json", "application/ld+json"),
+        ("xml", "application/rdf+xml"),
+        ("nt", "application/n-triples"),
+    ]:
         response = requests.get(endpoint, params={"query": CONSTRUCT, "format": value}, timeout=60)
         assert response.headers["Content-Type"].startswith(media_type)
 
 
-@pytest.mark.parametrize("query, accept", [
-    (LABELS, "text/turtle"),
-    ("ASK {}", "text/csv"),
-    (CONSTRUCT, "application/sparql-results+json"),
-    (LABELS, "image/png"),
-])
+@pytest.mark.parametrize(
+    "query, accept",
+    [
+        (LABELS, "text/turtle"),
+        ("ASK {}", "text/csv"),
+        (CONSTRUCT, "application/sparql-results+json"),
+        (LABELS, "image/png"),
+    ],
+)
 def test_an_unsupported_format_is_406_listing_what_is_supported(endpoint, query, accept):
-    response = requests.get(endpoint, params={"query": query},
-                            headers={"Accept": accept}, timeout=60)
+    response = requests.get(
+        endpoint, params={"query": query}, headers={"Accept": accept}, timeout=60
+    )
     assert response.status_code == 406
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     text = response.text
-    supported = (["text/turtle", "application/ld+json"] if query == CONSTRUCT
-                 else ["application/sparql-results+json", "application/sparql-results+xml"])
+    supported = (
+        ["text/turtle", "application/ld+json"]
+        if query == CONSTRUCT
+        else ["application/sparql-results+json", "application/sparql-results+xml"]
+    )
     for media_type in supported:
         assert media_type in text
 
 
 def test_an_unknown_format_parameter_is_406(endpoint):
-    response = requests.get(endpoint, params={"query": LABELS, "format": "yaml"},
-                            headers={"Accept": "application/json"}, timeout=60)
+    response = requests.get(
+        endpoint,
+        params={"query": LABELS, "format": "yaml"},
+        headers={"Accept": "application/json"},
+        timeout=60,
+    )
     assert response.status_code == 406
     assert "text/csv" in response.json()["supported"]
 
@@ -284,8 +336,12 @@ def test_get_form_post_and_direct_post_give_the_same_answer(endpoint):
     accept = {"Accept": "application/sparql-results+json"}
     by_get = requests.get(endpoint, params={"query": LABELS}, headers=accept, timeout=60)
     by_form = requests.post(endpoint, data={"query": LABELS}, headers=accept, timeout=60)
-    direct = requests.post(endpoint, data=LABELS.encode("utf-8"), timeout=60,
-                           headers={**accept, "Content-Type": "application/sparql-query"})
+    direct = requests.post(
+        endpoint,
+        data=LABELS.encode("utf-8"),
+        timeout=60,
+        headers={**accept, "Content-Type": "application/sparql-query"},
+    )
     assert by_get.json() == by_form.json() == direct.json()
 
 
@@ -293,9 +349,16 @@ def test_default_graph_uri_replaces_the_union(endpoint):
     everything = count(endpoint)
     themes = count(endpoint, **{"default-graph-uri": THEMES})
     roles = count(endpoint, **{"default-graph-uri": ROLES})
-    both = requests.get(endpoint, params=[("query", COUNT_TRIPLES), ("default-graph-uri", THEMES),
-                                          ("default-graph-uri", ROLES)],
-                        headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    both = requests.get(
+        endpoint,
+        params=[
+            ("query", COUNT_TRIPLES),
+            ("default-graph-uri", THEMES),
+            ("default-graph-uri", ROLES),
+        ],
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
     assert 0 < themes < everything and 0 < roles < everything
     assert int(both.json()["results"]["bindings"][0]["n"]["value"]) == themes + roles
 
@@ -316,7 +379,8 @@ def test_sparqlwrapper_dataset_parameters(endpoint):
     wrapper = client(endpoint, COUNT_TRIPLES)
     wrapper.addDefaultGraph(THEMES)
     assert int(wrapper.queryAndConvert()["results"]["bindings"][0]["n"]["value"]) == count(
-        endpoint, **{"default-graph-uri": THEMES})
+        endpoint, **{"default-graph-uri": THEMES}
+    )
 
 
 def test_named_graphs_stay_addressable_and_the_default_graph_is_their_union(endpoint):
@@ -338,20 +402,36 @@ def test_a_query_with_a_dataset_sees_exactly_that_dataset(endpoint):
     assert count(endpoint, TRIPLES_SEEN.format(**{"from": f"FROM <{THEMES}>"})) == themes
     assert count(endpoint, TRIPLES_SEEN.format(**{"from": f"FROM NAMED <{THEMES}>"})) == 0
     assert count(endpoint, GRAPHS_SEEN.format(**{"from": f"FROM NAMED <{THEMES}>"})) == 1
-    assert count(endpoint, GRAPHS_SEEN.format(**{"from": f"FROM <{ROLES}> FROM NAMED <{THEMES}>"})) == 1
+    assert (
+        count(endpoint, GRAPHS_SEEN.format(**{"from": f"FROM <{ROLES}> FROM NAMED <{THEMES}>"}))
+        == 1
+    )
     # The protocol wins: the default graph is the roles, and there is no named graph.
-    roles = count(endpoint, TRIPLES_SEEN.format(**{"from": f"FROM <{THEMES}>"}),
-                  **{"default-graph-uri": ROLES})
+    roles = count(
+        endpoint,
+        TRIPLES_SEEN.format(**{"from": f"FROM <{THEMES}>"}),
+        **{"default-graph-uri": ROLES},
+    )
     assert roles == count(endpoint, **{"default-graph-uri": ROLES}) != themes
-    assert count(endpoint, GRAPHS_SEEN.format(**{"from": f"FROM NAMED <{THEMES}>"}),
-                 **{"default-graph-uri": ROLES}) == 0
+    assert (
+        count(
+            endpoint,
+            GRAPHS_SEEN.format(**{"from": f"FROM NAMED <{THEMES}>"}),
+            **{"default-graph-uri": ROLES},
+        )
+        == 0
+    )
 
 
 def test_the_default_graph_holds_the_services_graphs_only(endpoint):
     """No triple of a graph a server keeps for itself (Virtuoso's ``virtrdf#``) shows in the data."""
     query = "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    response = requests.get(endpoint, params={"query": query},
-                            headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    response = requests.get(
+        endpoint,
+        params={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
     graphs = {row["g"]["value"] for row in response.json()["results"]["bindings"]}
     assert graphs and {g for g in graphs if not g.startswith(BASE)} == set()
     ours = f"SELECT (COUNT(*) AS ?n) {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), '{BASE}')) }}"
@@ -359,8 +439,12 @@ def test_the_default_graph_holds_the_services_graphs_only(endpoint):
 
 
 def test_a_relative_iri_resolves_against_the_canonical_base(endpoint):
-    response = requests.get(endpoint, params={"query": "ASK { <id/theme/illectronisme> ?p ?o }"},
-                            headers={"Accept": "application/json"}, timeout=60)
+    response = requests.get(
+        endpoint,
+        params={"query": "ASK { <id/theme/illectronisme> ?p ?o }"},
+        headers={"Accept": "application/json"},
+        timeout=60,
+    )
     assert response.json()["boolean"] is True
 
 
@@ -370,12 +454,20 @@ def test_head_and_conditional_get(endpoint):
     first = requests.get(endpoint, params={"query": LABELS}, timeout=60)
     assert first.headers["ETag"] == head.headers["ETag"]
     assert "no-cache" in first.headers["Cache-Control"]
-    again = requests.get(endpoint, params={"query": LABELS},
-                         headers={"If-None-Match": first.headers["ETag"]}, timeout=60)
+    again = requests.get(
+        endpoint,
+        params={"query": LABELS},
+        headers={"If-None-Match": first.headers["ETag"]},
+        timeout=60,
+    )
     assert again.status_code == 304
     assert again.headers["Access-Control-Allow-Origin"] == "*"
-    other = requests.get(endpoint, params={"query": LABELS, "format": "csv"},
-                         headers={"If-None-Match": first.headers["ETag"]}, timeout=60)
+    other = requests.get(
+        endpoint,
+        params={"query": LABELS, "format": "csv"},
+        headers={"If-None-Match": first.headers["ETag"]},
+        timeout=60,
+    )
     assert other.status_code == 200
 
 
@@ -389,8 +481,9 @@ def test_a_syntax_error_is_400_with_the_parsers_message_and_position(endpoint):
     with pytest.raises(QueryBadFormed) as raised:
         client(endpoint, query).query()
     assert "3:" in str(raised.value) or "line" in str(raised.value)
-    response = requests.get(endpoint, params={"query": query},
-                            headers={"Accept": "application/json"}, timeout=60)
+    response = requests.get(
+        endpoint, params={"query": query}, headers={"Accept": "application/json"}, timeout=60
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["error"] == "query-syntax"
@@ -402,8 +495,12 @@ def test_a_syntax_error_is_400_with_the_parsers_message_and_position(endpoint):
 def test_a_query_the_engine_cannot_evaluate_is_400_with_the_engines_message(endpoint):
     """A valid query calling a function the engine does not know is the client's to fix."""
     query = "PREFIX : <http://example/>\nSELECT (:function(?x +?y) AS ?F) ?z {}"
-    response = requests.post(endpoint, data={"query": query}, timeout=60,
-                             headers={"Accept": "application/sparql-results+json"})
+    response = requests.post(
+        endpoint,
+        data={"query": query},
+        timeout=60,
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert response.status_code == 400, response.text
     body = response.json()
     assert body["error"] == "query-evaluation"
@@ -411,26 +508,44 @@ def test_a_query_the_engine_cannot_evaluate_is_400_with_the_engines_message(endp
     assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
-@pytest.mark.parametrize("method, kwargs, status", [
-    ("GET", {"params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400),
-    ("POST", {"data": {"query": ["ASK {}", "SELECT * {}"]}}, 400),
-    ("POST", {"data": b"ASK {}", "headers": {"Content-Type": "text/plain"}}, 415),
-    ("POST", {"data": b"query=ASK%20%7B%7D", "headers": {"Content-Type": ""}}, 415),
-    ("POST", {"data": "ASK {}".encode("utf-16"),
-              "headers": {"Content-Type": "application/sparql-query; charset=UTF-16"}}, 415),
-    ("POST", {"data": b"ASK { \xff }", "headers": {"Content-Type": "application/sparql-query"}},
-     400),
-    ("POST", {"data": {"format": "json"}}, 400),
-    ("GET", {"params": {"query": "   "}}, 400),
-    ("GET", {"params": {"query": "ASK {}", "default-graph-uri": "not an iri"}}, 400),
-    ("PUT", {"params": {"query": "ASK {}"}}, 405),
-    ("DELETE", {}, 405),
-])
-def test_malformed_requests_are_client_errors_open_to_every_origin(endpoint, method, kwargs, status):
+@pytest.mark.parametrize(
+    "method, kwargs, status",
+    [
+        ("GET", {"params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400),
+        ("POST", {"data": {"query": ["ASK {}", "SELECT * {}"]}}, 400),
+        ("POST", {"data": b"ASK {}", "headers": {"Content-Type": "text/plain"}}, 415),
+        ("POST", {"data": b"query=ASK%20%7B%7D", "headers": {"Content-Type": ""}}, 415),
+        (
+            "POST",
+            {
+                "data": "ASK {}".encode("utf-16"),
+                "headers": {"Content-Type": "application/sparql-query; charset=UTF-16"},
+            },
+            415,
+        ),
+        (
+            "POST",
+            {"data": b"ASK { \xff }", "headers": {"Content-Type": "application/sparql-query"}},
+            400,
+        ),
+        ("POST", {"data": {"format": "json"}}, 400),
+        ("GET", {"params": {"query": "   "}}, 400),
+        ("GET", {"params": {"query": "ASK {}", "default-graph-uri": "not an iri"}}, 400),
+        ("PUT", {"params": {"query": "ASK {}"}}, 405),
+        ("DELETE", {}, 405),
+    ],
+)
+def test_malformed_requests_are_client_errors_open_to_every_origin(
+    endpoint, method, kwargs, status
+):
     kwargs = dict(kwargs)  # the parameters are shared by every store kind
-    response = requests.request(method, endpoint, timeout=60,
-                                headers={"Accept": "application/json", **kwargs.pop("headers", {})},
-                                **kwargs)
+    response = requests.request(
+        method,
+        endpoint,
+        timeout=60,
+        headers={"Accept": "application/json", **kwargs.pop("headers", {})},
+        **kwargs,
+    )
     assert response.status_code == status, response.text
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     if method in ("GET", "POST"):
@@ -438,27 +553,44 @@ def test_malformed_requests_are_client_errors_open_to_every_origin(endpoint, met
 
 
 def test_a_body_that_is_not_utf8_is_told_where_it_breaks(endpoint):
-    broken = requests.post(endpoint, data=b"ASK { \xff }", timeout=60,
-                           headers={"Content-Type": "application/sparql-query",
-                                    "Accept": "application/json"})
+    broken = requests.post(
+        endpoint,
+        data=b"ASK { \xff }",
+        timeout=60,
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/json"},
+    )
     assert broken.status_code == 400
-    assert broken.json()["message"] == {"fr": "La requête n'est pas de l'UTF-8 valide (octet 6).",
-                                        "en": "The query is not valid UTF-8 (byte 6)."}
-    other = requests.post(endpoint, data="ASK {}".encode("latin-1"), timeout=60,
-                          headers={"Content-Type": "application/sparql-query; charset=ISO-8859-1",
-                                   "Accept": "application/json"})
+    assert broken.json()["message"] == {
+        "fr": "La requête n'est pas de l'UTF-8 valide (octet 6).",
+        "en": "The query is not valid UTF-8 (byte 6).",
+    }
+    other = requests.post(
+        endpoint,
+        data="ASK {}".encode("latin-1"),
+        timeout=60,
+        headers={
+            "Content-Type": "application/sparql-query; charset=ISO-8859-1",
+            "Accept": "application/json",
+        },
+    )
     assert other.status_code == 415
-    assert other.json()["message"]["en"] == ("Encoding iso-8859-1 is not supported: "
-                                             "the query must be UTF-8.")
+    assert other.json()["message"]["en"] == (
+        "Encoding iso-8859-1 is not supported: the query must be UTF-8."
+    )
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"data": {"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
-    {"data": b"INSERT DATA { <urn:a> <urn:b> <urn:c> }",
-     "headers": {"Content-Type": "application/sparql-update"}},
-    {"data": {"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
-    {"data": b"DROP ALL", "headers": {"Content-Type": "application/sparql-query"}},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"data": {"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
+        {
+            "data": b"INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+            "headers": {"Content-Type": "application/sparql-update"},
+        },
+        {"data": {"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
+        {"data": b"DROP ALL", "headers": {"Content-Type": "application/sparql-query"}},
+    ],
+)
 def test_an_update_is_refused_and_changes_nothing(endpoint, kwargs):
     before = count(endpoint)
     response = requests.post(endpoint, timeout=60, **kwargs)
@@ -468,19 +600,27 @@ def test_an_update_is_refused_and_changes_nothing(endpoint, kwargs):
 
 
 def test_cors_preflight(endpoint):
-    response = requests.options(endpoint, timeout=60, headers={
-        "Origin": "https://research.example.org",
-        "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type, accept",
-    })
+    response = requests.options(
+        endpoint,
+        timeout=60,
+        headers={
+            "Origin": "https://research.example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, accept",
+        },
+    )
     assert response.status_code in (200, 204)
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
     allowed = response.headers["Access-Control-Allow-Headers"].lower()
     for header in ("content-type", "accept", "authorization"):
         assert header in allowed
-    ok = requests.post(endpoint, data={"query": "ASK {}"}, timeout=60,
-                       headers={"Origin": "https://research.example.org"})
+    ok = requests.post(
+        endpoint,
+        data={"query": "ASK {}"},
+        timeout=60,
+        headers={"Origin": "https://research.example.org"},
+    )
     assert ok.headers["Access-Control-Allow-Origin"] == "*"
     assert "X-Mediation-Truncated" in ok.headers["Access-Control-Expose-Headers"]
 
@@ -490,10 +630,15 @@ def test_cors_preflight(endpoint):
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("accept, rdflib_format", [
-    ("text/turtle", "turtle"), ("application/ld+json", "json-ld"), ("*/*", "turtle"),
-    ("application/rdf+xml", "xml"),
-])
+@pytest.mark.parametrize(
+    "accept, rdflib_format",
+    [
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("*/*", "turtle"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
 def test_the_service_description_parses_as_rdf(endpoint, accept, rdflib_format):
     response = requests.get(endpoint, headers={"Accept": accept}, timeout=60)
     assert response.status_code == 200
@@ -510,8 +655,12 @@ def test_the_service_description_parses_as_rdf(endpoint, accept, rdflib_format):
     assert URIRef("http://www.w3.org/ns/formats/Turtle") in formats
     described = {str(name) for name in graph.objects(None, SD.name)}
     # GRAPH ?g { ?s ?p ?o }: Virtuoso answers GRAPH ?g {} with one solution, ?g unbound.
-    stored = requests.get(endpoint, params={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"},
-                          headers={"Accept": "application/json"}, timeout=60).json()
+    stored = requests.get(
+        endpoint,
+        params={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"},
+        headers={"Accept": "application/json"},
+        timeout=60,
+    ).json()
     assert described <= {row["g"]["value"] for row in stored["results"]["bindings"]}
     assert {str(graph_for(path, BASE)) for path in project_files()} <= described
 
@@ -531,15 +680,26 @@ def test_the_service_description_sizes_the_union_from_the_last_build(served, end
 def test_the_service_description_lists_the_example_queries(endpoint):
     graph = Graph().parse(data=requests.get(endpoint, timeout=60).text, format="turtle")
     examples = set(graph.subjects(RDF.type, SH.SPARQLExecutable))
-    in_store = requests.get(endpoint, timeout=60, headers={"Accept": "application/json"}, params={
-        "query": "PREFIX sh: <http://www.w3.org/ns/shacl#> "
-                 "SELECT DISTINCT ?q { ?q a sh:SPARQLExecutable }"}).json()
+    in_store = requests.get(
+        endpoint,
+        timeout=60,
+        headers={"Accept": "application/json"},
+        params={
+            "query": "PREFIX sh: <http://www.w3.org/ns/shacl#> "
+            "SELECT DISTINCT ?q { ?q a sh:SPARQLExecutable }"
+        },
+    ).json()
     assert {str(e) for e in examples} == {
-        row["q"]["value"] for row in in_store["results"]["bindings"]}
+        row["q"]["value"] for row in in_store["results"]["bindings"]
+    }
     for example in examples:
         assert graph.value(example, URIRef("https://schema.org/target")) == URIRef(BASE + "sparql")
-        assert {label.language for label in graph.objects(example, URIRef(
-            "http://www.w3.org/2000/01/rdf-schema#label"))} >= {"fr", "en"}
+        assert {
+            label.language
+            for label in graph.objects(
+                example, URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+            )
+        } >= {"fr", "en"}
 
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
@@ -557,10 +717,17 @@ def test_a_browser_gets_the_editor_served_by_the_service_itself(endpoint, served
     style = requests.get(served.url + "static/vendor/yasgui/yasgui.min.css", timeout=60)
     assert style.headers["Content-Type"].startswith("text/css")
     assert requests.get(served.url + "static/sparql/editor.js", timeout=60).status_code == 200
-    assert requests.get(served.url + "static/vendor/yasgui/../sparql/editor.js",
-                        timeout=60).status_code == 404
-    config = json.loads(html.split('id="sparql-editor-config" type="application/json">', 1)[1]
-                        .split("</script>", 1)[0])
+    assert (
+        requests.get(
+            served.url + "static/vendor/yasgui/../sparql/editor.js", timeout=60
+        ).status_code
+        == 404
+    )
+    config = json.loads(
+        html.split('id="sparql-editor-config" type="application/json">', 1)[1].split(
+            "</script>", 1
+        )[0]
+    )
     assert config["endpoint"] == endpoint
     assert config["prefixes"]["schema"] == "https://schema.org/"
     assert len(config["examples"]) >= 12
@@ -572,18 +739,32 @@ def test_open_in_the_editor_preloads_the_query(endpoint):
     page = requests.get(endpoint, params={"query": query}, headers={"Accept": BROWSER}, timeout=60)
     html = page.text
     assert "</script><b>" not in html
-    config = json.loads(html.split('id="sparql-editor-config" type="application/json">', 1)[1]
-                        .split("</script>", 1)[0])
+    config = json.loads(
+        html.split('id="sparql-editor-config" type="application/json">', 1)[1].split(
+            "</script>", 1
+        )[0]
+    )
     assert config["query"] == query and config["fromLink"] is True
 
 
 def test_the_plain_form_shows_results_as_a_table_without_javascript(endpoint):
-    page = requests.get(endpoint, params={"query": LABELS, "format": "html"},
-                        headers={"Accept": BROWSER}, timeout=60)
+    page = requests.get(
+        endpoint,
+        params={"query": LABELS, "format": "html"},
+        headers={"Accept": BROWSER},
+        timeout=60,
+    )
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     assert page.text.count("<tr>") == 8  # the header and seven rows
-    assert "Illectronisme" in requests.get(endpoint, timeout=60, headers={"Accept": BROWSER}, params={
-        "query": LABELS.replace("LIMIT 7", "LIMIT 1000"), "format": "html"}).text
+    assert (
+        "Illectronisme"
+        in requests.get(
+            endpoint,
+            timeout=60,
+            headers={"Accept": BROWSER},
+            params={"query": LABELS.replace("LIMIT 7", "LIMIT 1000"), "format": "html"},
+        ).text
+    )
     ask = requests.get(endpoint, params={"query": "ASK {}", "format": "html"}, timeout=60)
     assert "vrai" in ask.text
 
@@ -600,8 +781,10 @@ def test_the_jsonld_context_is_served_open_to_every_origin_with_a_validator(serv
     assert "@context" in response.json()
     again = server.get("context.jsonld", headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304 and again.headers["Access-Control-Allow-Origin"] == "*"
-    assert requests.head(server.url + "context.jsonld", timeout=60).headers["ETag"] == \
-        response.headers["ETag"]
+    assert (
+        requests.head(server.url + "context.jsonld", timeout=60).headers["ETag"]
+        == response.headers["ETag"]
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -657,9 +840,13 @@ def test_service_to_a_loopback_listener_makes_no_connection(endpoint, listener):
     ]
     for query in queries:
         for send in (
-            lambda: requests.get(endpoint, params={"query": query}, timeout=60),
-            lambda: requests.post(endpoint, data=query.encode("utf-8"), timeout=60,
-                                  headers={"Content-Type": "application/sparql-query"}),
+            lambda query=query: requests.get(endpoint, params={"query": query}, timeout=60),
+            lambda query=query: requests.post(
+                endpoint,
+                data=query.encode("utf-8"),
+                timeout=60,
+                headers={"Content-Type": "application/sparql-query"},
+            ),
         ):
             response = send()
             assert response.status_code == 403, (query, response.text)
@@ -677,13 +864,17 @@ def test_service_to_a_loopback_listener_makes_no_connection(endpoint, listener):
 @pytest.fixture(scope="module", params=STORE_KINDS)
 def limited(request, tmp_path_factory, backing_servers):
     """A server with tight limits: 5 rows, 2 s, 2 000 bytes, 2 queries at once; every store kind."""
-    running = serve_on(request.param, tmp_path_factory.mktemp(f"limited-{request.param}"),
-                       backing_servers, extra_env={
-                           "MEDIATION_MAX_ROWS": "5",
-                           "MEDIATION_QUERY_TIMEOUT": "2",
-                           "MEDIATION_MAX_QUERY_BYTES": "2000",
-                           "MEDIATION_MAX_CONCURRENT_QUERIES": "2",
-                       })
+    running = serve_on(
+        request.param,
+        tmp_path_factory.mktemp(f"limited-{request.param}"),
+        backing_servers,
+        extra_env={
+            "MEDIATION_MAX_ROWS": "5",
+            "MEDIATION_QUERY_TIMEOUT": "2",
+            "MEDIATION_MAX_QUERY_BYTES": "2000",
+            "MEDIATION_MAX_CONCURRENT_QUERIES": "2",
+        },
+    )
     yield running
     running.stop()
 
@@ -696,8 +887,9 @@ def test_the_row_cap_is_said_in_a_header_and_in_json(limited):
     document = result.convert()
     assert len(document["results"]["bindings"]) == 5
     assert document["truncated"] is True
-    as_csv = requests.get(endpoint, params={"query": "SELECT * { ?s ?p ?o }", "format": "csv"},
-                          timeout=60)
+    as_csv = requests.get(
+        endpoint, params={"query": "SELECT * { ?s ?p ?o }", "format": "csv"}, timeout=60
+    )
     assert as_csv.headers["X-Mediation-Truncated"] == "true"
     assert len(as_csv.text.strip().splitlines()) == 6
     graph = requests.get(endpoint, params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, timeout=60)
@@ -713,8 +905,12 @@ def test_a_query_over_the_size_cap_is_413(limited):
     big = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 2100
     for response in (
         requests.get(endpoint, params={"query": big}, timeout=60),
-        requests.post(endpoint, data=big.encode(), timeout=60,
-                      headers={"Content-Type": "application/sparql-query"}),
+        requests.post(
+            endpoint,
+            data=big.encode(),
+            timeout=60,
+            headers={"Content-Type": "application/sparql-query"},
+        ),
         requests.post(endpoint, data={"query": big}, timeout=60),
     ):
         assert response.status_code == 413
@@ -727,8 +923,9 @@ def test_a_slow_query_is_stopped_with_503_while_another_client_is_answered(limit
     outcome: dict[str, requests.Response] = {}
 
     def slow():
-        outcome["slow"] = requests.get(endpoint, params={"query": SLOW},
-                                       headers={"Accept": "application/json"}, timeout=120)
+        outcome["slow"] = requests.get(
+            endpoint, params={"query": SLOW}, headers={"Accept": "application/json"}, timeout=120
+        )
 
     thread = threading.Thread(target=slow)
     thread.start()
@@ -748,10 +945,13 @@ def test_a_slow_query_is_stopped_with_503_while_another_client_is_answered(limit
 
 
 def test_result_literals_keep_their_language_and_datatype(endpoint):
-    document = client(endpoint, """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    document = client(
+        endpoint,
+        """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         SELECT ?label (COUNT(*) AS ?n) WHERE {
           <https://w3id.org/mediation-sociale/id/theme/illectronisme> skos:prefLabel ?label
-        } GROUP BY ?label""").queryAndConvert()
+        } GROUP BY ?label""",
+    ).queryAndConvert()
     bindings = document["results"]["bindings"]
     assert {b["label"]["xml:lang"] for b in bindings} == {"fr", "en"}
     assert all(b["n"]["datatype"].endswith("#integer") for b in bindings)
@@ -776,8 +976,11 @@ def test_without_the_editor_files_the_page_says_so_and_the_plain_form_works(tmp_
         assert "The query editor is not installed" in html
         assert "yasgui.min.js" not in html and "<noscript>" not in html
         assert 'action="/sparql"' in html and 'name="query"' in html
-        answer = browser.get("/sparql", query_string={"query": "ASK {}", "format": "html"},
-                             headers={"Accept": BROWSER})
+        answer = browser.get(
+            "/sparql",
+            query_string={"query": "ASK {}", "format": "html"},
+            headers={"Accept": BROWSER},
+        )
         assert answer.status_code == 200 and "vrai" in answer.get_data(as_text=True)
         missing = browser.get("/static/vendor/yasgui/yasgui.min.js")
         assert missing.status_code == 404
@@ -789,16 +992,25 @@ def test_without_the_editor_files_the_page_says_so_and_the_plain_form_works(tmp_
 def test_an_allow_listed_host_is_reached_and_no_other(server, tmp_path, listener):
     """Federation on: SERVICE reaches the allow-listed endpoint (here the shared server)."""
     host = server.url.split("//", 1)[1].rstrip("/")  # 127.0.0.1:port
-    federating = start_server(tmp_path / "store", extra_env={"MEDIATION_FEDERATION_ALLOWLIST": host})
+    federating = start_server(
+        tmp_path / "store", extra_env={"MEDIATION_FEDERATION_ALLOWLIST": host}
+    )
     try:
         endpoint = federating.url + "sparql"
         remote = f"{server.url}sparql"
-        document = client(endpoint, f"""PREFIX med: <https://w3id.org/mediation-sociale/def#>
+        document = client(
+            endpoint,
+            f"""PREFIX med: <https://w3id.org/mediation-sociale/def#>
             SELECT ?workshop WHERE {{ SERVICE <{remote}> {{ ?workshop a med:Workshop }} }}""",
-                          ).queryAndConvert()
+        ).queryAndConvert()
         assert len(document["results"]["bindings"]) >= 5
-        refused = requests.get(endpoint, timeout=60, params={
-            "query": f"ASK {{ SERVICE <http://127.0.0.1:{listener.port}/> {{ ?s ?p ?o }} }}"})
+        refused = requests.get(
+            endpoint,
+            timeout=60,
+            params={
+                "query": f"ASK {{ SERVICE <http://127.0.0.1:{listener.port}/> {{ ?s ?p ?o }} }}"
+            },
+        )
         assert refused.status_code == 403 and host in refused.text
         description = Graph().parse(data=requests.get(endpoint, timeout=60).text, format="turtle")
         assert (URIRef(BASE + "sparql"), SD.feature, SD.BasicFederatedQuery) in description

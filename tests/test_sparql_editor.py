@@ -32,8 +32,13 @@ def browser():
         pytest.skip(message)
     options = Options()
     options.binary_location = chromium
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000",
-                     "--disable-dev-shm-usage"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--window-size=1400,1000",
+        "--disable-dev-shm-usage",
+    ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(service=Service(chromedriver), options=options)
@@ -71,12 +76,20 @@ def test_an_example_tab_runs_its_question(browser, server):
     browser.get(server.url + "sparql")
     wait = WebDriverWait(browser, 30)
     wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#yasgui[data-editor-ready]"))
-    tab = next(t for t in browser.find_elements(By.CSS_SELECTOR, "#yasgui .tabsList .tab a")
-               if t.text.startswith("Ateliers sur l'illectronisme"))
+    tab = next(
+        t
+        for t in browser.find_elements(By.CSS_SELECTOR, "#yasgui .tabsList .tab a")
+        if t.text.startswith("Ateliers sur l'illectronisme")
+    )
     tab.click()
-    visible = [b for b in browser.find_elements(By.CSS_SELECTOR, ".yasqe_queryButton")
-               if b.is_displayed()]
+    visible = [
+        b for b in browser.find_elements(By.CSS_SELECTOR, ".yasqe_queryButton") if b.is_displayed()
+    ]
     visible[0].click()
-    wait.until(lambda d: "L'accès aux droits et l'illectronisme" in d.find_element(
-        By.CSS_SELECTOR, ".tabPanel.active .yasr").text)
+    wait.until(
+        lambda d: (
+            "L'accès aux droits et l'illectronisme"
+            in d.find_element(By.CSS_SELECTOR, ".tabPanel.active .yasr").text
+        )
+    )
     assert requested_hosts(browser) <= {urlsplit(server.url).netloc}

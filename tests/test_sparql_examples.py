@@ -47,8 +47,9 @@ def test_each_example_is_described_in_french_and_english(example):
     assert (node, RDF.type, form_class) in catalogue
     assert len(list(catalogue.objects(node, query_property))) == 1
     for prop in (RDFS.label, RDFS.comment):
-        languages = {value.language for value in catalogue.objects(node, prop)
-                     if isinstance(value, Literal)}
+        languages = {
+            value.language for value in catalogue.objects(node, prop) if isinstance(value, Literal)
+        }
         assert {"fr", "en"} <= languages, prop
     assert catalogue.value(node, SCHEMA_TARGET) == URIRef(BASE + "sparql")
 
@@ -76,8 +77,9 @@ def test_each_example_passes_the_guard_and_answers_on_the_seed(example, server):
 @pytest.mark.parametrize("example", EXAMPLES[:3], ids=lambda e: e.slug)
 def test_the_open_in_the_editor_link_carries_the_query(example, server):
     assert parse_qs(urlsplit(example.link).query)["query"] == [example.query]
-    page = requests.get(server.url + example.link.lstrip("/"), timeout=60,
-                        headers={"Accept": "text/html"})
+    page = requests.get(
+        server.url + example.link.lstrip("/"), timeout=60, headers={"Accept": "text/html"}
+    )
     assert page.status_code == 200
     editor_page = requests.get(server.url + "sparql", headers={"Accept": "text/html"}, timeout=60)
     assert example.link.replace("&", "&amp;") in editor_page.text

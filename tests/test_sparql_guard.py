@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Namespace, RDF
+from rdflib import RDF, Graph, Namespace
 
 from service.config import load_config
 from service.errors import BadRequest, Forbidden, PayloadTooLarge, QuerySyntaxError
@@ -20,8 +20,9 @@ MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 BASE = "https://w3id.org/mediation-sociale/sparql"
 
 OFF = load_config(environ={})
-ALLOW = load_config(overrides={"federation_allowlist": "query.example.org,data.example.org:8890"},
-                    environ={})
+ALLOW = load_config(
+    overrides={"federation_allowlist": "query.example.org,data.example.org:8890"}, environ={}
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -81,8 +82,12 @@ def test_the_tokenizer_reads_every_test_query_of_the_w3c_suites(shared):
     files = sorted((shared / "standards/w3c/rdf-tests/sparql").rglob("*.r[qu]"))
     assert len(files) > 700
     unreadable = []
-    negative = {p.resolve() for kind, paths in syntax_tests(shared).items()
-                if "Negative" in kind for p in paths}
+    negative = {
+        p.resolve()
+        for kind, paths in syntax_tests(shared).items()
+        if "Negative" in kind
+        for p in paths
+    }
     for path in files:
         if path.resolve() in negative:
             continue
@@ -132,18 +137,27 @@ def test_a_keyword_inside_a_string_an_iri_a_comment_or_a_name_is_not_a_service(q
 
 
 REAL_SERVICES = [
-    ("SELECT * { SERVICE <http://evil.example/sparql> { ?s ?p ?o } }", "http://evil.example/sparql"),
+    (
+        "SELECT * { SERVICE <http://evil.example/sparql> { ?s ?p ?o } }",
+        "http://evil.example/sparql",
+    ),
     ("select * { service silent <http://evil.example/> { ?s ?p ?o } }", "http://evil.example/"),
     ("SELECT * { sErViCe <http://evil.example/> { ?s ?p ?o } }", "http://evil.example/"),
-    ("PREFIX e: <http://evil.example/> SELECT * { SERVICE e:sparql { ?s ?p ?o } }",
-     "http://evil.example/sparql"),
-    ("BASE <http://evil.example/> SELECT * { SERVICE <sparql> { ?s ?p ?o } }",
-     "http://evil.example/sparql"),
+    (
+        "PREFIX e: <http://evil.example/> SELECT * { SERVICE e:sparql { ?s ?p ?o } }",
+        "http://evil.example/sparql",
+    ),
+    (
+        "BASE <http://evil.example/> SELECT * { SERVICE <sparql> { ?s ?p ?o } }",
+        "http://evil.example/sparql",
+    ),
     ("SELECT * { SERVICE <//evil.example/sparql> { ?s ?p ?o } }", "https://evil.example/sparql"),
     ("SELECT * { SERVICE <http://evil\\u002Eexample/> { ?s ?p ?o } }", "http://evil.example/"),
     ("SELECT * { ?s ?p 'x' SERVICE<http://evil.example/>{?s ?p ?o} }", "http://evil.example/"),
-    ("SELECT * { ?s ?p ?o . { SELECT * { SERVICE <http://evil.example/> { ?s ?p ?o } } } }",
-     "http://evil.example/"),
+    (
+        "SELECT * { ?s ?p ?o . { SELECT * { SERVICE <http://evil.example/> { ?s ?p ?o } } } }",
+        "http://evil.example/",
+    ),
 ]
 
 
@@ -180,7 +194,9 @@ def test_an_unreadable_query_without_service_is_left_to_the_engine():
 
 def test_the_allow_list_lets_named_hosts_through_and_nothing_else():
     allowed = "SELECT * { SERVICE <https://query.example.org/sparql> { ?s ?p ?o } }"
-    assert check_query(allowed, ALLOW, BASE).services[0].target == "https://query.example.org/sparql"
+    assert (
+        check_query(allowed, ALLOW, BASE).services[0].target == "https://query.example.org/sparql"
+    )
     with_port = "SELECT * { SERVICE <http://data.example.org:8890/sparql> { ?s ?p ?o } }"
     check_query(with_port, ALLOW, BASE)
     for refused in (
@@ -212,16 +228,18 @@ def test_service_allowed_compares_hosts_not_text():
 
 def test_load_is_refused_in_an_update_and_harmless_in_a_string():
     with pytest.raises(Forbidden, match="LOAD") as refused:
-        check_update("INSERT DATA { <a:b> <a:c> 1 } ;\n load <http://evil.example/data.ttl>",
-                     OFF, BASE)
+        check_update(
+            "INSERT DATA { <a:b> <a:c> 1 } ;\n load <http://evil.example/data.ttl>", OFF, BASE
+        )
     assert refused.value.details == {"line": 2, "column": 2}
     check_update('INSERT DATA { <a:b> <a:c> "LOAD <http://evil.example/>" }', OFF, BASE)
 
 
 def test_a_service_inside_an_update_is_refused():
     with pytest.raises(Forbidden, match="SERVICE"):
-        check_update("INSERT { ?s ?p ?o } WHERE { SERVICE <http://evil.example/> { ?s ?p ?o } }",
-                     OFF, BASE)
+        check_update(
+            "INSERT { ?s ?p ?o } WHERE { SERVICE <http://evil.example/> { ?s ?p ?o } }", OFF, BASE
+        )
 
 
 def test_a_query_over_the_size_cap_is_refused_with_413():
@@ -232,15 +250,21 @@ def test_a_query_over_the_size_cap_is_refused_with_413():
     assert refused.value.details["limit"] == 100
 
 
-@pytest.mark.parametrize("query, form", [
-    ("SELECT * {}", "select"),
-    ("PREFIX ex: <http://e/> BASE <http://b/> ask {}", "ask"),
-    ("# comment\nCONSTRUCT WHERE { ?s ?p ?o }", "construct"),
-    ("DESCRIBE <http://e/x>", "describe"),
-    ("\ufeffSELECT * {}", "select"),
-    ("INSERT DATA { <a:b> <a:c> 1 }", "update"),
-    ("PREFIX ex: <http://e/> WITH <http://g/> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "update"),
-    ("{ SELECT * {} }", None),
-])
+@pytest.mark.parametrize(
+    "query, form",
+    [
+        ("SELECT * {}", "select"),
+        ("PREFIX ex: <http://e/> BASE <http://b/> ask {}", "ask"),
+        ("# comment\nCONSTRUCT WHERE { ?s ?p ?o }", "construct"),
+        ("DESCRIBE <http://e/x>", "describe"),
+        ("\ufeffSELECT * {}", "select"),
+        ("INSERT DATA { <a:b> <a:c> 1 }", "update"),
+        (
+            "PREFIX ex: <http://e/> WITH <http://g/> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+            "update",
+        ),
+        ("{ SELECT * {} }", None),
+    ],
+)
 def test_the_form_of_a_request_is_the_first_word_after_its_prologue(query, form):
     assert analyse(query).form == form

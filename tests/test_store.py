@@ -32,11 +32,11 @@ from service.formats import (
     GRAPH_FORMATS,
     NQUADS,
     NTRIPLES,
+    RDFXML,
     RESULTS_CSV,
     RESULTS_FORMATS,
     RESULTS_JSON,
     RESULTS_TSV,
-    RDFXML,
     RESULTS_XML,
     TRIG,
     TURTLE,
@@ -126,7 +126,8 @@ def test_select_binds_variables_and_keeps_language_tags(loaded):
 def test_default_graph_is_the_union_of_all_graphs(loaded):
     rows = loaded.select(f"SELECT ?theme WHERE {{ <{EVENT1}> <{P_THEME}> ?theme }}")
     assert {row["theme"] for row in rows} == {
-        URIRef(f"{EX}theme/illectronisme"), URIRef(f"{EX}theme/acces-aux-droits")
+        URIRef(f"{EX}theme/illectronisme"),
+        URIRef(f"{EX}theme/acces-aux-droits"),
     }
 
 
@@ -160,7 +161,8 @@ def test_quads_by_pattern_and_graph(loaded):
     assert default == [(URIRef(f"{EX}event/3"), P_LABEL, Literal("Sans graphe"), None)]
     themes = set(loaded.quads(EVENT1, P_THEME))
     assert {(q[2], q[3]) for q in themes} == {
-        (URIRef(f"{EX}theme/illectronisme"), G1), (URIRef(f"{EX}theme/acces-aux-droits"), G2)
+        (URIRef(f"{EX}theme/illectronisme"), G1),
+        (URIRef(f"{EX}theme/acces-aux-droits"), G2),
     }
     assert set(loaded.quads(obj=Literal("Atelier", lang="fr"))) == {
         (EVENT2, P_LABEL, Literal("Atelier", lang="fr"), G2)
@@ -216,20 +218,27 @@ def test_literals_of_every_datatype_are_stored_as_they_are(any_store):
     graph = any_store.construct(f"CONSTRUCT WHERE {{ <{LITERALS_SUBJECT}> ?p ?v }}")
     assert {_value(o) for o in graph.objects()} == expected
     for fmt in (RESULTS_JSON, RESULTS_XML):
-        answer = any_store.run_query(request_for(
-            f"SELECT ?v WHERE {{ <{LITERALS_SUBJECT}> ?p ?v }}", result_format=fmt))
-        solutions = ox.parse_query_results(answer.body, getattr(ox.QueryResultsFormat, fmt.oxigraph))
+        answer = any_store.run_query(
+            request_for(f"SELECT ?v WHERE {{ <{LITERALS_SUBJECT}> ?p ?v }}", result_format=fmt)
+        )
+        solutions = ox.parse_query_results(
+            answer.body, getattr(ox.QueryResultsFormat, fmt.oxigraph)
+        )
         assert {_value(to_rdflib(row["v"])) for row in solutions} == expected
-    ntriples = any_store.run_query(request_for(
-        f"CONSTRUCT WHERE {{ <{LITERALS_SUBJECT}> ?p ?v }}", graph_format=NTRIPLES))
+    ntriples = any_store.run_query(
+        request_for(f"CONSTRUCT WHERE {{ <{LITERALS_SUBJECT}> ?p ?v }}", graph_format=NTRIPLES)
+    )
     assert {_value(o) for o in Graph().parse(data=ntriples.body, format="nt").objects()} == expected
     # Each is found by its value, as it was read back and as it was written.
     for literal in stored + list(Graph().parse(data=LITERALS, format="turtle").objects()):
         assert len(list(any_store.quads(obj=literal, graph=LITERALS_GRAPH))) == 1, literal
     # And removed by it.
     generation = any_store.generation
-    any_store.apply(Changeset(remove=[(LITERALS_SUBJECT, URIRef(f"{EX}value"), o, LITERALS_GRAPH)
-                                      for o in stored]))
+    any_store.apply(
+        Changeset(
+            remove=[(LITERALS_SUBJECT, URIRef(f"{EX}value"), o, LITERALS_GRAPH) for o in stored]
+        )
+    )
     assert not list(any_store.quads(LITERALS_SUBJECT)) and any_store.generation > generation
 
 
@@ -240,7 +249,9 @@ def test_apply_removes_then_adds_and_moves_the_generation(loaded):
     before = loaded.generation
     label = (EVENT2, P_LABEL, Literal("Atelier", lang="fr"), G2)
     new_label = (EVENT2, P_LABEL, Literal("Atelier numérique", lang="fr"), G2)
-    generation = loaded.apply(Changeset(remove=[label], add=[new_label, (EVENT2, P_COUNT, Literal(4), None)]))
+    generation = loaded.apply(
+        Changeset(remove=[label], add=[new_label, (EVENT2, P_COUNT, Literal(4), None)])
+    )
     assert generation == loaded.generation > before
     assert set(loaded.quads(EVENT2, P_LABEL)) == {new_label}
     assert (EVENT2, P_COUNT, Literal(4), None) in set(loaded.quads(EVENT2, P_COUNT))
@@ -251,7 +262,10 @@ def test_apply_with_an_invalid_term_changes_nothing(loaded):
     generation = loaded.generation
     bad = Changeset(
         remove=[(EVENT2, P_LABEL, Literal("Atelier", lang="fr"), G2)],
-        add=[(EVENT2, P_LABEL, Literal("ok"), G2), (URIRef("not an iri"), P_LABEL, Literal("x"), G2)],
+        add=[
+            (EVENT2, P_LABEL, Literal("ok"), G2),
+            (URIRef("not an iri"), P_LABEL, Literal("x"), G2),
+        ],
     )
     with pytest.raises(BadRequest):
         loaded.apply(bad)
@@ -261,7 +275,7 @@ def test_apply_with_an_invalid_term_changes_nothing(loaded):
 
 def test_update_delta_of_data_blocks_is_exact(loaded):
     delta = loaded.update_delta(
-        f'PREFIX ex: <{EX}>\n'
+        f"PREFIX ex: <{EX}>\n"
         f'INSERT DATA {{ GRAPH <{G2}> {{ ex:event\\/2 ex:label "Atelier"@fr, "Workshop"@en }} }} ;\n'
         f'DELETE DATA {{ GRAPH <{G2}> {{ ex:event\\/2 ex:count 3 }} ex:event\\/3 ex:label "absent" }}'
     )
@@ -282,10 +296,12 @@ def test_update_delta_of_delete_insert_where(loaded):
         f"DELETE {{ GRAPH ?g {{ ?e <{P_COUNT}> ?n }} }} INSERT {{ GRAPH ?g {{ ?e <{P_COUNT}> ?m }} }} "
         f"WHERE {{ GRAPH ?g {{ ?e <{P_COUNT}> ?n }} BIND(?n * 10 AS ?m) }}"
     )
-    assert sorted(delta.remove) == sorted([
-        (EVENT1, P_COUNT, Literal("12", datatype=XSD.integer), G1),
-        (EVENT2, P_COUNT, Literal("3", datatype=XSD.integer), G2),
-    ])
+    assert sorted(delta.remove) == sorted(
+        [
+            (EVENT1, P_COUNT, Literal("12", datatype=XSD.integer), G1),
+            (EVENT2, P_COUNT, Literal("3", datatype=XSD.integer), G2),
+        ]
+    )
     assert {(q[0], int(q[2]), q[3]) for q in delta.add} == {(EVENT1, 120, G1), (EVENT2, 30, G2)}
     loaded.apply(delta)
     assert {int(q[2]) for q in loaded.quads(predicate=P_COUNT)} == {120, 30}
@@ -293,11 +309,13 @@ def test_update_delta_of_delete_insert_where(loaded):
 
 def test_update_delta_sees_earlier_operations(loaded):
     delta = loaded.update_delta(
-        f'INSERT DATA {{ <{EX}event/9> <{P_COUNT}> 1 }} ;\n'
+        f"INSERT DATA {{ <{EX}event/9> <{P_COUNT}> 1 }} ;\n"
         f"DELETE {{ ?e <{P_COUNT}> 1 }} INSERT {{ ?e <{P_COUNT}> 2 }} WHERE {{ ?e <{P_COUNT}> 1 }}"
     )
     assert delta.remove == []
-    assert delta.add == [(URIRef(f"{EX}event/9"), P_COUNT, Literal("2", datatype=XSD.integer), None)]
+    assert delta.add == [
+        (URIRef(f"{EX}event/9"), P_COUNT, Literal("2", datatype=XSD.integer), None)
+    ]
 
 
 def test_update_delta_with_blank_nodes(loaded):
@@ -328,31 +346,40 @@ COUNT_3 = Literal("3", datatype=XSD.integer)
 GRAPH_VARIABLE_UPDATES = {
     "delete-where": (
         f"DELETE WHERE {{ GRAPH ?g {{ <{EVENT1}> <{P_THEME}> ?t }} }}",
-        {(EVENT1, P_THEME, THEME_ILLECTRONISME, G1), (EVENT1, P_THEME, THEME_ACCES, G2)}, set(),
+        {(EVENT1, P_THEME, THEME_ILLECTRONISME, G1), (EVENT1, P_THEME, THEME_ACCES, G2)},
+        set(),
     ),
     "delete-where-two-blocks-one-graph": (
         f"DELETE WHERE {{ GRAPH ?g {{ ?e <{P_THEME}> <{THEME_ACCES}> }} GRAPH ?g {{ ?e <{P_COUNT}> ?n }} }}",
-        {(EVENT2, P_THEME, THEME_ACCES, G2), (EVENT2, P_COUNT, COUNT_3, G2)}, set(),
+        {(EVENT2, P_THEME, THEME_ACCES, G2), (EVENT2, P_COUNT, COUNT_3, G2)},
+        set(),
     ),
     "delete-where-default-and-graph": (
         # The default-graph pattern matches in the union; its template removes from the
         # store's own default graph, which does not hold that triple.
         f"DELETE WHERE {{ ?e <{P_COUNT}> ?n . GRAPH ?g {{ ?e <{P_THEME}> ?t }} }}",
-        {(EVENT1, P_THEME, THEME_ILLECTRONISME, G1), (EVENT1, P_THEME, THEME_ACCES, G2),
-         (EVENT2, P_THEME, THEME_ACCES, G2)}, set(),
+        {
+            (EVENT1, P_THEME, THEME_ILLECTRONISME, G1),
+            (EVENT1, P_THEME, THEME_ACCES, G2),
+            (EVENT2, P_THEME, THEME_ACCES, G2),
+        },
+        set(),
     ),
     "delete-where-nothing-matches": (
-        f"DELETE WHERE {{ GRAPH ?g {{ <{EX}event/absent> ?p ?o }} }}", set(), set(),
+        f"DELETE WHERE {{ GRAPH ?g {{ <{EX}event/absent> ?p ?o }} }}",
+        set(),
+        set(),
     ),
     "delete-insert-moves-between-graphs": (
         f"DELETE {{ GRAPH ?g {{ ?e <{P_THEME}> ?t }} }} INSERT {{ GRAPH <{G2}> {{ ?e <{P_THEME}> ?t }} }} "
         f"WHERE {{ GRAPH ?g {{ ?e <{P_THEME}> ?t }} FILTER(?g != <{G2}>) }}",
-        {(EVENT1, P_THEME, THEME_ILLECTRONISME, G1)}, {(EVENT1, P_THEME, THEME_ILLECTRONISME, G2)},
+        {(EVENT1, P_THEME, THEME_ILLECTRONISME, G1)},
+        {(EVENT1, P_THEME, THEME_ILLECTRONISME, G2)},
     ),
     "with-and-graph-variable": (
         # WITH names the default graph of the WHERE clause and of the templates; GRAPH ?g
         # still ranges over every named graph.
-        f"WITH <{G1}> DELETE {{ GRAPH ?g {{ ?e <{P_THEME}> ?t }} }} INSERT {{ ?e <{P_LABEL}> \"thème\" }} "
+        f'WITH <{G1}> DELETE {{ GRAPH ?g {{ ?e <{P_THEME}> ?t }} }} INSERT {{ ?e <{P_LABEL}> "thème" }} '
         f"WHERE {{ ?e <{P_COUNT}> ?n . GRAPH ?g {{ ?e <{P_THEME}> ?t }} }}",
         {(EVENT1, P_THEME, THEME_ILLECTRONISME, G1), (EVENT1, P_THEME, THEME_ACCES, G2)},
         {(EVENT1, P_LABEL, Literal("thème"), G1)},
@@ -361,7 +388,8 @@ GRAPH_VARIABLE_UPDATES = {
         # A later operation sees the earlier one's removal.
         f"DELETE DATA {{ GRAPH <{G2}> {{ <{EVENT1}> <{P_THEME}> <{THEME_ACCES}> }} }} ;\n"
         f"DELETE WHERE {{ GRAPH ?g {{ <{EVENT1}> <{P_THEME}> ?t }} }}",
-        {(EVENT1, P_THEME, THEME_ILLECTRONISME, G1), (EVENT1, P_THEME, THEME_ACCES, G2)}, set(),
+        {(EVENT1, P_THEME, THEME_ILLECTRONISME, G1), (EVENT1, P_THEME, THEME_ACCES, G2)},
+        set(),
     ),
 }
 
@@ -442,7 +470,9 @@ def test_run_query_answers_blank_nodes_in_every_results_format(loaded, fmt):
         assert isinstance(row["place"], ox.BlankNode)
     else:  # CSV writes a blank node as _:label
         (header, row) = list(csv.reader(io.StringIO(response.body.decode("utf-8"))))
-        assert header == ["e", "place", "l"] and row[0] == str(EVENT1) and row[2] == "Salle des fêtes"
+        assert (
+            header == ["e", "place", "l"] and row[0] == str(EVENT1) and row[2] == "Salle des fêtes"
+        )
         assert row[1].startswith("_:") and len(row[1]) > 2
 
 
@@ -451,8 +481,11 @@ def test_run_query_answers_blank_nodes_in_every_graph_format(loaded, fmt):
     query = f"CONSTRUCT {{ ?e <{P_PLACE}> ?place . ?place ?p ?v }} WHERE {{ ?e <{P_PLACE}> ?place . ?place ?p ?v }}"
     response = loaded.run_query(request_for(query, graph_format=fmt))
     assert response.form == "construct"
-    expected = Graph().parse(data=f"""<{EVENT1}> <{P_PLACE}> [ <{P_LABEL}> "Salle des fêtes" ;
-        <{EX}city> "Liévin" ] .""", format="turtle")
+    expected = Graph().parse(
+        data=f"""<{EVENT1}> <{P_PLACE}> [ <{P_LABEL}> "Salle des fêtes" ;
+        <{EX}city> "Liévin" ] .""",
+        format="turtle",
+    )
     assert isomorphic(Graph().parse(data=response.body, format=fmt.rdflib), expected)
     # With a FROM: Virtuoso describes a resource without rdf:type only in a named dataset.
     described = loaded.run_query(request_for(f"DESCRIBE <{EVENT1}> FROM <{G1}>", graph_format=fmt))
@@ -469,19 +502,33 @@ def test_rdf_xml_never_carries_a_property_without_an_xml_local_name(loaded, pred
     with pytest.raises(NotAcceptable) as refused:
         loaded.run_query(request_for(query, graph_format=RDFXML))
     assert f"<{predicate}>" in refused.value.message_en
-    assert refused.value.details["supported"] == ["text/turtle", "application/ld+json", "application/n-triples"]
+    assert refused.value.details["supported"] == [
+        "text/turtle",
+        "application/ld+json",
+        "application/n-triples",
+    ]
     turtle = loaded.run_query(request_for(query, graph_format=TURTLE))
-    assert (EVENT2, URIRef(predicate), Literal("valeur")) in Graph().parse(data=turtle.body, format="turtle")
-    fine = loaded.run_query(request_for(f"CONSTRUCT {{ ?s <{P_LABEL}> ?o }} WHERE {{ ?s <{P_LABEL}> ?o }}",
-                                        graph_format=RDFXML))
+    assert (EVENT2, URIRef(predicate), Literal("valeur")) in Graph().parse(
+        data=turtle.body, format="turtle"
+    )
+    fine = loaded.run_query(
+        request_for(
+            f"CONSTRUCT {{ ?s <{P_LABEL}> ?o }} WHERE {{ ?s <{P_LABEL}> ?o }}", graph_format=RDFXML
+        )
+    )
     assert len(Graph().parse(data=fine.body, format="xml")) == 5
 
 
 def test_run_query_answers_ask(loaded):
     response = loaded.run_query(request_for(f"ASK {{ <{EVENT2}> ?p ?o }}"))
     assert response.form == "ask" and json.loads(response.body)["boolean"] is True
-    response = loaded.run_query(request_for(f"ASK {{ <{EX}none> ?p ?o }}", result_format=RESULTS_XML))
-    assert ET.fromstring(response.body).find("{http://www.w3.org/2005/sparql-results#}boolean").text == "false"
+    response = loaded.run_query(
+        request_for(f"ASK {{ <{EX}none> ?p ?o }}", result_format=RESULTS_XML)
+    )
+    assert (
+        ET.fromstring(response.body).find("{http://www.w3.org/2005/sparql-results#}boolean").text
+        == "false"
+    )
 
 
 def test_run_query_cuts_at_max_rows_and_says_so(loaded):
@@ -493,9 +540,9 @@ def test_run_query_cuts_at_max_rows_and_says_so(loaded):
     assert tsv.truncated and len(tsv.body.decode().splitlines()) == 4
     exact = loaded.run_query(request_for(SELECT_ALL, max_rows=4))
     assert not exact.truncated and "truncated" not in json.loads(exact.body)
-    graph = loaded.run_query(request_for(
-        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{G2}> {{ ?s ?p ?o }} }}", max_rows=2
-    ))
+    graph = loaded.run_query(
+        request_for(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{G2}> {{ ?s ?p ?o }} }}", max_rows=2)
+    )
     assert graph.truncated and len(Graph().parse(data=graph.body, format="turtle")) == 2
 
 
@@ -506,11 +553,14 @@ def test_run_query_reports_syntax_errors_with_their_line(loaded):
     assert caught.value.status == 400
 
 
-@pytest.mark.parametrize("query", [
-    # W3C syntax-query test_4: valid SPARQL, calling a function no engine here knows.
-    "PREFIX : <http://example/>\nSELECT (:function(?x +?y) AS ?F) ?z {}",
-    f"SELECT ?e WHERE {{ ?e <{P_COUNT}> ?n FILTER(<http://example.org/no-such-function>(?n)) }}",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        # W3C syntax-query test_4: valid SPARQL, calling a function no engine here knows.
+        "PREFIX : <http://example/>\nSELECT (:function(?x +?y) AS ?F) ?z {}",
+        f"SELECT ?e WHERE {{ ?e <{P_COUNT}> ?n FILTER(<http://example.org/no-such-function>(?n)) }}",
+    ],
+)
 def test_a_query_the_engine_cannot_evaluate_is_the_clients_error(loaded, query):
     with pytest.raises(QueryEvaluationError) as caught:
         loaded.run_query(request_for(query))
@@ -528,12 +578,17 @@ def test_an_unreachable_server_is_a_store_error():
 
 def test_run_query_honours_the_dataset_parameters(loaded):
     query = f"SELECT ?e WHERE {{ ?e <{P_COUNT}> ?n }}"
-    only_g2 = loaded.run_query(request_for(query, default_graph_uris=(str(G2),), result_format=RESULTS_CSV))
+    only_g2 = loaded.run_query(
+        request_for(query, default_graph_uris=(str(G2),), result_format=RESULTS_CSV)
+    )
     assert only_g2.body.decode().split() == ["e", str(EVENT2)]
-    named = loaded.run_query(request_for(
-        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", named_graph_uris=(str(G1),),
-        result_format=RESULTS_CSV,
-    ))
+    named = loaded.run_query(
+        request_for(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+            named_graph_uris=(str(G1),),
+            result_format=RESULTS_CSV,
+        )
+    )
     assert named.body.decode().split() == ["g", str(G1)]
 
 
@@ -542,39 +597,71 @@ def _csv_column(response) -> set[str]:
     return {value for value in response.body.decode().split()[1:] if value.startswith(EX)}
 
 
-@pytest.mark.parametrize("query, protocol, default, named", [
-    # The query's dataset (SPARQL 1.1 Query §13.2): exactly what it names.
-    (f"SELECT ?x FROM <{G1}> {{ ?x <{P_COUNT}> ?n }}", {}, {EVENT1}, set()),
-    (f"SELECT ?x FROM <{G1}> FROM <{G2}> {{ ?x <{P_COUNT}> ?n }}", {}, {EVENT1, EVENT2}, set()),
-    (f"SELECT ?x FROM NAMED <{G2}> {{ ?x <{P_COUNT}> ?n }}", {}, set(), {G2}),
-    (f"SELECT ?x FROM <{G1}> FROM NAMED <{G2}> {{ ?x <{P_COUNT}> ?n }}", {}, {EVENT1}, {G2}),
-    # The protocol's dataset wins over the query's (SPARQL 1.1 Protocol §2.1.4).
-    (f"SELECT ?x FROM <{G1}> {{ ?x <{P_COUNT}> ?n }}", {"default_graph_uris": (str(G2),)}, {EVENT2},
-     set()),
-    (f"SELECT ?x FROM <{G1}> {{ ?x <{P_COUNT}> ?n }}", {"named_graph_uris": (str(G1),)}, set(), {G1}),
-    (f"SELECT ?x FROM NAMED <{G1}> {{ ?x <{P_COUNT}> ?n }}",
-     {"default_graph_uris": (str(G1),), "named_graph_uris": (str(G2),)}, {EVENT1}, {G2}),
-    # No dataset anywhere: the union of all graphs, and every named graph.
-    (f"SELECT ?x {{ ?x <{P_COUNT}> ?n }}", {}, {EVENT1, EVENT2}, {G1, G2}),
-], ids=["from", "from-from", "from-named", "from-and-named", "protocol-default", "protocol-named",
-        "protocol-both", "none"])
+@pytest.mark.parametrize(
+    "query, protocol, default, named",
+    [
+        # The query's dataset (SPARQL 1.1 Query §13.2): exactly what it names.
+        (f"SELECT ?x FROM <{G1}> {{ ?x <{P_COUNT}> ?n }}", {}, {EVENT1}, set()),
+        (f"SELECT ?x FROM <{G1}> FROM <{G2}> {{ ?x <{P_COUNT}> ?n }}", {}, {EVENT1, EVENT2}, set()),
+        (f"SELECT ?x FROM NAMED <{G2}> {{ ?x <{P_COUNT}> ?n }}", {}, set(), {G2}),
+        (f"SELECT ?x FROM <{G1}> FROM NAMED <{G2}> {{ ?x <{P_COUNT}> ?n }}", {}, {EVENT1}, {G2}),
+        # The protocol's dataset wins over the query's (SPARQL 1.1 Protocol §2.1.4).
+        (
+            f"SELECT ?x FROM <{G1}> {{ ?x <{P_COUNT}> ?n }}",
+            {"default_graph_uris": (str(G2),)},
+            {EVENT2},
+            set(),
+        ),
+        (
+            f"SELECT ?x FROM <{G1}> {{ ?x <{P_COUNT}> ?n }}",
+            {"named_graph_uris": (str(G1),)},
+            set(),
+            {G1},
+        ),
+        (
+            f"SELECT ?x FROM NAMED <{G1}> {{ ?x <{P_COUNT}> ?n }}",
+            {"default_graph_uris": (str(G1),), "named_graph_uris": (str(G2),)},
+            {EVENT1},
+            {G2},
+        ),
+        # No dataset anywhere: the union of all graphs, and every named graph.
+        (f"SELECT ?x {{ ?x <{P_COUNT}> ?n }}", {}, {EVENT1, EVENT2}, {G1, G2}),
+    ],
+    ids=[
+        "from",
+        "from-from",
+        "from-named",
+        "from-and-named",
+        "protocol-default",
+        "protocol-named",
+        "protocol-both",
+        "none",
+    ],
+)
 def test_run_query_uses_exactly_the_dataset_it_is_given(loaded, query, protocol, default, named):
     """The default graph and the named graphs a query sees, in every combination."""
     options = {"result_format": RESULTS_CSV, **protocol}
     assert _csv_column(loaded.run_query(request_for(query, **options))) == {str(e) for e in default}
     graphs = query.replace(f"{{ ?x <{P_COUNT}> ?n }}", "{ GRAPH ?x { ?s ?p ?o } }").replace(
-        "SELECT ?x", "SELECT DISTINCT ?x")
+        "SELECT ?x", "SELECT DISTINCT ?x"
+    )
     assert _csv_column(loaded.run_query(request_for(graphs, **options))) == {str(g) for g in named}
 
 
 def test_the_default_graph_is_the_stores_own_when_the_union_is_off(loaded):
     """``union_default_graph`` off: a plain SPARQL dataset. The default graph is the store's
     own; the named graphs, FROM and GRAPH are those of the union mode."""
-    union, plain = {"result_format": RESULTS_CSV}, {"result_format": RESULTS_CSV, "union_default_graph": False}
+    union, plain = (
+        {"result_format": RESULTS_CSV},
+        {"result_format": RESULTS_CSV, "union_default_graph": False},
+    )
     labelled = f"SELECT ?x {{ ?x <{P_LABEL}> ?l FILTER(isIRI(?x)) }}"
     assert _csv_column(loaded.run_query(request_for(labelled, **plain))) == {f"{EX}event/3"}
     assert _csv_column(loaded.run_query(request_for(labelled, **union))) == {
-        str(EVENT1), str(EVENT2), f"{EX}event/3"}
+        str(EVENT1),
+        str(EVENT2),
+        f"{EX}event/3",
+    }
     graphs = "SELECT DISTINCT ?x { GRAPH ?x { ?s ?p ?o } }"
     assert _csv_column(loaded.run_query(request_for(graphs, **plain))) == {str(G1), str(G2)}
     counted = f"SELECT ?x FROM <{G1}> {{ ?x <{P_COUNT}> ?n }}"
@@ -599,9 +686,9 @@ def _slow_query(graph: URIRef) -> str:
 
 def test_a_slow_query_is_stopped_and_others_are_answered(any_store):
     slow_graph = URIRef(f"{EX}graph/slow")
-    any_store.apply(Changeset(add=[
-        (URIRef(f"{EX}n/{i}"), P_COUNT, Literal(i), slow_graph) for i in range(150)
-    ]))
+    any_store.apply(
+        Changeset(add=[(URIRef(f"{EX}n/{i}"), P_COUNT, Literal(i), slow_graph) for i in range(150)])
+    )
     pool_before = any_store.pool().pids() if isinstance(any_store, EmbeddedStore) else []
     outcome: dict = {}
 

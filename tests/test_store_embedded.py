@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
+from test_store import EX, FIXTURE, FIXTURE_QUADS, G2, P_COUNT, P_LABEL, _slow_query
 
 from service.errors import Overloaded, QueryTimeout, StoreError
 from service.formats import RESULTS_JSON, TRIG, TURTLE
@@ -29,8 +30,6 @@ from service.store.embedded import (
     EmbeddedStore,
 )
 from service.store.journal import Journal
-
-from test_store import EX, FIXTURE, FIXTURE_QUADS, G2, P_COUNT, P_LABEL, _slow_query
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,17 +63,26 @@ def test_a_journal_left_by_a_crash_is_replayed_on_open(tmp_path):
     generation = store.generation
     store.close()
     # The crash came after the journal was synced, before Oxigraph had all of the change.
-    removed = ox.Quad(ox.NamedNode(f"{EX}event/2"), ox.NamedNode(str(P_COUNT)),
-                      ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
-                      ox.NamedNode(str(G2)))
-    added = [ox.Quad(ox.BlankNode("kept"), ox.NamedNode(str(P_LABEL)), ox.Literal(f"n{i}"), ox.DefaultGraph())
-             for i in range(3)]
+    removed = ox.Quad(
+        ox.NamedNode(f"{EX}event/2"),
+        ox.NamedNode(str(P_COUNT)),
+        ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+        ox.NamedNode(str(G2)),
+    )
+    added = [
+        ox.Quad(
+            ox.BlankNode("kept"), ox.NamedNode(str(P_LABEL)), ox.Literal(f"n{i}"), ox.DefaultGraph()
+        )
+        for i in range(3)
+    ]
     Journal(tmp_path / "store" / JOURNAL).write(generation + 1, [removed], added)
     reopened = EmbeddedStore(tmp_path / "store")
     assert reopened.generation == generation + 1
     assert not list(reopened.quads(URIRef(f"{EX}event/2"), P_COUNT))
     # Blank node identifiers of the journal survive: the three statements share one node.
-    subjects = {q[0] for q in reopened.quads(predicate=P_LABEL, graph=None) if str(q[2]).startswith("n")}
+    subjects = {
+        q[0] for q in reopened.quads(predicate=P_LABEL, graph=None) if str(q[2]).startswith("n")
+    }
     assert len(subjects) == 1
     assert journals(tmp_path / "store") == []  # replayed, then covered by a checkpoint
     reopened.close()
@@ -111,7 +119,9 @@ def test_a_writer_killed_while_applying_leaves_all_or_nothing(tmp_path):
     size = 200_000
     writer = subprocess.Popen(
         [sys.executable, "-c", CRASHING_WRITER, str(directory), str(size)],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert writer.stdout.readline().strip() == "applying"
     deadline = time.monotonic() + 60
@@ -158,8 +168,13 @@ def test_a_write_is_durable_by_its_journal_until_a_checkpoint_covers_it(tmp_path
     import shutil
 
     shutil.copytree(directory / "oxigraph", tmp_path / "before-writes")
-    done = subprocess.run([sys.executable, "-c", ACKNOWLEDGING_WRITER, str(directory), "5"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", ACKNOWLEDGING_WRITER, str(directory), "5"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.stdout.splitlines() == [f"acknowledged {i}" for i in range(5)], done.stderr
     assert len(journals(directory)) == 5
     shutil.rmtree(directory / "oxigraph")
@@ -213,10 +228,22 @@ def test_a_loader_killed_while_loading_leaves_all_or_nothing(tmp_path, into):
     size = 300_000
     data = tmp_path / "big.nt"
     with data.open("wb") as out:
-        ox.serialize((ox.Triple(ox.NamedNode(f"{EX}big/{i}"), ox.NamedNode(str(P_COUNT)), ox.Literal(str(i)))
-                      for i in range(size)), out, ox.RdfFormat.N_TRIPLES)
-    loader = subprocess.Popen([sys.executable, "-c", CRASHING_LOADER, str(directory), str(data), str(graph)],
-                              cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        ox.serialize(
+            (
+                ox.Triple(
+                    ox.NamedNode(f"{EX}big/{i}"), ox.NamedNode(str(P_COUNT)), ox.Literal(str(i))
+                )
+                for i in range(size)
+            ),
+            out,
+            ox.RdfFormat.N_TRIPLES,
+        )
+    loader = subprocess.Popen(
+        [sys.executable, "-c", CRASHING_LOADER, str(directory), str(data), str(graph)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert loader.stdout.readline().strip() == "loading"
     marker = directory / BULK_MARKER
     if into == "a new graph":
@@ -243,7 +270,7 @@ def test_a_big_load_into_a_new_graph_is_whole_and_counted(tmp_path):
     store = EmbeddedStore(tmp_path / "store", workers=False)
     store.load(FIXTURE.encode(), TRIG, None)
     generation = store.generation
-    turtle = "".join(f'<{EX}n/{i}> <{P_LABEL}> [ <{P_COUNT}> {i} ] .\n' for i in range(BULK_AFTER))
+    turtle = "".join(f"<{EX}n/{i}> <{P_LABEL}> [ <{P_COUNT}> {i} ] .\n" for i in range(BULK_AFTER))
     assert store.load(turtle.encode(), TURTLE, URIRef(f"{EX}graph/bulk")) == 2 * BULK_AFTER
     assert store.generation == generation + 1
     assert len(list(store.quads(graph=URIRef(f"{EX}graph/bulk")))) == 2 * BULK_AFTER
@@ -285,7 +312,9 @@ def test_a_dead_worker_is_replaced_and_its_query_fails_cleanly(tmp_path):
 def test_a_query_waiting_too_long_for_a_worker_is_refused(tmp_path):
     store = EmbeddedStore(tmp_path / "store", max_workers=1)
     slow_graph = URIRef(f"{EX}graph/slow")
-    store.apply(Changeset(add=[(URIRef(f"{EX}n/{i}"), P_COUNT, Literal(i), slow_graph) for i in range(150)]))
+    store.apply(
+        Changeset(add=[(URIRef(f"{EX}n/{i}"), P_COUNT, Literal(i), slow_graph) for i in range(150)])
+    )
     ask(store, "ASK {}")  # the worker is up
     outcome: dict = {}
 

@@ -166,7 +166,7 @@ def test_seed_commune_postal_codes_and_epci_come_from_the_source(seed, raw):
 
 def test_seed_containment_chain_is_complete(seed, raw):
     contained = URIRef(SDO + "containedInPlace")
-    for subject, target in seed.subject_objects(contained):
+    for target in seed.objects(None, contained):
         assert (target, RDF.type, URIRef(SDO + "AdministrativeArea")) in seed, (
             f"{target} undescribed"
         )

@@ -13,9 +13,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import MEDIATION, ROOT
 from rdflib import Graph, Literal
 
-from conftest import MEDIATION, ROOT
 from service.namespaces import SH
 
 BASE_FIXTURE = ROOT / "tests" / "fixtures" / "shapes" / "valid" / "base.ttl"
@@ -24,7 +24,12 @@ BASE_FIXTURE = ROOT / "tests" / "fixtures" / "shapes" / "valid" / "base.ttl"
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
     return subprocess.run(
-        [MEDIATION, "validate", *args], cwd=cwd or ROOT, env=env, capture_output=True, text=True, timeout=300
+        [MEDIATION, "validate", *args],
+        cwd=cwd or ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -108,7 +113,9 @@ def test_added_shapes_apply():
 
 def test_broken_turtle_names_the_file_line_and_reason_and_exits_1(tmp_path):
     broken = tmp_path / "broken.ttl"
-    broken.write_text('@prefix schema: <https://schema.org/> .\n<https://example.org/a> schema:name "open .\n')
+    broken.write_text(
+        '@prefix schema: <https://schema.org/> .\n<https://example.org/a> schema:name "open .\n'
+    )
     result = run(str(broken))
     assert result.returncode == 1
     assert f"{broken}, ligne 2" in result.stderr and f"{broken}, line 2" in result.stderr
@@ -121,7 +128,9 @@ def test_broken_file_in_a_folder_is_named_as_found(tmp_path):
     folder = tmp_path / "data"
     folder.mkdir()
     (folder / "good.ttl").write_text(BASE_FIXTURE.read_text(encoding="utf-8"), encoding="utf-8")
-    (folder / "bad.jsonld").write_text('{"@id": "https://example.org/a",\n "https://schema.org/name": }')
+    (folder / "bad.jsonld").write_text(
+        '{"@id": "https://example.org/a",\n "https://schema.org/name": }'
+    )
     result = run(str(folder))
     assert result.returncode == 1
     assert f"{folder / 'bad.jsonld'}, line 2" in result.stderr

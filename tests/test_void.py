@@ -37,8 +37,11 @@ def count(server, query: str) -> int:
 
 
 def test_other_formats_by_accept(server, void):
-    for media, fmt in (("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
-                       ("application/n-triples", "nt")):
+    for media, fmt in (
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+        ("application/n-triples", "nt"),
+    ):
         response = server.get(".well-known/void", headers={"Accept": media})
         assert response.headers["Content-Type"].startswith(media)
         assert len(Graph().parse(data=response.content, format=fmt)) == len(void)
@@ -52,8 +55,8 @@ def test_the_figures_are_what_sparql_counts(server, void):
         VOID.distinctObjects: "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }",
         VOID.properties: "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }",
         VOID.classes: "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }",
-        VOID.entities: f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o '
-                       f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}id/")) }}',
+        VOID.entities: f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o "
+        f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}id/")) }}',
     }
     for prop, query in figures.items():
         assert int(void.value(WHOLE, prop)) == count(server, query), prop
@@ -63,17 +66,28 @@ def test_the_figures_are_what_sparql_counts(server, void):
 
 
 def test_partitions_count_classes_and_properties(server, void):
-    classes = {void.value(p, VOID["class"]): int(void.value(p, VOID.entities))
-               for p in void.objects(WHOLE, VOID.classPartition)}
+    classes = {
+        void.value(p, VOID["class"]): int(void.value(p, VOID.entities))
+        for p in void.objects(WHOLE, VOID.classPartition)
+    }
     assert classes[URIRef(SDO + "Event")] == count(
-        server, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{SDO}Event> }}")
-    properties = {void.value(p, VOID.property): int(void.value(p, VOID.triples))
-                  for p in void.objects(WHOLE, VOID.propertyPartition)}
+        server, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{SDO}Event> }}"
+    )
+    properties = {
+        void.value(p, VOID.property): int(void.value(p, VOID.triples))
+        for p in void.objects(WHOLE, VOID.propertyPartition)
+    }
     assert properties[URIRef(SDO + "startDate")] == count(
-        server, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?o WHERE {{ ?s <{SDO}startDate> ?o }} }}")
+        server,
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?o WHERE {{ ?s <{SDO}startDate> ?o }} }}",
+    )
     vocabularies = set(void.objects(WHOLE, VOID.vocabulary))
-    assert {URIRef(SDO), URIRef(BASE + "def#"), URIRef("http://www.w3.org/2004/02/skos/core#"),
-            URIRef("http://rdf.insee.fr/def/geo#")} <= vocabularies
+    assert {
+        URIRef(SDO),
+        URIRef(BASE + "def#"),
+        URIRef("http://www.w3.org/2004/02/skos/core#"),
+        URIRef("http://rdf.insee.fr/def/geo#"),
+    } <= vocabularies
 
 
 def test_linksets_count_the_links_to_insee_and_to_accounts(server, void):
@@ -81,12 +95,17 @@ def test_linksets_count_the_links_to_insee_and_to_accounts(server, void):
     for linkset in void.subjects(RDF.type, VOID.Linkset):
         target = void.value(linkset, VOID.objectsTarget)
         space = str(void.value(target, VOID.uriSpace))
-        linksets[(void.value(linkset, VOID.linkPredicate), space)] = int(void.value(linkset, VOID.triples))
+        linksets[(void.value(linkset, VOID.linkPredicate), space)] = int(
+            void.value(linkset, VOID.triples)
+        )
         assert void.value(linkset, VOID.subjectsTarget) == WHOLE
     insee = linksets[(RDFS.seeAlso, "http://id.insee.fr/")]
-    assert insee == count(server, """SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?o WHERE {
+    assert insee == count(
+        server,
+        """SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?o WHERE {
         ?s <http://www.w3.org/2000/01/rdf-schema#seeAlso> ?o
-        FILTER(STRSTARTS(STR(?o), "http://id.insee.fr/")) } }""")
+        FILTER(STRSTARTS(STR(?o), "http://id.insee.fr/")) } }""",
+    )
     assert insee >= 7  # the seed's régions, départements, communes and EPCI
     assert linksets[(URIRef(SDO + "sameAs"), "https://twitter.com/")] >= 3
 
@@ -98,11 +117,19 @@ def test_subsets_are_the_catalogs_datasets(server, void):
     territories = URIRef(BASE + "graph/territories")
     assert territories in subsets
     assert int(void.value(territories, VOID.triples)) == count(
-        server, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{territories}> {{ ?s ?p ?o }} }}")
+        server, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{territories}> {{ ?s ?p ?o }} }}"
+    )
 
 
 def test_void_answers_conditional_requests(server):
     first = server.get(".well-known/void")
-    assert server.get(".well-known/void", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
-    assert server.get(".well-known/void",
-                      headers={"If-Modified-Since": first.headers["Last-Modified"]}).status_code == 304
+    assert (
+        server.get(".well-known/void", headers={"If-None-Match": first.headers["ETag"]}).status_code
+        == 304
+    )
+    assert (
+        server.get(
+            ".well-known/void", headers={"If-Modified-Since": first.headers["Last-Modified"]}
+        ).status_code
+        == 304
+    )

@@ -38,8 +38,9 @@ from tests.writing import (
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A writable service on its own embedded store, with the seed."""
-    running = writable_server(tmp_path_factory.mktemp("writes"),
-                              {"MEDIATION_MAX_QUERY_BYTES": "20000"})
+    running = writable_server(
+        tmp_path_factory.mktemp("writes"), {"MEDIATION_MAX_QUERY_BYTES": "20000"}
+    )
     yield running
     running.stop()
 
@@ -48,15 +49,31 @@ def site(tmp_path_factory):
 
 
 WRITES = [
-    ("POST", "sparql/update", {"Content-Type": "application/sparql-update"},
-     b"INSERT DATA { <http://example.org/s> <http://example.org/p> 1 }"),
-    ("PUT", "graphs?graph=http%3A%2F%2Fexample.org%2Fg", {"Content-Type": "text/turtle"},
-     b"<http://example.org/s> <http://example.org/p> 1 ."),
-    ("POST", "graphs?graph=http%3A%2F%2Fexample.org%2Fg", {"Content-Type": "text/turtle"},
-     b"<http://example.org/s> <http://example.org/p> 1 ."),
+    (
+        "POST",
+        "sparql/update",
+        {"Content-Type": "application/sparql-update"},
+        b"INSERT DATA { <http://example.org/s> <http://example.org/p> 1 }",
+    ),
+    (
+        "PUT",
+        "graphs?graph=http%3A%2F%2Fexample.org%2Fg",
+        {"Content-Type": "text/turtle"},
+        b"<http://example.org/s> <http://example.org/p> 1 .",
+    ),
+    (
+        "POST",
+        "graphs?graph=http%3A%2F%2Fexample.org%2Fg",
+        {"Content-Type": "text/turtle"},
+        b"<http://example.org/s> <http://example.org/p> 1 .",
+    ),
     ("DELETE", "graphs?graph=http%3A%2F%2Fexample.org%2Fg", {}, None),
-    ("PUT", "graphs/essai", {"Content-Type": "text/turtle"},
-     b"<http://example.org/s> <http://example.org/p> 1 ."),
+    (
+        "PUT",
+        "graphs/essai",
+        {"Content-Type": "text/turtle"},
+        b"<http://example.org/s> <http://example.org/p> 1 .",
+    ),
 ]
 
 
@@ -71,12 +88,14 @@ def test_a_write_without_a_token_is_401_with_a_bearer_challenge(site, method, pa
 
 
 @pytest.mark.parametrize("method,path,headers,body", WRITES)
-@pytest.mark.parametrize("authorization", [f"Bearer {TOKEN}x", f"Bearer {TOKEN[:-1]}",
-                                           "Bearer alice", f"Basic {TOKEN}"])
+@pytest.mark.parametrize(
+    "authorization", [f"Bearer {TOKEN}x", f"Bearer {TOKEN[:-1]}", "Bearer alice", f"Basic {TOKEN}"]
+)
 def test_a_wrong_token_is_403(site, method, path, headers, body, authorization):
     before = health(site)
-    answer = site.request(method, path, headers={**headers, "Authorization": authorization},
-                          data=body)
+    answer = site.request(
+        method, path, headers={**headers, "Authorization": authorization}, data=body
+    )
     assert answer.status_code == (401 if authorization.startswith("Basic") else 403)
     assert health(site) == before
 
@@ -90,7 +109,10 @@ def test_a_server_without_tokens_refuses_every_write_and_says_so(server):
 
 
 def test_reads_stay_public(site):
-    assert site.get("graphs", params={"graph": str(GRAPH["irev-2019-12-13-lievin"])}).status_code == 200
+    assert (
+        site.get("graphs", params={"graph": str(GRAPH["irev-2019-12-13-lievin"])}).status_code
+        == 200
+    )
     assert site.get("graphs", params={"default": ""}).status_code == 200
     assert ask(site, "ASK { ?s ?p ?o }")
 
@@ -98,15 +120,24 @@ def test_reads_stay_public(site):
 def test_each_named_token_writes_under_its_name_and_no_secret_is_stored(site):
     for token, name in ((TOKEN, "alice"), (OTHER_TOKEN, "bob")):
         iri = ID[f"event/essai-jeton-{name}"]
-        answer = update(site, f"{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ "
-                              f"{event_turtle(iri, 'Essai ' + name)} }} }}",
-                        {"Authorization": f"Bearer {token}"})
+        answer = update(
+            site,
+            f"{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ "
+            f"{event_turtle(iri, 'Essai ' + name)} }} }}",
+            {"Authorization": f"Bearer {token}"},
+        )
         assert answer.status_code == 200, answer.text
-        rows = select(site, f"""SELECT ?name WHERE {{ GRAPH <{GRAPH['history']}> {{
-            ?c prov:influenced <{iri}> ; prov:wasAssociatedWith/foaf:name ?name }} }}""")
+        rows = select(
+            site,
+            f"""SELECT ?name WHERE {{ GRAPH <{GRAPH["history"]}> {{
+            ?c prov:influenced <{iri}> ; prov:wasAssociatedWith/foaf:name ?name }} }}""",
+        )
         assert [row["name"] for row in rows] == [name]
     for secret in (TOKEN, OTHER_TOKEN):
-        assert not ask(site, f'ASK {{ GRAPH ?g {{ ?s ?p ?o FILTER(isLiteral(?o) && CONTAINS(STR(?o), "{secret}")) }} }}')
+        assert not ask(
+            site,
+            f'ASK {{ GRAPH ?g {{ ?s ?p ?o FILTER(isLiteral(?o) && CONTAINS(STR(?o), "{secret}")) }} }}',
+        )
 
 
 # -- SPARQL 1.1 Update -------------------------------------------------------------------------
@@ -118,11 +149,15 @@ def test_a_valid_write_is_visible_at_once_in_sparql_on_its_page_and_in_search(si
     client.setMethod(POST)
     client.setRequestMethod(URLENCODED)
     client.addCustomHttpHeader("Authorization", f"Bearer {TOKEN}")
-    client.setQuery(f"{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ "
-                    f"{event_turtle(iri, 'Atelier sur la médiation numérique zéphyrine')} }} }}")
+    client.setQuery(
+        f"{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ "
+        f"{event_turtle(iri, 'Atelier sur la médiation numérique zéphyrine')} }} }}"
+    )
     result = client.query()
     assert result.response.status == 200
-    assert ask(site, f'ASK {{ <{iri}> schema:name "Atelier sur la médiation numérique zéphyrine"@fr }}')
+    assert ask(
+        site, f'ASK {{ <{iri}> schema:name "Atelier sur la médiation numérique zéphyrine"@fr }}'
+    )
     page = site.get("id/event/atelier-ecrit-par-sparqlwrapper", headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert "Atelier sur la médiation numérique zéphyrine" in page.text
@@ -135,9 +170,14 @@ def test_an_update_by_direct_post_with_sparqlwrapper_is_applied(site):
     client.setMethod(POST)
     client.setRequestMethod(POSTDIRECTLY)
     client.addCustomHttpHeader("Authorization", f"Bearer {TOKEN}")
-    client.setQuery("INSERT DATA { GRAPH <http://example.org/direct> { <http://example.org/a> <http://example.org/b> 'c' } }")
+    client.setQuery(
+        "INSERT DATA { GRAPH <http://example.org/direct> { <http://example.org/a> <http://example.org/b> 'c' } }"
+    )
     assert client.query().response.status == 200
-    assert ask(site, "ASK { GRAPH <http://example.org/direct> { <http://example.org/a> <http://example.org/b> 'c' } }")
+    assert ask(
+        site,
+        "ASK { GRAPH <http://example.org/direct> { <http://example.org/a> <http://example.org/b> 'c' } }",
+    )
 
 
 def test_an_invalid_write_is_422_with_its_report_and_changes_nothing(site):
@@ -148,10 +188,16 @@ def test_an_invalid_write_is_422_with_its_report_and_changes_nothing(site):
     answer = update(site, text)
     assert answer.status_code == 422
     body = answer.json()
-    assert "Rien n'a été modifié" in body["message"]["fr"] and "Nothing was changed" in body["message"]["en"]
-    assert "schema:startDate" in body["summary"]["fr"] and "schema:startDate" in body["summary"]["en"]
+    assert (
+        "Rien n'a été modifié" in body["message"]["fr"]
+        and "Nothing was changed" in body["message"]["en"]
+    )
+    assert (
+        "schema:startDate" in body["summary"]["fr"] and "schema:startDate" in body["summary"]["en"]
+    )
     assert [r["sourceShape"] for r in body["results"] if r["severity"] == "violation"] == [
-        BASE + "shapes#Event-startDate"]
+        BASE + "shapes#Event-startDate"
+    ]
     report = Graph().parse(data=json.dumps(body["report"]), format="json-ld")
     sh = Namespace("http://www.w3.org/ns/shacl#")
     assert (None, RDF.type, sh.ValidationReport) in report
@@ -170,11 +216,14 @@ def test_a_change_that_breaks_another_resource_is_refused(site):
     breaks it and its workshops, which the write did not name."""
     before = health(site)
     day = ID["event/2019-12-04-journee-regionale-lievin"]
-    answer = update(site, f"""{PREFIXES}
+    answer = update(
+        site,
+        f"""{PREFIXES}
         DELETE {{ GRAPH ?g {{ <{day}> schema:startDate ?d ; schema:endDate ?e }} }}
         INSERT {{ GRAPH ?g {{ <{day}> schema:startDate "2019-12-05"^^xsd:date ;
                                        schema:endDate "2019-12-05"^^xsd:date }} }}
-        WHERE {{ GRAPH ?g {{ <{day}> schema:startDate ?d ; schema:endDate ?e }} }}""")
+        WHERE {{ GRAPH ?g {{ <{day}> schema:startDate ?d ; schema:endDate ?e }} }}""",
+    )
     assert answer.status_code == 422
     focused = {r["focusNode"] for r in answer.json()["results"] if r["severity"] == "violation"}
     assert str(ID["event/2019-12-04-lievin-pleniere"]) in focused
@@ -183,33 +232,50 @@ def test_a_change_that_breaks_another_resource_is_refused(site):
 
 def test_deleting_a_venue_an_event_still_uses_is_refused(site):
     venue = ID["place/arena-lievin"]
-    answer = update(site, f"DELETE {{ GRAPH ?g {{ <{venue}> ?p ?o }} }} WHERE {{ GRAPH ?g {{ <{venue}> ?p ?o }} }}")
+    answer = update(
+        site,
+        f"DELETE {{ GRAPH ?g {{ <{venue}> ?p ?o }} }} WHERE {{ GRAPH ?g {{ <{venue}> ?p ?o }} }}",
+    )
     assert answer.status_code == 422
     assert any(r["sourceShape"] == BASE + "shapes#Event-location" for r in answer.json()["results"])
 
 
 def test_arbitrary_rdf_outside_the_shapes_is_accepted(site):
-    answer = update(site, """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    answer = update(
+        site,
+        """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         INSERT DATA { [] rdfs:label "Pizza" ; <http://example.org/amount> 2 .
-                      GRAPH <http://example.org/tests> { <http://example.org/x> a <http://xmlns.com/foaf/0.1/Person> } }""")
+                      GRAPH <http://example.org/tests> { <http://example.org/x> a <http://xmlns.com/foaf/0.1/Person> } }""",
+    )
     assert answer.status_code == 200, answer.text
     assert ask(site, 'ASK { ?x <http://www.w3.org/2000/01/rdf-schema#label> "Pizza" }')
 
 
 def test_a_foreign_iri_claiming_a_described_kind_is_validated(site):
-    answer = update(site, f"""{PREFIXES}INSERT DATA {{ <http://example.org/event/1> a schema:Event ;
-        schema:startDate "bientôt" }}""")
+    answer = update(
+        site,
+        f"""{PREFIXES}INSERT DATA {{ <http://example.org/event/1> a schema:Event ;
+        schema:startDate "bientôt" }}""",
+    )
     assert answer.status_code == 422
 
 
 @pytest.mark.parametrize("graph", ["vocabulary", "themes", "events", "history"])
 def test_the_graphs_the_service_owns_are_not_writable(site, graph):
     before = health(site)
-    answer = update(site, f"INSERT DATA {{ GRAPH <{GRAPH[graph]}> {{ <http://example.org/a> <http://example.org/b> 1 }} }}")
+    answer = update(
+        site,
+        f"INSERT DATA {{ GRAPH <{GRAPH[graph]}> {{ <http://example.org/a> <http://example.org/b> 1 }} }}",
+    )
     assert answer.status_code == 403
     assert str(GRAPH[graph]) in answer.text
-    put = site.request("PUT", "graphs", params={"graph": str(GRAPH[graph])}, data=b"",
-                       headers={**AUTH, "Content-Type": "text/turtle"})
+    put = site.request(
+        "PUT",
+        "graphs",
+        params={"graph": str(GRAPH[graph])},
+        data=b"",
+        headers={**AUTH, "Content-Type": "text/turtle"},
+    )
     assert put.status_code == 403
     assert health(site) == before
 
@@ -222,19 +288,25 @@ def test_clearing_everything_is_refused_while_the_store_holds_the_vocabulary(sit
 
 
 def test_syntax_errors_are_400_with_the_position(site):
-    answer = update(site, "INSERT DATA { <http://example.org/a> <http://example.org/b> }",
-                    {"Accept": "application/json"})
+    answer = update(
+        site,
+        "INSERT DATA { <http://example.org/a> <http://example.org/b> }",
+        {"Accept": "application/json"},
+    )
     assert answer.status_code == 400
     body = answer.json()
     assert body["error"] == "query-syntax"
     assert body["line"] == 1
 
 
-@pytest.mark.parametrize("text", [
-    "LOAD <http://127.0.0.1:9/data.ttl>",
-    "LOAD <http://127.0.0.1:9/data.ttl> INTO GRAPH <http://example.org/g>",
-    "INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LOAD <http://127.0.0.1:9/data.ttl>",
+        "LOAD <http://127.0.0.1:9/data.ttl> INTO GRAPH <http://example.org/g>",
+        "INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    ],
+)
 def test_no_update_makes_the_server_connect_anywhere(site, text):
     listener = Listener()
     try:
@@ -251,21 +323,32 @@ def test_update_protocol_errors(site):
     assert site.get("sparql/update", params={"update": text}, headers=AUTH).status_code == 405
     plain = site.post("sparql/update", data=text, headers={**AUTH, "Content-Type": "text/plain"})
     assert plain.status_code == 415
-    untyped = site.post("sparql/update", data=f"update={text}".encode(), headers={**AUTH, "Content-Type": ""})
+    untyped = site.post(
+        "sparql/update", data=f"update={text}".encode(), headers={**AUTH, "Content-Type": ""}
+    )
     assert untyped.status_code == 415
     twice = site.post("sparql/update", data={"update": [text, text]}, headers=AUTH)
     assert twice.status_code == 400
-    utf16 = site.post("sparql/update", data=text.encode("utf-16"),
-                      headers={**AUTH, "Content-Type": "application/sparql-update; charset=UTF-16"})
+    utf16 = site.post(
+        "sparql/update",
+        data=text.encode("utf-16"),
+        headers={**AUTH, "Content-Type": "application/sparql-update; charset=UTF-16"},
+    )
     assert 400 <= utf16.status_code < 500
-    huge = "INSERT DATA { " + " ".join(f"<http://example.org/s{i}> <http://example.org/p> {i} ." for i in range(1000)) + " }"
+    huge = (
+        "INSERT DATA { "
+        + " ".join(f"<http://example.org/s{i}> <http://example.org/p> {i} ." for i in range(1000))
+        + " }"
+    )
     assert len(huge) > 20000
     too_large = update(site, huge, {"Accept": "application/json"})
     assert too_large.status_code == 413
     assert "max_query_bytes" in too_large.json()["message"]["en"]
-    broken = site.post("sparql/update", data=b"INSERT DATA { <a> <b> \"\xe9\" }",
-                       headers={**AUTH, "Content-Type": "application/sparql-update",
-                                "Accept": "application/json"})
+    broken = site.post(
+        "sparql/update",
+        data=b'INSERT DATA { <a> <b> "\xe9" }',
+        headers={**AUTH, "Content-Type": "application/sparql-update", "Accept": "application/json"},
+    )
     assert broken.status_code == 400
     assert broken.json()["message"]["en"] == "The update is not valid UTF-8 (byte 23)."
     query = site.post("sparql/update", data={"query": "ASK {}"}, headers=AUTH)
@@ -274,17 +357,30 @@ def test_update_protocol_errors(site):
 
 def test_using_graph_uri_gives_the_where_clause_its_dataset(site):
     source, target = "http://example.org/using/source", "http://example.org/using/target"
-    assert update(site, f"INSERT DATA {{ GRAPH <{source}> {{ <http://example.org/u> a <http://example.org/T> }} }}").status_code == 200
+    assert (
+        update(
+            site,
+            f"INSERT DATA {{ GRAPH <{source}> {{ <http://example.org/u> a <http://example.org/T> }} }}",
+        ).status_code
+        == 200
+    )
     answer = site.post(
-        "sparql/update", params={"using-graph-uri": source},
+        "sparql/update",
+        params={"using-graph-uri": source},
         data=f"INSERT {{ GRAPH <{target}> {{ ?s a <http://example.org/Found> }} }} WHERE {{ ?s a <http://example.org/T> }}".encode(),
-        headers={**AUTH, "Content-Type": "application/sparql-update"})
+        headers={**AUTH, "Content-Type": "application/sparql-update"},
+    )
     assert answer.status_code == 200, answer.text
-    assert ask(site, f"ASK {{ GRAPH <{target}> {{ <http://example.org/u> a <http://example.org/Found> }} }}")
+    assert ask(
+        site,
+        f"ASK {{ GRAPH <{target}> {{ <http://example.org/u> a <http://example.org/Found> }} }}",
+    )
     both = site.post(
-        "sparql/update", params={"using-named-graph-uri": source},
+        "sparql/update",
+        params={"using-named-graph-uri": source},
         data=f"WITH <{target}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}".encode(),
-        headers={**AUTH, "Content-Type": "application/sparql-update"})
+        headers={**AUTH, "Content-Type": "application/sparql-update"},
+    )
     assert both.status_code == 400
 
 
@@ -292,10 +388,18 @@ def test_two_writers_at_once_never_interleave(site):
     """Two clients increment one counter 12 times each with DELETE/INSERT … WHERE: a write
     computed on a state another write then changed would lose an increment."""
     counter = "http://example.org/counter"
-    assert update(site, f"INSERT DATA {{ GRAPH <http://example.org/c> {{ <{counter}> <http://example.org/value> 0 }} }}").status_code == 200
-    increment = (f"DELETE {{ GRAPH <http://example.org/c> {{ <{counter}> <http://example.org/value> ?n }} }} "
-                 f"INSERT {{ GRAPH <http://example.org/c> {{ <{counter}> <http://example.org/value> ?m }} }} "
-                 f"WHERE {{ GRAPH <http://example.org/c> {{ <{counter}> <http://example.org/value> ?n }} BIND(?n + 1 AS ?m) }}")
+    assert (
+        update(
+            site,
+            f"INSERT DATA {{ GRAPH <http://example.org/c> {{ <{counter}> <http://example.org/value> 0 }} }}",
+        ).status_code
+        == 200
+    )
+    increment = (
+        f"DELETE {{ GRAPH <http://example.org/c> {{ <{counter}> <http://example.org/value> ?n }} }} "
+        f"INSERT {{ GRAPH <http://example.org/c> {{ <{counter}> <http://example.org/value> ?m }} }} "
+        f"WHERE {{ GRAPH <http://example.org/c> {{ <{counter}> <http://example.org/value> ?n }} BIND(?n + 1 AS ?m) }}"
+    )
     statuses: list[int] = []
 
     def writer() -> None:
@@ -316,14 +420,29 @@ def test_a_json_ld_upload_never_fetches_a_remote_context(site):
     listener = Listener()
     try:
         for document in (
-            {"@context": listener.url + "context.jsonld", "@id": "http://example.org/j", "name": "x"},
-            {"@context": [{"@import": listener.url + "context.jsonld"}], "@id": "http://example.org/j"},
-            {"@context": {"knows": {"@id": "http://example.org/knows", "@context": listener.url}},
-             "@id": "http://example.org/j"},
+            {
+                "@context": listener.url + "context.jsonld",
+                "@id": "http://example.org/j",
+                "name": "x",
+            },
+            {
+                "@context": [{"@import": listener.url + "context.jsonld"}],
+                "@id": "http://example.org/j",
+            },
+            {
+                "@context": {
+                    "knows": {"@id": "http://example.org/knows", "@context": listener.url}
+                },
+                "@id": "http://example.org/j",
+            },
         ):
-            answer = site.request("PUT", "graphs", params={"graph": "http://example.org/jsonld"},
-                                  data=json.dumps(document).encode(),
-                                  headers={**AUTH, "Content-Type": "application/ld+json"})
+            answer = site.request(
+                "PUT",
+                "graphs",
+                params={"graph": "http://example.org/jsonld"},
+                data=json.dumps(document).encode(),
+                headers={**AUTH, "Content-Type": "application/ld+json"},
+            )
             assert answer.status_code == 400
             assert "contexte JSON-LD distant refusé" in answer.text
         assert listener.connections == 0
@@ -339,11 +458,17 @@ def test_a_json_ld_upload_with_the_projects_context_is_accepted(site):
         "schema:name": {"@value": "Atelier en JSON-LD", "@language": "fr"},
         "schema:startDate": {"@value": "2024-06-01", "@type": "xsd:date"},
     }
-    answer = site.request("PUT", "graphs", params={"graph": str(GRAPH["essais-json-ld"])},
-                          data=json.dumps(document).encode(),
-                          headers={**AUTH, "Content-Type": "application/ld+json"})
+    answer = site.request(
+        "PUT",
+        "graphs",
+        params={"graph": str(GRAPH["essais-json-ld"])},
+        data=json.dumps(document).encode(),
+        headers={**AUTH, "Content-Type": "application/ld+json"},
+    )
     assert answer.status_code == 201, answer.text
-    assert ask(site, f'ASK {{ <{ID["event/atelier-en-json-ld"]}> schema:name "Atelier en JSON-LD"@fr }}')
+    assert ask(
+        site, f'ASK {{ <{ID["event/atelier-en-json-ld"]}> schema:name "Atelier en JSON-LD"@fr }}'
+    )
 
 
 def test_an_accepted_write_says_what_it_did(site):
@@ -354,8 +479,11 @@ def test_an_accepted_write_says_what_it_did(site):
     change = answer.headers["X-Mediation-Change"]
     assert change.startswith(BASE + "id/change/")
     name = '"Atelier compte rendu (en)"@en'
-    again = update(site, f"{PREFIXES}DELETE DATA {{ GRAPH <{GRAPH['essais']}> {{ <{iri}> schema:name {name} }} }}",
-                   {"Accept": "application/json"})
+    again = update(
+        site,
+        f"{PREFIXES}DELETE DATA {{ GRAPH <{GRAPH['essais']}> {{ <{iri}> schema:name {name} }} }}",
+        {"Accept": "application/json"},
+    )
     summary = again.json()
     assert (summary["added"], summary["removed"]) == (0, 1)
     assert summary["resources"] == [{"iri": str(iri), "action": "update"}]
@@ -364,8 +492,12 @@ def test_an_accepted_write_says_what_it_did(site):
 def test_delete_where_with_a_graph_variable_removes_a_resource_from_every_graph(site):
     iri = ID["event/atelier-en-deux-graphes"]
     for graph in (GRAPH["essais"], GRAPH["essais-bis"]):
-        assert insert_event(site, iri, "Atelier en deux graphes", graph=str(graph)).status_code == 200
-    answer = update(site, f"DELETE WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}", {"Accept": "application/json"})
+        assert (
+            insert_event(site, iri, "Atelier en deux graphes", graph=str(graph)).status_code == 200
+        )
+    answer = update(
+        site, f"DELETE WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}", {"Accept": "application/json"}
+    )
     assert answer.status_code == 200, answer.text
     assert (answer.json()["added"], answer.json()["removed"]) == (0, 10)
     assert answer.json()["resources"] == [{"iri": str(iri), "action": "delete"}]
@@ -379,12 +511,17 @@ def test_sparql_never_answers_rdf_xml_that_no_xml_parser_reads(site):
     text = f'INSERT DATA {{ GRAPH <{graph}> {{ <http://example.org/s> <http://example.org/p/123> "v" }} }}'
     assert update(site, text).status_code == 200
     query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    refused = site.get("sparql", params={"query": query},
-                       headers={"Accept": "application/rdf+xml", "Accept-Language": "en"})
+    refused = site.get(
+        "sparql",
+        params={"query": query},
+        headers={"Accept": "application/rdf+xml", "Accept-Language": "en"},
+    )
     assert refused.status_code == 406
     assert refused.headers["Access-Control-Allow-Origin"] == "*"
     assert "http://example.org/p/123" in refused.text and "text/turtle" in refused.text
-    described = site.get("sparql", params={"query": "DESCRIBE <http://example.org/s>", "format": "rdfxml"})
+    described = site.get(
+        "sparql", params={"query": "DESCRIBE <http://example.org/s>", "format": "rdfxml"}
+    )
     assert described.status_code == 406
     turtle = site.get("sparql", params={"query": query}, headers={"Accept": "text/turtle"})
     assert turtle.status_code == 200
@@ -396,11 +533,16 @@ def test_a_refused_write_is_one_line_of_the_log_without_a_traceback(site):
     the server logs the refused write as one line, and no traceback."""
     before = site.log()
     iri = ID["event/date-illisible"]
-    turtle = event_turtle(iri, "Date illisible").replace('"2024-05-02"^^xsd:date', '"demain"^^xsd:date')
-    answer = update(site, f"{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ {turtle} }} "
-                          f'<http://example.org/n> <http://example.org/v> "abc"^^xsd:integer }}')
+    turtle = event_turtle(iri, "Date illisible").replace(
+        '"2024-05-02"^^xsd:date', '"demain"^^xsd:date'
+    )
+    answer = update(
+        site,
+        f"{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ {turtle} }} "
+        f'<http://example.org/n> <http://example.org/v> "abc"^^xsd:integer }}',
+    )
     assert answer.status_code == 422
-    written = site.log()[len(before):]
+    written = site.log()[len(before) :]
     assert "Traceback" not in written
     refused = [line for line in written.splitlines() if "refused" in line]
     assert len(refused) == 1 and "alice" in refused[0] and "SPARQL Update" in refused[0]

@@ -8,7 +8,19 @@ import json
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from tests.writing import AUTH, BASE, GRAPH, ID, PREFIXES, ask, event_turtle, graph_of, health, same_graph, writable_server
+from tests.writing import (
+    AUTH,
+    BASE,
+    GRAPH,
+    ID,
+    PREFIXES,
+    ask,
+    event_turtle,
+    graph_of,
+    health,
+    same_graph,
+    writable_server,
+)
 
 EX = "http://example.org/gsp/"
 TURTLE = {**AUTH, "Content-Type": "text/turtle; charset=utf-8"}
@@ -19,7 +31,9 @@ PERSON = f"""@prefix foaf: <http://xmlns.com/foaf/0.1/> .
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    running = writable_server(tmp_path_factory.mktemp("gsp"), {"MEDIATION_MAX_UPLOAD_BYTES": "200000"})
+    running = writable_server(
+        tmp_path_factory.mktemp("gsp"), {"MEDIATION_MAX_UPLOAD_BYTES": "200000"}
+    )
     yield running
     running.stop()
 
@@ -37,24 +51,41 @@ def test_put_creates_then_replaces_get_reads_delete_removes(site):
     replacement = PERSON.replace("John Doe", "Jane Doe")
     assert put(site, graph, replacement).status_code == 204
     assert same_graph(graph_of(site, graph), Graph().parse(data=replacement, format="turtle"))
-    head = site.request("HEAD", "graphs", params={"graph": graph}, headers={"Accept": "text/turtle"})
+    head = site.request(
+        "HEAD", "graphs", params={"graph": graph}, headers={"Accept": "text/turtle"}
+    )
     assert head.status_code == 200 and head.headers["Content-Type"].startswith("text/turtle")
-    assert site.request("DELETE", "graphs", params={"graph": graph}, headers=AUTH).status_code == 204
+    assert (
+        site.request("DELETE", "graphs", params={"graph": graph}, headers=AUTH).status_code == 204
+    )
     assert site.get("graphs", params={"graph": graph}).status_code == 404
     assert site.request("HEAD", "graphs", params={"graph": graph}).status_code == 404
-    assert site.request("DELETE", "graphs", params={"graph": graph}, headers=AUTH).status_code == 404
+    assert (
+        site.request("DELETE", "graphs", params={"graph": graph}, headers=AUTH).status_code == 404
+    )
     assert not ask(site, f"ASK {{ GRAPH ?g {{ <{EX}person/1> ?p ?o }} }}")
-    listed = site.get("sparql", params={"query": "SELECT DISTINCT ?g { GRAPH ?g {} }"},
-                      headers={"Accept": "application/sparql-results+json"}).json()
+    listed = site.get(
+        "sparql",
+        params={"query": "SELECT DISTINCT ?g { GRAPH ?g {} }"},
+        headers={"Accept": "application/sparql-results+json"},
+    ).json()
     assert graph not in [row["g"]["value"] for row in listed["results"]["bindings"]]
 
 
 def test_post_merges_into_a_graph_and_creates_it_when_missing(site):
     graph = EX + "merged"
-    assert site.post("graphs", params={"graph": graph}, data=f"<{EX}a> <{EX}p> 1 .".encode(),
-                     headers=TURTLE).status_code == 201
-    assert site.post("graphs", params={"graph": graph}, data=f"<{EX}a> <{EX}p> 2 .".encode(),
-                     headers=TURTLE).status_code == 204
+    assert (
+        site.post(
+            "graphs", params={"graph": graph}, data=f"<{EX}a> <{EX}p> 1 .".encode(), headers=TURTLE
+        ).status_code
+        == 201
+    )
+    assert (
+        site.post(
+            "graphs", params={"graph": graph}, data=f"<{EX}a> <{EX}p> 2 .".encode(), headers=TURTLE
+        ).status_code
+        == 204
+    )
     values = {o.toPython() for o in graph_of(site, graph).objects()}
     assert values == {1, 2}
 
@@ -69,38 +100,61 @@ def test_post_to_the_store_creates_a_graph_and_says_where(site):
 
 def test_post_of_a_dataset_to_the_store_fills_the_graphs_it_names(site):
     trig = f"<{EX}g1> {{ <{EX}s> <{EX}p> 1 }} <{EX}g2> {{ <{EX}s> <{EX}p> 2 }}"
-    answer = site.post("graphs", data=trig.encode(), headers={**AUTH, "Content-Type": "application/trig"})
+    answer = site.post(
+        "graphs", data=trig.encode(), headers={**AUTH, "Content-Type": "application/trig"}
+    )
     assert answer.status_code == 204, answer.text
-    assert ask(site, f"ASK {{ GRAPH <{EX}g1> {{ <{EX}s> <{EX}p> 1 }} GRAPH <{EX}g2> {{ <{EX}s> <{EX}p> 2 }} }}")
+    assert ask(
+        site,
+        f"ASK {{ GRAPH <{EX}g1> {{ <{EX}s> <{EX}p> 1 }} GRAPH <{EX}g2> {{ <{EX}s> <{EX}p> 2 }} }}",
+    )
     nquads = f'<{EX}s> <{EX}p> "3"^^<http://www.w3.org/2001/XMLSchema#integer> <{EX}g3> .\n'
-    assert site.post("graphs", data=nquads.encode(),
-                     headers={**AUTH, "Content-Type": "application/n-quads"}).status_code == 204
-    dataset = site.get("graphs", params={"graph": EX + "g3"}, headers={"Accept": "application/n-quads"})
+    assert (
+        site.post(
+            "graphs", data=nquads.encode(), headers={**AUTH, "Content-Type": "application/n-quads"}
+        ).status_code
+        == 204
+    )
+    dataset = site.get(
+        "graphs", params={"graph": EX + "g3"}, headers={"Accept": "application/n-quads"}
+    )
     assert dataset.headers["Content-Type"].startswith("application/n-quads")
     parsed = Dataset().parse(data=dataset.text, format="nquads")
     assert (URIRef(f"{EX}s"), URIRef(f"{EX}p"), Literal(3), URIRef(f"{EX}g3")) in parsed
 
 
 def test_a_dataset_to_one_graph_is_415(site):
-    answer = put(site, EX + "one", f"<{EX}g1> {{ <{EX}s> <{EX}p> 1 }}",
-                 {**AUTH, "Content-Type": "application/trig"})
+    answer = put(
+        site,
+        EX + "one",
+        f"<{EX}g1> {{ <{EX}s> <{EX}p> 1 }}",
+        {**AUTH, "Content-Type": "application/trig"},
+    )
     assert answer.status_code == 415
 
 
 def test_the_default_graph(site):
     body = f"<{EX}d> <{EX}p> 'défaut' ."
-    assert site.request("PUT", "graphs", params={"default": ""}, data=body.encode(),
-                        headers=TURTLE).status_code in (201, 204)
+    assert site.request(
+        "PUT", "graphs", params={"default": ""}, data=body.encode(), headers=TURTLE
+    ).status_code in (201, 204)
     got = site.get("graphs", params={"default": ""}, headers={"Accept": "application/n-triples"})
     assert got.status_code == 200
-    assert (URIRef(f"{EX}d"), URIRef(f"{EX}p"), Literal("défaut")) in Graph().parse(data=got.text, format="nt")
+    assert (URIRef(f"{EX}d"), URIRef(f"{EX}p"), Literal("défaut")) in Graph().parse(
+        data=got.text, format="nt"
+    )
     assert site.get("graphs", params={"default": "", "graph": EX + "x"}).status_code == 400
 
 
-@pytest.mark.parametrize("accept,fmt", [
-    ("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/ld+json", "json-ld"),
-    ("application/rdf+xml", "xml"),
-])
+@pytest.mark.parametrize(
+    "accept,fmt",
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
 def test_a_graph_is_served_in_each_format(site, accept, fmt):
     graph = str(GRAPH["irev-2019-12-13-lievin"])
     answer = site.get("graphs", params={"graph": graph}, headers={"Accept": accept})
@@ -111,13 +165,19 @@ def test_a_graph_is_served_in_each_format(site, accept, fmt):
     assert len(parsed) > 100
 
 
-@pytest.mark.parametrize("content_type,body", [
-    ("application/n-triples", f'<{EX}f> <{EX}p> "nt" .\n'),
-    ("application/ld+json", json.dumps({"@id": f"{EX}f", f"{EX}p": "json"})),
-    ("application/rdf+xml", f'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
-                            f'xmlns:e="{EX}"><rdf:Description rdf:about="{EX}f"><e:p>xml</e:p>'
-                            f"</rdf:Description></rdf:RDF>"),
-])
+@pytest.mark.parametrize(
+    "content_type,body",
+    [
+        ("application/n-triples", f'<{EX}f> <{EX}p> "nt" .\n'),
+        ("application/ld+json", json.dumps({"@id": f"{EX}f", f"{EX}p": "json"})),
+        (
+            "application/rdf+xml",
+            f'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            f'xmlns:e="{EX}"><rdf:Description rdf:about="{EX}f"><e:p>xml</e:p>'
+            f"</rdf:Description></rdf:RDF>",
+        ),
+    ],
+)
 def test_each_input_format_is_read(site, content_type, body):
     graph = EX + "formats/" + content_type.split("/")[1]
     assert put(site, graph, body, {**AUTH, "Content-Type": content_type}).status_code == 201
@@ -128,14 +188,18 @@ def test_multipart_form_data_posts_each_part_in_its_own_format(site):
     graph = EX + "multipart"
     boundary = "a6fe4cd636164618814be9f8d3d1a0de"
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"a.ttl\"; filename=\"a.ttl\"\r\n"
-        f"Content-Type: text/turtle\r\n\r\n<{EX}m> <{EX}family> \"Doe\" .\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"b.nt\"; filename=\"b.nt\"\r\n"
-        f"Content-Type: application/n-triples\r\n\r\n<{EX}m> <{EX}given> \"Jane\" .\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="a.ttl"; filename="a.ttl"\r\n'
+        f'Content-Type: text/turtle\r\n\r\n<{EX}m> <{EX}family> "Doe" .\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="b.nt"; filename="b.nt"\r\n'
+        f'Content-Type: application/n-triples\r\n\r\n<{EX}m> <{EX}given> "Jane" .\r\n'
         f"--{boundary}--\r\n"
     )
-    answer = site.post("graphs", params={"graph": graph}, data=body.encode(),
-                       headers={**AUTH, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    answer = site.post(
+        "graphs",
+        params={"graph": graph},
+        data=body.encode(),
+        headers={**AUTH, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
     assert answer.status_code == 201, answer.text
     assert {str(o) for o in graph_of(site, graph).objects()} == {"Doe", "Jane"}
 
@@ -143,7 +207,10 @@ def test_multipart_form_data_posts_each_part_in_its_own_format(site):
 def test_direct_identification_of_our_graphs(site):
     name = "essais/personne/1.ttl"
     graph = BASE + "graph/" + name
-    assert site.request("PUT", f"graphs/{name}", data=PERSON.encode(), headers=TURTLE).status_code == 201
+    assert (
+        site.request("PUT", f"graphs/{name}", data=PERSON.encode(), headers=TURTLE).status_code
+        == 201
+    )
     direct = site.get(f"graphs/{name}", headers={"Accept": "text/turtle"})
     assert direct.status_code == 200
     assert same_graph(Graph().parse(data=direct.text, format="turtle"), graph_of(site, graph))
@@ -155,7 +222,8 @@ def test_direct_identification_of_our_graphs(site):
 def test_an_upload_is_validated_like_any_write(site):
     before = health(site)
     invalid = f"{PREFIXES}\n" + event_turtle(ID["event/sans-date-valide"], "Sans date").replace(
-        '"2024-05-02"^^xsd:date', '"un jour"')
+        '"2024-05-02"^^xsd:date', '"un jour"'
+    )
     answer = put(site, str(GRAPH["essais-gsp"]), invalid)
     assert answer.status_code == 422
     assert "schema:startDate" in answer.json()["summary"]["en"]
@@ -165,8 +233,12 @@ def test_an_upload_is_validated_like_any_write(site):
 
 
 def test_malformed_rdf_is_400_with_the_line_and_the_reason(site):
-    answer = put(site, EX + "bad", f"<{EX}a> <{EX}b> <{EX}c> .\n<{EX}a> <{EX}b> .\n",
-                 {**AUTH, "Content-Type": "application/n-triples", "Accept": "application/json"})
+    answer = put(
+        site,
+        EX + "bad",
+        f"<{EX}a> <{EX}b> <{EX}c> .\n<{EX}a> <{EX}b> .\n",
+        {**AUTH, "Content-Type": "application/n-triples", "Accept": "application/json"},
+    )
     assert answer.status_code == 400
     body = answer.json()
     assert body["error"] == "rdf-syntax" and body["line"] == 2
@@ -176,17 +248,24 @@ def test_malformed_rdf_is_400_with_the_line_and_the_reason(site):
 def test_unknown_types_and_methods(site):
     assert put(site, EX + "x", b"\x89PNG", {**AUTH, "Content-Type": "image/png"}).status_code == 415
     assert put(site, EX + "x", "<a> <b> <c> .", {**AUTH}).status_code == 415
-    assert site.request("PATCH", "graphs", params={"graph": EX + "x"}, headers=AUTH).status_code == 405
+    assert (
+        site.request("PATCH", "graphs", params={"graph": EX + "x"}, headers=AUTH).status_code == 405
+    )
     assert site.request("PUT", "graphs", data=b"", headers=TURTLE).status_code == 400
 
 
 def test_a_body_over_the_limit_is_413_before_it_is_read(site):
-    line = f"<{EX}big> <{EX}p> \"{'x' * 100}\" .\n"
+    line = f'<{EX}big> <{EX}p> "{"x" * 100}" .\n'
     body = line.encode() * 3000
     assert len(body) > 200000
     answer = put(site, EX + "big", body, {**AUTH, "Content-Type": "application/n-triples"})
     assert answer.status_code == 413
-    chunked = site.request("PUT", "graphs", params={"graph": EX + "big"}, data=iter([body]),
-                           headers={**AUTH, "Content-Type": "application/n-triples"})
+    chunked = site.request(
+        "PUT",
+        "graphs",
+        params={"graph": EX + "big"},
+        data=iter([body]),
+        headers={**AUTH, "Content-Type": "application/n-triples"},
+    )
     assert chunked.status_code == 413
     assert site.get("graphs", params={"graph": EX + "big"}).status_code == 404

@@ -35,8 +35,15 @@ def site(request, tmp_path_factory):
     root = tmp_path_factory.mktemp(f"writes-{request.param}")
     backing = STARTERS[request.param](root / request.param)
     try:
-        running = writable_server(root, args=["--remote-query-url", backing.query_url,
-                                              "--remote-update-url", backing.update_url])
+        running = writable_server(
+            root,
+            args=[
+                "--remote-query-url",
+                backing.query_url,
+                "--remote-update-url",
+                backing.update_url,
+            ],
+        )
     except Exception:
         backing.stop()
         raise
@@ -50,15 +57,23 @@ def test_a_valid_write_is_visible_and_recorded(site):
     answer = insert_event(site, iri, "Atelier distant")
     assert answer.status_code == 200, answer.text
     assert ask(site, f'ASK {{ <{iri}> schema:name "Atelier distant"@fr }}')
-    assert "Atelier distant" in site.get("id/event/atelier-distant", headers={"Accept": "text/html"}).text
-    rows = select(site, f"""SELECT ?name WHERE {{ GRAPH <{GRAPH['history']}> {{
-        ?item as:object <{iri}> ; a as:Create ; dct:isPartOf/prov:wasAssociatedWith/foaf:name ?name }} }}""")
+    assert (
+        "Atelier distant"
+        in site.get("id/event/atelier-distant", headers={"Accept": "text/html"}).text
+    )
+    rows = select(
+        site,
+        f"""SELECT ?name WHERE {{ GRAPH <{GRAPH["history"]}> {{
+        ?item as:object <{iri}> ; a as:Create ; dct:isPartOf/prov:wasAssociatedWith/foaf:name ?name }} }}""",
+    )
     assert [row["name"] for row in rows] == ["alice"]
 
 
 def test_an_invalid_write_changes_nothing(site):
     before, quads = health(site), named_quads(site)
-    turtle = event_turtle(ID["event/distant-invalide"], "Invalide").replace('"2024-05-02"^^xsd:date', '"hier"')
+    turtle = event_turtle(ID["event/distant-invalide"], "Invalide").replace(
+        '"2024-05-02"^^xsd:date', '"hier"'
+    )
     answer = update(site, f"{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ {turtle} }} }}")
     assert answer.status_code == 422
     assert health(site) == before
@@ -67,27 +82,52 @@ def test_an_invalid_write_changes_nothing(site):
 
 def test_graph_store_cycle_with_blank_nodes(site):
     graph = "http://example.org/remote/person"
-    body = ('@prefix foaf: <http://xmlns.com/foaf/0.1/> . <http://example.org/remote/p> a foaf:Person ; '
-            'foaf:businessCard [ foaf:name "Jean" ] .')
-    put = site.request("PUT", "graphs", params={"graph": graph}, data=body.encode(),
-                       headers={**AUTH, "Content-Type": "text/turtle"})
+    body = (
+        "@prefix foaf: <http://xmlns.com/foaf/0.1/> . <http://example.org/remote/p> a foaf:Person ; "
+        'foaf:businessCard [ foaf:name "Jean" ] .'
+    )
+    put = site.request(
+        "PUT",
+        "graphs",
+        params={"graph": graph},
+        data=body.encode(),
+        headers={**AUTH, "Content-Type": "text/turtle"},
+    )
     assert put.status_code == 201, put.text
     assert same_graph(graph_of(site, graph), Graph().parse(data=body, format="turtle"))
     replaced = body.replace("Jean", "Jeanne")
-    assert site.request("PUT", "graphs", params={"graph": graph}, data=replaced.encode(),
-                        headers={**AUTH, "Content-Type": "text/turtle"}).status_code == 204
+    assert (
+        site.request(
+            "PUT",
+            "graphs",
+            params={"graph": graph},
+            data=replaced.encode(),
+            headers={**AUTH, "Content-Type": "text/turtle"},
+        ).status_code
+        == 204
+    )
     assert same_graph(graph_of(site, graph), Graph().parse(data=replaced, format="turtle"))
-    assert site.request("DELETE", "graphs", params={"graph": graph}, headers=AUTH).status_code == 204
+    assert (
+        site.request("DELETE", "graphs", params={"graph": graph}, headers=AUTH).status_code == 204
+    )
     assert site.get("graphs", params={"graph": graph}).status_code == 404
 
 
 def test_two_writers_at_once_never_interleave(site):
     counter = "http://example.org/remote/counter"
     graph = "http://example.org/remote/c"
-    assert update(site, f"INSERT DATA {{ GRAPH <{graph}> {{ <{counter}> <http://example.org/value> 0 }} }}").status_code == 200
-    increment = (f"DELETE {{ GRAPH <{graph}> {{ <{counter}> <http://example.org/value> ?n }} }} "
-                 f"INSERT {{ GRAPH <{graph}> {{ <{counter}> <http://example.org/value> ?m }} }} "
-                 f"WHERE {{ GRAPH <{graph}> {{ <{counter}> <http://example.org/value> ?n }} BIND(?n + 1 AS ?m) }}")
+    assert (
+        update(
+            site,
+            f"INSERT DATA {{ GRAPH <{graph}> {{ <{counter}> <http://example.org/value> 0 }} }}",
+        ).status_code
+        == 200
+    )
+    increment = (
+        f"DELETE {{ GRAPH <{graph}> {{ <{counter}> <http://example.org/value> ?n }} }} "
+        f"INSERT {{ GRAPH <{graph}> {{ <{counter}> <http://example.org/value> ?m }} }} "
+        f"WHERE {{ GRAPH <{graph}> {{ <{counter}> <http://example.org/value> ?n }} BIND(?n + 1 AS ?m) }}"
+    )
     statuses: list[int] = []
 
     def writer() -> None:
@@ -100,14 +140,19 @@ def test_two_writers_at_once_never_interleave(site):
     for thread in threads:
         thread.join()
     assert statuses == [200] * 12
-    rows = select(site, f"SELECT ?n WHERE {{ GRAPH <{graph}> {{ <{counter}> <http://example.org/value> ?n }} }}")
+    rows = select(
+        site,
+        f"SELECT ?n WHERE {{ GRAPH <{graph}> {{ <{counter}> <http://example.org/value> ?n }} }}",
+    )
     assert [row["n"] for row in rows] == ["12"]
 
 
 def test_a_deleted_resource_is_gone(site):
     iri = ID["event/distant-supprime"]
     assert insert_event(site, iri, "Distant supprimé").status_code == 200
-    deleted = update(site, f"DELETE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}")
+    deleted = update(
+        site, f"DELETE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}"
+    )
     assert deleted.status_code == 200, deleted.text
     page = site.get("id/event/distant-supprime", headers={"Accept": "text/html"})
     assert page.status_code == 410 and "Distant supprimé" in page.text

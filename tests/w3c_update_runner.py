@@ -21,16 +21,21 @@ from rdflib import Graph
 def main() -> int:
     shared, gsp = Path(sys.argv[1]), sys.argv[2]
     spec = importlib.util.spec_from_file_location(
-        "sparql_query_eval", shared / "tools" / "conformance" / "sparql_query_eval.py")
+        "sparql_query_eval", shared / "tools" / "conformance" / "sparql_query_eval.py"
+    )
     runner = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(runner)
     read_named = runner.Runner.dump_store
 
     def dump_store(self):
         _, named = read_named(self)
-        answer = runner.http_request("GET", gsp + "?default",
-                                     [("Accept", "application/n-triples")] + runner.EXTRA_HEADERS,
-                                     None, self.a.timeout)
+        answer = runner.http_request(
+            "GET",
+            gsp + "?default",
+            [("Accept", "application/n-triples")] + runner.EXTRA_HEADERS,
+            None,
+            self.a.timeout,
+        )
         if answer.status != 200:
             raise RuntimeError(f"cannot read the default graph: HTTP {answer.status}")
         return Graph().parse(data=answer.body.decode("utf-8"), format="nt"), named

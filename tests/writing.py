@@ -36,15 +36,17 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 """
 
 
-def writable_server(directory: Path, extra_env: dict[str, str] | None = None,
-                    args: list[str] | None = None) -> Server:
+def writable_server(
+    directory: Path, extra_env: dict[str, str] | None = None, args: list[str] | None = None
+) -> Server:
     env = {"MEDIATION_WRITE_TOKEN": TOKENS}
     env.update(extra_env or {})
     return start_server(directory / "store", env, args)
 
 
-def update(server: Server, text: str, headers: dict[str, str] | None = None,
-           **kwargs) -> requests.Response:
+def update(
+    server: Server, text: str, headers: dict[str, str] | None = None, **kwargs
+) -> requests.Response:
     sent = {**AUTH, **UPDATE_TYPE, **(headers or {})}
     return server.post("sparql/update", data=text.encode("utf-8"), headers=sent, **kwargs)
 
@@ -58,10 +60,14 @@ def event_turtle(iri: str, name: str, start: str = "2024-05-02", extra: str = ""
     )
 
 
-def insert_event(server: Server, iri: str, name: str, graph: str | None = None,
-                 **kwargs) -> requests.Response:
+def insert_event(
+    server: Server, iri: str, name: str, graph: str | None = None, **kwargs
+) -> requests.Response:
     graph = graph or str(GRAPH["essais"])
-    return update(server, f"{PREFIXES}INSERT DATA {{ GRAPH <{graph}> {{ {event_turtle(iri, name, **kwargs)} }} }}")
+    return update(
+        server,
+        f"{PREFIXES}INSERT DATA {{ GRAPH <{graph}> {{ {event_turtle(iri, name, **kwargs)} }} }}",
+    )
 
 
 def select(server: Server, query: str) -> list[dict]:
@@ -93,9 +99,13 @@ def named_quads(server: Server) -> set[tuple[str, ...]]:
     number of quads of each graph (blank nodes included: their labels differ between
     servers and answers)."""
     found: set[tuple[str, ...]] = set()
-    for query in ("SELECT ?s ?p ?o ?g { GRAPH ?g { ?s ?p ?o } FILTER(!isBlank(?s) && !isBlank(?o)) }",
-                  "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
-        rows = server.get("sparql", params={"query": query}, headers={"Accept": "text/tab-separated-values"})
+    for query in (
+        "SELECT ?s ?p ?o ?g { GRAPH ?g { ?s ?p ?o } FILTER(!isBlank(?s) && !isBlank(?o)) }",
+        "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    ):
+        rows = server.get(
+            "sparql", params={"query": query}, headers={"Accept": "text/tab-separated-values"}
+        )
         assert rows.status_code == 200, rows.text
         assert "X-Mediation-Truncated" not in rows.headers
         found |= set(tuple(line.split("\t")) for line in rows.text.splitlines()[1:])
@@ -146,7 +156,25 @@ class Listener:
 
 
 __all__ = [
-    "AUTH", "BASE", "BNode", "GRAPH", "ID", "Listener", "OTHER_TOKEN", "PREFIXES", "TOKEN", "TOKENS",
-    "URIRef", "ask", "event_turtle", "graph_of", "health", "insert_event", "named_quads",
-    "same_graph", "select", "update", "writable_server",
+    "AUTH",
+    "BASE",
+    "BNode",
+    "GRAPH",
+    "ID",
+    "Listener",
+    "OTHER_TOKEN",
+    "PREFIXES",
+    "TOKEN",
+    "TOKENS",
+    "URIRef",
+    "ask",
+    "event_turtle",
+    "graph_of",
+    "health",
+    "insert_event",
+    "named_quads",
+    "same_graph",
+    "select",
+    "update",
+    "writable_server",
 ]

@@ -140,14 +140,24 @@ REPORT_KINDS: dict[str, tuple[str, str]] = {
 }
 
 _REPORT = {
-    "written": ("Brouillon écrit : {where} (graphe <{graph}>, {count} triplets).",
-                "Draft written: {where} ({count} triples, graph <{graph}>)."),
+    "written": (
+        "Brouillon écrit : {where} (graphe <{graph}>, {count} triplets).",
+        "Draft written: {where} ({count} triples, graph <{graph}>).",
+    ),
     "stdout": ("la sortie standard", "standard output"),
-    "not_written": ("Brouillon non écrit : il n'est pas conforme aux formes (voir la validation).",
-                    "Draft not written: it does not conform to the shapes (see the validation)."),
-    "matched": ("Reconnus dans les données du projet ({n}) :", "Recognised in the project's data ({n}):"),
+    "not_written": (
+        "Brouillon non écrit : il n'est pas conforme aux formes (voir la validation).",
+        "Draft not written: it does not conform to the shapes (see the validation).",
+    ),
+    "matched": (
+        "Reconnus dans les données du projet ({n}) :",
+        "Recognised in the project's data ({n}):",
+    ),
     "minted": ("Nouveaux ({n}) :", "New ({n}):"),
-    "notes": ("Notes de qualité ({n}) : la source se contredit", "Data-quality notes ({n}): the source contradicts itself"),
+    "notes": (
+        "Notes de qualité ({n}) : la source se contredit",
+        "Data-quality notes ({n}): the source contradicts itself",
+    ),
     "problems": ("Lecture de la source ({n}) :", "Reading the source ({n}):"),
     "todo": ("À compléter par un curateur ({n}) :", "For a curator to complete ({n}):"),
     "validation": ("Validation :", "Validation:"),
@@ -171,18 +181,30 @@ def report_text(ingestion: Ingestion, lang: str = "fr", written_to: str | None =
 
     if ingestion.conforms:
         where = written_to or pick(_REPORT["stdout"])
-        lines.append(pick(_REPORT["written"]).format(where=where, graph=draft.graph.identifier, count=len(draft.graph)))
+        lines.append(
+            pick(_REPORT["written"]).format(
+                where=where, graph=draft.graph.identifier, count=len(draft.graph)
+            )
+        )
     else:
         lines.append(pick(_REPORT["not_written"]))
     for key, entries in (("matched", draft.matched), ("minted", draft.minted)):
-        section(key, [f"  {pick(REPORT_KINDS.get(kind, (kind, kind)))} {quote(shorten(label, 60))} → <{iri}>"
-                      for kind, label, iri in entries])
+        section(
+            key,
+            [
+                f"  {pick(REPORT_KINDS.get(kind, (kind, kind)))} {quote(shorten(label, 60))} → <{iri}>"
+                for kind, label, iri in entries
+            ],
+        )
     notes = sorted(draft.graph.subjects(RDF.type, MED.DataQualityNote), key=str)
-    section("notes", [
-        f"  {quote(shorten(str(draft.graph.value(note, MED.sourceValue)), 70))} → "
-        f"{quote(shorten(str(draft.graph.value(note, MED.retainedValue)), 70))}"
-        for note in notes
-    ])
+    section(
+        "notes",
+        [
+            f"  {quote(shorten(str(draft.graph.value(note, MED.sourceValue)), 70))} → "
+            f"{quote(shorten(str(draft.graph.value(note, MED.retainedValue)), 70))}"
+            for note in notes
+        ],
+    )
     section("problems", [f"  - {problem.message(lang)}" for problem in ingestion.problems])
     section("todo", [f"  - {pick(item)}" for item in draft.todo])
     lines.append("")
@@ -196,9 +218,13 @@ def serialize_draft(graph: Graph, key: str, source_name: str = "") -> bytes:
     from rdflib import Dataset
 
     used = {str(p) for t in graph for p in t if isinstance(p, URIRef)}
-    prefixes = {p: str(ns) for p, ns in graph.namespaces() if any(u.startswith(str(ns)) for u in used)}
+    prefixes = {
+        p: str(ns) for p, ns in graph.namespaces() if any(u.startswith(str(ns)) for u in used)
+    }
     if key == "jsonld":
-        return graph.serialize(format="json-ld", context=prefixes, auto_compact=True, encoding="utf-8")
+        return graph.serialize(
+            format="json-ld", context=prefixes, auto_compact=True, encoding="utf-8"
+        )
     out: Graph
     if key == "trig":
         out = Dataset()

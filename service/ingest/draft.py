@@ -16,9 +16,9 @@ from __future__ import annotations
 import mimetypes
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Sequence
 from urllib.parse import unquote, urlsplit
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -126,9 +126,16 @@ class _Builder:
         self.graph = Graph(identifier=URIRef(f"{self.base}graph/{name}"))
         for prefix, namespace in PREFIXES.items():
             self.graph.bind(prefix, namespace)
-        for prefix, path in (("actor", "id/actor/"), ("article", "id/article/"), ("doc", "id/document/"),
-                             ("post", "id/post/"), ("ev", "id/event/"), ("place", "id/place/"),
-                             ("theme", "id/theme/"), ("status", "id/curation/")):
+        for prefix, path in (
+            ("actor", "id/actor/"),
+            ("article", "id/article/"),
+            ("doc", "id/document/"),
+            ("post", "id/post/"),
+            ("ev", "id/event/"),
+            ("place", "id/place/"),
+            ("theme", "id/theme/"),
+            ("status", "id/curation/"),
+        ):
             self.graph.bind(prefix, self.base + path)
         draft = self.draft = Draft(self.graph, article, found)
         self.record("article", str(source), article)
@@ -163,8 +170,16 @@ class _Builder:
         self.provenance(article, source)
         return draft
 
-    def note(self, article: URIRef, key: str, about: Sequence[Node], text: tuple[str, str],
-             source_value: str, retained_value: str, evidence: tuple[str, str]) -> URIRef:
+    def note(
+        self,
+        article: URIRef,
+        key: str,
+        about: Sequence[Node],
+        text: tuple[str, str],
+        source_value: str,
+        retained_value: str,
+        evidence: tuple[str, str],
+    ) -> URIRef:
         """A data-quality note, in the form of the curated data's."""
         node = URIRef(f"{article}#note-{key}")
         for cls in (MED.DataQualityNote, SDO.Comment, DQV.QualityAnnotation):
@@ -178,7 +193,9 @@ class _Builder:
         self.add(node, SDO.dateCreated, self.today)
         return node
 
-    def evidence(self, subject: URIRef, predicate: URIRef, obj: Node, sentence: Sentence, key: str) -> None:
+    def evidence(
+        self, subject: URIRef, predicate: URIRef, obj: Node, sentence: Sentence, key: str
+    ) -> None:
         """Keep the sentence a fact was read from: a reified statement whose ``prov:value`` is
         the sentence, quoted from the article."""
         node = URIRef(f"{subject}#source-{key}")
@@ -213,14 +230,21 @@ class _Builder:
             if words:
                 self.add(article, SDO.headline, self.text(words))
                 self.note(
-                    article, "titre", [article],
-                    ("Le titre de l'article n'apparaît pas dans le texte exporté ; il est pris des mots de "
-                     "l'adresse de la page, sans accents ni petits mots : un curateur doit le rétablir.",
-                     "The article's title is missing from the exported text; it is taken from the words of "
-                     "the page's address, without accents or small words: a curator must restore it."),
-                    slug, words,
-                    ("L'adresse de la page est la seule trace du titre dans l'export.",
-                     "The page's address is the only trace of the title in the export."),
+                    article,
+                    "titre",
+                    [article],
+                    (
+                        "Le titre de l'article n'apparaît pas dans le texte exporté ; il est pris des mots de "
+                        "l'adresse de la page, sans accents ni petits mots : un curateur doit le rétablir.",
+                        "The article's title is missing from the exported text; it is taken from the words of "
+                        "the page's address, without accents or small words: a curator must restore it.",
+                    ),
+                    slug,
+                    words,
+                    (
+                        "L'adresse de la page est la seule trace du titre dans l'export.",
+                        "The page's address is the only trace of the title in the export.",
+                    ),
                 )
                 self.draft.to_complete(
                     f"Titre provisoire, tiré de l'adresse : « {words} » ; rétablir le vrai titre.",
@@ -258,12 +282,19 @@ class _Builder:
                 retained += f" ; startDate {found.event.start.isoformat()}"
                 about.extend(self.draft.found("event"))
             self.note(
-                article, "champ-dates", about,
-                ("Le champ « Dates » de la page porte la date de publication de l'article, pas celle d'un événement.",
-                 "The page's “Dates” field holds the article's publication date, not the date of an event."),
-                dates.raw, retained,
-                (f"La page dit « Publié le {found.published_raw} », le même jour que le champ « Dates ».",
-                 f"The page says “Publié le {found.published_raw}”, the same day as the “Dates” field."),
+                article,
+                "champ-dates",
+                about,
+                (
+                    "Le champ « Dates » de la page porte la date de publication de l'article, pas celle d'un événement.",
+                    "The page's “Dates” field holds the article's publication date, not the date of an event.",
+                ),
+                dates.raw,
+                retained,
+                (
+                    f"La page dit « Publié le {found.published_raw} », le même jour que le champ « Dates ».",
+                    f"The page says “Publié le {found.published_raw}”, the same day as the “Dates” field.",
+                ),
             )
         elif published is not None:
             self.draft.to_complete(
@@ -321,7 +352,11 @@ class _Builder:
         node = self.ref.by_address(document.url, SDO.DigitalDocument)
         owner = _last_segment(publisher)
         if node is None:
-            slug = slugify(document.name) if document.name else slugify(file_name(document.url) or "document")
+            slug = (
+                slugify(document.name)
+                if document.name
+                else slugify(file_name(document.url) or "document")
+            )
             node = self.iri(f"id/document/{owner}-{slug}")
         self.record("document", document.name or document.url, node)
         self.add(node, RDF.type, SDO.DigitalDocument)
@@ -340,7 +375,10 @@ class _Builder:
                 f"Format of the document “{document.name}” unknown (address without a known extension).",
             )
         # a file of the article's own site is published by the article's publisher
-        if urlsplit(document.url).netloc.lower() == urlsplit(self.found.source_url or "").netloc.lower():
+        if (
+            urlsplit(document.url).netloc.lower()
+            == urlsplit(self.found.source_url or "").netloc.lower()
+        ):
             self.add(node, SDO.publisher, publisher)
         if document.size:
             self.add(node, SDO.contentSize, Literal(document.size))
@@ -396,7 +434,11 @@ class _Builder:
         self.add(node, RDF.type, SDO.SocialMediaPosting)
         self.add(node, SDO.identifier, Literal(post.post_id))
         self.add(node, SDO.url, URIRef(post.url))
-        self.add(node, SDO.author, self.agent(f"{platform.canonical}/{post.handle}", post.author_name, "author"))
+        self.add(
+            node,
+            SDO.author,
+            self.agent(f"{platform.canonical}/{post.handle}", post.author_name, "author"),
+        )
         if post.body:
             self.add(node, SDO.articleBody, self.text(post.body))
         self.add(node, SDO.inLanguage, Literal(self.lang))
@@ -406,12 +448,19 @@ class _Builder:
             if hashtag.linked and _nfc(hashtag.linked).casefold() != _nfc(hashtag.shown).casefold():
                 where = f"{urlsplit(platform.canonical).netloc}/hashtag/{hashtag.linked}"
                 self.note(
-                    article, f"mot-diese-{slugify(hashtag.linked)}", [node],
-                    (f"Le mot-dièse affiché « #{hashtag.shown} » ne correspond pas à son lien, « #{hashtag.linked} » : le lien est retenu.",
-                     f"The hashtag shown as “#{hashtag.shown}” does not match its link, “#{hashtag.linked}”: the link is kept."),
-                    f"#{hashtag.shown}", f"#{hashtag.linked}",
-                    (f"Le lien du mot-dièse pointe vers {where} (ligne {hashtag.line}).",
-                     f"The hashtag's link points to {where} (line {hashtag.line})."),
+                    article,
+                    f"mot-diese-{slugify(hashtag.linked)}",
+                    [node],
+                    (
+                        f"Le mot-dièse affiché « #{hashtag.shown} » ne correspond pas à son lien, « #{hashtag.linked} » : le lien est retenu.",
+                        f"The hashtag shown as “#{hashtag.shown}” does not match its link, “#{hashtag.linked}”: the link is kept.",
+                    ),
+                    f"#{hashtag.shown}",
+                    f"#{hashtag.linked}",
+                    (
+                        f"Le lien du mot-dièse pointe vers {where} (ligne {hashtag.line}).",
+                        f"The hashtag's link points to {where} (line {hashtag.line}).",
+                    ),
                 )
         for mention in post.mentions:
             self.add(node, SDO.mentions, self.agent(mention, None, "mention"))
@@ -422,18 +471,27 @@ class _Builder:
             self.add(image, SDO.url, URIRef(shown or linked or ""))
             if shown and linked:
                 self.add(image, SDO.sameAs, URIRef(linked))
-                code_shown, code_linked = urlsplit(shown).path.strip("/"), urlsplit(linked).path.strip("/")
+                code_shown, code_linked = (
+                    urlsplit(shown).path.strip("/"),
+                    urlsplit(linked).path.strip("/"),
+                )
                 if code_shown != code_linked:
                     self.note(
-                        article, f"lien-image-{node.rsplit('/', 1)[-1]}", [image],
-                        (f"L'adresse de l'image du message de {post.author_name} est écrite de deux façons : "
-                         f"« {code_shown} » dans le texte, « {code_linked} » dans le lien. Les deux sont gardées.",
-                         f"The address of the image in {post.author_name}'s post is written two ways: "
-                         f"“{code_shown}” in the text, “{code_linked}” in the link. Both are kept."),
+                        article,
+                        f"lien-image-{node.rsplit('/', 1)[-1]}",
+                        [image],
+                        (
+                            f"L'adresse de l'image du message de {post.author_name} est écrite de deux façons : "
+                            f"« {code_shown} » dans le texte, « {code_linked} » dans le lien. Les deux sont gardées.",
+                            f"The address of the image in {post.author_name}'s post is written two ways: "
+                            f"“{code_shown}” in the text, “{code_linked}” in the link. Both are kept.",
+                        ),
                         f"{urlsplit(shown).netloc}/{code_shown} ; {urlsplit(linked).netloc}/{code_linked}",
                         f"{shown} ; {linked}",
-                        ("Les deux graphies viennent de la même source ; rien dans l'export ne permet de trancher.",
-                         "Both spellings come from the same source; nothing in the export settles it."),
+                        (
+                            "Les deux graphies viennent de la même source ; rien dans l'export ne permet de trancher.",
+                            "Both spellings come from the same source; nothing in the export settles it.",
+                        ),
                     )
         self.add(article, MED.embeds, node)
         self.add(article, SDO.citation, node)
@@ -455,20 +513,30 @@ class _Builder:
             return
         instant = encoded.strftime("%Y-%m-%dT%H:%M:%SZ")
         self.add(node, SDO.datePublished, Literal(instant, datatype=XSD.dateTime))
-        if shown is None or day_of(shown) in {encoded.date(), encoded.astimezone(PAGE_TIME_ZONE).date()}:
+        if shown is None or day_of(shown) in {
+            encoded.date(),
+            encoded.astimezone(PAGE_TIME_ZONE).date(),
+        }:
             return
         day = encoded.date()
         self.note(
-            article, f"date-{node.rsplit('/', 1)[-1]}", [node],
-            (f"La date affichée sous le message de {post.author_name} (« {post.shown_date} ») est fausse : "
-             f"le message date du {_french_day(day)}.",
-             f"The date shown under {post.author_name}'s post (“{post.shown_date}”) is wrong: the post "
-             f"dates from {day.day} {day:%B %Y}."),
-            post.shown_date or "", instant,
-            (f"L'identifiant du message ({post.post_id}) encode l'instant de sa publication : "
-             f"le {_french_day(day)} à {encoded:%H:%M:%S} UTC.",
-             f"The post's identifier ({post.post_id}) encodes when it was published: "
-             f"{day.day} {day:%B %Y} at {encoded:%H:%M:%S} UTC."),
+            article,
+            f"date-{node.rsplit('/', 1)[-1]}",
+            [node],
+            (
+                f"La date affichée sous le message de {post.author_name} (« {post.shown_date} ») est fausse : "
+                f"le message date du {_french_day(day)}.",
+                f"The date shown under {post.author_name}'s post (“{post.shown_date}”) is wrong: the post "
+                f"dates from {day.day} {day:%B %Y}.",
+            ),
+            post.shown_date or "",
+            instant,
+            (
+                f"L'identifiant du message ({post.post_id}) encode l'instant de sa publication : "
+                f"le {_french_day(day)} à {encoded:%H:%M:%S} UTC.",
+                f"The post's identifier ({post.post_id}) encodes when it was published: "
+                f"{day.day} {day:%B %Y} at {encoded:%H:%M:%S} UTC.",
+            ),
         )
 
     def links(self, article: URIRef) -> None:
@@ -478,14 +546,21 @@ class _Builder:
             if is_pseudo_link(url):
                 shown = self.found.link_texts.get(number, "")
                 self.note(
-                    article, f"lien-{slugify(shown) or number}", [article],
-                    (f"Le lien « {shown} » [{number}] n'est pas une ressource : c'est un pseudo-lien "
-                     "JavaScript de la page, qui n'est pas repris.",
-                     f"The “{shown}” link [{number}] is not a resource: it is a JavaScript pseudo-link "
-                     "of the page, and is not kept."),
-                    url, "—",
-                    ("L'adresse est « javascript:; » encodé et préfixé par le site.",
-                     "The address is an encoded “javascript:;” prefixed by the site."),
+                    article,
+                    f"lien-{slugify(shown) or number}",
+                    [article],
+                    (
+                        f"Le lien « {shown} » [{number}] n'est pas une ressource : c'est un pseudo-lien "
+                        "JavaScript de la page, qui n'est pas repris.",
+                        f"The “{shown}” link [{number}] is not a resource: it is a JavaScript pseudo-link "
+                        "of the page, and is not kept.",
+                    ),
+                    url,
+                    "—",
+                    (
+                        "L'adresse est « javascript:; » encodé et préfixé par le site.",
+                        "The address is an encoded “javascript:;” prefixed by the site.",
+                    ),
                 )
             elif number not in self.found.used_links:
                 self.add(article, SDO.relatedLink, URIRef(clean_url(url)))
@@ -495,9 +570,15 @@ class _Builder:
     def event(self, article: URIRef, facts: EventFacts) -> None:
         commune = self.ref.territory(facts.place, IGEO.Commune) if facts.place else None
         organiser = self.agent(None, facts.organiser, "organiser") if facts.organiser else None
-        node = self.ref.event_on(facts.start, commune, organiser) if (commune or organiser) else None
+        node = (
+            self.ref.event_on(facts.start, commune, organiser) if (commune or organiser) else None
+        )
         if node is None:
-            parts = [facts.start.isoformat(), facts.kind.slug, slugify(facts.place) if facts.place else ""]
+            parts = [
+                facts.start.isoformat(),
+                facts.kind.slug,
+                slugify(facts.place) if facts.place else "",
+            ]
             node = self.iri("id/event/" + "-".join(p for p in parts if p))
         self.record("event", facts.name_words, node)
         sentence = facts.sentence
@@ -513,25 +594,35 @@ class _Builder:
         self.evidence(node, SDO.startDate, start, sentence, "startDate")
         if facts.kind.one_day:  # a "journée" lasts that day
             self.add(node, SDO.endDate, start)
-        self.add(node, SDO.eventStatus, SDO.EventScheduled)  # "s'est tenue": it took place as planned
+        self.add(
+            node, SDO.eventStatus, SDO.EventScheduled
+        )  # "s'est tenue": it took place as planned
         if facts.place:
             place = self.place(facts.place, commune)
             self.add(node, SDO.location, place)
             self.add(node, SDO.eventAttendanceMode, SDO.OfflineEventAttendanceMode)
             self.evidence(node, SDO.location, place, sentence, "location")
         else:
-            self.draft.to_complete("Le lieu de l'événement n'est pas dit : à ajouter.", "The event's place is not given: add it.")
+            self.draft.to_complete(
+                "Le lieu de l'événement n'est pas dit : à ajouter.",
+                "The event's place is not given: add it.",
+            )
         if organiser is not None:
             self.add(node, SDO.organizer, organiser)
             self.evidence(node, SDO.organizer, organiser, sentence, "organizer")
             self.role(node, organiser)
             self.add(article, SDO.mentions, organiser)
         else:
-            self.draft.to_complete("L'organisateur de l'événement n'est pas dit : à ajouter.", "The event's organiser is not given: add it.")
+            self.draft.to_complete(
+                "L'organisateur de l'événement n'est pas dit : à ajouter.",
+                "The event's organiser is not given: add it.",
+            )
         if facts.count is not None and facts.count_sentence is not None:
             count = Literal(facts.count, datatype=XSD.nonNegativeInteger)  # as the curated data
             self.add(node, MED.participantCount, count)
-            self.evidence(node, MED.participantCount, count, facts.count_sentence, "participantCount")
+            self.evidence(
+                node, MED.participantCount, count, facts.count_sentence, "participantCount"
+            )
             for word in facts.audiences:
                 audience = self.ref.concept_by_label(word, self.base + "id/audience/")
                 if audience is None:
@@ -541,7 +632,9 @@ class _Builder:
                     )
                     continue
                 self.add(node, SDO.audience, audience)
-                self.evidence(node, SDO.audience, audience, facts.count_sentence, f"audience-{slugify(word)}")
+                self.evidence(
+                    node, SDO.audience, audience, facts.count_sentence, f"audience-{slugify(word)}"
+                )
         self.add(node, SDO.subjectOf, article)
         self.add(article, SDO.about, node)
         self.draft.to_complete(
@@ -595,14 +688,21 @@ class _Builder:
         node = self.graph.identifier
         self.add(node, RDF.type, SDO.Dataset)
         self.add(node, RDF.type, PROV.Entity)
-        self.bilingual(node, SDO.name, (f"Brouillon tiré de l'article {source}",
-                                        f"Draft drawn from the article {source}"))
-        self.bilingual(node, SDO.description, (
-            "Extrait automatiquement du texte exporté de l'article par « mediation ingest » ; un curateur "
-            "doit le vérifier et le compléter avant publication.",
-            "Extracted automatically from the article's exported text by “mediation ingest”; a curator "
-            "must check and complete it before publication.",
-        ))
+        self.bilingual(
+            node,
+            SDO.name,
+            (f"Brouillon tiré de l'article {source}", f"Draft drawn from the article {source}"),
+        )
+        self.bilingual(
+            node,
+            SDO.description,
+            (
+                "Extrait automatiquement du texte exporté de l'article par « mediation ingest » ; un curateur "
+                "doit le vérifier et le compléter avant publication.",
+                "Extracted automatically from the article's exported text by “mediation ingest”; a curator "
+                "must check and complete it before publication.",
+            ),
+        )
         self.add(node, PROV.wasDerivedFrom, article)
         self.add(node, DCTERMS.source, source)
         self.add(node, SDO.dateCreated, self.today)
@@ -631,16 +731,33 @@ def _date_literal(value: datetime | date) -> Literal:
     return Literal(value.isoformat(), datatype=XSD.date)
 
 
-_FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-                  "septembre", "octobre", "novembre", "décembre")
+_FRENCH_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def _french_day(day: date) -> str:
     return f"{day.day} {_FRENCH_MONTHS[day.month - 1]} {day.year}"
 
 
-def build(found: Extracted, reference: Reference, base_url: str = DEFAULT_BASE,
-          graph_name: str | None = None, today: date | None = None) -> Draft:
+def build(
+    found: Extracted,
+    reference: Reference,
+    base_url: str = DEFAULT_BASE,
+    graph_name: str | None = None,
+    today: date | None = None,
+) -> Draft:
     """The draft graph of what was read, its IRIs reconciled with ``reference``. The graph is
     ``{base}graph/{graph_name}``, by default ``brouillon-`` and the article's slug."""
     return _Builder(found, reference, base_url, today or date.today()).build(graph_name)

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
@@ -70,6 +71,7 @@ TWITTER = Platform(
 )
 PLATFORMS: tuple[Platform, ...] = (TWITTER,)
 
+
 #: Kinds of events a sentence may name: words, class, IRI slug, and whether it lasts one day.
 @dataclass(frozen=True)
 class EventKind:
@@ -111,7 +113,6 @@ SIZE_UNITS = ("octets", "octet", "o", "ko", "mo", "go", "kio", "mio", "gio", "b"
 
 #: Query parameters that only track where a click came from.
 TRACKING_PARAMETERS = re.compile(r"^(?:utm_\w+|ref_src|ref_url|src|s|t|fbclid|gclid)$")
-
 
 
 # -- problems and the record of what was read -------------------------------------------------
@@ -287,7 +288,7 @@ _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 def safe_iri(url: str) -> str:
     """The address with the characters an IRI cannot hold percent-encoded (RFC 3987 §2.2),
     so that a stray space or backslash in the source never breaks the draft's syntax."""
-    return _NOT_IN_IRI.sub(lambda m: "%{:02X}".format(ord(m.group())), url)
+    return _NOT_IN_IRI.sub(lambda m: f"%{ord(m.group()):02X}", url)
 
 
 # -- reading the file ---------------------------------------------------------------------------
@@ -304,7 +305,8 @@ def read_article(path: Path, max_bytes: int, encoding: str | None = None) -> str
                 "exporté en texte fait quelques dizaines de kilo-octets. Réglage max_article_bytes.",
                 f"{label}: file too large ({size} bytes, at most {max_bytes}): an article exported "
                 "as text is a few tens of kilobytes. Setting max_article_bytes.",
-                source=label, reason="too-large",
+                source=label,
+                reason="too-large",
             )
         with path.open("rb") as stream:
             data = stream.read(max_bytes + 1)
@@ -312,25 +314,30 @@ def read_article(path: Path, max_bytes: int, encoding: str | None = None) -> str
         raise ArticleError(
             f"{label} : lecture impossible ({error.strerror}).",
             f"{label}: cannot be read ({error.strerror}).",
-            source=label, reason="unreadable",
+            source=label,
+            reason="unreadable",
         ) from None
     if len(data) > max_bytes:  # the file grew while we read it
         raise ArticleError(
             f"{label} : fichier trop grand (plus de {max_bytes} octets).",
             f"{label}: file too large (more than {max_bytes} bytes).",
-            source=label, reason="too-large",
+            source=label,
+            reason="too-large",
         )
     return decode_article(data, label, encoding)
 
 
 def decode_article(data: bytes, label: str, encoding: str | None = None) -> str:
     expected_fr = "le texte d'une page d'actualité exportée (chapô, corps, « Publié le … », « URL de la source … »)"
-    expected_en = "the text of an exported news page (lead, body, “Publié le …”, “URL de la source …”)"
+    expected_en = (
+        "the text of an exported news page (lead, body, “Publié le …”, “URL de la source …”)"
+    )
     if not data.strip():
         raise ArticleError(
             f"{label} : fichier vide ; attendu : {expected_fr}.",
             f"{label}: empty file; expected {expected_en}.",
-            source=label, reason="empty",
+            source=label,
+            reason="empty",
         )
     zero = data.find(b"\x00")
     if zero >= 0:
@@ -339,7 +346,9 @@ def decode_article(data: bytes, label: str, encoding: str | None = None) -> str:
             f"{label} : fichier binaire (octet nul à la ligne {line}, position {zero}) ; "
             f"attendu : {expected_fr}.",
             f"{label}: binary file (NUL byte on line {line}, offset {zero}); expected {expected_en}.",
-            source=label, line=line, reason="binary",
+            source=label,
+            line=line,
+            reason="binary",
         )
     if encoding:
         try:
@@ -348,14 +357,17 @@ def decode_article(data: bytes, label: str, encoding: str | None = None) -> str:
             raise ArticleError(
                 f"{label} : encodage inconnu « {encoding} ».",
                 f"{label}: unknown encoding “{encoding}”.",
-                source=label, reason="unknown-encoding",
+                source=label,
+                reason="unknown-encoding",
             ) from None
         except UnicodeDecodeError as error:
             line = data.count(b"\n", 0, error.start) + 1
             raise ArticleError(
                 f"{label}, ligne {line} : octet 0x{data[error.start]:02x} illisible en {encoding}.",
                 f"{label}, line {line}: byte 0x{data[error.start]:02x} is not valid {encoding}.",
-                source=label, line=line, reason="encoding",
+                source=label,
+                line=line,
+                reason="encoding",
             ) from None
     else:
         try:
@@ -370,14 +382,18 @@ def decode_article(data: bytes, label: str, encoding: str | None = None) -> str:
                 f"{label}, line {line}, column {column}: byte 0x{data[error.start]:02x} is not "
                 "UTF-8; expected UTF-8 text. If the file uses another encoding, give it with "
                 "--encoding (for instance --encoding cp1252).",
-                source=label, line=line, column=column, reason="encoding",
+                source=label,
+                line=line,
+                column=column,
+                reason="encoding",
             ) from None
     controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f")
     if controls > max(8, len(text) // 100):
         raise ArticleError(
             f"{label} : {controls} caractères de contrôle : ce n'est pas du texte ; attendu : {expected_fr}.",
             f"{label}: {controls} control characters: this is not text; expected {expected_en}.",
-            source=label, reason="binary",
+            source=label,
+            reason="binary",
         )
     return text
 
@@ -404,7 +420,15 @@ def source_lines(text: str) -> list[Line]:
             block += 1
             for number in range(token.map[0], token.map[1]):
                 if number < len(raw_lines) and raw_lines[number].strip():
-                    lines.append(Line(number + 1, block, "code", [raw_lines[number].strip()], raw_lines[number]))
+                    lines.append(
+                        Line(
+                            number + 1,
+                            block,
+                            "code",
+                            [raw_lines[number].strip()],
+                            raw_lines[number],
+                        )
+                    )
         elif token.type == "inline" and token.map:
             block += 1
             opener = tokens[index - 1]
@@ -462,12 +486,16 @@ def _attach_numbers(parts: list[str | Link]) -> list[str | Link]:
         else:
             merged.append(part)
     for position, part in enumerate(merged):
-        if isinstance(part, Link) and position + 1 < len(merged) and isinstance(merged[position + 1], str):
+        if (
+            isinstance(part, Link)
+            and position + 1 < len(merged)
+            and isinstance(merged[position + 1], str)
+        ):
             following = merged[position + 1]
             found = _REF_AFTER_LINK.match(following)  # type: ignore[arg-type]
             if found:
                 part.ref = int(found.group(1))
-                merged[position + 1] = following[found.end():]  # type: ignore[index]
+                merged[position + 1] = following[found.end() :]  # type: ignore[index]
     return merged
 
 
@@ -478,7 +506,8 @@ _FIELD_THEMES = re.compile(r"^Th[ée]matiques?\s*:\s*(?P<value>.*)$", re.I)
 _FIELD_TERRITORIES = re.compile(r"^Territoires?\s*:\s*(?P<value>.*)$", re.I)
 _FIELD_PUBLISHED = re.compile(r"^Publi[ée]e?\s+le\s*:?\s*(?P<value>.*)$", re.I)
 _FIELD_SOURCE = re.compile(
-    r"^URL de la source\s*(?:\(\s*modifi[ée]e?\s+le\s*(?P<modified>[^)]*)\))?\s*:\s*(?P<value>.*)$", re.I
+    r"^URL de la source\s*(?:\(\s*modifi[ée]e?\s+le\s*(?P<modified>[^)]*)\))?\s*:\s*(?P<value>.*)$",
+    re.I,
 )
 _FIELDS = (_FIELD_DATES, _FIELD_THEMES, _FIELD_TERRITORIES, _FIELD_PUBLISHED, _FIELD_SOURCE)
 _LINKS_HEADING = re.compile(r"^liens$", re.I)
@@ -493,10 +522,15 @@ _TOC_ENTRY = re.compile(
 )
 _DOWNLOAD = re.compile(r"t[ée]l[ée]charg", re.I)
 _DATE_IN_SENTENCE = re.compile(
-    r"\b(?:le\s+)?(?P<date>\d{1,2}(?:er)?\s+[a-zéûA-ZÉÛ]+\.?\s+\d{4}|\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\b", re.I
+    r"\b(?:le\s+)?(?P<date>\d{1,2}(?:er)?\s+[a-zéûA-ZÉÛ]+\.?\s+\d{4}|\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\b",
+    re.I,
 )
-_DAY_WITHOUT_YEAR = re.compile(r"\b(?:le\s+)?(?P<date>\d{1,2}(?:er)?\s+[a-zéûA-ZÉÛ]+\b\.?)(?!\s*\d)", re.I)
-_PLACE = re.compile(r"\bà\s+(?P<place>[A-ZÉÈÊÎÔÛÀÇ][\w'’]*(?:[- ](?:sur|sous|en|le|la|les|lès|de|du|des|d['’]\w+|[A-ZÉÈÊÎÔÛÀÇ][\w'’]*))*)")
+_DAY_WITHOUT_YEAR = re.compile(
+    r"\b(?:le\s+)?(?P<date>\d{1,2}(?:er)?\s+[a-zéûA-ZÉÛ]+\b\.?)(?!\s*\d)", re.I
+)
+_PLACE = re.compile(
+    r"\bà\s+(?P<place>[A-ZÉÈÊÎÔÛÀÇ][\w'’]*(?:[- ](?:sur|sous|en|le|la|les|lès|de|du|des|d['’]\w+|[A-ZÉÈÊÎÔÛÀÇ][\w'’]*))*)"
+)
 _INITIATIVE = re.compile(
     r"(?:à\s+l['’]initiative\s+(?:de\s+l['’]|de\s+la\s+|du\s+|des\s+|de\s+|d['’])|organisée?s?\s+par\s+(?:l['’]|la\s+|le\s+|les\s+)?)"
     r"(?P<name>[A-ZÉÈÊÎÔÛÀÇ][^,.;:()]*?)\s*(?:[,.;:()]|$)"
@@ -508,7 +542,9 @@ _COUNT = re.compile(
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÉÈÊÎÔÛÀÇ«\"])")
 _ORDINAL = r"(?:(?:première|premier|deuxième|seconde?|troisième|quatrième|cinquième|\w+ième|\d+(?:e|ème|re|er))\s+)?"
-_NAME_STOP = re.compile(r"\s+(?:après|avant|pour|avec|organisée?|qui|dont|le|les|à|au|aux|en\s+\d{4}|cette)\b|[,;:.(]")
+_NAME_STOP = re.compile(
+    r"\s+(?:après|avant|pour|avec|organisée?|qui|dont|le|les|à|au|aux|en\s+\d{4}|cette)\b|[,;:.(]"
+)
 
 
 def fold_name(text: str) -> str:
@@ -558,7 +594,11 @@ def clean_url(url: str) -> str:
     host = parts.netloc.lower()
     if any(host in platform.hosts for platform in PLATFORMS):
         return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMETERS.match(k)]
+    kept = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not TRACKING_PARAMETERS.match(k)
+    ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), parts.fragment))
 
 
@@ -581,7 +621,7 @@ def snowflake_instant(platform: Platform, post_id: str) -> datetime | None:
     milliseconds = (number >> 22) + platform.epoch_ms
     if number >> 22 == 0 or number >= 1 << 63:
         return None  # ids from before snowflakes (2010), or not an id at all
-    return datetime.fromtimestamp(milliseconds / 1000, tz=timezone.utc).replace(microsecond=0)
+    return datetime.fromtimestamp(milliseconds / 1000, tz=UTC).replace(microsecond=0)
 
 
 def extract(text: str, name: str = "article") -> Extracted:
@@ -591,9 +631,19 @@ def extract(text: str, name: str = "article") -> Extracted:
     found = Extracted(name=name)
     if not lines:
         raise ArticleError(
-            f"{name} : aucun texte lisible.", f"{name}: no readable text.", source=name, reason="empty"
+            f"{name} : aucun texte lisible.",
+            f"{name}: no readable text.",
+            source=name,
+            reason="empty",
         )
-    links_at = next((i for i, l in enumerate(lines) if l.heading and _LINKS_HEADING.match(l.text)), None)
+    links_at = next(
+        (
+            i
+            for i, text_line in enumerate(lines)
+            if text_line.heading and _LINKS_HEADING.match(text_line.text)
+        ),
+        None,
+    )
     article = lines if links_at is None else lines[:links_at]
     if links_at is None:
         found.problem(
@@ -603,10 +653,12 @@ def extract(text: str, name: str = "article") -> Extracted:
         )
     else:
         found.has_links_section = True
-        _read_links(lines[links_at + 1:], found)
+        _read_links(lines[links_at + 1 :], found)
     _read_fields(article, found)
     _read_head(article, found)
-    fields_at = next((i for i, l in enumerate(article) if _field_of(l)), len(article))
+    fields_at = next(
+        (i for i, text_line in enumerate(article) if _field_of(text_line)), len(article)
+    )
     body = article[:fields_at]
     lead_block = _block_at(body, found.lead_line) if found.lead_line else 0
     taken = _read_documents(body, found, lead_block)
@@ -621,7 +673,8 @@ def extract(text: str, name: str = "article") -> Extracted:
             f"{name}: no source address; expected a line "
             "“**URL de la source (modifié le DD/MM/YYYY - HH:MM):** <https://…>”. Without it the "
             "draft would have neither identity nor provenance.",
-            source=name, reason="no-source-url",
+            source=name,
+            reason="no-source-url",
         )
     return found
 
@@ -685,7 +738,10 @@ def _malformation(written: str) -> tuple[str, str]:
     if written.startswith("<") and not written.endswith(">"):
         return " (« > » manque après l'adresse)", " (“>” missing after the address)"
     if written.startswith("[") and "](" not in written:
-        return " (pas d'adresse entre parenthèses après le texte)", " (no address in parentheses after the text)"
+        return (
+            " (pas d'adresse entre parenthèses après le texte)",
+            " (no address in parentheses after the text)",
+        )
     return "", ""
 
 
@@ -771,7 +827,9 @@ def _read_fields(lines: list[Line], found: Extracted) -> None:
         )
 
 
-def _field_links(lines: list[Line], index: int, found: Extracted, label: str) -> tuple[list[Theme], int]:
+def _field_links(
+    lines: list[Line], index: int, found: Extracted, label: str
+) -> tuple[list[Theme], int]:
     """The links of a field line and of the lines after it that hold only links."""
     found.fields_seen.add(label)
     items: list[Theme] = []
@@ -809,12 +867,15 @@ def _read_head(lines: list[Line], found: Extracted) -> None:
             found.title = line.text
             continue
         if line.kind == "p" and not _field_of(line) and line.text:
-            block = [l for l in lines if l.block == line.block]
-            found.lead = " ".join(l.text for l in block)
+            block = [text_line for text_line in lines if text_line.block == line.block]
+            found.lead = " ".join(text_line.text for text_line in block)
             found.lead_line = line.number
             return
-    found.problem(None, "pas de chapô : aucun paragraphe avant les champs de la page.",
-                  "no lead: no paragraph before the page's fields.")
+    found.problem(
+        None,
+        "pas de chapô : aucun paragraphe avant les champs de la page.",
+        "no lead: no paragraph before the page's fields.",
+    )
 
 
 def _read_documents(body: list[Line], found: Extracted, lead_block: int) -> set[int]:
@@ -828,22 +889,30 @@ def _read_documents(body: list[Line], found: Extracted, lead_block: int) -> set[
         # The document's title: the nearest heading above "Poids" that is not "Sommaire",
         # after the lead and after any earlier document.
         start = index
-        while start > 0 and body[start - 1].block > lead_block and body[start - 1].block not in taken:
+        while (
+            start > 0 and body[start - 1].block > lead_block and body[start - 1].block not in taken
+        ):
             start -= 1
             if body[start].heading and not _SUMMARY.match(body[start].text):
                 break
-        heading = body[start] if body[start].heading and not _SUMMARY.match(body[start].text) else None
+        heading = (
+            body[start] if body[start].heading and not _SUMMARY.match(body[start].text) else None
+        )
         if heading is None:
             start = index  # no title above: the block is the "Poids" line alone
         chapters = _chapters(body[start:index])
         size = _size(size_match.group("value").strip(), line, found)
         url: str | None = None
-        for candidate in (l for l in body[index + 1:] if l.block <= line.block + 2):
+        for candidate in (
+            text_line for text_line in body[index + 1 :] if text_line.block <= line.block + 2
+        ):
             for link in candidate.links:
                 address = found.address(link)
                 if address and is_pseudo_link(address):
                     taken.add(candidate.block)  # noted with the links of "Liens"
-                elif url is None and (_DOWNLOAD.search(link.text) or (address and file_name(address))):
+                elif url is None and (
+                    _DOWNLOAD.search(link.text) or (address and file_name(address))
+                ):
                     taken.add(candidate.block)
                     if address is None:
                         found.problem(
@@ -865,15 +934,21 @@ def _read_documents(body: list[Line], found: Extracted, lead_block: int) -> set[
                 "document sans titre : attendu un titre « ## … » avant « Poids ».",
                 "document without a title: expected a heading “## …” before “Poids”.",
             )
-        taken.update(l.block for l in body[start:index + 1])
+        taken.update(text_line.block for text_line in body[start : index + 1])
         found.documents.append(
-            Document(heading.text if heading else None, url, size, chapters, heading.number if heading else line.number)
+            Document(
+                heading.text if heading else None,
+                url,
+                size,
+                chapters,
+                heading.number if heading else line.number,
+            )
         )
     return taken
 
 
 def _block_at(lines: list[Line], number: int) -> int:
-    return next((l.block for l in lines if l.number == number), 0)
+    return next((text_line.block for text_line in lines if text_line.number == number), 0)
 
 
 def _chapters(lines: list[Line]) -> list[Chapter]:
@@ -887,7 +962,9 @@ def _chapters(lines: list[Line]) -> list[Chapter]:
             continue
         entry = _TOC_ENTRY.match(line.text)
         if entry:
-            chapters.append(Chapter(entry.group("name").strip(), len(chapters) + 1, int(entry.group("page"))))
+            chapters.append(
+                Chapter(entry.group("name").strip(), len(chapters) + 1, int(entry.group("page")))
+            )
     return chapters
 
 
@@ -916,10 +993,14 @@ def _read_posts(body: list[Line], found: Extracted) -> set[int]:
         match = _ATTRIBUTION.match(line.text)
         if not match:
             continue
-        same = [l for l in body[:index] if l.block == line.block]
-        text_lines = same or [l for l in body[:index] if index and l.block == body[index - 1].block]
+        same = [text_line for text_line in body[:index] if text_line.block == line.block]
+        text_lines = same or [
+            text_line
+            for text_line in body[:index]
+            if index and text_line.block == body[index - 1].block
+        ]
         taken.add(line.block)
-        taken.update(l.block for l in text_lines)
+        taken.update(text_line.block for text_line in text_lines)
         url = post_id = None
         platform: Platform | None = None
         shown_date: str | None = None
@@ -954,8 +1035,19 @@ def _read_posts(body: list[Line], found: Extracted) -> set[int]:
             )
         body_text, hashtags, mentions, images = _post_body(text_lines, platform, found)
         found.posts.append(
-            Post(platform, match.group("name").strip(), match.group("handle"), url, post_id, shown_date,
-                 body_text, hashtags, mentions, images, line.number)
+            Post(
+                platform,
+                match.group("name").strip(),
+                match.group("handle"),
+                url,
+                post_id,
+                shown_date,
+                body_text,
+                hashtags,
+                mentions,
+                images,
+                line.number,
+            )
         )
     return taken
 
@@ -974,12 +1066,16 @@ def _post_body(lines: list[Line], platform: Platform, found: Extracted):
             path = urlsplit(address).path
             host = urlsplit(address).netloc.lower()
             if host in platform.hosts and (tag := platform.hashtag.match(path)):
-                hashtags.append(Hashtag(link.text.strip().lstrip("#"), unquote(tag.group("tag")), line.number))
+                hashtags.append(
+                    Hashtag(link.text.strip().lstrip("#"), unquote(tag.group("tag")), line.number)
+                )
             elif host in platform.hosts and platform.profile.match(path):
                 mentions.append(clean_url(address))
-            elif host in platform.media_hosts or (inline and urlsplit(inline).netloc.lower() in platform.media_hosts):
+            elif host in platform.media_hosts or (
+                inline and urlsplit(inline).netloc.lower() in platform.media_hosts
+            ):
                 images.append((inline, numbered if numbered != inline else None))
-    text = " ".join(l.text for l in lines).strip()
+    text = " ".join(text_line.text for text_line in lines).strip()
     return text, hashtags, mentions, images
 
 
@@ -990,7 +1086,7 @@ def _sentences(lines: list[Line], taken: set[int]) -> Iterator[Sentence]:
             continue
         blocks.setdefault(line.block, []).append(line)
     for block in blocks.values():
-        text = " ".join(l.text for l in block)
+        text = " ".join(text_line.text for text_line in block)
         for piece in _SENTENCE_END.split(text):
             if piece.strip():
                 yield Sentence(piece.strip(), block[0].number)
@@ -1008,8 +1104,14 @@ def _read_event(body: list[Line], taken: set[int], found: Extracted) -> None:
             continue
         when = _DATE_IN_SENTENCE.search(sentence.text)
         if not when:
-            partial = next((m.group("date") for m in _DAY_WITHOUT_YEAR.finditer(sentence.text)
-                            if parse_date(f"{m.group('date')} 2000") is not None), None)
+            partial = next(
+                (
+                    m.group("date")
+                    for m in _DAY_WITHOUT_YEAR.finditer(sentence.text)
+                    if parse_date(f"{m.group('date')} 2000") is not None
+                ),
+                None,
+            )
             if partial:
                 found.problem(
                     sentence.line,
@@ -1027,7 +1129,7 @@ def _read_event(body: list[Line], taken: set[int], found: Extracted) -> None:
             continue
         what = re.search(
             rf"\b(?:(?:la|le|une|un)\s+|l['’]){_ORDINAL}(?P<kind>{kinds})(?P<rest>[^.;]*)",
-            sentence.text[verb.end():],
+            sentence.text[verb.end() :],
             re.I,
         )
         if not what:
@@ -1035,14 +1137,20 @@ def _read_event(body: list[Line], taken: set[int], found: Extracted) -> None:
         kind = next(k for k in EVENT_KINDS if k.words == what.group("kind").lower())
         rest = _NAME_STOP.split(what.group("rest"), maxsplit=1)[0].strip()
         name_words = f"{what.group('kind').lower()} {rest}".strip()
-        place = _PLACE.search(sentence.text[: verb.start()]) or _PLACE.search(sentence.text[verb.end():])
+        place = _PLACE.search(sentence.text[: verb.start()]) or _PLACE.search(
+            sentence.text[verb.end() :]
+        )
         organiser = _INITIATIVE.search(sentence.text)
         count = audiences = count_sentence = None
-        for follower in sentences[position:position + 3]:
+        for follower in sentences[position : position + 3]:
             counted = _COUNT.search(follower.text)
             if counted:
                 count = int(re.sub(r"\D", "", counted.group("count")))
-                audiences = [a.strip() for a in re.split(r",|\bet\b", counted.group("who") or "") if a.strip()]
+                audiences = [
+                    a.strip()
+                    for a in re.split(r",|\bet\b", counted.group("who") or "")
+                    if a.strip()
+                ]
                 count_sentence = follower
                 break
         found.event = EventFacts(

@@ -15,10 +15,11 @@ files are written under the default base and read under the configured one.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -62,7 +63,9 @@ class Reference:
         self, query: str, variable: str, values: Iterable[Node], **bindings: Node
     ) -> list[dict[str, Node]]:
         """The rows of :meth:`select` for each value of ``variable`` in turn, together."""
-        return [row for value in values for row in self.select(query, **bindings, **{variable: value})]
+        return [
+            row for value in values for row in self.select(query, **bindings, **{variable: value})
+        ]
 
     def exists(self, iri: URIRef) -> bool:
         return bool(self.select("SELECT ?s ?p WHERE { ?s ?p ?o } LIMIT 1", s=iri))
@@ -106,10 +109,13 @@ class Reference:
         rows = self.select_each(
             "SELECT DISTINCT ?actor ?url ?host ?class WHERE { ?actor a ?class ; schema:url ?url . "
             "FILTER(CONTAINS(LCASE(STR(?url)), ?host)) }",
-            "class", AGENT_CLASSES, host=Literal(host),
+            "class",
+            AGENT_CLASSES,
+            host=Literal(host),
         )
         home = [
-            r for r in rows
+            r
+            for r in rows
             if urlsplit(str(r["url"])).netloc.lower().removeprefix("www.") == host
             and urlsplit(str(r["url"])).path in ("", "/")
         ]
@@ -121,7 +127,9 @@ class Reference:
         rows = self.select_each(
             "SELECT DISTINCT ?thing ?name ?word ?class WHERE { ?thing a ?class ; schema:name|schema:alternateName ?name . "
             "FILTER(CONTAINS(LCASE(STR(?name)), ?word)) }",
-            "class", classes, word=Literal(_first_word(name)),
+            "class",
+            classes,
+            word=Literal(_first_word(name)),
         )
         return _named(rows, name, "thing")
 
@@ -129,13 +137,17 @@ class Reference:
         """The resource of class ``cls`` whose ``schema:url`` or ``schema:contentUrl`` is ``url``."""
         rows = self.select_each(
             "SELECT DISTINCT ?thing ?url ?class WHERE { ?thing schema:url|schema:contentUrl ?url ; a ?class }",
-            "url", _variants(url), **{"class": cls},
+            "url",
+            _variants(url),
+            **{"class": cls},
         )
         return _unique(rows, "thing")
 
     def concept_by_match(self, url: str) -> URIRef | None:
         rows = self.select_each(
-            "SELECT DISTINCT ?concept ?url WHERE { ?concept skos:exactMatch ?url }", "url", _variants(url)
+            "SELECT DISTINCT ?concept ?url WHERE { ?concept skos:exactMatch ?url }",
+            "url",
+            _variants(url),
         )
         return _unique(rows, "concept")
 
@@ -155,7 +167,8 @@ class Reference:
         rows = self.select_each(
             "SELECT DISTINCT ?place ?name ?word ?class WHERE { ?place a ?class ; schema:name ?name . "
             "FILTER(CONTAINS(LCASE(STR(?name)), ?word)) }",
-            "class", [cls] if cls is not None else sorted(set(TERRITORY_WORDS.values())),
+            "class",
+            [cls] if cls is not None else sorted(set(TERRITORY_WORDS.values())),
             word=Literal(_first_word(name)),
         )
         return _named(rows, name, "place")
@@ -178,7 +191,9 @@ class Reference:
         )
         return _named(rows, name, "place")
 
-    def event_on(self, day: date, commune: URIRef | None, organiser: URIRef | None) -> URIRef | None:
+    def event_on(
+        self, day: date, commune: URIRef | None, organiser: URIRef | None
+    ) -> URIRef | None:
         """The one event of that day, in that commune, by that organiser, that is not a part
         of another such event."""
         rows = self.select(
@@ -190,13 +205,20 @@ class Reference:
         )
         candidates: dict[Node, dict[str, set]] = {}
         for row in rows:
-            facts = candidates.setdefault(row["event"], {"organizer": set(), "location": set(), "parent": set()})
+            facts = candidates.setdefault(
+                row["event"], {"organizer": set(), "location": set(), "parent": set()}
+            )
             for key in facts:
                 if key in row:
                     facts[key].add(row[key])
-        places = {place: self.within(place) for facts in candidates.values() for place in facts["location"]}
+        places = {
+            place: self.within(place)
+            for facts in candidates.values()
+            for place in facts["location"]
+        }
         kept = {
-            event for event, facts in candidates.items()
+            event
+            for event, facts in candidates.items()
             if (organiser is None or organiser in facts["organizer"])
             and (commune is None or any(commune in places[place] for place in facts["location"]))
         }
@@ -205,12 +227,21 @@ class Reference:
 
     def within(self, place: Node) -> set[Node]:
         """The place and every place that contains it."""
-        rows = self.select("SELECT DISTINCT ?outer ?place WHERE { ?place schema:containedInPlace+ ?outer }", place=place)
+        rows = self.select(
+            "SELECT DISTINCT ?outer ?place WHERE { ?place schema:containedInPlace+ ?outer }",
+            place=place,
+        )
         return {place} | {r["outer"] for r in rows}
 
     def labels(self, concept: URIRef) -> dict[str, str]:
-        rows = self.select("SELECT ?label ?concept WHERE { ?concept skos:prefLabel ?label }", concept=concept)
-        return {r["label"].language or "": str(r["label"]) for r in rows if isinstance(r.get("label"), Literal)}
+        rows = self.select(
+            "SELECT ?label ?concept WHERE { ?concept skos:prefLabel ?label }", concept=concept
+        )
+        return {
+            r["label"].language or "": str(r["label"])
+            for r in rows
+            if isinstance(r.get("label"), Literal)
+        }
 
 
 @lru_cache(maxsize=64)
@@ -260,7 +291,9 @@ def _account_key(url: str) -> str | None:
 def _same_term(a: str, b: str) -> bool:
     """Two labels of a list match when they are the same words, case, accents and a plural
     "s" aside ("élus" and "Élus", "acteurs locaux" and "Acteurs locaux")."""
-    return [w.rstrip("sx") for w in fold_name(a).split()] == [w.rstrip("sx") for w in fold_name(b).split()]
+    return [w.rstrip("sx") for w in fold_name(a).split()] == [
+        w.rstrip("sx") for w in fold_name(b).split()
+    ]
 
 
 def _stamp(root: Path) -> tuple[tuple[str, int, int], ...]:
@@ -293,7 +326,7 @@ def project_reference(base_url: str = DEFAULT_BASE, root: Path = PROJECT_ROOT) -
 def moved_node(node: Node, old: str, new: str) -> Node:
     """The IRI moved from under ``old`` to under ``new``; any other node as it is."""
     if isinstance(node, URIRef) and str(node).startswith(old):
-        return URIRef(new + str(node)[len(old):])
+        return URIRef(new + str(node)[len(old) :])
     return node
 
 

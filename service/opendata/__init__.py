@@ -12,4 +12,28 @@ from .feeds import ChangeLinks, atom_feed, change_collection, change_page, newes
 from .sitemap import SITEMAP_LIMIT
 from .void import void_graph
 
-__all__ = ["Build", "Builder", "ChangeLinks", "DATASET_KEYS", "FORMATS_BY_SUFFIX", "Links", "MAX_EVENTS", "NQUADS_GZ", "SITEMAP_LIMIT", "TRIPLE_FORMATS", "atom_feed", "calendar", "catalog_page", "change_collection", "change_page", "event_details", "graph_key", "label_of", "moment_of", "newest", "page_graph", "schema_org", "void_graph"]
+__all__ = [
+    "Build",
+    "Builder",
+    "ChangeLinks",
+    "DATASET_KEYS",
+    "FORMATS_BY_SUFFIX",
+    "Links",
+    "MAX_EVENTS",
+    "NQUADS_GZ",
+    "SITEMAP_LIMIT",
+    "TRIPLE_FORMATS",
+    "atom_feed",
+    "calendar",
+    "catalog_page",
+    "change_collection",
+    "change_page",
+    "event_details",
+    "graph_key",
+    "label_of",
+    "moment_of",
+    "newest",
+    "page_graph",
+    "schema_org",
+    "void_graph",
+]

@@ -53,22 +53,23 @@ import os
 import shutil
 import sqlite3
 import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from rdflib import URIRef
 
 from ..background import Worker, child_started
-from .catalog import CatalogFacts, CatalogModel, publisher_of
 from ..config import Config
 from ..files import sync_directory, sync_tree
-from .dumps import DUMPS_LAYOUT, Manifest, write_dumps
-from .calendars import moment_of
-from .sitemap import SITEMAP_LIMIT, Inventory, inventory
 from ..store import Store, open_snapshot, open_store
+from .calendars import moment_of
+from .catalog import CatalogFacts, CatalogModel, publisher_of
+from .dumps import DUMPS_LAYOUT, Manifest, write_dumps
+from .sitemap import SITEMAP_LIMIT, Inventory, inventory
 from .void import UnionCounter, VoidFigures, void_figures
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,7 @@ def _folder(directory: Path, generation: int) -> Path:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,13 +140,16 @@ class Build:
         return (self.finished - self.started).total_seconds()
 
     @classmethod
-    def open(cls, folder: Path, base_url: str, publisher: URIRef) -> "Build | None":
+    def open(cls, folder: Path, base_url: str, publisher: URIRef) -> Build | None:
         """The build in ``folder``; None when it is incomplete, of another layout, or made
         with other settings."""
         try:
             info = json.loads((folder / BUILD).read_text(encoding="utf-8"))
-            if (info.get("layout") != DUMPS_LAYOUT or info.get("base_url") != base_url
-                    or info.get("publisher") != str(publisher)):
+            if (
+                info.get("layout") != DUMPS_LAYOUT
+                or info.get("base_url") != base_url
+                or info.get("publisher") != str(publisher)
+            ):
                 return None
             manifest = Manifest.read(folder)
             figures = VoidFigures.from_json((folder / VOID).read_text(encoding="utf-8"))
@@ -154,10 +158,15 @@ class Build:
         except (OSError, ValueError, KeyError, TypeError, sqlite3.Error) as error:
             log.warning("build %s is not usable: %s", folder.name, error)
             return None
-        return cls(folder, int(info["generation"]),
-                   datetime.fromisoformat(info["started"]),
-                   datetime.fromisoformat(info["finished"]), manifest, figures,
-                   CatalogModel(facts, base_url, manifest, publisher))
+        return cls(
+            folder,
+            int(info["generation"]),
+            datetime.fromisoformat(info["started"]),
+            datetime.fromisoformat(info["finished"]),
+            manifest,
+            figures,
+            CatalogModel(facts, base_url, manifest, publisher),
+        )
 
     def file(self, name: str) -> Path | None:
         """A dump file of this build by its name (``all.ttl``, ``graph/x.nt.gz``)."""
@@ -180,11 +189,13 @@ class Build:
         found: dict[URIRef, str] = {}
         with self._inventory() as db:
             for start in range(0, len(wanted), 500):
-                chunk = wanted[start:start + 500]
+                chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 for iri, lastmod in db.execute(
-                        f"SELECT iri, lastmod FROM resource WHERE kind = ? AND iri IN ({marks})"
-                        " AND lastmod IS NOT NULL", [kind, *chunk]):
+                    f"SELECT iri, lastmod FROM resource WHERE kind = ? AND iri IN ({marks})"
+                    " AND lastmod IS NOT NULL",
+                    [kind, *chunk],
+                ):
                     found[URIRef(iri)] = lastmod
         return found
 
@@ -194,23 +205,30 @@ class Build:
         with self._inventory() as db:
             rows = db.execute(
                 "SELECT iri, stamp FROM resource WHERE kind = ? AND stamp IS NOT NULL"
-                " ORDER BY stamp DESC, iri DESC LIMIT ?", (kind, limit)).fetchall()
+                " ORDER BY stamp DESC, iri DESC LIMIT ?",
+                (kind, limit),
+            ).fetchall()
         return [(URIRef(iri), datetime.fromisoformat(stamp)) for iri, stamp in rows]
 
-    def listed(self, kind: str, limit: int,
-               start: str | None = None) -> list[tuple[URIRef, str | None]]:
+    def listed(
+        self, kind: str, limit: int, start: str | None = None
+    ) -> list[tuple[URIRef, str | None]]:
         """Resources of that kind by IRI, from ``start`` on, at most ``limit`` (a sitemap
         file's worth)."""
         with self._inventory() as db:
-            rows = db.execute("SELECT iri, lastmod FROM resource WHERE kind = ? AND iri >= ?"
-                              " ORDER BY iri LIMIT ?", (kind, start or "", limit)).fetchall()
+            rows = db.execute(
+                "SELECT iri, lastmod FROM resource WHERE kind = ? AND iri >= ?"
+                " ORDER BY iri LIMIT ?",
+                (kind, start or "", limit),
+            ).fetchall()
         return [(URIRef(iri), lastmod) for iri, lastmod in rows]
 
     def sitemap_files(self) -> list[SitemapFile]:
         """The sitemap files of this build, by kind then page (a few rows per kind)."""
         with self._inventory() as db:
-            rows = db.execute("SELECT kind, page, first, urls, lastmod FROM sitemap"
-                              " ORDER BY kind, page").fetchall()
+            rows = db.execute(
+                "SELECT kind, page, first, urls, lastmod FROM sitemap ORDER BY kind, page"
+            ).fetchall()
         return [SitemapFile(*row) for row in rows]
 
     def kinds(self) -> list[str]:
@@ -225,8 +243,9 @@ class Build:
 # ---------------------------------------------------------------------------------------------
 
 
-def make_build(store: Store, config: Config, folder: Path, generation: int,
-               after: datetime | None = None) -> None:
+def make_build(
+    store: Store, config: Config, folder: Path, generation: int, after: datetime | None = None
+) -> None:
     """Write every part of a build of ``store`` (which does not change meanwhile) into
     ``folder``; ``build.json`` last. ``after``: when the build before finished (this one's
     dates come later, for HTTP's one-second ``Last-Modified``)."""
@@ -237,8 +256,7 @@ def make_build(store: Store, config: Config, folder: Path, generation: int,
 
     def step(what: str) -> None:
         nonlocal clock
-        log.info("build of generation %s: %s in %.1f s", generation, what,
-                 time.monotonic() - clock)
+        log.info("build of generation %s: %s in %.1f s", generation, what, time.monotonic() - clock)
         clock = time.monotonic()
 
     counter = UnionCounter(base)
@@ -253,9 +271,15 @@ def make_build(store: Store, config: Config, folder: Path, generation: int,
     step("catalog facts")
     write_inventory(folder / INVENTORY, inventory(store, base))
     step("inventory")
-    info = {"generation": generation, "layout": DUMPS_LAYOUT, "base_url": base,
-            "publisher": str(publisher), "started": started.isoformat(),
-            "finished": monotonic_after(after).isoformat(), "peak_memory_mb": peak_memory()}
+    info = {
+        "generation": generation,
+        "layout": DUMPS_LAYOUT,
+        "base_url": base,
+        "publisher": str(publisher),
+        "started": started.isoformat(),
+        "finished": monotonic_after(after).isoformat(),
+        "peak_memory_mb": peak_memory(),
+    }
     log.info("build of generation %s: peak memory %s MB", generation, info["peak_memory_mb"])
     (folder / BUILD).write_text(json.dumps(info, indent=1), encoding="utf-8")
 
@@ -293,19 +317,25 @@ def write_inventory(path: Path, found: Inventory, limit: int = SITEMAP_LIMIT) ->
     db = sqlite3.connect(path)
     try:
         with db:
-            db.execute("CREATE TABLE resource (kind TEXT NOT NULL, iri TEXT NOT NULL,"
-                       " lastmod TEXT, stamp TEXT, PRIMARY KEY (kind, iri)) WITHOUT ROWID")
+            db.execute(
+                "CREATE TABLE resource (kind TEXT NOT NULL, iri TEXT NOT NULL,"
+                " lastmod TEXT, stamp TEXT, PRIMARY KEY (kind, iri)) WITHOUT ROWID"
+            )
             for kind, items in found.kinds.items():
-                db.executemany("INSERT OR REPLACE INTO resource VALUES (?, ?, ?, ?)",
-                               ((kind, str(iri), lastmod, _stamp(lastmod))
-                                for iri, lastmod in items))
+                db.executemany(
+                    "INSERT OR REPLACE INTO resource VALUES (?, ?, ?, ?)",
+                    ((kind, str(iri), lastmod, _stamp(lastmod)) for iri, lastmod in items),
+                )
             db.execute("CREATE INDEX resource_stamp ON resource (kind, stamp)")
-            db.execute("CREATE TABLE sitemap (kind TEXT NOT NULL, page INTEGER NOT NULL,"
-                       " first TEXT NOT NULL, urls INTEGER NOT NULL, lastmod TEXT,"
-                       " PRIMARY KEY (kind, page)) WITHOUT ROWID")
+            db.execute(
+                "CREATE TABLE sitemap (kind TEXT NOT NULL, page INTEGER NOT NULL,"
+                " first TEXT NOT NULL, urls INTEGER NOT NULL, lastmod TEXT,"
+                " PRIMARY KEY (kind, page)) WITHOUT ROWID"
+            )
             files: list[list] = []
             for kind, iri, lastmod in db.execute(
-                    "SELECT kind, iri, lastmod FROM resource ORDER BY kind, iri").fetchall():
+                "SELECT kind, iri, lastmod FROM resource ORDER BY kind, iri"
+            ).fetchall():
                 last = files[-1] if files else None
                 if last is None or last[0] != kind or last[3] >= limit:
                     page = last[1] + 1 if last is not None and last[0] == kind else 1
@@ -325,16 +355,28 @@ def _stamp(lastmod: str | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00") if moment is not None else None
 
 
-def build_process(values: dict[str, Any], snapshot: str | None, scratch: str, final: str,
-                  generation: int, after: str | None, parent: int) -> None:
+def build_process(
+    values: dict[str, Any],
+    snapshot: str | None,
+    scratch: str,
+    final: str,
+    generation: int,
+    after: str | None,
+    parent: int,
+) -> None:
     """The build process's work: build into ``scratch`` from the snapshot (or the remote
     store), then rename it to ``final``."""
     child_started(parent)
     config = Config(values)
     store = open_snapshot(Path(snapshot)) if snapshot else open_store(config)
     try:
-        make_build(store, config, Path(scratch), generation,
-                   datetime.fromisoformat(after) if after else None)
+        make_build(
+            store,
+            config,
+            Path(scratch),
+            generation,
+            datetime.fromisoformat(after) if after else None,
+        )
     finally:
         store.close()
     sync_tree(Path(scratch))  # every file of the build on disk before the rename
@@ -407,8 +449,11 @@ class Builder:
             if generation != seen:
                 seen, quiet_since = generation, now
                 pending_since = pending_since or now
-            due = (self._current is None or now - quiet_since >= self.settle
-                   or now - pending_since >= self.max_delay)
+            due = (
+                self._current is None
+                or now - quiet_since >= self.settle
+                or now - pending_since >= self.max_delay
+            )
             if not due or now < retry_at:
                 continue
             if self._build_once():
@@ -445,21 +490,37 @@ class Builder:
             log.info("open-data build of generation %s started", generation)
             exitcode = self._worker.run_child(
                 build_process,
-                (dict(self.config.values), source, str(scratch), str(final), generation,
-                 self._current.finished.isoformat() if self._current else None, os.getpid()),
-                generation, POLL_SECONDS)
+                (
+                    dict(self.config.values),
+                    source,
+                    str(scratch),
+                    str(final),
+                    generation,
+                    self._current.finished.isoformat() if self._current else None,
+                    os.getpid(),
+                ),
+                generation,
+                POLL_SECONDS,
+            )
             if exitcode is None:
                 return False
             if exitcode != 0:
-                log.error("open-data build of generation %s failed (exit code %s); the "
-                          "previous build stays served", generation, exitcode)
+                log.error(
+                    "open-data build of generation %s failed (exit code %s); the "
+                    "previous build stays served",
+                    generation,
+                    exitcode,
+                )
                 return False
             found = Build.open(final, self.base, self.publisher)
             if found is None:
                 log.error("open-data build of generation %s cannot be read", generation)
                 return False
-            log.info("open-data build of generation %s finished in %.1f s", generation,
-                     time.monotonic() - started)
+            log.info(
+                "open-data build of generation %s finished in %.1f s",
+                generation,
+                time.monotonic() - started,
+            )
             self._switch(found)
             return True
         except Exception:  # noqa: BLE001 — the builder must outlive a bad build
@@ -483,8 +544,11 @@ class Builder:
     def _finished(self) -> list[Path]:
         if not self.directory.is_dir():
             return []
-        return [e for e in self.directory.iterdir()
-                if e.is_dir() and e.name[:1] == "g" and e.name[1:].isdigit()]
+        return [
+            e
+            for e in self.directory.iterdir()
+            if e.is_dir() and e.name[:1] == "g" and e.name[1:].isdigit()
+        ]
 
     def _clean(self) -> None:
         """Remove what a crash or a kill left: scratch builds and their snapshots."""

@@ -22,16 +22,16 @@ No Flask here.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from typing import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event, vCalAddress, vText
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from ..labels import Languages, label_values, choose
+from ..labels import Languages, choose, label_values
 from ..namespaces import SDO
 from ..store import Store
 
@@ -40,12 +40,27 @@ EVENTS_PER_QUERY = 100
 #: Most events one calendar holds (a list's first ones by date, then their programmes).
 MAX_EVENTS = 2000
 
-EVENT_PROPERTIES = (SDO.name, SDO.description, SDO.startDate, SDO.endDate, SDO.eventStatus,
-                    SDO.location, SDO.organizer, SDO.about, SDO.superEvent, SDO.subEvent,
-                    SDO.position)
+EVENT_PROPERTIES = (
+    SDO.name,
+    SDO.description,
+    SDO.startDate,
+    SDO.endDate,
+    SDO.eventStatus,
+    SDO.location,
+    SDO.organizer,
+    SDO.about,
+    SDO.superEvent,
+    SDO.subEvent,
+    SDO.position,
+)
 PLACE_PROPERTIES = (SDO.name, SDO.address, SDO.containedInPlace)
-ADDRESS_PARTS = (SDO.streetAddress, SDO.postalCode, SDO.addressLocality, SDO.addressRegion,
-                 SDO.addressCountry)
+ADDRESS_PARTS = (
+    SDO.streetAddress,
+    SDO.postalCode,
+    SDO.addressLocality,
+    SDO.addressRegion,
+    SDO.addressCountry,
+)
 STATUS = {
     SDO.EventScheduled: "CONFIRMED",
     SDO.EventRescheduled: "CONFIRMED",
@@ -114,8 +129,12 @@ def event_details(store: Store, iris: Iterable[URIRef], with_programme: bool = T
         found = _read_events(store, batch)
         events.update(found)
         if with_programme:
-            todo += [c for info in found.values() for c in info.children
-                     if c not in events and c not in todo]
+            todo += [
+                c
+                for info in found.values()
+                for c in info.children
+                if c not in events and c not in todo
+            ]
     places = _read_places(store, {p for info in events.values() for p in info.places})
     named = {p for place in places.values() for p in place.within}
     named |= {o for info in events.values() for o in info.organizers + info.themes}
@@ -174,7 +193,7 @@ def _read_places(store: Store, iris: set[URIRef]) -> dict[URIRef, Place]:
     places: dict[URIRef, Place] = {iri: Place(iri) for iri in iris}
     ordered = sorted(iris, key=str)
     for start in range(0, len(ordered), EVENTS_PER_QUERY):
-        batch = ordered[start:start + EVENTS_PER_QUERY]
+        batch = ordered[start : start + EVENTS_PER_QUERY]
         for row in store.select(
             f"""SELECT ?l ?p ?o WHERE {{ VALUES ?l {{ {_values(batch)} }} ?l ?p ?o .
                   FILTER(?p IN ({_in(PLACE_PROPERTIES)})) }}"""
@@ -208,8 +227,8 @@ def moment_of(text: str | None) -> datetime | None:
     except ValueError:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def _day_or_moment(value: Literal | None) -> date | datetime | None:
@@ -249,9 +268,15 @@ def _text(values: list[Literal], langs: Languages) -> str | None:
     return str(best) if best is not None else None
 
 
-def calendar(details: Details, order: Iterable[URIRef], langs: Languages,
-             page_url: Callable[[URIRef], str], stamps: Callable[[URIRef], datetime],
-             name: str, description: str) -> bytes:
+def calendar(
+    details: Details,
+    order: Iterable[URIRef],
+    langs: Languages,
+    page_url: Callable[[URIRef], str],
+    stamps: Callable[[URIRef], datetime],
+    name: str,
+    description: str,
+) -> bytes:
     """A ``VCALENDAR`` of the events in ``order`` (then their programmes), as bytes.
 
     ``page_url`` gives an event's page on this host; ``stamps`` when its description last
@@ -271,8 +296,11 @@ def calendar(details: Details, order: Iterable[URIRef], langs: Languages,
             continue
         written.add(iri)
         info = details.events[iri]
-        queue[0:0] = [c for c in sorted(info.children, key=lambda c: _programme_key(details, c))
-                      if c not in written]
+        queue[0:0] = [
+            c
+            for c in sorted(info.children, key=lambda c: _programme_key(details, c))
+            if c not in written
+        ]
         event = vevent(details, info, langs, page_url(iri), stamps(iri))
         if event is not None:
             cal.add_component(event)
@@ -286,15 +314,16 @@ def _programme_key(details: Details, iri: URIRef) -> tuple:
     return (str(info.start or "9999"), info.position or 0.0, str(iri))
 
 
-def vevent(details: Details, info: EventInfo, langs: Languages, url: str,
-           stamp: datetime) -> Event | None:
+def vevent(
+    details: Details, info: EventInfo, langs: Languages, url: str, stamp: datetime
+) -> Event | None:
     start = _day_or_moment(info.start)
     if start is None:
         return None
     event = Event()
     event.add("uid", str(info.iri))
-    event.add("dtstamp", stamp.astimezone(timezone.utc))
-    event.add("last-modified", stamp.astimezone(timezone.utc))
+    event.add("dtstamp", stamp.astimezone(UTC))
+    event.add("last-modified", stamp.astimezone(UTC))
     event.add("summary", _text(info.names, langs) or str(info.iri))
     event.add("dtstart", start)
     end = _day_or_moment(info.end)
@@ -334,5 +363,13 @@ def vevent(details: Details, info: EventInfo, langs: Languages, url: str,
     return event
 
 
-__all__ = ["Details", "EventInfo", "MAX_EVENTS", "calendar", "event_details", "location_text",
-           "moment_of", "vevent"]
+__all__ = [
+    "Details",
+    "EventInfo",
+    "MAX_EVENTS",
+    "calendar",
+    "event_details",
+    "location_text",
+    "moment_of",
+    "vevent",
+]

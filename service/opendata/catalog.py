@@ -39,9 +39,10 @@ from __future__ import annotations
 
 import bisect
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from typing import Any, Iterable
+from datetime import UTC, date, datetime
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -49,15 +50,17 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XS
 from rdflib.term import Node
 from rdflib.util import from_n3
 
-from .dumps import DATASET_KEYS, NQUADS_GZ, TRIPLE_FORMATS, DumpFormat, Manifest, graph_key
 from ..errors import BadRequest
-from ..writes import history_graph
 from ..labels import LABEL_PROPERTIES, Languages, label_values
 from ..namespaces import HYDRA, IGEO, LICENCE, PREFIXES, SDO, SPDX, VCARD
 from ..store import Store
+from ..writes import history_graph
+from .dumps import DATASET_KEYS, NQUADS_GZ, TRIPLE_FORMATS, DumpFormat, Manifest, graph_key
 
-LICENCE_LABELS = (Literal("Licence Ouverte / Open Licence version 2.0", lang="fr"),
-                  Literal("Open Licence version 2.0 (Etalab)", lang="en"))
+LICENCE_LABELS = (
+    Literal("Licence Ouverte / Open Licence version 2.0", lang="fr"),
+    Literal("Open Licence version 2.0 (Etalab)", lang="en"),
+)
 #: The EU's authority tables, as DCAT-AP asks: themes, file types, languages, countries,
 #: frequencies (https://op.europa.eu/en/web/eu-vocabularies/authority-tables).
 EU = "http://publications.europa.eu/resource/authority/"
@@ -76,18 +79,23 @@ EU_THEMES: dict[str, tuple[str, str]] = {
     "GOVE": ("Gouvernement et secteur public", "Government and public sector"),
 }
 #: dct:format of each dump format, from the EU file-type table.
-FILE_TYPES: dict[str, str] = {"ttl": "RDF_TURTLE", "nt.gz": "RDF_N_TRIPLES",
-                              "jsonld": "JSON_LD", "nq.gz": "RDF_N_QUADS"}
+FILE_TYPES: dict[str, str] = {
+    "ttl": "RDF_TURTLE",
+    "nt.gz": "RDF_N_TRIPLES",
+    "jsonld": "JSON_LD",
+    "nq.gz": "RDF_N_QUADS",
+}
 FORMAT_TITLES: dict[str, tuple[str, str]] = {
     "ttl": ("Turtle", "Turtle"),
     "nt.gz": ("N-Triples (compressé gzip)", "N-Triples (gzip-compressed)"),
     "jsonld": ("JSON-LD", "JSON-LD"),
-    "nq.gz": ("N-Quads avec les graphes nommés (compressé gzip)",
-              "N-Quads with the named graphs (gzip-compressed)"),
+    "nq.gz": (
+        "N-Quads avec les graphes nommés (compressé gzip)",
+        "N-Quads with the named graphs (gzip-compressed)",
+    ),
 }
 
-BASE_KEYWORDS = (("médiation sociale", "social mediation"),
-                 ("données liées", "linked data"))
+BASE_KEYWORDS = (("médiation sociale", "social mediation"), ("données liées", "linked data"))
 
 
 @dataclass(frozen=True)
@@ -103,70 +111,93 @@ class MainDataset:
     dated: bool = False  # its temporal coverage is its events'
 
 
-MAIN_DATASETS: dict[str, MainDataset] = {d.key: d for d in (
-    MainDataset(
-        "all",
-        ("Médiation sociale : toutes les données liées",
-         "Social mediation: all the linked data"),
-        ("Toutes les données du service : événements de la médiation sociale (journées, "
-         "ateliers, séances), acteurs et leurs rôles, thèmes, lieux et territoires, "
-         "vocabulaire et référentiels, sources et historique des modifications.",
-         "All the service's data: events of social mediation (days, workshops, sessions), "
-         "actors and their roles, themes, places and territories, vocabulary and concept "
-         "schemes, sources and the history of changes."),
-        ("SOCI", "REGI", "GOVE"),
-        (("événements", "events"), ("politique de la ville", "urban policy")),
-        "/", dated=True),
-    MainDataset(
-        "events",
-        ("Événements de la médiation sociale", "Events of social mediation"),
-        ("Journées régionales, séances plénières, ateliers et cycles d'événements de la "
-         "médiation sociale, avec leurs dates, lieux, organisateurs, participants et "
-         "apports.",
-         "Regional days, plenary sessions, workshops and series of events of social "
-         "mediation, with their dates, places, organisers, participants and findings."),
-        ("SOCI",),
-        (("événements", "events"), ("ateliers", "workshops")),
-        "/events", dated=True),
-    MainDataset(
-        "actors",
-        ("Acteurs de la médiation sociale", "Actors of social mediation"),
-        ("Personnes et organisations de la médiation sociale : associations, collectifs de "
-         "médiateurs, services de l'État, collectivités.",
-         "People and organisations of social mediation: associations, collectives of "
-         "mediators, State services, local authorities."),
-        ("SOCI", "GOVE"),
-        (("acteurs", "actors"), ("associations", "associations")),
-        "/actors"),
-    MainDataset(
-        "places",
-        ("Lieux et territoires", "Places and territories"),
-        ("Lieux d'accueil et territoires administratifs (régions, départements, "
-         "intercommunalités, communes) avec leurs codes officiels géographiques (INSEE).",
-         "Venues and administrative territories (regions, départements, "
-         "inter-municipalities, municipalities) with their official geographic codes "
-         "(INSEE)."),
-        ("REGI",),
-        (("territoires", "territories"), ("code officiel géographique", "INSEE codes")),
-        "/places"),
-    MainDataset(
-        "vocabulary",
-        ("Vocabulaire et référentiels de la médiation sociale",
-         "Social mediation vocabulary and concept schemes"),
-        ("Le vocabulaire RDF de la médiation sociale (classes et propriétés alignées sur "
-         "schema.org) et ses référentiels SKOS : thèmes, rôles, publics, missions.",
-         "The RDF vocabulary of social mediation (classes and properties aligned to "
-         "schema.org) and its SKOS concept schemes: themes, roles, audiences, missions."),
-        ("SOCI",),
-        (("vocabulaire", "vocabulary"), ("référentiels", "concept schemes")),
-        "/def"),
-)}
+MAIN_DATASETS: dict[str, MainDataset] = {
+    d.key: d
+    for d in (
+        MainDataset(
+            "all",
+            (
+                "Médiation sociale : toutes les données liées",
+                "Social mediation: all the linked data",
+            ),
+            (
+                "Toutes les données du service : événements de la médiation sociale (journées, "
+                "ateliers, séances), acteurs et leurs rôles, thèmes, lieux et territoires, "
+                "vocabulaire et référentiels, sources et historique des modifications.",
+                "All the service's data: events of social mediation (days, workshops, sessions), "
+                "actors and their roles, themes, places and territories, vocabulary and concept "
+                "schemes, sources and the history of changes.",
+            ),
+            ("SOCI", "REGI", "GOVE"),
+            (("événements", "events"), ("politique de la ville", "urban policy")),
+            "/",
+            dated=True,
+        ),
+        MainDataset(
+            "events",
+            ("Événements de la médiation sociale", "Events of social mediation"),
+            (
+                "Journées régionales, séances plénières, ateliers et cycles d'événements de la "
+                "médiation sociale, avec leurs dates, lieux, organisateurs, participants et "
+                "apports.",
+                "Regional days, plenary sessions, workshops and series of events of social "
+                "mediation, with their dates, places, organisers, participants and findings.",
+            ),
+            ("SOCI",),
+            (("événements", "events"), ("ateliers", "workshops")),
+            "/events",
+            dated=True,
+        ),
+        MainDataset(
+            "actors",
+            ("Acteurs de la médiation sociale", "Actors of social mediation"),
+            (
+                "Personnes et organisations de la médiation sociale : associations, collectifs de "
+                "médiateurs, services de l'État, collectivités.",
+                "People and organisations of social mediation: associations, collectives of "
+                "mediators, State services, local authorities.",
+            ),
+            ("SOCI", "GOVE"),
+            (("acteurs", "actors"), ("associations", "associations")),
+            "/actors",
+        ),
+        MainDataset(
+            "places",
+            ("Lieux et territoires", "Places and territories"),
+            (
+                "Lieux d'accueil et territoires administratifs (régions, départements, "
+                "intercommunalités, communes) avec leurs codes officiels géographiques (INSEE).",
+                "Venues and administrative territories (regions, départements, "
+                "inter-municipalities, municipalities) with their official geographic codes "
+                "(INSEE).",
+            ),
+            ("REGI",),
+            (("territoires", "territories"), ("code officiel géographique", "INSEE codes")),
+            "/places",
+        ),
+        MainDataset(
+            "vocabulary",
+            (
+                "Vocabulaire et référentiels de la médiation sociale",
+                "Social mediation vocabulary and concept schemes",
+            ),
+            (
+                "Le vocabulaire RDF de la médiation sociale (classes et propriétés alignées sur "
+                "schema.org) et ses référentiels SKOS : thèmes, rôles, publics, missions.",
+                "The RDF vocabulary of social mediation (classes and properties aligned to "
+                "schema.org) and its SKOS concept schemes: themes, roles, audiences, missions.",
+            ),
+            ("SOCI",),
+            (("vocabulaire", "vocabulary"), ("référentiels", "concept schemes")),
+            "/def",
+        ),
+    )
+}
 
 #: What a graph may say of itself, by fact.
 GRAPH_TITLES = (DCTERMS.title, SDO.name, RDFS.label, SKOS.prefLabel)
 GRAPH_DESCRIPTIONS = (DCTERMS.description, SDO.description, SKOS.definition, RDFS.comment)
-ISSUED = (DCTERMS.issued, DCTERMS.created, SDO.dateCreated, SDO.datePublished,
-          PROV.generatedAtTime)
+ISSUED = (DCTERMS.issued, DCTERMS.created, SDO.dateCreated, SDO.datePublished, PROV.generatedAtTime)
 MODIFIED = (DCTERMS.modified, SDO.dateModified)
 SOURCES = (DCTERMS.source, PROV.wasDerivedFrom)
 #: Documents a graph may hold whose names name the graph (a vocabulary, a concept scheme).
@@ -188,9 +219,9 @@ class Moment:
     literal: Literal = field(compare=False)
 
     @classmethod
-    def of(cls, value: Any) -> "Moment | None":
+    def of(cls, value: Any) -> Moment | None:
         if isinstance(value, datetime):
-            value = value.astimezone(timezone.utc).replace(microsecond=0)
+            value = value.astimezone(UTC).replace(microsecond=0)
             text = value.isoformat().replace("+00:00", "Z")
             return cls(value, Literal(text, datatype=XSD.dateTime, normalize=False))
         if not isinstance(value, Literal):
@@ -199,15 +230,16 @@ class Moment:
         try:
             if len(text) == 10:
                 day = date.fromisoformat(text)
-                return cls(datetime(day.year, day.month, day.day, tzinfo=timezone.utc),
-                           Literal(text, datatype=XSD.date))
+                return cls(
+                    datetime(day.year, day.month, day.day, tzinfo=UTC),
+                    Literal(text, datatype=XSD.date),
+                )
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             return None
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
-        return cls(moment.astimezone(timezone.utc),
-                   Literal(text, datatype=XSD.dateTime, normalize=False))
+            moment = moment.replace(tzinfo=UTC)
+        return cls(moment.astimezone(UTC), Literal(text, datatype=XSD.dateTime, normalize=False))
 
 
 def _earliest(moments: Iterable[Moment | None]) -> Moment | None:
@@ -277,11 +309,14 @@ class CatalogFacts:
         self.codes: dict[URIRef, Node] = {}
 
     @classmethod
-    def gather(cls, store: Store, base_url: str, manifest: Manifest,
-               publisher: URIRef) -> "CatalogFacts":
+    def gather(
+        cls, store: Store, base_url: str, manifest: Manifest, publisher: URIRef
+    ) -> CatalogFacts:
         """The facts of the graphs the build dumped (a build's copy of the store)."""
-        graphs = sorted((URIRef(f"{base_url}{key}") for key in manifest.triples
-                         if key.startswith("graph/")), key=str)
+        graphs = sorted(
+            (URIRef(f"{base_url}{key}") for key in manifest.triples if key.startswith("graph/")),
+            key=str,
+        )
         found = cls(graphs)
         found._gather(store, base_url, publisher)
         return found
@@ -291,8 +326,9 @@ class CatalogFacts:
         known = set(self.facts)
         for row in store.select(
             f"""SELECT ?g ?p ?o WHERE {{
-                  VALUES ?p {{ {_values(GRAPH_TITLES + GRAPH_DESCRIPTIONS + ISSUED + MODIFIED
-                                        + SOURCES)} }}
+                  VALUES ?p {{ {
+                _values(GRAPH_TITLES + GRAPH_DESCRIPTIONS + ISSUED + MODIFIED + SOURCES)
+            } }}
                   GRAPH ?g {{ ?g ?p ?o }} }}"""
         ):
             if row["g"] in known:
@@ -303,8 +339,9 @@ class CatalogFacts:
             f"""SELECT ?g ?p ?o WHERE {{
                   VALUES ?t {{ {_values(DOCUMENT_TYPES)} }}
                   GRAPH ?g {{ ?d a ?t ; ?p ?o }}
-                  FILTER(?p IN ({", ".join(p.n3() for p in GRAPH_TITLES + GRAPH_DESCRIPTIONS
-                                           + ISSUED + MODIFIED)})) }}"""
+                  FILTER(?p IN ({
+                ", ".join(p.n3() for p in GRAPH_TITLES + GRAPH_DESCRIPTIONS + ISSUED + MODIFIED)
+            })) }}"""
         ):
             if row["g"] in known:
                 _add_fact(documents.setdefault(row["g"], GraphFacts()), row["p"], row["o"])
@@ -319,7 +356,7 @@ class CatalogFacts:
             facts.descriptions = _unique(facts.descriptions)
         # Writes: the last one that changed each graph; the history graph's own span.
         for row in store.select(
-            f"""PREFIX prov: <{PREFIXES['prov']}>
+            f"""PREFIX prov: <{PREFIXES["prov"]}>
                 SELECT ?g (MAX(?t) AS ?last) WHERE {{
                   GRAPH {history.n3()} {{ ?c <https://www.w3.org/ns/activitystreams#target> ?g ;
                                              prov:endedAtTime ?t }} }} GROUP BY ?g"""
@@ -328,7 +365,7 @@ class CatalogFacts:
                 self.facts[row["g"]].written = Moment.of(row["last"])
         if history in known:
             rows = store.select(
-                f"""PREFIX prov: <{PREFIXES['prov']}>
+                f"""PREFIX prov: <{PREFIXES["prov"]}>
                     SELECT (MIN(?t) AS ?first) (MAX(?t) AS ?last) WHERE {{
                       GRAPH {history.n3()} {{ ?c a prov:Activity ; prov:endedAtTime ?t }} }}"""
             )
@@ -365,19 +402,37 @@ class CatalogFacts:
                 facts.themes.add(row["t"])
         # Names of what the datasets point at: publisher, régions, themes, schemes.
         self.regions = sorted({r for f in self.facts.values() for r in f.regions}, key=str)
-        self.schemes = [row["s"] for row in store.select(
-            f"""SELECT DISTINCT ?s WHERE {{ ?s a {SKOS.ConceptScheme.n3()}
-                  FILTER(STRSTARTS(STR(?s), {Literal(base + 'id/scheme/').n3()})) }}
-                ORDER BY ?s LIMIT 200""")]
-        named = {publisher, *self.regions, *self.schemes,
-                 *(t for f in self.facts.values() for t in f.themes)}
+        self.schemes = [
+            row["s"]
+            for row in store.select(
+                f"""SELECT DISTINCT ?s WHERE {{ ?s a {SKOS.ConceptScheme.n3()}
+                  FILTER(STRSTARTS(STR(?s), {Literal(base + "id/scheme/").n3()})) }}
+                ORDER BY ?s LIMIT 200"""
+            )
+        ]
+        named = {
+            publisher,
+            *self.regions,
+            *self.schemes,
+            *(t for f in self.facts.values() for t in f.themes),
+        }
         self.names = _names(store, named)
-        self.insee = {row["r"]: row["o"] for row in store.select(
-            f"""SELECT ?r ?o WHERE {{ VALUES ?r {{ {_values(self.regions)} }}
-                  ?r {RDFS.seeAlso.n3()} ?o }}""") if self.regions}
-        self.codes = {row["r"]: row["o"] for row in store.select(
-            f"""SELECT ?r ?o WHERE {{ VALUES ?r {{ {_values(self.regions)} }}
-                  ?r {IGEO.codeINSEE.n3()} ?o }}""") if self.regions}
+        self.insee = {
+            row["r"]: row["o"]
+            for row in store.select(
+                f"""SELECT ?r ?o WHERE {{ VALUES ?r {{ {_values(self.regions)} }}
+                  ?r {RDFS.seeAlso.n3()} ?o }}"""
+            )
+            if self.regions
+        }
+        self.codes = {
+            row["r"]: row["o"]
+            for row in store.select(
+                f"""SELECT ?r ?o WHERE {{ VALUES ?r {{ {_values(self.regions)} }}
+                  ?r {IGEO.codeINSEE.n3()} ?o }}"""
+            )
+            if self.regions
+        }
 
     # -- kept with the build --------------------------------------------------------------------
 
@@ -388,25 +443,35 @@ class CatalogFacts:
         def moment(value: Moment | None) -> str | None:
             return value.literal.n3() if value is not None else None
 
-        return json.dumps({
-            "graphs": terms(self.graphs),
-            "facts": {g.n3(): {
-                "titles": terms(f.titles), "descriptions": terms(f.descriptions),
-                "issued": moment(f.issued), "modified": moment(f.modified),
-                "written": moment(f.written), "start": f.start, "end": f.end,
-                "regions": terms(sorted(f.regions, key=str)),
-                "themes": terms(sorted(f.themes, key=str)),
-                "sources": terms(sorted(f.sources, key=str)),
-            } for g, f in self.facts.items()},
-            "regions": terms(self.regions),
-            "schemes": terms(self.schemes),
-            "names": {node.n3(): terms(values) for node, values in self.names.items()},
-            "insee": {node.n3(): value.n3() for node, value in self.insee.items()},
-            "codes": {node.n3(): value.n3() for node, value in self.codes.items()},
-        }, ensure_ascii=False)
+        return json.dumps(
+            {
+                "graphs": terms(self.graphs),
+                "facts": {
+                    g.n3(): {
+                        "titles": terms(f.titles),
+                        "descriptions": terms(f.descriptions),
+                        "issued": moment(f.issued),
+                        "modified": moment(f.modified),
+                        "written": moment(f.written),
+                        "start": f.start,
+                        "end": f.end,
+                        "regions": terms(sorted(f.regions, key=str)),
+                        "themes": terms(sorted(f.themes, key=str)),
+                        "sources": terms(sorted(f.sources, key=str)),
+                    }
+                    for g, f in self.facts.items()
+                },
+                "regions": terms(self.regions),
+                "schemes": terms(self.schemes),
+                "names": {node.n3(): terms(values) for node, values in self.names.items()},
+                "insee": {node.n3(): value.n3() for node, value in self.insee.items()},
+                "codes": {node.n3(): value.n3() for node, value in self.codes.items()},
+            },
+            ensure_ascii=False,
+        )
 
     @classmethod
-    def from_json(cls, text: str) -> "CatalogFacts":
+    def from_json(cls, text: str) -> CatalogFacts:
         data = json.loads(text)
 
         def term(value: str) -> Any:
@@ -421,11 +486,17 @@ class CatalogFacts:
         found = cls(terms(data["graphs"]))
         for key, item in data["facts"].items():
             found.facts[term(key)] = GraphFacts(
-                titles=terms(item["titles"]), descriptions=terms(item["descriptions"]),
-                issued=moment(item["issued"]), modified=moment(item["modified"]),
-                written=moment(item["written"]), start=item["start"], end=item["end"],
-                regions=set(terms(item["regions"])), themes=set(terms(item["themes"])),
-                sources=set(terms(item["sources"])))
+                titles=terms(item["titles"]),
+                descriptions=terms(item["descriptions"]),
+                issued=moment(item["issued"]),
+                modified=moment(item["modified"]),
+                written=moment(item["written"]),
+                start=item["start"],
+                end=item["end"],
+                regions=set(terms(item["regions"])),
+                themes=set(terms(item["themes"])),
+                sources=set(terms(item["sources"])),
+            )
         found.regions = terms(data["regions"])
         found.schemes = terms(data["schemes"])
         found.names = {term(k): terms(v) for k, v in data["names"].items()}
@@ -438,8 +509,7 @@ class CatalogModel:
     """Every dataset of the catalog and the facts about them, for one build: made once per
     build from its kept facts and manifest, without the store; a page only slices it."""
 
-    def __init__(self, facts: CatalogFacts, base_url: str, manifest: Manifest,
-                 publisher: URIRef):
+    def __init__(self, facts: CatalogFacts, base_url: str, manifest: Manifest, publisher: URIRef):
         self.base = base_url
         self.generation = manifest.generation
         self.manifest = manifest
@@ -447,10 +517,12 @@ class CatalogModel:
         self.iri = URIRef(base_url + "catalog")
         self.service = URIRef(base_url + "sparql")
         graphs = facts.graphs
-        self.entries: list[CatalogEntry] = [CatalogEntry(self.dataset_iri(k), k) for k in DATASET_KEYS]
+        self.entries: list[CatalogEntry] = [
+            CatalogEntry(self.dataset_iri(k), k) for k in DATASET_KEYS
+        ]
         self.entries += [CatalogEntry(g, "graph/" + str(graph_key(g, base_url)), g) for g in graphs]
         self._positions = {e.identifier: i for i, e in enumerate(self.entries)}
-        self._graph_ids = [e.identifier for e in self.entries[len(DATASET_KEYS):]]
+        self._graph_ids = [e.identifier for e in self.entries[len(DATASET_KEYS) :]]
         self.facts = facts.facts
         self.regions = facts.regions
         self.schemes = facts.schemes
@@ -458,7 +530,8 @@ class CatalogModel:
         self.insee = facts.insee
         self.codes = facts.codes
         self.publisher_names = self.names.get(publisher) or [
-            Literal("Équipe des données liées de la médiation sociale", lang="fr")]
+            Literal("Équipe des données liées de la médiation sociale", lang="fr")
+        ]
 
     def dataset_iri(self, key: str) -> URIRef:
         return URIRef(f"{self.base}catalog#{key}")
@@ -468,22 +541,26 @@ class CatalogModel:
     def graphs_of(self, entry: CatalogEntry) -> list[URIRef]:
         if entry.graph is not None:
             return [entry.graph]
-        return [URIRef(g) for g in self.manifest.graphs.get(entry.key, []) if URIRef(g) in self.facts]
+        return [
+            URIRef(g) for g in self.manifest.graphs.get(entry.key, []) if URIRef(g) in self.facts
+        ]
 
     def issued(self, entry: CatalogEntry) -> Moment | None:
         return _earliest(self.facts[g].issued for g in self.graphs_of(entry))
 
     def modified(self, entry: CatalogEntry) -> Moment | None:
         graphs = self.graphs_of(entry)
-        latest = _latest([m for g in graphs
-                          for m in (self.facts[g].modified, self.facts[g].written)])
+        latest = _latest(
+            [m for g in graphs for m in (self.facts[g].modified, self.facts[g].written)]
+        )
         return latest or self.issued(entry)
 
     def period(self, entry: CatalogEntry) -> tuple[str, str] | None:
         if entry.graph is None and not MAIN_DATASETS[entry.key].dated:
             return None
-        spans = [(f.start, f.end) for g in self.graphs_of(entry)
-                 if (f := self.facts[g]).start and f.end]
+        spans = [
+            (f.start, f.end) for g in self.graphs_of(entry) if (f := self.facts[g]).start and f.end
+        ]
         if not spans:
             return None
         return min(s for s, _ in spans), max(e for _, e in spans)
@@ -544,8 +621,9 @@ def _names(store: Store, nodes: set[URIRef]) -> dict[URIRef, list[Literal]]:
     found: dict[URIRef, list[Literal]] = {}
     for node, pairs in label_values(store, nodes).items():
         for prop in LABEL_PROPERTIES:
-            values = sorted((v for p, v in pairs if p == prop),
-                            key=lambda v: (v.language or "", str(v)))
+            values = sorted(
+                (v for p, v in pairs if p == prop), key=lambda v: (v.language or "", str(v))
+            )
             if values:
                 found[node] = _unique(values)
                 break
@@ -646,7 +724,7 @@ class CatalogPage:
 
 def catalog_page(model: CatalogModel, links: Links, after: str | None, size: int) -> CatalogPage:
     start = model.start_after(after)
-    entries = model.entries[start:start + size]
+    entries = model.entries[start : start + size]
     return CatalogPage(model, links, [dataset_view(model, e) for e in entries], start, size, after)
 
 
@@ -654,43 +732,82 @@ def dataset_view(model: CatalogModel, entry: CatalogEntry) -> DatasetView:
     if entry.graph is None:
         spec = MAIN_DATASETS[entry.key]
         titles = [Literal(spec.title[0], lang="fr"), Literal(spec.title[1], lang="en")]
-        descriptions = [Literal(spec.description[0], lang="fr"),
-                        Literal(spec.description[1], lang="en")]
+        descriptions = [
+            Literal(spec.description[0], lang="fr"),
+            Literal(spec.description[1], lang="en"),
+        ]
         formats = TRIPLE_FORMATS + ((NQUADS_GZ,) if entry.key == "all" else ())
         distributions = [_distribution_of(model, entry.key, entry.key, fmt) for fmt in formats]
-        keywords = [Literal(pair[i], lang=lang) for pair in BASE_KEYWORDS + spec.keywords
-                    for i, lang in ((0, "fr"), (1, "en"))]
-        return DatasetView(entry, titles, descriptions, model.issued(entry), model.modified(entry),
-                           model.period(entry), model.regions_of(entry), [], spec.themes,
-                           keywords, spec.landing, distributions, [])
+        keywords = [
+            Literal(pair[i], lang=lang)
+            for pair in BASE_KEYWORDS + spec.keywords
+            for i, lang in ((0, "fr"), (1, "en"))
+        ]
+        return DatasetView(
+            entry,
+            titles,
+            descriptions,
+            model.issued(entry),
+            model.modified(entry),
+            model.period(entry),
+            model.regions_of(entry),
+            [],
+            spec.themes,
+            keywords,
+            spec.landing,
+            distributions,
+            [],
+        )
     facts = model.facts[entry.graph]
     name = entry.key.removeprefix("graph/")
-    titles = facts.titles or [Literal(f"Graphe nommé « {name} »", lang="fr"),
-                              Literal(f"Named graph “{name}”", lang="en")]
+    titles = facts.titles or [
+        Literal(f"Graphe nommé « {name} »", lang="fr"),
+        Literal(f"Named graph “{name}”", lang="en"),
+    ]
     descriptions = facts.descriptions or [
-        Literal(f"Les données du graphe nommé {entry.graph}, telles que le service les tient.",
-                lang="fr"),
-        Literal(f"The data of the named graph {entry.graph}, as the service holds it.", lang="en")]
+        Literal(
+            f"Les données du graphe nommé {entry.graph}, telles que le service les tient.",
+            lang="fr",
+        ),
+        Literal(f"The data of the named graph {entry.graph}, as the service holds it.", lang="en"),
+    ]
     fragment = quote(name, safe="")
-    distributions = [_distribution_of(model, entry.key, f"graph-{fragment}", fmt)
-                     for fmt in TRIPLE_FORMATS]
-    keywords = [Literal(pair[i], lang=lang) for pair in BASE_KEYWORDS
-                for i, lang in ((0, "fr"), (1, "en"))]
-    return DatasetView(entry, titles, descriptions, model.issued(entry), model.modified(entry),
-                       model.period(entry), model.regions_of(entry),
-                       sorted(facts.themes, key=str), ("SOCI",), keywords, f"/graph/{name}",
-                       distributions, sorted(facts.sources, key=str))
+    distributions = [
+        _distribution_of(model, entry.key, f"graph-{fragment}", fmt) for fmt in TRIPLE_FORMATS
+    ]
+    keywords = [
+        Literal(pair[i], lang=lang) for pair in BASE_KEYWORDS for i, lang in ((0, "fr"), (1, "en"))
+    ]
+    return DatasetView(
+        entry,
+        titles,
+        descriptions,
+        model.issued(entry),
+        model.modified(entry),
+        model.period(entry),
+        model.regions_of(entry),
+        sorted(facts.themes, key=str),
+        ("SOCI",),
+        keywords,
+        f"/graph/{name}",
+        distributions,
+        sorted(facts.sources, key=str),
+    )
 
 
-def _distribution_of(model: CatalogModel, dataset: str, fragment: str,
-                     fmt: DumpFormat) -> Distribution:
+def _distribution_of(
+    model: CatalogModel, dataset: str, fragment: str, fmt: DumpFormat
+) -> Distribution:
     """A dataset's dump in ``fmt``, with the size, checksum and triples of the build's file."""
     record = model.manifest.file(dataset, fmt.suffix)
     return Distribution(
-        URIRef(f"{model.base}catalog#{fragment}-{fmt.suffix.replace('.', '-')}"), fmt,
+        URIRef(f"{model.base}catalog#{fragment}-{fmt.suffix.replace('.', '-')}"),
+        fmt,
         f"/dumps/{dataset}.{fmt.suffix}",
-        record.bytes if record else None, record.sha256 if record else None,
-        record.triples if record else None)
+        record.bytes if record else None,
+        record.sha256 if record else None,
+        record.triples if record else None,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -721,18 +838,44 @@ def page_graph(page: CatalogPage, contact_email: str = "") -> Graph:
     add = graph.add
     add((catalog, RDF.type, DCAT.Catalog))
     add((catalog, RDF.type, HYDRA.Collection))
-    add((catalog, DCTERMS.title, Literal("Catalogue des données liées de la médiation sociale",
-                                         lang="fr")))
-    add((catalog, DCTERMS.title, Literal("Catalog of the linked data of social mediation",
-                                         lang="en")))
-    add((catalog, DCTERMS.description, Literal(
-        "Les jeux de données du service de données liées de la médiation sociale : le tout, ses "
-        "parties (événements, acteurs, territoires, vocabulaire) et chaque source, avec leurs "
-        "fichiers à télécharger et le point d'accès SPARQL.", lang="fr")))
-    add((catalog, DCTERMS.description, Literal(
-        "The datasets of the social mediation linked-data service: the whole, its parts "
-        "(events, actors, territories, vocabulary) and each source, with their files to "
-        "download and the SPARQL endpoint.", lang="en")))
+    add(
+        (
+            catalog,
+            DCTERMS.title,
+            Literal("Catalogue des données liées de la médiation sociale", lang="fr"),
+        )
+    )
+    add(
+        (
+            catalog,
+            DCTERMS.title,
+            Literal("Catalog of the linked data of social mediation", lang="en"),
+        )
+    )
+    add(
+        (
+            catalog,
+            DCTERMS.description,
+            Literal(
+                "Les jeux de données du service de données liées de la médiation sociale : le tout, ses "
+                "parties (événements, acteurs, territoires, vocabulaire) et chaque source, avec leurs "
+                "fichiers à télécharger et le point d'accès SPARQL.",
+                lang="fr",
+            ),
+        )
+    )
+    add(
+        (
+            catalog,
+            DCTERMS.description,
+            Literal(
+                "The datasets of the social mediation linked-data service: the whole, its parts "
+                "(events, actors, territories, vocabulary) and each source, with their files to "
+                "download and the SPARQL endpoint.",
+                lang="en",
+            ),
+        )
+    )
     add((catalog, DCTERMS.identifier, Literal(str(catalog))))
     _agent(graph, model)
     add((catalog, DCTERMS.publisher, model.publisher))
@@ -823,8 +966,9 @@ def _theme(graph: Graph, node: URIRef, theme: URIRef, labels: Iterable[Literal])
     _labels(graph, theme, SKOS.prefLabel, labels)
 
 
-def _dataset(graph: Graph, model: CatalogModel, links: Links, view: DatasetView,
-             contact: URIRef) -> None:
+def _dataset(
+    graph: Graph, model: CatalogModel, links: Links, view: DatasetView, contact: URIRef
+) -> None:
     node = view.entry.iri
     add = graph.add
     add((node, RDF.type, DCAT.Dataset))
@@ -903,14 +1047,29 @@ def _service(graph: Graph, model: CatalogModel, links: Links, contact: URIRef) -
     service = model.service
     add = graph.add
     add((service, RDF.type, DCAT.DataService))
-    add((service, DCTERMS.title, Literal("Point d'accès SPARQL de la médiation sociale",
-                                         lang="fr")))
+    add(
+        (service, DCTERMS.title, Literal("Point d'accès SPARQL de la médiation sociale", lang="fr"))
+    )
     add((service, DCTERMS.title, Literal("Social mediation SPARQL endpoint", lang="en")))
-    add((service, DCTERMS.description, Literal(
-        "Interroger toutes les données en SPARQL 1.1 (protocole SPARQL 1.1, CORS ouvert).",
-        lang="fr")))
-    add((service, DCTERMS.description, Literal(
-        "Query all the data in SPARQL 1.1 (SPARQL 1.1 Protocol, open CORS).", lang="en")))
+    add(
+        (
+            service,
+            DCTERMS.description,
+            Literal(
+                "Interroger toutes les données en SPARQL 1.1 (protocole SPARQL 1.1, CORS ouvert).",
+                lang="fr",
+            ),
+        )
+    )
+    add(
+        (
+            service,
+            DCTERMS.description,
+            Literal(
+                "Query all the data in SPARQL 1.1 (SPARQL 1.1 Protocol, open CORS).", lang="en"
+            ),
+        )
+    )
     endpoint = URIRef(links.url("/sparql"))
     description = URIRef(links.url("/sparql") + "?format=turtle")
     add((service, DCAT.endpointURL, endpoint))
@@ -933,8 +1092,12 @@ def _service(graph: Graph, model: CatalogModel, links: Links, contact: URIRef) -
 # As schema.org (for dataset search engines: one DataCatalog, its Datasets)
 # ---------------------------------------------------------------------------------------------
 
-SCHEMA_ENCODINGS = {"ttl": "text/turtle", "nt.gz": "application/n-triples",
-                    "jsonld": "application/ld+json", "nq.gz": "application/n-quads"}
+SCHEMA_ENCODINGS = {
+    "ttl": "text/turtle",
+    "nt.gz": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "nq.gz": "application/n-quads",
+}
 
 
 def schema_org(page: CatalogPage, langs: Languages) -> dict[str, Any]:
@@ -946,8 +1109,11 @@ def schema_org(page: CatalogPage, langs: Languages) -> dict[str, Any]:
         best = langs.best(values)
         return str(best) if best is not None else ""
 
-    publisher = {"@type": "Organization", "@id": str(model.publisher),
-                 "name": text(model.publisher_names)}
+    publisher = {
+        "@type": "Organization",
+        "@id": str(model.publisher),
+        "name": text(model.publisher_names),
+    }
     datasets = []
     for view in page.datasets:
         item: dict[str, Any] = {
@@ -964,9 +1130,12 @@ def schema_org(page: CatalogPage, langs: Languages) -> dict[str, Any]:
             "creator": publisher,
             "keywords": [str(k) for k in view.keywords if k.language == langs.ui],
             "distribution": [
-                {"@type": "DataDownload", "contentUrl": links.url(d.path),
-                 "encodingFormat": SCHEMA_ENCODINGS[d.fmt.suffix],
-                 **({"contentSize": f"{d.bytes} B"} if d.bytes is not None else {})}
+                {
+                    "@type": "DataDownload",
+                    "contentUrl": links.url(d.path),
+                    "encodingFormat": SCHEMA_ENCODINGS[d.fmt.suffix],
+                    **({"contentSize": f"{d.bytes} B"} if d.bytes is not None else {}),
+                }
                 for d in view.distributions
             ],
         }
@@ -975,7 +1144,8 @@ def schema_org(page: CatalogPage, langs: Languages) -> dict[str, Any]:
         if view.regions:
             item["spatialCoverage"] = [
                 {"@type": "Place", "@id": str(r), "name": text(model.names.get(r, []))}
-                for r in view.regions]
+                for r in view.regions
+            ]
         if view.modified:
             item["dateModified"] = str(view.modified.literal)
         if view.issued:
@@ -985,8 +1155,10 @@ def schema_org(page: CatalogPage, langs: Languages) -> dict[str, Any]:
         "@context": "https://schema.org",
         "@type": "DataCatalog",
         "@id": str(model.iri),
-        "name": langs.text("Catalogue des données liées de la médiation sociale",
-                           "Catalog of the linked data of social mediation"),
+        "name": langs.text(
+            "Catalogue des données liées de la médiation sociale",
+            "Catalog of the linked data of social mediation",
+        ),
         "url": links.url("/catalog"),
         "license": str(LICENCE),
         "publisher": publisher,
@@ -1000,7 +1172,20 @@ def label_of(values: list[Literal], langs: Languages) -> Literal | None:
 
 
 __all__ = [
-    "CatalogFacts", "CatalogModel", "CatalogPage", "DatasetView", "Distribution", "EU_THEMES", "LICENCE",
-    "Links", "MAIN_DATASETS", "Moment", "catalog_page", "dataset_view", "label_of",
-    "page_graph", "publisher_of", "schema_org",
+    "CatalogFacts",
+    "CatalogModel",
+    "CatalogPage",
+    "DatasetView",
+    "Distribution",
+    "EU_THEMES",
+    "LICENCE",
+    "Links",
+    "MAIN_DATASETS",
+    "Moment",
+    "catalog_page",
+    "dataset_view",
+    "label_of",
+    "page_graph",
+    "publisher_of",
+    "schema_org",
 ]

@@ -42,10 +42,11 @@ import gzip
 import hashlib
 import io
 import json
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Callable, Iterator
+from typing import IO
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -89,9 +90,7 @@ TURTLE_FILE = DumpFormat("ttl", TURTLE, False)
 JSONLD_FILE = DumpFormat("jsonld", JSONLD, False)
 #: Formats of every dataset's dumps, in the order the catalog lists them.
 TRIPLE_FORMATS: tuple[DumpFormat, ...] = (TURTLE_FILE, NTRIPLES_GZ, JSONLD_FILE)
-FORMATS_BY_SUFFIX: dict[str, DumpFormat] = {
-    f.suffix: f for f in (NQUADS_GZ,) + TRIPLE_FORMATS
-}
+FORMATS_BY_SUFFIX: dict[str, DumpFormat] = {f.suffix: f for f in (NQUADS_GZ,) + TRIPLE_FORMATS}
 
 
 @dataclass(frozen=True)
@@ -148,21 +147,30 @@ class Manifest:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"generation": self.generation, "layout": self.layout,
-             "files": {k: asdict(v) for k, v in self.files.items()},
-             "graphs": self.graphs, "triples": self.triples},
-            ensure_ascii=False, indent=1,
+            {
+                "generation": self.generation,
+                "layout": self.layout,
+                "files": {k: asdict(v) for k, v in self.files.items()},
+                "graphs": self.graphs,
+                "triples": self.triples,
+            },
+            ensure_ascii=False,
+            indent=1,
         )
 
     @classmethod
-    def from_json(cls, text: str) -> "Manifest":
+    def from_json(cls, text: str) -> Manifest:
         data = json.loads(text)
-        return cls(data["generation"], data.get("layout", 0),
-                   {k: DumpFile(**v) for k, v in data["files"].items()},
-                   data["graphs"], data["triples"])
+        return cls(
+            data["generation"],
+            data.get("layout", 0),
+            {k: DumpFile(**v) for k, v in data["files"].items()},
+            data["graphs"],
+            data["triples"],
+        )
 
     @classmethod
-    def read(cls, folder: Path) -> "Manifest":
+    def read(cls, folder: Path) -> Manifest:
         return cls.from_json((folder / MANIFEST).read_text(encoding="utf-8"))
 
 
@@ -171,7 +179,7 @@ def graph_key(graph: URIRef | str, base_url: str) -> str | None:
     prefix = f"{base_url}graph/"
     text = str(graph)
     if text.startswith(prefix) and len(text) > len(prefix) and "#" not in text:
-        name = text[len(prefix):]
+        name = text[len(prefix) :]
         if all(part not in ("", ".", "..") for part in name.split("/")):
             return name
     return None
@@ -246,8 +254,10 @@ class _GraphFiles:
         for name, lines in self.pending.items():
             path = self.path(name)
             path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "ab") as raw, gzip.GzipFile(
-                    fileobj=raw, mode="wb", mtime=0, compresslevel=GZIP_LEVEL) as zipped:
+            with (
+                open(path, "ab") as raw,
+                gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=GZIP_LEVEL) as zipped,
+            ):
                 zipped.write(b"".join(lines))
         self.pending.clear()
         self.size = 0
@@ -262,8 +272,9 @@ class _GraphFiles:
 Observer = Callable[[ox.Triple], None]
 
 
-def write_dumps(store: Store, base_url: str, folder: Path, generation: int,
-                observe: Observer | None = None) -> Manifest:
+def write_dumps(
+    store: Store, base_url: str, folder: Path, generation: int, observe: Observer | None = None
+) -> Manifest:
     """Write every dump of ``store`` into ``folder`` (an empty folder of the build) and its
     manifest; ``observe`` sees each triple of the union once. ``store`` must not change
     meanwhile (the build reads a snapshot)."""
@@ -283,14 +294,21 @@ def write_dumps(store: Store, base_url: str, folder: Path, generation: int,
             target = folder / f"{stem}.{fmt.suffix}"
             if fmt is not NTRIPLES_GZ:
                 _reserialise(source, target, fmt)
-            _record(manifest, folder, target.relative_to(folder).as_posix(), dataset, fmt,
-                    manifest.triples[dataset])
+            _record(
+                manifest,
+                folder,
+                target.relative_to(folder).as_posix(),
+                dataset,
+                fmt,
+                manifest.triples[dataset],
+            )
     (folder / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
     return manifest
 
 
-def _record(manifest: Manifest, folder: Path, name: str, dataset: str, fmt: DumpFormat,
-            triples: int) -> None:
+def _record(
+    manifest: Manifest, folder: Path, name: str, dataset: str, fmt: DumpFormat, triples: int
+) -> None:
     size, sha = _digest(folder / name)
     manifest.files[name] = DumpFile(name, dataset, fmt.suffix, size, sha, triples)
 
@@ -307,14 +325,21 @@ def _shared_subjects(store: Store) -> set:
     return shared
 
 
-def _split(quads_file: Path, folder: Path, manifest: Manifest, shared: set, base: str,
-           observe: Observer | None) -> tuple[list[str], int]:
+def _split(
+    quads_file: Path,
+    folder: Path,
+    manifest: Manifest,
+    shared: set,
+    base: str,
+    observe: Observer | None,
+) -> tuple[list[str], int]:
     """Two passes over the N-Quads: find the blank nodes each subset by IRI reaches, then
     write each dataset's N-Triples (gzip), each triple once, and each graph's. Returns the
     names of the graphs of ours, sorted, and the number of quads."""
     prefixes = {s.key: f"{base}id/{s.segment}/" for s in SUBSETS if s.segment}
-    by_graph = {s.key: {f"{base}graph/{stem}" for stem in s.graph_stems}
-                for s in SUBSETS if s.graph_stems}
+    by_graph = {
+        s.key: {f"{base}graph/{stem}" for stem in s.graph_stems} for s in SUBSETS if s.graph_stems
+    }
 
     def subset_of(subject) -> str | None:
         if isinstance(subject, ox.NamedNode):
@@ -354,8 +379,10 @@ def _split(quads_file: Path, folder: Path, manifest: Manifest, shared: set, base
     repeated = False
     graph_iri = name = None
     with ExitStack() as stack:
-        handles = {key: stack.enter_context(_output(folder / f"{key}.{NTRIPLES_GZ.suffix}", True))
-                   for key in keys}
+        handles = {
+            key: stack.enter_context(_output(folder / f"{key}.{NTRIPLES_GZ.suffix}", True))
+            for key in keys
+        }
         with gzip.open(quads_file, "rb") as handle:
             for quad in ox.parse(handle, ox.RdfFormat.N_QUADS, rename_blank_nodes=False):
                 quads += 1
@@ -364,8 +391,9 @@ def _split(quads_file: Path, folder: Path, manifest: Manifest, shared: set, base
                         subject = quad.subject
                         repeated = subject in shared
                         if isinstance(subject, ox.BlankNode):
-                            by_subject = tuple(k for k, nodes in reached.items()
-                                               if subject in nodes)
+                            by_subject = tuple(
+                                k for k, nodes in reached.items() if subject in nodes
+                            )
                         else:
                             key = subset_of(subject)
                             by_subject = (key,) if key is not None else ()
@@ -378,7 +406,7 @@ def _split(quads_file: Path, folder: Path, manifest: Manifest, shared: set, base
                         by_name = tuple(k for k, iris in by_graph.items() if graph_iri in iris)
                     members = ("all",) + by_subject + by_name
                 triple = ox.Triple(subject, quad.predicate, quad.object)
-                line = f"{triple} .\n".encode("utf-8")
+                line = f"{triple} .\n".encode()
                 if name is not None:
                     graph_files.add(name, line)
                 for key in members:
@@ -423,7 +451,20 @@ def _oxigraph_term(term):
 
 
 __all__ = [
-    "DATASET_KEYS", "DumpFile", "DumpFormat", "FORMATS_BY_SUFFIX", "JSONLD_FILE", "MANIFEST",
-    "Manifest", "NQUADS_GZ", "NTRIPLES_GZ", "Observer", "SUBSETS", "Subset", "TRIPLE_FORMATS",
-    "TURTLE_FILE", "graph_key", "write_dumps",
+    "DATASET_KEYS",
+    "DumpFile",
+    "DumpFormat",
+    "FORMATS_BY_SUFFIX",
+    "JSONLD_FILE",
+    "MANIFEST",
+    "Manifest",
+    "NQUADS_GZ",
+    "NTRIPLES_GZ",
+    "Observer",
+    "SUBSETS",
+    "Subset",
+    "TRIPLE_FORMATS",
+    "TURTLE_FILE",
+    "graph_key",
+    "write_dumps",
 ]

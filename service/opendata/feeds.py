@@ -26,17 +26,17 @@ No Flask here: the web layer passes the address the service was reached at.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from rdflib import URIRef
 
-from .calendars import Details, EventInfo, location_text
-from ..writes import Entry, agent_iri, feed, feed_newer, feed_size
 from ..labels import Languages
-from ..store import Store
+from ..writes import ChangeLog, Entry, agent_iri
+from .calendars import Details, EventInfo, location_text
 
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 ACTIVITY_TYPES = {"create": "Create", "update": "Update", "delete": "Delete"}
@@ -44,7 +44,7 @@ ATOM = "http://www.w3.org/2005/Atom"
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -67,7 +67,7 @@ class ChangeLinks:
         return f"{self.collection}?{urlencode(key or {'page': 'first'})}"
 
 
-def change_collection(store: Store, base_url: str, links: ChangeLinks) -> dict[str, Any]:
+def change_collection(changelog: ChangeLog, links: ChangeLinks) -> dict[str, Any]:
     """The collection: its size and its first page."""
     return {
         "@context": AS_CONTEXT,
@@ -75,22 +75,28 @@ def change_collection(store: Store, base_url: str, links: ChangeLinks) -> dict[s
         "type": "OrderedCollection",
         "summaryMap": {
             "fr": "Les ressources créées, modifiées et supprimées, de la plus récente à la plus "
-                  "ancienne.",
+            "ancienne.",
             "en": "Resources created, updated and deleted, newest first.",
         },
-        "totalItems": feed_size(store, base_url),
+        "totalItems": changelog.count(),
         "first": links.page(),
     }
 
 
-def change_page(store: Store, base_url: str, links: ChangeLinks, size: int,
-                after: str | None = None, before: str | None = None) -> dict[str, Any]:
+def change_page(
+    changelog: ChangeLog,
+    base_url: str,
+    links: ChangeLinks,
+    size: int,
+    after: str | None = None,
+    before: str | None = None,
+) -> dict[str, Any]:
     """One page: the newest (no key), the one older than ``after``, or newer than ``before``."""
     if before:
-        entries, newer = feed_newer(store, base_url, size, before)
+        entries, newer = changelog.newer(before, size)
         older = True
     else:
-        entries, following = feed(store, base_url, size, after)
+        entries, following = changelog.older(after, size)
         older = following is not None
         newer = bool(after)
     if after:
@@ -154,9 +160,19 @@ def newest(*sources: list[tuple[URIRef, datetime]], limit: int) -> list[tuple[UR
     return sorted(latest.items(), key=lambda pair: (pair[1], str(pair[0])), reverse=True)[:limit]
 
 
-def atom_feed(entries: list[tuple[URIRef, datetime]], details: Details, langs: Languages, *,
-              feed_id: str, self_url: str, alternate_url: str, page_url: Callable[[URIRef], str],
-              calendar_url: Callable[[URIRef], str], author: str, licence: str) -> bytes:
+def atom_feed(
+    entries: list[tuple[URIRef, datetime]],
+    details: Details,
+    langs: Languages,
+    *,
+    feed_id: str,
+    self_url: str,
+    alternate_url: str,
+    page_url: Callable[[URIRef], str],
+    calendar_url: Callable[[URIRef], str],
+    author: str,
+    licence: str,
+) -> bytes:
     """An Atom 1.0 document of the events (RFC 4287), in the request's language."""
     ET.register_namespace("", ATOM)
 
@@ -168,22 +184,39 @@ def atom_feed(entries: list[tuple[URIRef, datetime]], details: Details, langs: L
 
     root = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": langs.ui})
     el(root, "id", feed_id)
-    el(root, "title", langs.text("Événements de la médiation sociale : nouveaux et modifiés",
-                                 "Events of social mediation: new and updated"))
-    el(root, "subtitle", langs.text(
-        "Les événements créés ou modifiés en dernier, d'après l'historique des écritures et "
-        "les dates des sources.",
-        "The events created or changed last, from the history of writes and the dates of the "
-        "sources."))
+    el(
+        root,
+        "title",
+        langs.text(
+            "Événements de la médiation sociale : nouveaux et modifiés",
+            "Events of social mediation: new and updated",
+        ),
+    )
+    el(
+        root,
+        "subtitle",
+        langs.text(
+            "Les événements créés ou modifiés en dernier, d'après l'historique des écritures et "
+            "les dates des sources.",
+            "The events created or changed last, from the history of writes and the dates of the "
+            "sources.",
+        ),
+    )
     updated = max((moment for _, moment in entries), default=None)
-    el(root, "updated", _stamp(updated or datetime(1970, 1, 1, tzinfo=timezone.utc)))
+    el(root, "updated", _stamp(updated or datetime(1970, 1, 1, tzinfo=UTC)))
     el(root, "link", rel="self", type="application/atom+xml", href=self_url)
     el(root, "link", rel="alternate", type="text/html", href=alternate_url)
     el(root, "link", rel="license", href=licence)
     person = el(root, "author")
     el(person, "name", author)
-    el(root, "generator", langs.text("Service de données liées de la médiation sociale",
-                                     "Social mediation linked-data service"))
+    el(
+        root,
+        "generator",
+        langs.text(
+            "Service de données liées de la médiation sociale",
+            "Social mediation linked-data service",
+        ),
+    )
     for iri, moment in entries:
         info = details.events.get(iri)
         if info is None:
@@ -201,7 +234,9 @@ def atom_feed(entries: list[tuple[URIRef, datetime]], details: Details, langs: L
         for theme in info.themes:
             el(entry, "category", term=str(theme), label=details.name(theme, langs))
         summary = [str(s) for s in [langs.best(info.descriptions)] if s is not None]
-        when = " – ".join(dict.fromkeys(str(d)[:10] for d in (info.start, info.end) if d is not None))
+        when = " – ".join(
+            dict.fromkeys(str(d)[:10] for d in (info.start, info.end) if d is not None)
+        )
         where = location_text(details, info, langs)
         facts = [f for f in (when, where) if f]
         if facts:

@@ -14,22 +14,28 @@ invent no date). A write recorded in the history since that date dates it instea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timezone
+from datetime import UTC
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SH
 
-from ..writes import last_changes
 from ..namespaces import SDO
-from ..pages import GRAPH_KIND, PAGE_KINDS, GENERIC_KIND, page_kind_of
+from ..pages import GENERIC_KIND, GRAPH_KIND, PAGE_KINDS, page_kind_of
 from ..store import Store
+from ..writes import last_changes
 
 #: Most URLs in one sitemap file (https://www.sitemaps.org/protocol.html#index).
 SITEMAP_LIMIT = 50_000
 
 RESOURCE_DATES = (SDO.dateModified, DCTERMS.modified)
-GRAPH_DATES = (SDO.dateModified, DCTERMS.modified, PROV.generatedAtTime, SDO.dateCreated,
-               DCTERMS.issued, DCTERMS.created)
+GRAPH_DATES = (
+    SDO.dateModified,
+    DCTERMS.modified,
+    PROV.generatedAtTime,
+    SDO.dateCreated,
+    DCTERMS.issued,
+    DCTERMS.created,
+)
 
 
 @dataclass
@@ -87,8 +93,10 @@ def inventory(store: Store, base_url: str) -> Inventory:
             graph_dates[row["g"]] = date
 
     # Writes date what they touched: the history's last change wins over older data dates.
-    written = {iri: moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-               for iri, moment in last_changes(store, base_url).items()}
+    written = {
+        iri: moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        for iri, moment in last_changes(store, base_url).items()
+    }
 
     def lastmod(iri: URIRef, graphs: set) -> str | None:
         if iri in own_dates:
@@ -112,21 +120,37 @@ def inventory(store: Store, base_url: str) -> Inventory:
     # The vocabulary and the shapes documents, then every named graph.
     documents: list[tuple[URIRef, str | None]] = []
     vocabulary = URIRef(base_url + "def")
-    vocabulary_graphs = {row["g"] for row in store.select(
-        f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {vocabulary.n3()} ?p ?o }} }}")}
+    vocabulary_graphs = {
+        row["g"]
+        for row in store.select(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {vocabulary.n3()} ?p ?o }} }}"
+        )
+    }
     if vocabulary_graphs:
-        documents.append((vocabulary, own_dates.get(vocabulary) or _vocabulary_date(
-            store, vocabulary) or lastmod(vocabulary, vocabulary_graphs)))
+        documents.append(
+            (
+                vocabulary,
+                own_dates.get(vocabulary)
+                or _vocabulary_date(store, vocabulary)
+                or lastmod(vocabulary, vocabulary_graphs),
+            )
+        )
     shapes_prefix = Literal(base_url + "shapes#").n3()
-    shape_graphs = {row["g"] for row in store.select(
-        f"""SELECT DISTINCT ?g WHERE {{ VALUES ?t {{ {_values((SH.NodeShape, SH.PropertyShape))} }}
-              GRAPH ?g {{ ?s a ?t }} FILTER(STRSTARTS(STR(?s), {shapes_prefix})) }}""")}
+    shape_graphs = {
+        row["g"]
+        for row in store.select(
+            f"""SELECT DISTINCT ?g WHERE {{ VALUES ?t {{ {_values((SH.NodeShape, SH.PropertyShape))} }}
+              GRAPH ?g {{ ?s a ?t }} FILTER(STRSTARTS(STR(?s), {shapes_prefix})) }}"""
+        )
+    }
     if shape_graphs:
         dates = [graph_dates[g] for g in shape_graphs if g in graph_dates]
         documents.append((URIRef(base_url + "shapes"), max(dates) if dates else None))
     result.kinds["vocabulary"] = documents
     result.kinds[GRAPH_KIND.name] = [
-        (g, graph_dates.get(g)) for g in store.graph_names() if str(g).startswith(base_url + "graph/")
+        (g, graph_dates.get(g))
+        for g in store.graph_names()
+        if str(g).startswith(base_url + "graph/")
     ]
     return result
 

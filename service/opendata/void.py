@@ -37,10 +37,10 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD
 
-from .catalog import MAIN_DATASETS
-from .dumps import DATASET_KEYS, NQUADS_GZ, TRIPLE_FORMATS, Manifest, graph_key
 from ..namespaces import LICENCE, PREFIXES, SDO
 from ..store import Store
+from .catalog import MAIN_DATASETS
+from .dumps import DATASET_KEYS, NQUADS_GZ, TRIPLE_FORMATS, Manifest, graph_key
 
 #: Most class and property partitions, and linksets, listed (largest first).
 MAX_PARTITIONS = 500
@@ -48,18 +48,23 @@ MAX_PARTITIONS = 500
 LINK_PROPERTIES = (RDFS.seeAlso, SDO.sameAs, OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch)
 #: Names of the outside datasets the linksets point at, by host.
 TARGETS: dict[str, tuple[str, str]] = {
-    "id.insee.fr": ("INSEE — identifiants géographiques officiels",
-                    "INSEE — official geographic identifiers"),
+    "id.insee.fr": (
+        "INSEE — identifiants géographiques officiels",
+        "INSEE — official geographic identifiers",
+    ),
     "twitter.com": ("Comptes Twitter / X", "Twitter / X accounts"),
     "x.com": ("Comptes X", "X accounts"),
-    "irev.fr": ("IREV — centre de ressources politique de la ville Hauts-de-France",
-                "IREV — urban-policy resource centre, Hauts-de-France"),
+    "irev.fr": (
+        "IREV — centre de ressources politique de la ville Hauts-de-France",
+        "IREV — urban-policy resource centre, Hauts-de-France",
+    ),
     "schema.org": ("Le vocabulaire schema.org", "The schema.org vocabulary"),
     "www.wikidata.org": ("Wikidata", "Wikidata"),
 }
 #: The namespaces of vocabularies we know by prefix, longest first.
-_KNOWN = sorted(set(PREFIXES.values()) | {"https://schema.org/", "http://schema.org/"},
-                key=len, reverse=True)
+_KNOWN = sorted(
+    set(PREFIXES.values()) | {"https://schema.org/", "http://schema.org/"}, key=len, reverse=True
+)
 #: The outside "space" a link points into: its scheme and host (and the slash after).
 _SPACE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/?#]+/?).*$")
 _RDF_TYPE = str(RDF.type)
@@ -77,7 +82,7 @@ def vocabulary_of(term: URIRef) -> URIRef:
         if text.startswith(namespace) and len(text) > len(namespace):
             return URIRef(namespace)
     cut = max(text.rfind("#"), text.rfind("/"))
-    return URIRef(text[:cut + 1]) if cut > 0 else term
+    return URIRef(text[: cut + 1]) if cut > 0 else term
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,7 +141,7 @@ class VoidFigures:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1)
 
     @classmethod
-    def from_json(cls, text: str) -> "VoidFigures":
+    def from_json(cls, text: str) -> VoidFigures:
         data = json.loads(text)
         return cls(
             **{k: v for k, v in data.items() if not isinstance(v, list)},
@@ -154,11 +159,15 @@ def void_figures(store: Store, counted: UnionCounter) -> VoidFigures:
            WHERE { ?s ?p ?o }"""
     )
     row = rows[0] if rows else {}
-    classes = sorted(((c.value, n) for c, n in counted.classes.items()
-                      if isinstance(c, ox.NamedNode)), key=lambda pair: (-pair[1], pair[0]))
+    classes = sorted(
+        ((c.value, n) for c, n in counted.classes.items() if isinstance(c, ox.NamedNode)),
+        key=lambda pair: (-pair[1], pair[0]),
+    )
     properties = sorted(counted.properties.items(), key=lambda pair: (-pair[1], pair[0]))
-    linksets = sorted(((p, space, n) for (p, space), n in counted.linksets.items()),
-                      key=lambda item: (item[1], item[0]))
+    linksets = sorted(
+        ((p, space, n) for (p, space), n in counted.linksets.items()),
+        key=lambda item: (item[1], item[0]),
+    )
     return VoidFigures(
         distinct_subjects=int(row.get("subjects", 0)),
         distinct_objects=int(row.get("objects", 0)),
@@ -185,10 +194,20 @@ def void_graph(figures: VoidFigures, base_url: str, manifest: Manifest, root: st
     document = URIRef(base_url + "void")
     whole = URIRef(base_url + "catalog#all")
     add((document, RDF.type, VOID.DatasetDescription))
-    add((document, DCTERMS.title, Literal("Description VoID des données de la médiation sociale",
-                                          lang="fr")))
-    add((document, DCTERMS.title, Literal("VoID description of the social mediation data",
-                                          lang="en")))
+    add(
+        (
+            document,
+            DCTERMS.title,
+            Literal("Description VoID des données de la médiation sociale", lang="fr"),
+        )
+    )
+    add(
+        (
+            document,
+            DCTERMS.title,
+            Literal("VoID description of the social mediation data", lang="en"),
+        )
+    )
     add((document, FOAF.primaryTopic, whole))
 
     def describe(node: URIRef, key: str) -> None:
@@ -242,7 +261,7 @@ def void_graph(figures: VoidFigures, base_url: str, manifest: Manifest, root: st
     for dataset, triples in sorted(manifest.triples.items()):
         if not dataset.startswith("graph/"):
             continue
-        name = dataset[len("graph/"):]
+        name = dataset[len("graph/") :]
         node = URIRef(f"{base_url}graph/{name}")
         if graph_key(node, base_url) != name:
             continue
@@ -284,5 +303,12 @@ def _linksets(graph: Graph, figures: VoidFigures, base_url: str, whole: URIRef) 
         add((linkset, VOID.triples, _number(links)))
 
 
-__all__ = ["LINK_PROPERTIES", "MAX_PARTITIONS", "UnionCounter", "VoidFigures", "vocabulary_of",
-           "void_figures", "void_graph"]
+__all__ = [
+    "LINK_PROPERTIES",
+    "MAX_PARTITIONS",
+    "UnionCounter",
+    "VoidFigures",
+    "vocabulary_of",
+    "void_figures",
+    "void_graph",
+]

@@ -78,14 +78,23 @@ def _open(ident: str, width: int, height: int, title: str, description: str, lan
     )
 
 
-def bar_chart(ident: str, bars: list[Bar], title: str, description: str, unit, lang: str = "fr",
-              width: int = 640) -> str:
+def bar_chart(
+    ident: str,
+    bars: list[Bar],
+    title: str,
+    description: str,
+    unit,
+    lang: str = "fr",
+    width: int = 640,
+) -> str:
     """Horizontal bars, one per row, longest first as given; each bar links to its list.
 
     ``unit(count)`` says a count in words ("7 événements"), for the bars' titles.
     """
     row, bar_height, top = 28, 18, 6
-    label_width = min(280, max(90, int(max((len(b.label) for b in bars), default=10) * CHAR_WIDTH) + 12))
+    label_width = min(
+        280, max(90, int(max((len(b.label) for b in bars), default=10) * CHAR_WIDTH) + 12)
+    )
     value_room = 56
     plot = width - label_width - value_room
     height = top * 2 + row * max(1, len(bars))
@@ -108,8 +117,16 @@ def bar_chart(ident: str, bars: list[Bar], title: str, description: str, unit, l
     return "".join(parts)
 
 
-def column_chart(ident: str, bars: list[Bar], title: str, description: str, unit,
-                 lang: str = "fr", width: int = 640, height: int = 240) -> str:
+def column_chart(
+    ident: str,
+    bars: list[Bar],
+    title: str,
+    description: str,
+    unit,
+    lang: str = "fr",
+    width: int = 640,
+    height: int = 240,
+) -> str:
     """Columns over time, oldest first as given; each column links to its list."""
     left, right, top, bottom = 36, 8, 24, 44
     plot_width = width - left - right
@@ -138,12 +155,16 @@ def column_chart(ident: str, bars: list[Bar], title: str, description: str, unit
         said = f"{bar.label} : {unit(bar.value)}"
         label = ""
         if position % every == 0:
-            label = (f'<text x="{x + column / 2:.1f}" y="{base_y + 18}" text-anchor="middle" '
-                     f'fill="{INK}"{_lang(bar.lang)}>{_e(bar.label)}</text>')
+            label = (
+                f'<text x="{x + column / 2:.1f}" y="{base_y + 18}" text-anchor="middle" '
+                f'fill="{INK}"{_lang(bar.lang)}>{_e(bar.label)}</text>'
+            )
         value = ""
         if bar.value:
-            value = (f'<text x="{x + column / 2:.1f}" y="{base_y - tall - 4:.1f}" '
-                     f'text-anchor="middle" fill="{INK}">{bar.value}</text>')
+            value = (
+                f'<text x="{x + column / 2:.1f}" y="{base_y - tall - 4:.1f}" '
+                f'text-anchor="middle" fill="{INK}">{bar.value}</text>'
+            )
         if not bar.value:  # an empty period: a label on the axis, nothing to follow
             parts.append(label)
             continue

@@ -43,8 +43,8 @@ import threading
 from abc import ABC, abstractmethod
 from bisect import bisect_right
 from collections import OrderedDict, deque
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
@@ -191,7 +191,9 @@ def add_incoming(document: Graph, iri: URIRef, group: IncomingGroup) -> None:
     document.add((manages, HYDRA.property, group.property))
     document.add((manages, HYDRA.object, iri))
     if not group.capped:
-        document.add((collection, HYDRA.totalItems, Literal(group.count, datatype=XSD.nonNegativeInteger)))
+        document.add(
+            (collection, HYDRA.totalItems, Literal(group.count, datatype=XSD.nonNegativeInteger))
+        )
     document.add((collection, HYDRA.view, view))
     document.add((view, RDF.type, HYDRA.PartialCollectionView))
     document.add((view, HYDRA.first, collection))
@@ -252,8 +254,10 @@ def _parts_by_lookup(store: Store, iri: URIRef, graphs: set[URIRef]) -> list[URI
     # One GRAPH pattern per graph, its IRI written out: with ``VALUES ?g`` Oxigraph read
     # every graph's notes before joining (120 ms for a venue at 1M quads, against 0.3 ms).
     note_types = " ".join(t.n3() for t in NOTE_TYPES)
-    notes = "".join(f"UNION {{ VALUES ?n {{ {note_types} }} GRAPH {g.n3()} {{ ?s a ?n }} }} "
-                    for g in sorted(graphs))
+    notes = "".join(
+        f"UNION {{ VALUES ?n {{ {note_types} }} GRAPH {g.n3()} {{ ?s a ?n }} }} "
+        for g in sorted(graphs)
+    )
     rows = store.select(
         f"""SELECT DISTINCT ?s WHERE {{
               {{ VALUES ?p {{ {links} }} ?s ?p {iri.n3()} }}
@@ -265,8 +269,9 @@ def _parts_by_lookup(store: Store, iri: URIRef, graphs: set[URIRef]) -> list[URI
     return sorted((row["s"] for row in rows), key=str)
 
 
-def linked_triples(store: Store, nodes: Iterable[Node],
-                   properties: Sequence[URIRef] = LINKED_PROPERTIES) -> Graph:
+def linked_triples(
+    store: Store, nodes: Iterable[Node], properties: Sequence[URIRef] = LINKED_PROPERTIES
+) -> Graph:
     """Types, labels and the facts of :data:`LINKED_PROPERTIES` for each IRI in ``nodes``."""
     wanted = sorted({n for n in nodes if isinstance(n, URIRef)}, key=str)
     graph = Graph()
@@ -274,7 +279,7 @@ def linked_triples(store: Store, nodes: Iterable[Node],
     # every triple (785 ms against 11 ms for 50 resources in a store of 150,000 quads).
     predicates = ", ".join(p.n3() for p in properties)
     for start in range(0, len(wanted), LABEL_BATCH):
-        batch = " ".join(n.n3() for n in wanted[start:start + LABEL_BATCH])
+        batch = " ".join(n.n3() for n in wanted[start : start + LABEL_BATCH])
         rows = store.select(
             f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {batch} }} ?s ?p ?o . "
             f"FILTER(?p IN ({predicates}) && !isBlank(?o)) }}"
@@ -299,9 +304,11 @@ def details(store: Store, nodes: Iterable[Node], limit: int = 200) -> Graph:
         seen: set[Node] = {node}
         while queue:
             current = queue.popleft()
-            for s, p, o, g in store.quads(subject=current):
+            for s, p, o, _ in store.quads(subject=current):
                 graph.add((s, p, o))
-                embedded = isinstance(o, BNode) or (isinstance(o, URIRef) and p in EMBEDDED_PROPERTIES)
+                embedded = isinstance(o, BNode) or (
+                    isinstance(o, URIRef) and p in EMBEDDED_PROPERTIES
+                )
                 if embedded and o not in seen and len(seen) < MAX_PARTS:
                     seen.add(o)
                     queue.append(o)
@@ -358,8 +365,9 @@ class IncomingLinks(ABC):
         links each, most first."""
 
     @abstractmethod
-    def group(self, iri: URIRef, prop: URIRef, size: int,
-              after: URIRef | None = None) -> IncomingGroup:
+    def group(
+        self, iri: URIRef, prop: URIRef, size: int, after: URIRef | None = None
+    ) -> IncomingGroup:
         """One page of the IRIs linking to ``iri`` through ``prop``, in IRI order after
         ``after``."""
 
@@ -376,10 +384,12 @@ class IndexLinks(IncomingLinks):
     def properties(self, iri: URIRef) -> list[tuple[URIRef, int]]:
         return [(URIRef(p), n) for p, n in self.index.incoming_properties(str(iri))]
 
-    def group(self, iri: URIRef, prop: URIRef, size: int,
-              after: URIRef | None = None) -> IncomingGroup:
+    def group(
+        self, iri: URIRef, prop: URIRef, size: int, after: URIRef | None = None
+    ) -> IncomingGroup:
         subjects, total, more = self.index.incoming_subjects(
-            str(iri), str(prop), size, str(after) if after is not None else None)
+            str(iri), str(prop), size, str(after) if after is not None else None
+        )
         page = [URIRef(s) for s in subjects]
         return IncomingGroup(prop, total, False, page, after, page[-1] if more and page else None)
 
@@ -411,8 +421,9 @@ class StoreLinks(IncomingLinks):
                      LIMIT {10 * self.cap} }}
                 }} GROUP BY ?p"""
         )
-        found = sorted(((row["p"], int(row["n"])) for row in rows),
-                       key=lambda c: (-c[1], str(c[0])))[:MAX_INCOMING_PROPERTIES]
+        found = sorted(
+            ((row["p"], int(row["n"])) for row in rows), key=lambda c: (-c[1], str(c[0]))
+        )[:MAX_INCOMING_PROPERTIES]
         if cache is not None:
             cache.put(key, found, len(found) + 1)
         return found
@@ -436,14 +447,16 @@ class StoreLinks(IncomingLinks):
             cache.put(key, (subjects, capped), len(subjects) + 1)
         return subjects, capped
 
-    def group(self, iri: URIRef, prop: URIRef, size: int,
-              after: URIRef | None = None) -> IncomingGroup:
+    def group(
+        self, iri: URIRef, prop: URIRef, size: int, after: URIRef | None = None
+    ) -> IncomingGroup:
         subjects, capped = self._sorted_subjects(iri, prop)
         start = bisect_right(subjects, str(after)) if after is not None else 0
-        page = [URIRef(s) for s in subjects[start:start + size]]
+        page = [URIRef(s) for s in subjects[start : start + size]]
         more = start + size < len(subjects)
-        return IncomingGroup(prop, len(subjects), capped, page, after,
-                             page[-1] if more and page else None)
+        return IncomingGroup(
+            prop, len(subjects), capped, page, after, page[-1] if more and page else None
+        )
 
 
 def incoming_groups(links: IncomingLinks, iri: URIRef, size: int) -> list[IncomingGroup]:
@@ -461,8 +474,9 @@ def graph_exists(store: Store, iri: URIRef) -> bool:
     return store.ask(f"ASK {{ GRAPH {iri.n3()} {{ ?s ?p ?o }} }}")
 
 
-def describe(store: Store, iri: URIRef, page_size: int = 50,
-             links: IncomingLinks | None = None) -> Description | None:
+def describe(
+    store: Store, iri: URIRef, page_size: int = 50, links: IncomingLinks | None = None
+) -> Description | None:
     """The description of a document, or None when the store knows nothing of it. Incoming
     links come from ``links`` (by default, the store)."""
     iri = document_of(iri)
@@ -474,14 +488,21 @@ def describe(store: Store, iri: URIRef, page_size: int = 50,
     neighbours: set[Node] = set(own.objects())
     for group in groups:
         neighbours.update(group.subjects)
-    neighbours = {n for n in neighbours if isinstance(n, URIRef) and n != iri and not is_part(n, iri)}
+    neighbours = {
+        n for n in neighbours if isinstance(n, URIRef) and n != iri and not is_part(n, iri)
+    }
     linked = linked_triples(store, neighbours)
     return Description(iri, own, linked, groups, graphs, is_graph)
 
 
-def incoming_page(store: Store, iri: URIRef, prop: URIRef, size: int,
-                  after: URIRef | None = None,
-                  links: IncomingLinks | None = None) -> tuple[IncomingGroup, Graph] | None:
+def incoming_page(
+    store: Store,
+    iri: URIRef,
+    prop: URIRef,
+    size: int,
+    after: URIRef | None = None,
+    links: IncomingLinks | None = None,
+) -> tuple[IncomingGroup, Graph] | None:
     """One page of one group of incoming links, as a group and as an RDF document
     (None when nothing outside the document links to it through ``prop``)."""
     iri = document_of(iri)
@@ -514,8 +535,6 @@ def own_subgraph(graph: Graph, iri: URIRef) -> Graph:
     return found
 
 
-
-
 # ---------------------------------------------------------------------------------------------
 # What some pages show besides the description (each one bounded query)
 # ---------------------------------------------------------------------------------------------
@@ -539,15 +558,16 @@ def _notes_rows(store: Store, iri: URIRef, limit: int) -> list[dict]:
     )
     rows += store.select(
         f"""SELECT DISTINCT ?n WHERE {{
-              {iri.n3()} ?p ?x . FILTER(isIRI(?x) && STRSTARTS(STR(?x), {_literal(str(iri) + '#')}))
+              {iri.n3()} ?p ?x . FILTER(isIRI(?x) && STRSTARTS(STR(?x), {_literal(str(iri) + "#")}))
               ?n {SDO.about.n3()} ?x ; a {MED.DataQualityNote.n3()} }}
             ORDER BY STR(?n) LIMIT {limit}"""
     )
     return rows
 
 
-def roles_played(store: Store, iri: URIRef, limit: int = 200,
-                 links: IncomingLinks | None = None) -> Graph:
+def roles_played(
+    store: Store, iri: URIRef, limit: int = 200, links: IncomingLinks | None = None
+) -> Graph:
     """The roles an actor played (``med:agent``: the first ``limit`` by IRI, its incoming
     links through that property), with their events and role types."""
     group = (links or StoreLinks(store)).group(iri, MED.agent, limit)

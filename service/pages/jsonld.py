@@ -48,15 +48,25 @@ NESTED_PROPERTIES: tuple[URIRef, ...] = (SDO.name, SDO.headline, SDO.startDate, 
 #: Properties whose values are nested with their own details (one level more).
 DETAILED = frozenset({SDO.location, SDO.address})
 
-INTEGER_TYPES = frozenset({XSD.integer, XSD.int, XSD.long, XSD.short, XSD.nonNegativeInteger,
-                           XSD.positiveInteger, XSD.negativeInteger, XSD.nonPositiveInteger})
+INTEGER_TYPES = frozenset(
+    {
+        XSD.integer,
+        XSD.int,
+        XSD.long,
+        XSD.short,
+        XSD.nonNegativeInteger,
+        XSD.positiveInteger,
+        XSD.negativeInteger,
+        XSD.nonPositiveInteger,
+    }
+)
 FLOAT_TYPES = frozenset({XSD.decimal, XSD.double, XSD.float})
 NAME_PROPERTIES = (SDO.name, SDO.headline)
 
 
 def _schema_name(term: Node) -> str | None:
     text = str(term)
-    return text[len(_SCHEMA):] if isinstance(term, URIRef) and text.startswith(_SCHEMA) else None
+    return text[len(_SCHEMA) :] if isinstance(term, URIRef) and text.startswith(_SCHEMA) else None
 
 
 def _types(graph: Graph, node: Node) -> list[str]:
@@ -137,8 +147,11 @@ class Projection:
 
     def values(self, prop: URIRef, objects: list[Node], depth: int, seen: frozenset) -> list[Any]:
         literals = [o for o in objects if isinstance(o, Literal)]
-        out: list[Any] = [_literal_value(v) for v in _best_literals(literals, self.languages)] \
-            if literals else []
+        out: list[Any] = (
+            [_literal_value(v) for v in _best_literals(literals, self.languages)]
+            if literals
+            else []
+        )
         for obj in sorted((o for o in objects if not isinstance(o, Literal)), key=str):
             if prop in ENUMERATIONS or (_schema_name(obj) is not None and prop != SDO.sameAs):
                 out.append(str(obj))  # an enumeration member or a schema.org term: its URL
@@ -187,7 +200,9 @@ def script_text(document: dict[str, Any]) -> str:
     """JSON safe inside ``<script>``: ``<``, ``>``, ``&`` and ``'`` as Unicode escapes."""
     text = json.dumps(document, ensure_ascii=False)
     return (
-        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
         .replace("'", "\\u0027")
     )
 

@@ -19,8 +19,8 @@ No Flask here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
@@ -48,74 +48,250 @@ class PageKind:
         return languages.text(self.label_fr, self.label_en)
 
 
-EVENT_CLASSES = frozenset({
-    SDO.Event, SDO.EventSeries, SDO.BusinessEvent, SDO.EducationEvent, SDO.SocialEvent,
-    MED.RegionalDay, MED.RegionalDaySeries, MED.Plenary, MED.Workshop, MED.Restitution,
-})
-TERRITORY_CLASSES = frozenset({
-    SDO.AdministrativeArea, SDO.City, SDO.State, SDO.Country,
-    IGEO.Commune, IGEO.Departement, IGEO.Region, IGEO.Intercommunalite,
-    IGEO.CommuneDeleguee, IGEO.CommuneAssociee, IGEO.ArrondissementMunicipal,
-    IGEO.CollectiviteDOutreMer, IGEO.Pays,
-})
-QUERY_CLASSES = frozenset({
-    SH.SPARQLExecutable, SH.SPARQLSelectExecutable, SH.SPARQLConstructExecutable,
-    SH.SPARQLAskExecutable, SH.SPARQLUpdateExecutable,
-})
+EVENT_CLASSES = frozenset(
+    {
+        SDO.Event,
+        SDO.EventSeries,
+        SDO.BusinessEvent,
+        SDO.EducationEvent,
+        SDO.SocialEvent,
+        MED.RegionalDay,
+        MED.RegionalDaySeries,
+        MED.Plenary,
+        MED.Workshop,
+        MED.Restitution,
+    }
+)
+TERRITORY_CLASSES = frozenset(
+    {
+        SDO.AdministrativeArea,
+        SDO.City,
+        SDO.State,
+        SDO.Country,
+        IGEO.Commune,
+        IGEO.Departement,
+        IGEO.Region,
+        IGEO.Intercommunalite,
+        IGEO.CommuneDeleguee,
+        IGEO.CommuneAssociee,
+        IGEO.ArrondissementMunicipal,
+        IGEO.CollectiviteDOutreMer,
+        IGEO.Pays,
+    }
+)
+QUERY_CLASSES = frozenset(
+    {
+        SH.SPARQLExecutable,
+        SH.SPARQLSelectExecutable,
+        SH.SPARQLConstructExecutable,
+        SH.SPARQLAskExecutable,
+        SH.SPARQLUpdateExecutable,
+    }
+)
 
 PAGE_KINDS: tuple[PageKind, ...] = (
     PageKind("vocabulary", "Vocabulaire", "Vocabulary", frozenset({OWL.Ontology}), sitemap=True),
-    PageKind("scheme", "Référentiel", "Concept scheme", frozenset({SKOS.ConceptScheme}),
-         (SKOS.definition, DCTERMS.source, DCTERMS.license), ("concepts",)),
-    PageKind("concept", "Concept", "Concept", frozenset({SKOS.Concept}),
-         (SKOS.definition, SKOS.altLabel, SKOS.inScheme, SKOS.broader, SKOS.narrower,
-          SKOS.related, SKOS.notation, SKOS.exactMatch, SKOS.closeMatch, MED.impliedProperty),
-         ("narrower",)),
-    PageKind("query", "Exemple de requête", "Example query", QUERY_CLASSES,
-         (RDFS.comment, SDO.target), ("query",)),
-    PageKind("event", "Événement", "Event", EVENT_CLASSES,
-         (SDO.alternateName, SDO.startDate, SDO.endDate, MED.expectedPeriod, SDO.eventStatus,
-          SDO.eventAttendanceMode, SDO.location, SDO.organizer, SDO.performer, SDO.contributor,
-          SDO.audience, MED.participantCount, SDO.about, SDO.superEvent, MED.follows,
-          MED.restitutes, SDO.subjectOf),
-         ("roles", "programme", "findings", "previous_next")),
-    PageKind("territory", "Territoire", "Territory", TERRITORY_CLASSES,
-         (IGEO.codeINSEE, SDO.identifier, SDO.address, SDO.containedInPlace, RDFS.seeAlso),
-         ("containment", "events_here")),
-    PageKind("place", "Lieu", "Place", frozenset({SDO.Place, SDO.LocalBusiness}),
-         (SDO.address, SDO.containedInPlace, SDO.url, SDO.sameAs),
-         ("containment", "events_here")),
-    PageKind("post", "Publication", "Post", frozenset({SDO.SocialMediaPosting, SDO.BlogPosting}),
-         (SDO.datePublished, SDO.author, SDO.articleBody, SDO.keywords, SDO.about, SDO.mentions,
-          SDO.sharedContent, SDO.url, SDO.inLanguage, SDO.identifier)),
-    PageKind("article", "Article", "Article", frozenset({SDO.Article, SDO.NewsArticle, SDO.Report,
-                                                     SDO.ScholarlyArticle}),
-         (SDO.abstract, SDO.datePublished, SDO.dateModified, SDO.publisher, SDO.author, SDO.url,
-          SDO.about, SDO.spatialCoverage, SDO.mentions, SDO.associatedMedia, MED.embeds,
-          SDO.citation, SDO.inLanguage)),
-    PageKind("document", "Document", "Document", frozenset({
-        SDO.DigitalDocument, SDO.MediaObject, SDO.CreativeWork, SDO.Book, MED.ProfessionalStandard,
-        SDO.Dataset}),
-         (SDO.publisher, SDO.author, SDO.datePublished, SDO.url, SDO.contentUrl,
-          SDO.encodingFormat, SDO.contentSize, SDO.inLanguage, SDO.about),
-         ("toc",)),
-    PageKind("actor", "Acteur", "Actor", frozenset({
-        SDO.Person, SDO.Organization, SDO.NGO, SDO.GovernmentOrganization, FOAF.Agent,
-        MED.MediatorCollective}),
-         (SDO.alternateName, SDO.givenName, SDO.familyName, SDO.jobTitle, SDO.worksFor,
-          SDO.affiliation, SDO.memberOf, MED.purpose, MED.meetingFrequency, MED.mission,
-          SDO.location, SDO.areaServed, SDO.url, SDO.sameAs),
-         ("actor_roles",)),
+    PageKind(
+        "scheme",
+        "Référentiel",
+        "Concept scheme",
+        frozenset({SKOS.ConceptScheme}),
+        (SKOS.definition, DCTERMS.source, DCTERMS.license),
+        ("concepts",),
+    ),
+    PageKind(
+        "concept",
+        "Concept",
+        "Concept",
+        frozenset({SKOS.Concept}),
+        (
+            SKOS.definition,
+            SKOS.altLabel,
+            SKOS.inScheme,
+            SKOS.broader,
+            SKOS.narrower,
+            SKOS.related,
+            SKOS.notation,
+            SKOS.exactMatch,
+            SKOS.closeMatch,
+            MED.impliedProperty,
+        ),
+        ("narrower",),
+    ),
+    PageKind(
+        "query",
+        "Exemple de requête",
+        "Example query",
+        QUERY_CLASSES,
+        (RDFS.comment, SDO.target),
+        ("query",),
+    ),
+    PageKind(
+        "event",
+        "Événement",
+        "Event",
+        EVENT_CLASSES,
+        (
+            SDO.alternateName,
+            SDO.startDate,
+            SDO.endDate,
+            MED.expectedPeriod,
+            SDO.eventStatus,
+            SDO.eventAttendanceMode,
+            SDO.location,
+            SDO.organizer,
+            SDO.performer,
+            SDO.contributor,
+            SDO.audience,
+            MED.participantCount,
+            SDO.about,
+            SDO.superEvent,
+            MED.follows,
+            MED.restitutes,
+            SDO.subjectOf,
+        ),
+        ("roles", "programme", "findings", "previous_next"),
+    ),
+    PageKind(
+        "territory",
+        "Territoire",
+        "Territory",
+        TERRITORY_CLASSES,
+        (IGEO.codeINSEE, SDO.identifier, SDO.address, SDO.containedInPlace, RDFS.seeAlso),
+        ("containment", "events_here"),
+    ),
+    PageKind(
+        "place",
+        "Lieu",
+        "Place",
+        frozenset({SDO.Place, SDO.LocalBusiness}),
+        (SDO.address, SDO.containedInPlace, SDO.url, SDO.sameAs),
+        ("containment", "events_here"),
+    ),
+    PageKind(
+        "post",
+        "Publication",
+        "Post",
+        frozenset({SDO.SocialMediaPosting, SDO.BlogPosting}),
+        (
+            SDO.datePublished,
+            SDO.author,
+            SDO.articleBody,
+            SDO.keywords,
+            SDO.about,
+            SDO.mentions,
+            SDO.sharedContent,
+            SDO.url,
+            SDO.inLanguage,
+            SDO.identifier,
+        ),
+    ),
+    PageKind(
+        "article",
+        "Article",
+        "Article",
+        frozenset({SDO.Article, SDO.NewsArticle, SDO.Report, SDO.ScholarlyArticle}),
+        (
+            SDO.abstract,
+            SDO.datePublished,
+            SDO.dateModified,
+            SDO.publisher,
+            SDO.author,
+            SDO.url,
+            SDO.about,
+            SDO.spatialCoverage,
+            SDO.mentions,
+            SDO.associatedMedia,
+            MED.embeds,
+            SDO.citation,
+            SDO.inLanguage,
+        ),
+    ),
+    PageKind(
+        "document",
+        "Document",
+        "Document",
+        frozenset(
+            {
+                SDO.DigitalDocument,
+                SDO.MediaObject,
+                SDO.CreativeWork,
+                SDO.Book,
+                MED.ProfessionalStandard,
+                SDO.Dataset,
+            }
+        ),
+        (
+            SDO.publisher,
+            SDO.author,
+            SDO.datePublished,
+            SDO.url,
+            SDO.contentUrl,
+            SDO.encodingFormat,
+            SDO.contentSize,
+            SDO.inLanguage,
+            SDO.about,
+        ),
+        ("toc",),
+    ),
+    PageKind(
+        "actor",
+        "Acteur",
+        "Actor",
+        frozenset(
+            {
+                SDO.Person,
+                SDO.Organization,
+                SDO.NGO,
+                SDO.GovernmentOrganization,
+                FOAF.Agent,
+                MED.MediatorCollective,
+            }
+        ),
+        (
+            SDO.alternateName,
+            SDO.givenName,
+            SDO.familyName,
+            SDO.jobTitle,
+            SDO.worksFor,
+            SDO.affiliation,
+            SDO.memberOf,
+            MED.purpose,
+            MED.meetingFrequency,
+            MED.mission,
+            SDO.location,
+            SDO.areaServed,
+            SDO.url,
+            SDO.sameAs,
+        ),
+        ("actor_roles",),
+    ),
 )
 
-GRAPH_KIND = PageKind("graph", "Graphe nommé", "Named graph", frozenset(),
-                  (SDO.description, DCTERMS.description, DCTERMS.source, PROV.wasDerivedFrom,
-                   PROV.wasAttributedTo, SDO.dateCreated, SDO.dateModified, MED.curationStatus,
-                   SDO.license, DCTERMS.license),
-                  ("graph",))
+GRAPH_KIND = PageKind(
+    "graph",
+    "Graphe nommé",
+    "Named graph",
+    frozenset(),
+    (
+        SDO.description,
+        DCTERMS.description,
+        DCTERMS.source,
+        PROV.wasDerivedFrom,
+        PROV.wasAttributedTo,
+        SDO.dateCreated,
+        SDO.dateModified,
+        MED.curationStatus,
+        SDO.license,
+        DCTERMS.license,
+    ),
+    ("graph",),
+)
 GENERIC_KIND = PageKind("resource", "Ressource", "Resource", frozenset())
 
-PAGE_KINDS_BY_NAME: dict[str, PageKind] = {k.name: k for k in PAGE_KINDS + (GRAPH_KIND, GENERIC_KIND)}
+PAGE_KINDS_BY_NAME: dict[str, PageKind] = {
+    k.name: k for k in PAGE_KINDS + (GRAPH_KIND, GENERIC_KIND)
+}
 
 
 def page_kind_of(types: Iterable[Node], is_graph: bool = False) -> PageKind:
@@ -140,26 +316,65 @@ class PartKind:
 
 
 PART_KINDS: tuple[PartKind, ...] = (
-    PartKind("role", "Rôles", "Roles", frozenset({MED.Participation, SDO.Role}),
-             (MED.roleType, MED.agent, MED.onBehalfOf, SDO.roleName, SDO.description)),
-    PartKind("finding", "Apports", "Findings", frozenset({MED.Finding, SDO.Claim}),
-             (SDO.text, SDO.about)),
-    PartKind("debate", "Questions débattues", "Debated questions",
-             frozenset({MED.DebatedQuestion, SDO.Question}), (SDO.text, SDO.about)),
-    PartKind("report", "Comptes rendus", "Reports", frozenset({MED.WorkshopReport, SDO.Report}),
-             (SDO.description, SDO.about)),
-    PartKind("chapter", "Sommaire", "Table of contents", frozenset({SDO.Chapter}),
-             (SDO.pageStart, SDO.pageEnd)),
-    PartKind("note", "Notes de qualité des données", "Data-quality notes",
-             frozenset({MED.DataQualityNote, DQV.QualityAnnotation}),
-             (SDO.about, SDO.text, MED.sourceValue, MED.retainedValue, MED.evidence,
-              SDO.dateCreated)),
-    PartKind("identifier", "Identifiants", "Identifiers", frozenset({SDO.PropertyValue}),
-             (SDO.propertyID, SDO.value)),
-    PartKind("address", "Adresses", "Addresses", frozenset({SDO.PostalAddress}),
-             (SDO.addressLocality, SDO.postalCode, SDO.addressRegion, SDO.addressCountry)),
-    PartKind("media", "Médias", "Media", frozenset({SDO.ImageObject, SDO.MediaObject}),
-             (SDO.url, SDO.sameAs)),
+    PartKind(
+        "role",
+        "Rôles",
+        "Roles",
+        frozenset({MED.Participation, SDO.Role}),
+        (MED.roleType, MED.agent, MED.onBehalfOf, SDO.roleName, SDO.description),
+    ),
+    PartKind(
+        "finding", "Apports", "Findings", frozenset({MED.Finding, SDO.Claim}), (SDO.text, SDO.about)
+    ),
+    PartKind(
+        "debate",
+        "Questions débattues",
+        "Debated questions",
+        frozenset({MED.DebatedQuestion, SDO.Question}),
+        (SDO.text, SDO.about),
+    ),
+    PartKind(
+        "report",
+        "Comptes rendus",
+        "Reports",
+        frozenset({MED.WorkshopReport, SDO.Report}),
+        (SDO.description, SDO.about),
+    ),
+    PartKind(
+        "chapter",
+        "Sommaire",
+        "Table of contents",
+        frozenset({SDO.Chapter}),
+        (SDO.pageStart, SDO.pageEnd),
+    ),
+    PartKind(
+        "note",
+        "Notes de qualité des données",
+        "Data-quality notes",
+        frozenset({MED.DataQualityNote, DQV.QualityAnnotation}),
+        (SDO.about, SDO.text, MED.sourceValue, MED.retainedValue, MED.evidence, SDO.dateCreated),
+    ),
+    PartKind(
+        "identifier",
+        "Identifiants",
+        "Identifiers",
+        frozenset({SDO.PropertyValue}),
+        (SDO.propertyID, SDO.value),
+    ),
+    PartKind(
+        "address",
+        "Adresses",
+        "Addresses",
+        frozenset({SDO.PostalAddress}),
+        (SDO.addressLocality, SDO.postalCode, SDO.addressRegion, SDO.addressCountry),
+    ),
+    PartKind(
+        "media",
+        "Médias",
+        "Media",
+        frozenset({SDO.ImageObject, SDO.MediaObject}),
+        (SDO.url, SDO.sameAs),
+    ),
 )
 OTHER_PARTS = PartKind("part", "Autres éléments", "Other parts", frozenset())
 
@@ -206,8 +421,7 @@ PROPERTY_LABELS: dict[URIRef, tuple[str, str, str, str]] = {
     SDO.inLanguage: ("langue", "language", "langue de", "language of"),
     SDO.publisher: ("éditeur", "publisher", "publie", "publishes"),
     SDO.author: ("auteur", "author", "auteur de", "author of"),
-    SDO.spatialCoverage: ("territoire couvert", "spatial coverage", "couvert par",
-                          "covered by"),
+    SDO.spatialCoverage: ("territoire couvert", "spatial coverage", "couvert par", "covered by"),
     SDO.mentions: ("mentionne", "mentions", "mentionné dans", "mentioned in"),
     SDO.associatedMedia: ("document associé", "associated media", "associé à", "associated with"),
     SDO.citation: ("cite", "cites", "cité par", "cited by"),
@@ -225,8 +439,12 @@ PROPERTY_LABELS: dict[URIRef, tuple[str, str, str, str]] = {
     SDO.postalCode: ("code postal", "postal code", "code postal de", "postal code of"),
     SDO.containedInPlace: ("situé dans", "contained in", "contient", "contains"),
     SDO.containsPlace: ("contient", "contains", "situé dans", "contained in"),
-    SDO.areaServed: ("territoire d'action", "area served", "territoire d'action de",
-                     "area served by"),
+    SDO.areaServed: (
+        "territoire d'action",
+        "area served",
+        "territoire d'action de",
+        "area served by",
+    ),
     SDO.givenName: ("prénom", "given name", "prénom de", "given name of"),
     SDO.familyName: ("nom de famille", "family name", "nom de famille de", "family name of"),
     SDO.jobTitle: ("fonction", "job title", "fonction de", "job title of"),
@@ -250,15 +468,22 @@ PROPERTY_LABELS: dict[URIRef, tuple[str, str, str, str]] = {
     SDO.target: ("point d'accès", "endpoint", "point d'accès de", "endpoint of"),
     SDO.image: ("image", "image", "image de", "image of"),
     SKOS.prefLabel: ("libellé", "label", "libellé de", "label of"),
-    SKOS.altLabel: ("autre libellé", "alternative label", "autre libellé de",
-                    "alternative label of"),
+    SKOS.altLabel: (
+        "autre libellé",
+        "alternative label",
+        "autre libellé de",
+        "alternative label of",
+    ),
     SKOS.definition: ("définition", "definition", "définition de", "definition of"),
     SKOS.notation: ("code", "notation", "code de", "notation of"),
     SKOS.inScheme: ("référentiel", "scheme", "concepts", "concepts"),
-    SKOS.topConceptOf: ("concept de tête de", "top concept of", "concepts de tête",
-                        "top concepts"),
-    SKOS.hasTopConcept: ("concepts de tête", "top concepts", "concept de tête de",
-                         "top concept of"),
+    SKOS.topConceptOf: ("concept de tête de", "top concept of", "concepts de tête", "top concepts"),
+    SKOS.hasTopConcept: (
+        "concepts de tête",
+        "top concepts",
+        "concept de tête de",
+        "top concept of",
+    ),
     SKOS.broader: ("plus général", "broader", "plus spécifiques", "narrower"),
     SKOS.narrower: ("plus spécifiques", "narrower", "plus général", "broader"),
     SKOS.related: ("apparenté", "related", "apparenté", "related"),
@@ -283,8 +508,7 @@ PROPERTY_LABELS: dict[URIRef, tuple[str, str, str, str]] = {
     RDFS.comment: ("commentaire", "comment", "commentaire de", "comment of"),
     RDFS.seeAlso: ("voir aussi", "see also", "cité en renvoi par", "referenced by"),
     RDFS.subClassOf: ("sous-classe de", "subclass of", "sous-classes", "subclasses"),
-    RDFS.subPropertyOf: ("sous-propriété de", "subproperty of", "sous-propriétés",
-                         "subproperties"),
+    RDFS.subPropertyOf: ("sous-propriété de", "subproperty of", "sous-propriétés", "subproperties"),
     RDFS.domain: ("domaine", "domain", "domaine de", "domain of"),
     RDFS.range: ("valeurs", "range", "valeurs de", "range of"),
     RDFS.isDefinedBy: ("défini par", "defined by", "définit", "defines"),
@@ -296,23 +520,34 @@ PROPERTY_LABELS: dict[URIRef, tuple[str, str, str, str]] = {
     MED.hasRole: ("rôles", "roles", "dans l'événement", "in event"),
     MED.inEvent: ("dans l'événement", "in event", "rôles", "roles"),
     MED.agent: ("acteur", "actor", "rôles tenus", "roles played"),
-    MED.onBehalfOf: ("au titre de", "on behalf of", "rôles tenus en son nom",
-                     "roles played on its behalf"),
+    MED.onBehalfOf: (
+        "au titre de",
+        "on behalf of",
+        "rôles tenus en son nom",
+        "roles played on its behalf",
+    ),
     MED.roleType: ("type de rôle", "role type", "rôles de ce type", "roles of this type"),
     MED.follows: ("fait suite à", "follows", "suivi de", "followed by"),
-    MED.restitutes: ("restitue", "presents the outcomes of", "restitué par",
-                     "outcomes presented in"),
+    MED.restitutes: (
+        "restitue",
+        "presents the outcomes of",
+        "restitué par",
+        "outcomes presented in",
+    ),
     MED.mission: ("mission", "mission", "mission de", "mission of"),
     MED.recognisedBy: ("reconnu par", "recognised by", "reconnaît", "recognises"),
     MED.supportedBy: ("soutenu par", "supported by", "soutient", "supports"),
     MED.embeds: ("intègre", "embeds", "intégré dans", "embedded in"),
-    MED.curationStatus: ("statut de curation", "curation status", "statut de",
-                         "status of"),
+    MED.curationStatus: ("statut de curation", "curation status", "statut de", "status of"),
     MED.report: ("compte rendu", "report", "compte rendu de", "report of"),
     MED.finding: ("apport", "finding", "apport de", "finding of"),
     MED.debate: ("débat", "debate", "débattu dans", "debated in"),
-    MED.impliedProperty: ("propriété schema.org", "schema.org property",
-                          "impliquée par", "implied by"),
+    MED.impliedProperty: (
+        "propriété schema.org",
+        "schema.org property",
+        "impliquée par",
+        "implied by",
+    ),
 }
 
 #: class → (French, English), for the classes we reuse (ours are labelled in the vocabulary).
@@ -440,10 +675,34 @@ def vocabulary_query() -> str:
 # ---------------------------------------------------------------------------------------------
 
 MONTHS = {
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-           "octobre", "novembre", "décembre"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 
 _DATE = re.compile(r"^(-?\d{4})-(\d{2})-(\d{2})")
@@ -484,10 +743,14 @@ def format_duration(value: Literal, languages: Languages) -> str:
     match = _DURATION.match(str(value))
     if not match:
         return str(value)
-    units = (("an", "ans", "year", "years"), ("mois", "mois", "month", "months"),
-             ("semaine", "semaines", "week", "weeks"), ("jour", "jours", "day", "days"))
+    units = (
+        ("an", "ans", "year", "years"),
+        ("mois", "mois", "month", "months"),
+        ("semaine", "semaines", "week", "weeks"),
+        ("jour", "jours", "day", "days"),
+    )
     parts = []
-    for amount, (fr1, frn, en1, enn) in zip(match.groups(), units):
+    for amount, (fr1, frn, en1, enn) in zip(match.groups(), units, strict=True):
         if amount:
             n = int(amount)
             word = languages.text(fr1 if n == 1 else frn, en1 if n == 1 else enn)
@@ -506,8 +769,9 @@ def format_number(value: Literal, languages: Languages) -> str:
     return text.replace(",", "\u202f") if languages.ui == "fr" else text
 
 
-NUMBER_TYPES = frozenset({XSD.integer, XSD.int, XSD.long, XSD.nonNegativeInteger,
-                          XSD.positiveInteger, XSD.short})
+NUMBER_TYPES = frozenset(
+    {XSD.integer, XSD.int, XSD.long, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.short}
+)
 
 
 def format_literal(value: Literal, languages: Languages) -> str:

@@ -7,15 +7,15 @@ from __future__ import annotations
 from .builder import IndexBuilder
 from .index import (
     FACET_PREFIXES,
+    LIST_KINDS,
+    MAX_INCOMING_PROPERTIES,
+    PLACE_LEVELS,
+    SUBKINDS,
     FacetValue,
     Filters,
     Index,
     Item,
-    LIST_KINDS,
-    MAX_INCOMING_PROPERTIES,
-    PLACE_LEVELS,
     Period,
-    SUBKINDS,
     changed_iris,
     decode_key,
     encode_key,
@@ -28,4 +28,26 @@ from .index import (
     snippet,
 )
 
-__all__ = ["FACET_PREFIXES", "FacetValue", "Filters", "Index", "IndexBuilder", "Item", "LIST_KINDS", "MAX_INCOMING_PROPERTIES", "PLACE_LEVELS", "Period", "SUBKINDS", "changed_iris", "decode_key", "encode_key", "highlight", "index_path", "open_index", "parse_filter_date", "place_level", "short_value", "snippet"]
+__all__ = [
+    "FACET_PREFIXES",
+    "FacetValue",
+    "Filters",
+    "Index",
+    "IndexBuilder",
+    "Item",
+    "LIST_KINDS",
+    "MAX_INCOMING_PROPERTIES",
+    "PLACE_LEVELS",
+    "Period",
+    "SUBKINDS",
+    "changed_iris",
+    "decode_key",
+    "encode_key",
+    "highlight",
+    "index_path",
+    "open_index",
+    "parse_filter_date",
+    "place_level",
+    "short_value",
+    "snippet",
+]

@@ -50,8 +50,8 @@ from typing import Any
 
 from ..background import Worker, child_started
 from ..config import Config
-from .index import Index
 from ..store import Store, open_snapshot, open_store
+from .index import Index
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +76,12 @@ def index_process(values: dict[str, Any], snapshot: str | None, target: str, par
     config = Config(values)
     store = open_snapshot(Path(snapshot)) if snapshot else open_store(config)
     try:
-        index = Index(target, config.base_url, config.languages,
-                      timeout=min(float(config.query_timeout), 30.0))
+        index = Index(
+            target,
+            config.base_url,
+            config.languages,
+            timeout=min(float(config.query_timeout), 30.0),
+        )
         index.build(store)
         index.release()
     finally:
@@ -154,14 +158,23 @@ class IndexBuilder:
             log.info("search index: build starting (the index was %s)", self.state)
             exitcode = self._worker.run_child(
                 index_process,
-                (dict(self.config.values), str(snapshot) if generation is not None else None,
-                 str(target), os.getpid()),
-                generation if generation is not None else self.store.generation, 0.5)
+                (
+                    dict(self.config.values),
+                    str(snapshot) if generation is not None else None,
+                    str(target),
+                    os.getpid(),
+                ),
+                generation if generation is not None else self.store.generation,
+                0.5,
+            )
             if exitcode is None:
                 return False
             if exitcode != 0:
-                log.error("search index: build failed (exit code %s); tried again in %.0f s",
-                          exitcode, RETRY_SECONDS)
+                log.error(
+                    "search index: build failed (exit code %s); tried again in %.0f s",
+                    exitcode,
+                    RETRY_SECONDS,
+                )
                 return False
             fresh = Index(target, self.index.base, self.index.languages, self.index.timeout)
             if not fresh.servable:
@@ -172,8 +185,10 @@ class IndexBuilder:
             while batch := self.index.recorded():
                 fresh.update(self.store, batch)
             self.index.adopt(fresh, self.store)
-            log.info("search index: built and in place %.1f s after the build started",
-                     time.monotonic() - started)
+            log.info(
+                "search index: built and in place %.1f s after the build started",
+                time.monotonic() - started,
+            )
             return True
         except Exception:  # noqa: BLE001 — the builder must outlive a bad build
             log.exception("search index: build failed; tried again in %.0f s", RETRY_SECONDS)

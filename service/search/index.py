@@ -50,12 +50,13 @@ import threading
 import time
 import unicodedata
 from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import snowballstemmer
 from rdflib import BNode, Literal, URIRef
@@ -99,15 +100,27 @@ LIST_KINDS: dict[str, ListKind] = {
         ListKind("event", "Événement", "Événements", "Event", "Events"),
         ListKind("actor", "Acteur", "Acteurs", "Actor", "Actors"),
         ListKind("theme", "Thème", "Thèmes", "Theme", "Themes"),
-        ListKind("place", "Lieu ou territoire", "Lieux et territoires", "Place or territory",
-             "Places and territories"),
+        ListKind(
+            "place",
+            "Lieu ou territoire",
+            "Lieux et territoires",
+            "Place or territory",
+            "Places and territories",
+        ),
         ListKind("article", "Article", "Articles", "Article", "Articles"),
         ListKind("document", "Document", "Documents", "Document", "Documents"),
         ListKind("post", "Message", "Messages", "Post", "Posts"),
-        ListKind("query", "Requête d'exemple", "Requêtes d'exemple", "Example query", "Example queries"),
+        ListKind(
+            "query", "Requête d'exemple", "Requêtes d'exemple", "Example query", "Example queries"
+        ),
         ListKind("occupation", "Métier", "Métiers", "Occupation", "Occupations"),
-        ListKind("programme", "Dispositif public", "Dispositifs publics", "Public scheme",
-             "Public schemes"),
+        ListKind(
+            "programme",
+            "Dispositif public",
+            "Dispositifs publics",
+            "Public scheme",
+            "Public schemes",
+        ),
         ListKind("scheme", "Vocabulaire", "Vocabulaires", "Concept scheme", "Concept schemes"),
         ListKind("concept", "Concept", "Concepts", "Concept", "Concepts"),
     )
@@ -147,13 +160,25 @@ PLACE_LEVELS: dict[str, tuple[str, str]] = {
 
 #: Text of a resource besides its labels and descriptions.
 BODY_PROPERTIES: tuple[URIRef, ...] = (
-    SDO.articleBody, SDO.keywords, SDO.jobTitle, MED.purpose, SDO.addressLocality,
-    SDO.roleName, SDO.audienceType, SKOS.scopeNote, SKOS.note, SDO.disambiguatingDescription,
+    SDO.articleBody,
+    SDO.keywords,
+    SDO.jobTitle,
+    MED.purpose,
+    SDO.addressLocality,
+    SDO.roleName,
+    SDO.audienceType,
+    SKOS.scopeNote,
+    SKOS.note,
+    SDO.disambiguatingDescription,
 )
 
 #: Links whose targets are territories or places (then their containment chain).
 TERRITORY_LINKS: tuple[URIRef, ...] = (
-    SDO.location, SDO.spatialCoverage, SDO.areaServed, SDO.contentLocation, SDO.containedInPlace,
+    SDO.location,
+    SDO.spatialCoverage,
+    SDO.areaServed,
+    SDO.contentLocation,
+    SDO.containedInPlace,
 )
 #: Links whose targets (under ``id/theme/``) are themes (then their broader themes).
 THEME_LINKS: tuple[URIRef, ...] = (SDO.about, DCTERMS.subject, SDO.keywords, SKOS.broader)
@@ -167,11 +192,29 @@ LINK_FACETS: dict[str, tuple[URIRef, ...]] = {
 }
 
 #: Links whose targets' names are searchable with the resource (low weight).
-CONTEXT_LINKS: tuple[URIRef, ...] = tuple(dict.fromkeys((
-    *TERRITORY_LINKS, *THEME_LINKS, SDO.organizer, SDO.performer, SDO.contributor, SDO.audience,
-    SDO.superEvent, SDO.publisher, SDO.author, SDO.worksFor, SDO.affiliation, SDO.sponsor,
-    SDO.funder, SKOS.inScheme, SDO.inDefinedTermSet, SDO.memberOf, SDO.parentOrganization,
-)))
+CONTEXT_LINKS: tuple[URIRef, ...] = tuple(
+    dict.fromkeys(
+        (
+            *TERRITORY_LINKS,
+            *THEME_LINKS,
+            SDO.organizer,
+            SDO.performer,
+            SDO.contributor,
+            SDO.audience,
+            SDO.superEvent,
+            SDO.publisher,
+            SDO.author,
+            SDO.worksFor,
+            SDO.affiliation,
+            SDO.sponsor,
+            SDO.funder,
+            SKOS.inScheme,
+            SDO.inDefinedTermSet,
+            SDO.memberOf,
+            SDO.parentOrganization,
+        )
+    )
+)
 
 #: Paths up a hierarchy: containment of places, broader themes (either direction stated).
 ANCESTOR_PATH = (
@@ -228,10 +271,11 @@ def _stemmer(language: str):
 
 
 #: Combining marks, removed after decomposition (str.translate runs at C speed).
-_MARKS = dict.fromkeys(
-    c for c in range(0x300, 0x2000) if unicodedata.combining(chr(c))
-) | dict.fromkeys(c for c in range(0x20D0, 0x2100) if unicodedata.combining(chr(c))) | dict.fromkeys(
-    c for c in range(0xFE20, 0xFE30))
+_MARKS = (
+    dict.fromkeys(c for c in range(0x300, 0x2000) if unicodedata.combining(chr(c)))
+    | dict.fromkeys(c for c in range(0x20D0, 0x2100) if unicodedata.combining(chr(c)))
+    | dict.fromkeys(c for c in range(0xFE20, 0xFE30))
+)
 
 
 def fold(text: str) -> str:
@@ -273,6 +317,7 @@ def query_stems(text: str) -> tuple[list[frozenset[str]], bool]:
 def fts_expression(terms: Sequence[frozenset[str]]) -> str:
     """An FTS5 query: every word (any of its stems) must occur. Each stem is a quoted string,
     so no user input is ever read as FTS5 syntax (``"``, ``*``, ``NEAR``, ``(``…)."""
+
     def quoted(s: str) -> str:
         return '"' + s.replace('"', '""') + '"'
 
@@ -290,7 +335,7 @@ def highlight(text: str, terms: Sequence[frozenset[str]]) -> list[tuple[str, boo
         folded = fold(match.group())
         if stem(folded, "french") in wanted or stem(folded, "english") in wanted:
             if match.start() > position:
-                segments.append((text[position:match.start()], False))
+                segments.append((text[position : match.start()], False))
             segments.append((match.group(), True))
             position = match.end()
     if position < len(text):
@@ -307,7 +352,7 @@ def snippet(text: str, terms: Sequence[frozenset[str]], words: int = 32) -> list
         return segments
     first = 0
     if matches:
-        offset = sum(len(s) for s, _ in segments[:matches[0]])
+        offset = sum(len(s) for s, _ in segments[: matches[0]])
         first = next((i for i, m in enumerate(spans) if m.start() >= offset), 0)
         first = max(0, first - words // 3)
     last = min(len(spans), first + words)
@@ -338,7 +383,7 @@ class Period:
     last: str  # last day, ISO
 
     @classmethod
-    def parse(cls, text: str) -> "Period | None":
+    def parse(cls, text: str) -> Period | None:
         match = _DATE.match(text.strip())
         if not match:
             return None
@@ -349,8 +394,12 @@ class Period:
                 return cls(first, "day", first, first)
             if month is not None:
                 last_day = calendar.monthrange(year, month)[1]
-                return cls(f"{year:04d}-{month:02d}", "month", date(year, month, 1).isoformat(),
-                           date(year, month, last_day).isoformat())
+                return cls(
+                    f"{year:04d}-{month:02d}",
+                    "month",
+                    date(year, month, 1).isoformat(),
+                    date(year, month, last_day).isoformat(),
+                )
             return cls(f"{year:04d}", "year", f"{year:04d}-01-01", f"{year:04d}-12-31")
         except ValueError:
             return None
@@ -407,7 +456,9 @@ def _lang(value: Literal) -> str:
 
 
 def _is_text(value: Any) -> bool:
-    return isinstance(value, Literal) and (value.language is not None or value.datatype in TEXT_DATATYPES)
+    return isinstance(value, Literal) and (
+        value.language is not None or value.datatype in TEXT_DATATYPES
+    )
 
 
 def list_kind_of(iri: str, base: str) -> str | None:
@@ -415,14 +466,14 @@ def list_kind_of(iri: str, base: str) -> str | None:
     prefix = base + "id/"
     if not iri.startswith(prefix) or "#" in iri:
         return None
-    segment = iri[len(prefix):].split("/", 1)
+    segment = iri[len(prefix) :].split("/", 1)
     if len(segment) < 2 or not segment[1]:
         return None
     return SEGMENT_KINDS.get(segment[0])
 
 
 def place_level(iri: str, base: str) -> str:
-    rest = iri[len(base + "id/place/"):] if iri.startswith(base + "id/place/") else ""
+    rest = iri[len(base + "id/place/") :] if iri.startswith(base + "id/place/") else ""
     head = rest.split("/", 1)[0]
     return head if head in PLACE_LEVELS and "/" in rest else "venue"
 
@@ -431,7 +482,7 @@ def short_value(iri: str, facet: str, base: str) -> str:
     """The short form of a facet value in URLs: ``illectronisme`` for a theme IRI."""
     prefix = FACET_PREFIXES.get(facet)
     if prefix is not None and iri.startswith(base + prefix):
-        return iri[len(base + prefix):]
+        return iri[len(base + prefix) :]
     return iri
 
 
@@ -472,7 +523,7 @@ class _Gatherer:
         found: dict[str, list[tuple[URIRef, Any, list]]] = {i: [] for i in iris}
         blanks: dict[Any, list] = {}
         for start in range(0, len(iris), self.batch):
-            chunk = iris[start:start + self.batch]
+            chunk = iris[start : start + self.batch]
             for row in self.store.select(
                 "SELECT ?s ?p ?o WHERE { VALUES ?s { " + self._values(chunk) + " } ?s ?p ?o }"
             ):
@@ -485,7 +536,7 @@ class _Gatherer:
             # A blank node cannot be named in a query: reach it again from its subject.
             holders = sorted({s for s, rows in found.items() for _, o, _ in rows if o in blanks})
             for start in range(0, len(holders), self.batch):
-                chunk = holders[start:start + self.batch]
+                chunk = holders[start : start + self.batch]
                 for row in self.store.select(
                     "SELECT ?b ?p ?o WHERE { VALUES ?s { " + self._values(chunk) + " } "
                     "?s ?q ?b . FILTER(isBlank(?b)) ?b ?p ?o }"
@@ -503,7 +554,7 @@ class _Gatherer:
                     parts[iri].add(str(obj))
         links = " ".join(p.n3() for p in PART_OF_LINKS)
         for start in range(0, len(iris), self.batch):
-            chunk = iris[start:start + self.batch]
+            chunk = iris[start : start + self.batch]
             for row in self.store.select(
                 "SELECT DISTINCT ?r ?s WHERE { VALUES ?r { " + self._values(chunk) + " } "
                 "VALUES ?p { " + links + " } ?s ?p ?r }"
@@ -519,7 +570,7 @@ class _Gatherer:
         for i in wanted:
             self._ancestors[i] = set()
         for start in range(0, len(wanted), self.batch):
-            chunk = wanted[start:start + self.batch]
+            chunk = wanted[start : start + self.batch]
             for row in self.store.select(
                 "SELECT DISTINCT ?x ?a WHERE { VALUES ?x { " + self._values(chunk) + " } "
                 f"?x {ANCESTOR_PATH} ?a . FILTER(isIRI(?a)) }}"
@@ -533,7 +584,7 @@ class _Gatherer:
         wanted = sorted(set(iris))
         typed: dict[str, set[str]] = {}
         for start in range(0, len(wanted), self.batch):
-            chunk = wanted[start:start + self.batch]
+            chunk = wanted[start : start + self.batch]
             for row in self.store.select(
                 "SELECT ?s ?t WHERE { VALUES ?s { " + self._values(chunk) + " } ?s a ?t }"
             ):
@@ -549,7 +600,7 @@ class _Gatherer:
         predicates = ", ".join(p.n3() for p in LABEL_PROPERTIES if p != SDO.text)
         found: dict[str, list[tuple[int, str, str]]] = {}
         for start in range(0, len(wanted), self.batch):
-            chunk = wanted[start:start + self.batch]
+            chunk = wanted[start : start + self.batch]
             for row in self.store.select(
                 "SELECT ?s ?p ?o WHERE { VALUES ?s { " + self._values(chunk) + " } "
                 "?s ?p ?o . FILTER(?p IN (" + predicates + ") && isLiteral(?o)) }"
@@ -566,7 +617,7 @@ class _Gatherer:
         """The row of each IRI (None when the store no longer describes it)."""
         result: dict[str, Row | None] = {}
         for start in range(0, len(iris), self.batch):
-            chunk = list(iris[start:start + self.batch])
+            chunk = list(iris[start : start + self.batch])
             result.update(self._rows(chunk))
         return result
 
@@ -584,7 +635,9 @@ class _Gatherer:
             for predicate, obj, nested in own[iri]:
                 if predicate in LINK_SET:
                     links.setdefault(predicate, []).append((obj, nested))
-                    if isinstance(obj, URIRef) and (predicate in TERRITORY_SET or predicate in THEME_SET):
+                    if isinstance(obj, URIRef) and (
+                        predicate in TERRITORY_SET or predicate in THEME_SET
+                    ):
                         up.add(str(obj))
                     for p2, o2 in nested:  # a blank-node place inside a territory
                         if p2 == SDO_CONTAINED and isinstance(o2, URIRef):
@@ -593,19 +646,31 @@ class _Gatherer:
             if list_kind_of(iri, self.base) in ("place", "theme"):
                 up.add(iri)
         ancestors = self.ancestors(up)
-        named = {str(o) for links in targets.values() for values in links.values()
-                 for o, _ in values if isinstance(o, URIRef)}
+        named = {
+            str(o)
+            for links in targets.values()
+            for values in links.values()
+            for o, _ in values
+            if isinstance(o, URIRef)
+        }
         for values in ancestors.values():
             named |= values
         for links in targets.values():
             for values in links.values():
                 for _, nested in values:
-                    named |= {str(o2) for p2, o2 in nested
-                              if p2 == SDO_CONTAINED and isinstance(o2, URIRef)}
+                    named |= {
+                        str(o2)
+                        for p2, o2 in nested
+                        if p2 == SDO_CONTAINED and isinstance(o2, URIRef)
+                    }
         names = self.labels(named)
         # A session is an event held within another event that is not a series.
-        within = {str(o) for links in targets.values() for o, _ in links.get(SDO.superEvent, ())
-                  if isinstance(o, URIRef)}
+        within = {
+            str(o)
+            for links in targets.values()
+            for o, _ in links.get(SDO.superEvent, ())
+            if isinstance(o, URIRef)
+        }
         events = self.events_not_series(within)
 
         rows: dict[str, Row | None] = {}
@@ -622,15 +687,24 @@ class _Gatherer:
             row.top = not row.facets.get("superevent", set()) & events
             for part in sorted(parts.get(iri, ())):
                 row.deps.add(part)
-                for predicate, obj, nested in part_triples.get(part, ()):
-                    if _is_text(obj) and (predicate in LABEL_SET or predicate in DESCRIPTION_SET
-                                          or predicate in BODY_SET):
+                for predicate, obj, _nested in part_triples.get(part, ()):
+                    if _is_text(obj) and (
+                        predicate in LABEL_SET
+                        or predicate in DESCRIPTION_SET
+                        or predicate in BODY_SET
+                    ):
                         row.text_body.append(analyse_text(str(obj), obj.language))
             rows[iri] = row
         return rows
 
-    def _fill(self, row: Row, triples: list, links: dict[URIRef, list],
-              ancestors: Mapping[str, set[str]], names: Mapping[str, Pairs]) -> None:
+    def _fill(
+        self,
+        row: Row,
+        triples: list,
+        links: dict[URIRef, list],
+        ancestors: Mapping[str, set[str]],
+        names: Mapping[str, Pairs],
+    ) -> None:
         base = self.base
         labels: list[tuple[int, str, str]] = []
         descriptions: list[tuple[int, str, str]] = []
@@ -676,9 +750,15 @@ class _Gatherer:
                 row.labels = [("", _shorten(body, 90))]
             else:
                 row.labels = [("", row.iri.rstrip("/").rsplit("/", 1)[-1])]
-        row.period = min(starts, key=lambda p: p.first) if starts else (
-            min(periods, key=lambda p: p.first) if periods else (
-                min(published, key=lambda p: p.first) if published else None))
+        row.period = (
+            min(starts, key=lambda p: p.first)
+            if starts
+            else (
+                min(periods, key=lambda p: p.first)
+                if periods
+                else (min(published, key=lambda p: p.first) if published else None)
+            )
+        )
         if ends:
             row.end = max(ends, key=lambda p: p.last)
         if row.period is not None:
@@ -710,13 +790,19 @@ class _Gatherer:
                         row.text_context.append(analyse_text(text, lang))
                     if predicate == SDO_LOCATION:
                         row.where.append(names.get(target, []))
-                        communes = sorted(a for a in ancestors.get(target, ())
-                                          if a.startswith(base + "id/place/commune/"))
+                        communes = sorted(
+                            a
+                            for a in ancestors.get(target, ())
+                            if a.startswith(base + "id/place/commune/")
+                        )
                         if communes and communes[0] != target:
                             row.where.append(names.get(communes[0], []))
                 elif isinstance(obj, BNode):
-                    inline = [(lang_of(o2), str(o2)) for p2, o2 in nested
-                              if _is_text(o2) and p2 in LABEL_SET]
+                    inline = [
+                        (lang_of(o2), str(o2))
+                        for p2, o2 in nested
+                        if _is_text(o2) and p2 in LABEL_SET
+                    ]
                     for lang, text in inline:
                         row.text_context.append(analyse_text(text, lang))
                     if predicate == SDO_LOCATION and inline:
@@ -940,8 +1026,10 @@ class Filters:
             clauses.append(f"{alias}.subkind = ?")
             params.append(self.subkind)
         for facet, value in self.facets:
-            clauses.append(f"{alias}.id IN (SELECT id FROM facet WHERE facet = ? AND value = "
-                           "(SELECT id FROM term WHERE iri = ?))")
+            clauses.append(
+                f"{alias}.id IN (SELECT id FROM facet WHERE facet = ? AND value = "
+                "(SELECT id FROM term WHERE iri = ?))"
+            )
             params += [facet, value]
         if self.when in ("upcoming", "past"):
             today = self.today or date.today().isoformat()
@@ -969,9 +1057,14 @@ class Filters:
     def tallied(self) -> bool:
         """Whether the :data:`tally` table answers for this selection (a kind and maybe a
         sub-kind, nothing else): counts then cost a few rows, whatever the store's size."""
-        return (not self.facets and self.when == "all" and self.date_from is None
-                and self.date_to is None and not self.top_level
-                and (self.subkind is None or self.kind is not None))
+        return (
+            not self.facets
+            and self.when == "all"
+            and self.date_from is None
+            and self.date_to is None
+            and not self.top_level
+            and (self.subkind is None or self.kind is not None)
+        )
 
     def level(self) -> tuple[str, str]:
         """The tally level of a :meth:`tallied` selection."""
@@ -985,8 +1078,10 @@ ORDERS: dict[str, tuple[str, bool]] = {
     "date-desc": ("sort_date", True),
 }
 
-_COLUMNS = ("r.id, r.iri, r.kind, r.subkind, r.labels, r.descriptions, r.place, r.date_value, "
-            "r.date_precision, r.end_value, r.start_day, r.end_day, r.sort_label, r.sort_date")
+_COLUMNS = (
+    "r.id, r.iri, r.kind, r.subkind, r.labels, r.descriptions, r.place, r.date_value, "
+    "r.date_precision, r.end_value, r.start_day, r.end_day, r.sort_label, r.sort_date"
+)
 
 
 #: Linking IRIs whose outgoing links one query reads, when an update follows a write.
@@ -997,8 +1092,13 @@ LINK_WRITE_BATCH = 50_000
 MAX_INCOMING_PROPERTIES = 200
 
 
-def tally_keys(kind: str, subkind: str, facets: Mapping[str, Iterable[str]],
-               precision: str | None, start: str | None) -> list[tuple[str, str, str, str]]:
+def tally_keys(
+    kind: str,
+    subkind: str,
+    facets: Mapping[str, Iterable[str]],
+    precision: str | None,
+    start: str | None,
+) -> list[tuple[str, str, str, str]]:
     """The :data:`tally` rows one index row counts in (see the table's comment)."""
     levels = [(kind, ""), ("*", "")] + ([(kind, subkind)] if subkind else [])
     keys = [("*", "", "kind", kind), (kind, "", "subkind", subkind)]
@@ -1070,8 +1170,13 @@ class Index:
     fresh one, which :meth:`adopt` then puts in its place.
     """
 
-    def __init__(self, path: Path | str, base_url: str = DEFAULT_BASE,
-                 languages: Sequence[str] = ("fr", "en"), timeout: float = 10.0):
+    def __init__(
+        self,
+        path: Path | str,
+        base_url: str = DEFAULT_BASE,
+        languages: Sequence[str] = ("fr", "en"),
+        timeout: float = 10.0,
+    ):
         self.path = Path(path)
         self.base = base_url
         self.languages = tuple(languages)
@@ -1109,7 +1214,9 @@ class Index:
             return None
         db = sqlite3.connect(self.path)
         try:
-            tables = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            tables = {
+                n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
             if not tables:
                 return None
             if "meta" in tables and "resource" in tables:
@@ -1219,8 +1326,7 @@ class Index:
         """Servable, generation and build time, from the file's ``meta``."""
         meta = self.meta()
         expected = self._expected_meta()
-        self._servable = (all(meta.get(k) == v for k, v in expected.items())
-                          and "generation" in meta)
+        self._servable = all(meta.get(k) == v for k, v in expected.items()) and "generation" in meta
         self._generation = int(meta["generation"]) if "generation" in meta else None
         self._built = meta.get("built", "")
         try:
@@ -1263,13 +1369,18 @@ class Index:
         self._trusted = False
 
     def _expected_meta(self) -> dict[str, str]:
-        return {"schema": SCHEMA_VERSION, "base_url": self.base, "languages": ",".join(self.languages)}
+        return {
+            "schema": SCHEMA_VERSION,
+            "base_url": self.base,
+            "languages": ",".join(self.languages),
+        }
 
     def is_current(self, store) -> bool:
         meta = self.meta()
         expected = self._expected_meta()
-        return (all(meta.get(k) == v for k, v in expected.items())
-                and meta.get("generation") == str(store.generation))
+        return all(meta.get(k) == v for k, v in expected.items()) and meta.get("generation") == str(
+            store.generation
+        )
 
     def ensure(self, store) -> bool:
         """Build the index from the store when it is missing or stale; True when it was built."""
@@ -1292,12 +1403,16 @@ class Index:
         generation = store.generation
         gatherer = _Gatherer(store, self.base, self.languages, batch)
         prefix = self.base + "id/"
-        subjects = sorted({
-            str(row["s"]) for row in store.select(
-                "SELECT DISTINCT ?s WHERE { ?s a ?t . FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
-                + Literal(prefix).n3() + ")) }"
-            )
-        })
+        subjects = sorted(
+            {
+                str(row["s"])
+                for row in store.select(
+                    "SELECT DISTINCT ?s WHERE { ?s a ?t . FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
+                    + Literal(prefix).n3()
+                    + ")) }"
+                )
+            }
+        )
         subjects = [s for s in subjects if list_kind_of(s, self.base) is not None]
         count = 0
         tally: Counter = Counter()
@@ -1307,9 +1422,10 @@ class Index:
                 for table in TABLES:
                     db.execute(f"DELETE FROM {table}")
                 for start in range(0, len(subjects), batch):
-                    rows = gatherer.rows(subjects[start:start + batch])
-                    count += self._insert(db, (row for row in rows.values() if row is not None),
-                                          tally)
+                    rows = gatherer.rows(subjects[start : start + batch])
+                    count += self._insert(
+                        db, (row for row in rows.values() if row is not None), tally
+                    )
                 self._flush_tally(db, tally)
                 links = self._build_links(db, store)
                 self._set_meta(db, generation, built=True)
@@ -1319,15 +1435,21 @@ class Index:
                 raise
             db.execute("ANALYZE")
             # What the build took: how long a client is told to wait for the next one.
-            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('seconds', ?)",
-                       (f"{time.monotonic() - started:.1f}",))
+            db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('seconds', ?)",
+                (f"{time.monotonic() - started:.1f}",),
+            )
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._version += 1
         self._trusted = True
         self._clear_caches()
         self._refresh()
-        log.info("search index built: %d resources, %d incoming links in %.1f s", count, links,
-                 time.monotonic() - started)
+        log.info(
+            "search index built: %d resources, %d incoming links in %.1f s",
+            count,
+            links,
+            time.monotonic() - started,
+        )
         return count
 
     def update(self, store, iris: Iterable[str]) -> int:
@@ -1360,11 +1482,16 @@ class Index:
         targets = {o for o in owners if list_kind_of(o, self.base) is not None}
         lookup = sorted(given | owners)
         for start in range(0, len(lookup), 500):
-            chunk = lookup[start:start + 500]
+            chunk = lookup[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            targets.update(row[0] for row in db.execute(
-                f"SELECT DISTINCT r.iri FROM term t JOIN dep d ON d.term = t.id "
-                f"JOIN resource r ON r.id = d.id WHERE t.iri IN ({marks})", chunk))
+            targets.update(
+                row[0]
+                for row in db.execute(
+                    f"SELECT DISTINCT r.iri FROM term t JOIN dep d ON d.term = t.id "
+                    f"JOIN resource r ON r.id = d.id WHERE t.iri IN ({marks})",
+                    chunk,
+                )
+            )
         ordered = sorted(targets)
         rows = _Gatherer(store, self.base, self.languages).rows(ordered)
         links = self._outgoing(store, sorted(given))
@@ -1432,7 +1559,7 @@ class Index:
         with self._write:
             self._pending = None
 
-    def adopt(self, fresh: "Index", store) -> None:
+    def adopt(self, fresh: Index, store) -> None:
         """Put ``fresh`` (an index file built from a copy of the store, then brought up to
         date with :meth:`recorded`) in this one's place, atomically for readers.
 
@@ -1479,19 +1606,23 @@ class Index:
     def _set_meta(self, db: sqlite3.Connection, generation: int, built: bool = False) -> None:
         values = {**self._expected_meta(), "generation": str(generation)}
         if built:
-            values["built"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            values["built"] = datetime.now(UTC).isoformat(timespec="seconds")
         db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values.items())
 
     @staticmethod
     def _delete(db: sqlite3.Connection, iri: str, tally: Counter) -> int:
-        found = db.execute("SELECT id, kind, subkind, date_precision, start_day FROM resource "
-                           "WHERE iri = ?", (iri,)).fetchone()
+        found = db.execute(
+            "SELECT id, kind, subkind, date_precision, start_day FROM resource WHERE iri = ?",
+            (iri,),
+        ).fetchone()
         if found is None:
             return 0
         rid, kind, subkind, precision, start = found
         facets: dict[str, set[str]] = {}
-        for facet, value in db.execute("SELECT f.facet, t.iri FROM facet f JOIN term t "
-                                       "ON t.id = f.value WHERE f.id = ?", (rid,)):
+        for facet, value in db.execute(
+            "SELECT f.facet, t.iri FROM facet f JOIN term t ON t.id = f.value WHERE f.id = ?",
+            (rid,),
+        ):
             facets.setdefault(facet, set()).add(value)
         for key in tally_keys(kind, subkind, facets, precision, start):
             tally[key] -= 1
@@ -1516,7 +1647,10 @@ class Index:
                 "date_value, date_precision, start_day, end_day, end_value, sort_date, top) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    row.iri, row.kind, row.subkind, sort_label,
+                    row.iri,
+                    row.kind,
+                    row.subkind,
+                    sort_label,
                     json.dumps(row.labels, ensure_ascii=False),
                     json.dumps(row.descriptions, ensure_ascii=False),
                     json.dumps(row.where, ensure_ascii=False),
@@ -1524,27 +1658,39 @@ class Index:
                     period.precision if period else None,
                     period.first if period else None,
                     last,
-                    end.value if end is not None and period is not None and end.value != period.value
+                    end.value
+                    if end is not None and period is not None and end.value != period.value
                     else None,
                     period.first if period else "",
                     int(row.top),
                 ),
             )
             rid = cursor.lastrowid
-            facets += [(facet, value, rid) for facet, values in row.facets.items() for value in values]
+            facets += [
+                (facet, value, rid) for facet, values in row.facets.items() for value in values
+            ]
             deps += [(dep, rid) for dep in row.deps]
-            texts.append((rid, " ".join(row.text_label), " ".join(row.text_body),
-                          " ".join(row.text_context)))
-            for key in tally_keys(row.kind, row.subkind, row.facets,
-                                  period.precision if period else None,
-                                  period.first if period else None):
+            texts.append(
+                (rid, " ".join(row.text_label), " ".join(row.text_body), " ".join(row.text_context))
+            )
+            for key in tally_keys(
+                row.kind,
+                row.subkind,
+                row.facets,
+                period.precision if period else None,
+                period.first if period else None,
+            ):
                 tally[key] += 1
             count += 1
         terms = self._terms(db, {value for _, value, _ in facets} | {dep for dep, _ in deps})
-        db.executemany("INSERT OR IGNORE INTO facet (facet, value, id) VALUES (?, ?, ?)",
-                       [(facet, terms[value], rid) for facet, value, rid in facets])
-        db.executemany("INSERT OR IGNORE INTO dep (term, id) VALUES (?, ?)",
-                       [(terms[dep], rid) for dep, rid in deps])
+        db.executemany(
+            "INSERT OR IGNORE INTO facet (facet, value, id) VALUES (?, ?, ?)",
+            [(facet, terms[value], rid) for facet, value, rid in facets],
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO dep (term, id) VALUES (?, ?)",
+            [(terms[dep], rid) for dep, rid in deps],
+        )
         db.executemany("INSERT INTO text (rowid, label, body, context) VALUES (?, ?, ?, ?)", texts)
         return count
 
@@ -1554,9 +1700,13 @@ class Index:
         db.executemany(
             "INSERT INTO tally (kind, subkind, facet, value, n) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (kind, subkind, facet, value) DO UPDATE SET n = n + excluded.n",
-            [(*key, n) for key, n in changed])
-        db.executemany("DELETE FROM tally WHERE kind = ? AND subkind = ? AND facet = ? "
-                       "AND value = ? AND n <= 0", [key for key, n in changed if n < 0])
+            [(*key, n) for key, n in changed],
+        )
+        db.executemany(
+            "DELETE FROM tally WHERE kind = ? AND subkind = ? AND facet = ? "
+            "AND value = ? AND n <= 0",
+            [key for key, n in changed if n < 0],
+        )
         tally.clear()
 
     def _linkable(self, iri: str) -> bool:
@@ -1568,7 +1718,7 @@ class Index:
         found: dict[str, set[tuple[str, str]]] = {s: set() for s in subjects}
         prefix = Literal(self.base).n3()
         for start in range(0, len(subjects), LINK_BATCH):
-            chunk = subjects[start:start + LINK_BATCH]
+            chunk = subjects[start : start + LINK_BATCH]
             values = " ".join(URIRef(s).n3() for s in chunk)
             for row in store.select(
                 f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o "
@@ -1579,11 +1729,15 @@ class Index:
                     found[str(row["s"])].add((target, str(row["p"])))
         return found
 
-    def _write_links(self, db: sqlite3.Connection,
-                     links: Mapping[str, set[tuple[str, str]]]) -> None:
+    def _write_links(
+        self, db: sqlite3.Connection, links: Mapping[str, set[tuple[str, str]]]
+    ) -> None:
         """Replace the incoming links ``links`` gives for its subjects; keep the counts."""
-        terms = self._terms(db, {o for pairs in links.values() for o, _ in pairs}
-                            | {p for pairs in links.values() for _, p in pairs})
+        terms = self._terms(
+            db,
+            {o for pairs in links.values() for o, _ in pairs}
+            | {p for pairs in links.values() for _, p in pairs},
+        )
         counts: Counter = Counter()
         removed, added = [], []
         for subject, pairs in links.items():
@@ -1595,16 +1749,20 @@ class Index:
             for pair in new - old:
                 added.append((*pair, subject))
                 counts[pair] += 1
-        db.executemany("DELETE FROM link WHERE object = ? AND property = ? AND subject = ?",
-                       removed)
+        db.executemany(
+            "DELETE FROM link WHERE object = ? AND property = ? AND subject = ?", removed
+        )
         db.executemany("INSERT INTO link (object, property, subject) VALUES (?, ?, ?)", added)
         changed = [(pair, n) for pair, n in counts.items() if n]
         db.executemany(
             "INSERT INTO link_count (object, property, n) VALUES (?, ?, ?) "
             "ON CONFLICT (object, property) DO UPDATE SET n = n + excluded.n",
-            [(*pair, n) for pair, n in changed])
-        db.executemany("DELETE FROM link_count WHERE object = ? AND property = ? AND n <= 0",
-                       [pair for pair, n in changed if n < 0])
+            [(*pair, n) for pair, n in changed],
+        )
+        db.executemany(
+            "DELETE FROM link_count WHERE object = ? AND property = ? AND n <= 0",
+            [pair for pair, n in changed if n < 0],
+        )
 
     def _build_links(self, db: sqlite3.Connection, store) -> int:
         """Every incoming link of the store, in one streaming pass over its quads (a triple
@@ -1613,8 +1771,10 @@ class Index:
 
         def flush() -> None:
             terms = self._terms(db, {o for o, _, _ in batch} | {p for _, p, _ in batch})
-            db.executemany("INSERT OR IGNORE INTO link (object, property, subject) "
-                           "VALUES (?, ?, ?)", [(terms[o], terms[p], s) for o, p, s in batch])
+            db.executemany(
+                "INSERT OR IGNORE INTO link (object, property, subject) VALUES (?, ?, ?)",
+                [(terms[o], terms[p], s) for o, p, s in batch],
+            )
             batch.clear()
 
         for subject, predicate, obj, _ in store.quads():
@@ -1625,8 +1785,10 @@ class Index:
                     if len(batch) >= LINK_WRITE_BATCH:
                         flush()
         flush()
-        db.execute("INSERT INTO link_count (object, property, n) SELECT object, property, count(*) "
-                   "FROM link GROUP BY object, property")
+        db.execute(
+            "INSERT INTO link_count (object, property, n) SELECT object, property, count(*) "
+            "FROM link GROUP BY object, property"
+        )
         return db.execute("SELECT count(*) FROM link").fetchone()[0]
 
     @staticmethod
@@ -1636,10 +1798,14 @@ class Index:
         db.executemany("INSERT OR IGNORE INTO term (iri) VALUES (?)", [(i,) for i in wanted])
         found: dict[str, int] = {}
         for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
+            chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            found.update((iri, tid) for tid, iri in db.execute(
-                f"SELECT id, iri FROM term WHERE iri IN ({marks})", chunk))
+            found.update(
+                (iri, tid)
+                for tid, iri in db.execute(
+                    f"SELECT id, iri FROM term WHERE iri IN ({marks})", chunk
+                )
+            )
         return found
 
     # -- reading ---------------------------------------------------------------------------------
@@ -1647,12 +1813,19 @@ class Index:
     @staticmethod
     def _item(record: Sequence[Any], key: tuple, score: float | None = None) -> Item:
         return Item(
-            iri=record[1], kind=record[2], subkind=record[3],
+            iri=record[1],
+            kind=record[2],
+            subkind=record[3],
             labels=[tuple(p) for p in json.loads(record[4])],
             descriptions=[tuple(p) for p in json.loads(record[5])],
             place=[[tuple(p) for p in pairs] for pairs in json.loads(record[6])],
-            date_value=record[7], date_precision=record[8], end_value=record[9],
-            start_day=record[10], end_day=record[11], key=key, score=score,
+            date_value=record[7],
+            date_precision=record[8],
+            end_value=record[9],
+            start_day=record[10],
+            end_day=record[11],
+            key=key,
+            score=score,
         )
 
     def get(self, iris: Iterable[str]) -> dict[str, Item]:
@@ -1661,7 +1834,7 @@ class Index:
         found: dict[str, Item] = {}
         with self._bounded() as db:
             for start in range(0, len(wanted), 500):
-                chunk = wanted[start:start + 500]
+                chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 for record in db.execute(
                     f"SELECT {_COLUMNS} FROM resource r WHERE r.iri IN ({marks})", chunk
@@ -1673,9 +1846,15 @@ class Index:
         with self._bounded() as db:
             return db.execute("SELECT 1 FROM resource WHERE iri = ?", (iri,)).fetchone() is not None
 
-    def list(self, filters: Filters, order: str = "label", limit: int = 50,
-             after: tuple | None = None, before: tuple | None = None,
-             count: bool = True) -> Page:
+    def list(
+        self,
+        filters: Filters,
+        order: str = "label",
+        limit: int = 50,
+        after: tuple | None = None,
+        before: tuple | None = None,
+        count: bool = True,
+    ) -> Page:
         """One page of a list, by key: ``after`` the last item seen, or ``before`` the first.
 
         Its total is counted when ``count`` (else None): from the tallies for a kind and
@@ -1707,15 +1886,22 @@ class Index:
             items = [self._item(r, (r[key_index], r[1])) for r in records]
 
             def beyond(key: tuple, comparison: str) -> bool:
-                return db.execute(
-                    f"SELECT 1 FROM resource r WHERE {where} AND (r.{column}, r.iri) {comparison} "
-                    "(?, ?) LIMIT 1", params + list(key),
-                ).fetchone() is not None
+                return (
+                    db.execute(
+                        f"SELECT 1 FROM resource r WHERE {where} AND (r.{column}, r.iri) {comparison} "
+                        "(?, ?) LIMIT 1",
+                        params + list(key),
+                    ).fetchone()
+                    is not None
+                )
 
             if forward:
                 next_key = items[-1].key if more and items else None
-                prev_key = items[0].key if items and position is not None and beyond(
-                    items[0].key, earlier) else None
+                prev_key = (
+                    items[0].key
+                    if items and position is not None and beyond(items[0].key, earlier)
+                    else None
+                )
             else:
                 prev_key = items[0].key if more and items else None
                 next_key = items[-1].key if items and beyond(items[-1].key, later) else None
@@ -1723,12 +1909,14 @@ class Index:
             if count and filters.tallied():
                 total = self._tally_total(db, filters.level())
             elif count:
-                total = db.execute(f"SELECT count(*) FROM resource r WHERE {where}",
-                                   params).fetchone()[0]
+                total = db.execute(
+                    f"SELECT count(*) FROM resource r WHERE {where}", params
+                ).fetchone()[0]
         return Page(items, total, next_key, prev_key)
 
-    def search(self, text: str, filters: Filters, limit: int = 20,
-               after: tuple | None = None) -> tuple[Page, list[frozenset[str]], bool]:
+    def search(
+        self, text: str, filters: Filters, limit: int = 20, after: tuple | None = None
+    ) -> tuple[Page, list[frozenset[str]], bool]:
         """Resources matching every word of ``text`` (French-aware), best first, by key.
 
         Returns the page, the query's stems (for highlighting) and whether words were dropped.
@@ -1762,8 +1950,14 @@ class Index:
         next_key = items[-1].key if more and items else None
         return Page(items, total, next_key, None), terms, truncated
 
-    def facet_counts(self, facet: str, filters: Filters, text: str = "", limit: int = 12,
-                     prefix: str | None = None) -> list[FacetValue]:
+    def facet_counts(
+        self,
+        facet: str,
+        filters: Filters,
+        text: str = "",
+        limit: int = 12,
+        prefix: str | None = None,
+    ) -> list[FacetValue]:
         """The most frequent values of a facet among the resources a search or list selects.
 
         ``facet`` is a facet name, or ``kind``. ``prefix`` keeps values starting with it
@@ -1782,8 +1976,9 @@ class Index:
                 self._facet_cache.popitem(last=False)
         return values
 
-    def _facet_counts(self, facet: str, filters: Filters, text: str, limit: int,
-                      prefix: str | None) -> list[FacetValue]:
+    def _facet_counts(
+        self, facet: str, filters: Filters, text: str, limit: int, prefix: str | None
+    ) -> list[FacetValue]:
         if not text and filters.tallied():
             return self._tallied_counts(facet, filters, limit, prefix)
         where, params = filters.sql()
@@ -1805,7 +2000,7 @@ class Index:
                 return [FacetValue(value, n, named(value)) for value, n in records]
             value_filter, value_params = "", []
             if prefix:
-                value_filter = (" AND f.value IN (SELECT id FROM term WHERE iri >= ? AND iri < ?)")
+                value_filter = " AND f.value IN (SELECT id FROM term WHERE iri >= ? AND iri < ?)"
                 value_params = [prefix, prefix + "\U0010ffff"]
             records = db.execute(
                 f"SELECT t.iri, c.n FROM (SELECT f.value, count(*) AS n FROM {source} "
@@ -1815,23 +2010,38 @@ class Index:
             ).fetchall()
             labels = self._labels_of(db, [v for v, _ in records]) if facet != "year" else {}
         return [
-            FacetValue(value, n, labels.get(value, (None, []))[1] or [("", value)],
-                       labels.get(value, (None, []))[0])
+            FacetValue(
+                value,
+                n,
+                labels.get(value, (None, []))[1] or [("", value)],
+                labels.get(value, (None, []))[0],
+            )
             for value, n in records
         ]
 
-    def _tallied_counts(self, facet: str, filters: Filters, limit: int,
-                        prefix: str | None) -> list[FacetValue]:
+    def _tallied_counts(
+        self, facet: str, filters: Filters, limit: int, prefix: str | None
+    ) -> list[FacetValue]:
         """:meth:`facet_counts` of a kind (and sub-kind) alone, from the tallies: the top
         ``limit`` rows of one index range."""
         kind, subkind = filters.level()
         with self._bounded() as db:
             if facet == "kind" and filters.kind:
-                return [FacetValue(filters.kind, self._tally_total(db, (kind, subkind)),
-                                   _kind_labels(filters.kind))]
+                return [
+                    FacetValue(
+                        filters.kind,
+                        self._tally_total(db, (kind, subkind)),
+                        _kind_labels(filters.kind),
+                    )
+                ]
             if facet == "subkind" and filters.subkind:
-                return [FacetValue(filters.subkind, self._tally_total(db, (kind, subkind)),
-                                   _subkind_labels(filters.subkind))]
+                return [
+                    FacetValue(
+                        filters.subkind,
+                        self._tally_total(db, (kind, subkind)),
+                        _subkind_labels(filters.subkind),
+                    )
+                ]
             level = {"kind": ("*", ""), "subkind": (kind, "")}.get(facet, (kind, subkind))
             value_filter, value_params = "", []
             if prefix:
@@ -1840,21 +2050,28 @@ class Index:
             records = db.execute(
                 "SELECT value, n FROM tally WHERE kind = ? AND subkind = ? AND facet = ?"
                 f"{value_filter} ORDER BY n DESC, value LIMIT ?",
-                [*level, facet, *value_params, limit]).fetchall()
+                [*level, facet, *value_params, limit],
+            ).fetchall()
             if facet in ("kind", "subkind"):
                 named = _kind_labels if facet == "kind" else _subkind_labels
                 return [FacetValue(value, n, named(value)) for value, n in records]
             labels = self._labels_of(db, [v for v, _ in records]) if facet != "year" else {}
         return [
-            FacetValue(value, n, labels.get(value, (None, []))[1] or [("", value)],
-                       labels.get(value, (None, []))[0])
+            FacetValue(
+                value,
+                n,
+                labels.get(value, (None, []))[1] or [("", value)],
+                labels.get(value, (None, []))[0],
+            )
             for value, n in records
         ]
 
     @staticmethod
     def _tally_total(db: sqlite3.Connection, level: tuple[str, str]) -> int:
-        found = db.execute("SELECT n FROM tally WHERE kind = ? AND subkind = ? AND facet = '*' "
-                           "AND value = '*'", level).fetchone()
+        found = db.execute(
+            "SELECT n FROM tally WHERE kind = ? AND subkind = ? AND facet = '*' AND value = '*'",
+            level,
+        ).fetchone()
         return found[0] if found else 0
 
     def timeline(self, filters: Filters, by: str = "year") -> tuple[list[tuple[str, int]], int]:
@@ -1865,11 +2082,16 @@ class Index:
                 level = filters.level()
                 records = db.execute(
                     "SELECT value, n FROM tally WHERE kind = ? AND subkind = ? AND facet = ? "
-                    "ORDER BY value", [*level, by]).fetchall()
+                    "ORDER BY value",
+                    [*level, by],
+                ).fetchall()
                 coarse = 0
                 if by != "year":
-                    found = db.execute("SELECT n FROM tally WHERE kind = ? AND subkind = ? AND "
-                                       "facet = 'coarse' AND value = '*'", level).fetchone()
+                    found = db.execute(
+                        "SELECT n FROM tally WHERE kind = ? AND subkind = ? AND "
+                        "facet = 'coarse' AND value = '*'",
+                        level,
+                    ).fetchone()
                     coarse = found[0] if found else 0
             return [(bucket, n) for bucket, n in records], coarse
         where, params = filters.sql()
@@ -1897,7 +2119,9 @@ class Index:
             with self._bounded() as db:
                 low, high = db.execute(
                     "SELECT min(value), max(value) FROM tally WHERE kind = ? AND subkind = ? "
-                    "AND facet = ?", [*filters.level(), by]).fetchone()
+                    "AND facet = ?",
+                    [*filters.level(), by],
+                ).fetchone()
             if low is None:
                 return None, None
             day = "-01-01" if by == "year" else "-01"
@@ -1907,7 +2131,8 @@ class Index:
         with self._bounded() as db:
             low, high = db.execute(
                 f"SELECT min(r.start_day), max(r.start_day) FROM resource r "
-                f"WHERE {where} AND r.start_day IS NOT NULL{precision}", params,
+                f"WHERE {where} AND r.start_day IS NOT NULL{precision}",
+                params,
             ).fetchone()
         return low, high
 
@@ -1921,7 +2146,8 @@ class Index:
                 row = db.execute(
                     "SELECT n FROM tally WHERE kind = ? AND subkind = '' AND facet = ? "
                     "AND value = ?",
-                    (kind or "*", facet, value)).fetchone()
+                    (kind or "*", facet, value),
+                ).fetchone()
                 found[value] = row[0] if row else 0
         return found
 
@@ -1937,7 +2163,8 @@ class Index:
             records = db.execute(
                 "SELECT c.property, t.iri, c.n FROM link_count c JOIN term t ON t.id = c.property "
                 "WHERE c.object = ? ORDER BY c.n DESC, t.iri LIMIT ?",
-                (found[0], MAX_INCOMING_PROPERTIES)).fetchall()
+                (found[0], MAX_INCOMING_PROPERTIES),
+            ).fetchall()
             result = []
             for property_id, prop, n in records:
                 n -= self._parts_linking(db, found[0], property_id, iri)
@@ -1946,8 +2173,9 @@ class Index:
         result.sort(key=lambda c: (-c[1], c[0]))
         return result
 
-    def incoming_subjects(self, iri: str, prop: str, limit: int,
-                          after: str | None = None) -> tuple[list[str], int, bool]:
+    def incoming_subjects(
+        self, iri: str, prop: str, limit: int, after: str | None = None
+    ) -> tuple[list[str], int, bool]:
         """One page of the IRIs linking to ``iri`` through ``prop`` (its own parts left out),
         in IRI order after ``after``: the page, the group's size and whether more follow."""
         with self._bounded() as db:
@@ -1955,29 +2183,37 @@ class Index:
             if iri not in ids or prop not in ids:
                 return [], 0, False
             object_id, property_id = ids[iri], ids[prop]
-            found = db.execute("SELECT n FROM link_count WHERE object = ? AND property = ?",
-                               (object_id, property_id)).fetchone()
+            found = db.execute(
+                "SELECT n FROM link_count WHERE object = ? AND property = ?",
+                (object_id, property_id),
+            ).fetchone()
             if found is None:
                 return [], 0, False
             total = found[0] - self._parts_linking(db, object_id, property_id, iri)
-            subjects = [row[0] for row in db.execute(
-                "SELECT subject FROM link WHERE object = ? AND property = ? AND subject > ? "
-                "AND NOT (subject >= ? AND subject < ?) ORDER BY subject LIMIT ?",
-                (object_id, property_id, after or "", iri + "#", iri + "$", limit + 1))]
+            subjects = [
+                row[0]
+                for row in db.execute(
+                    "SELECT subject FROM link WHERE object = ? AND property = ? AND subject > ? "
+                    "AND NOT (subject >= ? AND subject < ?) ORDER BY subject LIMIT ?",
+                    (object_id, property_id, after or "", iri + "#", iri + "$", limit + 1),
+                )
+            ]
         return subjects[:limit], total, len(subjects) > limit
 
     @staticmethod
     def _parts_linking(db: sqlite3.Connection, object_id: int, property_id: int, iri: str) -> int:
         # A document's parts start with "{iri}#"; "$" is the character after "#".
-        return db.execute("SELECT count(*) FROM link WHERE object = ? AND property = ? "
-                          "AND subject >= ? AND subject < ?",
-                          (object_id, property_id, iri + "#", iri + "$")).fetchone()[0]
+        return db.execute(
+            "SELECT count(*) FROM link WHERE object = ? AND property = ? "
+            "AND subject >= ? AND subject < ?",
+            (object_id, property_id, iri + "#", iri + "$"),
+        ).fetchone()[0]
 
     @staticmethod
     def _labels_of(db: sqlite3.Connection, iris: list[str]) -> dict[str, tuple[str, Pairs]]:
         found: dict[str, tuple[str, Pairs]] = {}
         for start in range(0, len(iris), 500):
-            chunk = iris[start:start + 500]
+            chunk = iris[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for iri, kind, labels in db.execute(
                 f"SELECT iri, kind, labels FROM resource WHERE iri IN ({marks})", chunk
@@ -2024,9 +2260,13 @@ def decode_key(token: str, name: str = "after") -> tuple:
             raise ValueError("too long")
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         value = json.loads(raw.decode("utf-8"))
-        if (not isinstance(value, list) or len(value) != 2
-                or not isinstance(value[0], (str, int, float)) or isinstance(value[0], bool)
-                or not isinstance(value[1], str)):
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or not isinstance(value[0], (str, int, float))
+            or isinstance(value[0], bool)
+            or not isinstance(value[1], str)
+        ):
             raise ValueError("not a key")
         return tuple(value)
     except (ValueError, UnicodeDecodeError, binascii.Error):
@@ -2049,8 +2289,12 @@ def index_path(config) -> Path:
 
 def open_index(config, store=None) -> Index:
     """The index of the settings' store, built or rebuilt from ``store`` when stale."""
-    index = Index(index_path(config), config.base_url, config.languages,
-                  timeout=min(float(config.query_timeout), 30.0))
+    index = Index(
+        index_path(config),
+        config.base_url,
+        config.languages,
+        timeout=min(float(config.query_timeout), 30.0),
+    )
     if store is not None:
         index.ensure(store)
     return index
@@ -2070,8 +2314,29 @@ def changed_iris(changes) -> set[str]:
 
 
 __all__ = [
-    "FILTER_FACETS", "FacetValue", "SUBKINDS", "Filters", "Index", "Item", "LIST_KINDS", "ListKind", "Page", "Period",
-    "analyse_text", "changed_iris", "decode_key", "encode_key", "fold", "fts_expression", "highlight",
-    "index_path", "list_kind_of", "open_index", "parse_filter_date", "place_level", "query_stems",
-    "short_value", "snippet",
+    "FILTER_FACETS",
+    "FacetValue",
+    "SUBKINDS",
+    "Filters",
+    "Index",
+    "Item",
+    "LIST_KINDS",
+    "ListKind",
+    "Page",
+    "Period",
+    "analyse_text",
+    "changed_iris",
+    "decode_key",
+    "encode_key",
+    "fold",
+    "fts_expression",
+    "highlight",
+    "index_path",
+    "list_kind_of",
+    "open_index",
+    "parse_filter_date",
+    "place_level",
+    "query_stems",
+    "short_value",
+    "snippet",
 ]

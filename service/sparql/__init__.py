@@ -6,21 +6,37 @@ protocol's formats, the service description and the example queries. See
 from __future__ import annotations
 
 from .guard import (
-    Analysis,
     EXAMPLES_QUERY,
+    Analysis,
     Example,
     check_query,
     check_update,
-    result_format,
     editor_link,
     endpoint_iri,
     etag,
     examples_from_rows,
     format_parameter,
     not_query_format,
+    result_format,
     service_description,
     tokenize,
     with_base,
 )
 
-__all__ = ["Analysis", "EXAMPLES_QUERY", "Example", "check_query", "check_update", "result_format", "editor_link", "endpoint_iri", "etag", "examples_from_rows", "format_parameter", "not_query_format", "service_description", "tokenize", "with_base"]
+__all__ = [
+    "Analysis",
+    "EXAMPLES_QUERY",
+    "Example",
+    "check_query",
+    "check_update",
+    "result_format",
+    "editor_link",
+    "endpoint_iri",
+    "etag",
+    "examples_from_rows",
+    "format_parameter",
+    "not_query_format",
+    "service_description",
+    "tokenize",
+    "with_base",
+]

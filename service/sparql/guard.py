@@ -18,8 +18,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 from urllib.parse import quote, urljoin, urlsplit
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -28,8 +28,10 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID, XSD
 from ..config import Config
 from ..errors import BadRequest, Forbidden, NotAcceptable, PayloadTooLarge, QuerySyntaxError
 from ..formats import (
+    BY_KEY,
     GRAPH_FORMATS,
     JSONLD,
+    NTRIPLES,
     RDFXML,
     RESULTS_CSV,
     RESULTS_FORMATS,
@@ -37,8 +39,6 @@ from ..formats import (
     RESULTS_TSV,
     RESULTS_XML,
     TURTLE,
-    NTRIPLES,
-    BY_KEY,
     Format,
     by_media_type,
     negotiate,
@@ -62,8 +62,7 @@ _ECHAR = r"\\[tbnrf\\\"']"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
 _PN_LOCAL = (
-    f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})"
-    f"(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+    f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
 )
 _VARNAME = f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
 
@@ -73,7 +72,7 @@ _VARNAME = f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040
 _TOKEN_PATTERNS: tuple[tuple[str, str], ...] = (
     ("WS", r"[ \t\r\n]+"),
     ("COMMENT", r"#[^\r\n]*"),
-    ("IRIREF", f"<(?:[^<>\"{{}}|^`\\\\\\x00-\\x20]|{_UCHAR})*>"),
+    ("IRIREF", f'<(?:[^<>"{{}}|^`\\\\\\x00-\\x20]|{_UCHAR})*>'),
     ("STRING", f"'''(?:(?:'|'')?(?:[^'\\\\]|{_ECHAR}|{_UCHAR}))*'''"),
     ("STRING", f'"""(?:(?:"|"")?(?:[^"\\\\]|{_ECHAR}|{_UCHAR}))*"""'),
     ("STRING", f"'(?:[^'\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*'"),
@@ -90,8 +89,9 @@ _TOKEN_PATTERNS: tuple[tuple[str, str], ...] = (
     ("WORD", r"[A-Za-z_][A-Za-z0-9_]*"),
     ("PUNCT", r"\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,.*+\-/!=<>|^?]"),
 )
-_SCANNER = re.compile("|".join(f"(?P<{kind}{i}>{pattern})" for i, (kind, pattern) in
-                               enumerate(_TOKEN_PATTERNS)))
+_SCANNER = re.compile(
+    "|".join(f"(?P<{kind}{i}>{pattern})" for i, (kind, pattern) in enumerate(_TOKEN_PATTERNS))
+)
 _KIND_OF_GROUP = {f"{kind}{i}": kind for i, (kind, _) in enumerate(_TOKEN_PATTERNS)}
 _CODEPOINT = re.compile(_UCHAR)
 
@@ -203,7 +203,11 @@ def analyse(text: str, base_iri: str | None = None) -> Analysis:
         token = tokens[index]
         keyword = token.keyword
         following = tokens[index + 1] if index + 1 < len(tokens) else None
-        if token.kind == "IRIREF" and not declared_base and not urlsplit(_iri_text(token.text)).scheme:
+        if (
+            token.kind == "IRIREF"
+            and not declared_base
+            and not urlsplit(_iri_text(token.text)).scheme
+        ):
             relative_iris = True
         if keyword == "BASE" and following is not None and following.kind == "IRIREF":
             if not declared_base and not urlsplit(_iri_text(following.text)).scheme:
@@ -212,9 +216,14 @@ def analyse(text: str, base_iri: str | None = None) -> Analysis:
             declared_base = True
             index += 2
             continue
-        if (keyword == "PREFIX" and following is not None and following.kind == "PNAME"
-                and following.text.endswith(":") and index + 2 < len(tokens)
-                and tokens[index + 2].kind == "IRIREF"):
+        if (
+            keyword == "PREFIX"
+            and following is not None
+            and following.kind == "PNAME"
+            and following.text.endswith(":")
+            and index + 2 < len(tokens)
+            and tokens[index + 2].kind == "IRIREF"
+        ):
             namespace = _iri_text(tokens[index + 2].text)
             relative_iris = relative_iris or (not declared_base and not urlsplit(namespace).scheme)
             prefixes[following.text[:-1]] = _resolve(namespace, base) or ""
@@ -245,8 +254,9 @@ def _term_iri(token: Token, prefixes: dict[str, str], base: str | None) -> str |
     return None
 
 
-def _service_call(text: str, tokens: Sequence[Token], index: int, prefixes: dict[str, str],
-                  base: str | None) -> ServiceCall:
+def _service_call(
+    text: str, tokens: Sequence[Token], index: int, prefixes: dict[str, str], base: str | None
+) -> ServiceCall:
     line, column = line_column(text, tokens[index].offset)
     position = index + 1
     if position < len(tokens) and tokens[position].keyword == "SILENT":
@@ -465,8 +475,15 @@ FORMATS_BY_FORM: dict[str, tuple[Format, ...]] = {
 #: JSON-LD, "xml" is RDF/XML, "n3" is Turtle, its subset), as curl users, YASGUI and
 #: SPARQLWrapper (which sends ``format=n3``, ``format=rdf+xml``, ``format=json-ld``) expect.
 _GRAPH_SYNONYMS = {
-    "json": JSONLD, "json-ld": JSONLD, "xml": RDFXML, "rdf": RDFXML, "rdf+xml": RDFXML,
-    "ttl": TURTLE, "n3": TURTLE, "n-triples": NTRIPLES, "ntriples": NTRIPLES,
+    "json": JSONLD,
+    "json-ld": JSONLD,
+    "xml": RDFXML,
+    "rdf": RDFXML,
+    "rdf+xml": RDFXML,
+    "ttl": TURTLE,
+    "n3": TURTLE,
+    "n-triples": NTRIPLES,
+    "ntriples": NTRIPLES,
 }
 _RESULT_SYNONYMS = {"srj": RESULTS_JSON, "srx": RESULTS_XML}
 
@@ -501,8 +518,7 @@ def result_format(form: str, accept: str | None, format_values: Sequence[str] = 
     """The format to answer a query of ``form`` in, from ``format=`` or ``Accept``; else 406."""
     choices = FORMATS_BY_FORM.get(form, RESULTS_FORMATS)
     chosen = (
-        format_parameter(format_values, choices) if format_values
-        else negotiate(accept, choices)
+        format_parameter(format_values, choices) if format_values else negotiate(accept, choices)
     )
     if chosen is None:
         raise not_query_format(form, choices, ", ".join(format_values) or accept or "")
@@ -629,8 +645,14 @@ def examples_from_graph(graph: Graph) -> list[Example]:
     for example in graph.subjects(RDF.type, SH.SPARQLExecutable):
         for prop in list(EXECUTABLE_FORMS) + [RDFS.label, RDFS.comment]:
             for text in graph.objects(example, prop):
-                rows.append({"example": example, "property": prop, "text": text,
-                             "lang": getattr(text, "language", None) or ""})
+                rows.append(
+                    {
+                        "example": example,
+                        "property": prop,
+                        "text": text,
+                        "lang": getattr(text, "language", None) or "",
+                    }
+                )
     return examples_from_rows(rows)
 
 
@@ -680,22 +702,47 @@ def service_description(
         graph.add((service, SD.feature, SD.UnionDefaultGraph))
     if config.federation_allowlist:
         graph.add((service, SD.feature, SD.BasicFederatedQuery))
-    graph.add((service, SD.defaultEntailmentRegime,
-               URIRef("http://www.w3.org/ns/entailment/Simple")))
-    graph.add((service, DCTERMS.title, Literal("Médiation sociale — point d'accès SPARQL", lang="fr")))
+    graph.add(
+        (service, SD.defaultEntailmentRegime, URIRef("http://www.w3.org/ns/entailment/Simple"))
+    )
+    graph.add(
+        (service, DCTERMS.title, Literal("Médiation sociale — point d'accès SPARQL", lang="fr"))
+    )
     graph.add((service, DCTERMS.title, Literal("Social mediation — SPARQL endpoint", lang="en")))
-    graph.add((service, RDFS.comment, Literal(
-        "Requêtes SPARQL 1.1 en lecture seule. Le graphe par défaut est "
-        + ("l'union de tous les graphes nommés. " if union else "le graphe par défaut du magasin. ")
-        + f"Limites : {config.max_rows} lignes par résultat, "
-        f"{config.query_timeout:g} s par requête, {config.max_query_bytes} octets par requête.",
-        lang="fr")))
-    graph.add((service, RDFS.comment, Literal(
-        "Read-only SPARQL 1.1 queries. The default graph is "
-        + ("the union of all named graphs. " if union else "the store's own default graph. ")
-        + f"Limits: {config.max_rows} rows per result, {config.query_timeout:g} s per query, "
-        f"{config.max_query_bytes} bytes per query.",
-        lang="en")))
+    graph.add(
+        (
+            service,
+            RDFS.comment,
+            Literal(
+                "Requêtes SPARQL 1.1 en lecture seule. Le graphe par défaut est "
+                + (
+                    "l'union de tous les graphes nommés. "
+                    if union
+                    else "le graphe par défaut du magasin. "
+                )
+                + f"Limites : {config.max_rows} lignes par résultat, "
+                f"{config.query_timeout:g} s par requête, {config.max_query_bytes} octets par requête.",
+                lang="fr",
+            ),
+        )
+    )
+    graph.add(
+        (
+            service,
+            RDFS.comment,
+            Literal(
+                "Read-only SPARQL 1.1 queries. The default graph is "
+                + (
+                    "the union of all named graphs. "
+                    if union
+                    else "the store's own default graph. "
+                )
+                + f"Limits: {config.max_rows} rows per result, {config.query_timeout:g} s per query, "
+                f"{config.max_query_bytes} bytes per query.",
+                lang="en",
+            ),
+        )
+    )
 
     dataset = BNode()
     default_graph = BNode()
@@ -714,8 +761,11 @@ def service_description(
     for example in examples:
         node = URIRef(example.iri)
         graph.add((node, RDF.type, SH.SPARQLExecutable))
-        form_class = {"select": SH.SPARQLSelectExecutable, "ask": SH.SPARQLAskExecutable,
-                      "construct": SH.SPARQLConstructExecutable}[example.form]
+        form_class = {
+            "select": SH.SPARQLSelectExecutable,
+            "ask": SH.SPARQLAskExecutable,
+            "construct": SH.SPARQLConstructExecutable,
+        }[example.form]
         graph.add((node, RDF.type, form_class))
         form_property = {v: k for k, v in EXECUTABLE_FORMS.items()}[example.form]
         graph.add((node, form_property, Literal(example.query)))

@@ -20,10 +20,11 @@ Two implementations:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Iterator, Mapping
+from typing import IO
 
 from rdflib import Graph
 from rdflib.term import BNode, Literal, Node, URIRef
@@ -86,10 +87,6 @@ class QueryResponse:
 class Store(ABC):
     """What the service needs from a store."""
 
-    #: The change log kept beside the store (``service.changelog``), attached by whoever opens
-    #: the store to write and serve it; the store itself never reads it. None: none is open.
-    changelog: Any = None
-
     # -- reading: our own bounded queries -------------------------------------------------
 
     @abstractmethod
@@ -138,8 +135,9 @@ class Store(ABC):
         """Held by a writer from computing its change to applying it: writers never interleave."""
 
     @abstractmethod
-    def update_delta(self, update: str, base_iri: str | None = None,
-                     union_default_graph: bool = True) -> Changeset:
+    def update_delta(
+        self, update: str, base_iri: str | None = None, union_default_graph: bool = True
+    ) -> Changeset:
         """The change a SPARQL Update would make to the current state, without making it.
 
         The ``WHERE`` clauses read the union of all graphs as their default graph, or, with
@@ -151,7 +149,11 @@ class Store(ABC):
 
     @abstractmethod
     def load(
-        self, source: Path | IO[bytes] | bytes, fmt: Format, graph: GraphName, base_iri: str | None = None
+        self,
+        source: Path | IO[bytes] | bytes,
+        fmt: Format,
+        graph: GraphName,
+        base_iri: str | None = None,
     ) -> int:
         """Bulk-add already validated RDF to a graph, fast; return the number of quads added."""
 

@@ -28,8 +28,10 @@ Dataset = tuple[tuple[str, ...], tuple[str, ...]]
 # Strings, IRIs and comments are read whole so that nothing inside them counts; a dataset
 # clause sits outside every group, so braces are counted and their content skipped.
 _TOKEN = re.compile(
-    r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n\r]|\\.)*"' r"|'(?:[^'\\\n\r]|\\.)*')"
+    r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*')"
     r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
     r"|(?P<comment>#[^\n]*)"
     r"|(?P<brace>[{}])"
@@ -120,8 +122,12 @@ def _scan(query: str, base_iri: str | None) -> tuple[list[str], list[str], list[
     return default, named, spans
 
 
-def query_dataset(query: str, default_graph_uris: tuple[str, ...] = (),
-                  named_graph_uris: tuple[str, ...] = (), base_iri: str | None = None) -> Dataset | None:
+def query_dataset(
+    query: str,
+    default_graph_uris: tuple[str, ...] = (),
+    named_graph_uris: tuple[str, ...] = (),
+    base_iri: str | None = None,
+) -> Dataset | None:
     """The dataset to run ``query`` on (see the module docstring); None for the union."""
     if default_graph_uris or named_graph_uris:
         return tuple(default_graph_uris), tuple(named_graph_uris)

@@ -19,20 +19,20 @@ from __future__ import annotations
 import re
 import time
 from collections import defaultdict
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
+import pyoxigraph as ox
 import rdflib.plugins.sparql
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.plugins.sparql import update as rdflib_update
 from rdflib.plugins.sparql.algebra import translateUpdate
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql import update as rdflib_update
 from rdflib.plugins.sparql.sparql import QueryContext
 from rdflib.store import Store as RdflibStore
 from rdflib.term import BNode, Node, URIRef
-
-import pyoxigraph as ox
 
 from ..errors import BadRequest, PayloadTooLarge, QuerySyntaxError, QueryTimeout
 from . import Changeset, GraphName, Quad
@@ -41,9 +41,14 @@ from . import Changeset, GraphName, Quad
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 _REFUSED = {
-    "Load": ("LOAD est refusé : aucune mise à jour ne charge de données depuis le web.",
-             "LOAD is refused: no update loads data from the web."),
-    "ServiceGraphPattern": ("SERVICE est refusé dans une mise à jour.", "SERVICE is refused in an update."),
+    "Load": (
+        "LOAD est refusé : aucune mise à jour ne charge de données depuis le web.",
+        "LOAD is refused: no update loads data from the web.",
+    ),
+    "ServiceGraphPattern": (
+        "SERVICE est refusé dans une mise à jour.",
+        "SERVICE is refused in an update.",
+    ),
 }
 
 
@@ -52,8 +57,10 @@ def _eval_create(context: QueryContext, operation: CompValue) -> None:
     so creating one changes nothing; creating one that holds quads is an error unless SILENT
     (SPARQL 1.1 Update §3.2.1). rdflib raises "Create not implemented" for every CREATE."""
     if len(context.dataset.get_context(operation.graphiri)) and not operation.silent:
-        raise BadRequest(f"Le graphe {operation.graphiri} existe déjà.",
-                         f"The graph {operation.graphiri} already exists.")
+        raise BadRequest(
+            f"Le graphe {operation.graphiri} existe déjà.",
+            f"The graph {operation.graphiri} already exists.",
+        )
 
 
 def _eval_modify(context: QueryContext, operation: CompValue) -> None:
@@ -85,12 +92,14 @@ def _eval_modify(context: QueryContext, operation: CompValue) -> None:
             default -= rdflib_update._fillTemplate(operation.delete.triples, solution)
             for graph, quads in operation.delete.quads.items():
                 context.dataset.get_context(solution.get(graph)).__isub__(
-                    rdflib_update._fillTemplate(quads, solution))
+                    rdflib_update._fillTemplate(quads, solution)
+                )
         if operation.insert:
             default += rdflib_update._fillTemplate(operation.insert.triples, solution)
             for graph, quads in operation.insert.quads.items():
                 context.dataset.get_context(solution.get(graph)).__iadd__(
-                    rdflib_update._fillTemplate(quads, solution))
+                    rdflib_update._fillTemplate(quads, solution)
+                )
 
 
 def _eval_delete_where(context: QueryContext, operation: CompValue) -> None:
@@ -98,12 +107,15 @@ def _eval_delete_where(context: QueryContext, operation: CompValue) -> None:
     it is short for (SPARQL 1.1 Update §3.1.3.3). rdflib's own ``evalDeleteWhere`` looks a
     ``GRAPH ?g`` block up as a graph named by the variable itself, and fails ("No scheme
     found in an absolute IRI") instead of matching every named graph."""
-    from rdflib.plugins.sparql.algebra import BGP, Graph as GraphPattern, Join
+    from rdflib.plugins.sparql.algebra import BGP, Join
+    from rdflib.plugins.sparql.algebra import Graph as GraphPattern
 
     where = BGP(list(operation.triples or ()))
     for graph, triples in (operation.quads or {}).items():
         where = Join(where, GraphPattern(graph, BGP(list(triples))))
-    template = CompValue("DeleteClause", triples=operation.triples or [], quads=operation.quads or {})
+    template = CompValue(
+        "DeleteClause", triples=operation.triples or [], quads=operation.quads or {}
+    )
     _eval_modify(context, CompValue("Modify", delete=template, where=where))
 
 
@@ -153,8 +165,9 @@ class OverlayStore(RdflibStore):
     formula_aware = False
     transaction_aware = False
 
-    def __init__(self, base: Any, deadline: float, max_quads: int, timeout: float,
-                 union: bool = True):
+    def __init__(
+        self, base: Any, deadline: float, max_quads: int, timeout: float, union: bool = True
+    ):
         super().__init__()
         self.base = base
         self.union = union  # the default graph read as the union of all graphs
@@ -187,14 +200,16 @@ class OverlayStore(RdflibStore):
 
     # -- reading -----------------------------------------------------------------------------------
 
-    def _base_quads(self, s: Node | None, p: Node | None, o: Node | None,
-                    graph: GraphName | type[...]) -> Iterator[Quad]:
+    def _base_quads(
+        self, s: Node | None, p: Node | None, o: Node | None, graph: GraphName | type[...]
+    ) -> Iterator[Quad]:
         for quad in self.base.quads(s, p, o, graph):
             if quad not in self.removed:
                 yield quad
 
-    def _added_quads(self, s: Node | None, p: Node | None, o: Node | None,
-                     graph: GraphName | type[...]) -> Iterator[Quad]:
+    def _added_quads(
+        self, s: Node | None, p: Node | None, o: Node | None, graph: GraphName | type[...]
+    ) -> Iterator[Quad]:
         if s is not None:
             candidates = self.added_by.get((0, s), ())
         elif o is not None:
@@ -204,8 +219,12 @@ class OverlayStore(RdflibStore):
         else:
             candidates = self.added
         for quad in list(candidates):
-            if ((p is None or quad[1] == p) and (o is None or quad[2] == o) and (s is None or quad[0] == s)
-                    and (graph is ... or quad[3] == graph)):
+            if (
+                (p is None or quad[1] == p)
+                and (o is None or quad[2] == o)
+                and (s is None or quad[0] == s)
+                and (graph is ... or quad[3] == graph)
+            ):
                 yield quad
 
     def _present(self, quad: Quad) -> bool:
@@ -221,7 +240,8 @@ class OverlayStore(RdflibStore):
         # Read, the default graph is the union of all graphs (unless ``union`` is off);
         # written, it is the store's own.
         graph: GraphName | type[...] = (
-            ... if self.union and _is_default(context) else _graph_name(context))
+            ... if self.union and _is_default(context) else _graph_name(context)
+        )
         seen: set = set()
         for quads in (self._base_quads(s, p, o, graph), self._added_quads(s, p, o, graph)):
             for quad in quads:
@@ -351,22 +371,22 @@ def parse_update(update: str, base_iri: str | None) -> Any:
 # brace is not a brace (strings, IRIs, comments). Anything else takes the general path.
 
 _TOKEN = re.compile(
-    "|".join((
-        r'"""(?:[^"\\]|\\.|"(?!""))*"""',  # long strings
-        r"'''(?:[^'\\]|\\.|'(?!''))*'''",
-        r'"(?:[^"\\\n\r]|\\.)*"',  # short strings
-        r"'(?:[^'\\\n\r]|\\.)*'",
-        r'<[^<>"{}|^`\\\x00-\x20]*>',  # IRIs
-        r"#[^\n]*",  # comments
-        r"[{}]",
-        r"""[^"'<#{}]+""",
-        r".",
-    )),
+    "|".join(
+        (
+            r'"""(?:[^"\\]|\\.|"(?!""))*"""',  # long strings
+            r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+            r'"(?:[^"\\\n\r]|\\.)*"',  # short strings
+            r"'(?:[^'\\\n\r]|\\.)*'",
+            r'<[^<>"{}|^`\\\x00-\x20]*>',  # IRIs
+            r"#[^\n]*",  # comments
+            r"[{}]",
+            r"""[^"'<#{}]+""",
+            r".",
+        )
+    ),
     re.S,
 )
-_PROLOGUE = re.compile(
-    r"\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*", re.I
-)
+_PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*", re.I)
 _OPERATION = re.compile(r"\s*(INSERT|DELETE)\s+DATA\s*$", re.I)
 _FORBIDDEN_WORDS = re.compile(r"\b(LOAD|SERVICE)\b", re.I)
 
@@ -415,8 +435,13 @@ def _data_blocks(update: str) -> tuple[str, list[tuple[str, str]]] | None:
     return head, operations
 
 
-def _data_delta(base: Any, prologue: str, operations: list[tuple[str, str]],
-                base_iri: str | None, max_quads: int) -> Changeset | None:
+def _data_delta(
+    base: Any,
+    prologue: str,
+    operations: list[tuple[str, str]],
+    base_iri: str | None,
+    max_quads: int,
+) -> Changeset | None:
     """The change of DATA blocks; None when a block is not plain TriG.
 
     DATA operations are unconditional, so a quad ends present if the last
@@ -431,8 +456,14 @@ def _data_delta(base: Any, prologue: str, operations: list[tuple[str, str]],
         # QuadData may leave out the last "." that TriG wants after triples.
         for ending in ("", " ."):
             try:
-                quads = list(ox.parse((prologue + "\n" + block + ending).encode("utf-8"),
-                                      ox.RdfFormat.TRIG, base_iri=base_iri, rename_blank_nodes=True))
+                quads = list(
+                    ox.parse(
+                        (prologue + "\n" + block + ending).encode("utf-8"),
+                        ox.RdfFormat.TRIG,
+                        base_iri=base_iri,
+                        rename_blank_nodes=True,
+                    )
+                )
                 break
             except SyntaxError:
                 continue
@@ -462,15 +493,24 @@ def _data_delta(base: Any, prologue: str, operations: list[tuple[str, str]],
     return changes
 
 
-def compute_delta(base: Any, update: str, base_iri: str | None, *, timeout: float,
-                  max_quads: int, union_default_graph: bool = True) -> Changeset:
+def compute_delta(
+    base: Any,
+    update: str,
+    base_iri: str | None,
+    *,
+    timeout: float,
+    max_quads: int,
+    union_default_graph: bool = True,
+) -> Changeset:
     """The changeset ``update`` would make to ``base`` (any of our stores)."""
     blocks = _data_blocks(update)
     if blocks is not None:
         changes = _data_delta(base, blocks[0], blocks[1], base_iri, max_quads)
         if changes is not None:
             return changes
-    overlay = OverlayStore(base, time.monotonic() + timeout, max_quads, timeout, union_default_graph)
+    overlay = OverlayStore(
+        base, time.monotonic() + timeout, max_quads, timeout, union_default_graph
+    )
     algebra = parse_update(update, base_iri)
     if not getattr(algebra, "algebra", None):  # an update of only a prologue and comments
         return Changeset()

@@ -44,8 +44,9 @@ def value(lexical: str) -> DurationValue | None:
         return None
     sign, years, months, days, hours, minutes, seconds = match.groups()
     total_months = int(years or 0) * 12 + int(months or 0)
-    total_seconds = (Decimal(int(days or 0) * 86400 + int(hours or 0) * 3600 + int(minutes or 0) * 60)
-                     + Decimal(seconds or 0))
+    total_seconds = Decimal(
+        int(days or 0) * 86400 + int(hours or 0) * 3600 + int(minutes or 0) * 60
+    ) + Decimal(seconds or 0)
     if sign:
         return -total_months, -total_seconds
     return total_months, total_seconds

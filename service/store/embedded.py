@@ -17,9 +17,10 @@ import logging
 import shutil
 import threading
 import time
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import IO, Any, Iterator, Mapping
+from typing import IO, Any
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -135,9 +136,16 @@ def _syntax_error(error: SyntaxError, what: str = "requête") -> QuerySyntaxErro
 class EmbeddedStore(Store):
     """Oxigraph on disk; see the module docstring for the layout."""
 
-    def __init__(self, directory: Path | str, *, max_workers: int = 4, query_timeout: float = 30.0,
-                 max_write_quads: int = 1_000_000, workers: bool = True,
-                 read_only: bool = False):
+    def __init__(
+        self,
+        directory: Path | str,
+        *,
+        max_workers: int = 4,
+        query_timeout: float = 30.0,
+        max_write_quads: int = 1_000_000,
+        workers: bool = True,
+        read_only: bool = False,
+    ):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.max_workers = max_workers
@@ -176,7 +184,7 @@ class EmbeddedStore(Store):
         self._pool_lock = threading.Lock()
 
     @classmethod
-    def from_config(cls, config: Any) -> "EmbeddedStore":
+    def from_config(cls, config: Any) -> EmbeddedStore:
         return cls(
             config.store,
             max_workers=config.max_concurrent_queries,
@@ -240,8 +248,9 @@ class EmbeddedStore(Store):
 
     def _start_checkpointer(self) -> None:
         if self._checkpointer is None:
-            self._checkpointer = threading.Thread(target=self._checkpoints, daemon=True,
-                                                  name="store-checkpoint")
+            self._checkpointer = threading.Thread(
+                target=self._checkpoints, daemon=True, name="store-checkpoint"
+            )
             self._checkpointer.start()
 
     def _checkpoints(self) -> None:
@@ -251,8 +260,11 @@ class EmbeddedStore(Store):
                 while not self._closing and not self._journaled:
                     self._published.wait()
                 deadline = time.monotonic() + CHECKPOINT_DELAY
-                while (not self._closing and len(self._journaled) < CHECKPOINT_AFTER_WRITES
-                       and time.monotonic() < deadline):
+                while (
+                    not self._closing
+                    and len(self._journaled) < CHECKPOINT_AFTER_WRITES
+                    and time.monotonic() < deadline
+                ):
                     self._published.wait(deadline - time.monotonic())
                 if self._closing:
                     return
@@ -274,8 +286,10 @@ class EmbeddedStore(Store):
             # GRAPH ?g {} would still find the graph and a DROP would leave it listed.
             emptied = {q.graph_name for q in remove} - {q.graph_name for q in add}
             for name in emptied:
-                if isinstance(name, ox.NamedNode) and next(
-                        store.quads_for_pattern(None, None, None, name), None) is None:
+                if (
+                    isinstance(name, ox.NamedNode)
+                    and next(store.quads_for_pattern(None, None, None, name), None) is None
+                ):
                     store.remove_graph(name)
 
     def pool(self) -> Any:
@@ -321,7 +335,9 @@ class EmbeddedStore(Store):
             # must be in its projection. That is a mistake in our own query, not bad input.
             raise ValueError(f"{error} (bindings: {sorted(bindings or {})})") from None
 
-    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[dict[str, Term]]:
+    def select(
+        self, query: str, bindings: Mapping[str, Term] | None = None
+    ) -> list[dict[str, Term]]:
         result = self._query(query, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise BadRequest("Une requête SELECT est attendue.", "A SELECT query is expected.")
@@ -329,7 +345,7 @@ class EmbeddedStore(Store):
         rows = []
         for solution in result:
             row = {}
-            for name, value in zip(names, solution):
+            for name, value in zip(names, solution, strict=True):
                 if value is not None:
                     row[name] = to_rdflib(value)
             rows.append(row)
@@ -350,11 +366,18 @@ class EmbeddedStore(Store):
             )
         graph = Graph()
         for triple in result:
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+            graph.add(
+                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+            )
         return graph
 
-    def quads(self, subject: Node | None = None, predicate: Node | None = None,
-              obj: Node | None = None, graph: GraphName | type[...] = ...) -> Iterator[Quad]:
+    def quads(
+        self,
+        subject: Node | None = None,
+        predicate: Node | None = None,
+        obj: Node | None = None,
+        graph: GraphName | type[...] = ...,
+    ) -> Iterator[Quad]:
         pattern = (
             None if subject is None else to_oxigraph(subject),
             None if predicate is None else to_oxigraph(predicate),
@@ -368,8 +391,12 @@ class EmbeddedStore(Store):
     @staticmethod
     def _converted(found: Iterator[ox.Quad]) -> Iterator[Quad]:
         for quad in found:
-            yield (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object),
-                   to_rdflib(quad.graph_name))
+            yield (
+                to_rdflib(quad.subject),
+                to_rdflib(quad.predicate),
+                to_rdflib(quad.object),
+                to_rdflib(quad.graph_name),
+            )
 
     def graph_names(self) -> list[URIRef]:
         with self._gate.reading():
@@ -402,8 +429,12 @@ class EmbeddedStore(Store):
                 request.query,
                 results_format=request.result_format.oxigraph,
                 graph_format=request.graph_format.oxigraph,
-                dataset=query_dataset(request.query, request.default_graph_uris,
-                                      request.named_graph_uris, request.base_iri),
+                dataset=query_dataset(
+                    request.query,
+                    request.default_graph_uris,
+                    request.named_graph_uris,
+                    request.base_iri,
+                ),
                 max_rows=request.max_rows,
                 base_iri=request.base_iri,
                 union_default_graph=request.union_default_graph,
@@ -415,13 +446,18 @@ class EmbeddedStore(Store):
     def write_lock(self) -> AbstractContextManager[None]:
         return self._write_mutex
 
-    def update_delta(self, update: str, base_iri: str | None = None,
-                     union_default_graph: bool = True) -> Changeset:
+    def update_delta(
+        self, update: str, base_iri: str | None = None, union_default_graph: bool = True
+    ) -> Changeset:
         from .delta import compute_delta
 
         with self._write_mutex:
             return compute_delta(
-                self, update, base_iri, timeout=self.query_timeout, max_quads=self.max_write_quads,
+                self,
+                update,
+                base_iri,
+                timeout=self.query_timeout,
+                max_quads=self.max_write_quads,
                 union_default_graph=union_default_graph,
             )
 
@@ -438,7 +474,9 @@ class EmbeddedStore(Store):
             if not remove and not add:
                 return self._generation
             if self._journal is None:
-                raise StoreError("Ce magasin est ouvert en lecture seule.", "This store is open read-only.")
+                raise StoreError(
+                    "Ce magasin est ouvert en lecture seule.", "This store is open read-only."
+                )
             target = self._generation + 1
             # Durable once the journal is synced; Oxigraph is flushed later (``_checkpoint``).
             self._journal.write(target, remove, add)
@@ -447,8 +485,13 @@ class EmbeddedStore(Store):
             self._start_checkpointer()
             return target
 
-    def load(self, source: Path | IO[bytes] | bytes, fmt: Format, graph: GraphName,
-             base_iri: str | None = None) -> int:
+    def load(
+        self,
+        source: Path | IO[bytes] | bytes,
+        fmt: Format,
+        graph: GraphName,
+        base_iri: str | None = None,
+    ) -> int:
         """Add RDF to a graph (or, from TriG or N-Quads with ``graph`` None, to its graphs).
 
         The source is read once whole before anything is written, so a syntax error
@@ -462,14 +505,17 @@ class EmbeddedStore(Store):
         """
         rdf_format = getattr(ox.RdfFormat, fmt.oxigraph or "", None)
         if rdf_format is None:
-            raise BadRequest(f"Format non chargeable : {fmt.label}", f"Format cannot be loaded: {fmt.label}")
+            raise BadRequest(
+                f"Format non chargeable : {fmt.label}", f"Format cannot be loaded: {fmt.label}"
+            )
         target = None if graph is None and fmt in DATASET_FORMATS else graph_to_oxigraph(graph)
         if not isinstance(source, (Path, bytes)):
             source = source.read()
 
         reading: dict[str, Any] = {"format": rdf_format, "base_iri": base_iri}
         reading["path" if isinstance(source, Path) else "input"] = (
-            str(source) if isinstance(source, Path) else source)
+            str(source) if isinstance(source, Path) else source
+        )
 
         def parsed() -> Iterator[ox.Quad]:
             quads = ox.parse(rename_blank_nodes=True, **reading)
@@ -484,8 +530,10 @@ class EmbeddedStore(Store):
                 count += 1
                 if target is None:
                     graphs.add(quad.graph_name)
-                if not blank and (type(quad.subject) is not ox.NamedNode
-                                  or type(quad.object) in (ox.BlankNode, ox.Triple)):
+                if not blank and (
+                    type(quad.subject) is not ox.NamedNode
+                    or type(quad.object) in (ox.BlankNode, ox.Triple)
+                ):
                     blank = True
         except SyntaxError as error:
             raise RdfSyntaxError(
@@ -526,7 +574,9 @@ class EmbeddedStore(Store):
             self.oxigraph.flush()
         except (OSError, SyntaxError) as error:
             self._undo_bulk_load()
-            raise StoreError(f"Chargement interrompu : {error}", f"Load interrupted: {error}") from None
+            raise StoreError(
+                f"Chargement interrompu : {error}", f"Load interrupted: {error}"
+            ) from None
         marker.unlink()
         sync_directory(self.directory)
 
@@ -556,7 +606,9 @@ class EmbeddedStore(Store):
     def dump(self, out: IO[bytes], fmt: Format, graph: GraphName | type[...] = ...) -> None:
         rdf_format = getattr(ox.RdfFormat, fmt.oxigraph or "", None)
         if rdf_format is None:
-            raise BadRequest(f"Format d'export inconnu : {fmt.label}", f"Unknown export format: {fmt.label}")
+            raise BadRequest(
+                f"Format d'export inconnu : {fmt.label}", f"Unknown export format: {fmt.label}"
+            )
         if graph is ... and fmt not in DATASET_FORMATS:
             raise BadRequest(
                 f"{fmt.label} ne porte pas de graphes nommés : choisissez un graphe, ou TriG/N-Quads.",

@@ -120,7 +120,9 @@ def evaluate(
         return QueryOutcome(error="evaluation", message=str(error))
 
 
-def _serialise_solutions(result: ox.QuerySolutions, results_format: str, max_rows: int) -> QueryOutcome:
+def _serialise_solutions(
+    result: ox.QuerySolutions, results_format: str, max_rows: int
+) -> QueryOutcome:
     sink = _CappedLines(max_rows + 1)  # the header line, then one line per solution
     try:
         result.serialize(sink, ox.QueryResultsFormat.TSV)
@@ -195,10 +197,17 @@ def xml_problem(body: bytes, triples: list[ox.Triple]) -> str:
     if not error:
         return ""
     unwritable = sorted(
-        iri for iri in {triple.predicate.value for triple in triples}
-        if _xml_error(ox.serialize([ox.Triple(ox.NamedNode("urn:x:s"), ox.NamedNode(iri), ox.Literal(""))],
-                                   format=ox.RdfFormat.RDF_XML))
+        iri
+        for iri in {triple.predicate.value for triple in triples}
+        if _xml_error(
+            ox.serialize(
+                [ox.Triple(ox.NamedNode("urn:x:s"), ox.NamedNode(iri), ox.Literal(""))],
+                format=ox.RdfFormat.RDF_XML,
+            )
+        )
     )
     if unwritable:
-        return "no XML local name for the property " + ", ".join(f"<{iri}>" for iri in unwritable[:5])
+        return "no XML local name for the property " + ", ".join(
+            f"<{iri}>" for iri in unwritable[:5]
+        )
     return error

@@ -64,7 +64,7 @@ class Journal:
             first = handle.readline()
         if not first.startswith(HEADER):
             raise StoreError(f"Journal illisible : {path}", f"Unreadable journal: {path}")
-        return int(first[len(HEADER):])
+        return int(first[len(HEADER) :])
 
     def read(self, path: Path) -> tuple[int, list[ox.Quad], list[ox.Quad]]:
         """The changeset of one journal file: ``(generation, remove, add)``."""
@@ -72,7 +72,7 @@ class Journal:
         first, _, body = text.partition("\n")
         if not first.startswith(HEADER):
             raise StoreError(f"Journal illisible : {path}", f"Unreadable journal: {path}")
-        generation = int(first[len(HEADER):])
+        generation = int(first[len(HEADER) :])
         removed: list[str] = []
         added: list[str] = []
         for line in body.splitlines():
@@ -98,4 +98,3 @@ def _parse(lines: list[str]) -> list[ox.Quad]:
         return []
     data = ("\n".join(lines) + "\n").encode("utf-8")
     return list(ox.parse(data, ox.RdfFormat.N_QUADS, rename_blank_nodes=False))
-

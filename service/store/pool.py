@@ -69,7 +69,9 @@ class QueryPool:
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=serve_queries, args=(child,), daemon=True, name="sparql-worker")
+        process = self._context.Process(
+            target=serve_queries, args=(child,), daemon=True, name="sparql-worker"
+        )
         process.start()
         child.close()
         worker = _Worker(process, parent)
@@ -103,7 +105,9 @@ class QueryPool:
         if worker.ready:
             return
         if not worker.conn.poll(STARTUP_SECONDS):
-            raise StoreError("Un processus de requête n'a pas démarré.", "A query process did not start.")
+            raise StoreError(
+                "Un processus de requête n'a pas démarré.", "A query process did not start."
+            )
         _, worker.pid = worker.conn.recv()
         worker.ready = True
 
@@ -143,8 +147,12 @@ class QueryPool:
             snapshot = self._acquire_snapshot()
             worker, outcome, error = self._dispatch(worker, snapshot, request)
         except OSError as failure:
-            outcome, error = None, StoreError(
-                f"Instantané du magasin impossible : {failure}", f"Cannot snapshot the store: {failure}"
+            outcome, error = (
+                None,
+                StoreError(
+                    f"Instantané du magasin impossible : {failure}",
+                    f"Cannot snapshot the store: {failure}",
+                ),
             )
         finally:
             with self._condition:
@@ -183,8 +191,12 @@ class QueryPool:
         options = {
             "results_format": request.result_format.oxigraph,
             "graph_format": request.graph_format.oxigraph,
-            "dataset": query_dataset(request.query, request.default_graph_uris,
-                                     request.named_graph_uris, request.base_iri),
+            "dataset": query_dataset(
+                request.query,
+                request.default_graph_uris,
+                request.named_graph_uris,
+                request.base_iri,
+            ),
             "max_rows": request.max_rows,
             "base_iri": request.base_iri,
             "union_default_graph": request.union_default_graph,
@@ -196,10 +208,14 @@ class QueryPool:
             return self._died(worker)
         if not worker.conn.poll(request.timeout):
             log.warning("query stopped after %ss: worker %s killed", request.timeout, worker.pid)
-            return self._replace(worker, kill=True), None, QueryTimeout(
-                f"La requête a dépassé le délai de {request.timeout:g} s : elle a été arrêtée.",
-                f"The query exceeded the {request.timeout:g} s time-out and was stopped.",
-                timeout=request.timeout,
+            return (
+                self._replace(worker, kill=True),
+                None,
+                QueryTimeout(
+                    f"La requête a dépassé le délai de {request.timeout:g} s : elle a été arrêtée.",
+                    f"The query exceeded the {request.timeout:g} s time-out and was stopped.",
+                    timeout=request.timeout,
+                ),
             )
         try:
             _, holding, outcome = worker.conn.recv()
@@ -210,9 +226,13 @@ class QueryPool:
 
     def _died(self, worker: _Worker) -> tuple[_Worker, None, Exception]:
         log.error("query worker %s died (exit code %s)", worker.pid, worker.process.exitcode)
-        return self._replace(worker, kill=True), None, StoreError(
-            "Le processus de requête s'est arrêté de façon inattendue.",
-            "The query process stopped unexpectedly.",
+        return (
+            self._replace(worker, kill=True),
+            None,
+            StoreError(
+                "Le processus de requête s'est arrêté de façon inattendue.",
+                "The query process stopped unexpectedly.",
+            ),
         )
 
     def close(self) -> None:

@@ -43,9 +43,10 @@ import re
 import socket
 import threading
 import urllib.error
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import IO, Any, Iterator, Mapping
+from typing import IO, Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal
@@ -69,8 +70,7 @@ from ..errors import (
     StoreError,
 )
 from ..formats import DATASET_FORMATS, Format
-from . import Changeset, GraphName, Quad, QueryRequest, QueryResponse, Store, Term
-from . import durations
+from . import Changeset, GraphName, Quad, QueryRequest, QueryResponse, Store, Term, durations
 from .dataset import query_dataset, without_dataset_clause
 from .embedded import response_for
 from .evaluate import QueryOutcome, _serialise_solutions, _serialise_triples
@@ -95,9 +95,16 @@ _DURATION_NAMES = rb"(duration|yearMonthDuration|dayTimeDuration)"
 _NUMBER = rb"(-?[0-9.]+(?:[eE][+-]?[0-9]+)?)"
 #: A duration answered as a bare number, in N-Triples and in SPARQL XML results.
 _NUMERIC_DURATIONS = (
-    re.compile(rb'"' + _NUMBER + rb'"\^\^<http://www\.w3\.org/2001/XMLSchema#' + _DURATION_NAMES + rb">"),
-    re.compile(rb'<literal datatype="http://www\.w3\.org/2001/XMLSchema#' + _DURATION_NAMES + rb'">'
-               + _NUMBER + rb"</literal>"),
+    re.compile(
+        rb'"' + _NUMBER + rb'"\^\^<http://www\.w3\.org/2001/XMLSchema#' + _DURATION_NAMES + rb">"
+    ),
+    re.compile(
+        rb'<literal datatype="http://www\.w3\.org/2001/XMLSchema#'
+        + _DURATION_NAMES
+        + rb'">'
+        + _NUMBER
+        + rb"</literal>"
+    ),
 )
 
 
@@ -147,8 +154,8 @@ def _values_as_subqueries(query: str) -> str:
         if found is None:
             out.append(token)
             continue
-        out.append(token[:found.start()])
-        block, block_depth = [token[found.start():]], 0
+        out.append(token[: found.start()])
+        block, block_depth = [token[found.start() :]], 0
     if block is not None:  # not a VALUES block after all: leave the text as it was
         out.extend(block)
     return "".join(out)
@@ -156,7 +163,11 @@ def _values_as_subqueries(query: str) -> str:
 
 def _strdt(term: Node) -> bool:
     """A literal that goes as ``STRDT(…)`` rather than as a constant."""
-    return isinstance(term, Literal) and term.datatype is not None and str(term.datatype) in STRDT_TYPES
+    return (
+        isinstance(term, Literal)
+        and term.datatype is not None
+        and str(term.datatype) in STRDT_TYPES
+    )
 
 
 def _strdt_text(lexical: str, datatype: Node) -> str:
@@ -165,8 +176,11 @@ def _strdt_text(lexical: str, datatype: Node) -> str:
 
 def _match_filter(variable: str, term: Literal) -> str:
     """A FILTER that holds when ``variable`` is the stored ``term``, in any form it may be written in."""
-    forms = (durations.server_forms(str(term)) if str(term.datatype) in durations.DURATION_TYPES
-             else [str(term)])
+    forms = (
+        durations.server_forms(str(term))
+        if str(term.datatype) in durations.DURATION_TYPES
+        else [str(term)]
+    )
     # sameTerm alone misses, in a DELETE on Virtuoso, a duration it keeps as written ("PT0.5S").
     tests = " || ".join(
         f"sameTerm({variable}, {made}) || (STR({variable}) = STR({made}) "
@@ -186,15 +200,24 @@ def _repaired_body(body: bytes) -> bytes:
         text = durations.repair(number.decode(), durations.XSD + name.decode())
         return (text or number.decode()).encode()
 
-    body = ntriples.sub(lambda m: b'"' + fixed(m[1], m[2]) + m[0][len(m[1]) + 1:], body)
-    return xml.sub(lambda m: m[0][:-len(m[2]) - len(b"</literal>")] + fixed(m[2], m[1]) + b"</literal>",
-                   body)
+    body = ntriples.sub(lambda m: b'"' + fixed(m[1], m[2]) + m[0][len(m[1]) + 1 :], body)
+    return xml.sub(
+        lambda m: m[0][: -len(m[2]) - len(b"</literal>")] + fixed(m[2], m[1]) + b"</literal>", body
+    )
 
 
 class RemoteStore(Store):
-    def __init__(self, query_url: str, update_url: str = "", *, user: str = "", password: str = "",
-                 base_url: str = "https://w3id.org/mediation-sociale/", timeout: float = 30.0,
-                 max_write_quads: int = 1_000_000):
+    def __init__(
+        self,
+        query_url: str,
+        update_url: str = "",
+        *,
+        user: str = "",
+        password: str = "",
+        base_url: str = "https://w3id.org/mediation-sociale/",
+        timeout: float = 30.0,
+        max_write_quads: int = 1_000_000,
+    ):
         self.query_url = query_url
         self.update_url = update_url or query_url
         self.user = user
@@ -208,7 +231,7 @@ class RemoteStore(Store):
         self._lock = threading.RLock()
 
     @classmethod
-    def from_config(cls, config: Any) -> "RemoteStore":
+    def from_config(cls, config: Any) -> RemoteStore:
         return cls(
             config.remote_query_url,
             config.remote_update_url,
@@ -224,14 +247,17 @@ class RemoteStore(Store):
     def _wrapper(self, url: str, timeout: float | None = None) -> SPARQLWrapper:
         wrapper = SPARQLWrapper(url)
         wrapper.setMethod(POST)
-        wrapper.setOnlyConneg(True)  # no format= parameters: Virtuoso would let them override Accept
+        wrapper.setOnlyConneg(
+            True
+        )  # no format= parameters: Virtuoso would let them override Accept
         wrapper.setTimeout(int(max(1, round(timeout or self.timeout))))
         if self.user:
             wrapper.setCredentials(self.user, self.password)
         return wrapper
 
-    def _send(self, wrapper: SPARQLWrapper, timeout: float,
-              researchers: bool = False) -> tuple[bytes, str]:
+    def _send(
+        self, wrapper: SPARQLWrapper, timeout: float, researchers: bool = False
+    ) -> tuple[bytes, str]:
         """The response body and media type; server errors become ours.
 
         Servers answer 500 to a query they cannot evaluate as written: for a researcher's
@@ -245,9 +271,11 @@ class RemoteStore(Store):
             message = _server_message(error)
             details = _position(message, wrapper.queryString)
             raise QuerySyntaxError(
-                f"Erreur de syntaxe SPARQL : {message}", f"SPARQL syntax error: {message}", **details
+                f"Erreur de syntaxe SPARQL : {message}",
+                f"SPARQL syntax error: {message}",
+                **details,
             ) from None
-        except (socket.timeout, TimeoutError) as error:
+        except TimeoutError as error:
             raise _timeout(timeout) from error
         except urllib.error.HTTPError as error:
             message = _server_message(error)
@@ -259,10 +287,16 @@ class RemoteStore(Store):
             if isinstance(error.reason, (socket.timeout, TimeoutError)):
                 raise _timeout(timeout) from None
             raise StoreError(
-                f"Serveur SPARQL injoignable : {error.reason}", f"SPARQL server unreachable: {error.reason}"
+                f"Serveur SPARQL injoignable : {error.reason}",
+                f"SPARQL server unreachable: {error.reason}",
             ) from None
-        except (SparqlUnauthorized, EndPointNotFound, EndPointInternalError, SPARQLWrapperException,
-                urllib.error.HTTPError, OSError) as error:
+        except (
+            SparqlUnauthorized,
+            EndPointNotFound,
+            EndPointInternalError,
+            SPARQLWrapperException,
+            OSError,
+        ) as error:
             message = _server_message(error)
             if researchers and isinstance(error, EndPointInternalError) and _query_fault(message):
                 raise QueryEvaluationError(
@@ -301,14 +335,18 @@ class RemoteStore(Store):
         from .delta import _TOKEN
 
         names = sorted(bindings)
-        block = (f"VALUES ({' '.join('?' + n for n in names)}) "
-                 f"{{ ({' '.join(_n3(bindings[n]) for n in names)}) }}")
+        block = (
+            f"VALUES ({' '.join('?' + n for n in names)}) "
+            f"{{ ({' '.join(_n3(bindings[n]) for n in names)}) }}"
+        )
         probe = SPARQLWrapper("http://localhost/")
         probe.setQuery(query)
         if probe.queryType in ("SELECT", "ASK"):
             for token in _TOKEN.finditer(query):
                 if token.group(0) == "{":
-                    return _values_as_subqueries(f"{query[:token.end()]} {block} {query[token.end():]}")
+                    return _values_as_subqueries(
+                        f"{query[: token.end()]} {block} {query[token.end() :]}"
+                    )
         return _values_as_subqueries(f"{query}\n{block}")
 
     def _local_graph(self, graph: Any) -> GraphName:
@@ -322,11 +360,11 @@ class RemoteStore(Store):
 
     # -- reading: our own queries ------------------------------------------------------------------------
 
-    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[dict[str, Term]]:
+    def select(
+        self, query: str, bindings: Mapping[str, Term] | None = None
+    ) -> list[dict[str, Term]]:
         result = self._select_raw(self._with_bindings(query, bindings))
-        return [
-            {str(k): v for k, v in row.asdict().items() if v is not None} for row in result
-        ]
+        return [{str(k): v for k, v in row.asdict().items() if v is not None} for row in result]
 
     def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
         return bool(self._select_raw(self._with_bindings(query, bindings)).askAnswer)
@@ -341,11 +379,16 @@ class RemoteStore(Store):
             graph.add(quad_to_rdflib(ox.Quad(triple.subject, triple.predicate, triple.object))[:3])
         return graph
 
-    def quads(self, subject: Node | None = None, predicate: Node | None = None,
-              obj: Node | None = None, graph: GraphName | type[...] = ...) -> Iterator[Quad]:
+    def quads(
+        self,
+        subject: Node | None = None,
+        predicate: Node | None = None,
+        obj: Node | None = None,
+        graph: GraphName | type[...] = ...,
+    ) -> Iterator[Quad]:
         wanted = (subject, predicate, obj)
         parts, filters, columns = [], [], []
-        for name, term in zip("spo", wanted):
+        for name, term in zip("spo", wanted, strict=True):
             if term is None or isinstance(term, BNode):
                 parts.append("?" + name)
                 columns.append(name)
@@ -367,15 +410,22 @@ class RemoteStore(Store):
             f"GRAPH {graph_term} {{ {' '.join(parts)} }} {' '.join(filters)} }}"
         )
         if not columns:
-            query = (f"SELECT (1 AS ?found) WHERE {{ GRAPH {graph_term} {{ {' '.join(parts)} }} "
-                     f"{' '.join(filters)} }} LIMIT 1")
+            query = (
+                f"SELECT (1 AS ?found) WHERE {{ GRAPH {graph_term} {{ {' '.join(parts)} }} "
+                f"{' '.join(filters)} }} LIMIT 1"
+            )
         rows = self._select_raw(query)
         results = []
         for row in rows:
             values = row.asdict()
-            quad = [values.get(c, t) if t is None or isinstance(t, BNode) else t
-                    for c, t in zip("spo", wanted)]
-            if any(isinstance(t, BNode) and values.get(c) != t for c, t in zip("spo", wanted)):
+            quad = [
+                values.get(c, t) if t is None or isinstance(t, BNode) else t
+                for c, t in zip("spo", wanted, strict=True)
+            ]
+            if any(
+                isinstance(t, BNode) and values.get(c) != t
+                for c, t in zip("spo", wanted, strict=True)
+            ):
                 continue
             g = self._local_graph(values["g"]) if graph is ... else graph
             results.append((*quad, g))
@@ -388,9 +438,11 @@ class RemoteStore(Store):
         return sorted(g for (g,) in rows if g != self.default_graph and isinstance(g, URIRef))
 
     def count(self) -> int:
-        rows = list(self._select_raw(
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._hidden_filter()} }}"
-        ))
+        rows = list(
+            self._select_raw(
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._hidden_filter()} }}"
+            )
+        )
         return int(rows[0][0]) if rows else 0
 
     def is_empty(self) -> bool:
@@ -407,7 +459,7 @@ class RemoteStore(Store):
         # One branch per quad, each a lookup of constants: Virtuoso loses rows of a multi-row
         # VALUES block that mixes language-tagged and plain literals.
         for start in range(0, len(plain), 100):
-            chunk = plain[start:start + 100]
+            chunk = plain[start : start + 100]
             branches = " UNION ".join(
                 f"{{ GRAPH {_n3(self._server_graph(g))} {{ {_n3(s)} {_n3(p)} {_n3(o)} }} BIND({i} AS ?i) }}"
                 for i, (s, p, o, g) in enumerate(chunk)
@@ -425,8 +477,9 @@ class RemoteStore(Store):
         if request.default_graph_uris or request.named_graph_uris:
             query = without_dataset_clause(query)  # Virtuoso would merge the two datasets
         wrapper.setQuery(query)
-        dataset = query_dataset(request.query, request.default_graph_uris, request.named_graph_uris,
-                                request.base_iri)
+        dataset = query_dataset(
+            request.query, request.default_graph_uris, request.named_graph_uris, request.base_iri
+        )
         if dataset is None and not request.union_default_graph:
             # A plain dataset: our default graph is kept in a named graph of the server.
             dataset = ((str(self.default_graph),), tuple(str(g) for g in self.graph_names()))
@@ -450,7 +503,9 @@ class RemoteStore(Store):
             body = _repaired_body(body)
             if graph_form:
                 triples = ox.parse(body, ox.RdfFormat.N_TRIPLES)
-                outcome = _serialise_triples(iter(triples), request.graph_format.oxigraph, request.max_rows)
+                outcome = _serialise_triples(
+                    iter(triples), request.graph_format.oxigraph, request.max_rows
+                )
             else:
                 result = ox.parse_query_results(_portable_bnodes(body), ox.QueryResultsFormat.XML)
                 if isinstance(result, ox.QueryBoolean):
@@ -462,7 +517,9 @@ class RemoteStore(Store):
                         rows=1,
                     )
                 else:
-                    outcome = _serialise_solutions(result, request.result_format.oxigraph, request.max_rows)
+                    outcome = _serialise_solutions(
+                        result, request.result_format.oxigraph, request.max_rows
+                    )
         except (SyntaxError, ValueError, OSError) as error:
             raise StoreError(
                 f"Réponse illisible du serveur SPARQL ({media_type}) : {error}",
@@ -475,14 +532,20 @@ class RemoteStore(Store):
     def write_lock(self) -> AbstractContextManager[None]:
         return self._lock
 
-    def update_delta(self, update: str, base_iri: str | None = None,
-                     union_default_graph: bool = True) -> Changeset:
+    def update_delta(
+        self, update: str, base_iri: str | None = None, union_default_graph: bool = True
+    ) -> Changeset:
         from .delta import compute_delta
 
         with self._lock:
-            return compute_delta(self, update, base_iri, timeout=self.timeout,
-                                 max_quads=self.max_write_quads,
-                                 union_default_graph=union_default_graph)
+            return compute_delta(
+                self,
+                update,
+                base_iri,
+                timeout=self.timeout,
+                max_quads=self.max_write_quads,
+                union_default_graph=union_default_graph,
+            )
 
     def _generation_bump(self) -> str:
         """The operations that move the generation on by one.
@@ -519,14 +582,18 @@ class RemoteStore(Store):
                 graph = self._server_graph(g)
                 if not (_unnamed(s) or _unnamed(o) or _strdt(o)):
                     plain.setdefault(graph, []).append(
-                        " ".join(_update_term(t, template) for t in (s, p, o)) + " .")
+                        " ".join(_update_term(t, template) for t in (s, p, o)) + " ."
+                    )
                     continue
                 obj = _update_term(o, template)
                 condition = ""
                 if _strdt(o):
                     obj, count = f"?l{count}", count + 1
-                    condition = (_match_filter(obj, o) if template == "DELETE"
-                                 else f"BIND({_strdt_text(forms.get(o, str(o)), o.datatype)} AS {obj})")
+                    condition = (
+                        _match_filter(obj, o)
+                        if template == "DELETE"
+                        else f"BIND({_strdt_text(forms.get(o, str(o)), o.datatype)} AS {obj})"
+                    )
                 triple = f"{_update_term(s, template)} {_n3(p)} {obj} ."
                 if template == "DELETE" and not _unnamed(s) and not _unnamed(o):
                     # A quad of its own: removed when present, whatever else is absent.
@@ -546,7 +613,8 @@ class RemoteStore(Store):
                 for g, ts in bound.items():
                     pattern = f"GRAPH {_n3(g)} {{ {' '.join(ts)} }}"
                     operations.append(
-                        f"DELETE {{ {pattern} }} WHERE {{ {pattern} {' '.join(conditions[g])} }}")
+                        f"DELETE {{ {pattern} }} WHERE {{ {pattern} {' '.join(conditions[g])} }}"
+                    )
         operations.append(self._generation_bump())
         return " ;\n".join(operations)
 
@@ -557,13 +625,20 @@ class RemoteStore(Store):
         builds the value a write stores); a duration no form of which survives is
         refused before anything is written.
         """
-        wanted = sorted({lit for lit in literals if str(lit.datatype) in durations.DURATION_TYPES}, key=str)
+        wanted = sorted(
+            {lit for lit in literals if str(lit.datatype) in durations.DURATION_TYPES}, key=str
+        )
         chosen: dict[Node, str] = {}
         for start in range(0, len(wanted), 100):
-            candidates = [(lit, form) for lit in wanted[start:start + 100]
-                          for form in durations.server_forms(str(lit))]
-            binds = " ".join(f"BIND({_strdt_text(form, lit.datatype)} AS ?f{i})"
-                             for i, (lit, form) in enumerate(candidates))
+            candidates = [
+                (lit, form)
+                for lit in wanted[start : start + 100]
+                for form in durations.server_forms(str(lit))
+            ]
+            binds = " ".join(
+                f"BIND({_strdt_text(form, lit.datatype)} AS ?f{i})"
+                for i, (lit, form) in enumerate(candidates)
+            )
             rows = list(self._select_raw(f"SELECT * WHERE {{ {binds} }}"))
             answers = rows[0].asdict() if rows else {}
             kept: dict[Node, str] = {}
@@ -574,14 +649,16 @@ class RemoteStore(Store):
                 kept.setdefault(lit, str(answer))
                 if durations.read(str(answer), str(lit.datatype)) == durations.value(str(lit)):
                     chosen[lit] = form
-            for lit in wanted[start:start + 100]:
+            for lit in wanted[start : start + 100]:
                 if lit not in chosen:
-                    seen = durations.repair(kept.get(lit, ""), str(lit.datatype)) or kept.get(lit, "?")
+                    seen = durations.repair(kept.get(lit, ""), str(lit.datatype)) or kept.get(
+                        lit, "?"
+                    )
                     raise StoreError(
                         f"Le serveur SPARQL ne garde pas la durée « {lit} » telle quelle (il la lit "
                         f"« {seen} ») : écriture refusée, rien n'a changé.",
-                        f"The SPARQL server does not keep the duration \"{lit}\" as it is (it reads it "
-                        f"as \"{seen}\"): write refused, nothing changed.",
+                        f'The SPARQL server does not keep the duration "{lit}" as it is (it reads it '
+                        f'as "{seen}"): write refused, nothing changed.',
                     )
         return chosen
 
@@ -601,11 +678,18 @@ class RemoteStore(Store):
             self._update(self._changes_update(changes))
             return self.generation
 
-    def load(self, source: Path | IO[bytes] | bytes, fmt: Format, graph: GraphName,
-             base_iri: str | None = None) -> int:
+    def load(
+        self,
+        source: Path | IO[bytes] | bytes,
+        fmt: Format,
+        graph: GraphName,
+        base_iri: str | None = None,
+    ) -> int:
         rdf_format = getattr(ox.RdfFormat, fmt.oxigraph or "", None)
         if rdf_format is None:
-            raise BadRequest(f"Format non chargeable : {fmt.label}", f"Format cannot be loaded: {fmt.label}")
+            raise BadRequest(
+                f"Format non chargeable : {fmt.label}", f"Format cannot be loaded: {fmt.label}"
+            )
         options: dict[str, Any] = {"base_iri": base_iri, "rename_blank_nodes": True}
         if isinstance(source, Path):
             options["path"] = str(source)
@@ -632,7 +716,9 @@ class RemoteStore(Store):
     def dump(self, out: IO[bytes], fmt: Format, graph: GraphName | type[...] = ...) -> None:
         rdf_format = getattr(ox.RdfFormat, fmt.oxigraph or "", None)
         if rdf_format is None:
-            raise BadRequest(f"Format d'export inconnu : {fmt.label}", f"Unknown export format: {fmt.label}")
+            raise BadRequest(
+                f"Format d'export inconnu : {fmt.label}", f"Unknown export format: {fmt.label}"
+            )
         if graph is ... and fmt not in DATASET_FORMATS:
             raise BadRequest(
                 f"{fmt.label} ne porte pas de graphes nommés : choisissez un graphe, ou TriG/N-Quads.",
@@ -681,8 +767,9 @@ def _portable_bnodes(body: bytes) -> bytes:
     ``nodeIDb10000`` names the same node throughout the result, as ``_portable`` does."""
     if b"<bnode>" not in body:
         return body
-    return _XML_BNODE.sub(lambda m: b"<bnode>" + str(_portable(BNode(m[1].decode()))).encode() + b"</bnode>",
-                          body)
+    return _XML_BNODE.sub(
+        lambda m: b"<bnode>" + str(_portable(BNode(m[1].decode()))).encode() + b"</bnode>", body
+    )
 
 
 def _update_term(term: Node, template: str) -> str:
@@ -699,7 +786,7 @@ def _chunks(quads: list[Quad], size: int) -> Iterator[list[Quad]]:
     plain = [q for q in quads if not (_unnamed(q[0]) or _unnamed(q[2]))]
     blank = [q for q in quads if _unnamed(q[0]) or _unnamed(q[2])]
     for start in range(0, len(plain), size):
-        yield plain[start:start + size]
+        yield plain[start : start + size]
     if blank:
         yield blank
 
@@ -725,7 +812,7 @@ def _position(message: str, query: str) -> dict[str, int]:
     if at and details["line"] <= len(lines):
         text, token, following = lines[details["line"] - 1], at[2], at[3] or ""
         candidates = [m.start() for m in re.finditer(re.escape(token), text)]
-        before = [c for c in candidates if text[c + len(token):].lstrip().startswith(following)]
+        before = [c for c in candidates if text[c + len(token) :].lstrip().startswith(following)]
         if before or candidates:
             details["column"] = (before or candidates)[0] + 1
     return details
@@ -757,5 +844,7 @@ def _server_message(error: Exception) -> str:
     text = str(error)
     found = re.search(r"Response:\s*b?(['\"])(.*)\1\s*$", text, re.S)
     if found:
-        text = found.group(2).encode("latin-1", "backslashreplace").decode("unicode_escape", "replace")
+        text = (
+            found.group(2).encode("latin-1", "backslashreplace").decode("unicode_escape", "replace")
+        )
     return re.sub(r"\s+", " ", text).strip()[:1000]

@@ -6,4 +6,11 @@ from __future__ import annotations
 
 from .shacl import ONTOLOGY_DIR, Report, Validator, core_shape_files, project_validator, validate
 
-__all__ = ["ONTOLOGY_DIR", "Report", "Validator", "core_shape_files", "project_validator", "validate"]
+__all__ = [
+    "ONTOLOGY_DIR",
+    "Report",
+    "Validator",
+    "core_shape_files",
+    "project_validator",
+    "validate",
+]

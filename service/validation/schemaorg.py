@@ -77,7 +77,11 @@ class TermProblem:
     detail: str = ""
 
     def __str__(self) -> str:
-        where = f" in ({self.subject} {self.predicate} {self.value})" if self.subject is not None else ""
+        where = (
+            f" in ({self.subject} {self.predicate} {self.value})"
+            if self.subject is not None
+            else ""
+        )
         return f"{self.kind}: {self.term}{where}{' — ' + self.detail if self.detail else ''}"
 
 
@@ -149,11 +153,18 @@ class SchemaOrg:
             subject_types = types_of(s)
             domain = self.domains.get(p, set())
             if domain and role not in subject_types and not (subject_types & domain):
-                problems.append(TermProblem(
-                    "domain", p, s, p, o,
-                    "subject has no schema.org type" if not subject_types & self.classes else
-                    f"subject types {_names(subject_types & self.classes)} not in domainIncludes {_names(domain)}",
-                ))
+                problems.append(
+                    TermProblem(
+                        "domain",
+                        p,
+                        s,
+                        p,
+                        o,
+                        "subject has no schema.org type"
+                        if not subject_types & self.classes
+                        else f"subject types {_names(subject_types & self.classes)} not in domainIncludes {_names(domain)}",
+                    )
+                )
             expected = self.ranges.get(p, set())
             if expected:
                 reason = self._range_problem(o, expected, types_of)
@@ -173,13 +184,21 @@ class SchemaOrg:
                 seen.add(node)
                 text = str(node)
                 if text.startswith(SCHEMA_HTTP):
-                    problems.append(TermProblem("http-namespace", node, detail=f"use {SCHEMA}{text[len(SCHEMA_HTTP):]}"))
-                elif text.startswith(SCHEMA) and text != SCHEMA:  # the namespace itself names no term
+                    problems.append(
+                        TermProblem(
+                            "http-namespace", node, detail=f"use {SCHEMA}{text[len(SCHEMA_HTTP) :]}"
+                        )
+                    )
+                elif (
+                    text.startswith(SCHEMA) and text != SCHEMA
+                ):  # the namespace itself names no term
                     if node not in self.terms:
                         problems.append(TermProblem("unknown-term", node))
                     elif node in self.superseded:
                         replacement = self.graph.value(node, _S("supersededBy"))
-                        problems.append(TermProblem("superseded", node, detail=f"superseded by {replacement}"))
+                        problems.append(
+                            TermProblem("superseded", node, detail=f"superseded by {replacement}")
+                        )
         return problems
 
     def _range_problem(self, value: Node, expected: set[Node], types_of) -> str:
@@ -238,7 +257,7 @@ def _ours(node: Node) -> bool:
 
 def _name(node: Node) -> str:
     text = str(node)
-    return "schema:" + text[len(SCHEMA):] if text.startswith(SCHEMA) else text
+    return "schema:" + text[len(SCHEMA) :] if text.startswith(SCHEMA) else text
 
 
 def _names(nodes) -> str:

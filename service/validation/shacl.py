@@ -27,10 +27,11 @@ from __future__ import annotations
 import re
 import threading
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from pyshacl import Validator as _PyShaclValidator
 from pyshacl.errors import ReportableRuntimeError
@@ -60,8 +61,14 @@ SEVERITIES: dict[URIRef, dict[str, str]] = {
 _RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 _TEXT = {
-    "conforms": {"fr": "Les données sont conformes aux formes.", "en": "The data conforms to the shapes."},
-    "fails": {"fr": "Les données ne sont pas conformes aux formes.", "en": "The data does not conform to the shapes."},
+    "conforms": {
+        "fr": "Les données sont conformes aux formes.",
+        "en": "The data conforms to the shapes.",
+    },
+    "fails": {
+        "fr": "Les données ne sont pas conformes aux formes.",
+        "en": "The data does not conform to the shapes.",
+    },
     "counts": {
         "fr": "{violation} violation(s), {warning} avertissement(s), {info} information(s)",
         "en": "{violation} violation(s), {warning} warning(s), {info} info(s)",
@@ -90,7 +97,7 @@ class Result:
     component: URIRef | None
     messages: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     #: Results of a nested shape (``sh:node``) that explain this one (``sh:detail``).
-    details: tuple["Result", ...] = field(default=(), hash=False, compare=False)
+    details: tuple[Result, ...] = field(default=(), hash=False, compare=False)
 
     @property
     def severity_key(self) -> str:
@@ -141,7 +148,9 @@ class Report:
         grouped: dict[Node, list[Result]] = defaultdict(list)
         for result in self._sorted():
             grouped[result.focus].append(result)
-        order = sorted(grouped, key=lambda n: (min(_RANK.get(r.severity, 9) for r in grouped[n]), str(n)))
+        order = sorted(
+            grouped, key=lambda n: (min(_RANK.get(r.severity, 9) for r in grouped[n]), str(n))
+        )
         return {node: grouped[node] for node in order}
 
     def shapes(self) -> set[Node]:
@@ -165,8 +174,8 @@ class Report:
                 key=lambda item: len(item[1]),
                 default=None,
             )
-            if best and re.fullmatch(r"[\w.\-]*", text[len(best[1]):]):
-                return f"{best[0]}:{text[len(best[1]):]}"
+            if best and re.fullmatch(r"[\w.\-]*", text[len(best[1]) :]):
+                return f"{best[0]}:{text[len(best[1]) :]}"
             return f"<{text}>"
         if isinstance(node, Literal):
             shown = f'"{node}"'
@@ -185,7 +194,9 @@ class Report:
                 return "^" + self._path_text(inverse)
             alternatives = self.graph.value(path, SH.alternativePath)
             if alternatives is not None:
-                return "|".join(self._path_text(step) for step in Collection(self.graph, alternatives))
+                return "|".join(
+                    self._path_text(step) for step in Collection(self.graph, alternatives)
+                )
             if self.graph.value(path, RDF.first) is not None:
                 return "/".join(self._path_text(step) for step in Collection(self.graph, path))
         return self.short(path)
@@ -204,7 +215,9 @@ class Report:
                 name = f"[{_TEXT['anonymous'][lang]}]"
                 parent = self.parents.get(focus)
                 if parent is not None:
-                    where = _TEXT["of"][lang].format(path=self.short(parent[1]), parent=self.short(parent[0]))
+                    where = _TEXT["of"][lang].format(
+                        path=self.short(parent[1]), parent=self.short(parent[0])
+                    )
                     name = f"[{_TEXT['anonymous'][lang]}{colon}{where}]"
             lines.append(name)
             for result in results:
@@ -344,7 +357,9 @@ class Validator:
             self._shapes.focus = focus
             try:
                 validator = _PyShaclValidator(
-                    DataGraph.from_rdflib(self._work), shacl_graph=self.shapes_graph, options=options
+                    DataGraph.from_rdflib(self._work),
+                    shacl_graph=self.shapes_graph,
+                    options=options,
                 )
                 validator.shacl_graph = self._shapes  # reuse the parsed shapes
                 conforms, report_graph, _ = validator.run()
@@ -458,7 +473,9 @@ def _report(conforms: bool, graph: Graph, templates: dict, data: Graph) -> Repor
         for node in graph.objects(report, SH.result)
     ]
     parents = {
-        r.focus: next(iter(data.subject_predicates(r.focus)), None) for r in results if isinstance(r.focus, BNode)
+        r.focus: next(iter(data.subject_predicates(r.focus)), None)
+        for r in results
+        if isinstance(r.focus, BNode)
     }
     return Report(conforms=bool(conforms), results=results, graph=graph, parents=parents)
 
@@ -508,11 +525,15 @@ def validate(
     core shapes of ``shapes/`` and ``ontology/``, loaded once). Graphs given directly are
     not cached: build a :class:`Validator` to reuse them."""
     if isinstance(shapes, Graph) or isinstance(ontology, Graph):
-        shapes_graph = shapes if isinstance(shapes, Graph) else parse_files(
-            rdf_files(list(shapes)) if shapes is not None else core_shape_files()
+        shapes_graph = (
+            shapes
+            if isinstance(shapes, Graph)
+            else parse_files(rdf_files(list(shapes)) if shapes is not None else core_shape_files())
         )
-        ontology_graph = ontology if isinstance(ontology, Graph) else parse_files(
-            rdf_files(list(ontology or [ONTOLOGY_DIR]))
+        ontology_graph = (
+            ontology
+            if isinstance(ontology, Graph)
+            else parse_files(rdf_files(list(ontology or [ONTOLOGY_DIR])))
         )
         return Validator(shapes_graph, ontology_graph).validate(data_graph, focus_nodes)
     return project_validator(shapes, ontology).validate(data_graph, focus_nodes)

@@ -17,7 +17,7 @@ def register(app: Flask) -> None:
     responses.register_error_handlers(app)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(sparql.blueprint)
-    from . import site, resources
+    from . import resources, site
 
     site.register(app)
     app.register_blueprint(resources.blueprint)

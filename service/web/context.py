@@ -12,6 +12,7 @@ from ..config import Config
 from ..opendata import Builder
 from ..search import Index, IndexBuilder
 from ..store import Store
+from ..writes import ChangeLog, Publisher
 
 
 def config() -> Config:
@@ -35,3 +36,13 @@ def indexer() -> IndexBuilder:
 def builds() -> Builder:
     """The open-data builder: its ``current`` build holds dumps, VoID and catalog figures."""
     return current_app.extensions["mediation"]["builds"]
+
+
+def changelog() -> ChangeLog:
+    """The change log: a page's history, the change feed, tombstones."""
+    return current_app.extensions["mediation"]["changelog"]
+
+
+def publisher() -> Publisher:
+    """What every write goes through (checked, recorded, applied, indexed)."""
+    return current_app.extensions["mediation"]["publisher"]

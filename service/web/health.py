@@ -31,7 +31,11 @@ def healthz():
         status="ok",
         generation=store().generation,
         index={"state": indexer().state, "generation": index().last_generation},
-        build=None if build is None else {
-            "generation": build.generation, "quads": build.manifest.quads,
-            "finished": build.finished.isoformat()},
+        build=None
+        if build is None
+        else {
+            "generation": build.generation,
+            "quads": build.manifest.quads,
+            "finished": build.finished.isoformat(),
+        },
     )

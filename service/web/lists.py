@@ -24,10 +24,10 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from ..pages import MONTHS, Bar, Figure, bar_chart, column_chart
 from ..errors import BadRequest
 from ..formats import parse_accept
 from ..labels import Languages
+from ..pages import MONTHS, Bar, Figure, bar_chart, column_chart
 from ..search import (
     FACET_PREFIXES,
     LIST_KINDS,
@@ -40,15 +40,16 @@ from ..search import (
     Period,
     decode_key,
     encode_key,
+    highlight,
     parse_filter_date,
     place_level,
     short_value,
     snippet,
-    highlight,
 )
-from .context import config, index
 from . import site
-from .site import languages, local as site_path
+from .context import config, index
+from .site import languages
+from .site import local as site_path
 
 blueprint = Blueprint("lists", __name__)
 
@@ -73,29 +74,50 @@ LISTS: dict[str, ListSpec] = {
     spec.name: spec
     for spec in (
         ListSpec(
-            "events", "event", ("Événements", "Events"),
-            ("Journées, ateliers, séances et séries d'événements de la médiation sociale.",
-             "Days, workshops, sessions and series of events of social mediation."),
+            "events",
+            "event",
+            ("Événements", "Events"),
+            (
+                "Journées, ateliers, séances et séries d'événements de la médiation sociale.",
+                "Days, workshops, sessions and series of events of social mediation.",
+            ),
             ("theme", "territory", "organizer", "audience", "year"),
-            ("event", "series"), dated=True,
+            ("event", "series"),
+            dated=True,
         ),
         ListSpec(
-            "actors", "actor", ("Acteurs", "Actors"),
-            ("Personnes et organisations de la médiation sociale.",
-             "People and organisations of social mediation."),
-            ("territory",), ("person", "organization"),
+            "actors",
+            "actor",
+            ("Acteurs", "Actors"),
+            (
+                "Personnes et organisations de la médiation sociale.",
+                "People and organisations of social mediation.",
+            ),
+            ("territory",),
+            ("person", "organization"),
         ),
         ListSpec(
-            "themes", "theme", ("Thèmes", "Themes"),
-            ("Les thèmes des événements et des documents ; un thème large contient les plus précis.",
-             "The themes of events and documents; a broad theme holds the narrower ones."),
-            ("scheme", "theme"), names=(("theme", ("Dans le thème", "Within the theme")),),
+            "themes",
+            "theme",
+            ("Thèmes", "Themes"),
+            (
+                "Les thèmes des événements et des documents ; un thème large contient les plus précis.",
+                "The themes of events and documents; a broad theme holds the narrower ones.",
+            ),
+            ("scheme", "theme"),
+            names=(("theme", ("Dans le thème", "Within the theme")),),
         ),
         ListSpec(
-            "places", "place", ("Lieux et territoires", "Places and territories"),
-            ("Régions, départements, intercommunalités, communes et lieux d'accueil.",
-             "Regions, départements, inter-municipalities, municipalities and venues."),
-            ("territory",), tuple(PLACE_LEVELS), names=(("territory", ("Situé dans", "Within")),),
+            "places",
+            "place",
+            ("Lieux et territoires", "Places and territories"),
+            (
+                "Régions, départements, intercommunalités, communes et lieux d'accueil.",
+                "Regions, départements, inter-municipalities, municipalities and venues.",
+            ),
+            ("territory",),
+            tuple(PLACE_LEVELS),
+            names=(("territory", ("Situé dans", "Within")),),
         ),
     )
 }
@@ -132,8 +154,20 @@ _VALUE = re.compile(r"^[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]{1,300}$")
 _YEAR = re.compile(r"^\d{4}$")
 
 SHORT_MONTHS = {
-    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
-           "nov.", "déc."),
+    "fr": (
+        "janv.",
+        "févr.",
+        "mars",
+        "avr.",
+        "mai",
+        "juin",
+        "juil.",
+        "août",
+        "sept.",
+        "oct.",
+        "nov.",
+        "déc.",
+    ),
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
 }
 
@@ -153,8 +187,9 @@ VARY = "Accept, Accept-Language"
 def unchanged(kind: str) -> tuple[tuple[str, Any], Response | None]:
     """Validators of this representation (store generation, the index's state, address,
     languages, today) and a 304 when the request already holds it."""
-    etag, modified = site.validators(kind, request.full_path, languages().order, today(),
-                                      index().stamp)
+    etag, modified = site.validators(
+        kind, request.full_path, languages().order, today(), index().stamp
+    )
     return (etag, modified), site.not_modified(etag, modified, VARY)
 
 
@@ -186,8 +221,10 @@ def count_words(n: int, kind: str, lang: str) -> str:
 
 def _bad(name: str, value: str, why_fr: str, why_en: str) -> BadRequest:
     shown = value if len(value) <= 60 else value[:57] + "…"
-    return BadRequest(f"Paramètre {name} invalide : « {shown} » — {why_fr}",
-                      f"Invalid {name} parameter: “{shown}” — {why_en}")
+    return BadRequest(
+        f"Paramètre {name} invalide : « {shown} » — {why_fr}",
+        f"Invalid {name} parameter: “{shown}” — {why_en}",
+    )
 
 
 def resolve_value(facet: str, value: str, idx: Index, base: str) -> str:
@@ -195,16 +232,30 @@ def resolve_value(facet: str, value: str, idx: Index, base: str) -> str:
     value = value.strip()
     if facet == "year":
         if not _YEAR.match(value):
-            raise _bad(facet, value, "une année sur quatre chiffres est attendue.",
-                       "a four-digit year is expected.")
+            raise _bad(
+                facet,
+                value,
+                "une année sur quatre chiffres est attendue.",
+                "a four-digit year is expected.",
+            )
         return value
     if not _VALUE.match(value):
-        raise _bad(facet, value, "ce n'est ni un identifiant court ni une IRI.",
-                   "it is neither a short identifier nor an IRI.")
-    iri = value if value.startswith(("http://", "https://")) else base + FACET_PREFIXES[facet] + value
+        raise _bad(
+            facet,
+            value,
+            "ce n'est ni un identifiant court ni une IRI.",
+            "it is neither a short identifier nor an IRI.",
+        )
+    iri = (
+        value if value.startswith(("http://", "https://")) else base + FACET_PREFIXES[facet] + value
+    )
     if not idx.exists(iri):
-        raise _bad(facet, value, "aucune ressource de ce nom dans les données.",
-                   "no resource of that name in the data.")
+        raise _bad(
+            facet,
+            value,
+            "aucune ressource de ce nom dans les données.",
+            "no resource of that name in the data.",
+        )
     return iri
 
 
@@ -218,9 +269,15 @@ class Active:
     remove: str
 
 
-def parse_filters(spec_facets: tuple[str, ...], kind: str | None, subkinds: tuple[str, ...],
-                  dated: bool, idx: Index, langs: Languages,
-                  allow_kind: bool = False) -> tuple[Filters, list[tuple[str, str, str]]]:
+def parse_filters(
+    spec_facets: tuple[str, ...],
+    kind: str | None,
+    subkinds: tuple[str, ...],
+    dated: bool,
+    idx: Index,
+    langs: Languages,
+    allow_kind: bool = False,
+) -> tuple[Filters, list[tuple[str, str, str]]]:
     """Filters from the query string; returns them and (facet, URL value, IRI) of each."""
     args = request.args
     base = config().base_url
@@ -229,21 +286,31 @@ def parse_filters(spec_facets: tuple[str, ...], kind: str | None, subkinds: tupl
     if allow_kind and args.get("kind"):
         value = args.get("kind", "")
         if value not in LIST_KINDS:
-            raise _bad("kind", value, "types connus : " + ", ".join(LIST_KINDS) + ".",
-                       "known kinds: " + ", ".join(LIST_KINDS) + ".")
+            raise _bad(
+                "kind",
+                value,
+                "types connus : " + ", ".join(LIST_KINDS) + ".",
+                "known kinds: " + ", ".join(LIST_KINDS) + ".",
+            )
         filters.kind = value
         chosen.append(("kind", value, value))
     if subkinds and args.get("type"):
         value = args.get("type", "")
         if value not in subkinds:
-            raise _bad("type", value, "valeurs possibles : " + ", ".join(subkinds) + ".",
-                       "possible values: " + ", ".join(subkinds) + ".")
+            raise _bad(
+                "type",
+                value,
+                "valeurs possibles : " + ", ".join(subkinds) + ".",
+                "possible values: " + ", ".join(subkinds) + ".",
+            )
         filters.subkind = value
         chosen.append(("type", value, value))
     given = sum(len(args.getlist(f)) for f in spec_facets)
     if given > MAX_FILTERS:
-        raise BadRequest(f"Trop de filtres : {given} (au plus {MAX_FILTERS}).",
-                         f"Too many filters: {given} (at most {MAX_FILTERS}).")
+        raise BadRequest(
+            f"Trop de filtres : {given} (au plus {MAX_FILTERS}).",
+            f"Too many filters: {given} (at most {MAX_FILTERS}).",
+        )
     for facet in spec_facets:
         if facet == "kind":
             continue
@@ -257,8 +324,12 @@ def parse_filters(spec_facets: tuple[str, ...], kind: str | None, subkinds: tupl
     if dated:
         when = args.get("when", "all") or "all"
         if when not in WHEN:
-            raise _bad("when", when, "valeurs possibles : all, upcoming, past.",
-                       "possible values: all, upcoming, past.")
+            raise _bad(
+                "when",
+                when,
+                "valeurs possibles : all, upcoming, past.",
+                "possible values: all, upcoming, past.",
+            )
         filters.when = when
         if args.get("from"):
             filters.date_from = parse_filter_date(args["from"], "from")
@@ -267,8 +338,12 @@ def parse_filters(spec_facets: tuple[str, ...], kind: str | None, subkinds: tupl
             filters.date_to = parse_filter_date(args["to"], "to")
             chosen.append(("to", args["to"], args["to"]))
         if filters.date_from and filters.date_to and filters.date_from.first > filters.date_to.last:
-            raise _bad("from", args["from"], "la date de début est après la date de fin.",
-                       "the start date is after the end date.")
+            raise _bad(
+                "from",
+                args["from"],
+                "la date de début est après la date de fin.",
+                "the start date is after the end date.",
+            )
     return filters, chosen
 
 
@@ -276,8 +351,10 @@ def page_position() -> tuple[tuple | None, tuple | None]:
     after, before = request.args.get("after"), request.args.get("before")
     if after and before:
         raise BadRequest("Donnez after ou before, pas les deux.", "Give after or before, not both.")
-    return (decode_key(after, "after") if after else None,
-            decode_key(before, "before") if before else None)
+    return (
+        decode_key(after, "after") if after else None,
+        decode_key(before, "before") if before else None,
+    )
 
 
 def link(endpoint: str, drop: tuple[str, ...] = ("after", "before"), **changes: Any) -> str:
@@ -366,8 +443,12 @@ def negotiated_json(suffix: bool) -> bool:
     return accept.best_match(["text/html", "application/json"]) == "application/json"
 
 
-def finish_list(response: Response, validators: tuple[str, Any], next_url: str | None = None,
-           prev_url: str | None = None) -> Response:
+def finish_list(
+    response: Response,
+    validators: tuple[str, Any],
+    next_url: str | None = None,
+    prev_url: str | None = None,
+) -> Response:
     site.finish(response, *validators, VARY)
     links = []
     if next_url:
@@ -381,8 +462,13 @@ def finish_list(response: Response, validators: tuple[str, Any], next_url: str |
 
 def render(template: str, langs: Languages, **context: Any) -> Response:
     body = render_template(
-        template, lang=langs.ui, langs=langs, t=langs.text, site_path=site_path,
-        say_date=lambda item: _item_date(item, langs.ui), **context,
+        template,
+        lang=langs.ui,
+        langs=langs,
+        t=langs.text,
+        site_path=site_path,
+        say_date=lambda item: _item_date(item, langs.ui),
+        **context,
     )
     return Response(body, mimetype="text/html")
 
@@ -448,17 +534,35 @@ def list_view(spec: ListSpec, suffix: bool = False) -> Response:
         for f, v, iri in chosen
     ]
     counts = _event_counts(spec, page.items, idx)
-    return finish_list(render(
-        "list.html", langs, spec=spec, page=page, facets=facets, active=active,
-        next_url=next_url and link(base_endpoint, after=encode_key(page.next_key)),
-        prev_url=prev_url and link(base_endpoint, before=encode_key(page.prev_key)),
-        json_url=link(f"lists.{spec.name}_json", drop=()), filters=filters, when=WHEN,
-        when_links={w: link(base_endpoint, when=None if w == "all" else w) for w in WHEN},
-        counts=counts, count_words=count_words, facet_names={**FACET_NAMES, **dict(spec.names)},
-        date_from=request.args.get("from", ""), date_to=request.args.get("to", ""),
-        hidden=[(k, v) for k, v in request.args.items(multi=True)
-                if k not in ("from", "to", "after", "before")],
-    ), validators, next_url, prev_url)
+    return finish_list(
+        render(
+            "list.html",
+            langs,
+            spec=spec,
+            page=page,
+            facets=facets,
+            active=active,
+            next_url=next_url and link(base_endpoint, after=encode_key(page.next_key)),
+            prev_url=prev_url and link(base_endpoint, before=encode_key(page.prev_key)),
+            json_url=link(f"lists.{spec.name}_json", drop=()),
+            filters=filters,
+            when=WHEN,
+            when_links={w: link(base_endpoint, when=None if w == "all" else w) for w in WHEN},
+            counts=counts,
+            count_words=count_words,
+            facet_names={**FACET_NAMES, **dict(spec.names)},
+            date_from=request.args.get("from", ""),
+            date_to=request.args.get("to", ""),
+            hidden=[
+                (k, v)
+                for k, v in request.args.items(multi=True)
+                if k not in ("from", "to", "after", "before")
+            ],
+        ),
+        validators,
+        next_url,
+        prev_url,
+    )
 
 
 def _event_counts(spec: ListSpec, items: list[Item], idx: Index) -> dict[str, int]:
@@ -475,8 +579,13 @@ class FacetView:
     values: list[tuple[str, tuple[str, str], int, str, bool]]  # value, label, count, href, active
 
 
-def _facet_view(endpoint: str, facet: str, values: list[FacetValue],
-                chosen: list[tuple[str, str, str]], langs: Languages) -> FacetView:
+def _facet_view(
+    endpoint: str,
+    facet: str,
+    values: list[FacetValue],
+    chosen: list[tuple[str, str, str]],
+    langs: Languages,
+) -> FacetView:
     base = config().base_url
     active_iris = {iri for f, _, iri in chosen if f == facet}
     shown = []
@@ -486,22 +595,30 @@ def _facet_view(endpoint: str, facet: str, values: list[FacetValue],
             text = value.label(langs)[0]
             label = (text[:1].upper() + text[1:], langs.ui)
             if facet == "kind":
-                label = (LIST_KINDS[value.value].label(langs.ui) if value.value in LIST_KINDS else value.value,
-                         langs.ui)
+                label = (
+                    LIST_KINDS[value.value].label(langs.ui)
+                    if value.value in LIST_KINDS
+                    else value.value,
+                    langs.ui,
+                )
             is_active = value.value in active_iris
             href = link(endpoint, **{facet: None if is_active else short})
         else:
             short = short_value(value.value, facet, base)
             label = facet_label(facet, value, langs)
             is_active = value.value in active_iris
-            href = (remove_value(endpoint, facet, short) if is_active
-                    else add_value(endpoint, facet, short))
+            href = (
+                remove_value(endpoint, facet, short)
+                if is_active
+                else add_value(endpoint, facet, short)
+            )
         shown.append((short, label, value.count, href, is_active))
     return FacetView(facet, shown)
 
 
 def _register_lists() -> None:
     for spec in LISTS.values():
+
         def view(spec: ListSpec = spec) -> Response:
             return list_view(spec)
 
@@ -509,8 +626,9 @@ def _register_lists() -> None:
             return list_view(spec, suffix=True)
 
         blueprint.add_url_rule(f"/{spec.name}", spec.name, view, methods=["GET"])
-        blueprint.add_url_rule(f"/{spec.name}.json", f"{spec.name}_json", view_json,
-                               methods=["GET"])
+        blueprint.add_url_rule(
+            f"/{spec.name}.json", f"{spec.name}_json", view_json, methods=["GET"]
+        )
 
 
 _register_lists()
@@ -550,22 +668,29 @@ def search_view(suffix: bool) -> Response:
     dropped = False
     if text.strip():
         if after is not None and not isinstance(after[0], (int, float)):
-            raise BadRequest("Paramètre after invalide pour une recherche.",
-                             "Invalid after parameter for a search.")
+            raise BadRequest(
+                "Paramètre after invalide pour une recherche.",
+                "Invalid after parameter for a search.",
+            )
         page, terms, dropped = idx.search(text, filters, limit=size, after=after)
         no_words = not terms
     else:
         no_words = False
         if chosen:
             if after is not None and not isinstance(after[0], str):
-                raise BadRequest("Paramètre after invalide pour cette liste.",
-                                 "Invalid after parameter for this list.")
+                raise BadRequest(
+                    "Paramètre after invalide pour cette liste.",
+                    "Invalid after parameter for this list.",
+                )
             page = idx.list(filters, order="label", limit=size, after=after)
         else:
             page = None
     endpoint = "lists.search_json" if suffix else "lists.search"
-    next_url = (link(endpoint, after=encode_key(page.next_key))
-                if page is not None and page.next_key else None)
+    next_url = (
+        link(endpoint, after=encode_key(page.next_key))
+        if page is not None and page.next_key
+        else None
+    )
 
     if as_json:
         payload: dict[str, Any] = {
@@ -579,7 +704,8 @@ def search_view(suffix: bool) -> Response:
         if page is not None or not text.strip():
             for facet in SEARCH_FACETS:
                 payload["facets"][facet] = facet_json(
-                    facet, idx.facet_counts(facet, filters, text=text if terms else ""), langs)
+                    facet, idx.facet_counts(facet, filters, text=text if terms else ""), langs
+                )
         notices = _notices(cut, dropped, no_words, langs)
         if notices:
             payload["notices"] = notices
@@ -595,48 +721,76 @@ def search_view(suffix: bool) -> Response:
         for item in page.items:
             label, lang = item.label(langs)
             description = item.description(langs)
-            results.append({
-                "item": item,
-                "label": highlight(label, terms),
-                "lang": lang,
-                "snippet": snippet(description[0], terms) if description else None,
-                "snippet_lang": description[1] if description else "",
-                "kind": LIST_KINDS[item.kind].label(langs.ui) if item.kind in LIST_KINDS else item.kind,
-            })
+            results.append(
+                {
+                    "item": item,
+                    "label": highlight(label, terms),
+                    "lang": lang,
+                    "snippet": snippet(description[0], terms) if description else None,
+                    "snippet_lang": description[1] if description else "",
+                    "kind": LIST_KINDS[item.kind].label(langs.ui)
+                    if item.kind in LIST_KINDS
+                    else item.kind,
+                }
+            )
     active = [
         Active(f, v, value_label(f, iri, idx, langs), remove_value("lists.search", f, v))
         for f, v, iri in chosen
     ]
-    return finish_list(render(
-        "search.html", langs, q=text, page=page, results=results, facets=facets, active=active,
-        notices=_notices(cut, dropped, no_words, langs), next_url=(
-            link("lists.search", after=encode_key(page.next_key))
-            if page is not None and page.next_key else None),
-        json_url=link("lists.search_json", drop=()), facet_names=FACET_NAMES,
-        first_url=link("lists.search") if after is not None else None,
-    ), validators, next_url)
+    return finish_list(
+        render(
+            "search.html",
+            langs,
+            q=text,
+            page=page,
+            results=results,
+            facets=facets,
+            active=active,
+            notices=_notices(cut, dropped, no_words, langs),
+            next_url=(
+                link("lists.search", after=encode_key(page.next_key))
+                if page is not None and page.next_key
+                else None
+            ),
+            json_url=link("lists.search_json", drop=()),
+            facet_names=FACET_NAMES,
+            first_url=link("lists.search") if after is not None else None,
+        ),
+        validators,
+        next_url,
+    )
 
 
 def _notices(cut: bool, dropped: bool, no_words: bool, langs: Languages) -> list[str]:
     notices = []
     if cut:
-        notices.append(langs.text(
-            f"La requête est trop longue : seuls ses {MAX_QUERY_CHARS} premiers caractères sont lus.",
-            f"The query is too long: only its first {MAX_QUERY_CHARS} characters are read."))
+        notices.append(
+            langs.text(
+                f"La requête est trop longue : seuls ses {MAX_QUERY_CHARS} premiers caractères sont lus.",
+                f"The query is too long: only its first {MAX_QUERY_CHARS} characters are read.",
+            )
+        )
     if dropped:
-        notices.append(langs.text(
-            "Seuls les 16 premiers mots de la requête sont cherchés.",
-            "Only the first 16 words of the query are searched."))
+        notices.append(
+            langs.text(
+                "Seuls les 16 premiers mots de la requête sont cherchés.",
+                "Only the first 16 words of the query are searched.",
+            )
+        )
     if no_words:
-        notices.append(langs.text(
-            "La requête ne contient aucun mot à chercher (seulement des signes).",
-            "The query holds no word to search for (only symbols)."))
+        notices.append(
+            langs.text(
+                "La requête ne contient aucun mot à chercher (seulement des signes).",
+                "The query holds no word to search for (only symbols).",
+            )
+        )
     return notices
 
 
 # ---------------------------------------------------------------------------------------------
 # Home page
 # ---------------------------------------------------------------------------------------------
+
 
 @blueprint.get("/")
 def home() -> Response:
@@ -657,15 +811,32 @@ def home() -> Response:
         cache.clear()
         cache[key] = figures
     # Days and series, not each of their workshops; not counted (the page shows no total).
-    upcoming = idx.list(Filters(kind="event", when="upcoming", today=now, top_level=True),
-                        order="date", limit=5, count=False)
-    latest = idx.list(Filters(kind="event", when="past", today=now, top_level=True),
-                      order="date-desc", limit=5, count=False)
+    upcoming = idx.list(
+        Filters(kind="event", when="upcoming", today=now, top_level=True),
+        order="date",
+        limit=5,
+        count=False,
+    )
+    latest = idx.list(
+        Filters(kind="event", when="past", today=now, top_level=True),
+        order="date-desc",
+        limit=5,
+        count=False,
+    )
     totals = {f.value: f.count for f in idx.facet_counts("kind", Filters(), limit=len(LIST_KINDS))}
-    return finish_list(render(
-        "home.html", langs, figures=figures, upcoming=upcoming, latest=latest, totals=totals,
-        kinds=LIST_KINDS, count_words=count_words,
-    ), validators)
+    return finish_list(
+        render(
+            "home.html",
+            langs,
+            figures=figures,
+            upcoming=upcoming,
+            latest=latest,
+            totals=totals,
+            kinds=LIST_KINDS,
+            count_words=count_words,
+        ),
+        validators,
+    )
 
 
 def home_figures(idx: Index, langs: Languages) -> list[Figure]:
@@ -694,64 +865,130 @@ def home_figures(idx: Index, langs: Languages) -> list[Figure]:
         found = dict(counts)
         bars = []
         for bucket in _buckets(low, high, by):
-            label = bucket if by == "year" else (
-                f"{SHORT_MONTHS[lang][int(bucket[5:7]) - 1]} {bucket[:4]}")
-            bars.append(Bar(label, found.get(bucket, 0),
-                            url_for("lists.events", **{"from": bucket, "to": bucket}), lang))
+            label = (
+                bucket
+                if by == "year"
+                else (f"{SHORT_MONTHS[lang][int(bucket[5:7]) - 1]} {bucket[:4]}")
+            )
+            bars.append(
+                Bar(
+                    label,
+                    found.get(bucket, 0),
+                    url_for("lists.events", **{"from": bucket, "to": bucket}),
+                    lang,
+                )
+            )
         note = ""
         if coarse:
-            note = t(f"{unit(coarse)} {'daté' if coarse == 1 else 'datés'} seulement de l'année, "
-                     "hors de cette figure.",
-                     f"{unit(coarse)} dated by year only, not in this figure.")
-        title = t("Événements par mois" if by == "month" else "Événements par année",
-                  "Events per month" if by == "month" else "Events per year")
+            note = t(
+                f"{unit(coarse)} {'daté' if coarse == 1 else 'datés'} seulement de l'année, "
+                "hors de cette figure.",
+                f"{unit(coarse)} dated by year only, not in this figure.",
+            )
+        title = t(
+            "Événements par mois" if by == "month" else "Événements par année",
+            "Events per month" if by == "month" else "Events per year",
+        )
         description = t(
             f"Nombre d'événements par {'mois' if by == 'month' else 'année'}, de "
             f"{bars[0].label} à {bars[-1].label}. Chaque colonne mène à la liste de ses événements.",
             f"Number of events per {by}, from {bars[0].label} to {bars[-1].label}. "
             "Each column leads to the list of its events.",
         )
-        figures.append(Figure("figure-time", title, description, tuple(bars),
-                              column_chart("figure-time", bars, title, description, unit, lang),
-                              note, url_for("lists.events")))
+        figures.append(
+            Figure(
+                "figure-time",
+                title,
+                description,
+                tuple(bars),
+                column_chart("figure-time", bars, title, description, unit, lang),
+                note,
+                url_for("lists.events"),
+            )
+        )
 
-    def ranked(ident: str, facet: str, prefix: str | None, title: tuple[str, str],
-               description: tuple[str, str], more: str, limit: int = 10) -> None:
+    def ranked(
+        ident: str,
+        facet: str,
+        prefix: str | None,
+        title: tuple[str, str],
+        description: tuple[str, str],
+        more: str,
+        limit: int = 10,
+    ) -> None:
         values = idx.facet_counts(facet, events, limit=limit, prefix=prefix)
         if not values:
             return
         bars = []
         for value in values:
             label, label_lang = value.label(langs)
-            bars.append(Bar(label, value.count, url_for(
-                "lists.events", **{facet: short_value(value.value, facet, base)}), label_lang))
-        figures.append(Figure(ident, t(*title), t(*description), tuple(bars),
-                              bar_chart(ident, bars, t(*title), t(*description), unit, lang),
-                              "", more))
+            bars.append(
+                Bar(
+                    label,
+                    value.count,
+                    url_for("lists.events", **{facet: short_value(value.value, facet, base)}),
+                    label_lang,
+                )
+            )
+        figures.append(
+            Figure(
+                ident,
+                t(*title),
+                t(*description),
+                tuple(bars),
+                bar_chart(ident, bars, t(*title), t(*description), unit, lang),
+                "",
+                more,
+            )
+        )
 
-    ranked("figure-themes", "theme", base + "id/theme/",
-           ("Événements par thème", "Events by theme"),
-           ("Les thèmes les plus fréquents des événements (un thème large compte aussi les événements "
+    ranked(
+        "figure-themes",
+        "theme",
+        base + "id/theme/",
+        ("Événements par thème", "Events by theme"),
+        (
+            "Les thèmes les plus fréquents des événements (un thème large compte aussi les événements "
             "de ses thèmes plus précis). Chaque barre mène à la liste de ses événements.",
             "The most frequent themes of events (a broad theme also counts the events of its "
-            "narrower themes). Each bar leads to the list of its events."),
-           url_for("lists.themes"))
-    ranked("figure-departements", "territory", base + "id/place/departement/",
-           ("Événements par département", "Events by département"),
-           ("Les départements où se tiennent le plus d'événements. Chaque barre mène à leur liste.",
-            "The départements where most events are held. Each bar leads to their list."),
-           url_for("lists.places", type="departement"))
-    ranked("figure-regions", "territory", base + "id/place/region/",
-           ("Événements par région", "Events by région"),
-           ("Les régions où se tiennent les événements. Chaque barre mène à leur liste.",
-            "The régions where events are held. Each bar leads to their list."),
-           url_for("lists.places", type="region"))
-    ranked("figure-organizers", "organizer", None,
-           ("Organisateurs les plus actifs", "Most active organisers"),
-           ("Les acteurs qui organisent le plus d'événements. Chaque barre mène à la liste de "
+            "narrower themes). Each bar leads to the list of its events.",
+        ),
+        url_for("lists.themes"),
+    )
+    ranked(
+        "figure-departements",
+        "territory",
+        base + "id/place/departement/",
+        ("Événements par département", "Events by département"),
+        (
+            "Les départements où se tiennent le plus d'événements. Chaque barre mène à leur liste.",
+            "The départements where most events are held. Each bar leads to their list.",
+        ),
+        url_for("lists.places", type="departement"),
+    )
+    ranked(
+        "figure-regions",
+        "territory",
+        base + "id/place/region/",
+        ("Événements par région", "Events by région"),
+        (
+            "Les régions où se tiennent les événements. Chaque barre mène à leur liste.",
+            "The régions where events are held. Each bar leads to their list.",
+        ),
+        url_for("lists.places", type="region"),
+    )
+    ranked(
+        "figure-organizers",
+        "organizer",
+        None,
+        ("Organisateurs les plus actifs", "Most active organisers"),
+        (
+            "Les acteurs qui organisent le plus d'événements. Chaque barre mène à la liste de "
             "leurs événements.",
-            "The actors who organise the most events. Each bar leads to the list of their events."),
-           url_for("lists.actors"))
+            "The actors who organise the most events. Each bar leads to the list of their events.",
+        ),
+        url_for("lists.actors"),
+    )
     return figures
 
 

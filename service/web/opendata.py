@@ -31,18 +31,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 
 from flask import Blueprint, Response, render_template, request, send_file
 from rdflib import Graph, URIRef
 
-from ..opendata import Build
-from ..opendata import MAX_EVENTS, calendar, event_details, moment_of
-from ..opendata import Links, catalog_page, label_of, page_graph, schema_org
-from ..opendata import DATASET_KEYS, FORMATS_BY_SUFFIX, NQUADS_GZ, TRIPLE_FORMATS
 from ..errors import BadRequest, NotFound, NotReady
-from ..opendata import ChangeLinks, atom_feed, change_collection, change_page, newest
 from ..formats import (
     GRAPH_FORMATS,
     HTML,
@@ -55,12 +51,33 @@ from ..formats import (
     not_acceptable,
     parse_accept,
 )
-from ..writes import parse_key, recently_changed
 from ..namespaces import HYDRA, PREFIXES, VCARD
+from ..opendata import (
+    DATASET_KEYS,
+    FORMATS_BY_SUFFIX,
+    MAX_EVENTS,
+    NQUADS_GZ,
+    TRIPLE_FORMATS,
+    Build,
+    ChangeLinks,
+    Links,
+    atom_feed,
+    calendar,
+    catalog_page,
+    change_collection,
+    change_page,
+    event_details,
+    label_of,
+    moment_of,
+    newest,
+    page_graph,
+    schema_org,
+    void_graph,
+)
 from ..search import FACET_PREFIXES, Filters, parse_filter_date
-from ..opendata import void_graph
-from .context import builds, config, index, store
+from ..writes import parse_key
 from . import site
+from .context import builds, changelog, config, index, store
 from .responses import error_response
 
 blueprint = Blueprint("opendata", __name__)
@@ -74,8 +91,13 @@ ACTIVITY_JSON = "application/activity+json"
 AS_PROFILE = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 ATOM_TYPE = "application/atom+xml"
 CALENDAR_TYPE = "text/calendar"
-JSONLD_CONTEXT = {**PREFIXES, "hydra": str(HYDRA), "vcard": str(VCARD),
-                  "spdx": "http://spdx.org/rdf/terms#", "sd": "http://www.w3.org/ns/sparql-service-description#"}
+JSONLD_CONTEXT = {
+    **PREFIXES,
+    "hydra": str(HYDRA),
+    "vcard": str(VCARD),
+    "spdx": "http://spdx.org/rdf/terms#",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+}
 _SLUG = re.compile(r"^[A-Za-z0-9._~%-]{1,300}$")
 _VALUE = re.compile(r"^[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]{1,300}$")
 #: Bodies kept per build (catalog pages and VoID, by address, format and language): the
@@ -111,8 +133,9 @@ def not_ready(error: NotReady) -> Response:
 def kept(build: Build, key: tuple, make: Callable[[], Any]) -> Any:
     """``make()``, kept while ``build`` is served (at most :data:`KEPT_BODIES` values, the
     most recently used)."""
-    return site.kept_for_build("opendata", build.identity, key, make,
-                                lambda cache: len(cache) <= KEPT_BODIES)
+    return site.kept_for_build(
+        "opendata", build.identity, key, make, lambda cache: len(cache) <= KEPT_BODIES
+    )
 
 
 def root() -> str:
@@ -122,13 +145,15 @@ def root() -> str:
 def build_validators(build: Build, *parts: object) -> tuple[str, datetime]:
     """A strong ETag for this representation of ``build`` (never of the store's generation:
     the build may be older) and the time the build finished."""
-    digest = hashlib.sha256(json.dumps(
-        [build.identity, request.path] + [str(p) for p in parts]).encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(
+        json.dumps([build.identity, request.path] + [str(p) for p in parts]).encode("utf-8")
+    ).hexdigest()
     return f"b{build.generation}-{digest[:24]}", build.finished
 
 
-def conditional(*parts: object, vary: str = "",
-                build: Build | None = None) -> tuple[tuple[str, datetime], Response | None]:
+def conditional(
+    *parts: object, vary: str = "", build: Build | None = None
+) -> tuple[tuple[str, datetime], Response | None]:
     """Validators from the store generation and the representation; with ``build``, also the
     build whose dates the representation uses (and the later of the two dates)."""
     if build is not None:
@@ -139,20 +164,24 @@ def conditional(*parts: object, vary: str = "",
     return (etag, modified), site.not_modified(etag, modified, vary)
 
 
-def build_conditional(build: Build, *parts: object,
-                      vary: str = "") -> tuple[tuple[str, datetime], Response | None]:
+def build_conditional(
+    build: Build, *parts: object, vary: str = ""
+) -> tuple[tuple[str, datetime], Response | None]:
     etag, modified = build_validators(build, *parts)
     return (etag, modified), site.not_modified(etag, modified, vary)
 
 
-def finish_conditional(response: Response, validators: tuple[str, datetime], vary: str = "") -> Response:
+def finish_conditional(
+    response: Response, validators: tuple[str, datetime], vary: str = ""
+) -> Response:
     return site.finish(response, validators[0], validators[1], vary)
 
 
 def serialise(graph: Graph, fmt: Format) -> bytes:
     if fmt is JSONLD:
-        return graph.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True,
-                               encoding="utf-8")
+        return graph.serialize(
+            format="json-ld", context=JSONLD_CONTEXT, auto_compact=True, encoding="utf-8"
+        )
     return graph.serialize(format=fmt.rdflib, encoding="utf-8")
 
 
@@ -167,8 +196,10 @@ def catalog(suffix: str | None = None) -> Response:
     if suffix is not None:
         fmt = CATALOG_SUFFIXES.get(suffix)
         if fmt is None:
-            raise NotFound(f"Aucune ressource à l'adresse /catalog.{suffix[:50]}.",
-                           f"No resource at /catalog.{suffix[:50]}.")
+            raise NotFound(
+                f"Aucune ressource à l'adresse /catalog.{suffix[:50]}.",
+                f"No resource at /catalog.{suffix[:50]}.",
+            )
     else:
         fmt = negotiate(request.headers.get("Accept"), CATALOG_FORMATS)
         if fmt is None:
@@ -177,12 +208,19 @@ def catalog(suffix: str | None = None) -> Response:
     if after is not None and len(after) > 2000:
         raise BadRequest("Le paramètre after est trop long.", "The after parameter is too long.")
     langs = site.languages()
-    vary = ", ".join((["Accept"] if suffix is None else [])
-                     + (["Accept-Language"] if fmt is HTML else []))
+    vary = ", ".join(
+        (["Accept"] if suffix is None else []) + (["Accept-Language"] if fmt is HTML else [])
+    )
     settings = config()
     current = current_build()
-    parts = (fmt.key, after, root(), settings.catalog_page_size, settings.contact_email,
-             langs.order if fmt is HTML else "")
+    parts = (
+        fmt.key,
+        after,
+        root(),
+        settings.catalog_page_size,
+        settings.contact_email,
+        langs.order if fmt is HTML else "",
+    )
     validators, unchanged = build_conditional(current, *parts, vary=vary)
     if unchanged is not None:
         return unchanged
@@ -194,11 +232,17 @@ def catalog(suffix: str | None = None) -> Response:
             body = render_template("catalog.html", **catalog_context(page, langs)).encode("utf-8")
         else:
             body = serialise(page_graph(page, settings.contact_email), fmt)
-        alternates = [f'<{links.root}catalog.{f.suffix}>; rel="alternate"; type="{f.media_type}"'
-                      for f in CATALOG_FORMATS]
+        alternates = [
+            f'<{links.root}catalog.{f.suffix}>; rel="alternate"; type="{f.media_type}"'
+            for f in CATALOG_FORMATS
+        ]
         alternates.append(f'<{links.root}.well-known/void>; rel="describedby"; type="text/turtle"')
-        for rel, url in (("next", page.next_url), ("prev", page.previous_url),
-                         ("first", page.first_url), ("last", page.last_url)):
+        for rel, url in (
+            ("next", page.next_url),
+            ("prev", page.previous_url),
+            ("first", page.first_url),
+            ("last", page.last_url),
+        ):
             if url:
                 alternates.append(f'<{url}>; rel="{rel}"')
         return body, ", ".join(alternates)
@@ -220,29 +264,41 @@ def catalog_context(page, langs) -> dict[str, Any]:
 
     datasets = []
     for view in page.datasets:
-        datasets.append({
-            "iri": str(view.entry.iri),
-            "title": text(view.titles),
-            "description": text(view.descriptions),
-            "landing": view.landing,
-            "issued": str(view.issued.literal) if view.issued else None,
-            "modified": str(view.modified.literal) if view.modified else None,
-            "period": view.period,
-            "regions": [text(model.names.get(r, [])) for r in view.regions],
-            "themes": [text(model.names.get(t, [])) for t in view.themes],
-            "distributions": [{"label": d.fmt.rdf.label + (" (gzip)" if d.fmt.gzip else ""),
-                               "href": d.path, "type": d.fmt.media_type, "bytes": d.bytes,
-                               "triples": d.triples} for d in view.distributions],
-            "kind": "graph" if view.entry.graph is not None else "main",
-        })
+        datasets.append(
+            {
+                "iri": str(view.entry.iri),
+                "title": text(view.titles),
+                "description": text(view.descriptions),
+                "landing": view.landing,
+                "issued": str(view.issued.literal) if view.issued else None,
+                "modified": str(view.modified.literal) if view.modified else None,
+                "period": view.period,
+                "regions": [text(model.names.get(r, [])) for r in view.regions],
+                "themes": [text(model.names.get(t, [])) for t in view.themes],
+                "distributions": [
+                    {
+                        "label": d.fmt.rdf.label + (" (gzip)" if d.fmt.gzip else ""),
+                        "href": d.path,
+                        "type": d.fmt.media_type,
+                        "bytes": d.bytes,
+                        "triples": d.triples,
+                    }
+                    for d in view.distributions
+                ],
+                "kind": "graph" if view.entry.graph is not None else "main",
+            }
+        )
     return {
         "page": page,
         "datasets": datasets,
         "total": model.total(),
         "publisher": text(model.publisher_names),
         "jsonld": schema_org(page, langs),
-        "formats": [{"label": f.label, "href": f"/catalog.{f.suffix}", "type": f.media_type}
-                    for f in CATALOG_FORMATS if f is not HTML],
+        "formats": [
+            {"label": f.label, "href": f"/catalog.{f.suffix}", "type": f.media_type}
+            for f in CATALOG_FORMATS
+            if f is not HTML
+        ],
         "next_url": _local(page.next_url),
         "prev_url": _local(page.previous_url),
     }
@@ -251,7 +307,7 @@ def catalog_context(page, langs) -> dict[str, Any]:
 def _local(url: str | None) -> str | None:
     if url is None:
         return None
-    return "/" + url[len(root()):] if url.startswith(root()) else url
+    return "/" + url[len(root()) :] if url.startswith(root()) else url
 
 
 # ---------------------------------------------------------------------------------------------
@@ -269,8 +325,13 @@ def void() -> Response:
     if unchanged is not None:
         return unchanged
     address = root()
-    body = kept(current, ("void", address, fmt.key), lambda: serialise(
-        void_graph(current.void, config().base_url, current.manifest, address), fmt))
+    body = kept(
+        current,
+        ("void", address, fmt.key),
+        lambda: serialise(
+            void_graph(current.void, config().base_url, current.manifest, address), fmt
+        ),
+    )
     response = Response(body, content_type=content_type(fmt))
     return finish_conditional(response, validators, "Accept")
 
@@ -284,9 +345,12 @@ def void() -> Response:
 def dump(name: str) -> Response:
     fmt = next((f for suffix, f in FORMATS_BY_SUFFIX.items() if name.endswith("." + suffix)), None)
     stem = name[: -len(fmt.suffix) - 1] if fmt is not None else ""
-    if fmt is None or not (stem.startswith("graph/") or stem in DATASET_KEYS) or (
-            fmt is NQUADS_GZ and stem != "all") or (
-            fmt is not NQUADS_GZ and fmt not in TRIPLE_FORMATS):
+    if (
+        fmt is None
+        or not (stem.startswith("graph/") or stem in DATASET_KEYS)
+        or (fmt is NQUADS_GZ and stem != "all")
+        or (fmt is not NQUADS_GZ and fmt not in TRIPLE_FORMATS)
+    ):
         raise _no_dump(name)
     current = current_build()
     path = current.file(name)  # only what the build's manifest lists: no path is made up
@@ -295,12 +359,21 @@ def dump(name: str) -> Response:
     etag, modified = build_validators(current, name)
     try:
         # Flask adds "; charset=utf-8" to the text/ types itself.
-        response = send_file(path, mimetype=fmt.media_type, etag=etag, last_modified=modified,
-                             conditional=True, max_age=None)
+        response = send_file(
+            path,
+            mimetype=fmt.media_type,
+            etag=etag,
+            last_modified=modified,
+            conditional=True,
+            max_age=None,
+        )
     except FileNotFoundError:
         # Two builds finished while this request waited: the one it held is gone.
-        raise NotReady("Les fichiers viennent d'être reconstruits ; réessayez.",
-                       "The files have just been rebuilt; try again.", retry_after=1) from None
+        raise NotReady(
+            "Les fichiers viennent d'être reconstruits ; réessayez.",
+            "The files have just been rebuilt; try again.",
+            retry_after=1,
+        ) from None
     response.headers["Cache-Control"] = "public, no-cache"
     return response
 
@@ -324,11 +397,14 @@ def changes() -> Response:
         raise BadRequest("Donnez after ou before, pas les deux.", "Give after or before, not both.")
     for value in (after, before):
         if value is not None and (len(value) > 2000 or parse_key(value) is None):
-            raise BadRequest("Clé de page invalide : une date ISO 8601, « | », puis une IRI.",
-                             "Invalid page key: an ISO 8601 time, “|”, then an IRI.")
+            raise BadRequest(
+                "Clé de page invalide : une date ISO 8601, « | », puis une IRI.",
+                "Invalid page key: an ISO 8601 time, “|”, then an IRI.",
+            )
     accept = parse_accept(request.headers.get("Accept"))
-    jsonld = accept.best_match([ACTIVITY_JSON, JSONLD.media_type]) == JSONLD.media_type and \
-        accept.quality(JSONLD.media_type) > accept.quality(ACTIVITY_JSON)
+    jsonld = accept.best_match(
+        [ACTIVITY_JSON, JSONLD.media_type]
+    ) == JSONLD.media_type and accept.quality(JSONLD.media_type) > accept.quality(ACTIVITY_JSON)
     media = AS_PROFILE if jsonld else ACTIVITY_JSON
     validators, unchanged = conditional(after, before, first, media, root(), vary="Accept")
     if unchanged is not None:
@@ -336,13 +412,18 @@ def changes() -> Response:
     settings = config()
     links = ChangeLinks(root(), page_url)
     if after or before or first:
-        document = change_page(store(), settings.base_url, links, settings.page_size, after, before)
+        document = change_page(
+            changelog(), settings.base_url, links, settings.page_size, after, before
+        )
     else:
-        document = change_collection(store(), settings.base_url, links)
+        document = change_collection(changelog(), links)
     body = json.dumps(document, ensure_ascii=False, indent=1)
-    response = Response(body, content_type=f"{media}; charset=utf-8" if not jsonld else
-                        'application/ld+json; profile="https://www.w3.org/ns/activitystreams"; '
-                        "charset=utf-8")
+    response = Response(
+        body,
+        content_type=f"{media}; charset=utf-8"
+        if not jsonld
+        else 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"; charset=utf-8',
+    )
     response.headers["Access-Control-Allow-Origin"] = "*"
     return finish_conditional(response, validators, "Accept")
 
@@ -355,7 +436,7 @@ def changes() -> Response:
 def page_url(iri: URIRef | str) -> str:
     base = config().base_url
     text = str(iri)
-    return root() + text[len(base):] if text.startswith(base) else text
+    return root() + text[len(base) :] if text.startswith(base) else text
 
 
 def stamp_of(build: Build | None, iris: list[URIRef]) -> Callable[[URIRef], datetime]:
@@ -366,6 +447,7 @@ def stamp_of(build: Build | None, iris: list[URIRef]) -> Callable[[URIRef], date
 
     def stamp(iri: URIRef) -> datetime:
         return moment_of(dates.get(iri)) or fallback
+
     return stamp
 
 
@@ -378,16 +460,24 @@ def events_atom() -> Response:
         return unchanged
     settings = config()
     # The build's order, and the events written since it, from the change log.
-    entries = newest(current.latest("event", settings.page_size),
-                     recently_changed(store(), f"{settings.base_url}id/event/", settings.page_size),
-                     limit=settings.page_size)
+    entries = newest(
+        current.latest("event", settings.page_size),
+        changelog().recent(f"{settings.base_url}id/event/", settings.page_size),
+        limit=settings.page_size,
+    )
     details = event_details(store(), [iri for iri, _ in entries], with_programme=False)
     author = label_of(current.catalog.publisher_names, langs)
     body = atom_feed(
-        entries, details, langs, feed_id=f"{settings.base_url}feeds/events",
-        self_url=root() + "feeds/events.atom", alternate_url=root() + "events",
-        page_url=page_url, calendar_url=lambda iri: page_url(iri) + ".ics",
-        author=str(author) if author is not None else "", licence=site.LICENCE_URL,
+        entries,
+        details,
+        langs,
+        feed_id=f"{settings.base_url}feeds/events",
+        self_url=root() + "feeds/events.atom",
+        alternate_url=root() + "events",
+        page_url=page_url,
+        calendar_url=lambda iri: page_url(iri) + ".ics",
+        author=str(author) if author is not None else "",
+        licence=site.LICENCE_URL,
     )
     response = Response(body, content_type=f"{ATOM_TYPE}; charset=utf-8")
     response.headers["Content-Language"] = langs.ui
@@ -401,20 +491,27 @@ def event_calendar(slug: str) -> Response:
     iri = URIRef(f"{config().base_url}id/event/{slug}")
     langs = site.languages()
     current = builds().current
-    validators, unchanged = conditional(root(), langs.order, vary="Accept-Language",
-                                        build=current)
+    validators, unchanged = conditional(root(), langs.order, vary="Accept-Language", build=current)
     if unchanged is not None:
         return unchanged
     details = event_details(store(), [iri])
     if iri not in details.events:
-        raise NotFound(f"Aucun événement à l'adresse /id/event/{slug}.",
-                       f"No event at /id/event/{slug}.")
+        raise NotFound(
+            f"Aucun événement à l'adresse /id/event/{slug}.", f"No event at /id/event/{slug}."
+        )
     # An event without a date (nor any in its programme) gets a calendar without entries:
     # a calendar entry needs a day, and we invent none.
     name = details.events[iri].names
     title = label_of(name, langs)
-    body = calendar(details, [iri], langs, page_url, stamp_of(current, [iri]),
-                    str(title) if title is not None else str(iri), page_url(iri))
+    body = calendar(
+        details,
+        [iri],
+        langs,
+        page_url,
+        stamp_of(current, [iri]),
+        str(title) if title is not None else str(iri),
+        page_url(iri),
+    )
     return _calendar_response(body, validators, f"{slug}.ics")
 
 
@@ -423,8 +520,9 @@ def events_calendar() -> Response:
     langs = site.languages()
     filters = calendar_filters()
     current = builds().current
-    validators, unchanged = conditional(request.full_path, root(), langs.order, filters.today,
-                                        vary="Accept-Language", build=current)
+    validators, unchanged = conditional(
+        request.full_path, root(), langs.order, filters.today, vary="Accept-Language", build=current
+    )
     if unchanged is not None:
         return unchanged
     order: list[URIRef] = []
@@ -437,9 +535,15 @@ def events_calendar() -> Response:
         after = page.next_key
     order = order[:MAX_EVENTS]
     details = event_details(store(), order)
-    body = calendar(details, order, langs, page_url, stamp_of(current, order),
-                    langs.text("Événements de la médiation sociale", "Events of social mediation"),
-                    root() + "events")
+    body = calendar(
+        details,
+        order,
+        langs,
+        page_url,
+        stamp_of(current, order),
+        langs.text("Événements de la médiation sociale", "Events of social mediation"),
+        root() + "events",
+    )
     return _calendar_response(body, validators, "events.ics")
 
 
@@ -458,29 +562,49 @@ def calendar_filters() -> Filters:
         for value in request.args.getlist(facet):
             value = value.strip()
             if not _VALUE.match(value):
-                raise _bad(facet, value, "ce n'est ni un identifiant court ni une IRI.",
-                           "it is neither a short identifier nor an IRI.")
-            iri = value if value.startswith(("http://", "https://")) \
+                raise _bad(
+                    facet,
+                    value,
+                    "ce n'est ni un identifiant court ni une IRI.",
+                    "it is neither a short identifier nor an IRI.",
+                )
+            iri = (
+                value
+                if value.startswith(("http://", "https://"))
                 else base + FACET_PREFIXES[facet] + value
+            )
             if not index().exists(iri):
-                raise _bad(facet, value, "aucune ressource de ce nom dans les données.",
-                           "no resource of that name in the data.")
+                raise _bad(
+                    facet,
+                    value,
+                    "aucune ressource de ce nom dans les données.",
+                    "no resource of that name in the data.",
+                )
             facets.append((facet, iri))
     when = request.args.get("when", "all")
     if when not in ("all", "upcoming", "past"):
-        raise _bad("when", when, "les valeurs possibles sont all, upcoming et past.",
-                   "the possible values are all, upcoming and past.")
-    date_from = parse_filter_date(request.args["from"], "from") if request.args.get("from") else None
+        raise _bad(
+            "when",
+            when,
+            "les valeurs possibles sont all, upcoming et past.",
+            "the possible values are all, upcoming and past.",
+        )
+    date_from = (
+        parse_filter_date(request.args["from"], "from") if request.args.get("from") else None
+    )
     date_to = parse_filter_date(request.args["to"], "to") if request.args.get("to") else None
     today = config().today or date.today().isoformat()
-    return Filters(kind="event", facets=facets, when=when, today=today, date_from=date_from,
-                   date_to=date_to)
+    return Filters(
+        kind="event", facets=facets, when=when, today=today, date_from=date_from, date_to=date_to
+    )
 
 
 def _bad(name: str, value: str, why_fr: str, why_en: str) -> BadRequest:
     shown = value if len(value) <= 60 else value[:57] + "…"
-    return BadRequest(f"Paramètre {name} invalide : « {shown} » — {why_fr}",
-                      f"Invalid {name} parameter: “{shown}” — {why_en}")
+    return BadRequest(
+        f"Paramètre {name} invalide : « {shown} » — {why_fr}",
+        f"Invalid {name} parameter: “{shown}” — {why_en}",
+    )
 
 
 # ---------------------------------------------------------------------------------------------

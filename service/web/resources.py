@@ -20,10 +20,11 @@ import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
 from flask import Blueprint, Response, render_template, request, send_from_directory
@@ -31,27 +32,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import BNode, Node
 
-from ..opendata import Build
-from ..opendata import graph_key
-from ..pages import (
-    Description,
-    IncomingCache,
-    IncomingGroup,
-    IncomingLinks,
-    IndexLinks,
-    StoreLinks,
-    containment,
-    describe,
-    details,
-    events_in,
-    graph_size,
-    incoming_address,
-    incoming_page,
-    is_part,
-    linked_triples,
-    notes_about,
-    roles_played,
-)
+from ..config import DEFAULT_BASE
 from ..errors import BadRequest, Gone, NotAcceptable, NotFound, NotReady
 from ..formats import (
     GRAPH_FORMATS,
@@ -64,27 +45,43 @@ from ..formats import (
     not_acceptable,
     parse_accept,
 )
-from ..config import DEFAULT_BASE
-from ..writes import HISTORY_LINKS, Tombstone, changes_for, tombstone
-from ..pages import project
 from ..labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES, Languages, choose, fallback_label
 from ..namespaces import MED, PREFIXES, SDO, is_persistent
+from ..opendata import SITEMAP_LIMIT, Build, graph_key
 from ..pages import (
+    OTHER_PARTS,
     PAGE_KINDS_BY_NAME,
     PART_KINDS,
-    OTHER_PARTS,
+    Description,
+    IncomingCache,
+    IncomingGroup,
+    IncomingLinks,
+    IndexLinks,
     PageKind,
+    StoreLinks,
     Terms,
+    containment,
+    describe,
+    details,
+    events_in,
     format_literal,
+    graph_size,
+    incoming_address,
+    incoming_page,
     is_formatted,
+    is_part,
+    linked_triples,
+    notes_about,
     page_kind_of,
     part_kind_of,
+    project,
+    roles_played,
     vocabulary_query,
 )
 from ..search import Filters
-from ..opendata import SITEMAP_LIMIT
-from .context import builds, config, index, store
+from ..writes import HISTORY_LINKS, Tombstone, tombstone
 from . import site
+from .context import builds, changelog, config, index, store
 
 blueprint = Blueprint("resources", __name__)
 
@@ -197,8 +194,11 @@ def dereference(path: str) -> Response:
     path, fixed = split_suffix(path)
     fmt = fixed or resource_format(request.headers.get("Accept"))
     if fmt is None:
-        raise not_acceptable(request.headers.get("Accept", ""), RESOURCE_FORMATS,
-                             lambda f: f"{f.media_type} (.{f.suffix})")
+        raise not_acceptable(
+            request.headers.get("Accept", ""),
+            RESOURCE_FORMATS,
+            lambda f: f"{f.media_type} (.{f.suffix})",
+        )
     langs = site.languages()
     incoming = _iri_parameter("incoming")
     after = _iri_parameter("after")
@@ -208,12 +208,19 @@ def dereference(path: str) -> Response:
             "The after parameter only makes sense with incoming.",
         )
     vary = ", ".join(
-        (["Accept"] if fixed is None else []) + (["Accept-Language"] if fixed in (None, HTML) else [])
+        (["Accept"] if fixed is None else [])
+        + (["Accept-Language"] if fixed in (None, HTML) else [])
     )
     links = incoming_links()
     etag, modified = site.validators(
-        path, fmt.key, langs.order if fmt is HTML else "", incoming, after, config().page_size,
-        request.args.get("history", ""), links.token,
+        path,
+        fmt.key,
+        langs.order if fmt is HTML else "",
+        incoming,
+        after,
+        config().page_size,
+        request.args.get("history", ""),
+        links.token,
     )
     if (cached := site.not_modified(etag, modified, vary)) is not None:
         return cached
@@ -235,7 +242,7 @@ def dereference(path: str) -> Response:
             response = _rdf_response(document, fmt)
         types: set[URIRef] = set()
     else:
-        gone = tombstone(store(), iri, settings.base_url)
+        gone = tombstone(store(), changelog(), iri, settings.base_url)
         if gone is not None:
             return gone_response(gone, fmt, langs)
         description = describe(store(), iri, settings.page_size, links)
@@ -284,20 +291,25 @@ def gone_response(gone: Tombstone, fmt: Format, langs: Languages) -> Response:
         return response
     when = gone.deleted.strftime("%Y-%m-%d %H:%M UTC")
     terms = vocabulary_terms()
-    kinds = {lang: ", ".join(terms.class_label(t, Languages((lang, other))) for t in gone.types)
-             for lang, other in (("fr", "en"), ("en", "fr"))}
+    kinds = {
+        lang: ", ".join(terms.class_label(t, Languages((lang, other))) for t in gone.types)
+        for lang, other in (("fr", "en"), ("en", "fr"))
+    }
     raise Gone(
         f"« {gone.label('fr')} » ({kinds['fr']}) a été supprimé le {when} ({gone.change}).",
         f"“{gone.label('en')}” ({kinds['en']}) was deleted on {when} ({gone.change}).",
-        resource=str(gone.resource), deleted=gone.deleted.isoformat(), change=str(gone.change),
-        types=[str(t) for t in gone.types], labels=[str(label) for label in gone.labels],
+        resource=str(gone.resource),
+        deleted=gone.deleted.isoformat(),
+        change=str(gone.change),
+        types=[str(t) for t in gone.types],
+        labels=[str(label) for label in gone.labels],
     )
 
 
 def history_section(iri: URIRef, path: str) -> dict[str, Any]:
     """The changes that touched the resource, newest first, one page (``?history=`` pages)."""
     after = request.args.get("history") or None
-    entries, following = changes_for(store(), iri, config().base_url, config().page_size, after)
+    entries, following = changelog().for_resource(iri, config().page_size, after)
     return {
         "entries": entries,
         "next": f"{path}?{urlencode({'history': following})}#history-title" if following else None,
@@ -310,9 +322,12 @@ def link_header(path: str, iri: URIRef, types: Iterable[URIRef], served: Format)
     https://signposting.org/FAIR/ — ``describedby`` points at the RDF descriptions,
     ``cite-as`` at the persistent IRI, ``type`` at each class.
     """
-    links = [f'</{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in RESOURCE_FORMATS]
-    links += [f'</{path}.{f.suffix}>; rel="describedby"; type="{f.media_type}"'
-              for f in (TURTLE, JSONLD)]
+    links = [
+        f'</{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in RESOURCE_FORMATS
+    ]
+    links += [
+        f'</{path}.{f.suffix}>; rel="describedby"; type="{f.media_type}"' for f in (TURTLE, JSONLD)
+    ]
     links.append(f'<{site.LICENCE_URL}>; rel="license"')
     links += [f'<{t}>; rel="type"' for t in sorted(types, key=str)]
     links.append(f'<{iri}>; rel="cite-as"')
@@ -364,7 +379,7 @@ class Value:
     external: bool = False
     detail: str | None = None  # a second line (an address under a venue)
     detail_lang: str | None = None
-    nested: list["Fact"] = field(default_factory=list)
+    nested: list[Fact] = field(default_factory=list)
     code: bool = False  # show as code (an IRI, a query)
 
 
@@ -438,8 +453,9 @@ class PageBuilder:
         if isinstance(published, Literal) and types:
             kind = self.terms.class_label(types[-1], self.langs)
             date = format_literal(published, self.langs)
-            return Literal(self.langs.text(f"{kind} du {date}", f"{kind} of {date}"),
-                           lang=self.langs.ui)
+            return Literal(
+                self.langs.text(f"{kind} du {date}", f"{kind} of {date}"), lang=self.langs.ui
+            )
         # An unnamed part (an address, an identifier) is named by its class.
         if types and "#" in str(node):
             return Literal(self.terms.class_label(types[0], self.langs), lang=self.langs.ui)
@@ -459,8 +475,9 @@ class PageBuilder:
             items = self.list_items(node)
             if items is not None:
                 values = [self.value(item, depth + 1) for item in items]
-                return Value(" · ".join(v.text for v in values), None,
-                             nested=[Fact(RDF.first, "", values)])
+                return Value(
+                    " · ".join(v.text for v in values), None, nested=[Fact(RDF.first, "", values)]
+                )
             return Value("", None, nested=self.facts(node, depth=depth + 1))
         assert isinstance(node, URIRef)
         href, external = self.href(node)
@@ -489,9 +506,15 @@ class PageBuilder:
 
     # -- facts ----------------------------------------------------------------------------------
 
-    def facts(self, node: Node, order: Iterable[URIRef] = (), skip: Iterable[Node] = (),
-              depth: int = 0, only: Iterable[URIRef] | None = None,
-              exclude: Iterable[URIRef] = ()) -> list[Fact]:
+    def facts(
+        self,
+        node: Node,
+        order: Iterable[URIRef] = (),
+        skip: Iterable[Node] = (),
+        depth: int = 0,
+        only: Iterable[URIRef] | None = None,
+        exclude: Iterable[URIRef] = (),
+    ) -> list[Fact]:
         """The node's facts: properties of ``order`` first, then the others by name."""
         values: dict[URIRef, list[Node]] = {}
         skipped = set(skip)
@@ -502,14 +525,21 @@ class PageBuilder:
             values.setdefault(p, []).append(o)  # type: ignore[arg-type]
         ordered = [p for p in order if p in values]
         if only is None:
-            rest = sorted((p for p in values if p not in ordered),
-                          key=lambda p: self.terms.property_label(p, self.langs).lower())
+            rest = sorted(
+                (p for p in values if p not in ordered),
+                key=lambda p: self.terms.property_label(p, self.langs).lower(),
+            )
             ordered += rest
         result = []
         for p in ordered:
             objects = self.sort_values(values[p])
-            result.append(Fact(p, self.terms.property_label(p, self.langs),
-                               [self.value(o, depth) for o in objects]))
+            result.append(
+                Fact(
+                    p,
+                    self.terms.property_label(p, self.langs),
+                    [self.value(o, depth) for o in objects],
+                )
+            )
         return result
 
     def sort_values(self, objects: list[Node]) -> list[Node]:
@@ -520,13 +550,23 @@ class PageBuilder:
             except ValueError:
                 number = float("inf")
             date = self.graph.value(node, SDO.startDate)
-            return (self.langs.rank(node), number, str(date or ""), str(self.label(node)).lower()
-                    if not isinstance(node, Literal) else str(node))
+            return (
+                self.langs.rank(node),
+                number,
+                str(date or ""),
+                str(self.label(node)).lower() if not isinstance(node, Literal) else str(node),
+            )
+
         return sorted(objects, key=key)
 
     def types(self, node: Node) -> list[str]:
-        return sorted({self.terms.class_label(t, self.langs)
-                       for t in self.graph.objects(node, RDF.type) if isinstance(t, URIRef)})
+        return sorted(
+            {
+                self.terms.class_label(t, self.langs)
+                for t in self.graph.objects(node, RDF.type)
+                if isinstance(t, URIRef)
+            }
+        )
 
 
 def page_parts(builder: PageBuilder, description: Description) -> list[PartGroup]:
@@ -535,15 +575,32 @@ def page_parts(builder: PageBuilder, description: Description) -> list[PartGroup
     for part in builder.sort_values(list(description.parts)):
         kind = part_kind_of(description.own.objects(part, RDF.type))
         title_literal = builder.label(part)
-        facts = builder.facts(part, kind.fields, skip=[description.iri, title_literal],
-                              exclude=[MED.inEvent, SDO.isPartOf, SDO.position])
-        facts = [f for f in facts if not (len(f.values) == 1 and f.values[0].text == str(title_literal)
-                                          and f.prop in LABEL_PROPERTIES)]
-        group = groups.setdefault(kind.name, PartGroup(
-            kind.name, builder.langs.text(kind.label_fr, kind.label_en), []))
-        group.parts.append(Part(
-            str(part).split("#", 1)[1], builder.literal(title_literal), builder.types(part), facts,
-        ))
+        facts = builder.facts(
+            part,
+            kind.fields,
+            skip=[description.iri, title_literal],
+            exclude=[MED.inEvent, SDO.isPartOf, SDO.position],
+        )
+        facts = [
+            f
+            for f in facts
+            if not (
+                len(f.values) == 1
+                and f.values[0].text == str(title_literal)
+                and f.prop in LABEL_PROPERTIES
+            )
+        ]
+        group = groups.setdefault(
+            kind.name, PartGroup(kind.name, builder.langs.text(kind.label_fr, kind.label_en), [])
+        )
+        group.parts.append(
+            Part(
+                str(part).split("#", 1)[1],
+                builder.literal(title_literal),
+                builder.types(part),
+                facts,
+            )
+        )
     return [groups[name] for name in order if name in groups]
 
 
@@ -553,8 +610,15 @@ def incoming_view(builder: PageBuilder, iri: URIRef, group: IncomingGroup, path:
     next_url = None
     if group.next_after is not None:
         next_url = f"{path}?{urlencode({**params, 'after': str(group.next_after)})}"
-    return Incoming(group.property, builder.terms.property_label(group.property, builder.langs, True),
-                    group.count, group.capped, links, next_url, f"{path}?{urlencode(params)}")
+    return Incoming(
+        group.property,
+        builder.terms.property_label(group.property, builder.langs, True),
+        group.count,
+        group.capped,
+        links,
+        next_url,
+        f"{path}?{urlencode(params)}",
+    )
 
 
 def render_page(description: Description, langs: Languages) -> str:
@@ -568,7 +632,9 @@ def render_page(description: Description, langs: Languages) -> str:
     for triple in details(current, graph.objects(iri, SDO.location)):
         extra.add(triple)
     notes = notes_about(current, iri)
-    notes_foreign = {n for n in notes.subjects(RDF.type, MED.DataQualityNote) if not is_part(n, iri)}
+    notes_foreign = {
+        n for n in notes.subjects(RDF.type, MED.DataQualityNote) if not is_part(n, iri)
+    }
     for triple in notes:
         if triple[0] in notes_foreign or not is_part(triple[0], iri):
             extra.add(triple)
@@ -583,13 +649,18 @@ def render_page(description: Description, langs: Languages) -> str:
     fields = builder.facts(iri, kind.fields, only=kind.fields, skip=skip_literals)
     shown = {f.prop for f in fields} | SHOWN_IN_SECTIONS.get(kind.name, set())
     # Links to the document's own parts are shown with the parts.
-    shown |= {p for p in set(graph.predicates(iri))
-              if all(is_part(o, iri) for o in graph.objects(iri, p))}
+    shown |= {
+        p for p in set(graph.predicates(iri)) if all(is_part(o, iri) for o in graph.objects(iri, p))
+    }
     others = [f for f in builder.facts(iri, skip=skip_literals) if f.prop not in shown]
     # A venue's address, under its name.
     for fact in fields:
         if fact.prop == SDO.location:
-            for value, node in zip(fact.values, builder.sort_values(list(graph.objects(iri, SDO.location)))):
+            for value, node in zip(
+                fact.values,
+                builder.sort_values(list(graph.objects(iri, SDO.location))),
+                strict=True,
+            ):
                 value.detail = address_line(full, node)
     context: dict[str, Any] = {
         "iri": str(iri),
@@ -598,23 +669,32 @@ def render_page(description: Description, langs: Languages) -> str:
         "kind_label": kind.label(langs),
         "title": builder.literal(title) if isinstance(title, Literal) else Value(str(title)),
         "types": [t for t in builder.types(iri) if t != kind.label(langs)],
-        "summary": builder.literal(description_literal) if description_literal is not None else None,
+        "summary": builder.literal(description_literal)
+        if description_literal is not None
+        else None,
         "fields": fields,
         "others": others,
         "parts": page_parts(builder, description),
         # Links from the history are shown as the history, below.
-        "incoming": [incoming_view(builder, iri, g, path) for g in description.incoming
-                     if g.property not in HISTORY_LINKS],
+        "incoming": [
+            incoming_view(builder, iri, g, path)
+            for g in description.incoming
+            if g.property not in HISTORY_LINKS
+        ],
         "history": history_section(iri, path),
         "notes": [note_part(builder, n) for n in sorted(notes_foreign, key=str)],
         "sections": sections(kind, builder, description, full),
-        "alternates": [{"label": f.label, "type": f.media_type, "href": f"{path}.{f.suffix}"}
-                       for f in GRAPH_FORMATS],
+        "alternates": [
+            {"label": f.label, "type": f.media_type, "href": f"{path}.{f.suffix}"}
+            for f in GRAPH_FORMATS
+        ],
         "jsonld": project(full, iri, langs),
         "og_type": "article" if kind.name in ("article", "post") else "website",
         "og_locale": "fr_FR" if langs.ui == "fr" else "en_GB",
     }
-    template = "vocabulary.html" if kind.name == "vocabulary" or path == "/shapes" else "resource.html"
+    template = (
+        "vocabulary.html" if kind.name == "vocabulary" or path == "/shapes" else "resource.html"
+    )
     if template == "vocabulary.html":
         context["terms"] = vocabulary_sections(builder, description)
     if path == "/shapes" and not builder.has_label(iri):
@@ -633,15 +713,25 @@ def note_part(builder: PageBuilder, note: URIRef) -> Part:
 
 def address_line(graph: Graph, node: Node) -> str | None:
     for address in graph.objects(node, SDO.address):
-        parts = [str(graph.value(address, p)) for p in
-                 (SDO.streetAddress, SDO.postalCode, SDO.addressLocality, SDO.addressRegion,
-                  SDO.addressCountry) if graph.value(address, p) is not None]
+        parts = [
+            str(graph.value(address, p))
+            for p in (
+                SDO.streetAddress,
+                SDO.postalCode,
+                SDO.addressLocality,
+                SDO.addressRegion,
+                SDO.addressCountry,
+            )
+            if graph.value(address, p) is not None
+        ]
         if parts:
             return ", ".join(parts)
     return None
 
 
-def sections(kind: PageKind, builder: PageBuilder, description: Description, full: Graph) -> dict[str, Any]:
+def sections(
+    kind: PageKind, builder: PageBuilder, description: Description, full: Graph
+) -> dict[str, Any]:
     """The kind's extra sections, each computed only when its kind shows it."""
     iri = description.iri
     current = store()
@@ -654,14 +744,21 @@ def sections(kind: PageKind, builder: PageBuilder, description: Description, ful
                 subs |= set(incoming[SDO.superEvent].subjects)
             if subs:
                 found[name] = [
-                    (builder.value(s), builder.value(full.value(s, SDO.startDate))
-                     if full.value(s, SDO.startDate) is not None else None)
+                    (
+                        builder.value(s),
+                        builder.value(full.value(s, SDO.startDate))
+                        if full.value(s, SDO.startDate) is not None
+                        else None,
+                    )
                     for s in sorted(subs, key=lambda s: programme_key(full, s, builder))
                 ]
         elif name == "previous_next":
             previous = [builder.value(o) for o in full.objects(iri, MED.follows)]
-            following = [builder.value(s) for s in incoming[MED.follows].subjects] \
-                if MED.follows in incoming else []
+            following = (
+                [builder.value(s) for s in incoming[MED.follows].subjects]
+                if MED.follows in incoming
+                else []
+            )
             if previous or following:
                 found[name] = {"previous": previous, "next": following}
         elif name == "containment":
@@ -676,9 +773,15 @@ def sections(kind: PageKind, builder: PageBuilder, description: Description, ful
                 names = linked_triples(current, events)
                 event_builder = PageBuilder(iri, names, builder.langs, builder.terms)
                 found[name] = {
-                    "events": [(event_builder.value(e), event_builder.value(names.value(e, SDO.startDate))
-                                if names.value(e, SDO.startDate) is not None else None)
-                               for e in event_builder.sort_values(events)],
+                    "events": [
+                        (
+                            event_builder.value(e),
+                            event_builder.value(names.value(e, SDO.startDate))
+                            if names.value(e, SDO.startDate) is not None
+                            else None,
+                        )
+                        for e in event_builder.sort_values(events)
+                    ],
                     "more": more,
                 }
         elif name == "actor_roles":
@@ -688,27 +791,43 @@ def sections(kind: PageKind, builder: PageBuilder, description: Description, ful
             for role in sorted(set(roles.subjects(MED.agent, iri)), key=str):
                 event = roles.value(role, MED.inEvent)
                 role_type = roles.value(role, MED.roleType)
-                rows.append({
-                    "event": role_builder.value(event) if event is not None else None,
-                    "role": role_builder.value(role_type) if role_type is not None
-                    else role_builder.value(role),
-                    "behalf": [role_builder.value(o) for o in roles.objects(role, MED.onBehalfOf)],
-                })
+                rows.append(
+                    {
+                        "event": role_builder.value(event) if event is not None else None,
+                        "role": role_builder.value(role_type)
+                        if role_type is not None
+                        else role_builder.value(role),
+                        "behalf": [
+                            role_builder.value(o) for o in roles.objects(role, MED.onBehalfOf)
+                        ],
+                    }
+                )
             if rows:
                 found[name] = rows
         elif name == "query":
-            for prop, form in ((SH.select, "SELECT"), (SH.construct, "CONSTRUCT"),
-                               (SH.ask, "ASK"), (SH.update, "UPDATE")):
+            for prop, form in (
+                (SH.select, "SELECT"),
+                (SH.construct, "CONSTRUCT"),
+                (SH.ask, "ASK"),
+                (SH.update, "UPDATE"),
+            ):
                 text = full.value(iri, prop)
                 if text is not None:
-                    found[name] = {"form": form, "text": str(text),
-                                   "editor": f"/sparql?query={quote(str(text), safe='')}"}
+                    found[name] = {
+                        "form": form,
+                        "text": str(text),
+                        "editor": f"/sparql?query={quote(str(text), safe='')}",
+                    }
                     break
         elif name == "graph":
             size, capped, as_of = graph_triples(iri)
-            listing = (f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} LIMIT 1000")
-            found["graph"] = {"size": size, "capped": capped, "as_of": as_of,
-                              "editor": f"/sparql?query={quote(listing, safe='')}"}
+            listing = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} LIMIT 1000"
+            found["graph"] = {
+                "size": size,
+                "capped": capped,
+                "as_of": as_of,
+                "editor": f"/sparql?query={quote(listing, safe='')}",
+            }
     return found
 
 
@@ -734,8 +853,12 @@ def events_here(place: URIRef) -> tuple[list[URIRef], bool]:
     found = index()
     if not found.trusted:
         return events_in(store(), place, size)
-    page = found.list(Filters(kind="event", facets=[("territory", str(place))]),
-                      order="date-desc", limit=size, count=False)
+    page = found.list(
+        Filters(kind="event", facets=[("territory", str(place))]),
+        order="date-desc",
+        limit=size,
+        count=False,
+    )
     return [URIRef(item.iri) for item in page.items], page.next_key is not None
 
 
@@ -753,8 +876,9 @@ def programme_key(graph: Graph, event: Node, builder: PageBuilder) -> tuple:
     return (str(graph.value(event, SDO.startDate) or "9999"), number, str(builder.label(event)))
 
 
-def incoming_context(iri: URIRef, group: IncomingGroup, linked: Graph, langs: Languages,
-                     terms: Terms) -> dict[str, Any]:
+def incoming_context(
+    iri: URIRef, group: IncomingGroup, linked: Graph, langs: Languages, terms: Terms
+) -> dict[str, Any]:
     builder = PageBuilder(iri, linked, langs, terms)
     path = site.local(iri)
     title = builder.label(iri)
@@ -765,9 +889,12 @@ def incoming_context(iri: URIRef, group: IncomingGroup, linked: Graph, langs: La
         "title": builder.literal(title) if isinstance(title, Literal) else Value(str(title)),
         "group": view,
         "first_url": view.all_url if group.after is not None else None,
-        "jsonld": {"@context": "https://schema.org", "@type": "CollectionPage",
-                   "@id": str(incoming_address(iri, group.property, group.after)),
-                   "about": {"@id": str(iri)}},
+        "jsonld": {
+            "@context": "https://schema.org",
+            "@type": "CollectionPage",
+            "@id": str(incoming_address(iri, group.property, group.after)),
+            "about": {"@id": str(iri)},
+        },
         "og_type": "website",
         "og_locale": "fr_FR" if langs.ui == "fr" else "en_GB",
         "alternates": [],
@@ -779,12 +906,24 @@ def incoming_context(iri: URIRef, group: IncomingGroup, linked: Graph, langs: La
 # ---------------------------------------------------------------------------------------------
 
 CLASS_TYPES = frozenset({OWL.Class, RDFS.Class})
-PROPERTY_TYPES = frozenset({OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
-                            RDF.Property})
+PROPERTY_TYPES = frozenset(
+    {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property}
+)
 SHAPE_TYPES = frozenset({SH.NodeShape})
-TERM_ORDER = (RDFS.subClassOf, RDFS.subPropertyOf, OWL.inverseOf, RDFS.domain, RDFS.range,
-              SH.targetClass, SH.path, SH.property, SH.message, SH.severity, SKOS.changeNote,
-              RDFS.isDefinedBy)
+TERM_ORDER = (
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    OWL.inverseOf,
+    RDFS.domain,
+    RDFS.range,
+    SH.targetClass,
+    SH.path,
+    SH.property,
+    SH.message,
+    SH.severity,
+    SKOS.changeNote,
+    RDFS.isDefinedBy,
+)
 
 
 def vocabulary_sections(builder: PageBuilder, description: Description) -> list[dict[str, Any]]:
@@ -815,19 +954,28 @@ def vocabulary_sections(builder: PageBuilder, description: Description) -> list[
             continue
         terms = []
         for term in sorted(members, key=lambda t: str(builder.label(t)).lower()):
-            labels = [builder.literal(v) for v in builder.langs.sort(own.objects(term, RDFS.label))
-                      if isinstance(v, Literal)]
-            definitions = [builder.literal(v) for p in (SKOS.definition, RDFS.comment)
-                           for v in builder.langs.sort(own.objects(term, p)) if isinstance(v, Literal)]
-            terms.append({
-                "anchor": str(term).split("#", 1)[1],
-                "iri": str(term),
-                "title": builder.value(term),
-                "types": builder.types(term),
-                "labels": labels,
-                "definitions": definitions,
-                "facts": builder.facts(term, TERM_ORDER, exclude=texts),
-            })
+            labels = [
+                builder.literal(v)
+                for v in builder.langs.sort(own.objects(term, RDFS.label))
+                if isinstance(v, Literal)
+            ]
+            definitions = [
+                builder.literal(v)
+                for p in (SKOS.definition, RDFS.comment)
+                for v in builder.langs.sort(own.objects(term, p))
+                if isinstance(v, Literal)
+            ]
+            terms.append(
+                {
+                    "anchor": str(term).split("#", 1)[1],
+                    "iri": str(term),
+                    "title": builder.value(term),
+                    "types": builder.types(term),
+                    "labels": labels,
+                    "definitions": definitions,
+                    "facts": builder.facts(term, TERM_ORDER, exclude=texts),
+                }
+            )
         result.append({"key": key, "label": names[key], "terms": terms})
     return result
 
@@ -862,16 +1010,21 @@ def sitemap_build() -> Build:
 
 def _sitemap_validators(build: Build, *parts: object) -> tuple[str, datetime]:
     """The build's validators (never the store's: the build may be older), for this host."""
-    digest = hashlib.sha256(json.dumps(
-        [build.identity, request.url_root] + [str(p) for p in parts]).encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(
+        json.dumps([build.identity, request.url_root] + [str(p) for p in parts]).encode("utf-8")
+    ).hexdigest()
     return f"b{build.generation}-{digest[:24]}", build.finished
 
 
 def _kept(build: Build, key: tuple, make: Callable[[], bytes]) -> bytes:
     """``make()``, kept while ``build`` is served (at most :data:`SITEMAP_BYTES` in all)."""
     return site.kept_for_build(
-        "sitemap", build.identity, (request.url_root,) + key, make,
-        lambda cache: sum(len(body) for body in cache.values()) <= SITEMAP_BYTES)
+        "sitemap",
+        build.identity,
+        (request.url_root,) + key,
+        make,
+        lambda cache: sum(len(body) for body in cache.values()) <= SITEMAP_BYTES,
+    )
 
 
 def _xml(root: ET.Element) -> bytes:
@@ -899,8 +1052,10 @@ def _page_number() -> int:
     except ValueError:
         page = 0
     if page < 1:
-        raise BadRequest("Le paramètre page doit être un entier positif.",
-                         "The page parameter must be a positive integer.")
+        raise BadRequest(
+            "Le paramètre page doit être un entier positif.",
+            "The page parameter must be a positive integer.",
+        )
     return page
 
 
@@ -972,7 +1127,7 @@ def _registered_sitemap(name: str, entries: Callable[[], Iterable[site.SitemapEn
     etag, modified = site.validators("sitemap", name, page, request.url_root)
     if (cached := site.not_modified(etag, modified, "")) is not None:
         return cached
-    items = list(entries())[(page - 1) * SITEMAP_LIMIT: page * SITEMAP_LIMIT]
+    items = list(entries())[(page - 1) * SITEMAP_LIMIT : page * SITEMAP_LIMIT]
     if page > 1 and not items:
         raise _unknown(f"sitemaps/{name}.xml?page={page}")
     return site.finish(Response(_urlset(items), mimetype="application/xml"), etag, modified, "")
@@ -980,13 +1135,15 @@ def _registered_sitemap(name: str, entries: Callable[[], Iterable[site.SitemapEn
 
 @blueprint.get("/robots.txt")
 def robots() -> Response:
-    body = "\n".join([
-        "User-agent: *",
-        "Disallow: /sparql",
-        "Disallow: /*?incoming=",
-        f"Sitemap: {request.url_root}sitemap.xml",
-        "",
-    ])
+    body = "\n".join(
+        [
+            "User-agent: *",
+            "Disallow: /sparql",
+            "Disallow: /*?incoming=",
+            f"Sitemap: {request.url_root}sitemap.xml",
+            "",
+        ]
+    )
     return Response(body, mimetype="text/plain")
 
 

@@ -24,9 +24,10 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, g, request, url_for
@@ -34,8 +35,8 @@ from werkzeug.http import is_resource_modified
 from werkzeug.routing import BuildError
 
 from ..errors import MediationError
-from ..namespaces import LICENCE
 from ..labels import UI_LANGUAGES, Languages, preferences
+from ..namespaces import LICENCE
 from .context import config, store
 
 LICENCE_URL = str(LICENCE)
@@ -64,8 +65,13 @@ def state() -> dict[str, Any]:
     return current_app.extensions["mediation"]
 
 
-def kept_for_build(name: str, identity: object, key: tuple, make: Callable[[], Any],
-                   fits: Callable[[OrderedDict], bool]) -> Any:
+def kept_for_build(
+    name: str,
+    identity: object,
+    key: tuple,
+    make: Callable[[], Any],
+    fits: Callable[[OrderedDict], bool],
+) -> Any:
     """``make()``, kept in the cache ``name`` while the build ``identity`` is served: values
     of other builds are dropped, then the least recently used while the cache does not
     ``fits`` (the last one made is always kept). Made outside the lock: two requests may
@@ -116,12 +122,14 @@ def switch_links() -> list[dict[str, Any]]:
     for tag in UI_LANGUAGES:
         params = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
         params.append(("lang", tag))
-        links.append({
-            "lang": tag,
-            "label": names.get(tag, tag),
-            "url": f"{request.path}?{urlencode(params)}",
-            "current": tag == current,
-        })
+        links.append(
+            {
+                "lang": tag,
+                "label": names.get(tag, tag),
+                "url": f"{request.path}?{urlencode(params)}",
+                "current": tag == current,
+            }
+        )
     return links
 
 
@@ -130,8 +138,9 @@ def switch_links() -> list[dict[str, Any]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def add_nav(app: Flask, endpoint: str, label_fr: str, label_en: str, order: int = 50,
-            **values: str) -> None:
+def add_nav(
+    app: Flask, endpoint: str, label_fr: str, label_en: str, order: int = 50, **values: str
+) -> None:
     """A link in every page's header, to ``url_for(endpoint, **values)``; ordered by ``order``."""
     entries: list[NavEntry] = app.extensions["mediation"].setdefault("nav", [])
     entries.append(NavEntry(endpoint, label_fr, label_en, order, tuple(sorted(values.items()))))
@@ -146,11 +155,13 @@ def nav_links() -> list[dict[str, Any]]:
             url = url_for(entry.endpoint, **dict(entry.values))
         except BuildError:
             continue
-        links.append({
-            "url": url,
-            "label": langs.text(entry.label_fr, entry.label_en),
-            "current": request.path == url.split("?", 1)[0],
-        })
+        links.append(
+            {
+                "url": url,
+                "label": langs.text(entry.label_fr, entry.label_en),
+                "current": request.path == url.split("?", 1)[0],
+            }
+        )
     return links
 
 
@@ -178,7 +189,7 @@ def local(iri: Any) -> str:
     text = str(iri)
     base = config().base_url
     if text.startswith(base):
-        return "/" + text[len(base):]
+        return "/" + text[len(base) :]
     return text
 
 
@@ -193,7 +204,7 @@ def changed_at() -> datetime:
     generation = store().generation
     seen = state().get("generation_seen")
     if seen is None or seen[0] != generation:
-        seen = (generation, datetime.now(timezone.utc).replace(microsecond=0))
+        seen = (generation, datetime.now(UTC).replace(microsecond=0))
         state()["generation_seen"] = seen
     return seen[1]
 

@@ -20,15 +20,15 @@ from flask import Blueprint, Response, render_template, request, send_file, send
 from ..config import Config
 from ..errors import BadRequest, NotFound, QuerySyntaxError, UnsupportedMediaType
 from ..formats import (
+    FORM_TYPE,
     GRAPH_FORMATS,
     HTML,
     JSONLD,
     RESULTS_FORMATS,
     RESULTS_JSON,
-    TURTLE,
-    FORM_TYPE,
     SPARQL_QUERY_TYPE,
     SPARQL_UPDATE_TYPE,
+    TURTLE,
     Format,
     by_media_type,
     content_type,
@@ -42,19 +42,19 @@ from ..sparql import (
     Analysis,
     Example,
     check_query,
-    result_format,
     editor_link,
     endpoint_iri,
     etag,
     examples_from_rows,
     format_parameter,
     not_query_format,
+    result_format,
     service_description,
     with_base,
 )
 from ..store import QueryRequest, QueryResponse
-from .context import builds, config, store
 from .bodies import read_body, utf8_text
+from .context import builds, config, store
 
 blueprint = Blueprint(
     "sparql", __name__, static_folder="static/sparql", static_url_path="/static/sparql"
@@ -93,8 +93,13 @@ PREFLIGHT_HEADERS = {
 class ProtocolRequest:
     """The operation's parameters, whichever way they came."""
 
-    def __init__(self, query: str | None, default_graphs: list[str], named_graphs: list[str],
-                 format_values: list[str]):
+    def __init__(
+        self,
+        query: str | None,
+        default_graphs: list[str],
+        named_graphs: list[str],
+        format_values: list[str],
+    ):
         self.query = query
         self.default_graphs = tuple(default_graphs)
         self.named_graphs = tuple(named_graphs)
@@ -109,8 +114,9 @@ def read_protocol_request(settings: Config) -> ProtocolRequest:
     if mimetype == SPARQL_QUERY_TYPE:
         if any(name == "query" for name, _ in url_pairs):
             raise _multiple_queries()
-        text = utf8_text(read_body(settings.max_query_bytes, "max_query_bytes"),
-                         "la requête", "the query")
+        text = utf8_text(
+            read_body(settings.max_query_bytes, "max_query_bytes"), "la requête", "the query"
+        )
         parsed = _from_pairs(url_pairs)
         parsed.query = text
         return parsed
@@ -150,24 +156,19 @@ def _from_pairs(pairs: list[tuple[str, str]]) -> ProtocolRequest:
     named_graphs = [value for name, value in pairs if name == "named-graph-uri"]
     for iri in default_graphs + named_graphs:
         _check_graph_iri(iri)
-    return ProtocolRequest(queries[0] if queries else None, default_graphs, named_graphs,
-                           formats)
+    return ProtocolRequest(queries[0] if queries else None, default_graphs, named_graphs, formats)
 
 
 def _check_graph_iri(iri: str) -> None:
-    if not urlsplit(iri).scheme or any(c in iri for c in ' <>"{}|^`\\') or any(
-        ord(c) <= 0x20 for c in iri
+    if (
+        not urlsplit(iri).scheme
+        or any(c in iri for c in ' <>"{}|^`\\')
+        or any(ord(c) <= 0x20 for c in iri)
     ):
         raise BadRequest(
             f"default-graph-uri et named-graph-uri doivent être des IRI absolues : {iri!r}",
             f"default-graph-uri and named-graph-uri must be absolute IRIs: {iri!r}",
         )
-
-
-
-
-
-
 
 
 def _multiple_queries() -> BadRequest:
@@ -198,9 +199,7 @@ def endpoint():
     params = read_protocol_request(settings)
     if params.query is None:
         if request.method == "POST":
-            raise BadRequest(
-                "Paramètre query manquant.", "Missing query parameter."
-            )
+            raise BadRequest("Paramètre query manquant.", "Missing query parameter.")
         return describe_or_edit(params)
     if not params.query.strip():
         raise BadRequest("La requête est vide.", "The query is empty.")
@@ -222,8 +221,14 @@ def run(params: ProtocolRequest, analysis: Analysis, chosen) -> Response:
     result_format, graph_format = _both_formats(analysis, chosen)
     validator = None
     if request.method in ("GET", "HEAD"):
-        validator = etag(current.generation, params.query, params.default_graphs,
-                         params.named_graphs, chosen.key, settings.max_rows)
+        validator = etag(
+            current.generation,
+            params.query,
+            params.default_graphs,
+            params.named_graphs,
+            chosen.key,
+            settings.max_rows,
+        )
         if request.if_none_match.contains(validator):
             return Response(status=304, headers=_cache_headers(validator))
     answer = query_store(params, analysis, result_format, graph_format)
@@ -241,24 +246,27 @@ def run(params: ProtocolRequest, analysis: Analysis, chosen) -> Response:
     return response
 
 
-def query_store(params: ProtocolRequest, analysis: Analysis, result_format: Format,
-             graph_format: Format) -> QueryResponse:
+def query_store(
+    params: ProtocolRequest, analysis: Analysis, result_format: Format, graph_format: Format
+) -> QueryResponse:
     """Run the query on the store with the settings' limits and the request's dataset."""
     settings = config()
     base = endpoint_iri(settings)
     text, shift = with_base(params.query or "", analysis, base)
     try:
-        return store().run_query(QueryRequest(
-            query=text,
-            result_format=result_format,
-            graph_format=graph_format,
-            default_graph_uris=params.default_graphs,
-            named_graph_uris=params.named_graphs,
-            timeout=settings.query_timeout,
-            max_rows=settings.max_rows,
-            base_iri=base,
-            union_default_graph=settings.union_default_graph,
-        ))
+        return store().run_query(
+            QueryRequest(
+                query=text,
+                result_format=result_format,
+                graph_format=graph_format,
+                default_graph_uris=params.default_graphs,
+                named_graph_uris=params.named_graphs,
+                timeout=settings.query_timeout,
+                max_rows=settings.max_rows,
+                base_iri=base,
+                union_default_graph=settings.union_default_graph,
+            )
+        )
     except QuerySyntaxError as error:
         if shift and error.details.get("line") == 1 and error.details.get("column"):
             error.details["column"] = max(1, error.details["column"] - shift)
@@ -282,8 +290,9 @@ def _cache_headers(validator: str) -> dict[str, str]:
 def _wants_html(params: ProtocolRequest) -> bool:
     """A browser: ``format=html``, or an Accept that names HTML and prefers it to every format."""
     if params.format_values:
-        return any(value.strip().lower() in (HTML.key, HTML.media_type)
-                   for value in params.format_values)
+        return any(
+            value.strip().lower() in (HTML.key, HTML.media_type) for value in params.format_values
+        )
     accept = parse_accept(request.headers.get("Accept"))
     named = {value.lower() for value, _ in accept}
     if HTML.media_type not in named and "application/xhtml+xml" not in named:
@@ -313,20 +322,29 @@ def describe_or_edit(params: ProtocolRequest) -> Response:
     if _wants_html(params):
         return editor_page(params)
     chosen = (
-        format_parameter(params.format_values, GRAPH_FORMATS) if params.format_values
+        format_parameter(params.format_values, GRAPH_FORMATS)
+        if params.format_values
         else negotiate(request.headers.get("Accept"), GRAPH_FORMATS)
     )
     if chosen is None:
-        raise not_query_format("construct", GRAPH_FORMATS, ", ".join(params.format_values)
-                               or request.headers.get("Accept", ""))
+        raise not_query_format(
+            "construct",
+            GRAPH_FORMATS,
+            ", ".join(params.format_values) or request.headers.get("Accept", ""),
+        )
     current = store()
     settings = config()
     # The union's size comes from the last open-data build: counting the store here would
     # scan every quad on every request.
     build = builds().current
     triples = build.manifest.triples.get("all") if build and settings.union_default_graph else None
-    validator = etag(current.generation, "service-description", chosen.key, request.url_root,
-                     build.identity if build else "")
+    validator = etag(
+        current.generation,
+        "service-description",
+        chosen.key,
+        request.url_root,
+        build.identity if build else "",
+    )
     if request.if_none_match.contains(validator):
         return Response(status=304, headers=_cache_headers(validator))
     graph = service_description(
@@ -337,8 +355,9 @@ def describe_or_edit(params: ProtocolRequest) -> Response:
         load_examples(),
     )
     if chosen is JSONLD:
-        body = graph.serialize(format="json-ld", context=dict(PREFIXES, sd=str(SD)),
-                               auto_compact=True)
+        body = graph.serialize(
+            format="json-ld", context=dict(PREFIXES, sd=str(SD)), auto_compact=True
+        )
     else:
         body = graph.serialize(format=chosen.rdflib)
     response = Response(body, content_type=content_type(chosen))
@@ -358,17 +377,16 @@ def vendor_available() -> bool:
 def editor_page(params: ProtocolRequest) -> Response:
     settings = config()
     examples = load_examples()
-    prefix_lines = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()
-                           if p in DEFAULT_QUERY_PREFIXES)
+    prefix_lines = "".join(
+        f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p in DEFAULT_QUERY_PREFIXES
+    )
     query = params.query if params.query is not None else prefix_lines + DEFAULT_QUERY_BODY
     editor = {
         "endpoint": request.url_root + "sparql",
         "query": query,
         "fromLink": params.query is not None,
         "prefixes": PREFIXES,
-        "examples": [
-            {"name": e.label("fr"), "query": e.query, "iri": e.iri} for e in examples
-        ],
+        "examples": [{"name": e.label("fr"), "query": e.query, "iri": e.iri} for e in examples],
     }
     body = render_template(
         "sparql.html",
@@ -454,8 +472,9 @@ def jsonld_context():
     fetches here is what the service reads. Open to every origin, like the endpoint,
     since JSON-LD processors in browsers fetch it; validated by its ETag.
     """
-    return send_file(CONTEXT_FILE, mimetype=JSONLD.media_type, etag=True, conditional=True,
-                     max_age=3600)
+    return send_file(
+        CONTEXT_FILE, mimetype=JSONLD.media_type, etag=True, conditional=True, max_age=3600
+    )
 
 
 @blueprint.get("/static/vendor/yasgui/<path:filename>")

@@ -17,7 +17,7 @@ token may carry a name, ``name:token``: the history says who wrote by that name,
 by the token. Without any token configured, every write is refused.
 
 What a write does once it is let in — validation against the store, history, atomic
-application, the search index — is :class:`service.publishing.Publisher`'s.
+application, the search index — is :class:`service.writes.Publisher`'s.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from rdflib import Dataset, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import BNode
@@ -51,9 +51,9 @@ from ..errors import (
 from ..formats import (
     BY_FILE_EXTENSION,
     DATASET_FORMATS,
+    FORM_TYPE,
     GRAPH_FORMATS,
     INPUT_FORMATS,
-    FORM_TYPE,
     MULTIPART_TYPE,
     SPARQL_UPDATE_TYPE,
     Format,
@@ -62,12 +62,12 @@ from ..formats import (
     negotiate,
     parse_accept,
 )
-from ..writes import Outcome, Publisher
 from ..rdfio import parse_dataset
 from ..sparql import check_update, endpoint_iri, tokenize
 from ..store import Changeset, GraphName, Quad, Store
-from .context import config, index, store
+from ..writes import Outcome
 from .bodies import read_body, utf8_text
+from .context import config, publisher, store
 from .responses import error_response
 
 blueprint = Blueprint("writes", __name__)
@@ -153,36 +153,25 @@ def refused(error: ValidationFailed) -> Response:
         payload = {
             "error": error.code,
             "status": error.status,
-            "message": {"fr": error.message_fr.split("\n", 1)[0],
-                        "en": error.message_en.split("\n", 1)[0]},
+            "message": {
+                "fr": error.message_fr.split("\n", 1)[0],
+                "en": error.message_en.split("\n", 1)[0],
+            },
             "summary": error.details.get("summary"),
             "counts": error.details.get("counts"),
             "results": error.details.get("results"),
             "report": error.details.get("report"),
         }
-        response = Response(json.dumps(payload, ensure_ascii=False), status=422,
-                            mimetype="application/json")
+        response = Response(
+            json.dumps(payload, ensure_ascii=False), status=422, mimetype="application/json"
+        )
     response.headers["Vary"] = "Accept"
     return response
-
-
-def publisher() -> Publisher:
-    state = current_app.extensions["mediation"]
-    found = state.get("publisher")
-    if found is None:
-        found = state.setdefault("publisher", Publisher(store(), config(), index()))
-    return found
 
 
 # ---------------------------------------------------------------------------------------------
 # Bodies
 # ---------------------------------------------------------------------------------------------
-
-
-
-
-
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -201,8 +190,11 @@ def update() -> Response:
     if using or using_named:
         text = with_dataset(text, using, using_named)
     union = settings.union_default_graph
-    outcome = publisher().write(lambda current: current.update_delta(text, base, union),
-                                agent=writer, operation="SPARQL Update")
+    outcome = publisher().write(
+        lambda current: current.update_delta(text, base, union),
+        agent=writer,
+        operation="SPARQL Update",
+    )
     return written(outcome, 200)
 
 
@@ -212,8 +204,9 @@ def read_update(settings: Config) -> tuple[str, list[str], list[str]]:
     url_pairs = list(request.args.items(multi=True))
     limit = 3 * settings.max_query_bytes + 65536  # url-encoding may triple the text
     if mimetype == SPARQL_UPDATE_TYPE:
-        text = utf8_text(read_body(settings.max_query_bytes, "max_query_bytes"),
-                     "la mise à jour", "the update")
+        text = utf8_text(
+            read_body(settings.max_query_bytes, "max_query_bytes"), "la mise à jour", "the update"
+        )
         pairs = url_pairs
         if any(name == "update" for name, _ in pairs):
             raise _several_updates()
@@ -280,8 +273,12 @@ def with_dataset(text: str, using: list[str], using_named: list[str]) -> str:
             depth += 1
         elif token.text == "}":
             depth -= 1
-        elif token.keyword == "WHERE" and depth == 0 and (previous is None or previous.keyword != "DELETE"):
-            pieces.append(text[last:token.offset])
+        elif (
+            token.keyword == "WHERE"
+            and depth == 0
+            and (previous is None or previous.keyword != "DELETE")
+        ):
+            pieces.append(text[last : token.offset])
             pieces.append(clause.strip() + " ")
             last = token.offset
         previous = token
@@ -303,9 +300,18 @@ def check_blank_nodes(text: str) -> None:
     previous = None
     for position, token in enumerate(tokens):
         if token.text == "{":
-            if depth == 0 and previous is not None and (
-                    previous.keyword == "DELETE" or (previous.keyword in ("WHERE", "DATA") and position >= 2
-                                                     and tokens[position - 2].keyword == "DELETE")):
+            if (
+                depth == 0
+                and previous is not None
+                and (
+                    previous.keyword == "DELETE"
+                    or (
+                        previous.keyword in ("WHERE", "DATA")
+                        and position >= 2
+                        and tokens[position - 2].keyword == "DELETE"
+                    )
+                )
+            ):
                 deleting_from = depth
             if depth == 0 and previous is not None and previous.keyword == "DATA":
                 in_data = True
@@ -326,8 +332,11 @@ def check_blank_nodes(text: str) -> None:
                     "A blank node is not allowed in DELETE DATA, DELETE WHERE or a DELETE "
                     "template (SPARQL 1.1 Update, 3.1.2 and 3.1.3).",
                 )
-            if (token.kind == "BLANK" and in_data
-                    and labels.setdefault(token.text, operation) != operation):
+            if (
+                token.kind == "BLANK"
+                and in_data
+                and labels.setdefault(token.text, operation) != operation
+            ):
                 raise BadRequest(
                     f"Le nœud anonyme {token.text} sert dans deux opérations : une étiquette de "
                     "nœud anonyme ne vaut que pour une opération (SPARQL 1.1, grammaire, note 8).",
@@ -352,8 +361,9 @@ def written(outcome: Outcome, status: int) -> Response:
     if status == 204:
         response = Response(status=204)
     elif any("json" in value.lower() for value, _ in parse_accept(request.headers.get("Accept"))):
-        response = Response(json.dumps(summary, ensure_ascii=False), status=status,
-                            mimetype="application/json")
+        response = Response(
+            json.dumps(summary, ensure_ascii=False), status=status, mimetype="application/json"
+        )
     else:
         lines = [
             f"Écriture acceptée : {outcome.added} quads ajoutés, {outcome.removed} retirés.",
@@ -409,8 +419,11 @@ def indirect_target() -> Target:
 
 
 def direct_target(name: str) -> Target:
-    if not name or any(part in ("", ".", "..") for part in name.split("/")) or re.search(
-            r'[\x00-\x20<>"{}|\\^`]', name):
+    if (
+        not name
+        or any(part in ("", ".", "..") for part in name.split("/"))
+        or re.search(r'[\x00-\x20<>"{}|\\^`]', name)
+    ):
         raise NotFound(f"Aucun graphe nommé {name[:200]!r}.", f"No graph named {name[:200]!r}.")
     return Target(URIRef(f"{config().base_url}graph/{name}"))
 
@@ -453,8 +466,10 @@ def read_graph(target: Target) -> Response:
             "the catalog).",
         )
     # Media-type parameters (``text/turtle; charset=utf-8``) do not change the format asked for.
-    accept = ", ".join(f"{value.split(';', 1)[0].strip()};q={quality}"
-                       for value, quality in parse_accept(request.headers.get("Accept")))
+    accept = ", ".join(
+        f"{value.split(';', 1)[0].strip()};q={quality}"
+        for value, quality in parse_accept(request.headers.get("Accept"))
+    )
     fmt = negotiate(accept, GRAPH_STORE_FORMATS)
     if fmt is None:
         supported = ", ".join(f.media_type for f in GRAPH_STORE_FORMATS)
@@ -464,12 +479,16 @@ def read_graph(target: Target) -> Response:
         )
     current = store()
     if target.graph is not None and not _exists(current, target.graph):
-        raise NotFound(f"Aucun graphe {target.graph} dans le magasin.",
-                       f"No graph {target.graph} in the store.", graph=str(target.graph))
+        raise NotFound(
+            f"Aucun graphe {target.graph} dans le magasin.",
+            f"No graph {target.graph} in the store.",
+            graph=str(target.graph),
+        )
     out = io.BytesIO()
     current.dump(out, fmt, target.graph)
-    response = Response(out.getvalue() if request.method != "HEAD" else b"",
-                        content_type=content_type(fmt))
+    response = Response(
+        out.getvalue() if request.method != "HEAD" else b"", content_type=content_type(fmt)
+    )
     if request.method == "HEAD":
         response.headers["Content-Length"] = str(len(out.getvalue()))
     response.headers["Vary"] = "Accept"
@@ -480,12 +499,16 @@ def read_graph(target: Target) -> Response:
 def delete_graph(target: Target, writer: str) -> Response:
     def compute(current: Store) -> Changeset:
         if target.graph is not None and not _exists(current, target.graph):
-            raise NotFound(f"Aucun graphe {target.graph} dans le magasin.",
-                           f"No graph {target.graph} in the store.", graph=str(target.graph))
+            raise NotFound(
+                f"Aucun graphe {target.graph} dans le magasin.",
+                f"No graph {target.graph} in the store.",
+                graph=str(target.graph),
+            )
         return Changeset(remove=list(current.quads(graph=target.graph)))
 
-    outcome = publisher().write(compute, agent=writer,
-                                operation=f"Graph Store DELETE {target.label()}")
+    outcome = publisher().write(
+        compute, agent=writer, operation=f"Graph Store DELETE {target.label()}"
+    )
     return written(outcome, 204)
 
 

@@ -5,20 +5,15 @@ store. See ``docs/writes.md``.
 
 from __future__ import annotations
 
-from .changelog import open_changelog
+from .changelog import ChangeLog, open_changelog
 from .history import (
-    Entry,
     HISTORY_LINKS,
+    Entry,
     Tombstone,
     agent_iri,
-    changes_for,
-    feed,
-    feed_newer,
-    feed_size,
     history_graph,
     last_changes,
     parse_key,
-    recently_changed,
     tombstone,
 )
 from .publisher import (
@@ -31,4 +26,27 @@ from .publisher import (
     source_files,
 )
 
-__all__ = ["Entry", "HISTORY_LINKS", "Outcome", "Publisher", "Tombstone", "agent_iri", "changes_for", "ensure_seeded", "feed", "feed_newer", "feed_size", "group_for_replace", "history_graph", "last_changes", "load_changes", "open_changelog", "parse_key", "read_source", "recently_changed", "source_files", "tombstone"]
+__all__ = [
+    "ChangeLog",
+    "Entry",
+    "HISTORY_LINKS",
+    "Outcome",
+    "Publisher",
+    "Tombstone",
+    "agent_iri",
+    "changes_for",
+    "ensure_seeded",
+    "feed",
+    "feed_newer",
+    "feed_size",
+    "group_for_replace",
+    "history_graph",
+    "last_changes",
+    "load_changes",
+    "open_changelog",
+    "parse_key",
+    "read_source",
+    "recently_changed",
+    "source_files",
+    "tombstone",
+]

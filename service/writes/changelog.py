@@ -44,19 +44,19 @@ import json
 import logging
 import sqlite3
 import threading
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
 
 from ..errors import StoreError
-from .history import ACTION_OF, Entry, Record, history_graph, parse_key, record_labels
 from ..namespaces import AS, MED, PREFIXES
 from ..store import Store
+from .history import ACTION_OF, Entry, Record, history_graph, parse_key, record_labels
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +104,9 @@ CREATE TABLE target (
 _TABLES = ("meta", "entry", "latest", "target")
 _COLUMNS = "time, item, change, resource, action, agent, labels, added, removed"
 
-_PREFIXES = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n"
-                    for p in ("prov", "rdfs", "dct", "foaf", "void"))
+_PREFIXES = "".join(
+    f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("prov", "rdfs", "dct", "foaf", "void")
+)
 _PREFIXES += f"PREFIX as: <{AS}>\nPREFIX med: <{MED}>\n"
 
 #: One row of ``entry``, in the order of its columns, and one of ``target``.
@@ -116,14 +117,14 @@ TargetRow = tuple[str, str, str]
 def stamp(moment: datetime) -> str:
     """A time as the log keeps it: UTC, to the microsecond, of fixed width, so that the order
     of the texts is the order of the times."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _moment(text: str) -> datetime:
     """A time the log keeps, or an ``xsd:dateTime``'s text, as an instant (UTC when it gives
     no offset). ValueError when it is none."""
     moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def folder_of(iri: str) -> str:
@@ -146,15 +147,28 @@ def rows_of_record(record: Record, generation: int | None) -> tuple[list[LogRow]
     time = stamp(record.ended)
     labels = _labels(record_labels(record))
     change = str(record.iri)
-    rows = [(time, f"{change}#r{number}", change, str(touched.iri), touched.action, record.agent,
-             labels, record.added, record.removed, generation)
-            for number, touched in enumerate(record.touched, start=1)]
+    rows = [
+        (
+            time,
+            f"{change}#r{number}",
+            change,
+            str(touched.iri),
+            touched.action,
+            record.agent,
+            labels,
+            record.added,
+            record.removed,
+            generation,
+        )
+        for number, touched in enumerate(record.touched, start=1)
+    ]
     targets = [(str(graph), time, change) for graph in record.graphs if graph is not None]
     return rows, targets
 
 
-def records_in(store: Store, base_url: str,
-               change: URIRef | None = None) -> tuple[list[LogRow], list[TargetRow]]:
+def records_in(
+    store: Store, base_url: str, change: URIRef | None = None
+) -> tuple[list[LogRow], list[TargetRow]]:
     """The log's rows for one record of the history graph (``change``), or for every record
     (None): a few queries, each a pattern from the record (bounded lookups) or, for all of
     them, one pass over the history graph (never a sort). Literals are read as text
@@ -165,8 +179,9 @@ def records_in(store: Store, base_url: str,
 
     def select(projection: str, pattern: str) -> Iterator[tuple[str, dict]]:
         """(the record's IRI, the row) for each row of ``pattern`` in the history graph."""
-        for row in store.select(f"{_PREFIXES}SELECT {projected} {projection} WHERE {{ "
-                                f"GRAPH {graph} {{ {pattern} }} }}"):
+        for row in store.select(
+            f"{_PREFIXES}SELECT {projected} {projection} WHERE {{ GRAPH {graph} {{ {pattern} }} }}"
+        ):
             yield (str(change) if change is not None else str(row.get("change"))), row
 
     facts: dict[str, dict] = {}
@@ -174,16 +189,20 @@ def records_in(store: Store, base_url: str,
     def fact(key: str) -> dict:
         return facts.setdefault(key, {"labels": {}, "targets": set(), "counts": {}})
 
-    for key, row in select("?name",
-                           f"{subject} prov:wasAssociatedWith ?agent . ?agent foaf:name ?name"):
+    for key, row in select(
+        "?name", f"{subject} prov:wasAssociatedWith ?agent . ?agent foaf:name ?name"
+    ):
         fact(key).setdefault("name", str(row["name"]))
     for key, row in select("(STR(?n) AS ?generation)", f"{subject} med:generation ?n"):
         fact(key).setdefault("generation", _integer(row["generation"]))
-    for key, row in select("?side (STR(?n) AS ?count)",
-                           f"{subject} ?side ?node . ?node void:triples ?n"):
+    for key, row in select(
+        "?side (STR(?n) AS ?count)", f"{subject} ?side ?node . ?node void:triples ?n"
+    ):
         fact(key)["counts"].setdefault(row["side"], _integer(row["count"]))
-    for key, row in select("?label ?target", f"{{ {subject} rdfs:label ?label }} UNION "
-                                              f"{{ {subject} as:target ?target }}"):
+    for key, row in select(
+        "?label ?target",
+        f"{{ {subject} rdfs:label ?label }} UNION {{ {subject} as:target ?target }}",
+    ):
         label, target = row.get("label"), row.get("target")
         if isinstance(label, Literal):
             fact(key)["labels"].setdefault(label.language or "", str(label))
@@ -191,9 +210,10 @@ def records_in(store: Store, base_url: str,
             fact(key)["targets"].add(str(target))
     rows: list[LogRow] = []
     ended: dict[str, str] = {}
-    for key, row in select("?item ?resource ?type (STR(?ended) AS ?time)",
-                           f"?item dct:isPartOf {subject} ; as:object ?resource ; a ?type ; "
-                           f"as:published ?ended"):
+    for key, row in select(
+        "?item ?resource ?type (STR(?ended) AS ?time)",
+        f"?item dct:isPartOf {subject} ; as:object ?resource ; a ?type ; as:published ?ended",
+    ):
         action = ACTION_OF.get(row["type"])
         if action is None or not isinstance(row["resource"], URIRef):
             continue
@@ -204,12 +224,26 @@ def records_in(store: Store, base_url: str,
             continue
         found = fact(key)
         ended[key] = max(time, ended.get(key, time))
-        rows.append((time, str(row["item"]), key, str(row["resource"]), action,
-                     found.get("name", ""), _labels(found["labels"]),
-                     found["counts"].get(PROV.generated, 0),
-                     found["counts"].get(PROV.invalidated, 0), found.get("generation")))
-    targets = [(target, ended[key], key) for key, found in facts.items() if key in ended
-               for target in sorted(found["targets"])]
+        rows.append(
+            (
+                time,
+                str(row["item"]),
+                key,
+                str(row["resource"]),
+                action,
+                found.get("name", ""),
+                _labels(found["labels"]),
+                found["counts"].get(PROV.generated, 0),
+                found["counts"].get(PROV.invalidated, 0),
+                found.get("generation"),
+            )
+        )
+    targets = [
+        (target, ended[key], key)
+        for key, found in facts.items()
+        if key in ended
+        for target in sorted(found["targets"])
+    ]
     return rows, targets
 
 
@@ -298,8 +332,9 @@ class ChangeLog:
         """Tables of this layout and base; a file of another layout or base starts empty
         (then :meth:`reconcile` rebuilds it)."""
         with self._transaction() as db:
-            names = {row[0] for row in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            names = {
+                row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
             meta = dict(db.execute("SELECT key, value FROM meta")) if "meta" in names else {}
             if meta.get("layout") == LOG_LAYOUT and meta.get("base_url") == self.base_url:
                 return
@@ -310,8 +345,10 @@ class ChangeLog:
             # One by one: executescript would commit the transaction.
             for statement in filter(str.strip, _SCHEMA.split(";")):
                 db.execute(statement)
-            db.executemany("INSERT INTO meta VALUES (?, ?)",
-                           [("layout", LOG_LAYOUT), ("base_url", self.base_url), ("count", "0")])
+            db.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [("layout", LOG_LAYOUT), ("base_url", self.base_url), ("count", "0")],
+            )
 
     def close(self) -> None:
         with self._lock:
@@ -377,16 +414,27 @@ class ChangeLog:
         """Append the records of the generations after ``known`` up to ``current``: the
         records that carry them (``med:generation``), each found by an indexed lookup."""
         history = history_graph(self.base_url)
-        changes = sorted({quad[0] for n in range(known + 1, current + 1)
-                          for quad in store.quads(None, MED.generation, Literal(n), history)
-                          if isinstance(quad[0], URIRef)}, key=str)
+        changes = sorted(
+            {
+                quad[0]
+                for n in range(known + 1, current + 1)
+                for quad in store.quads(None, MED.generation, Literal(n), history)
+                if isinstance(quad[0], URIRef)
+            },
+            key=str,
+        )
         with self._transaction() as db:
             added = 0
             for change in changes:
                 added += self._append(db, *records_in(store, self.base_url, change))
             self._set_generation(db, current)
-        log.info("change log caught up from generation %d to %d: %d record(s), %d entr(ies)",
-                 known, current, len(changes), added)
+        log.info(
+            "change log caught up from generation %d to %d: %d record(s), %d entr(ies)",
+            known,
+            current,
+            len(changes),
+            added,
+        )
 
     def rebuild(self, store: Store, generation: int | None = None) -> int:
         """Fill the log again from every record of the history graph (under the store's write
@@ -408,30 +456,48 @@ class ChangeLog:
         """Add rows (those it holds already are left as they are); return how many were new."""
         added = db.executemany(
             f"INSERT OR IGNORE INTO entry ({_COLUMNS}, generation) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows).rowcount
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        ).rowcount
         db.executemany("INSERT OR IGNORE INTO target VALUES (?, ?, ?)", targets)
         db.executemany(
             """INSERT INTO latest VALUES (?, ?, ?, ?, ?) ON CONFLICT (resource) DO UPDATE SET
                  time = excluded.time, item = excluded.item, action = excluded.action
                WHERE (excluded.time, excluded.item) > (latest.time, latest.item)""",
-            [(row[3], folder_of(row[3]), row[0], row[1], row[4]) for row in rows])
-        db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'count'",
-                   (max(added, 0),))
+            [(row[3], folder_of(row[3]), row[0], row[1], row[4]) for row in rows],
+        )
+        db.execute(
+            "UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'count'",
+            (max(added, 0),),
+        )
         return max(added, 0)
 
     @staticmethod
     def _set_generation(db: sqlite3.Connection, generation: int) -> None:
-        db.execute("INSERT INTO meta VALUES ('generation', ?) ON CONFLICT (key) DO UPDATE SET "
-                   "value = excluded.value", (str(generation),))
+        db.execute(
+            "INSERT INTO meta VALUES ('generation', ?) ON CONFLICT (key) DO UPDATE SET "
+            "value = excluded.value",
+            (str(generation),),
+        )
 
     # -- reading: one index range each ------------------------------------------------------
 
     def _entries(self, sql: str, parameters: tuple) -> list[Entry]:
         rows = self._reader().execute(f"SELECT {_COLUMNS} FROM entry {sql}", parameters).fetchall()
-        return [Entry(change=URIRef(change), item=URIRef(item), resource=URIRef(resource),
-                      action=action, ended=_moment(time), agent=agent, labels=json.loads(labels),
-                      added=added, removed=removed)
-                for time, item, change, resource, action, agent, labels, added, removed in rows]
+        return [
+            Entry(
+                change=URIRef(change),
+                item=URIRef(item),
+                resource=URIRef(resource),
+                action=action,
+                ended=_moment(time),
+                agent=agent,
+                labels=json.loads(labels),
+                added=added,
+                removed=removed,
+            )
+            for time, item, change, resource, action, agent, labels, added, removed in rows
+        ]
 
     @staticmethod
     def _page(entries: list[Entry], limit: int) -> tuple[list[Entry], str | None]:
@@ -443,14 +509,19 @@ class ChangeLog:
         """Entries newest first, older than the key ``after`` (from the newest without it), at
         most ``limit``, and the key of the next page (None on the last)."""
         if after is None:
-            return self._page(self._entries(
-                "ORDER BY time DESC, item DESC LIMIT ?", (limit + 1,)), limit)
+            return self._page(
+                self._entries("ORDER BY time DESC, item DESC LIMIT ?", (limit + 1,)), limit
+            )
         bound = _bound(after)
         if bound is None:
             return [], None
-        return self._page(self._entries(
-            "WHERE (time, item) < (?, ?) ORDER BY time DESC, item DESC LIMIT ?",
-            (*bound, limit + 1)), limit)
+        return self._page(
+            self._entries(
+                "WHERE (time, item) < (?, ?) ORDER BY time DESC, item DESC LIMIT ?",
+                (*bound, limit + 1),
+            ),
+            limit,
+        )
 
     def newer(self, before: str, limit: int) -> tuple[list[Entry], bool]:
         """The ``limit`` entries just newer than the key ``before``, newest first, and whether
@@ -458,29 +529,41 @@ class ChangeLog:
         bound = _bound(before)
         if bound is None:
             return [], False
-        entries = self._entries("WHERE (time, item) > (?, ?) ORDER BY time, item LIMIT ?",
-                                (*bound, limit + 1))
+        entries = self._entries(
+            "WHERE (time, item) > (?, ?) ORDER BY time, item LIMIT ?", (*bound, limit + 1)
+        )
         return list(reversed(entries[:limit])), len(entries) > limit
 
-    def for_resource(self, resource: URIRef, limit: int,
-                     after: str | None = None) -> tuple[list[Entry], str | None]:
+    def for_resource(
+        self, resource: URIRef, limit: int, after: str | None = None
+    ) -> tuple[list[Entry], str | None]:
         """The entries of one resource, newest first, after the key ``after``: one page of
         ``limit`` and the key of the next (None on the last)."""
         if after is None:
-            return self._page(self._entries(
-                "WHERE resource = ? ORDER BY time DESC, item DESC LIMIT ?",
-                (str(resource), limit + 1)), limit)
+            return self._page(
+                self._entries(
+                    "WHERE resource = ? ORDER BY time DESC, item DESC LIMIT ?",
+                    (str(resource), limit + 1),
+                ),
+                limit,
+            )
         bound = _bound(after)
         if bound is None:
             return [], None
-        return self._page(self._entries(
-            "WHERE resource = ? AND (time, item) < (?, ?) ORDER BY time DESC, item DESC LIMIT ?",
-            (str(resource), *bound, limit + 1)), limit)
+        return self._page(
+            self._entries(
+                "WHERE resource = ? AND (time, item) < (?, ?) ORDER BY time DESC, item DESC LIMIT ?",
+                (str(resource), *bound, limit + 1),
+            ),
+            limit,
+        )
 
     def last_deletion(self, resource: URIRef) -> Entry | None:
         """The last write that deleted ``resource`` (its tombstone's), None if none did."""
-        found = self._entries("WHERE resource = ? AND action = 'delete' "
-                              "ORDER BY time DESC, item DESC LIMIT 1", (str(resource),))
+        found = self._entries(
+            "WHERE resource = ? AND action = 'delete' ORDER BY time DESC, item DESC LIMIT 1",
+            (str(resource),),
+        )
         return found[0] if found else None
 
     def latest(self, resources: Iterable[URIRef]) -> dict[URIRef, datetime]:
@@ -490,28 +573,39 @@ class ChangeLog:
         for batch in _batches(wanted, INSERT_BATCH):
             marks = ", ".join("?" * len(batch))
             for resource, time in self._reader().execute(
-                    f"SELECT resource, time FROM latest WHERE resource IN ({marks})", batch):
+                f"SELECT resource, time FROM latest WHERE resource IN ({marks})", batch
+            ):
                 found[URIRef(resource)] = _moment(time)
         return found
 
     def latest_change(self) -> datetime | None:
         """When the last write recorded ended."""
-        row = self._reader().execute(
-            "SELECT time FROM entry ORDER BY time DESC, item DESC LIMIT 1").fetchone()
+        row = (
+            self._reader()
+            .execute("SELECT time FROM entry ORDER BY time DESC, item DESC LIMIT 1")
+            .fetchone()
+        )
         return _moment(row[0]) if row else None
 
     def recent(self, folder: str, limit: int) -> list[tuple[URIRef, datetime]]:
         """The resources named ``folder`` + a name without ``/``, changed last first, deleted
         ones left out; at most ``limit``."""
-        rows = self._reader().execute(
-            "SELECT resource, time FROM latest WHERE folder = ? AND action != 'delete' "
-            "ORDER BY time DESC LIMIT ?", (folder, limit)).fetchall()
+        rows = (
+            self._reader()
+            .execute(
+                "SELECT resource, time FROM latest WHERE folder = ? AND action != 'delete' "
+                "ORDER BY time DESC LIMIT ?",
+                (folder, limit),
+            )
+            .fetchall()
+        )
         return [(URIRef(resource), _moment(time)) for resource, time in rows]
 
     def graphs_changed(self) -> dict[URIRef, datetime]:
         """When each graph was last written to (a few rows per graph read: one per graph)."""
-        rows = self._reader().execute(
-            "SELECT graph, MAX(time) FROM target GROUP BY graph").fetchall()
+        rows = (
+            self._reader().execute("SELECT graph, MAX(time) FROM target GROUP BY graph").fetchall()
+        )
         return {URIRef(graph): _moment(time) for graph, time in rows}
 
 
@@ -523,15 +617,26 @@ def changelog_path(config) -> Path:
 
 def open_changelog(store: Store, config) -> ChangeLog:
     """The change log of ``store`` as the settings place it, in step with the store (caught up
-    or rebuilt under the store's write lock), attached to the store (``Store.changelog``)."""
+    or rebuilt under the store's write lock). Whoever opens it hands it to what reads it: the
+    publisher, which appends to it, and the pages and feeds."""
     found = ChangeLog(changelog_path(config), config.base_url)
     with store.write_lock():
         state = found.reconcile(store)
     if state != "current":
         log.info("change log %s %s at generation %s", found.path, state, found.generation)
-    store.changelog = found
     return found
 
 
-__all__ = ["INSERT_BATCH", "CATCH_UP_LIMIT", "ChangeLog", "FILE_NAME", "LOG_LAYOUT", "changelog_path",
-           "folder_of", "open_changelog", "records_in", "rows_of_record", "stamp"]
+__all__ = [
+    "INSERT_BATCH",
+    "CATCH_UP_LIMIT",
+    "ChangeLog",
+    "FILE_NAME",
+    "LOG_LAYOUT",
+    "changelog_path",
+    "folder_of",
+    "open_changelog",
+    "records_in",
+    "rows_of_record",
+    "stamp",
+]

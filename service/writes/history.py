@@ -42,8 +42,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -51,11 +51,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, VOID, XSD
 from rdflib.term import BNode, Node
 
-from ..errors import StoreError
 from ..labels import LABEL_PROPERTIES
 from ..namespaces import AS, MED, PREFIXES, document_of
 from ..store import Changeset, Quad, Store
 from ..store.terms import quad_to_oxigraph
+
+if TYPE_CHECKING:  # the change log reads records of this module
+    from .changelog import ChangeLog
 
 HISTORY_NAME = "history"
 #: Quads of each side (added, removed) kept verbatim in a record; the counts are always exact.
@@ -88,11 +90,11 @@ def change_iri(base_url: str, identifier: str | None = None) -> URIRef:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _datetime(moment: datetime) -> Literal:
-    text = moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    text = moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     return Literal(text, datatype=XSD.dateTime, normalize=False)
 
 
@@ -128,8 +130,9 @@ class Record:
     generation: int | None = None
 
 
-def classify(store: Store, changes: Changeset, base_url: str,
-             owners: dict[Node, set[URIRef]] | None = None) -> list[Touched]:
+def classify(
+    store: Store, changes: Changeset, base_url: str, owners: dict[Node, set[URIRef]] | None = None
+) -> list[Touched]:
     """The resources (documents) whose own triples ``changes`` alters, and how.
 
     ``owners`` maps the blank nodes of the change to the IRIs that hold them (found by the
@@ -157,11 +160,13 @@ def classify(store: Store, changes: Changeset, base_url: str,
         exists = document in added_subjects or any(q not in gone for q in before)
         if existed and not exists:
             former = [q for q in before if q in gone]
-            types = sorted({q[2] for q in former if q[1] == RDF.type and isinstance(q[2], URIRef)},
-                           key=str)[:FORMER_CAP]
-            labels = sorted({q[2] for q in former if q[1] in LABEL_PROPERTIES
-                             and isinstance(q[2], Literal)},
-                            key=lambda label: (label.language or "", str(label)))
+            types = sorted(
+                {q[2] for q in former if q[1] == RDF.type and isinstance(q[2], URIRef)}, key=str
+            )[:FORMER_CAP]
+            labels = sorted(
+                {q[2] for q in former if q[1] in LABEL_PROPERTIES and isinstance(q[2], Literal)},
+                key=lambda label: (label.language or "", str(label)),
+            )
             touched.append(Touched(document, "delete", types, labels[:FORMER_CAP]))
         elif exists and not existed:
             touched.append(Touched(document, "create"))
@@ -187,9 +192,11 @@ def _nquads(quads: list[Quad]) -> str:
 
 def record_labels(record: Record) -> dict[str, str]:
     """The change's label by language (``rdfs:label``)."""
-    shown = record.ended.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-    return {"fr": f"{record.operation} par {record.agent}, le {shown}",
-            "en": f"{record.operation} by {record.agent}, {shown}"}
+    shown = record.ended.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return {
+        "fr": f"{record.operation} par {record.agent}, le {shown}",
+        "en": f"{record.operation} by {record.agent}, {shown}",
+    }
 
 
 def record_quads(record: Record, changes: Changeset, base_url: str) -> list[Quad]:
@@ -203,8 +210,10 @@ def record_quads(record: Record, changes: Changeset, base_url: str) -> list[Quad
         (agent, FOAF.name, Literal(record.agent)),
         (change, RDF.type, PROV.Activity),
         (change, RDF.type, AS.Activity),
-        *[(change, RDFS.label, Literal(text, lang=lang))
-          for lang, text in record_labels(record).items()],
+        *[
+            (change, RDFS.label, Literal(text, lang=lang))
+            for lang, text in record_labels(record).items()
+        ],
         (change, PROV.startedAtTime, _datetime(record.started)),
         (change, PROV.endedAtTime, ended),
         (change, PROV.wasAssociatedWith, agent),
@@ -214,8 +223,10 @@ def record_quads(record: Record, changes: Changeset, base_url: str) -> list[Quad
     for name in record.graphs:
         if name is not None:
             triples.append((change, AS.target, name))
-    for side, quads, link in (("added", changes.add, PROV.generated),
-                              ("removed", changes.remove, PROV.invalidated)):
+    for side, quads, link in (
+        ("added", changes.add, PROV.generated),
+        ("removed", changes.remove, PROV.invalidated),
+    ):
         node = URIRef(f"{change}#{side}")
         triples += [
             (change, link, node),
@@ -226,10 +237,18 @@ def record_quads(record: Record, changes: Changeset, base_url: str) -> list[Quad
         ]
         if len(quads) > QUAD_CAP:
             triples += [
-                (node, RDFS.comment, Literal(
-                    f"Tronqué : les {QUAD_CAP} premiers des {len(quads)} quads.", lang="fr")),
-                (node, RDFS.comment, Literal(
-                    f"Truncated: the first {QUAD_CAP} of {len(quads)} quads.", lang="en")),
+                (
+                    node,
+                    RDFS.comment,
+                    Literal(
+                        f"Tronqué : les {QUAD_CAP} premiers des {len(quads)} quads.", lang="fr"
+                    ),
+                ),
+                (
+                    node,
+                    RDFS.comment,
+                    Literal(f"Truncated: the first {QUAD_CAP} of {len(quads)} quads.", lang="en"),
+                ),
             ]
     for number, touched in enumerate(record.touched, start=1):
         item = URIRef(f"{change}#r{number}")
@@ -258,7 +277,9 @@ def record_quads(record: Record, changes: Changeset, base_url: str) -> list[Quad
 # Reading: the changes that touched a resource, tombstones, the feed of changes
 # ---------------------------------------------------------------------------------------------
 
-_PREFIXES = "\n".join(f"PREFIX {p}: <{PREFIXES[p]}>" for p in ("prov", "rdfs", "xsd", "dct", "foaf"))
+_PREFIXES = "\n".join(
+    f"PREFIX {p}: <{PREFIXES[p]}>" for p in ("prov", "rdfs", "xsd", "dct", "foaf")
+)
 _PREFIXES += f"\nPREFIX as: <{AS}>\nPREFIX void: <{VOID}>\n"
 
 
@@ -285,7 +306,7 @@ class Entry:
 def _to_datetime(value: Node) -> datetime:
     python = value.toPython() if isinstance(value, Literal) else None
     if isinstance(python, datetime):
-        return python if python.tzinfo else python.replace(tzinfo=timezone.utc)
+        return python if python.tzinfo else python.replace(tzinfo=UTC)
     return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
 
 
@@ -298,51 +319,7 @@ def parse_key(key: str | None) -> tuple[datetime, str] | None:
         parsed = datetime.fromisoformat(moment.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc), item
-
-
-def changelog(store: Store):
-    """The change log kept beside ``store`` (:class:`service.changelog.ChangeLog`), which
-    whoever opens the store for writing and serving attaches to it
-    (:func:`service.changelog.open_changelog`)."""
-    found = store.changelog
-    if found is None:
-        raise StoreError("Le journal des changements de ce magasin n'est pas ouvert.",
-                         "The change log of this store is not open.")
-    return found
-
-
-def changes_for(store: Store, resource: URIRef, base_url: str, limit: int = 20,
-                after: str | None = None) -> tuple[list[Entry], str | None]:
-    """The changes that touched ``resource`` (a document), newest first, one page of
-    ``limit``, and the key of the next page (None on the last). A key that is not one gives
-    an empty page. One indexed range of the change log."""
-    return changelog(store).for_resource(resource, limit, after)
-
-
-def feed(store: Store, base_url: str, limit: int = 50,
-         after: str | None = None) -> tuple[list[Entry], str | None]:
-    """Every resource created, updated or deleted, newest first, one page of ``limit`` (older
-    than the key ``after``) and the key of the next page: what the catalog's change feed
-    (Activity Streams 2.0 ``OrderedCollection``) pages over."""
-    return changelog(store).older(after, limit)
-
-
-def feed_newer(store: Store, base_url: str, limit: int, before: str) -> tuple[list[Entry], bool]:
-    """The ``limit`` entries just newer than the key ``before`` (the page before a page of
-    :func:`feed`), newest first, and whether there are newer ones still."""
-    return changelog(store).newer(before, limit)
-
-
-def feed_size(store: Store, base_url: str) -> int:
-    """How many entries the feed of changes holds (a count the log keeps)."""
-    return changelog(store).count()
-
-
-def recently_changed(store: Store, folder: str, limit: int) -> list[tuple[URIRef, datetime]]:
-    """The resources whose IRI is ``folder`` followed by a name without ``/`` (``{base}id/event/``:
-    the events), most recently changed first, deleted ones left out: at most ``limit``."""
-    return changelog(store).recent(folder, limit)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC), item
 
 
 def last_changes(store: Store, base_url: str) -> dict[URIRef, datetime]:
@@ -356,19 +333,11 @@ def last_changes(store: Store, base_url: str) -> dict[URIRef, datetime]:
           GRAPH {graph.n3()} {{ ?item as:object ?resource ; as:published ?ended }}
         }} GROUP BY ?resource"""
     )
-    return {row["resource"]: _to_datetime(row["last"]) for row in rows
-            if isinstance(row.get("resource"), URIRef) and "last" in row}
-
-
-def last_modified(store: Store, resources: Iterable[URIRef],
-                  base_url: str) -> dict[URIRef, datetime]:
-    """When each resource was last changed through a write (absent: never since it was loaded)."""
-    return changelog(store).latest({document_of(r) for r in resources})
-
-
-def latest_change(store: Store, base_url: str) -> datetime | None:
-    """When the last recorded write ended (None: no write recorded)."""
-    return changelog(store).latest_change()
+    return {
+        row["resource"]: _to_datetime(row["last"])
+        for row in rows
+        if isinstance(row.get("resource"), URIRef) and "last" in row
+    }
 
 
 @dataclass(frozen=True)
@@ -415,13 +384,15 @@ def alive(store: Store, resource: URIRef, base_url: str) -> bool:
     return any(quad[3] != history for quad in store.quads(subject=resource))
 
 
-def tombstone(store: Store, resource: URIRef, base_url: str) -> Tombstone | None:
+def tombstone(
+    store: Store, changelog: ChangeLog, resource: URIRef, base_url: str
+) -> Tombstone | None:
     """The tombstone of ``resource`` when it was deleted by a write and is still gone: its
     last deletion, from the change log, and what the history says it was."""
     resource = document_of(resource)
     if alive(store, resource, base_url):
         return None
-    deletion = changelog(store).last_deletion(resource)
+    deletion = changelog.last_deletion(resource)
     if deletion is None:
         return None
     graph = history_graph(base_url)
@@ -438,24 +409,44 @@ def tombstone(store: Store, resource: URIRef, base_url: str) -> Tombstone | None
     if not rows:
         return None
     types = sorted({row["type"] for row in rows if "type" in row}, key=str)
-    labels = sorted({row["label"] for row in rows if "label" in row},
-                    key=lambda label: (label.language or "", str(label)))
-    return Tombstone(resource, deletion.change, rows[0]["gone"], deletion.ended, deletion.agent,
-                     types, labels)
+    labels = sorted(
+        {row["label"] for row in rows if "label" in row},
+        key=lambda label: (label.language or "", str(label)),
+    )
+    return Tombstone(
+        resource, deletion.change, rows[0]["gone"], deletion.ended, deletion.agent, types, labels
+    )
 
 
 def quads_of_record(text: str) -> list[Quad]:
     """The quads an ``rdf:value`` of a record holds (N-Quads), as rdflib terms."""
     from ..store.terms import quad_to_rdflib
 
-    return [quad_to_rdflib(q) for q in ox.parse(text.encode("utf-8"), ox.RdfFormat.N_QUADS,
-                                                rename_blank_nodes=False)]
+    return [
+        quad_to_rdflib(q)
+        for q in ox.parse(text.encode("utf-8"), ox.RdfFormat.N_QUADS, rename_blank_nodes=False)
+    ]
 
 
 __all__ = [
-    "ACTIONS", "ACTION_LABELS", "Entry", "HISTORY_LINKS", "QUAD_CAP", "Record", "Tombstone", "Touched",
-    "agent_iri", "alive", "change_iri", "changelog", "changes_for", "classify",
-    "feed", "feed_newer", "feed_size", "history_graph", "last_changes", "last_modified",
-    "latest_change", "now", "parse_key", "quads_of_record", "recently_changed", "record_labels",
-    "record_quads", "tombstone",
+    "ACTIONS",
+    "ACTION_LABELS",
+    "Entry",
+    "HISTORY_LINKS",
+    "QUAD_CAP",
+    "Record",
+    "Tombstone",
+    "Touched",
+    "agent_iri",
+    "alive",
+    "change_iri",
+    "classify",
+    "history_graph",
+    "last_changes",
+    "now",
+    "parse_key",
+    "quads_of_record",
+    "record_labels",
+    "record_quads",
+    "tombstone",
 ]

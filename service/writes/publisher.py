@@ -45,10 +45,10 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict, deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
 
 from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.namespace import RDF, RDFS, SH
@@ -56,7 +56,6 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import BNode, Node
 
-from . import history
 from ..config import DEFAULT_BASE, PROJECT_ROOT, Config
 from ..errors import Forbidden, MediationError, ValidationFailed
 from ..formats import BY_FILE_EXTENSION, NTRIPLES
@@ -65,6 +64,8 @@ from ..rdfio import parse_files
 from ..seed import graph_for, project_files, rdf_files, read_moved
 from ..store import Changeset, GraphName, Quad, Store
 from ..validation import ONTOLOGY_DIR, Report, Validator, project_validator
+from . import history
+from .changelog import ChangeLog
 
 log = logging.getLogger(__name__)
 
@@ -115,18 +116,26 @@ def protected_graphs(base_url: str, root: Path = PROJECT_ROOT) -> dict[URIRef, s
 
 
 _PROTECTED_REASONS = {
-    "vocabulary": ("le vocabulaire et les référentiels viennent du dépôt (ontology/) ; "
-                   "modifiez-les là, ils sont chargés dans un magasin vide",
-                   "the vocabulary and the concept schemes come from the repository "
-                   "(ontology/); change them there, they are loaded into an empty store"),
-    "shapes": ("les formes SHACL viennent du dépôt (shapes/), d'où la validation les lit ; "
-               "une copie modifiée dans le magasin dirait une chose et en vérifierait une autre",
-               "the SHACL shapes come from the repository (shapes/), where validation reads "
-               "them; a copy edited in the store would say one thing and check another"),
-    "history": ("l'historique est écrit par le service seul, à chaque écriture",
-                "the history is written by the service alone, with every write"),
-    "reserved": ("ce nom est réservé au magasin (graphe par défaut, compteur d'écritures)",
-                 "this name is reserved for the store (default graph, write counter)"),
+    "vocabulary": (
+        "le vocabulaire et les référentiels viennent du dépôt (ontology/) ; "
+        "modifiez-les là, ils sont chargés dans un magasin vide",
+        "the vocabulary and the concept schemes come from the repository "
+        "(ontology/); change them there, they are loaded into an empty store",
+    ),
+    "shapes": (
+        "les formes SHACL viennent du dépôt (shapes/), d'où la validation les lit ; "
+        "une copie modifiée dans le magasin dirait une chose et en vérifierait une autre",
+        "the SHACL shapes come from the repository (shapes/), where validation reads "
+        "them; a copy edited in the store would say one thing and check another",
+    ),
+    "history": (
+        "l'historique est écrit par le service seul, à chaque écriture",
+        "the history is written by the service alone, with every write",
+    ),
+    "reserved": (
+        "ce nom est réservé au magasin (graphe par défaut, compteur d'écritures)",
+        "this name is reserved for the store (default graph, write counter)",
+    ),
 }
 
 
@@ -194,7 +203,9 @@ def reach_of(shapes: Graph, ontology: Graph) -> Reach:
                     any_inverse = True
     targeted = {c for c in shapes.objects(None, SH.targetClass) if isinstance(c, URIRef)}
     # Implicit class targets: a shape that is also a class (SHACL §2.1.3.3).
-    targeted |= {s for s in shapes.subjects(RDF.type, RDFS.Class) if (s, RDF.type, SH.NodeShape) in shapes}
+    targeted |= {
+        s for s in shapes.subjects(RDF.type, RDFS.Class) if (s, RDF.type, SH.NodeShape) in shapes
+    }
     classes = set(targeted)
     queue = deque(targeted)
     while queue:
@@ -282,10 +293,16 @@ class Neighbourhood:
         patterns = [None] if predicates is None else sorted(predicates, key=str)
         for predicate in patterns:
             self.reads += 1
-            quads += [q for q in self.store.quads(predicate=predicate, obj=node)
-                      if q[3] != self.history and q not in self.removed]
-        quads += [q for q in self.added_by_object.get(node, [])
-                  if predicates is None or q[1] in predicates]
+            quads += [
+                q
+                for q in self.store.quads(predicate=predicate, obj=node)
+                if q[3] != self.history and q not in self.removed
+            ]
+        quads += [
+            q
+            for q in self.added_by_object.get(node, [])
+            if predicates is None or q[1] in predicates
+        ]
         return {q[:3] for q in quads}
 
     def holders(self, blank: BNode) -> set[URIRef]:
@@ -397,8 +414,9 @@ def extract_neighbourhood(store: Store, changes: Changeset, base_url: str, reach
     return Extract(data, focus, focus_resources, owners, around.reads)
 
 
-def check_write(store: Store, changes: Changeset, base_url: str,
-          rules: Rules | None = None) -> tuple[Report, Extract]:
+def check_write(
+    store: Store, changes: Changeset, base_url: str, rules: Rules | None = None
+) -> tuple[Report, Extract]:
     """Validate ``changes`` against the store's state (see the module docstring)."""
     rules = rules or write_rules(project_validator())
     piece = extract_neighbourhood(store, changes, base_url, rules.reach)
@@ -455,10 +473,20 @@ class Outcome:
 class Publisher:
     """The write domain of one store: see the module docstring."""
 
-    def __init__(self, store: Store, config: Config, index=None, rules: Rules | None = None):
+    def __init__(
+        self,
+        store: Store,
+        config: Config,
+        index=None,
+        changelog: ChangeLog | None = None,
+        rules: Rules | None = None,
+    ):
         self.store = store
         self.config = config
         self.index = index
+        #: The change log beside the store, appended after each write (None: the first load
+        #: and tools that keep no log).
+        self.changelog = changelog
         self._rules = rules
         self.protected = protected_graphs(config.base_url)
 
@@ -466,26 +494,52 @@ class Publisher:
     def rules(self) -> Rules:
         return self._rules or write_rules(project_validator())
 
-    def write(self, compute: Callable[[Store], Changeset], *, agent: str, operation: str,
-              allow_protected: bool = False, record: bool | None = None,
-              validate: bool = True) -> Outcome:
+    def write(
+        self,
+        compute: Callable[[Store], Changeset],
+        *,
+        agent: str,
+        operation: str,
+        allow_protected: bool = False,
+        record: bool | None = None,
+        validate: bool = True,
+    ) -> Outcome:
         """Compute a change with ``compute(store)``, check it, record it and apply it, all
         under the store's write lock. Raises Forbidden, BadRequest, ValidationFailed.
 
         ``allow_protected``, ``record=False`` and ``validate=False`` are for the operator's
         command line only: loading the project's own graphs, restoring an export."""
         try:
-            return self._write(compute, agent=agent, operation=operation,
-                               allow_protected=allow_protected, record=record, validate=validate)
+            return self._write(
+                compute,
+                agent=agent,
+                operation=operation,
+                allow_protected=allow_protected,
+                record=record,
+                validate=validate,
+            )
         except MediationError as error:
             if error.status < 500:  # the store's own failures are logged where they are answered
                 reason = " ".join(error.message_en.split())
-                log.info("write by %s (%s) refused, %s: %s", agent, operation, error.code,
-                         reason if len(reason) <= 300 else reason[:299] + "…")
+                log.info(
+                    "write by %s (%s) refused, %s: %s",
+                    agent,
+                    operation,
+                    error.code,
+                    reason if len(reason) <= 300 else reason[:299] + "…",
+                )
             raise
 
-    def _write(self, compute: Callable[[Store], Changeset], *, agent: str, operation: str,
-               allow_protected: bool, record: bool | None, validate: bool) -> Outcome:
+    def _write(
+        self,
+        compute: Callable[[Store], Changeset],
+        *,
+        agent: str,
+        operation: str,
+        allow_protected: bool,
+        record: bool | None,
+        validate: bool,
+    ) -> Outcome:
         base = self.config.base_url
         record = self.config.record_history if record is None else record
         with self.store.write_lock():
@@ -510,25 +564,40 @@ class Publisher:
             if record:
                 change = history.change_iri(base)
                 entry = history.Record(
-                    change, agent, operation, started, history.now(),
+                    change,
+                    agent,
+                    operation,
+                    started,
+                    history.now(),
                     sorted(changes.graphs(), key=lambda g: str(g or "")),
-                    len(changes.add), len(changes.remove), touched,
+                    len(changes.add),
+                    len(changes.remove),
+                    touched,
                     # Writers never interleave: this write makes the next generation.
                     generation=self.store.generation + 1,
                 )
-                applied = Changeset(changes.remove, changes.add + history.record_quads(entry, changes, base))
+                applied = Changeset(
+                    changes.remove, changes.add + history.record_quads(entry, changes, base)
+                )
             generation = self.store.apply(applied)
             self._log(changes, entry, generation)
         # Outside the lock: the index takes it itself, and a remote store's lock may not nest.
         self._reindex(changes)
-        log.info("write by %s (%s): +%d -%d quads, generation %d", agent, operation,
-                 len(changes.add), len(changes.remove), generation)
-        return Outcome(generation, len(changes.add), len(changes.remove), change, report,
-                       created, touched)
+        log.info(
+            "write by %s (%s): +%d -%d quads, generation %d",
+            agent,
+            operation,
+            len(changes.add),
+            len(changes.remove),
+            generation,
+        )
+        return Outcome(
+            generation, len(changes.add), len(changes.remove), change, report, created, touched
+        )
 
     def _log(self, changes: Changeset, entry: history.Record | None, generation: int) -> None:
         """Keep the change log in step with the write just applied (under the write lock)."""
-        changelog = self.store.changelog
+        changelog = self.changelog
         if changelog is None:
             return
         try:
@@ -540,8 +609,10 @@ class Publisher:
             else:
                 changelog.advance(self.store, generation)
         except Exception:  # noqa: BLE001 — the write is applied; the log catches up later
-            log.exception("change log not appended after a write: it catches up from the history "
-                          "graph before the next write, or at the next start")
+            log.exception(
+                "change log not appended after a write: it catches up from the history "
+                "graph before the next write, or at the next start"
+            )
 
     def _reindex(self, changes: Changeset) -> None:
         if self.index is None:
@@ -593,8 +664,9 @@ def read_source(path: Path, base_url: str, graph: URIRef | None = None) -> Sourc
     is_dataset = fmt is not None and fmt.key in QUAD_FORMATS
     target = graph if (graph is not None or is_dataset) else graph_for(plain, base_url)
     if compressed:
-        dataset = parse_dataset(_gunzip(path), fmt=fmt, name=str(path), base=base_url,
-                                base_url=base_url, graph=target)
+        dataset = parse_dataset(
+            _gunzip(path), fmt=fmt, name=str(path), base=base_url, base_url=base_url, graph=target
+        )
     else:
         dataset = parse_dataset_file(path, base=base_url, base_url=base_url, graph=target)
     quads: list[Quad] = []
@@ -621,8 +693,10 @@ def _gunzip(path: Path) -> bytes:
         from ..errors import RdfSyntaxError
 
         raise RdfSyntaxError(
-            f"{path} : archive gzip illisible ({error}).", f"{path}: unreadable gzip file ({error}).",
-            source=str(path), reason="gzip",
+            f"{path} : archive gzip illisible ({error}).",
+            f"{path}: unreadable gzip file ({error}).",
+            source=str(path),
+            reason="gzip",
         ) from None
 
 
@@ -632,8 +706,11 @@ def source_files(paths: list[Path]) -> list[Path]:
     found = rdf_files(paths)
     for path in paths:
         if path.is_dir():
-            found += [p for p in sorted(path.rglob("*.gz"))
-                      if p.is_file() and p.with_suffix("").suffix.lower() in BY_FILE_EXTENSION]
+            found += [
+                p
+                for p in sorted(path.rglob("*.gz"))
+                if p.is_file() and p.with_suffix("").suffix.lower() in BY_FILE_EXTENSION
+            ]
     return sorted(set(found), key=lambda p: (str(p.parent), p.name)) if len(paths) > 1 else found
 
 
@@ -672,7 +749,23 @@ def load_changes(source: Source, replace: bool) -> Callable[[Store], Changeset]:
 
 
 __all__ = [
-    "Extract", "Neighbourhood", "Outcome", "Publisher", "Source", "group_for_replace",
-    "load_changes", "read_source", "source_files", "Reach", "Rules", "check_write", "check_graphs",
-    "ensure_seeded", "extract_neighbourhood", "protected_graphs", "reach_of", "refusal", "write_rules",
+    "Extract",
+    "Neighbourhood",
+    "Outcome",
+    "Publisher",
+    "Source",
+    "group_for_replace",
+    "load_changes",
+    "read_source",
+    "source_files",
+    "Reach",
+    "Rules",
+    "check_write",
+    "check_graphs",
+    "ensure_seeded",
+    "extract_neighbourhood",
+    "protected_graphs",
+    "reach_of",
+    "refusal",
+    "write_rules",
 ]
