@@ -43,7 +43,7 @@ from service.store.embedded import EmbeddedStore
 from service.store.terms import quad_to_oxigraph
 from service.writes import history
 from service.writes.changelog import open_changelog
-from service.writes.publisher import ensure_seeded
+from service.writes.loading import ensure_seeded
 
 B = DEFAULT_BASE
 HOT = URIRef(B + "id/event/2019-12-04-journee-regionale-lievin")

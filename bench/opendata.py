@@ -41,7 +41,7 @@ from service.config import DEFAULT_BASE, load_config
 from service.formats import NQUADS
 from service.opendata.builds import Builder, builds_directory
 from service.store.embedded import EmbeddedStore
-from service.writes.publisher import ensure_seeded
+from service.writes.loading import ensure_seeded
 
 BASE = DEFAULT_BASE
 SDO = "https://schema.org/"

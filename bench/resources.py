@@ -43,7 +43,7 @@ from service.pages.describe import (
 from service.search.index import Index, changed_iris
 from service.store import Changeset
 from service.store.embedded import EmbeddedStore
-from service.writes.publisher import ensure_seeded
+from service.writes.loading import ensure_seeded
 
 SCHEMA = "https://schema.org/"
 THEME = DEFAULT_BASE + "id/theme/illectronisme"

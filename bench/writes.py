@@ -40,7 +40,9 @@ from service.config import DEFAULT_BASE, load_config
 from service.formats import NQUADS
 from service.store.embedded import EmbeddedStore
 from service.validation.shacl import project_validator
-from service.writes.publisher import Publisher, ensure_seeded, extract_neighbourhood, write_rules
+from service.writes.loading import ensure_seeded
+from service.writes.neighbourhood import extract_neighbourhood, write_rules
+from service.writes.publisher import Publisher
 
 B = DEFAULT_BASE
 EVENT_TRIPLES = 12

@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -20,6 +21,10 @@ from .config import DEFAULT_BASE, SETTINGS, Config, load_config
 from .errors import MediationError, NotReady
 from .files import atomic_file, write_atomically
 from .formats import DATASET_FORMATS, GRAPH_FORMATS
+
+if TYPE_CHECKING:
+    from .store import Store
+    from .writes import ChangeLog
 
 
 def settings_options(names: list[str] | None = None) -> Callable[[Callable], Callable]:
@@ -48,9 +53,53 @@ def config_from(options: dict[str, Any]) -> Config:
         raise click.UsageError(error.bilingual()) from None
 
 
-def fail(error: MediationError, code: int = 1) -> None:
+def fail(error: MediationError, code: int = 1) -> NoReturn:
     click.echo(error.bilingual(), err=True)
     sys.exit(code)
+
+
+def quiet_rdflib() -> None:
+    """rdflib logs a traceback for every ill-typed literal it reads ("bientôt"^^xsd:date);
+    the validation report already names it, and a person never sees a traceback."""
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+
+
+def existing(paths: tuple[Path, ...] | list[Path]) -> None:
+    for path in paths:
+        if not path.exists():
+            raise click.UsageError(f"Chemin introuvable : {path}\nNo such path: {path}")
+
+
+def some_files(files: list[Path], given: tuple[Path, ...] | list[Path], default: str = "") -> None:
+    if not files:
+        where = ", ".join(str(p) for p in given) or default
+        raise click.UsageError(f"Aucun fichier RDF dans {where}\nNo RDF file in {where}")
+
+
+@contextmanager
+def opened_store(config: Config, must_exist: bool) -> Iterator[Store]:
+    """The configured store for a command, closed when the command ends; a store that cannot
+    be opened ends the command with its error."""
+    try:
+        store = _open_store(config, must_exist)
+    except MediationError as error:
+        fail(error)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def lang_option(help: str) -> Callable[[Callable], Callable]:
+    return click.option(
+        "--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help=help
+    )
+
+
+def output_option(help: str) -> Callable[[Callable], Callable]:
+    return click.option(
+        "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help=help
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,9 +119,7 @@ def serve_command(**options: Any) -> None:
     from .writes import ensure_seeded
 
     config = config_from(options)
-    # rdflib logs a traceback for every ill-typed literal it reads ("demain"^^xsd:date), in a
-    # write or in stored data; a refused write is logged as one line (service.publishing).
-    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+    quiet_rdflib()  # a refused write is logged as one line (service.writes.publisher)
     try:
         store = open_store(config)
         loaded = ensure_seeded(store, config)
@@ -165,13 +212,7 @@ def settings_command() -> None:
     "put the triples in the graph {base}graph/territories. For --all, nt and nquads are "
     "written in seconds, turtle and trig in minutes.",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="File to write (replaced whole, only on success). Default: standard output.",
-)
+@output_option("File to write (replaced whole, only on success). Default: standard output.")
 @click.option(
     "--date",
     "created",
@@ -245,13 +286,7 @@ def territories_command(
 
 @main.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--lang",
-    type=click.Choice(["fr", "en"]),
-    default="fr",
-    show_default=True,
-    help="Language of the report.",
-)
+@lang_option("Language of the report.")
 @click.option(
     "--format",
     "output_format",
@@ -283,18 +318,12 @@ def validate_command(
     from .seed import rdf_files
     from .validation import ONTOLOGY_DIR, core_shape_files, project_validator
 
-    # rdflib logs a traceback for an ill-typed literal ("bientôt"^^xsd:date); the report
-    # names it (sh:datatype), and a person never sees a traceback.
-    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
-    for path in (*paths, *extra_shapes):
-        if not path.exists():
-            raise click.UsageError(f"Chemin introuvable : {path}\nNo such path: {path}")
+    quiet_rdflib()
+    existing((*paths, *extra_shapes))
     data_files = rdf_files(list(paths) or [PROJECT_ROOT / "data"])
     shape_files = core_shape_files() + rdf_files(list(extra_shapes))
     for files, given in ((data_files, paths), (shape_files, extra_shapes)):
-        if not files:
-            where = ", ".join(str(p) for p in given) or "data/"
-            raise click.UsageError(f"Aucun fichier RDF dans {where}\nNo RDF file in {where}")
+        some_files(files, given, "data/")
 
     def shown(path: Path) -> str:
         """A file as the person knows it: as given, or relative to the project."""
@@ -318,20 +347,10 @@ def validate_command(
 
 @main.command("ingest")
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option(
-    "--lang",
-    type=click.Choice(["fr", "en"]),
-    default="fr",
-    show_default=True,
-    help="Language of the report.",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="File to write the draft to (whole, only when it conforms). Default: standard "
-    "output, and the report goes to standard error.",
+@lang_option("Language of the report.")
+@output_option(
+    "File to write the draft to (whole, only when it conforms). Default: standard "
+    "output, and the report goes to standard error."
 )
 @click.option(
     "--format",
@@ -393,7 +412,7 @@ def ingest_command(
     stores = []
     try:
         if use_store:
-            stores.append(_reference_store(config))
+            stores.append(_open_store(config, must_exist=True))
         reference = ingesting.Reference([ingesting.project_reference(config.base_url)], stores)
         result = ingesting.ingest(
             source,
@@ -477,13 +496,7 @@ def _open_store(config: Config, must_exist: bool):
     default=None,
     help="Name the history records the load under (default: your login name).",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["fr", "en"]),
-    default="fr",
-    show_default=True,
-    help="Language of the validation reports.",
-)
+@lang_option("Language of the validation reports.")
 @settings_options(STORE_SETTINGS + ["record_history", "index_path", "changes_path"])
 def load_command(
     paths: tuple[Path, ...],
@@ -509,27 +522,12 @@ def load_command(
 
     from rdflib import URIRef
 
-    # rdflib logs a traceback for every ill-typed literal ("bientôt"^^xsd:date); the
-    # validation report already names it.
-    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+    from .writes import open_changelog, source_files
 
-    from .search import Index, index_path
-    from .writes import (
-        Publisher,
-        group_for_replace,
-        load_changes,
-        open_changelog,
-        read_source,
-        source_files,
-    )
-
-    for path in paths:
-        if not path.exists():
-            raise click.UsageError(f"Chemin introuvable : {path}\nNo such path: {path}")
+    quiet_rdflib()
+    existing(paths)
     files = source_files(list(paths))
-    if not files:
-        where = ", ".join(str(p) for p in paths)
-        raise click.UsageError(f"Aucun fichier RDF dans {where}\nNo RDF file in {where}")
+    some_files(files, paths)
     config = config_from(options)
     target = None
     if graph_iri is not None:
@@ -542,75 +540,86 @@ def load_command(
             )
         target = URIRef(graph_iri)
     writer = agent or getpass.getuser() or "operator"
-    try:
-        store = _open_store(config, must_exist=False)
-    except MediationError as error:
-        fail(error)
-        return
-    try:
-        # Kept in step with the loads (a server opening the store later would catch up too).
-        changelog = open_changelog(store, config)
-    except MediationError as error:
-        store.close()
-        fail(error)
-        return
+    with opened_store(config, must_exist=False) as store:
+        try:
+            # Kept in step with the loads (a server opening the store later would catch up).
+            changelog = open_changelog(store, config)
+        except MediationError as error:
+            fail(error)
+        try:
+            failures = _load(store, changelog, config, files, target, replace, writer, lang)
+        finally:
+            changelog.close()
+    sys.exit(1 if failures else 0)
+
+
+def _load(
+    store: Store,
+    changelog: ChangeLog,
+    config: Config,
+    files: list[Path],
+    target: Any,
+    replace: bool,
+    writer: str,
+    lang: str,
+) -> int:
+    """Land each file (or group of files, with ``replace``) by one write; the failures."""
+    from .search import Index, index_path
+    from .writes import Publisher, group_for_replace, load_changes, read_source
+
     failures = 0
-    try:
-        index = None
-        located = index_path(config)
-        if located.exists():
-            candidate = Index(located, config.base_url, config.languages)
-            index = candidate if candidate.is_current(store) else None
-        publisher = Publisher(store, config, index, changelog)
-        sources = []
-        for path in files:
+    index = None
+    located = index_path(config)
+    if located.exists():
+        candidate = Index(located, config.base_url, config.languages)
+        index = candidate if candidate.is_current(store) else None
+    publisher = Publisher(store, config, index, changelog)
+    sources = []
+    for path in files:
+        try:
+            sources.append(read_source(path, config.base_url, target))
+        except MediationError as error:
+            failures += 1
+            click.echo(error.message(lang), err=True)
+    if replace:
+        sources = group_for_replace(sources)
+    with click.progressbar(
+        sources,
+        label="Chargement / loading",
+        file=sys.stderr,
+        item_show_func=lambda s: s.name if s else "",
+    ) as bar:
+        for source in bar:
             try:
-                sources.append(read_source(path, config.base_url, target))
+                outcome = publisher.write(
+                    load_changes(source, replace),
+                    agent=writer,
+                    operation=f"mediation load {' '.join(p.name for p in source.paths)}",
+                    allow_protected=True,
+                    record=False if source.carries_history else None,
+                    validate=not source.carries_history,
+                )
             except MediationError as error:
                 failures += 1
+                click.echo(f"\n{source.name}", err=True)
                 click.echo(error.message(lang), err=True)
-        if replace:
-            sources = group_for_replace(sources)
-        with click.progressbar(
-            sources,
-            label="Chargement / loading",
-            file=sys.stderr,
-            item_show_func=lambda s: s.name if s else "",
-        ) as bar:
-            for source in bar:
-                try:
-                    outcome = publisher.write(
-                        load_changes(source, replace),
-                        agent=writer,
-                        operation=f"mediation load {' '.join(p.name for p in source.paths)}",
-                        allow_protected=True,
-                        record=False if source.carries_history else None,
-                        validate=not source.carries_history,
-                    )
-                except MediationError as error:
-                    failures += 1
-                    click.echo(f"\n{source.name}", err=True)
-                    click.echo(error.message(lang), err=True)
-                    continue
-                if source.carries_history:
-                    click.echo(
-                        f"\n{source.name} : restauration d'un export, tel quel / "
-                        "restoring an export as it is",
-                        err=True,
-                    )
+                continue
+            if source.carries_history:
                 click.echo(
-                    f"\n{source.name} : +{outcome.added} −{outcome.removed} quads"
-                    + (
-                        f", {outcome.report.counts()['warning']} avertissement(s) / warning(s)"
-                        if outcome.report and outcome.report.counts()["warning"]
-                        else ""
-                    ),
+                    f"\n{source.name} : restauration d'un export, tel quel / "
+                    "restoring an export as it is",
                     err=True,
                 )
-    finally:
-        changelog.close()
-        store.close()
-    sys.exit(1 if failures else 0)
+            click.echo(
+                f"\n{source.name} : +{outcome.added} −{outcome.removed} quads"
+                + (
+                    f", {outcome.report.counts()['warning']} avertissement(s) / warning(s)"
+                    if outcome.report and outcome.report.counts()["warning"]
+                    else ""
+                ),
+                err=True,
+            )
+    return failures
 
 
 @main.command("export")
@@ -621,13 +630,7 @@ def load_command(
     default=None,
     help="Dataset format (default: from the --output extension, else nquads).",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="File to write (replaced whole, only on success). Default: standard output.",
-)
+@output_option("File to write (replaced whole, only on success). Default: standard output.")
 @click.option(
     "--gzip",
     "compress",
@@ -640,10 +643,6 @@ def export_command(
 ) -> None:
     """Exporter le magasin — write the whole store (every graph, the history included) as
     N-Quads or TriG. `mediation load` of the file restores it exactly."""
-    import gzip
-    import shutil
-    import tempfile
-
     from .formats import BY_FILE_EXTENSION, BY_KEY, NQUADS
 
     compress = compress or (output is not None and output.suffix == ".gz")
@@ -653,11 +652,15 @@ def export_command(
         format_key = found.key if found is not None and found.key in ("nquads", "trig") else None
     fmt = BY_KEY[format_key] if format_key else NQUADS
     config = config_from(options)
-    try:
-        store = _open_store(config, must_exist=True)
-    except MediationError as error:
-        fail(error)
-        return
+    with opened_store(config, must_exist=True) as store:
+        _export(store, output, compress, fmt)
+
+
+def _export(store: Store, output: Path | None, compress: bool, fmt: Any) -> None:
+    import gzip
+    import shutil
+    import tempfile
+
     # Streamed to disk, never held in memory (a store of millions of quads): into a file
     # beside the output, renamed once whole; for standard output, into a temporary file
     # copied out once the dump succeeded, so that a failed export writes nothing.
@@ -676,8 +679,6 @@ def export_command(
         fail(error)
     except OSError as error:
         fail(MediationError(f"Écriture impossible : {error}", f"Cannot write: {error}"))
-    finally:
-        store.close()
 
 
 @main.command("reindex")
@@ -692,41 +693,18 @@ def reindex_command(**options: Any) -> None:
     from .search import Index, index_path
 
     config = config_from(options)
-    try:
-        store = _open_store(config, must_exist=True)
-    except MediationError as error:
-        fail(error)
-        return
-    try:
-        started = time.monotonic()
-        index = Index(index_path(config), config.base_url, config.languages)
-        count = index.build(store)
-    except MediationError as error:
-        fail(error)
-        return
-    finally:
-        store.close()
+    with opened_store(config, must_exist=True) as store:
+        try:
+            started = time.monotonic()
+            index = Index(index_path(config), config.base_url, config.languages)
+            count = index.build(store)
+        except MediationError as error:
+            fail(error)
     seconds = time.monotonic() - started
     click.echo(
         f"{count} ressources indexées en {seconds:.0f} s dans {index.path}.\n"
         f"{count} resources indexed in {seconds:.0f} s in {index.path}."
     )
-
-
-def _reference_store(config: Config):
-    """The configured store, opened for reading only (no query workers)."""
-    if config.remote_query_url:
-        from .store import open_store
-
-        return open_store(config)
-    from .store.embedded import DATABASE, EmbeddedStore
-
-    if not (Path(config.store) / DATABASE).exists():
-        raise MediationError(
-            f"Pas de magasin dans {config.store} : donnez --store ou --remote-query-url.",
-            f"No store in {config.store}: give --store or --remote-query-url.",
-        )
-    return EmbeddedStore(config.store, workers=False)
 
 
 def write_output(path: Path, body: bytes) -> None:

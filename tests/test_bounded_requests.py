@@ -23,7 +23,7 @@ from service.app import create_app
 from service.config import DEFAULT_BASE, load_config
 from service.namespaces import HYDRA, SDO
 from service.store.embedded import EmbeddedStore
-from service.writes.publisher import ensure_seeded
+from service.writes.loading import ensure_seeded
 
 BASE = DEFAULT_BASE
 THEME = BASE + "id/theme/illectronisme"

@@ -21,7 +21,7 @@ from service.config import DEFAULT_BASE, load_config
 from service.formats import TURTLE
 from service.namespaces import HYDRA, SDO
 from service.store.embedded import EmbeddedStore
-from service.writes.publisher import ensure_seeded
+from service.writes.loading import ensure_seeded
 
 BASE = DEFAULT_BASE
 PAGE_SIZE = 40

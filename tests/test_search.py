@@ -31,7 +31,7 @@ from service.search.index import (
 )
 from service.store import Changeset
 from service.store.embedded import EmbeddedStore
-from service.writes.publisher import ensure_seeded
+from service.writes.loading import ensure_seeded
 
 BASE = DEFAULT_BASE
 EVENT = BASE + "id/event/"

@@ -10,7 +10,7 @@ from service.config import DEFAULT_BASE, load_config
 from service.search.index import Filters, Index
 from service.store.embedded import EmbeddedStore
 from service.store.remote import RemoteStore
-from service.writes.publisher import ensure_seeded
+from service.writes.loading import ensure_seeded
 
 STARTERS = {"oxigraph": start_oxigraph, "virtuoso": start_virtuoso}
 

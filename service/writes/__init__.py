@@ -16,15 +16,8 @@ from .history import (
     parse_key,
     tombstone,
 )
-from .publisher import (
-    Outcome,
-    Publisher,
-    ensure_seeded,
-    group_for_replace,
-    load_changes,
-    read_source,
-    source_files,
-)
+from .loading import ensure_seeded, group_for_replace, load_changes, read_source, source_files
+from .publisher import Outcome, Publisher
 
 __all__ = [
     "ChangeLog",

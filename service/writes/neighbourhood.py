@@ -1,0 +1,355 @@
+"""The neighbourhood of a change: what SHACL must see to judge a write, read from the store.
+
+**What is validated.** The shapes describe the project's resources. A node of the change
+is checked when it is one of ours (an IRI under the base, its hash parts and the blank
+nodes it holds) or when it claims to be of a kind the shapes describe (its type, after
+the change, is a class a shape targets, or a subclass of one in the vocabulary). Other
+RDF — a third party's vocabulary, test data — is held as given. The neighbourhood
+(:class:`Neighbourhood`) is what the shapes read around a checked node, after the change:
+
+* the node's own triples and the blank nodes it reaches, recursively;
+* the triples of each resource it links to (their types for ``sh:class``, a parent
+  event's dates, an event's roles);
+* the links *to* it through the properties the shapes read backwards
+  (``sh:inversePath``, ``sh:targetObjectsOf``, and the triple patterns of SPARQL
+  constraints whose object is ``$this``: :class:`Reach`), with the linking resource's
+  own triples;
+
+and which nodes are checked: the subjects and the linked objects of the change (a blank
+node stands for the resource holding it), and, when a resource's change is more than its
+names and descriptions (its types, dates or links, which shapes of others read), the
+resources linking to it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rdflib import Graph, Literal, URIRef, Variable
+from rdflib.namespace import RDF, RDFS, SH
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import BNode, Node
+
+from ..errors import ValidationFailed
+from ..labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES
+from ..rdfio import parse_files
+from ..seed import rdf_files
+from ..store import Changeset, Quad, Store
+from ..validation import ONTOLOGY_DIR, Report, Validator, project_validator
+from . import history
+
+#: Changes to these properties with a literal value concern the resource's own text only:
+#: no shape of another resource reads them, so they do not make the resources that link
+#: to it worth checking again.
+TEXT_PROPERTIES: frozenset[URIRef] = frozenset(LABEL_PROPERTIES + DESCRIPTION_PROPERTIES)
+#: How far up a chain of blank nodes the holder of a blank node is looked for.
+MAX_BLANK_DEPTH = 16
+#: Most blank nodes one resource's closure gathers.
+MAX_CLOSURE = 5000
+
+
+# ---------------------------------------------------------------------------------------------
+# What the shapes read: targeted classes and properties read backwards
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What the shapes look at beyond a node's own triples."""
+
+    #: Classes a shape targets, with their subclasses in the vocabulary.
+    classes: frozenset[URIRef]
+    #: Properties the shapes read from object to subject (``?x p $this``).
+    inverse: frozenset[URIRef]
+    #: True when a constraint reads links to ``$this`` through any property.
+    any_inverse: bool = False
+
+
+def _bgp_triples(node: object, out: list) -> None:
+    if isinstance(node, CompValue):
+        if node.name == "BGP":
+            out.extend(node.triples)
+        for value in node.values():
+            _bgp_triples(value, out)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            _bgp_triples(value, out)
+    elif isinstance(node, dict):
+        for value in node.values():
+            _bgp_triples(value, out)
+
+
+def reach_of(shapes: Graph, ontology: Graph) -> Reach:
+    """Read the shapes once: the classes they target and the properties they follow backwards."""
+    inverse: set[URIRef] = set(shapes.objects(None, SH.targetObjectsOf))
+    inverse |= {p for p in shapes.objects(None, SH.inversePath) if isinstance(p, URIRef)}
+    prefixes = {
+        str(shapes.value(declaration, SH.prefix)): str(shapes.value(declaration, SH.namespace))
+        for declaration in shapes.objects(None, SH.declare)
+    }
+    any_inverse = False
+    for _, text in shapes.subject_objects(SH.select):
+        triples: list = []
+        _bgp_triples(prepareQuery(str(text), initNs=prefixes).algebra, triples)
+        for _, predicate, obj in triples:
+            if obj == Variable("this"):
+                if isinstance(predicate, URIRef):
+                    inverse.add(predicate)
+                else:
+                    any_inverse = True
+    targeted = {c for c in shapes.objects(None, SH.targetClass) if isinstance(c, URIRef)}
+    # Implicit class targets: a shape that is also a class (SHACL §2.1.3.3).
+    targeted |= {
+        s for s in shapes.subjects(RDF.type, RDFS.Class) if (s, RDF.type, SH.NodeShape) in shapes
+    }
+    classes = set(targeted)
+    queue = deque(targeted)
+    while queue:
+        current = queue.popleft()
+        for sub in ontology.subjects(RDFS.subClassOf, current):
+            if isinstance(sub, URIRef) and sub not in classes:
+                classes.add(sub)
+                queue.append(sub)
+    return Reach(frozenset(classes), frozenset(inverse), any_inverse)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a write is checked with: a validator and what its shapes reach."""
+
+    validator: Validator
+    reach: Reach
+
+
+@lru_cache(maxsize=2)
+def write_rules(project: Validator) -> Rules:
+    """The project's shapes, for writes, with a lighter context: the vocabulary and the
+    concept schemes without their names and descriptions.
+
+    No shape reads the text of a resource it is not checking (the names and descriptions a
+    shape checks are the focus node's own), so leaving the context's text out changes no
+    result; but pySHACL looks for the targets of every shape in the whole work graph, and
+    the vocabulary's hundreds of labels and definitions are subjects of the text shapes'
+    ``sh:targetSubjectsOf``: without them a small write is validated in two thirds of the
+    time (``bench/README.md``). Cached per project validator, which is rebuilt when a file of
+    ``shapes/`` or ``ontology/`` changes.
+    """
+    ontology = parse_files(rdf_files([ONTOLOGY_DIR]))
+    context = Graph()
+    for triple in ontology:
+        if not (triple[1] in TEXT_PROPERTIES and isinstance(triple[2], Literal)):
+            context.add(triple)
+    return Rules(Validator(project.shapes_graph, context), reach_of(project.shapes_graph, ontology))
+
+
+# ---------------------------------------------------------------------------------------------
+# The neighbourhood of a change, after the change
+# ---------------------------------------------------------------------------------------------
+
+
+class Neighbourhood:
+    """Reads around the nodes of a change, in the store's state with the change applied.
+
+    Every read is an index lookup on the store (``quads`` by subject, or by predicate and
+    object), cached; the history graph is left out (it is not data).
+    """
+
+    def __init__(self, store: Store, changes: Changeset, base_url: str):
+        self.store = store
+        self.base_url = base_url
+        self.history = history.history_graph(base_url)
+        self.removed = set(changes.remove)
+        self.added_by_subject: dict[Node, list[Quad]] = defaultdict(list)
+        self.added_by_object: dict[Node, list[Quad]] = defaultdict(list)
+        for quad in changes.add:
+            self.added_by_subject[quad[0]].append(quad)
+            self.added_by_object[quad[2]].append(quad)
+        self._own: dict[Node, set[tuple]] = {}
+        self._before: dict[Node, list[Quad]] = {}
+        self.reads = 0
+
+    def before(self, node: Node) -> list[Quad]:
+        """The node's quads (as subject) before the change, outside the history."""
+        if node not in self._before:
+            self.reads += 1
+            self._before[node] = [q for q in self.store.quads(subject=node) if q[3] != self.history]
+        return self._before[node]
+
+    def own(self, node: Node) -> set[tuple]:
+        """The node's triples (as subject) after the change: the union of its graphs."""
+        if node not in self._own:
+            quads = [q for q in self.before(node) if q not in self.removed]
+            quads += self.added_by_subject.get(node, [])
+            self._own[node] = {q[:3] for q in quads}
+        return self._own[node]
+
+    def linking(self, node: Node, predicates: Iterable[URIRef] | None) -> set[tuple]:
+        """The triples ``?x p node`` after the change, for ``p`` in ``predicates`` (None: any)."""
+        quads: list[Quad] = []
+        patterns = [None] if predicates is None else sorted(predicates, key=str)
+        for predicate in patterns:
+            self.reads += 1
+            quads += [
+                q
+                for q in self.store.quads(predicate=predicate, obj=node)
+                if q[3] != self.history and q not in self.removed
+            ]
+        quads += [
+            q
+            for q in self.added_by_object.get(node, [])
+            if predicates is None or q[1] in predicates
+        ]
+        return {q[:3] for q in quads}
+
+    def holders(self, blank: BNode) -> set[URIRef]:
+        """The IRIs that hold a blank node (directly or through other blank nodes), before or
+        after the change."""
+        found: set[URIRef] = set()
+        seen: set[Node] = {blank}
+        frontier = [blank]
+        for _ in range(MAX_BLANK_DEPTH):
+            following = []
+            for node in frontier:
+                self.reads += 1
+                subjects = {q[0] for q in self.store.quads(obj=node) if q[3] != self.history}
+                subjects |= {q[0] for q in self.added_by_object.get(node, [])}
+                for subject in subjects:
+                    if isinstance(subject, URIRef):
+                        found.add(subject)
+                    elif subject not in seen:
+                        seen.add(subject)
+                        following.append(subject)
+            if not following:
+                break
+            frontier = following
+        return found
+
+    def closure(self, node: Node) -> tuple[set[tuple], set[BNode]]:
+        """The node's triples and those of the blank nodes it reaches, and those blank nodes."""
+        triples: set[tuple] = set()
+        blanks: set[BNode] = set()
+        queue: deque[Node] = deque([node])
+        while queue:
+            current = queue.popleft()
+            for triple in self.own(current):
+                triples.add(triple)
+                obj = triple[2]
+                if isinstance(obj, BNode) and obj not in blanks and len(blanks) < MAX_CLOSURE:
+                    blanks.add(obj)
+                    queue.append(obj)
+        return triples, blanks
+
+
+@dataclass
+class Extract:
+    """The data a change is validated with, and what is checked."""
+
+    data: Graph
+    focus: set[Node]
+    checked: set[Node]  # the resources (IRIs) checked
+    owners: dict[Node, set[URIRef]] = field(default_factory=dict)  # blank node → holders
+    reads: int = 0
+
+
+def extract_neighbourhood(store: Store, changes: Changeset, base_url: str, reach: Reach) -> Extract:
+    """The neighbourhood of ``changes`` after it, and the nodes to check (see the module)."""
+    around = Neighbourhood(store, changes, base_url)
+    quads = list(changes.remove) + list(changes.add)
+    owners: dict[Node, set[URIRef]] = {}
+
+    def resources(node: Node) -> set[URIRef]:
+        if isinstance(node, URIRef):
+            return {node}
+        if isinstance(node, BNode):
+            if node not in owners:
+                owners[node] = around.holders(node)
+            return owners[node]
+        return set()
+
+    subjects: set[URIRef] = set()
+    deep: set[URIRef] = set()  # subjects whose change others' shapes may read
+    objects: set[URIRef] = set()
+    for s, p, o, _ in quads:
+        holders = resources(s)
+        subjects |= holders
+        if not (p in TEXT_PROPERTIES and isinstance(o, Literal)):
+            deep |= holders
+        # A link changes what its object's shapes see only through a property they read
+        # backwards (an address, a sub-event, a role).
+        if isinstance(o, URIRef) and (reach.any_inverse or p in reach.inverse):
+            objects.add(o)
+    candidates: set[URIRef] = subjects | objects
+    for node in sorted(deep, key=str):
+        for linker, _, _ in around.linking(node, None):
+            candidates |= resources(linker)
+
+    def checked(node: URIRef) -> bool:
+        if str(node).startswith(base_url):
+            return True
+        return any(o in reach.classes for _, p, o in around.own(node) if p == RDF.type)
+
+    focus_resources = {node for node in candidates if checked(node)}
+    data = Graph()
+    focus: set[Node] = set()
+    inverse = None if reach.any_inverse else reach.inverse
+    for node in sorted(focus_resources, key=str):
+        triples, blanks = around.closure(node)
+        focus.add(node)
+        focus |= blanks
+        for triple in triples:
+            data.add(triple)
+        for _, predicate, obj in triples:
+            if predicate != RDF.type and isinstance(obj, URIRef) and obj != node:
+                for triple in around.own(obj):
+                    data.add(triple)
+        for member in [node, *blanks]:
+            for triple in around.linking(member, inverse):
+                data.add(triple)
+                for other in around.own(triple[0]):
+                    data.add(other)
+    return Extract(data, focus, focus_resources, owners, around.reads)
+
+
+def check_write(
+    store: Store, changes: Changeset, base_url: str, rules: Rules | None = None
+) -> tuple[Report, Extract]:
+    """Validate ``changes`` against the store's state (see the module docstring)."""
+    rules = rules or write_rules(project_validator())
+    piece = extract_neighbourhood(store, changes, base_url, rules.reach)
+    report = rules.validator.validate(piece.data, focus_nodes=sorted(piece.focus, key=str))
+    return report, piece
+
+
+def refusal(report: Report) -> ValidationFailed:
+    """The 422 a non-conforming change gets: the readable report in both languages, the
+    SHACL report as JSON-LD."""
+    import json
+
+    counts = report.counts()
+    return ValidationFailed(
+        "Écriture refusée : les données ne sont pas conformes aux formes SHACL "
+        f"({counts['violation']} violation(s)). Rien n'a été modifié.\n\n" + report.to_text("fr"),
+        "Write refused: the data does not conform to the SHACL shapes "
+        f"({counts['violation']} violation(s)). Nothing was changed.\n\n" + report.to_text("en"),
+        summary={"fr": report.to_text("fr"), "en": report.to_text("en")},
+        counts=counts,
+        results=report.to_dict()["results"],
+        report=json.loads(report.to_jsonld()),
+    )
+
+
+__all__ = [
+    "Extract",
+    "Neighbourhood",
+    "Reach",
+    "Rules",
+    "check_write",
+    "extract_neighbourhood",
+    "reach_of",
+    "refusal",
+    "write_rules",
+]
