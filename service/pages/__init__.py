@@ -25,6 +25,7 @@ from .describe import (
     notes_about,
     roles_played,
 )
+from .home import home_events, home_figures, kind_totals
 from .jsonld import project
 from .kinds import (
     GENERIC_KIND,
@@ -42,6 +43,23 @@ from .kinds import (
     part_kind_of,
     vocabulary_query,
 )
+from .lists import (
+    FACET_NAMES,
+    LISTS,
+    SINGLE_VALUED,
+    WHEN,
+    Chosen,
+    FacetHref,
+    ListSpec,
+    active_filters,
+    count_words,
+    event_counts,
+    item_date,
+    list_facets,
+    listing,
+    listing_json,
+)
+from .search_page import SEARCH_FILTERS, find, found_facets, found_json, hits
 
 __all__ = [
     "MONTHS",
@@ -80,4 +98,27 @@ __all__ = [
     "project",
     "roles_played",
     "vocabulary_query",
+    # The lists, the search page and the home page (lists.py, search_page.py, home.py)
+    "FACET_NAMES",
+    "LISTS",
+    "SEARCH_FILTERS",
+    "SINGLE_VALUED",
+    "WHEN",
+    "Chosen",
+    "FacetHref",
+    "ListSpec",
+    "active_filters",
+    "count_words",
+    "event_counts",
+    "find",
+    "found_facets",
+    "found_json",
+    "hits",
+    "home_events",
+    "home_figures",
+    "item_date",
+    "kind_totals",
+    "list_facets",
+    "listing",
+    "listing_json",
 ]

@@ -32,7 +32,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, send_file
@@ -74,10 +74,11 @@ from ..opendata import (
     schema_org,
     void_graph,
 )
-from ..search import FACET_PREFIXES, Filters, parse_filter_date
+from ..search import Filters, parse_filter_date
 from ..writes import parse_key
 from . import site
 from .context import builds, changelog, config, index, store
+from .filters import bad_parameter, resolve_value, today
 from .responses import error_response
 
 blueprint = Blueprint("opendata", __name__)
@@ -99,7 +100,6 @@ JSONLD_CONTEXT = {
     "sd": "http://www.w3.org/ns/sparql-service-description#",
 }
 _SLUG = re.compile(r"^[A-Za-z0-9._~%-]{1,300}$")
-_VALUE = re.compile(r"^[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]{1,300}$")
 #: Bodies kept per build (catalog pages and VoID, by address, format and language): the
 #: most recently used, of the current build only.
 KEPT_BODIES = 64
@@ -557,33 +557,14 @@ def calendar_filters() -> Filters:
     """The list filters of ``/events`` read from the request: facets by short name or IRI
     (each must name a resource the index knows), ``when``, ``from`` and ``to``."""
     base = config().base_url
-    facets: list[tuple[str, str]] = []
-    for facet in ("theme", "territory", "organizer"):
-        for value in request.args.getlist(facet):
-            value = value.strip()
-            if not _VALUE.match(value):
-                raise _bad(
-                    facet,
-                    value,
-                    "ce n'est ni un identifiant court ni une IRI.",
-                    "it is neither a short identifier nor an IRI.",
-                )
-            iri = (
-                value
-                if value.startswith(("http://", "https://"))
-                else base + FACET_PREFIXES[facet] + value
-            )
-            if not index().exists(iri):
-                raise _bad(
-                    facet,
-                    value,
-                    "aucune ressource de ce nom dans les données.",
-                    "no resource of that name in the data.",
-                )
-            facets.append((facet, iri))
+    facets = [
+        (facet, resolve_value(facet, value, index(), base))
+        for facet in ("theme", "territory", "organizer")
+        for value in request.args.getlist(facet)
+    ]
     when = request.args.get("when", "all")
     if when not in ("all", "upcoming", "past"):
-        raise _bad(
+        raise bad_parameter(
             "when",
             when,
             "les valeurs possibles sont all, upcoming et past.",
@@ -593,17 +574,8 @@ def calendar_filters() -> Filters:
         parse_filter_date(request.args["from"], "from") if request.args.get("from") else None
     )
     date_to = parse_filter_date(request.args["to"], "to") if request.args.get("to") else None
-    today = config().today or date.today().isoformat()
     return Filters(
-        kind="event", facets=facets, when=when, today=today, date_from=date_from, date_to=date_to
-    )
-
-
-def _bad(name: str, value: str, why_fr: str, why_en: str) -> BadRequest:
-    shown = value if len(value) <= 60 else value[:57] + "…"
-    return BadRequest(
-        f"Paramètre {name} invalide : « {shown} » — {why_fr}",
-        f"Invalid {name} parameter: “{shown}” — {why_en}",
+        kind="event", facets=facets, when=when, today=today(), date_from=date_from, date_to=date_to
     )
 
 
