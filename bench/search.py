@@ -26,7 +26,8 @@ from rdflib import Literal, URIRef  # noqa: E402
 
 from service.config import DEFAULT_BASE
 from service.formats import NQUADS
-from service.search.index import Filters, Index, changed_iris
+from service.search.index import Index, changed_iris
+from service.search.queries import Filters
 from service.store import Changeset
 from service.store.embedded import EmbeddedStore
 

@@ -19,16 +19,9 @@ from service.config import DEFAULT_BASE, load_config
 from service.errors import BadRequest, ConfigError
 from service.labels import Languages
 from service.namespaces import MED, SDO
-from service.search.index import (
-    Filters,
-    Index,
-    analyse_text,
-    changed_iris,
-    decode_key,
-    encode_key,
-    fts_expression,
-    query_stems,
-)
+from service.search.index import Index, changed_iris
+from service.search.queries import Filters, decode_key, encode_key
+from service.search.text import analyse_text, fts_expression, query_stems
 from service.store import Changeset
 from service.store.embedded import EmbeddedStore
 from service.writes.loading import ensure_seeded
@@ -428,7 +421,7 @@ def recount(index: Index) -> dict[tuple, int]:
     """The tallies as a count of the rows would give them, from the index's own rows."""
     import sqlite3
 
-    from service.search.index import tally_keys
+    from service.search.records import tally_keys
 
     counted: dict[tuple, int] = {}
     with sqlite3.connect(index.path) as db:

@@ -7,7 +7,8 @@ import pytest
 from servers import start_oxigraph, start_virtuoso
 
 from service.config import DEFAULT_BASE, load_config
-from service.search.index import Filters, Index
+from service.search.index import Index
+from service.search.queries import Filters
 from service.store.embedded import EmbeddedStore
 from service.store.remote import RemoteStore
 from service.writes.loading import ensure_seeded

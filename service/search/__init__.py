@@ -1,32 +1,17 @@
 """The search index beside the store: text analysis, the rows it keeps, the queries lists,
-facets and search run, and its builder in the background. See ``docs/search.md``.
+facets and search run, and its builder in the background. See ``docs/search.md`` and this
+folder's ``README.md``.
 """
 
 from __future__ import annotations
 
 from .builder import IndexBuilder
-from .index import (
-    FACET_PREFIXES,
-    LIST_KINDS,
-    MAX_INCOMING_PROPERTIES,
-    PLACE_LEVELS,
-    SUBKINDS,
-    FacetValue,
-    Filters,
-    Index,
-    Item,
-    Period,
-    changed_iris,
-    decode_key,
-    encode_key,
-    highlight,
-    index_path,
-    open_index,
-    parse_filter_date,
-    place_level,
-    short_value,
-    snippet,
-)
+from .index import Index, changed_iris, index_path, open_index
+from .kinds import FACET_PREFIXES, LIST_KINDS, PLACE_LEVELS, SUBKINDS, place_level, short_value
+from .periods import Period, parse_filter_date
+from .queries import FacetValue, Filters, Item, decode_key, encode_key
+from .reads import MAX_INCOMING_PROPERTIES
+from .text import highlight, snippet
 
 __all__ = [
     "FACET_PREFIXES",

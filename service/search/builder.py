@@ -16,8 +16,9 @@ request. At start, :class:`IndexBuilder` looks at the index file (``service.sear
   and English message until the first build is done.
 
 Resource pages, the SPARQL endpoint and writes work meanwhile (resource pages read incoming
-links from the store until the index is trusted again, ``service.describe``). An index that
-stops being trusted while the service runs (an update failed) is built again the same way.
+links from the store until the index is trusted again, ``service.pages.describe``). An index
+that stops being trusted while the service runs (an update failed) is built again the same
+way.
 
 **How a build runs.** The builder starts recording the IRIs of every write
 (:meth:`Index.record <service.search.Index.record>`), takes a snapshot of the store

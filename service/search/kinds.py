@@ -1,0 +1,144 @@
+"""The kinds of resources the index lists, read from their IRIs.
+
+Our IRIs say what they name: ``{base}id/event/…`` is an event, ``{base}id/place/commune/…``
+a commune (``docs/architecture.md``). So a row's kind and sub-kind, which resources are
+indexed at all, and the short facet values of list URLs (``theme=illectronisme``) all
+come from the IRI, without reading the store. Their French and English names are here too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ListKind:
+    name: str
+    fr: str
+    fr_plural: str
+    en: str
+    en_plural: str
+
+    def label(self, lang: str, plural: bool = False) -> str:
+        if lang == "en":
+            return self.en_plural if plural else self.en
+        return self.fr_plural if plural else self.fr
+
+
+LIST_KINDS: dict[str, ListKind] = {
+    k.name: k
+    for k in (
+        ListKind("event", "Événement", "Événements", "Event", "Events"),
+        ListKind("actor", "Acteur", "Acteurs", "Actor", "Actors"),
+        ListKind("theme", "Thème", "Thèmes", "Theme", "Themes"),
+        ListKind(
+            "place",
+            "Lieu ou territoire",
+            "Lieux et territoires",
+            "Place or territory",
+            "Places and territories",
+        ),
+        ListKind("article", "Article", "Articles", "Article", "Articles"),
+        ListKind("document", "Document", "Documents", "Document", "Documents"),
+        ListKind("post", "Message", "Messages", "Post", "Posts"),
+        ListKind(
+            "query", "Requête d'exemple", "Requêtes d'exemple", "Example query", "Example queries"
+        ),
+        ListKind("occupation", "Métier", "Métiers", "Occupation", "Occupations"),
+        ListKind(
+            "programme",
+            "Dispositif public",
+            "Dispositifs publics",
+            "Public scheme",
+            "Public schemes",
+        ),
+        ListKind("scheme", "Vocabulaire", "Vocabulaires", "Concept scheme", "Concept schemes"),
+        ListKind("concept", "Concept", "Concepts", "Concept", "Concepts"),
+    )
+}
+
+#: ``{base}id/{segment}/…`` → kind. Segments not listed (``change/`` tombstones…) are not indexed.
+SEGMENT_KINDS: dict[str, str] = {
+    "event": "event",
+    "actor": "actor",
+    "theme": "theme",
+    "place": "place",
+    "article": "article",
+    "document": "document",
+    "post": "post",
+    "query": "query",
+    "occupation": "occupation",
+    "programme": "programme",
+    "scheme": "scheme",
+    "role": "concept",
+    "audience": "concept",
+    "mission": "concept",
+    "curation": "concept",
+}
+
+#: Territory levels, from ``{base}id/place/{level}/{code}``; any other place is a venue.
+PLACE_LEVELS: dict[str, tuple[str, str]] = {
+    "region": ("région", "region"),
+    "departement": ("département", "département"),
+    "epci": ("intercommunalité", "inter-municipality"),
+    "commune": ("commune", "municipality"),
+    "venue": ("lieu", "venue"),
+}
+
+#: Sub-kinds: territory levels, persons and organisations, series of events.
+SUBKINDS: dict[str, tuple[str, str]] = {
+    **PLACE_LEVELS,
+    "person": ("personne", "person"),
+    "organization": ("organisation", "organisation"),
+    "series": ("série d'événements", "event series"),
+    "event": ("événement", "event"),
+}
+
+#: Facet → the IRI prefix (after the base) its short values are under.
+FACET_PREFIXES: dict[str, str] = {
+    "theme": "id/theme/",
+    "territory": "id/place/",
+    "organizer": "id/actor/",
+    "audience": "id/audience/",
+    "scheme": "id/scheme/",
+    "superevent": "id/event/",
+}
+
+
+def list_kind_of(iri: str, base: str) -> str | None:
+    """The kind of one of our resources, from its IRI; None when it is not one we index."""
+    prefix = base + "id/"
+    if not iri.startswith(prefix) or "#" in iri:
+        return None
+    segment = iri[len(prefix) :].split("/", 1)
+    if len(segment) < 2 or not segment[1]:
+        return None
+    return SEGMENT_KINDS.get(segment[0])
+
+
+def place_level(iri: str, base: str) -> str:
+    """The territory level of a place IRI (a key of :data:`PLACE_LEVELS`): ``venue`` for any
+    place that is not a territory."""
+    rest = iri[len(base + "id/place/") :] if iri.startswith(base + "id/place/") else ""
+    head = rest.split("/", 1)[0]
+    return head if head in PLACE_LEVELS and "/" in rest else "venue"
+
+
+def short_value(iri: str, facet: str, base: str) -> str:
+    """The short form of a facet value in URLs: ``illectronisme`` for a theme IRI."""
+    prefix = FACET_PREFIXES.get(facet)
+    if prefix is not None and iri.startswith(base + prefix):
+        return iri[len(base + prefix) :]
+    return iri
+
+
+def kind_labels(kind: str) -> list[tuple[str, str]]:
+    """The French and English names of a kind, as (language, text)."""
+    known = LIST_KINDS.get(kind)
+    return [("fr", known.fr), ("en", known.en)] if known else [("", kind)]
+
+
+def subkind_labels(subkind: str) -> list[tuple[str, str]]:
+    """The French and English names of a sub-kind, as (language, text)."""
+    known = SUBKINDS.get(subkind)
+    return [("fr", known[0]), ("en", known[1])] if known else [("", subkind)]

@@ -1,0 +1,433 @@
+"""What reads of the index answer: rows by IRI, lists, search, facet counts, timelines, and
+incoming links.
+
+Every read is bounded: lists page by key (``(sort key, iri) > (last seen)``, never
+``OFFSET``), results and facets have a ``LIMIT``, and a statement running past the
+time-out is interrupted (:meth:`.database.IndexFile._bounded`). What a kind (and sub-kind)
+counts without other filters is read from the tallies, a few rows whatever the size of
+the store; anything else is counted over the rows the filters select.
+
+:class:`IndexReads` is the middle layer of :class:`~.index.Index`, on the file
+(:class:`~.database.IndexFile`): layers of one class rather than collaborators, so that
+the methods callers know stay on :class:`~.index.Index` without a forwarding method each,
+and each layer reads only the one below it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from .database import IndexFile, in_batches
+from .kinds import kind_labels, subkind_labels
+from .queries import ORDERS, FacetValue, Filters, Item, Page
+from .rows import Pairs
+from .text import fts_expression, query_stems
+
+#: Weights of the text columns in the ranking (bm25): names first, then descriptions, then context.
+WEIGHTS = (10.0, 3.0, 1.0)
+
+#: Most properties a resource's incoming links are grouped by (a resource linked by more is rare).
+MAX_INCOMING_PROPERTIES = 200
+
+#: Facets whose values are a row's own columns, and how their values are named.
+COLUMN_FACETS: dict[str, Callable[[str], Pairs]] = {
+    "kind": kind_labels,
+    "subkind": subkind_labels,
+}
+
+_COLUMNS = (
+    "r.id, r.iri, r.kind, r.subkind, r.labels, r.descriptions, r.place, r.date_value, "
+    "r.date_precision, r.end_value, r.start_day, r.end_day, r.sort_label, r.sort_date"
+)
+
+
+def _item(record: Sequence[Any], key: tuple, score: float | None = None) -> Item:
+    return Item(
+        iri=record[1],
+        kind=record[2],
+        subkind=record[3],
+        labels=[tuple(p) for p in json.loads(record[4])],
+        descriptions=[tuple(p) for p in json.loads(record[5])],
+        place=[[tuple(p) for p in pairs] for pairs in json.loads(record[6])],
+        date_value=record[7],
+        date_precision=record[8],
+        end_value=record[9],
+        start_day=record[10],
+        end_day=record[11],
+        key=key,
+        score=score,
+    )
+
+
+def _prefix_range(prefix: str | None) -> list[str]:
+    """The bounds of the values starting with ``prefix`` (a range, which an index reads);
+    none without a prefix."""
+    return [prefix, prefix + "\U0010ffff"] if prefix else []
+
+
+def _tally(db: sqlite3.Connection, level: tuple[str, str], facet: str, value: str) -> int:
+    """One count of the tallies (0 when the table has no row for it)."""
+    found = db.execute(
+        "SELECT n FROM tally WHERE kind = ? AND subkind = ? AND facet = ? AND value = ?",
+        (*level, facet, value),
+    ).fetchone()
+    return found[0] if found else 0
+
+
+def _tally_total(db: sqlite3.Connection, level: tuple[str, str]) -> int:
+    return _tally(db, level, "*", "*")
+
+
+def _labels_of(db: sqlite3.Connection, iris: list[str]) -> dict[str, tuple[str, Pairs]]:
+    found: dict[str, tuple[str, Pairs]] = {}
+    for chunk, marks in in_batches(iris):
+        for iri, kind, labels in db.execute(
+            f"SELECT iri, kind, labels FROM resource WHERE iri IN ({marks})", chunk
+        ):
+            found[iri] = (kind, [tuple(p) for p in json.loads(labels)])
+    return found
+
+
+def _facet_values(
+    db: sqlite3.Connection, facet: str, records: list[tuple[str, int]]
+) -> list[FacetValue]:
+    """Facet counts (value, count) with the names of their values: those of the kinds and
+    sub-kinds, else of the rows the values are (years have none)."""
+    if facet in COLUMN_FACETS:
+        return [FacetValue(value, n, COLUMN_FACETS[facet](value)) for value, n in records]
+    labels = _labels_of(db, [v for v, _ in records]) if facet != "year" else {}
+    return [
+        FacetValue(
+            value,
+            n,
+            labels.get(value, (None, []))[1] or [("", value)],
+            labels.get(value, (None, []))[0],
+        )
+        for value, n in records
+    ]
+
+
+def _parts_linking(db: sqlite3.Connection, object_id: int, property_id: int, iri: str) -> int:
+    # A document's parts start with "{iri}#"; "$" is the character after "#".
+    return db.execute(
+        "SELECT count(*) FROM link WHERE object = ? AND property = ? "
+        "AND subject >= ? AND subject < ?",
+        (object_id, property_id, iri + "#", iri + "$"),
+    ).fetchone()[0]
+
+
+class IndexReads(IndexFile):
+    """The questions lists, search, pages and the home page ask the index."""
+
+    def get(self, iris: Iterable[str]) -> dict[str, Item]:
+        """The rows of these IRIs (those the index holds)."""
+        wanted = sorted({str(i) for i in iris})
+        found: dict[str, Item] = {}
+        with self._bounded() as db:
+            for chunk, marks in in_batches(wanted):
+                for record in db.execute(
+                    f"SELECT {_COLUMNS} FROM resource r WHERE r.iri IN ({marks})", chunk
+                ):
+                    found[record[1]] = _item(record, (record[12], record[1]))
+        return found
+
+    def exists(self, iri: str) -> bool:
+        with self._bounded() as db:
+            return db.execute("SELECT 1 FROM resource WHERE iri = ?", (iri,)).fetchone() is not None
+
+    def list(
+        self,
+        filters: Filters,
+        order: str = "label",
+        limit: int = 50,
+        after: tuple | None = None,
+        before: tuple | None = None,
+        count: bool = True,
+    ) -> Page:
+        """One page of a list, by key: ``after`` the last item seen, or ``before`` the first.
+
+        Its total is counted when ``count`` (else None): from the tallies for a kind and
+        sub-kind alone, else over the rows the filters select."""
+        column, descending = ORDERS[order]
+        where, params = filters.sql()
+        # Items that come later in the list's order than a key, and earlier.
+        later, earlier = ("<", ">") if descending else (">", "<")
+        forward = before is None
+        position = after if forward else before
+        # Walking back from ``before`` reads the list in reverse, then puts the page back.
+        reverse = descending if forward else not descending
+        direction = "DESC" if reverse else "ASC"
+        keyset, key_params = "", []
+        if position is not None:
+            keyset = f" AND (r.{column}, r.iri) {later if forward else earlier} (?, ?)"
+            key_params = list(position)
+        key_index = 12 if column == "sort_label" else 13
+        with self._bounded() as db:
+            records = db.execute(
+                f"SELECT {_COLUMNS} FROM resource r WHERE {where}{keyset} "
+                f"ORDER BY r.{column} {direction}, r.iri {direction} LIMIT ?",
+                params + key_params + [limit + 1],
+            ).fetchall()
+            more = len(records) > limit
+            records = records[:limit]
+            if not forward:
+                records.reverse()
+            items = [_item(r, (r[key_index], r[1])) for r in records]
+
+            def beyond(key: tuple, comparison: str) -> bool:
+                return (
+                    db.execute(
+                        f"SELECT 1 FROM resource r WHERE {where} AND (r.{column}, r.iri) {comparison} "
+                        "(?, ?) LIMIT 1",
+                        params + list(key),
+                    ).fetchone()
+                    is not None
+                )
+
+            if forward:
+                next_key = items[-1].key if more and items else None
+                prev_key = (
+                    items[0].key
+                    if items and position is not None and beyond(items[0].key, earlier)
+                    else None
+                )
+            else:
+                prev_key = items[0].key if more and items else None
+                next_key = items[-1].key if items and beyond(items[-1].key, later) else None
+            total = None
+            if count and filters.tallied():
+                total = _tally_total(db, filters.level())
+            elif count:
+                total = db.execute(
+                    f"SELECT count(*) FROM resource r WHERE {where}", params
+                ).fetchone()[0]
+        return Page(items, total, next_key, prev_key)
+
+    def search(
+        self, text: str, filters: Filters, limit: int = 20, after: tuple | None = None
+    ) -> tuple[Page, list[frozenset[str]], bool]:
+        """Resources matching every word of ``text`` (French-aware), best first, by key.
+
+        Returns the page, the query's stems (for highlighting) and whether words were dropped.
+        """
+        terms, truncated = query_stems(text)
+        if not terms:
+            return Page([], 0, None, None), [], truncated
+        where, params = filters.sql()
+        expression = fts_expression(terms)
+        keyset = ""
+        key_params: list[Any] = []
+        if after is not None:
+            keyset = " AND (s.score, r.iri) > (?, ?)"
+            key_params = list(after)
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        with self._bounded() as db:
+            records = db.execute(
+                f"SELECT {_COLUMNS}, s.score FROM (SELECT rowid AS id, bm25(text, {weights}) AS score "
+                f"FROM text WHERE text MATCH ?) s JOIN resource r ON r.id = s.id "
+                f"WHERE {where}{keyset} ORDER BY s.score, r.iri LIMIT ?",
+                [expression] + params + key_params + [limit + 1],
+            ).fetchall()
+            total = db.execute(
+                f"SELECT count(*) FROM text JOIN resource r ON r.id = text.rowid "
+                f"WHERE text MATCH ? AND {where}",
+                [expression] + params,
+            ).fetchone()[0]
+        more = len(records) > limit
+        records = records[:limit]
+        items = [_item(r, (r[14], r[1]), r[14]) for r in records]
+        next_key = items[-1].key if more and items else None
+        return Page(items, total, next_key, None), terms, truncated
+
+    # -- facets and figures ----------------------------------------------------------------------
+
+    def facet_counts(
+        self,
+        facet: str,
+        filters: Filters,
+        text: str = "",
+        limit: int = 12,
+        prefix: str | None = None,
+    ) -> list[FacetValue]:
+        """The most frequent values of a facet among the resources a search or list selects.
+
+        ``facet`` is a facet name, or ``kind``. ``prefix`` keeps values starting with it
+        (``{base}id/place/departement/`` for départements). Kept until the index changes:
+        the pages of one search, or of one list, count their facets once.
+        """
+        return self._kept(
+            (facet, repr(filters), text, limit, prefix),
+            lambda: self._facet_counts(facet, filters, text, limit, prefix),
+        )
+
+    def _facet_counts(
+        self, facet: str, filters: Filters, text: str, limit: int, prefix: str | None
+    ) -> list[FacetValue]:
+        if not text and filters.tallied():
+            return self._tallied_counts(facet, filters, limit, prefix)
+        where, params = filters.sql()
+        source, match, match_params = "resource r", "", []
+        if text:
+            terms, _ = query_stems(text)
+            if not terms:
+                return []
+            source = "text JOIN resource r ON r.id = text.rowid"
+            match, match_params = "text MATCH ? AND ", [fts_expression(terms)]
+        with self._bounded() as db:
+            if facet in COLUMN_FACETS:
+                records = db.execute(
+                    f"SELECT r.{facet} AS v, count(*) AS n FROM {source} WHERE {match}{where} "
+                    "GROUP BY v ORDER BY n DESC, v LIMIT ?",
+                    match_params + params + [limit],
+                ).fetchall()
+            else:
+                value_params = _prefix_range(prefix)
+                value_filter = (
+                    " AND f.value IN (SELECT id FROM term WHERE iri >= ? AND iri < ?)"
+                    if value_params
+                    else ""
+                )
+                records = db.execute(
+                    f"SELECT t.iri, c.n FROM (SELECT f.value, count(*) AS n FROM {source} "
+                    f"JOIN facet f ON f.id = r.id WHERE {match}f.facet = ?{value_filter} AND {where} "
+                    "GROUP BY f.value) c JOIN term t ON t.id = c.value ORDER BY c.n DESC, t.iri LIMIT ?",
+                    match_params + [facet] + value_params + params + [limit],
+                ).fetchall()
+            return _facet_values(db, facet, records)
+
+    def _tallied_counts(
+        self, facet: str, filters: Filters, limit: int, prefix: str | None
+    ) -> list[FacetValue]:
+        """:meth:`facet_counts` of a kind (and sub-kind) alone, from the tallies: the top
+        ``limit`` rows of one index range."""
+        kind, subkind = filters.level()
+        with self._bounded() as db:
+            chosen = {"kind": filters.kind, "subkind": filters.subkind}.get(facet)
+            if chosen:
+                # The list is of one kind (sub-kind): it is the only value, with every row.
+                total = _tally_total(db, (kind, subkind))
+                return [FacetValue(chosen, total, COLUMN_FACETS[facet](chosen))]
+            level = {"kind": ("*", ""), "subkind": (kind, "")}.get(facet, (kind, subkind))
+            value_params = _prefix_range(prefix)
+            value_filter = " AND value >= ? AND value < ?" if value_params else ""
+            records = db.execute(
+                "SELECT value, n FROM tally WHERE kind = ? AND subkind = ? AND facet = ?"
+                f"{value_filter} ORDER BY n DESC, value LIMIT ?",
+                [*level, facet, *value_params, limit],
+            ).fetchall()
+            return _facet_values(db, facet, records)
+
+    def timeline(self, filters: Filters, by: str = "year") -> tuple[list[tuple[str, int]], int]:
+        """Counts per year or per month (``YYYY`` or ``YYYY-MM``) of dated resources, oldest
+        first, and how many are dated too coarsely for that (a year only, when by month)."""
+        if filters.tallied():
+            with self._bounded() as db:
+                level = filters.level()
+                records = db.execute(
+                    "SELECT value, n FROM tally WHERE kind = ? AND subkind = ? AND facet = ? "
+                    "ORDER BY value",
+                    [*level, by],
+                ).fetchall()
+                coarse = _tally(db, level, "coarse", "*") if by != "year" else 0
+            return [(bucket, n) for bucket, n in records], coarse
+        where, params = filters.sql()
+        width = 4 if by == "year" else 7
+        precision = "" if by == "year" else " AND r.date_precision != 'year'"
+        with self._bounded() as db:
+            records = db.execute(
+                f"SELECT substr(r.start_day, 1, {width}) AS bucket, count(*) FROM resource r "
+                f"WHERE {where} AND r.start_day IS NOT NULL{precision} "
+                "GROUP BY bucket ORDER BY bucket",
+                params,
+            ).fetchall()
+            coarse = 0
+            if by != "year":
+                coarse = db.execute(
+                    f"SELECT count(*) FROM resource r WHERE {where} AND r.date_precision = 'year'",
+                    params,
+                ).fetchone()[0]
+        return [(bucket, n) for bucket, n in records], coarse
+
+    def date_span(self, filters: Filters, by: str = "year") -> tuple[str | None, str | None]:
+        """First and last start days; by month, only of resources dated to the month or day.
+        From the tallies for a kind alone: the first day of the first and last year (month)."""
+        if filters.tallied():
+            with self._bounded() as db:
+                low, high = db.execute(
+                    "SELECT min(value), max(value) FROM tally WHERE kind = ? AND subkind = ? "
+                    "AND facet = ?",
+                    [*filters.level(), by],
+                ).fetchone()
+            if low is None:
+                return None, None
+            day = "-01-01" if by == "year" else "-01"
+            return low + day, high + day
+        where, params = filters.sql()
+        precision = "" if by == "year" else " AND r.date_precision != 'year'"
+        with self._bounded() as db:
+            low, high = db.execute(
+                f"SELECT min(r.start_day), max(r.start_day) FROM resource r "
+                f"WHERE {where} AND r.start_day IS NOT NULL{precision}",
+                params,
+            ).fetchone()
+        return low, high
+
+    def counts(self, facet: str, values: Iterable[str], kind: str | None = None) -> dict[str, int]:
+        """How many rows (of ``kind``) each facet value has: events per theme, per organiser…
+        (one tally row each)."""
+        with self._bounded() as db:
+            return {
+                value: _tally(db, (kind or "*", ""), facet, value) for value in sorted(set(values))
+            }
+
+    # -- incoming links ----------------------------------------------------------------------------
+
+    def incoming_properties(self, iri: str) -> list[tuple[str, int]]:
+        """The properties linking IRIs to the document ``iri`` (its own parts left out), with
+        how many links each, most first (:data:`MAX_INCOMING_PROPERTIES` at most)."""
+        with self._bounded() as db:
+            found = db.execute("SELECT id FROM term WHERE iri = ?", (iri,)).fetchone()
+            if found is None:
+                return []
+            records = db.execute(
+                "SELECT c.property, t.iri, c.n FROM link_count c JOIN term t ON t.id = c.property "
+                "WHERE c.object = ? ORDER BY c.n DESC, t.iri LIMIT ?",
+                (found[0], MAX_INCOMING_PROPERTIES),
+            ).fetchall()
+            result = []
+            for property_id, prop, n in records:
+                n -= _parts_linking(db, found[0], property_id, iri)
+                if n > 0:
+                    result.append((prop, n))
+        result.sort(key=lambda c: (-c[1], c[0]))
+        return result
+
+    def incoming_subjects(
+        self, iri: str, prop: str, limit: int, after: str | None = None
+    ) -> tuple[list[str], int, bool]:
+        """One page of the IRIs linking to ``iri`` through ``prop`` (its own parts left out),
+        in IRI order after ``after``: the page, the group's size and whether more follow."""
+        with self._bounded() as db:
+            ids = dict(db.execute("SELECT iri, id FROM term WHERE iri IN (?, ?)", (iri, prop)))
+            if iri not in ids or prop not in ids:
+                return [], 0, False
+            object_id, property_id = ids[iri], ids[prop]
+            found = db.execute(
+                "SELECT n FROM link_count WHERE object = ? AND property = ?",
+                (object_id, property_id),
+            ).fetchone()
+            if found is None:
+                return [], 0, False
+            total = found[0] - _parts_linking(db, object_id, property_id, iri)
+            subjects = [
+                row[0]
+                for row in db.execute(
+                    "SELECT subject FROM link WHERE object = ? AND property = ? AND subject > ? "
+                    "AND NOT (subject >= ? AND subject < ?) ORDER BY subject LIMIT ?",
+                    (object_id, property_id, after or "", iri + "#", iri + "$", limit + 1),
+                )
+            ]
+        return subjects[:limit], total, len(subjects) > limit

@@ -1,0 +1,255 @@
+"""What writes do to the index's tables: rows in and out, the tallies they count in, the
+terms they name, and incoming links.
+
+Statements on a connection the caller holds in a transaction (:func:`.database.transaction`),
+so that a build, an update or a removal changes rows, tallies and links together or not at
+all. A row is never updated in place: it is deleted and inserted again, and each side moves
+the tallies of :func:`tally_keys` by one. Functions, not methods: they keep no state
+between calls, and :class:`~.index.Index` decides when each runs.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from rdflib import Literal, URIRef
+
+from ..labels import Languages
+from .database import in_batches
+from .gather import values_of
+from .rows import Row, best_pair
+from .text import fold
+
+#: Linking IRIs whose outgoing links one query reads, when an update follows a write.
+LINK_BATCH = 400
+#: Incoming links a build writes at a time.
+LINK_WRITE_BATCH = 50_000
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows and their tallies
+# ---------------------------------------------------------------------------------------------
+
+
+def tally_keys(
+    kind: str,
+    subkind: str,
+    facets: Mapping[str, Iterable[str]],
+    precision: str | None,
+    start: str | None,
+) -> list[tuple[str, str, str, str]]:
+    """The :data:`tally` rows one index row counts in (see the table's comment)."""
+    levels = [(kind, ""), ("*", "")] + ([(kind, subkind)] if subkind else [])
+    keys = [("*", "", "kind", kind), (kind, "", "subkind", subkind)]
+    for level, sub in levels:
+        keys.append((level, sub, "*", "*"))
+        for facet, values in facets.items():
+            keys += [(level, sub, facet, value) for value in values]
+        if precision in ("day", "month") and start:
+            keys.append((level, sub, "month", start[:7]))
+        elif precision == "year":
+            keys.append((level, sub, "coarse", "*"))
+    return keys
+
+
+def delete_row(db: sqlite3.Connection, iri: str, tally: Counter) -> int:
+    """Delete the row of ``iri`` (1) if there is one (else 0), counting it out of ``tally``."""
+    found = db.execute(
+        "SELECT id, kind, subkind, date_precision, start_day FROM resource WHERE iri = ?",
+        (iri,),
+    ).fetchone()
+    if found is None:
+        return 0
+    rid, kind, subkind, precision, start = found
+    facets: dict[str, set[str]] = {}
+    for facet, value in db.execute(
+        "SELECT f.facet, t.iri FROM facet f JOIN term t ON t.id = f.value WHERE f.id = ?",
+        (rid,),
+    ):
+        facets.setdefault(facet, set()).add(value)
+    for key in tally_keys(kind, subkind, facets, precision, start):
+        tally[key] -= 1
+    db.execute("DELETE FROM resource WHERE id = ?", (rid,))
+    db.execute("DELETE FROM facet WHERE id = ?", (rid,))
+    db.execute("DELETE FROM dep WHERE id = ?", (rid,))
+    db.execute("DELETE FROM text WHERE rowid = ?", (rid,))
+    return 1
+
+
+def insert_rows(
+    db: sqlite3.Connection, rows: Iterable[Row], languages: Languages, tally: Counter
+) -> int:
+    """Insert rows (none of them already there), counting them in ``tally``; their facets,
+    deps and text in bulk. Each sorts by the name the first of ``languages`` prefers."""
+    facets, deps, texts = [], [], []
+    count = 0
+    for row in rows:
+        best = best_pair(row.labels, languages)
+        sort_label = fold(best[0]) if best else row.iri
+        period, end = row.period, row.end
+        last = end.last if end is not None else (period.last if period is not None else None)
+        cursor = db.execute(
+            "INSERT INTO resource (iri, kind, subkind, sort_label, labels, descriptions, place, "
+            "date_value, date_precision, start_day, end_day, end_value, sort_date, top) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                row.iri,
+                row.kind,
+                row.subkind,
+                sort_label,
+                json.dumps(row.labels, ensure_ascii=False),
+                json.dumps(row.descriptions, ensure_ascii=False),
+                json.dumps(row.where, ensure_ascii=False),
+                period.value if period else None,
+                period.precision if period else None,
+                period.first if period else None,
+                last,
+                end.value
+                if end is not None and period is not None and end.value != period.value
+                else None,
+                period.first if period else "",
+                int(row.top),
+            ),
+        )
+        rid = cursor.lastrowid
+        facets += [(facet, value, rid) for facet, values in row.facets.items() for value in values]
+        deps += [(dep, rid) for dep in row.deps]
+        texts.append(
+            (rid, " ".join(row.text_label), " ".join(row.text_body), " ".join(row.text_context))
+        )
+        for key in tally_keys(
+            row.kind,
+            row.subkind,
+            row.facets,
+            period.precision if period else None,
+            period.first if period else None,
+        ):
+            tally[key] += 1
+        count += 1
+    terms = term_ids(db, {value for _, value, _ in facets} | {dep for dep, _ in deps})
+    db.executemany(
+        "INSERT OR IGNORE INTO facet (facet, value, id) VALUES (?, ?, ?)",
+        [(facet, terms[value], rid) for facet, value, rid in facets],
+    )
+    db.executemany(
+        "INSERT OR IGNORE INTO dep (term, id) VALUES (?, ?)",
+        [(terms[dep], rid) for dep, rid in deps],
+    )
+    db.executemany("INSERT INTO text (rowid, label, body, context) VALUES (?, ?, ?, ?)", texts)
+    return count
+
+
+def flush_tally(db: sqlite3.Connection, tally: Counter) -> None:
+    """Add the changes ``tally`` holds to the :data:`tally` table, and empty it."""
+    _add_counts(db, "tally", ("kind", "subkind", "facet", "value"), tally)
+    tally.clear()
+
+
+def _add_counts(
+    db: sqlite3.Connection, table: str, columns: tuple[str, ...], changes: Counter
+) -> None:
+    """Add ``changes`` (key → how many more or fewer) to the counts ``n`` of ``table``, keyed
+    by ``columns``; a count that falls to nothing goes."""
+    changed = [(key, n) for key, n in changes.items() if n]
+    names = ", ".join(columns)
+    db.executemany(
+        f"INSERT INTO {table} ({names}, n) VALUES ({', '.join('?' * (len(columns) + 1))}) "
+        f"ON CONFLICT ({names}) DO UPDATE SET n = n + excluded.n",
+        [(*key, n) for key, n in changed],
+    )
+    db.executemany(
+        f"DELETE FROM {table} WHERE {' AND '.join(f'{c} = ?' for c in columns)} AND n <= 0",
+        [key for key, n in changed if n < 0],
+    )
+
+
+def term_ids(db: sqlite3.Connection, iris: set[str]) -> dict[str, int]:
+    """The term id of each IRI (or year), added when new."""
+    wanted = sorted(iris)
+    db.executemany("INSERT OR IGNORE INTO term (iri) VALUES (?)", [(i,) for i in wanted])
+    found: dict[str, int] = {}
+    for chunk, marks in in_batches(wanted):
+        found.update(
+            (iri, tid)
+            for tid, iri in db.execute(f"SELECT id, iri FROM term WHERE iri IN ({marks})", chunk)
+        )
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Incoming links
+# ---------------------------------------------------------------------------------------------
+
+
+def linkable(iri: str, base: str) -> bool:
+    """An IRI whose incoming links are kept: a document of ours (no fragment)."""
+    return iri.startswith(base) and "#" not in iri
+
+
+def outgoing_links(store, base: str, subjects: list[str]) -> dict[str, set[tuple[str, str]]]:
+    """What each of ``subjects`` links to (object, property), among documents of ours."""
+    found: dict[str, set[tuple[str, str]]] = {s: set() for s in subjects}
+    prefix = Literal(base).n3()
+    for values in values_of(subjects, LINK_BATCH):
+        for row in store.select(
+            f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o "
+            f"FILTER(isIRI(?o) && STRSTARTS(STR(?o), {prefix})) }}"
+        ):
+            target = str(row["o"])
+            if linkable(target, base):
+                found[str(row["s"])].add((target, str(row["p"])))
+    return found
+
+
+def write_links(db: sqlite3.Connection, links: Mapping[str, set[tuple[str, str]]]) -> None:
+    """Replace the incoming links ``links`` gives for its subjects; keep the counts."""
+    terms = term_ids(
+        db,
+        {o for pairs in links.values() for o, _ in pairs}
+        | {p for pairs in links.values() for _, p in pairs},
+    )
+    counts: Counter = Counter()
+    removed, added = [], []
+    for subject, pairs in links.items():
+        old = set(db.execute("SELECT object, property FROM link WHERE subject = ?", (subject,)))
+        new = {(terms[o], terms[p]) for o, p in pairs}
+        for pair in old - new:
+            removed.append((*pair, subject))
+            counts[pair] -= 1
+        for pair in new - old:
+            added.append((*pair, subject))
+            counts[pair] += 1
+    db.executemany("DELETE FROM link WHERE object = ? AND property = ? AND subject = ?", removed)
+    db.executemany("INSERT INTO link (object, property, subject) VALUES (?, ?, ?)", added)
+    _add_counts(db, "link_count", ("object", "property"), counts)
+
+
+def build_links(db: sqlite3.Connection, store, base: str) -> int:
+    """Every incoming link of the store, in one streaming pass over its quads (a triple
+    held in several graphs is one link); returns how many."""
+    batch: list[tuple[str, str, str]] = []
+
+    def flush() -> None:
+        terms = term_ids(db, {o for o, _, _ in batch} | {p for _, p, _ in batch})
+        db.executemany(
+            "INSERT OR IGNORE INTO link (object, property, subject) VALUES (?, ?, ?)",
+            [(terms[o], terms[p], s) for o, p, s in batch],
+        )
+        batch.clear()
+
+    for subject, predicate, obj, _ in store.quads():
+        if isinstance(obj, URIRef) and isinstance(subject, URIRef):
+            target = str(obj)
+            if linkable(target, base):
+                batch.append((target, str(predicate), str(subject)))
+                if len(batch) >= LINK_WRITE_BATCH:
+                    flush()
+    flush()
+    db.execute(
+        "INSERT INTO link_count (object, property, n) SELECT object, property, count(*) "
+        "FROM link GROUP BY object, property"
+    )
+    return db.execute("SELECT count(*) FROM link").fetchone()[0]
