@@ -8,7 +8,7 @@ Werkzeug's parser: HTML, Turtle, JSON-LD, N-Triples, RDF/XML) or by suffix
 (``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``, ``.html``: one cacheable URL per
 format), with ``Link`` headers (alternates, ``describedby``, ``license``,
 ``type``, ``cite-as``), ``ETag`` and ``Last-Modified`` (304 on a conditional
-GET). Also ``/sitemap.xml`` (an index of one sitemap per kind) and ``/robots.txt``.
+GET).
 
 See ``docs/resources.md`` for the description's contents and the paging of
 incoming links.
@@ -16,11 +16,8 @@ incoming links.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,7 +30,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import BNode, Node
 
 from ..config import DEFAULT_BASE
-from ..errors import BadRequest, Gone, NotAcceptable, NotFound, NotReady
+from ..errors import BadRequest, Gone, NotAcceptable
 from ..formats import (
     GRAPH_FORMATS,
     HTML,
@@ -47,10 +44,9 @@ from ..formats import (
 )
 from ..labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES, Languages, choose, fallback_label
 from ..namespaces import MED, PREFIXES, SDO, is_persistent
-from ..opendata import SITEMAP_LIMIT, Build, graph_key
+from ..opendata import graph_key
 from ..pages import (
     OTHER_PARTS,
-    PAGE_KINDS_BY_NAME,
     PART_KINDS,
     Description,
     IncomingCache,
@@ -82,6 +78,7 @@ from ..search import Filters
 from ..writes import HISTORY_LINKS, Tombstone, tombstone
 from . import site
 from .context import builds, changelog, config, index, store
+from .responses import no_resource
 
 blueprint = Blueprint("resources", __name__)
 
@@ -101,21 +98,14 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # ---------------------------------------------------------------------------------------------
 
 
-def _unknown(path: str) -> NotFound:
-    shown = path[:200]
-    return NotFound(
-        f"Aucune ressource à l'adresse /{shown}.", f"No resource at /{shown}.", path="/" + shown
-    )
-
-
 def safe_path(path: str) -> str:
     """The request path if it can name one of our IRIs; 404 for NUL, control characters,
     empty, ``.`` or ``..`` segments and backslashes (no path is ever read as a file)."""
     if _CONTROL.search(path) or "\\" in path:
-        raise _unknown(_CONTROL.sub("?", path))
+        raise no_resource(_CONTROL.sub("?", path))
     segments = path.split("/")
     if any(s in ("", ".", "..") for s in segments):
-        raise _unknown(path)
+        raise no_resource(path)
     return path
 
 
@@ -229,7 +219,7 @@ def dereference(path: str) -> Response:
     if incoming is not None:
         found = incoming_page(store(), iri, incoming, settings.page_size, after, links)
         if found is None:
-            raise _unknown(path + "?incoming=…")
+            raise no_resource(path + "?incoming=…")
         group, document = found
         if fmt is HTML:
             terms = vocabulary_terms()
@@ -247,7 +237,7 @@ def dereference(path: str) -> Response:
             return gone_response(gone, fmt, langs)
         description = describe(store(), iri, settings.page_size, links)
         if description is None:
-            raise _unknown(path)
+            raise no_resource(path)
         if fmt is HTML:
             body = render_page(description, langs)
             response = Response(body, mimetype="text/html")
@@ -978,173 +968,6 @@ def vocabulary_sections(builder: PageBuilder, description: Description) -> list[
             )
         result.append({"key": key, "label": names[key], "terms": terms})
     return result
-
-
-# ---------------------------------------------------------------------------------------------
-# Sitemap and robots.txt
-# ---------------------------------------------------------------------------------------------
-
-SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-#: Sitemap bodies kept for the build being served (the most recently used first out): a file
-#: of 50,000 URLs is about 5 MB.
-SITEMAP_BYTES = 64 << 20
-#: Sections a sitemap may have even when they are empty: every kind of page.
-SITEMAP_KINDS = frozenset(PAGE_KINDS_BY_NAME) | {"vocabulary"}
-
-
-def sitemap_build() -> Build:
-    """The open-data build the sitemap is read from; 503 with ``Retry-After`` before the
-    first one. Its inventory lists every page by kind with its date, cut into files."""
-    found = builds().current
-    if found is None:
-        seconds = builds().retry_after()
-        raise NotReady(
-            "Le plan du site est en préparation (première construction depuis ce magasin) ; "
-            f"réessayez dans {seconds} s.",
-            f"The sitemap is being prepared (the first build from this store); try again in "
-            f"{seconds} s.",
-            retry_after=seconds,
-        )
-    return found
-
-
-def _sitemap_validators(build: Build, *parts: object) -> tuple[str, datetime]:
-    """The build's validators (never the store's: the build may be older), for this host."""
-    digest = hashlib.sha256(
-        json.dumps([build.identity, request.url_root] + [str(p) for p in parts]).encode("utf-8")
-    ).hexdigest()
-    return f"b{build.generation}-{digest[:24]}", build.finished
-
-
-def _kept(build: Build, key: tuple, make: Callable[[], bytes]) -> bytes:
-    """``make()``, kept while ``build`` is served (at most :data:`SITEMAP_BYTES` in all)."""
-    return site.kept_for_build(
-        "sitemap",
-        build.identity,
-        (request.url_root,) + key,
-        make,
-        lambda cache: sum(len(body) for body in cache.values()) <= SITEMAP_BYTES,
-    )
-
-
-def _xml(root: ET.Element) -> bytes:
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
-
-
-def _sitemap_response(body: bytes, validators: tuple[str, datetime]) -> Response:
-    return site.finish(Response(body, mimetype="application/xml"), *validators, "")
-
-
-def _urlset(entries: Iterable[site.SitemapEntry]) -> bytes:
-    root = ET.Element("urlset", xmlns=SITEMAP_NS)
-    host = request.url_root.rstrip("/")
-    for entry in entries:
-        element = ET.SubElement(root, "url")
-        ET.SubElement(element, "loc").text = host + quote(entry.path, safe="/:@!$&'()*+,;=-._~%#")
-        if entry.lastmod:
-            ET.SubElement(element, "lastmod").text = entry.lastmod
-    return _xml(root)
-
-
-def _page_number() -> int:
-    try:
-        page = int(request.args.get("page", "1"))
-    except ValueError:
-        page = 0
-    if page < 1:
-        raise BadRequest(
-            "Le paramètre page doit être un entier positif.",
-            "The page parameter must be a positive integer.",
-        )
-    return page
-
-
-@blueprint.get("/sitemap.xml")
-def sitemap_index() -> Response:
-    """One sitemap per kind of page, cut into files of 50,000 URLs (sitemaps.org's limit), as
-    the last open-data build found them; then the sections other parts registered."""
-    build = sitemap_build()
-    extra = site.sitemap_sections()
-    parts: tuple = ("sitemap-index",)
-    if extra:  # their entries come from the store: its generation is part of the answer
-        parts += (sorted(extra), store().generation)
-    validators = _sitemap_validators(build, *parts)
-    if (cached := site.not_modified(*validators, "")) is not None:
-        return cached
-
-    def render() -> bytes:
-        root = ET.Element("sitemapindex", xmlns=SITEMAP_NS)
-        host = request.url_root.rstrip("/")
-        for file in build.sitemap_files():
-            element = ET.SubElement(root, "sitemap")
-            suffix = f"?page={file.page}" if file.page > 1 else ""
-            ET.SubElement(element, "loc").text = f"{host}/sitemaps/{quote(file.kind)}.xml{suffix}"
-            if file.lastmod:
-                ET.SubElement(element, "lastmod").text = file.lastmod
-        for name, entries in extra.items():
-            items = list(entries())
-            dates = [e.lastmod for e in items if e.lastmod]
-            for page in range(-(-len(items) // SITEMAP_LIMIT)):
-                element = ET.SubElement(root, "sitemap")
-                suffix = f"?page={page + 1}" if page else ""
-                ET.SubElement(element, "loc").text = f"{host}/sitemaps/{quote(name)}.xml{suffix}"
-                if dates:
-                    ET.SubElement(element, "lastmod").text = max(dates)
-        return _xml(root)
-
-    body = render() if extra else _kept(build, ("index",), render)
-    return _sitemap_response(body, validators)
-
-
-@blueprint.get("/sitemaps/<name>.xml")
-def sitemap(name: str) -> Response:
-    """One file of a kind's sitemap (``?page=`` from 2 on), from the build's inventory: a
-    keyed read of at most 50,000 rows, rendered once per build and host."""
-    extra = site.sitemap_sections()
-    if name in extra:
-        return _registered_sitemap(name, extra[name])
-    build = sitemap_build()
-    files = [f for f in build.sitemap_files() if f.kind == name]
-    if not files and name not in SITEMAP_KINDS:
-        raise _unknown(f"sitemaps/{name}.xml")
-    page = _page_number()
-    if page > max(1, len(files)):
-        raise _unknown(f"sitemaps/{name}.xml?page={page}")
-    validators = _sitemap_validators(build, "sitemap", name, page)
-    if (cached := site.not_modified(*validators, "")) is not None:
-        return cached
-
-    def render() -> bytes:
-        listed = build.listed(name, SITEMAP_LIMIT, files[page - 1].first) if files else []
-        return _urlset(site.SitemapEntry(site.local(iri), lastmod) for iri, lastmod in listed)
-
-    return _sitemap_response(_kept(build, ("sitemap", name, page), render), validators)
-
-
-def _registered_sitemap(name: str, entries: Callable[[], Iterable[site.SitemapEntry]]) -> Response:
-    """A section another part of the service registered (``site.add_sitemap``)."""
-    page = _page_number()
-    etag, modified = site.validators("sitemap", name, page, request.url_root)
-    if (cached := site.not_modified(etag, modified, "")) is not None:
-        return cached
-    items = list(entries())[(page - 1) * SITEMAP_LIMIT : page * SITEMAP_LIMIT]
-    if page > 1 and not items:
-        raise _unknown(f"sitemaps/{name}.xml?page={page}")
-    return site.finish(Response(_urlset(items), mimetype="application/xml"), etag, modified, "")
-
-
-@blueprint.get("/robots.txt")
-def robots() -> Response:
-    body = "\n".join(
-        [
-            "User-agent: *",
-            "Disallow: /sparql",
-            "Disallow: /*?incoming=",
-            f"Sitemap: {request.url_root}sitemap.xml",
-            "",
-        ]
-    )
-    return Response(body, mimetype="text/plain")
 
 
 __all__ = ["blueprint"]
