@@ -26,8 +26,8 @@ from werkzeug.datastructures import MultiDict
 
 from ..errors import BadRequest
 from ..formats import parse_accept
-from ..labels import Languages
-from ..pages import MONTHS, Bar, Figure, bar_chart, column_chart
+from ..labels import MONTHS, Languages
+from ..pages import Bar, Figure, bar_chart, column_chart
 from ..search import (
     FACET_PREFIXES,
     LIST_KINDS,
