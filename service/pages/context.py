@@ -29,6 +29,8 @@ def no_graph_sizes(graph: URIRef) -> tuple[int, datetime] | None:
 
 @dataclass(frozen=True)
 class PageContext:
+    """The parts of the service one request's page reads, gathered by the web layer."""
+
     store: Store
     base_url: str
     page_size: int
