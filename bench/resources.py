@@ -32,14 +32,8 @@ from rdflib import Literal, URIRef
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from service.config import DEFAULT_BASE, load_config
-from service.pages.describe import (
-    IncomingCache,
-    IndexLinks,
-    StoreLinks,
-    describe,
-    incoming_page,
-    notes_about,
-)
+from service.pages.describe import describe, incoming_page, notes_about
+from service.pages.incoming import IncomingCache, IndexLinks, StoreLinks
 from service.search.index import Index, changed_iris
 from service.store import Changeset
 from service.store.embedded import EmbeddedStore

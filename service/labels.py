@@ -1,4 +1,4 @@
-"""The one language rule, and the labels it picks.
+"""The one language rule, the labels it picks, and values written in a language.
 
 Everywhere text is chosen among several languages (page titles, link labels,
 JSON-LD names, listings, search results), one rule applies: the languages of
@@ -18,6 +18,10 @@ Labels come from the properties of :data:`LABEL_PROPERTIES`, in that order of
 preference *after* the language: a French ``rdfs:label`` beats an English
 ``schema:name`` when French comes first. A resource without any label gets one
 made from its IRI (:func:`fallback_label`), never an empty string.
+
+Dates, durations and numbers are written in the interface language
+(:func:`format_literal`: « 1er décembre 2019 », "1 December 2019") by every part of
+the service that shows one to people.
 
 No Flask here: the web layer reads the request and calls :func:`preferences`.
 """
@@ -307,20 +311,166 @@ def label(store, node: Node, languages: Languages) -> Literal:
     return labels(store, [node], languages).get(node) or fallback_label(node)
 
 
+# ---------------------------------------------------------------------------------------------
+# Values in words: dates, durations and numbers as the interface language writes them
+# ---------------------------------------------------------------------------------------------
+
+MONTHS: dict[str, tuple[str, ...]] = {
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+
+def month_in_words(year: int | str, month: int, lang: str) -> str:
+    """« décembre 2019 », "December 2019" (``lang`` an interface language; French otherwise)."""
+    return f"{MONTHS['en' if lang == 'en' else 'fr'][month - 1]} {year}"
+
+
+def day_in_words(year: int | str, month: int, day: int, lang: str) -> str:
+    """« 4 décembre 2019 », « 1er décembre 2019 », "4 December 2019"."""
+    if lang == "en":
+        return f"{day} {month_in_words(year, month, lang)}"
+    return f"{'1er' if day == 1 else day} {month_in_words(year, month, lang)}"
+
+
+_DATE = re.compile(r"^(-?\d{4})-(\d{2})-(\d{2})")
+_YEAR_MONTH = re.compile(r"^(-?\d{4})-(\d{2})")
+_TIME = re.compile(r"T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+DATE_TYPES = frozenset({XSD.date, XSD.dateTime, XSD.dateTimeStamp, XSD.gYear, XSD.gYearMonth})
+NUMBER_TYPES = frozenset(
+    {XSD.integer, XSD.int, XSD.long, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.short}
+)
+
+
+def format_date(value: Literal, languages: Languages) -> str:
+    """A date for people, in the interface language ("4 décembre 2019", "4 December 2019");
+    what is not a well-formed date is shown as written."""
+    text = str(value)
+    ui = languages.ui
+    if value.datatype == XSD.gYear:
+        return text
+    if value.datatype == XSD.gYearMonth:
+        match = _YEAR_MONTH.match(text)
+        if match and 1 <= int(match[2]) <= 12:
+            return month_in_words(match[1], int(match[2]), ui)
+        return text
+    match = _DATE.match(text)
+    if not match or not 1 <= int(match[2]) <= 12:
+        return text
+    result = day_in_words(match[1], int(match[2]), int(match[3]), ui)
+    time = _TIME.search(text)
+    if time:
+        zone = time[4] or ""
+        zone = " UTC" if zone == "Z" else (f" ({zone})" if zone else "")
+        result += (", " if ui == "en" else " à ") + f"{time[1]}:{time[2]}{zone}"
+    return result
+
+
+#: The units of an ``xsd:duration`` a page writes out: French singular and plural, English.
+_DURATION_UNITS = (
+    ("an", "ans", "year", "years"),
+    ("mois", "mois", "month", "months"),
+    ("semaine", "semaines", "week", "weeks"),
+    ("jour", "jours", "day", "days"),
+)
+
+
+def format_duration(value: Literal, languages: Languages) -> str:
+    """A period as a frequency ("tous les 2 mois", "every 2 months"); as written when it has
+    other units than years, months, weeks and days."""
+    match = _DURATION.match(str(value))
+    if not match:
+        return str(value)
+    parts = []
+    for amount, (fr1, frn, en1, enn) in zip(match.groups(), _DURATION_UNITS, strict=True):
+        if amount:
+            n = int(amount)
+            word = languages.text(fr1 if n == 1 else frn, en1 if n == 1 else enn)
+            parts.append(f"{n} {word}")
+    if not parts:
+        return str(value)
+    return languages.text("tous les ", "every ") + ", ".join(parts)
+
+
+def format_number(value: Literal, languages: Languages) -> str:
+    """An integer with its thousands apart (a narrow no-break space in French, a comma in
+    English)."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        return str(value)
+    text = f"{number:,}"
+    return text.replace(",", "\u202f") if languages.ui == "fr" else text
+
+
+def format_literal(value: Literal, languages: Languages) -> str:
+    """The text a page shows for a literal: dates, durations and numbers made readable."""
+    if value.datatype in DATE_TYPES:
+        return format_date(value, languages)
+    if value.datatype == XSD.duration:
+        return format_duration(value, languages)
+    if value.datatype in NUMBER_TYPES:
+        return format_number(value, languages)
+    return str(value)
+
+
+def is_formatted(value: Literal) -> bool:
+    """True when a page writes the value in the interface language (dates, numbers)."""
+    return value.datatype in DATE_TYPES | NUMBER_TYPES | {XSD.duration}
+
+
 __all__ = [
+    "DATE_TYPES",
     "DESCRIPTION_PROPERTIES",
     "LABEL_BATCH",
     "LABEL_PROPERTIES",
     "Languages",
+    "MONTHS",
+    "NUMBER_TYPES",
     "UI_LANGUAGES",
     "choose",
+    "day_in_words",
     "description_in",
     "fallback_label",
+    "format_date",
+    "format_duration",
+    "format_literal",
+    "format_number",
+    "is_formatted",
     "label",
     "label_in",
     "label_or_fallback",
     "label_values",
     "labels",
+    "month_in_words",
     "preferences",
     "valid_tag",
 ]

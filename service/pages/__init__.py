@@ -1,48 +1,17 @@
 """What a page shows: a resource's description, its kind, the view-model a template
 receives and the schema.org JSON-LD it embeds. No Flask: the web layer hands in the store,
-the base and the index. See ``docs/resources.md``.
+the base, the index and the rest in a :class:`PageContext`. See ``README.md`` beside this
+file and ``docs/resources.md``.
 """
 
 from __future__ import annotations
 
 from .charts import Bar, Figure, bar_chart, column_chart
-from .describe import (
-    Description,
-    IncomingCache,
-    IncomingGroup,
-    IncomingLinks,
-    IndexLinks,
-    StoreLinks,
-    containment,
-    describe,
-    details,
-    events_in,
-    graph_size,
-    incoming_address,
-    incoming_page,
-    is_part,
-    linked_triples,
-    notes_about,
-    roles_played,
-)
+from .context import PageContext
+from .describe import describe, incoming_page
 from .home import home_events, home_figures, kind_totals
-from .jsonld import project
-from .kinds import (
-    GENERIC_KIND,
-    GRAPH_KIND,
-    MONTHS,
-    OTHER_PARTS,
-    PAGE_KINDS,
-    PAGE_KINDS_BY_NAME,
-    PART_KINDS,
-    PageKind,
-    Terms,
-    format_literal,
-    is_formatted,
-    page_kind_of,
-    part_kind_of,
-    vocabulary_query,
-)
+from .incoming import IncomingCache, IncomingLinks, incoming_links
+from .kinds import GENERIC_KIND, GRAPH_KIND, PAGE_KINDS, PAGE_KINDS_BY_NAME, page_kind_of
 from .lists import (
     FACET_NAMES,
     LISTS,
@@ -59,45 +28,31 @@ from .lists import (
     listing,
     listing_json,
 )
+from .resource import PageView, gone_error, incoming_links_page, resource_page
 from .search_page import SEARCH_FILTERS, find, found_facets, found_json, hits
+from .terms import Terms
 
 __all__ = [
-    "MONTHS",
     "Bar",
-    "Description",
     "Figure",
     "GENERIC_KIND",
     "GRAPH_KIND",
     "IncomingCache",
-    "IncomingGroup",
     "IncomingLinks",
-    "IndexLinks",
     "PAGE_KINDS",
     "PAGE_KINDS_BY_NAME",
-    "PageKind",
-    "OTHER_PARTS",
-    "PART_KINDS",
-    "StoreLinks",
+    "PageView",
+    "PageContext",
     "Terms",
     "bar_chart",
     "column_chart",
-    "containment",
     "describe",
-    "details",
-    "events_in",
-    "format_literal",
-    "graph_size",
-    "incoming_address",
+    "gone_error",
+    "incoming_links",
+    "incoming_links_page",
     "incoming_page",
-    "is_formatted",
-    "is_part",
     "page_kind_of",
-    "linked_triples",
-    "notes_about",
-    "part_kind_of",
-    "project",
-    "roles_played",
-    "vocabulary_query",
+    "resource_page",
     # The lists, the search page and the home page (lists.py, search_page.py, home.py)
     "FACET_NAMES",
     "LISTS",

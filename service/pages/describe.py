@@ -16,45 +16,26 @@ The description holds:
 * **the resources it links to**, with their types, labels and the few facts a
   page shows about a link (:data:`LINKED_PROPERTIES`), so a client needs no
   second request to show it;
-* **its incoming links**, grouped by property with counts, one page per
-  property, links from the document's own parts left out, in the IRI order of
-  the linking resources; a page starts after its key (``after=`` the last IRI of
-  the previous page), never at an ``OFFSET``. They are read from the search
-  index's link table (:class:`IndexLinks`: counts kept by every write, a page
-  one keyed index range), or, while that index is being built, from the store
-  (:class:`StoreLinks`: a group read once per store generation, up to a cap,
-  sorted here — Oxigraph's own ``ORDER BY`` and ``DISTINCT`` cost 2 s and 0.6 s
-  for 10,000 IRIs, each comparison decoding both strings).
-
-In RDF, the incoming links are triples ``?s ?p <resource>``, and each group is
-a Hydra collection (https://www.hydra-cg.com/spec/latest/core/#collections):
-``<{resource}?incoming={p}> a hydra:Collection`` with ``hydra:manages``
-(``hydra:property`` ``p``, ``hydra:object`` the resource), ``hydra:totalItems``
-and a ``hydra:PartialCollectionView`` whose ``hydra:next`` is the next page,
-``<{resource}?incoming={p}&after={last IRI listed}>``; dereferencing that
-address answers the page (:func:`incoming_page`).
+* **its incoming links**, grouped by property with counts, the first page of each
+  group (:mod:`.incoming`).
 
 Every query here is ours, bounded and index-driven; nothing imports Flask.
 """
 
 from __future__ import annotations
 
-import threading
-from abc import ABC, abstractmethod
-from bisect import bisect_right
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
+from rdflib.namespace import FOAF, OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import BNode, Node
 
-from ..labels import LABEL_BATCH
+from ..labels import LABEL_BATCH, LABEL_PROPERTIES
 from ..namespaces import DQV, HYDRA, MED, PREFIXES, SDO, document_of
-from ..search import MAX_INCOMING_PROPERTIES
 from ..store import Store
+from .incoming import IncomingGroup, IncomingLinks, StoreLinks, add_incoming, incoming_groups
 
 #: Types of hash parts that nothing needs to link to: found by type under the document.
 NOTE_TYPES: tuple[URIRef, ...] = (MED.DataQualityNote, DQV.QualityAnnotation)
@@ -74,16 +55,15 @@ PART_TYPES: tuple[URIRef, ...] = NOTE_TYPES + (
 #: document's other incoming links).
 PART_LINKS: tuple[URIRef, ...] = (RDFS.isDefinedBy, MED.inEvent, SDO.isPartOf)
 
-#: What the description says of each resource it links to (besides nothing else).
+#: Label properties a linked resource is not named by: second names, running text, and
+#: ``foaf:name``, which no data of ours uses.
+UNLINKED_LABELS = frozenset({FOAF.name, SDO.alternateName, SKOS.altLabel, SDO.text})
+
+#: What the description says of each resource it links to: its types, its names, and the
+#: few facts a page shows of a link.
 LINKED_PROPERTIES: tuple[URIRef, ...] = (
     RDF.type,
-    SKOS.prefLabel,
-    SDO.name,
-    RDFS.label,
-    DCTERMS.title,
-    SDO.headline,
-    SDO.roleName,
-    SKOS.notation,
+    *(p for p in LABEL_PROPERTIES if p not in UNLINKED_LABELS),
     SDO.url,
     SDO.startDate,
     SDO.endDate,
@@ -95,10 +75,6 @@ LINKED_PROPERTIES: tuple[URIRef, ...] = (
 
 #: Most parts (hash IRIs and blank nodes) one description gathers.
 MAX_PARTS = 2000
-#: Incoming links read from the store, per property, at most (beyond, "at least"); all
-#: properties together, ten times as many.
-COUNT_CAP = 100_000
-#: Most properties whose incoming links are grouped (a resource linked by more is rare).
 
 PREFIX_LINES = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items())
 
@@ -109,22 +85,6 @@ def is_part(node: Node, document: URIRef) -> bool:
 
 def _literal(text: str) -> str:
     return Literal(text).n3()
-
-
-@dataclass
-class IncomingGroup:
-    """The resources that link to the described one through one property."""
-
-    property: URIRef
-    count: int
-    capped: bool  # more than ``count`` links exist
-    subjects: list[URIRef]
-    after: URIRef | None = None  # this page starts after this IRI (None: first page)
-    next_after: URIRef | None = None  # the key of the next page (None: last page)
-
-    @property
-    def more(self) -> bool:
-        return self.next_after is not None
 
 
 @dataclass
@@ -169,36 +129,6 @@ def bind_prefixes(graph: Graph) -> None:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     graph.bind("hydra", str(HYDRA), override=True, replace=True)
-
-
-def incoming_address(iri: URIRef, prop: URIRef, after: URIRef | None = None) -> URIRef:
-    """The IRI of a page of incoming links (under the resource's canonical IRI)."""
-    address = f"{iri}?incoming={quote(str(prop), safe='')}"
-    if after is not None:
-        address += f"&after={quote(str(after), safe='')}"
-    return URIRef(address)
-
-
-def add_incoming(document: Graph, iri: URIRef, group: IncomingGroup) -> None:
-    """A group's page of incoming triples and its Hydra collection and view."""
-    for subject in group.subjects:
-        document.add((subject, group.property, iri))
-    collection = incoming_address(iri, group.property)
-    view = incoming_address(iri, group.property, group.after)
-    manages = BNode()
-    document.add((collection, RDF.type, HYDRA.Collection))
-    document.add((collection, HYDRA.manages, manages))
-    document.add((manages, HYDRA.property, group.property))
-    document.add((manages, HYDRA.object, iri))
-    if not group.capped:
-        document.add(
-            (collection, HYDRA.totalItems, Literal(group.count, datatype=XSD.nonNegativeInteger))
-        )
-    document.add((collection, HYDRA.view, view))
-    document.add((view, RDF.type, HYDRA.PartialCollectionView))
-    document.add((view, HYDRA.first, collection))
-    if group.next_after is not None:
-        document.add((view, HYDRA.next, incoming_address(iri, group.property, group.next_after)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -313,161 +243,6 @@ def details(store: Store, nodes: Iterable[Node], limit: int = 200) -> Graph:
                     seen.add(o)
                     queue.append(o)
     return graph
-
-
-class IncomingCache:
-    """What incoming links cost to read from the store (:class:`StoreLinks`), kept for a
-    store generation (least recently used out): each resource's linking properties, and
-    each group's linking IRIs, sorted.
-
-    Oxigraph sorts slowly (``ORDER BY`` over 10,000 IRIs took 2 s: every comparison
-    decodes both strings), so a group's IRIs are read once, in index order, sorted here,
-    and each page is a slice after its key. The web layer keeps one cache per application.
-    """
-
-    def __init__(self, max_entries: int = 1_000_000):
-        self.max_entries = max_entries
-        self._items: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> object | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is None:
-                return None
-            self._items.move_to_end(key)
-            return found[0]
-
-    def put(self, key: tuple, value: object, size: int) -> None:
-        with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = (value, size)
-            self._size += size
-            while self._size > self.max_entries and len(self._items) > 1:
-                _, (_, dropped) = self._items.popitem(last=False)
-                self._size -= dropped
-
-
-class IncomingLinks(ABC):
-    """Where a description reads its incoming links from: :class:`IndexLinks` (the search
-    index's link table, kept by every write) or :class:`StoreLinks` (the store itself, while
-    the index cannot answer for it)."""
-
-    #: Part of the validators of a page made with it (what it answers may change apart from
-    #: the store's generation).
-    token: str = ""
-
-    @abstractmethod
-    def properties(self, iri: URIRef) -> list[tuple[URIRef, int]]:
-        """The properties linking IRIs to ``iri`` (its own parts left out), with how many
-        links each, most first."""
-
-    @abstractmethod
-    def group(
-        self, iri: URIRef, prop: URIRef, size: int, after: URIRef | None = None
-    ) -> IncomingGroup:
-        """One page of the IRIs linking to ``iri`` through ``prop``, in IRI order after
-        ``after``."""
-
-
-class IndexLinks(IncomingLinks):
-    """Incoming links from the search index (``service.search``): counts kept by every
-    update, pages read by key from an index. What a request costs follows the page, never
-    the number of links; a write changes only the links of what it touched."""
-
-    def __init__(self, index):
-        self.index = index
-        self.token = f"index-{index.stamp}"
-
-    def properties(self, iri: URIRef) -> list[tuple[URIRef, int]]:
-        return [(URIRef(p), n) for p, n in self.index.incoming_properties(str(iri))]
-
-    def group(
-        self, iri: URIRef, prop: URIRef, size: int, after: URIRef | None = None
-    ) -> IncomingGroup:
-        subjects, total, more = self.index.incoming_subjects(
-            str(iri), str(prop), size, str(after) if after is not None else None
-        )
-        page = [URIRef(s) for s in subjects]
-        return IncomingGroup(prop, total, False, page, after, page[-1] if more and page else None)
-
-
-class StoreLinks(IncomingLinks):
-    """Incoming links read from the store: each group once per store generation (at most
-    ``cap`` links; more are flagged ``capped`` and the pages cover the first ``cap``),
-    sorted here and kept in an :class:`IncomingCache`. What a request costs then grows with
-    the group, and a write makes every group be read again: the index's link table is the
-    way, this is the fallback while the index is being built."""
-
-    token = "store"
-
-    def __init__(self, store: Store, cache: IncomingCache | None = None, cap: int = COUNT_CAP):
-        self.store = store
-        self.cache = cache
-        self.cap = cap
-
-    def properties(self, iri: URIRef) -> list[tuple[URIRef, int]]:
-        """Counts of triples in every graph that holds them: an upper bound, made exact by
-        the listing."""
-        store, cache = self.store, self.cache
-        key = (store.generation, str(iri), None, self.cap)
-        if cache is not None and (cached := cache.get(key)) is not None:
-            return cached  # type: ignore[return-value]
-        rows = store.select(
-            f"""SELECT ?p (COUNT(?s) AS ?n) WHERE {{
-                  {{ SELECT ?s ?p WHERE {{ ?s ?p {iri.n3()} FILTER(isIRI(?s)) }}
-                     LIMIT {10 * self.cap} }}
-                }} GROUP BY ?p"""
-        )
-        found = sorted(
-            ((row["p"], int(row["n"])) for row in rows), key=lambda c: (-c[1], str(c[0]))
-        )[:MAX_INCOMING_PROPERTIES]
-        if cache is not None:
-            cache.put(key, found, len(found) + 1)
-        return found
-
-    def _sorted_subjects(self, iri: URIRef, prop: URIRef) -> tuple[list[str], bool]:
-        """The IRIs linking to ``iri`` through ``prop`` (not the document's own parts), sorted,
-        and whether the list stopped at the cap. No DISTINCT and no ORDER BY in the query:
-        both cost Oxigraph far more (580 ms and 2 s for 10,000 IRIs) than a set and a sort here."""
-        store, cache = self.store, self.cache
-        key = (store.generation, str(iri), str(prop), self.cap)
-        if cache is not None and (found := cache.get(key)) is not None:
-            return found  # type: ignore[return-value]
-        prefix = str(iri) + "#"
-        rows = store.select(
-            f"SELECT ?s WHERE {{ ?s {prop.n3()} {iri.n3()} FILTER(isIRI(?s)) }} "
-            f"LIMIT {self.cap + 1}"
-        )
-        capped = len(rows) > self.cap
-        subjects = sorted({s for row in rows if not (s := str(row["s"])).startswith(prefix)})
-        if cache is not None:
-            cache.put(key, (subjects, capped), len(subjects) + 1)
-        return subjects, capped
-
-    def group(
-        self, iri: URIRef, prop: URIRef, size: int, after: URIRef | None = None
-    ) -> IncomingGroup:
-        subjects, capped = self._sorted_subjects(iri, prop)
-        start = bisect_right(subjects, str(after)) if after is not None else 0
-        page = [URIRef(s) for s in subjects[start : start + size]]
-        more = start + size < len(subjects)
-        return IncomingGroup(
-            prop, len(subjects), capped, page, after, page[-1] if more and page else None
-        )
-
-
-def incoming_groups(links: IncomingLinks, iri: URIRef, size: int) -> list[IncomingGroup]:
-    """The first page of every group of incoming links (groups of only own parts left out)."""
-    groups = []
-    for prop, _ in links.properties(iri):
-        group = links.group(iri, prop, size)
-        if group.count:
-            groups.append(group)
-    groups.sort(key=lambda g: (-g.count, str(g.property)))
-    return groups
 
 
 def graph_exists(store: Store, iri: URIRef) -> bool:
@@ -622,27 +397,19 @@ def graph_size(store: Store, iri: URIRef, cap: int = 10_000_000) -> tuple[int, b
 
 
 __all__ = [
-    "COUNT_CAP",
-    "containment",
-    "events_in",
-    "graph_size",
-    "notes_about",
-    "roles_played",
-    "Description",
-    "IncomingCache",
-    "IncomingGroup",
-    "IncomingLinks",
-    "IndexLinks",
-    "StoreLinks",
     "LINKED_PROPERTIES",
     "PART_TYPES",
-    "add_incoming",
+    "Description",
+    "containment",
     "describe",
     "details",
-    "incoming_address",
+    "events_in",
+    "graph_size",
     "incoming_page",
     "is_part",
     "linked_triples",
+    "notes_about",
     "own_subgraph",
     "own_triples",
+    "roles_played",
 ]

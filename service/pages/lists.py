@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from .. import search
-from ..labels import Languages
-from .kinds import MONTHS
+from ..labels import Languages, day_in_words, month_in_words
 
 # ---------------------------------------------------------------------------------------------
 # What each list is
@@ -168,14 +167,11 @@ def say_date(value: str | None, precision: str | None, lang: str) -> str:
     if period is None:
         return value
     year, month, day = int(period.first[:4]), int(period.first[5:7]), int(period.first[8:10])
-    months = MONTHS["en" if lang == "en" else "fr"]
     if period.precision == "year":
         return str(year)
     if period.precision == "month":
-        return f"{months[month - 1]} {year}"
-    if lang == "en":
-        return f"{day} {months[month - 1]} {year}"
-    return f"{'1er' if day == 1 else day} {months[month - 1]} {year}"
+        return month_in_words(year, month, lang)
+    return day_in_words(year, month, day, lang)
 
 
 def item_date(item: search.Item, lang: str) -> str:

@@ -12,7 +12,7 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import MediationError, NotReady
+from ..errors import MediationError, NotFound, NotReady
 from ..formats import HTML, parse_accept
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,15 @@ HTTP_MESSAGES_FR = {
     413: "Le corps de la requête est trop volumineux.",
     415: "Type de contenu non pris en charge.",
 }
+
+
+def no_resource(path: str) -> NotFound:
+    """The 404 of a path on this host that names nothing (``path`` without its leading
+    slash; cut at 200 characters in the message)."""
+    shown = path[:200]
+    return NotFound(
+        f"Aucune ressource à l'adresse /{shown}.", f"No resource at /{shown}.", path="/" + shown
+    )
 
 
 def wants(media_type: str) -> bool:

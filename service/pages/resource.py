@@ -1,0 +1,296 @@
+"""The view-model of a resource's page: what its template receives.
+
+:func:`resource_page` makes it from a description (``describe``): the title and summary,
+the kind's main facts in order, its sections (``sections``), every other fact, the hash
+parts grouped by kind, the data-quality notes about it, the first page of each group of
+incoming links, its history, the formats it is served in and the schema.org JSON-LD it
+embeds; the vocabulary and the shapes get the documentation of their terms
+(``vocabulary``). :func:`incoming_links_page` makes one page of one group of incoming
+links, and :func:`gone_error` the 410 of a resource a write deleted.
+
+Each returns a :class:`PageView`: the template's name and its context. The web layer renders
+it; what the request says (languages, ``?history=``) is handed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from ..errors import Gone
+from ..formats import GRAPH_FORMATS
+from ..labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES, Languages, choose
+from ..namespaces import MED, SDO
+from ..writes import HISTORY_LINKS, Tombstone
+from .context import PageContext
+from .describe import Description, details, is_part, linked_triples, notes_about
+from .incoming import IncomingGroup, incoming_address
+from .jsonld import project
+from .kinds import OTHER_PARTS, PART_KINDS, page_kind_of, part_kind_of
+from .sections import SectionInputs, sections
+from .terms import Terms
+from .view import Incoming, PageBuilder, Part, PartGroup, Value
+from .vocabulary import vocabulary_sections
+
+
+@dataclass
+class PageView:
+    """A page to render: its template and the context the template receives."""
+
+    template: str
+    context: dict[str, Any]
+
+
+#: Properties a kind's sections already show: not repeated under "Other facts".
+SHOWN_IN_SECTIONS: dict[str, set[URIRef]] = {
+    "event": {SDO.subEvent},
+    "query": {SH.select, SH.construct, SH.ask, SH.update, SH.prefixes},
+}
+#: The address parts a venue's address line shows, in order.
+ADDRESS_LINE = (
+    SDO.streetAddress,
+    SDO.postalCode,
+    SDO.addressLocality,
+    SDO.addressRegion,
+    SDO.addressCountry,
+)
+NOTE_KIND = next(k for k in PART_KINDS if k.name == "note")
+
+
+def og_locale(langs: Languages) -> str:
+    return "fr_FR" if langs.ui == "fr" else "en_GB"
+
+
+def resource_page(
+    description: Description,
+    langs: Languages,
+    context: PageContext,
+    history_after: str | None = None,
+) -> PageView:
+    """The page of a described resource; ``history_after`` is the key of the page of its
+    history to show (``?history=``; None: the newest changes)."""
+    iri = description.iri
+    store = context.store
+    kind = page_kind_of(description.types, description.is_graph)
+    graph = description.graph()
+    extra = Graph()
+    # More than labels for a few linked resources: a venue's address, a role's event.
+    for triple in details(store, graph.objects(iri, SDO.location)):
+        extra.add(triple)
+    notes = notes_about(store, iri)
+    notes_foreign = {
+        n for n in notes.subjects(RDF.type, MED.DataQualityNote) if not is_part(n, iri)
+    }
+    for triple in notes:
+        if triple[0] in notes_foreign or not is_part(triple[0], iri):
+            extra.add(triple)
+    for triple in linked_triples(store, set(extra.objects()) - set(graph.subjects())):
+        extra.add(triple)
+    full = graph + extra
+    builder = context.builder(iri, full, langs)
+    path = context.local(iri)
+    title = builder.label(iri)
+    description_literal = choose(graph.predicate_objects(iri), langs, DESCRIPTION_PROPERTIES)
+    skip_literals = {title, description_literal}
+    fields = builder.facts(iri, kind.fields, only=kind.fields, skip=skip_literals)
+    shown = {f.prop for f in fields} | SHOWN_IN_SECTIONS.get(kind.name, set())
+    # Links to the document's own parts are shown with the parts.
+    shown |= {
+        p for p in set(graph.predicates(iri)) if all(is_part(o, iri) for o in graph.objects(iri, p))
+    }
+    others = [f for f in builder.facts(iri, skip=skip_literals) if f.prop not in shown]
+    # A venue's address, under its name.
+    for fact in fields:
+        if fact.prop == SDO.location:
+            for value, node in zip(
+                fact.values,
+                builder.sort_values(list(graph.objects(iri, SDO.location))),
+                strict=True,
+            ):
+                value.detail = address_line(full, node)
+    page: dict[str, Any] = {
+        "iri": str(iri),
+        "path": path,
+        "kind": kind,
+        "kind_label": kind.label(langs),
+        "title": builder.title(iri),
+        "types": [t for t in builder.types(iri) if t != kind.label(langs)],
+        "summary": builder.literal(description_literal)
+        if description_literal is not None
+        else None,
+        "fields": fields,
+        "others": others,
+        "parts": page_parts(builder, description),
+        # Links from the history are shown as the history, below.
+        "incoming": [
+            incoming_view(builder, g, path)
+            for g in description.incoming
+            if g.property not in HISTORY_LINKS
+        ],
+        "history": history_section(context, iri, path, history_after),
+        "notes": [note_part(builder, n) for n in sorted(notes_foreign, key=str)],
+        "sections": sections(kind, SectionInputs(builder, description, full, context)),
+        "alternates": [
+            {"label": f.label, "type": f.media_type, "href": f"{path}.{f.suffix}"}
+            for f in GRAPH_FORMATS
+        ],
+        "jsonld": project(full, iri, langs),
+        "og_type": "article" if kind.name in ("article", "post") else "website",
+        "og_locale": og_locale(langs),
+    }
+    if kind.name != "vocabulary" and path != "/shapes":
+        return PageView("resource.html", page)
+    page["terms"] = vocabulary_sections(builder, description)
+    if path == "/shapes" and not builder.has_label(iri):
+        page["title"] = Value(langs.text("Formes SHACL", "SHACL shapes"), langs.ui)
+        page["kind_label"] = langs.text("Formes SHACL du service", "The service's SHACL shapes")
+    return PageView("vocabulary.html", page)
+
+
+def page_parts(builder: PageBuilder, description: Description) -> list[PartGroup]:
+    """The document's hash parts, grouped by kind in the order of :data:`PART_KINDS`."""
+    groups: dict[str, PartGroup] = {}
+    order = [k.name for k in PART_KINDS] + [OTHER_PARTS.name]
+    for part in builder.sort_values(list(description.parts)):
+        kind = part_kind_of(description.own.objects(part, RDF.type))
+        title_literal = builder.label(part)
+        facts = builder.facts(
+            part,
+            kind.fields,
+            skip=[description.iri, title_literal],
+            exclude=[MED.inEvent, SDO.isPartOf, SDO.position],
+        )
+        facts = [
+            f
+            for f in facts
+            if not (
+                len(f.values) == 1
+                and f.values[0].text == str(title_literal)
+                and f.prop in LABEL_PROPERTIES
+            )
+        ]
+        group = groups.setdefault(kind.name, PartGroup(kind.name, kind.label(builder.langs), []))
+        group.parts.append(
+            Part(
+                str(part).split("#", 1)[1],
+                builder.literal(title_literal),
+                builder.types(part),
+                facts,
+            )
+        )
+    return [groups[name] for name in order if name in groups]
+
+
+def note_part(builder: PageBuilder, note: URIRef) -> Part:
+    """A data-quality note about the resource, kept in another document."""
+    href, _ = builder.href(note)
+    title = builder.label(note)
+    facts = builder.facts(note, NOTE_KIND.fields, only=NOTE_KIND.fields, skip=[title])
+    return Part(href, Value(str(title), title.language or "", href), builder.types(note), facts)
+
+
+def address_line(graph: Graph, node: Node) -> str | None:
+    """A venue's first address on one line (street, postal code, locality, region, country)."""
+    for address in graph.objects(node, SDO.address):
+        parts = [
+            str(graph.value(address, p))
+            for p in ADDRESS_LINE
+            if graph.value(address, p) is not None
+        ]
+        if parts:
+            return ", ".join(parts)
+    return None
+
+
+def incoming_view(builder: PageBuilder, group: IncomingGroup, path: str) -> Incoming:
+    """A page of a group of incoming links, with the addresses of the next and the first."""
+    links = [builder.value(s) for s in group.subjects]
+    params = {"incoming": str(group.property)}
+    next_url = None
+    if group.next_after is not None:
+        next_url = f"{path}?{urlencode({**params, 'after': str(group.next_after)})}"
+    return Incoming(
+        group.property,
+        builder.terms.property_label(group.property, builder.langs, True),
+        group.count,
+        group.capped,
+        links,
+        next_url,
+        f"{path}?{urlencode(params)}",
+    )
+
+
+def history_section(
+    context: PageContext, iri: URIRef, path: str, after: str | None
+) -> dict[str, Any]:
+    """The changes that touched the resource, newest first, one page (``?history=`` pages)."""
+    entries, following = context.changelog.for_resource(iri, context.page_size, after)
+    return {
+        "entries": entries,
+        "next": f"{path}?{urlencode({'history': following})}#history-title" if following else None,
+    }
+
+
+def incoming_links_page(
+    iri: URIRef, group: IncomingGroup, linked: Graph, langs: Languages, context: PageContext
+) -> PageView:
+    """One page of the resources that link to ``iri`` through one property (``linked``: their
+    labels and types, as :func:`~.describe.incoming_page` reads them)."""
+    builder = context.builder(iri, linked, langs)
+    path = context.local(iri)
+    view = incoming_view(builder, group, path)
+    return PageView(
+        "resource_incoming.html",
+        {
+            "iri": str(iri),
+            "path": path,
+            "title": builder.title(iri),
+            "group": view,
+            "first_url": view.all_url if group.after is not None else None,
+            "jsonld": {
+                "@context": "https://schema.org",
+                "@type": "CollectionPage",
+                "@id": str(incoming_address(iri, group.property, group.after)),
+                "about": {"@id": str(iri)},
+            },
+            "og_type": "website",
+            "og_locale": og_locale(langs),
+            "alternates": [],
+        },
+    )
+
+
+def gone_error(gone: Tombstone, terms: Terms) -> Gone:
+    """The 410 of a resource a write deleted: what it was and when it went."""
+    when = gone.deleted.strftime("%Y-%m-%d %H:%M UTC")
+    kinds = {
+        lang: ", ".join(terms.class_label(t, Languages((lang, other))) for t in gone.types)
+        for lang, other in (("fr", "en"), ("en", "fr"))
+    }
+    return Gone(
+        f"« {gone.label('fr')} » ({kinds['fr']}) a été supprimé le {when} ({gone.change}).",
+        f"“{gone.label('en')}” ({kinds['en']}) was deleted on {when} ({gone.change}).",
+        resource=str(gone.resource),
+        deleted=gone.deleted.isoformat(),
+        change=str(gone.change),
+        types=[str(t) for t in gone.types],
+        labels=[str(label) for label in gone.labels],
+    )
+
+
+__all__ = [
+    "PageView",
+    "address_line",
+    "gone_error",
+    "history_section",
+    "incoming_links_page",
+    "incoming_view",
+    "note_part",
+    "page_parts",
+    "resource_page",
+]

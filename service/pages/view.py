@@ -1,0 +1,245 @@
+"""The pieces a page template receives, and the builder that makes them from graphs.
+
+A page shows values (:class:`Value`: text with its language, maybe a link, maybe nested
+facts), grouped into facts (:class:`Fact`: a property's name and its values), parts
+(:class:`Part`, in :class:`PartGroup`) and groups of incoming links (:class:`Incoming`).
+:class:`PageBuilder` turns the nodes of a description into them, in the request's
+languages, with the names of :class:`~.terms.Terms`; links to our own IRIs become paths on
+this host. No Flask: the base and the languages are handed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import BNode, Node
+
+from ..labels import (
+    LABEL_PROPERTIES,
+    Languages,
+    choose,
+    fallback_label,
+    format_literal,
+    is_formatted,
+)
+from ..namespaces import SDO
+from .terms import Terms
+
+
+def local_path(iri: object, base: str) -> str:
+    """An IRI under the canonical base as a path on this host; any other IRI as it is."""
+    text = str(iri)
+    return "/" + text[len(base) :] if text.startswith(base) else text
+
+
+@dataclass
+class Value:
+    """One value as a page shows it: text with its language, maybe a link, maybe nested facts."""
+
+    text: str
+    lang: str | None = None  # None: not text in a language (an address, an IRI)
+    href: str | None = None
+    external: bool = False
+    detail: str | None = None  # a second line (an address under a venue)
+    detail_lang: str | None = None
+    nested: list[Fact] = field(default_factory=list)
+    code: bool = False  # show as code (an IRI, a query)
+
+
+@dataclass
+class Fact:
+    prop: URIRef
+    label: str
+    values: list[Value]
+
+
+@dataclass
+class Part:
+    anchor: str
+    title: Value
+    types: list[str]
+    facts: list[Fact]
+
+
+@dataclass
+class PartGroup:
+    name: str
+    label: str
+    parts: list[Part]
+
+
+@dataclass
+class Incoming:
+    prop: URIRef
+    label: str
+    count: int
+    capped: bool
+    links: list[Value]
+    next_url: str | None
+    all_url: str
+
+
+class PageBuilder:
+    """Turns a description (graphs) into the values, facts and sections a template shows."""
+
+    def __init__(self, iri: URIRef, graph: Graph, langs: Languages, terms: Terms, base: str):
+        self.iri = iri
+        self.graph = graph
+        self.langs = langs
+        self.terms = terms
+        self.base = base
+
+    def over(self, graph: Graph) -> PageBuilder:
+        """A builder for the same page that reads another graph (a section's own triples)."""
+        return PageBuilder(self.iri, graph, self.langs, self.terms, self.base)
+
+    # -- values ---------------------------------------------------------------------------------
+
+    def href(self, node: URIRef) -> tuple[str, bool]:
+        text = str(node)
+        if text.startswith(str(self.iri) + "#"):
+            return "#" + text.split("#", 1)[1], False
+        if text.startswith(self.base):
+            return local_path(text, self.base), False
+        return text, True
+
+    def label(self, node: Node) -> Literal:
+        found = choose(self.graph.predicate_objects(node), self.langs, LABEL_PROPERTIES)
+        if found is not None:
+            return found
+        # A post has no name: "Publication du 4 décembre 2019" tells more than its number.
+        published = self.graph.value(node, SDO.datePublished)
+        types = sorted(t for t in self.graph.objects(node, RDF.type) if isinstance(t, URIRef))
+        if isinstance(published, Literal) and types:
+            kind = self.terms.class_label(types[-1], self.langs)
+            date = format_literal(published, self.langs)
+            return Literal(
+                self.langs.text(f"{kind} du {date}", f"{kind} of {date}"), lang=self.langs.ui
+            )
+        # An unnamed part (an address, an identifier) is named by its class.
+        if types and "#" in str(node):
+            return Literal(self.terms.class_label(types[0], self.langs), lang=self.langs.ui)
+        return fallback_label(node)
+
+    def title(self, node: Node) -> Value:
+        """The node's label as a page's or a part's title."""
+        found = self.label(node)
+        return self.literal(found) if isinstance(found, Literal) else Value(str(found))
+
+    def literal(self, value: Literal) -> Value:
+        if is_formatted(value):
+            return Value(format_literal(value, self.langs), self.langs.ui)
+        return Value(str(value), value.language or "")
+
+    def value(self, node: Node, depth: int = 0) -> Value:
+        if isinstance(node, Literal):
+            return self.literal(node)
+        if isinstance(node, BNode):
+            if depth > 4:
+                return Value("…")
+            items = self.list_items(node)
+            if items is not None:
+                values = [self.value(item, depth + 1) for item in items]
+                return Value(
+                    " · ".join(v.text for v in values), None, nested=[Fact(RDF.first, "", values)]
+                )
+            return Value("", None, nested=self.facts(node, depth=depth + 1))
+        assert isinstance(node, URIRef)
+        href, external = self.href(node)
+        if str(node).startswith(str(SDO)) and not self.has_label(node):
+            return Value(self.terms.class_label(node, self.langs), self.langs.ui, href, True)
+        if external and not self.has_label(node):
+            return Value(str(node), None, href, True, code=True)
+        name = self.label(node)
+        return Value(str(name), name.language or "", href, external)
+
+    def dated(self, node: Node) -> tuple[Value, Value | None]:
+        """A linked event and its start date, for the lists of events a page shows."""
+        start = self.graph.value(node, SDO.startDate)
+        return self.value(node), self.value(start) if start is not None else None
+
+    def has_label(self, node: Node) -> bool:
+        return choose(self.graph.predicate_objects(node), self.langs, LABEL_PROPERTIES) is not None
+
+    def list_items(self, node: BNode) -> list[Node] | None:
+        if (node, RDF.first, None) not in self.graph:
+            return None
+        items: list[Node] = []
+        current: Node = node
+        while current != RDF.nil and len(items) < 1000:
+            first = self.graph.value(current, RDF.first)
+            if first is None:
+                break
+            items.append(first)
+            current = self.graph.value(current, RDF.rest) or RDF.nil
+        return items
+
+    # -- facts ----------------------------------------------------------------------------------
+
+    def facts(
+        self,
+        node: Node,
+        order: Iterable[URIRef] = (),
+        skip: Iterable[Node] = (),
+        depth: int = 0,
+        only: Iterable[URIRef] | None = None,
+        exclude: Iterable[URIRef] = (),
+    ) -> list[Fact]:
+        """The node's facts: properties of ``order`` first, then the others by name."""
+        values: dict[URIRef, list[Node]] = {}
+        skipped = set(skip)
+        excluded = set(exclude) | {RDF.type}
+        for p, o in self.graph.predicate_objects(node):
+            if p in excluded or o in skipped:
+                continue
+            values.setdefault(p, []).append(o)  # type: ignore[arg-type]
+        ordered = [p for p in order if p in values]
+        if only is None:
+            rest = sorted(
+                (p for p in values if p not in ordered),
+                key=lambda p: self.terms.property_label(p, self.langs).lower(),
+            )
+            ordered += rest
+        result = []
+        for p in ordered:
+            objects = self.sort_values(values[p])
+            result.append(
+                Fact(
+                    p,
+                    self.terms.property_label(p, self.langs),
+                    [self.value(o, depth) for o in objects],
+                )
+            )
+        return result
+
+    def sort_values(self, objects: list[Node]) -> list[Node]:
+        def key(node: Node) -> tuple:
+            position = self.graph.value(node, SDO.position)
+            try:
+                number = float(position) if position is not None else float("inf")
+            except ValueError:
+                number = float("inf")
+            date = self.graph.value(node, SDO.startDate)
+            return (
+                self.langs.rank(node),
+                number,
+                str(date or ""),
+                str(self.label(node)).lower() if not isinstance(node, Literal) else str(node),
+            )
+
+        return sorted(objects, key=key)
+
+    def types(self, node: Node) -> list[str]:
+        return sorted(
+            {
+                self.terms.class_label(t, self.langs)
+                for t in self.graph.objects(node, RDF.type)
+                if isinstance(t, URIRef)
+            }
+        )
+
+
+__all__ = ["Fact", "Incoming", "PageBuilder", "Part", "PartGroup", "Value", "local_path"]
