@@ -16,7 +16,8 @@ from rdflib.namespace import RDF, RDFS, SH
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from service.config import PROJECT_ROOT, load_config
-from service.sparql.guard import check_query, examples_from_graph
+from service.sparql.description import examples_from_graph
+from service.sparql.guard import check_query
 
 BASE = "https://w3id.org/mediation-sociale/"
 CATALOGUE = PROJECT_ROOT / "data" / "examples.ttl"

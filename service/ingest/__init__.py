@@ -1,18 +1,19 @@
 """Articles into data: a news page exported as text becomes a draft graph.
 
-Three stages, each its own module, imported in this order only (each knows the
-ones below it, none the ones above):
+Three stages, imported in this order only (each knows the ones above it, none the
+ones below):
 
-1. **Reading** (:mod:`.reading`: :func:`read_article`, :func:`extract`): the file
-   is checked (size, text, encoding), parsed as CommonMark, and the facts are read
-   from it as an :class:`Extracted` record. What cannot be read becomes a
-   :class:`Problem` with its line and what was expected.
+1. **Reading** (:mod:`.reading`, a package: :func:`read_article`, :func:`extract`):
+   the file is checked (size, text, encoding), parsed as CommonMark, and the facts
+   are read from it as an :class:`Extracted` record, one module per kind of fact.
+   What cannot be read becomes a :class:`Problem` with its line and what was expected.
 2. **Reconciling** (:mod:`.reconcile`: :class:`Reference`): names and addresses are
    matched with what the project's data (``ontology/``, ``data/``) and, on request,
    the store already hold, so the draft uses the same IRIs where the facts match.
    Matching is by identity only; nothing is matched by resemblance.
-3. **Building** (:mod:`.draft`: :func:`build`): the draft graph, in the model of the
-   curated data, with its data-quality notes and its provenance.
+3. **Building** (:mod:`.draft`, a package: :func:`build`): the draft graph, in the
+   model of the curated data, with its data-quality notes and its provenance, one
+   module per part of the draft.
 
 This module runs them (:func:`ingest`: file → validated draft) and says what
 happened (:func:`report_text`, :func:`serialize_draft`); it is the package's public API.
@@ -32,17 +33,14 @@ from rdflib.term import Node
 
 from ..config import DEFAULT_BASE
 from ..namespaces import MED, RDF
-from .draft import Draft, build
-from .reading import (
-    TWITTER,
-    Extracted,
-    Problem,
-    extract,
-    parse_date,
-    read_article,
-    shorten,
-    snowflake_instant,
-)
+from .draft import build
+from .draft.builder import Draft
+from .reading import extract
+from .reading.dates import parse_date
+from .reading.decoding import read_article
+from .reading.names import shorten
+from .reading.platforms import TWITTER, snowflake_instant
+from .reading.record import Extracted, Problem
 from .reconcile import Reference, moved, moved_node, project_reference
 
 __all__ = [

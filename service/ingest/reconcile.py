@@ -27,7 +27,9 @@ from rdflib.term import Node
 
 from ..config import DEFAULT_BASE, PROJECT_ROOT
 from ..namespaces import PREFIXES, SDO
-from .reading import TERRITORY_WORDS, fold_name, platform_of
+from .reading.fields import TERRITORY_WORDS
+from .reading.names import fold_name
+from .reading.platforms import platform_of
 
 #: Folders of the project whose resources drafts are reconciled with.
 REFERENCE_DIRS = ("ontology", "data")

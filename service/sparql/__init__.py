@@ -1,25 +1,19 @@
-"""SPARQL 1.1 as researchers meet it: the guard every query and update passes, the
-protocol's formats, the service description and the example queries. See
-``docs/sparql.md``.
+"""SPARQL 1.1 as researchers meet it: the guard every query and update passes
+(:mod:`.guard`), the protocol's formats and details (:mod:`.protocol`), the service
+description and the example queries (:mod:`.description`). See ``docs/sparql.md``.
 """
 
 from __future__ import annotations
 
-from .guard import (
-    EXAMPLES_QUERY,
-    Analysis,
-    Example,
-    check_query,
-    check_update,
+from .description import EXAMPLES_QUERY, Example, examples_from_rows, service_description
+from .guard import Analysis, check_query, check_update, tokenize
+from .protocol import (
     editor_link,
     endpoint_iri,
     etag,
-    examples_from_rows,
     format_parameter,
     not_query_format,
     result_format,
-    service_description,
-    tokenize,
     with_base,
 )
 
@@ -29,13 +23,13 @@ __all__ = [
     "Example",
     "check_query",
     "check_update",
-    "result_format",
     "editor_link",
     "endpoint_iri",
     "etag",
     "examples_from_rows",
     "format_parameter",
     "not_query_format",
+    "result_format",
     "service_description",
     "tokenize",
     "with_base",

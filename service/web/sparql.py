@@ -46,8 +46,6 @@ from ..sparql import (
     endpoint_iri,
     etag,
     examples_from_rows,
-    format_parameter,
-    not_query_format,
     result_format,
     service_description,
     with_base,
@@ -236,9 +234,7 @@ def run(params: ProtocolRequest, analysis: Analysis, chosen) -> Response:
     response = Response(answer.body, status=200, content_type=content_type(fmt))
     response.headers["Vary"] = "Accept"
     response.headers[ROWS_HEADER] = str(answer.rows)
-    if answer.truncated:
-        response.headers[TRUNCATED_HEADER] = "true"
-        response.headers[ROW_CAP_HEADER] = str(settings.max_rows)
+    _say_if_truncated(response, answer, settings)
     if validator:
         response.headers.update(_cache_headers(validator))
     else:
@@ -281,6 +277,13 @@ def _both_formats(analysis: Analysis, chosen):
     return chosen, negotiate(accept, GRAPH_FORMATS) or TURTLE
 
 
+def _say_if_truncated(response: Response, answer: QueryResponse, settings: Config) -> None:
+    """A result cut at ``max_rows`` says so, and where."""
+    if answer.truncated:
+        response.headers[TRUNCATED_HEADER] = "true"
+        response.headers[ROW_CAP_HEADER] = str(settings.max_rows)
+
+
 def _cache_headers(validator: str) -> dict[str, str]:
     # Answers change with every write: caches may keep them but must revalidate, which costs
     # a 304 and no evaluation while the store's generation has not moved.
@@ -321,17 +324,8 @@ def open_to_other_origins(response: Response) -> Response:
 def describe_or_edit(params: ProtocolRequest) -> Response:
     if _wants_html(params):
         return editor_page(params)
-    chosen = (
-        format_parameter(params.format_values, GRAPH_FORMATS)
-        if params.format_values
-        else negotiate(request.headers.get("Accept"), GRAPH_FORMATS)
-    )
-    if chosen is None:
-        raise not_query_format(
-            "construct",
-            GRAPH_FORMATS,
-            ", ".join(params.format_values) or request.headers.get("Accept", ""),
-        )
+    # The description is a graph: it is answered as a CONSTRUCT is.
+    chosen = result_format("construct", request.headers.get("Accept"), params.format_values)
     current = store()
     settings = config()
     # The union's size comes from the last open-data build: counting the store here would
@@ -458,9 +452,7 @@ def results_page(params: ProtocolRequest, analysis: Analysis) -> Response:
     response = Response(body, content_type=content_type(HTML))
     response.headers["Vary"] = "Accept"
     response.headers["Cache-Control"] = "no-store"
-    if answer.truncated:
-        response.headers[TRUNCATED_HEADER] = "true"
-        response.headers[ROW_CAP_HEADER] = str(settings.max_rows)
+    _say_if_truncated(response, answer, settings)
     return response
 
 

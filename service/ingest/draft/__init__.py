@@ -1,0 +1,96 @@
+"""Building the draft graph: what was read, with the IRIs the project already has.
+
+:func:`build` turns an :class:`~..reading.record.Extracted` record into a
+:class:`~.builder.Draft`, in the model of the curated data: the article, its themes,
+territories and other links (:mod:`.article`), its documents (:mod:`.documents`), the
+posts it embeds (:mod:`.posts`), the event it reports as far as a sentence states it
+(:mod:`.event`; each such fact keeps its sentence, as a reified statement with
+``prov:value``), the data-quality notes where the source contradicts itself, and the
+graph's provenance with its curation status, *brouillon* (:mod:`.provenance`). Every
+part writes through a :class:`~.builder.DraftBuilder`.
+
+This is the only stage that writes triples; it reads no file and asks the project's
+data only through a :class:`~..reconcile.Reference`, so the same record can be drafted
+against the project's files, a store, or a test's graph.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlsplit
+
+from rdflib import Literal, URIRef
+
+from ...config import DEFAULT_BASE
+from ...namespaces import RDF, SDO
+from ..reading.names import slugify
+from ..reading.record import Extracted
+from ..reconcile import Reference
+from .article import (
+    add_article,
+    add_dates_note,
+    add_links,
+    add_territories,
+    add_themes,
+    article_slug,
+)
+from .builder import Draft, DraftBuilder
+from .documents import add_document
+from .event import add_event
+from .posts import add_post
+from .provenance import add_provenance
+
+
+def build(
+    found: Extracted,
+    reference: Reference,
+    base_url: str = DEFAULT_BASE,
+    graph_name: str | None = None,
+    today: date | None = None,
+) -> Draft:
+    """The draft graph of what was read, its IRIs reconciled with ``reference``. The graph is
+    ``{base}graph/{graph_name}``, by default ``brouillon-`` and the article's slug."""
+    assert found.source_url is not None
+    source = URIRef(found.source_url)
+    host = urlsplit(found.source_url).netloc.lower().removeprefix("www.")
+    publisher = reference.by_site(found.source_url)
+    owner = publisher if publisher is not None else URIRef(f"{base_url}id/actor/{slugify(host)}")
+    article = (
+        reference.by_address(str(source), SDO.NewsArticle)
+        or reference.by_address(str(source), SDO.Article)
+        or URIRef(f"{base_url}id/article/{article_slug(found, owner)}")
+    )
+    name = graph_name or f"brouillon-{article.rsplit('/', 1)[-1]}"
+    builder = DraftBuilder(found, reference, base_url, today or date.today(), article, name)
+    draft = builder.draft
+    builder.record("article", str(source), article)
+    if publisher is None:
+        publisher = owner
+        builder.add(publisher, RDF.type, SDO.Organization)
+        builder.add(publisher, SDO.name, Literal(host))
+        builder.add(publisher, SDO.url, URIRef(f"https://{host}"))
+        draft.to_complete(
+            f"L'éditeur {host} n'est pas un acteur connu : nom et type à vérifier ({publisher}).",
+            f"The publisher {host} is not a known actor: check its name and type ({publisher}).",
+        )
+    builder.record("publisher", host, publisher)
+    add_article(builder, article, source, publisher)
+    add_themes(builder, article)
+    add_territories(builder, article)
+    for document in found.documents:
+        add_document(builder, article, document, publisher)
+    for post in found.posts:
+        add_post(builder, article, post)
+    if found.event is not None:
+        add_event(builder, article, found.event)
+    else:
+        draft.to_complete(
+            "Aucune phrase ne dit plainement quel événement l'article rapporte (« le 4 décembre 2019 "
+            "à Liévin s'est tenue … ») : à ajouter s'il y en a un.",
+            "No sentence plainly says which event the article reports (“le 4 décembre 2019 à "
+            "Liévin s'est tenue …”): add it if there is one.",
+        )
+    add_links(builder, article)
+    add_dates_note(builder, article)
+    add_provenance(builder, article, source)
+    return draft

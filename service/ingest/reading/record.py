@@ -1,0 +1,156 @@
+"""The record of what was read: :class:`Extracted`, its facts, and the :class:`Problem` list.
+
+Every reader of a kind of fact writes here, and the later stages read only this: what
+the source says stays apart from what the project already holds (:mod:`..reconcile`)
+and from the graph made of both (:mod:`..draft`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from rdflib import URIRef
+
+from .lines import Link, inline_address
+from .platforms import Platform
+
+#: The language of the export (its field names are French) and of the text it holds.
+ARTICLE_LANGUAGE = "fr"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the reader could not take from the source, with its line (1-based) when known."""
+
+    line: int | None
+    fr: str
+    en: str
+
+    def message(self, lang: str = "fr") -> str:
+        if lang == "en":
+            return self.en if self.line is None else f"line {self.line}: {self.en}"
+        return self.fr if self.line is None else f"ligne {self.line} : {self.fr}"
+
+
+@dataclass
+class FieldLink:
+    """A link of a field line ("Thématiques", "Territoires"): its text, address and line."""
+
+    label: str
+    url: str | None
+    line: int
+
+
+@dataclass
+class Chapter:
+    name: str
+    position: int
+    page: int | None
+
+
+@dataclass
+class Document:
+    name: str | None
+    url: str | None
+    size: str | None
+    chapters: list[Chapter]
+    line: int
+
+
+@dataclass
+class Hashtag:
+    shown: str  # as displayed, without "#"
+    linked: str | None  # as the link's address says
+    line: int
+
+
+@dataclass
+class Post:
+    platform: Platform
+    author_name: str
+    handle: str
+    url: str | None
+    post_id: str | None
+    shown_date: str | None
+    body: str
+    hashtags: list[Hashtag]
+    mentions: list[str]  # profile addresses
+    images: list[tuple[str | None, str | None]]  # (address shown in the text, address of the link)
+    line: int
+
+
+@dataclass
+class Sentence:
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class EventKind:
+    """A kind of event a sentence may name (:data:`.event.EVENT_KINDS`): its words, its class,
+    its IRI slug, and whether it lasts one day."""
+
+    words: str
+    cls: URIRef | None
+    slug: str
+    one_day: bool
+
+
+@dataclass
+class EventFacts:
+    """The event a sentence reports, as far as it says it."""
+
+    kind: EventKind
+    name_words: str  # "journée régionale sur la médiation sociale"
+    start: date
+    place: str | None
+    organiser: str | None
+    count: int | None
+    audiences: list[str]
+    sentence: Sentence
+    count_sentence: Sentence | None
+
+
+@dataclass
+class DatesField:
+    raw: str
+    value: datetime | date | None
+    line: int
+
+
+@dataclass
+class Extracted:
+    """Everything read from the source, before any reconciliation."""
+
+    name: str
+    title: str | None = None
+    lead: str | None = None
+    lead_line: int | None = None
+    source_url: str | None = None
+    source_line: int | None = None
+    published: datetime | date | None = None
+    published_raw: str | None = None
+    modified: datetime | date | None = None
+    dates_field: DatesField | None = None
+    themes: list[FieldLink] = field(default_factory=list)
+    territories: list[FieldLink] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    posts: list[Post] = field(default_factory=list)
+    has_links_section: bool = False
+    links: dict[int, tuple[str, int]] = field(default_factory=dict)  # number → (address, line)
+    link_texts: dict[int, str] = field(default_factory=dict)  # number → text of a link using it
+    used_links: set[int] = field(default_factory=set)
+    fields_seen: set[str] = field(default_factory=set)
+    event: EventFacts | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, line: int | None, fr: str, en: str) -> None:
+        self.problems.append(Problem(line, fr, en))
+
+    def address(self, link: Link) -> str | None:
+        """The address a link leads to: its number's entry in "Liens", else its inline address."""
+        if link.ref is not None and link.ref in self.links:
+            self.used_links.add(link.ref)
+            return self.links[link.ref][0]
+        return inline_address(link)
