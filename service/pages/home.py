@@ -120,7 +120,7 @@ def _events() -> Filters:
 def home_figures(idx: Index, langs: Languages, base: str, list_url: ListUrl) -> list[Figure]:
     """Events over time, by theme, by département and région, the most active organisers."""
     figures = [time_figure(idx, langs, list_url)]
-    figures += [ranked(ranking, idx, langs, base, list_url) for ranking in RANKINGS]
+    figures += [ranking_figure(ranking, idx, langs, base, list_url) for ranking in RANKINGS]
     return [figure for figure in figures if figure is not None]
 
 
@@ -188,7 +188,7 @@ def time_figure(idx: Index, langs: Languages, list_url: ListUrl) -> Figure | Non
     )
 
 
-def ranked(
+def ranking_figure(
     ranking: Ranking, idx: Index, langs: Languages, base: str, list_url: ListUrl
 ) -> Figure | None:
     """The events counted by the values of a facet, most first; None when none has any."""
