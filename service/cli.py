@@ -12,6 +12,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -23,6 +24,7 @@ from .files import atomic_file, write_atomically
 from .formats import DATASET_FORMATS, GRAPH_FORMATS
 
 if TYPE_CHECKING:
+    from .search import Index
     from .store import Store
     from .writes import ChangeLog
 
@@ -160,20 +162,15 @@ def serve_command(**options: Any) -> None:
         store.close()
 
 
-def latest_events(index: Any, config: Config, count: int = 3) -> list[tuple[str, str]]:
+def latest_events(index: Index, config: Config, count: int = 3) -> list[tuple[str, str]]:
     """The last days and series that took place, as (label, local path), for the start-up banner."""
-    from .search import Filters
+    from .pages import home_events
 
-    page = index.list(
-        Filters(kind="event", when="past", today=config.today or None, top_level=True),
-        order="date-desc",
-        limit=count,
-        count=False,
-    )
     shown = []
-    for item in page.items:
+    for item in home_events(index, config.today or date.today().isoformat()).latest[:count]:
+        labels = dict(item.labels)
+        label = labels.get("fr") or next(iter(labels.values()), item.iri)
         if item.iri.startswith(config.base_url):
-            label = dict(item.labels).get("fr") or next(iter(dict(item.labels).values()), item.iri)
             shown.append(
                 (f"{item.date_value or ''} {label}".strip(), item.iri[len(config.base_url) :])
             )

@@ -77,24 +77,17 @@ TERRITORY_KINDS_BY_PATH: dict[str, TerritoryKind] = {
     ),
 }
 
+#: What an EPCI with its own taxation is, in French and English.
+_FISCAL = (
+    "établissement public de coopération intercommunale à fiscalité propre",
+    "an inter-municipal public body with its own taxation",
+)
 #: Legal forms of the EPCI in the DGCL's list (field ``type`` of ``epci.json``).
 EPCI_NATURES: dict[str, tuple[str, str]] = {
-    "CC": (
-        "Communauté de communes, établissement public de coopération intercommunale à fiscalité propre",
-        "Community of communes, an inter-municipal public body with its own taxation",
-    ),
-    "CA": (
-        "Communauté d'agglomération, établissement public de coopération intercommunale à fiscalité propre",
-        "Agglomeration community, an inter-municipal public body with its own taxation",
-    ),
-    "CU": (
-        "Communauté urbaine, établissement public de coopération intercommunale à fiscalité propre",
-        "Urban community, an inter-municipal public body with its own taxation",
-    ),
-    "METRO": (
-        "Métropole, établissement public de coopération intercommunale à fiscalité propre",
-        "Metropolis, an inter-municipal public body with its own taxation",
-    ),
+    "CC": (f"Communauté de communes, {_FISCAL[0]}", f"Community of communes, {_FISCAL[1]}"),
+    "CA": (f"Communauté d'agglomération, {_FISCAL[0]}", f"Agglomeration community, {_FISCAL[1]}"),
+    "CU": (f"Communauté urbaine, {_FISCAL[0]}", f"Urban community, {_FISCAL[1]}"),
+    "METRO": (f"Métropole, {_FISCAL[0]}", f"Metropolis, {_FISCAL[1]}"),
     "MET69": (
         "Métropole de Lyon, collectivité territoriale à statut particulier",
         "Métropole de Lyon, a local authority with a special status",
