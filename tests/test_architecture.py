@@ -17,6 +17,7 @@ WEB_HELPERS = {
     "service.web.responses",
     "service.web.caching",
     "service.web.bodies",
+    "service.web.served",
 }
 #: What the store package may import besides itself.
 STORE_MAY_USE = {
