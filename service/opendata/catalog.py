@@ -286,6 +286,8 @@ class Links:
 
 @dataclass
 class Distribution:
+    """One dump file of a dataset, as the catalog lists it."""
+
     iri: URIRef
     fmt: DumpFormat
     path: str  # on this host: "/dumps/all.ttl"
@@ -296,6 +298,8 @@ class Distribution:
 
 @dataclass
 class DatasetView:
+    """What the catalog says of one dataset, ready to be written."""
+
     entry: CatalogEntry
     titles: list[Literal]
     descriptions: list[Literal]
@@ -313,6 +317,8 @@ class DatasetView:
 
 @dataclass
 class CatalogPage:
+    """One page of the catalog: its datasets and the addresses of the pages around it."""
+
     model: CatalogModel
     links: Links
     datasets: list[DatasetView]

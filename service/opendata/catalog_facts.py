@@ -238,22 +238,8 @@ class CatalogFacts:
             *(t for f in self.facts.values() for t in f.themes),
         }
         self.names = _names(store, named)
-        self.insee = {
-            row["r"]: row["o"]
-            for row in store.select(
-                f"""SELECT ?r ?o WHERE {{ VALUES ?r {{ {_values(self.regions)} }}
-                  ?r {RDFS.seeAlso.n3()} ?o }}"""
-            )
-            if self.regions
-        }
-        self.codes = {
-            row["r"]: row["o"]
-            for row in store.select(
-                f"""SELECT ?r ?o WHERE {{ VALUES ?r {{ {_values(self.regions)} }}
-                  ?r {IGEO.codeINSEE.n3()} ?o }}"""
-            )
-            if self.regions
-        }
+        self.insee = _value_of(store, self.regions, RDFS.seeAlso)
+        self.codes = _value_of(store, self.regions, IGEO.codeINSEE)
 
     # -- kept with the build --------------------------------------------------------------------
 
@@ -337,6 +323,16 @@ def _add_fact(facts: GraphFacts, prop: URIRef, value: Any) -> None:
         facts.modified = Moment.latest([facts.modified, Moment.of(value)])
     elif prop in SOURCES and isinstance(value, URIRef):
         facts.sources.add(value)
+
+
+def _value_of(store: Store, nodes: list[URIRef], prop: URIRef) -> dict[URIRef, Node]:
+    """A value of ``prop`` for each of ``nodes`` that has one."""
+    if not nodes:
+        return {}
+    rows = store.select(
+        f"""SELECT ?r ?o WHERE {{ VALUES ?r {{ {_values(nodes)} }} ?r {prop.n3()} ?o }}"""
+    )
+    return {row["r"]: row["o"] for row in rows}
 
 
 def _unique(values: list[Literal]) -> list[Literal]:

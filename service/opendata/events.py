@@ -51,6 +51,8 @@ ADDRESS_PARTS = (
 
 @dataclass
 class Place:
+    """A venue or territory an event took place in: its names, address and what contains it."""
+
     iri: URIRef
     names: list[Literal] = field(default_factory=list)
     address: dict[URIRef, list[Literal]] = field(default_factory=dict)
@@ -59,6 +61,8 @@ class Place:
 
 @dataclass
 class EventInfo:
+    """What calendars and the Atom feed know of one event."""
+
     iri: URIRef
     names: list[Literal] = field(default_factory=list)
     descriptions: list[Literal] = field(default_factory=list)

@@ -14,17 +14,25 @@ from ..opendata import Build
 from .context import builds
 from .responses import error_response
 
+#: What the first build prepares, as the 503 names it (subject and verb, French and English).
+FILES_AND_FIGURES = (
+    "Les fichiers de données et les chiffres du catalogue sont",
+    "The data files and the catalog's figures are",
+)
 
-def current_build() -> Build:
-    """The last finished open-data build; 503 with ``Retry-After`` before the first one."""
+
+def current_build(preparing: tuple[str, str] = FILES_AND_FIGURES) -> Build:
+    """The last finished open-data build; 503 with ``Retry-After`` before the first one.
+    ``preparing`` names what the first build prepares, subject and verb, in French and in
+    English (the sitemap's would be ``("Le plan du site est", "The sitemap is")``)."""
     found = builds().current
     if found is None:
         seconds = builds().retry_after()
         raise NotReady(
-            "Les fichiers de données et les chiffres du catalogue sont en préparation (première "
-            f"construction depuis ce magasin) ; réessayez dans {seconds} s.",
-            "The data files and the catalog's figures are being prepared (the first build from "
-            f"this store); try again in {seconds} s.",
+            f"{preparing[0]} en préparation (première construction depuis ce magasin) ; "
+            f"réessayez dans {seconds} s.",
+            f"{preparing[1]} being prepared (the first build from this store); try again in "
+            f"{seconds} s.",
             retry_after=seconds,
         )
     return found
