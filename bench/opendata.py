@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from service.config import DEFAULT_BASE, load_config
 from service.formats import NQUADS
-from service.opendata.builds import Builder, builds_directory
+from service.opendata.builder import Builder, builds_directory
 from service.store.embedded import EmbeddedStore
 from service.writes.loading import ensure_seeded
 

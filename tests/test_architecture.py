@@ -40,7 +40,7 @@ FOUNDATION = {
 #: At the top: the application factory and the command line.
 TOP = {"app", "cli"}
 #: Web modules every blueprint may use: helpers, not blueprints.
-WEB_HELPERS = {"__init__", "context", "site", "responses", "caching", "bodies", "filters"}
+WEB_HELPERS = {"__init__", "context", "site", "responses", "caching", "bodies", "filters", "served"}
 #: What may import Flask: the web layer and the factory that builds it.
 FLASK_USERS = {"web", "top"}
 #: A module past this many lines owns two things.

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from rdflib import URIRef
 
-from service.opendata.builds import INVENTORY, Build, SitemapFile, write_inventory
+from service.opendata.build import INVENTORY, Build, SitemapFile, write_inventory
 from service.opendata.sitemap import Inventory
 
 BASE = "https://w3id.org/mediation-sociale/"

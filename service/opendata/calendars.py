@@ -1,9 +1,7 @@
 """Events as calendars see them: iCalendar (RFC 5545) with the ``icalendar`` library.
 
-:func:`event_details` reads what a calendar (and the Atom feed of events) needs about
-a set of events, with bounded batched queries: names, descriptions, dates, status,
-venues and their addresses, organisers, themes, the event it belongs to and its
-programme. :func:`calendar` writes them as one ``VCALENDAR``:
+:func:`calendar` writes the events :func:`~.events.event_details` read as one
+``VCALENDAR``:
 
 * one ``VEVENT`` per dated event; its ``UID`` is the event's IRI, so a calendar that
   subscribes sees the same event again, not a copy;
@@ -23,44 +21,15 @@ No Flask here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event, vCalAddress, vText
 from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.term import Node
 
-from ..labels import Languages, choose, label_values
+from ..labels import Languages
 from ..namespaces import SDO
-from ..store import Store
+from .events import Details, EventInfo, day_or_moment, location_text
 
-#: Most events one query asks about.
-EVENTS_PER_QUERY = 100
-#: Most events one calendar holds (a list's first ones by date, then their programmes).
-MAX_EVENTS = 2000
-
-EVENT_PROPERTIES = (
-    SDO.name,
-    SDO.description,
-    SDO.startDate,
-    SDO.endDate,
-    SDO.eventStatus,
-    SDO.location,
-    SDO.organizer,
-    SDO.about,
-    SDO.superEvent,
-    SDO.subEvent,
-    SDO.position,
-)
-PLACE_PROPERTIES = (SDO.name, SDO.address, SDO.containedInPlace)
-ADDRESS_PARTS = (
-    SDO.streetAddress,
-    SDO.postalCode,
-    SDO.addressLocality,
-    SDO.addressRegion,
-    SDO.addressCountry,
-)
 STATUS = {
     SDO.EventScheduled: "CONFIRMED",
     SDO.EventRescheduled: "CONFIRMED",
@@ -69,198 +38,6 @@ STATUS = {
     SDO.EventCancelled: "CANCELLED",
 }
 PRODID = "-//Mediation sociale//Donnees liees//FR"
-
-
-@dataclass
-class Place:
-    iri: URIRef
-    names: list[Literal] = field(default_factory=list)
-    address: dict[URIRef, list[Literal]] = field(default_factory=dict)
-    within: list[URIRef] = field(default_factory=list)
-
-
-@dataclass
-class EventInfo:
-    iri: URIRef
-    names: list[Literal] = field(default_factory=list)
-    descriptions: list[Literal] = field(default_factory=list)
-    start: Literal | None = None
-    end: Literal | None = None
-    status: URIRef | None = None
-    places: list[URIRef] = field(default_factory=list)
-    organizers: list[URIRef] = field(default_factory=list)
-    themes: list[URIRef] = field(default_factory=list)
-    parents: list[URIRef] = field(default_factory=list)
-    children: list[URIRef] = field(default_factory=list)
-    position: float | None = None
-
-    @property
-    def dated(self) -> bool:
-        return _day_or_moment(self.start) is not None
-
-
-@dataclass
-class Details:
-    """Events and what they point at, read from the store."""
-
-    events: dict[URIRef, EventInfo]
-    places: dict[URIRef, Place]
-    names: dict[Node, list[tuple[URIRef, Literal]]]
-
-    def name(self, node: URIRef, langs: Languages) -> str:
-        best = choose(self.names.get(node, []), langs)
-        return str(best) if best is not None else str(node)
-
-
-def _values(nodes: Iterable[Node]) -> str:
-    return " ".join(n.n3() for n in nodes)
-
-
-def _in(properties: Iterable[URIRef]) -> str:
-    return ", ".join(p.n3() for p in properties)
-
-
-def event_details(store: Store, iris: Iterable[URIRef], with_programme: bool = True) -> Details:
-    """What calendars need about ``iris`` (and, when asked, the sessions of their programmes)."""
-    events: dict[URIRef, EventInfo] = {}
-    todo = list(dict.fromkeys(iris))
-    while todo and len(events) < MAX_EVENTS:
-        batch, todo = todo[:EVENTS_PER_QUERY], todo[EVENTS_PER_QUERY:]
-        found = _read_events(store, batch)
-        events.update(found)
-        if with_programme:
-            todo += [
-                c
-                for info in found.values()
-                for c in info.children
-                if c not in events and c not in todo
-            ]
-    places = _read_places(store, {p for info in events.values() for p in info.places})
-    named = {p for place in places.values() for p in place.within}
-    named |= {o for info in events.values() for o in info.organizers + info.themes}
-    names = label_values(store, named | set(places))
-    return Details(events, places, names)
-
-
-def _read_events(store: Store, batch: list[URIRef]) -> dict[URIRef, EventInfo]:
-    found: dict[URIRef, EventInfo] = {}
-    rows = store.select(
-        f"""SELECT ?e ?p ?o WHERE {{ VALUES ?e {{ {_values(batch)} }} ?e ?p ?o .
-              FILTER(?p IN ({_in(EVENT_PROPERTIES)})) }}"""
-    )
-    for row in rows:
-        info = found.setdefault(row["e"], EventInfo(row["e"]))
-        prop, value = row["p"], row["o"]
-        if prop == SDO.name and isinstance(value, Literal):
-            info.names.append(value)
-        elif prop == SDO.description and isinstance(value, Literal):
-            info.descriptions.append(value)
-        elif prop == SDO.startDate and isinstance(value, Literal):
-            info.start = _earlier(info.start, value)
-        elif prop == SDO.endDate and isinstance(value, Literal):
-            info.end = _later(info.end, value)
-        elif prop == SDO.eventStatus and isinstance(value, URIRef):
-            info.status = value
-        elif prop == SDO.location and isinstance(value, URIRef):
-            info.places.append(value)
-        elif prop == SDO.organizer and isinstance(value, URIRef):
-            info.organizers.append(value)
-        elif prop == SDO.about and isinstance(value, URIRef):
-            info.themes.append(value)
-        elif prop == SDO.superEvent and isinstance(value, URIRef):
-            info.parents.append(value)
-        elif prop == SDO.subEvent and isinstance(value, URIRef):
-            info.children.append(value)
-        elif prop == SDO.position and isinstance(value, Literal):
-            try:
-                info.position = float(value)
-            except ValueError:
-                pass
-    # Sessions that name their event without the event naming them.
-    for row in store.select(
-        f"""SELECT ?c ?e WHERE {{ VALUES ?e {{ {_values(batch)} }} ?c {SDO.superEvent.n3()} ?e }}"""
-    ):
-        info = found.get(row["e"])
-        if info is not None and row["c"] not in info.children:
-            info.children.append(row["c"])
-    for info in found.values():
-        for attribute in ("places", "organizers", "themes", "parents", "children"):
-            setattr(info, attribute, sorted(set(getattr(info, attribute)), key=str))
-    return found
-
-
-def _read_places(store: Store, iris: set[URIRef]) -> dict[URIRef, Place]:
-    places: dict[URIRef, Place] = {iri: Place(iri) for iri in iris}
-    ordered = sorted(iris, key=str)
-    for start in range(0, len(ordered), EVENTS_PER_QUERY):
-        batch = ordered[start : start + EVENTS_PER_QUERY]
-        for row in store.select(
-            f"""SELECT ?l ?p ?o WHERE {{ VALUES ?l {{ {_values(batch)} }} ?l ?p ?o .
-                  FILTER(?p IN ({_in(PLACE_PROPERTIES)})) }}"""
-        ):
-            place = places[row["l"]]
-            if row["p"] == SDO.containedInPlace and isinstance(row["o"], URIRef):
-                place.within.append(row["o"])
-        for row in store.select(
-            f"""SELECT ?l ?p ?o WHERE {{ VALUES ?l {{ {_values(batch)} }}
-                  ?l {SDO.address.n3()} ?a . ?a ?p ?o .
-                  FILTER(?p IN ({_in(ADDRESS_PARTS)}) && isLiteral(?o)) }}"""
-        ):
-            places[row["l"]].address.setdefault(row["p"], []).append(row["o"])
-    return places
-
-
-def _earlier(current: Literal | None, value: Literal) -> Literal:
-    return value if current is None or str(value) < str(current) else current
-
-
-def _later(current: Literal | None, value: Literal) -> Literal:
-    return value if current is None or str(value) > str(current) else current
-
-
-def moment_of(text: str | None) -> datetime | None:
-    """A date or date-time text of the data as an instant (UTC); None when it is not one."""
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
-def _day_or_moment(value: Literal | None) -> date | datetime | None:
-    """A date for a day (all-day), a UTC date-time for a moment; None for a year or month."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    if value.datatype == XSD.date or (value.datatype is None and len(text) == 10):
-        try:
-            return date.fromisoformat(text[:10])
-        except ValueError:
-            return None
-    if value.datatype == XSD.dateTime:
-        return moment_of(text)
-    return None
-
-
-def location_text(details: Details, info: EventInfo, langs: Languages) -> str:
-    """The venue and where it is: « Arena Liévin, Liévin, Hauts-de-France, FR »."""
-    parts: list[str] = []
-    for iri in info.places:
-        place = details.places.get(iri)
-        if place is None:
-            continue
-        pieces = [details.name(iri, langs)]
-        for prop in ADDRESS_PARTS:
-            for value in place.address.get(prop, [])[:1]:
-                pieces.append(str(value))
-        if len(pieces) == 1:
-            pieces += [details.name(w, langs) for w in place.within]
-        parts.append(", ".join(dict.fromkeys(p for p in pieces if p)))
-    return " ; ".join(parts)
 
 
 def _text(values: list[Literal], langs: Languages) -> str | None:
@@ -317,7 +94,7 @@ def _programme_key(details: Details, iri: URIRef) -> tuple:
 def vevent(
     details: Details, info: EventInfo, langs: Languages, url: str, stamp: datetime
 ) -> Event | None:
-    start = _day_or_moment(info.start)
+    start = day_or_moment(info.start)
     if start is None:
         return None
     event = Event()
@@ -326,7 +103,7 @@ def vevent(
     event.add("last-modified", stamp.astimezone(UTC))
     event.add("summary", _text(info.names, langs) or str(info.iri))
     event.add("dtstart", start)
-    end = _day_or_moment(info.end)
+    end = day_or_moment(info.end)
     if isinstance(start, date) and not isinstance(start, datetime):
         # All day: DTEND is the day after the last one (RFC 5545 §3.6.1).
         last = end if isinstance(end, date) and not isinstance(end, datetime) else None
@@ -363,13 +140,4 @@ def vevent(
     return event
 
 
-__all__ = [
-    "Details",
-    "EventInfo",
-    "MAX_EVENTS",
-    "calendar",
-    "event_details",
-    "location_text",
-    "moment_of",
-    "vevent",
-]
+__all__ = ["calendar", "vevent"]

@@ -1,7 +1,7 @@
 """Dumps of the store: the whole dataset, its meaningful subsets and each named graph, as
 files to download.
 
-Written by the open-data build (:mod:`service.builds`) into the folder of one build, from
+Written by the open-data build (:mod:`.build`) into the folder of one build, from
 a consistent copy of the store, in a background process — never inside a request — then
 served from disk. Every file is streamed to disk and from disk: no dump is ever held in
 memory.
@@ -32,8 +32,8 @@ blank nodes' links, the subjects stated in more than one graph with their triple
 bounded write buffers — not the data.
 
 pyoxigraph serves here as a parser and serialiser (streaming, in Rust), as in
-``service.history``; the store is read only through the :class:`~service.store.Store`
-interface. No Flask here.
+``service.writes.history``; the store is read only through the
+:class:`~service.store.Store` interface. No Flask here.
 """
 
 from __future__ import annotations

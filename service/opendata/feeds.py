@@ -3,19 +3,19 @@
 **The change feed** is an Activity Streams 2.0 ``OrderedCollection``
 (https://www.w3.org/TR/activitystreams-core/#collections) of the ``Create``,
 ``Update`` and ``Delete`` activities the write history records
-(:mod:`service.history`), newest first. The collection gives ``totalItems`` and its
+(:mod:`service.writes.history`), newest first. The collection gives ``totalItems`` and its
 ``first`` page; each ``OrderedCollectionPage`` holds up to ``page_size`` items and
 links ``next`` (older) and ``prev`` (newer) by key (the time, then the item's IRI),
 never by offset: a portal keeps the newest key it has seen and reads from the first
 page until it meets it, instead of harvesting everything again.
 
-Both read the change log (:mod:`service.changelog`) by index, never the whole history: a
-page is one range of it, ``totalItems`` a count it keeps.
+Both read the change log (:mod:`service.writes.changelog`) by index, never the whole
+history: a page is one range of it, ``totalItems`` a count it keeps.
 
 **The Atom feed** (RFC 4287) of events lists the events most recently created or
 changed: dated by the write history when a write touched them, else by the dates
-their sources give themselves (the sitemap's rule, :mod:`service.sitemap`), as the last
-open-data build found them (:mod:`service.builds`: ordering every event is whole-store
+their sources give themselves (the sitemap's rule, :mod:`.sitemap`), as the last
+open-data build found them (:mod:`.build`: ordering every event is whole-store
 work), with the events written since that build, from the change log
 (:func:`newest`). Written with the standard library's ElementTree, never by string
 concatenation.
@@ -36,7 +36,7 @@ from rdflib import URIRef
 
 from ..labels import Languages
 from ..writes import ChangeLog, Entry, agent_iri
-from .calendars import Details, EventInfo, location_text
+from .events import Details, EventInfo, location_text
 
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 ACTIVITY_TYPES = {"create": "Create", "update": "Update", "delete": "Delete"}

@@ -2,7 +2,7 @@
 
 One pass over the typed resources under ``{base}id/``, plus the vocabulary, the
 shapes and the named graphs: whole-store work, done by the open-data build
-(:mod:`service.builds` writes it into the build's inventory, cut into sitemap
+(:mod:`.build` writes it into the build's inventory, cut into sitemap
 files), never in a request. The date of a resource is, in
 order: its own ``schema:dateModified`` / ``dct:modified``; else the latest date
 its graphs give themselves (``schema:dateModified``, ``dct:modified``,

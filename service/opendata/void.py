@@ -17,7 +17,7 @@ The whole dataset (the catalog's ``{base}catalog#all``) with:
   territories through ``rdfs:seeAlso``, accounts through ``schema:sameAs``, thesauri
   through ``skos:exactMatch``…), one per link property and target, with its count.
 
-The figures are whole-store work, done by the open-data build (:mod:`service.builds`) and
+The figures are whole-store work, done by the open-data build (:mod:`.build`) and
 never in a request: :class:`UnionCounter` counts properties, classes, entities and links
 while the dumps' pass hands it each triple of the union once; the distinct subjects and
 objects are one aggregate query on the build's copy of the store (:func:`void_figures`).
@@ -37,11 +37,14 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD
 
+from ..formats import GRAPH_FORMATS, TURTLE, Format
 from ..namespaces import LICENCE, PREFIXES, SDO
 from ..store import Store
-from .catalog import MAIN_DATASETS
+from .catalog import MAIN_DATASETS, bilingual
 from .dumps import DATASET_KEYS, NQUADS_GZ, TRIPLE_FORMATS, Manifest, graph_key
 
+#: VoID's formats, Turtle first (VoID §7).
+VOID_FORMATS: tuple[Format, ...] = (TURTLE,) + tuple(f for f in GRAPH_FORMATS if f is not TURTLE)
 #: Most class and property partitions, and linksets, listed (largest first).
 MAX_PARTITIONS = 500
 #: Properties that link to the same thing elsewhere, or to what describes it there.
@@ -194,27 +197,17 @@ def void_graph(figures: VoidFigures, base_url: str, manifest: Manifest, root: st
     document = URIRef(base_url + "void")
     whole = URIRef(base_url + "catalog#all")
     add((document, RDF.type, VOID.DatasetDescription))
-    add(
-        (
-            document,
-            DCTERMS.title,
-            Literal("Description VoID des données de la médiation sociale", lang="fr"),
-        )
-    )
-    add(
-        (
-            document,
-            DCTERMS.title,
-            Literal("VoID description of the social mediation data", lang="en"),
-        )
-    )
+    for title in bilingual(
+        "Description VoID des données de la médiation sociale",
+        "VoID description of the social mediation data",
+    ):
+        add((document, DCTERMS.title, title))
     add((document, FOAF.primaryTopic, whole))
 
     def describe(node: URIRef, key: str) -> None:
         add((node, RDF.type, VOID.Dataset))
-        spec = MAIN_DATASETS[key]
-        add((node, DCTERMS.title, Literal(spec.title[0], lang="fr")))
-        add((node, DCTERMS.title, Literal(spec.title[1], lang="en")))
+        for title in bilingual(*MAIN_DATASETS[key].title):
+            add((node, DCTERMS.title, title))
         add((node, DCTERMS.license, LICENCE))
         add((node, VOID.triples, _number(manifest.triples[key])))
         formats = TRIPLE_FORMATS + ((NQUADS_GZ,) if key == "all" else ())
@@ -290,9 +283,8 @@ def _linksets(graph: Graph, figures: VoidFigures, base_url: str, whole: URIRef) 
             targets[space] = target
             add((target, RDF.type, VOID.Dataset))
             add((target, VOID.uriSpace, Literal(space)))
-            fr, en = TARGETS.get(host, (host, host))
-            add((target, DCTERMS.title, Literal(fr, lang="fr")))
-            add((target, DCTERMS.title, Literal(en, lang="en")))
+            for title in bilingual(*TARGETS.get(host, (host, host))):
+                add((target, DCTERMS.title, title))
             add((target, FOAF.homepage, URIRef(f"{urlsplit(space).scheme}://{host}/")))
         linkset = URIRef(f"{base_url}void#links-{number}")
         add((whole, VOID.subset, linkset))
@@ -307,6 +299,7 @@ __all__ = [
     "LINK_PROPERTIES",
     "MAX_PARTITIONS",
     "UnionCounter",
+    "VOID_FORMATS",
     "VoidFigures",
     "vocabulary_of",
     "void_figures",

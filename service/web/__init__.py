@@ -28,7 +28,8 @@ def register(app: Flask) -> None:
     from . import writes
 
     app.register_blueprint(writes.blueprint)
-    from . import caching, opendata
+    from . import caching, feeds, opendata
 
     app.register_blueprint(opendata.blueprint)
+    app.register_blueprint(feeds.blueprint)
     caching.register(app)
