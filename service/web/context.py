@@ -9,8 +9,7 @@ from __future__ import annotations
 from flask import current_app
 
 from ..config import Config
-from ..errors import NotReady
-from ..opendata import Build, Builder
+from ..opendata import Builder
 from ..search import Index, IndexBuilder
 from ..store import Store
 from ..writes import ChangeLog, Publisher
@@ -37,23 +36,6 @@ def indexer() -> IndexBuilder:
 def builds() -> Builder:
     """The open-data builder: its ``current`` build holds dumps, VoID and catalog figures."""
     return current_app.extensions["mediation"]["builds"]
-
-
-def served_build(what_fr: str, what_en: str) -> Build:
-    """The last finished open-data build; before the first one, 503 with ``Retry-After``,
-    saying what is being prepared (``what_fr`` « Le plan du site est », ``what_en`` "The
-    sitemap is")."""
-    found = builds().current
-    if found is None:
-        seconds = builds().retry_after()
-        raise NotReady(
-            f"{what_fr} en préparation (première construction depuis ce magasin) ; "
-            f"réessayez dans {seconds} s.",
-            f"{what_en} being prepared (the first build from this store); try again in "
-            f"{seconds} s.",
-            retry_after=seconds,
-        )
-    return found
 
 
 def changelog() -> ChangeLog:

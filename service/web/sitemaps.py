@@ -21,8 +21,9 @@ from ..errors import BadRequest
 from ..opendata import SITEMAP_LIMIT, Build
 from ..pages import PAGE_KINDS_BY_NAME
 from . import site
-from .context import served_build, store
+from .context import store
 from .responses import no_resource
+from .served import current_build
 
 blueprint = Blueprint("sitemaps", __name__)
 
@@ -37,7 +38,7 @@ SITEMAP_KINDS = frozenset(PAGE_KINDS_BY_NAME) | {"vocabulary"}
 def sitemap_build() -> Build:
     """The open-data build the sitemap is read from; 503 with ``Retry-After`` before the
     first one. Its inventory lists every page by kind with its date, cut into files."""
-    return served_build("Le plan du site est", "The sitemap is")
+    return current_build(("Le plan du site est", "The sitemap is"))
 
 
 def _sitemap_validators(build: Build, *parts: object) -> tuple[str, datetime]:
