@@ -41,8 +41,8 @@ from service.pages.describe import (
     notes_about,
 )
 from service.search.index import Index, changed_iris
-from service.store import Changeset
 from service.store.embedded import EmbeddedStore
+from service.store.interface import Changeset
 from service.writes.publisher import ensure_seeded
 
 SCHEMA = "https://schema.org/"

@@ -27,8 +27,8 @@ from rdflib import Literal, URIRef  # noqa: E402
 from service.config import DEFAULT_BASE
 from service.formats import NQUADS
 from service.search.index import Filters, Index, changed_iris
-from service.store import Changeset
 from service.store.embedded import EmbeddedStore
+from service.store.interface import Changeset
 
 BASE = DEFAULT_BASE
 SDO = "https://schema.org/"

@@ -29,8 +29,8 @@ from service.search.index import (
     fts_expression,
     query_stems,
 )
-from service.store import Changeset
 from service.store.embedded import EmbeddedStore
+from service.store.interface import Changeset
 from service.writes.publisher import ensure_seeded
 
 BASE = DEFAULT_BASE
