@@ -38,8 +38,8 @@ from rdflib import Literal, URIRef  # noqa: E402
 from service.config import DEFAULT_BASE, load_config
 from service.formats import NQUADS
 from service.opendata.feeds import ChangeLinks, change_collection, change_page
-from service.store import Changeset
 from service.store.embedded import EmbeddedStore
+from service.store.interface import Changeset
 from service.store.terms import quad_to_oxigraph
 from service.writes import history
 from service.writes.changelog import open_changelog

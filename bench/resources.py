@@ -35,8 +35,8 @@ from service.config import DEFAULT_BASE, load_config
 from service.pages.describe import describe, incoming_page, notes_about
 from service.pages.incoming import IncomingCache, IndexLinks, StoreLinks
 from service.search.index import Index, changed_iris
-from service.store import Changeset
 from service.store.embedded import EmbeddedStore
+from service.store.interface import Changeset
 from service.writes.loading import ensure_seeded
 
 SCHEMA = "https://schema.org/"

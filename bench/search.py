@@ -28,8 +28,8 @@ from service.config import DEFAULT_BASE
 from service.formats import NQUADS
 from service.search.index import Index, changed_iris
 from service.search.queries import Filters
-from service.store import Changeset
 from service.store.embedded import EmbeddedStore
+from service.store.interface import Changeset
 
 BASE = DEFAULT_BASE
 SDO = "https://schema.org/"

@@ -279,8 +279,9 @@ def bench_apply(args) -> None:
     """The cost of applying a write-sized changeset, whole and step by step."""
     from rdflib import Literal, URIRef
 
-    from service.store import Changeset
-    from service.store.embedded import GENERATION, EmbeddedStore, write_atomically
+    from service.files import write_atomically
+    from service.store.embedded import GENERATION, EmbeddedStore
+    from service.store.interface import Changeset
     from service.store.terms import quad_to_oxigraph
 
     def changeset(i: int) -> Changeset:

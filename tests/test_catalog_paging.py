@@ -12,7 +12,7 @@ from rdflib import RDF, Graph, URIRef
 
 from service.config import load_config
 from service.formats import NQUADS
-from service.store import open_store
+from service.store.interface import open_store
 from service.writes.loading import ensure_seeded
 from tests.building import wait_for_build
 from tests.conftest import start_server

@@ -19,8 +19,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
 from service.namespaces import SDO
-from service.store import Changeset
 from service.store.embedded import EmbeddedStore
+from service.store.interface import Changeset
 from tests.conftest import Server, start_server
 from tests.writing import BASE, TOKENS, insert_event
 

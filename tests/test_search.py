@@ -22,8 +22,8 @@ from service.namespaces import MED, SDO
 from service.search.index import Index, changed_iris
 from service.search.queries import Filters, decode_key, encode_key
 from service.search.text import analyse_text, fts_expression, query_stems
-from service.store import Changeset
 from service.store.embedded import EmbeddedStore
+from service.store.interface import Changeset
 from service.writes.loading import ensure_seeded
 
 BASE = DEFAULT_BASE

@@ -41,8 +41,8 @@ from service.formats import (
     TRIG,
     TURTLE,
 )
-from service.store import Changeset, QueryRequest
 from service.store.embedded import EmbeddedStore
+from service.store.interface import Changeset, QueryRequest
 from service.store.remote import RemoteStore
 from service.store.terms import to_rdflib
 

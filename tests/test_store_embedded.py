@@ -19,16 +19,15 @@ from test_store import EX, FIXTURE, FIXTURE_QUADS, G2, P_COUNT, P_LABEL, _slow_q
 
 from service.errors import Overloaded, QueryTimeout, StoreError
 from service.formats import RESULTS_JSON, TRIG, TURTLE
-from service.store import Changeset, QueryRequest
+from service.store.bulk import BULK_AFTER, BULK_MARKER
 from service.store.embedded import (
-    BULK_AFTER,
-    BULK_MARKER,
     CHECKPOINT_DELAY,
     GENERATION,
     JOURNAL,
     SNAPSHOTS,
     EmbeddedStore,
 )
+from service.store.interface import Changeset, QueryRequest
 from service.store.journal import Journal
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +95,7 @@ def test_a_journal_left_by_a_crash_is_replayed_on_open(tmp_path):
 CRASHING_WRITER = textwrap.dedent("""
     import sys
     from rdflib import Literal, URIRef
-    from service.store import Changeset
+    from service.store.interface import Changeset
     from service.store.embedded import EmbeddedStore
 
     store = EmbeddedStore(sys.argv[1], workers=False)
@@ -143,7 +142,7 @@ def test_a_writer_killed_while_applying_leaves_all_or_nothing(tmp_path):
 ACKNOWLEDGING_WRITER = textwrap.dedent("""
     import os, sys
     from rdflib import Literal, URIRef
-    from service.store import Changeset
+    from service.store.interface import Changeset
     from service.store.embedded import EmbeddedStore
 
     store = EmbeddedStore(sys.argv[1], workers=False)

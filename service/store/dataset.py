@@ -22,23 +22,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
+from .tokens import WORD_TOKEN
+
 #: Two graph lists, default then named; None for the union default graph and every graph.
 Dataset = tuple[tuple[str, ...], tuple[str, ...]]
 
-# Strings, IRIs and comments are read whole so that nothing inside them counts; a dataset
-# clause sits outside every group, so braces are counted and their content skipped.
-_TOKEN = re.compile(
-    r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n\r]|\\.)*"'
-    r"|'(?:[^'\\\n\r]|\\.)*')"
-    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
-    r"|(?P<comment>#[^\n]*)"
-    r"|(?P<brace>[{}])"
-    r"|(?P<word>[^\s\"'<#{}()]+)"
-    r"|(?P<other>\s+|.)",
-    re.S,
-)
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _LOCAL_ESCAPE = re.compile(r"\\(.)")
 
@@ -82,7 +70,8 @@ def _scan(query: str, base_iri: str | None) -> tuple[list[str], list[str], list[
     spans: list[tuple[int, int]] = []
     depth = clause_start = 0
     pending: str | tuple[str, str] | None = None  # what the next term completes
-    for match in _TOKEN.finditer(query):
+    # A dataset clause sits outside every group: braces are counted and their content skipped.
+    for match in WORD_TOKEN.finditer(query):
         kind, text = match.lastgroup, match.group()
         if kind == "brace":
             depth += 1 if text == "{" else -1

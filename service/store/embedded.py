@@ -18,7 +18,6 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -26,21 +25,15 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node, URIRef
 
-from ..errors import (
-    BadRequest,
-    NotAcceptable,
-    QueryEvaluationError,
-    QuerySyntaxError,
-    RdfSyntaxError,
-    StoreError,
-)
-from ..files import sync_directory, write_atomically
-from ..formats import DATASET_FORMATS, GRAPH_FORMATS, Format
-from . import Changeset, GraphName, Quad, QueryRequest, QueryResponse, Store, Term
-from .dataset import query_dataset
-from .evaluate import evaluate
+from ..errors import BadRequest, RdfSyntaxError, StoreError
+from ..files import write_atomically
+from ..formats import DATASET_FORMATS, Format
+from .bulk import BULK_AFTER, bulk_load, undo_bulk_load
+from .evaluate import error_position, evaluate, request_options
+from .gate import ReadWriteGate
+from .interface import Changeset, GraphName, Quad, QueryRequest, QueryResponse, Store, Term
 from .journal import Journal
-from .terms import DEFAULT_GRAPH, graph_to_oxigraph, quad_to_oxigraph, to_oxigraph, to_rdflib
+from .terms import graph_to_oxigraph, quad_to_oxigraph, quad_to_rdflib, to_oxigraph, to_rdflib
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +44,6 @@ SNAPSHOTS = ".snapshots"
 
 #: Loads at least this big are followed by ``optimize()`` (selective joins were 8× faster after it).
 OPTIMIZE_AFTER = 100_000
-#: Loads at least this big into empty graphs take the bulk loader (``load``); smaller ones gain
-#: nothing from it and would leave one small file each.
-BULK_AFTER = 10_000
-#: Names the graphs a bulk load is filling; left by a crash, they are emptied on open.
-BULK_MARKER = ".bulk-load"
 #: A write is acknowledged once its journal is synced; Oxigraph's data is flushed to disk in
 #: the background (a checkpoint), which then removes the journals it covers: this many
 #: seconds after the first write not yet covered, or as soon as this many wait (so that a
@@ -63,74 +51,12 @@ BULK_MARKER = ".bulk-load"
 #: synced journal about 8 ms.
 CHECKPOINT_DELAY = 1.0
 CHECKPOINT_AFTER_WRITES = 100
-DEFAULT_GRAPH_LINE = "DEFAULT"
-
-
-def _graph_line(graph: Any) -> str:
-    return DEFAULT_GRAPH_LINE if isinstance(graph, ox.DefaultGraph) else str(graph)
-
-
-class ReadWriteGate:
-    """Many readers or one writer; a waiting writer goes first (no starvation).
-
-    Oxigraph reads from a consistent snapshot taken when a query or a pattern
-    lookup starts, so readers hold the gate only while starting; the writer holds
-    it while a changeset, applied in several Oxigraph transactions, is half done.
-    """
-
-    def __init__(self) -> None:
-        self._condition = threading.Condition()
-        self._readers = 0
-        self._writer = False
-        self._waiting_writers = 0
-
-    @contextmanager
-    def reading(self) -> Iterator[None]:
-        with self._condition:
-            while self._writer or self._waiting_writers:
-                self._condition.wait()
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._condition:
-                self._readers -= 1
-                if not self._readers:
-                    self._condition.notify_all()
-
-    @contextmanager
-    def writing(self) -> Iterator[None]:
-        with self._condition:
-            self._waiting_writers += 1
-            while self._writer or self._readers:
-                self._condition.wait()
-            self._waiting_writers -= 1
-            self._writer = True
-        try:
-            yield
-        finally:
-            with self._condition:
-                self._writer = False
-                self._condition.notify_all()
 
 
 def _substitutions(bindings: Mapping[str, Term] | None) -> dict | None:
     if not bindings:
         return None
     return {ox.Variable(name): to_oxigraph(term) for name, term in bindings.items()}
-
-
-def _syntax_error(error: SyntaxError, what: str = "requête") -> QuerySyntaxError:
-    from .evaluate import _ERROR_POSITION
-
-    message = str(error)
-    position = _ERROR_POSITION.search(message)
-    details = {"line": int(position[1]), "column": int(position[2])} if position else {}
-    return QuerySyntaxError(
-        f"Erreur de syntaxe dans la {what} SPARQL : {message}",
-        f"SPARQL syntax error: {message}",
-        **details,
-    )
 
 
 class EmbeddedStore(Store):
@@ -146,11 +72,10 @@ class EmbeddedStore(Store):
         workers: bool = True,
         read_only: bool = False,
     ):
+        super().__init__(query_timeout=query_timeout, max_write_quads=max_write_quads)
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.max_workers = max_workers
-        self.query_timeout = query_timeout
-        self.max_write_quads = max_write_quads
         # Read-only: a snapshot (``snapshot``), which nothing writes, read by another process.
         self.read_only = read_only
         opener = ox.Store.read_only if read_only else ox.Store
@@ -161,7 +86,6 @@ class EmbeddedStore(Store):
                 f"Impossible d'ouvrir le magasin {self.directory} : {error}",
                 f"Cannot open the store {self.directory}: {error}",
             ) from None
-        self._write_mutex = threading.RLock()
         self._gate = ReadWriteGate()
         # Guards the generation and the list of journaled writes not yet checkpointed, and
         # wakes the checkpointer; ``_checkpoint_lock`` makes checkpoints one at a time.
@@ -176,7 +100,7 @@ class EmbeddedStore(Store):
         if not read_only:
             self._journal = Journal(self.directory / JOURNAL)
             self._replay_journal()
-        self._undo_bulk_load()
+        undo_bulk_load(self.oxigraph, self.directory, read_only)
         # Snapshots of a previous run are stale; the pool starts with the first public query.
         shutil.rmtree(self.directory / SNAPSHOTS, ignore_errors=True)
         self._workers = workers
@@ -327,7 +251,7 @@ class EmbeddedStore(Store):
                     query, use_default_graph_as_union=True, substitutions=_substitutions(bindings)
                 )
         except SyntaxError as error:
-            raise _syntax_error(error) from None
+            raise self._syntax_error(str(error), *error_position(str(error))) from None
         except OSError as error:
             raise StoreError(f"Erreur du magasin : {error}", f"Store error: {error}") from None
         except RuntimeError as error:
@@ -386,17 +310,7 @@ class EmbeddedStore(Store):
         )
         with self._gate.reading():
             found = self.oxigraph.quads_for_pattern(*pattern)
-        return self._converted(found)
-
-    @staticmethod
-    def _converted(found: Iterator[ox.Quad]) -> Iterator[Quad]:
-        for quad in found:
-            yield (
-                to_rdflib(quad.subject),
-                to_rdflib(quad.predicate),
-                to_rdflib(quad.object),
-                to_rdflib(quad.graph_name),
-            )
+        return (quad_to_rdflib(quad) for quad in found)
 
     def graph_names(self) -> list[URIRef]:
         with self._gate.reading():
@@ -422,55 +336,16 @@ class EmbeddedStore(Store):
 
     def run_query(self, request: QueryRequest) -> QueryResponse:
         if self._workers:
-            return response_for(self.pool().run(request), request)
+            return self._response(self.pool().run(request), request)
         with self._gate.reading():
-            outcome = evaluate(
-                self.oxigraph,
-                request.query,
-                results_format=request.result_format.oxigraph,
-                graph_format=request.graph_format.oxigraph,
-                dataset=query_dataset(
-                    request.query,
-                    request.default_graph_uris,
-                    request.named_graph_uris,
-                    request.base_iri,
-                ),
-                max_rows=request.max_rows,
-                base_iri=request.base_iri,
-                union_default_graph=request.union_default_graph,
-            )
-        return response_for(outcome, request)
+            outcome = evaluate(self.oxigraph, request.query, **request_options(request))
+        return self._response(outcome, request)
 
     # -- writing -------------------------------------------------------------------------------------
 
-    def write_lock(self) -> AbstractContextManager[None]:
-        return self._write_mutex
-
-    def update_delta(
-        self, update: str, base_iri: str | None = None, union_default_graph: bool = True
-    ) -> Changeset:
-        from .delta import compute_delta
-
-        with self._write_mutex:
-            return compute_delta(
-                self,
-                update,
-                base_iri,
-                timeout=self.query_timeout,
-                max_quads=self.max_write_quads,
-                union_default_graph=union_default_graph,
-            )
-
     def apply(self, changes: Changeset) -> int:
-        try:
-            remove = [quad_to_oxigraph(q) for q in changes.remove]
-            add = [quad_to_oxigraph(q) for q in changes.add]
-        except (TypeError, ValueError) as error:
-            raise BadRequest(
-                f"Modification impossible, terme invalide : {error}",
-                f"Cannot apply the change, invalid term: {error}",
-            ) from None
-        with self._write_mutex:
+        remove, add = self._oxigraph_changes(changes)
+        with self._write_lock:
             if not remove and not add:
                 return self._generation
             if self._journal is None:
@@ -499,15 +374,11 @@ class EmbeddedStore(Store):
         ``BULK_AFTER`` quads, the fast path: Oxigraph's bulk loader (no transaction, about
         4× faster), made all-or-nothing by a marker naming those graphs, written before
         the first quad and removed after the last; a store opened with the marker left
-        by a crash empties those graphs again (``_undo_bulk_load``). Otherwise one
+        by a crash empties those graphs again (``bulk.py``). Otherwise one
         Oxigraph transaction. In-process readers wait during a bulk load (they would see
         the graph fill); loads happen at start-up or with the service stopped.
         """
-        rdf_format = getattr(ox.RdfFormat, fmt.oxigraph or "", None)
-        if rdf_format is None:
-            raise BadRequest(
-                f"Format non chargeable : {fmt.label}", f"Format cannot be loaded: {fmt.label}"
-            )
+        rdf_format = self._load_format(fmt)
         target = None if graph is None and fmt in DATASET_FORMATS else graph_to_oxigraph(graph)
         if not isinstance(source, (Path, bytes)):
             source = source.read()
@@ -544,15 +415,19 @@ class EmbeddedStore(Store):
         except OSError as error:
             raise StoreError(f"Lecture impossible : {error}", f"Cannot read: {error}") from None
         store = self.oxigraph
-        with self._write_mutex:
+        with self._write_lock:
             named = all(isinstance(g, (ox.NamedNode, ox.DefaultGraph)) for g in graphs)
             if count >= BULK_AFTER and named and not any(self._holds(g) for g in graphs):
+                into = {} if target is None else {"to_graph": target}
+                # With blank nodes, their labels renamed so that no node merges with one of the
+                # store; without, Oxigraph reads the source itself, 2x faster again.
+                write = (
+                    (lambda: store.bulk_extend(parsed()))
+                    if blank
+                    else (lambda: store.bulk_load(**reading, **into))
+                )
                 with self._gate.writing():
-                    if blank:  # labels renamed, so that no node merges with one of the store
-                        self._bulk_load(lambda: store.bulk_extend(parsed()), graphs)
-                    else:  # no blank node: Oxigraph reads the source itself, 2x faster again
-                        into = {} if target is None else {"to_graph": target}
-                        self._bulk_load(lambda: store.bulk_load(**reading, **into), graphs)
+                    bulk_load(store, self.directory, write, graphs)
             else:
                 # One Oxigraph transaction: a crash leaves all of the load or none of it.
                 store.extend(list(parsed()))
@@ -565,55 +440,8 @@ class EmbeddedStore(Store):
     def _holds(self, graph: Any) -> bool:
         return next(self.oxigraph.quads_for_pattern(None, None, None, graph), None) is not None
 
-    def _bulk_load(self, write: Any, graphs: set[Any]) -> None:
-        """``write()`` into graphs that were empty, between the marker's writing and its removal."""
-        marker = self.directory / BULK_MARKER
-        write_atomically(marker, "".join(f"{_graph_line(g)}\n" for g in graphs).encode("utf-8"))
-        try:
-            write()
-            self.oxigraph.flush()
-        except (OSError, SyntaxError) as error:
-            self._undo_bulk_load()
-            raise StoreError(
-                f"Chargement interrompu : {error}", f"Load interrupted: {error}"
-            ) from None
-        marker.unlink()
-        sync_directory(self.directory)
-
-    def _undo_bulk_load(self) -> None:
-        """Empty the graphs a bulk load left unfinished (they were empty before it)."""
-        marker = self.directory / BULK_MARKER
-        try:
-            lines = marker.read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError:
-            return
-        if self.read_only:
-            raise StoreError(
-                f"Chargement interrompu à défaire dans {self.directory} : ouvrez-le en écriture.",
-                f"An interrupted load is to be undone in {self.directory}: open it read-write.",
-            )
-        store = self.oxigraph
-        for line in filter(None, lines):
-            graph = ox.DefaultGraph() if line == DEFAULT_GRAPH_LINE else ox.NamedNode(line[1:-1])
-            log.warning("emptying %s, left half-loaded by an interrupted bulk load", line)
-            store.clear_graph(graph)
-            if isinstance(graph, ox.NamedNode):
-                store.remove_graph(graph)
-        store.flush()
-        marker.unlink()
-        sync_directory(self.directory)
-
     def dump(self, out: IO[bytes], fmt: Format, graph: GraphName | type[...] = ...) -> None:
-        rdf_format = getattr(ox.RdfFormat, fmt.oxigraph or "", None)
-        if rdf_format is None:
-            raise BadRequest(
-                f"Format d'export inconnu : {fmt.label}", f"Unknown export format: {fmt.label}"
-            )
-        if graph is ... and fmt not in DATASET_FORMATS:
-            raise BadRequest(
-                f"{fmt.label} ne porte pas de graphes nommés : choisissez un graphe, ou TriG/N-Quads.",
-                f"{fmt.label} carries no named graphs: choose a graph, or TriG/N-Quads.",
-            )
+        rdf_format = self._dump_format(fmt, graph)
         with self._gate.reading():
             if graph is ...:
                 self.oxigraph.dump(out, rdf_format)
@@ -635,51 +463,7 @@ class EmbeddedStore(Store):
                 self._published.notify_all()
             self._checkpointer.join()
         if self._store is not None:
-            with self._write_mutex:
+            with self._write_lock:
                 if not self.read_only:
                     self._checkpoint()
                 self._store = None
-
-
-def response_for(outcome: Any, request: QueryRequest) -> QueryResponse:
-    """A QueryResponse for a worker's Outcome, or the error it describes."""
-    if outcome.error == "syntax":
-        details = {}
-        if outcome.line is not None:
-            details = {"line": outcome.line, "column": outcome.column}
-        raise QuerySyntaxError(
-            f"Erreur de syntaxe dans la requête SPARQL : {outcome.message}",
-            f"SPARQL syntax error: {outcome.message}",
-            **details,
-        )
-    if outcome.error == "unwritable":
-        fmt = request.graph_format
-        others = [f for f in GRAPH_FORMATS if f is not fmt]
-        listed = ", ".join(f"{f.media_type} (format={f.key})" for f in others)
-        raise NotAcceptable(
-            f"Ce résultat ne peut pas s'écrire en {fmt.label} ({outcome.message}). "
-            f"Formats possibles : {listed}.",
-            f"This result cannot be written in {fmt.label} ({outcome.message}). "
-            f"Possible formats: {listed}.",
-            supported=[f.media_type for f in others],
-        )
-    if outcome.error == "query":
-        raise QueryEvaluationError(
-            f"La requête ne peut pas être évaluée : {outcome.message}",
-            f"The query cannot be evaluated: {outcome.message}",
-        )
-    if outcome.error:
-        raise StoreError(
-            f"La requête a échoué : {outcome.message}", f"The query failed: {outcome.message}"
-        )
-    fmt = request.graph_format if outcome.form == "construct" else request.result_format
-    return QueryResponse(
-        body=outcome.body,
-        media_type=fmt.media_type,
-        form=outcome.form,
-        rows=outcome.rows,
-        truncated=outcome.truncated,
-    )
-
-
-__all__ = ["EmbeddedStore", "ReadWriteGate", "DEFAULT_GRAPH"]

@@ -1,7 +1,8 @@
 """Evaluating a researcher's query on a pyoxigraph store: dataset, row cap, serialisation.
 
 Used by the query workers (``worker.py``), so it imports only pyoxigraph and
-the standard library: a worker starts fast and holds little memory.
+the standard library: a worker starts fast and holds little memory. The remote
+store writes a server's answers the same way (:func:`serialise_result`).
 
 Serialisation is Oxigraph's own, to the letter of the W3C result formats,
 including when the row cap cuts a SELECT result: the solutions are written as
@@ -17,13 +18,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.parsers import expat
 
 import pyoxigraph as ox
 
 from .dataset import Dataset
 
+if TYPE_CHECKING:
+    from .interface import QueryRequest
+
+#: Where Oxigraph says a syntax error is: "error at 3:15".
 _ERROR_POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
@@ -68,8 +73,22 @@ class _CappedLines:
         pass
 
 
-def graph_term(iri: str) -> Any:
-    return ox.NamedNode(iri)
+def error_position(message: str) -> tuple[int | None, int | None]:
+    """The line and column of an Oxigraph syntax error, from its message."""
+    position = _ERROR_POSITION.search(message)
+    return (int(position[1]), int(position[2])) if position else (None, None)
+
+
+def request_options(request: QueryRequest) -> dict[str, Any]:
+    """:func:`evaluate`'s options for a researcher's query, all but the store and the text."""
+    return {
+        "results_format": request.result_format.oxigraph,
+        "graph_format": request.graph_format.oxigraph,
+        "dataset": request.dataset,
+        "max_rows": request.max_rows,
+        "base_iri": request.base_iri,
+        "union_default_graph": request.union_default_graph,
+    }
 
 
 def evaluate(
@@ -97,27 +116,33 @@ def evaluate(
             options["use_default_graph_as_union"] = True
     else:
         # Empty lists mean an empty default graph and no named graph, as they should.
-        options["default_graph"] = [graph_term(iri) for iri in dataset[0]]
-        options["named_graphs"] = [graph_term(iri) for iri in dataset[1]]
+        options["default_graph"] = [ox.NamedNode(iri) for iri in dataset[0]]
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in dataset[1]]
     try:
         result = store.query(query, **options)
-        if isinstance(result, ox.QueryBoolean):
-            body = result.serialize(format=getattr(ox.QueryResultsFormat, results_format))
-            return QueryOutcome(body=body, form="ask", rows=1)
-        if isinstance(result, ox.QuerySolutions):
-            return _serialise_solutions(result, results_format, max_rows)
-        return _serialise_triples(result, graph_format, max_rows)
+        return serialise_result(result, results_format, graph_format, max_rows)
     except SyntaxError as error:
-        message = str(error)
-        position = _ERROR_POSITION.search(message)
-        line, column = (int(position[1]), int(position[2])) if position else (None, None)
-        return QueryOutcome(error="syntax", message=message, line=line, column=column)
+        line, column = error_position(str(error))
+        return QueryOutcome(error="syntax", message=str(error), line=line, column=column)
     except (RuntimeError, ValueError) as error:
         # pyoxigraph's errors of the query itself (an unknown function, a service name that
         # is no IRI…); storage and I/O failures are OSError.
         return QueryOutcome(error="query", message=str(error))
     except (OSError, TypeError) as error:
         return QueryOutcome(error="evaluation", message=str(error))
+
+
+def serialise_result(
+    result: Any, results_format: str, graph_format: str, max_rows: int
+) -> QueryOutcome:
+    """A query's result written in the format asked for, cut at ``max_rows``: a boolean, the
+    solutions (``QuerySolutions``) or the triples (any iterable of ``Triple``)."""
+    if isinstance(result, ox.QueryBoolean):
+        body = result.serialize(format=getattr(ox.QueryResultsFormat, results_format))
+        return QueryOutcome(body=body, form="ask", rows=1)
+    if isinstance(result, ox.QuerySolutions):
+        return _serialise_solutions(result, results_format, max_rows)
+    return _serialise_triples(result, graph_format, max_rows)
 
 
 def _serialise_solutions(
@@ -157,7 +182,7 @@ def mark_json_truncated(body: bytes) -> bytes:
     return body[:at] + b',"truncated":true' + body[at:]
 
 
-def _serialise_triples(result: ox.QueryTriples, graph_format: str, max_rows: int) -> QueryOutcome:
+def _serialise_triples(result: Any, graph_format: str, max_rows: int) -> QueryOutcome:
     triples = []
     truncated = False
     for triple in result:

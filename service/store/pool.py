@@ -24,9 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Overloaded, QueryTimeout, StoreError
-from . import QueryRequest
-from .dataset import query_dataset
-from .evaluate import QueryOutcome
+from .evaluate import QueryOutcome, request_options
+from .interface import QueryRequest
 from .worker import serve_queries
 
 log = logging.getLogger(__name__)
@@ -188,22 +187,9 @@ class QueryPool:
     ) -> tuple[_Worker, QueryOutcome | None, Exception | None]:
         """Run the query on ``worker``; return the worker to keep (a replacement if it
         was killed or died), the outcome, or the error to raise."""
-        options = {
-            "results_format": request.result_format.oxigraph,
-            "graph_format": request.graph_format.oxigraph,
-            "dataset": query_dataset(
-                request.query,
-                request.default_graph_uris,
-                request.named_graph_uris,
-                request.base_iri,
-            ),
-            "max_rows": request.max_rows,
-            "base_iri": request.base_iri,
-            "union_default_graph": request.union_default_graph,
-        }
         try:
             self._wait_ready(worker)
-            worker.conn.send((snapshot, request.query, options))
+            worker.conn.send((snapshot, request.query, request_options(request)))
         except (EOFError, OSError, StoreError):
             return self._died(worker)
         if not worker.conn.poll(request.timeout):

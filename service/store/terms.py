@@ -1,4 +1,4 @@
-"""Terms across the boundary: pyoxigraph ↔ rdflib, and a text encoding that keeps blank nodes.
+"""Terms across the boundary: pyoxigraph ↔ rdflib, and rdflib terms as SPARQL text.
 
 rdflib terms are what the rest of the service sees; pyoxigraph terms are what
 Oxigraph takes and gives. Both follow RDF 1.1: a simple literal is an
@@ -79,3 +79,10 @@ def quad_to_rdflib(quad: ox.Quad) -> tuple:
         to_rdflib(quad.object),
         to_rdflib(quad.graph_name),
     )
+
+
+def to_sparql(term: Node) -> str:
+    """An IRI or a literal as SPARQL text: N-Triples syntax, which SPARQL accepts as is."""
+    if isinstance(term, (URIRef, Literal)):
+        return str(to_oxigraph(term))
+    raise TypeError(f"not a constant term: {term!r}")
