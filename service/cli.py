@@ -82,8 +82,10 @@ def some_files(files: list[Path], given: tuple[Path, ...] | list[Path], default:
 def opened_store(config: Config, must_exist: bool) -> Iterator[Store]:
     """The configured store for a command, closed when the command ends; a store that cannot
     be opened ends the command with its error."""
+    from .store import open_store
+
     try:
-        store = _open_store(config, must_exist)
+        store = open_store(config, workers=False, must_exist=must_exist)
     except MediationError as error:
         fail(error)
     try:
@@ -409,7 +411,9 @@ def ingest_command(
     stores = []
     try:
         if use_store:
-            stores.append(_open_store(config, must_exist=True))
+            from .store import open_store
+
+            stores.append(open_store(config, workers=False, must_exist=True))
         reference = ingesting.Reference([ingesting.project_reference(config.base_url)], stores)
         result = ingesting.ingest(
             source,
@@ -445,35 +449,6 @@ STORE_SETTINGS = [
     "remote_user",
     "remote_password",
 ]
-
-
-def _open_store(config: Config, must_exist: bool):
-    """The configured store for a command (no query workers); a store held by a running
-    server is a clear error, not a RocksDB trace."""
-    if config.remote_query_url:
-        from .store import open_store
-
-        return open_store(config)
-    from .errors import StoreError
-    from .store.embedded import DATABASE, EmbeddedStore
-
-    if must_exist and not (Path(config.store) / DATABASE).exists():
-        raise MediationError(
-            f"Pas de magasin dans {config.store} : donnez --store ou --remote-query-url.",
-            f"No store in {config.store}: give --store or --remote-query-url.",
-        )
-    try:
-        return EmbeddedStore(config.store, workers=False)
-    except StoreError as error:
-        if "lock" not in error.message_en.lower():
-            raise
-        raise StoreError(
-            f"Le magasin {config.store} est ouvert par un autre processus (un serveur « mediation "
-            "serve » ?). Arrêtez-le d'abord, ou écrivez par HTTP sur le serveur (PUT /graphs, "
-            "/sparql/update).",
-            f"The store {config.store} is open in another process (a running `mediation serve`?). "
-            "Stop it first, or write over HTTP to the server (PUT /graphs, /sparql/update).",
-        ) from None
 
 
 @main.command("load")

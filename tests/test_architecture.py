@@ -158,6 +158,22 @@ def test_a_wing_module_never_imports_its_own_package(path):
     assert here not in WINGS or through_package == []
 
 
+@pytest.mark.parametrize("path", MODULES, **IDS)
+def test_other_parts_reach_a_wing_through_its_package(path):
+    """What a wing offers the rest of the service is what its ``__init__`` exports; its inner
+    modules are its own business (and free to move)."""
+    here = part_of(module_name(path))
+    inner = {
+        target
+        for target, _ in statements(path)
+        if target.startswith("service.")
+        and target.count(".") >= 2
+        and part_of(target) in WINGS
+        and part_of(target) != here
+    }
+    assert inner == set()
+
+
 @pytest.mark.parametrize("wing", sorted(WINGS))
 def test_every_wing_says_its_rule(wing):
     """A README of a few lines: what the wing owns, what it may import, what it must never do."""

@@ -82,6 +82,15 @@ class EmbeddedStore(Store):
         try:
             self._store: ox.Store | None = opener(str(self.directory / DATABASE))
         except OSError as error:
+            if "lock" in str(error).lower():  # RocksDB's: another process holds the store
+                raise StoreError(
+                    f"Le magasin {self.directory} est ouvert par un autre processus (un serveur "
+                    "« mediation serve » ?). Arrêtez-le d'abord, ou écrivez par HTTP sur le "
+                    "serveur (PUT /graphs, /sparql/update).",
+                    f"The store {self.directory} is open in another process (a running "
+                    "`mediation serve`?). Stop it first, or write over HTTP to the server "
+                    "(PUT /graphs, /sparql/update).",
+                ) from None
             raise StoreError(
                 f"Impossible d'ouvrir le magasin {self.directory} : {error}",
                 f"Cannot open the store {self.directory}: {error}",
@@ -108,12 +117,20 @@ class EmbeddedStore(Store):
         self._pool_lock = threading.Lock()
 
     @classmethod
-    def from_config(cls, config: Any) -> EmbeddedStore:
+    def from_config(
+        cls, config: Any, workers: bool = True, must_exist: bool = False
+    ) -> EmbeddedStore:
+        if must_exist and not (Path(config.store) / DATABASE).exists():
+            raise StoreError(
+                f"Pas de magasin dans {config.store} : donnez --store ou --remote-query-url.",
+                f"No store in {config.store}: give --store or --remote-query-url.",
+            )
         return cls(
             config.store,
             max_workers=config.max_concurrent_queries,
             query_timeout=config.query_timeout,
             max_write_quads=getattr(config, "max_write_quads", 1_000_000),
+            workers=workers,
         )
 
     # -- plumbing --------------------------------------------------------------------------------

@@ -326,8 +326,10 @@ class Store(ABC):
         )
 
 
-def open_store(config: Config) -> Store:
-    """The store the settings ask for."""
+def open_store(config: Config, workers: bool = True, must_exist: bool = False) -> Store:
+    """The store the settings ask for. ``workers=False``: no pool of query processes (a
+    command, not a server); ``must_exist``: a missing embedded store is an error rather than
+    a new empty one."""
     # Imported here: the stores import this module, and only the chosen store's code loads.
     if config.remote_query_url:
         from .remote import RemoteStore
@@ -335,7 +337,7 @@ def open_store(config: Config) -> Store:
         return RemoteStore.from_config(config)
     from .embedded import EmbeddedStore
 
-    return EmbeddedStore.from_config(config)
+    return EmbeddedStore.from_config(config, workers=workers, must_exist=must_exist)
 
 
 def open_snapshot(directory: Path) -> Store:

@@ -53,8 +53,7 @@ from rdflib.term import BNode, Node
 
 from ..labels import LABEL_PROPERTIES
 from ..namespaces import AS, MED, PREFIXES, document_of
-from ..store import Changeset, Quad, Store
-from ..store.terms import quad_to_oxigraph
+from ..store import Changeset, Quad, Store, quad_to_oxigraph
 
 if TYPE_CHECKING:  # the change log reads records of this module
     from .changelog import ChangeLog
@@ -420,7 +419,7 @@ def tombstone(
 
 def quads_of_record(text: str) -> list[Quad]:
     """The quads an ``rdf:value`` of a record holds (N-Quads), as rdflib terms."""
-    from ..store.terms import quad_to_rdflib
+    from ..store import quad_to_rdflib
 
     return [
         quad_to_rdflib(q)
