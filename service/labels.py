@@ -19,6 +19,11 @@ preference *after* the language: a French ``rdfs:label`` beats an English
 ``schema:name`` when French comes first. A resource without any label gets one
 made from its IRI (:func:`fallback_label`), never an empty string.
 
+The words the interface names things with — kinds of resources, facets, territory levels,
+the parts of a report, download formats — are a table of their own, ``words.tsv`` beside
+this module (:func:`words`), French first: they are translated, and kept consistent, in one
+place rather than in each module that shows one.
+
 Dates, durations and numbers are written in the interface language
 (:func:`format_literal`: « 1er décembre 2019 », "1 December 2019") by every part of
 the service that shows one to people.
@@ -28,9 +33,13 @@ No Flask here: the web layer reads the request and calls :func:`preferences`.
 
 from __future__ import annotations
 
+import csv
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from urllib.parse import unquote
 
 from rdflib import Graph, Literal, URIRef
@@ -448,6 +457,8 @@ def is_formatted(value: Literal) -> bool:
 
 
 __all__ = [
+    "WORDS_FILE",
+    "words",
     "DATE_TYPES",
     "DESCRIPTION_PROPERTIES",
     "LABEL_BATCH",
@@ -474,3 +485,25 @@ __all__ = [
     "preferences",
     "valid_tag",
 ]
+
+
+#: The interface's words: one row a word, ``table``, ``key``, then French, English and, for a
+#: kind of resource, the French and English plurals.
+WORDS_FILE = Path(__file__).with_name("words.tsv")
+
+
+@cache
+def _word_tables() -> dict[str, dict[str, tuple[str, ...]]]:
+    tables: dict[str, dict[str, tuple[str, ...]]] = defaultdict(dict)
+    rows = csv.reader(
+        WORDS_FILE.read_text(encoding="utf-8").splitlines(), delimiter="\t", strict=True
+    )
+    next(rows)  # the header names the columns
+    for table, key, *forms in rows:
+        tables[table][key] = tuple(form for form in forms if form)
+    return tables
+
+
+def words(table: str) -> dict[str, tuple[str, ...]]:
+    """One table of :data:`WORDS_FILE`, in its order: key → (French, English, …)."""
+    return dict(_word_tables()[table])

@@ -34,6 +34,16 @@ def rdf_files(paths: list[Path]) -> list[Path]:
     return found
 
 
+def files_stamp(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    """The RDF files under ``paths`` with their modification time and size: a cache key that
+    changes when a file does (what was parsed from them is kept while it holds)."""
+    stamps = []
+    for path in rdf_files(paths):
+        stat = path.stat()
+        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
+
+
 def project_files(root: Path = PROJECT_ROOT) -> list[Path]:
     return rdf_files([root / name for name in SOURCE_DIRS])
 

@@ -32,6 +32,7 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from ..config import DEFAULT_BASE
+from ..labels import words
 from ..namespaces import MED, RDF
 from .draft import build
 from .draft.builder import Draft
@@ -122,20 +123,7 @@ def ingest(
 
 
 #: What a report calls each kind of resource.
-REPORT_KINDS: dict[str, tuple[str, str]] = {
-    "article": ("article", "article"),
-    "publisher": ("éditeur", "publisher"),
-    "theme": ("thème", "theme"),
-    "territory": ("territoire", "territory"),
-    "document": ("document", "document"),
-    "post": ("message", "post"),
-    "author": ("auteur", "author"),
-    "mention": ("mention", "mention"),
-    "organiser": ("organisateur", "organiser"),
-    "event": ("événement", "event"),
-    "place": ("lieu", "place"),
-    "commune": ("commune", "commune"),
-}
+REPORT_KINDS: dict[str, tuple[str, ...]] = words("report-kind")
 
 _REPORT = {
     "written": (

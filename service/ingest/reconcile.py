@@ -27,6 +27,7 @@ from rdflib.term import Node
 
 from ..config import DEFAULT_BASE, PROJECT_ROOT
 from ..namespaces import PREFIXES, SDO
+from ..seed import files_stamp
 from .reading.fields import TERRITORY_WORDS
 from .reading.names import fold_name
 from .reading.platforms import platform_of
@@ -298,16 +299,6 @@ def _same_term(a: str, b: str) -> bool:
     ]
 
 
-def _stamp(root: Path) -> tuple[tuple[str, int, int], ...]:
-    from ..seed import rdf_files
-
-    stamps = []
-    for path in rdf_files([root / name for name in REFERENCE_DIRS]):
-        stat = path.stat()
-        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(stamps)
-
-
 @lru_cache(maxsize=4)
 def _project_graph(stamp: tuple, base_url: str) -> Graph:
     from ..rdfio import parse_files
@@ -322,7 +313,7 @@ def _project_graph(stamp: tuple, base_url: str) -> Graph:
 
 def project_reference(base_url: str = DEFAULT_BASE, root: Path = PROJECT_ROOT) -> Graph:
     """The project's vocabulary, concept schemes and data, parsed once per change of the files."""
-    return _project_graph(_stamp(root), base_url)
+    return _project_graph(files_stamp([root / name for name in REFERENCE_DIRS]), base_url)
 
 
 def moved_node(node: Node, old: str, new: str) -> Node:

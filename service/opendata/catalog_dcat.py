@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
+from ..labels import words
 from ..namespaces import HYDRA, IGEO, LICENCE, PREFIXES, SPDX, VCARD
 from .catalog import (
     CATALOG_TITLE,
@@ -52,11 +53,7 @@ FREQUENCY = Namespace(EU + "frequency/")
 IANA = "https://www.iana.org/assignments/media-types/"
 
 #: The EU data themes we use, with their labels in the EU vocabulary.
-EU_THEMES: dict[str, tuple[str, str]] = {
-    "SOCI": ("Population et société", "Population and society"),
-    "REGI": ("Régions et villes", "Regions and cities"),
-    "GOVE": ("Gouvernement et secteur public", "Government and public sector"),
-}
+EU_THEMES: dict[str, tuple[str, ...]] = words("eu-theme")
 #: dct:format of each dump format, from the EU file-type table.
 FILE_TYPES: dict[str, str] = {
     "ttl": "RDF_TURTLE",
@@ -64,15 +61,7 @@ FILE_TYPES: dict[str, str] = {
     "jsonld": "JSON_LD",
     "nq.gz": "RDF_N_QUADS",
 }
-FORMAT_TITLES: dict[str, tuple[str, str]] = {
-    "ttl": ("Turtle", "Turtle"),
-    "nt.gz": ("N-Triples (compressé gzip)", "N-Triples (gzip-compressed)"),
-    "jsonld": ("JSON-LD", "JSON-LD"),
-    "nq.gz": (
-        "N-Quads avec les graphes nommés (compressé gzip)",
-        "N-Quads with the named graphs (gzip-compressed)",
-    ),
-}
+FORMAT_TITLES: dict[str, tuple[str, ...]] = words("dump-format")
 
 
 def bind(graph: Graph) -> Graph:

@@ -38,6 +38,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD
 
 from ..formats import GRAPH_FORMATS, TURTLE, Format
+from ..labels import words
 from ..namespaces import LICENCE, PREFIXES, SDO
 from ..store import Store
 from .catalog import MAIN_DATASETS, bilingual
@@ -50,20 +51,7 @@ MAX_PARTITIONS = 500
 #: Properties that link to the same thing elsewhere, or to what describes it there.
 LINK_PROPERTIES = (RDFS.seeAlso, SDO.sameAs, OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch)
 #: Names of the outside datasets the linksets point at, by host.
-TARGETS: dict[str, tuple[str, str]] = {
-    "id.insee.fr": (
-        "INSEE — identifiants géographiques officiels",
-        "INSEE — official geographic identifiers",
-    ),
-    "twitter.com": ("Comptes Twitter / X", "Twitter / X accounts"),
-    "x.com": ("Comptes X", "X accounts"),
-    "irev.fr": (
-        "IREV — centre de ressources politique de la ville Hauts-de-France",
-        "IREV — urban-policy resource centre, Hauts-de-France",
-    ),
-    "schema.org": ("Le vocabulaire schema.org", "The schema.org vocabulary"),
-    "www.wikidata.org": ("Wikidata", "Wikidata"),
-}
+TARGETS: dict[str, tuple[str, ...]] = words("linkset-target")
 #: The namespaces of vocabularies we know by prefix, longest first.
 _KNOWN = sorted(
     set(PREFIXES.values()) | {"https://schema.org/", "http://schema.org/"}, key=len, reverse=True

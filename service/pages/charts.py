@@ -12,6 +12,7 @@ holding ``</svg>`` or ``<script>`` is text, never markup. No Flask here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
@@ -83,7 +84,7 @@ def bar_chart(
     bars: list[Bar],
     title: str,
     description: str,
-    unit,
+    unit: Callable[[int], str],
     lang: str = "fr",
     width: int = 640,
 ) -> str:
@@ -122,7 +123,7 @@ def column_chart(
     bars: list[Bar],
     title: str,
     description: str,
-    unit,
+    unit: Callable[[int], str],
     lang: str = "fr",
     width: int = 640,
     height: int = 240,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from .. import search
-from ..labels import Languages, day_in_words, month_in_words
+from ..labels import Languages, day_in_words, month_in_words, words
 
 # ---------------------------------------------------------------------------------------------
 # What each list is
@@ -98,25 +98,10 @@ LISTS: dict[str, ListSpec] = {
 }
 
 #: Facet names as people read them.
-FACET_NAMES: dict[str, tuple[str, str]] = {
-    "kind": ("Type", "Kind"),
-    "type": ("Catégorie", "Category"),
-    "theme": ("Thème", "Theme"),
-    "territory": ("Territoire", "Territory"),
-    "organizer": ("Organisateur", "Organiser"),
-    "audience": ("Public", "Audience"),
-    "year": ("Année", "Year"),
-    "scheme": ("Vocabulaire", "Concept scheme"),
-    "from": ("Depuis", "From"),
-    "to": ("Jusqu'à", "Until"),
-}
+FACET_NAMES: dict[str, tuple[str, ...]] = words("facet")
 
 #: The ``when`` filter of dated lists, and its words.
-WHEN = {
-    "all": ("Tous", "All"),
-    "upcoming": ("À venir", "Upcoming"),
-    "past": ("Passés", "Past"),
-}
+WHEN: dict[str, tuple[str, ...]] = words("when")
 
 #: Facets that take one value (choosing another replaces it); the others add up.
 SINGLE_VALUED = ("type", "kind")

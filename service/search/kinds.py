@@ -3,12 +3,15 @@
 Our IRIs say what they name: ``{base}id/event/…`` is an event, ``{base}id/place/commune/…``
 a commune (``docs/architecture.md``). So a row's kind and sub-kind, which resources are
 indexed at all, and the short facet values of list URLs (``theme=illectronisme``) all
-come from the IRI, without reading the store. Their French and English names are here too.
+come from the IRI, without reading the store. Their French and English names are words of
+``service/words.tsv``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from ..labels import words
 
 
 @dataclass(frozen=True)
@@ -26,35 +29,8 @@ class ListKind:
 
 
 LIST_KINDS: dict[str, ListKind] = {
-    k.name: k
-    for k in (
-        ListKind("event", "Événement", "Événements", "Event", "Events"),
-        ListKind("actor", "Acteur", "Acteurs", "Actor", "Actors"),
-        ListKind("theme", "Thème", "Thèmes", "Theme", "Themes"),
-        ListKind(
-            "place",
-            "Lieu ou territoire",
-            "Lieux et territoires",
-            "Place or territory",
-            "Places and territories",
-        ),
-        ListKind("article", "Article", "Articles", "Article", "Articles"),
-        ListKind("document", "Document", "Documents", "Document", "Documents"),
-        ListKind("post", "Message", "Messages", "Post", "Posts"),
-        ListKind(
-            "query", "Requête d'exemple", "Requêtes d'exemple", "Example query", "Example queries"
-        ),
-        ListKind("occupation", "Métier", "Métiers", "Occupation", "Occupations"),
-        ListKind(
-            "programme",
-            "Dispositif public",
-            "Dispositifs publics",
-            "Public scheme",
-            "Public schemes",
-        ),
-        ListKind("scheme", "Vocabulaire", "Vocabulaires", "Concept scheme", "Concept schemes"),
-        ListKind("concept", "Concept", "Concepts", "Concept", "Concepts"),
-    )
+    name: ListKind(name, fr, fr_plural, en, en_plural)
+    for name, (fr, en, fr_plural, en_plural) in words("kind").items()
 }
 
 #: ``{base}id/{segment}/…`` → kind. Segments not listed (``change/`` tombstones…) are not indexed.
@@ -77,22 +53,10 @@ SEGMENT_KINDS: dict[str, str] = {
 }
 
 #: Territory levels, from ``{base}id/place/{level}/{code}``; any other place is a venue.
-PLACE_LEVELS: dict[str, tuple[str, str]] = {
-    "region": ("région", "region"),
-    "departement": ("département", "département"),
-    "epci": ("intercommunalité", "inter-municipality"),
-    "commune": ("commune", "municipality"),
-    "venue": ("lieu", "venue"),
-}
+PLACE_LEVELS: dict[str, tuple[str, ...]] = words("place-level")
 
 #: Sub-kinds: territory levels, persons and organisations, series of events.
-SUBKINDS: dict[str, tuple[str, str]] = {
-    **PLACE_LEVELS,
-    "person": ("personne", "person"),
-    "organization": ("organisation", "organisation"),
-    "series": ("série d'événements", "event series"),
-    "event": ("événement", "event"),
-}
+SUBKINDS: dict[str, tuple[str, ...]] = {**PLACE_LEVELS, **words("subkind")}
 
 #: Facet → the IRI prefix (after the base) its short values are under.
 FACET_PREFIXES: dict[str, str] = {

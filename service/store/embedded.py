@@ -19,11 +19,11 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.term import Node, URIRef
+from rdflib.term import URIRef
 
 from ..errors import BadRequest, RdfSyntaxError, StoreError
 from ..files import write_atomically
@@ -34,6 +34,9 @@ from .gate import ReadWriteGate
 from .interface import Changeset, GraphName, Quad, QueryRequest, QueryResponse, Store, Term
 from .journal import Journal
 from .terms import graph_to_oxigraph, quad_to_oxigraph, quad_to_rdflib, to_oxigraph, to_rdflib
+
+if TYPE_CHECKING:  # names of the signatures only
+    from .interface import GraphPattern, RdfSource, TriplePattern
 
 log = logging.getLogger(__name__)
 
@@ -312,21 +315,11 @@ class EmbeddedStore(Store):
             )
         return graph
 
-    def quads(
-        self,
-        subject: Node | None = None,
-        predicate: Node | None = None,
-        obj: Node | None = None,
-        graph: GraphName | type[...] = ...,
-    ) -> Iterator[Quad]:
-        pattern = (
-            None if subject is None else to_oxigraph(subject),
-            None if predicate is None else to_oxigraph(predicate),
-            None if obj is None else to_oxigraph(obj),
-            None if graph is ... else graph_to_oxigraph(graph),
-        )
+    def _match(self, pattern: TriplePattern, graph: GraphPattern) -> Iterator[Quad]:
+        terms = [None if term is None else to_oxigraph(term) for term in pattern]
+        terms.append(None if graph is ... else graph_to_oxigraph(graph))
         with self._gate.reading():
-            found = self.oxigraph.quads_for_pattern(*pattern)
+            found = self.oxigraph.quads_for_pattern(*terms)
         return (quad_to_rdflib(quad) for quad in found)
 
     def graph_names(self) -> list[URIRef]:
@@ -378,11 +371,7 @@ class EmbeddedStore(Store):
             return target
 
     def load(
-        self,
-        source: Path | IO[bytes] | bytes,
-        fmt: Format,
-        graph: GraphName,
-        base_iri: str | None = None,
+        self, source: RdfSource, fmt: Format, graph: GraphName, base_iri: str | None = None
     ) -> int:
         """Add RDF to a graph (or, from TriG or N-Quads with ``graph`` None, to its graphs).
 

@@ -47,6 +47,12 @@ if TYPE_CHECKING:
 Term = URIRef | BNode | Literal
 GraphName = URIRef | None
 Quad = tuple[Node, Node, Node, GraphName]
+#: A triple pattern: None matches anything.
+TriplePattern = tuple[Node | None, Node | None, Node | None]
+#: A graph to match, or ``...`` for any graph.
+GraphPattern = GraphName | type[...]
+#: RDF to load: a file, a stream or bytes.
+RdfSource = Path | IO[bytes] | bytes
 
 
 @dataclass
@@ -129,7 +135,6 @@ class Store(ABC):
     @abstractmethod
     def construct(self, query: str, bindings: Mapping[str, Term] | None = None) -> Graph: ...
 
-    @abstractmethod
     def quads(
         self,
         subject: Node | None = None,
@@ -138,6 +143,11 @@ class Store(ABC):
         graph: GraphName | type[...] = ...,
     ) -> Iterator[Quad]:
         """Quads matching a pattern; ``graph=...`` (the default) means any graph."""
+        return self._match((subject, predicate, obj), graph)
+
+    @abstractmethod
+    def _match(self, pattern: TriplePattern, graph: GraphPattern) -> Iterator[Quad]:
+        """The quads of :meth:`quads`, as each store finds them."""
 
     @abstractmethod
     def graph_names(self) -> list[URIRef]: ...
@@ -189,11 +199,7 @@ class Store(ABC):
 
     @abstractmethod
     def load(
-        self,
-        source: Path | IO[bytes] | bytes,
-        fmt: Format,
-        graph: GraphName,
-        base_iri: str | None = None,
+        self, source: RdfSource, fmt: Format, graph: GraphName, base_iri: str | None = None
     ) -> int:
         """Bulk-add already validated RDF to a graph, fast; return the number of quads added."""
 

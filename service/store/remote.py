@@ -24,12 +24,12 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal
 from rdflib.query import Result
-from rdflib.term import BNode, Node, URIRef
+from rdflib.term import BNode, URIRef
 from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
@@ -49,6 +49,9 @@ from .portable import (
 from .server_errors import server_error
 from .terms import quad_to_oxigraph, quad_to_rdflib, to_sparql
 from .update_text import changeset_operations, kept_duration_forms, load_chunks
+
+if TYPE_CHECKING:  # names of the signatures only
+    from .interface import GraphPattern, RdfSource, TriplePattern
 
 #: Graphs a server keeps for its own use, never part of our data (Virtuoso's schemas and docs).
 SERVER_GRAPHS = (
@@ -166,14 +169,8 @@ class RemoteStore(Store):
             graph.add(quad_to_rdflib(ox.Quad(triple.subject, triple.predicate, triple.object))[:3])
         return graph
 
-    def quads(
-        self,
-        subject: Node | None = None,
-        predicate: Node | None = None,
-        obj: Node | None = None,
-        graph: GraphName | type[...] = ...,
-    ) -> Iterator[Quad]:
-        wanted = (subject, predicate, obj)
+    def _match(self, pattern: TriplePattern, graph: GraphPattern) -> Iterator[Quad]:
+        wanted = pattern
         parts, filters, columns = [], [], []
         for name, term in zip("spo", wanted, strict=True):
             if term is None or isinstance(term, BNode):
@@ -340,11 +337,7 @@ class RemoteStore(Store):
             return self.generation
 
     def load(
-        self,
-        source: Path | IO[bytes] | bytes,
-        fmt: Format,
-        graph: GraphName,
-        base_iri: str | None = None,
+        self, source: RdfSource, fmt: Format, graph: GraphName, base_iri: str | None = None
     ) -> int:
         rdf_format = self._load_format(fmt)
         options: dict[str, Any] = {"base_iri": base_iri, "rename_blank_nodes": True}

@@ -47,7 +47,7 @@ from ..config import PROJECT_ROOT
 from ..errors import ConfigError
 from ..namespaces import PREFIXES, RDF, SH
 from ..rdfio import parse_files
-from ..seed import rdf_files
+from ..seed import files_stamp, rdf_files
 
 SHAPES_DIR = PROJECT_ROOT / "shapes"
 ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
@@ -489,14 +489,6 @@ def core_shape_files(root: Path = SHAPES_DIR) -> list[Path]:
     return sorted(path for path in root.glob("*.ttl") if path.is_file())
 
 
-def _stamp(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
-    stamps = []
-    for path in rdf_files(list(paths)):
-        stat = path.stat()
-        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(stamps)
-
-
 @lru_cache(maxsize=8)
 def _cached_validator(shapes_stamp: tuple, ontology_stamp: tuple) -> Validator:
     shapes = parse_files([Path(p) for p, _, _ in shapes_stamp])
@@ -512,7 +504,7 @@ def project_validator(
     file changes."""
     shapes_paths = list(shapes) if shapes is not None else core_shape_files()
     ontology_paths = list(ontology) if ontology is not None else [ONTOLOGY_DIR]
-    return _cached_validator(_stamp(shapes_paths), _stamp(ontology_paths))
+    return _cached_validator(files_stamp(list(shapes_paths)), files_stamp(list(ontology_paths)))
 
 
 def validate(

@@ -26,21 +26,9 @@ from datetime import datetime
 from flask import Blueprint, Response, request
 from rdflib import URIRef
 
+from .. import opendata
 from ..errors import BadRequest, NotFound, NotReady
 from ..formats import JSONLD, parse_accept
-from ..opendata import (
-    MAX_EVENTS,
-    Build,
-    ChangeLinks,
-    atom_feed,
-    calendar,
-    change_collection,
-    change_page,
-    event_details,
-    label_of,
-    moment_of,
-    newest,
-)
 from ..search import Filters, parse_filter_date
 from ..writes import parse_key
 from . import site
@@ -59,7 +47,7 @@ _SLUG = re.compile(r"^[A-Za-z0-9._~%-]{1,300}$")
 
 
 def conditional(
-    *parts: object, vary: str = "", build: Build | None = None
+    *parts: object, vary: str = "", build: opendata.Build | None = None
 ) -> tuple[tuple[str, datetime], Response | None]:
     """Validators from the store generation and the representation; with ``build``, also the
     build whose dates the representation uses (and the later of the two dates)."""
@@ -100,13 +88,13 @@ def changes() -> Response:
     if unchanged is not None:
         return unchanged
     settings = config()
-    links = ChangeLinks(request.url_root, page_url)
+    links = opendata.ChangeLinks(request.url_root, page_url)
     if after or before or first:
-        document = change_page(
+        document = opendata.change_page(
             changelog(), settings.base_url, links, settings.page_size, after, before
         )
     else:
-        document = change_collection(changelog(), links)
+        document = opendata.change_collection(changelog(), links)
     body = json.dumps(document, ensure_ascii=False, indent=1)
     response = Response(body, content_type=f"{media}; charset=utf-8")
     response.headers["Access-Control-Allow-Origin"] = "*"
@@ -124,14 +112,14 @@ def page_url(iri: URIRef | str) -> str:
     return request.url_root + text[len(base) :] if text.startswith(base) else text
 
 
-def stamp_of(build: Build | None, iris: list[URIRef]) -> Callable[[URIRef], datetime]:
+def stamp_of(build: opendata.Build | None, iris: list[URIRef]) -> Callable[[URIRef], datetime]:
     """When each of these events last changed (the sitemap's rule: history, then sources), as
     ``build`` found it; else when the store last changed."""
     dates = build.dates("event", iris) if build is not None else {}
     fallback = site.changed_at()
 
     def stamp(iri: URIRef) -> datetime:
-        return moment_of(dates.get(iri)) or fallback
+        return opendata.moment_of(dates.get(iri)) or fallback
 
     return stamp
 
@@ -147,14 +135,14 @@ def events_atom() -> Response:
         return unchanged
     settings = config()
     # The build's order, and the events written since it, from the change log.
-    entries = newest(
+    entries = opendata.newest(
         current.latest("event", settings.page_size),
         changelog().recent(f"{settings.base_url}id/event/", settings.page_size),
         limit=settings.page_size,
     )
-    details = event_details(store(), [iri for iri, _ in entries], with_programme=False)
-    author = label_of(current.catalog.publisher_names, langs)
-    body = atom_feed(
+    details = opendata.event_details(store(), [iri for iri, _ in entries], with_programme=False)
+    author = opendata.label_of(current.catalog.publisher_names, langs)
+    body = opendata.atom_feed(
         entries,
         details,
         langs,
@@ -183,7 +171,7 @@ def event_calendar(slug: str) -> Response:
     )
     if unchanged is not None:
         return unchanged
-    details = event_details(store(), [iri])
+    details = opendata.event_details(store(), [iri])
     if iri not in details.events:
         raise NotFound(
             f"Aucun événement à l'adresse /id/event/{slug}.", f"No event at /id/event/{slug}."
@@ -191,8 +179,8 @@ def event_calendar(slug: str) -> Response:
     # An event without a date (nor any in its programme) gets a calendar without entries:
     # a calendar entry needs a day, and we invent none.
     name = details.events[iri].names
-    title = label_of(name, langs)
-    body = calendar(
+    title = opendata.label_of(name, langs)
+    body = opendata.calendar(
         details,
         [iri],
         langs,
@@ -221,15 +209,15 @@ def events_calendar() -> Response:
         return unchanged
     order: list[URIRef] = []
     after = None
-    while len(order) < MAX_EVENTS:
+    while len(order) < opendata.MAX_EVENTS:
         page = index().list(filters, order="date", limit=200, after=after)
         order += [URIRef(item.iri) for item in page.items]
         if page.next_key is None:
             break
         after = page.next_key
-    order = order[:MAX_EVENTS]
-    details = event_details(store(), order)
-    body = calendar(
+    order = order[: opendata.MAX_EVENTS]
+    details = opendata.event_details(store(), order)
+    body = opendata.calendar(
         details,
         order,
         langs,

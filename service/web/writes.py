@@ -34,8 +34,6 @@ from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, Response, render_template, request
 from rdflib import Dataset, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.term import BNode
 
 from ..config import Config
 from ..errors import (
@@ -65,7 +63,7 @@ from ..formats import (
 from ..rdfio import parse_dataset
 from ..sparql import check_update, endpoint_iri, tokenize
 from ..store import Changeset, GraphName, Quad, Store
-from ..writes import Outcome
+from ..writes import Outcome, dataset_quads
 from .bodies import read_body, utf8_text
 from .context import config, publisher, store
 from .responses import error_response
@@ -613,21 +611,6 @@ def _unsupported(mimetype: str) -> UnsupportedMediaType:
         f"Content type {shown} is not supported. Accepted types: {supported} (TriG and "
         f"N-Quads by POST to /graphs), and {MULTIPART_TYPE}.",
     )
-
-
-def dataset_quads(document: Dataset, graph: GraphName) -> list[Quad]:
-    """The document's quads; triples of its default graph go to ``graph`` (None: default)."""
-    quads: list[Quad] = []
-    seen: set[Quad] = set()
-    for s, p, o, g in document.quads((None, None, None, None)):
-        name = getattr(g, "identifier", g)
-        if name is None or name == DATASET_DEFAULT_GRAPH_ID or isinstance(name, BNode):
-            name = graph
-        quad = (s, p, o, name)
-        if quad not in seen:
-            seen.add(quad)
-            quads.append(quad)
-    return quads
 
 
 def register(app) -> None:

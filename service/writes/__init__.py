@@ -16,7 +16,14 @@ from .history import (
     parse_key,
     tombstone,
 )
-from .loading import ensure_seeded, group_for_replace, load_changes, read_source, source_files
+from .loading import (
+    dataset_quads,
+    ensure_seeded,
+    group_for_replace,
+    load_changes,
+    read_source,
+    source_files,
+)
 from .publisher import Outcome, Publisher
 
 __all__ = [
@@ -28,6 +35,7 @@ __all__ = [
     "Tombstone",
     "agent_iri",
     "changes_for",
+    "dataset_quads",
     "ensure_seeded",
     "feed",
     "feed_newer",

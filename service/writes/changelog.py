@@ -508,20 +508,7 @@ class ChangeLog:
     def older(self, after: str | None, limit: int) -> tuple[list[Entry], str | None]:
         """Entries newest first, older than the key ``after`` (from the newest without it), at
         most ``limit``, and the key of the next page (None on the last)."""
-        if after is None:
-            return self._page(
-                self._entries("ORDER BY time DESC, item DESC LIMIT ?", (limit + 1,)), limit
-            )
-        bound = _bound(after)
-        if bound is None:
-            return [], None
-        return self._page(
-            self._entries(
-                "WHERE (time, item) < (?, ?) ORDER BY time DESC, item DESC LIMIT ?",
-                (*bound, limit + 1),
-            ),
-            limit,
-        )
+        return self._newest_first([], (), after, limit)
 
     def newer(self, before: str, limit: int) -> tuple[list[Entry], bool]:
         """The ``limit`` entries just newer than the key ``before``, newest first, and whether
@@ -539,22 +526,21 @@ class ChangeLog:
     ) -> tuple[list[Entry], str | None]:
         """The entries of one resource, newest first, after the key ``after``: one page of
         ``limit`` and the key of the next (None on the last)."""
-        if after is None:
-            return self._page(
-                self._entries(
-                    "WHERE resource = ? ORDER BY time DESC, item DESC LIMIT ?",
-                    (str(resource), limit + 1),
-                ),
-                limit,
-            )
-        bound = _bound(after)
-        if bound is None:
-            return [], None
+        return self._newest_first(["resource = ?"], (str(resource),), after, limit)
+
+    def _newest_first(
+        self, conditions: list[str], values: tuple, after: str | None, limit: int
+    ) -> tuple[list[Entry], str | None]:
+        """One page of the entries meeting ``conditions``, newest first, older than the key
+        ``after``: an indexed range of ``(time, item)``. A key that is not one: an empty page."""
+        if after is not None:
+            bound = _bound(after)
+            if bound is None:
+                return [], None
+            conditions, values = [*conditions, "(time, item) < (?, ?)"], (*values, *bound)
+        where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
         return self._page(
-            self._entries(
-                "WHERE resource = ? AND (time, item) < (?, ?) ORDER BY time DESC, item DESC LIMIT ?",
-                (str(resource), *bound, limit + 1),
-            ),
+            self._entries(f"{where}ORDER BY time DESC, item DESC LIMIT ?", (*values, limit + 1)),
             limit,
         )
 

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import Dataset, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import BNode
 
 from ..config import DEFAULT_BASE, PROJECT_ROOT, Config
@@ -63,8 +64,6 @@ def read_source(path: Path, base_url: str, graph: URIRef | None = None) -> Sourc
     to ``graph`` or ``{base}graph/{file stem}``; a dataset (TriG, N-Quads) keeps its graphs,
     and its default graph's triples go to ``graph`` (the default graph when None).
     Relative IRIs resolve against the base."""
-    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-
     from ..rdfio import QUAD_FORMATS, format_for, parse_dataset, parse_dataset_file
 
     compressed = path.suffix.lower() == ".gz"
@@ -78,18 +77,25 @@ def read_source(path: Path, base_url: str, graph: URIRef | None = None) -> Sourc
         )
     else:
         dataset = parse_dataset_file(path, base=base_url, base_url=base_url, graph=target)
+    quads = dataset_quads(dataset, None)
+    graphs = {q[3] for q in quads} or {target}
+    return Source([path], quads, graphs)
+
+
+def dataset_quads(document: Dataset, graph: GraphName) -> list[Quad]:
+    """A parsed document's quads, each once; the triples of its default graph go to ``graph``
+    (None: the default graph)."""
     quads: list[Quad] = []
     seen: set[Quad] = set()
-    for s, p, o, g in dataset.quads((None, None, None, None)):
+    for s, p, o, g in document.quads((None, None, None, None)):
         name = getattr(g, "identifier", g)
         if name is None or name == DATASET_DEFAULT_GRAPH_ID or isinstance(name, BNode):
-            name = None
+            name = graph
         quad = (s, p, o, name)
         if quad not in seen:
             seen.add(quad)
             quads.append(quad)
-    graphs = {q[3] for q in quads} or {target}
-    return Source([path], quads, graphs)
+    return quads
 
 
 def _gunzip(path: Path) -> bytes:
@@ -159,6 +165,7 @@ def load_changes(source: Source, replace: bool) -> Callable[[Store], Changeset]:
 
 __all__ = [
     "Source",
+    "dataset_quads",
     "ensure_seeded",
     "group_for_replace",
     "load_changes",

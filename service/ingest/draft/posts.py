@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from rdflib import Literal, URIRef
 
+from ...labels import MONTHS
 from ...namespaces import MED, RDF, SDO, XSD
 from ..reading.dates import PAGE_TIME_ZONE, day_of, parse_date
 from ..reading.names import shorten, slugify
@@ -132,17 +133,17 @@ def _add_post_date(builder: DraftBuilder, article: URIRef, node: URIRef, post: P
         [node],
         (
             f"La date affichée sous le message de {post.author_name} (« {post.shown_date} ») est fausse : "
-            f"le message date du {_french_day(day)}.",
+            f"le message date du {_day(day, 'fr')}.",
             f"The date shown under {post.author_name}'s post (“{post.shown_date}”) is wrong: the post "
-            f"dates from {day.day} {day:%B %Y}.",
+            f"dates from {_day(day, 'en')}.",
         ),
         post.shown_date or "",
         instant,
         (
             f"L'identifiant du message ({post.post_id}) encode l'instant de sa publication : "
-            f"le {_french_day(day)} à {encoded:%H:%M:%S} UTC.",
+            f"le {_day(day, 'fr')} à {encoded:%H:%M:%S} UTC.",
             f"The post's identifier ({post.post_id}) encodes when it was published: "
-            f"{day.day} {day:%B %Y} at {encoded:%H:%M:%S} UTC.",
+            f"{_day(day, 'en')} at {encoded:%H:%M:%S} UTC.",
         ),
     )
 
@@ -151,21 +152,6 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-_FRENCH_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-def _french_day(day: date) -> str:
-    return f"{day.day} {_FRENCH_MONTHS[day.month - 1]} {day.year}"
+def _day(day: date, lang: str) -> str:
+    """« 4 décembre 2019 », "4 December 2019"."""
+    return f"{day.day} {MONTHS[lang][day.month - 1]} {day.year}"
