@@ -3,7 +3,7 @@
     .venv/bin/python bench/history.py [--changes 10000 100000] [--repeat 9]
 
 For each size, builds a store with the seed and ``N`` recorded writes in ``graph/history``
-(records made by ``service.history.record_quads``, as a write makes them, loaded in one go:
+(records made by ``service.writes.history.record_quads``, as a write makes them, loaded in one go:
 writing them one by one through the validator would take hours). Each write touches one
 resource: every hundredth the seed's Liévin regional day (a resource with a long history),
 the others one of ``N / 4`` generated events (about four changes each). Then it measures
@@ -14,7 +14,7 @@ what the requests read:
 * a resource's history: the first page of the Liévin day's history, its next page, and the
   history of an ordinary resource; the tombstone lookup every resource page makes.
 
-With a change log (``service.changelog``), the time it takes to build it from the history
+With a change log (``service.writes.changelog``), the time it takes to build it from the history
 graph (the first start on an existing store, or after its file is removed) is measured too.
 
 Medians of ``--repeat`` runs, one line per measurement; the same script measured the code

@@ -8,7 +8,7 @@
    200 events each (as articles leave them), each graph naming itself and naming again the
    actors it mentions (subjects stated in several graphs, whose triples the dumps must give
    once). ``--keep DIR`` keeps the store; a second run on DIR skips generating and loading.
-2. Builds once as the server does (:class:`service.builds.Builder`: a snapshot, one build
+2. Builds once as the server does (:class:`service.opendata.builder.Builder`: a snapshot, one build
    process) and prints the build's time, its steps (the build process's log lines) and the
    build process's peak memory.
 3. Starts the service on that store (``mediation serve``), times ``GET /catalog`` and

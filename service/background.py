@@ -1,5 +1,5 @@
 """Whole-store work in a child process the server watches: the open-data build
-(``service/builds.py``) and the search index's build (``service/indexing.py``).
+(``service/opendata/builder.py``) and the search index's build (``service/search/builder.py``).
 
 Each runs in its own process so that its CPU and memory are not the server's and it can
 be stopped at once. A :class:`Worker` owns the thread that decides when to build and the

@@ -29,7 +29,7 @@ def index() -> Index:
 
 
 def indexer() -> IndexBuilder:
-    """What keeps the search index servable and in step with the store (``service.indexing``)."""
+    """What keeps the search index servable and in step with the store (``service.search.builder``)."""
     return current_app.extensions["mediation"]["indexer"]
 
 

@@ -1,6 +1,6 @@
 """The change log: the history of writes as a table beside the store, read by bounded queries.
 
-The history graph (:mod:`service.history`) records every write and stays the one source of
+The history graph (:mod:`.history`) records every write and stays the one source of
 truth. What the change feed, the Atom feed and a page's history section ask of it — the
 newest changes first, the page after or before a key, how many there are, a resource's own
 changes, the last change of each resource — is, in SPARQL, an ``ORDER BY`` over every

@@ -28,7 +28,7 @@ all. A record is built from vocabularies every client knows:
   orders the writes of one store, and lets the change log find a write it missed).
 
 The history graph is the record; what pages and feeds read of it comes from the change
-log kept beside the store (:mod:`service.changelog`), one row per resource a write
+log kept beside the store (:mod:`.changelog`), one row per resource a write
 touched, appended with every write and rebuilt from this graph, so that every read is
 an indexed lookup however long the history grows.
 

@@ -14,10 +14,10 @@ change to applying it (writers never interleave) and does, in order:
    neighbourhood of the change is extracted, changed in memory, and validated, so the
    cost follows the size of the change, not of the store; a violation refuses the write
    (:class:`~service.errors.ValidationFailed`, 422, with the report), warnings pass;
-4. record it in the history (:mod:`service.history`), in the same changeset;
+4. record it in the history (:mod:`.history`), in the same changeset;
 5. apply it (``Store.apply``: atomic and durable, journaled on the embedded store), then,
    still under the lock, append its record to the change log beside the store
-   (:mod:`service.changelog`), which pages and feeds read;
+   (:mod:`.changelog`), which pages and feeds read;
 6. update the search index for the resources it touched.
 
 What is validated, and what the shapes read around a change: :mod:`.neighbourhood`.
