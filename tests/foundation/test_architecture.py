@@ -6,8 +6,9 @@ import ast
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
+#: The repository: this file is tests/foundation/test_architecture.py.
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "service"
 #: Web modules that every blueprint may use: they are helpers, not blueprints.
 WEB_HELPERS = {

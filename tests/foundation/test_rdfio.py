@@ -321,7 +321,7 @@ def test_sniffing_table():
 
 
 def test_project_files_parse(tmp_path):
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     files = sorted((root / "ontology").glob("*.ttl")) + sorted((root / "data").glob("*.ttl"))
     assert files, "ontology/ and data/ hold Turtle files"
     assert len(rdfio.parse_files(files)) > 0

@@ -5,23 +5,32 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
-from conftest import MEDIATION, ROOT
 
 from service.config import SETTINGS, load_config, settings_table
 from service.errors import ConfigError
 
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
-    clean.update(env or {})
-    return subprocess.run(
-        [MEDIATION, *args], capture_output=True, text=True, env=clean, timeout=120
-    )
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_docs_hold_the_table_the_command_prints():
+@pytest.fixture(scope="session")
+def run(mediation) -> Callable[..., subprocess.CompletedProcess]:
+    """The ``mediation`` command, in an environment without settings of its own."""
+
+    def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
+        clean.update(env or {})
+        return subprocess.run(
+            [mediation, *args], capture_output=True, text=True, env=clean, timeout=120
+        )
+
+    return run
+
+
+def test_docs_hold_the_table_the_command_prints(run):
     printed = run("settings")
     assert printed.returncode == 0, printed.stderr
     assert printed.stdout == settings_table()
@@ -31,7 +40,7 @@ def test_docs_hold_the_table_the_command_prints():
     assert block.group(1) == printed.stdout, "docs/settings.md is stale: paste `mediation settings`"
 
 
-def test_serve_help_lists_every_setting_with_its_variable():
+def test_serve_help_lists_every_setting_with_its_variable(run):
     shown = run("serve", "--help")
     assert shown.returncode == 0, shown.stderr
     text = " ".join(shown.stdout.split())
@@ -68,14 +77,14 @@ def test_a_bad_value_is_refused_with_its_name(overrides, environ, says):
     assert says in caught.value.message_fr and says in caught.value.message_en
 
 
-def test_a_bad_setting_on_the_command_line_is_a_usage_error_without_traceback(tmp_path):
+def test_a_bad_setting_on_the_command_line_is_a_usage_error_without_traceback(tmp_path, run):
     result = run("serve", "--store", str(tmp_path / "store"), "--port", "eighty")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "port" in result.stderr
 
 
-def test_an_unknown_name_in_the_settings_file_is_refused(tmp_path):
+def test_an_unknown_name_in_the_settings_file_is_refused(tmp_path, run):
     settings_file = tmp_path / "settings.toml"
     settings_file.write_text("max_rowz = 3\n", encoding="utf-8")
     result = run("serve", "--settings-file", str(settings_file), "--store", str(tmp_path / "s"))

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,8 +21,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from tests.conftest import MEDIATION, ROOT
-
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "sources" / "territories" / "node_modules" / "@etalab" / "decoupage-administratif"
 BASE = "https://w3id.org/mediation-sociale/"
 SDO = "https://schema.org/"
@@ -40,18 +40,23 @@ def committed_date() -> str:
     return str(Graph().parse(COMMITTED, format="turtle").value(GRAPH, CREATED))
 
 
-def run(*args: str, dated: bool = True) -> subprocess.CompletedProcess:
+@pytest.fixture(scope="session")
+def run(mediation) -> Callable[..., subprocess.CompletedProcess]:
     """``mediation territories``, by default with the committed file's generation day."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
-    extra = ["--date", committed_date()] if dated else []
-    return subprocess.run(
-        [MEDIATION, "territories", *args, *extra],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        timeout=600,
-        check=False,
-    )
+
+    def run(*args: str, dated: bool = True) -> subprocess.CompletedProcess:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
+        extra = ["--date", committed_date()] if dated else []
+        return subprocess.run(
+            [mediation, "territories", *args, *extra],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            timeout=600,
+            check=False,
+        )
+
+    return run
 
 
 @pytest.fixture(scope="session")
@@ -69,14 +74,14 @@ def raw() -> dict[str, list[dict]]:
 
 
 @pytest.fixture(scope="session")
-def seed() -> Graph:
+def seed(run) -> Graph:
     done = run("--select", "seed")
     assert done.returncode == 0, done.stderr.decode()
     return Graph().parse(data=done.stdout, format="turtle")
 
 
 @pytest.fixture(scope="session")
-def full(tmp_path_factory) -> ox.Store:
+def full(tmp_path_factory, run) -> ox.Store:
     """The full import, written by the command as N-Triples and read back with Oxigraph."""
     path = tmp_path_factory.mktemp("territories") / "all.nt"
     done = run("--all", "--output", str(path))
@@ -220,7 +225,7 @@ def test_committed_file_is_what_the_command_generates(seed):
     )
 
 
-def test_generation_day_is_recorded_and_defaults_to_today(seed):
+def test_generation_day_is_recorded_and_defaults_to_today(seed, run):
     assert str(seed.value(GRAPH, CREATED)) == committed_date()
     before = datetime.date.today().isoformat()
     done = run("--select", "seed", dated=False)
@@ -325,7 +330,7 @@ def _ox(term):
         ("nquads", "nquads"),
     ],
 )
-def test_every_format_carries_the_same_graph(seed, key, rdflib_format):
+def test_every_format_carries_the_same_graph(seed, key, rdflib_format, run):
     done = run("--select", "seed", "--format", key)
     assert done.returncode == 0, done.stderr.decode()
     if key in ("trig", "nquads"):
@@ -337,7 +342,7 @@ def test_every_format_carries_the_same_graph(seed, key, rdflib_format):
         assert isomorphic(Graph().parse(data=done.stdout, format=rdflib_format), seed)
 
 
-def test_another_base_moves_every_iri_of_ours(seed):
+def test_another_base_moves_every_iri_of_ours(seed, run):
     other = "https://example.org/mediation/"
     done = run("--select", "seed", "--base-url", other)
     assert done.returncode == 0, done.stderr.decode()
@@ -377,13 +382,13 @@ def assert_clean_failure(done: subprocess.CompletedProcess, *words: str) -> str:
     return message
 
 
-def test_a_copy_of_the_source_gives_the_same_graph(source_copy, seed):
+def test_a_copy_of_the_source_gives_the_same_graph(source_copy, seed, run):
     done = run("--select", "seed", "--source", str(source_copy))
     assert done.returncode == 0, done.stderr.decode()
     assert isomorphic(Graph().parse(data=done.stdout, format="turtle"), seed)
 
 
-def test_missing_source_file_is_named_and_nothing_is_written(source_copy, tmp_path):
+def test_missing_source_file_is_named_and_nothing_is_written(source_copy, tmp_path, run):
     (source_copy / "data" / "communes.json").unlink()
     output = tmp_path / "out.ttl"
     output.write_text("previous\n")
@@ -392,12 +397,12 @@ def test_missing_source_file_is_named_and_nothing_is_written(source_copy, tmp_pa
     assert output.read_text() == "previous\n"
 
 
-def test_missing_package_is_reported(tmp_path):
+def test_missing_package_is_reported(tmp_path, run):
     done = run("--all", "--source", str(tmp_path / "nowhere"))
     assert_clean_failure(done, "introuvable", "not found", "npm ci")
 
 
-def test_corrupt_json_gives_file_line_and_reason(source_copy, tmp_path):
+def test_corrupt_json_gives_file_line_and_reason(source_copy, tmp_path, run):
     (source_copy / "data" / "epci.json").write_text('[\n  {"code": "200033579",\n  "nom": \n')
     output = tmp_path / "out.nt"
     done = run("--all", "--source", str(source_copy), "--output", str(output))
@@ -405,7 +410,7 @@ def test_corrupt_json_gives_file_line_and_reason(source_copy, tmp_path):
     assert not output.exists()
 
 
-def test_record_without_a_name_is_pointed_at(source_copy):
+def test_record_without_a_name_is_pointed_at(source_copy, run):
     path = source_copy / "data" / "regions.json"
     regions = json.loads(path.read_text(encoding="utf-8"))
     del regions[3]["nom"]
@@ -419,7 +424,7 @@ def test_record_without_a_name_is_pointed_at(source_copy):
     )
 
 
-def test_installed_version_must_be_the_locked_one(source_copy):
+def test_installed_version_must_be_the_locked_one(source_copy, run):
     lock_path = source_copy.parents[2] / "package-lock.json"
     lock = json.loads(lock_path.read_text())
     lock["packages"]["node_modules/@etalab/decoupage-administratif"]["version"] = "0.0.1"
@@ -428,7 +433,7 @@ def test_installed_version_must_be_the_locked_one(source_copy):
 
 
 @pytest.mark.parametrize("args", [[], ["--select", "seed", "--all"], ["--select", "everything"]])
-def test_usage_errors_exit_2(args):
+def test_usage_errors_exit_2(args, run):
     done = run(*args)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr.decode()
