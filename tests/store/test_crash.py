@@ -14,12 +14,13 @@ import os
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import requests
 
-from tests.conftest import MEDIATION, start_server
-from tests.writing import AUTH, GRAPH, TOKENS, ask, select, update
+from service.namespaces import GRAPH
 
 EX = "http://example.org/crash/"
 JOURNAL = Path(".journal")
@@ -68,14 +69,22 @@ def kill_when_journaled(
     return False
 
 
-def count_in(server, graph: str) -> int:
-    rows = select(server, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-    return int(rows[0]["n"])
+@pytest.fixture(scope="session")
+def count_in(select) -> Callable[..., int]:
+    """The number of triples in a graph of a server's store."""
+
+    def count_in(server, graph: str) -> int:
+        rows = select(server, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        return int(rows[0]["n"])
+
+    return count_in
 
 
-def test_a_server_killed_in_the_middle_of_writes_keeps_every_acknowledged_one(tmp_path):
+def test_a_server_killed_in_the_middle_of_writes_keeps_every_acknowledged_one(
+    tmp_path, ask, auth, select, start_server, tokens, update, count_in
+):
     store = tmp_path / "store"
-    env = {"MEDIATION_WRITE_TOKEN": TOKENS}
+    env = {"MEDIATION_WRITE_TOKEN": tokens}
     server = start_server(store, env)
     acknowledged: list[int] = []
     attempted: list[int] = []
@@ -111,7 +120,7 @@ def test_a_server_killed_in_the_middle_of_writes_keeps_every_acknowledged_one(tm
                 "graphs",
                 params={"graph": EX + "big"},
                 data=big,
-                headers={**AUTH, "Content-Type": "application/n-triples"},
+                headers={**auth, "Content-Type": "application/n-triples"},
             )
         )
     )
@@ -167,12 +176,12 @@ def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
 
 
-def test_a_load_killed_in_the_middle_lands_whole_after_a_restart(tmp_path):
+def test_a_load_killed_in_the_middle_lands_whole_after_a_restart(tmp_path, mediation):
     store = tmp_path / "store"
     source = tmp_path / "gros.nt"
     source.write_bytes(big_ntriples(10_000, "load"))
     process = subprocess.Popen(
-        [MEDIATION, "load", "--store", str(store), "--graph", EX + "load", str(source)],
+        [mediation, "load", "--store", str(store), "--graph", EX + "load", str(source)],
         env=_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -181,7 +190,7 @@ def test_a_load_killed_in_the_middle_lands_whole_after_a_restart(tmp_path):
         "the journal of the load was never seen"
     )
     exported = subprocess.run(
-        [MEDIATION, "export", "--store", str(store)], env=_env(), capture_output=True, timeout=600
+        [mediation, "export", "--store", str(store)], env=_env(), capture_output=True, timeout=600
     )
     assert exported.returncode == 0, exported.stderr.decode()
     lines = [
@@ -191,12 +200,12 @@ def test_a_load_killed_in_the_middle_lands_whole_after_a_restart(tmp_path):
     assert journals(store) == []
 
 
-def test_a_load_killed_at_any_moment_leaves_all_of_it_or_none(tmp_path):
+def test_a_load_killed_at_any_moment_leaves_all_of_it_or_none(tmp_path, mediation):
     store = tmp_path / "store"
     first = tmp_path / "premier.nt"
     first.write_bytes(big_ntriples(10, "first"))
     done = subprocess.run(
-        [MEDIATION, "load", "--store", str(store), "--graph", EX + "first", str(first)],
+        [mediation, "load", "--store", str(store), "--graph", EX + "first", str(first)],
         env=_env(),
         capture_output=True,
         timeout=600,
@@ -205,7 +214,7 @@ def test_a_load_killed_at_any_moment_leaves_all_of_it_or_none(tmp_path):
     source = tmp_path / "gros.nt"
     source.write_bytes(big_ntriples(10_000, "late"))
     process = subprocess.Popen(
-        [MEDIATION, "load", "--store", str(store), "--graph", EX + "late", str(source)],
+        [mediation, "load", "--store", str(store), "--graph", EX + "late", str(source)],
         env=_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -215,7 +224,7 @@ def test_a_load_killed_at_any_moment_leaves_all_of_it_or_none(tmp_path):
     process.kill()
     process.wait(timeout=30)
     exported = subprocess.run(
-        [MEDIATION, "export", "--store", str(store)], env=_env(), capture_output=True, timeout=600
+        [mediation, "export", "--store", str(store)], env=_env(), capture_output=True, timeout=600
     )
     assert exported.returncode == 0
     lines = exported.stdout.decode().splitlines()

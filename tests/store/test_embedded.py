@@ -15,7 +15,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
-from test_store import EX, FIXTURE, FIXTURE_QUADS, G2, P_COUNT, P_LABEL, _slow_query
 
 from service.errors import Overloaded, QueryTimeout, StoreError
 from service.formats import RESULTS_JSON, TRIG, TURTLE
@@ -31,7 +30,12 @@ from service.store.embedded import (
 )
 from service.store.journal import Journal
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
+#: Terms of the sample (``conftest.py``).
+EX = "http://example.org/"
+G2 = URIRef(f"{EX}graph/two")
+P_LABEL = URIRef(f"{EX}label")
+P_COUNT = URIRef(f"{EX}count")
 
 
 def journals(directory: Path) -> list[Path]:
@@ -44,22 +48,22 @@ def ask(store: EmbeddedStore, query: str, timeout: float = 20) -> bool:
     return json.loads(response.body)["boolean"]
 
 
-def test_data_and_generation_survive_a_restart(tmp_path):
+def test_data_and_generation_survive_a_restart(tmp_path, sample):
     store = EmbeddedStore(tmp_path / "store")
-    store.load(FIXTURE.encode(), TRIG, None)
+    store.load(sample.trig.encode(), TRIG, None)
     store.apply(Changeset(add=[(URIRef(f"{EX}a"), P_LABEL, Literal("a"), None)]))
     generation = store.generation
     assert generation == 2
     store.close()
     reopened = EmbeddedStore(tmp_path / "store")
     assert reopened.generation == generation
-    assert reopened.count() == FIXTURE_QUADS + 1
+    assert reopened.count() == sample.quads + 1
     reopened.close()
 
 
-def test_a_journal_left_by_a_crash_is_replayed_on_open(tmp_path):
+def test_a_journal_left_by_a_crash_is_replayed_on_open(tmp_path, sample):
     store = EmbeddedStore(tmp_path / "store")
-    store.load(FIXTURE.encode(), TRIG, None)
+    store.load(sample.trig.encode(), TRIG, None)
     generation = store.generation
     store.close()
     # The crash came after the journal was synced, before Oxigraph had all of the change.
@@ -89,7 +93,7 @@ def test_a_journal_left_by_a_crash_is_replayed_on_open(tmp_path):
     # Replaying twice changes nothing more.
     Journal(tmp_path / "store" / JOURNAL).write(generation + 1, [removed], added)
     again = EmbeddedStore(tmp_path / "store")
-    assert again.count() == FIXTURE_QUADS - 1 + 3
+    assert again.count() == sample.quads - 1 + 3
     again.close()
 
 
@@ -109,10 +113,10 @@ CRASHING_WRITER = textwrap.dedent("""
 """)
 
 
-def test_a_writer_killed_while_applying_leaves_all_or_nothing(tmp_path):
+def test_a_writer_killed_while_applying_leaves_all_or_nothing(tmp_path, sample):
     directory = tmp_path / "store"
     store = EmbeddedStore(directory, workers=False)
-    store.load(FIXTURE.encode(), TRIG, None)
+    store.load(sample.trig.encode(), TRIG, None)
     before = store.count()
     labels = len(list(store.quads(predicate=P_LABEL)))
     store.close()
@@ -155,14 +159,14 @@ ACKNOWLEDGING_WRITER = textwrap.dedent("""
 """)
 
 
-def test_a_write_is_durable_by_its_journal_until_a_checkpoint_covers_it(tmp_path):
+def test_a_write_is_durable_by_its_journal_until_a_checkpoint_covers_it(tmp_path, sample):
     """A write is acknowledged once its journal is synced, before Oxigraph is flushed; the
     journal stays until a checkpoint has flushed Oxigraph. Oxigraph's files here are put
     back as they were before the writes (what a machine that lost Oxigraph's unsynced log
     would find): every acknowledged write comes back from the journals."""
     directory = tmp_path / "store"
     store = EmbeddedStore(directory, workers=False)
-    store.load(FIXTURE.encode(), TRIG, None)
+    store.load(sample.trig.encode(), TRIG, None)
     generation = store.generation
     store.close()
     import shutil
@@ -216,12 +220,12 @@ CRASHING_LOADER = textwrap.dedent("""
 
 
 @pytest.mark.parametrize("into", ["a new graph", "a graph holding data"])
-def test_a_loader_killed_while_loading_leaves_all_or_nothing(tmp_path, into):
+def test_a_loader_killed_while_loading_leaves_all_or_nothing(tmp_path, into, sample):
     """A new graph takes the bulk loader (marker, emptied again on open); one holding data
     takes one transaction. Either way a kill leaves the whole load or none of it."""
     directory = tmp_path / "store"
     store = EmbeddedStore(directory, workers=False)
-    store.load(FIXTURE.encode(), TRIG, None)
+    store.load(sample.trig.encode(), TRIG, None)
     graph = URIRef(f"{EX}graph/big") if into == "a new graph" else G2
     before, in_graph = store.count(), len(list(store.quads(graph=graph)))
     store.close()
@@ -265,10 +269,10 @@ def test_a_loader_killed_while_loading_leaves_all_or_nothing(tmp_path, into):
     reopened.close()
 
 
-def test_a_big_load_into_a_new_graph_is_whole_and_counted(tmp_path):
+def test_a_big_load_into_a_new_graph_is_whole_and_counted(tmp_path, sample):
     """The bulk path keeps blank nodes apart from the store's and moves the generation."""
     store = EmbeddedStore(tmp_path / "store", workers=False)
-    store.load(FIXTURE.encode(), TRIG, None)
+    store.load(sample.trig.encode(), TRIG, None)
     generation = store.generation
     turtle = "".join(f"<{EX}n/{i}> <{P_LABEL}> [ <{P_COUNT}> {i} ] .\n" for i in range(BULK_AFTER))
     assert store.load(turtle.encode(), TURTLE, URIRef(f"{EX}graph/bulk")) == 2 * BULK_AFTER
@@ -283,9 +287,9 @@ def test_a_big_load_into_a_new_graph_is_whole_and_counted(tmp_path):
     assert not (tmp_path / "store" / BULK_MARKER).exists()
 
 
-def test_a_write_is_visible_to_the_next_public_query(tmp_path):
+def test_a_write_is_visible_to_the_next_public_query(tmp_path, sample):
     store = EmbeddedStore(tmp_path / "store", max_workers=2)
-    store.load(FIXTURE.encode(), TRIG, None)
+    store.load(sample.trig.encode(), TRIG, None)
     query = f"ASK {{ <{EX}new> ?p ?o }}"
     assert ask(store, query) is False
     store.apply(Changeset(add=[(URIRef(f"{EX}new"), P_LABEL, Literal("new"), G2)]))
@@ -296,9 +300,9 @@ def test_a_write_is_visible_to_the_next_public_query(tmp_path):
     assert not snapshots.exists()
 
 
-def test_a_dead_worker_is_replaced_and_its_query_fails_cleanly(tmp_path):
+def test_a_dead_worker_is_replaced_and_its_query_fails_cleanly(tmp_path, sample):
     store = EmbeddedStore(tmp_path / "store", max_workers=1)
-    store.load(FIXTURE.encode(), TRIG, None)
+    store.load(sample.trig.encode(), TRIG, None)
     assert ask(store, "ASK { ?s ?p ?o }") is True
     [pid] = store.pool().pids()
     os.kill(pid, signal.SIGKILL)
@@ -309,7 +313,7 @@ def test_a_dead_worker_is_replaced_and_its_query_fails_cleanly(tmp_path):
     store.close()
 
 
-def test_a_query_waiting_too_long_for_a_worker_is_refused(tmp_path):
+def test_a_query_waiting_too_long_for_a_worker_is_refused(tmp_path, slow_query):
     store = EmbeddedStore(tmp_path / "store", max_workers=1)
     slow_graph = URIRef(f"{EX}graph/slow")
     store.apply(
@@ -320,7 +324,7 @@ def test_a_query_waiting_too_long_for_a_worker_is_refused(tmp_path):
 
     def slow() -> None:
         try:
-            store.run_query(QueryRequest(_slow_query(slow_graph), RESULTS_JSON, TURTLE, timeout=4))
+            store.run_query(QueryRequest(slow_query(slow_graph), RESULTS_JSON, TURTLE, timeout=4))
         except QueryTimeout as error:
             outcome["error"] = error
 
@@ -335,9 +339,7 @@ def test_a_query_waiting_too_long_for_a_worker_is_refused(tmp_path):
     store.close()
 
 
-def test_serve_starts_on_an_empty_directory(tmp_path):
-    from conftest import start_server
-
+def test_serve_starts_on_an_empty_directory(tmp_path, start_server):
     server = start_server(tmp_path / "empty-store")
     try:
         assert server.get("healthz").status_code == 200

@@ -2,7 +2,7 @@
 
 Each test gets an empty store: a new directory for the embedded store, the
 shared server with every graph of ours dropped for the remote ones. The data
-is the small fixture below, never the project's seed.
+is the small sample of ``conftest.py``, never the project's seed.
 """
 
 from __future__ import annotations
@@ -57,23 +57,6 @@ P_COUNT = URIRef(f"{EX}count")
 EVENT1 = URIRef(f"{EX}event/1")
 EVENT2 = URIRef(f"{EX}event/2")
 
-FIXTURE = f"""
-@prefix ex: <{EX}> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-<{G1}> {{
-  ex:event\\/1 ex:label "Journée régionale"@fr, "Regional day"@en ;
-      ex:theme ex:theme\\/illectronisme ;
-      ex:count 12 ;
-      ex:place [ ex:label "Salle des fêtes" ; ex:city "Liévin" ] .
-}}
-<{G2}> {{
-  ex:event\\/2 ex:label "Atelier"@fr ; ex:theme ex:theme\\/acces-aux-droits ; ex:count 3 .
-  ex:event\\/1 ex:theme ex:theme\\/acces-aux-droits .
-}}
-ex:event\\/3 ex:label "Sans graphe" .
-"""
-FIXTURE_QUADS = 12
-
 
 @pytest.fixture(params=["embedded", "oxigraph", "virtuoso"])
 def any_store(request, tmp_path):
@@ -95,8 +78,8 @@ def _reset(store: RemoteStore) -> None:
 
 
 @pytest.fixture
-def loaded(any_store):
-    any_store.load(FIXTURE.encode(), TRIG, None)
+def loaded(any_store, sample):
+    any_store.load(sample.trig.encode(), TRIG, None)
     return any_store
 
 
@@ -109,8 +92,8 @@ def request_for(query: str, **options) -> QueryRequest:
 # -- reading ------------------------------------------------------------------------------------------
 
 
-def test_load_counts_quads_and_names_graphs(loaded):
-    assert loaded.count() == FIXTURE_QUADS
+def test_load_counts_quads_and_names_graphs(loaded, sample):
+    assert loaded.count() == sample.quads
     assert loaded.graph_names() == [G1, G2]
     assert not loaded.is_empty()
 
@@ -273,7 +256,7 @@ def test_apply_with_an_invalid_term_changes_nothing(loaded):
     assert loaded.generation == generation
 
 
-def test_update_delta_of_data_blocks_is_exact(loaded):
+def test_update_delta_of_data_blocks_is_exact(loaded, sample):
     delta = loaded.update_delta(
         f"PREFIX ex: <{EX}>\n"
         f'INSERT DATA {{ GRAPH <{G2}> {{ ex:event\\/2 ex:label "Atelier"@fr, "Workshop"@en }} }} ;\n'
@@ -281,7 +264,7 @@ def test_update_delta_of_data_blocks_is_exact(loaded):
     )
     assert delta.add == [(EVENT2, P_LABEL, Literal("Workshop", lang="en"), G2)]
     assert delta.remove == [(EVENT2, P_COUNT, Literal("3", datatype=XSD.integer), G2)]
-    assert loaded.count() == FIXTURE_QUADS  # nothing applied
+    assert loaded.count() == sample.quads  # nothing applied
 
 
 def test_update_delta_without_graph_writes_the_default_graph(loaded):
@@ -318,7 +301,7 @@ def test_update_delta_sees_earlier_operations(loaded):
     ]
 
 
-def test_update_delta_with_blank_nodes(loaded):
+def test_update_delta_with_blank_nodes(loaded, sample):
     # A template's blank node is new for each solution.
     delta = loaded.update_delta(
         f'INSERT {{ GRAPH ?g {{ ?e <{EX}note> [ <{P_LABEL}> "note" ] }} }} '
@@ -334,7 +317,7 @@ def test_update_delta_with_blank_nodes(loaded):
     assert len(delta.remove) == 3 and not delta.add
     loaded.apply(delta)
     assert not loaded.ask(f'ASK {{ ?p <{P_LABEL}> "Salle des fêtes" }}')
-    assert loaded.count() == FIXTURE_QUADS - 3
+    assert loaded.count() == sample.quads - 3
 
 
 THEME_ACCES = URIRef(f"{EX}theme/acces-aux-droits")
@@ -411,13 +394,13 @@ def test_update_delta_refuses_load_and_bad_syntax(loaded):
         loaded.update_delta("INSERT DATA { <http://example.org/a> <http://example.org/b> }")
 
 
-def test_dump_and_load_round_trip(loaded, tmp_path):
+def test_dump_and_load_round_trip(loaded, tmp_path, sample):
     out = io.BytesIO()
     loaded.dump(out, NQUADS)
     dumped = Dataset()
     dumped.parse(data=out.getvalue(), format="nquads")
     expected = Dataset()
-    expected.parse(data=FIXTURE, format="trig")
+    expected.parse(data=sample.trig, format="trig")
     assert len(dumped) == len(expected)
     for name in (G1, G2):
         assert isomorphic(dumped.graph(name), expected.graph(name))
@@ -567,9 +550,7 @@ def test_a_query_the_engine_cannot_evaluate_is_the_clients_error(loaded, query):
     assert caught.value.status == 400 and "function" in caught.value.message_en
 
 
-def test_an_unreachable_server_is_a_store_error():
-    from servers import free_port
-
+def test_an_unreachable_server_is_a_store_error(free_port):
     store = RemoteStore(f"http://127.0.0.1:{free_port()}/sparql", base_url=BASE, timeout=5)
     with pytest.raises(StoreError) as caught:
         store.run_query(request_for("ASK {}"))
@@ -676,15 +657,7 @@ def test_the_default_graph_is_the_stores_own_when_the_union_is_off(loaded):
     assert loaded.update_delta(moved).remove == [(EVENT1, P_THEME, THEME_ILLECTRONISME, G1)]
 
 
-def _slow_query(graph: URIRef) -> str:
-    # A cartesian product over generated data, with a filter no engine can shortcut.
-    return (
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?a <{P_COUNT}> ?x . ?b <{P_COUNT}> ?y . "
-        f"?c <{P_COUNT}> ?z . ?d <{P_COUNT}> ?w }} FILTER(STR(?x + ?y * ?z - ?w) != 'never') }}"
-    )
-
-
-def test_a_slow_query_is_stopped_and_others_are_answered(any_store):
+def test_a_slow_query_is_stopped_and_others_are_answered(any_store, slow_query):
     slow_graph = URIRef(f"{EX}graph/slow")
     any_store.apply(
         Changeset(add=[(URIRef(f"{EX}n/{i}"), P_COUNT, Literal(i), slow_graph) for i in range(150)])
@@ -694,7 +667,7 @@ def test_a_slow_query_is_stopped_and_others_are_answered(any_store):
 
     def slow() -> None:
         try:
-            any_store.run_query(request_for(_slow_query(slow_graph), timeout=1.5))
+            any_store.run_query(request_for(slow_query(slow_graph), timeout=1.5))
             outcome["answered"] = True
         except QueryTimeout as error:
             outcome["error"] = error
