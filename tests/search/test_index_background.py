@@ -18,12 +18,12 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
+from service.config import DEFAULT_BASE
 from service.namespaces import SDO
 from service.store import Changeset
 from service.store.embedded import EmbeddedStore
-from tests.conftest import Server, start_server
-from tests.writing import BASE, TOKENS, insert_event
 
+BASE = DEFAULT_BASE
 LIEVIN = "id/event/2019-12-04-journee-regionale-lievin"
 ARENA = "id/place/arena-lievin"
 ARGS = ["--page-size", "200"]
@@ -51,24 +51,24 @@ def resume(pid: int) -> None:
         pass
 
 
-def index_state(server: Server) -> str:
+def index_state(server) -> str:
     return server.get("healthz").json()["index"]["state"]
 
 
-def wait_ready(server: Server, timeout: float = 120) -> None:
+def wait_ready(server, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while index_state(server) != "ready":
         assert time.monotonic() < deadline, "the index did not get ready"
         time.sleep(0.2)
 
 
-def listed_events(server: Server) -> set[str]:
+def listed_events(server) -> set[str]:
     response = server.get("events.json")
     assert response.status_code == 200, response.text[:300]
     return {item["iri"] for item in response.json()["items"]}
 
 
-def incoming(server: Server, path: str, prop: str) -> set[str]:
+def incoming(server, path: str, prop: str) -> set[str]:
     """The IRIs a resource's page lists as linking to it through ``prop`` (first page)."""
     from rdflib import Graph
 
@@ -78,9 +78,11 @@ def incoming(server: Server, path: str, prop: str) -> set[str]:
     return {str(s) for s in graph.subjects(URIRef(prop), URIRef(BASE + path))}
 
 
-def test_without_an_index_the_server_answers_at_once_and_lists_wait_for_it(tmp_path):
+def test_without_an_index_the_server_answers_at_once_and_lists_wait_for_it(
+    tmp_path, insert_event, start_server, tokens
+):
     store_dir = tmp_path / "store"
-    server = start_server(store_dir, {"MEDIATION_WRITE_TOKEN": TOKENS}, ARGS, index_ready=False)
+    server = start_server(store_dir, {"MEDIATION_WRITE_TOKEN": tokens}, ARGS, index_ready=False)
     pid = paused_build(store_dir)
     created = BASE + "id/event/2031-04-04-journee-pendant-l-index"
     try:
@@ -120,9 +122,11 @@ def test_without_an_index_the_server_answers_at_once_and_lists_wait_for_it(tmp_p
         server.stop()
 
 
-def test_a_stale_index_is_served_while_a_fresh_one_is_built(tmp_path):
+def test_a_stale_index_is_served_while_a_fresh_one_is_built(
+    tmp_path, insert_event, start_server, tokens
+):
     store_dir = tmp_path / "store"
-    env = {"MEDIATION_WRITE_TOKEN": TOKENS}
+    env = {"MEDIATION_WRITE_TOKEN": tokens}
     server = start_server(store_dir, env, ARGS)
     assert index_state(server) == "ready"
     server.stop()

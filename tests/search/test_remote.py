@@ -4,7 +4,6 @@ built from the embedded store holds, for the same data."""
 from __future__ import annotations
 
 import pytest
-from servers import start_oxigraph, start_virtuoso
 
 from service.config import DEFAULT_BASE, load_config
 from service.search.index import Filters, Index
@@ -12,7 +11,8 @@ from service.store.embedded import EmbeddedStore
 from service.store.remote import RemoteStore
 from service.writes.publisher import ensure_seeded
 
-STARTERS = {"oxigraph": start_oxigraph, "virtuoso": start_virtuoso}
+#: The remote stores, each started by its ``start_<name>`` fixture.
+STARTERS = ("oxigraph", "virtuoso")
 
 BASE = DEFAULT_BASE
 
@@ -48,7 +48,8 @@ def embedded_index(tmp_path_factory) -> Index:
 @pytest.fixture(params=sorted(STARTERS))
 def backing(request, tmp_path_factory):
     """A server of its own, empty: the comparison needs the seed and nothing else."""
-    running = STARTERS[request.param](tmp_path_factory.mktemp(f"backing-{request.param}"))
+    start = request.getfixturevalue(f"start_{request.param}")
+    running = start(tmp_path_factory.mktemp(f"backing-{request.param}"))
     yield running
     running.stop()
 

@@ -391,15 +391,13 @@ def test_remove_drops_rows(index):
     assert index.get([LIEVIN_DAY]) == {}
 
 
-def test_reindex_command_builds_the_index_the_server_then_uses(seeded, tmp_path):
+def test_reindex_command_builds_the_index_the_server_then_uses(seeded, tmp_path, mediation):
     import subprocess
-
-    from conftest import MEDIATION
 
     directory = tmp_path / "store"
     shutil.copytree(seeded, directory)
     done = subprocess.run(
-        [MEDIATION, "reindex", "--store", str(directory)],
+        [mediation, "reindex", "--store", str(directory)],
         capture_output=True,
         text=True,
         timeout=300,
@@ -412,7 +410,7 @@ def test_reindex_command_builds_the_index_the_server_then_uses(seeded, tmp_path)
     finally:
         store.close()
     missing = subprocess.run(
-        [MEDIATION, "reindex", "--store", str(tmp_path / "nothing")],
+        [mediation, "reindex", "--store", str(tmp_path / "nothing")],
         capture_output=True,
         text=True,
         timeout=60,
