@@ -13,17 +13,17 @@ exactly once, forwards and backwards.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
 import pytest
 
-from tests.building import build_of, wait_for_build
-from tests.conftest import Server, start_server
-from tests.servers import start_oxigraph, start_virtuoso
-from tests.writing import BASE, GRAPH, ID, PREFIXES, TOKENS, event_turtle, health, select, update
+from service.config import DEFAULT_BASE
+from service.namespaces import GRAPH, ID
 
+BASE = DEFAULT_BASE
 HISTORY = GRAPH["history"]
 LOG = "changes.sqlite"
 AS = "https://www.w3.org/ns/activitystreams#"
@@ -36,30 +36,35 @@ def second(text: str) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def recorded(server: Server) -> set[tuple[str, ...]]:
+@pytest.fixture(scope="module")
+def recorded(select) -> Callable[..., set[tuple[str, ...]]]:
     """Every activity of the history graph: item, type, resource, time, agent, change."""
-    rows = select(
-        server,
-        f"""SELECT ?item ?type ?object ?published ?name ?change WHERE {{
-        GRAPH <{HISTORY}> {{
-          ?item a ?type ; as:object ?object ; as:published ?published ; dct:isPartOf ?change .
-          ?change prov:wasAssociatedWith/foaf:name ?name .
-          VALUES ?type {{ as:Create as:Update as:Delete }} }} }}""",
-    )
-    return {
-        (
-            row["item"],
-            row["type"][len(AS) :],
-            row["object"],
-            second(row["published"]),
-            row["name"],
-            row["change"],
+
+    def recorded(server) -> set[tuple[str, ...]]:
+        rows = select(
+            server,
+            f"""SELECT ?item ?type ?object ?published ?name ?change WHERE {{
+            GRAPH <{HISTORY}> {{
+              ?item a ?type ; as:object ?object ; as:published ?published ; dct:isPartOf ?change .
+              ?change prov:wasAssociatedWith/foaf:name ?name .
+              VALUES ?type {{ as:Create as:Update as:Delete }} }} }}""",
         )
-        for row in rows
-    }
+        return {
+            (
+                row["item"],
+                row["type"][len(AS) :],
+                row["object"],
+                second(row["published"]),
+                row["name"],
+                row["change"],
+            )
+            for row in rows
+        }
+
+    return recorded
 
 
-def feed_pages(server: Server) -> tuple[dict, list[dict]]:
+def feed_pages(server) -> tuple[dict, list[dict]]:
     """The collection and its pages, from the first by ``next``."""
     collection = server.get("changes").json()
     pages, address = [], collection["first"]
@@ -71,7 +76,7 @@ def feed_pages(server: Server) -> tuple[dict, list[dict]]:
     return collection, pages
 
 
-def served(server: Server) -> list[tuple[str, ...]]:
+def served(server) -> list[tuple[str, ...]]:
     """Every activity of the change feed, in its order, as :func:`recorded` gives them."""
     _, pages = feed_pages(server)
     return [
@@ -97,18 +102,23 @@ def log_state(store: Path) -> dict[str, str]:
         db.close()
 
 
-def assert_in_step(server: Server) -> set[tuple[str, ...]]:
+@pytest.fixture(scope="module")
+def assert_in_step(recorded, health) -> Callable[..., set[tuple[str, ...]]]:
     """The feed serves what the history graph holds, each once, with ``totalItems`` and the
     log's kept count equal to it, and the log at the store's generation."""
-    expected = recorded(server)
-    found = served(server)
-    assert len(found) == len(set(found))
-    assert set(found) == expected
-    assert server.get("changes").json()["totalItems"] == len(expected)
-    state = log_state(server.store_dir)
-    assert int(state["count"]) == len(expected)
-    assert int(state["generation"]) == health(server)["generation"]
-    return expected
+
+    def assert_in_step(server) -> set[tuple[str, ...]]:
+        expected = recorded(server)
+        found = served(server)
+        assert len(found) == len(set(found))
+        assert set(found) == expected
+        assert server.get("changes").json()["totalItems"] == len(expected)
+        state = log_state(server.store_dir)
+        assert int(state["count"]) == len(expected)
+        assert int(state["generation"]) == health(server)["generation"]
+        return expected
+
+    return assert_in_step
 
 
 def save_log(store: Path, copy: Path) -> None:
@@ -134,41 +144,86 @@ def event(n: int) -> str:
     return str(ID[f"event/journal-{n}"])
 
 
-def insert_events(server: Server, numbers: list[int], graph: str | None = None):
+@pytest.fixture(scope="module")
+def turtle_of(event_turtle) -> Callable[[int], str]:
+    """Event ``n`` in Turtle."""
+
+    def turtle_of(n: int) -> str:
+        return event_turtle(event(n), f"Journée {n}")
+
+    return turtle_of
+
+
+@pytest.fixture(scope="module")
+def insert_events(turtle_of, update, prefixes):
     """One write creating several events (one change, one time, one activity each)."""
-    graph = graph or str(GRAPH["essais"])
-    body = " ".join(event_turtle(event(n), f"Journée {n}") for n in numbers)
-    answer = update(server, f"{PREFIXES}INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}")
-    assert answer.status_code == 200, answer.text
-    return answer
+
+    def insert_events(server, numbers: list[int], graph: str | None = None):
+        graph = graph or str(GRAPH["essais"])
+        body = " ".join(turtle_of(n) for n in numbers)
+        answer = update(server, f"{prefixes}INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}")
+        assert answer.status_code == 200, answer.text
+        return answer
+
+    return insert_events
 
 
-def rename(server: Server, numbers: list[int], suffix: str) -> None:
+@pytest.fixture(scope="module")
+def rename(update, prefixes) -> Callable[..., None]:
     """One write giving several events a new description (an update of each)."""
-    graph, values = GRAPH["essais"], " ".join(f"<{event(n)}>" for n in numbers)
-    answer = update(
-        server,
-        f"""{PREFIXES}
-        DELETE {{ GRAPH <{graph}> {{ ?e schema:description ?d }} }}
-        INSERT {{ GRAPH <{graph}> {{ ?e schema:description "{suffix}"@fr }} }}
-        WHERE {{ VALUES ?e {{ {values} }}
-                 OPTIONAL {{ GRAPH <{graph}> {{ ?e schema:description ?d }} }} }}""",
-    )
-    assert answer.status_code == 200, answer.text
+
+    def rename(server, numbers: list[int], suffix: str) -> None:
+        graph, values = GRAPH["essais"], " ".join(f"<{event(n)}>" for n in numbers)
+        answer = update(
+            server,
+            f"""{prefixes}
+            DELETE {{ GRAPH <{graph}> {{ ?e schema:description ?d }} }}
+            INSERT {{ GRAPH <{graph}> {{ ?e schema:description "{suffix}"@fr }} }}
+            WHERE {{ VALUES ?e {{ {values} }}
+                     OPTIONAL {{ GRAPH <{graph}> {{ ?e schema:description ?d }} }} }}""",
+        )
+        assert answer.status_code == 200, answer.text
+
+    return rename
 
 
-def delete(server: Server, n: int) -> None:
-    answer = update(server, f"DELETE WHERE {{ GRAPH ?g {{ <{event(n)}> ?p ?o }} }}")
-    assert answer.status_code == 200, answer.text
+@pytest.fixture(scope="module")
+def delete(update) -> Callable[..., None]:
+    """One write deleting event ``n`` from every graph."""
+
+    def delete(server, n: int) -> None:
+        answer = update(server, f"DELETE WHERE {{ GRAPH ?g {{ <{event(n)}> ?p ?o }} }}")
+        assert answer.status_code == 200, answer.text
+
+    return delete
 
 
-def restart(server: Server, extra_args: list[str] | None = None) -> Server:
-    return start_server(server.store_dir, server.env, extra_args)
+@pytest.fixture(scope="module")
+def restart(start_server):
+    """The server started again on its store, with its environment."""
+
+    def restart(server, extra_args: list[str] | None = None):
+        return start_server(server.store_dir, server.env, extra_args)
+
+    return restart
 
 
-def test_the_log_says_what_the_history_graph_says_through_crashes_and_removals(tmp_path):
+def test_the_log_says_what_the_history_graph_says_through_crashes_and_removals(
+    tmp_path,
+    assert_in_step,
+    delete,
+    insert_events,
+    prefixes,
+    rename,
+    restart,
+    select,
+    start_server,
+    tokens,
+    turtle_of,
+    update,
+):
     store = tmp_path / "store"
-    server = start_server(store, {"MEDIATION_WRITE_TOKEN": TOKENS, "MEDIATION_PAGE_SIZE": "3"})
+    server = start_server(store, {"MEDIATION_WRITE_TOKEN": tokens, "MEDIATION_PAGE_SIZE": "3"})
     try:
         assert assert_in_step(server) == set()  # the seed is loaded, not written
         insert_events(server, [1])
@@ -177,10 +232,10 @@ def test_the_log_says_what_the_history_graph_says_through_crashes_and_removals(t
         delete(server, 3)
         # One write into two graphs: two resources, two targets.
         body = (
-            f"GRAPH <{GRAPH['essais']}> {{ {_turtle(4)} }} "
-            f"GRAPH <{GRAPH['essais-bis']}> {{ {_turtle(5)} }}"
+            f"GRAPH <{GRAPH['essais']}> {{ {turtle_of(4)} }} "
+            f"GRAPH <{GRAPH['essais-bis']}> {{ {turtle_of(5)} }}"
         )
-        assert update(server, f"{PREFIXES}INSERT DATA {{ {body} }}").status_code == 200
+        assert update(server, f"{prefixes}INSERT DATA {{ {body} }}").status_code == 200
         written = assert_in_step(server)
         assert {(row[1], row[2]) for row in written} >= {
             ("Create", event(1)),
@@ -262,13 +317,11 @@ def test_the_log_says_what_the_history_graph_says_through_crashes_and_removals(t
         server.stop()
 
 
-def _turtle(n: int) -> str:
-    return event_turtle(event(n), f"Journée {n}")
-
-
-def test_the_feed_pages_walk_every_change_once_both_ways(tmp_path):
+def test_the_feed_pages_walk_every_change_once_both_ways(
+    tmp_path, insert_events, recorded, rename, start_server, tokens
+):
     server = start_server(
-        tmp_path / "store", {"MEDIATION_WRITE_TOKEN": TOKENS, "MEDIATION_PAGE_SIZE": "4"}
+        tmp_path / "store", {"MEDIATION_WRITE_TOKEN": tokens, "MEDIATION_PAGE_SIZE": "4"}
     )
     try:
         # Writes of three resources each: a change's activities share their time, so page
@@ -311,13 +364,15 @@ def test_the_feed_pages_walk_every_change_once_both_ways(tmp_path):
         server.stop()
 
 
-def test_the_atom_feed_lists_the_events_written_since_the_last_build(tmp_path):
+def test_the_atom_feed_lists_the_events_written_since_the_last_build(
+    tmp_path, build_of, delete, insert_events, start_server, tokens, wait_for_build
+):
     # After the first build, no other for ten minutes: what the feed shows of the writes
     # comes from the change log.
     server = start_server(
         tmp_path / "store",
         {
-            "MEDIATION_WRITE_TOKEN": TOKENS,
+            "MEDIATION_WRITE_TOKEN": tokens,
             "MEDIATION_BUILD_SETTLE": "600",
             "MEDIATION_BUILD_MAX_DELAY": "600",
         },
@@ -340,17 +395,29 @@ def test_the_atom_feed_lists_the_events_written_since_the_last_build(tmp_path):
         server.stop()
 
 
-STARTERS = {"oxigraph": start_oxigraph, "virtuoso": start_virtuoso}
+#: The remote stores, each started by its ``start_<name>`` fixture.
+STARTERS = ("oxigraph", "virtuoso")
 
 
 @pytest.mark.parametrize("kind", sorted(STARTERS))
-def test_on_a_remote_store_the_log_is_rebuilt_and_catches_up(tmp_path, kind):
-    backing = STARTERS[kind](tmp_path / kind)
+def test_on_a_remote_store_the_log_is_rebuilt_and_catches_up(
+    tmp_path,
+    kind,
+    request,
+    assert_in_step,
+    delete,
+    insert_events,
+    rename,
+    restart,
+    start_server,
+    tokens,
+):
+    backing = request.getfixturevalue(f"start_{kind}")(tmp_path / kind)
     args = ["--remote-query-url", backing.query_url, "--remote-update-url", backing.update_url]
     store = tmp_path / "store"
     server = None
     try:
-        server = start_server(store, {"MEDIATION_WRITE_TOKEN": TOKENS}, args)
+        server = start_server(store, {"MEDIATION_WRITE_TOKEN": tokens}, args)
         insert_events(server, [1, 2])
         rename(server, [1], "Distante")
         written = assert_in_step(server)

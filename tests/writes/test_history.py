@@ -3,58 +3,58 @@ with SPARQL, shown on the pages it touched; deleted resources answer 410 with th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 
-from tests.writing import (
-    BASE,
-    GRAPH,
-    ID,
-    PREFIXES,
-    ask,
-    health,
-    insert_event,
-    select,
-    update,
-    writable_server,
-)
+from service.config import DEFAULT_BASE
+from service.namespaces import GRAPH, ID
 
+BASE = DEFAULT_BASE
 AS = Namespace("https://www.w3.org/ns/activitystreams#")
 HISTORY = GRAPH["history"]
 QUAD_CAP = 1000  # service.history.QUAD_CAP: the quads a record keeps verbatim
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, writable_server):
     # Three changes a page, so that a resource's history pages.
     running = writable_server(tmp_path_factory.mktemp("history"), {"MEDIATION_PAGE_SIZE": "3"})
     yield running
     running.stop()
 
 
-def records_of(site, resource) -> list[dict]:
-    return select(
-        site,
-        f"""SELECT ?change ?item ?type ?start ?end ?name ?added ?removed ?addedQuads WHERE {{
-        GRAPH <{HISTORY}> {{
-          ?item as:object <{resource}> ; a ?type ; dct:isPartOf ?change .
-          ?change a prov:Activity ; prov:startedAtTime ?start ; prov:endedAtTime ?end ;
-                  prov:influenced <{resource}> ; prov:wasAssociatedWith/foaf:name ?name ;
-                  prov:generated ?a ; prov:invalidated ?r .
-          ?a void:triples ?added ; rdf:value ?addedQuads . ?r void:triples ?removed .
-        }} }} ORDER BY ?end""",
-    )
+@pytest.fixture(scope="module")
+def records_of(select) -> Callable[..., list[dict]]:
+    """The history records of a resource, oldest first."""
+
+    def records_of(site, resource) -> list[dict]:
+        return select(
+            site,
+            f"""SELECT ?change ?item ?type ?start ?end ?name ?added ?removed ?addedQuads WHERE {{
+            GRAPH <{HISTORY}> {{
+              ?item as:object <{resource}> ; a ?type ; dct:isPartOf ?change .
+              ?change a prov:Activity ; prov:startedAtTime ?start ; prov:endedAtTime ?end ;
+                      prov:influenced <{resource}> ; prov:wasAssociatedWith/foaf:name ?name ;
+                      prov:generated ?a ; prov:invalidated ?r .
+              ?a void:triples ?added ; rdf:value ?addedQuads . ?r void:triples ?removed .
+            }} }} ORDER BY ?end""",
+        )
+
+    return records_of
 
 
-def test_every_write_is_recorded_with_who_when_where_and_what(site):
+def test_every_write_is_recorded_with_who_when_where_and_what(
+    site, ask, insert_event, prefixes, records_of, update
+):
     iri = ID["event/atelier-historique"]
     started = datetime.now(UTC) - timedelta(seconds=1)
     assert insert_event(site, iri, "Atelier historique").status_code == 200
     rename = update(
         site,
-        f"""{PREFIXES}DELETE {{ GRAPH ?g {{ <{iri}> schema:name "Atelier historique"@fr }} }}
+        f"""{prefixes}DELETE {{ GRAPH ?g {{ <{iri}> schema:name "Atelier historique"@fr }} }}
         INSERT {{ GRAPH ?g {{ <{iri}> schema:name "Atelier d'histoire"@fr }} }}
         WHERE {{ GRAPH ?g {{ <{iri}> schema:name "Atelier historique"@fr }} }}""",
     )
@@ -83,7 +83,7 @@ def test_every_write_is_recorded_with_who_when_where_and_what(site):
     )
 
 
-def test_a_large_write_keeps_its_counts_and_says_its_quads_were_cut(site):
+def test_a_large_write_keeps_its_counts_and_says_its_quads_were_cut(site, select, update):
     triples = " ".join(
         f'<http://example.org/bulk/{i}> <http://example.org/n> "{i}" .'
         for i in range(QUAD_CAP + 200)
@@ -103,19 +103,21 @@ def test_a_large_write_keeps_its_counts_and_says_its_quads_were_cut(site):
     assert f"first {QUAD_CAP} of {QUAD_CAP + 200}" in rows[0]["comment"]
 
 
-def test_the_page_shows_the_history_newest_first_and_pages_it(site):
+def test_the_page_shows_the_history_newest_first_and_pages_it(
+    site, insert_event, prefixes, records_of, update
+):
     iri = ID["event/atelier-pages-d-historique"]
     assert insert_event(site, iri, "Atelier aux pages d'historique").status_code == 200
     for n in range(3):
         changed = update(
             site,
-            f"""{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH["essais"]}> {{
+            f"""{prefixes}INSERT DATA {{ GRAPH <{GRAPH["essais"]}> {{
             <{iri}> schema:description "Version {n}"@fr }} }}""",
         )
         assert changed.status_code == 200
         remove = update(
             site,
-            f"""{PREFIXES}DELETE DATA {{ GRAPH <{GRAPH["essais"]}> {{
+            f"""{prefixes}DELETE DATA {{ GRAPH <{GRAPH["essais"]}> {{
             <{iri}> schema:description "Version {n}"@fr }} }}""",
         )
         assert remove.status_code == 200
@@ -142,7 +144,7 @@ def test_the_page_shows_the_history_newest_first_and_pages_it(site):
     assert pages == 3
 
 
-def test_history_links_are_not_listed_as_incoming_links(site):
+def test_history_links_are_not_listed_as_incoming_links(site, insert_event):
     iri = ID["event/atelier-sans-liens-d-historique"]
     assert insert_event(site, iri, "Atelier sans liens d'historique").status_code == 200
     page = site.get(
@@ -152,7 +154,9 @@ def test_history_links_are_not_listed_as_incoming_links(site):
     assert "/id/change/" not in incoming.split('id="history-title"', 1)[0]
 
 
-def test_a_deleted_resource_answers_410_with_what_it_was_and_when_it_went(site):
+def test_a_deleted_resource_answers_410_with_what_it_was_and_when_it_went(
+    site, ask, insert_event, update
+):
     iri = ID["event/atelier-supprime"]
     assert insert_event(site, iri, "Atelier supprimé").status_code == 200
     assert site.get("id/event/atelier-supprime", headers={"Accept": "text/html"}).status_code == 200
@@ -195,7 +199,7 @@ def test_a_resource_never_written_is_404_not_410(site):
     assert site.get("id/event/jamais-ecrit", headers={"Accept": "text/html"}).status_code == 404
 
 
-def test_the_history_is_queryable_as_a_feed_of_changes(site):
+def test_the_history_is_queryable_as_a_feed_of_changes(site, select):
     rows = select(
         site,
         f"""SELECT ?item ?type ?object ?published WHERE {{ GRAPH <{HISTORY}> {{
@@ -209,7 +213,9 @@ def test_the_history_is_queryable_as_a_feed_of_changes(site):
     assert stamps == sorted(stamps, reverse=True)
 
 
-def test_with_history_off_a_write_leaves_no_record(tmp_path):
+def test_with_history_off_a_write_leaves_no_record(
+    tmp_path, ask, health, insert_event, writable_server
+):
     quiet = writable_server(tmp_path, {"MEDIATION_RECORD_HISTORY": "false"})
     try:
         answer = insert_event(quiet, ID["event/sans-trace"], "Sans trace")

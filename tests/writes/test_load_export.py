@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,25 +17,40 @@ from rdflib.compare import isomorphic
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF
 
+from service.config import DEFAULT_BASE
+from service.namespaces import GRAPH, ID
 from service.store.terms import quad_to_rdflib
-from tests.conftest import MEDIATION, start_server
-from tests.writing import AUTH, BASE, GRAPH, ID, PREFIXES, event_turtle, update
 
+BASE = DEFAULT_BASE
 SCHEMA = Namespace("https://schema.org/")
 FOAF_NAME = URIRef("http://xmlns.com/foaf/0.1/name")
-TURTLE_PREFIXES = PREFIXES.replace("PREFIX ", "@prefix ").replace(">\n", "> .\n")
-
-
-def run(*args: str, check: bool = False) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
-    done = subprocess.run([MEDIATION, *args], capture_output=True, text=True, env=env, timeout=600)
-    if check:
-        assert done.returncode == 0, done.stderr
-    return done
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> Path:
+def turtle_prefixes(prefixes) -> str:
+    """The write tests' prefixes, as Turtle declares them."""
+    return prefixes.replace("PREFIX ", "@prefix ").replace(">\n", "> .\n")
+
+
+@pytest.fixture(scope="module")
+def run(mediation) -> Callable[..., subprocess.CompletedProcess]:
+    """The ``mediation`` command, in an environment without settings of its own; ``check``
+    asserts that it succeeded."""
+
+    def run(*args: str, check: bool = False) -> subprocess.CompletedProcess:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
+        done = subprocess.run(
+            [mediation, *args], capture_output=True, text=True, env=env, timeout=600
+        )
+        if check:
+            assert done.returncode == 0, done.stderr
+        return done
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory, start_server) -> Path:
     """A store loaded with the seed, as the first `mediation serve` leaves it."""
     root = tmp_path_factory.mktemp("seeded")
     server = start_server(root / "store")
@@ -49,14 +65,19 @@ def store(seeded, tmp_path) -> Path:
     return copy
 
 
-def export(store: Path, *extra: str) -> Dataset:
+@pytest.fixture(scope="module")
+def export(mediation) -> Callable[..., Dataset]:
     """The store's dump, parsed by Oxigraph with the store's own blank node labels (so that
     two dumps of one store compare as sets)."""
-    done = subprocess.run(
-        [MEDIATION, "export", "--store", str(store), *extra], capture_output=True, timeout=600
-    )
-    assert done.returncode == 0, done.stderr.decode()
-    return parsed(done.stdout)
+
+    def export(store: Path, *extra: str) -> Dataset:
+        done = subprocess.run(
+            [mediation, "export", "--store", str(store), *extra], capture_output=True, timeout=600
+        )
+        assert done.returncode == 0, done.stderr.decode()
+        return parsed(done.stdout)
+
+    return export
 
 
 def parsed(nquads: bytes) -> Dataset:
@@ -101,11 +122,17 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def event_file(path: Path, iri: URIRef, name: str, start: str = "2024-05-02") -> Path:
-    return write(path, TURTLE_PREFIXES + event_turtle(iri, name, start=start) + "\n")
+@pytest.fixture(scope="module")
+def event_file(turtle_prefixes, event_turtle) -> Callable[..., Path]:
+    """A Turtle file holding a small valid event."""
+
+    def event_file(path: Path, iri: URIRef, name: str, start: str = "2024-05-02") -> Path:
+        return write(path, turtle_prefixes + event_turtle(iri, name, start=start) + "\n")
+
+    return event_file
 
 
-def test_a_file_lands_in_its_own_graph_and_is_recorded(store, tmp_path):
+def test_a_file_lands_in_its_own_graph_and_is_recorded(store, tmp_path, event_file, export, run):
     iri = ID["event/atelier-charge"]
     source = event_file(tmp_path / "atelier-charge.ttl", iri, "Atelier chargé")
     done = run("load", "--store", str(store), "--agent", "operatrice", str(source), check=True)
@@ -123,7 +150,7 @@ def test_a_file_lands_in_its_own_graph_and_is_recorded(store, tmp_path):
     assert history.value(agent, FOAF_NAME) == Literal("operatrice")
 
 
-def test_the_format_comes_from_the_content_when_the_extension_lies(store, tmp_path):
+def test_the_format_comes_from_the_content_when_the_extension_lies(store, tmp_path, export, run):
     iri = ID["event/atelier-json-ld-deguise"]
     document = {
         "@context": BASE + "context.jsonld",
@@ -149,7 +176,9 @@ def test_the_format_comes_from_the_content_when_the_extension_lies(store, tmp_pa
     ) in found
 
 
-def test_an_invalid_file_lands_not_at_all_and_its_report_is_printed(store, tmp_path):
+def test_an_invalid_file_lands_not_at_all_and_its_report_is_printed(
+    store, tmp_path, event_file, export, run
+):
     folder = tmp_path / "lot"
     good = event_file(folder / "bon.ttl", ID["event/bon"], "Bon atelier")
     event_file(folder / "mauvais.ttl", ID["event/mauvais"], "Mauvais atelier", start="bientôt")
@@ -166,7 +195,7 @@ def test_an_invalid_file_lands_not_at_all_and_its_report_is_printed(store, tmp_p
     assert good.exists()
 
 
-def test_a_file_that_does_not_parse_is_reported_with_its_line(store, tmp_path):
+def test_a_file_that_does_not_parse_is_reported_with_its_line(store, tmp_path, export, run):
     broken = write(
         tmp_path / "casse.nt",
         '<http://example.org/a> <http://example.org/b> "c" .\n<http://example.org/a> <b> .\n',
@@ -178,7 +207,7 @@ def test_a_file_that_does_not_parse_is_reported_with_its_line(store, tmp_path):
     assert quads(export(store)) == before
 
 
-def test_replace_swaps_a_graph_whole(store, tmp_path):
+def test_replace_swaps_a_graph_whole(store, tmp_path, export, run):
     graph = "http://example.org/remplace"
     first = write(tmp_path / "v1.ttl", "<http://example.org/a> <http://example.org/v> 1, 2 .")
     second = write(tmp_path / "v2.ttl", "<http://example.org/a> <http://example.org/v> 3 .")
@@ -188,7 +217,9 @@ def test_replace_swaps_a_graph_whole(store, tmp_path):
     assert held == {3}
 
 
-def test_a_store_in_use_by_a_server_is_a_clear_error(store, tmp_path):
+def test_a_store_in_use_by_a_server_is_a_clear_error(
+    store, tmp_path, event_file, run, start_server
+):
     server = start_server(store)
     try:
         source = event_file(tmp_path / "pendant.ttl", ID["event/pendant"], "Pendant")
@@ -201,9 +232,11 @@ def test_a_store_in_use_by_a_server_is_a_clear_error(store, tmp_path):
         server.stop()
 
 
-def test_export_then_load_reproduces_the_store_exactly(store, tmp_path):
+def test_export_then_load_reproduces_the_store_exactly(
+    store, tmp_path, auth, event_turtle, export, prefixes, run, start_server, update
+):
     # Some writes first: blank nodes in several graphs, history, a tombstone.
-    server = start_server(store, {"MEDIATION_WRITE_TOKEN": AUTH["Authorization"].split()[1]})
+    server = start_server(store, {"MEDIATION_WRITE_TOKEN": auth["Authorization"].split()[1]})
     try:
         blank = '<http://example.org/b> <http://example.org/p> [ <http://example.org/q> "un" ] .'
         assert (
@@ -212,7 +245,7 @@ def test_export_then_load_reproduces_the_store_exactly(store, tmp_path):
                 "graphs",
                 params={"graph": "http://example.org/blank"},
                 data=blank.encode(),
-                headers={**AUTH, "Content-Type": "text/turtle"},
+                headers={**auth, "Content-Type": "text/turtle"},
             ).status_code
             == 201
         )
@@ -220,7 +253,7 @@ def test_export_then_load_reproduces_the_store_exactly(store, tmp_path):
         assert (
             update(
                 server,
-                f"{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ {event_turtle(iri, 'Aller-retour')} }} }}",
+                f"{prefixes}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ {event_turtle(iri, 'Aller-retour')} }} }}",
             ).status_code
             == 200
         )
@@ -258,7 +291,7 @@ def test_export_then_load_reproduces_the_store_exactly(store, tmp_path):
     assert same_dataset(export(again), original)
 
 
-def test_usage_errors(tmp_path):
+def test_usage_errors(tmp_path, run):
     assert run("load").returncode == 2
     assert run("load", "--store", str(tmp_path / "s"), str(tmp_path / "absent.ttl")).returncode == 2
     empty = tmp_path / "rien"
@@ -267,7 +300,7 @@ def test_usage_errors(tmp_path):
     assert run("export", "--store", str(tmp_path / "nulle-part")).returncode == 1
 
 
-def test_an_export_that_cannot_be_written_says_so_and_leaves_nothing(store, tmp_path):
+def test_an_export_that_cannot_be_written_says_so_and_leaves_nothing(store, tmp_path, run):
     missing = run("export", "--store", str(store), "--output", str(tmp_path / "absent" / "x.nq"))
     assert missing.returncode == 1
     assert "Écriture impossible" in missing.stderr and "Cannot write" in missing.stderr
@@ -280,9 +313,9 @@ def test_an_export_that_cannot_be_written_says_so_and_leaves_nothing(store, tmp_
     assert not any(p.name.startswith(".") for p in tmp_path.iterdir())  # no temporary file left
 
 
-def test_load_and_export_work_on_a_remote_store(tmp_path):
-    from tests.servers import start_oxigraph
-
+def test_load_and_export_work_on_a_remote_store(
+    tmp_path, start_oxigraph, event_file, mediation, run, turtle_prefixes
+):
     backing = start_oxigraph(tmp_path / "oxigraph")
     remote = ["--remote-query-url", backing.query_url, "--remote-update-url", backing.update_url]
     try:
@@ -293,13 +326,13 @@ def test_load_and_export_work_on_a_remote_store(tmp_path):
         assert refused.returncode == 1 and "schema:location" in refused.stderr
         venue = write(
             tmp_path / "lieu.ttl",
-            TURTLE_PREFIXES + f"<{BASE}id/place/arena-lievin> a schema:Place ; "
+            turtle_prefixes + f"<{BASE}id/place/arena-lievin> a schema:Place ; "
             f'schema:name "Arena" .\n',
         )
         run("load", *remote, str(venue), check=True)
         run("load", *remote, str(source), check=True)
         done = subprocess.run(
-            [MEDIATION, "export", *remote],
+            [mediation, "export", *remote],
             capture_output=True,
             timeout=600,
             env={k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")},

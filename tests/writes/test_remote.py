@@ -9,31 +9,16 @@ import threading
 import pytest
 from rdflib import Graph
 
-from tests.servers import start_oxigraph, start_virtuoso
-from tests.writing import (
-    AUTH,
-    GRAPH,
-    ID,
-    PREFIXES,
-    ask,
-    event_turtle,
-    graph_of,
-    health,
-    insert_event,
-    named_quads,
-    same_graph,
-    select,
-    update,
-    writable_server,
-)
+from service.namespaces import GRAPH, ID
 
-STARTERS = {"oxigraph": start_oxigraph, "virtuoso": start_virtuoso}
+#: The remote stores, each started by its ``start_<name>`` fixture.
+STARTERS = ("oxigraph", "virtuoso")
 
 
 @pytest.fixture(scope="module", params=sorted(STARTERS))
-def site(request, tmp_path_factory):
+def site(request, tmp_path_factory, writable_server):
     root = tmp_path_factory.mktemp(f"writes-{request.param}")
-    backing = STARTERS[request.param](root / request.param)
+    backing = request.getfixturevalue(f"start_{request.param}")(root / request.param)
     try:
         running = writable_server(
             root,
@@ -52,7 +37,7 @@ def site(request, tmp_path_factory):
     backing.stop()
 
 
-def test_a_valid_write_is_visible_and_recorded(site):
+def test_a_valid_write_is_visible_and_recorded(site, ask, insert_event, select):
     iri = ID["event/atelier-distant"]
     answer = insert_event(site, iri, "Atelier distant")
     assert answer.status_code == 200, answer.text
@@ -69,18 +54,20 @@ def test_a_valid_write_is_visible_and_recorded(site):
     assert [row["name"] for row in rows] == ["alice"]
 
 
-def test_an_invalid_write_changes_nothing(site):
+def test_an_invalid_write_changes_nothing(
+    site, event_turtle, health, named_quads, prefixes, update
+):
     before, quads = health(site), named_quads(site)
     turtle = event_turtle(ID["event/distant-invalide"], "Invalide").replace(
         '"2024-05-02"^^xsd:date', '"hier"'
     )
-    answer = update(site, f"{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ {turtle} }} }}")
+    answer = update(site, f"{prefixes}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ {turtle} }} }}")
     assert answer.status_code == 422
     assert health(site) == before
     assert named_quads(site) == quads
 
 
-def test_graph_store_cycle_with_blank_nodes(site):
+def test_graph_store_cycle_with_blank_nodes(site, auth, graph_of, same_graph):
     graph = "http://example.org/remote/person"
     body = (
         "@prefix foaf: <http://xmlns.com/foaf/0.1/> . <http://example.org/remote/p> a foaf:Person ; "
@@ -91,7 +78,7 @@ def test_graph_store_cycle_with_blank_nodes(site):
         "graphs",
         params={"graph": graph},
         data=body.encode(),
-        headers={**AUTH, "Content-Type": "text/turtle"},
+        headers={**auth, "Content-Type": "text/turtle"},
     )
     assert put.status_code == 201, put.text
     assert same_graph(graph_of(site, graph), Graph().parse(data=body, format="turtle"))
@@ -102,18 +89,18 @@ def test_graph_store_cycle_with_blank_nodes(site):
             "graphs",
             params={"graph": graph},
             data=replaced.encode(),
-            headers={**AUTH, "Content-Type": "text/turtle"},
+            headers={**auth, "Content-Type": "text/turtle"},
         ).status_code
         == 204
     )
     assert same_graph(graph_of(site, graph), Graph().parse(data=replaced, format="turtle"))
     assert (
-        site.request("DELETE", "graphs", params={"graph": graph}, headers=AUTH).status_code == 204
+        site.request("DELETE", "graphs", params={"graph": graph}, headers=auth).status_code == 204
     )
     assert site.get("graphs", params={"graph": graph}).status_code == 404
 
 
-def test_two_writers_at_once_never_interleave(site):
+def test_two_writers_at_once_never_interleave(site, select, update):
     counter = "http://example.org/remote/counter"
     graph = "http://example.org/remote/c"
     assert (
@@ -147,7 +134,7 @@ def test_two_writers_at_once_never_interleave(site):
     assert [row["n"] for row in rows] == ["12"]
 
 
-def test_a_deleted_resource_is_gone(site):
+def test_a_deleted_resource_is_gone(site, insert_event, update):
     iri = ID["event/distant-supprime"]
     assert insert_event(site, iri, "Distant supprimé").status_code == 200
     deleted = update(

@@ -2,8 +2,8 @@
 nothing changed), what a write makes visible at once, concurrent writers, and no input that
 makes the server connect anywhere.
 
-The Graph Store Protocol has its own file (``test_writes_gsp.py``); the same core runs on
-remote stores in ``test_writes_remote.py``.
+The Graph Store Protocol has its own file (``test_gsp.py``); the same core runs on remote
+stores in ``test_remote.py``.
 """
 
 from __future__ import annotations
@@ -15,28 +15,18 @@ import pytest
 from rdflib import RDF, Graph, Namespace, URIRef
 from SPARQLWrapper import POST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
 
-from tests.writing import (
-    AUTH,
-    BASE,
-    GRAPH,
-    ID,
-    OTHER_TOKEN,
-    PREFIXES,
-    TOKEN,
-    Listener,
-    ask,
-    event_turtle,
-    health,
-    insert_event,
-    named_quads,
-    select,
-    update,
-    writable_server,
-)
+from service.config import DEFAULT_BASE
+from service.namespaces import GRAPH, ID
+
+BASE = DEFAULT_BASE
+#: The tokens of alice and bob, whose writes a writable server takes (``tokens`` in
+#: tests/conftest.py): the wrong tokens below are made from them when the tests are collected.
+TOKEN = "jeton-alice-3f9c1e"
+OTHER_TOKEN = "jeton-bob-77aa01"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, writable_server):
     """A writable service on its own embedded store, with the seed."""
     running = writable_server(
         tmp_path_factory.mktemp("writes"), {"MEDIATION_MAX_QUERY_BYTES": "20000"}
@@ -78,7 +68,9 @@ WRITES = [
 
 
 @pytest.mark.parametrize("method,path,headers,body", WRITES)
-def test_a_write_without_a_token_is_401_with_a_bearer_challenge(site, method, path, headers, body):
+def test_a_write_without_a_token_is_401_with_a_bearer_challenge(
+    site, method, path, headers, body, health
+):
     before = health(site)
     answer = site.request(method, path, headers=headers, data=body)
     assert answer.status_code == 401
@@ -91,7 +83,7 @@ def test_a_write_without_a_token_is_401_with_a_bearer_challenge(site, method, pa
 @pytest.mark.parametrize(
     "authorization", [f"Bearer {TOKEN}x", f"Bearer {TOKEN[:-1]}", "Bearer alice", f"Basic {TOKEN}"]
 )
-def test_a_wrong_token_is_403(site, method, path, headers, body, authorization):
+def test_a_wrong_token_is_403(site, method, path, headers, body, authorization, health):
     before = health(site)
     answer = site.request(
         method, path, headers={**headers, "Authorization": authorization}, data=body
@@ -100,15 +92,15 @@ def test_a_wrong_token_is_403(site, method, path, headers, body, authorization):
     assert health(site) == before
 
 
-def test_a_server_without_tokens_refuses_every_write_and_says_so(server):
+def test_a_server_without_tokens_refuses_every_write_and_says_so(server, auth):
     for method, path, headers, body in WRITES:
-        answer = server.request(method, path, headers={**headers, **AUTH}, data=body)
+        answer = server.request(method, path, headers={**headers, **auth}, data=body)
         assert answer.status_code == 403, (method, path)
         assert "écritures sont désactivées" in answer.text
         assert "Writes are disabled" in answer.text
 
 
-def test_reads_stay_public(site):
+def test_reads_stay_public(site, ask):
     assert (
         site.get("graphs", params={"graph": str(GRAPH["irev-2019-12-13-lievin"])}).status_code
         == 200
@@ -117,12 +109,14 @@ def test_reads_stay_public(site):
     assert ask(site, "ASK { ?s ?p ?o }")
 
 
-def test_each_named_token_writes_under_its_name_and_no_secret_is_stored(site):
+def test_each_named_token_writes_under_its_name_and_no_secret_is_stored(
+    site, ask, event_turtle, prefixes, select, update
+):
     for token, name in ((TOKEN, "alice"), (OTHER_TOKEN, "bob")):
         iri = ID[f"event/essai-jeton-{name}"]
         answer = update(
             site,
-            f"{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ "
+            f"{prefixes}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ "
             f"{event_turtle(iri, 'Essai ' + name)} }} }}",
             {"Authorization": f"Bearer {token}"},
         )
@@ -143,14 +137,16 @@ def test_each_named_token_writes_under_its_name_and_no_secret_is_stored(site):
 # -- SPARQL 1.1 Update -------------------------------------------------------------------------
 
 
-def test_a_valid_write_is_visible_at_once_in_sparql_on_its_page_and_in_search(site):
+def test_a_valid_write_is_visible_at_once_in_sparql_on_its_page_and_in_search(
+    site, ask, event_turtle, prefixes
+):
     iri = ID["event/atelier-ecrit-par-sparqlwrapper"]
     client = SPARQLWrapper(site.url + "sparql/update")
     client.setMethod(POST)
     client.setRequestMethod(URLENCODED)
     client.addCustomHttpHeader("Authorization", f"Bearer {TOKEN}")
     client.setQuery(
-        f"{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ "
+        f"{prefixes}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ "
         f"{event_turtle(iri, 'Atelier sur la médiation numérique zéphyrine')} }} }}"
     )
     result = client.query()
@@ -165,7 +161,7 @@ def test_a_valid_write_is_visible_at_once_in_sparql_on_its_page_and_in_search(si
     assert str(iri) in [item["iri"] for item in found["items"]]
 
 
-def test_an_update_by_direct_post_with_sparqlwrapper_is_applied(site):
+def test_an_update_by_direct_post_with_sparqlwrapper_is_applied(site, ask):
     client = SPARQLWrapper(site.url + "sparql/update")
     client.setMethod(POST)
     client.setRequestMethod(POSTDIRECTLY)
@@ -180,11 +176,13 @@ def test_an_update_by_direct_post_with_sparqlwrapper_is_applied(site):
     )
 
 
-def test_an_invalid_write_is_422_with_its_report_and_changes_nothing(site):
+def test_an_invalid_write_is_422_with_its_report_and_changes_nothing(
+    site, ask, event_turtle, health, named_quads, prefixes, update
+):
     before, quads = health(site), named_quads(site)
     iri = ID["event/date-en-texte"]
     turtle = event_turtle(iri, "Date en texte").replace('"2024-05-02"^^xsd:date', '"demain"')
-    text = f"{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ {turtle} }} }}"
+    text = f"{prefixes}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ {turtle} }} }}"
     answer = update(site, text)
     assert answer.status_code == 422
     body = answer.json()
@@ -211,14 +209,14 @@ def test_an_invalid_write_is_422_with_its_report_and_changes_nothing(site):
     assert "Rapport de validation" in page.text and "Validation report" in page.text
 
 
-def test_a_change_that_breaks_another_resource_is_refused(site):
+def test_a_change_that_breaks_another_resource_is_refused(site, health, prefixes, update):
     """The regional day's parts must lie within its dates: moving its end before its start
     breaks it and its workshops, which the write did not name."""
     before = health(site)
     day = ID["event/2019-12-04-journee-regionale-lievin"]
     answer = update(
         site,
-        f"""{PREFIXES}
+        f"""{prefixes}
         DELETE {{ GRAPH ?g {{ <{day}> schema:startDate ?d ; schema:endDate ?e }} }}
         INSERT {{ GRAPH ?g {{ <{day}> schema:startDate "2019-12-05"^^xsd:date ;
                                        schema:endDate "2019-12-05"^^xsd:date }} }}
@@ -230,7 +228,7 @@ def test_a_change_that_breaks_another_resource_is_refused(site):
     assert health(site) == before
 
 
-def test_deleting_a_venue_an_event_still_uses_is_refused(site):
+def test_deleting_a_venue_an_event_still_uses_is_refused(site, update):
     venue = ID["place/arena-lievin"]
     answer = update(
         site,
@@ -240,7 +238,7 @@ def test_deleting_a_venue_an_event_still_uses_is_refused(site):
     assert any(r["sourceShape"] == BASE + "shapes#Event-location" for r in answer.json()["results"])
 
 
-def test_arbitrary_rdf_outside_the_shapes_is_accepted(site):
+def test_arbitrary_rdf_outside_the_shapes_is_accepted(site, ask, update):
     answer = update(
         site,
         """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -251,17 +249,17 @@ def test_arbitrary_rdf_outside_the_shapes_is_accepted(site):
     assert ask(site, 'ASK { ?x <http://www.w3.org/2000/01/rdf-schema#label> "Pizza" }')
 
 
-def test_a_foreign_iri_claiming_a_described_kind_is_validated(site):
+def test_a_foreign_iri_claiming_a_described_kind_is_validated(site, prefixes, update):
     answer = update(
         site,
-        f"""{PREFIXES}INSERT DATA {{ <http://example.org/event/1> a schema:Event ;
+        f"""{prefixes}INSERT DATA {{ <http://example.org/event/1> a schema:Event ;
         schema:startDate "bientôt" }}""",
     )
     assert answer.status_code == 422
 
 
 @pytest.mark.parametrize("graph", ["vocabulary", "themes", "events", "history"])
-def test_the_graphs_the_service_owns_are_not_writable(site, graph):
+def test_the_graphs_the_service_owns_are_not_writable(site, graph, auth, health, update):
     before = health(site)
     answer = update(
         site,
@@ -274,20 +272,20 @@ def test_the_graphs_the_service_owns_are_not_writable(site, graph):
         "graphs",
         params={"graph": str(GRAPH[graph])},
         data=b"",
-        headers={**AUTH, "Content-Type": "text/turtle"},
+        headers={**auth, "Content-Type": "text/turtle"},
     )
     assert put.status_code == 403
     assert health(site) == before
 
 
-def test_clearing_everything_is_refused_while_the_store_holds_the_vocabulary(site):
+def test_clearing_everything_is_refused_while_the_store_holds_the_vocabulary(site, health, update):
     before = health(site)
     assert update(site, "DROP ALL").status_code == 403
     assert update(site, "CLEAR ALL").status_code == 403
     assert health(site) == before
 
 
-def test_syntax_errors_are_400_with_the_position(site):
+def test_syntax_errors_are_400_with_the_position(site, update):
     answer = update(
         site,
         "INSERT DATA { <http://example.org/a> <http://example.org/b> }",
@@ -307,32 +305,28 @@ def test_syntax_errors_are_400_with_the_position(site):
         "INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
     ],
 )
-def test_no_update_makes_the_server_connect_anywhere(site, text):
-    listener = Listener()
-    try:
-        for port_text in (text.replace("127.0.0.1:9", f"127.0.0.1:{listener.port}"),):
-            answer = update(site, port_text)
-            assert answer.status_code in (400, 403)
-        assert listener.connections == 0
-    finally:
-        listener.close()
+def test_no_update_makes_the_server_connect_anywhere(site, text, listener, update):
+    for port_text in (text.replace("127.0.0.1:9", f"127.0.0.1:{listener.port}"),):
+        answer = update(site, port_text)
+        assert answer.status_code in (400, 403)
+    assert listener.connections == 0
 
 
-def test_update_protocol_errors(site):
+def test_update_protocol_errors(site, auth, update):
     text = "INSERT DATA { <http://example.org/a> <http://example.org/b> 1 }"
-    assert site.get("sparql/update", params={"update": text}, headers=AUTH).status_code == 405
-    plain = site.post("sparql/update", data=text, headers={**AUTH, "Content-Type": "text/plain"})
+    assert site.get("sparql/update", params={"update": text}, headers=auth).status_code == 405
+    plain = site.post("sparql/update", data=text, headers={**auth, "Content-Type": "text/plain"})
     assert plain.status_code == 415
     untyped = site.post(
-        "sparql/update", data=f"update={text}".encode(), headers={**AUTH, "Content-Type": ""}
+        "sparql/update", data=f"update={text}".encode(), headers={**auth, "Content-Type": ""}
     )
     assert untyped.status_code == 415
-    twice = site.post("sparql/update", data={"update": [text, text]}, headers=AUTH)
+    twice = site.post("sparql/update", data={"update": [text, text]}, headers=auth)
     assert twice.status_code == 400
     utf16 = site.post(
         "sparql/update",
         data=text.encode("utf-16"),
-        headers={**AUTH, "Content-Type": "application/sparql-update; charset=UTF-16"},
+        headers={**auth, "Content-Type": "application/sparql-update; charset=UTF-16"},
     )
     assert 400 <= utf16.status_code < 500
     huge = (
@@ -347,15 +341,15 @@ def test_update_protocol_errors(site):
     broken = site.post(
         "sparql/update",
         data=b'INSERT DATA { <a> <b> "\xe9" }',
-        headers={**AUTH, "Content-Type": "application/sparql-update", "Accept": "application/json"},
+        headers={**auth, "Content-Type": "application/sparql-update", "Accept": "application/json"},
     )
     assert broken.status_code == 400
     assert broken.json()["message"]["en"] == "The update is not valid UTF-8 (byte 23)."
-    query = site.post("sparql/update", data={"query": "ASK {}"}, headers=AUTH)
+    query = site.post("sparql/update", data={"query": "ASK {}"}, headers=auth)
     assert query.status_code == 400
 
 
-def test_using_graph_uri_gives_the_where_clause_its_dataset(site):
+def test_using_graph_uri_gives_the_where_clause_its_dataset(site, ask, auth, update):
     source, target = "http://example.org/using/source", "http://example.org/using/target"
     assert (
         update(
@@ -368,7 +362,7 @@ def test_using_graph_uri_gives_the_where_clause_its_dataset(site):
         "sparql/update",
         params={"using-graph-uri": source},
         data=f"INSERT {{ GRAPH <{target}> {{ ?s a <http://example.org/Found> }} }} WHERE {{ ?s a <http://example.org/T> }}".encode(),
-        headers={**AUTH, "Content-Type": "application/sparql-update"},
+        headers={**auth, "Content-Type": "application/sparql-update"},
     )
     assert answer.status_code == 200, answer.text
     assert ask(
@@ -379,12 +373,12 @@ def test_using_graph_uri_gives_the_where_clause_its_dataset(site):
         "sparql/update",
         params={"using-named-graph-uri": source},
         data=f"WITH <{target}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}".encode(),
-        headers={**AUTH, "Content-Type": "application/sparql-update"},
+        headers={**auth, "Content-Type": "application/sparql-update"},
     )
     assert both.status_code == 400
 
 
-def test_two_writers_at_once_never_interleave(site):
+def test_two_writers_at_once_never_interleave(site, select, update):
     """Two clients increment one counter 12 times each with DELETE/INSERT … WHERE: a write
     computed on a state another write then changed would lose an increment."""
     counter = "http://example.org/counter"
@@ -416,41 +410,35 @@ def test_two_writers_at_once_never_interleave(site):
     assert [row["n"] for row in rows] == ["24"]
 
 
-def test_a_json_ld_upload_never_fetches_a_remote_context(site):
-    listener = Listener()
-    try:
-        for document in (
-            {
-                "@context": listener.url + "context.jsonld",
-                "@id": "http://example.org/j",
-                "name": "x",
-            },
-            {
-                "@context": [{"@import": listener.url + "context.jsonld"}],
-                "@id": "http://example.org/j",
-            },
-            {
-                "@context": {
-                    "knows": {"@id": "http://example.org/knows", "@context": listener.url}
-                },
-                "@id": "http://example.org/j",
-            },
-        ):
-            answer = site.request(
-                "PUT",
-                "graphs",
-                params={"graph": "http://example.org/jsonld"},
-                data=json.dumps(document).encode(),
-                headers={**AUTH, "Content-Type": "application/ld+json"},
-            )
-            assert answer.status_code == 400
-            assert "contexte JSON-LD distant refusé" in answer.text
-        assert listener.connections == 0
-    finally:
-        listener.close()
+def test_a_json_ld_upload_never_fetches_a_remote_context(site, auth, listener):
+    for document in (
+        {
+            "@context": listener.url + "context.jsonld",
+            "@id": "http://example.org/j",
+            "name": "x",
+        },
+        {
+            "@context": [{"@import": listener.url + "context.jsonld"}],
+            "@id": "http://example.org/j",
+        },
+        {
+            "@context": {"knows": {"@id": "http://example.org/knows", "@context": listener.url}},
+            "@id": "http://example.org/j",
+        },
+    ):
+        answer = site.request(
+            "PUT",
+            "graphs",
+            params={"graph": "http://example.org/jsonld"},
+            data=json.dumps(document).encode(),
+            headers={**auth, "Content-Type": "application/ld+json"},
+        )
+        assert answer.status_code == 400
+        assert "contexte JSON-LD distant refusé" in answer.text
+    assert listener.connections == 0
 
 
-def test_a_json_ld_upload_with_the_projects_context_is_accepted(site):
+def test_a_json_ld_upload_with_the_projects_context_is_accepted(site, ask, auth):
     document = {
         "@context": BASE + "context.jsonld",
         "@id": str(ID["event/atelier-en-json-ld"]),
@@ -463,7 +451,7 @@ def test_a_json_ld_upload_with_the_projects_context_is_accepted(site):
         "graphs",
         params={"graph": str(GRAPH["essais-json-ld"])},
         data=json.dumps(document).encode(),
-        headers={**AUTH, "Content-Type": "application/ld+json"},
+        headers={**auth, "Content-Type": "application/ld+json"},
     )
     assert answer.status_code == 201, answer.text
     assert ask(
@@ -471,7 +459,7 @@ def test_a_json_ld_upload_with_the_projects_context_is_accepted(site):
     )
 
 
-def test_an_accepted_write_says_what_it_did(site):
+def test_an_accepted_write_says_what_it_did(site, insert_event, prefixes, update):
     iri = ID["event/atelier-compte-rendu"]
     answer = insert_event(site, iri, "Atelier compte rendu", graph=str(GRAPH["essais"]))
     assert answer.status_code == 200
@@ -481,7 +469,7 @@ def test_an_accepted_write_says_what_it_did(site):
     name = '"Atelier compte rendu (en)"@en'
     again = update(
         site,
-        f"{PREFIXES}DELETE DATA {{ GRAPH <{GRAPH['essais']}> {{ <{iri}> schema:name {name} }} }}",
+        f"{prefixes}DELETE DATA {{ GRAPH <{GRAPH['essais']}> {{ <{iri}> schema:name {name} }} }}",
         {"Accept": "application/json"},
     )
     summary = again.json()
@@ -489,7 +477,9 @@ def test_an_accepted_write_says_what_it_did(site):
     assert summary["resources"] == [{"iri": str(iri), "action": "update"}]
 
 
-def test_delete_where_with_a_graph_variable_removes_a_resource_from_every_graph(site):
+def test_delete_where_with_a_graph_variable_removes_a_resource_from_every_graph(
+    site, ask, insert_event, update
+):
     iri = ID["event/atelier-en-deux-graphes"]
     for graph in (GRAPH["essais"], GRAPH["essais-bis"]):
         assert (
@@ -504,7 +494,7 @@ def test_delete_where_with_a_graph_variable_removes_a_resource_from_every_graph(
     assert not ask(site, f"ASK {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}")
 
 
-def test_sparql_never_answers_rdf_xml_that_no_xml_parser_reads(site):
+def test_sparql_never_answers_rdf_xml_that_no_xml_parser_reads(site, update):
     """A property with no XML local name cannot be written in RDF/XML: /sparql answers 406
     with the formats that can carry it (as the resource pages do)."""
     graph = "http://example.org/sans-nom-local"
@@ -528,7 +518,9 @@ def test_sparql_never_answers_rdf_xml_that_no_xml_parser_reads(site):
     assert len(Graph().parse(data=turtle.text, format="turtle")) == 1
 
 
-def test_a_refused_write_is_one_line_of_the_log_without_a_traceback(site):
+def test_a_refused_write_is_one_line_of_the_log_without_a_traceback(
+    site, event_turtle, prefixes, update
+):
     """An ill-typed literal ("demain"^^xsd:date) makes rdflib log a traceback as it reads it;
     the server logs the refused write as one line, and no traceback."""
     before = site.log()
@@ -538,7 +530,7 @@ def test_a_refused_write_is_one_line_of_the_log_without_a_traceback(site):
     )
     answer = update(
         site,
-        f"{PREFIXES}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ {turtle} }} "
+        f"{prefixes}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ {turtle} }} "
         f'<http://example.org/n> <http://example.org/v> "abc"^^xsd:integer }}',
     )
     assert answer.status_code == 422
