@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pytest
 import requests
-from conftest import start_server
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
@@ -22,7 +21,7 @@ LIEVIN = "id/event/2019-12-04-journee-regionale-lievin"
 
 
 @pytest.fixture(scope="module")
-def other(tmp_path_factory):
+def other(tmp_path_factory, start_server):
     running = start_server(
         tmp_path_factory.mktemp("other-base") / "store", {"MEDIATION_BASE_URL": OTHER}
     )

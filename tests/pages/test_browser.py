@@ -14,7 +14,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import IN_CI
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -25,21 +24,19 @@ LIEVIN = "/id/event/2019-12-04-journee-regionale-lievin"
 LIEVIN_NAME = "Journée régionale sur la médiation sociale à Liévin"
 
 
-def browser_paths() -> tuple[Path, Path]:
+@pytest.fixture(scope="session")
+def browser_paths(unavailable) -> tuple[Path, Path]:
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
     if missing:
-        message = (
+        unavailable(
             f"Navigateur absent : {', '.join(missing)} (apt-get install chromium "
             f"chromium-driver). Browser missing: {', '.join(missing)}."
         )
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
     return CHROMIUM, CHROMEDRIVER
 
 
-def open_browser(javascript: bool = True):
-    chromium, chromedriver = browser_paths()
+def open_browser(browser_paths: tuple[Path, Path], javascript: bool = True):
+    chromium, chromedriver = browser_paths
     profile = tempfile.mkdtemp(prefix="mediation-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = str(chromium)
@@ -67,16 +64,16 @@ def open_browser(javascript: bool = True):
 
 
 @pytest.fixture
-def browser():
-    driver, profile = open_browser()
+def browser(browser_paths):
+    driver, profile = open_browser(browser_paths)
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture
-def browser_without_javascript():
-    driver, profile = open_browser(javascript=False)
+def browser_without_javascript(browser_paths):
+    driver, profile = open_browser(browser_paths, javascript=False)
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)

@@ -11,14 +11,13 @@ import extruct
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
-from test_resources import DOCUMENTS, path_of
 
 from service.config import DEFAULT_BASE
 from service.namespaces import SDO
 from service.rdfio import parse_files
 from service.validation.shacl import Validator
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BASE = DEFAULT_BASE
 SCHEMA = "https://schema.org/"
 
@@ -84,7 +83,7 @@ def test_the_data_has_events():
     assert len(EVENTS) >= 9
 
 
-def test_every_page_embeds_one_schema_org_only_json_ld(server):
+def test_every_page_embeds_one_schema_org_only_json_ld(server, documents, path_of):
     def check(document: URIRef) -> list[str]:
         blocks = extract(server, path_of(document))
         if len(blocks) != 1:
@@ -98,11 +97,11 @@ def test_every_page_embeds_one_schema_org_only_json_ld(server):
         return problems
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        problems = [p for found in pool.map(check, DOCUMENTS) for p in found]
+        problems = [p for found in pool.map(check, documents) for p in found]
     assert not problems, "\n".join(problems[:20])
 
 
-def test_event_pages_pass_the_search_engine_shapes(server, search_engine_validator):
+def test_event_pages_pass_the_search_engine_shapes(server, search_engine_validator, path_of):
     """Every event whose data has a start date and a place passes; an event the source gives
     no date or place for fails on exactly that, and nothing else (facts are not invented)."""
     stored = parse_files(sorted((ROOT / "data").glob("*.ttl")))
@@ -146,7 +145,7 @@ def test_json_ld_follows_the_language_rule(server):
     assert french["name"] == "Journée régionale sur la médiation sociale à Liévin"
 
 
-def test_json_ld_uses_schema_org_correctly(server, shared):
+def test_json_ld_uses_schema_org_correctly(server, shared, path_of):
     """Every term exists in schema.org's release and fits its domains and ranges."""
     from service.validation.schemaorg import SchemaOrg
 

@@ -14,7 +14,6 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import start_server
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 BASE = "https://w3id.org/mediation-sociale/"
@@ -35,7 +34,7 @@ TERRITORY_LINKS = "|".join(
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, start_server):
     running = start_server(
         tmp_path_factory.mktemp("lists") / "store",
         args=["--page-size", str(PAGE), "--today", TODAY],

@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
-from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -19,7 +18,6 @@ from SPARQLWrapper import SPARQLWrapper
 from service.config import DEFAULT_BASE
 from service.pages.describe import own_subgraph
 
-ROOT = Path(__file__).resolve().parent.parent
 BASE = DEFAULT_BASE
 
 #: Format: (suffix, media type sent, rdflib parser).
@@ -30,22 +28,6 @@ FORMATS = {
     "rdfxml": ("rdf", "application/rdf+xml", "xml"),
 }
 LIEVIN = "id/event/2019-12-04-journee-regionale-lievin"
-
-
-def data_subjects() -> set[URIRef]:
-    """Every IRI under the base that the files of data/ and ontology/ describe."""
-    graph = Graph()
-    for path in sorted((ROOT / "data").glob("*.ttl")) + sorted((ROOT / "ontology").glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return {s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(BASE)}
-
-
-SUBJECTS = sorted(data_subjects(), key=str)
-DOCUMENTS = sorted({URIRef(str(s).split("#", 1)[0]) for s in SUBJECTS}, key=str)
-
-
-def path_of(iri: URIRef) -> str:
-    return str(iri)[len(BASE) :]
 
 
 def store_triples(server, iri: URIRef) -> Graph:
@@ -87,20 +69,20 @@ def fetch_graph(server, path: str, fmt: str, by_suffix: bool) -> tuple[requests.
 # ---------------------------------------------------------------------------------------------
 
 
-def test_data_has_resources_to_dereference():
-    assert len(DOCUMENTS) > 50
-    assert URIRef(BASE + LIEVIN) in DOCUMENTS
+def test_data_has_resources_to_dereference(documents):
+    assert len(documents) > 50
+    assert URIRef(BASE + LIEVIN) in documents
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
-def test_every_resource_parses_back_to_the_store_triples(server, fmt):
+def test_every_resource_parses_back_to_the_store_triples(server, fmt, documents, path_of, subjects):
     """Each document and each of its hash parts: the response holds exactly the store's
     triples for it (with its blank nodes), compared as RDF."""
 
     def check(document: URIRef) -> list[str]:
         problems = []
         _, graph = fetch_graph(server, path_of(document), fmt, by_suffix=True)
-        for subject in [s for s in SUBJECTS if str(s).split("#", 1)[0] == str(document)]:
+        for subject in [s for s in subjects if str(s).split("#", 1)[0] == str(document)]:
             served = own_subgraph(graph, subject)
             stored = store_triples(server, subject)
             if not isomorphic(served, stored):
@@ -111,17 +93,17 @@ def test_every_resource_parses_back_to_the_store_triples(server, fmt):
         return problems
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        problems = [p for found in pool.map(check, DOCUMENTS) for p in found]
+        problems = [p for found in pool.map(check, documents) for p in found]
     assert not problems, "\n".join(problems[:20])
 
 
-def test_every_resource_has_a_page(server):
+def test_every_resource_has_a_page(server, documents, path_of):
     def status(document: URIRef) -> tuple[str, int, str]:
         response = server.get(path_of(document), headers={"Accept": "text/html"})
         return str(document), response.status_code, response.headers.get("Content-Type", "")
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(status, DOCUMENTS))
+        results = list(pool.map(status, documents))
     bad = [r for r in results if r[1] != 200 or not r[2].startswith("text/html")]
     assert not bad, bad[:10]
 
@@ -438,10 +420,8 @@ def test_stylesheet_is_served(server):
 # ---------------------------------------------------------------------------------------------
 
 
-def test_sitemap_lists_every_resource_page(server):
+def test_sitemap_lists_every_resource_page(server, build_of, documents, path_of, wait_for_build):
     import xml.etree.ElementTree as ET
-
-    from tests.building import build_of, wait_for_build
 
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     # The inventory is made by the open-data build: the sitemap is that build's.
@@ -456,7 +436,7 @@ def test_sitemap_lists_every_resource_page(server):
         for url in ET.fromstring(section.content).findall("s:url", ns):
             lastmod = url.find("s:lastmod", ns)
             listed[url.find("s:loc", ns).text] = lastmod.text if lastmod is not None else None
-    expected = {server.url + path_of(d) for d in DOCUMENTS if "/id/" in str(d)}
+    expected = {server.url + path_of(d) for d in documents if "/id/" in str(d)}
     assert expected <= set(listed), sorted(expected - set(listed))[:10]
     assert server.url + "def" in listed and server.url + "shapes" in listed
     # The seed's resources take their date from their graph; the article from its own.
@@ -470,9 +450,7 @@ def test_sitemap_lists_every_resource_page(server):
         assert requests.get(url, timeout=60).status_code == 200
 
 
-def test_sitemap_files_beyond_those_of_the_build_are_404_and_bad_pages_400(server):
-    from tests.building import wait_for_build
-
+def test_sitemap_files_beyond_those_of_the_build_are_404_and_bad_pages_400(server, wait_for_build):
     wait_for_build(server, path="sitemap.xml")
     assert server.get("sitemaps/event.xml").status_code == 200
     assert server.get("sitemaps/event.xml", params={"page": "2"}).status_code == 404

@@ -13,7 +13,6 @@ from math import ceil
 
 import extruct
 import pytest
-from conftest import start_server
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
@@ -63,7 +62,7 @@ def scratch_data() -> bytes:
 
 
 @pytest.fixture(scope="module")
-def scratch(tmp_path_factory):
+def scratch(tmp_path_factory, start_server):
     store_dir = tmp_path_factory.mktemp("scratch") / "store"
     settings = load_config(overrides={"store": str(store_dir)}, environ={})
     store = EmbeddedStore(store_dir, workers=False)
