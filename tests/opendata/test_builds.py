@@ -8,23 +8,21 @@ after a restart; a burst of writes makes one build."""
 from __future__ import annotations
 
 import gzip
+import json
+import os
 import signal
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
-from tests.building import (
-    build_of,
-    build_under_way,
-    dumps_dir,
-    signal_process,
-    wait_for_build,
-)
-from tests.conftest import Server, start_server
-from tests.writing import BASE, TOKENS, health, insert_event, writable_server
+from service.config import DEFAULT_BASE
 
+BASE = DEFAULT_BASE
 WHOLE = URIRef(BASE + "catalog#all")
 FAST = {"MEDIATION_BUILD_SETTLE": "0.3"}
 #: What comes from a build, and what is read from the store at each request.
@@ -52,20 +50,56 @@ def void_triples(response) -> int:
     return int(graph.value(WHOLE, VOID.triples))
 
 
-def dump_lines(server: Server) -> list[bytes]:
+def dump_lines(server) -> list[bytes]:
     response = server.get("dumps/all.nt.gz")
     assert response.status_code == 200
     return gzip.decompress(response.content).splitlines()
 
 
-def write_event(server: Server, slug: str) -> int:
+def dumps_dir(server) -> Path:
+    return server.store_dir / "dumps"
+
+
+def build_under_way(directory: Path, generation: int = 0, timeout: float = 60) -> dict | None:
+    """What ``.building.json`` in a builds ``directory`` says of the build of at least
+    ``generation`` under way (its generation, its process), as soon as it appears; None when
+    none started within ``timeout``."""
+    marker = directory / ".building.json"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            found = json.loads(marker.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            found = None
+        if found is not None and found["generation"] >= generation:
+            return found
+        time.sleep(0.005)
+    return None
+
+
+def signal_process(pid: int, number: int) -> None:
+    """Send a signal to a process that may have ended already."""
+    try:
+        os.kill(pid, number)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.fixture(scope="module")
+def write_event(insert_event, health) -> Callable[..., int]:
     """A new event written through the write routes; the store's generation after it."""
-    response = insert_event(server, f"{BASE}id/event/{slug}", f"Journée {slug}", start="2031-03-03")
-    assert response.status_code in (200, 204), response.text
-    return health(server)["generation"]
+
+    def write_event(server, slug: str) -> int:
+        response = insert_event(
+            server, f"{BASE}id/event/{slug}", f"Journée {slug}", start="2031-03-03"
+        )
+        assert response.status_code in (200, 204), response.text
+        return health(server)["generation"]
+
+    return write_event
 
 
-def paused(server: Server, generation: int) -> dict:
+def paused(server, generation: int) -> dict:
     """The build of ``generation`` (or later), caught as it starts and paused."""
     building = build_under_way(dumps_dir(server), generation, timeout=120)
     assert building is not None, f"no build of generation {generation} started"
@@ -74,13 +108,15 @@ def paused(server: Server, generation: int) -> dict:
 
 
 @pytest.fixture
-def fresh(tmp_path):
+def fresh(tmp_path, writable_server):
     running = writable_server(tmp_path, FAST)
     yield running
     running.stop()
 
 
-def test_before_the_first_build_the_built_answers_are_503_and_the_others_are_not(tmp_path):
+def test_before_the_first_build_the_built_answers_are_503_and_the_others_are_not(
+    tmp_path, build_of, wait_for_build, writable_server
+):
     """A fresh store: its first build is caught as the server starts, and paused."""
     with ThreadPoolExecutor(1) as pool:
         starting = pool.submit(writable_server, tmp_path, FAST)
@@ -106,7 +142,9 @@ def test_before_the_first_build_the_built_answers_are_503_and_the_others_are_not
         server.stop()
 
 
-def test_during_a_build_requests_get_the_previous_build_then_the_new_one(fresh):
+def test_during_a_build_requests_get_the_previous_build_then_the_new_one(
+    fresh, build_of, health, wait_for_build, write_event
+):
     server = fresh
     before = wait_for_build(server)
     first = build_of(before)
@@ -155,7 +193,9 @@ def test_during_a_build_requests_get_the_previous_build_then_the_new_one(fresh):
     )
 
 
-def test_a_build_killed_half_way_leaves_the_previous_one_served_after_a_restart(tmp_path):
+def test_a_build_killed_half_way_leaves_the_previous_one_served_after_a_restart(
+    tmp_path, build_of, start_server, tokens, wait_for_build, writable_server, write_event
+):
     server = writable_server(tmp_path, FAST)
     building = None
     try:
@@ -171,7 +211,7 @@ def test_a_build_killed_half_way_leaves_the_previous_one_served_after_a_restart(
     assert any(p.name.startswith(".build-") for p in builds.iterdir()), "no half-made build left"
 
     # Restarted, the service serves the previous build at once (the next waits 8 s of quiet).
-    env = {"MEDIATION_WRITE_TOKEN": TOKENS, "MEDIATION_BUILD_SETTLE": "8"}
+    env = {"MEDIATION_WRITE_TOKEN": tokens, "MEDIATION_BUILD_SETTLE": "8"}
     restarted = start_server(server.store_dir, env)
     try:
         response = restarted.get(".well-known/void")
@@ -186,7 +226,9 @@ def test_a_build_killed_half_way_leaves_the_previous_one_served_after_a_restart(
         restarted.stop()
 
 
-def test_a_burst_of_writes_makes_one_build(tmp_path):
+def test_a_burst_of_writes_makes_one_build(
+    tmp_path, build_of, wait_for_build, writable_server, write_event
+):
     server = writable_server(tmp_path, {"MEDIATION_BUILD_SETTLE": "3"})
     try:
         first = build_of(wait_for_build(server))

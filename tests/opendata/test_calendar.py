@@ -8,8 +8,6 @@ from datetime import date
 import pytest
 from icalendar import Calendar
 
-from tests.building import wait_for_build
-
 BASE = "https://w3id.org/mediation-sociale/"
 LIEVIN = BASE + "id/event/2019-12-04-journee-regionale-lievin"
 SAINT_QUENTIN = BASE + "id/event/2019-11-19-journee-regionale-saint-quentin"
@@ -17,7 +15,7 @@ RESTITUTION = BASE + "id/event/2020-restitution-journees-regionales"
 
 
 @pytest.fixture(scope="module", autouse=True)
-def built(server):
+def built(server, wait_for_build):
     """The first build from the shared server's store has finished (before, 503)."""
     wait_for_build(server)
 

@@ -13,10 +13,10 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from tests.building import wait_for_build
-from tests.dcat_ap import ETALAB, HYDRA, dcat_ap_shapes, violations
+from service.namespaces import HYDRA
 
 BASE = "https://w3id.org/mediation-sociale/"
+ETALAB = "https://www.etalab.gouv.fr/licence-ouverte-open-licence"
 CATALOG = URIRef(BASE + "catalog")
 EU_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
@@ -36,7 +36,7 @@ FORMS = [
 
 
 @pytest.fixture(scope="module", autouse=True)
-def built(server):
+def built(server, wait_for_build):
     """The first build from the shared server's store has finished (before, 503)."""
     wait_for_build(server)
 
@@ -52,7 +52,7 @@ def catalog(server) -> Graph:
     return get_catalog(server)
 
 
-def test_the_shapes_are_read_with_their_undefined_links_dropped(shared):
+def test_the_shapes_are_read_with_their_undefined_links_dropped(shared, dcat_ap_shapes):
     shapes = dcat_ap_shapes(shared)
     # Two links of dcat:DataServiceShape in the constraints file, three in the ranges file.
     assert shapes.dropped == 5
@@ -60,7 +60,7 @@ def test_the_shapes_are_read_with_their_undefined_links_dropped(shared):
 
 @pytest.mark.parametrize("path, headers, media, fmt", FORMS)
 def test_every_form_of_the_catalog_passes_the_dcat_ap_shapes(
-    server, shared, path, headers, media, fmt
+    server, shared, path, headers, media, fmt, dcat_ap_shapes, violations
 ):
     response = server.get(path, headers=headers or {"Accept": None})
     assert response.status_code == 200
@@ -71,7 +71,9 @@ def test_every_form_of_the_catalog_passes_the_dcat_ap_shapes(
     assert violations(graph, dcat_ap_shapes(shared)) == []
 
 
-def test_the_shapes_do_find_what_the_catalog_would_get_wrong(catalog, shared):
+def test_the_shapes_do_find_what_the_catalog_would_get_wrong(
+    catalog, shared, dcat_ap_shapes, violations
+):
     """The validation is live: untyping the publisher or dropping a title is a violation."""
     shapes = dcat_ap_shapes(shared)
     publisher = catalog.value(CATALOG, DCTERMS.publisher)

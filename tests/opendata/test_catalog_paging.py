@@ -12,11 +12,9 @@ from rdflib import RDF, Graph, URIRef
 
 from service.config import load_config
 from service.formats import NQUADS
+from service.namespaces import HYDRA
 from service.store import open_store
 from service.writes.publisher import ensure_seeded
-from tests.building import wait_for_build
-from tests.conftest import start_server
-from tests.dcat_ap import HYDRA, dcat_ap_shapes, harvest, violations
 
 BASE = "https://w3id.org/mediation-sociale/"
 GRAPHS = 2000
@@ -40,7 +38,7 @@ def publisher_graphs(count: int) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def crowded(tmp_path_factory):
+def crowded(tmp_path_factory, start_server, wait_for_build):
     """The seed and 2,000 publishers' graphs, loaded through the store API, then served."""
     directory = tmp_path_factory.mktemp("crowded") / "store"
     settings = load_config(overrides={"store": str(directory)}, environ={})
@@ -58,7 +56,7 @@ def crowded(tmp_path_factory):
 
 
 @pytest.mark.parametrize("path", ["catalog", "catalog.ttl"])
-def test_walking_hydra_next_meets_every_dataset_once(crowded, path):
+def test_walking_hydra_next_meets_every_dataset_once(crowded, path, harvest):
     server, expected = crowded
     walked = harvest(server.url + path, keep_graphs=True)
     assert len(walked.seen) == len(set(walked.seen)) == expected
@@ -78,7 +76,9 @@ def test_walking_hydra_next_meets_every_dataset_once(crowded, path):
     assert path.endswith(".ttl") == all(".ttl" in page for page in walked.pages[1:])
 
 
-def test_a_page_deep_in_the_walk_passes_the_dcat_ap_shapes(crowded, shared):
+def test_a_page_deep_in_the_walk_passes_the_dcat_ap_shapes(
+    crowded, shared, dcat_ap_shapes, violations
+):
     server, _ = crowded
     first = Graph().parse(data=server.get("catalog.ttl").content, format="turtle")
     view = next(first.subjects(RDF.type, HYDRA.PartialCollectionView))

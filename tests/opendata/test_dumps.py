@@ -11,14 +11,11 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCAT, RDF, VOID
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from tests.building import wait_for_build
-from tests.dcat_ap import distinct_triples, read_rdf
-
 BASE = "https://w3id.org/mediation-sociale/"
 
 
 @pytest.fixture(scope="module", autouse=True)
-def built(server):
+def built(server, wait_for_build):
     """The first build from the shared server's store has finished (before, 503)."""
     wait_for_build(server)
 
@@ -33,7 +30,9 @@ def catalog(server) -> Graph:
     return Graph().parse(data=server.get("catalog.ttl").content, format="turtle")
 
 
-def test_every_download_url_parses_to_the_triples_void_counts(server, void, catalog):
+def test_every_download_url_parses_to_the_triples_void_counts(
+    server, void, catalog, distinct_triples, read_rdf
+):
     checked = 0
     for dataset in catalog.subjects(RDF.type, DCAT.Dataset):
         triples = void.value(dataset, VOID.triples)
@@ -49,7 +48,7 @@ def test_every_download_url_parses_to_the_triples_void_counts(server, void, cata
     assert checked >= 3 * 25
 
 
-def test_the_whole_dump_is_the_store(server, void):
+def test_the_whole_dump_is_the_store(server, void, distinct_triples):
     """N-Quads hold every quad with its graph; the union's triple count is VoID's."""
     response = server.get("dumps/all.nq.gz")
     assert response.headers["Content-Type"] == "application/gzip"

@@ -13,14 +13,15 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
-from tests.building import wait_for_build
-from tests.writing import BASE, GRAPH, PREFIXES, health, insert_event, update, writable_server
+from service.config import DEFAULT_BASE
+from service.namespaces import GRAPH
 
+BASE = DEFAULT_BASE
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 LIEVIN = BASE + "id/event/2019-12-04-journee-regionale-lievin"
 
 
-def test_the_atom_feed_holds_the_seed_events_with_dates_and_places(server):
+def test_the_atom_feed_holds_the_seed_events_with_dates_and_places(server, wait_for_build):
     wait_for_build(server)
     response = server.get("feeds/events.atom")
     assert response.headers["Content-Type"].startswith("application/atom+xml")
@@ -55,7 +56,7 @@ def test_the_change_feed_is_an_ordered_collection(server):
 
 
 @pytest.fixture(scope="module")
-def writable(tmp_path_factory):
+def writable(tmp_path_factory, wait_for_build, writable_server):
     running = writable_server(
         tmp_path_factory.mktemp("feeds"),
         {"MEDIATION_PAGE_SIZE": "2", "MEDIATION_BUILD_SETTLE": "0.2"},
@@ -75,7 +76,9 @@ def void_triples(server) -> int:
     return int(graph.value(URIRef(BASE + "catalog#all"), VOID.triples))
 
 
-def test_a_write_moves_every_validator_and_date_and_shows_in_the_feeds(writable):
+def test_a_write_moves_every_validator_and_date_and_shows_in_the_feeds(
+    writable, health, insert_event, wait_for_build
+):
     server = writable
     paths = [
         "catalog",
@@ -147,14 +150,14 @@ def test_a_write_moves_every_validator_and_date_and_shows_in_the_feeds(writable)
     )
 
 
-def test_the_change_feed_pages_by_key_both_ways(writable):
+def test_the_change_feed_pages_by_key_both_ways(writable, insert_event, prefixes, update):
     server = writable
     made = [BASE + f"id/event/2032-01-0{n}-journee-page-{n}" for n in range(1, 5)]
     for number, iri in enumerate(made, start=1):
         response = insert_event(server, iri, f"Journée page {number}", start=f"2032-01-0{number}")
         assert response.status_code in (200, 204), response.text
     deleted = update(
-        server, f"{PREFIXES}DELETE WHERE {{ GRAPH <{GRAPH['essais']}> {{ <{made[0]}> ?p ?o }} }}"
+        server, f"{prefixes}DELETE WHERE {{ GRAPH <{GRAPH['essais']}> {{ <{made[0]}> ?p ?o }} }}"
     )
     assert deleted.status_code in (200, 204), deleted.text
 

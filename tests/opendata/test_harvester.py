@@ -7,20 +7,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.building import wait_for_build
-from tests.dcat_ap import ETALAB, harvest
-
+ETALAB = "https://www.etalab.gouv.fr/licence-ouverte-open-licence"
 SOURCES = ["catalog", "catalog.jsonld", "catalog.ttl", "catalog.rdf"]
 
 
 @pytest.fixture(scope="module", autouse=True)
-def built(server):
+def built(server, wait_for_build):
     """The first build from the shared server's store has finished (before, 503)."""
     wait_for_build(server)
 
 
 @pytest.fixture(scope="module")
-def harvests(server):
+def harvests(server, harvest):
     return {source: harvest(server.url + source) for source in SOURCES}
 
 

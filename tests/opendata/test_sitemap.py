@@ -1,8 +1,8 @@
 """The sitemap's files, cut as the sitemaps protocol says (at most 50,000 URLs a file): the
 build's inventory records each file (its kind, page, first IRI, number of URLs, latest
 date) and a file is one keyed read from its first IRI. Checked here with a small limit; the
-routes that serve them are checked over HTTP in ``test_resources.py`` and, against the
-store's reads, in ``test_bounded_requests.py``."""
+routes that serve them are checked over HTTP in ``pages/test_resources.py`` and, against the
+store's reads, in ``web/test_bounded_requests.py``."""
 
 from __future__ import annotations
 

@@ -8,15 +8,13 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, VOID
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from tests.building import wait_for_build
-
 BASE = "https://w3id.org/mediation-sociale/"
 WHOLE = URIRef(BASE + "catalog#all")
 SDO = "https://schema.org/"
 
 
 @pytest.fixture(scope="module", autouse=True)
-def built(server):
+def built(server, wait_for_build):
     """The first build from the shared server's store has finished (before, 503)."""
     wait_for_build(server)
 
