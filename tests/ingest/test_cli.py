@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,23 +18,28 @@ from rdflib.namespace import RDF
 
 from service.namespaces import MED, SDO
 from service.rdfio import parse, parse_dataset
-from tests.conftest import MEDIATION
 
 SEED = "seed/000_6c48d4cfc32f2d43.txt"
 BASE = "https://w3id.org/mediation-sociale/"
 ARTICLE = URIRef(BASE + "id/article/irev-2019-12-13-250-professionnels-reunis-mediation")
 
 
-def mediation(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
-    return subprocess.run(
-        [MEDIATION, "ingest", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=300,
-    )
+@pytest.fixture(scope="session")
+def ingest(mediation) -> Callable[..., subprocess.CompletedProcess]:
+    """``mediation ingest``, in an environment without settings of its own."""
+
+    def ingest(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
+        return subprocess.run(
+            [mediation, "ingest", *map(str, args)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=cwd,
+            timeout=300,
+        )
+
+    return ingest
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +47,9 @@ def seed(shared) -> Path:
     return shared / SEED
 
 
-def test_turtle_draft_written_then_the_french_report(seed, tmp_path):
+def test_turtle_draft_written_then_the_french_report(seed, tmp_path, ingest):
     output = tmp_path / "brouillon-lievin.ttl"
-    done = mediation(seed, "--output", output)
+    done = ingest(seed, "--output", output)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(
         f"Brouillon écrit : {output} (graphe <{BASE}graph/brouillon-lievin>"
@@ -56,9 +62,9 @@ def test_turtle_draft_written_then_the_french_report(seed, tmp_path):
     assert (ARTICLE, RDF.type, SDO.NewsArticle) in draft
 
 
-def test_trig_in_its_named_graph_with_an_english_report(seed, tmp_path):
+def test_trig_in_its_named_graph_with_an_english_report(seed, tmp_path, ingest):
     output = tmp_path / "draft.trig"
-    done = mediation(seed, "--output", output, "--format", "trig", "--lang", "en")
+    done = ingest(seed, "--output", output, "--format", "trig", "--lang", "en")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"Draft written: {output}")
     assert "Brouillon" not in done.stdout.split("\n", 1)[1]  # the report speaks one language
@@ -67,8 +73,8 @@ def test_trig_in_its_named_graph_with_an_english_report(seed, tmp_path):
     assert (ARTICLE, SDO.publisher, URIRef(BASE + "id/actor/irev")) in named
 
 
-def test_jsonld_on_standard_output_and_the_report_on_standard_error(seed):
-    done = mediation(seed, "--format", "jsonld")
+def test_jsonld_on_standard_output_and_the_report_on_standard_error(seed, ingest):
+    done = ingest(seed, "--format", "jsonld")
     assert done.returncode == 0, done.stderr
     json.loads(done.stdout)  # nothing but the draft on standard output
     draft = parse(done.stdout, fmt="jsonld")
@@ -104,11 +110,11 @@ def _modified_before_published(text: str) -> bytes:
         ),
     ],
 )
-def test_source_that_gives_no_valid_draft(seed, tmp_path, name, content, lang, said):
+def test_source_that_gives_no_valid_draft(seed, tmp_path, name, content, lang, said, ingest):
     source = tmp_path / f"{name}.txt"
     source.write_bytes(content(seed.read_text(encoding="utf-8")))
     output = tmp_path / "draft.ttl"
-    done = mediation(source, "--output", output, "--lang", lang)
+    done = ingest(source, "--output", output, "--lang", lang)
     assert done.returncode == 1
     assert said in done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
@@ -125,14 +131,14 @@ def test_source_that_gives_no_valid_draft(seed, tmp_path, name, content, lang, s
         (["{seed}", "--lang", "de"], "Invalid value for '--lang'"),
     ],
 )
-def test_usage_errors(seed, tmp_path, args, said):
-    done = mediation(*[a.format(seed=seed) for a in args], cwd=tmp_path)
+def test_usage_errors(seed, tmp_path, args, said, ingest):
+    done = ingest(*[a.format(seed=seed) for a in args], cwd=tmp_path)
     assert done.returncode == 2
     assert said in done.stderr and "Traceback" not in done.stderr
 
 
-def test_use_store_without_a_store(seed, tmp_path):
-    done = mediation(seed, "--use-store", "--store", tmp_path / "nothing-here", "--lang", "en")
+def test_use_store_without_a_store(seed, tmp_path, ingest):
+    done = ingest(seed, "--use-store", "--store", tmp_path / "nothing-here", "--lang", "en")
     assert done.returncode == 1
     assert f"No store in {tmp_path / 'nothing-here'}" in done.stderr
     assert not (tmp_path / "nothing-here").exists()  # looked at, not created

@@ -33,8 +33,8 @@ from service.ingest import (
 )
 from service.namespaces import MED, SDO
 from service.rdfio import parse_dataset, parse_file
-from tests.conftest import ROOT
 
+ROOT = Path(__file__).resolve().parents[2]
 SEED = "seed/000_6c48d4cfc32f2d43.txt"
 CURATED_FILE = ROOT / "data" / "irev-2019-12-13-lievin.ttl"
 ID = "https://w3id.org/mediation-sociale/id/"
