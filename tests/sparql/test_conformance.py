@@ -43,9 +43,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import start_server
-from tests.servers import start_oxigraph
-
 SCORE = re.compile(r"^(\d+) passed, (\d+) failed, (\d+) skipped$", re.MULTILINE)
 TOKEN = "conformance-scratch-token"
 QUERY_TESTS = 328
@@ -122,7 +119,7 @@ class Scratch:
 
 
 @pytest.fixture(scope="module")
-def scratch(tmp_path_factory):
+def scratch(tmp_path_factory, start_oxigraph, start_server):
     root = tmp_path_factory.mktemp("conformance")
     engine = start_oxigraph(root / "oxigraph")
     service = start_server(
@@ -217,20 +214,26 @@ def test_query_evaluation_suite(scratch, shared):
 # runner's ``DROP ALL`` goes through the service like any other write.
 
 
-def scratch_service(root: Path, union: bool):
-    return start_server(
-        root / "store",
-        extra_env={
-            "MEDIATION_WRITE_TOKEN": TOKEN,
-            "MEDIATION_SEED": "false",
-            "MEDIATION_RECORD_HISTORY": "false",
-            "MEDIATION_UNION_DEFAULT_GRAPH": str(union).lower(),
-        },
-    )
+@pytest.fixture(scope="module")
+def scratch_service(start_server):
+    """A scratch service, with or without ``union_default_graph``."""
+
+    def scratch_service(root: Path, union: bool):
+        return start_server(
+            root / "store",
+            extra_env={
+                "MEDIATION_WRITE_TOKEN": TOKEN,
+                "MEDIATION_SEED": "false",
+                "MEDIATION_RECORD_HISTORY": "false",
+                "MEDIATION_UNION_DEFAULT_GRAPH": str(union).lower(),
+            },
+        )
+
+    return scratch_service
 
 
 @pytest.fixture(scope="module")
-def plain_scratch(tmp_path_factory):
+def plain_scratch(tmp_path_factory, scratch_service):
     """The service with ``union_default_graph`` off: the default graph is the store's own."""
     service = scratch_service(tmp_path_factory.mktemp("conformance-plain"), union=False)
     yield service.url
@@ -238,7 +241,7 @@ def plain_scratch(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def union_scratch(tmp_path_factory):
+def union_scratch(tmp_path_factory, scratch_service):
     service = scratch_service(tmp_path_factory.mktemp("conformance-union"), union=True)
     yield service.url
     service.stop()

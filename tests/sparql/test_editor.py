@@ -18,18 +18,13 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.conftest import IN_CI
-
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(unavailable):
     chromium = shutil.which("chromium")
     chromedriver = shutil.which("chromedriver")
     if not (chromium and chromedriver):
-        message = "chromium et chromedriver sont requis / chromium and chromedriver are required"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable("chromium et chromedriver sont requis / chromium and chromedriver are required")
     options = Options()
     options.binary_location = chromium
     for argument in (

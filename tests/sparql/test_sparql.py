@@ -35,8 +35,6 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from service.namespaces import SD, SH
 from service.seed import graph_for, project_files
-from tests.conftest import start_server
-from tests.servers import SparqlServer, start_oxigraph, start_virtuoso
 
 BASE = "https://w3id.org/mediation-sociale/"
 THEMES = BASE + "graph/themes"
@@ -51,17 +49,17 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?
 
 
 STORE_KINDS = ["embedded", "oxigraph", "virtuoso"]
-STARTERS = {"oxigraph": start_oxigraph, "virtuoso": start_virtuoso}
 
 
 @pytest.fixture(scope="session")
-def backing_servers(tmp_path_factory):
+def backing_servers(tmp_path_factory, start_oxigraph, start_virtuoso):
     """SPARQL servers behind the remote-store runs, one per kind, started when first needed."""
-    started: dict[str, SparqlServer] = {}
+    starters = {"oxigraph": start_oxigraph, "virtuoso": start_virtuoso}
+    started = {}
 
-    def get(kind: str) -> SparqlServer:
+    def get(kind: str):
         if kind not in started:
-            started[kind] = STARTERS[kind](tmp_path_factory.mktemp(f"backing-{kind}"))
+            started[kind] = starters[kind](tmp_path_factory.mktemp(f"backing-{kind}"))
         return started[kind]
 
     yield get
@@ -69,24 +67,32 @@ def backing_servers(tmp_path_factory):
         running.stop()
 
 
-def serve_on(kind: str, directory: Path, backing_servers, extra_env: dict[str, str] | None = None):
+@pytest.fixture(scope="session")
+def serve_on(backing_servers, start_server):
     """``mediation serve`` on a store of this kind (seeded on first start)."""
-    args = []
-    if kind != "embedded":
-        backing = backing_servers(kind)
-        args = ["--remote-query-url", backing.query_url, "--remote-update-url", backing.update_url]
-    return start_server(directory / "store", extra_env=extra_env, args=args)
+
+    def serve_on(kind: str, directory: Path, extra_env: dict[str, str] | None = None):
+        args = []
+        if kind != "embedded":
+            backing = backing_servers(kind)
+            args = [
+                "--remote-query-url",
+                backing.query_url,
+                "--remote-update-url",
+                backing.update_url,
+            ]
+        return start_server(directory / "store", extra_env=extra_env, args=args)
+
+    return serve_on
 
 
 @pytest.fixture(scope="session", params=STORE_KINDS)
-def served(request, server, backing_servers, tmp_path_factory):
+def served(request, server, serve_on, tmp_path_factory):
     """The service with the seed, on each store kind in turn: the same tests run on every one."""
     if request.param == "embedded":
         yield server
         return
-    running = serve_on(
-        request.param, tmp_path_factory.mktemp(f"served-{request.param}"), backing_servers
-    )
+    running = serve_on(request.param, tmp_path_factory.mktemp(f"served-{request.param}"))
     yield running
     running.stop()
 
@@ -665,11 +671,11 @@ def test_the_service_description_parses_as_rdf(endpoint, accept, rdflib_format):
     assert {str(graph_for(path, BASE)) for path in project_files()} <= described
 
 
-def test_the_service_description_sizes_the_union_from_the_last_build(served, endpoint):
+def test_the_service_description_sizes_the_union_from_the_last_build(
+    served, endpoint, wait_for_build
+):
     """The union's size is the last open-data build's figure (VoID's), never a count made
     on the request: at 10M quads that count would scan the store on every GET."""
-    from tests.building import wait_for_build
-
     void = Graph().parse(data=wait_for_build(served).text, format="turtle")
     graph = Graph().parse(data=requests.get(endpoint, timeout=60).text, format="turtle")
     described = {int(value) for value in graph.objects(None, VOID.triples)}
@@ -862,12 +868,11 @@ def test_service_to_a_loopback_listener_makes_no_connection(endpoint, listener):
 
 
 @pytest.fixture(scope="module", params=STORE_KINDS)
-def limited(request, tmp_path_factory, backing_servers):
+def limited(request, tmp_path_factory, serve_on):
     """A server with tight limits: 5 rows, 2 s, 2 000 bytes, 2 queries at once; every store kind."""
     running = serve_on(
         request.param,
         tmp_path_factory.mktemp(f"limited-{request.param}"),
-        backing_servers,
         extra_env={
             "MEDIATION_MAX_ROWS": "5",
             "MEDIATION_QUERY_TIMEOUT": "2",
@@ -989,7 +994,7 @@ def test_without_the_editor_files_the_page_says_so_and_the_plain_form_works(tmp_
         app.extensions["mediation"]["store"].close()
 
 
-def test_an_allow_listed_host_is_reached_and_no_other(server, tmp_path, listener):
+def test_an_allow_listed_host_is_reached_and_no_other(server, tmp_path, listener, start_server):
     """Federation on: SERVICE reaches the allow-listed endpoint (here the shared server)."""
     host = server.url.split("//", 1)[1].rstrip("/")  # 127.0.0.1:port
     federating = start_server(

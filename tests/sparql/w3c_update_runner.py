@@ -6,7 +6,7 @@ The runner reads a test's resulting default graph with ``CONSTRUCT { ?s ?p ?o } 
 all graphs, by design, so every test that leaves triples in a named graph would read them
 twice. Reading the default graph itself checks what the update did to it.
 
-    python tests/w3c_update_runner.py SHARED GSP_URL QUERY_URL [runner options…]
+    python tests/sparql/w3c_update_runner.py SHARED GSP_URL QUERY_URL [runner options…]
 """
 
 from __future__ import annotations
