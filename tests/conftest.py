@@ -191,6 +191,8 @@ def server(start_server, tmp_path_factory) -> Server:
 
 @dataclass
 class SparqlServer:
+    """A running SPARQL server: where to query it and where to update it."""
+
     name: str
     query_url: str
     update_url: str
@@ -405,6 +407,8 @@ def virtuoso_server(start_virtuoso, tmp_path_factory) -> SparqlServer:
 # Writes: a writable server, updates, snapshots of the store over HTTP
 # ---------------------------------------------------------------------------------------------
 
+#: alice's and bob's tokens; writes/test_writes.py spells them too, since it names wrong tokens
+#: after them when its tests are collected.
 TOKEN = "jeton-alice-3f9c1e"
 OTHER_TOKEN = "jeton-bob-77aa01"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
