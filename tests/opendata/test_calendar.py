@@ -1,0 +1,131 @@
+"""iCalendar over HTTP, parsed with the icalendar library as a calendar application reads it:
+one event with its programme, lists filtered like /events, all-day dates, places, organisers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from icalendar import Calendar
+
+BASE = "https://w3id.org/mediation-sociale/"
+LIEVIN = BASE + "id/event/2019-12-04-journee-regionale-lievin"
+SAINT_QUENTIN = BASE + "id/event/2019-11-19-journee-regionale-saint-quentin"
+RESTITUTION = BASE + "id/event/2020-restitution-journees-regionales"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built(server, wait_for_build):
+    """The first build from the shared server's store has finished (before, 503)."""
+    wait_for_build(server)
+
+
+def calendar(server, path: str, **params) -> Calendar:
+    response = server.get(path, params=params)
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["Content-Type"].startswith("text/calendar")
+    assert response.headers["ETag"] and response.headers["Last-Modified"]
+    return Calendar.from_ical(response.content)
+
+
+def events(cal: Calendar) -> dict[str, object]:
+    return {str(e["UID"]): e for e in cal.walk("VEVENT")}
+
+
+def test_one_event_with_its_programme(server):
+    cal = calendar(server, "id/event/2019-12-04-journee-regionale-lievin.ics")
+    assert str(cal["VERSION"]) == "2.0" and cal["PRODID"]
+    found = events(cal)
+    day = found[LIEVIN]
+    # An all-day event: DATE values, DTEND the day after (RFC 5545 §3.6.1).
+    assert day["DTSTART"].dt == date(2019, 12, 4) and not hasattr(day["DTSTART"].dt, "hour")
+    assert day["DTEND"].dt == date(2019, 12, 5)
+    assert str(day["SUMMARY"]) == "Journée régionale sur la médiation sociale à Liévin"
+    assert "Arena Liévin" in str(day["LOCATION"]) and "Liévin" in str(day["LOCATION"])
+    assert str(day["URL"]) == server.url + "id/event/2019-12-04-journee-regionale-lievin"
+    assert str(day["ORGANIZER"]) == BASE + "id/actor/france-mediation"
+    assert day["ORGANIZER"].params["CN"] == "France Médiation"
+    assert str(day["STATUS"]) == "CONFIRMED"
+    sessions = [uid for uid in found if uid != LIEVIN]
+    assert len(sessions) == 6  # the plenary and five workshops
+    for uid in sessions:
+        related = found[uid]["RELATED-TO"]
+        related = related if isinstance(related, list) else [related]
+        assert any(str(r) == LIEVIN and r.params["RELTYPE"] == "PARENT" for r in related), uid
+    children = {str(r) for r in day["RELATED-TO"] if r.params["RELTYPE"] == "CHILD"}
+    assert children == set(sessions)
+
+
+def test_the_list_holds_the_seed_events_with_their_dates_and_places(server):
+    found = events(calendar(server, "calendar/events.ics"))
+    assert found[SAINT_QUENTIN]["DTSTART"].dt == date(2019, 11, 19)
+    assert "Saint-Quentin" in str(found[SAINT_QUENTIN]["LOCATION"])
+    assert found[LIEVIN]["DTSTART"].dt == date(2019, 12, 4)
+    # Announced for 2020 without a day: no calendar entry is invented.
+    assert RESTITUTION not in found
+
+
+@pytest.mark.parametrize(
+    "params, present, absent",
+    [
+        ({"territory": "commune/02691"}, {SAINT_QUENTIN}, {LIEVIN}),
+        ({"territory": "departement/62"}, {LIEVIN}, {SAINT_QUENTIN}),
+        ({"theme": "illectronisme"}, {LIEVIN}, {SAINT_QUENTIN}),
+        (
+            {"organizer": "irev"},
+            {BASE + "id/event/2019-12-04-lievin-atelier-integration-territoriale"},
+            {SAINT_QUENTIN},
+        ),
+        ({"when": "upcoming"}, set(), {LIEVIN, SAINT_QUENTIN}),
+        ({"from": "2019-12-01"}, {LIEVIN}, {SAINT_QUENTIN}),
+    ],
+)
+def test_lists_are_filtered_like_the_events_list(server, params, present, absent):
+    found = set(events(calendar(server, "calendar/events.ics", **params)))
+    assert present <= found
+    assert not absent & found
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"theme": "no-such-theme"},
+        {"when": "soon"},
+        {"from": "2019-13-45"},
+        {"territory": "<script>"},
+    ],
+)
+def test_bad_filters_are_400_with_a_message(server, params):
+    response = server.get(
+        "calendar/events.ics", params=params, headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.json()["message"]["fr"] and response.json()["message"]["en"]
+
+
+def test_an_undated_event_has_an_empty_calendar_and_an_unknown_one_is_404(server):
+    assert not events(calendar(server, "id/event/2020-restitution-journees-regionales.ics"))
+    assert server.get("id/event/nothing-here.ics").status_code == 404
+
+
+def test_pages_link_their_calendars(server):
+    page = server.get(
+        "id/event/2019-12-04-journee-regionale-lievin", headers={"Accept": "text/html"}
+    )
+    assert (
+        '<link rel="alternate" type="text/calendar" '
+        'href="/id/event/2019-12-04-journee-regionale-lievin.ics"'
+    ) in page.text
+    listing = server.get(
+        "events", params={"theme": "illectronisme"}, headers={"Accept": "text/html"}
+    )
+    assert 'type="text/calendar" href="/calendar/events.ics?theme=illectronisme"' in listing.text
+
+
+def test_calendars_follow_the_language(server):
+    english = server.get(
+        "id/event/2019-12-04-journee-regionale-lievin.ics", headers={"Accept-Language": "en"}
+    )
+    day = events(Calendar.from_ical(english.content))[LIEVIN]
+    assert str(day["SUMMARY"]) == "Regional day on social mediation in Liévin"
+    assert "Accept-Language" in english.headers["Vary"]

@@ -1,0 +1,176 @@
+"""The schema.org JSON-LD pages embed, read the way a crawler reads it (extruct), checked
+against the search engines' event shapes and against schema.org itself."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import extruct
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from service.config import DEFAULT_BASE
+from service.namespaces import SDO
+from service.rdfio import parse_files
+from service.validation.shacl import Validator
+
+ROOT = Path(__file__).resolve().parents[2]
+BASE = DEFAULT_BASE
+SCHEMA = "https://schema.org/"
+
+#: How a search engine reads schema.org JSON-LD: terms in the schema.org vocabulary, and the
+#: values of enumerations (eventStatus…) and of address-valued properties as IRIs. Inline, so
+#: that nothing is fetched (schema.org's own context expands to http://schema.org/).
+CRAWLER_CONTEXT = {
+    "@vocab": SCHEMA,
+    "eventStatus": {"@type": "@vocab"},
+    "eventAttendanceMode": {"@type": "@vocab"},
+    "url": {"@type": "@id"},
+    "sameAs": {"@type": "@id"},
+    "contentUrl": {"@type": "@id"},
+    "license": {"@type": "@id"},
+}
+
+
+def events_of_the_data() -> list[URIRef]:
+    graph = parse_files(
+        sorted((ROOT / "data").glob("*.ttl")) + [ROOT / "ontology" / "vocabulary.ttl"]
+    )
+    event_classes = {SDO.Event, SDO.EventSeries} | {
+        c
+        for c, parent in graph.subject_objects(RDFS.subClassOf)
+        if parent in (SDO.Event, SDO.EventSeries)
+    }
+    return sorted(
+        {s for c in event_classes for s in graph.subjects(RDF.type, c) if str(s).startswith(BASE)},
+        key=str,
+    )
+
+
+EVENTS = events_of_the_data()
+
+
+def extract(server, path: str, **headers) -> list[dict]:
+    response = server.get(path, headers={"Accept": "text/html", **headers})
+    assert response.status_code == 200, path
+    found = extruct.extract(
+        response.text, base_url=server.url + path, syntaxes=["json-ld"], uniform=False
+    )
+    return found["json-ld"]
+
+
+def as_rdf(document: dict) -> Graph:
+    crawled = dict(document)
+    assert crawled.pop("@context") == "https://schema.org"
+    crawled["@context"] = CRAWLER_CONTEXT
+    graph = Graph()
+    graph.parse(data=json.dumps(crawled), format="json-ld")
+    return graph
+
+
+@pytest.fixture(scope="module")
+def search_engine_validator() -> Validator:
+    shapes = parse_files(sorted((ROOT / "shapes" / "search-engines").glob("*.ttl")))
+    assert len(shapes) > 50, "the search-engine shapes are missing"
+    return Validator(shapes)
+
+
+def test_the_data_has_events():
+    assert URIRef(BASE + "id/event/2019-12-04-journee-regionale-lievin") in EVENTS
+    assert len(EVENTS) >= 9
+
+
+def test_every_page_embeds_one_schema_org_only_json_ld(server, documents, path_of):
+    def check(document: URIRef) -> list[str]:
+        blocks = extract(server, path_of(document))
+        if len(blocks) != 1:
+            return [f"{document}: {len(blocks)} JSON-LD blocks"]
+        graph = as_rdf(blocks[0])
+        terms = {o if p == RDF.type else p for _, p, o in graph}
+        foreign = {str(t) for t in terms if not str(t).startswith(SCHEMA)}
+        problems = [f"{document}: non-schema.org terms {sorted(foreign)}"] if foreign else []
+        if (URIRef(str(document)), None, None) not in graph:
+            problems.append(f"{document}: the JSON-LD is not about the page's resource")
+        return problems
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        problems = [p for found in pool.map(check, documents) for p in found]
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_event_pages_pass_the_search_engine_shapes(server, search_engine_validator, path_of):
+    """Every event whose data has a start date and a place passes; an event the source gives
+    no date or place for fails on exactly that, and nothing else (facts are not invented)."""
+    stored = parse_files(sorted((ROOT / "data").glob("*.ttl")))
+    passing = 0
+    for event in EVENTS:
+        blocks = extract(server, path_of(event))
+        graph = as_rdf(blocks[0])
+        report = search_engine_validator.validate(graph)
+        failed_paths = {r.path for r in report.violations}
+        expected = {p for p in (SDO.startDate, SDO.location) if (event, p, None) not in stored}
+        assert failed_paths == expected, (event, report.to_text("en"))
+        passing += not expected
+    assert passing >= 7
+
+
+def test_event_markup_details(server):
+    [document] = extract(server, "id/event/2019-12-04-journee-regionale-lievin")
+    assert document["@type"] == "Event"
+    assert document["startDate"] == "2019-12-04" and document["endDate"] == "2019-12-04"
+    assert document["eventStatus"] == "https://schema.org/EventScheduled"
+    assert document["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
+    location = document["location"]
+    assert "Place" in location["@type"] and location["name"] == "Arena Liévin"
+    assert location["address"]["@type"] == "PostalAddress"
+    assert location["address"]["addressLocality"] == "Liévin"
+    assert document["organizer"]["name"] == "France Médiation"
+    assert document["organizer"]["url"] == BASE + "id/actor/france-mediation"
+    assert document["name"] == "Journée régionale sur la médiation sociale à Liévin"
+    # A linked event is named, not typed (a link carries no dates or place).
+    assert document["superEvent"]["name"] == "Journées régionales de la médiation sociale"
+    assert "@type" not in document["superEvent"]
+    assert not any(key.startswith(("med", "http")) for key in document)
+
+
+def test_json_ld_follows_the_language_rule(server):
+    [english] = extract(
+        server, "id/event/2019-12-04-journee-regionale-lievin", **{"Accept-Language": "en"}
+    )
+    assert english["name"] == "Regional day on social mediation in Liévin"
+    [french] = extract(server, "id/event/2019-12-04-journee-regionale-lievin?lang=fr")
+    assert french["name"] == "Journée régionale sur la médiation sociale à Liévin"
+
+
+def test_json_ld_uses_schema_org_correctly(server, shared, path_of):
+    """Every term exists in schema.org's release and fits its domains and ranges."""
+    from service.validation.schemaorg import SchemaOrg
+
+    vocabulary = Graph()
+    vocabulary.parse(
+        shared / "standards" / "schemaorg-30.0" / "schemaorg-current-https.ttl", format="turtle"
+    )
+    schema = SchemaOrg(vocabulary)
+    problems = []
+    for event in EVENTS + [
+        URIRef(BASE + "id/actor/france-mediation"),
+        URIRef(BASE + "id/article/irev-2019-12-13-250-professionnels-reunis-mediation"),
+    ]:
+        graph = as_rdf(extract(server, path_of(event))[0])
+        problems += [
+            f"{event}: {p}"
+            for p in schema.check(graph)
+            if p.kind in ("unknown-term", "http-namespace", "superseded")
+        ]
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_literal_values_keep_their_types(server):
+    [document] = extract(server, "id/event/2019-12-04-journee-regionale-lievin")
+    graph = as_rdf(document)
+    event = URIRef(BASE + "id/event/2019-12-04-journee-regionale-lievin")
+    assert graph.value(event, SDO.startDate) == Literal("2019-12-04")
+    assert (event, SDO.eventStatus, SDO.EventScheduled) in graph

@@ -1,0 +1,90 @@
+"""The query editor as a person meets it: Debian's Chromium opens ``/sparql``, runs a query.
+
+It checks what only a browser shows: YASGUI starts from the service's own files, opens the
+example questions as tabs, sends a query to this endpoint and shows the rows, and the page
+asks nothing of any other host.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+@pytest.fixture(scope="module")
+def browser(unavailable):
+    chromium = shutil.which("chromium")
+    chromedriver = shutil.which("chromedriver")
+    if not (chromium and chromedriver):
+        unavailable("chromium et chromedriver sont requis / chromium and chromedriver are required")
+    options = Options()
+    options.binary_location = chromium
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--window-size=1400,1000",
+        "--disable-dev-shm-usage",
+    ):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    yield driver
+    driver.quit()
+
+
+def requested_hosts(driver) -> set[str]:
+    hosts = set()
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            url = message["params"]["request"]["url"]
+            if url.startswith(("http://", "https://")):
+                hosts.add(urlsplit(url).netloc)
+    return hosts
+
+
+def test_the_editor_opens_the_examples_and_runs_a_query(browser, server):
+    browser.get(server.url + "sparql")
+    wait = WebDriverWait(browser, 30)
+    root = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#yasgui[data-editor-ready]"))
+    tabs = browser.find_elements(By.CSS_SELECTOR, "#yasgui .tabsList .tab")
+    assert len(tabs) == int(root.get_attribute("data-editor-ready")) >= 13
+    names = [tab.text.split("\n")[0] for tab in tabs]
+    assert "Acteurs par rôle" in names
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    rows = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr"))
+    assert len(rows) >= 1
+    assert "Journée régionale" in browser.find_element(By.CSS_SELECTOR, ".yasr").text
+    assert requested_hosts(browser) == {urlsplit(server.url).netloc}
+
+
+def test_an_example_tab_runs_its_question(browser, server):
+    browser.get(server.url + "sparql")
+    wait = WebDriverWait(browser, 30)
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#yasgui[data-editor-ready]"))
+    tab = next(
+        t
+        for t in browser.find_elements(By.CSS_SELECTOR, "#yasgui .tabsList .tab a")
+        if t.text.startswith("Ateliers sur l'illectronisme")
+    )
+    tab.click()
+    visible = [
+        b for b in browser.find_elements(By.CSS_SELECTOR, ".yasqe_queryButton") if b.is_displayed()
+    ]
+    visible[0].click()
+    wait.until(
+        lambda d: (
+            "L'accès aux droits et l'illectronisme"
+            in d.find_element(By.CSS_SELECTOR, ".tabPanel.active .yasr").text
+        )
+    )
+    assert requested_hosts(browser) <= {urlsplit(server.url).netloc}
