@@ -31,6 +31,7 @@ from .lists import (
 from .resource import PageView, gone_error, incoming_links_page, resource_page
 from .search_page import SEARCH_FILTERS, find, found_facets, found_json, hits
 from .terms import Terms
+from .view import local_path
 
 __all__ = [
     "Bar",
@@ -74,6 +75,7 @@ __all__ = [
     "item_date",
     "kind_totals",
     "list_facets",
+    "local_path",
     "listing",
     "listing_json",
 ]

@@ -19,8 +19,6 @@ answer 503 with ``Retry-After``. Every route answers a conditional GET with 304.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -50,7 +48,7 @@ from ..opendata import (
 )
 from . import site
 from .context import config
-from .served import current_build, not_ready
+from .served import build_validators, current_build, not_ready
 
 blueprint = Blueprint("opendata", __name__)
 blueprint.register_error_handler(NotReady, not_ready)
@@ -76,19 +74,10 @@ def kept(build: Build, key: tuple, make: Callable[[], Any]) -> Any:
     )
 
 
-def build_validators(build: Build, *parts: object) -> tuple[str, datetime]:
-    """A strong ETag for this representation of ``build`` (never of the store's generation:
-    the build may be older) and the time the build finished."""
-    digest = hashlib.sha256(
-        json.dumps([build.identity, request.path] + [str(p) for p in parts]).encode("utf-8")
-    ).hexdigest()
-    return f"b{build.generation}-{digest[:24]}", build.finished
-
-
 def build_conditional(
     build: Build, *parts: object, vary: str = ""
 ) -> tuple[tuple[str, datetime], Response | None]:
-    etag, modified = build_validators(build, *parts)
+    etag, modified = build_validators(build, request.path, *parts)
     return (etag, modified), site.not_modified(etag, modified, vary)
 
 
@@ -271,7 +260,7 @@ def dump(name: str) -> Response:
     path = current.file(name)  # only what the build's manifest lists: no path is made up
     if path is None:
         raise _no_dump(name)
-    etag, modified = build_validators(current, name)
+    etag, modified = build_validators(current, request.path, name)
     try:
         # Flask adds "; charset=utf-8" to the text/ types itself.
         response = send_file(

@@ -7,6 +7,10 @@ dumps; the Atom feed) share it, since blueprints never import each other.
 
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import datetime
+
 from flask import Response
 
 from ..errors import NotReady
@@ -38,10 +42,20 @@ def current_build(preparing: tuple[str, str] = FILES_AND_FIGURES) -> Build:
     return found
 
 
+def build_validators(build: Build, *parts: object) -> tuple[str, datetime]:
+    """A strong ETag for one representation of ``build`` (``parts`` name it: the address, a
+    format…), never the store's generation (the build may be older), and the time the build
+    finished."""
+    digest = hashlib.sha256(
+        json.dumps([build.identity] + [str(p) for p in parts]).encode("utf-8")
+    ).hexdigest()
+    return f"b{build.generation}-{digest[:24]}", build.finished
+
+
 def not_ready(error: NotReady) -> Response:
     """The answer to :class:`~service.errors.NotReady` of the blueprints that register it:
     the error with its ``Retry-After``."""
     return error_response(error, {"Retry-After": str(error.details.get("retry_after", 1))})
 
 
-__all__ = ["current_build", "not_ready"]
+__all__ = ["build_validators", "current_build", "not_ready"]

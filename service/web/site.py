@@ -37,6 +37,7 @@ from werkzeug.routing import BuildError
 from ..errors import MediationError
 from ..labels import UI_LANGUAGES, Languages, preferences
 from ..namespaces import LICENCE
+from ..pages import local_path
 from .context import config, store
 
 LICENCE_URL = str(LICENCE)
@@ -186,11 +187,7 @@ def canonical_url() -> str:
 
 def local(iri: Any) -> str:
     """An IRI under the canonical base as a path on this host; any other IRI as it is."""
-    text = str(iri)
-    base = config().base_url
-    if text.startswith(base):
-        return "/" + text[len(base) :]
-    return text
+    return local_path(iri, config().base_url)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,8 +8,6 @@ lists them, then the sections other parts of the service register
 
 from __future__ import annotations
 
-import hashlib
-import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -23,7 +21,7 @@ from ..pages import PAGE_KINDS_BY_NAME
 from . import site
 from .context import store
 from .responses import no_resource
-from .served import current_build
+from .served import build_validators, current_build
 
 blueprint = Blueprint("sitemaps", __name__)
 
@@ -39,14 +37,6 @@ def sitemap_build() -> Build:
     """The open-data build the sitemap is read from; 503 with ``Retry-After`` before the
     first one. Its inventory lists every page by kind with its date, cut into files."""
     return current_build(("Le plan du site est", "The sitemap is"))
-
-
-def _sitemap_validators(build: Build, *parts: object) -> tuple[str, datetime]:
-    """The build's validators (never the store's: the build may be older), for this host."""
-    digest = hashlib.sha256(
-        json.dumps([build.identity, request.url_root] + [str(p) for p in parts]).encode("utf-8")
-    ).hexdigest()
-    return f"b{build.generation}-{digest[:24]}", build.finished
 
 
 def _kept(build: Build, key: tuple, make: Callable[[], bytes]) -> bytes:
@@ -111,7 +101,7 @@ def sitemap_index() -> Response:
     parts: tuple = ("sitemap-index",)
     if extra:  # their entries come from the store: its generation is part of the answer
         parts += (sorted(extra), store().generation)
-    validators = _sitemap_validators(build, *parts)
+    validators = build_validators(build, request.url_root, *parts)
     if (cached := site.not_modified(*validators, "")) is not None:
         return cached
 
@@ -145,7 +135,7 @@ def sitemap(name: str) -> Response:
     page = _page_number()
     if page > max(1, len(files)):
         raise no_resource(f"sitemaps/{name}.xml?page={page}")
-    validators = _sitemap_validators(build, "sitemap", name, page)
+    validators = build_validators(build, request.url_root, "sitemap", name, page)
     if (cached := site.not_modified(*validators, "")) is not None:
         return cached
 
