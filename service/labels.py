@@ -440,6 +440,26 @@ def format_number(value: Literal, languages: Languages) -> str:
     return text.replace(",", "\u202f") if languages.ui == "fr" else text
 
 
+#: Units of a file size, decimal as disks and browsers count: French, English.
+_SIZE_UNITS = (("o", "B"), ("ko", "kB"), ("Mo", "MB"), ("Go", "GB"), ("To", "TB"))
+
+
+def format_size(size: int, languages: Languages) -> str:
+    """A file size for people: « 12,3 Mo », "12.3 MB" (three significant digits at most)."""
+    value, unit = float(size), 0
+    while value >= 1000 and unit < len(_SIZE_UNITS) - 1:
+        value, unit = value / 1000, unit + 1
+    fr, en = _SIZE_UNITS[unit]
+    if unit == 0:
+        text = str(size)
+    else:
+        text = f"{value:.1f}" if value < 100 else f"{value:.0f}"
+        text = text.removesuffix(".0")
+    if languages.ui == "fr":
+        return f"{text.replace('.', ',')}\u00a0{fr}"
+    return f"{text}\u00a0{en}"
+
+
 def format_literal(value: Literal, languages: Languages) -> str:
     """The text a page shows for a literal: dates, durations and numbers made readable."""
     if value.datatype in DATE_TYPES:
@@ -472,6 +492,7 @@ __all__ = [
     "description_in",
     "fallback_label",
     "format_date",
+    "format_size",
     "format_duration",
     "format_literal",
     "format_number",

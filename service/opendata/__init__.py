@@ -10,6 +10,7 @@ from .builder import Builder
 from .calendars import calendar
 from .catalog import CATALOG_FORMATS, CatalogPage, Links, catalog_page, label_of
 from .catalog_dcat import page_graph
+from .catalog_facts import Moment
 from .catalog_schemaorg import schema_org
 from .dumps import DATASET_KEYS, FORMATS_BY_SUFFIX, NQUADS_GZ, TRIPLE_FORMATS, graph_key
 from .events import MAX_EVENTS, event_details, moment_of
@@ -27,6 +28,7 @@ __all__ = [
     "FORMATS_BY_SUFFIX",
     "Links",
     "MAX_EVENTS",
+    "Moment",
     "NQUADS_GZ",
     "SITEMAP_LIMIT",
     "TRIPLE_FORMATS",

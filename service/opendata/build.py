@@ -196,11 +196,17 @@ class Build:
 
 
 def make_build(
-    store: Store, config: Config, folder: Path, generation: int, after: datetime | None = None
+    store: Store,
+    config: Config,
+    folder: Path,
+    generation: int,
+    after: datetime | None = None,
+    previous: Path | None = None,
 ) -> None:
     """Write every part of a build of ``store`` (which does not change meanwhile) into
     ``folder``; ``build.json`` last. ``after``: when the build before finished (this one's
-    dates come later, for HTTP's one-second ``Last-Modified``)."""
+    dates come later, for HTTP's one-second ``Last-Modified``); ``previous``: its folder,
+    whose datasets' dates carry over where their data did not move."""
     started = _now()
     base = config.base_url
     publisher = publisher_of(base, config.publisher)
@@ -218,6 +224,7 @@ def make_build(
     del counter
     step("VoID figures")
     facts = CatalogFacts.gather(store, base, manifest, publisher)
+    facts.date_datasets(manifest, _facts_of(previous), started)
     (folder / CATALOG).write_text(facts.to_json(), encoding="utf-8")
     del facts
     step("catalog facts")
@@ -234,6 +241,20 @@ def make_build(
     }
     log.info("build of generation %s: peak memory %s MB", generation, info["peak_memory_mb"])
     (folder / BUILD).write_text(json.dumps(info, indent=1), encoding="utf-8")
+
+
+def _facts_of(folder: Path | None) -> tuple[Manifest, CatalogFacts] | None:
+    """The manifest and catalog facts of the build in ``folder``, when it has usable ones."""
+    if folder is None:
+        return None
+    try:
+        manifest = Manifest.read(folder)
+        if manifest.layout != DUMPS_LAYOUT:
+            return None
+        return manifest, CatalogFacts.from_json((folder / CATALOG).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        log.warning("build %s: no dates to carry over (%s)", folder.name, error)
+        return None
 
 
 def peak_memory() -> int | None:

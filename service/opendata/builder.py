@@ -79,6 +79,7 @@ def build_process(
     final: str,
     generation: int,
     after: str | None,
+    previous: str | None,
     parent: int,
 ) -> None:
     """The build process's work: build into ``scratch`` from the snapshot (or the remote
@@ -93,6 +94,7 @@ def build_process(
             Path(scratch),
             generation,
             datetime.fromisoformat(after) if after else None,
+            Path(previous) if previous else None,
         )
     finally:
         store.close()
@@ -214,6 +216,7 @@ class Builder:
                     str(final),
                     generation,
                     self._current.finished.isoformat() if self._current else None,
+                    str(self._current.folder) if self._current else None,
                     os.getpid(),
                 ),
                 generation,

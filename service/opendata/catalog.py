@@ -1,14 +1,14 @@
 """The DCAT-AP 3 catalog of the service: its datasets and its pages.
 
-One ``dcat:Catalog`` (``{base}catalog``) lists, in this order:
-
-* the whole dataset (``{base}catalog#all``) and its meaningful subsets — events,
-  actors, places and territories, vocabulary and concept schemes (:data:`MAIN_DATASETS`) —
-  each with the dumps of :mod:`.dumps` as distributions (Turtle, N-Triples gzip, JSON-LD;
-  N-Quads gzip for the whole), with their size and SHA-256;
-* one dataset per named graph of ours (a source: an article, the territories, a concept
-  scheme…), named by the graph's own IRI, described by its facts (:mod:`.catalog_facts`);
-* the SPARQL endpoint as a ``dcat:DataService`` serving the whole dataset.
+One ``dcat:Catalog`` (``{base}catalog``) lists the datasets a portal user looks for
+(:data:`MAIN_DATASETS`), in this order: the whole (``{base}catalog#all``); events and
+their programmes; actors; places and territories; themes, vocabulary and concept schemes;
+articles and sources; the history of changes; and one technical dataset (the SHACL shapes
+and the example queries). Each has the dumps of :mod:`.dumps` as distributions (Turtle,
+N-Triples gzip, JSON-LD; N-Quads gzip for the whole) with their size, and the SPARQL
+endpoint as the access service of one more; the SPARQL endpoint is also the catalog's
+``dcat:DataService``. The named graphs are parts of these datasets, not datasets of their
+own (VoID lists them).
 
 A build's :class:`CatalogModel` is made once from the facts the build kept and its
 manifest (sizes, checksums and triple counts are those of the build's files), without the
@@ -23,9 +23,8 @@ from which download and endpoint URLs are made; identifiers stay canonical.
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from rdflib import Literal, URIRef
 
@@ -33,7 +32,7 @@ from ..errors import BadRequest
 from ..formats import HTML, JSONLD, RDFXML, TURTLE, Format
 from ..labels import Languages
 from .catalog_facts import CatalogFacts, Moment
-from .dumps import DATASET_KEYS, NQUADS_GZ, TRIPLE_FORMATS, DumpFormat, Manifest, graph_key
+from .dumps import DATASET_KEYS, NQUADS_GZ, TRIPLE_FORMATS, DumpFormat, Manifest
 
 #: The catalog's formats: JSON-LD first, what a harvester gets without Accept.
 CATALOG_FORMATS: tuple[Format, ...] = (JSONLD, TURTLE, RDFXML, HTML)
@@ -43,6 +42,8 @@ CATALOG_TITLE = (
 )
 
 BASE_KEYWORDS = (("médiation sociale", "social mediation"), ("données liées", "linked data"))
+#: How many of our themes one dataset lists.
+MAX_THEMES = 20
 
 
 def bilingual(fr: str, en: str) -> list[Literal]:
@@ -76,10 +77,10 @@ MAIN_DATASETS: dict[str, MainDataset] = {
             (
                 "Toutes les données du service : événements de la médiation sociale (journées, "
                 "ateliers, séances), acteurs et leurs rôles, thèmes, lieux et territoires, "
-                "vocabulaire et référentiels, sources et historique des modifications.",
+                "vocabulaire et référentiels, articles et sources, historique des modifications.",
                 "All the service's data: events of social mediation (days, workshops, sessions), "
                 "actors and their roles, themes, places and territories, vocabulary and concept "
-                "schemes, sources and the history of changes.",
+                "schemes, articles and sources, the history of changes.",
             ),
             ("SOCI", "REGI", "GOVE"),
             (("événements", "events"), ("politique de la ville", "urban policy")),
@@ -92,13 +93,14 @@ MAIN_DATASETS: dict[str, MainDataset] = {
             ("Événements de la médiation sociale", "Events of social mediation"),
             (
                 "Journées régionales, séances plénières, ateliers et cycles d'événements de la "
-                "médiation sociale, avec leurs dates, lieux, organisateurs, participants et "
-                "apports.",
+                "médiation sociale, avec leur programme, leurs dates, lieux, organisateurs, "
+                "intervenants, participants et apports.",
                 "Regional days, plenary sessions, workshops and series of events of social "
-                "mediation, with their dates, places, organisers, participants and findings.",
+                "mediation, with their programme, dates, places, organisers, speakers, "
+                "participants and findings.",
             ),
             ("SOCI",),
-            (("événements", "events"), ("ateliers", "workshops")),
+            (("événements", "events"), ("ateliers", "workshops"), ("programme", "programme")),
             "/events",
             dated=True,
             spatial=True,
@@ -107,10 +109,11 @@ MAIN_DATASETS: dict[str, MainDataset] = {
             "actors",
             ("Acteurs de la médiation sociale", "Actors of social mediation"),
             (
-                "Personnes et organisations de la médiation sociale : associations, collectifs de "
-                "médiateurs, services de l'État, collectivités.",
-                "People and organisations of social mediation: associations, collectives of "
-                "mediators, State services, local authorities.",
+                "Personnes et organisations de la médiation sociale : associations, réseaux de "
+                "médiateurs, services de l'État, collectivités, avec leurs rôles dans les "
+                "événements.",
+                "People and organisations of social mediation: associations, networks of "
+                "mediators, State services, local authorities, with their roles in events.",
             ),
             ("SOCI", "GOVE"),
             (("acteurs", "actors"), ("associations", "associations")),
@@ -120,9 +123,10 @@ MAIN_DATASETS: dict[str, MainDataset] = {
             "places",
             ("Lieux et territoires", "Places and territories"),
             (
-                "Lieux d'accueil et territoires administratifs (régions, départements, "
-                "intercommunalités, communes) avec leurs codes officiels géographiques (INSEE).",
-                "Venues and administrative territories (regions, départements, "
+                "Lieux d'accueil des événements et territoires administratifs (régions, "
+                "départements, intercommunalités, communes) avec leurs codes officiels "
+                "géographiques (INSEE).",
+                "Venues of the events and administrative territories (regions, départements, "
                 "inter-municipalities, municipalities) with their official geographic codes "
                 "(INSEE).",
             ),
@@ -134,18 +138,66 @@ MAIN_DATASETS: dict[str, MainDataset] = {
         MainDataset(
             "vocabulary",
             (
-                "Vocabulaire et référentiels de la médiation sociale",
-                "Social mediation vocabulary and concept schemes",
+                "Thèmes, vocabulaire et référentiels de la médiation sociale",
+                "Themes, vocabulary and concept schemes of social mediation",
             ),
             (
-                "Le vocabulaire RDF de la médiation sociale (classes et propriétés alignées sur "
-                "schema.org) et ses référentiels SKOS : thèmes, rôles, publics, missions.",
-                "The RDF vocabulary of social mediation (classes and properties aligned to "
-                "schema.org) and its SKOS concept schemes: themes, roles, audiences, missions.",
+                "Les thèmes de la médiation sociale, ses rôles, publics et missions (référentiels "
+                "SKOS), et le vocabulaire RDF qui décrit ses événements et ses acteurs "
+                "(classes et propriétés alignées sur schema.org).",
+                "The themes of social mediation, its roles, audiences and missions (SKOS concept "
+                "schemes), and the RDF vocabulary that describes its events and actors (classes "
+                "and properties aligned to schema.org).",
             ),
             ("SOCI",),
-            (("vocabulaire", "vocabulary"), ("référentiels", "concept schemes")),
-            "/def",
+            (
+                ("thèmes", "themes"),
+                ("vocabulaire", "vocabulary"),
+                ("référentiels", "concept schemes"),
+            ),
+            "/themes",
+        ),
+        MainDataset(
+            "articles",
+            ("Articles et sources", "Articles and sources"),
+            (
+                "Les articles, documents et publications sur les réseaux sociaux d'où viennent "
+                "les données, et la description de chaque source (adresse, date de publication, "
+                "éditeur).",
+                "The articles, documents and social-media posts the data comes from, and the "
+                "description of each source (address, publication date, publisher).",
+            ),
+            ("SOCI",),
+            (("articles", "articles"), ("sources", "sources")),
+            "/catalog.html#articles",
+            spatial=True,
+        ),
+        MainDataset(
+            "history",
+            ("Historique des modifications", "History of changes"),
+            (
+                "Chaque modification des données : quand, par qui, sur quel graphe, avec les "
+                "triplets ajoutés et retirés (PROV-O). Aussi en flux de modifications "
+                "(Activity Streams 2.0).",
+                "Every change of the data: when, by whom, on which graph, with the triples "
+                "added and removed (PROV-O). Also as a change feed (Activity Streams 2.0).",
+            ),
+            ("GOVE",),
+            (("historique", "history"), ("provenance", "provenance")),
+            "/catalog.html#history",
+        ),
+        MainDataset(
+            "technical",
+            ("Données techniques du service", "Technical data of the service"),
+            (
+                "Ce que le service utilise pour vérifier et interroger les données : les formes "
+                "SHACL qui valident chaque écriture et les requêtes SPARQL d'exemple.",
+                "What the service uses to check and query the data: the SHACL shapes that "
+                "validate every write and the example SPARQL queries.",
+            ),
+            (),
+            (("SHACL", "SHACL"), ("SPARQL", "SPARQL")),
+            "/catalog.html#technical",
         ),
     )
 }
@@ -156,8 +208,7 @@ class CatalogEntry:
     """One dataset of the catalog, in catalog order."""
 
     iri: URIRef
-    key: str  # "all", "events"…, or "graph/{name}"
-    graph: URIRef | None = None
+    key: str  # "all", "events"…
 
     @property
     def identifier(self) -> str:
@@ -180,14 +231,10 @@ class CatalogModel:
         self.publisher = publisher
         self.iri = URIRef(base_url + "catalog")
         self.service = URIRef(base_url + "sparql")
-        graphs = facts.graphs
-        self.entries: list[CatalogEntry] = [
-            CatalogEntry(self.dataset_iri(k), k) for k in DATASET_KEYS
-        ]
-        self.entries += [CatalogEntry(g, "graph/" + str(graph_key(g, base_url)), g) for g in graphs]
+        self.entries = [CatalogEntry(self.dataset_iri(k), k) for k in DATASET_KEYS]
         self._positions = {e.identifier: i for i, e in enumerate(self.entries)}
-        self._graph_ids = [e.identifier for e in self.entries[len(DATASET_KEYS) :]]
         self.facts = facts.facts
+        self.dates = facts.modified
         self.regions = facts.regions
         self.schemes = facts.schemes
         self.names = facts.names
@@ -203,8 +250,7 @@ class CatalogModel:
     # -- per dataset ----------------------------------------------------------------------------
 
     def graphs_of(self, entry: CatalogEntry) -> list[URIRef]:
-        if entry.graph is not None:
-            return [entry.graph]
+        """The graphs that gave the dataset triples (as the build's manifest records)."""
         return [
             URIRef(g) for g in self.manifest.graphs.get(entry.key, []) if URIRef(g) in self.facts
         ]
@@ -213,14 +259,11 @@ class CatalogModel:
         return Moment.earliest(self.facts[g].issued for g in self.graphs_of(entry))
 
     def modified(self, entry: CatalogEntry) -> Moment | None:
-        graphs = self.graphs_of(entry)
-        latest = Moment.latest(
-            [m for g in graphs for m in (self.facts[g].modified, self.facts[g].written)]
-        )
-        return latest or self.issued(entry)
+        """When the dataset's data last moved (:meth:`.CatalogFacts.date_datasets`)."""
+        return self.dates.get(entry.key) or self.issued(entry)
 
     def period(self, entry: CatalogEntry) -> tuple[str, str] | None:
-        if entry.graph is None and not MAIN_DATASETS[entry.key].dated:
+        if not MAIN_DATASETS[entry.key].dated:
             return None
         spans = [
             (f.start, f.end) for g in self.graphs_of(entry) if (f := self.facts[g]).start and f.end
@@ -230,35 +273,43 @@ class CatalogModel:
         return min(s for s, _ in spans), max(e for _, e in spans)
 
     def regions_of(self, entry: CatalogEntry) -> list[URIRef]:
-        if entry.graph is None and not MAIN_DATASETS[entry.key].spatial:
+        if not MAIN_DATASETS[entry.key].spatial:
             return []
         return sorted({r for g in self.graphs_of(entry) for r in self.facts[g].regions}, key=str)
+
+    def themes_of(self, entry: CatalogEntry) -> list[URIRef]:
+        """Our concepts the dataset's resources are about, for the datasets of events and
+        articles (and the whole)."""
+        if entry.key not in ("all", "events", "articles"):
+            return []
+        found = {t for g in self.graphs_of(entry) for t in self.facts[g].themes}
+        return sorted(found, key=str)[:MAX_THEMES]
+
+    def sources_of(self, entry: CatalogEntry) -> list[URIRef]:
+        """The pages the articles dataset (and the whole) come from."""
+        if entry.key not in ("all", "articles"):
+            return []
+        return sorted({s for g in self.graphs_of(entry) for s in self.facts[g].sources}, key=str)
 
     def catalog_issued(self) -> Moment | None:
         return Moment.earliest(self.facts[g].issued for g in self.facts)
 
     def catalog_modified(self) -> Moment | None:
-        return Moment.latest(
-            [m for f in self.facts.values() for m in (f.modified, f.written, f.issued)]
-        )
+        return Moment.latest(self.modified(e) for e in self.entries)
 
     # -- paging -----------------------------------------------------------------------------------
 
     def start_after(self, after: str | None) -> int:
-        """Index of the first dataset after the one identified by ``after`` (keyset paging:
-        a dataset removed since still has its place in the order)."""
+        """Index of the first dataset after the one identified by ``after`` (keyset paging)."""
         if after is None:
             return 0
         position = self._positions.get(after)
-        if position is not None:
-            return position + 1
-        prefix = f"{self.base}graph/"
-        if not after.startswith(prefix):
+        if position is None:
             raise BadRequest(
                 "Le paramètre after doit être l'identifiant d'un jeu de données du catalogue.",
                 "The after parameter must be the identifier of a dataset of the catalog.",
             )
-        return len(DATASET_KEYS) + bisect.bisect_right(self._graph_ids, after)
+        return position + 1
 
     def total(self) -> int:
         return len(self.entries)
@@ -369,53 +420,31 @@ def catalog_page(model: CatalogModel, links: Links, after: str | None, size: int
 
 
 def dataset_view(model: CatalogModel, entry: CatalogEntry) -> DatasetView:
-    """What the catalog says of one dataset: a fixed one's own words, or a graph's facts."""
-    if entry.graph is None:
-        spec = MAIN_DATASETS[entry.key]
-        titles = bilingual(*spec.title)
-        descriptions = bilingual(*spec.description)
-        themes: list[URIRef] = []
-        sources: list[URIRef] = []
-        eu_themes, words, landing = spec.themes, BASE_KEYWORDS + spec.keywords, spec.landing
-        fragment = entry.key
-        formats = TRIPLE_FORMATS + ((NQUADS_GZ,) if entry.key == "all" else ())
-    else:
-        facts = model.facts[entry.graph]
-        name = entry.key.removeprefix("graph/")
-        titles = facts.titles or bilingual(f"Graphe nommé « {name} »", f"Named graph “{name}”")
-        descriptions = facts.descriptions or bilingual(
-            f"Les données du graphe nommé {entry.graph}, telles que le service les tient.",
-            f"The data of the named graph {entry.graph}, as the service holds it.",
-        )
-        themes = sorted(facts.themes, key=str)
-        sources = sorted(facts.sources, key=str)
-        eu_themes, words, landing = ("SOCI",), BASE_KEYWORDS, f"/graph/{name}"
-        fragment = f"graph-{quote(name, safe='')}"
-        formats = TRIPLE_FORMATS
+    """What the catalog says of one dataset: its own words and the build's facts."""
+    spec = MAIN_DATASETS[entry.key]
+    formats = TRIPLE_FORMATS + ((NQUADS_GZ,) if entry.key == "all" else ())
     return DatasetView(
         entry,
-        titles,
-        descriptions,
+        bilingual(*spec.title),
+        bilingual(*spec.description),
         model.issued(entry),
         model.modified(entry),
         model.period(entry),
         model.regions_of(entry),
-        themes,
-        eu_themes,
-        [keyword for pair in words for keyword in bilingual(*pair)],
-        landing,
-        [_distribution_of(model, entry.key, fragment, fmt) for fmt in formats],
-        sources,
+        model.themes_of(entry),
+        spec.themes,
+        [keyword for pair in BASE_KEYWORDS + spec.keywords for keyword in bilingual(*pair)],
+        spec.landing,
+        [_distribution_of(model, entry.key, fmt) for fmt in formats],
+        model.sources_of(entry),
     )
 
 
-def _distribution_of(
-    model: CatalogModel, dataset: str, fragment: str, fmt: DumpFormat
-) -> Distribution:
+def _distribution_of(model: CatalogModel, dataset: str, fmt: DumpFormat) -> Distribution:
     """A dataset's dump in ``fmt``, with the size, checksum and triples of the build's file."""
     record = model.manifest.file(dataset, fmt.suffix)
     return Distribution(
-        URIRef(f"{model.base}catalog#{fragment}-{fmt.suffix.replace('.', '-')}"),
+        URIRef(f"{model.base}catalog#{dataset}-{fmt.suffix.replace('.', '-')}"),
         fmt,
         f"/dumps/{dataset}.{fmt.suffix}",
         record.bytes if record else None,

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from ..labels import words
-from ..namespaces import HYDRA, IGEO, LICENCE, PREFIXES, SPDX, VCARD
+from ..namespaces import HYDRA, IGEO, LICENCE, PREFIXES, VCARD
 from .catalog import (
     CATALOG_TITLE,
     MAIN_DATASETS,
@@ -36,10 +36,13 @@ from .catalog import (
     Links,
     bilingual,
 )
+from .extent import FRANCE_BBOX, wkt_box
 
-LICENCE_LABELS = bilingual(
-    "Licence Ouverte / Open Licence version 2.0", "Open Licence version 2.0 (Etalab)"
-)
+#: The licence's names: those Etalab gives it (and data.gouv.fr lists).
+LICENCE_TITLES = bilingual("Licence Ouverte / Open Licence version 2.0", "Open Licence version 2.0")
+#: The SPARQL 1.1 Protocol, what the endpoint conforms to.
+SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+ACTIVITY_STREAMS = URIRef("https://www.w3.org/TR/activitystreams-core/")
 
 #: The EU's authority tables, as DCAT-AP asks: themes, file types, languages, countries,
 #: frequencies (https://op.europa.eu/en/web/eu-vocabularies/authority-tables).
@@ -51,6 +54,7 @@ LANGUAGE = Namespace(EU + "language/")
 COUNTRY = Namespace(EU + "country/")
 FREQUENCY = Namespace(EU + "frequency/")
 IANA = "https://www.iana.org/assignments/media-types/"
+WKT_LITERAL = URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")
 
 #: The EU data themes we use, with their labels in the EU vocabulary.
 EU_THEMES: dict[str, tuple[str, ...]] = words("eu-theme")
@@ -69,7 +73,6 @@ def bind(graph: Graph) -> Graph:
         graph.bind(prefix, PREFIXES[prefix])
     graph.bind("vcard", str(VCARD))
     graph.bind("hydra", str(HYDRA))
-    graph.bind("spdx", str(SPDX))
     return graph
 
 
@@ -93,12 +96,14 @@ def page_graph(page: CatalogPage, contact_email: str = "") -> Graph:
         catalog,
         DCTERMS.description,
         bilingual(
-            "Les jeux de données du service de données liées de la médiation sociale : le tout, "
-            "ses parties (événements, acteurs, territoires, vocabulaire) et chaque source, avec "
+            "Les jeux de données du service de données liées de la médiation sociale : le tout "
+            "et ses parties (événements, acteurs, lieux et territoires, thèmes et vocabulaire, "
+            "articles et sources, historique des modifications, données techniques), avec "
             "leurs fichiers à télécharger et le point d'accès SPARQL.",
-            "The datasets of the social mediation linked-data service: the whole, its parts "
-            "(events, actors, territories, vocabulary) and each source, with their files to "
-            "download and the SPARQL endpoint.",
+            "The datasets of the social mediation linked-data service: the whole and its parts "
+            "(events, actors, places and territories, themes and vocabulary, articles and "
+            "sources, history of changes, technical data), with their files to download and "
+            "the SPARQL endpoint.",
         ),
     )
     add((catalog, DCTERMS.identifier, Literal(str(catalog))))
@@ -153,8 +158,11 @@ def _agent(graph: Graph, model: CatalogModel) -> None:
 
 
 def _licence(graph: Graph) -> None:
+    # Named by dct:title, not rdfs:label: data.gouv.fr's harvester matches a labelled
+    # licence on the label of its own language only, an unlabelled one on its address
+    # (docs/opendata.md, "What the portals read").
     graph.add((LICENCE, RDF.type, DCTERMS.LicenseDocument))
-    _labels(graph, LICENCE, RDFS.label, LICENCE_LABELS)
+    _labels(graph, LICENCE, DCTERMS.title, LICENCE_TITLES)
 
 
 def _contact(graph: Graph, model: CatalogModel, links: Links, email: str) -> URIRef:
@@ -173,6 +181,7 @@ def _spatial(graph: Graph, node: URIRef, model: CatalogModel, regions: list[URIR
     graph.add((node, DCTERMS.spatial, france))
     graph.add((france, RDF.type, DCTERMS.Location))
     _labels(graph, france, SKOS.prefLabel, bilingual("France", "France"))
+    graph.add((france, DCAT.bbox, Literal(wkt_box(FRANCE_BBOX), datatype=WKT_LITERAL)))
     for region in regions:
         graph.add((node, DCTERMS.spatial, region))
         graph.add((region, RDF.type, DCTERMS.Location))
@@ -212,12 +221,13 @@ def _dataset(
     if view.modified:
         add((node, DCTERMS.modified, view.modified.literal))
     if view.period:
-        period = URIRef(f"{node}-period" if "#" in node else f"{node}#period")
+        # A blank node: data.gouv.fr's harvester fetches a period named by an IRI.
+        period = BNode()
         add((node, DCTERMS.temporal, period))
         add((period, RDF.type, DCTERMS.PeriodOfTime))
         add((period, DCAT.startDate, Literal(view.period[0], datatype=XSD.date)))
         add((period, DCAT.endDate, Literal(view.period[1], datatype=XSD.date)))
-    if view.regions or (view.entry.graph is None and MAIN_DATASETS[view.entry.key].spatial):
+    if MAIN_DATASETS[view.entry.key].spatial:
         _spatial(graph, node, model, view.regions)
     for code in view.eu_themes:
         _theme(graph, node, DATA_THEME[code], bilingual(*EU_THEMES[code]))
@@ -229,6 +239,9 @@ def _dataset(
     for distribution in view.distributions:
         add((node, DCAT.distribution, distribution.iri))
         _distribution(graph, links, view, distribution)
+    _sparql_distribution(graph, model, links, view, contact)
+    if view.entry.key == "history":
+        _feed_distribution(graph, model, links, view)
 
 
 def _distribution(graph: Graph, links: Links, view: DatasetView, dist: Distribution) -> None:
@@ -254,17 +267,89 @@ def _distribution(graph: Graph, links: Links, view: DatasetView, dist: Distribut
         add((node, DCTERMS.modified, view.modified.literal))
     if dist.bytes is not None:
         add((node, DCAT.byteSize, Literal(dist.bytes, datatype=XSD.nonNegativeInteger)))
-    if dist.sha256:
-        checksum = URIRef(f"{node}-sha256")
-        add((node, SPDX.checksum, checksum))
-        add((checksum, RDF.type, SPDX.Checksum))
-        add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
-        add((checksum, SPDX.checksumValue, Literal(dist.sha256, datatype=XSD.hexBinary)))
+    # No spdx:checksum: DCAT-AP types its value xsd:hexBinary, which data.gouv.fr's
+    # harvester reads as bytes and refuses, rejecting the whole dataset. The SHA-256 of every
+    # file is in the HTML catalog and in each download's Repr-Digest header.
+
+
+def _sparql_distribution(
+    graph: Graph, model: CatalogModel, links: Links, view: DatasetView, contact: URIRef
+) -> None:
+    """The dataset through the SPARQL endpoint: a distribution whose access service is the
+    endpoint (what CKAN's harvester reads). That service is a blank node, not the catalog's
+    ``dcat:service``: data.gouv.fr's harvester skips a data service that a distribution
+    points to, and harvests the catalog's on its own."""
+    key = view.entry.key
+    node = URIRef(f"{model.base}catalog#{key}-sparql")
+    add = graph.add
+    graph.add((view.entry.iri, DCAT.distribution, node))
+    add((node, RDF.type, DCAT.Distribution))
+    _labels(
+        graph,
+        node,
+        DCTERMS.title,
+        bilingual("Point d'accès SPARQL", "SPARQL endpoint"),
+    )
+    _labels(
+        graph,
+        node,
+        DCTERMS.description,
+        bilingual(
+            "Interroger ces données en SPARQL 1.1, avec le reste du service.",
+            "Query these data in SPARQL 1.1, together with the rest of the service.",
+        ),
+    )
+    endpoint = URIRef(links.url("/sparql"))
+    add((node, DCAT.accessURL, endpoint))
+    add((endpoint, RDF.type, RDFS.Resource))
+    add((node, DCTERMS.license, LICENCE))
+    service = BNode()
+    add((node, DCAT.accessService, service))
+    _describe_service(graph, model, links, service, contact, [view.entry.iri])
+
+
+def _feed_distribution(graph: Graph, model: CatalogModel, links: Links, view: DatasetView) -> None:
+    """The history as the change feed (Activity Streams 2.0), read page by page."""
+    node = URIRef(f"{model.base}catalog#history-feed")
+    add = graph.add
+    add((view.entry.iri, DCAT.distribution, node))
+    add((node, RDF.type, DCAT.Distribution))
+    _labels(
+        graph,
+        node,
+        DCTERMS.title,
+        bilingual(
+            "Flux des modifications (Activity Streams 2.0)", "Change feed (Activity Streams 2.0)"
+        ),
+    )
+    feed = URIRef(links.url("/changes"))
+    add((node, DCAT.accessURL, feed))
+    add((feed, RDF.type, RDFS.Resource))
+    media = URIRef(IANA + "application/activity+json")
+    add((node, DCAT.mediaType, media))
+    add((media, RDF.type, DCTERMS.MediaType))
+    add((node, DCTERMS.conformsTo, ACTIVITY_STREAMS))
+    add((ACTIVITY_STREAMS, RDF.type, DCTERMS.Standard))
+    add((node, DCTERMS.license, LICENCE))
+    if view.modified:
+        add((node, DCTERMS.modified, view.modified.literal))
 
 
 def _service(graph: Graph, model: CatalogModel, links: Links, contact: URIRef) -> None:
+    """The SPARQL endpoint as the catalog's data service, serving every dataset."""
     service = model.service
+    graph.add((service, DCTERMS.identifier, Literal(str(service))))
+    _describe_service(graph, model, links, service, contact, [e.iri for e in model.entries])
+
+
+def _describe_service(
+    graph: Graph,
+    model: CatalogModel,
+    links: Links,
+    service: URIRef | BNode,
+    contact: URIRef,
+    serves: list[URIRef],
+) -> None:
     add = graph.add
     add((service, RDF.type, DCAT.DataService))
     _labels(
@@ -290,16 +375,15 @@ def _service(graph: Graph, model: CatalogModel, links: Links, contact: URIRef) -
     add((endpoint, RDF.type, RDFS.Resource))
     add((service, DCAT.endpointDescription, description))
     add((description, RDF.type, RDFS.Resource))
-    add((service, DCAT.servesDataset, model.dataset_iri("all")))
+    for dataset in serves:
+        add((service, DCAT.servesDataset, dataset))
     add((service, DCTERMS.publisher, model.publisher))
     add((service, DCTERMS.license, LICENCE))
     add((service, DCAT.contactPoint, contact))
-    standard = URIRef("https://www.w3.org/TR/sparql11-protocol/")
-    add((service, DCTERMS.conformsTo, standard))
-    add((standard, RDF.type, DCTERMS.Standard))
-    landing = URIRef(links.url("/sparql"))
-    add((service, DCAT.landingPage, landing))
-    add((landing, RDF.type, FOAF.Document))
+    add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
+    add((SPARQL_PROTOCOL, RDF.type, DCTERMS.Standard))
+    add((service, DCAT.landingPage, endpoint))
+    add((endpoint, RDF.type, FOAF.Document))
 
 
 __all__ = ["EU_THEMES", "page_graph"]

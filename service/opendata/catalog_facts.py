@@ -128,6 +128,8 @@ class CatalogFacts:
         self.names: dict[URIRef, list[Literal]] = {}
         self.insee: dict[URIRef, Node] = {}
         self.codes: dict[URIRef, Node] = {}
+        #: dataset key ("all", "events"…) → when its data last moved (:meth:`date_datasets`).
+        self.modified: dict[str, Moment] = {}
 
     @classmethod
     def gather(
@@ -241,6 +243,31 @@ class CatalogFacts:
         self.insee = _value_of(store, self.regions, RDFS.seeAlso)
         self.codes = _value_of(store, self.regions, IGEO.codeINSEE)
 
+    def date_datasets(
+        self, manifest: Manifest, before: tuple[Manifest, CatalogFacts] | None, now: datetime
+    ) -> None:
+        """Each dataset's ``dct:modified``, moving when, and only when, its data moves.
+
+        With no build before, the newest date its graphs give (their own modification
+        dates, the writes the history records on them), else their issue date. After a
+        build, a dataset whose content digest is unchanged keeps the date that build gave
+        it; one whose data changed takes the newest date its graphs give when that is later,
+        else ``now`` (a write the history did not record, or a graph removed)."""
+        for key, digest in manifest.content.items():
+            graphs = [URIRef(g) for g in manifest.graphs.get(key, []) if URIRef(g) in self.facts]
+            found = Moment.latest(
+                [m for g in graphs for m in (self.facts[g].modified, self.facts[g].written)]
+            ) or Moment.earliest(self.facts[g].issued for g in graphs)
+            if before is not None:
+                kept = before[1].modified.get(key)
+                if kept is not None and before[0].content.get(key) == digest:
+                    self.modified[key] = kept
+                    continue
+                if kept is not None and (found is None or found <= kept):
+                    found = Moment.of(now)
+            if found is not None:
+                self.modified[key] = found
+
     # -- kept with the build --------------------------------------------------------------------
 
     def to_json(self) -> str:
@@ -273,6 +300,7 @@ class CatalogFacts:
                 "names": {node.n3(): terms(values) for node, values in self.names.items()},
                 "insee": {node.n3(): value.n3() for node, value in self.insee.items()},
                 "codes": {node.n3(): value.n3() for node, value in self.codes.items()},
+                "modified": {key: m.literal.n3() for key, m in self.modified.items()},
             },
             ensure_ascii=False,
         )
@@ -309,6 +337,9 @@ class CatalogFacts:
         found.names = {term(k): terms(v) for k, v in data["names"].items()}
         found.insee = {term(k): term(v) for k, v in data["insee"].items()}
         found.codes = {term(k): term(v) for k, v in data["codes"].items()}
+        found.modified = {
+            key: m for key, value in data.get("modified", {}).items() if (m := moment(value))
+        }
         return found
 
 

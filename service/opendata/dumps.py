@@ -60,11 +60,14 @@ from ..store import Store
 
 MANIFEST = "manifest.json"
 #: Bumped when what a dump holds changes: builds of an older layout are not served.
-DUMPS_LAYOUT = 2
+DUMPS_LAYOUT = 3
 #: gzip's own default: level 9 took twice the time for 3 % smaller files here.
 GZIP_LEVEL = 6
 #: Writes are gathered into blocks this big before they reach zlib or the disk.
 WRITE_BUFFER = 1 << 20
+#: A dataset's content digest is the sum of its lines' 128-bit digests, modulo 2**128: the
+#: same set of triples gives the same sum in whatever order a store dumps them.
+CONTENT_MASK = (1 << 128) - 1
 #: Lines of the per-graph files kept in memory before they are appended to their files.
 GRAPH_BUFFER_BYTES = 32 << 20
 
@@ -95,22 +98,30 @@ FORMATS_BY_SUFFIX: dict[str, DumpFormat] = {f.suffix: f for f in (NQUADS_GZ,) + 
 
 @dataclass(frozen=True)
 class Subset:
-    """A meaningful part of the data: resources under an IRI segment, or whole graphs."""
+    """A meaningful part of the data: the resources under some IRI segments (their hash
+    parts and the blank nodes they reach with them), or whole graphs, or both."""
 
     key: str
-    segment: str | None = None  # resources under {base}id/{segment}/
-    graph_stems: tuple[str, ...] = ()  # or these graphs, {base}graph/{stem}
+    segments: tuple[str, ...] = ()  # resources under {base}{segment}/
+    graph_stems: tuple[str, ...] = ()  # and these graphs, {base}graph/{stem}
 
 
-def _ontology_stems() -> tuple[str, ...]:
-    return tuple(path.stem for path in rdf_files([PROJECT_ROOT / "ontology"]))
+def _stems(folder: str) -> tuple[str, ...]:
+    return tuple(path.stem for path in rdf_files([PROJECT_ROOT / folder]))
 
+
+#: Graphs of the technical dataset: the SHACL shapes and the example queries.
+TECHNICAL_STEMS = _stems("shapes") + ("examples",)
 
 SUBSETS: tuple[Subset, ...] = (
-    Subset("events", segment="event"),
-    Subset("actors", segment="actor"),
-    Subset("places", segment="place"),
-    Subset("vocabulary", graph_stems=_ontology_stems()),
+    Subset("events", segments=("id/event", "id/programme")),
+    Subset("actors", segments=("id/actor", "id/occupation")),
+    Subset("places", segments=("id/place",)),
+    Subset("vocabulary", graph_stems=_stems("ontology")),
+    # A source graph describes itself under its own IRI ({base}graph/{name}).
+    Subset("articles", segments=("id/article", "id/document", "id/post", "graph")),
+    Subset("history", graph_stems=("history",)),
+    Subset("technical", graph_stems=TECHNICAL_STEMS),
 )
 #: The whole dataset and its subsets, in catalog order.
 DATASET_KEYS: tuple[str, ...] = ("all",) + tuple(s.key for s in SUBSETS)
@@ -136,6 +147,9 @@ class Manifest:
     #: dataset key ("all", "events"…, "graph/{name}") → number of triples (a union's: each
     #: triple once).
     triples: dict[str, int] = field(default_factory=dict)
+    #: dataset key → digest of its set of triples, whatever their order: equal digests, same
+    #: data (what tells a dataset's ``dct:modified`` to move).
+    content: dict[str, str] = field(default_factory=dict)
 
     def file(self, dataset: str, suffix: str) -> DumpFile | None:
         return self.files.get(f"{dataset}.{suffix}")
@@ -153,6 +167,7 @@ class Manifest:
                 "files": {k: asdict(v) for k, v in self.files.items()},
                 "graphs": self.graphs,
                 "triples": self.triples,
+                "content": self.content,
             },
             ensure_ascii=False,
             indent=1,
@@ -167,6 +182,7 @@ class Manifest:
             {k: DumpFile(**v) for k, v in data["files"].items()},
             data["graphs"],
             data["triples"],
+            data.get("content", {}),
         )
 
     @classmethod
@@ -336,7 +352,7 @@ def _split(
     """Two passes over the N-Quads: find the blank nodes each subset by IRI reaches, then
     write each dataset's N-Triples (gzip), each triple once, and each graph's. Returns the
     names of the graphs of ours, sorted, and the number of quads."""
-    prefixes = {s.key: f"{base}id/{s.segment}/" for s in SUBSETS if s.segment}
+    prefixes = [(f"{base}{segment}/", s.key) for s in SUBSETS for segment in s.segments]
     by_graph = {
         s.key: {f"{base}graph/{stem}" for stem in s.graph_stems} for s in SUBSETS if s.graph_stems
     }
@@ -344,13 +360,13 @@ def _split(
     def subset_of(subject) -> str | None:
         if isinstance(subject, ox.NamedNode):
             value = subject.value
-            for key, prefix in prefixes.items():
+            for prefix, key in prefixes:
                 if value.startswith(prefix):
                     return key
         return None
 
     # Pass 1: the blank nodes reached from each subset's resources, through blank nodes.
-    roots: dict[str, set] = {key: set() for key in prefixes}
+    roots: dict[str, set] = {key: set() for _, key in prefixes}
     edges: dict[ox.BlankNode, set] = {}
     with gzip.open(quads_file, "rb") as handle:
         for quad in ox.parse(handle, ox.RdfFormat.N_QUADS, rename_blank_nodes=False):
@@ -367,6 +383,7 @@ def _split(
     # the subject or the graph is worked out when it changes.
     keys = DATASET_KEYS
     counts = {key: 0 for key in keys}
+    sums = {key: 0 for key in keys}  # each dataset's lines' digests, added: order-blind
     graphs: dict[str, set[str]] = {key: set() for key in keys}
     seen: dict[str, set] = {key: set() for key in keys}
     names: dict[str, str | None] = {}  # graph IRI → its name when it is one of ours
@@ -407,6 +424,7 @@ def _split(
                     members = ("all",) + by_subject + by_name
                 triple = ox.Triple(subject, quad.predicate, quad.object)
                 line = f"{triple} .\n".encode()
+                mark = int.from_bytes(hashlib.blake2b(line, digest_size=16).digest(), "big")
                 if name is not None:
                     graph_files.add(name, line)
                 for key in members:
@@ -416,6 +434,7 @@ def _split(
                         seen[key].add(triple)
                     handles[key].write(line)
                     counts[key] += 1
+                    sums[key] = (sums[key] + mark) & CONTENT_MASK
                     if graph_iri is not None:
                         graphs[key].add(graph_iri)
                     if key == "all" and observe is not None:
@@ -424,6 +443,7 @@ def _split(
     for key in keys:
         manifest.triples[key] = counts[key]
         manifest.graphs[key] = sorted(graphs[key])
+        manifest.content[key] = f"{counts[key]}-{sums[key]:032x}"
     ours = sorted(name for name in names.values() if name is not None)
     for name in ours:
         manifest.triples[f"graph/{name}"] = graph_files.counts[name]

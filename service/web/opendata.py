@@ -19,16 +19,18 @@ answer 503 with ``Retry-After``. Every route answers a conditional GET with 304.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, send_file
 from rdflib import Graph, Literal
+from rdflib.namespace import XSD
 
 from ..errors import BadRequest, NotFound, NotReady
 from ..formats import HTML, JSONLD, Format, content_type, negotiate, not_acceptable
-from ..labels import Languages
+from ..labels import Languages, format_date, format_number, format_size
 from ..namespaces import HYDRA, PREFIXES, VCARD
 from ..opendata import (
     CATALOG_FORMATS,
@@ -40,6 +42,7 @@ from ..opendata import (
     Build,
     CatalogPage,
     Links,
+    Moment,
     catalog_page,
     label_of,
     page_graph,
@@ -166,6 +169,14 @@ def catalog_context(page: CatalogPage, langs: Languages) -> dict[str, Any]:
         best = label_of(values, langs)
         return {"text": str(best), "lang": best.language or ""} if best is not None else None
 
+    def moment(value: Moment | None) -> dict[str, str] | None:
+        if value is None:
+            return None
+        return {"iso": str(value.literal), "text": format_date(value.literal, langs)}
+
+    def day(text: str) -> dict[str, str]:
+        return {"iso": text, "text": format_date(Literal(text, datatype=XSD.date), langs)}
+
     datasets = []
     for view in page.datasets:
         datasets.append(
@@ -173,10 +184,11 @@ def catalog_context(page: CatalogPage, langs: Languages) -> dict[str, Any]:
                 "iri": str(view.entry.iri),
                 "title": text(view.titles),
                 "description": text(view.descriptions),
+                "key": view.entry.key,
                 "landing": view.landing,
-                "issued": str(view.issued.literal) if view.issued else None,
-                "modified": str(view.modified.literal) if view.modified else None,
-                "period": view.period,
+                "issued": moment(view.issued),
+                "modified": moment(view.modified),
+                "period": [day(view.period[0]), day(view.period[1])] if view.period else None,
                 "regions": [text(model.names.get(r, [])) for r in view.regions],
                 "themes": [text(model.names.get(t, [])) for t in view.themes],
                 "distributions": [
@@ -184,12 +196,15 @@ def catalog_context(page: CatalogPage, langs: Languages) -> dict[str, Any]:
                         "label": d.fmt.rdf.label + (" (gzip)" if d.fmt.gzip else ""),
                         "href": d.path,
                         "type": d.fmt.media_type,
-                        "bytes": d.bytes,
+                        "size": format_size(d.bytes, langs) if d.bytes is not None else None,
                         "triples": d.triples,
+                        "triples_text": format_number(Literal(d.triples), langs)
+                        if d.triples is not None
+                        else None,
+                        "sha256": d.sha256,
                     }
                     for d in view.distributions
                 ],
-                "kind": "graph" if view.entry.graph is not None else "main",
             }
         )
     return {
@@ -279,6 +294,11 @@ def dump(name: str) -> Response:
             retry_after=1,
         ) from None
     response.headers["Cache-Control"] = "public, no-cache"
+    # The file's SHA-256 (RFC 9530), from the build's manifest: what the catalog cannot
+    # carry (docs/opendata.md, "What the portals read").
+    record = current.manifest.files[name]
+    digest = base64.b64encode(bytes.fromhex(record.sha256)).decode("ascii")
+    response.headers["Repr-Digest"] = f"sha-256=:{digest}:"
     return response
 
 
