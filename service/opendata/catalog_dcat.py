@@ -6,10 +6,12 @@ with its datasets, their distributions and, on the first page, the SPARQL endpoi
 
 Every dataset has a licence (Licence Ouverte 2.0), a publisher (the ``publisher``
 setting, named by the data), a contact point, themes (the EU data themes and ours),
-keywords in French and English, its spatial coverage (the régions its events took
-place in, with their INSEE identifiers, and France in the EU country list) and its
-temporal coverage (the first and last dates of its events), ``dct:issued`` and
-``dct:modified`` from the graphs' own dates and the write history.
+keywords in French and English, a frequency, its spatial coverage (France with its
+bounding box, and the régions its events took place in, with their INSEE identifiers) and
+its temporal coverage (the first and last dates of its events), ``dct:issued`` and
+``dct:modified`` (:meth:`.CatalogFacts.date_datasets`), its dumps and the SPARQL endpoint as
+distributions. What portals' harvesters read shaped some choices (no checksum, the licence
+named by ``dct:title``, blank periods, a blank access service): ``docs/opendata.md``.
 
 Every node the DCAT-AP 3.0.1 shapes check is typed explicitly (the publisher as
 ``foaf:Agent``, the licence as ``dct:LicenseDocument``, media types, formats,

@@ -10,7 +10,7 @@ What one build writes:
 
 * ``all.nq.gz`` — every quad with its graph (N-Quads, gzip), the store exactly;
 * for the whole dataset (``all``) and each subset of :data:`SUBSETS` (events, actors,
-  places, vocabulary and concept schemes): ``{key}.nt.gz`` (N-Triples, gzip),
+  places, vocabulary, articles, history, technical): ``{key}.nt.gz`` (N-Triples, gzip),
   ``{key}.ttl`` (Turtle) and ``{key}.jsonld`` (JSON-LD) holding the *union* of the
   graphs' triples, each triple once (a triple stated in two graphs is one triple of
   the union);
@@ -20,10 +20,12 @@ What one build writes:
   N-Quads), and for each dataset the graphs that contributed to it: what the catalog's
   distributions and VoID's counts say, so that they agree with the files by construction.
 
-A subset by IRI (events, actors, places) holds the triples whose subject is a resource
-under ``{base}id/{segment}/`` (its hash parts included) and the triples of the blank nodes
-those reach (an address, recursively). The vocabulary subset holds the graphs of
-``ontology/``.
+A subset by IRI (events, actors, places, articles) holds the triples whose subject is a
+resource under one of its segments (``{base}id/event/``…; its hash parts included) and the
+triples of the blank nodes those reach (an address, recursively). The vocabulary subset
+holds the graphs of ``ontology/``, the history the history graph, the technical subset the
+shapes and the example queries. The manifest also gives each dataset's content digest,
+blind to the order triples come in: the catalog's ``dct:modified`` moves with it.
 
 Oxigraph writes the N-Quads dump (in Rust); two streaming passes over it follow, the second
 of which hands every triple of the union, once, to an observer (VoID's counts are taken
