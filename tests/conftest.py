@@ -127,14 +127,18 @@ def start_server(free_port, mediation) -> Callable[..., Server]:
         args: list[str] | None = None,
         timeout: float = 180,
         index_ready: bool = True,
+        cwd: Path | None = None,
     ) -> Server:
         """Start ``mediation serve`` on a free port and wait until ``/healthz`` answers, and,
-        with ``index_ready``, until its search index (built in the background) is ready."""
+        with ``index_ready``, until its search index (built in the background) is ready.
+        With ``cwd``, the command runs there and ``store_dir`` is given as it is written
+        (relative, as the README's command gives it), the server creating it."""
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
         env.update(extra_env or {})
-        store_dir.mkdir(parents=True, exist_ok=True)
-        log_path = store_dir.parent / f"server-{port}.log"
+        if cwd is None:
+            store_dir.mkdir(parents=True, exist_ok=True)
+        log_path = (cwd or store_dir.parent) / f"server-{port}.log"
         command = [
             mediation,
             "serve",
@@ -147,9 +151,10 @@ def start_server(free_port, mediation) -> Callable[..., Server]:
         ]
         with log_path.open("w") as log:  # the child keeps its own copy of the descriptor
             process = subprocess.Popen(
-                command + (args or []), env=env, stdout=log, stderr=subprocess.STDOUT
+                command + (args or []), env=env, stdout=log, stderr=subprocess.STDOUT, cwd=cwd
             )
-        server = Server(f"http://127.0.0.1:{port}/", store_dir, process, env, log_path)
+        located = cwd / store_dir if cwd is not None else store_dir
+        server = Server(f"http://127.0.0.1:{port}/", located, process, env, log_path)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if process.poll() is not None:

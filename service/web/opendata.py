@@ -14,11 +14,13 @@ No request does whole-store work: they answer from the last finished open-data b
 (:mod:`service.opendata.build`, made in the background after writes), at once, and their
 ``ETag`` and ``Last-Modified`` are that build's: a write shows there once the build after
 it has finished. Before the first build exists (the very first start on a store) they
-answer 503 with ``Retry-After``. Every route answers a conditional GET with 304.
+answer 503 with ``Retry-After``. Every route answers a conditional GET with 304. A dump the
+served build lists but that is gone from disk is a 500 naming it, never "try again".
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -26,7 +28,7 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request, send_file
 from rdflib import Graph, Literal
 
-from ..errors import BadRequest, NotFound, NotReady
+from ..errors import BadRequest, FileMissing, NotFound, NotReady
 from ..formats import HTML, JSONLD, Format, content_type, negotiate, not_acceptable
 from ..labels import Languages
 from ..namespaces import HYDRA, PREFIXES, VCARD
@@ -47,8 +49,10 @@ from ..opendata import (
     void_graph,
 )
 from . import site
-from .context import config
+from .context import builds, config
 from .served import build_validators, current_build, not_ready
+
+log = logging.getLogger(__name__)
 
 blueprint = Blueprint("opendata", __name__)
 blueprint.register_error_handler(NotReady, not_ready)
@@ -272,11 +276,27 @@ def dump(name: str) -> Response:
             max_age=None,
         )
     except FileNotFoundError:
-        # Two builds finished while this request waited: the one it held is gone.
-        raise NotReady(
-            "Les fichiers viennent d'être reconstruits ; réessayez.",
-            "The files have just been rebuilt; try again.",
-            retry_after=1,
+        if builds().current is not current:
+            # Two builds finished while this request waited: the one it held is gone.
+            raise NotReady(
+                "Les fichiers viennent d'être reconstruits ; réessayez.",
+                "The files have just been rebuilt; try again.",
+                retry_after=1,
+            ) from None
+        # The build still served lists the file, and it is not on disk: say so, never "try
+        # again" (nothing will bring it back until the next build).
+        log.error(
+            "dump file %s of the served build (generation %s) is missing: %s",
+            name,
+            current.generation,
+            path,
+        )
+        raise FileMissing(
+            f"Le fichier de données /dumps/{name} manque sur le disque du serveur ; "
+            "le journal du serveur le signale.",
+            f"The dump file /dumps/{name} is missing from the server's disk; the server's log "
+            "records it.",
+            file=f"/dumps/{name}",
         ) from None
     response.headers["Cache-Control"] = "public, no-cache"
     return response
