@@ -21,6 +21,7 @@ served build lists but that is gone from disk is a 500 naming it, never "try aga
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -65,6 +66,7 @@ JSONLD_CONTEXT = {
     "spdx": "http://spdx.org/rdf/terms#",
     "sd": "http://www.w3.org/ns/sparql-service-description#",
 }
+CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 #: Bodies kept per build (catalog pages and VoID, by address, format and language): the
 #: most recently used, of the current build only.
 KEPT_BODIES = 64
@@ -104,17 +106,21 @@ def catalog(suffix: str | None = None) -> Response:
     if suffix is not None:
         fmt = CATALOG_SUFFIXES.get(suffix)
         if fmt is None:
+            # No such address (a suffix names a document, not a choice among formats: 404,
+            # where Accept asks for a choice and gets 406); the message lists those there are.
+            served = ", ".join(f"/catalog.{s}" for s in CATALOG_SUFFIXES)
+            shown = _shown(suffix, 50)
             raise NotFound(
-                f"Aucune ressource à l'adresse /catalog.{suffix[:50]}.",
-                f"No resource at /catalog.{suffix[:50]}.",
+                f"Aucune ressource à l'adresse /catalog.{shown} ; le catalogue est servi à "
+                f"/catalog et à {served}.",
+                f"No resource at /catalog.{shown}; the catalog is served at /catalog and at "
+                f"{served}.",
             )
     else:
         fmt = negotiate(request.headers.get("Accept"), CATALOG_FORMATS)
         if fmt is None:
             raise not_acceptable(request.headers.get("Accept", ""), CATALOG_FORMATS)
-    after = request.args.get("after") or None
-    if after is not None and len(after) > 2000:
-        raise BadRequest("Le paramètre after est trop long.", "The after parameter is too long.")
+    after = catalog_after()
     langs = site.languages()
     vary = ", ".join(
         (["Accept"] if suffix is None else []) + (["Accept-Language"] if fmt is HTML else [])
@@ -161,6 +167,33 @@ def catalog(suffix: str | None = None) -> Response:
         response.headers["Content-Language"] = langs.ui
     response.headers["Link"] = link
     return site.finish(response, *validators, vary)
+
+
+#: ASCII characters no IRI holds (RFC 3987 §2.2): controls, space, ``<>"{}|^`\``. (Bytes that
+#: are not UTF-8 stay percent-encoded in the value Werkzeug gives, which is an IRI.)
+NOT_IN_IRI = frozenset('<>"{}|^`\\\x7f') | frozenset(map(chr, range(0x21)))
+
+
+def catalog_after() -> str | None:
+    """The ``after`` of a catalog page: once, an IRI, a dataset's identifier or a graph's
+    under ``{base}graph/`` (one removed since keeps its place); the catalog itself refuses
+    other IRIs. 400 otherwise, before any work."""
+    values = request.args.getlist("after")
+    if len(values) > 1:
+        raise BadRequest(
+            "Le paramètre after se donne une seule fois.", "The after parameter is given once."
+        )
+    after = values[0] if values else ""
+    if not after:
+        return None
+    if len(after) > 2000:
+        raise BadRequest("Le paramètre after est trop long.", "The after parameter is too long.")
+    if not NOT_IN_IRI.isdisjoint(after) or after == f"{config().base_url}graph/":
+        raise BadRequest(
+            "Le paramètre after doit être l'identifiant d'un jeu de données du catalogue.",
+            "The after parameter must be the identifier of a dataset of the catalog.",
+        )
+    return after
 
 
 def catalog_context(page: CatalogPage, langs: Languages) -> dict[str, Any]:
@@ -303,8 +336,14 @@ def dump(name: str) -> Response:
 
 
 def _no_dump(name: str) -> NotFound:
-    shown = name[:200]
+    shown = _shown(name, 200)
     return NotFound(f"Aucun fichier de données /dumps/{shown}.", f"No dump file /dumps/{shown}.")
+
+
+def _shown(text: str, limit: int) -> str:
+    """Part of an address as a message may repeat it: cut, control characters percent-encoded
+    as the client wrote them (a message never carries a NUL or a line break)."""
+    return CONTROLS.sub(lambda found: f"%{ord(found[0]):02X}", text[:limit])
 
 
 # ---------------------------------------------------------------------------------------------
