@@ -32,7 +32,8 @@ from service.namespaces import GRAPH, ID
 SHARED = Path(
     os.environ.get("MEDIATION_SHARED", Path(__file__).resolve().parents[2] / "shared")
 ).resolve()
-IN_CI = bool(os.environ.get("CI"))
+#: In CI, what the tests need and lack is a failure: CI services set ``CI`` (``true``, ``1``).
+IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 @pytest.fixture(scope="session")
@@ -53,8 +54,12 @@ def shared(unavailable) -> Path:
     """``../shared`` (or ``MEDIATION_SHARED``): the official files the tests check against."""
     if not SHARED.is_dir():
         unavailable(
-            f"../shared est absent ({SHARED}) : réglez MEDIATION_SHARED. "
-            f"../shared is absent ({SHARED}): set MEDIATION_SHARED."
+            "Les fichiers officiels (vocabulaire schema.org, formes DCAT-AP, suites de tests "
+            "SPARQL du W3C, article source) sont absents : ../shared (réglage MEDIATION_SHARED) "
+            f"n'existe pas à {SHARED}. "
+            "The official files (schema.org's vocabulary, the DCAT-AP shapes, the W3C SPARQL "
+            "test suites, the source article) are missing: ../shared (setting MEDIATION_SHARED) "
+            f"does not exist at {SHARED}."
         )
     return SHARED
 
