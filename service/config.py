@@ -61,6 +61,16 @@ def _base_url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
+def _path(value: Any) -> str:
+    """An absolute path, a relative one taken from the working directory at start: every
+    consumer then reads the same file, whatever directory it resolves paths against (Flask's
+    ``send_file`` takes the application's package folder, a child process may start
+    elsewhere). Empty stays empty: the setting's own default place. Symbolic links are kept,
+    as the operator gave them."""
+    text = str(value)
+    return str(Path(text).absolute()) if text.strip() else ""
+
+
 def _iso_day(value: Any) -> str:
     text = str(value).strip()
     if text:
@@ -89,6 +99,9 @@ class Setting:
         return "--" + self.name.replace("_", "-")
 
 
+#: What the help of every path setting ends with.
+RELATIVE = " A relative path is taken from the working directory at start."
+
 SETTINGS: list[Setting] = [
     Setting("host", "127.0.0.1", "Address the server listens on."),
     Setting("port", 8000, "Port the server listens on.", _positive(int)),
@@ -96,20 +109,23 @@ SETTINGS: list[Setting] = [
         "store",
         "store",
         "Directory of the embedded store (created, then loaded with ontology/ and data/, "
-        "when empty). Ignored when remote_query_url is set.",
+        "when empty). Ignored when remote_query_url is set." + RELATIVE,
+        _path,
     ),
     Setting(
         "index_path",
         "",
         "SQLite file of the search index (lists, facets, full text), rebuilt from the store when "
-        "missing or stale. Empty: index.sqlite in the store directory.",
+        "missing or stale. Empty: index.sqlite in the store directory." + RELATIVE,
+        _path,
     ),
     Setting(
         "changes_path",
         "",
         "SQLite file of the change log (the history of writes as the change feed and the pages "
         "read it), kept in step with every write and rebuilt from the history graph when "
-        "missing. Empty: changes.sqlite in the store directory.",
+        "missing. Empty: changes.sqlite in the store directory." + RELATIVE,
+        _path,
     ),
     Setting(
         "base_url",
@@ -242,7 +258,8 @@ SETTINGS: list[Setting] = [
         "",
         "Directory of the open-data builds (dumps, VoID figures, the catalog's facts, the "
         "feeds' dates), made in the background; the last two finished are kept. Empty: "
-        "dumps/ in the store directory.",
+        "dumps/ in the store directory." + RELATIVE,
+        _path,
     ),
     Setting(
         "build_settle",
@@ -263,7 +280,8 @@ SETTINGS: list[Setting] = [
     Setting(
         "settings_file",
         "",
-        "TOML file with settings (same names); environment and options take precedence.",
+        "TOML file with settings (same names); environment and options take precedence." + RELATIVE,
+        _path,
     ),
 ]
 

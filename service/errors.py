@@ -136,6 +136,14 @@ class StoreError(MediationError):
     code = "store-error"
 
 
+class FileMissing(MediationError):
+    """A file the service serves is not on its disk although nothing replaced it (a dump of the
+    served build deleted by hand, a disk fault): the server's fault, never the client's."""
+
+    status = 500
+    code = "file-missing"
+
+
 class SourceError(MediationError):
     """An external source an import reads (files of an installed package) is missing or malformed."""
 

@@ -32,7 +32,8 @@ from service.namespaces import GRAPH, ID
 SHARED = Path(
     os.environ.get("MEDIATION_SHARED", Path(__file__).resolve().parents[2] / "shared")
 ).resolve()
-IN_CI = bool(os.environ.get("CI"))
+#: In CI, what the tests need and lack is a failure: CI services set ``CI`` (``true``, ``1``).
+IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 @pytest.fixture(scope="session")
@@ -53,8 +54,12 @@ def shared(unavailable) -> Path:
     """``../shared`` (or ``MEDIATION_SHARED``): the official files the tests check against."""
     if not SHARED.is_dir():
         unavailable(
-            f"../shared est absent ({SHARED}) : réglez MEDIATION_SHARED. "
-            f"../shared is absent ({SHARED}): set MEDIATION_SHARED."
+            "Les fichiers officiels (vocabulaire schema.org, formes DCAT-AP, suites de tests "
+            "SPARQL du W3C, article source) sont absents : ../shared (réglage MEDIATION_SHARED) "
+            f"n'existe pas à {SHARED}. "
+            "The official files (schema.org's vocabulary, the DCAT-AP shapes, the W3C SPARQL "
+            "test suites, the source article) are missing: ../shared (setting MEDIATION_SHARED) "
+            f"does not exist at {SHARED}."
         )
     return SHARED
 
@@ -127,14 +132,18 @@ def start_server(free_port, mediation) -> Callable[..., Server]:
         args: list[str] | None = None,
         timeout: float = 180,
         index_ready: bool = True,
+        cwd: Path | None = None,
     ) -> Server:
         """Start ``mediation serve`` on a free port and wait until ``/healthz`` answers, and,
-        with ``index_ready``, until its search index (built in the background) is ready."""
+        with ``index_ready``, until its search index (built in the background) is ready.
+        With ``cwd``, the command runs there and ``store_dir`` is given as it is written
+        (relative, as the README's command gives it), the server creating it."""
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
         env.update(extra_env or {})
-        store_dir.mkdir(parents=True, exist_ok=True)
-        log_path = store_dir.parent / f"server-{port}.log"
+        if cwd is None:
+            store_dir.mkdir(parents=True, exist_ok=True)
+        log_path = (cwd or store_dir.parent) / f"server-{port}.log"
         command = [
             mediation,
             "serve",
@@ -147,9 +156,10 @@ def start_server(free_port, mediation) -> Callable[..., Server]:
         ]
         with log_path.open("w") as log:  # the child keeps its own copy of the descriptor
             process = subprocess.Popen(
-                command + (args or []), env=env, stdout=log, stderr=subprocess.STDOUT
+                command + (args or []), env=env, stdout=log, stderr=subprocess.STDOUT, cwd=cwd
             )
-        server = Server(f"http://127.0.0.1:{port}/", store_dir, process, env, log_path)
+        located = cwd / store_dir if cwd is not None else store_dir
+        server = Server(f"http://127.0.0.1:{port}/", located, process, env, log_path)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if process.poll() is not None:

@@ -14,12 +14,15 @@ No request does whole-store work: they answer from the last finished open-data b
 (:mod:`service.opendata.build`, made in the background after writes), at once, and their
 ``ETag`` and ``Last-Modified`` are that build's: a write shows there once the build after
 it has finished. Before the first build exists (the very first start on a store) they
-answer 503 with ``Retry-After``. Every route answers a conditional GET with 304.
+answer 503 with ``Retry-After``. Every route answers a conditional GET with 304. A dump the
+served build lists but that is gone from disk is a 500 naming it, never "try again".
 """
 
 from __future__ import annotations
 
 import base64
+import logging
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -28,7 +31,7 @@ from flask import Blueprint, Response, render_template, request, send_file
 from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 
-from ..errors import BadRequest, NotFound, NotReady
+from ..errors import BadRequest, FileMissing, NotFound, NotReady
 from ..formats import HTML, JSONLD, Format, content_type, negotiate, not_acceptable
 from ..labels import Languages, format_date, format_number, format_size
 from ..namespaces import HYDRA, PREFIXES, VCARD
@@ -50,8 +53,10 @@ from ..opendata import (
     void_graph,
 )
 from . import site
-from .context import config
+from .context import builds, config
 from .served import build_validators, current_build, not_ready
+
+log = logging.getLogger(__name__)
 
 blueprint = Blueprint("opendata", __name__)
 blueprint.register_error_handler(NotReady, not_ready)
@@ -64,6 +69,7 @@ JSONLD_CONTEXT = {
     "spdx": "http://spdx.org/rdf/terms#",
     "sd": "http://www.w3.org/ns/sparql-service-description#",
 }
+CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 #: Bodies kept per build (catalog pages and VoID, by address, format and language): the
 #: most recently used, of the current build only.
 KEPT_BODIES = 64
@@ -103,17 +109,21 @@ def catalog(suffix: str | None = None) -> Response:
     if suffix is not None:
         fmt = CATALOG_SUFFIXES.get(suffix)
         if fmt is None:
+            # No such address (a suffix names a document, not a choice among formats: 404,
+            # where Accept asks for a choice and gets 406); the message lists those there are.
+            served = ", ".join(f"/catalog.{s}" for s in CATALOG_SUFFIXES)
+            shown = _shown(suffix, 50)
             raise NotFound(
-                f"Aucune ressource à l'adresse /catalog.{suffix[:50]}.",
-                f"No resource at /catalog.{suffix[:50]}.",
+                f"Aucune ressource à l'adresse /catalog.{shown} ; le catalogue est servi à "
+                f"/catalog et à {served}.",
+                f"No resource at /catalog.{shown}; the catalog is served at /catalog and at "
+                f"{served}.",
             )
     else:
         fmt = negotiate(request.headers.get("Accept"), CATALOG_FORMATS)
         if fmt is None:
             raise not_acceptable(request.headers.get("Accept", ""), CATALOG_FORMATS)
-    after = request.args.get("after") or None
-    if after is not None and len(after) > 2000:
-        raise BadRequest("Le paramètre after est trop long.", "The after parameter is too long.")
+    after = catalog_after()
     langs = site.languages()
     vary = ", ".join(
         (["Accept"] if suffix is None else []) + (["Accept-Language"] if fmt is HTML else [])
@@ -160,6 +170,32 @@ def catalog(suffix: str | None = None) -> Response:
         response.headers["Content-Language"] = langs.ui
     response.headers["Link"] = link
     return site.finish(response, *validators, vary)
+
+
+#: ASCII characters no IRI holds (RFC 3987 §2.2): controls, space, ``<>"{}|^`\``. (Bytes that
+#: are not UTF-8 stay percent-encoded in the value Werkzeug gives, which is an IRI.)
+NOT_IN_IRI = frozenset('<>"{}|^`\\\x7f') | frozenset(map(chr, range(0x21)))
+
+
+def catalog_after() -> str | None:
+    """The ``after`` of a catalog page: once, and an IRI; the catalog itself refuses one that
+    names none of its datasets. 400 otherwise, before any work."""
+    values = request.args.getlist("after")
+    if len(values) > 1:
+        raise BadRequest(
+            "Le paramètre after se donne une seule fois.", "The after parameter is given once."
+        )
+    after = values[0] if values else ""
+    if not after:
+        return None
+    if len(after) > 2000:
+        raise BadRequest("Le paramètre after est trop long.", "The after parameter is too long.")
+    if not NOT_IN_IRI.isdisjoint(after):
+        raise BadRequest(
+            "Le paramètre after doit être l'identifiant d'un jeu de données du catalogue.",
+            "The after parameter must be the identifier of a dataset of the catalog.",
+        )
+    return after
 
 
 def catalog_context(page: CatalogPage, langs: Languages) -> dict[str, Any]:
@@ -287,11 +323,27 @@ def dump(name: str) -> Response:
             max_age=None,
         )
     except FileNotFoundError:
-        # Two builds finished while this request waited: the one it held is gone.
-        raise NotReady(
-            "Les fichiers viennent d'être reconstruits ; réessayez.",
-            "The files have just been rebuilt; try again.",
-            retry_after=1,
+        if builds().current is not current:
+            # Two builds finished while this request waited: the one it held is gone.
+            raise NotReady(
+                "Les fichiers viennent d'être reconstruits ; réessayez.",
+                "The files have just been rebuilt; try again.",
+                retry_after=1,
+            ) from None
+        # The build still served lists the file, and it is not on disk: say so, never "try
+        # again" (nothing will bring it back until the next build).
+        log.error(
+            "dump file %s of the served build (generation %s) is missing: %s",
+            name,
+            current.generation,
+            path,
+        )
+        raise FileMissing(
+            f"Le fichier de données /dumps/{name} manque sur le disque du serveur ; "
+            "le journal du serveur le signale.",
+            f"The dump file /dumps/{name} is missing from the server's disk; the server's log "
+            "records it.",
+            file=f"/dumps/{name}",
         ) from None
     response.headers["Cache-Control"] = "public, no-cache"
     # The file's SHA-256 (RFC 9530), from the build's manifest: what the catalog cannot
@@ -303,8 +355,14 @@ def dump(name: str) -> Response:
 
 
 def _no_dump(name: str) -> NotFound:
-    shown = name[:200]
+    shown = _shown(name, 200)
     return NotFound(f"Aucun fichier de données /dumps/{shown}.", f"No dump file /dumps/{shown}.")
+
+
+def _shown(text: str, limit: int) -> str:
+    """Part of an address as a message may repeat it: cut, control characters percent-encoded
+    as the client wrote them (a message never carries a NUL or a line break)."""
+    return CONTROLS.sub(lambda found: f"%{ord(found[0]):02X}", text[:limit])
 
 
 # ---------------------------------------------------------------------------------------------
