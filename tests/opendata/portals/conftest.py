@@ -19,6 +19,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, Namespace
 HERE = Path(__file__).resolve().parent
 LOCN = Namespace("http://www.w3.org/ns/locn#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
+SHA256 = SPDX.checksumAlgorithm_sha256
 #: Where DCAT-AP puts a location's geometry.
 GEOMETRY = (LOCN.geometry, DCAT.bbox, DCAT.centroid)
 #: Seconds a harvest may take before the test gives up on it.
@@ -87,8 +88,9 @@ class Catalog:
 
     pages: list[str]
     datasets: dict[str, dict] = field(default_factory=dict)  # dct:identifier → facts
-    endpoints: list[str] = field(default_factory=list)  # dcat:endpointURL of the data services
+    identifiers: set[str] = field(default_factory=set)  # of datasets and data services
     files: dict[str, dict] = field(default_factory=dict)  # download URL → sha256, size
+    service_access: set[str] = field(default_factory=set)  # access URLs of a dcat:accessService
 
 
 def has_geometry(graph: Graph, node) -> bool:
@@ -119,17 +121,19 @@ def read_catalog(harvest) -> Callable[[str], Catalog]:
                     "temporal": graph.value(node, DCTERMS.temporal) is not None,
                     "geometry": has_geometry(graph, node),
                 }
-            for service in graph.subjects(RDF.type, DCAT.DataService):
-                catalog.endpoints += [str(u) for u in graph.objects(service, DCAT.endpointURL)]
+            catalog.identifiers |= {str(i) for i in graph.objects(None, DCTERMS.identifier)}
             for distribution in graph.subjects(RDF.type, DCAT.Distribution):
                 address = graph.value(distribution, DCAT.downloadURL)
-                checksum = graph.value(distribution, SPDX.checksum)
-                if address is None or checksum is None:
+                if address is None:
+                    if graph.value(distribution, DCAT.accessService) is not None:
+                        catalog.service_access.add(str(graph.value(distribution, DCAT.accessURL)))
                     continue
+                checksum = graph.value(distribution, SPDX.checksum)
+                size = graph.value(distribution, DCAT.byteSize)
+                sha256 = checksum is not None and graph.value(checksum, SPDX.algorithm) == SHA256
                 catalog.files[str(address)] = {
-                    "algorithm": graph.value(checksum, SPDX.algorithm),
-                    "sha256": str(graph.value(checksum, SPDX.checksumValue)),
-                    "size": int(graph.value(distribution, DCAT.byteSize)),
+                    "sha256": str(graph.value(checksum, SPDX.checksumValue)) if sha256 else None,
+                    "size": int(size) if size is not None else None,
                 }
         read[url] = catalog
         return catalog

@@ -5,7 +5,7 @@
 * CKAN: ckanext-dcat's RDF parser with its DCAT-AP 3 and DCAT-AP 2 profiles, the pages
   fetched as its DCAT RDF harvester fetches them, reading ``/catalog`` and ``/catalog.ttl``.
 
-Each runs in its own pinned environment (this folder's README). Every test runs on the shared
+Each runs in its own pinned environment (this folder's README). Every harvest runs on the shared
 server, whose catalog fits in one page, and on a server whose pages hold two datasets, so that
 both portals walk the catalog through ``hydra:next``. The catalog read with rdflib, every page
 followed, says what each harvest must find.
@@ -16,7 +16,9 @@ from __future__ import annotations
 import json
 import math
 import re
+import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -28,6 +30,24 @@ PROFILES = {"dcat-ap-3": "euro_dcat_ap_3", "dcat-ap-2": "euro_dcat_ap_2"}
 CKAN_SOURCES = ["catalog", "catalog.ttl"]
 LICENCE = "lov2"  # Licence Ouverte 2.0 in data.gouv.fr's list
 SHA256 = re.compile(r"[0-9a-f]{64}")
+#: Three attempts in a portal's environment: a name outside, an address off 127.0.0.1 (still
+#: on the loopback, so that a broken guard reaches nothing), and localhost.
+GUARD_CHECK = """
+import json, socket, loopback_only
+refused = loopback_only.install()
+results = []
+for attempt in (
+    lambda: socket.getaddrinfo("portal-test.invalid", 80),
+    lambda: socket.socket().connect(("127.0.0.2", 9)),
+    lambda: socket.getaddrinfo("localhost", 80),
+):
+    try:
+        attempt()
+        results.append("allowed")
+    except OSError as error:
+        results.append(type(error).__name__)
+print(json.dumps({"results": results, "refused": [a["host"] for a in refused]}))
+"""
 
 
 @dataclass
@@ -93,6 +113,22 @@ def attempts(found: list[dict]) -> str:
     return lines([f"{a['event']} {a['host']}:{a['port']} from {a['from']}" for a in found])
 
 
+@pytest.mark.parametrize("portal", ["udata", "ckan"])
+def test_the_guard_refuses_and_reports_any_host_but_the_loopback(portal, portal_python):
+    done = subprocess.run(
+        [portal_python(portal), "-c", GUARD_CHECK],
+        cwd=Path(__file__).parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {
+        "results": ["gaierror", "ConnectionRefusedError", "allowed"],
+        "refused": ["portal-test.invalid", "127.0.0.2"],
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 # data.gouv.fr (udata)
 # ---------------------------------------------------------------------------------------------
@@ -102,7 +138,7 @@ def test_udata_finishes_the_job_with_every_item_done(udata):
     report = udata.report
     not_done = [
         f"{item['remote_id']} ({item.get('kind', 'not made')}): {item['status']}: "
-        + " / ".join(item["errors"])
+        + " / ".join(error[:160] for error in item["errors"])
         for item in report["items"]
         if item["status"] != "done"
     ]
@@ -122,7 +158,9 @@ def test_udata_harvests_every_dataset_and_the_sparql_service(udata):
     services = [item for item in items if item.get("kind") == "dataservice"]
     others = [f"{i['remote_id']}: {i['status']}: {i['errors']}" for i in items if "kind" not in i]
     assert [s["base_api_url"] for s in services] == [udata.site.url + "sparql"], (
-        f"{udata.name}: data services {services}; items udata made nothing of:\n{lines(others)}"
+        f"{udata.name}: data services {services}; items udata made nothing of:\n{lines(others)}\n"
+        "(udata harvests no dcat:DataService without dct:identifier, nor one that a "
+        "distribution names as its dcat:accessService)"
     )
 
 
@@ -157,27 +195,32 @@ def test_udata_reads_the_temporal_and_spatial_coverage(udata):
     assert not missing, f"{udata.name}: coverage missing:\n{lines(missing)}"
 
 
-def test_udata_keeps_the_checksum_and_size_of_every_file(udata):
-    files = udata.catalog.files
+def test_udata_keeps_each_file_with_its_checksum_and_size(udata):
+    catalog = udata.catalog
     wrong = []
     for item in udata.datasets():
         if not item["resources"]:
             wrong.append(f"{item['remote_id']}: no resource")
         for resource in item["resources"]:
-            expected = files.get(resource["url"])
-            checksum = resource["checksum"] or {}
+            url, checksum = resource["url"], resource["checksum"] or {}
+            if url in catalog.service_access:
+                continue  # an access to a data service (the SPARQL endpoint): no file to check
+            expected = catalog.files.get(url)
             if expected is None:
-                wrong.append(f"{resource['url']}: no checksum for it in the catalog")
+                wrong.append(f"{url}: neither a file nor a service access in the catalog")
+                continue
+            if expected["sha256"] is None:
+                wrong.append(f"{url}: the catalog gives no SHA-256 checksum")
             elif checksum.get("type") != "sha256" or checksum.get("value") != expected["sha256"]:
-                wrong.append(f"{resource['url']}: checksum {checksum}, not {expected['sha256']}")
+                wrong.append(f"{url}: checksum {checksum}, not sha256 {expected['sha256']}")
             elif not SHA256.fullmatch(checksum["value"]):
-                wrong.append(f"{resource['url']}: checksum {checksum['value']!r} is not hex")
-            if expected is not None and resource["filesize"] != expected["size"]:
-                wrong.append(
-                    f"{resource['url']}: size {resource['filesize']}, not {expected['size']}"
-                )
+                wrong.append(f"{url}: checksum {checksum['value']!r} is not lowercase hex")
+            if resource["filesize"] is None or resource["filesize"] != expected["size"]:
+                wrong.append(f"{url}: size {resource['filesize']}, not {expected['size']}")
+            if resource["type"] != "main":  # udata lists a file with an access service as an API
+                wrong.append(f"{url}: a file udata lists as {resource['type']!r}, not 'main'")
     assert udata.datasets()
-    assert not wrong, f"{udata.name}: {len(wrong)} file(s) wrong:\n{lines(wrong)}"
+    assert not wrong, f"{udata.name}: {len(wrong)} problem(s) with files:\n{lines(wrong)}"
 
 
 def test_udata_asks_nothing_outside_the_service(udata):
@@ -187,7 +230,7 @@ def test_udata_asks_nothing_outside_the_service(udata):
     )
     # udata looks up the host of each identifier it validates as a URL (and connects nowhere):
     # the catalog's identifiers only.
-    hosts = {urlsplit(identifier).hostname for identifier in udata.catalog.datasets}
+    hosts = {urlsplit(identifier).hostname for identifier in udata.catalog.identifiers}
     others = [a for a in report["url_checks"] if a["host"] not in hosts]
     assert not others, f"{udata.name} checked other addresses:\n{attempts(others)}"
 

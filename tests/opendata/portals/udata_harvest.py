@@ -104,14 +104,15 @@ def describe_dataset(dataset) -> dict:
     }
 
 
-def describe_dataservice(service) -> dict:
+def describe_dataservice(service, remote_ids: dict) -> dict:
     return {
         "kind": "dataservice",
         "title": service.title,
         "base_api_url": service.base_api_url,
         "machine_documentation_url": service.machine_documentation_url,
         "license": service.license.id if service.license else None,
-        "datasets": [d.harvest.remote_id for d in service.datasets if d.harvest],
+        # In a dry run nothing is saved: the references are known by the ids udata gave them.
+        "datasets": [remote_ids.get(ref.pk, str(ref.pk)) for ref in service.datasets],
     }
 
 
@@ -143,6 +144,7 @@ def harvest(url: str, language: str) -> dict:
     started = time.monotonic()
     job = backend.harvest()
     seconds = time.monotonic() - started
+    remote_ids = {item.dataset.pk: item.remote_id for item in job.items if item.dataset}
     items = []
     for item in job.items:
         made = backend.made.get(id(item))
@@ -152,9 +154,10 @@ def harvest(url: str, language: str) -> dict:
             "errors": [error.message for error in item.errors],
             "logs": [f"{log.level}: {log.message}" for log in item.logs],
         }
-        if made is not None:
-            describe = describe_dataservice if isinstance(made, Dataservice) else describe_dataset
-            entry.update(describe(made))
+        if isinstance(made, Dataservice):
+            entry.update(describe_dataservice(made, remote_ids))
+        elif made is not None:
+            entry.update(describe_dataset(made))
         items.append(entry)
     return {
         "language": language,
