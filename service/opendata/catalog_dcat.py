@@ -44,7 +44,6 @@ from .extent import FRANCE_BBOX, wkt_box
 LICENCE_TITLES = bilingual("Licence Ouverte / Open Licence version 2.0", "Open Licence version 2.0")
 #: The SPARQL 1.1 Protocol, what the endpoint conforms to.
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
-ACTIVITY_STREAMS = URIRef("https://www.w3.org/TR/activitystreams-core/")
 
 #: The EU's authority tables, as DCAT-AP asks: themes, file types, languages, countries,
 #: frequencies (https://op.europa.eu/en/web/eu-vocabularies/authority-tables).
@@ -330,8 +329,8 @@ def _feed_distribution(graph: Graph, model: CatalogModel, links: Links, view: Da
     media = URIRef(IANA + "application/activity+json")
     add((node, DCAT.mediaType, media))
     add((media, RDF.type, DCTERMS.MediaType))
-    add((node, DCTERMS.conformsTo, ACTIVITY_STREAMS))
-    add((ACTIVITY_STREAMS, RDF.type, DCTERMS.Standard))
+    # No dct:conformsTo (Activity Streams): data.gouv.fr's harvester looks up the host of a
+    # distribution's standard, a request outside the service; the media type says it.
     add((node, DCTERMS.license, LICENCE))
     if view.modified:
         add((node, DCTERMS.modified, view.modified.literal))

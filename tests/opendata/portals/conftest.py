@@ -91,6 +91,7 @@ class Catalog:
     identifiers: set[str] = field(default_factory=set)  # of datasets and data services
     files: dict[str, dict] = field(default_factory=dict)  # download URL → sha256, size
     service_access: set[str] = field(default_factory=set)  # access URLs of a dcat:accessService
+    feeds: set[str] = field(default_factory=set)  # access URLs of nothing to download (a feed)
 
 
 def has_geometry(graph: Graph, node) -> bool:
@@ -125,8 +126,11 @@ def read_catalog(harvest) -> Callable[[str], Catalog]:
             for distribution in graph.subjects(RDF.type, DCAT.Distribution):
                 address = graph.value(distribution, DCAT.downloadURL)
                 if address is None:
+                    access = str(graph.value(distribution, DCAT.accessURL))
                     if graph.value(distribution, DCAT.accessService) is not None:
-                        catalog.service_access.add(str(graph.value(distribution, DCAT.accessURL)))
+                        catalog.service_access.add(access)
+                    else:
+                        catalog.feeds.add(access)
                     continue
                 checksum = graph.value(distribution, SPDX.checksum)
                 size = graph.value(distribution, DCAT.byteSize)
