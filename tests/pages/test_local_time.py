@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import extruct
 import pytest
+from icalendar import Calendar
 
 BASE = "https://w3id.org/mediation-sociale/"
 NIGHT = "id/event/2024-10-26-nuit-de-la-mediation"
@@ -112,3 +113,10 @@ def test_the_time_zone_setting_moves_every_time(cayenne):
     assert f"26 octobre 2024 à 22{NBSP}h{NBSP}00" in page(cayenne, NIGHT, "fr")
     # An instant written in UTC is shown in Cayenne.
     assert f"4 décembre 2019 à 12{NBSP}h{NBSP}49" in page(cayenne, POST, "fr")
+    response = cayenne.get(NIGHT + ".ics")
+    assert b"DTSTART;TZID=America/Cayenne:20241026T220000" in response.content
+    cal = Calendar.from_ical(response.content)
+    (zone,) = cal.walk("VTIMEZONE")
+    assert str(zone["TZID"]) == "America/Cayenne"
+    assert {part.name for part in zone.subcomponents} == {"STANDARD"}
+    assert {part["TZOFFSETTO"].td for part in zone.subcomponents} == {timedelta(hours=-3)}
