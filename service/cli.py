@@ -12,13 +12,12 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from .config import DEFAULT_BASE, SETTINGS, Config, load_config
+from .config import DEFAULT_BASE, SETTINGS, Config, load_config, local_today
 from .errors import MediationError, NotReady
 from .files import atomic_file, write_atomically
 from .formats import DATASET_FORMATS, GRAPH_FORMATS
@@ -169,7 +168,7 @@ def latest_events(index: Index, config: Config, count: int = 3) -> list[tuple[st
     from .pages import home_events
 
     shown = []
-    for item in home_events(index, config.today or date.today().isoformat()).latest[:count]:
+    for item in home_events(index, local_today(config)).latest[:count]:
         labels = dict(item.labels)
         label = labels.get("fr") or next(iter(labels.values()), item.iri)
         if item.iri.startswith(config.base_url):

@@ -13,8 +13,10 @@ import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
 
@@ -80,6 +82,29 @@ def _iso_day(value: Any) -> str:
         if len(text) != 10:
             raise ValueError(f"expected YYYY-MM-DD, got {value!r}")
     return text
+
+
+class _Refused(ValueError):
+    """A value a converter refuses, said in French and in English."""
+
+    def __init__(self, fr: str, en: str):
+        super().__init__(en)
+        self.fr, self.en = fr, en
+
+
+def _time_zone(value: Any) -> str:
+    """A time zone of the IANA database as ``zoneinfo`` knows it (``Europe/Paris``)."""
+    name = str(value).strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):  # ValueError: not a key ("", "../x", "/x")
+        raise _Refused(
+            f"fuseau horaire inconnu « {name} » : donnez un nom de la base IANA, comme "
+            "Europe/Paris ou America/Cayenne",
+            f'unknown time zone "{name}": give a name of the IANA database, such as '
+            "Europe/Paris or America/Cayenne",
+        ) from None
+    return name
 
 
 @dataclass(frozen=True)
@@ -231,8 +256,17 @@ SETTINGS: list[Setting] = [
         "today",
         "",
         "The day lists take as today for upcoming and past events (YYYY-MM-DD); empty: the real "
-        "date. For tests and demonstrations.",
+        "date in the time zone. For tests and demonstrations.",
         _iso_day,
+    ),
+    Setting(
+        "time_zone",
+        "Europe/Paris",
+        "Time zone of the data's local times (IANA name, such as America/Cayenne): a date-time "
+        "written without an offset is a local time there, and pages, JSON-LD and calendars "
+        "give every time in it, with its offset for that date (daylight saving time "
+        "included). Set it once: it changes what the data's local times mean.",
+        _time_zone,
     ),
     Setting(
         "publisher",
@@ -308,9 +342,10 @@ def _convert(setting: Setting, raw: Any, origin: str) -> Any:
     try:
         return setting.convert(raw)
     except (TypeError, ValueError) as exc:
+        fr, en = (exc.fr, exc.en) if isinstance(exc, _Refused) else (exc, exc)
         raise ConfigError(
-            f"Réglage invalide {setting.name} ({origin}) : {exc}",
-            f"Invalid setting {setting.name} ({origin}): {exc}",
+            f"Réglage invalide {setting.name} ({origin}) : {fr}",
+            f"Invalid setting {setting.name} ({origin}): {en}",
         ) from None
 
 
@@ -350,6 +385,12 @@ def load_config(
         else:
             values[setting.name] = _convert(setting, setting.default, "default")
     return Config(values)
+
+
+def local_today(config: Config) -> str:
+    """The day lists take as today (ISO): the ``today`` setting, else the date now in the
+    ``time_zone`` (late in the evening in Cayenne, it is already tomorrow in UTC)."""
+    return config.today or datetime.now(ZoneInfo(config.time_zone)).date().isoformat()
 
 
 def settings_table() -> str:

@@ -26,7 +26,10 @@ place rather than in each module that shows one.
 
 Dates, durations and numbers are written in the interface language
 (:func:`format_literal`: « 1er décembre 2019 », "1 December 2019") by every part of
-the service that shows one to people.
+the service that shows one to people. Times are local times of the ``time_zone`` setting
+(:func:`local_moment`): a date-time written without an offset is one, a date-time with an
+offset is shown in it (« 4 décembre 2019 à 16 h 49 », never « 15:49 UTC »), and what machines
+read gets the offset of that date in that zone (:func:`iso_moment`).
 
 No Flask here: the web layer reads the request and calls :func:`preferences`.
 """
@@ -38,6 +41,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote
@@ -370,18 +374,56 @@ def day_in_words(year: int | str, month: int, day: int, lang: str) -> str:
 
 _DATE = re.compile(r"^(-?\d{4})-(\d{2})-(\d{2})")
 _YEAR_MONTH = re.compile(r"^(-?\d{4})-(\d{2})")
-_TIME = re.compile(r"T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
-DATE_TYPES = frozenset({XSD.date, XSD.dateTime, XSD.dateTimeStamp, XSD.gYear, XSD.gYearMonth})
+DATE_TIME_TYPES = frozenset({XSD.dateTime, XSD.dateTimeStamp})
+DATE_TYPES = DATE_TIME_TYPES | {XSD.date, XSD.gYear, XSD.gYearMonth}
 NUMBER_TYPES = frozenset(
     {XSD.integer, XSD.int, XSD.long, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.short}
 )
 
 
-def format_date(value: Literal, languages: Languages) -> str:
-    """A date for people, in the interface language ("4 décembre 2019", "4 December 2019");
-    what is not a well-formed date is shown as written."""
+def local_moment(text: str, zone: tzinfo) -> datetime | None:
+    """The instant a date-time's text names, in ``zone``; None when it is not a date and time.
+
+    A time written without an offset is a local time of ``zone`` (the data's rule,
+    ``docs/resources.md``, "Dates and times"): 09:00 on 4 December is 09:00+01:00 in Paris,
+    09:00 on 4 July 09:00+02:00. In the hour the change to winter time repeats, the first
+    (summer) one; in the hour the change to summer time skips, the same time an hour on."""
+    if "T" not in text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:  # 24:00:00, a year of five digits: XSD allows what Python does not
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    # Through UTC: astimezone() leaves a time already in ``zone`` as it is, even one the change
+    # to summer time skips.
+    return moment.astimezone(UTC).astimezone(zone)
+
+
+def iso_moment(value: Literal, zone: tzinfo) -> str:
+    """A date-time of the data in ISO 8601 with its offset in ``zone`` for that date
+    (2019-12-04T09:00:00+01:00: what search engines require of a time); a day, or what is
+    not a date-time, as written."""
+    moment = local_moment(str(value), zone) if value.datatype in DATE_TIME_TYPES else None
+    return moment.isoformat() if moment is not None else str(value)
+
+
+def moment_in_words(moment: datetime, zone: tzinfo, lang: str) -> str:
+    """An instant as the local time of ``zone``: « 4 décembre 2019 à 9 h 00 », "4 December
+    2019 at 9:00" (``lang`` an interface language; French otherwise)."""
+    local = moment.astimezone(zone)
+    day = day_in_words(local.year, local.month, local.day, lang)
+    if lang == "en":
+        return f"{day} at {local.hour}:{local.minute:02d}"
+    return f"{day} à {local.hour}\u00a0h\u00a0{local.minute:02d}"
+
+
+def format_date(value: Literal, languages: Languages, zone: tzinfo) -> str:
+    """A date for people, in the interface language (« 4 décembre 2019 », "4 December 2019"),
+    a time in ``zone``'s local time; what is not a well-formed date is shown as written."""
     text = str(value)
     ui = languages.ui
     if value.datatype == XSD.gYear:
@@ -391,16 +433,13 @@ def format_date(value: Literal, languages: Languages) -> str:
         if match and 1 <= int(match[2]) <= 12:
             return month_in_words(match[1], int(match[2]), ui)
         return text
+    if value.datatype in DATE_TIME_TYPES:
+        moment = local_moment(text, zone)
+        return moment_in_words(moment, zone, ui) if moment is not None else text
     match = _DATE.match(text)
     if not match or not 1 <= int(match[2]) <= 12:
         return text
-    result = day_in_words(match[1], int(match[2]), int(match[3]), ui)
-    time = _TIME.search(text)
-    if time:
-        zone = time[4] or ""
-        zone = " UTC" if zone == "Z" else (f" ({zone})" if zone else "")
-        result += (", " if ui == "en" else " à ") + f"{time[1]}:{time[2]}{zone}"
-    return result
+    return day_in_words(match[1], int(match[2]), int(match[3]), ui)
 
 
 #: The units of an ``xsd:duration`` a page writes out: French singular and plural, English.
@@ -460,10 +499,11 @@ def format_size(size: int, languages: Languages) -> str:
     return f"{text}\u00a0{en}"
 
 
-def format_literal(value: Literal, languages: Languages) -> str:
-    """The text a page shows for a literal: dates, durations and numbers made readable."""
+def format_literal(value: Literal, languages: Languages, zone: tzinfo) -> str:
+    """The text a page shows for a literal: dates (times in ``zone``), durations and numbers
+    made readable."""
     if value.datatype in DATE_TYPES:
-        return format_date(value, languages)
+        return format_date(value, languages, zone)
     if value.datatype == XSD.duration:
         return format_duration(value, languages)
     if value.datatype in NUMBER_TYPES:
@@ -479,6 +519,7 @@ def is_formatted(value: Literal) -> bool:
 __all__ = [
     "WORDS_FILE",
     "words",
+    "DATE_TIME_TYPES",
     "DATE_TYPES",
     "DESCRIPTION_PROPERTIES",
     "LABEL_BATCH",
@@ -491,6 +532,7 @@ __all__ = [
     "day_in_words",
     "description_in",
     "fallback_label",
+    "iso_moment",
     "format_date",
     "format_size",
     "format_duration",
@@ -502,6 +544,8 @@ __all__ = [
     "label_or_fallback",
     "label_values",
     "labels",
+    "local_moment",
+    "moment_in_words",
     "month_in_words",
     "preferences",
     "valid_tag",

@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from rdflib import URIRef
 
@@ -228,7 +229,7 @@ def make_build(
     (folder / CATALOG).write_text(facts.to_json(), encoding="utf-8")
     del facts
     step("catalog facts")
-    write_inventory(folder / INVENTORY, inventory(store, base))
+    write_inventory(folder / INVENTORY, inventory(store, base, ZoneInfo(config.time_zone)))
     step("inventory")
     info = {
         "generation": generation,
@@ -326,8 +327,9 @@ def write_inventory(path: Path, found: Inventory, limit: int = SITEMAP_LIMIT) ->
 
 
 def _stamp(lastmod: str | None) -> str | None:
-    """A date text as a UTC instant of fixed width: text order is time order."""
-    moment = moment_of(lastmod)
+    """A date text as a UTC instant of fixed width: text order is time order. The inventory
+    gives every time with its offset (:func:`~.sitemap.inventory`): a day is read in UTC."""
+    moment = moment_of(lastmod, UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00") if moment is not None else None
 
 

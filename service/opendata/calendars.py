@@ -6,7 +6,12 @@
 * one ``VEVENT`` per dated event; its ``UID`` is the event's IRI, so a calendar that
   subscribes sees the same event again, not a copy;
 * a day given as a date (``xsd:date``) is an all-day event (``DTSTART;VALUE=DATE``,
-  ``DTEND`` the day after the last, RFC 5545 §3.6.1); a date-time is written in UTC;
+  ``DTEND`` the day after the last, RFC 5545 §3.6.1); a date-time is a local time of the
+  service's time zone (``DTSTART;TZID=Europe/Paris:20191204T090000``, RFC 5545 §3.3.5, form
+  3; a time the data writes without an offset is one already), and the calendar carries that
+  zone's ``VTIMEZONE`` (§3.6.5) over the years of its events, made by the ``icalendar``
+  library from the zone rules, so that a calendar application places the event at the
+  same instant on both sides of a change to or from summer time;
 * an event without a date (announced for a year only) is left out: a calendar entry
   needs a day, and we invent none;
 * ``LOCATION`` names the venue and its address, ``URL`` the event's page,
@@ -21,7 +26,7 @@ No Flask here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from icalendar import Calendar, Event, vCalAddress, vText
 from rdflib import Literal, URIRef
@@ -53,11 +58,12 @@ def calendar(
     stamps: Callable[[URIRef], datetime],
     name: str,
     description: str,
+    zone: tzinfo,
 ) -> bytes:
     """A ``VCALENDAR`` of the events in ``order`` (then their programmes), as bytes.
 
     ``page_url`` gives an event's page on this host; ``stamps`` when its description last
-    changed (``DTSTAMP`` and ``LAST-MODIFIED``)."""
+    changed (``DTSTAMP`` and ``LAST-MODIFIED``); ``zone`` the time zone of its times."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -65,7 +71,10 @@ def calendar(
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-caldesc", description)
+    # Not in RFC 5545, but what Google Calendar and Apple's calendars read as the calendar's zone.
+    cal.add("x-wr-timezone", str(zone))
     written: set[URIRef] = set()
+    years: set[int] = set()
     queue = list(dict.fromkeys(order))
     while queue:
         iri = queue.pop(0)
@@ -78,9 +87,12 @@ def calendar(
             for c in sorted(info.children, key=lambda c: _programme_key(details, c))
             if c not in written
         ]
-        event = vevent(details, info, langs, page_url(iri), stamps(iri))
+        event = vevent(details, info, langs, page_url(iri), stamps(iri), zone)
         if event is not None:
             cal.add_component(event)
+            years |= {m.year for m in (event.DTSTART, event.DTEND) if isinstance(m, datetime)}
+    if years:
+        cal.add_missing_timezones(date(min(years), 1, 1), date(max(years) + 1, 1, 1))
     return cal.to_ical()
 
 
@@ -92,9 +104,9 @@ def _programme_key(details: Details, iri: URIRef) -> tuple:
 
 
 def vevent(
-    details: Details, info: EventInfo, langs: Languages, url: str, stamp: datetime
+    details: Details, info: EventInfo, langs: Languages, url: str, stamp: datetime, zone: tzinfo
 ) -> Event | None:
-    start = day_or_moment(info.start)
+    start = day_or_moment(info.start, zone)
     if start is None:
         return None
     event = Event()
@@ -103,7 +115,7 @@ def vevent(
     event.add("last-modified", stamp.astimezone(UTC))
     event.add("summary", _text(info.names, langs) or str(info.iri))
     event.add("dtstart", start)
-    end = day_or_moment(info.end)
+    end = day_or_moment(info.end, zone)
     if isinstance(start, date) and not isinstance(start, datetime):
         # All day: DTEND is the day after the last one (RFC 5545 §3.6.1).
         last = end if isinstance(end, date) and not isinstance(end, datetime) else None

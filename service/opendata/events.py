@@ -3,21 +3,22 @@
 :func:`event_details` reads what they need about a set of events, with bounded batched
 queries: names, descriptions, dates, status, venues and their addresses, organisers,
 themes, the event it belongs to and its programme (the sessions, followed when asked, up to
-:data:`MAX_EVENTS`). A date of the data is a day or a moment (:func:`day_or_moment`); an
-event known only by its year or month has neither, and is not dated. No Flask here.
+:data:`MAX_EVENTS`). A date of the data is a day or a moment (:func:`day_or_moment`), a time
+written without an offset being a local time of the service's time zone; an event known
+only by its year or month has neither, and is not dated. No Flask here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from ..labels import Languages, choose, label_values
+from ..labels import Languages, choose, label_values, local_moment
 from ..namespaces import SDO
 from ..store import Store
 
@@ -78,7 +79,7 @@ class EventInfo:
 
     @property
     def dated(self) -> bool:
-        return day_or_moment(self.start) is not None
+        return day_or_moment(self.start, UTC) is not None  # any zone: whether it names a day
 
 
 @dataclass
@@ -200,21 +201,24 @@ def _later(current: Literal | None, value: Literal) -> Literal:
     return value if current is None or str(value) > str(current) else current
 
 
-def moment_of(text: str | None) -> datetime | None:
-    """A date or date-time text of the data as an instant (UTC); None when it is not one."""
+def moment_of(text: str | None, zone: tzinfo) -> datetime | None:
+    """A date or date-time text of the data as an instant (UTC): a day from its first moment
+    in ``zone``, a time without an offset as a local time there; None when it is neither."""
     if not text:
         return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+    moment = local_moment(text, zone)
+    if moment is None:
+        try:
+            day = date.fromisoformat(text.strip())
+        except ValueError:
+            return None
+        moment = datetime(day.year, day.month, day.day, tzinfo=zone)
     return moment.astimezone(UTC)
 
 
-def day_or_moment(value: Literal | None) -> date | datetime | None:
-    """A date for a day (all-day), a UTC date-time for a moment; None for a year or month."""
+def day_or_moment(value: Literal | None, zone: tzinfo) -> date | datetime | None:
+    """A date for a day (all-day), a date-time in ``zone`` for a moment (a time the data writes
+    without an offset is a local time there); None for a year or month."""
     if value is None:
         return None
     text = str(value).strip()
@@ -224,7 +228,7 @@ def day_or_moment(value: Literal | None) -> date | datetime | None:
         except ValueError:
             return None
     if value.datatype == XSD.dateTime:
-        return moment_of(text)
+        return local_moment(text, zone)
     return None
 
 

@@ -8,17 +8,20 @@ order: its own ``schema:dateModified`` / ``dct:modified``; else the latest date
 its graphs give themselves (``schema:dateModified``, ``dct:modified``,
 ``prov:generatedAtTime``, ``schema:dateCreated``, ``dct:issued``,
 ``dct:created``); else none (a sitemap entry may have no ``lastmod``, and we
-invent no date). A write recorded in the history since that date dates it instead.
+invent no date). A write recorded in the history since that date dates it instead. A time
+is given with its offset, as the sitemaps protocol's W3C Datetime requires: one the data
+writes without an offset is a local time of the service's time zone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, tzinfo
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SH
 
+from ..labels import iso_moment
 from ..namespaces import SDO
 from ..pages import GENERIC_KIND, GRAPH_KIND, PAGE_KINDS, page_kind_of
 from ..store import Store
@@ -48,9 +51,9 @@ class Inventory:
         return [name for name, items in self.kinds.items() if items]
 
 
-def _date(value: object) -> str | None:
+def _date(value: object, zone: tzinfo) -> str | None:
     if isinstance(value, Literal):
-        text = str(value).strip()
+        text = iso_moment(value, zone).strip()
         if len(text) >= 10 and text[4] == "-" and text[7] == "-":
             return text
     return None
@@ -60,8 +63,9 @@ def _values(terms) -> str:
     return " ".join(t.n3() for t in terms)
 
 
-def inventory(store: Store, base_url: str) -> Inventory:
-    """Every page-worthy resource under the base, classified by kind."""
+def inventory(store: Store, base_url: str, zone: tzinfo) -> Inventory:
+    """Every page-worthy resource under the base, classified by kind (``zone``: where the
+    data's local times are)."""
     prefix = Literal(base_url + "id/").n3()
     rows = store.select(
         f"""SELECT ?s ?t ?g WHERE {{
@@ -80,7 +84,7 @@ def inventory(store: Store, base_url: str) -> Inventory:
         f"""SELECT ?s ?d WHERE {{ VALUES ?p {{ {_values(RESOURCE_DATES)} }} ?s ?p ?d
               FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix})) }}"""
     ):
-        date = _date(row["d"])
+        date = _date(row["d"], zone)
         if date and date > own_dates.get(row["s"], ""):
             own_dates[row["s"]] = date
 
@@ -88,7 +92,7 @@ def inventory(store: Store, base_url: str) -> Inventory:
     for row in store.select(
         f"""SELECT ?g ?d WHERE {{ VALUES ?p {{ {_values(GRAPH_DATES)} }} GRAPH ?g {{ ?g ?p ?d }} }}"""
     ):
-        date = _date(row["d"])
+        date = _date(row["d"], zone)
         if date and date > graph_dates.get(row["g"], ""):
             graph_dates[row["g"]] = date
 
@@ -131,7 +135,7 @@ def inventory(store: Store, base_url: str) -> Inventory:
             (
                 vocabulary,
                 own_dates.get(vocabulary)
-                or _vocabulary_date(store, vocabulary)
+                or _vocabulary_date(store, vocabulary, zone)
                 or lastmod(vocabulary, vocabulary_graphs),
             )
         )
@@ -155,11 +159,11 @@ def inventory(store: Store, base_url: str) -> Inventory:
     return result
 
 
-def _vocabulary_date(store: Store, iri: URIRef) -> str | None:
+def _vocabulary_date(store: Store, iri: URIRef, zone: tzinfo) -> str | None:
     rows = store.select(
         f"SELECT ?d WHERE {{ VALUES ?p {{ {_values(GRAPH_DATES)} }} {iri.n3()} ?p ?d }}"
     )
-    dates = [d for row in rows if (d := _date(row["d"]))]
+    dates = [d for row in rows if (d := _date(row["d"], zone))]
     return max(dates) if dates else None
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from rdflib import Graph, URIRef
 
@@ -42,12 +42,14 @@ class PageContext:
     index: Index
     #: A page's history.
     changelog: ChangeLog
+    #: The ``time_zone`` setting: the zone of the data's local times, and of every time shown.
+    zone: tzinfo
     #: A named graph's size as the last open-data build counted it, and when that build
     #: finished; None when no build has counted it.
     graph_sizes: Callable[[URIRef], tuple[int, datetime] | None] = no_graph_sizes
 
     def builder(self, iri: URIRef, graph: Graph, langs: Languages) -> PageBuilder:
-        return PageBuilder(iri, graph, langs, self.terms, self.base_url)
+        return PageBuilder(iri, graph, langs, self.terms, self.base_url, self.zone)
 
     def local(self, iri: object) -> str:
         """An IRI under the canonical base as a path on this host."""

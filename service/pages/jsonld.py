@@ -17,8 +17,11 @@ as ``schema:Date``; see the standards README's pitfalls):
   a linked event (``superEvent``, ``subEvent``) is not typed, since a typed event
   is held to the search engines' rules (dates, place) a link does not carry;
 * text in several languages gives the values of the best language by the
-  language rule; dates are ISO strings, numbers JSON numbers; enumeration
-  members (``eventStatus``, ``eventAttendanceMode``) full schema.org URLs.
+  language rule; dates are ISO strings, a time with its offset in the service's
+  time zone for that date (``2019-12-04T09:00:00+01:00``: the search engines
+  require it, and a time the data writes without one is a local time there);
+  numbers are JSON numbers; enumeration members (``eventStatus``,
+  ``eventAttendanceMode``) full schema.org URLs.
 
 Escaping for HTML (``<``, ``>``, ``&`` as ``\\u003c``…) is the template's
 ``tojson`` filter's job; :func:`script_text` does the same for other callers.
@@ -27,13 +30,14 @@ Escaping for HTML (``<``, ``>``, ``&`` as ``\\u003c``…) is the template's
 from __future__ import annotations
 
 import json
+from datetime import tzinfo
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import BNode, Node
 
-from ..labels import Languages, choose
+from ..labels import DATE_TIME_TYPES, Languages, choose, iso_moment
 from ..namespaces import MED, SDO
 from .kinds import EVENT_CLASSES
 
@@ -74,7 +78,9 @@ def _types(graph: Graph, node: Node) -> list[str]:
     return names or ["Thing"]
 
 
-def _literal_value(value: Literal) -> Any:
+def _literal_value(value: Literal, zone: tzinfo) -> Any:
+    if value.datatype in DATE_TIME_TYPES:
+        return iso_moment(value, zone)
     if value.datatype in INTEGER_TYPES:
         try:
             return int(str(value))
@@ -103,9 +109,10 @@ def _single(values: list[Any]) -> Any:
 
 
 class Projection:
-    def __init__(self, graph: Graph, languages: Languages):
+    def __init__(self, graph: Graph, languages: Languages, zone: tzinfo):
         self.graph = graph
         self.languages = languages
+        self.zone = zone
 
     def url_of(self, node: URIRef) -> str:
         own = self.graph.value(node, SDO.url)
@@ -148,7 +155,7 @@ class Projection:
     def values(self, prop: URIRef, objects: list[Node], depth: int, seen: frozenset) -> list[Any]:
         literals = [o for o in objects if isinstance(o, Literal)]
         out: list[Any] = (
-            [_literal_value(v) for v in _best_literals(literals, self.languages)]
+            [_literal_value(v, self.zone) for v in _best_literals(literals, self.languages)]
             if literals
             else []
         )
@@ -184,15 +191,16 @@ class Projection:
         for prop in NESTED_PROPERTIES[2:]:
             value = self.graph.value(node, prop)
             if isinstance(value, Literal):
-                result[_schema_name(prop)] = _literal_value(value)  # type: ignore[index]
+                result[_schema_name(prop)] = _literal_value(value, self.zone)  # type: ignore[index]
         result["url"] = self.url_of(node)
         return result
 
 
-def project(graph: Graph, iri: URIRef, languages: Languages) -> dict[str, Any]:
-    """The schema.org JSON-LD object for ``iri``, from a graph holding its description."""
+def project(graph: Graph, iri: URIRef, languages: Languages, zone: tzinfo) -> dict[str, Any]:
+    """The schema.org JSON-LD object for ``iri``, from a graph holding its description; times
+    in ``zone``."""
     document = {"@context": CONTEXT}
-    document.update(Projection(graph, languages).node(iri))
+    document.update(Projection(graph, languages, zone).node(iri))
     return document
 
 

@@ -15,6 +15,7 @@ it; what the request says (languages, ``?history=``) is handed in.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,7 +25,7 @@ from rdflib.term import Node
 
 from ..errors import Gone
 from ..formats import GRAPH_FORMATS
-from ..labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES, Languages, choose
+from ..labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES, Languages, choose, moment_in_words
 from ..namespaces import MED, SDO
 from ..writes import HISTORY_LINKS, Tombstone
 from .context import PageContext
@@ -139,7 +140,7 @@ def resource_page(
             {"label": f.label, "type": f.media_type, "href": f"{path}.{f.suffix}"}
             for f in GRAPH_FORMATS
         ],
-        "jsonld": project(full, iri, langs),
+        "jsonld": project(full, iri, langs, context.zone),
         "og_type": "article" if kind.name in ("article", "post") else "website",
         "og_locale": og_locale(langs),
     }
@@ -265,16 +266,16 @@ def incoming_links_page(
     )
 
 
-def gone_error(gone: Tombstone, terms: Terms) -> Gone:
-    """The 410 of a resource a write deleted: what it was and when it went."""
-    when = gone.deleted.strftime("%Y-%m-%d %H:%M UTC")
+def gone_error(gone: Tombstone, terms: Terms, zone: tzinfo) -> Gone:
+    """The 410 of a resource a write deleted: what it was and when it went (local time)."""
+    when = {lang: moment_in_words(gone.deleted, zone, lang) for lang in ("fr", "en")}
     kinds = {
         lang: ", ".join(terms.class_label(t, Languages((lang, other))) for t in gone.types)
         for lang, other in (("fr", "en"), ("en", "fr"))
     }
     return Gone(
-        f"« {gone.label('fr')} » ({kinds['fr']}) a été supprimé le {when} ({gone.change}).",
-        f"“{gone.label('en')}” ({kinds['en']}) was deleted on {when} ({gone.change}).",
+        f"« {gone.label('fr')} » ({kinds['fr']}) a été supprimé le {when['fr']} ({gone.change}).",
+        f"“{gone.label('en')}” ({kinds['en']}) was deleted on {when['en']} ({gone.change}).",
         resource=str(gone.resource),
         deleted=gone.deleted.isoformat(),
         change=str(gone.change),

@@ -5,13 +5,15 @@ facts), grouped into facts (:class:`Fact`: a property's name and its values), pa
 (:class:`Part`, in :class:`PartGroup`) and groups of incoming links (:class:`Incoming`).
 :class:`PageBuilder` turns the nodes of a description into them, in the request's
 languages, with the names of :class:`~.terms.Terms`; links to our own IRIs become paths on
-this host. No Flask: the base and the languages are handed in.
+this host; times are shown in the service's time zone. No Flask: the base, the languages and
+the time zone are handed in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import tzinfo
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
@@ -85,16 +87,19 @@ class Incoming:
 class PageBuilder:
     """Turns a description (graphs) into the values, facts and sections a template shows."""
 
-    def __init__(self, iri: URIRef, graph: Graph, langs: Languages, terms: Terms, base: str):
+    def __init__(
+        self, iri: URIRef, graph: Graph, langs: Languages, terms: Terms, base: str, zone: tzinfo
+    ):
         self.iri = iri
         self.graph = graph
         self.langs = langs
         self.terms = terms
         self.base = base
+        self.zone = zone
 
     def over(self, graph: Graph) -> PageBuilder:
         """A builder for the same page that reads another graph (a section's own triples)."""
-        return PageBuilder(self.iri, graph, self.langs, self.terms, self.base)
+        return PageBuilder(self.iri, graph, self.langs, self.terms, self.base, self.zone)
 
     # -- values ---------------------------------------------------------------------------------
 
@@ -115,7 +120,7 @@ class PageBuilder:
         types = sorted(t for t in self.graph.objects(node, RDF.type) if isinstance(t, URIRef))
         if isinstance(published, Literal) and types:
             kind = self.terms.class_label(types[-1], self.langs)
-            date = format_literal(published, self.langs)
+            date = format_literal(published, self.langs, self.zone)
             return Literal(
                 self.langs.text(f"{kind} du {date}", f"{kind} of {date}"), lang=self.langs.ui
             )
@@ -131,7 +136,7 @@ class PageBuilder:
 
     def literal(self, value: Literal) -> Value:
         if is_formatted(value):
-            return Value(format_literal(value, self.langs), self.langs.ui)
+            return Value(format_literal(value, self.langs, self.zone), self.langs.ui)
         return Value(str(value), value.language or "")
 
     def value(self, node: Node, depth: int = 0) -> Value:

@@ -117,9 +117,10 @@ def stamp_of(build: opendata.Build | None, iris: list[URIRef]) -> Callable[[URIR
     ``build`` found it; else when the store last changed."""
     dates = build.dates("event", iris) if build is not None else {}
     fallback = site.changed_at()
+    zone = site.zone()
 
     def stamp(iri: URIRef) -> datetime:
-        return opendata.moment_of(dates.get(iri)) or fallback
+        return opendata.moment_of(dates.get(iri), zone) or fallback
 
     return stamp
 
@@ -188,6 +189,7 @@ def event_calendar(slug: str) -> Response:
         stamp_of(current, [iri]),
         str(title) if title is not None else str(iri),
         page_url(iri),
+        site.zone(),
     )
     return _calendar_response(body, validators, f"{slug}.ics")
 
@@ -225,6 +227,7 @@ def events_calendar() -> Response:
         stamp_of(current, order),
         langs.text("Événements de la médiation sociale", "Events of social mediation"),
         request.url_root + "events",
+        site.zone(),
     )
     return _calendar_response(body, validators, "events.ics")
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
 
 from flask import request
 
+from ..config import local_today
 from ..errors import BadRequest
 from ..pages import WHEN, Chosen
 from ..search import FACET_PREFIXES, LIST_KINDS, Filters, Index, parse_filter_date
@@ -29,7 +29,7 @@ MAX_FILTERS = 20
 
 def today() -> str:
     """The day ``upcoming`` and ``past`` are relative to (the ``today`` setting, if set)."""
-    return config().today or date.today().isoformat()
+    return local_today(config())
 
 
 def bad_parameter(name: str, value: str, why_fr: str, why_en: str) -> BadRequest:

@@ -33,7 +33,7 @@ from rdflib.namespace import XSD
 
 from ..errors import BadRequest, FileMissing, NotFound, NotReady
 from ..formats import HTML, JSONLD, Format, content_type, negotiate, not_acceptable
-from ..labels import Languages, format_date, format_number, format_size
+from ..labels import Languages, format_date, format_number, format_size, iso_moment
 from ..namespaces import HYDRA, PREFIXES, VCARD
 from ..opendata import (
     CATALOG_FORMATS,
@@ -205,13 +205,18 @@ def catalog_context(page: CatalogPage, langs: Languages) -> dict[str, Any]:
         best = label_of(values, langs)
         return {"text": str(best), "lang": best.language or ""} if best is not None else None
 
+    zone = site.zone()
+
     def moment(value: Moment | None) -> dict[str, str] | None:
         if value is None:
             return None
-        return {"iso": str(value.literal), "text": format_date(value.literal, langs)}
+        return {
+            "iso": iso_moment(value.literal, zone),
+            "text": format_date(value.literal, langs, zone),
+        }
 
     def day(text: str) -> dict[str, str]:
-        return {"iso": text, "text": format_date(Literal(text, datatype=XSD.date), langs)}
+        return {"iso": text, "text": format_date(Literal(text, datatype=XSD.date), langs, zone)}
 
     datasets = []
     for view in page.datasets:

@@ -258,7 +258,7 @@ def gone_response(gone: Tombstone, fmt: Format) -> Response:
         response.status_code = 410
         response.headers["Content-Type"] = content_type(fmt)
         return response
-    raise gone_error(gone, vocabulary_terms())
+    raise gone_error(gone, vocabulary_terms(), site.zone())
 
 
 def link_header(path: str, iri: URIRef, types: Iterable[URIRef], served: Format) -> str:
@@ -320,6 +320,7 @@ def page_context(links: IncomingLinks) -> PageContext:
         links=links,
         index=index(),
         changelog=changelog(),
+        zone=site.zone(),
         graph_sizes=built_graph_size,
     )
 

@@ -7,7 +7,8 @@ Not a blueprint: any blueprint may use it (blueprints never import each other).
   ``Accept-Language``, then the ``languages`` setting), see ``service/labels.py``.
 * Templates get ``t(fr, en)`` (interface text in the interface language),
   ``ui_lang``, ``langs``, ``lang_switch``, ``nav``, ``local(iri)`` (an IRI under
-  the base as a path on this host), ``licence_url``, ``licence_label``, ``search_url``
+  the base as a path on this host), ``say_moment(instant)`` (the local time of the
+  ``time_zone`` setting, in words), ``licence_url``, ``licence_label``, ``search_url``
   and ``canonical_url``. ``base.html`` writes a canonical link and Open Graph tags from
   them in its ``meta`` block; a page with better ones overrides the block.
 * :func:`add_nav` puts a link in the header (call it when a blueprint is
@@ -26,16 +27,17 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, current_app, g, request, url_for
 from werkzeug.http import is_resource_modified
 from werkzeug.routing import BuildError
 
 from ..errors import MediationError
-from ..labels import UI_LANGUAGES, Languages, preferences
+from ..labels import UI_LANGUAGES, Languages, moment_in_words, preferences
 from ..namespaces import LICENCE
 from ..pages import local_path
 from .context import config, store
@@ -190,6 +192,11 @@ def local(iri: Any) -> str:
     return local_path(iri, config().base_url)
 
 
+def zone() -> tzinfo:
+    """The ``time_zone`` setting: where the data's local times are, and every time is shown."""
+    return ZoneInfo(config().time_zone)
+
+
 # ---------------------------------------------------------------------------------------------
 # Conditional responses
 # ---------------------------------------------------------------------------------------------
@@ -207,7 +214,9 @@ def changed_at() -> datetime:
 
 
 def validators(*parts: object) -> tuple[str, datetime]:
-    """A strong ETag for this representation (store generation and ``parts``) and its date."""
+    """A strong ETag for this representation (store generation and ``parts``, and the time
+    zone its times are given in) and its date."""
+    parts = (config().time_zone, *parts)
     digest = hashlib.sha256(json.dumps([str(p) for p in parts]).encode("utf-8")).hexdigest()
     return f"{store().generation}-{digest[:24]}", changed_at()
 
@@ -249,6 +258,7 @@ def register(app: Flask) -> None:
             "lang_switch": switch_links,
             "nav": nav_links,
             "local": local,
+            "say_moment": lambda moment: moment_in_words(moment, zone(), langs.ui),
             "licence_url": LICENCE_URL,
             "licence_label": langs.text(*LICENCE_LABEL),
             "search_url": _maybe_url(SEARCH_ENDPOINT),
@@ -297,4 +307,5 @@ __all__ = [
     "state",
     "switch_links",
     "validators",
+    "zone",
 ]

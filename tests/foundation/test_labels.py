@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
@@ -11,6 +13,8 @@ from service.formats import TURTLE
 from service.labels import (
     Languages,
     fallback_label,
+    format_date,
+    iso_moment,
     label,
     label_in,
     label_values,
@@ -136,3 +140,71 @@ def test_labels_from_a_real_store(tmp_path):
         assert sorted(str(v) for _, v in label_values(store, [a])[a]) == ["A en", "A fr"]
     finally:
         store.close()
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.mark.parametrize(
+    "written, iso, fr, en",
+    [
+        # A local time takes the offset of its date: winter, then summer.
+        (
+            "2019-12-04T09:00:00",
+            "2019-12-04T09:00:00+01:00",
+            "4 décembre 2019 à 9 h 00",
+            "4 December 2019 at 9:00",
+        ),
+        (
+            "2024-07-04T09:00:00",
+            "2024-07-04T09:00:00+02:00",
+            "4 juillet 2024 à 9 h 00",
+            "4 July 2024 at 9:00",
+        ),
+        # An instant written in UTC is shown in Paris, on its Paris day.
+        (
+            "2019-12-04T15:49:22Z",
+            "2019-12-04T16:49:22+01:00",
+            "4 décembre 2019 à 16 h 49",
+            "4 December 2019 at 16:49",
+        ),
+        (
+            "2019-12-04T23:30:00Z",
+            "2019-12-05T00:30:00+01:00",
+            "5 décembre 2019 à 0 h 30",
+            "5 December 2019 at 0:30",
+        ),
+        # The hour the end of summer time repeats: the first one.
+        (
+            "2024-10-27T02:30:00",
+            "2024-10-27T02:30:00+02:00",
+            "27 octobre 2024 à 2 h 30",
+            "27 October 2024 at 2:30",
+        ),
+        # The hour the start of summer time skips: the same time an hour on.
+        (
+            "2024-03-31T02:30:00",
+            "2024-03-31T03:30:00+02:00",
+            "31 mars 2024 à 3 h 30",
+            "31 March 2024 at 3:30",
+        ),
+        # What Python cannot read stays as written.
+        (
+            "2019-12-04T24:00:00",
+            "2019-12-04T24:00:00",
+            "2019-12-04T24:00:00",
+            "2019-12-04T24:00:00",
+        ),
+    ],
+)
+def test_times_are_local_times_of_the_zone(written, iso, fr, en):
+    value = Literal(written, datatype=XSD.dateTime, normalize=False)
+    assert iso_moment(value, PARIS) == iso
+    assert format_date(value, FR_EN, PARIS).replace("\u00a0", " ") == fr
+    assert format_date(value, Languages(("en", "fr")), PARIS) == en
+
+
+def test_days_are_days_in_every_zone():
+    day = Literal("2019-12-01", datatype=XSD.date)
+    assert iso_moment(day, PARIS) == "2019-12-01"
+    assert format_date(day, FR_EN, ZoneInfo("Pacific/Kiritimati")) == "1er décembre 2019"

@@ -68,6 +68,7 @@ def test_precedence_default_then_file_then_environment_then_option(tmp_path):
         ({"port": "eighty"}, {}, "port"),
         ({}, {"MEDIATION_QUERY_TIMEOUT": "-3"}, "MEDIATION_QUERY_TIMEOUT"),
         ({"base_url": "ftp://example.org/"}, {}, "base_url"),
+        ({}, {"MEDIATION_TIME_ZONE": "Europe/Pariss"}, "MEDIATION_TIME_ZONE"),
         ({"unknown_setting": "1"}, {}, "unknown_setting"),
     ],
 )
@@ -75,6 +76,24 @@ def test_a_bad_value_is_refused_with_its_name(overrides, environ, says):
     with pytest.raises(ConfigError) as caught:
         load_config(overrides=overrides, environ=environ)
     assert says in caught.value.message_fr and says in caught.value.message_en
+
+
+@pytest.mark.parametrize(
+    "zone", ["Paris", "CET+1", "../../etc/passwd", "/usr/share/zoneinfo/UTC", ""]
+)
+def test_an_unknown_time_zone_is_refused_in_french_and_in_english(zone):
+    with pytest.raises(ConfigError) as caught:
+        load_config(overrides={"time_zone": zone}, environ={})
+    assert "fuseau horaire inconnu" in caught.value.message_fr
+    assert "unknown time zone" in caught.value.message_en
+    assert "Europe/Paris" in caught.value.message_fr and "Europe/Paris" in caught.value.message_en
+
+
+def test_the_time_zone_is_a_name_of_the_iana_database():
+    assert load_config(environ={}).time_zone == "Europe/Paris"
+    overseas = load_config(environ={"MEDIATION_TIME_ZONE": "America/Cayenne"})
+    assert overseas.time_zone == "America/Cayenne"
+    assert overseas.replace(page_size=3).time_zone == "America/Cayenne"
 
 
 def test_a_bad_setting_on_the_command_line_is_a_usage_error_without_traceback(tmp_path, run):

@@ -1,9 +1,10 @@
 """iCalendar over HTTP, parsed with the icalendar library as a calendar application reads it:
-one event with its programme, lists filtered like /events, all-day dates, places, organisers."""
+one event with its programme, lists filtered like /events, all-day dates, places, organisers,
+times in the service's time zone across a change of summer time."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -12,6 +13,15 @@ BASE = "https://w3id.org/mediation-sociale/"
 LIEVIN = BASE + "id/event/2019-12-04-journee-regionale-lievin"
 SAINT_QUENTIN = BASE + "id/event/2019-11-19-journee-regionale-saint-quentin"
 RESTITUTION = BASE + "id/event/2020-restitution-journees-regionales"
+#: Written in local time through the write API: from 22:00 on 26 October to 10:00 on
+#: 27 October 2024, across the end of summer time in Paris (03:00 CEST → 02:00 CET).
+NIGHT = BASE + "id/event/2024-10-26-nuit-de-la-mediation"
+NIGHT_TURTLE = (
+    f'<{NIGHT}> a schema:Event ; schema:name "Nuit de la médiation"@fr , "Mediation night"@en ; '
+    'schema:startDate "2024-10-26T22:00:00"^^xsd:dateTime ; '
+    'schema:endDate "2024-10-27T10:00:00"^^xsd:dateTime ; '
+    f"schema:location <{BASE}id/place/arena-lievin> ."
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -129,3 +139,61 @@ def test_calendars_follow_the_language(server):
     day = events(Calendar.from_ical(english.content))[LIEVIN]
     assert str(day["SUMMARY"]) == "Regional day on social mediation in Liévin"
     assert "Accept-Language" in english.headers["Vary"]
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory, writable_server, update, prefixes):
+    """A server of its own (time zone by default: Europe/Paris) where the night was written."""
+    running = writable_server(tmp_path_factory.mktemp("night"))
+    try:
+        written = update(
+            running,
+            f"{prefixes}INSERT DATA {{ GRAPH <{BASE}graph/essais> {{ {NIGHT_TURTLE} }} }}",
+        )
+        assert written.status_code == 200, written.text
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.mark.parametrize(
+    "path", ["id/event/2024-10-26-nuit-de-la-mediation.ics", "calendar/events.ics"]
+)
+def test_local_times_carry_their_zone_and_its_rules_across_summer_time(night, path):
+    response = night.get(path)
+    cal = calendar(night, path)
+    entry = events(cal)[NIGHT]
+    start, end = entry["DTSTART"], entry["DTEND"]
+    # Written without an offset, the times are Paris times: a TZID, not UTC nor floating.
+    assert start.params["TZID"] == end.params["TZID"] == "Europe/Paris"
+    assert b"DTSTART;TZID=Europe/Paris:20241026T220000" in response.content
+    assert b"DTEND;TZID=Europe/Paris:20241027T100000" in response.content
+    assert start.dt.utcoffset() == timedelta(hours=2) and end.dt.utcoffset() == timedelta(hours=1)
+    # 12 hours on the clock are 13 hours long: the hour from 02:00 to 03:00 comes twice.
+    assert start.dt.astimezone(UTC) == datetime(2024, 10, 26, 20, tzinfo=UTC)
+    assert end.dt.astimezone(UTC) == datetime(2024, 10, 27, 9, tzinfo=UTC)
+    # The calendar says what Europe/Paris is, both sides of the change (RFC 5545 §3.6.5): an
+    # application without the zone's rules reads them there.
+    (zone,) = cal.walk("VTIMEZONE")
+    assert str(zone["TZID"]) == "Europe/Paris"
+    changes = {
+        (part.name, part["DTSTART"].dt, part["TZOFFSETFROM"].td, part["TZOFFSETTO"].td)
+        for part in zone.subcomponents
+    }
+    hour = timedelta(hours=1)
+    assert ("DAYLIGHT", datetime(2024, 3, 31, 3), hour, 2 * hour) in changes
+    assert ("STANDARD", datetime(2024, 10, 27, 3), 2 * hour, hour) in changes
+    assert str(cal["X-WR-TIMEZONE"]) == "Europe/Paris"
+
+
+def test_days_stay_all_day_beside_timed_events(night):
+    found = events(calendar(night, "calendar/events.ics"))
+    day = found[LIEVIN]["DTSTART"]
+    assert day.dt == date(2019, 12, 4) and not isinstance(day.dt, datetime)
+    assert "TZID" not in day.params
+    assert isinstance(found[NIGHT]["DTSTART"].dt, datetime)
+
+
+def test_the_seed_days_alone_need_no_time_zone(server):
+    cal = calendar(server, "id/event/2019-12-04-journee-regionale-lievin.ics")
+    assert not cal.walk("VTIMEZONE")

@@ -7,11 +7,14 @@ store's reads, in ``web/test_bounded_requests.py``."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from rdflib import URIRef
 
+from service.formats import TURTLE
 from service.opendata.build import INVENTORY, Build, SitemapFile, write_inventory
-from service.opendata.sitemap import Inventory
+from service.opendata.sitemap import Inventory, inventory
+from service.store.embedded import EmbeddedStore
 
 BASE = "https://w3id.org/mediation-sociale/"
 
@@ -45,3 +48,28 @@ def test_each_kind_is_cut_into_files_read_by_key(tmp_path):
             read += page
     assert read == events, "the files hold every event once, in IRI order"
     assert build.kinds() == ["actor", "event"]
+
+
+def test_a_local_time_is_dated_with_the_offset_of_its_date(tmp_path):
+    """The protocol's W3C Datetime requires an offset with a time: a local time of the data
+    takes the zone's for that date; a day stays a day."""
+    store = EmbeddedStore(tmp_path / "store", workers=False)
+    try:
+        data = f"""
+        @prefix schema: <https://schema.org/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <{BASE}id/event/hiver> a schema:Event ;
+            schema:dateModified "2024-12-04T09:00:00"^^xsd:dateTime .
+        <{BASE}id/event/ete> a schema:Event ;
+            schema:dateModified "2024-07-04T09:00:00"^^xsd:dateTime .
+        <{BASE}id/event/jour> a schema:Event ; schema:dateModified "2024-07-04"^^xsd:date .
+        """
+        store.load(data.encode("utf-8"), TURTLE, URIRef(BASE + "graph/essais"))
+        dated = dict(inventory(store, BASE, ZoneInfo("Europe/Paris")).kinds["event"])
+        cayenne = dict(inventory(store, BASE, ZoneInfo("America/Cayenne")).kinds["event"])
+    finally:
+        store.close()
+    assert dated[URIRef(BASE + "id/event/hiver")] == "2024-12-04T09:00:00+01:00"
+    assert dated[URIRef(BASE + "id/event/ete")] == "2024-07-04T09:00:00+02:00"
+    assert dated[URIRef(BASE + "id/event/jour")] == "2024-07-04"
+    assert cayenne[URIRef(BASE + "id/event/ete")] == "2024-07-04T09:00:00-03:00"

@@ -531,7 +531,7 @@ PAGES = [
             "valeur dans la source",
             "valeur retenue",
             "preuve",
-            "13 décembre 2019 à 11:00 (+01:00)",
+            "13 décembre 2019 à 11\u00a0h\u00a000",  # written 11:00+01:00, shown in Paris
         ],
     ),
     (
@@ -543,6 +543,7 @@ PAGES = [
         [
             "Franck BOULANJON",
             "La date affichée sous le message du Préfet est fausse",
+            "4 décembre 2019 à 16\u00a0h\u00a049",  # stamped 15:49:22Z, shown in Paris
             'href="/id/article/irev-2019-12-13-250-professionnels-reunis-mediation#note-date-message-prefet"',
         ],
     ),
