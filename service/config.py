@@ -25,6 +25,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_BASE = "https://w3id.org/mediation-sociale/"
 
+#: The time zone "today" is judged in: a page says an event took place once its last day is
+#: before today there (``service.web.site.time_zone`` reads it; nothing else does).
+TIME_ZONE = "Europe/Paris"
+
 
 def _csv(value: str | list[str]) -> tuple[str, ...]:
     if isinstance(value, (list, tuple)):

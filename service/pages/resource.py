@@ -33,8 +33,9 @@ from .incoming import IncomingGroup, incoming_address
 from .jsonld import project
 from .kinds import OTHER_PARTS, PART_KINDS, page_kind_of, part_kind_of
 from .sections import SectionInputs, sections
+from .status import ShownStatus, shown_status
 from .terms import Terms
-from .view import Incoming, PageBuilder, Part, PartGroup, Value
+from .view import Fact, Incoming, PageBuilder, Part, PartGroup, Value
 from .vocabulary import vocabulary_sections
 
 
@@ -113,6 +114,10 @@ def resource_page(
                 strict=True,
             ):
                 value.detail = address_line(full, node)
+    status = None
+    if kind.name == "event":
+        status = shown_status(full, iri, context.today, context.zone, langs)
+        fields = with_status(builder, fields, status)
     page: dict[str, Any] = {
         "iri": str(iri),
         "path": path,
@@ -140,6 +145,7 @@ def resource_page(
             for f in GRAPH_FORMATS
         ],
         "jsonld": project(full, iri, langs),
+        "status": status,
         "og_type": "article" if kind.name in ("article", "post") else "website",
         "og_locale": og_locale(langs),
     }
@@ -150,6 +156,33 @@ def resource_page(
         page["title"] = Value(langs.text("Formes SHACL", "SHACL shapes"), langs.ui)
         page["kind_label"] = langs.text("Formes SHACL du service", "The service's SHACL shapes")
     return PageView("vocabulary.html", page)
+
+
+def with_status(builder: PageBuilder, fields: list[Fact], status: ShownStatus | None) -> list[Fact]:
+    """The event's facts with its status as the page tells it: a past event « A eu lieu »,
+    followed by the status the source announced (kept in the data)."""
+    if status is None or not status.past:
+        return fields
+    langs = builder.langs
+    said = Value(status.text, status.lang)
+    for fact in fields:
+        if fact.prop == SDO.eventStatus:
+            announced = [
+                Value(
+                    langs.text(f"statut annoncé : {v.text}", f"announced status: {v.text}"),
+                    langs.ui,
+                    v.href,
+                    v.external,
+                )
+                for v in fact.values
+            ]
+            return [Fact(f.prop, f.label, [said, *announced]) if f is fact else f for f in fields]
+    # No status in the data: the dates alone say it took place; shown after them.
+    label = builder.terms.property_label(SDO.eventStatus, langs)
+    after = max(
+        (i + 1 for i, f in enumerate(fields) if f.prop in (SDO.startDate, SDO.endDate)), default=0
+    )
+    return fields[:after] + [Fact(SDO.eventStatus, label, [said])] + fields[after:]
 
 
 def page_parts(builder: PageBuilder, description: Description) -> list[PartGroup]:
@@ -293,4 +326,5 @@ __all__ = [
     "note_part",
     "page_parts",
     "resource_page",
+    "with_status",
 ]

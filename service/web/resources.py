@@ -189,6 +189,8 @@ def dereference(path: str) -> Response:
         config().page_size,
         request.args.get("history", ""),
         links.token,
+        # A page reads the data against the day (an event that took place).
+        site.local_today() if fmt is HTML else "",
     )
     if (cached := site.not_modified(etag, modified, vary)) is not None:
         return cached
@@ -321,6 +323,8 @@ def page_context(links: IncomingLinks) -> PageContext:
         index=index(),
         changelog=changelog(),
         graph_sizes=built_graph_size,
+        zone=site.time_zone(),
+        today=site.local_today(),
     )
 
 

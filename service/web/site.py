@@ -16,6 +16,8 @@ Not a blueprint: any blueprint may use it (blueprints never import each other).
 * :func:`validators` and :func:`not_modified` / :func:`finish` give responses an
   ``ETag`` (store generation + representation), a ``Last-Modified`` and a 304
   on a conditional GET.
+* :func:`time_zone` and :func:`local_today`: the zone "today" is judged in, for pages that
+  read the data against the day (an event that took place).
 """
 
 from __future__ import annotations
@@ -26,14 +28,16 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, current_app, g, request, url_for
 from werkzeug.http import is_resource_modified
 from werkzeug.routing import BuildError
 
+from ..config import TIME_ZONE
 from ..errors import MediationError
 from ..labels import UI_LANGUAGES, Languages, preferences
 from ..namespaces import LICENCE
@@ -191,6 +195,24 @@ def local(iri: Any) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# Time
+# ---------------------------------------------------------------------------------------------
+
+
+def time_zone() -> ZoneInfo:
+    """The zone the service judges "today" in (an event page says « A eu lieu » once the
+    event's last day is before today there)."""
+    return ZoneInfo(TIME_ZONE)
+
+
+def local_today() -> date:
+    """Today in :func:`time_zone` (the ``today`` setting, when set): part of the validators
+    of the pages that depend on it."""
+    fixed = config().today
+    return date.fromisoformat(fixed) if fixed else datetime.now(time_zone()).date()
+
+
+# ---------------------------------------------------------------------------------------------
 # Conditional responses
 # ---------------------------------------------------------------------------------------------
 
@@ -295,6 +317,8 @@ __all__ = [
     "register",
     "sitemap_sections",
     "state",
+    "local_today",
     "switch_links",
+    "time_zone",
     "validators",
 ]

@@ -1,0 +1,141 @@
+"""Events written through the write routes, as their pages show them: the status tells the
+truth (a past event « A eu lieu », a cancelled one « Annulé »…) while the data keeps what the
+source said; "past" is judged against today in Europe/Paris."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from rdflib import Graph, URIRef
+
+from service.namespaces import GRAPH, ID, SDO
+
+#: The day the service takes as today (the ``today`` setting): the tests do not depend on
+#: when they run.
+TODAY = "2030-01-10"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, writable_server):
+    running = writable_server(tmp_path_factory.mktemp("written"), {"MEDIATION_TODAY": TODAY})
+    yield running
+    running.stop()
+
+
+def event(site, insert_event, slug: str, start: str, extra: str = "", name: str = "") -> str:
+    """Write an event; its path on the server."""
+    iri = str(ID[f"event/{slug}"])
+    response = insert_event(site, iri, name or f"Essai {slug}", start=start, extra=extra)
+    assert response.status_code == 200, response.text[:500]
+    return f"id/event/{slug}"
+
+
+def page(site, path: str, lang: str = "fr") -> str:
+    response = site.get(f"{path}?lang={lang}", headers={"Accept": "text/html"})
+    assert response.status_code == 200, response.text[:300]
+    return response.text
+
+
+def shown_status(html: str) -> str | None:
+    found = re.search(r'<p class="event-status status-([\w-]+)" lang="\w+"><strong>([^<]*)', html)
+    return f"{found[1]}: {found[2]}" if found else None
+
+
+def json_ld(html: str) -> dict:
+    return json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)[1]
+    )
+
+
+def test_a_past_event_took_place_and_its_data_keeps_the_source_s_status(site, insert_event):
+    path = event(
+        site,
+        insert_event,
+        "essai-passe",
+        "2019-06-01",
+        '; schema:endDate "2019-06-02"^^xsd:date ; schema:eventStatus schema:EventScheduled',
+    )
+    french, english = page(site, path), page(site, path, "en")
+    assert shown_status(french) == "past: A eu lieu"
+    assert shown_status(english) == "past: Took place"
+    # The facts say it too, beside the status the source announced.
+    assert '<dd><span lang="fr">A eu lieu</span></dd>' in french
+    assert "statut annoncé : Programmé" in french and "announced status: Scheduled" in english
+    # The data and the markup keep what the source said.
+    assert json_ld(french)["eventStatus"] == "https://schema.org/EventScheduled"
+    data = Graph().parse(data=site.get(path + ".ttl").text, format="turtle")
+    assert (URIRef(ID[path[3:]]), SDO.eventStatus, SDO.EventScheduled) in data
+
+
+def test_a_future_event_is_scheduled(site, insert_event):
+    path = event(
+        site,
+        insert_event,
+        "essai-futur",
+        "2099-06-01",
+        "; schema:eventStatus schema:EventScheduled",
+    )
+    french = page(site, path)
+    assert shown_status(french) == "scheduled: Programmé"
+    assert "A eu lieu" not in french
+    assert shown_status(page(site, path, "en")) == "scheduled: Scheduled"
+
+
+def test_the_seed_day_took_place(site):
+    html = page(site, "id/event/2019-12-04-journee-regionale-lievin")
+    assert shown_status(html) == "past: A eu lieu"
+    # An event announced for a year, with no date, is never said to have taken place.
+    assert shown_status(page(site, "id/event/2020-restitution-journees-regionales")) is None
+
+
+@pytest.mark.parametrize(
+    "status, start, french, english",
+    [
+        ("EventCancelled", "2099-03-01", "cancelled: Annulé", "cancelled: Cancelled"),
+        ("EventCancelled", "2019-03-01", "cancelled: Annulé", "cancelled: Cancelled"),
+        ("EventPostponed", "2099-03-01", "postponed: Reporté", "postponed: Postponed"),
+        ("EventPostponed", "2019-03-01", "postponed: Reporté", "postponed: Postponed"),
+        ("EventRescheduled", "2099-03-01", "rescheduled: Reprogrammé", "rescheduled: Rescheduled"),
+        (
+            "EventMovedOnline",
+            "2099-03-01",
+            "moved-online: Passé en ligne",
+            "moved-online: Moved online",
+        ),
+        ("EventMovedOnline", "2019-03-01", "past: A eu lieu", "past: Took place"),
+    ],
+)
+def test_a_changed_event_is_shown_as_such(site, insert_event, status, start, french, english):
+    """Cancelled and postponed events say so whatever their dates; rescheduled and moved-online
+    events say so until they are over, then that they took place."""
+    slug = f"essai-{status.lower()}-{start[:4]}"
+    path = event(site, insert_event, slug, start, f"; schema:eventStatus schema:{status}")
+    assert shown_status(page(site, path)) == french
+    assert shown_status(page(site, path, "en")) == english
+    assert json_ld(page(site, path))["eventStatus"] == f"https://schema.org/{status}"
+
+
+@pytest.mark.parametrize(
+    "start, past",
+    [
+        ('"2030-01-09"^^xsd:date', True),
+        ('"2030-01-10"^^xsd:date', False),  # today is not past
+        # 23:30 UTC on the 9th is 00:30 on the 10th in Paris (UTC+1 in January): today.
+        ('"2030-01-09T23:30:00Z"^^xsd:dateTime', False),
+        ('"2030-01-09T22:30:00Z"^^xsd:dateTime', True),
+        ('"2030-01-09T23:30:00+01:00"^^xsd:dateTime', True),
+    ],
+)
+def test_past_is_judged_against_today_in_paris(site, insert_event, update, prefixes, start, past):
+    slug = "essai-jour-" + re.sub(r"\W", "", start.split("^^")[0])
+    iri = str(ID[f"event/{slug}"])
+    text = (
+        f"{prefixes}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ <{iri}> a schema:Event ; "
+        f'schema:name "Essai {slug}"@fr ; schema:startDate {start} ; '
+        f"schema:location <{ID['place/arena-lievin']}> }} }}"
+    )
+    assert update(site, text).status_code == 200
+    shown = shown_status(page(site, f"id/event/{slug}"))
+    assert shown == ("past: A eu lieu" if past else None), (start, shown)
