@@ -19,6 +19,8 @@ as ``schema:Date``; see the standards README's pitfalls):
 * text in several languages gives the values of the best language by the
   language rule; dates are ISO strings, numbers JSON numbers; enumeration
   members (``eventStatus``, ``eventAttendanceMode``) full schema.org URLs;
+* images are ``ImageObject``s: the data's own (``schema:image``, with its licence and
+  credit when the data gives them) first, then the cards the service draws;
 * an event is embedded as an event only when it has what the search engines require of
   one (:func:`meets_event_rules`: a name, a start date, a place with an address or a
   virtual location with its web address); otherwise the page says what it can as a plain
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
@@ -184,7 +187,9 @@ class Projection:
             else []
         )
         for obj in sorted((o for o in objects if not isinstance(o, Literal)), key=str):
-            if prop in ENUMERATIONS or (_schema_name(obj) is not None and prop != SDO.sameAs):
+            if prop == SDO.image:
+                out.append(self.image(obj, depth, seen))
+            elif prop in ENUMERATIONS or (_schema_name(obj) is not None and prop != SDO.sameAs):
                 out.append(str(obj))  # an enumeration member or a schema.org term: its URL
             elif isinstance(obj, BNode):
                 if obj not in seen:
@@ -196,6 +201,18 @@ class Projection:
             else:
                 out.append(self.linked(obj, prop, depth, seen))  # type: ignore[arg-type]
         return out
+
+    def image(self, node: Node, depth: int, seen: frozenset) -> dict[str, Any]:
+        """An image of the data as an ``ImageObject``: its address, and what the data says of
+        it (licence, credit, caption) when it describes it."""
+        described = (node, None, None) in self.graph and node not in seen
+        result = self.node(node, depth + 1, seen) if described else {}
+        result["@type"] = "ImageObject"
+        if isinstance(node, URIRef) and not described:
+            result["url"] = result["contentUrl"] = str(node)
+        elif isinstance(node, URIRef):
+            result.setdefault("contentUrl", result.get("url", str(node)))
+        return result
 
     def linked(self, node: URIRef, via: URIRef, depth: int, seen: frozenset) -> dict[str, Any]:
         """A resource the page links to: type, identity, name, url (and details for a place)."""
@@ -247,10 +264,22 @@ def as_thing(document: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
-def project(graph: Graph, iri: URIRef, languages: Languages) -> dict[str, Any]:
-    """The schema.org JSON-LD object for ``iri``, from a graph holding its description."""
+def card_image(url: str) -> dict[str, Any]:
+    return {"@type": "ImageObject", "url": url, "contentUrl": url}
+
+
+def project(
+    graph: Graph, iri: URIRef, languages: Languages, cards: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The schema.org JSON-LD object for ``iri``, from a graph holding its description;
+    ``cards``: the addresses of the images the service draws of it, after the data's own."""
     document: dict[str, Any] = {"@context": CONTEXT}
     document.update(Projection(graph, languages).node(iri))
+    if cards:
+        own = document.get("image", [])
+        document["image"] = (own if isinstance(own, list) else [own]) + [
+            card_image(url) for url in cards
+        ]
     types = document["@type"] if isinstance(document["@type"], list) else [document["@type"]]
     if EVENT_TYPES.intersection(types) and not meets_event_rules(graph, iri):
         document = as_thing(document)

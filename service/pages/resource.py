@@ -27,6 +27,7 @@ from ..formats import GRAPH_FORMATS
 from ..labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES, Languages, choose
 from ..namespaces import MED, SDO
 from ..writes import HISTORY_LINKS, Tombstone
+from .cards import CARD_SHAPES, JSONLD_SHAPES, OPEN_GRAPH_SHAPE, card_kind, card_url
 from .context import PageContext
 from .describe import Description, details, is_part, linked_triples, notes_about
 from .incoming import IncomingGroup, incoming_address
@@ -118,6 +119,7 @@ def resource_page(
     if kind.name == "event":
         status = shown_status(full, iri, context.today, context.zone, langs)
         fields = with_status(builder, fields, status)
+    has_card = card_kind(description.types) is not None
     page: dict[str, Any] = {
         "iri": str(iri),
         "path": path,
@@ -144,7 +146,13 @@ def resource_page(
             {"label": f.label, "type": f.media_type, "href": f"{path}.{f.suffix}"}
             for f in GRAPH_FORMATS
         ],
-        "jsonld": project(full, iri, langs),
+        "jsonld": project(
+            full,
+            iri,
+            langs,
+            [card_url(iri, s, langs.ui) for s in JSONLD_SHAPES] if has_card else [],
+        ),
+        "images": page_images(full, iri, builder, has_card),
         "status": status,
         "og_type": "article" if kind.name in ("article", "post") else "website",
         "og_locale": og_locale(langs),
@@ -183,6 +191,29 @@ def with_status(builder: PageBuilder, fields: list[Fact], status: ShownStatus | 
         (i + 1 for i, f in enumerate(fields) if f.prop in (SDO.startDate, SDO.endDate)), default=0
     )
     return fields[:after] + [Fact(SDO.eventStatus, label, [said])] + fields[after:]
+
+
+def page_images(graph: Graph, iri: URIRef, builder: PageBuilder, has_card: bool) -> list[dict]:
+    """The images a page offers social networks (Open Graph): the data's own first (its
+    ``schema:image``: the address of the file), then the service's card, 1200×630."""
+    images: list[dict] = []
+    for image in builder.sort_values(list(graph.objects(iri, SDO.image))):
+        url = graph.value(image, SDO.contentUrl) or graph.value(image, SDO.url) or image
+        if isinstance(url, URIRef):
+            alt = choose(graph.predicate_objects(image), builder.langs, (SDO.caption, SDO.name))
+            images.append({"url": str(url), "alt": str(alt) if alt is not None else ""})
+    if has_card:
+        width, height = CARD_SHAPES[OPEN_GRAPH_SHAPE]
+        images.append(
+            {
+                "url": card_url(iri, OPEN_GRAPH_SHAPE, builder.langs.ui),
+                "width": width,
+                "height": height,
+                "type": "image/png",
+                "alt": str(builder.label(iri)),
+            }
+        )
+    return images
 
 
 def page_parts(builder: PageBuilder, description: Description) -> list[PartGroup]:
@@ -324,6 +355,7 @@ __all__ = [
     "incoming_links_page",
     "incoming_view",
     "note_part",
+    "page_images",
     "page_parts",
     "resource_page",
     "with_status",

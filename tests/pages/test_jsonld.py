@@ -132,7 +132,7 @@ def test_the_event_types_are_those_the_shapes_hold_to_the_rules():
 def test_every_event_page_passes_the_event_rules(server, search_engine_validator, path_of):
     """Every event page, read as a crawler reads it: an event the data gives a start date and
     a place is embedded as an event with no violation of the rules, and every recommended
-    property the data has is in the markup; one the source gives no date or
+    property the data has is in the markup, with images; one the source gives no date or
     place for is not embedded as an event at all (a Thing that says what is known), so a
     search console has no error to report; nothing is invented to pass."""
     stored = parse_files(sorted((ROOT / "data").glob("*.ttl")))
@@ -154,6 +154,7 @@ def test_every_event_page_passes_the_event_rules(server, search_engine_validator
                     event,
                     prop,
                 )
+            assert len(list(graph.objects(event, SDO.image))) >= 3, event
             # A warning is only ever about something the data does not say.
             for warning in report.warnings:
                 assert (warning.focus, warning.path, None) not in stored, (event, warning)
@@ -161,7 +162,7 @@ def test_every_event_page_passes_the_event_rules(server, search_engine_validator
             demoted += 1
             assert types == {"Thing"}, (event, types)
             assert not {SDO.startDate, SDO.location, SDO.organizer} & set(graph.predicates())
-            for prop in (SDO.name, SDO.description):
+            for prop in (SDO.name, SDO.description, SDO.image):
                 assert (event, prop, None) in graph, (event, prop)
     assert embedded >= 7 and demoted == 2
 

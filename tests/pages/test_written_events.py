@@ -1,6 +1,7 @@
 """Events written through the write routes, as their pages show them: the status tells the
 truth (a past event « A eu lieu », a cancelled one « Annulé »…) while the data keeps what the
-source said; "past" is judged against today in Europe/Paris."""
+source said; "past" is judged against today in Europe/Paris; the source's own image comes
+first, with its licence; a card's validator follows what the card says."""
 
 from __future__ import annotations
 
@@ -139,3 +140,48 @@ def test_past_is_judged_against_today_in_paris(site, insert_event, update, prefi
     assert update(site, text).status_code == 200
     shown = shown_status(page(site, f"id/event/{slug}"))
     assert shown == ("past: A eu lieu" if past else None), (start, shown)
+
+
+def test_the_source_s_own_image_comes_first_with_its_licence(site, insert_event):
+    photo = "https://example.org/photos/journee.jpg"
+    licence = "https://creativecommons.org/licenses/by/4.0/"
+    iri = str(ID["event/essai-image"])
+    extra = (
+        f"; schema:image <{iri}#photo> . <{iri}#photo> a schema:ImageObject ; "
+        f'schema:contentUrl <{photo}> ; schema:license <{licence}> ; schema:creditText "Photo : IREV"'
+    )
+    path = event(site, insert_event, "essai-image", "2099-05-01", extra)
+    html = page(site, path)
+    images = json_ld(html)["image"]
+    assert images[0]["@type"] == "ImageObject"
+    assert images[0]["contentUrl"] == photo and images[0]["license"] == licence
+    assert images[0]["creditText"] == "Photo : IREV"
+    assert [i["contentUrl"].split("?")[0].rsplit("/", 1)[1] for i in images[1:]] == [
+        "card-16x9.png",
+        "card-4x3.png",
+        "card-1x1.png",
+    ]
+    og = re.findall(r'<meta property="og:image" content="([^"]*)">', html)
+    assert og[0] == photo and og[1].startswith(f"{iri}/card.png")
+
+
+def test_a_card_s_validator_follows_what_it_says(site, insert_event, update, prefixes):
+    """An unrelated write keeps a card's ETag (a revalidation is still a 304); a change of the
+    event's name changes it, and the new card is drawn."""
+    path = event(site, insert_event, "essai-carte", "2099-07-01", name="Avant")
+    first = site.get(path + "/card.png?lang=fr")
+    etag = first.headers["ETag"]
+    event(site, insert_event, "essai-autre", "2099-07-02")
+    kept = site.get(path + "/card.png?lang=fr", headers={"If-None-Match": etag})
+    assert kept.status_code == 304
+    iri = ID["event/essai-carte"]
+    renamed = update(
+        site,
+        f"{prefixes}DELETE {{ GRAPH ?g {{ <{iri}> schema:name ?n }} }} "
+        f'INSERT {{ GRAPH ?g {{ <{iri}> schema:name "Après"@fr , "After"@en }} }} '
+        f"WHERE {{ GRAPH ?g {{ <{iri}> schema:name ?n }} }}",
+    )
+    assert renamed.status_code == 200, renamed.text[:500]
+    changed = site.get(path + "/card.png?lang=fr", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert changed.content != first.content
