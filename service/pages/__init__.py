@@ -6,6 +6,7 @@ file and ``docs/resources.md``.
 
 from __future__ import annotations
 
+from .cards import CARD_SHAPES, Card, card_of, draw_card
 from .charts import Bar, Figure, bar_chart, column_chart
 from .context import PageContext
 from .describe import describe, incoming_page
@@ -34,6 +35,10 @@ from .terms import Terms
 from .view import local_path
 
 __all__ = [
+    "CARD_SHAPES",
+    "Card",
+    "card_of",
+    "draw_card",
     "Bar",
     "Figure",
     "GENERIC_KIND",

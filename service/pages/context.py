@@ -8,8 +8,8 @@ figures) into a :class:`PageContext` and passes it to the functions that make a 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
 
 from rdflib import Graph, URIRef
 
@@ -47,6 +47,8 @@ class PageContext:
     #: A named graph's size as the last open-data build counted it, and when that build
     #: finished; None when no build has counted it.
     graph_sizes: Callable[[URIRef], tuple[int, datetime] | None] = no_graph_sizes
+    #: Today in ``zone``: an event whose last day is before it took place.
+    today: date = field(default_factory=lambda: datetime.now(UTC).date())
 
     def builder(self, iri: URIRef, graph: Graph, langs: Languages) -> PageBuilder:
         return PageBuilder(iri, graph, langs, self.terms, self.base_url, self.zone)

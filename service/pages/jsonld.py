@@ -21,7 +21,14 @@ as ``schema:Date``; see the standards README's pitfalls):
   time zone for that date (``2019-12-04T09:00:00+01:00``: the search engines
   require it, and a time the data writes without one is a local time there);
   numbers are JSON numbers; enumeration members (``eventStatus``,
-  ``eventAttendanceMode``) full schema.org URLs.
+  ``eventAttendanceMode``) full schema.org URLs;
+* images are ``ImageObject``s: the data's own (``schema:image``, with its licence and
+  credit when the data gives them) first, then the cards the service draws;
+* an event is embedded as an event only when it has what the search engines require of
+  one (:func:`meets_event_rules`: a name, a start date, a place with an address or a
+  virtual location with its web address); otherwise the page says what it can as a plain
+  ``Thing`` (name, description, address, images…) and the RDF keeps the event: an event
+  announced with no date or place is an error in a search console, not a lesser result.
 
 Escaping for HTML (``<``, ``>``, ``&`` as ``\\u003c``…) is the template's
 ``tojson`` filter's job; :func:`script_text` does the same for other callers.
@@ -30,6 +37,8 @@ Escaping for HTML (``<``, ``>``, ``&`` as ``\\u003c``…) is the template's
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Sequence
 from datetime import tzinfo
 from typing import Any
 
@@ -66,6 +75,31 @@ INTEGER_TYPES = frozenset(
 )
 FLOAT_TYPES = frozenset({XSD.decimal, XSD.double, XSD.float})
 NAME_PROPERTIES = (SDO.name, SDO.headline)
+
+#: schema.org's Event and its subclasses (the superseded UserInteraction family aside): the
+#: types the search engines hold to their event rules. The same list as the targets of
+#: ``shapes/search-engines/event-rich-results.ttl`` (a test keeps them equal).
+EVENT_TYPES = frozenset(
+    {
+        "Event", "BroadcastEvent", "BusinessEvent", "ChildrensEvent", "ComedyEvent",
+        "ConferenceEvent", "CourseInstance", "DanceEvent", "DeliveryEvent", "EducationEvent",
+        "EventSeries", "ExhibitionEvent", "Festival", "FoodEvent", "Hackathon", "LiteraryEvent",
+        "MusicEvent", "OnDemandEvent", "PerformingArtsEvent", "PublicationEvent", "SaleEvent",
+        "ScreeningEvent", "SocialEvent", "SportsEvent", "TheaterEvent", "VisualArtsEvent",
+    }
+)  # fmt: skip
+#: What a ``Thing`` may say (schema.org's properties of Thing): what an event that does not
+#: meet the event rules keeps.
+THING_PROPERTIES = frozenset(
+    {
+        "name", "alternateName", "description", "disambiguatingDescription", "identifier",
+        "url", "sameAs", "image", "subjectOf", "mainEntityOfPage", "additionalType",
+    }
+)  # fmt: skip
+#: A start date as the search engines read it: ISO 8601, a date or a date and time.
+ISO_DATE = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"
+)
 
 
 def _schema_name(term: Node) -> str | None:
@@ -160,7 +194,9 @@ class Projection:
             else []
         )
         for obj in sorted((o for o in objects if not isinstance(o, Literal)), key=str):
-            if prop in ENUMERATIONS or (_schema_name(obj) is not None and prop != SDO.sameAs):
+            if prop == SDO.image:
+                out.append(self.image(obj, depth, seen))
+            elif prop in ENUMERATIONS or (_schema_name(obj) is not None and prop != SDO.sameAs):
                 out.append(str(obj))  # an enumeration member or a schema.org term: its URL
             elif isinstance(obj, BNode):
                 if obj not in seen:
@@ -172,6 +208,18 @@ class Projection:
             else:
                 out.append(self.linked(obj, prop, depth, seen))  # type: ignore[arg-type]
         return out
+
+    def image(self, node: Node, depth: int, seen: frozenset) -> dict[str, Any]:
+        """An image of the data as an ``ImageObject``: its address, and what the data says of
+        it (licence, credit, caption) when it describes it."""
+        described = (node, None, None) in self.graph and node not in seen
+        result = self.node(node, depth + 1, seen) if described else {}
+        result["@type"] = "ImageObject"
+        if isinstance(node, URIRef) and not described:
+            result["url"] = result["contentUrl"] = str(node)
+        elif isinstance(node, URIRef):
+            result.setdefault("contentUrl", result.get("url", str(node)))
+        return result
 
     def linked(self, node: URIRef, via: URIRef, depth: int, seen: frozenset) -> dict[str, Any]:
         """A resource the page links to: type, identity, name, url (and details for a place)."""
@@ -196,11 +244,53 @@ class Projection:
         return result
 
 
-def project(graph: Graph, iri: URIRef, languages: Languages, zone: tzinfo) -> dict[str, Any]:
+def meets_event_rules(graph: Graph, node: Node) -> bool:
+    """True when ``node`` has what the search engines require of an event: a ``name``, a
+    ``startDate`` in ISO 8601 and a ``location`` that is a place with an ``address`` or a
+    ``VirtualLocation`` with a ``url``
+    (https://developers.google.com/search/docs/appearance/structured-data/event#structured-data-type-definitions)."""
+    start = graph.value(node, SDO.startDate)
+    if graph.value(node, SDO.name) is None or not isinstance(start, Literal):
+        return False
+    if not ISO_DATE.match(str(start)):
+        return False
+    return any(
+        (place, SDO.address, None) in graph
+        or ((place, RDF.type, SDO.VirtualLocation) in graph and (place, SDO.url, None) in graph)
+        for place in graph.objects(node, SDO.location)
+    )
+
+
+def as_thing(document: dict[str, Any]) -> dict[str, Any]:
+    """An event that does not meet the event rules, said as what it is besides an event (a
+    ``Thing`` when nothing else): the properties a ``Thing`` has, no event type."""
+    types = document.get("@type", [])
+    others = [t for t in (types if isinstance(types, list) else [types]) if t not in EVENT_TYPES]
+    kept = {k: v for k, v in document.items() if k.startswith("@") or k in THING_PROPERTIES}
+    kept["@type"] = _single(others or ["Thing"])
+    return kept
+
+
+def card_image(url: str) -> dict[str, Any]:
+    return {"@type": "ImageObject", "url": url, "contentUrl": url}
+
+
+def project(
+    graph: Graph, iri: URIRef, languages: Languages, zone: tzinfo, cards: Sequence[str] = ()
+) -> dict[str, Any]:
     """The schema.org JSON-LD object for ``iri``, from a graph holding its description; times
-    in ``zone``."""
-    document = {"@context": CONTEXT}
+    in ``zone``; ``cards``: the addresses of the images the service draws of it, after the
+    data's own."""
+    document: dict[str, Any] = {"@context": CONTEXT}
     document.update(Projection(graph, languages, zone).node(iri))
+    if cards:
+        own = document.get("image", [])
+        document["image"] = (own if isinstance(own, list) else [own]) + [
+            card_image(url) for url in cards
+        ]
+    types = document["@type"] if isinstance(document["@type"], list) else [document["@type"]]
+    if EVENT_TYPES.intersection(types) and not meets_event_rules(graph, iri):
+        document = as_thing(document)
     return document
 
 
@@ -215,4 +305,13 @@ def script_text(document: dict[str, Any]) -> str:
     )
 
 
-__all__ = ["CONTEXT", "ENUMERATIONS", "Projection", "project", "script_text"]
+__all__ = [
+    "CONTEXT",
+    "ENUMERATIONS",
+    "EVENT_TYPES",
+    "Projection",
+    "as_thing",
+    "meets_event_rules",
+    "project",
+    "script_text",
+]

@@ -28,14 +28,16 @@ from ..formats import GRAPH_FORMATS
 from ..labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES, Languages, choose, moment_in_words
 from ..namespaces import MED, SDO
 from ..writes import HISTORY_LINKS, Tombstone
+from .cards import CARD_SHAPES, JSONLD_SHAPES, OPEN_GRAPH_SHAPE, card_kind, card_url
 from .context import PageContext
 from .describe import Description, details, is_part, linked_triples, notes_about
 from .incoming import IncomingGroup, incoming_address
 from .jsonld import project
 from .kinds import OTHER_PARTS, PART_KINDS, page_kind_of, part_kind_of
 from .sections import SectionInputs, sections
+from .status import ShownStatus, shown_status
 from .terms import Terms
-from .view import Incoming, PageBuilder, Part, PartGroup, Value
+from .view import Fact, Incoming, PageBuilder, Part, PartGroup, Value
 from .vocabulary import vocabulary_sections
 
 
@@ -114,6 +116,11 @@ def resource_page(
                 strict=True,
             ):
                 value.detail = address_line(full, node)
+    status = None
+    if kind.name == "event":
+        status = shown_status(full, iri, context.today, context.zone, langs)
+        fields = with_status(builder, fields, status)
+    has_card = card_kind(description.types) is not None
     page: dict[str, Any] = {
         "iri": str(iri),
         "path": path,
@@ -140,7 +147,15 @@ def resource_page(
             {"label": f.label, "type": f.media_type, "href": f"{path}.{f.suffix}"}
             for f in GRAPH_FORMATS
         ],
-        "jsonld": project(full, iri, langs, context.zone),
+        "jsonld": project(
+            full,
+            iri,
+            langs,
+            context.zone,
+            [card_url(iri, s, langs.ui) for s in JSONLD_SHAPES] if has_card else [],
+        ),
+        "images": page_images(full, iri, builder, has_card),
+        "status": status,
         "og_type": "article" if kind.name in ("article", "post") else "website",
         "og_locale": og_locale(langs),
     }
@@ -151,6 +166,56 @@ def resource_page(
         page["title"] = Value(langs.text("Formes SHACL", "SHACL shapes"), langs.ui)
         page["kind_label"] = langs.text("Formes SHACL du service", "The service's SHACL shapes")
     return PageView("vocabulary.html", page)
+
+
+def with_status(builder: PageBuilder, fields: list[Fact], status: ShownStatus | None) -> list[Fact]:
+    """The event's facts with its status as the page tells it: a past event « A eu lieu »,
+    followed by the status the source announced (kept in the data)."""
+    if status is None or not status.past:
+        return fields
+    langs = builder.langs
+    said = Value(status.text, status.lang)
+    for fact in fields:
+        if fact.prop == SDO.eventStatus:
+            announced = [
+                Value(
+                    langs.text(f"statut annoncé : {v.text}", f"announced status: {v.text}"),
+                    langs.ui,
+                    v.href,
+                    v.external,
+                )
+                for v in fact.values
+            ]
+            return [Fact(f.prop, f.label, [said, *announced]) if f is fact else f for f in fields]
+    # No status in the data: the dates alone say it took place; shown after them.
+    label = builder.terms.property_label(SDO.eventStatus, langs)
+    after = max(
+        (i + 1 for i, f in enumerate(fields) if f.prop in (SDO.startDate, SDO.endDate)), default=0
+    )
+    return fields[:after] + [Fact(SDO.eventStatus, label, [said])] + fields[after:]
+
+
+def page_images(graph: Graph, iri: URIRef, builder: PageBuilder, has_card: bool) -> list[dict]:
+    """The images a page offers social networks (Open Graph): the data's own first (its
+    ``schema:image``: the address of the file), then the service's card, 1200×630."""
+    images: list[dict] = []
+    for image in builder.sort_values(list(graph.objects(iri, SDO.image))):
+        url = graph.value(image, SDO.contentUrl) or graph.value(image, SDO.url) or image
+        if isinstance(url, URIRef):
+            alt = choose(graph.predicate_objects(image), builder.langs, (SDO.caption, SDO.name))
+            images.append({"url": str(url), "alt": str(alt) if alt is not None else ""})
+    if has_card:
+        width, height = CARD_SHAPES[OPEN_GRAPH_SHAPE]
+        images.append(
+            {
+                "url": card_url(iri, OPEN_GRAPH_SHAPE, builder.langs.ui),
+                "width": width,
+                "height": height,
+                "type": "image/png",
+                "alt": str(builder.label(iri)),
+            }
+        )
+    return images
 
 
 def page_parts(builder: PageBuilder, description: Description) -> list[PartGroup]:
@@ -292,6 +357,8 @@ __all__ = [
     "incoming_links_page",
     "incoming_view",
     "note_part",
+    "page_images",
     "page_parts",
     "resource_page",
+    "with_status",
 ]

@@ -17,10 +17,11 @@ def register(app: Flask) -> None:
     responses.register_error_handlers(app)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(sparql.blueprint)
-    from . import resources, site, sitemaps
+    from . import cards, resources, site, sitemaps
 
     site.register(app)
     app.register_blueprint(resources.blueprint)
+    app.register_blueprint(cards.blueprint)
     app.register_blueprint(sitemaps.blueprint)
     from . import lists
 

@@ -33,7 +33,7 @@ from ..search import Filters, parse_filter_date
 from ..writes import parse_key
 from . import site
 from .context import builds, changelog, config, index, store
-from .filters import bad_parameter, resolve_value, today
+from .filters import bad_parameter, resolve_value
 from .served import current_build, not_ready
 
 blueprint = Blueprint("feeds", __name__)
@@ -260,7 +260,12 @@ def calendar_filters() -> Filters:
     )
     date_to = parse_filter_date(request.args["to"], "to") if request.args.get("to") else None
     return Filters(
-        kind="event", facets=facets, when=when, today=today(), date_from=date_from, date_to=date_to
+        kind="event",
+        facets=facets,
+        when=when,
+        today=site.today().isoformat(),
+        date_from=date_from,
+        date_to=date_to,
     )
 
 

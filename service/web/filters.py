@@ -27,11 +27,6 @@ YEAR = re.compile(r"^\d{4}$")
 MAX_FILTERS = 20
 
 
-def today() -> str:
-    """The day ``upcoming`` and ``past`` are relative to (the ``today`` setting, if set)."""
-    return local_today(config())
-
-
 def bad_parameter(name: str, value: str, why_fr: str, why_en: str) -> BadRequest:
     """A 400 naming the parameter and its value (cut when long)."""
     shown = value if len(value) <= 60 else value[:57] + "…"
@@ -98,7 +93,7 @@ def list_filters(
     facets given, ``kind`` (with ``allow_kind``), ``type`` (one of ``subkinds``), and for a
     ``dated`` list ``when``, ``from`` and ``to``. Empty values are ignored."""
     args = request.args
-    filters = Filters(kind=kind, today=today())
+    filters = Filters(kind=kind, today=local_today(config()))
     chosen: list[Chosen] = []
     # (parameter, the attribute of Filters it sets, its values, how the 400 names them)
     single = [("kind", "kind", LIST_KINDS, ("types connus", "known kinds"))] if allow_kind else []
@@ -149,5 +144,4 @@ __all__ = [
     "list_filters",
     "one_of",
     "resolve_value",
-    "today",
 ]

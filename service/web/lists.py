@@ -34,7 +34,7 @@ from ..labels import Languages
 from ..search import decode_key, encode_key
 from . import site
 from .context import config, index
-from .filters import list_filters, today
+from .filters import list_filters
 from .site import languages
 from .site import local as site_path
 
@@ -55,7 +55,7 @@ def unchanged(kind: str) -> tuple[tuple[str, Any], Response | None]:
     """Validators of this representation (store generation, the index's state, address,
     languages, today) and a 304 when the request already holds it."""
     etag, modified = site.validators(
-        kind, request.full_path, languages().order, today(), index().stamp
+        kind, request.full_path, languages().order, site.today().isoformat(), index().stamp
     )
     return (etag, modified), site.not_modified(etag, modified, VARY)
 
@@ -300,7 +300,7 @@ def home() -> Response:
             "home.html",
             langs,
             figures=figures,
-            events=pages.home_events(idx, today()),
+            events=pages.home_events(idx, site.today().isoformat()),
             totals=pages.kind_totals(idx),
         ),
         validators,

@@ -189,6 +189,8 @@ def dereference(path: str) -> Response:
         config().page_size,
         request.args.get("history", ""),
         links.token,
+        # A page reads the data against the day (an event that took place).
+        site.today() if fmt is HTML else "",
     )
     if (cached := site.not_modified(etag, modified, vary)) is not None:
         return cached
@@ -322,6 +324,7 @@ def page_context(links: IncomingLinks) -> PageContext:
         changelog=changelog(),
         zone=site.zone(),
         graph_sizes=built_graph_size,
+        today=site.today(),
     )
 
 

@@ -17,6 +17,8 @@ Not a blueprint: any blueprint may use it (blueprints never import each other).
 * :func:`validators` and :func:`not_modified` / :func:`finish` give responses an
   ``ETag`` (store generation + representation), a ``Last-Modified`` and a 304
   on a conditional GET.
+* :func:`zone` and :func:`today`: the zone times are shown in and "today" is judged in, for pages that
+  read the data against the day (an event that took place).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -36,6 +38,7 @@ from flask import Flask, Response, current_app, g, request, url_for
 from werkzeug.http import is_resource_modified
 from werkzeug.routing import BuildError
 
+from ..config import local_today
 from ..errors import MediationError
 from ..labels import UI_LANGUAGES, Languages, moment_in_words, preferences
 from ..namespaces import LICENCE
@@ -198,6 +201,18 @@ def zone() -> tzinfo:
 
 
 # ---------------------------------------------------------------------------------------------
+# Time
+# ---------------------------------------------------------------------------------------------
+
+
+def today() -> date:
+    """Today in the service's time zone (the ``today`` setting, when set): an event page says
+    « A eu lieu » once the event's last day is before it; part of the validators of the
+    pages that depend on it."""
+    return date.fromisoformat(local_today(config()))
+
+
+# ---------------------------------------------------------------------------------------------
 # Conditional responses
 # ---------------------------------------------------------------------------------------------
 
@@ -306,6 +321,7 @@ __all__ = [
     "sitemap_sections",
     "state",
     "switch_links",
+    "today",
     "validators",
     "zone",
 ]
