@@ -8,8 +8,9 @@ Not a blueprint: any blueprint may use it (blueprints never import each other).
 * Templates get ``t(fr, en)`` (interface text in the interface language),
   ``ui_lang``, ``langs``, ``lang_switch``, ``nav``, ``local(iri)`` (an IRI under
   the base as a path on this host), ``licence_url``, ``licence_label``, ``search_url``
-  and ``canonical_url``. ``base.html`` writes a canonical link and Open Graph tags from
-  them in its ``meta`` block; a page with better ones overrides the block.
+  and ``canonical_url``; ``foreign_hint(tag)`` is a global of the environment, for macros
+  imported without the context. ``base.html`` writes a canonical link and Open Graph tags
+  from them in its ``meta`` block; a page with better ones overrides the block.
 * :func:`add_nav` puts a link in the header (call it when a blueprint is
   registered, e.g. from ``register``); :func:`add_sitemap` adds a section to
   ``/sitemap.xml`` (a function returning :class:`SitemapEntry` items).
@@ -255,8 +256,20 @@ def register(app: Flask) -> None:
             "canonical_url": canonical_url(),
         }
 
+    # Globals, not context: macros imported without the context (the lists') mark text too.
+    app.jinja_env.globals.update(foreign_hint=foreign_hint, interface_language=interface_language)
     for entry in DEFAULT_NAV:
         add_nav(app, *entry)
+
+
+def foreign_hint(tag: str | None) -> str | None:
+    """The words that mark text in another language than this page's (« (en anglais) »)."""
+    return _safe_languages().foreign_hint(tag)
+
+
+def interface_language() -> str:
+    """This page's language (``ui_lang``, for macros imported without the context)."""
+    return _safe_languages().ui
 
 
 #: The header's links; an entry whose endpoint is not registered is left out.
@@ -289,6 +302,7 @@ __all__ = [
     "add_sitemap",
     "changed_at",
     "finish",
+    "foreign_hint",
     "languages",
     "local",
     "not_modified",
