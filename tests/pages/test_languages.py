@@ -227,3 +227,45 @@ def test_a_missing_translation_is_shown_and_marked(server):
     assert "Host venue" not in french and "Lieu d&#39;accueil" in french
     english = server.get(LIEVIN, params={"lang": "en"}).text
     assert "Lieu d&#39;accueil" not in english and "Host venue" in english
+
+
+# ---------------------------------------------------------------------------------------------
+# One address a language, canonical to itself, alternates absolute
+# ---------------------------------------------------------------------------------------------
+
+
+def expected_alternates(address: str) -> dict[str, list[str]]:
+    return {"fr": [address], "en": [address + SUFFIX["en"]], "x-default": [address]}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_language_url_is_canonical_to_itself(read, pages, lang):
+    wrong = []
+    for path in pages:
+        page = read[(path, lang)]
+        address = BASE + path
+        if page.canonical() != [address + SUFFIX[lang]]:
+            wrong.append((path, "canonical", page.canonical()))
+        if page.alternates() != expected_alternates(address):
+            wrong.append((path, "alternates", page.alternates()))
+    assert not wrong, (len(wrong), wrong[:5])
+
+
+@pytest.mark.parametrize("path", ["", "events", "sparql", "catalog.html", LIEVIN, "def"])
+def test_every_page_names_its_language_urls(server, path):
+    address = BASE + path
+    for lang in LANGS:
+        page = Page(server.get(path, params={"lang": lang}, headers={"Accept": "text/html"}).text)
+        assert page.canonical() == [address + SUFFIX[lang]], (path, lang)
+        assert page.alternates() == expected_alternates(address), (path, lang)
+
+
+def test_a_negotiated_page_names_the_url_of_the_language_it_shows(server):
+    """Without ``?lang=``, the page's language follows ``Accept-Language``: its canonical is
+    the address of the language it shows."""
+    english = Page(server.get(LIEVIN, headers={"Accept-Language": "en"}).text)
+    assert english.lang == "en" and english.canonical() == [BASE + LIEVIN + "?lang=en"]
+    french = Page(server.get(LIEVIN).text)
+    assert french.lang == "fr" and french.canonical() == [BASE + LIEVIN]
+    other_parameters = Page(server.get(LIEVIN, params={"lang": "en", "history": "x"}).text)
+    assert other_parameters.canonical() == [BASE + LIEVIN + "?lang=en"]
