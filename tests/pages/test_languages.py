@@ -269,3 +269,30 @@ def test_a_negotiated_page_names_the_url_of_the_language_it_shows(server):
     assert french.lang == "fr" and french.canonical() == [BASE + LIEVIN]
     other_parameters = Page(server.get(LIEVIN, params={"lang": "en", "history": "x"}).text)
     assert other_parameters.canonical() == [BASE + LIEVIN + "?lang=en"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The sitemap
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_sitemap_lists_each_page_in_each_language_with_its_alternates(server, sitemap, pages):
+    locations, wrong = set(), []
+    for body, root in sitemap:
+        assert b'xmlns:xhtml="http://www.w3.org/1999/xhtml"' in body
+        for url in root.findall("s:url", NS):
+            loc = url.find("s:loc", NS).text
+            locations.add(loc)
+            links: dict[str, list[str]] = defaultdict(list)
+            for link in url.findall("xhtml:link", NS):
+                assert link.get("rel") == "alternate", loc
+                links[link.get("hreflang")].append(link.get("href"))
+            address = server.url + urlsplit(loc).path.lstrip("/")
+            if dict(links) != expected_alternates(address) or loc not in (
+                address,
+                address + SUFFIX["en"],
+            ):
+                wrong.append((loc, dict(links)))
+    assert not wrong, (len(wrong), wrong[:5])
+    expected = {server.url + path + SUFFIX[lang] for path in pages for lang in LANGS}
+    assert locations == expected, sorted(expected ^ locations)[:10]
