@@ -158,6 +158,32 @@ class Languages:
         """The interface text in the interface language (French or English)."""
         return en if self.ui == "en" else fr
 
+    def in_best_language(self, values: Iterable[Node]) -> list[Node]:
+        """The values of one property a page shows: its texts in the best language it has
+        them in, and every value that is not text in a language (untagged text, numbers,
+        links). A translation is never shown beside the text it translates."""
+        values = list(values)
+        ranks = [self.rank(v) for v in values if isinstance(v, Literal) and v.language]
+        if not ranks:
+            return values
+        best = min(ranks)
+        return [
+            v for v in values if not (isinstance(v, Literal) and v.language) or self.rank(v) == best
+        ]
+
+    def foreign_hint(self, tag: str | None) -> str | None:
+        """The words that mark text in another language than the interface's, shown beside
+        it: « (en anglais) », "(in French)"; None for text in the interface language or in
+        none (an untagged name)."""
+        primary = (tag or "").split("-", 1)[0].lower()
+        if not primary or primary == self.ui:
+            return None
+        names = words("language").get(primary)
+        if names is None:
+            return self.text(f"(langue : {tag})", f"(language: {tag})")
+        fr, en = names[:2]
+        return self.text(f"(en {fr})", f"(in {en})")
+
     def with_first(self, tag: str) -> Languages:
         """This order with ``tag`` moved (or added) in front."""
         rest = tuple(t for t in self.order if t.lower() != tag.lower())

@@ -15,7 +15,7 @@ from .catalog_schemaorg import schema_org
 from .dumps import DATASET_KEYS, FORMATS_BY_SUFFIX, NQUADS_GZ, TRIPLE_FORMATS, graph_key
 from .events import MAX_EVENTS, event_details, moment_of
 from .feeds import ChangeLinks, atom_feed, change_collection, change_page, newest
-from .sitemap import SITEMAP_LIMIT
+from .sitemap import SITEMAP_LIMIT, URLS_PER_PAGE
 from .void import VOID_FORMATS, void_graph
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "Moment",
     "NQUADS_GZ",
     "SITEMAP_LIMIT",
+    "URLS_PER_PAGE",
     "TRIPLE_FORMATS",
     "VOID_FORMATS",
     "atom_feed",

@@ -10,7 +10,8 @@ the store that does not change meanwhile (:func:`make_build`, in the build proce
 * ``catalog.json`` — the catalog's facts on each source graph (:mod:`.catalog_facts`);
 * ``inventory.sqlite`` — every page-worthy resource by kind with the date it last changed
   (:mod:`.sitemap`): what the Atom feed orders events by, the calendars date them
-  with and the sitemap lists, cut into its files of 50,000 URLs; read by bounded lookups;
+  with and the sitemap lists, cut into its files of 50,000 URLs (each page in each
+  interface language); read by bounded lookups;
 * ``build.json`` — the generation it was made from, when it started and finished, and the
   settings its content depends on (``base_url``, ``publisher``); written last.
 
@@ -39,7 +40,7 @@ from .catalog import CatalogModel, publisher_of
 from .catalog_facts import CatalogFacts
 from .dumps import DUMPS_LAYOUT, Manifest, write_dumps
 from .events import moment_of
-from .sitemap import SITEMAP_LIMIT, Inventory, inventory
+from .sitemap import SITEMAP_LIMIT, URLS_PER_PAGE, Inventory, inventory
 from .void import UnionCounter, VoidFigures, void_figures
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,8 @@ def _now() -> datetime:
 
 @dataclass(frozen=True)
 class SitemapFile:
-    """One file of the sitemap: a kind's resources from ``first`` on, ``urls`` of them."""
+    """One file of the sitemap: a kind's resources from ``first`` on, as ``urls`` URLs (each
+    resource's page once per interface language: ``urls // URLS_PER_PAGE`` resources)."""
 
     kind: str
     page: int  # from 1
@@ -289,8 +291,9 @@ def monotonic_after(previous: datetime | None) -> datetime:
 def write_inventory(path: Path, found: Inventory, limit: int = SITEMAP_LIMIT) -> None:
     """The inventory as a table: by kind then IRI (the primary key), and by kind then date;
     and the sitemap files it makes: each kind cut into files of at most
-    ``limit`` (:data:`~.sitemap.SITEMAP_LIMIT`) URLs, each file with its first IRI, its
-    number of URLs and its latest date (what the sitemap index says of it)."""
+    ``limit`` (:data:`~.sitemap.SITEMAP_LIMIT`) URLs, a page taking one a language
+    (:data:`~.sitemap.URLS_PER_PAGE`), each file with its first IRI, its number of URLs
+    and its latest date (what the sitemap index says of it)."""
     db = sqlite3.connect(path)
     try:
         with db:
@@ -314,11 +317,11 @@ def write_inventory(path: Path, found: Inventory, limit: int = SITEMAP_LIMIT) ->
                 "SELECT kind, iri, lastmod FROM resource ORDER BY kind, iri"
             ).fetchall():
                 last = files[-1] if files else None
-                if last is None or last[0] != kind or last[3] >= limit:
+                if last is None or last[0] != kind or last[3] + URLS_PER_PAGE > limit:
                     page = last[1] + 1 if last is not None and last[0] == kind else 1
                     last = [kind, page, iri, 0, None]
                     files.append(last)
-                last[3] += 1
+                last[3] += URLS_PER_PAGE
                 if lastmod and (last[4] is None or lastmod > last[4]):
                     last[4] = lastmod
             db.executemany("INSERT INTO sitemap VALUES (?, ?, ?, ?, ?)", files)

@@ -61,8 +61,10 @@ from ..seed import rdf_files
 from ..store import Store
 
 MANIFEST = "manifest.json"
-#: Bumped when what a dump holds changes: builds of an older layout are not served.
-DUMPS_LAYOUT = 3
+#: Bumped when what a build holds changes (a dump, the inventory's sitemap files, which count
+#: URLs since 4: each page once per interface language): builds of an older layout are not
+#: served.
+DUMPS_LAYOUT = 4
 #: gzip's own default: level 9 took twice the time for 3 % smaller files here.
 GZIP_LEVEL = 6
 #: Writes are gathered into blocks this big before they reach zlib or the disk.

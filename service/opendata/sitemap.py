@@ -21,7 +21,7 @@ from datetime import UTC, tzinfo
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SH
 
-from ..labels import iso_moment
+from ..labels import UI_LANGUAGES, iso_moment
 from ..namespaces import SDO
 from ..pages import GENERIC_KIND, GRAPH_KIND, PAGE_KINDS, page_kind_of
 from ..store import Store
@@ -29,6 +29,8 @@ from ..writes import last_changes
 
 #: Most URLs in one sitemap file (https://www.sitemaps.org/protocol.html#index).
 SITEMAP_LIMIT = 50_000
+#: The URLs of one page in the sitemap: its address in each interface language.
+URLS_PER_PAGE = len(UI_LANGUAGES)
 
 RESOURCE_DATES = (SDO.dateModified, DCTERMS.modified)
 GRAPH_DATES = (
@@ -167,4 +169,4 @@ def _vocabulary_date(store: Store, iri: URIRef, zone: tzinfo) -> str | None:
     return max(dates) if dates else None
 
 
-__all__ = ["Inventory", "SITEMAP_LIMIT", "inventory"]
+__all__ = ["Inventory", "SITEMAP_LIMIT", "URLS_PER_PAGE", "inventory"]

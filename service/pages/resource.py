@@ -112,7 +112,7 @@ def resource_page(
         if fact.prop == SDO.location:
             for value, node in zip(
                 fact.values,
-                builder.sort_values(list(graph.objects(iri, SDO.location))),
+                builder.sort_values(langs.in_best_language(graph.objects(iri, SDO.location))),
                 strict=True,
             ):
                 value.detail = address_line(full, node)
@@ -257,7 +257,9 @@ def note_part(builder: PageBuilder, note: URIRef) -> Part:
     href, _ = builder.href(note)
     title = builder.label(note)
     facts = builder.facts(note, NOTE_KIND.fields, only=NOTE_KIND.fields, skip=[title])
-    return Part(href, Value(str(title), title.language or "", href), builder.types(note), facts)
+    return Part(
+        href, builder.text(str(title), title.language or "", href=href), builder.types(note), facts
+    )
 
 
 def address_line(graph: Graph, node: Node) -> str | None:

@@ -49,6 +49,9 @@ class Value:
     detail_lang: str | None = None
     nested: list[Fact] = field(default_factory=list)
     code: bool = False  # show as code (an IRI, a query)
+    #: Text in another language than the page's, shown because the page's has none: the words
+    #: that say so (« (en anglais) », "(in French)"), shown beside it.
+    hint: str | None = None
 
 
 @dataclass
@@ -134,10 +137,15 @@ class PageBuilder:
         found = self.label(node)
         return self.literal(found) if isinstance(found, Literal) else Value(str(found))
 
+    def text(self, text: str, lang: str | None, **more) -> Value:
+        """Text in a language, marked when it is not the page's (the language rule chose it
+        because the page's language has none)."""
+        return Value(text, lang, hint=self.langs.foreign_hint(lang), **more)
+
     def literal(self, value: Literal) -> Value:
         if is_formatted(value):
             return Value(format_literal(value, self.langs, self.zone), self.langs.ui)
-        return Value(str(value), value.language or "")
+        return self.text(str(value), value.language or "")
 
     def value(self, node: Node, depth: int = 0) -> Value:
         if isinstance(node, Literal):
@@ -159,7 +167,7 @@ class PageBuilder:
         if external and not self.has_label(node):
             return Value(str(node), None, href, True, code=True)
         name = self.label(node)
-        return Value(str(name), name.language or "", href, external)
+        return self.text(str(name), name.language or "", href=href, external=external)
 
     def dated(self, node: Node) -> tuple[Value, Value | None]:
         """A linked event and its start date, for the lists of events a page shows."""
@@ -193,14 +201,22 @@ class PageBuilder:
         only: Iterable[URIRef] | None = None,
         exclude: Iterable[URIRef] = (),
     ) -> list[Fact]:
-        """The node's facts: properties of ``order`` first, then the others by name."""
-        values: dict[URIRef, list[Node]] = {}
+        """The node's facts: properties of ``order`` first, then the others by name.
+
+        Of each property's texts, those of the best language it has them in (the language
+        rule): a translation is never shown beside its original. ``skip`` (the title, the
+        summary) is left out after that choice, so that its translations go with it."""
+        found: dict[URIRef, list[Node]] = {}
         skipped = set(skip)
         excluded = set(exclude) | {RDF.type}
         for p, o in self.graph.predicate_objects(node):
-            if p in excluded or o in skipped:
-                continue
-            values.setdefault(p, []).append(o)  # type: ignore[arg-type]
+            if p not in excluded:
+                found.setdefault(p, []).append(o)  # type: ignore[arg-type]
+        values: dict[URIRef, list[Node]] = {}
+        for p, objects in found.items():
+            shown = [o for o in self.langs.in_best_language(objects) if o not in skipped]
+            if shown:
+                values[p] = shown
         ordered = [p for p in order if p in values]
         if only is None:
             rest = sorted(

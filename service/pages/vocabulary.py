@@ -1,8 +1,10 @@
 """The vocabulary (``/def``) and the shapes (``/shapes``) as documentation.
 
 Their pages list every term the document defines, grouped into classes, properties,
-shapes and other terms, each with its labels and definitions in every language and its
-alignment (sub-class, sub-property, inverse, domain, range, targets, paths, change notes).
+shapes and other terms, each with its labels and definitions and its alignment
+(sub-class, sub-property, inverse, domain, range, targets, paths, change notes). Labels and
+definitions follow the language rule as every text of a page does: those of the page's
+language, another's only where it has none (the other language's page shows them).
 """
 
 from __future__ import annotations
@@ -56,8 +58,9 @@ def term_group(types: set) -> str:
 
 
 def vocabulary_sections(builder: PageBuilder, description: Description) -> list[dict[str, Any]]:
-    """Classes, properties, shapes and other terms, each with labels and definitions in every
-    language and its alignment (sub-class, sub-property, domain, range…)."""
+    """Classes, properties, shapes and other terms, each with its labels (besides its title)
+    and definitions in the best language it has them in, and its alignment (sub-class,
+    sub-property, domain, range…)."""
     own = description.own
     langs = builder.langs
     members: dict[str, list[URIRef]] = {key: [] for key, _, _, _ in TERM_GROUPS}
@@ -69,15 +72,16 @@ def vocabulary_sections(builder: PageBuilder, description: Description) -> list[
             continue
         terms = []
         for term in sorted(members[key], key=lambda t: str(builder.label(t)).lower()):
+            title = builder.label(term)
             labels = [
                 builder.literal(v)
-                for v in langs.sort(own.objects(term, RDFS.label))
-                if isinstance(v, Literal)
+                for v in langs.sort(langs.in_best_language(own.objects(term, RDFS.label)))
+                if isinstance(v, Literal) and v != title
             ]
             definitions = [
                 builder.literal(v)
                 for p in (SKOS.definition, RDFS.comment)
-                for v in langs.sort(own.objects(term, p))
+                for v in langs.sort(langs.in_best_language(own.objects(term, p)))
                 if isinstance(v, Literal)
             ]
             terms.append(

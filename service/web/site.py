@@ -8,9 +8,15 @@ Not a blueprint: any blueprint may use it (blueprints never import each other).
 * Templates get ``t(fr, en)`` (interface text in the interface language),
   ``ui_lang``, ``langs``, ``lang_switch``, ``nav``, ``local(iri)`` (an IRI under
   the base as a path on this host), ``say_moment(instant)`` (the local time of the
-  ``time_zone`` setting, in words), ``licence_url``, ``licence_label``, ``search_url``
-  and ``canonical_url``. ``base.html`` writes a canonical link and Open Graph tags from
-  them in its ``meta`` block; a page with better ones overrides the block.
+  ``time_zone`` setting, in words), ``licence_url``, ``licence_label``, ``search_url``,
+  ``canonical_url(address)`` and ``language_links(address)`` (``address``: a resource's
+  IRI; by default this page's path under the base); ``foreign_hint(tag)`` is a global of
+  the environment, for macros imported without the context. ``base.html`` writes a canonical
+  link, its ``hreflang`` alternates and Open Graph tags from them in its ``meta`` block; a
+  page with better ones (a resource's, named by its IRI) overrides the block.
+* Each page has one address per interface language (:func:`in_language`): the default
+  language's (the first of the ``languages`` setting) is the page's own address, another's
+  adds ``?lang=``; each is its own canonical, absolute under the canonical base.
 * :func:`add_nav` puts a link in the header (call it when a blueprint is
   registered, e.g. from ``register``); :func:`add_sitemap` adds a section to
   ``/sitemap.xml`` (a function returning :class:`SitemapEntry` items).
@@ -185,9 +191,40 @@ def sitemap_sections() -> dict[str, Callable[[], Iterable[SitemapEntry]]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def canonical_url() -> str:
-    """This page's canonical address: its path under the canonical base, without parameters."""
+def page_address() -> str:
+    """This page's address under the canonical base, without parameters."""
     return config().base_url + request.path.lstrip("/")
+
+
+def default_language() -> str:
+    """The interface language of a page asked for without ``?lang=`` nor ``Accept-Language``:
+    the first of the ``languages`` setting the interface is written in."""
+    return Languages(tuple(config().languages) or UI_LANGUAGES).ui
+
+
+def in_language(address: str, lang: str) -> str:
+    """A page's address in one interface language: the page's own for the default language
+    (what a crawler that sends no ``Accept-Language`` gets), with ``?lang=`` for another.
+    ``address`` has no parameters."""
+    return address if lang == default_language() else f"{address}?{urlencode({'lang': lang})}"
+
+
+def language_links(address: str | None = None) -> list[dict[str, str]]:
+    """The ``hreflang`` alternates of a page (``address``: its IRI, by default this page's
+    address): one per interface language, and ``x-default``, the address that follows the
+    reader's ``Accept-Language``.
+    https://developers.google.com/search/docs/specialty/international/localized-versions"""
+    address = address or page_address()
+    links = [{"hreflang": tag, "href": in_language(address, tag)} for tag in UI_LANGUAGES]
+    links.append({"hreflang": "x-default", "href": address})
+    return links
+
+
+def canonical_url(address: str | None = None) -> str:
+    """The canonical address of this page as it is shown: its address (its IRI, by default
+    this page's path under the canonical base) in the language it is shown in, without other
+    parameters. A page negotiated by ``Accept-Language`` names the address of its language."""
+    return in_language(address or page_address(), _safe_languages().ui)
 
 
 def local(iri: Any) -> str:
@@ -277,11 +314,24 @@ def register(app: Flask) -> None:
             "licence_url": LICENCE_URL,
             "licence_label": langs.text(*LICENCE_LABEL),
             "search_url": _maybe_url(SEARCH_ENDPOINT),
-            "canonical_url": canonical_url(),
+            "canonical_url": canonical_url,
+            "language_links": language_links,
         }
 
+    # Globals, not context: macros imported without the context (the lists') mark text too.
+    app.jinja_env.globals.update(foreign_hint=foreign_hint, interface_language=interface_language)
     for entry in DEFAULT_NAV:
         add_nav(app, *entry)
+
+
+def foreign_hint(tag: str | None) -> str | None:
+    """The words that mark text in another language than this page's (« (en anglais) »)."""
+    return _safe_languages().foreign_hint(tag)
+
+
+def interface_language() -> str:
+    """This page's language (``ui_lang``, for macros imported without the context)."""
+    return _safe_languages().ui
 
 
 #: The header's links; an entry whose endpoint is not registered is left out.
@@ -312,8 +362,13 @@ __all__ = [
     "SitemapEntry",
     "add_nav",
     "add_sitemap",
+    "canonical_url",
     "changed_at",
+    "default_language",
     "finish",
+    "foreign_hint",
+    "in_language",
+    "language_links",
     "languages",
     "local",
     "not_modified",

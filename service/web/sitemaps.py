@@ -3,7 +3,10 @@
 ``/sitemap.xml`` is an index of one sitemap per kind of page (``/sitemaps/{kind}.xml``, cut
 into files of 50,000 URLs, ``?page=`` from 2 on) as the last open-data build's inventory
 lists them, then the sections other parts of the service register
-(``site.add_sitemap``). ``/robots.txt`` points at it. See ``docs/resources.md``.
+(``site.add_sitemap``). Each page is listed once per interface language, each of its URLs
+with the ``xhtml:link`` alternates of all of them and ``x-default``
+(https://developers.google.com/search/docs/specialty/international/localized-versions#sitemap).
+``/robots.txt`` points at it. See ``docs/resources.md``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, request
 
 from ..errors import BadRequest
-from ..opendata import SITEMAP_LIMIT, Build
+from ..opendata import SITEMAP_LIMIT, URLS_PER_PAGE, Build
 from ..pages import PAGE_KINDS_BY_NAME
 from . import site
 from .context import store
@@ -26,6 +29,10 @@ from .served import build_validators, current_build
 blueprint = Blueprint("sitemaps", __name__)
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+#: The namespace of the alternates of a page (its other languages) in a sitemap.
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+#: Pages a file of a registered section lists (each in every interface language).
+PAGES_PER_FILE = SITEMAP_LIMIT // URLS_PER_PAGE
 #: Sitemap bodies kept for the build being served (the most recently used first out): a file
 #: of 50,000 URLs is about 5 MB.
 SITEMAP_BYTES = 64 << 20
@@ -59,13 +66,21 @@ def _sitemap_response(body: bytes, validators: tuple[str, datetime]) -> Response
 
 
 def _urlset(entries: Iterable[site.SitemapEntry]) -> bytes:
-    root = ET.Element("urlset", xmlns=SITEMAP_NS)
+    """Each page in each interface language (a ``url`` each), with the alternates of all of
+    them, on this host as every URL of a sitemap must be."""
+    root = ET.Element("urlset", {"xmlns": SITEMAP_NS, "xmlns:xhtml": XHTML_NS})
     host = request.url_root.rstrip("/")
     for entry in entries:
-        element = ET.SubElement(root, "url")
-        ET.SubElement(element, "loc").text = host + quote(entry.path, safe="/:@!$&'()*+,;=-._~%#")
-        if entry.lastmod:
-            ET.SubElement(element, "lastmod").text = entry.lastmod
+        links = site.language_links(host + quote(entry.path, safe="/:@!$&'()*+,;=-._~%#"))
+        for own in links:
+            if own["hreflang"] == "x-default":
+                continue
+            element = ET.SubElement(root, "url")
+            ET.SubElement(element, "loc").text = own["href"]
+            if entry.lastmod:
+                ET.SubElement(element, "lastmod").text = entry.lastmod
+            for link in links:
+                ET.SubElement(element, "xhtml:link", rel="alternate", **link)
     return _xml(root)
 
 
@@ -112,7 +127,7 @@ def sitemap_index() -> Response:
         for name, entries in extra.items():
             items = list(entries())
             dates = [e.lastmod for e in items if e.lastmod]
-            files = -(-len(items) // SITEMAP_LIMIT)  # rounded up
+            files = -(-len(items) // PAGES_PER_FILE)  # rounded up
             for page in range(1, files + 1):
                 _add_sitemap(root, name, page, max(dates) if dates else None)
         return _xml(root)
@@ -140,7 +155,8 @@ def sitemap(name: str) -> Response:
         return cached
 
     def render() -> bytes:
-        listed = build.listed(name, SITEMAP_LIMIT, files[page - 1].first) if files else []
+        file = files[page - 1] if files else None
+        listed = build.listed(name, file.urls // URLS_PER_PAGE, file.first) if file else []
         return _urlset(site.SitemapEntry(site.local(iri), lastmod) for iri, lastmod in listed)
 
     return _sitemap_response(_kept(build, ("sitemap", name, page), render), validators)
@@ -152,7 +168,7 @@ def _registered_sitemap(name: str, entries: Callable[[], Iterable[site.SitemapEn
     etag, modified = site.validators("sitemap", name, page, request.url_root)
     if (cached := site.not_modified(etag, modified, "")) is not None:
         return cached
-    items = list(entries())[(page - 1) * SITEMAP_LIMIT : page * SITEMAP_LIMIT]
+    items = list(entries())[(page - 1) * PAGES_PER_FILE : page * PAGES_PER_FILE]
     if page > 1 and not items:
         raise no_resource(f"sitemaps/{name}.xml?page={page}")
     return site.finish(Response(_urlset(items), mimetype="application/xml"), etag, modified, "")

@@ -109,6 +109,52 @@ def test_interface_language_is_the_first_preferred_one_it_has():
 
 
 @pytest.mark.parametrize(
+    "values, expected",
+    [
+        # A translation is never shown beside its original.
+        (["Lieu d'accueil@fr", "Host venue@en"], ["Lieu d'accueil@fr"]),
+        # Every value in the best language, and every value that is not text in a language.
+        (["a@fr", "b@fr-FR", "c@en", "IREV", "62510"], ["a@fr", "b@fr-FR", "IREV", "62510"]),
+        # Nothing in French: the English texts, whatever else.
+        (["Host venue@en", "IREV"], ["Host venue@en", "IREV"]),
+        (["Hallo@de", "Hi@en"], ["Hi@en"]),
+        (["Hallo@de", "Hola@es"], ["Hallo@de", "Hola@es"]),
+        ([], []),
+    ],
+)
+def test_a_property_shows_its_texts_in_the_best_language_it_has(values, expected):
+    def literal(text: str) -> Literal:
+        value, _, lang = text.partition("@")
+        return Literal(value, lang=lang or None)
+
+    shown = FR_EN.in_best_language([literal(v) for v in values])
+    assert shown == [literal(v) for v in expected]
+    link = URIRef("https://w3id.org/mediation-sociale/id/role/lieu-d-accueil")
+    assert FR_EN.in_best_language([link, Literal("x", lang="en")]) == [
+        link,
+        Literal("x", lang="en"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "order, tag, expected",
+    [
+        (("fr", "en"), "en", "(en anglais)"),
+        (("fr", "en"), "en-GB", "(en anglais)"),
+        (("en", "fr"), "fr", "(in French)"),
+        (("en", "fr"), "de", "(language: de)"),
+        (("fr", "en"), "de", "(langue : de)"),
+        (("fr", "en"), "fr", None),
+        (("fr", "en"), "FR-fr", None),
+        (("en", "fr"), "", None),
+        (("en", "fr"), None, None),
+    ],
+)
+def test_text_in_another_language_than_the_pages_is_marked(order, tag, expected):
+    assert Languages(order).foreign_hint(tag) == expected
+
+
+@pytest.mark.parametrize(
     "iri, expected",
     [
         ("https://w3id.org/mediation-sociale/def#Workshop", "Workshop"),

@@ -1,8 +1,9 @@
-"""The sitemap's files, cut as the sitemaps protocol says (at most 50,000 URLs a file): the
-build's inventory records each file (its kind, page, first IRI, number of URLs, latest
-date) and a file is one keyed read from its first IRI. Checked here with a small limit; the
-routes that serve them are checked over HTTP in ``pages/test_resources.py`` and, against the
-store's reads, in ``web/test_bounded_requests.py``."""
+"""The sitemap's files, cut as the sitemaps protocol says (at most 50,000 URLs a file, a page
+taking one URL per interface language): the build's inventory records each file (its kind,
+page, first IRI, number of URLs, latest date) and a file is one keyed read from its first
+IRI. Checked here with a small limit; the routes that serve them are checked over HTTP in
+``pages/test_resources.py`` and ``pages/test_languages.py`` and, against the store's reads,
+in ``web/test_bounded_requests.py``."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from rdflib import URIRef
 
 from service.formats import TURTLE
 from service.opendata.build import INVENTORY, Build, SitemapFile, write_inventory
-from service.opendata.sitemap import Inventory, inventory
+from service.opendata.sitemap import URLS_PER_PAGE, Inventory, inventory
 from service.store.embedded import EmbeddedStore
 
 BASE = "https://w3id.org/mediation-sociale/"
@@ -28,23 +29,25 @@ def test_each_kind_is_cut_into_files_read_by_key(tmp_path):
     write_inventory(
         tmp_path / INVENTORY,
         Inventory({"event": list(reversed(events)), "actor": actors, "place": []}),
-        limit=3,
+        limit=3 * URLS_PER_PAGE + 1,  # three pages a file: a fourth would pass the limit
     )
     build = Build(
         tmp_path, 1, datetime.now(UTC), datetime.now(UTC), None, None, None
     )  # only the inventory is read here
     files = build.sitemap_files()
+    per = URLS_PER_PAGE  # each page in each interface language
+    assert per == 2
     assert files == [
-        SitemapFile("actor", 1, str(actors[0][0]), 2, None),
-        SitemapFile("event", 1, str(events[0][0]), 3, "2020-01-03"),
-        SitemapFile("event", 2, str(events[3][0]), 3, "2020-01-06"),
-        SitemapFile("event", 3, str(events[6][0]), 1, None),  # no date: none invented
+        SitemapFile("actor", 1, str(actors[0][0]), 2 * per, None),
+        SitemapFile("event", 1, str(events[0][0]), 3 * per, "2020-01-03"),
+        SitemapFile("event", 2, str(events[3][0]), 3 * per, "2020-01-06"),
+        SitemapFile("event", 3, str(events[6][0]), 1 * per, None),  # no date: none invented
     ]
     read = []
     for file in files:
         if file.kind == "event":
-            page = build.listed("event", 3, file.first)
-            assert len(page) == file.urls
+            page = build.listed("event", file.urls // per, file.first)
+            assert len(page) * per == file.urls
             read += page
     assert read == events, "the files hold every event once, in IRI order"
     assert build.kinds() == ["actor", "event"]
