@@ -26,8 +26,14 @@ from .queries import ORDERS, FacetValue, Filters, Item, Page
 from .rows import Pairs
 from .text import fts_expression, query_stems
 
-#: Weights of the text columns in the ranking (bm25): names first, then descriptions, then context.
-WEIGHTS = (10.0, 3.0, 1.0)
+#: Weights of the text columns in the ranking (bm25): names, text (descriptions, parts),
+#: context (names of what a row links to). FTS5 multiplies a column's term frequency by its
+#: weight, then normalises by the length of the whole row: with a name's words weighing
+#: 100, a word of the name counts almost fully (saturated) however long the row's
+#: descriptions and context are, so a rich event is not outranked by a short row that
+#: mentions the word in passing; text and context keep bm25's length normalisation, the
+#: names of linked things half as much as the row's own words.
+WEIGHTS = (100.0, 1.0, 0.5)
 
 #: How far apart the tiers of :data:`~.kinds.SEARCH_TIERS` are in a search's rank (tier ×
 #: span + bm25), so that one number orders by tier, then relevance, and keys stay (rank,

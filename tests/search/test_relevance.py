@@ -18,6 +18,7 @@ PAGE = 4
 VOCABULARY = {"theme", "concept", "scheme"}
 #: Kinds people look for first: no vocabulary comes before them.
 FIELD = {"event", "actor", "place"}
+LIEVIN_DAY = BASE + "id/event/2019-12-04-journee-regionale-lievin"
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +95,21 @@ def test_example_queries_are_listed_on_sparql_not_found_by_the_search(site):
     kinds = get_json(site, "/search.json")["facets"]["kind"]
     assert kinds and "query" not in {value["value"] for value in kinds}
     assert site.get("/search.json", params={"kind": "query"}).status_code == 400
+
+
+def test_journee_lievin_gives_the_lievin_day_first(site):
+    assert get_json(site, "/search.json", q="journée Liévin")["items"][0]["iri"] == LIEVIN_DAY
+
+
+@pytest.mark.parametrize("text", ["atelier", "ateliers", "workshop"])
+def test_atelier_gives_the_workshops_first(site, text):
+    workshops = {
+        row["w"]
+        for row in sparql(
+            site,
+            "SELECT ?w WHERE { ?w a <https://w3id.org/mediation-sociale/def#Workshop> }",
+        )
+    }
+    assert len(workshops) == 5
+    first = [item["iri"] for item in search_all(site, text)[: len(workshops)]]
+    assert set(first) == workshops
