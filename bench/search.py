@@ -209,7 +209,12 @@ def run(store: EmbeddedStore, index: Index, repeat: int) -> None:
     dep = BASE + "id/place/departement/07"
 
     # Full text: French-aware in the index; the nearest SPARQL is a case-insensitive regex.
-    for words, regex in (("médiateurs", "m[ée]diateurs?"), ("illectronisme quartiers", None)):
+    searches = (
+        ("médiateurs", "m[ée]diateurs?"),
+        ("atelier", None),
+        ("illectronisme quartiers", None),
+    )
+    for words, regex in searches:
         ms, (page, _, _) = median_ms(lambda: index.search(words, Filters(), limit=20), repeat)
         sparql = None
         if regex:

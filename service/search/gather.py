@@ -24,6 +24,7 @@ from .rows import (
     LABEL_RANK,
     LINK_SET,
     PART_OF_LINKS,
+    RDF_TYPE,
     TERRITORY_SET,
     THEME_SET,
     Pairs,
@@ -177,9 +178,10 @@ class Gatherer:
             if list_kind_of(iri, self.base) in HIERARCHY_OF_KIND:
                 up.add(iri)
         ancestors = self.ancestors(up)
-        # Names of what they link to (and of the places inline places are in), and of the
-        # ancestors of those.
+        # Names of their types, of what they link to (and of the places inline places are
+        # in), and of the ancestors of those.
         named: set[str] = set().union(*ancestors.values())
+        named.update(str(o) for iri in iris for p, o, _ in own[iri] if p == RDF_TYPE)
         for links in targets.values():
             for values in links.values():
                 for obj, nested in values:

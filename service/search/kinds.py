@@ -28,12 +28,10 @@ class ListKind:
         return self.fr_plural if plural else self.fr
 
 
-LIST_KINDS: dict[str, ListKind] = {
-    name: ListKind(name, fr, fr_plural, en, en_plural)
-    for name, (fr, en, fr_plural, en_plural) in words("kind").items()
-}
-
-#: ``{base}id/{segment}/…`` → kind. Segments not listed (``change/`` tombstones…) are not indexed.
+#: ``{base}id/{segment}/…`` → kind. Segments not listed are not indexed: ``change/``
+#: (tombstones), and ``query/``: example queries are ways to ask the SPARQL endpoint, which
+#: ``/sparql`` lists (read from the store), not things of the field that lists and the
+#: site's search show.
 SEGMENT_KINDS: dict[str, str] = {
     "event": "event",
     "actor": "actor",
@@ -42,7 +40,6 @@ SEGMENT_KINDS: dict[str, str] = {
     "article": "article",
     "document": "document",
     "post": "post",
-    "query": "query",
     "occupation": "occupation",
     "programme": "programme",
     "scheme": "scheme",
@@ -50,6 +47,29 @@ SEGMENT_KINDS: dict[str, str] = {
     "audience": "concept",
     "mission": "concept",
     "curation": "concept",
+}
+
+LIST_KINDS: dict[str, ListKind] = {
+    name: ListKind(name, fr, fr_plural, en, en_plural)
+    for name, (fr, en, fr_plural, en_plural) in words("kind").items()
+}
+
+#: The order of kinds in a search, before relevance: the field — events, actors, places,
+#: what was written about them, the profession and its schemes — first; then the
+#: vocabulary that describes them (themes, concepts, schemes), which would otherwise come
+#: first for many searches by its short names alone. Relevance orders each tier.
+SEARCH_TIERS: dict[str, int] = {
+    "event": 0,
+    "actor": 0,
+    "place": 0,
+    "article": 0,
+    "document": 0,
+    "post": 0,
+    "occupation": 0,
+    "programme": 0,
+    "theme": 1,
+    "concept": 1,
+    "scheme": 1,
 }
 
 #: Territory levels, from ``{base}id/place/{level}/{code}``; any other place is a venue.

@@ -21,13 +21,33 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .database import IndexFile, in_batches
-from .kinds import kind_labels, subkind_labels
+from .kinds import SEARCH_TIERS, kind_labels, subkind_labels
 from .queries import ORDERS, FacetValue, Filters, Item, Page
 from .rows import Pairs
 from .text import fts_expression, query_stems
 
-#: Weights of the text columns in the ranking (bm25): names first, then descriptions, then context.
-WEIGHTS = (10.0, 3.0, 1.0)
+#: Weights of the text columns in the ranking (bm25): names, text (descriptions, parts),
+#: context (names of what a row links to). FTS5 multiplies a column's term frequency by its
+#: weight, then normalises by the length of the whole row: with a name's words weighing
+#: 100, a word of the name counts almost fully (saturated) however long the row's
+#: descriptions and context are, so a rich event is not outranked by a short row that
+#: mentions the word in passing; text and context keep bm25's length normalisation, the
+#: names of linked things half as much as the row's own words.
+WEIGHTS = (100.0, 1.0, 0.5)
+
+#: How far apart the tiers of :data:`~.kinds.SEARCH_TIERS` are in a search's rank (tier ×
+#: span + bm25), so that one number orders by tier, then relevance, and keys stay (rank,
+#: IRI). FTS5's bm25 is minus a sum over the query's phrases of idf × (k1 + 1) × tf / (tf +
+#: …), each below idf × 2.2; a query has at most 32 phrases (16 words, two stems each) and
+#: idf ≤ ln(2N + 1) < 22 up to a billion rows: bm25 stays above −1,550.
+TIER_SPAN = 10_000.0
+
+#: A row's tier in a search, as SQL (the kinds are ours, never user input).
+_TIER = (
+    "CASE r.kind "
+    + " ".join(f"WHEN '{kind}' THEN {tier}" for kind, tier in SEARCH_TIERS.items())
+    + f" ELSE {max(SEARCH_TIERS.values()) + 1} END"
+)
 
 #: Most properties a resource's incoming links are grouped by (a resource linked by more is rare).
 MAX_INCOMING_PROPERTIES = 200
@@ -209,7 +229,8 @@ class IndexReads(IndexFile):
     def search(
         self, text: str, filters: Filters, limit: int = 20, after: tuple | None = None
     ) -> tuple[Page, list[frozenset[str]], bool]:
-        """Resources matching every word of ``text`` (French-aware), best first, by key.
+        """Resources matching every word of ``text`` (French-aware), by key: by the tier of
+        their kind (:data:`~.kinds.SEARCH_TIERS`), then best first.
 
         Returns the page, the query's stems (for highlighting) and whether words were dropped.
         """
@@ -221,14 +242,14 @@ class IndexReads(IndexFile):
         keyset = ""
         key_params: list[Any] = []
         if after is not None:
-            keyset = " AND (s.score, r.iri) > (?, ?)"
+            keyset = f" AND ({_TIER} * {TIER_SPAN} + s.score, r.iri) > (?, ?)"
             key_params = list(after)
         weights = ", ".join(str(w) for w in WEIGHTS)
         with self._bounded() as db:
             records = db.execute(
-                f"SELECT {_COLUMNS}, s.score FROM (SELECT rowid AS id, bm25(text, {weights}) AS score "
-                f"FROM text WHERE text MATCH ?) s JOIN resource r ON r.id = s.id "
-                f"WHERE {where}{keyset} ORDER BY s.score, r.iri LIMIT ?",
+                f"SELECT {_COLUMNS}, {_TIER} * {TIER_SPAN} + s.score AS rank FROM (SELECT rowid "
+                f"AS id, bm25(text, {weights}) AS score FROM text WHERE text MATCH ?) s "
+                f"JOIN resource r ON r.id = s.id WHERE {where}{keyset} ORDER BY rank, r.iri LIMIT ?",
                 [expression] + params + key_params + [limit + 1],
             ).fetchall()
             total = db.execute(

@@ -8,9 +8,10 @@ One row per resource of ours (its IRI without fragment), holding:
 * facets: the territories it is in (the containment chain: a venue, its commune,
   département, région, EPCI), its themes (and their broader themes), organisers,
   audiences, year, scheme;
-* full text in three weighted columns: its own names; its descriptions and those of its
-  parts (hash IRIs: roles, findings, notes); the names of what it links to (organisers,
-  places, themes);
+* full text in three weighted columns: its own names and those of its types (an
+  « Atelier », a « Journée régionale »: what it is, as people ask for it); its descriptions
+  and those of its parts (hash IRIs: roles, findings, notes); the names of what it links to
+  (organisers, places, themes);
 * the IRIs its row was built from (``deps``), so that a change to a place's name
   reindexes the events held there: the cost of an update follows the change.
 
@@ -250,7 +251,7 @@ def _shorten(text: str, limit: int) -> str:
 class RowMaker:
     """Makes the rows of one batch from their triples, given what they link to: the
     ancestors of each target (containing places, broader themes) and the names of the
-    targets and their ancestors, read once for the batch."""
+    targets, their ancestors and the rows' types, read once for the batch."""
 
     def __init__(
         self, base: str, ancestors: Mapping[str, set[str]], names: Mapping[str, Pairs]
@@ -287,6 +288,11 @@ class RowMaker:
                 if is_text(o2) and (p2 in LABEL_SET or p2 in BODY_SET):
                     row.text_body.append(analyse_text(str(o2), o2.language))
 
+        for type_iri in sorted(types):  # what it is is part of its name (« Atelier »…)
+            row.deps.add(type_iri)
+            row.text_label.extend(
+                analyse_text(text, lang) for lang, text in self.names.get(type_iri, ())
+            )
         row.labels = ranked(labels)
         row.descriptions = ranked(descriptions)
         if not row.labels:

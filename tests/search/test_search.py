@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from service.config import DEFAULT_BASE, load_config
 from service.errors import BadRequest, ConfigError
@@ -165,6 +165,16 @@ def test_plural_and_singular_find_each_other(index, store):
 def test_names_weigh_more_than_mentions(index):
     page, _, _ = index.search("France Médiation", Filters(), limit=1)
     assert page.items[0].iri == BASE + "id/actor/france-mediation"
+
+
+def test_resources_are_found_by_the_names_of_their_types_and_follow_a_renamed_type(index, store):
+    workshops = {str(r["w"]) for r in store.select(f"SELECT ?w WHERE {{ ?w a <{MED.Workshop}> }}")}
+    assert workshops and not search_all(index, "fabrique")
+    graph = next(iter(store.quads(MED.Workshop, None, None)))[3]
+    changes = Changeset(add=[(MED.Workshop, RDFS.label, Literal("Fabrique", lang="fr"), graph)])
+    store.apply(changes)
+    assert index.update(store, changed_iris(changes)) == len(workshops)
+    assert search_all(index, "fabriques") == workshops
 
 
 # -- facets and filters -------------------------------------------------------------------------
