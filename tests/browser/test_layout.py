@@ -1,6 +1,6 @@
 """What the eye checks, measured in Chromium at a phone's width and a desktop's: a label/value
 list keeps its labels in one column and its values in another, however many values a field
-has.
+has; the header's search box is named by its label.
 """
 
 from __future__ import annotations
@@ -55,3 +55,23 @@ def test_a_field_with_several_values_keeps_labels_and_values_in_their_columns(op
                     assert dd["bottom"] <= following["dt"]["top"] + 1, (
                         f"a value of « {field['label']} » runs into « {following['label']} »"
                     )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_header_search_box_is_named_by_its_label(open_page, width):
+    driver = open_page("/events", width)
+    field = driver.find_element("id", "site-search-q")
+    label = driver.find_element("css selector", 'label[for="site-search-q"]')
+    assert field.accessible_name == label.get_attribute("textContent").strip() == "Rechercher"
+    # Hidden from the eye the way that keeps it for assistive technology: in the page, in
+    # the accessibility tree, a one-pixel box clipped to nothing.
+    box = driver.execute_script(
+        "const s = getComputedStyle(arguments[0]); const r = arguments[0].getBoundingClientRect();"
+        "return [s.display, s.visibility, s.clipPath, s.clip, r.width, r.height, r.left];",
+        label,
+    )
+    display, visibility, clip_path, clip, w, h, left = box
+    assert display != "none" and visibility == "visible"
+    assert w <= 1 and h <= 1 and 0 <= left <= width
+    assert clip_path == "inset(50%)" or clip.startswith("rect(0")
+
