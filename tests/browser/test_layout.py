@@ -1,6 +1,7 @@
 """What the eye checks, measured in Chromium at a phone's width and a desktop's: a label/value
 list keeps its labels in one column and its values in another, however many values a field
-has; the header's search box is named by its label.
+has; the header's search box is named by its label; the figures' labels are whole and inside
+their figure.
 """
 
 from __future__ import annotations
@@ -75,3 +76,48 @@ def test_the_header_search_box_is_named_by_its_label(open_page, width):
     assert w <= 1 and h <= 1 and 0 <= left <= width
     assert clip_path == "inset(50%)" or clip.startswith("rect(0")
 
+
+#: For each figure of the home page: its box, the labels its table lists, and for each bar
+#: drawn, its label's words and box and where its bar starts.
+FIGURES = """
+const box = e => { const r = e.getBoundingClientRect();
+                   return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+return [...document.querySelectorAll('figure')].map(figure => {
+  const svg = figure.querySelector('svg');
+  return {
+    id: svg.id,
+    box: box(svg),
+    table: [...figure.querySelectorAll('table tbody th')].map(th => th.textContent.trim()),
+    labels: [...svg.querySelectorAll('text.label')]
+      .map(text => ({words: text.textContent.split(/\\s+/).filter(Boolean).join(' '),
+                     box: box(text),
+                     bar: text.parentElement.querySelector('rect') &&
+                          box(text.parentElement.querySelector('rect'))})),
+  };
+});
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_chart_labels_are_whole_and_inside_their_figure(open_page, width):
+    driver = open_page("/", width)
+    figures = driver.execute_script(FIGURES)
+    assert len(figures) >= 4
+    for figure in figures:
+        svg, labels = figure["box"], figure["labels"]
+        assert labels, f"{figure['id']} draws no label"
+        for label in labels:
+            assert label["words"] in figure["table"], f"{label['words']!r} is not a whole label"
+            inside = label["box"]
+            assert svg["left"] - 0.5 <= inside["left"] and inside["right"] <= svg["right"] + 0.5, (
+                f"« {label['words']} » leaves {figure['id']}"
+            )
+        if figure["id"] != "figure-time":  # bars: every label drawn, left of its bar
+            assert [label["words"] for label in labels] == figure["table"]
+            for label in labels:
+                assert label["box"]["right"] <= label["bar"]["left"], (
+                    f"« {label['words']} » runs into its bar"
+                )
+        else:  # columns: labels under them, never one over the next
+            for before, after in zip(labels, labels[1:], strict=False):
+                assert before["box"]["right"] < after["box"]["left"]
