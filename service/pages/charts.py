@@ -33,7 +33,7 @@ LINE = 16  # the distance between two lines of a label
 FONT = f"font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:{FONT_SIZE}px"
 #: The figures' width: a phone 390 px wide shows them at three quarters of their size (text
 #: near 10 px; at 640 it was 7 px), a desktop at their size.
-WIDTH = 480
+FIGURE_WIDTH = 480
 #: The share of a bar chart's width its labels may take before they wrap.
 LABELS_SHARE = 0.6
 
@@ -71,7 +71,7 @@ def text_width(text: str, size: float = FONT_SIZE) -> float:
     return sum(_advance(char) for char in text) * size
 
 
-def wrap(text: str, width: float) -> list[str]:
+def wrap_label(text: str, width: float) -> list[str]:
     """``text`` in lines of at most ``width`` pixels, broken between words; a word longer than
     a line is broken inside. No character is left out."""
     lines: list[str] = []
@@ -157,7 +157,7 @@ def bar_chart(
     description: str,
     unit: Callable[[int], str],
     lang: str = "fr",
-    width: int = WIDTH,
+    width: int = FIGURE_WIDTH,
 ) -> str:
     """Horizontal bars, one per row, longest first as given; each bar links to its list.
 
@@ -175,7 +175,7 @@ def bar_chart(
     highest = max((b.value for b in bars), default=0) or 1
     rows, y = [], top
     for bar in bars:
-        lines = wrap(bar.label, label_room)
+        lines = wrap_label(bar.label, label_room)
         rows.append((bar, lines, y))
         y += max(bar_height, (len(lines) - 1) * LINE + bar_height) + gap
     height = y - gap + top if bars else 2 * top + bar_height
@@ -206,7 +206,7 @@ def column_chart(
     description: str,
     unit: Callable[[int], str],
     lang: str = "fr",
-    width: int = WIDTH,
+    width: int = FIGURE_WIDTH,
     height: int = 240,
 ) -> str:
     """Columns over time, oldest first as given; each column links to its list.
@@ -259,4 +259,4 @@ def column_chart(
     return "".join(parts)
 
 
-__all__ = ["Bar", "Figure", "bar_chart", "column_chart", "text_width", "wrap"]
+__all__ = ["Bar", "Figure", "bar_chart", "column_chart", "text_width", "wrap_label"]

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from service.pages.charts import Bar, bar_chart, column_chart, text_width, wrap
+from service.pages.charts import Bar, bar_chart, column_chart, text_width, wrap_label
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '</svg><script>alert("x")</script> & <b onload="x">'
@@ -109,7 +109,7 @@ def test_long_labels_wrap_onto_lines_whole_and_titles_keep_them():
     ],
 )
 def test_wrapping_keeps_every_character_and_each_line_fits(text):
-    lines = wrap(text, 120)
+    lines = wrap_label(text, 120)
     assert all(text_width(line) <= 120 for line in lines)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
 
