@@ -1,0 +1,119 @@
+"""Fixtures of the browser tests: Debian's Chromium, driven by Debian's chromedriver through
+Selenium, set to a phone's width or a desktop's, and axe-core (the npm package pinned in this
+folder's ``package.json``, installed by ``npm ci --prefix tests/browser``) injected into the
+pages it opens.
+
+One browser serves every test of the session: each test sets the width it reads at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+HERE = Path(__file__).resolve().parent
+CHROMIUM = Path(os.environ.get("MEDIATION_CHROMIUM", "/usr/bin/chromium"))
+CHROMEDRIVER = Path(os.environ.get("MEDIATION_CHROMEDRIVER", "/usr/bin/chromedriver"))
+AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def chromium(unavailable):
+    """A headless Chromium asking for French, as the other browser tests ask."""
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if missing:
+        unavailable(
+            f"Navigateur absent : {', '.join(missing)} (apt-get install chromium "
+            f"chromium-driver). Browser missing: {', '.join(missing)}."
+        )
+    profile = tempfile.mkdtemp(prefix="mediation-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--lang=fr-FR",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "fr-FR,fr"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(60)
+    driver.set_script_timeout(120)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def open_page(chromium, server) -> Callable[[str, int], object]:
+    """Open a path of the shared server at a width, and wait until it is ready to read (where
+    the query editor is, until it has started).
+
+    A phone is emulated as one (``mobile``: the viewport meta tag applies, scroll bars
+    overlay the page); a desktop window keeps its scroll bar.
+    """
+
+    def open_page(path: str, width: int):
+        chromium.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600},
+        )
+        chromium.get(server.url + path.lstrip("/"))
+        if chromium.find_elements(By.ID, "yasgui"):
+            WebDriverWait(chromium, 30).until(
+                lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui[data-editor-ready]")
+            )
+        return chromium
+
+    return open_page
+
+
+@pytest.fixture(scope="session")
+def axe_source(unavailable) -> str:
+    if not AXE.exists():
+        unavailable(
+            f"axe-core absent ({AXE}) : lancez npm ci --prefix tests/browser. "
+            "axe-core is missing: run npm ci --prefix tests/browser."
+        )
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def run_axe(chromium, axe_source) -> Callable[[], list[dict]]:
+    """axe-core's violations on the page the browser shows, each with its rule, impact and
+    the nodes it found (their selector, markup and what axe says is wrong)."""
+
+    def run_axe() -> list[dict]:
+        chromium.execute_script(axe_source)
+        result = chromium.execute_async_script(
+            """
+            const done = arguments[arguments.length - 1];
+            axe.run(document, {resultTypes: ['violations']})
+              .then(r => done(r.violations.map(v => ({
+                  id: v.id, impact: v.impact, help: v.help,
+                  nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html,
+                                            summary: n.failureSummary}))}))))
+              .catch(e => done({error: String(e)}));
+            """
+        )
+        if isinstance(result, dict):
+            raise RuntimeError(f"axe-core failed: {result['error']}")
+        return result
+
+    return run_axe
