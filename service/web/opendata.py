@@ -132,6 +132,7 @@ def catalog(suffix: str | None = None) -> Response:
     current = current_build()
     parts = (
         fmt.key,
+        suffix or "",  # the page's own address and its links keep it: part of what is kept
         after,
         request.url_root,
         settings.catalog_page_size,

@@ -346,3 +346,26 @@ def test_every_get_route_answers_conditional_requests(server, path):
     assert (
         server.get(path, headers={**headers, "If-Modified-Since": modified}).status_code == 304
     ), path
+
+
+def test_each_address_of_the_catalog_keeps_its_own_links(server):
+    """The same page asked for at /catalog and /catalog.html (or .ttl) is written for each
+    address: its canonical and its paging links name the address it was asked at."""
+    browser = {"Accept": "text/html"}
+    assert (
+        '<link rel="canonical" href="' + BASE + 'catalog">'
+        in server.get("catalog", headers=browser).text
+    )
+    html = server.get("catalog.html", headers=browser).text
+    assert '<link rel="canonical" href="' + BASE + 'catalog.html">' in html
+    turtle = server.get("catalog", headers={"Accept": "text/turtle"})
+    suffixed = server.get("catalog.ttl")
+    assert "catalog.ttl" not in turtle.headers["Link"].split('rel="alternate"')[0]
+    first = Graph().parse(data=turtle.content, format="turtle")
+    view = next(first.subjects(RDF.type, HYDRA.PartialCollectionView))
+    assert str(view) == server.url + "catalog"
+    again = Graph().parse(data=suffixed.content, format="turtle")
+    assert (
+        str(next(again.subjects(RDF.type, HYDRA.PartialCollectionView)))
+        == server.url + "catalog.ttl"
+    )
