@@ -21,6 +21,7 @@ from .config import DEFAULT_BASE, SETTINGS, Config, load_config, local_today
 from .errors import MediationError, NotReady
 from .files import atomic_file, write_atomically
 from .formats import DATASET_FORMATS, GRAPH_FORMATS
+from .namespaces import is_absolute_iri
 
 if TYPE_CHECKING:
     from .search import Index
@@ -502,9 +503,7 @@ def load_command(
     config = config_from(options)
     target = None
     if graph_iri is not None:
-        from urllib.parse import urlsplit
-
-        if not urlsplit(graph_iri).scheme or any(c in graph_iri for c in ' <>"{}|^`\\'):
+        if not is_absolute_iri(graph_iri):
             raise click.UsageError(
                 f"--graph doit être une IRI absolue : {graph_iri!r}\n"
                 f"--graph must be an absolute IRI: {graph_iri!r}"

@@ -8,6 +8,9 @@ moves them under another one when an operator configures it.
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
 
@@ -63,7 +66,20 @@ PREFIXES: dict[str, str] = {
     "oa": str(OA),
 }
 
+#: Characters no IRI holds (RFC 3987 §2.2): controls, space, ``<>"{}|\^`` and DEL. (Bytes
+#: that are not UTF-8 stay percent-encoded in what Werkzeug gives, which is an IRI.)
+NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
+
+
+def is_absolute_iri(text: str) -> bool:
+    """True when ``text`` has a scheme and no character an IRI cannot hold: what every door
+    (routes, the CLI) asks of an IRI it is given before it reaches the store."""
+    return bool(urlsplit(text).scheme) and NOT_IN_IRI.search(text) is None
+
+
 __all__ = [
+    "NOT_IN_IRI",
+    "is_absolute_iri",
     "ADMS",
     "AS",
     "BASE",

@@ -17,6 +17,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 from rdflib import URIRef
 
+from ..namespaces import NOT_IN_IRI
 from ..pages import CARD_SHAPES, card_of, draw_card
 from . import site
 from .context import config, store
@@ -37,7 +38,7 @@ def card(rest: str, shape: str = "") -> Response:
     segments = rest.split("/")
     if shape not in CARD_SHAPES or any(s in ("", ".", "..") for s in segments):
         raise no_resource(path)
-    if any(c in rest for c in '\\<>"{}|^`') or any(ord(c) <= 0x20 or c == "\x7f" for c in rest):
+    if NOT_IN_IRI.search(rest):
         raise no_resource(path)
     base = config().base_url
     said = card_of(store(), URIRef(f"{base}id/{rest}"), site.languages(), base, site.zone())

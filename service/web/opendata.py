@@ -34,7 +34,7 @@ from rdflib.namespace import XSD
 from ..errors import BadRequest, FileMissing, NotFound, NotReady
 from ..formats import HTML, JSONLD, Format, content_type, negotiate, not_acceptable
 from ..labels import Languages, format_date, format_number, format_size, iso_moment
-from ..namespaces import HYDRA, PREFIXES, VCARD
+from ..namespaces import HYDRA, NOT_IN_IRI, PREFIXES, VCARD
 from ..opendata import (
     CATALOG_FORMATS,
     DATASET_KEYS,
@@ -173,11 +173,6 @@ def catalog(suffix: str | None = None) -> Response:
     return site.finish(response, *validators, vary)
 
 
-#: ASCII characters no IRI holds (RFC 3987 §2.2): controls, space, ``<>"{}|^`\``. (Bytes that
-#: are not UTF-8 stay percent-encoded in the value Werkzeug gives, which is an IRI.)
-NOT_IN_IRI = frozenset('<>"{}|^`\\\x7f') | frozenset(map(chr, range(0x21)))
-
-
 def catalog_after() -> str | None:
     """The ``after`` of a catalog page: once, and an IRI; the catalog itself refuses one that
     names none of its datasets. 400 otherwise, before any work."""
@@ -191,7 +186,7 @@ def catalog_after() -> str | None:
         return None
     if len(after) > 2000:
         raise BadRequest("Le paramètre after est trop long.", "The after parameter is too long.")
-    if not NOT_IN_IRI.isdisjoint(after):
+    if NOT_IN_IRI.search(after):
         raise BadRequest(
             "Le paramètre after doit être l'identifiant d'un jeu de données du catalogue.",
             "The after parameter must be the identifier of a dataset of the catalog.",

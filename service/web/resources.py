@@ -38,7 +38,7 @@ from ..formats import (
     not_acceptable,
     parse_accept,
 )
-from ..namespaces import PREFIXES, is_persistent
+from ..namespaces import NOT_IN_IRI, PREFIXES, is_persistent
 from ..opendata import graph_key
 from ..pages import (
     IncomingCache,
@@ -66,8 +66,6 @@ STATIC = Path(__file__).resolve().parent / "static"
 RESOURCE_FORMATS: tuple[Format, ...] = (HTML,) + GRAPH_FORMATS
 SUFFIXES: dict[str, Format] = {f.suffix: f for f in RESOURCE_FORMATS}
 
-#: Characters that cannot stand in an IRI (RFC 3987 §2.2): percent-encoded when a path has them.
-_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -90,7 +88,7 @@ def safe_path(path: str) -> str:
 def iri_for(path: str) -> URIRef:
     """The IRI a path names: under the base, the vocabulary and the shapes under their own."""
     base = DEFAULT_BASE if is_persistent(path) else config().base_url
-    return URIRef(base + _NOT_IN_IRI.sub(lambda m: quote(m.group(0)), path))
+    return URIRef(base + NOT_IN_IRI.sub(lambda m: quote(m.group(0)), path))
 
 
 def split_suffix(path: str) -> tuple[str, Format | None]:
@@ -117,7 +115,7 @@ def _iri_parameter(name: str) -> URIRef | None:
     if value is None:
         return None
     parts = urlsplit(value)
-    if not parts.scheme or not (parts.netloc or parts.scheme == "urn") or _NOT_IN_IRI.search(value):
+    if not parts.scheme or not (parts.netloc or parts.scheme == "urn") or NOT_IN_IRI.search(value):
         raise BadRequest(
             f"Le paramètre {name} doit être une IRI absolue : {value[:200]!r}.",
             f"The {name} parameter must be an absolute IRI: {value[:200]!r}.",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, render_template, request, send_file, send_from_directory
 
@@ -35,7 +35,7 @@ from ..formats import (
     negotiate,
     parse_accept,
 )
-from ..namespaces import PREFIXES, SD
+from ..namespaces import PREFIXES, SD, is_absolute_iri
 from ..rdfio import CONTEXT_FILE
 from ..sparql import (
     EXAMPLES_QUERY,
@@ -158,11 +158,7 @@ def _from_pairs(pairs: list[tuple[str, str]]) -> ProtocolRequest:
 
 
 def _check_graph_iri(iri: str) -> None:
-    if (
-        not urlsplit(iri).scheme
-        or any(c in iri for c in ' <>"{}|^`\\')
-        or any(ord(c) <= 0x20 for c in iri)
-    ):
+    if not is_absolute_iri(iri):
         raise BadRequest(
             f"default-graph-uri et named-graph-uri doivent être des IRI absolues : {iri!r}",
             f"default-graph-uri and named-graph-uri must be absolute IRIs: {iri!r}",

@@ -30,7 +30,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, render_template, request
 from rdflib import Dataset, URIRef
@@ -60,6 +60,7 @@ from ..formats import (
     negotiate,
     parse_accept,
 )
+from ..namespaces import is_absolute_iri
 from ..rdfio import parse_dataset
 from ..sparql import check_update, endpoint_iri, tokenize
 from ..store import Changeset, GraphName, Quad, Store
@@ -345,8 +346,7 @@ def check_blank_nodes(text: str) -> None:
 
 
 def _check_iri(iri: str, name: str) -> None:
-    parts = urlsplit(iri)
-    if not parts.scheme or any(c in iri for c in ' <>"{}|^`\\') or any(ord(c) <= 0x20 for c in iri):
+    if not is_absolute_iri(iri):
         raise BadRequest(
             f"{name} doit être une IRI absolue : {iri[:200]!r}",
             f"{name} must be an absolute IRI: {iri[:200]!r}",
