@@ -8,6 +8,8 @@ from __future__ import annotations
 from .description import EXAMPLES_QUERY, Example, examples_from_rows, service_description
 from .guard import Analysis, check_query, check_update, tokenize
 from .protocol import (
+    FORMAT_PARAMETERS,
+    download_disposition,
     editor_link,
     endpoint_iri,
     etag,
@@ -20,9 +22,11 @@ from .protocol import (
 __all__ = [
     "Analysis",
     "EXAMPLES_QUERY",
+    "FORMAT_PARAMETERS",
     "Example",
     "check_query",
     "check_update",
+    "download_disposition",
     "editor_link",
     "endpoint_iri",
     "etag",

@@ -39,9 +39,11 @@ from ..namespaces import PREFIXES, SD
 from ..rdfio import CONTEXT_FILE
 from ..sparql import (
     EXAMPLES_QUERY,
+    FORMAT_PARAMETERS,
     Analysis,
     Example,
     check_query,
+    download_disposition,
     editor_link,
     endpoint_iri,
     etag,
@@ -97,11 +99,13 @@ class ProtocolRequest:
         default_graphs: list[str],
         named_graphs: list[str],
         format_values: list[str],
+        download: bool = False,
     ):
         self.query = query
         self.default_graphs = tuple(default_graphs)
         self.named_graphs = tuple(named_graphs)
         self.format_values = format_values
+        self.download = download  # ``download=``: the answer is saved as a file
 
 
 def read_protocol_request(settings: Config) -> ProtocolRequest:
@@ -149,12 +153,18 @@ def _from_pairs(pairs: list[tuple[str, str]]) -> ProtocolRequest:
     queries = [value for name, value in pairs if name == "query"]
     if len(queries) > 1:
         raise _multiple_queries()
-    formats = [value for name, value in pairs if name == "format" and value.strip()]
+    formats = [value for name, value in pairs if name in FORMAT_PARAMETERS and value.strip()]
     default_graphs = [value for name, value in pairs if name == "default-graph-uri"]
     named_graphs = [value for name, value in pairs if name == "named-graph-uri"]
     for iri in default_graphs + named_graphs:
         _check_graph_iri(iri)
-    return ProtocolRequest(queries[0] if queries else None, default_graphs, named_graphs, formats)
+    download = any(
+        name == "download" and value.strip().lower() not in ("0", "false", "no")
+        for name, value in pairs
+    )
+    return ProtocolRequest(
+        queries[0] if queries else None, default_graphs, named_graphs, formats, download
+    )
 
 
 def _check_graph_iri(iri: str) -> None:
@@ -226,6 +236,7 @@ def run(params: ProtocolRequest, analysis: Analysis, chosen) -> Response:
             params.named_graphs,
             chosen.key,
             settings.max_rows,
+            params.download,
         )
         if request.if_none_match.contains(validator):
             return Response(status=304, headers=_cache_headers(validator))
@@ -234,6 +245,8 @@ def run(params: ProtocolRequest, analysis: Analysis, chosen) -> Response:
     response = Response(answer.body, status=200, content_type=content_type(fmt))
     response.headers["Vary"] = "Accept"
     response.headers[ROWS_HEADER] = str(answer.rows)
+    if params.download:
+        response.headers["Content-Disposition"] = download_disposition(fmt)
     _say_if_truncated(response, answer, settings)
     if validator:
         response.headers.update(_cache_headers(validator))
