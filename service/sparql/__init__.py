@@ -6,6 +6,7 @@ description and the example queries (:mod:`.description`). See ``docs/sparql.md`
 from __future__ import annotations
 
 from .description import EXAMPLES_QUERY, Example, examples_from_rows, service_description
+from .gallery import DEFAULT_QUERY, THEMES, Theme, gallery, in_language
 from .guard import Analysis, check_query, check_update, tokenize
 from .protocol import (
     FORMAT_PARAMETERS,
@@ -20,6 +21,11 @@ from .protocol import (
 )
 
 __all__ = [
+    "DEFAULT_QUERY",
+    "THEMES",
+    "Theme",
+    "gallery",
+    "in_language",
     "Analysis",
     "EXAMPLES_QUERY",
     "FORMAT_PARAMETERS",

@@ -38,6 +38,7 @@ from ..formats import (
 from ..namespaces import PREFIXES, SD
 from ..rdfio import CONTEXT_FILE
 from ..sparql import (
+    DEFAULT_QUERY,
     EXAMPLES_QUERY,
     FORMAT_PARAMETERS,
     Analysis,
@@ -48,6 +49,8 @@ from ..sparql import (
     endpoint_iri,
     etag,
     examples_from_rows,
+    gallery,
+    in_language,
     result_format,
     service_description,
     with_base,
@@ -55,6 +58,7 @@ from ..sparql import (
 from ..store import QueryRequest, QueryResponse
 from .bodies import read_body, utf8_text
 from .context import builds, config, store
+from .site import default_language, languages
 
 blueprint = Blueprint(
     "sparql", __name__, static_folder="static/sparql", static_url_path="/static/sparql"
@@ -382,31 +386,31 @@ def vendor_available() -> bool:
 
 
 def editor_page(params: ProtocolRequest) -> Response:
+    """The editor: one tab with the linked query (or the default one), and the gallery."""
     settings = config()
-    examples = load_examples()
-    prefix_lines = "".join(
-        f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p in DEFAULT_QUERY_PREFIXES
-    )
-    query = params.query if params.query is not None else prefix_lines + DEFAULT_QUERY_BODY
+    lang = languages().ui
+    query = params.query if params.query is not None else in_language(DEFAULT_QUERY, lang)
     editor = {
         "endpoint": request.url_root + "sparql",
         "query": query,
         "fromLink": params.query is not None,
         "prefixes": PREFIXES,
-        "examples": [{"name": e.label("fr"), "query": e.query, "iri": e.iri} for e in examples],
     }
     body = render_template(
         "sparql.html",
-        lang="fr",
+        lang=lang,
         editor=editor,
         query=query,
-        examples=examples,
+        gallery=gallery(load_examples(), lang),
         vendor=vendor_available(),
         settings=settings,
         endpoint_url=request.url_root + "sparql",
+        downloads=DOWNLOADS,
+        editor_link=editor_link,
+        open_link=lambda text: _open_link(text, lang),
     )
     response = Response(body, content_type=content_type(HTML))
-    response.headers["Vary"] = "Accept"
+    response.headers["Vary"] = "Accept, Accept-Language"
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Link"] = (
         '</sparql?format=turtle>; rel="alternate"; type="text/turtle", '
@@ -415,16 +419,14 @@ def editor_page(params: ProtocolRequest) -> Response:
     return response
 
 
-DEFAULT_QUERY_PREFIXES = ("schema", "med", "rdfs", "skos")
-DEFAULT_QUERY_BODY = """
-SELECT ?event ?name ?start WHERE {
-  ?event a schema:Event ;
-         schema:name ?name .
-  OPTIONAL { ?event schema:startDate ?start }
-}
-ORDER BY DESC(?start)
-LIMIT 20
-"""
+def _open_link(query: str, lang: str) -> str:
+    """A link that opens ``query`` in the editor, in ``lang`` when it is not the default."""
+    link = editor_link(query)
+    return link if lang == default_language() else f"{link}&lang={lang}"
+
+
+#: The editor's download links: the query's results saved as a file (``format=…&download=1``).
+DOWNLOADS = (("csv", "CSV"), ("tsv", "TSV"), ("json", "JSON"))
 
 
 def results_page(params: ProtocolRequest, analysis: Analysis) -> Response:
