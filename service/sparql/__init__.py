@@ -6,7 +6,7 @@ description and the example queries (:mod:`.description`). See ``docs/sparql.md`
 from __future__ import annotations
 
 from .description import EXAMPLES_QUERY, Example, examples_from_rows, service_description
-from .gallery import DEFAULT_QUERY, THEMES, Theme, gallery, in_language
+from .gallery import DEFAULT_QUERY, THEMES, Theme, gallery, with_label_language
 from .guard import Analysis, check_query, check_update, tokenize
 from .protocol import (
     FORMAT_PARAMETERS,
@@ -25,7 +25,7 @@ __all__ = [
     "THEMES",
     "Theme",
     "gallery",
-    "in_language",
+    "with_label_language",
     "Analysis",
     "EXAMPLES_QUERY",
     "FORMAT_PARAMETERS",

@@ -43,14 +43,14 @@ EXECUTABLE_FORMS = {
 EXAMPLES_QUERY = """
 PREFIX sh: <http://www.w3.org/ns/shacl#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX schema: <https://schema.org/>
+PREFIX dct: <http://purl.org/dc/terms/>
 SELECT ?example ?property ?text ?lang WHERE {
   ?example a sh:SPARQLExecutable .
   {
     VALUES ?property { sh:select sh:ask sh:construct }
     ?example ?property ?text .
   } UNION {
-    VALUES ?property { rdfs:label rdfs:comment schema:keywords }
+    VALUES ?property { rdfs:label rdfs:comment dct:subject }
     ?example ?property ?text .
     BIND(LANG(?text) AS ?lang)
   }
@@ -67,7 +67,7 @@ class Example:
     query: str
     labels: dict[str, str] = field(default_factory=dict)  # language tag ("" untagged) -> text
     comments: dict[str, str] = field(default_factory=dict)
-    keywords: dict[str, str] = field(default_factory=dict)  # the gallery's theme, by language
+    themes: dict[str, str] = field(default_factory=dict)  # the gallery's theme, by language
 
     @property
     def slug(self) -> str:
@@ -91,7 +91,7 @@ def _pick(texts: dict[str, str], lang: str) -> str:
     return next(iter(texts.values()), "")
 
 
-_TEXT_KINDS = {RDFS.label: "labels", RDFS.comment: "comments", SDO.keywords: "keywords"}
+_TEXT_KINDS = {RDFS.label: "labels", RDFS.comment: "comments", DCTERMS.subject: "themes"}
 
 
 def examples_from_rows(rows: Iterable[dict]) -> list[Example]:
@@ -111,7 +111,7 @@ def examples_from_rows(rows: Iterable[dict]) -> list[Example]:
     for iri, example in found.items():
         example.labels = texts.get(iri, {}).get("labels", {})
         example.comments = texts.get(iri, {}).get("comments", {})
-        example.keywords = texts.get(iri, {}).get("keywords", {})
+        example.themes = texts.get(iri, {}).get("themes", {})
     return sorted(found.values(), key=lambda e: e.iri)
 
 

@@ -1,6 +1,6 @@
 """The editor's gallery: the example queries grouped by theme, in the reader's language.
 
-Each example names its theme with ``schema:keywords`` (``data/examples.ttl``); the themes and
+Each example names its theme with ``dct:subject`` (``data/examples.ttl``); the themes and
 their order are the table below. The examples select labels in French
 (``FILTER(LANG(?name) = "fr")``): a page in another language gets them with that language
 filled in, so that a reader sees names in the page's language beside the IRIs.
@@ -54,7 +54,7 @@ LIMIT 20
 """
 
 
-def in_language(query: str, lang: str) -> str:
+def with_label_language(query: str, lang: str) -> str:
     """``query`` with the labels it selects in French selected in ``lang`` instead."""
     if lang == "fr" or not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)*", lang):
         return query
@@ -62,7 +62,7 @@ def in_language(query: str, lang: str) -> str:
 
 
 @dataclass(frozen=True)
-class Entry:
+class GalleryEntry:
     """One question of the gallery, as a page in ``lang`` shows it."""
 
     example: Example
@@ -78,20 +78,20 @@ class Entry:
 
     @property
     def query(self) -> str:
-        return in_language(self.example.query, self.lang)
+        return with_label_language(self.example.query, self.lang)
 
 
-def gallery(examples: list[Example], lang: str) -> list[tuple[Theme, list[Entry]]]:
+def gallery(examples: list[Example], lang: str) -> list[tuple[Theme, list[GalleryEntry]]]:
     """The themes that hold examples, in order, each with its examples in ``lang``; an
     example whose keyword names no theme of the table is filed under a theme of its own."""
     known = {theme.key: theme for theme in THEMES}
-    groups: dict[str, tuple[Theme, list[Entry]]] = {}
+    groups: dict[str, tuple[Theme, list[GalleryEntry]]] = {}
     for example in examples:
-        key = example.keywords.get("en") or example.keywords.get("fr") or "events"
+        key = example.themes.get("en") or example.themes.get("fr") or "events"
         theme = known.get(key) or Theme(
-            key, example.keywords.get("fr", key), example.keywords.get("en", key)
+            key, example.themes.get("fr", key), example.themes.get("en", key)
         )
-        groups.setdefault(key, (theme, []))[1].append(Entry(example, lang))
+        groups.setdefault(key, (theme, []))[1].append(GalleryEntry(example, lang))
     order = [t.key for t in THEMES]
     ranked = sorted(groups, key=lambda k: (order.index(k) if k in order else len(order), k))
     for key in ranked:

@@ -50,10 +50,10 @@ from ..sparql import (
     etag,
     examples_from_rows,
     gallery,
-    in_language,
     result_format,
     service_description,
     with_base,
+    with_label_language,
 )
 from ..store import QueryRequest, QueryResponse
 from .bodies import read_body, utf8_text
@@ -389,7 +389,7 @@ def editor_page(params: ProtocolRequest) -> Response:
     """The editor: one tab with the linked query (or the default one), and the gallery."""
     settings = config()
     lang = languages().ui
-    query = params.query if params.query is not None else in_language(DEFAULT_QUERY, lang)
+    query = params.query if params.query is not None else with_label_language(DEFAULT_QUERY, lang)
     editor = {
         "endpoint": request.url_root + "sparql",
         "query": query,

@@ -16,7 +16,7 @@ from rdflib import Graph
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from service.config import PROJECT_ROOT
-from service.sparql import DEFAULT_QUERY, THEMES, in_language
+from service.sparql import DEFAULT_QUERY, THEMES, with_label_language
 from service.sparql.description import examples_from_graph
 
 EXAMPLES = examples_from_graph(Graph().parse(PROJECT_ROOT / "data" / "examples.ttl"))
@@ -34,12 +34,12 @@ def editor_page(server, lang: str) -> BeautifulSoup:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.slug)
 def test_each_example_names_a_theme_of_the_gallery(example):
-    assert example.keywords.get("en") in {theme.key for theme in THEMES}
-    assert example.keywords.get("fr")
+    assert example.themes.get("en") in {theme.key for theme in THEMES}
+    assert example.themes.get("fr")
 
 
 def test_every_theme_has_questions():
-    assert {e.keywords["en"] for e in EXAMPLES} == {theme.key for theme in THEMES}
+    assert {e.themes["en"] for e in EXAMPLES} == {theme.key for theme in THEMES}
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -53,12 +53,12 @@ def test_the_gallery_is_on_the_page_by_theme_each_entry_a_link_into_the_editor(s
     for section in sections:
         for item in section.select("li[data-example]"):
             example = BY_SLUG[item["data-example"]]
-            assert example.keywords["en"] == section["data-theme"]
+            assert example.themes["en"] == section["data-theme"]
             link = item.select_one("a.gallery-question")
             assert link.get_text(strip=True) == example.label(lang)
             address = urlsplit(link["href"])
             assert address.path == "/sparql"
-            assert parse_qs(address.query)["query"] == [in_language(example.query, lang)]
+            assert parse_qs(address.query)["query"] == [with_label_language(example.query, lang)]
             listed[example.slug] = link["href"]
     assert set(listed) == set(BY_SLUG)
     # The link opens the editor with that query, in the page's language.
@@ -70,7 +70,7 @@ def test_the_gallery_is_on_the_page_by_theme_each_entry_a_link_into_the_editor(s
     assert opened.status_code == 200
     assert f'lang="{lang}"' in opened.text.split(">", 2)[1]
     text = BeautifulSoup(opened.text, "html.parser").select_one("#plain-query").get_text()
-    assert text == in_language(BY_SLUG["acteurs-par-role"].query, lang)
+    assert text == with_label_language(BY_SLUG["acteurs-par-role"].query, lang)
 
 
 def rows_of(server, query: str) -> list[dict]:
@@ -86,7 +86,7 @@ def rows_of(server, query: str) -> list[dict]:
 def test_each_question_answers_as_many_rows_in_each_language_with_its_labels(server, example):
     counts = set()
     for lang in LANGUAGES:
-        query = in_language(example.query, lang)
+        query = with_label_language(example.query, lang)
         rows = rows_of(server, query)
         assert rows
         counts.add(len(rows))
@@ -103,7 +103,7 @@ def test_each_question_answers_as_many_rows_in_each_language_with_its_labels(ser
 def test_the_default_query_lists_each_event_once_with_its_name_and_a_plain_date(server, lang):
     page = editor_page(server, lang)
     query = page.select_one("#plain-query").get_text()
-    assert query == in_language(DEFAULT_QUERY, lang)
+    assert query == with_label_language(DEFAULT_QUERY, lang)
     wrapper = SPARQLWrapper(server.url + "sparql")
     wrapper.setQuery(query)
     wrapper.setReturnFormat(JSON)
