@@ -6,8 +6,11 @@ description and the example queries (:mod:`.description`). See ``docs/sparql.md`
 from __future__ import annotations
 
 from .description import EXAMPLES_QUERY, Example, examples_from_rows, service_description
+from .gallery import DEFAULT_QUERY, THEMES, Theme, gallery, with_label_language
 from .guard import Analysis, check_query, check_update, tokenize
 from .protocol import (
+    FORMAT_PARAMETERS,
+    download_disposition,
     editor_link,
     endpoint_iri,
     etag,
@@ -18,11 +21,18 @@ from .protocol import (
 )
 
 __all__ = [
+    "DEFAULT_QUERY",
+    "THEMES",
+    "Theme",
+    "gallery",
+    "with_label_language",
     "Analysis",
     "EXAMPLES_QUERY",
+    "FORMAT_PARAMETERS",
     "Example",
     "check_query",
     "check_update",
+    "download_disposition",
     "editor_link",
     "endpoint_iri",
     "etag",

@@ -43,13 +43,14 @@ EXECUTABLE_FORMS = {
 EXAMPLES_QUERY = """
 PREFIX sh: <http://www.w3.org/ns/shacl#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dct: <http://purl.org/dc/terms/>
 SELECT ?example ?property ?text ?lang WHERE {
   ?example a sh:SPARQLExecutable .
   {
     VALUES ?property { sh:select sh:ask sh:construct }
     ?example ?property ?text .
   } UNION {
-    VALUES ?property { rdfs:label rdfs:comment }
+    VALUES ?property { rdfs:label rdfs:comment dct:subject }
     ?example ?property ?text .
     BIND(LANG(?text) AS ?lang)
   }
@@ -66,6 +67,7 @@ class Example:
     query: str
     labels: dict[str, str] = field(default_factory=dict)  # language tag ("" untagged) -> text
     comments: dict[str, str] = field(default_factory=dict)
+    themes: dict[str, str] = field(default_factory=dict)  # the gallery's theme, by language
 
     @property
     def slug(self) -> str:
@@ -89,6 +91,9 @@ def _pick(texts: dict[str, str], lang: str) -> str:
     return next(iter(texts.values()), "")
 
 
+_TEXT_KINDS = {RDFS.label: "labels", RDFS.comment: "comments", DCTERMS.subject: "themes"}
+
+
 def examples_from_rows(rows: Iterable[dict]) -> list[Example]:
     """Examples from the rows of :data:`EXAMPLES_QUERY`, in IRI order."""
     found: dict[str, Example] = {}
@@ -101,11 +106,12 @@ def examples_from_rows(rows: Iterable[dict]) -> list[Example]:
             found[iri] = Example(iri, EXECUTABLE_FORMS[prop], text)
         else:
             lang = str(row.get("lang") or getattr(row["text"], "language", None) or "").lower()
-            kind = "labels" if prop == RDFS.label else "comments"
+            kind = _TEXT_KINDS[prop]
             texts.setdefault(iri, {}).setdefault(kind, {})[lang] = text
     for iri, example in found.items():
         example.labels = texts.get(iri, {}).get("labels", {})
         example.comments = texts.get(iri, {}).get("comments", {})
+        example.themes = texts.get(iri, {}).get("themes", {})
     return sorted(found.values(), key=lambda e: e.iri)
 
 
@@ -113,7 +119,7 @@ def examples_from_graph(graph: Graph) -> list[Example]:
     """Examples from an RDF graph (the catalogue file, for tests and documentation)."""
     rows = []
     for example in graph.subjects(RDF.type, SH.SPARQLExecutable):
-        for prop in list(EXECUTABLE_FORMS) + [RDFS.label, RDFS.comment]:
+        for prop in list(EXECUTABLE_FORMS) + list(_TEXT_KINDS):
             for text in graph.objects(example, prop):
                 rows.append(
                     {

@@ -23,6 +23,7 @@ from ..formats import (
     RDFXML,
     RESULTS_FORMATS,
     RESULTS_JSON,
+    RESULTS_TSV,
     RESULTS_XML,
     TURTLE,
     Format,
@@ -58,12 +59,28 @@ _GRAPH_SYNONYMS = {
     "n3": TURTLE,
     "n-triples": NTRIPLES,
     "ntriples": NTRIPLES,
+    "text": NTRIPLES,
 }
-_RESULT_SYNONYMS = {"srj": RESULTS_JSON, "srx": RESULTS_XML}
+#: Fuseki's ``output=text`` (and Virtuoso's ``format=text/plain``) asks for a table to read as
+#: text: TSV is the results format written for that, N-Triples the graph one (its alias).
+_RESULT_SYNONYMS = {
+    "srj": RESULTS_JSON,
+    "srx": RESULTS_XML,
+    "text": RESULTS_TSV,
+    "text/plain": RESULTS_TSV,
+}
+
+#: The request parameters that name a format: ``format`` (Virtuoso's, and this service's
+#: from the start) and ``output`` (Fuseki's); each takes a key, a suffix or a media type.
+FORMAT_PARAMETERS = ("format", "output")
+
+#: The file name extension of a download in each format (``download=`` on ``/sparql``).
+_EXTENSIONS = {RESULTS_JSON: "json", RESULTS_XML: "xml"}
 
 
 def format_parameter(values: Sequence[str], choices: tuple[Format, ...]) -> Format | None:
-    """The first format the ``format=`` values name among ``choices``: key, suffix or media type.
+    """The first format the ``format=``/``output=`` values name among ``choices``: key, suffix,
+    synonym or media type.
 
     A value may be a comma-separated list of media types, as SPARQLWrapper sends.
     """
@@ -121,6 +138,11 @@ def with_base(query: str, analysis: Analysis, base_iri: str) -> tuple[str, int]:
     query = query.removeprefix("\ufeff")
     prefix = f"BASE <{base_iri}> "
     return prefix + query, len(prefix)
+
+
+def download_disposition(fmt: Format, name: str = "resultats") -> str:
+    """The ``Content-Disposition`` that saves an answer as a file named after its format."""
+    return f'attachment; filename="{name}.{_EXTENSIONS.get(fmt, fmt.suffix)}"'
 
 
 def etag(generation: int, *parts: object) -> str:

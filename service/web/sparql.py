@@ -38,21 +38,27 @@ from ..formats import (
 from ..namespaces import PREFIXES, SD, is_absolute_iri
 from ..rdfio import CONTEXT_FILE
 from ..sparql import (
+    DEFAULT_QUERY,
     EXAMPLES_QUERY,
+    FORMAT_PARAMETERS,
     Analysis,
     Example,
     check_query,
+    download_disposition,
     editor_link,
     endpoint_iri,
     etag,
     examples_from_rows,
+    gallery,
     result_format,
     service_description,
     with_base,
+    with_label_language,
 )
 from ..store import QueryRequest, QueryResponse
 from .bodies import read_body, utf8_text
 from .context import builds, config, store
+from .site import default_language, languages
 
 blueprint = Blueprint(
     "sparql", __name__, static_folder="static/sparql", static_url_path="/static/sparql"
@@ -97,11 +103,13 @@ class ProtocolRequest:
         default_graphs: list[str],
         named_graphs: list[str],
         format_values: list[str],
+        download: bool = False,
     ):
         self.query = query
         self.default_graphs = tuple(default_graphs)
         self.named_graphs = tuple(named_graphs)
         self.format_values = format_values
+        self.download = download  # ``download=``: the answer is saved as a file
 
 
 def read_protocol_request(settings: Config) -> ProtocolRequest:
@@ -149,12 +157,18 @@ def _from_pairs(pairs: list[tuple[str, str]]) -> ProtocolRequest:
     queries = [value for name, value in pairs if name == "query"]
     if len(queries) > 1:
         raise _multiple_queries()
-    formats = [value for name, value in pairs if name == "format" and value.strip()]
+    formats = [value for name, value in pairs if name in FORMAT_PARAMETERS and value.strip()]
     default_graphs = [value for name, value in pairs if name == "default-graph-uri"]
     named_graphs = [value for name, value in pairs if name == "named-graph-uri"]
     for iri in default_graphs + named_graphs:
         _check_graph_iri(iri)
-    return ProtocolRequest(queries[0] if queries else None, default_graphs, named_graphs, formats)
+    download = any(
+        name == "download" and value.strip().lower() not in ("0", "false", "no")
+        for name, value in pairs
+    )
+    return ProtocolRequest(
+        queries[0] if queries else None, default_graphs, named_graphs, formats, download
+    )
 
 
 def _check_graph_iri(iri: str) -> None:
@@ -222,6 +236,7 @@ def run(params: ProtocolRequest, analysis: Analysis, chosen) -> Response:
             params.named_graphs,
             chosen.key,
             settings.max_rows,
+            params.download,
         )
         if request.if_none_match.contains(validator):
             return Response(status=304, headers=_cache_headers(validator))
@@ -230,6 +245,8 @@ def run(params: ProtocolRequest, analysis: Analysis, chosen) -> Response:
     response = Response(answer.body, status=200, content_type=content_type(fmt))
     response.headers["Vary"] = "Accept"
     response.headers[ROWS_HEADER] = str(answer.rows)
+    if params.download:
+        response.headers["Content-Disposition"] = download_disposition(fmt)
     _say_if_truncated(response, answer, settings)
     if validator:
         response.headers.update(_cache_headers(validator))
@@ -365,31 +382,31 @@ def vendor_available() -> bool:
 
 
 def editor_page(params: ProtocolRequest) -> Response:
+    """The editor: one tab with the linked query (or the default one), and the gallery."""
     settings = config()
-    examples = load_examples()
-    prefix_lines = "".join(
-        f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p in DEFAULT_QUERY_PREFIXES
-    )
-    query = params.query if params.query is not None else prefix_lines + DEFAULT_QUERY_BODY
+    lang = languages().ui
+    query = params.query if params.query is not None else with_label_language(DEFAULT_QUERY, lang)
     editor = {
         "endpoint": request.url_root + "sparql",
         "query": query,
         "fromLink": params.query is not None,
         "prefixes": PREFIXES,
-        "examples": [{"name": e.label("fr"), "query": e.query, "iri": e.iri} for e in examples],
     }
     body = render_template(
         "sparql.html",
-        lang="fr",
+        lang=lang,
         editor=editor,
         query=query,
-        examples=examples,
+        gallery=gallery(load_examples(), lang),
         vendor=vendor_available(),
         settings=settings,
         endpoint_url=request.url_root + "sparql",
+        downloads=DOWNLOADS,
+        editor_link=editor_link,
+        open_link=lambda text: _open_link(text, lang),
     )
     response = Response(body, content_type=content_type(HTML))
-    response.headers["Vary"] = "Accept"
+    response.headers["Vary"] = "Accept, Accept-Language"
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Link"] = (
         '</sparql?format=turtle>; rel="alternate"; type="text/turtle", '
@@ -398,16 +415,14 @@ def editor_page(params: ProtocolRequest) -> Response:
     return response
 
 
-DEFAULT_QUERY_PREFIXES = ("schema", "med", "rdfs", "skos")
-DEFAULT_QUERY_BODY = """
-SELECT ?event ?name ?start WHERE {
-  ?event a schema:Event ;
-         schema:name ?name .
-  OPTIONAL { ?event schema:startDate ?start }
-}
-ORDER BY DESC(?start)
-LIMIT 20
-"""
+def _open_link(query: str, lang: str) -> str:
+    """A link that opens ``query`` in the editor, in ``lang`` when it is not the default."""
+    link = editor_link(query)
+    return link if lang == default_language() else f"{link}&lang={lang}"
+
+
+#: The editor's download links: the query's results saved as a file (``format=…&download=1``).
+DOWNLOADS = (("csv", "CSV"), ("tsv", "TSV"), ("json", "JSON"))
 
 
 def results_page(params: ProtocolRequest, analysis: Analysis) -> Response:

@@ -7,6 +7,8 @@ it cannot, the layout tests measure (``test_layout.py``).
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -92,14 +94,15 @@ def test_nothing_is_wider_than_the_screen(report, path, width):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_query_editor_after_running_an_example(open_page, run_axe, width):
-    """The editor as it is used: an example opened in its tab, run, its rows shown."""
+    """The editor as it is used: an example of the gallery opened in the editor, run, its rows
+    shown."""
     driver = open_page("/sparql", width)
-    tab = next(
-        t
-        for t in driver.find_elements(By.CSS_SELECTOR, "#yasgui .tabsList .tab a")
-        if t.text.startswith("Le programme d'une journée")
+    link = driver.find_element(
+        By.CSS_SELECTOR, '#gallery li[data-example="programme-d-une-journee"] a.gallery-question'
     )
-    tab.click()
+    driver = open_page(
+        urlsplit(link.get_attribute("href"))._replace(scheme="", netloc="").geturl(), width
+    )
     driver.find_element(By.CSS_SELECTOR, ".tabPanel.active .yasqe_queryButton").click()
     WebDriverWait(driver, 30).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, ".tabPanel.active .yasr table tbody tr")

@@ -1,15 +1,15 @@
 """The query editor as a person meets it: Debian's Chromium opens ``/sparql``, runs a query.
 
-It checks what only a browser shows: YASGUI starts from the service's own files, opens the
-example questions as tabs, sends a query to this endpoint and shows the rows, and the page
-asks nothing of any other host.
+It checks what only a browser shows: YASGUI starts from the service's own files with one tab,
+a question of the gallery opens in it, a query goes to this endpoint and its rows show, the
+share and download links name this host, and the page asks nothing of any other host.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from selenium import webdriver
@@ -52,14 +52,18 @@ def requested_hosts(driver) -> set[str]:
     return hosts
 
 
-def test_the_editor_opens_the_examples_and_runs_a_query(browser, server):
-    browser.get(server.url + "sparql")
+def editor_value(driver) -> str:
+    return driver.execute_script(
+        "return document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.getValue()"
+    )
+
+
+def test_the_editor_opens_one_tab_and_runs_its_query(browser, server):
+    browser.get(server.url + "sparql?lang=fr")
     wait = WebDriverWait(browser, 30)
     root = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#yasgui[data-editor-ready]"))
     tabs = browser.find_elements(By.CSS_SELECTOR, "#yasgui .tabsList .tab")
-    assert len(tabs) == int(root.get_attribute("data-editor-ready")) >= 13
-    names = [tab.text.split("\n")[0] for tab in tabs]
-    assert "Acteurs par rôle" in names
+    assert len(tabs) == int(root.get_attribute("data-editor-ready")) == 1
     browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
     rows = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr"))
     assert len(rows) >= 1
@@ -67,24 +71,47 @@ def test_the_editor_opens_the_examples_and_runs_a_query(browser, server):
     assert requested_hosts(browser) == {urlsplit(server.url).netloc}
 
 
-def test_an_example_tab_runs_its_question(browser, server):
-    browser.get(server.url + "sparql")
+def test_a_gallery_question_opens_in_the_editor_and_runs(browser, server):
+    browser.get(server.url + "sparql?lang=fr")
     wait = WebDriverWait(browser, 30)
     wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#yasgui[data-editor-ready]"))
-    tab = next(
-        t
-        for t in browser.find_elements(By.CSS_SELECTOR, "#yasgui .tabsList .tab a")
-        if t.text.startswith("Ateliers sur l'illectronisme")
+    link = browser.find_element(
+        By.CSS_SELECTOR, '#gallery li[data-example="ateliers-illectronisme"] a.gallery-question'
     )
-    tab.click()
-    visible = [
-        b for b in browser.find_elements(By.CSS_SELECTOR, ".yasqe_queryButton") if b.is_displayed()
-    ]
-    visible[0].click()
+    expected = parse_qs(urlsplit(link.get_attribute("href")).query)["query"][0]
+    link.click()
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#yasgui[data-editor-ready]"))
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#yasgui .tabsList .tab")) == 1
+    assert editor_value(browser) == expected
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
     wait.until(
         lambda d: (
             "L'accès aux droits et l'illectronisme"
             in d.find_element(By.CSS_SELECTOR, ".tabPanel.active .yasr").text
         )
     )
+    assert requested_hosts(browser) <= {urlsplit(server.url).netloc}
+
+
+def test_the_share_and_download_links_follow_the_query_on_this_host(browser, server):
+    browser.get(server.url + "sparql")
+    wait = WebDriverWait(browser, 30)
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#yasgui[data-editor-ready]"))
+    query = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"
+    browser.execute_script(
+        "document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.setValue(arguments[0])",
+        query,
+    )
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_share").click()
+    shared = wait.until(
+        lambda d: d.find_element(By.CSS_SELECTOR, ".yasqe_sharePopup input").get_attribute("value")
+    )
+    assert shared == server.url + "sparql?query=" + quote(query, safe="-_.!~*'()")
+    assert not browser.find_elements(By.CSS_SELECTOR, ".yasqe_sharePopup .shorten")
+    share = browser.find_element(By.CSS_SELECTOR, "#editor-links a[data-share]")
+    assert parse_qs(urlsplit(share.get_attribute("href")).query)["query"] == [query]
+    csv_link = browser.find_element(By.CSS_SELECTOR, '#editor-links a[data-download="csv"]')
+    params = parse_qs(urlsplit(csv_link.get_attribute("href")).query)
+    assert params == {"query": [query], "format": ["csv"], "download": ["1"]}
+    assert urlsplit(csv_link.get_attribute("href")).netloc == urlsplit(server.url).netloc
     assert requested_hosts(browser) <= {urlsplit(server.url).netloc}

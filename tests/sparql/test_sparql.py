@@ -736,8 +736,10 @@ def test_a_browser_gets_the_editor_served_by_the_service_itself(endpoint, served
     )
     assert config["endpoint"] == endpoint
     assert config["prefixes"]["schema"] == "https://schema.org/"
-    assert len(config["examples"]) >= 12
-    assert all(example["query"].strip() for example in config["examples"])
+    assert config["query"].strip() and not config["fromLink"]
+    # The examples are the gallery's links, not tabs the editor opens at start.
+    assert "examples" not in config
+    assert html.count('class="gallery-question" href="/sparql?query=') >= 12
 
 
 def test_open_in_the_editor_preloads_the_query(endpoint):

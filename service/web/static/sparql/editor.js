@@ -1,4 +1,5 @@
-// The query editor: YASGUI on our endpoint, our prefixes, the example queries as tabs.
+// The query editor: YASGUI on our endpoint, our prefixes, one tab with the page's query (the
+// gallery below the editor opens each example through a link, /sparql?query=…).
 // Nothing here reaches another host: the prefix and class/property completers that
 // call outside services are replaced by ones that read the page's configuration.
 (function () {
@@ -17,6 +18,8 @@
     get: function () { return Promise.resolve(prefixLines.slice().sort()); },
   }, false);
   Yasgui.Yasqe.defaults.autocompleters = ["variables", "localPrefixes"];
+  // YASGUI's share button offers no link shortener (nothing is sent to another service).
+  Yasgui.Yasqe.defaults.createShortLink = undefined;
   // The editor's text area (CodeMirror's) is named, as a field must be.
   Yasgui.Yasqe.defaults.screenReaderLabel = "Requête SPARQL · SPARQL query";
   // On a phone the editor grows with its query: the page scrolls, not a box inside it (a box
@@ -41,14 +44,14 @@
     yasqe: { value: settings.query },
     requestConfig: { endpoint: settings.endpoint },
   });
-  settings.examples.forEach(function (example) {
-    yasgui.addTab(false, {
-      name: example.name,
-      yasqe: { value: example.query },
-      requestConfig: { endpoint: settings.endpoint },
-    });
-  });
+  // The share button gives the link that opens the query here, /sparql?query=… on this host
+  // (YASGUI's own link packs the tab's settings in a fragment this page does not read). Every
+  // tab shares the method: it is set on their prototype.
+  Object.getPrototypeOf(first).getShareableLink = function () {
+    return linkTo(this.getYasqe().getValue());
+  };
   yasgui.selectTabId(first.getId());
+  var followLinks = followQuery(yasgui, first);
   repairAccessibility(root);
   // YASGUI draws a tab's panel when it is opened and a result when it comes: repaired each time
   // something is drawn, once a frame at most.
@@ -59,10 +62,38 @@
     window.requestAnimationFrame(function () {
       pending = false;
       repairAccessibility(root);
+      followLinks();
     });
   }).observe(root, { childList: true, subtree: true });
   root.removeAttribute("data-editor-loading");
-  root.setAttribute("data-editor-ready", String(settings.examples.length + 1));
+  root.setAttribute("data-editor-ready", "1");
+
+  function linkTo(query, extra) {
+    return settings.endpoint + "?query=" + encodeURIComponent(query) + (extra || "");
+  }
+
+  // The download and share links under the editor follow the query of the open tab (a tab's
+  // editor exists once YASGUI has drawn it: the returned function is called on every drawing).
+  function followQuery(gui, tab) {
+    var links = document.getElementById("editor-links");
+    if (!links) return function () {};
+    function update() {
+      var yasqe = (gui.getTab() || tab).getYasqe();
+      if (!yasqe) return;
+      if (!yasqe.followedByLinks) {
+        yasqe.followedByLinks = true;
+        yasqe.on("change", update);
+      }
+      var query = yasqe.getValue();
+      links.querySelectorAll("a[data-download]").forEach(function (link) {
+        link.href = linkTo(query, "&format=" + link.getAttribute("data-download") + "&download=1");
+      });
+      links.querySelectorAll("a[data-share]").forEach(function (link) { link.href = linkTo(query); });
+    }
+    gui.on("tabSelect", function () { window.setTimeout(update, 0); });
+    update();
+    return update;
+  }
 
   // What YASGUI 4.2 leaves wrong for assistive technology, set right after it draws (the
   // browser tests hold the page to axe-core's rules):
