@@ -169,6 +169,12 @@ class Store(ABC):
         Overloaded (503) or StoreError.
         """
 
+    def warm(self) -> int:
+        """Prepare now what the first researcher's query would otherwise wait for, so that it
+        answers as fast as the tenth; return how many query processes are ready (0 when this
+        kind of store has none). May take seconds: the server calls it in the background."""
+        return 0
+
     # -- writing ----------------------------------------------------------------------------
 
     def write_lock(self) -> AbstractContextManager[None]:
