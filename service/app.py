@@ -8,15 +8,21 @@ builder, and the publisher every write goes through.
 
 from __future__ import annotations
 
+import logging
+import threading
+
 from flask import Flask
 
 from .config import Config, load_config
+from .errors import MediationError
 from .opendata import Builder
 from .search import IndexBuilder, open_index
 from .store import Store, open_store
 from .writes import Publisher, open_changelog
 
 EXTENSION_KEY = "mediation"
+
+log = logging.getLogger(__name__)
 
 
 def create_app(config: Config | None = None, store: Store | None = None) -> Flask:
@@ -47,8 +53,21 @@ def create_app(config: Config | None = None, store: Store | None = None) -> Flas
     }
     indexer.start()
     builder.start()
+    # The query workers start and open the store while the server already answers, so the
+    # first researcher's query does not wait for them.
+    threading.Thread(target=_warm, args=(store,), name="warm-queries", daemon=True).start()
 
     from .web import register
 
     register(app)
     return app
+
+
+def _warm(store: Store) -> None:
+    try:
+        ready = store.warm()
+    except (MediationError, OSError) as error:  # the store closed meanwhile: nothing to warm
+        log.info("query workers not warmed: %s", error)
+        return
+    if ready:
+        log.info("%d query workers ready", ready)

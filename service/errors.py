@@ -48,6 +48,27 @@ class QuerySyntaxError(BadRequest):
 
     code = "query-syntax"
 
+    @classmethod
+    def at(cls, reason: str, line: int | None, column: int | None) -> QuerySyntaxError:
+        """A query that does not parse for ``reason`` (the parser's words), its position said
+        in the message as well as in the details: a person reads the message (in the editor,
+        in curl, in a client's exception), a program the details (``line``, ``column``, and
+        ``reason`` to say it again at another position)."""
+        where_fr = where_en = ""
+        details: dict[str, Any] = {"reason": reason}
+        if line is not None:
+            details["line"] = line
+            where_fr, where_en = f", ligne {line}", f" at line {line}"
+            if column is not None:
+                details["column"] = column
+                where_fr += f", colonne {column}"
+                where_en += f", column {column}"
+        return cls(
+            f"Erreur de syntaxe dans la requête SPARQL{where_fr} : {reason}",
+            f"SPARQL syntax error{where_en}: {reason}",
+            **details,
+        )
+
 
 class QueryEvaluationError(BadRequest):
     """A query that parses but that the engine cannot evaluate as written (an unknown function…);

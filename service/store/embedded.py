@@ -27,7 +27,7 @@ from rdflib.term import URIRef
 
 from ..errors import BadRequest, RdfSyntaxError, StoreError
 from ..files import write_atomically
-from ..formats import DATASET_FORMATS, Format
+from ..formats import DATASET_FORMATS, RESULTS_JSON, TURTLE, Format
 from .bulk import BULK_AFTER, bulk_load, undo_bulk_load
 from .evaluate import error_position, evaluate, request_options
 from .gate import ReadWriteGate
@@ -60,6 +60,10 @@ def _substitutions(bindings: Mapping[str, Term] | None) -> dict | None:
     if not bindings:
         return None
     return {ox.Variable(name): to_oxigraph(term) for name, term in bindings.items()}
+
+
+#: What ``warm`` runs on every query worker: a real evaluation and serialisation, one row.
+WARM_QUERY = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
 
 
 class EmbeddedStore(Store):
@@ -246,6 +250,14 @@ class EmbeddedStore(Store):
 
                 self._pool = QueryPool(self, self.directory / SNAPSHOTS, self.max_workers)
             return self._pool
+
+    def warm(self) -> int:
+        """Start the query pool and have every worker open the current snapshot and answer a
+        small query (``QueryPool.warm``): the pool otherwise starts with the first query."""
+        if not self._workers:
+            return 0
+        request = QueryRequest(WARM_QUERY, result_format=RESULTS_JSON, graph_format=TURTLE)
+        return self.pool().warm(request)
 
     def snapshot(self, directory: Path) -> int | None:
         """A hard-linked copy of the database (``Store.backup``, milliseconds) and its

@@ -23,6 +23,7 @@ how a researcher's query's outcome becomes a response or an error.
 
 from __future__ import annotations
 
+import re
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
@@ -53,6 +54,8 @@ TriplePattern = tuple[Node | None, Node | None, Node | None]
 GraphPattern = GraphName | type[...]
 #: RDF to load: a file, a stream or bytes.
 RdfSource = Path | IO[bytes] | bytes
+#: Where Oxigraph's syntax errors start by saying the error is ("error at 3:18: expected …").
+_ENGINE_POSITION = re.compile(r"^error at \d+:\d+:\s*")
 
 
 @dataclass
@@ -165,6 +168,12 @@ class Store(ABC):
         Raises QuerySyntaxError (400), QueryTimeout (503, the work stopped),
         Overloaded (503) or StoreError.
         """
+
+    def warm(self) -> int:
+        """Prepare now what the first researcher's query would otherwise wait for, so that it
+        answers as fast as the tenth; return how many query processes are ready (0 when this
+        kind of store has none). May take seconds: the server calls it in the background."""
+        return 0
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -289,13 +298,9 @@ class Store(ABC):
 
     @staticmethod
     def _syntax_error(message: str, line: int | None, column: int | None) -> QuerySyntaxError:
-        """A query that does not parse, where the engine says the error is."""
-        details = {"line": line, "column": column} if line is not None else {}
-        return QuerySyntaxError(
-            f"Erreur de syntaxe dans la requête SPARQL : {message}",
-            f"SPARQL syntax error: {message}",
-            **details,
-        )
+        """A query that does not parse, where the engine says the error is (Oxigraph's
+        message starts with it, "error at 3:18: …", said again in words)."""
+        return QuerySyntaxError.at(_ENGINE_POSITION.sub("", message, count=1), line, column)
 
     def _response(self, outcome: QueryOutcome, request: QueryRequest) -> QueryResponse:
         """The response to a researcher's query for its outcome (``evaluate.QueryOutcome``),

@@ -42,14 +42,35 @@ def wants(media_type: str) -> bool:
     return accept.best_match([media_type, HTML.media_type, "text/plain"]) == media_type
 
 
+#: An error's own forms, in the order that wins a tie: a client that takes anything
+#: (``*/*``, or YASGUI's ``application/sparql-results+json,*/*;q=0.9``) gets text it can show.
+ERROR_TYPES = ("text/plain", "application/json", "text/html")
+#: Clients that never parse an error's body but print it in their exception's message
+#: (SPARQLWrapper's ``QueryBadFormed`` and its siblings carry the body's bytes): text, whatever
+#: their Accept says, and SPARQLWrapper's JSON mode names ``application/json``.
+PRINTING_AGENTS = ("sparqlwrapper",)
+
+
+def error_form(accept_header: str | None, user_agent: str | None = None) -> str:
+    """The media type of an error's body: the one of :data:`ERROR_TYPES` the client accepts
+    best; when it accepts none of them (``application/sparql-results+json`` alone), JSON if it
+    named a JSON type, which it can parse, else text."""
+    if (user_agent or "").lower().startswith(PRINTING_AGENTS):
+        return "text/plain"
+    accept = parse_accept(accept_header)
+    best = accept.best_match(ERROR_TYPES)
+    if best is None:
+        named = (value.lower() for value, quality in accept if quality > 0)
+        return "application/json" if any("json" in value for value in named) else "text/plain"
+    return best
+
+
 def error_response(error: MediationError, extra_headers: dict[str, str] | None = None) -> Response:
-    accept = parse_accept(request.headers.get("Accept"))
-    named = {value.lower() for value, _ in accept}
-    best = accept.best_match(["text/html", "application/json", "text/plain"], default="text/plain")
-    if best == "text/html" and "text/html" in named:
+    form = error_form(request.headers.get("Accept"), request.headers.get("User-Agent"))
+    if form == "text/html":
         body = render_template("error.html", error=error)
         response = Response(body, status=error.status, mimetype="text/html")
-    elif any("json" in value for value in named):
+    elif form == "application/json":
         payload = {
             "error": error.code,
             "status": error.status,
@@ -60,7 +81,7 @@ def error_response(error: MediationError, extra_headers: dict[str, str] | None =
         response.status_code = error.status
     else:
         response = Response(error.bilingual() + "\n", status=error.status, mimetype="text/plain")
-    response.headers["Vary"] = "Accept"
+    response.headers["Vary"] = "Accept, User-Agent"
     for name, value in (extra_headers or {}).items():
         response.headers[name] = value
     return response

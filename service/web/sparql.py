@@ -277,8 +277,10 @@ def query_store(
             )
         )
     except QuerySyntaxError as error:
-        if shift and error.details.get("line") == 1 and error.details.get("column"):
-            error.details["column"] = max(1, error.details["column"] - shift)
+        details = error.details
+        if shift and details.get("line") == 1 and details.get("column") and "reason" in details:
+            column = max(1, details["column"] - shift)
+            raise QuerySyntaxError.at(details["reason"], 1, column) from None
         raise
 
 

@@ -115,3 +115,47 @@ def test_the_share_and_download_links_follow_the_query_on_this_host(browser, ser
     assert params == {"query": [query], "format": ["csv"], "download": ["1"]}
     assert urlsplit(csv_link.get_attribute("href")).netloc == urlsplit(server.url).netloc
     assert requested_hosts(browser) <= {urlsplit(server.url).netloc}
+
+
+def run_in_editor(browser, url: str, query: str) -> str:
+    """Open the editor, replace the query of the tab shown, run it and return what the results
+    area says once it shows an error."""
+    browser.get(url + "sparql")
+    wait = WebDriverWait(browser, 60)
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#yasgui[data-editor-ready]"))
+    browser.execute_script(
+        "document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.setValue(arguments[0]);",
+        query,
+    )
+    browser.find_element(By.CSS_SELECTOR, ".tabPanel.active .yasqe_queryButton").click()
+    shown = wait.until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".tabPanel.active .yasr .errorResult")
+    )
+    return shown[0].text
+
+
+def test_a_syntax_error_is_read_in_the_editor_with_its_position(browser, server):
+    said = run_in_editor(browser, server.url, "SELECT ?s WHERE {\n  ?s ?p ?o .\n  FILTER(?o = ) }")
+    assert "[object Object]" not in said
+    assert "Erreur de syntaxe dans la requête SPARQL, ligne 3, colonne " in said
+    assert "SPARQL syntax error at line 3, column " in said
+    assert "400" in said
+
+
+@pytest.fixture(scope="module")
+def impatient(start_server, tmp_path_factory):
+    """A server whose queries may run 1 s."""
+    running = start_server(
+        tmp_path_factory.mktemp("impatient") / "store", extra_env={"MEDIATION_QUERY_TIMEOUT": "1"}
+    )
+    yield running
+    running.stop()
+
+
+def test_a_timed_out_query_is_read_in_the_editor_with_the_limit(browser, impatient):
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    said = run_in_editor(browser, impatient.url, slow)
+    assert "[object Object]" not in said
+    assert "La requête a dépassé le délai de 1 s" in said
+    assert "The query exceeded the 1 s time-out" in said
+    assert "503" in said

@@ -484,9 +484,6 @@ def test_head_and_conditional_get(endpoint):
 
 def test_a_syntax_error_is_400_with_the_parsers_message_and_position(endpoint):
     query = "SELECT ?s WHERE {\n  ?s ?p ?o .\n  FILTER(?o = ) }"
-    with pytest.raises(QueryBadFormed) as raised:
-        client(endpoint, query).query()
-    assert "3:" in str(raised.value) or "line" in str(raised.value)
     response = requests.get(
         endpoint, params={"query": query}, headers={"Accept": "application/json"}, timeout=60
     )
@@ -494,8 +491,41 @@ def test_a_syntax_error_is_400_with_the_parsers_message_and_position(endpoint):
     body = response.json()
     assert body["error"] == "query-syntax"
     assert body["line"] == 3 and body["column"] >= 1
-    assert body["message"]["fr"] and body["message"]["en"]
+    column = body["column"]
+    assert f"ligne 3, colonne {column} :" in body["message"]["fr"]
+    assert f"line 3, column {column}:" in body["message"]["en"]
+    assert body["reason"] and body["reason"] in body["message"]["en"]
     assert response.headers["Access-Control-Allow-Origin"] == "*"
+    # SPARQLWrapper prints the body in its exception, in JSON mode too: text, not JSON.
+    with pytest.raises(QueryBadFormed) as raised:
+        client(endpoint, query).query()
+    assert f"line 3, column {column}:" in str(raised.value)
+    assert '"error"' not in str(raised.value)
+    # curl (no Accept: */*) and YASGUI (results in JSON, else anything) read text.
+    for accept in ("*/*", "application/sparql-results+json,*/*;q=0.9"):
+        text = requests.post(
+            endpoint, data={"query": query}, headers={"Accept": accept}, timeout=60
+        )
+        assert text.status_code == 400
+        assert text.headers["Content-Type"].startswith("text/plain")
+        assert text.text == f"{body['message']['fr']}\n{body['message']['en']}\n"
+
+
+def test_a_syntax_error_is_placed_in_the_query_as_written(endpoint):
+    """A query with relative IRIs is sent with a BASE in front: the position, in the message
+    too, is the one in the client's text."""
+    absolute, relative = (
+        f"SELECT * WHERE {{ {iri} ?p ?o . FILTER(?o = ) }}" for iri in ("<a:b>", "<ab>")
+    )
+    positions = []
+    for query in (absolute, relative):
+        response = requests.get(
+            endpoint, params={"query": query}, headers={"Accept": "application/json"}, timeout=60
+        )
+        body = response.json()
+        assert f"line 1, column {body['column']}:" in body["message"]["en"]
+        positions.append((body["line"], body["column"] - query.index("?p")))
+    assert positions[0] == positions[1]
 
 
 def test_a_query_the_engine_cannot_evaluate_is_400_with_the_engines_message(endpoint):
@@ -945,6 +975,9 @@ def test_a_slow_query_is_stopped_with_503_while_another_client_is_answered(limit
     response = outcome["slow"]
     assert response.status_code == 503
     assert response.json()["error"] == "query-timeout"
+    assert response.json()["timeout"] == 2
+    assert "délai de 2 s" in response.json()["message"]["fr"]
+    assert "2 s time-out" in response.json()["message"]["en"]
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert response.headers.get("Retry-After")
     # The worker was ended and replaced: the server still answers.

@@ -299,6 +299,21 @@ def test_a_write_is_visible_to_the_next_public_query(tmp_path, sample):
     assert not snapshots.exists()
 
 
+def test_warming_opens_the_current_snapshot_in_every_worker(tmp_path, sample):
+    """What the server does at start, so that its first query costs what later ones do."""
+    store = EmbeddedStore(tmp_path / "store", max_workers=2)
+    store.load(sample.trig.encode(), TRIG, None)
+    assert store.warm() == 2
+    held = store.pool().held()
+    assert len(held) == 2 and len(set(held)) == 1 and None not in held
+    store.apply(Changeset(add=[(URIRef(f"{EX}new"), P_LABEL, Literal("new"), G2)]))
+    assert store.warm() == 2
+    after = store.pool().held()
+    assert len(set(after)) == 1 and after[0] != held[0]
+    assert ask(store, f"ASK {{ <{EX}new> ?p ?o }}") is True
+    store.close()
+
+
 def test_a_dead_worker_is_replaced_and_its_query_fails_cleanly(tmp_path, sample):
     store = EmbeddedStore(tmp_path / "store", max_workers=1)
     store.load(sample.trig.encode(), TRIG, None)
