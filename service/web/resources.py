@@ -64,6 +64,8 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 #: What a resource is served as, HTML first: a browser's */* gets a page.
 RESOURCE_FORMATS: tuple[Format, ...] = (HTML,) + GRAPH_FORMATS
+#: Rendered pages and documents kept per store generation and build (most recently used).
+KEPT_PAGE_BYTES = 32 << 20
 SUFFIXES: dict[str, Format] = {f.suffix: f for f in RESOURCE_FORMATS}
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -194,35 +196,54 @@ def dereference(path: str) -> Response:
         return cached
     iri = iri_for(path)
     settings = config()
-    if incoming is not None:
-        found = incoming_page(store(), iri, incoming, settings.page_size, after, links)
-        if found is None:
-            raise no_resource(path + "?incoming=…")
-        group, document = found
-        if fmt is HTML:
-            page = incoming_links_page(iri, group, document, langs, page_context(links))
-            response = _html_response(page)
+
+    def render() -> tuple[int, bytes, list[tuple[str, str]]]:
+        if incoming is not None:
+            found = incoming_page(store(), iri, incoming, settings.page_size, after, links)
+            if found is None:
+                raise no_resource(path + "?incoming=…")
+            group, document = found
+            if fmt is HTML:
+                page = incoming_links_page(iri, group, document, langs, page_context(links))
+                response = _html_response(page)
+            else:
+                response = _rdf_response(document, fmt)
+            types: set[URIRef] = set()
         else:
-            response = _rdf_response(document, fmt)
-        types: set[URIRef] = set()
-    else:
-        gone = tombstone(store(), changelog(), iri, settings.base_url)
-        if gone is not None:
-            return gone_response(gone, fmt)
-        description = describe(store(), iri, settings.page_size, links)
-        if description is None:
-            raise no_resource(path)
+            gone = tombstone(store(), changelog(), iri, settings.base_url)
+            if gone is not None:
+                response = gone_response(gone, fmt)
+                return response.status_code, response.get_data(), list(response.headers)
+            description = describe(store(), iri, settings.page_size, links)
+            if description is None:
+                raise no_resource(path)
+            if fmt is HTML:
+                history = request.args.get("history") or None
+                page = resource_page(description, langs, page_context(links), history)
+                response = _html_response(page)
+            else:
+                response = _rdf_response(description.rdf(), fmt)
+            types = description.types
+        response.headers["Content-Type"] = content_type(fmt)
+        response.headers["Link"] = link_header(path, iri, types, fmt)
         if fmt is HTML:
-            history = request.args.get("history") or None
-            page = resource_page(description, langs, page_context(links), history)
-            response = _html_response(page)
-        else:
-            response = _rdf_response(description.rdf(), fmt)
-        types = description.types
-    response.headers["Content-Type"] = content_type(fmt)
-    response.headers["Link"] = link_header(path, iri, types, fmt)
-    if fmt is HTML:
-        response.headers["Content-Language"] = langs.ui
+            response.headers["Content-Language"] = langs.ui
+        return response.status_code, response.get_data(), list(response.headers)
+
+    # Rendered once per representation: the ETag names everything the page is made from
+    # (the store's generation, the language, the day…), the build what a graph page counts.
+    current = builds().current
+    identity = (store().generation, current.identity if current is not None else None)
+    status, body, headers = site.kept_for_build(
+        "pages",
+        identity,
+        (etag, request.url_root),
+        render,
+        lambda cache: sum(len(kept[1]) for kept in cache.values()) <= KEPT_PAGE_BYTES,
+    )
+    response = Response(body, status=status, headers=headers)
+    if status != 200:  # a tombstone (410) says its own validators
+        return response
     return site.finish(response, etag, modified, vary)
 
 

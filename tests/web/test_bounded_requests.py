@@ -221,3 +221,32 @@ def test_incoming_links_follow_a_write_without_reading_them_again(service):
         if kind == "select" and f"<{THEME}>" in q and ("COUNT(?s)" in q or "FILTER(isIRI(?s))" in q)
     ]
     assert incoming_reads == [], "incoming links were read from the store"
+
+
+def test_a_page_is_rendered_once_per_representation_and_again_after_a_write(
+    tmp_path, writable_server, update
+):
+    """A page asked for twice is written once (the second answer is the first's bytes, at
+    once); a write that changes it makes the next answer new, never the kept one."""
+    server = writable_server(tmp_path)
+    try:
+        path = "id/event/2019-12-04-journee-regionale-lievin"
+        first = server.get(path, headers={"Accept": "text/html"})
+        again = server.get(path, headers={"Accept": "text/html"})
+        assert first.status_code == again.status_code == 200
+        assert first.content == again.content and first.headers["ETag"] == again.headers["ETag"]
+        english = server.get(path, headers={"Accept": "text/html", "Accept-Language": "en"})
+        assert english.headers["Content-Language"] == "en" and english.content != first.content
+        renamed = update(
+            server,
+            "PREFIX schema: <https://schema.org/> INSERT DATA { GRAPH "
+            "<https://w3id.org/mediation-sociale/graph/irev-2019-12-13-lievin> { "
+            f"<https://w3id.org/mediation-sociale/{path}> schema:alternateName "
+            '"Journée de Liévin (nom gardé en mémoire)"@fr } }',
+        )
+        assert renamed.status_code in (200, 204), renamed.text
+        after = server.get(path, headers={"Accept": "text/html"})
+        assert after.headers["ETag"] != first.headers["ETag"]
+        assert "nom gardé en mémoire" in after.text
+    finally:
+        server.stop()
