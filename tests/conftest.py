@@ -1,5 +1,6 @@
 """Fixtures every wing's tests share: the real server on 127.0.0.1, the remote SPARQL servers,
-the writes a client sends, the open-data build as a client sees it, and ``../shared``.
+the writes a client sends, the open-data build as a client sees it, Debian's Chromium, and
+``../shared``.
 
 The server runs as its own process (``mediation serve``), exactly as an operator starts it,
 and the tests talk HTTP to it. Helpers are fixtures (a fixture that returns the function, for
@@ -15,16 +16,20 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 import requests
 from rdflib import Graph
 from rdflib.compare import isomorphic
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from service.namespaces import GRAPH, ID
@@ -33,6 +38,8 @@ SHARED = Path(
     os.environ.get("MEDIATION_SHARED", Path(__file__).resolve().parents[2] / "shared")
 ).resolve()
 #: In CI, what the tests need and lack is a failure: CI services set ``CI`` (``true``, ``1``).
+CHROMIUM = Path(os.environ.get("MEDIATION_CHROMIUM", "/usr/bin/chromium"))
+CHROMEDRIVER = Path(os.environ.get("MEDIATION_CHROMEDRIVER", "/usr/bin/chromedriver"))
 IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
@@ -62,6 +69,62 @@ def shared(unavailable) -> Path:
             f"does not exist at {SHARED}."
         )
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def open_chromium(unavailable) -> Callable[..., Any]:
+    """Debian's Chromium, driven by Debian's chromedriver through Selenium (no browser is
+    downloaded), headless, in a profile of its own, without the background requests it would
+    make to Google's hosts: ``with open_chromium(...) as driver``. ``language``: what it asks
+    pages for (None: Chromium's own); ``javascript``; ``window``: its size; ``network_log``:
+    keep the requests it makes (``driver.get_log("performance")``)."""
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if missing:
+        unavailable(
+            f"Navigateur absent : {', '.join(missing)} (apt-get install chromium "
+            f"chromium-driver). Browser missing: {', '.join(missing)}."
+        )
+
+    @contextmanager
+    def open_chromium(
+        language: str | None = "fr-FR",
+        javascript: bool = True,
+        window: str = "1280,1600",
+        network_log: bool = False,
+    ) -> Iterator[webdriver.Chrome]:
+        profile = tempfile.mkdtemp(prefix="mediation-chromium-")
+        options = webdriver.ChromeOptions()
+        options.binary_location = str(CHROMIUM)
+        for argument in (
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--window-size={window}",
+            f"--user-data-dir={profile}",
+        ) + ((f"--lang={language}",) if language else ()):
+            options.add_argument(argument)
+        prefs: dict[str, Any] = {}
+        if language:
+            prefs["intl.accept_languages"] = f"{language},{language.split('-')[0]}"
+        if not javascript:
+            prefs["profile.managed_default_content_settings.javascript"] = 2
+        options.add_experimental_option("prefs", prefs)
+        if network_log:
+            options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+        driver.set_page_load_timeout(60)
+        try:
+            yield driver
+        finally:
+            driver.quit()
+            shutil.rmtree(profile, ignore_errors=True)
+
+    return open_chromium
 
 
 @pytest.fixture(scope="session")

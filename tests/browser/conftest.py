@@ -8,56 +8,23 @@ One browser serves every test of the session: each test sets the width it reads 
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 HERE = Path(__file__).resolve().parent
-CHROMIUM = Path(os.environ.get("MEDIATION_CHROMIUM", "/usr/bin/chromium"))
-CHROMEDRIVER = Path(os.environ.get("MEDIATION_CHROMEDRIVER", "/usr/bin/chromedriver"))
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="session")
-def chromium(unavailable):
+def chromium(open_chromium):
     """A headless Chromium asking for French, as the other browser tests ask."""
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if missing:
-        unavailable(
-            f"Navigateur absent : {', '.join(missing)} (apt-get install chromium "
-            f"chromium-driver). Browser missing: {', '.join(missing)}."
-        )
-    profile = tempfile.mkdtemp(prefix="mediation-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--lang=fr-FR",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(argument)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "fr-FR,fr"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(60)
-    driver.set_script_timeout(120)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with open_chromium() as driver:
+        driver.set_script_timeout(120)
+        yield driver
 
 
 @pytest.fixture(scope="session")

@@ -8,75 +8,23 @@ with JavaScript turned off.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-from pathlib import Path
-
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-CHROMIUM = Path(os.environ.get("MEDIATION_CHROMIUM", "/usr/bin/chromium"))
-CHROMEDRIVER = Path(os.environ.get("MEDIATION_CHROMEDRIVER", "/usr/bin/chromedriver"))
 LIEVIN = "/id/event/2019-12-04-journee-regionale-lievin"
 LIEVIN_NAME = "Journée régionale sur la médiation sociale à Liévin"
 
 
-@pytest.fixture(scope="session")
-def browser_paths(unavailable) -> tuple[Path, Path]:
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if missing:
-        unavailable(
-            f"Navigateur absent : {', '.join(missing)} (apt-get install chromium "
-            f"chromium-driver). Browser missing: {', '.join(missing)}."
-        )
-    return CHROMIUM, CHROMEDRIVER
-
-
-def open_browser(browser_paths: tuple[Path, Path], javascript: bool = True):
-    chromium, chromedriver = browser_paths
-    profile = tempfile.mkdtemp(prefix="mediation-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(chromium)
-    for argument in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--lang=fr-FR",
-        "--window-size=1280,1600",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(argument)
-    prefs = {"intl.accept_languages": "fr-FR,fr"}
-    if not javascript:
-        prefs["profile.managed_default_content_settings.javascript"] = 2
-    options.add_experimental_option("prefs", prefs)
-    driver = webdriver.Chrome(service=Service(str(chromedriver)), options=options)
-    driver.set_page_load_timeout(60)
-    return driver, profile
+@pytest.fixture
+def browser(open_chromium):
+    with open_chromium() as driver:
+        yield driver
 
 
 @pytest.fixture
-def browser(browser_paths):
-    driver, profile = open_browser(browser_paths)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-@pytest.fixture
-def browser_without_javascript(browser_paths):
-    driver, profile = open_browser(browser_paths, javascript=False)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+def browser_without_javascript(open_chromium):
+    with open_chromium(javascript=False) as driver:
+        yield driver
 
 
 def visible_text(driver) -> str:

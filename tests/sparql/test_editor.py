@@ -8,37 +8,17 @@ share and download links name this host, and the page asks nothing of any other 
 from __future__ import annotations
 
 import json
-import shutil
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 
 @pytest.fixture(scope="module")
-def browser(unavailable):
-    chromium = shutil.which("chromium")
-    chromedriver = shutil.which("chromedriver")
-    if not (chromium and chromedriver):
-        unavailable("chromium et chromedriver sont requis / chromium and chromedriver are required")
-    options = Options()
-    options.binary_location = chromium
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--window-size=1400,1000",
-        "--disable-dev-shm-usage",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
-    yield driver
-    driver.quit()
+def browser(open_chromium):
+    with open_chromium(language=None, window="1400,1000", network_log=True) as driver:
+        yield driver
 
 
 def requested_hosts(driver) -> set[str]:
