@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,10 @@ import time
 from pathlib import Path
 
 import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from serving import free_port  # noqa: E402
 
 QUERY = """PREFIX schema: <https://schema.org/>
 SELECT ?event ?name ?start WHERE {
@@ -39,12 +42,6 @@ LIMIT 20
 """
 #: What YASGUI sends for a SELECT.
 ACCEPT = "application/sparql-results+json,*/*;q=0.9"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def timed_query(url: str) -> float:

@@ -21,20 +21,19 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from serving import serve_seeded  # noqa: E402
+
 BASE = "https://w3id.org/mediation-sociale/id/"
 #: Results read for each query (following the search's next pages).
 DEPTH = 50
@@ -113,37 +112,6 @@ def score(url: str, queries: list[Query], show: int) -> None:
     )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def serve(directory: Path) -> tuple[subprocess.Popen, str]:
-    """``mediation serve`` of this checkout on a fresh store, once its index is ready."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
-    env["PYTHONPATH"] = str(ROOT)
-    command = [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--store", str(directory / "store")]
-    log = (directory / "server.log").open("w")
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit((directory / "server.log").read_text())
-        try:
-            health = requests.get(url + "healthz", timeout=2).json()
-            if health.get("index", {}).get("state") == "ready":
-                return server, url
-        except (requests.RequestException, ValueError):
-            pass
-        time.sleep(0.3)
-    server.terminate()
-    raise SystemExit("the server's index was not ready within 300 s")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running service (default: start one on the seed)")
@@ -155,7 +123,7 @@ def main() -> None:
         score(args.url.rstrip("/") + "/", queries, args.show)
         return
     with tempfile.TemporaryDirectory() as tmp:
-        server, url = serve(Path(tmp))
+        server, url = serve_seeded(Path(tmp) / "store")
         try:
             score(url, queries, args.show)
         finally:

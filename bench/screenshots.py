@@ -18,20 +18,19 @@ import base64
 import html
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import requests
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from serving import serve_seeded  # noqa: E402
+
 CHROMIUM = os.environ.get("MEDIATION_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("MEDIATION_CHROMEDRIVER", "/usr/bin/chromedriver")
 TALLEST = 12_000
@@ -64,37 +63,6 @@ PAGES = {
     "catalog": "/catalog.html",
     "not-found": "/id/event/nothing-here",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_service(store: Path) -> tuple[subprocess.Popen, str]:
-    """``mediation serve`` on a scratch store, once it answers and its search index is built."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
-    command = [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--store", str(store)]
-    store.parent.mkdir(parents=True, exist_ok=True)
-    with open(store.parent / "server.log", "w") as log:  # the child keeps its own descriptor
-        server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the service stopped:\n{(store.parent / 'server.log').read_text()}")
-        try:
-            health = requests.get(url + "healthz", timeout=2).json()
-            if health.get("index", {}).get("state") == "ready":
-                return server, url
-        except (requests.RequestException, ValueError):
-            pass
-        time.sleep(0.3)
-    server.terminate()
-    raise SystemExit("the service did not answer within 300 s")
 
 
 def open_chromium(lang: str, profile: str) -> webdriver.Chrome:
@@ -174,7 +142,7 @@ def main() -> None:
         server = None
         url = args.url
         if url is None:
-            server, url = start_service(Path(scratch) / "store")
+            server, url = serve_seeded(Path(scratch) / "store")
         url = url.rstrip("/")
         driver = open_chromium(args.lang, str(Path(scratch) / "profile"))
         try:

@@ -1,0 +1,49 @@
+"""What several benchmarks share: a free port, and ``mediation serve`` of this checkout on a
+scratch store, returned once it answers and its search index is built."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve_seeded(store: Path, timeout: float = 300) -> tuple[subprocess.Popen, str]:
+    """``mediation serve`` of this checkout on ``store`` (seeded at its first start), its log
+    beside the store; the process and its address once its index is ready."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
+    env["PYTHONPATH"] = str(ROOT)
+    command = [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--store", str(store)]
+    store.parent.mkdir(parents=True, exist_ok=True)
+    log_path = store.parent / "server.log"
+    with open(log_path, "w") as log:  # the child keeps its own descriptor
+        server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the service stopped:\n{log_path.read_text()}")
+        try:
+            health = requests.get(url + "healthz", timeout=2).json()
+            if health.get("index", {}).get("state") == "ready":
+                return server, url
+        except (requests.RequestException, ValueError):
+            pass
+        time.sleep(0.3)
+    server.terminate()
+    raise SystemExit(f"the service's index was not ready within {timeout:.0f} s")
