@@ -227,10 +227,16 @@ class IndexReads(IndexFile):
         return Page(items, total, next_key, prev_key)
 
     def search(
-        self, text: str, filters: Filters, limit: int = 20, after: tuple | None = None
+        self,
+        text: str,
+        filters: Filters,
+        limit: int = 20,
+        after: tuple | None = None,
+        prefix: bool = False,
     ) -> tuple[Page, list[frozenset[str]], bool]:
         """Resources matching every word of ``text`` (French-aware), by key: by the tier of
-        their kind (:data:`~.kinds.SEARCH_TIERS`), then best first.
+        their kind (:data:`~.kinds.SEARCH_TIERS`), then best first. ``prefix``: the last word
+        may be the start of a word (search as you type).
 
         Returns the page, the query's stems (for highlighting) and whether words were dropped.
         """
@@ -238,7 +244,7 @@ class IndexReads(IndexFile):
         if not terms:
             return Page([], 0, None, None), [], truncated
         where, params = filters.sql()
-        expression = fts_expression(terms)
+        expression = fts_expression(terms, prefix)
         keyset = ""
         key_params: list[Any] = []
         if after is not None:

@@ -83,14 +83,18 @@ def query_stems(text: str) -> tuple[list[frozenset[str]], bool]:
     return terms[:MAX_QUERY_WORDS], len(terms) > MAX_QUERY_WORDS
 
 
-def fts_expression(terms: Sequence[frozenset[str]]) -> str:
+def fts_expression(terms: Sequence[frozenset[str]], prefix: bool = False) -> str:
     """An FTS5 query: every word (any of its stems) must occur. Each stem is a quoted string,
-    so no user input is ever read as FTS5 syntax (``"``, ``*``, ``NEAR``, ``(``…)."""
+    so no user input is ever read as FTS5 syntax (``"``, ``*``, ``NEAR``, ``(``…).
+    ``prefix``: the last word may be the start of a word (a name being typed: ``Liév``)."""
 
-    def quoted(s: str) -> str:
-        return '"' + s.replace('"', '""') + '"'
+    def quoted(s: str, last: bool) -> str:
+        return '"' + s.replace('"', '""') + '"' + (" *" if last else "")
 
-    return " AND ".join("(" + " OR ".join(quoted(s) for s in sorted(t)) + ")" for t in terms)
+    return " AND ".join(
+        "(" + " OR ".join(quoted(s, prefix and i == len(terms) - 1) for s in sorted(t)) + ")"
+        for i, t in enumerate(terms)
+    )
 
 
 def highlight(text: str, terms: Sequence[frozenset[str]]) -> list[tuple[str, bool]]:

@@ -24,6 +24,7 @@ from .loading import (
     read_source,
     source_files,
 )
+from .neighbourhood import check_write, write_rules
 from .publisher import Outcome, Publisher
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "Tombstone",
     "agent_iri",
     "changes_for",
+    "check_write",
     "dataset_quads",
     "ensure_seeded",
     "feed",
@@ -50,4 +52,5 @@ __all__ = [
     "recently_changed",
     "source_files",
     "tombstone",
+    "write_rules",
 ]

@@ -1,0 +1,37 @@
+"""Forms drawn from the SHACL shapes: the form of a class (``model``), what a form sends
+read back into an RDF graph (``submit``), and the SHACL report put back on the fields
+(``feedback``). See this folder's ``README.md`` and ``docs/forms.md``.
+"""
+
+from __future__ import annotations
+
+from .feedback import Feedback, Message, feedback
+from .kinds import KINDS, Kind
+from .model import WIDGETS, Choice, Field, Form, Group, read_form, types_of
+from .project import Forms, Match, project_forms, search_existing
+from .submit import Submission, Values, add_value, blank, build_graph, read_values
+
+__all__ = [
+    "KINDS",
+    "WIDGETS",
+    "Choice",
+    "Feedback",
+    "Field",
+    "Form",
+    "Forms",
+    "Group",
+    "Kind",
+    "Match",
+    "Message",
+    "Submission",
+    "Values",
+    "add_value",
+    "blank",
+    "build_graph",
+    "feedback",
+    "project_forms",
+    "read_form",
+    "read_values",
+    "search_existing",
+    "types_of",
+]

@@ -1,0 +1,171 @@
+"""The project's forms: the shapes and the vocabulary read once, the check of a submission
+against the store, and the search of existing resources a field offers.
+
+The forms are read from the very shapes the writes are validated with
+(:func:`service.validation.project_validator`, reloaded when a file of ``shapes/`` or
+``ontology/`` changes), and a submission is checked as a write would be
+(:func:`service.writes.check_write`: the new resource with what it links to in the store),
+so that a form says exactly what publishing would refuse.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
+
+from ..labels import Languages
+from ..namespaces import MED
+from ..rdfio import parse_files
+from ..search import Filters, Index
+from ..seed import files_stamp, rdf_files
+from ..store import Changeset, Store
+from ..validation import ONTOLOGY_DIR, Report, Validator, project_validator
+from ..writes import check_write, write_rules
+from .feedback import Feedback, feedback
+from .kinds import KINDS
+from .model import Form, read_form
+from .submit import Submission, add_value, build_graph, read_values
+
+#: Most matches a search of existing resources answers.
+MAX_MATCHES = 10
+#: How many index hits are read to find those of the right classes.
+SEARCH_WINDOW = 60
+
+
+@dataclass(frozen=True)
+class Match:
+    iri: str
+    label: str
+    lang: str
+    kind: str
+
+
+class Forms:
+    """The forms of every kind, drawn from ``validator``'s shapes and ``ontology``."""
+
+    def __init__(self, validator: Validator, ontology: Graph):
+        self.validator = validator
+        self.ontology = ontology
+        self.rules = write_rules(validator)
+        self._forms: dict[str, Form] = {}
+        self._lock = threading.Lock()
+        _quiet_rdflib()
+
+    def form(self, kind: str) -> Form:
+        with self._lock:
+            if kind not in self._forms:
+                self._forms[kind] = read_form(
+                    self.validator.shapes_graph, self.ontology, KINDS[kind].cls
+                )
+            return self._forms[kind]
+
+    def submission(
+        self,
+        kind: str,
+        data: Mapping[str, str],
+        base_url: str,
+        store: Store | None = None,
+        add: str | None = None,
+    ) -> Submission:
+        """The values of a posted form and the graph they make (``add``: a field to give one
+        more value, the "add another" button without JavaScript)."""
+        form = self.form(kind)
+        values = read_values(form, data)
+        if add:
+            add_value(values, form, add)
+        taken = (lambda iri: _exists(store, iri)) if store is not None else (lambda iri: False)
+        submission = build_graph(KINDS[kind], form, values, base_url, taken)
+        _implied_links(submission.graph, self.ontology)
+        return submission
+
+    def check(self, store: Store, submission: Submission, base_url: str) -> Report:
+        """What the shapes say of the submission, as a write of it would be checked."""
+        graph = URIRef(f"{base_url}graph/{str(submission.iri).rsplit('/', 1)[-1]}")
+        changes = Changeset(add=[(s, p, o, graph) for s, p, o in submission.graph])
+        report, _ = check_write(store, changes, base_url, self.rules)
+        return report
+
+    def feedback(self, store: Store, submission: Submission, base_url: str, lang: str) -> Feedback:
+        return feedback(self.check(store, submission, base_url), submission, lang)
+
+
+def _implied_links(graph: Graph, ontology: Graph) -> None:
+    """The schema.org link a kind of role implies (``med:impliedProperty``: an organiser is
+    the event's ``schema:organizer``), written as the vocabulary says, not asked again."""
+    for role, kind in list(graph.subject_objects(MED.roleType)):
+        implied = ontology.value(kind, MED.impliedProperty)
+        event, agent = graph.value(role, MED.inEvent), graph.value(role, MED.agent)
+        if isinstance(implied, URIRef) and event is not None and agent is not None:
+            graph.add((event, implied, agent))
+
+
+class _QuietLexicalForms(logging.Filter):
+    """rdflib logs a traceback for every literal it cannot read; a form's impossible day is
+    expected input, reported by the shapes on its field."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
+
+def _quiet_rdflib() -> None:
+    term = logging.getLogger("rdflib.term")
+    if not any(isinstance(f, _QuietLexicalForms) for f in term.filters):
+        term.addFilter(_QuietLexicalForms())
+
+
+def _exists(store: Store, iri: URIRef) -> bool:
+    return store.ask("ASK { { ?x ?p ?o } UNION { ?s ?p ?x } }", {"x": iri})
+
+
+_PROJECT: dict[tuple, Forms] = {}
+_PROJECT_LOCK = threading.Lock()
+
+
+def project_forms() -> Forms:
+    """The forms of the project's shapes and vocabulary, read once (again when they change)."""
+    validator = project_validator()
+    with _PROJECT_LOCK:
+        stamp = (id(validator), files_stamp([ONTOLOGY_DIR]))
+        if stamp not in _PROJECT:
+            _PROJECT.clear()
+            _PROJECT[stamp] = Forms(validator, parse_files(rdf_files([ONTOLOGY_DIR])))
+        return _PROJECT[stamp]
+
+
+def search_existing(
+    index: Index,
+    store: Store,
+    text: str,
+    classes: Iterable[URIRef],
+    languages: Languages,
+    ontology: Graph,
+) -> list[Match]:
+    """Existing resources of ``classes`` (or their subclasses) whose names match ``text`` as it
+    is being typed: the index's French-aware search (accents and case folded), the last word
+    as a prefix; the classes are checked in the store."""
+    wanted = {c for cls in classes for c in ontology.transitive_subjects(RDFS.subClassOf, cls)}
+    wanted |= set(classes)
+    page, _, _ = index.search(text, Filters(), limit=SEARCH_WINDOW, prefix=True)
+    items = page.items
+    if wanted and items:
+        typed = _typed(store, [item.iri for item in items], wanted)
+        items = [item for item in items if item.iri in typed]
+    found = []
+    for item in items[:MAX_MATCHES]:
+        label, lang = item.label(languages)
+        found.append(Match(item.iri, label, lang, item.kind))
+    return found
+
+
+def _typed(store: Store, iris: list[str], classes: set) -> set[str]:
+    values = " ".join(f"<{iri}>" for iri in iris)
+    kinds = " ".join(f"<{cls}>" for cls in classes)
+    rows = store.select(
+        f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} VALUES ?c {{ {kinds} }} ?s a ?c }}"
+    )
+    return {str(row["s"]) for row in rows}
