@@ -9,7 +9,7 @@ from .feedback import Feedback, Message, feedback
 from .kinds import KINDS, Kind
 from .model import WIDGETS, Choice, Field, Form, Group, read_form, types_of
 from .project import Forms, Match, project_forms, search_existing
-from .submit import Submission, Values, add_value, blank, build_graph, read_values
+from .submit import Submission, Values, blank, build_graph, one_more_value, read_values
 
 __all__ = [
     "KINDS",
@@ -25,7 +25,7 @@ __all__ = [
     "Message",
     "Submission",
     "Values",
-    "add_value",
+    "one_more_value",
     "blank",
     "build_graph",
     "feedback",

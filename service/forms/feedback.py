@@ -59,12 +59,12 @@ def feedback(report: Report, submission: Submission, lang: str) -> Feedback:
     out = Feedback(conforms=report.conforms and not submission.unchosen)
     for result in report.results:
         message = Message(result.severity_key, result.message(lang))
-        name = _input_of(submission, result.focus, result.path, result.value)
+        name = _entry(_input_of(submission, result.focus, result.path, result.value))
         bucket = out.general if name is None else out.fields.setdefault(name, [])
         if message not in bucket:
             bucket.append(message)
     for name, typed in submission.unchosen.items():
-        out.fields.setdefault(name, []).append(
+        out.fields.setdefault(_entry(name) or name, []).append(
             Message("violation", UNCHOSEN.get(lang, UNCHOSEN["fr"]).format(q=typed))
         )
     return out
@@ -80,3 +80,10 @@ def _input_of(submission: Submission, focus, path, value) -> str | None:
             None,
         )
     return None
+
+
+def _entry(name: str | None) -> str | None:
+    """The value an input belongs to: ``name.0.fr`` → ``name.0`` (its inputs share messages)."""
+    if name is None or name.rsplit(".", 1)[-1].isdigit():
+        return name
+    return name.rsplit(".", 1)[0]

@@ -35,7 +35,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 from rdflib.term import Node
 
-from ..labels import DESCRIPTION_PROPERTIES, UI_LANGUAGES
+from ..labels import DESCRIPTION_PROPERTIES, NUMBER_TYPES, UI_LANGUAGES
 from ..namespaces import SDO
 
 #: DASH, the vocabulary of SHACL forms (http://datashapes.org/forms.html).
@@ -47,9 +47,6 @@ SCHEMA_INVERSES: dict[URIRef, URIRef] = {
     SDO.subEvent: SDO.superEvent,
     SDO.superEvent: SDO.subEvent,
 }
-NUMBER_TYPES = frozenset(
-    {XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.decimal, XSD.int}
-)
 #: Most levels of sub-forms (a role in an event; not a role in a part of its programme).
 MAX_DEPTH = 1
 
@@ -266,7 +263,7 @@ def _field(
         widget = "datetime"
     elif XSD.date in datatypes:
         widget = "date"
-    elif datatypes and set(datatypes) <= NUMBER_TYPES:
+    elif datatypes and set(datatypes) <= NUMBER_TYPES | {XSD.decimal}:
         widget = "number"
     elif iri_only:
         widget = "url"

@@ -29,7 +29,7 @@ from ..writes import check_write, write_rules
 from .feedback import Feedback, feedback
 from .kinds import KINDS
 from .model import Form, read_form
-from .submit import Submission, add_value, build_graph, read_values
+from .submit import Submission, build_graph, one_more_value, read_values
 
 #: Most matches a search of existing resources answers.
 MAX_MATCHES = 10
@@ -77,7 +77,7 @@ class Forms:
         form = self.form(kind)
         values = read_values(form, data)
         if add:
-            add_value(values, form, add)
+            one_more_value(values, form, add)
         taken = (lambda iri: _exists(store, iri)) if store is not None else (lambda iri: False)
         submission = build_graph(KINDS[kind], form, values, base_url, taken)
         _implied_links(submission.graph, self.ontology)

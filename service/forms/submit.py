@@ -37,8 +37,8 @@ MAX_VALUES = 50
 #: Longest text a field keeps.
 MAX_TEXT = 20_000
 
-Entry = dict  # {"value"}, {lang: text}, {"date", "time"}, {"value", "q"} or {"sub": Values}
-Values = dict[str, list[Entry]]
+FieldEntry = dict  # {"value"}, {lang: text}, {"date", "time"}, {"value", "q"} or {"sub": Values}
+Values = dict[str, list[FieldEntry]]
 _INDEX = re.compile(r"^(\d+)(?:\.|$)")
 
 
@@ -79,7 +79,7 @@ def read_values(form: Form, data: Mapping[str, str], prefix: str = "") -> Values
     return values
 
 
-def blank(item: Field) -> Entry:
+def blank(item: Field) -> FieldEntry:
     if item.nested is not None:
         return {"sub": {f.key: [blank(f)] for f in item.nested.fields()}}
     if item.languages:
@@ -91,7 +91,7 @@ def blank(item: Field) -> Entry:
     return {"value": ""}
 
 
-def add_value(values: Values, form: Form, name: str) -> None:
+def one_more_value(values: Values, form: Form, name: str) -> None:
     """One more empty value for the field named ``name`` (``organizer``, ``hasRole.0.agent``):
     "add another" without JavaScript."""
     head, _, rest = name.partition(".")
@@ -104,10 +104,10 @@ def add_value(values: Values, form: Form, name: str) -> None:
         return
     rank, _, inner = rest.partition(".")
     if item.nested is not None and rank.isdigit() and int(rank) < len(values[head]):
-        add_value(values[head][int(rank)]["sub"], item.nested, inner)
+        one_more_value(values[head][int(rank)]["sub"], item.nested, inner)
 
 
-def _entry(item: Field, data: Mapping[str, str], name: str) -> Entry:
+def _entry(item: Field, data: Mapping[str, str], name: str) -> FieldEntry:
     def text(suffix: str) -> str:
         return data.get(name + suffix, "").strip()[:MAX_TEXT]
 
@@ -189,7 +189,7 @@ def _write(
                 submission.unchosen[name] = entry["q"]
 
 
-def _terms(item: Field, entry: Entry) -> list[tuple[str, Node]]:
+def _terms(item: Field, entry: FieldEntry) -> list[tuple[str, Node]]:
     """The RDF values of one entry, each with the suffix of the input it came from."""
     if item.languages:
         return [

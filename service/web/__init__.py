@@ -26,9 +26,10 @@ def register(app: Flask) -> None:
     from . import lists
 
     app.register_blueprint(lists.blueprint)
-    from . import writes
+    from . import forms, writes
 
     app.register_blueprint(writes.blueprint)
+    forms.register(app)
     from . import caching, feeds, opendata
 
     app.register_blueprint(opendata.blueprint)

@@ -29,7 +29,8 @@ WINGS: dict[str, set[str]] = {
     "opendata": {"store", "search", "writes", "pages"},
     "sparql": {"store"},
     "ingest": {"store", "validation"},
-    "web": {"store", "validation", "search", "writes", "pages", "opendata", "sparql"},
+    "forms": {"store", "validation", "search", "writes"},
+    "web": {"store", "validation", "search", "writes", "pages", "opendata", "sparql", "forms"},
 }
 #: The foundation: modules beside the wings that every part may import.
 FOUNDATION = {

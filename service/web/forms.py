@@ -1,0 +1,158 @@
+"""The publishing forms: ``/publish/new/<kind>`` draws the form of a kind from the shapes
+(``service.forms``), ``/publish/check/<kind>`` answers the shapes' messages for a form as
+JSON (the page's script posts the form there as the person types) and ``/publish/lookup``
+searches existing resources for a field.
+
+Saving validates and shows the result — ready to publish or what to fix, and the Turtle it
+would write — without writing: drafts and moderation build on :func:`submission` and the
+feedback. Every form carries Flask-WTF's CSRF token (``generate_csrf``, checked with
+``validate_csrf`` here; ``CSRFProtect`` is not set up by this blueprint, so that the one
+that signs people in can set it up once for every form).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from flask import Blueprint, Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import generate_csrf, validate_csrf
+from rdflib import URIRef
+from wtforms.validators import ValidationError
+
+from ..errors import BadRequest, NotFound
+from ..forms import KINDS, Feedback, Forms, Submission, blank, project_forms, search_existing
+from ..namespaces import is_absolute_iri
+from .context import config, index, store
+from .site import languages, zone
+
+blueprint = Blueprint("forms", __name__)
+
+#: Longest text a search of existing resources reads.
+MAX_LOOKUP = 200
+
+
+def register(app: Flask) -> None:
+    """The blueprint, and a key to sign the CSRF token with when none is configured (a
+    random one per process: a form outlives no restart)."""
+    if not app.secret_key:
+        app.secret_key = secrets.token_hex(32)
+    app.register_blueprint(blueprint)
+
+
+@blueprint.route("/publish/new/<kind>", methods=["GET", "POST"])
+def new(kind: str) -> Any:
+    forms = _forms(kind)
+    lang = languages().ui
+    form = forms.form(kind)
+    result: Feedback | None = None
+    submission: Submission | None = None
+    if request.method == "POST":
+        _check_csrf()
+        add = request.form.get("add") or None
+        submission = _submission(forms, kind, add)
+        values = submission.values
+        if add is None:
+            result = forms.feedback(store(), submission, config().base_url, lang)
+    else:
+        values = {item.key: [blank(item)] for item in form.fields()}
+    matches = _matches(forms, form, submission) if submission is not None else {}
+    return render_template(
+        "publish_form.html",
+        kind=KINDS[kind],
+        kinds=KINDS,
+        form=form,
+        values=values,
+        feedback=result,
+        messages=result.fields if result else {},
+        submission=submission if result else None,
+        matches=matches,
+        csrf_token=generate_csrf(),
+        zone=str(zone()),
+        lang_query="?lang=en" if lang == "en" else "",
+    )
+
+
+@blueprint.route("/publish/check/<kind>", methods=["POST"])
+def check(kind: str) -> Response:
+    forms = _forms(kind)
+    _check_csrf()
+    submission = _submission(forms, kind, None)
+    result = forms.feedback(store(), submission, config().base_url, languages().ui)
+    response = jsonify({**result.to_json(), "iri": str(submission.iri)})
+    response.headers["Vary"] = "Accept-Language"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.route("/publish/lookup")
+def lookup() -> Response:
+    """``?q=`` (what is typed) and ``class=`` (repeated, IRIs): matching existing resources."""
+    text = request.args.get("q", "")[:MAX_LOOKUP]
+    classes = [URIRef(c) for c in request.args.getlist("class") if is_absolute_iri(c)]
+    found = search_existing(index(), store(), text, classes, languages(), project_forms().ontology)
+    response = jsonify([match.__dict__ for match in found])
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+def _forms(kind: str) -> Forms:
+    if kind not in KINDS:
+        raise NotFound(
+            f"Aucun formulaire pour « {kind} » : {', '.join(KINDS)}.",
+            f"No form for “{kind}”: {', '.join(KINDS)}.",
+        )
+    return project_forms()
+
+
+def _check_csrf() -> None:
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        raise BadRequest(
+            "Le formulaire a expiré ou ne vient pas de ce site (jeton CSRF absent ou invalide) : "
+            "rechargez la page et envoyez-le de nouveau.",
+            "The form has expired or does not come from this site (missing or invalid CSRF "
+            "token): reload the page and send it again.",
+        ) from None
+
+
+def _submission(forms: Forms, kind: str, add: str | None) -> Submission:
+    data = {k: v for k, v in request.form.items() if k not in ("csrf_token", "add")}
+    return forms.submission(kind, data, config().base_url, store(), add)
+
+
+def _matches(forms: Forms, form, submission: Submission) -> dict[str, list]:
+    """For each search typed without JavaScript and not chosen: the resources it matches."""
+    found = {}
+    for name, typed in submission.unchosen.items():
+        item = _field_at(form, name)
+        if item is not None:
+            found[name] = search_existing(
+                index(), store(), typed, item.classes, languages(), forms.ontology
+            )
+    return found
+
+
+def _field_at(form, name: str):
+    parts = name.split(".")
+    item = None
+    while parts:
+        key, parts = parts[0], parts[2:]
+        item = next((f for f in form.fields() if f.key == key), None)
+        if item is None or not parts:
+            return item
+        if item.nested is None:
+            return None
+        form = item.nested
+    return item
+
+
+def input_id(name: str) -> str:
+    return "f-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
+
+
+@blueprint.app_template_filter("input_id")
+def _input_id(name: str) -> str:
+    return input_id(name)

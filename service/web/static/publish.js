@@ -1,0 +1,94 @@
+// The publishing forms, as the person types: the same checks as on save, run by the server
+// (/publish/check/<kind> answers the shapes' messages by field), and the search of existing
+// resources for the fields that point at one (/publish/lookup). Without this script the form
+// works the same way, one save at a time.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.publish-form");
+  if (!form) return;
+  var words = document.documentElement.lang === "en"
+    ? { violation: "Error", advice: "Advice" }
+    : { violation: "Erreur", advice: "Conseil" };
+  var pending = null;
+  var sent = 0;
+
+  function check() {
+    var number = ++sent;
+    fetch(form.dataset.check, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (answer) { if (answer && number === sent) show(answer); })
+      .catch(function () {});
+  }
+
+  function show(answer) {
+    form.querySelectorAll("[data-messages]").forEach(function (list) {
+      var name = list.dataset.messages;
+      var messages = answer.fields[name] || [];
+      list.textContent = "";
+      messages.forEach(function (m) {
+        var item = document.createElement("li");
+        item.className = "message-" + m.severity;
+        item.textContent = (m.severity === "violation" ? words.violation : words.advice) + " : " + m.message;
+        list.appendChild(item);
+      });
+      var invalid = messages.some(function (m) { return m.severity === "violation"; });
+      var entry = list.parentElement;
+      entry.querySelectorAll("[aria-describedby~='" + list.id + "']").forEach(function (input) {
+        if (invalid) input.setAttribute("aria-invalid", "true");
+        else input.removeAttribute("aria-invalid");
+      });
+    });
+  }
+
+  function later() {
+    clearTimeout(pending);
+    pending = setTimeout(check, 350);
+  }
+  form.addEventListener("input", later);
+  form.addEventListener("change", later);
+
+  // Search as you type: a list of existing resources under the field; choosing one sets the value.
+  form.querySelectorAll("input[data-lookup]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("aria-controls"));
+    var value = document.getElementById(input.dataset.value);
+    var asked = 0;
+    input.addEventListener("input", function () {
+      if (value && value.tagName === "INPUT") value.value = "";
+      var text = input.value.trim();
+      if (text.length < 2) { list.hidden = true; input.setAttribute("aria-expanded", "false"); return; }
+      var number = ++asked;
+      fetch(input.dataset.lookup + "q=" + encodeURIComponent(text), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (found) {
+          if (number !== asked) return;
+          list.textContent = "";
+          found.forEach(function (match, i) {
+            var option = document.createElement("li");
+            option.setAttribute("role", "option");
+            option.id = list.id + "-" + i;
+            option.tabIndex = -1;
+            option.textContent = match.label;
+            option.lang = match.lang || "";
+            option.dataset.iri = match.iri;
+            option.addEventListener("click", function () { choose(match); });
+            option.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); choose(match); } });
+            list.appendChild(option);
+          });
+          list.hidden = found.length === 0;
+          input.setAttribute("aria-expanded", found.length ? "true" : "false");
+        })
+        .catch(function () {});
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" && !list.hidden && list.firstChild) { e.preventDefault(); list.firstChild.focus(); }
+    });
+    function choose(match) {
+      input.value = match.label;
+      if (value) value.value = match.iri;
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.focus();
+      later();
+    }
+  });
+})();
