@@ -1,0 +1,156 @@
+"""The forms over HTTP, without JavaScript: a page per kind, a save that re-renders the form
+with the shapes' messages on the fields in the page's language, the check endpoint's JSON,
+the search of existing resources, and the CSRF token."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+import requests
+
+from service.forms import KINDS
+
+ORGANISER = "https://w3id.org/mediation-sociale/id/actor/france-mediation"
+VENUE = "https://w3id.org/mediation-sociale/id/place/arena-lievin"
+
+
+class Visitor:
+    """A person with a browser's cookies: the CSRF token of the last form read."""
+
+    def __init__(self, server):
+        self.server = server
+        self.session = requests.Session()
+        self.token = ""
+
+    def open(self, path: str) -> requests.Response:
+        response = self.session.get(self.server.url + path.lstrip("/"), timeout=60)
+        found = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+        self.token = found.group(1) if found else ""
+        return response
+
+    def post(self, path: str, data: dict, token: bool = True) -> requests.Response:
+        sent = dict(data, csrf_token=self.token) if token else data
+        return self.session.post(self.server.url + path.lstrip("/"), data=sent, timeout=60)
+
+
+def messages(page: str, name: str) -> list[str]:
+    """The texts beside the value ``name`` of a form page."""
+    found = re.search(rf'data-messages="{re.escape(name)}">(.*?)</ul>', page, re.S)
+    assert found, f"no messages list for {name}"
+    return [html.unescape(m) for m in re.findall(r"<li[^>]*>(.*?)</li>", found.group(1), re.S)]
+
+
+@pytest.fixture
+def visitor(server):
+    return Visitor(server)
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_each_kind_has_its_form_page(visitor, kind):
+    response = visitor.open(f"/publish/new/{kind}")
+    assert response.status_code == 200
+    assert visitor.token
+    page = response.text
+    # Every input has its label, and its help and messages are tied to it.
+    ids = re.findall(r'<(?:input|select|textarea) id="([^"]+)"', page)
+    assert ids
+    for input_id in ids:
+        assert f'for="{input_id}"' in page, input_id
+    assert 'aria-describedby="f-name-0-help f-name-0-msg"' in page or kind == "article"
+
+
+def test_the_form_is_in_english_on_asking(visitor):
+    page = visitor.open("/publish/new/event?lang=en").text
+    assert "<legend>Dates</legend>" in page and ">Start — day</label>" in page
+    assert "Europe/Paris" in page
+
+
+def test_a_missing_name_and_a_bad_date_are_said_on_their_fields(visitor):
+    for lang, query, name_words, date_words in (
+        ("fr", "", "doit avoir un nom", "date de début"),
+        ("en", "?lang=en", "must have a name", "start date"),
+    ):
+        visitor.open(f"/publish/new/event{query}")
+        response = visitor.post(
+            f"/publish/new/event{query}",
+            {"startDate.0.date": "2026-02-30", "startDate.0.time": "", "name.0.fr": ""},
+        )
+        assert response.status_code == 200
+        page = response.text
+        assert any(name_words in m for m in messages(page, "name.0")), lang
+        assert any(date_words in m for m in messages(page, "startDate.0")), lang
+        assert 'aria-invalid="true"' in page
+        assert "Fix these" in page if lang == "en" else "À corriger" in page
+        # The form comes back as it was sent.
+        assert 'name="startDate.0.date" type="date" value="2026-02-30"' in page
+
+
+def test_the_check_endpoint_answers_the_same_messages_as_json(visitor):
+    visitor.open("/publish/new/event")
+    data = {
+        "startDate.0.date": "2026-05-04",
+        "endDate.0.date": "2026-05-01",
+        "name.0.fr": "Journée",
+    }
+    answer = visitor.post("/publish/check/event?lang=en", data).json()
+    assert answer["conforms"] is False
+    assert any("ends" in m["message"] for m in answer["fields"]["endDate.0"])
+    french = visitor.post("/publish/check/event", data).json()
+    assert any("finit" in m["message"] for m in french["fields"]["endDate.0"])
+
+
+def test_warnings_do_not_block(visitor):
+    visitor.open("/publish/new/event")
+    data = {
+        "name.0.fr": "Journée de la médiation à Liévin",
+        "startDate.0.date": "2026-05-04",
+        "startDate.0.time": "09:00",
+        "organizer.0": ORGANISER,
+        "location.0": VENUE,
+    }
+    page = visitor.post("/publish/new/event", data).text
+    assert "Prêt à publier" in page
+    # Still advised: a description and an English name.
+    assert any("Décrivez" in m for m in messages(page, "description.0"))
+    assert '<pre class="turtle"' in page and "schema:organizer" in html.unescape(page)
+    answer = visitor.post("/publish/check/event", data).json()
+    assert answer["conforms"] is True and answer["warnings"] >= 1
+
+
+def test_a_search_typed_without_javascript_offers_the_matches(visitor):
+    visitor.open("/publish/new/event")
+    page = visitor.post("/publish/new/event", {"organizer.0.q": "france medi"}).text
+    assert re.search(r'<select id="f-organizer-0-value" name="organizer.0">', page)
+    assert f'<option value="{ORGANISER}"' in page
+    assert any("France" in m or "france" in m for m in messages(page, "organizer.0"))
+
+
+def test_lookup_folds_accents_and_case_and_keeps_to_the_classes(server):
+    found = server.get(
+        "/publish/lookup",
+        params={"q": "FRANCE MÉDI", "class": "https://schema.org/Organization"},
+    ).json()
+    assert ORGANISER in [m["iri"] for m in found]
+    events = server.get(
+        "/publish/lookup", params={"q": "france medi", "class": "https://schema.org/Event"}
+    ).json()
+    assert ORGANISER not in [m["iri"] for m in events]
+
+
+def test_add_another_without_javascript(visitor):
+    visitor.open("/publish/new/event")
+    page = visitor.post("/publish/new/event", {"add": "subEvent"}).text
+    assert 'id="f-subEvent-1"' in page
+    assert "Prêt à publier" not in page and "À corriger" not in page
+
+
+def test_a_form_without_its_csrf_token_is_refused(visitor):
+    visitor.open("/publish/new/event")
+    assert visitor.post("/publish/new/event", {"name.0.fr": "x"}, token=False).status_code == 400
+    assert visitor.post("/publish/check/event", {"name.0.fr": "x"}, token=False).status_code == 400
+
+
+def test_an_unknown_kind_is_not_found(server):
+    assert server.get("/publish/new/spaceship").status_code == 404
