@@ -27,7 +27,9 @@ from ..namespaces import is_absolute_iri
 from .context import config, index, store
 from .site import languages, zone
 
-blueprint = Blueprint("forms", __name__)
+blueprint = Blueprint(
+    "forms", __name__, static_folder="static/forms", static_url_path="/static/forms"
+)
 
 #: Longest text a search of existing resources reads.
 MAX_LOOKUP = 200
