@@ -24,6 +24,7 @@ from wtforms.validators import ValidationError
 from ..errors import BadRequest, NotFound
 from ..forms import KINDS, Feedback, Forms, Submission, blank, project_forms, search_existing
 from ..namespaces import is_absolute_iri
+from .bodies import too_large
 from .context import config, index, store
 from .site import languages, zone
 
@@ -109,6 +110,12 @@ def _forms(kind: str) -> Forms:
 
 
 def _check_csrf() -> None:
+    """The form's size first (``max_upload_bytes``), then its CSRF token."""
+    limit = config().max_upload_bytes
+    length = request.content_length
+    if length is not None and length > limit:
+        raise too_large(length, limit, "max_upload_bytes")
+    request.max_content_length = limit  # a body sent without its length stops there
     try:
         validate_csrf(request.form.get("csrf_token"))
     except ValidationError:

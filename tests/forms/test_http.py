@@ -154,3 +154,9 @@ def test_a_form_without_its_csrf_token_is_refused(visitor):
 
 def test_an_unknown_kind_is_not_found(server):
     assert server.get("/publish/new/spaceship").status_code == 404
+
+
+def test_a_form_larger_than_uploads_may_be_is_refused(visitor):
+    visitor.open("/publish/new/event")
+    huge = {"description.0.fr": "x" * 20_000_001}  # max_upload_bytes by default: 20 MB
+    assert visitor.post("/publish/check/event", huge).status_code == 413
