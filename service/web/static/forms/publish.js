@@ -7,8 +7,8 @@
   var form = document.querySelector("form.publish-form");
   if (!form) return;
   var words = document.documentElement.lang === "en"
-    ? { violation: "Error", advice: "Advice" }
-    : { violation: "Erreur", advice: "Conseil" };
+    ? { violation: "Error", advice: "Advice", colon: ": " }
+    : { violation: "Erreur", advice: "Conseil", colon: " : " };
   var pending = null;
   var sent = 0;
 
@@ -28,7 +28,7 @@
       messages.forEach(function (m) {
         var item = document.createElement("li");
         item.className = "message-" + m.severity;
-        item.textContent = (m.severity === "violation" ? words.violation : words.advice) + " : " + m.message;
+        item.textContent = (m.severity === "violation" ? words.violation : words.advice) + words.colon + m.message;
         list.appendChild(item);
       });
       var invalid = messages.some(function (m) { return m.severity === "violation"; });
