@@ -223,3 +223,17 @@ def test_the_report_lands_on_the_fields_it_is_about(forms):
         # A role without its kind: the message is on the role's field, in the sub-form.
         assert "hasRole.0.roleType.0" in result.fields
         assert "hasRole.0.agent.0" in result.fields
+
+
+def test_a_message_about_one_of_repeated_values_lands_on_that_value(forms):
+    form = forms.form("organisation")
+    data = {
+        "name.0": "Association des médiateurs",
+        "url.0": "https://mediateurs.example/",
+        "url.1": "pas une adresse",
+    }
+    submission = build_graph(KINDS["organisation"], form, read_values(form, data), BASE)
+    assert submission.iri == URIRef(BASE + "id/actor/association-des-mediateurs")
+    result = feedback(forms.validator.validate(submission.graph), submission, "fr")
+    assert "url.1" in result.fields and "url.0" not in result.fields
+    assert "IRI" in result.fields["url.1"][0].text
