@@ -22,7 +22,17 @@ from rdflib import URIRef
 from wtforms.validators import ValidationError
 
 from ..errors import BadRequest, NotFound
-from ..forms import KINDS, Feedback, Forms, Submission, blank, project_forms, search_existing
+from ..forms import (
+    KINDS,
+    Feedback,
+    Field,
+    Form,
+    Forms,
+    Submission,
+    blank,
+    project_forms,
+    search_existing,
+)
 from ..namespaces import is_absolute_iri
 from .bodies import too_large
 from .context import config, index, store
@@ -32,8 +42,9 @@ blueprint = Blueprint(
     "forms", __name__, static_folder="static/forms", static_url_path="/static/forms"
 )
 
-#: Longest text a search of existing resources reads.
+#: Longest text a search of existing resources reads, and most classes it is kept to.
 MAX_LOOKUP = 200
+MAX_CLASSES = 12
 
 
 def register(app: Flask) -> None:
@@ -93,7 +104,8 @@ def check(kind: str) -> Response:
 def lookup() -> Response:
     """``?q=`` (what is typed) and ``class=`` (repeated, IRIs): matching existing resources."""
     text = request.args.get("q", "")[:MAX_LOOKUP]
-    classes = [URIRef(c) for c in request.args.getlist("class") if is_absolute_iri(c)]
+    asked = request.args.getlist("class")[:MAX_CLASSES]
+    classes = [URIRef(c) for c in asked if is_absolute_iri(c)]
     found = search_existing(index(), store(), text, classes, languages(), project_forms().ontology)
     response = jsonify([match.__dict__ for match in found])
     response.headers["Vary"] = "Accept-Language"
@@ -132,7 +144,7 @@ def _submission(forms: Forms, kind: str, add: str | None) -> Submission:
     return forms.submission(kind, data, config().base_url, store(), add)
 
 
-def _matches(forms: Forms, form, submission: Submission) -> dict[str, list]:
+def _matches(forms: Forms, form: Form, submission: Submission) -> dict[str, list]:
     """For each search typed without JavaScript and not chosen: the resources it matches."""
     found = {}
     for name, typed in submission.unchosen.items():
@@ -144,7 +156,7 @@ def _matches(forms: Forms, form, submission: Submission) -> dict[str, list]:
     return found
 
 
-def _field_at(form, name: str):
+def _field_at(form: Form, name: str) -> Field | None:
     parts = name.split(".")
     item = None
     while parts:

@@ -160,3 +160,18 @@ def test_a_form_larger_than_uploads_may_be_is_refused(visitor):
     visitor.open("/publish/new/event")
     huge = {"description.0.fr": "x" * 20_000_001}  # max_upload_bytes by default: 20 MB
     assert visitor.post("/publish/check/event", huge).status_code == 413
+
+
+def test_a_role_with_its_kind_conforms_and_writes_the_link_it_implies(visitor):
+    visitor.open("/publish/new/event")
+    data = {
+        "name.0.fr": "Journée des partenaires",
+        "startDate.0.date": "2026-06-10",
+        "hasRole.0.agent.0": ORGANISER,
+        "hasRole.0.roleType.0": "https://w3id.org/mediation-sociale/id/role/organisateur",
+        "hasRole.0.roleName.0.fr": "Organisateur",
+    }
+    answer = visitor.post("/publish/check/event", data).json()
+    assert answer["conforms"] is True, answer
+    page = html.unescape(visitor.post("/publish/new/event", data).text)
+    assert "#hasrole-1" in page and "schema:organizer" in page
