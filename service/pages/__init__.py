@@ -31,11 +31,12 @@ from .lists import (
 )
 from .resource import PageView, gone_error, incoming_links_page, resource_page
 from .search_page import SEARCH_FILTERS, find, found_facets, found_json, hits
-from .terms import Terms
+from .terms import CLASS_LABELS, Terms
 from .view import local_path
 
 __all__ = [
     "CARD_SHAPES",
+    "CLASS_LABELS",
     "Card",
     "card_of",
     "draw_card",

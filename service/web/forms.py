@@ -24,6 +24,7 @@ from wtforms.validators import ValidationError
 from ..errors import BadRequest, NotFound
 from ..forms import (
     KINDS,
+    Choice,
     Feedback,
     Field,
     Form,
@@ -34,6 +35,7 @@ from ..forms import (
     search_existing,
 )
 from ..namespaces import is_absolute_iri
+from ..pages import CLASS_LABELS
 from .bodies import too_large
 from .context import config, index, store
 from .site import languages, zone
@@ -85,6 +87,7 @@ def new(kind: str) -> Any:
         csrf_token=generate_csrf(),
         zone=str(zone()),
         lang_query="?lang=en" if lang == "en" else "",
+        choice_label=_choice_label,
     )
 
 
@@ -110,6 +113,16 @@ def lookup() -> Response:
     response = jsonify([match.__dict__ for match in found])
     response.headers["Vary"] = "Accept-Language"
     return response
+
+
+def _choice_label(choice: Choice) -> str:
+    """A choice's name from the shapes or the vocabulary, else the pages' name of a schema.org
+    term (the statuses of an event), else its local name."""
+    langs = languages()
+    if choice.labels:
+        return choice.label(langs.ui)
+    words = CLASS_LABELS.get(choice.value)
+    return langs.text(*words[:2]) if words else choice.label(langs.ui)
 
 
 def _forms(kind: str) -> Forms:

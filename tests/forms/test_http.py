@@ -65,6 +65,8 @@ def test_the_form_is_in_english_on_asking(visitor):
     page = visitor.open("/publish/new/event?lang=en").text
     assert "<legend>Dates</legend>" in page and ">Start — day</label>" in page
     assert "Europe/Paris" in page
+    assert ">Scheduled</option>" in page
+    assert ">Programmé</option>" in visitor.open("/publish/new/event").text
 
 
 def test_a_missing_name_and_a_bad_date_are_said_on_their_fields(visitor):
