@@ -233,7 +233,7 @@ def _filled(values: Values) -> bool:
             if "sub" in entry:
                 if _filled(entry["sub"]):
                     return True
-            elif any(v for k, v in entry.items() if k != "q") or entry.get("q"):
+            elif any(entry.values()):
                 return True
     return False
 
