@@ -30,7 +30,7 @@ from ..namespaces import MED, SDO
 from ..writes import HISTORY_LINKS, Tombstone
 from .cards import CARD_SHAPES, JSONLD_SHAPES, OPEN_GRAPH_SHAPE, card_kind, card_url
 from .context import PageContext
-from .describe import Description, details, is_part, linked_triples, notes_about
+from .describe import Description, details, is_part, linked_triples, new_graph, notes_about
 from .incoming import IncomingGroup, incoming_address
 from .jsonld import project
 from .kinds import OTHER_PARTS, PART_KINDS, page_kind_of, part_kind_of
@@ -81,7 +81,7 @@ def resource_page(
     store = context.store
     kind = page_kind_of(description.types, description.is_graph)
     graph = description.graph()
-    extra = Graph()
+    extra = new_graph()
     # More than labels for a few linked resources: a venue's address, a role's event.
     for triple in details(store, graph.objects(iri, SDO.location)):
         extra.add(triple)
@@ -94,7 +94,12 @@ def resource_page(
             extra.add(triple)
     for triple in linked_triples(store, set(extra.objects()) - set(graph.subjects())):
         extra.add(triple)
-    full = graph + extra
+    # Added to the description's graph, not to a copy: no triple of ``extra`` is about
+    # ``iri`` itself (the notes, the venue and what they name), so what is read of ``iri``
+    # below is the same in both.
+    for triple in extra:
+        graph.add(triple)
+    full = graph
     builder = context.builder(iri, full, langs)
     path = context.local(iri)
     title = builder.label(iri)
