@@ -262,13 +262,18 @@ def graph_exists(store: Store, iri: URIRef) -> bool:
 
 
 def describe(
-    store: Store, iri: URIRef, page_size: int = 50, links: IncomingLinks | None = None
+    store: Store,
+    iri: URIRef,
+    page_size: int = 50,
+    links: IncomingLinks | None = None,
+    sizes: dict[URIRef, int] | None = None,
 ) -> Description | None:
     """The description of a document, or None when the store knows nothing of it. Incoming
-    links come from ``links`` (by default, the store)."""
+    links come from ``links`` (by default, the store): ``page_size`` of each group, or
+    ``sizes[p]`` of the group of the property ``p``."""
     iri = document_of(iri)
     own, graphs = own_triples(store, iri)
-    groups = incoming_groups(links or StoreLinks(store), iri, page_size)
+    groups = incoming_groups(links or StoreLinks(store), iri, page_size, sizes)
     is_graph = graph_exists(store, iri)
     if not len(own) and not groups and not is_graph:
         return None

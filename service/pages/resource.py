@@ -63,6 +63,11 @@ ADDRESS_LINE = (
     SDO.addressCountry,
 )
 NOTE_KIND = next(k for k in PART_KINDS if k.name == "note")
+#: Incoming links a resource's page shows of each group, with the group's count and a link to
+#: the whole list (``?incoming=``, paged by ``page_size``). A page shows a resource, not its
+#: listings: the links of a theme that thousands of events are about were most of what its
+#: page read and rendered. The RDF documents keep a page of each group (Hydra).
+INCOMING_SHOWN = 10
 
 
 def og_locale(langs: Languages) -> str:
