@@ -24,12 +24,14 @@ reuses it), ``mediation serve`` runs on it, and a theme page, an event page (HTM
 Turtle) are asked ``--runs`` times each, interleaved, each time with another ``?history=``
 key: the key is part of the page's ETag, so every request renders the page again (the
 history section of an unknown key is empty). p50 and p99 of each, then the same pages
-kept (the same URL asked again) for reference.
+kept (the same URL asked again) for reference, and the server process's CPU time per
+rendered page (``/proc``: the figure the machine's load moves least).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -143,7 +145,21 @@ def uncached(directory: Path, triples: int, runs: int) -> None:
             for name, (path, accept) in pages.items():
                 times[name].append(get(path, accept, f"bench-{run}"))
                 kept[name].append(get(path, accept, None))
+        # The server's own CPU time per rendered page: what the machine's load moves least.
+        ticks = os.sysconf("SC_CLK_TCK")
+
+        def cpu() -> float:
+            fields = Path(f"/proc/{server.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / ticks
+
+        spent: dict[str, float] = {}
+        for name, (path, accept) in pages.items():
+            before = cpu()
+            for run in range(runs):
+                get(path, accept, f"cpu-{run}")
+            spent[name] = (cpu() - before) * 1000 / runs
         for name in pages:
+            print(f"{name}: server CPU per rendered page {spent[name]:.1f} ms", flush=True)
             for label, found in (("rendered", times[name]), ("kept", kept[name])):
                 print(
                     f"{name}, {label}: p50 {percentile(found, 0.5):.1f} ms, "
