@@ -124,7 +124,6 @@ class Checked:
     owners: dict
     generation: int
     patterns: set[ReadPattern]
-    again: bool = False  # done under the write lock
 
 
 @dataclass
@@ -228,9 +227,10 @@ class Publisher:
         base = self.config.base_url
         record = self.config.record_history if record is None else record
         started = history.now()
-        checked = self._prepare(compute, allow_protected, validate) if validate else None
+        first = self._prepare(compute, allow_protected, validate) if validate else None
         with self.store.write_lock():
-            if checked is None or self._stale(checked):
+            checked = first
+            if first is None or self._stale(first):
                 # Unvalidated, or something read changed meanwhile: again, under the lock.
                 checked = self._prepare(compute, allow_protected, validate, self.store)
             changes, report, owners = checked.changes, checked.report, checked.owners
@@ -273,7 +273,9 @@ class Publisher:
             len(changes.add),
             len(changes.remove),
             generation,
-            " (validated again under the lock)" if checked.again else "",
+            " (validated again under the lock)"
+            if first is not None and checked is not first
+            else "",
         )
         return Outcome(
             generation, len(changes.add), len(changes.remove), change, report, created, touched
@@ -299,7 +301,7 @@ class Publisher:
                 report, piece = check_write(reader, changes, self.config.base_url, self.rules)
                 owners = piece.owners
         patterns = reader.patterns if isinstance(reader, ReadRecorder) else set()
-        return Checked(changes, report, owners, generation, patterns, again=locked is not None)
+        return Checked(changes, report, owners, generation, patterns)
 
     def _stale(self, checked: Checked) -> bool:
         """Under the write lock: whether a write applied since the change was computed
