@@ -1,6 +1,7 @@
 """How long a resource's description takes when many resources link to it.
 
     .venv/bin/python bench/resources.py [--links 100000] [--background 1000000]
+    .venv/bin/python bench/resources.py --uncached DIR [--triples 1000000] [--runs 200]
 
 Builds an embedded store with the seed data, ``--links`` generated events that are about
 one theme and organised by one actor, and ``--background`` more triples of unrelated
@@ -15,11 +16,22 @@ events, then times (median of several runs, in process, no HTTP):
   incoming links read from it (``IndexLinks``), and what one write about the theme costs:
   the index's update, then the theme's description;
 * the description of the Liévin event (the seed's richest resource), for reference.
+
+``--uncached DIR`` measures instead whole pages over HTTP as a reader gets them when no
+rendered page is kept: a seeded store with ``--triples`` of ``bench/search.py``'s field
+(its themes each the subject of thousands of events) is made in DIR (kept: a second run
+reuses it), ``mediation serve`` runs on it, and a theme page, an event page (HTML and
+Turtle) are asked ``--runs`` times each, interleaved, each time with another ``?history=``
+key: the key is part of the page's ETag, so every request renders the page again (the
+history section of an unknown key is empty). p50 and p99 of each, then the same pages
+kept (the same URL asked again) for reference, and the server process's CPU time per
+rendered page (``/proc``: the figure the machine's load moves least).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -30,6 +42,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from service.config import DEFAULT_BASE, load_config
 from service.pages.describe import describe, incoming_page, notes_about
@@ -83,12 +96,93 @@ def timed(function, runs: int = 5) -> float:
     return statistics.median(times)
 
 
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def uncached(directory: Path, triples: int, runs: int) -> None:
+    """Pages over HTTP, rendered at every request (see the module)."""
+    import requests
+    from search import generate
+    from serving import serve_seeded
+
+    from service.formats import NQUADS
+
+    store_dir = directory / "store"
+    if not (store_dir / "oxigraph").exists():
+        store = EmbeddedStore(store_dir, workers=False)
+        ensure_seeded(store, load_config(overrides={"store": str(store_dir)}, environ={}))
+        started = time.perf_counter()
+        for chunk in generate(triples):
+            if chunk:
+                store.load("".join(chunk).encode("utf-8"), NQUADS, None)
+        store.oxigraph.optimize()
+        print(f"store: {store.count()} quads, made in {time.perf_counter() - started:.0f} s")
+        store.close()
+    server, url = serve_seeded(store_dir, timeout=3600)
+    try:
+        pages = {
+            "theme page (HTML)": ("id/theme/theme-0", "text/html"),
+            "event page (HTML)": ("id/event/evenement-1234", "text/html"),
+            "event page (Turtle)": ("id/event/evenement-1234", "text/turtle"),
+        }
+        session = requests.Session()
+
+        def get(path: str, accept: str, key: str | None) -> float:
+            params = {"history": key} if key is not None else None
+            started = time.perf_counter()
+            response = session.get(url + path, params=params, headers={"Accept": accept})
+            took = (time.perf_counter() - started) * 1000
+            response.raise_for_status()
+            return took
+
+        for path, accept in pages.values():  # warm: the first of each renders its parts once
+            get(path, accept, "warm")
+        times: dict[str, list[float]] = {name: [] for name in pages}
+        kept: dict[str, list[float]] = {name: [] for name in pages}
+        for run in range(runs):
+            for name, (path, accept) in pages.items():
+                times[name].append(get(path, accept, f"bench-{run}"))
+                kept[name].append(get(path, accept, None))
+        # The server's own CPU time per rendered page: what the machine's load moves least.
+        ticks = os.sysconf("SC_CLK_TCK")
+
+        def cpu() -> float:
+            fields = Path(f"/proc/{server.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / ticks
+
+        spent: dict[str, float] = {}
+        for name, (path, accept) in pages.items():
+            before = cpu()
+            for run in range(runs):
+                get(path, accept, f"cpu-{run}")
+            spent[name] = (cpu() - before) * 1000 / runs
+        for name in pages:
+            print(f"{name}: server CPU per rendered page {spent[name]:.1f} ms", flush=True)
+            for label, found in (("rendered", times[name]), ("kept", kept[name])):
+                print(
+                    f"{name}, {label}: p50 {percentile(found, 0.5):.1f} ms, "
+                    f"p99 {percentile(found, 0.99):.1f} ms ({len(found)} requests)",
+                    flush=True,
+                )
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--links", type=int, default=100_000)
     parser.add_argument("--background", type=int, default=1_000_000)
     parser.add_argument("--page-size", type=int, default=50)
+    parser.add_argument("--uncached", type=Path, default=None, help="pages over HTTP in DIR")
+    parser.add_argument("--triples", type=int, default=1_000_000, help="with --uncached")
+    parser.add_argument("--runs", type=int, default=200, help="with --uncached")
     options = parser.parse_args()
+    if options.uncached is not None:
+        uncached(options.uncached, options.triples, options.runs)
+        return
     with tempfile.TemporaryDirectory() as directory:
         store = EmbeddedStore(Path(directory) / "store", workers=False)
         ensure_seeded(store, load_config(overrides={"store": directory}, environ={}))

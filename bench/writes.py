@@ -1,6 +1,7 @@
 """What a validated write costs, and that the cost follows the change, not the store.
 
     .venv/bin/python bench/writes.py [--triples 1000000] [--whole]
+    .venv/bin/python bench/writes.py --writers 4 --sizes 100000,1000000 [--rounds 3]
 
 Builds a store with the seed and generated events under the project's base (each event
 typed, named in French and English, dated, at one of 1,000 venues with an address, organised
@@ -20,6 +21,14 @@ whole store: pySHACL with the same focus nodes, and a validation of everything (
 at 1M triples).
 
 Medians of several runs, one line per measurement.
+
+``--writers N`` measures instead writers side by side: N threads, each inserting new events
+(its own, at its own venue) through one ``Publisher``, at the seed's size and at each of
+``--sizes``; writes/s and the p50/p99 of a write, for 1 and N writers. Each run is done two
+ways, interleaved run by run so that the machine's load weighs on both alike: ``locked``,
+the whole write under the write lock as before (compute, validation, apply: writers wait for
+one another's validation), and ``optimistic``, the publisher's own way (computed and
+validated outside the lock, checked again under it only if what it read changed).
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ import io
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -72,7 +82,7 @@ def timed(function, repeat: int = 5) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def generated(triples: int, places: bool) -> bytes:
+def generated(triples: int, places: bool, first: int = 0) -> bytes:
     """N-Quads of events (and, with ``places``, the venues and organisations they use) under
     the base (see the module)."""
     lines = []
@@ -93,7 +103,7 @@ def generated(triples: int, places: bool) -> bytes:
             f"{org} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{schema}Organization> {graph} .",
             f'{org} <{schema}name> "Association {o}" {graph} .',
         ]
-    for e in range(max(0, triples // EVENT_TRIPLES)):
+    for e in range(first, first + max(0, triples // EVENT_TRIPLES)):
         event, graph = f"<{B}id/event/bench-{e}>", f"<{B}graph/bench-{e % 50}>"
         day = f"20{10 + e % 15}-{1 + e % 12:02d}-{1 + e % 28:02d}"
         lines += [
@@ -113,13 +123,13 @@ def generated(triples: int, places: bool) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def one_event(n: int) -> str:
+def one_event(n: int, venue: int = 7) -> str:
     event = f"<{B}id/event/nouveau-{n}>"
     return (
         f"{PREFIXES}INSERT DATA {{ GRAPH <{B}graph/bench-new> {{ {event} a schema:Event ; "
         f'schema:name "Nouvel atelier {n}"@fr , "New workshop {n}"@en ; '
         f'schema:description "Un atelier de plus"@fr ; schema:startDate "2025-03-0{1 + n % 9}"^^xsd:date ; '
-        f"schema:location <{B}id/place/bench-7> ; schema:organizer <{B}id/actor/bench-3> ; "
+        f"schema:location <{B}id/place/bench-{venue}> ; schema:organizer <{B}id/actor/bench-3> ; "
         f"schema:about <{B}id/theme/illectronisme> }} }}"
     )
 
@@ -192,18 +202,99 @@ def measure(store: EmbeddedStore, label: str, whole: bool) -> None:
         report(f"{label}: pySHACL over the whole graph", ms, f"conforms={result.conforms}")
 
 
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def side_by_side(publisher: Publisher, writers: int, per_writer: int, locked: bool) -> tuple:
+    """``writers`` threads, each writing ``per_writer`` new events; (writes/s, each write's ms)."""
+    store = publisher.store
+    times: list[float] = []
+    start_line = threading.Barrier(writers)
+
+    def writer(venue: int) -> None:
+        start_line.wait()
+        for _ in range(per_writer):
+            text = one_event(next(COUNTER), venue)
+            began = time.perf_counter()
+            if locked:
+                with store.write_lock():
+                    publisher.write(lambda s: s.update_delta(text), agent="bench", operation="b")
+            else:
+                publisher.write(lambda s: s.update_delta(text), agent="bench", operation="b")
+            times.append((time.perf_counter() - began) * 1000)
+
+    threads = [threading.Thread(target=writer, args=(100 + w,)) for w in range(writers)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(times) / (time.perf_counter() - began), times
+
+
+def measure_writers(store: EmbeddedStore, label: str, writers: int, rounds: int) -> None:
+    config = load_config(
+        overrides={"store": str(store.directory), "record_history": True}, environ={}
+    )
+    publisher = Publisher(store, config, rules=write_rules(project_validator()))
+    publisher.write(lambda s: s.update_delta(one_event(next(COUNTER))), agent="b", operation="b")
+    size = store.count()
+    for count in sorted({1, writers}):
+        per_writer = max(5, 40 // count)
+        found: dict[str, tuple[list[float], list[float]]] = {
+            "locked": ([], []),
+            "optimistic": ([], []),
+        }
+        for _ in range(rounds):
+            for way in found:
+                rate, times = side_by_side(publisher, count, per_writer, way == "locked")
+                found[way][0].append(rate)
+                found[way][1].extend(times)
+        for way, (rates, times) in found.items():
+            report(
+                f"{label} ({size} quads): {count} writer(s), {way}",
+                statistics.median(times),
+                f"p99 {percentile(times, 0.99):.1f} ms, {statistics.median(rates):.1f} writes/s "
+                f"({len(times)} writes)",
+            )
+
+
+def load_to(store: EmbeddedStore, triples: int, loaded: int) -> int:
+    """Add generated events until the store holds about ``triples`` of them."""
+    if triples > loaded:
+        start = time.perf_counter()
+        store.load(
+            generated(triples - loaded, places=False, first=loaded // EVENT_TRIPLES), NQUADS, None
+        )
+        report(f"load {triples - loaded} generated triples", (time.perf_counter() - start) * 1000)
+    return max(triples, loaded)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--whole", action="store_true", help="also validate the whole store (slow)")
+    parser.add_argument("--writers", type=int, default=0, help="writers side by side (see above)")
+    parser.add_argument("--sizes", default="100000,1000000", help="with --writers: store sizes")
+    parser.add_argument("--rounds", type=int, default=3, help="with --writers: runs of each way")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         config = load_config(overrides={"store": tmp}, environ={})
         store = EmbeddedStore(tmp, workers=False)
         ensure_seeded(store, config)
         store.load(generated(0, places=True), NQUADS, None)
+        if args.writers:
+            measure_writers(store, "seed", args.writers, args.rounds)
+            loaded = 0
+            for size in (int(n) for n in args.sizes.split(",")):
+                loaded = load_to(store, size, loaded)
+                measure_writers(store, f"{size // 1000}k", args.writers, args.rounds)
+            store.close()
+            return
         measure(store, "seed", args.whole)
         start = time.perf_counter()
         store.load(generated(args.triples, places=False), NQUADS, None)

@@ -29,12 +29,15 @@ from .lists import (
     listing,
     listing_json,
 )
-from .resource import PageView, gone_error, incoming_links_page, resource_page
+from .resource import INCOMING_SHOWN, PageView, gone_error, incoming_links_page, resource_page
 from .search_page import SEARCH_FILTERS, find, found_facets, found_json, hits
+from .sections import SECTION_LINKS
 from .terms import CLASS_LABELS, Terms
 from .view import local_path
 
 __all__ = [
+    "SECTION_LINKS",
+    "INCOMING_SHOWN",
     "CARD_SHAPES",
     "CLASS_LABELS",
     "Card",

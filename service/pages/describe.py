@@ -76,6 +76,19 @@ LINKED_PROPERTIES: tuple[URIRef, ...] = (
 #: Most parts (hash IRIs and blank nodes) one description gathers.
 MAX_PARTS = 2000
 
+#: The rdflib store of the graphs a description is made of: made for one response and
+#: dropped, they need no per-graph contexts, which rdflib's default store keeps for every
+#: triple (adding a theme page's 800 triples cost a quarter of its rendering).
+GRAPH_STORE = "SimpleMemory"
+
+
+def new_graph() -> Graph:
+    """An empty graph of a description (:data:`GRAPH_STORE`), with the core prefixes only:
+    binding rdflib's thirty default ones cost more than filling a small graph, and a
+    document binds ours before it is written (:func:`bind_prefixes`)."""
+    return Graph(store=GRAPH_STORE, bind_namespaces="core")
+
+
 PREFIX_LINES = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items())
 
 
@@ -89,7 +102,7 @@ def _literal(text: str) -> str:
 
 @dataclass
 class Description:
-    """Everything the service says about one document and its parts."""
+    """Everything the service says about one document and its parts, made for one response."""
 
     iri: URIRef
     own: Graph  # the resource's triples, its blank nodes and its hash parts
@@ -108,13 +121,12 @@ class Description:
         return sorted({s for s in self.own.subjects() if is_part(s, self.iri)}, key=str)
 
     def graph(self) -> Graph:
-        """Own and linked triples together (for pages and the JSON-LD projection)."""
-        combined = Graph()
+        """Own and linked triples together (for pages and the JSON-LD projection): the linked
+        graph, the own triples added to it, not a copy (a description serves one response,
+        whose page or document may add to it)."""
         for triple in self.own:
-            combined.add(triple)
-        for triple in self.linked:
-            combined.add(triple)
-        return combined
+            self.linked.add(triple)
+        return self.linked
 
     def rdf(self) -> Graph:
         """The RDF document: own triples, linked resources, first pages of incoming links."""
@@ -150,7 +162,7 @@ def _add_quads(store: Store, subject: Node, graph: Graph, graphs: set[URIRef]) -
 
 def own_triples(store: Store, iri: URIRef) -> tuple[Graph, set[URIRef]]:
     """The document's triples, its blank nodes and its hash parts, and the graphs they come from."""
-    graph = Graph()
+    graph = new_graph()
     graphs: set[URIRef] = set()
     seen: set[Node] = {iri}
     queue: deque[Node] = deque()
@@ -204,7 +216,7 @@ def linked_triples(
 ) -> Graph:
     """Types, labels and the facts of :data:`LINKED_PROPERTIES` for each IRI in ``nodes``."""
     wanted = sorted({n for n in nodes if isinstance(n, URIRef)}, key=str)
-    graph = Graph()
+    graph = new_graph()
     # FILTER(?p IN …) rather than a second VALUES: with two VALUES blocks Oxigraph scanned
     # every triple (785 ms against 11 ms for 50 resources in a store of 150,000 quads).
     predicates = ", ".join(p.n3() for p in properties)
@@ -228,7 +240,7 @@ def details(store: Store, nodes: Iterable[Node], limit: int = 200) -> Graph:
     """The full triples (with blank nodes and :data:`EMBEDDED_PROPERTIES` values) of a few
     linked resources, for pages that show more of them than a label: a venue's address,
     a role's event, a note's text."""
-    graph = Graph()
+    graph = new_graph()
     for node in list(dict.fromkeys(n for n in nodes if isinstance(n, URIRef)))[:limit]:
         queue: deque[Node] = deque([node])
         seen: set[Node] = {node}
@@ -250,13 +262,18 @@ def graph_exists(store: Store, iri: URIRef) -> bool:
 
 
 def describe(
-    store: Store, iri: URIRef, page_size: int = 50, links: IncomingLinks | None = None
+    store: Store,
+    iri: URIRef,
+    page_size: int = 50,
+    links: IncomingLinks | None = None,
+    sizes: dict[URIRef, int] | None = None,
 ) -> Description | None:
     """The description of a document, or None when the store knows nothing of it. Incoming
-    links come from ``links`` (by default, the store)."""
+    links come from ``links`` (by default, the store): ``page_size`` of each group, or
+    ``sizes[p]`` of the group of the property ``p``."""
     iri = document_of(iri)
     own, graphs = own_triples(store, iri)
-    groups = incoming_groups(links or StoreLinks(store), iri, page_size)
+    groups = incoming_groups(links or StoreLinks(store), iri, page_size, sizes)
     is_graph = graph_exists(store, iri)
     if not len(own) and not groups and not is_graph:
         return None

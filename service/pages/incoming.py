@@ -232,11 +232,14 @@ class StoreLinks(IncomingLinks):
         )
 
 
-def incoming_groups(links: IncomingLinks, iri: URIRef, size: int) -> list[IncomingGroup]:
-    """The first page of every group of incoming links (groups of only own parts left out)."""
+def incoming_groups(
+    links: IncomingLinks, iri: URIRef, size: int, sizes: dict[URIRef, int] | None = None
+) -> list[IncomingGroup]:
+    """The first page of every group of incoming links (groups of only own parts left out):
+    ``size`` links, or ``sizes[p]`` for the property ``p``."""
     groups = []
     for prop, _ in links.properties(iri):
-        group = links.group(iri, prop, size)
+        group = links.group(iri, prop, (sizes or {}).get(prop, size))
         if group.count:
             groups.append(group)
     groups.sort(key=lambda g: (-g.count, str(g.property)))

@@ -30,7 +30,7 @@ from ..namespaces import MED, SDO
 from ..writes import HISTORY_LINKS, Tombstone
 from .cards import CARD_SHAPES, JSONLD_SHAPES, OPEN_GRAPH_SHAPE, card_kind, card_url
 from .context import PageContext
-from .describe import Description, details, is_part, linked_triples, notes_about
+from .describe import Description, details, is_part, linked_triples, new_graph, notes_about
 from .incoming import IncomingGroup, incoming_address
 from .jsonld import project
 from .kinds import OTHER_PARTS, PART_KINDS, page_kind_of, part_kind_of
@@ -63,6 +63,11 @@ ADDRESS_LINE = (
     SDO.addressCountry,
 )
 NOTE_KIND = next(k for k in PART_KINDS if k.name == "note")
+#: Incoming links a resource's page shows of each group, with the group's count and a link to
+#: the whole list (``?incoming=``, paged by ``page_size``). A page shows a resource, not its
+#: listings: the links of a theme that thousands of events are about were most of what its
+#: page read and rendered. The RDF documents keep a page of each group (Hydra).
+INCOMING_SHOWN = 10
 
 
 def og_locale(langs: Languages) -> str:
@@ -81,7 +86,7 @@ def resource_page(
     store = context.store
     kind = page_kind_of(description.types, description.is_graph)
     graph = description.graph()
-    extra = Graph()
+    extra = new_graph()
     # More than labels for a few linked resources: a venue's address, a role's event.
     for triple in details(store, graph.objects(iri, SDO.location)):
         extra.add(triple)
@@ -94,7 +99,12 @@ def resource_page(
             extra.add(triple)
     for triple in linked_triples(store, set(extra.objects()) - set(graph.subjects())):
         extra.add(triple)
-    full = graph + extra
+    # Added to the description's graph, not to a copy: no triple of ``extra`` is about
+    # ``iri`` itself (the notes, the venue and what they name), so what is read of ``iri``
+    # below is the same in both.
+    for triple in extra:
+        graph.add(triple)
+    full = graph
     builder = context.builder(iri, full, langs)
     path = context.local(iri)
     title = builder.label(iri)

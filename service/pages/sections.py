@@ -37,6 +37,9 @@ from .incoming import IncomingGroup
 from .kinds import PageKind
 from .view import PageBuilder, Value
 
+#: The incoming links the sections read (:meth:`SectionInputs.linking`): a page reads a whole
+#: page of these, whatever it shows of other groups (an event's programme is its sessions).
+SECTION_LINKS: frozenset[URIRef] = frozenset({SDO.superEvent, MED.follows})
 #: Triples of a named graph counted on a request at most, when no build has counted them.
 GRAPH_COUNT_CAP = 100_000
 
@@ -210,6 +213,7 @@ def sections(kind: PageKind, page: SectionInputs) -> dict[str, Any]:
 
 
 __all__ = [
+    "SECTION_LINKS",
     "GRAPH_COUNT_CAP",
     "SECTIONS",
     "SectionInputs",

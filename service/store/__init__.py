@@ -18,6 +18,7 @@ from .interface import (
     open_snapshot,
     open_store,
 )
+from .reads import ReadPattern, ReadRecorder, changed
 from .terms import quad_to_oxigraph, quad_to_rdflib
 
 __all__ = [
@@ -26,8 +27,11 @@ __all__ = [
     "Quad",
     "QueryRequest",
     "QueryResponse",
+    "ReadPattern",
+    "ReadRecorder",
     "Store",
     "Term",
+    "changed",
     "open_snapshot",
     "open_store",
     "quad_to_oxigraph",

@@ -378,6 +378,7 @@ class EmbeddedStore(Store):
             # Durable once the journal is synced; Oxigraph is flushed later (``_checkpoint``).
             self._journal.write(target, remove, add)
             self._apply_oxigraph(remove, add)
+            self._remember(target, changes)
             self._publish(target, journaled=True)
             self._start_checkpointer()
             return target

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import threading
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -54,6 +55,8 @@ TriplePattern = tuple[Node | None, Node | None, Node | None]
 GraphPattern = GraphName | type[...]
 #: RDF to load: a file, a stream or bytes.
 RdfSource = Path | IO[bytes] | bytes
+#: How many of the last writes a store remembers the quads of (:meth:`Store.changes_since`).
+RECENT_WRITES = 256
 #: Where Oxigraph's syntax errors start by saying the error is ("error at 3:18: expected …").
 _ENGINE_POSITION = re.compile(r"^error at \d+:\d+:\s*")
 
@@ -123,6 +126,8 @@ class Store(ABC):
         #: The most quads one write may change.
         self.max_write_quads = max_write_quads
         self._write_lock = threading.RLock()
+        #: The last writes applied through :meth:`apply`: (generation, quads changed).
+        self._recent: deque[tuple[int, list[Quad]]] = deque(maxlen=RECENT_WRITES)
 
     # -- reading: our own bounded queries -------------------------------------------------
 
@@ -178,7 +183,8 @@ class Store(ABC):
     # -- writing ----------------------------------------------------------------------------
 
     def write_lock(self) -> AbstractContextManager[None]:
-        """Held by a writer from computing its change to applying it: writers never interleave."""
+        """Held by a writer to apply its change, and to check before that nothing it read
+        changed since it computed and validated the change (``writes/publisher.py``)."""
         return self._write_lock
 
     def update_delta(
@@ -187,20 +193,36 @@ class Store(ABC):
         """The change a SPARQL Update would make to the current state, without making it.
 
         The ``WHERE`` clauses read the union of all graphs as their default graph, or, with
-        ``union_default_graph`` False, the store's own default graph."""
+        ``union_default_graph`` False, the store's own default graph. Not under the write
+        lock: a write applied meanwhile may be seen in part, so a caller either holds the
+        lock or checks afterwards that nothing it read changed (``reads.py``)."""
         # Imported here: rdflib's SPARQL engine serves the process that writes, not the query
         # workers, which import this package too.
         from .delta import compute_delta
 
-        with self._write_lock:
-            return compute_delta(
-                self,
-                update,
-                base_iri,
-                timeout=self.query_timeout,
-                max_quads=self.max_write_quads,
-                union_default_graph=union_default_graph,
-            )
+        return compute_delta(
+            self,
+            update,
+            base_iri,
+            timeout=self.query_timeout,
+            max_quads=self.max_write_quads,
+            union_default_graph=union_default_graph,
+        )
+
+    def _remember(self, generation: int, changes: Changeset) -> None:
+        """Keep what the write that made ``generation`` changed (under the write lock)."""
+        self._recent.append((generation, [*changes.remove, *changes.add]))
+
+    def changes_since(self, generation: int) -> list[Quad] | None:
+        """The quads added or removed by the writes after ``generation``, or None when the
+        store does not know them all (a load, another process writing, too long ago)."""
+        current = self.generation
+        if current == generation:
+            return []
+        kept = {g: quads for g, quads in self._recent if g > generation}
+        if set(kept) != set(range(generation + 1, current + 1)):
+            return None
+        return [quad for g in sorted(kept) for quad in kept[g]]
 
     @abstractmethod
     def apply(self, changes: Changeset) -> int:

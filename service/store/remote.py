@@ -334,7 +334,9 @@ class RemoteStore(Store):
             if not changes:
                 return self.generation
             self._update(self._changes_update(changes))
-            return self.generation
+            generation = self.generation
+            self._remember(generation, changes)
+            return generation
 
     def load(
         self, source: RdfSource, fmt: Format, graph: GraphName, base_iri: str | None = None

@@ -41,6 +41,8 @@ from ..formats import (
 from ..namespaces import NOT_IN_IRI, PREFIXES, is_persistent
 from ..opendata import graph_key
 from ..pages import (
+    INCOMING_SHOWN,
+    SECTION_LINKS,
     IncomingCache,
     IncomingLinks,
     PageContext,
@@ -214,7 +216,14 @@ def dereference(path: str) -> Response:
             if gone is not None:
                 response = gone_response(gone, fmt)
                 return response.status_code, response.get_data(), list(response.headers)
-            description = describe(store(), iri, settings.page_size, links)
+            # A page shows the first few links of each group (a page of those its sections
+            # read: an event's programme); a document, a page of each.
+            size = settings.page_size
+            if fmt is HTML:
+                sized = {p: size for p in SECTION_LINKS}
+                description = describe(store(), iri, min(INCOMING_SHOWN, size), links, sized)
+            else:
+                description = describe(store(), iri, size, links)
             if description is None:
                 raise no_resource(path)
             if fmt is HTML:

@@ -1,8 +1,7 @@
 """Getting data into the store: the first load of the project's files, and every later write.
 
 Every write — a SPARQL Update, a Graph Store Protocol request, ``mediation load`` — goes
-through :meth:`Publisher.write`, which holds the store's write lock from computing the
-change to applying it (writers never interleave) and does, in order:
+through :meth:`Publisher.write`, which does, in order:
 
 1. compute the change against the current state (``Store.update_delta`` for an update,
    a parsed document for an upload): a :class:`~service.store.Changeset` of quads;
@@ -14,11 +13,20 @@ change to applying it (writers never interleave) and does, in order:
    neighbourhood of the change is extracted, changed in memory, and validated, so the
    cost follows the size of the change, not of the store; a violation refuses the write
    (:class:`~service.errors.ValidationFailed`, 422, with the report), warnings pass;
-4. record it in the history (:mod:`.history`), in the same changeset;
-5. apply it (``Store.apply``: atomic and durable, journaled on the embedded store), then,
+4. take the store's write lock and check that no write applied since step 1 changed
+   anything steps 1 and 3 read (every read goes through a
+   :class:`~service.store.ReadRecorder`, and the store remembers what its last writes
+   changed): if one did, steps 1–3 are done again under the lock. So writers on distinct
+   resources do not wait for one another's validation, and what is applied was validated
+   against the state it is applied to: two writes each valid alone but not together never
+   both land;
+5. record it in the history (:mod:`.history`), in the same changeset;
+6. apply it (``Store.apply``: atomic and durable, journaled on the embedded store), then,
    still under the lock, append its record to the change log beside the store
    (:mod:`.changelog`), which pages and feeds read;
-6. update the search index for the resources it touched.
+7. update the search index for the resources it touched.
+
+The operator's loads that are not validated (``validate=False``) do steps 1–2 under the lock.
 
 What is validated, and what the shapes read around a change: :mod:`.neighbourhood`.
 """
@@ -26,6 +34,7 @@ What is validated, and what the shapes read around a change: :mod:`.neighbourhoo
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,13 +44,14 @@ from rdflib import URIRef
 from ..config import PROJECT_ROOT, Config
 from ..errors import Forbidden, MediationError
 from ..seed import graph_for, rdf_files
-from ..store import Changeset, Store
+from ..store import Changeset, ReadPattern, ReadRecorder, Store, changed
 from ..validation import Report, project_validator
 from . import history
 from .changelog import ChangeLog
 from .neighbourhood import Rules, check_write, refusal, write_rules
 
 log = logging.getLogger(__name__)
+_RULES_LOCK = threading.Lock()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,6 +116,17 @@ def check_graphs(changes: Changeset, protected: dict[URIRef, str]) -> None:
 
 
 @dataclass
+class Checked:
+    """A change and its validation, with what they read and the generation they read."""
+
+    changes: Changeset
+    report: Report | None
+    owners: dict
+    generation: int
+    patterns: set[ReadPattern]
+
+
+@dataclass
 class Outcome:
     """What an accepted write did."""
 
@@ -150,7 +171,10 @@ class Publisher:
 
     @property
     def rules(self) -> Rules:
-        return self._rules or write_rules(project_validator())
+        # Writers validate side by side: the first ones would build the rules at once, and
+        # the SPARQL parser they use is not thread-safe.
+        with _RULES_LOCK:
+            return self._rules or write_rules(project_validator())
 
     def write(
         self,
@@ -162,8 +186,10 @@ class Publisher:
         record: bool | None = None,
         validate: bool = True,
     ) -> Outcome:
-        """Compute a change with ``compute(store)``, check it, record it and apply it, all
-        under the store's write lock. Raises Forbidden, BadRequest, ValidationFailed.
+        """Compute a change with ``compute(store)``, check it, record it and apply it (see the
+        module: ``compute`` may run outside the write lock, and then again under it, so it
+        must only read the store it is given). Raises Forbidden, BadRequest,
+        ValidationFailed.
 
         ``allow_protected``, ``record=False`` and ``validate=False`` are for the operator's
         command line only: loading the project's own graphs, restoring an export."""
@@ -200,19 +226,18 @@ class Publisher:
     ) -> Outcome:
         base = self.config.base_url
         record = self.config.record_history if record is None else record
+        started = history.now()
+        first = self._prepare(compute, allow_protected, validate) if validate else None
         with self.store.write_lock():
-            started = history.now()
-            changes = compute(self.store)
+            checked = first
+            if first is None or self._stale(first):
+                # Unvalidated, or something read changed meanwhile: again, under the lock.
+                checked = self._prepare(compute, allow_protected, validate, self.store)
+            changes, report, owners = checked.changes, checked.report, checked.owners
             if not changes:
                 return Outcome(self.store.generation, 0, 0, None, None)
-            if not allow_protected:
-                check_graphs(changes, self.protected)
-            report, owners = None, {}
-            if validate:
-                report, piece = check_write(self.store, changes, base, self.rules)
-                if not report.conforms:
-                    raise refusal(report)
-                owners = piece.owners
+            if report is not None and not report.conforms:
+                raise refusal(report)
             existing = set(self.store.graph_names())
             created = {g for g in changes.graphs() if g is not None and g not in existing}
             touched = history.classify(self.store, changes, base, owners)
@@ -231,7 +256,7 @@ class Publisher:
                     len(changes.add),
                     len(changes.remove),
                     touched,
-                    # Writers never interleave: this write makes the next generation.
+                    # Under the lock: this write makes the next generation.
                     generation=self.store.generation + 1,
                 )
                 applied = Changeset(
@@ -242,16 +267,47 @@ class Publisher:
         # Outside the lock: the index takes it itself, and a remote store's lock may not nest.
         self._reindex(changes)
         log.info(
-            "write by %s (%s): +%d -%d quads, generation %d",
+            "write by %s (%s): +%d -%d quads, generation %d%s",
             agent,
             operation,
             len(changes.add),
             len(changes.remove),
             generation,
+            " (validated again under the lock)"
+            if first is not None and checked is not first
+            else "",
         )
         return Outcome(
             generation, len(changes.add), len(changes.remove), change, report, created, touched
         )
+
+    def _prepare(
+        self,
+        compute: Callable[[Store], Changeset],
+        allow_protected: bool,
+        validate: bool,
+        locked: Store | None = None,
+    ) -> Checked:
+        """The change, checked: computed and validated through a :class:`ReadRecorder` (outside
+        the lock, on the generation it started from) or on the ``locked`` store itself."""
+        generation = self.store.generation
+        reader = locked or ReadRecorder(self.store)
+        changes = compute(reader)
+        report, owners = None, {}
+        if changes:
+            if not allow_protected:
+                check_graphs(changes, self.protected)
+            if validate:
+                report, piece = check_write(reader, changes, self.config.base_url, self.rules)
+                owners = piece.owners
+        patterns = reader.patterns if isinstance(reader, ReadRecorder) else set()
+        return Checked(changes, report, owners, generation, patterns)
+
+    def _stale(self, checked: Checked) -> bool:
+        """Under the write lock: whether a write applied since the change was computed
+        changed anything its computation or its validation read (then it is done again)."""
+        since = self.store.changes_since(checked.generation)
+        return since is None or changed(checked.patterns, since)
 
     def _log(self, changes: Changeset, entry: history.Record | None, generation: int) -> None:
         """Keep the change log in step with the write just applied (under the write lock)."""

@@ -19,6 +19,7 @@ from rdflib.namespace import RDF
 from service.config import DEFAULT_BASE, load_config
 from service.formats import TURTLE
 from service.namespaces import HYDRA, SDO
+from service.pages import INCOMING_SHOWN
 from service.store.embedded import EmbeddedStore
 from service.writes.loading import ensure_seeded
 
@@ -130,11 +131,28 @@ def test_roles_become_direct_links_in_json_ld(scratch):
     assert "hasRole" not in json.dumps(document)
 
 
-def test_incoming_links_page_by_key_in_html(scratch):
+def test_a_page_shows_the_first_incoming_links_the_count_and_a_link_to_all(scratch):
     page = scratch.get(THEME).text
     assert f"({LINKS})" in page
-    parser_tags = tags(page)
-    next_links = [a["href"] for t, a in parser_tags if t == "a" and a.get("rel") == "next"]
+    shown = [
+        a["href"] for t, a in tags(page) if t == "a" and "/id/event/scratch-" in a.get("href", "")
+    ]
+    assert 0 < len(shown) == INCOMING_SHOWN < LINKS
+    everything = [
+        a["href"] for t, a in tags(page) if t == "a" and "incoming-all" in a.get("class", "")
+    ]
+    assert len(everything) == 1 and "incoming=" in everything[0] and "after=" not in everything[0]
+    # The whole list pages by key, PAGE_SIZE links a page.
+    first = scratch.get(everything[0].replace("&amp;", "&").lstrip("/"))
+    assert first.status_code == 200
+    listed = [
+        a["href"]
+        for t, a in tags(first.text)
+        if t == "a" and "/id/event/scratch-" in a.get("href", "")
+    ]
+    assert len(listed) == PAGE_SIZE
+    assert listed[:INCOMING_SHOWN] == shown
+    next_links = [a["href"] for t, a in tags(first.text) if t == "a" and a.get("rel") == "next"]
     assert len(next_links) == 1 and "incoming=" in next_links[0] and "after=" in next_links[0]
     second = scratch.get(next_links[0].replace("&amp;", "&").lstrip("/"))
     assert second.status_code == 200
