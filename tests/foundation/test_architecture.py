@@ -29,7 +29,8 @@ WINGS: dict[str, set[str]] = {
     "opendata": {"store", "search", "writes", "pages"},
     "sparql": {"store"},
     "ingest": {"store", "validation"},
-    "web": {"store", "validation", "search", "writes", "pages", "opendata", "sparql"},
+    "accounts": {"store"},
+    "web": {"store", "validation", "search", "writes", "pages", "opendata", "sparql", "accounts"},
 }
 #: The foundation: modules beside the wings that every part may import.
 FOUNDATION = {
@@ -39,7 +40,9 @@ FOUNDATION = {
 #: At the top: the application factory and the command line.
 TOP = {"app", "cli"}
 #: Web modules every blueprint may use: helpers, not blueprints.
-WEB_HELPERS = {"__init__", "context", "site", "responses", "caching", "bodies", "filters", "served"}
+WEB_HELPERS = {
+    "__init__", "context", "site", "responses", "caching", "bodies", "filters", "served", "people",
+}  # fmt: skip
 #: What may import Flask: the web layer and the factory that builds it.
 FLASK_USERS = {"web", "top"}
 #: A module past this many lines owns two things.
