@@ -338,6 +338,11 @@ class Accounts:
             db.execute("UPDATE token SET revoked = ? WHERE id = ?", (_now(), row["id"]))
         return next(t for t in self.tokens(account) if t.id == row["id"])
 
+    def has_tokens(self) -> bool:
+        """True when some account may have a working token (writes are not all refused)."""
+        row = self._db().execute("SELECT 1 FROM token WHERE revoked IS NULL LIMIT 1").fetchone()
+        return row is not None
+
     def token_account(self, token: str) -> Account | None:
         """The enabled account an active ``token`` belongs to, else None; records its use."""
         if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
