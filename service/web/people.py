@@ -58,7 +58,7 @@ class Person(UserMixin):
         return not self.account.disabled
 
 
-class _Session(SecureCookieSessionInterface):
+class SessionCookies(SecureCookieSessionInterface):
     """Flask's signed cookie, ``Secure`` whenever the request came over https."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
@@ -168,7 +168,7 @@ def install(app: Flask) -> None:
     """Sessions, CSRF and the sign-in limit, for every blueprint's publishing pages."""
     settings = app.extensions["mediation"]["config"]
     app.secret_key = secret_key(settings)
-    app.session_interface = _Session()
+    app.session_interface = SessionCookies()
     app.config.update(
         SESSION_COOKIE_NAME="mediation_session",
         SESSION_COOKIE_HTTPONLY=True,
@@ -210,6 +210,7 @@ def limit_attempts(app: Flask, endpoint: str) -> None:
 __all__ = [
     "PUBLISH_PREFIX",
     "Person",
+    "SessionCookies",
     "accounts",
     "current_account",
     "install",
