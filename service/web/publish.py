@@ -10,6 +10,8 @@ sign-ins are limited per client address (``sign_in_limit``).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, Flask, Response, redirect, render_template, request
 from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
@@ -19,7 +21,7 @@ from wtforms.validators import InputRequired, Length
 
 from ..accounts import MAX_PASSWORD, RAW_WRITERS, role_name
 from ..errors import NotFound
-from ..labels import Languages, fallback_label, labels
+from ..labels import Languages, fallback_label, labels, moment_in_words
 from .context import store
 from .people import (
     Person,
@@ -29,7 +31,7 @@ from .people import (
     require_role,
     sign_in_address,
 )
-from .site import languages
+from .site import languages, zone
 
 blueprint = Blueprint("publish", __name__, url_prefix="/publish")
 
@@ -122,6 +124,7 @@ def account_page(new_token: str | None = None, token_form: TokenForm | None = No
         confirm=ConfirmForm(),
         new_token=new_token,
         here=in_page_language,
+        when=lambda stamp: moment_in_words(datetime.fromisoformat(stamp), zone(), langs.ui),
     )
 
 

@@ -42,6 +42,7 @@ PAGES = {
     "query results": "/sparql?format=html&query=SELECT%20%3Fs%20%3Fp%20%3Fo%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20LIMIT%2020",
     "catalog": "/catalog.html",
     "not found": "/id/event/nothing-here",
+    "sign in": "/publish/sign-in",
 }
 SERIOUS = {"serious", "critical"}
 
