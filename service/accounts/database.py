@@ -281,6 +281,15 @@ class Accounts:
             )
         return self.get(login)
 
+    def password_is(self, login: str, password: str) -> bool:
+        """True when ``password`` is the account's (a person changing it gives it first)."""
+        row = (
+            self._db()
+            .execute("SELECT password FROM account WHERE login = ?", (login.strip().lower(),))
+            .fetchone()
+        )
+        return password_matches(row["password"] if row else None, password)
+
     def sign_in(self, login: str, password: str) -> Account | None:
         """The account ``login`` and ``password`` open, else None, whatever was wrong (no such
         account, a wrong password, a disabled account: told apart by :meth:`find` only, for

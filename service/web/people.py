@@ -11,8 +11,8 @@ publishing pages of every blueprint share one way in.
 * :func:`install` — sessions (Flask-Login over Flask's signed cookie: ``HttpOnly``,
   ``SameSite=Lax``, ``Secure`` when the request came over https), the secret key, a CSRF
   token checked on every form posted under ``/publish`` (Flask-WTF; missing or wrong: a 400
-  that says so in French and English), and :func:`limit_attempts`, the sign-in limit per
-  client address (Flask-Limiter, counted in this process's memory: one process serves, and a
+  that says so in French and English), and :func:`limit_attempts`, the limit on guessing a
+  password (signing in, changing it) per client address (Flask-Limiter, counted in this process's memory: one process serves, and a
   restart forgets the count; several processes would need a shared store such as Redis).
 """
 
@@ -195,14 +195,13 @@ def install(app: Flask) -> None:
     app.after_request(_private)
 
 
-def limit_attempts(app: Flask, endpoint: str) -> None:
-    """Failed posts to ``endpoint`` (any answer but a redirection) count against the client's
-    address, ``sign_in_limit`` of them; past it, a 429 with ``Retry-After``."""
+def limit_attempts(app: Flask, endpoint: str, failed: Callable[[Response], bool]) -> None:
+    """Posts to ``endpoint`` whose answer is ``failed`` count against the client's address,
+    ``sign_in_limit`` of them, one count for every endpoint so limited (guesses of a password,
+    wherever they are made); past it, every post is a 429 with ``Retry-After``."""
     limiter: Limiter = app.extensions["mediation"]["limiter"]
-    limit = limiter.limit(
-        lambda: config().sign_in_limit,
-        methods=["POST"],
-        deduct_when=lambda response: response.status_code not in (302, 303),
+    limit = limiter.shared_limit(
+        lambda: config().sign_in_limit, "password", methods=["POST"], deduct_when=failed
     )
     app.view_functions[endpoint] = limit(app.view_functions[endpoint])
 

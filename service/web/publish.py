@@ -17,9 +17,9 @@ from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
 from rdflib import Literal, URIRef
 from wtforms import PasswordField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length
 
-from ..accounts import MAX_PASSWORD, RAW_WRITERS, role_name
+from ..accounts import MAX_PASSWORD, MIN_PASSWORD, RAW_WRITERS, role_name
 from ..errors import NotFound
 from ..labels import Languages, fallback_label, labels, moment_in_words
 from .context import store
@@ -45,6 +45,12 @@ class SignInForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     name = StringField(validators=[InputRequired(), Length(max=64)])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(validators=[InputRequired(), Length(max=MAX_PASSWORD)])
+    new = PasswordField(validators=[InputRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)])
+    again = PasswordField(validators=[InputRequired(), EqualTo("new")])
 
 
 class ConfirmForm(FlaskForm):
@@ -109,7 +115,12 @@ def organisation_names(iris: tuple[str, ...], langs: Languages) -> list[tuple[st
     return [(str(node), named.get(node) or fallback_label(node)) for node in nodes]
 
 
-def account_page(new_token: str | None = None, token_form: TokenForm | None = None) -> str:
+def account_page(
+    new_token: str | None = None,
+    token_form: TokenForm | None = None,
+    password_form: PasswordForm | None = None,
+    password_changed: bool = False,
+) -> str:
     account = current_account()
     assert account is not None
     langs = languages()
@@ -121,6 +132,9 @@ def account_page(new_token: str | None = None, token_form: TokenForm | None = No
         organisations=organisation_names(account.organisations, langs),
         tokens=accounts().tokens(account),
         token_form=token_form or TokenForm(),
+        password_form=password_form or PasswordForm(formdata=None),
+        password_changed=password_changed,
+        min_password=MIN_PASSWORD,
         confirm=ConfirmForm(),
         new_token=new_token,
         here=in_page_language,
@@ -159,7 +173,28 @@ def revoke_token(number: int) -> Response:
     return redirect(in_page_language(ACCOUNT_PATH), 303)
 
 
+@blueprint.post("/account/password")
+@require_role("publisher")
+def change_password() -> Response | str:
+    """A new password, given twice, with the current one; the other sessions end, this one
+    goes on."""
+    form = PasswordForm()
+    owner = current_account()
+    assert owner is not None
+    valid = form.validate_on_submit()
+    if valid and not accounts().password_is(owner.login, form.current.data):
+        form.current.errors = [*form.current.errors, "wrong"]
+        valid = False
+    if not valid:
+        body = account_page(password_form=form)
+        return Response(body, status=400, mimetype="text/html")
+    login_user(Person(accounts().set_password(owner.login, form.new.data)))
+    return account_page(password_changed=True)
+
+
 def register(app: Flask) -> None:
-    """The blueprint, and its sign-in limit."""
+    """The blueprint, and the limits on guessing a password."""
     app.register_blueprint(blueprint)
-    limit_attempts(app, "publish.sign_in")
+    limit_attempts(app, "publish.sign_in", lambda answer: answer.status_code not in (302, 303))
+    # Guessing the current password from a session someone left open is limited too.
+    limit_attempts(app, "publish.change_password", lambda answer: answer.status_code == 400)

@@ -260,3 +260,34 @@ def test_the_secret_key_is_kept_beside_the_store_for_its_owner_only(site):
     key = site.store_dir / "secret_key"
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     assert len(key.read_text().strip()) == 64
+
+
+def test_a_person_changes_their_password_with_the_current_one(
+    site, account, sign_in, csrf_of, password
+):
+    account("thomas")
+    browser, _ = sign_in(site, "thomas")
+    other, _ = sign_in(site, "thomas")  # another browser, signed in before the change
+    page = browser.get(site.url + "publish/account")
+    new = "une phrase toute neuve"
+    wrong = browser.post(
+        site.url + "publish/account/password",
+        data={"csrf_token": csrf_of(page.text), "current": "pas le bon", "new": new, "again": new},
+    )
+    assert wrong.status_code == 400
+    assert "pas votre mot de passe actuel" in wrong.text
+    differ = browser.post(
+        site.url + "publish/account/password",
+        data={"csrf_token": csrf_of(page.text), "current": password, "new": new, "again": "x" * 14},
+    )
+    assert differ.status_code == 400 and "diffèrent" in differ.text
+    changed = browser.post(
+        site.url + "publish/account/password",
+        data={"csrf_token": csrf_of(page.text), "current": password, "new": new, "again": new},
+    )
+    assert changed.status_code == 200 and 'id="password-changed"' in changed.text
+    # This session goes on; the other one ends; the new password opens the account.
+    assert browser.get(site.url + "publish/account", allow_redirects=False).status_code == 200
+    assert other.get(site.url + "publish/account", allow_redirects=False).status_code == 303
+    assert sign_in(site, "thomas", new)[1].status_code == 303
+    assert sign_in(site, "thomas", password)[1].status_code == 200
