@@ -158,7 +158,7 @@ def new_token() -> Response | str:
     assert owner is not None
     token = accounts().new_token(owner.login, form.name.data)
     # Shown in this answer only: the file keeps its digest, and the page is never cached.
-    return account_page(new_token=token)
+    return account_page(new_token=token, token_form=TokenForm(formdata=None))
 
 
 @blueprint.post("/account/tokens/<int:number>/revoke")

@@ -44,3 +44,8 @@ def test_the_account_page_with_a_new_token(signed_in, open_page, run_axe, width)
     assert driver.execute_script(
         "return document.documentElement.scrollWidth <= arguments[0]", width
     )
+    # Every form of the page is in its main content (the header's search box aside).
+    assert driver.execute_script(
+        "return [...document.forms].every(f => f.closest('main') || f.role === 'search')"
+    )
+    assert len(driver.find_elements(By.CSS_SELECTOR, "main form")) >= 4
