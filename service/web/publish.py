@@ -10,6 +10,7 @@ sign-ins are limited per client address (``sign_in_limit``).
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from flask import Blueprint, Flask, Response, redirect, render_template, request
@@ -34,6 +35,7 @@ from .people import (
 from .site import languages, zone
 
 blueprint = Blueprint("publish", __name__, url_prefix="/publish")
+log = logging.getLogger(__name__)
 
 ACCOUNT_PATH = "/publish/account"
 
@@ -91,7 +93,10 @@ def sign_in() -> Response | str:
         account = accounts().sign_in(form.login.data, form.password.data)
         if account is not None:
             login_user(Person(account))
+            log.info("signed in: %s", account.agent_name)
             return redirect(safe_next(request.args.get("next")), 303)
+        # Never the login typed: it may be a password typed in the wrong field.
+        log.info("sign-in refused from %s", request.remote_addr)
         failed = True
     elif request.method == "POST":
         failed = True
@@ -190,6 +195,21 @@ def change_password() -> Response | str:
         return Response(body, status=400, mimetype="text/html")
     login_user(Person(accounts().set_password(owner.login, form.new.data)))
     return account_page(password_changed=True)
+
+
+@blueprint.get("/accounts")
+@require_role("administrator")
+def all_accounts() -> str:
+    """Every account, for the administrators (``mediation users`` changes them)."""
+    langs = languages()
+    return render_template(
+        "publish_accounts.html",
+        accounts=[
+            (a, role_name(a.role, langs.ui), organisation_names(a.organisations, langs))
+            for a in accounts().all()
+        ],
+        when=lambda stamp: moment_in_words(datetime.fromisoformat(stamp), zone(), langs.ui),
+    )
 
 
 def register(app: Flask) -> None:

@@ -291,3 +291,20 @@ def test_a_person_changes_their_password_with_the_current_one(
     assert other.get(site.url + "publish/account", allow_redirects=False).status_code == 303
     assert sign_in(site, "thomas", new)[1].status_code == 303
     assert sign_in(site, "thomas", password)[1].status_code == 200
+
+
+@pytest.mark.parametrize(
+    "role,status", [("publisher", 403), ("moderator", 403), ("administrator", 200)]
+)
+def test_the_list_of_accounts_is_for_administrators(site, account, sign_in, role, status):
+    login = account(f"ursule-{role}", role, ORGANISATION)
+    browser, _ = sign_in(site, login)
+    answer = browser.get(site.url + "publish/accounts", headers={"Accept": "text/html"})
+    assert answer.status_code == status
+    if status == 200:
+        assert login in answer.text and "France Médiation" in answer.text
+    else:
+        assert "administrateur" in answer.text and "administrator" in answer.text
+    nobody = site.get("publish/accounts", allow_redirects=False)
+    assert nobody.status_code == 303
+    assert nobody.headers["Location"] == "/publish/sign-in?next=%2Fpublish%2Faccounts"
