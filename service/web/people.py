@@ -98,7 +98,9 @@ def require_role(role: str = "publisher") -> Callable[[Callable], Callable]:
         def guarded(*args: Any, **kwargs: Any) -> Any:
             account = current_account()
             if account is None:
-                return redirect(sign_in_address(request.full_path.rstrip("?")), 303)
+                # Back to this page after signing in; a form posted is not posted again.
+                back = request.full_path.rstrip("?") if request.method == "GET" else PUBLISH_PREFIX
+                return redirect(sign_in_address(back), 303)
             if not at_least(account.role, role):
                 raise Forbidden(
                     f"Cette page demande le rôle {role_name(role, 'fr')} ; votre compte a le "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, redirect, render_template, request
 from flask_login import login_user, logout_user
@@ -55,16 +56,12 @@ class PasswordForm(FlaskForm):
     again = PasswordField(validators=[InputRequired(), EqualTo("new")])
 
 
-class ConfirmForm(FlaskForm):
-    """A form with nothing but its CSRF token: sign out, revoke a token."""
-
-
 def in_page_language(path: str) -> str:
     """``path`` in this page's language, when the page was asked for with ``?lang=``."""
     lang = request.args.get("lang")
     if not lang:
         return path
-    return f"{path}{'&' if '?' in path else '?'}lang={lang}"
+    return f"{path}{'&' if '?' in path else '?'}{urlencode({'lang': lang})}"
 
 
 def safe_next(target: str | None) -> str:
@@ -140,7 +137,6 @@ def account_page(
         password_form=password_form or PasswordForm(formdata=None),
         password_changed=password_changed,
         min_password=MIN_PASSWORD,
-        confirm=ConfirmForm(),
         new_token=new_token,
         here=in_page_language,
         when=lambda stamp: moment_in_words(datetime.fromisoformat(stamp), zone(), langs.ui),
