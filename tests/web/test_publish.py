@@ -308,3 +308,20 @@ def test_the_list_of_accounts_is_for_administrators(site, account, sign_in, role
     nobody = site.get("publish/accounts", allow_redirects=False)
     assert nobody.status_code == 303
     assert nobody.headers["Location"] == "/publish/sign-in?next=%2Fpublish%2Faccounts"
+
+
+def test_an_account_token_opens_the_graph_store_too(site, account, users):
+    account("valerie", "moderator")
+    token = users(site.store_dir, "token", "new", "valerie", "graphes").stdout.strip()
+    event = ID["event/atelier-valerie"]
+    body = (
+        f'<{event}> a <https://schema.org/Event> ; <https://schema.org/name> "Atelier"@fr ; '
+        f'<https://schema.org/startDate> "2024-05-02"^^<http://www.w3.org/2001/XMLSchema#date> ; '
+        f"<https://schema.org/location> <{ID['place/arena-lievin']}> ."
+    )
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "text/turtle"}
+    put = site.request("PUT", "graphs/essais-valerie", data=body.encode(), headers=headers)
+    assert put.status_code in (200, 201, 204), put.text
+    assert users(site.store_dir, "token", "revoke", "valerie", "graphes").returncode == 0
+    again = site.request("PUT", "graphs/essais-valerie", data=body.encode(), headers=headers)
+    assert again.status_code == 403
