@@ -247,7 +247,7 @@ SETTINGS: list[Setting] = [
         "sign_in_limit",
         "5 per minute",
         "Failed sign-ins accepted from one client address before the next ones are answered "
-        "429 (a limit as Flask-Limiter writes it: '5 per minute', '20 per hour'). Counted in "
+        "429 (a limit as the limits library writes it: '5 per minute', '20 per hour'). Counted in "
         "the server's memory: per process, reset by a restart.",
         _rate,
     ),

@@ -325,3 +325,16 @@ def test_an_account_token_opens_the_graph_store_too(site, account, users):
     assert users(site.store_dir, "token", "revoke", "valerie", "graphes").returncode == 0
     again = site.request("PUT", "graphs/essais-valerie", data=body.encode(), headers=headers)
     assert again.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["", "events", "id/actor/france-mediation", "sparql"])
+def test_public_pages_neither_set_nor_vary_on_a_cookie(site, account, sign_in, path):
+    """The session is the publishing pages' business: a public page is the same for everyone,
+    signed in or not, and caches in front of it keep one copy."""
+    account(f"wanda-{path.replace('/', '-') or 'home'}")
+    browser, _ = sign_in(site, f"wanda-{path.replace('/', '-') or 'home'}")
+    for client in (browser, None):
+        answer = browser.get(site.url + path) if client else site.get(path)
+        assert answer.status_code == 200
+        assert "Cookie" not in answer.headers.get("Vary", "")
+        assert "Set-Cookie" not in answer.headers
