@@ -3,7 +3,7 @@
 ``create_app`` opens each part of the service once and hands it to the web layer in
 ``app.extensions["mediation"]``, where :mod:`service.web.context` reads it back: the
 settings, the store, the change log, the search index and what keeps it, the open-data
-builder, and the publisher every write goes through.
+builder, the publisher every write goes through, and the accounts people sign in with.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import threading
 
 from flask import Flask
 
+from .accounts import Accounts, accounts_path
 from .config import Config, load_config
 from .errors import MediationError
 from .opendata import Builder
@@ -50,6 +51,8 @@ def create_app(config: Config | None = None, store: Store | None = None) -> Flas
         "builds": builder,
         # Every write: checked, recorded in the history and the change log, then indexed.
         "publisher": Publisher(store, config, index, changelog),
+        # Who may sign in at /publish, and whose tokens may write (service/accounts/).
+        "accounts": Accounts(accounts_path(config)),
     }
     indexer.start()
     builder.start()

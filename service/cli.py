@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from .accounts import users_command
 from .config import DEFAULT_BASE, SETTINGS, Config, load_config, local_today
 from .errors import MediationError, NotReady
 from .files import atomic_file, write_atomically
@@ -449,6 +450,9 @@ STORE_SETTINGS = [
     "remote_user",
     "remote_password",
 ]
+
+
+main.add_command(users_command(settings_options, config_from))
 
 
 @main.command("load")

@@ -84,6 +84,15 @@ def _iso_day(value: Any) -> str:
     return text
 
 
+def _rate(value: Any) -> str:
+    """A rate limit as the ``limits`` library reads it (``5 per minute``, ``20/hour``)."""
+    from limits import parse_many
+
+    text = str(value).strip()
+    parse_many(text)  # ValueError names what it cannot read
+    return text
+
+
 class _Refused(ValueError):
     """A value a converter refuses, said in French and in English."""
 
@@ -217,6 +226,30 @@ SETTINGS: list[Setting] = [
         "repository.",
         _csv,
         secret=True,
+    ),
+    Setting(
+        "accounts_path",
+        "",
+        "SQLite file of the accounts people sign in with at /publish (managed with "
+        "`mediation users`): logins, roles, organisations, Argon2 password hashes, token "
+        "digests. Empty: accounts.sqlite in the store directory." + RELATIVE,
+        _path,
+    ),
+    Setting(
+        "secret_key",
+        "",
+        "Key that signs the session cookies and the forms' CSRF tokens at /publish. Empty: "
+        "a random key made once and kept in the file secret_key in the store directory. "
+        "Changing it signs everyone out.",
+        secret=True,
+    ),
+    Setting(
+        "sign_in_limit",
+        "5 per minute",
+        "Failed sign-ins accepted from one client address before the next ones are answered "
+        "429 (a limit as the limits library writes it: '5 per minute', '20 per hour'). Counted in "
+        "the server's memory: per process, reset by a restart.",
+        _rate,
     ),
     Setting(
         "record_history",

@@ -105,6 +105,21 @@ class NotFound(MediationError):
     code = "not-found"
 
 
+class Conflict(MediationError):
+    """What a request would create exists already (an account, a token of that name)."""
+
+    status = 409
+    code = "conflict"
+
+
+class TooManyAttempts(MediationError):
+    """Too many tries in too little time (sign-in attempts); details hold ``retry_after``, the
+    seconds to wait."""
+
+    status = 429
+    code = "too-many-attempts"
+
+
 class Gone(MediationError):
     status = 410
     code = "gone"

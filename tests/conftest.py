@@ -700,3 +700,70 @@ def wait_for_build(build_of) -> Callable[..., requests.Response]:
             time.sleep(0.2)
 
     return wait_for_build
+
+
+# ---------------------------------------------------------------------------------------------
+# Accounts: `mediation users` on a server's store, and signing in at /publish
+# ---------------------------------------------------------------------------------------------
+
+#: A password long enough for the accounts (twelve characters at least).
+PASSWORD = "un mot de passe assez long"
+
+
+@pytest.fixture(scope="session")
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture(scope="session")
+def users(mediation) -> Callable[..., subprocess.CompletedProcess]:
+    """Run ``mediation users ARGS --store STORE`` as an operator does, the password (when
+    given) on standard input, never as an argument."""
+
+    def users(
+        store_dir: Path, *args: str, password: str | None = None, extra: tuple[str, ...] = ()
+    ) -> subprocess.CompletedProcess:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
+        return subprocess.run(
+            [mediation, "users", *args, "--store", str(store_dir), *extra],
+            input="" if password is None else password + "\n",
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+
+    return users
+
+
+@pytest.fixture(scope="session")
+def csrf_of() -> Callable[[str], str]:
+    """The CSRF token of the first form of a page."""
+
+    def csrf_of(html: str) -> str:
+        found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+        assert found, "the page has no CSRF token"
+        return found.group(1)
+
+    return csrf_of
+
+
+@pytest.fixture(scope="session")
+def sign_in(csrf_of) -> Callable[..., tuple[requests.Session, requests.Response]]:
+    """Sign in at /publish as a browser does (the form's CSRF token, then the post): the
+    session, holding the cookie, and the answer to the post (not followed)."""
+
+    def sign_in(
+        server: Server, login: str, password: str = PASSWORD
+    ) -> tuple[requests.Session, requests.Response]:
+        session = requests.Session()
+        page = session.get(server.url + "publish/sign-in", timeout=60)
+        answer = session.post(
+            server.url + "publish/sign-in",
+            data={"csrf_token": csrf_of(page.text), "login": login, "password": password},
+            allow_redirects=False,
+            timeout=60,
+        )
+        return session, answer
+
+    return sign_in

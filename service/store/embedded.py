@@ -118,7 +118,10 @@ class EmbeddedStore(Store):
             self._replay_journal()
         undo_bulk_load(self.oxigraph, self.directory, read_only)
         # Snapshots of a previous run are stale; the pool starts with the first public query.
-        shutil.rmtree(self.directory / SNAPSHOTS, ignore_errors=True)
+        # A read-only open leaves them: it may be a command reading a store that a server
+        # runs on, whose query workers read them (``mediation users organisations``).
+        if not read_only:
+            shutil.rmtree(self.directory / SNAPSHOTS, ignore_errors=True)
         self._workers = workers
         self._pool: Any = None
         self._pool_lock = threading.Lock()

@@ -15,6 +15,10 @@ def register(app: Flask) -> None:
     from . import health, responses, sparql
 
     responses.register_error_handlers(app)
+    from . import people
+
+    # Sessions, CSRF and the sign-in limit: before any blueprint, whose pages may need them.
+    people.install(app)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(sparql.blueprint)
     from . import cards, resources, site, sitemaps
@@ -34,4 +38,7 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(opendata.blueprint)
     app.register_blueprint(feeds.blueprint)
+    from . import publish
+
+    publish.register(app)
     caching.register(app)

@@ -11,10 +11,12 @@
   ``{base}graph/{uuid}`` (201 and its ``Location``); with a TriG or N-Quads document it
   adds each quad to the graph it names.
 
-Reads are public. A write needs ``Authorization: Bearer <token>``, one of the
-``write_token`` setting's tokens, compared in constant time with every one of them. A
-token may carry a name, ``name:token``: the history says who wrote by that name, never
-by the token. Without any token configured, every write is refused.
+Reads are public. A write needs ``Authorization: Bearer <token>``: one of the
+``write_token`` setting's tokens (the operator's and scripts'), compared in constant time
+with every one of them, or the token of an enabled moderator's or administrator's account
+(``docs/publishing.md``). A setting's token may carry a name, ``name:token``: the history
+says who wrote by that name, never by the token; an account's writes are recorded under
+``compte-{number}``, never its e-mail. Without any token, every write is refused.
 
 What a write does once it is let in — validation against the store, history, atomic
 application, the search index — is :class:`service.writes.Publisher`'s.
@@ -35,6 +37,7 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, render_template, request
 from rdflib import Dataset, URIRef
 
+from ..accounts import RAW_WRITERS, role_name
 from ..config import Config
 from ..errors import (
     BadRequest,
@@ -67,6 +70,7 @@ from ..store import Changeset, GraphName, Quad, Store
 from ..writes import Outcome, dataset_quads
 from .bodies import read_body, utf8_text
 from .context import config, publisher, store
+from .people import accounts
 from .responses import error_response
 
 blueprint = Blueprint("writes", __name__)
@@ -104,15 +108,18 @@ def credentials(settings: Config) -> list[Credential]:
 
 
 def authorize() -> str:
-    """The name of the writer, or the 401/403 the request gets."""
+    """The name of the writer, or the 401/403 the request gets: one of the ``write_token``
+    setting's tokens (the operator's), or an account's token (``mediation users token``, or
+    its page at ``/publish/account``) whose account is enabled and may write directly."""
     known = credentials(config())
-    if not known:
+    if not known and not accounts().has_tokens():
         raise Forbidden(
             "Les écritures sont désactivées sur ce serveur : aucun jeton d'écriture n'est "
-            "configuré (réglage write_token, variable MEDIATION_WRITE_TOKEN). La lecture reste "
-            "ouverte.",
+            "configuré (réglage write_token, variable MEDIATION_WRITE_TOKEN) et aucun compte "
+            "n'a de jeton. La lecture reste ouverte.",
             "Writes are disabled on this server: no write token is configured (setting "
-            "write_token, variable MEDIATION_WRITE_TOKEN). Reading stays open.",
+            "write_token, variable MEDIATION_WRITE_TOKEN) and no account has a token. Reading "
+            "stays open.",
         )
     header = request.headers.get("Authorization", "")
     scheme, _, given = header.strip().partition(" ")
@@ -126,12 +133,28 @@ def authorize() -> str:
     for credential in known:  # every token compared, whatever matched: constant time
         if hmac.compare_digest(offered, credential.token) and writer is None:
             writer = credential.name
-    if writer is None:
+    if writer is not None:
+        return writer
+    # An account's token is found by its digest: a disabled account's, or a revoked token,
+    # finds nothing from the moment it is so.
+    account = accounts().token_account(given.strip())
+    if account is None:
         raise Forbidden(
-            "Jeton d'écriture refusé : il ne correspond à aucun jeton configuré sur ce serveur.",
-            "Write token refused: it matches no token configured on this server.",
+            "Jeton d'écriture refusé : il ne correspond à aucun jeton configuré sur ce serveur "
+            "ni à aucun jeton actif d'un compte actif.",
+            "Write token refused: it matches no token configured on this server and no active "
+            "token of an active account.",
         )
-    return writer
+    if account.role not in RAW_WRITERS:
+        raise Forbidden(
+            f"Le compte {account.login} a le rôle {role_name(account.role, 'fr')} : ce qu'il "
+            "publie passe par les formulaires de /publish et la modération, pas par "
+            "/sparql/update ni /graphs.",
+            f"The account {account.login} has the {role_name(account.role, 'en')} role: what "
+            "it publishes goes through the forms at /publish and moderation, not through "
+            "/sparql/update nor /graphs.",
+        )
+    return account.agent_name
 
 
 @blueprint.errorhandler(Unauthorized)

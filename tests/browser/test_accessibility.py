@@ -47,6 +47,7 @@ PAGES = {
     "person form": "/publish/new/person?lang=en",
     "venue form": "/publish/new/place",
     "article form": "/publish/new/article?lang=en",
+    "sign in": "/publish/sign-in",
 }
 SERIOUS = {"serious", "critical"}
 

@@ -30,7 +30,18 @@ WINGS: dict[str, set[str]] = {
     "sparql": {"store"},
     "ingest": {"store", "validation"},
     "forms": {"store", "validation", "search", "writes"},
-    "web": {"store", "validation", "search", "writes", "pages", "opendata", "sparql", "forms"},
+    "accounts": {"store"},
+    "web": {
+        "store",
+        "validation",
+        "search",
+        "writes",
+        "pages",
+        "opendata",
+        "sparql",
+        "forms",
+        "accounts",
+    },
 }
 #: The foundation: modules beside the wings that every part may import.
 FOUNDATION = {
@@ -40,7 +51,9 @@ FOUNDATION = {
 #: At the top: the application factory and the command line.
 TOP = {"app", "cli"}
 #: Web modules every blueprint may use: helpers, not blueprints.
-WEB_HELPERS = {"__init__", "context", "site", "responses", "caching", "bodies", "filters", "served"}
+WEB_HELPERS = {
+    "__init__", "context", "site", "responses", "caching", "bodies", "filters", "served", "people",
+}  # fmt: skip
 #: What may import Flask: the web layer and the factory that builds it.
 FLASK_USERS = {"web", "top"}
 #: A module past this many lines owns two things.

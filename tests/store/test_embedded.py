@@ -286,6 +286,23 @@ def test_a_big_load_into_a_new_graph_is_whole_and_counted(tmp_path, sample):
     assert not (tmp_path / "store" / BULK_MARKER).exists()
 
 
+def test_a_read_only_open_leaves_the_snapshots_the_workers_read(tmp_path, sample):
+    """A command that reads a store a server runs on (``mediation users organisations``)
+    opens it read-only: the server's query snapshots stay, and its next query answers."""
+    store = EmbeddedStore(tmp_path / "store", max_workers=2)
+    store.load(sample.trig.encode(), TRIG, None)
+    query = f"ASK {{ <{EX}new> ?p ?o }}"
+    assert ask(store, query) is False
+    snapshots = tmp_path / "store" / SNAPSHOTS
+    assert snapshots.is_dir()
+    reader = EmbeddedStore(tmp_path / "store", workers=False, read_only=True)
+    reader.close()
+    assert snapshots.is_dir()
+    store.apply(Changeset(add=[(URIRef(f"{EX}new"), P_LABEL, Literal("new"), G2)]))
+    assert ask(store, query) is True
+    store.close()
+
+
 def test_a_write_is_visible_to_the_next_public_query(tmp_path, sample):
     store = EmbeddedStore(tmp_path / "store", max_workers=2)
     store.load(sample.trig.encode(), TRIG, None)
