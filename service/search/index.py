@@ -35,6 +35,7 @@ from ..labels import Languages
 from .database import in_batches, transaction
 from .gather import Gatherer
 from .kinds import list_kind_of
+from .queries import COUNT_BOUND
 from .reads import IndexReads
 from .records import (
     build_links,
@@ -88,6 +89,19 @@ class Index(IndexReads):
     def is_current(self, store) -> bool:
         meta = self.meta()
         return self._matches(meta) and meta.get("generation") == str(store.generation)
+
+    def catch_up(self, store, iris: Iterable[str]) -> int:
+        """Bring a servable index that missed some writes in step with the store, given the
+        IRIs those writes touched (:func:`changed_iris` of each); under the store's write
+        lock, so that no write falls between. From then on it is trusted."""
+        given = {str(i) for i in iris}
+        with self._write:
+            self._trusted = True
+            try:
+                return self._update(store, given)
+            except BaseException:
+                self._trusted = False
+                raise
 
     def ensure(self, store) -> bool:
         """Build the index from the store when it is missing or stale; True when it was built."""
@@ -286,6 +300,7 @@ def open_index(config, store=None) -> Index:
         config.languages,
         timeout=min(float(config.query_timeout), 30.0),
     )
+    index.count_bound = int(getattr(config, "count_limit", COUNT_BOUND))
     if store is not None:
         index.ensure(store)
     return index

@@ -106,13 +106,15 @@ def _tally_total(db: sqlite3.Connection, level: tuple[str, str]) -> int:
     return _tally(db, level, "*", "*")
 
 
-def _bounded_count(db: sqlite3.Connection, source: str, params: list) -> tuple[int, bool]:
-    """How many rows ``SELECT 1 FROM {source}`` gives, counted up to :data:`COUNT_BOUND`:
-    (the count, whether it is exact). Past the bound, the cost stops growing."""
+def _bounded_count(
+    db: sqlite3.Connection, source: str, params: list, bound: int
+) -> tuple[int, bool]:
+    """How many rows ``SELECT 1 FROM {source}`` gives, counted up to ``bound``: (the count,
+    whether it is exact). Past the bound, the cost stops growing."""
     n = db.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM {source} LIMIT ?)", params + [COUNT_BOUND + 1]
+        f"SELECT count(*) FROM (SELECT 1 FROM {source} LIMIT ?)", params + [bound + 1]
     ).fetchone()[0]
-    return min(n, COUNT_BOUND), n <= COUNT_BOUND
+    return min(n, bound), n <= bound
 
 
 def _labels_of(db: sqlite3.Connection, iris: list[str]) -> dict[str, tuple[str, Pairs]]:
@@ -156,6 +158,9 @@ def _parts_linking(db: sqlite3.Connection, object_id: int, property_id: int, iri
 class IndexReads(IndexFile):
     """The questions lists, search, pages and the home page ask the index."""
 
+    #: Most rows a search or a filtered list counts (the ``count_limit`` setting).
+    count_bound: int = COUNT_BOUND
+
     def get(self, iris: Iterable[str]) -> dict[str, Item]:
         """The rows of these IRIs (those the index holds)."""
         wanted = sorted({str(i) for i in iris})
@@ -184,7 +189,7 @@ class IndexReads(IndexFile):
         """One page of a list, by key: ``after`` the last item seen, or ``before`` the first.
 
         Its total is counted when ``count`` (else None): from the tallies for a kind and
-        sub-kind alone, else over the rows the filters select, up to :data:`COUNT_BOUND`."""
+        sub-kind alone, else over the rows the filters select, up to :attr:`count_bound`."""
         column, descending = ORDERS[order]
         where, params = filters.sql()
         # Items that come later in the list's order than a key, and earlier.
@@ -235,7 +240,9 @@ class IndexReads(IndexFile):
             if count and filters.tallied():
                 total = _tally_total(db, filters.level())
             elif count:
-                total, exact = _bounded_count(db, f"resource r WHERE {where}", params)
+                total, exact = _bounded_count(
+                    db, f"resource r WHERE {where}", params, self.count_bound
+                )
         return Page(items, total, next_key, prev_key, exact)
 
     def search(
@@ -247,7 +254,7 @@ class IndexReads(IndexFile):
         Ranks the first :data:`SEARCH_WINDOW` matches in the index's order (tier, then
         shortest first, :func:`~.records.row_order`): every match when there are fewer, so
         the cost stops growing with the matches. The total is counted up to
-        :data:`~.queries.COUNT_BOUND`. Returns the page, the query's stems (for
+        :attr:`count_bound`. Returns the page, the query's stems (for
         highlighting) and whether words were dropped.
         """
         terms, truncated = query_stems(text)
@@ -266,7 +273,8 @@ class IndexReads(IndexFile):
         joined = "" if where == "1" else " JOIN resource r ON r.id = text.rowid"
         window = (
             f"SELECT text.rowid AS id, bm25(text, {weights}) AS score FROM text{joined} "
-            f"WHERE text MATCH ? AND {where} ORDER BY text.rowid LIMIT {SEARCH_WINDOW}"
+            f"WHERE text MATCH ? AND {where} ORDER BY text.rowid "
+            f"LIMIT {max(SEARCH_WINDOW, self.count_bound + 1)}"
         )
         with self._bounded() as db:
             records = db.execute(
@@ -286,8 +294,8 @@ class IndexReads(IndexFile):
         records = records[:limit]
         items = [_item(r, (r[14], r[1]), r[14]) for r in records]
         next_key = items[-1].key if more and items else None
-        total = min(matched, COUNT_BOUND)
-        return Page(items, total, next_key, None, matched <= COUNT_BOUND), terms, truncated
+        total = min(matched, self.count_bound)
+        return Page(items, total, next_key, None, matched <= self.count_bound), terms, truncated
 
     # -- facets and figures ----------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from .loading import (
     read_source,
     source_files,
 )
+from .missed import missed_iris
 from .publisher import Outcome, Publisher
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "history_graph",
     "last_changes",
     "load_changes",
+    "missed_iris",
     "open_changelog",
     "parse_key",
     "read_source",
