@@ -5,7 +5,7 @@ updating those rows instead of being rebuilt (``service.search.builder``).
 Every record carries the generation its write made (``med:generation``) and what the write
 added and removed, verbatim up to :data:`~.history.QUAD_CAP` quads a side. A generation
 without a record (a write made with history off, or outside the service), a record cut
-short, or more than :data:`CATCH_UP_LIMIT` generations: the answer is None, and the index is
+short, or more than :data:`~.changelog.CATCH_UP_LIMIT` generations (as for the change log): the answer is None, and the index is
 rebuilt as before.
 
 No Flask here.
@@ -19,11 +19,8 @@ from rdflib.namespace import RDF, RDFS
 from ..namespaces import MED
 from ..search import changed_iris
 from ..store import Changeset, Store
+from .changelog import CATCH_UP_LIMIT
 from .history import history_graph, quads_of_record
-
-#: Most generations an index catches up by (one indexed lookup and a small parse each);
-#: further behind, it is rebuilt.
-CATCH_UP_LIMIT = 1000
 
 
 def missed_iris(store: Store, base_url: str, known: int, current: int) -> set[str] | None:
@@ -54,4 +51,4 @@ def missed_iris(store: Store, base_url: str, known: int, current: int) -> set[st
     return found
 
 
-__all__ = ["CATCH_UP_LIMIT", "missed_iris"]
+__all__ = ["missed_iris"]
