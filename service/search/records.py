@@ -267,13 +267,11 @@ def build_links(db: sqlite3.Connection, store, base: str) -> int:
         )
         batch.clear()
 
-    for subject, predicate, obj, _ in store.quads():
-        if isinstance(obj, URIRef) and isinstance(subject, URIRef):
-            target = str(obj)
-            if linkable(target, base):
-                batch.append((target, str(predicate), str(subject)))
-                if len(batch) >= LINK_WRITE_BATCH:
-                    flush()
+    for subject, predicate, target in store.iri_triples():
+        if linkable(target, base):
+            batch.append((target, predicate, subject))
+            if len(batch) >= LINK_WRITE_BATCH:
+                flush()
     flush()
     db.execute(
         "INSERT INTO link_count (object, property, n) SELECT object, property, count(*) "
