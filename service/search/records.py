@@ -15,7 +15,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from rdflib import Literal, URIRef
+from rdflib import Literal
 
 from ..labels import Languages
 from .database import in_batches
