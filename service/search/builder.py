@@ -1,16 +1,18 @@
 """The search index kept in the background: the server answers at once, whatever the size of
 the store, and the index catches up without losing a write.
 
-Building the index reads every resource of the store (about 35 minutes at ten million
-triples, ``bench/README.md``), so the server never does it before answering, nor in a
+Building the index reads every resource of the store (``bench/README.md`` gives the time
+at one and ten million triples), so the server never does it before answering, nor in a
 request. At start, :class:`IndexBuilder` looks at the index file (``service.search``):
 
 * **current** (built from the store's generation, of this layout, base and language order):
   nothing to do;
 * **stale** (a finished index of an earlier generation: the store changed while the service
-  was stopped, or after a crash between a write and its update): it is served as it is —
-  lists, search and the home page answer at once, from the index as it was — while a fresh
-  one is built, then put in its place;
+  was stopped, or after a crash between a write and its update): it catches up from the
+  history records of the writes it missed (``missed``, handed over by ``create_app``: the
+  IRIs they touched), under the store's write lock, and is ready at once; when the history
+  cannot tell them all, it is served as it is — lists, search and the home page answer at
+  once, from the index as it was — while a fresh one is built, then put in its place;
 * **missing** (no file, or one of another layout, base or language order, which cannot be
   read): lists, search and the home page answer ``503`` with ``Retry-After`` and a French
   and English message until the first build is done.
