@@ -19,7 +19,7 @@ from .errors import MediationError
 from .opendata import Builder
 from .search import IndexBuilder, open_index
 from .store import Store, open_store
-from .writes import Publisher, open_changelog
+from .writes import Publisher, missed_iris, open_changelog
 
 EXTENSION_KEY = "mediation"
 
@@ -38,8 +38,14 @@ def create_app(config: Config | None = None, store: Store | None = None) -> Flas
     changelog = open_changelog(store, config)
     # Lists, facets and search read this index; built in the background when missing or
     # stale (``service.search.builder``), while the server already answers.
+    # An index a few writes behind catches up from their history records instead.
     index = open_index(config)
-    indexer = IndexBuilder(index, store, config)
+    indexer = IndexBuilder(
+        index,
+        store,
+        config,
+        lambda known, current: missed_iris(store, config.base_url, known, current),
+    )
     # Dumps, VoID and the catalog's figures: built in the background, served as last finished.
     builder = Builder(store, config)
     app.extensions[EXTENSION_KEY] = {

@@ -286,6 +286,13 @@ SETTINGS: list[Setting] = [
     ),
     Setting("page_size", 50, "Items per page in lists and incoming links.", _positive(int)),
     Setting(
+        "count_limit",
+        1000,
+        "Most rows a search or a filtered list counts; past it, the page says « plus de 1 000 » "
+        '("more than 1,000"), so that a count costs the same whatever the matches.',
+        _positive(int),
+    ),
+    Setting(
         "today",
         "",
         "The day lists take as today for upcoming and past events (YYYY-MM-DD); empty: the real "

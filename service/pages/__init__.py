@@ -28,6 +28,7 @@ from .lists import (
     list_facets,
     listing,
     listing_json,
+    say_count,
 )
 from .resource import INCOMING_SHOWN, PageView, gone_error, incoming_links_page, resource_page
 from .search_page import SEARCH_FILTERS, find, found_facets, found_json, hits
@@ -74,6 +75,7 @@ __all__ = [
     "ListSpec",
     "active_filters",
     "count_words",
+    "say_count",
     "event_counts",
     "find",
     "found_facets",

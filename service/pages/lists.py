@@ -167,12 +167,22 @@ def item_date(item: search.Item, lang: str) -> str:
     return shown
 
 
-def count_words(n: int, kind: str, lang: str) -> str:
+def say_count(n: int, lang: str, exact: bool = True) -> str:
+    """A count as a person reads it: « 1 234 », "1,234"; one that stopped at its bound is
+    « plus de 1 000 », "more than 1,000" (``search.COUNT_BOUND``)."""
+    shown = f"{n:,}".replace(",", "\u00a0" if lang == "fr" else ",")
+    if exact:
+        return shown
+    return f"plus de {shown}" if lang == "fr" else f"more than {shown}"
+
+
+def count_words(n: int, kind: str, lang: str, exact: bool = True) -> str:
+    """« 12 événements », "more than 1,000 events"."""
     known = search.LIST_KINDS.get(kind)
     if known is None:
-        return str(n)
-    noun = known.label(lang, plural=n != 1).lower()
-    return f"{n} {noun}"
+        return say_count(n, lang, exact)
+    noun = known.label(lang, plural=n != 1 or not exact).lower()
+    return f"{say_count(n, lang, exact)} {noun}"
 
 
 def kind_label(kind: str, lang: str) -> str:
@@ -297,6 +307,7 @@ class Listing:
     total: int | None
     next_key: tuple | None
     prev_key: tuple | None
+    exact: bool = True  # False: counting stopped at the bound, more match
 
 
 def listing(
@@ -309,7 +320,9 @@ def listing(
     before: tuple | None = None,
 ) -> Listing:
     page = idx.list(filters, order=spec.order(filters), limit=size, after=after, before=before)
-    return Listing(spec, filters, chosen, page.items, page.total, page.next_key, page.prev_key)
+    return Listing(
+        spec, filters, chosen, page.items, page.total, page.next_key, page.prev_key, page.exact
+    )
 
 
 def list_facets(
@@ -351,6 +364,7 @@ def listing_json(
     payload: dict[str, Any] = {
         "items": [item_json(i, langs, local) for i in page.items],
         "total": page.total,
+        "total_exact": page.exact,
         "next": next_url,
         "prev": prev_url,
         "filters": filters_json(page.chosen),

@@ -47,6 +47,7 @@ class Found:
     asked: bool = False
     items: list[Item] = field(default_factory=list)
     total: int | None = 0
+    exact: bool = True  # False: counting stopped at the bound, more match
     next_key: tuple | None = None
     terms: list[frozenset[str]] = field(default_factory=list)
     dropped: bool = False  # words past the index's limit were dropped
@@ -110,7 +111,13 @@ def find(
 
 def _answered(found: Found, page: Any, **more: Any) -> Found:
     return replace(
-        found, asked=True, items=page.items, total=page.total, next_key=page.next_key, **more
+        found,
+        asked=True,
+        items=page.items,
+        total=page.total,
+        exact=page.exact,
+        next_key=page.next_key,
+        **more,
     )
 
 
@@ -127,6 +134,7 @@ def found_json(
         "query": found.text,
         "items": [item_json(i, langs, local) for i in found.items],
         "total": found.total,
+        "total_exact": found.exact,
         "next": next_url,
         "filters": filters_json(found.chosen),
         "facets": {

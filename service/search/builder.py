@@ -1,16 +1,18 @@
 """The search index kept in the background: the server answers at once, whatever the size of
 the store, and the index catches up without losing a write.
 
-Building the index reads every resource of the store (about 35 minutes at ten million
-triples, ``bench/README.md``), so the server never does it before answering, nor in a
+Building the index reads every resource of the store (``bench/README.md`` gives the time
+at one and ten million triples), so the server never does it before answering, nor in a
 request. At start, :class:`IndexBuilder` looks at the index file (``service.search``):
 
 * **current** (built from the store's generation, of this layout, base and language order):
   nothing to do;
 * **stale** (a finished index of an earlier generation: the store changed while the service
-  was stopped, or after a crash between a write and its update): it is served as it is —
-  lists, search and the home page answer at once, from the index as it was — while a fresh
-  one is built, then put in its place;
+  was stopped, or after a crash between a write and its update): it catches up from the
+  history records of the writes it missed (``missed``, handed over by ``create_app``: the
+  IRIs they touched), under the store's write lock, and is ready at once; when the history
+  cannot tell them all, it is served as it is — lists, search and the home page answer at
+  once, from the index as it was — while a fresh one is built, then put in its place;
 * **missing** (no file, or one of another layout, base or language order, which cannot be
   read): lists, search and the home page answer ``503`` with ``Retry-After`` and a French
   and English message until the first build is done.
@@ -46,6 +48,7 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -93,10 +96,19 @@ class IndexBuilder:
     """Keeps one application's index servable and in step with its store; see the module
     docstring. One per application, started with it."""
 
-    def __init__(self, index: Index, store: Store, config: Config):
+    def __init__(
+        self,
+        index: Index,
+        store: Store,
+        config: Config,
+        missed: Callable[[int, int], set[str] | None] | None = None,
+    ):
         self.index = index
         self.store = store
         self.config = config
+        #: The IRIs the writes after one generation up to another touched, None when they
+        #: cannot be told (``service.writes.missed_iris``, handed over by ``create_app``).
+        self.missed = missed
         self.directory = index.path.parent
         self._worker = Worker("search-index-build", self.directory / INDEX_BUILDING)
         self._building_since: float | None = None
@@ -140,8 +152,35 @@ class IndexBuilder:
             first = False
             if self.index.trusted or time.monotonic() < retry_at:
                 continue
+            if self._catch_up():
+                continue
             if not self._build_once() and not self._worker.stopping.is_set():
                 retry_at = time.monotonic() + RETRY_SECONDS
+
+    def _catch_up(self) -> bool:
+        """Bring a served index that missed a few writes in step from their history records,
+        under the store's write lock (milliseconds a write); True when it is trusted again."""
+        if self.missed is None or not self.index.servable:
+            return False
+        started = time.monotonic()
+        try:
+            with self.store.write_lock():
+                known, current = self.index.generation, self.store.generation
+                iris = self.missed(known, current) if known is not None else None
+                if iris is None:
+                    return False
+                rows = self.index.catch_up(self.store, iris)
+        except Exception:  # noqa: BLE001 — a fresh index is built instead
+            log.exception("search index: catching up failed; it is built again")
+            return False
+        log.info(
+            "search index: caught up from generation %d to %d (%d rows) in %.2f s",
+            known,
+            current,
+            rows,
+            time.monotonic() - started,
+        )
+        return True
 
     def _build_once(self) -> bool:
         """One fresh index, caught up and put in place; True when it is served."""

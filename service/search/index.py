@@ -35,6 +35,7 @@ from ..labels import Languages
 from .database import in_batches, transaction
 from .gather import Gatherer
 from .kinds import list_kind_of
+from .queries import COUNT_BOUND
 from .reads import IndexReads
 from .records import (
     build_links,
@@ -48,6 +49,9 @@ from .rows import INVERSE_HIERARCHY, Row
 from .schema import INDEX_FILE, TABLES
 
 log = logging.getLogger(__name__)
+
+#: SQLite's page cache while a build writes (KiB).
+BUILD_CACHE_KIB = 256 * 1024
 
 
 class Index(IndexReads):
@@ -89,6 +93,19 @@ class Index(IndexReads):
         meta = self.meta()
         return self._matches(meta) and meta.get("generation") == str(store.generation)
 
+    def catch_up(self, store, iris: Iterable[str]) -> int:
+        """Bring a servable index that missed some writes in step with the store, given the
+        IRIs those writes touched (:func:`changed_iris` of each); under the store's write
+        lock, so that no write falls between. From then on it is trusted."""
+        given = {str(i) for i in iris}
+        with self._write:
+            self._trusted = True
+            try:
+                return self._update(store, given)
+            except BaseException:
+                self._trusted = False
+                raise
+
     def ensure(self, store) -> bool:
         """Build the index from the store when it is missing or stale; True when it was built."""
         if self.is_current(store):
@@ -124,6 +141,9 @@ class Index(IndexReads):
         count = 0
         tally: Counter = Counter()
         with self._writer() as db:
+            # The build's inserts land all over the tables' b-trees (links, facets, terms):
+            # a cache that holds them saves reading the same pages again and again.
+            db.execute(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")
             with transaction(db):
                 for table in TABLES:
                     db.execute(f"DELETE FROM {table}")
@@ -286,6 +306,7 @@ def open_index(config, store=None) -> Index:
         config.languages,
         timeout=min(float(config.query_timeout), 30.0),
     )
+    index.count_bound = int(getattr(config, "count_limit", COUNT_BOUND))
     if store is not None:
         index.ensure(store)
     return index

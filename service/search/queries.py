@@ -57,12 +57,20 @@ class Item:
         return names
 
 
+#: Rows a filtered list or a search counts before it stops: past it, the total is said as
+#: "more than 1,000". Counting every match made a search cost grow with its matches.
+COUNT_BOUND = 1000
+
+
 @dataclass(frozen=True)
 class Page:
     items: list[Item]
     total: int | None  # None when not counted (``Index.list(count=False)``)
     next_key: tuple | None
     prev_key: tuple | None
+    #: False when counting stopped at :data:`COUNT_BOUND`: ``total`` is then the bound, and
+    #: more rows match.
+    exact: bool = True
 
 
 @dataclass(frozen=True)

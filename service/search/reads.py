@@ -22,7 +22,7 @@ from typing import Any
 
 from .database import IndexFile, in_batches
 from .kinds import SEARCH_TIERS, kind_labels, subkind_labels
-from .queries import ORDERS, FacetValue, Filters, Item, Page
+from .queries import COUNT_BOUND, ORDERS, FacetValue, Filters, Item, Page
 from .rows import Pairs
 from .text import fts_expression, query_stems
 
@@ -41,6 +41,11 @@ WEIGHTS = (100.0, 1.0, 0.5)
 #: …), each below idf × 2.2; a query has at most 32 phrases (16 words, two stems each) and
 #: idf ≤ ln(2N + 1) < 22 up to a billion rows: bm25 stays above −1,550.
 TIER_SPAN = 10_000.0
+
+#: Most matches a search ranks: the first ones in the index's order (tier, then shortest
+#: first, :func:`~.records.row_order`), every one when there are fewer. bm25 over 61,000
+#: matches took 48 ms; over this many, about 4 (``bench/README.md``).
+SEARCH_WINDOW = 5000
 
 #: A row's tier in a search, as SQL (the kinds are ours, never user input).
 _TIER = (
@@ -101,6 +106,17 @@ def _tally_total(db: sqlite3.Connection, level: tuple[str, str]) -> int:
     return _tally(db, level, "*", "*")
 
 
+def _bounded_count(
+    db: sqlite3.Connection, source: str, params: list, bound: int
+) -> tuple[int, bool]:
+    """How many rows ``SELECT 1 FROM {source}`` gives, counted up to ``bound``: (the count,
+    whether it is exact). Past the bound, the cost stops growing."""
+    n = db.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {source} LIMIT ?)", params + [bound + 1]
+    ).fetchone()[0]
+    return min(n, bound), n <= bound
+
+
 def _labels_of(db: sqlite3.Connection, iris: list[str]) -> dict[str, tuple[str, Pairs]]:
     found: dict[str, tuple[str, Pairs]] = {}
     for chunk, marks in in_batches(iris):
@@ -142,6 +158,9 @@ def _parts_linking(db: sqlite3.Connection, object_id: int, property_id: int, iri
 class IndexReads(IndexFile):
     """The questions lists, search, pages and the home page ask the index."""
 
+    #: Most rows a search or a filtered list counts (the ``count_limit`` setting).
+    count_bound: int = COUNT_BOUND
+
     def get(self, iris: Iterable[str]) -> dict[str, Item]:
         """The rows of these IRIs (those the index holds)."""
         wanted = sorted({str(i) for i in iris})
@@ -170,7 +189,7 @@ class IndexReads(IndexFile):
         """One page of a list, by key: ``after`` the last item seen, or ``before`` the first.
 
         Its total is counted when ``count`` (else None): from the tallies for a kind and
-        sub-kind alone, else over the rows the filters select."""
+        sub-kind alone, else over the rows the filters select, up to :attr:`count_bound`."""
         column, descending = ORDERS[order]
         where, params = filters.sql()
         # Items that come later in the list's order than a key, and earlier.
@@ -217,14 +236,14 @@ class IndexReads(IndexFile):
             else:
                 prev_key = items[0].key if more and items else None
                 next_key = items[-1].key if items and beyond(items[-1].key, later) else None
-            total = None
+            total, exact = None, True
             if count and filters.tallied():
                 total = _tally_total(db, filters.level())
             elif count:
-                total = db.execute(
-                    f"SELECT count(*) FROM resource r WHERE {where}", params
-                ).fetchone()[0]
-        return Page(items, total, next_key, prev_key)
+                total, exact = _bounded_count(
+                    db, f"resource r WHERE {where}", params, self.count_bound
+                )
+        return Page(items, total, next_key, prev_key, exact)
 
     def search(
         self,
@@ -238,7 +257,11 @@ class IndexReads(IndexFile):
         their kind (:data:`~.kinds.SEARCH_TIERS`), then best first. ``prefix``: the last word
         may be the start of a word (search as you type).
 
-        Returns the page, the query's stems (for highlighting) and whether words were dropped.
+        Ranks the first :data:`SEARCH_WINDOW` matches in the index's order (tier, then
+        shortest first, :func:`~.records.row_order`): every match when there are fewer, so
+        the cost stops growing with the matches. The total is counted up to
+        :attr:`count_bound`. Returns the page, the query's stems (for
+        highlighting) and whether words were dropped.
         """
         terms, truncated = query_stems(text)
         if not terms:
@@ -248,26 +271,37 @@ class IndexReads(IndexFile):
         keyset = ""
         key_params: list[Any] = []
         if after is not None:
-            keyset = f" AND ({_TIER} * {TIER_SPAN} + s.score, r.iri) > (?, ?)"
+            keyset = " AND (rank, r.iri) > (?, ?)"
             key_params = list(after)
         weights = ", ".join(str(w) for w in WEIGHTS)
+        # FTS5 reads matches in id order: the window is a prefix of them, scored as it is read
+        # (joined to the rows only when filters need their columns).
+        joined = "" if where == "1" else " JOIN resource r ON r.id = text.rowid"
+        window = (
+            f"SELECT text.rowid AS id, bm25(text, {weights}) AS score FROM text{joined} "
+            f"WHERE text MATCH ? AND {where} ORDER BY text.rowid "
+            f"LIMIT {max(SEARCH_WINDOW, self.count_bound + 1)}"
+        )
         with self._bounded() as db:
             records = db.execute(
-                f"SELECT {_COLUMNS}, {_TIER} * {TIER_SPAN} + s.score AS rank FROM (SELECT rowid "
-                f"AS id, bm25(text, {weights}) AS score FROM text WHERE text MATCH ?) s "
-                f"JOIN resource r ON r.id = s.id WHERE {where}{keyset} ORDER BY rank, r.iri LIMIT ?",
+                f"WITH s AS MATERIALIZED ({window}) "
+                f"SELECT {_COLUMNS}, {_TIER} * {TIER_SPAN} + s.score AS rank, "
+                "(SELECT count(*) FROM s) FROM s JOIN resource r ON r.id = s.id "
+                f"WHERE 1{keyset} ORDER BY rank, r.iri LIMIT ?",
                 [expression] + params + key_params + [limit + 1],
             ).fetchall()
-            total = db.execute(
-                f"SELECT count(*) FROM text JOIN resource r ON r.id = text.rowid "
-                f"WHERE text MATCH ? AND {where}",
-                [expression] + params,
-            ).fetchone()[0]
+            if records:
+                matched = records[0][15]
+            else:
+                matched = db.execute(
+                    f"SELECT count(*) FROM ({window})", [expression] + params
+                ).fetchone()[0]
         more = len(records) > limit
         records = records[:limit]
         items = [_item(r, (r[14], r[1]), r[14]) for r in records]
         next_key = items[-1].key if more and items else None
-        return Page(items, total, next_key, None), terms, truncated
+        total = min(matched, self.count_bound)
+        return Page(items, total, next_key, None, matched <= self.count_bound), terms, truncated
 
     # -- facets and figures ----------------------------------------------------------------------
 

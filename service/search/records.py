@@ -15,11 +15,12 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from rdflib import Literal, URIRef
+from rdflib import Literal
 
 from ..labels import Languages
 from .database import in_batches
 from .gather import values_of
+from .kinds import SEARCH_TIERS
 from .rows import Row, best_pair
 from .text import fold
 
@@ -32,6 +33,29 @@ LINK_WRITE_BATCH = 50_000
 # ---------------------------------------------------------------------------------------------
 # Rows and their tallies
 # ---------------------------------------------------------------------------------------------
+
+#: Where the parts of a row's id start: its search tier, then its length in words, then a
+#: sequence number. FTS5 reads matches in id order, so a search that reads only the first
+#: matches (:data:`~.reads.SEARCH_WINDOW`) reads those of the first tier, shortest first:
+#: the rows bm25 scores highest when the words are in their names (see ``docs/search.md``).
+TIER_SHIFT = 56
+LENGTH_SHIFT = 40
+MAX_LENGTH = (1 << (TIER_SHIFT - LENGTH_SHIFT)) - 1
+
+
+def row_order(row: Row) -> int:
+    """The id bits of ``row``'s place in the search order (tier, then words, fewest first)."""
+    tier = SEARCH_TIERS.get(row.kind, max(SEARCH_TIERS.values()) + 1)
+    words = sum(len(t.split()) for t in (*row.text_label, *row.text_body, *row.text_context))
+    return (tier << TIER_SHIFT) | (min(words, MAX_LENGTH) << LENGTH_SHIFT)
+
+
+def _sequence(db: sqlite3.Connection, n: int) -> int:
+    """The first of ``n`` sequence numbers, never given before by this index file."""
+    found = db.execute("SELECT value FROM meta WHERE key = 'sequence'").fetchone()
+    first = int(found[0]) if found else 0
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('sequence', ?)", (str(first + n),))
+    return first
 
 
 def tally_keys(
@@ -86,16 +110,20 @@ def insert_rows(
     deps and text in bulk. Each sorts by the name the first of ``languages`` prefers."""
     facets, deps, texts = [], [], []
     count = 0
+    rows = list(rows)
+    sequence = _sequence(db, len(rows))
     for row in rows:
         best = best_pair(row.labels, languages)
         sort_label = fold(best[0]) if best else row.iri
         period, end = row.period, row.end
         last = end.last if end is not None else (period.last if period is not None else None)
-        cursor = db.execute(
-            "INSERT INTO resource (iri, kind, subkind, sort_label, labels, descriptions, place, "
-            "date_value, date_precision, start_day, end_day, end_value, sort_date, top) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rid = row_order(row) | (sequence + count)
+        db.execute(
+            "INSERT INTO resource (id, iri, kind, subkind, sort_label, labels, descriptions, "
+            "place, date_value, date_precision, start_day, end_day, end_value, sort_date, top) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
+                rid,
                 row.iri,
                 row.kind,
                 row.subkind,
@@ -114,7 +142,6 @@ def insert_rows(
                 int(row.top),
             ),
         )
-        rid = cursor.lastrowid
         facets += [(facet, value, rid) for facet, values in row.facets.items() for value in values]
         deps += [(dep, rid) for dep in row.deps]
         texts.append(
@@ -240,13 +267,11 @@ def build_links(db: sqlite3.Connection, store, base: str) -> int:
         )
         batch.clear()
 
-    for subject, predicate, obj, _ in store.quads():
-        if isinstance(obj, URIRef) and isinstance(subject, URIRef):
-            target = str(obj)
-            if linkable(target, base):
-                batch.append((target, str(predicate), str(subject)))
-                if len(batch) >= LINK_WRITE_BATCH:
-                    flush()
+    for subject, predicate, target in store.iri_triples():
+        if linkable(target, base):
+            batch.append((target, predicate, subject))
+            if len(batch) >= LINK_WRITE_BATCH:
+                flush()
     flush()
     db.execute(
         "INSERT INTO link_count (object, property, n) SELECT object, property, count(*) "

@@ -9,13 +9,14 @@ comments of :data:`SCHEMA_SQL` say what each table is for.
 from __future__ import annotations
 
 #: Bumped when the layout or the way rows are built changes: an older index is rebuilt.
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = "11"
 
 #: The index's file name in the store's folder (unless ``index_path`` is set).
 INDEX_FILE = "index.sqlite"
 
 SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+-- A row's id orders it for search: tier, length, sequence (``records.row_order``).
 CREATE TABLE IF NOT EXISTS resource (
     id INTEGER PRIMARY KEY,
     iri TEXT NOT NULL UNIQUE,

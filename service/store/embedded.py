@@ -337,6 +337,16 @@ class EmbeddedStore(Store):
             found = self.oxigraph.quads_for_pattern(*terms)
         return (quad_to_rdflib(quad) for quad in found)
 
+    def iri_triples(self) -> Iterator[tuple[str, str, str]]:
+        # Straight from Oxigraph's terms: an rdflib term per quad cost most of the pass.
+        with self._gate.reading():
+            found = self.oxigraph.quads_for_pattern(None, None, None, None)
+        iri = ox.NamedNode
+        for quad in found:
+            subject, obj = quad.subject, quad.object
+            if type(subject) is iri and type(obj) is iri:
+                yield subject.value, quad.predicate.value, obj.value
+
     def graph_names(self) -> list[URIRef]:
         with self._gate.reading():
             names = list(self.oxigraph.named_graphs())

@@ -157,6 +157,14 @@ class Store(ABC):
     def _match(self, pattern: TriplePattern, graph: GraphPattern) -> Iterator[Quad]:
         """The quads of :meth:`quads`, as each store finds them."""
 
+    def iri_triples(self) -> Iterator[tuple[str, str, str]]:
+        """(subject, predicate, object) of every quad whose subject and object are IRIs, as
+        strings, once per graph holding it: one pass over the store for the search index's
+        links, without making rdflib terms of the rest."""
+        for subject, predicate, obj, _ in self.quads():
+            if isinstance(subject, URIRef) and isinstance(obj, URIRef):
+                yield str(subject), str(predicate), str(obj)
+
     @abstractmethod
     def graph_names(self) -> list[URIRef]: ...
 

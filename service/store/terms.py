@@ -22,11 +22,17 @@ _OX_XSD_STRING = ox.NamedNode(XSD_STRING)
 DEFAULT_GRAPH = ox.DefaultGraph()
 
 
+def _iri(value: str) -> URIRef:
+    # What URIRef(value) makes, without checking the IRI again (Oxigraph's are valid): the
+    # check was a fifth of reading query results.
+    return str.__new__(URIRef, value)
+
+
 def to_rdflib(term: Any) -> Node | None:
     """An rdflib term for a pyoxigraph term; the default graph becomes None."""
     kind = type(term)
     if kind is ox.NamedNode:
-        return URIRef(term.value)
+        return _iri(term.value)
     if kind is ox.Literal:
         language = term.language
         if language is not None:

@@ -152,6 +152,7 @@ def render(template: str, langs: Languages, **context: Any) -> Response:
         site_path=site_path,
         say_date=lambda item: pages.item_date(item, langs.ui),
         count_words=pages.count_words,
+        say_count=pages.say_count,
         **context,
     )
     return Response(body, mimetype="text/html")

@@ -24,6 +24,7 @@ from .loading import (
     read_source,
     source_files,
 )
+from .missed import missed_iris
 from .neighbourhood import check_write, write_rules
 from .publisher import Outcome, Publisher
 
@@ -46,6 +47,7 @@ __all__ = [
     "history_graph",
     "last_changes",
     "load_changes",
+    "missed_iris",
     "open_changelog",
     "parse_key",
     "read_source",
