@@ -5,23 +5,21 @@ searches existing resources for a field.
 
 Saving validates and shows the result — ready to publish or what to fix, and the Turtle it
 would write — without writing: drafts and moderation build on :func:`submission` and the
-feedback. Every form carries Flask-WTF's CSRF token (``generate_csrf``, checked with
-``validate_csrf`` here; ``CSRFProtect`` is not set up by this blueprint, so that the one
-that signs people in can set it up once for every form).
+feedback. The forms are for a signed-in publisher (``people.require_role``); every form
+carries Flask-WTF's CSRF token (``generate_csrf``), which ``people`` checks, with the form's
+size, before any view under ``/publish`` reads a posted form.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, render_template, request
-from flask_wtf.csrf import generate_csrf, validate_csrf
+from flask_wtf.csrf import generate_csrf
 from rdflib import URIRef
-from wtforms.validators import ValidationError
 
-from ..errors import BadRequest, NotFound
+from ..errors import NotFound
 from ..forms import (
     KINDS,
     Choice,
@@ -36,8 +34,8 @@ from ..forms import (
 )
 from ..namespaces import is_absolute_iri
 from ..pages import CLASS_LABELS
-from .bodies import too_large
 from .context import config, index, store
+from .people import require_role
 from .site import languages, zone
 
 blueprint = Blueprint(
@@ -50,14 +48,12 @@ MAX_CLASSES = 12
 
 
 def register(app: Flask) -> None:
-    """The blueprint, and a key to sign the CSRF token with when none is configured (a
-    random one per process: a form outlives no restart)."""
-    if not app.secret_key:
-        app.secret_key = secrets.token_hex(32)
+    """The blueprint (after ``people.install``, which signs the sessions and CSRF tokens)."""
     app.register_blueprint(blueprint)
 
 
 @blueprint.route("/publish/new/<kind>", methods=["GET", "POST"])
+@require_role("publisher")
 def new(kind: str) -> Any:
     forms = _forms(kind)
     lang = languages().ui
@@ -65,7 +61,6 @@ def new(kind: str) -> Any:
     result: Feedback | None = None
     submission: Submission | None = None
     if request.method == "POST":
-        _check_csrf()
         add = request.form.get("add") or None
         submission = _submission(forms, kind, add)
         values = submission.values
@@ -92,9 +87,9 @@ def new(kind: str) -> Any:
 
 
 @blueprint.route("/publish/check/<kind>", methods=["POST"])
+@require_role("publisher")
 def check(kind: str) -> Response:
     forms = _forms(kind)
-    _check_csrf()
     submission = _submission(forms, kind, None)
     result = forms.feedback(store(), submission, config().base_url, languages().ui)
     response = jsonify({**result.to_json(), "iri": str(submission.iri)})
@@ -104,6 +99,7 @@ def check(kind: str) -> Response:
 
 
 @blueprint.route("/publish/lookup")
+@require_role("publisher")
 def lookup() -> Response:
     """``?q=`` (what is typed) and ``class=`` (repeated, IRIs): matching existing resources."""
     text = request.args.get("q", "")[:MAX_LOOKUP]
@@ -132,24 +128,6 @@ def _forms(kind: str) -> Forms:
             f"No form for “{kind}”: {', '.join(KINDS)}.",
         )
     return project_forms()
-
-
-def _check_csrf() -> None:
-    """The form's size first (``max_upload_bytes``), then its CSRF token."""
-    limit = config().max_upload_bytes
-    length = request.content_length
-    if length is not None and length > limit:
-        raise too_large(length, limit, "max_upload_bytes")
-    request.max_content_length = limit  # a body sent without its length stops there
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except ValidationError:
-        raise BadRequest(
-            "Le formulaire a expiré ou ne vient pas de ce site (jeton CSRF absent ou invalide) : "
-            "rechargez la page et envoyez-le de nouveau.",
-            "The form has expired or does not come from this site (missing or invalid CSRF "
-            "token): reload the page and send it again.",
-        ) from None
 
 
 def _submission(forms: Forms, kind: str, add: str | None) -> Submission:

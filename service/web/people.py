@@ -37,6 +37,7 @@ from limits.strategies import FixedWindowRateLimiter
 
 from ..accounts import Account, Accounts, at_least, role_name, secret_key
 from ..errors import BadRequest, Forbidden, TooManyAttempts
+from .bodies import too_large
 from .responses import error_response
 
 #: Every path under it is a publishing page: its forms carry a CSRF token, its answers are
@@ -212,12 +213,26 @@ def install(app: Flask) -> None:
 
     @app.before_request
     def check_csrf() -> None:
-        if publishing():
+        if publishing() and request.method not in csrf_exempt_methods:
+            _bounded_form(settings.max_upload_bytes)
             csrf.protect()
 
     app.extensions["mediation"]["attempts"] = Attempts(settings.sign_in_limit)
     app.register_error_handler(CSRFError, _csrf_refused)
     app.after_request(_private)
+
+
+#: Methods that change nothing, so carry no CSRF token (Flask-WTF's own list).
+csrf_exempt_methods = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def _bounded_form(limit: int) -> None:
+    """A posted form is held to ``max_upload_bytes`` before anything reads it (the CSRF
+    check reads the whole form)."""
+    length = request.content_length
+    if length is not None and length > limit:
+        raise too_large(length, limit, "max_upload_bytes")
+    request.max_content_length = limit  # a body sent without its length stops there
 
 
 def limit_attempts(app: Flask, endpoint: str, failed: Callable[[Response], bool]) -> None:

@@ -84,3 +84,36 @@ def run_axe(chromium, axe_source) -> Callable[[], list[dict]]:
         return result
 
     return run_axe
+
+
+#: The publisher the browser signs in as to read the publishing forms.
+PUBLISHER = "formulaires-navigateur@example.org"
+
+
+@pytest.fixture(scope="session")
+def publisher_account(server, users, password) -> str:
+    made = users(server.store_dir, "add", PUBLISHER, "--role", "publisher", password=password)
+    assert made.returncode == 0, made.stderr
+    return PUBLISHER
+
+
+@pytest.fixture(scope="session")
+def sign_in_browser(server, password) -> Callable[[object, str], None]:
+    """Sign a browser in at /publish as a person does: the form, filled in and sent."""
+
+    def sign_in_browser(driver, login: str) -> None:
+        driver.get(server.url + "publish/sign-in")
+        driver.find_element(By.ID, "login").send_keys(login)
+        driver.find_element(By.ID, "password").send_keys(password)
+        driver.find_element(By.CSS_SELECTOR, "form.publish-form button[type=submit]").click()
+        WebDriverWait(driver, 30).until(lambda d: "/publish/sign-in" not in d.current_url)
+
+    return sign_in_browser
+
+
+@pytest.fixture
+def as_publisher(chromium, publisher_account, sign_in_browser):
+    """The shared browser signed in as a publisher for one test, signed out after it."""
+    sign_in_browser(chromium, publisher_account)
+    yield chromium
+    chromium.delete_all_cookies()

@@ -42,11 +42,6 @@ PAGES = {
     "query results": "/sparql?format=html&query=SELECT%20%3Fs%20%3Fp%20%3Fo%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20LIMIT%2020",
     "catalog": "/catalog.html",
     "not found": "/id/event/nothing-here",
-    "event form": "/publish/new/event",
-    "organisation form": "/publish/new/organisation",
-    "person form": "/publish/new/person?lang=en",
-    "venue form": "/publish/new/place",
-    "article form": "/publish/new/article?lang=en",
     "sign in": "/publish/sign-in",
 }
 SERIOUS = {"serious", "critical"}

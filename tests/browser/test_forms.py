@@ -30,7 +30,9 @@ def type_day(driver, element_id: str, day: str) -> None:
 
 
 @pytest.fixture
-def page(chromium, server):
+def page(as_publisher, server):
+    chromium = as_publisher
+
     def page(path: str, width: int = 390):
         chromium.execute_cdp_cmd(
             "Emulation.setDeviceMetricsOverride",
@@ -83,8 +85,11 @@ def test_a_search_as_one_types_picks_an_existing_organiser(page):
     wait_for(driver, lambda d: "organisateur" not in messages(d, "organizer.0"))
 
 
-def test_without_javascript_saving_shows_the_messages_on_the_fields(open_chromium, server):
+def test_without_javascript_saving_shows_the_messages_on_the_fields(
+    open_chromium, server, publisher_account, sign_in_browser
+):
     with open_chromium(javascript=False) as driver:
+        sign_in_browser(driver, publisher_account)
         driver.get(server.url + "publish/new/event")
         type_day(driver, "f-startDate-0-date", "2026-05-04")
         type_day(driver, "f-endDate-0-date", "2026-05-01")
@@ -97,3 +102,24 @@ def test_without_javascript_saving_shows_the_messages_on_the_fields(open_chromiu
         assert "finit" in messages(driver, "endDate.0")
         # Sent back as it was typed.
         assert driver.find_element(By.ID, "f-endDate-0-date").get_attribute("value") == typed
+
+
+FORMS = {
+    "event form": "/publish/new/event",
+    "organisation form": "/publish/new/organisation",
+    "person form": "/publish/new/person?lang=en",
+    "venue form": "/publish/new/place",
+    "article form": "/publish/new/article?lang=en",
+}
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("path", FORMS.values(), ids=FORMS.keys())
+def test_every_form_is_accessible_and_fits_the_screen(page, run_axe, path, width):
+    driver = page(path, width)
+    serious = [v for v in run_axe() if v["impact"] in SERIOUS]
+    assert not serious, serious
+    scroll_width, inner_width = driver.execute_script(
+        "return [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert inner_width == width and scroll_width <= width, f"{path}: {scroll_width} px"

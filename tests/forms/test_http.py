@@ -16,12 +16,15 @@ ORGANISER = "https://w3id.org/mediation-sociale/id/actor/france-mediation"
 VENUE = "https://w3id.org/mediation-sociale/id/place/arena-lievin"
 
 
-class Visitor:
-    """A person with a browser's cookies: the CSRF token of the last form read."""
+LOGIN = "formulaires@example.org"
 
-    def __init__(self, server):
+
+class Visitor:
+    """A signed-in publisher with a browser's cookies: the CSRF token of the last form read."""
+
+    def __init__(self, server, session: requests.Session):
         self.server = server
-        self.session = requests.Session()
+        self.session = session
         self.token = ""
 
     def open(self, path: str) -> requests.Response:
@@ -29,6 +32,9 @@ class Visitor:
         found = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
         self.token = found.group(1) if found else ""
         return response
+
+    def get(self, path: str, **options) -> requests.Response:
+        return self.session.get(self.server.url + path.lstrip("/"), timeout=60, **options)
 
     def post(self, path: str, data: dict, token: bool = True) -> requests.Response:
         sent = dict(data, csrf_token=self.token) if token else data
@@ -42,9 +48,45 @@ def messages(page: str, name: str) -> list[str]:
     return [html.unescape(m) for m in re.findall(r"<li[^>]*>(.*?)</li>", found.group(1), re.S)]
 
 
+@pytest.fixture(scope="module")
+def publisher(server, users, password):
+    """A publisher's account on the shared server's store."""
+    made = users(server.store_dir, "add", LOGIN, "--role", "publisher", password=password)
+    assert made.returncode == 0, made.stderr
+    return LOGIN
+
+
 @pytest.fixture
-def visitor(server):
-    return Visitor(server)
+def visitor(server, publisher, sign_in):
+    session, answer = sign_in(server, publisher)
+    assert answer.status_code == 303, answer.text
+    return Visitor(server, session)
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/publish/new/event"),
+        ("GET", "/publish/lookup?q=france"),
+    ],
+)
+def test_the_forms_are_for_a_signed_in_publisher(server, method, path):
+    answer = requests.request(method, server.url + path.lstrip("/"), allow_redirects=False)
+    assert answer.status_code == 303
+    assert "/publish/sign-in" in answer.headers["Location"]
+
+
+def test_a_form_posted_without_a_session_changes_nothing_and_asks_to_sign_in(server, csrf_of):
+    anonymous = requests.Session()
+    token = csrf_of(anonymous.get(server.url + "publish/sign-in", timeout=60).text)
+    answer = anonymous.post(
+        server.url + "publish/check/event",
+        data={"csrf_token": token, "name.0.fr": "x"},
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert answer.status_code == 303
+    assert "/publish/sign-in" in answer.headers["Location"]
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
@@ -129,13 +171,13 @@ def test_a_search_typed_without_javascript_offers_the_matches(visitor):
     assert any("France" in m or "france" in m for m in messages(page, "organizer.0"))
 
 
-def test_lookup_folds_accents_and_case_and_keeps_to_the_classes(server):
-    found = server.get(
+def test_lookup_folds_accents_and_case_and_keeps_to_the_classes(visitor):
+    found = visitor.get(
         "/publish/lookup",
         params={"q": "FRANCE MÉDI", "class": "https://schema.org/Organization"},
     ).json()
     assert ORGANISER in [m["iri"] for m in found]
-    events = server.get(
+    events = visitor.get(
         "/publish/lookup", params={"q": "france medi", "class": "https://schema.org/Event"}
     ).json()
     assert ORGANISER not in [m["iri"] for m in events]
@@ -154,8 +196,8 @@ def test_a_form_without_its_csrf_token_is_refused(visitor):
     assert visitor.post("/publish/check/event", {"name.0.fr": "x"}, token=False).status_code == 400
 
 
-def test_an_unknown_kind_is_not_found(server):
-    assert server.get("/publish/new/spaceship").status_code == 404
+def test_an_unknown_kind_is_not_found(visitor):
+    assert visitor.get("/publish/new/spaceship").status_code == 404
 
 
 def test_a_form_larger_than_uploads_may_be_is_refused(visitor):
