@@ -18,6 +18,7 @@ from .interface import (
     open_snapshot,
     open_store,
 )
+from .refresh import Refresher
 from .terms import quad_to_oxigraph, quad_to_rdflib
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "Quad",
     "QueryRequest",
     "QueryResponse",
+    "Refresher",
     "Store",
     "Term",
     "open_snapshot",
