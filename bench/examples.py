@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -240,8 +241,8 @@ def wait_up(url: str, process: subprocess.Popen, timeout: float = 60) -> str:
 
 def ask(url: str, query: str) -> tuple[float, bytes, int]:
     """Milliseconds, body and row count of one query sent by POST."""
-    form = query.lstrip().split(None, 1)[0].upper()
-    accept = "application/n-triples" if "DESCRIBE" in query or form == "CONSTRUCT" else JSON
+    graph = re.search(r"^\s*(CONSTRUCT|DESCRIBE)\b", query, re.IGNORECASE | re.MULTILINE)
+    accept = "application/n-triples" if graph else JSON
     start = time.perf_counter()
     answer = requests.post(url, data={"query": query}, headers={"Accept": accept}, timeout=900)
     elapsed = (time.perf_counter() - start) * 1000
