@@ -99,6 +99,7 @@ CaseMode = 2
 DirsAllowed = ., {dir}, {data}
 NumberOfBuffers = 85000
 MaxDirtyBuffers = 65000
+MaxSortedTopRows = 1000000
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
