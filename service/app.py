@@ -18,7 +18,7 @@ from .config import Config, load_config
 from .errors import MediationError
 from .opendata import Builder
 from .search import IndexBuilder, open_index
-from .store import Store, open_store
+from .store import Refresher, Store, open_store
 from .writes import Publisher, missed_iris, open_changelog
 
 EXTENSION_KEY = "mediation"
@@ -66,7 +66,14 @@ def create_app(config: Config | None = None, store: Store | None = None) -> Flas
     # first researcher's query does not wait for them.
     threading.Thread(target=_warm, args=(store,), name="warm-queries", daemon=True).start()
 
-    from .web import register
+    from .web import example_requests, register
+
+    # After every write, the examples are computed again at the lowest priority, so that
+    # their first reader gets a kept answer (``service.store.refresh``).
+    refresher = Refresher(store, lambda: example_requests(store, config))
+    app.extensions[EXTENSION_KEY]["refresher"] = refresher
+    if config.refresh_examples:
+        refresher.start()
 
     register(app)
     return app

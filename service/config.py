@@ -56,6 +56,17 @@ def _positive(kind: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return convert
 
 
+def _non_negative(kind: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        number = kind(value)
+        if number < 0:
+            raise ValueError(f"must not be negative, got {value!r}")
+        return number
+
+    convert.__name__ = kind.__name__
+    return convert
+
+
 def _base_url(value: str) -> str:
     value = str(value).strip()
     if not value.startswith(("http://", "https://")):
@@ -202,6 +213,21 @@ SETTINGS: list[Setting] = [
         4,
         "SPARQL queries evaluated at once; more wait, then get 503 when the wait exceeds the time-out.",
         _positive(int),
+    ),
+    Setting(
+        "query_cache_bytes",
+        64_000_000,
+        "Bytes of /sparql answers kept in memory (per process) to answer the same query again "
+        "while the store has not changed: any write makes them unreachable. 0: none kept.",
+        _non_negative(int),
+    ),
+    Setting(
+        "refresh_examples",
+        True,
+        "After each write, compute the example queries again in the background (one at a "
+        "time, at the lowest priority) and keep their answers, so that the first reader of "
+        "an example after a write gets it at once. Needs query_cache_bytes.",
+        _bool,
     ),
     Setting(
         "union_default_graph",

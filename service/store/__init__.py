@@ -19,6 +19,7 @@ from .interface import (
     open_store,
 )
 from .reads import ReadPattern, ReadRecorder, changed
+from .refresh import Refresher
 from .terms import quad_to_oxigraph, quad_to_rdflib
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "QueryResponse",
     "ReadPattern",
     "ReadRecorder",
+    "Refresher",
     "Store",
     "Term",
     "changed",

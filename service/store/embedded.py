@@ -64,6 +64,8 @@ def _substitutions(bindings: Mapping[str, Term] | None) -> dict | None:
 
 #: What ``warm`` runs on every query worker: a real evaluation and serialisation, one row.
 WARM_QUERY = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
+#: The niceness of the worker that computes answers nobody waits for (19: the lowest priority).
+BACKGROUND_NICE = 19
 
 
 class EmbeddedStore(Store):
@@ -122,8 +124,10 @@ class EmbeddedStore(Store):
         # runs on, whose query workers read them (``mediation users organisations``).
         if not read_only:
             shutil.rmtree(self.directory / SNAPSHOTS, ignore_errors=True)
+            shutil.rmtree(self.directory / f"{SNAPSHOTS}-background", ignore_errors=True)
         self._workers = workers
         self._pool: Any = None
+        self._background: Any = None
         self._pool_lock = threading.Lock()
 
     @classmethod
@@ -169,6 +173,8 @@ class EmbeddedStore(Store):
             if journaled:
                 self._journaled.append(generation)
                 self._published.notify_all()
+        if self.query_cache is not None:
+            self.query_cache.advance(generation)
 
     def _replay_journal(self) -> None:
         """Apply again, in order, the writes whose journals no checkpoint removed."""
@@ -253,6 +259,19 @@ class EmbeddedStore(Store):
 
                 self._pool = QueryPool(self, self.directory / SNAPSHOTS, self.max_workers)
             return self._pool
+
+    def background_pool(self) -> Any:
+        """One worker of the lowest CPU priority for work nobody waits for (the examples
+        computed again after a write): it takes no place of the researchers' pool."""
+        with self._pool_lock:
+            if self._background is None:
+                if self._store is None:
+                    raise StoreError("Le magasin est fermé.", "The store is closed.")
+                from .pool import QueryPool
+
+                directory = self.directory / f"{SNAPSHOTS}-background"
+                self._background = QueryPool(self, directory, 1, nice=BACKGROUND_NICE)
+            return self._background
 
     def warm(self) -> int:
         """Start the query pool and have every worker open the current snapshot and answer a
@@ -369,12 +388,18 @@ class EmbeddedStore(Store):
 
     # -- reading: the public endpoint --------------------------------------------------------------
 
-    def run_query(self, request: QueryRequest) -> QueryResponse:
+    def _evaluate(
+        self, request: QueryRequest, background: bool, seen: int | None
+    ) -> tuple[QueryResponse, int | None]:
         if self._workers:
-            return self._response(self.pool().run(request), request)
+            pool = self.background_pool() if background else self.pool()
+            outcome, generation = pool.run(request)
+            return self._response(outcome, request), generation
         with self._gate.reading():
+            # Read inside the gate: the state read is this generation's or a newer one's.
+            generation = self._generation
             outcome = evaluate(self.oxigraph, request.query, **request_options(request))
-        return self._response(outcome, request)
+        return self._response(outcome, request), generation
 
     # -- writing -------------------------------------------------------------------------------------
 
@@ -486,9 +511,10 @@ class EmbeddedStore(Store):
 
     def close(self) -> None:
         with self._pool_lock:
-            if self._pool is not None:
-                self._pool.close()
-                self._pool = None
+            for pool in (self._pool, self._background):
+                if pool is not None:
+                    pool.close()
+            self._pool = self._background = None
         if self._checkpointer is not None:
             with self._published:
                 self._closing = True

@@ -29,7 +29,7 @@ from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from ..config import Config
 from ..errors import BadRequest, NotAcceptable, QueryEvaluationError, QuerySyntaxError, StoreError
 from ..formats import DATASET_FORMATS, GRAPH_FORMATS, Format
+from .cache import QueryCache, cache_key
 from .dataset import Dataset, query_dataset
 from .terms import quad_to_oxigraph
 
@@ -115,6 +116,8 @@ class QueryResponse:
     form: str  # "select", "ask", "construct" (CONSTRUCT and DESCRIBE)
     rows: int
     truncated: bool
+    #: Answered from the result cache (``cache.py``), not evaluated for this request.
+    cached: bool = False
 
 
 class Store(ABC):
@@ -128,6 +131,8 @@ class Store(ABC):
         self._write_lock = threading.RLock()
         #: The last writes applied through :meth:`apply`: (generation, quads changed).
         self._recent: deque[tuple[int, list[Quad]]] = deque(maxlen=RECENT_WRITES)
+        #: Researchers' answers by generation (``cache.py``); None: every query is evaluated.
+        self.query_cache: QueryCache | None = None
 
     # -- reading: our own bounded queries -------------------------------------------------
 
@@ -174,13 +179,40 @@ class Store(ABC):
 
     # -- reading: the public endpoint -----------------------------------------------------
 
-    @abstractmethod
-    def run_query(self, request: QueryRequest) -> QueryResponse:
-        """Evaluate a researcher's query with the limits it carries.
+    def run_query(self, request: QueryRequest, background: bool = False) -> QueryResponse:
+        """Answer a researcher's query with the limits it carries: from the result cache
+        while the store's generation has not moved (``cache.py``), else evaluated.
+        ``background``: work nobody waits for (the examples computed again after a write),
+        run where it holds up no researcher's query.
 
         Raises QuerySyntaxError (400), QueryTimeout (503, the work stopped),
         Overloaded (503) or StoreError.
         """
+        cache = self.query_cache
+        if cache is None:
+            return self._evaluate(request, background, None)[0]
+        key = cache_key(request)
+        seen = self.generation
+        kept = cache.get(seen, key)
+        if kept is not None:
+            return replace(kept, cached=True)
+        answer, generation = self._evaluate(request, background, seen)
+        if generation is not None:
+            cache.put(generation, key, answer)
+        return answer
+
+    @abstractmethod
+    def _evaluate(
+        self, request: QueryRequest, background: bool, seen: int | None
+    ) -> tuple[QueryResponse, int | None]:
+        """Evaluate a researcher's query; return the answer and the generation it was read
+        at, no newer than the state it reflects (None when the store cannot tell). ``seen``:
+        the generation read just before, None when no answer is kept."""
+
+    def is_cached(self, request: QueryRequest) -> bool:
+        """Whether an answer to ``request`` at the current generation is kept."""
+        cache = self.query_cache
+        return cache is not None and cache.holds(self.generation, cache_key(request))
 
     def warm(self) -> int:
         """Prepare now what the first researcher's query would otherwise wait for, so that it
@@ -375,10 +407,14 @@ def open_store(config: Config, workers: bool = True, must_exist: bool = False) -
     if config.remote_query_url:
         from .remote import RemoteStore
 
-        return RemoteStore.from_config(config)
-    from .embedded import EmbeddedStore
+        store: Store = RemoteStore.from_config(config)
+    else:
+        from .embedded import EmbeddedStore
 
-    return EmbeddedStore.from_config(config, workers=workers, must_exist=must_exist)
+        store = EmbeddedStore.from_config(config, workers=workers, must_exist=must_exist)
+    if config.query_cache_bytes:
+        store.query_cache = QueryCache(config.query_cache_bytes)
+    return store
 
 
 def open_snapshot(directory: Path) -> Store:

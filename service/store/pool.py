@@ -46,7 +46,7 @@ class _Worker:
 
 
 class QueryPool:
-    def __init__(self, owner: Any, directory: Path, size: int):
+    def __init__(self, owner: Any, directory: Path, size: int, nice: int = 0):
         import multiprocessing
 
         self._owner = owner
@@ -62,6 +62,7 @@ class QueryPool:
         self._in_use: dict[str, int] = {}
         self._names = itertools.count()
         self._closed = False
+        self._nice = nice  # added to each worker's niceness: a pool for work nobody waits for
         for _ in range(size):
             self._idle.append(self._spawn())
 
@@ -70,7 +71,7 @@ class QueryPool:
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=serve_queries, args=(child,), daemon=True, name="sparql-worker"
+            target=serve_queries, args=(child, self._nice), daemon=True, name="sparql-worker"
         )
         process.start()
         child.close()
@@ -125,7 +126,7 @@ class QueryPool:
 
     # -- snapshots ---------------------------------------------------------------------------------
 
-    def _acquire_snapshot(self) -> str:
+    def _acquire_snapshot(self) -> tuple[str, int]:
         with self._snapshot_lock:
             store, generation, gate = self._owner.snapshot_state()
             if self._snapshot is None or self._snapshot[0] != generation:
@@ -135,9 +136,9 @@ class QueryPool:
                     generation = self._owner.generation
                     store.backup(str(path))
                 self._snapshot = (generation, str(path))
-            path = self._snapshot[1]
+            generation, path = self._snapshot
             self._in_use[path] = self._in_use.get(path, 0) + 1
-            return path
+            return path, generation
 
     def _release_snapshot(self, path: str) -> None:
         with self._snapshot_lock:
@@ -152,12 +153,13 @@ class QueryPool:
 
     # -- queries -----------------------------------------------------------------------------------
 
-    def run(self, request: QueryRequest) -> QueryOutcome:
+    def run(self, request: QueryRequest) -> tuple[QueryOutcome, int]:
+        """The outcome of ``request`` and the generation of the snapshot it read."""
         worker = self._take(request.timeout)
-        outcome, error = self._run_on(worker, request)
+        outcome, error, generation = self._run_on(worker, request)
         if error is not None:
             raise error
-        return outcome
+        return outcome, generation
 
     def warm(self, request: QueryRequest) -> int:
         """Run ``request`` once on every worker: each has then started (imported pyoxigraph)
@@ -185,11 +187,12 @@ class QueryPool:
 
     def _run_on(
         self, worker: _Worker, request: QueryRequest
-    ) -> tuple[QueryOutcome | None, Exception | None]:
-        """Run ``request`` on ``worker``, taken from the idle ones, and give it back."""
-        snapshot = None
+    ) -> tuple[QueryOutcome | None, Exception | None, int]:
+        """Run ``request`` on ``worker``, taken from the idle ones, and give it back; return
+        the outcome or the error, and the generation of the snapshot read."""
+        snapshot, generation = None, -1
         try:
-            snapshot = self._acquire_snapshot()
+            snapshot, generation = self._acquire_snapshot()
             worker, outcome, error = self._dispatch(worker, snapshot, request)
         except OSError as failure:
             outcome, error = (
@@ -208,7 +211,7 @@ class QueryPool:
                     self._condition.notify()
             if snapshot is not None:
                 self._release_snapshot(snapshot)
-        return outcome, error
+        return outcome, error, generation
 
     def _take(self, timeout: float) -> _Worker:
         deadline = time.monotonic() + timeout

@@ -256,7 +256,17 @@ class RemoteStore(Store):
 
     # -- reading: the public endpoint -------------------------------------------------------------------
 
-    def run_query(self, request: QueryRequest) -> QueryResponse:
+    def _evaluate(
+        self, request: QueryRequest, background: bool, seen: int | None
+    ) -> tuple[QueryResponse, int | None]:
+        # The server runs a query in one transaction and a write with its generation bump in
+        # another: a counter unchanged from before the query to after it is the one it read.
+        answer = self._query(request)
+        if seen is None or self.generation != seen:
+            return answer, None
+        return answer, seen
+
+    def _query(self, request: QueryRequest) -> QueryResponse:
         wrapper = self._wrapper(self.query_url, request.timeout)
         query = request.query
         if request.default_graph_uris or request.named_graph_uris:
@@ -334,7 +344,7 @@ class RemoteStore(Store):
             if not changes:
                 return self.generation
             self._update(self._changes_update(changes))
-            generation = self.generation
+            generation = self._advanced()
             self._remember(generation, changes)
             return generation
 
@@ -363,7 +373,15 @@ class RemoteStore(Store):
             # Blank nodes shared between chunks must stay one node: keep a node's quads together.
             for chunk in load_chunks(quads, LOAD_CHUNK):
                 self._update(self._changes_update(Changeset(add=chunk)))
+            self._advanced()
         return len(quads)
+
+    def _advanced(self) -> int:
+        """The generation after a write of ours, which makes every kept answer unreachable."""
+        generation = self.generation
+        if self.query_cache is not None:
+            self.query_cache.advance(generation)
+        return generation
 
     def dump(self, out: IO[bytes], fmt: Format, graph: GraphName | type[...] = ...) -> None:
         rdf_format = self._dump_format(fmt, graph)

@@ -22,10 +22,13 @@ import pyoxigraph as ox
 from .evaluate import QueryOutcome, evaluate
 
 
-def serve_queries(conn: Connection) -> None:
-    """The worker's loop; returns when the pipe closes."""
+def serve_queries(conn: Connection, nice: int = 0) -> None:
+    """The worker's loop; returns when the pipe closes. ``nice``: added to the process's
+    niceness, so that its work yields the processors to everything else."""
     # The service handles SIGINT/SIGTERM in the parent; the pool ends workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if nice:
+        os.nice(nice)
     opened: tuple[str, ox.Store] | None = None
     conn.send(("ready", os.getpid()))
     while True:

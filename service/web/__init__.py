@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from flask import Flask
 
+# The gallery's examples as the editor asks for them: what ``create_app`` has computed again
+# after every write.
+from .sparql import example_requests
+
+__all__ = ["example_requests", "register"]
+
 
 def register(app: Flask) -> None:
     """Attach every blueprint and the error handlers."""

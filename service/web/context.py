@@ -11,7 +11,7 @@ from flask import current_app
 from ..config import Config
 from ..opendata import Builder
 from ..search import Index, IndexBuilder
-from ..store import Store
+from ..store import Refresher, Store
 from ..writes import ChangeLog, Publisher
 
 
@@ -46,3 +46,8 @@ def changelog() -> ChangeLog:
 def publisher() -> Publisher:
     """What every write goes through (checked, recorded, applied, indexed)."""
     return current_app.extensions["mediation"]["publisher"]
+
+
+def refresher() -> Refresher:
+    """What computes the example queries again after a write (``service.store.refresh``)."""
+    return current_app.extensions["mediation"]["refresher"]

@@ -18,7 +18,13 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, render_template, request, send_file, send_from_directory
 
 from ..config import Config
-from ..errors import BadRequest, NotFound, QuerySyntaxError, UnsupportedMediaType
+from ..errors import (
+    BadRequest,
+    MediationError,
+    NotFound,
+    QuerySyntaxError,
+    UnsupportedMediaType,
+)
 from ..formats import (
     FORM_TYPE,
     GRAPH_FORMATS,
@@ -55,7 +61,7 @@ from ..sparql import (
     with_base,
     with_label_language,
 )
-from ..store import QueryRequest, QueryResponse
+from ..store import QueryRequest, QueryResponse, Store
 from .bodies import read_body, utf8_text
 from .context import builds, config, store
 from .site import default_language, languages
@@ -71,13 +77,24 @@ VENDOR_FILES = ("yasgui.min.js", "yasgui.min.css")
 TRUNCATED_HEADER = "X-Mediation-Truncated"
 ROW_CAP_HEADER = "X-Mediation-Row-Cap"
 ROWS_HEADER = "X-Mediation-Rows"
+#: ``hit``: the answer was kept from an earlier evaluation at the same store generation
+#: (``service.store.cache``); ``miss``: evaluated for this request. Benchmarks read it.
+CACHE_HEADER = "X-Mediation-Cache"
 #: Named graphs the service description lists at most (a store may hold thousands).
 MAX_LISTED_GRAPHS = 1000
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": ", ".join(
-        (TRUNCATED_HEADER, ROW_CAP_HEADER, ROWS_HEADER, "ETag", "Content-Type", "Retry-After")
+        (
+            TRUNCATED_HEADER,
+            ROW_CAP_HEADER,
+            ROWS_HEADER,
+            CACHE_HEADER,
+            "ETag",
+            "Content-Type",
+            "Retry-After",
+        )
     ),
 }
 PREFLIGHT_HEADERS = {
@@ -245,6 +262,7 @@ def run(params: ProtocolRequest, analysis: Analysis, chosen) -> Response:
     response = Response(answer.body, status=200, content_type=content_type(fmt))
     response.headers["Vary"] = "Accept"
     response.headers[ROWS_HEADER] = str(answer.rows)
+    response.headers[CACHE_HEADER] = "hit" if answer.cached else "miss"
     if params.download:
         response.headers["Content-Disposition"] = download_disposition(fmt)
     _say_if_truncated(response, answer, settings)
@@ -259,23 +277,11 @@ def query_store(
     params: ProtocolRequest, analysis: Analysis, result_format: Format, graph_format: Format
 ) -> QueryResponse:
     """Run the query on the store with the settings' limits and the request's dataset."""
-    settings = config()
-    base = endpoint_iri(settings)
-    text, shift = with_base(params.query or "", analysis, base)
+    request_, shift = query_request(
+        config(), params.query or "", analysis, result_format, graph_format, params
+    )
     try:
-        return store().run_query(
-            QueryRequest(
-                query=text,
-                result_format=result_format,
-                graph_format=graph_format,
-                default_graph_uris=params.default_graphs,
-                named_graph_uris=params.named_graphs,
-                timeout=settings.query_timeout,
-                max_rows=settings.max_rows,
-                base_iri=base,
-                union_default_graph=settings.union_default_graph,
-            )
-        )
+        return store().run_query(request_)
     except QuerySyntaxError as error:
         details = error.details
         if shift and details.get("line") == 1 and details.get("column") and "reason" in details:
@@ -284,12 +290,70 @@ def query_store(
         raise
 
 
-def _both_formats(analysis: Analysis, chosen):
+def query_request(
+    settings: Config,
+    query: str,
+    analysis: Analysis,
+    result_format: Format,
+    graph_format: Format,
+    params: ProtocolRequest | None = None,
+) -> tuple[QueryRequest, int]:
+    """What the store is asked for a query, with the settings' limits and the request's
+    dataset; and how many characters a ``BASE`` put in front of the first line."""
+    base = endpoint_iri(settings)
+    text, shift = with_base(query, analysis, base)
+    return (
+        QueryRequest(
+            query=text,
+            result_format=result_format,
+            graph_format=graph_format,
+            default_graph_uris=params.default_graphs if params else (),
+            named_graph_uris=params.named_graphs if params else (),
+            timeout=settings.query_timeout,
+            max_rows=settings.max_rows,
+            base_iri=base,
+            union_default_graph=settings.union_default_graph,
+        ),
+        shift,
+    )
+
+
+def _both_formats(analysis: Analysis, chosen, accept: str | None = None):
     """The results format and the graph format a request carries (only one is used)."""
-    accept = request.headers.get("Accept")
+    if accept is None:
+        accept = request.headers.get("Accept")
     if chosen in GRAPH_FORMATS:
         return negotiate(accept, RESULTS_FORMATS) or RESULTS_JSON, chosen
     return chosen, negotiate(accept, GRAPH_FORMATS) or TURTLE
+
+
+#: What the editor (YASGUI) sends as ``Accept``, by query form: the example queries are
+#: computed again in the background for these, so that the editor's request finds them.
+EDITOR_ACCEPT = {
+    "select": "application/sparql-results+json,*/*;q=0.9",
+    "ask": "application/sparql-results+json,*/*;q=0.9",
+    "construct": "application/n-triples,*/*;q=0.9",
+    "describe": "application/n-triples,*/*;q=0.9",
+}
+
+
+def example_requests(current: Store, settings: Config) -> list[QueryRequest]:
+    """The example queries of the gallery, in each interface language, as the editor asks
+    for them: what the background refresh computes again after a write (``app.py``)."""
+    requests = []
+    for example in examples_from_rows(current.select(EXAMPLES_QUERY)):
+        for lang in dict.fromkeys(settings.languages):
+            text = with_label_language(example.query, lang)
+            try:
+                analysis = check_query(text, settings, base_iri=endpoint_iri(settings))
+            except MediationError:  # an example this endpoint refuses is no answer to keep
+                continue
+            form = analysis.form or "select"
+            accept = EDITOR_ACCEPT.get(form, EDITOR_ACCEPT["select"])
+            chosen = result_format(form, accept)
+            formats = _both_formats(analysis, chosen, accept)
+            requests.append(query_request(settings, text, analysis, *formats)[0])
+    return list(dict.fromkeys(requests))  # a query with no label to pick is one request
 
 
 def _say_if_truncated(response: Response, answer: QueryResponse, settings: Config) -> None:
