@@ -17,7 +17,7 @@ import logging
 import shutil
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -68,6 +68,8 @@ WARM_QUERY = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
 
 class EmbeddedStore(Store):
     """Oxigraph on disk; see the module docstring for the layout."""
+
+    checked_loads = True
 
     def __init__(
         self,
@@ -383,7 +385,12 @@ class EmbeddedStore(Store):
             return target
 
     def load(
-        self, source: RdfSource, fmt: Format, graph: GraphName, base_iri: str | None = None
+        self,
+        source: RdfSource,
+        fmt: Format,
+        graph: GraphName,
+        base_iri: str | None = None,
+        check: Callable[[], Any] | None = None,
     ) -> int:
         """Add RDF to a graph (or, from TriG or N-Quads with ``graph`` None, to its graphs).
 
@@ -395,6 +402,11 @@ class EmbeddedStore(Store):
         by a crash empties those graphs again (``bulk.py``). Otherwise one
         Oxigraph transaction. In-process readers wait during a bulk load (they would see
         the graph fill); loads happen at start-up or with the service stopped.
+
+        ``check()``, when given, runs once the quads are in, before the load is made final:
+        it reads the store with the load in it (``mediation load`` validates there), and
+        whatever it raises undoes the load. It needs the bulk path: graphs that are empty
+        (a StoreError otherwise), whatever the size.
         """
         rdf_format = self._load_format(fmt)
         target = None if graph is None and fmt in DATASET_FORMATS else graph_to_oxigraph(graph)
@@ -435,7 +447,13 @@ class EmbeddedStore(Store):
         store = self.oxigraph
         with self._write_lock:
             named = all(isinstance(g, (ox.NamedNode, ox.DefaultGraph)) for g in graphs)
-            if count >= BULK_AFTER and named and not any(self._holds(g) for g in graphs):
+            fresh = named and not any(self._holds(g) for g in graphs)
+            if check is not None and not fresh:
+                raise StoreError(
+                    "Un chargement vérifié va dans des graphes vides.",
+                    "A checked load goes into empty graphs.",
+                )
+            if fresh and (count >= BULK_AFTER or check is not None):
                 into = {} if target is None else {"to_graph": target}
                 # With blank nodes, their labels renamed so that no node merges with one of the
                 # store; without, Oxigraph reads the source itself, 2x faster again.
@@ -444,8 +462,7 @@ class EmbeddedStore(Store):
                     if blank
                     else (lambda: store.bulk_load(**reading, **into))
                 )
-                with self._gate.writing():
-                    bulk_load(store, self.directory, write, graphs)
+                bulk_load(store, self.directory, self._gated(write), graphs, check)
             else:
                 # One Oxigraph transaction: a crash leaves all of the load or none of it.
                 store.extend(list(parsed()))
@@ -454,6 +471,13 @@ class EmbeddedStore(Store):
             self._publish(self._generation + 1, journaled=False)
             self._checkpoint()  # no journal holds a load: it is durable once flushed
         return count
+
+    def _gated(self, write: Callable[[], Any]) -> Callable[[], Any]:
+        def gated() -> Any:
+            with self._gate.writing():
+                return write()
+
+        return gated
 
     def _holds(self, graph: Any) -> bool:
         return next(self.oxigraph.quads_for_pattern(None, None, None, graph), None) is not None

@@ -206,6 +206,10 @@ class Store(ABC):
     def apply(self, changes: Changeset) -> int:
         """Apply a changeset atomically and durably; return the new generation."""
 
+    #: True when ``load`` takes a ``check`` run before the load is made final (whatever it
+    #: raises undoes the load): the embedded store's bulk path.
+    checked_loads: bool = False
+
     @abstractmethod
     def load(
         self, source: RdfSource, fmt: Format, graph: GraphName, base_iri: str | None = None

@@ -5,6 +5,7 @@ store. See ``docs/writes.md``.
 
 from __future__ import annotations
 
+from .bulkload import BulkOutcome, bulk_file, load_in_bulk
 from .changelog import ChangeLog, open_changelog
 from .history import (
     HISTORY_LINKS,
@@ -27,6 +28,7 @@ from .loading import (
 from .publisher import Outcome, Publisher
 
 __all__ = [
+    "BulkOutcome",
     "ChangeLog",
     "Entry",
     "HISTORY_LINKS",
@@ -34,6 +36,7 @@ __all__ = [
     "Publisher",
     "Tombstone",
     "agent_iri",
+    "bulk_file",
     "changes_for",
     "dataset_quads",
     "ensure_seeded",
@@ -44,6 +47,7 @@ __all__ = [
     "history_graph",
     "last_changes",
     "load_changes",
+    "load_in_bulk",
     "open_changelog",
     "parse_key",
     "read_source",

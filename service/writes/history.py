@@ -199,7 +199,8 @@ def record_labels(record: Record) -> dict[str, str]:
 
 
 def record_quads(record: Record, changes: Changeset, base_url: str) -> list[Quad]:
-    """The quads of the history graph that record ``record`` (``changes`` is the write)."""
+    """The quads of the history graph that record ``record`` (``changes`` is the write, or,
+    for a big load, its first :data:`QUAD_CAP` quads: the counts are the record's)."""
     graph = history_graph(base_url)
     change = record.iri
     agent = agent_iri(base_url, record.agent)
@@ -222,31 +223,29 @@ def record_quads(record: Record, changes: Changeset, base_url: str) -> list[Quad
     for name in record.graphs:
         if name is not None:
             triples.append((change, AS.target, name))
-    for side, quads, link in (
-        ("added", changes.add, PROV.generated),
-        ("removed", changes.remove, PROV.invalidated),
+    for side, quads, count, link in (
+        ("added", changes.add, record.added, PROV.generated),
+        ("removed", changes.remove, record.removed, PROV.invalidated),
     ):
         node = URIRef(f"{change}#{side}")
         triples += [
             (change, link, node),
             (node, RDF.type, PROV.Entity),
-            (node, VOID.triples, Literal(len(quads), datatype=XSD.nonNegativeInteger)),
+            (node, VOID.triples, Literal(count, datatype=XSD.nonNegativeInteger)),
             (node, RDF.value, Literal(_nquads(quads))),
             (node, DCTERMS["format"], URIRef("http://www.w3.org/ns/formats/N-Quads")),
         ]
-        if len(quads) > QUAD_CAP:
+        if count > QUAD_CAP:
             triples += [
                 (
                     node,
                     RDFS.comment,
-                    Literal(
-                        f"Tronqué : les {QUAD_CAP} premiers des {len(quads)} quads.", lang="fr"
-                    ),
+                    Literal(f"Tronqué : les {QUAD_CAP} premiers des {count} quads.", lang="fr"),
                 ),
                 (
                     node,
                     RDFS.comment,
-                    Literal(f"Truncated: the first {QUAD_CAP} of {len(quads)} quads.", lang="en"),
+                    Literal(f"Truncated: the first {QUAD_CAP} of {count} quads.", lang="en"),
                 ),
             ]
     for number, touched in enumerate(record.touched, start=1):
