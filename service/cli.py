@@ -469,7 +469,10 @@ STORE_SETTINGS = [
     help="Name the history records the load under (default: your login name).",
 )
 @lang_option("Language of the validation reports.")
-@settings_options(STORE_SETTINGS + ["record_history", "index_path", "changes_path"])
+@settings_options(
+    STORE_SETTINGS
+    + ["record_history", "index_path", "changes_path", "bulk_load_after", "load_workers"]
+)
 def load_command(
     paths: tuple[Path, ...],
     graph_iri: str | None,
@@ -585,17 +588,11 @@ def _load(
                 click.echo(f"\n{source.name}", err=True)
                 click.echo(error.message(lang), err=True)
                 continue
-            if source.carries_history:
-                click.echo(
-                    f"\n{source.name} : restauration d'un export, tel quel / "
-                    "restoring an export as it is",
-                    err=True,
-                )
+            restored = "restauration d'un export, tel quel / restoring an export as it is, "
             warned = outcome.report.counts()["warning"] if outcome.report else 0
-            warnings = f", {warned} avertissement(s) / warning(s)" if warned else ""
-            click.echo(
-                f"\n{source.name} : +{outcome.added} −{outcome.removed} quads{warnings}", err=True
-            )
+            said = restored * source.carries_history + f"+{outcome.added} −{outcome.removed} quads"
+            said += f", {warned} avertissement(s) / warning(s)" if warned else ""
+            click.echo(f"\n{source.name} : {said}", err=True)
     return failures
 
 
