@@ -20,6 +20,7 @@ restored by the bulk loader alone, unvalidated, as ``mediation load`` restores e
 from __future__ import annotations
 
 import gzip
+import logging
 import multiprocessing
 import time
 from collections import deque
@@ -42,6 +43,8 @@ from ..validation import Report
 from . import history
 from .changelog import ChangeLog
 from .neighbourhood import TEXT_PROPERTIES, Neighbourhood, Rules, gather, refusal
+
+log = logging.getLogger(__name__)
 
 #: Resources validated together by one pySHACL run: big enough that its fixed cost is
 #: shared, small enough that a batch's neighbourhood stays a few megabytes.
@@ -256,9 +259,13 @@ class Findings:
     results: list = field(default_factory=list)  # the validation's Result objects
     parents: dict = field(default_factory=dict)
     graph: Graph = field(default_factory=Graph)
+    batches: int = 0
 
     def add(self, found: tuple) -> None:
         counts, results, parents, report_text = found
+        self.batches += 1
+        if self.batches % 50 == 0:
+            log.info("%d resources validated", self.batches * BATCH)
         for key, value in counts.items():
             self.counts[key] = self.counts.get(key, 0) + value
         kept = [r for r in results if r.severity == SH.Violation]
@@ -275,6 +282,7 @@ def validate_loaded(store: Store, graphs: set[GraphName], config: Config, rules:
     """Validate the resources of ``graphs`` (just landed) batch by batch; raise
     ValidationFailed with the report of the first violations when any; the warnings."""
     resources = resources_to_check(store, graphs, config.base_url, rules)
+    log.info("validating %d resources in batches of %d", len(resources), BATCH)
     findings = Findings()
     work = batches(store, resources, config.base_url, rules)
     workers = min(config.load_workers, max(1, len(resources) // BATCH))
