@@ -456,10 +456,12 @@ class EmbeddedStore(Store):
             if fresh and (count >= BULK_AFTER or check is not None):
                 into = {} if target is None else {"to_graph": target}
                 # With blank nodes, their labels renamed so that no node merges with one of the
-                # store; without, Oxigraph reads the source itself, 2x faster again.
+                # store; without, or into an empty store (a restore), which has none to merge
+                # with, Oxigraph reads the source itself, 2x faster again.
+                rename = blank and not self.is_empty()
                 write = (
                     (lambda: store.bulk_extend(parsed()))
-                    if blank
+                    if rename
                     else (lambda: store.bulk_load(**reading, **into))
                 )
                 bulk_load(store, self.directory, self._gated(write), graphs, check)
