@@ -25,6 +25,7 @@ import multiprocessing
 import time
 from collections import deque
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,16 +113,17 @@ def bulk_file(store: Store, config: Config, path: Path, target: URIRef | None) -
     graphs: set[GraphName] = set() if is_dataset else {graph}
     count = 0
     try:
-        for quad in ox.parse(
-            _opened(path) if compressed else None,
-            getattr(ox.RdfFormat, fmt.oxigraph),
-            path=None if compressed else str(path),
-            base_iri=config.base_url,
-        ):
-            count += 1
-            if is_dataset:
-                name = quad.graph_name
-                graphs.add(None if isinstance(name, ox.DefaultGraph) else URIRef(name.value))
+        with _opened(path) if compressed else nullcontext() as handle:
+            for quad in ox.parse(
+                handle,
+                getattr(ox.RdfFormat, fmt.oxigraph),
+                path=None if compressed else str(path),
+                base_iri=config.base_url,
+            ):
+                count += 1
+                if is_dataset:
+                    name = quad.graph_name
+                    graphs.add(None if isinstance(name, ox.DefaultGraph) else URIRef(name.value))
     except (SyntaxError, OSError, EOFError):
         return None
     if count < config.bulk_load_after or any(_holds(store, g) for g in graphs):
