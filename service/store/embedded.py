@@ -391,6 +391,7 @@ class EmbeddedStore(Store):
         graph: GraphName,
         base_iri: str | None = None,
         check: Callable[[], Any] | None = None,
+        scanned: tuple[int, set[GraphName], bool] | None = None,
     ) -> int:
         """Add RDF to a graph (or, from TriG or N-Quads with ``graph`` None, to its graphs).
 
@@ -406,7 +407,8 @@ class EmbeddedStore(Store):
         ``check()``, when given, runs once the quads are in, before the load is made final:
         it reads the store with the load in it (``mediation load`` validates there), and
         whatever it raises undoes the load. It needs the bulk path: graphs that are empty
-        (a StoreError otherwise), whatever the size.
+        (a StoreError otherwise), whatever the size. ``scanned``: what ``scan`` found in the
+        same source, which spares the first read.
         """
         rdf_format = self._load_format(fmt)
         target = None if graph is None and fmt in DATASET_FORMATS else graph_to_oxigraph(graph)
@@ -424,26 +426,11 @@ class EmbeddedStore(Store):
                 return quads
             return (ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
 
-        name = source if isinstance(source, Path) else "input"
-        try:
-            count, graphs, blank = 0, {target} if target is not None else set(), False
-            for quad in parsed():
-                count += 1
-                if target is None:
-                    graphs.add(quad.graph_name)
-                if not blank and (
-                    type(quad.subject) is not ox.NamedNode
-                    or type(quad.object) in (ox.BlankNode, ox.Triple)
-                ):
-                    blank = True
-        except SyntaxError as error:
-            raise RdfSyntaxError(
-                f"Erreur de syntaxe {fmt.label} dans {name} : {error}",
-                f"{fmt.label} syntax error in {name}: {error}",
-                source=str(name),
-            ) from None
-        except OSError as error:
-            raise StoreError(f"Lecture impossible : {error}", f"Cannot read: {error}") from None
+        if scanned is None:
+            count, graphs, blank = self._scan(parsed, fmt, source, target)
+        else:
+            count, named_graphs, blank = scanned
+            graphs = {graph_to_oxigraph(g) for g in named_graphs}
         store = self.oxigraph
         with self._write_lock:
             named = all(isinstance(g, (ox.NamedNode, ox.DefaultGraph)) for g in graphs)
@@ -473,6 +460,46 @@ class EmbeddedStore(Store):
             self._publish(self._generation + 1, journaled=False)
             self._checkpoint()  # no journal holds a load: it is durable once flushed
         return count
+
+    def scan(
+        self, source: Path | bytes, fmt: Format, graph: GraphName, base_iri: str | None = None
+    ) -> tuple[int, set[GraphName], bool]:
+        """Read ``source`` once as ``load`` does before it writes (a syntax error is an
+        RdfSyntaxError): its quads, the graphs they go to, whether it has blank nodes. Handed
+        back to ``load`` (``scanned=``), it spares that first read."""
+        target = None if graph is None and fmt in DATASET_FORMATS else graph_to_oxigraph(graph)
+        reading: dict[str, Any] = {"format": self._load_format(fmt), "base_iri": base_iri}
+        reading["path" if isinstance(source, Path) else "input"] = (
+            str(source) if isinstance(source, Path) else source
+        )
+        count, graphs, blank = self._scan(lambda: ox.parse(**reading), fmt, source, target)
+        names = {None if isinstance(g, ox.DefaultGraph) else to_rdflib(g) for g in graphs}
+        return count, names, blank
+
+    def _scan(
+        self, parsed: Callable[[], Iterator[ox.Quad]], fmt: Format, source: Any, target: Any
+    ) -> tuple[int, set[Any], bool]:
+        name = source if isinstance(source, Path) else "input"
+        try:
+            count, graphs, blank = 0, {target} if target is not None else set(), False
+            for quad in parsed():
+                count += 1
+                if target is None:
+                    graphs.add(quad.graph_name)
+                if not blank and (
+                    type(quad.subject) is not ox.NamedNode
+                    or type(quad.object) in (ox.BlankNode, ox.Triple)
+                ):
+                    blank = True
+        except SyntaxError as error:
+            raise RdfSyntaxError(
+                f"Erreur de syntaxe {fmt.label} dans {name} : {error}",
+                f"{fmt.label} syntax error in {name}: {error}",
+                source=str(name),
+            ) from None
+        except OSError as error:
+            raise StoreError(f"Lecture impossible : {error}", f"Cannot read: {error}") from None
+        return count, graphs, blank
 
     def _gated(self, write: Callable[[], Any]) -> Callable[[], Any]:
         def gated() -> Any:

@@ -207,7 +207,8 @@ class Store(ABC):
         """Apply a changeset atomically and durably; return the new generation."""
 
     #: True when ``load`` takes a ``check`` run before the load is made final (whatever it
-    #: raises undoes the load): the embedded store's bulk path.
+    #: raises undoes the load), and the ``scanned`` a ``scan`` of the source found: the
+    #: embedded store's bulk path.
     checked_loads: bool = False
 
     @abstractmethod

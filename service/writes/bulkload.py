@@ -25,17 +25,15 @@ import multiprocessing
 import time
 from collections import deque
 from collections.abc import Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import BNode, Node
 
 from ..config import Config
-from ..errors import RdfSyntaxError
+from ..errors import MediationError, RdfSyntaxError
 from ..formats import BY_FILE_EXTENSION, DATASET_FORMATS, NQUADS, Format
 from ..namespaces import document_of
 from ..seed import graph_for
@@ -63,11 +61,16 @@ class BulkFile:
     """A file that may land by the bulk path: where its quads go, and how many there are."""
 
     path: Path
+    body: Path | bytes  # what the store reads: the file, or a gzipped file's content
     fmt: Format
     graph: GraphName  # the graph of a graph format's triples (None: a dataset's own graphs)
     graphs: set[GraphName]
-    count: int
+    scanned: tuple  # what the first read found (``EmbeddedStore.scan``)
     carries_history: bool
+
+    @property
+    def count(self) -> int:
+        return self.scanned[0]
 
 
 @dataclass
@@ -95,9 +98,9 @@ class BulkOutcome:
 
 
 def bulk_file(store: Store, config: Config, path: Path, target: URIRef | None) -> BulkFile | None:
-    """``path`` read once, streamed, when it can take the bulk path: an embedded store, a
-    format the bulk loader reads, at least ``bulk_load_after`` quads, every graph new.
-    None: it lands as one write (which also reports a syntax error with its line)."""
+    """``path`` read once (``EmbeddedStore.scan``) when it can take the bulk path: an embedded
+    store, a format the bulk loader reads, at least ``bulk_load_after`` quads, every graph
+    new. None: it lands as one write (which also reports a syntax error with its line)."""
     if not store.checked_loads:
         return None
     compressed = path.suffix.lower() == ".gz"
@@ -109,30 +112,29 @@ def bulk_file(store: Store, config: Config, path: Path, target: URIRef | None) -
     if is_dataset and target is not None:
         return None  # --graph takes a dataset's default graph only: the write path does that
     graph = None if is_dataset else (target or graph_for(plain, config.base_url))
-    history_graph = history.history_graph(config.base_url)
-    graphs: set[GraphName] = set() if is_dataset else {graph}
-    count = 0
     try:
-        with _opened(path) if compressed else nullcontext() as handle:
-            for quad in ox.parse(
-                handle,
-                getattr(ox.RdfFormat, fmt.oxigraph),
-                path=None if compressed else str(path),
-                base_iri=config.base_url,
-            ):
-                count += 1
-                if is_dataset:
-                    name = quad.graph_name
-                    graphs.add(None if isinstance(name, ox.DefaultGraph) else URIRef(name.value))
-    except (SyntaxError, OSError, EOFError):
+        body = _gunzipped(path) if compressed else path
+        scanned = store.scan(body, fmt, graph, config.base_url)
+    except MediationError:
         return None
+    count, graphs, _ = scanned
     if count < config.bulk_load_after or any(_holds(store, g) for g in graphs):
         return None
-    return BulkFile(path, fmt, graph, graphs, count, history_graph in graphs)
+    carries_history = history.history_graph(config.base_url) in graphs
+    return BulkFile(path, body, fmt, graph, graphs, scanned, carries_history)
 
 
-def _opened(path: Path):
-    return gzip.open(path, "rb")
+def _gunzipped(path: Path) -> bytes:
+    try:
+        with gzip.open(path, "rb") as handle:
+            return handle.read()
+    except (OSError, EOFError) as error:
+        raise RdfSyntaxError(
+            f"{path} : archive gzip illisible ({error}).",
+            f"{path}: unreadable gzip file ({error}).",
+            source=str(path),
+            reason="gzip",
+        ) from None
 
 
 def _holds(store: Store, graph: GraphName) -> bool:
@@ -178,22 +180,10 @@ def load_in_bulk(
 
 
 def _load(store: Store, config: Config, source: BulkFile, check=None) -> int:
-    if source.path.suffix.lower() == ".gz":
-        try:
-            with _opened(source.path) as handle:
-                body: Path | bytes = handle.read()
-        except (OSError, EOFError) as error:
-            raise RdfSyntaxError(
-                f"{source.path} : archive gzip illisible ({error}).",
-                f"{source.path}: unreadable gzip file ({error}).",
-                source=str(source.path),
-                reason="gzip",
-            ) from None
-    else:
-        body = source.path
-    if check is None:
-        return store.load(body, source.fmt, source.graph, config.base_url)
-    return store.load(body, source.fmt, source.graph, config.base_url, check=check)
+    extra = {} if check is None else {"check": check}
+    return store.load(
+        source.body, source.fmt, source.graph, config.base_url, scanned=source.scanned, **extra
+    )
 
 
 # ---------------------------------------------------------------------------------------------
