@@ -12,8 +12,10 @@ run, the ways interleaved so that they share the machine's load:
 * ``oxigraph load`` of the same file into an empty Oxigraph database;
 * Virtuoso's bulk loader (``ld_dir`` + ``rdf_loader_run`` + ``checkpoint``) into a new
   database, when ``virtuoso-t`` is installed;
-* ``mediation export`` of the loaded store, then ``mediation load`` of that export into an
-  empty store (a restore), and ``oxigraph load`` of the same export.
+* ``mediation load`` of an export into an empty store (a restore), and ``oxigraph load``
+  of the same export. The exported store holds the seed, the file (bulk-loaded unvalidated,
+  so that the restore is measured at any size in minutes) and one recorded write, so that
+  the export carries a history, as a store in use does.
 
 Each line: seconds, quads/s and the peak resident memory of the command's processes (the
 command and the processes it started, summed, sampled every 50 ms), with the machine's load.
