@@ -151,9 +151,8 @@ def load_in_bulk(
 ) -> BulkOutcome:
     """Land ``source`` (see the module): an export is restored as it is; other files are
     validated once in the store, and refused whole (ValidationFailed) on a violation. The
-    change log follows; the search index is left stale, to be rebuilt (``mediation
-    reindex``, or ``serve`` in the background): updating it resource by resource would
-    cost more than the load."""
+    change log follows; the search index is left stale, to be rebuilt whole (``mediation
+    reindex``, or ``serve`` in the background) rather than updated resource by resource."""
     begun = time.monotonic()
     if source.carries_history:
         added = _load(store, config, source)
