@@ -473,7 +473,10 @@ main.add_command(users_command(settings_options, config_from))
     help="Name the history records the load under (default: your login name).",
 )
 @lang_option("Language of the validation reports.")
-@settings_options(STORE_SETTINGS + ["record_history", "index_path", "changes_path"])
+@settings_options(
+    STORE_SETTINGS
+    + ["record_history", "index_path", "changes_path", "bulk_load_after", "load_workers"]
+)
 def load_command(
     paths: tuple[Path, ...],
     graph_iri: str | None,
@@ -538,8 +541,8 @@ def _load(
     lang: str,
 ) -> int:
     """Land each file (or group of files, with ``replace``) by one write; the failures."""
+    from . import writes
     from .search import Index, index_path
-    from .writes import Publisher, group_for_replace, load_changes, read_source
 
     failures = 0
     index = None
@@ -547,16 +550,27 @@ def _load(
     if located.exists():
         candidate = Index(located, config.base_url, config.languages)
         index = candidate if candidate.is_current(store) else None
-    publisher = Publisher(store, config, index, changelog)
+    publisher = writes.Publisher(store, config, index, changelog)
     sources = []
     for path in files:
+        big = None if replace else writes.bulk_file(store, config, path, target)
+        if big is not None:
+            click.echo(f"{path} : {big.count} quads, chargement en bloc / bulk load", err=True)
+            try:
+                done = writes.load_in_bulk(store, config, big, publisher.rules, writer, changelog)
+                click.echo(f"{path} : {done.summary()}", err=True)
+            except MediationError as error:
+                failures += 1
+                click.echo(f"{path}\n{error.message(lang)}", err=True)
+            publisher.index = None  # left stale by the bulk load, rebuilt later whole
+            continue
         try:
-            sources.append(read_source(path, config.base_url, target))
+            sources.append(writes.read_source(path, config.base_url, target))
         except MediationError as error:
             failures += 1
             click.echo(error.message(lang), err=True)
     if replace:
-        sources = group_for_replace(sources)
+        sources = writes.group_for_replace(sources)
     with click.progressbar(
         sources,
         label="Chargement / loading",
@@ -566,7 +580,7 @@ def _load(
         for source in bar:
             try:
                 outcome = publisher.write(
-                    load_changes(source, replace),
+                    writes.load_changes(source, replace),
                     agent=writer,
                     operation=f"mediation load {' '.join(p.name for p in source.paths)}",
                     allow_protected=True,
@@ -578,21 +592,11 @@ def _load(
                 click.echo(f"\n{source.name}", err=True)
                 click.echo(error.message(lang), err=True)
                 continue
-            if source.carries_history:
-                click.echo(
-                    f"\n{source.name} : restauration d'un export, tel quel / "
-                    "restoring an export as it is",
-                    err=True,
-                )
-            click.echo(
-                f"\n{source.name} : +{outcome.added} −{outcome.removed} quads"
-                + (
-                    f", {outcome.report.counts()['warning']} avertissement(s) / warning(s)"
-                    if outcome.report and outcome.report.counts()["warning"]
-                    else ""
-                ),
-                err=True,
-            )
+            restored = "restauration d'un export, tel quel / restoring an export as it is, "
+            warned = outcome.report.counts()["warning"] if outcome.report else 0
+            said = restored * source.carries_history + f"+{outcome.added} −{outcome.removed} quads"
+            said += f", {warned} avertissement(s) / warning(s)" if warned else ""
+            click.echo(f"\n{source.name} : {said}", err=True)
     return failures
 
 

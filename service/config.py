@@ -209,6 +209,21 @@ SETTINGS: list[Setting] = [
         _positive(int),
     ),
     Setting(
+        "bulk_load_after",
+        10_000,
+        "`mediation load`: a file of at least this many quads that fills only new graphs of "
+        "the embedded store lands through the bulk loader and is validated there, resource by "
+        "resource, before it is made final (smaller ones land as one write).",
+        _positive(int),
+    ),
+    Setting(
+        "load_workers",
+        2,
+        "`mediation load`: processes that validate a bulk load's resources side by side "
+        "(1: in the command's own process).",
+        _positive(int),
+    ),
+    Setting(
         "max_concurrent_queries",
         4,
         "SPARQL queries evaluated at once; more wait, then get 503 when the wait exceeds the time-out.",

@@ -34,8 +34,19 @@ def _graph_line(graph: Any) -> str:
     return DEFAULT_GRAPH_LINE if isinstance(graph, ox.DefaultGraph) else str(graph)
 
 
-def bulk_load(store: ox.Store, directory: Path, write: Callable[[], Any], graphs: set[Any]) -> None:
-    """``write()`` into ``graphs``, which are empty, between the marker's writing and its removal."""
+def bulk_load(
+    store: ox.Store,
+    directory: Path,
+    write: Callable[[], Any],
+    graphs: set[Any],
+    check: Callable[[], Any] | None = None,
+) -> None:
+    """``write()`` into ``graphs``, which are empty, between the marker's writing and its removal.
+
+    ``check()``, when given, runs once the quads are written and flushed, the marker still in
+    place: whatever it raises undoes the load (and is raised again), and a crash while it runs
+    leaves the marker, so the next open undoes it too. A load validated after it landed is
+    thus all-or-nothing without a journal of its quads."""
     marker = directory / BULK_MARKER
     write_atomically(marker, "".join(f"{_graph_line(g)}\n" for g in graphs).encode("utf-8"))
     try:
@@ -44,6 +55,12 @@ def bulk_load(store: ox.Store, directory: Path, write: Callable[[], Any], graphs
     except (OSError, SyntaxError) as error:
         undo_bulk_load(store, directory)
         raise StoreError(f"Chargement interrompu : {error}", f"Load interrupted: {error}") from None
+    if check is not None:
+        try:
+            check()
+        except BaseException:
+            undo_bulk_load(store, directory)
+            raise
     marker.unlink()
     sync_directory(directory)
 

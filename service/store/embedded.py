@@ -17,7 +17,7 @@ import logging
 import shutil
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -70,6 +70,8 @@ BACKGROUND_NICE = 19
 
 class EmbeddedStore(Store):
     """Oxigraph on disk; see the module docstring for the layout."""
+
+    checked_loads = True
 
     def __init__(
         self,
@@ -422,7 +424,13 @@ class EmbeddedStore(Store):
             return target
 
     def load(
-        self, source: RdfSource, fmt: Format, graph: GraphName, base_iri: str | None = None
+        self,
+        source: RdfSource,
+        fmt: Format,
+        graph: GraphName,
+        base_iri: str | None = None,
+        check: Callable[[], Any] | None = None,
+        scanned: tuple[int, set[GraphName], bool] | None = None,
     ) -> int:
         """Add RDF to a graph (or, from TriG or N-Quads with ``graph`` None, to its graphs).
 
@@ -434,6 +442,12 @@ class EmbeddedStore(Store):
         by a crash empties those graphs again (``bulk.py``). Otherwise one
         Oxigraph transaction. In-process readers wait during a bulk load (they would see
         the graph fill); loads happen at start-up or with the service stopped.
+
+        ``check()``, when given, runs once the quads are in, before the load is made final:
+        it reads the store with the load in it (``mediation load`` validates there), and
+        whatever it raises undoes the load. It needs the bulk path: graphs that are empty
+        (a StoreError otherwise), whatever the size. ``scanned``: what ``scan`` found in the
+        same source, which spares the first read.
         """
         rdf_format = self._load_format(fmt)
         target = None if graph is None and fmt in DATASET_FORMATS else graph_to_oxigraph(graph)
@@ -451,6 +465,59 @@ class EmbeddedStore(Store):
                 return quads
             return (ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
 
+        if scanned is None:
+            count, graphs, blank = self._scan(parsed, fmt, source, target)
+        else:
+            count, named_graphs, blank = scanned
+            graphs = {graph_to_oxigraph(g) for g in named_graphs}
+        store = self.oxigraph
+        with self._write_lock:
+            named = all(isinstance(g, (ox.NamedNode, ox.DefaultGraph)) for g in graphs)
+            fresh = named and not any(self._holds(g) for g in graphs)
+            if check is not None and not fresh:
+                raise StoreError(
+                    "Un chargement vérifié va dans des graphes vides.",
+                    "A checked load goes into empty graphs.",
+                )
+            if fresh and (count >= BULK_AFTER or check is not None):
+                into = {} if target is None else {"to_graph": target}
+                # With blank nodes, their labels renamed so that no node merges with one of the
+                # store; without, or into an empty store (a restore), which has none to merge
+                # with, Oxigraph reads the source itself, 2x faster again.
+                rename = blank and not self.is_empty()
+                write = (
+                    (lambda: store.bulk_extend(parsed()))
+                    if rename
+                    else (lambda: store.bulk_load(**reading, **into))
+                )
+                bulk_load(store, self.directory, self._gated(write), graphs, check)
+            else:
+                # One Oxigraph transaction: a crash leaves all of the load or none of it.
+                store.extend(list(parsed()))
+            if count >= OPTIMIZE_AFTER:
+                store.optimize()
+            self._publish(self._generation + 1, journaled=False)
+            self._checkpoint()  # no journal holds a load: it is durable once flushed
+        return count
+
+    def scan(
+        self, source: Path | bytes, fmt: Format, graph: GraphName, base_iri: str | None = None
+    ) -> tuple[int, set[GraphName], bool]:
+        """Read ``source`` once as ``load`` does before it writes (a syntax error is an
+        RdfSyntaxError): its quads, the graphs they go to, whether it has blank nodes. Handed
+        back to ``load`` (``scanned=``), it spares that first read."""
+        target = None if graph is None and fmt in DATASET_FORMATS else graph_to_oxigraph(graph)
+        reading: dict[str, Any] = {"format": self._load_format(fmt), "base_iri": base_iri}
+        reading["path" if isinstance(source, Path) else "input"] = (
+            str(source) if isinstance(source, Path) else source
+        )
+        count, graphs, blank = self._scan(lambda: ox.parse(**reading), fmt, source, target)
+        names = {None if isinstance(g, ox.DefaultGraph) else to_rdflib(g) for g in graphs}
+        return count, names, blank
+
+    def _scan(
+        self, parsed: Callable[[], Iterator[ox.Quad]], fmt: Format, source: Any, target: Any
+    ) -> tuple[int, set[Any], bool]:
         name = source if isinstance(source, Path) else "input"
         try:
             count, graphs, blank = 0, {target} if target is not None else set(), False
@@ -471,28 +538,14 @@ class EmbeddedStore(Store):
             ) from None
         except OSError as error:
             raise StoreError(f"Lecture impossible : {error}", f"Cannot read: {error}") from None
-        store = self.oxigraph
-        with self._write_lock:
-            named = all(isinstance(g, (ox.NamedNode, ox.DefaultGraph)) for g in graphs)
-            if count >= BULK_AFTER and named and not any(self._holds(g) for g in graphs):
-                into = {} if target is None else {"to_graph": target}
-                # With blank nodes, their labels renamed so that no node merges with one of the
-                # store; without, Oxigraph reads the source itself, 2x faster again.
-                write = (
-                    (lambda: store.bulk_extend(parsed()))
-                    if blank
-                    else (lambda: store.bulk_load(**reading, **into))
-                )
-                with self._gate.writing():
-                    bulk_load(store, self.directory, write, graphs)
-            else:
-                # One Oxigraph transaction: a crash leaves all of the load or none of it.
-                store.extend(list(parsed()))
-            if count >= OPTIMIZE_AFTER:
-                store.optimize()
-            self._publish(self._generation + 1, journaled=False)
-            self._checkpoint()  # no journal holds a load: it is durable once flushed
-        return count
+        return count, graphs, blank
+
+    def _gated(self, write: Callable[[], Any]) -> Callable[[], Any]:
+        def gated() -> Any:
+            with self._gate.writing():
+                return write()
+
+        return gated
 
     def _holds(self, graph: Any) -> bool:
         return next(self.oxigraph.quads_for_pattern(None, None, None, graph), None) is not None

@@ -268,6 +268,11 @@ class Store(ABC):
     def apply(self, changes: Changeset) -> int:
         """Apply a changeset atomically and durably; return the new generation."""
 
+    #: True when ``load`` takes a ``check`` run before the load is made final (whatever it
+    #: raises undoes the load), and the ``scanned`` a ``scan`` of the source found: the
+    #: embedded store's bulk path.
+    checked_loads: bool = False
+
     @abstractmethod
     def load(
         self, source: RdfSource, fmt: Format, graph: GraphName, base_iri: str | None = None

@@ -5,6 +5,7 @@ store. See ``docs/writes.md``.
 
 from __future__ import annotations
 
+from .bulkload import BulkOutcome, bulk_file, load_in_bulk
 from .changelog import ChangeLog, open_changelog
 from .history import (
     HISTORY_LINKS,
@@ -29,6 +30,7 @@ from .neighbourhood import check_write, write_rules
 from .publisher import Outcome, Publisher
 
 __all__ = [
+    "BulkOutcome",
     "ChangeLog",
     "Entry",
     "HISTORY_LINKS",
@@ -36,6 +38,7 @@ __all__ = [
     "Publisher",
     "Tombstone",
     "agent_iri",
+    "bulk_file",
     "changes_for",
     "check_write",
     "dataset_quads",
@@ -47,6 +50,7 @@ __all__ = [
     "history_graph",
     "last_changes",
     "load_changes",
+    "load_in_bulk",
     "missed_iris",
     "open_changelog",
     "parse_key",

@@ -41,6 +41,7 @@ No Flask here. The queries are ours, bounded (``LIMIT``, keyed paging, indexed l
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -199,7 +200,14 @@ def record_labels(record: Record) -> dict[str, str]:
 
 
 def record_quads(record: Record, changes: Changeset, base_url: str) -> list[Quad]:
-    """The quads of the history graph that record ``record`` (``changes`` is the write)."""
+    """The quads of the history graph that record ``record`` (``changes`` is the write, or,
+    for a big load, its first :data:`QUAD_CAP` quads: the counts are the record's)."""
+    return list(iter_record_quads(record, changes, base_url))
+
+
+def iter_record_quads(record: Record, changes: Changeset, base_url: str) -> Iterator[Quad]:
+    """:func:`record_quads` one at a time (a load's record names every resource it touched:
+    hundreds of thousands of quads for a big one)."""
     graph = history_graph(base_url)
     change = record.iri
     agent = agent_iri(base_url, record.agent)
@@ -222,36 +230,35 @@ def record_quads(record: Record, changes: Changeset, base_url: str) -> list[Quad
     for name in record.graphs:
         if name is not None:
             triples.append((change, AS.target, name))
-    for side, quads, link in (
-        ("added", changes.add, PROV.generated),
-        ("removed", changes.remove, PROV.invalidated),
+    for side, quads, count, link in (
+        ("added", changes.add, record.added, PROV.generated),
+        ("removed", changes.remove, record.removed, PROV.invalidated),
     ):
         node = URIRef(f"{change}#{side}")
         triples += [
             (change, link, node),
             (node, RDF.type, PROV.Entity),
-            (node, VOID.triples, Literal(len(quads), datatype=XSD.nonNegativeInteger)),
+            (node, VOID.triples, Literal(count, datatype=XSD.nonNegativeInteger)),
             (node, RDF.value, Literal(_nquads(quads))),
             (node, DCTERMS["format"], URIRef("http://www.w3.org/ns/formats/N-Quads")),
         ]
-        if len(quads) > QUAD_CAP:
+        if count > QUAD_CAP:
             triples += [
                 (
                     node,
                     RDFS.comment,
-                    Literal(
-                        f"Tronqué : les {QUAD_CAP} premiers des {len(quads)} quads.", lang="fr"
-                    ),
+                    Literal(f"Tronqué : les {QUAD_CAP} premiers des {count} quads.", lang="fr"),
                 ),
                 (
                     node,
                     RDFS.comment,
-                    Literal(f"Truncated: the first {QUAD_CAP} of {len(quads)} quads.", lang="en"),
+                    Literal(f"Truncated: the first {QUAD_CAP} of {count} quads.", lang="en"),
                 ),
             ]
+    yield from ((s, p, o, graph) for s, p, o in triples)
     for number, touched in enumerate(record.touched, start=1):
         item = URIRef(f"{change}#r{number}")
-        triples += [
+        triples = [
             (change, PROV.influenced, touched.iri),
             (item, RDF.type, ACTIONS[touched.action]),
             (item, AS.object, touched.iri),
@@ -269,7 +276,7 @@ def record_quads(record: Record, changes: Changeset, base_url: str) -> list[Quad
             ]
             triples += [(gone, AS.formerType, kind) for kind in touched.former_types]
             triples += [(gone, AS.name, label) for label in touched.former_labels]
-    return [(s, p, o, graph) for s, p, o in triples]
+        yield from ((s, p, o, graph) for s, p, o in triples)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -446,6 +453,7 @@ __all__ = [
     "parse_key",
     "quads_of_record",
     "record_labels",
+    "iter_record_quads",
     "record_quads",
     "tombstone",
 ]

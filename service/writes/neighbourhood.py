@@ -293,10 +293,19 @@ def extract_neighbourhood(store: Store, changes: Changeset, base_url: str, reach
         return any(o in reach.classes for _, p, o in around.own(node) if p == RDF.type)
 
     focus_resources = {node for node in candidates if checked(node)}
+    data, focus = gather(around, focus_resources, reach)
+    return Extract(data, focus, focus_resources, owners, around.reads)
+
+
+def gather(
+    around: Neighbourhood, resources: Iterable[URIRef], reach: Reach
+) -> tuple[Graph, set[Node]]:
+    """What the shapes read around ``resources`` (see the module), and the focus nodes: the
+    resources and the blank nodes they hold."""
     data = Graph()
     focus: set[Node] = set()
     inverse = None if reach.any_inverse else reach.inverse
-    for node in sorted(focus_resources, key=str):
+    for node in sorted(resources, key=str):
         triples, blanks = around.closure(node)
         focus.add(node)
         focus |= blanks
@@ -311,7 +320,7 @@ def extract_neighbourhood(store: Store, changes: Changeset, base_url: str, reach
                 data.add(triple)
                 for other in around.own(triple[0]):
                     data.add(other)
-    return Extract(data, focus, focus_resources, owners, around.reads)
+    return data, focus
 
 
 def check_write(
@@ -324,17 +333,25 @@ def check_write(
     return report, piece
 
 
-def refusal(report: Report) -> ValidationFailed:
+def refusal(report: Report, counts: dict[str, int] | None = None) -> ValidationFailed:
     """The 422 a non-conforming change gets: the readable report in both languages, the
-    SHACL report as JSON-LD."""
+    SHACL report as JSON-LD. ``counts``: the whole count when ``report`` holds the first
+    results only (a big load)."""
     import json
 
-    counts = report.counts()
+    shown = report.counts()
+    counts = counts or shown
+    fr = en = ""
+    if counts["violation"] > shown["violation"]:
+        fr = f" Les {shown['violation']} premières :"
+        en = f" The first {shown['violation']}:"
     return ValidationFailed(
         "Écriture refusée : les données ne sont pas conformes aux formes SHACL "
-        f"({counts['violation']} violation(s)). Rien n'a été modifié.\n\n" + report.to_text("fr"),
+        f"({counts['violation']} violation(s)). Rien n'a été modifié.{fr}\n\n"
+        + report.to_text("fr"),
         "Write refused: the data does not conform to the SHACL shapes "
-        f"({counts['violation']} violation(s)). Nothing was changed.\n\n" + report.to_text("en"),
+        f"({counts['violation']} violation(s)). Nothing was changed.{en}\n\n"
+        + report.to_text("en"),
         summary={"fr": report.to_text("fr"), "en": report.to_text("en")},
         counts=counts,
         results=report.to_dict()["results"],
@@ -349,6 +366,7 @@ __all__ = [
     "Rules",
     "check_write",
     "extract_neighbourhood",
+    "gather",
     "reach_of",
     "refusal",
     "write_rules",

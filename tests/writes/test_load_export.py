@@ -348,3 +348,131 @@ def test_load_and_export_work_on_a_remote_store(
         assert any(q[3] == GRAPH["history"] for q in found)
     finally:
         backing.stop()
+
+
+# ---------------------------------------------------------------------------------------------
+# The bulk path: a file into new graphs, landed by the bulk loader and validated in place
+# (``--bulk-load-after 1`` sends these small files where a million quads would go)
+# ---------------------------------------------------------------------------------------------
+
+BULK = ("--bulk-load-after", "1", "--load-workers", "2")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+
+
+@pytest.fixture(scope="module")
+def events_file(turtle_prefixes, event_turtle) -> Callable[..., Path]:
+    """A Turtle file of ``count`` small events; ``extra`` maps an event's number to more of
+    its Turtle (or, with ``start``, its start date)."""
+
+    def events_file(path: Path, count: int, odd: dict[int, dict] | None = None) -> Path:
+        events = [
+            event_turtle(ID[f"event/lot-{n}"], f"Atelier {n}", **(odd or {}).get(n, {}))
+            for n in range(count)
+        ]
+        return write(path, turtle_prefixes + "\n".join(events) + "\n")
+
+    return events_file
+
+
+def test_a_big_file_lands_whole_by_the_bulk_path_and_is_recorded(
+    store, tmp_path, events_file, export, run
+):
+    source = events_file(tmp_path / "lot.ttl", 40)
+    done = run("load", "--store", str(store), *BULK, str(source), check=True)
+    assert "bulk load" in done.stderr and "+200 " in done.stderr
+    dataset = export(store)
+    landed = {q for q in quads(dataset) if q[3] == GRAPH["lot"]}
+    assert len(landed) == 200
+    assert {q[0] for q in landed} == {ID[f"event/lot-{n}"] for n in range(40)}
+    history = dataset.graph(GRAPH["history"])
+    changes = {
+        history.value(predicate=PROV.influenced, object=ID[f"event/lot-{n}"]) for n in range(40)
+    }
+    assert len(changes) == 1 and None not in changes  # one record names every resource
+    change = changes.pop()
+    added = history.value(change, PROV.generated)
+    assert history.value(added, URIRef("http://rdfs.org/ns/void#triples")).toPython() == 200
+
+
+def test_one_invalid_resource_among_many_lands_nothing_and_is_named(
+    store, tmp_path, events_file, export, run
+):
+    before = quads(export(store))
+    source = events_file(tmp_path / "lot.ttl", 40, {17: {"start": "bientôt"}})
+    done = run("load", "--store", str(store), *BULK, "--lang", "en", str(source))
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "1 violation(s)" in done.stderr and "Nothing was changed" in done.stderr
+    assert f"<{ID['event/lot-17']}>" in done.stderr and "schema:startDate" in done.stderr
+    assert f"<{ID['event/lot-16']}>" not in done.stderr
+    assert quads(export(store)) == before
+    # Refused, then loaded again once corrected: the graph was left new.
+    fixed = events_file(tmp_path / "lot.ttl", 40)
+    run("load", "--store", str(store), *BULK, str(fixed), check=True)
+
+
+@pytest.mark.parametrize(
+    "odd, shape",
+    [
+        # A location the file does not describe, which the store holds as a theme.
+        ({"extra": f"; schema:location <{ID['theme/illectronisme']}> "}, "Event-location"),
+        # A second start date for an event whose first one is in another graph.
+        ({}, "Event-startDate"),
+    ],
+    ids=["a link to an existing resource of the wrong class", "a count across old and new"],
+)
+def test_a_violation_seen_only_against_the_store_is_caught(
+    store, tmp_path, events_file, export, run, turtle_prefixes, odd, shape
+):
+    before = quads(export(store))
+    source = events_file(tmp_path / "lot.ttl", 20, {3: odd})
+    if not odd:
+        existing = ID["event/2019-12-04-journee-regionale-lievin"]
+        with source.open("a", encoding="utf-8") as handle:
+            handle.write(f'<{existing}> schema:startDate "2019-12-05"^^xsd:date .\n')
+    done = run("load", "--store", str(store), *BULK, "--lang", "en", str(source))
+    assert done.returncode == 1, done.stderr
+    assert shape in done.stderr
+    assert quads(export(store)) == before
+
+
+def test_a_load_killed_while_it_is_validated_leaves_nothing(
+    store, tmp_path, events_file, export, mediation
+):
+    import signal
+    import time
+
+    before = quads(export(store))
+    source = events_file(tmp_path / "lot.ttl", 300)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
+    process = subprocess.Popen(
+        [mediation, "load", "--store", str(store), *BULK, str(source)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    marker = store / ".bulk-load"
+    deadline = time.monotonic() + 300
+    while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert marker.exists(), "the load ended before its validation could be interrupted"
+    os.killpg(process.pid, signal.SIGKILL)  # the command and its validating processes
+    process.wait(timeout=60)
+    assert marker.exists()
+    assert quads(export(store)) == before  # opening the store undid the half-made load
+    assert not marker.exists()
+
+
+def test_an_export_is_restored_by_the_bulk_path(store, tmp_path, event_file, export, run):
+    event = event_file(tmp_path / "un.ttl", ID["event/avant-export"], "Avant l'export")
+    run("load", "--store", str(store), str(event), check=True)  # a history to carry
+    dump = tmp_path / "magasin.nq"
+    run("export", "--store", str(store), "--output", str(dump), check=True)
+    original = parsed(dump.read_bytes())
+    empty = tmp_path / "vide"
+    done = run("load", "--store", str(empty), *BULK, str(dump), check=True)
+    assert "bulk load" in done.stderr and "restoring an export" in done.stderr
+    restored = export(empty)
+    assert GRAPH["history"] in {q[3] for q in quads(restored)}
+    assert same_dataset(restored, original)

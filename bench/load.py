@@ -1,0 +1,294 @@
+"""How fast ``mediation load`` lands a big file, beside ``oxigraph load`` and Virtuoso's bulk loader.
+
+    .venv/bin/python bench/load.py [--triples 1000000] [--runs 1] [--workers 2]
+                                   [--generator writes|search] [--no-virtuoso]
+
+Generates a file of N-Quads (``--generator writes``, the default: ``bench/writes.py``'s
+events, venues and organisations, valid against the shapes; ``search``: ``bench/search.py``'s
+field, which today's shapes refuse), seeds a store with the project's files, then, run after
+run, the ways interleaved so that they share the machine's load:
+
+* ``mediation load`` of the file into a copy of the seeded store (validated: the bulk path);
+* ``oxigraph load`` of the same file into an empty Oxigraph database;
+* Virtuoso's bulk loader (``ld_dir`` + ``rdf_loader_run`` + ``checkpoint``) into a new
+  database, when ``virtuoso-t`` is installed;
+* ``mediation load`` of an export into an empty store (a restore), and ``oxigraph load``
+  of the same export. The exported store holds the seed, the file (bulk-loaded unvalidated,
+  so that the restore is measured at any size in minutes) and one recorded write, so that
+  the export carries a history, as a store in use does.
+
+Each line: seconds, quads/s and the peak resident memory of the command's processes (the
+command and the processes it started, summed, sampled every 50 ms), with the machine's load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from search import generate  # noqa: E402
+from serving import free_port  # noqa: E402
+from writes import generated  # noqa: E402
+
+from service.config import DEFAULT_BASE, load_config  # noqa: E402
+from service.formats import NQUADS  # noqa: E402
+from service.store.embedded import EmbeddedStore  # noqa: E402
+from service.writes.loading import ensure_seeded  # noqa: E402
+
+BIN = Path(sys.executable).parent
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{isql_port}
+DisableUnixSocket = 1
+CaseMode = 2
+DirsAllowed = ., {dir}, {data}
+NumberOfBuffers = 85000
+MaxDirtyBuffers = 65000
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+"""
+
+
+def tree_rss(pid: int) -> tuple[int, int]:
+    """Resident kilobytes of a process and its descendants, from /proc: summed (shared pages
+    of forked workers counted in each) and of the largest one."""
+    total, largest, pending = 0, 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            rss = int(next(ln for ln in status.splitlines() if ln.startswith("VmRSS")).split()[1])
+            total, largest = total + rss, max(largest, rss)
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total, largest
+
+
+@dataclass
+class Run:
+    seconds: float
+    cpu: float | None  # CPU seconds of the command and its processes
+    summed_mb: int
+    largest_mb: int
+
+
+def sampled(process: subprocess.Popen, until: threading.Event | None = None) -> list[int]:
+    """Sample the process tree's memory until it ends (or ``until`` is set): [summed, largest]."""
+    peak = [0, 0]
+
+    def sample() -> None:
+        while process.poll() is None and not (until and until.is_set()):
+            total, largest = tree_rss(process.pid)
+            peak[0], peak[1] = max(peak[0], total), max(peak[1], largest)
+            time.sleep(0.05)
+
+    threading.Thread(target=sample, daemon=True).start()
+    return peak
+
+
+def timed(command: list[str], **kwargs) -> tuple[Run, subprocess.CompletedProcess]:
+    """Run ``command``: its figures and the finished process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs
+    )
+    peak = sampled(process)
+    out, err = process.communicate()
+    seconds = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    done = subprocess.CompletedProcess(command, process.returncode, out, err)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{err[-3000:]}")
+    return Run(seconds, cpu, peak[0] // 1024, peak[1] // 1024), done
+
+
+def line(name: str, run: Run, quads: int) -> None:
+    cpu = f"{quads / run.cpu:9,.0f}" if run.cpu else " " * 9
+    print(
+        f"{name:<48} {run.seconds:7.1f} s {quads / run.seconds:9,.0f} q/s {cpu} q/cpu-s "
+        f"{run.summed_mb:6,d} MB summed {run.largest_mb:6,d} MB largest"
+        f"   (load {os.getloadavg()[0]:.1f})",
+        flush=True,
+    )
+
+
+def mediation(*args: str, workers: int = 2) -> tuple[Run, subprocess.CompletedProcess]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
+    env["MEDIATION_LOAD_WORKERS"] = str(workers)
+    return timed([str(BIN / "mediation"), *args], env=env)
+
+
+def mediation_load(store: Path, source: Path, workers: int) -> Run:
+    run, done = mediation("load", "--store", str(store), str(source), workers=workers)
+    if "bulk load" not in done.stderr:
+        raise SystemExit(f"mediation load did not take the bulk path:\n{done.stderr[-2000:]}")
+    return run
+
+
+def oxigraph_load(location: Path, source: Path) -> Run:
+    return timed(
+        [str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(source)]
+    )[0]
+
+
+def virtuoso_load(directory: Path, source: Path) -> Run | None:
+    """Virtuoso's bulk loader into a new database; None when Virtuoso is not installed."""
+    binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
+    if not binary or not isql:
+        return None
+    directory.mkdir(parents=True)
+    isql_port, http_port = free_port(), free_port()
+    ini = directory / "virtuoso.ini"
+    ini.write_text(
+        VIRTUOSO_INI.format(
+            dir=directory, data=source.parent, isql_port=isql_port, http_port=http_port
+        )
+    )
+    server = subprocess.Popen(
+        [binary, "+foreground", "+configfile", str(ini)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=directory,
+    )
+    try:
+        client = [isql, f"127.0.0.1:{isql_port}", "dba", "dba"]
+        for _ in range(600):
+            if subprocess.run(client + ["exec=select 1;"], capture_output=True).returncode == 0:
+                break
+            time.sleep(0.5)
+        statements = (
+            f"ld_dir('{source.parent}', '{source.name}', 'http://example.org/default');\n"
+            "rdf_loader_run();\ncheckpoint;\n"
+        )
+        started = time.monotonic()
+        finished = threading.Event()
+        peak = sampled(server, finished)
+        subprocess.run(client, input=statements, text=True, capture_output=True, check=True)
+        seconds = time.monotonic() - started
+        finished.set()
+        return Run(seconds, None, peak[0] // 1024, peak[1] // 1024)
+    finally:
+        server.terminate()
+        server.wait(timeout=120)
+
+
+def write_source(path: Path, triples: int, generator: str) -> int:
+    if generator == "writes":
+        body = generated(triples, True)
+        path.write_bytes(body)
+        return body.count(b"\n")
+    count = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for chunk in generate(triples):
+            handle.writelines(chunk)
+            count += len(chunk)
+    return count
+
+
+def to_restore(root: Path, seeded: Path, source: Path) -> Path:
+    """An export of the seed and ``source`` with a history graph (one recorded write): what
+    ``mediation export`` of a store in use gives. The store is filled by the bulk loader,
+    unvalidated, so that the restore is measured at any size in minutes."""
+    store_dir = root / "to-export"
+    shutil.copytree(seeded, store_dir)
+    store = EmbeddedStore(store_dir, workers=False)
+    store.load(source, NQUADS, None)
+    store.close()
+    event = root / "data" / "un-evenement.ttl"
+    event.write_text(
+        "@prefix schema: <https://schema.org/> .\n"
+        f"<{DEFAULT_BASE}id/event/bench-load> a schema:Event ; "
+        'schema:name "Atelier"@fr ; schema:startDate "2024-05-02"^^'
+        "<http://www.w3.org/2001/XMLSchema#date> .\n"
+    )
+    mediation("load", "--store", str(store_dir), str(event))
+    export = root / "data" / "export.nq"
+    mediation("export", "--store", str(store_dir), "--output", str(export))
+    shutil.rmtree(store_dir)
+    return export
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--generator", choices=["writes", "search"], default="writes")
+    parser.add_argument("--no-virtuoso", action="store_true")
+    parser.add_argument(
+        "--no-validated", action="store_true", help="Only the bulk loaders and the restore."
+    )
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as scratch:
+        root = Path(scratch)
+        data = root / "data"
+        data.mkdir()
+        source = data / "generated.nq"
+        quads = write_source(source, options.triples, options.generator)
+        seeded = root / "seeded"
+        store = EmbeddedStore(seeded, workers=False)
+        ensure_seeded(store, load_config(overrides={"store": str(seeded)}, environ={}))
+        store.close()
+        export = to_restore(root, seeded, source)
+        exported = sum(1 for _ in export.open("rb"))
+        print(
+            f"{quads:,} quads ({options.generator}), an export of {exported:,}; "
+            f"{os.cpu_count()} cores, {options.workers} validating processes",
+            flush=True,
+        )
+        for run in range(options.runs):
+            scratch_dirs = [root / f"{name}-{run}" for name in ("store", "oxigraph", "virtuoso")]
+            scratch_dirs += [root / f"{name}-{run}" for name in ("restored", "ox-export")]
+            if not options.no_validated:
+                shutil.copytree(seeded, scratch_dirs[0])
+                line(
+                    "mediation load (validated, bulk path)",
+                    mediation_load(scratch_dirs[0], source, options.workers),
+                    quads,
+                )
+            line("oxigraph load", oxigraph_load(scratch_dirs[1], source), quads)
+            found = None if options.no_virtuoso else virtuoso_load(scratch_dirs[2], source)
+            if found is not None:
+                line("Virtuoso bulk loader (ld_dir, rdf_loader_run)", found, quads)
+            restored = mediation_load(scratch_dirs[3], export, options.workers)
+            line("mediation load of an export (a restore)", restored, exported)
+            line("oxigraph load of the export", oxigraph_load(scratch_dirs[4], export), exported)
+            for folder in scratch_dirs:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,386 @@
+"""Big loads into new graphs: landed by the store's bulk loader, then validated in place,
+resource by resource, before they are made final.
+
+A file validated as one change holds the whole file in rdflib graphs (gigabytes for a
+million quads) and hands pySHACL every resource at once. Here the file goes straight from
+disk into the embedded store's bulk loader (``EmbeddedStore.load``), whose marker makes the
+load all-or-nothing: until the marker is removed, a crash or a refusal empties the new
+graphs again. While it is in place, the new resources are validated where they now are: the
+neighbourhood of each (:func:`.neighbourhood.gather`, the same reads as any write's, so the
+same results, resources the file points to that the store already held included) is read
+from the store in batches of :data:`BATCH` resources and checked by pySHACL with the shapes
+parsed once, in ``load_workers`` processes side by side. Memory follows the batch, not the
+file. A violation anywhere refuses the whole file: nothing lands, and the report names the
+first :data:`REPORTED` violations, with their focus nodes, and counts them all.
+
+An export of a store (it carries the history graph) into graphs that are all new is
+restored by the bulk loader alone, unvalidated, as ``mediation load`` restores exports.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import multiprocessing
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+from rdflib.term import BNode, Node
+
+from ..config import Config
+from ..errors import MediationError, RdfSyntaxError
+from ..formats import BY_FILE_EXTENSION, DATASET_FORMATS, NQUADS, Format
+from ..namespaces import document_of
+from ..seed import graph_for
+from ..store import Changeset, GraphName, Quad, Store, quad_to_oxigraph
+from ..validation import Report
+from . import history
+from .changelog import ChangeLog
+from .neighbourhood import TEXT_PROPERTIES, Neighbourhood, Rules, gather, refusal
+
+log = logging.getLogger(__name__)
+
+#: Resources validated together by one pySHACL run: big enough that its fixed cost is
+#: shared, small enough that a batch's neighbourhood stays a few megabytes.
+BATCH = 200
+#: Violations a refused load reports in full; every one is counted.
+REPORTED = 100
+#: The formats the bulk loader reads itself (the others go through rdflib).
+STREAMED = ("nquads", "ntriples", "turtle", "trig")
+#: Resources per lookup when telling created resources from updated ones.
+CLASSIFY_CHUNK = 500
+
+
+@dataclass
+class BulkFile:
+    """A file that may land by the bulk path: where its quads go, and how many there are."""
+
+    path: Path
+    body: Path | bytes  # what the store reads: the file, or a gzipped file's content
+    fmt: Format
+    graph: GraphName  # the graph of a graph format's triples (None: a dataset's own graphs)
+    graphs: set[GraphName]
+    scanned: tuple  # what the first read found (``EmbeddedStore.scan``)
+    carries_history: bool
+
+    @property
+    def count(self) -> int:
+        return self.scanned[0]
+
+
+@dataclass
+class BulkOutcome:
+    """What a bulk load did."""
+
+    added: int
+    restored: bool  # an export restored as it is (not validated, no record of its own)
+    warnings: int = 0
+    touched: list[history.Touched] = field(default_factory=list)
+    change: URIRef | None = None
+    started: float = field(default_factory=time.monotonic)
+
+    def summary(self) -> str:
+        """What the command line prints: quads, warnings, time and rate."""
+        seconds = max(time.monotonic() - self.started, 1e-9)
+        said = [
+            "restauration d'un export, tel quel / restoring an export as it is, "
+        ] * self.restored
+        said.append(f"+{self.added} −0 quads")
+        if self.warnings:
+            said.append(f", {self.warnings} avertissement(s) / warning(s)")
+        said.append(f", {seconds:.1f} s ({self.added / seconds:,.0f} quads/s)")
+        return "".join(said)
+
+
+def bulk_file(store: Store, config: Config, path: Path, target: URIRef | None) -> BulkFile | None:
+    """``path`` read once (``EmbeddedStore.scan``) when it can take the bulk path: an embedded
+    store, a format the bulk loader reads, at least ``bulk_load_after`` quads, every graph
+    new. None: it lands as one write (which also reports a syntax error with its line)."""
+    if not store.checked_loads:
+        return None
+    compressed = path.suffix.lower() == ".gz"
+    plain = path.with_suffix("") if compressed else path
+    fmt = BY_FILE_EXTENSION.get(plain.suffix.lower())
+    if fmt is None or fmt.key not in STREAMED:
+        return None
+    is_dataset = fmt in DATASET_FORMATS
+    if is_dataset and target is not None:
+        return None  # --graph takes a dataset's default graph only: the write path does that
+    graph = None if is_dataset else (target or graph_for(plain, config.base_url))
+    try:
+        body = _gunzipped(path) if compressed else path
+        scanned = store.scan(body, fmt, graph, config.base_url)
+    except MediationError:
+        return None
+    count, graphs, _ = scanned
+    if count < config.bulk_load_after or any(_holds(store, g) for g in graphs):
+        return None
+    carries_history = history.history_graph(config.base_url) in graphs
+    return BulkFile(path, body, fmt, graph, graphs, scanned, carries_history)
+
+
+def _gunzipped(path: Path) -> bytes:
+    try:
+        with gzip.open(path, "rb") as handle:
+            return handle.read()
+    except (OSError, EOFError) as error:
+        raise RdfSyntaxError(
+            f"{path} : archive gzip illisible ({error}).",
+            f"{path}: unreadable gzip file ({error}).",
+            source=str(path),
+            reason="gzip",
+        ) from None
+
+
+def _holds(store: Store, graph: GraphName) -> bool:
+    return next(iter(store.quads(graph=graph)), None) is not None
+
+
+def load_in_bulk(
+    store: Store,
+    config: Config,
+    source: BulkFile,
+    rules: Rules,
+    agent: str,
+    changelog: ChangeLog | None = None,
+) -> BulkOutcome:
+    """Land ``source`` (see the module): an export is restored as it is; other files are
+    validated once in the store, and refused whole (ValidationFailed) on a violation. The
+    change log follows; the search index is left stale, to be rebuilt whole (``mediation
+    reindex``, or ``serve`` in the background) rather than updated resource by resource."""
+    begun = time.monotonic()
+    if source.carries_history:
+        added = _load(store, config, source)
+        if changelog is not None:
+            changelog.rebuild(store, store.generation)
+        return BulkOutcome(added, restored=True, started=begun)
+    started = history.now()
+    found: dict = {}
+
+    def check() -> None:
+        found["warnings"] = validate_loaded(store, source.graphs, config, rules)
+        found["touched"] = classify_loaded(store, source.graphs, config.base_url)
+
+    added = _load(store, config, source, check)
+    outcome = BulkOutcome(added, False, found["warnings"], found["touched"], started=begun)
+    if changelog is not None:
+        changelog.advance(store, store.generation)
+    if config.record_history:
+        entry, generation = _record(store, config, source, outcome, agent, started)
+        outcome.change = entry.iri
+        if changelog is not None:
+            changelog.written(store, entry, generation)
+    return outcome
+
+
+def _load(store: Store, config: Config, source: BulkFile, check=None) -> int:
+    extra = {} if check is None else {"check": check}
+    return store.load(
+        source.body, source.fmt, source.graph, config.base_url, scanned=source.scanned, **extra
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Validating what landed
+# ---------------------------------------------------------------------------------------------
+
+
+def resources_to_check(
+    store: Store, graphs: set[GraphName], base_url: str, rules: Rules
+) -> list[URIRef]:
+    """The resources a write of every quad of ``graphs`` would check (see
+    :func:`.neighbourhood.extract_neighbourhood`), read from the store they landed in."""
+    around = Neighbourhood(store, Changeset(), base_url)
+    reach = rules.reach
+    owners: dict[Node, set[URIRef]] = {}
+
+    def resources(node: Node) -> set[URIRef]:
+        if isinstance(node, URIRef):
+            return {node}
+        if isinstance(node, BNode):
+            if node not in owners:
+                owners[node] = around.holders(node)
+            return owners[node]
+        return set()
+
+    subjects: set[URIRef] = set()
+    deep: set[URIRef] = set()
+    for name in graphs:
+        for s, p, o, _ in store.quads(graph=name):
+            holders = resources(s)
+            subjects |= holders
+            if not (p in TEXT_PROPERTIES and isinstance(o, Literal)):
+                deep |= holders
+            if isinstance(o, URIRef) and (reach.any_inverse or p in reach.inverse):
+                subjects.add(o)
+    candidates = set(subjects)
+    for node in deep:
+        for linker, _, _ in around.linking(node, None):
+            candidates |= resources(linker)
+
+    def checked(node: URIRef) -> bool:
+        if str(node).startswith(base_url):
+            return True
+        return any(q[2] in reach.classes for q in store.quads(subject=node, predicate=RDF.type))
+
+    return sorted((node for node in candidates if checked(node)), key=str)
+
+
+def batches(
+    store: Store, resources: list[URIRef], base_url: str, rules: Rules
+) -> Iterator[tuple[list[tuple], list[Node]]]:
+    """The data and focus nodes of each batch of :data:`BATCH` resources, read as they are
+    needed (a fresh neighbourhood each, so that its cache never holds the whole load)."""
+    for start in range(0, len(resources), BATCH):
+        around = Neighbourhood(store, Changeset(), base_url)
+        data, focus = gather(around, resources[start : start + BATCH], rules.reach)
+        yield list(data), sorted(focus, key=str)
+
+
+@dataclass
+class Findings:
+    """The results of every batch: counted all, kept up to :data:`REPORTED` violations."""
+
+    counts: dict[str, int] = field(default_factory=lambda: {"violation": 0, "warning": 0})
+    results: list = field(default_factory=list)  # the validation's Result objects
+    parents: dict = field(default_factory=dict)
+    graph: Graph = field(default_factory=Graph)
+    batches: int = 0
+
+    def add(self, found: tuple) -> None:
+        counts, results, parents, report_text = found
+        self.batches += 1
+        if self.batches % 50 == 0:
+            log.info("%d resources validated", self.batches * BATCH)
+        for key, value in counts.items():
+            self.counts[key] = self.counts.get(key, 0) + value
+        kept = [r for r in results if r.severity == SH.Violation]
+        if kept and len(self.results) < REPORTED:
+            self.results += kept[: REPORTED - len(self.results)]
+            self.parents.update(parents)
+            self.graph.parse(data=report_text, format="nt")
+
+    def report(self) -> Report:
+        return Report(False, self.results, self.graph, self.parents)
+
+
+def validate_loaded(store: Store, graphs: set[GraphName], config: Config, rules: Rules) -> int:
+    """Validate the resources of ``graphs`` (just landed) batch by batch; raise
+    ValidationFailed with the report of the first violations when any; the warnings."""
+    resources = resources_to_check(store, graphs, config.base_url, rules)
+    log.info("validating %d resources in batches of %d", len(resources), BATCH)
+    findings = Findings()
+    work = batches(store, resources, config.base_url, rules)
+    workers = min(config.load_workers, max(1, len(resources) // BATCH))
+    if workers <= 1:
+        _init(rules)
+        for data, focus in work:
+            findings.add(_validate(data, focus))
+    else:
+        # Forked, the workers share the parsed shapes; a few batches in flight each keep
+        # them busy while this process reads the next neighbourhoods.
+        with multiprocessing.get_context("fork").Pool(workers, _init, (rules,)) as pool:
+            pending: deque = deque()
+            for data, focus in work:
+                pending.append(pool.apply_async(_validate, (data, focus)))
+                while len(pending) >= 2 * workers:
+                    findings.add(pending.popleft().get())
+            while pending:
+                findings.add(pending.popleft().get())
+    if findings.counts["violation"]:
+        raise refusal(findings.report(), {**findings.report().counts(), **findings.counts})
+    return findings.counts["warning"]
+
+
+_RULES: Rules | None = None
+
+
+def _init(rules: Rules) -> None:
+    global _RULES
+    _RULES = rules
+
+
+def _validate(data: list[tuple], focus: list[Node]) -> tuple:
+    """One batch, in a worker: counts, results, blank-node parents, the report graph (as
+    N-Triples, only when something is wrong)."""
+    graph = Graph()
+    for triple in data:
+        graph.add(triple)
+    report = _RULES.validator.validate(graph, focus_nodes=focus)
+    counts = report.counts()
+    text = "" if report.conforms else report.graph.serialize(format="nt")
+    return counts, report.results, report.parents, text
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording it: the resources created or updated, and the history record
+# ---------------------------------------------------------------------------------------------
+
+
+def classify_loaded(store: Store, graphs: set[GraphName], base_url: str) -> list[history.Touched]:
+    """The documents the load touched: created when no graph but the new ones (and the
+    history) says anything of them, updated otherwise; looked up a chunk at a time."""
+    documents: dict[URIRef, None] = {}
+    around = Neighbourhood(store, Changeset(), base_url)
+    for name in graphs:
+        for s, _, _, _ in store.quads(graph=name):
+            if isinstance(s, URIRef):
+                documents.setdefault(document_of(s), None)
+            elif isinstance(s, BNode):
+                for owner in sorted(around.holders(s), key=str):
+                    documents.setdefault(document_of(owner), None)
+    skipped = {history.history_graph(base_url), *graphs}
+    listed = sorted(documents, key=str)
+    existed: set[URIRef] = set()
+    for start in range(0, len(listed), CLASSIFY_CHUNK):
+        chunk = listed[start : start + CLASSIFY_CHUNK]
+        values = " ".join(f"<{iri}>" for iri in chunk)
+        rows = store.select(
+            f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        )
+        existed |= {row["s"] for row in rows if row.get("g") not in skipped}
+        if None not in skipped:  # the default graph, which GRAPH ?g does not reach
+            existed |= {d for d in chunk if next(iter(store.quads(subject=d, graph=None)), None)}
+    return [history.Touched(d, "update" if d in existed else "create") for d in documents]
+
+
+def _record(
+    store: Store,
+    config: Config,
+    source: BulkFile,
+    outcome: BulkOutcome,
+    agent: str,
+    started,
+) -> tuple[history.Record, int]:
+    """Add the load's history record (a write of its own, just after the load's); the record
+    and the generation it made."""
+    base = config.base_url
+    sample: list[Quad] = []
+    for name in sorted(source.graphs, key=lambda g: str(g or "")):
+        for quad in store.quads(graph=name):
+            if len(sample) >= history.QUAD_CAP:
+                break
+            sample.append(quad)
+    entry = history.Record(
+        history.change_iri(base),
+        agent,
+        f"mediation load {source.path.name}",
+        started,
+        history.now(),
+        sorted(source.graphs, key=lambda g: str(g or "")),
+        outcome.added,
+        0,
+        outcome.touched,
+        generation=store.generation + 1,
+    )
+    # Loaded as N-Quads, one transaction, made durable by a flush: no journal, and no list of
+    # rdflib quads, for the hundreds of thousands of quads that name every resource touched.
+    quads = history.iter_record_quads(entry, Changeset([], sample), base)
+    body = "".join(f"{quad_to_oxigraph(quad)} .\n" for quad in quads).encode("utf-8")
+    store.load(body, NQUADS, None)
+    return entry, store.generation
