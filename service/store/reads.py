@@ -95,6 +95,12 @@ class ReadRecorder(Store):
         self._everything()
         return self.store.run_query(request)
 
+    def _evaluate(
+        self, request: QueryRequest, background: bool, seen: int | None
+    ) -> tuple[QueryResponse, int | None]:
+        self._everything()
+        return self.store._evaluate(request, background, seen)
+
     @property
     def generation(self) -> int:
         return self.store.generation
