@@ -8,7 +8,7 @@ from __future__ import annotations
 from .builder import IndexBuilder
 from .index import Index, changed_iris, index_path, open_index
 from .kinds import FACET_PREFIXES, LIST_KINDS, PLACE_LEVELS, SUBKINDS, place_level, short_value
-from .lookup import closeness, find_existing
+from .lookup import SAME, closeness, find_existing
 from .periods import Period, parse_filter_date
 from .queries import FacetValue, Filters, Item, decode_key, encode_key
 from .reads import MAX_INCOMING_PROPERTIES
@@ -25,6 +25,7 @@ __all__ = [
     "MAX_INCOMING_PROPERTIES",
     "PLACE_LEVELS",
     "Period",
+    "SAME",
     "SUBKINDS",
     "changed_iris",
     "closeness",
