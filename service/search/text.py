@@ -81,12 +81,9 @@ def address_key(address: str) -> str | None:
     """The word that stands for the domain of a web or e-mail address, the same however it is
     written (``https://www.france-mediation.fr/``, ``france-mediation.fr``,
     ``contact@france-mediation.fr`` → ``francemediationfr``); None for anything else."""
-    found = _ADDRESS.match(address.strip())
-    if found is None:
+    host = host_of(address)
+    if host is None:
         return None
-    host = fold(found.group(1))
-    if host.startswith("www."):
-        host = host[4:]
     key = "".join(_WORD.findall(host)).replace("_", "")
     return key if 3 <= len(key) <= MAX_WORD else None
 

@@ -104,3 +104,16 @@ def test_the_lookup_puts_the_same_name_first(server, session):
         timeout=60,
     ).json()
     assert found[0]["iri"] == FRANCE_MEDIATION and found[0]["same"] is True
+
+
+def test_an_organiser_typed_and_not_chosen_offers_the_one_of_that_name_first_selected(
+    server, session
+):
+    page = post(server, session, "publish/new/event", {"organizer.0.q": "FRANCE-MEDIATION"}).text
+    select = re.search(
+        r'<select id="f-organizer-0-value" name="organizer.0">(.*?)</select>', page, re.S
+    )
+    assert select, "no choice offered"
+    options = re.findall(r'<option value="([^"]*)"[^>]*?( selected)?>', select.group(1))
+    assert options[1] == (FRANCE_MEDIATION, " selected"), options  # after « — choisir — »
+    assert sum(1 for _, chosen in options if chosen) == 1
