@@ -1,9 +1,10 @@
 """Finding an existing resource by what is being typed in a field, closest names first.
 
 A field that links to an organisation, a person, a place or a theme, and the name of a new
-one, search the index as one types (:meth:`~.reads.IndexReads.search` with the last word as
-a prefix: names, alternate names, acronyms, the domains of web and e-mail addresses, see
-:mod:`.text`). bm25 ranks a row by all its text, so a long-described resource whose name is
+one, search the names in the index as one types (:meth:`~.reads.IndexReads.search` with the
+last word as a prefix, in the names only: names, alternate names, the names of its types,
+acronyms, the domains of web and e-mail addresses, see :mod:`.text`): a description that
+mentions France Médiation does not make its resource a France Médiation. bm25 ranks a row by all its text, so a long-described resource whose name is
 exactly what was typed may come after a short one that merely shares the words: here the
 rows whose name is what was typed come first, then those whose name starts with it, then
 the rest in the search's order.
@@ -37,5 +38,7 @@ def find_existing(
 ) -> list[Item]:
     """The rows matching ``typed`` as it is being typed, closest names first (a sort that
     keeps the search's order among equals)."""
-    page, _, _ = index.search(typed, filters or Filters(), limit=limit, prefix=True)
+    page, _, _ = index.search(
+        typed, filters or Filters(), limit=limit, prefix=True, names_only=True
+    )
     return sorted(page.items, key=lambda item: closeness(item, typed))

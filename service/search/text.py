@@ -153,18 +153,22 @@ def _query_words(text: str) -> Iterator[tuple[str, bool]]:
                 yield word, False
 
 
-def fts_expression(terms: Sequence[frozenset[str]], prefix: bool = False) -> str:
+def fts_expression(
+    terms: Sequence[frozenset[str]], prefix: bool = False, column: str | None = None
+) -> str:
     """An FTS5 query: every word (any of its stems) must occur. Each stem is a quoted string,
     so no user input is ever read as FTS5 syntax (``"``, ``*``, ``NEAR``, ``(``…).
-    ``prefix``: the last word may be the start of a word (a name being typed: ``Liév``)."""
+    ``prefix``: the last word may be the start of a word (a name being typed: ``Liév``).
+    ``column``: the words must all be in that column (a name of ours, never user input)."""
 
     def quoted(s: str, last: bool) -> str:
         return '"' + s.replace('"', '""') + '"' + (" *" if last else "")
 
-    return " AND ".join(
+    expression = " AND ".join(
         "(" + " OR ".join(quoted(s, prefix and i == len(terms) - 1) for s in sorted(t)) + ")"
         for i, t in enumerate(terms)
     )
+    return f"{column} : ({expression})" if column else expression
 
 
 def highlight(text: str, terms: Sequence[frozenset[str]]) -> list[tuple[str, bool]]:

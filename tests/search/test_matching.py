@@ -112,3 +112,14 @@ def test_an_address_is_one_word_the_same_however_written():
     assert keys == {"francemediationfr"}
     assert address_key("f.m.") is None and address_key("médiation") is None
     assert query_stems("f.m.")[0] == query_stems("FM")[0]
+
+
+def test_only_names_are_matched_not_descriptions_that_mention_it(index):
+    mentioned = index.search("France Médiation", Filters(kind="actor"), limit=50)[0].items
+    others = {item.iri for item in mentioned} - {str(FRANCE_MEDIATION)}
+    assert others  # the site's search finds those that mention it…
+    assert set(actors(index, "France Médiation")).isdisjoint(others - {str(NORTH)})  # …not these
+
+
+def test_an_acronym_in_capitals_inside_a_name_finds_it(index):
+    assert actors(index, "irev") == [BASE + "id/actor/irev"]
