@@ -1,6 +1,7 @@
 """No duplicates in Chromium: as a publisher types the name of a new organisation, the
 existing ones of a close name appear above the form (« Existe déjà ? », a link to each) and
-the same name is a warning on the name field; an unrelated name shows none."""
+the same name is a warning on the name field, and axe-core finds nothing serious on the
+page then; an unrelated name shows none."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def name_messages(driver) -> str:
     return driver.find_element(By.CSS_SELECTOR, '[data-messages="name.0"]').text
 
 
-def test_typing_the_name_of_an_existing_organisation_shows_it_first(new_organisation):
+def test_typing_the_name_of_an_existing_organisation_shows_it_first(new_organisation, run_axe):
     driver = new_organisation
     assert existing(driver) == []
     driver.find_element(By.ID, "f-name-0").send_keys("france mediation")
@@ -36,6 +37,8 @@ def test_typing_the_name_of_an_existing_organisation_shows_it_first(new_organisa
     assert "Existe déjà ?" in driver.find_element(By.ID, "existing-title").text
     WebDriverWait(driver, 60).until(lambda d: "Existe déjà" in name_messages(d))
     assert name_messages(driver).startswith("Conseil")
+    serious = [v for v in run_axe() if v["impact"] in ("serious", "critical")]
+    assert not serious, serious
 
 
 def test_an_unrelated_name_shows_none(new_organisation):
