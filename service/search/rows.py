@@ -259,11 +259,17 @@ def best_pair(pairs: Sequence[Sequence[str]], languages: Languages) -> tuple[str
 
 def own_address(address: str) -> str | None:
     """The key of an address's domain (``mailto:`` too), unless its host is shared."""
-    address = address.removeprefix("mailto:")
     host = host_of(address)
     if host is None or host in SHARED_HOSTS:
         return None
     return address_key(address)
+
+
+def _add_address(row: Row, value: Any) -> None:
+    """The key of an address's domain, once, with the row's names."""
+    key = own_address(str(value))
+    if key is not None and key not in row.text_label:
+        row.text_label.append(key)
 
 
 def lang_of(value: Any) -> str:
@@ -341,12 +347,12 @@ class RowMaker:
                 if parsed is not None:
                     dates.setdefault(DATES[predicate], []).append(parsed)
             if predicate in ADDRESS_PROPERTIES:
-                key = own_address(str(obj))
-                if key is not None and key not in row.text_label:
-                    row.text_label.append(key)
+                _add_address(row, obj)
             for p2, o2 in nested:  # text of blank-node values: addresses, inline places
                 if is_text(o2) and (p2 in LABEL_SET or p2 in BODY_SET):
                     row.text_body.append(analyse_text(str(o2), o2.language))
+                elif p2 in ADDRESS_PROPERTIES:  # a contact point's e-mail, its page
+                    _add_address(row, o2)
 
         for type_iri in sorted(types):  # what it is is part of its name (« Atelier »…)
             row.deps.add(type_iri)

@@ -8,7 +8,7 @@ addresses an organisation's record would have, and two decoys near it.
 from __future__ import annotations
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF
 
 from service.config import DEFAULT_BASE as BASE
@@ -28,6 +28,7 @@ FRANCE_MEDIATION = URIRef(BASE + "id/actor/france-mediation")
 NORTH = URIRef(BASE + "id/actor/mediation-france-nord")
 RADIO = URIRef(BASE + "id/actor/frequence-mediterranee")
 GRAPH = URIRef(BASE + "graph/essais")
+CONTACT = BNode()
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +48,8 @@ def index(tmp_path_factory) -> Index:
             (NORTH, SDO.email, Literal("mediation.nord@gmail.com"), GRAPH),
             (RADIO, RDF.type, org, GRAPH),
             (RADIO, SDO.name, Literal("Fréquence Méditerranée"), GRAPH),
+            (RADIO, SDO.contactPoint, CONTACT, GRAPH),
+            (CONTACT, SDO.email, Literal("mailto:accueil@frequence-med.org"), GRAPH),
         ]
     )
     store.apply(changes)
@@ -83,6 +86,10 @@ def actors(index: Index, text: str) -> list[str]:
 def test_each_way_of_typing_it_finds_france_mediation_first(index, typed):
     found = actors(index, typed)
     assert found and found[0] == str(FRANCE_MEDIATION), found
+
+
+def test_a_contact_point_s_e_mail_finds_its_organisation(index):
+    assert actors(index, "frequence-med.org") == [str(RADIO)]
 
 
 def test_an_acronym_finds_only_who_is_given_it(index):
