@@ -59,6 +59,21 @@ def test_a_new_organisation_of_the_same_name_shows_the_existing_one_first_and_wa
     warnings = name_messages(page)
     assert any("Existe déjà ?" in w and "France Médiation" in w for w in warnings), warnings
     assert all(w.startswith("Conseil") for w in warnings), warnings  # a warning, not an error
+    assert "Prêt à publier" in page  # it blocks nothing
+
+
+@pytest.mark.parametrize(
+    "kind, name, found",
+    [
+        ("person", "FRANCK BOULANJON", "/id/actor/franck-boulanjon"),
+        ("place", "arena lievin", "/id/place/arena-lievin"),
+    ],
+)
+def test_a_new_person_or_venue_of_an_existing_name_shows_it(server, session, kind, name, found):
+    page = post(server, session, f"publish/new/{kind}", {"name.0": name}).text
+    links = existing_links(page)
+    assert links and links[0].endswith(found), links
+    assert any("Existe déjà" in w for w in name_messages(page))
 
 
 def test_the_warning_is_in_english_on_asking(server, session):
