@@ -24,8 +24,10 @@ MATCHED_KINDS = ("organisation", "person", "place")
 MAX_CLOSE = 5
 
 SAME_NAME = {
-    "fr": "Existe déjà ? « {label} » porte déjà ce nom : choisissez-la plutôt que d'en créer un doublon.",
-    "en": "Already there? “{label}” already has this name: choose it rather than make a duplicate.",
+    "fr": "Existe déjà ? « {label} » porte déjà ce nom : si c'est la même, choisissez-la "
+    "plutôt que de créer un doublon.",
+    "en": "Already there? “{label}” already has this name: if it is the same, choose it "
+    "rather than make a duplicate.",
 }
 
 
