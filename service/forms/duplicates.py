@@ -24,9 +24,9 @@ MATCHED_KINDS = ("organisation", "person", "place")
 MAX_CLOSE = 5
 
 SAME_NAME = {
-    "fr": "Existe déjà ? « {label} » porte déjà ce nom : si c'est la même, choisissez-la "
+    "fr": "Existe déjà ? « {label} » porte déjà ce nom : si c'est la même ressource, choisissez-la "
     "plutôt que de créer un doublon.",
-    "en": "Already there? “{label}” already has this name: if it is the same, choose it "
+    "en": "Already there? “{label}” already has this name: if it is the same resource, choose it "
     "rather than make a duplicate.",
 }
 
