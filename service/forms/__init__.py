@@ -5,6 +5,7 @@ read back into an RDF graph (``submit``), and the SHACL report put back on the f
 
 from __future__ import annotations
 
+from .duplicates import close_matches, warn_same_names
 from .feedback import Feedback, Message, feedback
 from .kinds import KINDS, Kind
 from .model import WIDGETS, Choice, Field, Form, Group, read_form, types_of
@@ -28,10 +29,12 @@ __all__ = [
     "one_more_value",
     "blank",
     "build_graph",
+    "close_matches",
     "feedback",
     "project_forms",
     "read_form",
     "read_values",
     "search_existing",
     "types_of",
+    "warn_same_names",
 ]

@@ -87,3 +87,7 @@ def _entry(name: str | None) -> str | None:
     if name is None or name.rsplit(".", 1)[-1].isdigit():
         return name
     return name.rsplit(".", 1)[0]
+
+
+#: The value an input belongs to, for messages added beside the shapes' (``duplicates``).
+entry_of = _entry

@@ -21,7 +21,7 @@ from rdflib.namespace import RDFS
 from ..labels import Languages
 from ..namespaces import MED
 from ..rdfio import parse_files
-from ..search import Filters, Index
+from ..search import SAME, Filters, Index, closeness, find_existing
 from ..seed import files_stamp, rdf_files
 from ..store import Changeset, Store
 from ..validation import ONTOLOGY_DIR, Report, Validator, project_validator
@@ -34,7 +34,7 @@ from .submit import Submission, build_graph, one_more_value, read_values
 #: Most matches a search of existing resources answers.
 MAX_MATCHES = 10
 #: How many index hits are read to find those of the right classes.
-LOOKUP_HITS_READ = 60
+LOOKUP_WINDOW = 60
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ class Match:
     label: str
     lang: str
     kind: str
+    #: One of its names is what was typed, accents, case and punctuation aside.
+    same: bool = False
 
 
 class Forms:
@@ -146,19 +148,19 @@ def search_existing(
     ontology: Graph,
 ) -> list[Match]:
     """Existing resources of ``classes`` (or their subclasses) whose names match ``text`` as it
-    is being typed: the index's French-aware search (accents and case folded), the last word
-    as a prefix; the classes are checked in the store."""
+    is being typed, closest names first (:func:`service.search.find_existing`: names,
+    alternate names, acronyms, the domains of web and e-mail addresses; accents, case and
+    punctuation folded; the last word as a prefix); the classes are checked in the store."""
     wanted = {c for cls in classes for c in ontology.transitive_subjects(RDFS.subClassOf, cls)}
     wanted |= set(classes)
-    page, _, _ = index.search(text, Filters(), limit=LOOKUP_HITS_READ, prefix=True)
-    items = page.items
+    items = find_existing(index, text, Filters(), limit=LOOKUP_WINDOW)
     if wanted and items:
         typed = _typed(store, [item.iri for item in items], wanted)
         items = [item for item in items if item.iri in typed]
     found = []
     for item in items[:MAX_MATCHES]:
         label, lang = item.label(languages)
-        found.append(Match(item.iri, label, lang, item.kind))
+        found.append(Match(item.iri, label, lang, item.kind, closeness(item, text) == SAME))
     return found
 
 

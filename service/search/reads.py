@@ -252,10 +252,13 @@ class IndexReads(IndexFile):
         limit: int = 20,
         after: tuple | None = None,
         prefix: bool = False,
+        names_only: bool = False,
     ) -> tuple[Page, list[frozenset[str]], bool]:
         """Resources matching every word of ``text`` (French-aware), by key: by the tier of
         their kind (:data:`~.kinds.SEARCH_TIERS`), then best first. ``prefix``: the last word
-        may be the start of a word (search as you type).
+        may be the start of a word (search as you type). ``names_only``: every word in the
+        names (its own and alternate names, acronyms, the domains of its addresses), not in
+        its descriptions or the names of what it links to.
 
         Ranks the first :data:`SEARCH_WINDOW` matches in the index's order (tier, then
         shortest first, :func:`~.records.row_order`): every match when there are fewer, so
@@ -267,7 +270,7 @@ class IndexReads(IndexFile):
         if not terms:
             return Page([], 0, None, None), [], truncated
         where, params = filters.sql()
-        expression = fts_expression(terms, prefix)
+        expression = fts_expression(terms, prefix, "label" if names_only else None)
         keyset = ""
         key_params: list[Any] = []
         if after is not None:

@@ -12,6 +12,10 @@ One row per resource of ours (its IRI without fragment), holding:
   « Atelier », a « Journée régionale »: what it is, as people ask for it); its descriptions
   and those of its parts (hash IRIs: roles, findings, notes); the names of what it links to
   (organisers, places, themes);
+* the domains of its web and e-mail addresses (``schema:url``, ``schema:sameAs``,
+  ``schema:email``), each as one word with its names (:func:`~.text.address_key`), so that
+  « france-mediation.fr » typed finds France Médiation; not those of hosts that name no one
+  (:data:`SHARED_HOSTS`: a social network, a webmail);
 * the IRIs its row was built from (``deps``), so that a change to a place's name
   reindexes the events held there: the cost of an update follows the change.
 
@@ -33,7 +37,7 @@ from ..labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES, Languages
 from ..namespaces import MED, SDO
 from .kinds import place_level
 from .periods import Period
-from .text import analyse_text
+from .text import address_key, analyse_text, host_of
 
 Pairs = list[tuple[str, str]]  # (language, text)
 
@@ -53,6 +57,49 @@ BODY_PROPERTIES: tuple[URIRef, ...] = (
     SKOS.scopeNote,
     SKOS.note,
     SDO.disambiguatingDescription,
+)
+
+#: Properties whose values are addresses: the domain of each is matched with the names.
+ADDRESS_PROPERTIES: frozenset[URIRef] = frozenset((SDO.url, SDO.sameAs, SDO.email))
+
+#: Hosts whose domain names no one in particular: an address there (a profile, a mailbox)
+#: says nothing a search of its domain should find the resource by.
+SHARED_HOSTS: frozenset[str] = frozenset(
+    (
+        "twitter.com",
+        "x.com",
+        "t.co",
+        "facebook.com",
+        "fr-fr.facebook.com",
+        "instagram.com",
+        "linkedin.com",
+        "fr.linkedin.com",
+        "youtube.com",
+        "youtu.be",
+        "pic.twitter.com",
+        "mastodon.social",
+        "wikipedia.org",
+        "fr.wikipedia.org",
+        "en.wikipedia.org",
+        "wikidata.org",
+        "gmail.com",
+        "googlemail.com",
+        "hotmail.com",
+        "hotmail.fr",
+        "outlook.com",
+        "outlook.fr",
+        "live.fr",
+        "yahoo.com",
+        "yahoo.fr",
+        "orange.fr",
+        "wanadoo.fr",
+        "free.fr",
+        "laposte.net",
+        "sfr.fr",
+        "gmx.fr",
+        "protonmail.com",
+        "proton.me",
+    )
 )
 
 #: Links whose targets are territories or places (then their containment chain).
@@ -210,6 +257,21 @@ def best_pair(pairs: Sequence[Sequence[str]], languages: Languages) -> tuple[str
     return best
 
 
+def own_address(address: str) -> str | None:
+    """The key of an address's domain (``mailto:`` too), unless its host is shared."""
+    host = host_of(address)
+    if host is None or host in SHARED_HOSTS:
+        return None
+    return address_key(address)
+
+
+def _add_address(row: Row, value: Any) -> None:
+    """The key of an address's domain, once, with the row's names."""
+    key = own_address(str(value))
+    if key is not None and key not in row.text_label:
+        row.text_label.append(key)
+
+
 def lang_of(value: Any) -> str:
     """The lower-case language tag of a literal; empty for anything else."""
     return (value.language or "").lower() if isinstance(value, Literal) else ""
@@ -284,9 +346,13 @@ class RowMaker:
                 parsed = Period.parse(str(obj))
                 if parsed is not None:
                     dates.setdefault(DATES[predicate], []).append(parsed)
+            if predicate in ADDRESS_PROPERTIES:
+                _add_address(row, obj)
             for p2, o2 in nested:  # text of blank-node values: addresses, inline places
                 if is_text(o2) and (p2 in LABEL_SET or p2 in BODY_SET):
                     row.text_body.append(analyse_text(str(o2), o2.language))
+                elif p2 in ADDRESS_PROPERTIES:  # a contact point's e-mail, its page
+                    _add_address(row, o2)
 
         for type_iri in sorted(types):  # what it is is part of its name (« Atelier »…)
             row.deps.add(type_iri)

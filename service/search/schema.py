@@ -9,7 +9,7 @@ comments of :data:`SCHEMA_SQL` say what each table is for.
 from __future__ import annotations
 
 #: Bumped when the layout or the way rows are built changes: an older index is rebuilt.
-SCHEMA_VERSION = "11"
+SCHEMA_VERSION = "12"
 
 #: The index's file name in the store's folder (unless ``index_path`` is set).
 INDEX_FILE = "index.sqlite"

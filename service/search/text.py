@@ -6,6 +6,12 @@ FTS5's ``unicode61 remove_diacritics 2`` tokenizer reads the result. A query wor
 either of its French or English stems. User input never reaches FTS5 syntax: only words
 (``\\w+``) are kept, each quoted. Highlighting and snippets mark the words a query matched.
 
+Names are also found the ways people type them: an acronym with dots (« F.M. ») is read
+as the word it spells (``fm``) in documents and queries alike, and a web or e-mail address
+(« https://www.france-mediation.fr/ », « contact@france-mediation.fr ») as one word naming
+its domain (:func:`address_key`, ``www.`` and the scheme left out), which the index holds
+for the addresses of a resource (:mod:`.rows`).
+
 Pure functions on strings: no store, no SQLite.
 """
 
@@ -14,7 +20,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import snowballstemmer
@@ -28,6 +34,15 @@ MAX_QUERY_WORDS = 16
 MAX_WORD = 60
 
 _STEMMERS = threading.local()
+
+#: An acronym written with dots, two letters or more: « F.M. », « s.o.s ».
+_DOTTED = re.compile(r"(?<!\w)(?:[^\W\d_]\.){1,}[^\W\d_](?!\w)\.?")
+#: A web or e-mail address: an optional scheme and user, then a host with a top-level domain
+#: of two letters or more, then anything (a path, a query).
+_ADDRESS = re.compile(
+    r"^(?:[a-z][a-z0-9+.-]*:(?://)?)?(?:[^\s/@:]+@)?((?:[\w-]+\.)+[^\W\d_]{2,})\.?(?::\d+)?(?:[/?#].*)?$",
+    re.IGNORECASE,
+)
 
 
 def _stemmer(language: str):
@@ -62,39 +77,98 @@ def stem_language(lang: str | None) -> str:
     return "english" if (lang or "").lower().startswith("en") else "french"
 
 
+def address_key(address: str) -> str | None:
+    """The word that stands for the domain of a web or e-mail address, the same however it is
+    written (``https://www.france-mediation.fr/``, ``france-mediation.fr``,
+    ``contact@france-mediation.fr`` → ``francemediationfr``); None for anything else."""
+    host = host_of(address)
+    if host is None:
+        return None
+    key = "".join(_WORD.findall(host)).replace("_", "")
+    return key if 3 <= len(key) <= MAX_WORD else None
+
+
+def host_of(address: str) -> str | None:
+    """The host of a web or e-mail address, folded, without ``www.``."""
+    found = _ADDRESS.match(address.strip())
+    if found is None:
+        return None
+    host = fold(found.group(1))
+    return host[4:] if host.startswith("www.") else host
+
+
+def name_key(text: str) -> str:
+    """A name as it is compared with another: folded, its words only, acronyms written with
+    dots spelt out (« France-Médiation » and « france mediation », « F.M. » and « FM »)."""
+    folded = _DOTTED.sub(lambda m: m.group().replace(".", "") + " ", fold(text))
+    return " ".join(_WORD.findall(folded))
+
+
+def _acronyms(folded: str) -> list[str]:
+    """The words that acronyms written with dots spell (``f.m.`` → ``fm``)."""
+    if "." not in folded:
+        return []
+    return [m.group().replace(".", "") for m in _DOTTED.finditer(folded)]
+
+
 @lru_cache(maxsize=65536)  # names of places, themes and organisers recur in thousands of rows
 def analyse_text(text: str, lang: str | None = None) -> str:
     """The indexed form of a text: its folded words, each stemmed, separated by spaces."""
     language = stem_language(lang)
-    return " ".join(stem(w, language) for w in _WORD.findall(fold(text)) if len(w) <= MAX_WORD)
+    folded = fold(text)
+    words = [*_WORD.findall(folded), *_acronyms(folded)]
+    return " ".join(stem(w, language) for w in words if len(w) <= MAX_WORD)
 
 
 def query_stems(text: str) -> tuple[list[frozenset[str]], bool]:
     """The words of a query, each as the set of its French and English stems.
 
-    Returns the stems and whether words beyond :data:`MAX_QUERY_WORDS` were dropped.
+    A web or e-mail address is one word, the key of its domain (:func:`address_key`), and an
+    acronym written with dots the word it spells. Returns the stems and whether words beyond
+    :data:`MAX_QUERY_WORDS` were dropped.
     """
-    words = [w for w in _WORD.findall(fold(text)) if len(w) <= MAX_WORD]
     terms: list[frozenset[str]] = []
-    for word in words:
-        stems = frozenset({stem(word, "french"), stem(word, "english")})
+    for word, exact in _query_words(text):
+        stems = (
+            frozenset({word}) if exact else frozenset({stem(word, "french"), stem(word, "english")})
+        )
         if stems not in terms:
             terms.append(stems)
     return terms[:MAX_QUERY_WORDS], len(terms) > MAX_QUERY_WORDS
 
 
-def fts_expression(terms: Sequence[frozenset[str]], prefix: bool = False) -> str:
+def _query_words(text: str) -> Iterator[tuple[str, bool]]:
+    """The words of a query, each with whether it is an address key (never stemmed)."""
+    for chunk in text.split():
+        key = address_key(chunk) if "." in chunk or "@" in chunk else None
+        if key is not None:
+            yield key, True
+            continue
+        folded = fold(chunk)
+        if _DOTTED.fullmatch(folded):
+            yield folded.replace(".", ""), False
+            continue
+        for word in _WORD.findall(folded):
+            if len(word) <= MAX_WORD:
+                yield word, False
+
+
+def fts_expression(
+    terms: Sequence[frozenset[str]], prefix: bool = False, column: str | None = None
+) -> str:
     """An FTS5 query: every word (any of its stems) must occur. Each stem is a quoted string,
     so no user input is ever read as FTS5 syntax (``"``, ``*``, ``NEAR``, ``(``…).
-    ``prefix``: the last word may be the start of a word (a name being typed: ``Liév``)."""
+    ``prefix``: the last word may be the start of a word (a name being typed: ``Liév``).
+    ``column``: the words must all be in that column (a name of ours, never user input)."""
 
     def quoted(s: str, last: bool) -> str:
         return '"' + s.replace('"', '""') + '"' + (" *" if last else "")
 
-    return " AND ".join(
+    expression = " AND ".join(
         "(" + " OR ".join(quoted(s, prefix and i == len(terms) - 1) for s in sorted(t)) + ")"
         for i, t in enumerate(terms)
     )
+    return f"{column} : ({expression})" if column else expression
 
 
 def highlight(text: str, terms: Sequence[frozenset[str]]) -> list[tuple[str, bool]]:

@@ -29,14 +29,16 @@ from ..forms import (
     Forms,
     Submission,
     blank,
+    close_matches,
     project_forms,
     search_existing,
+    warn_same_names,
 )
 from ..namespaces import is_absolute_iri
 from ..pages import CLASS_LABELS
 from .context import config, index, store
 from .people import require_role
-from .site import languages, zone
+from .site import languages, local, zone
 
 blueprint = Blueprint(
     "forms", __name__, static_folder="static/forms", static_url_path="/static/forms"
@@ -60,12 +62,14 @@ def new(kind: str) -> Any:
     form = forms.form(kind)
     result: Feedback | None = None
     submission: Submission | None = None
+    existing: list = []
     if request.method == "POST":
         add = request.form.get("add") or None
         submission = _submission(forms, kind, add)
         values = submission.values
         if add is None:
             result = forms.feedback(store(), submission, config().base_url, lang)
+            existing = _existing(forms, submission, result, lang)
     else:
         values = {item.key: [blank(item)] for item in form.fields()}
     matches = _matches(forms, form, submission) if submission is not None else {}
@@ -79,6 +83,7 @@ def new(kind: str) -> Any:
         messages=result.fields if result else {},
         submission=submission if result else None,
         matches=matches,
+        existing=existing,
         csrf_token=generate_csrf(),
         zone=str(zone()),
         lang_query="?lang=en" if lang == "en" else "",
@@ -91,8 +96,16 @@ def new(kind: str) -> Any:
 def check(kind: str) -> Response:
     forms = _forms(kind)
     submission = _submission(forms, kind, None)
-    result = forms.feedback(store(), submission, config().base_url, languages().ui)
-    response = jsonify({**result.to_json(), "iri": str(submission.iri)})
+    lang = languages().ui
+    result = forms.feedback(store(), submission, config().base_url, lang)
+    existing = _existing(forms, submission, result, lang)
+    response = jsonify(
+        {
+            **result.to_json(),
+            "iri": str(submission.iri),
+            "existing": [dict(m.__dict__, href=local(m.iri)) for m in existing],
+        }
+    )
     response.headers["Vary"] = "Accept-Language"
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -109,6 +122,13 @@ def lookup() -> Response:
     response = jsonify([match.__dict__ for match in found])
     response.headers["Vary"] = "Accept-Language"
     return response
+
+
+def _existing(forms: Forms, submission: Submission, result: Feedback, lang: str) -> list:
+    """The existing resources close to the new one's name, the same name warned on its field."""
+    found = close_matches(index(), store(), submission, languages(), forms.ontology)
+    warn_same_names(result, submission, found, lang)
+    return found
 
 
 def _choice_label(choice: Choice) -> str:

@@ -7,8 +7,9 @@
   var form = document.querySelector("form.publish-form");
   if (!form) return;
   var words = document.documentElement.lang === "en"
-    ? { violation: "Error", advice: "Advice", colon: ": " }
-    : { violation: "Erreur", advice: "Conseil", colon: " : " };
+    ? { violation: "Error", advice: "Advice", colon: ": ", same: "same name" }
+    : { violation: "Erreur", advice: "Conseil", colon: " : ", same: "même nom" };
+  var existing = document.getElementById("existing");
   var pending = null;
   var sent = 0;
 
@@ -20,7 +21,26 @@
       .catch(function () {});
   }
 
+  // « Existe déjà ? »: the existing resources whose names are close to the one being typed.
+  function showExisting(found) {
+    if (!existing || !found) return;
+    var list = existing.querySelector("ul");
+    list.textContent = "";
+    found.forEach(function (match) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = match.href;
+      link.textContent = match.label;
+      if (match.lang) link.lang = match.lang;
+      item.appendChild(link);
+      if (match.same) item.appendChild(document.createTextNode(" — " + words.same));
+      list.appendChild(item);
+    });
+    existing.hidden = found.length === 0;
+  }
+
   function show(answer) {
+    showExisting(answer.existing);
     form.querySelectorAll("[data-messages]").forEach(function (list) {
       var name = list.dataset.messages;
       var messages = answer.fields[name] || [];
