@@ -23,7 +23,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from serving import ROOT, free_port, serve_seeded, start_service  # noqa: E402
+from serving import ROOT, free_port, start_service  # noqa: E402
 
 BIN = Path(sys.executable).parent
 #: What the service is run with here: queries may take as long as the peers allow theirs.
@@ -109,6 +109,7 @@ class Running:
     process: subprocess.Popen
     site: str | None = None
     memory: PeakMemory | None = field(default=None, repr=False)
+    index: IndexWatch | None = field(default=None, repr=False)
 
     def stop(self) -> int:
         """Stop the server; the peak memory of its process tree while it served."""
@@ -121,6 +122,31 @@ class Running:
                 self.process.kill()
                 self.process.wait(timeout=60)
         return peak
+
+
+class IndexWatch:
+    """When the service's search index was ready, from ``/healthz`` polled in a thread:
+    ``seconds`` after the start, and whether this start built it."""
+
+    def __init__(self, site: str, started: float) -> None:
+        self.site, self.started = site, started
+        self.seconds: float | None = None
+        self.built = False
+        self.ready = threading.Event()
+        threading.Thread(target=self._poll, daemon=True).start()
+
+    def _poll(self) -> None:
+        while True:
+            try:
+                state = requests.get(self.site + "healthz", timeout=10).json()["index"]["state"]
+            except (requests.RequestException, ValueError, KeyError):
+                return  # the server stopped
+            if state == "ready":
+                self.seconds = time.perf_counter() - self.started
+                self.ready.set()
+                return
+            self.built = True
+            time.sleep(1)
 
 
 def wait_for_sparql(name: str, process: subprocess.Popen, url: str, log: Path, timeout: float):
@@ -202,29 +228,29 @@ class Service(Peer):
             run_measured(script, log, env=env)
             command = [sys.executable, "-m", "service.cli", "load", "--store", str(self.store)]
             seconds, peak = run_measured(command + [str(f) for f in files[1:]], log, env=env)
-        start = time.perf_counter()
-        self._serve().stop()  # the search index is built at the first start
-        index_seconds = time.perf_counter() - start
-        return {"seconds": seconds, "memory": peak, "index_seconds": index_seconds}
-
-    def _serve(self) -> Running:
-        server, url = serve_seeded(self.store, timeout=7200, settings=self.settings)
-        return Running(self.name, url + "sparql", server, site=url)
+        return {"seconds": seconds, "memory": peak}
 
     def start(self) -> Running:
-        running = self._serve()
-        running.memory = PeakMemory(running.process.pid)
+        """Serve once SPARQL answers; the search index (built at the first start after a
+        load) is watched meanwhile, so that queries need not wait for it."""
+        start = time.perf_counter()
+        process, url = start_service(self.store, self.settings)
+        wait_for_sparql(self.name, process, url + "sparql", self.store.parent / "server.log", 3600)
+        running = Running(self.name, url + "sparql", process, url, PeakMemory(process.pid))
+        running.index = IndexWatch(url, start)
         return running
 
-    def restart(self, page: str, listing: str) -> dict:
-        """Start on the kept store and index: seconds to the first answered page and list,
-        and how many times the list answered 503 before."""
+    def restart(self, page: str, listing: str, limit: float) -> dict:
+        """Start on the kept store and index: seconds to the first answered page and list
+        (missing when not within ``limit``), and how many times the list answered 503."""
         start = time.perf_counter()
         process, url = start_service(self.store, self.settings)
         figures: dict = {"list_503": 0}
         try:
-            while "list" not in figures or "page" not in figures:
-                if process.poll() is not None or time.perf_counter() - start > 3600:
+            while ("list" not in figures or "page" not in figures) and (
+                time.perf_counter() - start < limit
+            ):
+                if process.poll() is not None:
                     raise SystemExit((self.store.parent / "server.log").read_text()[-3000:])
                 for key, path in (("page", page), ("list", listing)):
                     if key in figures:
@@ -399,7 +425,7 @@ class RdflibEndpoint(Peer):
         log = self.directory / "server.log"
         with log.open("a") as out:
             process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}/"
+        url = f"http://127.0.0.1:{port}/sparql"
         wait_for_sparql(self.name, process, url, log, 3600)
         return Running(self.name, url, process, memory=PeakMemory(process.pid))
 

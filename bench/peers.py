@@ -17,6 +17,7 @@ files and the loaded databases for the next run.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -330,7 +331,7 @@ def run_size(size: int, root: Path, names: list[str], args: argparse.Namespace) 
             f"{figures['disk'] / 2**20:>7,.0f} MB{index}",
             flush=True,
         )
-    servers = []
+    servers: list[Running] = []
     try:
         for peer in chosen:
             start = time.perf_counter()
@@ -340,19 +341,27 @@ def run_size(size: int, root: Path, names: list[str], args: argparse.Namespace) 
         print(f"\n{'query (median ms)':<40}{header}  {'ratio':>8}  rows")
         side_by_side(servers, catalogue(), args.repeat, args.timeout)
         side_by_side(servers, HEAVY, args.repeat, args.timeout)
+        index = next((s.index for s in servers if s.index), None)
+        if index and not index.ready.wait(args.index_wait):
+            print(f"\nthe service's index is not ready after {args.index_wait:.0f} s: no pages")
+            servers = [s for s in servers if s.name != "service"]
         pages(servers, size, args.seconds)
     finally:
         peaks = {s.name: s.stop() for s in servers}
-    print(
-        "\npeak memory while serving: "
-        + ", ".join(f"{n} {b / 2**20:,.0f} MB" for n, b in peaks.items())
-    )
+    peaks_line = ", ".join(f"{n} {b / 2**20:,.0f} MB" for n, b in peaks.items())
+    print(f"\npeak memory while serving: {peaks_line}")
     service = next((p for p in chosen if isinstance(p, Service)), None)
-    if service:
-        restart = service.restart(EVENT.removeprefix(BASE), "events")
+    if service and index and index.ready.is_set():
+        if index.built:
+            figures = service.loaded() | {"index_seconds": index.seconds}
+            service.figures_path.write_text(json.dumps(figures))
+        what = "built" if index.built else "found"
+        print(f"service index {what}, ready {index.seconds:.0f} s after the start", flush=True)
+        restart = service.restart(EVENT.removeprefix(BASE), "events", args.index_wait)
+        seen = {k: f"{restart[k]:.1f} s" if k in restart else "none" for k in ("page", "list")}
         print(
-            f"service restart on its store and index: first page {restart['page']:.1f} s, "
-            f"first list {restart['list']:.1f} s ({restart['list_503']} answers 503 before)",
+            f"service restart on its store and index: first page {seen['page']}, "
+            f"first list {seen['list']} ({restart['list_503']} answers 503 before)",
             flush=True,
         )
 
@@ -365,6 +374,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=120, help="seconds a query may take")
     parser.add_argument("--seconds", type=float, default=5, help="seconds per page measurement")
+    parser.add_argument(
+        "--index-wait",
+        type=float,
+        default=3600,
+        help="seconds the pages wait for the service's search index",
+    )
     parser.add_argument(
         "--service-load",
         choices=("store", "mediation"),
