@@ -425,7 +425,7 @@ class RdflibEndpoint(Peer):
         log = self.directory / "server.log"
         with log.open("a") as out:
             process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}/sparql"
+        url = f"http://127.0.0.1:{port}/"  # its endpoint is the root
         wait_for_sparql(self.name, process, url, log, 3600)
         return Running(self.name, url, process, memory=PeakMemory(process.pid))
 

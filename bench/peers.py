@@ -45,6 +45,12 @@ ACCEPT = {
     "construct": "application/n-triples",
     "describe": "application/n-triples",
 }
+#: What a server may answer a CONSTRUCT or DESCRIBE with instead of N-Triples.
+GRAPH_MEDIA = {
+    "text/turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+}
 PREFIX = "PREFIX schema: <https://schema.org/>\n"
 #: An event every size holds (the generator writes at least 100).
 EVENT = f"{BASE}id/event/evenement-42"
@@ -176,10 +182,12 @@ def ask(session: requests.Session, url: str, kind: str, text: str, timeout: floa
     if kind in ("select", "ask"):
         body = answer.json()
         return ms, body["boolean"] if kind == "ask" else len(body["results"]["bindings"])
-    media = answer.headers.get("Content-Type", "").split(";")[0]
+    media = answer.headers.get("Content-Type", "").split(";")[0].strip()
     if media in ("application/n-triples", "text/plain"):
         return ms, sum(1 for line in answer.text.splitlines() if line.strip())
-    return ms, len(Graph().parse(data=answer.text, format=media))
+    if media not in GRAPH_MEDIA:  # not a graph at all (rdflib-endpoint's DESCRIBE)
+        return ms, f"answered {media}"
+    return ms, len(Graph().parse(data=answer.text, format=GRAPH_MEDIA[media]))
 
 
 def side_by_side(servers: list[Running], queries: dict, repeat: int, timeout: float) -> list:
@@ -210,7 +218,11 @@ def side_by_side(servers: list[Running], queries: dict, repeat: int, timeout: fl
 
 def ratio(medians: dict[str, float], results: dict[str, object]) -> str:
     peers = [ms for n, ms in medians.items() if n != "service" and not isinstance(results[n], str)]
-    if "service" not in medians or not peers or isinstance(results["service"], str):
+    if "service" not in medians or not peers:
+        return "—"
+    if results["service"] == "timeout":  # at least this much slower
+        return f"≥{medians['service'] / min(peers):.0f}×"
+    if isinstance(results["service"], str):
         return "—"
     return f"{medians['service'] / min(peers):.2f}×"
 
