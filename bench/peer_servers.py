@@ -79,7 +79,10 @@ class PeakMemory:
 
 
 def disk_bytes(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    """Bytes of the files under ``path``, each counted once (the service's snapshots are
+    hard links to its store's files)."""
+    files = {(p.stat().st_dev, p.stat().st_ino): p.stat().st_size for p in path.rglob("*")}
+    return sum(files.values())
 
 
 def run_measured(command: list[str], log: Path, **kwargs) -> tuple[float, int]:
