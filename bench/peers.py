@@ -337,10 +337,10 @@ def run_size(size: int, root: Path, names: list[str], args: argparse.Namespace) 
         figures = peer.ensure_loaded(files)
         seconds = figures["seconds"]
         rate = f"{total / seconds:>10,.0f}" if seconds else f"{'at start':>10}"
-        index = f"  built in {figures['index_seconds']:.0f} s" if "index_seconds" in figures else ""
+        built = f"  built in {figures['index_seconds']:.0f} s" if "index_seconds" in figures else ""
         print(
             f"{peer.name:<12}{seconds:>10.1f}{rate}{figures['memory'] / 2**20:>11,.0f} MB"
-            f"{figures['disk'] / 2**20:>7,.0f} MB{index}",
+            f"{figures['disk'] / 2**20:>7,.0f} MB{built}",
             flush=True,
         )
     servers: list[Running] = []
@@ -354,10 +354,11 @@ def run_size(size: int, root: Path, names: list[str], args: argparse.Namespace) 
         side_by_side(servers, catalogue(), args.repeat, args.timeout)
         side_by_side(servers, HEAVY, args.repeat, args.timeout)
         index = next((s.index for s in servers if s.index), None)
+        paged = servers
         if index and not index.ready.wait(args.index_wait):
             print(f"\nthe service's index is not ready after {args.index_wait:.0f} s: no pages")
-            servers = [s for s in servers if s.name != "service"]
-        pages(servers, size, args.seconds)
+            paged = [s for s in servers if s.name != "service"]
+        pages(paged, size, args.seconds)
     finally:
         peaks = {s.name: s.stop() for s in servers}
     peaks_line = ", ".join(f"{n} {b / 2**20:,.0f} MB" for n, b in peaks.items())
