@@ -9,12 +9,14 @@ from .feedback import Feedback, Message, feedback
 from .kinds import KINDS, Kind
 from .model import WIDGETS, Choice, Field, Form, Group, read_form, types_of
 from .project import Forms, Match, project_forms, search_existing
+from .publishing import Difference, changes_for, difference, publish_graph
 from .submit import Submission, Values, blank, build_graph, one_more_value, read_values
 
 __all__ = [
     "KINDS",
     "WIDGETS",
     "Choice",
+    "Difference",
     "Feedback",
     "Field",
     "Form",
@@ -28,8 +30,11 @@ __all__ = [
     "one_more_value",
     "blank",
     "build_graph",
+    "changes_for",
+    "difference",
     "feedback",
     "project_forms",
+    "publish_graph",
     "read_form",
     "read_values",
     "search_existing",

@@ -13,12 +13,14 @@ size, before any view under ``/publish`` reads a posted form.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Flask, Response, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, jsonify, redirect, render_template, request
 from flask_wtf.csrf import generate_csrf
 from rdflib import URIRef
 
+from ..accounts import Draft, at_least, status_name
 from ..errors import NotFound
 from ..forms import (
     KINDS,
@@ -32,10 +34,11 @@ from ..forms import (
     project_forms,
     search_existing,
 )
+from ..labels import moment_in_words
 from ..namespaces import is_absolute_iri
 from ..pages import CLASS_LABELS
 from .context import config, index, store
-from .people import require_role
+from .people import accounts, current_account, require_role
 from .site import languages, zone
 
 blueprint = Blueprint(
@@ -56,20 +59,33 @@ def register(app: Flask) -> None:
 @require_role("publisher")
 def new(kind: str) -> Any:
     forms = _forms(kind)
+    if request.method == "POST":
+        return _page(kind, forms, _submission(forms, kind, request.form.get("add") or None))
+    form = forms.form(kind)
+    return _page(kind, forms, None, {item.key: [blank(item)] for item in form.fields()})
+
+
+def _page(
+    kind: str,
+    forms: Forms,
+    submission: Submission | None,
+    values: Any = None,
+    draft: Draft | None = None,
+    status: int = 200,
+    notice: str | None = None,
+) -> Any:
+    """The form of ``kind``: empty, or with a submission's values and what the shapes say of
+    them (not after "add another"), and a draft's state and the buttons it allows."""
     lang = languages().ui
     form = forms.form(kind)
     result: Feedback | None = None
-    submission: Submission | None = None
-    if request.method == "POST":
-        add = request.form.get("add") or None
-        submission = _submission(forms, kind, add)
+    if submission is not None:
         values = submission.values
-        if add is None:
+        if not request.form.get("add"):
             result = forms.feedback(store(), submission, config().base_url, lang)
-    else:
-        values = {item.key: [blank(item)] for item in form.fields()}
     matches = _matches(forms, form, submission) if submission is not None else {}
-    return render_template(
+    lang_query = "?lang=en" if lang == "en" else ""
+    body = render_template(
         "publish_form.html",
         kind=KINDS[kind],
         kinds=KINDS,
@@ -81,9 +97,114 @@ def new(kind: str) -> Any:
         matches=matches,
         csrf_token=generate_csrf(),
         zone=str(zone()),
-        lang_query="?lang=en" if lang == "en" else "",
+        lang_query=lang_query,
         choice_label=_choice_label,
+        draft=draft,
+        draft_status=status_name(draft.status, lang) if draft else None,
+        action=f"/publish/drafts/{draft.id}" if draft else f"/publish/new/{kind}",
+        notice=notice,
     )
+    return Response(body, status=status, mimetype="text/html")
+
+
+# -- drafts ---------------------------------------------------------------------------------------
+
+
+def _data() -> dict[str, str]:
+    """The posted form's values, as a draft keeps them."""
+    return {k: v for k, v in request.form.items() if k not in ("csrf_token", "add")}
+
+
+def _own_draft(number: int) -> Draft:
+    """The signed-in account's draft ``number``; anyone else's is a 404, as if none were."""
+    account = current_account()
+    found = accounts().drafts.get(number)
+    if found is None or account is None or found.account != account.id:
+        raise NotFound(f"Aucun brouillon n° {number}.", f"No draft number {number}.")
+    return found
+
+
+def _here(path: str) -> str:
+    return path + ("?lang=en" if languages().ui == "en" else "")
+
+
+@blueprint.post("/publish/drafts/new/<kind>")
+@require_role("publisher")
+def new_draft(kind: str) -> Any:
+    """The form's values kept as a draft of the signed-in account, whatever the shapes say."""
+    forms = _forms(kind)
+    submission = _submission(forms, kind, None)
+    account = current_account()
+    assert account is not None
+    draft = accounts().drafts.create(
+        account.id, kind, str(submission.iri), _data(), submission.turtle()
+    )
+    return redirect(_here(f"/publish/drafts/{draft.id}"), 303)
+
+
+@blueprint.get("/publish/drafts")
+@require_role("publisher")
+def drafts() -> str:
+    account = current_account()
+    assert account is not None
+    lang = languages().ui
+    return render_template(
+        "publish_drafts.html",
+        drafts=accounts().drafts.of_account(account.id),
+        kinds=KINDS,
+        status_name=lambda status: status_name(status, lang),
+        moderator=at_least(account.role, "moderator"),
+        csrf_token=generate_csrf(),
+        lang_query="?lang=en" if lang == "en" else "",
+        title=draft_title,
+        when=lambda stamp: moment_in_words(datetime.fromisoformat(stamp), zone(), lang),
+    )
+
+
+def draft_title(draft: Draft) -> str:
+    """A draft's name as typed (its first name or headline), else its IRI's last part."""
+    for key, value in sorted(draft.data.items()):
+        if key.split(".")[0] in ("name", "headline") and key.split(".")[1:2] == ["0"] and value:
+            return value
+    return draft.iri.rsplit("/", 1)[-1]
+
+
+@blueprint.route("/publish/drafts/<int:number>", methods=["GET", "POST"])
+@require_role("publisher")
+def draft(number: int) -> Any:
+    """One's draft, in its form: read again (GET) or saved with the values posted."""
+    found = _own_draft(number)
+    forms = _forms(found.kind)
+    if request.method == "GET":
+        submission = forms.submission(found.kind, found.data, config().base_url, store())
+        return _page(found.kind, forms, submission, draft=found)
+    submission = _submission(forms, found.kind, request.form.get("add") or None)
+    if not found.editable:
+        return _page(found.kind, forms, submission, draft=found, status=409)
+    saved = accounts().drafts.save(number, str(submission.iri), _data(), submission.turtle())
+    return _page(found.kind, forms, submission, draft=saved, notice="saved")
+
+
+@blueprint.post("/publish/drafts/<int:number>/submit")
+@require_role("publisher")
+def submit_draft(number: int) -> Any:
+    """Saved with the values posted, then into the moderators' queue."""
+    found = _own_draft(number)
+    forms = _forms(found.kind)
+    submission = _submission(forms, found.kind, None)
+    if not found.editable:
+        return _page(found.kind, forms, submission, draft=found, status=409)
+    accounts().drafts.save(number, str(submission.iri), _data(), submission.turtle(), submit=True)
+    return redirect(_here("/publish/drafts"), 303)
+
+
+@blueprint.post("/publish/drafts/<int:number>/withdraw")
+@require_role("publisher")
+def withdraw_draft(number: int) -> Any:
+    """Given up by its owner: kept, marked withdrawn, out of the queue."""
+    _own_draft(number)
+    accounts().drafts.withdrawn(number)
+    return redirect(_here("/publish/drafts"), 303)
 
 
 @blueprint.route("/publish/check/<kind>", methods=["POST"])

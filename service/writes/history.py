@@ -128,6 +128,9 @@ class Record:
     touched: list[Touched]
     #: The store generation the write makes (``med:generation``); None: not known.
     generation: int | None = None
+    #: Who wrote what was added, when another published it (a draft's publisher, whose
+    #: moderator is ``agent``): ``prov:wasAttributedTo`` of what the write added.
+    author: str | None = None
 
 
 def classify(
@@ -193,9 +196,11 @@ def _nquads(quads: list[Quad]) -> str:
 def record_labels(record: Record) -> dict[str, str]:
     """The change's label by language (``rdfs:label``)."""
     shown = record.ended.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    fr_author = f" (proposé par {record.author})" if record.author else ""
+    en_author = f" (proposed by {record.author})" if record.author else ""
     return {
-        "fr": f"{record.operation} par {record.agent}, le {shown}",
-        "en": f"{record.operation} by {record.agent}, {shown}",
+        "fr": f"{record.operation}{fr_author} par {record.agent}, le {shown}",
+        "en": f"{record.operation}{en_author} by {record.agent}, {shown}",
     }
 
 
@@ -227,6 +232,13 @@ def iter_record_quads(record: Record, changes: Changeset, base_url: str) -> Iter
     ]
     if record.generation is not None:
         triples.append((change, MED.generation, Literal(record.generation)))
+    if record.author:
+        author = agent_iri(base_url, record.author)
+        triples += [
+            (author, RDF.type, PROV.Agent),
+            (author, FOAF.name, Literal(record.author)),
+            (URIRef(f"{change}#added"), PROV.wasAttributedTo, author),
+        ]
     for name in record.graphs:
         if name is not None:
             triples.append((change, AS.target, name))
