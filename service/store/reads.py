@@ -91,9 +91,15 @@ class ReadRecorder(Store):
         self._everything()
         self.store.dump(out, fmt, graph)
 
-    def run_query(self, request: QueryRequest) -> QueryResponse:
+    def run_query(self, request: QueryRequest, background: bool = False) -> QueryResponse:
         self._everything()
-        return self.store.run_query(request)
+        return self.store.run_query(request, background)
+
+    def _evaluate(
+        self, request: QueryRequest, background: bool, seen: int | None
+    ) -> tuple[QueryResponse, int | None]:
+        self._everything()
+        return self.store.run_query(request, background), None
 
     @property
     def generation(self) -> int:
