@@ -1,0 +1,211 @@
+"""Drafts and moderation over HTTP: a publisher's draft saved, resumed, submitted, returned
+with a comment, submitted again and published by a moderator; a draft that breaks the shapes
+is not published; no public door shows a draft; another account can neither see nor act on
+one; a form without its CSRF token is refused.
+
+Against the real server (``mediation serve``) and accounts made with ``mediation users``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+import requests
+
+ORGANISER = "https://w3id.org/mediation-sociale/id/actor/france-mediation"
+VENUE = "https://w3id.org/mediation-sociale/id/place/arena-lievin"
+BASE = "https://w3id.org/mediation-sociale/"
+
+AUTHOR = "auteur@example.org"
+OTHER = "autre@example.org"
+MODERATOR = "moderatrice@example.org"
+
+
+class Browser:
+    """A signed-in account's browser: its cookies and the CSRF token of the last page read."""
+
+    def __init__(self, server, session: requests.Session):
+        self.server = server
+        self.session = session
+        self.token = ""
+
+    def open(self, path: str) -> requests.Response:
+        response = self.session.get(self.server.url + path.lstrip("/"), timeout=60)
+        found = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+        self.token = found.group(1) if found else self.token
+        return response
+
+    def post(self, path: str, data: dict | None = None, token: bool = True) -> requests.Response:
+        sent = dict(data or {}, csrf_token=self.token) if token else dict(data or {})
+        return self.session.post(
+            self.server.url + path.lstrip("/"), data=sent, allow_redirects=False, timeout=60
+        )
+
+
+@pytest.fixture(scope="module")
+def site(writable_server, tmp_path_factory, users, password):
+    running = writable_server(
+        tmp_path_factory.mktemp("drafts"), {"MEDIATION_SIGN_IN_LIMIT": "1000 per minute"}
+    )
+    for login, role in ((AUTHOR, "publisher"), (OTHER, "publisher"), (MODERATOR, "moderator")):
+        made = users(running.store_dir, "add", login, "--role", role, password=password)
+        assert made.returncode == 0, made.stderr
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(site, sign_in):
+    def browser(login: str) -> Browser:
+        session, answer = sign_in(site, login)
+        assert answer.status_code == 303, answer.text
+        return Browser(site, session)
+
+    return browser
+
+
+def event(name: str, **more: str) -> dict[str, str]:
+    return {
+        "name.0.fr": name,
+        "startDate.0.date": "2027-03-04",
+        "startDate.0.time": "09:00",
+        "organizer.0": ORGANISER,
+        **more,
+    }
+
+
+def new_draft(author: Browser, data: dict[str, str]) -> int:
+    author.open("/publish/new/event")
+    answer = author.post("/publish/drafts/new/event", data)
+    assert answer.status_code == 303, answer.text
+    found = re.fullmatch(r"/publish/drafts/(\d+)", answer.headers["Location"])
+    assert found, answer.headers["Location"]
+    return int(found[1])
+
+
+def agent_of(person: Browser) -> str:
+    page = person.open("/publish/account").text
+    return re.search(r'<dd id="account-agent">([^<]+)</dd>', page)[1]
+
+
+def ask(site, query: str) -> bool:
+    answer = site.get("sparql", params={"query": query}, headers={"Accept": "application/json"})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["boolean"]
+
+
+def test_a_draft_goes_round_trip_to_its_page_and_the_history_names_both(site, browser):
+    author, moderator = browser(AUTHOR), browser(MODERATOR)
+    number = new_draft(author, event("Journée des médiateurs à Arras"))
+
+    # Resumed: the form filled in again, as the author left it.
+    page = author.open(f"/publish/drafts/{number}").text
+    assert 'value="Journée des médiateurs à Arras"' in html.unescape(page)
+    assert "brouillon" in page
+    assert author.post(f"/publish/drafts/{number}/submit", event("Journée des médiateurs à Arras")).status_code == 303  # fmt: skip
+    assert "proposé" in author.open("/publish/drafts").text
+
+    # The moderator's queue, the report and the differences (a new resource: all of it).
+    assert f'id="submission-{number}"' in moderator.open("/publish/review").text
+    review = html.unescape(moderator.open(f"/publish/review/{number}").text)
+    assert "Une nouvelle ressource" in review and "Journée des médiateurs à Arras" in review
+    assert "Conforme aux formes" in review
+
+    # Returned with a comment, which the author reads on the draft.
+    answer = moderator.post(f"/publish/review/{number}/return", {"comment": "Ajoutez le lieu."})
+    assert answer.status_code == 303
+    assert f'id="submission-{number}"' not in moderator.open("/publish/review").text
+    page = html.unescape(author.open(f"/publish/drafts/{number}").text)
+    assert "Ajoutez le lieu." in page and "renvoyé" in page
+    fixed = event("Journée des médiateurs à Arras", **{"location.0": VENUE})
+    assert author.post(f"/publish/drafts/{number}/submit", fixed).status_code == 303
+
+    # Published by the moderator: one write, the page is there.
+    answer = moderator.post(f"/publish/review/{number}/publish")
+    assert answer.status_code == 303, site.log()[-4000:]
+    path = answer.headers["Location"]
+    assert path.startswith("/id/event/2027-03-04-journee-des-mediateurs-a-arras")
+    iri = BASE + path.lstrip("/")
+    shown = site.get(path.lstrip("/"))
+    assert shown.status_code == 200 and "Journée des médiateurs à Arras" in shown.text
+    assert ask(site, f"ASK {{ GRAPH <{BASE}graph/publish-event> {{ <{iri}> <https://schema.org/location> <{VENUE}> }} }}")  # fmt: skip
+    assert "publié" in author.open("/publish/drafts").text
+    # Published, the draft can no longer be changed through its form.
+    assert author.post(f"/publish/drafts/{number}/submit", fixed).status_code == 409
+
+    # The history: the moderator wrote it, what was added is the author's.
+    names = {"author": agent_of(author), "moderator": agent_of(moderator)}
+    assert names["author"] != names["moderator"]
+    assert ask(
+        site,
+        "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX foaf: <http://xmlns.com/foaf/0.1/> "
+        f"ASK {{ GRAPH <{BASE}graph/history> {{ ?change prov:influenced <{iri}> ; "
+        f'prov:wasAssociatedWith [ foaf:name "{names["moderator"]}" ] ; '
+        f'prov:generated [ prov:wasAttributedTo [ foaf:name "{names["author"]}" ] ] }} }}',
+    )
+
+
+def test_a_draft_that_breaks_the_shapes_is_not_published(site, browser):
+    author, moderator = browser(AUTHOR), browser(MODERATOR)
+    wrong = event("Atelier à l'envers", **{"endDate.0.date": "2027-03-01", "location.0": VENUE})
+    number = new_draft(author, wrong)
+    assert author.post(f"/publish/drafts/{number}/submit", wrong).status_code == 303
+    review = html.unescape(moderator.open(f"/publish/review/{number}").text)
+    assert "bloquent la publication" in review
+    answer = moderator.post(f"/publish/review/{number}/publish")
+    assert answer.status_code == 422
+    assert "Publication refusée" in html.unescape(answer.text)
+    assert "Rien n'a été écrit" in html.unescape(answer.text)
+    assert not ask(site, 'ASK { ?s ?p "Atelier à l\'envers"@fr }')
+    # Still in the queue, to be returned.
+    assert f'id="submission-{number}"' in moderator.open("/publish/review").text
+
+
+def test_a_publisher_cannot_publish_and_a_moderator_may_publish_their_own_draft(site, browser):
+    author, moderator = browser(AUTHOR), browser(MODERATOR)
+    number = new_draft(author, event("Permanence du mardi", **{"location.0": VENUE}))
+    author.open("/publish/drafts")
+    assert author.post(f"/publish/review/{number}/publish").status_code == 403
+    assert author.open("/publish/review").status_code == 403
+    # Not submitted: not in the queue, and not the moderator's to publish.
+    moderator.open("/publish/account")
+    assert moderator.open(f"/publish/review/{number}").status_code == 404
+    assert moderator.post(f"/publish/review/{number}/publish").status_code == 404
+
+    own = new_draft(moderator, event("Réunion des modérateurs", **{"location.0": VENUE}))
+    review = html.unescape(moderator.open(f"/publish/review/{own}").text)
+    assert "votre propre brouillon" in review
+    answer = moderator.post(f"/publish/review/{own}/publish")
+    assert answer.status_code == 303
+    assert site.get(answer.headers["Location"].lstrip("/")).status_code == 200
+
+
+def test_another_account_can_neither_see_nor_act_on_a_draft(site, browser):
+    author, other = browser(AUTHOR), browser(OTHER)
+    number = new_draft(author, event("Brouillon de l'auteur seul"))
+    assert other.open(f"/publish/drafts/{number}").status_code == 404
+    other.open("/publish/account")  # a page with a form: a valid token of its own session
+    for action in ("", "/submit", "/withdraw"):
+        assert other.post(f"/publish/drafts/{number}{action}", event("Pris")).status_code == 404
+    assert "Brouillon de l'auteur seul" not in html.unescape(other.open("/publish/drafts").text)
+    # The author's draft is as it was.
+    page = html.unescape(author.open(f"/publish/drafts/{number}").text)
+    assert "Brouillon de l'auteur seul" in page and "Pris" not in page
+    anonymous = requests.get(site.url + f"publish/drafts/{number}", allow_redirects=False)
+    assert anonymous.status_code == 303 and "/publish/sign-in" in anonymous.headers["Location"]
+
+
+def test_a_form_without_its_csrf_token_is_refused(site, browser):
+    author, moderator = browser(AUTHOR), browser(MODERATOR)
+    number = new_draft(author, event("Brouillon sans jeton"))
+    author.open("/publish/drafts")
+    assert author.post("/publish/drafts/new/event", event("x"), token=False).status_code == 400
+    assert author.post(f"/publish/drafts/{number}/submit", event("x"), token=False).status_code == 400  # fmt: skip
+    assert author.post(f"/publish/drafts/{number}", event("x"), token=False).status_code == 400
+    assert author.post(f"/publish/drafts/{number}/submit", event("Brouillon sans jeton")).status_code == 303  # fmt: skip
+    moderator.open(f"/publish/review/{number}")
+    assert moderator.post(f"/publish/review/{number}/publish", token=False).status_code == 400
+    assert moderator.post(f"/publish/review/{number}/return", {"comment": "x"}, token=False).status_code == 400  # fmt: skip
+    assert f'id="submission-{number}"' in moderator.open("/publish/review").text
