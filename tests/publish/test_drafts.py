@@ -209,3 +209,50 @@ def test_a_form_without_its_csrf_token_is_refused(site, browser):
     assert moderator.post(f"/publish/review/{number}/publish", token=False).status_code == 400
     assert moderator.post(f"/publish/review/{number}/return", {"comment": "x"}, token=False).status_code == 400  # fmt: skip
     assert f'id="submission-{number}"' in moderator.open("/publish/review").text
+
+
+#: Every public door, read after the draft was saved (and a build made after it): none may
+#: show the draft, each shows the event published beside it (a door that shows nothing would
+#: prove nothing).
+DOORS = [
+    "events",
+    "events.json",
+    "search?q={word}",
+    "search.json?q={word}",
+    "sitemaps/event.xml",
+    "feeds/events.atom",
+    "calendar/events.ics",
+    "changes?page=first",
+    "dumps/all.ttl",
+    "dumps/events.ttl",
+]
+
+
+def test_no_public_door_shows_a_draft(site, browser, wait_for_build, health):
+    author, moderator = browser(AUTHOR), browser(MODERATOR)
+    secret = event("Brouillon confidentiel zorglub", **{"location.0": VENUE})
+    number = new_draft(author, secret)
+    assert author.post(f"/publish/drafts/{number}/submit", secret).status_code == 303
+    iri = re.search(r"<code>([^<]+)</code>", moderator.open(f"/publish/review/{number}").text)[1]
+    assert iri.endswith("/id/event/2027-03-04-brouillon-confidentiel-zorglub"), iri
+    path = iri[len(BASE) :]
+
+    public = new_draft(moderator, event("Forum public quetzal", **{"location.0": VENUE}))
+    moderator.open(f"/publish/review/{public}")
+    published = moderator.post(f"/publish/review/{public}/publish").headers["Location"]
+    wait_for_build(site, health(site)["generation"], path="dumps/all.ttl")
+
+    assert site.get(path).status_code == 404
+    assert site.get(path + ".ics").status_code == 404
+    assert site.get(published.lstrip("/")).status_code == 200
+    for door in DOORS:
+        # A search page repeats the words searched: the draft's other words are looked for.
+        shown = html.unescape(site.get(door.format(word="zorglub")).text)
+        assert "confidentiel" not in shown and path not in shown, door
+        control = html.unescape(site.get(door.format(word="quetzal")).text)
+        assert "quetzal" in control or published.lstrip("/") in control, door
+    assert not ask(site, f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")
+    assert not ask(site, 'ASK { ?s ?p ?o FILTER(CONTAINS(STR(?o), "zorglub")) }')
+    assert ask(site, 'ASK { ?s ?p ?o FILTER(CONTAINS(STR(?o), "quetzal")) }')
+    catalog = site.get("catalog.ttl").text
+    assert "zorglub" not in catalog
