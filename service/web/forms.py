@@ -3,9 +3,10 @@
 JSON (the page's script posts the form there as the person types) and ``/publish/lookup``
 searches existing resources for a field.
 
-Saving validates and shows the result — ready to publish or what to fix, and the Turtle it
-would write — without writing: drafts and moderation build on :func:`submission` and the
-feedback. The forms are for a signed-in publisher (``people.require_role``); every form
+"Check" validates and shows the result — ready to publish or what to fix, and the Turtle it
+would write — without writing; "save as a draft" keeps the values in the accounts file
+(``/publish/drafts``: one's own drafts only, anyone else's a 404), to be submitted to the
+moderators (``review.py``). The forms are for a signed-in publisher (``people.require_role``); every form
 carries Flask-WTF's CSRF token (``generate_csrf``), which ``people`` checks, with the form's
 size, before any view under ``/publish`` reads a posted form.
 """
