@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .commands import USERS_SETTINGS, users_command
 from .database import ACCOUNTS_FILE, TOKEN_PREFIX, Account, Accounts, ApiToken, accounts_path
-from .drafts import EDITABLE, MAX_COMMENT, STATUSES, Draft, Drafts, status_name
+from .drafts import EDITABLE, MAX_COMMENT, STATUSES, Drafts, FormDraft, status_name
 from .keys import secret_key
 from .organisations import checked_organisation
 from .passwords import MAX_PASSWORD, MIN_PASSWORD
@@ -22,7 +22,7 @@ __all__ = [
     "Account",
     "Accounts",
     "ApiToken",
-    "Draft",
+    "FormDraft",
     "Drafts",
     "EDITABLE",
     "MAX_COMMENT",

@@ -43,7 +43,7 @@ STATUSES = ("draft", "submitted", "returned", "published", "withdrawn")
 EDITABLE = frozenset({"draft", "returned"})
 #: Longest comment a moderator leaves.
 MAX_COMMENT = 4000
-STATUS_NAMES = {
+DRAFT_STATUS_NAMES = {
     "draft": ("brouillon", "draft"),
     "submitted": ("proposé, en attente de relecture", "submitted, awaiting review"),
     "returned": ("renvoyé pour correction", "returned for changes"),
@@ -53,7 +53,7 @@ STATUS_NAMES = {
 
 
 @dataclass(frozen=True)
-class Draft:
+class FormDraft:
     id: int
     account: int
     kind: str
@@ -75,7 +75,7 @@ class Draft:
 
 
 def status_name(status: str, lang: str) -> str:
-    fr, en = STATUS_NAMES.get(status, (status, status))
+    fr, en = DRAFT_STATUS_NAMES.get(status, (status, status))
     return en if lang == "en" else fr
 
 
@@ -94,30 +94,32 @@ class Drafts:
         self._accounts = accounts
         accounts._db().executescript(DRAFTS_SCHEMA)
 
-    def _draft(self, row) -> Draft:
+    def _draft(self, row) -> FormDraft:
         values = dict(row)
         values["data"] = json.loads(values["data"])
-        return Draft(**values)
+        return FormDraft(**values)
 
-    def get(self, number: int) -> Draft | None:
+    def get(self, number: int) -> FormDraft | None:
         row = self._accounts._db().execute("SELECT * FROM draft WHERE id = ?", (number,))
         found = row.fetchone()
         return self._draft(found) if found else None
 
-    def of_account(self, account: int) -> list[Draft]:
+    def of_account(self, account: int) -> list[FormDraft]:
         rows = self._accounts._db().execute(
             "SELECT * FROM draft WHERE account = ? ORDER BY updated DESC, id DESC", (account,)
         )
         return [self._draft(row) for row in rows]
 
-    def submitted(self) -> list[Draft]:
+    def submitted(self) -> list[FormDraft]:
         """The moderators' queue, oldest submission first."""
         rows = self._accounts._db().execute(
             "SELECT * FROM draft WHERE status = 'submitted' ORDER BY submitted, id"
         )
         return [self._draft(row) for row in rows]
 
-    def create(self, account: int, kind: str, iri: str, data: dict[str, str], turtle: str) -> Draft:
+    def create(
+        self, account: int, kind: str, iri: str, data: dict[str, str], turtle: str
+    ) -> FormDraft:
         stamp = _now()
         with self._accounts._change() as db:
             cursor = db.execute(
@@ -131,7 +133,7 @@ class Drafts:
 
     def save(
         self, number: int, iri: str, data: dict[str, str], turtle: str, submit: bool = False
-    ) -> Draft:
+    ) -> FormDraft:
         """New values for an editable draft (and, with ``submit``, into the queue)."""
         stamp = _now()
         with self._accounts._change() as db:
@@ -147,15 +149,15 @@ class Drafts:
                 )
         return self._found(number)
 
-    def returned(self, number: int, reviewer: int, comment: str) -> Draft:
+    def returned(self, number: int, reviewer: int, comment: str) -> FormDraft:
         return self._reviewed(number, reviewer, "returned", comment[:MAX_COMMENT], None)
 
-    def published(self, number: int, reviewer: int, iri: str, change: str | None) -> Draft:
+    def published(self, number: int, reviewer: int, iri: str, change: str | None) -> FormDraft:
         with self._accounts._change() as db:
             db.execute("UPDATE draft SET iri = ? WHERE id = ?", (iri, number))
         return self._reviewed(number, reviewer, "published", None, change)
 
-    def withdrawn(self, number: int) -> Draft:
+    def withdrawn(self, number: int) -> FormDraft:
         with self._accounts._change() as db:
             self._editable(db, number, also=("submitted",))
             db.execute(
@@ -165,7 +167,7 @@ class Drafts:
 
     def _reviewed(
         self, number: int, reviewer: int, status: str, comment: str | None, change: str | None
-    ) -> Draft:
+    ) -> FormDraft:
         stamp = _now()
         with self._accounts._change() as db:
             self._editable(db, number, also=("submitted",))
@@ -181,13 +183,13 @@ class Drafts:
         if row is None:
             raise _no_draft(number)
         if row["status"] not in EDITABLE | set(also):
-            fr, en = STATUS_NAMES[row["status"]]
+            fr, en = DRAFT_STATUS_NAMES[row["status"]]
             raise Conflict(
                 f"Le brouillon n° {number} est {fr} : il ne peut plus être changé ainsi.",
-                f"Draft number {number} is {en}: it can no longer be changed this way.",
+                f"FormDraft number {number} is {en}: it can no longer be changed this way.",
             )
 
-    def _found(self, number: int) -> Draft:
+    def _found(self, number: int) -> FormDraft:
         found = self.get(number)
         if found is None:
             raise _no_draft(number)

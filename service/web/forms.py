@@ -21,7 +21,7 @@ from flask import Blueprint, Flask, Response, jsonify, redirect, render_template
 from flask_wtf.csrf import generate_csrf
 from rdflib import URIRef
 
-from ..accounts import Draft, at_least, status_name
+from ..accounts import FormDraft, at_least, status_name
 from ..errors import NotFound
 from ..forms import (
     KINDS,
@@ -71,7 +71,7 @@ def _page(
     forms: Forms,
     submission: Submission | None,
     values: Any = None,
-    draft: Draft | None = None,
+    draft: FormDraft | None = None,
     status: int = 200,
     notice: str | None = None,
 ) -> Any:
@@ -116,7 +116,7 @@ def _data() -> dict[str, str]:
     return {k: v for k, v in request.form.items() if k not in ("csrf_token", "add")}
 
 
-def _own_draft(number: int) -> Draft:
+def _own_draft(number: int) -> FormDraft:
     """The signed-in account's draft ``number``; anyone else's is a 404, as if none were."""
     account = current_account()
     found = accounts().drafts.get(number)
@@ -162,7 +162,7 @@ def drafts() -> str:
     )
 
 
-def draft_title(draft: Draft) -> str:
+def draft_title(draft: FormDraft) -> str:
     """A draft's name as typed (its first name or headline), else its IRI's last part."""
     for key, value in sorted(draft.data.items()):
         if key.split(".")[0] in ("name", "headline") and key.split(".")[1:2] == ["0"] and value:

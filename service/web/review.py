@@ -18,7 +18,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, redirect, render_template, request
 from flask_wtf.csrf import generate_csrf
 
-from ..accounts import MAX_COMMENT, Account, Draft, role_name, status_name
+from ..accounts import MAX_COMMENT, Account, FormDraft, role_name, status_name
 from ..errors import BadRequest, NotFound
 from ..forms import KINDS, Feedback, Submission, changes_for, difference, project_forms
 from ..labels import moment_in_words
@@ -41,7 +41,7 @@ def _lang_query() -> str:
     return "?lang=en" if languages().ui == "en" else ""
 
 
-def _reviewable(number: int) -> tuple[Draft, Account]:
+def _reviewable(number: int) -> tuple[FormDraft, Account]:
     """A draft the signed-in moderator may review: submitted, or the moderator's own one
     still being written. Any other is a 404, as if there were none."""
     me = current_account()
@@ -58,7 +58,7 @@ def _reviewable(number: int) -> tuple[Draft, Account]:
     )
 
 
-def _submission(draft: Draft) -> tuple[Submission, Feedback]:
+def _submission(draft: FormDraft) -> tuple[Submission, Feedback]:
     forms = project_forms()
     submission = forms.submission(draft.kind, draft.data, config().base_url, store())
     result = forms.feedback(store(), submission, config().base_url, languages().ui)
