@@ -5,8 +5,9 @@ Why not the store: a draft must be visible to no one but its owner and the moder
 every public door of the service (pages, lists, search, the sitemap, SPARQL, the dumps, the
 catalog, feeds, calendars) reads the store. Kept here, a draft cannot reach any of them. A
 draft is the form's values as they were posted (input name → text) and the Turtle they made
-when last saved; its life is ``draft`` → ``submitted`` → ``returned`` (with the moderator's
-comment) or ``published``; ``withdrawn`` is its owner's giving up on it.
+when last saved (once published, the Turtle written); its life is ``draft`` → ``submitted``
+→ ``returned`` (with the moderator's comment) or ``published``; ``withdrawn`` is its owner's
+giving up on it, or a moderator's taking it off the site (the comment is then the reason).
 """
 
 from __future__ import annotations
@@ -117,6 +118,15 @@ class Drafts:
         )
         return [self._draft(row) for row in rows]
 
+    def recently_published(self, most: int = 50) -> list[FormDraft]:
+        """The last drafts published, newest first (a moderator may withdraw them)."""
+        rows = self._accounts._db().execute(
+            "SELECT * FROM draft WHERE status = 'published' ORDER BY reviewed DESC, id DESC "
+            "LIMIT ?",
+            (most,),
+        )
+        return [self._draft(row) for row in rows]
+
     def create(
         self, account: int, kind: str, iri: str, data: dict[str, str], turtle: str
     ) -> FormDraft:
@@ -152,10 +162,30 @@ class Drafts:
     def returned(self, number: int, reviewer: int, comment: str) -> FormDraft:
         return self._reviewed(number, reviewer, "returned", comment[:MAX_COMMENT], None)
 
-    def published(self, number: int, reviewer: int, iri: str, change: str | None) -> FormDraft:
+    def published(
+        self, number: int, reviewer: int, iri: str, turtle: str, change: str | None
+    ) -> FormDraft:
+        """Published as ``turtle`` (what was written: a withdrawal removes it again)."""
         with self._accounts._change() as db:
-            db.execute("UPDATE draft SET iri = ? WHERE id = ?", (iri, number))
+            db.execute("UPDATE draft SET iri = ?, turtle = ? WHERE id = ?", (iri, turtle, number))
         return self._reviewed(number, reviewer, "published", None, change)
+
+    def unpublished(self, number: int, reviewer: int, reason: str, change: str | None) -> FormDraft:
+        """Withdrawn from publication by a moderator, for ``reason``."""
+        stamp = _now()
+        with self._accounts._change() as db:
+            row = db.execute("SELECT status FROM draft WHERE id = ?", (number,)).fetchone()
+            if row is None or row["status"] != "published":
+                raise Conflict(
+                    f"Le brouillon n° {number} n'est pas publié.",
+                    f"Draft number {number} is not published.",
+                )
+            db.execute(
+                "UPDATE draft SET status = 'withdrawn', reviewed = ?, reviewer = ?, comment = ?, "
+                "change = ?, updated = ? WHERE id = ?",
+                (stamp, reviewer, reason[:MAX_COMMENT], change, stamp, number),
+            )
+        return self._found(number)
 
     def withdrawn(self, number: int) -> FormDraft:
         with self._accounts._change() as db:

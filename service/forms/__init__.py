@@ -9,7 +9,7 @@ from .feedback import Feedback, Message, feedback
 from .kinds import KINDS, Kind
 from .model import WIDGETS, Choice, Field, Form, Group, read_form, types_of
 from .project import Forms, Match, project_forms, search_existing
-from .publishing import Difference, changes_for, difference, publish_graph
+from .publishing import Difference, changes_for, difference, publish_graph, removal
 from .submit import Submission, Values, blank, build_graph, one_more_value, read_values
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "publish_graph",
     "read_form",
     "read_values",
+    "removal",
     "search_existing",
     "types_of",
 ]

@@ -49,6 +49,21 @@ def changes_for(store: Store, submission: Submission, base_url: str) -> Changese
     )
 
 
+def removal(store: Store, kind: Kind, turtle: str, base_url: str) -> Changeset:
+    """What withdrawing a published resource removes: every triple, in its kind's graph, of
+    the documents ``turtle`` (what was published) describes."""
+    graph = publish_graph(kind, base_url)
+    published = Graph().parse(data=turtle, format="turtle")
+    owned = {document_of(s) for s in published.subjects() if isinstance(s, URIRef)}
+    return Changeset(
+        remove=[
+            q
+            for q in store.quads(graph=graph)
+            if isinstance(q[0], URIRef) and document_of(q[0]) in owned
+        ]
+    )
+
+
 @dataclass(frozen=True)
 class Difference:
     """What publishing would change, as the moderator reads it."""

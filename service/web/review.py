@@ -20,7 +20,15 @@ from flask_wtf.csrf import generate_csrf
 
 from ..accounts import MAX_COMMENT, Account, FormDraft, role_name, status_name
 from ..errors import BadRequest, NotFound
-from ..forms import KINDS, Feedback, Submission, changes_for, difference, project_forms
+from ..forms import (
+    KINDS,
+    Feedback,
+    Submission,
+    changes_for,
+    difference,
+    project_forms,
+    removal,
+)
 from ..labels import moment_in_words
 from .context import config, publisher, store
 from .people import accounts, current_account, require_role
@@ -41,14 +49,19 @@ def _lang_query() -> str:
     return "?lang=en" if languages().ui == "en" else ""
 
 
-def _reviewable(number: int) -> tuple[FormDraft, Account]:
+def _reviewable(number: int, published: bool = False) -> tuple[FormDraft, Account]:
     """A draft the signed-in moderator may review: submitted, or the moderator's own one
-    still being written. Any other is a 404, as if there were none."""
+    still being written (``published``: one that is published, to withdraw). Any other is a
+    404, as if there were none."""
     me = current_account()
     found = accounts().drafts.get(number)
     assert me is not None
     if found is not None and (
-        found.status == "submitted" or (found.account == me.id and found.editable)
+        (published and found.status == "published")
+        or (
+            not published
+            and (found.status == "submitted" or (found.account == me.id and found.editable))
+        )
     ):
         owner = accounts().by_id(found.account)
         if owner is not None:
@@ -70,10 +83,12 @@ def _submission(draft: FormDraft) -> tuple[Submission, Feedback]:
 def queue() -> str:
     lang = languages().ui
     waiting = accounts().drafts.submitted()
-    owners = {d.account: accounts().by_id(d.account) for d in waiting}
+    published = accounts().drafts.recently_published()
+    owners = {d.account: accounts().by_id(d.account) for d in waiting + published}
     return render_template(
         "publish_review_queue.html",
         drafts=waiting,
+        published=published,
         owners=owners,
         kinds=KINDS,
         lang_query=_lang_query(),
@@ -130,9 +145,42 @@ def publish(number: int) -> Any:
         author=owner.agent_name if owner.id != me.id else None,
     )
     change = str(outcome.change) if outcome.change else None
-    accounts().drafts.published(number, me.id, str(submission.iri), change)
+    accounts().drafts.published(number, me.id, str(submission.iri), submission.turtle(), change)
     log.info("draft %d of %s published by %s", number, owner.agent_name, me.agent_name)
     return redirect("/" + str(submission.iri)[len(base) :], 303)
+
+
+@blueprint.route("/<int:number>/withdraw", methods=["GET", "POST"])
+@require_role("moderator")
+def withdraw(number: int) -> Any:
+    """Take a published resource off the site, for a reason: one write that removes what was
+    published; its address then answers 410 with the reason (the history's tombstone)."""
+    draft, owner = _reviewable(number, published=True)
+    me = current_account()
+    assert me is not None
+    reason = request.form.get("reason", "").strip()[:MAX_COMMENT]
+    if request.method == "GET" or not reason:
+        body = render_template(
+            "publish_withdraw.html",
+            draft=draft,
+            owner=owner,
+            csrf_token=generate_csrf(),
+            lang_query=_lang_query(),
+            reason_missing=request.method == "POST",
+            max_comment=MAX_COMMENT,
+        )
+        return Response(body, status=400 if request.method == "POST" else 200, mimetype="text/html")
+    base = config().base_url
+    outcome = publisher().write(
+        lambda reader: removal(reader, KINDS[draft.kind], draft.turtle, base),
+        agent=me.agent_name,
+        operation="Retrait d'une publication / publication withdrawn",
+        reason=reason,
+    )
+    change = str(outcome.change) if outcome.change else None
+    accounts().drafts.unpublished(number, me.id, reason, change)
+    log.info("draft %d of %s withdrawn by %s", number, owner.agent_name, me.agent_name)
+    return redirect("/" + draft.iri[len(base) :], 303)
 
 
 @blueprint.post("/<int:number>/return")

@@ -131,6 +131,8 @@ class Record:
     #: Who wrote what was added, when another published it (a draft's publisher, whose
     #: moderator is ``agent``): ``prov:wasAttributedTo`` of what the write added.
     author: str | None = None
+    #: Why the resources it deletes went (a withdrawal's reason): the tombstones' ``as:summary``.
+    reason: str | None = None
 
 
 def classify(
@@ -288,6 +290,8 @@ def iter_record_quads(record: Record, changes: Changeset, base_url: str) -> Iter
             ]
             triples += [(gone, AS.formerType, kind) for kind in touched.former_types]
             triples += [(gone, AS.name, label) for label in touched.former_labels]
+            if record.reason:
+                triples.append((gone, AS.summary, Literal(record.reason)))
         yield from ((s, p, o, graph) for s, p, o in triples)
 
 
@@ -369,6 +373,7 @@ class Tombstone:
     agent: str
     types: list[URIRef]
     labels: list[Literal]
+    reason: str | None = None  # why it went, when the write said so (a withdrawal)
 
     def label(self, lang: str = "fr") -> str:
         for wanted in (lang, "fr", "en", ""):
@@ -391,6 +396,8 @@ class Tombstone:
             graph.add((self.node, AS.formerType, kind))
         for label in self.labels:
             graph.add((self.node, AS.name, label))
+        if self.reason:
+            graph.add((self.node, AS.summary, Literal(self.reason)))
         graph.add((self.change, PROV.invalidated, self.resource))
         graph.add((self.change, PROV.endedAtTime, _datetime(self.deleted)))
         return graph
@@ -416,11 +423,12 @@ def tombstone(
     graph = history_graph(base_url)
     rows = store.select(
         f"""{_PREFIXES}
-        SELECT ?gone ?type ?label WHERE {{
+        SELECT ?gone ?type ?label ?reason WHERE {{
           GRAPH {graph.n3()} {{
             {deletion.item.n3()} as:result ?gone .
             OPTIONAL {{ ?gone as:formerType ?type }}
             OPTIONAL {{ ?gone as:name ?label }}
+            OPTIONAL {{ ?gone as:summary ?reason }}
           }}
         }} LIMIT {4 * FORMER_CAP * FORMER_CAP}"""
     )
@@ -431,8 +439,16 @@ def tombstone(
         {row["label"] for row in rows if "label" in row},
         key=lambda label: (label.language or "", str(label)),
     )
+    reason = next((str(row["reason"]) for row in rows if "reason" in row), None)
     return Tombstone(
-        resource, deletion.change, rows[0]["gone"], deletion.ended, deletion.agent, types, labels
+        resource,
+        deletion.change,
+        rows[0]["gone"],
+        deletion.ended,
+        deletion.agent,
+        types,
+        labels,
+        reason,
     )
 
 

@@ -256,3 +256,31 @@ def test_no_public_door_shows_a_draft(site, browser, wait_for_build, health):
     assert ask(site, 'ASK { ?s ?p ?o FILTER(CONTAINS(STR(?o), "quetzal")) }')
     catalog = site.get("catalog.ttl").text
     assert "zorglub" not in catalog
+
+
+def test_a_withdrawn_publication_answers_410_with_its_reason(site, browser):
+    author, moderator = browser(AUTHOR), browser(MODERATOR)
+    data = event("Café des médiateurs annulé", **{"location.0": VENUE})
+    number = new_draft(author, data)
+    assert author.post(f"/publish/drafts/{number}/submit", data).status_code == 303
+    moderator.open(f"/publish/review/{number}")
+    path = moderator.post(f"/publish/review/{number}/publish").headers["Location"].lstrip("/")
+    assert site.get(path).status_code == 200
+    assert f'id="published-{number}"' in moderator.open("/publish/review").text
+
+    # A publisher cannot withdraw; a moderator must say why.
+    author.open("/publish/drafts")
+    assert author.post(f"/publish/review/{number}/withdraw", {"reason": "x"}).status_code == 403
+    moderator.open(f"/publish/review/{number}/withdraw")
+    assert moderator.post(f"/publish/review/{number}/withdraw", {"reason": " "}).status_code == 400
+    assert site.get(path).status_code == 200
+
+    answer = moderator.post(f"/publish/review/{number}/withdraw", {"reason": "Annulé par l'organisateur."})  # fmt: skip
+    assert answer.status_code == 303 and answer.headers["Location"] == "/" + path
+    gone = site.get(path, headers={"Accept": "text/html"})
+    assert gone.status_code == 410
+    assert "Annulé par l'organisateur." in html.unescape(gone.text)
+    turtle = site.get(path, headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 410 and "Annulé par l'organisateur." in turtle.text
+    assert "retiré" in author.open("/publish/drafts").text
+    assert not ask(site, f"ASK {{ <{BASE}{path}> ?p ?o }}")
