@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS draft (
     reviewed TEXT,
     reviewer INTEGER REFERENCES account(id),
     comment TEXT,                      -- the moderator's, when returned
-    change TEXT                        -- the history record of its publication
+    change TEXT,                       -- the history record of its publication
+    edits TEXT                         -- the published resource it changes (none: a new one)
 );
 CREATE INDEX IF NOT EXISTS draft_account ON draft(account, updated);
 CREATE INDEX IF NOT EXISTS draft_status ON draft(status, submitted);
@@ -69,6 +70,7 @@ class FormDraft:
     reviewer: int | None
     comment: str | None
     change: str | None
+    edits: str | None = None
 
     @property
     def editable(self) -> bool:
@@ -128,14 +130,22 @@ class Drafts:
         return [self._draft(row) for row in rows]
 
     def create(
-        self, account: int, kind: str, iri: str, data: dict[str, str], turtle: str
+        self,
+        account: int,
+        kind: str,
+        iri: str,
+        data: dict[str, str],
+        turtle: str,
+        edits: str | None = None,
     ) -> FormDraft:
+        """A new draft; ``edits``: the published resource it changes."""
         stamp = _now()
+        values = json.dumps(data, ensure_ascii=False)
         with self._accounts._change() as db:
             cursor = db.execute(
-                "INSERT INTO draft (account, kind, iri, data, turtle, status, created, updated) "
-                "VALUES (?, ?, ?, ?, ?, 'draft', ?, ?)",
-                (account, kind, iri, json.dumps(data, ensure_ascii=False), turtle, stamp, stamp),
+                "INSERT INTO draft (account, kind, iri, data, turtle, status, created, updated, "
+                "edits) VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?)",
+                (account, kind, iri, values, turtle, stamp, stamp, edits),
             )
         found = self.get(cursor.lastrowid)
         assert found is not None

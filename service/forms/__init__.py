@@ -5,6 +5,7 @@ read back into an RDF graph (``submit``), and the SHACL report put back on the f
 
 from __future__ import annotations
 
+from .existing import flat_data, owned_documents, published_kind, read_existing
 from .feedback import Feedback, Message, feedback
 from .kinds import KINDS, Kind
 from .model import WIDGETS, Choice, Field, Form, Group, read_form, types_of
@@ -33,6 +34,10 @@ __all__ = [
     "changes_for",
     "difference",
     "feedback",
+    "flat_data",
+    "owned_documents",
+    "published_kind",
+    "read_existing",
     "project_forms",
     "publish_graph",
     "read_form",

@@ -32,7 +32,11 @@ from ..forms import (
     Forms,
     Submission,
     blank,
+    flat_data,
     project_forms,
+    publish_graph,
+    published_kind,
+    read_existing,
     search_existing,
 )
 from ..labels import moment_in_words
@@ -143,6 +147,31 @@ def new_draft(kind: str) -> Any:
     return redirect(_here(f"/publish/drafts/{draft.id}"), 303)
 
 
+@blueprint.get("/publish/edit")
+@require_role("publisher")
+def edit() -> Any:
+    """``?iri=``: a published resource read back into its form, as a new draft of the
+    signed-in account; publishing it goes through the same review as a new one."""
+    asked = request.args.get("iri", "")
+    iri = URIRef(asked) if is_absolute_iri(asked) else None
+    kind = published_kind(store(), iri, config().base_url) if iri is not None else None
+    if iri is None or kind is None:
+        raise NotFound(
+            "Aucune ressource publiée par les formulaires à cette adresse.",
+            "No resource published through the forms at this address.",
+        )
+    forms = _forms(kind.name)
+    graph = publish_graph(kind, config().base_url)
+    data = flat_data(read_existing(store(), forms.form(kind.name), iri, graph))
+    submission = forms.submission(kind.name, data, config().base_url, store(), edits=str(iri))
+    account = current_account()
+    assert account is not None
+    draft = accounts().drafts.create(
+        account.id, kind.name, str(iri), data, submission.turtle(), edits=str(iri)
+    )
+    return redirect(_here(f"/publish/drafts/{draft.id}"), 303)
+
+
 @blueprint.get("/publish/drafts")
 @require_role("publisher")
 def drafts() -> str:
@@ -177,9 +206,11 @@ def draft(number: int) -> Any:
     found = _own_draft(number)
     forms = _forms(found.kind)
     if request.method == "GET":
-        submission = forms.submission(found.kind, found.data, config().base_url, store())
+        submission = forms.submission(
+            found.kind, found.data, config().base_url, store(), edits=found.edits
+        )
         return _page(found.kind, forms, submission, draft=found)
-    submission = _submission(forms, found.kind, request.form.get("add") or None)
+    submission = _submission(forms, found.kind, request.form.get("add") or None, found.edits)
     if not found.editable:
         return _page(found.kind, forms, submission, draft=found, status=409)
     saved = accounts().drafts.save(number, str(submission.iri), _data(), submission.turtle())
@@ -192,7 +223,7 @@ def submit_draft(number: int) -> Any:
     """Saved with the values posted, then into the moderators' queue."""
     found = _own_draft(number)
     forms = _forms(found.kind)
-    submission = _submission(forms, found.kind, None)
+    submission = _submission(forms, found.kind, None, found.edits)
     if not found.editable:
         return _page(found.kind, forms, submission, draft=found, status=409)
     accounts().drafts.save(number, str(submission.iri), _data(), submission.turtle(), submit=True)
@@ -252,9 +283,9 @@ def _forms(kind: str) -> Forms:
     return project_forms()
 
 
-def _submission(forms: Forms, kind: str, add: str | None) -> Submission:
+def _submission(forms: Forms, kind: str, add: str | None, edits: str | None = None) -> Submission:
     data = {k: v for k, v in request.form.items() if k not in ("csrf_token", "add")}
-    return forms.submission(kind, data, config().base_url, store(), add)
+    return forms.submission(kind, data, config().base_url, store(), add, edits)
 
 
 def _matches(forms: Forms, form: Form, submission: Submission) -> dict[str, list]:

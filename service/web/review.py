@@ -73,7 +73,9 @@ def _reviewable(number: int, published: bool = False) -> tuple[FormDraft, Accoun
 
 def _submission(draft: FormDraft) -> tuple[Submission, Feedback]:
     forms = project_forms()
-    submission = forms.submission(draft.kind, draft.data, config().base_url, store())
+    submission = forms.submission(
+        draft.kind, draft.data, config().base_url, store(), edits=draft.edits
+    )
     result = forms.feedback(store(), submission, config().base_url, languages().ui)
     return submission, result
 

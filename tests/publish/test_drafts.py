@@ -1,7 +1,8 @@
 """Drafts and moderation over HTTP: a publisher's draft saved, resumed, submitted, returned
 with a comment, submitted again and published by a moderator; a draft that breaks the shapes
 is not published; no public door shows a draft; another account can neither see nor act on
-one; a form without its CSRF token is refused.
+one; a form without its CSRF token is refused; a published resource edited through its form
+and the review, and withdrawn with a reason (410).
 
 Against the real server (``mediation serve``) and accounts made with ``mediation users``.
 """
@@ -124,7 +125,7 @@ def test_a_draft_goes_round_trip_to_its_page_and_the_history_names_both(site, br
 
     # Published by the moderator: one write, the page is there.
     answer = moderator.post(f"/publish/review/{number}/publish")
-    assert answer.status_code == 303, site.log()[-4000:]
+    assert answer.status_code == 303, answer.text
     path = answer.headers["Location"]
     assert path.startswith("/id/event/2027-03-04-journee-des-mediateurs-a-arras")
     iri = BASE + path.lstrip("/")
@@ -284,3 +285,40 @@ def test_a_withdrawn_publication_answers_410_with_its_reason(site, browser):
     assert turtle.status_code == 410 and "Annulé par l'organisateur." in turtle.text
     assert "retiré" in author.open("/publish/drafts").text
     assert not ask(site, f"ASK {{ <{BASE}{path}> ?p ?o }}")
+
+
+def test_a_published_resource_is_edited_through_its_form_and_the_review(site, browser):
+    author, moderator = browser(AUTHOR), browser(MODERATOR)
+    data = event("Atelier numérique du jeudi", **{"location.0": VENUE})
+    number = new_draft(author, data)
+    assert author.post(f"/publish/drafts/{number}/submit", data).status_code == 303
+    moderator.open(f"/publish/review/{number}")
+    path = moderator.post(f"/publish/review/{number}/publish").headers["Location"].lstrip("/")
+    iri = BASE + path
+
+    # The form filled in from the store, as a new draft of the author's.
+    answer = author.session.get(
+        site.url + "publish/edit", params={"iri": iri}, allow_redirects=False, timeout=60
+    )
+    assert answer.status_code == 303
+    edit = int(answer.headers["Location"].rsplit("/", 1)[-1])
+    page = html.unescape(author.open(f"/publish/drafts/{edit}").text)
+    assert 'value="Atelier numérique du jeudi"' in page and 'value="2027-03-04"' in page
+    assert 'value="09:00"' in page and VENUE in page
+    changed = dict(data, **{"name.0.fr": "Atelier numérique du vendredi"})
+    assert author.post(f"/publish/drafts/{edit}/submit", changed).status_code == 303
+
+    # Online, the resource is unchanged until the edit is published.
+    assert "Atelier numérique du jeudi" in site.get(path).text
+    review = html.unescape(moderator.open(f"/publish/review/{edit}").text)
+    assert "Une nouvelle ressource" not in review
+    removed = re.search(r'<pre class="turtle diff-removed"[^>]*>(.*?)</pre>', review, re.S)[1]
+    added = re.search(r'<pre class="turtle diff-added"[^>]*>(.*?)</pre>', review, re.S)[1]
+    assert "jeudi" in removed and "vendredi" in added and "vendredi" not in removed
+    assert "startDate" not in added  # what did not change is neither removed nor added
+
+    answer = moderator.post(f"/publish/review/{edit}/publish")
+    assert answer.status_code == 303 and answer.headers["Location"] == "/" + path  # same IRI
+    shown = site.get(path).text
+    assert "Atelier numérique du vendredi" in shown and "Atelier numérique du jeudi" not in shown
+    assert author.session.get(site.url + "publish/edit", params={"iri": BASE + "id/event/nothing"}, timeout=60).status_code == 404  # fmt: skip
