@@ -206,8 +206,10 @@ def draft(number: int) -> Any:
     found = _own_draft(number)
     forms = _forms(found.kind)
     if request.method == "GET":
+        # Once published, its resource is in the store: read as an edit of it, not minted anew.
+        edits = found.edits or (found.iri if found.status == "published" else None)
         submission = forms.submission(
-            found.kind, found.data, config().base_url, store(), edits=found.edits
+            found.kind, found.data, config().base_url, store(), edits=edits
         )
         return _page(found.kind, forms, submission, draft=found)
     submission = _submission(forms, found.kind, request.form.get("add") or None, found.edits)

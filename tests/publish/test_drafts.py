@@ -113,6 +113,8 @@ def test_a_draft_goes_round_trip_to_its_page_and_the_history_names_both(site, br
     review = html.unescape(moderator.open(f"/publish/review/{number}").text)
     assert "Une nouvelle ressource" in review and "Journée des médiateurs à Arras" in review
     assert "Conforme aux formes" in review
+    english = moderator.open(f"/publish/review/{number}?lang=en").text
+    assert "What the shapes say" in english and "A new resource: all of it is added." in english
 
     # Returned with a comment, which the author reads on the draft.
     answer = moderator.post(f"/publish/review/{number}/return", {"comment": "Ajoutez le lieu."})
@@ -133,6 +135,9 @@ def test_a_draft_goes_round_trip_to_its_page_and_the_history_names_both(site, br
     assert shown.status_code == 200 and "Journée des médiateurs à Arras" in shown.text
     assert ask(site, f"ASK {{ GRAPH <{BASE}graph/publish-event> {{ <{iri}> <https://schema.org/location> <{VENUE}> }} }}")  # fmt: skip
     assert "publié" in author.open("/publish/drafts").text
+    english = author.open("/publish/drafts?lang=en").text
+    assert "My drafts" in english and "<td>published</td>" in english
+    assert f"<code>{iri}</code>" in html.unescape(author.open(f"/publish/drafts/{number}").text)
     # Published, the draft can no longer be changed through its form.
     assert author.post(f"/publish/drafts/{number}/submit", fixed).status_code == 409
 
@@ -322,3 +327,16 @@ def test_a_published_resource_is_edited_through_its_form_and_the_review(site, br
     shown = site.get(path).text
     assert "Atelier numérique du vendredi" in shown and "Atelier numérique du jeudi" not in shown
     assert author.session.get(site.url + "publish/edit", params={"iri": BASE + "id/event/nothing"}, timeout=60).status_code == 404  # fmt: skip
+
+
+def test_what_a_draft_holds_stays_text_on_the_moderation_screens(site, browser):
+    author, moderator = browser(AUTHOR), browser(MODERATOR)
+    hostile = event('<script>alert("x")</script>')
+    number = new_draft(author, hostile)
+    assert author.post(f"/publish/drafts/{number}/submit", hostile).status_code == 303
+    assert "<script>alert" not in author.open("/publish/drafts").text
+    review = moderator.open(f"/publish/review/{number}").text
+    assert "<script>alert" not in review and "&lt;script&gt;alert" in review
+    moderator.post(f"/publish/review/{number}/return", {"comment": "<img src=x onerror=alert(1)>"})
+    page = author.open(f"/publish/drafts/{number}").text
+    assert "<img src=x" not in page and "&lt;img src=x" in page
