@@ -91,15 +91,15 @@ class ReadRecorder(Store):
         self._everything()
         self.store.dump(out, fmt, graph)
 
-    def run_query(self, request: QueryRequest, background: bool = False) -> QueryResponse:
+    def run_query(self, request: QueryRequest) -> QueryResponse:
         self._everything()
-        return self.store.run_query(request, background)
+        return self.store.run_query(request)
 
     def _evaluate(
         self, request: QueryRequest, background: bool, seen: int | None
     ) -> tuple[QueryResponse, int | None]:
         self._everything()
-        return self.store.run_query(request, background), None
+        return self.store._evaluate(request, background, seen)
 
     @property
     def generation(self) -> int:
