@@ -36,7 +36,7 @@ from .submit import Submission, build_graph, one_more_value, read_values
 #: Most matches a search of existing resources answers.
 MAX_MATCHES = 10
 #: How many index hits are read to find those of the right classes.
-LOOKUP_WINDOW = 60
+SEARCH_WINDOW = 60
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ def search_existing(
     as a prefix; the classes are checked in the store."""
     wanted = {c for cls in classes for c in ontology.transitive_subjects(RDFS.subClassOf, cls)}
     wanted |= set(classes)
-    page, _, _ = index.search(text, Filters(), limit=LOOKUP_WINDOW, prefix=True)
+    page, _, _ = index.search(text, Filters(), limit=SEARCH_WINDOW, prefix=True)
     items = page.items
     if wanted and items:
         typed = _typed(store, [item.iri for item in items], wanted)
