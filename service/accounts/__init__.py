@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .commands import USERS_SETTINGS, users_command
 from .database import ACCOUNTS_FILE, TOKEN_PREFIX, Account, Accounts, ApiToken, accounts_path
+from .drafts import EDITABLE, MAX_COMMENT, STATUSES, Drafts, FormDraft, status_name
 from .keys import secret_key
 from .organisations import checked_organisation
 from .passwords import MAX_PASSWORD, MIN_PASSWORD
@@ -21,6 +22,12 @@ __all__ = [
     "Account",
     "Accounts",
     "ApiToken",
+    "FormDraft",
+    "Drafts",
+    "EDITABLE",
+    "MAX_COMMENT",
+    "STATUSES",
+    "status_name",
     "accounts_path",
     "at_least",
     "checked_organisation",

@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import BadRequest, Conflict, NotFound
+from .drafts import Drafts
 from .passwords import hash_password, needs_rehash, password_matches
 from .roles import checked_role
 
@@ -140,6 +141,8 @@ class Accounts:
         if not self.path.exists():  # created for its owner only: it holds password hashes
             os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
         self._db().executescript(ACCOUNTS_SCHEMA)  # each statement its own: IF NOT EXISTS
+        #: The publishers' drafts, in the same file (``drafts.py``).
+        self.drafts = Drafts(self)
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)

@@ -26,9 +26,11 @@ from ..seed import files_stamp, rdf_files
 from ..store import Changeset, Store
 from ..validation import ONTOLOGY_DIR, Report, Validator, project_validator
 from ..writes import check_write, write_rules
+from .existing import owned_documents
 from .feedback import Feedback, feedback
 from .kinds import KINDS
 from .model import Form, read_form
+from .publishing import changes_for, publish_graph
 from .submit import Submission, build_graph, one_more_value, read_values
 
 #: Most matches a search of existing resources answers.
@@ -73,22 +75,31 @@ class Forms:
         base_url: str,
         store: Store | None = None,
         add: str | None = None,
+        edits: str | None = None,
     ) -> Submission:
         """The values of a posted form and the graph they make (``add``: a field to give one
-        more value, the "add another" button without JavaScript)."""
+        more value, the "add another" button without JavaScript; ``edits``: the published
+        resource they change, whose IRI and sub-events' IRIs are kept)."""
         form = self.form(kind)
         values = read_values(form, data)
         if add:
             one_more_value(values, form, add)
         taken = (lambda iri: _exists(store, iri)) if store is not None else (lambda iri: False)
-        submission = build_graph(KINDS[kind], form, values, base_url, taken)
+        iri, kept = None, frozenset()
+        if edits and store is not None:
+            iri = URIRef(edits)
+            kept = frozenset(owned_documents(store, iri, publish_graph(KINDS[kind], base_url)))
+        submission = build_graph(KINDS[kind], form, values, base_url, taken, iri, kept)
         _implied_links(submission.graph, self.ontology)
         return submission
 
     def check(self, store: Store, submission: Submission, base_url: str) -> Report:
-        """What the shapes say of the submission, as a write of it would be checked."""
-        graph = URIRef(f"{base_url}graph/{str(submission.iri).rsplit('/', 1)[-1]}")
-        changes = Changeset(add=[(s, p, o, graph) for s, p, o in submission.graph])
+        """What the shapes say of the submission, as publishing it would be checked: the
+        change it makes in its kind's graph (for an edit, with what it removes)."""
+        graph = publish_graph(submission.kind, base_url)
+        changes = changes_for(store, submission, base_url) or Changeset(
+            add=[(s, p, o, graph) for s, p, o in submission.graph]
+        )
         report, _ = check_write(store, changes, base_url, self.rules)
         return report
 

@@ -131,8 +131,12 @@ def build_graph(
     values: Values,
     base_url: str,
     taken: Callable[[URIRef], bool] = lambda iri: False,
+    iri: URIRef | None = None,
+    kept: frozenset[URIRef] = frozenset(),
 ) -> Submission:
-    """The graph of the resource ``values`` describe (see the module)."""
+    """The graph of the resource ``values`` describe (see the module). ``iri``: the resource's
+    own, for an edit (not minted again); ``kept``: IRIs the edit owns, which minting may give
+    again although they are taken (an edited sub-event keeps its IRI)."""
     graph = Graph(bind_namespaces="none")
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
@@ -143,13 +147,16 @@ def build_graph(
         day = _day(node_form, node_values, DATED_BY.get(segment))
         stem = f"{base_url}id/{segment}/{day + '-' if day else ''}{slug}"
         iri, n = URIRef(stem), 1
-        while iri in used or taken(iri):
+        while iri in used or (taken(iri) and iri not in kept):
             n += 1
             iri = URIRef(f"{stem}-{n}")
         used.add(iri)
         return iri
 
-    iri = mint(kind.segment, form, values)
+    if iri is None:
+        iri = mint(kind.segment, form, values)
+    else:
+        used.add(iri)
     submission = Submission(kind, form, iri, graph, values)
     _write(submission, iri, form, values, "", mint)
     return submission

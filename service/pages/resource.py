@@ -350,10 +350,13 @@ def gone_error(gone: Tombstone, terms: Terms, zone: tzinfo) -> Gone:
         lang: ", ".join(terms.class_label(t, Languages((lang, other))) for t in gone.types)
         for lang, other in (("fr", "en"), ("en", "fr"))
     }
+    why = {"fr": f" Motif : {gone.reason}" if gone.reason else "", "en": ""}
+    why["en"] = f" Reason: {gone.reason}" if gone.reason else ""
     return Gone(
-        f"« {gone.label('fr')} » ({kinds['fr']}) a été supprimé le {when['fr']} ({gone.change}).",
-        f"“{gone.label('en')}” ({kinds['en']}) was deleted on {when['en']} ({gone.change}).",
+        f"« {gone.label('fr')} » ({kinds['fr']}) a été supprimé le {when['fr']} ({gone.change}).{why['fr']}",
+        f"“{gone.label('en')}” ({kinds['en']}) was deleted on {when['en']} ({gone.change}).{why['en']}",
         resource=str(gone.resource),
+        reason=gone.reason,
         deleted=gone.deleted.isoformat(),
         change=str(gone.change),
         types=[str(t) for t in gone.types],

@@ -44,7 +44,8 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(opendata.blueprint)
     app.register_blueprint(feeds.blueprint)
-    from . import publish
+    from . import publish, review
 
     publish.register(app)
+    review.register(app)
     caching.register(app)

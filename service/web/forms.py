@@ -3,9 +3,10 @@
 JSON (the page's script posts the form there as the person types) and ``/publish/lookup``
 searches existing resources for a field.
 
-Saving validates and shows the result — ready to publish or what to fix, and the Turtle it
-would write — without writing: drafts and moderation build on :func:`submission` and the
-feedback. The forms are for a signed-in publisher (``people.require_role``); every form
+"Check" validates and shows the result — ready to publish or what to fix, and the Turtle it
+would write — without writing; "save as a draft" keeps the values in the accounts file
+(``/publish/drafts``: one's own drafts only, anyone else's a 404), to be submitted to the
+moderators (``review.py``). The forms are for a signed-in publisher (``people.require_role``); every form
 carries Flask-WTF's CSRF token (``generate_csrf``), which ``people`` checks, with the form's
 size, before any view under ``/publish`` reads a posted form.
 """
@@ -13,12 +14,14 @@ size, before any view under ``/publish`` reads a posted form.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Flask, Response, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, jsonify, redirect, render_template, request
 from flask_wtf.csrf import generate_csrf
 from rdflib import URIRef
 
+from ..accounts import FormDraft, at_least, status_name
 from ..errors import NotFound
 from ..forms import (
     KINDS,
@@ -30,14 +33,19 @@ from ..forms import (
     Submission,
     blank,
     close_matches,
+    flat_data,
     project_forms,
+    publish_graph,
+    published_kind,
+    read_existing,
     search_existing,
     warn_same_names,
 )
+from ..labels import moment_in_words
 from ..namespaces import is_absolute_iri
 from ..pages import CLASS_LABELS
 from .context import config, index, store
-from .people import require_role
+from .people import accounts, current_account, require_role
 from .site import languages, local, zone
 
 blueprint = Blueprint(
@@ -58,22 +66,35 @@ def register(app: Flask) -> None:
 @require_role("publisher")
 def new(kind: str) -> Any:
     forms = _forms(kind)
+    if request.method == "POST":
+        return _page(kind, forms, _submission(forms, kind, request.form.get("add") or None))
+    form = forms.form(kind)
+    return _page(kind, forms, None, {item.key: [blank(item)] for item in form.fields()})
+
+
+def _page(
+    kind: str,
+    forms: Forms,
+    submission: Submission | None,
+    values: Any = None,
+    draft: FormDraft | None = None,
+    status: int = 200,
+    notice: str | None = None,
+) -> Any:
+    """The form of ``kind``: empty, or with a submission's values and what the shapes say of
+    them (not after "add another"), and a draft's state and the buttons it allows."""
     lang = languages().ui
     form = forms.form(kind)
     result: Feedback | None = None
-    submission: Submission | None = None
     existing: list = []
-    if request.method == "POST":
-        add = request.form.get("add") or None
-        submission = _submission(forms, kind, add)
+    if submission is not None:
         values = submission.values
-        if add is None:
+        if not request.form.get("add"):
             result = forms.feedback(store(), submission, config().base_url, lang)
             existing = _existing(forms, submission, result, lang)
-    else:
-        values = {item.key: [blank(item)] for item in form.fields()}
     matches = _matches(forms, form, submission) if submission is not None else {}
-    return render_template(
+    lang_query = "?lang=en" if lang == "en" else ""
+    body = render_template(
         "publish_form.html",
         kind=KINDS[kind],
         kinds=KINDS,
@@ -86,9 +107,143 @@ def new(kind: str) -> Any:
         existing=existing,
         csrf_token=generate_csrf(),
         zone=str(zone()),
-        lang_query="?lang=en" if lang == "en" else "",
+        lang_query=lang_query,
         choice_label=_choice_label,
+        draft=draft,
+        draft_status=status_name(draft.status, lang) if draft else None,
+        action=f"/publish/drafts/{draft.id}" if draft else f"/publish/new/{kind}",
+        notice=notice,
     )
+    return Response(body, status=status, mimetype="text/html")
+
+
+# -- drafts ---------------------------------------------------------------------------------------
+
+
+def _data() -> dict[str, str]:
+    """The posted form's values, as a draft keeps them."""
+    return {k: v for k, v in request.form.items() if k not in ("csrf_token", "add")}
+
+
+def _own_draft(number: int) -> FormDraft:
+    """The signed-in account's draft ``number``; anyone else's is a 404, as if none were."""
+    account = current_account()
+    found = accounts().drafts.get(number)
+    if found is None or account is None or found.account != account.id:
+        raise NotFound(f"Aucun brouillon n° {number}.", f"No draft number {number}.")
+    return found
+
+
+def _here(path: str) -> str:
+    return path + ("?lang=en" if languages().ui == "en" else "")
+
+
+@blueprint.post("/publish/drafts/new/<kind>")
+@require_role("publisher")
+def new_draft(kind: str) -> Any:
+    """The form's values kept as a draft of the signed-in account, whatever the shapes say."""
+    forms = _forms(kind)
+    submission = _submission(forms, kind, None)
+    account = current_account()
+    assert account is not None
+    draft = accounts().drafts.create(
+        account.id, kind, str(submission.iri), _data(), submission.turtle()
+    )
+    return redirect(_here(f"/publish/drafts/{draft.id}"), 303)
+
+
+@blueprint.get("/publish/edit")
+@require_role("publisher")
+def edit() -> Any:
+    """``?iri=``: a published resource read back into its form, as a new draft of the
+    signed-in account; publishing it goes through the same review as a new one."""
+    asked = request.args.get("iri", "")
+    iri = URIRef(asked) if is_absolute_iri(asked) else None
+    kind = published_kind(store(), iri, config().base_url) if iri is not None else None
+    if iri is None or kind is None:
+        raise NotFound(
+            "Aucune ressource publiée par les formulaires à cette adresse.",
+            "No resource published through the forms at this address.",
+        )
+    forms = _forms(kind.name)
+    graph = publish_graph(kind, config().base_url)
+    data = flat_data(read_existing(store(), forms.form(kind.name), iri, graph))
+    submission = forms.submission(kind.name, data, config().base_url, store(), edits=str(iri))
+    account = current_account()
+    assert account is not None
+    draft = accounts().drafts.create(
+        account.id, kind.name, str(iri), data, submission.turtle(), edits=str(iri)
+    )
+    return redirect(_here(f"/publish/drafts/{draft.id}"), 303)
+
+
+@blueprint.get("/publish/drafts")
+@require_role("publisher")
+def drafts() -> str:
+    account = current_account()
+    assert account is not None
+    lang = languages().ui
+    return render_template(
+        "publish_drafts.html",
+        drafts=accounts().drafts.of_account(account.id),
+        kinds=KINDS,
+        status_name=lambda status: status_name(status, lang),
+        moderator=at_least(account.role, "moderator"),
+        csrf_token=generate_csrf(),
+        lang_query="?lang=en" if lang == "en" else "",
+        title=draft_title,
+        when=lambda stamp: moment_in_words(datetime.fromisoformat(stamp), zone(), lang),
+    )
+
+
+def draft_title(draft: FormDraft) -> str:
+    """A draft's name as typed (its first name or headline), else its IRI's last part."""
+    for key, value in sorted(draft.data.items()):
+        if key.split(".")[0] in ("name", "headline") and key.split(".")[1:2] == ["0"] and value:
+            return value
+    return draft.iri.rsplit("/", 1)[-1]
+
+
+@blueprint.route("/publish/drafts/<int:number>", methods=["GET", "POST"])
+@require_role("publisher")
+def draft(number: int) -> Any:
+    """One's draft, in its form: read again (GET) or saved with the values posted."""
+    found = _own_draft(number)
+    forms = _forms(found.kind)
+    if request.method == "GET":
+        # Once published, its resource is in the store: read as an edit of it, not minted anew.
+        edits = found.edits or (found.iri if found.status == "published" else None)
+        submission = forms.submission(
+            found.kind, found.data, config().base_url, store(), edits=edits
+        )
+        return _page(found.kind, forms, submission, draft=found)
+    submission = _submission(forms, found.kind, request.form.get("add") or None, found.edits)
+    if not found.editable:
+        return _page(found.kind, forms, submission, draft=found, status=409)
+    saved = accounts().drafts.save(number, str(submission.iri), _data(), submission.turtle())
+    return _page(found.kind, forms, submission, draft=saved, notice="saved")
+
+
+@blueprint.post("/publish/drafts/<int:number>/submit")
+@require_role("publisher")
+def submit_draft(number: int) -> Any:
+    """Saved with the values posted, then into the moderators' queue."""
+    found = _own_draft(number)
+    forms = _forms(found.kind)
+    submission = _submission(forms, found.kind, None, found.edits)
+    if not found.editable:
+        return _page(found.kind, forms, submission, draft=found, status=409)
+    accounts().drafts.save(number, str(submission.iri), _data(), submission.turtle(), submit=True)
+    return redirect(_here("/publish/drafts"), 303)
+
+
+@blueprint.post("/publish/drafts/<int:number>/withdraw")
+@require_role("publisher")
+def withdraw_draft(number: int) -> Any:
+    """Given up by its owner: kept, marked withdrawn, out of the queue."""
+    _own_draft(number)
+    accounts().drafts.withdrawn(number)
+    return redirect(_here("/publish/drafts"), 303)
 
 
 @blueprint.route("/publish/check/<kind>", methods=["POST"])
@@ -150,9 +305,9 @@ def _forms(kind: str) -> Forms:
     return project_forms()
 
 
-def _submission(forms: Forms, kind: str, add: str | None) -> Submission:
+def _submission(forms: Forms, kind: str, add: str | None, edits: str | None = None) -> Submission:
     data = {k: v for k, v in request.form.items() if k not in ("csrf_token", "add")}
-    return forms.submission(kind, data, config().base_url, store(), add)
+    return forms.submission(kind, data, config().base_url, store(), add, edits)
 
 
 def _matches(forms: Forms, form: Form, submission: Submission) -> dict[str, list]:

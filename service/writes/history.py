@@ -128,6 +128,11 @@ class Record:
     touched: list[Touched]
     #: The store generation the write makes (``med:generation``); None: not known.
     generation: int | None = None
+    #: Who wrote what was added, when another published it (a draft's publisher, whose
+    #: moderator is ``agent``): ``prov:wasAttributedTo`` of what the write added.
+    author: str | None = None
+    #: Why the resources it deletes went (a withdrawal's reason): the tombstones' ``as:summary``.
+    reason: str | None = None
 
 
 def classify(
@@ -193,9 +198,11 @@ def _nquads(quads: list[Quad]) -> str:
 def record_labels(record: Record) -> dict[str, str]:
     """The change's label by language (``rdfs:label``)."""
     shown = record.ended.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    fr_author = f" (proposé par {record.author})" if record.author else ""
+    en_author = f" (proposed by {record.author})" if record.author else ""
     return {
-        "fr": f"{record.operation} par {record.agent}, le {shown}",
-        "en": f"{record.operation} by {record.agent}, {shown}",
+        "fr": f"{record.operation}{fr_author} par {record.agent}, le {shown}",
+        "en": f"{record.operation}{en_author} by {record.agent}, {shown}",
     }
 
 
@@ -227,6 +234,13 @@ def iter_record_quads(record: Record, changes: Changeset, base_url: str) -> Iter
     ]
     if record.generation is not None:
         triples.append((change, MED.generation, Literal(record.generation)))
+    if record.author:
+        author = agent_iri(base_url, record.author)
+        triples += [
+            (author, RDF.type, PROV.Agent),
+            (author, FOAF.name, Literal(record.author)),
+            (URIRef(f"{change}#added"), PROV.wasAttributedTo, author),
+        ]
     for name in record.graphs:
         if name is not None:
             triples.append((change, AS.target, name))
@@ -276,6 +290,8 @@ def iter_record_quads(record: Record, changes: Changeset, base_url: str) -> Iter
             ]
             triples += [(gone, AS.formerType, kind) for kind in touched.former_types]
             triples += [(gone, AS.name, label) for label in touched.former_labels]
+            if record.reason:
+                triples.append((gone, AS.summary, Literal(record.reason)))
         yield from ((s, p, o, graph) for s, p, o in triples)
 
 
@@ -357,6 +373,7 @@ class Tombstone:
     agent: str
     types: list[URIRef]
     labels: list[Literal]
+    reason: str | None = None  # why it went, when the write said so (a withdrawal)
 
     def label(self, lang: str = "fr") -> str:
         for wanted in (lang, "fr", "en", ""):
@@ -379,6 +396,8 @@ class Tombstone:
             graph.add((self.node, AS.formerType, kind))
         for label in self.labels:
             graph.add((self.node, AS.name, label))
+        if self.reason:
+            graph.add((self.node, AS.summary, Literal(self.reason)))
         graph.add((self.change, PROV.invalidated, self.resource))
         graph.add((self.change, PROV.endedAtTime, _datetime(self.deleted)))
         return graph
@@ -404,11 +423,12 @@ def tombstone(
     graph = history_graph(base_url)
     rows = store.select(
         f"""{_PREFIXES}
-        SELECT ?gone ?type ?label WHERE {{
+        SELECT ?gone ?type ?label ?reason WHERE {{
           GRAPH {graph.n3()} {{
             {deletion.item.n3()} as:result ?gone .
             OPTIONAL {{ ?gone as:formerType ?type }}
             OPTIONAL {{ ?gone as:name ?label }}
+            OPTIONAL {{ ?gone as:summary ?reason }}
           }}
         }} LIMIT {4 * FORMER_CAP * FORMER_CAP}"""
     )
@@ -419,8 +439,16 @@ def tombstone(
         {row["label"] for row in rows if "label" in row},
         key=lambda label: (label.language or "", str(label)),
     )
+    reason = next((str(row["reason"]) for row in rows if "reason" in row), None)
     return Tombstone(
-        resource, deletion.change, rows[0]["gone"], deletion.ended, deletion.agent, types, labels
+        resource,
+        deletion.change,
+        rows[0]["gone"],
+        deletion.ended,
+        deletion.agent,
+        types,
+        labels,
+        reason,
     )
 
 

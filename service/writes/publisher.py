@@ -185,6 +185,8 @@ class Publisher:
         allow_protected: bool = False,
         record: bool | None = None,
         validate: bool = True,
+        author: str | None = None,
+        reason: str | None = None,
     ) -> Outcome:
         """Compute a change with ``compute(store)``, check it, record it and apply it (see the
         module: ``compute`` may run outside the write lock, and then again under it, so it
@@ -192,7 +194,9 @@ class Publisher:
         ValidationFailed.
 
         ``allow_protected``, ``record=False`` and ``validate=False`` are for the operator's
-        command line only: loading the project's own graphs, restoring an export."""
+        command line only: loading the project's own graphs, restoring an export. ``author``:
+        who wrote what ``agent`` publishes (a draft's publisher), named in the history; ``reason``:
+        why what it deletes went, on their tombstones."""
         try:
             return self._write(
                 compute,
@@ -201,6 +205,8 @@ class Publisher:
                 allow_protected=allow_protected,
                 record=record,
                 validate=validate,
+                author=author,
+                reason=reason,
             )
         except MediationError as error:
             if error.status < 500:  # the store's own failures are logged where they are answered
@@ -223,6 +229,8 @@ class Publisher:
         allow_protected: bool,
         record: bool | None,
         validate: bool,
+        author: str | None = None,
+        reason: str | None = None,
     ) -> Outcome:
         base = self.config.base_url
         record = self.config.record_history if record is None else record
@@ -258,6 +266,8 @@ class Publisher:
                     touched,
                     # Under the lock: this write makes the next generation.
                     generation=self.store.generation + 1,
+                    author=author,
+                    reason=reason,
                 )
                 applied = Changeset(
                     changes.remove, changes.add + history.record_quads(entry, changes, base)
