@@ -7,11 +7,12 @@ from .commands import USERS_SETTINGS, users_command
 from .database import ACCOUNTS_FILE, TOKEN_PREFIX, Account, Accounts, ApiToken, accounts_path
 from .drafts import EDITABLE, MAX_COMMENT, STATUSES, Drafts, FormDraft, status_name
 from .keys import secret_key
-from .organisations import checked_organisation
+from .organisations import ACTS_FOR_RULE, acts_for, checked_organisation
 from .passwords import MAX_PASSWORD, MIN_PASSWORD
 from .roles import RAW_WRITERS, ROLES, at_least, checked_role, role_name
 
 __all__ = [
+    "ACTS_FOR_RULE",
     "ACCOUNTS_FILE",
     "MAX_PASSWORD",
     "MIN_PASSWORD",
@@ -29,6 +30,7 @@ __all__ = [
     "STATUSES",
     "status_name",
     "accounts_path",
+    "acts_for",
     "at_least",
     "checked_organisation",
     "checked_role",

@@ -31,3 +31,34 @@ def checked_organisation(iri: str, base_url: str, store: Store | None) -> str:
             f"No organisation (schema:Organization) at {iri} in the data.",
         )
     return iri
+
+
+#: A resource is an organisation's when it is the organisation, or when it, or an event it is
+#: part of (``schema:superEvent``, ``schema:subEvent`` read backwards), has the organisation
+#: as organiser or publisher. Venues and people are shared by many organisations' events:
+#: only moderators edit them.
+_ACTS_FOR = (
+    "ASK { ?resource (<{sdo}superEvent>|^<{sdo}subEvent>)*/(<{sdo}organizer>|<{sdo}publisher>) "
+    "?organisation }"
+).replace("{sdo}", str(SDO))
+
+#: The rule, as the 403 and ``docs/publishing.md`` say it.
+ACTS_FOR_RULE = (
+    "un contributeur modifie une ressource publiée quand elle est l'une des organisations "
+    "de son compte, ou quand l'une d'elles en est l'organisatrice ou l'éditrice (schema:organizer, "
+    "schema:publisher), d'elle-même ou de l'événement dont elle fait partie ; les lieux, les "
+    "personnes et le reste sont modifiés par la modération",
+    "a publisher edits a published resource when it is one of the account's organisations, or "
+    "when one of them is its organiser or publisher (schema:organizer, schema:publisher), or "
+    "that of the event it is part of; venues, people and the rest are edited by the moderators",
+)
+
+
+def acts_for(store: Store, iri: str, organisations: tuple[str, ...]) -> bool:
+    """True when ``iri`` is one of ``organisations``' resources (:data:`ACTS_FOR_RULE`)."""
+    if iri in organisations:
+        return True
+    return any(
+        store.ask(_ACTS_FOR, {"resource": URIRef(iri), "organisation": URIRef(organisation)})
+        for organisation in organisations
+    )

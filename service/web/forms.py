@@ -21,8 +21,8 @@ from flask import Blueprint, Flask, Response, jsonify, redirect, render_template
 from flask_wtf.csrf import generate_csrf
 from rdflib import URIRef
 
-from ..accounts import FormDraft, at_least, status_name
-from ..errors import NotFound
+from ..accounts import ACTS_FOR_RULE, FormDraft, acts_for, at_least, status_name
+from ..errors import Forbidden, NotFound
 from ..forms import (
     KINDS,
     Choice,
@@ -30,6 +30,7 @@ from ..forms import (
     Field,
     Form,
     Forms,
+    Message,
     Submission,
     blank,
     close_matches,
@@ -45,7 +46,7 @@ from ..labels import moment_in_words
 from ..namespaces import is_absolute_iri
 from ..pages import CLASS_LABELS
 from .context import config, index, store
-from .people import accounts, current_account, require_role
+from .people import accounts, current_account, organisations, require_role
 from .site import languages, local, zone
 
 blueprint = Blueprint(
@@ -55,6 +56,15 @@ blueprint = Blueprint(
 #: Longest text a search of existing resources reads, and most classes it is kept to.
 MAX_LOOKUP = 200
 MAX_CLASSES = 12
+#: The field that names whom a kind's resource is for: prefilled with the first organisation
+#: the account acts for, and warned on when it names none of them.
+ACTING_FIELDS = {"event": "organizer", "article": "publisher"}
+NOT_ACTING_FOR = {
+    "fr": "Aucune des organisations pour lesquelles votre compte agit ({mine}) n'est nommée "
+    "ici : vous publiez pour une autre, ce que la modération acceptera ou non.",
+    "en": "None of the organisations your account acts for ({mine}) is named here: you are "
+    "publishing for another one, which the moderators will accept or not.",
+}
 
 
 def register(app: Flask) -> None:
@@ -69,7 +79,12 @@ def new(kind: str) -> Any:
     if request.method == "POST":
         return _page(kind, forms, _submission(forms, kind, request.form.get("add") or None))
     form = forms.form(kind)
-    return _page(kind, forms, None, {item.key: [blank(item)] for item in form.fields()})
+    values = {item.key: [blank(item)] for item in form.fields()}
+    acting, mine = ACTING_FIELDS.get(kind), organisations()
+    if mine and acting in values:
+        # The account's first organisation, which the person may change or add partners to.
+        values[acting] = [{"value": mine[0], "q": ""}]
+    return _page(kind, forms, None, values)
 
 
 def _page(
@@ -92,6 +107,7 @@ def _page(
         if not request.form.get("add"):
             result = forms.feedback(store(), submission, config().base_url, lang)
             existing = _existing(forms, submission, result, lang)
+            _warn_not_acting_for(result, submission, lang)
     matches = _matches(forms, form, submission) if submission is not None else {}
     lang_query = "?lang=en" if lang == "en" else ""
     body = render_template(
@@ -165,12 +181,19 @@ def edit() -> Any:
             "Aucune ressource publiée par les formulaires à cette adresse.",
             "No resource published through the forms at this address.",
         )
+    account = current_account()
+    assert account is not None
+    if not at_least(account.role, "moderator") and not acts_for(
+        store(), str(iri), account.organisations
+    ):
+        fr, en = ACTS_FOR_RULE
+        raise Forbidden(
+            f"Vous ne pouvez pas modifier {iri} : {fr}.", f"You may not edit {iri}: {en}."
+        )
     forms = _forms(kind.name)
     graph = publish_graph(kind, config().base_url)
     data = flat_data(read_existing(store(), forms.form(kind.name), iri, graph))
     submission = forms.submission(kind.name, data, config().base_url, store(), edits=str(iri))
-    account = current_account()
-    assert account is not None
     draft = accounts().drafts.create(
         account.id, kind.name, str(iri), data, submission.turtle(), edits=str(iri)
     )
@@ -254,6 +277,7 @@ def check(kind: str) -> Response:
     lang = languages().ui
     result = forms.feedback(store(), submission, config().base_url, lang)
     existing = _existing(forms, submission, result, lang)
+    _warn_not_acting_for(result, submission, lang)
     response = jsonify(
         {
             **result.to_json(),
@@ -284,6 +308,29 @@ def _existing(forms: Forms, submission: Submission, result: Feedback, lang: str)
     found = close_matches(index(), store(), submission, languages(), forms.ontology)
     warn_same_names(result, submission, found, lang)
     return found
+
+
+def _warn_not_acting_for(result: Feedback, submission: Submission, lang: str) -> None:
+    """A publisher's resource that names none of the account's organisations as organiser
+    or publisher: a warning on that field, not a refusal (the moderators decide)."""
+    account = current_account()
+    key = ACTING_FIELDS.get(submission.kind.name)
+    if account is None or key is None or at_least(account.role, "moderator"):
+        return
+    item = next((f for f in submission.form.fields() if f.key == key), None)
+    if item is None:
+        return
+    named = {str(o) for o in submission.graph.objects(submission.iri, item.path)}
+    theirs = set(account.organisations)
+    if named & theirs:
+        return
+    words = NOT_ACTING_FOR.get(lang, NOT_ACTING_FOR["fr"])
+    empty = {"fr": "aucune", "en": "none"}.get(lang, "aucune")
+    text = words.format(mine=", ".join(account.organisations) or empty)
+    bucket = result.fields.setdefault(f"{key}.0", [])
+    message = Message("warning", text)
+    if message not in bucket:
+        bucket.append(message)
 
 
 def _choice_label(choice: Choice) -> str:

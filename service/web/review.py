@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, redirect, render_template, request
 from flask_wtf.csrf import generate_csrf
+from rdflib import URIRef
 
 from ..accounts import MAX_COMMENT, Account, FormDraft, role_name, status_name
 from ..errors import BadRequest, NotFound
@@ -29,7 +30,7 @@ from ..forms import (
     project_forms,
     removal,
 )
-from ..labels import moment_in_words
+from ..labels import labels, moment_in_words
 from .context import config, publisher, store
 from .people import accounts, current_account, require_role
 from .site import languages, zone
@@ -87,15 +88,23 @@ def queue() -> str:
     waiting = accounts().drafts.submitted()
     published = accounts().drafts.recently_published()
     owners = {d.account: accounts().by_id(d.account) for d in waiting + published}
+    acting = {iri for owner in owners.values() if owner for iri in owner.organisations}
     return render_template(
         "publish_review_queue.html",
         drafts=waiting,
         published=published,
         owners=owners,
+        names=_names(acting),
         kinds=KINDS,
         lang_query=_lang_query(),
         when=lambda stamp: moment_in_words(datetime.fromisoformat(stamp), zone(), lang),
     )
+
+
+def _names(iris: set[str]) -> dict[str, str]:
+    """The names of the organisations the authors act for, as the moderator reads them."""
+    found = labels(store(), [URIRef(iri) for iri in sorted(iris)], languages())
+    return {iri: str(found.get(URIRef(iri), iri)) for iri in iris}
 
 
 def _page(number: int, status: int = 200, refused: bool = False, comment_missing: bool = False):
@@ -107,6 +116,7 @@ def _page(number: int, status: int = 200, refused: bool = False, comment_missing
         draft=draft,
         owner=owner,
         owner_role=role_name(owner.role, lang),
+        names=_names(set(owner.organisations)),
         status=status_name(draft.status, lang),
         kind=KINDS[draft.kind],
         submission=submission,
