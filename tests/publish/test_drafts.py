@@ -50,8 +50,13 @@ def site(writable_server, tmp_path_factory, users, password):
     running = writable_server(
         tmp_path_factory.mktemp("drafts"), {"MEDIATION_SIGN_IN_LIMIT": "1000 per minute"}
     )
-    for login, role in ((AUTHOR, "publisher"), (OTHER, "publisher"), (MODERATOR, "moderator")):
-        made = users(running.store_dir, "add", login, "--role", role, password=password)
+    # The author acts for the organiser of the events it drafts (and may edit them once published).
+    for login, role, *more in (
+        (AUTHOR, "publisher", "--organisation", ORGANISER),
+        (OTHER, "publisher"),
+        (MODERATOR, "moderator"),
+    ):
+        made = users(running.store_dir, "add", login, "--role", role, *more, password=password)
         assert made.returncode == 0, made.stderr
     yield running
     running.stop()
