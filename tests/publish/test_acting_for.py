@@ -100,8 +100,12 @@ def organiser_messages(page: str) -> str:
 
 
 def test_a_new_event_comes_with_the_account_organisation_as_organiser(browser):
-    page = browser(MEMBER).open("/publish/new/event").text
-    assert f'name="organizer.0" value="{FRANCE_MEDIATION}"' in page
+    member = browser(MEMBER)
+    assert (
+        f'name="organizer.0" value="{FRANCE_MEDIATION}"' in member.open("/publish/new/event").text
+    )
+    # An article, with it as its publisher.
+    assert f'name="publisher.0" value="{FRANCE_MEDIATION}"' in member.open("/publish/new/article").text  # fmt: skip
     # Another organisation's member gets its own; a moderator with none, an empty field.
     assert f'name="organizer.0" value="{INTERFACES}"' in browser(STRANGER).open("/publish/new/event").text  # fmt: skip
     assert 'name="organizer.0" value=""' in browser(MODERATOR).open("/publish/new/event").text
