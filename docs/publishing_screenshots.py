@@ -28,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
@@ -48,22 +49,16 @@ TALLEST = 1500
 
 #: The words of the walk that differ between the two languages.
 WORDS = {
-    "fr": {
-        "event": "Journée des médiateurs à Arras",
-        "description": "Une journée d'échanges entre médiateurs sociaux.",
-        "organiser": "france médi",
-        "place": "arena",
-        "organisation": "France Mediation",
-        "comment": "Merci ! Ajoutez l'heure de fin de la journée, s'il vous plaît.",
-    },
-    "en": {
-        "event": "Mediators' day in Arras",
-        "description": "A day of exchanges between social mediators.",
-        "organiser": "france médi",
-        "place": "arena",
-        "organisation": "France Mediation",
-        "comment": "Thank you! Please add the time the day ends.",
-    },
+    "fr": {"comment": "Merci ! Ajoutez l'heure de fin de la journée, s'il vous plaît."},
+    "en": {"comment": "Thank you! Please add the time the day ends."},
+}
+DAYS = {"fr": "2027-05-04", "en": "2027-05-11"}
+#: The event, in both languages whatever the page's (the shapes want its name in French).
+EVENT = {
+    "name.fr": "Journée des médiateurs à Arras",
+    "name.en": "Mediators' day in Arras",
+    "description.fr": "Une journée d'échanges entre médiateurs sociaux.",
+    "description.en": "A day of exchanges between social mediators.",
 }
 
 
@@ -99,6 +94,7 @@ class Walk:
         self.driver, self.url, self.lang, self.out = driver, url, lang, out
         self.password = password
         self.words = WORDS[lang]
+        self.day = DAYS.get(lang, "2027-05-18")  # one event per language, each its own IRI
         self.taken: list[Path] = []
 
     def width(self, width: int) -> None:
@@ -112,7 +108,18 @@ class Walk:
         self.driver.get(f"{self.url}{path.lstrip('/')}{joiner}lang={self.lang}")
 
     def wait(self, condition: Callable[[WebDriver], object], seconds: int = 60):
-        return WebDriverWait(self.driver, seconds).until(lambda d: condition(d))
+        try:
+            return WebDriverWait(self.driver, seconds).until(lambda d: condition(d))
+        except TimeoutException:
+            shown = [
+                f"{m.get_attribute('data-messages')}: {m.text}"
+                for m in self.driver.find_elements(By.CSS_SELECTOR, "[data-messages]")
+                if m.text
+            ]
+            raise SystemExit(
+                f"{self.driver.current_url}: the page did not reach the next step;"
+                f" its messages: {shown}"
+            ) from None
 
     def shot(self, step: str, width: int = DESKTOP, around: str | None = None) -> None:
         """The page at ``width`` from its top (or from a little above the element
@@ -187,30 +194,30 @@ class Walk:
     def publisher_writes(self) -> int:
         """The event form, its messages, the organiser picked, « Existe déjà ? », saved as
         a draft and submitted: the draft's number."""
-        w = self.words
         self.sign_in(PUBLISHER, "sign-in")
         self.open("/publish/new/event")
         self.shot("event-form")
-        self.driver.find_element(By.ID, f"f-description-0-{self.lang}").send_keys(w["description"])
+        self.driver.find_element(By.ID, "f-description-0-fr").send_keys(EVENT["description.fr"])
         self.wait(lambda d: self.messages("name.0"))
-        self.set_value("f-startDate-0-date", "2027-05-04")
+        self.set_value("f-startDate-0-date", self.day)
         self.set_value("f-endDate-0-date", "2027-05-01")
         self.wait(lambda d: self.messages("endDate.0"))
         self.shot("event-form-messages", around="#form-summary")
         self.shot("event-form-messages", PHONE, around="#form-summary")
-        self.driver.find_element(By.ID, f"f-name-0-{self.lang}").send_keys(w["event"])
-        self.set_value("f-endDate-0-date", "2027-05-04")
+        for field in ("name.en", "description.en", "name.fr"):
+            stem, lang = field.split(".")
+            self.driver.find_element(By.ID, f"f-{stem}-0-{lang}").send_keys(EVENT[field])
+        self.set_value("f-endDate-0-date", self.day)
         self.set_value("f-startDate-0-time", "09:00")
-        self.pick("f-organizer-0", w["organiser"])
+        self.pick("f-organizer-0", "france médi")
         self.shot("organiser-search", around="#f-organizer-0")
         self.choose("f-organizer-0", "France Médiation")
-        self.pick("f-location-0", w["place"])
+        self.pick("f-location-0", "arena")
         self.choose("f-location-0")
         self.wait(
             lambda d: (
                 not self.messages("endDate.0")
-                and d.find_element(By.ID, f"f-name-0-{self.lang}").get_attribute("aria-invalid")
-                != "true"
+                and d.find_element(By.ID, "f-name-0-fr").get_attribute("aria-invalid") != "true"
             )
         )
         self.driver.find_element(By.CSS_SELECTOR, "button.save-draft").click()
@@ -218,7 +225,7 @@ class Walk:
         number = int(self.driver.current_url.split("/publish/drafts/")[1].split("?")[0])
 
         self.open("/publish/new/organisation")
-        self.driver.find_element(By.ID, "f-name-0").send_keys(w["organisation"])
+        self.driver.find_element(By.ID, "f-name-0").send_keys("France Mediation")
         self.wait(lambda d: d.find_element(By.ID, "existing").is_displayed())
         self.wait(lambda d: self.messages("name.0"))
         self.shot("already-there")
