@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,8 @@ from xml.sax import SAXParseException
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parser import parseUpdate
 
 from .config import DEFAULT_BASE
 from .errors import RdfSyntaxError
@@ -444,3 +447,22 @@ def _remote_context(label: str, url: str, base_url: str) -> RdfSyntaxError:
         context=url,
         format=JSONLD.key,
     )
+
+
+#: rdflib's SPARQL grammar (pyparsing, with parse actions that keep state) is not safe in two
+#: threads at once: two writers parsing updates together got "expandTriples() missing 1
+#: required positional argument". Every rdflib SPARQL parse of the service holds this lock;
+#: a parse takes milliseconds, an evaluation (outside it) the rest.
+_SPARQL_GRAMMAR = threading.Lock()
+
+
+def prepare_sparql_query(text: str, **options: Any) -> Any:
+    """rdflib's ``prepareQuery``, one thread at a time."""
+    with _SPARQL_GRAMMAR:
+        return prepareQuery(text, **options)
+
+
+def parse_sparql_update(text: str) -> Any:
+    """rdflib's ``parseUpdate``, one thread at a time."""
+    with _SPARQL_GRAMMAR:
+        return parseUpdate(text)

@@ -27,6 +27,7 @@ from rdflib.term import Node
 
 from ..config import DEFAULT_BASE, PROJECT_ROOT
 from ..namespaces import PREFIXES, SDO
+from ..rdfio import prepare_sparql_query
 from ..seed import files_stamp
 from .reading.fields import TERRITORY_WORDS
 from .reading.names import fold_name
@@ -249,9 +250,8 @@ class Reference:
 
 @lru_cache(maxsize=64)
 def _prepared(text: str) -> Any:
-    from rdflib.plugins.sparql import prepareQuery
 
-    return prepareQuery(text)
+    return prepare_sparql_query(text)
 
 
 def _unique(rows: list[dict[str, Node]], key: str) -> URIRef | None:

@@ -18,10 +18,10 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib.plugins.sparql.algebra import translateUpdate
-from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from ..errors import BadRequest, QuerySyntaxError
+from ..rdfio import parse_sparql_update
 from .interface import Changeset
 from .overlay import overlay_delta, update_too_large
 from .terms import quad_to_rdflib
@@ -58,7 +58,7 @@ def _refused(node: Any) -> tuple[str, str] | None:
 
 def parse_update(update: str, base_iri: str | None) -> Any:
     try:
-        parsed = parseUpdate(update)
+        parsed = parse_sparql_update(update)
     except Exception as error:  # pyparsing's ParseException and friends
         line = getattr(error, "lineno", None)
         column = getattr(error, "col", None)

@@ -40,13 +40,12 @@ from pyshacl.shape import Shape
 from pyshacl.shapes_graph import ShapesGraph
 from rdflib import RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from ..config import PROJECT_ROOT
 from ..errors import ConfigError
 from ..namespaces import PREFIXES, RDF, SH
-from ..rdfio import parse_files
+from ..rdfio import parse_files, prepare_sparql_query
 from ..seed import files_stamp, rdf_files
 
 SHAPES_DIR = PROJECT_ROOT / "shapes"
@@ -277,7 +276,7 @@ class _WorkGraph(Graph):
         if isinstance(query_object, str):
             prepared = self._queries.get(query_object)
             if prepared is None:
-                prepared = self._queries[query_object] = prepareQuery(query_object)
+                prepared = self._queries[query_object] = prepare_sparql_query(query_object)
             query_object = prepared
         return super().query(query_object, *args, **kwargs)
 

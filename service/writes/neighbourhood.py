@@ -30,13 +30,12 @@ from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.namespace import RDF, RDFS, SH
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import BNode, Node
 
 from ..errors import ValidationFailed
 from ..labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES
-from ..rdfio import parse_files
+from ..rdfio import parse_files, prepare_sparql_query
 from ..seed import rdf_files
 from ..store import Changeset, Quad, Store
 from ..validation import ONTOLOGY_DIR, Report, Validator, project_validator
@@ -94,7 +93,7 @@ def reach_of(shapes: Graph, ontology: Graph) -> Reach:
     any_inverse = False
     for _, text in shapes.subject_objects(SH.select):
         triples: list = []
-        _bgp_triples(prepareQuery(str(text), initNs=prefixes).algebra, triples)
+        _bgp_triples(prepare_sparql_query(str(text), initNs=prefixes).algebra, triples)
         for _, predicate, obj in triples:
             if obj == Variable("this"):
                 if isinstance(predicate, URIRef):

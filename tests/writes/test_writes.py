@@ -92,12 +92,17 @@ def test_a_wrong_token_is_403(site, method, path, headers, body, authorization, 
     assert health(site) == before
 
 
-def test_a_server_without_tokens_refuses_every_write_and_says_so(server, auth):
-    for method, path, headers, body in WRITES:
-        answer = server.request(method, path, headers={**headers, **auth}, data=body)
-        assert answer.status_code == 403, (method, path)
-        assert "écritures sont désactivées" in answer.text
-        assert "Writes are disabled" in answer.text
+def test_a_server_without_tokens_refuses_every_write_and_says_so(start_server, tmp_path, auth):
+    # A server of its own: no token set, and no account (so no account's token either).
+    server = start_server(tmp_path / "store", index_ready=False)
+    try:
+        for method, path, headers, body in WRITES:
+            answer = server.request(method, path, headers={**headers, **auth}, data=body)
+            assert answer.status_code == 403, (method, path)
+            assert "écritures sont désactivées" in answer.text
+            assert "Writes are disabled" in answer.text
+    finally:
+        server.stop()
 
 
 def test_reads_stay_public(site, ask):
