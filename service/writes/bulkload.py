@@ -19,7 +19,6 @@ restored by the bulk loader alone, unvalidated, as ``mediation load`` restores e
 
 from __future__ import annotations
 
-import gzip
 import logging
 import multiprocessing
 import time
@@ -33,7 +32,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import BNode, Node
 
 from ..config import Config
-from ..errors import MediationError, RdfSyntaxError
+from ..errors import MediationError
 from ..formats import BY_FILE_EXTENSION, DATASET_FORMATS, NQUADS, Format
 from ..namespaces import document_of
 from ..seed import graph_for
@@ -41,6 +40,7 @@ from ..store import Changeset, GraphName, Quad, Store, quad_to_oxigraph
 from ..validation import Report
 from . import history
 from .changelog import ChangeLog
+from .loading import gunzipped
 from .neighbourhood import TEXT_PROPERTIES, Neighbourhood, Rules, gather, refusal
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ def bulk_file(store: Store, config: Config, path: Path, target: URIRef | None) -
         return None  # --graph takes a dataset's default graph only: the write path does that
     graph = None if is_dataset else (target or graph_for(plain, config.base_url))
     try:
-        body = _gunzipped(path) if compressed else path
+        body = gunzipped(path) if compressed else path
         scanned = store.scan(body, fmt, graph, config.base_url)
     except MediationError:
         return None
@@ -122,19 +122,6 @@ def bulk_file(store: Store, config: Config, path: Path, target: URIRef | None) -
         return None
     carries_history = history.history_graph(config.base_url) in graphs
     return BulkFile(path, body, fmt, graph, graphs, scanned, carries_history)
-
-
-def _gunzipped(path: Path) -> bytes:
-    try:
-        with gzip.open(path, "rb") as handle:
-            return handle.read()
-    except (OSError, EOFError) as error:
-        raise RdfSyntaxError(
-            f"{path} : archive gzip illisible ({error}).",
-            f"{path}: unreadable gzip file ({error}).",
-            source=str(path),
-            reason="gzip",
-        ) from None
 
 
 def _holds(store: Store, graph: GraphName) -> bool:
@@ -197,16 +184,7 @@ def resources_to_check(
     :func:`.neighbourhood.extract_neighbourhood`), read from the store they landed in."""
     around = Neighbourhood(store, Changeset(), base_url)
     reach = rules.reach
-    owners: dict[Node, set[URIRef]] = {}
-
-    def resources(node: Node) -> set[URIRef]:
-        if isinstance(node, URIRef):
-            return {node}
-        if isinstance(node, BNode):
-            if node not in owners:
-                owners[node] = around.holders(node)
-            return owners[node]
-        return set()
+    resources = around.resources
 
     subjects: set[URIRef] = set()
     deep: set[URIRef] = set()

@@ -3,6 +3,7 @@ and ``mediation load`` (files and folders, gzipped or not, each landed by one wr
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import BNode
 
 from ..config import DEFAULT_BASE, PROJECT_ROOT, Config
+from ..errors import RdfSyntaxError
 from ..formats import BY_FILE_EXTENSION, NTRIPLES
 from ..seed import graph_for, project_files, rdf_files, read_moved
 from ..store import Changeset, GraphName, Quad, Store
@@ -73,7 +75,7 @@ def read_source(path: Path, base_url: str, graph: URIRef | None = None) -> Sourc
     target = graph if (graph is not None or is_dataset) else graph_for(plain, base_url)
     if compressed:
         dataset = parse_dataset(
-            _gunzip(path), fmt=fmt, name=str(path), base=base_url, base_url=base_url, graph=target
+            gunzipped(path), fmt=fmt, name=str(path), base=base_url, base_url=base_url, graph=target
         )
     else:
         dataset = parse_dataset_file(path, base=base_url, base_url=base_url, graph=target)
@@ -98,15 +100,12 @@ def dataset_quads(document: Dataset, graph: GraphName) -> list[Quad]:
     return quads
 
 
-def _gunzip(path: Path) -> bytes:
-    import gzip
-
+def gunzipped(path: Path) -> bytes:
+    """A gzipped file's content; an archive that cannot be read is a syntax error of its own."""
     try:
         with gzip.open(path, "rb") as handle:
             return handle.read()
     except (OSError, EOFError) as error:
-        from ..errors import RdfSyntaxError
-
         raise RdfSyntaxError(
             f"{path} : archive gzip illisible ({error}).",
             f"{path}: unreadable gzip file ({error}).",

@@ -169,6 +169,8 @@ class Neighbourhood:
             self.added_by_object[quad[2]].append(quad)
         self._own: dict[Node, set[tuple]] = {}
         self._before: dict[Node, list[Quad]] = {}
+        #: Blank node → the IRIs that hold it, as :meth:`resources` found them.
+        self.owners: dict[Node, set[URIRef]] = {}
         self.reads = 0
 
     def before(self, node: Node) -> list[Quad]:
@@ -203,6 +205,17 @@ class Neighbourhood:
             if predicates is None or q[1] in predicates
         ]
         return {q[:3] for q in quads}
+
+    def resources(self, node: Node) -> set[URIRef]:
+        """The resources a node of a quad stands for: itself when an IRI, the IRIs holding it
+        when a blank node (found once), none for a literal."""
+        if isinstance(node, URIRef):
+            return {node}
+        if isinstance(node, BNode):
+            if node not in self.owners:
+                self.owners[node] = self.holders(node)
+            return self.owners[node]
+        return set()
 
     def holders(self, blank: BNode) -> set[URIRef]:
         """The IRIs that hold a blank node (directly or through other blank nodes), before or
@@ -258,16 +271,7 @@ def extract_neighbourhood(store: Store, changes: Changeset, base_url: str, reach
     """The neighbourhood of ``changes`` after it, and the nodes to check (see the module)."""
     around = Neighbourhood(store, changes, base_url)
     quads = list(changes.remove) + list(changes.add)
-    owners: dict[Node, set[URIRef]] = {}
-
-    def resources(node: Node) -> set[URIRef]:
-        if isinstance(node, URIRef):
-            return {node}
-        if isinstance(node, BNode):
-            if node not in owners:
-                owners[node] = around.holders(node)
-            return owners[node]
-        return set()
+    resources = around.resources
 
     subjects: set[URIRef] = set()
     deep: set[URIRef] = set()  # subjects whose change others' shapes may read
@@ -293,7 +297,7 @@ def extract_neighbourhood(store: Store, changes: Changeset, base_url: str, reach
 
     focus_resources = {node for node in candidates if checked(node)}
     data, focus = gather(around, focus_resources, reach)
-    return Extract(data, focus, focus_resources, owners, around.reads)
+    return Extract(data, focus, focus_resources, around.owners, around.reads)
 
 
 def gather(
