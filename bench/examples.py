@@ -38,8 +38,9 @@ from rdflib import Graph
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.peer_servers import Oxigraph, Running, Service, Virtuoso  # noqa: E402
 from bench.search import generate  # noqa: E402
-from bench.serving import ROOT, free_port  # noqa: E402
+from bench.serving import ROOT  # noqa: E402
 from service.config import load_config  # noqa: E402
 from service.formats import NQUADS  # noqa: E402
 from service.sparql.description import examples_from_graph  # noqa: E402
@@ -76,48 +77,11 @@ HEAVY = {
     "lourd-describe": "DESCRIBE <https://w3id.org/mediation-sociale/id/event/evenement-4242>",
 }
 
-VIRTUOSO_INI = """\
-[Database]
-DatabaseFile = {dir}/virtuoso.db
-ErrorLogFile = {dir}/virtuoso.log
-LockFile = {dir}/virtuoso.lck
-TransactionFile = {dir}/virtuoso.trx
-xa_persistent_file = {dir}/virtuoso.pxa
-Striping = 0
-TempStorage = TempDatabase
-
-[TempDatabase]
-DatabaseFile = {dir}/virtuoso-temp.db
-TransactionFile = {dir}/virtuoso-temp.trx
-Striping = 0
-
-[Parameters]
-ServerPort = 127.0.0.1:{isql_port}
-DisableUnixSocket = 1
-CheckpointInterval = 60
-CaseMode = 2
-DirsAllowed = ., {dir}, {data}
-NumberOfBuffers = 85000
-MaxDirtyBuffers = 65000
-MaxSortedTopRows = 1000000
-
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {dir}/vsp
-ServerThreads = 10
-Charset = UTF-8
-
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 300
-MaxQueryCostEstimationTime = 0
-"""
-PRIVATE_SYSTEM_GRAPH = """\
-DB.DBA.RDF_GRAPH_GROUP_CREATE ('http://www.openlinksw.com/schemas/virtrdf#PrivateGraphs', 1);
-DB.DBA.RDF_GRAPH_GROUP_INS ('http://www.openlinksw.com/schemas/virtrdf#PrivateGraphs', 'http://www.openlinksw.com/schemas/virtrdf#');
-DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7, 0);
-DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 0, 1);
-"""
+#: Virtuoso's buffers for about 1M quads (its guide's sizing; the peers' default is for 10M),
+#: and enough sorted rows for the heavy set's listing at OFFSET 10000.
+VIRTUOSO_SETTINGS = {"buffers": 85_000, "dirty_buffers": 65_000, "sorted_rows": 1_000_000}
+#: How long a query may run on each server, in seconds.
+TIMEOUT = 300
 
 
 def prepare(root: Path, triples: int) -> Path:
@@ -141,103 +105,28 @@ def prepare(root: Path, triples: int) -> Path:
     return dump
 
 
-def oxigraph_binary() -> str:
-    return shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
-
-
-def load_oxigraph(root: Path, dump: Path) -> Path:
-    location = root / "oxigraph"
-    if not (location / "done").exists():
-        shutil.rmtree(location, ignore_errors=True)
-        start = time.perf_counter()
-        subprocess.run(
-            [oxigraph_binary(), "load", "--location", str(location), "--file", str(dump)],
-            check=True,
-        )
-        (location / "done").write_text("")
-        print(f"oxigraph load: {time.perf_counter() - start:.1f} s")
-    return location
-
-
-def start_oxigraph(location: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    command = [oxigraph_binary(), "serve", "--location", str(location)]
-    command += ["--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "300"]
-    log = open(location.parent / "oxigraph.log", "w")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    return process, wait_up(f"http://127.0.0.1:{port}/query", process)
-
-
-def start_virtuoso(root: Path, dump: Path) -> tuple[subprocess.Popen, str]:
-    directory = root / "virtuoso"
-    fresh = not (directory / "done").exists()
-    if fresh:
-        shutil.rmtree(directory, ignore_errors=True)
-    (directory / "vsp").mkdir(parents=True, exist_ok=True)
-    http_port, isql_port = free_port(), free_port()
-    ini = directory / "virtuoso.ini"
-    ini.write_text(
-        VIRTUOSO_INI.format(
-            dir=directory, data=dump.parent, isql_port=isql_port, http_port=http_port
-        )
-    )
-    log = open(directory / "stdout.log", "w")
-    process = subprocess.Popen(
-        ["virtuoso-t", "+foreground", "+configfile", str(ini)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=directory,
-    )
-    url = wait_up(f"http://127.0.0.1:{http_port}/sparql", process, 300)
-    if fresh:
-        start = time.perf_counter()
-        isql(
-            isql_port,
-            PRIVATE_SYSTEM_GRAPH
-            + f"ld_dir('{dump.parent}', '{dump.name}', 'urn:x-bench:default');\n"
-            + "rdf_loader_run();\ncheckpoint;\n",
-        )
-        (directory / "done").write_text("")
-        print(f"virtuoso bulk load: {time.perf_counter() - start:.1f} s")
-    return process, url
-
-
-def isql(port: int, statements: str) -> None:
-    done = subprocess.run(
-        ["isql-vt", f"127.0.0.1:{port}", "dba", "dba"],
-        input=statements,
-        text=True,
-        capture_output=True,
-        timeout=3600,
-    )
-    if done.returncode != 0 or "Error" in done.stdout + done.stderr:
-        raise SystemExit(f"isql failed: {done.stdout}\n{done.stderr}")
-
-
-def start_service(root: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
-    env.update(PYTHONPATH=str(ROOT), MEDIATION_QUERY_TIMEOUT="300", MEDIATION_MAX_ROWS="100000")
-    command = [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--store", str(root / "service" / "store")]
-    log = open(root / "service" / "server.log", "w")
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    return process, wait_up(f"http://127.0.0.1:{port}/sparql", process, 1800)
-
-
-def wait_up(url: str, process: subprocess.Popen, timeout: float = 60) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{url}: the server stopped")
-        try:
-            answer = requests.get(url, params={"query": "ASK {}"}, headers={"Accept": JSON})
-            if answer.status_code == 200:
-                return url
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"{url} did not answer within {timeout:.0f} s")
+def start_peers(root: Path, dump: Path) -> list[Running]:
+    """The three servers on their databases under ``root``, Oxigraph's and Virtuoso's loaded
+    from ``dump`` at the first run; each started once it answers SPARQL."""
+    peers = [
+        Service(root, TIMEOUT),
+        Oxigraph(root, TIMEOUT),
+        Virtuoso(root, TIMEOUT, **VIRTUOSO_SETTINGS),
+    ]
+    for peer in peers[1:]:
+        if peer.loaded() is None:
+            seconds = peer.ensure_loaded([dump])["seconds"]
+            loader = "bulk load" if isinstance(peer, Virtuoso) else "load"
+            print(f"{peer.name} {loader}: {seconds:.1f} s", flush=True)
+    running: list[Running] = []
+    try:
+        for peer in peers:
+            running.append(peer.start())
+    except BaseException:
+        for server in running:
+            server.stop()
+        raise
+    return running
 
 
 def ask(url: str, query: str) -> tuple[float, bytes, int]:
@@ -284,7 +173,6 @@ def main() -> None:
     root = args.keep.resolve()
     root.mkdir(parents=True, exist_ok=True)
     dump = prepare(root, args.triples)
-    location = load_oxigraph(root, dump)
 
     queries = examples((ROOT / "data" / "examples.ttl").read_text()) | HEAVY
     before = {}
@@ -306,15 +194,9 @@ def main() -> None:
         queries = {k: v for k, v in queries.items() if k in wanted}
         before = {k: v for k, v in before.items() if k in wanted}
 
-    processes = []
+    running = start_peers(root, dump)
     try:
-        process, service = start_service(root)
-        processes.append(process)
-        process, oxigraph = start_oxigraph(location)
-        processes.append(process)
-        process, virtuoso = start_virtuoso(root, dump)
-        processes.append(process)
-        servers = {"service": service, "oxigraph": oxigraph, "virtuoso": virtuoso}
+        servers = {server.name: server.sparql for server in running}
         load = os.getloadavg()[0]
         print(f"{os.cpu_count()} cores, load average {load:.1f} at start; medians of {args.repeat}")
         header = f"{'query':<36} {'service':>9} {'cached':>8} {'oxigraph':>9} {'virtuoso':>9}"
@@ -323,13 +205,8 @@ def main() -> None:
             measure(slug, query, servers, args.repeat, before.get(slug))
         print(f"load average {os.getloadavg()[0]:.1f} at the end")
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        for server in running:
+            server.stop()
 
 
 def measure(slug: str, query: str, servers: dict[str, str], repeat: int, original: str | None):

@@ -30,7 +30,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from peer_servers import BIN, Oxigraph, PeakMemory, Virtuoso  # noqa: E402
 from search import generate  # noqa: E402
-from serving import free_port  # noqa: E402
 from writes import generated  # noqa: E402
 
 from service.config import DEFAULT_BASE, load_config  # noqa: E402
@@ -48,51 +47,9 @@ from service.formats import NQUADS  # noqa: E402
 from service.store.embedded import EmbeddedStore  # noqa: E402
 from service.writes.loading import ensure_seeded  # noqa: E402
 
-BIN = Path(sys.executable).parent
-VIRTUOSO_INI = """\
-[Database]
-DatabaseFile = {dir}/virtuoso.db
-ErrorLogFile = {dir}/virtuoso.log
-LockFile = {dir}/virtuoso.lck
-TransactionFile = {dir}/virtuoso.trx
-xa_persistent_file = {dir}/virtuoso.pxa
-Striping = 0
-TempStorage = TempDatabase
-
-[TempDatabase]
-DatabaseFile = {dir}/virtuoso-temp.db
-TransactionFile = {dir}/virtuoso-temp.trx
-Striping = 0
-
-[Parameters]
-ServerPort = 127.0.0.1:{isql_port}
-DisableUnixSocket = 1
-CaseMode = 2
-DirsAllowed = ., {dir}, {data}
-NumberOfBuffers = 85000
-MaxDirtyBuffers = 65000
-
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {dir}
-"""
-
-
-def tree_rss(pid: int) -> tuple[int, int]:
-    """Resident kilobytes of a process and its descendants, from /proc: summed (shared pages
-    of forked workers counted in each) and of the largest one."""
-    total, largest, pending = 0, 0, [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            rss = int(next(ln for ln in status.splitlines() if ln.startswith("VmRSS")).split()[1])
-            total, largest = total + rss, max(largest, rss)
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, StopIteration, ValueError):
-            continue
-    return total, largest
+MB = 1 << 20
+#: Where Virtuoso's bulk loader puts the file's triples that name no graph.
+DEFAULT_GRAPH = "http://example.org/default"
 
 
 @dataclass
@@ -103,20 +60,6 @@ class Run:
     largest_mb: int
 
 
-def sampled(process: subprocess.Popen, until: threading.Event | None = None) -> list[int]:
-    """Sample the process tree's memory until it ends (or ``until`` is set): [summed, largest]."""
-    peak = [0, 0]
-
-    def sample() -> None:
-        while process.poll() is None and not (until and until.is_set()):
-            total, largest = tree_rss(process.pid)
-            peak[0], peak[1] = max(peak[0], total), max(peak[1], largest)
-            time.sleep(0.05)
-
-    threading.Thread(target=sample, daemon=True).start()
-    return peak
-
-
 def timed(command: list[str], **kwargs) -> tuple[Run, subprocess.CompletedProcess]:
     """Run ``command``: its figures and the finished process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -124,15 +67,16 @@ def timed(command: list[str], **kwargs) -> tuple[Run, subprocess.CompletedProces
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs
     )
-    peak = sampled(process)
+    memory = PeakMemory(process.pid, every=0.05)
     out, err = process.communicate()
+    memory.stop()
     seconds = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     done = subprocess.CompletedProcess(command, process.returncode, out, err)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{err[-3000:]}")
-    return Run(seconds, cpu, peak[0] // 1024, peak[1] // 1024), done
+    return Run(seconds, cpu, memory.peak // MB, memory.largest // MB), done
 
 
 def line(name: str, run: Run, quads: int) -> None:
@@ -158,51 +102,25 @@ def mediation_load(store: Path, source: Path, workers: int) -> Run:
     return run
 
 
-def oxigraph_load(location: Path, source: Path) -> Run:
-    return timed(
-        [str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(source)]
-    )[0]
+def oxigraph_load(directory: Path, source: Path) -> Run:
+    peer = Oxigraph(directory, 0)
+    peer.directory.mkdir(parents=True)
+    return timed(peer.load_command([source]))[0]
 
 
 def virtuoso_load(directory: Path, source: Path) -> Run | None:
-    """Virtuoso's bulk loader into a new database; None when Virtuoso is not installed."""
-    binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
-    if not binary or not isql:
+    """Virtuoso's bulk loader into a new database, from the first ``ld_dir`` to the
+    checkpoint; None when Virtuoso is not installed."""
+    if not shutil.which("virtuoso-t") or not shutil.which("isql-vt"):
         return None
-    directory.mkdir(parents=True)
-    isql_port, http_port = free_port(), free_port()
-    ini = directory / "virtuoso.ini"
-    ini.write_text(
-        VIRTUOSO_INI.format(
-            dir=directory, data=source.parent, isql_port=isql_port, http_port=http_port
-        )
-    )
-    server = subprocess.Popen(
-        [binary, "+foreground", "+configfile", str(ini)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=directory,
-    )
+    peer = Virtuoso(directory, 300, buffers=85_000, dirty_buffers=65_000)
+    peer.directory.mkdir(parents=True)
+    running = peer.start(source.parent)
     try:
-        client = [isql, f"127.0.0.1:{isql_port}", "dba", "dba"]
-        for _ in range(600):
-            if subprocess.run(client + ["exec=select 1;"], capture_output=True).returncode == 0:
-                break
-            time.sleep(0.5)
-        statements = (
-            f"ld_dir('{source.parent}', '{source.name}', 'http://example.org/default');\n"
-            "rdf_loader_run();\ncheckpoint;\n"
-        )
-        started = time.monotonic()
-        finished = threading.Event()
-        peak = sampled(server, finished)
-        subprocess.run(client, input=statements, text=True, capture_output=True, check=True)
-        seconds = time.monotonic() - started
-        finished.set()
-        return Run(seconds, None, peak[0] // 1024, peak[1] // 1024)
+        seconds, memory = peer.bulk_load(running, [source], graph=DEFAULT_GRAPH, every=0.05)
     finally:
-        server.terminate()
-        server.wait(timeout=120)
+        running.stop()
+    return Run(seconds, None, memory.peak // MB, memory.largest // MB)
 
 
 def write_source(path: Path, triples: int, generator: str) -> int:

@@ -37,6 +37,11 @@ SERVICE_SETTINGS = {"max_rows": "100000"}
 
 def tree_rss(pid: int) -> int:
     """Resident memory of a process and its descendants, in bytes (Linux /proc)."""
+    return sum(process_rss(pid))
+
+
+def process_rss(pid: int) -> list[int]:
+    """Resident memory of a process and of each of its descendants, in bytes (Linux /proc)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
@@ -50,26 +55,30 @@ def tree_rss(pid: int) -> int:
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
         children.setdefault(ppid, []).append(int(entry.name))
         rss[int(entry.name)] = int(statm[1]) * os.sysconf("SC_PAGE_SIZE")
-    total, todo = 0, [pid]
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
-        total += rss.get(current, 0)
+        found.append(rss.get(current, 0))
         todo.extend(children.get(current, []))
-    return total
+    return found
 
 
 class PeakMemory:
-    """The largest ``tree_rss`` of a process seen while it runs, sampled in a thread."""
+    """The largest ``tree_rss`` of a process seen while it runs, sampled in a thread, and
+    the largest single process of the tree (``largest``: forked workers share pages that the
+    sum counts in each)."""
 
     def __init__(self, pid: int, every: float = 0.25) -> None:
-        self.pid, self.every, self.peak = pid, every, 0
+        self.pid, self.every, self.peak, self.largest = pid, every, 0, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
 
     def _sample(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss(self.pid))
+            sizes = process_rss(self.pid)
+            self.peak = max(self.peak, sum(sizes))
+            self.largest = max(self.largest, *sizes)
             self._stop.wait(self.every)
 
     def stop(self) -> int:
@@ -279,9 +288,13 @@ class Oxigraph(Peer):
     name = "oxigraph"
 
     def load(self, files: list[Path]) -> dict:
-        command = [str(BIN / "oxigraph"), "load", "--location", str(self.directory / "db")]
-        seconds, peak = run_measured(command + ["--file", *map(str, files)], self.log)
+        seconds, peak = run_measured(self.load_command(files), self.log)
         return {"seconds": seconds, "memory": peak}
+
+    def load_command(self, files: list[Path]) -> list[str]:
+        """``oxigraph load`` of ``files`` into this peer's database."""
+        command = [str(BIN / "oxigraph"), "load", "--location", str(self.directory / "db")]
+        return command + ["--file", *map(str, files)]
 
     @property
     def log(self) -> Path:
@@ -299,8 +312,6 @@ class Oxigraph(Peer):
         return Running(self.name, url, process, memory=PeakMemory(process.pid))
 
 
-#: Buffers for 10M quads on a machine shared with others: Virtuoso's guide sizes 4 GB so
-#: (about 8 KB a buffer); its default of 10,000 buffers would read from disk all along.
 VIRTUOSO_INI = """\
 [Database]
 DatabaseFile = {dir}/virtuoso.db
@@ -326,9 +337,9 @@ MaxClientConnections = 10
 CheckpointInterval = 60
 CaseMode = 2
 DirsAllowed = ., {dir}, {data}
-NumberOfBuffers = 340000
-MaxDirtyBuffers = 250000
-
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty_buffers}
+{sorted_rows}
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
 ServerRoot = {dir}/vsp
@@ -359,19 +370,52 @@ class Virtuoso(Peer):
 
     name = "virtuoso"
 
+    def __init__(
+        self,
+        directory: Path,
+        timeout: float,
+        buffers: int = 340_000,
+        dirty_buffers: int = 250_000,
+        sorted_rows: int | None = None,
+    ) -> None:
+        """``buffers``: the defaults are for 10M quads on a machine shared with others:
+        Virtuoso's guide sizes 4 GB so (about 8 KB a buffer); its default of 10,000 buffers
+        would read from disk all along. Smaller sets take fewer (85,000 for 1M).
+        ``sorted_rows``: its ``MaxSortedTopRows`` (left to Virtuoso when None, so that an
+        ``ORDER BY`` past its limit answers 500, as the figures in bench/README.md show)."""
+        super().__init__(directory, timeout)
+        self.buffers, self.dirty_buffers = buffers, dirty_buffers
+        self.sorted_rows = sorted_rows
+
     def load(self, files: list[Path]) -> dict:
         running = self.start(files[0].parent)
-        memory = PeakMemory(running.process.pid)
+        try:
+            seconds, memory = self.bulk_load(running, files, VIRTUOSO_SETUP)
+        finally:
+            running.stop()
+        return {"seconds": seconds, "memory": memory.peak}
+
+    def bulk_load(
+        self,
+        running: Running,
+        files: list[Path],
+        setup: str = "",
+        graph: str = "urn:default",
+        every: float = 0.25,
+    ) -> tuple[float, PeakMemory]:
+        """Run ``setup`` then the bulk loader on ``files`` (``graph`` for their triples without
+        one) to its checkpoint: seconds, and the server's memory sampled ``every`` seconds."""
+        memory = PeakMemory(running.process.pid, every)
         start = time.perf_counter()
-        self.isql(
-            VIRTUOSO_SETUP
-            + "".join(f"ld_dir('{f.parent}', '{f.name}', 'urn:default');\n" for f in files)
-            + "rdf_loader_run();\ncheckpoint;\n"
-        )
-        seconds = time.perf_counter() - start
-        peak = memory.stop()
-        running.stop()
-        return {"seconds": seconds, "memory": peak}
+        try:
+            self.isql(
+                setup
+                + "".join(f"ld_dir('{f.parent}', '{f.name}', '{graph}');\n" for f in files)
+                + "rdf_loader_run();\ncheckpoint;\n"
+            )
+            return time.perf_counter() - start, memory
+        finally:
+            memory.stop()
 
     def isql(self, statements: str) -> None:
         done = subprocess.run(
@@ -384,6 +428,7 @@ class Virtuoso(Peer):
             raise SystemExit(f"isql failed: {done.stdout[-2000:]}\n{done.stderr[-2000:]}")
 
     def start(self, data: Path | None = None) -> Running:
+        """Serve the database, reading files under ``data`` too (the bulk loader's)."""
         if not shutil.which("virtuoso-t"):
             raise SystemExit("virtuoso-t est introuvable / virtuoso-t not found")
         (self.directory / "vsp").mkdir(parents=True, exist_ok=True)
@@ -396,6 +441,9 @@ class Virtuoso(Peer):
                 isql_port=self.isql_port,
                 http_port=http_port,
                 timeout=int(self.timeout),
+                buffers=self.buffers,
+                dirty_buffers=self.dirty_buffers,
+                sorted_rows=f"MaxSortedTopRows = {self.sorted_rows}\n" if self.sorted_rows else "",
             )
         )
         log = self.directory / "stdout.log"
