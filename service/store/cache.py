@@ -11,21 +11,58 @@ the generation it is kept under (a write applied while the generation was read),
 older: no answer is stale after a write is acknowledged.
 
 Bounded in bytes (the ``query_cache_bytes`` setting), per process, least recently used
-answer out first; an answer bigger than a quarter of the bound is not kept.
+answer out first; an answer bigger than a quarter of the bound is not kept. A query whose
+answer changes from one evaluation to the next (:func:`keepable`) is never kept.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from typing import TYPE_CHECKING
+
+from .tokens import WORD_TOKEN
 
 if TYPE_CHECKING:
     from .interface import QueryRequest, QueryResponse
 
 #: What an entry costs beyond its body and its query text (the key, the response object).
 ENTRY_OVERHEAD = 256
+
+
+#: The functions SPARQL 1.1 evaluates afresh each time (§17.4: ``NOW`` is the time of the
+#: query's execution, ``RAND`` a new number, ``UUID``/``STRUUID`` new identifiers, ``BNODE``
+#: new blank nodes): with one of them, two evaluations differ with no write in between.
+VOLATILE_FUNCTIONS = frozenset({"NOW", "RAND", "UUID", "STRUUID", "BNODE"})
+#: The same names as calls, looked for inside what the tokens read as an IRI (``?d<NOW()&&?e>``
+#: reads as one): at worst such a query is evaluated every time.
+_CALL_IN_IRI = re.compile(r"(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+
+
+def keepable(request: QueryRequest) -> bool:
+    """Whether an answer to ``request`` may be given again while the store does not change:
+    not when the query calls a function of :data:`VOLATILE_FUNCTIONS`, nor when it asks
+    another server (``SERVICE``: its data moves with no write of ours). Strings and comments
+    do not count (an example's comment may say "service")."""
+    called = False  # the last word was a volatile function's name
+    for token in WORD_TOKEN.finditer(request.query):
+        kind, text = token.lastgroup, token.group()
+        if kind == "word":
+            word = text.upper()
+            if word == "SERVICE":
+                return False
+            called = word in VOLATILE_FUNCTIONS
+        elif kind == "other":
+            if text == "(" and called:
+                return False
+            called = called and text.isspace()
+        else:
+            if kind == "iri" and _CALL_IN_IRI.search(text):
+                return False
+            called = False
+    return True
 
 
 def cache_key(request: QueryRequest) -> Hashable:

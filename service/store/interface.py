@@ -40,7 +40,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from ..config import Config
 from ..errors import BadRequest, NotAcceptable, QueryEvaluationError, QuerySyntaxError, StoreError
 from ..formats import DATASET_FORMATS, GRAPH_FORMATS, Format
-from .cache import QueryCache, cache_key
+from .cache import QueryCache, cache_key, keepable
 from .dataset import Dataset, query_dataset
 from .terms import quad_to_oxigraph
 
@@ -189,7 +189,7 @@ class Store(ABC):
         Overloaded (503) or StoreError.
         """
         cache = self.query_cache
-        if cache is None:
+        if cache is None or not keepable(request):
             return self._evaluate(request, background, None)[0]
         key = cache_key(request)
         seen = self.generation

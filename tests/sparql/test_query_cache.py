@@ -88,6 +88,22 @@ def test_a_kept_answer_is_the_same_bytes_as_a_fresh_one(site, query, accept):
     assert revalidated.status_code == 304
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT (STRUUID() AS ?id) (RAND() AS ?r) WHERE {}",
+        "SELECT ?u WHERE { BIND(UUID() AS ?u) }",
+        "SELECT (CONCAT(STR(NOW()), STRUUID()) AS ?t) WHERE {}",
+    ],
+)
+def test_a_query_whose_answer_changes_each_time_is_evaluated_each_time(site, query):
+    # NOW, RAND, UUID, STRUUID and BNODE are evaluated afresh by each execution (SPARQL 1.1
+    # §17.4): a sample drawn with RAND() is a new sample each time.
+    first, again = ask(site, query), ask(site, query)
+    assert first.headers[CACHE] == again.headers[CACHE] == "miss"
+    assert first.content != again.content
+
+
 def test_the_row_cap_and_the_format_are_part_of_the_question(site):
     json_answer = ask(site, LABELS)
     tsv = ask(site, LABELS, "text/tab-separated-values")

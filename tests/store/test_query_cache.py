@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from service.formats import RESULTS_JSON, TURTLE
 from service.store import QueryRequest, QueryResponse
-from service.store.cache import QueryCache, cache_key
+from service.store.cache import QueryCache, cache_key, keepable
 
 
 def request(query: str = "SELECT * { ?s ?p ?o }", **options) -> QueryRequest:
@@ -77,3 +79,20 @@ def test_a_new_generation_wakes_whoever_waits_for_it():
     cache.advance(2)
     waiter.join(60)
     assert seen == [2]
+
+
+@pytest.mark.parametrize(
+    "query, kept",
+    [
+        ("SELECT (NOW() AS ?t) WHERE {}", False),
+        ("select * { ?s ?p ?o } order by rand ( ) limit 1", False),
+        ("SELECT * { BIND(BNODE() AS ?b) }", False),
+        ("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", False),
+        ("SELECT * { ?s ?p ?d FILTER(?d<NOW()&&?d>3) }", False),
+        # Names in strings, comments, variables or prefixed names are not calls.
+        ('SELECT * { ?s ?p "NOW() RAND()" } # a write through the service', True),
+        ("PREFIX ex: <http://example.org/> SELECT ?now { ?s ex:rand ?now }", True),
+    ],
+)
+def test_only_a_query_that_answers_the_same_each_time_is_kept(query, kept):
+    assert keepable(request(query)) is kept
