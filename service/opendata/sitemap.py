@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, PROV, SH
 
 from ..labels import UI_LANGUAGES, iso_moment
 from ..namespaces import SDO
-from ..pages import GENERIC_KIND, GRAPH_KIND, PAGE_KINDS, page_kind_of
+from ..pages import GENERIC_KIND, GRAPH_KIND, PAGE_KINDS, TERRITORY_KIND, page_kind_of
 from ..store import Store
 from ..writes import last_changes
 
@@ -115,11 +115,22 @@ def inventory(store: Store, base_url: str, zone: tzinfo) -> Inventory:
             return change
         return found
 
+    # A territory's page is for search engines only where something happened in it (an
+    # event located in it or in a place it contains), as its page says (``noindex``).
+    eventful = {
+        row["t"]
+        for row in store.select(
+            f"""SELECT DISTINCT ?t WHERE {{
+                  ?e a {SDO.Event.n3()} ; {SDO.location.n3()} ?p .
+                  ?p {SDO.containedInPlace.n3()}* ?t
+                  FILTER(isIRI(?t) && STRSTARTS(STR(?t), {prefix})) }}"""
+        )
+    }
     result = Inventory({kind.name: [] for kind in PAGE_KINDS if kind.sitemap})
     result.kinds.setdefault(GENERIC_KIND.name, [])
     for iri in sorted(types, key=str):
         kind = page_kind_of(types[iri])
-        if not kind.sitemap:
+        if not kind.sitemap or (kind.name == TERRITORY_KIND and iri not in eventful):
             continue
         result.kinds.setdefault(kind.name, []).append((iri, lastmod(iri, graphs_of[iri])))
 

@@ -30,7 +30,14 @@ from .lists import (
     listing_json,
     say_count,
 )
-from .resource import INCOMING_SHOWN, PageView, gone_error, incoming_links_page, resource_page
+from .resource import (
+    INCOMING_SHOWN,
+    TERRITORY_KIND,
+    PageView,
+    gone_error,
+    incoming_links_page,
+    resource_page,
+)
 from .search_page import SEARCH_FILTERS, find, found_facets, found_json, hits
 from .sections import SECTION_LINKS
 from .terms import CLASS_LABELS, Terms
@@ -39,6 +46,7 @@ from .view import local_path
 __all__ = [
     "SECTION_LINKS",
     "INCOMING_SHOWN",
+    "TERRITORY_KIND",
     "CARD_SHAPES",
     "CLASS_LABELS",
     "Card",

@@ -396,7 +396,8 @@ def events_in(store: Store, iri: URIRef, limit: int = 50) -> tuple[list[URIRef],
     for our events is by date), and whether there are more."""
     rows = store.select(
         f"""SELECT DISTINCT ?e WHERE {{
-              ?p {SDO.containedInPlace.n3()}* {iri.n3()} . ?e {SDO.location.n3()} ?p
+              ?p {SDO.containedInPlace.n3()}* {iri.n3()} . ?e {SDO.location.n3()} ?p .
+              ?e a {SDO.Event.n3()}
             }} ORDER BY STR(?e) LIMIT {limit + 1}"""
     )
     events = [row["e"] for row in rows]

@@ -68,6 +68,8 @@ NOTE_KIND = next(k for k in PART_KINDS if k.name == "note")
 #: listings: the links of a theme that thousands of events are about were most of what its
 #: page read and rendered. The RDF documents keep a page of each group (Hydra).
 INCOMING_SHOWN = 10
+#: The kind of the official territories' pages (communes, départements, régions, EPCI).
+TERRITORY_KIND = "territory"
 
 
 def og_locale(langs: Languages) -> str:
@@ -152,7 +154,12 @@ def resource_page(
         ],
         "history": history_section(context, iri, path, history_after),
         "notes": [note_part(builder, n) for n in sorted(notes_foreign, key=str)],
-        "sections": sections(kind, SectionInputs(builder, description, full, context)),
+        "sections": (
+            shown_sections := sections(kind, SectionInputs(builder, description, full, context))
+        ),
+        # A territory where nothing happened (most of France's 35,000 communes) is a page for
+        # the links, not for search engines: "noindex", and left out of the sitemap.
+        "noindex": kind.name == TERRITORY_KIND and "events_here" not in shown_sections,
         "alternates": [
             {"label": f.label, "type": f.media_type, "href": f"{path}.{f.suffix}"}
             for f in GRAPH_FORMATS

@@ -420,23 +420,51 @@ def test_stylesheet_is_served(server):
 # ---------------------------------------------------------------------------------------------
 
 
-def test_sitemap_lists_every_resource_page(server, build_of, documents, path_of, wait_for_build):
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+#: The rule a territory's page is for search engines by: an event located in it, or in a
+#: place it contains (an organisation located in a commune is no event there).
+EVENTFUL_TERRITORIES = """PREFIX schema: <https://schema.org/>
+SELECT DISTINCT ?t WHERE {
+  ?t a schema:AdministrativeArea . FILTER(CONTAINS(STR(?t), "/id/place/"))
+  FILTER EXISTS { ?e a schema:Event ; schema:location ?p . ?p schema:containedInPlace* ?t }
+}"""
+TERRITORIES = """PREFIX schema: <https://schema.org/>
+SELECT DISTINCT ?t WHERE {
+  ?t a schema:AdministrativeArea . FILTER(CONTAINS(STR(?t), "/id/place/"))
+}"""
+
+
+def sitemap_urls(server, build_of, wait_for_build) -> dict[str, str | None]:
+    """Every URL the sitemap lists (its index, then each of its files), with its date."""
     import xml.etree.ElementTree as ET
 
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     # The inventory is made by the open-data build: the sitemap is that build's.
     index = wait_for_build(server, path="sitemap.xml")
     assert "xml" in index.headers["Content-Type"]
     root = ET.fromstring(index.content)
     listed: dict[str, str | None] = {}
-    for location in root.findall("s:sitemap/s:loc", ns):
+    for location in root.findall("s:sitemap/s:loc", SITEMAP_NS):
         section = requests.get(location.text, timeout=60)
         assert section.status_code == 200, location.text
         assert build_of(section) == build_of(index)
-        for url in ET.fromstring(section.content).findall("s:url", ns):
-            lastmod = url.find("s:lastmod", ns)
-            listed[url.find("s:loc", ns).text] = lastmod.text if lastmod is not None else None
-    expected = {server.url + path_of(d) for d in documents if "/id/" in str(d)}
+        for url in ET.fromstring(section.content).findall("s:url", SITEMAP_NS):
+            lastmod = url.find("s:lastmod", SITEMAP_NS)
+            listed[url.find("s:loc", SITEMAP_NS).text] = (
+                lastmod.text if lastmod is not None else None
+            )
+    return listed
+
+
+def test_sitemap_lists_every_resource_page(
+    server, build_of, documents, path_of, wait_for_build, select
+):
+    listed = sitemap_urls(server, build_of, wait_for_build)
+    quiet = {r["t"] for r in select(server, TERRITORIES)} - {
+        r["t"] for r in select(server, EVENTFUL_TERRITORIES)
+    }
+    expected = {
+        server.url + path_of(d) for d in documents if "/id/" in str(d) and str(d) not in quiet
+    }
     assert expected <= set(listed), sorted(expected - set(listed))[:10]
     assert server.url + "def" in listed and server.url + "shapes" in listed
     # The seed's resources take their date from their graph; the article from its own.
@@ -448,6 +476,26 @@ def test_sitemap_lists_every_resource_page(server, build_of, documents, path_of,
     sample = [u for u in listed if "/id/" in u][:5]
     for url in sample:
         assert requests.get(url, timeout=60).status_code == 200
+
+
+def test_a_territory_where_nothing_happened_is_noindex_and_out_of_the_sitemap(
+    server, build_of, path_of, wait_for_build, select
+):
+    territories = {r["t"] for r in select(server, TERRITORIES)}
+    eventful = {r["t"] for r in select(server, EVENTFUL_TERRITORIES)}
+    # The seed has both kinds: Liévin's commune, département and région hold the day; other
+    # communes of the article hold nothing.
+    assert eventful and territories - eventful
+    listed = sitemap_urls(server, build_of, wait_for_build)
+    for territory in sorted(territories):
+        url = server.url + path_of(URIRef(territory))
+        page = requests.get(url, timeout=60, headers={"Accept": "text/html"})
+        assert page.status_code == 200, url
+        noindex = '<meta name="robots" content="noindex">' in page.text
+        if territory in eventful:
+            assert not noindex and url in listed, territory
+        else:
+            assert noindex and url not in listed, territory
 
 
 def test_sitemap_files_beyond_those_of_the_build_are_404_and_bad_pages_400(server, wait_for_build):
