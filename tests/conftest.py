@@ -767,3 +767,45 @@ def sign_in(csrf_of) -> Callable[..., tuple[requests.Session, requests.Response]
         return session, answer
 
     return sign_in
+
+
+class Person:
+    """A signed-in account's browser at /publish: its cookies and the CSRF token of the last
+    page it read, which each form it posts carries. ``follow``: whether a page it opens
+    follows a redirection (a post never does: the tests read where it sends)."""
+
+    def __init__(self, server: Server, session: requests.Session, follow: bool = True):
+        self.server, self.session, self.follow, self.token = server, session, follow, ""
+
+    def open(self, path: str, **params: str) -> requests.Response:
+        answer = self.session.get(
+            self.server.url + path.lstrip("/"),
+            params=params,
+            allow_redirects=self.follow,
+            timeout=60,
+        )
+        found = re.search(r'name="csrf_token" value="([^"]+)"', answer.text)
+        self.token = found.group(1) if found else self.token
+        return answer
+
+    def get(self, path: str, **options: Any) -> requests.Response:
+        """A request of the page's script (a lookup): no form read."""
+        return self.session.get(self.server.url + path.lstrip("/"), timeout=60, **options)
+
+    def post(self, path: str, data: dict | None = None, token: bool = True) -> requests.Response:
+        sent = dict(data or {}, csrf_token=self.token) if token else dict(data or {})
+        return self.session.post(
+            self.server.url + path.lstrip("/"), data=sent, allow_redirects=False, timeout=60
+        )
+
+
+@pytest.fixture(scope="session")
+def signed_in(sign_in) -> Callable[..., Person]:
+    """A :class:`Person` signed in on a server with an account's login."""
+
+    def signed_in(server: Server, login: str, follow: bool = True) -> Person:
+        session, answer = sign_in(server, login)
+        assert answer.status_code == 303, answer.text
+        return Person(server, session, follow)
+
+    return signed_in

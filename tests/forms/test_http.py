@@ -19,28 +19,6 @@ VENUE = "https://w3id.org/mediation-sociale/id/place/arena-lievin"
 LOGIN = "formulaires@example.org"
 
 
-class Visitor:
-    """A signed-in publisher with a browser's cookies: the CSRF token of the last form read."""
-
-    def __init__(self, server, session: requests.Session):
-        self.server = server
-        self.session = session
-        self.token = ""
-
-    def open(self, path: str) -> requests.Response:
-        response = self.session.get(self.server.url + path.lstrip("/"), timeout=60)
-        found = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
-        self.token = found.group(1) if found else ""
-        return response
-
-    def get(self, path: str, **options) -> requests.Response:
-        return self.session.get(self.server.url + path.lstrip("/"), timeout=60, **options)
-
-    def post(self, path: str, data: dict, token: bool = True) -> requests.Response:
-        sent = dict(data, csrf_token=self.token) if token else data
-        return self.session.post(self.server.url + path.lstrip("/"), data=sent, timeout=60)
-
-
 def messages(page: str, name: str) -> list[str]:
     """The texts beside the value ``name`` of a form page."""
     found = re.search(rf'data-messages="{re.escape(name)}">(.*?)</ul>', page, re.S)
@@ -57,10 +35,8 @@ def publisher(server, users, password):
 
 
 @pytest.fixture
-def visitor(server, publisher, sign_in):
-    session, answer = sign_in(server, publisher)
-    assert answer.status_code == 303, answer.text
-    return Visitor(server, session)
+def visitor(server, publisher, signed_in):
+    return signed_in(server, publisher)
 
 
 @pytest.mark.parametrize(

@@ -24,27 +24,6 @@ OTHER = "autre@example.org"
 MODERATOR = "moderatrice@example.org"
 
 
-class Browser:
-    """A signed-in account's browser: its cookies and the CSRF token of the last page read."""
-
-    def __init__(self, server, session: requests.Session):
-        self.server = server
-        self.session = session
-        self.token = ""
-
-    def open(self, path: str) -> requests.Response:
-        response = self.session.get(self.server.url + path.lstrip("/"), timeout=60)
-        found = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
-        self.token = found.group(1) if found else self.token
-        return response
-
-    def post(self, path: str, data: dict | None = None, token: bool = True) -> requests.Response:
-        sent = dict(data or {}, csrf_token=self.token) if token else dict(data or {})
-        return self.session.post(
-            self.server.url + path.lstrip("/"), data=sent, allow_redirects=False, timeout=60
-        )
-
-
 @pytest.fixture(scope="module")
 def site(writable_server, tmp_path_factory, users, password):
     running = writable_server(
@@ -63,13 +42,8 @@ def site(writable_server, tmp_path_factory, users, password):
 
 
 @pytest.fixture(scope="module")
-def browser(site, sign_in):
-    def browser(login: str) -> Browser:
-        session, answer = sign_in(site, login)
-        assert answer.status_code == 303, answer.text
-        return Browser(site, session)
-
-    return browser
+def browser(site, signed_in):
+    return lambda login: signed_in(site, login)
 
 
 def event(name: str, **more: str) -> dict[str, str]:
@@ -82,7 +56,7 @@ def event(name: str, **more: str) -> dict[str, str]:
     }
 
 
-def new_draft(author: Browser, data: dict[str, str]) -> int:
+def new_draft(author, data: dict[str, str]) -> int:
     author.open("/publish/new/event")
     answer = author.post("/publish/drafts/new/event", data)
     assert answer.status_code == 303, answer.text
@@ -91,7 +65,7 @@ def new_draft(author: Browser, data: dict[str, str]) -> int:
     return int(found[1])
 
 
-def agent_of(person: Browser) -> str:
+def agent_of(person) -> str:
     page = person.open("/publish/account").text
     return re.search(r'<dd id="account-agent">([^<]+)</dd>', page)[1]
 
