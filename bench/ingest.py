@@ -1,0 +1,516 @@
+"""Ingest measured on real articles: precision and recall per kind of fact.
+
+    python bench/ingest.py [--articles bench/articles] [--known bench/known-actors.ttl]
+                           [--only NAME] [--json]
+
+Each ``bench/articles/*.toml`` annotates one article by hand (the format is in
+``bench/README.md``); its text sits beside it, or in the shared folder for the seed
+(``MEDIATION_SHARED``, default ``../shared``, as the tests find it). Every article is run
+through ``service.ingest.ingest`` against a reference made of the project's data and the
+actors a service already knows (``--known``), the draft's facts are read back from its
+graph, and they are compared with the annotation's: events, dates, places, organisations,
+people, roles, participant counts and parts of events. An article ingest refuses counts as
+a draft with no facts. The last line counts the resources the reference already held that
+the drafts minted again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import tomllib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from service.config import DEFAULT_BASE  # noqa: E402
+from service.errors import MediationError  # noqa: E402
+from service.namespaces import MED, SDO  # noqa: E402
+
+KINDS = ("events", "dates", "places", "organisations", "people", "roles", "participants", "parts")
+#: The kinds the issue sets a target for (recall ≥ 0.8, precision ≥ 0.9).
+TARGETED = ("events", "dates", "places", "organisations")
+
+ORGANISATION_CLASSES = {
+    SDO.Organization,
+    SDO.NGO,
+    SDO.GovernmentOrganization,
+    SDO.EducationalOrganization,
+    SDO.Corporation,
+    SDO.LocalBusiness,
+    MED.MediatorCollective,
+}
+PLACE_CLASSES = {SDO.Place, SDO.AdministrativeArea, SDO.City}
+EVENT_CLASSES = {SDO.Event, SDO.EventSeries}
+
+#: A draft's role concepts (``{base}id/role/{slug}``) and predicates, as the annotation's words.
+ROLE_SLUGS = {
+    "organisateur": "organiser",
+    "co-organisateur": "organiser",
+    "ouverture": "opened",
+    "co-animation": "facilitated",
+    "animation": "facilitated",
+    "intervention": "spoke",
+    "presentation-d-initiative": "presented",
+    "partenaire": "partner",
+    "soutien": "supporter",
+    "lieu-d-accueil": "host",
+    "stand-de-ressources": "stand",
+    "rapporteur": "rapporteur",
+}
+ROLE_PREDICATES = {
+    SDO.organizer: "organiser",
+    SDO.sponsor: "supporter",
+    SDO.funder: "supporter",
+    SDO.performer: "spoke",
+}
+ROLE_WORDS = set(ROLE_SLUGS.values()) | {"publisher"}
+
+_ARTICLES = re.compile(r"^(?:l|la|le|les|the)\s+")
+
+
+def fold(text: str) -> str:
+    """How names are compared: lower case, no accents, punctuation as spaces, no leading
+    article (« la Région » is « Région »)."""
+    bare = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in bare if not unicodedata.combining(c)).replace("œ", "oe")
+    bare = re.sub(r"[^0-9a-z]+", " ", bare).strip()
+    return _ARTICLES.sub("", bare)
+
+
+@dataclass
+class Thing:
+    """A named thing (organisation, person, place) or an event, as read or as annotated."""
+
+    key: str
+    names: list[str]
+    known: str | None = None
+    start: str | None = None
+    end: str | None = None
+    places: list[str] = field(default_factory=list)
+    participants: list[int] = field(default_factory=list)
+    part_of: set[str] = field(default_factory=set)
+
+    def folded(self) -> set[str]:
+        return {fold(n) for n in self.names if fold(n)}
+
+
+@dataclass
+class Facts:
+    events: list[Thing] = field(default_factory=list)
+    organisations: list[Thing] = field(default_factory=list)
+    people: list[Thing] = field(default_factory=list)
+    places: list[Thing] = field(default_factory=list)
+    #: (agent key, role word, event key or None for the article's publisher)
+    roles: set[tuple[str, str, str | None]] = field(default_factory=set)
+
+
+@dataclass
+class Count:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def __iadd__(self, other: Count) -> Count:
+        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+        return self
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+
+# --- The annotations ---------------------------------------------------------------------
+
+
+def shared_dir() -> Path:
+    return Path(os.environ.get("MEDIATION_SHARED", ROOT.parent / "shared"))
+
+
+def load_annotation(path: Path) -> dict:
+    with path.open("rb") as f:
+        return tomllib.load(f)
+
+
+def article_path(annotation: dict, folder: Path) -> Path:
+    """The text an annotation is about: beside it, or in the shared folder."""
+    article = annotation["article"]
+    if "shared" in article:
+        return shared_dir() / article["shared"]
+    return folder / article["text"]
+
+
+def expected_facts(annotation: dict) -> Facts:
+    def things(section: str) -> list[Thing]:
+        return [
+            Thing(
+                key=item["name"],
+                names=[item["name"], *item.get("alternate", [])],
+                known=item.get("known"),
+            )
+            for item in annotation.get(section, [])
+        ]
+
+    events = [
+        Thing(
+            key=item["id"],
+            names=[item["name"], *item.get("alternate", [])],
+            known=item.get("known"),
+            start=item.get("start"),
+            end=item.get("end") if item.get("end") != item.get("start") else None,
+            places=list(item.get("places", [])),
+            participants=list(item.get("participants", [])),
+            part_of={item["part_of"]} if "part_of" in item else set(),
+        )
+        for item in annotation.get("events", [])
+    ]
+    roles = {(r["agent"], r["role"], r.get("event")) for r in annotation.get("roles", [])}
+    return Facts(events, things("organisations"), things("people"), things("places"), roles)
+
+
+# --- The draft ----------------------------------------------------------------------------
+
+
+def _names(graph: Graph, node: URIRef) -> list[str]:
+    found = [str(o) for p in (SDO.name, SDO.alternateName) for o in graph.objects(node, p)]
+    return sorted(set(found))
+
+
+def _types(graph: Graph, node: URIRef) -> set:
+    return set(graph.objects(node, RDF.type))
+
+
+def _date(value: Literal) -> str:
+    """A date as the annotations write it: a dateTime is its day (times are not annotated)."""
+    text = str(value)
+    return text.split("T", 1)[0] if "T" in text else text
+
+
+def draft_facts(draft: Graph, lookup: Graph, base: str = DEFAULT_BASE) -> Facts:
+    """The facts a draft states, its resources named as the draft or the reference names them."""
+    both = draft + lookup
+    facts = Facts()
+    subjects = {s for s in draft.subjects() if isinstance(s, URIRef)}
+    mentioned = subjects | {o for o in draft.objects() if isinstance(o, URIRef)}
+
+    events = [s for s in subjects if _types(draft, s) & EVENT_CLASSES]
+    for event in sorted(events):
+        start = draft.value(event, SDO.startDate)
+        end = draft.value(event, SDO.endDate)
+        places: list[str] = []
+        for place in draft.objects(event, SDO.location):
+            places += _names(both, place)
+            for outer in both.objects(place, SDO.containedInPlace):
+                places += _names(both, outer)
+        parents = set(draft.objects(event, SDO.superEvent))
+        parents |= set(draft.subjects(SDO.subEvent, event))
+        count = draft.value(event, MED.participantCount)
+        facts.events.append(
+            Thing(
+                key=str(event),
+                names=_names(draft, event),
+                known=str(event),
+                start=_date(start) if start is not None else None,
+                end=_date(end) if end is not None and _date(end) != _date(start) else None,
+                places=places,
+                participants=[int(count)] if count is not None else [],
+                part_of={str(p) for p in parents},
+            )
+        )
+
+    place_nodes: set[URIRef] = set()
+    for p in (SDO.location, SDO.spatialCoverage):
+        for o in draft.objects(None, p):
+            if isinstance(o, URIRef):
+                place_nodes.add(o)
+                place_nodes |= {
+                    u for u in both.objects(o, SDO.containedInPlace) if isinstance(u, URIRef)
+                }
+    for node in sorted(place_nodes):
+        facts.places.append(Thing(str(node), _names(both, node), known=str(node)))
+
+    for node in sorted(mentioned - set(events) - place_nodes):
+        types = _types(both, node)
+        if SDO.Person in types:
+            facts.people.append(Thing(str(node), _names(both, node), known=str(node)))
+        elif types & ORGANISATION_CLASSES and not types & PLACE_CLASSES:
+            facts.organisations.append(Thing(str(node), _names(both, node), known=str(node)))
+
+    for event in events:
+        for predicate, word in ROLE_PREDICATES.items():
+            for agent in draft.objects(event, predicate):
+                facts.roles.add((str(agent), word, str(event)))
+    for role in draft.subjects(RDF.type, MED.Participation):
+        event, agent = draft.value(role, MED.inEvent), draft.value(role, MED.agent)
+        concept = draft.value(role, MED.roleType)
+        word = ROLE_SLUGS.get(str(concept).rsplit("/", 1)[-1]) if concept is not None else None
+        if event is not None and agent is not None and word:
+            facts.roles.add((str(agent), word, str(event)))
+    for article in draft.subjects(RDF.type, SDO.NewsArticle):
+        for publisher in draft.objects(article, SDO.publisher):
+            facts.roles.add((str(publisher), "publisher", None))
+    return facts
+
+
+# --- Matching -----------------------------------------------------------------------------
+
+
+def _tokens(names: Iterable[str]) -> set[str]:
+    return {w for n in names for w in fold(n).split() if len(w) > 2}
+
+
+def same_name(a: Thing, b: Thing, person: bool = False) -> bool:
+    """Names fold to the same text (either's alternates count); a person's in any order."""
+    if a.folded() & b.folded():
+        return True
+    if person:
+        return bool(
+            {frozenset(n.split()) for n in a.folded()} & {frozenset(n.split()) for n in b.folded()}
+        )
+    return False
+
+
+def match_named(expected: list[Thing], found: list[Thing], person: bool = False) -> dict[str, str]:
+    """Found key → expected key, one to one: by the same IRI as the annotation's ``known``,
+    else by name."""
+    pairs: dict[str, str] = {}
+    taken: set[str] = set()
+    for f in found:
+        for e in expected:
+            if e.key in taken:
+                continue
+            if (e.known and f.known and f.known.endswith(e.known)) or same_name(e, f, person):
+                pairs[f.key] = e.key
+                taken.add(e.key)
+                break
+    return pairs
+
+
+def _event_score(e: Thing, f: Thing) -> int:
+    score = 0
+    if e.known and f.known and f.known.endswith(e.known):
+        score += 4
+    if e.start and f.start == e.start:
+        score += 2
+    if same_name(e, f):
+        score += 3
+    else:
+        common, union = _tokens(e.names) & _tokens(f.names), _tokens(e.names) | _tokens(f.names)
+        if union and len(common) / len(union) >= 0.4:
+            score += 2
+    if {fold(p) for p in e.places} & {fold(p) for p in f.places}:
+        score += 1
+    return score
+
+
+def match_events(expected: list[Thing], found: list[Thing]) -> dict[str, str]:
+    """Found event → expected event, one to one, best pairs first; a pair needs the known IRI,
+    the same start, or names alike (a shared place alone is not enough)."""
+    scored = sorted(
+        ((_event_score(e, f), f.key, e.key) for e in expected for f in found),
+        key=lambda t: -t[0],
+    )
+    pairs: dict[str, str] = {}
+    for score, fk, ek in scored:
+        if score >= 2 and fk not in pairs and ek not in pairs.values():
+            pairs[fk] = ek
+    return pairs
+
+
+def _count(expected: set, found: set) -> Count:
+    return Count(len(expected & found), len(found - expected), len(expected - found))
+
+
+def score(expected: Facts, found: Facts) -> dict[str, Count]:
+    """Precision and recall counts per kind of fact (the rules: ``bench/README.md``)."""
+    counts: dict[str, Count] = {}
+    ev = match_events(expected.events, found.events)
+    counts["events"] = Count(len(ev), len(found.events) - len(ev), len(expected.events) - len(ev))
+
+    def mapped(key: str) -> str:
+        return ev.get(key, "draft:" + key)
+
+    exp_dates = {
+        (e.key, s, v) for e in expected.events for s, v in (("start", e.start), ("end", e.end)) if v
+    }
+    found_dates = {
+        (mapped(f.key), s, v)
+        for f in found.events
+        for s, v in (("start", f.start), ("end", f.end))
+        if v
+    }
+    counts["dates"] = _count(exp_dates, found_dates)
+
+    exp_counts = {e.key: set(e.participants) for e in expected.events if e.participants}
+    found_counts = {(mapped(f.key), n) for f in found.events for n in f.participants}
+    tp = sum(1 for k, n in found_counts if n in exp_counts.get(k, set()))
+    counts["participants"] = Count(tp, len(found_counts) - tp, len(exp_counts) - tp)
+
+    exp_parts = {(e.key, p) for e in expected.events for p in e.part_of}
+    found_parts = {(mapped(f.key), mapped(p)) for f in found.events for p in f.part_of}
+    counts["parts"] = _count(exp_parts, found_parts)
+
+    agents: dict[str, str] = {}
+    for kind, person in (("organisations", False), ("people", True), ("places", False)):
+        pairs = match_named(getattr(expected, kind), getattr(found, kind), person)
+        agents.update(pairs)
+        n_found, n_exp = len(getattr(found, kind)), len(getattr(expected, kind))
+        counts[kind] = Count(len(pairs), n_found - len(pairs), n_exp - len(pairs))
+
+    found_roles = {
+        (agents.get(a, "draft:" + a), w, mapped(e) if e else None) for a, w, e in found.roles
+    }
+    counts["roles"] = _count(expected.roles, found_roles)
+    return counts
+
+
+def minted_again(draft: Graph, reference: Graph, expected: Facts, found: Facts) -> list[str]:
+    """The draft's new resources that the reference already held: named as one of them (a name
+    or an alternate name, folded), or matched to an annotated thing the reference holds."""
+    held = {s for s in reference.subjects() if isinstance(s, URIRef)}
+    names: dict[str, set[URIRef]] = {}
+    for s, o in reference.subject_objects(SDO.name | SDO.alternateName):
+        names.setdefault(fold(str(o)), set()).add(s)
+    again: set[str] = set()
+    for s in {s for s in draft.subjects(RDF.type) if isinstance(s, URIRef)} - held:
+        if not _types(draft, s) & (
+            ORGANISATION_CLASSES | PLACE_CLASSES | EVENT_CLASSES | {SDO.Person}
+        ):
+            continue
+        if any(names.get(fold(n)) for n in _names(draft, s)):
+            again.add(str(s))
+    known = {
+        t.key: t.known
+        for t in expected.events + expected.organisations + expected.people + expected.places
+        if t.known
+    }
+    pairs = match_events(expected.events, found.events)
+    for kind, person in (("organisations", False), ("people", True), ("places", False)):
+        pairs.update(match_named(getattr(expected, kind), getattr(found, kind), person))
+    for fk, ek in pairs.items():
+        if ek in known and URIRef(fk) not in held:
+            again.add(fk)
+    return sorted(again)
+
+
+# --- Running ------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    name: str
+    status: str
+    counts: dict[str, Count]
+    again: list[str]
+
+
+def run_article(path: Path, folder: Path, reference_graphs: list[Graph]) -> Outcome:
+    from service.ingest import Reference, ingest
+
+    annotation = load_annotation(path)
+    expected = expected_facts(annotation)
+    retrieved = annotation["article"].get("retrieved")
+    today = retrieved if isinstance(retrieved, date) else None
+    lookup = Graph()
+    for g in reference_graphs:
+        lookup += g
+    try:
+        result = ingest(
+            article_path(annotation, folder), reference=Reference(reference_graphs), today=today
+        )
+    except MediationError as error:  # refused: a draft with no facts
+        found, again = Facts(), []
+        message = error.message("en").splitlines()[0]
+        status = "refused: " + message.split(": ", 1)[-1].split(";")[0]
+    else:
+        graph = result.draft.graph
+        found = draft_facts(graph, lookup)
+        again = minted_again(graph, lookup, expected, found)
+        status = "draft" if result.conforms else "draft (violations)"
+    return Outcome(path.stem, status, score(expected, found), again)
+
+
+def _ratio(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def report(outcomes: list[Outcome]) -> str:
+    lines = ["| article | status | " + " | ".join(KINDS) + " | minted again |"]
+    lines.append("|" + " --- |" * (len(KINDS) + 3))
+    totals = {k: Count() for k in KINDS}
+    for o in outcomes:
+        cells = []
+        for k in KINDS:
+            c = o.counts[k]
+            totals[k] += c
+            cells.append(f"{c.tp}/{c.tp + c.fn} (+{c.fp})")
+        lines.append(f"| {o.name} | {o.status} | " + " | ".join(cells) + f" | {len(o.again)} |")
+    lines += [
+        "",
+        "| kind | found right | wrong | missed | precision | recall |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for k in KINDS:
+        c = totals[k]
+        mark = " (target)" if k in TARGETED else ""
+        lines.append(
+            f"| {k}{mark} | {c.tp} | {c.fp} | {c.fn} | {_ratio(c.precision)} | {_ratio(c.recall)} |"
+        )
+    again = sorted({iri for o in outcomes for iri in o.again})
+    lines += ["", f"Minted again: {len(again)}" + (" — " + ", ".join(again) if again else "")]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=Path, default=ROOT / "bench" / "articles")
+    parser.add_argument("--known", type=Path, default=ROOT / "bench" / "known-actors.ttl")
+    parser.add_argument("--only", help="one annotation file's stem")
+    parser.add_argument("--json", action="store_true", help="counts as JSON")
+    args = parser.parse_args(argv)
+
+    from service.ingest import project_reference
+
+    graphs = [project_reference(DEFAULT_BASE)]
+    if args.known and args.known.is_file():
+        graphs.append(Graph().parse(args.known, format="turtle"))
+    paths = sorted(args.articles.glob("*.toml"))
+    if args.only:
+        paths = [p for p in paths if p.stem == args.only]
+    outcomes = [run_article(p, args.articles, graphs) for p in paths]
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    o.name: {
+                        "status": o.status,
+                        "again": o.again,
+                        **{k: vars(c) for k, c in o.counts.items()},
+                    }
+                    for o in outcomes
+                },
+                indent=1,
+            )
+        )
+    else:
+        print(report(outcomes))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
