@@ -65,7 +65,7 @@ def read_existing(store: Store, form: Form, node: Node, graph: URIRef) -> Values
                     entries.append(free)
                 free[lang] = str(literal)
         elif item.widget == "datetime":
-            entries = [_day_and_time(o) for o in objects]
+            entries = [_day_and_time(o, item.partial) for o in objects]
         elif item.widget == "lookup":
             entries = [{"value": str(o), "q": ""} for o in objects]
         else:
@@ -74,12 +74,15 @@ def read_existing(store: Store, form: Form, node: Node, graph: URIRef) -> Values
     return values
 
 
-def _day_and_time(value: Node) -> FieldEntry:
+def _day_and_time(value: Node, partial: bool) -> FieldEntry:
     text = str(value)
+    more = {"period": ""} if partial else {}
+    if isinstance(value, Literal) and value.datatype in (XSD.gYearMonth, XSD.gYear):
+        return {"date": "", "time": "", "period": text}
     if isinstance(value, Literal) and value.datatype == XSD.date:
-        return {"date": text, "time": ""}
+        return {"date": text, "time": "", **more}
     day, _, time = text.partition("T")
-    return {"date": day, "time": time[:5]}
+    return {"date": day, "time": time[:5], **more}
 
 
 def flat_data(values: Values, prefix: str = "") -> dict[str, str]:

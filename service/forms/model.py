@@ -85,6 +85,11 @@ class Field:
     def label(self, lang: str) -> str:
         return _in(self.names, lang) or self.key
 
+    @property
+    def partial(self) -> bool:
+        """A date field that also takes a month or a year alone, when the source gives no day."""
+        return bool({XSD.gYearMonth, XSD.gYear} & set(self.datatypes))
+
     def help(self, lang: str) -> str:
         return _in(self.helps, lang)
 
@@ -96,7 +101,8 @@ WIDGETS = {
     "number": "an integer",
     "url": "a web address (an IRI)",
     "date": "a day",
-    "datetime": "a day and an optional time, local to the time_zone setting",
+    "datetime": "a day and an optional time, local to the time_zone setting (or, where the"
+    " shapes allow it, a month or a year alone)",
     "choice": "one of the values the shapes list",
     "lookup": "an existing resource, searched by name",
     "nested": "a sub-form",

@@ -37,7 +37,9 @@ MAX_VALUES = 50
 #: Longest text a field keeps.
 MAX_TEXT = 20_000
 
-FieldEntry = dict  # {"value"}, {lang: text}, {"date", "time"}, {"value", "q"} or {"sub": Values}
+FieldEntry = (
+    dict  # {"value"}, {lang: text}, {"date", "time"[, "period"]}, {"value", "q"} or {"sub": Values}
+)
 Values = dict[str, list[FieldEntry]]
 _INDEX = re.compile(r"^(\d+)(?:\.|$)")
 
@@ -85,7 +87,7 @@ def blank(item: Field) -> FieldEntry:
     if item.languages:
         return {lang: "" for lang in item.languages}
     if item.widget == "datetime":
-        return {"date": "", "time": ""}
+        return {"date": "", "time": "", **({"period": ""} if item.partial else {})}
     if item.widget == "lookup":
         return {"value": "", "q": ""}
     return {"value": ""}
@@ -116,7 +118,8 @@ def _entry(item: Field, data: Mapping[str, str], name: str) -> FieldEntry:
     if item.languages:
         return {lang: text("." + lang) for lang in item.languages}
     if item.widget == "datetime":
-        return {"date": text(".date"), "time": text(".time")}
+        entry = {"date": text(".date"), "time": text(".time")}
+        return {**entry, "period": text(".period")} if item.partial else entry
     if item.widget == "lookup":
         return {"value": text(""), "q": text(".q")}
     return {"value": text("")}
@@ -203,13 +206,11 @@ def _terms(item: Field, entry: FieldEntry) -> list[tuple[str, Node]]:
             (f".{lang}", Literal(entry[lang], lang=lang)) for lang in item.languages if entry[lang]
         ]
     if item.widget == "datetime":
-        day, time = entry["date"], entry["time"]
-        if not day:
-            return [(".time", Literal(time, datatype=XSD.dateTime))] if time else []
-        if not time:
-            return [(".date", _typed(day, XSD.date))]
-        seconds = time if time.count(":") == 2 else time + ":00"
-        return [(".date", _typed(f"{day}T{seconds}", XSD.dateTime))]
+        # A month (2024-06) or a year (2024) alone, where the source gives no day; given with
+        # a day too, both are sent and the shapes' « at most one » says which field to fix.
+        period = entry.get("period", "")
+        partial = [(".period", _typed(period, PARTIAL_TYPES.get(len(period), XSD.gYearMonth)))]
+        return _day_and_time(entry["date"], entry["time"]) + (partial if period else [])
     text = entry.get("value", "")
     if item.widget == "lookup" and not text and is_absolute_iri(entry.get("q", "")):
         text = entry["q"]  # an address pasted in the search
@@ -225,6 +226,19 @@ def _terms(item: Field, entry: FieldEntry) -> list[tuple[str, Node]]:
         fitting = [d for d in item.datatypes if not _typed(text, d).ill_typed]
         return [("", _typed(text, (fitting or list(item.datatypes))[0]))]
     return [("", Literal(text))]
+
+
+#: A month or a year alone, by the length of what was typed (2024-06, 2024).
+PARTIAL_TYPES = {7: XSD.gYearMonth, 4: XSD.gYear}
+
+
+def _day_and_time(day: str, time: str) -> list[tuple[str, Node]]:
+    if not day:
+        return [(".time", Literal(time, datatype=XSD.dateTime))] if time else []
+    if not time:
+        return [(".date", _typed(day, XSD.date))]
+    seconds = time if time.count(":") == 2 else time + ":00"
+    return [(".date", _typed(f"{day}T{seconds}", XSD.dateTime))]
 
 
 def _typed(text: str, datatype: URIRef) -> Literal:
@@ -260,8 +274,9 @@ def _day(form: Form, values: Values, path: URIRef | None) -> str:
     item = form.by_path(path) if path is not None else None
     if item is not None:
         for entry in values.get(item.key, []):
-            day = entry.get("date") or entry.get("value") or ""
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+            day = entry.get("date") or entry.get("value") or entry.get("period") or ""
+            # A day, or the month or year alone (2020-restitution-… as in the seed).
+            if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", day):
                 return day
     return ""
 

@@ -12,8 +12,11 @@
   zone's ``VTIMEZONE`` (§3.6.5) over the years of its events, made by the ``icalendar``
   library from the zone rules, so that a calendar application places the event at the
   same instant on both sides of a change to or from summer time;
-* an event without a date (announced for a year only) is left out: a calendar entry
-  needs a day, and we invent none;
+* an event whose start is a month or a year only (``xsd:gYearMonth``, ``xsd:gYear``: the
+  source gives no day) is left out, its programme's dated sessions kept: a ``DTSTART`` is a
+  day or a moment (§3.3.4, §3.3.5), and an all-day entry over the whole month would say
+  the event lasts the month, which the source does not say either; we invent no day. The
+  calendar of that one event says so in its description (the web layer's ``.ics`` route);
 * ``LOCATION`` names the venue and its address, ``URL`` the event's page,
   ``ORGANIZER`` the first organiser (RFC 5545 allows one; all are named in the
   description), ``CATEGORIES`` its themes, ``STATUS`` from ``schema:eventStatus``;

@@ -5,7 +5,9 @@ queries: names, descriptions, dates, status, venues and their addresses, organis
 themes, the event it belongs to and its programme (the sessions, followed when asked, up to
 :data:`MAX_EVENTS`). A date of the data is a day or a moment (:func:`day_or_moment`), a time
 written without an offset being a local time of the service's time zone; an event known
-only by its year or month has neither, and is not dated. No Flask here.
+only by its year or month (``xsd:gYear``, ``xsd:gYearMonth``: its source gives no day) has
+neither, and is not dated: calendars leave it out, feeds show the month or year as given.
+No Flask here.
 """
 
 from __future__ import annotations

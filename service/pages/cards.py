@@ -176,10 +176,6 @@ def _dates(graph: Graph, iri: URIRef, langs: Languages, zone: tzinfo) -> str | N
         if last == first:
             return first
         return langs.text(f"du {first} au {last}", f"{first} – {last}")
-    period = graph.value(iri, MED.expectedPeriod)
-    if isinstance(period, Literal):
-        when = format_literal(period, langs, zone)
-        return langs.text(f"Annoncé pour {when}", f"Announced for {when}")
     return None
 
 

@@ -28,7 +28,10 @@ as ``schema:Date``; see the standards README's pitfalls):
   one (:func:`meets_event_rules`: a name, a start date, a place with an address or a
   virtual location with its web address); otherwise the page says what it can as a plain
   ``Thing`` (name, description, address, images…) and the RDF keeps the event: an event
-  announced with no date or place is an error in a search console, not a lesser result.
+  announced with no date or place is an error in a search console, not a lesser result. So is
+  one known only by its month or year: schema.org's ``Date`` is ISO 8601, which allows a
+  month (``2024-06``) or a year, and a linked event's ``startDate`` is given so, but
+  Google's event rules ask a day, and a made-up first of the month would be a false date.
 
 Escaping for HTML (``<``, ``>``, ``&`` as ``\\u003c``…) is the template's
 ``tojson`` filter's job; :func:`script_text` does the same for other callers.

@@ -126,7 +126,6 @@ PAGE_KINDS: tuple[PageKind, ...] = (
             SDO.alternateName,
             SDO.startDate,
             SDO.endDate,
-            MED.expectedPeriod,
             SDO.eventStatus,
             SDO.eventAttendanceMode,
             SDO.location,

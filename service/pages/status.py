@@ -4,8 +4,9 @@ The data keeps the status the source gave: an event announced as scheduled stays
 ``schema:EventScheduled`` once it is over, since that is what the source said. A page reads
 it against today: an event that was scheduled, rescheduled or moved online (or whose source
 gives no status) and whose end has passed *took place*; a cancelled or a postponed event is
-shown as such whatever its dates. An event without a date (an announced period only) is
-never said to have taken place: nothing says it did.
+shown as such whatever its dates. An event known only by its month or year (its source
+gives no day: ``xsd:gYearMonth``, ``xsd:gYear``) is never said to have taken place from
+its dates: an announced month says nothing of whether it was held.
 
 "Today" is the web layer's, in the service's time zone: an event is past once its last day
 (its end date, else its start date, in that zone) is before today.

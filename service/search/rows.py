@@ -158,12 +158,11 @@ PART_OF_LINKS: tuple[URIRef, ...] = (MED.inEvent, SDO.isPartOf)
 #: a hierarchy from the top (``narrower``, ``containsPlace``), which the lower row reads.
 INVERSE_HIERARCHY: tuple[URIRef, ...] = (SKOS.narrower, SDO.containsPlace)
 
-#: Dates → what they are to a row. Its date is its first start, else its first expected
-#: period, else its first publication; its end is its last end.
+#: Dates → what they are to a row. Its date is its first start (a day, a month or a year),
+#: else its first publication; its end is its last end.
 DATES: dict[URIRef, str] = {
     SDO.startDate: "start",
     SDO.endDate: "end",
-    MED.expectedPeriod: "period",
     SDO.datePublished: "published",
     SDO.dateCreated: "published",
     DCTERMS.issued: "published",
@@ -371,7 +370,7 @@ class RowMaker:
         row.period = next(
             (
                 min(dates[role], key=lambda p: p.first)
-                for role in ("start", "period", "published")
+                for role in ("start", "published")
                 if role in dates
             ),
             None,

@@ -29,6 +29,7 @@ from rdflib import URIRef
 from .. import opendata
 from ..errors import BadRequest, NotFound, NotReady
 from ..formats import JSONLD, parse_accept
+from ..labels import format_date
 from ..search import Filters, parse_filter_date
 from ..writes import parse_key
 from . import site
@@ -177,10 +178,17 @@ def event_calendar(slug: str) -> Response:
         raise NotFound(
             f"Aucun événement à l'adresse /id/event/{slug}.", f"No event at /id/event/{slug}."
         )
-    # An event without a date (nor any in its programme) gets a calendar without entries:
-    # a calendar entry needs a day, and we invent none.
-    name = details.events[iri].names
-    title = opendata.label_of(name, langs)
+    # An event without a day (nor any in its programme) gets a calendar without entries: a
+    # calendar entry needs a day, and we invent none. One known by its month or year says so.
+    info = details.events[iri]
+    title = opendata.label_of(info.names, langs)
+    description = page_url(iri)
+    if info.start is not None and not info.dated:
+        when = format_date(info.start, langs, site.zone())
+        description += langs.text(
+            f" — date : {when}, sans jour : un agenda ne peut pas la placer.",
+            f" — date: {when}, no day: a calendar cannot place it.",
+        )
     body = opendata.calendar(
         details,
         [iri],
@@ -188,7 +196,7 @@ def event_calendar(slug: str) -> Response:
         page_url,
         stamp_of(current, [iri]),
         str(title) if title is not None else str(iri),
-        page_url(iri),
+        description,
         site.zone(),
     )
     return _calendar_response(body, validators, f"{slug}.ics")

@@ -28,7 +28,7 @@ def layout(form) -> list[tuple[str, list[str]]]:
 def test_the_event_form_follows_the_shapes_groups_and_orders(forms):
     assert layout(forms.form("event")) == [
         ("Name and presentation", ["name", "description"]),
-        ("Dates", ["startDate", "endDate", "expectedPeriod", "eventStatus"]),
+        ("Dates", ["startDate", "endDate", "eventStatus"]),
         ("Place", ["location", "eventAttendanceMode"]),
         (
             "Organisers, speakers and audiences",
@@ -50,8 +50,11 @@ def test_event_fields_take_what_the_shapes_say(forms):
         False,
     )
     start = form.field("startDate")
-    assert (start.widget, start.repeatable, start.required) == ("datetime", False, False)
-    assert start.help("en") == "The day, and the time when it is known."
+    assert (start.widget, start.repeatable, start.required) == ("datetime", False, True)
+    assert start.partial and start.help("en") == (
+        "The day, and the time when it is known; only the month (2024-06) or the year (2024) "
+        "when the source does not give the day."
+    )
     status = form.field("eventStatus")
     assert status.widget == "choice"
     assert [c.value for c in status.choices][:2] == [SDO.EventScheduled, SDO.EventCancelled]
@@ -200,6 +203,39 @@ def test_form_data_make_a_graph_the_shapes_accept(forms):
     assert all((part, SDO.superEvent, event) in graph for part in parts)
     report = forms.validator.validate(graph)
     assert report.conforms, report.to_text("en")
+
+
+@pytest.mark.parametrize(
+    "typed, datatype, slug",
+    [("2026-06", XSD.gYearMonth, "2026-06-journee"), ("2026", XSD.gYear, "2026-journee")],
+)
+def test_a_month_or_a_year_alone_is_a_start_date(forms, typed, datatype, slug):
+    """The source gives no day: the month or the year is sent alone, stated as such (never a
+    made-up first day), and starts the IRI as a day would."""
+    form = forms.form("event")
+    data = {"name.0.fr": "Journée", "startDate.0.period": typed, "keywords.0.fr": "essai"}
+    submission = build_graph(KINDS["event"], form, read_values(form, data), BASE)
+    event = URIRef(BASE + "id/event/" + slug)
+    assert submission.iri == event
+    assert list(submission.graph.objects(event, SDO.startDate)) == [
+        Literal(typed, datatype=datatype)
+    ]
+    start_errors = [
+        r for r in forms.validator.validate(submission.graph).results if r.path == SDO.startDate
+    ]
+    assert start_errors == []
+
+
+def test_a_month_and_a_day_together_are_one_start_date_too_many(forms):
+    form = forms.form("event")
+    data = {
+        "name.0.fr": "Journée",
+        "startDate.0.date": "2026-06-12",
+        "startDate.0.period": "2026-06",
+    }
+    submission = build_graph(KINDS["event"], form, read_values(form, data), BASE)
+    result = feedback(forms.validator.validate(submission.graph), submission, "en")
+    assert any("one start date" in m.text for m in result.fields["startDate.0"])
 
 
 def test_the_report_lands_on_the_fields_it_is_about(forms):

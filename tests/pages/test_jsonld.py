@@ -168,8 +168,8 @@ def test_every_event_page_passes_the_event_rules(server, search_engine_validator
 
 
 def test_the_announced_restitution_is_not_embedded_as_an_event(server):
-    """No date and no place: the 2020 restitution is embedded as a Thing; its RDF keeps the
-    event, with its announced period."""
+    """A year for its date (no day) and no place: the 2020 restitution is embedded as a Thing;
+    its RDF keeps the event, with its start date, the year."""
     path = "id/event/2020-restitution-journees-regionales"
     [document] = extract(server, path)
     assert document["@type"] == "Thing"
@@ -178,6 +178,8 @@ def test_the_announced_restitution_is_not_embedded_as_an_event(server):
     turtle = server.get(path + ".ttl")
     data = Graph().parse(data=turtle.text, format="turtle")
     assert (URIRef(BASE + path), RDF.type, SDO.Event) in data
+    year = Literal("2020", datatype=URIRef("http://www.w3.org/2001/XMLSchema#gYear"))
+    assert (URIRef(BASE + path), SDO.startDate, year) in data
 
 
 def test_event_markup_details(server):

@@ -8,6 +8,7 @@ never written here as numbers.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections import Counter
 from html.parser import HTMLParser
@@ -210,29 +211,30 @@ def test_items_carry_iri_label_and_a_page_on_this_server(site):
 # -- filters -------------------------------------------------------------------------------------
 
 
+def span(text: str) -> tuple[str, str]:
+    """The first and last day of a start or end date: a day, a month or a year."""
+    text = text[:10]
+    if len(text) == 4:
+        return text + "-01-01", text + "-12-31"
+    if len(text) == 7:
+        return text + "-01", f"{text}-{calendar.monthrange(int(text[:4]), int(text[5:]))[1]:02d}"
+    return text, text
+
+
 def event_dates(site) -> dict[str, tuple[str, str]]:
     """Each dated event's first and last day, from the store (a year spans the whole year)."""
     rows = sparql(
         site,
         f"""
-        SELECT ?s ?start ?end ?period WHERE {{
+        SELECT ?s ?start ?end WHERE {{
           ?s a ?t . {ours("id/event/")}
-          OPTIONAL {{ ?s <{SCHEMA}startDate> ?start }}
+          ?s <{SCHEMA}startDate> ?start .
           OPTIONAL {{ ?s <{SCHEMA}endDate> ?end }}
-          OPTIONAL {{ ?s <https://w3id.org/mediation-sociale/def#expectedPeriod> ?period }}
         }}""",
     )
-    dates = {}
-    for row in rows:
-        if "start" in row:
-            first = row["start"][:10]
-            last = row.get("end", row["start"])[:10]
-        elif "period" in row:
-            first, last = row["period"] + "-01-01", row["period"] + "-12-31"
-        else:
-            continue
-        dates[row["s"]] = (first, last)
-    return dates
+    return {
+        row["s"]: (span(row["start"])[0], span(row.get("end", row["start"]))[1]) for row in rows
+    }
 
 
 def test_upcoming_and_past_are_relative_to_today(site):

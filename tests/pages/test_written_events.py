@@ -127,6 +127,9 @@ def test_a_changed_event_is_shown_as_such(site, insert_event, status, start, fre
         ('"2030-01-09T23:30:00Z"^^xsd:dateTime', False),
         ('"2030-01-09T22:30:00Z"^^xsd:dateTime', True),
         ('"2030-01-09T23:30:00+01:00"^^xsd:dateTime', True),
+        # A month or a year without its day, over before today: nothing says it was held.
+        ('"2029-06"^^xsd:gYearMonth', False),
+        ('"2029"^^xsd:gYear', False),
     ],
 )
 def test_past_is_judged_against_today_in_paris(site, insert_event, update, prefixes, start, past):
@@ -185,3 +188,47 @@ def test_a_card_s_validator_follows_what_it_says(site, insert_event, update, pre
     changed = site.get(path + "/card.png?lang=fr", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     assert changed.content != first.content
+
+
+def month_event(site, update, prefixes, slug: str, start: str) -> str:
+    iri = ID[f"event/{slug}"]
+    text = (
+        f"{prefixes}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ <{iri}> a schema:Event ; "
+        f'schema:name "Essai {slug}"@fr , "Trial {slug}"@en ; schema:startDate {start} ; '
+        f"schema:location <{ID['place/arena-lievin']}> }} }}"
+    )
+    response = update(site, text)
+    assert response.status_code == 200, response.text[:500]
+    return f"id/event/{slug}"
+
+
+def test_an_event_known_by_its_month_is_said_so_everywhere(site, update, prefixes):
+    """The source gives June 2031, no day: the page says the month, never a first of June;
+    the markup is no Event (search engines want a day) and its calendar has no entry but a
+    note; the data keeps the month; the list of events shows it and sorts it by its first
+    day, among the days of May and June."""
+    path = month_event(site, update, prefixes, "essai-mois", '"2031-06"^^xsd:gYearMonth')
+    month_event(site, update, prefixes, "essai-mai", '"2031-05-20"^^xsd:date')
+    month_event(site, update, prefixes, "essai-juin", '"2031-06-15"^^xsd:date')
+    french, english = page(site, path), page(site, path, "en")
+    assert "juin 2031" in french and "June 2031" in english
+    assert not re.search(r"\b1(er)?\s+juin", french) and "1 June" not in english
+    assert shown_status(french) is None
+    markup = json_ld(french)
+    assert markup["@type"] == "Thing" and "startDate" not in markup
+    data = Graph().parse(data=site.get(path + ".ttl").text, format="turtle")
+    assert str(data.value(ID["event/essai-mois"], SDO.startDate)) == "2031-06"
+    ics = site.get(path + ".ics?lang=fr")
+    assert ics.status_code == 200 and "BEGIN:VEVENT" not in ics.text
+    unfolded = ics.text.replace("\r\n ", "")
+    assert "juin 2031, sans jour : un agenda ne peut pas la placer" in unfolded
+    items = site.get("/events.json?when=upcoming", headers={"Accept": "application/json"}).json()
+    dated = [(i["iri"].rsplit("/", 1)[1], i.get("date")) for i in items["items"]]
+    ours = [d for d in dated if d[0] in ("essai-mois", "essai-mai", "essai-juin")]
+    assert ours == [
+        ("essai-mai", "2031-05-20"),
+        ("essai-mois", "2031-06"),
+        ("essai-juin", "2031-06-15"),
+    ]
+    listed = site.get("/events?when=upcoming&lang=fr", headers={"Accept": "text/html"}).text
+    assert re.search(r'<time datetime="2031-06">juin 2031</time>', listed)

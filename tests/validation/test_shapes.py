@@ -175,3 +175,77 @@ def test_real_data_conforms_through_the_api():
 def test_core_shapes_exclude_the_search_engine_set():
     assert SEARCH_SHAPES not in core_shape_files()
     assert SEARCH_SHAPES.is_file()
+
+
+#: Partial dates (a month, a year: a source that gives no day) against the date rules: the
+#: update applied to the base fixture, and the shape and component it breaks, or None when
+#: the data conforms (a month or a year compares as far as it goes).
+PARTIAL_DATES = {
+    "a month that is no month": (
+        'DELETE DATA { ev:fixture-first-day schema:startDate "2019-11-19"^^xsd:date } ;'
+        ' INSERT DATA { ev:fixture-first-day schema:startDate "2019-13"^^xsd:gYearMonth }',
+        (MEDSH["Event-startDate"], SH.OrConstraintComponent),
+    ),
+    "a month in words": (
+        'DELETE DATA { ev:fixture-first-day schema:startDate "2019-11-19"^^xsd:date } ;'
+        ' INSERT DATA { ev:fixture-first-day schema:startDate "novembre 2019"^^xsd:gYearMonth }',
+        (MEDSH["Event-startDate"], SH.OrConstraintComponent),
+    ),
+    "a year that is no year": (
+        'DELETE DATA { ev:fixture-restitution schema:startDate "2020"^^xsd:gYear } ;'
+        ' INSERT DATA { ev:fixture-restitution schema:startDate "20"^^xsd:gYear }',
+        (MEDSH["Event-startDate"], SH.OrConstraintComponent),
+    ),
+    "an end month before the start month": (
+        'DELETE DATA { ev:fixture-restitution schema:startDate "2020"^^xsd:gYear } ;'
+        ' INSERT DATA { ev:fixture-restitution schema:startDate "2020-06"^^xsd:gYearMonth ;'
+        ' schema:endDate "2020-03"^^xsd:gYearMonth }',
+        (MEDSH.EventDatesOrderShape, SH.SPARQLConstraintComponent),
+    ),
+    "an end year before a start day": (
+        'INSERT DATA { ev:fixture-first-day schema:endDate "2018"^^xsd:gYear }',
+        (MEDSH.EventDatesOrderShape, SH.SPARQLConstraintComponent),
+    ),
+    "an end day within the start month": (
+        'DELETE DATA { ev:fixture-restitution schema:startDate "2020"^^xsd:gYear } ;'
+        ' INSERT DATA { ev:fixture-restitution schema:startDate "2020-06"^^xsd:gYearMonth ;'
+        ' schema:endDate "2020-06-12"^^xsd:date }',
+        None,
+    ),
+    "an end month of a start day": (
+        'INSERT DATA { ev:fixture-first-day schema:endDate "2019-11"^^xsd:gYearMonth }',
+        None,
+    ),
+    "a series of months around its days": (
+        "INSERT DATA { ev:fixture-series schema:startDate"
+        ' "2019-11"^^xsd:gYearMonth ; schema:endDate "2019-12"^^xsd:gYearMonth }',
+        None,
+    ),
+    "a day before its series' month": (
+        "INSERT DATA { ev:fixture-series schema:startDate"
+        ' "2019-12"^^xsd:gYearMonth ; schema:endDate "2019-12"^^xsd:gYearMonth }',
+        (MEDSH.SubEventWithinShape, SH.SPARQLConstraintComponent),
+    ),
+    "a workshop in the year after its day": (
+        'DELETE DATA { ev:fixture-workshop schema:startDate "2019-12-04"^^xsd:date ;'
+        ' schema:endDate "2019-12-04"^^xsd:date } ;'
+        ' INSERT DATA { ev:fixture-workshop schema:startDate "2020"^^xsd:gYear }',
+        (MEDSH.SubEventWithinShape, SH.SPARQLConstraintComponent),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", PARTIAL_DATES, ids=str)
+def test_a_partial_date_is_read_as_far_as_it_goes(core, base, case):
+    update, expected = PARTIAL_DATES[case]
+    data = Graph()
+    data += base
+    for prefix, namespace in FIXTURE_PREFIXES.items():
+        data.bind(prefix, namespace, override=True, replace=True)
+    data.update(SPARQL_PROLOGUE + update)
+    report = core.validate(data, focus_nodes=around(data, set(data) ^ set(base)))
+    found = {(r.shape, r.component) for r in report.results}
+    if expected is None:
+        assert report.conforms and not found, report.to_text("en")
+    else:
+        assert expected in found and {s for s, _ in found} == {expected[0]}, report.to_text("en")

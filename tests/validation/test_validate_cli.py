@@ -111,7 +111,7 @@ def test_json_format_of_conforming_data(run):
 
 def test_added_shapes_apply(run):
     """The search-engine set added to the core shapes: the announced 2020 feedback session has
-    no date or place, which search engines require of an event."""
+    a year for its date (no day) and no place, and search engines require both of an event."""
     result = run("--lang", "en", "--shapes", "shapes/search-engines", "data")
     assert result.returncode == 1
     assert "medsh:SearchEvent-startDate" in result.stdout
