@@ -6,8 +6,9 @@
 Each ``bench/articles/*.toml`` annotates one article by hand (the format is in
 ``bench/README.md``); its text sits beside it, or in the shared folder for the seed
 (``MEDIATION_SHARED``, default ``../shared``, as the tests find it). Every article is run
-through ``service.ingest.ingest`` against a reference made of the project's data and the
-actors a service already knows (``--known``), the draft's facts are read back from its
+through ``service.ingest.ingest`` against what a service knows: a store loaded with the
+project's data and the actors its articles name (``--known``), as ``mediation ingest
+--use-store`` reconciles (``--store DIR`` for one of yours), and the draft's facts are read back from its
 graph, and they are compared with the annotation's: events, dates, places, organisations,
 people, roles, participant counts and parts of events. An article ingest refuses counts as
 a draft with no facts. The last line counts the resources the reference already held that
@@ -20,7 +21,9 @@ import argparse
 import json
 import os
 import re
+import subprocess
 import sys
+import tempfile
 import tomllib
 import unicodedata
 from collections.abc import Iterable
@@ -419,20 +422,16 @@ class Outcome:
     again: list[str]
 
 
-def run_article(path: Path, folder: Path, reference_graphs: list[Graph]) -> Outcome:
-    from service.ingest import Reference, ingest
+def run_article(path: Path, folder: Path, reference, lookup: Graph) -> Outcome:
+    """One article through ingest against ``reference``; ``lookup`` names what it reuses."""
+    from service.ingest import ingest
 
     annotation = load_annotation(path)
     expected = expected_facts(annotation)
     retrieved = annotation["article"].get("retrieved")
     today = retrieved if isinstance(retrieved, date) else None
-    lookup = Graph()
-    for g in reference_graphs:
-        lookup += g
     try:
-        result = ingest(
-            article_path(annotation, folder), reference=Reference(reference_graphs), today=today
-        )
+        result = ingest(article_path(annotation, folder), reference=reference, today=today)
     except MediationError as error:  # refused: a draft with no facts
         found, again = Facts(), []
         message = error.message("en").splitlines()[0]
@@ -443,6 +442,21 @@ def run_article(path: Path, folder: Path, reference_graphs: list[Graph]) -> Outc
         again = minted_again(graph, lookup, expected, found)
         status = "draft" if result.conforms else "draft (violations)"
     return Outcome(path.stem, status, score(expected, found), again)
+
+
+def open_reference_store(given: Path | None, scratch: Path, known: Path):
+    """The store ingest reconciles with: ``given``, else a new one made by ``mediation load``
+    (ontology/ and data/, then the known actors), opened read only as the command does."""
+    from service.config import load_config
+    from service.store import open_store
+
+    if given is None:
+        given = scratch
+        command = [sys.executable, "-m", "service.cli", "load", "--store", str(given), str(known)]
+        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+        if done.returncode != 0:
+            raise SystemExit(done.stdout[-2000:] + done.stderr[-2000:])
+    return open_store(load_config({"store": str(given)}), workers=False, must_exist=True)
 
 
 def _ratio(value: float | None) -> str:
@@ -482,17 +496,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--known", type=Path, default=ROOT / "bench" / "known-actors.ttl")
     parser.add_argument("--only", help="one annotation file's stem")
     parser.add_argument("--json", action="store_true", help="counts as JSON")
+    parser.add_argument(
+        "--store",
+        type=Path,
+        help="an embedded store to reconcile with, as `mediation ingest --use-store` does "
+        "(default: a new one, loaded with ontology/, data/ and --known)",
+    )
+    parser.add_argument(
+        "--no-store", action="store_true", help="reconcile with the files only, no store"
+    )
     args = parser.parse_args(argv)
 
-    from service.ingest import project_reference
+    from service.ingest import Reference, project_reference
 
-    graphs = [project_reference(DEFAULT_BASE)]
-    if args.known and args.known.is_file():
-        graphs.append(Graph().parse(args.known, format="turtle"))
+    known = Graph().parse(args.known, format="turtle") if args.known.is_file() else Graph()
+    lookup = project_reference(DEFAULT_BASE) + known
     paths = sorted(args.articles.glob("*.toml"))
     if args.only:
         paths = [p for p in paths if p.stem == args.only]
-    outcomes = [run_article(p, args.articles, graphs) for p in paths]
+    if args.no_store:
+        reference = Reference([project_reference(DEFAULT_BASE), known])
+        outcomes = [run_article(p, args.articles, reference, lookup) for p in paths]
+    else:
+        with tempfile.TemporaryDirectory(prefix="bench-ingest-") as scratch:
+            store = open_reference_store(args.store, Path(scratch) / "store", args.known)
+            try:
+                reference = Reference([project_reference(DEFAULT_BASE)], [store])
+                outcomes = [run_article(p, args.articles, reference, lookup) for p in paths]
+            finally:
+                store.close()
     if args.json:
         print(
             json.dumps(

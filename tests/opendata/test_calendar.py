@@ -76,6 +76,17 @@ def test_the_list_holds_the_seed_events_with_their_dates_and_places(server):
 
 
 @pytest.mark.parametrize(
+    "lang, note", [("fr", "date : 2020, sans jour"), ("en", "date: 2020, no day")]
+)
+def test_an_event_known_by_its_year_has_a_calendar_that_says_why_it_is_empty(server, lang, note):
+    """A calendar entry needs a day: the 2020 restitution's own calendar has no VEVENT, and
+    its description says why rather than leaving it empty without a word."""
+    cal = calendar(server, "id/event/2020-restitution-journees-regionales.ics", lang=lang)
+    assert events(cal) == {}
+    assert note in str(cal["X-WR-CALDESC"])
+
+
+@pytest.mark.parametrize(
     "params, present, absent",
     [
         ({"territory": "commune/02691"}, {SAINT_QUENTIN}, {LIEVIN}),
