@@ -14,12 +14,20 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
+
+from service.rdfio import parse_files
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = ROOT / "bench" / "articles"
 ANNOTATIONS = sorted(ARTICLES.glob("*.toml"))
 DATE = re.compile(r"^(\d{4}(-\d{2}(-\d{2})?)?|--\d{2}-\d{2})$")
+BASE = "https://w3id.org/mediation-sociale/"
+HELD = set(
+    parse_files(
+        sorted((ROOT / "data").glob("*.ttl")) + [ROOT / "bench" / "known-actors.ttl"]
+    ).subjects()
+)
 ROLES = {
     "organiser",
     "partner",
@@ -71,6 +79,11 @@ def test_an_annotation_parses_and_refers_to_its_article_and_its_own_things(path,
         assert set(event.get("places", [])) <= places, event["id"]
         assert event.get("part_of", event["id"]) in events and event.get("part_of") != event["id"]
         assert all(isinstance(n, int) and n > 0 for n in event.get("participants", []))
+    for thing in (
+        t for k in ("events", "organisations", "people", "places") for t in annotation.get(k, [])
+    ):
+        if "known" in thing:  # what the store already holds: data/ or the known actors
+            assert URIRef(BASE + thing["known"]) in HELD, thing["known"]
     for role in annotation.get("roles", []):
         assert role["agent"] in named, role
         assert role["role"] in ROLES, role
