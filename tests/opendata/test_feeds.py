@@ -39,6 +39,10 @@ def test_the_atom_feed_holds_the_seed_events_with_dates_and_places(server, wait_
     assert {tag.term for tag in day.tags} >= {BASE + "id/theme/illectronisme"}
     saint_quentin = entries[BASE + "id/event/2019-11-19-journee-regionale-saint-quentin"]
     assert "2019-11-19" in saint_quentin.summary and "Saint-Quentin" in saint_quentin.summary
+    # Known by its year only: the year as the data gives it, no calendar offered for it.
+    restitution = entries[BASE + "id/event/2020-restitution-journees-regionales"]
+    assert restitution.summary.startswith("2020\n")
+    assert not any(link.type == "text/calendar" for link in restitution.links)
 
 
 def test_the_change_feed_is_an_ordered_collection(server):
