@@ -124,6 +124,13 @@ class Count:
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    #: The wrong and the missed facts, in words (``--details``).
+    wrong: list[str] = field(default_factory=list, compare=False, repr=False)
+    missed: list[str] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn}
 
     def __iadd__(self, other: Count) -> Count:
         self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
@@ -335,19 +342,30 @@ def match_events(expected: list[Thing], found: list[Thing]) -> dict[str, str]:
     return pairs
 
 
-def _count(expected: set, found: set) -> Count:
-    return Count(len(expected & found), len(found - expected), len(expected - found))
+def _count(expected: set, found: set, say=str) -> Count:
+    return Count(
+        len(expected & found),
+        len(found - expected),
+        len(expected - found),
+        sorted(say(f) for f in found - expected),
+        sorted(say(f) for f in expected - found),
+    )
 
 
 def score(expected: Facts, found: Facts) -> dict[str, Count]:
-    """Precision and recall counts per kind of fact (the rules: ``bench/README.md``)."""
+    """Precision and recall counts per kind of fact (the rules: ``bench/README.md``), with the
+    wrong and the missed facts in words."""
     counts: dict[str, Count] = {}
     ev = match_events(expected.events, found.events)
-    counts["events"] = Count(len(ev), len(found.events) - len(ev), len(expected.events) - len(ev))
+    names = {e.key: e.names[0] for e in expected.events}
+    names |= {"draft:" + f.key: (f.names or [f.key])[0] for f in found.events}
 
     def mapped(key: str) -> str:
         return ev.get(key, "draft:" + key)
 
+    counts["events"] = _count(
+        {e.key for e in expected.events}, {mapped(f.key) for f in found.events}, names.get
+    )
     exp_dates = {
         (e.key, s, v) for e in expected.events for s, v in (("start", e.start), ("end", e.end)) if v
     }
@@ -357,28 +375,47 @@ def score(expected: Facts, found: Facts) -> dict[str, Count]:
         for s, v in (("start", f.start), ("end", f.end))
         if v
     }
-    counts["dates"] = _count(exp_dates, found_dates)
+    counts["dates"] = _count(exp_dates, found_dates, lambda d: f"{names[d[0]]}: {d[1]} {d[2]}")
 
-    exp_counts = {e.key: set(e.participants) for e in expected.events if e.participants}
+    accepted = {e.key: set(e.participants) for e in expected.events if e.participants}
     found_counts = {(mapped(f.key), n) for f in found.events for n in f.participants}
-    tp = sum(1 for k, n in found_counts if n in exp_counts.get(k, set()))
-    counts["participants"] = Count(tp, len(found_counts) - tp, len(exp_counts) - tp)
+    right = {(k, n) for k, n in found_counts if n in accepted.get(k, set())}
+    right_keys = {k for k, _ in right}
+    counts["participants"] = Count(
+        len(right),
+        len(found_counts) - len(right),
+        len(accepted) - len(right_keys),
+        sorted(f"{names[k]}: {n}" for k, n in found_counts - right),
+        sorted(f"{names[k]}: {sorted(v)}" for k, v in accepted.items() if k not in right_keys),
+    )
 
     exp_parts = {(e.key, p) for e in expected.events for p in e.part_of}
     found_parts = {(mapped(f.key), mapped(p)) for f in found.events for p in f.part_of}
-    counts["parts"] = _count(exp_parts, found_parts)
+    counts["parts"] = _count(
+        exp_parts, found_parts, lambda d: f"{names.get(d[0], d[0])} ⊂ {names.get(d[1], d[1])}"
+    )
 
     agents: dict[str, str] = {}
     for kind, person in (("organisations", False), ("people", True), ("places", False)):
         pairs = match_named(getattr(expected, kind), getattr(found, kind), person)
         agents.update(pairs)
-        n_found, n_exp = len(getattr(found, kind)), len(getattr(expected, kind))
-        counts[kind] = Count(len(pairs), n_found - len(pairs), n_exp - len(pairs))
+        said = {t.key: t.names[0] for t in getattr(expected, kind)}
+        said |= {"draft:" + t.key: (t.names or [t.key])[0] for t in getattr(found, kind)}
+        counts[kind] = _count(
+            set(said) - {k for k in said if k.startswith("draft:")},
+            {pairs.get(t.key, "draft:" + t.key) for t in getattr(found, kind)},
+            said.get,
+        )
+        names |= said
 
     found_roles = {
         (agents.get(a, "draft:" + a), w, mapped(e) if e else None) for a, w, e in found.roles
     }
-    counts["roles"] = _count(expected.roles, found_roles)
+    counts["roles"] = _count(
+        expected.roles,
+        found_roles,
+        lambda r: f"{names.get(r[0], r[0])} {r[1]} {names.get(r[2], r[2]) if r[2] else ''}".strip(),
+    )
     return counts
 
 
@@ -463,6 +500,20 @@ def _ratio(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
+def details(outcomes: list[Outcome]) -> str:
+    """Each article's wrong and missed facts, kind by kind: what tuning works from."""
+    lines = []
+    for o in outcomes:
+        lines.append(f"{o.name} ({o.status})")
+        for k in KINDS:
+            for word, facts in (("wrong", o.counts[k].wrong), ("missed", o.counts[k].missed)):
+                if facts:
+                    lines.append(f"  {k}, {word}: " + " | ".join(facts))
+        if o.again:
+            lines.append("  minted again: " + " | ".join(o.again))
+    return "\n".join(lines)
+
+
 def report(outcomes: list[Outcome]) -> str:
     lines = ["| article | status | " + " | ".join(KINDS) + " | minted again |"]
     lines.append("|" + " --- |" * (len(KINDS) + 3))
@@ -496,6 +547,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--known", type=Path, default=ROOT / "bench" / "known-actors.ttl")
     parser.add_argument("--only", help="one annotation file's stem")
     parser.add_argument("--json", action="store_true", help="counts as JSON")
+    parser.add_argument(
+        "--details", action="store_true", help="each article's wrong and missed facts too"
+    )
     parser.add_argument(
         "--store",
         type=Path,
@@ -532,7 +586,13 @@ def main(argv: list[str] | None = None) -> int:
                     o.name: {
                         "status": o.status,
                         "again": o.again,
-                        **{k: vars(c) for k, c in o.counts.items()},
+                        **{
+                            k: {
+                                **c.counts,
+                                **({"wrong": c.wrong, "missed": c.missed} if args.details else {}),
+                            }
+                            for k, c in o.counts.items()
+                        },
                     }
                     for o in outcomes
                 },
@@ -541,6 +601,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     else:
         print(report(outcomes))
+        if args.details:
+            print("\n" + details(outcomes))
     return 0
 
 

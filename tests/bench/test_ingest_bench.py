@@ -188,6 +188,13 @@ def test_the_scorer_counts_a_small_case_fact_by_fact(scorer):
         "parts": (1, 0, 0),
     }
     assert counts["dates"].precision == 0.5 and counts["events"].recall == pytest.approx(2 / 3)
+    # What tuning reads (--details): the facts in words.
+    assert counts["dates"].wrong == ["Cycle des journées: start 2024-06-01"]
+    assert counts["dates"].missed == [
+        "Cycle des journées: start 2024-06",
+        "Webinaire: start 2024-11",
+    ]
+    assert counts["organisations"].wrong == ["Illustration"]
 
 
 def test_a_refused_article_counts_as_a_draft_without_facts(tmp_path):
