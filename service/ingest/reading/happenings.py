@@ -23,7 +23,7 @@ from .when import Doubt, When, read_dates
 
 
 @dataclass(frozen=True)
-class Kind:
+class EventWords:
     """A kind of event: the words that name it (a regular expression, singular and plural),
     its class in the vocabulary, its IRI slug, whether it lasts one day, whether it is a
     part of a larger event (a workshop of a day), and the series its plural names."""
@@ -41,8 +41,8 @@ class Kind:
 
 
 #: Kinds of events, a longer name before a shorter one it begins with.
-KINDS: tuple[Kind, ...] = (
-    Kind(
+EVENT_WORDS: tuple[EventWords, ...] = (
+    EventWords(
         r"journ[ée]es?\s+r[ée]gionales?",
         "journee-regionale",
         "RegionalDay",
@@ -50,28 +50,30 @@ KINDS: tuple[Kind, ...] = (
         False,
         "RegionalDaySeries",
     ),
-    Kind(r"journ[ée]es?\s+nationales?", "journee-nationale", None, True),
-    Kind(r"journ[ée]es?\s+d['’][ée]changes?", "journee", None, True),
-    Kind(r"journ[ée]es?", "journee", None, True),
-    Kind(r"s[ée]ances?\s+pl[ée]ni[èe]res?|pl[ée]ni[èe]res?", "pleniere", "Plenary", False, True),
-    Kind(r"ateliers?", "atelier", "Workshop", False, True),
-    Kind(r"tables?[\s-]rondes?", "table-ronde", None, False, True),
-    Kind(r"restitutions?", "restitution", "Restitution"),
-    Kind(r"s[ée]minaires?", "seminaire"),
-    Kind(r"webinaires?|webinars?", "webinaire"),
-    Kind(r"congr[èe]s", "congres"),
-    Kind(r"colloques?", "colloque"),
-    Kind(r"symposiums?", "symposium"),
-    Kind(r"assises", "assises"),
-    Kind(r"conf[ée]rences?", "conference", None, False, True),
-    Kind(r"forums?", "forum"),
-    Kind(r"formations?(?=\s+(?:de|des|sur|à|au|aux|d['’])\s)", "formation"),
-    Kind(r"rencontres?", "rencontre"),
+    EventWords(r"journ[ée]es?\s+nationales?", "journee-nationale", None, True),
+    EventWords(r"journ[ée]es?\s+d['’][ée]changes?", "journee", None, True),
+    EventWords(r"journ[ée]es?", "journee", None, True),
+    EventWords(
+        r"s[ée]ances?\s+pl[ée]ni[èe]res?|pl[ée]ni[èe]res?", "pleniere", "Plenary", False, True
+    ),
+    EventWords(r"ateliers?", "atelier", "Workshop", False, True),
+    EventWords(r"tables?[\s-]rondes?", "table-ronde", None, False, True),
+    EventWords(r"restitutions?", "restitution", "Restitution"),
+    EventWords(r"s[ée]minaires?", "seminaire"),
+    EventWords(r"webinaires?|webinars?", "webinaire"),
+    EventWords(r"congr[èe]s", "congres"),
+    EventWords(r"colloques?", "colloque"),
+    EventWords(r"symposiums?", "symposium"),
+    EventWords(r"assises", "assises"),
+    EventWords(r"conf[ée]rences?", "conference", None, False, True),
+    EventWords(r"forums?", "forum"),
+    EventWords(r"formations?(?=\s+(?:de|des|sur|à|au|aux|d['’])\s)", "formation"),
+    EventWords(r"rencontres?", "rencontre"),
 )
 _KIND = re.compile(
     r"\b(?P<det>(?:la|le|les|une|un|des|du|de\s+la|cette|ce|cet|ces|d['’]une?|l['’]|ses|sa|son|leur)\s+)?"
     r"(?P<ordinal>(?:premi[èe]re?|deuxi[èe]me|seconde?|troisi[èe]me|\d+(?:e|[èe]me|re|er))\s+(?:[ée]dition\s+(?:de\s+la|du|des)\s+)?)?"
-    r"(?P<kind>" + "|".join(f"(?:{k.pattern})" for k in KINDS) + r")\b",
+    r"(?P<kind>" + "|".join(f"(?:{k.pattern})" for k in EVENT_WORDS) + r")\b",
     re.I,
 )
 _SERIES = re.compile(r"\b(?:cycle|s[ée]rie|programme|tour\s+de\s+France)\s+(?:de|d['’])\s*$", re.I)
@@ -141,7 +143,7 @@ class Count:
 class EventMention:
     """An event a sentence describes, as far as it says it."""
 
-    kind: Kind
+    kind: EventWords
     name_words: str
     passage: Passage
     start: int  # where the kind's words start in the text
@@ -271,7 +273,9 @@ def _mention(
 ) -> EventMention | None:
     at = sentence.text[match.start("kind") :]
     kind = next(
-        k for k in KINDS if (m := re.match(k.pattern, at, re.I)) and m.end() == len(match["kind"])
+        k
+        for k in EVENT_WORDS
+        if (m := re.match(k.pattern, at, re.I)) and m.end() == len(match["kind"])
     )
     before = sentence.text[: match.start()]
     plural = match["kind"].lower().endswith("s") and kind.slug not in ("congres", "assises")

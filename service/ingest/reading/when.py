@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 #: French months, as written (with the usual abbreviations), to their number.
-MONTHS: dict[str, int] = {
+MONTH_NAMES: dict[str, int] = {
     "janvier": 1, "janv": 1, "février": 2, "fevrier": 2, "févr": 2, "fev": 2, "mars": 3,
     "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8,
     "septembre": 9, "sept": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11,
@@ -40,7 +40,7 @@ CONFIDENCE = {
     "month": 0.5,
 }
 
-_MONTH = r"(?P<{name}>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?P<{name}>" + "|".join(sorted(MONTH_NAMES, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?:(?P<{name}>" + "|".join(WEEKDAYS) + r")\s+)?"
 _DAY = r"(?P<{name}>1er|[12]\d|3[01]|0?[1-9])"
 _YEAR = r"(?:\s+(?P<{name}>(?:19|20)\d\d))?"
@@ -224,7 +224,7 @@ def _context_day(published: date | None, year: int, tense: str | None) -> date:
 
 
 def _month(name: str | None) -> int | None:
-    return MONTHS.get(name.lower().rstrip(".")) if name else None
+    return MONTH_NAMES.get(name.lower().rstrip(".")) if name else None
 
 
 def _day(text: str) -> int:
