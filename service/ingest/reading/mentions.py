@@ -164,6 +164,7 @@ def read_mentions(text: str, sentences: list[Passage]) -> list[Mention]:
                 continue
             cleaned = re.sub(r"^(?:MM?\.|Mmes?\.?|Mlle)\s+", "", cleaned)
             start = entity.start_char + entity.text.index(cleaned)
+            start, cleaned, label = _widened(text, start, cleaned, label)
             found.append(
                 Mention(
                     _label(label, cleaned),
@@ -308,6 +309,34 @@ def _title_after(text: str, person: Mention) -> str | None:
         after,
     )
     return match["title"].strip() if match else None
+
+
+#: « la préfecture du Pas-de-Calais »: an institution named after its territory.
+_INSTITUTION_BEFORE = re.compile(
+    r"(?P<words>(?:sous-)?pr[ée]fecture|mairie|ville|conseil\s+(?:d[ée]partemental|r[ée]gional)|"
+    r"d[ée]partement|r[ée]gion|m[ée]tropole|communaut[ée]\s+(?:urbaine|d['’]agglom[ée]ration))"
+    r"\s+(?:du\s+|de\s+la\s+|de\s+l['’]|d['’]|de\s+|des\s+)$",
+    re.I,
+)
+_MORE_WORDS = re.compile(r"(?:\s+[A-ZÉÈÊÎÔÛÀÇ][\w’'-]*)+")
+
+
+def _widened(text: str, start: int, name: str, label: str) -> tuple[int, str, str]:
+    """A model's place that is part of a longer name: « Lille » in « Lille Sud Insertion »
+    (capitalised words after it), « Pas-de-Calais » in « la préfecture du Pas-de-Calais »."""
+    end = start + len(name)
+    institution = _INSTITUTION_BEFORE.search(text, max(0, start - 40), start)
+    if label == "place" and institution:
+        words = institution["words"]
+        return (
+            institution.start(),
+            words[0].upper() + words[1:] + text[institution.end("words") : end],
+            "organisation",
+        )
+    more = _MORE_WORDS.match(text, end, end + 60)
+    if label in ("place", "organisation") and more and not _not_a_name(more.group().strip()):
+        return start, name + more.group(), "organisation"
+    return start, name, label
 
 
 def _label(label: str, name: str) -> str:
