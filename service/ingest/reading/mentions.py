@@ -65,7 +65,7 @@ _CLAUSE_END = re.compile(
     r"(?<!\bM)(?<!\bMM)(?<!\bMme)[.;:!?]|\s[-–]\s|\s(?:a|ont|était|est|sont|pour|afin|qui|lors|dans\s+le\s+cadre)\s"
 )
 _LIST_GLUE = re.compile(
-    r"^\s*(?:(?:,|et|ainsi\s+que|avec|de\s+l['’]|de\s+la|du|des|de|d['’]|l['’]|la|le|les|MM?\.|Mmes?|\([^()]{1,60}\))\s*)*$",
+    r"^\s*(?:(?:,|et|ainsi\s+que|avec|de\s+l['’]|de\s+la|du|des|de|d['’]|l['’]|la|le|les|MM?\.|Mmes?|\([^()]{1,60}\)|association|f[ée]d[ée]ration|collectif|structure|r[ée]seau)\s*)*$",
     re.I,
 )
 #: « Adolphe Colrat, Préfet des Alpes-Maritimes, et Christian Estrosi »: a title between
