@@ -141,8 +141,8 @@ _REPORT = {
     ),
     "minted": ("Nouveaux ({n}) :", "New ({n}):"),
     "notes": (
-        "Notes de qualité ({n}) : la source se contredit",
-        "Data-quality notes ({n}): the source contradicts itself",
+        "Notes de qualité ({n}) : ce que la source contredit ou laisse deviner",
+        "Data-quality notes ({n}): where the source contradicts itself or leaves a guess",
     ),
     "problems": ("Lecture de la source ({n}) :", "Reading the source ({n}):"),
     "todo": ("À compléter par un curateur ({n}) :", "For a curator to complete ({n}):"),
