@@ -20,6 +20,9 @@ def add_event(builder: DraftBuilder, article: URIRef, facts: EventFacts) -> URIR
     """The event the article is about: the known one of that day, town and organiser, else a
     new one; each of its facts with the sentence it was read from."""
     commune = builder.ref.territory(facts.place, IGEO.Commune) if facts.place else None
+    if facts.place and commune is None:  # homonyms: the one in a territory the text names
+        named = builder.found.facts.places_named() if builder.found.facts else []
+        commune = builder.known.place(facts.place, named).iri
     organiser = builder.agent(None, facts.organiser, "organiser") if facts.organiser else None
     node = builder.ref.event_on(facts.start, commune, organiser) if (commune or organiser) else None
     if node is None:

@@ -167,7 +167,7 @@ def read_mentions(text: str, sentences: list[Passage]) -> list[Mention]:
             start, cleaned, label = _widened(text, start, cleaned, label)
             found.append(
                 Mention(
-                    _label(label, cleaned),
+                    _label(label, cleaned, text[max(0, start - 20) : start]),
                     cleaned,
                     start,
                     start + len(cleaned),
@@ -311,6 +311,9 @@ def _title_after(text: str, person: Mention) -> str | None:
     return match["title"].strip() if match else None
 
 
+_ORGANISATION_BEFORE = re.compile(
+    r"\b(?:association|f[ée]d[ée]ration|collectif|structure|r[ée]seau|soci[ée]t[ée])\s+$", re.I
+)
 #: « la préfecture du Pas-de-Calais »: an institution named after its territory.
 _INSTITUTION_BEFORE = re.compile(
     r"(?P<words>(?:sous-)?pr[ée]fecture|mairie|ville|conseil\s+(?:d[ée]partemental|r[ée]gional)|"
@@ -339,10 +342,11 @@ def _widened(text: str, start: int, name: str, label: str) -> tuple[int, str, st
     return start, name, label
 
 
-def _label(label: str, name: str) -> str:
+def _label(label: str, name: str, before: str = "") -> str:
     """The model's label, corrected by the name's first word (« Fédération Léo Lagrange »,
-    « Préfet Pas-de-Calais » are organisations)."""
-    if ORGANISATION_WORDS.match(name):
+    « Préfet Pas-de-Calais » are organisations) or the word before it (« l'association
+    Interfaces »)."""
+    if ORGANISATION_WORDS.match(name) or _ORGANISATION_BEFORE.search(before):
         return "organisation"
     return label
 
