@@ -203,6 +203,22 @@ class Known:
             found.iri, found.why = iri, "date-and-place"
         return found
 
+    def series(self, cls: URIRef, organiser: URIRef | None) -> URIRef | None:
+        """The one series of that class (by that organiser, when known) the data holds: « les
+        journées régionales » of France Médiation."""
+        rows = self.ref.select(
+            "SELECT DISTINCT ?series ?class ?organizer WHERE { ?series a schema:EventSeries , ?class . "
+            "OPTIONAL { ?series schema:organizer ?organizer } }",
+            **{"class": cls},
+        )
+        found = {
+            r["series"]
+            for r in rows
+            if isinstance(r.get("series"), URIRef)
+            and (organiser is None or r.get("organizer") == organiser)
+        }
+        return found.pop() if len(found) == 1 else None
+
     def location_of(self, event: URIRef) -> URIRef | None:
         rows = self.ref.select(
             "SELECT ?place ?event WHERE { ?event schema:location ?place }", event=event

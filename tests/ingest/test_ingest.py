@@ -282,6 +282,8 @@ EVENT_FACTS = [
     SDO.organizer,
     SDO.performer,
     SDO.location,
+    SDO.superEvent,
+    MED.follows,
     MED.participantCount,
     SDO.audience,
 ]

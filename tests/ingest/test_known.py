@@ -128,3 +128,18 @@ def test_a_second_article_links_to_the_known_day(tmp_path):
     support = next(s for s in g.subjects(RDF.predicate, SDO.sponsor))
     assert float(g.value(support, MED.confidence)) < 0.6
     assert result.conforms, result.report.to_text("en")
+
+
+def test_an_event_dated_to_a_month_is_said_not_drafted_with_a_day(tmp_path):
+    """A month is not a day: the event is named for the curator with its partial date."""
+    path = tmp_path / "marseille.txt"
+    path.write_text(
+        SECOND.replace(
+            "Ce mercredi 4 décembre, la journée régionale de la médiation sociale s'est tenue à Liévin",
+            "En juin 2019, une journée régionale de la médiation sociale s'est tenue à Marseille",
+        ),
+        encoding="utf-8",
+    )
+    result = ingest(path, reference=Reference([project_reference()]), today=date(2026, 11, 28))
+    assert not list(result.draft.graph.subjects(RDF.type, SDO.Event))
+    assert any("2019-06 (xsd:gYearMonth)" in en for _, en in result.draft.todo)

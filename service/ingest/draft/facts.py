@@ -27,7 +27,7 @@ def event_from_text(facts: Facts) -> tuple[EventFacts, EventMention] | None:
         return None
     mention = facts.events[main]
     if mention.when is None or mention.when.precision != "day":
-        return None  # a month or a year: a partial date, for the curator to state
+        return None  # a month or a year: a partial date (see partial_event)
     kind = mention.kind
     organiser = next(
         (r.agent.name for r in facts.roles if r.event == main and r.role == "organisateur"), None
@@ -51,12 +51,30 @@ def event_from_text(facts: Facts) -> tuple[EventFacts, EventMention] | None:
     )
 
 
+def partial_event(facts: Facts) -> tuple[str, str] | None:
+    """What the curator is told of an event the text dates to a month or a year only: the
+    shapes take a day, so the event is not drafted, and its partial date is said."""
+    main = facts.main_event()
+    when = facts.events[main].when if main is not None else None
+    if when is None or when.precision == "day":
+        return None
+    mention = facts.events[main]
+    return (
+        f"Événement lu, daté de façon partielle : « {mention.name_words} », {when.value} "
+        f"(xsd:{when.datatype}), d'après « {mention.passage.text[:100]} » : à ajouter.",
+        f"Event read with a partial date: “{mention.name_words}”, {when.value} "
+        f"(xsd:{when.datatype}), from “{mention.passage.text[:100]}”: to add.",
+    )
+
+
 def add_text_facts(builder: DraftBuilder, article: URIRef, event: URIRef, facts: Facts) -> None:
     """The roles the text gives in the article's event, and the doubts of its reading."""
     main = facts.main_event()
     if main is None:
         return
     mention = facts.events[main]
+    if facts.events[main].when is not None and mention.when.precision != "day":
+        return  # the event was not taken: its date is partial (see event_from_text)
     for index, doubt in enumerate(mention.doubts):
         builder.note(
             article,
@@ -91,6 +109,63 @@ def add_text_facts(builder: DraftBuilder, article: URIRef, event: URIRef, facts:
     for role in facts.roles:
         if role.event == main and role.role != "organisateur":
             _add_role(builder, article, event, role)
+    _add_series(builder, event, facts, mention)
+    _add_follows(builder, article, event, facts, mention)
+
+
+def _add_series(builder: DraftBuilder, event: URIRef, facts: Facts, mention: EventMention) -> None:
+    """« les différentes journées régionales organisées partout en France »: the known series
+    the event is one of; an unknown one is for the curator, never minted from a phrase."""
+    if mention.parent is None or not facts.events[mention.parent].series:
+        return
+    series_mention = facts.events[mention.parent]
+    cls = series_mention.kind.series_cls
+    organiser = builder.graph.value(event, SDO.organizer)
+    series = builder.known.series(MED[cls], organiser) if cls else None
+    if series is None:
+        builder.draft.to_complete(
+            f"L'événement fait partie d'une série (« {series_mention.passage.text[:80]} ») "
+            "que les données ne connaissent pas : la relier ou l'ajouter.",
+            f"The event is one of a series (“{series_mention.passage.text[:80]}”) the data does "
+            "not know: link it or add it.",
+        )
+        return
+    builder.record("series", series_mention.name_words, series)
+    builder.add(event, SDO.superEvent, series)
+    passage = series_mention.passage
+    builder.evidence(
+        event, SDO.superEvent, series, _sentence(passage), "superEvent",
+        series_mention.confidence, (passage.start, passage.end),
+    )  # fmt: skip
+
+
+def _add_follows(
+    builder: DraftBuilder, article: URIRef, event: URIRef, facts: Facts, mention: EventMention
+) -> None:
+    """« après celle du 19 novembre à Saint-Quentin »: the known event of that day and town."""
+    if mention.follows is None:
+        return
+    before = facts.events[mention.follows]
+    if before.when is None or before.when.precision != "day" or not before.place:
+        return
+    commune = builder.known.place(before.place, facts.places_named()).iri
+    known = builder.known.event(before.when.start, commune).iri
+    if known is None:
+        builder.draft.to_complete(
+            f"L'événement fait suite à celui du {before.when.value} à {before.place}, que les "
+            "données ne connaissent pas : à ajouter s'il compte.",
+            f"The event follows the one of {before.when.value} in {before.place}, which the data "
+            "does not know: add it if it matters.",
+        )
+        return
+    builder.record("event", f"{before.name_words} ({before.place})", known)
+    builder.add(event, MED.follows, known)
+    builder.add(article, SDO.mentions, known)
+    passage = before.passage
+    builder.evidence(
+        event, MED.follows, known, _sentence(passage), "follows", before.confidence,
+        (passage.start, passage.end),
+    )  # fmt: skip
 
 
 def _add_role(builder: DraftBuilder, article: URIRef, event: URIRef, role: RoleMention) -> None:
