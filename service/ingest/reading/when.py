@@ -14,7 +14,7 @@ completed to a day. Without a publication date a missing year is not guessed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 
 #: French months, as written (with the usual abbreviations), to their number.
@@ -489,14 +489,4 @@ def _with_times(when: When, text: str, after: int) -> When:
         return when
     start = time(int(match["h1"]), int(match["m1"] or 0))
     end = time(int(match["h2"]), int(match["m2"] or 0)) if match["h2"] else None
-    return When(
-        when.start,
-        when.end,
-        when.precision,
-        when.written,
-        when.offset,
-        start,
-        end,
-        when.confidence,
-        when.doubts,
-    )
+    return replace(when, start_time=start, end_time=end)
