@@ -31,7 +31,7 @@ from service.ingest import (
     serialize_draft,
     snowflake_instant,
 )
-from service.namespaces import MED, SDO
+from service.namespaces import MED, OA, SDO
 from service.rdfio import parse_dataset, parse_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -183,6 +183,24 @@ def test_event_facts_keep_their_sentence(seed_run, predicate, value, sentence_st
     assert len(statements) == 1
     assert str(g.value(statements[0], PROV.value)).startswith(sentence_start)
     assert g.value(statements[0], PROV.wasQuotedFrom) == ARTICLE
+
+
+def test_evidence_says_where_its_sentence_is_and_how_sure(seed_run):
+    """Each fact read from the running text: its sentence, where it is in the article's text
+    (a Web Annotation position), and a confidence; a surer reading for a written date."""
+    g = seed_run.draft.graph
+    text = seed_run.draft.extracted.facts.text
+    weighed = sorted(g.subjects(MED.confidence, None))
+    assert len(weighed) >= 5
+    for statement in weighed:
+        position = g.value(statement, OA.hasSelector)
+        start, end = int(g.value(position, OA.start)), int(g.value(position, OA.end))
+        sentence = text[start:end]
+        assert 0 < float(g.value(statement, MED.confidence)) <= 1
+        if g.value(statement, PROV.value) is not None:
+            assert sentence == str(g.value(statement, PROV.value))
+    start_date = URIRef(f"{EVENT}#source-startDate")
+    assert float(g.value(start_date, MED.confidence)) == 0.95
 
 
 def test_post_date_is_what_the_identifier_encodes(seed_run):

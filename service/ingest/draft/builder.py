@@ -143,6 +143,20 @@ class DraftBuilder:
         (``med:confidence``) and where the sentence is in the article's text (a Web
         Annotation ``oa:TextPositionSelector``) when the reader says so."""
         node = URIRef(f"{subject}#source-{key}")
+        self.weigh(node, confidence, span)
+        self.add(node, RDF.type, RDF.Statement)
+        self.add(node, RDF.type, PROV.Entity)
+        self.add(node, RDF.subject, subject)
+        self.add(node, RDF.predicate, predicate)
+        self.add(node, RDF.object, obj)
+        self.add(node, PROV.value, self.text(sentence.text))
+        self.add(node, PROV.wasQuotedFrom, self.draft.article)
+
+    def weigh(
+        self, statement: URIRef, confidence: float | None, span: tuple[int, int] | None
+    ) -> None:
+        """How sure the reading of an evidence statement is, and where its sentence is."""
+        node = statement
         if confidence is not None:
             self.add(node, MED.confidence, Literal(round(confidence, 2), datatype=XSD.decimal))
         if span is not None:
@@ -151,13 +165,6 @@ class DraftBuilder:
             self.add(position, RDF.type, OA.TextPositionSelector)
             self.add(position, OA.start, Literal(span[0], datatype=XSD.nonNegativeInteger))
             self.add(position, OA.end, Literal(span[1], datatype=XSD.nonNegativeInteger))
-        self.add(node, RDF.type, RDF.Statement)
-        self.add(node, RDF.type, PROV.Entity)
-        self.add(node, RDF.subject, subject)
-        self.add(node, RDF.predicate, predicate)
-        self.add(node, RDF.object, obj)
-        self.add(node, PROV.value, self.text(sentence.text))
-        self.add(node, PROV.wasQuotedFrom, self.draft.article)
 
     def agent(self, profile: str | None, name: str | None, role: str) -> URIRef | None:
         """The actor behind an account (or named ``name``): a known one, else a new one."""

@@ -75,6 +75,7 @@ def add_text_facts(builder: DraftBuilder, article: URIRef, event: URIRef, facts:
     mention = facts.events[main]
     if facts.events[main].when is not None and mention.when.precision != "day":
         return  # the event was not taken: its date is partial (see event_from_text)
+    _weigh_event(builder, event, facts, main)
     for index, doubt in enumerate(mention.doubts):
         builder.note(
             article,
@@ -111,6 +112,28 @@ def add_text_facts(builder: DraftBuilder, article: URIRef, event: URIRef, facts:
             _add_role(builder, article, event, role)
     _add_series(builder, event, facts, mention)
     _add_follows(builder, article, event, facts, mention)
+
+
+def _weigh_event(builder: DraftBuilder, event: URIRef, facts: Facts, main: int) -> None:
+    """The confidence and the place in the text of the event's own facts' evidence."""
+    mention = facts.events[main]
+    span = (mention.passage.start, mention.passage.end)
+    organiser = next((r for r in facts.roles if r.event == main and r.role == "organisateur"), None)
+    weights = {
+        "startDate": (mention.when.confidence if mention.when else mention.confidence, span),
+        "location": (mention.confidence, span),
+        "organizer": (
+            organiser.confidence if organiser else mention.confidence,
+            (organiser.passage.start, organiser.passage.end) if organiser else span,
+        ),
+    }
+    if mention.count is not None:
+        count = mention.count.passage
+        weights["participantCount"] = (0.9, (count.start, count.end))
+    for key, (confidence, where) in weights.items():
+        statement = URIRef(f"{event}#source-{key}")
+        if (statement, RDF.type, RDF.Statement) in builder.graph:
+            builder.weigh(statement, confidence, where)
 
 
 def _add_series(builder: DraftBuilder, event: URIRef, facts: Facts, mention: EventMention) -> None:
