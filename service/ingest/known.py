@@ -113,6 +113,9 @@ class Known:
         found = Recognised(name)
         key = compare_key(name)
         domain = domain_key(name) if " " not in name.strip() else None
+        # A département's State site (« pas-de-calais.gouv.fr ») is its prefecture's.
+        state = re.fullmatch(r"(?:https?://)?(?:www\.)?([a-z-]+)\.gouv\.fr/?", name.strip().lower())
+        prefecture = f"prefecture {compare_key(state.group(1))}" if state else None
         exact: dict[URIRef, str] = {}
         close: dict[URIRef, Candidate] = {}
         for iri, label, why in self.actors():
@@ -126,7 +129,9 @@ class Known:
             their_key = compare_key(label)
             if not their_key:
                 continue
-            if their_key == key or (domain and their_key.replace(" ", "") == domain):
+            if their_key == prefecture:
+                exact.setdefault(iri, "domain")
+            elif their_key == key or (domain and their_key.replace(" ", "") == domain):
                 exact.setdefault(iri, why if their_key == key else "domain")
             elif name.isupper() and 2 <= len(key) <= 8 and acronym_of(label) == key:
                 exact.setdefault(iri, "acronym")

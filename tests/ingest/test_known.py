@@ -32,6 +32,7 @@ def known() -> Known:
         ("francemediation.fr", FRANCE_MEDIATION, "domain"),  # never an actor named after it
         ("www.francemediation.fr", FRANCE_MEDIATION, "domain"),
         ("Préfet Pas-de-Calais", PREFECTURE, "name"),  # a prefect for his prefecture
+        ("pas-de-calais.gouv.fr", PREFECTURE, "domain"),  # a département's State site
         ("la préfecture du Pas-de-Calais", PREFECTURE, "name"),
         ("Préfet Pas-de-Calais [62]", PREFECTURE, "alternate-name"),
         ("Lille Sud Insertion", URIRef(ID + "actor/lille-sud-insertion"), "name"),
