@@ -36,9 +36,11 @@ from ..labels import words
 from ..namespaces import MED, RDF
 from .draft import build
 from .draft.builder import Draft
+from .known import Known
 from .reading import extract
 from .reading.dates import parse_date
 from .reading.decoding import read_article
+from .reading.facts import Facts, read_facts
 from .reading.names import shorten
 from .reading.platforms import TWITTER, snowflake_instant
 from .reading.record import Extracted, Problem
@@ -49,7 +51,9 @@ __all__ = [
     "TWITTER",
     "Draft",
     "Extracted",
+    "Facts",
     "Ingestion",
+    "Known",
     "Problem",
     "Reference",
     "build",
@@ -58,6 +62,7 @@ __all__ = [
     "parse_date",
     "project_reference",
     "read_article",
+    "read_facts",
     "report_text",
     "serialize_draft",
     "snowflake_instant",
@@ -141,8 +146,8 @@ _REPORT = {
     ),
     "minted": ("Nouveaux ({n}) :", "New ({n}):"),
     "notes": (
-        "Notes de qualité ({n}) : la source se contredit",
-        "Data-quality notes ({n}): the source contradicts itself",
+        "Notes de qualité ({n}) : ce que la source contredit ou laisse deviner",
+        "Data-quality notes ({n}): where the source contradicts itself or leaves a guess",
     ),
     "problems": ("Lecture de la source ({n}) :", "Reading the source ({n}):"),
     "todo": ("À compléter par un curateur ({n}) :", "For a curator to complete ({n}):"),

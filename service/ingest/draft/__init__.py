@@ -23,6 +23,7 @@ from rdflib import Literal, URIRef
 
 from ...config import DEFAULT_BASE
 from ...namespaces import RDF, SDO
+from ..known import Known
 from ..reading.names import slugify
 from ..reading.record import Extracted
 from ..reconcile import Reference
@@ -37,6 +38,7 @@ from .article import (
 from .builder import Draft, DraftBuilder
 from .documents import add_document
 from .event import add_event
+from .facts import add_text_facts, event_from_text, partial_event
 from .posts import add_post
 from .provenance import add_provenance
 
@@ -53,7 +55,9 @@ def build(
     assert found.source_url is not None
     source = URIRef(found.source_url)
     host = urlsplit(found.source_url).netloc.lower().removeprefix("www.")
-    publisher = reference.by_site(found.source_url)
+    # The site's owner: by its home page, else by its domain (« francemediation.fr » is
+    # France Médiation), never a new actor named after a known one's domain.
+    publisher = reference.by_site(found.source_url) or Known(reference).actor(host).iri
     owner = publisher if publisher is not None else URIRef(f"{base_url}id/actor/{slugify(host)}")
     article = (
         reference.by_address(str(source), SDO.NewsArticle)
@@ -81,8 +85,14 @@ def build(
         add_document(builder, article, document, publisher)
     for post in found.posts:
         add_post(builder, article, post)
-    if found.event is not None:
-        add_event(builder, article, found.event)
+    from_text = event_from_text(found.facts) if found.facts and found.event is None else None
+    event = found.event or (from_text[0] if from_text else None)
+    if event is not None:
+        node = add_event(builder, article, event)
+        if found.facts is not None:
+            add_text_facts(builder, article, node, found.facts)
+    elif found.facts is not None and (partial := partial_event(found.facts)) is not None:
+        draft.to_complete(*partial)
     else:
         draft.to_complete(
             "Aucune phrase ne dit plainement quel événement l'article rapporte (« le 4 décembre 2019 "

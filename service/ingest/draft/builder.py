@@ -18,7 +18,8 @@ from datetime import date, datetime
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ...namespaces import DQV, MED, PREFIXES, PROV, RDF, SDO, XSD
+from ...namespaces import DQV, MED, OA, PREFIXES, PROV, RDF, SDO, XSD
+from ..known import Known, Recognised
 from ..reading.names import slugify
 from ..reading.record import ARTICLE_LANGUAGE, Extracted, Sentence
 from ..reconcile import Reference
@@ -35,6 +36,8 @@ class Draft:
     matched: list[tuple[str, str, URIRef]] = field(default_factory=list)
     minted: list[tuple[str, str, URIRef]] = field(default_factory=list)
     todo: list[tuple[str, str]] = field(default_factory=list)  # (fr, en)
+    #: (name, new IRI, candidates): close matches proposed to the curator, not decided
+    proposed: list[tuple[str, URIRef, list]] = field(default_factory=list)
 
     def found(self, kind: str) -> list[URIRef]:
         """The IRIs of that kind, known or new."""
@@ -59,6 +62,7 @@ class DraftBuilder:
     ):
         self.found = found
         self.ref = reference
+        self.known = Known(reference)
         self.base = base_url
         self.today = Literal(today.isoformat(), datatype=XSD.date)
         self.lang = ARTICLE_LANGUAGE
@@ -125,11 +129,21 @@ class DraftBuilder:
         return node
 
     def evidence(
-        self, subject: URIRef, predicate: URIRef, obj: Node, sentence: Sentence, key: str
+        self,
+        subject: URIRef,
+        predicate: URIRef,
+        obj: Node,
+        sentence: Sentence,
+        key: str,
+        confidence: float | None = None,
+        span: tuple[int, int] | None = None,
     ) -> None:
         """Keep the sentence a fact was read from: a reified statement whose ``prov:value`` is
-        the sentence, quoted from the article."""
+        the sentence, quoted from the article; with how sure the reading is
+        (``med:confidence``) and where the sentence is in the article's text (a Web
+        Annotation ``oa:TextPositionSelector``) when the reader says so."""
         node = URIRef(f"{subject}#source-{key}")
+        self.weigh(node, confidence, span)
         self.add(node, RDF.type, RDF.Statement)
         self.add(node, RDF.type, PROV.Entity)
         self.add(node, RDF.subject, subject)
@@ -138,11 +152,28 @@ class DraftBuilder:
         self.add(node, PROV.value, self.text(sentence.text))
         self.add(node, PROV.wasQuotedFrom, self.draft.article)
 
+    def weigh(
+        self, statement: URIRef, confidence: float | None, span: tuple[int, int] | None
+    ) -> None:
+        """How sure the reading of an evidence statement is, and where its sentence is."""
+        node = statement
+        if confidence is not None:
+            self.add(node, MED.confidence, Literal(round(confidence, 2), datatype=XSD.decimal))
+        if span is not None:
+            position = URIRef(f"{node}-position")
+            self.add(node, OA.hasSelector, position)
+            self.add(position, RDF.type, OA.TextPositionSelector)
+            self.add(position, OA.start, Literal(span[0], datatype=XSD.nonNegativeInteger))
+            self.add(position, OA.end, Literal(span[1], datatype=XSD.nonNegativeInteger))
+
     def agent(self, profile: str | None, name: str | None, role: str) -> URIRef | None:
         """The actor behind an account (or named ``name``): a known one, else a new one."""
         known = (self.ref.by_account(profile) if profile else None) or (
             self.ref.by_name(name) if name else None
         )
+        recognised = self.known.actor(name) if name and known is None else None
+        if recognised is not None and recognised.iri is not None:
+            known = recognised.iri  # an alternate name, an acronym, a domain
         if known is not None:
             return self.record(role, name or profile or "", known)
         label = name or (last_segment(profile) if profile else None)
@@ -160,7 +191,23 @@ class DraftBuilder:
                 f"« {label} » n'est pas un acteur connu : personne ou organisation, nom exact, à vérifier ({node}).",
                 f"“{label}” is not a known actor: person or organisation, exact name, to check ({node}).",
             )
+            if recognised is not None:
+                self.propose(recognised, node)
         return node
+
+    def propose(self, recognised: Recognised, minted: URIRef) -> None:
+        """A name close to known resources, not decided: the candidates, with their score,
+        for the curator to choose (or keep the new one)."""
+        if not recognised.candidates:
+            return
+        listed = " ; ".join(
+            f"<{c.iri}> ({c.label}, {c.score:.2f})" for c in recognised.candidates[:3]
+        )
+        self.draft.proposed.append((recognised.name, minted, recognised.candidates))
+        self.draft.to_complete(
+            f"« {recognised.name} » ressemble à une ressource connue : {listed}. À choisir, ou garder <{minted}>.",
+            f"“{recognised.name}” resembles a known resource: {listed}. Choose one, or keep <{minted}>.",
+        )
 
 
 def last_segment(address: str) -> str:

@@ -16,10 +16,13 @@ from ..reading.record import EventFacts
 from .builder import DraftBuilder, last_segment
 
 
-def add_event(builder: DraftBuilder, article: URIRef, facts: EventFacts) -> None:
+def add_event(builder: DraftBuilder, article: URIRef, facts: EventFacts) -> URIRef:
     """The event the article is about: the known one of that day, town and organiser, else a
     new one; each of its facts with the sentence it was read from."""
     commune = builder.ref.territory(facts.place, IGEO.Commune) if facts.place else None
+    if facts.place and commune is None:  # homonyms: the one in a territory the text names
+        named = builder.found.facts.places_named() if builder.found.facts else []
+        commune = builder.known.place(facts.place, named).iri
     organiser = builder.agent(None, facts.organiser, "organiser") if facts.organiser else None
     node = builder.ref.event_on(facts.start, commune, organiser) if (commune or organiser) else None
     if node is None:
@@ -46,7 +49,13 @@ def add_event(builder: DraftBuilder, article: URIRef, facts: EventFacts) -> None
     builder.add(
         node, SDO.eventStatus, SDO.EventScheduled
     )  # "s'est tenue": it took place as planned
-    if facts.place:
+    known_place = builder.known.location_of(node) if builder.ref.exists(node) else None
+    if known_place is not None:  # the known event's venue: the same place, never a new one
+        place = builder.record("place", facts.place or str(known_place), known_place)
+        builder.add(node, SDO.location, place)
+        builder.add(node, SDO.eventAttendanceMode, SDO.OfflineEventAttendanceMode)
+        builder.evidence(node, SDO.location, place, sentence, "location")
+    elif facts.place:
         place = _add_place(builder, facts.place, commune)
         builder.add(node, SDO.location, place)
         builder.add(node, SDO.eventAttendanceMode, SDO.OfflineEventAttendanceMode)
@@ -90,6 +99,7 @@ def add_event(builder: DraftBuilder, article: URIRef, facts: EventFacts) -> None
         "L'événement ne porte que ce qu'une phrase dit : description, parties, intervenants et thèmes à ajouter.",
         "The event carries only what a sentence says: description, parts, speakers and themes to add.",
     )
+    return node
 
 
 def _add_place(builder: DraftBuilder, name: str, commune: URIRef | None) -> URIRef:
@@ -97,6 +107,13 @@ def _add_place(builder: DraftBuilder, name: str, commune: URIRef | None) -> URIR
     data's model when an article names the town and no venue)."""
     if commune is not None and (known := builder.ref.venue_in(name, commune)) is not None:
         return builder.record("place", name, known)
+    venues = builder.known.venues_in(commune) if commune is not None else []
+    if venues:  # the town's known venues: perhaps the same place, for the curator to say
+        listed = " ; ".join(f"<{iri}> ({label})" for iri, label in venues[:3])
+        builder.draft.to_complete(
+            f"Lieux connus à {name} : {listed}. L'événement s'y est-il tenu ?",
+            f"Known venues in {name}: {listed}. Was the event held there?",
+        )
     node = builder.record("place", name, builder.iri(f"id/place/{slugify(name)}"))
     builder.add(node, RDF.type, SDO.Place)
     builder.add(node, SDO.name, Literal(name, lang="fr"))

@@ -21,8 +21,10 @@ holds (:mod:`..reconcile`) and from the graph made of both (:mod:`..draft`).
 from __future__ import annotations
 
 from ...errors import ArticleError
+from .dates import day_of
 from .documents import read_documents
 from .event import read_event
+from .facts import read_facts_of_lines
 from .fields import field_of, read_fields, read_head
 from .lines import Line, source_lines
 from .links import LINKS_HEADING, check_numbers, read_links
@@ -70,6 +72,9 @@ def extract(text: str, name: str = "article") -> Extracted:
     taken = read_documents(body, found, lead_block)
     taken |= read_posts(body, found)
     read_event(body, taken, found)
+    found.facts = read_facts_of_lines(
+        body, taken, day_of(found.published) if found.published else None
+    )
     check_numbers(article, found)
     if found.source_url is None:
         raise ArticleError(

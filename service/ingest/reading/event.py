@@ -97,8 +97,10 @@ def read_event(body: list[Line], taken: set[int], found: Extracted) -> None:
             if partial:
                 found.problem(
                     sentence.line,
-                    f"l'événement rapporté est daté « {partial} », sans année : la date n'est pas devinée.",
-                    f"the event reported is dated “{partial}”, without a year: the date is not guessed.",
+                    f"l'événement rapporté est daté « {partial} », sans année : l'année est devinée "
+                    "d'après la date de publication et le texte, avec une note de qualité, à vérifier.",
+                    f"the event reported is dated “{partial}”, without a year: the year is guessed "
+                    "from the publication date and the text, with a data-quality note, to check.",
                 )
             continue
         start = parse_date(when.group("date"))

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
 from .lines import Link, inline_address
+
+if TYPE_CHECKING:
+    from .facts import Facts
 from .platforms import Platform
 
 #: The language of the export (its field names are French) and of the text it holds.
@@ -143,6 +147,7 @@ class Extracted:
     used_links: set[int] = field(default_factory=set)
     fields_seen: set[str] = field(default_factory=set)
     event: EventFacts | None = None
+    facts: Facts | None = None  # what the running text states (:mod:`.facts`)
     problems: list[Problem] = field(default_factory=list)
 
     def problem(self, line: int | None, fr: str, en: str) -> None:

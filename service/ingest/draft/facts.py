@@ -1,0 +1,243 @@
+"""What the running text states about the article's event, in the draft: its date when no
+sentence says it plainly, the roles the text gives people and organisations in it, and
+the doubts of the reading (a guessed year, a role read loosely, a count that is a
+minimum), each a data-quality note the event's page shows.
+
+Every fact keeps its sentence, its place in the text and how sure the reading is
+(:meth:`~.builder.DraftBuilder.evidence`).
+"""
+
+from __future__ import annotations
+
+from rdflib import Literal, URIRef
+
+from ...namespaces import MED, RDF, SDO
+from ..reading.facts import Facts
+from ..reading.happenings import EventMention
+from ..reading.mentions import RoleMention
+from ..reading.names import slugify
+from ..reading.record import EventFacts, EventKind, Sentence
+from .builder import DraftBuilder, last_segment
+
+
+def event_from_text(facts: Facts) -> tuple[EventFacts, EventMention] | None:
+    """The article's event as the running text gives it, when it is dated to the day."""
+    main = facts.main_event()
+    if main is None:
+        return None
+    mention = facts.events[main]
+    if mention.when is None or mention.when.precision != "day":
+        return None  # a month or a year: a partial date (see partial_event)
+    kind = mention.kind
+    organiser = next(
+        (r.agent.name for r in facts.roles if r.event == main and r.role == "organisateur"), None
+    )
+    count = mention.count
+    return (
+        EventFacts(
+            kind=EventKind(
+                kind.slug.replace("-", " "), kind.vocabulary_class, kind.slug, kind.one_day
+            ),
+            name_words=mention.name_words,
+            start=mention.when.start,
+            place=mention.place,
+            organiser=organiser,
+            count=count.value if count else None,
+            audiences=[],
+            sentence=_sentence(mention.passage),
+            count_sentence=_sentence(count.passage) if count else None,
+        ),
+        mention,
+    )
+
+
+def partial_event(facts: Facts) -> tuple[str, str] | None:
+    """What the curator is told of an event the text dates to a month or a year only: the
+    shapes take a day, so the event is not drafted, and its partial date is said."""
+    main = facts.main_event()
+    when = facts.events[main].when if main is not None else None
+    if when is None or when.precision == "day":
+        return None
+    mention = facts.events[main]
+    return (
+        f"Événement lu, daté de façon partielle : « {mention.name_words} », {when.value} "
+        f"(xsd:{when.datatype}), d'après « {mention.passage.text[:100]} » : à ajouter.",
+        f"Event read with a partial date: “{mention.name_words}”, {when.value} "
+        f"(xsd:{when.datatype}), from “{mention.passage.text[:100]}”: to add.",
+    )
+
+
+def add_text_facts(builder: DraftBuilder, article: URIRef, event: URIRef, facts: Facts) -> None:
+    """The roles the text gives in the article's event, and the doubts of its reading."""
+    main = facts.main_event()
+    if main is None:
+        return
+    mention = facts.events[main]
+    if facts.events[main].when is not None and mention.when.precision != "day":
+        return  # the event was not taken: its date is partial (see event_from_text)
+    _weigh_event(builder, event, facts, main)
+    for index, doubt in enumerate(mention.doubts):
+        builder.note(
+            article,
+            f"{doubt.key}-{slugify(last_segment(event))}-{index}",
+            [event],
+            (doubt.fr, doubt.en),
+            mention.when.written if mention.when else "",
+            mention.when.value if mention.when else "",
+            (
+                f"Lu dans : « {mention.passage.text} »",
+                f"Read in: “{mention.passage.text}”",
+            ),
+        )
+    if mention.count is not None and (mention.count.minimum or mention.count.approximate):
+        builder.note(
+            article,
+            f"effectif-{slugify(last_segment(event))}",
+            [event],
+            (
+                f"« {mention.count.written} » : l'effectif retenu ({mention.count.value}) est un "
+                "ordre de grandeur, pas un compte.",
+                f"“{mention.count.written}”: the count kept ({mention.count.value}) is an order of "
+                "magnitude, not a count.",
+            ),
+            mention.count.written,
+            str(mention.count.value),
+            (
+                f"Lu dans : « {mention.count.passage.text} »",
+                f"Read in: “{mention.count.passage.text}”",
+            ),
+        )
+    for role in facts.roles:
+        if role.event == main and role.role != "organisateur":
+            _add_role(builder, article, event, role)
+    _add_series(builder, event, facts, mention)
+    _add_follows(builder, article, event, facts, mention)
+
+
+def _weigh_event(builder: DraftBuilder, event: URIRef, facts: Facts, main: int) -> None:
+    """The confidence and the place in the text of the event's own facts' evidence."""
+    mention = facts.events[main]
+    span = (mention.passage.start, mention.passage.end)
+    organiser = next((r for r in facts.roles if r.event == main and r.role == "organisateur"), None)
+    weights = {
+        "startDate": (mention.when.confidence if mention.when else mention.confidence, span),
+        "location": (mention.confidence, span),
+        "organizer": (
+            organiser.confidence if organiser else mention.confidence,
+            (organiser.passage.start, organiser.passage.end) if organiser else span,
+        ),
+    }
+    if mention.count is not None:
+        count = mention.count.passage
+        weights["participantCount"] = (0.9, (count.start, count.end))
+    for key, (confidence, where) in weights.items():
+        statement = URIRef(f"{event}#source-{key}")
+        if (statement, RDF.type, RDF.Statement) in builder.graph:
+            builder.weigh(statement, confidence, where)
+
+
+def _add_series(builder: DraftBuilder, event: URIRef, facts: Facts, mention: EventMention) -> None:
+    """« les différentes journées régionales organisées partout en France »: the known series
+    the event is one of; an unknown one is for the curator, never minted from a phrase."""
+    if mention.parent is None or not facts.events[mention.parent].series:
+        return
+    series_mention = facts.events[mention.parent]
+    cls = series_mention.kind.series_cls
+    organiser = builder.graph.value(event, SDO.organizer)
+    series = builder.known.series(MED[cls], organiser) if cls else None
+    if series is None:
+        builder.draft.to_complete(
+            f"L'événement fait partie d'une série (« {series_mention.passage.text[:80]} ») "
+            "que les données ne connaissent pas : la relier ou l'ajouter.",
+            f"The event is one of a series (“{series_mention.passage.text[:80]}”) the data does "
+            "not know: link it or add it.",
+        )
+        return
+    builder.record("series", series_mention.name_words, series)
+    builder.add(event, SDO.superEvent, series)
+    passage = series_mention.passage
+    builder.evidence(
+        event, SDO.superEvent, series, _sentence(passage), "superEvent",
+        series_mention.confidence, (passage.start, passage.end),
+    )  # fmt: skip
+
+
+def _add_follows(
+    builder: DraftBuilder, article: URIRef, event: URIRef, facts: Facts, mention: EventMention
+) -> None:
+    """« après celle du 19 novembre à Saint-Quentin »: the known event of that day and town."""
+    if mention.follows is None:
+        return
+    before = facts.events[mention.follows]
+    if before.when is None or before.when.precision != "day" or not before.place:
+        return
+    commune = builder.known.place(before.place, facts.places_named()).iri
+    known = builder.known.event(before.when.start, commune).iri
+    if known is None:
+        builder.draft.to_complete(
+            f"L'événement fait suite à celui du {before.when.value} à {before.place}, que les "
+            "données ne connaissent pas : à ajouter s'il compte.",
+            f"The event follows the one of {before.when.value} in {before.place}, which the data "
+            "does not know: add it if it matters.",
+        )
+        return
+    builder.record("event", f"{before.name_words} ({before.place})", known)
+    builder.add(event, MED.follows, known)
+    builder.add(article, SDO.mentions, known)
+    passage = before.passage
+    builder.evidence(
+        event, MED.follows, known, _sentence(passage), "follows", before.confidence,
+        (passage.start, passage.end),
+    )  # fmt: skip
+
+
+def _add_role(builder: DraftBuilder, article: URIRef, event: URIRef, role: RoleMention) -> None:
+    """A role as the curated data writes one (``med:Participation``), with the link the
+    role implies (``schema:performer``…), its sentence and how sure the reading is."""
+    kind = builder.iri(f"id/role/{role.role}")
+    implied = builder.ref.select(
+        "SELECT ?property ?role WHERE { ?role med:impliedProperty ?property }", role=kind
+    )
+    if not implied:
+        builder.draft.to_complete(
+            f"« {role.agent.name} » : rôle « {role.role} » lu (« {role.words} »), absent du "
+            "schéma des rôles : à ajouter ou à choisir.",
+            f"“{role.agent.name}”: role “{role.role}” read (“{role.words}”), not in the roles "
+            "scheme: add it or choose one.",
+        )
+        return
+    agent = builder.agent(None, role.agent.name, role.role)
+    if agent is None:
+        return
+    prop = implied[0]["property"]
+    node = URIRef(f"{event}#role-{role.role}-{last_segment(agent)}")
+    builder.add(event, MED.hasRole, node)
+    builder.add(node, RDF.type, MED.Participation)
+    builder.add(node, RDF.type, SDO.Role)
+    builder.add(node, MED.inEvent, event)
+    builder.add(node, MED.agent, agent)
+    builder.add(node, MED.roleType, kind)
+    for lang, label in builder.ref.labels(kind).items():
+        builder.add(node, SDO.roleName, Literal(label, lang=lang or None))
+    builder.add(event, prop, agent)
+    span = (role.passage.start, role.passage.end)
+    sentence = _sentence(role.passage)
+    builder.evidence(node, MED.agent, agent, sentence, "agent", role.confidence, span)
+    builder.evidence(
+        event, prop, agent, sentence, f"{role.role}-{last_segment(agent)}", role.confidence, span
+    )
+    builder.add(article, SDO.mentions, agent)
+    for index, (fr, en) in enumerate(role.doubts):
+        builder.note(
+            article,
+            f"role-{role.role}-{last_segment(agent)}-{index}",
+            [node],
+            (fr, en),
+            role.words,
+            role.role,
+            (f"Lu dans : « {role.passage.text} »", f"Read in: “{role.passage.text}”"),
+        )
+
+
+def _sentence(passage) -> Sentence:
+    return Sentence(passage.text, passage.line or 0)

@@ -1,0 +1,442 @@
+"""The events running text describes: days, seminars, workshops, webinars, congresses,
+trainings, cycles and series of them, with their dates, places and participant counts.
+
+A sentence describes an event when it names a kind of event and says when it happens or
+happened, or that it took place, or how many came: « Du 5 au 7 février dernier à Angers,
+France Médiation a représenté le secteur … lors du congrès international des acteurs de
+la médiation » ; « Cette journée a réuni 250 personnes ». A kind in the plural after
+« cycle » or « série » is a series (« un cycle de Journées régionales », « une série de
+webinaires »); workshops and plenaries of a dated day are its parts; « celle du 19
+novembre à Saint-Quentin » is another event of the same kind. Each event keeps the
+sentence it was read from and a confidence; nothing is invented to fill a field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from ...namespaces import MED
+from .passages import Passage
+from .when import Doubt, When, read_dates
+
+
+@dataclass(frozen=True)
+class EventWords:
+    """A kind of event: the words that name it (a regular expression, singular and plural),
+    its class in the vocabulary, its IRI slug, whether it lasts one day, whether it is a
+    part of a larger event (a workshop of a day), and the series its plural names."""
+
+    pattern: str
+    slug: str
+    cls: str | None = None  # local name in the vocabulary (med:…)
+    one_day: bool = False
+    part: bool = False
+    series_cls: str | None = None
+
+    @property
+    def vocabulary_class(self):
+        return MED[self.cls] if self.cls else None
+
+
+#: Kinds of events, a longer name before a shorter one it begins with.
+EVENT_WORDS: tuple[EventWords, ...] = (
+    EventWords(
+        r"journ[ée]es?\s+r[ée]gionales?",
+        "journee-regionale",
+        "RegionalDay",
+        True,
+        False,
+        "RegionalDaySeries",
+    ),
+    EventWords(r"journ[ée]es?\s+nationales?", "journee-nationale", None, True),
+    EventWords(r"journ[ée]es?\s+d['’][ée]changes?", "journee", None, True),
+    EventWords(r"journ[ée]es?", "journee", None, True),
+    EventWords(
+        r"s[ée]ances?\s+pl[ée]ni[èe]res?|pl[ée]ni[èe]res?", "pleniere", "Plenary", False, True
+    ),
+    EventWords(r"ateliers?", "atelier", "Workshop", False, True),
+    EventWords(r"tables?[\s-]rondes?", "table-ronde", None, False, True),
+    EventWords(r"restitutions?", "restitution", "Restitution"),
+    EventWords(r"s[ée]minaires?", "seminaire"),
+    EventWords(r"webinaires?|webinars?", "webinaire"),
+    EventWords(r"congr[èe]s", "congres"),
+    EventWords(r"colloques?", "colloque"),
+    EventWords(r"symposiums?", "symposium"),
+    EventWords(r"assises", "assises"),
+    EventWords(r"conf[ée]rences?", "conference", None, False, True),
+    EventWords(r"forums?", "forum"),
+    EventWords(r"formations?(?=\s+(?:de|des|sur|à|au|aux|d['’])\s)", "formation"),
+    EventWords(r"rencontres?", "rencontre"),
+)
+_KIND = re.compile(
+    r"\b(?P<det>(?:la|le|les|une|un|des|du|de\s+la|cette|ce|cet|ces|d['’]une?|l['’]|ses|sa|son|leur)\s+)?"
+    r"(?P<ordinal>(?:premi[èe]re?|deuxi[èe]me|seconde?|troisi[èe]me|\d+(?:e|[èe]me|re|er))\s+(?:[ée]dition\s+(?:de\s+la|du|des)\s+)?)?"
+    r"(?P<kind>" + "|".join(f"(?:{k.pattern})" for k in EVENT_WORDS) + r")\b",
+    re.I,
+)
+_SERIES = re.compile(r"\b(?:cycle|s[ée]rie|programme|tour\s+de\s+France)\s+(?:de|d['’])\s*$", re.I)
+#: Verbs and phrases that say an event happened or will happen.
+_HAPPENED = re.compile(
+    r"\b(?:s['’]est\s+(?:tenue?|d[ée]roul[ée]e?)|a\s+eu\s+lieu|aura\s+lieu|se\s+tiendra|"
+    r"se\s+d[ée]roulera|a\s+(?:r[ée]uni|rassembl[ée]|accueilli|permis|[ée]t[ée]\s+organis[ée]e?)|"
+    r"ont\s+(?:r[ée]uni|rassembl[ée])|organis[ée]e?s?|anim[ée]e?s?\s+par|lors\s+d[eu']|"
+    r"[àa]\s+l['’]occasion\s+d[eu']|invit(?:e|ait|ent)|retour\s+sur|intitul[ée]e?)\b",
+    re.I,
+)
+_COUNT = re.compile(
+    r"\b(?P<approx>plus\s+de|pr[èe]s\s+de|environ|quelque|au\s+moins|une\s+centaine\s+de)?\s*"
+    r"(?P<number>\d{1,3}(?:[ \u00a0\u202f]\d{3})*|\d+)\s+"
+    r"(?P<who>personnes|participant(?:e)?s|acteurs|professionnel(?:le)?s|m[ée]diat(?:eur|rice)s|"
+    r"congressistes|inscrit(?:e)?s|[ée]lu(?:e)?s|partenaires|structures)\b",
+    re.I,
+)
+_GATHERED = re.compile(
+    r"\b(?:r[ée]uni|rassembl[ée]|accueilli|compt[ée]|mobilis[ée]|r[ée]unissant|rassemblant)\b", re.I
+)
+#: « celle du 19 novembre à Saint-Quentin »: another event of the kind just named.
+_ANOTHER = re.compile(r"\b(?:celle|celui|celles|ceux)\s+(?:du|des|de)\s+", re.I)
+_HABITUAL = re.compile(
+    r"\b(?:r[ée]guli[èe]rement|chaque\s+(?:ann[ée]e|mois|semaine)|souvent|habituellement)\b", re.I
+)
+_DATED_TITLE = re.compile(r"^[^-–:]{4,40}?\s[-–:]\s+(?P<title>.{3,200})$")
+_ANOTHER_BEFORE = re.compile(r"\b(?:celle|celui|celles|ceux)\s+(?:du|des|de)\s+$", re.I)
+_UPPER = "A-ZÉÈÊÎÔÛÀÇ"
+#: « à Liévin », « à Saint-Quentin », « à Mons-en-Barœul », « au Centre Universitaire … »: a
+#: capitalised name, its joining words only before another capitalised word.
+PLACE_NAME = (
+    rf"[{_UPPER}][\w’'-]*(?:(?:[- ](?:sur|sous|en|lès|le|la|les|de|du|des)[- ]|[- ]d['’]|[- ])"
+    rf"(?=[{_UPPER}])[{_UPPER}][\w’'-]*)*"
+)
+_PLACE_AFTER = re.compile(rf"\b(?:à|au|en)\s+(?P<place>{PLACE_NAME})")
+_NAME_STOP = re.compile(
+    r"\s+(?:après|avant|pour|avec|organis[ée]e?s?|qui|dont|le|les|à|au|aux|en\s+\d{4}|cette|a|ont|"
+    r"s['’]est|se|était|lors|animée?s?|par|du\s+\d|de\s+\d|en\s+partenariat)\b|[,;:.()«»]"
+)
+_TITLE = re.compile(
+    r"(?:intitul[ée]e?s?|sur\s+le\s+th[èe]me)\s*:?\s*[«“\"]\s*(?P<title>[^»”\"]{3,120})\s*[»”\"]",
+    re.I,
+)
+_REFERS_BACK = re.compile(
+    r"^(?:(?:[AÀ]\s+l['’]occasion\s+de|Lors\s+de|Pendant|Durant|Intitul[ée]e?\s*[«“][^»”]*[»”]\s*,)\s*)?"
+    r"(?:Cette|Cet|Ce|Ces|La|Le|Les|L['’]|cette|cet|ce|ces)\s*(?:journ[ée]e|[ée]v[éè]nement|rencontre|manifestation|"
+    r"s[ée]ance|atelier|conf[ée]rence|colloque|forum|s[ée]minaire|webinaire|congr[èe]s|session|"
+    r"formation|matin[ée]e|apr[èe]s-midi)\b",
+    re.I,
+)
+
+
+@dataclass
+class Count:
+    """How many came, as the text says it: « 250 personnes », « plus de 80 personnes »."""
+
+    value: int
+    minimum: bool  # « plus de », « au moins »: the value is a lower bound
+    approximate: bool  # « près de », « environ », « une centaine »
+    written: str
+    start: int  # in the text
+    passage: Passage
+
+
+@dataclass
+class EventMention:
+    """An event a sentence describes, as far as it says it."""
+
+    kind: EventWords
+    name_words: str
+    passage: Passage
+    start: int  # where the kind's words start in the text
+    when: When | None = None
+    place: str | None = None
+    title: str | None = None
+    count: Count | None = None
+    series: bool = False
+    aside: bool = False  # named in passing (« celle du 19 novembre »), not described
+    also: list[Passage] = field(default_factory=list)  # other sentences about the same event
+    parent: int | None = None  # index, in the list read, of the event it is a part of
+    follows: int | None = None  # index of the event the text says it follows
+    confidence: float = 0.8
+    doubts: list[Doubt] = field(default_factory=list)
+
+
+def read_happenings(sentences: list[Passage], published: date | None) -> list[EventMention]:
+    """The events the sentences describe, in order, with their parts and series linked."""
+    found: list[EventMention] = []
+    year: int | None = None
+    heading: tuple[When, str, Passage] | None = None  # « 29 février 2024 - Titre »
+    for sentence in sentences:
+        dates = read_dates(sentence.text, published, year=year)
+        written_years = [w.start.year for w in dates if not w.doubts]
+        if written_years:
+            year = written_years[0]
+        counted = _count(sentence)
+        dated_title = _DATED_TITLE.match(sentence.text)
+        if dated_title and dates and dates[0].offset == 0:
+            heading = (dates[0], dated_title["title"].strip(), sentence)
+            continue
+        back = _REFERS_BACK.match(sentence.text)
+        skip = back.end() if back and found else 0
+        if skip:
+            # « Cette journée a réuni 250 personnes », « Ce webinaire, animé par … »: more
+            # about the event just read, or one of the series just named, dated by the line
+            # above it.
+            last = next(m for m in reversed(found) if not m.aside)
+            if last.series and heading is not None:
+                found.append(
+                    _member(last, heading, sentence, len(found) - 1 - found[::-1].index(last))
+                )
+                last = found[-1]
+                heading = None
+            last.also.append(sentence)
+            if counted and last.count is None:
+                last.count = counted
+                counted = None
+            title = _TITLE.search(sentence.text)
+            if title and last.title is None:
+                last.title = title["title"].strip()
+        if _HABITUAL.search(sentence.text):
+            continue  # « des rencontres sont régulièrement organisées »: a habit, not an event
+        kinds = list(_KIND.finditer(sentence.text, skip))
+        for index, match in enumerate(kinds):
+            until = kinds[index + 1].start() if index + 1 < len(kinds) else len(sentence.text)
+            mention = _mention(match, sentence, dates, counted, until)
+            if mention is None:
+                continue
+            if any(m.passage is sentence and m.kind.slug == mention.kind.slug for m in found):
+                continue  # « la journée … cette journée »: one event per kind and sentence
+            same = next((m for m in found if _same_event(m, mention)), None)
+            if same is not None:  # the lead and the body tell of the same day
+                _merge(same, mention)
+            else:
+                found.append(mention)
+            _another(found, same or mention, sentence, dates)
+            if mention.series:
+                _members(found, same or mention, sentence, dates)
+    _link(found)
+    return found
+
+
+def _member(
+    series: EventMention, heading: tuple[When, str, Passage], sentence: Passage, parent: int
+) -> EventMention:
+    """One event of a series, dated and titled by the line above its description."""
+    when, title, line = heading
+    kind = series.kind
+    return EventMention(
+        kind=kind,
+        name_words=kind.slug.replace("-", " "),
+        passage=sentence,
+        start=sentence.start,
+        when=when,
+        title=title,
+        parent=parent,
+        also=[line],
+        confidence=round(min(0.85, when.confidence), 2),
+        doubts=list(when.doubts),
+    )
+
+
+def _members(
+    found: list[EventMention], series: EventMention, sentence: Passage, dates: list[When]
+) -> None:
+    """« un cycle de Journées régionales … (à Marseille, en juin), dans les Hauts-de-France
+    (à Saint-Quentin en novembre puis à Liévin en décembre) »: each town with its date is one
+    event of the series."""
+    parent = found.index(series)
+    for place in _PLACE_AFTER.finditer(sentence.text):
+        if place.start() < series.start - sentence.start:
+            continue
+        when = next(
+            (w for w in dates if 0 <= w.offset - place.end() <= 3),
+            None,
+        )
+        if when is None:
+            continue
+        found.append(
+            EventMention(
+                kind=series.kind,
+                name_words=series.kind.slug.replace("-", " "),
+                passage=sentence,
+                start=sentence.start + place.start(),
+                when=when,
+                place=place["place"],
+                parent=parent,
+                confidence=round(min(0.75, when.confidence), 2),
+                doubts=list(when.doubts),
+            )
+        )
+
+
+def _mention(
+    match: re.Match, sentence: Passage, dates: list[When], counted: Count | None, until: int
+) -> EventMention | None:
+    at = sentence.text[match.start("kind") :]
+    kind = next(
+        k
+        for k in EVENT_WORDS
+        if (m := re.match(k.pattern, at, re.I)) and m.end() == len(match["kind"])
+    )
+    before = sentence.text[: match.start()]
+    plural = match["kind"].lower().endswith("s") and kind.slug not in ("congres", "assises")
+    series = bool(_SERIES.search(before)) or bool(
+        kind.series_cls
+        and plural
+        and (not match["det"] or match["det"].strip().lower() in ("des", "les", "ses", "leur"))
+    )
+    happened = _HAPPENED.search(sentence.text)
+    day_dates = [w for w in dates if w.precision in ("day", "month", "year")]
+    if not (day_dates or happened or counted):
+        return None  # « plusieurs séminaires chaque année »: a kind named, no event described
+    if not match["det"] and not series and not match["kind"][0].isupper():
+        return None  # « de formation », « en atelier »: a kind as a word, not an event
+    rest = sentence.text[match.end() :]
+    rest_words = _NAME_STOP.split(rest, maxsplit=1)[0].strip()
+    name_words = f"{match['kind'].lower()} {rest_words}".strip()
+    # What comes after the next kind of event named in the sentence is that event's.
+    window = sentence.text[:until]
+    when = _closest([w for w in dates if w.offset < until], match.start(), window)
+    when = None if series and when and when.precision == "day" else when
+    place = _PLACE_AFTER.search(window)
+    title = _TITLE.search(sentence.text)
+    confidence = 0.9 if (when and happened) else 0.75 if (when or happened) else 0.6
+    doubts = list(when.doubts) if when else []
+    if when:
+        confidence = round(min(confidence, when.confidence + 0.05), 2)
+    return EventMention(
+        kind=kind,
+        name_words=name_words,
+        passage=sentence,
+        start=sentence.start + match.start("kind"),
+        when=when,
+        place=place["place"]
+        if place and not series and not _is_not_a_place(place["place"])
+        else None,
+        title=title["title"].strip() if title else None,
+        count=counted,
+        series=series,
+        confidence=confidence,
+        doubts=doubts,
+    )
+
+
+def _closest(dates: list[When], position: int, text: str) -> When | None:
+    """The date the kind's words go with: the one before them in the sentence (« Le 4
+    décembre 2019 à Liévin, s'est tenue la journée »), else the first after them; a date
+    introduced by « celle du » belongs to another event."""
+    own = [w for w in dates if not _ANOTHER_BEFORE.search(text[: w.offset])]
+    if not own:
+        return None
+    before = [w for w in own if w.offset < position]
+    return before[0] if before else own[0]
+
+
+def _another(
+    found: list[EventMention], current: EventMention, sentence: Passage, dates: list[When]
+) -> None:
+    """« après celle du 19 novembre à Saint-Quentin »: an earlier (or later) event of the
+    kind just read, with its own date and place."""
+    for match in _ANOTHER.finditer(sentence.text):
+        when = next((w for w in dates if 0 <= w.offset - match.end() <= 1), None)
+        if when is None:
+            continue
+        after = sentence.text[when.offset + len(when.written) :][:60]
+        place = re.match(r"\s*" + _PLACE_AFTER.pattern, after)
+        found.append(
+            EventMention(
+                kind=current.kind,
+                name_words=current.name_words,
+                passage=sentence,
+                start=sentence.start + match.start(),
+                when=when,
+                place=place["place"] if place else None,
+                confidence=round(min(0.8, when.confidence), 2),
+                doubts=list(when.doubts),
+                aside=True,
+            )
+        )
+        if current.when is not None and when.start < current.when.start:
+            current.follows = len(found) - 1
+
+
+def _same_event(known: EventMention, new: EventMention) -> bool:
+    """Two mentions of one event: same kind, same date, and no other place; a series named
+    twice; a part named again without words of its own (« chacun des ateliers »)."""
+    if known.kind.slug == new.kind.slug and known.series and new.series:
+        return True
+    if known.kind.part and known.kind.slug == new.kind.slug and new.name_words.count(" ") == 0:
+        return True
+    return (
+        known.kind.slug == new.kind.slug
+        and not known.series
+        and not new.series
+        and known.when is not None
+        and new.when is not None
+        and known.when.start == new.when.start
+        and (known.place is None or new.place is None or known.place == new.place)
+    )
+
+
+def _merge(known: EventMention, new: EventMention) -> None:
+    """Keep the surer reading as the event's, the other sentence as more evidence."""
+    if new.confidence > known.confidence:
+        known.also.append(known.passage)
+        for name in ("name_words", "passage", "start", "when", "confidence", "doubts"):
+            setattr(known, name, getattr(new, name))
+    else:
+        known.also.append(new.passage)
+    known.place = known.place or new.place
+    known.count = known.count or new.count
+    known.title = known.title or new.title
+
+
+def _count(sentence: Passage) -> Count | None:
+    match = _COUNT.search(sentence.text)
+    if match is None or not _GATHERED.search(sentence.text):
+        return None
+    approx = (match["approx"] or "").lower()
+    value = int(re.sub(r"\D", "", match["number"]))
+    return Count(
+        value=value,
+        minimum=approx.startswith(("plus", "au moins")),
+        approximate=approx.startswith(("pr", "environ", "quelque", "une centaine")),
+        written=" ".join(match.group().split()),
+        start=sentence.start + match.start(),
+        passage=sentence,
+    )
+
+
+def _is_not_a_place(word: str) -> bool:
+    return word.split()[0] in {"France", "Le", "La", "Les", "L", "Ce", "Cette"} and " " not in word
+
+
+def _link(found: list[EventMention]) -> None:
+    """Parts to the dated event they belong to, events to the series of their kind."""
+    for index, mention in enumerate(found):
+        if mention.series or mention.parent is not None:
+            continue
+        if mention.kind.part:
+            whole = next(
+                (
+                    i
+                    for i in range(index - 1, -1, -1)
+                    if not (found[i].kind.part or found[i].series or found[i].aside)
+                    and found[i].when
+                ),
+                None,
+            )
+            if whole is not None:
+                mention.parent = whole
+                if mention.when is None:
+                    mention.when = found[whole].when
+                continue
+        series = next(
+            (
+                i
+                for i, other in enumerate(found)
+                if other.series and other.kind.series_cls and other.kind.slug == mention.kind.slug
+            ),
+            None,
+        )
+        if series is not None:
+            mention.parent = series
