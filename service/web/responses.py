@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from ..errors import MediationError, NotFound, NotReady, TooManyAttempts
 from ..formats import HTML, parse_accept
@@ -65,8 +65,14 @@ def error_form(accept_header: str | None, user_agent: str | None = None) -> str:
     return best
 
 
-def error_response(error: MediationError, extra_headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    error: MediationError, extra_headers: dict[str, str] | None = None, page: bool = True
+) -> Response:
+    """``error`` in the form the client accepts best; never a page without ``page`` (a
+    request refused before routing has no URLs to build one with)."""
     form = error_form(request.headers.get("Accept"), request.headers.get("User-Agent"))
+    if form == "text/html" and not page:
+        form = "text/plain"
     if form == "text/html":
         body = render_template("error.html", error=error)
         response = Response(body, status=error.status, mimetype="text/html")
@@ -101,6 +107,18 @@ def register_error_handlers(app: Flask) -> None:
         waits = isinstance(error, (NotReady, TooManyAttempts))
         retry = error.details.get("retry_after") if waits else None
         return error_response(error, {"Retry-After": str(retry)} if retry else None)
+
+    @app.errorhandler(SecurityError)
+    def handle_untrusted_host(error: SecurityError):
+        # The Host header is not echoed: it is the attacker's text.
+        wrapped = MediationError(
+            "Hôte inconnu : ce service ne répond que pour ses propres noms (réglages "
+            "trusted_hosts et public_url).",
+            "Unknown host: this service answers only for its own names (settings "
+            "trusted_hosts and public_url).",
+        )
+        wrapped.status, wrapped.code = 400, "unknown-host"
+        return error_response(wrapped, page=False)
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(error: HTTPException):
