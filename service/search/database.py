@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 
 #: Answers kept (least recently used go first); they are dropped when the index changes.
 KEPT_ANSWERS = 256
+#: What SQLite says of a damaged file ("database disk image is malformed", "file is not a
+#: database"): a read that meets them stops serving the file (a programming error does not).
+DAMAGE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 #: Most values one ``IN (…)`` names (SQLite limits the variables of a statement).
 IN_BATCH = 500
 
@@ -239,8 +242,10 @@ class IndexFile:
                         f"The search took longer than {self.timeout:g} s; narrow it down.",
                     ) from None
                 raise
-            except sqlite3.DatabaseError as error:  # garbage met while reading: built again
-                raise self._found_damaged(str(error)) from None
+            except sqlite3.DatabaseError as error:
+                if getattr(error, "sqlite_errorcode", None) not in DAMAGE_CODES:
+                    raise
+                raise self._found_damaged(str(error)) from None  # set aside, built again
             finally:
                 db.set_progress_handler(None, 0)
 

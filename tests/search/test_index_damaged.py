@@ -123,3 +123,31 @@ def test_a_damaged_index_is_set_aside_and_built_again_while_the_server_answers(
     assert len(kept) == 1, kept
     assert kept[0].read_bytes() == damaged
     assert f"set aside as {kept[0].name}" in server.log()
+
+
+def test_an_index_damaged_while_served_is_set_aside_and_built_again(
+    stopped_store, start_server, tmp_path
+):
+    store_dir = tmp_path / "store"
+    shutil.copytree(stopped_store, store_dir, symlinks=True)
+    server = start_server(store_dir)
+    try:
+        # Every page but the first (the header and the schema) overwritten while the server
+        # runs: no list was asked yet, so no reader holds those pages in its cache.
+        index = store_dir / "index.sqlite"
+        size = index.stat().st_size
+        with index.open("r+b") as stream:
+            stream.seek(PAGE)
+            stream.write(random.Random(8).randbytes(size - PAGE))
+        first = server.get("events.json", headers={"Accept": "application/json"})
+        assert first.status_code == 503, first.text[:300]
+        assert int(first.headers["Retry-After"]) >= 1
+        wait_ready(server)
+        listed = server.get("events.json", params={"page_size": "200"}).json()["items"]
+        assert LIEVIN in {item["iri"] for item in listed}
+    finally:
+        server.stop()
+    assert "found damaged while reading" in server.log()
+    assert [
+        k for k in store_dir.glob("index.sqlite.damaged-*") if k.name[-4:] not in ("-wal", "-shm")
+    ]
