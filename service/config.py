@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
@@ -72,6 +73,38 @@ def _base_url(value: str) -> str:
     if not value.startswith(("http://", "https://")):
         raise ValueError(f"must be an http(s) URL, got {value!r}")
     return value if value.endswith("/") else value + "/"
+
+
+def _public_url(value: Any) -> str:
+    """Empty, or an http(s) URL with a host, ending with ``/``."""
+    text = str(value).strip()
+    if not text:
+        return ""
+    url = _base_url(text)
+    if not urlsplit(url).hostname or urlsplit(url).query or urlsplit(url).fragment:
+        raise ValueError(f"must be an http(s) URL with a host, no query nor fragment: {value!r}")
+    return url
+
+
+#: Hosts the server always answers for: the machine itself, as the README's command serves it.
+LOCAL_HOSTS = ("localhost", "127.0.0.1")
+#: Listening addresses that name no host (every interface).
+WILDCARD_HOSTS = ("", "0.0.0.0", "::", "[::]")
+
+
+def trusted_hosts(config: Config) -> list[str] | None:
+    """The host names requests may name (Werkzeug's ``trusted_hosts``), None: any. Werkzeug
+    ignores the port, and compares the part before the first colon, so an IPv6 literal can
+    only be accepted with ``*``."""
+    names = list(config.trusted_hosts)
+    if "*" in names:
+        return None
+    names += LOCAL_HOSTS
+    if str(config.host).strip() not in WILDCARD_HOSTS:
+        names.append(str(config.host).strip())
+    if config.public_url:
+        names.append(urlsplit(config.public_url).hostname or "")
+    return sorted({n.lower() for n in names if n})
 
 
 def _path(value: Any) -> str:
@@ -178,6 +211,25 @@ SETTINGS: list[Setting] = [
         "Canonical base of every resource IRI. The server answers for these IRIs by path, "
         "whatever host it runs on.",
         _base_url,
+    ),
+    Setting(
+        "public_url",
+        "",
+        "Public address of the service, such as https://mediation.example.org/ (scheme, host, "
+        "path): every absolute link the service writes (the sitemap, robots.txt, the catalog, "
+        "VoID, the feeds, the service description) starts with it, whatever Host a request "
+        "names, and its host is trusted. Empty: the address the request was sent to, once its "
+        "host is trusted (trusted_hosts); such answers then vary by Host.",
+        _public_url,
+    ),
+    Setting(
+        "trusted_hosts",
+        "",
+        "Host names (no port; a leading dot: the name and its subdomains) the server answers "
+        "for, besides localhost, 127.0.0.1, the host setting and public_url's host; a request "
+        "naming another Host is answered 400. * accepts any host: only behind a proxy that "
+        "checks it, with public_url set. X-Forwarded-* headers are never read.",
+        _csv,
     ),
     Setting(
         "remote_query_url",

@@ -172,6 +172,15 @@ class StoreError(MediationError):
     code = "store-error"
 
 
+class DiskFull(MediationError):
+    """The disk beside the store is full (RFC 4918 §11.5): nothing the client did wrong, and
+    nothing it can fix; the operator frees space, then restarts the service, whose embedded
+    store refuses writes until it is reopened."""
+
+    status = 507
+    code = "insufficient-storage"
+
+
 class FileMissing(MediationError):
     """A file the service serves is not on its disk although nothing replaced it (a dump of the
     served build deleted by hand, a disk fault): the server's fault, never the client's."""

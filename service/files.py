@@ -3,15 +3,18 @@
 A rename is atomic on POSIX, but neither the file's bytes nor the rename itself survive a
 crash until they are synced (``fsync`` of the file, then of the directory that holds the
 name): the store's generation and journal, the search index, the open-data builds and the
-command line's outputs all write through here.
+command line's outputs all write through here. A file found damaged is set aside, kept for
+the operator under a name that says so, never removed (:func:`set_aside`).
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -56,3 +59,40 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data``: written, synced, renamed, directory synced."""
     with atomic_file(path) as stream:
         stream.write(data)
+
+
+#: What a damaged file set aside is renamed to: ``index.sqlite.damaged-20261206T194500Z``.
+DAMAGED = ".damaged-"
+
+
+def set_aside(path: Path, companions: tuple[str, ...] = ("-wal", "-shm")) -> Path:
+    """Move a damaged file or folder (and its SQLite companions) out of the way, under a name
+    that says so and when, and return that name: it is kept for the operator to look at
+    (never removed here), and the service makes a fresh one in its place."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = path.with_name(f"{path.name}{DAMAGED}{stamp}")
+    for suffix in ("", *companions):
+        source = Path(f"{path}{suffix}")
+        if source.exists() or source.is_symlink():
+            os.replace(source, Path(f"{target}{suffix}"))
+    sync_directory(path.parent)
+    return target
+
+
+def sqlite_damage(path: Path) -> str | None:
+    """What is wrong with the SQLite file ``path``, None when SQLite finds nothing: not a
+    database (a bad header), or what ``PRAGMA quick_check`` finds (a truncated file, pages
+    of garbage). quick_check reads every page once (about a second for a few hundred MB)
+    without comparing indexes with their tables, which integrity_check would do at many
+    times the cost. https://www.sqlite.org/pragma.html#pragma_quick_check"""
+    try:
+        db = sqlite3.connect(path)
+    except sqlite3.Error as error:
+        return str(error)
+    try:
+        found = [row[0] for row in db.execute("PRAGMA quick_check(5)")]
+    except sqlite3.Error as error:
+        return str(error)
+    finally:
+        db.close()
+    return None if found == ["ok"] else "; ".join(str(f) for f in found)

@@ -25,7 +25,11 @@ feeds are read from the last finished build (:mod:`.build`), and their ``ETag`` 
    before (a download may still be reading it).
 
 A failed build is logged and tried again ``build_max_delay`` seconds later; the previous
-build stays served. At start, the folders a crash left (``.build-*``, ``.snapshot-*``) are
+build stays served. A finished build found damaged — a file missing or of another size than
+its manifest says, unreadable JSON, an inventory SQLite finds damaged when it is opened, or,
+checked in the background at start, a dump whose SHA-256 differs from the manifest's — is
+set aside as ``g{generation}.damaged-{time}``, kept for the operator and logged; the build
+before it is served, if there is one, while a fresh one is made. At start, the folders a crash left (``.build-*``, ``.snapshot-*``) are
 removed and the newest finished build made from this store — same settings, a generation
 not past the store's — is served at once: a restart serves the previous build without
 waiting for a new one. ``.building.json`` names the build under way (generation, process,
@@ -46,9 +50,9 @@ from typing import Any
 
 from ..background import Worker, child_started
 from ..config import Config
-from ..files import sync_directory, sync_tree
+from ..files import set_aside, sync_directory, sync_tree
 from ..store import Store, open_snapshot, open_store
-from .build import Build, make_build
+from .build import Build, DamagedBuild, make_build
 from .catalog import publisher_of
 
 log = logging.getLogger(__name__)
@@ -151,6 +155,7 @@ class Builder:
     # -- the loop ---------------------------------------------------------------------------------
 
     def _run(self) -> None:
+        self._check_served()
         seen: int | None = None
         quiet_since = pending_since = retry_at = 0.0
         while not self._worker.stopping.wait(POLL_SECONDS if seen is not None else 0):
@@ -198,11 +203,12 @@ class Builder:
                 return True
             final = _folder(self.directory, generation)
             if final.exists():  # built before a restart, or by a build that outlived its server
-                found = Build.open(final, self.base, self.publisher)
+                found = self._open(final)
                 if found is not None:
                     self._switch(found)
                     return True
-                shutil.rmtree(final)
+                if final.exists():
+                    shutil.rmtree(final)
             scratch.mkdir()
             started = time.monotonic()
             self._building = (generation, started)
@@ -232,7 +238,7 @@ class Builder:
                     exitcode,
                 )
                 return False
-            found = Build.open(final, self.base, self.publisher)
+            found = self._open(final)
             if found is None:
                 log.error("open-data build of generation %s cannot be read", generation)
                 return False
@@ -287,10 +293,41 @@ class Builder:
             if int(folder.name[1:]) > generation:
                 shutil.rmtree(folder, ignore_errors=True)
                 continue
-            found = Build.open(folder, self.base, self.publisher)
+            found = self._open(folder)
             if found is not None:
                 return found
         return None
+
+    def _open(self, folder: Path) -> Build | None:
+        """The build in ``folder``, None when it is another settings' or damaged: a damaged
+        one is set aside (:meth:`_set_aside`)."""
+        try:
+            return Build.open(folder, self.base, self.publisher)
+        except DamagedBuild as error:
+            self._set_aside(folder, str(error))
+            return None
+
+    def _set_aside(self, folder: Path, reason: str) -> None:
+        """Move a damaged build out of the way, kept for the operator under
+        ``g{generation}.damaged-{time}``; the builder then makes a fresh one, serving the
+        build before it, if it has one, meanwhile."""
+        kept = set_aside(folder, companions=())
+        log.error(
+            "open-data build %s is damaged (%s): set aside as %s and built again",
+            folder.name,
+            reason,
+            kept.name,
+        )
+
+    def _check_served(self) -> None:
+        """Every dump of the build served at start against its SHA-256 (the sizes were checked
+        when it was opened): in the background, so that the server answers at once."""
+        while (served := self._current) is not None:
+            damage = served.damage()
+            if damage is None:
+                return
+            self._set_aside(served.folder, damage)
+            self._current = self._latest()
 
 
 __all__ = ["Builder", "build_process", "builds_directory"]

@@ -15,7 +15,12 @@ request. At start, :class:`IndexBuilder` looks at the index file (``service.sear
   once, from the index as it was — while a fresh one is built, then put in its place;
 * **missing** (no file, or one of another layout, base or language order, which cannot be
   read): lists, search and the home page answer ``503`` with ``Retry-After`` and a French
-  and English message until the first build is done.
+  and English message until the first build is done;
+* **damaged or foreign** (not a SQLite file, a truncated one, pages of garbage that
+  ``PRAGMA quick_check`` finds at start, or that a read meets later; a database of another
+  program): the file is set aside, renamed ``index.sqlite.damaged-{time}`` and kept for the
+  operator, the error is logged, and the index is then missing, as above. The server never
+  refuses to start for it.
 
 Resource pages, the SPARQL endpoint and writes work meanwhile (resource pages read incoming
 links from the store until the index is trusted again, ``service.pages.describe``). An index
@@ -150,6 +155,9 @@ class IndexBuilder:
         first = True
         while not self._worker.stopping.wait(0 if first else INDEX_POLL_SECONDS):
             first = False
+            if self.index.damage is not None:
+                self.index.heal()  # found damaged while serving: set aside, built again
+                retry_at = 0.0
             if self.index.trusted or time.monotonic() < retry_at:
                 continue
             if self._catch_up():

@@ -15,6 +15,7 @@ reads answer, :mod:`.index` what keeps it in step with the store.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
@@ -26,14 +27,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..errors import ConfigError, NotReady, QueryTimeout
-from ..files import sync_directory
+from ..errors import NotReady, QueryTimeout
+from ..files import set_aside, sqlite_damage, sync_directory
 from .schema import SCHEMA_SQL, SCHEMA_VERSION
 
 T = TypeVar("T")
 
+log = logging.getLogger(__name__)
+
 #: Answers kept (least recently used go first); they are dropped when the index changes.
 KEPT_ANSWERS = 256
+#: What SQLite says of a damaged file ("database disk image is malformed", "file is not a
+#: database"): a read that meets them stops serving the file (a programming error does not).
+DAMAGE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 #: Most values one ``IN (…)`` names (SQLite limits the variables of a statement).
 IN_BATCH = 500
 
@@ -131,6 +137,10 @@ class IndexFile:
         self._built = ""
         #: Seconds a client should wait when the index is not servable (set by its builder).
         self.retry_after: Callable[[], int] = lambda: 10
+        #: Where a damaged or foreign file found here was set aside, if one was.
+        self.set_aside_as: Path | None = None
+        #: What a read found wrong with the file while serving it, until it is set aside.
+        self.damage: str | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self._layout() not in (None, SCHEMA_VERSION):
             # An index of another layout: start from an empty file (it is rebuilt from the store).
@@ -143,8 +153,13 @@ class IndexFile:
     # -- connections ---------------------------------------------------------------------------
 
     def _layout(self) -> str | None:
-        """The layout version of the index file, None when there is no index yet."""
+        """The layout version of the index file, None when there is no index yet, or when the
+        file was damaged or foreign and has been set aside (:meth:`_set_aside`)."""
         if not self.path.exists():
+            return None
+        damage = sqlite_damage(self.path)
+        if damage is not None:
+            self._set_aside(damage)
             return None
         db = sqlite3.connect(self.path)
         try:
@@ -156,14 +171,26 @@ class IndexFile:
             if "meta" in tables and "resource" in tables:
                 found = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
                 return found[0] if found else ""
-        except sqlite3.DatabaseError:
-            pass
+            reason = "not a search index (tables: " + ", ".join(sorted(tables)[:5]) + ")"
+        except sqlite3.DatabaseError as error:
+            reason = str(error)
         finally:
             db.close()
-        # Never remove a file that is not an index of ours: the setting may point at the wrong one.
-        raise ConfigError(
-            f"{self.path} n'est pas un index de recherche de ce service ; réglez index_path.",
-            f"{self.path} is not a search index of this service; set index_path.",
+        self._set_aside(reason)
+        return None
+
+    def _set_aside(self, reason: str) -> None:
+        """Move a damaged or foreign file out of the way, kept for the operator (never
+        removed: the setting may point at another program's file); a fresh index is then
+        built from the store in the background while the server answers."""
+        kept = set_aside(self.path)
+        self.set_aside_as = kept
+        log.error(
+            "search index %s is damaged or not an index of this service (%s): set aside as %s "
+            "and built again from the store; lists and search answer 503 until it is ready",
+            self.path,
+            reason,
+            kept.name,
         )
 
     def _connect(self) -> sqlite3.Connection:
@@ -215,8 +242,34 @@ class IndexFile:
                         f"The search took longer than {self.timeout:g} s; narrow it down.",
                     ) from None
                 raise
+            except sqlite3.DatabaseError as error:
+                if getattr(error, "sqlite_errorcode", None) not in DAMAGE_CODES:
+                    raise
+                raise self._found_damaged(str(error)) from None  # set aside, built again
             finally:
                 db.set_progress_handler(None, 0)
+
+    def _found_damaged(self, reason: str) -> NotReady:
+        """A read met damage SQLite reports (``database disk image is malformed``): stop
+        serving the file; its builder sets it aside and builds a fresh one (:meth:`heal`)."""
+        if self.damage is None:
+            log.error("search index %s found damaged while reading: %s", self.path, reason)
+        self.damage = reason
+        self._servable = False
+        return self.not_ready()
+
+    def heal(self) -> None:
+        """Set a file found damaged while serving aside and start an empty one in its place,
+        which the builder then builds from the store."""
+        with self._write:
+            with self._gate.closed():
+                self._close_readers()
+                self._set_aside(self.damage or "damaged")
+                self.damage = None
+                with self._writer() as db:
+                    db.executescript(SCHEMA_SQL)
+            self._changed()
+            self._refresh()
 
     def not_ready(self) -> NotReady:
         seconds = max(1, int(self.retry_after()))

@@ -84,12 +84,12 @@ def changes() -> Response:
     ) == JSONLD.media_type and accept.quality(JSONLD.media_type) > accept.quality(ACTIVITY_JSON)
     media = AS_PROFILE if jsonld else ACTIVITY_JSON
     validators, unchanged = conditional(
-        after, before, first, media, request.url_root, vary="Accept"
+        after, before, first, media, site.public_root(), vary="Accept"
     )
     if unchanged is not None:
         return unchanged
     settings = config()
-    links = opendata.ChangeLinks(request.url_root, page_url)
+    links = opendata.ChangeLinks(site.public_root(), page_url)
     if after or before or first:
         document = opendata.change_page(
             changelog(), settings.base_url, links, settings.page_size, after, before
@@ -110,7 +110,7 @@ def changes() -> Response:
 def page_url(iri: URIRef | str) -> str:
     base = config().base_url
     text = str(iri)
-    return request.url_root + text[len(base) :] if text.startswith(base) else text
+    return site.public_root() + text[len(base) :] if text.startswith(base) else text
 
 
 def stamp_of(build: opendata.Build | None, iris: list[URIRef]) -> Callable[[URIRef], datetime]:
@@ -131,7 +131,7 @@ def events_atom() -> Response:
     langs = site.languages()
     current = current_build()
     validators, unchanged = conditional(
-        request.url_root, langs.order, vary="Accept-Language", build=current
+        site.public_root(), langs.order, vary="Accept-Language", build=current
     )
     if unchanged is not None:
         return unchanged
@@ -149,8 +149,8 @@ def events_atom() -> Response:
         details,
         langs,
         feed_id=f"{settings.base_url}feeds/events",
-        self_url=request.url_root + "feeds/events.atom",
-        alternate_url=request.url_root + "events",
+        self_url=site.public_root() + "feeds/events.atom",
+        alternate_url=site.public_root() + "events",
         page_url=page_url,
         calendar_url=lambda iri: page_url(iri) + ".ics",
         author=str(author) if author is not None else "",
@@ -169,7 +169,7 @@ def event_calendar(slug: str) -> Response:
     langs = site.languages()
     current = builds().current
     validators, unchanged = conditional(
-        request.url_root, langs.order, vary="Accept-Language", build=current
+        site.public_root(), langs.order, vary="Accept-Language", build=current
     )
     if unchanged is not None:
         return unchanged
@@ -209,7 +209,7 @@ def events_calendar() -> Response:
     current = builds().current
     validators, unchanged = conditional(
         request.full_path,
-        request.url_root,
+        site.public_root(),
         langs.order,
         filters.today,
         vary="Accept-Language",
@@ -234,7 +234,7 @@ def events_calendar() -> Response:
         page_url,
         stamp_of(current, order),
         langs.text("Événements de la médiation sociale", "Events of social mediation"),
-        request.url_root + "events",
+        site.public_root() + "events",
         site.zone(),
     )
     return _calendar_response(body, validators, "events.ics")

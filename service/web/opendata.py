@@ -134,7 +134,7 @@ def catalog(suffix: str | None = None) -> Response:
         fmt.key,
         suffix or "",  # the page's own address and its links keep it: part of what is kept
         after,
-        request.url_root,
+        site.public_root(),
         settings.catalog_page_size,
         settings.contact_email,
         langs.order if fmt is HTML else "",
@@ -142,7 +142,7 @@ def catalog(suffix: str | None = None) -> Response:
     validators, unchanged = build_conditional(current, *parts, vary=vary)
     if unchanged is not None:
         return unchanged
-    links = Links(request.url_root, f".{suffix}" if suffix else "")
+    links = Links(site.public_root(), f".{suffix}" if suffix else "")
 
     def render() -> tuple[bytes, str]:
         page = catalog_page(current.catalog, links, after, settings.catalog_page_size)
@@ -263,7 +263,7 @@ def catalog_context(page: CatalogPage, langs: Languages) -> dict[str, Any]:
 def _local(url: str | None) -> str | None:
     if url is None:
         return None
-    return "/" + url[len(request.url_root) :] if url.startswith(request.url_root) else url
+    return "/" + url[len(site.public_root()) :] if url.startswith(site.public_root()) else url
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,10 +277,10 @@ def void() -> Response:
     if fmt is None:
         raise not_acceptable(request.headers.get("Accept", ""), VOID_FORMATS)
     current = current_build()
-    validators, unchanged = build_conditional(current, fmt.key, request.url_root, vary="Accept")
+    validators, unchanged = build_conditional(current, fmt.key, site.public_root(), vary="Accept")
     if unchanged is not None:
         return unchanged
-    address = request.url_root
+    address = site.public_root()
     body = kept(
         current,
         ("void", address, fmt.key),

@@ -7,12 +7,13 @@ is always in French and in English, and never carries a traceback.
 
 from __future__ import annotations
 
+import errno
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
-from ..errors import MediationError, NotFound, NotReady, TooManyAttempts
+from ..errors import DiskFull, MediationError, NotFound, NotReady, TooManyAttempts
 from ..formats import HTML, parse_accept
 
 log = logging.getLogger(__name__)
@@ -65,8 +66,14 @@ def error_form(accept_header: str | None, user_agent: str | None = None) -> str:
     return best
 
 
-def error_response(error: MediationError, extra_headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    error: MediationError, extra_headers: dict[str, str] | None = None, page: bool = True
+) -> Response:
+    """``error`` in the form the client accepts best; never a page without ``page`` (a
+    request refused before routing has no URLs to build one with)."""
     form = error_form(request.headers.get("Accept"), request.headers.get("User-Agent"))
+    if form == "text/html" and not page:
+        form = "text/plain"
     if form == "text/html":
         body = render_template("error.html", error=error)
         response = Response(body, status=error.status, mimetype="text/html")
@@ -87,6 +94,15 @@ def error_response(error: MediationError, extra_headers: dict[str, str] | None =
     return response
 
 
+def disk_full(error: BaseException) -> bool:
+    """Whether ``error`` says the disk is full: ``ENOSPC`` from Python, or the text RocksDB
+    (Oxigraph's storage) and SQLite put in theirs, which carry no errno."""
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return True
+    text = str(error)
+    return "No space left on device" in text or "database or disk is full" in text
+
+
 def _jsonable(value: object) -> bool:
     return isinstance(value, (str, int, float, bool, list, dict, type(None)))
 
@@ -101,6 +117,18 @@ def register_error_handlers(app: Flask) -> None:
         waits = isinstance(error, (NotReady, TooManyAttempts))
         retry = error.details.get("retry_after") if waits else None
         return error_response(error, {"Retry-After": str(retry)} if retry else None)
+
+    @app.errorhandler(SecurityError)
+    def handle_untrusted_host(error: SecurityError):
+        # The Host header is not echoed: it is the attacker's text.
+        wrapped = MediationError(
+            "Hôte inconnu : ce service ne répond que pour ses propres noms (réglages "
+            "trusted_hosts et public_url).",
+            "Unknown host: this service answers only for its own names (settings "
+            "trusted_hosts and public_url).",
+        )
+        wrapped.status, wrapped.code = 400, "unknown-host"
+        return error_response(wrapped, page=False)
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(error: HTTPException):
@@ -117,6 +145,19 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
+        if disk_full(error):
+            log.error("disk full: %s; free space, then restart the service", error)
+            return error_response(
+                DiskFull(
+                    "Le disque du service est plein : la requête n'a pas abouti, et une "
+                    "écriture n'est pas confirmée (celle que le journal a reçue est appliquée au "
+                    "redémarrage). L'exploitant doit libérer de la place, puis redémarrer le "
+                    "service.",
+                    "The service's disk is full: the request did not go through, and a write "
+                    "is not confirmed (one the journal received is applied at the restart). "
+                    "The operator must free space, then restart the service.",
+                )
+            )
         log.exception("unexpected error")
         wrapped = MediationError(
             "Erreur interne du service ; elle a été consignée.",

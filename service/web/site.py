@@ -23,6 +23,8 @@ Not a blueprint: any blueprint may use it (blueprints never import each other).
 * :func:`validators` and :func:`not_modified` / :func:`finish` give responses an
   ``ETag`` (store generation + representation), a ``Last-Modified`` and a 304
   on a conditional GET.
+* :func:`public_root`: what absolute links (sitemap, feeds, catalog, VoID…) start with: the
+  ``public_url`` setting, else this request's address on a trusted host (``Vary: Host``).
 * :func:`zone` and :func:`today`: the zone times are shown in and "today" is judged in, for pages that
   read the data against the day (an event that took place).
 """
@@ -44,7 +46,7 @@ from flask import Flask, Response, current_app, g, request, url_for
 from werkzeug.http import is_resource_modified
 from werkzeug.routing import BuildError
 
-from ..config import local_today
+from ..config import local_today, trusted_hosts
 from ..errors import MediationError
 from ..labels import UI_LANGUAGES, Languages, moment_in_words, preferences
 from ..namespaces import LICENCE
@@ -196,6 +198,18 @@ def page_address() -> str:
     return config().base_url + request.path.lstrip("/")
 
 
+def public_root() -> str:
+    """What every absolute link starts with (``https://host/``): the ``public_url`` setting;
+    without it, the address this request was sent to, whose host Werkzeug has checked
+    against the trusted hosts (:func:`~service.config.trusted_hosts`: any other is a 400
+    before a view runs), and the answer then varies by ``Host``. Never ``X-Forwarded-*``."""
+    configured = config().public_url
+    if configured:
+        return configured
+    g.varies_by_host = True
+    return request.url_root
+
+
 def default_language() -> str:
     """The interface language of a page asked for without ``?lang=`` nor ``Accept-Language``:
     the first of the ``languages`` setting the interface is written in."""
@@ -298,7 +312,16 @@ def finish(response: Response, etag: str, modified: datetime, vary: str) -> Resp
 
 
 def register(app: Flask) -> None:
-    """Template globals every page uses; default navigation."""
+    """Template globals every page uses; default navigation; the hosts requests may name."""
+    # Werkzeug refuses any other Host (SecurityError, a 400) before a view runs.
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["MEDIATION"])
+
+    @app.after_request
+    def vary_by_host(response: Response) -> Response:
+        # A shared cache must not give one host's links to another (RFC 9110 §12.5.5).
+        if g.get("varies_by_host"):
+            response.vary.add("Host")
+        return response
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:

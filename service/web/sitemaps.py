@@ -51,7 +51,7 @@ def _kept(build: Build, key: tuple, make: Callable[[], bytes]) -> bytes:
     return site.kept_for_build(
         "sitemap",
         build.identity,
-        (request.url_root,) + key,
+        (site.public_root(),) + key,
         make,
         lambda cache: sum(len(body) for body in cache.values()) <= SITEMAP_BYTES,
     )
@@ -69,7 +69,7 @@ def _urlset(entries: Iterable[site.SitemapEntry]) -> bytes:
     """Each page in each interface language (a ``url`` each), with the alternates of all of
     them, on this host as every URL of a sitemap must be."""
     root = ET.Element("urlset", {"xmlns": SITEMAP_NS, "xmlns:xhtml": XHTML_NS})
-    host = request.url_root.rstrip("/")
+    host = site.public_root().rstrip("/")
     for entry in entries:
         links = site.language_links(host + quote(entry.path, safe="/:@!$&'()*+,;=-._~%#"))
         for own in links:
@@ -88,7 +88,7 @@ def _add_sitemap(index: ET.Element, name: str, page: int, lastmod: str | None) -
     """One file of the sitemap index: ``/sitemaps/{name}.xml``, ``?page=`` from 2 on."""
     element = ET.SubElement(index, "sitemap")
     suffix = f"?page={page}" if page > 1 else ""
-    host = request.url_root.rstrip("/")
+    host = site.public_root().rstrip("/")
     ET.SubElement(element, "loc").text = f"{host}/sitemaps/{quote(name)}.xml{suffix}"
     if lastmod:
         ET.SubElement(element, "lastmod").text = lastmod
@@ -116,7 +116,7 @@ def sitemap_index() -> Response:
     parts: tuple = ("sitemap-index",)
     if extra:  # their entries come from the store: its generation is part of the answer
         parts += (sorted(extra), store().generation)
-    validators = build_validators(build, request.url_root, *parts)
+    validators = build_validators(build, site.public_root(), *parts)
     if (cached := site.not_modified(*validators, "")) is not None:
         return cached
 
@@ -150,7 +150,7 @@ def sitemap(name: str) -> Response:
     page = _page_number()
     if page > max(1, len(files)):
         raise no_resource(f"sitemaps/{name}.xml?page={page}")
-    validators = build_validators(build, request.url_root, "sitemap", name, page)
+    validators = build_validators(build, site.public_root(), "sitemap", name, page)
     if (cached := site.not_modified(*validators, "")) is not None:
         return cached
 
@@ -165,7 +165,7 @@ def sitemap(name: str) -> Response:
 def _registered_sitemap(name: str, entries: Callable[[], Iterable[site.SitemapEntry]]) -> Response:
     """A section another part of the service registered (``site.add_sitemap``)."""
     page = _page_number()
-    etag, modified = site.validators("sitemap", name, page, request.url_root)
+    etag, modified = site.validators("sitemap", name, page, site.public_root())
     if (cached := site.not_modified(etag, modified, "")) is not None:
         return cached
     items = list(entries())[(page - 1) * PAGES_PER_FILE : page * PAGES_PER_FILE]
@@ -181,7 +181,7 @@ def robots() -> Response:
             "User-agent: *",
             "Disallow: /sparql",
             "Disallow: /*?incoming=",
-            f"Sitemap: {request.url_root}sitemap.xml",
+            f"Sitemap: {site.public_root()}sitemap.xml",
             "",
         ]
     )

@@ -64,7 +64,7 @@ from ..sparql import (
 from ..store import QueryRequest, QueryResponse, Store
 from .bodies import read_body, utf8_text
 from .context import builds, config, store
-from .site import default_language, languages
+from .site import default_language, languages, public_root
 
 blueprint = Blueprint(
     "sparql", __name__, static_folder="static/sparql", static_url_path="/static/sparql"
@@ -415,14 +415,14 @@ def describe_or_edit(params: ProtocolRequest) -> Response:
         current.generation,
         "service-description",
         chosen.key,
-        request.url_root,
+        public_root(),
         build.identity if build else "",
     )
     if request.if_none_match.contains(validator):
         return Response(status=304, headers=_cache_headers(validator))
     graph = service_description(
         settings,
-        request.url_root + "sparql",
+        public_root() + "sparql",
         [str(name) for name in current.graph_names()[:MAX_LISTED_GRAPHS]],
         triples,
         load_examples(),
@@ -453,7 +453,7 @@ def editor_page(params: ProtocolRequest) -> Response:
     lang = languages().ui
     query = params.query if params.query is not None else with_label_language(DEFAULT_QUERY, lang)
     editor = {
-        "endpoint": request.url_root + "sparql",
+        "endpoint": public_root() + "sparql",
         "query": query,
         "fromLink": params.query is not None,
         "prefixes": PREFIXES,
@@ -466,7 +466,7 @@ def editor_page(params: ProtocolRequest) -> Response:
         gallery=gallery(load_examples(), lang),
         vendor=vendor_available(),
         settings=settings,
-        endpoint_url=request.url_root + "sparql",
+        endpoint_url=public_root() + "sparql",
         downloads=DOWNLOADS,
         editor_link=editor_link,
         open_link=lambda text: _open_link(text, lang),

@@ -54,8 +54,10 @@ from rdflib.namespace import PROV
 from rdflib.term import Node
 
 from ..errors import StoreError
+from ..files import set_aside
 from ..namespaces import AS, MED, PREFIXES
 from ..store import Store
+from .damage import examine, report_loss
 from .history import ACTION_OF, Entry, Record, history_graph, parse_key, record_labels
 
 log = logging.getLogger(__name__)
@@ -275,13 +277,16 @@ class ChangeLog:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._lock = threading.RLock()
+        #: Where a damaged or foreign file was set aside, and how many entries it said it held.
+        self.set_aside_as: Path | None = None
+        self.former_count: int | None = None
+        damage, self.former_count = examine(self.path)
+        if damage is not None:
+            self._set_aside(damage)
         try:
             self._writer = self._open()
         except sqlite3.DatabaseError as error:
-            # Derived data: a damaged file is made again from the history graph.
-            log.warning("change log %s unreadable (%s): made again", self.path, error)
-            for suffix in ("", "-wal", "-shm"):
-                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+            self._set_aside(str(error))
             try:
                 self._writer = self._open()
             except sqlite3.Error as again:
@@ -291,6 +296,18 @@ class ChangeLog:
                 ) from None
 
     # -- the file ---------------------------------------------------------------------------
+
+    def _set_aside(self, reason: str) -> None:
+        """Move a damaged or foreign file out of the way, kept for the operator; the log is
+        then rebuilt from the history graph (:func:`open_changelog`)."""
+        self.set_aside_as = set_aside(self.path)
+        log.error(
+            "change log %s is damaged or not a change log (%s): set aside as %s and rebuilt "
+            "from the history graph",
+            self.path,
+            reason,
+            self.set_aside_as.name,
+        )
 
     def _open(self) -> sqlite3.Connection:
         db = self._connect()
@@ -610,6 +627,8 @@ def open_changelog(store: Store, config) -> ChangeLog:
         state = found.reconcile(store)
     if state != "current":
         log.info("change log %s %s at generation %s", found.path, state, found.generation)
+    if found.set_aside_as is not None:
+        report_loss(found.former_count, found.count(), found.set_aside_as)
     return found
 
 

@@ -16,7 +16,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from service.config import DEFAULT_BASE, load_config
-from service.errors import BadRequest, ConfigError
+from service.errors import BadRequest
 from service.labels import Languages
 from service.namespaces import MED, SDO
 from service.search.index import Index, changed_iris
@@ -281,17 +281,21 @@ def test_built_when_missing_and_rebuilt_when_stale(store, tmp_path):
     older = Index(path, BASE, ("fr", "en"))
     assert older.ensure(store) is True
     assert EVENT + "tardif" in search_all(older, "reunion tardive")
-    # A file that is not an index of ours is never removed.
+    # A file that is not an index of ours is never removed: it is set aside, kept as it was,
+    # and an empty index starts in its place (built from the store by its builder).
     other = tmp_path / "precious.sqlite"
     with sqlite3.connect(other) as db:
         db.execute("CREATE TABLE accounts (name TEXT)")
-    with pytest.raises(ConfigError):
-        Index(other, BASE, ("fr", "en"))
+    kept = Index(other, BASE, ("fr", "en")).set_aside_as
+    assert kept is not None and kept.name.startswith("precious.sqlite.damaged-")
+    with sqlite3.connect(kept) as db:
+        assert db.execute("SELECT name FROM sqlite_master").fetchall() == [("accounts",)]
     not_sqlite = tmp_path / "notes.txt"
     not_sqlite.write_text("mes notes")
-    with pytest.raises(ConfigError):
-        Index(not_sqlite, BASE, ("fr", "en"))
-    assert not_sqlite.read_text() == "mes notes" and other.exists()
+    fresh = Index(not_sqlite, BASE, ("fr", "en"))
+    assert fresh.set_aside_as is not None and fresh.set_aside_as.read_text() == "mes notes"
+    assert not fresh.servable and fresh.ensure(store) is True
+    assert EVENT + "tardif" in search_all(fresh, "reunion tardive")
 
 
 def test_update_follows_a_renamed_place_to_the_events_held_there(index, store):
