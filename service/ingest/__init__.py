@@ -33,10 +33,10 @@ from rdflib.term import Node
 
 from ..config import DEFAULT_BASE
 from ..labels import words
-from ..namespaces import MED, RDF
+from ..namespaces import MED, RDF, SDO, SH
 from .draft import build
 from .draft.builder import Draft
-from .reading import extract
+from .reading import SOURCE_KINDS, Passage, Text, extract, read_source, source_kind
 from .reading.dates import parse_date
 from .reading.decoding import read_article
 from .reading.names import shorten
@@ -46,21 +46,28 @@ from .reconcile import Reference, moved, moved_node, project_reference
 
 __all__ = [
     "REPORT_KINDS",
+    "SOURCE_KINDS",
+    "TO_COMPLETE",
     "TWITTER",
     "Draft",
     "Extracted",
     "Ingestion",
+    "Passage",
     "Problem",
     "Reference",
+    "Text",
     "build",
     "extract",
     "ingest",
+    "ingest_text",
     "parse_date",
     "project_reference",
     "read_article",
+    "read_source",
     "report_text",
     "serialize_draft",
     "snowflake_instant",
+    "source_kind",
     "validation_data",
 ]
 
@@ -71,10 +78,23 @@ class Ingestion:
 
     draft: Draft
     report: Any  # service.validation.Report
+    base_url: str = DEFAULT_BASE
 
     @property
     def conforms(self) -> bool:
         return bool(self.report.conforms)
+
+    @property
+    def incomplete(self) -> bool:
+        """Whether the draft falls short of the shapes only by what its source does not say
+        (its address, publication date, title): a draft a curator completes, not a refusal."""
+        violations = self.report.violations
+        return bool(violations) and all(
+            result.component == SH.MinCountConstraintComponent
+            and result.path in TO_COMPLETE
+            and moved_node(result.focus, DEFAULT_BASE, self.base_url) == self.draft.article
+            for result in violations
+        )
 
     @property
     def problems(self) -> list[Problem]:
@@ -103,6 +123,7 @@ def ingest(
     encoding: str | None = None,
     graph_name: str | None = None,
     today: date | None = None,
+    kind: str | None = None,
 ) -> Ingestion:
     """Read the article at ``path``, build its draft and validate it against the shapes.
     Raises :class:`ArticleError` when the file is no article.
@@ -110,17 +131,39 @@ def ingest(
     The shapes are written under the default base: a draft minted under another base is
     validated as moved to the default one (the report names its resources there). The
     vocabulary's terms (``med:``) are the code's, whatever the base."""
+    text = read_article(path, max_bytes, encoding)
+    return ingest_text(
+        text, path.name, reference=reference, base_url=base_url, kind=kind,
+        graph_name=graph_name, today=today,
+    )  # fmt: skip
+
+
+def ingest_text(
+    text: str,
+    name: str,
+    *,
+    reference: Reference,
+    base_url: str = DEFAULT_BASE,
+    kind: str | None = None,
+    graph_name: str | None = None,
+    today: date | None = None,
+) -> Ingestion:
+    """Read an article given as text (a file's, or pasted in the moderation screen): a web
+    page, the seed's export, Markdown or plain text (``kind``, else guessed), build its draft
+    and validate it. Raises :class:`ArticleError` only when there is no article at all."""
     from ..validation import validate
 
-    text = read_article(path, max_bytes, encoding)
-    found = extract(text, path.name)
+    found = read_source(text, name, kind)
     draft = build(found, reference, base_url, graph_name, today)
     data, focus = validation_data(draft, reference)
     if base_url != DEFAULT_BASE:
         data = moved(data, base_url, DEFAULT_BASE)
         focus = [moved_node(node, base_url, DEFAULT_BASE) for node in focus]
-    return Ingestion(draft, validate(data, focus_nodes=focus))
+    return Ingestion(draft, validate(data, focus_nodes=focus), base_url)
 
+
+#: The article's facts a source may not say, which a curator completes in the draft.
+TO_COMPLETE = frozenset({SDO.url, SDO.datePublished, SDO.headline})
 
 #: What a report calls each kind of resource.
 REPORT_KINDS: dict[str, tuple[str, ...]] = words("report-kind")
@@ -131,6 +174,12 @@ _REPORT = {
         "Draft written: {where} ({count} triples, graph <{graph}>).",
     ),
     "stdout": ("la sortie standard", "standard output"),
+    "incomplete": (
+        "Brouillon écrit, incomplet : {where} (graphe <{graph}>, {count} triplets) ; ce que la "
+        "source ne dit pas est à compléter avant publication (voir plus bas).",
+        "Draft written, incomplete: {where} ({count} triples, graph <{graph}>); what the source "
+        "does not say is to complete before publication (see below).",
+    ),
     "not_written": (
         "Brouillon non écrit : il n'est pas conforme aux formes (voir la validation).",
         "Draft not written: it does not conform to the shapes (see the validation).",
@@ -165,10 +214,10 @@ def report_text(ingestion: Ingestion, lang: str = "fr", written_to: str | None =
             lines.append(pick(_REPORT[key]).format(n=len(items)))
             lines.extend(items)
 
-    if ingestion.conforms:
+    if ingestion.conforms or ingestion.incomplete:
         where = written_to or pick(_REPORT["stdout"])
         lines.append(
-            pick(_REPORT["written"]).format(
+            pick(_REPORT["written" if ingestion.conforms else "incomplete"]).format(
                 where=where, graph=draft.graph.identifier, count=len(draft.graph)
             )
         )

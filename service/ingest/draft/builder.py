@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from ...namespaces import DQV, MED, PREFIXES, PROV, RDF, SDO, XSD
 from ..reading.names import slugify
-from ..reading.record import ARTICLE_LANGUAGE, Extracted, Sentence
+from ..reading.record import ARTICLE_LANGUAGE, Extracted, Passage, Sentence
 from ..reconcile import Reference
 
 
@@ -35,6 +35,8 @@ class Draft:
     matched: list[tuple[str, str, URIRef]] = field(default_factory=list)
     minted: list[tuple[str, str, URIRef]] = field(default_factory=list)
     todo: list[tuple[str, str]] = field(default_factory=list)  # (fr, en)
+    #: (subject, predicate, object) → where the article's text says it, for the review
+    evidence: dict[tuple[Node, Node, Node], Passage] = field(default_factory=dict)
 
     def found(self, kind: str) -> list[URIRef]:
         """The IRIs of that kind, known or new."""
@@ -137,6 +139,9 @@ class DraftBuilder:
         self.add(node, RDF.object, obj)
         self.add(node, PROV.value, self.text(sentence.text))
         self.add(node, PROV.wasQuotedFrom, self.draft.article)
+        passage = self.found.text.find(sentence.text)
+        if passage is not None:
+            self.draft.evidence[(subject, predicate, obj)] = passage
 
     def agent(self, profile: str | None, name: str | None, role: str) -> URIRef | None:
         """The actor behind an account (or named ``name``): a known one, else a new one."""
