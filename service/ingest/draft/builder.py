@@ -37,6 +37,8 @@ class Draft:
     todo: list[tuple[str, str]] = field(default_factory=list)  # (fr, en)
     #: (subject, predicate, object) → where the article's text says it, for the review
     evidence: dict[tuple[Node, Node, Node], Passage] = field(default_factory=dict)
+    #: (subject, predicate, object) → how sure its reader is, 0 to 1 (else the review's default)
+    confidence: dict[tuple[Node, Node, Node], float] = field(default_factory=dict)
 
     def found(self, kind: str) -> list[URIRef]:
         """The IRIs of that kind, known or new."""

@@ -33,7 +33,7 @@ from .markdown import read_markdown
 from .posts import read_posts
 from .record import SOURCE_KINDS, Extracted, Passage, Text
 
-__all__ = ["SOURCE_KINDS", "Extracted", "Passage", "Text", "extract", "read_source", "source_kind"]
+__all__ = ["SOURCE_KINDS", "Extracted", "Passage", "Text", "extract", "read_any", "source_kind"]
 
 #: The export's own lines: a source that has one is in the seed's layout.
 _EXPORT_MARK = re.compile(r"^\*\*URL de la source\b|^## Liens\s*$|^Publié le ", re.M)
@@ -53,7 +53,7 @@ def source_kind(text: str, name: str = "") -> str:
     return "text"
 
 
-def read_source(text: str, name: str = "article", kind: str | None = None) -> Extracted:
+def read_any(text: str, name: str = "article", kind: str | None = None) -> Extracted:
     """The record of any article a curator has: a saved web page, the seed's export,
     Markdown or plain text (``kind``, else guessed by :func:`source_kind`). Raises
     :class:`ArticleError` only when there is no article at all."""

@@ -35,10 +35,10 @@ def looks_like_html(text: str) -> bool:
 
 def read_html(html: str, name: str) -> Extracted:
     """The record of a saved web page: its main text read as Markdown, its metadata beside."""
-    import trafilatura  # imported here: its language data load on first use
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # lxml's FutureWarnings inside trafilatura
+        import trafilatura  # imported here: its language data load on first use
+
         document = trafilatura.bare_extraction(
             html,
             url=None,
