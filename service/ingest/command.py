@@ -150,7 +150,7 @@ def ingest_command(
             turtle = result.draft.graph.serialize(format="turtle")
             try:
                 queued = queue(
-                    config, draft_for, "article", str(result.draft.article), record, turtle
+                    config, draft_for, "ingested", str(result.draft.article), record, turtle
                 )
             except MediationError as error:
                 click.echo(error.message(lang), err=True)

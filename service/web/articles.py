@@ -6,7 +6,7 @@ passage highlighted) and a confidence, to accept, correct or drop.
 
 The draft lives in the accounts' file, never in the store. Publishing writes only the facts
 a person accepted or corrected, once none is left undecided, through the publisher (one
-validated, recorded write into ``{base}graph/publish-article``), as the forms' drafts are
+validated, recorded write into ``{base}graph/publish-ingested``), as the forms' drafts are
 published (``review.py``). For moderators and administrators (``people.require_role``); the
 CSRF token and ``max_upload_bytes`` are checked by ``people`` before any view reads a form.
 """
@@ -45,8 +45,9 @@ from .site import languages
 blueprint = Blueprint("articles", __name__, url_prefix="/publish/articles")
 log = logging.getLogger(__name__)
 
-#: The kind of draft an ingested article is, in the accounts' file and the queue.
-ARTICLE = "article"
+#: The kind of draft an ingested article is, in the accounts' file and the queue (not a
+#: form's kind: the forms' "article" is one resource typed in, this is an article's facts).
+INGESTED = "ingested"
 ARTICLE_OPERATION = "Publication d'un article relu / reviewed article published"
 
 
@@ -109,7 +110,7 @@ def ingest_article() -> Any:
     record = review_record(done.draft, name)
     turtle = done.draft.graph.serialize(format="turtle")
     drafts = accounts().drafts
-    created = drafts.create(me.id, ARTICLE, str(done.draft.article), record, turtle)
+    created = drafts.create(me.id, INGESTED, str(done.draft.article), record, turtle)
     drafts.save(created.id, created.iri, record, turtle, submit=True)
     log.info("article %s ingested by %s as draft %d", name, me.agent_name, created.id)
     return redirect(f"/publish/articles/{created.id}{_lang_query()}", 303)
@@ -118,7 +119,7 @@ def ingest_article() -> Any:
 def _article_draft(number: int) -> FormDraft:
     """An ingested article waiting for review; any other number is a 404."""
     found = accounts().drafts.get(number)
-    if found is None or found.kind != ARTICLE or found.status not in ("submitted", "draft"):
+    if found is None or found.kind != INGESTED or found.status not in ("submitted", "draft"):
         raise NotFound(
             f"Aucun article n° {number} à relire.", f"No article number {number} to review."
         )
@@ -200,7 +201,7 @@ def _publish(found: FormDraft) -> Any:
     owner = accounts().by_id(found.account)
     assert me is not None and owner is not None
     base = config().base_url
-    graph = URIRef(f"{base}graph/publish-{ARTICLE}")
+    graph = URIRef(f"{base}graph/publish-{INGESTED}")
     kept = reviewed_graph(found.data)
     if not len(kept):
         return _review_page(found, 400, "empty", [_said(languages().ui, "empty", 0)])

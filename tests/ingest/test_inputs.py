@@ -165,7 +165,7 @@ def test_draft_for_puts_the_draft_in_the_review_queue(mediation, tmp_path, users
         queued = accounts.drafts.submitted()
     finally:
         accounts.close()
-    assert [(d.kind, d.status) for d in queued] == [("article", "submitted")]
+    assert [(d.kind, d.status) for d in queued] == [("ingested", "submitted")]
     record = queued[0].data
     assert record["source"] == "irev-lille-13-juin.md" and record["source_kind"] == "markdown"
     assert any(

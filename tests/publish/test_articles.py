@@ -122,7 +122,7 @@ def test_a_pasted_article_is_reviewed_fact_by_fact_then_only_what_was_kept_is_pu
     answer = moderator.post(f"/publish/articles/{number}", {**decisions, "action": "publish"})
     assert answer.status_code == 303, html.unescape(answer.text)[-3000:]
     assert answer.headers["Location"] == "/" + article[len(BASE) :]
-    graph = f"<{BASE}graph/publish-article>"
+    graph = f"<{BASE}graph/publish-ingested>"
     assert ask(
         site,
         f"ASK {{ GRAPH {graph} {{ <{article}> <https://schema.org/datePublished> ?d ; "
