@@ -141,9 +141,22 @@ class DraftBuilder:
         self.add(node, RDF.object, obj)
         self.add(node, PROV.value, self.text(sentence.text))
         self.add(node, PROV.wasQuotedFrom, self.draft.article)
-        passage = self.found.text.find(sentence.text)
+        self.cite(subject, predicate, obj, self.found.text.find(sentence.text))
+
+    def cite(
+        self,
+        subject: Node,
+        predicate: Node,
+        obj: Node,
+        passage: Passage | None,
+        confidence: float | None = None,
+    ) -> None:
+        """Keep where the article's text says a fact, and how sure its reader is, for the
+        person who reviews it (the graph is not changed)."""
         if passage is not None:
             self.draft.evidence[(subject, predicate, obj)] = passage
+        if confidence is not None:
+            self.draft.confidence[(subject, predicate, obj)] = max(0.0, min(1.0, confidence))
 
     def agent(self, profile: str | None, name: str | None, role: str) -> URIRef | None:
         """The actor behind an account (or named ``name``): a known one, else a new one."""
