@@ -126,9 +126,18 @@ def _article_draft(number: int) -> FormDraft:
     return found
 
 
+#: The draft's own prefixes under the base, as the draft's Turtle binds them.
+LOCAL_PREFIXES = {
+    "actor": "id/actor/", "article": "id/article/", "doc": "id/document/", "post": "id/post/",
+    "ev": "id/event/", "place": "id/place/", "theme": "id/theme/",
+}  # fmt: skip
+
+
 def short(iri: str) -> str:
     """An IRI as the page shows it: with its prefix when it has one."""
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda p: -len(p[1])):
+    base = config().base_url
+    known = {**PREFIXES, **{p: base + path for p, path in LOCAL_PREFIXES.items()}}
+    for prefix, namespace in sorted(known.items(), key=lambda p: -len(p[1])):
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return f"{prefix}:{iri[len(namespace) :]}"
     return iri

@@ -61,8 +61,8 @@ def number_of(answer) -> int:
 
 
 def facts(page: str) -> dict[str, str]:
-    """Each fact's row: its id → the row's HTML."""
-    return dict(re.findall(r'<tr id="fact-(f\d+)" class="fact[^"]*">(.*?)</tr>', page, re.S))
+    """Each fact's block: its id → the block's HTML."""
+    return dict(re.findall(r'<li id="fact-(f\d+)" class="fact[^"]*">(.*?)</li>', page, re.S))
 
 
 def ask(site, query: str) -> bool:
@@ -83,7 +83,7 @@ def test_a_pasted_article_is_reviewed_fact_by_fact_then_only_what_was_kept_is_pu
     # Each fact read from a sentence shows that sentence, the passage highlighted, and how sure.
     start = next(row for row in rows.values() if "schema:startDate" in row)
     assert "<mark>Le 4 décembre 2019 à Liévin, s&#39;est tenue" in start
-    assert re.search(r'<td class="confidence">\d+ %</td>', start)
+    assert re.search(r'<span class="confidence">confiance \d+ %</span>', start)
     # What the text does not say is a fact to complete, not a refusal.
     missing = {
         key: row for key, row in rows.items() if "à compléter" in row or "to complete" in row
@@ -105,9 +105,11 @@ def test_a_pasted_article_is_reviewed_fact_by_fact_then_only_what_was_kept_is_pu
     # The article's own facts accepted, the address and date completed, the lead and every
     # fact of other resources dropped.
     decisions: dict[str, str] = {}
+    own = _article_rows(page)
+    assert len(own) >= 5  # type, headline, language, the two to complete…
     for key, row in rows.items():
         subject = re.search(r"<code>([^<]+)</code>", row)[1]
-        owner = "article:" in page and key in _article_rows(page)
+        owner = key in own
         decisions[f"decision-{key}"] = "accept" if owner else "drop"
         if key in missing:
             decisions[f"decision-{key}"] = "correct"
@@ -128,6 +130,9 @@ def test_a_pasted_article_is_reviewed_fact_by_fact_then_only_what_was_kept_is_pu
         f"ASK {{ GRAPH {graph} {{ <{article}> <https://schema.org/datePublished> ?d ; "
         f"<https://schema.org/url> <https://irev.fr/actualites-0/journee-lievin> }} }}",
     )
+    assert ask(
+        site, f'ASK {{ <{article}> <https://schema.org/headline> "Journée régionale à Liévin"@fr }}'
+    )
     assert not ask(site, f"ASK {{ <{article}> <https://schema.org/abstract> ?lead }}")
     assert "/publish/articles/" not in moderator.open("/publish/review").text.split("Publiés")[0]
 
@@ -136,7 +141,7 @@ def _article_rows(page: str) -> set[str]:
     """The ids of the facts of the article itself (its section comes first on the page)."""
     sections = re.split(r'<section class="ingested-resource"', page)
     own = next(s for s in sections[1:] if "<h2><code>article:" in s)
-    return set(re.findall(r'<tr id="fact-(f\d+)"', own))
+    return set(re.findall(r'<li id="fact-(f\d+)"', own))
 
 
 def test_an_uploaded_web_page_is_read_for_its_text_and_metadata(site, moderator):
