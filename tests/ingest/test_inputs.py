@@ -8,6 +8,7 @@ a refusal without one; ``--draft-for LOGIN`` puts the draft in the moderators' q
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 from pathlib import Path
@@ -62,6 +63,8 @@ def test_each_kind_of_source_is_recognised(name, kind):
 
 def test_the_export_and_plain_text_are_recognised(seed_text, plain):
     assert source_kind(seed_text, "000.txt") == "export"
+    without_address = re.sub(r"\*\*URL de la source.*\n", "", seed_text)
+    assert source_kind(without_address, "000.txt") == "export"  # the layout, not its address
     assert source_kind(plain, "note.txt") == "text"
 
 
@@ -189,3 +192,19 @@ def test_draft_for_an_unknown_login_queues_nothing(mediation, tmp_path, users, p
     )
     assert done.returncode == 1
     assert "nobody@example.org" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_export_without_its_address_or_date_is_drafted_not_refused(
+    mediation, tmp_path, seed_text
+):
+    text = re.sub(r"\*\*URL de la source.*\n", "", seed_text)
+    text = re.sub(r"^Publié le .*\n", "", text, flags=re.M)
+    path = tmp_path / "export.txt"
+    path.write_text(text, encoding="utf-8")
+    output = tmp_path / "draft.ttl"
+    done = run(mediation, path, "--output", output, "--lang", "en")
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "(schema:url) is not in the source: to complete" in done.stdout
+    assert "(schema:datePublished) is not in the source: to complete" in done.stdout
+    draft = parse(output.read_bytes(), name=output)
+    assert list(draft.subjects(None, SDO.NewsArticle))

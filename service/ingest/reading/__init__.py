@@ -35,8 +35,15 @@ from .record import SOURCE_KINDS, Extracted, Passage, Text
 
 __all__ = ["SOURCE_KINDS", "Extracted", "Passage", "Text", "extract", "read_any", "source_kind"]
 
-#: The export's own lines: a source that has one is in the seed's layout.
-_EXPORT_MARK = re.compile(r"^\*\*URL de la source\b|^## Liens\s*$|^Publié le ", re.M)
+#: The export's own lines: a source with two of them is in the seed's layout (one alone, a
+#: « Publié le » say, may be any article's).
+_EXPORT_MARKS = (
+    re.compile(r"^\*\*URL de la source\b", re.M),
+    re.compile(r"^## Liens\s*$", re.M),
+    re.compile(r"^Thématiques\s*:", re.M),
+    re.compile(r"^Territoires\s*:", re.M),
+    re.compile(r"^Publié le ", re.M),
+)
 _MARKDOWN_MARK = re.compile(r"^#{1,6} |\[[^\]]+\]\([^)]+\)|^\s*[-*] |\*\*[^*]+\*\*", re.M)
 
 
@@ -46,7 +53,7 @@ def source_kind(text: str, name: str = "") -> str:
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix in ("html", "htm", "xhtml") or looks_like_html(text):
         return "html"
-    if _EXPORT_MARK.search(text) and "URL de la source" in text:
+    if sum(1 for mark in _EXPORT_MARKS if mark.search(text)) >= 2:
         return "export"
     if suffix in ("md", "markdown") or _MARKDOWN_MARK.search(text):
         return "markdown"
