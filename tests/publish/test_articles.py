@@ -77,6 +77,7 @@ def test_a_pasted_article_is_reviewed_fact_by_fact_then_only_what_was_kept_is_pu
     number = number_of(paste(moderator, seed_story, name="lievin.txt"))
     queue = moderator.open("/publish/review").text
     assert f'href="/publish/articles/{number}"' in queue  # in the moderators' queue
+    assert moderator.open(f"/publish/review/{number}").status_code == 404  # not a form's draft
 
     page = moderator.open(f"/publish/articles/{number}").text
     rows = facts(page)
