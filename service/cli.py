@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from .accounts import users_command
+from .accounts import queue_draft, users_command
 from .config import DEFAULT_BASE, SETTINGS, Config, load_config, local_today
 from .errors import MediationError, NotReady
 from .files import atomic_file, write_atomically
 from .formats import DATASET_FORMATS, GRAPH_FORMATS
+from .ingest import ingest_command
 from .namespaces import is_absolute_iri
 
 if TYPE_CHECKING:
@@ -345,103 +346,6 @@ def validate_command(
     sys.exit(0 if report.conforms else 1)
 
 
-@main.command("ingest")
-@click.argument("source", type=click.Path(path_type=Path))
-@lang_option("Language of the report.")
-@output_option(
-    "File to write the draft to (whole, only when it conforms). Default: standard "
-    "output, and the report goes to standard error."
-)
-@click.option(
-    "--format",
-    "format_key",
-    type=click.Choice(["turtle", "trig", "jsonld"]),
-    default="turtle",
-    show_default=True,
-    help="Format of the draft; trig puts it in its named graph.",
-)
-@click.option(
-    "--graph",
-    "graph_name",
-    default=None,
-    help="Name of the draft's graph, {base}graph/NAME (default: the output file's stem, "
-    "else brouillon-{article}).",
-)
-@click.option(
-    "--encoding",
-    default=None,
-    help="Encoding of the source when it is not UTF-8 (e.g. cp1252, latin-1).",
-)
-@click.option(
-    "--use-store",
-    is_flag=True,
-    help="Also reconcile with the resources of the configured store (--store, or "
-    "--remote-query-url), read only.",
-)
-@settings_options(
-    ["base_url", "max_article_bytes", "store", "remote_query_url", "remote_user", "remote_password"]
-)
-def ingest_command(
-    source: Path,
-    lang: str,
-    output: Path | None,
-    format_key: str,
-    graph_name: str | None,
-    encoding: str | None,
-    use_store: bool,
-    **options: Any,
-) -> None:
-    """Article en données — turn a news article exported as text into a draft graph.
-
-    Reads the article (lead, body, document, embedded posts, « Dates », « Thématiques »,
-    « Territoires », « Publié le », « URL de la source », « Liens »), reconciles what it names
-    with ontology/ and data/ (and the store with --use-store), validates the draft against the
-    shapes, writes it, then prints the report. Exit 0 when the draft conforms (warnings
-    allowed), 1 when the source cannot be turned into a valid draft, 2 for a usage error.
-    Nothing is fetched: the article's addresses are read, never followed.
-    """
-    from . import ingest as ingesting
-
-    if not source.exists():
-        raise click.UsageError(f"Fichier introuvable : {source}\nNo such file: {source}")
-    if source.is_dir():
-        raise click.UsageError(
-            f"{source} est un dossier, pas un fichier.\n{source} is a folder, not a file."
-        )
-    config = config_from(options)
-    stores = []
-    try:
-        if use_store:
-            from .store import open_store
-
-            stores.append(open_store(config, workers=False, must_exist=True))
-        reference = ingesting.Reference([ingesting.project_reference(config.base_url)], stores)
-        result = ingesting.ingest(
-            source,
-            reference=reference,
-            base_url=config.base_url,
-            max_bytes=config.max_article_bytes,
-            encoding=encoding,
-            graph_name=graph_name or (output.stem if output is not None else None),
-        )
-    except MediationError as error:
-        click.echo(error.message(lang), err=True)
-        sys.exit(1)
-    finally:
-        for store in stores:
-            store.close()
-    report = ingesting.report_text(result, lang, str(output) if output is not None else None)
-    if not result.conforms:
-        click.echo(report, err=output is None, nl=False)
-        sys.exit(1)
-    body = ingesting.serialize_draft(result.draft.graph, format_key, source.name)
-    if output is None:
-        click.echo(body.decode("utf-8"), nl=False)
-    else:
-        write_output(output, body)
-    click.echo(report, err=output is None, nl=False)
-
-
 STORE_SETTINGS = [
     "store",
     "base_url",
@@ -453,6 +357,7 @@ STORE_SETTINGS = [
 
 
 main.add_command(users_command(settings_options, config_from))
+main.add_command(ingest_command(settings_options, config_from, queue_draft))
 
 
 @main.command("load")

@@ -3,7 +3,7 @@ kept in a SQLite file beside the store (``docs/publishing.md``)."""
 
 from __future__ import annotations
 
-from .commands import USERS_SETTINGS, users_command
+from .commands import USERS_SETTINGS, queue_draft, users_command
 from .database import ACCOUNTS_FILE, TOKEN_PREFIX, Account, Accounts, ApiToken, accounts_path
 from .drafts import EDITABLE, MAX_COMMENT, STATUSES, Drafts, FormDraft, status_name
 from .keys import secret_key
@@ -36,5 +36,6 @@ __all__ = [
     "checked_role",
     "role_name",
     "secret_key",
+    "queue_draft",
     "users_command",
 ]

@@ -169,6 +169,17 @@ class Drafts:
                 )
         return self._found(number)
 
+    def decided(self, number: int, data: dict) -> FormDraft:
+        """A moderator's decisions on the facts of a submitted draft (an ingested article's,
+        whose values are its facts): the draft stays in the queue until it is published."""
+        with self._accounts._change() as db:
+            self._editable(db, number, also=("submitted",))
+            db.execute(
+                "UPDATE draft SET data = ?, updated = ? WHERE id = ?",
+                (json.dumps(data, ensure_ascii=False), _now(), number),
+            )
+        return self._found(number)
+
     def returned(self, number: int, reviewer: int, comment: str) -> FormDraft:
         return self._reviewed(number, reviewer, "returned", comment[:MAX_COMMENT], None)
 

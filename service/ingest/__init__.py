@@ -1,4 +1,5 @@
-"""Articles into data: a news page exported as text becomes a draft graph.
+"""Articles into data: an article a curator has (a saved web page, Markdown, plain text, the
+seed's export) becomes a draft graph, then facts a person reviews.
 
 Three stages, imported in this order only (each knows the ones above it, none the
 ones below):
@@ -15,220 +16,82 @@ ones below):
    model of the curated data, with its data-quality notes and its provenance, one
    module per part of the draft.
 
-This module runs them (:func:`ingest`: file → validated draft) and says what
-happened (:func:`report_text`, :func:`serialize_draft`); it is the package's public API.
+:mod:`.stages` runs them (:func:`ingest`: file → validated draft; :func:`ingest_text`: the
+same from a text) and says what happened (:func:`report_text`, :func:`serialize_draft`);
+:mod:`.review` turns a draft into facts a person accepts, corrects or drops; :mod:`.command`
+is ``mediation ingest``. This module is the package's public API.
 
 No Flask here, no network: the article's addresses are read, never fetched.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
-from typing import Any
-
-from rdflib import Graph, URIRef
-from rdflib.term import Node
-
-from ..config import DEFAULT_BASE
-from ..labels import words
-from ..namespaces import MED, RDF
+from .command import ingest_command
 from .draft import build
 from .draft.builder import Draft
 from .known import Known
-from .reading import extract
+from .reading import SOURCE_KINDS, Passage, Text, extract, read_any, source_kind
 from .reading.dates import parse_date
-from .reading.decoding import read_article
+from .reading.decoding import decode_article, read_article
 from .reading.facts import Facts, read_facts
-from .reading.names import shorten
 from .reading.platforms import TWITTER, snowflake_instant
 from .reading.record import Extracted, Problem
-from .reconcile import Reference, moved, moved_node, project_reference
+from .reconcile import Reference, project_reference
+from .review import (
+    DECISIONS,
+    decide,
+    passage_of,
+    pending,
+    review_record,
+    reviewed_graph,
+    value_of,
+)
+from .stages import (
+    REPORT_KINDS,
+    TO_COMPLETE,
+    Ingestion,
+    ingest,
+    ingest_text,
+    report_text,
+    serialize_draft,
+    validation_data,
+)
 
 __all__ = [
+    "decode_article",
+    "ingest_command",
+    "DECISIONS",
+    "decide",
+    "passage_of",
+    "pending",
+    "review_record",
+    "reviewed_graph",
+    "value_of",
     "REPORT_KINDS",
+    "SOURCE_KINDS",
+    "TO_COMPLETE",
     "TWITTER",
     "Draft",
     "Extracted",
     "Facts",
     "Ingestion",
     "Known",
+    "Passage",
     "Problem",
     "Reference",
+    "Text",
     "build",
     "extract",
     "ingest",
+    "ingest_text",
     "parse_date",
     "project_reference",
     "read_article",
     "read_facts",
+    "read_any",
     "report_text",
     "serialize_draft",
     "snowflake_instant",
+    "source_kind",
     "validation_data",
 ]
-
-
-@dataclass
-class Ingestion:
-    """A draft and its validation report."""
-
-    draft: Draft
-    report: Any  # service.validation.Report
-
-    @property
-    def conforms(self) -> bool:
-        return bool(self.report.conforms)
-
-    @property
-    def problems(self) -> list[Problem]:
-        return sorted(self.draft.extracted.problems, key=lambda p: (p.line or 0, p.fr))
-
-
-def validation_data(draft: Draft, reference: Reference) -> tuple[Graph, list[Node]]:
-    """The draft with what it points at as the reference describes it (one step), and the
-    draft's own subjects as focus nodes: the draft's resources are checked as the draft says
-    them, against the actors, places and concepts they link to."""
-    data = Graph()
-    data += draft.graph
-    described = set(draft.graph.subjects())
-    for target in {o for o in draft.graph.objects() if isinstance(o, URIRef)} - described:
-        for triple in reference.description(target):
-            data.add(triple)
-    return data, sorted(described, key=str)
-
-
-def ingest(
-    path: Path,
-    *,
-    reference: Reference,
-    base_url: str = DEFAULT_BASE,
-    max_bytes: int = 1_000_000,
-    encoding: str | None = None,
-    graph_name: str | None = None,
-    today: date | None = None,
-) -> Ingestion:
-    """Read the article at ``path``, build its draft and validate it against the shapes.
-    Raises :class:`ArticleError` when the file is no article.
-
-    The shapes are written under the default base: a draft minted under another base is
-    validated as moved to the default one (the report names its resources there). The
-    vocabulary's terms (``med:``) are the code's, whatever the base."""
-    from ..validation import validate
-
-    text = read_article(path, max_bytes, encoding)
-    found = extract(text, path.name)
-    draft = build(found, reference, base_url, graph_name, today)
-    data, focus = validation_data(draft, reference)
-    if base_url != DEFAULT_BASE:
-        data = moved(data, base_url, DEFAULT_BASE)
-        focus = [moved_node(node, base_url, DEFAULT_BASE) for node in focus]
-    return Ingestion(draft, validate(data, focus_nodes=focus))
-
-
-#: What a report calls each kind of resource.
-REPORT_KINDS: dict[str, tuple[str, ...]] = words("report-kind")
-
-_REPORT = {
-    "written": (
-        "Brouillon écrit : {where} (graphe <{graph}>, {count} triplets).",
-        "Draft written: {where} ({count} triples, graph <{graph}>).",
-    ),
-    "stdout": ("la sortie standard", "standard output"),
-    "not_written": (
-        "Brouillon non écrit : il n'est pas conforme aux formes (voir la validation).",
-        "Draft not written: it does not conform to the shapes (see the validation).",
-    ),
-    "matched": (
-        "Reconnus dans les données du projet ({n}) :",
-        "Recognised in the project's data ({n}):",
-    ),
-    "minted": ("Nouveaux ({n}) :", "New ({n}):"),
-    "notes": (
-        "Notes de qualité ({n}) : ce que la source contredit ou laisse deviner",
-        "Data-quality notes ({n}): where the source contradicts itself or leaves a guess",
-    ),
-    "problems": ("Lecture de la source ({n}) :", "Reading the source ({n}):"),
-    "todo": ("À compléter par un curateur ({n}) :", "For a curator to complete ({n}):"),
-    "validation": ("Validation :", "Validation:"),
-    "quote": ("« {} »", "“{}”"),
-}
-
-
-def report_text(ingestion: Ingestion, lang: str = "fr", written_to: str | None = None) -> str:
-    """The report a person reads after ``mediation ingest``, in French or English."""
-    pick = (lambda pair: pair[1]) if lang == "en" else (lambda pair: pair[0])
-    quote = pick(_REPORT["quote"]).format
-    draft = ingestion.draft
-    lines: list[str] = []
-
-    def section(key: str, items: list[str]) -> None:
-        """A heading that counts the items, then the items; nothing when there are none."""
-        if items:
-            lines.append("")
-            lines.append(pick(_REPORT[key]).format(n=len(items)))
-            lines.extend(items)
-
-    if ingestion.conforms:
-        where = written_to or pick(_REPORT["stdout"])
-        lines.append(
-            pick(_REPORT["written"]).format(
-                where=where, graph=draft.graph.identifier, count=len(draft.graph)
-            )
-        )
-    else:
-        lines.append(pick(_REPORT["not_written"]))
-    for key, entries in (("matched", draft.matched), ("minted", draft.minted)):
-        section(
-            key,
-            [
-                f"  {pick(REPORT_KINDS.get(kind, (kind, kind)))} {quote(shorten(label, 60))} → <{iri}>"
-                for kind, label, iri in entries
-            ],
-        )
-    notes = sorted(draft.graph.subjects(RDF.type, MED.DataQualityNote), key=str)
-    section(
-        "notes",
-        [
-            f"  {quote(shorten(str(draft.graph.value(note, MED.sourceValue)), 70))} → "
-            f"{quote(shorten(str(draft.graph.value(note, MED.retainedValue)), 70))}"
-            for note in notes
-        ],
-    )
-    section("problems", [f"  - {problem.message(lang)}" for problem in ingestion.problems])
-    section("todo", [f"  - {pick(item)}" for item in draft.todo])
-    lines.append("")
-    lines.append(pick(_REPORT["validation"]))
-    lines.append(ingestion.report.to_text(lang).rstrip("\n"))
-    return "\n".join(lines) + "\n"
-
-
-def serialize_draft(graph: Graph, key: str, source_name: str = "") -> bytes:
-    """The draft as Turtle, TriG (in its named graph) or JSON-LD (with the prefixes as context)."""
-    from rdflib import Dataset
-
-    used = {str(p) for t in graph for p in t if isinstance(p, URIRef)}
-    prefixes = {
-        p: str(ns) for p, ns in graph.namespaces() if any(u.startswith(str(ns)) for u in used)
-    }
-    if key == "jsonld":
-        return graph.serialize(
-            format="json-ld", context=prefixes, auto_compact=True, encoding="utf-8"
-        )
-    out: Graph
-    if key == "trig":
-        out = Dataset()
-        target = out.graph(graph.identifier)
-    else:
-        out = target = Graph(bind_namespaces="none")
-    for prefix, namespace in prefixes.items():
-        out.bind(prefix, namespace)
-    for triple in graph:
-        target.add(triple)
-    body = out.serialize(format="trig" if key == "trig" else "turtle", encoding="utf-8")
-    header = (
-        f"# Brouillon tiré de {source_name} par « mediation ingest » : à relire avant publication.\n"
-        f"# Draft drawn from {source_name} by “mediation ingest”: to review before publication.\n\n"
-    )
-    return header.encode("utf-8") + body

@@ -44,8 +44,9 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(opendata.blueprint)
     app.register_blueprint(feeds.blueprint)
-    from . import publish, review
+    from . import articles, publish, review
 
     publish.register(app)
     review.register(app)
+    articles.register(app)
     caching.register(app)

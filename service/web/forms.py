@@ -232,6 +232,8 @@ def draft_title(draft: FormDraft) -> str:
 def draft(number: int) -> Any:
     """One's draft, in its form: read again (GET) or saved with the values posted."""
     found = _own_draft(number)
+    if found.kind == "ingested":  # an ingested article is reviewed fact by fact
+        return redirect(_here(f"/publish/articles/{number}"), 303)
     forms = _forms(found.kind)
     if request.method == "GET":
         # Once published, its resource is in the store: read as an edit of it, not minted anew.

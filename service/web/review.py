@@ -57,11 +57,15 @@ def _reviewable(number: int, published: bool = False) -> tuple[FormDraft, Accoun
     me = current_account()
     found = accounts().drafts.get(number)
     assert me is not None
-    if found is not None and (
-        (published and found.status == "published")
-        or (
-            not published
-            and (found.status == "submitted" or (found.account == me.id and found.editable))
+    if (
+        found is not None
+        and found.kind in KINDS
+        and (  # an ingested article: /publish/articles
+            (published and found.status == "published")
+            or (
+                not published
+                and (found.status == "submitted" or (found.account == me.id and found.editable))
+            )
         )
     ):
         owner = accounts().by_id(found.account)

@@ -41,6 +41,7 @@ WINGS: dict[str, set[str]] = {
         "sparql",
         "forms",
         "accounts",
+        "ingest",
     },
 }
 #: The foundation: modules beside the wings that every part may import.

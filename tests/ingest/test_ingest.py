@@ -705,14 +705,18 @@ def test_unknown_encoding(tmp_path, reference, seed_text):
     assert "unknown encoding" in error.message_en
 
 
-def test_no_source_address(tmp_path, reference, seed_text):
-    error = _raises(tmp_path, reference, re.sub(r"\*\*URL de la source.*\n", "", seed_text))
-    assert "no source address" in error.message_en and "URL de la source" in error.message_en
+def test_no_source_address_is_a_field_to_complete(tmp_path, reference, seed_text):
+    """The export without its address still gives a draft: the address is to complete."""
+    done = run(tmp_path, reference, re.sub(r"\*\*URL de la source.*\n", "", seed_text))
+    assert done.draft.graph.value(done.draft.article, SDO.url) is None
+    assert any("schema:url" in en and "to complete" in en for _, en in done.draft.todo)
+    assert done.incomplete and not done.conforms  # written for a curator, not published
 
 
-def test_text_that_is_no_article():
-    with pytest.raises(ArticleError):
-        extract("Bonjour.\n\nCeci n'est pas une page d'actualité.\n", "note.txt")
+def test_text_without_facts_is_read_not_refused():
+    found = extract("Bonjour.\n\nCeci n'est pas une page d'actualité.\n", "note.txt")
+    assert found.source_url is None and found.lead == "Bonjour."
+    assert found.text.plain == "Bonjour.\n\nCeci n'est pas une page d'actualité."
 
 
 # -- reconciliation -------------------------------------------------------------------------------

@@ -52,32 +52,47 @@ def build(
 ) -> Draft:
     """The draft graph of what was read, its IRIs reconciled with ``reference``. The graph is
     ``{base}graph/{graph_name}``, by default ``brouillon-`` and the article's slug."""
-    assert found.source_url is not None
-    source = URIRef(found.source_url)
-    host = urlsplit(found.source_url).netloc.lower().removeprefix("www.")
+    source = URIRef(found.source_url) if found.source_url else None
+    host = urlsplit(found.source_url).netloc.lower().removeprefix("www.") if source else None
     # The site's owner: by its home page, else by its domain (« francemediation.fr » is
-    # France Médiation), never a new actor named after a known one's domain.
-    publisher = reference.by_site(found.source_url) or Known(reference).actor(host).iri
-    owner = publisher if publisher is not None else URIRef(f"{base_url}id/actor/{slugify(host)}")
+    # France Médiation), never a new actor named after a known one's domain; with no
+    # address, by the site's or author's name the page gives.
+    publisher = (
+        (reference.by_site(found.source_url) or Known(reference).actor(host).iri)
+        if found.source_url and host
+        else None
+    )
+    if publisher is None and not host:
+        named = found.site_name or found.author
+        publisher = reference.by_name(named) if named else None
+    owner = publisher or (URIRef(f"{base_url}id/actor/{slugify(host)}") if host else None)
     article = (
-        reference.by_address(str(source), SDO.NewsArticle)
-        or reference.by_address(str(source), SDO.Article)
+        (reference.by_address(str(source), SDO.NewsArticle) if source else None)
+        or (reference.by_address(str(source), SDO.Article) if source else None)
         or URIRef(f"{base_url}id/article/{article_slug(found, owner)}")
     )
     name = graph_name or f"brouillon-{article.rsplit('/', 1)[-1]}"
     builder = DraftBuilder(found, reference, base_url, today or date.today(), article, name)
     draft = builder.draft
-    builder.record("article", str(source), article)
-    if publisher is None:
+    builder.record("article", str(source or found.title or found.name), article)
+    if publisher is None and host:
         publisher = owner
         builder.add(publisher, RDF.type, SDO.Organization)
-        builder.add(publisher, SDO.name, Literal(host))
+        builder.add(publisher, SDO.name, Literal(found.site_name or host))
         builder.add(publisher, SDO.url, URIRef(f"https://{host}"))
         draft.to_complete(
             f"L'éditeur {host} n'est pas un acteur connu : nom et type à vérifier ({publisher}).",
             f"The publisher {host} is not a known actor: check its name and type ({publisher}).",
         )
-    builder.record("publisher", host, publisher)
+    elif publisher is None:
+        publisher = builder.agent(None, found.site_name or found.author, "publisher")
+    if publisher is None:
+        draft.to_complete(
+            "L'éditeur de l'article n'est pas dit (ni adresse, ni site, ni auteur) : à compléter.",
+            "The article's publisher is not said (no address, site or author): to complete.",
+        )
+    else:
+        builder.record("publisher", host or str(found.site_name or found.author), publisher)
     add_article(builder, article, source, publisher)
     add_themes(builder, article)
     add_territories(builder, article)

@@ -25,24 +25,37 @@ from ..reading.record import Extracted, FieldLink
 from .builder import DraftBuilder, date_literal, last_segment
 
 
-def article_slug(found: Extracted, publisher: URIRef) -> str:
-    """The slug of a new article's IRI: its publisher, its day and its page's name."""
-    owner = last_segment(publisher)
+def article_slug(found: Extracted, publisher: URIRef | None) -> str:
+    """The slug of a new article's IRI: its publisher, its day and its page's name (without
+    an address, its title; without either, the name of the file it was read from)."""
+    owner = last_segment(publisher) if publisher is not None else None
     day = day_of(found.published).isoformat() if found.published else None
-    page = slugify(_page_name(found.source_url or ""))
-    return "-".join(part for part in (owner, day, page) if part)[:160].rstrip("-")
+    page = slugify(_page_name(found.source_url or "") or found.title or found.name)
+    return "-".join(part for part in (owner, day, page) if part)[:160].rstrip("-") or "article"
 
 
-def add_article(builder: DraftBuilder, article: URIRef, source: URIRef, publisher: URIRef) -> None:
+def add_article(
+    builder: DraftBuilder, article: URIRef, source: URIRef | None, publisher: URIRef | None
+) -> None:
     """The article's own facts: what it is, its address, language, publisher, headline,
-    lead and dates."""
+    lead and dates. What the source does not say is listed for a curator to complete."""
     found = builder.found
     builder.add(article, RDF.type, SDO.NewsArticle)
     builder.add(article, SDO.url, source)
-    builder.add(article, SDO.inLanguage, Literal(builder.lang))
+    builder.add(article, SDO.inLanguage, Literal(found.language or builder.lang))
     builder.add(article, SDO.publisher, publisher)
+    if source is None:
+        builder.draft.to_complete(
+            "L'adresse de l'article (schema:url) n'est pas dans la source : à compléter.",
+            "The article's address (schema:url) is not in the source: to complete.",
+        )
     if found.title:
         builder.add(article, SDO.headline, builder.text(found.title))
+    elif source is None:
+        builder.draft.to_complete(
+            "Le titre de l'article (schema:headline) n'est pas dans la source : à compléter.",
+            "The article's title (schema:headline) is not in the source: to complete.",
+        )
     else:
         slug = _page_name(source)
         words = " ".join(w for w in re.split(r"[-_]+", slug) if w)
@@ -74,6 +87,11 @@ def add_article(builder: DraftBuilder, article: URIRef, source: URIRef, publishe
     published = publication_date(found)
     if published is not None:
         builder.add(article, SDO.datePublished, date_literal(published))
+    else:
+        builder.draft.to_complete(
+            "La date de publication (schema:datePublished) n'est pas dans la source : à compléter.",
+            "The publication date (schema:datePublished) is not in the source: to complete.",
+        )
     if found.modified is not None:
         builder.add(article, SDO.dateModified, date_literal(found.modified))
 
@@ -128,9 +146,8 @@ def add_dates_note(builder: DraftBuilder, article: URIRef) -> None:
 def add_themes(builder: DraftBuilder, article: URIRef) -> None:
     """The concepts the "Thématiques" link to: by their taxonomy link, else by the
     publisher's label; an unknown theme stays a keyword."""
-    assert builder.found.source_url
-    parts = urlsplit(builder.found.source_url)
-    site = f"{parts.scheme}://{parts.netloc}/"
+    parts = urlsplit(builder.found.source_url or "")
+    site = f"{parts.scheme}://{parts.netloc}/" if parts.netloc else ""
     for theme in builder.found.themes:
         concept = builder.ref.concept_by_match(theme.url) if theme.url else None
         if concept is None:  # no link, or an unknown one: the publisher's theme of that label

@@ -21,7 +21,7 @@ from rdflib.term import Node
 from ...namespaces import DQV, MED, OA, PREFIXES, PROV, RDF, SDO, XSD
 from ..known import Known, Recognised
 from ..reading.names import slugify
-from ..reading.record import ARTICLE_LANGUAGE, Extracted, Sentence
+from ..reading.record import ARTICLE_LANGUAGE, Extracted, Passage, Sentence
 from ..reconcile import Reference
 
 
@@ -38,6 +38,10 @@ class Draft:
     todo: list[tuple[str, str]] = field(default_factory=list)  # (fr, en)
     #: (name, new IRI, candidates): close matches proposed to the curator, not decided
     proposed: list[tuple[str, URIRef, list]] = field(default_factory=list)
+    #: (subject, predicate, object) → where the article's text says it, for the review
+    evidence: dict[tuple[Node, Node, Node], Passage] = field(default_factory=dict)
+    #: (subject, predicate, object) → how sure its reader is, 0 to 1 (else the review's default)
+    confidence: dict[tuple[Node, Node, Node], float] = field(default_factory=dict)
 
     def found(self, kind: str) -> list[URIRef]:
         """The IRIs of that kind, known or new."""
@@ -151,6 +155,26 @@ class DraftBuilder:
         self.add(node, RDF.object, obj)
         self.add(node, PROV.value, self.text(sentence.text))
         self.add(node, PROV.wasQuotedFrom, self.draft.article)
+        # For the review: the sentence's passage in the text, at its known position first.
+        passage = self.found.text.passage(*span) if span is not None else None
+        if passage is None or passage.sentence.strip() != sentence.text.strip():
+            passage = self.found.text.find(sentence.text) or passage
+        self.cite(subject, predicate, obj, passage, confidence)
+
+    def cite(
+        self,
+        subject: Node,
+        predicate: Node,
+        obj: Node,
+        passage: Passage | None,
+        confidence: float | None = None,
+    ) -> None:
+        """Keep where the article's text says a fact, and how sure its reader is, for the
+        person who reviews it (the graph is not changed)."""
+        if passage is not None:
+            self.draft.evidence[(subject, predicate, obj)] = passage
+        if confidence is not None:
+            self.draft.confidence[(subject, predicate, obj)] = max(0.0, min(1.0, confidence))
 
     def weigh(
         self, statement: URIRef, confidence: float | None, span: tuple[int, int] | None

@@ -19,7 +19,7 @@ from .builder import DraftBuilder, last_segment
 
 
 def add_document(
-    builder: DraftBuilder, article: URIRef, document: Document, publisher: URIRef
+    builder: DraftBuilder, article: URIRef, document: Document, publisher: URIRef | None
 ) -> None:
     """The document as the file at its address, with its chapters; the article's media."""
     if document.url is None:
@@ -32,14 +32,14 @@ def add_document(
         )
         return
     node = builder.ref.by_address(document.url, SDO.DigitalDocument)
-    owner = last_segment(publisher)
+    owner = last_segment(publisher) if publisher is not None else None
     if node is None:
         slug = (
             slugify(document.name)
             if document.name
             else slugify(file_name(document.url) or "document")
         )
-        node = builder.iri(f"id/document/{owner}-{slug}")
+        node = builder.iri(f"id/document/{owner + '-' if owner else ''}{slug}")
     builder.record("document", document.name or document.url, node)
     builder.add(node, RDF.type, SDO.DigitalDocument)
     builder.add(node, RDF.type, SDO.MediaObject)
@@ -57,7 +57,7 @@ def add_document(
             f"Format of the document “{document.name}” unknown (address without a known extension).",
         )
     # a file of the article's own site is published by the article's publisher
-    if (
+    if publisher is not None and (
         urlsplit(document.url).netloc.lower()
         == urlsplit(builder.found.source_url or "").netloc.lower()
     ):

@@ -12,7 +12,7 @@ from ...namespaces import DCTERMS, LICENCE, MED, PROV, RDF, SDO
 from .builder import DraftBuilder
 
 
-def add_provenance(builder: DraftBuilder, article: URIRef, source: URIRef) -> None:
+def add_provenance(builder: DraftBuilder, article: URIRef, source: URIRef | None) -> None:
     """The graph described as a dataset drawn from the article, a draft, under the project's
     data licence."""
     node = builder.graph.identifier
@@ -21,20 +21,23 @@ def add_provenance(builder: DraftBuilder, article: URIRef, source: URIRef) -> No
     builder.bilingual(
         node,
         SDO.name,
-        (f"Brouillon tiré de l'article {source}", f"Draft drawn from the article {source}"),
+        (
+            f"Brouillon tiré de l'article {source or builder.found.name}",
+            f"Draft drawn from the article {source or builder.found.name}",
+        ),
     )
     builder.bilingual(
         node,
         SDO.description,
         (
-            "Extrait automatiquement du texte exporté de l'article par « mediation ingest » ; un curateur "
+            "Extrait automatiquement du texte de l'article par « mediation ingest » ; un curateur "
             "doit le vérifier et le compléter avant publication.",
-            "Extracted automatically from the article's exported text by “mediation ingest”; a curator "
+            "Extracted automatically from the article's text by “mediation ingest”; a curator "
             "must check and complete it before publication.",
         ),
     )
     builder.add(node, PROV.wasDerivedFrom, article)
-    builder.add(node, DCTERMS.source, source)
+    builder.add(node, DCTERMS.source, source)  # none when the source does not say it
     builder.add(node, SDO.dateCreated, builder.today)
     builder.add(node, MED.curationStatus, builder.iri("id/curation/brouillon"))
     # The draft is the project's data, under the project's data licence (as data/ is).

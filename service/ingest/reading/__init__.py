@@ -20,21 +20,65 @@ holds (:mod:`..reconcile`) and from the graph made of both (:mod:`..draft`).
 
 from __future__ import annotations
 
+import re
+
 from ...errors import ArticleError
 from .dates import day_of
 from .documents import read_documents
 from .event import read_event
-from .facts import read_facts_of_lines
+from .facts import read_facts, read_facts_of_lines
 from .fields import field_of, read_fields, read_head
+from .html import looks_like_html, read_html
 from .lines import Line, source_lines
 from .links import LINKS_HEADING, check_numbers, read_links
+from .markdown import read_markdown
 from .posts import read_posts
-from .record import Extracted
+from .record import SOURCE_KINDS, Extracted, Passage, Text
+
+__all__ = ["SOURCE_KINDS", "Extracted", "Passage", "Text", "extract", "read_any", "source_kind"]
+
+#: The export's own lines: a source with two of them is in the seed's layout (one alone, a
+#: « Publié le » say, may be any article's).
+_EXPORT_MARKS = (
+    re.compile(r"^\*\*URL de la source\b", re.M),
+    re.compile(r"^## Liens\s*$", re.M),
+    re.compile(r"^Thématiques\s*:", re.M),
+    re.compile(r"^Territoires\s*:", re.M),
+    re.compile(r"^Publié le ", re.M),
+)
+_MARKDOWN_MARK = re.compile(r"^#{1,6} |\[[^\]]+\]\([^)]+\)|^\s*[-*] |\*\*[^*]+\*\*", re.M)
+
+
+def source_kind(text: str, name: str = "") -> str:
+    """What the source is, from its name's extension, else from its text: a web page, the
+    seed's export, Markdown or plain text (:data:`SOURCE_KINDS`)."""
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix in ("html", "htm", "xhtml") or looks_like_html(text):
+        return "html"
+    if sum(1 for mark in _EXPORT_MARKS if mark.search(text)) >= 2:
+        return "export"
+    if suffix in ("md", "markdown") or _MARKDOWN_MARK.search(text):
+        return "markdown"
+    return "text"
+
+
+def read_any(text: str, name: str = "article", kind: str | None = None) -> Extracted:
+    """The record of any article a curator has: a saved web page, the seed's export,
+    Markdown or plain text (``kind``, else guessed by :func:`source_kind`). Raises
+    :class:`ArticleError` only when there is no article at all."""
+    kind = kind or source_kind(text, name)
+    if kind == "export":
+        return extract(text, name)
+    found = read_html(text, name) if kind == "html" else read_markdown(text, name, kind)
+    # The running text's facts, read from the same plain text the review cites.
+    found.facts = read_facts(found.text.plain, day_of(found.published) if found.published else None)
+    return found
 
 
 def extract(text: str, name: str = "article") -> Extracted:
-    """Read the facts of an exported article. Never raises for a malformed part: each one
-    becomes a :class:`Problem`; raises :class:`ArticleError` only when there is no article."""
+    """Read the facts of an article in the seed's export layout. Never raises for a malformed
+    or missing part (not even the source's address): each one becomes a :class:`Problem`;
+    raises :class:`ArticleError` only when there is no article."""
     lines = source_lines(text)
     found = Extracted(name=name)
     if not lines:
@@ -76,17 +120,12 @@ def extract(text: str, name: str = "article") -> Extracted:
         body, taken, day_of(found.published) if found.published else None
     )
     check_numbers(article, found)
-    if found.source_url is None:
-        raise ArticleError(
-            f"{name} : pas d'adresse de la source ; attendu une ligne "
-            "« **URL de la source (modifié le JJ/MM/AAAA - HH:MM):** <https://…> ». Sans elle, le "
-            "brouillon n'aurait ni identité ni provenance.",
-            f"{name}: no source address; expected a line "
-            "“**URL de la source (modifié le DD/MM/YYYY - HH:MM):** <https://…>”. Without it the "
-            "draft would have neither identity nor provenance.",
-            source=name,
-            reason="no-source-url",
-        )
+    found.text = Text.of(
+        [
+            " ".join(line.text for line in body if line.block == block)
+            for block in dict.fromkeys(line.block for line in body if line.kind in ("p", "li"))
+        ]
+    )
     return found
 
 

@@ -1,4 +1,5 @@
-"""The file: an article is a small text file, checked before anything is read from it.
+"""The file: an article is a small text file (or a text pasted), checked before anything is
+read from it.
 
 :func:`read_article` refuses, with an :class:`~service.errors.ArticleError` that says
 why and where, a file too large, empty, binary or not in its encoding; the rest of the
@@ -47,9 +48,11 @@ def read_article(path: Path, max_bytes: int, encoding: str | None = None) -> str
 
 
 def decode_article(data: bytes, label: str, encoding: str | None = None) -> str:
-    expected_fr = "le texte d'une page d'actualité exportée (chapô, corps, « Publié le … », « URL de la source … »)"
+    expected_fr = (
+        "le texte d'un article (page web enregistrée, Markdown, texte, ou l'export du site)"
+    )
     expected_en = (
-        "the text of an exported news page (lead, body, “Publié le …”, “URL de la source …”)"
+        "the text of an article (a saved web page, Markdown, plain text, or the site's export)"
     )
     if not data.strip():
         raise ArticleError(

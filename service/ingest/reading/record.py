@@ -7,6 +7,7 @@ and from the graph made of both (:mod:`..draft`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -123,6 +124,82 @@ class DatesField:
     line: int
 
 
+@dataclass(frozen=True)
+class Passage:
+    """Where a fact is said: characters ``[start, end)`` of the article's plain text
+    (:attr:`Text.plain`), and the sentence around them, which starts at ``sentence_start``.
+    What a curator reads beside the fact, the passage highlighted in its sentence."""
+
+    start: int
+    end: int
+    sentence: str
+    sentence_start: int
+
+    def parts(self) -> tuple[str, str, str]:
+        """The sentence cut in three: before the passage, the passage, after it."""
+        a = max(0, self.start - self.sentence_start)
+        b = max(a, min(len(self.sentence), self.end - self.sentence_start))
+        return self.sentence[:a], self.sentence[a:b], self.sentence[b:]
+
+
+#: A sentence ends at ., ! , ? or … followed by a space and a capital, a digit or a quote.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"“(A-ZÀ-ÖØ-Þ0-9])")
+
+
+@dataclass
+class Text:
+    """The article's plain text, whatever it was read from (a web page, Markdown, plain text,
+    the seed's export): its paragraphs joined by blank lines, and its sentences as
+    ``(start, end)`` offsets. Every fact read from the body cites a :class:`Passage` of it."""
+
+    plain: str = ""
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, paragraphs: list[str]) -> Text:
+        """The text of these paragraphs (each on one line, spaces collapsed), cut in sentences."""
+        text = cls()
+        chunks: list[str] = []
+        offset = 0
+        for paragraph in paragraphs:
+            clean = " ".join(paragraph.split())
+            if not clean:
+                continue
+            if chunks:
+                offset += 2  # the blank line between paragraphs
+            start = 0
+            for end_match in _SENTENCE_END.finditer(clean):
+                text.sentences.append((offset + start, offset + end_match.start()))
+                start = end_match.end()
+            text.sentences.append((offset + start, offset + len(clean)))
+            chunks.append(clean)
+            offset += len(clean)
+        text.plain = "\n\n".join(chunks)
+        return text
+
+    def passage(self, start: int, end: int) -> Passage:
+        """The passage ``[start, end)`` in the sentence that holds its start."""
+        s_start, s_end = next(
+            ((a, b) for a, b in self.sentences if a <= start < max(b, a + 1)), (start, end)
+        )
+        s_end = max(s_end, min(end, len(self.plain)))
+        return Passage(start, end, self.plain[s_start:s_end], s_start)
+
+    def find(self, quote: str, after: int = 0) -> Passage | None:
+        """The first passage that says ``quote`` (spaces collapsed), from ``after`` on."""
+        wanted = " ".join(quote.split())
+        at = self.plain.find(wanted, after) if wanted else -1
+        return self.passage(at, at + len(wanted)) if at >= 0 else None
+
+    def sentence_texts(self) -> list[tuple[Passage, str]]:
+        """Every sentence as a passage of itself, with its text: what a reader of facts walks."""
+        return [(self.passage(a, b), self.plain[a:b]) for a, b in self.sentences]
+
+
+#: Where an article was read from: what the curator gave.
+SOURCE_KINDS = ("export", "html", "markdown", "text")
+
+
 @dataclass
 class Extracted:
     """Everything read from the source, before any reconciliation."""
@@ -149,6 +226,13 @@ class Extracted:
     event: EventFacts | None = None
     facts: Facts | None = None  # what the running text states (:mod:`.facts`)
     problems: list[Problem] = field(default_factory=list)
+    #: What the source was (:data:`SOURCE_KINDS`), its plain text, and what a web page's
+    #: metadata names: its author, its site and its language (None: not said).
+    kind: str = "export"
+    text: Text = field(default_factory=Text)
+    author: str | None = None
+    site_name: str | None = None
+    language: str | None = None
 
     def problem(self, line: int | None, fr: str, en: str) -> None:
         self.problems.append(Problem(line, fr, en))
