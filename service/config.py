@@ -328,6 +328,14 @@ SETTINGS: list[Setting] = [
         _one_of("all", "seed"),
     ),
     Setting(
+        "territories_source",
+        "",
+        "The installed @etalab/decoupage-administratif package the full list of territories "
+        "is read from. Empty: the one `npm ci --prefix sources/territories` installs in the "
+        "project." + RELATIVE,
+        _path,
+    ),
+    Setting(
         "max_upload_bytes",
         20_000_000,
         "Largest body accepted by the write routes.",

@@ -207,7 +207,7 @@ def serialize_territories(result: Import, fmt: Format) -> tuple[bytes, int]:
     return body, count
 
 
-def store_territories(which: str, base_url: str) -> list[bytes]:
+def store_territories(which: str, base_url: str, source_dir: str = "") -> list[bytes]:
     """What an empty store's territories graph is loaded with, as N-Triples: the full list
     read from the installed package (``all``), or nothing for the committed seed selection
     (``seed``: the file :data:`TERRITORIES_FILE` as it is). The full list comes from the
@@ -219,7 +219,19 @@ def store_territories(which: str, base_url: str) -> list[bytes]:
     package's checksum."""
     if which == "seed":
         return []
-    result = import_territories(None, base_url=base_url)
+    try:
+        result = import_territories(
+            None, Path(source_dir) if source_dir else DEFAULT_SOURCE, base_url
+        )
+    except SourceError as error:
+        raise SourceError(
+            f"Le magasin vide n'a pas été chargé : il doit recevoir la liste complète des "
+            f"territoires (réglage territories = all). {error.message_fr} Ou, pour les seuls "
+            f"neuf territoires de data/territories.ttl : MEDIATION_TERRITORIES=seed.",
+            f"The empty store was not loaded: it is to hold the full list of territories "
+            f"(setting territories = all). {error.message_en} Or, for the nine territories of "
+            f"data/territories.ttl only: MEDIATION_TERRITORIES=seed.",
+        ) from None
     provenance = provenance_triples(result.source, base_url, result.description, result.created)
     territories = territory_triples(result.source, result.keys, base_url, provenance=False)
     return [ox.serialize(part, format=ox.RdfFormat.N_TRIPLES) for part in (territories, provenance)]

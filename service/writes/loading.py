@@ -38,7 +38,7 @@ def ensure_seeded(store: Store, config: Config) -> int:
     if not getattr(config, "seed", True) or not store.is_empty():
         return 0
     total = 0
-    territories = store_territories(config.territories, config.base_url)
+    territories = store_territories(config.territories, config.base_url, config.territories_source)
     for path in project_files(PROJECT_ROOT):
         graph = graph_for(path, config.base_url)
         if territories and path == TERRITORIES_FILE:
