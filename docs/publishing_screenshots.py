@@ -289,7 +289,9 @@ def main() -> None:
     password = secrets.token_urlsafe(18)
     with tempfile.TemporaryDirectory(prefix="mediation-publishing-shots-") as scratch:
         store = Path(scratch) / "store"
-        server, url = serve_seeded(store)
+        # The seed's nine territories: the steps pick none of the others, and the full list
+        # would add minutes to the start (docs/territories.md).
+        server, url = serve_seeded(store, settings={"territories": "seed"})
         try:
             users(store, "add", PUBLISHER, "--name", "Claire Dupont", "--role", "publisher",
                   "--organisation", ORGANISER, password=password)  # fmt: skip

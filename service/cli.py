@@ -245,7 +245,8 @@ def territories_command(
     Reads the installed npm package only (npm ci --prefix sources/territories); never the network.
     """
     from .formats import BY_FILE_EXTENSION, BY_KEY, TURTLE
-    from .territories import DEFAULT_SOURCE, import_territories, serialize_territories
+    from .seed import import_territories, serialize_territories
+    from .territories import DEFAULT_SOURCE
 
     if bool(selection) == everything:
         raise click.UsageError(
@@ -270,7 +271,7 @@ def territories_command(
             " ".join(command),
             created.date() if created else None,
         )
-        body = serialize_territories(result.graph, BY_KEY[format_key], result.header)
+        body, triples = serialize_territories(result, BY_KEY[format_key])
     except MediationError as error:
         fail(error)
         return
@@ -279,8 +280,8 @@ def territories_command(
     else:
         write_output(output, body)
     click.echo(
-        f"{result.count} territoires, {len(result.graph)} triplets.\n"
-        f"{result.count} territories, {len(result.graph)} triples.",
+        f"{result.count} territoires, {triples} triplets.\n"
+        f"{result.count} territories, {triples} triples.",
         err=True,
     )
 

@@ -68,6 +68,17 @@ def _non_negative(kind: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return convert
 
 
+def _one_of(*choices: str) -> Callable[[Any], str]:
+    def convert(value: Any) -> str:
+        text = str(value).strip().lower()
+        if text not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}, got {value!r}")
+        return text
+
+    convert.__name__ = "choice"
+    return convert
+
+
 def _base_url(value: str) -> str:
     value = str(value).strip()
     if not value.startswith(("http://", "https://")):
@@ -358,6 +369,23 @@ SETTINGS: list[Setting] = [
         "Load ontology/, shapes/ and data/ into the store when it is empty at start. Off for a "
         "scratch store.",
         _bool,
+    ),
+    Setting(
+        "territories",
+        "all",
+        "The official territories an empty store is loaded with at start: 'all', every commune, "
+        "département, région, overseas territory and EPCI of the installed Etalab package "
+        "(about 36,000, 680,000 triples; the start fails when the package is missing); 'seed', "
+        "only the nine of data/territories.ttl (for tests and demonstrations).",
+        _one_of("all", "seed"),
+    ),
+    Setting(
+        "territories_source",
+        "",
+        "The installed @etalab/decoupage-administratif package the full list of territories "
+        "is read from. Empty: the one `npm ci --prefix sources/territories` installs in the "
+        "project." + RELATIVE,
+        _path,
     ),
     Setting(
         "max_upload_bytes",

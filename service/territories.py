@@ -21,17 +21,17 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
 
 from .config import DEFAULT_BASE, PROJECT_ROOT
 from .errors import SourceError
-from .formats import DATASET_FORMATS, Format
 from .namespaces import DCTERMS, IGEO, OWL, PREFIXES, PROV, RDF, RDFS, SDO, SPDX, XSD
 
 PACKAGE = "@etalab/decoupage-administratif"
@@ -506,6 +506,88 @@ def bind_territory_prefixes(graph: Graph, base_url: str = DEFAULT_BASE) -> None:
         graph.bind(kind.path.replace("-", ""), f"{base_url}id/place/{kind.path}/")
 
 
+def _named(term: URIRef | str) -> ox.NamedNode:
+    return ox.NamedNode(str(term))
+
+
+# The terms every territory repeats, made once (pyoxigraph terms: the store loads them as they are).
+_TYPE, _NAME, _CODE, _ID = map(_named, (RDF.type, SDO.name, IGEO.codeINSEE, SDO.identifier))
+_VALUE, _PROPERTY_ID, _CONTAINED = map(_named, (SDO.value, SDO.propertyID, SDO.containedInPlace))
+_AREA, _PROPERTY_VALUE, _POSTAL = map(
+    _named, (SDO.AdministrativeArea, SDO.PropertyValue, SDO.PostalAddress)
+)
+_TOKEN, _FRANCE = _named(XSD.token), ox.Literal("FR")
+
+
+def _fr(text: str) -> ox.Literal:
+    return ox.Literal(text, language="fr")
+
+
+def _en(text: str) -> ox.Literal:
+    return ox.Literal(text, language="en")
+
+
+def territory_triples(
+    source: TerritorySource,
+    keys: Iterable[tuple[str, str]] | None = None,
+    base_url: str = DEFAULT_BASE,
+    description: tuple[str, str] | None = None,
+    created: date | None = None,
+    provenance: bool = True,
+) -> Iterator[ox.Triple]:
+    """The triples of the territories ``keys`` (all of them when None) and of their provenance.
+
+    Made as pyoxigraph terms, one territory at a time: the full list (600,000 triples) goes
+    into a store in seconds, where an rdflib graph of it takes a minute and a gigabyte. A link
+    to another territory (containment, chef-lieu) is made only when that territory is among
+    ``keys`` too, so that every link of ours resolves.
+    """
+    selected = set(source.territories) if keys is None else set(keys)
+    T = ox.Triple
+    for key in sorted(selected):
+        territory = source.territories[key]
+        kind = TERRITORY_KINDS_BY_PATH[territory.kind]
+        subject = _named(iri(territory.kind, territory.code, base_url))
+        yield T(subject, _TYPE, _AREA)
+        yield T(subject, _TYPE, _named(kind.igeo_class))
+        yield T(subject, _NAME, _fr(territory.name))
+        yield T(subject, _CODE, ox.Literal(territory.code, datatype=_TOKEN))
+        code = ox.NamedNode(f"{subject.value}#{'siren' if territory.kind == 'epci' else 'insee'}")
+        yield T(subject, _ID, code)
+        yield T(code, _TYPE, _PROPERTY_VALUE)
+        yield T(code, _PROPERTY_ID, ox.Literal(kind.code_property))
+        yield T(code, _NAME, _fr(kind.code_name[0]))
+        yield T(code, _NAME, _en(kind.code_name[1]))
+        yield T(code, _VALUE, ox.Literal(territory.code))
+        for parent in territory.parents:
+            if parent in selected:
+                yield T(subject, _CONTAINED, _named(iri(*parent, base_url=base_url)))
+        if territory.chef_lieu and ("commune", territory.chef_lieu) in selected:
+            chef_lieu = iri("commune", territory.chef_lieu, base_url)
+            yield T(subject, _named(IGEO.chefLieu), _named(chef_lieu))
+        if territory.postal_codes:
+            address = ox.NamedNode(f"{subject.value}#postal-address")
+            yield T(subject, _named(SDO.address), address)
+            yield T(address, _TYPE, _POSTAL)
+            yield T(address, _named(SDO.addressLocality), _fr(territory.name))
+            for postal_code in territory.postal_codes:
+                yield T(address, _named(SDO.postalCode), ox.Literal(postal_code))
+            region = region_of(source, territory)
+            if region is not None:
+                # Search engines want the region and country of an address; both follow from the source.
+                yield T(address, _named(SDO.addressRegion), _fr(region.name))
+                yield T(address, _named(SDO.addressCountry), _FRANCE)
+        if territory.nature in EPCI_NATURES:
+            french, english = EPCI_NATURES[territory.nature]
+            yield T(subject, _named(SDO.description), _fr(french))
+            yield T(subject, _named(SDO.description), _en(english))
+        if kind.insee_kind:
+            insee = INSEE_CODE_IRI.format(kind=kind.insee_kind, code=territory.code)
+            yield T(subject, _named(RDFS.seeAlso), ox.NamedNode(insee))
+    if provenance:
+        yield from provenance_triples(source, base_url, description, created)
+
+
 def territories_graph(
     source: TerritorySource,
     keys: Iterable[tuple[str, str]] | None = None,
@@ -513,60 +595,25 @@ def territories_graph(
     description: tuple[str, str] | None = None,
     created: date | None = None,
 ) -> Graph:
-    """The territories ``keys`` (all of them when None) with their provenance, as one graph.
-
-    A link to another territory (containment, chef-lieu) is written only when that
-    territory is in the graph too, so that every link of ours resolves.
-    """
-    selected = set(source.territories) if keys is None else set(keys)
+    """:func:`territory_triples` as one rdflib graph, for the formats only rdflib writes."""
     graph = Graph(identifier=graph_iri(base_url), bind_namespaces="none")
     bind_territory_prefixes(graph, base_url)
-    add = graph.add
-    for key in sorted(selected):
-        territory = source.territories[key]
-        kind = TERRITORY_KINDS_BY_PATH[territory.kind]
-        subject = iri(territory.kind, territory.code, base_url)
-        add((subject, RDF.type, SDO.AdministrativeArea))
-        add((subject, RDF.type, kind.igeo_class))
-        add((subject, SDO.name, Literal(territory.name, lang="fr")))
-        add((subject, IGEO.codeINSEE, Literal(territory.code, datatype=XSD.token)))
-        identifier = URIRef(f"{subject}#{'siren' if territory.kind == 'epci' else 'insee'}")
-        add((subject, SDO.identifier, identifier))
-        add((identifier, RDF.type, SDO.PropertyValue))
-        add((identifier, SDO.propertyID, Literal(kind.code_property)))
-        add((identifier, SDO.name, Literal(kind.code_name[0], lang="fr")))
-        add((identifier, SDO.name, Literal(kind.code_name[1], lang="en")))
-        add((identifier, SDO.value, Literal(territory.code)))
-        for parent in territory.parents:
-            if parent in selected:
-                add((subject, SDO.containedInPlace, iri(*parent, base_url=base_url)))
-        if territory.chef_lieu and ("commune", territory.chef_lieu) in selected:
-            add((subject, IGEO.chefLieu, iri("commune", territory.chef_lieu, base_url)))
-        if territory.postal_codes:
-            address = URIRef(f"{subject}#postal-address")
-            add((subject, SDO.address, address))
-            add((address, RDF.type, SDO.PostalAddress))
-            add((address, SDO.addressLocality, Literal(territory.name, lang="fr")))
-            for postal_code in territory.postal_codes:
-                add((address, SDO.postalCode, Literal(postal_code)))
-            region = region_of(source, territory)
-            if region is not None:
-                # Search engines want the region and country of an address; both follow from the source.
-                add((address, SDO.addressRegion, Literal(region.name, lang="fr")))
-                add((address, SDO.addressCountry, Literal("FR")))
-        if territory.nature in EPCI_NATURES:
-            french, english = EPCI_NATURES[territory.nature]
-            add((subject, SDO.description, Literal(french, lang="fr")))
-            add((subject, SDO.description, Literal(english, lang="en")))
-        if kind.insee_kind:
-            add(
-                (
-                    subject,
-                    RDFS.seeAlso,
-                    URIRef(INSEE_CODE_IRI.format(kind=kind.insee_kind, code=territory.code)),
-                )
-            )
-    describe_provenance(graph, source, base_url, description, created)
+    blanks: dict[str, BNode] = {}
+
+    def term(node: Any) -> Any:
+        if isinstance(node, ox.NamedNode):
+            return URIRef(node.value)
+        if isinstance(node, ox.BlankNode):
+            return blanks.setdefault(node.value, BNode())
+        if node.language:
+            return Literal(node.value, lang=node.language)
+        datatype = node.datatype.value
+        if datatype == str(XSD.string):
+            return Literal(node.value)
+        return Literal(node.value, datatype=URIRef(datatype), normalize=False)
+
+    for triple in territory_triples(source, keys, base_url, description, created):
+        graph.add((term(triple.subject), term(triple.predicate), term(triple.object)))
     return graph
 
 
@@ -586,109 +633,44 @@ def region_of(source: TerritorySource, territory: Territory) -> Territory | None
     return None
 
 
-def describe_provenance(
-    graph: Graph,
+def provenance_triples(
     source: TerritorySource,
     base_url: str,
     description: tuple[str, str] | None,
     created: date | None = None,
-) -> None:
+) -> Iterator[ox.Triple]:
     """The graph and the package it was derived from, with PROV and DCTERMS."""
-    named = graph_iri(base_url)
-    package = source_iri(source)
-    licence = URIRef(source.licence)
-    graph.add((named, RDF.type, PROV.Entity))
-    graph.add((named, DCTERMS.title, Literal("Territoires administratifs français", lang="fr")))
-    graph.add((named, DCTERMS.title, Literal("French administrative territories", lang="en")))
+    T = ox.Triple
+    named, package = _named(graph_iri(base_url)), _named(source_iri(source))
+    licence, title = ox.NamedNode(source.licence), _named(DCTERMS.title)
+    yield T(named, _TYPE, _named(PROV.Entity))
+    yield T(named, title, _fr("Territoires administratifs français"))
+    yield T(named, title, _en("French administrative territories"))
     if description:
-        graph.add((named, DCTERMS.description, Literal(description[0], lang="fr")))
-        graph.add((named, DCTERMS.description, Literal(description[1], lang="en")))
+        yield T(named, _named(DCTERMS.description), _fr(description[0]))
+        yield T(named, _named(DCTERMS.description), _en(description[1]))
     if created:  # the day the graph was generated; the facts' own date is the package's vintage
-        graph.add((named, DCTERMS.created, Literal(created.isoformat(), datatype=XSD.date)))
-    graph.add((named, DCTERMS.source, package))
-    graph.add((named, PROV.wasDerivedFrom, package))
-    graph.add((named, DCTERMS.license, licence))
-    graph.add((package, RDF.type, PROV.Entity))
-    graph.add((package, DCTERMS.title, Literal(PACKAGE)))
-    graph.add((package, OWL.versionInfo, Literal(source.version)))
+        day = ox.Literal(created.isoformat(), datatype=_named(XSD.date))
+        yield T(named, _named(DCTERMS.created), day)
+    for subject in (named, package):
+        yield T(subject, _named(DCTERMS.license), licence)
+    yield T(named, _named(DCTERMS.source), package)
+    yield T(named, _named(PROV.wasDerivedFrom), package)
+    yield T(package, _TYPE, _named(PROV.Entity))
+    yield T(package, title, ox.Literal(PACKAGE))
+    yield T(package, _named(OWL.versionInfo), ox.Literal(source.version))
     # The vintage (millésime) of the geography, as the package's README gives it.
-    graph.add((package, DCTERMS.date, Literal(source.vintage, datatype=XSD.gYear)))
-    graph.add((package, DCTERMS.license, licence))
-    graph.add((licence, RDF.type, DCTERMS.LicenseDocument))
-    graph.add((licence, RDFS.label, Literal(source.licence_name, lang="fr")))
+    yield T(package, _named(DCTERMS.date), ox.Literal(source.vintage, datatype=_named(XSD.gYear)))
+    yield T(licence, _TYPE, _named(DCTERMS.LicenseDocument))
+    yield T(licence, _named(RDFS.label), _fr(source.licence_name))
     if source.repository:
-        graph.add((package, RDFS.seeAlso, URIRef(source.repository)))
+        yield T(package, _named(RDFS.seeAlso), ox.NamedNode(source.repository))
     if source.integrity and source.integrity.startswith("sha512-"):
-        checksum = BNode()
+        checksum = ox.BlankNode()
         digest = base64.b64decode(source.integrity.removeprefix("sha512-")).hex()
-        graph.add((package, SPDX.checksum, checksum))
-        graph.add((checksum, RDF.type, SPDX.Checksum))
-        graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha512))
-        graph.add((checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary)))
-
-
-# -- writing --------------------------------------------------------------------------------
-
-
-def serialize_territories(graph: Graph, fmt: Format, header: str = "") -> bytes:
-    """Serialise the graph; dataset formats put it in its named graph. ``header`` becomes comments."""
-    if fmt in DATASET_FORMATS:
-        # The graph's store already files its triples under the graph's name.
-        body = Dataset(store=graph.store).serialize(format=fmt.rdflib, encoding="utf-8")
-    elif fmt.rdflib == "json-ld":
-        context = {prefix: str(ns) for prefix, ns in graph.namespaces()}
-        body = graph.serialize(format="json-ld", context=context, encoding="utf-8")
-    else:
-        body = graph.serialize(format=fmt.rdflib, encoding="utf-8")
-    if header and fmt.key in ("turtle", "nt", "trig", "nquads"):
-        comments = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
-        body = comments.encode("utf-8") + b"\n" + body
-    return body
-
-
-@dataclass
-class Import:
-    """The result of an import: the graph and what to say about it."""
-
-    graph: Graph
-    count: int
-    header: str
-
-
-def import_territories(
-    selection: str | None,
-    source_dir: Path = DEFAULT_SOURCE,
-    base_url: str = DEFAULT_BASE,
-    command: str = "",
-    created: date | None = None,
-) -> Import:
-    """Read the package and build the graph of ``selection`` ("seed") or, when None, of everything."""
-    source = load_source(source_dir)
-    lines = [
-        "Territoires administratifs français — French administrative territories.",
-        "Généré, ne pas modifier à la main — generated, do not edit by hand. Regenerate with:",
-        f"  {command}" if command else "",
-        (
-            f"Source : {PACKAGE} {source.version} (npm), millésime {source.vintage}, "
-            f"{source.licence_name} ({source.licence})."
-        ),
-    ]
-    if selection == "seed":
-        keys, picked = select_seed(source)
-        description = (
-            "Les territoires que nomme ou implique l'article source, et ceux qui les contiennent.",
-            "The territories the seed article names or implies, and those that contain them.",
+        yield T(package, _named(SPDX.checksum), checksum)
+        yield T(checksum, _TYPE, _named(SPDX.Checksum))
+        yield T(checksum, _named(SPDX.algorithm), _named(SPDX.checksumAlgorithm_sha512))
+        yield T(
+            checksum, _named(SPDX.checksumValue), ox.Literal(digest, datatype=_named(XSD.hexBinary))
         )
-        lines.append("Sélection « seed » — what the seed article names or implies:")
-        lines += [f"  {t.kind} {t.code} {t.name}: {pick.why}" for pick, t in picked]
-        lines.append("  and the départements and régions that contain them.")
-    elif selection is None:
-        keys = set(source.territories)
-        description = (
-            "Toutes les communes, départements, régions, territoires d'outre-mer et EPCI de la source.",
-            "Every commune, département, région, overseas territory and EPCI of the source.",
-        )
-    else:
-        raise _fail(f"Sélection inconnue : {selection}", f"Unknown selection: {selection}")
-    graph = territories_graph(source, keys, base_url, description, created or date.today())
-    return Import(graph, len(keys), "\n".join(line for line in lines if line))

@@ -196,13 +196,21 @@ def start_server(free_port, mediation) -> Callable[..., Server]:
         timeout: float = 180,
         index_ready: bool = True,
         cwd: Path | None = None,
+        territories: str | None = "seed",
     ) -> Server:
         """Start ``mediation serve`` on a free port and wait until ``/healthz`` answers, and,
         with ``index_ready``, until its search index (built in the background) is ready.
         With ``cwd``, the command runs there and ``store_dir`` is given as it is written
-        (relative, as the README's command gives it), the server creating it."""
+        (relative, as the README's command gives it), the server creating it.
+
+        An empty store is loaded with the seed's nine territories (``MEDIATION_TERRITORIES``
+        ``seed``): the full official list, the default, adds some 20 s and 90 s of index
+        build to a start, and only the tests of that list ask for it (``territories=None``:
+        the service's own default)."""
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
+        if territories is not None:
+            env["MEDIATION_TERRITORIES"] = territories
         env.update(extra_env or {})
         if cwd is None:
             store_dir.mkdir(parents=True, exist_ok=True)

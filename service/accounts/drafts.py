@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS draft (
     reviewer INTEGER REFERENCES account(id),
     comment TEXT,                      -- the moderator's, when returned
     change TEXT,                       -- the history record of its publication
-    edits TEXT                         -- the published resource it changes (none: a new one)
+    edits TEXT                         -- the published resource it changes (none: a new one),
+                                       -- as published when the draft was created
 );
 CREATE INDEX IF NOT EXISTS draft_account ON draft(account, updated);
 CREATE INDEX IF NOT EXISTS draft_status ON draft(status, submitted);
@@ -138,8 +139,10 @@ class Drafts:
         turtle: str,
         edits: str | None = None,
     ) -> FormDraft:
-        """A new draft; ``edits``: the published resource it changes."""
-        stamp = _now()
+        """A new draft; ``edits``: the published resource it changes. Its ``created`` is to
+        the microsecond: the published version an edit starts from is the one of that moment,
+        and publishing it is refused if a write changed the resource since."""
+        stamp = datetime.now(UTC).isoformat()
         values = json.dumps(data, ensure_ascii=False)
         with self._accounts._change() as db:
             cursor = db.execute(

@@ -11,7 +11,14 @@ from .feedback import Feedback, Message, feedback
 from .kinds import KINDS, Kind
 from .model import WIDGETS, Choice, Field, Form, Group, read_form, types_of
 from .project import Forms, Match, project_forms, search_existing
-from .publishing import Difference, changes_for, difference, publish_graph, removal
+from .publishing import (
+    Difference,
+    changed_since,
+    changes_for,
+    difference,
+    publish_graph,
+    removal,
+)
 from .submit import Submission, Values, blank, build_graph, one_more_value, read_values
 
 __all__ = [
@@ -32,6 +39,7 @@ __all__ = [
     "one_more_value",
     "blank",
     "build_graph",
+    "changed_since",
     "close_matches",
     "changes_for",
     "difference",

@@ -19,7 +19,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
 from ..labels import Languages
-from ..namespaces import MED
+from ..namespaces import IGEO, MED, SDO
 from ..rdfio import parse_files
 from ..search import SAME, Filters, Index, closeness, find_existing
 from ..seed import files_stamp, rdf_files
@@ -47,6 +47,9 @@ class Match:
     kind: str
     #: One of its names is what was typed, accents, case and punctuation aside.
     same: bool = False
+    #: Where it lies, to tell apart places of one name (36 communes are called Sainte-Colombe):
+    #: the places that contain it, an EPCI aside, a territory with its official code.
+    where: str = ""
 
 
 class Forms:
@@ -168,11 +171,43 @@ def search_existing(
     if wanted and items:
         typed = _typed(store, [item.iri for item in items], wanted)
         items = [item for item in items if item.iri in typed]
+    items = items[:MAX_MATCHES]
+    where = _where(store, [item.iri for item in items], languages)
     found = []
-    for item in items[:MAX_MATCHES]:
+    for item in items:
         label, lang = item.label(languages)
-        found.append(Match(item.iri, label, lang, item.kind, closeness(item, text) == SAME))
+        same = closeness(item, text) == SAME
+        found.append(Match(item.iri, label, lang, item.kind, same, where.get(item.iri, "")))
     return found
+
+
+def _where(store: Store, iris: list[str], languages: Languages) -> dict[str, str]:
+    """For each IRI, the names of the places that directly contain it, an EPCI aside (a
+    commune's département, a département's région, a venue's commune), each with its
+    official code when it has one: « Charente-Maritime (17) »."""
+    if not iris:
+        return {}
+    rows = store.select(
+        f"""SELECT ?s ?p ?name ?code WHERE {{
+              VALUES ?s {{ {" ".join(f"<{iri}>" for iri in iris)} }}
+              ?s <{SDO.containedInPlace}> ?p . ?p <{SDO.name}> ?name .
+              FILTER NOT EXISTS {{ ?p a <{IGEO.Intercommunalite}> }}
+              OPTIONAL {{ ?p <{IGEO.codeINSEE}> ?code }} }}"""
+    )
+    names: dict[str, dict[str, list]] = {}
+    codes: dict[str, str] = {}
+    for row in rows:
+        names.setdefault(str(row["s"]), {}).setdefault(str(row["p"]), []).append(row["name"])
+        if "code" in row:
+            codes[str(row["p"])] = str(row["code"])
+    shown = {}
+    for iri, places in names.items():
+        parts = []
+        for place, labels in sorted(places.items()):
+            name = languages.best(labels) or labels[0]
+            parts.append(f"{name} ({codes[place]})" if place in codes else str(name))
+        shown[iri] = ", ".join(parts)
+    return shown
 
 
 def _typed(store: Store, iris: list[str], classes: set) -> set[str]:

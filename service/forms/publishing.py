@@ -12,12 +12,14 @@ Nothing here writes: the web layer hands :func:`changes_for` to the publisher.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from ..namespaces import PREFIXES, document_of
 from ..store import Changeset, Store
+from ..writes import ChangeLog, Entry
 from .kinds import Kind
 from .submit import Submission
 
@@ -81,6 +83,22 @@ def difference(store: Store, submission: Submission, base_url: str) -> Differenc
     changes = changes_for(store, submission, base_url)
     new = not store.ask("ASK { ?x ?p ?o }", {"x": submission.iri})
     return Difference(new, _turtle(changes.add), _turtle(changes.remove))
+
+
+#: Most changes since a draft began that the moderator is shown.
+MAX_CHANGES_SHOWN = 20
+
+
+def changed_since(changelog: ChangeLog, edits: str | None, began: str) -> list[Entry]:
+    """The writes that changed the published resource ``edits`` after a draft of it began
+    (``began``: when the draft was made from what was published then), newest first; none
+    for a draft of a new resource. Publishing such a draft would silently undo them, so it
+    is refused until its author starts again from what is published."""
+    if not edits:
+        return []
+    start = datetime.fromisoformat(began)
+    entries, _ = changelog.for_resource(URIRef(edits), MAX_CHANGES_SHOWN)
+    return [e for e in entries if e.ended > start]
 
 
 def _turtle(quads: list) -> str:

@@ -25,13 +25,14 @@ from ..forms import (
     KINDS,
     Feedback,
     Submission,
+    changed_since,
     changes_for,
     difference,
     project_forms,
     removal,
 )
 from ..labels import labels, moment_in_words
-from .context import config, publisher, store
+from .context import changelog, config, publisher, store
 from .people import accounts, current_account, require_role
 from .site import languages, zone
 
@@ -111,10 +112,17 @@ def _names(iris: set[str]) -> dict[str, str]:
     return {iri: str(found.get(URIRef(iri), iri)) for iri in iris}
 
 
-def _page(number: int, status: int = 200, refused: bool = False, comment_missing: bool = False):
+def _page(
+    number: int,
+    status: int = 200,
+    refused: bool = False,
+    comment_missing: bool = False,
+    outdated: bool = False,
+):
     draft, owner = _reviewable(number)
     submission, result = _submission(draft)
     lang = languages().ui
+    since = changed_since(changelog(), draft.edits, draft.created)
     body = render_template(
         "publish_review.html",
         draft=draft,
@@ -132,6 +140,10 @@ def _page(number: int, status: int = 200, refused: bool = False, comment_missing
         comment_missing=comment_missing,
         max_comment=MAX_COMMENT,
         mine=owner.id == (current_account() or owner).id,
+        since=since,
+        outdated=outdated,
+        began=moment_in_words(datetime.fromisoformat(draft.created), zone(), lang),
+        when=lambda moment: moment_in_words(moment, zone(), lang),
     )
     return Response(body, status=status, mimetype="text/html")
 
@@ -153,6 +165,9 @@ def publish(number: int) -> Any:
     submission, result = _submission(draft)
     if not result.conforms:
         return _page(number, status=422, refused=True)
+    if changed_since(changelog(), draft.edits, draft.created):
+        # Published again since this draft began: publishing it would undo those changes.
+        return _page(number, status=409, outdated=True)
     base = config().base_url
     outcome = publisher().write(
         lambda reader: changes_for(reader, submission, base),

@@ -15,7 +15,14 @@ from rdflib.term import BNode
 from ..config import DEFAULT_BASE, PROJECT_ROOT, Config
 from ..errors import RdfSyntaxError
 from ..formats import BY_FILE_EXTENSION, NTRIPLES
-from ..seed import graph_for, project_files, rdf_files, read_moved
+from ..seed import (
+    TERRITORIES_FILE,
+    graph_for,
+    project_files,
+    rdf_files,
+    read_moved,
+    store_territories,
+)
 from ..store import Changeset, GraphName, Quad, Store
 from . import history
 
@@ -23,14 +30,22 @@ from . import history
 def ensure_seeded(store: Store, config: Config) -> int:
     """Load ``ontology/``, ``shapes/`` and ``data/`` into an empty store; return quads loaded.
 
+    The territories are the full official list unless the ``territories`` setting says
+    ``seed`` (then ``data/territories.ttl``, the nine of the seed article).
+
     Nothing is loaded when the ``seed`` setting is off (a scratch store). Under another
     ``base_url`` than the default, the files' resources are moved under it as they load."""
     if not getattr(config, "seed", True) or not store.is_empty():
         return 0
     total = 0
+    territories = store_territories(config.territories, config.base_url, config.territories_source)
     for path in project_files(PROJECT_ROOT):
         graph = graph_for(path, config.base_url)
-        if config.base_url == DEFAULT_BASE:
+        if territories and path == TERRITORIES_FILE:
+            # The full list, from the official source as it is (docs/territories.md), in the
+            # graph of the committed selection, which it holds: same IRIs, same triples.
+            total += sum(store.load(part, NTRIPLES, graph) for part in territories)
+        elif config.base_url == DEFAULT_BASE:
             total += store.load(path, BY_FILE_EXTENSION[path.suffix], graph)
         else:
             total += store.load(read_moved(path, config.base_url), NTRIPLES, graph)

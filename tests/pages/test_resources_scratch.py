@@ -65,7 +65,7 @@ def scratch_data() -> bytes:
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory, start_server):
     store_dir = tmp_path_factory.mktemp("scratch") / "store"
-    settings = load_config(overrides={"store": str(store_dir)}, environ={})
+    settings = load_config(overrides={"store": str(store_dir), "territories": "seed"}, environ={})
     store = EmbeddedStore(store_dir, workers=False)
     try:
         ensure_seeded(store, settings)

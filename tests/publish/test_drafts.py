@@ -2,7 +2,8 @@
 with a comment, submitted again and published by a moderator; a draft that breaks the shapes
 is not published; no public door shows a draft; another account can neither see nor act on
 one; a form without its CSRF token is refused; a published resource edited through its form
-and the review, and withdrawn with a reason (410).
+and the review, and withdrawn with a reason (410); an edit begun before the last publication
+of its resource refused, with the differences.
 
 Against the real server (``mediation serve``) and accounts made with ``mediation users``.
 """
@@ -319,3 +320,64 @@ def test_what_a_draft_holds_stays_text_on_the_moderation_screens(site, browser):
     moderator.post(f"/publish/review/{number}/return", {"comment": "<img src=x onerror=alert(1)>"})
     page = author.open(f"/publish/drafts/{number}").text
     assert "<img src=x" not in page and "&lt;img src=x" in page
+
+
+def edit_of(author, iri: str) -> int:
+    """A new draft of ``author`` editing the published ``iri`` (its form filled in from the store)."""
+    answer = author.session.get(
+        author.server.url + "publish/edit", params={"iri": iri}, allow_redirects=False, timeout=60
+    )
+    assert answer.status_code == 303, answer.text
+    return int(answer.headers["Location"].rsplit("/", 1)[-1])
+
+
+def test_a_draft_older_than_what_is_published_is_refused_with_the_differences(site, browser):
+    author, moderator = browser(AUTHOR), browser(MODERATOR)
+    data = event("Permanence d'accès aux droits", **{"location.0": VENUE})
+    number = new_draft(author, data)
+    assert author.post(f"/publish/drafts/{number}/submit", data).status_code == 303
+    moderator.open(f"/publish/review/{number}")
+    path = moderator.post(f"/publish/review/{number}/publish").headers["Location"].lstrip("/")
+    iri = BASE + path
+
+    # Two edits begun from the same published version; the first one is published.
+    monday, tuesday = edit_of(author, iri), edit_of(author, iri)
+    for draft, day in ((monday, "lundi"), (tuesday, "mardi")):
+        author.open(f"/publish/drafts/{draft}")
+        changed = dict(data, **{"name.0.fr": f"Permanence d'accès aux droits du {day}"})
+        assert author.post(f"/publish/drafts/{draft}/submit", changed).status_code == 303
+    moderator.open(f"/publish/review/{monday}")
+    assert moderator.post(f"/publish/review/{monday}/publish").status_code == 303
+
+    # The second, reviewed: the moderator is told before deciding, then refused, in French…
+    page = html.unescape(moderator.open(f"/publish/review/{tuesday}").text)
+    assert "La ressource a changé depuis ce brouillon" in page and 'id="outdated"' in page
+    answer = moderator.post(f"/publish/review/{tuesday}/publish")
+    assert answer.status_code == 409
+    refused = html.unescape(answer.text)
+    assert "Publication refusée : la ressource a changé depuis ce brouillon" in refused
+    assert "Rien n'a été écrit." in refused and agent_of(moderator) in refused
+    # …with the differences: publishing it would take back what the first one wrote.
+    removed = re.search(r'<pre class="turtle diff-removed"[^>]*>(.*?)</pre>', refused, re.S)[1]
+    added = re.search(r'<pre class="turtle diff-added"[^>]*>(.*?)</pre>', refused, re.S)[1]
+    assert "du lundi" in removed and "du mardi" in added
+    # …and in English.
+    moderator.open(f"/publish/review/{tuesday}", lang="en")
+    english = html.unescape(moderator.post(f"/publish/review/{tuesday}/publish?lang=en").text)
+    assert "Publishing refused: the resource changed since this draft" in english
+    assert "Nothing was written." in english
+
+    # Nothing was written: the first edit stands, and the second waits to be returned.
+    shown = site.get(path).text
+    assert "du lundi" in html.unescape(shown) and "du mardi" not in html.unescape(shown)
+    queue = html.unescape(moderator.open("/publish/review").text)
+    assert f"/publish/review/{tuesday}" in queue
+    # A draft begun after the publication is not refused.
+    again = edit_of(author, iri)
+    author.open(f"/publish/drafts/{again}")
+    changed = dict(data, **{"name.0.fr": "Permanence d'accès aux droits du mardi"})
+    assert author.post(f"/publish/drafts/{again}/submit", changed).status_code == 303
+    moderator.open(f"/publish/review/{again}")
+    assert 'id="outdated"' not in moderator.open(f"/publish/review/{again}").text
+    assert moderator.post(f"/publish/review/{again}/publish").status_code == 303
+    assert "du mardi" in html.unescape(site.get(path).text)

@@ -35,7 +35,9 @@ CONTACT = BNode()
 def index(tmp_path_factory) -> Index:
     directory = tmp_path_factory.mktemp("matching") / "store"
     store = EmbeddedStore(directory, workers=False)
-    ensure_seeded(store, load_config(overrides={"store": str(directory)}, environ={}))
+    ensure_seeded(
+        store, load_config(overrides={"store": str(directory), "territories": "seed"}, environ={})
+    )
     org = SDO.Organization
     changes = Changeset(
         add=[

@@ -39,7 +39,9 @@ def rows(index: Index) -> dict[str, tuple]:
 def embedded_index(tmp_path_factory) -> Index:
     directory = tmp_path_factory.mktemp("embedded") / "store"
     store = EmbeddedStore(directory, workers=False)
-    ensure_seeded(store, load_config(overrides={"store": str(directory)}, environ={}))
+    ensure_seeded(
+        store, load_config(overrides={"store": str(directory), "territories": "seed"}, environ={})
+    )
     index = Index(directory.parent / "index.sqlite", BASE, ("fr", "en"))
     index.ensure(store)
     store.close()
@@ -57,7 +59,9 @@ def backing(request, tmp_path_factory):
 
 def test_remote_store_gives_the_same_index(backing, embedded_index, tmp_path):
     store = RemoteStore(backing.query_url, backing.update_url, base_url=BASE)
-    ensure_seeded(store, load_config(overrides={"store": str(tmp_path)}, environ={}))
+    ensure_seeded(
+        store, load_config(overrides={"store": str(tmp_path), "territories": "seed"}, environ={})
+    )
     index = Index(tmp_path / "index.sqlite", BASE, ("fr", "en"))
     assert index.ensure(store) is True
     assert index.generation == store.generation

@@ -38,7 +38,9 @@ def seeded(tmp_path_factory) -> Path:
     """A store directory holding the project's files, built once, copied by each test."""
     directory = tmp_path_factory.mktemp("seeded") / "store"
     store = EmbeddedStore(directory, workers=False)
-    ensure_seeded(store, load_config(overrides={"store": str(directory)}, environ={}))
+    ensure_seeded(
+        store, load_config(overrides={"store": str(directory), "territories": "seed"}, environ={})
+    )
     store.close()
     return directory
 

@@ -88,6 +88,7 @@ def service(tmp_path_factory):
     config = load_config(
         overrides={
             "store": str(directory),
+            "territories": "seed",
             "write_token": f"alice:{TOKEN}",
             "build_settle": 3600,
             "build_max_delay": 7200,

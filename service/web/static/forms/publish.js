@@ -33,6 +33,7 @@
       link.textContent = match.label;
       if (match.lang) link.lang = match.lang;
       item.appendChild(link);
+      if (match.where) item.appendChild(document.createTextNode(" (" + match.where + ")"));
       if (match.same) item.appendChild(document.createTextNode(" — " + words.same));
       list.appendChild(item);
     });
@@ -87,7 +88,8 @@
             option.setAttribute("role", "option");
             option.id = list.id + "-" + i;
             option.tabIndex = -1;
-            option.textContent = match.label;
+            // Places of one name told apart by where they lie: « Sainte-Colombe — Charente-Maritime (17) ».
+            option.textContent = match.where ? match.label + " — " + match.where : match.label;
             option.lang = match.lang || "";
             option.dataset.iri = match.iri;
             option.addEventListener("click", function () { choose(match); });
