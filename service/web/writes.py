@@ -63,7 +63,7 @@ from ..formats import (
     negotiate,
     parse_accept,
 )
-from ..namespaces import is_absolute_iri
+from ..namespaces import iri_problem
 from ..rdfio import parse_dataset
 from ..sparql import check_update, endpoint_iri, tokenize
 from ..store import Changeset, GraphName, Quad, Store
@@ -369,10 +369,12 @@ def check_blank_nodes(text: str) -> None:
 
 
 def _check_iri(iri: str, name: str) -> None:
-    if not is_absolute_iri(iri):
+    problem = iri_problem(iri)
+    if problem is not None:
         raise BadRequest(
-            f"{name} doit être une IRI absolue : {iri[:200]!r}",
-            f"{name} must be an absolute IRI: {iri[:200]!r}",
+            f"{name} doit être une IRI absolue : {iri[:200]!r} ({problem})",
+            f"{name} must be an absolute IRI: {iri[:200]!r} ({problem})",
+            reason=problem,
         )
 
 
@@ -606,7 +608,14 @@ def read_multipart(settings: Config, target: Target) -> Dataset:
     environ = dict(request.environ)
     environ["wsgi.input"] = io.BytesIO(data)
     environ["CONTENT_LENGTH"] = str(len(data))
-    _, _, files = parse_form_data(environ, silent=False)
+    try:
+        _, _, files = parse_form_data(environ, silent=False)
+    except ValueError as error:  # no boundary, a part that never ends…
+        raise BadRequest(
+            f"Corps multipart/form-data illisible : {error}.",
+            f"Unreadable multipart/form-data body: {error}.",
+            reason=str(error),
+        ) from None
     merged = Dataset()
     for name, part in files.items(multi=True):
         fmt = by_media_type(part.mimetype, GRAPH_INPUT) if part.mimetype else None
@@ -622,7 +631,14 @@ def read_multipart(settings: Config, target: Target) -> Dataset:
 
 def _parse(data: bytes, fmt: Format, settings: Config, target: Target, name: str) -> Dataset:
     base = str(target.graph) if target.graph is not None else settings.base_url
-    return parse_dataset(data, fmt=fmt, name=name, base=base, base_url=settings.base_url)
+    return parse_dataset(
+        data,
+        fmt=fmt,
+        name=name,
+        base=base,
+        base_url=settings.base_url,
+        max_quads=settings.max_write_quads,
+    )
 
 
 def _unsupported(mimetype: str) -> UnsupportedMediaType:
