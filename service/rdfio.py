@@ -153,6 +153,10 @@ def sniff(data: bytes) -> Format | None:
 _CONFIDENT = (JSONLD, RDFXML)
 
 
+#: Reasons that refuse a document for what it holds, not for how it is written.
+_REFUSALS = frozenset({"remote-context", "entity-declaration"})
+
+
 def _family(fmt: Format) -> str:
     return "turtle" if fmt.key in TURTLE_FAMILY else fmt.key
 
@@ -296,6 +300,8 @@ def _parse_any(
                 candidate,
             )
         except RdfSyntaxError as error:
+            if error.details.get("reason") in _REFUSALS:
+                raise  # what the document holds is refused, whatever it is read as
             errors[candidate.key] = error
     # Neither parses: the error of the attempt on what the content looks like helps most.
     error = errors[guessed.key]
@@ -416,13 +422,15 @@ def _refuse_entities(data: bytes, label: str) -> None:
 
     def declared(name: str, *_: Any) -> None:
         line, column = reader.CurrentLineNumber, reader.CurrentColumnNumber + 1
-        raise _syntax_error(
+        error = _syntax_error(
             label,
             RDFXML,
             f"entity declaration <!ENTITY {name}> refused (no DTD entities are expanded)",
             line,
             column,
         )
+        error.details.update(reason="entity-declaration", entity=name)
+        raise error
 
     def root(*_: Any) -> None:
         raise _RootReached
