@@ -93,6 +93,6 @@ def _warm(store: Store) -> None:
 def create_server(app: Flask, config: Config) -> Any:
     """The production HTTP server for ``app`` (waitress, its reading of framing bounded:
     ``service/web/framing.py``); ``run()`` serves until the process ends."""
-    from .web import create_server as create
+    from .web import bounded_server
 
-    return create(app, config)
+    return bounded_server(app, config)

@@ -10,13 +10,13 @@ from __future__ import annotations
 from flask import Flask
 
 # The HTTP server under the application, its framing bounded (``mediation serve``).
-from .framing import create_server
+from .framing import bounded_server
 
 # The gallery's examples as the editor asks for them: what ``create_app`` has computed again
 # after every write.
 from .sparql import example_requests
 
-__all__ = ["create_server", "example_requests", "register"]
+__all__ = ["bounded_server", "example_requests", "register"]
 
 
 def register(app: Flask) -> None:

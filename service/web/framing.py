@@ -76,7 +76,7 @@ def largest_body(config: Config) -> int:
     return 2 * max(config.max_upload_bytes, 3 * config.max_query_bytes + 65536)
 
 
-def create_server(app: Any, config: Config, **options: Any) -> Any:
+def bounded_server(app: Any, config: Config, **options: Any) -> Any:
     """A waitress server for ``app`` on the configured host and port, its channels reading
     framing with bounds (``options``: more waitress settings)."""
     server = waitress.create_server(
@@ -98,4 +98,4 @@ def create_server(app: Any, config: Config, **options: Any) -> Any:
     return server
 
 
-__all__ = ["MAX_CHUNK_LINE", "BoundedChannel", "create_server", "largest_body"]
+__all__ = ["MAX_CHUNK_LINE", "BoundedChannel", "bounded_server", "largest_body"]

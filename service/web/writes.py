@@ -45,6 +45,7 @@ from ..errors import (
     NotAcceptable,
     NotFound,
     PayloadTooLarge,
+    QuerySyntaxError,
     Unauthorized,
     UnsupportedMediaType,
     ValidationFailed,
@@ -276,7 +277,7 @@ def with_dataset(text: str, using: list[str], using_named: list[str]) -> str:
     refused, as the protocol requires. Found on the tokens of the SPARQL grammar, so a
     keyword in a string, an IRI or a comment never counts.
     """
-    tokens = tokenize(text)
+    tokens = _tokens(text)
     if any(t.keyword in ("USING", "WITH") for t in tokens):
         raise BadRequest(
             "La mise à jour nomme déjà son jeu de données (USING ou WITH) : les paramètres "
@@ -313,7 +314,7 @@ def check_blank_nodes(text: str) -> None:
     (§3.1.2, §3.1.3, and the grammar's notes): no blank node in ``DELETE DATA``,
     ``DELETE WHERE`` or a ``DELETE`` template, and no blank node label of a DATA block in
     two operations of one request (W3C syntax-update-54). Checked on the grammar's tokens."""
-    tokens = tokenize(text)
+    tokens = _tokens(text)
     labels: dict[str, int] = {}
     operation = 0
     depth = 0
@@ -366,6 +367,16 @@ def check_blank_nodes(text: str) -> None:
                     "belongs to one operation (SPARQL 1.1 grammar, note 8).",
                 )
         previous = token
+
+
+def _tokens(text: str) -> list:
+    """The update's tokens; a character no token starts with is the update's syntax error
+    (400, with its position), which the engine would report too."""
+    try:
+        return tokenize(text)
+    except ValueError as error:  # the guard's LexError, which knows the position
+        line, column = getattr(error, "line", None), getattr(error, "column", None)
+        raise QuerySyntaxError.at("unexpected character", line, column) from None
 
 
 def _check_iri(iri: str, name: str) -> None:
