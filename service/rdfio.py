@@ -375,6 +375,8 @@ def _parse_as(
         reason = str(error) or type(error).__name__
         line, column = _locate(reason, data, fmt, base)
         raise _syntax_error(label, fmt, _clean_reason(reason), line, column) from None
+    finally:
+        sink.data = b""  # the graph keeps its store: not the document it was read from
     if container is not None and not quads:
         return container
     if quads and not dataset:
@@ -411,7 +413,7 @@ class _CheckedMemory(Memory):
         super().add(triple, context, quoted)
 
     def _check(self, term: Any) -> None:
-        checked = str(term)
+        checked = term
         try:
             if isinstance(term, URIRef):
                 ox.NamedNode(term)
@@ -425,7 +427,7 @@ class _CheckedMemory(Memory):
             elif isinstance(term, BNode):
                 ox.BlankNode(term)
         except ValueError as error:  # UnicodeEncodeError (a lone surrogate) is one too
-            shown = checked[:200]
+            shown = str(checked)[:200]
             found = self.data.find(shown.encode("utf-8", "replace")) if shown else -1
             line, column = _position(self.data, found) if found >= 0 else (None, None)
             reason = f"{printable(repr(shown))}: {printable(str(error))}"
