@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import Any
 
 from flask import Flask
 
@@ -87,3 +88,11 @@ def _warm(store: Store) -> None:
         return
     if ready:
         log.info("%d query workers ready", ready)
+
+
+def create_server(app: Flask, config: Config) -> Any:
+    """The production HTTP server for ``app`` (waitress, its reading of framing bounded:
+    ``service/web/framing.py``); ``run()`` serves until the process ends."""
+    from .web import bounded_server
+
+    return bounded_server(app, config)

@@ -118,9 +118,7 @@ def main() -> None:
 @settings_options()
 def serve_command(**options: Any) -> None:
     """Start the service (pages, SPARQL endpoint, catalog) under a production WSGI server."""
-    import waitress
-
-    from .app import create_app
+    from .app import create_app, create_server
     from .store import open_store
     from .writes import ensure_seeded
 
@@ -154,14 +152,7 @@ def serve_command(**options: Any) -> None:
             "Search index being built: lists and search will be ready soon."
         )
     try:
-        waitress.serve(
-            app,
-            host=config.host,
-            port=config.port,
-            threads=config.threads,
-            ident="mediation",
-            clear_untrusted_proxy_headers=True,
-        )
+        create_server(app, config).run()
     finally:
         store.close()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+import pyoxigraph as ox
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
 
@@ -72,14 +73,40 @@ NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 
 
 def is_absolute_iri(text: str) -> bool:
-    """True when ``text`` has a scheme and no character an IRI cannot hold: what every door
-    (routes, the CLI) asks of an IRI it is given before it reaches the store."""
-    return bool(urlsplit(text).scheme) and NOT_IN_IRI.search(text) is None
+    """True when ``text`` is an absolute IRI the store can hold: what every door (routes, the
+    CLI) asks of an IRI it is given before it reaches the store."""
+    return iri_problem(text) is None
+
+
+def iri_problem(text: str) -> str | None:
+    """Why ``text`` is not an absolute IRI (RFC 3987, as Oxigraph reads it: a scheme, no
+    character an IRI cannot hold, no U+FFFD left where Werkzeug met bytes that are not UTF-8,
+    well-formed percent-escapes), in English; None when it is one."""
+    if not urlsplit(text).scheme:
+        return "no scheme (not an absolute IRI)"
+    bad = NOT_IN_IRI.search(text)
+    if bad is not None:
+        return f"character {bad.group(0)!r} at position {bad.start() + 1}"
+    try:
+        ox.NamedNode(text)
+    except ValueError as error:
+        return printable(str(error))
+    return None
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters written as escapes, to be quoted in a message."""
+    return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], text)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 __all__ = [
     "NOT_IN_IRI",
     "is_absolute_iri",
+    "iri_problem",
+    "printable",
     "ADMS",
     "AS",
     "BASE",

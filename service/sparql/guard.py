@@ -168,6 +168,7 @@ def analyse(text: str, base_iri: str | None = None) -> Analysis:
     resolve to the IRI the engine would reach.
     """
     tokens = tokenize(text)
+    check_nesting(text, tokens)
     prefixes: dict[str, str] = {}
     base = base_iri
     form: str | None = None
@@ -219,6 +220,40 @@ def analyse(text: str, base_iri: str | None = None) -> Analysis:
             services.append(_service_call(text, tokens, index, prefixes, base))
         index += 1
     return Analysis(form, services, loads, relative_iris=relative_iris)
+
+
+#: The deepest nesting of ``(``, ``{`` and ``[`` a query or update may have. Oxigraph's parser
+#: recurses once per level and overflowed the stack (the worker died with signal 11, a 502)
+#: between 2,000 and 5,000 levels on an 8 MiB stack; rdflib's, which reads updates, gives up
+#: near 100. Queries people write nest a handful of levels.
+MAX_NESTING = 256
+
+_OPENING, _CLOSING = frozenset("({["), frozenset(")}]")
+
+
+def check_nesting(text: str, tokens: Sequence[Token]) -> None:
+    """Refuse a query nested deeper than :data:`MAX_NESTING` before any parser recurses on it,
+    with the line and column where it goes too deep (400)."""
+    depth = 0
+    for token in tokens:
+        if token.kind != "PUNCT":
+            continue
+        if token.text in _OPENING:
+            depth += 1
+            if depth > MAX_NESTING:
+                line, column = line_column(text, token.offset)
+                raise QuerySyntaxError(
+                    f"Requête trop imbriquée ligne {line}, colonne {column} : plus de "
+                    f"{MAX_NESTING} niveaux de parenthèses, accolades ou crochets.",
+                    f"Query nested too deep at line {line}, column {column}: more than "
+                    f"{MAX_NESTING} levels of parentheses, braces or brackets.",
+                    line=line,
+                    column=column,
+                    reason="nesting",
+                    limit=MAX_NESTING,
+                )
+        elif token.text in _CLOSING:
+            depth = max(depth - 1, 0)
 
 
 def _term_iri(token: Token, prefixes: dict[str, str], base: str | None) -> str | None:

@@ -111,14 +111,15 @@ def evaluate(
     ``union_default_graph`` False, the store's own default graph with every named graph.
     """
     options: dict[str, Any] = {"base_iri": base_iri}
-    if dataset is None:
-        if union_default_graph:
-            options["use_default_graph_as_union"] = True
-    else:
-        # Empty lists mean an empty default graph and no named graph, as they should.
-        options["default_graph"] = [ox.NamedNode(iri) for iri in dataset[0]]
-        options["named_graphs"] = [ox.NamedNode(iri) for iri in dataset[1]]
     try:
+        if dataset is None:
+            if union_default_graph:
+                options["use_default_graph_as_union"] = True
+        else:
+            # Empty lists mean an empty default graph and no named graph, as they should. An
+            # IRI Oxigraph refuses is the query's error (below), never the worker's end.
+            options["default_graph"] = [ox.NamedNode(iri) for iri in dataset[0]]
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in dataset[1]]
         result = store.query(query, **options)
         return serialise_result(result, results_format, graph_format, max_rows)
     except SyntaxError as error:

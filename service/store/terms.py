@@ -16,6 +16,9 @@ import pyoxigraph as ox
 from rdflib.namespace import RDF, XSD
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from ..errors import BadRequest
+from ..namespaces import printable
+
 XSD_STRING = str(XSD.string)
 RDF_LANGSTRING = str(RDF.langString)
 _OX_XSD_STRING = ox.NamedNode(XSD_STRING)
@@ -50,20 +53,38 @@ def to_rdflib(term: Any) -> Node | None:
 
 
 def to_oxigraph(term: Node | None) -> Any:
-    """A pyoxigraph term for an rdflib term; None (a quad's graph) is the default graph."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is None or str(term.datatype) == XSD_STRING:
-            return ox.Literal(str(term))
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
+    """A pyoxigraph term for an rdflib term; None (a quad's graph) is the default graph.
+
+    A term Oxigraph refuses (an IRI with a space or U+FFFD, a bad language tag) came from a
+    request the doors did not catch: it is the request's fault, a 400 that names the term,
+    never a 500."""
+    try:
+        if isinstance(term, URIRef):
+            return ox.NamedNode(str(term))
+        if isinstance(term, Literal):
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            if term.datatype is None or str(term.datatype) == XSD_STRING:
+                return ox.Literal(str(term))
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        if isinstance(term, BNode):
+            return ox.BlankNode(str(term))
+    except ValueError as error:  # UnicodeEncodeError (a lone surrogate) is one too
+        raise invalid_term(term, error) from None
     if term is None:
         return DEFAULT_GRAPH
     raise TypeError(f"unsupported term {term!r}")
+
+
+def invalid_term(term: object, error: Exception) -> BadRequest:
+    """The 400 for a term Oxigraph refuses, naming it and why."""
+    shown, reason = str(term)[:200], printable(str(error))
+    return BadRequest(
+        f"Terme RDF invalide {shown!r} : {reason}",
+        f"Invalid RDF term {shown!r}: {reason}",
+        term=shown,
+        reason=reason,
+    )
 
 
 def graph_to_oxigraph(graph: Node | None) -> Any:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from flask import Flask
 
+# The HTTP server under the application, its framing bounded (``mediation serve``).
+from .framing import bounded_server
+
 # The gallery's examples as the editor asks for them: what ``create_app`` has computed again
 # after every write.
 from .sparql import example_requests
 
-__all__ = ["example_requests", "register"]
+__all__ = ["bounded_server", "example_requests", "register"]
 
 
 def register(app: Flask) -> None:

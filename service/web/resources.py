@@ -38,7 +38,7 @@ from ..formats import (
     not_acceptable,
     parse_accept,
 )
-from ..namespaces import NOT_IN_IRI, PREFIXES, is_persistent
+from ..namespaces import NOT_IN_IRI, PREFIXES, iri_problem, is_persistent
 from ..opendata import graph_key
 from ..pages import (
     INCOMING_SHOWN,
@@ -92,7 +92,18 @@ def safe_path(path: str) -> str:
 def iri_for(path: str) -> URIRef:
     """The IRI a path names: under the base, the vocabulary and the shapes under their own."""
     base = DEFAULT_BASE if is_persistent(path) else config().base_url
-    return URIRef(base + NOT_IN_IRI.sub(lambda m: quote(m.group(0)), path))
+    iri = base + NOT_IN_IRI.sub(lambda m: quote(m.group(0)), path)
+    problem = iri_problem(iri)
+    if problem is not None:
+        # Bytes that are not UTF-8 (``%ff``, overlong ``%c0%ae``, an encoded surrogate) reach
+        # the path as U+FFFD: no IRI holds it, so the request is wrong, not absent.
+        raise BadRequest(
+            f"Ce chemin ne forme pas une IRI : {problem} (un octet encodé en %XX qui n'est pas "
+            "de l'UTF-8 ?).",
+            f"This path does not make an IRI: {problem} (a %XX-encoded byte that is not UTF-8?).",
+            reason=problem,
+        )
+    return URIRef(iri)
 
 
 def split_suffix(path: str) -> tuple[str, Format | None]:
@@ -119,7 +130,7 @@ def _iri_parameter(name: str) -> URIRef | None:
     if value is None:
         return None
     parts = urlsplit(value)
-    if not parts.scheme or not (parts.netloc or parts.scheme == "urn") or NOT_IN_IRI.search(value):
+    if not (parts.netloc or parts.scheme == "urn") or iri_problem(value) is not None:
         raise BadRequest(
             f"Le paramètre {name} doit être une IRI absolue : {value[:200]!r}.",
             f"The {name} parameter must be an absolute IRI: {value[:200]!r}.",

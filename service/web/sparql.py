@@ -41,7 +41,7 @@ from ..formats import (
     negotiate,
     parse_accept,
 )
-from ..namespaces import PREFIXES, SD, is_absolute_iri
+from ..namespaces import PREFIXES, SD, iri_problem
 from ..rdfio import CONTEXT_FILE
 from ..sparql import (
     DEFAULT_QUERY,
@@ -189,10 +189,14 @@ def _from_pairs(pairs: list[tuple[str, str]]) -> ProtocolRequest:
 
 
 def _check_graph_iri(iri: str) -> None:
-    if not is_absolute_iri(iri):
+    problem = iri_problem(iri)
+    if problem is not None:
         raise BadRequest(
-            f"default-graph-uri et named-graph-uri doivent être des IRI absolues : {iri!r}",
-            f"default-graph-uri and named-graph-uri must be absolute IRIs: {iri!r}",
+            f"default-graph-uri et named-graph-uri doivent être des IRI absolues : "
+            f"{iri[:200]!r} ({problem})",
+            f"default-graph-uri and named-graph-uri must be absolute IRIs: {iri[:200]!r} "
+            f"({problem})",
+            reason=problem,
         )
 
 

@@ -45,6 +45,7 @@ from ..errors import (
     NotAcceptable,
     NotFound,
     PayloadTooLarge,
+    QuerySyntaxError,
     Unauthorized,
     UnsupportedMediaType,
     ValidationFailed,
@@ -63,7 +64,7 @@ from ..formats import (
     negotiate,
     parse_accept,
 )
-from ..namespaces import is_absolute_iri
+from ..namespaces import iri_problem
 from ..rdfio import parse_dataset
 from ..sparql import check_update, endpoint_iri, tokenize
 from ..store import Changeset, GraphName, Quad, Store
@@ -276,7 +277,7 @@ def with_dataset(text: str, using: list[str], using_named: list[str]) -> str:
     refused, as the protocol requires. Found on the tokens of the SPARQL grammar, so a
     keyword in a string, an IRI or a comment never counts.
     """
-    tokens = tokenize(text)
+    tokens = _tokens(text)
     if any(t.keyword in ("USING", "WITH") for t in tokens):
         raise BadRequest(
             "La mise à jour nomme déjà son jeu de données (USING ou WITH) : les paramètres "
@@ -313,7 +314,7 @@ def check_blank_nodes(text: str) -> None:
     (§3.1.2, §3.1.3, and the grammar's notes): no blank node in ``DELETE DATA``,
     ``DELETE WHERE`` or a ``DELETE`` template, and no blank node label of a DATA block in
     two operations of one request (W3C syntax-update-54). Checked on the grammar's tokens."""
-    tokens = tokenize(text)
+    tokens = _tokens(text)
     labels: dict[str, int] = {}
     operation = 0
     depth = 0
@@ -368,11 +369,23 @@ def check_blank_nodes(text: str) -> None:
         previous = token
 
 
+def _tokens(text: str) -> list:
+    """The update's tokens; a character no token starts with is the update's syntax error
+    (400, with its position), which the engine would report too."""
+    try:
+        return tokenize(text)
+    except ValueError as error:  # the guard's LexError, which knows the position
+        line, column = getattr(error, "line", None), getattr(error, "column", None)
+        raise QuerySyntaxError.at("unexpected character", line, column) from None
+
+
 def _check_iri(iri: str, name: str) -> None:
-    if not is_absolute_iri(iri):
+    problem = iri_problem(iri)
+    if problem is not None:
         raise BadRequest(
-            f"{name} doit être une IRI absolue : {iri[:200]!r}",
-            f"{name} must be an absolute IRI: {iri[:200]!r}",
+            f"{name} doit être une IRI absolue : {iri[:200]!r} ({problem})",
+            f"{name} must be an absolute IRI: {iri[:200]!r} ({problem})",
+            reason=problem,
         )
 
 
@@ -606,7 +619,14 @@ def read_multipart(settings: Config, target: Target) -> Dataset:
     environ = dict(request.environ)
     environ["wsgi.input"] = io.BytesIO(data)
     environ["CONTENT_LENGTH"] = str(len(data))
-    _, _, files = parse_form_data(environ, silent=False)
+    try:
+        _, _, files = parse_form_data(environ, silent=False)
+    except ValueError as error:  # no boundary, a part that never ends…
+        raise BadRequest(
+            f"Corps multipart/form-data illisible : {error}.",
+            f"Unreadable multipart/form-data body: {error}.",
+            reason=str(error),
+        ) from None
     merged = Dataset()
     for name, part in files.items(multi=True):
         fmt = by_media_type(part.mimetype, GRAPH_INPUT) if part.mimetype else None
@@ -622,7 +642,14 @@ def read_multipart(settings: Config, target: Target) -> Dataset:
 
 def _parse(data: bytes, fmt: Format, settings: Config, target: Target, name: str) -> Dataset:
     base = str(target.graph) if target.graph is not None else settings.base_url
-    return parse_dataset(data, fmt=fmt, name=name, base=base, base_url=settings.base_url)
+    return parse_dataset(
+        data,
+        fmt=fmt,
+        name=name,
+        base=base,
+        base_url=settings.base_url,
+        max_quads=settings.max_write_quads,
+    )
 
 
 def _unsupported(mimetype: str) -> UnsupportedMediaType:

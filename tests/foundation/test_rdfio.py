@@ -269,9 +269,34 @@ def test_rdfxml_external_entities_are_not_fetched(listener):
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">
   <rdf:Description rdf:about="http://example.org/a"><ex:b>&ext;</ex:b></rdf:Description>
 </rdf:RDF>""".encode()
-    graph = rdfio.parse(document, name="entity.rdf")
-    assert graph.value(URIRef(EX + "a"), URIRef(EX + "b")) == Literal("")
+    # Refused before parsing, as every entity declaration is: nothing is fetched or expanded.
+    with pytest.raises(RdfSyntaxError) as refused:
+        rdfio.parse(document, name="entity.rdf")
+    assert refused.value.details["line"] == 2
+    assert "<!ENTITY ext>" in refused.value.message_en
     assert connections == []
+
+
+def test_rdfxml_entity_declarations_are_refused_before_they_are_expanded():
+    """A billion-laughs document: refused from its prologue, in any encoding it declares."""
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10 if i else "ha"}">' for i in range(10))
+    text = f"""<?xml version="1.0" encoding="UTF-16"?>
+<!DOCTYPE rdf:RDF [{laughs}]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">
+  <rdf:Description rdf:about="http://example.org/a"><ex:b>&l9;</ex:b></rdf:Description>
+</rdf:RDF>"""
+    with pytest.raises(RdfSyntaxError) as refused:
+        rdfio.parse(text.encode("utf-16"), fmt="application/rdf+xml", name="laughs.rdf")
+    assert refused.value.details["line"] == 2
+    assert "<!ENTITY l0>" in refused.value.message_en
+    # A DOCTYPE that declares no entity is harmless, and read as before.
+    plain = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">
+  <rdf:Description rdf:about="http://example.org/a"><ex:b>c</ex:b></rdf:Description>
+</rdf:RDF>"""
+    graph = rdfio.parse(plain.encode(), name="plain.rdf")
+    assert graph.value(URIRef(EX + "a"), URIRef(EX + "b")) == Literal("c")
 
 
 @pytest.mark.parametrize(
