@@ -40,7 +40,7 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(writes.blueprint)
     forms.register(app)
-    from . import caching, feeds, opendata
+    from . import caching, feeds, headers, opendata
 
     app.register_blueprint(opendata.blueprint)
     app.register_blueprint(feeds.blueprint)
@@ -49,3 +49,4 @@ def register(app: Flask) -> None:
     publish.register(app)
     review.register(app)
     caching.register(app)
+    headers.register(app)
