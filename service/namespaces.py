@@ -106,10 +106,15 @@ def not_in_xml(text: str) -> int | None:
     return None if found is None else found.start()
 
 
+#: The same in UTF-8 (a surrogate has no UTF-8 form): controls, U+FFFE, U+FFFF.
+NOT_IN_XML_UTF8 = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
 __all__ = [
     "LINK_SCHEMES",
     "NOT_IN_IRI",
     "NOT_IN_XML",
+    "NOT_IN_XML_UTF8",
     "is_absolute_iri",
     "is_link",
     "not_in_xml",

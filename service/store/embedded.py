@@ -25,9 +25,10 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import URIRef
 
-from ..errors import BadRequest, RdfSyntaxError, StoreError
+from ..errors import BadRequest, RdfSyntaxError, StoreError, UnwritableText
 from ..files import write_atomically
 from ..formats import DATASET_FORMATS, RESULTS_JSON, TURTLE, Format
+from ..namespaces import not_in_xml
 from .bulk import BULK_AFTER, bulk_load, undo_bulk_load
 from .evaluate import error_position, evaluate, request_options
 from .gate import ReadWriteGate
@@ -54,6 +55,31 @@ OPTIMIZE_AFTER = 100_000
 #: synced journal about 8 ms.
 CHECKPOINT_DELAY = 1.0
 CHECKPOINT_AFTER_WRITES = 100
+
+
+def _check_characters(quad: ox.Quad) -> None:
+    """What a load brings is held to what every write is (``writes.check_characters``): no
+    character XML 1.0 cannot carry, in any term (an UnwritableText)."""
+    subject = quad.subject
+    for position, term in (
+        ("subject", subject),
+        ("predicate", quad.predicate),
+        ("object", quad.object),
+        ("graph", quad.graph_name),
+    ):
+        kind = type(term)
+        if kind is ox.Literal:
+            texts = ((position, term.value), ("datatype", term.datatype.value))
+            texts += (("language", term.language or ""),)
+        elif kind is ox.NamedNode or kind is ox.BlankNode:
+            texts = ((position, term.value),)
+        else:
+            continue
+        for where, text in texts:
+            offset = not_in_xml(text)
+            if offset is not None:
+                about = subject.value if type(subject) is ox.NamedNode else ""
+                raise UnwritableText.at(where, text, offset, about, quad.predicate.value)
 
 
 def _substitutions(bindings: Mapping[str, Term] | None) -> dict | None:
@@ -523,6 +549,7 @@ class EmbeddedStore(Store):
             count, graphs, blank = 0, {target} if target is not None else set(), False
             for quad in parsed():
                 count += 1
+                _check_characters(quad)
                 if target is None:
                     graphs.add(quad.graph_name)
                 if not blank and (

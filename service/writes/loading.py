@@ -18,6 +18,7 @@ from ..formats import BY_FILE_EXTENSION, NTRIPLES
 from ..seed import graph_for, project_files, rdf_files, read_moved
 from ..store import Changeset, GraphName, Quad, Store
 from . import history
+from .characters import check_characters
 
 
 def ensure_seeded(store: Store, config: Config) -> int:
@@ -97,6 +98,7 @@ def dataset_quads(document: Dataset, graph: GraphName) -> list[Quad]:
         if quad not in seen:
             seen.add(quad)
             quads.append(quad)
+    check_characters(quads)  # before the store is asked about them
     return quads
 
 
