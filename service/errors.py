@@ -83,6 +83,47 @@ class RdfSyntaxError(BadRequest):
     code = "rdf-syntax"
 
 
+class UnwritableText(BadRequest):
+    """A literal or an IRI holds a character XML 1.0 cannot carry (a control character, a
+    surrogate, U+FFFE): refused at the write, since every XML document it would be written
+    into (RDF/XML, SPARQL results in XML, Atom, the sitemap) would be ill-formed. Details hold
+    the term's place (``position``: subject, predicate, object, graph, datatype, language), the
+    ``property``, the ``subject``, the character and its ``offset`` in the term."""
+
+    code = "character-not-in-xml"
+
+    @classmethod
+    def at(
+        cls, position: str, text: str, offset: int, subject: str = "", prop: str = ""
+    ) -> UnwritableText:
+        char = f"U+{ord(text[offset]):04X}"
+        names_fr = {"subject": "le sujet", "predicate": "la propriété", "object": "la valeur",
+                    "graph": "le nom du graphe", "datatype": "le type de la valeur",
+                    "language": "la langue de la valeur"}  # fmt: skip
+        names_en = {"subject": "the subject", "predicate": "the property", "object": "the value",
+                    "graph": "the graph name", "datatype": "the value's datatype",
+                    "language": "the value's language tag"}  # fmt: skip
+        of_fr = f" de {prop}" if prop and position == "object" else ""
+        of_en = f" of {prop}" if prop and position == "object" else ""
+        about_fr = f" (ressource <{subject}>)" if subject and position != "subject" else ""
+        about_en = f" (resource <{subject}>)" if subject and position != "subject" else ""
+        return cls(
+            f"{names_fr.get(position, position).capitalize()}{of_fr}{about_fr} contient le "
+            f"caractère {char} au rang {offset + 1}, que XML 1.0 ne peut pas porter : chaque "
+            "document XML où il serait écrit (RDF/XML, résultats SPARQL en XML, flux Atom, "
+            "plan du site) serait illisible. Retirez-le.",
+            f"{names_en.get(position, position).capitalize()}{of_en}{about_en} holds the "
+            f"character {char} at position {offset + 1}, which XML 1.0 cannot carry: every XML "
+            "document it would be written into (RDF/XML, SPARQL results in XML, the Atom feed, "
+            "the sitemap) would be ill-formed. Remove it.",
+            position=position,
+            property=prop,
+            subject=subject,
+            character=char,
+            offset=offset + 1,
+        )
+
+
 class ArticleError(BadRequest):
     """An article given to ``mediation ingest`` cannot be read as one; details hold the source,
     the line when known and the reason."""

@@ -102,11 +102,49 @@ def printable(text: str) -> str:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
+#: The schemes an HTML page makes a link of: a ``javascript:`` or ``data:`` IRI is data, shown
+#: as text, never something a click runs (https://url.spec.whatwg.org/#special-scheme).
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def is_link(iri: object) -> bool:
+    """Whether an IRI may become a link in a page: ``http``, ``https`` or ``mailto``, read as a
+    browser reads it (leading spaces and controls, tabs and newlines inside the scheme are
+    dropped by the URL parser, so ``java\tscript:`` is ``javascript:``)."""
+    text = _URL_IGNORED.sub("", str(iri).strip("\x00- "))
+    scheme, colon, _ = text.partition(":")
+    return bool(colon) and scheme.lower() in LINK_SCHEMES
+
+
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+
+#: Characters XML 1.0 cannot carry, even escaped (https://www.w3.org/TR/xml/#charsets): the
+#: controls but tab, newline and carriage return, the surrogates, U+FFFE and U+FFFF. A literal
+#: or an IRI holding one would make every XML document it is written into ill-formed (RDF/XML,
+#: SPARQL XML results, Atom, the sitemap), so writes refuse them.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def not_in_xml(text: str) -> int | None:
+    """The position (from 0) of the first character XML 1.0 cannot carry in ``text``, or None."""
+    found = NOT_IN_XML.search(text)
+    return None if found is None else found.start()
+
+
+#: The same in UTF-8 (a surrogate has no UTF-8 form): controls, U+FFFE, U+FFFF.
+NOT_IN_XML_UTF8 = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
 __all__ = [
+    "LINK_SCHEMES",
     "NOT_IN_IRI",
+    "NOT_IN_XML",
+    "NOT_IN_XML_UTF8",
     "is_absolute_iri",
     "iri_problem",
     "printable",
+    "is_link",
+    "not_in_xml",
     "ADMS",
     "AS",
     "BASE",

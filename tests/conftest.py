@@ -77,7 +77,8 @@ def open_chromium(unavailable) -> Callable[..., Any]:
     downloaded), headless, in a profile of its own, without the background requests it would
     make to Google's hosts: ``with open_chromium(...) as driver``. ``language``: what it asks
     pages for (None: Chromium's own); ``javascript``; ``window``: its size; ``network_log``:
-    keep the requests it makes (``driver.get_log("performance")``)."""
+    keep the requests it makes (``driver.get_log("performance")``); ``console_log``: keep what
+    pages write to the console (``driver.get_log("browser")``)."""
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
     if missing:
         unavailable(
@@ -91,6 +92,7 @@ def open_chromium(unavailable) -> Callable[..., Any]:
         javascript: bool = True,
         window: str = "1280,1600",
         network_log: bool = False,
+        console_log: bool = False,
     ) -> Iterator[webdriver.Chrome]:
         profile = tempfile.mkdtemp(prefix="mediation-chromium-")
         options = webdriver.ChromeOptions()
@@ -114,8 +116,11 @@ def open_chromium(unavailable) -> Callable[..., Any]:
         if not javascript:
             prefs["profile.managed_default_content_settings.javascript"] = 2
         options.add_experimental_option("prefs", prefs)
-        if network_log:
-            options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+        logs = {"performance": "ALL"} if network_log else {}
+        if console_log:
+            logs["browser"] = "ALL"
+        if logs:
+            options.set_capability("goog:loggingPrefs", logs)
         driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
         driver.set_page_load_timeout(60)
         try:

@@ -28,7 +28,7 @@ from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from ..labels import LABEL_PROPERTIES
-from ..namespaces import PREFIXES, is_absolute_iri
+from ..namespaces import NOT_IN_XML, PREFIXES, is_absolute_iri
 from .kinds import DATED_BY, SEGMENT_OF_CLASS, Kind
 from .model import Field, Form
 
@@ -111,7 +111,9 @@ def one_more_value(values: Values, form: Form, name: str) -> None:
 
 def _entry(item: Field, data: Mapping[str, str], name: str) -> FieldEntry:
     def text(suffix: str) -> str:
-        return data.get(name + suffix, "").strip()[:MAX_TEXT]
+        # What XML 1.0 cannot carry (a control character pasted with the text) is dropped here,
+        # where a person typed it: a write would refuse it, and the draft with it.
+        return NOT_IN_XML.sub("", data.get(name + suffix, "")).strip()[:MAX_TEXT]
 
     if item.nested is not None:
         return {"sub": read_values(item.nested, data, name + ".")}

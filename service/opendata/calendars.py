@@ -72,8 +72,11 @@ def calendar(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-caldesc", description)
+    # Typed as TEXT: the library escapes a known property's text (newlines, ``;`` and ``,``,
+    # RFC 5545 §3.3.11) but writes an X- property it does not know as it is given, so a
+    # newline in an event's name would start a line of the calendar's own.
+    cal.add("x-wr-calname", vText(name))
+    cal.add("x-wr-caldesc", vText(description))
     # Not in RFC 5545, but what Google Calendar and Apple's calendars read as the calendar's zone.
     cal.add("x-wr-timezone", str(zone))
     written: set[URIRef] = set()

@@ -41,7 +41,7 @@ from .resource import (
 from .search_page import SEARCH_FILTERS, find, found_facets, found_json, hits
 from .sections import SECTION_LINKS
 from .terms import CLASS_LABELS, Terms
-from .view import local_path
+from .view import link_path, local_path
 
 __all__ = [
     "SECTION_LINKS",
@@ -94,6 +94,7 @@ __all__ = [
     "item_date",
     "kind_totals",
     "list_facets",
+    "link_path",
     "local_path",
     "listing",
     "listing_json",

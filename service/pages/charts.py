@@ -30,7 +30,12 @@ GRID = "#c8c8c8"
 
 FONT_SIZE = 13
 LINE = 16  # the distance between two lines of a label
-FONT = f"font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:{FONT_SIZE}px"
+#: The figures' font, as SVG presentation attributes: a page's Content-Security-Policy allows no
+#: ``style`` attribute or element of its own, so the hover and focus colours (``BAR_ACTIVE``)
+#: and the width at most ``FIGURE_WIDTH`` are in ``site.css`` (``.figure-svg``).
+FONT = (
+    f'font-family="system-ui,-apple-system,\'Segoe UI\',Roboto,sans-serif" font-size="{FONT_SIZE}"'
+)
 #: The figures' width: a phone 390 px wide shows them at three quarters of their size (text
 #: near 10 px; at 640 it was 7 px), a desktop at their size.
 FIGURE_WIDTH = 480
@@ -123,20 +128,13 @@ def _lang(lang: str) -> str:
     return f' lang="{_e(lang)}"' if lang else ""
 
 
-def _style(ident: str) -> str:
-    return (
-        f"<style>#{ident} a:hover rect,#{ident} a:focus rect{{fill:{BAR_ACTIVE}}}"
-        f"#{ident} a:focus{{outline:2px solid {BAR_ACTIVE}}}</style>"
-    )
-
-
 def _open(ident: str, width: int, height: int, title: str, description: str, lang: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" id="{_e(ident)}" class="figure-svg" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
-        f'aria-labelledby="{_e(ident)}-title {_e(ident)}-desc"{_lang(lang)} style="{FONT};max-width:{width}px">'
+        f'aria-labelledby="{_e(ident)}-title {_e(ident)}-desc"{_lang(lang)} {FONT}>'
         f'<title id="{_e(ident)}-title">{_e(title)}</title>'
-        f'<desc id="{_e(ident)}-desc">{_e(description)}</desc>' + _style(_e(ident))
+        f'<desc id="{_e(ident)}-desc">{_e(description)}</desc>'
     )
 
 

@@ -275,7 +275,10 @@ def note_part(builder: PageBuilder, note: URIRef) -> Part:
     title = builder.label(note)
     facts = builder.facts(note, NOTE_KIND.fields, only=NOTE_KIND.fields, skip=[title])
     return Part(
-        href, builder.text(str(title), title.language or "", href=href), builder.types(note), facts
+        href or str(note),
+        builder.text(str(title), title.language or "", href=href),
+        builder.types(note),
+        facts,
     )
 
 

@@ -27,7 +27,7 @@ from ..labels import (
     format_literal,
     is_formatted,
 )
-from ..namespaces import SDO
+from ..namespaces import SDO, is_link
 from .terms import Terms
 
 
@@ -35,6 +35,16 @@ def local_path(iri: object, base: str) -> str:
     """An IRI under the canonical base as a path on this host; any other IRI as it is."""
     text = str(iri)
     return "/" + text[len(base) :] if text.startswith(base) else text
+
+
+def link_path(iri: object, base: str) -> str | None:
+    """Where a link to an IRI points: a path on this host for ours, the IRI itself when a
+    browser may follow it (``http``, ``https``, ``mailto``); None for any other scheme
+    (``javascript:``, ``data:``, ``urn:``…), which a page shows as text."""
+    text = str(iri)
+    if text.startswith(base):
+        return local_path(text, base)
+    return text if is_link(text) else None
 
 
 @dataclass
@@ -106,13 +116,14 @@ class PageBuilder:
 
     # -- values ---------------------------------------------------------------------------------
 
-    def href(self, node: URIRef) -> tuple[str, bool]:
+    def href(self, node: URIRef) -> tuple[str | None, bool]:
+        """Where a link to ``node`` points (None: shown as text) and whether it leaves us."""
         text = str(node)
         if text.startswith(str(self.iri) + "#"):
             return "#" + text.split("#", 1)[1], False
         if text.startswith(self.base):
             return local_path(text, self.base), False
-        return text, True
+        return link_path(text, self.base), True
 
     def label(self, node: Node) -> Literal:
         found = choose(self.graph.predicate_objects(node), self.langs, LABEL_PROPERTIES)
@@ -263,4 +274,13 @@ class PageBuilder:
         )
 
 
-__all__ = ["Fact", "Incoming", "PageBuilder", "Part", "PartGroup", "Value", "local_path"]
+__all__ = [
+    "Fact",
+    "Incoming",
+    "PageBuilder",
+    "Part",
+    "PartGroup",
+    "Value",
+    "link_path",
+    "local_path",
+]

@@ -43,7 +43,7 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(writes.blueprint)
     forms.register(app)
-    from . import caching, feeds, opendata
+    from . import caching, feeds, headers, opendata
 
     app.register_blueprint(opendata.blueprint)
     app.register_blueprint(feeds.blueprint)
@@ -53,3 +53,4 @@ def register(app: Flask) -> None:
     review.register(app)
     articles.register(app)
     caching.register(app)
+    headers.register(app)

@@ -49,8 +49,8 @@ from werkzeug.routing import BuildError
 from ..config import local_today, trusted_hosts
 from ..errors import MediationError
 from ..labels import UI_LANGUAGES, Languages, moment_in_words, preferences
-from ..namespaces import LICENCE
-from ..pages import local_path
+from ..namespaces import LICENCE, is_link
+from ..pages import link_path
 from .context import config, store
 
 LICENCE_URL = str(LICENCE)
@@ -242,8 +242,10 @@ def canonical_url(address: str | None = None) -> str:
 
 
 def local(iri: Any) -> str:
-    """An IRI under the canonical base as a path on this host; any other IRI as it is."""
-    return local_path(iri, config().base_url)
+    """Where a link to an IRI points: a path on this host for ours, the IRI itself for an
+    ``http``, ``https`` or ``mailto`` one; "" for any other (``javascript:``…), which
+    templates show as text rather than as a link."""
+    return link_path(iri, config().base_url) or ""
 
 
 def zone() -> tzinfo:
@@ -343,6 +345,8 @@ def register(app: Flask) -> None:
 
     # Globals, not context: macros imported without the context (the lists') mark text too.
     app.jinja_env.globals.update(foreign_hint=foreign_hint, interface_language=interface_language)
+    # ``{% if iri is link %}``: only http, https and mailto IRIs become links; others are text.
+    app.jinja_env.tests["link"] = is_link
     for entry in DEFAULT_NAV:
         add_nav(app, *entry)
 

@@ -21,6 +21,7 @@ from ..config import Config
 from ..errors import (
     BadRequest,
     MediationError,
+    NotAcceptable,
     NotFound,
     QuerySyntaxError,
     UnsupportedMediaType,
@@ -30,8 +31,10 @@ from ..formats import (
     GRAPH_FORMATS,
     HTML,
     JSONLD,
+    RDFXML,
     RESULTS_FORMATS,
     RESULTS_JSON,
+    RESULTS_XML,
     SPARQL_QUERY_TYPE,
     SPARQL_UPDATE_TYPE,
     TURTLE,
@@ -41,7 +44,7 @@ from ..formats import (
     negotiate,
     parse_accept,
 )
-from ..namespaces import PREFIXES, SD, iri_problem
+from ..namespaces import NOT_IN_XML_UTF8, PREFIXES, SD, iri_problem
 from ..rdfio import CONTEXT_FILE
 from ..sparql import (
     DEFAULT_QUERY,
@@ -263,6 +266,8 @@ def run(params: ProtocolRequest, analysis: Analysis, chosen) -> Response:
             return Response(status=304, headers=_cache_headers(validator))
     answer = query_store(params, analysis, result_format, graph_format)
     fmt = by_media_type(answer.media_type) or chosen
+    if fmt in XML_FORMATS:
+        _check_xml(answer.body)
     response = Response(answer.body, status=200, content_type=content_type(fmt))
     response.headers["Vary"] = "Accept"
     response.headers[ROWS_HEADER] = str(answer.rows)
@@ -358,6 +363,26 @@ def example_requests(current: Store, settings: Config) -> list[QueryRequest]:
             formats = _both_formats(analysis, chosen, accept)
             requests.append(query_request(settings, text, analysis, *formats)[0])
     return list(dict.fromkeys(requests))  # a query with no label to pick is one request
+
+
+#: Results written in XML: a query can make a character XML 1.0 cannot carry (``"\u0001"``
+#: in a ``BIND``), which the engine writes as it is, ill-formed under a 200.
+XML_FORMATS = (RESULTS_XML, RDFXML)
+
+
+def _check_xml(body: bytes) -> None:
+    """Refuse (406) results that XML cannot carry, rather than send an ill-formed document."""
+    found = NOT_IN_XML_UTF8.search(body)
+    if found is None:
+        return
+    char = f"U+{ord(found.group().decode('utf-8')):04X}"
+    raise NotAcceptable(
+        f"Ce résultat contient le caractère {char} (octet {found.start() + 1}), que XML 1.0 ne "
+        "peut pas porter : demandez-le en JSON, CSV, TSV, Turtle ou N-Triples.",
+        f"This result holds the character {char} (byte {found.start() + 1}), which XML 1.0 "
+        "cannot carry: ask for it as JSON, CSV, TSV, Turtle or N-Triples.",
+        character=char,
+    )
 
 
 def _say_if_truncated(response: Response, answer: QueryResponse, settings: Config) -> None:

@@ -25,6 +25,7 @@ from ..seed import (
 )
 from ..store import Changeset, GraphName, Quad, Store
 from . import history
+from .characters import check_characters
 
 
 def ensure_seeded(store: Store, config: Config) -> int:
@@ -112,6 +113,7 @@ def dataset_quads(document: Dataset, graph: GraphName) -> list[Quad]:
         if quad not in seen:
             seen.add(quad)
             quads.append(quad)
+    check_characters(quads)  # before the store is asked about them
     return quads
 
 

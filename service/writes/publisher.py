@@ -48,6 +48,7 @@ from ..store import Changeset, ReadPattern, ReadRecorder, Store, changed
 from ..validation import Report, project_validator
 from . import history
 from .changelog import ChangeLog
+from .characters import check_characters
 from .neighbourhood import Rules, check_write, refusal, write_rules
 
 log = logging.getLogger(__name__)
@@ -305,6 +306,7 @@ class Publisher:
         changes = compute(reader)
         report, owners = None, {}
         if changes:
+            check_characters(changes.add)
             if not allow_protected:
                 check_graphs(changes, self.protected)
             if validate:

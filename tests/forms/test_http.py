@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 
+import html5lib
 import pytest
 import requests
 
@@ -195,3 +196,25 @@ def test_a_role_with_its_kind_conforms_and_writes_the_link_it_implies(visitor):
     assert answer["conforms"] is True, answer
     page = html.unescape(visitor.post("/publish/new/event", data).text)
     assert "#hasrole-1" in page and "schema:organizer" in page
+
+
+def test_hostile_text_in_a_form_stays_text_and_what_xml_cannot_carry_is_dropped(visitor):
+    """The publishing form is a write door too: markup stays text in the page that shows the
+    draft back, and a control character pasted with a name (which every write would refuse)
+    is dropped where it was typed."""
+    visitor.open("/publish/new/event")
+    name = 'Journée\x01 </script><script>alert(1)</script> ]]> "citée"\x0b'
+    data = {
+        "name.0.fr": name,
+        "startDate.0.date": "2026-05-04",
+        "organizer.0": ORGANISER,
+        "location.0": VENUE,
+    }
+    page = visitor.post("/publish/new/event", data).text
+    assert "\x01" not in page and "\x0b" not in page
+    document = html5lib.parse(page, namespaceHTMLElements=False)
+    assert [s.get("src") for s in document.iter("script")] == ["/static/forms/publish.js"]
+    assert 'Journée </script><script>alert(1)</script> ]]> \\"citée\\"' in "".join(
+        document.find(".//pre").itertext()
+    )
+    assert visitor.post("/publish/check/event", data).json()["conforms"] is True

@@ -55,6 +55,7 @@ TOP = {"app", "cli"}
 WEB_HELPERS = {
     "__init__", "context", "site", "responses", "caching", "bodies", "filters", "served", "people",
     "framing",
+    "headers",
 }  # fmt: skip
 #: What may import Flask: the web layer and the factory that builds it.
 FLASK_USERS = {"web", "top"}

@@ -28,8 +28,9 @@
     list.textContent = "";
     found.forEach(function (match) {
       var item = document.createElement("li");
-      var link = document.createElement("a");
-      link.href = match.href;
+      // No address (a javascript: or urn: IRI, shown as text): a span, not a link.
+      var link = document.createElement(match.href ? "a" : "span");
+      if (match.href) link.href = match.href;
       link.textContent = match.label;
       if (match.lang) link.lang = match.lang;
       item.appendChild(link);
