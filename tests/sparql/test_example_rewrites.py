@@ -122,6 +122,7 @@ WHERE {
   }
 }
 GROUP BY ?regionName ?departementName ?commune ?communeName ?insee
+HAVING (COUNT(DISTINCT ?event) + COUNT(DISTINCT ?actor) > 0)
 ORDER BY ?regionName ?departementName ?communeName""",
     "un-evenement-sur-l-illectronisme": """PREFIX schema: <https://schema.org/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
