@@ -130,6 +130,9 @@ class EmbeddedStore(Store):
         self._generation = self._read_generation()
         self._durable = self._generation
         self._journal: Journal | None = None
+        #: The generation of a write whose journal was synced but which Oxigraph failed to
+        #: apply (a full disk): replayed at the next open, and no write is taken before then.
+        self._unapplied: int | None = None
         if not read_only:
             self._journal = Journal(self.directory / JOURNAL)
             self._replay_journal()
@@ -427,10 +430,22 @@ class EmbeddedStore(Store):
                 raise StoreError(
                     "Ce magasin est ouvert en lecture seule.", "This store is open read-only."
                 )
+            if self._unapplied is not None:
+                raise _journaled_but_unapplied(self._unapplied)
             target = self._generation + 1
             # Durable once the journal is synced; Oxigraph is flushed later (``_checkpoint``).
             self._journal.write(target, remove, add)
-            self._apply_oxigraph(remove, add)
+            try:
+                self._apply_oxigraph(remove, add)
+            except Exception:
+                # The journal holds the whole write and the next start replays it; Oxigraph
+                # may hold part of it now. Another write would take the same generation and
+                # overwrite that journal: none is taken until the store is opened again.
+                self._unapplied = target
+                log.error(
+                    "write %d journaled but not applied: writes refused until restart", target
+                )
+                raise
             self._remember(target, changes)
             self._publish(target, journaled=True)
             self._start_checkpointer()
@@ -592,3 +607,18 @@ class EmbeddedStore(Store):
                 if not self.read_only:
                     self._checkpoint()
                 self._store = None
+
+
+def _journaled_but_unapplied(generation: int) -> StoreError:
+    """The refusal of writes after one was journaled but not applied (see ``apply``)."""
+    error = StoreError(
+        f"Le magasin refuse les écritures jusqu'à son redémarrage : l'écriture {generation} est "
+        "dans le journal mais n'a pas pu être appliquée (disque plein ?) ; elle le sera en "
+        "entier au redémarrage. L'exploitant libère de la place puis redémarre le service.",
+        f"The store refuses writes until it is restarted: write {generation} is in the journal "
+        "but could not be applied (a full disk?); it is applied whole at the restart. The "
+        "operator frees space, then restarts the service.",
+    )
+    error.status = 503
+    error.code = "restart-needed"
+    return error

@@ -96,6 +96,39 @@ def test_a_journal_left_by_a_crash_is_replayed_on_open(tmp_path, sample):
     again.close()
 
 
+def test_a_write_journaled_but_not_applied_stops_writes_until_the_replay(tmp_path, sample):
+    """Oxigraph failing after the journal was synced (a full disk): the write is applied whole
+    at the next open, and no write in between takes its generation and its journal's name."""
+    store = EmbeddedStore(tmp_path / "store", workers=False)
+    store.load(sample.trig.encode(), TRIG, None)
+    generation = store.generation
+    first = Changeset(add=[(URIRef(f"{EX}a"), P_LABEL, Literal("first"), None)])
+    second = Changeset(add=[(URIRef(f"{EX}b"), P_LABEL, Literal("second"), None)])
+
+    def disk_full(remove, add):  # what Oxigraph raises when its disk is full
+        raise OSError(28, "No space left on device")
+
+    store._apply_oxigraph = disk_full
+    with pytest.raises(OSError):
+        store.apply(first)
+    [journal] = journals(tmp_path / "store")
+    kept = journal.read_bytes()
+    del store._apply_oxigraph  # Oxigraph works again: the store still refuses
+    with pytest.raises(StoreError) as refused:
+        store.apply(second)
+    assert refused.value.status == 503
+    assert "redémarrage" in refused.value.message_fr and "restart" in refused.value.message_en
+    assert journals(tmp_path / "store") == [journal] and journal.read_bytes() == kept
+    assert store.generation == generation
+    store.close()
+    reopened = EmbeddedStore(tmp_path / "store", workers=False)
+    assert reopened.generation == generation + 1
+    assert [str(q[2]) for q in reopened.quads(URIRef(f"{EX}a"), P_LABEL)] == ["first"]
+    reopened.apply(second)  # writes are taken again after the replay
+    assert reopened.generation == generation + 2
+    reopened.close()
+
+
 CRASHING_WRITER = textwrap.dedent("""
     import sys
     from rdflib import Literal, URIRef
