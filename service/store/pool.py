@@ -6,7 +6,9 @@ its time-out; a fresh worker takes its place and the other workers never
 notice. Workers read a snapshot of the store (``Store.backup``: hard links,
 about 2 ms at 1M triples here), made lazily when the store's generation has
 moved since the last one, shared by all workers, and removed once no query and
-no worker uses it any more.
+no worker uses it any more. Each worker may hold ``memory`` bytes of data
+(``query_memory_bytes``, ``worker.py``): a query past it ends its worker, which is
+replaced as after a time-out, and is answered :class:`QueryMemoryExceeded`.
 """
 
 from __future__ import annotations
@@ -23,10 +25,16 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from ..errors import MediationError, Overloaded, QueryTimeout, StoreError
+from ..errors import (
+    MediationError,
+    Overloaded,
+    QueryMemoryExceeded,
+    QueryTimeout,
+    StoreError,
+)
 from .evaluate import QueryOutcome, request_options
 from .interface import QueryRequest
-from .worker import serve_queries
+from .worker import OUT_OF_MEMORY, serve_queries
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +54,7 @@ class _Worker:
 
 
 class QueryPool:
-    def __init__(self, owner: Any, directory: Path, size: int, nice: int = 0):
+    def __init__(self, owner: Any, directory: Path, size: int, nice: int = 0, memory: int = 0):
         import multiprocessing
 
         self._owner = owner
@@ -63,6 +71,7 @@ class QueryPool:
         self._names = itertools.count()
         self._closed = False
         self._nice = nice  # added to each worker's niceness: a pool for work nobody waits for
+        self._memory = memory  # bytes of data each worker may hold, 0: no limit
         for _ in range(size):
             self._idle.append(self._spawn())
 
@@ -71,7 +80,10 @@ class QueryPool:
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=serve_queries, args=(child, self._nice), daemon=True, name="sparql-worker"
+            target=serve_queries,
+            args=(child, self._nice, self._memory),
+            daemon=True,
+            name="sparql-worker",
         )
         process.start()
         child.close()
@@ -258,8 +270,13 @@ class QueryPool:
         return worker, outcome, None
 
     def _died(self, worker: _Worker) -> tuple[_Worker, None, Exception]:
+        worker.process.join(timeout=5)  # its exit code says why it ended
+        code = worker.process.exitcode
+        if self._memory and code in (-signal.SIGABRT, OUT_OF_MEMORY):
+            log.warning("query stopped at its memory limit: worker %s ended (%s)", worker.pid, code)
+            return self._replace(worker, kill=True), None, memory_exceeded(self._memory)
         if not self._closed:  # else the pool ended it (a stop while the workers were warming)
-            log.error("query worker %s died (exit code %s)", worker.pid, worker.process.exitcode)
+            log.error("query worker %s died (exit code %s)", worker.pid, code)
         return (
             self._replace(worker, kill=True),
             None,
@@ -287,3 +304,17 @@ class QueryPool:
         for worker in busy:
             self._end(worker, kill=True)
         shutil.rmtree(self._directory, ignore_errors=True)
+
+
+def memory_exceeded(limit: int) -> QueryMemoryExceeded:
+    """The error of a query stopped at ``limit`` bytes, naming the limit and its setting."""
+    megabytes = f"{limit / 1_000_000:g}"
+    return QueryMemoryExceeded(
+        f"La requête a dépassé la mémoire permise à un processus de requête ({megabytes} Mo, "
+        "réglage query_memory_bytes) : elle a été arrêtée. Restreignez-la (motifs plus "
+        "précis, LIMIT sans ORDER BY sur tout le résultat).",
+        f"The query exceeded the memory a query process may take ({megabytes} MB, setting "
+        "query_memory_bytes) and was stopped. Narrow it down (more specific patterns, LIMIT "
+        "without ORDER BY over the whole result).",
+        limit=limit,
+    )
