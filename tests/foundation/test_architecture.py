@@ -53,6 +53,7 @@ TOP = {"app", "cli"}
 #: Web modules every blueprint may use: helpers, not blueprints.
 WEB_HELPERS = {
     "__init__", "context", "site", "responses", "caching", "bodies", "filters", "served", "people",
+    "fairness",
 }  # fmt: skip
 #: What may import Flask: the web layer and the factory that builds it.
 FLASK_USERS = {"web", "top"}
