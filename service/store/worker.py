@@ -1,6 +1,6 @@
 """A query worker process: evaluates researchers' queries on a store snapshot.
 
-Started by :class:`~service.store.pool.QueryPool` in a ``spawn`` context. It
+Started by :class:`~service.store.pool.QueryPool` in a ``forkserver`` context. It
 receives ``(snapshot_dir, query, options)`` on its pipe, answers an
 :class:`~service.store.evaluate.QueryOutcome`, and keeps the snapshot open until it
 is told to read a newer one. A snapshot is a static copy (nothing writes it),
