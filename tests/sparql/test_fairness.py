@@ -174,3 +174,32 @@ def test_wrong_write_tokens_count_as_guesses_and_stop_the_right_one_too(rated, t
     assert refused.json()["error"] == "too-many-attempts"
     assert int(refused.headers["Retry-After"]) >= 1
     assert write(writer, right).status_code in (200, 204)
+
+
+def test_a_remote_servers_answer_past_the_memory_limit_is_507_and_the_next_is_answered(
+    start_oxigraph, start_server, tmp_path
+):
+    """A remote store's server evaluates in its own memory, but its answer is read here: a
+    cross product it streams is dropped at a quarter of ``query_memory_bytes``."""
+    backing = start_oxigraph(tmp_path / "oxigraph")
+    running = None
+    try:
+        running = start_server(
+            tmp_path / "store",
+            {"MEDIATION_QUERY_MEMORY_BYTES": "150000000"},
+            ["--remote-query-url", backing.query_url, "--remote-update-url", backing.update_url],
+        )
+        endpoint = running.url + "sparql"
+        dropped = requests.post(
+            endpoint, data={"query": "SELECT * { ?a ?b ?c . ?d ?e ?f }"}, headers=JSON, timeout=60
+        )
+        assert dropped.status_code == 507
+        assert dropped.json()["error"] == "query-memory"
+        assert "150 Mo" in dropped.json()["message"]["fr"]
+        assert "150 MB" in dropped.json()["message"]["en"]
+        answer = requests.get(endpoint, params={"query": fresh_ask()}, headers=JSON, timeout=60)
+        assert answer.json()["boolean"] is True
+    finally:
+        if running:
+            running.stop()
+        backing.stop()
