@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import multiprocessing
 import statistics
 import sys
 import tempfile
@@ -166,7 +167,12 @@ def main() -> None:
         root = args.keep or Path(tmp)
         store = root / "store"
         if args.triples:
-            prepare(store, args.triples)
+            # In a process of its own: loading takes about 2 GB, which this one would keep.
+            loader = multiprocessing.get_context("spawn").Process(
+                target=prepare, args=(store, args.triples)
+            )
+            loader.start()
+            loader.join()
         server, site = serve_seeded(store, timeout=3600, settings=settings)
         memory = PeakMemory(server.pid, every=0.05)
         try:
