@@ -73,11 +73,6 @@ class Shares:
                 else:
                     del self._held[address]
 
-    def held(self) -> int:
-        """Slots held by every address together (for diagnostics)."""
-        with self._lock:
-            return sum(self._held.values())
-
 
 class Rate:
     """Requests per client address, ``request_rate_limit`` of them."""
