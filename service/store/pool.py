@@ -20,6 +20,7 @@ import shutil
 import signal
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -69,6 +70,7 @@ class QueryPool:
         self._context.set_forkserver_preload([serve_queries.__module__])
         self._condition = threading.Condition()
         self._idle: list[_Worker] = []
+        self._queue: deque[object] = deque()  # the queries waiting for a worker, in order
         self._workers: set[_Worker] = set()
         self._snapshot_lock = threading.Lock()
         self._snapshot: tuple[int, str] | None = None
@@ -225,26 +227,36 @@ class QueryPool:
                     self._end(worker, kill=True)
                 else:
                     self._idle.append(worker)
-                    self._condition.notify()
+                    self._condition.notify_all()  # the first of the queue, whichever wakes
             if snapshot is not None:
                 self._release_snapshot(snapshot)
         return outcome, error, generation
 
     def _take(self, timeout: float) -> _Worker:
+        """An idle worker, queries served in the order they came: a query that has waited is
+        not passed by one that arrives as a worker comes free (a client sending bombs again
+        the moment each is answered would otherwise take every freed worker)."""
         deadline = time.monotonic() + timeout
+        turn = object()
         with self._condition:
-            while not self._idle:
-                remaining = deadline - time.monotonic()
-                if self._closed:
-                    raise StoreError("Le magasin est fermé.", "The store is closed.")
-                if remaining <= 0:
-                    raise Overloaded(
-                        f"Trop de requêtes en cours : aucune place ne s'est libérée en {timeout:g} s. "
-                        "Réessayez plus tard.",
-                        f"Too many queries running: no slot freed within {timeout:g} s. Try again later.",
-                    )
-                self._condition.wait(remaining)
-            return self._pick()
+            self._queue.append(turn)
+            try:
+                while not self._idle or self._queue[0] is not turn:
+                    remaining = deadline - time.monotonic()
+                    if self._closed:
+                        raise StoreError("Le magasin est fermé.", "The store is closed.")
+                    if remaining <= 0:
+                        raise Overloaded(
+                            f"Trop de requêtes en cours : aucune place ne s'est libérée en "
+                            f"{timeout:g} s. Réessayez plus tard.",
+                            f"Too many queries running: no slot freed within {timeout:g} s. "
+                            "Try again later.",
+                        )
+                    self._condition.wait(remaining)
+                return self._pick()
+            finally:
+                self._queue.remove(turn)
+                self._condition.notify_all()  # the next in the queue may take a worker
 
     def _pick(self) -> _Worker:
         """An idle worker, a started one first (the last used, whose snapshot is likely the
