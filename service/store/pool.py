@@ -260,9 +260,9 @@ class QueryPool:
 
     def _pick(self) -> _Worker:
         """An idle worker, a started one first (the last used, whose snapshot is likely the
-        current one): a worker just spawned in place of one stopped at its time-out or its
-        memory limit imports for about a second, which a query waits for only when no other
-        worker is idle. Called with the condition held."""
+        current one): a worker just forked in place of one stopped at its time-out or its
+        memory limit takes a moment to start (0.2 s, more under load), which a query waits
+        for only when no other worker is idle. Called with the condition held."""
         for position in range(len(self._idle) - 1, -1, -1):
             worker = self._idle[position]
             if worker.ready or worker.conn.poll(0):

@@ -12,8 +12,8 @@ cancel a running query, and ending the process is what really stops the work.
 Memory is bounded by the kernel: ``RLIMIT_DATA`` (the heap and private writable
 mappings, what Oxigraph's joins and sorts grow) set at start. Past it an
 allocation fails: Rust aborts the process (SIGABRT), Python raises MemoryError
-and the worker exits with :data:`OUT_OF_MEMORY`; the pool tells either apart
-from a crash. ``RLIMIT_AS`` was measured too, and refused: it counts reserved
+and the worker exits with :data:`OUT_OF_MEMORY`; the pool reads either exit, under a
+limit, as the limit reached, any other as a crash. ``RLIMIT_AS`` was measured too, and refused: it counts reserved
 address space (thread stacks, allocator arenas), about 430 MB before any query
 against 80 MB of data, so a bound tight enough to matter stops threads from
 starting (``docs/security.md``, "Query memory and fairness").

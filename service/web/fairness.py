@@ -5,8 +5,9 @@
   other addresses still find a slot (the pool has ``max_concurrent_queries``).
 * a rate of requests per address to ``/sparql``, ``/sparql/update`` and ``/graphs``
   (``request_rate_limit``), checked before the view reads anything.
-* write tokens that match none (:func:`refused_token`) count with the failed sign-ins (``sign_in_limit``, :class:`~service.web.people.Attempts`): both
-  guess a secret; past the limit, every write from the address is a 429, the right token too.
+* write tokens that match none (:func:`refused_token`) count with the failed sign-ins
+  (``sign_in_limit``, :class:`~service.web.people.Attempts`): both guess a secret; past the
+  limit, every write from the address is a 429, the right token too.
 
 Counted in this process's memory with the ``limits`` library, as the sign-in limit is. The
 address is the connection's (``REMOTE_ADDR``): ``X-Forwarded-For`` is never read, since any
