@@ -264,7 +264,7 @@ SETTINGS: list[Setting] = [
     ),
     Setting(
         "request_rate_limit",
-        "100 per second",
+        "6000 per minute",
         "Requests one client address may send to /sparql, /sparql/update and /graphs (a limit "
         "as the limits library writes it); past it, 429 with Retry-After. Counted in the "
         "server's memory: per process, reset by a restart.",
