@@ -148,6 +148,23 @@ def _rate(value: Any) -> str:
     return text
 
 
+#: The least ``query_memory_bytes``: a query process holds about 80 MB before any query
+#: (Python, pyoxigraph, an open snapshot), so less would refuse every query.
+MIN_QUERY_MEMORY = 150_000_000
+
+
+def _query_memory(value: Any) -> int:
+    number = _non_negative(int)(value)
+    if 0 < number < MIN_QUERY_MEMORY:
+        raise _Refused(
+            f"au moins {MIN_QUERY_MEMORY // 1_000_000} Mo (un processus de requête en occupe "
+            f"environ 80 avant toute requête), ou 0 pour aucune limite ; reçu {value!r}",
+            f"at least {MIN_QUERY_MEMORY // 1_000_000} MB (a query process holds about 80 "
+            f"before any query), or 0 for no limit; got {value!r}",
+        )
+    return number
+
+
 class _Refused(ValueError):
     """A value a converter refuses, said in French and in English."""
 
@@ -293,6 +310,30 @@ SETTINGS: list[Setting] = [
         _positive(int),
     ),
     Setting(
+        "query_memory_bytes",
+        500_000_000,
+        "Memory one SPARQL query process may take (its data segment, RLIMIT_DATA): a query that "
+        "needs more is stopped and answered 507, and the process replaced. The query processes "
+        "together take at most max_concurrent_queries + 1 (the background one) times this. 0: "
+        "no limit. A remote store's queries run on its server, which sets its own limits.",
+        _query_memory,
+    ),
+    Setting(
+        "client_query_slots",
+        2,
+        "SPARQL queries one client address may have running or waiting at once; one more is "
+        "answered 429 with Retry-After, so that one client cannot take every query slot.",
+        _positive(int),
+    ),
+    Setting(
+        "request_rate_limit",
+        "6000 per minute",
+        "Requests one client address may send to /sparql, /sparql/update and /graphs (a limit "
+        "as the limits library writes it); past it, 429 with Retry-After. Counted in the "
+        "server's memory: per process, reset by a restart.",
+        _rate,
+    ),
+    Setting(
         "query_cache_bytes",
         64_000_000,
         "Bytes of /sparql answers kept in memory (per process) to answer the same query again "
@@ -350,9 +391,9 @@ SETTINGS: list[Setting] = [
     Setting(
         "sign_in_limit",
         "5 per minute",
-        "Failed sign-ins accepted from one client address before the next ones are answered "
-        "429 (a limit as the limits library writes it: '5 per minute', '20 per hour'). Counted in "
-        "the server's memory: per process, reset by a restart.",
+        "Failed sign-ins and write-token checks accepted from one client address before the "
+        "next ones are answered 429 (a limit as the limits library writes it: '5 per minute', "
+        "'20 per hour'). Counted in the server's memory: per process, reset by a restart.",
         _rate,
     ),
     Setting(

@@ -153,11 +153,18 @@ class Conflict(MediationError):
     code = "conflict"
 
 
-class TooManyAttempts(MediationError):
-    """Too many tries in too little time (sign-in attempts); details hold ``retry_after``, the
-    seconds to wait."""
+class TooManyRequests(MediationError):
+    """A client address past its share: its query slots, or its rate of requests; details hold
+    ``retry_after``, the seconds to wait (RFC 6585 §4)."""
 
     status = 429
+    code = "too-many-requests"
+
+
+class TooManyAttempts(TooManyRequests):
+    """Too many wrong secrets in too little time (sign-ins, write tokens); details hold
+    ``retry_after``, the seconds to wait."""
+
     code = "too-many-attempts"
 
 
@@ -191,6 +198,15 @@ class ValidationFailed(MediationError):
 class QueryTimeout(MediationError):
     status = 503
     code = "query-timeout"
+
+
+class QueryMemoryExceeded(MediationError):
+    """A query needed more memory than a query process may take (``query_memory_bytes``): the
+    process was stopped and replaced. 507 rather than 503: trying again will not help; the
+    details hold ``limit``, in bytes."""
+
+    status = 507
+    code = "query-memory"
 
 
 class Overloaded(MediationError):

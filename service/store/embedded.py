@@ -91,6 +91,7 @@ class EmbeddedStore(Store):
         directory: Path | str,
         *,
         max_workers: int = 4,
+        query_memory: int = 0,
         query_timeout: float = 30.0,
         max_write_quads: int = 1_000_000,
         workers: bool = True,
@@ -100,6 +101,7 @@ class EmbeddedStore(Store):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.max_workers = max_workers
+        self.query_memory = query_memory  # bytes of data each query worker may hold
         # Read-only: a snapshot (``snapshot``), which nothing writes, read by another process.
         self.read_only = read_only
         opener = ox.Store.read_only if read_only else ox.Store
@@ -160,6 +162,7 @@ class EmbeddedStore(Store):
         return cls(
             config.store,
             max_workers=config.max_concurrent_queries,
+            query_memory=getattr(config, "query_memory_bytes", 0),
             query_timeout=config.query_timeout,
             max_write_quads=getattr(config, "max_write_quads", 1_000_000),
             workers=workers,
@@ -275,7 +278,9 @@ class EmbeddedStore(Store):
                     raise StoreError("Le magasin est fermé.", "The store is closed.")
                 from .pool import QueryPool
 
-                self._pool = QueryPool(self, self.directory / SNAPSHOTS, self.max_workers)
+                self._pool = QueryPool(
+                    self, self.directory / SNAPSHOTS, self.max_workers, memory=self.query_memory
+                )
             return self._pool
 
     def background_pool(self) -> Any:
@@ -288,7 +293,9 @@ class EmbeddedStore(Store):
                 from .pool import QueryPool
 
                 directory = self.directory / f"{SNAPSHOTS}-background"
-                self._background = QueryPool(self, directory, 1, nice=BACKGROUND_NICE)
+                self._background = QueryPool(
+                    self, directory, 1, nice=BACKGROUND_NICE, memory=self.query_memory
+                )
             return self._background
 
     def warm(self) -> int:

@@ -33,7 +33,7 @@ from rdflib.term import BNode, URIRef
 from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from ..errors import RdfSyntaxError, StoreError
+from ..errors import QueryMemoryExceeded, RdfSyntaxError, StoreError
 from ..formats import DATASET_FORMATS, Format
 from .dataset import without_dataset_clause
 from .evaluate import serialise_result
@@ -64,6 +64,9 @@ SERVER_GRAPHS = (
 EMPTY_GRAPH = "urn:x-mediation:empty-graph"
 #: Quads per request when loading.
 LOAD_CHUNK = 5000
+#: How many times its size a researcher's answer from the server takes here at most while
+#: read, repaired and parsed: the answer is held to ``query_memory_bytes`` divided by this.
+ANSWER_COPIES = 4
 
 
 class RemoteStore(Store):
@@ -79,8 +82,12 @@ class RemoteStore(Store):
         base_url: str = "https://w3id.org/mediation-sociale/",
         timeout: float = 30.0,
         max_write_quads: int = 1_000_000,
+        answer_bytes: int = 0,
     ):
         super().__init__(query_timeout=timeout, max_write_quads=max_write_quads)
+        # The server evaluates, in its own memory; its answer to a researcher's query is read
+        # here whole before the row cap, so it is held to this many bytes (0: no limit).
+        self.answer_bytes = answer_bytes // ANSWER_COPIES
         self.query_url = query_url
         self.update_url = update_url or query_url
         self.user = user
@@ -100,6 +107,7 @@ class RemoteStore(Store):
             base_url=config.base_url,
             timeout=config.query_timeout,
             max_write_quads=getattr(config, "max_write_quads", 1_000_000),
+            answer_bytes=getattr(config, "query_memory_bytes", 0),
         )
 
     # -- HTTP ------------------------------------------------------------------------------------------
@@ -119,9 +127,14 @@ class RemoteStore(Store):
     ) -> tuple[bytes, str]:
         """The response body and media type; server errors become ours (``server_errors.py``;
         ``researchers``: the query is a researcher's)."""
+        limit = self.answer_bytes if researchers else 0
         try:
             response = wrapper.query().response
-            return response.read(), response.headers.get("Content-Type", "")
+            body = response.read(limit + 1) if limit else response.read()
+            if limit and len(body) > limit:
+                response.close()  # the server stops writing
+                raise answer_too_large(limit)
+            return body, response.headers.get("Content-Type", "")
         except (SPARQLWrapperException, OSError) as error:
             raise server_error(error, wrapper.queryString, timeout, researchers) from None
 
@@ -402,3 +415,20 @@ class RemoteStore(Store):
 
     def close(self) -> None:
         pass
+
+
+def answer_too_large(limit: int) -> QueryMemoryExceeded:
+    """A server's answer to a researcher's query longer than ``limit`` bytes: measured, a
+    cross product of the seed store streamed by Oxigraph server took this process past 2.5 GB
+    in under a minute when read whole."""
+    megabytes = f"{limit * ANSWER_COPIES / 1_000_000:g}"
+    return QueryMemoryExceeded(
+        f"La réponse du serveur SPARQL dépasse la mémoire permise à une requête ({megabytes} "
+        "Mo, réglage query_memory_bytes) : elle a été abandonnée. Restreignez la requête "
+        "(motifs plus précis, LIMIT).",
+        f"The SPARQL server's answer exceeds the memory a query may take ({megabytes} MB, "
+        "setting query_memory_bytes) and was dropped. Narrow the query down (more specific "
+        "patterns, LIMIT).",
+        limit=limit * ANSWER_COPIES,
+        answer_bytes=limit,
+    )

@@ -28,6 +28,10 @@ def register(app: Flask) -> None:
 
     # Sessions, CSRF and the sign-in limit: before any blueprint, whose pages may need them.
     people.install(app)
+    from . import fairness
+
+    # Each client address's share of the query slots and of the doors' request rate.
+    fairness.install_shares(app)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(sparql.blueprint)
     from . import cards, resources, site, sitemaps

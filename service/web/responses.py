@@ -13,7 +13,7 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from ..errors import DiskFull, MediationError, NotFound, NotReady, TooManyAttempts
+from ..errors import DiskFull, MediationError, NotFound, NotReady, TooManyRequests
 from ..formats import HTML, parse_accept
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ def register_error_handlers(app: Flask) -> None:
             log.warning("%s: %s", error.code, error.message_en)
         # Something being prepared, or a limit reached, says when to come back (RFC 9110
         # §10.2.3, RFC 6585 §4).
-        waits = isinstance(error, (NotReady, TooManyAttempts))
+        waits = isinstance(error, (NotReady, TooManyRequests))
         retry = error.details.get("retry_after") if waits else None
         return error_response(error, {"Retry-After": str(retry)} if retry else None)
 

@@ -67,6 +67,7 @@ from ..sparql import (
 from ..store import QueryRequest, QueryResponse, Store
 from .bodies import read_body, utf8_text
 from .context import builds, config, store
+from .fairness import query_slot
 from .site import default_language, languages, public_root
 
 blueprint = Blueprint(
@@ -285,12 +286,14 @@ def run(params: ProtocolRequest, analysis: Analysis, chosen) -> Response:
 def query_store(
     params: ProtocolRequest, analysis: Analysis, result_format: Format, graph_format: Format
 ) -> QueryResponse:
-    """Run the query on the store with the settings' limits and the request's dataset."""
+    """Run the query on the store with the settings' limits and the request's dataset, in
+    one of the client address's query slots."""
     request_, shift = query_request(
         config(), params.query or "", analysis, result_format, graph_format, params
     )
     try:
-        return store().run_query(request_)
+        with query_slot():
+            return store().run_query(request_)
     except QuerySyntaxError as error:
         details = error.details
         if shift and details.get("line") == 1 and details.get("column") and "reason" in details:

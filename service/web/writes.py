@@ -71,6 +71,7 @@ from ..store import Changeset, GraphName, Quad, Store
 from ..writes import Outcome, dataset_quads
 from .bodies import read_body, utf8_text
 from .context import config, publisher, store
+from .fairness import refused_token
 from .people import accounts
 from .responses import error_response
 
@@ -140,6 +141,7 @@ def authorize() -> str:
     # finds nothing from the moment it is so.
     account = accounts().token_account(given.strip())
     if account is None:
+        refused_token()  # a guess: counted with the failed sign-ins of the address
         raise Forbidden(
             "Jeton d'écriture refusé : il ne correspond à aucun jeton configuré sur ce serveur "
             "ni à aucun jeton actif d'un compte actif.",

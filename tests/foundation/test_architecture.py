@@ -56,6 +56,7 @@ WEB_HELPERS = {
     "__init__", "context", "site", "responses", "caching", "bodies", "filters", "served", "people",
     "framing",
     "headers",
+    "fairness",
 }  # fmt: skip
 #: What may import Flask: the web layer and the factory that builds it.
 FLASK_USERS = {"web", "top"}
