@@ -148,9 +148,10 @@ def _rate(value: Any) -> str:
     return text
 
 
-#: The least ``query_memory_bytes``: a query process holds about 80 MB before any query
-#: (Python, pyoxigraph, an open snapshot), so less would refuse every query.
-MIN_QUERY_MEMORY = 150_000_000
+#: The least ``query_memory_bytes``: a query process holds about 110 MB of data once its
+#: snapshot is open (Python, pyoxigraph, RocksDB's threads and arenas), and a small query's
+#: first evaluation takes it past 200 MB: less would refuse every query.
+MIN_QUERY_MEMORY = 250_000_000
 
 
 def _query_memory(value: Any) -> int:
@@ -158,7 +159,7 @@ def _query_memory(value: Any) -> int:
     if 0 < number < MIN_QUERY_MEMORY:
         raise _Refused(
             f"au moins {MIN_QUERY_MEMORY // 1_000_000} Mo (un processus de requête en occupe "
-            f"environ 80 avant toute requête), ou 0 pour aucune limite ; reçu {value!r}",
+            f"environ 110 une fois son instantané ouvert), ou 0 pour aucune limite ; reçu {value!r}",
             f"at least {MIN_QUERY_MEMORY // 1_000_000} MB (a query process holds about 80 "
             f"before any query), or 0 for no limit; got {value!r}",
         )

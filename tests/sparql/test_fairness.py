@@ -49,11 +49,11 @@ def fresh_ask() -> str:
 
 @pytest.fixture(scope="module")
 def bounded(start_server, tmp_path_factory):
-    """200 MB per query process, one query slot per address, two workers, 4 s."""
+    """300 MB per query process, one query slot per address, two workers, 4 s."""
     running = start_server(
         tmp_path_factory.mktemp("bounded") / "store",
         {
-            "MEDIATION_QUERY_MEMORY_BYTES": "200000000",
+            "MEDIATION_QUERY_MEMORY_BYTES": "300000000",
             "MEDIATION_CLIENT_QUERY_SLOTS": "1",
             "MEDIATION_MAX_CONCURRENT_QUERIES": "2",
             "MEDIATION_QUERY_TIMEOUT": "4",
@@ -68,9 +68,9 @@ def test_a_query_past_the_memory_limit_is_507_naming_it_and_the_pool_goes_on(bou
     stopped = requests.post(endpoint, data={"query": BOMB}, headers=JSON, timeout=60)
     assert stopped.status_code == 507
     body = stopped.json()
-    assert body["error"] == "query-memory" and body["limit"] == 200_000_000
-    assert "200 Mo" in body["message"]["fr"] and "query_memory_bytes" in body["message"]["fr"]
-    assert "200 MB" in body["message"]["en"]
+    assert body["error"] == "query-memory" and body["limit"] == 300_000_000
+    assert "300 Mo" in body["message"]["fr"] and "query_memory_bytes" in body["message"]["fr"]
+    assert "300 MB" in body["message"]["en"]
     assert stopped.headers["Access-Control-Allow-Origin"] == "*"
     # The editor's request: the message as text, French first, then English.
     shown = requests.get(
@@ -191,7 +191,7 @@ def test_a_remote_servers_answer_past_the_memory_limit_is_507_and_the_next_is_an
     try:
         running = start_server(
             tmp_path / "store",
-            {"MEDIATION_QUERY_MEMORY_BYTES": "150000000"},
+            {"MEDIATION_QUERY_MEMORY_BYTES": "250000000"},
             ["--remote-query-url", backing.query_url, "--remote-update-url", backing.update_url],
         )
         endpoint = running.url + "sparql"
@@ -200,8 +200,8 @@ def test_a_remote_servers_answer_past_the_memory_limit_is_507_and_the_next_is_an
         )
         assert dropped.status_code == 507
         assert dropped.json()["error"] == "query-memory"
-        assert "150 Mo" in dropped.json()["message"]["fr"]
-        assert "150 MB" in dropped.json()["message"]["en"]
+        assert "250 Mo" in dropped.json()["message"]["fr"]
+        assert "250 MB" in dropped.json()["message"]["en"]
         answer = requests.get(endpoint, params={"query": fresh_ask()}, headers=JSON, timeout=60)
         assert answer.json()["boolean"] is True
     finally:
