@@ -160,8 +160,8 @@ def _query_memory(value: Any) -> int:
         raise _Refused(
             f"au moins {MIN_QUERY_MEMORY // 1_000_000} Mo (un processus de requête en occupe "
             f"environ 110 une fois son instantané ouvert), ou 0 pour aucune limite ; reçu {value!r}",
-            f"at least {MIN_QUERY_MEMORY // 1_000_000} MB (a query process holds about 80 "
-            f"before any query), or 0 for no limit; got {value!r}",
+            f"at least {MIN_QUERY_MEMORY // 1_000_000} MB (a query process holds about 110 "
+            f"once its snapshot is open), or 0 for no limit; got {value!r}",
         )
     return number
 
