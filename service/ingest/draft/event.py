@@ -8,6 +8,8 @@ organiser, when there is one.
 
 from __future__ import annotations
 
+from datetime import date
+
 from rdflib import BNode, Literal, URIRef
 
 from ...namespaces import IGEO, MED, RDF, SDO, XSD
@@ -24,10 +26,15 @@ def add_event(builder: DraftBuilder, article: URIRef, facts: EventFacts) -> URIR
         named = builder.found.facts.places_named() if builder.found.facts else []
         commune = builder.known.place(facts.place, named).iri
     organiser = builder.agent(None, facts.organiser, "organiser") if facts.organiser else None
-    node = builder.ref.event_on(facts.start, commune, organiser) if (commune or organiser) else None
+    partial = facts.precision != "day"  # a month or a year: no day to find a known event by
+    node = (
+        builder.ref.event_on(facts.start, commune, organiser)
+        if (commune or organiser) and not partial
+        else None
+    )
     if node is None:
         parts = [
-            facts.start.isoformat(),
+            str(date_value(facts.start, facts.precision)),
             facts.kind.slug,
             slugify(facts.place) if facts.place else "",
         ]
@@ -41,10 +48,14 @@ def add_event(builder: DraftBuilder, article: URIRef, facts: EventFacts) -> URIR
     if facts.place:
         name += f" à {facts.place}"
     builder.add(node, SDO.name, builder.text(name))
-    start = Literal(facts.start.isoformat(), datatype=XSD.date)
+    start = date_value(facts.start, facts.precision)
     builder.add(node, SDO.startDate, start)
     builder.evidence(node, SDO.startDate, start, sentence, "startDate")
-    if facts.kind.one_day:  # a "journée" lasts that day
+    if facts.end is not None and facts.end != facts.start:  # « entre juin et décembre 2019 »
+        end = date_value(facts.end, facts.precision)
+        builder.add(node, SDO.endDate, end)
+        builder.evidence(node, SDO.endDate, end, sentence, "endDate")
+    elif facts.kind.one_day and not partial:  # a "journée" lasts that day
         builder.add(node, SDO.endDate, start)
     builder.add(
         node, SDO.eventStatus, SDO.EventScheduled
@@ -100,6 +111,16 @@ def add_event(builder: DraftBuilder, article: URIRef, facts: EventFacts) -> URIR
         "The event carries only what a sentence says: description, parts, speakers and themes to add.",
     )
     return node
+
+
+def date_value(day: date, precision: str) -> Literal:
+    """A date as far as the text gives it: a day (``xsd:date``), else its month
+    (``xsd:gYearMonth``) or its year (``xsd:gYear``), never a day the text does not say."""
+    if precision == "month":
+        return Literal(f"{day.year:04d}-{day.month:02d}", datatype=XSD.gYearMonth)
+    if precision == "year":
+        return Literal(f"{day.year:04d}", datatype=XSD.gYear)
+    return Literal(day.isoformat(), datatype=XSD.date)
 
 
 def _add_place(builder: DraftBuilder, name: str, commune: URIRef | None) -> URIRef:

@@ -21,13 +21,14 @@ from .builder import DraftBuilder, last_segment
 
 
 def event_from_text(facts: Facts) -> tuple[EventFacts, EventMention] | None:
-    """The article's event as the running text gives it, when it is dated to the day."""
+    """The article's event as the running text gives it: dated to the day, or to the month
+    or the year the text gives when it gives no day (a partial date, never a day made up)."""
     main = facts.main_event()
     if main is None:
         return None
     mention = facts.events[main]
-    if mention.when is None or mention.when.precision != "day":
-        return None  # a month or a year: a partial date (see partial_event)
+    if mention.when is None:
+        return None
     kind = mention.kind
     organiser = next(
         (r.agent.name for r in facts.roles if r.event == main and r.role == "organisateur"), None
@@ -46,24 +47,10 @@ def event_from_text(facts: Facts) -> tuple[EventFacts, EventMention] | None:
             audiences=[],
             sentence=_sentence(mention.passage),
             count_sentence=_sentence(count.passage) if count else None,
+            precision=mention.when.precision,
+            end=mention.when.end,
         ),
         mention,
-    )
-
-
-def partial_event(facts: Facts) -> tuple[str, str] | None:
-    """What the curator is told of an event the text dates to a month or a year only: the
-    shapes take a day, so the event is not drafted, and its partial date is said."""
-    main = facts.main_event()
-    when = facts.events[main].when if main is not None else None
-    if when is None or when.precision == "day":
-        return None
-    mention = facts.events[main]
-    return (
-        f"Événement lu, daté de façon partielle : « {mention.name_words} », {when.value} "
-        f"(xsd:{when.datatype}), d'après « {mention.passage.text[:100]} » : à ajouter.",
-        f"Event read with a partial date: “{mention.name_words}”, {when.value} "
-        f"(xsd:{when.datatype}), from “{mention.passage.text[:100]}”: to add.",
     )
 
 
@@ -73,8 +60,6 @@ def add_text_facts(builder: DraftBuilder, article: URIRef, event: URIRef, facts:
     if main is None:
         return
     mention = facts.events[main]
-    if facts.events[main].when is not None and mention.when.precision != "day":
-        return  # the event was not taken: its date is partial (see event_from_text)
     _weigh_event(builder, event, facts, main)
     for index, doubt in enumerate(mention.doubts):
         builder.note(
