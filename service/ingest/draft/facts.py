@@ -18,6 +18,7 @@ from ..reading.mentions import RoleMention
 from ..reading.names import slugify
 from ..reading.record import EventFacts, EventKind, Sentence
 from .builder import DraftBuilder, last_segment
+from .parts import add_parts
 
 
 def event_from_text(facts: Facts) -> tuple[EventFacts, EventMention] | None:
@@ -92,9 +93,12 @@ def add_text_facts(builder: DraftBuilder, article: URIRef, event: URIRef, facts:
                 f"Read in: “{mention.count.passage.text}”",
             ),
         )
+    parts = add_parts(builder, article, event, facts, main)
     for role in facts.roles:
         if role.event == main and role.role != "organisateur":
             _add_role(builder, article, event, role)
+        elif role.event in parts:  # a workshop's facilitator, the plenary's opener: on that part
+            _add_role(builder, article, parts[role.event], role)
     _add_series(builder, event, facts, mention)
     _add_follows(builder, article, event, facts, mention)
 
