@@ -360,6 +360,17 @@ def test_parts_of_the_day_are_the_known_parts(seed_run, curated):
     assert not [iri for kind, _, iri in seed_run.draft.minted if kind == "event"]
 
 
+def test_the_day_named_in_passing_is_the_known_one(seed_run, curated):
+    """« après celle du 19 novembre à Saint-Quentin »: the known Saint-Quentin day, which the
+    article mentions and is not about."""
+    g = seed_run.draft.graph
+    before = URIRef(ID + "event/2019-11-19-journee-regionale-saint-quentin")
+    assert (ARTICLE, SDO.mentions, before) in g
+    assert (ARTICLE, SDO.about, before) not in g
+    assert g.value(before, SDO.startDate) == curated.value(before, SDO.startDate)
+    assert g.value(before, SDO.location) == curated.value(before, SDO.location)
+
+
 def test_roles_are_on_the_part_their_sentence_is_about(seed_run, curated):
     """« La matinée, introduite par Franck BOULANJON »: the plenary's opening; « Sur ce dernier
     atelier, … la co-animation avec Marie Slimati de l'association Interfaces et avec les

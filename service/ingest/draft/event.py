@@ -18,9 +18,12 @@ from ..reading.record import EventFacts
 from .builder import DraftBuilder, last_segment
 
 
-def add_event(builder: DraftBuilder, article: URIRef, facts: EventFacts) -> URIRef:
-    """The event the article is about: the known one of that day, town and organiser, else a
-    new one; each of its facts with the sentence it was read from."""
+def add_event(
+    builder: DraftBuilder, article: URIRef, facts: EventFacts, about: bool = True
+) -> URIRef:
+    """The event the article is about (``about``; else one it names in passing): the known
+    one of that day, town and organiser, else a new one; each of its facts with the sentence
+    it was read from."""
     commune = builder.ref.territory(facts.place, IGEO.Commune) if facts.place else None
     if facts.place and commune is None:  # homonyms: the one in a territory the text names
         named = builder.found.facts.places_named() if builder.found.facts else []
@@ -71,7 +74,7 @@ def add_event(builder: DraftBuilder, article: URIRef, facts: EventFacts) -> URIR
         builder.add(node, SDO.location, place)
         builder.add(node, SDO.eventAttendanceMode, SDO.OfflineEventAttendanceMode)
         builder.evidence(node, SDO.location, place, sentence, "location")
-    else:
+    elif about:
         builder.draft.to_complete(
             "Le lieu de l'événement n'est pas dit : à ajouter.",
             "The event's place is not given: add it.",
@@ -81,7 +84,7 @@ def add_event(builder: DraftBuilder, article: URIRef, facts: EventFacts) -> URIR
         builder.evidence(node, SDO.organizer, organiser, sentence, "organizer")
         _add_role(builder, node, organiser)
         builder.add(article, SDO.mentions, organiser)
-    else:
+    elif about:
         builder.draft.to_complete(
             "L'organisateur de l'événement n'est pas dit : à ajouter.",
             "The event's organiser is not given: add it.",
@@ -104,6 +107,9 @@ def add_event(builder: DraftBuilder, article: URIRef, facts: EventFacts) -> URIR
             builder.evidence(
                 node, SDO.audience, audience, facts.count_sentence, f"audience-{slugify(word)}"
             )
+    if not about:  # named in passing: the article mentions it
+        builder.add(article, SDO.mentions, node)
+        return node
     builder.add(node, SDO.subjectOf, article)
     builder.add(article, SDO.about, node)
     builder.draft.to_complete(

@@ -27,6 +27,28 @@ def event_from_text(facts: Facts) -> tuple[EventFacts, EventMention] | None:
     main = facts.main_event()
     if main is None:
         return None
+    return _event_facts(facts, main)
+
+
+def add_other_events(builder: DraftBuilder, article: URIRef, facts: Facts) -> None:
+    """The other events the text dates to the day (« après celle du 19 novembre à
+    Saint-Quentin »), the known one of that day and town when the data holds it. A month or
+    a year alone does not tell a known event apart: such an event is left to the curator,
+    never minted beside one the data may hold."""
+    from .event import add_event
+
+    main = facts.main_event()
+    for index, mention in enumerate(facts.events):
+        if index == main or mention.series or mention.kind.part or mention.when is None:
+            continue
+        if mention.when.precision != "day" or (mention.aside and mention.place is None):
+            continue
+        taken = _event_facts(facts, index)
+        if taken is not None:
+            add_event(builder, article, taken[0], about=False)
+
+
+def _event_facts(facts: Facts, main: int) -> tuple[EventFacts, EventMention] | None:
     mention = facts.events[main]
     if mention.when is None:
         return None
@@ -98,7 +120,7 @@ def add_text_facts(builder: DraftBuilder, article: URIRef, event: URIRef, facts:
         if role.event == main and role.role != "organisateur":
             _add_role(builder, article, event, role)
         elif role.event in parts:  # a workshop's facilitator, the plenary's opener: on that part
-            _add_role(builder, article, parts[role.event], role)
+            _add_role(builder, article, parts[role.event], role, whole=event)
     _add_series(builder, event, facts, mention)
     _add_follows(builder, article, event, facts, mention)
 
@@ -180,9 +202,17 @@ def _add_follows(
     )  # fmt: skip
 
 
-def _add_role(builder: DraftBuilder, article: URIRef, event: URIRef, role: RoleMention) -> None:
+def _add_role(
+    builder: DraftBuilder,
+    article: URIRef,
+    event: URIRef,
+    role: RoleMention,
+    whole: URIRef | None = None,
+) -> None:
     """A role as the curated data writes one (``med:Participation``), with the link the
-    role implies (``schema:performer``…), its sentence and how sure the reading is."""
+    role implies (``schema:performer``…), its sentence and how sure the reading is; the
+    link also on the ``whole`` event a part belongs to (who opened its plenary performed at
+    the day; a workshop's organiser contributed to it), as the curated data writes it."""
     kind = builder.iri(f"id/role/{role.role}")
     implied = builder.ref.select(
         "SELECT ?property ?role WHERE { ?role med:impliedProperty ?property }", role=kind
@@ -212,9 +242,14 @@ def _add_role(builder: DraftBuilder, article: URIRef, event: URIRef, role: RoleM
     span = (role.passage.start, role.passage.end)
     sentence = _sentence(role.passage)
     builder.evidence(node, MED.agent, agent, sentence, "agent", role.confidence, span)
-    builder.evidence(
-        event, prop, agent, sentence, f"{role.role}-{last_segment(agent)}", role.confidence, span
-    )
+    # Who organises a workshop contributes to the day; who opens its plenary performs at it.
+    rolled = SDO.contributor if prop == SDO.organizer else prop
+    for linked, link in ((event, prop), (whole, rolled)) if whole is not None else ((event, prop),):
+        builder.add(linked, link, agent)
+        builder.evidence(
+            linked, link, agent, sentence, f"{role.role}-{last_segment(agent)}", role.confidence,
+            span,
+        )  # fmt: skip
     builder.add(article, SDO.mentions, agent)
     for index, (fr, en) in enumerate(role.doubts):
         builder.note(

@@ -36,7 +36,7 @@ def add_parts(
         else:  # the known part, as the data names it (a draft's resource carries its name)
             builder.record("event", mention.title or mention.name_words, node)
             for row in builder.ref.select(
-                "SELECT ?name WHERE { ?part schema:name ?name }", part=node
+                "SELECT ?part ?name WHERE { ?part schema:name ?name }", part=node
             ):
                 builder.add(node, SDO.name, row["name"])
         taken.add(node)
@@ -53,7 +53,6 @@ def add_parts(
             node, SDO.superEvent, event, Sentence(passage.text, passage.line or 0),
             "superEvent", mention.confidence, (passage.start, passage.end),
         )  # fmt: skip
-        builder.add(article, SDO.mentions, node)
     return parts
 
 
@@ -62,7 +61,7 @@ def _known_parts(builder: DraftBuilder, event: URIRef) -> list[tuple[URIRef, set
     if not builder.ref.exists(event):
         return []
     rows = builder.ref.select(
-        "SELECT ?part ?cls ?name WHERE { { ?part schema:superEvent ?event } UNION "
+        "SELECT ?event ?part ?cls ?name WHERE { { ?part schema:superEvent ?event } UNION "
         "{ ?event schema:subEvent ?part } ?part a ?cls . OPTIONAL { ?part schema:name ?name } }",
         event=event,
     )
