@@ -86,8 +86,7 @@ _HAPPENED = re.compile(
     r"\b(?:s['’]est\s+(?:tenue?|d[ée]roul[ée]e?)|a\s+eu\s+lieu|aura\s+lieu|se\s+tiendra|"
     r"se\s+d[ée]roulera|a\s+(?:r[ée]uni|rassembl[ée]|accueilli|permis|[ée]t[ée]\s+organis[ée]e?)|"
     r"ont\s+(?:r[ée]uni|rassembl[ée])|organis[ée]e?s?|anim[ée]e?s?\s+par|lors\s+d[eu']|"
-    r"[àa]\s+l['’]occasion\s+d[eu']|invit(?:e|ait|ent)|retour\s+sur|intitul[ée]e?|"
-    r"(?:introdui|ouver)te?s?\s+par)\b",
+    r"[àa]\s+l['’]occasion\s+d[eu']|invit(?:e|ait|ent)|retour\s+sur|intitul[ée]e?)\b",
     re.I,
 )
 _COUNT = re.compile(
@@ -331,7 +330,9 @@ def _mention(
     )
     happened = _HAPPENED.search(sentence.text)
     day_dates = [w for w in dates if w.precision in ("day", "month", "year")]
-    if not (day_dates or happened or counted):
+    # « La matinée, introduite par … »: a part its opening describes
+    opened = re.match(r"\s*,?\s*(?:introduite|ouverte)\s+par\b", sentence.text[match.end() :])
+    if not (day_dates or happened or counted or (kind.part and opened)):
         return None  # « plusieurs séminaires chaque année »: a kind named, no event described
     if not match["det"] and not series and not match["kind"][0].isupper():
         return None  # « de formation », « en atelier »: a kind as a word, not an event
