@@ -66,3 +66,16 @@ def test_a_year_alone_is_a_year(reference):
     run = draft(reference, "Le séminaire national des médiateurs aura lieu courant 2021 à Lille.")
     [start] = starts(run.draft.graph).values()
     assert start == Literal("2021", datatype=XSD.gYear)
+
+
+def test_an_event_known_by_its_year_is_the_known_one_not_minted_again(reference):
+    # nord.gouv.fr, retour sur la journée régionale du 4 décembre 2019 à Liévin
+    run = draft(
+        reference,
+        "Cette rencontre s’inscrit dans une série d’évènements prévus sur tout le territoire, "
+        "dont une restitution nationale aura lieu courant 2020 lors d’un temps fort à Paris.",
+        published="10/12/2019",
+    )
+    known = URIRef(ID + "event/2020-restitution-journees-regionales")
+    assert starts(run.draft.graph) == {known: Literal("2020", datatype=XSD.gYear)}
+    assert not [iri for kind, _, iri in run.draft.minted if kind == "event"]

@@ -29,12 +29,19 @@ def add_event(
         named = builder.found.facts.places_named() if builder.found.facts else []
         commune = builder.known.place(facts.place, named).iri
     organiser = builder.agent(None, facts.organiser, "organiser") if facts.organiser else None
-    partial = facts.precision != "day"  # a month or a year: no day to find a known event by
-    node = (
-        builder.ref.event_on(facts.start, commune, organiser)
-        if (commune or organiser) and not partial
-        else None
-    )
+    partial = facts.precision != "day"  # a month or a year: the known event of that kind then
+    if partial:
+        node = (
+            builder.ref.event_in(
+                date_value(facts.start, facts.precision), facts.kind.cls, organiser
+            )
+            if facts.kind.cls is not None
+            else None
+        )
+    else:
+        node = (
+            builder.ref.event_on(facts.start, commune, organiser) if commune or organiser else None
+        )
     if node is None:
         parts = [
             str(date_value(facts.start, facts.precision)),
