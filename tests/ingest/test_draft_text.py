@@ -9,7 +9,7 @@ from rdflib import Literal, URIRef
 
 from service.ingest.reconcile import Reference, project_reference
 from service.ingest.stages import ingest_text
-from service.namespaces import MED, SDO, XSD
+from service.namespaces import MED, RDF, SDO, XSD
 
 ID = "https://w3id.org/mediation-sociale/id/"
 
@@ -79,3 +79,23 @@ def test_an_event_known_by_its_year_is_the_known_one_not_minted_again(reference)
     known = URIRef(ID + "event/2020-restitution-journees-regionales")
     assert starts(run.draft.graph) == {known: Literal("2020", datatype=XSD.gYear)}
     assert not [iri for kind, _, iri in run.draft.minted if kind == "event"]
+
+
+def test_a_person_the_text_names_is_drafted_as_a_person(reference):
+    # francemediation.fr/les-webinaires-france-mediation-et-anct
+    run = draft(
+        reference,
+        "France Médiation a organisé une série de webinaires en partenariat avec l'ANCT.\n\n"
+        "29 février 2024 - Médiation sociale en milieu scolaire\n\n"
+        "Ce webinaire, animé par France Médiation et l’ANCT, a abordé le rôle essentiel des "
+        "médiateurs sociaux dans la prévention des violences en milieu scolaire.\n\n"
+        "La session a débuté par une introduction avant de proposer un apport théorique, présenté "
+        "par Yoan Mieyaa (enseignant-chercheur) et Guillaume De Chazournes (Fédération Léo "
+        "Lagrange).",
+        published="01/03/2024",
+    )
+    g = run.draft.graph
+    for name in ("yoan-mieyaa", "guillaume-de-chazournes"):
+        actor = URIRef(ID + "actor/" + name)
+        assert (actor, RDF.type, SDO.Person) in g
+        assert (actor, RDF.type, SDO.Organization) not in g

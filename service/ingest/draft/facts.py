@@ -225,7 +225,7 @@ def _add_role(
             "scheme: add it or choose one.",
         )
         return
-    agent = builder.agent(None, role.agent.name, role.role)
+    agent = builder.agent(None, role.agent.name, role.role, role.agent.label == "person")
     if agent is None:
         return
     prop = implied[0]["property"]
