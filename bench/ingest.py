@@ -484,13 +484,13 @@ def _ingest_as_saved(annotation: dict, folder: Path, reference, today: date | No
     publication date (when the page gives the day) as the lines « Source : » and « Publié
     le » a pasted text carries, since the saved page states them in its metadata; the seed,
     an export, carries its own."""
-    from service.ingest import ingest, ingest_text
+    from service.ingest import ingest, ingest_text, read_article
 
     path = article_path(annotation, folder)
     article = annotation["article"]
     if "shared" in article:
         return ingest(path, reference=reference, today=today)
-    title, _, body = path.read_text(encoding="utf-8").partition("\n")
+    title, _, body = read_article(path, 1_000_000).partition("\n")  # refused as ingest refuses
     said = [f"Source : {article['url']}"] if article.get("url") else []
     published = str(article.get("published") or "")
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):

@@ -18,7 +18,7 @@ from ..reading.mentions import RoleMention
 from ..reading.names import slugify
 from ..reading.record import EventFacts, EventKind, Sentence
 from .builder import DraftBuilder, last_segment
-from .parts import add_parts
+from .parts import add_sub_events
 
 
 def event_from_text(facts: Facts) -> tuple[EventFacts, EventMention] | None:
@@ -115,7 +115,7 @@ def add_text_facts(builder: DraftBuilder, article: URIRef, event: URIRef, facts:
                 f"Read in: “{mention.count.passage.text}”",
             ),
         )
-    parts = add_parts(builder, article, event, facts, main)
+    parts = add_sub_events(builder, article, event, facts, main)
     for role in facts.roles:
         if role.event == main and role.role != "organisateur":
             _add_role(builder, article, event, role)

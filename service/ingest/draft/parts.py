@@ -20,7 +20,7 @@ from .builder import DraftBuilder, last_segment
 from .event import date_value
 
 
-def add_parts(
+def add_sub_events(
     builder: DraftBuilder, article: URIRef, event: URIRef, facts: Facts, main: int
 ) -> dict[int, URIRef]:
     """Every part of the event ``main`` the text names, by its index among the events read."""
