@@ -461,14 +461,12 @@ class Outcome:
 
 def run_article(path: Path, folder: Path, reference, lookup: Graph) -> Outcome:
     """One article through ingest against ``reference``; ``lookup`` names what it reuses."""
-    from service.ingest import ingest
-
     annotation = load_annotation(path)
     expected = expected_facts(annotation)
     retrieved = annotation["article"].get("retrieved")
     today = retrieved if isinstance(retrieved, date) else None
     try:
-        result = ingest(article_path(annotation, folder), reference=reference, today=today)
+        result = _ingest_as_saved(annotation, folder, reference, today)
     except MediationError as error:  # refused: a draft with no facts
         found, again = Facts(), []
         message = error.message("en").splitlines()[0]
@@ -479,6 +477,26 @@ def run_article(path: Path, folder: Path, reference, lookup: Graph) -> Outcome:
         again = minted_again(graph, lookup, expected, found)
         status = "draft" if result.conforms else "draft (violations)"
     return Outcome(path.stem, status, score(expected, found), again)
+
+
+def _ingest_as_saved(annotation: dict, folder: Path, reference, today: date | None):
+    """Ingest an article as a curator has it: the kept text, with the page's address and its
+    publication date (when the page gives the day) as the lines « Source : » and « Publié
+    le » a pasted text carries, since the saved page states them in its metadata; the seed,
+    an export, carries its own."""
+    from service.ingest import ingest, ingest_text, read_article
+
+    path = article_path(annotation, folder)
+    article = annotation["article"]
+    if "shared" in article:
+        return ingest(path, reference=reference, today=today)
+    title, _, body = read_article(path, 1_000_000).partition("\n")  # refused as ingest refuses
+    said = [f"Source : {article['url']}"] if article.get("url") else []
+    published = str(article.get("published") or "")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
+        said.append("Publié le " + "/".join(reversed(published.split("-"))))
+    text = "\n\n".join([title, *said, body.lstrip("\n")])
+    return ingest_text(text, path.name, reference=reference, kind="text", today=today)
 
 
 def open_reference_store(given: Path | None, scratch: Path, known: Path):

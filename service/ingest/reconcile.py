@@ -229,6 +229,20 @@ class Reference:
         top = [e for e in kept if not candidates[e]["parent"] & kept]
         return top[0] if len(top) == 1 and isinstance(top[0], URIRef) else None
 
+    def event_in(self, period: Literal, cls: URIRef, organiser: URIRef | None) -> URIRef | None:
+        """The one event of that kind the data dates to the same month or year (« courant
+        2020 »: the restitution announced for 2020), by that organiser when one is named."""
+        rows = self.select(
+            "SELECT DISTINCT ?event ?cls ?period ?organizer WHERE { ?event a ?cls ; "
+            "schema:startDate ?period . OPTIONAL { ?event schema:organizer ?organizer } }",
+            cls=cls,
+            period=period,
+        )
+        kept = {
+            r["event"] for r in rows if organiser is None or r.get("organizer") in (None, organiser)
+        }
+        return next(iter(kept)) if len(kept) == 1 and isinstance(next(iter(kept)), URIRef) else None
+
     def within(self, place: Node) -> set[Node]:
         """The place and every place that contains it."""
         rows = self.select(

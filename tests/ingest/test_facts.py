@@ -148,3 +148,40 @@ def test_names_from_the_model_with_their_kind():
     assert {("person", "Yoan Mieyaa"), ("organisation", "Fédération Léo Lagrange")} <= kinds
     assert ("place", "Nice") in kinds
     assert not any(m.name in ("Préfet", "Député-Maire") for m in facts.mentions)
+
+
+# irev.fr, « 250 professionnels motivés réunis pour ouvrir de nouvelles perspectives » (the seed)
+DAY_AND_PARTS = (
+    "Le 4 décembre 2019 à Liévin, s'est tenue la deuxième journée régionale sur la médiation "
+    "sociale.\n\n"
+    "La matinée, introduite par Franck BOULANJON, secrétaire général adjoint de la préfecture du "
+    "Pas-de-Calais a été l'occasion de replacer la médiation dans son environnement :\n\n"
+    "L'après-midi a ensuite laissé place à des ateliers organisés par thématique :\n\n"
+    "L'accès aux droits et l'illectronisme\n\n"
+    "la formation au métier de médiateur\n\n"
+    "L'intégration de la médiation sociale à son territoire\n\n"
+    "Sur ce dernier atelier, l'IREV s'était vu confier la co-animation avec Marie Slimati de "
+    "l'association Interfaces et avec les interventions de Lille Sud Insertion."
+)
+
+
+def test_a_list_of_workshops_the_morning_and_the_last_workshop_s_roles():
+    facts = read_facts(DAY_AND_PARTS, date(2019, 12, 13))
+    events = facts.events
+    parts = [(e.kind.slug, e.title, e.parent) for e in events if e.kind.part and not e.aside]
+    assert parts == [
+        ("pleniere", None, 0),
+        ("atelier", "L'accès aux droits et l'illectronisme", 0),
+        ("atelier", "La formation au métier de médiateur", 0),
+        ("atelier", "L'intégration de la médiation sociale à son territoire", 0),
+    ]
+    assert all(e.when.value == "2019-12-04" for e in events if e.kind.part and not e.aside)
+    roles = {
+        (r.agent.name, r.role, events[r.event].title or events[r.event].kind.slug)
+        for r in facts.roles
+    }
+    assert ("Franck Boulanjon", "ouverture", "pleniere") in roles
+    last = "L'intégration de la médiation sociale à son territoire"
+    assert ("Marie Slimati", "co-animation", last) in roles
+    assert ("Lille Sud Insertion", "intervention", last) in roles
+    assert not [r for r in roles if r[0] == "Interfaces"]  # her association, not a facilitator

@@ -346,6 +346,56 @@ def test_event_place_is_the_known_venue(seed_run, curated):
     assert ("place", "Liévin", URIRef(ID + "place/arena-lievin")) in seed_run.draft.matched
 
 
+def test_parts_of_the_day_are_the_known_parts(seed_run, curated):
+    """The morning « introduite par » and the five workshops the list names are the day's
+    known plenary and workshops, linked both ways, never new events."""
+    g = seed_run.draft.graph
+    parts = set(g.objects(EVENT, SDO.subEvent))
+    assert parts == set(curated.objects(EVENT, SDO.subEvent))
+    assert len(parts) == 6
+    for part in parts:
+        assert g.value(part, SDO.superEvent) == EVENT
+        assert set(g.objects(part, RDF.type)) == set(curated.objects(part, RDF.type))
+        assert g.value(part, SDO.startDate) == curated.value(part, SDO.startDate)
+    assert not [iri for kind, _, iri in seed_run.draft.minted if kind == "event"]
+
+
+def test_the_day_named_in_passing_is_the_known_one(seed_run, curated):
+    """« après celle du 19 novembre à Saint-Quentin »: the known Saint-Quentin day, which the
+    article mentions and is not about."""
+    g = seed_run.draft.graph
+    before = URIRef(ID + "event/2019-11-19-journee-regionale-saint-quentin")
+    assert (ARTICLE, SDO.mentions, before) in g
+    assert (ARTICLE, SDO.about, before) not in g
+    assert g.value(before, SDO.startDate) == curated.value(before, SDO.startDate)
+    assert g.value(before, SDO.location) == curated.value(before, SDO.location)
+
+
+def test_roles_are_on_the_part_their_sentence_is_about(seed_run, curated):
+    """« La matinée, introduite par Franck BOULANJON »: the plenary's opening; « Sur ce dernier
+    atelier, … la co-animation avec Marie Slimati de l'association Interfaces et avec les
+    interventions de Lille Sud Insertion »: the last workshop's roles, Interfaces her
+    association, not a facilitator. Each is a role the curated data holds, on the same part."""
+    g = seed_run.draft.graph
+    roles = {
+        (event, g.value(node, MED.agent), g.value(node, MED.roleType))
+        for event, node in g.subject_objects(MED.hasRole)
+    }
+    plenary = URIRef(ID + "event/2019-12-04-lievin-pleniere")
+    workshop = URIRef(ID + "event/2019-12-04-lievin-atelier-integration-territoriale")
+    assert {
+        (plenary, URIRef(ID + "actor/franck-boulanjon"), URIRef(ID + "role/ouverture")),
+        (workshop, URIRef(ID + "actor/marie-slimati"), URIRef(ID + "role/co-animation")),
+        (workshop, URIRef(ID + "actor/lille-sud-insertion"), URIRef(ID + "role/intervention")),
+    } <= roles
+    curated_roles = {
+        (event, curated.value(node, MED.agent), curated.value(node, MED.roleType))
+        for event, node in curated.subject_objects(MED.hasRole)
+    }
+    assert roles <= curated_roles
+    assert not [r for r in roles if r[0] == EVENT and r[1] == URIRef(ID + "actor/franck-boulanjon")]
+
+
 def test_notes_match_the_curated_notes(seed_run, curated):
     """Each contradiction the parser notes is one the curators noted, with the same values
     (the title's retained value aside: curators restored its accents)."""

@@ -131,8 +131,8 @@ def test_a_second_article_links_to_the_known_day(tmp_path):
     assert result.conforms, result.report.to_text("en")
 
 
-def test_an_event_dated_to_a_month_is_said_not_drafted_with_a_day(tmp_path):
-    """A month is not a day: the event is named for the curator with its partial date."""
+def test_an_event_dated_to_a_month_is_drafted_with_its_month_never_a_day(tmp_path):
+    """A month is not a day: the event is drafted with its partial date, never a day made up."""
     path = tmp_path / "marseille.txt"
     path.write_text(
         SECOND.replace(
@@ -142,5 +142,8 @@ def test_an_event_dated_to_a_month_is_said_not_drafted_with_a_day(tmp_path):
         encoding="utf-8",
     )
     result = ingest(path, reference=Reference([project_reference()]), today=date(2026, 11, 28))
-    assert not list(result.draft.graph.subjects(RDF.type, SDO.Event))
-    assert any("2019-06 (xsd:gYearMonth)" in en for _, en in result.draft.todo)
+    g = result.draft.graph
+    [event] = g.subjects(RDF.type, SDO.Event)
+    assert list(g.objects(event, SDO.startDate)) == [Literal("2019-06", datatype=XSD.gYearMonth)]
+    assert (event, SDO.endDate, None) not in g
+    assert not [v for v in result.report.violations if v.focus == event]

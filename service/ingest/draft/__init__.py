@@ -38,7 +38,7 @@ from .article import (
 from .builder import Draft, DraftBuilder
 from .documents import add_document
 from .event import add_event
-from .facts import add_text_facts, event_from_text, partial_event
+from .facts import add_other_events, add_text_facts, event_from_text
 from .posts import add_post
 from .provenance import add_provenance
 
@@ -106,8 +106,7 @@ def build(
         node = add_event(builder, article, event)
         if found.facts is not None:
             add_text_facts(builder, article, node, found.facts)
-    elif found.facts is not None and (partial := partial_event(found.facts)) is not None:
-        draft.to_complete(*partial)
+            add_other_events(builder, article, found.facts)
     else:
         draft.to_complete(
             "Aucune phrase ne dit plainement quel événement l'article rapporte (« le 4 décembre 2019 "

@@ -190,8 +190,11 @@ class DraftBuilder:
             self.add(position, OA.start, Literal(span[0], datatype=XSD.nonNegativeInteger))
             self.add(position, OA.end, Literal(span[1], datatype=XSD.nonNegativeInteger))
 
-    def agent(self, profile: str | None, name: str | None, role: str) -> URIRef | None:
-        """The actor behind an account (or named ``name``): a known one, else a new one."""
+    def agent(
+        self, profile: str | None, name: str | None, role: str, person: bool = False
+    ) -> URIRef | None:
+        """The actor behind an account (or named ``name``): a known one, else a new one, a
+        person when the reader of names says so (``person``), else an organisation."""
         known = (self.ref.by_account(profile) if profile else None) or (
             self.ref.by_name(name) if name else None
         )
@@ -205,8 +208,9 @@ class DraftBuilder:
             return None
         node = self.iri(f"id/actor/{slugify(label)}")
         if (node, RDF.type, None) not in self.graph:
-            # A person or an organisation? The text does not say: the curator will.
-            self.add(node, RDF.type, SDO.Organization)
+            # A person or an organisation? The reader of names says when it can; the
+            # curator checks either way.
+            self.add(node, RDF.type, SDO.Person if person else SDO.Organization)
             self.add(node, SDO.name, Literal(label))
             if profile:
                 self.add(node, SDO.sameAs, URIRef(profile))

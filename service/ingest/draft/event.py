@@ -8,6 +8,8 @@ organiser, when there is one.
 
 from __future__ import annotations
 
+from datetime import date
+
 from rdflib import BNode, Literal, URIRef
 
 from ...namespaces import IGEO, MED, RDF, SDO, XSD
@@ -16,18 +18,33 @@ from ..reading.record import EventFacts
 from .builder import DraftBuilder, last_segment
 
 
-def add_event(builder: DraftBuilder, article: URIRef, facts: EventFacts) -> URIRef:
-    """The event the article is about: the known one of that day, town and organiser, else a
-    new one; each of its facts with the sentence it was read from."""
+def add_event(
+    builder: DraftBuilder, article: URIRef, facts: EventFacts, about: bool = True
+) -> URIRef:
+    """The event the article is about (``about``; else one it names in passing): the known
+    one of that day, town and organiser, else a new one; each of its facts with the sentence
+    it was read from."""
     commune = builder.ref.territory(facts.place, IGEO.Commune) if facts.place else None
     if facts.place and commune is None:  # homonyms: the one in a territory the text names
         named = builder.found.facts.places_named() if builder.found.facts else []
         commune = builder.known.place(facts.place, named).iri
     organiser = builder.agent(None, facts.organiser, "organiser") if facts.organiser else None
-    node = builder.ref.event_on(facts.start, commune, organiser) if (commune or organiser) else None
+    partial = facts.precision != "day"  # a month or a year: the known event of that kind then
+    if partial:
+        node = (
+            builder.ref.event_in(
+                date_value(facts.start, facts.precision), facts.kind.cls, organiser
+            )
+            if facts.kind.cls is not None
+            else None
+        )
+    else:
+        node = (
+            builder.ref.event_on(facts.start, commune, organiser) if commune or organiser else None
+        )
     if node is None:
         parts = [
-            facts.start.isoformat(),
+            str(date_value(facts.start, facts.precision)),
             facts.kind.slug,
             slugify(facts.place) if facts.place else "",
         ]
@@ -41,10 +58,14 @@ def add_event(builder: DraftBuilder, article: URIRef, facts: EventFacts) -> URIR
     if facts.place:
         name += f" à {facts.place}"
     builder.add(node, SDO.name, builder.text(name))
-    start = Literal(facts.start.isoformat(), datatype=XSD.date)
+    start = date_value(facts.start, facts.precision)
     builder.add(node, SDO.startDate, start)
     builder.evidence(node, SDO.startDate, start, sentence, "startDate")
-    if facts.kind.one_day:  # a "journée" lasts that day
+    if facts.end is not None and facts.end != facts.start:  # « entre juin et décembre 2019 »
+        end = date_value(facts.end, facts.precision)
+        builder.add(node, SDO.endDate, end)
+        builder.evidence(node, SDO.endDate, end, sentence, "endDate")
+    elif facts.kind.one_day and not partial:  # a "journée" lasts that day
         builder.add(node, SDO.endDate, start)
     builder.add(
         node, SDO.eventStatus, SDO.EventScheduled
@@ -60,7 +81,7 @@ def add_event(builder: DraftBuilder, article: URIRef, facts: EventFacts) -> URIR
         builder.add(node, SDO.location, place)
         builder.add(node, SDO.eventAttendanceMode, SDO.OfflineEventAttendanceMode)
         builder.evidence(node, SDO.location, place, sentence, "location")
-    else:
+    elif about:
         builder.draft.to_complete(
             "Le lieu de l'événement n'est pas dit : à ajouter.",
             "The event's place is not given: add it.",
@@ -70,7 +91,7 @@ def add_event(builder: DraftBuilder, article: URIRef, facts: EventFacts) -> URIR
         builder.evidence(node, SDO.organizer, organiser, sentence, "organizer")
         _add_role(builder, node, organiser)
         builder.add(article, SDO.mentions, organiser)
-    else:
+    elif about:
         builder.draft.to_complete(
             "L'organisateur de l'événement n'est pas dit : à ajouter.",
             "The event's organiser is not given: add it.",
@@ -93,6 +114,9 @@ def add_event(builder: DraftBuilder, article: URIRef, facts: EventFacts) -> URIR
             builder.evidence(
                 node, SDO.audience, audience, facts.count_sentence, f"audience-{slugify(word)}"
             )
+    if not about:  # named in passing: the article mentions it
+        builder.add(article, SDO.mentions, node)
+        return node
     builder.add(node, SDO.subjectOf, article)
     builder.add(article, SDO.about, node)
     builder.draft.to_complete(
@@ -100,6 +124,16 @@ def add_event(builder: DraftBuilder, article: URIRef, facts: EventFacts) -> URIR
         "The event carries only what a sentence says: description, parts, speakers and themes to add.",
     )
     return node
+
+
+def date_value(day: date, precision: str) -> Literal:
+    """A date as far as the text gives it: a day (``xsd:date``), else its month
+    (``xsd:gYearMonth``) or its year (``xsd:gYear``), never a day the text does not say."""
+    if precision == "month":
+        return Literal(f"{day.year:04d}-{day.month:02d}", datatype=XSD.gYearMonth)
+    if precision == "year":
+        return Literal(f"{day.year:04d}", datatype=XSD.gYear)
+    return Literal(day.isoformat(), datatype=XSD.date)
 
 
 def _add_place(builder: DraftBuilder, name: str, commune: URIRef | None) -> URIRef:

@@ -18,16 +18,40 @@ from ..reading.mentions import RoleMention
 from ..reading.names import slugify
 from ..reading.record import EventFacts, EventKind, Sentence
 from .builder import DraftBuilder, last_segment
+from .parts import add_sub_events
 
 
 def event_from_text(facts: Facts) -> tuple[EventFacts, EventMention] | None:
-    """The article's event as the running text gives it, when it is dated to the day."""
+    """The article's event as the running text gives it: dated to the day, or to the month
+    or the year the text gives when it gives no day (a partial date, never a day made up)."""
     main = facts.main_event()
     if main is None:
         return None
+    return _event_facts(facts, main)
+
+
+def add_other_events(builder: DraftBuilder, article: URIRef, facts: Facts) -> None:
+    """The other events the text dates to the day (« après celle du 19 novembre à
+    Saint-Quentin »), the known one of that day and town when the data holds it. A month or
+    a year alone does not tell a known event apart: such an event is left to the curator,
+    never minted beside one the data may hold."""
+    from .event import add_event
+
+    main = facts.main_event()
+    for index, mention in enumerate(facts.events):
+        if index == main or mention.series or mention.kind.part or mention.when is None:
+            continue
+        if mention.when.precision != "day" or (mention.aside and mention.place is None):
+            continue
+        taken = _event_facts(facts, index)
+        if taken is not None:
+            add_event(builder, article, taken[0], about=False)
+
+
+def _event_facts(facts: Facts, main: int) -> tuple[EventFacts, EventMention] | None:
     mention = facts.events[main]
-    if mention.when is None or mention.when.precision != "day":
-        return None  # a month or a year: a partial date (see partial_event)
+    if mention.when is None:
+        return None
     kind = mention.kind
     organiser = next(
         (r.agent.name for r in facts.roles if r.event == main and r.role == "organisateur"), None
@@ -46,24 +70,10 @@ def event_from_text(facts: Facts) -> tuple[EventFacts, EventMention] | None:
             audiences=[],
             sentence=_sentence(mention.passage),
             count_sentence=_sentence(count.passage) if count else None,
+            precision=mention.when.precision,
+            end=mention.when.end,
         ),
         mention,
-    )
-
-
-def partial_event(facts: Facts) -> tuple[str, str] | None:
-    """What the curator is told of an event the text dates to a month or a year only: the
-    shapes take a day, so the event is not drafted, and its partial date is said."""
-    main = facts.main_event()
-    when = facts.events[main].when if main is not None else None
-    if when is None or when.precision == "day":
-        return None
-    mention = facts.events[main]
-    return (
-        f"Événement lu, daté de façon partielle : « {mention.name_words} », {when.value} "
-        f"(xsd:{when.datatype}), d'après « {mention.passage.text[:100]} » : à ajouter.",
-        f"Event read with a partial date: “{mention.name_words}”, {when.value} "
-        f"(xsd:{when.datatype}), from “{mention.passage.text[:100]}”: to add.",
     )
 
 
@@ -73,8 +83,6 @@ def add_text_facts(builder: DraftBuilder, article: URIRef, event: URIRef, facts:
     if main is None:
         return
     mention = facts.events[main]
-    if facts.events[main].when is not None and mention.when.precision != "day":
-        return  # the event was not taken: its date is partial (see event_from_text)
     _weigh_event(builder, event, facts, main)
     for index, doubt in enumerate(mention.doubts):
         builder.note(
@@ -107,9 +115,12 @@ def add_text_facts(builder: DraftBuilder, article: URIRef, event: URIRef, facts:
                 f"Read in: “{mention.count.passage.text}”",
             ),
         )
+    parts = add_sub_events(builder, article, event, facts, main)
     for role in facts.roles:
         if role.event == main and role.role != "organisateur":
             _add_role(builder, article, event, role)
+        elif role.event in parts:  # a workshop's facilitator, the plenary's opener: on that part
+            _add_role(builder, article, parts[role.event], role, whole=event)
     _add_series(builder, event, facts, mention)
     _add_follows(builder, article, event, facts, mention)
 
@@ -191,9 +202,17 @@ def _add_follows(
     )  # fmt: skip
 
 
-def _add_role(builder: DraftBuilder, article: URIRef, event: URIRef, role: RoleMention) -> None:
+def _add_role(
+    builder: DraftBuilder,
+    article: URIRef,
+    event: URIRef,
+    role: RoleMention,
+    whole: URIRef | None = None,
+) -> None:
     """A role as the curated data writes one (``med:Participation``), with the link the
-    role implies (``schema:performer``…), its sentence and how sure the reading is."""
+    role implies (``schema:performer``…), its sentence and how sure the reading is; the
+    link also on the ``whole`` event a part belongs to (who opened its plenary performed at
+    the day; a workshop's organiser contributed to it), as the curated data writes it."""
     kind = builder.iri(f"id/role/{role.role}")
     implied = builder.ref.select(
         "SELECT ?property ?role WHERE { ?role med:impliedProperty ?property }", role=kind
@@ -206,7 +225,7 @@ def _add_role(builder: DraftBuilder, article: URIRef, event: URIRef, role: RoleM
             "scheme: add it or choose one.",
         )
         return
-    agent = builder.agent(None, role.agent.name, role.role)
+    agent = builder.agent(None, role.agent.name, role.role, role.agent.label == "person")
     if agent is None:
         return
     prop = implied[0]["property"]
@@ -223,9 +242,14 @@ def _add_role(builder: DraftBuilder, article: URIRef, event: URIRef, role: RoleM
     span = (role.passage.start, role.passage.end)
     sentence = _sentence(role.passage)
     builder.evidence(node, MED.agent, agent, sentence, "agent", role.confidence, span)
-    builder.evidence(
-        event, prop, agent, sentence, f"{role.role}-{last_segment(agent)}", role.confidence, span
-    )
+    # Who organises a workshop contributes to the day; who opens its plenary performs at it.
+    rolled = SDO.contributor if prop == SDO.organizer else prop
+    for linked, link in ((event, prop), (whole, rolled)) if whole is not None else ((event, prop),):
+        builder.add(linked, link, agent)
+        builder.evidence(
+            linked, link, agent, sentence, f"{role.role}-{last_segment(agent)}", role.confidence,
+            span,
+        )  # fmt: skip
     builder.add(article, SDO.mentions, agent)
     for index, (fr, en) in enumerate(role.doubts):
         builder.note(

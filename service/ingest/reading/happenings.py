@@ -57,6 +57,10 @@ EVENT_WORDS: tuple[EventWords, ...] = (
         r"s[ée]ances?\s+pl[ée]ni[èe]res?|pl[ée]ni[èe]res?", "pleniere", "Plenary", False, True
     ),
     EventWords(r"ateliers?", "atelier", "Workshop", False, True),
+    #: « La matinée, introduite par … »: the morning of a day, its plenary session
+    EventWords(
+        r"matin[ée]e(?=\s*,?\s*(?:introduite|ouverte)\s)", "pleniere", "Plenary", False, True
+    ),
     EventWords(r"tables?[\s-]rondes?", "table-ronde", None, False, True),
     EventWords(r"restitutions?", "restitution", "Restitution"),
     EventWords(r"s[ée]minaires?", "seminaire"),
@@ -119,10 +123,10 @@ _TITLE = re.compile(
     re.I,
 )
 _REFERS_BACK = re.compile(
-    r"^(?:(?:[AÀ]\s+l['’]occasion\s+de|Lors\s+de|Pendant|Durant|Intitul[ée]e?\s*[«“][^»”]*[»”]\s*,)\s*)?"
-    r"(?:Cette|Cet|Ce|Ces|La|Le|Les|L['’]|cette|cet|ce|ces)\s*(?:journ[ée]e|[ée]v[éè]nement|rencontre|manifestation|"
+    r"^(?:(?:[AÀ]\s+l['’]occasion\s+de|Lors\s+de|Pendant|Durant|Sur|Dans|Intitul[ée]e?\s*[«“][^»”]*[»”]\s*,)\s*)?"
+    r"(?:Cette|Cet|Ce|Ces|La|Le|Les|L['’]|cette|cet|ce|ces)\s*(?:derni[eè]re?\s+)?(?:journ[ée]e|[ée]v[éè]nement|rencontre|manifestation|"
     r"s[ée]ance|atelier|conf[ée]rence|colloque|forum|s[ée]minaire|webinaire|congr[èe]s|session|"
-    r"formation|matin[ée]e|apr[èe]s-midi)\b",
+    r"formation|matin[ée]e(?!\s*,?\s*(?:introduite|ouverte)\s)|apr[èe]s-midi)\b",
     re.I,
 )
 
@@ -165,7 +169,13 @@ def read_happenings(sentences: list[Passage], published: date | None) -> list[Ev
     found: list[EventMention] = []
     year: int | None = None
     heading: tuple[When, str, Passage] | None = None  # « 29 février 2024 - Titre »
+    listing: EventMention | None = None  # « des ateliers organisés par thématique : »
     for sentence in sentences:
+        if listing is not None and _is_item(sentence):
+            found.append(_item(listing, sentence))
+            listing.aside = True  # the items are the events, the plural only announced them
+            continue
+        listing = None
         dates = read_dates(sentence.text, published, year=year)
         written_years = [w.start.year for w in dates if not w.doubts]
         if written_years:
@@ -213,8 +223,42 @@ def read_happenings(sentences: list[Passage], published: date | None) -> list[Ev
             _another(found, same or mention, sentence, dates)
             if mention.series:
                 _members(found, same or mention, sentence, dates)
+            if _announces_items(mention, match, sentence):
+                listing = mention
     _link(found)
     return found
+
+
+def _announces_items(mention: EventMention, match: re.Match, sentence: Passage) -> bool:
+    """« L'après-midi a ensuite laissé place à des ateliers organisés par thématique : »: parts
+    in the plural, their list to follow."""
+    return (
+        mention.kind.part
+        and match["kind"].lower().endswith("s")
+        and sentence.text.rstrip().endswith(":")
+    )
+
+
+def _is_item(sentence: Passage) -> bool:
+    """A line of a list: short, no sentence's final stop."""
+    text = sentence.text.strip()
+    return 3 <= len(text) <= 120 and not text.endswith((".", "!", "?", ":"))
+
+
+def _item(listing: EventMention, sentence: Passage) -> EventMention:
+    """One of the parts a list names (« L'intégration de la médiation sociale à son
+    territoire »), named by its line, dated as the day it is part of (see :func:`_link`)."""
+    title = sentence.text.strip()
+    title = title[:1].upper() + title[1:]
+    return EventMention(
+        kind=listing.kind,
+        name_words=title,
+        passage=sentence,
+        start=sentence.start,
+        title=title,
+        also=[listing.passage],
+        confidence=round(min(0.75, listing.confidence), 2),
+    )
 
 
 def _member(
@@ -286,7 +330,9 @@ def _mention(
     )
     happened = _HAPPENED.search(sentence.text)
     day_dates = [w for w in dates if w.precision in ("day", "month", "year")]
-    if not (day_dates or happened or counted):
+    # « La matinée, introduite par … »: a part its opening describes
+    opened = re.match(r"\s*,?\s*(?:introduite|ouverte)\s+par\b", sentence.text[match.end() :])
+    if not (day_dates or happened or counted or (kind.part and opened)):
         return None  # « plusieurs séminaires chaque année »: a kind named, no event described
     if not match["det"] and not series and not match["kind"][0].isupper():
         return None  # « de formation », « en atelier »: a kind as a word, not an event

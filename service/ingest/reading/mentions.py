@@ -64,6 +64,12 @@ _ROLES = [(re.compile(words.pattern, re.I), words) for words in ROLE_WORDS]
 _CLAUSE_END = re.compile(
     r"(?<!\bM)(?<!\bMM)(?<!\bMme)[.;:!?]|\s[-–]\s|\s(?:a|ont|était|est|sont|pour|afin|qui|lors|dans\s+le\s+cadre)\s"
 )
+#: « Marie Slimati de l'association Interfaces »: a person's organisation, after her name.
+_AFFILIATION = re.compile(
+    r"^\s*(?:de\s+l['’]|de\s+la|du|de|d['’])\s*(?:association|f[ée]d[ée]ration|collectif|"
+    r"structure|r[ée]seau|soci[ée]t[ée])?\s*$",
+    re.I,
+)
 _LIST_GLUE = re.compile(
     r"^\s*(?:(?:,|et|ainsi\s+que|avec|de\s+l['’]|de\s+la|du|des|de|d['’]|l['’]|la|le|les|MM?\.|Mmes?|\([^()]{1,60}\)|association|f[ée]d[ée]ration|collectif|structure|r[ée]seau)\s*)*$",
     re.I,
@@ -271,6 +277,9 @@ def _agents_after(sentence: Passage, position: int, names: list[Mention]) -> lis
         if local < cursor or local >= end:
             continue
         glue = sentence.text[cursor:local]
+        if agents and agents[-1].label == "person" and _AFFILIATION.match(glue):
+            cursor = name.end - sentence.start  # « Marie Slimati de l'association Interfaces »:
+            continue  # her organisation, not a second agent of the role
         if not (_LIST_GLUE.match(glue) or (agents and _APPOSITION.match(glue))):
             if agents and name.label == "place":
                 continue  # « Préfet des Alpes-Maritimes »: a place in a title between names

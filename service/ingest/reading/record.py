@@ -115,6 +115,9 @@ class EventFacts:
     audiences: list[str]
     sentence: Sentence
     count_sentence: Sentence | None
+    #: how far ``start`` (and ``end``) go: "day", or "month"/"year" when the text gives no day
+    precision: str = "day"
+    end: date | None = None
 
 
 @dataclass
