@@ -8,7 +8,7 @@ the store), records a decision for each (:func:`decide`), and publishes only
 address, its publication date, its title) is a fact with no value, to complete.
 
 A fact's confidence is the reader's (``Draft.confidence``, set by whoever read it), else
-one of :data:`CONFIDENCE`: what the page's metadata or fields state, what a sentence says
+one of :data:`DEFAULT_CONFIDENCE`: what the page's metadata or fields state, what a sentence says
 as a rule read it, what was matched with a resource the project knows, what is new.
 """
 
@@ -25,7 +25,7 @@ from .draft.builder import Draft
 from .reading.record import Passage
 
 #: How sure the reading is, by where a fact comes from (a reader may say better).
-CONFIDENCE = {"page": 0.9, "known": 0.9, "sentence": 0.7, "new": 0.5, "missing": 0.0}
+DEFAULT_CONFIDENCE = {"page": 0.9, "known": 0.9, "sentence": 0.7, "new": 0.5, "missing": 0.0}
 #: What a person decides of a fact.
 DECISIONS = ("pending", "accept", "correct", "drop")
 #: The article's facts a source may not state, with the datatype of their value.
@@ -54,7 +54,7 @@ def review_record(draft: Draft, source_name: str) -> FactRecord:
                 "predicate": str(p),
                 "object": o.n3(),
                 "evidence": _evidence(passage),
-                "confidence": draft.confidence.get((s, p, o), CONFIDENCE[origin]),
+                "confidence": draft.confidence.get((s, p, o), DEFAULT_CONFIDENCE[origin]),
                 "decision": "pending",
                 "correction": "",
             }
@@ -68,7 +68,7 @@ def review_record(draft: Draft, source_name: str) -> FactRecord:
                     "predicate": str(predicate),
                     "object": None,
                     "evidence": None,
-                    "confidence": CONFIDENCE["missing"],
+                    "confidence": DEFAULT_CONFIDENCE["missing"],
                     "decision": "pending",
                     "correction": "",
                 }

@@ -14,7 +14,7 @@ from datetime import date
 from .happenings import EventMention, read_happenings
 from .lines import Line
 from .mentions import Mention, RoleMention, model_available, read_mentions, read_roles
-from .passages import Passage, ReadingText, passages, reading_text
+from .passages import ReadingText, TextSentence, passages, reading_text
 
 
 @dataclass
@@ -22,7 +22,7 @@ class Facts:
     """What the text states, each fact with its evidence."""
 
     text: str
-    sentences: list[Passage]
+    sentences: list[TextSentence]
     events: list[EventMention] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     roles: list[RoleMention] = field(default_factory=list)

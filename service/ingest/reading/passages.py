@@ -23,7 +23,7 @@ _PARAGRAPH = re.compile(r"\n\s*\n")
 
 
 @dataclass(frozen=True)
-class Passage:
+class TextSentence:
     """A sentence of the text: its words, where it starts and ends in the text, its line."""
 
     text: str
@@ -68,10 +68,10 @@ def reading_text(lines: list[Line], skip_blocks: set[int] = frozenset()) -> Read
     return ReadingText("".join(parts), tuple(starts))
 
 
-def passages(text: str, reading: ReadingText | None = None) -> list[Passage]:
+def passages(text: str, reading: ReadingText | None = None) -> list[TextSentence]:
     """The sentences of ``text``, each with its offsets (and its source line when the text is
     an export's :class:`ReadingText`)."""
-    out: list[Passage] = []
+    out: list[TextSentence] = []
     for paragraph in _spans(text, _PARAGRAPH):
         for start, end in _spans(text, _SENTENCE_END, *paragraph, keep_end=True):
             piece = text[start:end]
@@ -81,7 +81,7 @@ def passages(text: str, reading: ReadingText | None = None) -> list[Passage]:
             lead = len(piece) - len(piece.lstrip())
             first = start + lead
             line = reading.line_at(first) if reading is not None else None
-            out.append(Passage(stripped, first, first + len(stripped), line))
+            out.append(TextSentence(stripped, first, first + len(stripped), line))
     return out
 
 

@@ -31,7 +31,7 @@ WEEKDAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "d
 WEEKDAY_NAMES_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 #: How sure a date is, by how its year was found.
-CONFIDENCE = {
+DATE_CONFIDENCE = {
     "written": 0.95,
     "context": 0.85,
     "weekday": 0.85,
@@ -151,7 +151,7 @@ class When:
     offset: int  # where ``written`` starts in the text it was read from
     start_time: time | None = None
     end_time: time | None = None
-    confidence: float = CONFIDENCE["written"]
+    confidence: float = DATE_CONFIDENCE["written"]
     doubts: tuple[Doubt, ...] = field(default_factory=tuple)
 
     @property
@@ -323,7 +323,7 @@ def _dated(
     written = " ".join(match.group().split())
     doubts: list[Doubt] = []
     if year is not None:
-        confidence = CONFIDENCE["written"]
+        confidence = DATE_CONFIDENCE["written"]
     elif anchor is None:
         return None  # no publication date to read it against: never guess
     else:
@@ -331,7 +331,7 @@ def _dated(
         if guessed is None:
             return None
         year, how = guessed
-        confidence = CONFIDENCE[how]
+        confidence = DATE_CONFIDENCE[how]
         doubts.append(_year_doubt(written, str(year), how, anchor))
     try:
         day_ = date(year, month, day)
@@ -420,7 +420,7 @@ def _read_month(match: re.Match, anchor: _Anchor | None, tense: str | None) -> W
         match.start(),
         None,
         None,
-        CONFIDENCE[how],
+        DATE_CONFIDENCE[how],
         (doubt,),
     )
 
@@ -465,7 +465,15 @@ def _read_bare(match: re.Match, anchor: _Anchor | None, tense: str | None) -> Wh
     written = " ".join(match.group().split())
     doubt = _year_doubt(written, day_.isoformat(), "month", anchor)
     return When(
-        day_, None, "day", match.group(), match.start(), None, None, CONFIDENCE["month"], (doubt,)
+        day_,
+        None,
+        "day",
+        match.group(),
+        match.start(),
+        None,
+        None,
+        DATE_CONFIDENCE["month"],
+        (doubt,),
     )
 
 
