@@ -25,6 +25,12 @@ from ..reading.record import ARTICLE_LANGUAGE, Extracted, Passage, Sentence
 from ..reconcile import Reference
 
 
+def fragment(node: Node, name: str) -> URIRef:
+    """An IRI for a part of ``node``: its fragment ``#name``, or, when ``node`` is itself a
+    fragment (a role of an event), ``node`` and ``-name`` (an IRI holds one ``#``)."""
+    return URIRef(f"{node}-{name}" if "#" in str(node) else f"{node}#{name}")
+
+
 @dataclass
 class Draft:
     """The draft graph and what a curator must know about it."""
@@ -120,7 +126,7 @@ class DraftBuilder:
         evidence: tuple[str, str],
     ) -> URIRef:
         """A data-quality note, in the form of the curated data's."""
-        node = URIRef(f"{article}#note-{key}")
+        node = fragment(article, f"note-{key}")
         for cls in (MED.DataQualityNote, SDO.Comment, DQV.QualityAnnotation):
             self.add(node, RDF.type, cls)
         for thing in about:
@@ -146,7 +152,7 @@ class DraftBuilder:
         the sentence, quoted from the article; with how sure the reading is
         (``med:confidence``) and where the sentence is in the article's text (a Web
         Annotation ``oa:TextPositionSelector``) when the reader says so."""
-        node = URIRef(f"{subject}#source-{key}")
+        node = fragment(subject, f"source-{key}")
         self.weigh(node, confidence, span)
         self.add(node, RDF.type, RDF.Statement)
         self.add(node, RDF.type, PROV.Entity)
