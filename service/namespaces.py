@@ -95,11 +95,12 @@ def iri_problem(text: str) -> str | None:
 
 
 def printable(text: str) -> str:
-    """``text`` with its control characters written as escapes, to be quoted in a message."""
+    """``text`` with its control characters, lone surrogates and noncharacters written as
+    escapes, to be quoted in a message (a surrogate cannot even be encoded as UTF-8)."""
     return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], text)
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 #: The schemes an HTML page makes a link of: a ``javascript:`` or ``data:`` IRI is data, shown

@@ -78,7 +78,7 @@ def to_oxigraph(term: Node | None) -> Any:
 
 def invalid_term(term: object, error: Exception) -> BadRequest:
     """The 400 for a term Oxigraph refuses, naming it and why."""
-    shown, reason = str(term)[:200], printable(str(error))
+    shown, reason = printable(str(term)[:200]), printable(str(error))
     return BadRequest(
         f"Terme RDF invalide {shown!r} : {reason}",
         f"Invalid RDF term {shown!r}: {reason}",
