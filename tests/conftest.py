@@ -216,6 +216,11 @@ def start_server(free_port, mediation) -> Callable[..., Server]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
         if territories is not None:
             env["MEDIATION_TERRITORIES"] = territories
+        # One address (the tests') reads hundreds of resources a second through /sparql, four
+        # threads at a time: the per-address rate and query slots (6,000 a minute and 2 by
+        # default) are tested in test_fairness.py.
+        env["MEDIATION_REQUEST_RATE_LIMIT"] = "1000000 per minute"
+        env["MEDIATION_CLIENT_QUERY_SLOTS"] = "8"
         env.update(extra_env or {})
         if cwd is None:
             store_dir.mkdir(parents=True, exist_ok=True)

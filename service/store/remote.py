@@ -130,9 +130,13 @@ class RemoteStore(Store):
         limit = self.answer_bytes if researchers else 0
         try:
             response = wrapper.query().response
-            body = response.read(limit + 1) if limit else response.read()
+            try:
+                body = response.read(limit + 1) if limit else response.read()
+            finally:
+                # Closed whether the answer was whole or too long (the server stops writing):
+                # a chunked answer read by size leaves its last chunk, and its socket, open.
+                response.close()
             if limit and len(body) > limit:
-                response.close()  # the server stops writing
                 raise answer_too_large(limit)
             return body, response.headers.get("Content-Type", "")
         except (SPARQLWrapperException, OSError) as error:
