@@ -9,11 +9,9 @@ as long as the test needs.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import time
-from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
@@ -27,21 +25,6 @@ BASE = DEFAULT_BASE
 LIEVIN = "id/event/2019-12-04-journee-regionale-lievin"
 ARENA = "id/place/arena-lievin"
 ARGS = ["--page-size", "200"]
-
-
-def paused_build(store_dir: Path, timeout: float = 60) -> int:
-    """The index build process, caught as it starts and stopped; its process id."""
-    marker = store_dir / ".index-building.json"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            pid = json.loads(marker.read_text(encoding="utf-8"))["pid"]
-        except (FileNotFoundError, ValueError):
-            time.sleep(0.005)
-            continue
-        os.kill(pid, signal.SIGSTOP)
-        return pid
-    raise AssertionError("no index build started")
 
 
 def resume(pid: int) -> None:
@@ -79,7 +62,7 @@ def incoming(server, path: str, prop: str) -> set[str]:
 
 
 def test_without_an_index_the_server_answers_at_once_and_lists_wait_for_it(
-    tmp_path, insert_event, start_server, tokens
+    tmp_path, insert_event, start_server, tokens, paused_build
 ):
     store_dir = tmp_path / "store"
     server = start_server(store_dir, {"MEDIATION_WRITE_TOKEN": tokens}, ARGS, index_ready=False)
@@ -123,7 +106,7 @@ def test_without_an_index_the_server_answers_at_once_and_lists_wait_for_it(
 
 
 def test_a_stale_index_is_served_while_a_fresh_one_is_built(
-    tmp_path, insert_event, start_server, tokens
+    tmp_path, insert_event, start_server, tokens, paused_build
 ):
     store_dir = tmp_path / "store"
     env = {"MEDIATION_WRITE_TOKEN": tokens}

@@ -9,7 +9,6 @@ and paused, so that "meanwhile" lasts as long as the test needs.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import shutil
@@ -65,21 +64,6 @@ def stopped_store(start_server, tmp_path_factory) -> Path:
     return store_dir
 
 
-def paused_build(store_dir: Path, timeout: float = 60) -> int:
-    """The index build process, caught as it starts and stopped; its process id."""
-    marker = store_dir / ".index-building.json"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            pid = json.loads(marker.read_text(encoding="utf-8"))["pid"]
-        except (FileNotFoundError, ValueError):
-            time.sleep(0.005)
-            continue
-        os.kill(pid, signal.SIGSTOP)
-        return pid
-    raise AssertionError("no index build started")
-
-
 def wait_ready(server, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while server.get("healthz").json()["index"]["state"] != "ready":
@@ -89,7 +73,7 @@ def wait_ready(server, timeout: float = 120) -> None:
 
 @pytest.mark.parametrize("damage", [truncate, bad_header, garbage_in_the_middle, foreign])
 def test_a_damaged_index_is_set_aside_and_built_again_while_the_server_answers(
-    damage, stopped_store, start_server, tmp_path
+    damage, stopped_store, start_server, tmp_path, paused_build
 ):
     store_dir = tmp_path / "store"
     shutil.copytree(stopped_store, store_dir, symlinks=True)

@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import re
 
-from ...errors import ArticleError
 from .dates import day_of
 from .documents import read_documents
 from .event import read_event
 from .facts import read_facts, read_facts_of_lines
 from .fields import field_of, read_fields, read_head
 from .html import looks_like_html, read_html
-from .lines import Line, source_lines
+from .lines import Line, readable_lines
 from .links import LINKS_HEADING, check_numbers, read_links
 from .markdown import read_markdown
 from .posts import read_posts
@@ -79,15 +78,8 @@ def extract(text: str, name: str = "article") -> Extracted:
     """Read the facts of an article in the seed's export layout. Never raises for a malformed
     or missing part (not even the source's address): each one becomes a :class:`Problem`;
     raises :class:`ArticleError` only when there is no article."""
-    lines = source_lines(text)
+    lines = readable_lines(text, name)
     found = Extracted(name=name)
-    if not lines:
-        raise ArticleError(
-            f"{name} : aucun texte lisible.",
-            f"{name}: no readable text.",
-            source=name,
-            reason="empty",
-        )
     links_at = next(
         (
             i

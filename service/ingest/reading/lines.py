@@ -14,6 +14,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from ...errors import ArticleError
 from .addresses import safe_iri
 
 
@@ -60,6 +61,19 @@ def inline_address(link: Link) -> str | None:
 
 _MARKDOWN = MarkdownIt("commonmark")
 _REF_AFTER_LINK = re.compile(r"^\s*\[(\d{1,4})\]")
+
+
+def readable_lines(text: str, name: str) -> list[Line]:
+    """The lines of ``text`` (:func:`source_lines`); none is no article at all."""
+    lines = source_lines(text)
+    if not lines:
+        raise ArticleError(
+            f"{name} : aucun texte lisible.",
+            f"{name}: no readable text.",
+            source=name,
+            reason="empty",
+        )
+    return lines
 
 
 def source_lines(text: str) -> list[Line]:

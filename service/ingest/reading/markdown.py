@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import re
 
-from ...errors import ArticleError
 from .addresses import safe_iri
 from .dates import parse_date
 from .event import read_event
-from .lines import Line, source_lines
+from .lines import Line, readable_lines
 from .record import Extracted, Text
 
 _SOURCE = re.compile(r"^(?:source|url|adresse|lien)\s*:?\s*<?(https?://\S+?)>?$", re.I)
@@ -28,14 +27,7 @@ _TITLE_MAX = 160
 
 def read_markdown(text: str, name: str, kind: str = "markdown") -> Extracted:
     """The record of an article in Markdown (or plain text, ``kind="text"``)."""
-    lines = source_lines(text)
-    if not lines:
-        raise ArticleError(
-            f"{name} : aucun texte lisible.",
-            f"{name}: no readable text.",
-            source=name,
-            reason="empty",
-        )
+    lines = readable_lines(text, name)
     found = Extracted(name=name, kind=kind)
     body = [line for line in lines if not _page_field(line, found)]
     blocks = _blocks(body)
