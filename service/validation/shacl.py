@@ -503,17 +503,33 @@ def _report(conforms: bool, graph: Graph, templates: dict, data: Graph) -> Repor
         )
 
     # The report's own results; nested ones (sh:detail) hang under the result they explain.
-    results = [
-        result(node)
-        for report in graph.subjects(RDF.type, SH.ValidationReport)
-        for node in graph.objects(report, SH.result)
-    ]
+    # pyshacl returns them in no stable order: sorted, a report and the messages on a form's
+    # field read the same on every run.
+    results = sorted(
+        (
+            result(node)
+            for report in graph.subjects(RDF.type, SH.ValidationReport)
+            for node in graph.objects(report, SH.result)
+        ),
+        key=_stable_order,
+    )
     parents = {
         r.focus: next(iter(data.subject_predicates(r.focus)), None)
         for r in results
         if isinstance(r.focus, BNode)
     }
     return Report(conforms=bool(conforms), results=results, graph=graph, parents=parents)
+
+
+def _stable_order(result: Result) -> tuple:
+    return (
+        _RANK.get(result.severity, 9),
+        str(result.focus),
+        str(result.path or ""),
+        str(result.value or ""),
+        str(result.component or ""),
+        result.message("fr"),
+    )
 
 
 # -- the project's shapes and ontology, loaded once ------------------------------------------
