@@ -58,7 +58,7 @@ from .formats import (
     TURTLE,
     Format,
 )
-from .namespaces import printable, rebase
+from .namespaces import NOT_IN_IRI, printable, rebase
 
 #: The project's JSON-LD context, as served at ``{base}context.jsonld``.
 CONTEXT_FILE = Path(__file__).resolve().parent / "web" / "static" / "context.jsonld"
@@ -537,8 +537,36 @@ def _safe_jsonld(data: bytes, label: str, base_url: str) -> Any:
         line, column = _position(data, error.start)
         raise _syntax_error(label, JSONLD, "not UTF-8", line, column) from None
     document = json.loads(text)
+    _check_node_ids(document, data, label)
     allowed = {context_url(base_url), context_url(DEFAULT_BASE)}
     return _resolve_contexts(document, allowed, label, base_url)
+
+
+def _check_node_ids(node: Any, data: bytes, label: str) -> None:
+    """Refuse a node whose ``@id`` no IRI can be made of (a space, ``<``, a control
+    character…): JSON-LD's algorithm drops such a node with all it says, silently, and the
+    write would have succeeded storing nothing of it. Contexts are not looked into: a term's
+    ``@id`` there may name another term."""
+    if isinstance(node, list):
+        for item in node:
+            _check_node_ids(item, data, label)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                continue
+            if key == "@id" and isinstance(value, str) and not value.startswith("_:"):
+                bad = NOT_IN_IRI.search(value)
+                if bad is not None:
+                    shown = value[:200]
+                    found = data.find(json.dumps(shown, ensure_ascii=False)[1:-1].encode())
+                    line, column = _position(data, found) if found >= 0 else (None, None)
+                    reason = (
+                        f"{printable(repr(shown))}: @id is no IRI (character "
+                        f"{printable(repr(bad.group(0)))} at position {bad.start() + 1})"
+                    )
+                    raise _syntax_error(label, JSONLD, reason, line, column)
+            else:
+                _check_node_ids(value, data, label)
 
 
 def _resolve_contexts(node: Any, allowed: set[str], label: str, base_url: str) -> Any:

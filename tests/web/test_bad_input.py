@@ -95,6 +95,13 @@ INVALID_TERMS = {
     "jsonld-nul": ("application/ld+json", _ld({"@id": EX + "a\u0000b"})),
     "jsonld-lt": ("application/ld+json", _ld({"@id": EX + "a<b"})),
     "jsonld-quote": ("application/ld+json", _ld({"@id": EX + 'a"b'})),
+    # JSON-LD's algorithm drops a node whose @id is no IRI, and all it says, silently.
+    "jsonld-space": ("application/ld+json", _ld({"@id": EX + "a b"})),
+    "jsonld-relative-space": ("application/ld+json", _ld({"@id": "un nom"})),
+    "jsonld-nested-space": (
+        "application/ld+json",
+        json.dumps({"@id": EX + "a", EX + "k": {"@id": EX + "c d", EX + "n": "x"}}),
+    ),
     "jsonld-predicate": ("application/ld+json", json.dumps({"@id": EX + "a", EX + "n me": "x"})),
     "jsonld-datatype": (
         "application/ld+json",
