@@ -96,3 +96,17 @@ def sqlite_damage(path: Path) -> str | None:
     finally:
         db.close()
     return None if found == ["ok"] else "; ".join(str(f) for f in found)
+
+
+@contextmanager
+def sqlite_transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One SQLite transaction that takes the write lock at once (``BEGIN IMMEDIATE``: no
+    reader turned writer midway meets a busy database), committed when the block ends,
+    rolled back when it raises. ``db`` is in autocommit mode (``isolation_level=None``)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")

@@ -21,13 +21,13 @@ import re
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import BadRequest, Conflict, NotFound
+from ..files import sqlite_transaction
 from .drafts import Drafts
 from .passwords import hash_password, needs_rehash, password_matches
 from .roles import checked_role
@@ -155,16 +155,8 @@ class Accounts:
             self._local.db = db
         return db
 
-    @contextmanager
-    def _change(self) -> Iterator[sqlite3.Connection]:
-        db = self._db()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+    def _change(self) -> AbstractContextManager[sqlite3.Connection]:
+        return sqlite_transaction(self._db())
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)

@@ -54,7 +54,7 @@ from rdflib.namespace import PROV
 from rdflib.term import Node
 
 from ..errors import StoreError
-from ..files import set_aside
+from ..files import set_aside, sqlite_transaction
 from ..namespaces import AS, MED, PREFIXES
 from ..store import Store
 from .damage import examine, report_loss
@@ -335,15 +335,8 @@ class ChangeLog:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            db = self._writer
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+        with self._lock, sqlite_transaction(self._writer) as db:
+            yield db
 
     def _prepare(self) -> None:
         """Tables of this layout and base; a file of another layout or base starts empty
