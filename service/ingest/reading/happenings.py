@@ -51,6 +51,16 @@ EVENT_WORDS: tuple[EventWords, ...] = (
         "RegionalDaySeries",
     ),
     EventWords(r"journ[ée]es?\s+nationales?", "journee-nationale", None, True),
+    #: « les Journées européennes de la médiation », « une journée départementale », « une
+    #: journée d'étude »: a day (or days) by its reach or its purpose
+    EventWords(
+        r"journ[ée]es?\s+(?:europ[ée]ennes?|internationales?|d[ée]partementales?|"
+        r"m[ée]tropolitaines?|intercommunales?|th[ée]matiques?|d['’][ée]tudes?|"
+        r"portes?[\s-]ouvertes?|de\s+(?:rencontres?|formation|sensibilisation))",
+        "journee",
+        None,
+        True,
+    ),
     EventWords(r"journ[ée]es?\s+d['’][ée]changes?", "journee", None, True),
     EventWords(r"journ[ée]es?", "journee", None, True),
     EventWords(
@@ -73,6 +83,16 @@ EVENT_WORDS: tuple[EventWords, ...] = (
     EventWords(r"forums?", "forum"),
     EventWords(r"formations?(?=\s+(?:de|des|sur|à|au|aux|d['’])\s)", "formation"),
     EventWords(r"rencontres?", "rencontre"),
+    EventWords(r"rassemblements?", "rassemblement"),
+    #: « une réunion publique », « une réunion d'information »: a meeting open to people, not
+    #: a team's « réunion » of every day
+    EventWords(
+        r"r[ée]unions?\s+(?:publiques?|d['’]information|d['’][ée]changes?|de\s+quartier)",
+        "reunion-publique",
+    ),
+    EventWords(r"universit[ée]s?\s+d['’][ée]t[ée]", "universite-d-ete"),
+    EventWords(r"ciné-débats?|cin[ée][\s-]d[ée]bats?|d[ée]bats?\s+publics?", "debat"),
+    EventWords(r"visioconf[ée]rences?", "webinaire"),
 )
 _KIND = re.compile(
     r"\b(?P<det>(?:la|le|les|une|un|des|du|de\s+la|cette|ce|cet|ces|d['’]une?|l['’]|ses|sa|son|leur)\s+)?"
@@ -106,6 +126,14 @@ _HABITUAL = re.compile(
 )
 _DATED_TITLE = re.compile(r"^[^-–:]{4,40}?\s[-–:]\s+(?P<title>.{3,200})$")
 _ANOTHER_BEFORE = re.compile(r"\b(?:celle|celui|celles|ceux)\s+(?:du|des|de)\s+$", re.I)
+#: A year written as a time (« en 2016 », « le premier semestre 2024 », « juin 2019 »), not as
+#: a name's number (« Quartiers 2030 »).
+_TIME_YEAR = re.compile(
+    r"\b(?:en|depuis|d[èe]s|courant|d[ée]but|fin|semestre|trimestre|ann[ée]e|[ée]t[ée]|printemps|"
+    r"automne|hiver|rentr[ée]e|janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|"
+    r"octobre|novembre|d[ée]cembre)\s+((?:19|20)\d\d)\b|\b((?:19|20)\d\d)-[01]\d\b(?!-)",
+    re.I,
+)
 _UPPER = "A-ZÉÈÊÎÔÛÀÇ"
 #: « à Liévin », « à Saint-Quentin », « à Mons-en-Barœul », « au Centre Universitaire … »: a
 #: capitalised name, its joining words only before another capitalised word.
@@ -116,16 +144,18 @@ PLACE_NAME = (
 _PLACE_AFTER = re.compile(rf"\b(?:à|au|en)\s+(?P<place>{PLACE_NAME})")
 _NAME_STOP = re.compile(
     r"\s+(?:après|avant|pour|avec|organis[ée]e?s?|qui|dont|le|les|à|au|aux|en\s+\d{4}|cette|a|ont|"
-    r"s['’]est|se|était|lors|animée?s?|par|du\s+\d|de\s+\d|en\s+partenariat)\b|[,;:.()«»]"
+    r"s['’]est|se|était|lors|animée?s?|par|du\s+\d|de\s+\d|en\s+partenariat|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b|[,;:.()«»]"
 )
 _TITLE = re.compile(
     r"(?:intitul[ée]e?s?|sur\s+le\s+th[èe]me)\s*:?\s*[«“\"]\s*(?P<title>[^»”\"]{3,120})\s*[»”\"]",
     re.I,
 )
 _REFERS_BACK = re.compile(
-    r"^(?:(?:[AÀ]\s+l['’]occasion\s+de|Lors\s+de|Pendant|Durant|Sur|Dans|Intitul[ée]e?\s*[«“][^»”]*[»”]\s*,)\s*)?"
+    r"^(?:(?:[AÀ]\s+l['’]occasion\s+de|[AÀ]\s+travers|Au\s+cours\s+de|Lors\s+de|Pendant|Durant|Sur|Dans|Intitul[ée]e?\s*[«“][^»”]*[»”]\s*,)\s*)?"
     r"(?:Cette|Cet|Ce|Ces|La|Le|Les|L['’]|cette|cet|ce|ces)\s*(?:derni[eè]re?\s+)?(?:journ[ée]e|[ée]v[éè]nement|rencontre|manifestation|"
     r"s[ée]ance|atelier|conf[ée]rence|colloque|forum|s[ée]minaire|webinaire|congr[èe]s|session|"
+    r"rassemblement|r[ée]union|assises|salon|"
     r"formation|matin[ée]e(?!\s*,?\s*(?:introduite|ouverte)\s)|apr[èe]s-midi)\b",
     re.I,
 )
@@ -170,13 +200,15 @@ def read_happenings(sentences: list[TextSentence], published: date | None) -> li
     year: int | None = None
     heading: tuple[When, str, TextSentence] | None = None  # « 29 février 2024 - Titre »
     listing: EventMention | None = None  # « des ateliers organisés par thématique : »
-    for sentence in sentences:
+    # The years the text writes as times: one may date « ce vendredi 11 octobre » by its weekday.
+    text_years = tuple(int(m[1] or m[2]) for s in sentences for m in _TIME_YEAR.finditer(s.text))
+    for position, sentence in enumerate(sentences):
         if listing is not None and _is_item(sentence):
             found.append(_item(listing, sentence))
             listing.aside = True  # the items are the events, the plural only announced them
             continue
         listing = None
-        dates = read_dates(sentence.text, published, year=year)
+        dates = read_dates(sentence.text, published, year=year, text_years=text_years)
         written_years = [w.start.year for w in dates if not w.doubts]
         if written_years:
             year = written_years[0]
@@ -185,17 +217,32 @@ def read_happenings(sentences: list[TextSentence], published: date | None) -> li
         if dated_title and dates and dates[0].offset == 0:
             heading = (dates[0], dated_title["title"].strip(), sentence)
             continue
+        if found and _dates_line(sentence, dates, position, sentences, found[-1]):
+            # « Jeudi 19 mai, de 14h à 15h30 » under « Webinaire - Présentation du rapport »:
+            # the line dates the event the line above names.
+            event = found[-1]
+            event.when = dates[0]
+            event.doubts = list(dates[0].doubts)
+            event.confidence = round(min(0.75, dates[0].confidence), 2)
+            event.also.append(sentence)
+            continue
         back = _REFERS_BACK.match(sentence.text)
-        skip = back.end() if back and found else 0
-        if skip:
+        referred = _referred(found, back) if back else None
+        skip = back.end() if back and referred is not None else 0
+        if referred is not None:
             # « Cette journée a réuni 250 personnes », « Ce webinaire, animé par … »: more
             # about the event just read, or one of the series just named, dated by the line
             # above it.
-            last = next(m for m in reversed(found) if not m.aside)
-            if last.series and heading is not None:
-                found.append(
-                    _member(last, heading, sentence, len(found) - 1 - found[::-1].index(last))
-                )
+            last = referred
+            series = (
+                found.index(last)
+                if last.series
+                else last.parent
+                if last.parent is not None and found[last.parent].series
+                else None
+            )
+            if series is not None and heading is not None:
+                found.append(_member(found[series], heading, sentence, series))
                 last = found[-1]
                 heading = None
             last.also.append(sentence)
@@ -227,6 +274,76 @@ def read_happenings(sentences: list[TextSentence], published: date | None) -> li
                 listing = mention
     _link(found)
     return found
+
+
+#: The nouns a sentence refers back with that name no kind of their own.
+_ANY_KIND = ("ev", "év", "man", "ren")
+
+
+def _referred(found: list[EventMention], back: re.Match) -> EventMention | None:
+    """The event « cette journée », « ce séminaire » refers to: the last one of that kind read;
+    for a word of any kind (« cet évènement », « cette rencontre »), the surest event the
+    article describes, the first of those (not one a sentence names in passing after it);
+    for another kind, the last event after a demonstrative (« cette session »), none after
+    an article (« Le séminaire national … » is another event)."""
+    described = [m for m in found if not m.aside]
+    if not described:
+        return None
+    noun = _fold(
+        re.sub(
+            r"(?i)^.*\b(?:cette|cet|ce|ces|la|le|les|l['’])\s*(?:derni[eè]re?\s+)?",
+            "",
+            back.group(),
+        )
+    )
+    same = [m for m in described if _fold(m.kind.slug)[:4] == noun[:4]]
+    if same:
+        return same[-1]
+    if noun.startswith(_ANY_KIND):
+        whole = [m for m in described if not (m.kind.part or m.series)] or described
+        return max(whole, key=lambda m: (m.confidence, m.when is not None, -found.index(m)))
+    if re.search(r"(?i)\b(?:cette|cet|ce|ces)\b", back.group()):
+        return described[-1]  # « Cette session », « ce temps »: the event just read
+    return None  # « Le séminaire national … » after a day: another event, named anew
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    bare = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in bare if not unicodedata.combining(c))
+
+
+def _is_heading(sentence: TextSentence) -> bool:
+    """A line of its own that names rather than tells: short, no final stop (« Conférence
+    d'ouverture », « Webinaire - Présentation du rapport … »)."""
+    text = sentence.text.strip()
+    return 3 <= len(text) <= 160 and not text.endswith((".", "!", ";", ",", ":"))
+
+
+def _dates_line(
+    sentence: TextSentence,
+    dates: list[When],
+    position: int,
+    sentences: list[TextSentence],
+    last: EventMention,
+) -> bool:
+    """A line that is a date and nothing else (« Jeudi 19 mai, de 14h à 15h30 »), right under
+    the line that names an event the text dates nowhere else."""
+    if not dates or last.when is not None or last.series or position == 0:
+        return False
+    if sentences[position - 1] is not last.passage or not _is_heading(last.passage):
+        return False
+    rest = sentence.text
+    for when in sorted(dates, key=lambda w: -w.offset):
+        rest = rest[: when.offset] + rest[when.offset + len(when.written) :]
+    rest = _TIME_SPAN.sub(" ", rest)
+    return len(re.findall(r"\w+", rest)) <= 2
+
+
+_TIME_SPAN = re.compile(
+    r"\b(?:de\s+|à\s+)?\d{1,2}\s*h\s*\d{0,2}(?:\s*(?:à|-|–)\s*\d{1,2}\s*h\s*\d{0,2})?", re.I
+)
 
 
 def _announces_items(mention: EventMention, match: re.Match, sentence: TextSentence) -> bool:
@@ -335,9 +452,14 @@ def _mention(
     day_dates = [w for w in dates if w.precision in ("day", "month", "year")]
     # « La matinée, introduite par … »: a part its opening describes
     opened = re.match(r"\s*,?\s*(?:introduite|ouverte)\s+par\b", sentence.text[match.end() :])
-    if not (day_dates or happened or counted or (kind.part and opened)):
+    # « Conférence d'ouverture », « Webinaire - Présentation du rapport … »: a line that names
+    # an event by its kind first
+    heading = match.start() == 0 and _is_heading(sentence)
+    if not (day_dates or happened or counted or (kind.part and opened) or heading):
         return None  # « plusieurs séminaires chaque année »: a kind named, no event described
-    if not match["det"] and not series and not match["kind"][0].isupper():
+    if heading and plural and not kind.part:
+        series = True  # « Les webinaires France Médiation et ANCT »: a series by its title
+    if not (match["det"] or match["ordinal"]) and not series and not match["kind"][0].isupper():
         return None  # « de formation », « en atelier »: a kind as a word, not an event
     rest = sentence.text[match.end() :]
     rest_words = _NAME_STOP.split(rest, maxsplit=1)[0].strip()
@@ -348,6 +470,9 @@ def _mention(
     when = None if series and when and when.precision == "day" else when
     place = _PLACE_AFTER.search(window)
     title = _TITLE.search(sentence.text)
+    title_text = title["title"].strip() if title else None
+    if heading and not when and not happened:
+        title_text = sentence.text.strip()  # the line is the event's name
     confidence = 0.9 if (when and happened) else 0.75 if (when or happened) else 0.6
     doubts = list(when.doubts) if when else []
     if when:
@@ -361,7 +486,7 @@ def _mention(
         place=place["place"]
         if place and not series and not _is_not_a_place(place["place"])
         else None,
-        title=title["title"].strip() if title else None,
+        title=title_text,
         count=counted,
         series=series,
         confidence=confidence,
@@ -415,6 +540,12 @@ def _same_event(known: EventMention, new: EventMention) -> bool:
         return True
     if known.kind.part and known.kind.slug == new.kind.slug and new.name_words.count(" ") == 0:
         return True
+    if (
+        known.kind.slug == new.kind.slug
+        and not (known.series or new.series or known.aside or new.kind.part)
+        and new.when is None
+    ):
+        return True  # « c'est à Villiers-le-Bel que s'est tenu le rassemblement »: the one dated
     return (
         known.kind.slug == new.kind.slug
         and not known.series
