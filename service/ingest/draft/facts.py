@@ -18,6 +18,7 @@ from ..reading.mentions import RoleMention
 from ..reading.names import slugify
 from ..reading.record import EventFacts, EventKind, Sentence
 from .builder import DraftBuilder, last_segment
+from .others import add_others, known_series
 from .parts import add_sub_events
 
 
@@ -27,28 +28,16 @@ def event_from_text(facts: Facts) -> tuple[EventFacts, EventMention] | None:
     main = facts.main_event()
     if main is None:
         return None
-    return _event_facts(facts, main)
+    return event_facts(facts, main)
 
 
 def add_other_events(builder: DraftBuilder, article: URIRef, facts: Facts) -> None:
-    """The other events the text dates to the day (« après celle du 19 novembre à
-    Saint-Quentin »), the known one of that day and town when the data holds it. A month or
-    a year alone does not tell a known event apart: such an event is left to the curator,
-    never minted beside one the data may hold."""
-    from .event import add_event
-
-    main = facts.main_event()
-    for index, mention in enumerate(facts.events):
-        if index == main or mention.series or mention.kind.part or mention.when is None:
-            continue
-        if mention.when.precision != "day" or (mention.aside and mention.place is None):
-            continue
-        taken = _event_facts(facts, index)
-        if taken is not None:
-            add_event(builder, article, taken[0], about=False)
+    """The other events the text names, the known ones when the data holds them
+    (:func:`.others.add_others`)."""
+    add_others(builder, article, facts, facts.main_event())
 
 
-def _event_facts(facts: Facts, main: int) -> tuple[EventFacts, EventMention] | None:
+def event_facts(facts: Facts, main: int) -> tuple[EventFacts, EventMention] | None:
     mention = facts.events[main]
     if mention.when is None:
         return None
@@ -153,9 +142,7 @@ def _add_series(builder: DraftBuilder, event: URIRef, facts: Facts, mention: Eve
     if mention.parent is None or not facts.events[mention.parent].series:
         return
     series_mention = facts.events[mention.parent]
-    cls = series_mention.kind.series_cls
-    organiser = builder.graph.value(event, SDO.organizer)
-    series = builder.known.series(MED[cls], organiser) if cls else None
+    series = known_series(builder, series_mention, builder.graph.value(event, SDO.organizer))
     if series is None:
         builder.draft.to_complete(
             f"L'événement fait partie d'une série (« {series_mention.passage.text[:80]} ») "
@@ -164,7 +151,6 @@ def _add_series(builder: DraftBuilder, event: URIRef, facts: Facts, mention: Eve
             "not know: link it or add it.",
         )
         return
-    builder.record("series", series_mention.name_words, series)
     builder.add(event, SDO.superEvent, series)
     passage = series_mention.passage
     builder.evidence(

@@ -542,10 +542,13 @@ def _same_event(known: EventMention, new: EventMention) -> bool:
         return True
     if (
         known.kind.slug == new.kind.slug
-        and not (known.series or new.series or known.aside or new.kind.part)
-        and new.when is None
+        and not (known.series or new.series or known.aside or new.aside or new.kind.part)
+        and (known.when is None or new.when is None)
+        and (known.place is None or new.place is None or known.place == new.place)
     ):
-        return True  # « c'est à Villiers-le-Bel que s'est tenu le rassemblement »: the one dated
+        # « c'est à Villiers-le-Bel que s'est tenu le rassemblement » after the title that
+        # dates it; « une journée régionale d'échange à Liévin » before the sentence that does
+        return True
     return (
         known.kind.slug == new.kind.slug
         and not known.series
@@ -558,8 +561,9 @@ def _same_event(known: EventMention, new: EventMention) -> bool:
 
 
 def _merge(known: EventMention, new: EventMention) -> None:
-    """Keep the surer reading as the event's, the other sentence as more evidence."""
-    if new.confidence > known.confidence:
+    """Keep the surer reading as the event's (a dated one before an undated one), the other
+    sentence as more evidence."""
+    if (new.when is not None, new.confidence) > (known.when is not None, known.confidence):
         known.also.append(known.passage)
         for name in ("name_words", "passage", "start", "when", "confidence", "doubts"):
             setattr(known, name, getattr(new, name))
