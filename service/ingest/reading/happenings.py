@@ -95,7 +95,8 @@ EVENT_WORDS: tuple[EventWords, ...] = (
     EventWords(r"visioconf[ée]rences?", "webinaire"),
 )
 _KIND = re.compile(
-    r"\b(?P<det>(?:la|le|les|une|un|des|du|de\s+la|cette|ce|cet|ces|d['’]une?|l['’]|ses|sa|son|leur)\s+)?"
+    r"\b(?P<det>(?:la|le|les|une|un|des|du|de\s+la|cette|ce|cet|ces|d['’]une?|ses|sa|son|leur)\s+|l['’]\s*)?"
+    r"(?:(?:autres?|nouvel(?:le)?s?|grande?s?|m[êe]mes?|traditionnel(?:le)?s?|annuel(?:le)?s?)\s+)?"
     r"(?P<ordinal>(?:premi[èe]re?|deuxi[èe]me|seconde?|troisi[èe]me|\d+(?:e|[èe]me|re|er))\s+(?:[ée]dition\s+(?:de\s+la|du|des)\s+)?)?"
     r"(?P<kind>" + "|".join(f"(?:{k.pattern})" for k in EVENT_WORDS) + r")\b",
     re.I,
@@ -151,6 +152,8 @@ _TITLE = re.compile(
     r"(?:intitul[ée]e?s?|sur\s+le\s+th[èe]me)\s*:?\s*[«“\"]\s*(?P<title>[^»”\"]{3,120})\s*[»”\"]",
     re.I,
 )
+#: « le forum départemental « La nuit nous appartient » »: the name in quotes right after the kind
+_QUOTED_NAME = re.compile(r"^(?:\s+[\w'’-]+){0,3}?\s*[«“]\s*(?P<title>[^»”]{3,120}?)\s*[»”]")
 _REFERS_BACK = re.compile(
     r"^(?:(?:[AÀ]\s+l['’]occasion\s+de|[AÀ]\s+travers|Au\s+cours\s+de|Lors\s+de|Pendant|Durant|Sur|Dans|Intitul[ée]e?\s*[«“][^»”]*[»”]\s*,)\s*)?"
     r"(?:Cette|Cet|Ce|Ces|La|Le|Les|L['’]|cette|cet|ce|ces)\s*(?:derni[eè]re?\s+)?(?:journ[ée]e|[ée]v[éè]nement|rencontre|manifestation|"
@@ -469,7 +472,7 @@ def _mention(
     when = _closest([w for w in dates if w.offset < until], match.start(), window)
     when = None if series and when and when.precision == "day" else when
     place = _PLACE_AFTER.search(window)
-    title = _TITLE.search(sentence.text)
+    title = _TITLE.search(sentence.text) or _QUOTED_NAME.match(rest)
     title_text = title["title"].strip() if title else None
     if heading and not when and not happened:
         title_text = sentence.text.strip()  # the line is the event's name
