@@ -8,7 +8,6 @@ benchmark's articles (bench/articles/) fact by fact."""
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
