@@ -152,6 +152,7 @@ def _add_undated(builder: DraftBuilder, article: URIRef, mention: EventMention) 
         builder.add(article, SDO.mentions, node)
         return node
     builder.record("event", name, node)
+    builder.draft.undated.add(node)
     builder.add(node, RDF.type, SDO.Event)
     if mention.kind.vocabulary_class is not None:
         builder.add(node, RDF.type, mention.kind.vocabulary_class)
@@ -172,6 +173,8 @@ def _add_undated(builder: DraftBuilder, article: URIRef, mention: EventMention) 
 def _notes(builder: DraftBuilder, article: URIRef, node: URIRef, mention: EventMention) -> None:
     """The doubts of an event's date (a guessed year), as data-quality notes on it."""
     when = mention.when
+    if builder.ref.exists(node):
+        return  # the known event's day is the data's: the reading agrees with it or is replaced
     for index, doubt in enumerate(mention.doubts):
         builder.note(
             article,

@@ -93,7 +93,11 @@ EVENT_WORDS: tuple[EventWords, ...] = (
     EventWords(r"universit[ée]s?\s+d['’][ée]t[ée]", "universite-d-ete"),
     EventWords(r"ciné-débats?|cin[ée][\s-]d[ée]bats?|d[ée]bats?\s+publics?", "debat"),
     EventWords(r"visioconf[ée]rences?", "webinaire"),
+    #: « lors d'un temps fort de l'association »: a highlight, a restitution when the sentence
+    #: says something is given back there (« sera restituée lors d'un temps fort »)
+    EventWords(r"temps\s+forts?", "temps-fort"),
 )
+_RESTITUTION = next(k for k in EVENT_WORDS if k.slug == "restitution")
 _KIND = re.compile(
     r"\b(?P<det>(?:la|le|les|une|un|des|du|de\s+la|cette|ce|cet|ces|d['’]une?|ses|sa|son|leur)\s+|l['’]\s*)?"
     r"(?:(?:autres?|nouvel(?:le)?s?|grande?s?|m[êe]mes?|traditionnel(?:le)?s?|annuel(?:le)?s?)\s+)?"
@@ -145,8 +149,9 @@ PLACE_NAME = (
 _PLACE_AFTER = re.compile(rf"\b(?:à|au|en)\s+(?P<place>{PLACE_NAME})")
 _NAME_STOP = re.compile(
     r"\s+(?:après|avant|pour|avec|organis[ée]e?s?|qui|dont|le|les|à|au|aux|en\s+\d{4}|cette|a|ont|"
-    r"s['’]est|se|était|lors|animée?s?|par|du\s+\d|de\s+\d|en\s+partenariat|"
-    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b|[,;:.()«»]"
+    r"s['’]est|se|était|lors|animée?s?|par|du\s+\d+|de\s+\d+|en\s+partenariat|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|leurs?|lui|permettant|visant|afin)\b|"
+    r"[,;:.()«»]"
 )
 _TITLE = re.compile(
     r"(?:intitul[ée]e?s?|sur\s+le\s+th[èe]me)\s*:?\s*[«“\"]\s*(?P<title>[^»”\"]{3,120})\s*[»”\"]",
@@ -260,11 +265,17 @@ def read_happenings(sentences: list[TextSentence], published: date | None) -> li
         kinds = list(_KIND.finditer(sentence.text, skip))
         for index, match in enumerate(kinds):
             until = kinds[index + 1].start() if index + 1 < len(kinds) else len(sentence.text)
-            mention = _mention(match, sentence, dates, counted, until)
+            whole = any(not (m.kind.part or m.series or m.aside) and m.when for m in found)
+            mention = _mention(match, sentence, dates, counted, until, whole)
             if mention is None:
                 continue
-            if any(m.passage is sentence and m.kind.slug == mention.kind.slug for m in found):
-                continue  # « la journée … cette journée »: one event per kind and sentence
+            twin = next(
+                (m for m in found if m.passage is sentence and m.kind.slug == mention.kind.slug),
+                None,
+            )
+            if twin is not None:  # « la journée … cette journée »: one event per kind and sentence
+                twin.place = twin.place or mention.place
+                continue
             same = next((m for m in found if _same_event(m, mention)), None)
             if same is not None:  # the lead and the body tell of the same day
                 _merge(same, mention)
@@ -436,14 +447,24 @@ def _members(
 
 
 def _mention(
-    match: re.Match, sentence: TextSentence, dates: list[When], counted: Count | None, until: int
+    match: re.Match,
+    sentence: TextSentence,
+    dates: list[When],
+    counted: Count | None,
+    until: int,
+    whole: bool = False,
 ) -> EventMention | None:
+    """The event the kind's words ``match`` name, if the sentence describes one; ``whole``:
+    a dated event is read before, whose parts (« des tables rondes », « la conférence
+    « … » ») a sentence may name without a date of their own."""
     at = sentence.text[match.start("kind") :]
     kind = next(
         k
         for k in EVENT_WORDS
         if (m := re.match(k.pattern, at, re.I)) and m.end() == len(match["kind"])
     )
+    if kind.slug == "temps-fort" and re.search(r"(?i)\brestitu", sentence.text):
+        kind = _RESTITUTION
     before = sentence.text[: match.start()]
     plural = match["kind"].lower().endswith("s") and kind.slug not in ("congres", "assises")
     series = bool(_SERIES.search(before)) or bool(
@@ -458,7 +479,8 @@ def _mention(
     # « Conférence d'ouverture », « Webinaire - Présentation du rapport … »: a line that names
     # an event by its kind first
     heading = match.start() == 0 and _is_heading(sentence)
-    if not (day_dates or happened or counted or (kind.part and opened) or heading):
+    part_of_whole = kind.part and whole and bool(match["det"])
+    if not (day_dates or happened or counted or (kind.part and opened) or heading or part_of_whole):
         return None  # « plusieurs séminaires chaque année »: a kind named, no event described
     if heading and plural and not kind.part:
         series = True  # « Les webinaires France Médiation et ANCT »: a series by its title
@@ -603,19 +625,19 @@ def _link(found: list[EventMention]) -> None:
         if mention.series or mention.parent is not None:
             continue
         if mention.kind.part:
-            whole = next(
-                (
-                    i
-                    for i in range(index - 1, -1, -1)
-                    if not (found[i].kind.part or found[i].series or found[i].aside)
-                    and found[i].when
-                ),
-                None,
-            )
+            wholes = [
+                i
+                for i in range(index - 1, -1, -1)
+                if not (found[i].kind.part or found[i].series or found[i].aside) and found[i].when
+            ]
+            # the day the text describes before an event it announces « courant 2020 »
+            days = [i for i in wholes if found[i].when.precision == "day"]
+            whole = (days or wholes or [None])[0]
             if whole is not None:
                 mention.parent = whole
-                if mention.when is None:
-                    mention.when = found[whole].when
+                span = found[whole].when
+                if mention.when is None and (span.end is None or span.end == span.start):
+                    mention.when = span  # a part of a day is on that day; of a congress, not said
                 continue
         series = next(
             (
