@@ -18,7 +18,7 @@ from ..reading.mentions import RoleMention
 from ..reading.names import slugify
 from ..reading.record import EventFacts, EventKind, Sentence
 from .builder import DraftBuilder, last_segment
-from .others import add_others, known_series
+from .others import add_others, series_node
 from .parts import add_sub_events
 
 
@@ -142,7 +142,8 @@ def _add_series(builder: DraftBuilder, event: URIRef, facts: Facts, mention: Eve
     if mention.parent is None or not facts.events[mention.parent].series:
         return
     series_mention = facts.events[mention.parent]
-    series = known_series(builder, series_mention, builder.graph.value(event, SDO.organizer))
+    organiser = builder.graph.value(event, SDO.organizer)
+    series = series_node(builder, builder.draft.article, series_mention, organiser)
     if series is None:
         builder.draft.to_complete(
             f"L'événement fait partie d'une série (« {series_mention.passage.text[:80]} ») "
@@ -152,6 +153,7 @@ def _add_series(builder: DraftBuilder, event: URIRef, facts: Facts, mention: Eve
         )
         return
     builder.add(event, SDO.superEvent, series)
+    builder.add(series, SDO.subEvent, event)
     passage = series_mention.passage
     builder.evidence(
         event, SDO.superEvent, series, _sentence(passage), "superEvent",

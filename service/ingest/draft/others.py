@@ -32,6 +32,9 @@ def add_others(builder: DraftBuilder, article: URIRef, facts: Facts, main: int |
     from .facts import event_facts  # the event's facts, as the article's own are read
 
     for index, mention in enumerate(facts.events):
+        if mention.series and mention.title and not mention.aside:
+            series_node(builder, article, mention, None)  # named by its title: one to draft
+            continue
         if index == main or mention.series or mention.kind.part:
             continue
         if mention.parent is not None and facts.events[mention.parent].kind.part:
@@ -193,7 +196,8 @@ def _in_series(builder: DraftBuilder, node: URIRef, facts: Facts, mention: Event
     if mention.parent is None or not facts.events[mention.parent].series:
         return
     series_mention = facts.events[mention.parent]
-    series = known_series(builder, series_mention, builder.graph.value(node, SDO.organizer))
+    organiser = builder.graph.value(node, SDO.organizer)
+    series = series_node(builder, builder.draft.article, series_mention, organiser)
     if series is None:
         return
     builder.add(node, SDO.superEvent, series)
@@ -203,6 +207,42 @@ def _in_series(builder: DraftBuilder, node: URIRef, facts: Facts, mention: Event
         node, SDO.superEvent, series, Sentence(passage.text, passage.line or 0), "superEvent",
         min(0.75, series_mention.confidence), (passage.start, passage.end),
     )  # fmt: skip
+
+
+def series_node(
+    builder: DraftBuilder, article: URIRef, series: EventMention, organiser: URIRef | None
+) -> URIRef | None:
+    """The series an event is one of: the known one, else one the text names by a title of
+    its own (« Les webinaires France Médiation et ANCT »), drafted new for the curator to
+    check; a series a phrase only mentions (« une série d'évènements ») is none."""
+    node = known_series(builder, series, organiser)
+    if node is not None or not series.title:
+        return node
+    name = " ".join(series.title.split())
+    node = builder.iri(f"id/event/serie-{slugify(name)[:60].strip('-')}")
+    builder.record("series", name, node)
+    builder.add(article, SDO.mentions, node)
+    if builder.ref.exists(node):
+        return node
+    builder.add(node, RDF.type, SDO.EventSeries)
+    if series.kind.series_cls:
+        builder.add(node, RDF.type, MED[series.kind.series_cls])
+    builder.add(node, SDO.name, builder.text(name))
+    passage = series.passage
+    sentence = Sentence(passage.text, passage.line or 0)
+    span = (passage.start, passage.end)
+    builder.evidence(node, SDO.name, builder.text(name), sentence, "name", series.confidence, span)
+    _series_dates(builder, node, series)
+    if (article, SDO.mentions, node) in builder.graph and not any(
+        name in fr for fr, _ in builder.draft.todo
+    ):
+        builder.draft.to_complete(
+            f"« {name} » : une série que le texte nomme et que les données ne connaissent pas ; "
+            "vérifier qu'elle n'y est pas sous un autre nom.",
+            f"“{name}”: a series the text names that the data does not know; check it is not "
+            "there under another name.",
+        )
+    return node
 
 
 def known_series(
@@ -215,6 +255,12 @@ def known_series(
         return None
     builder.record("series", series.name_words, node)
     describe_known(builder, node)
+    _series_dates(builder, node, series)
+    return node
+
+
+def _series_dates(builder: DraftBuilder, node: URIRef, series: EventMention) -> None:
+    """The months or the days the text gives a series the data holds undated."""
     when = series.when
     if when is not None and builder.graph.value(node, SDO.startDate) is None:
         # « Entre juin et décembre 2019, … un cycle de Journées régionales »: the text dates
@@ -229,4 +275,3 @@ def known_series(
             end = date_value(when.end, when.precision)
             builder.add(node, SDO.endDate, end)
             builder.evidence(node, SDO.endDate, end, sentence, "endDate", when.confidence, span)
-    return node
