@@ -223,8 +223,12 @@ def read_happenings(sentences: list[TextSentence], published: date | None) -> li
         counted = _count(sentence)
         dated_title = _DATED_TITLE.match(sentence.text)
         if dated_title and dates and dates[0].offset == 0:
+            if _CAPTION.match(dated_title["title"]):
+                continue  # « 22 juillet 2020 - Illustration : … »: a picture's caption
             heading = (dates[0], dated_title["title"].strip(), sentence)
             continue
+        if heading is not None and _paragraphs_between(sentences, heading[2], sentence) > 1:
+            heading = None  # a dated line heads the paragraph under it, not the page
         if found and _dates_line(sentence, dates, position, sentences, found[-1]):
             # « Jeudi 19 mai, de 14h à 15h30 » under « Webinaire - Présentation du rapport »:
             # the line dates the event the line above names.
@@ -267,6 +271,13 @@ def read_happenings(sentences: list[TextSentence], published: date | None) -> li
             until = kinds[index + 1].start() if index + 1 < len(kinds) else len(sentence.text)
             whole = any(not (m.kind.part or m.series or m.aside) and m.when for m in found)
             mention = _mention(match, sentence, dates, counted, until, whole)
+            series = _series_of(found, match) if heading is not None else None
+            if mention is None and series is not None:
+                # « 9 et 10 octobre 2019 - Titre » above « Les Journées européennes de Paris
+                # … » under the series' title: that event of the series, dated by the line
+                mention = _member(found[series], heading, sentence, series)
+                mention.name_words = _name_words(match, sentence.text)
+                heading = None
             if mention is None:
                 continue
             twin = next(
@@ -415,6 +426,26 @@ def _member(
     )
 
 
+_CAPTION = re.compile(r"(?i)^(?:illustration|photo(?:graphie)?|cr[ée]dits?|l[ée]gende|image)\b")
+
+
+def _paragraphs_between(
+    sentences: list[TextSentence], first: TextSentence, last: TextSentence
+) -> int:
+    """How many paragraph breaks lie between two sentences (a break leaves a blank line)."""
+    inside = [s for s in sentences if first.start <= s.start <= last.start]
+    return sum(1 for a, b in zip(inside, inside[1:], strict=False) if b.start - a.end > 1)
+
+
+def _series_of(found: list[EventMention], match: re.Match) -> int | None:
+    """The index of the series read before of the kind ``match`` names, if any."""
+    kind = match["kind"].lower()
+    for index, event in enumerate(found):
+        if event.series and re.fullmatch(event.kind.pattern, kind, re.I):
+            return index
+    return None
+
+
 def _members(
     found: list[EventMention], series: EventMention, sentence: TextSentence, dates: list[When]
 ) -> None:
@@ -487,8 +518,7 @@ def _mention(
     if not (match["det"] or match["ordinal"]) and not series and not match["kind"][0].isupper():
         return None  # « de formation », « en atelier »: a kind as a word, not an event
     rest = sentence.text[match.end() :]
-    rest_words = _NAME_STOP.split(rest, maxsplit=1)[0].strip()
-    name_words = f"{match['kind'].lower()} {rest_words}".strip()
+    name_words = _name_words(match, sentence.text)
     # What comes after the next kind of event named in the sentence is that event's.
     window = sentence.text[:until]
     when = _closest([w for w in dates if w.offset < until], match.start(), window)
@@ -517,6 +547,16 @@ def _mention(
         confidence=confidence,
         doubts=doubts,
     )
+
+
+def _name_words(match: re.Match, text: str) -> str:
+    """The kind's words and those that name the event after them, up to a verb, a date or a
+    stop (« séminaire sur le dispositif … », « journées européennes de la médiation de Paris »)."""
+    rest = _NAME_STOP.split(text[match.end() :], maxsplit=1)[0].strip()
+    words = f"{match['kind'].lower()} {rest}".split()
+    while len(words) > 1 and words[-1].lower() in {"en", "de", "du", "des", "la", "et", "d'", "y"}:
+        words.pop()
+    return " ".join(words)
 
 
 def _closest(dates: list[When], position: int, text: str) -> When | None:
@@ -563,7 +603,11 @@ def _same_event(known: EventMention, new: EventMention) -> bool:
     twice; a part named again without words of its own (« chacun des ateliers »)."""
     if known.kind.slug == new.kind.slug and known.series and new.series:
         return True
-    if known.kind.part and known.kind.slug == new.kind.slug and new.name_words.count(" ") == 0:
+    if (
+        known.kind.part
+        and known.kind.slug == new.kind.slug
+        and (new.name_words.count(" ") == 0 or _fold(new.name_words) == _fold(known.name_words))
+    ):
         return True
     if (
         known.kind.slug == new.kind.slug

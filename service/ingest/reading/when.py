@@ -68,7 +68,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         # « du 5 au 7 février 2020 », « du 30 septembre au 2 octobre », « les 14 et 15 octobre »
         (
             "range",
-            r"\b(?:du|les)\s+"
+            r"(?:\b(?:du|les)\s+|^)"  # « 9 et 10 octobre 2019 - … » opens a line
             + _p(_WEEKDAY, name="weekday")
             + _p(_DAY, name="day")
             + r"(?:\s+"
