@@ -17,94 +17,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ...namespaces import MED
+from .headings import CAPTION, dates_line, is_heading, paragraphs_between
+from .kinds import EVENT_WORDS, KIND, RESTITUTION, EventWords
 from .passages import TextSentence
 from .when import Doubt, When, read_dates
 
-
-@dataclass(frozen=True)
-class EventWords:
-    """A kind of event: the words that name it (a regular expression, singular and plural),
-    its class in the vocabulary, its IRI slug, whether it lasts one day, whether it is a
-    part of a larger event (a workshop of a day), and the series its plural names."""
-
-    pattern: str
-    slug: str
-    cls: str | None = None  # local name in the vocabulary (med:…)
-    one_day: bool = False
-    part: bool = False
-    series_cls: str | None = None
-
-    @property
-    def vocabulary_class(self):
-        return MED[self.cls] if self.cls else None
-
-
-#: Kinds of events, a longer name before a shorter one it begins with.
-EVENT_WORDS: tuple[EventWords, ...] = (
-    EventWords(
-        r"journ[ée]es?\s+r[ée]gionales?",
-        "journee-regionale",
-        "RegionalDay",
-        True,
-        False,
-        "RegionalDaySeries",
-    ),
-    EventWords(r"journ[ée]es?\s+nationales?", "journee-nationale", None, True),
-    #: « les Journées européennes de la médiation », « une journée départementale », « une
-    #: journée d'étude »: a day (or days) by its reach or its purpose
-    EventWords(
-        r"journ[ée]es?\s+(?:europ[ée]ennes?|internationales?|d[ée]partementales?|"
-        r"m[ée]tropolitaines?|intercommunales?|th[ée]matiques?|d['’][ée]tudes?|"
-        r"portes?[\s-]ouvertes?|de\s+(?:rencontres?|formation|sensibilisation))",
-        "journee",
-        None,
-        True,
-    ),
-    EventWords(r"journ[ée]es?\s+d['’][ée]changes?", "journee", None, True),
-    EventWords(r"journ[ée]es?", "journee", None, True),
-    EventWords(
-        r"s[ée]ances?\s+pl[ée]ni[èe]res?|pl[ée]ni[èe]res?", "pleniere", "Plenary", False, True
-    ),
-    EventWords(r"ateliers?", "atelier", "Workshop", False, True),
-    #: « La matinée, introduite par … »: the morning of a day, its plenary session
-    EventWords(
-        r"matin[ée]e(?=\s*,?\s*(?:introduite|ouverte)\s)", "pleniere", "Plenary", False, True
-    ),
-    EventWords(r"tables?[\s-]rondes?", "table-ronde", None, False, True),
-    EventWords(r"restitutions?", "restitution", "Restitution"),
-    EventWords(r"s[ée]minaires?", "seminaire"),
-    EventWords(r"webinaires?|webinars?", "webinaire"),
-    EventWords(r"congr[èe]s", "congres"),
-    EventWords(r"colloques?", "colloque"),
-    EventWords(r"symposiums?", "symposium"),
-    EventWords(r"assises", "assises"),
-    EventWords(r"conf[ée]rences?", "conference", None, False, True),
-    EventWords(r"forums?", "forum"),
-    EventWords(r"formations?(?=\s+(?:de|des|sur|à|au|aux|d['’])\s)", "formation"),
-    EventWords(r"rencontres?", "rencontre"),
-    EventWords(r"rassemblements?", "rassemblement"),
-    #: « une réunion publique », « une réunion d'information »: a meeting open to people, not
-    #: a team's « réunion » of every day
-    EventWords(
-        r"r[ée]unions?\s+(?:publiques?|d['’]information|d['’][ée]changes?|de\s+quartier)",
-        "reunion-publique",
-    ),
-    EventWords(r"universit[ée]s?\s+d['’][ée]t[ée]", "universite-d-ete"),
-    EventWords(r"ciné-débats?|cin[ée][\s-]d[ée]bats?|d[ée]bats?\s+publics?", "debat"),
-    EventWords(r"visioconf[ée]rences?", "webinaire"),
-    #: « lors d'un temps fort de l'association »: a highlight, a restitution when the sentence
-    #: says something is given back there (« sera restituée lors d'un temps fort »)
-    EventWords(r"temps\s+forts?", "temps-fort"),
-)
-_RESTITUTION = next(k for k in EVENT_WORDS if k.slug == "restitution")
-_KIND = re.compile(
-    r"\b(?P<det>(?:la|le|les|une|un|des|du|de\s+la|cette|ce|cet|ces|d['’]une?|ses|sa|son|leur)\s+|l['’]\s*)?"
-    r"(?:(?:autres?|nouvel(?:le)?s?|grande?s?|m[êe]mes?|traditionnel(?:le)?s?|annuel(?:le)?s?)\s+)?"
-    r"(?P<ordinal>(?:premi[èe]re?|deuxi[èe]me|seconde?|troisi[èe]me|\d+(?:e|[èe]me|re|er))\s+(?:[ée]dition\s+(?:de\s+la|du|des)\s+)?)?"
-    r"(?P<kind>" + "|".join(f"(?:{k.pattern})" for k in EVENT_WORDS) + r")\b",
-    re.I,
-)
 _SERIES = re.compile(r"\b(?:cycle|s[ée]rie|programme|tour\s+de\s+France)\s+(?:de|d['’])\s*$", re.I)
 #: Verbs and phrases that say an event happened or will happen.
 _HAPPENED = re.compile(
@@ -223,13 +140,13 @@ def read_happenings(sentences: list[TextSentence], published: date | None) -> li
         counted = _count(sentence)
         dated_title = _DATED_TITLE.match(sentence.text)
         if dated_title and dates and dates[0].offset == 0:
-            if _CAPTION.match(dated_title["title"]):
+            if CAPTION.match(dated_title["title"]):
                 continue  # « 22 juillet 2020 - Illustration : … »: a picture's caption
             heading = (dates[0], dated_title["title"].strip(), sentence)
             continue
-        if heading is not None and _paragraphs_between(sentences, heading[2], sentence) > 1:
+        if heading is not None and paragraphs_between(sentences, heading[2], sentence) > 1:
             heading = None  # a dated line heads the paragraph under it, not the page
-        if found and _dates_line(sentence, dates, position, sentences, found[-1]):
+        if found and dates_line(sentence, dates, position, sentences, found[-1]):
             # « Jeudi 19 mai, de 14h à 15h30 » under « Webinaire - Présentation du rapport »:
             # the line dates the event the line above names.
             event = found[-1]
@@ -266,7 +183,7 @@ def read_happenings(sentences: list[TextSentence], published: date | None) -> li
                 last.title = title["title"].strip()
         if _HABITUAL.search(sentence.text):
             continue  # « des rencontres sont régulièrement organisées »: a habit, not an event
-        kinds = list(_KIND.finditer(sentence.text, skip))
+        kinds = list(KIND.finditer(sentence.text, skip))
         for index, match in enumerate(kinds):
             until = kinds[index + 1].start() if index + 1 < len(kinds) else len(sentence.text)
             whole = any(not (m.kind.part or m.series or m.aside) and m.when for m in found)
@@ -339,38 +256,6 @@ def _fold(text: str) -> str:
     return "".join(c for c in bare if not unicodedata.combining(c))
 
 
-def _is_heading(sentence: TextSentence) -> bool:
-    """A line of its own that names rather than tells: short, no final stop (« Conférence
-    d'ouverture », « Webinaire - Présentation du rapport … »)."""
-    text = sentence.text.strip()
-    return 3 <= len(text) <= 160 and not text.endswith((".", "!", ";", ",", ":"))
-
-
-def _dates_line(
-    sentence: TextSentence,
-    dates: list[When],
-    position: int,
-    sentences: list[TextSentence],
-    last: EventMention,
-) -> bool:
-    """A line that is a date and nothing else (« Jeudi 19 mai, de 14h à 15h30 »), right under
-    the line that names an event the text dates nowhere else."""
-    if not dates or last.when is not None or last.series or position == 0:
-        return False
-    if sentences[position - 1] is not last.passage or not _is_heading(last.passage):
-        return False
-    rest = sentence.text
-    for when in sorted(dates, key=lambda w: -w.offset):
-        rest = rest[: when.offset] + rest[when.offset + len(when.written) :]
-    rest = _TIME_SPAN.sub(" ", rest)
-    return len(re.findall(r"\w+", rest)) <= 2
-
-
-_TIME_SPAN = re.compile(
-    r"\b(?:de\s+|à\s+)?\d{1,2}\s*h\s*\d{0,2}(?:\s*(?:à|-|–)\s*\d{1,2}\s*h\s*\d{0,2})?", re.I
-)
-
-
 def _announces_items(mention: EventMention, match: re.Match, sentence: TextSentence) -> bool:
     """« L'après-midi a ensuite laissé place à des ateliers organisés par thématique : »: parts
     in the plural, their list to follow."""
@@ -424,17 +309,6 @@ def _member(
         confidence=round(min(0.85, when.confidence), 2),
         doubts=list(when.doubts),
     )
-
-
-_CAPTION = re.compile(r"(?i)^(?:illustration|photo(?:graphie)?|cr[ée]dits?|l[ée]gende|image)\b")
-
-
-def _paragraphs_between(
-    sentences: list[TextSentence], first: TextSentence, last: TextSentence
-) -> int:
-    """How many paragraph breaks lie between two sentences (a break leaves a blank line)."""
-    inside = [s for s in sentences if first.start <= s.start <= last.start]
-    return sum(1 for a, b in zip(inside, inside[1:], strict=False) if b.start - a.end > 1)
 
 
 def _series_of(found: list[EventMention], match: re.Match) -> int | None:
@@ -495,7 +369,7 @@ def _mention(
         if (m := re.match(k.pattern, at, re.I)) and m.end() == len(match["kind"])
     )
     if kind.slug == "temps-fort" and re.search(r"(?i)\brestitu", sentence.text):
-        kind = _RESTITUTION
+        kind = RESTITUTION
     before = sentence.text[: match.start()]
     plural = match["kind"].lower().endswith("s") and kind.slug not in ("congres", "assises")
     series = bool(_SERIES.search(before)) or bool(
@@ -509,7 +383,7 @@ def _mention(
     opened = re.match(r"\s*,?\s*(?:introduite|ouverte)\s+par\b", sentence.text[match.end() :])
     # « Conférence d'ouverture », « Webinaire - Présentation du rapport … »: a line that names
     # an event by its kind first
-    heading = match.start() == 0 and _is_heading(sentence)
+    heading = match.start() == 0 and is_heading(sentence)
     part_of_whole = kind.part and whole and bool(match["det"])
     if not (day_dates or happened or counted or (kind.part and opened) or heading or part_of_whole):
         return None  # « plusieurs séminaires chaque année »: a kind named, no event described
