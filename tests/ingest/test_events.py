@@ -285,3 +285,93 @@ def test_the_cycle_s_day_of_november_is_the_known_saint_quentin_day(reference):
     assert (series, RDF.type, SDO.EventSeries) in g
     minted = [iri for _, _, iri in run.draft.minted if "saint-quentin" in str(iri)]
     assert minted == []
+
+
+# -- series, parts, headings of paragraphs -------------------------------------------------------
+
+
+def test_a_restitution_given_at_a_highlight():
+    text = "La réflexion du réseau sera restituée lors d'un temps fort de l'association en 2024."
+    [event] = read_facts(text, None).events
+    assert (event.kind.slug, event.when.value) == ("restitution", "2024")
+
+
+def test_a_day_s_parts_named_without_a_date_are_on_that_day():
+    text = (
+        "Le 3 mars 2023 à Lens s'est tenue la journée des médiateurs.\n\n"
+        "L'après-midi était consacrée à des tables rondes sur l'emploi."
+    )
+    day, rounds = read_facts(text, None).events
+    assert rounds.kind.slug == "table-ronde" and rounds.parent == 0
+    assert rounds.when == day.when and rounds.name_words == "tables rondes sur l'emploi"
+
+
+def test_a_part_of_several_days_is_not_given_one_of_them():
+    text = (
+        "Du 5 au 7 mars 2023 à Lyon, le congrès des médiations a réuni 500 personnes.\n\n"
+        "Le réseau a participé à la conférence « Habiter la ville », très suivie."
+    )
+    congress, conference = read_facts(text, None).events
+    assert conference.parent == 0 and conference.title == "Habiter la ville"
+    assert conference.when is None  # which of the three days is not said
+
+
+def test_a_dated_line_heads_its_paragraph_and_a_caption_heads_nothing():
+    text = (
+        "Les forums de la médiation\n\n"
+        "3 mars 2022 - Photo : le forum de Lens\n\n"
+        "Les forums de la médiation se tiennent chaque printemps.\n\n"
+        "14 ET 15 MAI 2023 - Habiter ensemble\n\n"
+        "Le forum de Douai en a montré toute la richesse."
+    )
+    facts = read_facts(text, None)
+    assert kinds(facts) == [("forum", None, True), ("forum", "2023-05-14", False)]
+    member = facts.events[1]
+    assert member.parent == 0 and member.when.end_value == "2023-05-15"
+    assert member.title == "Habiter ensemble" and member.name_words == "forum de Douai"
+
+
+def test_a_series_named_by_its_title_is_drafted_for_the_curator(reference):
+    run = draft(
+        reference,
+        "Les rencontres du réseau des médiateurs\n\n"
+        "Le réseau organise une série de rencontres avec ses adhérents.\n\n"
+        "12 mai 2023 - La médiation à l'école\n\n"
+        "Cette rencontre, animée par le réseau, a réuni 40 personnes.",
+        published=None,
+    )
+    g = run.draft.graph
+    [series] = g.subjects(RDF.type, SDO.EventSeries)
+    assert str(g.value(series, SDO.name)) == "Les rencontres du réseau des médiateurs"
+    [event] = g.subjects(SDO.superEvent, series)
+    assert (series, SDO.subEvent, event) in g
+    assert g.value(event, SDO.startDate) == Literal("2023-05-12", datatype=XSD.date)
+    assert any(
+        "Les rencontres du réseau" in en and "another name" in en for _, en in run.draft.todo
+    )
+
+
+def test_an_unnamed_series_is_not_drafted(reference):
+    run = draft(
+        reference,
+        "Le réseau organise une série de rencontres avec ses adhérents.\n\n"
+        "12 mai 2023 - La médiation à l'école\n\n"
+        "Cette rencontre, animée par le réseau, a réuni 40 personnes.",
+        published=None,
+    )
+    assert list(run.draft.graph.subjects(RDF.type, SDO.EventSeries)) == []
+
+
+def test_the_european_days_under_their_series_title(reference):
+    # « 9 ET 10 OCTOBRE 2019 - … » heads the paragraph naming « Les Journées européennes de
+    # la médiation sociale de Paris »; « Conférence d'ouverture » is a part of those two days
+    run = bench_article(reference, "09-")
+    g = run.draft.graph
+    [series] = g.subjects(RDF.type, SDO.EventSeries)
+    [days] = g.subjects(SDO.superEvent, series)
+    assert g.value(days, SDO.startDate) == Literal("2019-10-09", datatype=XSD.date)
+    assert g.value(days, SDO.endDate) == Literal("2019-10-10", datatype=XSD.date)
+    [opening] = g.subjects(SDO.superEvent, days)
+    assert "ouverture" in str(g.value(opening, SDO.name))
+    assert g.value(opening, SDO.startDate) is None and opening in run.draft.undated
+    assert run.incomplete  # what the page does not say is to complete, the draft is written

@@ -174,6 +174,9 @@ def read_happenings(sentences: list[TextSentence], published: date | None) -> li
                 found.append(_member(found[series], heading, sentence, series))
                 last = found[-1]
                 heading = None
+                named = KIND.search(sentence.text, 0, back.end())
+                if named is not None:  # « Le forum de Douai en a montré … »: its own words
+                    last.name_words = _name_words(named, sentence.text)
             last.also.append(sentence)
             if counted and last.count is None:
                 last.count = counted
