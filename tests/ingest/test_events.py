@@ -375,3 +375,22 @@ def test_the_european_days_under_their_series_title(reference):
     assert "ouverture" in str(g.value(opening, SDO.name))
     assert g.value(opening, SDO.startDate) is None and opening in run.draft.undated
     assert run.incomplete  # what the page does not say is to complete, the draft is written
+
+
+def test_the_morning_a_sentence_describes_is_a_part_of_the_day():
+    text = (
+        "Le 3 mars 2023 à Lens s'est tenue la journée des médiateurs.\n\n"
+        "La matinée a été consacrée aux témoignages des habitants."
+    )
+    day, morning = read_facts(text, None).events
+    assert (morning.kind.slug, morning.parent, morning.when) == ("pleniere", 0, day.when)
+
+
+def test_a_numbered_event_is_one_of_a_series_of_its_name(reference):
+    text = "Le 5e forum des médiateurs de l'Artois s'est tenu le 3 juin 2022 à Lens."
+    series, forum = read_facts(text, None).events
+    assert series.series and series.title == "Forum des médiateurs de l'Artois"
+    assert forum.parent == 0 and forum.when.value == "2022-06-03"
+    g = draft(reference, text).draft.graph
+    [node] = g.subjects(RDF.type, SDO.EventSeries)
+    assert (next(g.subjects(RDF.type, SDO.Event)), SDO.superEvent, node) in g

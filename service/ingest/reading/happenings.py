@@ -212,6 +212,8 @@ def read_happenings(sentences: list[TextSentence], published: date | None) -> li
                 _merge(same, mention)
             else:
                 found.append(mention)
+                if match["ordinal"] and not mention.series and not mention.kind.part:
+                    _numbered(found, mention)
             _another(found, same or mention, sentence, dates)
             if mention.series:
                 _members(found, same or mention, sentence, dates)
@@ -312,6 +314,28 @@ def _member(
         confidence=round(min(0.85, when.confidence), 2),
         doubts=list(when.doubts),
     )
+
+
+def _numbered(found: list[EventMention], event: EventMention) -> None:
+    """« le 11ème rassemblement des jeunes médiateurs »: one of a series of that name, read
+    as such (the series the data knows of that kind, else one named by the event's words)."""
+    series = next((i for i, m in enumerate(found) if m.series and m.kind is event.kind), None)
+    if series is None:
+        name = event.name_words[:1].upper() + event.name_words[1:]
+        found.insert(
+            found.index(event),
+            EventMention(
+                kind=event.kind,
+                name_words=event.name_words,
+                passage=event.passage,
+                start=event.start,
+                title=name,
+                series=True,
+                confidence=round(min(0.6, event.confidence), 2),
+            ),
+        )
+        series = found.index(event) - 1
+    event.parent = series
 
 
 def _series_of(found: list[EventMention], match: re.Match) -> int | None:

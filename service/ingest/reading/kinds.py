@@ -56,9 +56,14 @@ EVENT_WORDS: tuple[EventWords, ...] = (
         r"s[ée]ances?\s+pl[ée]ni[èe]res?|pl[ée]ni[èe]res?", "pleniere", "Plenary", False, True
     ),
     EventWords(r"ateliers?", "atelier", "Workshop", False, True),
-    #: « La matinée, introduite par … »: the morning of a day, its plenary session
+    #: « La matinée, introduite par … », « la matinée a été l'occasion … »: the morning a
+    #: sentence describes, a day's plenary session
     EventWords(
-        r"matin[ée]e(?=\s*,?\s*(?:introduite|ouverte)\s)", "pleniere", "Plenary", False, True
+        r"matin[ée]e(?=\s*,?\s*(?:introduite|ouverte|a\s+[ée]t[ée]|[ée]tait|fut)\s)",
+        "pleniere",
+        "Plenary",
+        False,
+        True,
     ),
     EventWords(r"tables?[\s-]rondes?", "table-ronde", None, False, True),
     EventWords(r"restitutions?", "restitution", "Restitution"),
