@@ -394,3 +394,16 @@ def test_a_numbered_event_is_one_of_a_series_of_its_name(reference):
     g = draft(reference, text).draft.graph
     [node] = g.subjects(RDF.type, SDO.EventSeries)
     assert (next(g.subjects(RDF.type, SDO.Event)), SDO.superEvent, node) in g
+
+
+def test_the_article_s_own_event_of_a_month_at_a_town_is_the_known_one(reference):
+    run = draft(
+        reference,
+        "En novembre 2019, une journée régionale s'est tenue à Saint-Quentin, à l'initiative "
+        "de France Médiation.",
+    )
+    g = run.draft.graph
+    known = URIRef(ID + "event/2019-11-19-journee-regionale-saint-quentin")
+    assert (run.draft.article, SDO.about, known) in g
+    assert list(g.objects(known, SDO.startDate)) == [Literal("2019-11-19", datatype=XSD.date)]
+    assert [iri for kind, _, iri in run.draft.minted if kind == "event"] == []

@@ -89,23 +89,7 @@ def _known_in_period(builder: DraftBuilder, facts: Facts, mention: EventMention)
     commune = builder.known.place(mention.place, facts.places_named()).iri
     if commune is None:
         return False
-    period = when.value
-    rows = builder.ref.select(
-        "SELECT DISTINCT ?event ?start ?place ?parent WHERE { ?event a schema:Event ; "
-        "schema:startDate ?start ; schema:location ?place . "
-        "OPTIONAL { ?event schema:superEvent ?parent } }"
-    )
-    found = {
-        r["event"]
-        for r in rows
-        if isinstance(r.get("event"), URIRef)
-        and str(r["start"]).startswith(period)
-        and commune in builder.ref.within(r["place"])
-    }
-    parts = {
-        r["event"] for r in rows if r.get("parent") in found and isinstance(r["event"], URIRef)
-    }
-    found -= parts
+    found = known_in_period(builder, when.value, commune)
     if not found:
         return False
     passage = mention.passage
@@ -135,6 +119,27 @@ def _known_in_period(builder: DraftBuilder, facts: Facts, mention: EventMention)
         "known event of that place in that period: to confirm.",
     )
     return True
+
+
+def known_in_period(builder: DraftBuilder, period: str, commune: URIRef) -> set[URIRef]:
+    """The known events (not parts of one another) whose day falls in ``period`` (« 2019-11 »,
+    « 2020 ») at a place in ``commune``."""
+    rows = builder.ref.select(
+        "SELECT DISTINCT ?event ?start ?place ?parent WHERE { ?event a schema:Event ; "
+        "schema:startDate ?start ; schema:location ?place . "
+        "OPTIONAL { ?event schema:superEvent ?parent } }"
+    )
+    found = {
+        r["event"]
+        for r in rows
+        if isinstance(r.get("event"), URIRef)
+        and str(r["start"]).startswith(period)
+        and commune in builder.ref.within(r["place"])
+    }
+    parts = {
+        r["event"] for r in rows if r.get("parent") in found and isinstance(r["event"], URIRef)
+    }
+    return found - parts
 
 
 def _add_undated(builder: DraftBuilder, article: URIRef, mention: EventMention) -> URIRef:
