@@ -61,7 +61,17 @@ def add_event(
     name = facts.name_words[:1].upper() + facts.name_words[1:]
     if facts.place:
         name += f" à {facts.place}"
-    builder.add(node, SDO.name, builder.text(name))
+    held_names = builder.ref.select(
+        "SELECT ?event ?name WHERE { ?event schema:name ?name }", event=node
+    )
+    if any(row["name"].language == builder.lang for row in held_names):
+        # a known event keeps its name; the text's words for it are another name
+        for row in held_names:
+            builder.add(node, SDO.name, row["name"])
+        if builder.text(name) not in {row["name"] for row in held_names}:
+            builder.add(node, SDO.alternateName, builder.text(name))
+    else:
+        builder.add(node, SDO.name, builder.text(name))
     start = date_value(facts.start, facts.precision)
     held = builder.ref.select(
         "SELECT ?event ?start WHERE { ?event schema:startDate ?start }", event=node
