@@ -407,3 +407,17 @@ def test_the_article_s_own_event_of_a_month_at_a_town_is_the_known_one(reference
     assert (run.draft.article, SDO.about, known) in g
     assert list(g.objects(known, SDO.startDate)) == [Literal("2019-11-19", datatype=XSD.date)]
     assert [iri for kind, _, iri in run.draft.minted if kind == "event"] == []
+
+
+def test_a_known_day_said_one_of_a_series_is_in_the_series_the_data_holds(reference):
+    run = draft(
+        reference,
+        "Le 4 décembre 2019 à Liévin s'est tenue la journée régionale sur la médiation sociale. "
+        "Cette journée s'inscrit dans un cycle de rencontres menées dans toute la France.",
+    )
+    g = run.draft.graph
+    day = URIRef(ID + "event/2019-12-04-journee-regionale-lievin")
+    series = URIRef(ID + "event/journees-regionales-france-mediation")
+    assert (day, SDO.superEvent, series) in g and (series, SDO.subEvent, day) in g
+    assert (series, RDF.type, SDO.EventSeries) in g  # described as the data holds it
+    assert (day, SDO.superEvent, series) in run.draft.evidence

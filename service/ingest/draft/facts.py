@@ -18,7 +18,7 @@ from ..reading.mentions import RoleMention
 from ..reading.names import slugify
 from ..reading.record import EventFacts, EventKind, Sentence
 from .builder import DraftBuilder, last_segment
-from .others import add_others, series_node
+from .others import add_others, known_series_of, series_node
 from .parts import add_sub_events
 
 
@@ -111,6 +111,7 @@ def add_text_facts(builder: DraftBuilder, article: URIRef, event: URIRef, facts:
         elif role.event in parts:  # a workshop's facilitator, the plenary's opener: on that part
             _add_role(builder, article, parts[role.event], role, whole=event)
     _add_series(builder, event, facts, mention)
+    known_series_of(builder, event, mention)
     _add_follows(builder, article, event, facts, mention)
 
 

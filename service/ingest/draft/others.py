@@ -250,6 +250,41 @@ def series_node(
     return node
 
 
+#: « s'inscrit dans une série d'évènements », « un cycle de rencontres »: one of a series
+_ONE_OF_A_SERIES = re.compile(
+    r"(?i)\b(?:s[ée]rie|cycle)\s+(?:de\s+|d['’]\s*)(?:[ée]v[éè]nements|rencontres|journ[ée]es|manifestations)\b"
+)
+
+
+def known_series_of(builder: DraftBuilder, event: URIRef, mention: EventMention) -> None:
+    """« Cette rencontre … s'inscrit dans une série d'évènements »: the series the data holds
+    the known event in, described; the text names none the data does not."""
+    if builder.graph.value(event, SDO.superEvent) is not None or not builder.ref.exists(event):
+        return
+    said = next(
+        (p for p in [mention.passage, *mention.also] if _ONE_OF_A_SERIES.search(p.text)), None
+    )
+    if said is None:
+        return
+    rows = builder.ref.select(
+        "SELECT ?event ?series WHERE { ?event schema:superEvent ?series . "
+        "?series a schema:EventSeries }",
+        event=event,
+    )
+    series = {r["series"] for r in rows if isinstance(r.get("series"), URIRef)}
+    if len(series) != 1:
+        return
+    node = series.pop()
+    builder.record("series", _ONE_OF_A_SERIES.search(said.text).group(), node)
+    describe_known(builder, node)
+    builder.add(event, SDO.superEvent, node)
+    builder.add(node, SDO.subEvent, event)
+    builder.evidence(
+        event, SDO.superEvent, node, Sentence(said.text, said.line or 0), "superEvent",
+        0.7, (said.start, said.end),
+    )  # fmt: skip
+
+
 def known_series(
     builder: DraftBuilder, series: EventMention, organiser: URIRef | None
 ) -> URIRef | None:
