@@ -421,3 +421,9 @@ def test_a_known_day_said_one_of_a_series_is_in_the_series_the_data_holds(refere
     assert (day, SDO.superEvent, series) in g and (series, SDO.subEvent, day) in g
     assert (series, RDF.type, SDO.EventSeries) in g  # described as the data holds it
     assert (day, SDO.superEvent, series) in run.draft.evidence
+
+
+def test_people_gathered_in_the_plural_are_a_count():
+    text = "90 personnes étaient réunies ce mardi 14 mars 2023 à Arras pour un séminaire."
+    [event] = read_facts(text, None).events
+    assert event.count is not None and event.count.value == 90

@@ -39,7 +39,9 @@ _COUNT = re.compile(
     re.I,
 )
 _GATHERED = re.compile(
-    r"\b(?:r[ée]uni|rassembl[ée]|accueilli|compt[ée]|mobilis[ée]|r[ée]unissant|rassemblant)\b", re.I
+    r"\b(?:r[ée]unie?s?|rassembl[ée]e?s?|accueillie?s?|compt[ée]e?s?|mobilis[ée]e?s?|r[ée]unissant|"
+    r"rassemblant)\b",
+    re.I,
 )
 #: « celle du 19 novembre à Saint-Quentin »: another event of the kind just named.
 _ANOTHER = re.compile(r"\b(?:celle|celui|celles|ceux)\s+(?:du|des|de)\s+", re.I)
