@@ -38,12 +38,21 @@ class Ingestion:
     @property
     def incomplete(self) -> bool:
         """Whether the draft falls short of the shapes only by what its source does not say
-        (its address, publication date, title): a draft a curator completes, not a refusal."""
+        (its address, publication date, title; the date of an event it names and dates
+        nowhere): a draft a curator completes, not a refusal."""
         violations = self.report.violations
         return bool(violations) and all(
             result.component == SH.MinCountConstraintComponent
-            and result.path in TO_COMPLETE
-            and moved_node(result.focus, DEFAULT_BASE, self.base_url) == self.draft.article
+            and (
+                (
+                    result.path in TO_COMPLETE
+                    and moved_node(result.focus, DEFAULT_BASE, self.base_url) == self.draft.article
+                )
+                or (
+                    result.path == SDO.startDate
+                    and moved_node(result.focus, DEFAULT_BASE, self.base_url) in self.draft.undated
+                )
+            )
             for result in violations
         )
 

@@ -108,6 +108,8 @@ def build(
             add_text_facts(builder, article, node, found.facts)
             add_other_events(builder, article, found.facts)
     else:
+        if found.facts is not None:  # the events it names, dated or not, the known ones linked
+            add_other_events(builder, article, found.facts)
         draft.to_complete(
             "Aucune phrase ne dit plainement quel événement l'article rapporte (« le 4 décembre 2019 "
             "à Liévin s'est tenue … ») : à ajouter s'il y en a un.",

@@ -48,6 +48,8 @@ class Draft:
     evidence: dict[tuple[Node, Node, Node], Passage] = field(default_factory=dict)
     #: (subject, predicate, object) → how sure its reader is, 0 to 1 (else the review's default)
     confidence: dict[tuple[Node, Node, Node], float] = field(default_factory=dict)
+    #: events the source names and dates nowhere: their date is to complete, not a fault
+    undated: set[URIRef] = field(default_factory=set)
 
     def found(self, kind: str) -> list[URIRef]:
         """The IRIs of that kind, known or new."""

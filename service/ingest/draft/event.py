@@ -31,10 +31,14 @@ def add_event(
     organiser = builder.agent(None, facts.organiser, "organiser") if facts.organiser else None
     partial = facts.precision != "day"  # a month or a year: the known event of that kind then
     if partial:
+        from .others import known_in_period
+
+        period = date_value(facts.start, facts.precision)
+        there = known_in_period(builder, str(period), commune) if commune else set()
         node = (
-            builder.ref.event_in(
-                date_value(facts.start, facts.precision), facts.kind.cls, organiser
-            )
+            there.pop()  # « à Saint-Quentin en novembre »: the known day there that month
+            if len(there) == 1
+            else builder.ref.event_in(period, facts.kind.cls, organiser)
             if facts.kind.cls is not None
             else None
         )
@@ -57,10 +61,28 @@ def add_event(
     name = facts.name_words[:1].upper() + facts.name_words[1:]
     if facts.place:
         name += f" à {facts.place}"
-    builder.add(node, SDO.name, builder.text(name))
+    held_names = builder.ref.select(
+        "SELECT ?event ?name WHERE { ?event schema:name ?name }", event=node
+    )
+    if any(row["name"].language == builder.lang for row in held_names):
+        # a known event keeps its name; the text's words for it are another name
+        for row in held_names:
+            builder.add(node, SDO.name, row["name"])
+        if builder.text(name) not in {row["name"] for row in held_names}:
+            builder.add(node, SDO.alternateName, builder.text(name))
+    else:
+        builder.add(node, SDO.name, builder.text(name))
     start = date_value(facts.start, facts.precision)
-    builder.add(node, SDO.startDate, start)
-    builder.evidence(node, SDO.startDate, start, sentence, "startDate")
+    held = builder.ref.select(
+        "SELECT ?event ?start WHERE { ?event schema:startDate ?start }", event=node
+    )
+    if partial and any(row["start"] != start for row in held):
+        from .others import describe_known
+
+        describe_known(builder, node)  # its day is the data's; the month read only found it
+    else:
+        builder.add(node, SDO.startDate, start)
+        builder.evidence(node, SDO.startDate, start, sentence, "startDate")
     if facts.end is not None and facts.end != facts.start:  # « entre juin et décembre 2019 »
         end = date_value(facts.end, facts.precision)
         builder.add(node, SDO.endDate, end)

@@ -18,6 +18,7 @@ from ..reading.mentions import RoleMention
 from ..reading.names import slugify
 from ..reading.record import EventFacts, EventKind, Sentence
 from .builder import DraftBuilder, last_segment
+from .others import add_others, known_series_of, series_node
 from .parts import add_sub_events
 
 
@@ -27,28 +28,16 @@ def event_from_text(facts: Facts) -> tuple[EventFacts, EventMention] | None:
     main = facts.main_event()
     if main is None:
         return None
-    return _event_facts(facts, main)
+    return event_facts(facts, main)
 
 
 def add_other_events(builder: DraftBuilder, article: URIRef, facts: Facts) -> None:
-    """The other events the text dates to the day (« après celle du 19 novembre à
-    Saint-Quentin »), the known one of that day and town when the data holds it. A month or
-    a year alone does not tell a known event apart: such an event is left to the curator,
-    never minted beside one the data may hold."""
-    from .event import add_event
-
-    main = facts.main_event()
-    for index, mention in enumerate(facts.events):
-        if index == main or mention.series or mention.kind.part or mention.when is None:
-            continue
-        if mention.when.precision != "day" or (mention.aside and mention.place is None):
-            continue
-        taken = _event_facts(facts, index)
-        if taken is not None:
-            add_event(builder, article, taken[0], about=False)
+    """The other events the text names, the known ones when the data holds them
+    (:func:`.others.add_others`)."""
+    add_others(builder, article, facts, facts.main_event())
 
 
-def _event_facts(facts: Facts, main: int) -> tuple[EventFacts, EventMention] | None:
+def event_facts(facts: Facts, main: int) -> tuple[EventFacts, EventMention] | None:
     mention = facts.events[main]
     if mention.when is None:
         return None
@@ -122,6 +111,7 @@ def add_text_facts(builder: DraftBuilder, article: URIRef, event: URIRef, facts:
         elif role.event in parts:  # a workshop's facilitator, the plenary's opener: on that part
             _add_role(builder, article, parts[role.event], role, whole=event)
     _add_series(builder, event, facts, mention)
+    known_series_of(builder, event, mention)
     _add_follows(builder, article, event, facts, mention)
 
 
@@ -153,9 +143,8 @@ def _add_series(builder: DraftBuilder, event: URIRef, facts: Facts, mention: Eve
     if mention.parent is None or not facts.events[mention.parent].series:
         return
     series_mention = facts.events[mention.parent]
-    cls = series_mention.kind.series_cls
     organiser = builder.graph.value(event, SDO.organizer)
-    series = builder.known.series(MED[cls], organiser) if cls else None
+    series = series_node(builder, builder.draft.article, series_mention, organiser)
     if series is None:
         builder.draft.to_complete(
             f"L'événement fait partie d'une série (« {series_mention.passage.text[:80]} ») "
@@ -164,8 +153,8 @@ def _add_series(builder: DraftBuilder, event: URIRef, facts: Facts, mention: Eve
             "not know: link it or add it.",
         )
         return
-    builder.record("series", series_mention.name_words, series)
     builder.add(event, SDO.superEvent, series)
+    builder.add(series, SDO.subEvent, event)
     passage = series_mention.passage
     builder.evidence(
         event, SDO.superEvent, series, _sentence(passage), "superEvent",

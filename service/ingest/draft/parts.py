@@ -46,6 +46,14 @@ def add_sub_events(
             builder.add(node, RDF.type, mention.kind.vocabulary_class)
         if mention.when is not None:
             builder.add(node, SDO.startDate, date_value(mention.when.start, mention.when.precision))
+        elif builder.graph.value(node, SDO.startDate) is None:  # a part of days: which one?
+            builder.draft.undated.add(node)
+            builder.draft.to_complete(
+                f"« {mention.title or mention.name_words} » : le texte ne dit pas quel jour de "
+                "l'événement elle a eu lieu ; sa date est à ajouter.",
+                f"“{mention.title or mention.name_words}”: the text does not say on which day of "
+                "the event it took place; its date is to add.",
+            )
         builder.add(node, SDO.superEvent, event)
         builder.add(event, SDO.subEvent, node)
         passage = mention.passage

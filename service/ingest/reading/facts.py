@@ -29,13 +29,15 @@ class Facts:
     model: bool = False  # whether the language model read the names (else rules only)
 
     def main_event(self) -> int | None:
-        """The index of the event the article is about, if it describes one."""
+        """The index of the event the article is about, if it describes one: of those dated
+        to the day, the surest (a restitution announced « en 2020 » is not the day reported)."""
+        precision = {"day": 2, "month": 1, "year": 0}
         ranked = [
-            (event.confidence, -index, index)
+            (precision[event.when.precision], event.confidence, -index, index)
             for index, event in enumerate(self.events)
             if not (event.aside or event.series or event.kind.part) and event.when is not None
         ]
-        return max(ranked)[2] if ranked else None
+        return max(ranked)[3] if ranked else None
 
     def places_named(self) -> list[str]:
         """Every place name the text gives (to tell homonyms apart)."""

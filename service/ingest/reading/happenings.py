@@ -17,69 +17,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ...namespaces import MED
+from .headings import CAPTION, dates_line, is_heading, paragraphs_between
+from .kinds import EVENT_WORDS, KIND, RESTITUTION, EventWords
 from .passages import TextSentence
 from .when import Doubt, When, read_dates
 
-
-@dataclass(frozen=True)
-class EventWords:
-    """A kind of event: the words that name it (a regular expression, singular and plural),
-    its class in the vocabulary, its IRI slug, whether it lasts one day, whether it is a
-    part of a larger event (a workshop of a day), and the series its plural names."""
-
-    pattern: str
-    slug: str
-    cls: str | None = None  # local name in the vocabulary (med:…)
-    one_day: bool = False
-    part: bool = False
-    series_cls: str | None = None
-
-    @property
-    def vocabulary_class(self):
-        return MED[self.cls] if self.cls else None
-
-
-#: Kinds of events, a longer name before a shorter one it begins with.
-EVENT_WORDS: tuple[EventWords, ...] = (
-    EventWords(
-        r"journ[ée]es?\s+r[ée]gionales?",
-        "journee-regionale",
-        "RegionalDay",
-        True,
-        False,
-        "RegionalDaySeries",
-    ),
-    EventWords(r"journ[ée]es?\s+nationales?", "journee-nationale", None, True),
-    EventWords(r"journ[ée]es?\s+d['’][ée]changes?", "journee", None, True),
-    EventWords(r"journ[ée]es?", "journee", None, True),
-    EventWords(
-        r"s[ée]ances?\s+pl[ée]ni[èe]res?|pl[ée]ni[èe]res?", "pleniere", "Plenary", False, True
-    ),
-    EventWords(r"ateliers?", "atelier", "Workshop", False, True),
-    #: « La matinée, introduite par … »: the morning of a day, its plenary session
-    EventWords(
-        r"matin[ée]e(?=\s*,?\s*(?:introduite|ouverte)\s)", "pleniere", "Plenary", False, True
-    ),
-    EventWords(r"tables?[\s-]rondes?", "table-ronde", None, False, True),
-    EventWords(r"restitutions?", "restitution", "Restitution"),
-    EventWords(r"s[ée]minaires?", "seminaire"),
-    EventWords(r"webinaires?|webinars?", "webinaire"),
-    EventWords(r"congr[èe]s", "congres"),
-    EventWords(r"colloques?", "colloque"),
-    EventWords(r"symposiums?", "symposium"),
-    EventWords(r"assises", "assises"),
-    EventWords(r"conf[ée]rences?", "conference", None, False, True),
-    EventWords(r"forums?", "forum"),
-    EventWords(r"formations?(?=\s+(?:de|des|sur|à|au|aux|d['’])\s)", "formation"),
-    EventWords(r"rencontres?", "rencontre"),
-)
-_KIND = re.compile(
-    r"\b(?P<det>(?:la|le|les|une|un|des|du|de\s+la|cette|ce|cet|ces|d['’]une?|l['’]|ses|sa|son|leur)\s+)?"
-    r"(?P<ordinal>(?:premi[èe]re?|deuxi[èe]me|seconde?|troisi[èe]me|\d+(?:e|[èe]me|re|er))\s+(?:[ée]dition\s+(?:de\s+la|du|des)\s+)?)?"
-    r"(?P<kind>" + "|".join(f"(?:{k.pattern})" for k in EVENT_WORDS) + r")\b",
-    re.I,
-)
 _SERIES = re.compile(r"\b(?:cycle|s[ée]rie|programme|tour\s+de\s+France)\s+(?:de|d['’])\s*$", re.I)
 #: Verbs and phrases that say an event happened or will happen.
 _HAPPENED = re.compile(
@@ -97,7 +39,9 @@ _COUNT = re.compile(
     re.I,
 )
 _GATHERED = re.compile(
-    r"\b(?:r[ée]uni|rassembl[ée]|accueilli|compt[ée]|mobilis[ée]|r[ée]unissant|rassemblant)\b", re.I
+    r"\b(?:r[ée]unie?s?|rassembl[ée]e?s?|accueillie?s?|compt[ée]e?s?|mobilis[ée]e?s?|r[ée]unissant|"
+    r"rassemblant)\b",
+    re.I,
 )
 #: « celle du 19 novembre à Saint-Quentin »: another event of the kind just named.
 _ANOTHER = re.compile(r"\b(?:celle|celui|celles|ceux)\s+(?:du|des|de)\s+", re.I)
@@ -106,6 +50,14 @@ _HABITUAL = re.compile(
 )
 _DATED_TITLE = re.compile(r"^[^-–:]{4,40}?\s[-–:]\s+(?P<title>.{3,200})$")
 _ANOTHER_BEFORE = re.compile(r"\b(?:celle|celui|celles|ceux)\s+(?:du|des|de)\s+$", re.I)
+#: A year written as a time (« en 2016 », « le premier semestre 2024 », « juin 2019 »), not as
+#: a name's number (« Quartiers 2030 »).
+_TIME_YEAR = re.compile(
+    r"\b(?:en|depuis|d[èe]s|courant|d[ée]but|fin|semestre|trimestre|ann[ée]e|[ée]t[ée]|printemps|"
+    r"automne|hiver|rentr[ée]e|janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|"
+    r"octobre|novembre|d[ée]cembre)\s+((?:19|20)\d\d)\b|\b((?:19|20)\d\d)-[01]\d\b(?!-)",
+    re.I,
+)
 _UPPER = "A-ZÉÈÊÎÔÛÀÇ"
 #: « à Liévin », « à Saint-Quentin », « à Mons-en-Barœul », « au Centre Universitaire … »: a
 #: capitalised name, its joining words only before another capitalised word.
@@ -116,16 +68,21 @@ PLACE_NAME = (
 _PLACE_AFTER = re.compile(rf"\b(?:à|au|en)\s+(?P<place>{PLACE_NAME})")
 _NAME_STOP = re.compile(
     r"\s+(?:après|avant|pour|avec|organis[ée]e?s?|qui|dont|le|les|à|au|aux|en\s+\d{4}|cette|a|ont|"
-    r"s['’]est|se|était|lors|animée?s?|par|du\s+\d|de\s+\d|en\s+partenariat)\b|[,;:.()«»]"
+    r"s['’]est|se|était|lors|animée?s?|par|du\s+\d+|de\s+\d+|en\s+partenariat|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|leurs?|lui|permettant|visant|afin)\b|"
+    r"[,;:.()«»]"
 )
 _TITLE = re.compile(
     r"(?:intitul[ée]e?s?|sur\s+le\s+th[èe]me)\s*:?\s*[«“\"]\s*(?P<title>[^»”\"]{3,120})\s*[»”\"]",
     re.I,
 )
+#: « le forum départemental « La nuit nous appartient » »: the name in quotes right after the kind
+_QUOTED_NAME = re.compile(r"^(?:\s+[\w'’-]+){0,3}?\s*[«“]\s*(?P<title>[^»”]{3,120}?)\s*[»”]")
 _REFERS_BACK = re.compile(
-    r"^(?:(?:[AÀ]\s+l['’]occasion\s+de|Lors\s+de|Pendant|Durant|Sur|Dans|Intitul[ée]e?\s*[«“][^»”]*[»”]\s*,)\s*)?"
+    r"^(?:(?:[AÀ]\s+l['’]occasion\s+de|[AÀ]\s+travers|Au\s+cours\s+de|Lors\s+de|Pendant|Durant|Sur|Dans|Intitul[ée]e?\s*[«“][^»”]*[»”]\s*,)\s*)?"
     r"(?:Cette|Cet|Ce|Ces|La|Le|Les|L['’]|cette|cet|ce|ces)\s*(?:derni[eè]re?\s+)?(?:journ[ée]e|[ée]v[éè]nement|rencontre|manifestation|"
     r"s[ée]ance|atelier|conf[ée]rence|colloque|forum|s[ée]minaire|webinaire|congr[èe]s|session|"
+    r"rassemblement|r[ée]union|assises|salon|"
     r"formation|matin[ée]e(?!\s*,?\s*(?:introduite|ouverte)\s)|apr[èe]s-midi)\b",
     re.I,
 )
@@ -170,34 +127,58 @@ def read_happenings(sentences: list[TextSentence], published: date | None) -> li
     year: int | None = None
     heading: tuple[When, str, TextSentence] | None = None  # « 29 février 2024 - Titre »
     listing: EventMention | None = None  # « des ateliers organisés par thématique : »
-    for sentence in sentences:
+    # The years the text writes as times: one may date « ce vendredi 11 octobre » by its weekday.
+    text_years = tuple(int(m[1] or m[2]) for s in sentences for m in _TIME_YEAR.finditer(s.text))
+    for position, sentence in enumerate(sentences):
         if listing is not None and _is_item(sentence):
             found.append(_item(listing, sentence))
             listing.aside = True  # the items are the events, the plural only announced them
             continue
         listing = None
-        dates = read_dates(sentence.text, published, year=year)
+        dates = read_dates(sentence.text, published, year=year, text_years=text_years)
         written_years = [w.start.year for w in dates if not w.doubts]
         if written_years:
             year = written_years[0]
         counted = _count(sentence)
         dated_title = _DATED_TITLE.match(sentence.text)
         if dated_title and dates and dates[0].offset == 0:
+            if CAPTION.match(dated_title["title"]):
+                continue  # « 22 juillet 2020 - Illustration : … »: a picture's caption
             heading = (dates[0], dated_title["title"].strip(), sentence)
             continue
+        if heading is not None and paragraphs_between(sentences, heading[2], sentence) > 1:
+            heading = None  # a dated line heads the paragraph under it, not the page
+        if found and dates_line(sentence, dates, position, sentences, found[-1]):
+            # « Jeudi 19 mai, de 14h à 15h30 » under « Webinaire - Présentation du rapport »:
+            # the line dates the event the line above names.
+            event = found[-1]
+            event.when = dates[0]
+            event.doubts = list(dates[0].doubts)
+            event.confidence = round(min(0.75, dates[0].confidence), 2)
+            event.also.append(sentence)
+            continue
         back = _REFERS_BACK.match(sentence.text)
-        skip = back.end() if back and found else 0
-        if skip:
+        referred = _referred(found, back) if back else None
+        skip = back.end() if back and referred is not None else 0
+        if referred is not None:
             # « Cette journée a réuni 250 personnes », « Ce webinaire, animé par … »: more
             # about the event just read, or one of the series just named, dated by the line
             # above it.
-            last = next(m for m in reversed(found) if not m.aside)
-            if last.series and heading is not None:
-                found.append(
-                    _member(last, heading, sentence, len(found) - 1 - found[::-1].index(last))
-                )
+            last = referred
+            series = (
+                found.index(last)
+                if last.series
+                else last.parent
+                if last.parent is not None and found[last.parent].series
+                else None
+            )
+            if series is not None and heading is not None:
+                found.append(_member(found[series], heading, sentence, series))
                 last = found[-1]
                 heading = None
+                named = KIND.search(sentence.text, 0, back.end())
+                if named is not None:  # « Le forum de Douai en a montré … »: its own words
+                    last.name_words = _name_words(named, sentence.text)
             last.also.append(sentence)
             if counted and last.count is None:
                 last.count = counted
@@ -207,19 +188,34 @@ def read_happenings(sentences: list[TextSentence], published: date | None) -> li
                 last.title = title["title"].strip()
         if _HABITUAL.search(sentence.text):
             continue  # « des rencontres sont régulièrement organisées »: a habit, not an event
-        kinds = list(_KIND.finditer(sentence.text, skip))
+        kinds = list(KIND.finditer(sentence.text, skip))
         for index, match in enumerate(kinds):
             until = kinds[index + 1].start() if index + 1 < len(kinds) else len(sentence.text)
-            mention = _mention(match, sentence, dates, counted, until)
+            whole = any(not (m.kind.part or m.series or m.aside) and m.when for m in found)
+            mention = _mention(match, sentence, dates, counted, until, whole)
+            series = _series_of(found, match) if heading is not None else None
+            if mention is None and series is not None:
+                # « 9 et 10 octobre 2019 - Titre » above « Les Journées européennes de Paris
+                # … » under the series' title: that event of the series, dated by the line
+                mention = _member(found[series], heading, sentence, series)
+                mention.name_words = _name_words(match, sentence.text)
+                heading = None
             if mention is None:
                 continue
-            if any(m.passage is sentence and m.kind.slug == mention.kind.slug for m in found):
-                continue  # « la journée … cette journée »: one event per kind and sentence
+            twin = next(
+                (m for m in found if m.passage is sentence and m.kind.slug == mention.kind.slug),
+                None,
+            )
+            if twin is not None:  # « la journée … cette journée »: one event per kind and sentence
+                twin.place = twin.place or mention.place
+                continue
             same = next((m for m in found if _same_event(m, mention)), None)
             if same is not None:  # the lead and the body tell of the same day
                 _merge(same, mention)
             else:
                 found.append(mention)
+                if match["ordinal"] and not mention.series and not mention.kind.part:
+                    _numbered(found, mention)
             _another(found, same or mention, sentence, dates)
             if mention.series:
                 _members(found, same or mention, sentence, dates)
@@ -227,6 +223,44 @@ def read_happenings(sentences: list[TextSentence], published: date | None) -> li
                 listing = mention
     _link(found)
     return found
+
+
+#: The nouns a sentence refers back with that name no kind of their own.
+_ANY_KIND = ("ev", "év", "man", "ren")
+
+
+def _referred(found: list[EventMention], back: re.Match) -> EventMention | None:
+    """The event « cette journée », « ce séminaire » refers to: the last one of that kind read;
+    for a word of any kind (« cet évènement », « cette rencontre »), the surest event the
+    article describes, the first of those (not one a sentence names in passing after it);
+    for another kind, the last event after a demonstrative (« cette session »), none after
+    an article (« Le séminaire national … » is another event)."""
+    described = [m for m in found if not m.aside]
+    if not described:
+        return None
+    noun = _fold(
+        re.sub(
+            r"(?i)^.*\b(?:cette|cet|ce|ces|la|le|les|l['’])\s*(?:derni[eè]re?\s+)?",
+            "",
+            back.group(),
+        )
+    )
+    same = [m for m in described if _fold(m.kind.slug)[:4] == noun[:4]]
+    if same:
+        return same[-1]
+    if noun.startswith(_ANY_KIND):
+        whole = [m for m in described if not (m.kind.part or m.series)] or described
+        return max(whole, key=lambda m: (m.confidence, m.when is not None, -found.index(m)))
+    if re.search(r"(?i)\b(?:cette|cet|ce|ces)\b", back.group()):
+        return described[-1]  # « Cette session », « ce temps »: the event just read
+    return None  # « Le séminaire national … » after a day: another event, named anew
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    bare = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in bare if not unicodedata.combining(c))
 
 
 def _announces_items(mention: EventMention, match: re.Match, sentence: TextSentence) -> bool:
@@ -284,6 +318,37 @@ def _member(
     )
 
 
+def _numbered(found: list[EventMention], event: EventMention) -> None:
+    """« le 11ème rassemblement des jeunes médiateurs »: one of a series of that name, read
+    as such (the series the data knows of that kind, else one named by the event's words)."""
+    series = next((i for i, m in enumerate(found) if m.series and m.kind is event.kind), None)
+    if series is None:
+        name = event.name_words[:1].upper() + event.name_words[1:]
+        found.insert(
+            found.index(event),
+            EventMention(
+                kind=event.kind,
+                name_words=event.name_words,
+                passage=event.passage,
+                start=event.start,
+                title=name,
+                series=True,
+                confidence=round(min(0.6, event.confidence), 2),
+            ),
+        )
+        series = found.index(event) - 1
+    event.parent = series
+
+
+def _series_of(found: list[EventMention], match: re.Match) -> int | None:
+    """The index of the series read before of the kind ``match`` names, if any."""
+    kind = match["kind"].lower()
+    for index, event in enumerate(found):
+        if event.series and re.fullmatch(event.kind.pattern, kind, re.I):
+            return index
+    return None
+
+
 def _members(
     found: list[EventMention], series: EventMention, sentence: TextSentence, dates: list[When]
 ) -> None:
@@ -316,14 +381,24 @@ def _members(
 
 
 def _mention(
-    match: re.Match, sentence: TextSentence, dates: list[When], counted: Count | None, until: int
+    match: re.Match,
+    sentence: TextSentence,
+    dates: list[When],
+    counted: Count | None,
+    until: int,
+    whole: bool = False,
 ) -> EventMention | None:
+    """The event the kind's words ``match`` name, if the sentence describes one; ``whole``:
+    a dated event is read before, whose parts (« des tables rondes », « la conférence
+    « … » ») a sentence may name without a date of their own."""
     at = sentence.text[match.start("kind") :]
     kind = next(
         k
         for k in EVENT_WORDS
         if (m := re.match(k.pattern, at, re.I)) and m.end() == len(match["kind"])
     )
+    if kind.slug == "temps-fort" and re.search(r"(?i)\brestitu", sentence.text):
+        kind = RESTITUTION
     before = sentence.text[: match.start()]
     plural = match["kind"].lower().endswith("s") and kind.slug not in ("congres", "assises")
     series = bool(_SERIES.search(before)) or bool(
@@ -335,19 +410,27 @@ def _mention(
     day_dates = [w for w in dates if w.precision in ("day", "month", "year")]
     # « La matinée, introduite par … »: a part its opening describes
     opened = re.match(r"\s*,?\s*(?:introduite|ouverte)\s+par\b", sentence.text[match.end() :])
-    if not (day_dates or happened or counted or (kind.part and opened)):
+    # « Conférence d'ouverture », « Webinaire - Présentation du rapport … »: a line that names
+    # an event by its kind first
+    heading = match.start() == 0 and is_heading(sentence)
+    part_of_whole = kind.part and whole and bool(match["det"])
+    if not (day_dates or happened or counted or (kind.part and opened) or heading or part_of_whole):
         return None  # « plusieurs séminaires chaque année »: a kind named, no event described
-    if not match["det"] and not series and not match["kind"][0].isupper():
+    if heading and plural and not kind.part:
+        series = True  # « Les webinaires France Médiation et ANCT »: a series by its title
+    if not (match["det"] or match["ordinal"]) and not series and not match["kind"][0].isupper():
         return None  # « de formation », « en atelier »: a kind as a word, not an event
     rest = sentence.text[match.end() :]
-    rest_words = _NAME_STOP.split(rest, maxsplit=1)[0].strip()
-    name_words = f"{match['kind'].lower()} {rest_words}".strip()
+    name_words = _name_words(match, sentence.text)
     # What comes after the next kind of event named in the sentence is that event's.
     window = sentence.text[:until]
     when = _closest([w for w in dates if w.offset < until], match.start(), window)
     when = None if series and when and when.precision == "day" else when
     place = _PLACE_AFTER.search(window)
-    title = _TITLE.search(sentence.text)
+    title = _TITLE.search(sentence.text) or _QUOTED_NAME.match(rest)
+    title_text = title["title"].strip() if title else None
+    if heading and not when and not happened:
+        title_text = sentence.text.strip()  # the line is the event's name
     confidence = 0.9 if (when and happened) else 0.75 if (when or happened) else 0.6
     doubts = list(when.doubts) if when else []
     if when:
@@ -361,12 +444,22 @@ def _mention(
         place=place["place"]
         if place and not series and not _is_not_a_place(place["place"])
         else None,
-        title=title["title"].strip() if title else None,
+        title=title_text,
         count=counted,
         series=series,
         confidence=confidence,
         doubts=doubts,
     )
+
+
+def _name_words(match: re.Match, text: str) -> str:
+    """The kind's words and those that name the event after them, up to a verb, a date or a
+    stop (« séminaire sur le dispositif … », « journées européennes de la médiation de Paris »)."""
+    rest = _NAME_STOP.split(text[match.end() :], maxsplit=1)[0].strip()
+    words = f"{match['kind'].lower()} {rest}".split()
+    while len(words) > 1 and words[-1].lower() in {"en", "de", "du", "des", "la", "et", "d'", "y"}:
+        words.pop()
+    return " ".join(words)
 
 
 def _closest(dates: list[When], position: int, text: str) -> When | None:
@@ -413,7 +506,20 @@ def _same_event(known: EventMention, new: EventMention) -> bool:
     twice; a part named again without words of its own (« chacun des ateliers »)."""
     if known.kind.slug == new.kind.slug and known.series and new.series:
         return True
-    if known.kind.part and known.kind.slug == new.kind.slug and new.name_words.count(" ") == 0:
+    if (
+        known.kind.part
+        and known.kind.slug == new.kind.slug
+        and (new.name_words.count(" ") == 0 or _fold(new.name_words) == _fold(known.name_words))
+    ):
+        return True
+    if (
+        known.kind.slug == new.kind.slug
+        and not (known.series or new.series or known.aside or new.aside or new.kind.part)
+        and (known.when is None or new.when is None)
+        and (known.place is None or new.place is None or known.place == new.place)
+    ):
+        # « c'est à Villiers-le-Bel que s'est tenu le rassemblement » after the title that
+        # dates it; « une journée régionale d'échange à Liévin » before the sentence that does
         return True
     return (
         known.kind.slug == new.kind.slug
@@ -427,8 +533,9 @@ def _same_event(known: EventMention, new: EventMention) -> bool:
 
 
 def _merge(known: EventMention, new: EventMention) -> None:
-    """Keep the surer reading as the event's, the other sentence as more evidence."""
-    if new.confidence > known.confidence:
+    """Keep the surer reading as the event's (a dated one before an undated one), the other
+    sentence as more evidence."""
+    if (new.when is not None, new.confidence) > (known.when is not None, known.confidence):
         known.also.append(known.passage)
         for name in ("name_words", "passage", "start", "when", "confidence", "doubts"):
             setattr(known, name, getattr(new, name))
@@ -465,19 +572,19 @@ def _link(found: list[EventMention]) -> None:
         if mention.series or mention.parent is not None:
             continue
         if mention.kind.part:
-            whole = next(
-                (
-                    i
-                    for i in range(index - 1, -1, -1)
-                    if not (found[i].kind.part or found[i].series or found[i].aside)
-                    and found[i].when
-                ),
-                None,
-            )
+            wholes = [
+                i
+                for i in range(index - 1, -1, -1)
+                if not (found[i].kind.part or found[i].series or found[i].aside) and found[i].when
+            ]
+            # the day the text describes before an event it announces « courant 2020 »
+            days = [i for i in wholes if found[i].when.precision == "day"]
+            whole = (days or wholes or [None])[0]
             if whole is not None:
                 mention.parent = whole
-                if mention.when is None:
-                    mention.when = found[whole].when
+                span = found[whole].when
+                if mention.when is None and (span.end is None or span.end == span.start):
+                    mention.when = span  # a part of a day is on that day; of a congress, not said
                 continue
         series = next(
             (

@@ -41,7 +41,10 @@ def read_markdown(text: str, name: str, kind: str = "markdown") -> Extracted:
     if paragraphs:
         found.lead = " ".join(line.text for line in paragraphs[0])
         found.lead_line = paragraphs[0][0].number
-    found.text = Text.of([" ".join(line.text for line in block) for block in blocks])
+    # The title is the text's first line: it often alone says what and when (« Retour sur la
+    # journée du 4 décembre 2019 à Liévin »), so the facts reader reads it too.
+    title = [found.title] if found.title else []
+    found.text = Text.of(title + [" ".join(line.text for line in block) for block in blocks])
     read_event([line for block in blocks for line in block], set(), found)
     return found
 

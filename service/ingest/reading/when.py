@@ -8,7 +8,9 @@ taken from the publication date, in the direction the text points (« dernier »
 tense: before it; « prochain », a future tense: after it; a weekday: the year whose day
 falls on it), and the guess is said, with a lower confidence and a note. A month without
 its day is a partial date (``xsd:gYearMonth``), a year alone too (``xsd:gYear``): never
-completed to a day. Without a publication date a missing year is not guessed.
+completed to a day. Without a publication date a missing year is not guessed, but for one
+case: a day named with its weekday (« ce vendredi 11 octobre ») when exactly one of the
+years the text writes elsewhere puts that day on that weekday (a guess, said as one).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ DATE_CONFIDENCE = {
     "tense": 0.75,
     "nearest": 0.6,
     "month": 0.5,
+    "text-weekday": 0.7,
 }
 
 _MONTH = r"(?P<{name}>" + "|".join(sorted(MONTH_NAMES, key=len, reverse=True)) + r")\.?"
@@ -65,7 +68,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         # « du 5 au 7 février 2020 », « du 30 septembre au 2 octobre », « les 14 et 15 octobre »
         (
             "range",
-            r"\b(?:du|les)\s+"
+            r"(?:\b(?:du|les)\s+|^)"  # « 9 et 10 octobre 2019 - … » opens a line
             + _p(_WEEKDAY, name="weekday")
             + _p(_DAY, name="day")
             + r"(?:\s+"
@@ -127,8 +130,9 @@ class _Anchor:
     """The day a date without its year is read against, and whether the text wrote its year
     (« en 2019, … en juin ») or it is the publication's."""
 
-    day: date
+    day: date | None  # None: no publication date and no year nearby, only ``years``
     from_text: bool
+    years: tuple[int, ...] = ()  # every year the whole text writes
 
 
 @dataclass(frozen=True)
@@ -185,12 +189,17 @@ def tense_of(sentence: str) -> str | None:
 
 
 def read_dates(
-    text: str, published: date | None, tense: str | None = None, year: int | None = None
+    text: str,
+    published: date | None,
+    tense: str | None = None,
+    year: int | None = None,
+    text_years: tuple[int, ...] = (),
 ) -> list[When]:
     """Every date or span in ``text`` (a sentence), in order; ``tense`` ("past", "future")
     defaults to what the sentence's verbs say. A year the sentence writes (or ``year``, one
     its paragraph wrote) is the year of its dates that have none: « Le 4 décembre 2019 …
-    après celle du 19 novembre »."""
+    après celle du 19 novembre ». ``text_years``, the years the whole text writes, may date
+    a day its weekday names when nothing else does."""
     tense = tense or tense_of(text)
     written_year = re.search(r"\b(?:19|20)\d\d\b", text)
     context = int(written_year.group()) if written_year else year
@@ -199,6 +208,8 @@ def read_dates(
         if context is not None
         else _Anchor(published, False)
         if published is not None
+        else _Anchor(None, False, tuple(sorted(set(text_years))))
+        if text_years
         else None
     )
     found: list[When] = []
@@ -248,6 +259,11 @@ def _guess_year(
     with how it was chosen."""
     if anchor.from_text:
         return anchor.day.year, "context"
+    if anchor.day is None:  # only the text's years: the one that puts the day on its weekday
+        fits = {
+            y for y in anchor.years if weekday is not None and _weekday_of(y, month, day) == weekday
+        }
+        return (fits.pop(), "text-weekday") if len(fits) == 1 else None
     published = anchor.day
     days = []
     for year in (published.year - 1, published.year, published.year + 1):
@@ -273,6 +289,13 @@ def _guess_year(
     return best.year, "tense" if tense else "nearest"
 
 
+def _weekday_of(year: int, month: int, day: int) -> int | None:
+    try:
+        return date(year, month, day).weekday()
+    except ValueError:
+        return None
+
+
 #: Why a year was chosen, French and English.
 _WHY = {
     "context": ("l'année que la phrase écrit", "the year the sentence writes"),
@@ -286,13 +309,23 @@ _WHY = {
     ),
     "nearest": ("l'année la plus proche de la publication", "the year nearest the publication"),
     "month": ("le mois le plus proche de la publication", "the month nearest the publication"),
+    "text-weekday": (
+        "la seule des années que le texte écrit où ce jour tombe le jour de la semaine nommé",
+        "the only one of the years the text writes in which that day falls on the weekday named",
+    ),
 }
 
 
 def _year_doubt(written: str, value: str, how: str, anchor: _Anchor) -> Doubt:
     why_fr, why_en = _WHY[how]
-    seen_fr = "" if anchor.from_text else f", publication du {anchor.day.isoformat()}"
-    seen_en = "" if anchor.from_text else f", published {anchor.day.isoformat()}"
+    seen_fr = (
+        ""
+        if anchor.from_text or anchor.day is None
+        else f", publication du {anchor.day.isoformat()}"
+    )
+    seen_en = (
+        "" if anchor.from_text or anchor.day is None else f", published {anchor.day.isoformat()}"
+    )
     return Doubt(
         "month-guessed" if how == "month" else "year-guessed",
         f"« {written} » ne dit pas l'année : {value} est devinée ({why_fr}{seen_fr}).",
@@ -404,7 +437,11 @@ def _read_month(match: re.Match, anchor: _Anchor | None, tense: str | None) -> W
     written = " ".join(match.group().split())
     if match["year"]:
         return When(date(int(match["year"]), month, 1), None, "month", match.group(), match.start())
-    if anchor is None or not re.match(r"(?i)en|au|d[ée]but|fin|mi|courant", written):
+    if (
+        anchor is None
+        or anchor.day is None
+        or not re.match(r"(?i)en|au|d[ée]but|fin|mi|courant", written)
+    ):
         return None  # a bare « mai » or « mars » is too often another word: only « en mai »
     last_day = (date(2001, month % 12 + 1, 1) - timedelta(days=1)).day
     guessed = _guess_year(month, last_day, anchor, _relative(match, tense), None)
@@ -440,7 +477,7 @@ def _read_year(match: re.Match, anchor: _Anchor | None, tense: str | None) -> Wh
 def _read_bare(match: re.Match, anchor: _Anchor | None, tense: str | None) -> When | None:
     """« la journée du 12 »: a day of the publication's month (or the one before or after
     it, as the text points), said as a guess."""
-    if anchor is None:
+    if anchor is None or anchor.day is None:
         return None
     published = anchor.day
     day = _day(match["day"])
