@@ -4,7 +4,7 @@ schema.org vocabulary checker. See ``shapes/README.md``.
 
 from __future__ import annotations
 
-from .checker import CompiledValidator
+from .checker import CompiledValidator, report_of
 from .shacl import ONTOLOGY_DIR, Report, Validator, core_shape_files, project_validator, validate
 
 __all__ = [
@@ -14,5 +14,6 @@ __all__ = [
     "Validator",
     "core_shape_files",
     "project_validator",
+    "report_of",
     "validate",
 ]

@@ -226,8 +226,10 @@ def _fallback_validator(shapes: Graph, ontology: Graph | None, fallback: list[No
 # -- the report ---------------------------------------------------------------------------------
 
 
-def report_of(results: list[Result], shapes: Graph, data: Graph | None = None) -> Report:
-    """A :class:`Report` of compiled results, with the SHACL report graph pySHACL would give."""
+def report_of(results: list[Result], shapes: Graph, parents: dict | Graph | None = None) -> Report:
+    """A :class:`Report` of ``results``, with the SHACL report graph pySHACL would give.
+    ``parents``: the resource and property holding each blank focus node, or the data to
+    find them in."""
     graph = _empty_report() if not results else Graph()
     conforms = not any(r.severity == SH.Violation for r in results)
     if results:
@@ -236,12 +238,15 @@ def report_of(results: list[Result], shapes: Graph, data: Graph | None = None) -
         graph.add((report, SH.conforms, Literal(conforms)))
         for result in results:
             graph.add((report, SH.result, _result_node(graph, shapes, result)))
-    parents: dict = {}
-    for result in results:
-        if isinstance(result.focus, BNode) and data is not None:
-            parents[result.focus] = next(iter(data.subject_predicates(result.focus)), None)
+    if isinstance(parents, Graph):
+        data = parents
+        parents = {
+            r.focus: next(iter(data.subject_predicates(r.focus)), None)
+            for r in results
+            if isinstance(r.focus, BNode)
+        }
     ordered = sorted(results, key=_stable_order)
-    return Report(conforms=conforms, results=ordered, graph=graph, parents=parents)
+    return Report(conforms=conforms, results=ordered, graph=graph, parents=parents or {})
 
 
 def _result_node(graph: Graph, shapes: Graph, result: Result) -> BNode:

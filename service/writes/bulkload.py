@@ -23,8 +23,9 @@ import logging
 import multiprocessing
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -37,7 +38,7 @@ from ..formats import BY_FILE_EXTENSION, DATASET_FORMATS, NQUADS, Format
 from ..namespaces import document_of
 from ..seed import graph_for
 from ..store import Changeset, GraphName, Quad, Store, quad_to_oxigraph
-from ..validation import Report
+from ..validation import CompiledValidator, Report, report_of
 from . import history
 from .changelog import ChangeLog
 from .loading import gunzipped
@@ -227,42 +228,41 @@ class Findings:
     counts: dict[str, int] = field(default_factory=lambda: {"violation": 0, "warning": 0})
     results: list = field(default_factory=list)  # the validation's Result objects
     parents: dict = field(default_factory=dict)
-    graph: Graph = field(default_factory=Graph)
     batches: int = 0
 
     def add(self, found: tuple) -> None:
-        counts, results, parents, report_text = found
+        counts, violations, parents = found
         self.batches += 1
         if self.batches % 50 == 0:
             log.info("%d resources validated", self.batches * BATCH)
         for key, value in counts.items():
             self.counts[key] = self.counts.get(key, 0) + value
-        kept = [r for r in results if r.severity == SH.Violation]
-        if kept and len(self.results) < REPORTED:
-            self.results += kept[: REPORTED - len(self.results)]
+        if violations and len(self.results) < REPORTED:
+            self.results += violations[: REPORTED - len(self.results)]
             self.parents.update(parents)
-            self.graph.parse(data=report_text, format="nt")
 
-    def report(self) -> Report:
-        return Report(False, self.results, self.graph, self.parents)
+    def report(self, shapes: Graph) -> Report:
+        return report_of(self.results, shapes, self.parents)
 
 
 def validate_loaded(store: Store, graphs: set[GraphName], config: Config, rules: Rules) -> int:
     """Validate the resources of ``graphs`` (just landed) batch by batch; raise
-    ValidationFailed with the report of the first violations when any; the warnings."""
+    ValidationFailed with the report of the first violations when any; the warnings.
+    The ``load_validator`` setting says which validator checks them."""
     resources = resources_to_check(store, graphs, config.base_url, rules)
     log.info("validating %d resources in batches of %d", len(resources), BATCH)
     findings = Findings()
     work = batches(store, resources, config.base_url, rules)
     workers = min(config.load_workers, max(1, len(resources) // BATCH))
+    checker = _checker(rules, getattr(config, "load_validator", "compiled"))
     if workers <= 1:
-        _init(rules)
+        _init(checker)
         for data, focus in work:
             findings.add(_validate(data, focus))
     else:
         # Forked, the workers share the parsed shapes; a few batches in flight each keep
         # them busy while this process reads the next neighbourhoods.
-        with multiprocessing.get_context("fork").Pool(workers, _init, (rules,)) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, _init, (checker,)) as pool:
             pending: deque = deque()
             for data, focus in work:
                 pending.append(pool.apply_async(_validate, (data, focus)))
@@ -271,28 +271,54 @@ def validate_loaded(store: Store, graphs: set[GraphName], config: Config, rules:
             while pending:
                 findings.add(pending.popleft().get())
     if findings.counts["violation"]:
-        raise refusal(findings.report(), {**findings.report().counts(), **findings.counts})
+        report = findings.report(rules.validator.shapes_graph)
+        raise refusal(report, {**report.counts(), **findings.counts})
     return findings.counts["warning"]
 
 
-_RULES: Rules | None = None
+def _checker(rules: Rules, kind: str) -> Callable[[list[tuple], list[Node]], list]:
+    """What checks a batch's triples and focus nodes, giving its results."""
+    if kind == "pyshacl":
+        validator = rules.validator
+
+        def with_pyshacl(data: list[tuple], focus: list[Node]) -> list:
+            graph = Graph()
+            for triple in data:
+                graph.add(triple)
+            return validator.validate(graph, focus_nodes=focus).results
+
+        return with_pyshacl
+    return compiled_validator(rules).check
 
 
-def _init(rules: Rules) -> None:
-    global _RULES
-    _RULES = rules
+@lru_cache(maxsize=2)
+def compiled_validator(rules: Rules) -> CompiledValidator:
+    """The write rules' shapes and context, compiled (built once per rules)."""
+    return CompiledValidator(rules.validator.shapes_graph, rules.validator.context)
+
+
+_CHECK: Callable[[list[tuple], list[Node]], list] | None = None
+
+
+def _init(checker: Callable[[list[tuple], list[Node]], list]) -> None:
+    global _CHECK
+    _CHECK = checker
 
 
 def _validate(data: list[tuple], focus: list[Node]) -> tuple:
-    """One batch, in a worker: counts, results, blank-node parents, the report graph (as
-    N-Triples, only when something is wrong)."""
-    graph = Graph()
-    for triple in data:
-        graph.add(triple)
-    report = _RULES.validator.validate(graph, focus_nodes=focus)
-    counts = report.counts()
-    text = "" if report.conforms else report.graph.serialize(format="nt")
-    return counts, report.results, report.parents, text
+    """One batch, in a worker: counts, the violations, the resource and property holding each
+    blank node a violation is about (to name it)."""
+    results = _CHECK(data, focus)
+    counts = {"violation": 0, "warning": 0, "info": 0}
+    for result in results:
+        counts[result.severity_key] = counts.get(result.severity_key, 0) + 1
+    violations = sorted(
+        (r for r in results if r.severity == SH.Violation),
+        key=lambda r: (str(r.focus), str(r.shape)),
+    )[:REPORTED]
+    blanks = {r.focus for r in violations if isinstance(r.focus, BNode)}
+    parents = {o: (s, p) for s, p, o in data if o in blanks}
+    return counts, violations, parents
 
 
 # ---------------------------------------------------------------------------------------------

@@ -394,16 +394,20 @@ def test_a_big_file_lands_whole_by_the_bulk_path_and_is_recorded(
     assert history.value(added, URIRef("http://rdfs.org/ns/void#triples")).toPython() == 200
 
 
+@pytest.mark.parametrize("validator", ["compiled", "pyshacl"])
 def test_one_invalid_resource_among_many_lands_nothing_and_is_named(
-    store, tmp_path, events_file, export, run
+    store, tmp_path, events_file, export, run, validator
 ):
     before = quads(export(store))
     source = events_file(tmp_path / "lot.ttl", 40, {17: {"start": "bientôt"}})
-    done = run("load", "--store", str(store), *BULK, "--lang", "en", str(source))
+    checked = ("--load-validator", validator)
+    done = run("load", "--store", str(store), *BULK, *checked, "--lang", "en", str(source))
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
     assert "1 violation(s)" in done.stderr and "Nothing was changed" in done.stderr
     assert f"<{ID['event/lot-17']}>" in done.stderr and "schema:startDate" in done.stderr
+    assert "medsh:Event-startDate" in done.stderr  # the shape, and its message:
+    assert "An event has one start date" in done.stderr
     assert f"<{ID['event/lot-16']}>" not in done.stderr
     assert quads(export(store)) == before
     # Refused, then loaded again once corrected: the graph was left new.
