@@ -18,7 +18,7 @@ from rdflib import RDFS, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..namespaces import RDF, SH
-from .compiled import Unsupported, _Compiler, _Context, _Data, _Shape, _Sparql
+from .compiled import _TYPE, Unsupported, _Compiler, _Context, _Data, _Shape, _Sparql
 from .shacl import Report, Result, Validator, _empty_report, _triples
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
@@ -59,6 +59,7 @@ class CompiledValidator:
                     table.setdefault(target, []).append(shape)
             if (node, RDF.type, RDFS.Class) in shapes:
                 self.by_class.setdefault(node, []).append(shape)
+        self.context.sparql_reads = compiler.reads
         self._pyshacl = _fallback_validator(shapes, ontology, self.fallback)
         self._lock = threading.Lock()
 
@@ -91,7 +92,7 @@ class CompiledValidator:
         for shape in self.by_node.get(node, ()):
             shapes[shape] = None
         if self.by_class:
-            for kind in data.objects(node, RDF.type):
+            for kind in data.objects(node, _TYPE):
                 for cls in (kind, *data.supers.get(kind, ())):
                     for shape in self.by_class.get(cls, ()):
                         shapes[shape] = None

@@ -27,9 +27,12 @@ import pyoxigraph as ox
 from pyshacl.rdfutil.compare import compare_literal
 from rdflib import RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.term import Node
+from rdflib.paths import Path
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Node, Variable
 
 from ..namespaces import RDF, SH, XSD
+from ..rdfio import prepare_sparql_query
 from .shacl import _triples
 
 #: Predicates of a shape that are not constraints (names, layout, targets, messages).
@@ -50,6 +53,10 @@ _KINDS = {
     SH.IRIOrLiteral: (URIRef, Literal),
 }
 _XSD_STRING = XSD.string
+_TYPE = RDF.type
+_SUBCLASS = RDFS.subClassOf
+#: Terms whose Oxigraph form is kept (then forgotten, and kept again).
+TERMS_KEPT = 200_000
 #: The named graph a call's data is put in, in the scratch store of the SPARQL checks.
 _CALL_GRAPH = "urn:x-mediation:validated"
 
@@ -80,26 +87,34 @@ class _Data:
     def __init__(self, triples: Iterable[tuple], context: _Context):
         self.context = context
         own = self.own = _Index()
-        held = context.triples
+        held, known = context.triples, context.index.spo
+        spo, ops = own.spo, own.ops
         subclass_links = False
         for triple in triples:
-            if triple in held:
+            s, p, o = triple
+            if s in known and triple in held:
                 continue
-            own.add(*triple)
-            if triple[1] == RDFS.subClassOf:
+            spo.setdefault(s, {}).setdefault(p, []).append(o)
+            if not isinstance(o, Literal):  # links to a literal: looked for when asked
+                ops.setdefault(o, {}).setdefault(p, []).append(s)
+            if p == _SUBCLASS:
                 subclass_links = True
         self.supers = context.supers if not subclass_links else _closure(self._subclass_pairs())
         self._scratch: ox.Store | None = None
+        self._literal_links = False
 
     def sparql_rows(self, constraint: _Sparql, nodes: set[Node]) -> list[dict[str, Node]]:
         """The rows of a SPARQL constraint whose ``$this`` is one of ``nodes``, each once."""
         if self._scratch is None:
             self._scratch = self.context.store()
             graph = ox.NamedNode(_CALL_GRAPH)
+            read = self.context.sparql_reads
+            term = self.context.term
             self._scratch.bulk_extend(
-                ox.Quad(_ox(s), _ox(p), _ox(o), graph)
+                ox.Quad(term(s), term(p), term(o), graph)
                 for s, by_p in self.own.spo.items()
                 for p, objects in by_p.items()
+                if read is None or p in read
                 for o in objects
             )
         solutions = self._scratch.query(constraint.query, use_default_graph_as_union=True)
@@ -123,7 +138,7 @@ class _Data:
     def _subclass_pairs(self) -> Iterable[tuple[Node, Node]]:
         for index in (self.own, self.context.index):
             for s, by_p in index.spo.items():
-                for o in by_p.get(RDFS.subClassOf, ()):
+                for o in by_p.get(_SUBCLASS, ()):
                     yield s, o
 
     def objects(self, s: Node, p: Node) -> list[Node]:
@@ -136,6 +151,13 @@ class _Data:
         return mine.get(p, []) + theirs.get(p, [])
 
     def subjects(self, p: Node, o: Node) -> list[Node]:
+        if isinstance(o, Literal) and not self._literal_links:
+            self._literal_links = True
+            for s, by_p in self.own.spo.items():
+                for predicate, objects in by_p.items():
+                    for obj in objects:
+                        if isinstance(obj, Literal):
+                            self.own.ops.setdefault(obj, {}).setdefault(predicate, []).append(s)
         mine = self.own.ops.get(o)
         theirs = self.context.index.ops.get(o)
         found = mine.get(p, []) if mine is not None else []
@@ -145,13 +167,15 @@ class _Data:
         return {*self.own.spo.get(s, ()), *self.context.index.spo.get(s, ())}
 
     def predicates_to(self, o: Node) -> Iterable[Node]:
+        if isinstance(o, Literal):
+            self.subjects(_TYPE, o)  # indexes the links to literals
         return {*self.own.ops.get(o, ()), *self.context.index.ops.get(o, ())}
 
     def is_instance(self, node: Node, cls: Node) -> bool:
         if isinstance(node, Literal):
             return False
         supers = self.supers
-        return any(t == cls or cls in supers.get(t, ()) for t in self.objects(node, RDF.type))
+        return any(t == cls or cls in supers.get(t, ()) for t in self.objects(node, _TYPE))
 
 
 def _closure(pairs: Iterable[tuple[Node, Node]]) -> dict[Node, frozenset]:
@@ -181,9 +205,21 @@ class _Context:
         for triple in self.triples:
             self.index.add(*triple)
         self.supers = _closure(
-            (s, o) for s, by_p in self.index.spo.items() for o in by_p.get(RDFS.subClassOf, ())
+            (s, o) for s, by_p in self.index.spo.items() for o in by_p.get(_SUBCLASS, ())
         )
         self._store: ox.Store | None = None
+        #: The properties the SPARQL constraints read (None: any, through a variable).
+        self.sparql_reads: set[Node] | None = set()
+        self._terms: dict[Node, Any] = {}
+
+    def term(self, node: Node) -> Any:
+        """The Oxigraph term of ``node``, kept: the same IRIs come back batch after batch."""
+        found = self._terms.get(node)
+        if found is None:
+            if len(self._terms) > TERMS_KEPT:
+                self._terms.clear()
+            found = self._terms[node] = _ox(node)
+        return found
 
     def store(self) -> ox.Store:
         if self._store is None:
@@ -256,6 +292,8 @@ class _Compiler:
     def __init__(self, shapes: Graph):
         self.g = shapes
         self.compiled: dict[Node, _Shape] = {}
+        #: The properties the SPARQL constraints read (None: any).
+        self.reads: set[Node] | None = {_TYPE, _SUBCLASS}
 
     def shape(self, node: Node) -> _Shape:
         if node in self.compiled:
@@ -325,7 +363,45 @@ class _Compiler:
                 namespace = g.value(declaration, SH.namespace)
                 prologue += f"PREFIX {prefix}: <{namespace}>\n"
         messages = list(g.objects(constraint, SH.message))
-        return _Sparql(constraint, prologue + str(select), messages)
+        query = prologue + str(select)
+        try:
+            self.reads = _properties_read(query, self.reads)
+        except Exception as error:  # rdflib's parser raises its own kinds
+            raise Unsupported(f"{shape}: {error}") from None
+        return _Sparql(constraint, query, messages)
+
+
+def _properties_read(query: str, found: set[Node] | None) -> set[Node] | None:
+    """``found`` and the properties ``query``'s patterns name (None: a variable property)."""
+    if found is None:
+        return None
+    predicates: list[Any] = []
+    stack: list[Any] = [prepare_sparql_query(query).algebra]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name in ("BGP", "TriplesBlock"):  # the latter: inside EXISTS, untranslated
+                predicates += [t[i] for t in node.triples for i in range(1, len(t), 3)]
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+    found = set(found)
+    for predicate in predicates:
+        if isinstance(predicate, Variable):
+            return None
+        found.update(_path_terms(predicate))
+    return found
+
+
+def _path_terms(path: Any) -> list:
+    if isinstance(path, URIRef):
+        return [path]
+    if not isinstance(path, Path):
+        return []
+    parts = getattr(path, "args", None) or [getattr(path, "path", None) or path.arg]
+    return [term for part in parts for term in _path_terms(part)]
 
 
 def _values_of(data: _Data, shape: _Shape, focus: Node) -> list:

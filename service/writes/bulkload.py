@@ -53,6 +53,9 @@ BATCH = 200
 REPORTED = 100
 #: The formats the bulk loader reads itself (the others go through rdflib).
 STREAMED = ("nquads", "ntriples", "turtle", "trig")
+#: Nodes whose triples the reads keep from one batch to the next (the venues, organisations
+#: and concepts many resources point at are read once, not once a batch); past it, forgotten.
+READ_CACHE = 20_000
 #: Resources per lookup when telling created resources from updated ones.
 CLASSIFY_CHUNK = 500
 
@@ -214,9 +217,12 @@ def batches(
     store: Store, resources: list[URIRef], base_url: str, rules: Rules
 ) -> Iterator[tuple[list[tuple], list[Node]]]:
     """The data and focus nodes of each batch of :data:`BATCH` resources, read as they are
-    needed (a fresh neighbourhood each, so that its cache never holds the whole load)."""
+    needed. The store does not change meanwhile, so the reads are kept across batches, up to
+    :data:`READ_CACHE` nodes (then a fresh neighbourhood: its cache never holds the load)."""
+    around = Neighbourhood(store, Changeset(), base_url)
     for start in range(0, len(resources), BATCH):
-        around = Neighbourhood(store, Changeset(), base_url)
+        if around.cached > READ_CACHE:
+            around = Neighbourhood(store, Changeset(), base_url)
         data, focus = gather(around, resources[start : start + BATCH], rules.reach)
         yield list(data), sorted(focus, key=str)
 
