@@ -59,7 +59,6 @@ class CompiledValidator:
                     table.setdefault(target, []).append(shape)
             if (node, RDF.type, RDFS.Class) in shapes:
                 self.by_class.setdefault(node, []).append(shape)
-        self.context.sparql_reads = compiler.reads
         self._pyshacl = _fallback_validator(shapes, ontology, self.fallback)
         self._lock = threading.Lock()
 

@@ -27,12 +27,9 @@ import pyoxigraph as ox
 from pyshacl.rdfutil.compare import compare_literal
 from rdflib import RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.paths import Path
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import Node, Variable
+from rdflib.term import Node
 
 from ..namespaces import RDF, SH, XSD
-from ..rdfio import prepare_sparql_query
 from .shacl import _triples
 
 #: Predicates of a shape that are not constraints (names, layout, targets, messages).
@@ -108,13 +105,11 @@ class _Data:
         if self._scratch is None:
             self._scratch = self.context.store()
             graph = ox.NamedNode(_CALL_GRAPH)
-            read = self.context.sparql_reads
             term = self.context.term
             self._scratch.bulk_extend(
                 ox.Quad(term(s), term(p), term(o), graph)
                 for s, by_p in self.own.spo.items()
                 for p, objects in by_p.items()
-                if read is None or p in read
                 for o in objects
             )
         solutions = self._scratch.query(constraint.query, use_default_graph_as_union=True)
@@ -208,8 +203,6 @@ class _Context:
             (s, o) for s, by_p in self.index.spo.items() for o in by_p.get(_SUBCLASS, ())
         )
         self._store: ox.Store | None = None
-        #: The properties the SPARQL constraints read (None: any, through a variable).
-        self.sparql_reads: set[Node] | None = set()
         self._terms: dict[Node, Any] = {}
 
     def term(self, node: Node) -> Any:
@@ -292,8 +285,6 @@ class _Compiler:
     def __init__(self, shapes: Graph):
         self.g = shapes
         self.compiled: dict[Node, _Shape] = {}
-        #: The properties the SPARQL constraints read (None: any).
-        self.reads: set[Node] | None = {_TYPE, _SUBCLASS}
 
     def shape(self, node: Node) -> _Shape:
         if node in self.compiled:
@@ -363,45 +354,7 @@ class _Compiler:
                 namespace = g.value(declaration, SH.namespace)
                 prologue += f"PREFIX {prefix}: <{namespace}>\n"
         messages = list(g.objects(constraint, SH.message))
-        query = prologue + str(select)
-        try:
-            self.reads = _properties_read(query, self.reads)
-        except Exception as error:  # rdflib's parser raises its own kinds
-            raise Unsupported(f"{shape}: {error}") from None
-        return _Sparql(constraint, query, messages)
-
-
-def _properties_read(query: str, found: set[Node] | None) -> set[Node] | None:
-    """``found`` and the properties ``query``'s patterns name (None: a variable property)."""
-    if found is None:
-        return None
-    predicates: list[Any] = []
-    stack: list[Any] = [prepare_sparql_query(query).algebra]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, CompValue):
-            if node.name in ("BGP", "TriplesBlock"):  # the latter: inside EXISTS, untranslated
-                predicates += [t[i] for t in node.triples for i in range(1, len(t), 3)]
-            stack.extend(node.values())
-        elif isinstance(node, (list, tuple)):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            stack.extend(node.values())
-    found = set(found)
-    for predicate in predicates:
-        if isinstance(predicate, Variable):
-            return None
-        found.update(_path_terms(predicate))
-    return found
-
-
-def _path_terms(path: Any) -> list:
-    if isinstance(path, URIRef):
-        return [path]
-    if not isinstance(path, Path):
-        return []
-    parts = getattr(path, "args", None) or [getattr(path, "path", None) or path.arg]
-    return [term for part in parts for term in _path_terms(part)]
+        return _Sparql(constraint, prologue + str(select), messages)
 
 
 def _values_of(data: _Data, shape: _Shape, focus: Node) -> list:
