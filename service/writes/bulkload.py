@@ -154,8 +154,9 @@ def load_in_bulk(
     found: dict = {}
 
     def check() -> None:
-        found["warnings"] = validate_loaded(store, source.graphs, config, rules)
-        found["touched"] = classify_loaded(store, source.graphs, config.base_url)
+        landed = survey(store, source.graphs, config.base_url, rules)
+        found["warnings"] = validate_loaded(store, landed.resources, config, rules)
+        found["touched"] = classify_loaded(store, source.graphs, landed.documents, config.base_url)
 
     added = _load(store, config, source, check)
     outcome = BulkOutcome(added, False, found["warnings"], found["touched"], started=begun)
@@ -181,21 +182,35 @@ def _load(store: Store, config: Config, source: BulkFile, check=None) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def resources_to_check(
-    store: Store, graphs: set[GraphName], base_url: str, rules: Rules
-) -> list[URIRef]:
+@dataclass
+class Landed:
+    """What one pass over the new graphs finds: the resources a write of all their quads
+    would check, and the documents (resources, not their hash parts) they touch."""
+
+    resources: list[URIRef]
+    documents: list[URIRef]
+
+
+def survey(store: Store, graphs: set[GraphName], base_url: str, rules: Rules) -> Landed:
     """The resources a write of every quad of ``graphs`` would check (see
-    :func:`.neighbourhood.extract_neighbourhood`), read from the store they landed in."""
+    :func:`.neighbourhood.extract_neighbourhood`) and the documents it touches, read from
+    the store they landed in, in one pass over their quads."""
     around = Neighbourhood(store, Changeset(), base_url)
     reach = rules.reach
     resources = around.resources
 
     subjects: set[URIRef] = set()
     deep: set[URIRef] = set()
+    documents: dict[URIRef, None] = {}
     for name in graphs:
         for s, p, o, _ in store.quads(graph=name):
             holders = resources(s)
             subjects |= holders
+            if isinstance(s, URIRef):
+                documents.setdefault(document_of(s), None)
+            else:
+                for owner in sorted(holders, key=str):
+                    documents.setdefault(document_of(owner), None)
             if not (p in TEXT_PROPERTIES and isinstance(o, Literal)):
                 deep |= holders
             if isinstance(o, URIRef) and (reach.any_inverse or p in reach.inverse):
@@ -210,7 +225,8 @@ def resources_to_check(
             return True
         return any(q[2] in reach.classes for q in store.quads(subject=node, predicate=RDF.type))
 
-    return sorted((node for node in candidates if checked(node)), key=str)
+    checked_resources = sorted((node for node in candidates if checked(node)), key=str)
+    return Landed(checked_resources, list(documents))
 
 
 def batches(
@@ -251,11 +267,10 @@ class Findings:
         return report_of(self.results, shapes, self.parents)
 
 
-def validate_loaded(store: Store, graphs: set[GraphName], config: Config, rules: Rules) -> int:
-    """Validate the resources of ``graphs`` (just landed) batch by batch; raise
-    ValidationFailed with the report of the first violations when any; the warnings.
+def validate_loaded(store: Store, resources: list[URIRef], config: Config, rules: Rules) -> int:
+    """Validate ``resources`` (:func:`survey`: those the new graphs touch) batch by batch;
+    raise ValidationFailed with the report of the first violations when any; the warnings.
     The ``load_validator`` setting says which validator checks them."""
-    resources = resources_to_check(store, graphs, config.base_url, rules)
     log.info("validating %d resources in batches of %d", len(resources), BATCH)
     findings = Findings()
     work = batches(store, resources, config.base_url, rules)
@@ -332,18 +347,12 @@ def _validate(data: list[tuple], focus: list[Node]) -> tuple:
 # ---------------------------------------------------------------------------------------------
 
 
-def classify_loaded(store: Store, graphs: set[GraphName], base_url: str) -> list[history.Touched]:
-    """The documents the load touched: created when no graph but the new ones (and the
-    history) says anything of them, updated otherwise; looked up a chunk at a time."""
-    documents: dict[URIRef, None] = {}
-    around = Neighbourhood(store, Changeset(), base_url)
-    for name in graphs:
-        for s, _, _, _ in store.quads(graph=name):
-            if isinstance(s, URIRef):
-                documents.setdefault(document_of(s), None)
-            elif isinstance(s, BNode):
-                for owner in sorted(around.holders(s), key=str):
-                    documents.setdefault(document_of(owner), None)
+def classify_loaded(
+    store: Store, graphs: set[GraphName], documents: list[URIRef], base_url: str
+) -> list[history.Touched]:
+    """The documents the load touched (:func:`survey`): created when no graph but the new
+    ones (and the history) says anything of them, updated otherwise; looked up a chunk at a
+    time."""
     skipped = {history.history_graph(base_url), *graphs}
     listed = sorted(documents, key=str)
     existed: set[URIRef] = set()
