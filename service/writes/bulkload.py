@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import shutil
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,7 +38,7 @@ from ..errors import MediationError
 from ..formats import BY_FILE_EXTENSION, DATASET_FORMATS, NQUADS, Format
 from ..namespaces import document_of
 from ..seed import graph_for
-from ..store import Changeset, GraphName, Quad, Store, quad_to_oxigraph
+from ..store import SNAPSHOTS, Changeset, GraphName, Quad, Store, open_snapshot, quad_to_oxigraph
 from ..validation import CompiledValidator, Report, report_of
 from . import history
 from .changelog import ChangeLog
@@ -273,24 +274,27 @@ def validate_loaded(store: Store, resources: list[URIRef], config: Config, rules
     The ``load_validator`` setting says which validator checks them."""
     log.info("validating %d resources in batches of %d", len(resources), BATCH)
     findings = Findings()
-    work = batches(store, resources, config.base_url, rules)
     workers = min(config.load_workers, max(1, len(resources) // BATCH))
     checker = _checker(rules, getattr(config, "load_validator", "compiled"))
     if workers <= 1:
         _init(checker)
-        for data, focus in work:
+        for data, focus in batches(store, resources, config.base_url, rules):
             findings.add(_validate(data, focus))
     else:
-        # Forked, the workers share the parsed shapes; a few batches in flight each keep
-        # them busy while this process reads the next neighbourhoods.
-        with multiprocessing.get_context("fork").Pool(workers, _init, (checker,)) as pool:
-            pending: deque = deque()
-            for data, focus in work:
-                pending.append(pool.apply_async(_validate, (data, focus)))
-                while len(pending) >= 2 * workers:
-                    findings.add(pending.popleft().get())
-            while pending:
-                findings.add(pending.popleft().get())
+        # Each forked worker reads the batches it checks from a snapshot of the store (hard
+        # links, milliseconds), opened read-only: the reads, which cost more than the checks
+        # once the shapes are compiled, are shared between the workers too.
+        snapshot = Path(store.directory) / SNAPSHOTS / f"load-{os.getpid()}"
+        shutil.rmtree(snapshot, ignore_errors=True)
+        store.snapshot(snapshot)
+        chunks = [resources[i : i + BATCH] for i in range(0, len(resources), BATCH)]
+        reading = (checker, snapshot, config.base_url, rules)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers, _init_reading, reading) as pool:
+                for found in pool.imap(_read_and_validate, chunks):
+                    findings.add(found)
+        finally:
+            shutil.rmtree(snapshot, ignore_errors=True)
     if findings.counts["violation"]:
         report = findings.report(rules.validator.shapes_graph)
         raise refusal(report, {**report.counts(), **findings.counts})
@@ -324,6 +328,25 @@ _CHECK: Callable[[list[tuple], list[Node]], list] | None = None
 def _init(checker: Callable[[list[tuple], list[Node]], list]) -> None:
     global _CHECK
     _CHECK = checker
+
+
+_READING: dict = {}
+
+
+def _init_reading(checker: Callable, snapshot: Path, base_url: str, rules: Rules) -> None:
+    _init(checker)
+    _READING.update(store=open_snapshot(snapshot), base_url=base_url, rules=rules, around=None)
+
+
+def _read_and_validate(resources: list[URIRef]) -> tuple:
+    """One batch, in a worker: its neighbourhood read from the snapshot, then checked."""
+    around = _READING["around"]
+    if around is None or around.cached > READ_CACHE:
+        around = _READING["around"] = Neighbourhood(
+            _READING["store"], Changeset(), _READING["base_url"]
+        )
+    data, focus = gather(around, resources, _READING["rules"].reach)
+    return _validate(list(data), sorted(focus, key=str))
 
 
 def _validate(data: list[tuple], focus: list[Node]) -> tuple:

@@ -415,6 +415,23 @@ def test_one_invalid_resource_among_many_lands_nothing_and_is_named(
     run("load", "--store", str(store), *BULK, str(fixed), check=True)
 
 
+def test_workers_reading_a_snapshot_find_a_violation_and_leave_no_snapshot(
+    store, tmp_path, events_file, export, run
+):
+    # More resources than one batch: the validating processes read their batches from a
+    # snapshot of the store rather than being handed them.
+    before = quads(export(store))
+    source = events_file(tmp_path / "lot.ttl", 450, {333: {"start": "bientôt"}})
+    done = run("load", "--store", str(store), *BULK, "--lang", "en", str(source))
+    assert done.returncode == 1, done.stderr
+    assert "1 violation(s)" in done.stderr and f"<{ID['event/lot-333']}>" in done.stderr
+    assert quads(export(store)) == before
+    assert not list(store.glob(".snapshots/load-*"))
+    fixed = events_file(tmp_path / "lot.ttl", 450)
+    done = run("load", "--store", str(store), *BULK, str(fixed), check=True)
+    assert "+2250 " in done.stderr
+
+
 @pytest.mark.parametrize(
     "odd, shape",
     [
