@@ -18,9 +18,11 @@ other shapes' targets taken out of the graph pySHACL runs.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pyoxigraph as ox
@@ -382,26 +384,23 @@ def _check_class(c: _Compiler, node: Node, cls: Node, shape: _Shape):
     ]
 
 
+#: The Python value a well-formed literal of a datatype has, as pySHACL checks it (the other
+#: datatypes' values are not checked).
 _ACTUAL = {
     XSD.string: str,
     RDF.langString: str,
     XSD.integer: int,
     XSD.float: float,
+    XSD.decimal: Decimal,
     XSD.boolean: bool,
+    XSD.date: datetime.date,
+    XSD.time: datetime.time,
+    XSD.dateTime: datetime.datetime,
 }
 
 
 def _check_datatype(c: _Compiler, node: Node, datatype: Node, shape: _Shape):
-    import datetime
-    from decimal import Decimal
-
-    actual = {
-        **_ACTUAL,
-        XSD.decimal: Decimal,
-        XSD.date: datetime.date,
-        XSD.time: datetime.time,
-        XSD.dateTime: datetime.datetime,
-    }.get(datatype)
+    actual = _ACTUAL.get(datatype)
 
     def matches(v: Node) -> bool:
         if not isinstance(v, Literal):
