@@ -2,13 +2,15 @@
 
     .venv/bin/python bench/load.py [--triples 1000000] [--runs 1] [--workers 2]
                                    [--generator writes|search] [--no-virtuoso]
+                                   [--validators compiled,pyshacl]
 
 Generates a file of N-Quads (``--generator writes``, the default: ``bench/writes.py``'s
 events, venues and organisations, valid against the shapes; ``search``: ``bench/search.py``'s
 field, which today's shapes refuse), seeds a store with the project's files, then, run after
 run, the ways interleaved so that they share the machine's load:
 
-* ``mediation load`` of the file into a copy of the seeded store (validated: the bulk path);
+* ``mediation load`` of the file into a copy of the seeded store (validated: the bulk path),
+  once per validator of ``--validators`` (``compiled``, ``pyshacl``);
 * ``oxigraph load`` of the same file into an empty Oxigraph database;
 * Virtuoso's bulk loader (``ld_dir`` + ``rdf_loader_run`` + ``checkpoint``) into a new
   database, when ``virtuoso-t`` is installed;
@@ -89,14 +91,19 @@ def line(name: str, run: Run, quads: int) -> None:
     )
 
 
-def mediation(*args: str, workers: int = 2) -> tuple[Run, subprocess.CompletedProcess]:
+def mediation(
+    *args: str, workers: int = 2, validator: str = "compiled"
+) -> tuple[Run, subprocess.CompletedProcess]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
     env["MEDIATION_LOAD_WORKERS"] = str(workers)
+    env["MEDIATION_LOAD_VALIDATOR"] = validator
     return timed([str(BIN / "mediation"), *args], env=env)
 
 
-def mediation_load(store: Path, source: Path, workers: int) -> Run:
-    run, done = mediation("load", "--store", str(store), str(source), workers=workers)
+def mediation_load(store: Path, source: Path, workers: int, validator: str = "compiled") -> Run:
+    run, done = mediation(
+        "load", "--store", str(store), str(source), workers=workers, validator=validator
+    )
     if "bulk load" not in done.stderr:
         raise SystemExit(f"mediation load did not take the bulk path:\n{done.stderr[-2000:]}")
     return run
@@ -167,6 +174,12 @@ def main() -> None:
     parser.add_argument("--generator", choices=["writes", "search"], default="writes")
     parser.add_argument("--no-virtuoso", action="store_true")
     parser.add_argument(
+        "--validators",
+        default="compiled",
+        help="The validators of the validated load, run one after the other each run "
+        "(compiled, pyshacl: the setting load_validator).",
+    )
+    parser.add_argument(
         "--no-validated", action="store_true", help="Only the bulk loaders and the restore."
     )
     options = parser.parse_args()
@@ -190,13 +203,14 @@ def main() -> None:
         for run in range(options.runs):
             scratch_dirs = [root / f"{name}-{run}" for name in ("store", "oxigraph", "virtuoso")]
             scratch_dirs += [root / f"{name}-{run}" for name in ("restored", "ox-export")]
-            if not options.no_validated:
+            for validator in [] if options.no_validated else options.validators.split(","):
                 shutil.copytree(seeded, scratch_dirs[0])
                 line(
-                    "mediation load (validated, bulk path)",
-                    mediation_load(scratch_dirs[0], source, options.workers),
+                    f"mediation load (validated: {validator})",
+                    mediation_load(scratch_dirs[0], source, options.workers, validator),
                     quads,
                 )
+                shutil.rmtree(scratch_dirs[0])
             line("oxigraph load", oxigraph_load(scratch_dirs[1], source), quads)
             found = None if options.no_virtuoso else virtuoso_load(scratch_dirs[2], source)
             if found is not None:

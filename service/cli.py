@@ -372,7 +372,14 @@ main.add_command(ingest_command(settings_options, config_from, queue_draft))
 @lang_option("Language of the validation reports.")
 @settings_options(
     STORE_SETTINGS
-    + ["record_history", "index_path", "changes_path", "bulk_load_after", "load_workers"]
+    + [
+        "record_history",
+        "index_path",
+        "changes_path",
+        "bulk_load_after",
+        "load_workers",
+        "load_validator",
+    ]
 )
 def load_command(
     paths: tuple[Path, ...],

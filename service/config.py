@@ -305,6 +305,14 @@ SETTINGS: list[Setting] = [
         _positive(int),
     ),
     Setting(
+        "load_validator",
+        "compiled",
+        "`mediation load`: what checks a bulk load against the shapes: `compiled` (the shapes "
+        "compiled into Python checks, the same results as pySHACL's, about a hundred times "
+        "faster) or `pyshacl`.",
+        _one_of("compiled", "pyshacl"),
+    ),
+    Setting(
         "max_concurrent_queries",
         4,
         "SPARQL queries evaluated at once; more wait, then get 503 when the wait exceeds the time-out.",

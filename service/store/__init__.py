@@ -7,6 +7,7 @@ any SPARQL 1.1 server). What the rest of the service uses is exported here; see
 
 from __future__ import annotations
 
+from .embedded import SNAPSHOTS
 from .interface import (
     Changeset,
     GraphName,
@@ -23,6 +24,7 @@ from .refresh import Refresher
 from .terms import quad_to_oxigraph, quad_to_rdflib
 
 __all__ = [
+    "SNAPSHOTS",
     "Changeset",
     "GraphName",
     "Quad",

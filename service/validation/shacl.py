@@ -371,6 +371,12 @@ class Validator:
         except ReportableRuntimeError as error:
             raise _shapes_error(error) from None
 
+    @property
+    def context(self) -> Graph:
+        """The ontology the data is validated with (outside a validation, the work graph holds
+        it alone)."""
+        return self._work
+
     def validate(self, data: Graph, focus_nodes: Sequence[Node] | None = None) -> Report:
         """Validate ``data`` (never modified) with the ontology as context. ``focus_nodes``
         limits the resources checked (default: every subject of ``data``)."""

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import shutil
 import time
-from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -36,8 +38,8 @@ from ..errors import MediationError
 from ..formats import BY_FILE_EXTENSION, DATASET_FORMATS, NQUADS, Format
 from ..namespaces import document_of
 from ..seed import graph_for
-from ..store import Changeset, GraphName, Quad, Store, quad_to_oxigraph
-from ..validation import Report
+from ..store import SNAPSHOTS, Changeset, GraphName, Quad, Store, open_snapshot, quad_to_oxigraph
+from ..validation import CompiledValidator, Report, report_of
 from . import history
 from .changelog import ChangeLog
 from .loading import gunzipped
@@ -52,6 +54,9 @@ BATCH = 200
 REPORTED = 100
 #: The formats the bulk loader reads itself (the others go through rdflib).
 STREAMED = ("nquads", "ntriples", "turtle", "trig")
+#: Nodes whose triples the reads keep from one batch to the next (the venues, organisations
+#: and concepts many resources point at are read once, not once a batch); past it, forgotten.
+READ_CACHE = 20_000
 #: Resources per lookup when telling created resources from updated ones.
 CLASSIFY_CHUNK = 500
 
@@ -150,8 +155,9 @@ def load_in_bulk(
     found: dict = {}
 
     def check() -> None:
-        found["warnings"] = validate_loaded(store, source.graphs, config, rules)
-        found["touched"] = classify_loaded(store, source.graphs, config.base_url)
+        landed = survey(store, source.graphs, config.base_url, rules)
+        found["warnings"] = validate_loaded(store, landed.resources, config, rules)
+        found["touched"] = classify_loaded(store, source.graphs, landed.documents, config.base_url)
 
     added = _load(store, config, source, check)
     outcome = BulkOutcome(added, False, found["warnings"], found["touched"], started=begun)
@@ -177,21 +183,35 @@ def _load(store: Store, config: Config, source: BulkFile, check=None) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def resources_to_check(
-    store: Store, graphs: set[GraphName], base_url: str, rules: Rules
-) -> list[URIRef]:
+@dataclass
+class Landed:
+    """What one pass over the new graphs finds: the resources a write of all their quads
+    would check, and the documents (resources, not their hash parts) they touch."""
+
+    resources: list[URIRef]
+    documents: list[URIRef]
+
+
+def survey(store: Store, graphs: set[GraphName], base_url: str, rules: Rules) -> Landed:
     """The resources a write of every quad of ``graphs`` would check (see
-    :func:`.neighbourhood.extract_neighbourhood`), read from the store they landed in."""
+    :func:`.neighbourhood.extract_neighbourhood`) and the documents it touches, read from
+    the store they landed in, in one pass over their quads."""
     around = Neighbourhood(store, Changeset(), base_url)
     reach = rules.reach
     resources = around.resources
 
     subjects: set[URIRef] = set()
     deep: set[URIRef] = set()
+    documents: dict[URIRef, None] = {}
     for name in graphs:
         for s, p, o, _ in store.quads(graph=name):
             holders = resources(s)
             subjects |= holders
+            if isinstance(s, URIRef):
+                documents.setdefault(document_of(s), None)
+            else:
+                for owner in sorted(holders, key=str):
+                    documents.setdefault(document_of(owner), None)
             if not (p in TEXT_PROPERTIES and isinstance(o, Literal)):
                 deep |= holders
             if isinstance(o, URIRef) and (reach.any_inverse or p in reach.inverse):
@@ -206,16 +226,20 @@ def resources_to_check(
             return True
         return any(q[2] in reach.classes for q in store.quads(subject=node, predicate=RDF.type))
 
-    return sorted((node for node in candidates if checked(node)), key=str)
+    checked_resources = sorted((node for node in candidates if checked(node)), key=str)
+    return Landed(checked_resources, list(documents))
 
 
 def batches(
     store: Store, resources: list[URIRef], base_url: str, rules: Rules
 ) -> Iterator[tuple[list[tuple], list[Node]]]:
     """The data and focus nodes of each batch of :data:`BATCH` resources, read as they are
-    needed (a fresh neighbourhood each, so that its cache never holds the whole load)."""
+    needed. The store does not change meanwhile, so the reads are kept across batches, up to
+    :data:`READ_CACHE` nodes (then a fresh neighbourhood: its cache never holds the load)."""
+    around = Neighbourhood(store, Changeset(), base_url)
     for start in range(0, len(resources), BATCH):
-        around = Neighbourhood(store, Changeset(), base_url)
+        if around.cached > READ_CACHE:
+            around = Neighbourhood(store, Changeset(), base_url)
         data, focus = gather(around, resources[start : start + BATCH], rules.reach)
         yield list(data), sorted(focus, key=str)
 
@@ -227,72 +251,118 @@ class Findings:
     counts: dict[str, int] = field(default_factory=lambda: {"violation": 0, "warning": 0})
     results: list = field(default_factory=list)  # the validation's Result objects
     parents: dict = field(default_factory=dict)
-    graph: Graph = field(default_factory=Graph)
     batches: int = 0
 
     def add(self, found: tuple) -> None:
-        counts, results, parents, report_text = found
+        counts, violations, parents = found
         self.batches += 1
         if self.batches % 50 == 0:
             log.info("%d resources validated", self.batches * BATCH)
         for key, value in counts.items():
             self.counts[key] = self.counts.get(key, 0) + value
-        kept = [r for r in results if r.severity == SH.Violation]
-        if kept and len(self.results) < REPORTED:
-            self.results += kept[: REPORTED - len(self.results)]
+        if violations and len(self.results) < REPORTED:
+            self.results += violations[: REPORTED - len(self.results)]
             self.parents.update(parents)
-            self.graph.parse(data=report_text, format="nt")
 
-    def report(self) -> Report:
-        return Report(False, self.results, self.graph, self.parents)
+    def report(self, shapes: Graph) -> Report:
+        return report_of(self.results, shapes, self.parents)
 
 
-def validate_loaded(store: Store, graphs: set[GraphName], config: Config, rules: Rules) -> int:
-    """Validate the resources of ``graphs`` (just landed) batch by batch; raise
-    ValidationFailed with the report of the first violations when any; the warnings."""
-    resources = resources_to_check(store, graphs, config.base_url, rules)
+def validate_loaded(store: Store, resources: list[URIRef], config: Config, rules: Rules) -> int:
+    """Validate ``resources`` (:func:`survey`: those the new graphs touch) batch by batch;
+    raise ValidationFailed with the report of the first violations when any; the warnings.
+    The ``load_validator`` setting says which validator checks them."""
     log.info("validating %d resources in batches of %d", len(resources), BATCH)
     findings = Findings()
-    work = batches(store, resources, config.base_url, rules)
     workers = min(config.load_workers, max(1, len(resources) // BATCH))
+    checker = _checker(rules, getattr(config, "load_validator", "compiled"))
     if workers <= 1:
-        _init(rules)
-        for data, focus in work:
+        _init(checker)
+        for data, focus in batches(store, resources, config.base_url, rules):
             findings.add(_validate(data, focus))
     else:
-        # Forked, the workers share the parsed shapes; a few batches in flight each keep
-        # them busy while this process reads the next neighbourhoods.
-        with multiprocessing.get_context("fork").Pool(workers, _init, (rules,)) as pool:
-            pending: deque = deque()
-            for data, focus in work:
-                pending.append(pool.apply_async(_validate, (data, focus)))
-                while len(pending) >= 2 * workers:
-                    findings.add(pending.popleft().get())
-            while pending:
-                findings.add(pending.popleft().get())
+        # Each forked worker reads the batches it checks from a snapshot of the store (hard
+        # links, milliseconds), opened read-only: the reads, which cost more than the checks
+        # once the shapes are compiled, are shared between the workers too.
+        snapshot = Path(store.directory) / SNAPSHOTS / f"load-{os.getpid()}"
+        shutil.rmtree(snapshot, ignore_errors=True)
+        store.snapshot(snapshot)
+        chunks = [resources[i : i + BATCH] for i in range(0, len(resources), BATCH)]
+        reading = (checker, snapshot, config.base_url, rules)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers, _init_reading, reading) as pool:
+                for found in pool.imap(_read_and_validate, chunks):
+                    findings.add(found)
+        finally:
+            shutil.rmtree(snapshot, ignore_errors=True)
     if findings.counts["violation"]:
-        raise refusal(findings.report(), {**findings.report().counts(), **findings.counts})
+        report = findings.report(rules.validator.shapes_graph)
+        raise refusal(report, {**report.counts(), **findings.counts})
     return findings.counts["warning"]
 
 
-_RULES: Rules | None = None
+def _checker(rules: Rules, kind: str) -> Callable[[list[tuple], list[Node]], list]:
+    """What checks a batch's triples and focus nodes, giving its results."""
+    if kind == "pyshacl":
+        validator = rules.validator
+
+        def with_pyshacl(data: list[tuple], focus: list[Node]) -> list:
+            graph = Graph()
+            for triple in data:
+                graph.add(triple)
+            return validator.validate(graph, focus_nodes=focus).results
+
+        return with_pyshacl
+    return compiled_validator(rules).check
 
 
-def _init(rules: Rules) -> None:
-    global _RULES
-    _RULES = rules
+@lru_cache(maxsize=2)
+def compiled_validator(rules: Rules) -> CompiledValidator:
+    """The write rules' shapes and context, compiled (built once per rules)."""
+    return CompiledValidator(rules.validator.shapes_graph, rules.validator.context)
+
+
+_CHECK: Callable[[list[tuple], list[Node]], list] | None = None
+
+
+def _init(checker: Callable[[list[tuple], list[Node]], list]) -> None:
+    global _CHECK
+    _CHECK = checker
+
+
+_READING: dict = {}
+
+
+def _init_reading(checker: Callable, snapshot: Path, base_url: str, rules: Rules) -> None:
+    _init(checker)
+    _READING.update(store=open_snapshot(snapshot), base_url=base_url, rules=rules, around=None)
+
+
+def _read_and_validate(resources: list[URIRef]) -> tuple:
+    """One batch, in a worker: its neighbourhood read from the snapshot, then checked."""
+    around = _READING["around"]
+    if around is None or around.cached > READ_CACHE:
+        around = _READING["around"] = Neighbourhood(
+            _READING["store"], Changeset(), _READING["base_url"]
+        )
+    data, focus = gather(around, resources, _READING["rules"].reach)
+    return _validate(list(data), sorted(focus, key=str))
 
 
 def _validate(data: list[tuple], focus: list[Node]) -> tuple:
-    """One batch, in a worker: counts, results, blank-node parents, the report graph (as
-    N-Triples, only when something is wrong)."""
-    graph = Graph()
-    for triple in data:
-        graph.add(triple)
-    report = _RULES.validator.validate(graph, focus_nodes=focus)
-    counts = report.counts()
-    text = "" if report.conforms else report.graph.serialize(format="nt")
-    return counts, report.results, report.parents, text
+    """One batch, in a worker: counts, the violations, the resource and property holding each
+    blank node a violation is about (to name it)."""
+    results = _CHECK(data, focus)
+    counts = {"violation": 0, "warning": 0, "info": 0}
+    for result in results:
+        counts[result.severity_key] = counts.get(result.severity_key, 0) + 1
+    violations = sorted(
+        (r for r in results if r.severity == SH.Violation),
+        key=lambda r: (str(r.focus), str(r.shape)),
+    )[:REPORTED]
+    blanks = {r.focus for r in violations if isinstance(r.focus, BNode)}
+    parents = {o: (s, p) for s, p, o in data if o in blanks}
+    return counts, violations, parents
 
 
 # ---------------------------------------------------------------------------------------------
@@ -300,18 +370,12 @@ def _validate(data: list[tuple], focus: list[Node]) -> tuple:
 # ---------------------------------------------------------------------------------------------
 
 
-def classify_loaded(store: Store, graphs: set[GraphName], base_url: str) -> list[history.Touched]:
-    """The documents the load touched: created when no graph but the new ones (and the
-    history) says anything of them, updated otherwise; looked up a chunk at a time."""
-    documents: dict[URIRef, None] = {}
-    around = Neighbourhood(store, Changeset(), base_url)
-    for name in graphs:
-        for s, _, _, _ in store.quads(graph=name):
-            if isinstance(s, URIRef):
-                documents.setdefault(document_of(s), None)
-            elif isinstance(s, BNode):
-                for owner in sorted(around.holders(s), key=str):
-                    documents.setdefault(document_of(owner), None)
+def classify_loaded(
+    store: Store, graphs: set[GraphName], documents: list[URIRef], base_url: str
+) -> list[history.Touched]:
+    """The documents the load touched (:func:`survey`): created when no graph but the new
+    ones (and the history) says anything of them, updated otherwise; looked up a chunk at a
+    time."""
     skipped = {history.history_graph(base_url), *graphs}
     listed = sorted(documents, key=str)
     existed: set[URIRef] = set()

@@ -173,6 +173,11 @@ class Neighbourhood:
         self.owners: dict[Node, set[URIRef]] = {}
         self.reads = 0
 
+    @property
+    def cached(self) -> int:
+        """How many nodes' triples the reads keep."""
+        return len(self._before)
+
     def before(self, node: Node) -> list[Quad]:
         """The node's quads (as subject) before the change, outside the history."""
         if node not in self._before:
@@ -296,16 +301,19 @@ def extract_neighbourhood(store: Store, changes: Changeset, base_url: str, reach
         return any(o in reach.classes for _, p, o in around.own(node) if p == RDF.type)
 
     focus_resources = {node for node in candidates if checked(node)}
-    data, focus = gather(around, focus_resources, reach)
+    triples, focus = gather(around, focus_resources, reach)
+    data = Graph()
+    for triple in triples:
+        data.add(triple)
     return Extract(data, focus, focus_resources, around.owners, around.reads)
 
 
 def gather(
     around: Neighbourhood, resources: Iterable[URIRef], reach: Reach
-) -> tuple[Graph, set[Node]]:
-    """What the shapes read around ``resources`` (see the module), and the focus nodes: the
-    resources and the blank nodes they hold."""
-    data = Graph()
+) -> tuple[set[tuple], set[Node]]:
+    """What the shapes read around ``resources`` (see the module), as a set of triples, and
+    the focus nodes: the resources and the blank nodes they hold."""
+    data: set[tuple] = set()
     focus: set[Node] = set()
     inverse = None if reach.any_inverse else reach.inverse
     for node in sorted(resources, key=str):

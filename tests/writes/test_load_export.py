@@ -394,21 +394,42 @@ def test_a_big_file_lands_whole_by_the_bulk_path_and_is_recorded(
     assert history.value(added, URIRef("http://rdfs.org/ns/void#triples")).toPython() == 200
 
 
+@pytest.mark.parametrize("validator", ["compiled", "pyshacl"])
 def test_one_invalid_resource_among_many_lands_nothing_and_is_named(
-    store, tmp_path, events_file, export, run
+    store, tmp_path, events_file, export, run, validator
 ):
     before = quads(export(store))
     source = events_file(tmp_path / "lot.ttl", 40, {17: {"start": "bientôt"}})
-    done = run("load", "--store", str(store), *BULK, "--lang", "en", str(source))
+    checked = ("--load-validator", validator)
+    done = run("load", "--store", str(store), *BULK, *checked, "--lang", "en", str(source))
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
     assert "1 violation(s)" in done.stderr and "Nothing was changed" in done.stderr
     assert f"<{ID['event/lot-17']}>" in done.stderr and "schema:startDate" in done.stderr
+    assert "medsh:Event-startDate" in done.stderr  # the shape, and its message:
+    assert "An event has one start date" in done.stderr
     assert f"<{ID['event/lot-16']}>" not in done.stderr
     assert quads(export(store)) == before
     # Refused, then loaded again once corrected: the graph was left new.
     fixed = events_file(tmp_path / "lot.ttl", 40)
     run("load", "--store", str(store), *BULK, str(fixed), check=True)
+
+
+def test_workers_reading_a_snapshot_find_a_violation_and_leave_no_snapshot(
+    store, tmp_path, events_file, export, run
+):
+    # More resources than one batch: the validating processes read their batches from a
+    # snapshot of the store rather than being handed them.
+    before = quads(export(store))
+    source = events_file(tmp_path / "lot.ttl", 450, {333: {"start": "bientôt"}})
+    done = run("load", "--store", str(store), *BULK, "--lang", "en", str(source))
+    assert done.returncode == 1, done.stderr
+    assert "1 violation(s)" in done.stderr and f"<{ID['event/lot-333']}>" in done.stderr
+    assert quads(export(store)) == before
+    assert not list(store.glob(".snapshots/load-*"))
+    fixed = events_file(tmp_path / "lot.ttl", 450)
+    done = run("load", "--store", str(store), *BULK, str(fixed), check=True)
+    assert "+2250 " in done.stderr
 
 
 @pytest.mark.parametrize(
