@@ -317,7 +317,15 @@ def test_load_and_export_work_on_a_remote_store(
     tmp_path, start_oxigraph, event_file, mediation, run, turtle_prefixes
 ):
     backing = start_oxigraph(tmp_path / "oxigraph")
-    remote = ["--remote-query-url", backing.query_url, "--remote-update-url", backing.update_url]
+    remote = [
+        "--remote-query-url",
+        backing.query_url,
+        "--remote-update-url",
+        backing.update_url,
+        # The change log of a remote store lives beside the command, in the store directory.
+        "--store",
+        str(tmp_path / "local"),
+    ]
     try:
         iri = ID["event/atelier-a-distance"]
         source = event_file(tmp_path / "a-distance.ttl", iri, "Atelier à distance")
