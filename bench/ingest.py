@@ -190,7 +190,18 @@ def expected_facts(annotation: dict) -> Facts:
         for item in annotation.get("events", [])
     ]
     roles = {(r["agent"], r["role"], r.get("event")) for r in annotation.get("roles", [])}
-    return Facts(events, things("organisations"), things("people"), things("places"), roles)
+    organisations, people = things("organisations"), things("people")
+    # The article's publisher is a part in the article (the rules above) whether or not the
+    # annotation repeats it as a role: some annotations give it only as ``publisher``.
+    publisher = annotation["article"].get("publisher")
+    if publisher:
+        declared = next((t for t in organisations + people if fold(publisher) in t.folded()), None)
+        if declared is None:
+            declared = Thing(key=publisher, names=[publisher])
+            organisations.append(declared)
+        if not any(role == "publisher" for _, role, _ in roles):
+            roles.add((declared.key, "publisher", None))
+    return Facts(events, organisations, people, things("places"), roles)
 
 
 # --- The draft ----------------------------------------------------------------------------
@@ -251,6 +262,15 @@ def draft_facts(draft: Graph, lookup: Graph, base: str = DEFAULT_BASE) -> Facts:
                 place_nodes |= {
                     u for u in both.objects(o, SDO.containedInPlace) if isinstance(u, URIRef)
                 }
+    # The curated data's town without a venue is a place named after the town, in its
+    # commune: one place for a reader, counted once (as the commune).
+    place_nodes -= {
+        node
+        for node in place_nodes
+        for outer in both.objects(node, SDO.containedInPlace)
+        if outer in place_nodes
+        and {fold(n) for n in _names(both, node)} & {fold(n) for n in _names(both, outer)}
+    }
     for node in sorted(place_nodes):
         facts.places.append(Thing(str(node), _names(both, node), known=str(node)))
 
@@ -261,16 +281,27 @@ def draft_facts(draft: Graph, lookup: Graph, base: str = DEFAULT_BASE) -> Facts:
         elif types & ORGANISATION_CLASSES and not types & PLACE_CLASSES:
             facts.organisations.append(Thing(str(node), _names(both, node), known=str(node)))
 
-    for event in events:
-        for predicate, word in ROLE_PREDICATES.items():
-            for agent in draft.objects(event, predicate):
-                facts.roles.add((str(agent), word, str(event)))
+    # A role's link (``med:impliedProperty`` of its role type: the opener's
+    # ``schema:performer``, a co-facilitator's ``schema:organizer``), and the link a part's
+    # role also puts on the whole event, are that role said again, not roles of their own.
+    implied: set[tuple] = set()
     for role in draft.subjects(RDF.type, MED.Participation):
         event, agent = draft.value(role, MED.inEvent), draft.value(role, MED.agent)
         concept = draft.value(role, MED.roleType)
         word = ROLE_SLUGS.get(str(concept).rsplit("/", 1)[-1]) if concept is not None else None
         if event is not None and agent is not None and word:
             facts.roles.add((str(agent), word, str(event)))
+        prop = both.value(concept, MED.impliedProperty) if concept is not None else None
+        wholes = set(draft.objects(event, SDO.superEvent)) | set(
+            draft.subjects(SDO.subEvent, event)
+        )
+        rolled = SDO.contributor if prop == SDO.organizer else prop  # as the draft rolls it
+        implied |= {(agent, event, prop)} | {(agent, whole, rolled) for whole in wholes}
+    for event in events:
+        for predicate, word in ROLE_PREDICATES.items():
+            for agent in draft.objects(event, predicate):
+                if (agent, event, predicate) not in implied:
+                    facts.roles.add((str(agent), word, str(event)))
     for article in draft.subjects(RDF.type, SDO.NewsArticle):
         for publisher in draft.objects(article, SDO.publisher):
             facts.roles.add((str(publisher), "publisher", None))
