@@ -511,10 +511,12 @@ def run_article(path: Path, folder: Path, reference, lookup: Graph) -> Outcome:
 
 
 def _ingest_as_saved(annotation: dict, folder: Path, reference, today: date | None):
-    """Ingest an article as a curator has it: the kept text, with the page's address and its
-    publication date (when the page gives the day) as the lines « Source : » and « Publié
-    le » a pasted text carries, since the saved page states them in its metadata; the seed,
-    an export, carries its own."""
+    """Ingest an article as a curator has it: the kept text, with the page's address, its
+    publication date (when the page gives the day) and its site's name as the lines « Source
+    : », « Publié le » and « Site : » a pasted text carries, since the saved page states them
+    in its metadata (its address, ``article:published_time``, ``og:site_name``); the seed, an
+    export, carries its own. The site's name is the annotation's ``publisher``: the texts
+    were kept without their pages' metadata, and a site names itself as its publisher."""
     from service.ingest import ingest, ingest_text, read_article
 
     path = article_path(annotation, folder)
@@ -523,6 +525,8 @@ def _ingest_as_saved(annotation: dict, folder: Path, reference, today: date | No
         return ingest(path, reference=reference, today=today)
     title, _, body = read_article(path, 1_000_000).partition("\n")  # refused as ingest refuses
     said = [f"Source : {article['url']}"] if article.get("url") else []
+    if article.get("url") and article.get("publisher"):
+        said.append(f"Site : {article['publisher']}")
     published = str(article.get("published") or "")
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
         said.append("Publié le " + "/".join(reversed(published.split("-"))))
