@@ -80,3 +80,18 @@ def test_a_saved_page_s_title_gives_its_site_s_name():
     found = read_any(page, "page.html")
     assert found.site_name == "Les Médiateurs du Nord"
     assert found.title == "Une journée à Lille"
+
+
+def test_an_organiser_the_reader_of_names_calls_a_person_is_a_person(reference):
+    text = (
+        "Un congrès à Nantes\n\nSource : https://www.francemediation.fr/congres\n\n"
+        "Le 14 mai 2024 à Nantes s'est tenu le congrès des médiateurs, à l'initiative de "
+        "Marianne Lefèvre, présidente de l'association. Il a réuni 300 personnes."
+    )
+    g = draft_of(text, reference).draft.graph
+    organisers = list(g.subject_objects(SDO.organizer))
+    assert len(organisers) == 1
+    organiser = organisers[0][1]
+    assert names(g, organiser) == {"Marianne Lefèvre"}
+    assert (organiser, RDF.type, SDO.Person) in g
+    assert (organiser, RDF.type, SDO.Organization) not in g

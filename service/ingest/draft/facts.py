@@ -53,9 +53,8 @@ def _event_facts(facts: Facts, main: int) -> tuple[EventFacts, EventMention] | N
     if mention.when is None:
         return None
     kind = mention.kind
-    organiser = next(
-        (r.agent.name for r in facts.roles if r.event == main and r.role == "organisateur"), None
-    )
+    role = next((r for r in facts.roles if r.event == main and r.role == "organisateur"), None)
+    organiser = role.agent.name if role else None
     count = mention.count
     return (
         EventFacts(
@@ -72,6 +71,7 @@ def _event_facts(facts: Facts, main: int) -> tuple[EventFacts, EventMention] | N
             count_sentence=_sentence(count.passage) if count else None,
             precision=mention.when.precision,
             end=mention.when.end,
+            organiser_person=role is not None and role.agent.label == "person",
         ),
         mention,
     )
