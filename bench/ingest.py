@@ -450,9 +450,13 @@ def score(expected: Facts, found: Facts) -> dict[str, Count]:
     return counts
 
 
-def minted_again(draft: Graph, reference: Graph, expected: Facts, found: Facts) -> list[str]:
+def minted_again(
+    draft: Graph, reference: Graph, expected: Facts, found: Facts, named=None
+) -> list[str]:
     """The draft's new resources that the reference already held: named as one of them (a name
-    or an alternate name, folded), or matched to an annotated thing the reference holds."""
+    or an alternate name, folded; ``named`` asks a store too), or matched to an annotated
+    thing the reference holds. A town drafted as a place in its commune, as the curated data
+    writes a town without a venue, is not its commune again."""
     held = {s for s in reference.subjects() if isinstance(s, URIRef)}
     names: dict[str, set[URIRef]] = {}
     for s, o in reference.subject_objects(SDO.name | SDO.alternateName):
@@ -463,7 +467,17 @@ def minted_again(draft: Graph, reference: Graph, expected: Facts, found: Facts) 
             ORGANISATION_CLASSES | PLACE_CLASSES | EVENT_CLASSES | {SDO.Person}
         ):
             continue
-        if any(names.get(fold(n)) for n in _names(draft, s)):
+        folded = {fold(n) for n in _names(draft, s)}
+        town = {
+            o
+            for o in draft.objects(s, SDO.containedInPlace)
+            if {fold(n) for n in _names(reference, o)} & folded
+        }
+        if town:  # the town as a place, in its commune (the commune's namesakes aside)
+            continue
+        if any(names.get(n) for n in folded) or (
+            named is not None and any(named(n) for n in _names(draft, s))
+        ):
             again.add(str(s))
     known = {
         t.key: t.known
@@ -504,10 +518,46 @@ def run_article(path: Path, folder: Path, reference, lookup: Graph) -> Outcome:
         status = "refused: " + message.split(": ", 1)[-1].split(";")[0]
     else:
         graph = result.draft.graph
-        found = draft_facts(graph, lookup)
-        again = minted_again(graph, lookup, expected, found)
+        described = lookup + _described(graph, reference, lookup)
+        found = draft_facts(graph, described)
+        again = minted_again(graph, described, expected, found, _named_in(reference))
         status = "draft" if result.conforms else "draft (violations)"
     return Outcome(path.stem, status, score(expected, found), again)
+
+
+def _described(draft: Graph, reference, lookup: Graph) -> Graph:
+    """What the store says of the resources the draft points at and the lookup lacks (every
+    official territory lives in the store only), and of the places that contain them."""
+    out = Graph()
+    pending = {o for o in draft.objects() if isinstance(o, URIRef)}
+    seen: set[URIRef] = set()
+    while pending:
+        node = pending.pop()
+        seen.add(node)
+        if (node, None, None) in lookup or (node, None, None) in draft:
+            continue
+        for s, p, o in reference.description(node):
+            out.add((s, p, o))
+            if p == SDO.containedInPlace and isinstance(o, URIRef) and o not in seen:
+                pending.add(o)
+    return out
+
+
+def _named_in(reference):
+    """A function: the resources the reference names ``name`` (folded alike)."""
+    query = (
+        "SELECT DISTINCT ?thing ?name ?word WHERE { ?thing schema:name|schema:alternateName "
+        "?name . FILTER(CONTAINS(LCASE(STR(?name)), ?word)) }"
+    )
+
+    def named(name: str) -> set[URIRef]:
+        words = [w for w in name.lower().split() if len(w) > 2] or name.lower().split()
+        if not words:
+            return set()
+        rows = reference.select(query, word=Literal(words[0]))
+        return {r["thing"] for r in rows if fold(str(r["name"])) == fold(name)}
+
+    return named
 
 
 def _ingest_as_saved(annotation: dict, folder: Path, reference, today: date | None):
@@ -534,14 +584,24 @@ def _ingest_as_saved(annotation: dict, folder: Path, reference, today: date | No
     return ingest_text(text, path.name, reference=reference, kind="text", today=today)
 
 
-def open_reference_store(given: Path | None, scratch: Path, known: Path):
-    """The store ingest reconciles with: ``given``, else a new one made by ``mediation load``
-    (ontology/ and data/, then the known actors), opened read only as the command does."""
+def open_reference_store(given: Path | None, scratch: Path, known: Path, territories: str = "all"):
+    """The store ingest reconciles with: ``given``, else a new one as a running service has
+    it (``ontology/``, ``shapes/``, ``data/`` and the ``territories``: every official one,
+    or the nine of the seed), then the known actors by ``mediation load``; opened read only
+    as the command does."""
     from service.config import load_config
     from service.store import open_store
+    from service.writes import ensure_seeded
 
     if given is None:
         given = scratch
+        store = open_store(
+            load_config({"store": str(given), "territories": territories}), workers=False
+        )
+        try:
+            ensure_seeded(store, load_config({"store": str(given), "territories": territories}))
+        finally:
+            store.close()
         command = [sys.executable, "-m", "service.cli", "load", "--store", str(given), str(known)]
         done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
         if done.returncode != 0:
@@ -612,6 +672,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-store", action="store_true", help="reconcile with the files only, no store"
     )
+    parser.add_argument(
+        "--territories",
+        choices=("all", "seed"),
+        default="all",
+        help="what the new store holds of the territories: every official one, as a running "
+        "service (default), or the nine of data/territories.ttl, as the tests' servers",
+    )
     args = parser.parse_args(argv)
 
     from service.ingest import Reference, project_reference
@@ -626,7 +693,9 @@ def main(argv: list[str] | None = None) -> int:
         outcomes = [run_article(p, args.articles, reference, lookup) for p in paths]
     else:
         with tempfile.TemporaryDirectory(prefix="bench-ingest-") as scratch:
-            store = open_reference_store(args.store, Path(scratch) / "store", args.known)
+            store = open_reference_store(
+                args.store, Path(scratch) / "store", args.known, args.territories
+            )
             try:
                 reference = Reference([project_reference(DEFAULT_BASE)], [store])
                 outcomes = [run_article(p, args.articles, reference, lookup) for p in paths]

@@ -201,7 +201,15 @@ def test_a_refused_article_counts_as_a_draft_without_facts(tmp_path):
     (tmp_path / "a.txt").write_bytes(b"\x00\x01 not an article")
     (tmp_path / "a.toml").write_text(ANNOTATION, encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "ingest.py"), "--articles", str(tmp_path), "--json"],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "ingest.py"),
+            "--articles",
+            str(tmp_path),
+            "--json",
+            "--territories",
+            "seed",
+        ],
         capture_output=True,
         text=True,
         timeout=300,
