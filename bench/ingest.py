@@ -259,7 +259,9 @@ def draft_facts(draft: Graph, lookup: Graph, base: str = DEFAULT_BASE) -> Facts:
         for o in draft.objects(None, p):
             if isinstance(o, URIRef):
                 place_nodes.add(o)
-                place_nodes |= {
+                if SDO.AdministrativeArea in _types(both, o):
+                    continue  # a territory: its départements and EPCI are not what is said
+                place_nodes |= {  # a venue's town
                     u for u in both.objects(o, SDO.containedInPlace) if isinstance(u, URIRef)
                 }
     # The curated data's town without a venue is a place named after the town, in its

@@ -39,6 +39,7 @@ from .builder import Draft, DraftBuilder
 from .documents import add_document
 from .event import add_event
 from .facts import add_other_events, add_text_facts, event_from_text
+from .named import add_named_agents, add_named_places
 from .posts import add_post
 from .provenance import add_provenance
 
@@ -124,6 +125,9 @@ def build(
             "No sentence plainly says which event the article reports (“le 4 décembre 2019 à "
             "Liévin s'est tenue …”): add it if there is one.",
         )
+    if found.facts is not None:
+        add_named_agents(builder, article, found.facts)
+        add_named_places(builder, article, found.facts)
     add_links(builder, article)
     add_dates_note(builder, article)
     add_provenance(builder, article, source)
