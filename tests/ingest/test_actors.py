@@ -8,11 +8,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from rdflib import URIRef
+from rdflib import Graph, Literal, URIRef
 
 from service.ingest import Reference, ingest_text, project_reference
 from service.ingest.reading import read_any
-from service.namespaces import RDF, SDO
+from service.ingest.reading.facts import read_facts
+from service.namespaces import IGEO, PROV, RDF, SDO
 
 ID = "https://w3id.org/mediation-sociale/id/"
 FRANCE_MEDIATION = URIRef(ID + "actor/france-mediation")
@@ -95,3 +96,168 @@ def test_an_organiser_the_reader_of_names_calls_a_person_is_a_person(reference):
     assert names(g, organiser) == {"Marianne Lefèvre"}
     assert (organiser, RDF.type, SDO.Person) in g
     assert (organiser, RDF.type, SDO.Organization) not in g
+
+
+# -- roles read from sentences (each rule with a sentence of its own) ----------------------
+
+ROLE_SENTENCES = [
+    (
+        "Le 3 avril 2024, deux cents médiateurs se sont réunis à Lyon sous l'égide de la "
+        "préfecture du Rhône.",
+        [("organisateur", "préfecture du Rhône", "organisation", True)],
+    ),
+    (
+        "Jeanne MARTIN, directrice de la cohésion sociale, a ouvert la rencontre régionale du "
+        "3 avril 2024.",
+        [("ouverture", "Jeanne MARTIN", "person", False)],
+    ),
+    (
+        "La matinée s'est poursuivie avec les témoignages passionnants de Paul Durand et "
+        "Claire Petit.",
+        [
+            ("intervention", "Paul Durand", "person", False),
+            ("intervention", "Claire Petit", "person", False),
+        ],
+    ),
+    (
+        "La journée s'appuiera sur les témoignages d'acteurs du logement social (Habitat "
+        "Solidaire), de l'insertion (Emploi Avenir) et de la jeunesse (UFCV).",
+        [
+            ("intervention", "Habitat Solidaire", "organisation", False),
+            ("intervention", "Emploi Avenir", "organisation", False),
+            ("intervention", "UFCV", "organisation", False),
+        ],
+    ),
+    (
+        "Le forum, organisé avec le soutien de l'ANCT, de la Région, de l'URSSAF et de la "
+        "Fondation Abbé Pierre, a réuni 200 personnes.",
+        [
+            ("partenaire", "ANCT", "organisation", True),
+            ("partenaire", "URSSAF", "organisation", True),
+            ("partenaire", "Fondation Abbé Pierre", "organisation", True),
+        ],
+    ),
+    (
+        "La programmation faisait une large place aux intervenants venus de toute l'Europe, "
+        "dont Maria Rossi, juriste.",
+        [("intervention", "Maria Rossi", "person", False)],
+    ),
+    (
+        "A travers ce colloque, l'association Trait d'Union vous invite à débattre avec Sophie "
+        "Bernard des conclusions de l'étude.",
+        [
+            ("organisateur", "Trait d'Union", "organisation", True),
+            ("intervention", "Sophie Bernard", "person", False),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize("sentence, roles", ROLE_SENTENCES, ids=lambda v: str(v)[:30])
+def test_roles_read_from_french_phrasing(sentence, roles):
+    facts = read_facts(sentence, date(2024, 6, 1))
+    assert [(r.role, r.agent.text, r.agent.label, r.loose) for r in facts.roles] == roles
+
+
+def test_a_name_before_brackets_is_the_agent_not_a_name_inside_them():
+    facts = read_facts(
+        "Des professionnels seront présents comme Médiaccord (une association qui intervient "
+        "dans plusieurs villes de France) qui présentera ses actions.",
+        date(2024, 6, 1),
+    )
+    assert [(r.role, r.agent.text) for r in facts.roles] == [("intervention", "Médiaccord")]
+
+
+def test_a_person_s_organisation_in_brackets_is_her_affiliation_not_an_agent():
+    facts = read_facts(
+        "Les ateliers ont été animés par Marc Petit (Fédération des centres sociaux) et "
+        "Lucie Moreau.",
+        date(2024, 6, 1),
+    )
+    assert [(r.role, r.agent.text) for r in facts.roles] == [
+        ("animation", "Marc Petit"),
+        ("animation", "Lucie Moreau"),
+    ]
+    assert facts.roles[0].agent.affiliation.text == "Fédération des centres sociaux"
+
+
+def test_an_acronym_is_an_organisation_but_a_title_in_capitals_is_not():
+    facts = read_facts(
+        "RENCONTRES NATIONALES DE LA MEDIATION\n\nLa journée a reçu le soutien de l'IRDSU et "
+        "s'est tenue le 9 OCTOBRE 2019.",
+        date(2024, 6, 1),
+    )
+    organisations = {m.text for m in facts.mentions if m.label == "organisation"}
+    assert "IRDSU" in organisations
+    assert not {"RENCONTRES", "NATIONALES", "MEDIATION", "OCTOBRE"} & organisations
+
+
+def test_a_name_ends_at_its_line():
+    facts = read_facts("Une journée à Liévin\n\nFrance Médiation a organisé la journée.", None)
+    assert all("\n" not in m.text for m in facts.mentions)
+
+
+# -- the draft: territories the text names, agents of events it does not hold -------------
+
+REGION = URIRef(ID + "place/region/32")
+LILLE = URIRef(ID + "place/commune/59350")
+ARRAS = URIRef(ID + "place/commune/62041")
+
+
+def test_the_towns_and_regions_named_are_the_territories_the_article_is_about(reference):
+    text = (
+        "Des dispositifs à partager\n\nSource : https://www.francemediation.fr/dispositifs\n\n"
+        "Quatre dispositifs des Hauts-de-France seront présentés : la médiation scolaire à "
+        "Arras et la médiation dans l'espace public à Lille. Le pôle est installé à Paris."
+    )
+    result = draft_of(text, reference)
+    g, article = result.draft.graph, result.draft.article
+    covered = set(g.objects(article, SDO.spatialCoverage))
+    assert {REGION, LILLE, ARRAS} <= covered  # official territories, linked, never minted
+    assert not [iri for kind, _, iri in result.draft.minted if "/place/" in str(iri)]
+    statement = next(s for s in g.subjects(RDF.object, ARRAS) if (s, RDF.type, RDF.Statement) in g)
+    assert "Arras" in str(g.value(statement, PROV.value))  # the sentence, kept
+
+
+def test_a_town_of_several_communes_is_told_apart_by_the_departement_named_or_proposed():
+    graph = project_reference() + Graph()
+    for code, departement, name in (
+        ("93066", "93", "Seine-Saint-Denis"),
+        ("97411", "974", "La Réunion"),
+    ):
+        commune, dep = (
+            URIRef(f"{ID}place/commune/{code}"),
+            URIRef(f"{ID}place/departement/{departement}"),
+        )
+        graph.add((commune, RDF.type, IGEO.Commune))
+        graph.add((commune, RDF.type, SDO.AdministrativeArea))
+        graph.add((commune, SDO.name, Literal("Saint-Denis", lang="fr")))
+        graph.add((commune, SDO.containedInPlace, dep))
+        graph.add((dep, RDF.type, IGEO.Departement))
+        graph.add((dep, SDO.name, Literal(name, lang="fr")))
+    reference = Reference([graph])
+    told = draft_of(
+        "Une rencontre\n\nLes médiateurs de Seine-Saint-Denis se sont retrouvés à Saint-Denis.",
+        reference,
+    )
+    covered = set(told.draft.graph.objects(told.draft.article, SDO.spatialCoverage))
+    assert URIRef(f"{ID}place/commune/93066") in covered
+    unsure = draft_of("Une rencontre\n\nLes médiateurs se sont retrouvés à Saint-Denis.", reference)
+    assert not list(unsure.draft.graph.objects(unsure.draft.article, SDO.spatialCoverage))
+    assert any("Saint-Denis" in fr and "plusieurs communes" in fr for fr, _ in unsure.draft.todo)
+
+
+def test_agents_of_an_event_the_draft_does_not_hold_are_mentioned_with_their_sentence(reference):
+    text = (
+        "Une rencontre\n\nSource : https://www.francemediation.fr/rencontre\n\n"
+        "La rencontre s'appuiera sur les témoignages d'acteurs de l'insertion (Emploi Avenir) "
+        "et sera animée par Marc Petit (Fédération des centres sociaux)."
+    )
+    result = draft_of(text, reference)
+    g, article = result.draft.graph, result.draft.article
+    mentioned = {next(iter(names(g, a)), "") for a in g.objects(article, SDO.mentions)}
+    assert {"Emploi Avenir", "Marc Petit", "Fédération des centres sociaux"} <= mentioned
+    person = next(a for a in g.objects(article, SDO.mentions) if names(g, a) == {"Marc Petit"})
+    assert (person, RDF.type, SDO.Person) in g
+    assert names(g, g.value(person, SDO.affiliation)) == {"Fédération des centres sociaux"}
+    assert any("Emploi Avenir" in fr and "intervention" in fr for fr, _ in result.draft.todo)

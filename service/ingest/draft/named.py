@@ -1,5 +1,6 @@
 """Who and where the running text names, beyond the events the draft holds: the towns and
-regions the article is about (``schema:spatialCoverage``, the official territories only),
+regions the article is about (``schema:spatialCoverage``, the official territories only,
+when the page does not list them itself),
 and the people and organisations the text gives a part in an event the draft does not
 hold (``schema:mentions``, each with its sentence, the role left to the curator).
 
@@ -24,7 +25,11 @@ PLACE_CONFIDENCE = {"model": 0.75, "rule": 0.6}
 
 
 def add_named_places(builder: DraftBuilder, article: URIRef, facts: Facts) -> None:
-    """The communes and regions the text names as places: the territories it is about."""
+    """The communes and regions the text names as places: the territories it is about,
+    unless the page lists them itself (the export's « Territoires » line, which the curated
+    data follows)."""
+    if builder.found.territories:
+        return
     context = facts.places_named()
     done: set[URIRef] = set()
     for mention in facts.mentions:
@@ -71,8 +76,11 @@ def _territory(builder: DraftBuilder, mention: Mention, context: list[str]) -> U
 
 def add_named_agents(builder: DraftBuilder, article: URIRef, facts: Facts) -> None:
     """The people and organisations a role's sentence names whom no drafted event carries:
-    mentioned by the article, with the sentence, their role for the curator to place."""
+    mentioned by the article, with the sentence, their role for the curator to place; and
+    the organisation a person in a role is said to belong to (« Marie Slimati de
+    l'association Interfaces »)."""
     for role in facts.roles:
+        _add_affiliation(builder, article, role)
         agent = builder.agent(None, role.agent.name, role.role, role.agent.label == "person")
         if agent is None or (None, MED.agent, agent) in builder.graph:
             continue
@@ -94,6 +102,30 @@ def add_named_agents(builder: DraftBuilder, article: URIRef, facts: Facts) -> No
             f"“{role.agent.name}”: role “{role.role}” read (“{role.words}”) in an event the draft "
             "does not hold: place it, or leave it.",
         )
+
+
+def _add_affiliation(builder: DraftBuilder, article: URIRef, role) -> None:
+    """The organisation beside a person's name: mentioned by the article, and the new
+    person's affiliation (a known person's description is the data's, never redrafted)."""
+    mention = role.agent.affiliation
+    if mention is None:
+        return
+    organisation = builder.agent(None, mention.name, "affiliation")
+    if organisation is None:
+        return
+    builder.add(article, SDO.mentions, organisation)
+    builder.evidence(
+        article,
+        SDO.mentions,
+        organisation,
+        _sentence(mention),
+        f"mentions-{slugify(last_segment(organisation))}",
+        min(role.confidence, 0.7),
+        (mention.passage.start, mention.passage.end),
+    )
+    person = builder.agent(None, role.agent.name, role.role, True)
+    if person is not None and not builder.ref.exists(person):
+        builder.add(person, SDO.affiliation, organisation)
 
 
 def _sentence(mention: Mention) -> Sentence:
