@@ -261,3 +261,65 @@ def test_agents_of_an_event_the_draft_does_not_hold_are_mentioned_with_their_sen
     assert (person, RDF.type, SDO.Person) in g
     assert names(g, g.value(person, SDO.affiliation)) == {"Fédération des centres sociaux"}
     assert any("Emploi Avenir" in fr and "intervention" in fr for fr, _ in result.draft.todo)
+
+
+@pytest.mark.parametrize(
+    "sentence, person, organisation",
+    [
+        (
+            "A l'initiative de Jean Dupont, président de l'Association des médiateurs de quartier "
+            "(AMQ), des praticiens ont été invités.",
+            "Jean Dupont",
+            "Association des médiateurs de quartier",
+        ),
+        (
+            "Suite à cette introduction, Anne LEROY, déléguée générale de la Fédération des "
+            "centres sociaux est intervenue sur le métier.",
+            "Anne LEROY",
+            "Fédération des centres sociaux",
+        ),
+    ],
+)
+def test_the_body_in_a_person_s_title_is_her_affiliation(sentence, person, organisation):
+    (role,) = read_facts(sentence, date(2024, 6, 1)).roles
+    assert role.agent.text == person and role.agent.label == "person"
+    assert role.agent.affiliation.text == organisation
+
+
+def test_a_title_the_model_takes_for_a_body_is_no_affiliation():
+    (role,) = read_facts(
+        "Camille Durand, Secrétaire générale de la Préfecture a pu ouvrir ce séminaire.",
+        date(2024, 6, 1),
+    ).roles
+    assert (role.role, role.agent.text, role.agent.affiliation) == (
+        "ouverture",
+        "Camille Durand",
+        None,
+    )
+
+
+def test_a_list_goes_on_past_an_item_that_names_no_one():
+    facts = read_facts(
+        "Le collectif vous invite à débattre avec Julie Marchand, les élus des communes "
+        "voisines ainsi que les représentants de la Caisse d'allocations familiales.",
+        date(2024, 6, 1),
+    )
+    assert [r.agent.text for r in facts.roles] == [
+        "Julie Marchand",
+        "Caisse d'allocations familiales",
+    ]
+
+
+def test_a_region_by_the_name_it_goes_by(reference):
+    text = (
+        "Une journée\n\nSource : https://www.francemediation.fr/journee\n\n"
+        "Les médiateurs des Hauts-de-France et de PACA ont échangé leurs pratiques."
+    )
+    graph = project_reference() + Graph()
+    paca = URIRef(ID + "place/region/93")
+    graph.add((paca, RDF.type, IGEO.Region))
+    graph.add((paca, RDF.type, SDO.AdministrativeArea))
+    graph.add((paca, SDO.name, Literal("Provence-Alpes-Côte d'Azur", lang="fr")))
+    result = draft_of(text, Reference([graph]))
+    covered = set(result.draft.graph.objects(result.draft.article, SDO.spatialCoverage))
+    assert {REGION, paca} <= covered

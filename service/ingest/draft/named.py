@@ -16,10 +16,20 @@ from rdflib import URIRef
 from ...namespaces import IGEO, MED, SDO
 from ..reading.facts import Facts
 from ..reading.mentions import Mention
-from ..reading.names import slugify
+from ..reading.names import fold_name, slugify
 from ..reading.record import Sentence
 from .builder import DraftBuilder, last_segment
 
+#: The names the regions go by beside their official one (« la région Sud », « PACA »).
+REGION_USUAL_NAMES = {
+    "paca": "Provence-Alpes-Côte d'Azur",
+    "sud paca": "Provence-Alpes-Côte d'Azur",
+    "region sud": "Provence-Alpes-Côte d'Azur",
+    "idf": "Île-de-France",
+    "aura": "Auvergne-Rhône-Alpes",
+    "bfc": "Bourgogne-Franche-Comté",
+    "hdf": "Hauts-de-France",
+}
 #: How sure a territory read from a name in running text is (a model's place, a rule's).
 PLACE_CONFIDENCE = {"model": 0.75, "rule": 0.6}
 
@@ -57,7 +67,8 @@ def _territory(builder: DraftBuilder, mention: Mention, context: list[str]) -> U
     the name is; a département alone is left aside: in running text it mostly names an
     institution (« la préfecture du Nord », « député de l'Hérault »)."""
     name = mention.text.strip()
-    region = builder.ref.territory(name, IGEO.Region)
+    usual = REGION_USUAL_NAMES.get(" ".join(fold_name(name).replace("-", " ").split()))
+    region = builder.ref.territory(usual or name, IGEO.Region)
     if region is not None:
         return region
     commune = builder.known.place(name, context)

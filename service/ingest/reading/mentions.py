@@ -90,6 +90,17 @@ _LIST_GLUE = re.compile(
 #: « témoignages d'acteurs de la politique de la ville (Profession Banlieue), de la formation
 #: (AFPA) »: each agent in brackets after the words that say what it does.
 _DESCRIBED = re.compile(r"^\s*\)?\s*(?:,|et)?\s*[a-zàâçéèêëîïôûù'’ -]{2,90}\($")
+#: « avec Patrick Vignal, les membres des réseaux ainsi que les représentants de l'Agence … »:
+#: an item of the list that names no one, then the people of a body.
+_UNNAMED_ITEM = re.compile(
+    r"^\s*,\s*(?:[a-zàâçéèêëîïôûù'’-]+\s+){1,8}(?:ainsi\s+que|et)\s+(?:les\s+|la\s+|le\s+|l['’])?"
+    r"(?:repr[ée]sentant(?:e)?s?|membres?|[ée]quipes?)\s+(?:de\s+l['’]|de\s+la|du|des|de|d['’])\s*$"
+)
+#: « Hervé Carré, président de l'Association des … »: a person's title, then her body.
+_TITLE_OF = re.compile(
+    r"^\s*,\s*[a-zàâçéèêëîïôûù][\w’'-]*(?:\s+[a-zàâçéèêëîïôûù][\w’'-]*){0,4}\s+"
+    r"(?:de\s+l['’]|de\s+la|du|des|de|d['’])\s*$"
+)
 #: « Fabienne DECOTTIGNIES, Secrétaire générale de la Préfecture a pu ouvrir »: a name, its
 #: title, then the role's words; « France Médiation vous invite »: a pronoun between.
 _BEFORE_GAP = re.compile(
@@ -320,13 +331,21 @@ def _agents_after(sentence: TextSentence, position: int, names: list[Mention]) -
         if (
             agents
             and agents[-1].label == "person"
-            and (_AFFILIATION.match(glue) or (closed and glue.strip() == "("))
+            and (
+                _AFFILIATION.match(glue)
+                or (closed and glue.strip() == "(")
+                or (_TITLE_OF.match(glue) and _organisation_like(name))
+            )
         ):
-            agents[-1].affiliation = name  # « Marie Slimati de l'association Interfaces »:
+            agents[-1].affiliation = agents[-1].affiliation or name  # (its acronym aside)
+            # « Marie Slimati de l'association Interfaces »:
             cursor = name.end - sentence.start  # her organisation, not a second agent
             continue
         described = closed and _DESCRIBED.match(glue)  # « … de la ville (Profession Banlieue) »
-        if not (described or _LIST_GLUE.match(glue) or (agents and _APPOSITION.match(glue))):
+        unnamed = agents and _UNNAMED_ITEM.match(glue)
+        if not (
+            described or unnamed or _LIST_GLUE.match(glue) or (agents and _APPOSITION.match(glue))
+        ):
             if agents and name.label == "place":
                 continue  # « Préfet des Alpes-Maritimes »: a place in a title between names
             break
@@ -357,6 +376,9 @@ def _agent_before(sentence: TextSentence, position: int, names: list[Mention]) -
             continue
         gap = sentence.text[mention.end - sentence.start : position]
         if gap.lstrip().startswith(",") and _BEFORE_GAP.match(gap):
+            inside = [m for m in before if m.start > mention.end and _organisation_like(m)]
+            if inside:  # « Laurent GIRAUD, directeur général de France Médiation »
+                mention.affiliation = inside[-1]
             return [mention]
         break
     # « Médiaction (un service … de France) qui présentera »: the name before the brackets.
@@ -424,6 +446,14 @@ def _label(label: str, name: str, before: str = "") -> str:
     if ORGANISATION_WORDS.match(name) or _ORGANISATION_BEFORE.search(before):
         return "organisation"
     return label
+
+
+def _organisation_like(mention: Mention) -> bool:
+    """An organisation by its name's first word (« Association … », « France Médiation »)
+    or an acronym, not a title the model took for a body (« Secrétaire générale de … »)."""
+    return mention.label == "organisation" and bool(
+        ORGANISATION_WORDS.match(mention.text) or _ACRONYM.fullmatch(mention.text)
+    )
 
 
 def _looks_like_person(name: str) -> bool:
