@@ -79,6 +79,10 @@ ROLE_PREDICATES = {
     SDO.performer: "spoke",
 }
 ROLE_WORDS = set(ROLE_SLUGS.values()) | {"publisher"}
+#: Role words the roles scheme does not tell apart: « partenaire » is a partner or a
+#: supporter (its alternative label « Soutien », « avec le soutien de » in its definition,
+#: ``schema:sponsor`` either way), so the annotation's two words are compared as one.
+SAME_ROLE = {"supporter": "partner"}
 
 _ARTICLES = re.compile(r"^(?:l|la|le|les|the)\s+")
 
@@ -442,10 +446,11 @@ def score(expected: Facts, found: Facts) -> dict[str, Count]:
         names |= said
 
     found_roles = {
-        (agents.get(a, "draft:" + a), w, mapped(e) if e else None) for a, w, e in found.roles
+        (agents.get(a, "draft:" + a), SAME_ROLE.get(w, w), mapped(e) if e else None)
+        for a, w, e in found.roles
     }
     counts["roles"] = _count(
-        expected.roles,
+        {(a, SAME_ROLE.get(w, w), e) for a, w, e in expected.roles},
         found_roles,
         lambda r: f"{names.get(r[0], r[0])} {r[1]} {names.get(r[2], r[2]) if r[2] else ''}".strip(),
     )

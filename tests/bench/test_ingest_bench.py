@@ -315,3 +315,23 @@ def test_a_role_s_implied_link_is_not_a_role_of_its_own_and_a_town_is_one_place(
     assert got["roles"] == (3, 0, 0), counts["roles"].wrong
     assert got["places"] == (1, 0, 0)
     assert got["organisations"] == (1, 0, 0)
+
+
+def test_a_partner_and_a_supporter_are_one_role_as_the_roles_scheme_has_them(scorer):
+    """« avec le soutien de » is ``role:partenaire`` (its alternative label « Soutien »): the
+    annotation's « supporter » is that role."""
+    draft = IMPLIED.replace(
+        "role:ouverture med:impliedProperty schema:performer .",
+        "role:ouverture med:impliedProperty schema:performer .\n"
+        "<https://w3id.org/mediation-sociale/id/event/day#role-partenaire-ms> a med:Participation ;\n"
+        "    med:inEvent ev:day ; med:agent actor:ms ; med:roleType role:partenaire .\n"
+        "ev:day schema:sponsor actor:ms .\n"
+        "role:partenaire med:impliedProperty schema:sponsor .",
+    )
+    annotation = (
+        IMPLIED_ANNOTATION
+        + '\n[[roles]]\nagent = "Marie Slimati"\nrole = "supporter"\nevent = "day"\n'
+    )
+    found = scorer.draft_facts(Graph().parse(data=draft, format="turtle"), Graph())
+    counts = scorer.score(scorer.expected_facts(tomllib.loads(annotation)), found)
+    assert (counts["roles"].tp, counts["roles"].fp, counts["roles"].fn) == (4, 0, 0)
