@@ -6,6 +6,7 @@ name. Each rule with a sentence of its own; the benchmark's articles fact by fac
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -323,3 +324,54 @@ def test_a_region_by_the_name_it_goes_by(reference):
     result = draft_of(text, Reference([graph]))
     covered = set(result.draft.graph.objects(result.draft.article, SDO.spatialCoverage))
     assert {REGION, paca} <= covered
+
+
+# -- the benchmark's articles, fact by fact (bench/articles, handed as the bench does) -----
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "articles"
+
+
+def bench_draft(stem: str, url: str, site: str):
+    from service.rdfio import parse_files
+
+    known = parse_files([BENCH.parent / "known-actors.ttl"])
+    title, _, body = (BENCH / f"{stem}.txt").read_text(encoding="utf-8").partition("\n")
+    text = f"{title}\n\nSource : {url}\n\nSite : {site}\n\n{body.lstrip()}"
+    reference = Reference([project_reference(), known])
+    return ingest_text(
+        text, f"{stem}.txt", reference=reference, kind="text", today=date(2026, 12, 6)
+    )
+
+
+def test_bench_07_its_speakers_bodies_and_towns():
+    result = bench_draft(
+        "07-culturables-rencontre-regionale-contrats-de-ville-lille",
+        "https://culturables.fr/rencontre-regionale-la-mediation-dans-les-contrats-de-ville-le-27-mai-a-lille",
+        "Culturables",
+    )
+    g, article = result.draft.graph, result.draft.article
+    assert names(g, g.value(article, SDO.publisher)) == {"Culturables"}
+    mentioned = {n for a in g.objects(article, SDO.mentions) for n in names(g, a)}
+    assert {
+        "Profession Banlieue",
+        "Fédération des associations de médiation sociale et culturelle d’Ile-de-France",
+        "AFPA",
+    } <= mentioned
+    assert not {n for n in mentioned if "Kleber" in n}  # « en présence de »: no role
+    assert LILLE in set(g.objects(article, SDO.spatialCoverage))  # the seed's territories
+
+
+def test_bench_03_the_prefecture_its_people_and_the_known_actors():
+    result = bench_draft(
+        "03-irev-seminaire-adultes-relais-lille", "https://irev.fr/node/238136", "IREV"
+    )
+    g, article = result.draft.graph, result.draft.article
+    assert g.value(article, SDO.publisher) == URIRef(ID + "actor/irev")  # by its domain
+    agents = set(g.objects(article, SDO.mentions))
+    assert (
+        URIRef(ID + "actor/prefecture-nord") in agents
+    )  # « sous l'égide de la préfecture du Nord »
+    assert FRANCE_MEDIATION in agents  # Laurent Giraud's body, known: linked, not minted
+    people = {n for a in agents if (a, RDF.type, SDO.Person) in g for n in names(g, a)}
+    assert people == {"Fabienne Decottignies", "Laurent Giraud"}
+    assert not [iri for kind, _, iri in result.draft.minted if "/actor/" in iri and "france" in iri]
