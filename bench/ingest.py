@@ -21,11 +21,9 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import tomllib
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,6 +38,9 @@ sys.path.insert(0, str(ROOT))
 from service.config import DEFAULT_BASE  # noqa: E402
 from service.errors import MediationError  # noqa: E402
 from service.namespaces import MED, SDO  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ingest_reference import described_by, fold, named_in, open_reference_store  # noqa: E402
 
 KINDS = ("events", "dates", "places", "organisations", "people", "roles", "participants", "parts")
 #: The kinds the issue sets a target for (recall ≥ 0.8, precision ≥ 0.9).
@@ -83,17 +84,6 @@ ROLE_WORDS = set(ROLE_SLUGS.values()) | {"publisher"}
 #: supporter (its alternative label « Soutien », « avec le soutien de » in its definition,
 #: ``schema:sponsor`` either way), so the annotation's two words are compared as one.
 SAME_ROLE = {"supporter": "partner"}
-
-_ARTICLES = re.compile(r"^(?:l|la|le|les|the)\s+")
-
-
-def fold(text: str) -> str:
-    """How names are compared: lower case, no accents, punctuation as spaces, no leading
-    article (« la Région » is « Région »)."""
-    bare = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(c for c in bare if not unicodedata.combining(c)).replace("œ", "oe")
-    bare = re.sub(r"[^0-9a-z]+", " ", bare).strip()
-    return _ARTICLES.sub("", bare)
 
 
 @dataclass
@@ -525,46 +515,11 @@ def run_article(path: Path, folder: Path, reference, lookup: Graph) -> Outcome:
         status = "refused: " + message.split(": ", 1)[-1].split(";")[0]
     else:
         graph = result.draft.graph
-        described = lookup + _described(graph, reference, lookup)
+        described = lookup + described_by(graph, reference, lookup)
         found = draft_facts(graph, described)
-        again = minted_again(graph, described, expected, found, _named_in(reference))
+        again = minted_again(graph, described, expected, found, named_in(reference))
         status = "draft" if result.conforms else "draft (violations)"
     return Outcome(path.stem, status, score(expected, found), again)
-
-
-def _described(draft: Graph, reference, lookup: Graph) -> Graph:
-    """What the store says of the resources the draft points at and the lookup lacks (every
-    official territory lives in the store only), and of the places that contain them."""
-    out = Graph()
-    pending = {o for o in draft.objects() if isinstance(o, URIRef)}
-    seen: set[URIRef] = set()
-    while pending:
-        node = pending.pop()
-        seen.add(node)
-        if (node, None, None) in lookup or (node, None, None) in draft:
-            continue
-        for s, p, o in reference.description(node):
-            out.add((s, p, o))
-            if p == SDO.containedInPlace and isinstance(o, URIRef) and o not in seen:
-                pending.add(o)
-    return out
-
-
-def _named_in(reference):
-    """A function: the resources the reference names ``name`` (folded alike)."""
-    query = (
-        "SELECT DISTINCT ?thing ?name ?word WHERE { ?thing schema:name|schema:alternateName "
-        "?name . FILTER(CONTAINS(LCASE(STR(?name)), ?word)) }"
-    )
-
-    def named(name: str) -> set[URIRef]:
-        words = [w for w in name.lower().split() if len(w) > 2] or name.lower().split()
-        if not words:
-            return set()
-        rows = reference.select(query, word=Literal(words[0]))
-        return {r["thing"] for r in rows if fold(str(r["name"])) == fold(name)}
-
-    return named
 
 
 def _ingest_as_saved(annotation: dict, folder: Path, reference, today: date | None):
@@ -589,31 +544,6 @@ def _ingest_as_saved(annotation: dict, folder: Path, reference, today: date | No
         said.append("Publié le " + "/".join(reversed(published.split("-"))))
     text = "\n\n".join([title, *said, body.lstrip("\n")])
     return ingest_text(text, path.name, reference=reference, kind="text", today=today)
-
-
-def open_reference_store(given: Path | None, scratch: Path, known: Path, territories: str = "all"):
-    """The store ingest reconciles with: ``given``, else a new one as a running service has
-    it (``ontology/``, ``shapes/``, ``data/`` and the ``territories``: every official one,
-    or the nine of the seed), then the known actors by ``mediation load``; opened read only
-    as the command does."""
-    from service.config import load_config
-    from service.store import open_store
-    from service.writes import ensure_seeded
-
-    if given is None:
-        given = scratch
-        store = open_store(
-            load_config({"store": str(given), "territories": territories}), workers=False
-        )
-        try:
-            ensure_seeded(store, load_config({"store": str(given), "territories": territories}))
-        finally:
-            store.close()
-        command = [sys.executable, "-m", "service.cli", "load", "--store", str(given), str(known)]
-        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-        if done.returncode != 0:
-            raise SystemExit(done.stdout[-2000:] + done.stderr[-2000:])
-    return open_store(load_config({"store": str(given)}), workers=False, must_exist=True)
 
 
 def _ratio(value: float | None) -> str:
