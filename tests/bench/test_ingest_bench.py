@@ -201,7 +201,15 @@ def test_a_refused_article_counts_as_a_draft_without_facts(tmp_path):
     (tmp_path / "a.txt").write_bytes(b"\x00\x01 not an article")
     (tmp_path / "a.toml").write_text(ANNOTATION, encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "ingest.py"), "--articles", str(tmp_path), "--json"],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "ingest.py"),
+            "--articles",
+            str(tmp_path),
+            "--json",
+            "--territories",
+            "seed",
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -213,3 +221,117 @@ def test_a_refused_article_counts_as_a_draft_without_facts(tmp_path):
     assert result["events"] == {"tp": 0, "fp": 0, "fn": 3}
     assert result["roles"] == {"tp": 0, "fp": 0, "fn": 3}
     assert result["again"] == []
+
+
+IMPLIED = """
+@prefix schema: <https://schema.org/> .
+@prefix med: <https://w3id.org/mediation-sociale/def#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ev: <https://w3id.org/mediation-sociale/id/event/> .
+@prefix actor: <https://w3id.org/mediation-sociale/id/actor/> .
+@prefix place: <https://w3id.org/mediation-sociale/id/place/> .
+@prefix role: <https://w3id.org/mediation-sociale/id/role/> .
+
+<https://w3id.org/mediation-sociale/id/article/a> a schema:NewsArticle ;
+    schema:publisher actor:site .
+actor:site a schema:Organization ; schema:name "Le Site des médiateurs" .
+ev:day a schema:Event ; schema:name "Journée régionale à Saint-Quentin" ;
+    schema:startDate "2019-11-19"^^xsd:date ; schema:location place:saint-quentin ;
+    schema:performer actor:fd ; schema:contributor actor:ms .
+ev:plenary a schema:Event ; schema:name "Séance plénière" ; schema:superEvent ev:day ;
+    schema:startDate "2019-11-19"^^xsd:date ; schema:performer actor:fd .
+ev:workshop a schema:Event ; schema:name "Atelier" ; schema:superEvent ev:day ;
+    schema:startDate "2019-11-19"^^xsd:date ; schema:organizer actor:ms .
+<https://w3id.org/mediation-sociale/id/event/plenary#role-ouverture-fd> a med:Participation ;
+    med:inEvent ev:plenary ; med:agent actor:fd ; med:roleType role:ouverture .
+<https://w3id.org/mediation-sociale/id/event/workshop#role-co-animation-ms> a med:Participation ;
+    med:inEvent ev:workshop ; med:agent actor:ms ; med:roleType role:co-animation .
+actor:fd a schema:Person ; schema:name "Fabienne Decottignies" .
+actor:ms a schema:Person ; schema:name "Marie Slimati" .
+place:saint-quentin a schema:Place ; schema:name "Saint-Quentin" ;
+    schema:containedInPlace place:commune-02691 .
+place:commune-02691 a schema:AdministrativeArea ; schema:name "Saint-Quentin" .
+role:ouverture med:impliedProperty schema:performer .
+role:co-animation med:impliedProperty schema:organizer .
+"""
+
+IMPLIED_ANNOTATION = """
+[article]
+text = "a.txt"
+url = "https://example.org/a"
+retrieved = 2026-12-06
+publisher = "Le Site des médiateurs"
+
+[[events]]
+id = "day"
+name = "Journée régionale à Saint-Quentin"
+kind = "regional-day"
+start = "2019-11-19"
+
+[[events]]
+id = "plenary"
+name = "Séance plénière"
+kind = "plenary"
+start = "2019-11-19"
+part_of = "day"
+
+[[events]]
+id = "workshop"
+name = "Atelier"
+kind = "workshop"
+start = "2019-11-19"
+part_of = "day"
+
+[[people]]
+name = "Fabienne Decottignies"
+
+[[people]]
+name = "Marie Slimati"
+
+[[places]]
+name = "Saint-Quentin"
+kind = "commune"
+
+[[roles]]
+agent = "Fabienne Decottignies"
+role = "opened"
+event = "plenary"
+
+[[roles]]
+agent = "Marie Slimati"
+role = "facilitated"
+event = "workshop"
+"""
+
+
+def test_a_role_s_implied_link_is_not_a_role_of_its_own_and_a_town_is_one_place(scorer):
+    """The opener's ``schema:performer`` (on the plenary, and on the day it is part of) and a
+    co-facilitator's ``schema:organizer`` say their role again (``med:impliedProperty``); a
+    place named after its commune, in it, is the town once; the article's ``publisher``
+    counts as its organisation and role when no ``[[roles]]`` line repeats it."""
+    found = scorer.draft_facts(Graph().parse(data=IMPLIED, format="turtle"), Graph())
+    counts = scorer.score(scorer.expected_facts(tomllib.loads(IMPLIED_ANNOTATION)), found)
+    got = {kind: (c.tp, c.fp, c.fn) for kind, c in counts.items()}
+    assert got["roles"] == (3, 0, 0), counts["roles"].wrong
+    assert got["places"] == (1, 0, 0)
+    assert got["organisations"] == (1, 0, 0)
+
+
+def test_a_partner_and_a_supporter_are_one_role_as_the_roles_scheme_has_them(scorer):
+    """« avec le soutien de » is ``role:partenaire`` (its alternative label « Soutien »): the
+    annotation's « supporter » is that role."""
+    draft = IMPLIED.replace(
+        "role:ouverture med:impliedProperty schema:performer .",
+        "role:ouverture med:impliedProperty schema:performer .\n"
+        "<https://w3id.org/mediation-sociale/id/event/day#role-partenaire-ms> a med:Participation ;\n"
+        "    med:inEvent ev:day ; med:agent actor:ms ; med:roleType role:partenaire .\n"
+        "ev:day schema:sponsor actor:ms .\n"
+        "role:partenaire med:impliedProperty schema:sponsor .",
+    )
+    annotation = (
+        IMPLIED_ANNOTATION
+        + '\n[[roles]]\nagent = "Marie Slimati"\nrole = "supporter"\nevent = "day"\n'
+    )
+    found = scorer.draft_facts(Graph().parse(data=draft, format="turtle"), Graph())
+    counts = scorer.score(scorer.expected_facts(tomllib.loads(annotation)), found)
+    assert (counts["roles"].tp, counts["roles"].fp, counts["roles"].fn) == (4, 0, 0)

@@ -39,6 +39,7 @@ from .builder import Draft, DraftBuilder
 from .documents import add_document
 from .event import add_event
 from .facts import add_other_events, add_text_facts, event_from_text
+from .named import add_named_agents, add_named_places
 from .posts import add_post
 from .provenance import add_provenance
 
@@ -55,17 +56,24 @@ def build(
     source = URIRef(found.source_url) if found.source_url else None
     host = urlsplit(found.source_url).netloc.lower().removeprefix("www.") if source else None
     # The site's owner: by its home page, else by its domain (« francemediation.fr » is
-    # France Médiation), never a new actor named after a known one's domain; with no
-    # address, by the site's or author's name the page gives.
+    # France Médiation), never a new actor named after a known one's domain; else by the
+    # site's name the page gives (``og:site_name``), a known actor of that name or a new one;
+    # with no address, by the site's or author's name.
+    known = Known(reference)
     publisher = (
-        (reference.by_site(found.source_url) or Known(reference).actor(host).iri)
+        (reference.by_site(found.source_url) or known.actor(host).iri)
         if found.source_url and host
         else None
     )
+    site = known.actor(found.site_name) if found.site_name and host else None
+    if publisher is None and site is not None:
+        publisher = site.iri
     if publisher is None and not host:
         named = found.site_name or found.author
         publisher = reference.by_name(named) if named else None
-    owner = publisher or (URIRef(f"{base_url}id/actor/{slugify(host)}") if host else None)
+    owner = publisher or (
+        URIRef(f"{base_url}id/actor/{slugify(found.site_name or host)}") if host else None
+    )
     article = (
         (reference.by_address(str(source), SDO.NewsArticle) if source else None)
         or (reference.by_address(str(source), SDO.Article) if source else None)
@@ -75,23 +83,26 @@ def build(
     builder = DraftBuilder(found, reference, base_url, today or date.today(), article, name)
     draft = builder.draft
     builder.record("article", str(source or found.title or found.name), article)
-    if publisher is None and host:
-        publisher = owner
-        builder.add(publisher, RDF.type, SDO.Organization)
-        builder.add(publisher, SDO.name, Literal(found.site_name or host))
-        builder.add(publisher, SDO.url, URIRef(f"https://{host}"))
+    if publisher is None and site is not None:
+        publisher = _new_publisher(builder, owner, str(found.site_name), host)
+        builder.propose(site, publisher)
+    elif publisher is None and host:
+        # A domain is no name: the publisher is for the curator to say, never an actor
+        # minted under « ess-et-societe.net ».
         draft.to_complete(
-            f"L'éditeur {host} n'est pas un acteur connu : nom et type à vérifier ({publisher}).",
-            f"The publisher {host} is not a known actor: check its name and type ({publisher}).",
+            f"L'éditeur du site {host} n'est pas un acteur connu et la page ne dit pas son nom : "
+            "éditeur à compléter (nom, type).",
+            f"The publisher of the site {host} is not a known actor and the page does not say its "
+            "name: publisher to complete (name, type).",
         )
     elif publisher is None:
         publisher = builder.agent(None, found.site_name or found.author, "publisher")
-    if publisher is None:
+    if publisher is None and not host:
         draft.to_complete(
             "L'éditeur de l'article n'est pas dit (ni adresse, ni site, ni auteur) : à compléter.",
             "The article's publisher is not said (no address, site or author): to complete.",
         )
-    else:
+    elif publisher is not None:
         builder.record("publisher", host or str(found.site_name or found.author), publisher)
     add_article(builder, article, source, publisher)
     add_themes(builder, article)
@@ -116,7 +127,24 @@ def build(
             "No sentence plainly says which event the article reports (“le 4 décembre 2019 à "
             "Liévin s'est tenue …”): add it if there is one.",
         )
+    if found.facts is not None:
+        add_named_agents(builder, article, found.facts)
+        add_named_places(builder, article, found.facts)
     add_links(builder, article)
     add_dates_note(builder, article)
     add_provenance(builder, article, source)
     return draft
+
+
+def _new_publisher(builder: DraftBuilder, node: URIRef, site_name: str, host: str) -> URIRef:
+    """The site's owner the data does not know, named as the page names its site."""
+    builder.add(node, RDF.type, SDO.Organization)
+    builder.add(node, SDO.name, Literal(site_name))
+    builder.add(node, SDO.url, URIRef(f"https://{host}"))
+    builder.draft.to_complete(
+        f"L'éditeur « {site_name} » ({host}) n'est pas un acteur connu : nom et type à vérifier "
+        f"({node}).",
+        f"The publisher “{site_name}” ({host}) is not a known actor: check its name and type "
+        f"({node}).",
+    )
+    return node

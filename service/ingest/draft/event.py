@@ -28,7 +28,11 @@ def add_event(
     if facts.place and commune is None:  # homonyms: the one in a territory the text names
         named = builder.found.facts.places_named() if builder.found.facts else []
         commune = builder.known.place(facts.place, named).iri
-    organiser = builder.agent(None, facts.organiser, "organiser") if facts.organiser else None
+    organiser = (
+        builder.agent(None, facts.organiser, "organiser", facts.organiser_person)
+        if facts.organiser
+        else None
+    )
     partial = facts.precision != "day"  # a month or a year: the known event of that kind then
     if partial:
         from .others import known_in_period

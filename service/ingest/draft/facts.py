@@ -42,9 +42,8 @@ def event_facts(facts: Facts, main: int) -> tuple[EventFacts, EventMention] | No
     if mention.when is None:
         return None
     kind = mention.kind
-    organiser = next(
-        (r.agent.name for r in facts.roles if r.event == main and r.role == "organisateur"), None
-    )
+    role = next((r for r in facts.roles if r.event == main and r.role == "organisateur"), None)
+    organiser = role.agent.name if role else None
     count = mention.count
     return (
         EventFacts(
@@ -61,6 +60,7 @@ def event_facts(facts: Facts, main: int) -> tuple[EventFacts, EventMention] | No
             count_sentence=_sentence(count.passage) if count else None,
             precision=mention.when.precision,
             end=mention.when.end,
+            organiser_person=role is not None and role.agent.label == "person",
         ),
         mention,
     )

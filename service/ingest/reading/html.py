@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import warnings
 from datetime import date
+from html import unescape
 
 from ...errors import ArticleError
 from .addresses import safe_iri
@@ -75,10 +76,22 @@ def read_html(html: str, name: str) -> Extracted:
                 f"unreadable page date: “{document.date}”.",
             )
     found.author = _clean(document.author)
-    found.site_name = _clean(document.sitename)
+    found.site_name = _clean(document.sitename) or _title_site(html)
     language = _LANG.search(html[:4096])
     found.language = language.group(1).lower() if language else None
     return found
+
+
+_TITLE_TAG = re.compile(r"<title[^>]*>(?P<title>[^<]{3,300})</title>", re.I)
+
+
+def _title_site(html: str) -> str | None:
+    """« Le webinaire du 19 mai | ESS et société »: the site's name after the page's title,
+    when the page states it nowhere else."""
+    title = _TITLE_TAG.search(html[:20000])
+    if title is None or " | " not in title["title"]:
+        return None
+    return _clean(unescape(title["title"].rsplit(" | ", 1)[1]))
 
 
 def _clean(value: str | None) -> str | None:

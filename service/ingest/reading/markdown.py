@@ -3,7 +3,8 @@
 Markdown is read as CommonMark (:mod:`.lines`): a first ``# heading`` is the title, the
 first paragraph the lead. Plain text is the same without markup: a first short line
 standing alone (no final full stop) is the title. Either may say where it comes from and
-when: a line « Source : https://… » or « URL : … », a line « Publié le 13/12/2019 ». What is
+when: a line « Source : https://… » or « URL : … », a line « Publié le 13/12/2019 », and
+whose site it is: a line « Site : ESS et société » (a saved page's ``og:site_name``). What is
 not said stays unsaid: the draft lists it for a curator to complete.
 
 The body becomes the article's :class:`~.record.Text`, and the event a sentence reports is
@@ -22,6 +23,8 @@ from .record import Extracted, Text
 
 _SOURCE = re.compile(r"^(?:source|url|adresse|lien)\s*:?\s*<?(https?://\S+?)>?$", re.I)
 _PUBLISHED = re.compile(r"^(?:publié|mis en ligne|date)\s*(?:le|:)?\s*:?\s*(.+)$", re.I)
+#: « Site : ESS et société »: the name of the site, as a page's metadata gives it.
+_SITE = re.compile(r"^(?:site|nom du site|site name)\s*:\s*(?P<name>[^:]{2,80}?)\s*$", re.I)
 _TITLE_MAX = 160
 
 
@@ -58,6 +61,10 @@ def _page_field(line: Line, found: Extracted) -> bool:
     if source and found.source_url is None:
         found.source_url = safe_iri(source.group(1))
         found.source_line = line.number
+        return True
+    site = _SITE.match(said)
+    if site and found.site_name is None and not site["name"].startswith("http"):
+        found.site_name = site["name"]
         return True
     published = _PUBLISHED.match(said)
     if published and found.published is None and len(said) < 80:

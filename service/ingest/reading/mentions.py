@@ -46,18 +46,31 @@ ROLE_WORDS: tuple[RoleWords, ...] = (
     RoleWords(r"[àa]\s+l['’]initiative\s+(?:de|du|des|d['’])", "organisateur"),
     RoleWords(r"\b(?:a|ont)\s+(?:co-?)?organis[ée]", "organisateur", after=False),
     RoleWords(r"\b(?:organise|organisent|invitait|invite|invitent)\b", "organisateur", False, True),
+    RoleWords(r"sous\s+l['’][ée]gide\s+(?:de|du|des|d['’])", "organisateur", loose=True),
     RoleWords(r"(?:ouverte?s?|introduite?s?)\s+par", "ouverture"),
     RoleWords(r"en\s+ouverture|discours\s+d['’]ouverture\s+(?:de|du|d['’])", "ouverture"),
+    RoleWords(
+        r"\b(?:a|ont)\s+(?:pu\s+)?(?:ouvert|ouvrir)\b|\bouvre\b|\bouvrira\b",
+        "ouverture",
+        after=False,
+    ),
     RoleWords(r"co-?anim[ée]e?s?\s+par|co-?animation\s+avec", "co-animation"),
     RoleWords(r"anim[ée]e?s?\s+par", "animation"),
     RoleWords(r"en\s+partenariat\s+avec", "partenaire"),
     RoleWords(r"avec\s+le\s+soutien\s+(?:de|du|des|d['’])", "partenaire", loose=True),
     RoleWords(
         r"(?:pr[ée]sent[ée]e?s?\s+par|avec\s+(?:les\s+)?interventions?\s+(?:de|du|des|d['’])|"
-        r"t[ée]moignages?\s+(?:de|du|des|d['’])|avec\s+la\s+participation\s+(?:de|du|des|d['’]))",
+        r"t[ée]moignages?(?:\s+[a-zé]+){0,2}?\s+(?:de|du|des|d['’])|"
+        r"\bla\s+participation\s+(?:de|du|des|d['’])|"
+        r"\bintervenant(?:e)?s\b[^.;:]{0,120}?,?\s+dont|d[ée]battre\b[^.;:]{0,120}?\bavec)",
         "intervention",
     ),
     RoleWords(r"\b(?:est|sont|a|ont)\s+intervenu(?:e|s|es)?\b", "intervention", after=False),
+    RoleWords(
+        r"\b(?:qui\s+)?(?:pr[ée]sentera|interviendra|interviendront|pr[ée]senteront)\b",
+        "intervention",
+        after=False,
+    ),
 )
 _ROLES = [(re.compile(words.pattern, re.I), words) for words in ROLE_WORDS]
 #: Where the agents of a role's words stop: the end of the clause.
@@ -71,8 +84,27 @@ _AFFILIATION = re.compile(
     re.I,
 )
 _LIST_GLUE = re.compile(
-    r"^\s*(?:(?:,|et|ainsi\s+que|avec|de\s+l['’]|de\s+la|du|des|de|d['’]|l['’]|la|le|les|MM?\.|Mmes?|\([^()]{1,60}\)|association|f[ée]d[ée]ration|collectif|structure|r[ée]seau)\s*)*$",
+    r"^\s*(?:(?:,|et|ainsi\s+que|avec|de\s+l['’]|de\s+la|du|des|de|d['’]|l['’]|la|le|les|MM?\.|Mmes?|\([^()]{1,60}\)|association|f[ée]d[ée]ration|collectif|structure|r[ée]seau|repr[ée]sentants?|membres?|R[ée]gion|D[ée]partement|\))\s*)*$",
     re.I,
+)
+#: « témoignages d'acteurs de la politique de la ville (Profession Banlieue), de la formation
+#: (AFPA) »: each agent in brackets after the words that say what it does.
+_DESCRIBED = re.compile(r"^\s*\)?\s*(?:,|et)?\s*[a-zàâçéèêëîïôûù'’ -]{2,90}\($")
+#: « avec Patrick Vignal, les membres des réseaux ainsi que les représentants de l'Agence … »:
+#: an item of the list that names no one, then the people of a body.
+_UNNAMED_ITEM = re.compile(
+    r"^\s*,\s*(?:[a-zàâçéèêëîïôûù'’-]+\s+){1,8}(?:ainsi\s+que|et)\s+(?:les\s+|la\s+|le\s+|l['’])?"
+    r"(?:repr[ée]sentant(?:e)?s?|membres?|[ée]quipes?)\s+(?:de\s+l['’]|de\s+la|du|des|de|d['’])\s*$"
+)
+#: « Hervé Carré, président de l'Association des … »: a person's title, then her body.
+_TITLE_OF = re.compile(
+    r"^\s*,\s*[a-zàâçéèêëîïôûù][\w’'-]*(?:\s+[a-zàâçéèêëîïôûù][\w’'-]*){0,4}\s+"
+    r"(?:de\s+l['’]|de\s+la|du|des|de|d['’])\s*$"
+)
+#: « Fabienne DECOTTIGNIES, Secrétaire générale de la Préfecture a pu ouvrir »: a name, its
+#: title, then the role's words; « France Médiation vous invite »: a pronoun between.
+_BEFORE_GAP = re.compile(
+    r"^\s*(?:,\s*(?:(?!\bet\b|\bqui\b)[^,;:.!?()]){2,70}?,?\s*|\s*(?:vous|nous|les|l['’])\s*)$"
 )
 #: « Adolphe Colrat, Préfet des Alpes-Maritimes, et Christian Estrosi »: a title between
 #: two names of a list.
@@ -113,6 +145,9 @@ class Mention:
     confidence: float
     by: str  # "model" or "rule"
     title: str | None = None  # « Franck BOULANJON, secrétaire général adjoint de … »
+    #: a person's organisation, said beside the name: « de l'association Interfaces »,
+    #: « (Fédération Léo Lagrange) »
+    affiliation: Mention | None = None
 
     @property
     def name(self) -> str:
@@ -165,7 +200,7 @@ def read_mentions(text: str, sentences: list[TextSentence]) -> list[Mention]:
         for entity in doc.ents:
             label = LABELS.get(entity.label_)
             passage = _passage_at(sentences, entity.start_char)
-            cleaned = entity.text.strip(" ,;:'’")
+            cleaned = entity.text.split("\n", 1)[0].strip(" ,;:'’")  # a name ends its line
             if label is None or passage is None or _not_a_name(cleaned):
                 continue
             cleaned = re.sub(r"^(?:MM?\.|Mmes?\.?|Mlle)\s+", "", cleaned)
@@ -198,6 +233,17 @@ def read_mentions(text: str, sentences: list[TextSentence]) -> list[Mention]:
                     "rule",
                 )
             )
+    for sentence in sentences:
+        for match in _ACRONYM.finditer(sentence.text):
+            start = sentence.start + match.start()
+            if any(m.start <= start < m.end for m in found) or _in_capitals(sentence.text, match):
+                continue
+            found.append(
+                Mention(
+                    "organisation", match.group(), start, start + len(match.group()), sentence,
+                    0.6, "rule",
+                )
+            )  # fmt: skip
     found.sort(key=lambda m: m.start)
     for mention in found:
         if mention.label == "person":
@@ -221,8 +267,8 @@ def read_roles(
                     else _agent_before(sentence, match.start(), names)
                 )
                 for agent in agents:
-                    if agent.label == "place":  # a model's place given a role: an agent
-                        agent.label = "person" if _looks_like_person(agent.text) else "organisation"
+                    if agent.label == "place":  # a model's place given a role: an institution
+                        agent.label = "organisation"  # (a person would have been read as one)
                         agent.confidence = 0.6
                     if any(r.agent.start == agent.start and r.passage == sentence for r in roles):
                         continue  # « co-organisée par » read once, not again as « organisée par »
@@ -281,13 +327,30 @@ def _agents_after(sentence: TextSentence, position: int, names: list[Mention]) -
         if local < cursor or local >= end:
             continue
         glue = sentence.text[cursor:local]
-        if agents and agents[-1].label == "person" and _AFFILIATION.match(glue):
-            cursor = name.end - sentence.start  # « Marie Slimati de l'association Interfaces »:
-            continue  # her organisation, not a second agent of the role
-        if not (_LIST_GLUE.match(glue) or (agents and _APPOSITION.match(glue))):
+        closed = sentence.text[name.end - sentence.start :].lstrip().startswith(")")
+        if (
+            agents
+            and agents[-1].label == "person"
+            and (
+                _AFFILIATION.match(glue)
+                or (closed and glue.strip() == "(")
+                or (_TITLE_OF.match(glue) and _organisation_like(name))
+            )
+        ):
+            agents[-1].affiliation = agents[-1].affiliation or name  # (its acronym aside)
+            # « Marie Slimati de l'association Interfaces »:
+            cursor = name.end - sentence.start  # her organisation, not a second agent
+            continue
+        described = closed and _DESCRIBED.match(glue)  # « … de la ville (Profession Banlieue) »
+        unnamed = agents and _UNNAMED_ITEM.match(glue)
+        if not (
+            described or unnamed or _LIST_GLUE.match(glue) or (agents and _APPOSITION.match(glue))
+        ):
             if agents and name.label == "place":
                 continue  # « Préfet des Alpes-Maritimes »: a place in a title between names
             break
+        if described and name.label == "place":
+            name.label = "organisation"  # named for what it does: an institution
         agents.append(name)
         cursor = name.end - sentence.start
     if agents:
@@ -308,9 +371,30 @@ def _agent_before(sentence: TextSentence, position: int, names: list[Mention]) -
     before = [m for m in names if m.end - sentence.start <= position]
     if not before:
         return []
+    for mention in reversed(before):  # a person, her title, the words: the person
+        if mention.label != "person":
+            continue
+        gap = sentence.text[mention.end - sentence.start : position]
+        if gap.lstrip().startswith(",") and _BEFORE_GAP.match(gap):
+            inside = [m for m in before if m.start > mention.end and _organisation_like(m)]
+            if inside:  # « Laurent GIRAUD, directeur général de France Médiation »
+                mention.affiliation = inside[-1]
+            return [mention]
+        break
+    # « Médiaction (un service … de France) qui présentera »: the name before the brackets.
+    words = sentence.text[:position].rstrip(" ,")
+    if words.endswith(")") and "(" in words:
+        opened = sentence.start + words.rindex("(")
+        before = [m for m in before if m.end <= opened]
+        if (
+            not before
+            or sentence.text[before[-1].end - sentence.start : opened - sentence.start].strip()
+        ):
+            return []
+        return [before[-1]]
     last = before[-1]
     gap = sentence.text[last.end - sentence.start : position]
-    return [last] if len(gap.strip(" ,")) <= 2 else []
+    return [last] if len(gap.strip(" ,")) <= 2 or _BEFORE_GAP.match(gap) else []
 
 
 def _title_after(text: str, person: Mention) -> str | None:
@@ -334,7 +418,7 @@ _INSTITUTION_BEFORE = re.compile(
     r"\s+(?:du\s+|de\s+la\s+|de\s+l['’]|d['’]|de\s+|des\s+)$",
     re.I,
 )
-_MORE_WORDS = re.compile(r"(?:\s+[A-ZÉÈÊÎÔÛÀÇ][\w’'-]*)+")
+_MORE_WORDS = re.compile(r"(?:[ \t]+[A-ZÉÈÊÎÔÛÀÇ][\w’'-]*)+")  # on the name's line only
 
 
 def _widened(text: str, start: int, name: str, label: str) -> tuple[int, str, str]:
@@ -364,6 +448,14 @@ def _label(label: str, name: str, before: str = "") -> str:
     return label
 
 
+def _organisation_like(mention: Mention) -> bool:
+    """An organisation by its name's first word (« Association … », « France Médiation »)
+    or an acronym, not a title the model took for a body (« Secrétaire générale de … »)."""
+    return mention.label == "organisation" and bool(
+        ORGANISATION_WORDS.match(mention.text) or _ACRONYM.fullmatch(mention.text)
+    )
+
+
 def _looks_like_person(name: str) -> bool:
     """Two to four capitalised words, none an organisation's: « Franck BOULANJON »."""
     words = name.split()
@@ -373,6 +465,25 @@ def _looks_like_person(name: str) -> bool:
         and all(w[:1].isupper() or w in ("de", "du", "da", "van", "von") for w in words)
         and not all(w.isupper() for w in words)
     )
+
+
+#: « de l'IREV », « la DRJSCS »: an acronym, a body's name the model may not know.
+_ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Z&]{2,7}(?![\w-])")
+_ROMAN = re.compile(r"^[IVXLCDM]+$")
+_CALENDAR_WORDS = {
+    "janvier", "fevrier", "février", "mars", "avril", "mai", "juin", "juillet", "aout", "août",
+    "septembre", "octobre", "novembre", "decembre", "décembre", "lundi", "mardi", "mercredi",
+    "jeudi", "vendredi", "samedi", "dimanche",
+}  # fmt: skip
+
+
+def _in_capitals(text: str, match: re.Match) -> bool:
+    """Whether the word is part of a line in capitals (« JOURNEES EUROPEENNES DE LA … »),
+    or a Roman numeral, not an acronym."""
+    around = text[max(0, match.start() - 30) : match.end() + 30].split()
+    capitals = sum(1 for w in around if w.isupper() and len(w) > 2)
+    word = match.group().lower()
+    return capitals > 1 or bool(_ROMAN.match(match.group())) or word in _CALENDAR_WORDS
 
 
 def _passage_at(sentences: list[TextSentence], offset: int) -> TextSentence | None:

@@ -118,6 +118,9 @@ class EventFacts:
     #: how far ``start`` (and ``end``) go: "day", or "month"/"year" when the text gives no day
     precision: str = "day"
     end: date | None = None
+    #: whether the reader of names took the organiser for a person (« à l'initiative de Hervé
+    #: Carré »), else an organisation
+    organiser_person: bool = False
 
 
 @dataclass
