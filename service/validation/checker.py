@@ -161,6 +161,29 @@ def collect(
             ]
 
 
+_PROJECT_CHECKERS: dict[int, tuple[Validator, CompiledValidator]] = {}
+_PROJECT_LOCK = threading.Lock()
+
+
+def project_checker(kind: str = "compiled", **files) -> Validator | CompiledValidator:
+    """The project's validator (:func:`.shacl.project_validator`, ``files`` as it takes them),
+    compiled when ``kind`` is ``compiled``: built once per project validator, which is
+    rebuilt when a file of the shapes or the ontology changes."""
+    from .shacl import project_validator
+
+    project = project_validator(**files)
+    if kind == "pyshacl":
+        return project
+    with _PROJECT_LOCK:
+        held = _PROJECT_CHECKERS.get(id(project))
+        if held is None or held[0] is not project:
+            if len(_PROJECT_CHECKERS) >= 4:
+                _PROJECT_CHECKERS.clear()
+            held = (project, CompiledValidator(project.shapes_graph, project.context))
+            _PROJECT_CHECKERS[id(project)] = held
+        return held[1]
+
+
 def _generic(component: URIRef) -> str:
     return str(component).rsplit("#", 1)[-1]
 
@@ -283,4 +306,4 @@ def _stable_order(result: Result) -> tuple:
     return order(result)
 
 
-__all__ = ["CompiledValidator", "Unsupported", "report_of"]
+__all__ = ["CompiledValidator", "Unsupported", "project_checker", "report_of"]
