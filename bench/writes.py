@@ -9,8 +9,9 @@ by one of 500 organisations, about one of the seed's themes; 12 triples an event
 measures, at the seed's size and at ``--triples``:
 
 * ``extract_neighbourhood``: the neighbourhood of a one-event insert the shapes need, read from the store;
-* ``validate``: pySHACL on that neighbourhood (the write validator: shapes, and the
-  vocabulary without its text as context);
+* ``validate``: the write validator on that neighbourhood (shapes, and the vocabulary
+  without its text as context), each of ``--validators`` (the ``write_validator`` setting:
+  ``compiled`` and ``pyshacl``), interleaved run by run;
 * ``write``: the whole write through ``Publisher.write`` (update computed, validated,
   recorded in the history, applied with its journal);
 * a change with a wide reach: a venue's type changed, which every event held there reads
@@ -28,13 +29,15 @@ Medians of several runs, one line per measurement.
 ways, interleaved run by run so that the machine's load weighs on both alike: ``locked``,
 the whole write under the write lock as before (compute, validation, apply: writers wait for
 one another's validation), and ``optimistic``, the publisher's own way (computed and
-validated outside the lock, checked again under it only if what it read changed).
+validated outside the lock, checked again under it only if what it read changed); each way
+with each of ``--validators``. ``--ways optimistic`` leaves the locked way out.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import statistics
 import sys
 import tempfile
@@ -134,12 +137,35 @@ def one_event(n: int, venue: int = 7) -> str:
     )
 
 
-def measure(store: EmbeddedStore, label: str, whole: bool) -> None:
+def interleaved(functions: dict, repeat: int) -> dict[str, tuple[float, object]]:
+    """Each function run ``repeat`` times, one after the other in turn (the machine's load
+    weighs on all alike): name → (median ms, last result)."""
+    times: dict[str, list[float]] = {name: [] for name in functions}
+    results: dict[str, object] = {}
+    for _ in range(repeat):
+        for name, function in functions.items():
+            start = time.perf_counter()
+            results[name] = function()
+            times[name].append((time.perf_counter() - start) * 1000)
+    return {name: (statistics.median(times[name]), results[name]) for name in functions}
+
+
+def same_reports(found: dict) -> str:
+    """Whether every validator's report reads the same, in French and in English."""
+    texts = {
+        (result.to_text("fr"), result.to_text("en"), json.dumps(result.to_dict(), sort_keys=True))
+        for _, result in found.values()
+    }
+    return "same reports" if len(texts) == 1 else "REPORTS DIFFER"
+
+
+def measure(store: EmbeddedStore, label: str, whole: bool, validators: list[str]) -> None:
     config = load_config(
         overrides={"store": str(store.directory), "record_history": True}, environ={}
     )
-    rules = write_rules(project_validator())
-    publisher = Publisher(store, config, rules=rules)
+    every = {kind: write_rules(project_validator(), kind) for kind in validators}
+    rules = every[validators[0]]
+    publishers = {kind: Publisher(store, config, rules=every[kind]) for kind in validators}
     size = store.count()
     changes = store.update_delta(one_event(0))
     ms, piece = timed(lambda: extract_neighbourhood(store, changes, B, rules.reach))
@@ -149,14 +175,30 @@ def measure(store: EmbeddedStore, label: str, whole: bool) -> None:
         f"{len(piece.data)} triples, {len(piece.focus)} focus nodes, {piece.reads} reads",
     )
     focus = sorted(piece.focus, key=str)
-    ms, result = timed(lambda: rules.validator.validate(piece.data, focus_nodes=focus))
-    report(f"{label}: validate it (pySHACL)", ms, f"conforms={result.conforms}")
-    ms, _ = timed(
-        lambda: publisher.write(
-            lambda s: s.update_delta(one_event(next(COUNTER))), agent="bench", operation="bench"
-        )
+    found = interleaved(
+        {kind: (lambda r=r: r.validate(piece.data, focus)) for kind, r in every.items()}, 15
     )
-    report(f"{label}: whole write (update, validation, history, journaled apply)", ms)
+    for kind, (ms, result) in found.items():
+        report(
+            f"{label}: validate it ({kind})",
+            ms,
+            f"conforms={result.conforms}, {same_reports(found)}",
+        )
+    found = interleaved(
+        {
+            kind: (
+                lambda p=p: p.write(
+                    lambda s: s.update_delta(one_event(next(COUNTER))),
+                    agent="bench",
+                    operation="bench",
+                )
+            )
+            for kind, p in publishers.items()
+        },
+        15,
+    )
+    for kind, (ms, _) in found.items():
+        report(f"{label}: whole write ({kind}: update, validation, history, journaled apply)", ms)
     # A venue's type changes: every event held there reads it through sh:class.
     venue = f"<{B}id/place/bench-7>"
     wide = store.update_delta(
@@ -170,14 +212,16 @@ def measure(store: EmbeddedStore, label: str, whole: bool) -> None:
         f"{len(wide_piece.data)} triples, {len(wide_piece.checked)} resources checked",
     )
     wide_focus = sorted(wide_piece.focus, key=str)
-    ms, result = timed(
-        lambda: rules.validator.validate(wide_piece.data, focus_nodes=wide_focus), repeat=3
+    found = interleaved(
+        {kind: (lambda r=r: r.validate(wide_piece.data, wide_focus)) for kind, r in every.items()},
+        3,
     )
-    report(
-        f"{label}: validate it",
-        ms,
-        f"conforms={result.conforms} (refused: the events need a place)",
-    )
+    for kind, (ms, result) in found.items():
+        report(
+            f"{label}: validate it ({kind})",
+            ms,
+            f"conforms={result.conforms} (refused: the events need a place), {same_reports(found)}",
+        )
     if whole:
         out = io.BytesIO()
         store.dump(out, NQUADS)
@@ -234,24 +278,37 @@ def side_by_side(publisher: Publisher, writers: int, per_writer: int, locked: bo
     return len(times) / (time.perf_counter() - began), times
 
 
-def measure_writers(store: EmbeddedStore, label: str, writers: int, rounds: int) -> None:
+def measure_writers(
+    store: EmbeddedStore,
+    label: str,
+    writers: int,
+    rounds: int,
+    validators: list[str],
+    ways: list[str],
+) -> None:
     config = load_config(
         overrides={"store": str(store.directory), "record_history": True}, environ={}
     )
-    publisher = Publisher(store, config, rules=write_rules(project_validator()))
-    publisher.write(lambda s: s.update_delta(one_event(next(COUNTER))), agent="b", operation="b")
+    publishers = {
+        kind: Publisher(store, config, rules=write_rules(project_validator(), kind))
+        for kind in validators
+    }
+    for publisher in publishers.values():
+        publisher.write(
+            lambda s: s.update_delta(one_event(next(COUNTER))), agent="b", operation="b"
+        )
     size = store.count()
     for count in sorted({1, writers}):
         per_writer = max(5, 40 // count)
         found: dict[str, tuple[list[float], list[float]]] = {
-            "locked": ([], []),
-            "optimistic": ([], []),
+            f"{way}, {kind}": ([], []) for way in ways for kind in validators
         }
         for _ in range(rounds):
-            for way in found:
-                rate, times = side_by_side(publisher, count, per_writer, way == "locked")
-                found[way][0].append(rate)
-                found[way][1].extend(times)
+            for name in found:
+                way, kind = name.split(", ")
+                rate, times = side_by_side(publishers[kind], count, per_writer, way == "locked")
+                found[name][0].append(rate)
+                found[name][1].extend(times)
         for way, (rates, times) in found.items():
             report(
                 f"{label} ({size} quads): {count} writer(s), {way}",
@@ -281,25 +338,33 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=0, help="writers side by side (see above)")
     parser.add_argument("--sizes", default="100000,1000000", help="with --writers: store sizes")
     parser.add_argument("--rounds", type=int, default=3, help="with --writers: runs of each way")
+    parser.add_argument(
+        "--validators", default="compiled,pyshacl", help="write validators, interleaved"
+    )
+    parser.add_argument("--ways", default="locked,optimistic", help="with --writers: ways")
     args = parser.parse_args()
+    validators = args.validators.split(",")
+    ways = args.ways.split(",")
     with tempfile.TemporaryDirectory() as tmp:
         config = load_config(overrides={"store": tmp}, environ={})
         store = EmbeddedStore(tmp, workers=False)
         ensure_seeded(store, config)
         store.load(generated(0, places=True), NQUADS, None)
         if args.writers:
-            measure_writers(store, "seed", args.writers, args.rounds)
+            measure_writers(store, "seed", args.writers, args.rounds, validators, ways)
             loaded = 0
             for size in (int(n) for n in args.sizes.split(",")):
                 loaded = load_to(store, size, loaded)
-                measure_writers(store, f"{size // 1000}k", args.writers, args.rounds)
+                measure_writers(
+                    store, f"{size // 1000}k", args.writers, args.rounds, validators, ways
+                )
             store.close()
             return
-        measure(store, "seed", args.whole)
+        measure(store, "seed", args.whole, validators)
         start = time.perf_counter()
         store.load(generated(args.triples, places=False), NQUADS, None)
         report(f"load {args.triples} generated triples", (time.perf_counter() - start) * 1000)
-        measure(store, f"{store.count() // 1000}k", args.whole)
+        measure(store, f"{store.count() // 1000}k", args.whole, validators)
         store.close()
 
 

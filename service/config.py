@@ -313,6 +313,15 @@ SETTINGS: list[Setting] = [
         _one_of("compiled", "pyshacl"),
     ),
     Setting(
+        "write_validator",
+        "compiled",
+        "What checks a write against the shapes (SPARQL Update, Graph Store Protocol, the "
+        "publishing forms and their publication, the drafts of an ingest): `compiled` (the "
+        "shapes compiled into Python checks, the same reports as pySHACL's, a shape it cannot "
+        "compile left to pySHACL) or `pyshacl`.",
+        _one_of("compiled", "pyshacl"),
+    ),
+    Setting(
         "max_concurrent_queries",
         4,
         "SPARQL queries evaluated at once; more wait, then get 503 when the wait exceeds the time-out.",

@@ -53,12 +53,14 @@ class Match:
 
 
 class Forms:
-    """The forms of every kind, drawn from ``validator``'s shapes and ``ontology``."""
+    """The forms of every kind, drawn from ``validator``'s shapes and ``ontology``; a
+    submission is checked by ``checker`` (the ``write_validator`` setting), as its write
+    would be."""
 
-    def __init__(self, validator: Validator, ontology: Graph):
+    def __init__(self, validator: Validator, ontology: Graph, checker: str = "compiled"):
         self.validator = validator
         self.ontology = ontology
-        self.rules = write_rules(validator)
+        self.rules = write_rules(validator, checker)
         self._forms: dict[str, Form] = {}
         self._lock = threading.Lock()
         _quiet_rdflib()
@@ -142,15 +144,18 @@ _PROJECT: dict[tuple, Forms] = {}
 _PROJECT_LOCK = threading.Lock()
 
 
-def project_forms() -> Forms:
-    """The forms of the project's shapes and vocabulary, read once (again when they change)."""
+def project_forms(checker: str = "compiled") -> Forms:
+    """The forms of the project's shapes and vocabulary, read once (again when they change),
+    their submissions checked by ``checker``."""
     validator = project_validator()
     with _PROJECT_LOCK:
         stamp = (id(validator), files_stamp([ONTOLOGY_DIR]))
-        if stamp not in _PROJECT:
-            _PROJECT.clear()
-            _PROJECT[stamp] = Forms(validator, parse_files(rdf_files([ONTOLOGY_DIR])))
-        return _PROJECT[stamp]
+        for old in [key for key in _PROJECT if key[:2] != stamp]:
+            del _PROJECT[old]
+        key = (*stamp, checker)
+        if key not in _PROJECT:
+            _PROJECT[key] = Forms(validator, parse_files(rdf_files([ONTOLOGY_DIR])), checker)
+        return _PROJECT[key]
 
 
 def search_existing(

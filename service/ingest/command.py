@@ -132,6 +132,7 @@ def ingest_command(
                 encoding=encoding,
                 graph_name=graph_name or (output.stem if output is not None else None),
                 kind=kind,
+                validator=config.write_validator,
             )
         except MediationError as error:
             click.echo(error.message(lang), err=True)

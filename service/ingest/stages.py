@@ -84,6 +84,7 @@ def ingest(
     graph_name: str | None = None,
     today: date | None = None,
     kind: str | None = None,
+    validator: str = "compiled",
 ) -> Ingestion:
     """Read the article at ``path``, build its draft and validate it against the shapes.
     Raises :class:`ArticleError` when the file is no article.
@@ -94,7 +95,7 @@ def ingest(
     text = read_article(path, max_bytes, encoding)
     return ingest_text(
         text, path.name, reference=reference, base_url=base_url, kind=kind,
-        graph_name=graph_name, today=today,
+        graph_name=graph_name, today=today, validator=validator,
     )  # fmt: skip
 
 
@@ -107,11 +108,13 @@ def ingest_text(
     kind: str | None = None,
     graph_name: str | None = None,
     today: date | None = None,
+    validator: str = "compiled",
 ) -> Ingestion:
     """Read an article given as text (a file's, or pasted in the moderation screen): a web
     page, the seed's export, Markdown or plain text (``kind``, else guessed), build its draft
-    and validate it. Raises :class:`ArticleError` only when there is no article at all."""
-    from ..validation import validate
+    and validate it (by ``validator``, the ``write_validator`` setting). Raises
+    :class:`ArticleError` only when there is no article at all."""
+    from ..validation import project_checker
 
     found = read_any(text, name, kind)
     draft = build(found, reference, base_url, graph_name, today)
@@ -119,7 +122,8 @@ def ingest_text(
     if base_url != DEFAULT_BASE:
         data = moved(data, base_url, DEFAULT_BASE)
         focus = [moved_node(node, base_url, DEFAULT_BASE) for node in focus]
-    return Ingestion(draft, validate(data, focus_nodes=focus), base_url)
+    report = project_checker(validator).validate(data, focus_nodes=focus)
+    return Ingestion(draft, report, base_url)
 
 
 #: The article's facts a source may not say, which a curator completes in the draft.

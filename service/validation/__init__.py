@@ -4,7 +4,7 @@ schema.org vocabulary checker. See ``shapes/README.md``.
 
 from __future__ import annotations
 
-from .checker import CompiledValidator, report_of
+from .checker import CompiledValidator, project_checker, report_of
 from .shacl import ONTOLOGY_DIR, Report, Validator, core_shape_files, project_validator, validate
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "Report",
     "Validator",
     "core_shape_files",
+    "project_checker",
     "project_validator",
     "report_of",
     "validate",

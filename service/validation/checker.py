@@ -14,6 +14,7 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 
+from pyshacl.rdfutil.clone import clone_blank_node
 from rdflib import RDFS, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -146,7 +147,7 @@ def collect(
                     shape.severity,
                     shape.node,
                     component,
-                    shape.messages or {"": _generic(component)},
+                    shape.messages or _generic(shape, component, check, focus),
                     details,
                 )
             )
@@ -161,8 +162,34 @@ def collect(
             ]
 
 
-def _generic(component: URIRef) -> str:
-    return str(component).rsplit("#", 1)[-1]
+_PROJECT_CHECKERS: dict[int, tuple[Validator, CompiledValidator]] = {}
+_PROJECT_LOCK = threading.Lock()
+
+
+def project_checker(kind: str = "compiled", **files) -> Validator | CompiledValidator:
+    """The project's validator (:func:`.shacl.project_validator`, ``files`` as it takes them),
+    compiled when ``kind`` is ``compiled``: built once per project validator, which is
+    rebuilt when a file of the shapes or the ontology changes."""
+    from .shacl import project_validator
+
+    project = project_validator(**files)
+    if kind == "pyshacl":
+        return project
+    with _PROJECT_LOCK:
+        held = _PROJECT_CHECKERS.get(id(project))
+        if held is None or held[0] is not project:
+            if len(_PROJECT_CHECKERS) >= 4:
+                _PROJECT_CHECKERS.clear()
+            held = (project, CompiledValidator(project.shapes_graph, project.context))
+            _PROJECT_CHECKERS[id(project)] = held
+        return held[1]
+
+
+def _generic(shape: _Shape, component: URIRef, check: object, focus: Node) -> dict[str, str]:
+    """The message of a shape without sh:message: pySHACL's where the check knows it, else
+    the component's name."""
+    words = shape.generic.get(id(check))
+    return {"": words(focus) if words is not None else str(component).rsplit("#", 1)[-1]}
 
 
 def _sparql_result(shape: _Shape, constraint: _Sparql, row: dict) -> Result:
@@ -181,7 +208,14 @@ def _sparql_result(shape: _Shape, constraint: _Sparql, row: dict) -> Result:
                     text = re.sub(r"\{[?$]" + re.escape(name) + r"\}", str(term), text)
             messages.setdefault((getattr(message, "language", None) or "").lower(), text)
     return Result(
-        focus, path, value, shape.severity, shape.node, SH.SPARQLConstraintComponent, messages
+        focus,
+        path,
+        value,
+        shape.severity,
+        shape.node,
+        SH.SPARQLConstraintComponent,
+        messages,
+        constraint=constraint.node,
     )
 
 
@@ -232,14 +266,14 @@ def report_of(results: list[Result], shapes: Graph, parents: dict | Graph | None
     find them in."""
     graph = _empty_report() if not results else Graph()
     conforms = not any(r.severity == SH.Violation for r in results)
+    data = parents if isinstance(parents, Graph) else None
     if results:
         report = BNode()
         graph.add((report, RDF.type, SH.ValidationReport))
         graph.add((report, SH.conforms, Literal(conforms)))
         for result in results:
-            graph.add((report, SH.result, _result_node(graph, shapes, result)))
-    if isinstance(parents, Graph):
-        data = parents
+            graph.add((report, SH.result, _result_node(graph, shapes, result, data)))
+    if data is not None:
         parents = {
             r.focus: next(iter(data.subject_predicates(r.focus)), None)
             for r in results
@@ -249,14 +283,26 @@ def report_of(results: list[Result], shapes: Graph, parents: dict | Graph | None
     return Report(conforms=conforms, results=ordered, graph=graph, parents=parents or {})
 
 
-def _result_node(graph: Graph, shapes: Graph, result: Result) -> BNode:
+def _result_node(graph: Graph, shapes: Graph, result: Result, data: Graph | None) -> BNode:
+    """A result in the report graph, as pySHACL writes it: a blank node it names (a focus
+    node, a value, a shape, a path) is described there, from the data or the shapes."""
     node = BNode()
+    for term, source in (
+        (result.focus, data),
+        (result.value, data),
+        (result.shape, shapes),
+        (result.constraint, shapes),
+    ):
+        if isinstance(term, BNode) and source is not None:
+            clone_blank_node(source, term, graph, keepid=True)
     graph.add((node, RDF.type, SH.ValidationResult))
     graph.add((node, SH.focusNode, result.focus))
     graph.add((node, SH.resultSeverity, result.severity))
     graph.add((node, SH.sourceShape, result.shape))
     if result.component is not None:
         graph.add((node, SH.sourceConstraintComponent, result.component))
+    if result.constraint is not None:
+        graph.add((node, SH.sourceConstraint, result.constraint))
     if result.value is not None:
         graph.add((node, SH.value, result.value))
     if result.path is not None:
@@ -266,7 +312,7 @@ def _result_node(graph: Graph, shapes: Graph, result: Result) -> BNode:
     for lang, text in result.messages.items():
         graph.add((node, SH.resultMessage, Literal(text, lang=lang or None)))
     for detail in result.details:
-        graph.add((node, SH.detail, _result_node(graph, shapes, detail)))
+        graph.add((node, SH.detail, _result_node(graph, shapes, detail, data)))
     return node
 
 
@@ -283,4 +329,4 @@ def _stable_order(result: Result) -> tuple:
     return order(result)
 
 
-__all__ = ["CompiledValidator", "Unsupported", "report_of"]
+__all__ = ["CompiledValidator", "Unsupported", "project_checker", "report_of"]

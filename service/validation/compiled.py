@@ -27,12 +27,17 @@ from typing import Any
 
 import pyoxigraph as ox
 from pyshacl.rdfutil.compare import compare_literal
+from pyshacl.rdfutil.stringify import stringify_node
 from rdflib import RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
 from ..namespaces import RDF, SH, XSD
 from .shacl import _triples
+
+#: The names pySHACL's messages give the data's nodes: its work graph binds the core
+#: prefixes only.
+_DATA_NAMES = Graph(bind_namespaces="core")
 
 #: Predicates of a shape that are not constraints (names, layout, targets, messages).
 _NOT_CONSTRAINTS = {
@@ -274,6 +279,8 @@ class _Shape:
     sparql: list[_Sparql] = field(default_factory=list)
     #: For sh:node: the nested shape whose results explain a failure.
     explained_by: dict[int, _Shape] = field(default_factory=dict)
+    #: For a shape without sh:message: pySHACL's own message of a check, from its focus node.
+    generic: dict[int, Callable[[Node], str]] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -490,10 +497,25 @@ def _check_unique_lang(c: _Compiler, node: Node, flag: Node, shape: _Shape):
 
 
 def _check_has_value(c: _Compiler, node: Node, wanted: Node, shape: _Shape):
-    return (
-        SH.HasValueConstraintComponent,
-        lambda data, f, values: [] if wanted in values else [None],
-    )
+    def check(data: _Data, f: Node, values: list) -> list:
+        return [] if wanted in values else [None]
+
+    # pySHACL's words when the shape has no message of its own (a nested shape's, shown under
+    # the result it explains): the focus node named as in its data graph, the rest as in the
+    # shapes graph.
+    wanted_set = [stringify_node(c.g, value) for value in c.g.objects(node, SH.hasValue)]
+    if shape.path is not None:
+        path = stringify_node(c.g, shape.path)
+        shape.generic[id(check)] = lambda focus: (
+            f"Node {stringify_node(_DATA_NAMES, focus)}->{path} does not contain a value in "
+            f"the set: {wanted_set}"
+        )
+    else:
+        shape.generic[id(check)] = lambda focus: (
+            f"Node {stringify_node(_DATA_NAMES, focus)} value is not a in the set of values: "
+            f"{wanted_set}"
+        )
+    return SH.HasValueConstraintComponent, check
 
 
 def _check_in(c: _Compiler, node: Node, members: Node, shape: _Shape):

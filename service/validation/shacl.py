@@ -97,6 +97,8 @@ class Result:
     messages: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     #: Results of a nested shape (``sh:node``) that explain this one (``sh:detail``).
     details: tuple[Result, ...] = field(default=(), hash=False, compare=False)
+    #: The SHACL-SPARQL constraint that gave it (``sh:sourceConstraint``), if one did.
+    constraint: Node | None = field(default=None, hash=False, compare=False)
 
     @property
     def severity_key(self) -> str:

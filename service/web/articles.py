@@ -104,7 +104,14 @@ def ingest_article() -> Any:
             )
         base = config().base_url
         reference = Reference([project_reference(base)], [store()])
-        done = ingest_text(text, name, reference=reference, base_url=base, kind=kind)
+        done = ingest_text(
+            text,
+            name,
+            reference=reference,
+            base_url=base,
+            kind=kind,
+            validator=config().write_validator,
+        )
     except ArticleError as error:
         return _form_page(422, error.message(lang), pasted)
     record = review_record(done.draft, name)

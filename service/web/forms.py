@@ -299,7 +299,14 @@ def lookup() -> Response:
     text = request.args.get("q", "")[:MAX_LOOKUP]
     asked = request.args.getlist("class")[:MAX_CLASSES]
     classes = [URIRef(c) for c in asked if is_absolute_iri(c)]
-    found = search_existing(index(), store(), text, classes, languages(), project_forms().ontology)
+    found = search_existing(
+        index(),
+        store(),
+        text,
+        classes,
+        languages(),
+        project_forms(config().write_validator).ontology,
+    )
     response = jsonify([match.__dict__ for match in found])
     response.headers["Vary"] = "Accept-Language"
     return response
@@ -351,7 +358,7 @@ def _forms(kind: str) -> Forms:
             f"Aucun formulaire pour « {kind} » : {', '.join(KINDS)}.",
             f"No form for “{kind}”: {', '.join(KINDS)}.",
         )
-    return project_forms()
+    return project_forms(config().write_validator)
 
 
 def _submission(forms: Forms, kind: str, add: str | None, edits: str | None = None) -> Submission:

@@ -78,7 +78,7 @@ def _reviewable(number: int, published: bool = False) -> tuple[FormDraft, Accoun
 
 
 def _submission(draft: FormDraft) -> tuple[Submission, Feedback]:
-    forms = project_forms()
+    forms = project_forms(config().write_validator)
     submission = forms.submission(
         draft.kind, draft.data, config().base_url, store(), edits=draft.edits
     )

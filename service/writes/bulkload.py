@@ -318,7 +318,10 @@ def _checker(rules: Rules, kind: str) -> Callable[[list[tuple], list[Node]], lis
 
 @lru_cache(maxsize=2)
 def compiled_validator(rules: Rules) -> CompiledValidator:
-    """The write rules' shapes and context, compiled (built once per rules)."""
+    """The write rules' shapes and context, compiled (built once per rules, or the rules' own
+    checker)."""
+    if rules.checker is not None:
+        return rules.checker
     return CompiledValidator(rules.validator.shapes_graph, rules.validator.context)
 
 

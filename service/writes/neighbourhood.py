@@ -38,7 +38,7 @@ from ..labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES
 from ..rdfio import parse_files, prepare_sparql_query
 from ..seed import rdf_files
 from ..store import Changeset, Quad, Store
-from ..validation import ONTOLOGY_DIR, Report, Validator, project_validator
+from ..validation import ONTOLOGY_DIR, CompiledValidator, Report, Validator, project_validator
 from . import history
 
 #: Changes to these properties with a literal value concern the resource's own text only:
@@ -116,18 +116,32 @@ def reach_of(shapes: Graph, ontology: Graph) -> Reach:
     return Reach(frozenset(classes), frozenset(inverse), any_inverse)
 
 
+#: What can check a write (the ``write_validator`` setting).
+WRITE_VALIDATORS = ("compiled", "pyshacl")
+
+
 @dataclass(frozen=True)
 class Rules:
-    """What a write is checked with: a validator and what its shapes reach."""
+    """What a write is checked with: a validator and what its shapes reach.
+
+    ``validator`` is pySHACL's, whose shapes and context the compiled one is built from;
+    ``checker``, when set, is what checks writes instead (the compiled validator: the same
+    results, a shape it cannot compile left to pySHACL)."""
 
     validator: Validator
     reach: Reach
+    checker: CompiledValidator | None = None
+
+    def validate(self, data: Graph, focus_nodes: list[Node]) -> Report:
+        """The report of ``data`` on ``focus_nodes``, by the checker when there is one."""
+        return (self.checker or self.validator).validate(data, focus_nodes=focus_nodes)
 
 
-@lru_cache(maxsize=2)
-def write_rules(project: Validator) -> Rules:
+@lru_cache(maxsize=4)
+def write_rules(project: Validator, kind: str = "compiled") -> Rules:
     """The project's shapes, for writes, with a lighter context: the vocabulary and the
-    concept schemes without their names and descriptions.
+    concept schemes without their names and descriptions; checked by ``kind``
+    (:data:`WRITE_VALIDATORS`).
 
     No shape reads the text of a resource it is not checking (the names and descriptions a
     shape checks are the focus node's own), so leaving the context's text out changes no
@@ -137,12 +151,16 @@ def write_rules(project: Validator) -> Rules:
     time (``bench/README.md``). Cached per project validator, which is rebuilt when a file of
     ``shapes/`` or ``ontology/`` changes.
     """
+    if kind not in WRITE_VALIDATORS:
+        raise ValueError(f"write validator {kind!r}: one of {', '.join(WRITE_VALIDATORS)}")
     ontology = parse_files(rdf_files([ONTOLOGY_DIR]))
     context = Graph()
     for triple in ontology:
         if not (triple[1] in TEXT_PROPERTIES and isinstance(triple[2], Literal)):
             context.add(triple)
-    return Rules(Validator(project.shapes_graph, context), reach_of(project.shapes_graph, ontology))
+    validator = Validator(project.shapes_graph, context)
+    checker = CompiledValidator(project.shapes_graph, context) if kind == "compiled" else None
+    return Rules(validator, reach_of(project.shapes_graph, ontology), checker)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -340,7 +358,7 @@ def check_write(
     """Validate ``changes`` against the store's state (see the module docstring)."""
     rules = rules or write_rules(project_validator())
     piece = extract_neighbourhood(store, changes, base_url, rules.reach)
-    report = rules.validator.validate(piece.data, focus_nodes=sorted(piece.focus, key=str))
+    report = rules.validate(piece.data, sorted(piece.focus, key=str))
     return report, piece
 
 
@@ -375,6 +393,7 @@ __all__ = [
     "Neighbourhood",
     "Reach",
     "Rules",
+    "WRITE_VALIDATORS",
     "check_write",
     "extract_neighbourhood",
     "gather",

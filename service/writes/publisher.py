@@ -175,7 +175,9 @@ class Publisher:
         # Writers validate side by side: the first ones would build the rules at once, and
         # the SPARQL parser they use is not thread-safe.
         with _RULES_LOCK:
-            return self._rules or write_rules(project_validator())
+            return self._rules or write_rules(
+                project_validator(), getattr(self.config, "write_validator", "compiled")
+            )
 
     def write(
         self,

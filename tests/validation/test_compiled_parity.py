@@ -4,7 +4,8 @@ Each valid and invalid fixture of ``fixtures/shapes/`` (the invalid ones applied
 base, checked on the resources around the change, as ``test_shapes.py`` does), the partial
 dates and local times those tests use, and ``data/`` and ``ontology/`` as a whole: both
 validators run on the same data and focus nodes, and their results are compared as sets of
-(focus node, path, severity, component, source shape).
+(focus node, path, severity, component, source shape), then their reports as people read
+them (in French and English, with each result's messages) and as SHACL report graphs.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal
+from rdflib.compare import isomorphic
 
 from service.namespaces import MEDSH, PREFIXES, SH
 from service.rdfio import parse_file, parse_files
@@ -59,6 +61,12 @@ def same(reference: Validator, compiled: CompiledValidator, data: Graph, focus=N
     for result in found.results:
         if result.severity == SH.Violation:
             assert result.message("fr") and result.message("en")
+    # What people read (the report in French and English, each result's messages) and what
+    # machines read (the SHACL report) are the same too.
+    for lang in ("fr", "en"):
+        assert found.to_text(lang) == expected.to_text(lang)
+    assert found.to_dict() == expected.to_dict()
+    assert isomorphic(found.graph, expected.graph)
 
 
 def broken(base: Graph, fixture: Path) -> tuple[Graph, set]:
