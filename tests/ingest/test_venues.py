@@ -136,3 +136,16 @@ def test_the_seminar_at_the_ensam_in_lille(reference):
     assert str(g.value(venue, SDO.name)) == "École nationale supérieure d'Arts et Métiers"
     assert str(g.value(venue, SDO.alternateName)) == "ENSAM"
     assert g.value(venue, SDO.containedInPlace) == LILLE
+
+
+def test_an_event_named_in_passing_is_held_where_its_clause_says(reference):
+    run = draft(
+        reference,
+        "Dans la suite du forum départemental « Vivre la nuit » qui s'est tenu à l'espace Louise "
+        "Michel, la ville invite les habitants à une réunion publique sur la médiation de nuit.",
+    )
+    g = run.draft.graph
+    events = {str(g.value(s, SDO.name)): s for s in g.subjects(RDF.type, SDO.Event)}
+    forum = events["Forum départemental « Vivre la nuit »"]
+    assert str(g.value(g.value(forum, SDO.location), SDO.name)) == "Espace Louise Michel"
+    assert g.value(events["Réunion publique sur la médiation de nuit"], SDO.location) is None
