@@ -197,6 +197,25 @@ class Known:
             {(r["place"], str(r["name"])) for r in rows if isinstance(r["place"], URIRef)}
         )
 
+    def venue(self, names: list[str], commune: URIRef | None) -> URIRef | None:
+        """The one known venue (a place, not a territory) called by one of ``names`` (its name,
+        an alternate name or acronym), in the commune when the text gives one."""
+        rows = self.ref.select(
+            "SELECT DISTINCT ?place ?name ?commune WHERE { ?place a schema:Place ; "
+            "schema:name|schema:alternateName ?name . "
+            "OPTIONAL { ?place schema:containedInPlace ?commune } "
+            "FILTER NOT EXISTS { ?place a schema:AdministrativeArea } }"
+        )
+        keys = {compare_key(name) for name in names if compare_key(name)}
+        found = {
+            r["place"]
+            for r in rows
+            if isinstance(r.get("place"), URIRef)
+            and compare_key(str(r["name"])) in keys
+            and (commune is None or r.get("commune") == commune)
+        }
+        return found.pop() if len(found) == 1 else None
+
     def event(self, day: date, commune: URIRef | None) -> Recognised:
         """The event the data holds on that day in that commune (« a second article about the
         same day »): the one not part of another; candidates when several."""

@@ -16,6 +16,7 @@ from ...namespaces import IGEO, MED, RDF, SDO, XSD
 from ..reading.names import slugify
 from ..reading.record import EventFacts
 from .builder import DraftBuilder, last_segment
+from .venue import add_venue, read_venue
 
 
 def add_event(
@@ -100,6 +101,12 @@ def add_event(
     if known_place is not None:  # the known event's venue: the same place, never a new one
         place = builder.record("place", facts.place or str(known_place), known_place)
         builder.add(node, SDO.location, place)
+        builder.add(node, SDO.eventAttendanceMode, SDO.OfflineEventAttendanceMode)
+        builder.evidence(node, SDO.location, place, sentence, "location")
+    elif (
+        venue := read_venue([sentence.text] + ([builder.found.title or ""] if about else []))
+    ) is not None and (place := add_venue(builder, venue, facts.place, commune)) is not None:
+        builder.add(node, SDO.location, place)  # « à l'espace Marcel Pagnol »: its venue
         builder.add(node, SDO.eventAttendanceMode, SDO.OfflineEventAttendanceMode)
         builder.evidence(node, SDO.location, place, sentence, "location")
     elif facts.place:

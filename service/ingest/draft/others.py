@@ -21,8 +21,10 @@ from ..reading.facts import Facts
 from ..reading.happenings import EventMention
 from ..reading.names import slugify
 from ..reading.record import Sentence
+from ..reading.venues import Venue, venue_in
 from .builder import DraftBuilder, last_segment
 from .event import date_value
+from .venue import add_venue
 
 
 def add_others(builder: DraftBuilder, article: URIRef, facts: Facts, main: int | None) -> None:
@@ -171,11 +173,35 @@ def _add_undated(builder: DraftBuilder, article: URIRef, mention: EventMention) 
         node, SDO.name, builder.text(name), Sentence(passage.text, passage.line or 0), "name",
         mention.confidence, (passage.start, passage.end),
     )  # fmt: skip
+    venue = _held_at(mention)
+    if venue is not None and (place := add_venue(builder, venue, None, None)) is not None:
+        builder.add(node, SDO.location, place)  # « … qui s'est tenu à l'espace Paul-Éluard »
+        builder.evidence(
+            node, SDO.location, place, Sentence(passage.text, passage.line or 0), "location",
+            mention.confidence, (passage.start, passage.end),
+        )  # fmt: skip
     builder.draft.to_complete(
         f"« {name} » : le texte ne le date pas ; sa date est à ajouter (aucune n'est devinée).",
         f"“{name}”: the text gives no date for it; its date is to add (none is guessed).",
     )
     return node
+
+
+#: « qui s'est tenu », « qui se tiendra » right after an event's words: where it is held.
+_HELD = re.compile(
+    r"\bqui\s+(?:s['’]est\s+(?:tenue?|d[ée]roul[ée]e?)|se\s+tiendra|a\s+eu\s+lieu|aura\s+lieu)\s"
+)
+
+
+def _held_at(mention: EventMention) -> Venue | None:
+    """The venue of an event the text names in passing, when a relative clause right after
+    its words says where it was held, up to the clause's end."""
+    after = mention.passage.text[max(0, mention.start - mention.passage.start) :]
+    held = _HELD.search(after)
+    if held is None or held.start() > 120:
+        return None
+    clause = re.split(r"[,;.]\s", after[held.start() :], maxsplit=1)[0]
+    return venue_in(clause)
 
 
 def _notes(builder: DraftBuilder, article: URIRef, node: URIRef, mention: EventMention) -> None:
