@@ -16,10 +16,9 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 
-from service.namespaces import MEDSH, PREFIXES, SH
-from service.rdfio import parse_file
+from service.namespaces import MEDSH, SH
 from service.validation.shacl import (
     ONTOLOGY_DIR,
     SHAPES_DIR,
@@ -29,26 +28,6 @@ from service.validation.shacl import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
-CORE_FIXTURES = sorted((FIXTURES / "invalid" / "core").glob("*.ru"))
-SEARCH_FIXTURES = sorted((FIXTURES / "invalid" / "search-engines").glob("*.ru"))
-SEARCH_SHAPES = SHAPES_DIR / "search-engines" / "event-rich-results.ttl"
-
-# The prefixes every fixture update may use without declaring them.
-FIXTURE_PREFIXES = {
-    **PREFIXES,
-    "ev": "https://w3id.org/mediation-sociale/id/event/",
-    "actor": "https://w3id.org/mediation-sociale/id/actor/",
-    "place": "https://w3id.org/mediation-sociale/id/place/",
-    "article": "https://w3id.org/mediation-sociale/id/article/",
-    "doc": "https://w3id.org/mediation-sociale/id/document/",
-    "post": "https://w3id.org/mediation-sociale/id/post/",
-    "role": "https://w3id.org/mediation-sociale/id/role/",
-    "mission": "https://w3id.org/mediation-sociale/id/mission/",
-    "status": "https://w3id.org/mediation-sociale/id/curation/",
-    "scheme": "https://w3id.org/mediation-sociale/id/scheme/",
-    "ex": "https://example.org/fixture/",
-}
-SPARQL_PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in FIXTURE_PREFIXES.items())
 
 
 def component(name: str) -> URIRef:
@@ -68,56 +47,8 @@ def expectation(fixture: Path) -> tuple[URIRef, URIRef, set[URIRef]]:
     return MEDSH[shape], component(constraint), {MEDSH[name] for name in also}
 
 
-def broken(base: Graph, fixture: Path) -> tuple[Graph, set]:
-    """The base with the fixture's update applied, and the resources around what changed."""
-    graph = Graph()
-    graph += base
-    # rdflib forgets the prologue after the first operation of a request: bind the prefixes.
-    for prefix, namespace in FIXTURE_PREFIXES.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    graph.update(SPARQL_PROLOGUE + fixture.read_text(encoding="utf-8"))
-    changed = set(graph) ^ set(base)
-    assert changed, f"{fixture.name} changes nothing"
-    return graph, around(graph, changed)
-
-
-def around(graph: Graph, changed: set) -> set:
-    """The resources a change touches and their neighbours, both ways: every rule of the shapes
-    looks at most one link away from its focus node, and the base conforms as a whole
-    (test_base_fixture_conforms_without_a_single_result), so results elsewhere cannot change."""
-    touched = {term for s, _, o in changed for term in (s, o) if not isinstance(term, Literal)}
-    near = set(touched)
-    for s, _, o in graph:
-        if o in touched:
-            near.add(s)
-        if s in touched and not isinstance(o, Literal):
-            near.add(o)
-    return near
-
-
 def severity(shapes: Graph, shape: URIRef) -> URIRef:
     return shapes.value(shape, SH.severity) or SH.Violation
-
-
-@pytest.fixture(scope="session")
-def core() -> Validator:
-    return project_validator()
-
-
-@pytest.fixture(scope="session")
-def search() -> Validator:
-    # Schema.org-only page data: no vocabulary of ours as context.
-    return Validator(parse_file(SEARCH_SHAPES))
-
-
-@pytest.fixture(scope="session")
-def base() -> Graph:
-    return parse_file(FIXTURES / "valid" / "base.ttl")
-
-
-@pytest.fixture(scope="session")
-def event_page() -> Graph:
-    return parse_file(FIXTURES / "valid" / "event-page.jsonld")
 
 
 def test_base_fixture_conforms_without_a_single_result(core, base):
@@ -131,17 +62,17 @@ def test_event_page_fixture_meets_every_search_engine_shape(search, event_page):
 
 
 def test_there_are_fixtures():
-    assert len(CORE_FIXTURES) > 200 and len(SEARCH_FIXTURES) > 30
+    invalid = FIXTURES / "invalid"
+    assert len(list((invalid / "core").glob("*.ru"))) > 200
+    assert len(list((invalid / "search-engines").glob("*.ru"))) > 30
 
 
-@pytest.mark.parametrize("fixture", CORE_FIXTURES, ids=lambda path: path.stem)
-def test_core_fixture_fails_on_its_shape(core, base, fixture):
-    check(core, *broken(base, fixture), fixture)
+def test_core_fixture_fails_on_its_shape(core, base, broken, core_fixture):
+    check(core, *broken(base, core_fixture), core_fixture)
 
 
-@pytest.mark.parametrize("fixture", SEARCH_FIXTURES, ids=lambda path: path.stem)
-def test_search_engine_fixture_fails_on_its_shape(search, event_page, fixture):
-    check(search, *broken(event_page, fixture), fixture)
+def test_search_engine_fixture_fails_on_its_shape(search, event_page, broken, search_fixture):
+    check(search, *broken(event_page, search_fixture), search_fixture)
 
 
 def check(validator: Validator, data: Graph, focus: set, fixture: Path) -> None:
@@ -173,8 +104,9 @@ def test_real_data_conforms_through_the_api():
 
 
 def test_core_shapes_exclude_the_search_engine_set():
-    assert SEARCH_SHAPES not in core_shape_files()
-    assert SEARCH_SHAPES.is_file()
+    search_shapes = SHAPES_DIR / "search-engines" / "event-rich-results.ttl"
+    assert search_shapes not in core_shape_files()
+    assert search_shapes.is_file()
 
 
 #: Partial dates (a month, a year: a source that gives no day) against the date rules: the
@@ -236,14 +168,10 @@ PARTIAL_DATES = {
 
 
 @pytest.mark.parametrize("case", PARTIAL_DATES, ids=str)
-def test_a_partial_date_is_read_as_far_as_it_goes(core, base, case):
+def test_a_partial_date_is_read_as_far_as_it_goes(core, base, changed, case):
     update, expected = PARTIAL_DATES[case]
-    data = Graph()
-    data += base
-    for prefix, namespace in FIXTURE_PREFIXES.items():
-        data.bind(prefix, namespace, override=True, replace=True)
-    data.update(SPARQL_PROLOGUE + update)
-    report = core.validate(data, focus_nodes=around(data, set(data) ^ set(base)))
+    data, focus = changed(base, update)
+    report = core.validate(data, focus_nodes=focus)
     found = {(r.shape, r.component) for r in report.results}
     if expected is None:
         assert report.conforms and not found, report.to_text("en")
