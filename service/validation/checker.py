@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from ..namespaces import RDF, SH
 from .compiled import _TYPE, Unsupported, _Compiler, _Context, _Data, _Shape, _Sparql
-from .shacl import Report, Result, Validator, _empty_report, _triples
+from .shacl import Report, Result, Validator, _empty_report, _stable_order, _triples
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 _PROJECTS_THIS = re.compile(r"(?is)^\s*(PREFIX[^\n]*\n\s*)*SELECT\s[^{]*[?$]this\b")
@@ -321,12 +321,6 @@ def _copy_path(graph: Graph, shapes: Graph, node: Node) -> None:
         graph.add((node, p, o))
         if isinstance(o, BNode):
             _copy_path(graph, shapes, o)
-
-
-def _stable_order(result: Result) -> tuple:
-    from .shacl import _stable_order as order
-
-    return order(result)
 
 
 __all__ = ["CompiledValidator", "Unsupported", "project_checker", "report_of"]
