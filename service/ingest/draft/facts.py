@@ -18,7 +18,7 @@ from ..reading.mentions import RoleMention
 from ..reading.names import slugify
 from ..reading.record import EventFacts, EventKind, Sentence
 from .builder import DraftBuilder, last_segment
-from .others import add_others, known_series_of, series_node
+from .others import add_others, known_series_of, link_series, note_doubts
 from .parts import add_sub_events
 
 
@@ -73,19 +73,7 @@ def add_text_facts(builder: DraftBuilder, article: URIRef, event: URIRef, facts:
         return
     mention = facts.events[main]
     _weigh_event(builder, event, facts, main)
-    for index, doubt in enumerate(mention.doubts):
-        builder.note(
-            article,
-            f"{doubt.key}-{slugify(last_segment(event))}-{index}",
-            [event],
-            (doubt.fr, doubt.en),
-            mention.when.written if mention.when else "",
-            mention.when.value if mention.when else "",
-            (
-                f"Lu dans : « {mention.passage.text} »",
-                f"Read in: “{mention.passage.text}”",
-            ),
-        )
+    note_doubts(builder, article, event, mention)
     if mention.count is not None and (mention.count.minimum or mention.count.approximate):
         builder.note(
             article,
@@ -140,26 +128,13 @@ def _weigh_event(builder: DraftBuilder, event: URIRef, facts: Facts, main: int) 
 def _add_series(builder: DraftBuilder, event: URIRef, facts: Facts, mention: EventMention) -> None:
     """« les différentes journées régionales organisées partout en France »: the known series
     the event is one of; an unknown one is for the curator, never minted from a phrase."""
-    if mention.parent is None or not facts.events[mention.parent].series:
-        return
-    series_mention = facts.events[mention.parent]
-    organiser = builder.graph.value(event, SDO.organizer)
-    series = series_node(builder, builder.draft.article, series_mention, organiser)
-    if series is None:
+    if link_series(builder, event, facts, mention) is False:
+        text = facts.events[mention.parent].passage.text[:80]
         builder.draft.to_complete(
-            f"L'événement fait partie d'une série (« {series_mention.passage.text[:80]} ») "
+            f"L'événement fait partie d'une série (« {text} ») "
             "que les données ne connaissent pas : la relier ou l'ajouter.",
-            f"The event is one of a series (“{series_mention.passage.text[:80]}”) the data does "
-            "not know: link it or add it.",
+            f"The event is one of a series (“{text}”) the data does not know: link it or add it.",
         )
-        return
-    builder.add(event, SDO.superEvent, series)
-    builder.add(series, SDO.subEvent, event)
-    passage = series_mention.passage
-    builder.evidence(
-        event, SDO.superEvent, series, _sentence(passage), "superEvent",
-        series_mention.confidence, (passage.start, passage.end),
-    )  # fmt: skip
 
 
 def _add_follows(

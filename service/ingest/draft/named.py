@@ -55,7 +55,7 @@ def add_named_places(builder: DraftBuilder, article: URIRef, facts: Facts) -> No
             article,
             SDO.spatialCoverage,
             territory,
-            _sentence(mention),
+            Sentence(mention.passage.text, mention.passage.line or 0),
             f"spatialCoverage-{last_segment(territory)}",
             PLACE_CONFIDENCE.get(mention.by, 0.6),
             (mention.passage.start, mention.passage.end),
@@ -97,16 +97,7 @@ def add_named_agents(builder: DraftBuilder, article: URIRef, facts: Facts) -> No
             continue
         if (article, SDO.mentions, agent) in builder.graph:
             continue
-        builder.add(article, SDO.mentions, agent)
-        builder.evidence(
-            article,
-            SDO.mentions,
-            agent,
-            Sentence(role.passage.text, role.passage.line or 0),
-            f"mentions-{slugify(last_segment(agent))}",
-            role.confidence,
-            (role.passage.start, role.passage.end),
-        )
+        _mention(builder, article, agent, role.passage, role.confidence)
         builder.draft.to_complete(
             f"« {role.agent.name} » : rôle « {role.role} » lu (« {role.words} ») dans un "
             "événement que le brouillon ne porte pas : à placer, ou à laisser.",
@@ -124,20 +115,23 @@ def _add_affiliation(builder: DraftBuilder, article: URIRef, role) -> None:
     organisation = builder.agent(None, mention.name, "affiliation")
     if organisation is None:
         return
-    builder.add(article, SDO.mentions, organisation)
-    builder.evidence(
-        article,
-        SDO.mentions,
-        organisation,
-        _sentence(mention),
-        f"mentions-{slugify(last_segment(organisation))}",
-        min(role.confidence, 0.7),
-        (mention.passage.start, mention.passage.end),
-    )
+    _mention(builder, article, organisation, mention.passage, min(role.confidence, 0.7))
     person = builder.agent(None, role.agent.name, role.role, True)
     if person is not None and not builder.ref.exists(person):
         builder.add(person, SDO.affiliation, organisation)
 
 
-def _sentence(mention: Mention) -> Sentence:
-    return Sentence(mention.passage.text, mention.passage.line or 0)
+def _mention(
+    builder: DraftBuilder, article: URIRef, agent: URIRef, passage, confidence: float
+) -> None:
+    """The article mentions ``agent``, with the passage it is named in as evidence."""
+    builder.add(article, SDO.mentions, agent)
+    builder.evidence(
+        article,
+        SDO.mentions,
+        agent,
+        Sentence(passage.text, passage.line or 0),
+        f"mentions-{slugify(last_segment(agent))}",
+        confidence,
+        (passage.start, passage.end),
+    )

@@ -58,7 +58,7 @@ def add_others(builder: DraftBuilder, article: URIRef, facts: Facts, main: int |
         if mention.title:
             builder.add(node, SDO.alternateName, builder.text(mention.title))
         _notes(builder, article, node, mention)
-        _in_series(builder, node, facts, mention)
+        link_series(builder, node, facts, mention, most=0.75)
 
 
 def describe_known(builder: DraftBuilder, node: URIRef) -> None:
@@ -107,7 +107,7 @@ def _known_in_period(builder: DraftBuilder, facts: Facts, mention: EventMention)
     known = found.pop()
     builder.record("event", f"{mention.name_words} ({mention.place})", known)
     describe_known(builder, known)
-    _in_series(builder, known, facts, mention)
+    link_series(builder, known, facts, mention, most=0.75)
     builder.add(builder.draft.article, SDO.mentions, known)
     builder.evidence(
         builder.draft.article, SDO.mentions, known, Sentence(passage.text, passage.line or 0),
@@ -206,9 +206,17 @@ def _held_at(mention: EventMention) -> Venue | None:
 
 def _notes(builder: DraftBuilder, article: URIRef, node: URIRef, mention: EventMention) -> None:
     """The doubts of an event's date (a guessed year), as data-quality notes on it."""
-    when = mention.when
     if builder.ref.exists(node):
         return  # the known event's day is the data's: the reading agrees with it or is replaced
+    note_doubts(builder, article, node, mention)
+
+
+def note_doubts(
+    builder: DraftBuilder, article: URIRef, node: URIRef, mention: EventMention
+) -> None:
+    """Each doubt of the reading of ``mention`` (a guessed year…) as a data-quality note on
+    ``node``, with the sentence it was read in."""
+    when = mention.when
     for index, doubt in enumerate(mention.doubts):
         builder.note(
             article,
@@ -221,23 +229,28 @@ def _notes(builder: DraftBuilder, article: URIRef, node: URIRef, mention: EventM
         )
 
 
-def _in_series(builder: DraftBuilder, node: URIRef, facts: Facts, mention: EventMention) -> None:
-    """An event of a series the data knows (« à Marseille, en juin » of the cycle of regional
-    days): linked to it, as the article's own event is."""
+def link_series(
+    builder: DraftBuilder, node: URIRef, facts: Facts, mention: EventMention, most: float = 1.0
+) -> bool | None:
+    """An event of a series (« à Marseille, en juin » of the cycle of regional days) linked
+    to it both ways, the series' sentence as evidence (its confidence at most ``most``): True
+    when linked, False when the text names a series the data does not know and no title
+    names it, None when the text names no series of the event."""
     if mention.parent is None or not facts.events[mention.parent].series:
-        return
+        return None
     series_mention = facts.events[mention.parent]
     organiser = builder.graph.value(node, SDO.organizer)
     series = series_node(builder, builder.draft.article, series_mention, organiser)
     if series is None:
-        return
+        return False
     builder.add(node, SDO.superEvent, series)
     builder.add(series, SDO.subEvent, node)
     passage = series_mention.passage
     builder.evidence(
         node, SDO.superEvent, series, Sentence(passage.text, passage.line or 0), "superEvent",
-        min(0.75, series_mention.confidence), (passage.start, passage.end),
+        min(most, series_mention.confidence), (passage.start, passage.end),
     )  # fmt: skip
+    return True
 
 
 def series_node(
