@@ -67,7 +67,7 @@ HEAVY = {
     "lourd-themes-par-departement": PREFIXES
     + """SELECT ?theme (COUNT(DISTINCT ?e) AS ?n) WHERE {
   ?e a schema:Event ;
-     schema:location/schema:containedInPlace* <https://w3id.org/mediation-sociale/id/place/departement/07> ;
+     schema:location/schema:containedInPlace* <https://w3id.org/mediation-sociale/id/place/departement/g07> ;
      schema:about/skos:broader* ?theme .
 } GROUP BY ?theme ORDER BY DESC(?n) ?theme LIMIT 12""",
     "lourd-evenements-par-annee": PREFIXES

@@ -9,8 +9,9 @@ the seed the service starts with; the service, an Oxigraph server and Virtuoso (
 rdflib-endpoint up to 100,000 quads) load them with their own loaders; then every example
 query of ``data/examples.ttl`` and a heavy set go to each server, interleaved run by run,
 and the service's pages to the service, with 1 and 8 clients. Prints the machine, the
-loads, per query the medians after a warm-up, the rows each server returned and the ratio
-service / best peer, then the pages and the service's restart. ``--keep DIR`` keeps the
+loads, per query the medians after a warm-up (each run a text of its own, so the service's
+figure is its engine's; then its cached answer to the same text), the rows each server
+returned and the ratios service / best peer, cold and cached, then the pages and the service's restart. ``--keep DIR`` keeps the
 files and the loaded databases for the next run.
 """
 
@@ -52,6 +53,10 @@ GRAPH_MEDIA = {
     "application/ld+json": "json-ld",
 }
 PREFIX = "PREFIX schema: <https://schema.org/>\n"
+#: The service's answer header: ``hit`` when the answer came from its result cache.
+CACHE_HEADER = "X-Mediation-Cache"
+#: The column of the service's second asking of a text, its result cache's figure.
+CACHED = "cached"
 #: An event every size holds (the generator writes at least 100).
 EVENT = f"{BASE}id/event/evenement-42"
 
@@ -166,9 +171,10 @@ def catalogue() -> dict[str, tuple[str, str]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def ask(session: requests.Session, url: str, kind: str, text: str, timeout: float):
+def ask(session: requests.Session, url: str, kind: str, text: str, timeout: float, *, cached=None):
     """One query over HTTP: milliseconds and the rows (or triples, or the boolean), or an
-    error's name in place of the rows."""
+    error's name in place of the rows. ``cached``, a list, receives whether the service said
+    the answer came from its result cache."""
     start = time.perf_counter()
     try:
         answer = session.post(
@@ -177,6 +183,8 @@ def ask(session: requests.Session, url: str, kind: str, text: str, timeout: floa
     except requests.Timeout:
         return (time.perf_counter() - start) * 1000, "timeout"
     ms = (time.perf_counter() - start) * 1000
+    if cached is not None:
+        cached.append(answer.headers.get(CACHE_HEADER) == "hit")
     if answer.status_code != 200:
         return ms, f"HTTP {answer.status_code}"
     if kind in ("select", "ask"):
@@ -190,44 +198,82 @@ def ask(session: requests.Session, url: str, kind: str, text: str, timeout: floa
     return ms, len(Graph().parse(data=answer.text, format=GRAPH_MEDIA[media]))
 
 
+def fresh(text: str, run: str) -> str:
+    """The query with a comment of its own: the same question, a text the service's result
+    cache has never seen, so that the figure is its engine's (peers ignore comments)."""
+    return f"# run {run}\n{text}"
+
+
 def side_by_side(servers: list[Running], queries: dict, repeat: int, timeout: float) -> list:
     """Each query to each server: a warm-up, then ``repeat`` runs interleaved server by
-    server (a slow answer, over a tenth of the time-out, is not repeated)."""
+    server (a slow answer, over a tenth of the time-out, is not repeated). Every run sends a
+    text of its own (cold, the engine); then the service is asked its last text again
+    twice (``cached``: a lookup in its result cache when the answer was kept)."""
     sessions = {s.name: requests.Session() for s in servers}
+    nonce = f"{time.time_ns():x}"
     rows = []
     for name, (kind, text) in queries.items():
         times: dict[str, list[float]] = {s.name: [] for s in servers}
         results: dict[str, object] = {}
         once = set()  # answered slowly or not at all: the warm-up is the figure
+        asked = {}  # the last text each server was asked
         for server in servers:
+            asked[server.name] = fresh(text, f"{nonce}-warm-up")
             ms, results[server.name] = ask(
-                sessions[server.name], server.sparql, kind, text, timeout
+                sessions[server.name], server.sparql, kind, asked[server.name], timeout
             )
             if isinstance(results[server.name], str) or ms / 1000 > timeout / 10:
                 times[server.name].append(ms)
                 once.add(server.name)
-        for _ in range(repeat):
+        for run in range(repeat):
             for server in (s for s in servers if s.name not in once):
-                ms, _ = ask(sessions[server.name], server.sparql, kind, text, timeout)
+                asked[server.name] = fresh(text, f"{nonce}-{run}")
+                ms, _ = ask(sessions[server.name], server.sparql, kind, asked[server.name], timeout)
                 times[server.name].append(ms)
         medians = {n: statistics.median(t) for n, t in times.items()}
+        service = next((s for s in servers if s.name == "service"), None)
+        if service and not isinstance(results["service"], str):
+            hits: list[bool] = []
+            again = [
+                ask(
+                    sessions["service"],
+                    service.sparql,
+                    kind,
+                    asked["service"],
+                    timeout,
+                    cached=hits,
+                )[0]
+                for _ in range(2)
+            ]
+            medians = {"service": medians["service"], CACHED: statistics.median(again)} | {
+                n: m for n, m in medians.items() if n != "service"
+            }
+            results = {"service": results["service"], CACHED: results["service"]} | results
+            if not all(hits):
+                results[CACHED] = "not kept"
         rows.append((name, medians, results))
         print_query(name, medians, results)
     return rows
 
 
-def ratio(medians: dict[str, float], results: dict[str, object]) -> str:
-    peers = [ms for n, ms in medians.items() if n != "service" and not isinstance(results[n], str)]
-    if "service" not in medians or not peers:
+def ratio(medians: dict[str, float], results: dict[str, object], own: str = "service") -> str:
+    """``own`` (the service cold, or its cached answer) against the best peer that answered."""
+    peers = [
+        ms
+        for n, ms in medians.items()
+        if n not in ("service", CACHED) and not isinstance(results[n], str)
+    ]
+    if own not in medians or not peers:
         return "—"
-    if results["service"] == "timeout":  # at least this much slower
-        return f"≥{medians['service'] / min(peers):.0f}×"
-    if isinstance(results["service"], str):
+    if results[own] == "timeout":  # at least this much slower
+        return f"≥{medians[own] / min(peers):.0f}×"
+    if isinstance(results[own], str):
         return "—"
-    return f"{medians['service'] / min(peers):.2f}×"
+    return f"{medians[own] / min(peers):.2f}×"
 
 
 def agreement(results: dict[str, object]) -> str:
+    results = {n: r for n, r in results.items() if n != CACHED}
     answered = {n: r for n, r in results.items() if not isinstance(r, str)}
     if len(set(map(str, answered.values()))) <= 1 and len(answered) == len(results):
         return f"{next(iter(answered.values()))} same"
@@ -235,8 +281,12 @@ def agreement(results: dict[str, object]) -> str:
 
 
 def print_query(name: str, medians: dict[str, float], results: dict[str, object]) -> None:
-    figures = "".join(f"{medians[n]:>11.1f}" for n in medians)
-    print(f"{name:<40}{figures}  {ratio(medians, results):>8}  {agreement(results)}", flush=True)
+    figures = "".join(
+        f"{'—' if results.get(n) == 'not kept' else f'{medians[n]:.1f}':>11}" for n in medians
+    )
+    cold = ratio(medians, results)
+    cached = ratio(medians, results, CACHED) if CACHED in medians else "—"
+    print(f"{name:<40}{figures}  {cold:>8} {cached:>8}  {agreement(results)}", flush=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -351,8 +401,11 @@ def run_size(size: int, root: Path, names: list[str], args: argparse.Namespace) 
             start = time.perf_counter()
             servers.append(peer.start())
             print(f"{peer.name} answers {time.perf_counter() - start:.1f} s after its start")
-        header = "".join(f"{s.name:>11}" for s in servers)
-        print(f"\n{'query (median ms)':<40}{header}  {'ratio':>8}  rows")
+        names = [s.name for s in servers]
+        if "service" in names:
+            names.insert(names.index("service") + 1, CACHED)
+        header = "".join(f"{n:>11}" for n in names)
+        print(f"\n{'query (median ms)':<40}{header}  {'cold':>8} {'cached':>8}  rows")
         side_by_side(servers, catalogue(), args.repeat, args.timeout)
         side_by_side(servers, HEAVY, args.repeat, args.timeout)
         index = next((s.index for s in servers if s.index), None)

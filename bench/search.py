@@ -73,25 +73,28 @@ def generate(triples: int, seed: int = 7):
     def quad(s: str, p: str, o: str) -> None:
         out.append(f"{s} <{p}> {o} {GRAPH} .\n")
 
+    # The field's own territories, at codes no official one has (g…): the store holds every
+    # commune of France, and a generated commune at an official code would give that commune
+    # a second name and a second département, every join over territories multiplied.
     for r in range(regions):
-        s = iri(f"id/place/region/{r + 10}")
+        s = iri(f"id/place/region/g{r + 10}")
         quad(s, RDF_TYPE, f"<{SDO}AdministrativeArea>")
         quad(s, f"{SDO}name", lit(f"Région {r + 10}", "fr"))
     for d in range(departements):
-        s = iri(f"id/place/departement/{d + 1:02d}")
+        s = iri(f"id/place/departement/g{d + 1:02d}")
         quad(s, RDF_TYPE, f"<{SDO}AdministrativeArea>")
         quad(s, f"{SDO}name", lit(f"Département {d + 1:02d}", "fr"))
-        quad(s, f"{SDO}containedInPlace", iri(f"id/place/region/{d % regions + 10}"))
+        quad(s, f"{SDO}containedInPlace", iri(f"id/place/region/g{d % regions + 10}"))
     for c in range(communes):
-        s = iri(f"id/place/commune/{c + 10000:05d}")
+        s = iri(f"id/place/commune/g{c + 10000:05d}")
         quad(s, RDF_TYPE, f"<{SDO}AdministrativeArea>")
         quad(s, f"{SDO}name", lit(f"Commune {c}", "fr"))
-        quad(s, f"{SDO}containedInPlace", iri(f"id/place/departement/{c % departements + 1:02d}"))
+        quad(s, f"{SDO}containedInPlace", iri(f"id/place/departement/g{c % departements + 1:02d}"))
     for v in range(venues):
         s = iri(f"id/place/salle-{v}")
         quad(s, RDF_TYPE, f"<{SDO}Place>")
         quad(s, f"{SDO}name", lit(f"Salle des fêtes {v}"))
-        quad(s, f"{SDO}containedInPlace", iri(f"id/place/commune/{v % communes + 10000:05d}"))
+        quad(s, f"{SDO}containedInPlace", iri(f"id/place/commune/g{v % communes + 10000:05d}"))
     theme_ids = []
     for t in range(themes_top):
         top = f"id/theme/theme-{t}"
@@ -113,7 +116,7 @@ def generate(triples: int, seed: int = 7):
         quad(s, RDF_TYPE, f"<{SDO}Organization>")
         quad(s, f"{SDO}name", lit(f"Association {rng.choice(WORDS)} {a}"))
         quad(s, f"{SDO}description", lit(" ".join(rng.choices(WORDS, k=10)), "fr"))
-        quad(s, f"{SDO}location", iri(f"id/place/commune/{a % communes + 10000:05d}"))
+        quad(s, f"{SDO}location", iri(f"id/place/commune/g{a % communes + 10000:05d}"))
     yield out
     out = []
 
@@ -206,7 +209,7 @@ def main() -> None:
 
 def run(store: EmbeddedStore, index: Index, repeat: int) -> None:
     events = Filters(kind="event")
-    dep = BASE + "id/place/departement/07"
+    dep = BASE + "id/place/departement/g07"
 
     # Full text: French-aware in the index; the nearest SPARQL is a case-insensitive regex.
     searches = (

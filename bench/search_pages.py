@@ -33,8 +33,8 @@ PAGES = (
     "search?q=atelier",
     "search.json?q=m%C3%A9diateurs",
     "search?q=illectronisme+quartiers",
-    "search?q=atelier&kind=event&territory=departement/62",
-    "events?territory=departement/62",
+    "search?q=atelier&kind=event&territory=departement/g62",
+    "events?territory=departement/g62",
     "events.json?theme=theme-3&when=past",
 )
 
