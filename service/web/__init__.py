@@ -62,4 +62,4 @@ def register(app: Flask) -> None:
 
     # Kept pages and documents sent before Flask's routing and hooks, while what they were
     # made from holds (``door.py``).
-    door.install(app, lambda: resources.page_state(app.extensions["mediation"]))
+    door.open_door(app, lambda: resources.page_state(app.extensions["mediation"]))

@@ -20,7 +20,7 @@ Flask sent are kept as sent, under what the answer depends on, and sent again as
   always go to Flask, which decides them.
 
 Only what the resources view marks (:data:`MARK` in the WSGI environment, with its state) is
-kept: the door knows nothing of routes. Not a blueprint: installed by :func:`install`.
+kept: the door knows nothing of routes. Not a blueprint: put in front by :func:`open_door`.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def request_key(environ: dict) -> tuple:
     )
 
 
-def keepable(headers: Headers) -> bool:
+def is_shared(headers: Headers) -> bool:
     """An answer the key names whole: it varies by nothing else, is shared and sets nothing."""
     for name, value in headers:
         lowered = name.lower()
@@ -142,7 +142,7 @@ class Door:
 
         answer = self.app(environ, record)
         state = environ.get(MARK)
-        if state is None or not sent or not keepable(sent[-1][1]):
+        if state is None or not sent or not is_shared(sent[-1][1]):
             return answer
         status, headers = sent[-1]
         if status.startswith("304"):
@@ -156,7 +156,7 @@ class Door:
             close = getattr(answer, "close", None)
             if close is not None:
                 close()
-        self._keep(key, Kept(state, status, headers, body, *validators(headers)))
+        self._keep(key, Kept(state, status, headers, body, *sent_validators(headers)))
         return [body]
 
     def _keep(self, key: tuple, kept: Kept) -> None:
@@ -180,7 +180,7 @@ class Door:
                 found.not_modified = (status, headers)
 
 
-def validators(headers: Headers) -> tuple[str | None, Any]:
+def sent_validators(headers: Headers) -> tuple[str | None, Any]:
     """The ``ETag`` (unquoted) and the ``Last-Modified`` date an answer was sent with."""
     etag = modified = None
     for name, value in headers:
@@ -191,10 +191,10 @@ def validators(headers: Headers) -> tuple[str | None, Any]:
     return etag, modified
 
 
-def install(app: Any, state: Callable[[], Hashable]) -> None:
+def open_door(app: Any, state: Callable[[], Hashable]) -> None:
     """Put the door in front of a Flask application's WSGI callable."""
     app.wsgi_app = Door(app.wsgi_app, state)
     app.extensions["mediation"]["door"] = app.wsgi_app
 
 
-__all__ = ["DOOR_BYTES", "MARK", "Door", "install"]
+__all__ = ["DOOR_BYTES", "MARK", "Door", "open_door"]
