@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from service.web.door import MARK, Door
+
 LIEVIN = "id/event/2019-12-04-journee-regionale-lievin"
 ACCEPTS = {
     "html": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
@@ -151,3 +153,36 @@ def test_no_kept_answer_is_sent_after_a_write(tmp_path, writable_server, update,
         assert again.content == after.content and hits(server) == sent + 1
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ("Set-Cookie", "session=1"),
+        ("Vary", "Accept, Cookie"),
+        ("Cache-Control", "private, no-cache"),
+    ],
+)
+def test_an_answer_that_depends_on_more_than_the_key_is_never_kept(header):
+    """In front of an application that marks every answer as a view does: one that sets a
+    cookie, varies by a header the key does not hold or is private goes to it every time;
+    a plain one is sent from the door, until the state changes."""
+    calls = []
+    state = ["generation 1"]
+
+    def application(environ, start_response):
+        calls.append(environ["PATH_INFO"])
+        environ[MARK] = state[0]
+        extra = [header] if environ["PATH_INFO"] == "/marked" else []
+        start_response("200 OK", [("Content-Type", "text/plain"), *extra])
+        return [f"answer {len(calls)}".encode()]
+
+    door = Door(application, lambda: state[0])
+    for path in ("/marked", "/marked", "/plain", "/plain"):
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "wsgi.url_scheme": "http"}
+        b"".join(door(environ, lambda status, headers, exc_info=None: None))
+    assert calls == ["/marked", "/marked", "/plain"]
+    state[0] = "generation 2"
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/plain", "wsgi.url_scheme": "http"}
+    assert b"".join(door(environ, lambda status, headers, exc_info=None: None)) == b"answer 4"
+    assert door.stats()["hits"] == 1
