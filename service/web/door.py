@@ -156,7 +156,10 @@ class Door:
             close = getattr(answer, "close", None)
             if close is not None:
                 close()
-        self._keep(key, Kept(state, status, headers, body, *sent_validators(headers)))
+        # An answer whose state passed meanwhile (a write landed while it was made) is sent,
+        # never kept: it would only push out the answers of the new state.
+        if state == self.state():
+            self._keep(key, Kept(state, status, headers, body, *sent_validators(headers)))
         return [body]
 
     def _keep(self, key: tuple, kept: Kept) -> None:

@@ -186,3 +186,30 @@ def test_an_answer_that_depends_on_more_than_the_key_is_never_kept(header):
     environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/plain", "wsgi.url_scheme": "http"}
     assert b"".join(door(environ, lambda status, headers, exc_info=None: None)) == b"answer 4"
     assert door.stats()["hits"] == 1
+
+
+def test_an_answer_made_while_a_write_landed_is_sent_but_not_kept():
+    """The view marks its answer with the state it read first; an answer whose state passed
+    by the time it is made is sent, not kept, and pushes out none of the new state's."""
+    calls = []
+
+    def application(environ, start_response):
+        calls.append(environ["PATH_INFO"])
+        # ``/late`` read the state before a write landed; ``/fresh`` after it.
+        environ[MARK] = 1 if environ["PATH_INFO"] == "/late" else 2
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [f"{environ['PATH_INFO']} {len(calls)}".encode()]
+
+    door = Door(application, lambda: 2)
+
+    def get(path: str) -> bytes:
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "wsgi.url_scheme": "http"}
+        return b"".join(door(environ, lambda *args: None))
+
+    assert [get(p) for p in ("/fresh", "/late", "/fresh", "/late")] == [
+        b"/fresh 1",
+        b"/late 2",
+        b"/fresh 1",
+        b"/late 3",
+    ]
+    assert calls == ["/fresh", "/late", "/late"] and door.stats()["answers"] == 1
