@@ -22,28 +22,32 @@ def free_port() -> int:
 
 
 def start_service(
-    store: Path, settings: dict[str, str] | None = None
+    store: Path, settings: dict[str, str] | None = None, root: Path = ROOT
 ) -> tuple[subprocess.Popen, str]:
-    """``mediation serve`` of this checkout on ``store`` (seeded at its first start), with
-    ``settings`` as ``MEDIATION_*`` variables, its log beside the store; returned at once."""
+    """``mediation serve`` of this checkout (or of ``root``) on ``store`` (seeded at its first
+    start), with ``settings`` as ``MEDIATION_*`` variables, its log beside the store; returned
+    at once."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIATION_")}
     env.update({f"MEDIATION_{name.upper()}": value for name, value in (settings or {}).items()})
-    env["PYTHONPATH"] = str(ROOT)
+    env["PYTHONPATH"] = str(root)
     command = [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--store", str(store)]
     store.parent.mkdir(parents=True, exist_ok=True)
     log_path = store.parent / "server.log"
     with open(log_path, "w") as log:  # the child keeps its own descriptor
-        server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(command, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT)
     return server, f"http://127.0.0.1:{port}/"
 
 
 def serve_seeded(
-    store: Path, timeout: float = 300, settings: dict[str, str] | None = None
+    store: Path,
+    timeout: float = 300,
+    settings: dict[str, str] | None = None,
+    root: Path = ROOT,
 ) -> tuple[subprocess.Popen, str]:
     """``start_service``, returned once the service answers and its index is ready."""
-    server, url = start_service(store, settings)
+    server, url = start_service(store, settings, root)
     log_path = store.parent / "server.log"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -109,6 +109,9 @@ class PageBuilder:
         self.terms = terms
         self.base = base
         self.zone = zone
+        # A page asks the label of the same node many times (its links, their order): the
+        # graph does not change while the page is built, so each is chosen once.
+        self._labels: dict[Node, Literal] = {}
 
     def over(self, graph: Graph) -> PageBuilder:
         """A builder for the same page that reads another graph (a section's own triples)."""
@@ -126,6 +129,12 @@ class PageBuilder:
         return link_path(text, self.base), True
 
     def label(self, node: Node) -> Literal:
+        found = self._labels.get(node)
+        if found is None:
+            found = self._labels[node] = self._label(node)
+        return found
+
+    def _label(self, node: Node) -> Literal:
         found = choose(self.graph.predicate_objects(node), self.langs, LABEL_PROPERTIES)
         if found is not None:
             return found

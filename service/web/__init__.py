@@ -58,3 +58,8 @@ def register(app: Flask) -> None:
     articles.register(app)
     caching.register(app)
     headers.register(app)
+    from . import door
+
+    # Kept pages and documents sent before Flask's routing and hooks, while what they were
+    # made from holds (``door.py``).
+    door.open_door(app, lambda: resources.page_state(app.extensions["mediation"]))

@@ -13,6 +13,7 @@ from ..opendata import Builder
 from ..search import Index, IndexBuilder
 from ..store import Refresher, Store
 from ..writes import ChangeLog, Publisher
+from .door import Door
 
 
 def config() -> Config:
@@ -51,3 +52,8 @@ def publisher() -> Publisher:
 def refresher() -> Refresher:
     """What computes the example queries again after a write (``service.store.refresh``)."""
     return current_app.extensions["mediation"]["refresher"]
+
+
+def door() -> Door:
+    """The answers kept in front of Flask (``service.web.door``)."""
+    return current_app.extensions["mediation"]["door"]

@@ -9,20 +9,22 @@ the last finished open-data build with its quad count. Nothing here counts the s
  "index": {"state": "ready", "generation": 42},
  "query_cache": {"answers": 31, "bytes": 412000, "max_bytes": 64000000, "hits": 7,
                  "misses": 40, "examples": {"refreshed_generation": 42, "computed": 31}},
+ "door": {"answers": 12, "bytes": 380000, "max_bytes": 33554432, "hits": 5210},
  "build": {"generation": 41, "quads": 995208, "finished": "2026-01-05T10:00:00+00:00"}}
 ```
 
 ``generation`` changes with every write and only then; ``index.state`` is ``ready``,
 ``stale`` (an older index served while a fresh one is built) or ``building`` (lists answer
 503 until it is done); ``build`` is null before the first build; ``query_cache`` is null
-when ``/sparql`` keeps no answers (``query_cache_bytes`` 0).
+when ``/sparql`` keeps no answers (``query_cache_bytes`` 0); ``door``: the resources' answers
+kept in front of Flask and how many were sent from there (``service/web/door.py``).
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from .context import builds, index, indexer, refresher, store
+from .context import builds, door, index, indexer, refresher, store
 
 blueprint = Blueprint("health", __name__)
 
@@ -35,6 +37,7 @@ def healthz():
         generation=store().generation,
         index={"state": indexer().state, "generation": index().last_generation},
         query_cache=_query_cache(),
+        door=door().stats(),
         build=None
         if build is None
         else {

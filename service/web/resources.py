@@ -20,12 +20,13 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, Response, render_template, request, send_from_directory
 from rdflib import Graph, URIRef
 
-from ..config import DEFAULT_BASE
+from ..config import DEFAULT_BASE, local_today
 from ..errors import BadRequest, NotAcceptable
 from ..formats import (
     GRAPH_FORMATS,
@@ -58,6 +59,7 @@ from ..pages import (
 from ..writes import Tombstone, tombstone
 from . import site
 from .context import builds, changelog, config, index, store
+from .door import MARK
 from .responses import no_resource
 
 blueprint = Blueprint("resources", __name__)
@@ -171,6 +173,8 @@ def stylesheet() -> Response:
 
 
 def dereference(path: str) -> Response:
+    # What this answer is made under: the door in front of Flask keeps it while it holds.
+    request.environ[MARK] = page_state(site.state())
     path = safe_path(path)
     path, fixed = split_suffix(path)
     fmt = fixed or resource_format(request.headers.get("Accept"))
@@ -325,6 +329,22 @@ def link_header(path: str, iri: URIRef, types: Iterable[URIRef], served: Format)
 # ---------------------------------------------------------------------------------------------
 
 
+def page_state(parts: dict[str, Any]) -> tuple:
+    """What a resource's answer is made from besides the request (``parts``: what
+    ``create_app`` built): the store's generation, the open-data build a graph page counts
+    its triples from, where incoming links are read (the index's stamp) and the day. The
+    door sends a kept answer only while this is the same (``service/web/door.py``)."""
+    store = parts["store"]
+    current = parts["builds"].current
+    cache = parts.setdefault("incoming_cache", IncomingCache())
+    return (
+        store.generation,
+        current.identity if current is not None else None,
+        incoming_links(parts["index"], store, cache).token,
+        local_today(parts["config"]),
+    )
+
+
 def incoming_cache() -> IncomingCache:
     """The application's cache of incoming links read from the store (while the index is
     being built)."""
@@ -367,4 +387,4 @@ def page_context(links: IncomingLinks) -> PageContext:
     )
 
 
-__all__ = ["blueprint"]
+__all__ = ["blueprint", "page_state"]

@@ -57,6 +57,7 @@ WEB_HELPERS = {
     "framing",
     "headers",
     "fairness",
+    "door",
 }  # fmt: skip
 #: What may import Flask: the web layer and the factory that builds it.
 FLASK_USERS = {"web", "top"}
