@@ -38,11 +38,14 @@ from .kinds import list_kind_of
 from .queries import COUNT_BOUND
 from .reads import IndexReads
 from .records import (
+    BUILD_TEXT,
     build_links,
     delete_row,
+    finish_build_text,
     flush_tally,
     insert_rows,
     outgoing_links,
+    start_build_text,
     write_links,
 )
 from .rows import INVERSE_HIERARCHY, Row
@@ -147,9 +150,11 @@ class Index(IndexReads):
             with transaction(db):
                 for table in TABLES:
                     db.execute(f"DELETE FROM {table}")
+                start_build_text(db)
                 for start in range(0, len(subjects), batch):
                     rows = gatherer.rows(subjects[start : start + batch])
-                    count += self._insert(db, rows.values(), tally)
+                    count += self._insert(db, rows.values(), tally, BUILD_TEXT)
+                finish_build_text(db)
                 flush_tally(db, tally)
                 links = build_links(db, store, self.base)
                 self._set_meta(db, generation, built=True)
@@ -226,10 +231,16 @@ class Index(IndexReads):
         self._changed()
         return len(ordered)
 
-    def _insert(self, db: sqlite3.Connection, rows: Iterable[Row | None], tally: Counter) -> int:
+    def _insert(
+        self,
+        db: sqlite3.Connection,
+        rows: Iterable[Row | None],
+        tally: Counter,
+        text_table: str = "text",
+    ) -> int:
         """Insert the rows of ``rows`` (None for a resource the store no longer describes)."""
         present = (row for row in rows if row is not None)
-        return insert_rows(db, present, Languages(self.languages), tally)
+        return insert_rows(db, present, Languages(self.languages), tally, text_table)
 
     def remove(self, iris: Iterable[str]) -> int:
         """Remove the rows of ``iris`` (hash IRIs name their resource), in one transaction.

@@ -103,12 +103,37 @@ def delete_row(db: sqlite3.Connection, iri: str, tally: Counter) -> int:
     return 1
 
 
+#: Where a build puts the rows' text until every row is in: FTS5 writes a segment whenever
+#: a row's id is below the last one's, and ids follow the search order, not the build's.
+BUILD_TEXT = "build_text"
+
+
+def start_build_text(db: sqlite3.Connection) -> None:
+    """A temporary table for the build's text, ordered by id (:data:`BUILD_TEXT`)."""
+    db.execute(f"DROP TABLE IF EXISTS temp.{BUILD_TEXT}")
+    db.execute(f"CREATE TEMP TABLE {BUILD_TEXT} (id INTEGER PRIMARY KEY, label, body, context)")
+
+
+def finish_build_text(db: sqlite3.Connection) -> None:
+    """The build's text into the FTS5 table in id order: one pass, a few large segments."""
+    db.execute(
+        f"INSERT INTO text (rowid, label, body, context) "
+        f"SELECT id, label, body, context FROM temp.{BUILD_TEXT} ORDER BY id"
+    )
+    db.execute(f"DROP TABLE temp.{BUILD_TEXT}")
+
+
 def insert_rows(
-    db: sqlite3.Connection, rows: Iterable[Row], languages: Languages, tally: Counter
+    db: sqlite3.Connection,
+    rows: Iterable[Row],
+    languages: Languages,
+    tally: Counter,
+    text_table: str = "text",
 ) -> int:
     """Insert rows (none of them already there), counting them in ``tally``; their facets,
-    deps and text in bulk. Each sorts by the name the first of ``languages`` prefers."""
-    facets, deps, texts = [], [], []
+    deps and text in bulk. Each sorts by the name the first of ``languages`` prefers. A
+    build puts the text in :data:`BUILD_TEXT` (``text_table``) until it is done."""
+    resources, facets, deps, texts = [], [], [], []
     count = 0
     rows = list(rows)
     sequence = _sequence(db, len(rows))
@@ -118,10 +143,7 @@ def insert_rows(
         period, end = row.period, row.end
         last = end.last if end is not None else (period.last if period is not None else None)
         rid = row_order(row) | (sequence + count)
-        db.execute(
-            "INSERT INTO resource (id, iri, kind, subkind, sort_label, labels, descriptions, "
-            "place, date_value, date_precision, start_day, end_day, end_value, sort_date, top) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        resources.append(
             (
                 rid,
                 row.iri,
@@ -140,7 +162,7 @@ def insert_rows(
                 else None,
                 period.first if period else "",
                 int(row.top),
-            ),
+            )
         )
         facets += [(facet, value, rid) for facet, values in row.facets.items() for value in values]
         deps += [(dep, rid) for dep in row.deps]
@@ -156,6 +178,12 @@ def insert_rows(
         ):
             tally[key] += 1
         count += 1
+    db.executemany(
+        "INSERT INTO resource (id, iri, kind, subkind, sort_label, labels, descriptions, "
+        "place, date_value, date_precision, start_day, end_day, end_value, sort_date, top) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        resources,
+    )
     terms = term_ids(db, {value for _, value, _ in facets} | {dep for dep, _ in deps})
     db.executemany(
         "INSERT OR IGNORE INTO facet (facet, value, id) VALUES (?, ?, ?)",
@@ -165,7 +193,10 @@ def insert_rows(
         "INSERT OR IGNORE INTO dep (term, id) VALUES (?, ?)",
         [(terms[dep], rid) for dep, rid in deps],
     )
-    db.executemany("INSERT INTO text (rowid, label, body, context) VALUES (?, ?, ?, ?)", texts)
+    if text_table == "text":
+        db.executemany("INSERT INTO text (rowid, label, body, context) VALUES (?, ?, ?, ?)", texts)
+    else:
+        db.executemany(f"INSERT INTO temp.{text_table} VALUES (?, ?, ?, ?)", texts)
     return count
 
 
