@@ -36,7 +36,7 @@ from .database import in_batches, transaction
 from .gather import Gatherer
 from .kinds import list_kind_of
 from .queries import COUNT_BOUND
-from .reads import IndexReads
+from .reads import FACET_WINDOW, IndexReads
 from .records import (
     BUILD_TEXT,
     build_links,
@@ -318,6 +318,7 @@ def open_index(config, store=None) -> Index:
         timeout=min(float(config.query_timeout), 30.0),
     )
     index.count_bound = int(getattr(config, "count_limit", COUNT_BOUND))
+    index.facet_window = int(getattr(config, "facet_window", FACET_WINDOW))
     if store is not None:
         index.ensure(store)
     return index
