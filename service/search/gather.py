@@ -69,6 +69,7 @@ class Gatherer:
         self._parents: dict[str, set[str]] = {}
         self._ancestors: dict[str, set[str]] = {}
         self._labels: dict[str, Pairs] = {}
+        self._analysed: dict[str, list[str]] = {}
 
     # -- store reads ---------------------------------------------------------------------------
 
@@ -194,7 +195,7 @@ class Gatherer:
         }
         events = self.events_not_series(within)
 
-        maker = RowMaker(self.base, ancestors, names)
+        maker = RowMaker(self.base, ancestors, names, self._analysed)
         rows: dict[str, Row | None] = {}
         for iri in iris:
             kind = list_kind_of(iri, self.base)

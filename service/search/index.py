@@ -38,14 +38,13 @@ from .kinds import list_kind_of
 from .queries import COUNT_BOUND
 from .reads import FACET_WINDOW, IndexReads
 from .records import (
-    BUILD_TEXT,
     build_links,
     delete_row,
-    finish_build_text,
+    finish_staging,
     flush_tally,
     insert_rows,
     outgoing_links,
-    start_build_text,
+    start_staging,
     write_links,
 )
 from .rows import INVERSE_HIERARCHY, Row
@@ -143,6 +142,7 @@ class Index(IndexReads):
         subjects = [s for s in subjects if list_kind_of(s, self.base) is not None]
         count = 0
         tally: Counter = Counter()
+        known: dict[str, int] = {}  # term ids, for the whole build
         with self._writer() as db:
             # The build's inserts land all over the tables' b-trees (links, facets, terms):
             # a cache that holds them saves reading the same pages again and again.
@@ -150,13 +150,13 @@ class Index(IndexReads):
             with transaction(db):
                 for table in TABLES:
                     db.execute(f"DELETE FROM {table}")
-                start_build_text(db)
+                indexes = start_staging(db)
                 for start in range(0, len(subjects), batch):
                     rows = gatherer.rows(subjects[start : start + batch])
-                    count += self._insert(db, rows.values(), tally, BUILD_TEXT)
-                finish_build_text(db)
+                    count += self._insert(db, rows.values(), tally, True, known)
+                finish_staging(db, indexes)
                 flush_tally(db, tally)
-                links = build_links(db, store, self.base)
+                links = build_links(db, store, self.base, known)
                 self._set_meta(db, generation, built=True)
             db.execute("ANALYZE")
             # What the build took: how long a client is told to wait for the next one.
@@ -236,11 +236,12 @@ class Index(IndexReads):
         db: sqlite3.Connection,
         rows: Iterable[Row | None],
         tally: Counter,
-        text_table: str = "text",
+        staged: bool = False,
+        known: dict[str, int] | None = None,
     ) -> int:
         """Insert the rows of ``rows`` (None for a resource the store no longer describes)."""
         present = (row for row in rows if row is not None)
-        return insert_rows(db, present, Languages(self.languages), tally, text_table)
+        return insert_rows(db, present, Languages(self.languages), tally, staged, known)
 
     def remove(self, iris: Iterable[str]) -> int:
         """Remove the rows of ``iris`` (hash IRIs name their resource), in one transaction.

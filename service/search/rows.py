@@ -327,11 +327,25 @@ class RowMaker:
     targets, their ancestors and the rows' types, read once for the batch."""
 
     def __init__(
-        self, base: str, ancestors: Mapping[str, set[str]], names: Mapping[str, Pairs]
+        self,
+        base: str,
+        ancestors: Mapping[str, set[str]],
+        names: Mapping[str, Pairs],
+        analysed: dict[str, list[str]] | None = None,
     ) -> None:
         self.base = base
         self.ancestors = ancestors
         self.names = names
+        # The analysed names of each target, kept by the caller across batches: the same
+        # places, themes and organisers are named in thousands of rows.
+        self.analysed = analysed if analysed is not None else {}
+
+    def _context_of(self, iri: str) -> list[str]:
+        found = self.analysed.get(iri)
+        if found is None:
+            found = [analyse_text(text, lang) for lang, text in self.names.get(iri, ())]
+            self.analysed[iri] = found
+        return found
 
     def fill(self, row: Row, triples: list, links: dict[str, list]) -> None:
         """Fill ``row`` from its own ``triples`` (predicate, object, the triples of a
@@ -416,7 +430,7 @@ class RowMaker:
                             roots[hierarchy.facet].add(target)
                     for facet in FACET_OF_LINK.get(predicate, ()):
                         row.add_facet(facet, target)
-                    row.add_context(names.get(target, ()))
+                    row.text_context.extend(self._context_of(target))
                     if predicate == SDO_LOCATION:
                         row.where.append(names.get(target, []))
                         communes = sorted(
@@ -457,7 +471,7 @@ class RowMaker:
             if ancestor.startswith(prefix):
                 row.add_facet(facet, ancestor)
                 if searched:
-                    row.add_context(self.names.get(ancestor, ()))
+                    row.text_context.extend(self._context_of(ancestor))
 
 
 def add_parts(row: Row, parts: Iterable[str], triples: Mapping[str, list]) -> None:

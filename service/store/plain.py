@@ -40,11 +40,11 @@ def literal(value: str, language: str | None, datatype: str) -> PlainLiteral:
     return made
 
 
-def iri(value: str) -> URIRef:
+def plain_iri(value: str) -> URIRef:
     return str.__new__(URIRef, value)
 
 
-def blank(value: str) -> BNode:
+def plain_blank(value: str) -> BNode:
     return str.__new__(BNode, value)
 
 
@@ -70,8 +70,8 @@ def from_rdflib(term: Any) -> Any:
             return literal(str(term), term.language.lower(), RDF_LANGSTRING)
         return literal(str(term), None, str(term.datatype or XSD_STRING))
     if isinstance(term, BNode):
-        return blank(str(term))
-    return iri(str(term))
+        return plain_blank(str(term))
+    return plain_iri(str(term))
 
 
 Described = dict[str, list[tuple[str, Any, list[tuple[str, Any]]]]]
@@ -107,7 +107,7 @@ class SparqlReader:
                 "SELECT ?b ?p ?o WHERE { VALUES ?s { {values} } "
                 "?s ?q ?b . FILTER(isBlank(?b)) ?b ?p ?o }",
             ):
-                node = blank(str(row["b"]))
+                node = plain_blank(str(row["b"]))
                 if node in blanks:
                     blanks[node].append((str(row["p"]), from_rdflib(row["o"])))
         return found
