@@ -473,6 +473,14 @@ SETTINGS: list[Setting] = [
         _positive(int),
     ),
     Setting(
+        "facet_window",
+        5000,
+        "Most matches of a search its facets count (the first ones, those it ranks); past "
+        "them a facet's counts are lower bounds (« 12+ »), so that a first search of a common "
+        "word answers in milliseconds.",
+        _positive(int),
+    ),
+    Setting(
         "today",
         "",
         "The day lists take as today for upcoming and past events (YYYY-MM-DD); empty: the real "

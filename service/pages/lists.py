@@ -132,7 +132,8 @@ class Active:
 @dataclass(frozen=True)
 class FacetView:
     name: str
-    values: list[tuple[str, tuple[str, str], int, str, bool]]  # value, label, count, href, active
+    # value, label, count, href, active, exact (false: at least the count, a search's window)
+    values: list[tuple[str, tuple[str, str], int, str, bool, bool]]
 
 
 #: ``href(facet, value, active)``: the address that adds a facet value to the filters, or
@@ -247,7 +248,9 @@ def facet_view(
             short = search.short_value(value.value, facet, base)
             label = facet_label(facet, value, langs, base)
         is_active = value.value in active_iris
-        shown.append((short, label, value.count, href(facet, short, is_active), is_active))
+        shown.append(
+            (short, label, value.count, href(facet, short, is_active), is_active, value.exact)
+        )
     return FacetView(facet, shown)
 
 
@@ -283,6 +286,7 @@ def facet_json(
             entry["iri"] = value.value
         entry["label"] = value.label(langs)[0]
         entry["count"] = value.count
+        entry["count_exact"] = value.exact
         shown.append(entry)
     return shown
 

@@ -3,28 +3,31 @@
 A row needs more than its resource's own triples: the triples of its parts (hash IRIs),
 the ancestors of the places and themes it links to, the names of everything it links to,
 and whether the event it is within is a series. :class:`Gatherer` reads each of these for
-a batch of resources at once (``VALUES`` of at most ``batch`` IRIs), keeping ancestors
-and names for the whole build or update, since the same places and themes recur in
-thousands of rows; :mod:`.rows` then makes each row from what it read.
+a batch of resources at once, keeping ancestors and names for the whole build or update,
+since the same places and themes recur in thousands of rows; :mod:`.rows` then makes each
+row from what it read. It reads plain values (``service/store/plain.py``): on the embedded
+store, Oxigraph's index scans, a few microseconds a resource, where a batch of SPARQL
+``VALUES`` cost a query to plan and an rdflib term per value.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
 
 from rdflib import BNode, URIRef
 
 from ..labels import LABEL_PROPERTIES
-from ..namespaces import SDO
+from ..namespaces import SDO, SKOS
+from ..store import PlainLiteral
 from .kinds import list_kind_of
 from .rows import (
-    ANCESTOR_PATH,
     HIERARCHY_OF_KIND,
     LABEL_RANK,
     LINK_SET,
     PART_OF_LINKS,
     RDF_TYPE,
+    SDO_EVENT_SERIES,
+    SDO_SUPER_EVENT,
     TERRITORY_SET,
     THEME_SET,
     Pairs,
@@ -36,6 +39,14 @@ from .rows import (
     ranked,
 )
 
+#: One step up a hierarchy: containment of places, broader themes, stated from below
+#: (``UPWARD``: the node is the subject) or from above (``DOWNWARD``: it is the object).
+UPWARD: tuple[str, ...] = (str(SDO.containedInPlace), str(SKOS.broader))
+DOWNWARD: tuple[str, ...] = (str(SDO.containsPlace), str(SKOS.narrower))
+#: The properties whose values name a linked resource (``schema:text`` is no name).
+NAMING: tuple[str, ...] = tuple(str(p) for p in LABEL_PROPERTIES if p != SDO.text)
+PART_OF: tuple[str, ...] = tuple(str(p) for p in PART_OF_LINKS)
+
 
 def values_of(iris: Iterable[str], batch: int) -> Iterator[str]:
     """``iris`` in batches of ``batch``, each written as the body of a SPARQL ``VALUES``."""
@@ -46,101 +57,87 @@ def values_of(iris: Iterable[str], batch: int) -> Iterator[str]:
 
 class Gatherer:
     """Reads from the store what rows are made of, in bounded batches, with caches that live
-    for one build or one update."""
+    for one build or one update. It reads through the store's plain reader
+    (``store.plain_reader()``): index scans on the embedded store, SPARQL on the others, the
+    same plain values either way."""
 
-    def __init__(self, store, base: str, batch: int = 400) -> None:
+    def __init__(self, store, base: str, batch: int = 400, reader=None) -> None:
         self.store = store
         self.base = base
         self.batch = batch
+        self.reader = reader if reader is not None else store.plain_reader()
+        self._parents: dict[str, set[str]] = {}
         self._ancestors: dict[str, set[str]] = {}
         self._labels: dict[str, Pairs] = {}
+        self._analysed: dict[str, list[str]] = {}
 
     # -- store reads ---------------------------------------------------------------------------
-
-    def _select(self, iris: Sequence[str], query: str) -> Iterator[Mapping[str, Any]]:
-        """The solutions of ``query`` for every batch of ``iris``, whose ``VALUES`` body
-        stands in it for ``{values}``."""
-        for values in values_of(iris, self.batch):
-            yield from self.store.select(query.replace("{values}", values))
-
-    def _triples(self, iris: Sequence[str]) -> dict[str, list[tuple[URIRef, Any, list]]]:
-        """Every triple of each IRI, with the triples of blank-node objects one level down."""
-        found: dict[str, list[tuple[URIRef, Any, list]]] = {i: [] for i in iris}
-        blanks: dict[Any, list] = {}
-        for row in self._select(iris, "SELECT ?s ?p ?o WHERE { VALUES ?s { {values} } ?s ?p ?o }"):
-            obj = row["o"]
-            nested: list = []
-            if isinstance(obj, BNode):
-                nested = blanks.setdefault(obj, [])
-            found[str(row["s"])].append((row["p"], obj, nested))
-        if blanks:
-            # A blank node cannot be named in a query: reach it again from its subject.
-            holders = sorted({s for s, rows in found.items() for _, o, _ in rows if o in blanks})
-            for row in self._select(
-                holders,
-                "SELECT ?b ?p ?o WHERE { VALUES ?s { {values} } "
-                "?s ?q ?b . FILTER(isBlank(?b)) ?b ?p ?o }",
-            ):
-                if row["b"] in blanks:
-                    blanks[row["b"]].append((row["p"], row["o"]))
-        return found
 
     def _parts(self, iris: Sequence[str], triples: Mapping[str, list]) -> dict[str, set[str]]:
         """The hash-IRI parts of each resource: linked from it, or linking to it as part of it."""
         parts: dict[str, set[str]] = {i: set() for i in iris}
         for iri in iris:
             for _, obj, _ in triples.get(iri, ()):
-                if isinstance(obj, URIRef) and str(obj).startswith(iri + "#"):
+                if type(obj) is URIRef and obj.startswith(iri + "#"):
                     parts[iri].add(str(obj))
-        links = " ".join(p.n3() for p in PART_OF_LINKS)
-        for row in self._select(
-            iris,
-            "SELECT DISTINCT ?r ?s WHERE { VALUES ?r { {values} } "
-            "VALUES ?p { " + links + " } ?s ?p ?r }",
-        ):
-            part, owner = str(row["s"]), str(row["r"])
-            if part.startswith(owner + "#"):
-                parts[owner].add(part)
+        for part, _, owner in self.reader.linking(iris, PART_OF):
+            if type(part) is URIRef and part.startswith(owner + "#"):
+                parts[owner].add(str(part))
         return parts
 
+    def _up(self, nodes: set[str]) -> None:
+        """The nodes one step up from each of ``nodes`` (containing places, broader themes,
+        either direction stated), read once for the build."""
+        wanted = sorted(n for n in nodes if n not in self._parents)
+        if not wanted:
+            return
+        for n in wanted:
+            self._parents[n] = set()
+        # IRIs as plain strings, blank nodes as BNode: the walk goes through both.
+        for s, _, o in self.reader.values(wanted, UPWARD):
+            if type(o) is not PlainLiteral:
+                self._parents[s].add(o if type(o) is BNode else str(o))
+        for s, _, o in self.reader.linking(wanted, DOWNWARD):
+            self._parents[o].add(s if type(s) is BNode else str(s))
+
     def ancestors(self, iris: Iterable[str]) -> dict[str, set[str]]:
-        """Containing places and broader themes of each IRI, all the way up (cached)."""
+        """Containing places and broader themes of each IRI, all the way up (cached): the
+        IRIs reached going up any number of steps (through blank nodes too), a level at a
+        time for every IRI at once."""
+        iris = list(iris)
         wanted = sorted({i for i in iris if i not in self._ancestors})
+        reached: dict[str, set[str]] = {i: set() for i in wanted}
+        frontier: dict[str, set[str]] = {i: {i} for i in wanted}
+        while frontier:
+            self._up(set().union(*frontier.values()))
+            following: dict[str, set[str]] = {}
+            for i, nodes in frontier.items():
+                new = set().union(*(self._parents[n] for n in nodes)) - reached[i]
+                if new:
+                    reached[i] |= new
+                    following[i] = new
+            frontier = following
         for i in wanted:
-            self._ancestors[i] = set()
-        for row in self._select(
-            wanted,
-            "SELECT DISTINCT ?x ?a WHERE { VALUES ?x { {values} } "
-            f"?x {ANCESTOR_PATH} ?a . FILTER(isIRI(?a)) }}",
-        ):
-            if str(row["a"]) != str(row["x"]):
-                self._ancestors[str(row["x"])].add(str(row["a"]))
+            self._ancestors[i] = {a for a in reached[i] if type(a) is not BNode and a != i}
         return {i: self._ancestors[i] for i in iris}
 
     def events_not_series(self, iris: Iterable[str]) -> set[str]:
         """Those of ``iris`` the store describes (they have a type) that are not event series."""
         typed: dict[str, set[str]] = {}
-        for row in self._select(
-            sorted(set(iris)), "SELECT ?s ?t WHERE { VALUES ?s { {values} } ?s a ?t }"
-        ):
-            typed.setdefault(str(row["s"]), set()).add(str(row["t"]))
-        return {i for i, types in typed.items() if str(SDO.EventSeries) not in types}
+        for s, _, t in self.reader.values(sorted(set(iris)), (RDF_TYPE,)):
+            typed.setdefault(s, set()).add(str(t))
+        return {i for i, types in typed.items() if SDO_EVENT_SERIES not in types}
 
     def labels(self, iris: Iterable[str]) -> dict[str, Pairs]:
         """Every label of each IRI, as (language, text), in the order of LABEL_PROPERTIES (cached)."""
+        iris = list(iris)
         wanted = sorted({i for i in iris if i not in self._labels})
         for i in wanted:
             self._labels[i] = []
-        # One VALUES and a FILTER: two VALUES blocks made Oxigraph 25 times slower here.
-        predicates = ", ".join(p.n3() for p in LABEL_PROPERTIES if p != SDO.text)
         found: dict[str, list[tuple[int, str, str]]] = {}
-        for row in self._select(
-            wanted,
-            "SELECT ?s ?p ?o WHERE { VALUES ?s { {values} } "
-            "?s ?p ?o . FILTER(?p IN (" + predicates + ") && isLiteral(?o)) }",
-        ):
-            rank = LABEL_RANK[row["p"]]
-            found.setdefault(str(row["s"]), []).append((rank, lang_of(row["o"]), str(row["o"])))
+        for s, p, o in self.reader.values(wanted, NAMING):
+            if type(o) is PlainLiteral:
+                found.setdefault(s, []).append((LABEL_RANK[p], lang_of(o), str(o)))
         for iri, values in found.items():
             self._labels[iri] = ranked(values)
         return {i: self._labels[i] for i in iris}
@@ -156,20 +153,20 @@ class Gatherer:
         return result
 
     def _rows(self, iris: list[str]) -> dict[str, Row | None]:
-        own = self._triples(iris)
+        own = self.reader.described(iris)
         parts = self._parts(iris, own)
         all_parts = sorted(set().union(*parts.values())) if parts else []
-        part_triples = self._triples(all_parts) if all_parts else {}
+        part_triples = self.reader.described(all_parts) if all_parts else {}
 
         # Link targets of each resource, and the IRIs whose ancestors we need.
-        targets: dict[str, dict[URIRef, list]] = {}
+        targets: dict[str, dict[str, list]] = {}
         up: set[str] = set()
         for iri in iris:
-            links: dict[URIRef, list] = {}
+            links: dict[str, list] = {}
             for predicate, obj, nested in own[iri]:
                 if predicate in LINK_SET:
                     links.setdefault(predicate, []).append((obj, nested))
-                    if isinstance(obj, URIRef) and (
+                    if type(obj) is URIRef and (
                         predicate in TERRITORY_SET or predicate in THEME_SET
                     ):
                         up.add(str(obj))
@@ -185,7 +182,7 @@ class Gatherer:
         for links in targets.values():
             for values in links.values():
                 for obj, nested in values:
-                    if isinstance(obj, URIRef):
+                    if type(obj) is URIRef:
                         named.add(str(obj))
                     named.update(contained(nested))
         names = self.labels(named)
@@ -193,12 +190,12 @@ class Gatherer:
         within = {
             str(o)
             for links in targets.values()
-            for o, _ in links.get(SDO.superEvent, ())
-            if isinstance(o, URIRef)
+            for o, _ in links.get(SDO_SUPER_EVENT, ())
+            if type(o) is URIRef
         }
         events = self.events_not_series(within)
 
-        maker = RowMaker(self.base, ancestors, names)
+        maker = RowMaker(self.base, ancestors, names, self._analysed)
         rows: dict[str, Row | None] = {}
         for iri in iris:
             kind = list_kind_of(iri, self.base)

@@ -36,13 +36,15 @@ from .database import in_batches, transaction
 from .gather import Gatherer
 from .kinds import list_kind_of
 from .queries import COUNT_BOUND
-from .reads import IndexReads
+from .reads import FACET_WINDOW, IndexReads
 from .records import (
     build_links,
     delete_row,
+    finish_staging,
     flush_tally,
     insert_rows,
     outgoing_links,
+    start_staging,
     write_links,
 )
 from .rows import INVERSE_HIERARCHY, Row
@@ -140,6 +142,7 @@ class Index(IndexReads):
         subjects = [s for s in subjects if list_kind_of(s, self.base) is not None]
         count = 0
         tally: Counter = Counter()
+        known: dict[str, int] = {}  # term ids, for the whole build
         with self._writer() as db:
             # The build's inserts land all over the tables' b-trees (links, facets, terms):
             # a cache that holds them saves reading the same pages again and again.
@@ -147,11 +150,13 @@ class Index(IndexReads):
             with transaction(db):
                 for table in TABLES:
                     db.execute(f"DELETE FROM {table}")
+                indexes = start_staging(db)
                 for start in range(0, len(subjects), batch):
                     rows = gatherer.rows(subjects[start : start + batch])
-                    count += self._insert(db, rows.values(), tally)
+                    count += self._insert(db, rows.values(), tally, True, known)
+                finish_staging(db, indexes)
                 flush_tally(db, tally)
-                links = build_links(db, store, self.base)
+                links = build_links(db, store, self.base, known)
                 self._set_meta(db, generation, built=True)
             db.execute("ANALYZE")
             # What the build took: how long a client is told to wait for the next one.
@@ -226,10 +231,17 @@ class Index(IndexReads):
         self._changed()
         return len(ordered)
 
-    def _insert(self, db: sqlite3.Connection, rows: Iterable[Row | None], tally: Counter) -> int:
+    def _insert(
+        self,
+        db: sqlite3.Connection,
+        rows: Iterable[Row | None],
+        tally: Counter,
+        staged: bool = False,
+        known: dict[str, int] | None = None,
+    ) -> int:
         """Insert the rows of ``rows`` (None for a resource the store no longer describes)."""
         present = (row for row in rows if row is not None)
-        return insert_rows(db, present, Languages(self.languages), tally)
+        return insert_rows(db, present, Languages(self.languages), tally, staged, known)
 
     def remove(self, iris: Iterable[str]) -> int:
         """Remove the rows of ``iris`` (hash IRIs name their resource), in one transaction.
@@ -307,6 +319,7 @@ def open_index(config, store=None) -> Index:
         timeout=min(float(config.query_timeout), 30.0),
     )
     index.count_bound = int(getattr(config, "count_limit", COUNT_BOUND))
+    index.facet_window = int(getattr(config, "facet_window", FACET_WINDOW))
     if store is not None:
         index.ensure(store)
     return index

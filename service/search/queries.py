@@ -79,6 +79,7 @@ class FacetValue:
     count: int
     labels: Pairs
     kind: str | None = None
+    exact: bool = True  # false: counted among a search's first matches, at least ``count``
 
     def label(self, languages: Languages) -> tuple[str, str]:
         return best_pair(self.labels, languages) or (self.value, "")

@@ -47,6 +47,12 @@ TIER_SPAN = 10_000.0
 #: matches took 48 ms; over this many, about 4 (``bench/README.md``).
 SEARCH_WINDOW = 5000
 
+#: Most matches a search's facets count by default (the ``facet_window`` setting): the first
+#: ones in the index's order, as the search ranks them. Counted over every match, a common word's four facets took seconds at a
+#: million triples; past this many matches their counts are at least what they say
+#: (:attr:`~.queries.FacetValue.exact` false).
+FACET_WINDOW = SEARCH_WINDOW
+
 #: A row's tier in a search, as SQL (the kinds are ours, never user input).
 _TIER = (
     "CASE r.kind "
@@ -128,12 +134,14 @@ def _labels_of(db: sqlite3.Connection, iris: list[str]) -> dict[str, tuple[str, 
 
 
 def _facet_values(
-    db: sqlite3.Connection, facet: str, records: list[tuple[str, int]]
+    db: sqlite3.Connection, facet: str, records: list[tuple[str, int]], exact: bool = True
 ) -> list[FacetValue]:
     """Facet counts (value, count) with the names of their values: those of the kinds and
     sub-kinds, else of the rows the values are (years have none)."""
     if facet in COLUMN_FACETS:
-        return [FacetValue(value, n, COLUMN_FACETS[facet](value)) for value, n in records]
+        return [
+            FacetValue(value, n, COLUMN_FACETS[facet](value), exact=exact) for value, n in records
+        ]
     labels = _labels_of(db, [v for v, _ in records]) if facet != "year" else {}
     return [
         FacetValue(
@@ -141,6 +149,7 @@ def _facet_values(
             n,
             labels.get(value, (None, []))[1] or [("", value)],
             labels.get(value, (None, []))[0],
+            exact,
         )
         for value, n in records
     ]
@@ -160,6 +169,7 @@ class IndexReads(IndexFile):
 
     #: Most rows a search or a filtered list counts (the ``count_limit`` setting).
     count_bound: int = COUNT_BOUND
+    facet_window: int = FACET_WINDOW
 
     def get(self, iris: Iterable[str]) -> dict[str, Item]:
         """The rows of these IRIs (those the index holds)."""
@@ -319,11 +329,13 @@ class IndexReads(IndexFile):
         """The most frequent values of a facet among the resources a search or list selects.
 
         ``facet`` is a facet name, or ``kind``. ``prefix`` keeps values starting with it
-        (``{base}id/place/departement/`` for départements). Kept until the index changes:
-        the pages of one search, or of one list, count their facets once.
+        (``{base}id/place/departement/`` for départements). A search counts among its first
+        :data:`FACET_WINDOW` matches (those it ranks): beyond, the counts say « at least »
+        (``exact`` false). Kept until the index changes: the pages of one search, or of one
+        list, count their facets once.
         """
         return self._kept(
-            (facet, repr(filters), text, limit, prefix),
+            (facet, repr(filters), text, limit, prefix, self.facet_window),
             lambda: self._facet_counts(facet, filters, text, limit, prefix),
         )
 
@@ -333,18 +345,31 @@ class IndexReads(IndexFile):
         if not text and filters.tallied():
             return self._tallied_counts(facet, filters, limit, prefix)
         where, params = filters.sql()
-        source, match, match_params = "resource r", "", []
+        source, match_params = "resource r", []
+        window, exact = "", True
         if text:
             terms, _ = query_stems(text)
             if not terms:
                 return []
-            source = "text JOIN resource r ON r.id = text.rowid"
-            match, match_params = "text MATCH ? AND ", [fts_expression(terms)]
+            # The first matches in the index's order, as the search reads them (joined to
+            # the rows only when filters need their columns).
+            joined = "" if where == "1" else " JOIN resource r ON r.id = text.rowid"
+            matches = (
+                f"SELECT text.rowid AS id FROM text{joined} WHERE text MATCH ? AND {where} "
+                "ORDER BY text.rowid LIMIT "
+            )
+            size = int(self.facet_window)
+            window = f"WITH m AS MATERIALIZED ({matches}{size}) "
+            match_params = [fts_expression(terms), *params]
+            source, where, params = "m JOIN resource r ON r.id = m.id", "1", []
         with self._bounded() as db:
+            if window:  # one match past the window says there are more
+                found = db.execute(f"SELECT count(*) FROM ({matches}{size + 1})", match_params)
+                exact = found.fetchone()[0] <= size
             if facet in COLUMN_FACETS:
                 records = db.execute(
-                    f"SELECT r.{facet} AS v, count(*) AS n FROM {source} WHERE {match}{where} "
-                    "GROUP BY v ORDER BY n DESC, v LIMIT ?",
+                    f"{window}SELECT r.{facet} AS v, count(*) AS n FROM {source} "
+                    f"WHERE {where} GROUP BY v ORDER BY n DESC, v LIMIT ?",
                     match_params + params + [limit],
                 ).fetchall()
             else:
@@ -355,12 +380,12 @@ class IndexReads(IndexFile):
                     else ""
                 )
                 records = db.execute(
-                    f"SELECT t.iri, c.n FROM (SELECT f.value, count(*) AS n FROM {source} "
-                    f"JOIN facet f ON f.id = r.id WHERE {match}f.facet = ?{value_filter} AND {where} "
+                    f"{window}SELECT t.iri, c.n FROM (SELECT f.value, count(*) AS n FROM {source} "
+                    f"JOIN facet f ON f.id = r.id WHERE f.facet = ?{value_filter} AND {where} "
                     "GROUP BY f.value) c JOIN term t ON t.id = c.value ORDER BY c.n DESC, t.iri LIMIT ?",
                     match_params + [facet] + value_params + params + [limit],
                 ).fetchall()
-            return _facet_values(db, facet, records)
+            return _facet_values(db, facet, records, exact)
 
     def _tallied_counts(
         self, facet: str, filters: Filters, limit: int, prefix: str | None

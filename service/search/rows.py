@@ -35,6 +35,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from ..labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES, Languages
 from ..namespaces import MED, SDO
+from ..store import PlainLiteral
 from .kinds import place_level
 from .periods import Period
 from .text import address_key, analyse_text, host_of
@@ -146,11 +147,6 @@ CONTEXT_LINKS: tuple[URIRef, ...] = tuple(
     )
 )
 
-#: Paths up a hierarchy: containment of places, broader themes (either direction stated).
-ANCESTOR_PATH = (
-    f"(<{SDO.containedInPlace}>|^<{SDO.containsPlace}>|<{SKOS.broader}>|^<{SKOS.narrower}>)+"
-)
-
 #: Links from a part (hash IRI) to the resource it belongs to.
 PART_OF_LINKS: tuple[URIRef, ...] = (MED.inEvent, SDO.isPartOf)
 
@@ -168,20 +164,36 @@ DATES: dict[URIRef, str] = {
     DCTERMS.issued: "published",
     DCTERMS.created: "published",
 }
-#: Terms read in the hot loops, looked up once (rdflib's Namespace attribute access is slow).
-RDF_TYPE, SDO_TEXT, SDO_BODY = RDF.type, SDO.text, SDO.articleBody
-SDO_LOCATION, SDO_CONTAINED = SDO.location, SDO.containedInPlace
 
-LINK_SET = frozenset(CONTEXT_LINKS) | frozenset(p for v in LINK_FACETS.values() for p in v)
-TERRITORY_SET = frozenset(TERRITORY_LINKS)
-THEME_SET = frozenset(THEME_LINKS)
-BODY_SET = frozenset(BODY_PROPERTIES)
-LABEL_RANK = {p: i for i, p in reversed(list(enumerate(LABEL_PROPERTIES)))}
-DESCRIPTION_RANK = {p: i for i, p in reversed(list(enumerate(DESCRIPTION_PROPERTIES)))}
-LABEL_SET = frozenset(LABEL_PROPERTIES)
-DESCRIPTION_SET = frozenset(DESCRIPTION_PROPERTIES)
+# The hot loops compare predicates as plain strings (the store's plain values, see
+# ``service/store/plain.py``): an rdflib term's ``__eq__`` and ``__hash__`` are Python code.
+
+
+def _plain(properties: Iterable[URIRef]) -> frozenset[str]:
+    return frozenset(str(p) for p in properties)
+
+
+RDF_TYPE, SDO_TEXT, SDO_BODY = str(RDF.type), str(SDO.text), str(SDO.articleBody)
+SDO_LOCATION, SDO_CONTAINED = str(SDO.location), str(SDO.containedInPlace)
+SDO_SUPER_EVENT, SDO_EVENT_SERIES = str(SDO.superEvent), str(SDO.EventSeries)
+SDO_PERSON = str(SDO.Person)
+
+LINK_SET = _plain(CONTEXT_LINKS) | _plain(p for v in LINK_FACETS.values() for p in v)
+TERRITORY_SET = _plain(TERRITORY_LINKS)
+THEME_SET = _plain(THEME_LINKS)
+BODY_SET = _plain(BODY_PROPERTIES)
+ADDRESS_SET = _plain(ADDRESS_PROPERTIES)
+LABEL_RANK = {str(p): i for i, p in reversed(list(enumerate(LABEL_PROPERTIES)))}
+DESCRIPTION_RANK = {str(p): i for i, p in reversed(list(enumerate(DESCRIPTION_PROPERTIES)))}
+LABEL_SET = _plain(LABEL_PROPERTIES)
+DESCRIPTION_SET = _plain(DESCRIPTION_PROPERTIES)
 TEXT_SET = LABEL_SET | DESCRIPTION_SET | BODY_SET
-TEXT_DATATYPES = (None, XSD.string, RDF.langString)
+TEXT_DATATYPES = frozenset((str(XSD.string), str(RDF.langString)))
+DATE_ROLES: dict[str, str] = {str(p): role for p, role in DATES.items()}
+FACET_OF_LINK: dict[str, list[str]] = {}
+for _facet, _predicates in LINK_FACETS.items():
+    for _predicate in _predicates:
+        FACET_OF_LINK.setdefault(str(_predicate), []).append(_facet)
 
 
 @dataclass(frozen=True)
@@ -192,7 +204,7 @@ class Hierarchy:
     facet: str  # the facet its resources are values of
     kind: str  # the kind of its resources
     prefix: str  # their IRIs, after the base
-    links: frozenset[URIRef]  # the properties whose targets are in it
+    links: frozenset[str]  # the properties whose targets are in it
     # Whether the names of a target's ancestors are searched with the row: a département's
     # name finds the events held in its communes; a row is found by the names of the themes
     # it names, not by those of their broader themes.
@@ -200,8 +212,8 @@ class Hierarchy:
 
 
 HIERARCHIES: tuple[Hierarchy, ...] = (
-    Hierarchy("territory", "place", "id/place/", TERRITORY_SET, True),
-    Hierarchy("theme", "theme", "id/theme/", THEME_SET, False),
+    Hierarchy("territory", "place", "id/place/", _plain(TERRITORY_LINKS), True),
+    Hierarchy("theme", "theme", "id/theme/", _plain(THEME_LINKS), False),
 )
 #: Kind → the hierarchy a resource of that kind stands in (a place is filed under those
 #: containing it, a theme under its broader ones).
@@ -264,29 +276,29 @@ def own_address(address: str) -> str | None:
     return address_key(address)
 
 
-def _add_address(row: Row, value: Any) -> None:
+def _add_address(row: Row, value: str) -> None:
     """The key of an address's domain, once, with the row's names."""
-    key = own_address(str(value))
+    key = own_address(value)
     if key is not None and key not in row.text_label:
         row.text_label.append(key)
 
 
 def lang_of(value: Any) -> str:
     """The lower-case language tag of a literal; empty for anything else."""
-    return (value.language or "").lower() if isinstance(value, Literal) else ""
+    return (value.language or "") if type(value) is PlainLiteral else ""
 
 
 def is_text(value: Any) -> bool:
     """A literal that is text (tagged, a string or untyped), not a number or a date."""
-    return isinstance(value, Literal) and (
+    return type(value) is PlainLiteral and (
         value.language is not None or value.datatype in TEXT_DATATYPES
     )
 
 
-def contained(nested: Iterable[tuple[Any, Any]]) -> Iterator[str]:
+def contained(nested: Iterable[tuple[str, Any]]) -> Iterator[str]:
     """The places a blank-node place says it is contained in (``schema:containedInPlace``)."""
     for predicate, obj in nested:
-        if predicate == SDO_CONTAINED and isinstance(obj, URIRef):
+        if predicate == SDO_CONTAINED and type(obj) is URIRef:
             yield str(obj)
 
 
@@ -315,13 +327,27 @@ class RowMaker:
     targets, their ancestors and the rows' types, read once for the batch."""
 
     def __init__(
-        self, base: str, ancestors: Mapping[str, set[str]], names: Mapping[str, Pairs]
+        self,
+        base: str,
+        ancestors: Mapping[str, set[str]],
+        names: Mapping[str, Pairs],
+        analysed: dict[str, list[str]] | None = None,
     ) -> None:
         self.base = base
         self.ancestors = ancestors
         self.names = names
+        # The analysed names of each target, kept by the caller across batches: the same
+        # places, themes and organisers are named in thousands of rows.
+        self.analysed = analysed if analysed is not None else {}
 
-    def fill(self, row: Row, triples: list, links: dict[URIRef, list]) -> None:
+    def _context_of(self, iri: str) -> list[str]:
+        found = self.analysed.get(iri)
+        if found is None:
+            found = [analyse_text(text, lang) for lang, text in self.names.get(iri, ())]
+            self.analysed[iri] = found
+        return found
+
+    def fill(self, row: Row, triples: list, links: dict[str, list]) -> None:
         """Fill ``row`` from its own ``triples`` (predicate, object, the triples of a
         blank-node object) and its ``links`` (predicate → (object, nested triples))."""
         labels: list[tuple[int, str, str]] = []
@@ -341,16 +367,16 @@ class RowMaker:
                     row.text_body.append(analyse_text(text, obj.language))
                 elif predicate in BODY_SET:
                     row.text_body.append(analyse_text(text, obj.language))
-            elif isinstance(obj, Literal) and predicate in DATES:
+            elif type(obj) is PlainLiteral and predicate in DATE_ROLES:
                 parsed = Period.parse(str(obj))
                 if parsed is not None:
-                    dates.setdefault(DATES[predicate], []).append(parsed)
-            if predicate in ADDRESS_PROPERTIES:
+                    dates.setdefault(DATE_ROLES[predicate], []).append(parsed)
+            if predicate in ADDRESS_SET:
                 _add_address(row, obj)
             for p2, o2 in nested:  # text of blank-node values: addresses, inline places
                 if is_text(o2) and (p2 in LABEL_SET or p2 in BODY_SET):
                     row.text_body.append(analyse_text(str(o2), o2.language))
-                elif p2 in ADDRESS_PROPERTIES:  # a contact point's e-mail, its page
+                elif p2 in ADDRESS_SET:  # a contact point's e-mail, its page
                     _add_address(row, o2)
 
         for type_iri in sorted(types):  # what it is is part of its name (« Atelier »…)
@@ -383,18 +409,18 @@ class RowMaker:
         if row.kind == "place":
             row.subkind = place_level(row.iri, self.base)
         elif row.kind == "event":
-            row.subkind = "series" if str(SDO.EventSeries) in types else "event"
+            row.subkind = "series" if SDO_EVENT_SERIES in types else "event"
         elif row.kind == "actor":
-            row.subkind = "person" if str(SDO.Person) in types else "organization"
+            row.subkind = "person" if SDO_PERSON in types else "organization"
         self._links(row, links)
 
-    def _links(self, row: Row, links: dict[URIRef, list]) -> None:
+    def _links(self, row: Row, links: dict[str, list]) -> None:
         """Facets, context and dependencies from what the row links to, up their hierarchies."""
         base, names = self.base, self.names
         roots: dict[str, set[str]] = {h.facet: set() for h in HIERARCHIES}
         for predicate, values in links.items():
             for obj, nested in values:
-                if isinstance(obj, URIRef):
+                if type(obj) is URIRef:
                     target = str(obj)
                     row.deps.add(target)
                     for hierarchy in HIERARCHIES:
@@ -402,10 +428,9 @@ class RowMaker:
                             base + hierarchy.prefix
                         ):
                             roots[hierarchy.facet].add(target)
-                    for facet, predicates in LINK_FACETS.items():
-                        if predicate in predicates:
-                            row.add_facet(facet, target)
-                    row.add_context(names.get(target, ()))
+                    for facet in FACET_OF_LINK.get(predicate, ()):
+                        row.add_facet(facet, target)
+                    row.text_context.extend(self._context_of(target))
                     if predicate == SDO_LOCATION:
                         row.where.append(names.get(target, []))
                         communes = sorted(
@@ -415,7 +440,7 @@ class RowMaker:
                         )
                         if communes and communes[0] != target:
                             row.where.append(names.get(communes[0], []))
-                elif isinstance(obj, BNode):
+                elif type(obj) is BNode:
                     inline = [
                         (lang_of(o2), str(o2))
                         for p2, o2 in nested
@@ -446,7 +471,7 @@ class RowMaker:
             if ancestor.startswith(prefix):
                 row.add_facet(facet, ancestor)
                 if searched:
-                    row.add_context(self.names.get(ancestor, ()))
+                    row.text_context.extend(self._context_of(ancestor))
 
 
 def add_parts(row: Row, parts: Iterable[str], triples: Mapping[str, list]) -> None:

@@ -117,7 +117,8 @@ def analyse_text(text: str, lang: str | None = None) -> str:
     language = stem_language(lang)
     folded = fold(text)
     words = [*_WORD.findall(folded), *_acronyms(folded)]
-    return " ".join(stem(w, language) for w in words if len(w) <= MAX_WORD)
+    # One call for the text's words: the stemmer's own loop is in C.
+    return " ".join(_stemmer(language).stemWords([w for w in words if len(w) <= MAX_WORD]))
 
 
 def query_stems(text: str) -> tuple[list[frozenset[str]], bool]:

@@ -19,6 +19,7 @@ from .interface import (
     open_snapshot,
     open_store,
 )
+from .plain import PlainLiteral
 from .reads import ReadPattern, ReadRecorder, changed
 from .refresh import Refresher
 from .terms import quad_to_oxigraph, quad_to_rdflib
@@ -27,6 +28,7 @@ __all__ = [
     "SNAPSHOTS",
     "Changeset",
     "GraphName",
+    "PlainLiteral",
     "Quad",
     "QueryRequest",
     "QueryResponse",

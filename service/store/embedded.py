@@ -34,6 +34,7 @@ from .evaluate import error_position, evaluate, request_options
 from .gate import ReadWriteGate
 from .interface import Changeset, GraphName, Quad, QueryRequest, QueryResponse, Store, Term
 from .journal import Journal
+from .plain import PatternReader
 from .terms import graph_to_oxigraph, quad_to_oxigraph, quad_to_rdflib, to_oxigraph, to_rdflib
 
 if TYPE_CHECKING:  # names of the signatures only
@@ -380,6 +381,9 @@ class EmbeddedStore(Store):
         with self._gate.reading():
             found = self.oxigraph.quads_for_pattern(*terms)
         return (quad_to_rdflib(quad) for quad in found)
+
+    def plain_reader(self) -> Any:
+        return PatternReader(self.oxigraph, self._gate)
 
     def iri_triples(self) -> Iterator[tuple[str, str, str]]:
         # Straight from Oxigraph's terms: an rdflib term per quad cost most of the pass.

@@ -42,6 +42,7 @@ from ..errors import BadRequest, NotAcceptable, QueryEvaluationError, QuerySynta
 from ..formats import DATASET_FORMATS, GRAPH_FORMATS, Format
 from .cache import QueryCache, cache_key, keepable
 from .dataset import Dataset, query_dataset
+from .plain import SparqlReader
 from .terms import quad_to_oxigraph
 
 if TYPE_CHECKING:
@@ -157,6 +158,11 @@ class Store(ABC):
     ) -> Iterator[Quad]:
         """Quads matching a pattern; ``graph=...`` (the default) means any graph."""
         return self._match((subject, predicate, obj), graph)
+
+    def plain_reader(self) -> Any:
+        """What a build of the search index reads triples through, as plain values
+        (:mod:`.plain`): SPARQL here; the embedded store scans its indexes instead."""
+        return SparqlReader(self)
 
     @abstractmethod
     def _match(self, pattern: TriplePattern, graph: GraphPattern) -> Iterator[Quad]:
