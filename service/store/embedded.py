@@ -34,7 +34,13 @@ from .evaluate import error_position, evaluate, request_options
 from .gate import ReadWriteGate
 from .interface import Changeset, GraphName, Quad, QueryRequest, QueryResponse, Store, Term
 from .journal import Journal
-from .terms import graph_to_oxigraph, quad_to_oxigraph, quad_to_rdflib, to_oxigraph, to_rdflib
+from .terms import (
+    RdflibTerms,
+    graph_to_oxigraph,
+    quad_to_oxigraph,
+    to_oxigraph,
+    to_rdflib,
+)
 
 if TYPE_CHECKING:  # names of the signatures only
     from .interface import GraphPattern, RdfSource, TriplePattern
@@ -122,6 +128,7 @@ class EmbeddedStore(Store):
                 f"Cannot open the store {self.directory}: {error}",
             ) from None
         self._gate = ReadWriteGate()
+        self._terms = RdflibTerms()  # the reads' terms, made once (see the class)
         # Guards the generation and the list of journaled writes not yet checkpointed, and
         # wakes the checkpointer; ``_checkpoint_lock`` makes checkpoints one at a time.
         self._published = threading.Condition()
@@ -379,7 +386,7 @@ class EmbeddedStore(Store):
         terms.append(None if graph is ... else graph_to_oxigraph(graph))
         with self._gate.reading():
             found = self.oxigraph.quads_for_pattern(*terms)
-        return (quad_to_rdflib(quad) for quad in found)
+        return map(self._terms.quad, found)
 
     def iri_triples(self) -> Iterator[tuple[str, str, str]]:
         # Straight from Oxigraph's terms: an rdflib term per quad cost most of the pass.

@@ -99,6 +99,36 @@ def quad_to_oxigraph(quad: tuple) -> ox.Quad:
     return ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_to_oxigraph(g))
 
 
+_UNSEEN = object()
+
+
+class RdflibTerms:
+    """pyoxigraph terms made rdflib terms once, then given back the same (up to :data:`KEPT`
+    terms, then forgotten and made again).
+
+    A big read sees the same predicates, types, graphs and resources over and over: made
+    once, they cost a lookup instead of a conversion, and the same object comes back each
+    time, so that the dictionaries and sets of rdflib terms built from the reads find them
+    by identity, without rdflib's equality, which is Python code."""
+
+    KEPT = 100_000
+
+    def __init__(self) -> None:
+        self._terms: dict[Any, Node | None] = {}
+
+    def term(self, term: Any) -> Node | None:
+        found = self._terms.get(term, _UNSEEN)
+        if found is _UNSEEN:
+            if len(self._terms) >= self.KEPT:
+                self._terms.clear()
+            found = self._terms[term] = to_rdflib(term)
+        return found
+
+    def quad(self, quad: ox.Quad) -> tuple:
+        term = self.term
+        return (term(quad.subject), term(quad.predicate), term(quad.object), term(quad.graph_name))
+
+
 def quad_to_rdflib(quad: ox.Quad) -> tuple:
     return (
         to_rdflib(quad.subject),
