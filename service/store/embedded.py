@@ -388,6 +388,19 @@ class EmbeddedStore(Store):
             found = self.oxigraph.quads_for_pattern(*terms)
         return map(self._terms.quad, found)
 
+    def link_quads(self, graph: GraphName) -> Iterator[Quad]:
+        with self._gate.reading():
+            found = self.oxigraph.quads_for_pattern(None, None, None, graph_to_oxigraph(graph))
+        term, literal = self._terms.term, ox.Literal
+        for quad in found:
+            obj = quad.object
+            yield (
+                term(quad.subject),
+                term(quad.predicate),
+                None if type(obj) is literal else term(obj),
+                term(quad.graph_name),
+            )
+
     def iri_triples(self) -> Iterator[tuple[str, str, str]]:
         # Straight from Oxigraph's terms: an rdflib term per quad cost most of the pass.
         with self._gate.reading():

@@ -125,8 +125,14 @@ class RdflibTerms:
         return found
 
     def quad(self, quad: ox.Quad) -> tuple:
-        term = self.term
-        return (term(quad.subject), term(quad.predicate), term(quad.object), term(quad.graph_name))
+        # The lookups written out: a call per term was a third of a big read's conversions.
+        get = self._terms.get
+        s, p, o, g = quad.subject, quad.predicate, quad.object, quad.graph_name
+        made = get(s, _UNSEEN), get(p, _UNSEEN), get(o, _UNSEEN), get(g, _UNSEEN)
+        for term in made:  # by identity: rdflib's equality is Python code
+            if term is _UNSEEN:
+                return (self.term(s), self.term(p), self.term(o), self.term(g))
+        return made
 
 
 def quad_to_rdflib(quad: ox.Quad) -> tuple:
