@@ -8,8 +8,9 @@ load all-or-nothing: until the marker is removed, a crash or a refusal empties t
 graphs again. While it is in place, the new resources are validated where they now are: the
 neighbourhood of each (:func:`.neighbourhood.gather`, the same reads as any write's, so the
 same results, resources the file points to that the store already held included) is read
-from the store in batches of :data:`BATCH` resources and checked by pySHACL with the shapes
-parsed once, in ``load_workers`` processes side by side. Memory follows the batch, not the
+from the store in batches of :data:`BATCH` resources and checked (``load_validator``: the
+shapes compiled, or pySHACL), in ``load_workers`` processes side by side, which also find the
+resources first (:func:`survey`, new graph by new graph). Memory follows the batch, not the
 file. A violation anywhere refuses the whole file: nothing lands, and the report names the
 first :data:`REPORTED` violations, with their focus nodes, and counts them all.
 
