@@ -35,7 +35,13 @@ from .gate import ReadWriteGate
 from .interface import Changeset, GraphName, Quad, QueryRequest, QueryResponse, Store, Term
 from .journal import Journal
 from .plain import PatternReader
-from .terms import graph_to_oxigraph, quad_to_oxigraph, quad_to_rdflib, to_oxigraph, to_rdflib
+from .terms import (
+    RdflibTerms,
+    graph_to_oxigraph,
+    quad_to_oxigraph,
+    to_oxigraph,
+    to_rdflib,
+)
 
 if TYPE_CHECKING:  # names of the signatures only
     from .interface import GraphPattern, RdfSource, TriplePattern
@@ -123,6 +129,7 @@ class EmbeddedStore(Store):
                 f"Cannot open the store {self.directory}: {error}",
             ) from None
         self._gate = ReadWriteGate()
+        self._terms = RdflibTerms()  # the reads' terms, made once (see the class)
         # Guards the generation and the list of journaled writes not yet checkpointed, and
         # wakes the checkpointer; ``_checkpoint_lock`` makes checkpoints one at a time.
         self._published = threading.Condition()
@@ -380,7 +387,20 @@ class EmbeddedStore(Store):
         terms.append(None if graph is ... else graph_to_oxigraph(graph))
         with self._gate.reading():
             found = self.oxigraph.quads_for_pattern(*terms)
-        return (quad_to_rdflib(quad) for quad in found)
+        return map(self._terms.quad, found)
+
+    def link_quads(self, graph: GraphName) -> Iterator[Quad]:
+        with self._gate.reading():
+            found = self.oxigraph.quads_for_pattern(None, None, None, graph_to_oxigraph(graph))
+        term, literal = self._terms.term, ox.Literal
+        for quad in found:
+            obj = quad.object
+            yield (
+                term(quad.subject),
+                term(quad.predicate),
+                None if type(obj) is literal else term(obj),
+                term(quad.graph_name),
+            )
 
     def plain_reader(self) -> Any:
         return PatternReader(self.oxigraph, self._gate)

@@ -168,6 +168,13 @@ class Store(ABC):
     def _match(self, pattern: TriplePattern, graph: GraphPattern) -> Iterator[Quad]:
         """The quads of :meth:`quads`, as each store finds them."""
 
+    def link_quads(self, graph: GraphName) -> Iterator[Quad]:
+        """The quads of ``graph``, each literal object given as None: a pass over many quads
+        that needs their links, not their values (a literal made an rdflib term parses its
+        value: most of the cost of such a pass)."""
+        for s, p, o, g in self.quads(graph=graph):
+            yield s, p, None if isinstance(o, Literal) else o, g
+
     def iri_triples(self) -> Iterator[tuple[str, str, str]]:
         """(subject, predicate, object) of every quad whose subject and object are IRIs, as
         strings, once per graph holding it: one pass over the store for the search index's

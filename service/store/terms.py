@@ -99,6 +99,42 @@ def quad_to_oxigraph(quad: tuple) -> ox.Quad:
     return ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_to_oxigraph(g))
 
 
+_UNSEEN = object()
+
+
+class RdflibTerms:
+    """pyoxigraph terms made rdflib terms once, then given back the same (up to :data:`KEPT`
+    terms, then forgotten and made again).
+
+    A big read sees the same predicates, types, graphs and resources over and over: made
+    once, they cost a lookup instead of a conversion, and the same object comes back each
+    time, so that the dictionaries and sets of rdflib terms built from the reads find them
+    by identity, without rdflib's equality, which is Python code."""
+
+    KEPT = 100_000
+
+    def __init__(self) -> None:
+        self._terms: dict[Any, Node | None] = {}
+
+    def term(self, term: Any) -> Node | None:
+        found = self._terms.get(term, _UNSEEN)
+        if found is _UNSEEN:
+            if len(self._terms) >= self.KEPT:
+                self._terms.clear()
+            found = self._terms[term] = to_rdflib(term)
+        return found
+
+    def quad(self, quad: ox.Quad) -> tuple:
+        # The lookups written out: a call per term was a third of a big read's conversions.
+        get = self._terms.get
+        s, p, o, g = quad.subject, quad.predicate, quad.object, quad.graph_name
+        made = get(s, _UNSEEN), get(p, _UNSEEN), get(o, _UNSEEN), get(g, _UNSEEN)
+        for term in made:  # by identity: rdflib's equality is Python code
+            if term is _UNSEEN:
+                return (self.term(s), self.term(p), self.term(o), self.term(g))
+        return made
+
+
 def quad_to_rdflib(quad: ox.Quad) -> tuple:
     return (
         to_rdflib(quad.subject),

@@ -8,8 +8,9 @@ load all-or-nothing: until the marker is removed, a crash or a refusal empties t
 graphs again. While it is in place, the new resources are validated where they now are: the
 neighbourhood of each (:func:`.neighbourhood.gather`, the same reads as any write's, so the
 same results, resources the file points to that the store already held included) is read
-from the store in batches of :data:`BATCH` resources and checked by pySHACL with the shapes
-parsed once, in ``load_workers`` processes side by side. Memory follows the batch, not the
+from the store in batches of :data:`BATCH` resources and checked (``load_validator``: the
+shapes compiled, or pySHACL), in ``load_workers`` processes side by side, which also find the
+resources first (:func:`survey`, new graph by new graph). Memory follows the batch, not the
 file. A violation anywhere refuses the whole file: nothing lands, and the report names the
 first :data:`REPORTED` violations, with their focus nodes, and counts them all.
 
@@ -28,8 +29,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import BNode, Node
 
@@ -155,9 +157,12 @@ def load_in_bulk(
     found: dict = {}
 
     def check() -> None:
-        landed = survey(store, source.graphs, config.base_url, rules)
-        found["warnings"] = validate_loaded(store, landed.resources, config, rules)
+        found["warnings"], landed = validate_loaded(
+            store, source.graphs, source.count, config, rules
+        )
+        begun = time.monotonic()
         found["touched"] = classify_loaded(store, source.graphs, landed.documents, config.base_url)
+        log.info("%d documents classified in %.1f s", len(landed.documents), _since(begun))
 
     added = _load(store, config, source, check)
     outcome = BulkOutcome(added, False, found["warnings"], found["touched"], started=begun)
@@ -192,34 +197,29 @@ class Landed:
     documents: list[URIRef]
 
 
-def survey(store: Store, graphs: set[GraphName], base_url: str, rules: Rules) -> Landed:
+def survey(
+    store: Store,
+    graphs: set[GraphName],
+    base_url: str,
+    rules: Rules,
+    pool: Any = None,
+) -> Landed:
     """The resources a write of every quad of ``graphs`` would check (see
     :func:`.neighbourhood.extract_neighbourhood`) and the documents it touches, read from
-    the store they landed in, in one pass over their quads."""
-    around = Neighbourhood(store, Changeset(), base_url)
-    reach = rules.reach
-    resources = around.resources
-
-    subjects: set[URIRef] = set()
-    deep: set[URIRef] = set()
+    the store they landed in, in one pass over their quads: graph by graph
+    (:func:`survey_graph`), side by side in ``pool``'s workers when given."""
+    candidates: set[URIRef] = set()
     documents: dict[URIRef, None] = {}
-    for name in graphs:
-        for s, p, o, _ in store.quads(graph=name):
-            holders = resources(s)
-            subjects |= holders
-            if isinstance(s, URIRef):
-                documents.setdefault(document_of(s), None)
-            else:
-                for owner in sorted(holders, key=str):
-                    documents.setdefault(document_of(owner), None)
-            if not (p in TEXT_PROPERTIES and isinstance(o, Literal)):
-                deep |= holders
-            if isinstance(o, URIRef) and (reach.any_inverse or p in reach.inverse):
-                subjects.add(o)
-    candidates = set(subjects)
-    for node in deep:
-        for linker, _, _ in around.linking(node, None):
-            candidates |= resources(linker)
+    ordered = sorted(graphs, key=lambda g: str(g or ""))
+    pieces = (
+        pool.imap(_survey_in_worker, ordered)
+        if pool is not None
+        else (survey_graph(store, graph, base_url, rules) for graph in ordered)
+    )
+    for found, touched in pieces:
+        candidates |= found
+        documents.update(dict.fromkeys(touched))
+    reach = rules.reach
 
     def checked(node: URIRef) -> bool:
         if str(node).startswith(base_url):
@@ -228,6 +228,47 @@ def survey(store: Store, graphs: set[GraphName], base_url: str, rules: Rules) ->
 
     checked_resources = sorted((node for node in candidates if checked(node)), key=str)
     return Landed(checked_resources, list(documents))
+
+
+def survey_graph(
+    store: Store, graph: GraphName, base_url: str, rules: Rules
+) -> tuple[set[URIRef], list[URIRef]]:
+    """What one new graph brings to :func:`survey`: the resources it touches (its subjects,
+    the holders of its blank nodes, what it links to backwards, what links to a resource it
+    changes more than the text of), not yet filtered, and the documents of its subjects."""
+    around = Neighbourhood(store, Changeset(), base_url)
+    reach = rules.reach
+    resources = around.resources
+    subjects: set[URIRef] = set()
+    named: set[URIRef] = set()  # the IRI subjects seen, whose documents are noted
+    deep: set[URIRef] = set()
+    documents: dict[URIRef, None] = {}
+    # Literal objects come as None: this pass needs the links, not the values.
+    for s, p, o, _ in store.link_quads(graph):
+        if isinstance(s, URIRef):
+            if s not in named:
+                named.add(s)
+                subjects.add(s)
+                documents.setdefault(document_of(s), None)
+            if o is not None or p not in TEXT_PROPERTIES:
+                deep.add(s)
+        else:
+            holders = resources(s)
+            subjects |= holders
+            for owner in sorted(holders, key=str):
+                documents.setdefault(document_of(owner), None)
+            if o is not None or p not in TEXT_PROPERTIES:
+                deep |= holders
+        if isinstance(o, URIRef) and (reach.any_inverse or p in reach.inverse):
+            subjects.add(o)
+    for node in deep:
+        for linker, _, _ in around.linking(node, None):
+            subjects |= resources(linker)
+    return subjects, list(documents)
+
+
+def _survey_in_worker(graph: GraphName) -> tuple:
+    return survey_graph(_READING["store"], graph, _READING["base_url"], _READING["rules"])
 
 
 def batches(
@@ -268,37 +309,53 @@ class Findings:
         return report_of(self.results, shapes, self.parents)
 
 
-def validate_loaded(store: Store, resources: list[URIRef], config: Config, rules: Rules) -> int:
-    """Validate ``resources`` (:func:`survey`: those the new graphs touch) batch by batch;
-    raise ValidationFailed with the report of the first violations when any; the warnings.
-    The ``load_validator`` setting says which validator checks them."""
-    log.info("validating %d resources in batches of %d", len(resources), BATCH)
+def validate_loaded(
+    store: Store, graphs: set[GraphName], quads: int, config: Config, rules: Rules
+) -> tuple[int, Landed]:
+    """Find what the new ``graphs`` (``quads`` quads) touch (:func:`survey`) and validate it
+    batch by batch; raise ValidationFailed with the report of the first violations when any;
+    the warnings, and what the survey found. The ``load_validator`` setting says which
+    validator checks them."""
     findings = Findings()
-    workers = min(config.load_workers, max(1, len(resources) // BATCH))
+    # Known before the survey: about five quads a resource at least.
+    workers = min(config.load_workers, max(1, quads // (BATCH * 5)))
     checker = _checker(rules, getattr(config, "load_validator", "compiled"))
     if workers <= 1:
         _init(checker)
-        for data, focus in batches(store, resources, config.base_url, rules):
+        landed = survey(store, graphs, config.base_url, rules)
+        log.info("validating %d resources in batches of %d", len(landed.resources), BATCH)
+        for data, focus in batches(store, landed.resources, config.base_url, rules):
             findings.add(_validate(data, focus))
     else:
-        # Each forked worker reads the batches it checks from a snapshot of the store (hard
-        # links, milliseconds), opened read-only: the reads, which cost more than the checks
-        # once the shapes are compiled, are shared between the workers too.
+        # Each forked worker reads the graphs it surveys and the batches it checks from a
+        # snapshot of the store (hard links, milliseconds), opened read-only: the reads,
+        # which cost more than the checks once the shapes are compiled, are shared between
+        # the workers too.
         snapshot = Path(store.directory) / SNAPSHOTS / f"load-{os.getpid()}"
         shutil.rmtree(snapshot, ignore_errors=True)
         store.snapshot(snapshot)
-        chunks = [resources[i : i + BATCH] for i in range(0, len(resources), BATCH)]
         reading = (checker, snapshot, config.base_url, rules)
         try:
             with multiprocessing.get_context("fork").Pool(workers, _init_reading, reading) as pool:
+                begun = time.monotonic()
+                landed = survey(store, graphs, config.base_url, rules, pool)
+                resources = landed.resources
+                log.info("%d resources found in %.1f s", len(resources), _since(begun))
+                begun = time.monotonic()
+                chunks = [resources[i : i + BATCH] for i in range(0, len(resources), BATCH)]
                 for found in pool.imap(_read_and_validate, chunks):
                     findings.add(found)
+                log.info("%d resources validated in %.1f s", len(resources), _since(begun))
         finally:
             shutil.rmtree(snapshot, ignore_errors=True)
     if findings.counts["violation"]:
         report = findings.report(rules.validator.shapes_graph)
         raise refusal(report, {**report.counts(), **findings.counts})
-    return findings.counts["warning"]
+    return findings.counts["warning"], landed
+
+
+def _since(begun: float) -> float:
+    return time.monotonic() - begun
 
 
 def _checker(rules: Rules, kind: str) -> Callable[[list[tuple], list[Node]], list]:

@@ -179,6 +179,8 @@ class Neighbourhood:
         self.store = store
         self.base_url = base_url
         self.history = history.history_graph(base_url)
+        # Tested by hash (a set), not by rdflib's equality, which is Python code.
+        self._skipped = {self.history}
         self.removed = set(changes.remove)
         self.added_by_subject: dict[Node, list[Quad]] = defaultdict(list)
         self.added_by_object: dict[Node, list[Quad]] = defaultdict(list)
@@ -200,7 +202,8 @@ class Neighbourhood:
         """The node's quads (as subject) before the change, outside the history."""
         if node not in self._before:
             self.reads += 1
-            self._before[node] = [q for q in self.store.quads(subject=node) if q[3] != self.history]
+            skipped = self._skipped
+            self._before[node] = [q for q in self.store.quads(subject=node) if q[3] not in skipped]
         return self._before[node]
 
     def own(self, node: Node) -> set[tuple]:
@@ -220,7 +223,7 @@ class Neighbourhood:
             quads += [
                 q
                 for q in self.store.quads(predicate=predicate, obj=node)
-                if q[3] != self.history and q not in self.removed
+                if q[3] not in self._skipped and q not in self.removed
             ]
         quads += [
             q
@@ -250,7 +253,7 @@ class Neighbourhood:
             following = []
             for node in frontier:
                 self.reads += 1
-                subjects = {q[0] for q in self.store.quads(obj=node) if q[3] != self.history}
+                subjects = {q[0] for q in self.store.quads(obj=node) if q[3] not in self._skipped}
                 subjects |= {q[0] for q in self.added_by_object.get(node, [])}
                 for subject in subjects:
                     if isinstance(subject, URIRef):

@@ -152,6 +152,18 @@ def test_quads_by_pattern_and_graph(loaded):
     }
 
 
+def test_link_quads_are_the_graphs_quads_with_literal_objects_left_out(loaded):
+    for graph in (G1, G2, None):
+        quads = set(loaded.quads(graph=graph))
+        links = list(loaded.link_quads(graph))
+        assert len(links) == len(quads)
+        assert set(links) == {
+            (s, p, None if isinstance(o, Literal) else o, g) for s, p, o, g in quads
+        }
+    # Read again, each term the same as the first time (terms are made once, then kept).
+    assert set(loaded.link_quads(G1)) == set(loaded.link_quads(G1))
+
+
 def test_blank_nodes_read_back_can_be_looked_up(loaded):
     [(_, _, place, graph)] = loaded.quads(EVENT1, P_PLACE)
     assert isinstance(place, BNode) and graph == G1
