@@ -1,15 +1,43 @@
-"""What the search tests share: catching the background index build as it starts."""
+"""What the search tests share: a seeded store of their own, and catching the background index
+build as it starts."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from service.config import load_config
+from service.store.embedded import EmbeddedStore
+from service.writes.loading import ensure_seeded
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> Path:
+    """A store directory holding the project's files, built once, copied by each test."""
+    directory = tmp_path_factory.mktemp("seeded") / "store"
+    store = EmbeddedStore(directory, workers=False)
+    ensure_seeded(
+        store, load_config(overrides={"store": str(directory), "territories": "seed"}, environ={})
+    )
+    store.close()
+    return directory
+
+
+@pytest.fixture
+def store(seeded, tmp_path) -> EmbeddedStore:
+    """A copy of the seeded store, open, closed after the test."""
+    directory = tmp_path / "store"
+    shutil.copytree(seeded, directory)
+    opened = EmbeddedStore(directory, workers=False)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture

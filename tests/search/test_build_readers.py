@@ -3,21 +3,17 @@ what the index built through SPARQL holds (the reader of every other store), row
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 
-import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF
 
-from service.config import DEFAULT_BASE, load_config
+from service.config import DEFAULT_BASE
 from service.namespaces import MED, SDO
 from service.search.index import Index
 from service.search.queries import Filters
-from service.store.embedded import EmbeddedStore
 from service.store.interface import Changeset
 from service.store.plain import PatternReader, SparqlReader
-from service.writes.loading import ensure_seeded
 
 BASE = DEFAULT_BASE
 
@@ -43,26 +39,6 @@ def tables(path) -> dict[str, list]:
         db.close()
     found["text"] = [(rid, *(sorted(c.split()) for c in cols)) for rid, *cols in found["text"]]
     return found
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("seeded") / "store"
-    store = EmbeddedStore(directory, workers=False)
-    ensure_seeded(
-        store, load_config(overrides={"store": str(directory), "territories": "seed"}, environ={})
-    )
-    store.close()
-    return directory
-
-
-@pytest.fixture
-def store(seeded, tmp_path):
-    directory = tmp_path / "store"
-    shutil.copytree(seeded, directory)
-    opened = EmbeddedStore(directory, workers=False)
-    yield opened
-    opened.close()
 
 
 def build_both(store, tmp_path, monkeypatch) -> tuple[Index, Index]:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from service.config import DEFAULT_BASE, load_config
+from service.config import DEFAULT_BASE
 from service.errors import BadRequest
 from service.labels import Languages
 from service.namespaces import MED, SDO
@@ -24,34 +23,12 @@ from service.search.queries import Filters, decode_key, encode_key
 from service.search.text import analyse_text, fts_expression, query_stems
 from service.store.embedded import EmbeddedStore
 from service.store.interface import Changeset
-from service.writes.loading import ensure_seeded
 
 BASE = DEFAULT_BASE
 EVENT = BASE + "id/event/"
 LIEVIN_DAY = EVENT + "2019-12-04-journee-regionale-lievin"
 ARENA = BASE + "id/place/arena-lievin"
 FR = Languages(("fr", "en"))
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> Path:
-    """A store directory holding the project's files, built once, copied by each test."""
-    directory = tmp_path_factory.mktemp("seeded") / "store"
-    store = EmbeddedStore(directory, workers=False)
-    ensure_seeded(
-        store, load_config(overrides={"store": str(directory), "territories": "seed"}, environ={})
-    )
-    store.close()
-    return directory
-
-
-@pytest.fixture
-def store(seeded, tmp_path) -> EmbeddedStore:
-    directory = tmp_path / "store"
-    shutil.copytree(seeded, directory)
-    opened = EmbeddedStore(directory, workers=False)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture
