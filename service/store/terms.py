@@ -112,6 +112,9 @@ class RdflibTerms:
     by identity, without rdflib's equality, which is Python code."""
 
     KEPT = 100_000
+    #: Literals longer than this are made each time, never kept: a description is seldom read
+    #: twice, and 100,000 of them would hold tens of megabytes for the server's life.
+    LONGEST_KEPT = 200
 
     def __init__(self) -> None:
         self._terms: dict[Any, Node | None] = {}
@@ -119,9 +122,11 @@ class RdflibTerms:
     def term(self, term: Any) -> Node | None:
         found = self._terms.get(term, _UNSEEN)
         if found is _UNSEEN:
-            if len(self._terms) >= self.KEPT:
-                self._terms.clear()
-            found = self._terms[term] = to_rdflib(term)
+            found = to_rdflib(term)
+            if type(term) is not ox.Literal or len(term.value) <= self.LONGEST_KEPT:
+                if len(self._terms) >= self.KEPT:
+                    self._terms.clear()
+                self._terms[term] = found
         return found
 
     def quad(self, quad: ox.Quad) -> tuple:
