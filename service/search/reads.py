@@ -48,9 +48,9 @@ TIER_SPAN = 10_000.0
 SEARCH_WINDOW = 5000
 
 #: Most matches a search's facets count by default (the ``facet_window`` setting): the first
-#: ones in the index's order, as the search ranks them. Counted over every match, a common word's four facets took seconds at a
-#: million triples; past this many matches their counts are at least what they say
-#: (:attr:`~.queries.FacetValue.exact` false).
+#: ones in the index's order, as the search ranks them. Counted over every match, a common
+#: word's four facets took seconds at a million triples; past this many matches their counts
+#: are at least what they say (:attr:`~.queries.FacetValue.exact` false).
 FACET_WINDOW = SEARCH_WINDOW
 
 #: A row's tier in a search, as SQL (the kinds are ours, never user input).
