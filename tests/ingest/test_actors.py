@@ -220,22 +220,10 @@ def test_the_towns_and_regions_named_are_the_territories_the_article_is_about(re
     assert "Arras" in str(g.value(statement, PROV.value))  # the sentence, kept
 
 
-def test_a_town_of_several_communes_is_told_apart_by_the_departement_named_or_proposed():
-    graph = project_reference() + Graph()
-    for code, departement, name in (
-        ("93066", "93", "Seine-Saint-Denis"),
-        ("97411", "974", "La Réunion"),
-    ):
-        commune, dep = (
-            URIRef(f"{ID}place/commune/{code}"),
-            URIRef(f"{ID}place/departement/{departement}"),
-        )
-        graph.add((commune, RDF.type, IGEO.Commune))
-        graph.add((commune, RDF.type, SDO.AdministrativeArea))
-        graph.add((commune, SDO.name, Literal("Saint-Denis", lang="fr")))
-        graph.add((commune, SDO.containedInPlace, dep))
-        graph.add((dep, RDF.type, IGEO.Departement))
-        graph.add((dep, SDO.name, Literal(name, lang="fr")))
+def test_a_town_of_several_communes_is_told_apart_by_the_departement_named_or_proposed(
+    homonym_towns,
+):
+    graph = project_reference() + homonym_towns
     reference = Reference([graph])
     told = draft_of(
         "Une rencontre\n\nLes médiateurs de Seine-Saint-Denis se sont retrouvés à Saint-Denis.",

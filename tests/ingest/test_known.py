@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 
 from service.ingest import Reference, ingest, project_reference
 from service.ingest.known import Known, acronym_of, domain_key
-from service.namespaces import IGEO, MED, RDF, SDO, XSD
+from service.namespaces import MED, RDF, SDO, XSD
 
 ID = "https://w3id.org/mediation-sociale/id/"
 EVENT = URIRef(ID + "event/2019-12-04-journee-regionale-lievin")
@@ -69,22 +69,8 @@ def test_a_close_name_is_proposed_not_decided(known):
     assert known.actor("Médiation").candidates == []  # one shared word is no resemblance
 
 
-def test_homonym_towns_told_apart_by_the_departement_named():
-    graph = Graph()
-    for code, departement, name in (
-        ("93066", "93", "Seine-Saint-Denis"),
-        ("97411", "974", "La Réunion"),
-    ):
-        commune, dep = (
-            URIRef(f"{ID}place/commune/{code}"),
-            URIRef(f"{ID}place/departement/{departement}"),
-        )
-        graph.add((commune, RDF.type, IGEO.Commune))
-        graph.add((commune, SDO.name, Literal("Saint-Denis", lang="fr")))
-        graph.add((commune, SDO.containedInPlace, dep))
-        graph.add((dep, RDF.type, IGEO.Departement))
-        graph.add((dep, SDO.name, Literal(name, lang="fr")))
-    known = Known(Reference([graph]))
+def test_homonym_towns_told_apart_by_the_departement_named(homonym_towns):
+    known = Known(Reference([homonym_towns]))
     assert known.place("Saint-Denis", ["Seine-Saint-Denis"]).iri == URIRef(
         f"{ID}place/commune/93066"
     )
