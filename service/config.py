@@ -367,6 +367,15 @@ SETTINGS: list[Setting] = [
         _bool,
     ),
     Setting(
+        "refresh_timeout",
+        600.0,
+        "Seconds an example query computed in the background may run: longer than "
+        "query_timeout, so that an example too slow for a researcher's time-out (seconds "
+        "to minutes at ten million quads) is still computed once per write and answered "
+        "at once from then on.",
+        _positive(float),
+    ),
+    Setting(
         "union_default_graph",
         True,
         "The default graph of /sparql queries and of the WHERE clauses of /sparql/update is the "

@@ -12,6 +12,7 @@ origins (CORS): the endpoint is read-only.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -364,7 +365,9 @@ def example_requests(current: Store, settings: Config) -> list[QueryRequest]:
             accept = EDITOR_ACCEPT.get(form, EDITOR_ACCEPT["select"])
             chosen = result_format(form, accept)
             formats = _both_formats(analysis, chosen, accept)
-            requests.append(query_request(settings, text, analysis, *formats)[0])
+            request = query_request(settings, text, analysis, *formats)[0]
+            # The timeout is no part of the cache key: the answer made here is a researcher's.
+            requests.append(replace(request, timeout=settings.refresh_timeout))
     return list(dict.fromkeys(requests))  # a query with no label to pick is one request
 
 

@@ -5,9 +5,12 @@ a remote Oxigraph server; bounded in bytes; the examples computed again after a 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 import requests
+from rdflib import Graph
+from rdflib.namespace import SH
 
 from service.config import DEFAULT_BASE
 
@@ -21,6 +24,7 @@ CONSTRUCT { ?c skos:prefLabel ?l } WHERE { ?c skos:prefLabel ?l } LIMIT 30"""
 #: What the editor (YASGUI) sends with a SELECT.
 EDITOR_ACCEPT = "application/sparql-results+json,*/*;q=0.9"
 CACHE = "X-Mediation-Cache"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def wait_for(condition, what: str, timeout: float = 120):
@@ -218,3 +222,36 @@ def test_no_answer_kept_when_the_bound_is_zero(tmp_path, start_server):
         assert off.get("healthz").json()["query_cache"] is None
     finally:
         off.stop()
+
+
+def test_examples_too_slow_for_researchers_are_still_answered_at_once(tmp_path, start_server):
+    """The examples computed in the background have ``refresh_timeout``, not the researchers'
+    ``query_timeout``: at ten million quads some take longer than a researcher may wait, and
+    are answered from what the background computed."""
+    # A millisecond: hardly any query of a researcher ends in time; every example does in the
+    # background's ten minutes.
+    slow = start_server(tmp_path / "store", {"MEDIATION_QUERY_TIMEOUT": "0.001"})
+    try:
+        generation = slow.get("healthz").json()["generation"]
+        wait_for(lambda: refreshed(slow) >= generation, "the examples computed at start")
+        examples = seed_selects()
+        assert len(examples) > 10
+        for slug, query in examples.items():
+            kept = slow.post("sparql", data={"query": query}, headers={"Accept": EDITOR_ACCEPT})
+            assert kept.status_code == 200, (slug, kept.text)
+            assert kept.headers[CACHE] == "hit", slug
+        cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+        fresh = slow.post("sparql", data={"query": cross}, headers={"Accept": EDITOR_ACCEPT})
+        assert fresh.status_code == 503, fresh.text
+        assert "0.001 s" in fresh.text
+    finally:
+        slow.stop()
+
+
+def seed_selects() -> dict[str, str]:
+    """The SELECT examples as the repository's data gives them (loaded at start), by slug."""
+    graph = Graph().parse(ROOT / "data" / "examples.ttl")
+    return {
+        str(example).rsplit("/", 1)[-1]: str(text)
+        for example, text in graph.subject_objects(SH.select)
+    }
