@@ -128,7 +128,7 @@ class Served:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--variant", action="append", required=True)
-    parser.add_argument("--store", action="append", required=True, type=Path)
+    parser.add_argument("--store", action="append", required=True, type=lambda p: Path(p).resolve())
     parser.add_argument("--clients", default="1,8")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--warm", type=float, default=60)
