@@ -18,6 +18,7 @@ files and the loaded databases for the next run.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -330,6 +331,9 @@ def hammer(url_for, accept: str, clients: int, seconds: float) -> tuple[float, f
 def pages(servers: list[Running], size: int, seconds: float) -> None:
     """The service's pages, and the peers' DESCRIBE of the same event beside its Turtle."""
     events = max(100, size // 20)  # fewer than the generator writes
+    # Never the same event twice in the server's life (the warm-up, 1 client, 8 clients):
+    # one it rendered already is kept, and would be answered from the door.
+    fresh = itertools.count()
     site = next((s.site for s in servers if s.site), None)
     targets = []
     if site:
@@ -339,7 +343,7 @@ def pages(servers: list[Running], size: int, seconds: float) -> None:
             (
                 "event page HTML, a new event each time",
                 "service",
-                lambda i: f"{site}id/event/evenement-{(i * 7919) % events}",
+                lambda i: f"{site}id/event/evenement-{(next(fresh) * 7919) % events}",
                 "text/html",
             ),
             ("event page Turtle", "service", lambda i: event, "text/turtle"),

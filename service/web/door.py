@@ -164,8 +164,10 @@ class Door:
 
     def _keep(self, key: tuple, kept: Kept) -> None:
         with self.lock:
-            for stale in [k for k, v in self.kept.items() if v.state != kept.state]:
-                self.size -= len(self.kept.pop(stale).body)
+            # Every kept answer has the state of the last one kept: one look tells them stale.
+            if self.kept and next(iter(self.kept.values())).state != kept.state:
+                self.kept.clear()
+                self.size = 0
             old = self.kept.pop(key, None)
             if old is not None:
                 self.size -= len(old.body)

@@ -78,9 +78,7 @@ KEPT_BODIES = 64
 def kept(build: Build, key: tuple, make: Callable[[], Any]) -> Any:
     """``make()``, kept while ``build`` is served (at most :data:`KEPT_BODIES` values, the
     most recently used)."""
-    return site.kept_for_build(
-        "opendata", build.identity, key, make, lambda cache: len(cache) <= KEPT_BODIES
-    )
+    return site.kept_for_build("opendata", build.identity, key, make, lambda _: 1, KEPT_BODIES)
 
 
 def build_conditional(

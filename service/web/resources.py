@@ -263,7 +263,8 @@ def dereference(path: str) -> Response:
         identity,
         (etag, request.url_root),
         render,
-        lambda cache: sum(len(kept[1]) for kept in cache.values()) <= KEPT_PAGE_BYTES,
+        lambda kept: len(kept[1]),
+        KEPT_PAGE_BYTES,
     )
     response = Response(body, status=status, headers=headers)
     if status != 200:  # a tombstone (410) says its own validators

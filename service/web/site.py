@@ -36,7 +36,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from urllib.parse import urlencode
@@ -79,31 +79,47 @@ def state() -> dict[str, Any]:
     return current_app.extensions["mediation"]
 
 
+@dataclass
+class KeptValues:
+    """The values one cache keeps, all made for one build (``identity``), least recently used
+    first, with their total weight: keeping one costs the same however many are kept."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    values: OrderedDict = field(default_factory=OrderedDict)
+    identity: object = None
+    weight: int = 0
+
+
 def kept_for_build(
     name: str,
     identity: object,
     key: tuple,
     make: Callable[[], Any],
-    fits: Callable[[OrderedDict], bool],
+    weigh: Callable[[Any], int],
+    limit: int,
 ) -> Any:
     """``make()``, kept in the cache ``name`` while the build ``identity`` is served: values
-    of other builds are dropped, then the least recently used while the cache does not
-    ``fits`` (the last one made is always kept). Made outside the lock: two requests may
-    make the same value once each, never block each other."""
-    lock = state().setdefault(f"{name}_lock", threading.Lock())
-    cache: OrderedDict = state().setdefault(f"{name}_cache", OrderedDict())
+    of other builds are dropped, then the least recently used while the values' total
+    ``weigh`` passes ``limit`` (the last one made is always kept). Made outside the lock: two
+    requests may make the same value once each, never block each other."""
+    kept: KeptValues = state().setdefault(f"{name}_kept", KeptValues())
     full = (identity,) + key
-    with lock:
-        if full in cache:
-            cache.move_to_end(full)
-            return cache[full]
+    with kept.lock:
+        if full in kept.values:
+            kept.values.move_to_end(full)
+            return kept.values[full]
     value = make()
-    with lock:
-        for stale in [k for k in cache if k[0] != identity]:
-            del cache[stale]
-        cache[full] = value
-        while len(cache) > 1 and not fits(cache):
-            cache.popitem(last=False)
+    with kept.lock:
+        if kept.identity != identity:
+            kept.values.clear()
+            kept.identity, kept.weight = identity, 0
+        old = kept.values.pop(full, None)
+        if old is not None:
+            kept.weight -= weigh(old)
+        kept.values[full] = value
+        kept.weight += weigh(value)
+        while len(kept.values) > 1 and kept.weight > limit:
+            kept.weight -= weigh(kept.values.popitem(last=False)[1])
     return value
 
 

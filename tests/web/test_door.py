@@ -213,3 +213,30 @@ def test_an_answer_made_while_a_write_landed_is_sent_but_not_kept():
         b"/late 3",
     ]
     assert calls == ["/fresh", "/late", "/late"] and door.stats()["answers"] == 1
+
+
+def test_the_first_kept_go_first_within_the_bound_and_a_new_state_empties_the_door():
+    """Answers are kept up to the door's bound in bytes, the first kept first out; once the
+    state changes, the first answer kept under the new one drops every older one."""
+    state = [1]
+
+    def application(environ, start_response):
+        environ[MARK] = state[0]
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [environ["PATH_INFO"].encode() * 5]  # 10 bytes
+
+    door = Door(application, lambda: state[0], limit=25)
+
+    def get(path: str) -> None:
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "wsgi.url_scheme": "http"}
+        b"".join(door(environ, lambda *args: None))
+
+    for path in ("/a", "/b", "/c"):
+        get(path)
+    assert sorted(key[3] for key in door.kept) == ["/b", "/c"]
+    assert door.stats()["bytes"] == 20
+    state[0] = 2
+    get("/d")
+    assert [key[3] for key in door.kept] == ["/d"] and door.stats()["bytes"] == 10
+    get("/b")
+    assert door.stats()["hits"] == 0 and door.stats()["answers"] == 2
