@@ -91,7 +91,7 @@ def index_process(values: dict[str, Any], snapshot: str | None, target: str, par
             config.languages,
             timeout=min(float(config.query_timeout), 30.0),
         )
-        index.build(store)
+        index.build(store, makers=config.index_build_makers)
         index.release()
     finally:
         store.close()
