@@ -52,7 +52,7 @@ SNAPSHOT_PREFIX = ".index-snapshot-makers-"
 READ_AHEAD = 16
 #: Bytes of a pipe's buffer, and of the reads and writes on it.
 PIPE_BUFFER = 1 << 20
-HEADER = struct.Struct("<Q")
+FRAME_SIZE = struct.Struct("<Q")
 
 
 def makers_for(setting: int, subjects: int) -> int:
@@ -205,11 +205,11 @@ def _receive(fd: int, found: queue.Queue) -> None:
     an error when the pipe ends before ``done``."""
     with os.fdopen(fd, "rb", buffering=PIPE_BUFFER) as pipe:
         while True:
-            header = pipe.read(HEADER.size)
-            if len(header) < HEADER.size:
+            header = pipe.read(FRAME_SIZE.size)
+            if len(header) < FRAME_SIZE.size:
                 found.put(("error", "le processus s'est arrêté. The process ended."))
                 return
-            (size,) = HEADER.unpack(header)
+            (size,) = FRAME_SIZE.unpack(header)
             message = pickle.loads(pipe.read(size))
             found.put(message)
             if message[0] in ("done", "error"):
@@ -231,7 +231,7 @@ def _maker(
 
     def send(kind: str, value: Any) -> None:
         data = pickle.dumps((kind, value), protocol=pickle.HIGHEST_PROTOCOL)
-        pipe.write(HEADER.pack(len(data)))
+        pipe.write(FRAME_SIZE.pack(len(data)))
         pipe.write(data)
         pipe.flush()
 
