@@ -114,6 +114,7 @@ class Makers:
         self.pids: list[int] = []
         self.queues: list[queue.Queue] = []
         self._tally: Counter = Counter()
+        self._stop = threading.Event()  # the build is over: the readers stop waiting
         try:
             for number in range(count):
                 self._fork(number, subjects, base, languages)
@@ -141,7 +142,10 @@ class Makers:
         found.fd = read  # type: ignore[attr-defined]
         self.queues.append(found)
         threading.Thread(
-            target=_receive, args=(read, found), name=f"index-maker-{number}", daemon=True
+            target=_receive,
+            args=(read, found, self._stop),
+            name=f"index-maker-{number}",
+            daemon=True,
         ).start()
 
     def _next(self, number: int) -> tuple[str, Any]:
@@ -190,6 +194,7 @@ class Makers:
 
     def close(self) -> None:
         """Kill the makers still running and remove their snapshot."""
+        self._stop.set()
         for pid in self.pids:
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -200,20 +205,24 @@ class Makers:
         shutil.rmtree(self.snapshot, ignore_errors=True)
 
 
-def _receive(fd: int, found: queue.Queue) -> None:
+def _receive(fd: int, found: queue.Queue, stop: threading.Event) -> None:
     """A maker's messages into ``found`` (a thread of the parent: the reads release the GIL);
-    an error when the pipe ends before ``done``."""
+    an error when the pipe ends before ``done``. Ends when the build is over (``stop``)."""
     with os.fdopen(fd, "rb", buffering=PIPE_BUFFER) as pipe:
-        while True:
+        message: tuple[str, Any] = ("", None)
+        while message[0] not in ("done", "error") and not stop.is_set():
             header = pipe.read(FRAME_SIZE.size)
             if len(header) < FRAME_SIZE.size:
-                found.put(("error", "le processus s'est arrêté. The process ended."))
-                return
-            (size,) = FRAME_SIZE.unpack(header)
-            message = pickle.loads(pipe.read(size))
-            found.put(message)
-            if message[0] in ("done", "error"):
-                return
+                message = ("error", "le processus s'est arrêté. The process ended.")
+            else:
+                (size,) = FRAME_SIZE.unpack(header)
+                message = pickle.loads(pipe.read(size))
+            while not stop.is_set():
+                try:
+                    found.put(message, timeout=0.5)
+                    break
+                except queue.Full:
+                    continue
 
 
 def _maker(

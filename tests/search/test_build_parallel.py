@@ -13,6 +13,7 @@ import pytest
 
 from service.config import DEFAULT_BASE
 from service.errors import StoreError
+from service.search import index as index_module
 from service.search import parallel
 from service.search.index import Index
 from service.search.queries import Filters
@@ -91,3 +92,26 @@ def test_a_maker_killed_fails_the_build(store, tmp_path, forking, index_tables):
             index.build(store, makers=2)
     assert index_tables(index.path) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(parallel.SNAPSHOT_PREFIX)]
+
+
+def test_a_build_failing_while_writing_stops_its_makers(store, tmp_path, forking, index_tables):
+    index = Index(tmp_path / "index.sqlite", BASE, ("fr", "en"))
+    index.build(store)
+    before = index_tables(index.path)
+    forked = []
+
+    def keep(*args, **kwargs):
+        forked.append(parallel.fork_makers(*args, **kwargs))
+        return forked[-1]
+
+    def broken(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(index_module, "fork_makers", keep)
+        patched.setattr(index_module, "insert_prepared", broken)
+        with pytest.raises(sqlite3.OperationalError):
+            index.build(store, batch=5, makers=2)
+    (makers,) = forked
+    assert makers.pids == [] and not makers.snapshot.exists()
+    assert index_tables(index.path) == before
