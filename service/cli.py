@@ -564,7 +564,7 @@ def _export(store: Store, output: Path | None, compress: bool, fmt: Any) -> None
 
 
 @main.command("reindex")
-@settings_options(STORE_SETTINGS + ["index_path", "languages"])
+@settings_options(STORE_SETTINGS + ["index_path", "languages", "index_build_makers"])
 def reindex_command(**options: Any) -> None:
     """Reconstruire l'index de recherche — rebuild the search index (lists, facets, full text,
     incoming links) from the store, in place, the store not in use. `serve` builds a missing
@@ -579,7 +579,7 @@ def reindex_command(**options: Any) -> None:
         try:
             started = time.monotonic()
             index = Index(index_path(config), config.base_url, config.languages)
-            count = index.build(store)
+            count = index.build(store, makers=config.index_build_makers)
         except MediationError as error:
             fail(error)
     seconds = time.monotonic() - started

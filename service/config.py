@@ -227,6 +227,15 @@ SETTINGS: list[Setting] = [
         _path,
     ),
     Setting(
+        "index_build_makers",
+        2,
+        "Processes that read the store and make the rows of a full search index build while "
+        "the build's own process writes them, at most one per core: the same index in less "
+        "time on several cores. 0: the build runs in one process, as it does on one core, "
+        "for a remote store and below 20,000 resources.",
+        _non_negative(int),
+    ),
+    Setting(
         "changes_path",
         "",
         "SQLite file of the change log (the history of writes as the change feed and the pages "

@@ -31,8 +31,8 @@ way.
 (:meth:`Index.record <service.search.Index.record>`), takes a snapshot of the store
 (``Store.snapshot``: hard links, milliseconds, on the embedded store; a remote server is
 read live) and starts one process that builds the index into a new file beside the index
-from that snapshot, opened read-only: the build's CPU and memory are that process's, not
-the request threads'. When it is done, the writes recorded since the snapshot are replayed
+from that snapshot, opened read-only: the build's CPU and memory are that process's (and
+its row makers', ``index_build_makers``: :mod:`.parallel`), not the request threads'. When it is done, the writes recorded since the snapshot are replayed
 into the new file (:meth:`Index.update`, which reads the store as it is now), the last ones
 under the store's write lock, and the file is moved over the index's while no request reads
 it (:meth:`Index.adopt`). A write during a build is therefore in the new index, and, when
@@ -91,7 +91,7 @@ def index_process(values: dict[str, Any], snapshot: str | None, target: str, par
             config.languages,
             timeout=min(float(config.query_timeout), 30.0),
         )
-        index.build(store)
+        index.build(store, makers=config.index_build_makers)
         index.release()
     finally:
         store.close()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from rdflib import Literal
 
@@ -146,6 +146,54 @@ def finish_staging(db: sqlite3.Connection, indexes: list[str]) -> None:
         db.execute(sql)
 
 
+#: What a row becomes in the tables, short of its id: its place in the search order
+#: (:func:`row_order`), its ``resource`` columns after the id, its facets (name, value), its
+#: dependencies and its text columns. Plain tuples: a build's row makers send them to the
+#: process that writes (:mod:`.parallel`).
+Prepared = tuple[int, tuple, list[tuple[str, str]], list[str], tuple[str, str, str]]
+
+
+def prepare_row(row: Row, languages: Languages) -> Prepared:
+    """What ``row`` becomes in the tables (:data:`Prepared`); it sorts by the name the
+    first of ``languages`` prefers."""
+    best = best_pair(row.labels, languages)
+    sort_label = fold(best[0]) if best else row.iri
+    period, end = row.period, row.end
+    last = end.last if end is not None else (period.last if period is not None else None)
+    columns = (
+        row.iri,
+        row.kind,
+        row.subkind,
+        sort_label,
+        json.dumps(row.labels, ensure_ascii=False),
+        json.dumps(row.descriptions, ensure_ascii=False),
+        json.dumps(row.where, ensure_ascii=False),
+        period.value if period else None,
+        period.precision if period else None,
+        period.first if period else None,
+        last,
+        end.value if end is not None and period is not None and end.value != period.value else None,
+        period.first if period else "",
+        int(row.top),
+    )
+    facets = [(facet, value) for facet, values in row.facets.items() for value in values]
+    text = (" ".join(row.text_label), " ".join(row.text_body), " ".join(row.text_context))
+    return row_order(row), columns, facets, list(row.deps), text
+
+
+def count_row(row: Row, tally: Counter) -> None:
+    """Count ``row`` in ``tally`` (:func:`tally_keys`)."""
+    period = row.period
+    for key in tally_keys(
+        row.kind,
+        row.subkind,
+        row.facets,
+        period.precision if period else None,
+        period.first if period else None,
+    ):
+        tally[key] += 1
+
+
 def insert_rows(
     db: sqlite3.Connection,
     rows: Iterable[Row],
@@ -154,55 +202,32 @@ def insert_rows(
     staged: bool = False,
     known: dict[str, int] | None = None,
 ) -> int:
-    """Insert rows (none of them already there), counting them in ``tally``; their facets,
-    deps and text in bulk. Each sorts by the name the first of ``languages`` prefers. A
-    build stages the text, facets and dependencies (``staged``, :data:`STAGED`), and keeps
-    the term ids it met in ``known`` (:func:`term_ids`)."""
-    resources, facets, deps, texts = [], [], [], []
-    count = 0
-    rows = list(rows)
-    sequence = _sequence(db, len(rows))
+    """Insert rows (none of them already there), counting them in ``tally``; see
+    :func:`insert_prepared`."""
+    prepared = []
     for row in rows:
-        best = best_pair(row.labels, languages)
-        sort_label = fold(best[0]) if best else row.iri
-        period, end = row.period, row.end
-        last = end.last if end is not None else (period.last if period is not None else None)
-        rid = row_order(row) | (sequence + count)
-        resources.append(
-            (
-                rid,
-                row.iri,
-                row.kind,
-                row.subkind,
-                sort_label,
-                json.dumps(row.labels, ensure_ascii=False),
-                json.dumps(row.descriptions, ensure_ascii=False),
-                json.dumps(row.where, ensure_ascii=False),
-                period.value if period else None,
-                period.precision if period else None,
-                period.first if period else None,
-                last,
-                end.value
-                if end is not None and period is not None and end.value != period.value
-                else None,
-                period.first if period else "",
-                int(row.top),
-            )
-        )
-        facets += [(facet, value, rid) for facet, values in row.facets.items() for value in values]
-        deps += [(dep, rid) for dep in row.deps]
-        texts.append(
-            (rid, " ".join(row.text_label), " ".join(row.text_body), " ".join(row.text_context))
-        )
-        for key in tally_keys(
-            row.kind,
-            row.subkind,
-            row.facets,
-            period.precision if period else None,
-            period.first if period else None,
-        ):
-            tally[key] += 1
-        count += 1
+        count_row(row, tally)
+        prepared.append(prepare_row(row, languages))
+    return insert_prepared(db, prepared, staged, known)
+
+
+def insert_prepared(
+    db: sqlite3.Connection,
+    prepared: Sequence[Prepared],
+    staged: bool = False,
+    known: dict[str, int] | None = None,
+) -> int:
+    """Insert prepared rows (none of them already there); their facets, deps and text in
+    bulk. A build stages the text, facets and dependencies (``staged``, :data:`STAGED`),
+    and keeps the term ids it met in ``known`` (:func:`term_ids`)."""
+    resources, facets, deps, texts = [], [], [], []
+    sequence = _sequence(db, len(prepared))
+    for count, (order, columns, row_facets, row_deps, text) in enumerate(prepared):
+        rid = order | (sequence + count)
+        resources.append((rid, *columns))
+        facets += [(facet, value, rid) for facet, value in row_facets]
+        deps += [(dep, rid) for dep in row_deps]
+        texts.append((rid, *text))
     db.executemany(
         "INSERT INTO resource (id, iri, kind, subkind, sort_label, labels, descriptions, "
         "place, date_value, date_precision, start_day, end_day, end_value, sort_date, top) "
@@ -223,7 +248,7 @@ def insert_rows(
         db.executemany("INSERT INTO temp.staged_text VALUES (?, ?, ?, ?)", texts)
     else:
         db.executemany("INSERT INTO text (rowid, label, body, context) VALUES (?, ?, ?, ?)", texts)
-    return count
+    return len(prepared)
 
 
 def flush_tally(db: sqlite3.Connection, tally: Counter) -> None:
@@ -319,27 +344,35 @@ def write_links(db: sqlite3.Connection, links: Mapping[str, set[tuple[str, str]]
     _add_counts(db, "link_count", ("object", "property"), counts)
 
 
-def build_links(
-    db: sqlite3.Connection, store, base: str, known: dict[str, int] | None = None
-) -> int:
-    """Every incoming link of the store, in one streaming pass over its quads (a triple
-    held in several graphs is one link); returns how many. ``known``: as :func:`term_ids`."""
+def link_batches(store, base: str) -> Iterator[list[tuple[str, str, str]]]:
+    """Every incoming link of the store as (object, property, subject), in one streaming
+    pass over its quads, :data:`LINK_WRITE_BATCH` at a time."""
     batch: list[tuple[str, str, str]] = []
+    for subject, predicate, target in store.iri_triples():
+        if linkable(target, base):
+            batch.append((target, predicate, subject))
+            if len(batch) >= LINK_WRITE_BATCH:
+                yield batch
+                batch = []
+    yield batch
 
-    def flush() -> None:
+
+def build_links(
+    db: sqlite3.Connection,
+    store,
+    base: str,
+    known: dict[str, int] | None = None,
+    batches: Iterable[list[tuple[str, str, str]]] | None = None,
+) -> int:
+    """Every incoming link of the store (a triple held in several graphs is one link);
+    returns how many. ``known``: as :func:`term_ids`; ``batches``: what
+    :func:`link_batches` gives, read by another process."""
+    for batch in link_batches(store, base) if batches is None else batches:
         terms = term_ids(db, {o for o, _, _ in batch} | {p for _, p, _ in batch}, known)
         db.executemany(
             "INSERT OR IGNORE INTO link (object, property, subject) VALUES (?, ?, ?)",
             [(terms[o], terms[p], s) for o, p, s in batch],
         )
-        batch.clear()
-
-    for subject, predicate, target in store.iri_triples():
-        if linkable(target, base):
-            batch.append((target, predicate, subject))
-            if len(batch) >= LINK_WRITE_BATCH:
-                flush()
-    flush()
     db.execute(
         "INSERT INTO link_count (object, property, n) SELECT object, property, count(*) "
         "FROM link GROUP BY object, property"

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -59,3 +60,33 @@ def paused_build() -> Callable[..., int]:
         raise AssertionError("no index build started")
 
     return pause
+
+
+#: Every table a build writes, read so that two indexes compare: terms by their IRI, the
+#: text's words sorted (the context's names come from sets: their order is the hash's).
+TABLES = {
+    "resource": "SELECT * FROM resource ORDER BY id",
+    "text": "SELECT rowid, label, body, context FROM text ORDER BY rowid",
+    "facet": "SELECT f.facet, t.iri, f.id FROM facet f JOIN term t ON t.id = f.value "
+    "ORDER BY 1, 2, 3",
+    "dep": "SELECT t.iri, d.id FROM dep d JOIN term t ON t.id = d.term ORDER BY 1, 2",
+    "tally": "SELECT * FROM tally ORDER BY 1, 2, 3, 4",
+    "link": "SELECT o.iri, p.iri, l.subject FROM link l JOIN term o ON o.id = l.object "
+    "JOIN term p ON p.id = l.property ORDER BY 1, 2, 3",
+}
+
+
+def _tables(path) -> dict[str, list]:
+    db = sqlite3.connect(path)
+    try:
+        found = {name: db.execute(query).fetchall() for name, query in TABLES.items()}
+    finally:
+        db.close()
+    found["text"] = [(rid, *(sorted(c.split()) for c in cols)) for rid, *cols in found["text"]]
+    return found
+
+
+@pytest.fixture
+def index_tables() -> Callable[[Path], dict[str, list]]:
+    """A function reading every table of an index file so that two builds compare."""
+    return _tables

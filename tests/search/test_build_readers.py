@@ -3,8 +3,6 @@ what the index built through SPARQL holds (the reader of every other store), row
 
 from __future__ import annotations
 
-import sqlite3
-
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF
 
@@ -16,29 +14,6 @@ from service.store.interface import Changeset
 from service.store.plain import PatternReader, SparqlReader
 
 BASE = DEFAULT_BASE
-
-#: Every table a build writes, read so that two indexes compare: terms by their IRI, the
-#: text's words sorted (the context's names come from sets: their order is the hash's).
-TABLES = {
-    "resource": "SELECT * FROM resource ORDER BY id",
-    "text": "SELECT rowid, label, body, context FROM text ORDER BY rowid",
-    "facet": "SELECT f.facet, t.iri, f.id FROM facet f JOIN term t ON t.id = f.value "
-    "ORDER BY 1, 2, 3",
-    "dep": "SELECT t.iri, d.id FROM dep d JOIN term t ON t.id = d.term ORDER BY 1, 2",
-    "tally": "SELECT * FROM tally ORDER BY 1, 2, 3, 4",
-    "link": "SELECT o.iri, p.iri, l.subject FROM link l JOIN term o ON o.id = l.object "
-    "JOIN term p ON p.id = l.property ORDER BY 1, 2, 3",
-}
-
-
-def tables(path) -> dict[str, list]:
-    db = sqlite3.connect(path)
-    try:
-        found = {name: db.execute(query).fetchall() for name, query in TABLES.items()}
-    finally:
-        db.close()
-    found["text"] = [(rid, *(sorted(c.split()) for c in cols)) for rid, *cols in found["text"]]
-    return found
 
 
 def build_both(store, tmp_path, monkeypatch) -> tuple[Index, Index]:
@@ -52,11 +27,11 @@ def build_both(store, tmp_path, monkeypatch) -> tuple[Index, Index]:
     return scans, sparql
 
 
-def test_index_scans_and_sparql_build_the_same_index(store, tmp_path, monkeypatch):
+def test_index_scans_and_sparql_build_the_same_index(store, tmp_path, monkeypatch, index_tables):
     scans, sparql = build_both(store, tmp_path, monkeypatch)
-    built = tables(scans.path)
+    built = index_tables(scans.path)
     assert len(built["resource"]) > 50 and len(built["facet"]) > 100
-    assert built == tables(sparql.path)
+    assert built == index_tables(sparql.path)
     for words in ("médiateurs", "atelier", "Liévin", "adulte-relais", "Pas-de-Calais"):
         one, _, _ = scans.search(words, Filters(), limit=50)
         other, _, _ = sparql.search(words, Filters(), limit=50)
@@ -64,7 +39,9 @@ def test_index_scans_and_sparql_build_the_same_index(store, tmp_path, monkeypatc
         assert one.items, words
 
 
-def test_blank_nodes_places_in_hierarchies_and_parts_read_alike(store, tmp_path, monkeypatch):
+def test_blank_nodes_places_in_hierarchies_and_parts_read_alike(
+    store, tmp_path, monkeypatch, index_tables
+):
     """What the seed may hold little of: an inline place inside a commune, a part of an
     event linking to it, a theme stated narrower from the top, a triple in two graphs."""
     event = URIRef(BASE + "id/event/lecture-test")
@@ -95,7 +72,7 @@ def test_blank_nodes_places_in_hierarchies_and_parts_read_alike(store, tmp_path,
     ]
     store.apply(Changeset(remove=[], add=quads))
     scans, sparql = build_both(store, tmp_path, monkeypatch)
-    assert tables(scans.path) == tables(sparql.path)
+    assert index_tables(scans.path) == index_tables(sparql.path)
     found, _, _ = scans.search("lecteur bénévole", Filters(), limit=5)
     assert [i.iri for i in found.items] == [str(event)]
     within, _, _ = scans.search("lecture", Filters(facets=[("territory", commune)]), limit=5)
