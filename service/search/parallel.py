@@ -118,6 +118,14 @@ class Makers:
         try:
             for number in range(count):
                 self._fork(number, subjects, base, languages)
+            # Read once every maker is forked: none is forked while a thread holds a lock.
+            for number, found in enumerate(self.queues):
+                threading.Thread(
+                    target=_receive,
+                    args=(found.fd, found, self._stop),  # type: ignore[attr-defined]
+                    name=f"index-maker-{number}",
+                    daemon=True,
+                ).start()
         except BaseException:
             self.close()
             raise
@@ -141,12 +149,6 @@ class Makers:
         found: queue.Queue = queue.Queue(READ_AHEAD)
         found.fd = read  # type: ignore[attr-defined]
         self.queues.append(found)
-        threading.Thread(
-            target=_receive,
-            args=(read, found, self._stop),
-            name=f"index-maker-{number}",
-            daemon=True,
-        ).start()
 
     def _next(self, number: int) -> tuple[str, Any]:
         kind, value = self.queues[number].get()
