@@ -31,7 +31,7 @@ from ..formats import DATASET_FORMATS, RESULTS_JSON, TURTLE, Format
 from ..namespaces import not_in_xml
 from .bulk import BULK_AFTER, bulk_load, undo_bulk_load
 from .evaluate import error_position, evaluate, request_options
-from .gate import ReadWriteGate
+from .gate import OpenGate, ReadWriteGate
 from .interface import Changeset, GraphName, Quad, QueryRequest, QueryResponse, Store, Term
 from .journal import Journal
 from .plain import PatternReader
@@ -128,7 +128,7 @@ class EmbeddedStore(Store):
                 f"Impossible d'ouvrir le magasin {self.directory} : {error}",
                 f"Cannot open the store {self.directory}: {error}",
             ) from None
-        self._gate = ReadWriteGate()
+        self._gate = OpenGate() if read_only else ReadWriteGate()
         self._terms = RdflibTerms()  # the reads' terms, made once (see the class)
         # Guards the generation and the list of journaled writes not yet checkpointed, and
         # wakes the checkpointer; ``_checkpoint_lock`` makes checkpoints one at a time.

@@ -132,10 +132,8 @@ class _Data:
         return list(rows.values())
 
     def release(self) -> None:
-        """Take the call's data out of the scratch store."""
-        if self._scratch is not None:
-            self._scratch.clear_graph(ox.NamedNode(_CALL_GRAPH))
-            self._scratch = None
+        """Let the call's scratch store go (it is the call's own: see :meth:`_Context.store`)."""
+        self._scratch = None
 
     def _subclass_pairs(self) -> Iterable[tuple[Node, Node]]:
         for index in (self.own, self.context.index):
@@ -209,7 +207,7 @@ class _Context:
         self.supers = _closure(
             (s, o) for s, by_p in self.index.spo.items() for o in by_p.get(_SUBCLASS, ())
         )
-        self._store: ox.Store | None = None
+        self._quads: list[ox.Quad] | None = None
         self._terms: dict[Node, Any] = {}
 
     def term(self, node: Node) -> Any:
@@ -222,12 +220,19 @@ class _Context:
         return found
 
     def store(self) -> ox.Store:
-        if self._store is None:
-            self._store = ox.Store()
-            self._store.bulk_extend(
+        """A new in-memory store holding the context, for one call's SPARQL checks.
+
+        Not one store emptied after each call: Oxigraph's in-memory store keeps what a
+        removal took out (its versions), so that a store used for a whole load grew by about a
+        megabyte a batch, and each removal and query took longer than the last. The context
+        is a few hundred triples: a new store costs less than one removal did."""
+        if self._quads is None:
+            self._quads = [
                 ox.Quad(*(_ox(t) for t in triple), ox.DefaultGraph()) for triple in self.triples
-            )
-        return self._store
+            ]
+        store = ox.Store()
+        store.extend(self._quads)
+        return store
 
 
 # -- rdflib and Oxigraph terms -----------------------------------------------------------------

@@ -28,18 +28,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rdflib import Graph, Literal, URIRef, Variable
-from rdflib.namespace import RDF, RDFS, SH
-from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
 from rdflib.term import BNode, Node
 
 from ..errors import ValidationFailed
 from ..labels import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES
-from ..rdfio import parse_files, prepare_sparql_query
+from ..rdfio import parse_files
 from ..seed import rdf_files
 from ..store import Changeset, Quad, Store
 from ..validation import ONTOLOGY_DIR, CompiledValidator, Report, Validator, project_validator
 from . import history
+from .reach import Reach, reach_of
 
 #: Changes to these properties with a literal value concern the resource's own text only:
 #: no shape of another resource reads them, so they do not make the resources that link
@@ -52,68 +52,8 @@ MAX_CLOSURE = 5000
 
 
 # ---------------------------------------------------------------------------------------------
-# What the shapes read: targeted classes and properties read backwards
+# What a write is checked with: a validator and what its shapes reach (``reach.py``)
 # ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reach:
-    """What the shapes look at beyond a node's own triples."""
-
-    #: Classes a shape targets, with their subclasses in the vocabulary.
-    classes: frozenset[URIRef]
-    #: Properties the shapes read from object to subject (``?x p $this``).
-    inverse: frozenset[URIRef]
-    #: True when a constraint reads links to ``$this`` through any property.
-    any_inverse: bool = False
-
-
-def _bgp_triples(node: object, out: list) -> None:
-    if isinstance(node, CompValue):
-        if node.name == "BGP":
-            out.extend(node.triples)
-        for value in node.values():
-            _bgp_triples(value, out)
-    elif isinstance(node, (list, tuple)):
-        for value in node:
-            _bgp_triples(value, out)
-    elif isinstance(node, dict):
-        for value in node.values():
-            _bgp_triples(value, out)
-
-
-def reach_of(shapes: Graph, ontology: Graph) -> Reach:
-    """Read the shapes once: the classes they target and the properties they follow backwards."""
-    inverse: set[URIRef] = set(shapes.objects(None, SH.targetObjectsOf))
-    inverse |= {p for p in shapes.objects(None, SH.inversePath) if isinstance(p, URIRef)}
-    prefixes = {
-        str(shapes.value(declaration, SH.prefix)): str(shapes.value(declaration, SH.namespace))
-        for declaration in shapes.objects(None, SH.declare)
-    }
-    any_inverse = False
-    for _, text in shapes.subject_objects(SH.select):
-        triples: list = []
-        _bgp_triples(prepare_sparql_query(str(text), initNs=prefixes).algebra, triples)
-        for _, predicate, obj in triples:
-            if obj == Variable("this"):
-                if isinstance(predicate, URIRef):
-                    inverse.add(predicate)
-                else:
-                    any_inverse = True
-    targeted = {c for c in shapes.objects(None, SH.targetClass) if isinstance(c, URIRef)}
-    # Implicit class targets: a shape that is also a class (SHACL §2.1.3.3).
-    targeted |= {
-        s for s in shapes.subjects(RDF.type, RDFS.Class) if (s, RDF.type, SH.NodeShape) in shapes
-    }
-    classes = set(targeted)
-    queue = deque(targeted)
-    while queue:
-        current = queue.popleft()
-        for sub in ontology.subjects(RDFS.subClassOf, current):
-            if isinstance(sub, URIRef) and sub not in classes:
-                classes.add(sub)
-                queue.append(sub)
-    return Reach(frozenset(classes), frozenset(inverse), any_inverse)
 
 
 #: What can check a write (the ``write_validator`` setting).
