@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 LIEVIN = "/id/event/2019-12-04-journee-regionale-lievin"
 LIEVIN_NAME = "Journée régionale sur la médiation sociale à Liévin"
@@ -98,5 +99,8 @@ def test_event_list_and_search_work_without_javascript(server, browser_without_j
     field = driver.find_element(By.ID, "search-q")
     field.send_keys("MÉDIATEURS")
     field.submit()
+    # The submission navigates; the results page is the one with the query in its address.
+    WebDriverWait(driver, 30).until(lambda d: "q=" in d.current_url)
+    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.TAG_NAME, "mark"))
     marks = [m.text.lower() for m in driver.find_elements(By.TAG_NAME, "mark")]
     assert "médiateurs" in marks or "médiateur" in marks
