@@ -4,27 +4,25 @@ what the window holds, not what the word matches."""
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 
 import pytest
 
-from service.config import DEFAULT_BASE, load_config
+from service.config import DEFAULT_BASE
 from service.search.index import Index
 from service.search.queries import Filters
 from service.store.embedded import EmbeddedStore
-from service.writes.loading import ensure_seeded
 
 BASE = DEFAULT_BASE
 FACETS = ("kind", "theme", "territory", "year")
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory) -> Index:
+def index(seeded, tmp_path_factory) -> Index:
     directory = tmp_path_factory.mktemp("facets") / "store"
+    shutil.copytree(seeded, directory)
     store = EmbeddedStore(directory, workers=False)
-    ensure_seeded(
-        store, load_config(overrides={"store": str(directory), "territories": "seed"}, environ={})
-    )
     built = Index(directory.parent / "index.sqlite", BASE, ("fr", "en"))
     built.ensure(store)
     store.close()
