@@ -28,7 +28,6 @@ import signal
 import struct
 import threading
 import time
-import traceback
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -265,10 +264,13 @@ def _maker(
                 send("links", batch)
         send("tally", tally)
         send("done", None)
-    except BaseException:  # noqa: BLE001 — told to the parent, whatever it is
+    except BaseException as error:  # noqa: BLE001 — told to the parent, whatever it is
         code = 1
+        # The traceback is for the operator's log; the message, which people read in
+        # /healthz and the command's output, names the error only.
+        log.error("search index maker %d failed", number, exc_info=True)
         try:
-            send("error", traceback.format_exc(limit=8))
+            send("error", f"{type(error).__name__}: {error}")
         except BaseException:  # noqa: BLE001 — the parent is gone
             pass
     finally:

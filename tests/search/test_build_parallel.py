@@ -72,8 +72,11 @@ def test_a_failing_maker_fails_the_build_and_leaves_the_index(
         patched.setattr(parallel, "prepare_row", broken)
         with pytest.raises(StoreError) as raised:
             index.build(store, makers=2)
-    assert "a maker broke" in str(raised.value)
-    assert "helper process" in str(raised.value)
+    message = raised.value.bilingual()
+    assert "RuntimeError: a maker broke" in message
+    assert "helper process" in message and "processus auxiliaire" in message
+    # People read the message; the traceback goes to the operator's log only.
+    assert "Traceback" not in message and "File " not in message
     assert index_tables(index.path) == before
     assert index.search("atelier", Filters(), limit=5)[0].items
 
