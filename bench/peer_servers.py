@@ -23,7 +23,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from serving import ROOT, free_port, start_service  # noqa: E402
+from serving import ROOT, free_port, service_log, start_service  # noqa: E402
 
 BIN = Path(sys.executable).parent
 #: What the service is run with here: queries may take as long as the peers allow theirs.
@@ -247,7 +247,7 @@ class Service(Peer):
         load) is watched meanwhile, so that queries need not wait for it."""
         start = time.perf_counter()
         process, url = start_service(self.store, self.settings)
-        wait_for_sparql(self.name, process, url + "sparql", self.store.parent / "server.log", 3600)
+        wait_for_sparql(self.name, process, url + "sparql", service_log(self.store), 3600)
         running = Running(self.name, url + "sparql", process, url, PeakMemory(process.pid))
         running.index = IndexWatch(url, start)
         return running
@@ -263,7 +263,7 @@ class Service(Peer):
                 time.perf_counter() - start < limit
             ):
                 if process.poll() is not None:
-                    raise SystemExit((self.store.parent / "server.log").read_text()[-3000:])
+                    raise SystemExit(service_log(self.store).read_text()[-3000:])
                 for key, path in (("page", page), ("list", listing)):
                     if key in figures:
                         continue

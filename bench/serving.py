@@ -21,6 +21,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def service_log(store: Path) -> Path:
+    """Where ``start_service`` writes the log of the service on ``store``: beside it, named
+    after it, so that two stores in one folder keep a log each."""
+    return store.parent / f"{store.name}.server.log"
+
+
 def start_service(
     store: Path, settings: dict[str, str] | None = None, root: Path = ROOT
 ) -> tuple[subprocess.Popen, str]:
@@ -34,8 +40,7 @@ def start_service(
     command = [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--store", str(store)]
     store.parent.mkdir(parents=True, exist_ok=True)
-    log_path = store.parent / "server.log"
-    with open(log_path, "w") as log:  # the child keeps its own descriptor
+    with open(service_log(store), "w") as log:  # the child keeps its own descriptor
         server = subprocess.Popen(command, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT)
     return server, f"http://127.0.0.1:{port}/"
 
@@ -48,7 +53,7 @@ def serve_seeded(
 ) -> tuple[subprocess.Popen, str]:
     """``start_service``, returned once the service answers and its index is ready."""
     server, url = start_service(store, settings, root)
-    log_path = store.parent / "server.log"
+    log_path = service_log(store)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
