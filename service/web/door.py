@@ -19,8 +19,9 @@ Flask sent are kept as sent, under what the answer depends on, and sent again as
   ``If-Modified-Since``; ``Range``, ``If-Range``, ``If-Match`` and ``If-Unmodified-Since``
   always go to Flask, which decides them.
 
-Only what the resources view marks (:data:`MARK` in the WSGI environment, with its state) is
-kept: the door knows nothing of routes. Not a blueprint: put in front by :func:`open_door`.
+Only what a view marks (:data:`MARK` in the WSGI environment, with its state: the resources',
+and the lists' and the search's while the index is in step, ``site.keep_at_door``) is kept:
+the door knows nothing of routes. Not a blueprint: put in front by :func:`open_door`.
 """
 
 from __future__ import annotations

@@ -60,6 +60,15 @@ def unchanged(kind: str) -> tuple[tuple[str, Any], Response | None]:
     return (etag, modified), site.not_modified(etag, modified, VARY)
 
 
+def keep_when_in_step() -> None:
+    """Keep this answer at the door while the index is in step with the store: the door's
+    state then names the index's stamp, the store's generation and the day, all a list is
+    made from besides the request. Asked first, before the view reads anything; while the
+    index catches up, nothing is kept."""
+    if index().trusted:
+        site.keep_at_door()
+
+
 def page_position() -> tuple[tuple | None, tuple | None]:
     after, before = request.args.get("after"), request.args.get("before")
     if after and before:
@@ -164,6 +173,7 @@ def render(template: str, langs: Languages, **context: Any) -> Response:
 
 
 def list_view(spec: pages.ListSpec, suffix: bool = False) -> Response:
+    keep_when_in_step()
     langs = languages()
     filters, chosen = list_filters(spec.facets, spec.kind, spec.subkinds, spec.dated)
     after, before = page_position()
@@ -242,6 +252,7 @@ def search_json() -> Response:
 
 
 def search_view(suffix: bool) -> Response:
+    keep_when_in_step()
     langs = languages()
     filters, chosen = list_filters(pages.SEARCH_FILTERS, allow_kind=True)
     after, _ = page_position()
@@ -283,6 +294,7 @@ def search_view(suffix: bool) -> Response:
 
 @blueprint.get("/")
 def home() -> Response:
+    keep_when_in_step()
     idx = index()
     langs = languages()
     validators, cached = unchanged("home")

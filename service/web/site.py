@@ -52,6 +52,7 @@ from ..labels import UI_LANGUAGES, Languages, moment_in_words, preferences
 from ..namespaces import LICENCE, is_link
 from ..pages import link_path
 from .context import config, store
+from .door import MARK
 
 LICENCE_URL = str(LICENCE)
 LICENCE_LABEL = ("Licence Ouverte 2.0", "Open Licence 2.0")
@@ -77,6 +78,15 @@ class SitemapEntry:
 def state() -> dict[str, Any]:
     """The application's own state (``app.extensions['mediation']``): caches live here."""
     return current_app.extensions["mediation"]
+
+
+def keep_at_door() -> None:
+    """Let the door in front of Flask keep this answer (``door.py``) under the state it is
+    made in, read here, before the view reads anything: an answer made across a write is
+    sent but never kept under the new state."""
+    door = state().get("door")
+    if door is not None:
+        request.environ[MARK] = door.state()
 
 
 @dataclass

@@ -240,3 +240,46 @@ def test_the_first_kept_go_first_within_the_bound_and_a_new_state_empties_the_do
     assert [key[3] for key in door.kept] == ["/d"] and door.stats()["bytes"] == 10
     get("/b")
     assert door.stats()["hits"] == 0 and door.stats()["answers"] == 2
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", "events", "events.json", "search?q=atelier", "search.json?q=m%C3%A9diation", "themes"],
+)
+def test_lists_and_searches_are_kept_at_the_door_too(served, path):
+    """They read the index: kept while it is in step with the store, under its stamp."""
+    server = served
+    path += ("&" if "?" in path else "?") + "lang=fr"  # a key no other test asked
+    before = hits(server)
+    first = server.get(path)
+    assert first.status_code == 200 and hits(server) == before
+    again = server.get(path)
+    assert hits(server) == before + 1, "the second answer did not come from the door"
+    assert again.content == first.content and headers(again) == headers(first)
+
+
+def test_a_search_kept_at_the_door_finds_what_a_write_added(
+    tmp_path, writable_server, update, wait_for_build
+):
+    server = writable_server(tmp_path)
+    try:
+        wait_for_build(server)
+        path = "search.json?q=Zorglub"
+        before = server.get(path)
+        assert before.status_code == 200 and before.json()["total"] == 0, before.text
+        server.get(path)
+        sent = hits(server)
+        written = update(
+            server,
+            "PREFIX schema: <https://schema.org/> INSERT DATA { GRAPH "
+            "<https://w3id.org/mediation-sociale/graph/irev-2019-12-13-lievin> { "
+            f"<https://w3id.org/mediation-sociale/{LIEVIN}> schema:alternateName "
+            '"Journée Zorglub"@fr } }',
+        )
+        assert written.status_code in (200, 204), written.text
+        after = server.get(path)
+        assert hits(server) == sent, "a kept search was sent after the write"
+        found = after.json()
+        assert found["total"] >= 1 and found["items"][0]["url"] == "/" + LIEVIN, after.text
+    finally:
+        server.stop()
