@@ -23,8 +23,9 @@ from __future__ import annotations
 
 from functools import partial
 from typing import Any
+from urllib import parse
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, g, jsonify, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from .. import pages
@@ -101,7 +102,22 @@ def link(endpoint: str, drop: tuple[str, ...] = ("after", "before"), **changes: 
                 args.add(name, one)
         else:
             args.add(name, value)
-    return url_for(endpoint, **args.to_dict(flat=False))
+    return f"{endpoint_path(endpoint)}?{urlencode(args)}" if args else endpoint_path(endpoint)
+
+
+def endpoint_path(endpoint: str) -> str:
+    """The path of a list's endpoint, made once per request: a page makes dozens of links to
+    it (one per facet value), and Werkzeug's routing made the same path for each."""
+    paths = g.setdefault("mediation_list_paths", {})
+    if endpoint not in paths:
+        paths[endpoint] = url_for(endpoint)
+    return paths[endpoint]
+
+
+def urlencode(args: MultiDict) -> str:
+    """The query string ``url_for`` writes for ``args``: in their order, with the characters
+    the URL standard leaves unencoded in a query (https://url.spec.whatwg.org/#query-state)."""
+    return parse.urlencode(list(args.items(multi=True)), safe="!$'()*,/:;?@")
 
 
 def add_value(endpoint: str, facet: str, value: str) -> str:
