@@ -2,7 +2,7 @@
 bench/README.md.
 
     .venv/bin/python bench/peers.py [--sizes 1000000,10000000] [--keep DIR]
-        [--only service,oxigraph,virtuoso,rdflib] [--repeat 5] [--timeout 120]
+        [--only service,oxigraph,virtuoso,rdflib] [--repeat 5] [--timeout 120] [--no-queries]
 
 For each size: the project's generator (``bench/search.py``) writes the quads once, beside
 the seed the service starts with; the service, an Oxigraph server and Virtuoso (and
@@ -348,7 +348,18 @@ def pages(servers: list[Running], size: int, seconds: float) -> None:
             ),
             ("event page Turtle", "service", lambda i: event, "text/turtle"),
             ("theme page", "service", lambda i: f"{site}id/theme/theme-3", "text/html"),
-            ("search « atelier »", "service", lambda i: f"{site}search?q=atelier", "text/html"),
+            (
+                "search « atelier », asked again",
+                "service",
+                lambda i: f"{site}search?q=atelier",
+                "text/html",
+            ),
+            (
+                "search « atelier », a new address each time",
+                "service",
+                lambda i: f"{site}search?q=atelier&n={next(fresh)}",
+                "text/html",
+            ),
         ]
     describe = requests.Request("GET", "http://x/", params={"query": f"DESCRIBE <{EVENT}>"})
     query = describe.prepare().url.split("?", 1)[1]
@@ -410,8 +421,9 @@ def run_size(size: int, root: Path, names: list[str], args: argparse.Namespace) 
             names.insert(names.index("service") + 1, CACHED)
         header = "".join(f"{n:>11}" for n in names)
         print(f"\n{'query (median ms)':<40}{header}  {'cold':>8} {'cached':>8}  rows")
-        side_by_side(servers, catalogue(), args.repeat, args.timeout)
-        side_by_side(servers, HEAVY, args.repeat, args.timeout)
+        if args.queries:
+            side_by_side(servers, catalogue(), args.repeat, args.timeout)
+            side_by_side(servers, HEAVY, args.repeat, args.timeout)
         index = next((s.index for s in servers if s.index), None)
         paged = servers
         if index and not index.ready.wait(args.index_wait):
@@ -451,6 +463,12 @@ def main() -> None:
         type=float,
         default=3600,
         help="seconds the pages wait for the service's search index",
+    )
+    parser.add_argument(
+        "--no-queries",
+        dest="queries",
+        action="store_false",
+        help="skip the catalogue and the heavy set: loads, pages, memory and the restart only",
     )
     parser.add_argument(
         "--service-load",

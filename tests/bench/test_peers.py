@@ -22,7 +22,14 @@ HEAVY = (
     "SELECT 1,000 rows",
     "CONSTRUCT 1,000 triples",
 )
-PAGES = ("event page HTML", "event page Turtle", "theme page", "search « atelier »")
+PAGES = (
+    "event page HTML",
+    "event page HTML, a new event each time",
+    "event page Turtle",
+    "theme page",
+    "search « atelier », asked again",
+    "search « atelier », a new address each time",
+)
 
 
 @pytest.fixture(scope="module")
