@@ -41,6 +41,7 @@ from .resource import (
 from .search_page import SEARCH_FILTERS, find, found_facets, found_json, hits
 from .sections import SECTION_LINKS
 from .terms import CLASS_LABELS, Terms
+from .typed import TypedNodes
 from .view import link_path, local_path
 
 __all__ = [
@@ -63,6 +64,7 @@ __all__ = [
     "PageView",
     "PageContext",
     "Terms",
+    "TypedNodes",
     "bar_chart",
     "column_chart",
     "describe",

@@ -19,6 +19,7 @@ from ..store import Store
 from ..writes import ChangeLog
 from .incoming import IncomingLinks
 from .terms import Terms
+from .typed import TypedNodes
 from .view import PageBuilder, local_path
 
 
@@ -49,6 +50,9 @@ class PageContext:
     graph_sizes: Callable[[URIRef], tuple[int, datetime] | None] = no_graph_sizes
     #: Today in ``zone``: an event whose last day is before it took place.
     today: date = field(default_factory=lambda: datetime.now(UTC).date())
+    #: The store's vocabulary terms, shapes and notes, by document and by what a note is
+    #: about (read once per store generation); None: each page reads them.
+    typed: TypedNodes | None = None
 
     def builder(self, iri: URIRef, graph: Graph, langs: Languages) -> PageBuilder:
         return PageBuilder(iri, graph, langs, self.terms, self.base_url, self.zone)

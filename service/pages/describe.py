@@ -11,15 +11,18 @@ The description holds:
   found when the resource (or another part) links to it, when it points at its
   document through :data:`PART_LINKS` (``rdfs:isDefinedBy``, ``med:inEvent``,
   ``schema:isPartOf``), or, for parts nothing links to, by its type
-  (:data:`PART_TYPES`: vocabulary terms and shapes anywhere, data-quality notes
-  in the document's graphs); each lookup uses an index, with a ``LIMIT``;
+  (:data:`~.typed.PART_TYPES`: vocabulary terms and shapes anywhere, data-quality
+  notes in the document's graphs, read once per store generation: :mod:`.typed`);
+  each lookup uses an index, with a bound;
 * **the resources it links to**, with their types, labels and the few facts a
   page shows about a link (:data:`LINKED_PROPERTIES`), so a client needs no
   second request to show it;
 * **its incoming links**, grouped by property with counts, the first page of each
   group (:mod:`.incoming`).
 
-Every query here is ours, bounded and index-driven; nothing imports Flask.
+Every read here is ours, bounded and index-driven (most are lookups of a triple pattern,
+not SPARQL: a page's few reads cost more to parse and plan than to answer); nothing
+imports Flask.
 """
 
 from __future__ import annotations
@@ -28,28 +31,15 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import FOAF, OWL, RDF, RDFS, SH, SKOS
+from rdflib import Graph, URIRef
+from rdflib.namespace import FOAF, RDF, RDFS, SKOS
 from rdflib.term import BNode, Node
 
-from ..labels import LABEL_BATCH, LABEL_PROPERTIES
-from ..namespaces import DQV, HYDRA, MED, PREFIXES, SDO, document_of
+from ..labels import LABEL_PROPERTIES
+from ..namespaces import HYDRA, MED, PREFIXES, SDO, document_of
 from ..store import Store
 from .incoming import IncomingGroup, IncomingLinks, StoreLinks, add_incoming, incoming_groups
-
-#: Types of hash parts that nothing needs to link to: found by type under the document.
-NOTE_TYPES: tuple[URIRef, ...] = (MED.DataQualityNote, DQV.QualityAnnotation)
-PART_TYPES: tuple[URIRef, ...] = NOTE_TYPES + (
-    OWL.Class,
-    OWL.ObjectProperty,
-    OWL.DatatypeProperty,
-    OWL.AnnotationProperty,
-    RDF.Property,
-    RDFS.Class,
-    RDFS.Datatype,
-    SH.NodeShape,
-    SH.PropertyShape,
-)
+from .typed import PART_TYPES, TypedNodes
 
 #: Properties by which a hash part points at its document (found without scanning the
 #: document's other incoming links).
@@ -89,15 +79,8 @@ def new_graph() -> Graph:
     return Graph(store=GRAPH_STORE, bind_namespaces="core")
 
 
-PREFIX_LINES = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items())
-
-
 def is_part(node: Node, document: URIRef) -> bool:
     return isinstance(node, URIRef) and str(node).startswith(str(document) + "#")
-
-
-def _literal(text: str) -> str:
-    return Literal(text).n3()
 
 
 @dataclass
@@ -160,8 +143,11 @@ def _add_quads(store: Store, subject: Node, graph: Graph, graphs: set[URIRef]) -
     return objects
 
 
-def own_triples(store: Store, iri: URIRef) -> tuple[Graph, set[URIRef]]:
-    """The document's triples, its blank nodes and its hash parts, and the graphs they come from."""
+def own_triples(
+    store: Store, iri: URIRef, typed: TypedNodes | None = None
+) -> tuple[Graph, set[URIRef]]:
+    """The document's triples, its blank nodes and its hash parts, and the graphs they come
+    from (``typed``: the store's typed nodes, read here when not given)."""
     graph = new_graph()
     graphs: set[URIRef] = set()
     seen: set[Node] = {iri}
@@ -170,7 +156,7 @@ def own_triples(store: Store, iri: URIRef) -> tuple[Graph, set[URIRef]]:
         if obj not in seen and (isinstance(obj, BNode) or is_part(obj, iri)):
             seen.add(obj)
             queue.append(obj)
-    for part in _parts_by_lookup(store, iri, graphs):
+    for part in _parts_by_lookup(store, iri, graphs, typed or TypedNodes.read(store)):
         if part not in seen:
             seen.add(part)
             queue.append(part)
@@ -185,49 +171,32 @@ def own_triples(store: Store, iri: URIRef) -> tuple[Graph, set[URIRef]]:
     return graph, graphs
 
 
-def _parts_by_lookup(store: Store, iri: URIRef, graphs: set[URIRef]) -> list[URIRef]:
+def _parts_by_lookup(
+    store: Store, iri: URIRef, graphs: set[URIRef], typed: TypedNodes
+) -> list[URIRef]:
     """Hash parts that point at their document (:data:`PART_LINKS`) or that have a type of
-    :data:`PART_TYPES`: vocabulary terms and shapes in any graph (a namespace document spans
-    several files), notes in the document's own graphs (there may be many notes elsewhere).
-    Index lookups only: the document's other incoming links are not scanned."""
-    prefix = _literal(str(iri) + "#")
-    links = " ".join(p.n3() for p in PART_LINKS)
-    terms = " ".join(t.n3() for t in PART_TYPES if t not in NOTE_TYPES)
-    # One GRAPH pattern per graph, its IRI written out: with ``VALUES ?g`` Oxigraph read
-    # every graph's notes before joining (120 ms for a venue at 1M quads, against 0.3 ms).
-    note_types = " ".join(t.n3() for t in NOTE_TYPES)
-    notes = "".join(
-        f"UNION {{ VALUES ?n {{ {note_types} }} GRAPH {g.n3()} {{ ?s a ?n }} }} "
-        for g in sorted(graphs)
-    )
-    rows = store.select(
-        f"""SELECT DISTINCT ?s WHERE {{
-              {{ VALUES ?p {{ {links} }} ?s ?p {iri.n3()} }}
-              UNION {{ VALUES ?t {{ {terms} }} ?s a ?t }}
-              {notes}
-              FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix}))
-            }} LIMIT {MAX_PARTS}"""
-    )
-    return sorted((row["s"] for row in rows), key=str)
+    :data:`~.typed.PART_TYPES`: vocabulary terms and shapes in any graph (a namespace document
+    spans several files), notes in the document's own graphs (there may be many notes
+    elsewhere). Index lookups only: the document's other incoming links are not scanned."""
+    found = typed.parts(iri, graphs)
+    for prop in PART_LINKS:
+        found.update(s for s, _, _, _ in store.quads(predicate=prop, obj=iri) if is_part(s, iri))
+    return sorted(found, key=str)[:MAX_PARTS]
 
 
 def linked_triples(
     store: Store, nodes: Iterable[Node], properties: Sequence[URIRef] = LINKED_PROPERTIES
 ) -> Graph:
-    """Types, labels and the facts of :data:`LINKED_PROPERTIES` for each IRI in ``nodes``."""
-    wanted = sorted({n for n in nodes if isinstance(n, URIRef)}, key=str)
+    """Types, labels and the facts of :data:`LINKED_PROPERTIES` for each IRI in ``nodes``:
+    each one's triples by an index lookup on its subject, the properties kept here (a linked
+    resource has a few dozen triples; a SPARQL query with the IRIs in ``VALUES`` cost more to
+    parse, plan and turn into rdflib terms than the lookups)."""
+    wanted = frozenset(properties)
     graph = new_graph()
-    # FILTER(?p IN …) rather than a second VALUES: with two VALUES blocks Oxigraph scanned
-    # every triple (785 ms against 11 ms for 50 resources in a store of 150,000 quads).
-    predicates = ", ".join(p.n3() for p in properties)
-    for start in range(0, len(wanted), LABEL_BATCH):
-        batch = " ".join(n.n3() for n in wanted[start : start + LABEL_BATCH])
-        rows = store.select(
-            f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {batch} }} ?s ?p ?o . "
-            f"FILTER(?p IN ({predicates}) && !isBlank(?o)) }}"
-        )
-        for row in rows:
-            graph.add((row["s"], row["p"], row["o"]))
+    for node in {n for n in nodes if isinstance(n, URIRef)}:
+        for s, p, o, _ in store.quads(subject=node):
+            if p in wanted and not isinstance(o, BNode):
+                graph.add((s, p, o))
     return graph
 
 
@@ -267,12 +236,14 @@ def describe(
     page_size: int = 50,
     links: IncomingLinks | None = None,
     sizes: dict[URIRef, int] | None = None,
+    typed: TypedNodes | None = None,
 ) -> Description | None:
     """The description of a document, or None when the store knows nothing of it. Incoming
     links come from ``links`` (by default, the store): ``page_size`` of each group, or
-    ``sizes[p]`` of the group of the property ``p``."""
+    ``sizes[p]`` of the group of the property ``p``; ``typed``: the store's typed nodes
+    (:mod:`.typed`), read here when not given."""
     iri = document_of(iri)
-    own, graphs = own_triples(store, iri)
+    own, graphs = own_triples(store, iri, typed)
     groups = incoming_groups(links or StoreLinks(store), iri, page_size, sizes)
     is_graph = graph_exists(store, iri)
     if not len(own) and not groups and not is_graph:
@@ -332,29 +303,26 @@ def own_subgraph(graph: Graph, iri: URIRef) -> Graph:
 # ---------------------------------------------------------------------------------------------
 
 
-def notes_about(store: Store, iri: URIRef, limit: int = 100) -> Graph:
-    """Data-quality notes about the resource or one of its parts, with their triples."""
-    rows = _notes_rows(store, iri, limit)
-    return details(store, [row["n"] for row in rows], limit)
-
-
-def _notes_rows(store: Store, iri: URIRef, limit: int) -> list[dict]:
-    # Notes about the resource itself, then about its parts (a note on a post's image).
-    # From the notes to the resource (FILTER EXISTS): the other way round, Oxigraph walked
-    # every resource "about" it — 1.2 s on a theme a hundred thousand events are about
-    # (bench/resources.py) — where there are only a few notes.
-    rows = store.select(
-        f"""SELECT DISTINCT ?n WHERE {{ ?n a {MED.DataQualityNote.n3()}
-              FILTER EXISTS {{ ?n {SDO.about.n3()} {iri.n3()} }} }}
-            ORDER BY STR(?n) LIMIT {limit}"""
+def notes_about(
+    store: Store,
+    iri: URIRef,
+    limit: int = 100,
+    typed: TypedNodes | None = None,
+    own: Graph | None = None,
+) -> Graph:
+    """Data-quality notes about the resource or one of its parts, with their triples:
+    ``limit`` of those about the resource itself and as many about its parts (a note on a
+    post's image), each by IRI. ``typed``: the store's notes, by what they are about (read
+    here when not given: notes are few, and the other way round, from what a note is about,
+    is every event of a theme); ``own``: a graph with the resource's triples (else read)."""
+    typed = typed or TypedNodes.read(store)
+    objects = (
+        own.objects(iri) if own is not None else (o for _, _, o, _ in store.quads(subject=iri))
     )
-    rows += store.select(
-        f"""SELECT DISTINCT ?n WHERE {{
-              {iri.n3()} ?p ?x . FILTER(isIRI(?x) && STRSTARTS(STR(?x), {_literal(str(iri) + "#")}))
-              ?n {SDO.about.n3()} ?x ; a {MED.DataQualityNote.n3()} }}
-            ORDER BY STR(?n) LIMIT {limit}"""
-    )
-    return rows
+    parts = {o for o in objects if is_part(o, iri)}
+    notes = sorted(typed.notes_about([iri]), key=str)[:limit]
+    notes += sorted(typed.notes_about(parts), key=str)[:limit]
+    return details(store, notes, limit)
 
 
 def roles_played(

@@ -92,7 +92,7 @@ def resource_page(
     # More than labels for a few linked resources: a venue's address, a role's event.
     for triple in details(store, graph.objects(iri, SDO.location)):
         extra.add(triple)
-    notes = notes_about(store, iri)
+    notes = notes_about(store, iri, typed=context.typed, own=description.own)
     notes_foreign = {
         n for n in notes.subjects(RDF.type, MED.DataQualityNote) if not is_part(n, iri)
     }

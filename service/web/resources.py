@@ -49,6 +49,7 @@ from ..pages import (
     PageContext,
     PageView,
     Terms,
+    TypedNodes,
     describe,
     gone_error,
     incoming_links,
@@ -236,9 +237,11 @@ def dereference(path: str) -> Response:
             size = settings.page_size
             if fmt is HTML:
                 sized = {p: size for p in SECTION_LINKS}
-                description = describe(store(), iri, min(INCOMING_SHOWN, size), links, sized)
+                description = describe(
+                    store(), iri, min(INCOMING_SHOWN, size), links, sized, typed_nodes()
+                )
             else:
-                description = describe(store(), iri, size, links)
+                description = describe(store(), iri, size, links, typed=typed_nodes())
             if description is None:
                 raise no_resource(path)
             if fmt is HTML:
@@ -354,13 +357,13 @@ def incoming_cache() -> IncomingCache:
 
 def vocabulary_terms() -> Terms:
     """The vocabulary's names, read once per store generation."""
-    state = site.state()
-    generation = store().generation
-    cached = state.get("resource_terms")
-    if cached is None or cached[0] != generation:
-        cached = (generation, Terms.read(store()))
-        state["resource_terms"] = cached
-    return cached[1]
+    return site.kept_for_generation("resource_terms", Terms.read)
+
+
+def typed_nodes() -> TypedNodes:
+    """The store's vocabulary terms, shapes and data-quality notes, read once per store
+    generation (``service/pages/typed.py``)."""
+    return site.kept_for_generation("typed_nodes", TypedNodes.read)
 
 
 def built_graph_size(graph: URIRef) -> tuple[int, datetime] | None:
@@ -385,6 +388,7 @@ def page_context(links: IncomingLinks) -> PageContext:
         zone=site.zone(),
         graph_sizes=built_graph_size,
         today=site.today(),
+        typed=typed_nodes(),
     )
 
 

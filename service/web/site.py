@@ -123,6 +123,21 @@ def kept_for_build(
     return value
 
 
+def kept_for_generation(name: str, read: Callable[[Any], Any]) -> Any:
+    """``read(store)``, kept while the store's generation is the same (a write makes the
+    next request read it again). Kept only when no write landed while it was read: a value
+    read across a write could hold that write under the generation before it."""
+    current = store()
+    generation = current.generation
+    kept = state().get(name)
+    if kept is not None and kept[0] == generation:
+        return kept[1]
+    value = read(current)
+    if current.generation == generation:
+        state()[name] = (generation, value)
+    return value
+
+
 # ---------------------------------------------------------------------------------------------
 # Languages
 # ---------------------------------------------------------------------------------------------
