@@ -78,6 +78,10 @@ INTEGER_TYPES = frozenset(
 )
 FLOAT_TYPES = frozenset({XSD.decimal, XSD.double, XSD.float})
 NAME_PROPERTIES = (SDO.name, SDO.headline)
+#: Links given as their address, not as a nested resource.
+ADDRESS_PROPERTIES = frozenset({SDO.url, SDO.sameAs, SDO.contentUrl, SDO.license})
+# Terms read for every value, made once (an attribute of a namespace makes a new IRI each time).
+_IMAGE, _SAME_AS, _URL, _LOCATION = SDO.image, SDO.sameAs, SDO.url, SDO.location
 
 #: schema.org's Event and its subclasses (the superseded UserInteraction family aside): the
 #: types the search engines hold to their event rules. The same list as the targets of
@@ -152,7 +156,7 @@ class Projection:
         self.zone = zone
 
     def url_of(self, node: URIRef) -> str:
-        own = self.graph.value(node, SDO.url)
+        own = self.graph.value(node, _URL)
         return str(own) if isinstance(own, URIRef) else str(node)
 
     def implied_links(self, node: Node) -> dict[URIRef, set[Node]]:
@@ -197,14 +201,14 @@ class Projection:
             else []
         )
         for obj in sorted((o for o in objects if not isinstance(o, Literal)), key=str):
-            if prop == SDO.image:
+            if prop == _IMAGE:
                 out.append(self.image(obj, depth, seen))
-            elif prop in ENUMERATIONS or (_schema_name(obj) is not None and prop != SDO.sameAs):
+            elif prop in ENUMERATIONS or (_schema_name(obj) is not None and prop != _SAME_AS):
                 out.append(str(obj))  # an enumeration member or a schema.org term: its URL
             elif isinstance(obj, BNode):
                 if obj not in seen:
                     out.append(self.node(obj, depth + 1, seen))
-            elif prop in (SDO.url, SDO.sameAs, SDO.contentUrl, SDO.license):
+            elif prop in ADDRESS_PROPERTIES:
                 out.append(str(obj))
             elif obj in seen:
                 out.append({"@id": str(obj)})
@@ -228,7 +232,7 @@ class Projection:
         """A resource the page links to: type, identity, name, url (and details for a place)."""
         if via in DETAILED and depth <= 1:  # an event's place, and the place's address
             nested = self.node(node, depth + 1, seen)
-            if via == SDO.location:
+            if via == _LOCATION:
                 nested.setdefault("url", self.url_of(node))
             return nested
         result: dict[str, Any] = {"@id": str(node)}

@@ -30,6 +30,13 @@ from ..labels import (
 from ..namespaces import SDO, is_link
 from .terms import Terms
 
+# schema.org's terms a page reads for every value, made once (an attribute of a namespace
+# makes a new IRI each time it is read).
+_SCHEMA = str(SDO)
+_POSITION = SDO.position
+_START_DATE = SDO.startDate
+_DATE_PUBLISHED = SDO.datePublished
+
 
 def local_path(iri: object, base: str) -> str:
     """An IRI under the canonical base as a path on this host; any other IRI as it is."""
@@ -109,9 +116,12 @@ class PageBuilder:
         self.terms = terms
         self.base = base
         self.zone = zone
-        # A page asks the label of the same node many times (its links, their order): the
-        # graph does not change while the page is built, so each is chosen once.
+        # A page asks the label of the same node many times (its links, their order, whether
+        # it has one): the graph does not change while the page is built, so each label,
+        # each name and each place in an order is found once.
         self._labels: dict[Node, Literal] = {}
+        self._names: dict[Node, Literal | None] = {}
+        self._sort_keys: dict[Node, tuple] = {}
 
     def over(self, graph: Graph) -> PageBuilder:
         """A builder for the same page that reads another graph (a section's own triples)."""
@@ -134,12 +144,21 @@ class PageBuilder:
             found = self._labels[node] = self._label(node)
         return found
 
+    def _name(self, node: Node) -> Literal | None:
+        """The node's best label of :data:`LABEL_PROPERTIES` (None: it has none)."""
+        try:
+            return self._names[node]
+        except KeyError:
+            found = choose(self.graph.predicate_objects(node), self.langs, LABEL_PROPERTIES)
+            self._names[node] = found
+            return found
+
     def _label(self, node: Node) -> Literal:
-        found = choose(self.graph.predicate_objects(node), self.langs, LABEL_PROPERTIES)
+        found = self._name(node)
         if found is not None:
             return found
         # A post has no name: "Publication du 4 décembre 2019" tells more than its number.
-        published = self.graph.value(node, SDO.datePublished)
+        published = self.graph.value(node, _DATE_PUBLISHED)
         types = sorted(t for t in self.graph.objects(node, RDF.type) if isinstance(t, URIRef))
         if isinstance(published, Literal) and types:
             kind = self.terms.class_label(types[-1], self.langs)
@@ -182,7 +201,7 @@ class PageBuilder:
             return Value("", None, nested=self.facts(node, depth=depth + 1))
         assert isinstance(node, URIRef)
         href, external = self.href(node)
-        if str(node).startswith(str(SDO)) and not self.has_label(node):
+        if str(node).startswith(_SCHEMA) and not self.has_label(node):
             return Value(self.terms.class_label(node, self.langs), self.langs.ui, href, True)
         if external and not self.has_label(node):
             return Value(str(node), None, href, True, code=True)
@@ -191,11 +210,11 @@ class PageBuilder:
 
     def dated(self, node: Node) -> tuple[Value, Value | None]:
         """A linked event and its start date, for the lists of events a page shows."""
-        start = self.graph.value(node, SDO.startDate)
+        start = self.graph.value(node, _START_DATE)
         return self.value(node), self.value(start) if start is not None else None
 
     def has_label(self, node: Node) -> bool:
-        return choose(self.graph.predicate_objects(node), self.langs, LABEL_PROPERTIES) is not None
+        return self._name(node) is not None
 
     def list_items(self, node: BNode) -> list[Node] | None:
         if (node, RDF.first, None) not in self.graph:
@@ -257,21 +276,26 @@ class PageBuilder:
         return result
 
     def sort_values(self, objects: list[Node]) -> list[Node]:
-        def key(node: Node) -> tuple:
-            position = self.graph.value(node, SDO.position)
-            try:
-                number = float(position) if position is not None else float("inf")
-            except ValueError:
-                number = float("inf")
-            date = self.graph.value(node, SDO.startDate)
-            return (
-                self.langs.rank(node),
-                number,
-                str(date or ""),
-                str(self.label(node)).lower() if not isinstance(node, Literal) else str(node),
-            )
+        return sorted(objects, key=self._sort_key)
 
-        return sorted(objects, key=key)
+    def _sort_key(self, node: Node) -> tuple:
+        """Where a value goes among its property's: language, position, date, label."""
+        found = self._sort_keys.get(node)
+        if found is not None:
+            return found
+        position = self.graph.value(node, _POSITION)
+        try:
+            number = float(position) if position is not None else float("inf")
+        except ValueError:
+            number = float("inf")
+        date = self.graph.value(node, _START_DATE)
+        found = self._sort_keys[node] = (
+            self.langs.rank(node),
+            number,
+            str(date or ""),
+            str(self.label(node)).lower() if not isinstance(node, Literal) else str(node),
+        )
+        return found
 
     def types(self, node: Node) -> list[str]:
         return sorted(
