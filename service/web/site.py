@@ -10,8 +10,10 @@ Not a blueprint: any blueprint may use it (blueprints never import each other).
   the base as a path on this host), ``say_moment(instant)`` (the local time of the
   ``time_zone`` setting, in words), ``licence_url``, ``licence_label``, ``search_url``,
   ``canonical_url(address)`` and ``language_links(address)`` (``address``: a resource's
-  IRI; by default this page's path under the base); ``foreign_hint(tag)`` is a global of
-  the environment, for macros imported without the context. ``base.html`` writes a canonical
+  IRI; by default this page's path under the base); ``foreign_hint(tag)`` and
+  ``interface_language()``, and ``t``, ``canonical_url`` and ``language_links`` again, are
+  globals of the environment, for macros imported without the context (a macro file
+  imported with the context is made again on every rendering). ``base.html`` writes a canonical
   link, its ``hreflang`` alternates and Open Graph tags from them in its ``meta`` block; a
   page with better ones (a resource's, named by its IRI) overrides the block.
 * Each page has one address per interface language (:func:`in_language`): the default
@@ -374,8 +376,16 @@ def register(app: Flask) -> None:
             "language_links": language_links,
         }
 
-    # Globals, not context: macros imported without the context (the lists') mark text too.
-    app.jinja_env.globals.update(foreign_hint=foreign_hint, interface_language=interface_language)
+    # Globals, not context: macros imported without the context (every shared macro file)
+    # mark text and write interface text too. A module imported with the context is made
+    # again on every rendering; without it, once.
+    app.jinja_env.globals.update(
+        foreign_hint=foreign_hint,
+        interface_language=interface_language,
+        t=interface_text,
+        canonical_url=canonical_url,
+        language_links=language_links,
+    )
     # ``{% if iri is link %}``: only http, https and mailto IRIs become links; others are text.
     app.jinja_env.tests["link"] = is_link
     for entry in DEFAULT_NAV:
@@ -390,6 +400,12 @@ def foreign_hint(tag: str | None) -> str | None:
 def interface_language() -> str:
     """This page's language (``ui_lang``, for macros imported without the context)."""
     return _safe_languages().ui
+
+
+def interface_text(fr: str, en: str) -> str:
+    """Interface text in this page's language (``t``, for macros imported without the
+    context)."""
+    return _safe_languages().text(fr, en)
 
 
 #: The header's links; an entry whose endpoint is not registered is left out.
