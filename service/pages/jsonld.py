@@ -79,7 +79,7 @@ INTEGER_TYPES = frozenset(
 FLOAT_TYPES = frozenset({XSD.decimal, XSD.double, XSD.float})
 NAME_PROPERTIES = (SDO.name, SDO.headline)
 #: Links given as their address, not as a nested resource.
-ADDRESS_PROPERTIES = frozenset({SDO.url, SDO.sameAs, SDO.contentUrl, SDO.license})
+LINK_ADDRESSES = frozenset({SDO.url, SDO.sameAs, SDO.contentUrl, SDO.license})
 # Terms read for every value, made once (an attribute of a namespace makes a new IRI each time).
 _IMAGE, _SAME_AS, _URL, _LOCATION = SDO.image, SDO.sameAs, SDO.url, SDO.location
 
@@ -208,7 +208,7 @@ class Projection:
             elif isinstance(obj, BNode):
                 if obj not in seen:
                     out.append(self.node(obj, depth + 1, seen))
-            elif prop in ADDRESS_PROPERTIES:
+            elif prop in LINK_ADDRESSES:
                 out.append(str(obj))
             elif obj in seen:
                 out.append({"@id": str(obj)})
