@@ -11,8 +11,8 @@ The description holds:
   found when the resource (or another part) links to it, when it points at its
   document through :data:`PART_LINKS` (``rdfs:isDefinedBy``, ``med:inEvent``,
   ``schema:isPartOf``), or, for parts nothing links to, by its type
-  (:data:`~.typed.PART_TYPES`: vocabulary terms and shapes anywhere, data-quality
-  notes in the document's graphs, read once per store generation: :mod:`.typed`);
+  (:data:`~.generation.PART_TYPES`: vocabulary terms and shapes anywhere, data-quality
+  notes in the document's graphs, read once per store generation: :mod:`.generation`);
   each lookup uses an index, with a bound;
 * **the resources it links to**, with their types, labels and the few facts a
   page shows about a link (:data:`LINKED_PROPERTIES`), so a client needs no
@@ -38,8 +38,8 @@ from rdflib.term import BNode, Node
 from ..labels import LABEL_PROPERTIES
 from ..namespaces import HYDRA, MED, PREFIXES, SDO, document_of
 from ..store import Store
+from .generation import PART_TYPES, GenerationReads, LinkedCache, TypedNodes
 from .incoming import IncomingGroup, IncomingLinks, StoreLinks, add_incoming, incoming_groups
-from .typed import PART_TYPES, TypedNodes
 
 #: Properties by which a hash part points at its document (found without scanning the
 #: document's other incoming links).
@@ -175,7 +175,7 @@ def _parts_by_lookup(
     store: Store, iri: URIRef, graphs: set[URIRef], typed: TypedNodes
 ) -> list[URIRef]:
     """Hash parts that point at their document (:data:`PART_LINKS`) or that have a type of
-    :data:`~.typed.PART_TYPES`: vocabulary terms and shapes in any graph (a namespace document
+    :data:`~.generation.PART_TYPES`: vocabulary terms and shapes in any graph (a namespace document
     spans several files), notes in the document's own graphs (there may be many notes
     elsewhere). Index lookups only: the document's other incoming links are not scanned."""
     found = typed.parts(iri, graphs)
@@ -185,18 +185,32 @@ def _parts_by_lookup(
 
 
 def linked_triples(
-    store: Store, nodes: Iterable[Node], properties: Sequence[URIRef] = LINKED_PROPERTIES
+    store: Store,
+    nodes: Iterable[Node],
+    properties: Sequence[URIRef] = LINKED_PROPERTIES,
+    cache: LinkedCache | None = None,
 ) -> Graph:
     """Types, labels and the facts of :data:`LINKED_PROPERTIES` for each IRI in ``nodes``:
     each one's triples by an index lookup on its subject, the properties kept here (a linked
     resource has a few dozen triples; a SPARQL query with the IRIs in ``VALUES`` cost more to
-    parse, plan and turn into rdflib terms than the lookups)."""
+    parse, plan and turn into rdflib terms than the lookups). ``cache``: the triples of
+    :data:`LINKED_PROPERTIES` already read in this store generation (:mod:`.generation`)."""
     wanted = frozenset(properties)
+    if properties is not LINKED_PROPERTIES:
+        cache = None  # it keeps the triples of these properties only
     graph = new_graph()
     for node in {n for n in nodes if isinstance(n, URIRef)}:
-        for s, p, o, _ in store.quads(subject=node):
-            if p in wanted and not isinstance(o, BNode):
-                graph.add((s, p, o))
+        found = cache.get(node) if cache is not None else None
+        if found is None:
+            found = tuple(
+                (s, p, o)
+                for s, p, o, _ in store.quads(subject=node)
+                if p in wanted and not isinstance(o, BNode)
+            )
+            if cache is not None:
+                cache.put(node, found)
+        for triple in found:
+            graph.add(triple)
     return graph
 
 
@@ -236,14 +250,14 @@ def describe(
     page_size: int = 50,
     links: IncomingLinks | None = None,
     sizes: dict[URIRef, int] | None = None,
-    typed: TypedNodes | None = None,
+    reads: GenerationReads | None = None,
 ) -> Description | None:
     """The description of a document, or None when the store knows nothing of it. Incoming
     links come from ``links`` (by default, the store): ``page_size`` of each group, or
-    ``sizes[p]`` of the group of the property ``p``; ``typed``: the store's typed nodes
-    (:mod:`.typed`), read here when not given."""
+    ``sizes[p]`` of the group of the property ``p``; ``reads``: what this store generation's
+    pages have read (:mod:`.generation`; None: read here)."""
     iri = document_of(iri)
-    own, graphs = own_triples(store, iri, typed)
+    own, graphs = own_triples(store, iri, reads.typed if reads is not None else None)
     groups = incoming_groups(links or StoreLinks(store), iri, page_size, sizes)
     is_graph = graph_exists(store, iri)
     if not len(own) and not groups and not is_graph:
@@ -254,7 +268,7 @@ def describe(
     neighbours = {
         n for n in neighbours if isinstance(n, URIRef) and n != iri and not is_part(n, iri)
     }
-    linked = linked_triples(store, neighbours)
+    linked = linked_triples(store, neighbours, cache=reads.linked if reads is not None else None)
     return Description(iri, own, linked, groups, graphs, is_graph)
 
 

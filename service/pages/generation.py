@@ -1,21 +1,31 @@
-"""The nodes a description finds by their type, read once per store generation.
+"""What pages read from the store that only a write changes, kept for one store generation.
+
+**The nodes a description finds by their type** (:class:`TypedNodes`).
 
 Two things every page asks the whole store, whatever it shows: which hash parts of its
 document nothing links to but their type (vocabulary terms and shapes, data-quality notes:
-:data:`~.describe.PART_TYPES`), and which data-quality notes are about it or its parts.
+:data:`PART_TYPES`), and which data-quality notes are about it or its parts.
 Asked by SPARQL on every page, the first read every typed resource of the store (Oxigraph
 joined its ``VALUES`` of types with every ``rdf:type`` triple), the second every note.
 There are few such nodes (a vocabulary's terms, the shapes, the notes), and they change only
 with a write: :meth:`TypedNodes.read` reads them once, by index lookups on ``rdf:type``, into
 dictionaries a page looks up.
 
-The web layer keeps one for the store's generation (a write makes the next page read them
-again) and hands it in (:class:`~.context.PageContext`); without one, a description reads
-them itself.
+**The linked resources' triples** (:class:`LinkedCache`): a page shows each resource it
+links to (and each that links to it) by its types, names and a few facts
+(:data:`~.describe.LINKED_PROPERTIES`). The places, themes and actors of events are linked
+from thousands of pages, and reading one costs tens of microseconds (Oxigraph decodes every
+term of every triple of its subject): the triples kept are read once.
+
+The web layer keeps a :class:`GenerationReads` for the store's generation (a write makes the
+next page start a new one) and hands it in (:class:`~.context.PageContext`); without one, a
+page reads everything itself.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -92,4 +102,50 @@ class TypedNodes:
         return found
 
 
-__all__ = ["NOTE_TYPES", "PART_TYPES", "TERM_TYPES", "TypedNodes"]
+_Triple = tuple[Node, Node, Node]
+
+
+class LinkedCache:
+    """Each linked resource's triples as a page reads them, for one store generation: at most
+    ``max_subjects``, the least recently used dropped first. Shared by the request threads."""
+
+    def __init__(self, max_subjects: int = 20_000):
+        self.max_subjects = max_subjects
+        self._items: OrderedDict[Node, tuple[_Triple, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, subject: Node) -> tuple[_Triple, ...] | None:
+        with self._lock:
+            found = self._items.get(subject)
+            if found is not None:
+                self._items.move_to_end(subject)
+            return found
+
+    def put(self, subject: Node, triples: tuple[_Triple, ...]) -> None:
+        with self._lock:
+            self._items[subject] = triples
+            if len(self._items) > self.max_subjects:
+                self._items.popitem(last=False)
+
+
+@dataclass
+class GenerationReads:
+    """What pages read that only a write changes: made for one store generation and
+    dropped with it."""
+
+    typed: TypedNodes
+    linked: LinkedCache = field(default_factory=LinkedCache)
+
+    @classmethod
+    def read(cls, store: Store) -> GenerationReads:
+        return cls(TypedNodes.read(store))
+
+
+__all__ = [
+    "NOTE_TYPES",
+    "PART_TYPES",
+    "TERM_TYPES",
+    "GenerationReads",
+    "LinkedCache",
+    "TypedNodes",
+]

@@ -44,12 +44,12 @@ from ..opendata import graph_key
 from ..pages import (
     INCOMING_SHOWN,
     SECTION_LINKS,
+    GenerationReads,
     IncomingCache,
     IncomingLinks,
     PageContext,
     PageView,
     Terms,
-    TypedNodes,
     describe,
     gone_error,
     incoming_links,
@@ -238,10 +238,10 @@ def dereference(path: str) -> Response:
             if fmt is HTML:
                 sized = {p: size for p in SECTION_LINKS}
                 description = describe(
-                    store(), iri, min(INCOMING_SHOWN, size), links, sized, typed_nodes()
+                    store(), iri, min(INCOMING_SHOWN, size), links, sized, generation_reads()
                 )
             else:
-                description = describe(store(), iri, size, links, typed=typed_nodes())
+                description = describe(store(), iri, size, links, reads=generation_reads())
             if description is None:
                 raise no_resource(path)
             if fmt is HTML:
@@ -360,10 +360,10 @@ def vocabulary_terms() -> Terms:
     return site.kept_for_generation("resource_terms", Terms.read)
 
 
-def typed_nodes() -> TypedNodes:
-    """The store's vocabulary terms, shapes and data-quality notes, read once per store
-    generation (``service/pages/typed.py``)."""
-    return site.kept_for_generation("typed_nodes", TypedNodes.read)
+def generation_reads() -> GenerationReads:
+    """What pages read that only a write changes, kept for the store's generation
+    (``service/pages/generation.py``)."""
+    return site.kept_for_generation("generation_reads", GenerationReads.read)
 
 
 def built_graph_size(graph: URIRef) -> tuple[int, datetime] | None:
@@ -388,7 +388,7 @@ def page_context(links: IncomingLinks) -> PageContext:
         zone=site.zone(),
         graph_sizes=built_graph_size,
         today=site.today(),
-        typed=typed_nodes(),
+        reads=generation_reads(),
     )
 
 
