@@ -36,6 +36,7 @@ _SCHEMA = str(SDO)
 _POSITION = SDO.position
 _START_DATE = SDO.startDate
 _DATE_PUBLISHED = SDO.datePublished
+_TYPE = RDF.type
 
 
 def local_path(iri: object, base: str) -> str:
@@ -122,6 +123,7 @@ class PageBuilder:
         self._labels: dict[Node, Literal] = {}
         self._names: dict[Node, Literal | None] = {}
         self._sort_keys: dict[Node, tuple] = {}
+        self._node_pairs: dict[Node, list[tuple[Node, Node]]] = {}
 
     def over(self, graph: Graph) -> PageBuilder:
         """A builder for the same page that reads another graph (a section's own triples)."""
@@ -149,7 +151,7 @@ class PageBuilder:
         try:
             return self._names[node]
         except KeyError:
-            found = choose(self.graph.predicate_objects(node), self.langs, LABEL_PROPERTIES)
+            found = choose(self._pairs(node), self.langs, LABEL_PROPERTIES)
             self._names[node] = found
             return found
 
@@ -158,8 +160,8 @@ class PageBuilder:
         if found is not None:
             return found
         # A post has no name: "Publication du 4 décembre 2019" tells more than its number.
-        published = self.graph.value(node, _DATE_PUBLISHED)
-        types = sorted(t for t in self.graph.objects(node, RDF.type) if isinstance(t, URIRef))
+        published = self._first(node, _DATE_PUBLISHED)
+        types = sorted(t for t in self._objects(node, _TYPE) if isinstance(t, URIRef))
         if isinstance(published, Literal) and types:
             kind = self.terms.class_label(types[-1], self.langs)
             date = format_literal(published, self.langs, self.zone)
@@ -210,8 +212,24 @@ class PageBuilder:
 
     def dated(self, node: Node) -> tuple[Value, Value | None]:
         """A linked event and its start date, for the lists of events a page shows."""
-        start = self.graph.value(node, _START_DATE)
+        start = self._first(node, _START_DATE)
         return self.value(node), self.value(start) if start is not None else None
+
+    def _pairs(self, node: Node) -> list[tuple[Node, Node]]:
+        """The node's (property, value) pairs, read from the graph once: a page reads the
+        same nodes' names, types, dates and positions again and again, and each read through
+        rdflib's ``Graph`` goes through several layers of generators."""
+        found = self._node_pairs.get(node)
+        if found is None:
+            found = self._node_pairs[node] = list(self.graph.predicate_objects(node))
+        return found
+
+    def _first(self, node: Node, prop: URIRef) -> Node | None:
+        """The node's first value of ``prop`` (what ``Graph.value`` gives), None when none."""
+        return next((o for p, o in self._pairs(node) if p == prop), None)
+
+    def _objects(self, node: Node, prop: URIRef) -> list[Node]:
+        return [o for p, o in self._pairs(node) if p == prop]
 
     def has_label(self, node: Node) -> bool:
         return self._name(node) is not None
@@ -248,7 +266,7 @@ class PageBuilder:
         found: dict[URIRef, list[Node]] = {}
         skipped = set(skip)
         excluded = set(exclude) | {RDF.type}
-        for p, o in self.graph.predicate_objects(node):
+        for p, o in self._pairs(node):
             if p not in excluded:
                 found.setdefault(p, []).append(o)  # type: ignore[arg-type]
         values: dict[URIRef, list[Node]] = {}
@@ -283,12 +301,12 @@ class PageBuilder:
         found = self._sort_keys.get(node)
         if found is not None:
             return found
-        position = self.graph.value(node, _POSITION)
+        position = self._first(node, _POSITION)
         try:
             number = float(position) if position is not None else float("inf")
         except ValueError:
             number = float("inf")
-        date = self.graph.value(node, _START_DATE)
+        date = self._first(node, _START_DATE)
         found = self._sort_keys[node] = (
             self.langs.rank(node),
             number,
@@ -301,7 +319,7 @@ class PageBuilder:
         return sorted(
             {
                 self.terms.class_label(t, self.langs)
-                for t in self.graph.objects(node, RDF.type)
+                for t in self._objects(node, _TYPE)
                 if isinstance(t, URIRef)
             }
         )
