@@ -93,6 +93,13 @@ class Description:
     incoming: list[IncomingGroup] = field(default_factory=list)
     graphs: set[URIRef] = field(default_factory=set)  # named graphs the own triples come from
     is_graph: bool = False  # the IRI names a graph of the store
+    #: The graphs holding the resource's own triples (not its parts'; None: the default graph).
+    holders: set[URIRef | None] = field(default_factory=set)
+
+    def held_outside(self, graph: URIRef) -> bool:
+        """True when the resource has a triple of its own in another graph than ``graph``
+        (the history's, where a deleted resource leaves its record)."""
+        return any(holder != graph for holder in self.holders)
 
     @property
     def types(self) -> set[URIRef]:
@@ -131,11 +138,20 @@ def bind_prefixes(graph: Graph) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _add_quads(store: Store, subject: Node, graph: Graph, graphs: set[URIRef]) -> list[Node]:
-    """Add a subject's triples; return its objects that are blank nodes or IRIs."""
+def _add_quads(
+    store: Store,
+    subject: Node,
+    graph: Graph,
+    graphs: set[URIRef],
+    holders: set[URIRef | None] | None = None,
+) -> list[Node]:
+    """Add a subject's triples (their named graphs to ``graphs``, every graph to ``holders``);
+    return its objects that are blank nodes or IRIs."""
     objects: list[Node] = []
     for s, p, o, g in store.quads(subject=subject):
         graph.add((s, p, o))
+        if holders is not None:
+            holders.add(g)
         if g is not None:
             graphs.add(g)
         if isinstance(o, (BNode, URIRef)):
@@ -144,15 +160,19 @@ def _add_quads(store: Store, subject: Node, graph: Graph, graphs: set[URIRef]) -
 
 
 def own_triples(
-    store: Store, iri: URIRef, typed: TypedNodes | None = None
+    store: Store,
+    iri: URIRef,
+    typed: TypedNodes | None = None,
+    holders: set[URIRef | None] | None = None,
 ) -> tuple[Graph, set[URIRef]]:
     """The document's triples, its blank nodes and its hash parts, and the graphs they come
-    from (``typed``: the store's typed nodes, read here when not given)."""
+    from (``typed``: the store's typed nodes, read here when not given; ``holders``: filled
+    with the graphs of the resource's own triples)."""
     graph = new_graph()
     graphs: set[URIRef] = set()
     seen: set[Node] = {iri}
     queue: deque[Node] = deque()
-    for obj in _add_quads(store, iri, graph, graphs):
+    for obj in _add_quads(store, iri, graph, graphs, holders):
         if obj not in seen and (isinstance(obj, BNode) or is_part(obj, iri)):
             seen.add(obj)
             queue.append(obj)
@@ -257,7 +277,8 @@ def describe(
     ``sizes[p]`` of the group of the property ``p``; ``reads``: what this store generation's
     pages have read (:mod:`.generation`; None: read here)."""
     iri = document_of(iri)
-    own, graphs = own_triples(store, iri, reads.typed if reads is not None else None)
+    holders: set[URIRef | None] = set()
+    own, graphs = own_triples(store, iri, reads.typed if reads is not None else None, holders)
     groups = incoming_groups(links or StoreLinks(store), iri, page_size, sizes)
     is_graph = graph_exists(store, iri)
     if not len(own) and not groups and not is_graph:
@@ -269,7 +290,7 @@ def describe(
         n for n in neighbours if isinstance(n, URIRef) and n != iri and not is_part(n, iri)
     }
     linked = linked_triples(store, neighbours, cache=reads.linked if reads is not None else None)
-    return Description(iri, own, linked, groups, graphs, is_graph)
+    return Description(iri, own, linked, groups, graphs, is_graph, holders)
 
 
 def incoming_page(

@@ -57,7 +57,7 @@ from ..pages import (
     incoming_page,
     resource_page,
 )
-from ..writes import Tombstone, tombstone
+from ..writes import Tombstone, history_graph, tombstone
 from . import site
 from .context import builds, changelog, config, index, store
 from .door import MARK
@@ -228,10 +228,6 @@ def dereference(path: str) -> Response:
                 response = _rdf_response(document, fmt)
             types: set[URIRef] = set()
         else:
-            gone = tombstone(store(), changelog(), iri, settings.base_url)
-            if gone is not None:
-                response = gone_response(gone, fmt)
-                return response.status_code, response.get_data(), list(response.headers)
             # A page shows the first few links of each group (a page of those its sections
             # read: an event's programme); a document, a page of each.
             size = settings.page_size
@@ -242,11 +238,19 @@ def dereference(path: str) -> Response:
                 )
             else:
                 description = describe(store(), iri, size, links, reads=generation_reads())
+            # The description has read the resource's own triples: one held outside the
+            # history is alive, and only another may be a deleted resource's tombstone (410).
+            history = history_graph(settings.base_url)
+            if description is None or not description.held_outside(history):
+                gone = tombstone(store(), changelog(), iri, settings.base_url)
+                if gone is not None:
+                    response = gone_response(gone, fmt)
+                    return response.status_code, response.get_data(), list(response.headers)
             if description is None:
                 raise no_resource(path)
             if fmt is HTML:
-                history = request.args.get("history") or None
-                page = resource_page(description, langs, page_context(links), history)
+                shown = request.args.get("history") or None
+                page = resource_page(description, langs, page_context(links), shown)
                 response = _html_response(page)
             else:
                 response = _rdf_response(description.rdf(), fmt)
