@@ -10,6 +10,7 @@ from .cards import CARD_SHAPES, Card, card_of, draw_card
 from .charts import Bar, Figure, bar_chart, column_chart
 from .context import PageContext
 from .describe import describe, incoming_page
+from .generation import GenerationReads
 from .home import home_events, home_figures, kind_totals
 from .incoming import IncomingCache, IncomingLinks, incoming_links
 from .kinds import GENERIC_KIND, GRAPH_KIND, PAGE_KINDS, PAGE_KINDS_BY_NAME, page_kind_of
@@ -63,6 +64,7 @@ __all__ = [
     "PageView",
     "PageContext",
     "Terms",
+    "GenerationReads",
     "bar_chart",
     "column_chart",
     "describe",

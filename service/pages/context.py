@@ -17,6 +17,7 @@ from ..labels import Languages
 from ..search import Index
 from ..store import Store
 from ..writes import ChangeLog
+from .generation import GenerationReads, LinkedCache
 from .incoming import IncomingLinks
 from .terms import Terms
 from .view import PageBuilder, local_path
@@ -49,6 +50,14 @@ class PageContext:
     graph_sizes: Callable[[URIRef], tuple[int, datetime] | None] = no_graph_sizes
     #: Today in ``zone``: an event whose last day is before it took place.
     today: date = field(default_factory=lambda: datetime.now(UTC).date())
+    #: What this store generation's pages have read (its typed nodes, its linked resources'
+    #: triples: :mod:`.generation`); None: each page reads them.
+    reads: GenerationReads | None = None
+
+    @property
+    def linked(self) -> LinkedCache | None:
+        """The linked resources' triples read in this store generation, if kept."""
+        return self.reads.linked if self.reads is not None else None
 
     def builder(self, iri: URIRef, graph: Graph, langs: Languages) -> PageBuilder:
         return PageBuilder(iri, graph, langs, self.terms, self.base_url, self.zone)

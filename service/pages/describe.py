@@ -11,15 +11,18 @@ The description holds:
   found when the resource (or another part) links to it, when it points at its
   document through :data:`PART_LINKS` (``rdfs:isDefinedBy``, ``med:inEvent``,
   ``schema:isPartOf``), or, for parts nothing links to, by its type
-  (:data:`PART_TYPES`: vocabulary terms and shapes anywhere, data-quality notes
-  in the document's graphs); each lookup uses an index, with a ``LIMIT``;
+  (:data:`~.generation.PART_TYPES`: vocabulary terms and shapes anywhere, data-quality
+  notes in the document's graphs, read once per store generation: :mod:`.generation`);
+  each lookup uses an index, with a bound;
 * **the resources it links to**, with their types, labels and the few facts a
   page shows about a link (:data:`LINKED_PROPERTIES`), so a client needs no
   second request to show it;
 * **its incoming links**, grouped by property with counts, the first page of each
   group (:mod:`.incoming`).
 
-Every query here is ours, bounded and index-driven; nothing imports Flask.
+Every read here is ours, bounded and index-driven (most are lookups of a triple pattern,
+not SPARQL: a page's few reads cost more to parse and plan than to answer); nothing
+imports Flask.
 """
 
 from __future__ import annotations
@@ -28,28 +31,15 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import FOAF, OWL, RDF, RDFS, SH, SKOS
+from rdflib import Graph, URIRef
+from rdflib.namespace import FOAF, RDF, RDFS, SKOS
 from rdflib.term import BNode, Node
 
-from ..labels import LABEL_BATCH, LABEL_PROPERTIES
-from ..namespaces import DQV, HYDRA, MED, PREFIXES, SDO, document_of
+from ..labels import LABEL_PROPERTIES
+from ..namespaces import HYDRA, MED, PREFIXES, SDO, document_of
 from ..store import Store
+from .generation import PART_TYPES, GenerationReads, LinkedCache, TypedNodes
 from .incoming import IncomingGroup, IncomingLinks, StoreLinks, add_incoming, incoming_groups
-
-#: Types of hash parts that nothing needs to link to: found by type under the document.
-NOTE_TYPES: tuple[URIRef, ...] = (MED.DataQualityNote, DQV.QualityAnnotation)
-PART_TYPES: tuple[URIRef, ...] = NOTE_TYPES + (
-    OWL.Class,
-    OWL.ObjectProperty,
-    OWL.DatatypeProperty,
-    OWL.AnnotationProperty,
-    RDF.Property,
-    RDFS.Class,
-    RDFS.Datatype,
-    SH.NodeShape,
-    SH.PropertyShape,
-)
 
 #: Properties by which a hash part points at its document (found without scanning the
 #: document's other incoming links).
@@ -89,15 +79,8 @@ def new_graph() -> Graph:
     return Graph(store=GRAPH_STORE, bind_namespaces="core")
 
 
-PREFIX_LINES = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items())
-
-
 def is_part(node: Node, document: URIRef) -> bool:
     return isinstance(node, URIRef) and str(node).startswith(str(document) + "#")
-
-
-def _literal(text: str) -> str:
-    return Literal(text).n3()
 
 
 @dataclass
@@ -110,6 +93,13 @@ class Description:
     incoming: list[IncomingGroup] = field(default_factory=list)
     graphs: set[URIRef] = field(default_factory=set)  # named graphs the own triples come from
     is_graph: bool = False  # the IRI names a graph of the store
+    #: The graphs holding the resource's own triples (not its parts'; None: the default graph).
+    holders: set[URIRef | None] = field(default_factory=set)
+
+    def held_outside(self, graph: URIRef) -> bool:
+        """True when the resource has a triple of its own in another graph than ``graph``
+        (the history's, where a deleted resource leaves its record)."""
+        return any(holder != graph for holder in self.holders)
 
     @property
     def types(self) -> set[URIRef]:
@@ -148,11 +138,20 @@ def bind_prefixes(graph: Graph) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _add_quads(store: Store, subject: Node, graph: Graph, graphs: set[URIRef]) -> list[Node]:
-    """Add a subject's triples; return its objects that are blank nodes or IRIs."""
+def _add_quads(
+    store: Store,
+    subject: Node,
+    graph: Graph,
+    graphs: set[URIRef],
+    holders: set[URIRef | None] | None = None,
+) -> list[Node]:
+    """Add a subject's triples (their named graphs to ``graphs``, every graph to ``holders``);
+    return its objects that are blank nodes or IRIs."""
     objects: list[Node] = []
     for s, p, o, g in store.quads(subject=subject):
         graph.add((s, p, o))
+        if holders is not None:
+            holders.add(g)
         if g is not None:
             graphs.add(g)
         if isinstance(o, (BNode, URIRef)):
@@ -160,17 +159,24 @@ def _add_quads(store: Store, subject: Node, graph: Graph, graphs: set[URIRef]) -
     return objects
 
 
-def own_triples(store: Store, iri: URIRef) -> tuple[Graph, set[URIRef]]:
-    """The document's triples, its blank nodes and its hash parts, and the graphs they come from."""
+def own_triples(
+    store: Store,
+    iri: URIRef,
+    typed: TypedNodes | None = None,
+    holders: set[URIRef | None] | None = None,
+) -> tuple[Graph, set[URIRef]]:
+    """The document's triples, its blank nodes and its hash parts, and the graphs they come
+    from (``typed``: the store's typed nodes, read here when not given; ``holders``: filled
+    with the graphs of the resource's own triples)."""
     graph = new_graph()
     graphs: set[URIRef] = set()
     seen: set[Node] = {iri}
     queue: deque[Node] = deque()
-    for obj in _add_quads(store, iri, graph, graphs):
+    for obj in _add_quads(store, iri, graph, graphs, holders):
         if obj not in seen and (isinstance(obj, BNode) or is_part(obj, iri)):
             seen.add(obj)
             queue.append(obj)
-    for part in _parts_by_lookup(store, iri, graphs):
+    for part in _parts_by_lookup(store, iri, graphs, typed or TypedNodes.read(store)):
         if part not in seen:
             seen.add(part)
             queue.append(part)
@@ -185,49 +191,46 @@ def own_triples(store: Store, iri: URIRef) -> tuple[Graph, set[URIRef]]:
     return graph, graphs
 
 
-def _parts_by_lookup(store: Store, iri: URIRef, graphs: set[URIRef]) -> list[URIRef]:
+def _parts_by_lookup(
+    store: Store, iri: URIRef, graphs: set[URIRef], typed: TypedNodes
+) -> list[URIRef]:
     """Hash parts that point at their document (:data:`PART_LINKS`) or that have a type of
-    :data:`PART_TYPES`: vocabulary terms and shapes in any graph (a namespace document spans
-    several files), notes in the document's own graphs (there may be many notes elsewhere).
-    Index lookups only: the document's other incoming links are not scanned."""
-    prefix = _literal(str(iri) + "#")
-    links = " ".join(p.n3() for p in PART_LINKS)
-    terms = " ".join(t.n3() for t in PART_TYPES if t not in NOTE_TYPES)
-    # One GRAPH pattern per graph, its IRI written out: with ``VALUES ?g`` Oxigraph read
-    # every graph's notes before joining (120 ms for a venue at 1M quads, against 0.3 ms).
-    note_types = " ".join(t.n3() for t in NOTE_TYPES)
-    notes = "".join(
-        f"UNION {{ VALUES ?n {{ {note_types} }} GRAPH {g.n3()} {{ ?s a ?n }} }} "
-        for g in sorted(graphs)
-    )
-    rows = store.select(
-        f"""SELECT DISTINCT ?s WHERE {{
-              {{ VALUES ?p {{ {links} }} ?s ?p {iri.n3()} }}
-              UNION {{ VALUES ?t {{ {terms} }} ?s a ?t }}
-              {notes}
-              FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix}))
-            }} LIMIT {MAX_PARTS}"""
-    )
-    return sorted((row["s"] for row in rows), key=str)
+    :data:`~.generation.PART_TYPES`: vocabulary terms and shapes in any graph (a namespace document
+    spans several files), notes in the document's own graphs (there may be many notes
+    elsewhere). Index lookups only: the document's other incoming links are not scanned."""
+    found = typed.parts(iri, graphs)
+    for prop in PART_LINKS:
+        found.update(s for s, _, _, _ in store.quads(predicate=prop, obj=iri) if is_part(s, iri))
+    return sorted(found, key=str)[:MAX_PARTS]
 
 
 def linked_triples(
-    store: Store, nodes: Iterable[Node], properties: Sequence[URIRef] = LINKED_PROPERTIES
+    store: Store,
+    nodes: Iterable[Node],
+    properties: Sequence[URIRef] = LINKED_PROPERTIES,
+    cache: LinkedCache | None = None,
 ) -> Graph:
-    """Types, labels and the facts of :data:`LINKED_PROPERTIES` for each IRI in ``nodes``."""
-    wanted = sorted({n for n in nodes if isinstance(n, URIRef)}, key=str)
+    """Types, labels and the facts of :data:`LINKED_PROPERTIES` for each IRI in ``nodes``:
+    each one's triples by an index lookup on its subject, the properties kept here (a linked
+    resource has a few dozen triples; a SPARQL query with the IRIs in ``VALUES`` cost more to
+    parse, plan and turn into rdflib terms than the lookups). ``cache``: the triples of
+    :data:`LINKED_PROPERTIES` already read in this store generation (:mod:`.generation`)."""
+    wanted = frozenset(properties)
+    if properties is not LINKED_PROPERTIES:
+        cache = None  # it keeps the triples of these properties only
     graph = new_graph()
-    # FILTER(?p IN …) rather than a second VALUES: with two VALUES blocks Oxigraph scanned
-    # every triple (785 ms against 11 ms for 50 resources in a store of 150,000 quads).
-    predicates = ", ".join(p.n3() for p in properties)
-    for start in range(0, len(wanted), LABEL_BATCH):
-        batch = " ".join(n.n3() for n in wanted[start : start + LABEL_BATCH])
-        rows = store.select(
-            f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {batch} }} ?s ?p ?o . "
-            f"FILTER(?p IN ({predicates}) && !isBlank(?o)) }}"
-        )
-        for row in rows:
-            graph.add((row["s"], row["p"], row["o"]))
+    for node in {n for n in nodes if isinstance(n, URIRef)}:
+        found = cache.get(node) if cache is not None else None
+        if found is None:
+            found = tuple(
+                (s, p, o)
+                for s, p, o, _ in store.quads(subject=node)
+                if p in wanted and not isinstance(o, BNode)
+            )
+            if cache is not None:
+                cache.put(node, found)
+        for triple in found:
+            graph.add(triple)
     return graph
 
 
@@ -267,12 +270,15 @@ def describe(
     page_size: int = 50,
     links: IncomingLinks | None = None,
     sizes: dict[URIRef, int] | None = None,
+    reads: GenerationReads | None = None,
 ) -> Description | None:
     """The description of a document, or None when the store knows nothing of it. Incoming
     links come from ``links`` (by default, the store): ``page_size`` of each group, or
-    ``sizes[p]`` of the group of the property ``p``."""
+    ``sizes[p]`` of the group of the property ``p``; ``reads``: what this store generation's
+    pages have read (:mod:`.generation`; None: read here)."""
     iri = document_of(iri)
-    own, graphs = own_triples(store, iri)
+    holders: set[URIRef | None] = set()
+    own, graphs = own_triples(store, iri, reads.typed if reads is not None else None, holders)
     groups = incoming_groups(links or StoreLinks(store), iri, page_size, sizes)
     is_graph = graph_exists(store, iri)
     if not len(own) and not groups and not is_graph:
@@ -283,8 +289,8 @@ def describe(
     neighbours = {
         n for n in neighbours if isinstance(n, URIRef) and n != iri and not is_part(n, iri)
     }
-    linked = linked_triples(store, neighbours)
-    return Description(iri, own, linked, groups, graphs, is_graph)
+    linked = linked_triples(store, neighbours, cache=reads.linked if reads is not None else None)
+    return Description(iri, own, linked, groups, graphs, is_graph, holders)
 
 
 def incoming_page(
@@ -332,29 +338,26 @@ def own_subgraph(graph: Graph, iri: URIRef) -> Graph:
 # ---------------------------------------------------------------------------------------------
 
 
-def notes_about(store: Store, iri: URIRef, limit: int = 100) -> Graph:
-    """Data-quality notes about the resource or one of its parts, with their triples."""
-    rows = _notes_rows(store, iri, limit)
-    return details(store, [row["n"] for row in rows], limit)
-
-
-def _notes_rows(store: Store, iri: URIRef, limit: int) -> list[dict]:
-    # Notes about the resource itself, then about its parts (a note on a post's image).
-    # From the notes to the resource (FILTER EXISTS): the other way round, Oxigraph walked
-    # every resource "about" it — 1.2 s on a theme a hundred thousand events are about
-    # (bench/resources.py) — where there are only a few notes.
-    rows = store.select(
-        f"""SELECT DISTINCT ?n WHERE {{ ?n a {MED.DataQualityNote.n3()}
-              FILTER EXISTS {{ ?n {SDO.about.n3()} {iri.n3()} }} }}
-            ORDER BY STR(?n) LIMIT {limit}"""
+def notes_about(
+    store: Store,
+    iri: URIRef,
+    limit: int = 100,
+    typed: TypedNodes | None = None,
+    own: Graph | None = None,
+) -> Graph:
+    """Data-quality notes about the resource or one of its parts, with their triples:
+    ``limit`` of those about the resource itself and as many about its parts (a note on a
+    post's image), each by IRI. ``typed``: the store's notes, by what they are about (read
+    here when not given: notes are few, and the other way round, from what a note is about,
+    is every event of a theme); ``own``: a graph with the resource's triples (else read)."""
+    typed = typed or TypedNodes.read(store)
+    objects = (
+        own.objects(iri) if own is not None else (o for _, _, o, _ in store.quads(subject=iri))
     )
-    rows += store.select(
-        f"""SELECT DISTINCT ?n WHERE {{
-              {iri.n3()} ?p ?x . FILTER(isIRI(?x) && STRSTARTS(STR(?x), {_literal(str(iri) + "#")}))
-              ?n {SDO.about.n3()} ?x ; a {MED.DataQualityNote.n3()} }}
-            ORDER BY STR(?n) LIMIT {limit}"""
-    )
-    return rows
+    parts = {o for o in objects if is_part(o, iri)}
+    notes = sorted(typed.notes_about([iri]), key=str)[:limit]
+    notes += sorted(typed.notes_about(parts), key=str)[:limit]
+    return details(store, notes, limit)
 
 
 def roles_played(

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import tzinfo
 from typing import Any
 
@@ -78,6 +78,11 @@ INTEGER_TYPES = frozenset(
 )
 FLOAT_TYPES = frozenset({XSD.decimal, XSD.double, XSD.float})
 NAME_PROPERTIES = (SDO.name, SDO.headline)
+#: Links given as their address, not as a nested resource.
+LINK_ADDRESSES = frozenset({SDO.url, SDO.sameAs, SDO.contentUrl, SDO.license})
+# Terms read for every value, made once (an attribute of a namespace makes a new IRI each time).
+_IMAGE, _SAME_AS, _URL, _LOCATION = SDO.image, SDO.sameAs, SDO.url, SDO.location
+_TYPE = RDF.type
 
 #: schema.org's Event and its subclasses (the superseded UserInteraction family aside): the
 #: types the search engines hold to their event rules. The same list as the targets of
@@ -110,8 +115,9 @@ def _schema_name(term: Node) -> str | None:
     return text[len(_SCHEMA) :] if isinstance(term, URIRef) and text.startswith(_SCHEMA) else None
 
 
-def _types(graph: Graph, node: Node) -> list[str]:
-    names = sorted({n for t in graph.objects(node, RDF.type) if (n := _schema_name(t))})
+def _type_names(types: Iterable[Node]) -> list[str]:
+    """The schema.org names of ``types``, sorted; ``Thing`` when none is schema.org's."""
+    names = sorted({n for t in types if (n := _schema_name(t))})
     return names or ["Thing"]
 
 
@@ -150,9 +156,22 @@ class Projection:
         self.graph = graph
         self.languages = languages
         self.zone = zone
+        # Each node's (property, value) pairs, read once: a linked resource's type, name,
+        # dates and address are each asked of it (the graph does not change meanwhile).
+        self._node_pairs: dict[Node, list[tuple[Node, Node]]] = {}
+
+    def pairs(self, node: Node) -> list[tuple[Node, Node]]:
+        found = self._node_pairs.get(node)
+        if found is None:
+            found = self._node_pairs[node] = list(self.graph.predicate_objects(node))
+        return found
+
+    def first(self, node: Node, prop: URIRef) -> Node | None:
+        """The node's first value of ``prop`` (what ``Graph.value`` gives)."""
+        return next((o for p, o in self.pairs(node) if p == prop), None)
 
     def url_of(self, node: URIRef) -> str:
-        own = self.graph.value(node, SDO.url)
+        own = self.first(node, _URL)
         return str(own) if isinstance(own, URIRef) else str(node)
 
     def implied_links(self, node: Node) -> dict[URIRef, set[Node]]:
@@ -170,13 +189,13 @@ class Projection:
 
     def node(self, node: Node, depth: int = 0, seen: frozenset = frozenset()) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        types = _types(self.graph, node)
+        types = _type_names(t for p, t in self.pairs(node) if p == _TYPE)
         result["@type"] = _single(types)
         if isinstance(node, URIRef):
             result["@id"] = str(node)
         values: dict[URIRef, list[Node]] = {}
-        for p, o in self.graph.predicate_objects(node):
-            if p != RDF.type and _schema_name(p):
+        for p, o in self.pairs(node):
+            if p != _TYPE and _schema_name(p):
                 values.setdefault(p, []).append(o)
         for p, objects in self.implied_links(node).items():
             present = set(values.get(p, []))
@@ -197,14 +216,14 @@ class Projection:
             else []
         )
         for obj in sorted((o for o in objects if not isinstance(o, Literal)), key=str):
-            if prop == SDO.image:
+            if prop == _IMAGE:
                 out.append(self.image(obj, depth, seen))
-            elif prop in ENUMERATIONS or (_schema_name(obj) is not None and prop != SDO.sameAs):
+            elif prop in ENUMERATIONS or (_schema_name(obj) is not None and prop != _SAME_AS):
                 out.append(str(obj))  # an enumeration member or a schema.org term: its URL
             elif isinstance(obj, BNode):
                 if obj not in seen:
                     out.append(self.node(obj, depth + 1, seen))
-            elif prop in (SDO.url, SDO.sameAs, SDO.contentUrl, SDO.license):
+            elif prop in LINK_ADDRESSES:
                 out.append(str(obj))
             elif obj in seen:
                 out.append({"@id": str(obj)})
@@ -228,19 +247,21 @@ class Projection:
         """A resource the page links to: type, identity, name, url (and details for a place)."""
         if via in DETAILED and depth <= 1:  # an event's place, and the place's address
             nested = self.node(node, depth + 1, seen)
-            if via == SDO.location:
+            if via == _LOCATION:
                 nested.setdefault("url", self.url_of(node))
             return nested
         result: dict[str, Any] = {"@id": str(node)}
         # A linked event is named, not typed: typed, it would be held to the rich-result rules
         # (dates, place) that a link does not carry.
-        if not set(self.graph.objects(node, RDF.type)) & EVENT_CLASSES:
-            result["@type"] = _single(_types(self.graph, node))
-        name = choose(self.graph.predicate_objects(node), self.languages, NAME_PROPERTIES)
+        pairs = self.pairs(node)
+        types = [t for p, t in pairs if p == _TYPE]
+        if not EVENT_CLASSES.intersection(types):
+            result["@type"] = _single(_type_names(types))
+        name = choose(pairs, self.languages, NAME_PROPERTIES)
         if name is not None:
             result["name"] = str(name)
         for prop in NESTED_PROPERTIES[2:]:
-            value = self.graph.value(node, prop)
+            value = self.first(node, prop)
             if isinstance(value, Literal):
                 result[_schema_name(prop)] = _literal_value(value, self.zone)  # type: ignore[index]
         result["url"] = self.url_of(node)

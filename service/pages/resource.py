@@ -92,14 +92,17 @@ def resource_page(
     # More than labels for a few linked resources: a venue's address, a role's event.
     for triple in details(store, graph.objects(iri, SDO.location)):
         extra.add(triple)
-    notes = notes_about(store, iri)
+    typed = context.reads.typed if context.reads is not None else None
+    notes = notes_about(store, iri, typed=typed, own=description.own)
     notes_foreign = {
         n for n in notes.subjects(RDF.type, MED.DataQualityNote) if not is_part(n, iri)
     }
     for triple in notes:
         if triple[0] in notes_foreign or not is_part(triple[0], iri):
             extra.add(triple)
-    for triple in linked_triples(store, set(extra.objects()) - set(graph.subjects())):
+    for triple in linked_triples(
+        store, set(extra.objects()) - set(graph.subjects()), cache=context.linked
+    ):
         extra.add(triple)
     # Added to the description's graph, not to a copy: no triple of ``extra`` is about
     # ``iri`` itself (the notes, the venue and what they name), so what is read of ``iri``

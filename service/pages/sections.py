@@ -77,7 +77,9 @@ class SectionInputs:
 
     def over_names_of(self, nodes: list[URIRef]) -> PageBuilder:
         """A builder that knows the labels and dates of ``nodes`` (read from the store)."""
-        return self.builder.over(linked_triples(self.context.store, nodes))
+        return self.builder.over(
+            linked_triples(self.context.store, nodes, cache=self.context.linked)
+        )
 
 
 def programme(page: SectionInputs) -> list[tuple[Value, Value | None]]:

@@ -30,6 +30,14 @@ from ..labels import (
 from ..namespaces import SDO, is_link
 from .terms import Terms
 
+# schema.org's terms a page reads for every value, made once (an attribute of a namespace
+# makes a new IRI each time it is read).
+_SCHEMA = str(SDO)
+_POSITION = SDO.position
+_START_DATE = SDO.startDate
+_DATE_PUBLISHED = SDO.datePublished
+_TYPE = RDF.type
+
 
 def local_path(iri: object, base: str) -> str:
     """An IRI under the canonical base as a path on this host; any other IRI as it is."""
@@ -109,9 +117,13 @@ class PageBuilder:
         self.terms = terms
         self.base = base
         self.zone = zone
-        # A page asks the label of the same node many times (its links, their order): the
-        # graph does not change while the page is built, so each is chosen once.
+        # A page asks the label of the same node many times (its links, their order, whether
+        # it has one): the graph does not change while the page is built, so each label,
+        # each name and each place in an order is found once.
         self._labels: dict[Node, Literal] = {}
+        self._names: dict[Node, Literal | None] = {}
+        self._sort_keys: dict[Node, tuple] = {}
+        self._node_pairs: dict[Node, list[tuple[Node, Node]]] = {}
 
     def over(self, graph: Graph) -> PageBuilder:
         """A builder for the same page that reads another graph (a section's own triples)."""
@@ -134,13 +146,22 @@ class PageBuilder:
             found = self._labels[node] = self._label(node)
         return found
 
+    def _name(self, node: Node) -> Literal | None:
+        """The node's best label of :data:`LABEL_PROPERTIES` (None: it has none)."""
+        try:
+            return self._names[node]
+        except KeyError:
+            found = choose(self._pairs(node), self.langs, LABEL_PROPERTIES)
+            self._names[node] = found
+            return found
+
     def _label(self, node: Node) -> Literal:
-        found = choose(self.graph.predicate_objects(node), self.langs, LABEL_PROPERTIES)
+        found = self._name(node)
         if found is not None:
             return found
         # A post has no name: "Publication du 4 décembre 2019" tells more than its number.
-        published = self.graph.value(node, SDO.datePublished)
-        types = sorted(t for t in self.graph.objects(node, RDF.type) if isinstance(t, URIRef))
+        published = self._first(node, _DATE_PUBLISHED)
+        types = sorted(t for t in self._objects(node, _TYPE) if isinstance(t, URIRef))
         if isinstance(published, Literal) and types:
             kind = self.terms.class_label(types[-1], self.langs)
             date = format_literal(published, self.langs, self.zone)
@@ -182,7 +203,7 @@ class PageBuilder:
             return Value("", None, nested=self.facts(node, depth=depth + 1))
         assert isinstance(node, URIRef)
         href, external = self.href(node)
-        if str(node).startswith(str(SDO)) and not self.has_label(node):
+        if str(node).startswith(_SCHEMA) and not self.has_label(node):
             return Value(self.terms.class_label(node, self.langs), self.langs.ui, href, True)
         if external and not self.has_label(node):
             return Value(str(node), None, href, True, code=True)
@@ -191,11 +212,27 @@ class PageBuilder:
 
     def dated(self, node: Node) -> tuple[Value, Value | None]:
         """A linked event and its start date, for the lists of events a page shows."""
-        start = self.graph.value(node, SDO.startDate)
+        start = self._first(node, _START_DATE)
         return self.value(node), self.value(start) if start is not None else None
 
+    def _pairs(self, node: Node) -> list[tuple[Node, Node]]:
+        """The node's (property, value) pairs, read from the graph once: a page reads the
+        same nodes' names, types, dates and positions again and again, and each read through
+        rdflib's ``Graph`` goes through several layers of generators."""
+        found = self._node_pairs.get(node)
+        if found is None:
+            found = self._node_pairs[node] = list(self.graph.predicate_objects(node))
+        return found
+
+    def _first(self, node: Node, prop: URIRef) -> Node | None:
+        """The node's first value of ``prop`` (what ``Graph.value`` gives), None when none."""
+        return next((o for p, o in self._pairs(node) if p == prop), None)
+
+    def _objects(self, node: Node, prop: URIRef) -> list[Node]:
+        return [o for p, o in self._pairs(node) if p == prop]
+
     def has_label(self, node: Node) -> bool:
-        return choose(self.graph.predicate_objects(node), self.langs, LABEL_PROPERTIES) is not None
+        return self._name(node) is not None
 
     def list_items(self, node: BNode) -> list[Node] | None:
         if (node, RDF.first, None) not in self.graph:
@@ -229,7 +266,7 @@ class PageBuilder:
         found: dict[URIRef, list[Node]] = {}
         skipped = set(skip)
         excluded = set(exclude) | {RDF.type}
-        for p, o in self.graph.predicate_objects(node):
+        for p, o in self._pairs(node):
             if p not in excluded:
                 found.setdefault(p, []).append(o)  # type: ignore[arg-type]
         values: dict[URIRef, list[Node]] = {}
@@ -257,27 +294,32 @@ class PageBuilder:
         return result
 
     def sort_values(self, objects: list[Node]) -> list[Node]:
-        def key(node: Node) -> tuple:
-            position = self.graph.value(node, SDO.position)
-            try:
-                number = float(position) if position is not None else float("inf")
-            except ValueError:
-                number = float("inf")
-            date = self.graph.value(node, SDO.startDate)
-            return (
-                self.langs.rank(node),
-                number,
-                str(date or ""),
-                str(self.label(node)).lower() if not isinstance(node, Literal) else str(node),
-            )
+        return sorted(objects, key=self._sort_key)
 
-        return sorted(objects, key=key)
+    def _sort_key(self, node: Node) -> tuple:
+        """Where a value goes among its property's: language, position, date, label."""
+        found = self._sort_keys.get(node)
+        if found is not None:
+            return found
+        position = self._first(node, _POSITION)
+        try:
+            number = float(position) if position is not None else float("inf")
+        except ValueError:
+            number = float("inf")
+        date = self._first(node, _START_DATE)
+        found = self._sort_keys[node] = (
+            self.langs.rank(node),
+            number,
+            str(date or ""),
+            str(self.label(node)).lower() if not isinstance(node, Literal) else str(node),
+        )
+        return found
 
     def types(self, node: Node) -> list[str]:
         return sorted(
             {
                 self.terms.class_label(t, self.langs)
-                for t in self.graph.objects(node, RDF.type)
+                for t in self._objects(node, _TYPE)
                 if isinstance(t, URIRef)
             }
         )

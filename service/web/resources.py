@@ -44,6 +44,7 @@ from ..opendata import graph_key
 from ..pages import (
     INCOMING_SHOWN,
     SECTION_LINKS,
+    GenerationReads,
     IncomingCache,
     IncomingLinks,
     PageContext,
@@ -56,7 +57,7 @@ from ..pages import (
     incoming_page,
     resource_page,
 )
-from ..writes import Tombstone, tombstone
+from ..writes import Tombstone, history_graph, tombstone
 from . import site
 from .context import builds, changelog, config, index, store
 from .door import MARK
@@ -227,23 +228,29 @@ def dereference(path: str) -> Response:
                 response = _rdf_response(document, fmt)
             types: set[URIRef] = set()
         else:
-            gone = tombstone(store(), changelog(), iri, settings.base_url)
-            if gone is not None:
-                response = gone_response(gone, fmt)
-                return response.status_code, response.get_data(), list(response.headers)
             # A page shows the first few links of each group (a page of those its sections
             # read: an event's programme); a document, a page of each.
             size = settings.page_size
             if fmt is HTML:
                 sized = {p: size for p in SECTION_LINKS}
-                description = describe(store(), iri, min(INCOMING_SHOWN, size), links, sized)
+                description = describe(
+                    store(), iri, min(INCOMING_SHOWN, size), links, sized, generation_reads()
+                )
             else:
-                description = describe(store(), iri, size, links)
+                description = describe(store(), iri, size, links, reads=generation_reads())
+            # The description has read the resource's own triples: one held outside the
+            # history is alive, and only another may be a deleted resource's tombstone (410).
+            history = history_graph(settings.base_url)
+            if description is None or not description.held_outside(history):
+                gone = tombstone(store(), changelog(), iri, settings.base_url)
+                if gone is not None:
+                    response = gone_response(gone, fmt)
+                    return response.status_code, response.get_data(), list(response.headers)
             if description is None:
                 raise no_resource(path)
             if fmt is HTML:
-                history = request.args.get("history") or None
-                page = resource_page(description, langs, page_context(links), history)
+                shown = request.args.get("history") or None
+                page = resource_page(description, langs, page_context(links), shown)
                 response = _html_response(page)
             else:
                 response = _rdf_response(description.rdf(), fmt)
@@ -354,13 +361,13 @@ def incoming_cache() -> IncomingCache:
 
 def vocabulary_terms() -> Terms:
     """The vocabulary's names, read once per store generation."""
-    state = site.state()
-    generation = store().generation
-    cached = state.get("resource_terms")
-    if cached is None or cached[0] != generation:
-        cached = (generation, Terms.read(store()))
-        state["resource_terms"] = cached
-    return cached[1]
+    return site.kept_for_generation("resource_terms", Terms.read)
+
+
+def generation_reads() -> GenerationReads:
+    """What pages read that only a write changes, kept for the store's generation
+    (``service/pages/generation.py``)."""
+    return site.kept_for_generation("generation_reads", GenerationReads.read)
 
 
 def built_graph_size(graph: URIRef) -> tuple[int, datetime] | None:
@@ -385,6 +392,7 @@ def page_context(links: IncomingLinks) -> PageContext:
         zone=site.zone(),
         graph_sizes=built_graph_size,
         today=site.today(),
+        reads=generation_reads(),
     )
 
 

@@ -10,8 +10,10 @@ Not a blueprint: any blueprint may use it (blueprints never import each other).
   the base as a path on this host), ``say_moment(instant)`` (the local time of the
   ``time_zone`` setting, in words), ``licence_url``, ``licence_label``, ``search_url``,
   ``canonical_url(address)`` and ``language_links(address)`` (``address``: a resource's
-  IRI; by default this page's path under the base); ``foreign_hint(tag)`` is a global of
-  the environment, for macros imported without the context. ``base.html`` writes a canonical
+  IRI; by default this page's path under the base); ``foreign_hint(tag)`` and
+  ``interface_language()``, and ``t``, ``canonical_url`` and ``language_links`` again, are
+  globals of the environment, for macros imported without the context (a macro file
+  imported with the context is made again on every rendering). ``base.html`` writes a canonical
   link, its ``hreflang`` alternates and Open Graph tags from them in its ``meta`` block; a
   page with better ones (a resource's, named by its IRI) overrides the block.
 * Each page has one address per interface language (:func:`in_language`): the default
@@ -130,6 +132,21 @@ def kept_for_build(
         kept.weight += weigh(value)
         while len(kept.values) > 1 and kept.weight > limit:
             kept.weight -= weigh(kept.values.popitem(last=False)[1])
+    return value
+
+
+def kept_for_generation(name: str, read: Callable[[Any], Any]) -> Any:
+    """``read(store)``, kept while the store's generation is the same (a write makes the
+    next request read it again). Kept only when no write landed while it was read: a value
+    read across a write could hold that write under the generation before it."""
+    current = store()
+    generation = current.generation
+    kept = state().get(name)
+    if kept is not None and kept[0] == generation:
+        return kept[1]
+    value = read(current)
+    if current.generation == generation:
+        state()[name] = (generation, value)
     return value
 
 
@@ -369,8 +386,16 @@ def register(app: Flask) -> None:
             "language_links": language_links,
         }
 
-    # Globals, not context: macros imported without the context (the lists') mark text too.
-    app.jinja_env.globals.update(foreign_hint=foreign_hint, interface_language=interface_language)
+    # Globals, not context: macros imported without the context (every shared macro file)
+    # mark text and write interface text too. A module imported with the context is made
+    # again on every rendering; without it, once.
+    app.jinja_env.globals.update(
+        foreign_hint=foreign_hint,
+        interface_language=interface_language,
+        t=interface_text,
+        canonical_url=canonical_url,
+        language_links=language_links,
+    )
     # ``{% if iri is link %}``: only http, https and mailto IRIs become links; others are text.
     app.jinja_env.tests["link"] = is_link
     for entry in DEFAULT_NAV:
@@ -385,6 +410,12 @@ def foreign_hint(tag: str | None) -> str | None:
 def interface_language() -> str:
     """This page's language (``ui_lang``, for macros imported without the context)."""
     return _safe_languages().ui
+
+
+def interface_text(fr: str, en: str) -> str:
+    """Interface text in this page's language (``t``, for macros imported without the
+    context)."""
+    return _safe_languages().text(fr, en)
 
 
 #: The header's links; an entry whose endpoint is not registered is left out.

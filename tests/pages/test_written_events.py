@@ -233,3 +233,41 @@ def test_an_event_known_by_its_month_is_said_so_everywhere(site, update, prefixe
     ]
     listed = site.get("/events?when=upcoming&lang=fr", headers={"Accept": "text/html"}).text
     assert re.search(r'<time datetime="2031-06">juin 2031</time>', listed)
+
+
+def test_what_pages_keep_per_store_generation_follows_every_write(
+    site, insert_event, update, prefixes
+):
+    """A page reads some things once per store generation and keeps them for the next pages
+    (``service/pages/generation.py``): the names of the resources it links to, the notes
+    about it. A write changes the generation: the next page shows what it wrote."""
+    before = event(site, insert_event, "essai-serie-1", "2099-02-01", name="Séance avant")
+    path = event(
+        site,
+        insert_event,
+        "essai-serie-2",
+        "2099-02-08",
+        f"; med:follows <{ID[before[3:]]}>",
+    )
+    assert "Séance avant" in page(site, path)
+    renamed = update(
+        site,
+        f"{prefixes}DELETE {{ GRAPH ?g {{ <{ID[before[3:]]}> schema:name ?n }} }} "
+        f'INSERT {{ GRAPH ?g {{ <{ID[before[3:]]}> schema:name "Séance renommée"@fr }} }} '
+        f"WHERE {{ GRAPH ?g {{ <{ID[before[3:]]}> schema:name ?n }} }}",
+    )
+    assert renamed.status_code == 200, renamed.text[:500]
+    shown = page(site, path)
+    assert "Séance renommée" in shown and "Séance avant" not in shown
+    assert 'class="notes"' not in shown
+    note = f"{ID['event/essai-serie-source']}#note-date"
+    noted = update(
+        site,
+        f"{prefixes}INSERT DATA {{ GRAPH <{GRAPH['essais']}> {{ <{note}> a med:DataQualityNote, "
+        f"schema:Comment ; schema:about <{ID[path[3:]]}> ; "
+        f'schema:text "La source donne deux dates."@fr ; med:sourceValue "8 ou 9 février" ; '
+        f'med:retainedValue "2099-02-08" ; med:evidence "Le programme donne le 8."@fr }} }}',
+    )
+    assert noted.status_code == 200, noted.text[:500]
+    shown = page(site, path)
+    assert 'class="notes"' in shown and "La source donne deux dates." in shown
