@@ -22,7 +22,7 @@ from .interface import (
 from .plain import PlainLiteral
 from .reads import ReadPattern, ReadRecorder, changed
 from .refresh import Refresher
-from .terms import quad_to_oxigraph, quad_to_rdflib
+from .terms import quad_to_oxigraph, quad_to_rdflib, to_sparql
 
 __all__ = [
     "SNAPSHOTS",
@@ -42,4 +42,5 @@ __all__ = [
     "open_store",
     "quad_to_oxigraph",
     "quad_to_rdflib",
+    "to_sparql",
 ]

@@ -40,7 +40,16 @@ from ..errors import MediationError
 from ..formats import BY_FILE_EXTENSION, DATASET_FORMATS, NQUADS, Format
 from ..namespaces import document_of
 from ..seed import graph_for
-from ..store import SNAPSHOTS, Changeset, GraphName, Quad, Store, open_snapshot, quad_to_oxigraph
+from ..store import (
+    SNAPSHOTS,
+    Changeset,
+    GraphName,
+    Quad,
+    Store,
+    open_snapshot,
+    quad_to_oxigraph,
+    to_sparql,
+)
 from ..validation import CompiledValidator, Report, report_of
 from . import history
 from .changelog import ChangeLog
@@ -235,36 +244,87 @@ def survey_graph(
 ) -> tuple[set[URIRef], list[URIRef]]:
     """What one new graph brings to :func:`survey`: the resources it touches (its subjects,
     the holders of its blank nodes, what it links to backwards, what links to a resource it
-    changes more than the text of), not yet filtered, and the documents of its subjects."""
+    changes more than the text of), not yet filtered, and the documents of its subjects.
+
+    A named graph is surveyed by three SPARQL queries (:func:`graph_links`), which Oxigraph
+    answers over its index without reading back the strings of the graph's terms; the
+    default graph, which SPARQL here cannot name alone, by a pass over its quads
+    (:func:`scanned_links`), the same results."""
+    ordered, deep_subjects, linked = (
+        scanned_links(store, graph, rules) if graph is None else graph_links(store, graph, rules)
+    )
     around = Neighbourhood(store, Changeset(), base_url)
-    reach = rules.reach
     resources = around.resources
-    subjects: set[URIRef] = set()
-    named: set[URIRef] = set()  # the IRI subjects seen, whose documents are noted
-    deep: set[URIRef] = set()
+    subjects: set[URIRef] = set(linked)
     documents: dict[URIRef, None] = {}
-    # Literal objects come as None: this pass needs the links, not the values.
-    for s, p, o, _ in store.link_quads(graph):
+    for s in ordered:
         if isinstance(s, URIRef):
-            if s not in named:
-                named.add(s)
-                subjects.add(s)
-                documents.setdefault(document_of(s), None)
-            if o is not None or p not in TEXT_PROPERTIES:
-                deep.add(s)
+            subjects.add(s)
+            documents.setdefault(document_of(s), None)
         else:
             holders = resources(s)
             subjects |= holders
             for owner in sorted(holders, key=str):
                 documents.setdefault(document_of(owner), None)
-            if o is not None or p not in TEXT_PROPERTIES:
-                deep |= holders
-        if isinstance(o, URIRef) and (reach.any_inverse or p in reach.inverse):
-            subjects.add(o)
+    deep: set[URIRef] = set()
+    for s in deep_subjects:
+        deep |= resources(s)
     for node in deep:
         for linker, _, _ in around.linking(node, None):
             subjects |= resources(linker)
     return subjects, list(documents)
+
+
+def graph_links(store: Store, graph: URIRef, rules: Rules) -> tuple[list, list, list]:
+    """What :func:`survey_graph` needs of a named graph: its subjects in the order of the
+    store's index (the order the history records their documents in), the subjects of a
+    quad that is more than a name or a description (a link, or a literal of another
+    property), and the IRIs it links to through a property the shapes read backwards.
+
+    Each a query whose results alone are read back: a pass over the graph's quads made
+    four terms of each (the strings of Oxigraph's table read back, then rdflib terms)."""
+    reach = rules.reach
+    name = to_sparql(graph)
+    texts = ", ".join(to_sparql(p) for p in sorted(TEXT_PROPERTIES, key=str))
+
+    def column(query: str, variable: str) -> list:
+        return [row[variable] for row in store.select(query)]
+
+    ordered = column(f"SELECT DISTINCT ?s WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}", "s")
+    deep = column(
+        f"SELECT DISTINCT ?s WHERE {{ GRAPH {name} {{ ?s ?p ?o }} "
+        f"FILTER(!isLiteral(?o) || ?p NOT IN ({texts})) }}",
+        "s",
+    )
+    if reach.any_inverse:
+        inverse = ""
+    elif reach.inverse:
+        inverse = (
+            f"VALUES ?p {{ {' '.join(to_sparql(p) for p in sorted(reach.inverse, key=str))} }} "
+        )
+    else:
+        return ordered, deep, []
+    linked = column(
+        f"SELECT DISTINCT ?o WHERE {{ {inverse}GRAPH {name} {{ ?s ?p ?o }} FILTER(isIRI(?o)) }}",
+        "o",
+    )
+    return ordered, deep, linked
+
+
+def scanned_links(store: Store, graph: GraphName, rules: Rules) -> tuple[list, list, list]:
+    """:func:`graph_links` by one pass over the graph's quads (literal objects left as
+    None: the links are needed, not the values)."""
+    reach = rules.reach
+    ordered: dict[Node, None] = {}
+    deep: dict[Node, None] = {}
+    linked: set[URIRef] = set()
+    for s, p, o, _ in store.link_quads(graph):
+        ordered.setdefault(s, None)
+        if o is not None or p not in TEXT_PROPERTIES:
+            deep.setdefault(s, None)
+        if isinstance(o, URIRef) and (reach.any_inverse or p in reach.inverse):
+            linked.add(o)
+    return list(ordered), list(deep), list(linked)
 
 
 def _survey_in_worker(graph: GraphName) -> tuple:

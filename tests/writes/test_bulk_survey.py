@@ -1,0 +1,85 @@
+"""The survey of a bulk load's new graphs (``bulkload.survey_graph``): asked of Oxigraph's
+index by SPARQL for a named graph, it finds what a pass over the graph's quads finds, the
+subjects in the same order (the order the history records their documents in)."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import BNode, URIRef
+
+from service.config import DEFAULT_BASE
+from service.formats import NQUADS
+from service.namespaces import GRAPH, ID
+from service.store.embedded import EmbeddedStore
+from service.validation import project_validator
+from service.writes.bulkload import graph_links, scanned_links, survey_graph
+from service.writes.neighbourhood import write_rules
+
+SCHEMA = "https://schema.org/"
+TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def _lines(graph: str | None) -> str:
+    """Events, venues with blank-node addresses (one nested), text-only resources, links to
+    a resource the store held before and a sub-event (a link the shapes read backwards)."""
+    at = f" <{graph}>" if graph else ""
+    old_venue, old_event = ID["place/ancienne-salle"], ID["event/ancien"]
+    rows = []
+    for n in range(30):
+        event, venue = ID[f"event/lot-{n}"], ID[f"place/lot-{n}"]
+        rows += [
+            f"<{event}> <{TYPE}> <{SCHEMA}Event>",
+            f'<{event}> <{SCHEMA}name> "Atelier {n}"@fr',
+            f"<{event}> <{SCHEMA}location> <{venue if n % 3 else old_venue}>",
+            f"<{venue}> <{SCHEMA}address> _:a{n}",
+            f'_:a{n} <{SCHEMA}addressLocality> "Ville {n}"',
+            f"_:a{n} <{SCHEMA}geo> _:g{n}",
+            f'_:g{n} <{SCHEMA}latitude> "4{n % 10}.5"',
+            f'<{ID[f"actor/texte-{n}"]}> <{SCHEMA}description> "Seulement du texte {n}"@fr',
+        ]
+        if n % 7 == 0:
+            rows.append(f"<{old_event}> <{SCHEMA}subEvent> <{event}>")
+    return "".join(f"{row}{at} .\n" for row in rows)
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory) -> EmbeddedStore:
+    """A store holding a venue and an event before, then the new graph and default graph."""
+    store = EmbeddedStore(tmp_path_factory.mktemp("survey"), workers=False)
+    before = (
+        f"<{ID['event/ancien']}> <{SCHEMA}location> <{ID['place/ancienne-salle']}> "
+        f"<{GRAPH['avant']}> .\n"
+        f"<{ID['place/ancienne-salle']}> <{TYPE}> <{SCHEMA}Place> <{GRAPH['avant']}> .\n"
+    )
+    store.load(before.encode(), NQUADS, None)
+    store.load((_lines(str(GRAPH["lot"])) + _lines(None)).encode(), NQUADS, None)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return write_rules(project_validator())
+
+
+def test_the_queries_find_what_a_pass_over_the_quads_finds(loaded, rules):
+    ordered, deep, linked = graph_links(loaded, GRAPH["lot"], rules)
+    scanned = scanned_links(loaded, GRAPH["lot"], rules)
+    assert ordered == scanned[0]  # the index's order, blank nodes where they fall
+    assert set(deep) == set(scanned[1]) and set(linked) == set(scanned[2])
+    assert any(isinstance(s, BNode) for s in ordered)
+    assert ID["actor/texte-0"] in ordered and ID["actor/texte-0"] not in deep
+    assert ID["event/lot-0"] in deep
+    assert ID["event/lot-0"] in linked  # the sub-event: schema:subEvent is read backwards
+
+
+def test_a_named_graph_and_the_default_graph_are_surveyed_alike(loaded, rules):
+    named = survey_graph(loaded, GRAPH["lot"], DEFAULT_BASE, rules)
+    default = survey_graph(loaded, None, DEFAULT_BASE, rules)
+    assert named == default  # the same quads in both: one by queries, one by a pass
+    subjects, documents = named
+    # The holders of the (nested) blank nodes, and the resources linking to what changed.
+    assert {ID["place/lot-4"], ID["event/ancien"], ID["event/lot-0"]} <= subjects
+    assert not any(isinstance(s, BNode) for s in subjects)
+    assert len(documents) == len(set(documents)) and ID["actor/texte-5"] in documents
+    assert all(isinstance(d, URIRef) for d in documents)
