@@ -19,6 +19,7 @@ from .interface import (
     open_snapshot,
     open_store,
 )
+from .landed import LandedQuads
 from .plain import PlainLiteral
 from .reads import ReadPattern, ReadRecorder, changed
 from .refresh import Refresher
@@ -28,6 +29,7 @@ __all__ = [
     "SNAPSHOTS",
     "Changeset",
     "GraphName",
+    "LandedQuads",
     "PlainLiteral",
     "Quad",
     "QueryRequest",

@@ -44,6 +44,7 @@ from ..store import (
     SNAPSHOTS,
     Changeset,
     GraphName,
+    LandedQuads,
     Quad,
     Store,
     open_snapshot,
@@ -68,6 +69,8 @@ STREAMED = ("nquads", "ntriples", "turtle", "trig")
 #: Nodes whose triples the reads keep from one batch to the next (the venues, organisations
 #: and concepts many resources point at are read once, not once a batch); past it, forgotten.
 READ_CACHE = 20_000
+#: The file, in the snapshot taken before a load, of the quads it wrote (``LandedQuads``).
+LANDED = "landed.nq"
 #: Resources per lookup when telling created resources from updated ones.
 CLASSIFY_CHUNK = 500
 
@@ -164,16 +167,26 @@ def load_in_bulk(
         return BulkOutcome(added, restored=True, started=begun)
     started = history.now()
     found: dict = {}
+    # The store as it was (a snapshot: hard links, milliseconds) and the quads the bulk
+    # loader writes, kept by subject: what the validation reads a resource's quads from.
+    earlier = Path(store.directory) / SNAPSHOTS / f"load-{os.getpid()}-before"
+    shutil.rmtree(earlier, ignore_errors=True)
+    store.snapshot(earlier)
+    written = LandedQuads(earlier / LANDED)
 
     def check() -> None:
         found["warnings"], landed = validate_loaded(
-            store, source.graphs, source.count, config, rules
+            store, source.graphs, source.count, config, rules, earlier, written
         )
         begun = time.monotonic()
         found["touched"] = classify_loaded(store, source.graphs, landed.documents, config.base_url)
         log.info("%d documents classified in %.1f s", len(landed.documents), _since(begun))
 
-    added = _load(store, config, source, check)
+    try:
+        added = _load(store, config, source, check, written)
+    finally:
+        written.close()
+        shutil.rmtree(earlier, ignore_errors=True)
     outcome = BulkOutcome(added, False, found["warnings"], found["touched"], started=begun)
     if changelog is not None:
         changelog.advance(store, store.generation)
@@ -185,8 +198,8 @@ def load_in_bulk(
     return outcome
 
 
-def _load(store: Store, config: Config, source: BulkFile, check=None) -> int:
-    extra = {} if check is None else {"check": check}
+def _load(store: Store, config: Config, source: BulkFile, check=None, landed=None) -> int:
+    extra = {} if check is None else {"check": check, "landed": landed}
     return store.load(
         source.body, source.fmt, source.graph, config.base_url, scanned=source.scanned, **extra
     )
@@ -332,15 +345,16 @@ def _survey_in_worker(graph: GraphName) -> tuple:
 
 
 def batches(
-    store: Store, resources: list[URIRef], base_url: str, rules: Rules
+    store: Store, resources: list[URIRef], base_url: str, rules: Rules, own_quads=None
 ) -> Iterator[tuple[list[tuple], list[Node]]]:
     """The data and focus nodes of each batch of :data:`BATCH` resources, read as they are
-    needed. The store does not change meanwhile, so the reads are kept across batches, up to
+    needed (a node's own quads by ``own_quads`` when given: :func:`own_reader`). The store
+    does not change meanwhile, so the reads are kept across batches, up to
     :data:`READ_CACHE` nodes (then a fresh neighbourhood: its cache never holds the load)."""
-    around = Neighbourhood(store, Changeset(), base_url)
+    around = Neighbourhood(store, Changeset(), base_url, own_quads)
     for start in range(0, len(resources), BATCH):
         if around.cached > READ_CACHE:
-            around = Neighbourhood(store, Changeset(), base_url)
+            around = Neighbourhood(store, Changeset(), base_url, own_quads)
         data, focus = gather(around, resources[start : start + BATCH], rules.reach)
         yield list(data), sorted(focus, key=str)
 
@@ -370,12 +384,20 @@ class Findings:
 
 
 def validate_loaded(
-    store: Store, graphs: set[GraphName], quads: int, config: Config, rules: Rules
+    store: Store,
+    graphs: set[GraphName],
+    quads: int,
+    config: Config,
+    rules: Rules,
+    earlier: Path | None = None,
+    written: LandedQuads | None = None,
 ) -> tuple[int, Landed]:
     """Find what the new ``graphs`` (``quads`` quads) touch (:func:`survey`) and validate it
     batch by batch; raise ValidationFailed with the report of the first violations when any;
     the warnings, and what the survey found. The ``load_validator`` setting says which
-    validator checks them."""
+    validator checks them. ``earlier`` (a snapshot of the store before the load) and
+    ``written`` (the quads the load wrote, by subject) given, each node's own quads are read
+    from them (:func:`own_reader`), not from the store with the load in it."""
     findings = Findings()
     # Known before the survey: about five quads a resource at least.
     workers = min(config.load_workers, max(1, quads // (BATCH * 5)))
@@ -384,8 +406,14 @@ def validate_loaded(
         _init(checker)
         landed = survey(store, graphs, config.base_url, rules)
         log.info("validating %d resources in batches of %d", len(landed.resources), BATCH)
-        for data, focus in batches(store, landed.resources, config.base_url, rules):
-            findings.add(_validate(data, focus))
+        before = None if earlier is None else open_snapshot(earlier)
+        try:
+            own_quads = own_reader(store, before, written)
+            for data, focus in batches(store, landed.resources, config.base_url, rules, own_quads):
+                findings.add(_validate(data, focus))
+        finally:
+            if before is not None:
+                before.close()
     else:
         # Each forked worker reads the graphs it surveys and the batches it checks from a
         # snapshot of the store (hard links, milliseconds), opened read-only: the reads,
@@ -394,7 +422,7 @@ def validate_loaded(
         snapshot = Path(store.directory) / SNAPSHOTS / f"load-{os.getpid()}"
         shutil.rmtree(snapshot, ignore_errors=True)
         store.snapshot(snapshot)
-        reading = (checker, snapshot, config.base_url, rules)
+        reading = (checker, snapshot, config.base_url, rules, earlier, written)
         try:
             with multiprocessing.get_context("fork").Pool(workers, _init_reading, reading) as pool:
                 begun = time.monotonic()
@@ -453,9 +481,39 @@ def _init(checker: Callable[[list[tuple], list[Node]], list]) -> None:
 _READING: dict = {}
 
 
-def _init_reading(checker: Callable, snapshot: Path, base_url: str, rules: Rules) -> None:
+def _init_reading(
+    checker: Callable,
+    snapshot: Path,
+    base_url: str,
+    rules: Rules,
+    earlier: Path | None,
+    written: LandedQuads | None,
+) -> None:
     _init(checker)
+    before = None if earlier is None else open_snapshot(earlier)
     _READING.update(store=open_snapshot(snapshot), base_url=base_url, rules=rules, around=None)
+    _READING["own_quads"] = own_reader(_READING["store"], before, written)
+
+
+def own_reader(
+    store: Store, earlier: Store | None, written: LandedQuads | None
+) -> Callable[[Node], list[Quad]] | None:
+    """What reads a node's own quads (as subject) with the load in: those the store held
+    before it (``earlier``: for a new resource, an empty lookup) and those the load wrote
+    (``written``, parsed from their own lines), rather than a lookup in ``store``, which holds
+    the load and reads every term of a new resource's quads back from Oxigraph's table of
+    strings. The same quads: the new graphs were empty; a node whose lines hold a literal
+    the store writes otherwise is read from ``store``. None: ``store`` is read."""
+    if earlier is None or written is None:
+        return None
+
+    def own_quads(node: Node) -> list[Quad]:
+        found = written.quads(node)
+        if found is None:
+            return list(store.quads(subject=node))
+        return list(earlier.quads(subject=node)) + found
+
+    return own_quads
 
 
 def _read_and_validate(resources: list[URIRef]) -> tuple:
@@ -463,7 +521,7 @@ def _read_and_validate(resources: list[URIRef]) -> tuple:
     around = _READING["around"]
     if around is None or around.cached > READ_CACHE:
         around = _READING["around"] = Neighbourhood(
-            _READING["store"], Changeset(), _READING["base_url"]
+            _READING["store"], Changeset(), _READING["base_url"], _READING["own_quads"]
         )
     data, focus = gather(around, resources, _READING["rules"].reach)
     return _validate(list(data), sorted(focus, key=str))

@@ -1,6 +1,9 @@
-"""The survey of a bulk load's new graphs (``bulkload.survey_graph``): asked of Oxigraph's
-index by SPARQL for a named graph, it finds what a pass over the graph's quads finds, the
-subjects in the same order (the order the history records their documents in)."""
+"""What a bulk load's validation reads. The survey of its new graphs
+(``bulkload.survey_graph``): asked of Oxigraph's index by SPARQL for a named graph, it finds
+what a pass over the graph's quads finds, the subjects in the same order (the order the
+history records their documents in). The batches' neighbourhoods (``bulkload.own_reader``):
+each node's quads read from the store as it was and the lines the load wrote are those the
+store with the load in it holds."""
 
 from __future__ import annotations
 
@@ -10,13 +13,21 @@ from rdflib import BNode, URIRef
 from service.config import DEFAULT_BASE
 from service.formats import NQUADS
 from service.namespaces import GRAPH, ID
+from service.store import Changeset, LandedQuads, open_snapshot
 from service.store.embedded import EmbeddedStore
 from service.validation import project_validator
-from service.writes.bulkload import graph_links, scanned_links, survey_graph
-from service.writes.neighbourhood import write_rules
+from service.writes.bulkload import (
+    graph_links,
+    own_reader,
+    scanned_links,
+    survey,
+    survey_graph,
+)
+from service.writes.neighbourhood import Neighbourhood, gather, write_rules
 
 SCHEMA = "https://schema.org/"
 TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 
 
 def _lines(graph: str | None) -> str:
@@ -44,16 +55,27 @@ def _lines(graph: str | None) -> str:
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory) -> EmbeddedStore:
-    """A store holding a venue and an event before, then the new graph and default graph."""
-    store = EmbeddedStore(tmp_path_factory.mktemp("survey"), workers=False)
+    """A store holding a venue and an event before (a snapshot of it beside it, ``earlier``),
+    then the new graph and default graph, their quads kept (``landed``), with a date the
+    store writes otherwise and a quad more for the venue held before."""
+    root = tmp_path_factory.mktemp("survey")
+    store = EmbeddedStore(root / "store", workers=False)
     before = (
         f"<{ID['event/ancien']}> <{SCHEMA}location> <{ID['place/ancienne-salle']}> "
         f"<{GRAPH['avant']}> .\n"
         f"<{ID['place/ancienne-salle']}> <{TYPE}> <{SCHEMA}Place> <{GRAPH['avant']}> .\n"
     )
     store.load(before.encode(), NQUADS, None)
-    store.load((_lines(str(GRAPH["lot"])) + _lines(None)).encode(), NQUADS, None)
+    store.snapshot(root / "earlier")
+    store.landed = LandedQuads(root / "landed.nq")
+    more = (
+        f'<{ID["event/lot-1"]}> <{SCHEMA}startDate> "2024-05-02+00:00"^^<{XSD_DATE}> <{GRAPH["plus"]}> .\n'
+        f'<{ID["place/ancienne-salle"]}> <{SCHEMA}name> "Ancienne salle"@fr <{GRAPH["plus"]}> .\n'
+    )
+    body = _lines(str(GRAPH["lot"])) + _lines(None) + more
+    store.load(body.encode(), NQUADS, None, check=lambda: None, landed=store.landed)
     yield store
+    store.landed.close()
     store.close()
 
 
@@ -83,3 +105,18 @@ def test_a_named_graph_and_the_default_graph_are_surveyed_alike(loaded, rules):
     assert not any(isinstance(s, BNode) for s in subjects)
     assert len(documents) == len(set(documents)) and ID["actor/texte-5"] in documents
     assert all(isinstance(d, URIRef) for d in documents)
+
+
+def test_a_batch_read_from_the_lines_the_load_wrote_is_the_batch_read_from_the_store(loaded, rules):
+    earlier = open_snapshot(loaded.directory.parent / "earlier")
+    own = own_reader(loaded, earlier, loaded.landed)
+    resources = survey(loaded, {GRAPH["lot"], GRAPH["plus"], None}, DEFAULT_BASE, rules).resources
+    assert ID["place/ancienne-salle"] in resources and ID["event/lot-1"] in resources
+    for start in range(0, len(resources), 7):
+        batch = resources[start : start + 7]
+        read = gather(Neighbourhood(loaded, Changeset(), DEFAULT_BASE), batch, rules.reach)
+        kept = gather(Neighbourhood(loaded, Changeset(), DEFAULT_BASE, own), batch, rules.reach)
+        assert kept == read
+    assert loaded.landed.quads(ID["event/lot-1"]) is None  # read from the store instead
+    assert len(own(ID["place/ancienne-salle"])) == 2  # the quad held before, and the new one
+    earlier.close()
