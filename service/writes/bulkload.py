@@ -8,7 +8,9 @@ load all-or-nothing: until the marker is removed, a crash or a refusal empties t
 graphs again. While it is in place, the new resources are validated where they now are: the
 neighbourhood of each (:func:`.neighbourhood.gather`, the same reads as any write's, so the
 same results, resources the file points to that the store already held included) is read
-from the store in batches of :data:`BATCH` resources and checked (``load_validator``: the
+in batches of :data:`BATCH` resources (each node's own quads from a snapshot of the store
+taken before the load and the lines the loader was given, :func:`own_reader`; the links
+into it from the store) and checked (``load_validator``: the
 shapes compiled, or pySHACL), in ``load_workers`` processes side by side, which also find the
 resources first (:func:`survey`, new graph by new graph). Memory follows the batch, not the
 file. A violation anywhere refuses the whole file: nothing lands, and the report names the
@@ -225,18 +227,20 @@ def survey(
     base_url: str,
     rules: Rules,
     pool: Any = None,
+    earlier: Store | None = None,
 ) -> Landed:
     """The resources a write of every quad of ``graphs`` would check (see
     :func:`.neighbourhood.extract_neighbourhood`) and the documents it touches, read from
     the store they landed in, in one pass over their quads: graph by graph
-    (:func:`survey_graph`), side by side in ``pool``'s workers when given."""
+    (:func:`survey_graph`; ``earlier``, the store before the load), side by side in
+    ``pool``'s workers when given."""
     candidates: set[URIRef] = set()
     documents: dict[URIRef, None] = {}
     ordered = sorted(graphs, key=lambda g: str(g or ""))
     pieces = (
         pool.imap(_survey_in_worker, ordered)
         if pool is not None
-        else (survey_graph(store, graph, base_url, rules) for graph in ordered)
+        else (survey_graph(store, graph, base_url, rules, earlier) for graph in ordered)
     )
     for found, touched in pieces:
         candidates |= found
@@ -253,7 +257,7 @@ def survey(
 
 
 def survey_graph(
-    store: Store, graph: GraphName, base_url: str, rules: Rules
+    store: Store, graph: GraphName, base_url: str, rules: Rules, earlier: Store | None = None
 ) -> tuple[set[URIRef], list[URIRef]]:
     """What one new graph brings to :func:`survey`: the resources it touches (its subjects,
     the holders of its blank nodes, what it links to backwards, what links to a resource it
@@ -282,9 +286,14 @@ def survey_graph(
     deep: set[URIRef] = set()
     for s in deep_subjects:
         deep |= resources(s)
+    # The links from the new graphs bring no resource more: their subjects, and the holders
+    # of their blank nodes, are the new graphs' own, which the survey of each adds. So the
+    # store as it was before the load, when given, answers (a new resource: an empty lookup,
+    # not every link the file made to it read back).
+    before = around if earlier is None else Neighbourhood(earlier, Changeset(), base_url)
     for node in deep:
-        for linker, _, _ in around.linking(node, None):
-            subjects |= resources(linker)
+        for linker, _, _ in before.linking(node, None):
+            subjects |= before.resources(linker)
     return subjects, list(documents)
 
 
@@ -341,7 +350,10 @@ def scanned_links(store: Store, graph: GraphName, rules: Rules) -> tuple[list, l
 
 
 def _survey_in_worker(graph: GraphName) -> tuple:
-    return survey_graph(_READING["store"], graph, _READING["base_url"], _READING["rules"])
+    reading = _READING
+    return survey_graph(
+        reading["store"], graph, reading["base_url"], reading["rules"], reading["earlier"]
+    )
 
 
 def batches(
@@ -404,10 +416,10 @@ def validate_loaded(
     checker = _checker(rules, getattr(config, "load_validator", "compiled"))
     if workers <= 1:
         _init(checker)
-        landed = survey(store, graphs, config.base_url, rules)
-        log.info("validating %d resources in batches of %d", len(landed.resources), BATCH)
         before = None if earlier is None else open_snapshot(earlier)
         try:
+            landed = survey(store, graphs, config.base_url, rules, earlier=before)
+            log.info("validating %d resources in batches of %d", len(landed.resources), BATCH)
             own_quads = own_reader(store, before, written)
             for data, focus in batches(store, landed.resources, config.base_url, rules, own_quads):
                 findings.add(_validate(data, focus))
@@ -492,6 +504,7 @@ def _init_reading(
     _init(checker)
     before = None if earlier is None else open_snapshot(earlier)
     _READING.update(store=open_snapshot(snapshot), base_url=base_url, rules=rules, around=None)
+    _READING["earlier"] = before
     _READING["own_quads"] = own_reader(_READING["store"], before, written)
 
 

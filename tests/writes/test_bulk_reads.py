@@ -64,6 +64,8 @@ def loaded(tmp_path_factory) -> EmbeddedStore:
         f"<{ID['event/ancien']}> <{SCHEMA}location> <{ID['place/ancienne-salle']}> "
         f"<{GRAPH['avant']}> .\n"
         f"<{ID['place/ancienne-salle']}> <{TYPE}> <{SCHEMA}Place> <{GRAPH['avant']}> .\n"
+        f"<{ID['event/vieux']}> <{SCHEMA}location> <{ID['place/ancienne-salle']}> "
+        f"<{GRAPH['avant']}> .\n"
     )
     store.load(before.encode(), NQUADS, None)
     store.snapshot(root / "earlier")
@@ -71,6 +73,8 @@ def loaded(tmp_path_factory) -> EmbeddedStore:
     more = (
         f'<{ID["event/lot-1"]}> <{SCHEMA}startDate> "2024-05-02+00:00"^^<{XSD_DATE}> <{GRAPH["plus"]}> .\n'
         f'<{ID["place/ancienne-salle"]}> <{SCHEMA}name> "Ancienne salle"@fr <{GRAPH["plus"]}> .\n'
+        f"<{ID['place/ancienne-salle']}> <{SCHEMA}address> _:z <{GRAPH['plus']}> .\n"
+        f'_:z <{SCHEMA}addressLocality> "Lens" <{GRAPH["plus"]}> .\n'
     )
     body = _lines(str(GRAPH["lot"])) + _lines(None) + more
     store.load(body.encode(), NQUADS, None, check=lambda: None, landed=store.landed)
@@ -118,5 +122,15 @@ def test_a_batch_read_from_the_lines_the_load_wrote_is_the_batch_read_from_the_s
         kept = gather(Neighbourhood(loaded, Changeset(), DEFAULT_BASE, own), batch, rules.reach)
         assert kept == read
     assert loaded.landed.quads(ID["event/lot-1"]) is None  # read from the store instead
-    assert len(own(ID["place/ancienne-salle"])) == 2  # the quad held before, and the new one
+    assert len(own(ID["place/ancienne-salle"])) == 3  # the quad held before, and the new ones
+    earlier.close()
+
+
+def test_the_store_as_it_was_finds_the_same_resources_linking_in(loaded, rules):
+    earlier = open_snapshot(loaded.directory.parent / "earlier")
+    graphs = {GRAPH["lot"], GRAPH["plus"], None}
+    found = survey(loaded, graphs, DEFAULT_BASE, rules, earlier=earlier)
+    assert found == survey(loaded, graphs, DEFAULT_BASE, rules)
+    # An event held before, linking to a venue the file gives an address: checked again.
+    assert ID["event/vieux"] in found.resources
     earlier.close()
