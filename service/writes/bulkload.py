@@ -568,15 +568,19 @@ def classify_loaded(
     ones (and the history) says anything of them, updated otherwise; looked up a chunk at a
     time."""
     skipped = {history.history_graph(base_url), *graphs}
+    # Left out by Oxigraph itself: the rows are the resources that existed, not one for each
+    # graph of each resource, new ones included, to be read back and dropped.
+    others = ", ".join(to_sparql(g) for g in sorted(skipped - {None}, key=str))
     listed = sorted(documents, key=str)
     existed: set[URIRef] = set()
     for start in range(0, len(listed), CLASSIFY_CHUNK):
         chunk = listed[start : start + CLASSIFY_CHUNK]
         values = " ".join(f"<{iri}>" for iri in chunk)
         rows = store.select(
-            f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} "
+            f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({others})) }}"
         )
-        existed |= {row["s"] for row in rows if row.get("g") not in skipped}
+        existed |= {row["s"] for row in rows}
         if None not in skipped:  # the default graph, which GRAPH ?g does not reach
             existed |= {d for d in chunk if next(iter(store.quads(subject=d, graph=None)), None)}
     return [history.Touched(d, "update" if d in existed else "create") for d in documents]

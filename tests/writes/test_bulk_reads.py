@@ -17,6 +17,7 @@ from service.store import Changeset, LandedQuads, open_snapshot
 from service.store.embedded import EmbeddedStore
 from service.validation import project_validator
 from service.writes.bulkload import (
+    classify_loaded,
     graph_links,
     own_reader,
     scanned_links,
@@ -134,3 +135,12 @@ def test_the_store_as_it_was_finds_the_same_resources_linking_in(loaded, rules):
     # An event held before, linking to a venue the file gives an address: checked again.
     assert ID["event/vieux"] in found.resources
     earlier.close()
+
+
+def test_documents_held_before_the_load_are_updated_the_others_created(loaded, rules):
+    graphs = {GRAPH["lot"], GRAPH["plus"], None}
+    documents = survey(loaded, graphs, DEFAULT_BASE, rules).documents
+    actions = {t.iri: t.action for t in classify_loaded(loaded, graphs, documents, DEFAULT_BASE)}
+    assert actions[ID["place/ancienne-salle"]] == actions[ID["event/ancien"]] == "update"
+    assert actions[ID["event/lot-0"]] == actions[ID["place/lot-4"]] == "create"
+    assert list(actions) == documents  # in the survey's order
