@@ -307,15 +307,23 @@ def graph_links(store: Store, graph: URIRef, rules: Rules) -> tuple[list, list, 
     four terms of each (the strings of Oxigraph's table read back, then rdflib terms)."""
     reach = rules.reach
     name = to_sparql(graph)
-    texts = ", ".join(to_sparql(p) for p in sorted(TEXT_PROPERTIES, key=str))
+    listed = [to_sparql(p) for p in sorted(TEXT_PROPERTIES, key=str)]
+    texts = ", ".join(listed)
 
     def column(query: str, variable: str) -> list:
         return [row[variable] for row in store.select(query)]
 
     ordered = column(f"SELECT DISTINCT ?s WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}", "s")
+    # A quad of another property, or a link by one of those: in two queries, as the test of
+    # each term for a literal costs Oxigraph more than the rest (it is asked of the few
+    # names and descriptions only).
     deep = column(
-        f"SELECT DISTINCT ?s WHERE {{ GRAPH {name} {{ ?s ?p ?o }} "
-        f"FILTER(!isLiteral(?o) || ?p NOT IN ({texts})) }}",
+        f"SELECT DISTINCT ?s WHERE {{ GRAPH {name} {{ ?s ?p ?o }} FILTER(?p NOT IN ({texts})) }}",
+        "s",
+    )
+    deep += column(
+        f"SELECT DISTINCT ?s WHERE {{ VALUES ?p {{ {' '.join(listed)} }} "
+        f"GRAPH {name} {{ ?s ?p ?o }} FILTER(!isLiteral(?o)) }}",
         "s",
     )
     if reach.any_inverse:

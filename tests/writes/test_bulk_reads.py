@@ -48,6 +48,8 @@ def _lines(graph: str | None) -> str:
             f"_:a{n} <{SCHEMA}geo> _:g{n}",
             f'_:g{n} <{SCHEMA}latitude> "4{n % 10}.5"',
             f'<{ID[f"actor/texte-{n}"]}> <{SCHEMA}description> "Seulement du texte {n}"@fr',
+            # A name that is a link: more than text.
+            f"<{ID[f'actor/lien-{n}']}> <{SCHEMA}name> <{ID[f'actor/texte-{n}']}>",
         ]
         if n % 7 == 0:
             rows.append(f"<{old_event}> <{SCHEMA}subEvent> <{event}>")
@@ -96,7 +98,7 @@ def test_the_queries_find_what_a_pass_over_the_quads_finds(loaded, rules):
     assert set(deep) == set(scanned[1]) and set(linked) == set(scanned[2])
     assert any(isinstance(s, BNode) for s in ordered)
     assert ID["actor/texte-0"] in ordered and ID["actor/texte-0"] not in deep
-    assert ID["event/lot-0"] in deep
+    assert ID["event/lot-0"] in deep and ID["actor/lien-0"] in deep
     assert ID["event/lot-0"] in linked  # the sub-event: schema:subEvent is read backwards
 
 
