@@ -19,15 +19,17 @@ from .interface import (
     open_snapshot,
     open_store,
 )
+from .landed import LandedQuads
 from .plain import PlainLiteral
 from .reads import ReadPattern, ReadRecorder, changed
 from .refresh import Refresher
-from .terms import quad_to_oxigraph, quad_to_rdflib
+from .terms import quad_to_oxigraph, quad_to_rdflib, to_sparql
 
 __all__ = [
     "SNAPSHOTS",
     "Changeset",
     "GraphName",
+    "LandedQuads",
     "PlainLiteral",
     "Quad",
     "QueryRequest",
@@ -42,4 +44,5 @@ __all__ = [
     "open_store",
     "quad_to_oxigraph",
     "quad_to_rdflib",
+    "to_sparql",
 ]

@@ -490,6 +490,7 @@ class EmbeddedStore(Store):
         base_iri: str | None = None,
         check: Callable[[], Any] | None = None,
         scanned: tuple[int, set[GraphName], bool] | None = None,
+        landed: Any = None,
     ) -> int:
         """Add RDF to a graph (or, from TriG or N-Quads with ``graph`` None, to its graphs).
 
@@ -506,7 +507,9 @@ class EmbeddedStore(Store):
         it reads the store with the load in it (``mediation load`` validates there), and
         whatever it raises undoes the load. It needs the bulk path: graphs that are empty
         (a StoreError otherwise), whatever the size. ``scanned``: what ``scan`` found in the
-        same source, which spares the first read.
+        same source, which spares the first read. ``landed`` (a ``LandedQuads``, with
+        ``check``): where each quad the bulk loader writes is kept too, for ``check`` to read
+        the new resources from their own text (``landed.py``).
         """
         rdf_format = self._load_format(fmt)
         target = None if graph is None and fmt in DATASET_FORMATS else graph_to_oxigraph(graph)
@@ -542,11 +545,16 @@ class EmbeddedStore(Store):
                 into = {} if target is None else {"to_graph": target}
                 # With blank nodes, their labels renamed so that no node merges with one of the
                 # store; without, or into an empty store (a restore), which has none to merge
-                # with, Oxigraph reads the source itself, 2x faster again.
-                rename = blank and not self.is_empty()
+                # with, Oxigraph reads the source itself, 2x faster again. Kept for a check
+                # (``landed``), the quads go through this process, renamed, on their way.
+                streamed = (blank and not self.is_empty()) or landed is not None
                 write = (
-                    (lambda: store.bulk_extend(parsed()))
-                    if rename
+                    (
+                        lambda: store.bulk_extend(
+                            parsed() if landed is None else landed.tee(parsed())
+                        )
+                    )
+                    if streamed
                     else (lambda: store.bulk_load(**reading, **into))
                 )
                 bulk_load(store, self.directory, self._gated(write), graphs, check)

@@ -8,7 +8,9 @@ load all-or-nothing: until the marker is removed, a crash or a refusal empties t
 graphs again. While it is in place, the new resources are validated where they now are: the
 neighbourhood of each (:func:`.neighbourhood.gather`, the same reads as any write's, so the
 same results, resources the file points to that the store already held included) is read
-from the store in batches of :data:`BATCH` resources and checked (``load_validator``: the
+in batches of :data:`BATCH` resources (each node's own quads from a snapshot of the store
+taken before the load and the lines the loader was given, :func:`own_reader`; the links
+into it from the store) and checked (``load_validator``: the
 shapes compiled, or pySHACL), in ``load_workers`` processes side by side, which also find the
 resources first (:func:`survey`, new graph by new graph). Memory follows the batch, not the
 file. A violation anywhere refuses the whole file: nothing lands, and the report names the
@@ -40,7 +42,17 @@ from ..errors import MediationError
 from ..formats import BY_FILE_EXTENSION, DATASET_FORMATS, NQUADS, Format
 from ..namespaces import document_of
 from ..seed import graph_for
-from ..store import SNAPSHOTS, Changeset, GraphName, Quad, Store, open_snapshot, quad_to_oxigraph
+from ..store import (
+    SNAPSHOTS,
+    Changeset,
+    GraphName,
+    LandedQuads,
+    Quad,
+    Store,
+    open_snapshot,
+    quad_to_oxigraph,
+    to_sparql,
+)
 from ..validation import CompiledValidator, Report, report_of
 from . import history
 from .changelog import ChangeLog
@@ -59,6 +71,8 @@ STREAMED = ("nquads", "ntriples", "turtle", "trig")
 #: Nodes whose triples the reads keep from one batch to the next (the venues, organisations
 #: and concepts many resources point at are read once, not once a batch); past it, forgotten.
 READ_CACHE = 20_000
+#: The file, in the snapshot taken before a load, of the quads it wrote (``LandedQuads``).
+LANDED = "landed.nq"
 #: Resources per lookup when telling created resources from updated ones.
 CLASSIFY_CHUNK = 500
 
@@ -155,16 +169,26 @@ def load_in_bulk(
         return BulkOutcome(added, restored=True, started=begun)
     started = history.now()
     found: dict = {}
+    # The store as it was (a snapshot: hard links, milliseconds) and the quads the bulk
+    # loader writes, kept by subject: what the validation reads a resource's quads from.
+    earlier = Path(store.directory) / SNAPSHOTS / f"load-{os.getpid()}-before"
+    shutil.rmtree(earlier, ignore_errors=True)
+    store.snapshot(earlier)
+    written = LandedQuads(earlier / LANDED)
 
     def check() -> None:
         found["warnings"], landed = validate_loaded(
-            store, source.graphs, source.count, config, rules
+            store, source.graphs, source.count, config, rules, earlier, written
         )
         begun = time.monotonic()
         found["touched"] = classify_loaded(store, source.graphs, landed.documents, config.base_url)
         log.info("%d documents classified in %.1f s", len(landed.documents), _since(begun))
 
-    added = _load(store, config, source, check)
+    try:
+        added = _load(store, config, source, check, written)
+    finally:
+        written.close()
+        shutil.rmtree(earlier, ignore_errors=True)
     outcome = BulkOutcome(added, False, found["warnings"], found["touched"], started=begun)
     if changelog is not None:
         changelog.advance(store, store.generation)
@@ -176,8 +200,8 @@ def load_in_bulk(
     return outcome
 
 
-def _load(store: Store, config: Config, source: BulkFile, check=None) -> int:
-    extra = {} if check is None else {"check": check}
+def _load(store: Store, config: Config, source: BulkFile, check=None, landed=None) -> int:
+    extra = {} if check is None else {"check": check, "landed": landed}
     return store.load(
         source.body, source.fmt, source.graph, config.base_url, scanned=source.scanned, **extra
     )
@@ -203,18 +227,20 @@ def survey(
     base_url: str,
     rules: Rules,
     pool: Any = None,
+    earlier: Store | None = None,
 ) -> Landed:
     """The resources a write of every quad of ``graphs`` would check (see
     :func:`.neighbourhood.extract_neighbourhood`) and the documents it touches, read from
     the store they landed in, in one pass over their quads: graph by graph
-    (:func:`survey_graph`), side by side in ``pool``'s workers when given."""
+    (:func:`survey_graph`; ``earlier``, the store before the load), side by side in
+    ``pool``'s workers when given."""
     candidates: set[URIRef] = set()
     documents: dict[URIRef, None] = {}
     ordered = sorted(graphs, key=lambda g: str(g or ""))
     pieces = (
         pool.imap(_survey_in_worker, ordered)
         if pool is not None
-        else (survey_graph(store, graph, base_url, rules) for graph in ordered)
+        else (survey_graph(store, graph, base_url, rules, earlier) for graph in ordered)
     )
     for found, touched in pieces:
         candidates |= found
@@ -231,56 +257,124 @@ def survey(
 
 
 def survey_graph(
-    store: Store, graph: GraphName, base_url: str, rules: Rules
+    store: Store, graph: GraphName, base_url: str, rules: Rules, earlier: Store | None = None
 ) -> tuple[set[URIRef], list[URIRef]]:
     """What one new graph brings to :func:`survey`: the resources it touches (its subjects,
     the holders of its blank nodes, what it links to backwards, what links to a resource it
-    changes more than the text of), not yet filtered, and the documents of its subjects."""
+    changes more than the text of), not yet filtered, and the documents of its subjects.
+
+    A named graph is surveyed by three SPARQL queries (:func:`graph_links`), which Oxigraph
+    answers over its index without reading back the strings of the graph's terms; the
+    default graph, which SPARQL here cannot name alone, by a pass over its quads
+    (:func:`scanned_links`), the same results."""
+    ordered, deep_subjects, linked = (
+        scanned_links(store, graph, rules) if graph is None else graph_links(store, graph, rules)
+    )
     around = Neighbourhood(store, Changeset(), base_url)
-    reach = rules.reach
     resources = around.resources
-    subjects: set[URIRef] = set()
-    named: set[URIRef] = set()  # the IRI subjects seen, whose documents are noted
-    deep: set[URIRef] = set()
+    subjects: set[URIRef] = set(linked)
     documents: dict[URIRef, None] = {}
-    # Literal objects come as None: this pass needs the links, not the values.
-    for s, p, o, _ in store.link_quads(graph):
+    for s in ordered:
         if isinstance(s, URIRef):
-            if s not in named:
-                named.add(s)
-                subjects.add(s)
-                documents.setdefault(document_of(s), None)
-            if o is not None or p not in TEXT_PROPERTIES:
-                deep.add(s)
+            subjects.add(s)
+            documents.setdefault(document_of(s), None)
         else:
             holders = resources(s)
             subjects |= holders
             for owner in sorted(holders, key=str):
                 documents.setdefault(document_of(owner), None)
-            if o is not None or p not in TEXT_PROPERTIES:
-                deep |= holders
-        if isinstance(o, URIRef) and (reach.any_inverse or p in reach.inverse):
-            subjects.add(o)
+    deep: set[URIRef] = set()
+    for s in deep_subjects:
+        deep |= resources(s)
+    # The links from the new graphs bring no resource more: their subjects, and the holders
+    # of their blank nodes, are the new graphs' own, which the survey of each adds. So the
+    # store as it was before the load, when given, answers (a new resource: an empty lookup,
+    # not every link the file made to it read back).
+    before = around if earlier is None else Neighbourhood(earlier, Changeset(), base_url)
     for node in deep:
-        for linker, _, _ in around.linking(node, None):
-            subjects |= resources(linker)
+        for linker, _, _ in before.linking(node, None):
+            subjects |= before.resources(linker)
     return subjects, list(documents)
 
 
+def graph_links(store: Store, graph: URIRef, rules: Rules) -> tuple[list, list, list]:
+    """What :func:`survey_graph` needs of a named graph: its subjects in the order of the
+    store's index (the order the history records their documents in), the subjects of a
+    quad that is more than a name or a description (a link, or a literal of another
+    property), and the IRIs it links to through a property the shapes read backwards.
+
+    Each a query whose results alone are read back: a pass over the graph's quads made
+    four terms of each (the strings of Oxigraph's table read back, then rdflib terms)."""
+    reach = rules.reach
+    name = to_sparql(graph)
+    listed = [to_sparql(p) for p in sorted(TEXT_PROPERTIES, key=str)]
+    texts = ", ".join(listed)
+
+    def column(query: str, variable: str) -> list:
+        return [row[variable] for row in store.select(query)]
+
+    ordered = column(f"SELECT DISTINCT ?s WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}", "s")
+    # A quad of another property, or a link by one of those: in two queries, as the test of
+    # each term for a literal costs Oxigraph more than the rest (it is asked of the few
+    # names and descriptions only).
+    deep = column(
+        f"SELECT DISTINCT ?s WHERE {{ GRAPH {name} {{ ?s ?p ?o }} FILTER(?p NOT IN ({texts})) }}",
+        "s",
+    )
+    deep += column(
+        f"SELECT DISTINCT ?s WHERE {{ VALUES ?p {{ {' '.join(listed)} }} "
+        f"GRAPH {name} {{ ?s ?p ?o }} FILTER(!isLiteral(?o)) }}",
+        "s",
+    )
+    if reach.any_inverse:
+        inverse = ""
+    elif reach.inverse:
+        inverse = (
+            f"VALUES ?p {{ {' '.join(to_sparql(p) for p in sorted(reach.inverse, key=str))} }} "
+        )
+    else:
+        return ordered, deep, []
+    linked = column(
+        f"SELECT DISTINCT ?o WHERE {{ {inverse}GRAPH {name} {{ ?s ?p ?o }} FILTER(isIRI(?o)) }}",
+        "o",
+    )
+    return ordered, deep, linked
+
+
+def scanned_links(store: Store, graph: GraphName, rules: Rules) -> tuple[list, list, list]:
+    """:func:`graph_links` by one pass over the graph's quads (literal objects left as
+    None: the links are needed, not the values)."""
+    reach = rules.reach
+    ordered: dict[Node, None] = {}
+    deep: dict[Node, None] = {}
+    linked: set[URIRef] = set()
+    for s, p, o, _ in store.link_quads(graph):
+        ordered.setdefault(s, None)
+        if o is not None or p not in TEXT_PROPERTIES:
+            deep.setdefault(s, None)
+        if isinstance(o, URIRef) and (reach.any_inverse or p in reach.inverse):
+            linked.add(o)
+    return list(ordered), list(deep), list(linked)
+
+
 def _survey_in_worker(graph: GraphName) -> tuple:
-    return survey_graph(_READING["store"], graph, _READING["base_url"], _READING["rules"])
+    reading = _READING
+    return survey_graph(
+        reading["store"], graph, reading["base_url"], reading["rules"], reading["earlier"]
+    )
 
 
 def batches(
-    store: Store, resources: list[URIRef], base_url: str, rules: Rules
+    store: Store, resources: list[URIRef], base_url: str, rules: Rules, own_quads=None
 ) -> Iterator[tuple[list[tuple], list[Node]]]:
     """The data and focus nodes of each batch of :data:`BATCH` resources, read as they are
-    needed. The store does not change meanwhile, so the reads are kept across batches, up to
+    needed (a node's own quads by ``own_quads`` when given: :func:`own_reader`). The store
+    does not change meanwhile, so the reads are kept across batches, up to
     :data:`READ_CACHE` nodes (then a fresh neighbourhood: its cache never holds the load)."""
-    around = Neighbourhood(store, Changeset(), base_url)
+    around = Neighbourhood(store, Changeset(), base_url, own_quads)
     for start in range(0, len(resources), BATCH):
         if around.cached > READ_CACHE:
-            around = Neighbourhood(store, Changeset(), base_url)
+            around = Neighbourhood(store, Changeset(), base_url, own_quads)
         data, focus = gather(around, resources[start : start + BATCH], rules.reach)
         yield list(data), sorted(focus, key=str)
 
@@ -310,22 +404,36 @@ class Findings:
 
 
 def validate_loaded(
-    store: Store, graphs: set[GraphName], quads: int, config: Config, rules: Rules
+    store: Store,
+    graphs: set[GraphName],
+    quads: int,
+    config: Config,
+    rules: Rules,
+    earlier: Path | None = None,
+    written: LandedQuads | None = None,
 ) -> tuple[int, Landed]:
     """Find what the new ``graphs`` (``quads`` quads) touch (:func:`survey`) and validate it
     batch by batch; raise ValidationFailed with the report of the first violations when any;
     the warnings, and what the survey found. The ``load_validator`` setting says which
-    validator checks them."""
+    validator checks them. ``earlier`` (a snapshot of the store before the load) and
+    ``written`` (the quads the load wrote, by subject) given, each node's own quads are read
+    from them (:func:`own_reader`), not from the store with the load in it."""
     findings = Findings()
     # Known before the survey: about five quads a resource at least.
     workers = min(config.load_workers, max(1, quads // (BATCH * 5)))
     checker = _checker(rules, getattr(config, "load_validator", "compiled"))
     if workers <= 1:
         _init(checker)
-        landed = survey(store, graphs, config.base_url, rules)
-        log.info("validating %d resources in batches of %d", len(landed.resources), BATCH)
-        for data, focus in batches(store, landed.resources, config.base_url, rules):
-            findings.add(_validate(data, focus))
+        before = None if earlier is None else open_snapshot(earlier)
+        try:
+            landed = survey(store, graphs, config.base_url, rules, earlier=before)
+            log.info("validating %d resources in batches of %d", len(landed.resources), BATCH)
+            own_quads = own_reader(store, before, written)
+            for data, focus in batches(store, landed.resources, config.base_url, rules, own_quads):
+                findings.add(_validate(data, focus))
+        finally:
+            if before is not None:
+                before.close()
     else:
         # Each forked worker reads the graphs it surveys and the batches it checks from a
         # snapshot of the store (hard links, milliseconds), opened read-only: the reads,
@@ -334,7 +442,7 @@ def validate_loaded(
         snapshot = Path(store.directory) / SNAPSHOTS / f"load-{os.getpid()}"
         shutil.rmtree(snapshot, ignore_errors=True)
         store.snapshot(snapshot)
-        reading = (checker, snapshot, config.base_url, rules)
+        reading = (checker, snapshot, config.base_url, rules, earlier, written)
         try:
             with multiprocessing.get_context("fork").Pool(workers, _init_reading, reading) as pool:
                 begun = time.monotonic()
@@ -393,9 +501,40 @@ def _init(checker: Callable[[list[tuple], list[Node]], list]) -> None:
 _READING: dict = {}
 
 
-def _init_reading(checker: Callable, snapshot: Path, base_url: str, rules: Rules) -> None:
+def _init_reading(
+    checker: Callable,
+    snapshot: Path,
+    base_url: str,
+    rules: Rules,
+    earlier: Path | None,
+    written: LandedQuads | None,
+) -> None:
     _init(checker)
+    before = None if earlier is None else open_snapshot(earlier)
     _READING.update(store=open_snapshot(snapshot), base_url=base_url, rules=rules, around=None)
+    _READING["earlier"] = before
+    _READING["own_quads"] = own_reader(_READING["store"], before, written)
+
+
+def own_reader(
+    store: Store, earlier: Store | None, written: LandedQuads | None
+) -> Callable[[Node], list[Quad]] | None:
+    """What reads a node's own quads (as subject) with the load in: those the store held
+    before it (``earlier``: for a new resource, an empty lookup) and those the load wrote
+    (``written``, parsed from their own lines), rather than a lookup in ``store``, which holds
+    the load and reads every term of a new resource's quads back from Oxigraph's table of
+    strings. The same quads: the new graphs were empty; a node whose lines hold a literal
+    the store writes otherwise is read from ``store``. None: ``store`` is read."""
+    if earlier is None or written is None:
+        return None
+
+    def own_quads(node: Node) -> list[Quad]:
+        found = written.quads(node)
+        if found is None:
+            return list(store.quads(subject=node))
+        return list(earlier.quads(subject=node)) + found
+
+    return own_quads
 
 
 def _read_and_validate(resources: list[URIRef]) -> tuple:
@@ -403,7 +542,7 @@ def _read_and_validate(resources: list[URIRef]) -> tuple:
     around = _READING["around"]
     if around is None or around.cached > READ_CACHE:
         around = _READING["around"] = Neighbourhood(
-            _READING["store"], Changeset(), _READING["base_url"]
+            _READING["store"], Changeset(), _READING["base_url"], _READING["own_quads"]
         )
     data, focus = gather(around, resources, _READING["rules"].reach)
     return _validate(list(data), sorted(focus, key=str))
@@ -437,15 +576,19 @@ def classify_loaded(
     ones (and the history) says anything of them, updated otherwise; looked up a chunk at a
     time."""
     skipped = {history.history_graph(base_url), *graphs}
+    # Left out by Oxigraph itself: the rows are the resources that existed, not one for each
+    # graph of each resource, new ones included, to be read back and dropped.
+    others = ", ".join(to_sparql(g) for g in sorted(skipped - {None}, key=str))
     listed = sorted(documents, key=str)
     existed: set[URIRef] = set()
     for start in range(0, len(listed), CLASSIFY_CHUNK):
         chunk = listed[start : start + CLASSIFY_CHUNK]
         values = " ".join(f"<{iri}>" for iri in chunk)
         rows = store.select(
-            f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} "
+            f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({others})) }}"
         )
-        existed |= {row["s"] for row in rows if row.get("g") not in skipped}
+        existed |= {row["s"] for row in rows}
         if None not in skipped:  # the default graph, which GRAPH ?g does not reach
             existed |= {d for d in chunk if next(iter(store.quads(subject=d, graph=None)), None)}
     return [history.Touched(d, "update" if d in existed else "create") for d in documents]

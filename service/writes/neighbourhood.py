@@ -24,7 +24,7 @@ resources linking to it.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -115,8 +115,17 @@ class Neighbourhood:
     object), cached; the history graph is left out (it is not data).
     """
 
-    def __init__(self, store: Store, changes: Changeset, base_url: str):
+    def __init__(
+        self,
+        store: Store,
+        changes: Changeset,
+        base_url: str,
+        own_quads: Callable[[Node], Iterable[Quad]] | None = None,
+    ):
         self.store = store
+        # Where a node's quads (as subject) are read: the store, unless told (a bulk load's
+        # validation reads its new resources from the lines it loaded).
+        self._own_quads = own_quads or (lambda node: store.quads(subject=node))
         self.base_url = base_url
         self.history = history.history_graph(base_url)
         # Tested by hash (a set), not by rdflib's equality, which is Python code.
@@ -143,7 +152,7 @@ class Neighbourhood:
         if node not in self._before:
             self.reads += 1
             skipped = self._skipped
-            self._before[node] = [q for q in self.store.quads(subject=node) if q[3] not in skipped]
+            self._before[node] = [q for q in self._own_quads(node) if q[3] not in skipped]
         return self._before[node]
 
     def own(self, node: Node) -> set[tuple]:
