@@ -183,7 +183,10 @@ def line(found: dict) -> str:
     )
     if "query" in found:
         query = found["query"]
-        text += f" (query p50 {query['p50']:.1f} p99 {query['p99']:.1f} ms)"
+        if "error" in query:
+            text += f" (query: {query['error']})"
+        else:
+            text += f" (query p50 {query['p50']:.1f} p99 {query['p99']:.1f} ms)"
     return text
 
 
@@ -194,7 +197,10 @@ def beside(url: str, seconds: float) -> threading.Thread:
         with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
             script.write(QUERY_SCRIPT)
             script.flush()
-            thread.result = wrk(url, 1, seconds, ["query"], script.name)
+            try:
+                thread.result = wrk(url, 1, seconds, ["query"], script.name)
+            except SystemExit as refused:  # answers not 200 (a 429 past the rate limit)
+                thread.result = {"error": str(refused).split(":", 1)[0]}
 
     thread = threading.Thread(target=ask)
     thread.start()
