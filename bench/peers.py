@@ -369,7 +369,7 @@ def pages(servers: list[Running], size: int, seconds: float) -> None:
             targets.append(
                 ("DESCRIBE the event, Turtle", server.name, lambda i, u=url: u, "text/turtle")
             )
-    print(f"\n{'page (requests/s, p50, p99)':<40}{'server':>10}{'1 client':>26}{'8 clients':>26}")
+    print(f"\n{'page (requests/s, p50, p99)':<46}{'server':>10}{'1 client':>26}{'8 clients':>26}")
     for label, name, url_for, accept in targets:
         hammer(url_for, accept, 1, 1)  # warm-up
         cells, statuses = "", set()
@@ -378,7 +378,7 @@ def pages(servers: list[Running], size: int, seconds: float) -> None:
             statuses |= seen
             cells += f"{rate:>8.0f}/s {p50:>6.1f} {p99:>6.1f} ms"
         bad = sorted(statuses - {200})
-        print(f"{label:<40}{name:>10}{cells}" + (f"  statuses {bad}" if bad else ""), flush=True)
+        print(f"{label:<46}{name:>10}{cells}" + (f"  statuses {bad}" if bad else ""), flush=True)
 
 
 # ---------------------------------------------------------------------------------------------
