@@ -52,6 +52,7 @@ from rdflib.term import BNode, Node
 from ..labels import DATE_TIME_TYPES, Languages, choose, iso_moment
 from ..namespaces import MED, SDO
 from .kinds import EVENT_CLASSES
+from .pairs import NodePairs
 
 _SCHEMA = str(SDO)
 CONTEXT = "https://schema.org"
@@ -156,22 +157,11 @@ class Projection:
         self.graph = graph
         self.languages = languages
         self.zone = zone
-        # Each node's (property, value) pairs, read once: a linked resource's type, name,
-        # dates and address are each asked of it (the graph does not change meanwhile).
-        self._node_pairs: dict[Node, list[tuple[Node, Node]]] = {}
-
-    def pairs(self, node: Node) -> list[tuple[Node, Node]]:
-        found = self._node_pairs.get(node)
-        if found is None:
-            found = self._node_pairs[node] = list(self.graph.predicate_objects(node))
-        return found
-
-    def first(self, node: Node, prop: URIRef) -> Node | None:
-        """The node's first value of ``prop`` (what ``Graph.value`` gives)."""
-        return next((o for p, o in self.pairs(node) if p == prop), None)
+        # Each node's (property, value) pairs, read once (``pairs.py``).
+        self.read = NodePairs(graph)
 
     def url_of(self, node: URIRef) -> str:
-        own = self.first(node, _URL)
+        own = self.read.first(node, _URL)
         return str(own) if isinstance(own, URIRef) else str(node)
 
     def implied_links(self, node: Node) -> dict[URIRef, set[Node]]:
@@ -189,12 +179,12 @@ class Projection:
 
     def node(self, node: Node, depth: int = 0, seen: frozenset = frozenset()) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        types = _type_names(t for p, t in self.pairs(node) if p == _TYPE)
+        types = _type_names(t for p, t in self.read.pairs(node) if p == _TYPE)
         result["@type"] = _single(types)
         if isinstance(node, URIRef):
             result["@id"] = str(node)
         values: dict[URIRef, list[Node]] = {}
-        for p, o in self.pairs(node):
+        for p, o in self.read.pairs(node):
             if p != _TYPE and _schema_name(p):
                 values.setdefault(p, []).append(o)
         for p, objects in self.implied_links(node).items():
@@ -253,7 +243,7 @@ class Projection:
         result: dict[str, Any] = {"@id": str(node)}
         # A linked event is named, not typed: typed, it would be held to the rich-result rules
         # (dates, place) that a link does not carry.
-        pairs = self.pairs(node)
+        pairs = self.read.pairs(node)
         types = [t for p, t in pairs if p == _TYPE]
         if not EVENT_CLASSES.intersection(types):
             result["@type"] = _single(_type_names(types))
@@ -261,7 +251,7 @@ class Projection:
         if name is not None:
             result["name"] = str(name)
         for prop in NESTED_PROPERTIES[2:]:
-            value = self.first(node, prop)
+            value = self.read.first(node, prop)
             if isinstance(value, Literal):
                 result[_schema_name(prop)] = _literal_value(value, self.zone)  # type: ignore[index]
         result["url"] = self.url_of(node)

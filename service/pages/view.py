@@ -28,6 +28,7 @@ from ..labels import (
     is_formatted,
 )
 from ..namespaces import SDO, is_link
+from .pairs import NodePairs
 from .terms import Terms
 
 # schema.org's terms a page reads for every value, made once (an attribute of a namespace
@@ -123,7 +124,7 @@ class PageBuilder:
         self._labels: dict[Node, Literal] = {}
         self._names: dict[Node, Literal | None] = {}
         self._sort_keys: dict[Node, tuple] = {}
-        self._node_pairs: dict[Node, list[tuple[Node, Node]]] = {}
+        self.read = NodePairs(graph)
 
     def over(self, graph: Graph) -> PageBuilder:
         """A builder for the same page that reads another graph (a section's own triples)."""
@@ -151,7 +152,7 @@ class PageBuilder:
         try:
             return self._names[node]
         except KeyError:
-            found = choose(self._pairs(node), self.langs, LABEL_PROPERTIES)
+            found = choose(self.read.pairs(node), self.langs, LABEL_PROPERTIES)
             self._names[node] = found
             return found
 
@@ -160,8 +161,8 @@ class PageBuilder:
         if found is not None:
             return found
         # A post has no name: "Publication du 4 décembre 2019" tells more than its number.
-        published = self._first(node, _DATE_PUBLISHED)
-        types = sorted(t for t in self._objects(node, _TYPE) if isinstance(t, URIRef))
+        published = self.read.first(node, _DATE_PUBLISHED)
+        types = sorted(t for t in self.read.objects(node, _TYPE) if isinstance(t, URIRef))
         if isinstance(published, Literal) and types:
             kind = self.terms.class_label(types[-1], self.langs)
             date = format_literal(published, self.langs, self.zone)
@@ -212,24 +213,8 @@ class PageBuilder:
 
     def dated(self, node: Node) -> tuple[Value, Value | None]:
         """A linked event and its start date, for the lists of events a page shows."""
-        start = self._first(node, _START_DATE)
+        start = self.read.first(node, _START_DATE)
         return self.value(node), self.value(start) if start is not None else None
-
-    def _pairs(self, node: Node) -> list[tuple[Node, Node]]:
-        """The node's (property, value) pairs, read from the graph once: a page reads the
-        same nodes' names, types, dates and positions again and again, and each read through
-        rdflib's ``Graph`` goes through several layers of generators."""
-        found = self._node_pairs.get(node)
-        if found is None:
-            found = self._node_pairs[node] = list(self.graph.predicate_objects(node))
-        return found
-
-    def _first(self, node: Node, prop: URIRef) -> Node | None:
-        """The node's first value of ``prop`` (what ``Graph.value`` gives), None when none."""
-        return next((o for p, o in self._pairs(node) if p == prop), None)
-
-    def _objects(self, node: Node, prop: URIRef) -> list[Node]:
-        return [o for p, o in self._pairs(node) if p == prop]
 
     def has_label(self, node: Node) -> bool:
         return self._name(node) is not None
@@ -266,7 +251,7 @@ class PageBuilder:
         found: dict[URIRef, list[Node]] = {}
         skipped = set(skip)
         excluded = set(exclude) | {RDF.type}
-        for p, o in self._pairs(node):
+        for p, o in self.read.pairs(node):
             if p not in excluded:
                 found.setdefault(p, []).append(o)  # type: ignore[arg-type]
         values: dict[URIRef, list[Node]] = {}
@@ -301,12 +286,12 @@ class PageBuilder:
         found = self._sort_keys.get(node)
         if found is not None:
             return found
-        position = self._first(node, _POSITION)
+        position = self.read.first(node, _POSITION)
         try:
             number = float(position) if position is not None else float("inf")
         except ValueError:
             number = float("inf")
-        date = self._first(node, _START_DATE)
+        date = self.read.first(node, _START_DATE)
         found = self._sort_keys[node] = (
             self.langs.rank(node),
             number,
@@ -319,7 +304,7 @@ class PageBuilder:
         return sorted(
             {
                 self.terms.class_label(t, self.langs)
-                for t in self._objects(node, _TYPE)
+                for t in self.read.objects(node, _TYPE)
                 if isinstance(t, URIRef)
             }
         )
