@@ -40,6 +40,17 @@ def page(site, path: str, lang: str = "fr") -> str:
     return response.text
 
 
+def rename(site, update, prefixes: str, iri, names: str) -> None:
+    """Replace the names of ``iri`` (in whichever graph holds them) by ``names`` (Turtle)."""
+    renamed = update(
+        site,
+        f"{prefixes}DELETE {{ GRAPH ?g {{ <{iri}> schema:name ?n }} }} "
+        f"INSERT {{ GRAPH ?g {{ <{iri}> schema:name {names} }} }} "
+        f"WHERE {{ GRAPH ?g {{ <{iri}> schema:name ?n }} }}",
+    )
+    assert renamed.status_code == 200, renamed.text[:500]
+
+
 def shown_status(html: str) -> str | None:
     found = re.search(r'<p class="event-status status-([\w-]+)" lang="\w+"><strong>([^<]*)', html)
     return f"{found[1]}: {found[2]}" if found else None
@@ -178,14 +189,7 @@ def test_a_card_s_validator_follows_what_it_says(site, insert_event, update, pre
     event(site, insert_event, "essai-autre", "2099-07-02")
     kept = site.get(path + "/card.png?lang=fr", headers={"If-None-Match": etag})
     assert kept.status_code == 304
-    iri = ID["event/essai-carte"]
-    renamed = update(
-        site,
-        f"{prefixes}DELETE {{ GRAPH ?g {{ <{iri}> schema:name ?n }} }} "
-        f'INSERT {{ GRAPH ?g {{ <{iri}> schema:name "Après"@fr , "After"@en }} }} '
-        f"WHERE {{ GRAPH ?g {{ <{iri}> schema:name ?n }} }}",
-    )
-    assert renamed.status_code == 200, renamed.text[:500]
+    rename(site, update, prefixes, ID["event/essai-carte"], '"Après"@fr , "After"@en')
     changed = site.get(path + "/card.png?lang=fr", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     assert changed.content != first.content
@@ -250,13 +254,7 @@ def test_what_pages_keep_per_store_generation_follows_every_write(
         f"; med:follows <{ID[before[3:]]}>",
     )
     assert "Séance avant" in page(site, path)
-    renamed = update(
-        site,
-        f"{prefixes}DELETE {{ GRAPH ?g {{ <{ID[before[3:]]}> schema:name ?n }} }} "
-        f'INSERT {{ GRAPH ?g {{ <{ID[before[3:]]}> schema:name "Séance renommée"@fr }} }} '
-        f"WHERE {{ GRAPH ?g {{ <{ID[before[3:]]}> schema:name ?n }} }}",
-    )
-    assert renamed.status_code == 200, renamed.text[:500]
+    rename(site, update, prefixes, ID[before[3:]], '"Séance renommée"@fr')
     shown = page(site, path)
     assert "Séance renommée" in shown and "Séance avant" not in shown
     assert 'class="notes"' not in shown
