@@ -60,7 +60,6 @@ from ..pages import (
 from ..writes import Tombstone, history_graph, tombstone
 from . import site
 from .context import builds, changelog, config, index, store
-from .door import MARK
 from .responses import no_resource
 
 blueprint = Blueprint("resources", __name__)
@@ -175,7 +174,7 @@ def stylesheet() -> Response:
 
 def dereference(path: str) -> Response:
     # What this answer is made under: the door in front of Flask keeps it while it holds.
-    request.environ[MARK] = page_state(site.state())
+    site.keep_at_door()
     path = safe_path(path)
     path, fixed = split_suffix(path)
     fmt = fixed or resource_format(request.headers.get("Accept"))
