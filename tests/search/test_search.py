@@ -18,6 +18,7 @@ from service.config import DEFAULT_BASE
 from service.errors import BadRequest
 from service.labels import Languages
 from service.namespaces import MED, SDO
+from service.search import reads
 from service.search.index import Index, changed_iris
 from service.search.queries import Filters, decode_key, encode_key
 from service.search.text import analyse_text, fts_expression, query_stems
@@ -188,6 +189,49 @@ def test_theme_filter_includes_narrower_themes(index, store):
         )
         filters = Filters(kind="event", facets=[("theme", broad)])
         assert set(walk(index, filters, "label", 3)) == {str(r["e"]) for r in rows}, broad
+
+
+def filtered_searches(index: Index) -> list[tuple[str, Filters]]:
+    """Searches narrowed by a facet, a kind and dates, on values the seed holds."""
+    theme = index.facet_counts("theme", Filters(), text="mediation")[0].value
+    pas_de_calais = ("territory", BASE + "id/place/departement/62")
+    return [
+        ("mediation", Filters(kind="event", facets=[pas_de_calais])),
+        ("mediation", Filters(facets=[("theme", theme)])),
+        ("mediation", Filters(kind="event", facets=[pas_de_calais, ("theme", theme)])),
+        ("atelier", Filters(kind="event", when="past", today="2021-01-01")),
+    ]
+
+
+def test_a_filter_read_as_a_set_or_row_by_row_finds_the_same_matches(
+    index, store, tmp_path, monkeypatch
+):
+    """A filter that selects few rows is read as a set the matches are checked against, one
+    that selects many is joined to each match: the same rows in the same order, the same
+    facet counts."""
+
+    def found(text: str, filters: Filters, bound: int) -> tuple[list, dict]:
+        monkeypatch.setattr(reads, "FILTER_SET_BOUND", bound)
+        reader = Index(tmp_path / "index.sqlite", BASE, ("fr", "en"))
+        reader.ensure(store)
+        ranked, after = [], None
+        while True:
+            page, _, _ = reader.search(text, filters, limit=3, after=after)
+            ranked += [(item.iri, item.score) for item in page.items]
+            if page.next_key is None:
+                break
+            after = page.next_key
+        facets = {
+            facet: [(v.value, v.count) for v in reader.facet_counts(facet, filters, text=text)]
+            for facet in ("kind", "theme", "territory", "year")
+        }
+        return ranked, facets
+
+    for text, filters in filtered_searches(index):
+        as_a_set, row_by_row = found(text, filters, 10**9), found(text, filters, 0)
+        assert as_a_set == row_by_row, (text, filters)
+        kept = {iri for iri, _ in as_a_set[0]}
+        assert kept and kept < search_all(index, text), (text, filters)
 
 
 def test_upcoming_and_past_split_dated_events_at_today(index, store):
