@@ -21,8 +21,9 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .database import IndexFile, in_batches
-from .kinds import SEARCH_TIERS, kind_labels, subkind_labels
+from .kinds import kind_labels, subkind_labels
 from .queries import COUNT_BOUND, ORDERS, FacetValue, Filters, Item, Page
+from .records import TIER_SHIFT
 from .rows import Pairs
 from .text import fts_expression, query_stems
 
@@ -52,13 +53,6 @@ SEARCH_WINDOW = 5000
 #: word's four facets took seconds at a million triples; past this many matches their counts
 #: are at least what they say (:attr:`~.queries.FacetValue.exact` false).
 FACET_WINDOW = SEARCH_WINDOW
-
-#: A row's tier in a search, as SQL (the kinds are ours, never user input).
-_TIER = (
-    "CASE r.kind "
-    + " ".join(f"WHEN '{kind}' THEN {tier}" for kind, tier in SEARCH_TIERS.items())
-    + f" ELSE {max(SEARCH_TIERS.values()) + 1} END"
-)
 
 #: Most rows a search's filters may select for its matches to be checked against them as a
 #: set, built once and probed per match, rather than joined to their rows one by one. A
@@ -310,26 +304,31 @@ class IndexReads(IndexFile):
         if not terms:
             return Page([], 0, None, None), [], truncated
         expression = fts_expression(terms, prefix, "label" if names_only else None)
-        keyset = ""
-        key_params: list[Any] = []
-        if after is not None:
-            keyset = " AND (rank, r.iri) > (?, ?)"
-            key_params = list(after)
+        # The page starts after the key's rank (with the rows of that rank whose IRI comes
+        # after the key's), or anywhere: every rank is above -1,550 (``TIER_SPAN``).
+        key_rank, key_iri = after if after is not None else (float("-inf"), "")
         weights = ", ".join(str(w) for w in WEIGHTS)
         with self._bounded() as db:
             # FTS5 reads matches in id order: the window is a prefix of them, scored as it
-            # is read.
+            # is read. A row's tier is the top bits of its id (``row_order``).
             matches, params = _matches(db, filters)
             window = (
-                f"SELECT text.rowid AS id, bm25(text, {weights}) AS score {matches} "
+                f"SELECT text.rowid AS id, (text.rowid >> {TIER_SHIFT}) * {TIER_SPAN} "
+                f"+ bm25(text, {weights}) AS rank {matches} "
                 f"ORDER BY text.rowid LIMIT {max(SEARCH_WINDOW, self.count_bound + 1)}"
             )
+            # Only the rows ranked no later than the one ``limit`` places past the key (ties
+            # at the key counted in) can be on the page: those alone are joined to their rows.
             records = db.execute(
-                f"WITH s AS MATERIALIZED ({window}) "
-                f"SELECT {_COLUMNS}, {_TIER} * {TIER_SPAN} + s.score AS rank, "
-                "(SELECT count(*) FROM s) FROM s JOIN resource r ON r.id = s.id "
-                f"WHERE 1{keyset} ORDER BY rank, r.iri LIMIT ?",
-                [expression] + params + key_params + [limit + 1],
+                f"WITH s AS MATERIALIZED ({window}), "
+                "cut AS (SELECT rank FROM s WHERE rank >= ? ORDER BY rank LIMIT 1 "
+                "OFFSET ? + (SELECT count(*) FROM s WHERE rank = ?)) "
+                f"SELECT {_COLUMNS}, s.rank, (SELECT count(*) FROM s) "
+                "FROM s JOIN resource r ON r.id = s.id "
+                "WHERE s.rank >= ? AND s.rank <= coalesce((SELECT rank FROM cut), s.rank) "
+                "AND (s.rank, r.iri) > (?, ?) ORDER BY s.rank, r.iri LIMIT ?",
+                [expression, *params, key_rank, limit, key_rank]
+                + [key_rank, key_rank, key_iri, limit + 1],
             ).fetchall()
             if records:
                 matched = records[0][15]

@@ -262,6 +262,40 @@ def test_every_item_once_in_both_directions(index, store):
     assert backward == forward
 
 
+def test_a_search_pages_through_rows_of_the_same_rank_each_once_in_iri_order(index, store):
+    """Rows alike in kind and words rank the same: a page that ends among them goes on
+    after the last IRI shown, then to the rows ranked after them, whatever the page's size."""
+    graph = URIRef(BASE + "graph/test")
+    twins = [URIRef(f"{EVENT}permanence-{n:02d}") for n in (7, 3, 11, 1, 9, 5, 2, 10, 4)]
+    longer = URIRef(EVENT + "permanence-du-samedi")
+    alike = Changeset(
+        add=[(twin, RDF.type, SDO.Event, graph) for twin in twins + [longer]]
+        + [(twin, SDO.name, Literal("Permanence zigomatique", lang="fr"), graph) for twin in twins]
+        + [
+            (
+                longer,
+                SDO.name,
+                Literal("Permanence zigomatique du samedi au centre social", lang="fr"),
+                graph,
+            )
+        ]
+    )
+    store.apply(alike)
+    index.update(store, changed_iris(alike))
+    for size in (1, 2, 4, 20):
+        ranked, after = [], None
+        while True:
+            page, _, _ = index.search("zigomatique", Filters(), limit=size, after=after)
+            ranked += [(item.score, item.iri) for item in page.items]
+            if page.next_key is None:
+                break
+            after = page.next_key
+        expected = sorted(str(twin) for twin in twins) + [str(longer)]
+        assert [iri for _, iri in ranked] == expected, size
+        assert len({score for score, _ in ranked[:-1]}) == 1, "the twins rank the same"
+        assert ranked[-1][0] > ranked[0][0], "the longer name ranks after them"
+
+
 def test_keys_in_urls_round_trip_and_refuse_anything_else():
     key = ("2019-12-04", LIEVIN_DAY)
     assert decode_key(encode_key(key)) == key
