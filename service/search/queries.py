@@ -98,8 +98,12 @@ class Filters:
     date_to: Period | None = None
     top_level: bool = False  # leave out the sessions of an event (a series' days stay)
 
-    def sql(self, alias: str = "r") -> tuple[str, list[Any]]:
+    def sql(self, alias: str = "r", facets_checked: bool = False) -> tuple[str, list[Any]]:
+        """The SQL condition on the rows (``alias``) and its parameters. ``facets_checked``:
+        the facets' rows are a set each row read is checked against, never where SQLite
+        starts reading (``+``), so that a list can read its rows in its order."""
         clauses: list[str] = []
+        probe = "+" if facets_checked else ""
         params: list[Any] = []
         if self.kind:
             clauses.append(f"{alias}.kind = ?")
@@ -109,7 +113,7 @@ class Filters:
             params.append(self.subkind)
         for facet, value in self.facets:
             clauses.append(
-                f"{alias}.id IN (SELECT id FROM facet WHERE facet = ? AND value = "
+                f"{probe}{alias}.id IN (SELECT id FROM facet WHERE facet = ? AND value = "
                 "(SELECT id FROM term WHERE iri = ?))"
             )
             params += [facet, value]

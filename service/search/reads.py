@@ -113,6 +113,23 @@ def _tally_total(db: sqlite3.Connection, level: tuple[str, str]) -> int:
     return _tally(db, level, "*", "*")
 
 
+def _facets_checked(db: sqlite3.Connection, filters: Filters, limit: int) -> bool:
+    """Whether a list had better read its rows in its order and check each against its
+    facets' rows than read every row of its facets and sort them: when its smallest facet
+    holds more rows (by the tallies) than the rows read in order until a page is full
+    (``limit`` × the kind's rows ÷ that facet's). A broad theme's past events at a million
+    triples: 16 ms sorted from the facet, 2 ms read in order (``bench/README.md``). Only a
+    list of one kind has an index in its order; dates that select few rows (upcoming, a
+    period) leave the facets where SQLite starts."""
+    if not (filters.facets and filters.kind) or filters.when == "upcoming":
+        return False
+    if filters.date_from is not None or filters.date_to is not None:
+        return False
+    level = (filters.kind or "*", (filters.subkind or "") if filters.kind else "")
+    smallest = min(_tally(db, level, facet, value) for facet, value in filters.facets)
+    return smallest * smallest > limit * _tally_total(db, level)
+
+
 def _matches(db: sqlite3.Connection, filters: Filters) -> tuple[str, list[Any]]:
     """``FROM … WHERE …`` of the full-text matches that pass ``filters``, in the index's
     order (the first parameter is the FTS5 expression, the others the filters').
@@ -225,7 +242,6 @@ class IndexReads(IndexFile):
         Its total is counted when ``count`` (else None): from the tallies for a kind and
         sub-kind alone, else over the rows the filters select, up to :attr:`count_bound`."""
         column, descending = ORDERS[order]
-        where, params = filters.sql()
         # Items that come later in the list's order than a key, and earlier.
         later, earlier = ("<", ">") if descending else (">", "<")
         forward = before is None
@@ -239,10 +255,13 @@ class IndexReads(IndexFile):
             key_params = list(position)
         key_index = 12 if column == "sort_label" else 13
         with self._bounded() as db:
+            ordered, ordered_params = filters.sql(
+                facets_checked=_facets_checked(db, filters, limit)
+            )
             records = db.execute(
-                f"SELECT {_COLUMNS} FROM resource r WHERE {where}{keyset} "
+                f"SELECT {_COLUMNS} FROM resource r WHERE {ordered}{keyset} "
                 f"ORDER BY r.{column} {direction}, r.iri {direction} LIMIT ?",
-                params + key_params + [limit + 1],
+                ordered_params + key_params + [limit + 1],
             ).fetchall()
             more = len(records) > limit
             records = records[:limit]
@@ -253,9 +272,9 @@ class IndexReads(IndexFile):
             def beyond(key: tuple, comparison: str) -> bool:
                 return (
                     db.execute(
-                        f"SELECT 1 FROM resource r WHERE {where} AND (r.{column}, r.iri) {comparison} "
-                        "(?, ?) LIMIT 1",
-                        params + list(key),
+                        f"SELECT 1 FROM resource r WHERE {ordered} "
+                        f"AND (r.{column}, r.iri) {comparison} (?, ?) LIMIT 1",
+                        ordered_params + list(key),
                     ).fetchone()
                     is not None
                 )
@@ -274,6 +293,7 @@ class IndexReads(IndexFile):
             if count and filters.tallied():
                 total = _tally_total(db, filters.level())
             elif count:
+                where, params = filters.sql()
                 total, exact = _bounded_count(
                     db, f"resource r WHERE {where}", params, self.count_bound
                 )

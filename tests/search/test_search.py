@@ -234,6 +234,42 @@ def test_a_filter_read_as_a_set_or_row_by_row_finds_the_same_matches(
         assert kept and kept < search_all(index, text), (text, filters)
 
 
+def test_a_list_read_in_its_order_or_sorted_from_its_facets_gives_the_same_pages(
+    index, monkeypatch
+):
+    """A list of a broad facet reads its rows in its order and checks each against the
+    facet's rows; a narrow one reads the facet's rows and sorts them: the same pages both
+    ways, forward and back, and the same total."""
+    theme = index.facet_counts("theme", Filters(kind="event"))[0].value
+    pas_de_calais = ("territory", BASE + "id/place/departement/62")
+    lists = [
+        Filters(kind="event", facets=[("theme", theme)]),
+        Filters(kind="event", facets=[pas_de_calais], when="past", today="2019-12-05"),
+        Filters(kind="event", facets=[pas_de_calais], top_level=True),
+    ]
+
+    def pages(filters: Filters, order: str, checked: bool) -> tuple[list, list, int | None]:
+        monkeypatch.setattr(reads, "_facets_checked", lambda db, f, limit: checked)
+        forward = walk(index, filters, order, 2)
+        page = index.list(filters, order=order, limit=2)
+        total = page.total
+        while page.next_key is not None:
+            page = index.list(filters, order=order, limit=2, after=page.next_key)
+        backward = [item.iri for item in page.items]
+        while page.prev_key is not None:
+            page = index.list(filters, order=order, limit=2, before=page.prev_key)
+            backward = [item.iri for item in page.items] + backward
+        return forward, backward, total
+
+    for filters in lists:
+        for order in ("label", "date-desc"):
+            in_order, sorted_after = pages(filters, order, True), pages(filters, order, False)
+            assert in_order == sorted_after, (filters, order)
+            forward, backward, total = in_order
+            assert forward == backward and len(forward) == total, (filters, order)
+    assert len(pages(lists[0], "label", True)[0]) > 2, "the broad list has several pages"
+
+
 def test_upcoming_and_past_split_dated_events_at_today(index, store):
     all_dated = {i.iri: i for i in index.get(our_events(store)).values() if i.end_day}
     for today in ("2019-11-01", "2019-12-04", "2019-12-05", "2021-01-01"):
