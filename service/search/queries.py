@@ -100,10 +100,10 @@ class Filters:
 
     def sql(self, alias: str = "r", facets_checked: bool = False) -> tuple[str, list[Any]]:
         """The SQL condition on the rows (``alias``) and its parameters. ``facets_checked``:
-        the facets' rows are a set each row read is checked against, never where SQLite
-        starts reading (``+``), so that a list can read its rows in its order."""
+        each row read is looked up in its facets (one index lookup a row), never read from
+        them, so that a list reads its rows in its order; else the facets' rows are where
+        SQLite may start."""
         clauses: list[str] = []
-        probe = "+" if facets_checked else ""
         params: list[Any] = []
         if self.kind:
             clauses.append(f"{alias}.kind = ?")
@@ -112,10 +112,16 @@ class Filters:
             clauses.append(f"{alias}.subkind = ?")
             params.append(self.subkind)
         for facet, value in self.facets:
-            clauses.append(
-                f"{probe}{alias}.id IN (SELECT id FROM facet WHERE facet = ? AND value = "
-                "(SELECT id FROM term WHERE iri = ?))"
-            )
+            term = "(SELECT id FROM term WHERE iri = ?)"
+            if facets_checked:
+                clauses.append(
+                    f"EXISTS (SELECT 1 FROM facet WHERE facet = ? AND value = {term} "
+                    f"AND id = {alias}.id)"
+                )
+            else:
+                clauses.append(
+                    f"{alias}.id IN (SELECT id FROM facet WHERE facet = ? AND value = {term})"
+                )
             params += [facet, value]
         if self.when in ("upcoming", "past"):
             today = self.today or date.today().isoformat()

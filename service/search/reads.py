@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from .database import IndexFile, in_batches
@@ -113,21 +114,59 @@ def _tally_total(db: sqlite3.Connection, level: tuple[str, str]) -> int:
     return _tally(db, level, "*", "*")
 
 
+def _bounding_level(filters: Filters) -> tuple[str, str]:
+    """The tallies' level whose counts bound the rows ``filters`` select: its kind (and
+    sub-kind), or every row (a sub-kind is tallied under its kind only)."""
+    return (filters.kind or "*", (filters.subkind or "") if filters.kind else "")
+
+
+def _facet_sizes(db: sqlite3.Connection, filters: Filters) -> list[tuple[int, str, str]]:
+    """Each facet of ``filters`` with its rows at the bounding level, smallest first."""
+    level = _bounding_level(filters)
+    return sorted(
+        (_tally(db, level, facet, value), facet, value) for facet, value in filters.facets
+    )
+
+
 def _facets_checked(db: sqlite3.Connection, filters: Filters, limit: int) -> bool:
-    """Whether a list had better read its rows in its order and check each against its
-    facets' rows than read every row of its facets and sort them: when its smallest facet
-    holds more rows (by the tallies) than the rows read in order until a page is full
-    (``limit`` × the kind's rows ÷ that facet's). A broad theme's past events at a million
-    triples: 16 ms sorted from the facet, 2 ms read in order (``bench/README.md``). Only a
-    list of one kind has an index in its order; dates that select few rows (upcoming, a
-    period) leave the facets where SQLite starts."""
+    """Whether a list had better read its rows in its order and look each up in its facets
+    than read every row of its smallest facet and sort them: when that facet holds more rows
+    (by the tallies) than are read in order until a page is full (``limit`` ÷ the share of
+    the kind's rows that pass every facet, taken as independent). A broad theme's past
+    events, first page: 26 ms sorted from the facet, 0.6 ms read in order at a million
+    triples, 186 and 1.3 ms at ten million (``bench/README.md``). Only a list of one kind
+    has an index in its order; dates that select few rows (upcoming, a period) leave the
+    facets where SQLite starts."""
     if not (filters.facets and filters.kind) or filters.when == "upcoming":
         return False
     if filters.date_from is not None or filters.date_to is not None:
         return False
-    level = (filters.kind or "*", (filters.subkind or "") if filters.kind else "")
-    smallest = min(_tally(db, level, facet, value) for facet, value in filters.facets)
-    return smallest * smallest > limit * _tally_total(db, level)
+    sizes = [size for size, _, _ in _facet_sizes(db, filters)]
+    total = _tally_total(db, _bounding_level(filters))
+    if not sizes[0] or not total:
+        return False
+    passing = 1.0
+    for size in sizes:
+        passing *= size / total
+    return limit / passing < sizes[0]
+
+
+def _counted(db: sqlite3.Connection, filters: Filters) -> tuple[str, list[Any]]:
+    """``FROM … WHERE …`` of the rows a filtered list counts. With facets, read from the
+    smallest one's rows joined to theirs, which SQLite reads one by one and stops at the
+    count's bound; ``id IN (…)`` first gathered every row of the facet (130,000 for a broad
+    theme at ten million triples: 22 ms, against 1.4)."""
+    if not filters.facets:
+        where, params = filters.sql()
+        return f"resource r WHERE {where}", params
+    _, facet, value = _facet_sizes(db, filters)[0]
+    others = replace(filters, facets=[f for f in filters.facets if f != (facet, value)])
+    where, params = others.sql(facets_checked=True)
+    return (
+        "facet d JOIN resource r ON r.id = d.id WHERE d.facet = ? AND d.value = "
+        f"(SELECT id FROM term WHERE iri = ?) AND {where}",
+        [facet, value, *params],
+    )
 
 
 def _matches(db: sqlite3.Connection, filters: Filters) -> tuple[str, list[Any]]:
@@ -141,9 +180,8 @@ def _matches(db: sqlite3.Connection, filters: Filters) -> tuple[str, list[Any]]:
     where, params = filters.sql()
     if where == "1":
         return "FROM text WHERE text MATCH ?", []
-    level = (filters.kind or "*", (filters.subkind or "") if filters.kind else "")
-    bounds = [_tally(db, level, facet, value) for facet, value in filters.facets]
-    selected = min(bounds) if bounds else _tally_total(db, level)
+    sizes = _facet_sizes(db, filters)
+    selected = sizes[0][0] if sizes else _tally_total(db, _bounding_level(filters))
     if selected <= FILTER_SET_BOUND:
         return (
             "FROM text WHERE text MATCH ? AND "
@@ -293,10 +331,7 @@ class IndexReads(IndexFile):
             if count and filters.tallied():
                 total = _tally_total(db, filters.level())
             elif count:
-                where, params = filters.sql()
-                total, exact = _bounded_count(
-                    db, f"resource r WHERE {where}", params, self.count_bound
-                )
+                total, exact = _bounded_count(db, *_counted(db, filters), self.count_bound)
         return Page(items, total, next_key, prev_key, exact)
 
     def search(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from itertools import combinations
 
 import pytest
 from rdflib import Literal, URIRef
@@ -237,15 +238,25 @@ def test_a_filter_read_as_a_set_or_row_by_row_finds_the_same_matches(
 def test_a_list_read_in_its_order_or_sorted_from_its_facets_gives_the_same_pages(
     index, monkeypatch
 ):
-    """A list of a broad facet reads its rows in its order and checks each against the
-    facet's rows; a narrow one reads the facet's rows and sorts them: the same pages both
-    ways, forward and back, and the same total."""
+    """A list of a broad facet reads its rows in its order and looks each up in its facets;
+    a narrow one reads the facet's rows and sorts them: the same pages both ways, forward
+    and back, and a total (counted from the smallest facet) that is their number."""
     theme = index.facet_counts("theme", Filters(kind="event"))[0].value
     pas_de_calais = ("territory", BASE + "id/place/departement/62")
+    # Two themes whose events overlap, neither holding the other's: each facet counts.
+    themes = {v.value: v.count for v in index.facet_counts("theme", Filters(kind="event"))}
+    crossed = next(
+        [("theme", a), ("theme", b)]
+        for a, b in combinations(themes, 2)
+        if 0
+        < len(walk(index, Filters(kind="event", facets=[("theme", a), ("theme", b)]), "label", 9))
+        < min(themes[a], themes[b])
+    )
     lists = [
         Filters(kind="event", facets=[("theme", theme)]),
         Filters(kind="event", facets=[pas_de_calais], when="past", today="2019-12-05"),
         Filters(kind="event", facets=[pas_de_calais], top_level=True),
+        Filters(kind="event", facets=crossed),
     ]
 
     def pages(filters: Filters, order: str, checked: bool) -> tuple[list, list, int | None]:
