@@ -229,6 +229,13 @@ class StoreError(MediationError):
     code = "store-error"
 
 
+class StoreClosed(StoreError):
+    """The store was closed (the service is stopping): what was asked of it is not done."""
+
+    def __init__(self) -> None:
+        super().__init__("Le magasin est fermé.", "The store is closed.")
+
+
 class DiskFull(MediationError):
     """The disk beside the store is full (RFC 4918 §11.5): nothing the client did wrong, and
     nothing it can fix; the operator frees space, then restarts the service, whose embedded

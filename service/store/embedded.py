@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import URIRef
 
-from ..errors import BadRequest, RdfSyntaxError, StoreError, UnwritableText
+from ..errors import BadRequest, RdfSyntaxError, StoreClosed, StoreError, UnwritableText
 from ..files import write_atomically
 from ..formats import DATASET_FORMATS, RESULTS_JSON, TURTLE, Format
 from ..namespaces import not_in_xml
@@ -181,7 +181,7 @@ class EmbeddedStore(Store):
     @property
     def oxigraph(self) -> ox.Store:
         if self._store is None:
-            raise StoreError("Le magasin est fermé.", "The store is closed.")
+            raise StoreClosed()
         return self._store
 
     def _read_generation(self) -> int:
@@ -283,7 +283,7 @@ class EmbeddedStore(Store):
         with self._pool_lock:
             if self._pool is None:
                 if self._store is None:
-                    raise StoreError("Le magasin est fermé.", "The store is closed.")
+                    raise StoreClosed()
                 from .pool import QueryPool
 
                 self._pool = QueryPool(
@@ -297,7 +297,7 @@ class EmbeddedStore(Store):
         with self._pool_lock:
             if self._background is None:
                 if self._store is None:
-                    raise StoreError("Le magasin est fermé.", "The store is closed.")
+                    raise StoreClosed()
                 from .pool import QueryPool
 
                 directory = self.directory / f"{SNAPSHOTS}-background"

@@ -31,6 +31,7 @@ from ..errors import (
     Overloaded,
     QueryMemoryExceeded,
     QueryTimeout,
+    StoreClosed,
     StoreError,
 )
 from .evaluate import QueryOutcome, request_options
@@ -244,7 +245,7 @@ class QueryPool:
                 while not self._idle or self._queue[0] is not turn:
                     remaining = deadline - time.monotonic()
                     if self._closed:
-                        raise StoreError("Le magasin est fermé.", "The store is closed.")
+                        raise StoreClosed()
                     if remaining <= 0:
                         raise Overloaded(
                             f"Trop de requêtes en cours : aucune place ne s'est libérée en "

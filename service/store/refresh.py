@@ -16,7 +16,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from ..errors import MediationError
+from ..errors import MediationError, StoreClosed
 from .interface import QueryRequest, Store
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,10 @@ class Refresher:
                     cache.wait_for_change(generation, GENERATION_POLL_SECONDS)
                 elif self._round(generation):
                     self.refreshed = generation
-            except MediationError as error:  # the store closed, or a server is away
+            except StoreClosed:  # the service is stopping: nothing more to compute
+                log.info("examples no longer computed: the store is closed")
+                return
+            except MediationError as error:  # a server is away
                 log.info("examples not computed again: %s", error)
                 self._stop.wait(GENERATION_POLL_SECONDS)
 
@@ -75,6 +78,8 @@ class Refresher:
             try:
                 self._store.run_query(request, background=True)
                 self.computed += 1
+            except StoreClosed:
+                raise
             except MediationError as error:  # a time-out, an example the engine refuses
                 log.warning("example not computed again (%s): %s", error, request.query[:80])
         return True

@@ -4,6 +4,7 @@ the bound."""
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import pytest
@@ -11,6 +12,8 @@ import pytest
 from service.formats import RESULTS_JSON, TURTLE
 from service.store import QueryRequest, QueryResponse
 from service.store.cache import QueryCache, cache_key, keepable
+from service.store.embedded import EmbeddedStore
+from service.store.refresh import Refresher
 
 
 def request(query: str = "SELECT * { ?s ?p ?o }", **options) -> QueryRequest:
@@ -96,3 +99,20 @@ def test_a_new_generation_wakes_whoever_waits_for_it():
 )
 def test_only_a_query_that_answers_the_same_each_time_is_kept(query, kept):
     assert keepable(request(query)) is kept
+
+
+def test_a_store_closed_under_the_refresher_ends_it_without_a_warning_per_example(tmp_path, caplog):
+    """The service stopping closes the store while the examples are being computed again:
+    the refresher ends there, saying so once, instead of failing every example left."""
+    store = EmbeddedStore(tmp_path / "store", workers=False)
+    store.query_cache = QueryCache(10_000)
+    store.close()
+    examples = [request(f"SELECT * {{ ?s ?p {n} }}") for n in range(5)]
+    refresher = Refresher(store, lambda: examples)
+    with caplog.at_level(logging.INFO, logger="service.store.refresh"):
+        refresher.start()
+        refresher._thread.join(timeout=30)
+    assert not refresher._thread.is_alive()
+    said = [(r.levelno, r.getMessage()) for r in caplog.records]
+    assert said == [(logging.INFO, "examples no longer computed: the store is closed")]
+    assert refresher.computed == 0
