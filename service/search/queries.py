@@ -124,7 +124,7 @@ class Filters:
                 )
             params += [facet, value]
         if self.when in ("upcoming", "past"):
-            today = self.today or date.today().isoformat()
+            today = self.day()
             if self.when == "upcoming":
                 clauses.append(f"{alias}.end_day >= ?")
                 params.append(today)
@@ -145,6 +145,10 @@ class Filters:
             # are read first, however many sessions come after them.
             clauses.append(f"{alias}.top = 1")
         return (" AND ".join(clauses) or "1"), params
+
+    def day(self) -> str:
+        """The ISO day "upcoming" and "past" are relative to."""
+        return self.today or date.today().isoformat()
 
     def tallied(self) -> bool:
         """Whether the :data:`tally` table answers for this selection (a kind and maybe a

@@ -235,14 +235,16 @@ def test_a_filter_read_as_a_set_or_row_by_row_finds_the_same_matches(
         assert kept and kept < search_all(index, text), (text, filters)
 
 
-def test_a_list_read_in_its_order_or_sorted_from_its_facets_gives_the_same_pages(
+def test_a_list_read_in_order_from_its_facets_or_from_upcoming_rows_gives_the_same_pages(
     index, monkeypatch
 ):
     """A list of a broad facet reads its rows in its order and looks each up in its facets;
-    a narrow one reads the facet's rows and sorts them: the same pages both ways, forward
-    and back, and a total (counted from the smallest facet) that is their number."""
+    a narrow one reads the facet's rows and sorts them; a list of few upcoming rows starts
+    from them: the same pages every way, forward and back, and a total (counted from the
+    smallest facet, or the upcoming rows) that is their number."""
     theme = index.facet_counts("theme", Filters(kind="event"))[0].value
     pas_de_calais = ("territory", BASE + "id/place/departement/62")
+    widest = ("territory", index.facet_counts("territory", Filters(kind="event"))[0].value)
     # Two themes whose events overlap, neither holding the other's: each facet counts.
     themes = {v.value: v.count for v in index.facet_counts("theme", Filters(kind="event"))}
     crossed = next(
@@ -257,10 +259,14 @@ def test_a_list_read_in_its_order_or_sorted_from_its_facets_gives_the_same_pages
         Filters(kind="event", facets=[pas_de_calais], when="past", today="2019-12-05"),
         Filters(kind="event", facets=[pas_de_calais], top_level=True),
         Filters(kind="event", facets=crossed),
+        Filters(kind="event", facets=[widest], when="upcoming", today="2019-12-01"),
     ]
+    # (from the upcoming rows, in the list's order): each way a list may be read.
+    ways = [(False, True), (False, False), (True, True)]
 
-    def pages(filters: Filters, order: str, checked: bool) -> tuple[list, list, int | None]:
-        monkeypatch.setattr(reads, "_facets_checked", lambda db, f, limit: checked)
+    def pages(filters: Filters, order: str, way: tuple[bool, bool]) -> tuple[list, list, int]:
+        monkeypatch.setattr(reads, "_few_upcoming", lambda db, f: way[0] and f.when == "upcoming")
+        monkeypatch.setattr(reads, "_facets_checked", lambda db, f, limit: way[1])
         forward = walk(index, filters, order, 2)
         page = index.list(filters, order=order, limit=2)
         total = page.total
@@ -274,11 +280,14 @@ def test_a_list_read_in_its_order_or_sorted_from_its_facets_gives_the_same_pages
 
     for filters in lists:
         for order in ("label", "date-desc"):
-            in_order, sorted_after = pages(filters, order, True), pages(filters, order, False)
-            assert in_order == sorted_after, (filters, order)
-            forward, backward, total = in_order
+            read = [pages(filters, order, way) for way in ways]
+            assert read[0] == read[1] == read[2], (filters, order)
+            forward, backward, total = read[0]
             assert forward == backward and len(forward) == total, (filters, order)
-    assert len(pages(lists[0], "label", True)[0]) > 2, "the broad list has several pages"
+    assert len(pages(lists[0], "label", ways[0])[0]) > 2, "the broad list has several pages"
+    upcoming = pages(lists[-1], "date-desc", ways[2])[0]
+    every = walk(index, Filters(kind="event", facets=[widest]), "label", 9)
+    assert 2 < len(upcoming) < len(every), "the upcoming rows are some of the list's"
 
 
 def test_upcoming_and_past_split_dated_events_at_today(index, store):
