@@ -45,6 +45,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, current_app, g, request, url_for
+from markupsafe import Markup, escape
 from werkzeug.http import is_resource_modified
 from werkzeug.routing import BuildError
 
@@ -392,6 +393,8 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         foreign_hint=foreign_hint,
         interface_language=interface_language,
+        literal=literal_html,
+        marked=marked_html,
         t=interface_text,
         canonical_url=canonical_url,
         language_links=language_links,
@@ -410,6 +413,31 @@ def foreign_hint(tag: str | None) -> str | None:
 def interface_language() -> str:
     """This page's language (``ui_lang``, for macros imported without the context)."""
     return _safe_languages().ui
+
+
+def literal_html(text: Any, lang: str | None) -> Markup:
+    """Text in its language (``literal`` in templates): a ``span`` with its ``lang``, marked
+    as a fallback with the words that say so when it is not in the page's language. A Python
+    function rather than a macro: lists and searches write one per name, place and facet
+    value, and a macro call cost about ten times as much (``bench/README.md``)."""
+    return _in_language(escape(text), lang)
+
+
+def marked_html(segments: Iterable[tuple[str, bool]], lang: str | None) -> Markup:
+    """``literal_html`` of text cut into segments, those a search matched in ``mark``
+    (``marked`` in templates)."""
+    inner = "".join(
+        f"<mark>{escape(text)}</mark>" if hit else str(escape(text)) for text, hit in segments
+    )
+    return _in_language(Markup(inner), lang)
+
+
+def _in_language(inner: Markup, lang: str | None) -> Markup:
+    words = foreign_hint(lang)
+    if not words:
+        return Markup(f'<span lang="{escape(lang)}">{inner}</span>')
+    hint = f'<small class="lang-hint" lang="{escape(interface_language())}">{escape(words)}</small>'
+    return Markup(f'<span lang="{escape(lang)}" class="fallback">{inner} {hint}</span>')
 
 
 def interface_text(fr: str, en: str) -> str:
