@@ -419,7 +419,7 @@ def literal_html(text: Any, lang: str | None) -> Markup:
     """Text in its language (``literal`` in templates): a ``span`` with its ``lang``, marked
     as a fallback with the words that say so when it is not in the page's language. A Python
     function rather than a macro: lists and searches write one per name, place and facet
-    value, and a macro call cost about ten times as much (``bench/README.md``)."""
+    value, and a call from a template took 16–21 µs as a macro, 10–15 as this function."""
     return _in_language(escape(text), lang)
 
 
