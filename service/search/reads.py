@@ -459,7 +459,7 @@ class IndexReads(IndexFile):
         if not text and filters.tallied():
             return self._tallied_counts(facet, filters, limit, prefix)
         where, params = filters.sql()
-        source, match_params = "resource r", []
+        source, row_id, match_params = "resource r", "r.id", []
         window, exact = "", True
         terms, _ = query_stems(text) if text else ([], False)
         if text and not terms:
@@ -472,7 +472,13 @@ class IndexReads(IndexFile):
                 size = int(self.facet_window)
                 window = f"WITH m AS MATERIALIZED ({matches}{size}) "
                 match_params = [fts_expression(terms), *passing_params]
-                source, where, params = "m JOIN resource r ON r.id = m.id", "1", []
+                where, params = "1", []
+                # The kind and sub-kind are the rows' own columns; other facets need only the
+                # matches' ids (joined to their rows, 5,000 lookups a facet for nothing).
+                if facet in COLUMN_FACETS:
+                    source = "m JOIN resource r ON r.id = m.id"
+                else:
+                    source, row_id = "m", "m.id"
                 # One match past the window says there are more.
                 counted = db.execute(f"SELECT count(*) FROM ({matches}{size + 1})", match_params)
                 exact = counted.fetchone()[0] <= size
@@ -491,7 +497,7 @@ class IndexReads(IndexFile):
                 )
                 records = db.execute(
                     f"{window}SELECT t.iri, c.n FROM (SELECT f.value, count(*) AS n FROM {source} "
-                    f"JOIN facet f ON f.id = r.id WHERE f.facet = ?{value_filter} AND {where} "
+                    f"JOIN facet f ON f.id = {row_id} WHERE f.facet = ?{value_filter} AND {where} "
                     "GROUP BY f.value) c JOIN term t ON t.id = c.value ORDER BY c.n DESC, t.iri LIMIT ?",
                     match_params + [facet] + value_params + params + [limit],
                 ).fetchall()
