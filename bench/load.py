@@ -6,7 +6,8 @@
 
 Generates a file of N-Quads (``--generator writes``, the default: ``bench/writes.py``'s
 events, venues and organisations, valid against the shapes; ``search``: ``bench/search.py``'s
-field, which today's shapes refuse), seeds a store with the project's files, then, run after
+field, which today's shapes refuse), seeds a store with the project's files and one recorded
+write (so that it holds a history graph, as a store in use does), then, run after
 run, the ways interleaved so that they share the machine's load:
 
 * ``mediation load`` of the file into a copy of the seeded store (validated: the bulk path),
@@ -143,6 +144,19 @@ def write_source(path: Path, triples: int, generator: str) -> int:
     return count
 
 
+def one_write(root: Path, store_dir: Path, name: str) -> None:
+    """One event added by ``mediation load``: the store then holds a history graph, as every
+    store in use does (a big load's record then goes into a graph that holds data)."""
+    event = root / "data" / f"{name}.ttl"
+    event.write_text(
+        "@prefix schema: <https://schema.org/> .\n"
+        f"<{DEFAULT_BASE}id/event/{name}> a schema:Event ; "
+        'schema:name "Atelier"@fr ; schema:startDate "2024-05-02"^^'
+        "<http://www.w3.org/2001/XMLSchema#date> .\n"
+    )
+    mediation("load", "--store", str(store_dir), str(event))
+
+
 def to_restore(root: Path, seeded: Path, source: Path) -> Path:
     """An export of the seed and ``source`` with a history graph (one recorded write): what
     ``mediation export`` of a store in use gives. The store is filled by the bulk loader,
@@ -152,14 +166,7 @@ def to_restore(root: Path, seeded: Path, source: Path) -> Path:
     store = EmbeddedStore(store_dir, workers=False)
     store.load(source, NQUADS, None)
     store.close()
-    event = root / "data" / "un-evenement.ttl"
-    event.write_text(
-        "@prefix schema: <https://schema.org/> .\n"
-        f"<{DEFAULT_BASE}id/event/bench-load> a schema:Event ; "
-        'schema:name "Atelier"@fr ; schema:startDate "2024-05-02"^^'
-        "<http://www.w3.org/2001/XMLSchema#date> .\n"
-    )
-    mediation("load", "--store", str(store_dir), str(event))
+    one_write(root, store_dir, "bench-load")
     export = root / "data" / "export.nq"
     mediation("export", "--store", str(store_dir), "--output", str(export))
     shutil.rmtree(store_dir)
@@ -193,6 +200,7 @@ def main() -> None:
         store = EmbeddedStore(seeded, workers=False)
         ensure_seeded(store, load_config(overrides={"store": str(seeded)}, environ={}))
         store.close()
+        one_write(root, seeded, "bench-seeded")
         export = to_restore(root, seeded, source)
         exported = sum(1 for _ in export.open("rb"))
         print(

@@ -1,10 +1,13 @@
-"""Oxigraph's bulk loader made all-or-nothing, for big loads into empty graphs.
+"""Oxigraph's bulk loader made all-or-nothing, for big loads into empty graphs and big
+additions about one new subject.
 
 The bulk loader writes without a transaction, about 4× faster than one (``bench/store.py``).
-Before its first quad, a marker file (``<store>/.bulk-load``) naming the graphs it fills is
-written and synced; after its last, Oxigraph is flushed and the marker removed. A store
-opened with the marker still there (the process died in between) empties those graphs,
-which were empty before the load: all of the load or none of it (``docs/store.md``).
+Before its first quad, a marker file (``<store>/.bulk-load``) saying what it adds is written
+and synced; after its last, Oxigraph is flushed and the marker removed. A store opened with
+the marker still there (the process died in between) removes it again: the graphs a load
+filled, which were empty before it; or, for an addition (:func:`bulk_append`), the quads of a
+graph about a subject it held nothing about before, and the few others the addition wrote
+that the store did not hold. All of the load or none of it (``docs/store.md``).
 """
 
 from __future__ import annotations
@@ -29,6 +32,11 @@ BULK_AFTER = 10_000
 BULK_MARKER = ".bulk-load"
 #: The marker's line for the default graph; a named graph's line is its IRI in N-Triples.
 DEFAULT_GRAPH_LINE = "DEFAULT"
+#: A marker line ``ABOUT <graph> <subject>``: the addition's quads of that graph about the
+#: subject or one of its fragments (``<subject#…>``).
+ABOUT = "ABOUT"
+#: A marker line ``QUAD <s> <p> <o> <g> .``: one quad the addition wrote that the store lacked.
+QUAD = "QUAD"
 
 
 def _graph_line(graph: Any) -> str:
@@ -48,14 +56,7 @@ def bulk_load(
     place: whatever it raises undoes the load (and is raised again), and a crash while it runs
     leaves the marker, so the next open undoes it too. A load validated after it landed is
     thus all-or-nothing without a journal of its quads."""
-    marker = directory / BULK_MARKER
-    write_atomically(marker, "".join(f"{_graph_line(g)}\n" for g in graphs).encode("utf-8"))
-    try:
-        write()
-        store.flush()
-    except (OSError, SyntaxError) as error:
-        undo_bulk_load(store, directory)
-        raise StoreError(f"Chargement interrompu : {error}", f"Load interrupted: {error}") from None
+    marker = _marked(store, directory, [_graph_line(g) for g in graphs], write)
     if check is not None:
         give_back_freed_memory()
         try:
@@ -65,6 +66,41 @@ def bulk_load(
             raise
     marker.unlink()
     sync_directory(directory)
+
+
+def bulk_append(
+    store: ox.Store,
+    directory: Path,
+    write: Callable[[], Any],
+    graph: ox.NamedNode,
+    subject: ox.NamedNode,
+    others: list[ox.Quad],
+) -> None:
+    """``write()`` into ``graph``, which may hold data, quads about ``subject`` (it, or one of
+    its fragments ``<subject#…>``), which the graph holds nothing about yet, and ``others``, a
+    few quads about other subjects; all of it or, after a crash, none of it (the marker names
+    the subject, and those of ``others`` the store lacked)."""
+    lines = [f"{ABOUT} {graph} {subject}"]
+    lines += [f"{QUAD} {quad} ." for quad in others if quad not in store]
+    _marked(store, directory, lines, write).unlink()
+    sync_directory(directory)
+
+
+def _marked(store: ox.Store, directory: Path, lines: list[str], write: Callable[[], Any]) -> Path:
+    """``write()`` and a flush, the marker of ``lines`` written and synced first; undone and
+    a StoreError when they fail. The marker, still in place."""
+    marker = directory / BULK_MARKER
+    write_atomically(marker, "".join(f"{line}\n" for line in lines).encode("utf-8"))
+    try:
+        write()
+        store.flush()
+    except (OSError, SyntaxError) as error:
+        undo_bulk_load(store, directory)
+        raise StoreError(f"Chargement interrompu : {error}", f"Load interrupted: {error}") from None
+    except BaseException:
+        undo_bulk_load(store, directory)
+        raise
+    return marker
 
 
 def give_back_freed_memory() -> None:
@@ -97,6 +133,13 @@ def undo_bulk_load(store: ox.Store, directory: Path, read_only: bool = False) ->
             f"An interrupted load is to be undone in {directory}: open it read-write.",
         )
     for line in filter(None, lines):
+        if line.startswith(f"{ABOUT} "):
+            _remove_about(store, *(ox.NamedNode(iri[1:-1]) for iri in line.split()[1:]))
+            continue
+        if line.startswith(f"{QUAD} "):
+            for quad in ox.parse(input=line[len(QUAD) + 1 :], format=ox.RdfFormat.N_QUADS):
+                store.remove(quad)
+            continue
         graph = ox.DefaultGraph() if line == DEFAULT_GRAPH_LINE else ox.NamedNode(line[1:-1])
         log.warning("emptying %s, left half-loaded by an interrupted bulk load", line)
         store.clear_graph(graph)
@@ -105,3 +148,18 @@ def undo_bulk_load(store: ox.Store, directory: Path, read_only: bool = False) ->
     store.flush()
     marker.unlink()
     sync_directory(directory)
+
+
+def _remove_about(store: ox.Store, graph: ox.NamedNode, subject: ox.NamedNode) -> None:
+    """Remove ``graph``'s quads about ``subject`` or its fragments, left by an interrupted
+    :func:`bulk_append`."""
+    log.warning("removing what an interrupted addition wrote about %s in %s", subject, graph)
+    fragments = f"{subject.value}#"
+    about = [
+        quad
+        for quad in store.quads_for_pattern(None, None, None, graph)
+        if quad.subject == subject
+        or (isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(fragments))
+    ]
+    for quad in about:
+        store.remove(quad)

@@ -5,7 +5,7 @@ Layout of the store directory::
     <store>/oxigraph/     the Oxigraph (RocksDB) database
     <store>/generation    the write counter as of the last checkpoint, replaced atomically
     <store>/.journal/     the changesets written since the last checkpoint (replayed on open)
-    <store>/.bulk-load    the graphs a bulk load is filling, if any (emptied on open)
+    <store>/.bulk-load    what a bulk load is adding, if any (removed again on open)
     <store>/.snapshots/   read-only copies the query workers read (removed on open)
 
 See ``docs/architecture.md`` ("The store") for why each kind of work runs where it does.
@@ -17,7 +17,7 @@ import logging
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -29,7 +29,7 @@ from ..errors import BadRequest, RdfSyntaxError, StoreClosed, StoreError, Unwrit
 from ..files import write_atomically
 from ..formats import DATASET_FORMATS, RESULTS_JSON, TURTLE, Format
 from ..namespaces import not_in_xml
-from .bulk import BULK_AFTER, bulk_load, undo_bulk_load
+from .bulk import BULK_AFTER, bulk_append, bulk_load, undo_bulk_load
 from .evaluate import error_position, evaluate, request_options
 from .gate import OpenGate, ReadWriteGate
 from .interface import Changeset, GraphName, Quad, QueryRequest, QueryResponse, Store, Term
@@ -566,6 +566,31 @@ class EmbeddedStore(Store):
             self._publish(self._generation + 1, journaled=False)
             self._checkpoint()  # no journal holds a load: it is durable once flushed
         return count
+
+    def append(
+        self, quads: Iterable[Quad], graph: URIRef, subject: URIRef, others: list[Quad]
+    ) -> int:
+        """See ``Store.append``: streamed to the bulk loader, into a graph that holds data,
+        all-or-nothing by a marker naming ``subject`` (``bulk.bulk_append``). A transaction
+        of half a million quads took 18 s and 1.4 GB; the bulk loader, 4.7 s."""
+        extra = [quad_to_oxigraph(quad) for quad in others]
+        count = [len(extra)]
+
+        def streamed() -> Iterator[ox.Quad]:
+            yield from extra
+            for quad in quads:
+                count[0] += 1
+                yield quad_to_oxigraph(quad)
+
+        store = self.oxigraph
+        with self._write_lock:
+            write = self._gated(lambda: store.bulk_extend(streamed()))
+            bulk_append(
+                store, self.directory, write, to_oxigraph(graph), to_oxigraph(subject), extra
+            )
+            self._publish(self._generation + 1, journaled=False)
+            self._checkpoint()
+        return count[0]
 
     def scan(
         self, source: Path | bytes, fmt: Format, graph: GraphName, base_iri: str | None = None

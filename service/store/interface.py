@@ -27,9 +27,10 @@ import re
 import threading
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -39,7 +40,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from ..config import Config
 from ..errors import BadRequest, NotAcceptable, QueryEvaluationError, QuerySyntaxError, StoreError
-from ..formats import DATASET_FORMATS, GRAPH_FORMATS, Format
+from ..formats import DATASET_FORMATS, GRAPH_FORMATS, NQUADS, Format
 from .cache import QueryCache, cache_key, keepable
 from .dataset import Dataset, query_dataset
 from .plain import SparqlReader
@@ -291,6 +292,16 @@ class Store(ABC):
         self, source: RdfSource, fmt: Format, graph: GraphName, base_iri: str | None = None
     ) -> int:
         """Bulk-add already validated RDF to a graph, fast; return the number of quads added."""
+
+    def append(
+        self, quads: Iterable[Quad], graph: URIRef, subject: URIRef, others: list[Quad]
+    ) -> int:
+        """Add ``quads`` (all in ``graph``, each about ``subject`` or one of its fragments
+        ``<subject#…>``, which ``graph`` holds nothing about yet) and ``others`` (a few quads
+        about other subjects): the history record of a big load, which names every resource
+        it touched. One load here; the embedded store streams them to its bulk loader."""
+        lines = (f"{quad_to_oxigraph(quad)} .\n" for quad in chain(others, quads))
+        return self.load("".join(lines).encode("utf-8"), NQUADS, None)
 
     @abstractmethod
     def dump(self, out: IO[bytes], fmt: Format, graph: GraphName | type[...] = ...) -> None:

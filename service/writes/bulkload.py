@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ from rdflib.term import BNode, Node
 
 from ..config import Config
 from ..errors import MediationError
-from ..formats import BY_FILE_EXTENSION, DATASET_FORMATS, NQUADS, Format
+from ..formats import BY_FILE_EXTENSION, DATASET_FORMATS, Format
 from ..namespaces import document_of
 from ..seed import graph_for
 from ..store import (
@@ -50,7 +51,6 @@ from ..store import (
     Quad,
     Store,
     open_snapshot,
-    quad_to_oxigraph,
     to_sparql,
 )
 from ..validation import CompiledValidator, Report, report_of
@@ -623,9 +623,14 @@ def _record(
         outcome.touched,
         generation=store.generation + 1,
     )
-    # Loaded as N-Quads, one transaction, made durable by a flush: no journal, and no list of
-    # rdflib quads, for the hundreds of thousands of quads that name every resource touched.
-    quads = history.iter_record_quads(entry, Changeset([], sample), base)
-    body = "".join(f"{quad_to_oxigraph(quad)} .\n" for quad in quads).encode("utf-8")
-    store.load(body, NQUADS, None)
+    # The hundreds of thousands of quads that name every resource touched, all about the
+    # record's IRI and its fragments, streamed to the store's bulk loader with the few
+    # others (its agents' names), made durable by a flush: no journal, no list of them.
+    about, others = [], []
+    fragments = f"{entry.iri}#"
+    for quad in history.record_head(entry, Changeset([], sample), base):
+        ours = quad[0] == entry.iri or str(quad[0]).startswith(fragments)
+        (about if ours else others).append(quad)
+    quads = chain(about, history.iter_touched_quads(entry, base))
+    store.append(quads, history.history_graph(base), entry.iri, others)
     return entry, store.generation

@@ -215,6 +215,13 @@ def record_quads(record: Record, changes: Changeset, base_url: str) -> list[Quad
 def iter_record_quads(record: Record, changes: Changeset, base_url: str) -> Iterator[Quad]:
     """:func:`record_quads` one at a time (a load's record names every resource it touched:
     hundreds of thousands of quads for a big one)."""
+    yield from record_head(record, changes, base_url)
+    yield from iter_touched_quads(record, base_url)
+
+
+def record_head(record: Record, changes: Changeset, base_url: str) -> list[Quad]:
+    """The quads of a record but for the resources it touched: the change, its agents and
+    what it added and removed (a few dozen)."""
     graph = history_graph(base_url)
     change = record.iri
     agent = agent_iri(base_url, record.agent)
@@ -269,7 +276,16 @@ def iter_record_quads(record: Record, changes: Changeset, base_url: str) -> Iter
                     Literal(f"Truncated: the first {QUAD_CAP} of {count} quads.", lang="en"),
                 ),
             ]
-    yield from ((s, p, o, graph) for s, p, o in triples)
+    return [(s, p, o, graph) for s, p, o in triples]
+
+
+def iter_touched_quads(record: Record, base_url: str) -> Iterator[Quad]:
+    """The quads of a record that name the resources it touched, one activity each, all
+    about the change's IRI or its fragments (``{change}#r{n}``, ``{change}#gone-{n}``)."""
+    graph = history_graph(base_url)
+    change = record.iri
+    agent = agent_iri(base_url, record.agent)
+    ended = _datetime(record.ended)
     for number, touched in enumerate(record.touched, start=1):
         item = URIRef(f"{change}#r{number}")
         triples = [
@@ -482,6 +498,8 @@ __all__ = [
     "quads_of_record",
     "record_labels",
     "iter_record_quads",
+    "iter_touched_quads",
+    "record_head",
     "record_quads",
     "tombstone",
 ]

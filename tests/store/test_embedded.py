@@ -319,6 +319,104 @@ def test_a_big_load_into_a_new_graph_is_whole_and_counted(tmp_path, sample):
     assert not (tmp_path / "store" / BULK_MARKER).exists()
 
 
+#: A record of a change (``Store.append``): about ``change`` and its fragments, in G2, which
+#: holds data; its others, a new agent's label and a quad G2 already held.
+CHANGE = URIRef(f"{EX}change/1")
+AGENT_LABEL = (URIRef(f"{EX}agent/loader"), P_LABEL, Literal("loader"), G2)
+HELD = (URIRef(f"{EX}event/2"), P_COUNT, Literal(3), G2)
+
+
+def record_of(size: int):
+    """``size`` quads about ``CHANGE``: its own link to each item, and each item's count."""
+    for i in range(size // 2):
+        yield (CHANGE, P_LABEL, URIRef(f"{CHANGE}#r{i}"), G2)
+        yield (URIRef(f"{CHANGE}#r{i}"), P_COUNT, Literal(i), G2)
+
+
+APPENDING = textwrap.dedent("""
+    import os
+    import sys
+    from service.store import bulk
+    from service.store.embedded import EmbeddedStore
+    sys.path.insert(0, sys.argv[2])
+    from test_embedded import AGENT_LABEL, CHANGE, G2, HELD, record_of
+
+    marked = bulk._marked
+
+    def then_killed(*args):  # the whole record written and flushed, the marker still there
+        marked(*args)
+        os._exit(9)
+
+    bulk._marked = then_killed
+    store = EmbeddedStore(sys.argv[1], workers=False)
+    store.append(record_of(int(sys.argv[3])), G2, CHANGE, [AGENT_LABEL, HELD])
+""")
+
+
+def test_a_record_appended_to_a_graph_holding_data_lands_whole(tmp_path, sample):
+    """The quads about the change and the others all land, by the bulk loader, into a graph
+    that held data, and the generation moves once."""
+    store = EmbeddedStore(tmp_path / "store", workers=False)
+    store.load(sample.trig.encode(), TRIG, None)
+    before, generation = len(list(store.quads(graph=G2))), store.generation
+    assert store.append(record_of(2 * BULK_AFTER), G2, CHANGE, [AGENT_LABEL, HELD]) == (
+        2 * BULK_AFTER + 2
+    )
+    assert len(list(store.quads(graph=G2))) == before + 2 * BULK_AFTER + 1  # HELD was there
+    assert store.generation == generation + 1
+    assert store.contains_quads([AGENT_LABEL, HELD]) == {AGENT_LABEL, HELD}
+    assert not (tmp_path / "store" / BULK_MARKER).exists()
+    store.close()
+
+
+def test_a_record_that_fails_midway_is_removed_and_nothing_else(tmp_path, sample):
+    """A stream that fails halfway takes back what it wrote about the change, and the new
+    agent's label, but not the quad the graph already held."""
+    store = EmbeddedStore(tmp_path / "store", workers=False)
+    store.load(sample.trig.encode(), TRIG, None)
+    before, generation = sorted(store.quads(graph=G2)), store.generation
+
+    def failing():
+        yield from record_of(BULK_AFTER)
+        raise RuntimeError("the record's source failed")
+
+    with pytest.raises(RuntimeError):
+        store.append(failing(), G2, CHANGE, [AGENT_LABEL, HELD])
+    assert sorted(store.quads(graph=G2)) == before
+    assert store.generation == generation
+    assert not (tmp_path / "store" / BULK_MARKER).exists()
+    store.close()
+
+
+def test_an_appender_killed_before_its_end_leaves_nothing_at_the_next_open(tmp_path, sample):
+    """A process that dies once the record is written, before the marker is removed: the
+    next open removes the record's quads and the agent's label it added, and keeps what the
+    graph held before, the quad the record named again included."""
+    directory = tmp_path / "store"
+    store = EmbeddedStore(directory, workers=False)
+    store.load(sample.trig.encode(), TRIG, None)
+    before = sorted(store.quads(graph=G2))
+    store.close()
+    appender = subprocess.run(
+        [sys.executable, "-c", APPENDING, str(directory), str(Path(__file__).parent), "40000"],
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert appender.returncode == 9
+    marker = directory / BULK_MARKER
+    assert marker.exists()
+    written = ox.Store.read_only(str(directory / "oxigraph"))
+    assert (
+        len(list(written.quads_for_pattern(None, None, None, ox.NamedNode(G2))))
+        == len(before) + 40_001
+    )  # the record and the agent's label were in
+    del written
+    reopened = EmbeddedStore(directory, workers=False)
+    assert sorted(reopened.quads(graph=G2)) == before
+    assert not marker.exists()
+    reopened.close()
+
+
 def test_a_read_only_open_leaves_the_snapshots_the_workers_read(tmp_path, sample):
     """A command that reads a store a server runs on (``mediation users organisations``)
     opens it read-only: the server's query snapshots stay, and its next query answers."""
