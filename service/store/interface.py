@@ -30,7 +30,6 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
-from itertools import chain
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -40,7 +39,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from ..config import Config
 from ..errors import BadRequest, NotAcceptable, QueryEvaluationError, QuerySyntaxError, StoreError
-from ..formats import DATASET_FORMATS, GRAPH_FORMATS, NQUADS, Format
+from ..formats import DATASET_FORMATS, GRAPH_FORMATS, Format
 from .cache import QueryCache, cache_key, keepable
 from .dataset import Dataset, query_dataset
 from .plain import SparqlReader
@@ -298,10 +297,9 @@ class Store(ABC):
     ) -> int:
         """Add ``quads`` (all in ``graph``, each about ``subject`` or one of its fragments
         ``<subject#…>``, which ``graph`` holds nothing about yet) and ``others`` (a few quads
-        about other subjects): the history record of a big load, which names every resource
-        it touched. One load here; the embedded store streams them to its bulk loader."""
-        lines = (f"{quad_to_oxigraph(quad)} .\n" for quad in chain(others, quads))
-        return self.load("".join(lines).encode("utf-8"), NQUADS, None)
+        about other subjects), all or nothing: the history record of a big load, which names
+        every resource it touched. Part of the checked loads (``checked_loads``)."""
+        raise NotImplementedError("append goes with checked_loads")
 
     @abstractmethod
     def dump(self, out: IO[bytes], fmt: Format, graph: GraphName | type[...] = ...) -> None:
