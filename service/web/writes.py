@@ -68,7 +68,7 @@ from ..namespaces import iri_problem
 from ..rdfio import parse_dataset
 from ..sparql import check_update, endpoint_iri, tokenize
 from ..store import Changeset, GraphName, Quad, Store
-from ..writes import Outcome, dataset_quads
+from ..writes import Outcome, check_graph, dataset_quads
 from .bodies import read_body, utf8_text
 from .context import config, publisher, store
 from .fairness import refused_token
@@ -484,6 +484,8 @@ def handle(target: Target) -> Response:
             "?default.",
             f"{request.method} on the whole store is not allowed: give ?graph=IRI or ?default.",
         )
+    if target.graph is not None:
+        check_graph(target.graph, publisher().protected)
     if request.method == "DELETE":
         return delete_graph(target, writer)
     return upload(target, writer, replace=request.method == "PUT")

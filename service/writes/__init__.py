@@ -27,7 +27,7 @@ from .loading import (
 )
 from .missed import missed_iris
 from .neighbourhood import check_write, write_rules
-from .publisher import Outcome, Publisher
+from .publisher import Outcome, Publisher, check_graph
 
 __all__ = [
     "BulkOutcome",
@@ -40,6 +40,7 @@ __all__ = [
     "agent_iri",
     "bulk_file",
     "changes_for",
+    "check_graph",
     "check_write",
     "dataset_quads",
     "ensure_seeded",

@@ -101,14 +101,20 @@ _PROTECTED_REASONS = {
 def check_graphs(changes: Changeset, protected: dict[URIRef, str]) -> None:
     """Refuse a change to a protected graph (403)."""
     for name in sorted((g for g in changes.graphs() if g is not None), key=str):
-        reason = protected.get(name)
-        if reason is not None:
-            fr, en = _PROTECTED_REASONS[reason]
-            raise Forbidden(
-                f"Le graphe {name} ne peut pas être modifié : {fr}.",
-                f"The graph {name} cannot be changed: {en}.",
-                graph=str(name),
-            )
+        check_graph(name, protected)
+
+
+def check_graph(name: URIRef, protected: dict[URIRef, str]) -> None:
+    """Refuse a write aimed at a protected graph (403), whatever it would change: a PUT of
+    nothing to a history still empty is refused as one that would empty it."""
+    reason = protected.get(name)
+    if reason is not None:
+        fr, en = _PROTECTED_REASONS[reason]
+        raise Forbidden(
+            f"Le graphe {name} ne peut pas être modifié : {fr}.",
+            f"The graph {name} cannot be changed: {en}.",
+            graph=str(name),
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,6 +362,7 @@ class Publisher:
 __all__ = [
     "Outcome",
     "Publisher",
+    "check_graph",
     "check_graphs",
     "protected_graphs",
 ]

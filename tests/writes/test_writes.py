@@ -285,6 +285,29 @@ def test_the_graphs_the_service_owns_are_not_writable(site, graph, auth, health,
     assert health(site) == before
 
 
+def test_a_write_aimed_at_the_history_is_refused_even_when_it_would_change_nothing(
+    site, auth, health, update
+):
+    """The history's own quads posted back (or nothing put into a history still empty) would
+    change nothing: still a write to a graph the service owns, so 403, not 204."""
+    update(site, "INSERT DATA { <http://example.org/a> <http://example.org/b> 2 }")
+    history = site.request(
+        "GET", "graphs", params={"graph": str(GRAPH["history"])}, headers={"Accept": "text/turtle"}
+    )
+    assert history.status_code == 200 and history.content
+    before = health(site)
+    posted = site.request(
+        "POST",
+        "graphs",
+        params={"graph": str(GRAPH["history"])},
+        data=history.content,
+        headers={**auth, "Content-Type": "text/turtle"},
+    )
+    assert posted.status_code == 403
+    assert str(GRAPH["history"]) in posted.text
+    assert health(site) == before
+
+
 def test_clearing_everything_is_refused_while_the_store_holds_the_vocabulary(site, health, update):
     before = health(site)
     assert update(site, "DROP ALL").status_code == 403
