@@ -301,6 +301,59 @@ def test_a_loader_killed_while_loading_leaves_all_or_nothing(tmp_path, into, sam
     reopened.close()
 
 
+DYING_LOADER = textwrap.dedent("""
+    import os
+    import sys
+    from pathlib import Path
+    from rdflib import URIRef
+    from service.formats import NTRIPLES
+    from service.store import bulk
+    from service.store.embedded import EmbeddedStore
+
+    marked = bulk._marked
+
+    def then_killed(*args):  # every quad written and flushed, the marker still there
+        marked(*args)
+        os._exit(9)
+
+    bulk._marked = then_killed
+    store = EmbeddedStore(sys.argv[1], workers=False)
+    store.load(Path(sys.argv[2]), NTRIPLES, URIRef(sys.argv[3]))
+""")
+
+
+def test_a_loader_dead_once_its_quads_are_written_leaves_nothing_at_the_next_open(tmp_path, sample):
+    """The bulk path's whole load written and flushed, the process dies before it removes
+    the marker: the next open empties the new graph, and the rest of the store stays."""
+    directory = tmp_path / "store"
+    store = EmbeddedStore(directory, workers=False)
+    store.load(sample.trig.encode(), TRIG, None)
+    before = sorted(store.quads())
+    store.close()
+    graph = URIRef(f"{EX}graph/big")
+    data = tmp_path / "big.nt"
+    data.write_text(
+        "".join(f'<{EX}big/{i}> <{P_COUNT}> "{i}" .\n' for i in range(2 * BULK_AFTER)),
+        encoding="utf-8",
+    )
+    loader = subprocess.run(
+        [sys.executable, "-c", DYING_LOADER, str(directory), str(data), str(graph)],
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert loader.returncode == 9
+    assert (directory / BULK_MARKER).exists()
+    written = ox.Store.read_only(str(directory / "oxigraph"))
+    assert len(list(written.quads_for_pattern(None, None, None, ox.NamedNode(graph)))) == (
+        2 * BULK_AFTER
+    )
+    del written
+    reopened = EmbeddedStore(directory, workers=False)
+    assert sorted(reopened.quads()) == before
+    assert not (directory / BULK_MARKER).exists()
+    reopened.close()
+
+
 def test_a_big_load_into_a_new_graph_is_whole_and_counted(tmp_path, sample):
     """The bulk path keeps blank nodes apart from the store's and moves the generation."""
     store = EmbeddedStore(tmp_path / "store", workers=False)
