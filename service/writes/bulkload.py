@@ -181,7 +181,13 @@ def load_in_bulk(
             store, source.graphs, source.count, config, rules, earlier, written
         )
         begun = time.monotonic()
-        found["touched"] = classify_loaded(store, source.graphs, landed.documents, config.base_url)
+        before = open_snapshot(earlier)  # a new resource: an empty lookup, not its quads read
+        try:
+            found["touched"] = classify_loaded(
+                before, source.graphs, landed.documents, config.base_url
+            )
+        finally:
+            before.close()
         log.info("%d documents classified in %.1f s", len(landed.documents), _since(begun))
 
     try:
@@ -574,7 +580,9 @@ def classify_loaded(
 ) -> list[history.Touched]:
     """The documents the load touched (:func:`survey`): created when no graph but the new
     ones (and the history) says anything of them, updated otherwise; looked up a chunk at a
-    time."""
+    time. ``store``: the store with the load in it, or a snapshot of it just before, which
+    answers the same (the new graphs were empty) and reads nothing of a new resource, where
+    the other reads each of its quads to leave them out (3.5–4.8 s at a million quads)."""
     skipped = {history.history_graph(base_url), *graphs}
     # Left out by Oxigraph itself: the rows are the resources that existed, not one for each
     # graph of each resource, new ones included, to be read back and dropped.

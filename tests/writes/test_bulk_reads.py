@@ -146,3 +146,9 @@ def test_documents_held_before_the_load_are_updated_the_others_created(loaded, r
     assert actions[ID["place/ancienne-salle"]] == actions[ID["event/ancien"]] == "update"
     assert actions[ID["event/lot-0"]] == actions[ID["place/lot-4"]] == "create"
     assert list(actions) == documents  # in the survey's order
+    # The store as it was before the load answers the same (as ``load_in_bulk`` asks it).
+    earlier = open_snapshot(loaded.directory.parent / "earlier")
+    assert classify_loaded(earlier, graphs, documents, DEFAULT_BASE) == classify_loaded(
+        loaded, graphs, documents, DEFAULT_BASE
+    )
+    earlier.close()
