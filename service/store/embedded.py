@@ -574,12 +574,13 @@ class EmbeddedStore(Store):
         all-or-nothing by a marker naming ``subject`` (``bulk.bulk_append``). A transaction
         of half a million quads took 18 s and 1.4 GB; the bulk loader, 4.7 s."""
         extra = [quad_to_oxigraph(quad) for quad in others]
-        count = [len(extra)]
+        count = len(extra)
 
         def streamed() -> Iterator[ox.Quad]:
+            nonlocal count
             yield from extra
             for quad in quads:
-                count[0] += 1
+                count += 1
                 yield quad_to_oxigraph(quad)
 
         store = self.oxigraph
@@ -590,7 +591,7 @@ class EmbeddedStore(Store):
             )
             self._publish(self._generation + 1, journaled=False)
             self._checkpoint()
-        return count[0]
+        return count
 
     def scan(
         self, source: Path | bytes, fmt: Format, graph: GraphName, base_iri: str | None = None
