@@ -74,14 +74,16 @@ def bulk_append(
     write: Callable[[], Any],
     graph: ox.NamedNode,
     subject: ox.NamedNode,
-    others: list[ox.Quad],
+    head: list[ox.Quad],
 ) -> None:
     """``write()`` into ``graph``, which may hold data, quads about ``subject`` (it, or one of
-    its fragments ``<subject#…>``), which the graph holds nothing about yet, and ``others``, a
-    few quads about other subjects; all of it or, after a crash, none of it (the marker names
-    the subject, and those of ``others`` the store lacked)."""
+    its fragments ``<subject#…>``), which the graph holds nothing about yet, after ``head``,
+    a few quads about it or about other subjects; all of it or, after a crash, none of it
+    (the marker names the subject, and those of the others the store lacked)."""
     lines = [f"{ABOUT} {graph} {subject}"]
-    lines += [f"{QUAD} {quad} ." for quad in others if quad not in store]
+    lines += [
+        f"{QUAD} {quad} ." for quad in head if not _about(quad, subject) and quad not in store
+    ]
     _marked(store, directory, lines, write).unlink()
     sync_directory(directory)
 
@@ -154,12 +156,14 @@ def _remove_about(store: ox.Store, graph: ox.NamedNode, subject: ox.NamedNode) -
     """Remove ``graph``'s quads about ``subject`` or its fragments, left by an interrupted
     :func:`bulk_append`."""
     log.warning("removing what an interrupted addition wrote about %s in %s", subject, graph)
-    fragments = f"{subject.value}#"
-    about = [
-        quad
-        for quad in store.quads_for_pattern(None, None, None, graph)
-        if quad.subject == subject
-        or (isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(fragments))
-    ]
+    about = [q for q in store.quads_for_pattern(None, None, None, graph) if _about(q, subject)]
     for quad in about:
         store.remove(quad)
+
+
+def _about(quad: ox.Quad, subject: ox.NamedNode) -> bool:
+    """Whether ``quad`` is about ``subject``: its subject is it, or one of its fragments."""
+    found = quad.subject
+    return found == subject or (
+        isinstance(found, ox.NamedNode) and found.value.startswith(f"{subject.value}#")
+    )

@@ -568,12 +568,12 @@ class EmbeddedStore(Store):
         return count
 
     def append(
-        self, quads: Iterable[Quad], graph: URIRef, subject: URIRef, others: list[Quad]
+        self, quads: Iterable[Quad], graph: URIRef, subject: URIRef, head: list[Quad]
     ) -> int:
         """See ``Store.append``: streamed to the bulk loader, into a graph that holds data,
         all-or-nothing by a marker naming ``subject`` (``bulk.bulk_append``). A transaction
         of half a million quads took 18 s and 1.4 GB; the bulk loader, 4.7 s."""
-        extra = [quad_to_oxigraph(quad) for quad in others]
+        extra = [quad_to_oxigraph(quad) for quad in head]
         count = len(extra)
 
         def streamed() -> Iterator[ox.Quad]:

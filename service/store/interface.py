@@ -293,12 +293,12 @@ class Store(ABC):
         """Bulk-add already validated RDF to a graph, fast; return the number of quads added."""
 
     def append(
-        self, quads: Iterable[Quad], graph: URIRef, subject: URIRef, others: list[Quad]
+        self, quads: Iterable[Quad], graph: URIRef, subject: URIRef, head: list[Quad]
     ) -> int:
-        """Add ``quads`` (all in ``graph``, each about ``subject`` or one of its fragments
-        ``<subject#…>``, which ``graph`` holds nothing about yet) and ``others`` (a few quads
-        about other subjects), all or nothing: the history record of a big load, which names
-        every resource it touched. Part of the checked loads (``checked_loads``)."""
+        """Add ``head`` (a few quads, about ``subject`` or about others), then ``quads`` (all in
+        ``graph``, each about ``subject`` or one of its fragments ``<subject#…>``, which
+        ``graph`` holds nothing about yet), all or nothing: the history record of a big load,
+        which names every resource it touched. Part of the checked loads (``checked_loads``)."""
         raise NotImplementedError("append goes with checked_loads")
 
     @abstractmethod

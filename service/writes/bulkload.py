@@ -30,7 +30,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -632,13 +631,9 @@ def _record(
         generation=store.generation + 1,
     )
     # The hundreds of thousands of quads that name every resource touched, all about the
-    # record's IRI and its fragments, streamed to the store's bulk loader with the few
-    # others (its agents' names), made durable by a flush: no journal, no list of them.
-    about, others = [], []
-    fragments = f"{entry.iri}#"
-    for quad in history.record_head(entry, Changeset([], sample), base):
-        ours = quad[0] == entry.iri or str(quad[0]).startswith(fragments)
-        (about if ours else others).append(quad)
-    quads = chain(about, history.iter_touched_quads(entry, base))
-    store.append(quads, history.history_graph(base), entry.iri, others)
+    # record's IRI and its fragments, streamed to the store's bulk loader after the record's
+    # head, made durable by a flush: no journal, no list of them.
+    head = history.record_head(entry, Changeset([], sample), base)
+    quads = history.iter_touched_quads(entry, base)
+    store.append(quads, history.history_graph(base), entry.iri, head)
     return entry, store.generation
