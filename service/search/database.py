@@ -150,6 +150,24 @@ class IndexFile:
             db.executescript(SCHEMA_SQL)
         self._refresh()
 
+    def check_pages(self) -> bool:
+        """Read every page of the file once (``PRAGMA quick_check``): the damage that opening
+        it does not show (a truncated file, pages of garbage). About a second for a few
+        hundred MB, minutes for the gigabytes of ten million triples read from disk, so its
+        builder runs it in the background once the server answers, never before; the file
+        is served meanwhile, as a read that meets damage stops it (:meth:`_found_damaged`).
+        Found damaged, it stops being served and its builder sets it aside (:meth:`heal`).
+        True when the file is sound or absent."""
+        if not self.path.exists():
+            return True
+        damage = sqlite_damage(self.path)
+        if damage is None:
+            return True
+        log.error("search index %s found damaged by the check of its pages: %s", self.path, damage)
+        self.damage = damage
+        self._servable = False
+        return False
+
     # -- connections ---------------------------------------------------------------------------
 
     def _layout(self) -> str | None:
@@ -157,10 +175,8 @@ class IndexFile:
         file was damaged or foreign and has been set aside (:meth:`_set_aside`)."""
         if not self.path.exists():
             return None
-        damage = sqlite_damage(self.path)
-        if damage is not None:
-            self._set_aside(damage)
-            return None
+        # The header and the schema only: every page is read later, in the background
+        # (:meth:`check_pages`), so that a start does not wait on the file's size.
         db = sqlite3.connect(self.path)
         try:
             tables = {

@@ -135,3 +135,41 @@ def test_an_index_damaged_while_served_is_set_aside_and_built_again(
     assert [
         k for k in store_dir.glob("index.sqlite.damaged-*") if k.name[-4:] not in ("-wal", "-shm")
     ]
+
+
+def test_opening_an_index_reads_its_header_not_every_page(stopped_store, tmp_path):
+    """A start never waits on the file's size: pages of garbage past the schema are found by
+    the check of every page its builder runs in the background, not by opening it."""
+    from service.search import Index
+
+    path = tmp_path / "index.sqlite"
+    shutil.copyfile(stopped_store / "index.sqlite", path)
+    garbage_in_the_middle(path)
+    index = Index(path, DEFAULT_BASE)
+    try:
+        assert index.servable and index.set_aside_as is None
+        assert index.check_pages() is False
+        assert not index.servable and "malformed" in index.damage
+        index.heal()
+        assert index.set_aside_as is not None and index.set_aside_as.exists()
+    finally:
+        index.close()
+
+
+def test_an_index_whose_state_cannot_be_read_is_set_aside_when_opened(stopped_store, tmp_path):
+    path = tmp_path / "index.sqlite"
+    shutil.copyfile(stopped_store / "index.sqlite", path)
+    db = sqlite3.connect(path)
+    (root,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'meta'").fetchone()
+    db.close()
+    with path.open("r+b") as stream:
+        stream.seek((root - 1) * PAGE)
+        stream.write(random.Random(3).randbytes(PAGE))
+    from service.search import Index
+
+    index = Index(path, DEFAULT_BASE)
+    try:
+        assert index.set_aside_as is not None and index.set_aside_as.exists()
+        assert not index.servable and index.check_pages() is True
+    finally:
+        index.close()
