@@ -26,8 +26,9 @@ feeds are read from the last finished build (:mod:`.build`), and their ``ETag`` 
 
 A failed build is logged and tried again ``build_max_delay`` seconds later; the previous
 build stays served. A finished build found damaged — a file missing or of another size than
-its manifest says, unreadable JSON, an inventory SQLite finds damaged when it is opened, or,
-checked in the background at start, a dump whose SHA-256 differs from the manifest's — is
+its manifest says, unreadable JSON, an inventory that is not SQLite when it is opened, or,
+checked in the background at start, a dump whose SHA-256 differs from the manifest's or an
+inventory whose pages SQLite finds damaged — is
 set aside as ``g{generation}.damaged-{time}``, kept for the operator and logged; the build
 before it is served, if there is one, while a fresh one is made. At start, the folders a crash left (``.build-*``, ``.snapshot-*``) are
 removed and the newest finished build made from this store — same settings, a generation

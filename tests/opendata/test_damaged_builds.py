@@ -11,11 +11,12 @@ import hashlib
 import json
 import random
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 
 def truncate_a_dump(folder: Path) -> Path:
@@ -38,6 +39,20 @@ def bad_inventory_header(folder: Path) -> Path:
     path = folder / "inventory.sqlite"
     with path.open("r+b") as stream:
         stream.write(b"not an inventory")
+    return path
+
+
+def garbage_in_the_inventory(folder: Path) -> Path:
+    """A page of random bytes where the inventory's resources begin: the header, the schema
+    and the sitemap read as before, so only reading every page tells."""
+    path = folder / "inventory.sqlite"
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    (root,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'resource'").fetchone()
+    (size,) = db.execute("PRAGMA page_size").fetchone()
+    db.close()
+    with path.open("r+b") as stream:
+        stream.seek((root - 1) * size)
+        stream.write(random.Random(5).randbytes(size))
     return path
 
 
@@ -67,7 +82,14 @@ def wait_for_log(server, text: str, timeout: float = 60) -> None:
 
 
 @pytest.mark.parametrize(
-    "damage", [truncate_a_dump, garbage_in_a_dump, bad_inventory_header, unreadable_manifest]
+    "damage",
+    [
+        truncate_a_dump,
+        garbage_in_a_dump,
+        bad_inventory_header,
+        garbage_in_the_inventory,
+        unreadable_manifest,
+    ],
 )
 def test_a_damaged_build_is_set_aside_and_made_again(
     damage, built_store, start_server, wait_for_build, build_of, tmp_path
@@ -99,3 +121,19 @@ def test_a_damaged_build_is_set_aside_and_made_again(
     assert len(kept) == 1
     assert (kept[0] / damaged.name).read_bytes() == damaged_bytes
     assert f"set aside as {kept[0].name}" in server.log()
+
+
+def test_opening_a_build_reads_its_inventory_schema_not_every_page(built_store, tmp_path):
+    """A start never waits on the inventory's size: its pages are read with the dumps'
+    digests, in the background."""
+    from service.config import DEFAULT_BASE
+    from service.opendata.build import Build
+
+    template, generation = built_store
+    folder = tmp_path / f"g{generation}"
+    shutil.copytree(template / "dumps" / f"g{generation}", folder)
+    garbage_in_the_inventory(folder)
+    info = json.loads((folder / "build.json").read_text(encoding="utf-8"))
+    build = Build.open(folder, DEFAULT_BASE, URIRef(info["publisher"]))
+    assert build is not None and build.generation == generation
+    assert build.damage().startswith("inventory.sqlite: ")
