@@ -405,6 +405,8 @@ def run_size(size: int, root: Path, names: list[str], args: argparse.Namespace) 
         seconds = figures["seconds"]
         rate = f"{total / seconds:>10,.0f}" if seconds else f"{'at start':>10}"
         built = f"  built in {figures['index_seconds']:.0f} s" if "index_seconds" in figures else ""
+        if "optimize_seconds" in figures:
+            built = f"  (of which optimize {figures['optimize_seconds']:.1f} s)"
         print(
             f"{peer.name:<12}{seconds:>10.1f}{rate}{figures['memory'] / 2**20:>11,.0f} MB"
             f"{figures['disk'] / 2**20:>7,.0f} MB{built}",
