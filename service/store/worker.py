@@ -2,8 +2,8 @@
 
 Started by :class:`~service.store.pool.QueryPool` in a ``forkserver`` context. It
 receives ``(snapshot_dir, query, options)`` on its pipe, answers an
-:class:`~service.store.evaluate.QueryOutcome`, and keeps the snapshot open until it
-is told to read a newer one. A snapshot is a static copy (nothing writes it),
+:class:`~service.store.evaluate.QueryOutcome` with the data it maps afterwards
+(:func:`data_bytes`), and keeps the snapshot open until it is told to read a newer one. A snapshot is a static copy (nothing writes it),
 so it is opened read-only: several workers share one, and on this machine a
 read-only snapshot answered as fast as a read-write one (``bench/store.py snapshot``).
 
@@ -34,6 +34,20 @@ from .evaluate import QueryOutcome, evaluate
 OUT_OF_MEMORY = 75
 
 
+def data_bytes() -> int:
+    """The data this process maps now (``VmData``: what ``RLIMIT_DATA`` bounds), 0 where
+    ``/proc`` does not say. Memory a query freed stays mapped (the allocator keeps it, cut
+    up), so this is what the next query starts from."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def serve_queries(conn: Connection, nice: int = 0, memory: int = 0) -> None:
     """The worker's loop; returns when the pipe closes. ``nice``: added to the process's
     niceness, so that its work yields the processors to everything else; ``memory``: the
@@ -59,10 +73,11 @@ def serve_queries(conn: Connection, nice: int = 0, memory: int = 0) -> None:
             try:
                 opened = (snapshot, ox.Store.read_only(snapshot))
             except OSError as error:
-                conn.send(("done", None, QueryOutcome(error="evaluation", message=str(error))))
+                failed = QueryOutcome(error="evaluation", message=str(error))
+                conn.send(("done", None, failed, data_bytes()))
                 continue
         try:
             outcome = evaluate(opened[1], query, **options)
         except MemoryError:
             os._exit(OUT_OF_MEMORY)  # nothing more can be trusted to allocate
-        conn.send(("done", opened[0], outcome))
+        conn.send(("done", opened[0], outcome, data_bytes()))

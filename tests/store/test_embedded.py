@@ -17,7 +17,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from service.errors import Overloaded, QueryTimeout, StoreError
-from service.formats import RESULTS_JSON, TRIG, TURTLE
+from service.formats import NQUADS, RESULTS_JSON, TRIG, TURTLE
 from service.store.bulk import BULK_AFTER, BULK_MARKER
 from service.store.embedded import (
     CHECKPOINT_DELAY,
@@ -525,6 +525,31 @@ def test_a_dead_worker_is_replaced_and_its_query_fails_cleanly(tmp_path, sample)
         ask(store, "ASK { ?s ?p ?o }")
     assert ask(store, "ASK { ?s ?p ?o }") is True
     assert store.pool().pids() != [pid]
+    store.close()
+
+
+def test_a_worker_left_holding_much_memory_by_its_query_is_replaced(tmp_path):
+    """What a heavy query freed stays mapped in its worker and would count against the next
+    query's memory limit: past half the limit once it has answered, the worker is replaced;
+    a light query keeps its worker."""
+    store = EmbeddedStore(tmp_path / "store", max_workers=1, query_memory=450_000_000)
+    lines = "".join(
+        f'<{EX}n/{i}> <{EX}p> "value {i} {"x" * 60}" <{EX}graph/big> .\n' for i in range(400_000)
+    )
+    store.load(lines.encode(), NQUADS, None)
+    assert ask(store, "ASK { ?s ?p ?o }") is True
+    [light] = store.pool().pids()
+    assert ask(store, "ASK { ?s ?p ?o }") is True
+    assert store.pool().pids() == [light]
+    # Every value made longer and kept once: about 190 MB more in the worker.
+    distinct = (
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?x WHERE "
+        "{ ?s ?p ?o BIND (CONCAT(STR(?o), STR(?s), STR(?o)) AS ?x) } }"
+    )
+    answer = store.run_query(QueryRequest(distinct, RESULTS_JSON, TURTLE, timeout=120))
+    assert json.loads(answer.body)["results"]["bindings"][0]["n"]["value"] == "400000"
+    assert store.pool().pids() != [light]
+    assert ask(store, "ASK { ?s ?p ?o }") is True
     store.close()
 
 
