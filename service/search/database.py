@@ -160,8 +160,14 @@ class IndexFile:
         True when the file is sound or absent."""
         if not self.path.exists():
             return True
+        started = time.monotonic()
         damage = sqlite_damage(self.path)
         if damage is None:
+            log.info(
+                "search index %s: every page read, sound, in %.1f s",
+                self.path,
+                time.monotonic() - started,
+            )
             return True
         log.error("search index %s found damaged by the check of its pages: %s", self.path, damage)
         self.damage = damage
