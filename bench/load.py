@@ -17,9 +17,10 @@ run, the ways interleaved so that they share the machine's load:
   database, when ``virtuoso-t`` is installed;
 * ``mediation load`` of an export into an empty store (a restore), and ``oxigraph load``
   of the same export, then ``oxigraph optimize`` of that database (which the restore does
-  too, and which ``oxigraph load`` advises before a read-heavy use). The exported store holds the seed, the file (bulk-loaded unvalidated,
-  so that the restore is measured at any size in minutes) and one recorded write, so that
-  the export carries a history, as a store in use does.
+  too, and which ``oxigraph load`` advises before a read-heavy use). The exported store
+  holds the seed, the file (bulk-loaded unvalidated, so that the restore is measured at any
+  size in minutes) and one recorded write, so that the export carries a history, as a
+  store in use does.
 
 Each line: seconds, quads/s and the peak resident memory of the command's processes (the
 command and the processes it started, summed, sampled every 50 ms), with the machine's load.

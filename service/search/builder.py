@@ -21,8 +21,8 @@ request. At start, :class:`IndexBuilder` looks at the index file (``service.sear
   file is set aside, renamed ``index.sqlite.damaged-{time}`` and kept for the operator, the
   error is logged, and the index is then missing, as above. The server never refuses to
   start for it, nor waits on the file's size: opening reads the header and the schema, and
-  the check of every page (``Index.check_pages``: 2 minutes for the 3 GB index of ten
-  million triples read from disk) is this builder's first task, in the background, before
+  the check of every page (``Index.check_pages``: 52 s for the 3 GB index of ten million
+  triples read from disk) is this builder's first task, in the background, before
   any catch-up or build, so that a damaged file is set aside rather than replaced.
 
 Resource pages, the SPARQL endpoint and writes work meanwhile (resource pages read incoming

@@ -10,7 +10,7 @@ no worker uses it any more. Each worker may hold ``memory`` bytes of data
 (``query_memory_bytes``, ``worker.py``): a query past it ends its worker, which is
 replaced as after a time-out, and is answered :class:`QueryMemoryExceeded`; a worker
 still mapping over half of it once it has answered is replaced too (:data:`RETIRE_AT`),
-so that every query starts with about the whole limit.
+so that every query starts with at least half of the limit unmapped.
 """
 
 from __future__ import annotations

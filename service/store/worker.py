@@ -3,9 +3,10 @@
 Started by :class:`~service.store.pool.QueryPool` in a ``forkserver`` context. It
 receives ``(snapshot_dir, query, options)`` on its pipe, answers an
 :class:`~service.store.evaluate.QueryOutcome` with the data it maps afterwards
-(:func:`data_bytes`), and keeps the snapshot open until it is told to read a newer one. A snapshot is a static copy (nothing writes it),
-so it is opened read-only: several workers share one, and on this machine a
-read-only snapshot answered as fast as a read-write one (``bench/store.py snapshot``).
+(:func:`data_bytes`), and keeps the snapshot open until it is told to read a newer
+one. A snapshot is a static copy (nothing writes it), so it is opened read-only:
+several workers share one, and on this machine a read-only snapshot answered as fast
+as a read-write one (``bench/store.py snapshot``).
 
 The pool kills the process when a query passes its time-out: Oxigraph cannot
 cancel a running query, and ending the process is what really stops the work.
