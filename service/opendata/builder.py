@@ -28,8 +28,9 @@ A failed build is logged and tried again ``build_max_delay`` seconds later; the 
 build stays served. A finished build found damaged — a file missing or of another size than
 its manifest says, unreadable JSON, an inventory that is not SQLite when it is opened, or,
 checked in the background at start, a dump whose SHA-256 differs from the manifest's or an
-inventory whose pages SQLite finds damaged — is set aside as ``g{generation}.damaged-{time}``, kept for the operator and logged; the build
-before it is served, if there is one, while a fresh one is made. At start, the folders a crash left (``.build-*``, ``.snapshot-*``) are
+inventory whose pages SQLite finds damaged — is set aside as
+``g{generation}.damaged-{time}``, kept for the operator and logged; the build before it is
+served, if there is one, while a fresh one is made. At start, the folders a crash left (``.build-*``, ``.snapshot-*``) are
 removed and the newest finished build made from this store — same settings, a generation
 not past the store's — is served at once: a restart serves the previous build without
 waiting for a new one. ``.building.json`` names the build under way (generation, process,
