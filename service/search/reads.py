@@ -62,6 +62,10 @@ FACET_WINDOW = SEARCH_WINDOW
 #: rows, took 8 ms where the join of its 44,000 matches took 28 (``bench/README.md``).
 FILTER_SET_BOUND = 10_000
 
+#: Most upcoming rows a list without facets reads from the index on their end and sorts,
+#: rather than walking the kind's rows in its order from the oldest (past ones included).
+FEW_UPCOMING = 2_000
+
 #: Most properties a resource's incoming links are grouped by (a resource linked by more is rare).
 MAX_INCOMING_PROPERTIES = 200
 
@@ -152,23 +156,25 @@ def _facets_checked(db: sqlite3.Connection, filters: Filters, limit: int) -> boo
 
 
 def _few_upcoming(db: sqlite3.Connection, filters: Filters) -> bool:
-    """Whether a list of upcoming rows of one kind, with facets, had better start from the
-    kind's rows that end today or later (the index on their end) than from its smallest
-    facet: when they are fewer (counted up to that facet's rows). An archive holds few
+    """Whether a list of upcoming rows of one kind had better start from the kind's rows
+    that end today or later (the index on their end) than from its smallest facet, or
+    without facets from the walk of the kind's rows in the list's order: when they are
+    fewer than that facet's rows, or than :data:`FEW_UPCOMING`. An archive holds few
     upcoming events: a broad theme's, when none is, took 28–31 ms at a million triples and
-    335–350 ms at ten million read from the theme, nothing from the upcoming rows
-    (``bench/README.md``)."""
-    if filters.when != "upcoming" or not (filters.facets and filters.kind):
+    335–350 ms at ten million read from the theme, nothing from the upcoming rows; the home
+    page's upcoming days walked every past one first (170 ms at ten million triples, 2.4 s
+    from disk: ``bench/README.md``)."""
+    if filters.when != "upcoming" or not filters.kind:
         return False
     if filters.date_from is not None or filters.date_to is not None:
         return False
-    smallest = _facet_sizes(db, filters)[0][0]
+    bound = _facet_sizes(db, filters)[0][0] if filters.facets else FEW_UPCOMING
     upcoming = db.execute(
         "SELECT count(*) FROM (SELECT 1 FROM resource INDEXED BY resource_end "
         "WHERE kind = ? AND end_day >= ? LIMIT ?)",
-        (filters.kind, filters.day(), smallest + 1),
+        (filters.kind, filters.day(), bound + 1),
     ).fetchone()[0]
-    return upcoming <= smallest
+    return upcoming <= bound
 
 
 def _list_rows(
