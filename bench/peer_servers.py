@@ -138,26 +138,37 @@ class Running:
 
 class IndexWatch:
     """When the service's search index was ready, from ``/healthz`` polled in a thread:
-    ``seconds`` after the start, and whether this start built it."""
+    ``seconds`` after the start, and whether this start built it; and when its example
+    queries were computed for the current generation (``examples_seconds``): until then
+    the service computes them in the background (a minute of a core at a million quads),
+    which queries measured meanwhile would share the processors with."""
 
     def __init__(self, site: str, started: float) -> None:
         self.site, self.started = site, started
         self.seconds: float | None = None
         self.built = False
         self.ready = threading.Event()
+        self.examples_seconds: float | None = None
+        self.examples_ready = threading.Event()
         threading.Thread(target=self._poll, daemon=True).start()
 
     def _poll(self) -> None:
-        while True:
+        while not (self.ready.is_set() and self.examples_ready.is_set()):
             try:
-                state = requests.get(self.site + "healthz", timeout=10).json()["index"]["state"]
+                health = requests.get(self.site + "healthz", timeout=10).json()
+                state = health["index"]["state"]
+                examples = health["query_cache"]["examples"]["refreshed_generation"]
             except (requests.RequestException, ValueError, KeyError):
                 return  # the server stopped
-            if state == "ready":
-                self.seconds = time.perf_counter() - self.started
+            now = time.perf_counter() - self.started
+            if state == "ready" and not self.ready.is_set():
+                self.seconds = now
                 self.ready.set()
-                return
-            self.built = True
+            elif state != "ready":
+                self.built = True
+            if examples == health["generation"] and not self.examples_ready.is_set():
+                self.examples_seconds = now
+                self.examples_ready.set()
             time.sleep(1)
 
 
