@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from . import past
 from .database import IndexFile, in_batches
 from .kinds import kind_labels, subkind_labels
 from .queries import COUNT_BOUND, ORDERS, FacetValue, Filters, Item, Page
@@ -464,6 +465,10 @@ class IndexReads(IndexFile):
     ) -> list[FacetValue]:
         if not text and filters.tallied():
             return self._tallied_counts(facet, filters, limit, prefix)
+        if not text and past.countable(filters):
+            counted = self._past_counts(facet, filters, limit, prefix)
+            if counted is not None:
+                return counted
         where, params = filters.sql()
         source, row_id, match_params = "resource r", "r.id", []
         window, exact = "", True
@@ -529,6 +534,24 @@ class IndexReads(IndexFile):
                 f"{value_filter} ORDER BY n DESC, value LIMIT ?",
                 [*level, facet, *value_params, limit],
             ).fetchall()
+            return _facet_values(db, facet, records)
+
+    def _past_counts(
+        self, facet: str, filters: Filters, limit: int, prefix: str | None
+    ) -> list[FacetValue] | None:
+        """:meth:`facet_counts` of a kind's past rows (:mod:`.past`), None when too many of
+        its rows are not past to count them so."""
+        kind, subkind = filters.level()
+        with self._bounded() as db:
+            not_past = past.not_past_total(db, filters)
+            if not_past is None:
+                return None
+            chosen = {"kind": filters.kind, "subkind": filters.subkind}.get(facet)
+            if chosen:
+                total = _tally_total(db, (kind, subkind)) - not_past
+                return [FacetValue(chosen, total, COLUMN_FACETS[facet](chosen))] if total else []
+            level = {"kind": ("*", ""), "subkind": (kind, "")}.get(facet, (kind, subkind))
+            records = past.past_counts(db, facet, filters, level, limit, _prefix_range(prefix))
             return _facet_values(db, facet, records)
 
     def timeline(self, filters: Filters, by: str = "year") -> tuple[list[tuple[str, int]], int]:
