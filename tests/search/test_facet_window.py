@@ -1,6 +1,7 @@
 """A search's facets count among its first matches (the ``facet_window`` setting), as the
-search ranks them, and say « at least » past them: a first search of a common word costs
-what the window holds, not what the word matches."""
+search ranks them, a filtered list's among the first rows it selects, and say « at least »
+past them: a first search of a common word, or a list of a broad theme, costs what the
+window holds, not what the word matches or the theme holds."""
 
 from __future__ import annotations
 
@@ -135,3 +136,54 @@ def test_pages_say_when_a_facet_count_is_a_lower_bound(counting_facets_to_three)
     rare = server.get("search.json", params={"q": "illectronisme", "kind": "event"}).json()
     assert 0 < rare["total"] <= 3
     assert all(v["count_exact"] is True for v in rare["facets"]["kind"])
+
+
+def list_counts(index: Index, facet: str, filters: Filters, window: int) -> dict:
+    index.facet_window = window
+    try:
+        values = index.facet_counts(facet, filters, limit=1000)
+    finally:
+        index.facet_window = Index.facet_window
+    return {v.value: (v.count, v.exact) for v in values}
+
+
+def every_row(index: Index, filters: Filters) -> list[str]:
+    found, after = [], None
+    while True:
+        page = index.list(filters, limit=50, after=after)
+        found += [item.iri for item in page.items]
+        if page.next_key is None:
+            return found
+        after = page.next_key
+
+
+def test_within_the_window_a_filtered_list_counts_every_row_exactly(index):
+    theme = index.facet_counts("theme", Filters(kind="event"))[0].value
+    lists = [
+        Filters(kind="event", top_level=True),
+        Filters(kind="event", facets=[("theme", theme)]),
+        Filters(kind="event", facets=[("theme", theme)], when="upcoming", today="2019-12-01"),
+        Filters(kind="event", when="upcoming", today="2019-12-01", top_level=True),
+    ]
+    for filters in lists:
+        rows = every_row(index, filters)
+        assert rows, filters
+        for facet in FACETS[1:]:
+            expected = Counter(v for iri in rows for v in facet_values(index, iri, facet))
+            assert list_counts(index, facet, filters, 5000) == {
+                v: (n, True) for v, n in expected.items()
+            }, (filters, facet)
+
+
+def test_a_filtered_list_counts_its_first_rows_and_says_at_least_past_the_window(index):
+    days = Filters(kind="event", top_level=True)  # not in the tallies: counted over its rows
+    every = list_counts(index, "kind", days, 10**6)
+    [(rows, exact)] = every.values()
+    assert exact and rows > 3
+    assert list_counts(index, "kind", days, rows) == every, "a window that holds every row"
+    assert list_counts(index, "kind", days, 3) == {"event": (3, False)}
+    for facet in FACETS[1:]:
+        whole, first = list_counts(index, facet, days, rows), list_counts(index, facet, days, 3)
+        assert whole and all(exact for _, exact in whole.values()), facet
+        assert first and all(not exact for _, exact in first.values()), facet
+        assert all(n <= whole[value][0] for value, (n, _) in first.items()), facet
