@@ -334,14 +334,20 @@ def list_facets(
 ) -> list[FacetView]:
     """A list's facets, its categories (``type``) first when they tell its items apart."""
     spec, filters, chosen = page.spec, page.filters, page.chosen
+    order = spec.order(filters)  # past the facets' window, they count what is listed first
     facets = [
         facet_view(
-            facet, idx.facet_counts(facet, filters, limit=FACET_VALUES), chosen, langs, base, href
+            facet,
+            idx.facet_counts(facet, filters, limit=FACET_VALUES, order=order),
+            chosen,
+            langs,
+            base,
+            href,
         )
         for facet in spec.facets
     ]
     if spec.subkinds:
-        values = idx.facet_counts("subkind", filters, limit=len(spec.subkinds))
+        values = idx.facet_counts("subkind", filters, limit=len(spec.subkinds), order=order)
         if len(values) > 1 or filters.subkind:  # one category for all narrows nothing
             facets.insert(0, facet_view("type", values, chosen, langs, base, href))
     return facets
@@ -378,7 +384,12 @@ def listing_json(
         payload["today"] = page.filters.today
     payload["facets"] = {
         facet: facet_json(
-            facet, idx.facet_counts(facet, page.filters, limit=FACET_VALUES), langs, base
+            facet,
+            idx.facet_counts(
+                facet, page.filters, limit=FACET_VALUES, order=page.spec.order(page.filters)
+            ),
+            langs,
+            base,
         )
         for facet in page.spec.facets
     }
