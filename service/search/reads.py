@@ -454,8 +454,8 @@ class IndexReads(IndexFile):
         (``{base}id/place/departement/`` for départements). A search counts among its first
         :data:`FACET_WINDOW` matches (those it ranks), a filtered list among its first rows
         (in ``order``, one of :data:`ORDERS`, those it shows first; none: as read): beyond,
-        the counts say « at least » (``exact`` false). Kept until the index changes: the pages of one search, or of one
-        list, count their facets once.
+        the counts say « at least » (``exact`` false). Kept until the index changes: the
+        pages of one search, or of one list, count their facets once.
         """
         return self._kept(
             (facet, repr(filters), text, limit, prefix, self.facet_window, order),
@@ -481,14 +481,14 @@ class IndexReads(IndexFile):
         if text and not terms:
             return []
         size = int(self.facet_window)
-        ids = None if terms else self._list_window(filters, size, order)
+        listed = None if terms else self._list_window(filters, size, order)
         with self._bounded() as db:
-            if ids is not None:
+            if listed is not None:
                 # A filtered list's first rows: over every row, a broad theme's 134,000
                 # events at ten million triples took 0.5 s a facet, its list's page 2.9 s.
                 window = "WITH m AS MATERIALIZED (SELECT value AS id FROM json_each(?)) "
-                params: list[Any] = [json.dumps(ids[:size])]
-                exact = len(ids) <= size
+                ids, exact = listed
+                params: list[Any] = [ids]
             else:
                 # The first matches in the index's order, as the search reads them.
                 passing, passing_params = _matches(db, filters)
@@ -519,15 +519,16 @@ class IndexReads(IndexFile):
                 ).fetchall()
             return _facet_values(db, facet, records, exact)
 
-    def _list_window(self, filters: Filters, size: int, order: str) -> list[int]:
-        """The ids of a filtered list's first ``size`` rows and one more (there are more
-        then), in ``order`` (none: as SQLite reads them), read as the list reads them (from
-        the few upcoming ones, from the smallest facet or checking each row's): kept, so
-        that its facets read them once. In the list's order, its facets count what it
-        shows first: read as they come, the first 5,000 events of a theme at ten million
-        triples were all of one year, the oldest, where the list began with the newest."""
+    def _list_window(self, filters: Filters, size: int, order: str) -> tuple[str, bool]:
+        """The ids of a filtered list's first ``size`` rows (a JSON array, 40 KB at most
+        kept), in ``order`` (none: as SQLite reads them), read as the list reads them (from
+        the few upcoming ones, from the smallest facet or checking each row's), and whether
+        they are all its rows: kept, so that its facets read them once. In the list's order,
+        its facets count what it shows first: read as they came, the first 5,000 events of a
+        theme at ten million triples were all of one year, the oldest, where the list began
+        with the newest."""
 
-        def read() -> list[int]:
+        def read() -> tuple[str, bool]:
             with self._bounded() as db:
                 rows, params = _list_rows(db, filters, size, _few_upcoming(db, filters))
                 ordered = ""
@@ -536,7 +537,8 @@ class IndexReads(IndexFile):
                     direction = "DESC" if descending else "ASC"
                     ordered = f" ORDER BY r.{column} {direction}, r.iri {direction}"
                 found = db.execute(f"SELECT r.id FROM {rows}{ordered} LIMIT ?", params + [size + 1])
-                return [row_id for (row_id,) in found]
+                ids = [row_id for (row_id,) in found]
+                return json.dumps(ids[:size]), len(ids) <= size
 
         return self._kept(("window", repr(filters), size, order), read)
 
