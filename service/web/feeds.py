@@ -30,7 +30,7 @@ from .. import opendata
 from ..errors import BadRequest, NotFound, NotReady
 from ..formats import JSONLD, parse_accept
 from ..labels import format_date
-from ..search import Filters, parse_filter_date
+from ..search import Filters, Index, parse_filter_date
 from ..writes import parse_key
 from . import site
 from .context import builds, changelog, config, index, store
@@ -217,15 +217,7 @@ def events_calendar() -> Response:
     )
     if unchanged is not None:
         return unchanged
-    order: list[URIRef] = []
-    after = None
-    while len(order) < opendata.MAX_EVENTS:
-        page = index().list(filters, order="date", limit=200, after=after)
-        order += [URIRef(item.iri) for item in page.items]
-        if page.next_key is None:
-            break
-        after = page.next_key
-    order = order[: opendata.MAX_EVENTS]
+    order = calendar_events(index(), filters)
     details = opendata.event_details(store(), order)
     body = opendata.calendar(
         details,
@@ -238,6 +230,24 @@ def events_calendar() -> Response:
         site.zone(),
     )
     return _calendar_response(body, validators, "events.ics")
+
+
+def calendar_events(idx: Index, filters: Filters, cap: int = opendata.MAX_EVENTS) -> list[URIRef]:
+    """The events a calendar of ``filters`` holds, at most ``cap``, oldest first: the next
+    ones of upcoming events, else the newest. Read from the oldest, the calendar of a big
+    archive held its first 2,000 events, undated ones first, and none a subscriber looks
+    for."""
+    order = "date" if filters.when == "upcoming" else "date-desc"
+    found: list[URIRef] = []
+    after = None
+    while len(found) < cap:
+        page = idx.list(filters, order=order, limit=200, after=after)
+        found += [URIRef(item.iri) for item in page.items]
+        if page.next_key is None:
+            break
+        after = page.next_key
+    found = found[:cap]
+    return found if order == "date" else found[::-1]
 
 
 def _calendar_response(body: bytes, validators: tuple[str, datetime], filename: str) -> Response:

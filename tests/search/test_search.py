@@ -26,6 +26,7 @@ from service.search.queries import Filters, decode_key, encode_key
 from service.search.text import analyse_text, fts_expression, query_stems
 from service.store.embedded import EmbeddedStore
 from service.store.interface import Changeset
+from service.web.feeds import calendar_events
 
 BASE = DEFAULT_BASE
 EVENT = BASE + "id/event/"
@@ -766,3 +767,17 @@ def test_sessions_leave_the_top_level_list_and_come_back_when_their_event_become
     index.update(store, changed_iris(changes))
     now = set(walk(index, Filters(kind="event", top_level=True), "date", 4))
     assert {s for s, e in sessions.items() if e == event} <= now
+
+
+def test_a_calendar_cut_short_keeps_the_newest_or_the_next_events(index):
+    """A calendar holds at most ``MAX_EVENTS``: of a big archive, the newest (of upcoming
+    events, the next ones), oldest first; read from the oldest, it held the archive's first
+    events and none a subscriber looks for."""
+    every = walk(index, Filters(kind="event"), "date", 50)
+    assert len(every) > 4
+    assert [str(e) for e in calendar_events(index, Filters(kind="event"))] == every
+    assert [str(e) for e in calendar_events(index, Filters(kind="event"), cap=3)] == every[-3:]
+    upcoming = Filters(kind="event", when="upcoming", today="2019-11-01")
+    soonest = walk(index, upcoming, "date", 50)
+    assert 2 < len(soonest) < len(every)
+    assert [str(e) for e in calendar_events(index, upcoming, cap=2)] == soonest[:2]
