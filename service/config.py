@@ -494,7 +494,7 @@ SETTINGS: list[Setting] = [
         "facet_window",
         5000,
         "Most matches of a search its facets count (the first ones, those it ranks), and most "
-        "rows of a filtered list (the first it reads); past them a facet's counts are lower "
+        "rows of a filtered list (the first it shows); past them a facet's counts are lower "
         "bounds (« 12+ »), so that a first search of a common word, or a list of a broad "
         "theme, answers in milliseconds.",
         _positive(int),
