@@ -20,9 +20,6 @@ from .queries import Filters
 #: tallies less theirs; past it, they are counted over the past rows.
 NOT_PAST_BOUND = 10_000
 
-#: Columns of the row that are facets (the others are in the ``facet`` table).
-_COLUMNS = ("kind", "subkind")
-
 
 def countable(filters: Filters) -> bool:
     """Whether ``filters`` select a kind's (and sub-kind's) past rows and nothing else,
@@ -66,13 +63,15 @@ def past_counts(
     level: tuple[str, str],
     limit: int,
     value_range: list[str],
+    in_row: bool,
 ) -> list[tuple[str, int]]:
     """The ``limit`` most frequent values of ``facet`` among the past rows, most frequent
     first, then by value (the order of a count over the rows): the tallies of ``level``,
-    read most frequent first, less the rows not past, until no later value can rank."""
+    read most frequent first, less the rows not past, until no later value can rank.
+    ``in_row``: the facet is a column of the row (else its values are in ``facet``)."""
     rows, params = _not_past(filters)
     ranged = " AND {column} >= ? AND {column} < ?" if value_range else ""
-    if facet in _COLUMNS:
+    if in_row:
         less = db.execute(
             f"SELECT r.{facet}, count(*) FROM ({rows}) n JOIN resource r ON r.id = n.id "
             f"WHERE 1{ranged.format(column='r.' + facet)} GROUP BY r.{facet}",

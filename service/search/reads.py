@@ -471,10 +471,8 @@ class IndexReads(IndexFile):
         prefix: str | None,
         order: str = "",
     ) -> list[FacetValue]:
-        if not text and filters.tallied():
-            return self._tallied_counts(facet, filters, limit, prefix)
-        if not text and past.countable(filters):
-            counted = self._past_counts(facet, filters, limit, prefix)
+        if not text and (filters.tallied() or past.countable(filters)):
+            counted = self._tallied_counts(facet, filters, limit, prefix)
             if counted is not None:
                 return counted
         terms, _ = query_stems(text) if text else ([], False)
@@ -544,42 +542,35 @@ class IndexReads(IndexFile):
 
     def _tallied_counts(
         self, facet: str, filters: Filters, limit: int, prefix: str | None
-    ) -> list[FacetValue]:
-        """:meth:`facet_counts` of a kind (and sub-kind) alone, from the tallies: the top
-        ``limit`` rows of one index range."""
+    ) -> list[FacetValue] | None:
+        """:meth:`facet_counts` from the tallies: of a kind (and sub-kind) alone, the top
+        ``limit`` rows of one index range; of its past rows (:mod:`.past`), the tallies
+        less its rows that are not past, None when too many are to count them so."""
         kind, subkind = filters.level()
+        only_past = filters.when == "past"
         with self._bounded() as db:
+            not_past = past.not_past_total(db, filters) if only_past else 0
+            if not_past is None:
+                return None
             chosen = {"kind": filters.kind, "subkind": filters.subkind}.get(facet)
             if chosen:
                 # The list is of one kind (sub-kind): it is the only value, with every row.
-                total = _tally_total(db, (kind, subkind))
+                total = _tally_total(db, (kind, subkind)) - not_past
+                if only_past and not total:
+                    return []  # as counted over the rows: no row, no value
                 return [FacetValue(chosen, total, COLUMN_FACETS[facet](chosen))]
             level = {"kind": ("*", ""), "subkind": (kind, "")}.get(facet, (kind, subkind))
             value_params = _prefix_range(prefix)
+            if only_past:
+                in_row = facet in COLUMN_FACETS
+                records = past.past_counts(db, facet, filters, level, limit, value_params, in_row)
+                return _facet_values(db, facet, records)
             value_filter = " AND value >= ? AND value < ?" if value_params else ""
             records = db.execute(
                 "SELECT value, n FROM tally WHERE kind = ? AND subkind = ? AND facet = ?"
                 f"{value_filter} ORDER BY n DESC, value LIMIT ?",
                 [*level, facet, *value_params, limit],
             ).fetchall()
-            return _facet_values(db, facet, records)
-
-    def _past_counts(
-        self, facet: str, filters: Filters, limit: int, prefix: str | None
-    ) -> list[FacetValue] | None:
-        """:meth:`facet_counts` of a kind's past rows (:mod:`.past`), None when too many of
-        its rows are not past to count them so."""
-        kind, subkind = filters.level()
-        with self._bounded() as db:
-            not_past = past.not_past_total(db, filters)
-            if not_past is None:
-                return None
-            chosen = {"kind": filters.kind, "subkind": filters.subkind}.get(facet)
-            if chosen:
-                total = _tally_total(db, (kind, subkind)) - not_past
-                return [FacetValue(chosen, total, COLUMN_FACETS[facet](chosen))] if total else []
-            level = {"kind": ("*", ""), "subkind": (kind, "")}.get(facet, (kind, subkind))
-            records = past.past_counts(db, facet, filters, level, limit, _prefix_range(prefix))
             return _facet_values(db, facet, records)
 
     def timeline(self, filters: Filters, by: str = "year") -> tuple[list[tuple[str, int]], int]:
