@@ -92,6 +92,11 @@ def test_a_new_generation_wakes_whoever_waits_for_it():
         ("SELECT * { BIND(BNODE() AS ?b) }", False),
         ("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", False),
         ("SELECT * { ?s ?p ?d FILTER(?d<NOW()&&?d>3) }", False),
+        ("SELECT (UUID() AS ?u) (1 AS ?n) {}", False),
+        ("SELECT (StrUuid() AS ?u) {}", False),
+        ("select * { service <http://example.org/sparql> { ?s ?p ?o } }", False),
+        # A text naming none of them is kept without its tokens being read.
+        ("SELECT * { ?s ?p ?o } LIMIT 3", True),
         # Names in strings, comments, variables or prefixed names are not calls.
         ('SELECT * { ?s ?p "NOW() RAND()" } # a write through the service', True),
         ("PREFIX ex: <http://example.org/> SELECT ?now { ?s ex:rand ?now }", True),

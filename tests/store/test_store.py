@@ -598,6 +598,7 @@ def _csv_column(response) -> set[str]:
         (f"SELECT ?x FROM <{G1}> FROM <{G2}> {{ ?x <{P_COUNT}> ?n }}", {}, {EVENT1, EVENT2}, set()),
         (f"SELECT ?x FROM NAMED <{G2}> {{ ?x <{P_COUNT}> ?n }}", {}, set(), {G2}),
         (f"SELECT ?x FROM <{G1}> FROM NAMED <{G2}> {{ ?x <{P_COUNT}> ?n }}", {}, {EVENT1}, {G2}),
+        (f"SELECT ?x from <{G1}> fRoM named <{G2}> {{ ?x <{P_COUNT}> ?n }}", {}, {EVENT1}, {G2}),
         # The protocol's dataset wins over the query's (SPARQL 1.1 Protocol §2.1.4).
         (
             f"SELECT ?x FROM <{G1}> {{ ?x <{P_COUNT}> ?n }}",
@@ -625,6 +626,7 @@ def _csv_column(response) -> set[str]:
         "from-from",
         "from-named",
         "from-and-named",
+        "from-any-case",
         "protocol-default",
         "protocol-named",
         "protocol-both",
