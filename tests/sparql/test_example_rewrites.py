@@ -77,6 +77,25 @@ WHERE {
 }
 GROUP BY ?year ?theme ?label
 ORDER BY DESC(?year) DESC(?events) ?label""",
+    "documents-lies-aux-evenements": """PREFIX schema: <https://schema.org/>
+PREFIX med: <https://w3id.org/mediation-sociale/def#>
+
+SELECT DISTINCT ?event ?eventName ?document ?type ?title
+WHERE {
+  ?event a schema:Event ;
+         schema:name ?eventName .
+  FILTER(LANG(?eventName) = "fr")
+  { ?event schema:subjectOf ?document }
+  UNION { ?event med:report ?document }
+  UNION { ?document schema:about ?event }
+  ?document a ?type .
+  FILTER(STRSTARTS(STR(?type), "https://schema.org/"))
+  OPTIONAL {
+    ?document schema:name|schema:headline ?title .
+    FILTER(LANG(?title) IN ("fr", ""))
+  }
+}
+ORDER BY ?eventName ?type ?document""",
     "evenements-sans-lieu-ou-sans-date": """PREFIX schema: <https://schema.org/>
 
 SELECT ?event ?name ?missing
@@ -180,7 +199,8 @@ def test_a_rewritten_example_answers_as_its_first_wording(slug, server):
 #: graph then gives the triple twice); a venue two levels below its commune, an event held in
 #: the commune itself, an area with an INSEE code that is no commune; an organisation serving
 #: a commune and a person located in one (not an actor the example counts); a work about a
-#: theme that is no event.
+#: theme that is no event; documents linked to events every way, one typed outside schema.org
+#: too, one titled in English only, one untyped, and an event about an event.
 EDGES = """
 @prefix schema: <https://schema.org/> .
 @prefix igeo: <http://rdf.insee.fr/def/geo#> .
@@ -213,7 +233,15 @@ ex:g1 {
   ex:elsewhere a schema:Event ; schema:name "Ailleurs"@fr ; schema:location ex:hall .
   ex:work a schema:CreativeWork ; schema:about ex:theme ;
       schema:startDate "2024-01-01"^^<http://www.w3.org/2001/XMLSchema#date> .
-  ex:org a schema:Organization ; schema:areaServed ex:c1 ; schema:location ex:venue .
+  ex:org a schema:Organization ; schema:areaServed ex:c1 ; schema:location ex:venue ;
+      schema:name "Association"@fr ; schema:subjectOf ex:article .
+  ex:both schema:subjectOf ex:article ; <https://w3id.org/mediation-sociale/def#report> ex:minutes .
+  ex:article a schema:Article , ex:Kept ; schema:headline "Un article"@fr , "An article"@en .
+  ex:minutes a schema:Report ; schema:name "Compte rendu" .
+  ex:post a schema:SocialMediaPosting ; schema:about ex:venueOnly , ex:theme .
+  ex:untitled a schema:CreativeWork ; schema:about ex:neither ; schema:name "Untitled"@en .
+  ex:untyped schema:about ex:dateOnly .
+  ex:session a schema:Event ; schema:about ex:both ; schema:name "Séance"@fr .
   ex:person a schema:Person ; schema:location ex:c2 .
 }
 ex:g2 {
@@ -236,6 +264,7 @@ def engine_answer(store, query: str) -> Counter:
 @pytest.mark.parametrize(
     "slug",
     [
+        "documents-lies-aux-evenements",
         "evenements-par-theme-et-annee",
         "evenements-sans-lieu-ou-sans-date",
         "territoires-et-communes",
