@@ -127,14 +127,22 @@ def by_media_type(media_type: str, choices: tuple[Format, ...] = ALL_FORMATS) ->
 
 
 #: Distinct ``Accept`` headers whose reading is kept: a client sends the same one with every
-#: request, and a request read it three or four times (10–25 µs each).
+#: request, and a request reads it three or four times (10–25 µs each).
 ACCEPT_READINGS = 256
+#: A longer header is read each time: 256 headers of the 256 kB a request's headers may hold
+#: would pin tens of megabytes.
+KEPT_ACCEPT_CHARS = 1024
 
 
-@lru_cache(maxsize=ACCEPT_READINGS)
 def parse_accept(header: str | None) -> MIMEAccept:
-    """Parse an ``Accept`` header; a malformed one counts as ``*/*``. The result is immutable
-    and shared: the reading of a header is kept."""
+    """Parse an ``Accept`` header; a malformed one counts as ``*/*``. The reading of a short
+    header is kept and shared (it is immutable)."""
+    if header is not None and len(header) > KEPT_ACCEPT_CHARS:
+        return _read_accept(header)
+    return _kept_reading(header)
+
+
+def _read_accept(header: str | None) -> MIMEAccept:
     if not header or not header.strip():
         return MIMEAccept([("*/*", 1)])
     try:
@@ -144,12 +152,21 @@ def parse_accept(header: str | None) -> MIMEAccept:
     return accept if len(accept) else MIMEAccept([("*/*", 1)])
 
 
-@lru_cache(maxsize=ACCEPT_READINGS)
+_kept_reading = lru_cache(maxsize=ACCEPT_READINGS)(_read_accept)
+
+
 def negotiate(header: str | None, choices: tuple[Format, ...]) -> Format | None:
     """Pick the best of ``choices`` for an ``Accept`` header, or None when none is acceptable.
 
-    On a tie the order of ``choices`` decides, so the first choice is the default.
+    On a tie the order of ``choices`` decides, so the first choice is the default. The choice
+    for a short header is kept, as its reading is.
     """
+    if header is not None and len(header) > KEPT_ACCEPT_CHARS:
+        return _choose(header, choices)
+    return _kept_choice(header, choices)
+
+
+def _choose(header: str | None, choices: tuple[Format, ...]) -> Format | None:
     accept = parse_accept(header)
     best: Format | None = None
     best_quality = 0.0
@@ -160,6 +177,9 @@ def negotiate(header: str | None, choices: tuple[Format, ...]) -> Format | None:
         if quality > best_quality:
             best, best_quality = fmt, quality
     return best
+
+
+_kept_choice = lru_cache(maxsize=ACCEPT_READINGS)(_choose)
 
 
 def _explicit_quality(accept: MIMEAccept, media_types: tuple[str, ...]) -> float:
