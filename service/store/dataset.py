@@ -29,8 +29,6 @@ Dataset = tuple[tuple[str, ...], tuple[str, ...]]
 
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _LOCAL_ESCAPE = re.compile(r"\\(.)")
-#: The keyword every dataset clause starts with: a text without it has none to read.
-_FROM = re.compile("from", re.IGNORECASE)
 
 
 def _unescape(text: str) -> str:
@@ -46,7 +44,7 @@ def dataset_clause(query: str, base_iri: str | None = None) -> Dataset | None:
 
     ``BASE`` and ``PREFIX`` declarations are followed in order, as the engine does.
     """
-    if _FROM.search(query) is None:
+    if "FROM" not in query.upper():  # every dataset clause starts with it
         return None
     default, named, _ = _scan(query, base_iri)
     if not default and not named:
