@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pyoxigraph as ox
 import pytest
 import requests
 from rdflib import Graph
@@ -272,8 +273,6 @@ def engine_answer(store, query: str) -> Counter:
 )
 def test_a_rewritten_example_answers_as_its_first_wording_where_the_seed_is_silent(slug):
     """The same rows, duplicates included, on data made for the cases the seed does not hold."""
-    import pyoxigraph as ox
-
     store = ox.Store()
     store.load(EDGES.encode(), ox.RdfFormat.TRIG)
     first = engine_answer(store, FIRST_WORDINGS[slug])
