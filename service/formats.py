@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
 
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
@@ -133,16 +134,28 @@ ACCEPT_READINGS = 256
 #: would pin tens of megabytes.
 KEPT_ACCEPT_CHARS = 1024
 
+_Read = TypeVar("_Read", bound=Callable[..., Any])
 
+
+def _kept_when_short(read: _Read) -> _Read:
+    """``read(header, …)`` with its answers for the last :data:`ACCEPT_READINGS` headers of
+    up to :data:`KEPT_ACCEPT_CHARS` characters kept (``cache_info()`` says how many)."""
+    kept = lru_cache(maxsize=ACCEPT_READINGS)(read)
+
+    @wraps(read)
+    def reading(header: str | None, *args: Any) -> Any:
+        if header is not None and len(header) > KEPT_ACCEPT_CHARS:
+            return read(header, *args)
+        return kept(header, *args)
+
+    reading.cache_info = kept.cache_info  # type: ignore[attr-defined]
+    return reading  # type: ignore[return-value]
+
+
+@_kept_when_short
 def parse_accept(header: str | None) -> MIMEAccept:
     """Parse an ``Accept`` header; a malformed one counts as ``*/*``. The reading of a short
     header is kept and shared (it is immutable)."""
-    if header is not None and len(header) > KEPT_ACCEPT_CHARS:
-        return _read_accept(header)
-    return _kept_reading(header)
-
-
-def _read_accept(header: str | None) -> MIMEAccept:
     if not header or not header.strip():
         return MIMEAccept([("*/*", 1)])
     try:
@@ -152,21 +165,13 @@ def _read_accept(header: str | None) -> MIMEAccept:
     return accept if len(accept) else MIMEAccept([("*/*", 1)])
 
 
-_kept_reading = lru_cache(maxsize=ACCEPT_READINGS)(_read_accept)
-
-
+@_kept_when_short
 def negotiate(header: str | None, choices: tuple[Format, ...]) -> Format | None:
     """Pick the best of ``choices`` for an ``Accept`` header, or None when none is acceptable.
 
     On a tie the order of ``choices`` decides, so the first choice is the default. The choice
     for a short header is kept, as its reading is.
     """
-    if header is not None and len(header) > KEPT_ACCEPT_CHARS:
-        return _choose(header, choices)
-    return _kept_choice(header, choices)
-
-
-def _choose(header: str | None, choices: tuple[Format, ...]) -> Format | None:
     accept = parse_accept(header)
     best: Format | None = None
     best_quality = 0.0
@@ -177,9 +182,6 @@ def _choose(header: str | None, choices: tuple[Format, ...]) -> Format | None:
         if quality > best_quality:
             best, best_quality = fmt, quality
     return best
-
-
-_kept_choice = lru_cache(maxsize=ACCEPT_READINGS)(_choose)
 
 
 def _explicit_quality(accept: MIMEAccept, media_types: tuple[str, ...]) -> float:
