@@ -9,9 +9,10 @@
   (``sign_in_limit``, :class:`~service.web.people.Attempts`): both guess a secret; past the
   limit, every write from the address is a 429, the right token too.
 
-Counted in this process's memory with the ``limits`` library, as the sign-in limit is. The
-address is the connection's (``REMOTE_ADDR``): ``X-Forwarded-For`` is never read, since any
-client can write it (waitress clears such headers, ``clear_untrusted_proxy_headers``).
+Counted in this process's memory with the ``limits`` library (its storage: ``windows.py``), as
+the sign-in limit is. The address is the connection's (``REMOTE_ADDR``): ``X-Forwarded-For``
+is never read, since any client can write it (waitress clears such headers,
+``clear_untrusted_proxy_headers``).
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ from contextlib import contextmanager
 
 from flask import Flask, current_app, request
 from limits import RateLimitItem, parse_many
-from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 
 from ..errors import TooManyAttempts, TooManyRequests
 from .people import Attempts
+from .windows import WindowCounts
 
 #: The doors the request rate holds (a path equal to one, or under it).
 RATED_DOORS = ("/sparql", "/graphs")
@@ -81,7 +82,7 @@ class Rate:
     def __init__(self, rate: str):
         self.rate = rate
         self.items: list[RateLimitItem] = parse_many(rate)
-        self.windows = FixedWindowRateLimiter(MemoryStorage())
+        self.windows = FixedWindowRateLimiter(WindowCounts())
 
     def take(self, address: str) -> int:
         """Count one request of ``address``: 0 when it may be served, else the seconds to wait."""

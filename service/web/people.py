@@ -32,13 +32,13 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from limits import RateLimitItem, parse_many
-from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 
 from ..accounts import Account, Accounts, at_least, role_name, secret_key
 from ..errors import BadRequest, Forbidden, TooManyAttempts
 from .bodies import too_large
 from .responses import error_response
+from .windows import WindowCounts
 
 #: Every path under it is a publishing page: its forms carry a CSRF token, its answers are
 #: private to the person.
@@ -167,7 +167,7 @@ class Attempts:
 
     def __init__(self, rate: str):
         self.items: list[RateLimitItem] = parse_many(rate)
-        self.windows = FixedWindowRateLimiter(MemoryStorage())
+        self.windows = FixedWindowRateLimiter(WindowCounts())
 
     def wait(self, address: str) -> int:
         """Seconds ``address`` must wait before its next guess (0: it may guess now)."""
