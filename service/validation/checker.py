@@ -30,7 +30,10 @@ class CompiledValidator:
     """The shapes compiled once (see the module), ready to validate many data graphs.
 
     :attr:`fallback` names the targeted shapes left to pySHACL (none for the project's shapes).
-    A lock keeps one validation at a time (the scratch store is shared)."""
+    Several threads may validate at once: what a call changes (its index, its scratch store)
+    is its own, the shapes and the context are only read, and pySHACL's validator takes its
+    calls one at a time itself. Writers on distinct resources thus never wait for one
+    another's validation (``bench/README.md``, "Validations side by side")."""
 
     def __init__(self, shapes: Graph, ontology: Graph | None = None):
         self.shapes_graph = shapes
@@ -61,7 +64,6 @@ class CompiledValidator:
             if (node, RDF.type, RDFS.Class) in shapes:
                 self.by_class.setdefault(node, []).append(shape)
         self._pyshacl = _fallback_validator(shapes, ontology, self.fallback)
-        self._lock = threading.Lock()
 
     # -- the interface of shacl.Validator ------------------------------------------------------
 
@@ -78,12 +80,11 @@ class CompiledValidator:
         """The results alone (no report graph): what a big load needs, batch after batch."""
         triples = list(triples)
         focus = set(focus_nodes) if focus_nodes is not None else {s for s, _, _ in triples}
-        with self._lock:
-            data = _Data(triples, self.context)
-            try:
-                return self._run(data, focus)
-            finally:
-                data.release()
+        data = _Data(triples, self.context)
+        try:
+            return self._run(data, focus)
+        finally:
+            data.release()
 
     # -- the run ------------------------------------------------------------------------------
 

@@ -118,3 +118,9 @@ def base() -> Graph:
 @pytest.fixture(scope="session")
 def event_page() -> Graph:
     return parse_file(FIXTURES / "valid" / "event-page.jsonld")
+
+
+@pytest.fixture(scope="session")
+def every_broken(base) -> list[tuple[str, Graph, set]]:
+    """Every core fixture applied to the base: (name, graph, the resources around the change)."""
+    return [(path.stem, *_broken(base, path)) for path in CORE_FIXTURES]
