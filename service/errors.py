@@ -49,11 +49,13 @@ class QuerySyntaxError(BadRequest):
     code = "query-syntax"
 
     @classmethod
-    def at(cls, reason: str, line: int | None, column: int | None) -> QuerySyntaxError:
-        """A query that does not parse for ``reason`` (the parser's words), its position said
-        in the message as well as in the details: a person reads the message (in the editor,
-        in curl, in a client's exception), a program the details (``line``, ``column``, and
-        ``reason`` to say it again at another position)."""
+    def at(
+        cls, reason: str, line: int | None, column: int | None, update: bool = False
+    ) -> QuerySyntaxError:
+        """A query (an ``update``) that does not parse for ``reason`` (the parser's words), its
+        position said in the message as well as in the details: a person reads the message (in
+        the editor, in curl, in a client's exception), a program the details (``line``,
+        ``column``, and ``reason`` to say it again at another position)."""
         where_fr = where_en = ""
         details: dict[str, Any] = {"reason": reason}
         if line is not None:
@@ -63,9 +65,14 @@ class QuerySyntaxError(BadRequest):
                 details["column"] = column
                 where_fr += f", colonne {column}"
                 where_en += f", column {column}"
+        what_fr, what_en = (
+            ("la mise à jour SPARQL", "SPARQL Update")
+            if update
+            else ("la requête SPARQL", "SPARQL")
+        )
         return cls(
-            f"Erreur de syntaxe dans la requête SPARQL{where_fr} : {reason}",
-            f"SPARQL syntax error{where_en}: {reason}",
+            f"Erreur de syntaxe dans {what_fr}{where_fr} : {reason}",
+            f"{what_en} syntax error{where_en}: {reason}",
             **details,
         )
 

@@ -22,6 +22,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from ..errors import BadRequest, QuerySyntaxError
 from ..rdfio import parse_sparql_update
+from .evaluate import error_position, error_reason
 from .interface import Changeset
 from .overlay import overlay_delta, update_too_large
 from .terms import quad_to_rdflib
@@ -60,6 +61,9 @@ def parse_update(update: str, base_iri: str | None) -> Any:
     try:
         parsed = parse_sparql_update(update)
     except Exception as error:  # pyparsing's ParseException and friends
+        engine = _engine_syntax_error(update)
+        if engine is not None:
+            raise engine from None
         line = getattr(error, "lineno", None)
         column = getattr(error, "col", None)
         details = {"line": line, "column": column} if line is not None else {}
@@ -77,6 +81,31 @@ def parse_update(update: str, base_iri: str | None) -> Any:
         raise QuerySyntaxError(
             f"Mise à jour SPARQL invalide : {error}", f"Invalid SPARQL Update: {error}"
         ) from None
+
+
+def _engine_syntax_error(update: str) -> QuerySyntaxError | None:
+    """Oxigraph's reading of an update rdflib could not parse: where the text goes wrong.
+
+    rdflib's grammar backs up to the start of the operation and says so ("Expected end of
+    text, found 'INSERT' (at char 0)") wherever the mistake is; Oxigraph's parser stops at it
+    ("error at 2:42: expected …"), as it does for queries. pyoxigraph parses an update only
+    to run it: here on a new, empty in-memory store, which nothing reads afterwards, and never
+    when the text names ``LOAD`` or ``SERVICE`` anywhere (a text that parsed would reach out:
+    Oxigraph fetches a ``LOAD``'s IRI). None when Oxigraph reads the update or does not say
+    where it fails."""
+    if _FORBIDDEN_WORDS.search(update):
+        return None
+    try:
+        ox.Store().update(update)
+    except SyntaxError as error:
+        message = str(error)
+        line, column = error_position(message)
+        if line is None:
+            return None
+        return QuerySyntaxError.at(error_reason(message), line, column, update=True)
+    except (OSError, RuntimeError, TypeError, ValueError):
+        return None
+    return None
 
 
 # -- the fast path: updates made only of INSERT DATA and DELETE DATA -----------------------------

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 #: Where Oxigraph says a syntax error is: "error at 3:15".
 _ERROR_POSITION = re.compile(r"error at (\d+):(\d+)")
+_ERROR_PREFIX = re.compile(r"^error at \d+:\d+:\s*")
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,12 @@ def error_position(message: str) -> tuple[int | None, int | None]:
     """The line and column of an Oxigraph syntax error, from its message."""
     position = _ERROR_POSITION.search(message)
     return (int(position[1]), int(position[2])) if position else (None, None)
+
+
+def error_reason(message: str) -> str:
+    """An Oxigraph syntax error's words without the position it starts with ("error at
+    3:18: …"), which the service says again in its own words."""
+    return _ERROR_PREFIX.sub("", message, count=1)
 
 
 def request_options(request: QueryRequest) -> dict[str, Any]:

@@ -23,7 +23,6 @@ how a researcher's query's outcome becomes a response or an error.
 
 from __future__ import annotations
 
-import re
 import threading
 from abc import ABC, abstractmethod
 from collections import deque
@@ -42,6 +41,7 @@ from ..errors import BadRequest, NotAcceptable, QueryEvaluationError, QuerySynta
 from ..formats import DATASET_FORMATS, GRAPH_FORMATS, Format
 from .cache import QueryCache, cache_key, keepable
 from .dataset import Dataset, query_dataset
+from .evaluate import error_reason
 from .plain import SparqlReader
 from .terms import quad_to_oxigraph
 
@@ -59,8 +59,6 @@ GraphPattern = GraphName | type[...]
 RdfSource = Path | IO[bytes] | bytes
 #: How many of the last writes a store remembers the quads of (:meth:`Store.changes_since`).
 RECENT_WRITES = 256
-#: Where Oxigraph's syntax errors start by saying the error is ("error at 3:18: expected …").
-_ENGINE_POSITION = re.compile(r"^error at \d+:\d+:\s*")
 
 
 @dataclass
@@ -389,7 +387,7 @@ class Store(ABC):
     def _syntax_error(message: str, line: int | None, column: int | None) -> QuerySyntaxError:
         """A query that does not parse, where the engine says the error is (Oxigraph's
         message starts with it, "error at 3:18: …", said again in words)."""
-        return QuerySyntaxError.at(_ENGINE_POSITION.sub("", message, count=1), line, column)
+        return QuerySyntaxError.at(error_reason(message), line, column)
 
     def _response(self, outcome: QueryOutcome, request: QueryRequest) -> QueryResponse:
         """The response to a researcher's query for its outcome (``evaluate.QueryOutcome``),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import socket
 import threading
 import xml.etree.ElementTree as ET
 
@@ -404,6 +405,72 @@ def test_update_delta_refuses_load_and_bad_syntax(loaded):
         loaded.update_delta("LOAD <http://127.0.0.1:9/data.ttl>")
     with pytest.raises(QuerySyntaxError):
         loaded.update_delta("INSERT DATA { <http://example.org/a> <http://example.org/b> }")
+
+
+@pytest.mark.parametrize(
+    ("update", "line", "column"),
+    [
+        ("INSERT DATA { <http://example.org/a> <http://example.org/b> }", 1, 61),
+        ("INSERT DATA { <http://example.org/a> <http://example.org/b> ", 1, 61),
+        (
+            "PREFIX s: <https://schema.org/>\n"
+            "DELETE { ?e s:name ?n }\n"
+            'INSERT { ?e s:name "Atelier"@fr ; s:about }\n'
+            "WHERE { ?e s:name ?n }",
+            3,
+            43,
+        ),
+    ],
+)
+def test_an_update_syntax_error_says_where_the_text_goes_wrong(loaded, update, line, column):
+    # rdflib's parser backs up to the start of the operation ("found 'INSERT' (at char 0)");
+    # the position is the one Oxigraph's parser stops at, as for a query.
+    with pytest.raises(QuerySyntaxError) as raised:
+        loaded.update_delta(update)
+    error = raised.value
+    assert (error.details["line"], error.details["column"]) == (line, column)
+    assert f"ligne {line}, colonne {column}" in error.message_fr
+    assert f"line {line}, column {column}" in error.message_en
+    assert "mise à jour SPARQL" in error.message_fr
+    assert "Update" in error.message_en
+    assert "at char" not in error.message_en
+
+
+def test_an_update_naming_load_is_never_run_to_find_its_error(loaded):
+    # A triple term (SPARQL 1.2) is beyond rdflib's grammar and within Oxigraph's: Oxigraph
+    # would read this update, and run its LOAD, were it asked where the error is.
+    visits: list[bytes] = []
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    port = listener.getsockname()[1]
+    done = threading.Event()
+
+    def answer() -> None:
+        while not done.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                visits.append(connection.recv(4096))
+                connection.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+
+    update = (
+        f"LOAD <http://127.0.0.1:{port}/data.ttl> INTO GRAPH <http://example.org/g> ;\n"
+        "INSERT DATA { <urn:s> <urn:p> <<( <urn:a> <urn:b> <urn:c> )>> }"
+    )
+    server = threading.Thread(target=answer)
+    server.start()
+    try:
+        with pytest.raises(QuerySyntaxError):
+            loaded.update_delta(update)
+    finally:
+        done.set()
+        server.join()
+        listener.close()
+    assert visits == []
+    # The premise: Oxigraph reads the operation rdflib cannot.
+    ox.Store().update("INSERT DATA { <urn:s> <urn:p> <<( <urn:a> <urn:b> <urn:c> )>> }")
 
 
 def test_dump_and_load_round_trip(loaded, tmp_path, sample):

@@ -324,7 +324,10 @@ def test_syntax_errors_are_400_with_the_position(site, update):
     assert answer.status_code == 400
     body = answer.json()
     assert body["error"] == "query-syntax"
-    assert body["line"] == 1
+    # Where the object is missing, not where the operation starts.
+    assert (body["line"], body["column"]) == (1, 61)
+    assert "ligne 1, colonne 61" in body["message"]["fr"]
+    assert "line 1, column 61" in body["message"]["en"]
 
 
 @pytest.mark.parametrize(
