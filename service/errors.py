@@ -7,6 +7,7 @@ CLI prints them; nothing else formats errors.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -70,11 +71,74 @@ class QuerySyntaxError(BadRequest):
             if update
             else ("la requête SPARQL", "SPARQL")
         )
+        said_fr, said_en = expectations(reason)
         return cls(
-            f"Erreur de syntaxe dans {what_fr}{where_fr} : {reason}",
-            f"{what_en} syntax error{where_en}: {reason}",
+            f"Erreur de syntaxe dans {what_fr}{where_fr} : {said_fr}",
+            f"{what_en} syntax error{where_en}: {said_en}",
             **details,
         )
+
+
+#: An item of a parser's list of what it expected: a quoted token, a character class, a word.
+_EXPECTED_ITEM = re.compile(r'"(?:[^"\\]|\\.)*"|\[(?:[^\]\\]|\\.)*\]|[^,\s][^,]*')
+#: A character class said in a word, by a range it holds (Oxigraph's grammar: names, numbers).
+_CLASSES = (
+    ("'A' ..= 'Z'", "une lettre", "a letter"),
+    ("'0' ..= '9' | '\\u{00B7}'", "un caractère de nom", "a name character"),
+    ("'0'..='9'", "un chiffre", "a digit"),
+    ("[_]", "un caractère", "a character"),
+)
+#: Oxigraph's names of a rule that failed, said as what was expected.
+_RULES = {
+    "Prefix not found": ("un préfixe déclaré", "a declared prefix"),
+    "IRI parsing failed": ("une IRI valide", "a valid IRI"),
+}
+#: Whole reasons of the service's own readers (the guard's tokens).
+_REASONS = {"unexpected character": ("caractère inattendu", "unexpected character")}
+#: The items said before the rest is counted.
+EXPECTED_SHOWN = 30
+
+
+def _expected_item(item: str) -> tuple[str, str]:
+    if item in _RULES:
+        return _RULES[item]
+    if item.startswith("["):
+        for holds, fr, en in _CLASSES:
+            if holds in item:
+                return fr, en
+        single = re.fullmatch(r"\['\\?(.)'\]", item)  # one character, escaped or not
+        return (f"« {single[1]} »", f'"{single[1]}"') if single else (item, item)
+    if item.startswith('"'):
+        return f"« {item[1:-1]} »", item
+    return item, item
+
+
+def expectations(reason: str) -> tuple[str, str]:
+    """A parser's "expected one of …" said for people, in French and in English.
+
+    Oxigraph lists what it expected with its character classes written out as Unicode ranges
+    (the letters a name may start with take four lines): each class is said in a word
+    (« une lettre », « un chiffre »), a repeat is dropped, and past :data:`EXPECTED_SHOWN`
+    items the rest is counted. Any other reason is said as it is, in both languages."""
+    if reason in _REASONS:
+        return _REASONS[reason]
+    found = re.match(r"expected (one of )?", reason)
+    if found is None:
+        return reason, reason
+    said: dict[str, str] = {}  # French: English, in the parser's order
+    for match in _EXPECTED_ITEM.finditer(reason, found.end()):
+        fr, en = _expected_item(" ".join(match.group(0).split()))
+        said.setdefault(fr, en)
+    if not said:
+        return reason, reason
+    items_fr, items_en = list(said), list(said.values())
+    more = len(said) - EXPECTED_SHOWN
+    if more > 0:
+        items_fr = [*items_fr[:EXPECTED_SHOWN], f"et {more} autres"]
+        items_en = [*items_en[:EXPECTED_SHOWN], f"and {more} more"]
+    if len(said) == 1:
+        return f"attendu : {items_fr[0]}", f"expected {items_en[0]}"
+    return f"attendu l'un de : {', '.join(items_fr)}", f"expected one of {', '.join(items_en)}"
 
 
 class QueryEvaluationError(BadRequest):
