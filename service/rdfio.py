@@ -372,6 +372,9 @@ def _parse_as(
     except RecursionError:
         raise _syntax_error(label, fmt, "nesting too deep", None, None) from None
     except Exception as error:  # noqa: BLE001 — every parser failure must reach the person as a message
+        engine = _engine_reading(data, fmt, base)
+        if engine is not None:
+            raise _syntax_error(label, fmt, *engine) from None
         reason = str(error) or type(error).__name__
         line, column = _locate(reason, data, fmt, base)
         raise _syntax_error(label, fmt, _clean_reason(reason), line, column) from None
@@ -479,6 +482,32 @@ def _position(text: bytes | str, offset: int) -> tuple[int, int]:
 
 
 _LOCATOR = re.compile(r"^[^:]*:(\d+):(\d+): ")
+#: The formats whose syntax errors Oxigraph's parsers can place (text formats, read alone).
+_ENGINE_READS = frozenset({"turtle", "nt", "trig", "nquads"})
+#: Oxigraph's parser says where before what: "Parser error at line 2 column 30: …".
+_ENGINE_WHERE = re.compile(r"^Parser error (?:at|between) [^:]*: ")
+_ENGINE_LINE = re.compile(r" \(line \d+\)$")
+
+
+def _engine_reading(
+    data: bytes, fmt: Format, base: str | None
+) -> tuple[str, int | None, int | None] | None:
+    """Oxigraph's reason and position for a text rdflib failed on without giving either (a
+    statement cut short at the end of a Turtle file raised "string index out of range"), or
+    None when Oxigraph reads it or does not say where. Parsing only: nothing is fetched."""
+    if fmt.key not in _ENGINE_READS or fmt.oxigraph is None:
+        return None
+    try:
+        for _ in ox.parse(data, getattr(ox.RdfFormat, fmt.oxigraph), base_iri=base):
+            pass
+    except SyntaxError as error:
+        if error.lineno is None:
+            return None
+        reason = _ENGINE_LINE.sub("", _ENGINE_WHERE.sub("", str(error), count=1))
+        return reason, error.lineno, error.offset
+    except (OSError, ValueError):
+        return None
+    return None
 
 
 def _locate(

@@ -140,8 +140,17 @@ def test_triples_go_to_the_named_graph_asked_for():
             b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"
             b'<http://example.org/a> <http://example.org/b> "open .\n',
             2,
-            None,
-            "Invalid line",
+            47,  # where the string that never ends opens (Oxigraph's parser places it)
+            "Unexpected end of file",
+        ),
+        (
+            # A statement cut short at the end: rdflib's Turtle parser says only "string
+            # index out of range"; the reason and place are Oxigraph's.
+            "cut.ttl",
+            b"@prefix s: <https://schema.org/> .\n<http://example.org/a> a s:Event ; s:name",
+            2,
+            42,
+            "Unexpected end",
         ),
         (
             "latin1.ttl",
