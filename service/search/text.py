@@ -172,6 +172,19 @@ def fts_expression(
     return f"{column} : ({expression})" if column else expression
 
 
+@lru_cache(maxsize=65536)
+def _word_stems(word: str) -> tuple[str, str]:
+    """A word of a text as written, folded and stemmed both ways: what a query's stems are
+    compared with. Kept, since the same words come back in every page of results."""
+    folded = fold(word)
+    return stem(folded, "french"), stem(folded, "english")
+
+
+def _matched(word: str, wanted: set[str]) -> bool:
+    french, english = _word_stems(word)
+    return french in wanted or english in wanted
+
+
 def highlight(text: str, terms: Sequence[frozenset[str]]) -> list[tuple[str, bool]]:
     """``text`` cut into segments, each marked True when it is a word the query matched."""
     wanted = set().union(*terms) if terms else set()
@@ -180,8 +193,7 @@ def highlight(text: str, terms: Sequence[frozenset[str]]) -> list[tuple[str, boo
     segments: list[tuple[str, bool]] = []
     position = 0
     for match in _WORD.finditer(text):
-        folded = fold(match.group())
-        if stem(folded, "french") in wanted or stem(folded, "english") in wanted:
+        if _matched(match.group(), wanted):
             if match.start() > position:
                 segments.append((text[position : match.start()], False))
             segments.append((match.group(), True))
@@ -192,17 +204,16 @@ def highlight(text: str, terms: Sequence[frozenset[str]]) -> list[tuple[str, boo
 
 
 def snippet(text: str, terms: Sequence[frozenset[str]], words: int = 32) -> list[tuple[str, bool]]:
-    """A window of about ``words`` words of ``text`` around its first matched word, highlighted."""
-    segments = highlight(text, terms)
-    matches = [i for i, (_, hit) in enumerate(segments) if hit]
+    """A window of about ``words`` words of ``text`` around its first matched word, highlighted.
+
+    Only the window is highlighted: the first matched word is looked for word by word, up to
+    it, where a long description was highlighted whole to find it."""
     spans = list(_WORD.finditer(text))
     if len(spans) <= words:
-        return segments
-    first = 0
-    if matches:
-        offset = sum(len(s) for s, _ in segments[: matches[0]])
-        first = next((i for i, m in enumerate(spans) if m.start() >= offset), 0)
-        first = max(0, first - words // 3)
+        return highlight(text, terms)
+    wanted = set().union(*terms) if terms else set()
+    first = next((i for i, m in enumerate(spans) if _matched(m.group(), wanted)), None)
+    first = max(0, first - words // 3) if first is not None else 0
     last = min(len(spans), first + words)
     start = spans[first].start() if first else 0
     end = spans[last - 1].end()
