@@ -89,20 +89,29 @@ def negotiated_json(suffix: bool) -> bool:
 
 
 def link(endpoint: str, drop: tuple[str, ...] = ("after", "before"), **changes: Any) -> str:
-    """The current address with some parameters changed (None removes one)."""
-    args = MultiDict(request.args)
-    for name in drop:
-        args.pop(name, None)
-    for name, value in changes.items():
-        args.pop(name, None)
-        if value is None:
-            continue
-        if isinstance(value, (list, tuple)):
-            for one in value:
-                args.add(name, one)
-        else:
-            args.add(name, value)
-    return f"{endpoint_path(endpoint)}?{urlencode(args)}" if args else endpoint_path(endpoint)
+    """The current address with some parameters changed (None removes one): the others in
+    their order, then the changed ones."""
+    kept = _kept_query(drop + tuple(changes))
+    added = [
+        (name, one)
+        for name, value in changes.items()
+        if value is not None
+        for one in (value if isinstance(value, (list, tuple)) else (value,))
+    ]
+    query = "&".join(part for part in (kept, urlencode(MultiDict(added))) if part)
+    return f"{endpoint_path(endpoint)}?{query}" if query else endpoint_path(endpoint)
+
+
+def _kept_query(without: tuple[str, ...]) -> str:
+    """The request's query string without some parameters, encoded once per request: a list's
+    page links each value of its facets (dozens of links), each leaving the same ones out."""
+    encoded = g.setdefault("mediation_kept_queries", {})
+    key = frozenset(without)
+    if key not in encoded:
+        encoded[key] = urlencode(
+            MultiDict([(k, v) for k, v in request.args.items(multi=True) if k not in key])
+        )
+    return encoded[key]
 
 
 def endpoint_path(endpoint: str) -> str:
