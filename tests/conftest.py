@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -130,6 +131,41 @@ def open_chromium(unavailable) -> Callable[..., Any]:
             shutil.rmtree(profile, ignore_errors=True)
 
     return open_chromium
+
+
+@pytest.fixture(scope="session")
+def at_once() -> Callable[..., list[BaseException]]:
+    """``at_once(work, threads, switch=1e-5)``: ``work(number)`` in each of ``threads``
+    threads, started together and switched every ``switch`` seconds (mid-statement, where a
+    race shows), then joined; what they raised, which a test of thread safety expects to be
+    nothing."""
+
+    def at_once(
+        work: Callable[[int], None], threads: int, switch: float = 1e-5
+    ) -> list[BaseException]:
+        errors: list[BaseException] = []
+        start_line = threading.Barrier(threads)
+
+        def run(number: int) -> None:
+            start_line.wait()
+            try:
+                work(number)
+            except BaseException as error:  # noqa: BLE001 - any error is the failure
+                errors.append(error)
+
+        before = sys.getswitchinterval()
+        sys.setswitchinterval(switch)
+        try:
+            started = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
+            for thread in started:
+                thread.start()
+            for thread in started:
+                thread.join()
+        finally:
+            sys.setswitchinterval(before)
+        return errors
+
+    return at_once
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,6 @@ call's own, so no lock serialises the validations."""
 
 from __future__ import annotations
 
-import sys
-import threading
-
 from service.rdfio import parse_files
 from service.seed import rdf_files
 from service.validation import CompiledValidator
@@ -21,36 +18,19 @@ def reading(report) -> tuple:
     return report.conforms, report.to_text("fr"), report.to_text("en"), report.to_dict()
 
 
-def test_threads_validating_at_once_each_get_their_own_report(core, every_broken):
+def test_threads_validating_at_once_each_get_their_own_report(core, every_broken, at_once):
     checker = CompiledValidator(core.shapes_graph, parse_files(rdf_files([ONTOLOGY_DIR])))
     alone = {name: reading(checker.validate(graph, focus)) for name, graph, focus in every_broken}
     # Nearly every fixture breaks a violation's rule (a few break a warning's only).
     assert sum(1 for said in alone.values() if not said[0]) >= 0.9 * len(every_broken)
     found: dict[tuple[int, str], tuple] = {}
-    errors: list[BaseException] = []
-    start_line = threading.Barrier(THREADS)
 
     def validate(number: int) -> None:
         # Each thread takes the fixtures in its own order, so different ones overlap.
-        cases = every_broken[number::1] + every_broken[:number]
-        start_line.wait()
-        try:
-            for name, graph, focus in cases:
-                found[(number, name)] = reading(checker.validate(graph, focus))
-        except BaseException as error:  # noqa: BLE001 - any error is the failure
-            errors.append(error)
+        for name, graph, focus in every_broken[number:] + every_broken[:number]:
+            found[(number, name)] = reading(checker.validate(graph, focus))
 
-    switch = sys.getswitchinterval()
-    sys.setswitchinterval(1e-5)  # threads switched often, mid-validation
-    try:
-        threads = [threading.Thread(target=validate, args=(n,)) for n in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(switch)
-    assert errors == []
+    assert at_once(validate, THREADS) == []
     assert len(found) == THREADS * len(every_broken)
     for (_, name), said in found.items():
         assert said == alone[name], name
