@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 #: Where Oxigraph says a syntax error is: "error at 3:15".
 _ERROR_POSITION = re.compile(r"error at (\d+):(\d+)")
-_ERROR_PREFIX = re.compile(r"^error at \d+:\d+:\s*")
+_ERROR_PREFIX = re.compile(r"\berror at \d+:\d+:\s*")
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,9 @@ def error_position(message: str) -> tuple[int | None, int | None]:
 
 
 def error_reason(message: str) -> str:
-    """An Oxigraph syntax error's words without the position it starts with ("error at
-    3:18: …"), which the service says again in its own words."""
+    """An Oxigraph syntax error's words without the position it gives ("error at 3:18: …",
+    at its start, or after an Oxigraph server's own words), which the service says again in
+    its own words."""
     return _ERROR_PREFIX.sub("", message, count=1)
 
 

@@ -22,10 +22,10 @@ from ..errors import (
     QueryTimeout,
     StoreError,
 )
+from .evaluate import error_reason
 
 #: Where servers say the error is: Oxigraph "error at 1:25", Virtuoso "line 1".
 _POSITION = re.compile(r"error at (\d+):(\d+)|line (\d+)", re.I)
-_ENGINE_POSITION = re.compile(r"\berror at \d+:\d+:\s*")
 #: Virtuoso says the line and the token: "line 3: syntax error at ')' before '}'".
 _VIRTUOSO_AT = re.compile(r"line (\d+): [^']*? at '(.+?)'(?: before '(.+?)')?")
 #: Server messages that blame the query, not the server: Oxigraph's evaluation errors of the
@@ -49,7 +49,7 @@ def server_error(
         message = _server_message(error)
         position = _position(message, query)
         # Oxigraph server's "error at 3:18: " is said again in words, with the client's column.
-        reason = _ENGINE_POSITION.sub("", message, count=1)
+        reason = error_reason(message)
         return QuerySyntaxError.at(reason, position.get("line"), position.get("column"))
     if isinstance(error, TimeoutError):
         return timed_out(timeout)
